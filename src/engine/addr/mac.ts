@@ -1,0 +1,24 @@
+/** MAC addresses as lower-case colon strings, as iproute2 prints them. */
+export type Mac = string;
+
+export const BROADCAST_MAC: Mac = 'ff:ff:ff:ff:ff:ff';
+
+/**
+ * A locally administered unicast MAC from a 40-bit value (the kernel's eth_random_addr()
+ * sets the same two bits). Callers pass a value drawn from the seeded random source.
+ */
+export function macFromValue(v: number): Mac {
+  const bytes = [0x02];
+  let x = Math.floor(v) % 2 ** 40;
+  const rest: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    rest.unshift(x % 256);
+    x = Math.floor(x / 256);
+  }
+  bytes.push(...rest);
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+export function isMac(s: string): boolean {
+  return /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(s);
+}

@@ -1,0 +1,37 @@
+/**
+ * The engine's front door: scenario text in, a live simulation out. Pure: no DOM, no I/O, no
+ * ambient time or randomness (the seed is the only source of choice).
+ */
+import { reconcile } from './k8s/reconcile';
+import { buildNetwork } from './net/build';
+import type { Sim } from './sim';
+import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
+import { loadScenario } from './scenario/load';
+import { createRand } from './util/rand';
+
+export interface BuildOptions {
+  readonly file?: string;
+  readonly seed?: number;
+}
+
+export const DEFAULT_SEED = 1;
+
+export interface BuildResult {
+  readonly sim: Sim;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Never throws on user input: problems come back as diagnostics and the valid parts still build. */
+export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
+  const file = opts.file ?? 'scenario.yaml';
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const rand = createRand(seed);
+  const { objects, diagnostics } = loadScenario(file, text);
+  const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
+  const net = buildNetwork(model, rand.fork('network'), diagnostics);
+  const ds = sortDiagnostics(diagnostics);
+  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), now: 0 }, diagnostics: ds };
+}
+
+export type { Sim } from './sim';
+export type { Diagnostic } from './scenario/diagnostics';

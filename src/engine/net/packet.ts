@@ -1,0 +1,117 @@
+/**
+ * Packets as layered headers, the way the kernel sees an skb: Ethernet, then ARP or IP, then
+ * TCP/UDP/ICMP, then (for tunnels) an inner packet. Values are plain data; the stack copies a
+ * packet when a hop changes it, so every trace event holds the headers as they were there.
+ */
+import type { Mac } from '../addr/mac';
+
+export const ETH_P_IP = 0x0800;
+export const ETH_P_ARP = 0x0806;
+export const ETH_P_IPV6 = 0x86dd;
+
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_IPIP = 4;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_SCTP = 132;
+
+export interface EthHeader {
+  readonly src: Mac;
+  readonly dst: Mac;
+  readonly type: number;
+}
+
+export interface ArpHeader {
+  /** 1 = request, 2 = reply */
+  readonly op: 1 | 2;
+  readonly sha: Mac;
+  readonly spa: string;
+  readonly tha: Mac;
+  readonly tpa: string;
+}
+
+export interface IpHeader {
+  readonly version: 4 | 6;
+  readonly src: string;
+  readonly dst: string;
+  readonly ttl: number;
+  readonly protocol: number;
+  readonly id: number;
+  readonly df: boolean;
+  readonly tos: number;
+  /** Total length in bytes (header + payload), as the kernel would put on the wire. */
+  readonly length: number;
+}
+
+export interface TcpFlags {
+  readonly syn?: boolean;
+  readonly ack?: boolean;
+  readonly fin?: boolean;
+  readonly rst?: boolean;
+  readonly psh?: boolean;
+}
+
+export interface TcpHeader {
+  readonly sport: number;
+  readonly dport: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: TcpFlags;
+  readonly window: number;
+}
+
+export interface UdpHeader {
+  readonly sport: number;
+  readonly dport: number;
+}
+
+export interface IcmpHeader {
+  readonly type: number;
+  readonly code: number;
+  /** Echo id/sequence. */
+  readonly id?: number;
+  readonly seq?: number;
+  /** For errors (unreachable, time exceeded, frag needed): the offending packet's IP header + 8 bytes. */
+  readonly original?: Packet;
+  /** Frag-needed next-hop MTU. */
+  readonly mtu?: number;
+}
+
+export interface VxlanHeader {
+  readonly vni: number;
+}
+
+/** What the application put in the packet, kept symbolic (the lab and pcap render it to bytes). */
+export type Payload =
+  | { readonly kind: 'http-request'; readonly method: string; readonly path: string; readonly host: string; readonly headers: Readonly<Record<string, string>> }
+  | { readonly kind: 'http-response'; readonly status: number; readonly body: string; readonly headers: Readonly<Record<string, string>> }
+  | { readonly kind: 'dns'; readonly message: unknown }
+  | { readonly kind: 'data'; readonly text: string }
+  | { readonly kind: 'bytes'; readonly length: number };
+
+export interface Packet {
+  readonly eth?: EthHeader;
+  readonly arp?: ArpHeader;
+  readonly ip?: IpHeader;
+  readonly tcp?: TcpHeader;
+  readonly udp?: UdpHeader;
+  readonly icmp?: IcmpHeader;
+  /** VXLAN header (inside outer UDP); `inner` holds the encapsulated frame. */
+  readonly vxlan?: VxlanHeader;
+  /** Flannel UDP backend: outer UDP whose payload is the inner IP packet. IPIP: protocol 4, inner IP packet. */
+  readonly inner?: Packet;
+  readonly payload?: Payload;
+  /** skb->mark (fwmark): set by iptables MARK, read by routing rules and KUBE-POSTROUTING. Not on the wire. */
+  readonly mark?: number;
+}
+
+export function protoName(p: number): string {
+  switch (p) {
+    case IPPROTO_ICMP: return 'icmp';
+    case IPPROTO_TCP: return 'tcp';
+    case IPPROTO_UDP: return 'udp';
+    case IPPROTO_IPIP: return 'ipip';
+    case IPPROTO_SCTP: return 'sctp';
+    default: return String(p);
+  }
+}

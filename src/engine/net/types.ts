@@ -1,0 +1,153 @@
+/**
+ * The network state of every machine in the simulation, mirroring what the kernel holds per
+ * network namespace. Names follow iproute2 (link, addr, route, neigh, fdb) so that the shell
+ * prints them the way `ip` does and the lab exporter can replay them with real `ip` commands.
+ *
+ *   machine (node / pod / host / external host / underlay switch / router)
+ *     └─ one or more NetNs ── links (lo, eth0, veths, bridge, flannel.1, ...)
+ *                          ├─ addrs on links      (ip addr)
+ *                          ├─ routes in tables    (ip route [table local|main])
+ *                          ├─ neigh entries       (ip neigh)
+ *                          ├─ sysctls             (net.ipv4.ip_forward, ...)
+ *                          ├─ listening sockets   (the Pod's apps)
+ *                          └─ netfilter + conntrack (slots filled by src/engine/netfilter)
+ */
+import type { Family } from '../addr/ip';
+import type { Mac } from '../addr/mac';
+
+export type NsId = string;
+
+/** Who owns a namespace, for display and for `knp exec` targets. */
+export type NsOwner =
+  | { readonly kind: 'node'; readonly name: string }
+  | { readonly kind: 'pod'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'host'; readonly name: string }
+  /** A named namespace inside a node or host (`ip netns add net1`, a Docker container). */
+  | { readonly kind: 'netns'; readonly machine: string; readonly name: string }
+  /** Infrastructure around the cluster: the underlay switch and the router to external hosts. */
+  | { readonly kind: 'infra'; readonly name: string };
+
+export type LinkKind = 'loopback' | 'ether' | 'veth' | 'bridge' | 'vxlan' | 'tun' | 'ipip' | 'dummy';
+
+export interface IfAddr {
+  readonly family: Family;
+  readonly address: string;
+  readonly prefixLen: number;
+  readonly scope: 'host' | 'link' | 'global';
+  readonly broadcast?: string;
+  /** Secondary addresses print without "noprefixroute" differences; kept for `ip addr` fidelity. */
+  readonly label?: string;
+}
+
+export interface FdbEntry {
+  readonly mac: Mac;
+  /** Port (for a bridge: the slave device name; for vxlan: the vxlan device itself). */
+  readonly dev: string;
+  /** VXLAN: remote VTEP address (`dst`). */
+  readonly dst?: string;
+  readonly permanent: boolean;
+  /** Learned entries age out (bridge ageing_time, 300 s by default). */
+  readonly updatedAt: number;
+  /** The bridge's own addresses ("self permanent" on the bridge/ports). */
+  readonly local?: boolean;
+}
+
+export interface Link {
+  readonly ifindex: number;
+  name: string;
+  readonly kind: LinkKind;
+  mac: Mac;
+  mtu: number;
+  /** Administrative state (`ip link set up`). Operational state also needs the carrier (veth peer up). */
+  up: boolean;
+  /** Bridge this link is enslaved to (name within the same namespace). */
+  master?: string;
+  addrs: IfAddr[];
+  /** veth: the other end. */
+  peer?: { readonly ns: NsId; readonly ifindex: number };
+  /** Bridge: forwarding database. VXLAN: remote VTEP FDB. */
+  fdb?: FdbEntry[];
+  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean };
+  ipip?: { readonly local?: string; readonly remote?: string };
+  /** TUN: the user-space process reading it (flanneld). */
+  tun?: { readonly owner: string };
+  /** Per-link counters, as `ip -s link` shows them. */
+  stats: { rxPackets: number; txPackets: number; rxBytes: number; txBytes: number; rxDropped: number; txDropped: number };
+  /** Calico sets proxy_arp on cali* host ends. */
+  proxyArp?: boolean;
+}
+
+export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit';
+
+export interface Route {
+  readonly family: Family;
+  /** 255 local, 254 main, or any other table id. */
+  readonly table: number;
+  readonly type: RouteType;
+  /** "default" or a prefix "10.244.1.0/24"; host routes are "/32". */
+  readonly dst: string;
+  readonly dev?: string;
+  readonly via?: string;
+  /** Preferred source address (`src`). */
+  readonly src?: string;
+  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp';
+  readonly scope: 'host' | 'link' | 'global';
+  readonly metric?: number;
+  readonly onlink?: boolean;
+}
+
+export type NeighState = 'PERMANENT' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'INCOMPLETE' | 'FAILED' | 'NOARP';
+
+export interface NeighEntry {
+  readonly family: Family;
+  readonly ip: string;
+  readonly dev: string;
+  mac?: Mac;
+  state: NeighState;
+  updatedAt: number;
+}
+
+/** A socket listening in a namespace: a container's app, CoreDNS, kube-proxy (userspace), ingress-nginx. */
+export interface Listener {
+  readonly protocol: 'tcp' | 'udp' | 'sctp';
+  /** "0.0.0.0" for any address. */
+  readonly address: string;
+  readonly port: number;
+  /** Who answers: "pod/NS/NAME", "node/NAME", "host/NAME". */
+  readonly owner: string;
+  /** What the app does with a request; the stack's application layer interprets it. */
+  readonly app: AppKind;
+  readonly container?: string;
+}
+
+export type AppKind =
+  | { readonly kind: 'http'; readonly name: string }
+  | { readonly kind: 'echo' }
+  | { readonly kind: 'dns' }
+  | { readonly kind: 'proxy'; readonly role: string }
+  | { readonly kind: 'sshd' }
+  | { readonly kind: 'flanneld' };
+
+export interface NetNs {
+  readonly id: NsId;
+  readonly owner: NsOwner;
+  /** Which machine's kernel this namespace lives in (node/host name), for the canvas and the lab. */
+  readonly machine: string;
+  links: Link[];
+  routes: Route[];
+  neigh: NeighEntry[];
+  sysctl: Record<string, string>;
+  listeners: Listener[];
+  nextIfindex: number;
+  /** Filled by the netfilter module (tables, chains, rules). Absent = no rules, everything accepted. */
+  netfilter?: unknown;
+  /** Filled by the conntrack module. */
+  conntrack?: unknown;
+}
+
+/** The whole simulated network: every namespace by id. */
+export interface Network {
+  readonly namespaces: Map<NsId, NetNs>;
+  /** Bumped by every state change; caches (FIB tries, rule indexes) key on it. */
+  generation: number;
+}

@@ -1,0 +1,37 @@
+/**
+ * Diagnostics: every problem with the user's input becomes one of these, never an exception.
+ * Codes are stable (tests, docs and the editor rely on them); messages say how to fix it.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface SourceRange {
+  /** 1-based line and column, like editors and compilers print them. */
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+}
+
+export interface Diagnostic extends SourceRange {
+  readonly file: string;
+  readonly severity: Severity;
+  readonly code: string;
+  readonly message: string;
+  /** How to fix it, when there is something specific to say. */
+  readonly hint?: string;
+}
+
+export const NO_RANGE: SourceRange = { line: 1, col: 1, endLine: 1, endCol: 1 };
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const hint = d.hint ? ` (${d.hint})` : '';
+  return `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}${hint}`;
+}
+
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === 'error');
+}
+
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
+}

@@ -1,0 +1,115 @@
+/**
+ * Multi-document YAML with source positions. Each document keeps its parsed value plus a
+ * locator that turns a field path (["spec", "ports", 0, "nodePort"]) into a line/column range,
+ * so every later diagnostic can point at the exact place the user typed.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YNode } from 'yaml';
+import type { Diagnostic, SourceRange } from './diagnostics';
+
+export type Path = readonly (string | number)[];
+
+export interface SourceDoc {
+  readonly file: string;
+  /** 0-based index of the document in the file. */
+  readonly index: number;
+  readonly value: unknown;
+  /** Range of the value at `path` (or of its key when `key` is set); falls back to the nearest parent. */
+  locate(path: Path, key?: boolean): SourceRange;
+}
+
+export interface ParsedSource {
+  readonly docs: SourceDoc[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export function parseYamlSource(file: string, text: string): ParsedSource {
+  const lc = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const docs: SourceDoc[] = [];
+  let parsed;
+  try {
+    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
+  } catch (e) {
+    diagnostics.push({
+      file, line: 1, col: 1, endLine: 1, endCol: 1, severity: 'error', code: 'yaml-syntax',
+      message: `YAML could not be read: ${(e as Error).message}`,
+    });
+    return { docs, diagnostics };
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  const toRange = (start: number, end: number): SourceRange => {
+    const a = lc.linePos(start);
+    const b = lc.linePos(Math.max(start, end));
+    return { line: a.line, col: a.col, endLine: b.line, endCol: b.col };
+  };
+  list.forEach((doc, index) => {
+    const errors = doc.errors ?? [];
+    for (const err of errors) {
+      const [s, e] = err.pos;
+      const code = err.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
+      diagnostics.push({
+        file, ...toRange(s, e), severity: 'error', code,
+        message: `${yamlMessage(err.message)}`,
+        hint: code === 'yaml-duplicate-key'
+          ? 'remove one of the two keys; YAML mappings cannot repeat a key'
+          : 'check indentation (spaces, not tabs) and that every "key: value" has a space after the colon',
+      });
+    }
+    for (const w of doc.warnings ?? []) {
+      const [s, e] = w.pos;
+      diagnostics.push({ file, ...toRange(s, e), severity: 'warning', code: 'yaml-warning', message: yamlMessage(w.message) });
+    }
+    if (errors.length > 0) return; // a broken document is skipped; the others still load
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      const r = doc.contents?.range;
+      diagnostics.push({
+        file, ...(r ? toRange(r[0], r[1]) : toRange(0, 0)), severity: 'error', code: 'yaml-syntax',
+        message: `YAML could not be read: ${(e as Error).message}`,
+      });
+      return;
+    }
+    if (value === null || value === undefined) return; // empty document (e.g. trailing ---)
+    const contents = doc.contents as YNode | null;
+    const docRange = contents?.range ? toRange(contents.range[0], contents.range[1]) : toRange(0, 0);
+    docs.push({
+      file,
+      index,
+      value,
+      locate(path, key = false) {
+        let node: unknown = contents;
+        let best: SourceRange = docRange;
+        for (let i = 0; i < path.length; i++) {
+          const seg = path[i];
+          const last = i === path.length - 1;
+          if (isMap(node)) {
+            const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+            if (!pair) return best;
+            const k = pair.key as YNode;
+            if (last && key && k.range) return toRange(k.range[0], k.range[1]);
+            const v = pair.value as YNode | null;
+            if (v && v.range) best = toRange(v.range[0], v.range[1]);
+            else if (k.range) best = toRange(k.range[0], k.range[1]);
+            node = v;
+          } else if (isSeq(node) && typeof seg === 'number') {
+            const item = node.items[seg] as YNode | undefined;
+            if (!item) return best;
+            if (item.range) best = toRange(item.range[0], item.range[1]);
+            node = item;
+          } else {
+            return best;
+          }
+        }
+        return best;
+      },
+    });
+  });
+  return { docs, diagnostics };
+}
+
+function yamlMessage(m: string): string {
+  // The yaml package appends " at line X, column Y" plus a code frame; we give positions separately.
+  return m.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}

@@ -1,0 +1,19 @@
+/**
+ * The live simulation: the control-plane model plus each machine's network state. Commands
+ * and packets read and mutate it; "reset to YAML" is rebuilding it from the scenario text.
+ */
+import type { ClusterModel } from './model/cluster';
+import type { Network } from './net/types';
+import type { Diagnostic } from './scenario/diagnostics';
+import type { Rand } from './util/rand';
+
+export interface Sim {
+  readonly file: string;
+  readonly seed: number;
+  model: ClusterModel;
+  readonly net: Network;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly rand: Rand;
+  /** Simulated time in milliseconds; moves only when the engine is stepped. */
+  now: number;
+}
