@@ -1,0 +1,57 @@
+/**
+ * The seam between the packet walk (src/engine/stack) and netfilter (this folder).
+ *
+ * The stack calls `runHook` at each of the kernel's five hooks, exactly where Linux calls
+ * NF_HOOK: PREROUTING after a packet is received (before routing), INPUT before local delivery,
+ * FORWARD for routed packets, OUTPUT for locally generated packets (after the first routing
+ * decision), POSTROUTING just before transmit. Bridged IPv4 frames pass PREROUTING/FORWARD/
+ * POSTROUTING too when net.bridge.bridge-nf-call-iptables=1 (br_netfilter).
+ *
+ *          ┌──────────┐   route   ┌─────────┐               ┌─────────────┐
+ *  rx ───► │PREROUTING├──►──┬────►│ FORWARD ├──────────┬───►│ POSTROUTING ├──► tx
+ *          └──────────┘     │     └─────────┘          │    └─────────────┘
+ *                           ▼                          │
+ *                      ┌───────┐   local    ┌────────┐ │
+ *                      │ INPUT ├──► app ──► │ OUTPUT ├─┘ (route)
+ *                      └───────┘            └────────┘
+ *
+ * A hook may change the packet (NAT, MARK), so the stack re-routes after a DNAT in
+ * PREROUTING/OUTPUT, as the kernel does (ip_route_me_harder / the routing decision after nat).
+ */
+import type { Packet } from '../net/packet';
+import type { NetNs } from '../net/types';
+import type { TraceEvent } from '../trace/types';
+
+export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+export interface HookContext {
+  readonly inDev?: string;
+  readonly outDev?: string;
+  /** Bridge ports for -m physdev when the packet is bridged. */
+  readonly physIn?: string;
+  readonly physOut?: string;
+  /** True when called from the bridge path (br_netfilter). */
+  readonly bridged?: boolean;
+  /** Simulated time (ms) for conntrack timeouts and -m recent. */
+  readonly now: number;
+  /** Seeded random source for -m statistic --mode random and IPVS/ephemeral choices. */
+  readonly random: () => number;
+}
+
+export type HookVerdict =
+  | { readonly verdict: 'accept'; readonly packet: Packet }
+  | { readonly verdict: 'drop'; readonly packet: Packet; readonly reason: string }
+  /** REJECT: the stack sends this ICMP error / TCP RST back to the sender. */
+  | { readonly verdict: 'reject'; readonly packet: Packet; readonly reason: string; readonly reply: 'icmp-port-unreachable' | 'icmp-net-unreachable' | 'icmp-host-unreachable' | 'icmp-admin-prohibited' | 'tcp-reset' | 'icmp-proto-unreachable' | 'icmp-net-prohibited' | 'icmp-host-prohibited' };
+
+/** Partial trace events: the stack adds seq, time, where and flow. */
+export type HookEvent = Pick<TraceEvent, 'type' | 'summary'> & { readonly detail?: TraceEvent['detail']; readonly packet?: Packet };
+
+export interface NetfilterEngine {
+  runHook(ns: NetNs, hook: Hook, packet: Packet, ctx: HookContext, emit: (e: HookEvent) => void): HookVerdict;
+}
+
+/** Until a namespace has netfilter state, every hook accepts (like a kernel with no rules loaded). */
+export const acceptAll: NetfilterEngine = {
+  runHook: (_ns, _hook, packet) => ({ verdict: 'accept', packet }),
+};
