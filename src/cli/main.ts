@@ -1,16 +1,27 @@
 /**
- * The `knp` command: check, exec, shell, trace... on the same engine the browser runs.
- * (Skeleton: the CLI work fills in the verbs.)
+ * The `knp` command: the same engine the browser runs, in-process. Each verb lives in
+ * src/cli/verbs/; this file only dispatches.
  */
-export interface CliIO {
-  stdout(s: string): void;
-  stderr(s: string): void;
-  readFile(path: string): Promise<string>;
-  writeFile(path: string, data: string | Uint8Array): Promise<void>;
-  stdin: NodeJS.ReadableStream;
-}
+import type { CliIO, Verb } from './io';
+import { check } from './verbs/check';
+import { exec } from './verbs/exec';
+import { shell } from './verbs/shell';
+
+export type { CliIO } from './io';
+
+const verbs: Record<string, Verb> = { check, exec, shell };
+
+const USAGE = `usage: knp VERB FILE [options]
+  check FILE                         diagnostics: FILE:LINE:COL: severity code: message
+  exec FILE [TARGET] -- COMMAND...   run one simulated command (TARGET: node/NAME, pod/NS/NAME, host/NAME)
+  shell FILE                         commands from standard input against one live simulation
+every verb takes --seed N (default 1)
+`;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  io.stderr(`knp: not implemented yet: ${argv.join(' ')}\n`);
-  return 2;
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') { io.stdout(USAGE); return verb ? 0 : 2; }
+  const v = verbs[verb];
+  if (!v) { io.stderr(`knp: unknown verb "${verb}"\n${USAGE}`); return 2; }
+  return v(rest, io);
 }

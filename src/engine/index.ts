@@ -8,6 +8,7 @@ import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
+import { acceptAll } from './netfilter/hook';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -30,8 +31,13 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), now: 0 }, diagnostics: ds };
+  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 }, diagnostics: ds };
 }
 
 export type { Sim } from './sim';
 export type { Diagnostic } from './scenario/diagnostics';
+export { formatDiagnostic, hasErrors } from './scenario/diagnostics';
+export { runLine, runArgv } from './shell/run';
+export { parseTarget, formatTarget, type Target, type CommandResult } from './shell/types';
+export { walk, type WalkRequest } from './stack/walk';
+export type { Trace, TraceEvent, Verdict } from './trace/types';

@@ -4,6 +4,7 @@
  */
 import type { ClusterModel } from './model/cluster';
 import type { Network } from './net/types';
+import type { NetfilterEngine } from './netfilter/hook';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { Rand } from './util/rand';
 
@@ -14,6 +15,8 @@ export interface Sim {
   readonly net: Network;
   readonly diagnostics: readonly Diagnostic[];
   readonly rand: Rand;
+  /** The netfilter implementation the walk calls at each hook (acceptAll until rules are loaded). */
+  readonly netfilter: NetfilterEngine;
   /** Simulated time in milliseconds; moves only when the engine is stepped. */
   now: number;
 }

@@ -1,0 +1,11 @@
+/** What a verb may touch of the outside world: injected, so tests run verbs in-process. */
+export interface CliIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  readFile(path: string): Promise<string>;
+  writeFile(path: string, data: string | Uint8Array): Promise<void>;
+  /** Lines of standard input (for `knp shell`); null when there is none. */
+  readLines(): AsyncIterable<string> | null;
+}
+
+export type Verb = (argv: string[], io: CliIO) => Promise<number>;

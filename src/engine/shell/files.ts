@@ -1,0 +1,34 @@
+/**
+ * The files a learner can `cat` in a target: /etc/hosts, /etc/resolv.conf, /run/flannel/subnet.env,
+ * /proc/sys/... Each area contributes a provider from its own file and lists it here; a provider
+ * returns the file's text for the target, or null when it does not know the path.
+ */
+import { fail, ok, type Command, type ShellContext } from './types';
+
+export type FileProvider = (ctx: ShellContext, path: string) => string | null;
+
+const providers: FileProvider[] = [
+];
+
+export function readSimFile(ctx: ShellContext, path: string): string | null {
+  for (const p of providers) {
+    const text = p(ctx, path);
+    if (text !== null) return text;
+  }
+  return null;
+}
+
+export const fileCommands: Record<string, Command> = {
+  cat: (ctx, argv) => {
+    const paths = argv.slice(1).filter((a) => !a.startsWith('-'));
+    if (paths.length === 0) return ok('');
+    let out = '';
+    let err = '';
+    for (const p of paths) {
+      const t = readSimFile(ctx, p);
+      if (t === null) err += `cat: ${p}: No such file or directory\n`;
+      else out += t;
+    }
+    return err ? fail(err, 1, out) : ok(out);
+  },
+};

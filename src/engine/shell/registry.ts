@@ -1,0 +1,19 @@
+/**
+ * The command table shared by `knp exec`, `knp shell` and the browser terminal. Each area of
+ * the engine contributes its commands from its own file; this is the one place they meet.
+ * To add a command: export it from your area's file and list that file's table here.
+ */
+import type { Command } from './types';
+import { basicCommands } from './basics';
+import { fileCommands } from './files';
+
+const tables: readonly Readonly<Record<string, Command>>[] = [
+  basicCommands,
+  fileCommands,
+];
+
+export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
+
+export function commandNames(): string[] {
+  return [...commands.keys()].sort();
+}
