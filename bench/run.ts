@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: runs every benchmark and writes bench/results/latest.json and
+ * bench/results/latest.md (the figures closing notes quote). `npm run bench -- NAME` runs one.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { Bench, BenchResult } from './harness';
+
+const benches: Record<string, () => Promise<{ bench: Bench }>> = {
+};
+
+const only = process.argv.slice(2);
+const results: BenchResult[] = [];
+for (const [name, load] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name}\n`);
+  const { bench } = await load();
+  results.push(...(await bench()));
+}
+const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+const md = ['| benchmark | median ms | target ms | ok |', '| --- | ---: | ---: | --- |',
+  ...results.map((r) => `| ${r.name}${r.note ? ` (${r.note})` : ''} | ${r.ms.toFixed(3)} | ${r.targetMs ?? ''} | ${r.targetMs === undefined ? '' : r.ms <= r.targetMs ? 'yes' : 'NO'} |`)];
+writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+writeFileSync(new URL('./results/latest.md', import.meta.url), `Machine: ${machine}\n\n${md.join('\n')}\n`);
+process.stdout.write(`${md.join('\n')}\n`);
