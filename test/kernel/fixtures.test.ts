@@ -5,7 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportLab } from '../../src/engine/lab/export';
-import { FIXTURES } from './fixtures';
+import { planLab } from '../../src/engine/lab/plan';
+import { FIXTURES, probeModel, simOf } from './fixtures';
 import { differs, requireRoot, runLab, sideBySide, sweep, uniquePrefix } from './harness';
 
 afterAll(() => { sweep(); });
@@ -15,7 +16,11 @@ describe('kernel tier: hand-built networks through exportLab', () => {
     const fx = make();
     it(`${fx.name}: the kernel answers every probe as worked out by hand`, async () => {
       requireRoot();
-      const lab = exportLab({ title: fx.name, seed: 1, net: fx.net, probes: fx.probes, iptablesSave: (ns) => fx.rules?.[ns.id] ?? null });
+      // The same path as `knp lab`: Probe objects → planLab → exportLab.
+      const sim = simOf(fx.net, fx.probes.map(probeModel));
+      const plan = planLab(sim, { iptablesSave: (ns) => fx.rules?.[ns.id] ?? null });
+      expect(plan.problems).toEqual([]);
+      const lab = exportLab(plan.input);
       expect(lab.unsupported).toEqual([]);
       const prefix = uniquePrefix();
       const run = await runLab(lab.script, { prefix, timeoutMs: 45_000 });

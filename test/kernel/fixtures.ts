@@ -11,7 +11,9 @@
  *   routed               a ── r ── b             forwarding through a router namespace,
  *                                                and the same with ip_forward=0 (timeout)
  */
+import { buildSim, type Sim } from '../../src/engine/index';
 import type { LabProbe } from '../../src/engine/lab/export';
+import type { ProbeModel } from '../../src/engine/model/cluster';
 import type { IfAddr, Link, LinkKind, Listener, NetNs, Network, NsOwner, Route } from '../../src/engine/net/types';
 import type { Verdict } from '../../src/engine/trace/types';
 
@@ -233,3 +235,15 @@ export function portForward(): Fixture {
 }
 
 export const FIXTURES: readonly (() => Fixture)[] = [twoNsVeth, bridgeThree, () => routed(true), () => routed(false), portForward];
+
+/** A simulation whose network is a hand-built fixture, with Probe objects (for the planner and the walk). */
+export function simOf(net: Network, probes: ProbeModel[]): Sim {
+  const { sim } = buildSim('', { file: 'fixture.yaml' });
+  return { ...sim, net, model: { ...sim.model, probes } };
+}
+
+/** The Probe object a fixture probe stands for (`to` written the way scenarios write it). */
+export function probeModel(p: LabProbe): ProbeModel {
+  const to = p.protocol === 'icmp' ? p.ip : `${p.protocol}://${p.ip}:${p.port}`;
+  return { name: p.name, from: p.fromNs, to, count: 1 };
+}

@@ -23,6 +23,8 @@ export interface LabProbe {
   /** Already resolved (names are resolved by the simulator's DNS and stated in a comment). */
   readonly ip: string;
   readonly port: number;
+  /** Printed as a comment above the probe (e.g. how a name was resolved). */
+  readonly note?: string;
 }
 
 export interface LabInput {
@@ -242,8 +244,13 @@ export function exportLab(input: LabInput): LabScript {
   let servers = 0;
   for (const ns of namespaces) {
     const byOwner = new Map<string, string[]>();
+    // One socket per protocol and port: a second bind would fail with EADDRINUSE in the kernel
+    // too; the first listener is the one the simulator's socket lookup finds first.
+    const bound = new Set<string>();
     for (const s of ns.listeners) {
       if (s.protocol === 'sctp') continue;
+      if (bound.has(`${s.protocol}/${s.port}`)) { emit(`# ${ns.id}: ${s.owner} ${s.protocol}/${s.port} shares a port already bound here; one server answers`); continue; }
+      bound.add(`${s.protocol}/${s.port}`);
       const list = byOwner.get(s.owner) ?? [];
       list.push(`${s.protocol}:${s.address}:${s.port}`);
       byOwner.set(s.owner, list);
@@ -264,7 +271,9 @@ export function exportLab(input: LabInput): LabScript {
     for (const l of ns.links) for (const a of l.addrs) if (a.family === 4 && l.kind !== 'loopback' && owner) owners[a.address] ??= owner;
   }
   emit(`OWNERS=${q(JSON.stringify(owners))}`);
+  emit('# Names in probes were resolved by the simulator before export: the lab runs no DNS server.');
   for (const p of input.probes) {
+    if (p.note) emit(`# ${p.name}: ${p.note}`);
     emit(`ip netns exec ${labNsName(p.fromNs)} python3 "$WORK/probe.py" ${q(p.name)} ${p.protocol} ${p.ip} ${p.port} "$OWNERS"`);
   }
   return { script: out.join('\n') + '\n', unsupported };
