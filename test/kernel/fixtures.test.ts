@@ -31,6 +31,10 @@ describe('kernel tier: hand-built networks through exportLab', () => {
         const got = run.answers.find((a) => a.probe === p.name);
         if (!got) { problems.push(`${p.name}: no answer from the lab\n${run.stderr}`); continue; }
         if (differs(p.expect, got)) problems.push(sideBySide(`${fx.name} / ${p.name}`, ['expected (by hand)', p.expect], ['kernel', got]));
+        const ct = fx.conntrack?.[p.name];
+        if (ct && JSON.stringify(got.conntrack ?? []) !== JSON.stringify(ct)) {
+          problems.push(`${fx.name} / ${p.name}: conntrack\n  expected (by hand)  ${ct.join('\n                      ')}\n  kernel              ${(got.conntrack ?? ['(none)']).join('\n                      ')}`);
+        }
       }
       expect(problems.join('\n\n')).toBe('');
     });

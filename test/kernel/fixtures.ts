@@ -27,6 +27,8 @@ export interface Expected {
 export interface Fixture {
   readonly name: string;
   readonly net: Network;
+  /** conntrack entry shapes each probe must leave (harness.normaliseConntrack), where worked out. */
+  readonly conntrack?: Readonly<Record<string, readonly string[]>>;
   /** iptables-save text per namespace id, loaded with iptables-restore. */
   readonly rules?: Readonly<Record<string, string>>;
   readonly probes: readonly (LabProbe & { readonly expect: Expected })[];
@@ -225,6 +227,12 @@ export function portForward(): Fixture {
     name: 'port-forward',
     net: base.net,
     rules: { 'host/r': rules },
+    // The router's conntrack holds both translations in one entry: the reply tuple is what b
+    // answers to (its own address and port 80) and the masqueraded address it answers.
+    conntrack: {
+      'dnat-masq': ['host/r tcp 10.2.1.2 > 10.2.1.1:8080 | reply 10.2.2.2:80 > 10.2.2.1'],
+      'direct-no-nat': ['host/r tcp 10.2.1.2 > 10.2.2.2:80 | reply 10.2.2.2:80 > 10.2.1.2'],
+    },
     probes: [
       { name: 'dnat-masq', fromNs: 'host/a', protocol: 'tcp', ip: '10.2.1.1', port: 8080, expect: delivered('host/b', '10.2.2.1') },
       { name: 'direct-no-nat', fromNs: 'host/a', protocol: 'tcp', ip: '10.2.2.2', port: 80, expect: delivered('host/b', '10.2.1.2') },
