@@ -89,6 +89,7 @@ export function exportLab(input: LabInput): LabScript {
   emit('  rm -rf "$WORK"');
   emit('}');
   emit('trap cleanup EXIT');
+  emit('trap \'echo "knp lab: failed at line $LINENO: $BASH_COMMAND" >&2\' ERR');
   emit('trap "exit 130" INT TERM');
   emit('mkns() { ip netns add "$1"; NSLIST+=("$1"); ip -n "$1" link set lo up; }');
   emit('');
@@ -138,7 +139,10 @@ export function exportLab(input: LabInput): LabScript {
       if (l.kind === 'loopback' || made.has(key(ns.id, l.ifindex))) continue;
       made.add(key(ns.id, l.ifindex));
       const n = labNsName(ns.id);
-      switch (l.kind) {
+      // A NIC with a cable to another namespace (a node's eth0 on the underlay switch, a host
+      // on the router) is rebuilt as a veth pair: the kernel sees the same two ends.
+      const kind = l.peer && (l.kind === 'ether' || l.kind === 'dummy') ? 'veth' : l.kind;
+      switch (kind) {
         case 'veth': {
           const peerNs = l.peer ? input.net.namespaces.get(l.peer.ns) : undefined;
           const peer = peerNs?.links.find((x) => x.ifindex === l.peer?.ifindex);
@@ -185,9 +189,9 @@ export function exportLab(input: LabInput): LabScript {
   emit('# 3. sysctls (before addresses and routes: forwarding, proxy ARP, br_netfilter).');
   for (const ns of namespaces) {
     const n = labNsName(ns.id);
-    for (const [k, v] of Object.entries(ns.sysctl).sort()) {
-      emit(`ip netns exec ${n} sysctl -qw ${q(`${k}=${v}`)} 2>/dev/null || echo "knp lab: note: ${ns.id} has no sysctl ${k}" >&2`);
-    }
+    // nf_conntrack_max belongs to the initial namespace (read-only elsewhere): the host's value applies.
+    const settings = Object.entries(ns.sysctl).sort().filter(([k]) => k !== 'net.netfilter.nf_conntrack_max').map(([k, v]) => q(`${k}=${v}`));
+    if (settings.length) emit(`ip netns exec ${n} sysctl -qw ${settings.join(' ')} || echo "knp lab: note: ${ns.id}: a sysctl above is missing in this kernel" >&2`);
     for (const l of ns.links) {
       if (l.proxyArp) emit(`ip netns exec ${n} sysctl -qw net.ipv4.conf.${l.name}.proxy_arp=1`);
     }
@@ -298,7 +302,8 @@ function ownerName(ns: NetNs): string | null {
     case 'node': return `node/${ns.owner.name}`;
     case 'pod': return `pod/${ns.owner.namespace}/${ns.owner.name}`;
     case 'host': return `host/${ns.owner.name}`;
-    case 'netns': return `host/${ns.owner.machine}`;
+    // A named namespace answers as itself ("host/h1#net1"), the way the simulator names it.
+    case 'netns': return ns.id;
     case 'infra': return null;
   }
 }
