@@ -148,7 +148,7 @@ function get(ctx: ShellContext, f: KubectlFlags): CommandResult {
   if (out === 'yaml' || out === 'json') {
     const single = objects.length === 1 && req.names.length === 1 && !multi;
     const doc = single ? objects[0]! : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
-    if (objects.length > 0 || req.names.length === 0) stdout += out === 'json' ? `${JSON.stringify(doc, null, 4)}\n` : stringify(doc, { lineWidth: 0 });
+    if (objects.length > 0 || req.names.length === 0) stdout += out === 'json' ? `${JSON.stringify(doc, null, 4)}\n` : toYaml(doc);
   }
   if (stdout === '' && exit === 0) {
     const namespaced = req.types.some((t) => t.namespaced);
@@ -250,5 +250,10 @@ export const kubectl: Command = (ctx, argv) => {
       return fail(`error: unknown command "${verb}" for "kubectl"\n\nDid you mean this?\n\tget\n\tdescribe\n\texec\n`, 1);
   }
 };
+
+/** kubectl's YAML: sequences not indented under their key, timestamps quoted (go-yaml's YAML 1.1). */
+export function toYaml(doc: unknown): string {
+  return stringify(doc, { lineWidth: 0, indentSeq: false }).replace(/^(\s*[\w.-]+: )(\d{4}-\d\d-\d\dT[\d:]+Z)$/gm, '$1"$2"');
+}
 
 export const kubectlCommands: Record<string, Command> = { kubectl, k: kubectl };
