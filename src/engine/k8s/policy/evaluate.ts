@@ -60,10 +60,19 @@ export function policyEnforced(model: ClusterModel): boolean {
   return plugin === 'calico' || plugin === 'canal';
 }
 
+const nsLabelCache = new WeakMap<ClusterModel, Map<string, Readonly<Record<string, string>>>>();
+
 export function namespaceLabels(model: ClusterModel, ns: string): Readonly<Record<string, string>> {
-  const m = model.namespaces.find((n) => n.name === ns);
-  // The API server sets kubernetes.io/metadata.name on every namespace.
-  return { ...(m?.labels ?? {}), 'kubernetes.io/metadata.name': ns };
+  let byNs = nsLabelCache.get(model);
+  if (!byNs) { byNs = new Map(); nsLabelCache.set(model, byNs); }
+  let labels = byNs.get(ns);
+  if (!labels) {
+    const m = model.namespaces.find((n) => n.name === ns);
+    // The API server sets kubernetes.io/metadata.name on every namespace.
+    labels = { ...(m?.labels ?? {}), 'kubernetes.io/metadata.name': ns };
+    byNs.set(ns, labels);
+  }
+  return labels;
 }
 
 export function podSelectedBy(p: PolicyModel, pod: PodModel): boolean {

@@ -60,24 +60,31 @@ export function reachMatrix(model: ClusterModel, pods: readonly PodModel[], port
       if (eg) (egRules[i] ??= []).push(...eg);
     }
   }
+  // Fold each Pod's rules into one mask: inMask[j][i] = rule allows source i into j, egMask[i][j] likewise.
+  const fold = (rules: CompiledRule[] | null, j: number | null): Uint8Array | null => {
+    if (!rules) return null;
+    const mask = new Uint8Array(n);
+    for (const r of rules) {
+      for (let k = 0; k < n; k++) {
+        // Ingress: the port is checked on the destination j itself; egress: on each destination k.
+        if (r.peer[k] && r.portOk[j ?? k]) mask[k] = 1;
+      }
+    }
+    return mask;
+  };
+  const inMask = inRules.map((rules, j) => fold(rules, j));
+  const egMask = egRules.map((rules) => fold(rules, null));
   const matrix: boolean[][] = [];
   for (let i = 0; i < n; i++) {
     const row: boolean[] = new Array(n);
-    const eg = egRules[i];
-    const srcHostNet = pods[i]!.hostNetwork;
+    const eg = egMask[i];
+    const src = pods[i]!;
     for (let j = 0; j < n; j++) {
-      let ok = true;
       if (i === j) { row[j] = true; continue; }
-      if (eg) {
-        ok = false;
-        for (const r of eg) if (r.peer[j] && r.portOk[j]) { ok = true; break; }
-      }
-      const ing = inRules[j];
-      if (ok && ing && !(srcHostNet && pods[i]!.nodeName === pods[j]!.nodeName)) {
-        ok = false;
-        for (const r of ing) if (r.peer[i] && r.portOk[j]) { ok = true; break; }
-      }
-      row[j] = ok;
+      if (eg && !eg[j]) { row[j] = false; continue; }
+      const ing = inMask[j];
+      // A hostNetwork source on the destination's own node is kubelet's path: never filtered.
+      row[j] = !ing || ing[i] === 1 || (src.hostNetwork && src.nodeName === pods[j]!.nodeName);
     }
     matrix.push(row);
   }
