@@ -1,11 +1,13 @@
 /**
  * `knp reach`: the Pod-to-Pod truth table. Each cell is a walk from the source Pod to the
- * destination Pod's IP on the port (delivered or refused = the packet reached the Pod's stack);
- * while the packet walk is not built, the evaluator decides (the matrix agrees with it cell by cell).
+ * destination Pod's IP on the port (delivered or refused = the packet reached the Pod's stack).
+ * The evaluator decides instead when there is no network to walk (a bare model) or the walk
+ * cannot carry the protocol (SCTP); the tests hold the two to the same answers.
  */
 import type { Protocol } from '../../model/cluster';
 import type { Sim } from '../../sim';
 import { walk } from '../../stack/walk';
+import { clientNs } from '../../stack/target';
 import { reachMatrix, reachPods, type ReachMatrix } from './matrix';
 
 export interface ReachOptions {
@@ -23,8 +25,8 @@ export function reachability(sim: Sim, opts: ReachOptions = {}): ReachMatrix & {
   const via = opts.via ?? 'auto';
   if (via !== 'evaluator' && pods.length > 0) {
     const proto = protocol.toLowerCase() as 'tcp' | 'udp' | 'sctp';
-    const probe = walk(sim, { from: `pod/${pods[0]!.meta.namespace}/${pods[0]!.meta.name}`, to: `${proto}://${pods[0]!.podIP}:${port}`, protocol: proto, port });
-    if (!(probe.verdict === 'error' && probe.reason === 'the packet walk is not built yet')) {
+    const walkable = proto !== 'sctp' && pods.every((p) => clientNs(sim, `pod/${p.meta.namespace}/${p.meta.name}`) !== undefined);
+    if (walkable || via === 'walk') {
       const matrix = pods.map((s) => pods.map((d) => {
         const t = walk(sim, { from: `pod/${s.meta.namespace}/${s.meta.name}`, to: `${proto}://${d.podIP}:${port}`, protocol: proto, port });
         return t.verdict === 'delivered' || t.verdict === 'refused';
