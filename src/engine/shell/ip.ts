@@ -385,8 +385,8 @@ function routeGet(env: Env, args: readonly string[]): CommandResult {
   if (r.type === 'blackhole' || r.type === 'unreachable' || r.type === 'prohibit') {
     return RTNL(r.type === 'blackhole' ? 'Invalid argument' : r.type === 'prohibit' ? 'Permission denied' : 'No route to host');
   }
-  if (r.type === 'local') return ok(`local ${ip} dev lo ${res.src ? `src ${res.src} ` : ''}uid 0 \n    cache <local> \n`);
-  if (r.type === 'broadcast') return ok(`broadcast ${ip} dev ${r.dev} ${res.src ? `src ${res.src} ` : ''}uid 0 \n    cache <local,brd> \n`);
+  if (r.type === 'local') return ok(`local ${ip} dev lo table local ${res.src ? `src ${res.src} ` : ''}uid 0 \n    cache <local> \n`);
+  if (r.type === 'broadcast') return ok(`broadcast ${ip} dev ${r.dev} table local ${res.src ? `src ${res.src} ` : ''}uid 0 \n    cache <local,brd> \n`);
   const table = r.table !== RT_TABLE_MAIN ? `table ${tableName(r.table)} ` : '';
   return ok(`${ip} ${r.via ? `via ${r.via} ` : ''}dev ${r.dev} ${table}src ${res.src ?? '0.0.0.0'} uid 0 \n    cache \n`);
 }

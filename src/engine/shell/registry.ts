@@ -7,11 +7,15 @@ import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
 import { ipCommands } from './ip';
+import { bridgeCommands } from './bridge';
+import { sysctlCommands } from './sysctl';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
   ipCommands,
+  bridgeCommands,
+  sysctlCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));

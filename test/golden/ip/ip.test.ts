@@ -10,7 +10,9 @@ describe('ip output, golden', () => {
     const s = sim(flannelCluster('vxlan'));
     expectGolden('flannel-vxlan-node', transcript(s, steps(nodeT('node-1'),
       'ip addr', 'ip route', 'ip route show table local', 'ip neigh', 'ip -d link show flannel.1', 'ip -br addr',
-      'ip route get 10.244.2.3', 'ip route get 10.244.1.3', 'ip route get 10.244.1.1')));
+      'ip route get 10.244.2.3', 'ip route get 10.244.1.3', 'ip route get 10.244.1.1',
+      'bridge fdb show dev flannel.1', 'bridge link', 'cat /run/flannel/subnet.env',
+      'sysctl net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables', 'cat /proc/sys/net/ipv4/ip_forward')));
   });
 
   it('flannel Pod', () => {
