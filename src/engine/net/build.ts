@@ -53,7 +53,7 @@ function needsUnderlay(model: ClusterModel): boolean {
 
 export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagnostic[]): Network {
   const net: Network = { namespaces: new Map(), generation: 0, aliases: new Map() };
-  const ctx: BuildCtx = { model, net, rand, diagnostics };
+  const ctx: BuildCtx = { model, net, rand, diagnostics, salt: rand.fork('labels').int(2 ** 32) };
   const u: Underlay | undefined = needsUnderlay(model) ? buildUnderlay(ctx) : undefined;
   if (u && model.hasCluster && model.nodes.length > 0) buildCluster(ctx, u);
   if (u) for (const h of model.externalHosts) buildExternalHost(ctx, u, h);

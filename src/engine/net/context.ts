@@ -7,8 +7,8 @@ import type { ClusterModel } from '../model/cluster';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { Origin } from '../scenario/load';
 import { NO_RANGE } from '../scenario/diagnostics';
-import type { Rand } from '../util/rand';
-import { randomMac } from './mutate';
+import { hashString, type Rand } from '../util/rand';
+import { macFromValue } from '../addr/mac';
 import type { Network } from './types';
 
 export interface BuildCtx {
@@ -16,18 +16,31 @@ export interface BuildCtx {
   readonly net: Network;
   readonly rand: Rand;
   readonly diagnostics: Diagnostic[];
+  /** Drawn once from `rand`: the salt of every per-label value (macFor, hexFor). */
+  readonly salt: number;
+}
+
+/** murmur3's finaliser: spreads FNV-1a's bits so labels differing by one character look unrelated. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** 32 random-looking bits that depend only on the seed (salt), the label and a lane number. */
+export function labelBits(ctx: BuildCtx, label: string, lane = 0): number {
+  return mix(hashString(label, (ctx.salt ^ Math.imul(lane + 1, 0x9e3779b9)) >>> 0));
 }
 
 /** A MAC that depends only on the seed and the label ("node/n1 eth0"). */
 export function macFor(ctx: BuildCtx, label: string): string {
-  return randomMac(ctx.rand.fork(label));
+  return macFromValue((labelBits(ctx, label, 1) & 0xff) * 2 ** 32 + labelBits(ctx, label, 2));
 }
 
 /** Eight (or `n`) hex characters that depend only on the seed and the label: CNI's random veth names. */
 export function hexFor(ctx: BuildCtx, label: string, n = 8): string {
-  const r = ctx.rand.fork(label);
   let s = '';
-  while (s.length < n) s += r.int(2 ** 32).toString(16).padStart(8, '0');
+  for (let lane = 3; s.length < n; lane++) s += labelBits(ctx, label, lane).toString(16).padStart(8, '0');
   return s.slice(0, n);
 }
 

@@ -50,10 +50,10 @@ export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs
   setUp(node.ns, host, true);
   setUp(podNs, eth0, true);
   addAddr(podNs, eth0, v4Addr(pod.podIP, 32));
-  const r = { family: 4 as const, table: RT_TABLE_MAIN, type: 'unicast' as const, proto: 'boot' as const };
-  addRoute(podNs, { ...r, dst: `${CALICO_GATEWAY}/32`, dev: 'eth0', scope: 'link' });
-  addRoute(podNs, { ...r, dst: 'default', via: CALICO_GATEWAY, dev: 'eth0', scope: 'global' });
-  addRoute(node.ns, { ...r, dst: `${pod.podIP}/32`, dev: hostName, scope: 'link' });
+  const main = RT_TABLE_MAIN;
+  addRoute(podNs, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: `${CALICO_GATEWAY}/32`, dev: 'eth0', scope: 'link' });
+  addRoute(podNs, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: 'default', via: CALICO_GATEWAY, dev: 'eth0', scope: 'global' });
+  addRoute(node.ns, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: `${pod.podIP}/32`, dev: hostName, scope: 'link' });
   node.ns.neigh.push({ family: 4, ip: pod.podIP, dev: hostName, mac: eth0.mac, state: 'PERMANENT', updatedAt: 0 });
   node.ns.sysctl[`net.ipv4.conf.${hostName}.proxy_arp`] = '1';
   node.ns.sysctl[`net.ipv4.neigh.${hostName}.proxy_delay`] = '0';
