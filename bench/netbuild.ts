@@ -25,12 +25,12 @@ function bigModel(plugin: 'flannel' | 'calico', nodesN = 50, podsPerNode = 100):
         meta: { name, namespace: 'default', uid: name, labels: { app: `app-${j % 20}` }, annotations: {}, createdIndex: pods.length, createdAt: 0 },
         spec: {} as never, nodeName: n.name, hostNetwork: false, phase: 'Running', podIP: `10.244.${i}.${j + 2}`, hostIP: n.ip,
         containers: [{ name: 'app', image: 'nginx', env: [], ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 53, protocol: 'UDP' }] }],
-        ready: true, terminating: false, hostname: name, env: [], dnsPolicy: 'ClusterFirst', system: false,
+        ready: true, terminating: false, hostname: name, env: [], dnsPolicy: 'ClusterFirst', system: false, serviceEnv: [], createdIndex: 0,
       });
     }
   }
   return {
-    hasCluster: true, name: 'bench', spec: clusterSpec.parse({ underlayCIDR: '192.168.0.0/16', network: { plugin } }), nodes, namespaces: [], pods,
+    hasCluster: true, name: 'bench', ageBase: 0, upstreamDns: null, apiServer: null, spec: clusterSpec.parse({ underlayCIDR: '192.168.0.0/16', network: { plugin } }), nodes, namespaces: [], pods,
     workloads: [], services: [], endpoints: [], endpointSlices: [], configMaps: [], secrets: [], ingresses: [], ingressClasses: [],
     networkPolicies: [], externalHosts: [], probes: [], hosts: [], containers: [],
   };

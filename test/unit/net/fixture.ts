@@ -39,13 +39,13 @@ export function pod(name: string, n: NodeModel, hostIndex: number, o: PodOpts = 
   return {
     meta: meta(name, o.namespace ?? 'default', o.labels ?? {}), spec: {} as never, containers, nodeName: n.name,
     hostNetwork: o.hostNetwork ?? false, phase: 'Running', podIP: o.hostNetwork ? n.ip : `${base}.${hostIndex}`, hostIP: n.ip,
-    ready: true, terminating: false, hostname: name, env: [], dnsPolicy: 'ClusterFirst', system: false,
+    ready: true, terminating: false, hostname: name, env: [], dnsPolicy: 'ClusterFirst', system: false, serviceEnv: [], createdIndex: 0,
   };
 }
 
 export function model(spec: ClusterSpecIn, nodes: NodeModel[], pods: PodModel[], more: Partial<ClusterModel> = {}): ClusterModel {
   return {
-    hasCluster: true, name: 'kind', spec: clusterSpec.parse(spec), nodes, namespaces: [], pods, workloads: [], services: [],
+    hasCluster: true, name: 'kind', spec: clusterSpec.parse(spec), ageBase: 0, upstreamDns: null, apiServer: null, nodes, namespaces: [], pods, workloads: [], services: [],
     endpoints: [], endpointSlices: [], configMaps: [], secrets: [], ingresses: [], ingressClasses: [], networkPolicies: [],
     externalHosts: [], probes: [], hosts: [], containers: [], ...more,
   };
