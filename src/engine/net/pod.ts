@@ -4,8 +4,8 @@
  * eth0 and the routes. hostNetwork Pods get no namespace: their sockets open in the node's.
  */
 import type { ContainerPortModel, PodModel } from '../model/cluster';
-import { report, type BuildCtx } from './context';
-import { podNsId } from './ids';
+import { labelBits, report, type BuildCtx } from './context';
+import { namedNsId, podNsId } from './ids';
 import { createNs, loopbackUp } from './mutate';
 import type { AppKind, Listener, NetNs } from './types';
 
@@ -33,9 +33,11 @@ export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Li
     for (const p of c.ports) {
       want.push({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.containerPort, owner, app: appFor(pod, p), container: c.name });
     }
-    // CoreDNS answers on 53 over both protocols even when only one port is declared.
+    // CoreDNS answers on 53 over both protocols even when only one port is declared, and its
+    // health (8080) and ready (8181) plugins listen for kubelet's probes.
     if (isCoreDns(pod) && c.ports.some((p) => p.containerPort === 53)) {
       for (const protocol of ['udp', 'tcp'] as const) want.push({ protocol, address: '0.0.0.0', port: 53, owner, app: { kind: 'dns' }, container: c.name });
+      for (const port of [8080, 8181]) want.push({ protocol: 'tcp', address: '0.0.0.0', port, owner, app: { kind: 'http', name: pod.meta.name }, container: c.name });
     }
   });
   pod.containers.forEach((c, ci) => {
@@ -51,10 +53,19 @@ export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Li
   return out;
 }
 
+/** containerd's name for a sandbox namespace: "cni-" and a random UUID (here seeded per Pod). */
+export function cniNetnsName(ctx: BuildCtx, podId: string): string {
+  const h = [0, 1, 2, 3].map((lane) => labelBits(ctx, `${podId} netns`, lane).toString(16).padStart(8, '0')).join('');
+  return `cni-${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** The Pod's own namespace with lo up (the CNI loopback plugin) and its sockets. */
 export function buildPodNs(ctx: BuildCtx, pod: PodModel, nodeNs: NetNs): NetNs {
   const id = podNsId(pod.meta.namespace, pod.meta.name);
   const ns = createNs(ctx.net, id, { kind: 'pod', namespace: pod.meta.namespace, name: pod.meta.name }, nodeNs.id);
+  // containerd pins the sandbox's namespace at /run/netns/cni-UUID, so `ip netns` on the node lists it.
+  ns.netnsName = cniNetnsName(ctx, id);
+  ctx.net.aliases?.set(namedNsId(nodeNs.id, ns.netnsName), id);
   loopbackUp(ns);
   ns.listeners.push(...podListeners(ctx, pod, []));
   return ns;

@@ -85,10 +85,13 @@ export function showLinks(net: Network, ns: NetNs, links: readonly Link[], opts:
   return links.map((l) => `${linkHeader(net, ns, l, true)}\n${linkLayer(net, ns, l, opts)}${opts.stats ? linkStats(l) : ''}`).join('');
 }
 
+/** `ip -s link`: counters right-aligned under iproute2's column headers. */
 function linkStats(l: Link): string {
   const s = l.stats;
-  const row = (a: (string | number)[]): string => `    ${a.map((x) => String(x).padEnd(10)).join('').replace(/\s+$/, '')}\n`;
-  return `    RX:  bytes packets errors dropped  missed   mcast           \n${row([s.rxBytes, s.rxPackets, 0, s.rxDropped, 0, 0])}    TX:  bytes packets errors dropped carrier collsns           \n${row([s.txBytes, s.txPackets, 0, s.txDropped, 0, 0])}`;
+  const widths = [10, 8, 7, 8, 8, 8];
+  const row = (a: number[]): string => `    ${a.map((x, i) => String(x).padStart(widths[i]!)).join('')} \n`;
+  return `    RX:  bytes packets errors dropped  missed   mcast           \n${row([s.rxBytes, s.rxPackets, 0, s.rxDropped, 0, 0])}`
+    + `    TX:  bytes packets errors dropped carrier collsns           \n${row([s.txBytes, s.txPackets, 0, s.txDropped, 0, 0])}`;
 }
 
 function addrLine(link: Link, a: IfAddr, secondary: boolean): string {

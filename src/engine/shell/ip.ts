@@ -50,7 +50,10 @@ function namedNs(sim: Sim, t: Target, name: string): NetNs | undefined {
   const root = nsForTarget(sim, m);
   if (!root) return undefined;
   const ns = sim.net.namespaces.get(namedNsId(root.id, name));
-  return ns?.netnsName === name ? ns : undefined;
+  if (ns?.netnsName === name) return ns;
+  // Pod namespaces live under their own ids but carry containerd's /run/netns name (cni-UUID).
+  for (const x of sim.net.namespaces.values()) if (x.machine === root.id && x.netnsName === name) return x;
+  return undefined;
 }
 
 export const ipCommand: Command = (ctx, argv) => {
@@ -561,6 +564,7 @@ function netnsCmd(ctx: ShellContext, args: readonly string[]): CommandResult {
     // Destroying a namespace destroys its virtual devices (and so the other end of each veth).
     for (const l of [...ns.links]) if (l.kind === 'veth') delLink(ctx.sim.net, ns, l);
     ctx.sim.net.namespaces.delete(ns.id);
+    ctx.sim.net.aliases?.delete(namedNsId(root.id, name));
     for (const other of ctx.sim.net.namespaces.values()) other.nsids?.delete(ns.id);
     touch(ctx.sim.net);
     return ok('', true);

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import type { Target } from '../../../src/engine/shell/types';
-import { flannelCluster, hostObj, model, node, nodeT, hostT, pod, podT, sim } from '../../unit/net/fixture';
+import { containerObj, flannelCluster, hostObj, model, node, nodeT, hostT, pod, podT, sim } from '../../unit/net/fixture';
 import { expectGolden, transcript } from './golden';
 
 const steps = (t: Target, ...lines: string[]): [Target, string][] => lines.map((l) => [t, l]);
@@ -12,7 +12,8 @@ describe('ip output, golden', () => {
       'ip addr', 'ip route', 'ip route show table local', 'ip neigh', 'ip -d link show flannel.1', 'ip -br addr',
       'ip route get 10.244.2.3', 'ip route get 10.244.1.3', 'ip route get 10.244.1.1',
       'bridge fdb show dev flannel.1', 'bridge link', 'cat /run/flannel/subnet.env',
-      'sysctl net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables', 'cat /proc/sys/net/ipv4/ip_forward')));
+      'sysctl net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables', 'cat /proc/sys/net/ipv4/ip_forward', 'ip netns',
+      'ip -s link show eth0')));
   });
 
   it('flannel Pod', () => {
@@ -40,6 +41,25 @@ describe('ip output, golden', () => {
       'ip netns list', 'ip netns exec net1 ip addr', 'ip netns exec net1 ip route', 'ip -n net2 route show table local',
       'ip netns exec net1 ip route get 20.1.1.2',
       'ip netns add net1', 'ip link set veth9 up', 'ip netns exec net1 ip addr add 20.1.1.1/24 dev veth1')));
+  });
+
+  it('Docker on a Host: bridge, container:NAME and none', () => {
+    const s = sim(model({}, [], [], {
+      hasCluster: false,
+      hosts: [hostObj('docker-host', { ip: '192.168.1.20' })],
+      containers: [
+        containerObj('web', { host: 'docker-host', listen: [80] }),
+        containerObj('sidecar', { host: 'docker-host', network: 'container:web' }),
+        containerObj('db', { host: 'docker-host', listen: [5432] }),
+        containerObj('offline', { host: 'docker-host', network: 'none' }),
+      ],
+    }));
+    expectGolden('docker', transcript(s, [
+      ...steps(hostT('docker-host'), 'ip addr', 'ip route', 'bridge link'),
+      ...steps(hostT('docker-host', 'web'), 'ip addr', 'ip route'),
+      ...steps(hostT('docker-host', 'sidecar'), 'ip -br addr'),
+      ...steps(hostT('docker-host', 'offline'), 'ip addr'),
+    ]));
   });
 
   it('the seed: three namespaces on one bridge', () => {

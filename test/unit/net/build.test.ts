@@ -3,7 +3,7 @@ import { nsForRef, nsForTarget } from '../../../src/engine/net/lookup';
 import { caliName } from '../../../src/engine/net/cni/calico';
 import { sha1Hex } from '../../../src/engine/net/cni/sha1';
 import { fibLookup } from '../../../src/engine/route/fib';
-import { containerObj, flannelCluster, hostObj, model, node, pod, podT, sim } from './fixture';
+import { containerObj, flannelCluster, hostObj, model, node, nodeT, pod, podT, sh, sim } from './fixture';
 
 describe('buildNetwork', () => {
   it('gives every node a root namespace, every running Pod its own, and infra around them', () => {
@@ -102,5 +102,44 @@ describe('buildNetwork', () => {
     expect(nsForRef(s, 'host/h1#c2')).toBe(c1);
     expect(nsForRef(s, 'host/h1#c3')?.id).toBe('host/h1');
     expect(nsForRef(s, 'host/h1#net1')?.netnsName).toBe('net1');
+  });
+});
+
+describe('other plugins and backends', () => {
+  const two = () => [node(0), node(1)];
+  it('calico bgp: remote blocks via the peer node over eth0, proto bird; own block blackholed', () => {
+    const n = two();
+    const s = sim(model({ network: { plugin: 'calico', backend: 'bgp' } }, n, [pod('a', n[0]!, 2)]));
+    const ns = s.net.namespaces.get('node/node-0')!;
+    expect(ns.routes.find((r) => r.dst === '10.244.1.0/24')).toMatchObject({ via: '192.168.1.11', dev: 'eth0', proto: 'bird' });
+    expect(ns.routes.find((r) => r.dst === '10.244.0.0/24')?.type).toBe('blackhole');
+    expect(fibLookup(ns, '10.244.0.2')?.route.dev).toMatch(/^cali/);
+    expect(ns.links.find((l) => l.name.startsWith('cali'))).toMatchObject({ mac: 'ee:ee:ee:ee:ee:ee', proxyArp: true });
+  });
+
+  it('calico vxlan: vxlan.calico with permanent neighbour and FDB per peer', () => {
+    const s = sim(model({ network: { plugin: 'calico', backend: 'vxlan' } }, two(), []));
+    const ns = s.net.namespaces.get('node/node-0')!;
+    const dev = ns.links.find((l) => l.name === 'vxlan.calico')!;
+    expect(dev.vxlan).toMatchObject({ vni: 4096, port: 4789 });
+    expect(dev.fdb?.[0]?.dst).toBe('192.168.1.11');
+    expect(ns.neigh[0]).toMatchObject({ ip: '10.244.1.0', state: 'PERMANENT' });
+  });
+
+  it('canal: cali veths on each node, flannel.1 between nodes', () => {
+    const n = two();
+    const s = sim(model({ network: { plugin: 'canal' } }, n, [pod('a', n[0]!, 2)]));
+    const ns = s.net.namespaces.get('node/node-0')!;
+    expect(ns.links.some((l) => l.name === 'flannel.1')).toBe(true);
+    expect(ns.links.some((l) => l.kind === 'bridge')).toBe(false);
+    expect(fibLookup(ns, '10.244.1.7')?.route.dev).toBe('flannel.1');
+  });
+
+  it('containerd\'s cni-UUID namespaces are listed on the node and usable with ip netns exec', () => {
+    const s = sim(flannelCluster());
+    const list = sh(s, nodeT('node-0'), 'ip netns list');
+    const name = /^(cni-[0-9a-f-]{36}) \(id: \d+\)$/m.exec(list)?.[1];
+    expect(name).toBeDefined();
+    expect(sh(s, nodeT('node-0'), `ip netns exec ${name!} ip -br addr show eth0`)).toMatch(/^eth0@if\d+ +UP +10\.244\.0\.[23]\/24 \n$/);
   });
 });
