@@ -117,11 +117,15 @@ const changed = (net: Network): CommandResult => {
 function selectLinks(env: Env, args: readonly string[]): { links: Link[] } | { error: CommandResult } {
   let dev: string | undefined;
   let up = false;
+  let type: string | undefined;
+  let master: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === 'dev') dev = args[++i];
     else if (a === 'up') up = true;
-    else if (a === 'type' || a === 'master' || a === 'label') i++;
+    else if (a === 'type') type = args[++i];
+    else if (a === 'master') master = args[++i];
+    else if (a === 'label' || a === 'scope' || a === 'to') i++;
     else dev = a;
   }
   if (dev !== undefined) {
@@ -129,8 +133,11 @@ function selectLinks(env: Env, args: readonly string[]): { links: Link[] } | { e
     if (!l) return { error: fail(`Device "${dev}" does not exist.\n`, 1) };
     return { links: [l] };
   }
-  const all = [...env.ns.links].sort((a, b) => a.ifindex - b.ifindex);
-  return { links: up ? all.filter((l) => l.up) : all };
+  if (master !== undefined && !linkByName(env.ns, master)) return { error: fail(`Device "${master}" does not exist.\n`, 1) };
+  // `type` names iproute2's kinds; our ether NICs and loopback have no kind to match.
+  const all = [...env.ns.links].sort((a, b) => a.ifindex - b.ifindex).filter((l) =>
+    (!up || l.up) && (master === undefined || l.master === master) && (type === undefined || (l.kind === type && l.kind !== 'ether' && l.kind !== 'loopback')));
+  return { links: all };
 }
 
 // ─── ip addr ────────────────────────────────────────────────────────────────────────────────
@@ -244,16 +251,22 @@ function linkAdd(env: Env, args: readonly string[]): CommandResult {
   const rand = env.ctx.sim.rand;
   switch (type) {
     case 'veth': {
+      let peerNsName: string | undefined;
       for (let j = 0; j < typeArgs.length; j++) {
         const a = typeArgs[j]!;
         if (a === 'peer') continue;
         if (a === 'name') peer = typeArgs[++j];
+        else if (a === 'netns') peerNsName = typeArgs[++j];
+        else if (a === 'mtu' || a === 'address' || a === 'txqueuelen') j++;
         else if (peer === undefined) peer = a;
       }
+      // `peer name P netns NS` creates the other end directly in NS (as CNI plugins do).
+      const peerNs = peerNsName === undefined ? env.ns : namedNs(env.ctx.sim, env.ctx.target, peerNsName);
+      if (!peerNs) return fail(`Cannot open network namespace "${peerNsName}": No such file or directory\n`, 1);
       peer ??= `veth${env.ns.links.filter((l) => /^veth\d+$/.test(l.name)).length}`;
       if (!validIfname(peer)) return fail(`Error: argument "${peer}" is wrong: "name" not a valid ifname\n`, 1);
-      if (linkByName(env.ns, peer) || peer === name) return RTNL('File exists');
-      addVethPair(env.ns, name, randomMac(rand), env.ns, peer, randomMac(rand), mtu ?? 1500, 1000);
+      if (linkByName(peerNs, peer) || (peerNs === env.ns && peer === name)) return RTNL('File exists');
+      addVethPair(env.ns, name, randomMac(rand), peerNs, peer, randomMac(rand), mtu ?? 1500, 1000);
       return changed(env.net);
     }
     case 'bridge': case 'dummy': {

@@ -85,3 +85,14 @@ describe('state-changing commands', () => {
     expect(sh(s, t, 'ip netns exec ghost ip a')).toBe('Cannot open network namespace "ghost": No such file or directory\n');
   });
 });
+
+describe('ip link selections and veth peers in another namespace', () => {
+  it('ip link add ... peer name P netns NS; ip link show master BR / type veth', () => {
+    const s = sim(model({}, [], [], { hasCluster: false, hosts: [hostObj('h')] }));
+    const t = hostT('h');
+    sh(s, t, 'ip netns add blue', 'ip link add br0 type bridge', 'ip link add v0 type veth peer name eth0 netns blue', 'ip link set v0 master br0');
+    expect(sh(s, t, 'ip -br link show master br0')).toMatch(/^v0@if\d+ +DOWN/);
+    expect(sh(s, t, 'ip -br link show type veth').split('\n').filter(Boolean)).toHaveLength(1);
+    expect(sh(s, t, 'ip -n blue -br link')).toMatch(/eth0@if\d+ +DOWN/);
+  });
+});
