@@ -19,7 +19,7 @@ import { RT_TABLE_MAIN } from '../route/fib';
 import { hexFor, macFor, report, type BuildCtx } from './context';
 import { hostNsId, namedNsId } from './ids';
 import { linkByName } from './lookup';
-import { addAddr, addLink, addRoute, addVethPair, createNs, loopbackUp, parseAddrLen, setMaster, setUp, v4Addr } from './mutate';
+import { addAddr, addLink, addRoute, addVethPair, createNs, inheritSysctls, loopbackUp, parseAddrLen, setMaster, setUp, v4Addr } from './mutate';
 import type { Listener, NetNs } from './types';
 import { attachMachine, type Underlay } from './underlay';
 
@@ -66,6 +66,7 @@ function buildHost(ctx: BuildCtx, u: Underlay | undefined, h: HostObj): void {
   (h.spec.namespaces ?? []).forEach((n) => {
     const ns = createNs(ctx.net, namedNsId(rootId, n), { kind: 'netns', machine: name, name: n }, rootId);
     ns.netnsName = n;
+    inheritSysctls(ns, root);
     spaces.set(n, ns);
   });
   const nsOf = (n: string | undefined, path: (string | number)[]): NetNs | undefined => {
@@ -163,12 +164,14 @@ function buildContainer(ctx: BuildCtx, c: ContainerObj): void {
     report(ctx, c.meta.origin, ['spec', 'network'], 'error', 'container-network-invalid', `network "${mode}" is not one of bridge, host, none, container:NAME`);
     return;
   }
+  const hostSpec = ctx.model.hosts.find((h) => h.meta.name === c.spec.host)?.spec;
+  const cidr = hostSpec?.docker?.bridgeCIDR ?? '172.17.0.0/16';
+  // dockerd creates docker0 and turns forwarding on at start, before any container.
+  const d = mode === 'bridge' ? ensureDocker0(ctx, host, cidr) : undefined;
   const ns = createNs(ctx.net, id, { kind: 'netns', machine: c.spec.host, name: c.meta.name }, hostId);
+  inheritSysctls(ns, host);
   loopbackUp(ns);
   if (mode === 'bridge') {
-    const hostSpec = ctx.model.hosts.find((h) => h.meta.name === c.spec.host)?.spec;
-    const cidr = hostSpec?.docker?.bridgeCIDR ?? '172.17.0.0/16';
-    const d = ensureDocker0(ctx, host, cidr);
     const p = parsePrefix(cidr, true);
     if (d && p) {
       // IPAM: the next address after the gateway that no container holds yet.

@@ -43,6 +43,16 @@ export function defaultSysctls(): Record<string, string> {
   };
 }
 
+/**
+ * A new namespace inherits the creating machine's IPv4 conf/all and conf/default settings (and
+ * so ip_forward) from the initial namespace: net.core.devconf_inherit_init_net = 0, the default.
+ */
+export function inheritSysctls(ns: NetNs, root: NetNs): void {
+  for (const [k, v] of Object.entries(root.sysctl)) {
+    if (k === 'net.ipv4.ip_forward' || k.startsWith('net.ipv4.conf.all.') || k.startsWith('net.ipv4.conf.default.')) ns.sysctl[k] = v;
+  }
+}
+
 /** A new namespace holding only `lo`, down and without addresses, as `unshare -n` gives it. */
 export function createNs(net: Network, id: NsId, owner: NsOwner, machine: string): NetNs {
   const ns: NetNs = {

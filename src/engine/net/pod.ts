@@ -6,7 +6,7 @@
 import type { ContainerPortModel, PodModel } from '../model/cluster';
 import { labelBits, report, type BuildCtx } from './context';
 import { namedNsId, podNsId } from './ids';
-import { createNs, loopbackUp } from './mutate';
+import { createNs, inheritSysctls, loopbackUp } from './mutate';
 import type { AppKind, Listener, NetNs } from './types';
 
 /** CoreDNS is recognised the way kubeadm labels it. */
@@ -66,6 +66,7 @@ export function buildPodNs(ctx: BuildCtx, pod: PodModel, nodeNs: NetNs): NetNs {
   // containerd pins the sandbox's namespace at /run/netns/cni-UUID, so `ip netns` on the node lists it.
   ns.netnsName = cniNetnsName(ctx, id);
   ctx.net.aliases?.set(namedNsId(nodeNs.id, ns.netnsName), id);
+  inheritSysctls(ns, nodeNs);
   loopbackUp(ns);
   ns.listeners.push(...podListeners(ctx, pod, []));
   return ns;

@@ -12,7 +12,7 @@ import { fibLookup, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
 import { namedNsId } from '../net/ids';
 import { linkByName, nsForTarget } from '../net/lookup';
 import {
-  addAddr, addLink, addRoute, addVethPair, createNs, delAddr, delLink, moveLink, parseAddrLen, randomMac, setMaster,
+  addAddr, addLink, addRoute, addVethPair, createNs, delAddr, inheritSysctls, delLink, moveLink, parseAddrLen, randomMac, setMaster,
   setUp, touch, v4Addr,
 } from '../net/mutate';
 import type { IfAddr, Link, NetNs, Network, Route } from '../net/types';
@@ -567,6 +567,7 @@ function netnsCmd(ctx: ShellContext, args: readonly string[]): CommandResult {
     if (named.some((ns) => ns.netnsName === name)) return fail(`Cannot create namespace file "/var/run/netns/${name}": File exists\n`, 1);
     const ns = createNs(ctx.sim.net, namedNsId(root.id, name), { kind: 'netns', machine: m.name, name }, root.id);
     ns.netnsName = name;
+    inheritSysctls(ns, root);
     touch(ctx.sim.net);
     return ok('', true);
   }
