@@ -6,10 +6,22 @@
 import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
+import { ipCommands } from './ip';
+import { bridgeCommands } from './bridge';
+import { sysctlCommands } from './sysctl';
+import { kubectlCommands } from './kubectl';
+import { k8sCommands } from './k8sfiles';
+import { dnsCommands } from './dns';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
+  ipCommands,
+  bridgeCommands,
+  sysctlCommands,
+  kubectlCommands,
+  k8sCommands,
+  dnsCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
