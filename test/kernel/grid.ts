@@ -28,7 +28,7 @@ export type Area =
   | 'cni-masq';       // Pod-to-outside masquerade rules
 
 /** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
-export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy']);
+export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build']);
 
 export interface GridCell {
   readonly name: string;
