@@ -248,6 +248,9 @@ export function exportLab(input: LabInput): LabScript {
   emit(`cat > "$WORK/server.py" <<'KNP_SERVER_PY'${LAB_SERVER_PY}KNP_SERVER_PY`);
   emit(`cat > "$WORK/probe.py" <<'KNP_PROBE_PY'${LAB_PROBE_PY}KNP_PROBE_PY`);
   let servers = 0;
+  // All servers start at once; then the script waits until each one has bound its sockets.
+  const waits: string[] = [];
+  emit('waitready() { for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done; echo "knp lab: server $2 did not start" >&2; exit 5; }');
   for (const ns of namespaces) {
     const byOwner = new Map<string, string[]>();
     // One socket per protocol and port: a second bind would fail with EADDRINUSE in the kernel
@@ -264,10 +267,12 @@ export function exportLab(input: LabInput): LabScript {
     for (const [owner, specs] of [...byOwner.entries()].sort()) {
       const ready = `"$WORK/ready.${servers}"`;
       emit(`ip netns exec ${labNsName(ns.id)} python3 "$WORK/server.py" ${q(owner)} ${ready} ${specs.map(q).join(' ')} & PIDS+=($!)`);
-      emit(`for _ in $(seq 100); do [ -e ${ready} ] && break; sleep 0.05; done; [ -e ${ready} ] || { echo "knp lab: server ${owner} did not start" >&2; exit 5; }`);
+      waits.push(`waitready ${ready} ${q(owner)}`);
       servers++;
     }
   }
+
+  for (const w of waits) emit(w);
   emit('');
 
   emit('# 8. Probes: one JSON line each (probe, verdict, responder, seenSource).');
