@@ -6,15 +6,17 @@ import type { CliIO, Verb } from './io';
 import { check } from './verbs/check';
 import { exec } from './verbs/exec';
 import { shell } from './verbs/shell';
+import { trace } from './verbs/trace';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell };
+const verbs: Record<string, Verb> = { check, exec, shell, trace };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
   exec FILE [TARGET] -- COMMAND...   run one simulated command (TARGET: node/NAME, pod/NS/NAME, host/NAME)
   shell FILE                         commands from standard input against one live simulation
+  trace FILE --from T --to DEST      walk a packet exchange and print every hop ([--proto P] [--port N] [--json] [--pcap OUT] [--explain])
 every verb takes --seed N (default 1)
 `;
 

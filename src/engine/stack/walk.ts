@@ -45,7 +45,7 @@ export function hopsOf(events: readonly TraceEvent[], flow: string | undefined):
   const hops: Hop[] = [];
   if (!flow) return hops;
   for (const e of events) {
-    if (e.flow !== flow || (e.type !== 'send' && e.type !== 'rx')) continue;
+    if (e.flow !== flow || (e.type !== 'send' && e.type !== 'rx' && e.type !== 'icmp-error')) continue;
     const last = hops[hops.length - 1];
     if (last && last.machine === e.where.machine) continue;
     hops.push({ machine: e.where.machine, ...(e.where.dev !== undefined ? { dev: e.where.dev } : {}) });
@@ -93,7 +93,7 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   const trace: Trace = {
     ...base, protocol,
     verdict: outcome.verdict,
-    responder: delivered || outcome.verdict === 'refused' ? w.responder : null,
+    responder: delivered ? w.responder : outcome.verdict === 'refused' ? w.refuser : null,
     seenSource: delivered ? w.seenSource : null,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     events: w.events,

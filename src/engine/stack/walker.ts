@@ -71,6 +71,8 @@ export class Walker {
   /** Set by the first listener or ICMP responder that answers the walk's request. */
   responder: string | null = null;
   seenSource: string | null = null;
+  /** Who refused the request (sent the RST or the ICMP port unreachable). */
+  refuser: string | null = null;
 
   constructor(readonly sim: Sim, readonly maxEvents = 5000) {}
 
@@ -321,7 +323,8 @@ export class Walker {
     const entry: NeighEntry = e ?? { family: 4, ip: nexthop, dev: link.name, state: 'INCOMPLETE', updatedAt: this.nowMs };
     if (!e) ns.neigh.push(entry);
     entry.state = 'INCOMPLETE';
-    const spa = this.view(ns).local.has(src) ? src : (firstAddr(link) ?? src);
+    // arp_solicit: the packet's source when it is ours, else an address of the device, else any (inet_select_addr).
+    const spa = this.view(ns).local.has(src) ? src : (firstAddr(link) ?? anyGlobalAddr(ns) ?? src);
     const req: Packet = {
       eth: { src: link.mac, dst: BROADCAST_MAC, type: ETH_P_ARP },
       arp: { op: 1, sha: link.mac, spa, tha: ZERO_MAC, tpa: nexthop },
@@ -392,6 +395,7 @@ export class Walker {
   sendRst(ns: NetNs, seg: Packet): void {
     const t = seg.tcp!;
     if (t.flags.rst) return;
+    this.refuser ??= ownerId(ns);
     const ip = seg.ip!;
     const len = t.flags.syn ? 1 : 0;
     const rst = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq: t.flags.ack ? t.ack : 0, ack: t.seq + len, flags: { rst: true, ack: true } });
@@ -413,6 +417,11 @@ export class Walker {
 
 export function isMulticast(mac: Mac): boolean {
   return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
+
+function anyGlobalAddr(ns: NetNs): string | undefined {
+  for (const l of ns.links) for (const a of l.addrs) if (a.family === 4 && a.scope === 'global') return a.address;
+  return undefined;
 }
 
 function firstAddr(link: Link): string | undefined {
