@@ -7,11 +7,13 @@ import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
 import { nettoolCommands } from './nettools';
+import { dnsCommands } from './dns';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
   nettoolCommands,
+  dnsCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));

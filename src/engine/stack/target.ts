@@ -4,31 +4,13 @@
  * address, port and protocol.
  */
 import { isIp } from '../addr/ip';
-import { hostNsId, namedNsId, nodeNsId, podNsId } from '../net/ids';
+import { nsForRef } from '../net/lookup';
 import type { NetNs } from '../net/types';
 import type { Sim } from '../sim';
 
 /** The namespace a client name runs in; hostNetwork Pods run in their node's root namespace. */
 export function clientNs(sim: Sim, from: string): NetNs | undefined {
-  const hash = from.indexOf('#');
-  const base = hash < 0 ? from : from.slice(0, hash);
-  const netns = hash < 0 ? undefined : from.slice(hash + 1);
-  const direct = sim.net.namespaces.get(from);
-  if (direct) return direct;
-  const parts = base.split('/');
-  let id: string | undefined;
-  if (parts[0] === 'pod' && (parts.length === 2 || parts.length === 3)) {
-    const [ns, name] = parts.length === 3 ? [parts[1]!, parts[2]!] : ['default', parts[1]!];
-    id = podNsId(ns, name);
-    if (!sim.net.namespaces.has(id)) {
-      const pod = sim.model.pods?.find((p) => p.meta.namespace === ns && p.meta.name === name);
-      if (pod?.hostNetwork && pod.nodeName) id = nodeNsId(pod.nodeName);
-    }
-  } else if (parts[0] === 'node' && parts.length === 2) id = nodeNsId(parts[1]!);
-  else if (parts[0] === 'host' && parts.length === 2) id = hostNsId(parts[1]!);
-  if (!id) return undefined;
-  if (netns) id = namedNsId(id, netns);
-  return sim.net.namespaces.get(id);
+  return nsForRef(sim, from);
 }
 
 export interface Destination {
