@@ -137,7 +137,7 @@ export function pingExchange(w: Walker, ns: NetNs, dst: string, o: ClientOptions
       replyFlow ??= r.got.flow;
     } else if (r.got) {
       const p = r.got.packet;
-      probes.push({ seq, outcome: 'icmp-error', from: p.ip!.src, icmp: { type: p.icmp!.type, code: p.icmp!.code, ...(p.icmp!.mtu !== undefined ? { mtu: p.icmp!.mtu } : {}) } });
+      probes.push({ seq, outcome: 'icmp-error', from: p.ip!.src, rttUs: r.got.t - r.t0, icmp: { type: p.icmp!.type, code: p.icmp!.code, ...(p.icmp!.mtu !== undefined ? { mtu: p.icmp!.mtu } : {}) } });
       v = icmpErrorVerdict(p);
       replyFlow ??= r.got.flow;
     } else {
@@ -165,7 +165,7 @@ export function udpExchange(w: Walker, ns: NetNs, dst: string, dport: number, pa
   if (!r.got) return { ...silence(w, 'datagram'), probes: [{ seq: 1, outcome: 'none' }], requestFlow: 'request', local };
   const p = r.got.packet;
   if (p.icmp) {
-    return { ...icmpErrorVerdict(p), probes: [{ seq: 1, outcome: 'icmp-error', from: p.ip!.src, icmp: { type: p.icmp.type, code: p.icmp.code } }], requestFlow: 'request', replyFlow: r.got.flow, local };
+    return { ...icmpErrorVerdict(p), probes: [{ seq: 1, outcome: 'icmp-error', from: p.ip!.src, rttUs: r.got.t - r.t0, icmp: { type: p.icmp.type, code: p.icmp.code } }], requestFlow: 'request', replyFlow: r.got.flow, local };
   }
   return { verdict: 'delivered', ...(p.payload ? { payload: p.payload } : {}), probes: [{ seq: 1, outcome: 'reply', from: p.ip!.src, ttl: p.ip!.ttl, rttUs: r.got.t - r.t0 }], requestFlow: 'request', replyFlow: r.got.flow, local };
 }
