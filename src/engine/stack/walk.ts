@@ -6,6 +6,7 @@
  * a UDP datagram, or a TCP connection with SYN, SYN-ACK, ACK, request, response, FIN) through
  * the Walker; the verdict, responder and paths are read off what happened.
  */
+import type { RRType } from '../k8s/dns/answer';
 import type { Payload } from '../net/packet';
 import type { Sim } from '../sim';
 import type { Hop, Trace, TraceEvent } from '../trace/types';
@@ -28,6 +29,8 @@ export interface WalkRequest {
   /** Don't-fragment and payload size, for MTU lessons (ping -M do -s SIZE). */
   readonly size?: number;
   readonly df?: boolean;
+  /** UDP/TCP to port 53: the question the datagram carries (default: ". NS", a root probe). */
+  readonly dns?: { readonly name: string; readonly type: RRType };
 }
 
 /** A trace plus the per-probe facts ping and traceroute print. */
@@ -53,6 +56,10 @@ export function hopsOf(events: readonly TraceEvent[], flow: string | undefined):
   return hops;
 }
 
+function dnsQuery(w: Walker, q: WalkRequest['dns']): Payload {
+  return { kind: 'dns', message: { id: w.sim.rand.int(65536), question: q ?? { name: '.', type: 'NS' } } };
+}
+
 export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   const base = { from: req.from, to: req.to, protocol: (req.protocol ?? 'tcp') as Trace['protocol'] };
   const fail = (verdict: Trace['verdict'], reason: string): WalkResult => ({
@@ -71,7 +78,8 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
     if (protocol === 'icmp') {
       outcome = pingExchange(w, ns, dest.ip, { ...opts, count: req.count ?? 1, ...(req.size !== undefined ? { size: req.size } : {}) });
     } else if (protocol === 'udp') {
-      const payload: Payload = req.size !== undefined ? { kind: 'bytes', length: req.size } : { kind: 'data', text: 'ping\n' };
+      const payload: Payload = dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
+        : req.size !== undefined ? { kind: 'bytes', length: req.size } : { kind: 'data', text: 'ping\n' };
       outcome = udpExchange(w, ns, dest.ip, dest.port ?? 7, payload, opts);
     } else if (protocol === 'tcp') {
       const http = dest.scheme === 'http' || dest.scheme === 'https' || (!dest.scheme && (dest.port === 80 || dest.port === 8080 || req.http !== undefined));

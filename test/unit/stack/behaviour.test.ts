@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NetfilterEngine } from '../../../src/engine/netfilter/hook';
 import type { Packet } from '../../../src/engine/net/packet';
 import { registerProxyApp } from '../../../src/engine/stack/apps';
-import { walk } from '../../../src/engine/stack/walk';
+import { walk, walkDetailed } from '../../../src/engine/stack/walk';
 import { NetBuilder, bridgeOfThree, twoNodes, vethPair } from './fixtures';
 
 describe('neighbours and the bridge FDB', () => {
@@ -129,6 +129,17 @@ describe('netfilter seam', () => {
 });
 
 describe('applications', () => {
+  it('a DNS query to port 53 carries the question and comes back with the server\'s answer', () => {
+    const { b, sim } = twoNodes('vxlan');
+    b.listen(b.get('pod/default/b-2'), 'udp', 53, 'host/resolver', { kind: 'dns' });
+    const r = walkDetailed(sim, { from: 'pod/default/a-1', to: 'udp://10.244.2.3:53', dns: { name: 'example.com', type: 'A' } });
+    expect(r.trace.verdict).toBe('delivered');
+    const p = r.outcome?.payload;
+    expect(p?.kind).toBe('dns');
+    expect((p as { message: { response: { rcode: string } } }).message.response.rcode).toBe('NXDOMAIN');
+    expect(r.trace.events.some((e) => e.type === 'app' && e.summary.includes('example.com A -> NXDOMAIN'))).toBe(true);
+  });
+
   it('a proxy app opens a second connection from its own namespace and relays the answer', () => {
     const { b, sim } = twoNodes('vxlan');
     registerProxyApp('test-ingress', () => ({ kind: 'relay', to: { ip: '10.244.2.3', port: 80, protocol: 'tcp' }, summary: 'test-ingress: proxy to 10.244.2.3:80' }));
