@@ -14,13 +14,13 @@
  * (depth first), which keeps the code a direct transcription of the kernel's call chain.
  */
 import { BROADCAST_MAC, type Mac } from '../addr/mac';
-import { fibLookup, type FibResult } from '../route/fib';
+import type { FibResult } from '../route/fib';
 import { ETH_P_ARP, ETH_P_IP, IPPROTO_ICMP, IPPROTO_IPIP, type Packet } from '../net/packet';
 import type { Link, NeighEntry, NetNs } from '../net/types';
-import type { Hook, HookContext } from '../netfilter/hook';
+import { acceptAll, type Hook, type HookContext } from '../netfilter/hook';
 import type { Sim } from '../sim';
 import type { TraceEvent, TraceEventType } from '../trace/types';
-import { nsView, ownerId, type NsView } from './nsview';
+import { fibCached, nsView, ownerId, type NsView } from './nsview';
 import {
   DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_ANO, ICMP_HOST_UNREACH, ICMP_NET_ANO, ICMP_NET_UNREACH,
   ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
@@ -108,6 +108,8 @@ export class Walker {
 
   /** NF_HOOK: returns the (possibly rewritten) packet, or null when the hook dropped or rejected it. */
   hook(ns: NetNs, hook: Hook, pkt: Packet, ctx: Omit<HookContext, 'now' | 'random'>): Packet | null {
+    // No netfilter engine loaded: every hook accepts, nothing to record.
+    if (this.sim.netfilter === acceptAll) return pkt;
     const full: HookContext = { ...ctx, now: this.nowMs, random: () => this.sim.rand.next() };
     const v = this.sim.netfilter.runHook(ns, hook, pkt, full, (e) => {
       const n = e.detail?.['rulesEvaluated'];
@@ -130,7 +132,7 @@ export class Walker {
   // ---------------------------------------------------------------- output
 
   route(ns: NetNs, dst: string, dev?: string): FibResult | undefined {
-    const r = fibLookup(ns, dst);
+    const r = fibCached(this.sim.net, ns, dst);
     if (r) this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)}`, undefined, { route: routeText(r), dst });
     else this.emit('route', ns, dev, `route ${dst}: Network is unreachable`, undefined, { route: null, dst });
     return r;
@@ -355,7 +357,7 @@ export class Walker {
     let proxied = false;
     if (!v.local.has(arp.tpa)) {
       // proxy_arp: answer with our own MAC when we have a route to the target out of another device (Calico's cali* host ends).
-      const r = link.proxyArp || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibLookup(ns, arp.tpa) : undefined;
+      const r = link.proxyArp || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibCached(this.sim.net, ns, arp.tpa) : undefined;
       if (!r || r.route.dev === link.name || r.route.type !== 'unicast') {
         this.drop(ns, link.name, `ARP who-has ${arp.tpa}: not an address of ${ns.id}`, frame, false);
         return;
@@ -381,7 +383,7 @@ export class Walker {
     const ip = offending.ip!;
     if (offending.icmp && offending.icmp.type !== 8 && offending.icmp.type !== 0) return;
     const v = this.view(ns);
-    const r = fibLookup(ns, ip.src);
+    const r = fibCached(this.sim.net, ns, ip.src);
     const src = v.local.has(ip.dst) ? ip.dst : r?.src;
     if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending); return; }
     const err = icmpError({ src, dst: ip.src, ttl: DEFAULT_TTL }, type, code, offending, mtu);
