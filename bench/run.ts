@@ -8,6 +8,7 @@ import type { Bench, BenchResult } from './harness';
 
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   walk: () => import('./walk'),
+  lab: () => import('./lab'),
 };
 
 const only = process.argv.slice(2);
