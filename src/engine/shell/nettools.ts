@@ -6,6 +6,7 @@
 import { isIp } from '../addr/ip';
 import type { Payload } from '../net/packet';
 import type { Probe } from '../stack/exchange';
+import { lookupHost, type HostLookup } from '../stack/target';
 import { walkDetailed, type WalkRequest } from '../stack/walk';
 import { fail, ok, type Command, type CommandResult, type ShellContext, type Target } from './types';
 
@@ -17,6 +18,11 @@ export function fromOf(t: Target): string | null {
     case 'node': return `node/${t.name}${t.netns ? `#${t.netns}` : ''}`;
     case 'host': return `host/${t.name}${t.netns ? `#${t.netns}` : ''}`;
   }
+}
+
+/** Addresses pass through; names go through /etc/hosts and DNS (walked queries). */
+function resolveHost(ctx: ShellContext, from: string, host: string): HostLookup {
+  return isIp(host) ? { ok: true, ip: host, events: [] } : lookupHost(ctx.sim, from, host);
 }
 
 const noWorkstation = (tool: string): CommandResult =>
@@ -72,7 +78,9 @@ export const ping: Command = (ctx, argv) => {
   if (bad) return fail(`ping: ${bad}\n`, 2);
   const dst = rest[0];
   if (!dst) return fail('ping: usage error: Destination address required\n', 1);
-  if (!isIp(dst)) return fail(`ping: ${dst}: Name or service not known\n`, 2);
+  const found = resolveHost(ctx, from, dst);
+  if (!found.ok) return fail(`ping: ${dst}: ${found.why === 'nxdomain' ? 'Name or service not known' : 'Temporary failure in name resolution'}\n`, 2);
+  const addr = found.ip;
   const count = opts.has('c') ? Number(opts.get('c')) : 4;
   if (!Number.isInteger(count) || count < 1) return fail(`ping: invalid argument: '${opts.get('c')}': out of range: 1 <= value <= 9223372036854775807\n`, 1);
   const size = opts.has('s') ? Number(opts.get('s')) : 56;
@@ -81,12 +89,12 @@ export const ping: Command = (ctx, argv) => {
   if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1 || ttl > 255)) return fail(`ping: invalid argument: '${opts.get('t')}': out of range: 1 <= value <= 255\n`, 1);
   const pmtu = opts.get('M');
   if (pmtu !== undefined && !['do', 'dont', 'want', 'probe'].includes(pmtu)) return fail(`ping: invalid -M argument: ${pmtu}\n`, 2);
-  const req: WalkRequest = { from, to: dst, protocol: 'icmp', count, size, df: pmtu === 'do' || pmtu === 'probe', ...(ttl !== undefined ? { ttl } : {}) };
+  const req: WalkRequest = { from, to: addr, protocol: 'icmp', count, size, df: pmtu === 'do' || pmtu === 'probe', ...(ttl !== undefined ? { ttl } : {}) };
   const { trace, outcome } = walkDetailed(ctx.sim, req);
   if (!outcome) return fail(`ping: ${trace.reason ?? 'error'}\n`, 2);
   const first = outcome.probes[0];
   if (first?.outcome === 'local-error' && first.errno === 'ENETUNREACH') return fail('ping: connect: Network is unreachable\n', 2);
-  const lines = [`PING ${dst} (${dst}) ${size}(${size + 28}) bytes of data.`];
+  const lines = [`PING ${dst} (${addr}) ${size}(${size + 28}) bytes of data.`];
   const err: string[] = [];
   const rtts: number[] = [];
   let errors = 0;
@@ -167,7 +175,9 @@ export const curl: Command = (ctx, argv) => {
   if (!m) return fail(`curl: (3) URL using bad/illegal format or missing URL\n`, 3);
   const host = m[2]!;
   const port = m[3] ? Number(m[3]) : m[1] === 'https' ? 443 : 80;
-  const ip = isIp(host) ? host : resolve[`${host}:${port}`];
+  const pinned = isIp(host) ? host : resolve[`${host}:${port}`];
+  const found = pinned ? undefined : resolveHost(ctx, from, host);
+  const ip = pinned ?? (found?.ok ? found.ip : undefined);
   const err = (code: number, msg: string): CommandResult => ({ stdout: fmt ? writeOut(fmt, { code: 0, ip: ip ?? '', port, localIp: '', localPort: 0, us: 0 }) : '', stderr: !silent || showErr ? `curl: (${code}) ${msg}\n` : '', exitCode: code, changed: true });
   if (!ip) return err(6, `Could not resolve host: ${host}`);
   const { trace, outcome } = walkDetailed(ctx.sim, {
@@ -227,9 +237,10 @@ export const nc: Command = (ctx, argv) => {
   if (!host || !portText) return fail('usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n\t  [destination] [port]\n', 1);
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) return fail(`nc: port number invalid: ${portText}\n`, 1);
-  if (!isIp(host)) return fail(`nc: getaddrinfo for host "${host}" port ${port}: Name or service not known\n`, 1);
+  const found = resolveHost(ctx, from, host);
+  if (!found.ok) return fail(`nc: getaddrinfo for host "${host}" port ${port}: ${found.why === 'nxdomain' ? 'Name or service not known' : 'Temporary failure in name resolution'}\n`, 1);
   const udp = opts.has('u');
-  const { trace, outcome } = walkDetailed(ctx.sim, { from, to: `${host}:${port}`, protocol: udp ? 'udp' : 'tcp', ...(udp ? { size: 1 } : {}) });
+  const { trace, outcome } = walkDetailed(ctx.sim, { from, to: `${found.ip}:${port}`, protocol: udp ? 'udp' : 'tcp', ...(udp ? { size: 1 } : {}) });
   const proto = udp ? 'udp' : 'tcp';
   const verbose = opts.has('v');
   const svc = SERVICES[port] ?? '*';
@@ -253,12 +264,14 @@ export const traceroute: Command = (ctx, argv) => {
   if (bad) return fail(`traceroute: ${bad}\n`, 2);
   const dst = rest[0];
   if (!dst) return fail('Usage:\n  traceroute [ -46dFITnreAUDV ] [ -f first_ttl ] [ -g gate,... ] [ -i device ] [ -m max_ttl ] [ -N squeries ] [ -p port ] [ -t tos ] [ -l flow_label ] [ -w MAX,HERE,NEAR ] [ -q nqueries ] [ -s src_addr ] [ -z sendwait ] [ --fwmark=num ] host [ packetlen ]\n', 2);
-  if (!isIp(dst)) return fail(`${dst}: Name or service not known\nCannot handle "host" cmdline arg \`${dst}' on position 1 (argc 1)\n`, 2);
+  const found = resolveHost(ctx, from, dst);
+  if (!found.ok) return fail(`${dst}: ${found.why === 'nxdomain' ? 'Name or service not known' : 'Temporary failure in name resolution'}\nCannot handle "host" cmdline arg \`${dst}' on position 1 (argc 1)\n`, 2);
+  const addr = found.ip;
   const maxTtl = opts.has('m') ? Number(opts.get('m')) : 30;
   const q = opts.has('q') ? Number(opts.get('q')) : 3;
-  const lines = [`traceroute to ${dst} (${dst}), ${maxTtl} hops max, 60 byte packets`];
+  const lines = [`traceroute to ${dst} (${addr}), ${maxTtl} hops max, 60 byte packets`];
   for (let ttl = 1; ttl <= maxTtl; ttl++) {
-    const { outcome } = walkDetailed(ctx.sim, { from, to: `${dst}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
+    const { outcome } = walkDetailed(ctx.sim, { from, to: `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
     const p = outcome?.probes[0];
     const n = String(ttl).padStart(2);
     if (!p || (p.outcome !== 'icmp-error' && p.outcome !== 'reply')) {

@@ -4,7 +4,9 @@
  * address, port and protocol.
  */
 import { isIp } from '../addr/ip';
+import { resolveName } from '../k8s/dns/resolve';
 import { nsForRef } from '../net/lookup';
+import type { TraceEvent } from '../trace/types';
 import type { NetNs } from '../net/types';
 import type { Sim } from '../sim';
 
@@ -50,4 +52,32 @@ export function parseDestination(to: string, protocol?: Destination['protocol'],
   const pin = resolve?.[`${host}:${p ?? ''}`] ?? resolve?.[host];
   const ip = isIp(host) ? host : pin;
   return { host, ip, port: p, protocol: proto, ...(scheme ? { scheme } : {}), path };
+}
+
+export type HostLookup =
+  | { readonly ok: true; readonly ip: string; readonly events: readonly TraceEvent[] }
+  | { readonly ok: false; readonly why: 'nxdomain' | 'timeout'; readonly reason: string; readonly events: readonly TraceEvent[] };
+
+/**
+ * getaddrinfo for a client: /etc/hosts first (localhost), then DNS through the client's
+ * resolv.conf, each query a walked packet (k8s/dns/resolve.ts). The DNS packets' events come
+ * back with flows prefixed "dns:" so a trace can show the lookup before the connection.
+ */
+export function lookupHost(sim: Sim, from: string, host: string): HostLookup {
+  if (host === 'localhost' || host === 'localhost.localdomain') return { ok: true, ip: '127.0.0.1', events: [] };
+  const res = resolveName(sim, from, host, 'A');
+  const events: TraceEvent[] = [];
+  let t = 0;
+  for (const tr of res.traces) {
+    for (const e of tr.events) events.push({ ...e, t: t + e.t, flow: `dns:${e.flow}` });
+    t += tr.events[tr.events.length - 1]?.t ?? 0;
+  }
+  for (const e of res.events) events.push({ ...e, t });
+  const ip = res.addresses[0];
+  if (ip) return { ok: true, ip, events };
+  const last = res.steps[res.steps.length - 1];
+  const noServer = !res.steps.some((s) => s.response);
+  return noServer
+    ? { ok: false, why: 'timeout', reason: `no DNS server answered for ${host}${last?.reason ? ` (${last.reason})` : ''}`, events }
+    : { ok: false, why: 'nxdomain', reason: `could not resolve host ${host} (${last?.response?.rcode ?? 'no records'})`, events };
 }
