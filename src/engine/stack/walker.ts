@@ -281,19 +281,21 @@ export class Walker {
       if (inp) localDeliver(this, ns, inLink, inp);
       return;
     }
-    if (ns.sysctl['net.ipv4.ip_forward'] !== '1') {
-      this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv4.ip_forward=${ns.sysctl['net.ipv4.ip_forward'] ?? '0'}`, pkt);
+    const r = this.route(ns, ip.dst, inLink.name);
+    if (r?.route.type === 'local') {
+      const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
+      if (inp) localDeliver(this, ns, inLink, inp);
       return;
     }
-    const r = this.route(ns, ip.dst, inLink.name);
+    if (ns.sysctl['net.ipv4.ip_forward'] !== '1') {
+      // ip_route_input_slow: a namespace that does not forward answers "host unreachable" (ip_error).
+      this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv4.ip_forward=${ns.sysctl['net.ipv4.ip_forward'] ?? '0'}`, pkt);
+      this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH);
+      return;
+    }
     if (!r) {
       this.drop(ns, inLink.name, `no route to ${ip.dst}`, pkt);
       this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_NET_UNREACH);
-      return;
-    }
-    if (r.route.type === 'local') {
-      const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
-      if (inp) localDeliver(this, ns, inLink, inp);
       return;
     }
     if (ip.ttl <= 1) {

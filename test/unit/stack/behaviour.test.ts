@@ -51,8 +51,10 @@ describe('routing', () => {
     const { b, sim } = twoNodes('host-gw');
     b.get('node/node-2').sysctl['net.ipv4.ip_forward'] = '0';
     const t = walk(sim, { from: 'pod/default/a-1', to: '10.244.2.3', protocol: 'icmp' });
-    expect(t.verdict).toBe('dropped');
-    expect(t.reason).toContain('net.ipv4.ip_forward=0');
+    // Linux answers with ICMP host unreachable (ip_error) from the node that does not forward.
+    expect(t.verdict).toBe('unreachable');
+    expect(t.reason).toBe('host unreachable (ICMP from 192.168.1.12)');
+    expect(t.events.some((e) => e.type === 'drop' && String(e.detail?.['reason']).includes('net.ipv4.ip_forward=0'))).toBe(true);
   });
 
   it('a route through a device that is down is skipped', () => {
