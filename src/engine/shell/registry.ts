@@ -7,12 +7,16 @@ import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
 import { nettoolCommands } from './nettools';
+import { kubectlCommands } from './kubectl';
+import { k8sCommands } from './k8sfiles';
 import { dnsCommands } from './dns';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
   nettoolCommands,
+  kubectlCommands,
+  k8sCommands,
   dnsCommands,
 ];
 

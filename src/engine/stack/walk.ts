@@ -97,6 +97,7 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
       const http = dest.scheme === 'http' || dest.scheme === 'https' || (!dest.scheme && (dest.port === 80 || dest.port === 8080 || req.http !== undefined));
       const payload: Payload | undefined = http
         ? { kind: 'http-request', method: req.http?.method ?? 'GET', path: dest.path, host: dest.port === 80 || dest.port === undefined ? dest.host : `${dest.host}:${dest.port}`, headers: req.http?.headers ?? {} }
+        : dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
         : dest.scheme === 'tcp' || req.size !== undefined ? { kind: 'data', text: 'hello\n' } : undefined;
       outcome = tcpExchange(w, ns, ip, dest.port ?? 80, payload, opts);
     } else {
