@@ -72,6 +72,7 @@ export function ephemeralPort(w: Walker): number {
 function leg(w: Walker, ns: NetNs, s: ClientSocket, flow: string, pkt: Packet): { sent: SendResult; got: { packet: Packet; t: number; flow: string } | undefined; t0: number } {
   s.inbox.length = 0;
   w.lastDrop = undefined;
+  w.legEvents = 0;
   const t0 = w.t;
   const sent = w.withFlow(`${w.legPrefix}${flow}`, () => {
     w.emit('send', ns, undefined, describe(pkt), pkt);

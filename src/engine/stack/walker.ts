@@ -48,6 +48,9 @@ export interface ClientSocket {
 /** Thrown (and caught by walk) when a walk exceeds its event budget: a forwarding loop. */
 export class WalkLimit extends Error {}
 
+/** A hard cap on a whole walk (ping -c 1000 stays well under it). */
+const MAX_TOTAL_EVENTS = 500_000;
+
 /** Per-event clock costs in microseconds: enough to order events and give ping a plausible rtt. */
 const COST: Partial<Record<TraceEventType, number>> = {
   send: 4, route: 1, neigh: 1, 'arp-request': 2, 'arp-reply': 2, tx: 1, rx: 1, veth: 2, forward: 2,
@@ -62,6 +65,8 @@ export class Walker {
   /** Microseconds since the walk started. */
   t = 0;
   flow = 'request';
+  /** Events since the current leg started: the loop guard counts per packet, not per walk. */
+  legEvents = 0;
   /** Prefix of the client legs' flow names: "relay:" while a proxy's second connection runs. */
   legPrefix = '';
   rulesEvaluated = 0;
@@ -83,7 +88,9 @@ export class Walker {
   link(ns: NetNs, name: string | undefined): Link | undefined { return name === undefined ? undefined : this.view(ns).byName.get(name); }
 
   emit(type: TraceEventType, ns: NetNs, dev: string | undefined, summary: string, packet?: Packet, detail?: Readonly<Record<string, unknown>>): void {
-    if (this.events.length >= this.maxEvents) throw new WalkLimit(`the walk exceeded ${this.maxEvents} events: a forwarding loop?`);
+    if (++this.legEvents > this.maxEvents || this.events.length >= MAX_TOTAL_EVENTS) {
+      throw new WalkLimit(`one packet caused more than ${this.maxEvents} events: a forwarding or bridge loop?`);
+    }
     this.t += COST[type] ?? 1;
     this.events.push({
       seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary,

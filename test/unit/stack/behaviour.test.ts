@@ -42,7 +42,15 @@ describe('neighbours and the bridge FDB', () => {
     b.addr(n, 'eth0', '20.1.1.1/24');
     const t = walk(b.sim(), { from: 'host/h1#net1', to: '20.1.1.9', protocol: 'icmp' });
     expect(t.verdict).toBe('error');
-    expect(t.reason).toMatch(/exceeded \d+ events/);
+    expect(t.reason).toMatch(/more than \d+ events: a forwarding or bridge loop/);
+  });
+});
+
+describe('long walks', () => {
+  it('a hundred pings stay within the loop guard (it counts per packet)', () => {
+    const t = walk(vethPair().sim, { from: 'host/h1#net1', to: '20.1.1.2', protocol: 'icmp', count: 100 });
+    expect(t.verdict).toBe('delivered');
+    expect(t.events.filter((e) => e.type === 'deliver' && e.detail?.['client'] === true)).toHaveLength(100);
   });
 });
 
