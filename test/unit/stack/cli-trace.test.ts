@@ -26,3 +26,16 @@ describe('knp trace', () => {
     expect(trace['verdict']).toBe('error');
   });
 });
+
+describe('explainTrace', () => {
+  it('lists the decisive steps of each leg and the verdict', async () => {
+    const { explainTrace } = await import('../../../src/engine/trace/format');
+    const { walk } = await import('../../../src/engine/stack/walk');
+    const { twoNodes } = await import('./fixtures');
+    const text = explainTrace(walk(twoNodes('vxlan').sim, { from: 'pod/default/a-1', to: 'http://10.244.2.3/' }));
+    expect(text).toContain('  syn:\n');
+    expect(text).toContain('  response:\n');
+    expect(text).toContain('in node/node-1 (flannel.1): VXLAN encap vni 1');
+    expect(text.trimEnd().endsWith('=> delivered')).toBe(true);
+  });
+});
