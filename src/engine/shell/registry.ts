@@ -9,6 +9,7 @@ import { fileCommands } from './files';
 import { ipCommands } from './ip';
 import { bridgeCommands } from './bridge';
 import { sysctlCommands } from './sysctl';
+import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
 import { dnsCommands } from './dns';
@@ -19,6 +20,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   ipCommands,
   bridgeCommands,
   sysctlCommands,
+  nettoolCommands,
   kubectlCommands,
   k8sCommands,
   dnsCommands,
