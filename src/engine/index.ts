@@ -8,7 +8,7 @@ import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
-import { acceptAll } from './netfilter/hook';
+import { netfilterEngine } from './netfilter/engine';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -31,7 +31,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 }, diagnostics: ds };
+  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 }, diagnostics: ds };
 }
 
 export type { Sim } from './sim';
