@@ -38,25 +38,33 @@ export function tupleOf(p: Packet): Tuple | null {
   return { proto: ip.protocol, src: ip.src, dst: ip.dst, sport: 0, dport: 0 };
 }
 
+const key = (proto: number, src: string, sport: number, dst: string, dport: number): string => `${proto}|${src}|${sport}|${dst}|${dport}`;
+
+/** The four keys an entry is found by: ORIGINAL, REPLY, and the two between-hooks forms. */
+function keysOf(e: CtEntry): [string, string, string, string] {
+  const o = e.orig; const r = e.reply;
+  return [
+    key(o.proto, o.src, o.sport, o.dst, o.dport),
+    key(o.proto, r.src, r.sport, r.dst, r.dport),
+    key(o.proto, o.src, o.sport, r.src, r.sport),
+    key(o.proto, r.src, r.sport, o.src, o.sport),
+  ];
+}
+
 function register(t: ConntrackTable, e: CtEntry): void {
-  t.byTuple.set(tupleKey(e.orig), { id: e.id, dir: 'original' });
-  t.byTuple.set(tupleKey(e.reply), { id: e.id, dir: 'reply' });
-  const midOrig: Tuple = { proto: e.orig.proto, src: e.orig.src, sport: e.orig.sport, dst: e.reply.src, dport: e.reply.sport };
-  const midReply: Tuple = { proto: e.orig.proto, src: e.reply.src, sport: e.reply.sport, dst: e.orig.src, dport: e.orig.sport };
-  t.byMid.set(tupleKey(midOrig), { id: e.id, dir: 'original' });
-  t.byMid.set(tupleKey(midReply), { id: e.id, dir: 'reply' });
+  const [ko, kr, mo, mr] = keysOf(e);
+  t.byTuple.set(ko, { id: e.id, dir: 'original' });
+  t.byTuple.set(kr, { id: e.id, dir: 'reply' });
+  t.byMid.set(mo, { id: e.id, dir: 'original' });
+  t.byMid.set(mr, { id: e.id, dir: 'reply' });
 }
 
 function unregister(t: ConntrackTable, e: CtEntry): void {
-  for (const [map, tuples] of [[t.byTuple, [e.orig, e.reply]], [t.byMid, [
-    { proto: e.orig.proto, src: e.orig.src, sport: e.orig.sport, dst: e.reply.src, dport: e.reply.sport },
-    { proto: e.orig.proto, src: e.reply.src, sport: e.reply.sport, dst: e.orig.src, dport: e.orig.sport },
-  ]]] as const) {
-    for (const tu of tuples) {
-      const k = tupleKey(tu);
-      if (map.get(k)?.id === e.id) map.delete(k);
-    }
-  }
+  const [ko, kr, mo, mr] = keysOf(e);
+  if (t.byTuple.get(ko)?.id === e.id) t.byTuple.delete(ko);
+  if (t.byTuple.get(kr)?.id === e.id) t.byTuple.delete(kr);
+  if (t.byMid.get(mo)?.id === e.id) t.byMid.delete(mo);
+  if (t.byMid.get(mr)?.id === e.id) t.byMid.delete(mr);
 }
 
 export function deleteEntry(t: ConntrackTable, id: number): void {

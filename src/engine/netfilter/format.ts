@@ -107,8 +107,19 @@ function saveTarget(t: Target): string {
 
 const iface = (o: string, m: IfaceMatch): string => `${inv(m.inv)}${o} ${m.name}`;
 
+/** Rules never change once parsed (only their counters do), so their text is cached. */
+const specCache = new WeakMap<Rule, string>();
+
 /** The rule spec as iptables-save prints it, without "-A CHAIN". */
 export function formatRuleSpec(r: Rule): string {
+  const hit = specCache.get(r);
+  if (hit !== undefined) return hit;
+  const text = buildSpec(r);
+  specCache.set(r, text);
+  return text;
+}
+
+function buildSpec(r: Rule): string {
   const parts: string[] = [];
   if (r.src) parts.push(`${inv(r.src.inv)}-s ${addr(r.src)}`);
   if (r.dst) parts.push(`${inv(r.dst.inv)}-d ${addr(r.dst)}`);
