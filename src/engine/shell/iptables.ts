@@ -6,7 +6,7 @@
 import { CONNTRACK_VERSION, formatEntry } from '../conntrack/format';
 import { deleteEntry, sweep } from '../conntrack/table';
 import type { CtEntry } from '../conntrack/types';
-import { hostNsId, namedNsId, nodeNsId, podNsId } from '../net/ids';
+import { nsForTarget } from '../net/lookup';
 import type { NetNs } from '../net/types';
 import { formatRule, listAddr, listOptions, protoName, targetName } from '../netfilter/format';
 import { applyCommand } from '../netfilter/ops';
@@ -16,17 +16,9 @@ import { ensureNetfilter, isTableName, newNetfilterState, referenceCounts } from
 import { isBuiltin, type Chain, type Rule, type Table } from '../netfilter/types';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
 
-/** The namespace a command runs in (the target's own, or its `ip netns` namespace). */
+/** The namespace a command runs in (the target's own, its `ip netns` namespace, or a hostNetwork Pod's node). */
 export function targetNs(ctx: ShellContext): NetNs | null {
-  const t = ctx.target;
-  let id: string;
-  switch (t.kind) {
-    case 'workstation': return null;
-    case 'node': id = t.netns ? namedNsId(nodeNsId(t.name), t.netns) : nodeNsId(t.name); break;
-    case 'host': id = t.netns ? namedNsId(hostNsId(t.name), t.netns) : hostNsId(t.name); break;
-    case 'pod': id = podNsId(t.namespace, t.name); break;
-  }
-  return ctx.sim.net.namespaces.get(id) ?? null;
+  return nsForTarget(ctx.sim, ctx.target) ?? null;
 }
 
 const noNs = (tool: string): CommandResult => fail(`${tool}: not available on the workstation; run it in a node, pod or host (knp exec node/NAME ${tool} ...)\n`, 127);

@@ -1,0 +1,47 @@
+/**
+ * The kube-proxy settings that change the rules it writes, taken from the Cluster's `kubeProxy`
+ * block (the flags --masquerade-all, --iptables-masquerade-bit, --nodeport-addresses,
+ * --iptables-localhost-nodeports, --detect-local-mode, --ipvs-scheduler).
+ */
+import type { ClusterModel } from '../../model/cluster';
+
+export interface ProxyConfig {
+  readonly mode: 'iptables' | 'ipvs' | 'userspace' | 'none';
+  readonly masqueradeAll: boolean;
+  /** "0x00004000": Go's fmt.Sprintf("%#08x", 1<<bit), exactly as kube-proxy formats it. */
+  readonly masqueradeMark: string;
+  /** CIDRs from --nodeport-addresses; empty = every local address (addrtype LOCAL). */
+  readonly nodePortAddresses: readonly string[];
+  readonly localhostNodePorts: boolean;
+  /** The cluster CIDR for the ClusterCIDR local-traffic detector, or null for "None". */
+  readonly clusterCIDR: string | null;
+  readonly scheduler: string;
+  /** iptables with --random-fully support (every iptables since 1.6.2). */
+  readonly randomFully: boolean;
+  /** nf_conntrack_tcp_be_liberal: when set, kube-proxy skips the INVALID drop rule. */
+  readonly conntrackTCPLiberal: boolean;
+}
+
+export function masqueradeMark(bit: number): string {
+  return `0x${((1 << bit) >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+export function proxyConfig(model: ClusterModel): ProxyConfig {
+  const kp = model.spec.kubeProxy;
+  return {
+    mode: kp.mode,
+    masqueradeAll: kp.masqueradeAll,
+    masqueradeMark: masqueradeMark(kp.masqueradeBit),
+    nodePortAddresses: kp.nodePortAddresses ?? [],
+    localhostNodePorts: kp.localhostNodePorts,
+    clusterCIDR: kp.localDetector === 'None' ? null : model.spec.podCIDR,
+    scheduler: kp.scheduler,
+    randomFully: true,
+    conntrackTCPLiberal: false,
+  };
+}
+
+/** A stable key of the settings, so cached per-service blocks are dropped when one changes. */
+export function configKey(c: ProxyConfig): string {
+  return [c.mode, c.masqueradeAll, c.masqueradeMark, c.nodePortAddresses.join(','), c.localhostNodePorts, c.clusterCIDR, c.scheduler, c.randomFully, c.conntrackTCPLiberal].join('|');
+}

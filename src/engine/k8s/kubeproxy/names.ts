@@ -1,0 +1,60 @@
+/**
+ * kube-proxy's chain names. Chain names are limited to 28 characters, so kube-proxy hashes the
+ * service port name and protocol (and, for KUBE-SEP-, the endpoint "ip:port") with SHA-256,
+ * encodes the digest in base32 and keeps the first 16 characters:
+ *
+ *   "default/kubernetes:https" + "tcp"  →  KUBE-SVC-NPX46M4PTMTKRN6Y
+ *
+ * The same hash names the KUBE-SVL- (Local policy), KUBE-EXT- (external destinations) and
+ * KUBE-FW- (loadBalancerSourceRanges) chains of that service port.
+ */
+import { base32, sha256 } from '../../util/sha256';
+
+const hashCache = new Map<string, string>();
+
+function hash16(s: string): string {
+  let h = hashCache.get(s);
+  if (h === undefined) {
+    h = base32(sha256(s)).slice(0, 16);
+    if (hashCache.size > 200_000) hashCache.clear();
+    hashCache.set(s, h);
+  }
+  return h;
+}
+
+/** ServicePortName.String(): "ns/name" plus ":port" when the port is named. */
+export function servicePortName(namespace: string, name: string, port: string): string {
+  return port ? `${namespace}/${name}:${port}` : `${namespace}/${name}`;
+}
+
+/** Lower-case protocol, as kube-proxy feeds it to the hash and to `-p`/`-m`. */
+export const proto = (p: string): string => p.toLowerCase();
+
+export const svcChain = (spn: string, protocol: string): string => `KUBE-SVC-${hash16(spn + protocol)}`;
+export const svlChain = (spn: string, protocol: string): string => `KUBE-SVL-${hash16(spn + protocol)}`;
+export const extChain = (spn: string, protocol: string): string => `KUBE-EXT-${hash16(spn + protocol)}`;
+export const fwChain = (spn: string, protocol: string): string => `KUBE-FW-${hash16(spn + protocol)}`;
+export const sepChain = (spn: string, protocol: string, endpoint: string): string => `KUBE-SEP-${hash16(spn + protocol + endpoint)}`;
+
+/**
+ * The `-m statistic --probability` argument for "pick this one of the n remaining endpoints":
+ * Go's fmt.Sprintf("%0.10f", 1.0/n). JS toFixed rounds exact ties upward where Go rounds
+ * half to even; among 1/n the only tie at 10 digits is 1/2048 (0.00048828125).
+ *
+ * Note: this is what kube-proxy *writes*. The kernel stores the probability as a 31-bit
+ * fraction and `iptables-save` prints it back with 11 digits (0.3333333333 → 0.33333333349);
+ * see `savedProbability`.
+ */
+export function probability(n: number): string {
+  if (n === 2048) return '0.0004882812';
+  return (1 / n).toFixed(10);
+}
+
+/**
+ * How `iptables-save` prints a probability that was loaded as `p`: libxt_statistic stores
+ * lround(p * 2^31) and prints value / 2^31 with "%.11f". For the netfilter engine's save.
+ */
+export function savedProbability(p: number): string {
+  const stored = Math.round(p * 0x80000000);
+  return (stored / 0x80000000).toFixed(11);
+}

@@ -1,0 +1,179 @@
+/**
+ * What kube-proxy sees of the API: one ServicePort per (Service, port) with a ClusterIP, and
+ * the endpoints of that port gathered from every EndpointSlice of the Service, the way
+ * pkg/proxy's ServiceChangeTracker and EndpointSliceCache present them to the proxiers.
+ *
+ * A named targetPort needs no work here: the EndpointSlice controller has already resolved it
+ * per Pod, and the slices carry the numeric port for the port name (kube-proxy only reads slices).
+ */
+import { formatPrefix, isIp, parsePrefix } from '../../addr/ip';
+import type { ClusterModel, EndpointSliceModel, Protocol, ServiceModel, ServicePortModel } from '../../model/cluster';
+import { servicePortName } from './names';
+
+export interface ProxyEndpoint {
+  readonly ip: string;
+  readonly port: number;
+  /** "ip:port", BaseEndpointInfo.String(). */
+  readonly str: string;
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+  readonly nodeName?: string;
+}
+
+export interface ServicePortInfo {
+  readonly service: ServiceModel;
+  readonly port: ServicePortModel;
+  /** "ns/name:port" (ServicePortName.String()). */
+  readonly name: string;
+  readonly protocol: Protocol;
+  readonly clusterIP: string;
+  readonly externalIPs: readonly string[];
+  readonly loadBalancerVIPs: readonly string[];
+  /** Normalized CIDRs (whitespace trimmed, host bits cleared as net.ParseCIDR does). */
+  readonly loadBalancerSourceRanges: readonly string[];
+  readonly nodePort: number;
+  readonly healthCheckNodePort: number;
+  readonly internalPolicyLocal: boolean;
+  readonly externalPolicyLocal: boolean;
+  readonly sessionAffinityClientIP: boolean;
+  readonly stickyMaxAgeSeconds: number;
+  /** All endpoints of this port, sorted by "ip:port" (the EndpointSliceCache order). */
+  readonly endpoints: readonly ProxyEndpoint[];
+}
+
+export function externallyAccessible(s: ServicePortInfo): boolean {
+  return s.nodePort !== 0 || s.loadBalancerVIPs.length > 0 || s.externalIPs.length > 0;
+}
+export function usesClusterEndpoints(s: ServicePortInfo): boolean {
+  return !s.internalPolicyLocal || (externallyAccessible(s) && !s.externalPolicyLocal);
+}
+export function usesLocalEndpoints(s: ServicePortInfo): boolean {
+  return s.internalPolicyLocal || (externallyAccessible(s) && s.externalPolicyLocal);
+}
+
+/** Groups the IPv4 slices by "namespace/service". */
+export function slicesByService(model: ClusterModel): Map<string, EndpointSliceModel[]> {
+  const m = new Map<string, EndpointSliceModel[]>();
+  for (const s of model.endpointSlices) {
+    if (s.addressType !== 'IPv4') continue;
+    const key = `${s.meta.namespace}/${s.serviceName}`;
+    const list = m.get(key);
+    if (list) list.push(s); else m.set(key, [s]);
+  }
+  return m;
+}
+
+/** True for Services kube-proxy programs: a real ClusterIP (not headless, not ExternalName). */
+export function isProxied(svc: ServiceModel): boolean {
+  return svc.type !== 'ExternalName' && !svc.headless && svc.clusterIP !== null && isIp(svc.clusterIP);
+}
+
+function normCidr(s: string): string | null {
+  const p = parsePrefix(s.trim(), true);
+  return p ? formatPrefix(p) : null;
+}
+
+/** The ServicePorts of one Service, given that Service's slices. */
+export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceModel[]): ServicePortInfo[] {
+  if (!isProxied(svc)) return [];
+  const ns = svc.meta.namespace;
+  const nodePortType = svc.type === 'NodePort' || svc.type === 'LoadBalancer';
+  const lbVIPs = svc.type === 'LoadBalancer' ? svc.loadBalancerIngress.filter(isIp) : [];
+  const ranges = svc.type === 'LoadBalancer' ? svc.loadBalancerSourceRanges.map(normCidr).filter((c): c is string => c !== null) : [];
+  const out: ServicePortInfo[] = [];
+  for (const port of svc.ports) {
+    const seen = new Set<string>();
+    const endpoints: ProxyEndpoint[] = [];
+    for (const slice of slices) {
+      const sp = slice.ports.find((p) => p.name === port.name && p.protocol === port.protocol);
+      if (!sp || !sp.port) continue;
+      for (const ep of slice.endpoints) {
+        const ip = ep.addresses[0];
+        if (!ip) continue;
+        const str = `${ip}:${sp.port}`;
+        if (seen.has(str)) continue;
+        seen.add(str);
+        endpoints.push({ ip, port: sp.port, str, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, ...(ep.nodeName !== undefined ? { nodeName: ep.nodeName } : {}) });
+      }
+    }
+    endpoints.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
+    const externalPolicyLocal = nodePortType && svc.externalTrafficPolicy === 'Local';
+    out.push({
+      service: svc, port,
+      name: servicePortName(ns, svc.meta.name, port.name),
+      protocol: port.protocol,
+      clusterIP: svc.clusterIP!,
+      externalIPs: svc.externalIPs.filter(isIp),
+      loadBalancerVIPs: lbVIPs,
+      loadBalancerSourceRanges: ranges,
+      nodePort: nodePortType ? port.nodePort ?? 0 : 0,
+      healthCheckNodePort: svc.type === 'LoadBalancer' && externalPolicyLocal ? svc.healthCheckNodePort ?? 0 : 0,
+      internalPolicyLocal: svc.internalTrafficPolicy === 'Local',
+      externalPolicyLocal,
+      sessionAffinityClientIP: svc.sessionAffinity === 'ClientIP',
+      stickyMaxAgeSeconds: svc.sessionAffinityTimeout || 10800,
+      endpoints,
+    });
+  }
+  return out;
+}
+
+export interface Categorized {
+  /** Endpoints for "Cluster" traffic policy (ready ones, else serving-terminating ones). */
+  readonly cluster: readonly ProxyEndpoint[];
+  /** Endpoints on this node for "Local" traffic policy. */
+  readonly local: readonly ProxyEndpoint[];
+  /** Every endpoint some chain of this service may jump to: one KUBE-SEP- chain each. */
+  readonly allReachable: readonly ProxyEndpoint[];
+  /** The service has usable endpoints somewhere in the cluster. */
+  readonly hasAny: boolean;
+}
+
+/**
+ * proxy.CategorizeEndpoints without topology hints: ready endpoints first, and the
+ * terminating-but-serving ones only as a fallback when no ready one is left (KEP-1669).
+ */
+export function categorizeEndpoints(s: ServicePortInfo, nodeName: string): Categorized {
+  let cluster: ProxyEndpoint[] = [];
+  let hasAny = false;
+  if (usesClusterEndpoints(s)) {
+    cluster = s.endpoints.filter((e) => e.ready);
+    if (cluster.length === 0) cluster = s.endpoints.filter((e) => e.serving && e.terminating);
+    if (cluster.length > 0) hasAny = true;
+  }
+  if (!usesLocalEndpoints(s)) return { cluster, local: [], allReachable: cluster, hasAny };
+
+  let localReady = false;
+  let localServingTerminating = false;
+  for (const e of s.endpoints) {
+    if (e.ready) {
+      hasAny = true;
+      if (e.nodeName === nodeName) localReady = true;
+    } else if (e.serving && e.terminating) {
+      hasAny = true;
+      if (e.nodeName === nodeName) localServingTerminating = true;
+    }
+  }
+  let local: ProxyEndpoint[] = [];
+  if (localReady) local = s.endpoints.filter((e) => e.nodeName === nodeName && e.ready);
+  else if (localServingTerminating) local = s.endpoints.filter((e) => e.nodeName === nodeName && e.serving && e.terminating);
+  if (!usesClusterEndpoints(s)) return { cluster, local, allReachable: local, hasAny };
+
+  const all = [...cluster];
+  const have = new Set(cluster.map((e) => e.str));
+  for (const e of local) if (!have.has(e.str)) all.push(e);
+  return { cluster, local, allReachable: all, hasAny };
+}
+
+/** Service ports of the whole cluster, sorted by name then protocol (our fixed order; upstream iterates a Go map). */
+export function allServicePorts(model: ClusterModel): ServicePortInfo[] {
+  const byService = slicesByService(model);
+  const out: ServicePortInfo[] = [];
+  for (const svc of model.services) out.push(...servicePorts(svc, byService.get(`${svc.meta.namespace}/${svc.meta.name}`) ?? []));
+  return sortServicePorts(out);
+}
+
+export function sortServicePorts<T extends { name: string; protocol: string }>(list: T[]): T[] {
+  return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
+}
