@@ -54,8 +54,8 @@ export type HookVerdict =
 /**
  * Partial trace events: the stack adds seq, time, where and flow. Netfilter events carry in
  * `detail`: 'netfilter' { table, chain, hook, rules: [{ index, text, matched }], verdict,
- * matchedRule?, evaluated } — `evaluated` is the rule count a linear walk would evaluate (sum it
- * for Trace.rulesEvaluated); 'nat' { kind, before, after, rule }; 'conntrack' { action, entry }.
+ * matchedRule?, evaluated, rulesEvaluated } — both counts are the rules a linear walk would
+ * evaluate in that stretch of the chain (sum either for Trace.rulesEvaluated); 'nat' { kind, before, after, rule }; 'conntrack' { action, entry }.
  */
 export type HookEvent = Pick<TraceEvent, 'type' | 'summary'> & { readonly detail?: TraceEvent['detail']; readonly packet?: Packet };
 

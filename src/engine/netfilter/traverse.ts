@@ -56,7 +56,7 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
     emit({
       type: 'netfilter',
       summary: `${where}${continued ? ' (continued)' : ''}: ${matched ? `rule ${matched.index} matched → ${verdict}` : verdict} (${n} rule${n === 1 ? '' : 's'} evaluated)`,
-      detail: { table: table.name, chain: chain.name, hook, rules: listed, verdict, ...(matched ? { matchedRule: matched } : {}), evaluated: n, ...(continued ? { continued } : {}) },
+      detail: { table: table.name, chain: chain.name, hook, rules: listed, verdict, ...(matched ? { matchedRule: matched } : {}), evaluated: n, rulesEvaluated: n, ...(continued ? { continued } : {}) },
     });
   };
 
@@ -136,6 +136,6 @@ function finishPolicy(base: Chain, p: PacketView, evaluated: number): TraverseRe
 
 /** A RETURN (or the end of a goto'd chain) with nothing to return to: the built-in chain's policy. */
 function policy(base: Chain, p: PacketView, emit: (e: HookEvent) => void, table: string, hook: Hook, evaluated: number): TraverseResult {
-  emit({ type: 'netfilter', summary: `${table} ${base.name}: policy ${base.policy ?? 'ACCEPT'}`, detail: { table, chain: base.name, hook, rules: [], verdict: `policy ${base.policy ?? 'ACCEPT'}`, evaluated: 0 } });
+  emit({ type: 'netfilter', summary: `${table} ${base.name}: policy ${base.policy ?? 'ACCEPT'}`, detail: { table, chain: base.name, hook, rules: [], verdict: `policy ${base.policy ?? 'ACCEPT'}`, evaluated: 0, rulesEvaluated: 0 } });
   return finishPolicy(base, p, evaluated);
 }
