@@ -577,17 +577,19 @@ const COMMANDS: Readonly<Record<string, string>> = {
   '-E': 'E', '--rename-chain': 'E',
 };
 
-const NOARG_SHORT = new Set(['n', 'v', 'x', 'L', 'S', 'F', 'Z', 'X', 'h', 'w', 'A', 'D', 'I', 'R', 'N', 'P', 'E', 'C', 't']);
+const SHORT_FLAGS = new Set(['n', 'v', 'x', 'L', 'S', 'F', 'Z', 'X', 'h', 'w', 'A', 'D', 'I', 'R', 'N', 'P', 'E', 'C', 't']);
+/** Short options whose argument may be glued on ("-tnat", "-AINPUT"), as getopt allows. */
+const GLUED_ARG = new Set(['t', 'A', 'D', 'I', 'R', 'N', 'P', 'E', 'C']);
 
 /** Splits bundled short options the way getopt does: "-nvL" → "-n" "-v" "-L"; "-tnat" → "-t" "nat". */
 function unbundle(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (const a of argv) {
-    if (/^-[a-zA-Z]{2,}$/.test(a) && NOARG_SHORT.has(a[1]!)) {
+    if (a.length > 2 && a.charCodeAt(0) === 45 && a.charCodeAt(1) !== 45 && SHORT_FLAGS.has(a[1]!) && /^-[a-zA-Z]+$/.test(a)) {
       for (let i = 1; i < a.length; i++) {
         const c = a[i]!;
         out.push(`-${c}`);
-        if ('tADIRNPECLSFZX'.includes(c) && i < a.length - 1 && !'nvxLSFZX'.includes(a[i + 1]!)) { out.push(a.slice(i + 1)); break; }
+        if (GLUED_ARG.has(c) && i < a.length - 1) { out.push(a.slice(i + 1)); break; }
       }
     } else out.push(a);
   }

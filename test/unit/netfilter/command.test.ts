@@ -132,3 +132,12 @@ describe('conntrack command', () => {
     expect(sh(s, 'conntrack -C').stdout).toBe('0\n');
   });
 });
+
+describe('iptables option bundling', () => {
+  it('accepts -nvL, -tnat and -w like getopt does', () => {
+    const s = sim();
+    expect(sh(s, 'iptables -w -tnat -A PREROUTING -p udp -j ACCEPT').exitCode).toBe(0);
+    expect(sh(s, 'iptables -t nat -nvL PREROUTING').stdout).toContain('Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)');
+    expect(sh(s, 'iptables -t nat -S PREROUTING').stdout).toBe('-P PREROUTING ACCEPT\n-A PREROUTING -p udp -j ACCEPT\n');
+  });
+});
