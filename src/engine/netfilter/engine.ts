@@ -19,6 +19,7 @@ import type { ConntrackTable, CtEntry, CtRef } from '../conntrack/types';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
 import type { Hook, HookContext, HookEvent, HookVerdict, NetfilterEngine } from './hook';
+import { findSet } from './ipset';
 import { viewOf, type MatchEnv, type PacketView } from './match';
 import { traverse, type NatTarget, type TableOutcome } from './traverse';
 import type { CtStateName, NetfilterState, TableName } from './types';
@@ -121,6 +122,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     mark: packet.mark ?? 0,
     isLocal,
     state,
+    findSet: (name) => findSet(ns, name),
   });
 
   const runTable = (name: TableName): TableOutcome => {

@@ -63,8 +63,29 @@ export interface SetProbe {
   readonly dport?: number;
 }
 
+/** What -m set needs of a set: its type and its members in `ipset list` text form. */
+export interface IpSetLike {
+  readonly type: string;
+  readonly members: ReadonlySet<string>;
+}
+
+/**
+ * The set named `name` in a namespace: the netfilter state's own (ipsetCreate/ipsetAdd), else
+ * one kept on `ns.ipsets` by the IPVS proxier (a Map of sets with the same member format).
+ */
+export function findSet(ns: NetNs, name: string): IpSetLike | undefined {
+  const own = ns.netfilter?.ipsets.get(name);
+  if (own) return own;
+  const foreign = (ns as { ipsets?: unknown }).ipsets;
+  if (foreign instanceof Map) {
+    const s = foreign.get(name) as Partial<IpSetLike> | undefined;
+    if (s && typeof s.type === 'string' && s.members instanceof Set) return s as IpSetLike;
+  }
+  return undefined;
+}
+
 /** -m set: is the packet's (flag-selected) tuple in the set? */
-export function ipsetTest(set: IpSet, flags: readonly ('src' | 'dst')[], p: SetProbe): boolean {
+export function ipsetTest(set: IpSetLike, flags: readonly ('src' | 'dst')[], p: SetProbe): boolean {
   const ds = dims(set.type);
   const values: string[] = [];
   for (let i = 0; i < ds.length; i++) {

@@ -4,7 +4,7 @@
  */
 import { formatIPv4, maskOf, parseIPv4 } from '../addr/ip';
 import type { Packet } from '../net/packet';
-import { ipsetTest } from './ipset';
+import { ipsetTest, type IpSetLike } from './ipset';
 import { protoName } from './format';
 import type { CtStateName, IfaceMatch, Match, NetfilterState, Rule } from './types';
 
@@ -54,6 +54,8 @@ export interface MatchEnv {
   /** The namespace's local addresses (addrtype LOCAL), computed on first use. */
   readonly isLocal: (ip: number) => boolean;
   readonly state: NetfilterState;
+  /** ipset lookup for -m set (see ipset.ts findSet). */
+  readonly findSet: (name: string) => IpSetLike | undefined;
 }
 
 export function ifaceMatches(m: IfaceMatch, dev: string | undefined): boolean {
@@ -102,7 +104,7 @@ function matchOne(m: Match, p: PacketView, env: MatchEnv): boolean {
     }
     case 'recent': return matchRecent(m, p, env) !== m.inv;
     case 'set': {
-      const set = env.state.ipsets.get(m.name);
+      const set = env.findSet(m.name);
       if (!set) return m.inv;
       const hit = ipsetTest(set, m.flags, { src: formatIPv4(p.src), dst: formatIPv4(p.dst), proto: protoName(p.proto), ...(p.sport !== undefined ? { sport: p.sport } : {}), ...(p.dport !== undefined ? { dport: p.dport } : {}) });
       return hit !== m.inv;

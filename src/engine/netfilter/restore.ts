@@ -98,8 +98,8 @@ export function iptablesRestore(ns: NetNs, text: string, opts: { noflush?: boole
           const m = /^\[(\d+):(\d+)\]$/.exec(counters);
           if (m) c.policyCounters = { pkts: Number(m[1]), bytes: Number(m[2]) };
         }
+        // Declaring a built-in chain only sets its policy: with --noflush its rules stay.
         if (!existing) work.chains.set(name, c);
-        if (opts.noflush && existing) { existing.rules = []; touchChain(existing); }
       } else {
         if (policy !== '-' && policy !== undefined) return fail(`Can't set policy \`${policy}' on \`${name}' line ${lineNo}: Bad built-in chain name`);
         if (name.length > 28) return fail(`Invalid chain name \`${name}'`);

@@ -78,3 +78,13 @@ describe('matches', () => {
     expect(drops('-m mark --mark 0x4000', { ...web, mark: 0x4001 })).toBe(false);
   });
 });
+
+describe('-m set with sets kept by the IPVS proxier', () => {
+  it('reads ns.ipsets when the netfilter state has no set of that name', () => {
+    const foreign = (ns: ReturnType<typeof nodeNs>) => {
+      (ns as unknown as { ipsets: Map<string, unknown> }).ipsets = new Map([['KUBE-NODE-PORT-TCP', { name: 'KUBE-NODE-PORT-TCP', type: 'bitmap:port', members: new Set(['30080']), references: 0 }]]);
+    };
+    expect(drops('-p tcp -m set --match-set KUBE-NODE-PORT-TCP dst', tcp('1.1.1.1', 5, '192.168.1.10', 30080), {}, 'INPUT', foreign)).toBe(true);
+    expect(drops('-p tcp -m set --match-set KUBE-NODE-PORT-TCP dst', tcp('1.1.1.1', 5, '192.168.1.10', 30081), {}, 'INPUT', foreign)).toBe(false);
+  });
+});

@@ -121,3 +121,14 @@ describe('iptables-restore / iptables-save', () => {
     expect(iptablesSave(ns, 'filter', { counters: true })).toContain(':INPUT ACCEPT [5:300]');
   });
 });
+
+describe('iptables-restore --noflush and built-in chains', () => {
+  it('keeps a built-in chain\'s rules when it is declared, and sets its policy', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -o cni0 -j ACCEPT\nCOMMIT\n');
+    expect(iptablesRestore(ns, '*filter\n:FORWARD DROP [0:0]\n:KUBE-FORWARD - [0:0]\n-A FORWARD -j KUBE-FORWARD\nCOMMIT\n', { noflush: true })).toEqual({ ok: true });
+    const out = iptablesSave(ns, 'filter');
+    expect(out).toContain(':FORWARD DROP [0:0]');
+    expect(out).toContain('-A FORWARD -o cni0 -j ACCEPT\n-A FORWARD -j KUBE-FORWARD\n');
+  });
+});
