@@ -8,6 +8,8 @@ import type { Bench, BenchResult } from './harness';
 
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   lab: () => import('./lab'),
+  netbuild: () => import('./netbuild'),
+  reach: () => import('./reach'),
   netfilter: () => import('./netfilter'),
 };
 

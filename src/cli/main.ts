@@ -7,16 +7,18 @@ import { check } from './verbs/check';
 import { exec } from './verbs/exec';
 import { lab } from './verbs/lab';
 import { shell } from './verbs/shell';
+import { reach } from './verbs/reach';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell, lab };
+const verbs: Record<string, Verb> = { check, exec, shell, lab, reach };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
   exec FILE [TARGET] -- COMMAND...   run one simulated command (TARGET: node/NAME, pod/NS/NAME, host/NAME)
   shell FILE                         commands from standard input against one live simulation
   lab FILE [--probe NAME]... > lab.sh  a bash script rebuilding the network in real namespaces, running the probes
+  reach FILE [--port N] [--proto P] [--namespaces A,B] [--json]   Pod-to-Pod reachability table
 every verb takes --seed N (default 1)
 `;
 

@@ -99,7 +99,8 @@ export interface Route {
   readonly via?: string;
   /** Preferred source address (`src`). */
   readonly src?: string;
-  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp';
+  /** 'felix' is Calico's own number 80 (printed `proto 80`, iproute2 has no name for it). */
+  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp' | 'felix';
   readonly scope: 'host' | 'link' | 'global';
   readonly metric?: number;
   readonly onlink?: boolean;
@@ -153,6 +154,11 @@ export interface NetNs {
    * namespaces declared on a Host). Pods and Docker containers have none, as in reality.
    */
   netnsName?: string;
+  /**
+   * Namespace ids this namespace has given a number to (`link-netnsid N` in `ip link`, `(id: N)`
+   * in `ip netns list`): the kernel numbers a peer namespace the first time a veth spans to it.
+   */
+  nsids?: Map<NsId, number>;
   /** Filled by the netfilter module (tables, chains, rules, ipsets). Absent = no rules, everything accepted. */
   netfilter?: NetfilterState;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */

@@ -6,11 +6,23 @@
 import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
+import { ipCommands } from './ip';
+import { bridgeCommands } from './bridge';
+import { sysctlCommands } from './sysctl';
+import { kubectlCommands } from './kubectl';
+import { k8sCommands } from './k8sfiles';
+import { dnsCommands } from './dns';
 import { iptablesCommands } from './iptables';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
+  ipCommands,
+  bridgeCommands,
+  sysctlCommands,
+  kubectlCommands,
+  k8sCommands,
+  dnsCommands,
   iptablesCommands,
 ];
 
