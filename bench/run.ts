@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   lab: () => import('./lab'),
   netbuild: () => import('./netbuild'),
   reach: () => import('./reach'),
+  netfilter: () => import('./netfilter'),
 };
 
 const only = process.argv.slice(2);

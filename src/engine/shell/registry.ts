@@ -13,6 +13,7 @@ import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
 import { dnsCommands } from './dns';
+import { iptablesCommands } from './iptables';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
@@ -24,6 +25,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   kubectlCommands,
   k8sCommands,
   dnsCommands,
+  iptablesCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
