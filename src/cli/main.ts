@@ -5,16 +5,18 @@
 import type { CliIO, Verb } from './io';
 import { check } from './verbs/check';
 import { exec } from './verbs/exec';
+import { lab } from './verbs/lab';
 import { shell } from './verbs/shell';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell };
+const verbs: Record<string, Verb> = { check, exec, shell, lab };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
   exec FILE [TARGET] -- COMMAND...   run one simulated command (TARGET: node/NAME, pod/NS/NAME, host/NAME)
   shell FILE                         commands from standard input against one live simulation
+  lab FILE [--probe NAME]... > lab.sh  a bash script rebuilding the network in real namespaces, running the probes
 every verb takes --seed N (default 1)
 `;
 

@@ -23,6 +23,8 @@ export interface LabProbe {
   /** Already resolved (names are resolved by the simulator's DNS and stated in a comment). */
   readonly ip: string;
   readonly port: number;
+  /** Printed as a comment above the probe (e.g. how a name was resolved). */
+  readonly note?: string;
 }
 
 export interface LabInput {
@@ -103,14 +105,24 @@ export function exportLab(input: LabInput): LabScript {
   if (namespaces.some((ns) => ns.links.some((l) => l.kind === 'ipip'))) requires.add('ipip');
   emit('mkns "$P-probe-kernel"');
   for (const r of [...requires].sort()) {
+    // No modprobe: a feature counts only if the running kernel already offers it.
     const test: Record<string, string> = {
       vxlan: 'ip -n "$P-probe-kernel" link add knpvx type vxlan id 42 dstport 4789',
       ipip: 'ip -n "$P-probe-kernel" link add knpip type ipip',
       tun: 'ip -n "$P-probe-kernel" tuntap add knptun mode tun',
-      ipvs: 'ip netns exec "$P-probe-kernel" ipvsadm -Ln',
+      ipvs: 'ip netns exec "$P-probe-kernel" test -e /proc/net/ip_vs',
     };
-    emit(`${test[r]} >/dev/null 2>&1 || { echo "knp lab: this kernel lacks ${r.toUpperCase()}, which the scenario needs" >&2; exit 4; }`);
+    const why: Record<string, string> = {
+      vxlan: 'VXLAN devices (flannel vxlan, calico vxlan)', ipip: 'IPIP tunnels (calico ipip)',
+      tun: 'TUN devices', ipvs: 'IPVS (kube-proxy ipvs mode)',
+    };
+    emit(`${test[r]} >/dev/null 2>&1 || { echo "knp lab: this kernel lacks ${why[r]}, which the scenario needs; nothing was changed" >&2; exit 4; }`);
+    if (r === 'ipvs') emit('echo "knp lab: IPVS virtual servers are not exported yet (the simulator compares IPVS scenarios only with itself)" >&2; exit 4');
   }
+  // A device without a cable: a dummy link where the kernel has the dummy driver, else a veth
+  // whose peer stays down in the same namespace (same addresses and routes, never carries traffic).
+  emit('DUMMY_OK=0; ip -n "$P-probe-kernel" link add knpdum type dummy >/dev/null 2>&1 && DUMMY_OK=1');
+  emit('mkdummy() { if [ "$DUMMY_OK" = 1 ]; then ip -n "$1" link add "$2" address "$3" type dummy; else ip -n "$1" link add "$2" address "$3" type veth peer name "$4"; fi; }');
   emit('ip netns del "$P-probe-kernel"');
   emit('');
 
@@ -152,10 +164,8 @@ export function exportLab(input: LabInput): LabScript {
           emit(`ip -n ${n} link add ${q(l.name)} type ipip${l.ipip?.local ? ` local ${l.ipip.local}` : ''}${l.ipip?.remote ? ` remote ${l.ipip.remote}` : ''}`);
           break;
         case 'dummy':
-          emit(`ip -n ${n} link add ${q(l.name)} address ${l.mac} type dummy`);
-          break;
         case 'ether':
-          emit(`ip -n ${n} link add ${q(l.name)} address ${l.mac} type dummy    # a NIC without a cable`);
+          emit(`mkdummy ${n} ${q(l.name)} ${l.mac} knpd${l.ifindex}${l.kind === 'ether' ? '    # a NIC without a cable' : ''}`);
           break;
         case 'tun':
           break;
@@ -234,8 +244,13 @@ export function exportLab(input: LabInput): LabScript {
   let servers = 0;
   for (const ns of namespaces) {
     const byOwner = new Map<string, string[]>();
+    // One socket per protocol and port: a second bind would fail with EADDRINUSE in the kernel
+    // too; the first listener is the one the simulator's socket lookup finds first.
+    const bound = new Set<string>();
     for (const s of ns.listeners) {
       if (s.protocol === 'sctp') continue;
+      if (bound.has(`${s.protocol}/${s.port}`)) { emit(`# ${ns.id}: ${s.owner} ${s.protocol}/${s.port} shares a port already bound here; one server answers`); continue; }
+      bound.add(`${s.protocol}/${s.port}`);
       const list = byOwner.get(s.owner) ?? [];
       list.push(`${s.protocol}:${s.address}:${s.port}`);
       byOwner.set(s.owner, list);
@@ -256,7 +271,9 @@ export function exportLab(input: LabInput): LabScript {
     for (const l of ns.links) for (const a of l.addrs) if (a.family === 4 && l.kind !== 'loopback' && owner) owners[a.address] ??= owner;
   }
   emit(`OWNERS=${q(JSON.stringify(owners))}`);
+  emit('# Names in probes were resolved by the simulator before export: the lab runs no DNS server.');
   for (const p of input.probes) {
+    if (p.note) emit(`# ${p.name}: ${p.note}`);
     emit(`ip netns exec ${labNsName(p.fromNs)} python3 "$WORK/probe.py" ${q(p.name)} ${p.protocol} ${p.ip} ${p.port} "$OWNERS"`);
   }
   return { script: out.join('\n') + '\n', unsupported };

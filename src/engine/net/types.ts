@@ -75,6 +75,13 @@ export interface Link {
   stats: { rxPackets: number; txPackets: number; rxBytes: number; txBytes: number; rxDropped: number; txDropped: number };
   /** Calico sets proxy_arp on cali* host ends. */
   proxyArp?: boolean;
+  /**
+   * Transmit queue length as `ip link` prints it (`qlen 1000`); absent = not printed (veths
+   * created by CNI plugins through netlink have none, `ip link add` ones have 1000).
+   */
+  qlen?: number;
+  /** MTU of a bridge follows its ports unless set by hand (the kernel's br_mtu_auto). */
+  mtuSet?: boolean;
 }
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit';
@@ -139,6 +146,11 @@ export interface NetNs {
   sysctl: Record<string, string>;
   listeners: Listener[];
   nextIfindex: number;
+  /**
+   * The name under /var/run/netns when `ip netns` knows this namespace (`ip netns add net1`,
+   * namespaces declared on a Host). Pods and Docker containers have none, as in reality.
+   */
+  netnsName?: string;
   /** Filled by the netfilter module (tables, chains, rules). Absent = no rules, everything accepted. */
   netfilter?: unknown;
   /** Filled by the conntrack module. */
@@ -150,4 +162,9 @@ export interface Network {
   readonly namespaces: Map<NsId, NetNs>;
   /** Bumped by every state change; caches (FIB tries, rule indexes) key on it. */
   generation: number;
+  /**
+   * Ids that name another namespace: a Docker container with `--network container:B` or
+   * `--network host` ("host/h1#a" → "host/h1#b" or "host/h1"). Resolve with nsById (lookup.ts).
+   */
+  aliases?: Map<NsId, NsId>;
 }

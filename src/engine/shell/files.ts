@@ -4,10 +4,12 @@
  * returns the file's text for the target, or null when it does not know the path.
  */
 import { fail, ok, type Command, type ShellContext } from './types';
+import { resolvConfProvider } from './dns';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
 const providers: FileProvider[] = [
+  resolvConfProvider,
 ];
 
 export function readSimFile(ctx: ShellContext, path: string): string | null {

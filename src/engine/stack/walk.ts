@@ -1,9 +1,17 @@
 /**
  * The packet walk's front door (contract used by the CLI's `knp trace`, the shell's ping/curl,
- * the UI and the kernel tier). The data-plane work implements it; see docs/trace-format.md.
+ * the UI and the kernel tier). See docs/trace-format.md for the trace it returns.
+ *
+ * A walk opens a client socket in the `from` namespace and runs a real exchange (ICMP echo,
+ * a UDP datagram, or a TCP connection with SYN, SYN-ACK, ACK, request, response, FIN) through
+ * the Walker; the verdict, responder and paths are read off what happened.
  */
+import type { Payload } from '../net/packet';
 import type { Sim } from '../sim';
-import type { Trace } from '../trace/types';
+import type { Hop, Trace, TraceEvent } from '../trace/types';
+import { pingExchange, tcpExchange, udpExchange, type Outcome } from './exchange';
+import { clientNs, parseDestination } from './target';
+import { Walker, WalkLimit } from './walker';
 
 export interface WalkRequest {
   /** Where the client runs: pod/NS/NAME, pod/NAME, node/NAME, host/NAME (a "#netns" suffix narrows to a named namespace). */
@@ -22,9 +30,76 @@ export interface WalkRequest {
   readonly df?: boolean;
 }
 
+/** A trace plus the per-probe facts ping and traceroute print. */
+export interface WalkResult {
+  readonly trace: Trace;
+  readonly outcome: Outcome | undefined;
+}
+
 export function walk(sim: Sim, req: WalkRequest): Trace {
-  return {
-    from: req.from, to: req.to, protocol: req.protocol ?? 'tcp', verdict: 'error', responder: null, seenSource: null,
-    reason: 'the packet walk is not built yet', events: [], path: [], replyPath: [], rulesEvaluated: 0,
+  return walkDetailed(sim, req).trace;
+}
+
+/** Machines a flow crossed, in order: one hop each time the packet enters another namespace. */
+export function hopsOf(events: readonly TraceEvent[], flow: string | undefined): Hop[] {
+  const hops: Hop[] = [];
+  if (!flow) return hops;
+  for (const e of events) {
+    if (e.flow !== flow || (e.type !== 'send' && e.type !== 'rx')) continue;
+    const last = hops[hops.length - 1];
+    if (last && last.machine === e.where.machine) continue;
+    hops.push({ machine: e.where.machine, ...(e.where.dev !== undefined ? { dev: e.where.dev } : {}) });
+  }
+  return hops;
+}
+
+export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
+  const base = { from: req.from, to: req.to, protocol: (req.protocol ?? 'tcp') as Trace['protocol'] };
+  const fail = (verdict: Trace['verdict'], reason: string): WalkResult => ({
+    trace: { ...base, verdict, responder: null, seenSource: null, reason, events: [], path: [], replyPath: [], rulesEvaluated: 0 }, outcome: undefined,
+  });
+  const ns = clientNs(sim, req.from);
+  if (!ns) return fail('error', `no network namespace for "${req.from}" (use pod/NS/NAME, node/NAME or host/NAME)`);
+  const dest = parseDestination(req.to, req.protocol, req.port, req.http?.resolve);
+  if (!dest) return fail('error', `cannot parse destination "${req.to}" (use IP, IP:PORT or http://HOST[:PORT]/PATH)`);
+  const protocol = dest.protocol;
+  if (!dest.ip) return { ...fail('nxdomain', `could not resolve host ${dest.host}`), trace: { ...fail('nxdomain', '').trace, protocol, reason: `could not resolve host ${dest.host}` } };
+  const w = new Walker(sim);
+  let outcome: Outcome;
+  try {
+    const opts = { ...(req.ttl !== undefined ? { ttl: req.ttl } : {}), ...(req.df !== undefined ? { df: req.df } : {}) };
+    if (protocol === 'icmp') {
+      outcome = pingExchange(w, ns, dest.ip, { ...opts, count: req.count ?? 1, ...(req.size !== undefined ? { size: req.size } : {}) });
+    } else if (protocol === 'udp') {
+      const payload: Payload = req.size !== undefined ? { kind: 'bytes', length: req.size } : { kind: 'data', text: 'ping\n' };
+      outcome = udpExchange(w, ns, dest.ip, dest.port ?? 7, payload, opts);
+    } else if (protocol === 'tcp') {
+      const http = dest.scheme === 'http' || dest.scheme === 'https' || (!dest.scheme && (dest.port === 80 || dest.port === 8080 || req.http !== undefined));
+      const payload: Payload | undefined = http
+        ? { kind: 'http-request', method: req.http?.method ?? 'GET', path: dest.path, host: dest.port === 80 || dest.port === undefined ? dest.host : `${dest.host}:${dest.port}`, headers: req.http?.headers ?? {} }
+        : dest.scheme === 'tcp' || req.size !== undefined ? { kind: 'data', text: 'hello\n' } : undefined;
+      outcome = tcpExchange(w, ns, dest.ip, dest.port ?? 80, payload, opts);
+    } else {
+      return fail('error', 'sctp is not walked yet');
+    }
+  } catch (e) {
+    if (!(e instanceof WalkLimit)) throw e;
+    return {
+      trace: { ...base, protocol, verdict: 'error', responder: null, seenSource: null, reason: e.message, events: w.events, path: [], replyPath: [], rulesEvaluated: w.rulesEvaluated },
+      outcome: undefined,
+    };
+  }
+  const delivered = outcome.verdict === 'delivered';
+  const trace: Trace = {
+    ...base, protocol,
+    verdict: outcome.verdict,
+    responder: delivered || outcome.verdict === 'refused' ? w.responder : null,
+    seenSource: delivered ? w.seenSource : null,
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+    events: w.events,
+    path: hopsOf(w.events, outcome.requestFlow),
+    replyPath: hopsOf(w.events, outcome.replyFlow),
+    rulesEvaluated: w.rulesEvaluated,
   };
+  return { trace, outcome };
 }

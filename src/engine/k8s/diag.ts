@@ -1,0 +1,24 @@
+/** Control-plane diagnostics point at the field the user wrote, through each object's Origin. */
+import type { Diagnostic, Severity } from '../scenario/diagnostics';
+import { NO_RANGE } from '../scenario/diagnostics';
+import type { Origin } from '../scenario/load';
+import type { Path } from '../scenario/source';
+
+export class Reporter {
+  constructor(readonly ds: Diagnostic[], private readonly fallbackFile = 'scenario.yaml') {}
+
+  report(origin: Origin | undefined, path: Path, severity: Severity, code: string, message: string, hint?: string, key = false): void {
+    const range = origin ? safeLocate(origin, path, key) : NO_RANGE;
+    this.ds.push({ file: origin?.file ?? this.fallbackFile, ...range, severity, code, message, ...(hint ? { hint } : {}) });
+  }
+  error(origin: Origin | undefined, path: Path, code: string, message: string, hint?: string): void {
+    this.report(origin, path, 'error', code, message, hint);
+  }
+  warn(origin: Origin | undefined, path: Path, code: string, message: string, hint?: string): void {
+    this.report(origin, path, 'warning', code, message, hint);
+  }
+}
+
+function safeLocate(origin: Origin, path: Path, key: boolean) {
+  try { return origin.locate(path, key); } catch { return NO_RANGE; }
+}

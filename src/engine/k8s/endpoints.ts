@@ -1,0 +1,129 @@
+/**
+ * The endpoints controllers. For a Service with a selector, the Endpoints controller and the
+ * EndpointSlice controller list the Pods it selects and write their addresses:
+ *
+ *   Endpoints      ready Pods in `addresses`, the others in `notReadyAddresses`; terminating
+ *                  Pods are dropped (unless publishNotReadyAddresses).
+ *   EndpointSlice  every Pod with an IP, with conditions ready / serving / terminating, so
+ *                  kube-proxy can fall back to serving-terminating endpoints.
+ *
+ * A named targetPort is resolved per Pod, so Pods that number the port differently end up in
+ * different subsets / slices. Services without a selector keep the Endpoints the user wrote;
+ * the mirroring controller copies them into EndpointSlices.
+ */
+import { parseIPv4 } from '../addr/ip';
+import type { EndpointModel, EndpointSliceModel, EndpointsModel, Meta, NodeModel, PodModel, Protocol, ServiceModel } from '../model/cluster';
+import type { Rand } from '../util/rand';
+import { resolveTargetPort } from './ports';
+import { randomSuffix } from './names';
+import { matchesMap } from './selector';
+
+type Addr = { ip: string; hostname?: string; nodeName?: string; targetRef?: string };
+type Port = { name: string; port: number; protocol: Protocol };
+
+const ipNum = (s: string): number => parseIPv4(s) ?? 0;
+const portsKey = (ps: readonly Port[]): string => ps.map((p) => `${p.name}/${p.port}/${p.protocol}`).join(',');
+
+export function selectedPods(svc: ServiceModel, pods: readonly PodModel[]): PodModel[] {
+  if (!svc.selector) return [];
+  return pods.filter((p) => p.meta.namespace === svc.meta.namespace && matchesMap(p.meta.labels, svc.selector!));
+}
+
+/** The Pod's DNS hostname inside this Service: set when the Pod's subdomain names the Service. */
+function hostnameIn(svc: ServiceModel, pod: PodModel): string | undefined {
+  return pod.subdomain === svc.meta.name && pod.hostname ? pod.hostname : undefined;
+}
+
+/** Per Pod, the ports this Service reaches it on (ports whose targetPort the Pod cannot resolve are left out). */
+function podPortsFor(svc: ServiceModel, pod: PodModel): Port[] {
+  const out: Port[] = [];
+  for (const sp of svc.ports) {
+    const n = resolveTargetPort(pod, sp);
+    if (n !== null) out.push({ name: sp.name, port: n, protocol: sp.protocol });
+  }
+  return out;
+}
+
+function eligible(pod: PodModel): boolean {
+  return pod.podIP !== null && pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
+}
+
+export function computeEndpoints(svc: ServiceModel, pods: readonly PodModel[], meta: Meta): EndpointsModel {
+  const groups = new Map<string, { ports: Port[]; addresses: Addr[]; notReadyAddresses: Addr[] }>();
+  for (const pod of selectedPods(svc, pods)) {
+    if (!eligible(pod)) continue;
+    if (pod.terminating && !svc.publishNotReadyAddresses) continue;
+    const ports = podPortsFor(svc, pod);
+    if (svc.ports.length > 0 && ports.length === 0) continue;
+    const key = portsKey(ports);
+    const g = groups.get(key) ?? { ports, addresses: [], notReadyAddresses: [] };
+    groups.set(key, g);
+    const hostname = hostnameIn(svc, pod);
+    const addr: Addr = { ip: pod.podIP!, ...(hostname ? { hostname } : {}), ...(pod.nodeName ? { nodeName: pod.nodeName } : {}), targetRef: `pod/${pod.meta.namespace}/${pod.meta.name}` };
+    if (pod.ready || svc.publishNotReadyAddresses) g.addresses.push(addr); else g.notReadyAddresses.push(addr);
+  }
+  const subsets = [...groups.values()].map((g) => ({
+    addresses: g.addresses.sort((a, b) => ipNum(a.ip) - ipNum(b.ip)),
+    notReadyAddresses: g.notReadyAddresses.sort((a, b) => ipNum(a.ip) - ipNum(b.ip)),
+    ports: g.ports,
+  })).sort((a, b) => portsKey(a.ports).localeCompare(portsKey(b.ports)));
+  return { meta, subsets };
+}
+
+export function computeSlices(svc: ServiceModel, pods: readonly PodModel[], nodes: readonly NodeModel[], mkMeta: (name: string, labels: Record<string, string>) => Meta, rand: Rand): EndpointSliceModel[] {
+  const groups = new Map<string, { ports: Port[]; endpoints: EndpointModel[] }>();
+  const zoneOf = new Map(nodes.map((n) => [n.name, n.labels['topology.kubernetes.io/zone']]));
+  for (const pod of selectedPods(svc, pods)) {
+    if (!eligible(pod)) continue;
+    const ports = podPortsFor(svc, pod);
+    if (svc.ports.length > 0 && ports.length === 0) continue;
+    const key = portsKey(ports);
+    const g = groups.get(key) ?? { ports, endpoints: [] };
+    groups.set(key, g);
+    const hostname = hostnameIn(svc, pod);
+    const zone = pod.nodeName ? zoneOf.get(pod.nodeName) : undefined;
+    g.endpoints.push({
+      addresses: [pod.podIP!],
+      ready: svc.publishNotReadyAddresses || (pod.ready && !pod.terminating),
+      serving: svc.publishNotReadyAddresses || pod.ready,
+      terminating: pod.terminating,
+      ...(hostname ? { hostname } : {}),
+      ...(pod.nodeName ? { nodeName: pod.nodeName } : {}),
+      ...(zone ? { zone } : {}),
+      targetRef: `pod/${pod.meta.namespace}/${pod.meta.name}`,
+    });
+  }
+  if (groups.size === 0) groups.set('', { ports: [], endpoints: [] });
+  const r = rand.fork(`endpointslice/${svc.meta.namespace}/${svc.meta.name}`);
+  const labels = { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': svc.meta.name, ...svc.meta.labels };
+  return [...groups.values()]
+    .sort((a, b) => portsKey(a.ports).localeCompare(portsKey(b.ports)))
+    .map((g) => ({
+      meta: mkMeta(`${svc.meta.name}-${randomSuffix(r)}`, labels),
+      serviceName: svc.meta.name, addressType: 'IPv4' as const,
+      endpoints: g.endpoints.sort((a, b) => ipNum(a.addresses[0]!) - ipNum(b.addresses[0]!)),
+      ports: g.ports, managedByUser: false,
+    }));
+}
+
+/** endpointslicemirroring: a user's Endpoints for a selectorless Service, as EndpointSlices. */
+export function mirrorSlices(ep: EndpointsModel, mkMeta: (name: string, labels: Record<string, string>) => Meta, rand: Rand): EndpointSliceModel[] {
+  const r = rand.fork(`endpointslice-mirror/${ep.meta.namespace}/${ep.meta.name}`);
+  const labels = { 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io', 'kubernetes.io/service-name': ep.meta.name };
+  return ep.subsets.map((s) => ({
+    meta: mkMeta(`${ep.meta.name}-${randomSuffix(r)}`, labels),
+    serviceName: ep.meta.name, addressType: 'IPv4' as const,
+    endpoints: [
+      ...s.addresses.map((a) => endpointOf(a, true)),
+      ...s.notReadyAddresses.map((a) => endpointOf(a, false)),
+    ],
+    ports: s.ports, managedByUser: true,
+  }));
+}
+
+function endpointOf(a: Addr, ready: boolean): EndpointModel {
+  return {
+    addresses: [a.ip], ready, serving: ready, terminating: false,
+    ...(a.hostname ? { hostname: a.hostname } : {}), ...(a.nodeName ? { nodeName: a.nodeName } : {}), ...(a.targetRef ? { targetRef: a.targetRef } : {}),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The Service environment variables kubelet injects (pkg/kubelet/envvars): for each Service
+ * with a cluster IP that existed when the Pod started, in the Pod's namespace (plus the
+ * `kubernetes` Service of `default`, always):
+ *
+ *   MY_NGINX_SERVICE_HOST=10.0.162.149          MY_NGINX_PORT=tcp://10.0.162.149:80
+ *   MY_NGINX_SERVICE_PORT=80                    MY_NGINX_PORT_80_TCP=tcp://10.0.162.149:80
+ *   MY_NGINX_SERVICE_PORT_HTTP=80 (named ports) MY_NGINX_PORT_80_TCP_PROTO=tcp
+ *                                               MY_NGINX_PORT_80_TCP_PORT=80
+ *                                               MY_NGINX_PORT_80_TCP_ADDR=10.0.162.149
+ *
+ * With enableServiceLinks: false only the `kubernetes` Service's variables remain.
+ */
+import type { ServiceModel } from '../model/cluster';
+
+export function envVarName(s: string): string {
+  return s.replace(/-/g, '_').toUpperCase();
+}
+
+export function serviceEnv(svc: Pick<ServiceModel, 'meta' | 'clusterIP' | 'ports'>): { name: string; value: string }[] {
+  const ip = svc.clusterIP;
+  if (!ip || ip === 'None') return [];
+  const name = envVarName(svc.meta.name);
+  const out: { name: string; value: string }[] = [];
+  const first = svc.ports[0];
+  out.push({ name: `${name}_SERVICE_HOST`, value: ip });
+  if (first) out.push({ name: `${name}_SERVICE_PORT`, value: String(first.port) });
+  for (const p of svc.ports) if (p.name) out.push({ name: `${name}_SERVICE_PORT_${envVarName(p.name)}`, value: String(p.port) });
+  svc.ports.forEach((p, i) => {
+    const proto = p.protocol.toLowerCase();
+    const url = `${proto}://${ip}:${p.port}`;
+    const prefix = `${name}_PORT_${p.port}_${p.protocol.toUpperCase()}`;
+    if (i === 0) out.push({ name: `${name}_PORT`, value: url });
+    out.push({ name: prefix, value: url });
+    out.push({ name: `${prefix}_PROTO`, value: proto });
+    out.push({ name: `${prefix}_PORT`, value: String(p.port) });
+    out.push({ name: `${prefix}_ADDR`, value: ip });
+  });
+  return out;
+}
+
+/**
+ * The variables for a Pod in `namespace` created at `podOrder`. Services are taken in creation
+ * order; a later one with the same variable name wins, as kubelet's map does.
+ */
+export function podServiceEnv(services: readonly ServiceModel[], namespace: string, podOrder: number, enableServiceLinks: boolean): { name: string; value: string }[] {
+  const chosen = services
+    .filter((s) => s.meta.createdIndex < podOrder)
+    .filter((s) => (s.meta.namespace === 'default' && s.meta.name === 'kubernetes') || (enableServiceLinks && s.meta.namespace === namespace))
+    .sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
+  const vars = new Map<string, string>();
+  for (const s of chosen) for (const v of serviceEnv(s)) vars.set(v.name, v.value);
+  return [...vars].map(([name, value]) => ({ name, value }));
+}

@@ -1,0 +1,95 @@
+/**
+ * Nodes and their Pod subnets. kube-controller-manager's range allocator hands each node the
+ * next free /24 (nodeCIDRMaskSize) of --cluster-cidr, in the order nodes register; a podCIDR the
+ * user wrote is honoured and taken out of the pool first.
+ */
+import { formatPrefix, nthSubnet, parseIPv4, parsePrefix, prefixContains, prefixOverlaps, type Prefix } from '../addr/ip';
+import type { NodeModel } from '../model/cluster';
+import type { Origin } from '../scenario/load';
+import type { ClusterNodeIn, ClusterSpec } from '../scenario/schema/knp';
+import type { Reporter } from './diag';
+import { dns1123Subdomain, labelKey, labelValue } from './validation';
+
+export const DEFAULT_NODES: readonly ClusterNodeIn[] = [
+  { name: 'node-1', ip: '192.168.1.11', controlPlane: true },
+  { name: 'node-2', ip: '192.168.1.12' },
+];
+
+export const CONTROL_PLANE_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' } as const;
+
+export function buildNodes(spec: ClusterSpec, origin: Origin | undefined, r: Reporter): NodeModel[] {
+  const given = spec.nodes;
+  const list = given && given.length > 0 ? given : DEFAULT_NODES;
+  const at = (i: number, f?: string): (string | number)[] => (given && given.length > 0 ? ['spec', 'nodes', i, ...(f ? [f] : [])] : ['spec']);
+  if (given && given.length === 0) r.warn(origin, ['spec', 'nodes'], 'no-nodes', 'the cluster has no nodes; the default two nodes are used', 'list at least one node, e.g. {name: node-1, ip: 192.168.1.11}');
+
+  const cluster = parsePrefix(spec.podCIDR) ?? parsePrefix('10.244.0.0/16')!;
+  const underlay = parsePrefix(spec.underlayCIDR, true);
+  const names = new Set<string>();
+  const ips = new Map<string, string>();
+  const kept: { n: ClusterNodeIn; i: number }[] = [];
+  list.forEach((n, i) => {
+    const bad = dns1123Subdomain(n.name);
+    if (bad) { r.error(origin, at(i, 'name'), 'invalid-name', `Node "${n.name}" is invalid: metadata.name: Invalid value: "${n.name}": ${bad}`, 'use lower case letters, digits and "-", e.g. node-1'); return; }
+    if (names.has(n.name)) { r.error(origin, at(i, 'name'), 'duplicate-name', `nodes "${n.name}" already exists`, 'give every node its own name'); return; }
+    const ip = parseIPv4(n.ip);
+    if (ip === null) { r.error(origin, at(i, 'ip'), 'invalid-ip', `node ${n.name}: "${n.ip}" is not a valid IPv4 address`, 'write a dotted-quad address such as 192.168.1.11'); return; }
+    const other = ips.get(n.ip);
+    if (other) { r.error(origin, at(i, 'ip'), 'duplicate-node-ip', `node ${n.name} has IP ${n.ip}, already used by node ${other}`, 'every node needs its own address on the underlay'); return; }
+    if (underlay && !prefixContains(underlay, ip)) r.warn(origin, at(i, 'ip'), 'node-ip-outside-underlay', `node ${n.name}'s IP ${n.ip} is outside the underlay ${spec.underlayCIDR}`, 'pick an address inside spec.underlayCIDR, or change underlayCIDR');
+    for (const [k, v] of Object.entries(n.labels ?? {})) {
+      const e = labelKey(k) ?? labelValue(v);
+      if (e) r.error(origin, [...at(i, 'labels'), k], 'invalid-label', `node ${n.name}: label ${k}=${v}: ${e}`, 'label keys and values use letters, digits, "-", "_" and "."');
+    }
+    names.add(n.name);
+    ips.set(n.ip, n.name);
+    kept.push({ n, i });
+  });
+
+  // Explicit podCIDRs first, then the allocator fills the rest in order.
+  const taken: { p: Prefix; node: string }[] = [];
+  const cidrOf = new Map<string, string>();
+  for (const { n, i } of kept) {
+    if (n.podCIDR === undefined) continue;
+    const p = parsePrefix(n.podCIDR);
+    if (!p) { r.error(origin, at(i, 'podCIDR'), 'invalid-cidr', `node ${n.name}: podCIDR "${n.podCIDR}" is not a valid CIDR (host bits must be zero)`, 'write it like 10.244.1.0/24'); continue; }
+    const clash = taken.find((t) => prefixOverlaps(t.p, p));
+    if (clash) { r.error(origin, at(i, 'podCIDR'), 'podcidr-overlap', `node ${n.name}: podCIDR ${n.podCIDR} overlaps node ${clash.node}'s ${formatPrefix(clash.p)}`, 'give each node a distinct subnet of the cluster podCIDR'); continue; }
+    if (!(prefixContains(cluster, p.base) && p.len >= cluster.len)) r.warn(origin, at(i, 'podCIDR'), 'podcidr-outside-cluster', `node ${n.name}: podCIDR ${n.podCIDR} is outside the cluster CIDR ${spec.podCIDR}`, 'the CNI routes only the cluster CIDR; pick a subnet inside it');
+    taken.push({ p, node: n.name });
+    cidrOf.set(n.name, n.podCIDR);
+  }
+  let next = 0;
+  for (const { n, i } of kept) {
+    if (cidrOf.has(n.name)) continue;
+    let p: Prefix | null = null;
+    for (;;) {
+      p = nthSubnet(cluster, Math.max(spec.nodeCIDRMaskSize, cluster.len), next++);
+      if (!p) break;
+      const cand = p;
+      if (!taken.some((t) => prefixOverlaps(t.p, cand))) break;
+    }
+    if (!p) { r.error(origin, at(i), 'podcidr-exhausted', `node ${n.name}: no free /${spec.nodeCIDRMaskSize} left in the cluster CIDR ${spec.podCIDR}`, 'widen spec.podCIDR or raise nodeCIDRMaskSize'); continue; }
+    taken.push({ p, node: n.name });
+    cidrOf.set(n.name, formatPrefix(p));
+  }
+
+  return kept.filter(({ n }) => cidrOf.has(n.name)).map(({ n }, idx) => {
+    const controlPlane = n.controlPlane ?? false;
+    const ready = n.ready ?? true;
+    const labels: Record<string, string> = {
+      'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux',
+      ...(controlPlane ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
+      ...(n.labels ?? {}),
+    };
+    const taints: { key: string; value?: string; effect: string }[] = [];
+    if (controlPlane) taints.push({ ...CONTROL_PLANE_TAINT });
+    for (const t of n.taints ?? []) taints.push({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect });
+    if (!ready) taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
+    return {
+      name: n.name, ip: n.ip, extraAddresses: n.addresses ?? [], podCIDR: cidrOf.get(n.name)!, labels, taints,
+      controlPlane, ready, ...(n.resolvConf !== undefined ? { resolvConf: n.resolvConf } : {}), createdIndex: idx,
+    };
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * Services: the API server's validation and its two allocators. Cluster IPs come from
+ * --service-cluster-ip-range: a value the user wrote is reserved first; others are drawn at
+ * random (seeded) from the upper band, above the first addresses kept for static use
+ * (kubernetes = first address, kube-dns = tenth). NodePorts work the same way within
+ * --service-node-port-range.
+ */
+import { formatIPv4, nthAddress, parseIPv4, prefixContains, prefixSize, type Prefix } from '../addr/ip';
+import type { Meta, ServiceModel, ServicePortModel, ServiceType } from '../model/cluster';
+import type { Origin } from '../scenario/load';
+import type { ServiceIn } from '../scenario/schema/k8s';
+import type { Rand } from '../util/rand';
+import type { Reporter } from './diag';
+import { dns1035Label, portName } from './validation';
+
+export interface ServiceSrc {
+  readonly obj: ServiceIn;
+  readonly meta: Meta;
+  readonly origin?: Origin | undefined;
+}
+
+export interface Allocators {
+  readonly serviceCIDR: Prefix;
+  readonly nodePorts: { lo: number; hi: number; text: string };
+}
+
+interface Checked {
+  src: ServiceSrc;
+  type: ServiceType;
+  headless: boolean;
+  ports: { port: ServicePortModel; nodePort?: number }[];
+}
+
+/** API-server checks that need nothing but the object; false = rejected. */
+function check(src: ServiceSrc, a: Allocators, r: Reporter): Checked | null {
+  const { obj, origin } = src;
+  const spec = obj.spec ?? {};
+  const name = src.meta.name;
+  let ok = true;
+  const err = (path: (string | number)[], code: string, msg: string, hint?: string) => { ok = false; r.error(origin, path, code, `Service "${name}" is invalid: ${msg}`, hint); };
+  const badName = dns1035Label(name);
+  if (badName) err(['metadata', 'name'], 'invalid-name', `metadata.name: Invalid value: "${name}": ${badName}`, 'Service names must start with a letter: lower case letters, digits and "-"');
+  const type: ServiceType = spec.type ?? 'ClusterIP';
+  const headless = spec.clusterIP === 'None';
+  if (type === 'ExternalName') {
+    if (!spec.externalName) err(['spec'], 'missing-field', 'spec.externalName: Required value', 'an ExternalName Service needs externalName: some.host.example');
+  } else if (!spec.ports || spec.ports.length === 0) {
+    if (!headless) err(['spec'], 'missing-ports', 'spec.ports: Required value', 'add a ports list, e.g. ports: [{port: 80, targetPort: 8080}]');
+  }
+  if (headless && type !== 'ClusterIP') err(['spec', 'clusterIP'], 'invalid-value', `spec.clusterIP: Invalid value: "None": may not be set to 'None' for ${type} services`, 'headless Services must be type ClusterIP');
+  const ports = spec.ports ?? [];
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const out: Checked['ports'] = [];
+  ports.forEach((p, i) => {
+    const at = ['spec', 'ports', i];
+    const field = `spec.ports[${i}]`;
+    const protocol = p.protocol ?? 'TCP';
+    if (p.port < 1 || p.port > 65535) err([...at, 'port'], 'port-out-of-range', `${field}.port: Invalid value: ${p.port}: must be between 1 and 65535, inclusive`, 'ports are 1-65535');
+    if (ports.length > 1 && !p.name) err([...at], 'port-name-required', `${field}.name: Required value`, 'a Service with more than one port must name every port, e.g. name: http');
+    if (p.name !== undefined && p.name !== '') {
+      const bad = portName(p.name);
+      if (bad) err([...at, 'name'], 'invalid-port-name', `${field}.name: Invalid value: "${p.name}": ${bad}`, 'port names are at most 15 lower case letters, digits and "-"');
+      if (names.has(p.name)) err([...at, 'name'], 'duplicate-port-name', `${field}.name: Duplicate value: "${p.name}"`, 'give each port its own name');
+      names.add(p.name);
+    }
+    const key = `${p.port}/${protocol}`;
+    if (seen.has(key)) err([...at, 'port'], 'duplicate-port', `${field}: Duplicate value: port ${p.port}/${protocol}`, 'a Service cannot expose the same port and protocol twice');
+    seen.add(key);
+    const tp = p.targetPort ?? p.port;
+    if (typeof tp === 'number' && (tp < 1 || tp > 65535)) err([...at, 'targetPort'], 'port-out-of-range', `${field}.targetPort: Invalid value: ${tp}: must be between 1 and 65535, inclusive`, 'ports are 1-65535');
+    if (typeof tp === 'string' && !/^\d+$/.test(tp)) {
+      const bad = portName(tp);
+      if (bad) err([...at, 'targetPort'], 'invalid-port-name', `${field}.targetPort: Invalid value: "${tp}": ${bad}`, 'a named targetPort must match a container port name');
+    }
+    if (p.nodePort !== undefined) {
+      if (type === 'ClusterIP' || type === 'ExternalName') {
+        err([...at, 'nodePort'], 'nodeport-forbidden', `${field}.nodePort: Forbidden: may not be used when \`type\` is '${type}'`, 'set type: NodePort (or LoadBalancer), or remove nodePort');
+      } else if (p.nodePort !== 0 && (p.nodePort < a.nodePorts.lo || p.nodePort > a.nodePorts.hi)) {
+        err([...at, 'nodePort'], 'nodeport-out-of-range', `${field}.nodePort: Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is ${a.nodePorts.text}`, `pick a port in ${a.nodePorts.text}, or leave nodePort out and one is allocated`);
+      }
+    }
+    const targetPort = typeof tp === 'string' && /^\d+$/.test(tp) ? Number(tp) : tp;
+    out.push({
+      port: { name: p.name ?? '', protocol, port: p.port, targetPort, ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) },
+      ...(p.nodePort ? { nodePort: p.nodePort } : {}),
+    });
+  });
+  if (spec.clusterIP !== undefined && spec.clusterIP !== 'None' && spec.clusterIP !== '') {
+    if (type === 'ExternalName') err(['spec', 'clusterIP'], 'invalid-value', 'spec.clusterIP: Invalid value: must be empty for ExternalName services');
+    else if (parseIPv4(spec.clusterIP) === null) err(['spec', 'clusterIP'], 'clusterip-invalid', `spec.clusterIPs[0]: Invalid value: "${spec.clusterIP}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`, 'write an address such as 10.96.0.20, or "None" for a headless Service');
+  }
+  for (const [i, ip] of (spec.externalIPs ?? []).entries()) {
+    if (parseIPv4(ip) === null) err(['spec', 'externalIPs', i], 'invalid-ip', `spec.externalIPs[${i}]: Invalid value: "${ip}": must be a valid IP address`);
+  }
+  if (spec.externalTrafficPolicy === 'Local' && type !== 'NodePort' && type !== 'LoadBalancer') {
+    r.warn(origin, ['spec', 'externalTrafficPolicy'], 'external-traffic-policy-ignored', `Service "${name}": externalTrafficPolicy only applies to NodePort and LoadBalancer Services`, 'remove it or change the type');
+  }
+  return ok ? { src, type, headless, ports: out } : null;
+}
+
+export function parseNodePortRange(s: string): { lo: number; hi: number; text: string } | null {
+  const m = /^(\d+)-(\d+)$/.exec(s.trim());
+  if (!m) return null;
+  const lo = Number(m[1]); const hi = Number(m[2]);
+  if (lo < 1 || hi > 65535 || lo > hi) return null;
+  return { lo, hi, text: `${lo}-${hi}` };
+}
+
+/** Validates and allocates every Service, in creation order. Returns the accepted ones. */
+export function buildServices(srcs: readonly ServiceSrc[], a: Allocators, rand: Rand, r: Reporter): ServiceModel[] {
+  const checked = srcs.map((s) => check(s, a, r)).filter((c): c is Checked => c !== null);
+  const cidr = a.serviceCIDR;
+  const size = prefixSize(cidr);
+  const usedIPs = new Map<number, string>();
+  const usedPorts = new Map<number, string>();
+  const ips = new Map<Checked, string | null>();
+  const rejected = new Set<Checked>();
+  const label = (c: Checked) => `${c.src.meta.namespace}/${c.src.meta.name}`;
+
+  // Pass 1: what the user wrote is reserved in creation order; a later clash is rejected.
+  for (const c of checked) {
+    const want = c.src.obj.spec?.clusterIP;
+    if (c.type === 'ExternalName') { ips.set(c, null); continue; }
+    if (c.headless) { ips.set(c, 'None'); continue; }
+    if (want === undefined || want === '') continue;
+    const v = parseIPv4(want)!;
+    const at = ['spec', 'clusterIP'];
+    if (!prefixContains(cidr, v) || v === cidr.base || v === nthAddress(cidr, size - 1)) {
+      r.error(c.src.origin, at, 'clusterip-out-of-range', `Service "${c.src.meta.name}" is invalid: spec.clusterIPs: Invalid value: ["${want}"]: failed to allocate IP ${want}: the provided IP (${want}) is not in the valid range. The range of valid IPs is ${formatIPv4(cidr.base)}/${cidr.len}`, `pick an address inside serviceCIDR ${formatIPv4(cidr.base)}/${cidr.len}, or leave clusterIP out`);
+      rejected.add(c); continue;
+    }
+    const owner = usedIPs.get(v);
+    if (owner) {
+      r.error(c.src.origin, at, 'clusterip-allocated', `Service "${c.src.meta.name}" is invalid: spec.clusterIPs: Invalid value: ["${want}"]: failed to allocate IP ${want}: provided IP is already allocated (by ${owner})`, 'leave clusterIP out and one is allocated, or pick a free address');
+      rejected.add(c); continue;
+    }
+    usedIPs.set(v, label(c));
+    ips.set(c, want);
+  }
+  for (const c of checked) {
+    if (rejected.has(c)) continue;
+    c.ports.forEach((p, i) => {
+      if (!p.nodePort) return;
+      const owner = usedPorts.get(p.nodePort);
+      if (owner) {
+        r.error(c.src.origin, ['spec', 'ports', i, 'nodePort'], 'nodeport-allocated', `Service "${c.src.meta.name}" is invalid: spec.ports[${i}].nodePort: Invalid value: ${p.nodePort}: provided port is already allocated (by ${owner})`, 'pick another port, or leave nodePort out and one is allocated');
+        rejected.add(c);
+        return;
+      }
+      usedPorts.set(p.nodePort, label(c));
+    });
+  }
+  // Pass 2: dynamic allocation, seeded per object so adding a Service does not move the others.
+  const band = Math.min(Math.max(16, Math.floor(size / 16)), 256);
+  const portBand = Math.min(Math.max(16, Math.floor((a.nodePorts.hi - a.nodePorts.lo + 1) / 32)), 128);
+  const pickIP = (c: Checked): string | null => {
+    const lo = size - 2 > band ? band : 1;
+    const span = size - 1 - lo;
+    if (span <= 0) return null;
+    const rr = rand.fork(`clusterip/${label(c)}`);
+    const start = rr.int(span);
+    for (let k = 0; k < span; k++) {
+      const v = nthAddress(cidr, lo + ((start + k) % span));
+      if (!usedIPs.has(v)) { usedIPs.set(v, label(c)); return formatIPv4(v); }
+    }
+    // Upper band full: fall back to any free address.
+    for (let n = 1; n < size - 1; n++) { const v = nthAddress(cidr, n); if (!usedIPs.has(v)) { usedIPs.set(v, label(c)); return formatIPv4(v); } }
+    return null;
+  };
+  const pickPort = (c: Checked, key: string): number | null => {
+    const span0 = a.nodePorts.hi - a.nodePorts.lo + 1;
+    const lo = span0 > portBand * 2 ? a.nodePorts.lo + portBand : a.nodePorts.lo;
+    const span = a.nodePorts.hi - lo + 1;
+    const rr = rand.fork(`nodeport/${label(c)}/${key}`);
+    const start = rr.int(span);
+    for (let k = 0; k < span0; k++) {
+      const p = k < span ? lo + ((start + k) % span) : a.nodePorts.lo + (k - span);
+      if (!usedPorts.has(p)) { usedPorts.set(p, label(c)); return p; }
+    }
+    return null;
+  };
+  const out: ServiceModel[] = [];
+  for (const c of checked) {
+    if (rejected.has(c)) continue;
+    let ip = ips.has(c) ? ips.get(c)! : pickIP(c);
+    if (ip === undefined) ip = null;
+    if (!ips.has(c) && ip === null) { r.error(c.src.origin, ['metadata', 'name'], 'clusterip-exhausted', `Service "${c.src.meta.name}": no free cluster IP left in ${formatIPv4(cidr.base)}/${cidr.len}`, 'widen serviceCIDR'); continue; }
+    const spec = c.src.obj.spec ?? {};
+    const wantsNodePorts = c.type === 'NodePort' || (c.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+    const ports: ServicePortModel[] = c.ports.map((p, i) => {
+      const nodePort = p.nodePort ?? (wantsNodePorts ? pickPort(c, `${i}`) ?? undefined : undefined);
+      return { ...p.port, ...(nodePort ? { nodePort } : {}) };
+    });
+    const etp = spec.externalTrafficPolicy ?? 'Cluster';
+    let healthCheckNodePort: number | undefined;
+    if (c.type === 'LoadBalancer' && etp === 'Local') healthCheckNodePort = spec.healthCheckNodePort ?? pickPort(c, 'health') ?? undefined;
+    const lb = c.src.obj.status?.loadBalancer?.ingress ?? [];
+    out.push({
+      meta: c.src.meta, type: c.type,
+      selector: spec.selector && Object.keys(spec.selector).length > 0 && c.type !== 'ExternalName' ? { ...spec.selector } : null,
+      clusterIP: ip, headless: c.headless, ports,
+      externalIPs: spec.externalIPs ?? [],
+      ...(spec.externalName !== undefined ? { externalName: spec.externalName } : {}),
+      loadBalancerIngress: lb.map((x) => x.ip ?? x.hostname ?? '').filter(Boolean),
+      loadBalancerSourceRanges: spec.loadBalancerSourceRanges ?? [],
+      externalTrafficPolicy: etp,
+      internalTrafficPolicy: spec.internalTrafficPolicy ?? 'Cluster',
+      ...(healthCheckNodePort ? { healthCheckNodePort } : {}),
+      sessionAffinity: spec.sessionAffinity ?? 'None',
+      sessionAffinityTimeout: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800,
+      publishNotReadyAddresses: spec.publishNotReadyAddresses ?? false,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,171 @@
+/**
+ * The parts of a cluster a learner did not write but can see with kubectl: the `kubernetes`
+ * Service, CoreDNS (Deployment, `kube-dns` Service, `coredns` ConfigMap), kube-proxy, and the
+ * CNI's DaemonSet. They are written here as ordinary input objects, shaped like the manifests
+ * kubeadm and the CNI projects install, so they go through the same controllers as user objects.
+ */
+import type { ClusterSpec } from '../scenario/schema/knp';
+import type * as In from '../scenario/schema/k8s';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
+
+export const IMAGES = {
+  coredns: 'registry.k8s.io/coredns/coredns:v1.11.1',
+  kubeProxy: 'registry.k8s.io/kube-proxy:v1.30.0',
+  flannel: 'docker.io/flannel/flannel:v0.25.1',
+  calico: 'docker.io/calico/node:v3.27.0',
+} as const;
+
+export const KUBERNETES_VERSION = 'v1.30.0';
+
+/** The Corefile kubeadm installs, for the cluster's domain. */
+export function defaultCorefile(clusterDomain: string): string {
+  return `.:53 {
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+`;
+}
+
+export interface SystemObjects {
+  namespaces: In.NamespaceIn[];
+  deployments: In.DeploymentIn[];
+  daemonSets: In.DaemonSetIn[];
+  services: In.ServiceIn[];
+  configMaps: In.ConfigMapIn[];
+}
+
+const meta = (name: string, namespace: string, labels: Record<string, string> = {}) => ({ name, namespace, labels });
+
+/** Where the CNI's DaemonSet lives, if the plugin has one. */
+export function cniDaemonSet(spec: ClusterSpec): { name: string; namespace: string } | null {
+  switch (spec.network.plugin) {
+    case 'flannel': return { name: 'kube-flannel-ds', namespace: 'kube-flannel' };
+    case 'calico': case 'canal': return { name: 'calico-node', namespace: 'kube-system' };
+    case 'bridge': return null;
+  }
+}
+
+export function systemObjects(spec: ClusterSpec, kubeDnsIP: string): SystemObjects {
+  const out: SystemObjects = { namespaces: [], deployments: [], daemonSets: [], services: [], configMaps: [] };
+  out.services.push({
+    apiVersion: 'v1', kind: 'Service',
+    metadata: meta('kubernetes', 'default', { component: 'apiserver', provider: 'kubernetes' }),
+    spec: { type: 'ClusterIP', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+  });
+  out.configMaps.push({
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('coredns', 'kube-system'),
+    data: { Corefile: defaultCorefile(spec.clusterDomain) },
+  });
+  out.deployments.push({
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: meta('coredns', 'kube-system', { 'k8s-app': 'kube-dns' }),
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      template: {
+        metadata: { labels: { 'k8s-app': 'kube-dns' } },
+        spec: {
+          priorityClassName: 'system-cluster-critical',
+          dnsPolicy: 'Default',
+          tolerations: [
+            { key: 'CriticalAddonsOnly', operator: 'Exists' },
+            { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+          ],
+          nodeSelector: { 'kubernetes.io/os': 'linux' },
+          containers: [{
+            name: 'coredns', image: IMAGES.coredns, args: ['-conf', '/etc/coredns/Corefile'],
+            ports: [
+              { containerPort: 53, name: 'dns', protocol: 'UDP' },
+              { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+              { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+            ],
+          }],
+        },
+      },
+    },
+  });
+  out.services.push({
+    apiVersion: 'v1', kind: 'Service',
+    metadata: meta('kube-dns', 'kube-system', { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }),
+    spec: {
+      type: 'ClusterIP', clusterIP: kubeDnsIP, selector: { 'k8s-app': 'kube-dns' },
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+      ],
+    },
+  });
+  if (spec.kubeProxy.mode !== 'none') {
+    out.daemonSets.push({
+      apiVersion: 'apps/v1', kind: 'DaemonSet',
+      metadata: meta('kube-proxy', 'kube-system', { 'k8s-app': 'kube-proxy' }),
+      spec: {
+        selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+        template: {
+          metadata: { labels: { 'k8s-app': 'kube-proxy' } },
+          spec: {
+            hostNetwork: true, priorityClassName: 'system-node-critical',
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            tolerations: [{ operator: 'Exists' }],
+            containers: [{ name: 'kube-proxy', image: IMAGES.kubeProxy, command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] }],
+          },
+        },
+      },
+    });
+  }
+  const cni = cniDaemonSet(spec);
+  if (cni && spec.network.plugin === 'flannel') {
+    out.namespaces.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-flannel', labels: { 'k8s-app': 'flannel', 'pod-security.kubernetes.io/enforce': 'privileged' } } });
+    out.daemonSets.push({
+      apiVersion: 'apps/v1', kind: 'DaemonSet',
+      metadata: meta(cni.name, cni.namespace, { app: 'flannel', 'k8s-app': 'flannel', tier: 'node' }),
+      spec: {
+        selector: { matchLabels: { app: 'flannel' } },
+        template: {
+          metadata: { labels: { app: 'flannel', tier: 'node' } },
+          spec: {
+            hostNetwork: true, priorityClassName: 'system-node-critical',
+            tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
+            containers: [{ name: 'kube-flannel', image: IMAGES.flannel, command: ['/opt/bin/flanneld'], args: ['--ip-masq', '--kube-subnet-mgr'] }],
+          },
+        },
+      },
+    });
+  } else if (cni) {
+    out.daemonSets.push({
+      apiVersion: 'apps/v1', kind: 'DaemonSet',
+      metadata: meta(cni.name, cni.namespace, { 'k8s-app': 'calico-node' }),
+      spec: {
+        selector: { matchLabels: { 'k8s-app': 'calico-node' } },
+        template: {
+          metadata: { labels: { 'k8s-app': 'calico-node' } },
+          spec: {
+            hostNetwork: true, priorityClassName: 'system-node-critical',
+            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            tolerations: [{ effect: 'NoSchedule', operator: 'Exists' }, { key: 'CriticalAddonsOnly', operator: 'Exists' }, { effect: 'NoExecute', operator: 'Exists' }],
+            containers: [{ name: 'calico-node', image: IMAGES.calico }],
+          },
+        },
+      },
+    });
+  }
+  return out;
+}

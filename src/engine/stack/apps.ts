@@ -1,0 +1,134 @@
+/**
+ * The application layer: what a listening socket answers. Every app is a pure function from
+ * the request it saw to an answer; the stack turns the answer into packets.
+ *
+ *  - http:  "Hostname: NAME\nRemoteAddr: IP:PORT\n" (like traefik/whoami), so a trace shows
+ *           which Pod answered and which client address it saw (SNAT shows up here);
+ *  - echo:  sends back what it got (UDP echo, TCP echo);
+ *  - dns:   asks CoreDNS's decision function (k8s/dns/answer.ts); a Corefile `forward` makes
+ *           the Pod relay the query upstream;
+ *  - proxy: a user-space proxy (ingress controller, kube-proxy userspace mode) opens a second
+ *           connection from its own namespace and relays the answer. Whoever implements the
+ *           proxy registers a handler for its role with `registerProxyApp`.
+ */
+import { answerDns, type DnsQuestion, type DnsResponse } from '../k8s/dns/answer';
+import type { Payload } from '../net/packet';
+import type { Listener, NetNs } from '../net/types';
+import type { Sim } from '../sim';
+import type { Verdict } from '../trace/types';
+
+export interface Endpoint { readonly ip: string; readonly port: number }
+
+export interface AppContext {
+  readonly sim: Sim;
+  readonly ns: NetNs;
+  readonly listener: Listener;
+  readonly protocol: 'tcp' | 'udp';
+  /** The peer as the socket sees it (after any NAT on the way). */
+  readonly client: Endpoint;
+  readonly local: Endpoint;
+  readonly payload?: Payload;
+}
+
+/** What the stack hands back to an app that asked for a relay. */
+export interface RelayResult {
+  readonly verdict: Verdict;
+  readonly payload?: Payload;
+  readonly reason?: string;
+}
+
+export type AppAnswer =
+  | { readonly kind: 'reply'; readonly payload: Payload; readonly summary: string }
+  /** Accepts the data and answers nothing (a UDP sink, a TCP server waiting for more). */
+  | { readonly kind: 'silent'; readonly summary: string }
+  /**
+   * Open a connection from this namespace to `to`, send `payload` (default: what the client
+   * sent) and answer the client with `respond(upstream)` (default: the upstream payload, or a
+   * 502 for HTTP when the upstream failed).
+   */
+  | {
+      readonly kind: 'relay';
+      readonly to: Endpoint & { readonly protocol: 'tcp' | 'udp' };
+      readonly payload?: Payload;
+      readonly summary: string;
+      readonly respond?: (upstream: RelayResult) => AppAnswer;
+    };
+
+export type ProxyHandler = (ctx: AppContext) => AppAnswer;
+
+const proxies = new Map<string, ProxyHandler>();
+
+/** Registers what a `proxy` app with this role does (e.g. "ingress-nginx", "kube-proxy-userspace"). */
+export function registerProxyApp(role: string, handler: ProxyHandler): void {
+  proxies.set(role, handler);
+}
+
+export interface DnsMessage {
+  readonly id: number;
+  readonly question: DnsQuestion;
+  readonly response?: DnsResponse;
+}
+
+export function isDnsMessage(m: unknown): m is DnsMessage {
+  return typeof m === 'object' && m !== null && 'question' in m && typeof (m as { question: unknown }).question === 'object';
+}
+
+export function httpBody(name: string, client: Endpoint): string {
+  return `Hostname: ${name}\nRemoteAddr: ${client.ip}:${client.port}\n`;
+}
+
+export function runApp(ctx: AppContext): AppAnswer {
+  const app = ctx.listener.app;
+  switch (app.kind) {
+    case 'http': {
+      const p = ctx.payload;
+      if (p && p.kind !== 'http-request') return { kind: 'reply', payload: { kind: 'http-response', status: 400, body: 'Bad Request\n', headers: {} }, summary: 'http: 400 Bad Request (not HTTP)' };
+      if (!p) return { kind: 'silent', summary: 'http: connection open, no request' };
+      const body = httpBody(app.name, ctx.client);
+      const head = p.method === 'HEAD';
+      return {
+        kind: 'reply',
+        payload: { kind: 'http-response', status: 200, body: head ? '' : body, headers: head ? { 'Content-Length': String(body.length) } : {} },
+        summary: `http ${ctx.listener.owner}: ${p.method} ${p.path} from ${ctx.client.ip}:${ctx.client.port} -> 200 OK`,
+      };
+    }
+    case 'echo':
+      return ctx.payload ? { kind: 'reply', payload: ctx.payload, summary: `echo ${ctx.listener.owner}: ${ctx.protocol} echo back to ${ctx.client.ip}:${ctx.client.port}` } : { kind: 'silent', summary: 'echo: nothing to echo' };
+    case 'sshd':
+      return { kind: 'reply', payload: { kind: 'data', text: 'SSH-2.0-OpenSSH_9.6\r\n' }, summary: 'sshd: banner' };
+    case 'flanneld':
+      return { kind: 'silent', summary: 'flanneld: not a tunnelled packet' };
+    case 'dns': {
+      const m = ctx.payload?.kind === 'dns' ? ctx.payload.message : undefined;
+      if (!isDnsMessage(m)) return { kind: 'silent', summary: 'dns: not a DNS query, ignored' };
+      const res = answerDns(ctx.sim, ctx.listener.owner, m.question);
+      if (res.forwardTo) {
+        const up = res.forwardTo;
+        return {
+          kind: 'relay', to: { ip: up, port: 53, protocol: 'udp' }, payload: { kind: 'dns', message: { id: m.id, question: m.question } },
+          summary: `dns ${ctx.listener.owner}: ${m.question.name} ${m.question.type} forwarded to ${up}`,
+          respond: (u) => u.payload ? { kind: 'reply', payload: u.payload, summary: `dns: answer from ${up} relayed` }
+            : { kind: 'reply', payload: { kind: 'dns', message: { id: m.id, question: m.question, response: { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [] } } }, summary: `dns: ${up} did not answer: SERVFAIL` },
+        };
+      }
+      return {
+        kind: 'reply', payload: { kind: 'dns', message: { id: m.id, question: m.question, response: res } },
+        summary: `dns ${ctx.listener.owner}: ${m.question.name} ${m.question.type} -> ${res.rcode}${res.answers.length ? ` ${res.answers.map((a) => a.data).join(', ')}` : ''}`,
+      };
+    }
+    case 'proxy': {
+      const h = proxies.get(app.role);
+      if (!h) return { kind: 'silent', summary: `proxy ${app.role}: no handler registered` };
+      return h(ctx);
+    }
+  }
+}
+
+/** The default answer to a client after a relay. */
+export function relayAnswer(request: Payload | undefined, upstream: RelayResult, via: string): AppAnswer {
+  if (upstream.payload) return { kind: 'reply', payload: upstream.payload, summary: `${via}: relays the upstream answer` };
+  if (request?.kind === 'http-request') {
+    return { kind: 'reply', payload: { kind: 'http-response', status: 502, body: '502 Bad Gateway\n', headers: {} }, summary: `${via}: upstream ${upstream.verdict}: 502 Bad Gateway` };
+  }
+  return { kind: 'silent', summary: `${via}: upstream ${upstream.verdict}, nothing to relay` };
+}

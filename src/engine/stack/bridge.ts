@@ -1,0 +1,135 @@
+/**
+ * The Linux bridge (net/bridge): learn the source MAC on the ingress port, then deliver the
+ * frame up to the bridge's own IP stack, forward it to the one port the FDB names, or flood it
+ * to every other port when the destination is broadcast or unknown. Learned entries age out
+ * after ageing_time (300 s). With net.bridge.bridge-nf-call-iptables=1 (br_netfilter), bridged
+ * IPv4 frames also pass the iptables PREROUTING, FORWARD and POSTROUTING hooks.
+ *
+ *   port ──► br_handle_frame ──► learn ──┬─► local (dst = bridge MAC) ──► ip_rcv on the bridge
+ *                                        ├─► forward (FDB hit) ──► one port
+ *                                        └─► flood (broadcast / unknown) ──► every other port (+ local)
+ */
+import { BROADCAST_MAC } from '../addr/mac';
+import type { Packet } from '../net/packet';
+import type { FdbEntry, Link, NetNs } from '../net/types';
+import { isMulticast, type Walker } from './walker';
+
+function brNf(ns: NetNs, frame: Packet): boolean {
+  return !!frame.ip && ns.sysctl['net.bridge.bridge-nf-call-iptables'] === '1';
+}
+
+/** The FDB entry for `mac`, dropping it when it has aged out. */
+function fdbFind(w: Walker, ns: NetNs, br: Link, mac: string): FdbEntry | undefined {
+  const fdb = br.fdb;
+  if (!fdb) return undefined;
+  for (let i = 0; i < fdb.length; i++) {
+    const e = fdb[i]!;
+    if (e.mac !== mac) continue;
+    if (!e.permanent && !e.local && w.nowMs - e.updatedAt > w.bridgeAgeingMs(br, ns)) {
+      fdb.splice(i, 1);
+      w.emit('bridge-learn', ns, br.name, `fdb entry ${mac} dev ${e.dev} aged out`, undefined, { mac, dev: e.dev, aged: true });
+      return undefined;
+    }
+    return e;
+  }
+  return undefined;
+}
+
+function learn(w: Walker, ns: NetNs, br: Link, port: Link, mac: string): void {
+  if (isMulticast(mac)) return;
+  const fdb = (br.fdb ??= []);
+  const i = fdb.findIndex((e) => e.mac === mac);
+  const old = i >= 0 ? fdb[i] : undefined;
+  if (old && (old.permanent || old.local)) return;
+  const entry: FdbEntry = { mac, dev: port.name, permanent: false, updatedAt: w.nowMs };
+  if (old) fdb[i] = entry; else fdb.push(entry);
+  if (!old || old.dev !== port.name) {
+    w.emit('bridge-learn', ns, br.name, `${br.name} learned ${mac} on ${port.name}`, undefined, { mac, dev: port.name, moved: !!old });
+  }
+}
+
+function isLocal(br: Link, ns: NetNs, w: Walker, mac: string): boolean {
+  if (mac === br.mac) return true;
+  const e = br.fdb?.find((x) => x.mac === mac);
+  if (e?.local) return true;
+  // The MAC of any port also belongs to the bridge (the kernel's "self permanent" entries).
+  for (const l of ns.links) if (l.master === br.name && l.mac === mac) return true;
+  void w;
+  return false;
+}
+
+function ports(ns: NetNs, br: Link): Link[] {
+  return ns.links.filter((l) => l.master === br.name);
+}
+
+/** br_handle_frame: a frame arriving on `port`. */
+export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: Packet): void {
+  if (!br.up) { w.drop(ns, br.name, `${br.name} is down`, frame0); return; }
+  const eth = frame0.eth;
+  if (!eth) { w.drop(ns, port.name, 'no Ethernet header on a bridge port', frame0); return; }
+  learn(w, ns, br, port, eth.src);
+  let frame = frame0;
+  const dst = eth.dst;
+  if (isLocal(br, ns, w, dst)) {
+    w.emit('bridge-local', ns, br.name, `${br.name}: ${dst} is the bridge itself, up to IP`, frame);
+    w.l2Up(ns, br, frame);
+    return;
+  }
+  if (brNf(ns, frame)) {
+    const p = w.hook(ns, 'PREROUTING', frame, { inDev: br.name, physIn: port.name, bridged: true });
+    if (!p) return;
+    frame = p;
+  }
+  if (dst === BROADCAST_MAC || isMulticast(dst)) {
+    flood(w, ns, br, port, frame, true);
+    return;
+  }
+  const e = fdbFind(w, ns, br, dst);
+  if (!e) { flood(w, ns, br, port, frame, false); return; }
+  if (e.dev === port.name) { w.drop(ns, port.name, `${br.name}: ${dst} is on the ingress port ${port.name}`, frame, false); return; }
+  const out = w.link(ns, e.dev);
+  if (!out) { w.drop(ns, br.name, `fdb names missing port ${e.dev}`, frame); return; }
+  forward(w, ns, br, port, out, frame, `${br.name}: fdb ${dst} -> ${out.name}`);
+}
+
+/** br_dev_xmit: the host's own stack sends through the bridge device. */
+export function bridgeXmit(w: Walker, ns: NetNs, br: Link, frame: Packet): void {
+  const dst = frame.eth?.dst ?? BROADCAST_MAC;
+  if (dst === BROADCAST_MAC || isMulticast(dst)) { flood(w, ns, br, null, frame, false); return; }
+  const e = fdbFind(w, ns, br, dst);
+  if (!e) { flood(w, ns, br, null, frame, false); return; }
+  const out = w.link(ns, e.dev);
+  if (!out) { w.drop(ns, br.name, `fdb names missing port ${e.dev}`, frame); return; }
+  w.emit('bridge-forward', ns, br.name, `${br.name}: fdb ${dst} -> ${out.name}`, frame, { port: out.name, mac: dst });
+  w.devXmit(ns, out, frame);
+}
+
+function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0: Packet, summary: string): void {
+  let frame = frame0;
+  if (brNf(ns, frame)) {
+    const f = w.hook(ns, 'FORWARD', frame, { inDev: br.name, outDev: br.name, physIn: inPort.name, physOut: out.name, bridged: true });
+    if (!f) return;
+    const p = w.hook(ns, 'POSTROUTING', f, { outDev: br.name, physIn: inPort.name, physOut: out.name, bridged: true });
+    if (!p) return;
+    frame = p;
+  }
+  w.emit('bridge-forward', ns, br.name, summary, frame, { port: out.name, mac: frame.eth?.dst });
+  if (!out.up) { w.drop(ns, out.name, `${out.name} is down`, frame); return; }
+  w.devXmit(ns, out, frame);
+}
+
+function flood(w: Walker, ns: NetNs, br: Link, inPort: Link | null, frame: Packet, alsoLocal: boolean): void {
+  const outs = ports(ns, br).filter((p) => p !== inPort && p.up);
+  const why = frame.eth?.dst === BROADCAST_MAC ? 'broadcast' : isMulticast(frame.eth?.dst ?? '') ? 'multicast' : `unknown ${frame.eth?.dst ?? ''}`;
+  w.emit('bridge-flood', ns, br.name, `${br.name}: ${why}, flood to ${outs.map((p) => p.name).join(', ') || 'no port'}${alsoLocal ? ' and up to the bridge' : ''}`, frame, { ports: outs.map((p) => p.name) });
+  if (alsoLocal && inPort) w.l2Up(ns, br, frame);
+  for (const p of outs) {
+    if (inPort && brNf(ns, frame)) {
+      const f = w.hook(ns, 'FORWARD', frame, { inDev: br.name, outDev: br.name, physIn: inPort.name, physOut: p.name, bridged: true });
+      if (!f) continue;
+      w.devXmit(ns, p, f);
+    } else {
+      w.devXmit(ns, p, frame);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Building packets the way a socket would hand them to the stack, with lengths that match the
+ * bytes the pcap writer renders, and one-line descriptions for trace summaries.
+ */
+import {
+  ETH_P_ARP, ETH_P_IP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP,
+  type IcmpHeader, type Packet, type Payload, type TcpFlags,
+} from '../net/packet';
+
+export const IP_HLEN = 20;
+export const TCP_HLEN = 20;
+export const UDP_HLEN = 8;
+export const ICMP_HLEN = 8;
+export const ETH_HLEN = 14;
+export const VXLAN_HLEN = 8;
+export const DEFAULT_TTL = 64;
+
+/** ICMP types and codes the stack generates (RFC 792). */
+export const ICMP_ECHOREPLY = 0;
+export const ICMP_DEST_UNREACH = 3;
+export const ICMP_ECHO = 8;
+export const ICMP_TIME_EXCEEDED = 11;
+export const ICMP_NET_UNREACH = 0;
+export const ICMP_HOST_UNREACH = 1;
+export const ICMP_PORT_UNREACH = 3;
+export const ICMP_FRAG_NEEDED = 4;
+export const ICMP_NET_ANO = 9;
+export const ICMP_HOST_ANO = 10;
+export const ICMP_PKT_FILTERED = 13;
+
+/** Minimal UTF-8 encoder (the engine has no TextEncoder: lib is plain ES2022). */
+export function utf8(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return out;
+}
+
+/** The application bytes of a payload, as the pcap writer puts them on the wire. */
+export function payloadText(p: Payload): string | null {
+  switch (p.kind) {
+    case 'http-request': {
+      const hs = Object.entries({ Host: p.host, 'User-Agent': 'curl/8.5.0', Accept: '*/*', ...p.headers });
+      return `${p.method} ${p.path} HTTP/1.1\r\n${hs.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    }
+    case 'http-response': {
+      const hs = Object.entries({ 'Content-Type': 'text/plain', 'Content-Length': String(utf8(p.body).length), ...p.headers });
+      return `HTTP/1.1 ${p.status} ${p.status === 200 ? 'OK' : 'Error'}\r\n${hs.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${p.body}`;
+    }
+    case 'data': return p.text;
+    case 'dns': return JSON.stringify(p.message);
+    case 'bytes': return null;
+  }
+}
+
+export function payloadLength(p: Payload | undefined): number {
+  if (!p) return 0;
+  if (p.kind === 'bytes') return p.length;
+  return utf8(payloadText(p) ?? '').length;
+}
+
+/** Length of a frame's IP packet plus its Ethernet header (what a VXLAN header wraps). */
+export function frameLength(p: Packet): number {
+  return (p.eth ? ETH_HLEN : 0) + (p.ip ? p.ip.length : p.arp ? 28 : 0);
+}
+
+interface IpOpts { readonly src: string; readonly dst: string; readonly ttl?: number; readonly df?: boolean; readonly id?: number; readonly tos?: number }
+
+function ip(o: IpOpts, protocol: number, length: number): Packet['ip'] {
+  return { version: 4, src: o.src, dst: o.dst, ttl: o.ttl ?? DEFAULT_TTL, protocol, id: o.id ?? 0, df: o.df ?? true, tos: o.tos ?? 0, length };
+}
+
+export function icmpEcho(o: IpOpts & { readonly id: number; readonly seq: number; readonly size: number; readonly reply?: boolean }): Packet {
+  return {
+    ip: ip(o, IPPROTO_ICMP, IP_HLEN + ICMP_HLEN + o.size),
+    icmp: { type: o.reply ? ICMP_ECHOREPLY : ICMP_ECHO, code: 0, id: o.id, seq: o.seq },
+    payload: { kind: 'bytes', length: o.size },
+  };
+}
+
+/** The quoted part of an ICMP error: the offending IP header plus the first 8 bytes of its payload. */
+export function icmpError(o: IpOpts, type: number, code: number, offending: Packet, mtu?: number): Packet {
+  const original: Packet = stripL2(offending);
+  const icmp: IcmpHeader = { type, code, original, ...(mtu !== undefined ? { mtu } : {}) };
+  return { ip: ip({ ...o, df: false }, IPPROTO_ICMP, IP_HLEN + ICMP_HLEN + IP_HLEN + 8), icmp };
+}
+
+export function udp(o: IpOpts & { readonly sport: number; readonly dport: number; readonly payload?: Payload }): Packet {
+  return {
+    ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + payloadLength(o.payload)),
+    udp: { sport: o.sport, dport: o.dport },
+    ...(o.payload ? { payload: o.payload } : {}),
+  };
+}
+
+export function tcp(o: IpOpts & { readonly sport: number; readonly dport: number; readonly seq: number; readonly ack: number; readonly flags: TcpFlags; readonly payload?: Payload }): Packet {
+  return {
+    ip: ip(o, IPPROTO_TCP, IP_HLEN + TCP_HLEN + payloadLength(o.payload)),
+    tcp: { sport: o.sport, dport: o.dport, seq: o.seq, ack: o.ack, flags: o.flags, window: 64240 },
+    ...(o.payload ? { payload: o.payload } : {}),
+  };
+}
+
+/** Outer IPIP header around an inner IP packet (protocol 4). */
+export function ipipWrap(o: IpOpts, inner: Packet): Packet {
+  return { ip: ip(o, IPPROTO_IPIP, IP_HLEN + (inner.ip?.length ?? 0)), inner };
+}
+
+/** Outer IP/UDP/VXLAN around an inner Ethernet frame. */
+export function vxlanWrap(o: IpOpts & { readonly sport: number; readonly dport: number; readonly vni: number }, frame: Packet): Packet {
+  return {
+    ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + VXLAN_HLEN + frameLength(frame)),
+    udp: { sport: o.sport, dport: o.dport },
+    vxlan: { vni: o.vni },
+    inner: frame,
+  };
+}
+
+/** flannel's UDP backend: the inner IP packet is the UDP payload. */
+export function udpWrap(o: IpOpts & { readonly sport: number; readonly dport: number }, inner: Packet): Packet {
+  return { ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + (inner.ip?.length ?? 0)), udp: { sport: o.sport, dport: o.dport }, inner };
+}
+
+export function withEth(p: Packet, src: string, dst: string): Packet {
+  return { ...p, eth: { src, dst, type: p.arp ? ETH_P_ARP : ETH_P_IP } };
+}
+
+export function stripL2(p: Packet): Packet {
+  if (!p.eth) return p;
+  const { eth: _eth, ...rest } = p;
+  return rest;
+}
+
+export function tcpFlagsText(f: TcpFlags): string {
+  let s = '';
+  if (f.syn) s += 'S';
+  if (f.fin) s += 'F';
+  if (f.rst) s += 'R';
+  if (f.psh) s += 'P';
+  if (f.ack) s += '.';
+  return s || 'none';
+}
+
+function icmpText(i: IcmpHeader): string {
+  switch (i.type) {
+    case ICMP_ECHO: return `echo request id ${i.id ?? 0} seq ${i.seq ?? 0}`;
+    case ICMP_ECHOREPLY: return `echo reply id ${i.id ?? 0} seq ${i.seq ?? 0}`;
+    case ICMP_TIME_EXCEEDED: return 'time exceeded in-transit';
+    case ICMP_DEST_UNREACH: {
+      const what = ['net', 'host', 'protocol', 'port', 'fragmentation needed', 'source route failed', 'net unknown', 'host unknown', 'isolated', 'net prohibited', 'host prohibited', 'net tos', 'host tos', 'administratively prohibited'][i.code] ?? `code ${i.code}`;
+      return i.code === ICMP_FRAG_NEEDED ? `${what} and DF set (mtu ${i.mtu ?? 0})` : `${what} unreachable`;
+    }
+    default: return `type ${i.type} code ${i.code}`;
+  }
+}
+
+/** One line, tcpdump-like: "10.244.1.2.40000 > 10.244.2.3.80: tcp S seq 1 ttl 64 len 60". */
+export function describe(p: Packet): string {
+  if (p.arp) {
+    return p.arp.op === 1 ? `ARP who-has ${p.arp.tpa} tell ${p.arp.spa}` : `ARP ${p.arp.spa} is-at ${p.arp.sha}`;
+  }
+  if (!p.ip) return 'frame';
+  const i = p.ip;
+  let s: string;
+  if (p.tcp) s = `${i.src}:${p.tcp.sport} > ${i.dst}:${p.tcp.dport} TCP [${tcpFlagsText(p.tcp.flags)}] seq ${p.tcp.seq}${p.tcp.flags.ack ? ` ack ${p.tcp.ack}` : ''}`;
+  else if (p.udp) s = `${i.src}:${p.udp.sport} > ${i.dst}:${p.udp.dport} UDP${p.vxlan ? ` VXLAN vni ${p.vxlan.vni}` : ''}`;
+  else if (p.icmp) s = `${i.src} > ${i.dst} ICMP ${icmpText(p.icmp)}`;
+  else if (i.protocol === IPPROTO_IPIP) s = `${i.src} > ${i.dst} IPIP`;
+  else s = `${i.src} > ${i.dst} proto ${i.protocol}`;
+  s += ` ttl ${i.ttl} len ${i.length}`;
+  if (p.inner) s += ` [inner ${describe(p.inner)}]`;
+  return s;
+}

@@ -1,0 +1,125 @@
+/**
+ * Tunnels: the headers an overlay adds around a Pod's packet, and where the far side takes
+ * them off.
+ *
+ *   VXLAN (flannel vxlan, flannel.1):  [outer Eth][outer IP][UDP 8472][VXLAN vni][inner Eth][inner IP]...
+ *   IPIP  (calico ipip, tunl0):        [outer Eth][outer IP proto 4][inner IP]...
+ *   flannel UDP (flannel0 TUN):        [outer Eth][outer IP][UDP 8285][inner IP]...   built by flanneld in user space
+ *
+ * The outer packet is a new locally generated packet of the node, so it takes the node's
+ * routes, OUTPUT/POSTROUTING hooks and ARP like any other.
+ */
+import { hashString } from '../util/rand';
+import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
+import { fibLookup } from '../route/fib';
+import type { Packet } from '../net/packet';
+import type { Link, NetNs } from '../net/types';
+import { ipipWrap, udpWrap, vxlanWrap, describe } from './packets';
+import { ZERO_MAC, type Walker } from './walker';
+
+export const FLANNEL_UDP_PORT = 8285;
+
+/** udp_flow_src_port: the outer source port is a hash of the inner flow, in the ephemeral range. */
+function flowPort(inner: Packet): number {
+  const ip = inner.ip;
+  const l4 = inner.tcp ?? inner.udp;
+  const h = hashString(`${ip?.src}|${ip?.dst}|${ip?.protocol}|${l4?.sport ?? 0}|${l4?.dport ?? 0}`);
+  return 32768 + (h % 28232);
+}
+
+export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
+  const cfg = vx.vxlan;
+  if (!cfg) { w.drop(ns, vx.name, `${vx.name} has no vxlan settings`, frame); return; }
+  const dmac = frame.eth?.dst ?? ZERO_MAC;
+  const e = vx.fdb?.find((x) => x.mac === dmac && x.dst) ?? vx.fdb?.find((x) => x.mac === ZERO_MAC && x.dst);
+  if (!e?.dst) { w.drop(ns, vx.name, `${vx.name}: no FDB entry for ${dmac} (bridge fdb show dev ${vx.name})`, frame); return; }
+  const src = cfg.local ?? fibLookup(ns, e.dst)?.src;
+  if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${e.dst}`, frame); return; }
+  const outer = vxlanWrap({ src, dst: e.dst, df: false, sport: flowPort(frame), dport: cfg.port, vni: cfg.vni }, frame);
+  w.emit('encap', ns, vx.name, `VXLAN encap vni ${cfg.vni}: fdb ${dmac} dst ${e.dst} -> ${describe(outer)}`, outer, { kind: 'vxlan', vni: cfg.vni, vtep: e.dst });
+  w.sendLocal(ns, outer);
+}
+
+/** vxlan_rcv: a UDP datagram to a VXLAN port; returns false when no VXLAN device owns the port. */
+export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
+  const dport = pkt.udp?.dport;
+  const vx = ns.links.find((l) => l.kind === 'vxlan' && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.vni === pkt.vxlan.vni));
+  if (!vx || !pkt.inner) return false;
+  w.emit('decap', ns, vx.name, `VXLAN decap vni ${pkt.vxlan?.vni ?? '?'} on ${vx.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
+  w.netifRx(ns, vx, pkt.inner);
+  return true;
+}
+
+export function ipipXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet, nexthop: string | undefined): void {
+  const remote = tun.ipip?.remote ?? (nexthop !== pkt.ip?.dst ? nexthop : undefined);
+  if (!remote) { w.drop(ns, tun.name, `${tun.name}: no remote endpoint (route needs "via NODE-IP onlink")`, pkt); return; }
+  const src = tun.ipip?.local ?? fibLookup(ns, remote)?.src;
+  if (!src) { w.drop(ns, tun.name, `${tun.name}: no route to ${remote}`, pkt); return; }
+  const outer = ipipWrap({ src, dst: remote, ttl: pkt.ip!.ttl, df: pkt.ip!.df }, pkt);
+  w.emit('encap', ns, tun.name, `IPIP encap -> ${describe(outer)}`, outer, { kind: 'ipip', remote });
+  w.sendLocal(ns, outer);
+}
+
+export function ipipRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
+  const tun = ns.links.find((l) => l.kind === 'ipip' && l.up);
+  if (!tun || !pkt.inner) return false;
+  w.emit('decap', ns, tun.name, `IPIP decap on ${tun.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'ipip' });
+  w.netifRx(ns, tun, pkt.inner);
+  return true;
+}
+
+/**
+ * flanneld's view of the lease table (etcd /coreos.com/network/subnets): which node owns which
+ * Pod subnet. Derived from the namespaces that run flanneld with a TUN device: the subnet is
+ * the address prefix on the node's Pod bridge, the public IP the address the node reaches
+ * others with.
+ */
+function leaseFor(w: Walker, dst: string): { node: NetNs; publicIp: string } | undefined {
+  const d = parseIPv4(dst);
+  if (d === null) return undefined;
+  for (const ns of w.sim.net.namespaces.values()) {
+    if (!ns.links.some((l) => l.kind === 'tun' && l.tun?.owner === 'flanneld')) continue;
+    for (const l of ns.links) {
+      if (l.kind !== 'bridge') continue;
+      for (const a of l.addrs) {
+        const p = parsePrefix(`${a.address}/${a.prefixLen}`, true);
+        if (p && a.family === 4 && prefixContains(p, d)) {
+          const pub = publicIp(ns);
+          if (pub) return { node: ns, publicIp: pub };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function publicIp(ns: NetNs): string | undefined {
+  const def = ns.routes.find((r) => r.dst === 'default' && r.table === 254 && r.dev);
+  const dev = def ? ns.links.find((l) => l.name === def.dev) : ns.links.find((l) => l.kind === 'ether' || (l.kind === 'veth' && !l.master));
+  return dev?.addrs.find((a) => a.family === 4)?.address;
+}
+
+/** A packet routed into flannel0: flanneld reads it, looks up the lease and sends it in UDP. */
+export function tunXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet): void {
+  const owner = tun.tun?.owner ?? 'a process';
+  w.emit('userspace', ns, tun.name, `${owner} reads the packet from /dev/net/tun (${tun.name}): kernel -> user space`, pkt, { process: owner, direction: 'up' });
+  if (owner !== 'flanneld') { w.drop(ns, tun.name, `${owner} does not forward TUN packets`, pkt); return; }
+  const lease = leaseFor(w, pkt.ip!.dst);
+  if (!lease) { w.drop(ns, tun.name, `flanneld: no subnet lease covers ${pkt.ip!.dst}`, pkt); return; }
+  const src = fibLookup(ns, lease.publicIp)?.src;
+  if (!src) { w.drop(ns, tun.name, `flanneld: no route to ${lease.publicIp}`, pkt); return; }
+  const outer = udpWrap({ src, dst: lease.publicIp, df: false, sport: FLANNEL_UDP_PORT, dport: FLANNEL_UDP_PORT }, pkt);
+  w.emit('encap', ns, tun.name, `flanneld wraps it in UDP ${FLANNEL_UDP_PORT} to ${lease.publicIp} (lease of ${lease.node.id}): user space -> kernel`, outer, { kind: 'udp', peer: lease.publicIp });
+  w.sendLocal(ns, outer);
+}
+
+/** The peer flanneld's socket on UDP 8285: unwrap and write the inner packet into flannel0. */
+export function flannelRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
+  if (pkt.udp?.dport !== FLANNEL_UDP_PORT || !pkt.inner) return false;
+  const tun = ns.links.find((l) => l.kind === 'tun' && l.tun?.owner === 'flanneld');
+  if (!tun) return false;
+  w.emit('userspace', ns, tun.name, `flanneld receives UDP ${FLANNEL_UDP_PORT} from ${pkt.ip!.src}: kernel -> user space`, pkt, { process: 'flanneld', direction: 'up' });
+  w.emit('decap', ns, tun.name, `flanneld writes the inner packet to /dev/net/tun (${tun.name}): user space -> kernel`, pkt.inner, { kind: 'udp' });
+  w.netifRx(ns, tun, pkt.inner);
+  return true;
+}

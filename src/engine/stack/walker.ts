@@ -1,0 +1,434 @@
+/**
+ * The Walker moves one packet at a time through the simulated kernels, the way Linux does:
+ *
+ *   socket ─► ip_local_out ─► OUTPUT ─► (route) ─► POSTROUTING ─► neigh ─► dev_queue_xmit
+ *                                                                             │
+ *   ┌──────────────── veth peer / bridge port / VXLAN / IPIP / TUN ◄──────────┘
+ *   ▼
+ *   netif_receive_skb ─► bridge? ─► ip_rcv ─► PREROUTING ─► route ─┬─► INPUT ─► socket
+ *                                                                  └─► FORWARD (ttl-1) ─► POSTROUTING ─► ...
+ *
+ * Every step reads only the network state (links, addresses, routes, neighbours, FDBs,
+ * sysctls), so a path is whatever that state makes it. Each step emits one trace event and
+ * advances a local clock in microseconds. Replies are walked as soon as they are generated
+ * (depth first), which keeps the code a direct transcription of the kernel's call chain.
+ */
+import { BROADCAST_MAC, type Mac } from '../addr/mac';
+import { fibLookup, type FibResult } from '../route/fib';
+import { ETH_P_ARP, ETH_P_IP, IPPROTO_ICMP, IPPROTO_IPIP, type Packet } from '../net/packet';
+import type { Link, NeighEntry, NetNs } from '../net/types';
+import type { Hook, HookContext } from '../netfilter/hook';
+import type { Sim } from '../sim';
+import type { TraceEvent, TraceEventType } from '../trace/types';
+import { nsView, ownerId, type NsView } from './nsview';
+import {
+  DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_ANO, ICMP_HOST_UNREACH, ICMP_NET_ANO, ICMP_NET_UNREACH,
+  ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
+} from './packets';
+import { bridgeInput, bridgeXmit } from './bridge';
+import { ipipRcv, ipipXmit, tunXmit, vxlanXmit } from './tunnel';
+import { localDeliver } from './l4';
+
+export const ZERO_MAC: Mac = '00:00:00:00:00:00';
+
+/** Why a locally generated packet could not leave (the errno a socket call returns). */
+export type SendResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly errno: 'ENETUNREACH' | 'EHOSTUNREACH' | 'EMSGSIZE' | 'EPERM' | 'EINVAL'; readonly mtu?: number; readonly from?: string; readonly reason: string };
+
+/** A client socket the walk is waiting on: replies delivered to it land in `inbox`. */
+export interface ClientSocket {
+  readonly ns: string;
+  readonly protocol: 'tcp' | 'udp' | 'icmp';
+  /** Local port (tcp/udp) or echo id (icmp). */
+  readonly port: number;
+  readonly inbox: { packet: Packet; t: number; flow: string }[];
+}
+
+/** Thrown (and caught by walk) when a walk exceeds its event budget: a forwarding loop. */
+export class WalkLimit extends Error {}
+
+/** Per-event clock costs in microseconds: enough to order events and give ping a plausible rtt. */
+const COST: Partial<Record<TraceEventType, number>> = {
+  send: 4, route: 1, neigh: 1, 'arp-request': 2, 'arp-reply': 2, tx: 1, rx: 1, veth: 2, forward: 2,
+  'bridge-forward': 1, 'bridge-flood': 2, 'bridge-local': 1, encap: 3, decap: 3, userspace: 25, deliver: 3, app: 10,
+};
+
+const NOARP_KINDS = new Set(['loopback', 'tun', 'ipip']);
+const BRIDGE_AGEING_MS = 300_000;
+
+export class Walker {
+  readonly events: TraceEvent[] = [];
+  /** Microseconds since the walk started. */
+  t = 0;
+  flow = 'request';
+  /** Prefix of the client legs' flow names: "relay:" while a proxy's second connection runs. */
+  legPrefix = '';
+  rulesEvaluated = 0;
+  /** The last significant drop on the current leg (for the verdict when nothing comes back). */
+  lastDrop: string | undefined;
+  readonly sockets = new Map<string, ClientSocket>();
+  /** Set by the first listener or ICMP responder that answers the walk's request. */
+  responder: string | null = null;
+  seenSource: string | null = null;
+
+  constructor(readonly sim: Sim, readonly maxEvents = 5000) {}
+
+  get nowMs(): number { return this.sim.now + this.t / 1000; }
+
+  ns(id: string): NetNs | undefined { return this.sim.net.namespaces.get(id); }
+  view(ns: NetNs): NsView { return nsView(this.sim.net, ns); }
+  link(ns: NetNs, name: string | undefined): Link | undefined { return name === undefined ? undefined : this.view(ns).byName.get(name); }
+
+  emit(type: TraceEventType, ns: NetNs, dev: string | undefined, summary: string, packet?: Packet, detail?: Readonly<Record<string, unknown>>): void {
+    if (this.events.length >= this.maxEvents) throw new WalkLimit(`the walk exceeded ${this.maxEvents} events: a forwarding loop?`);
+    this.t += COST[type] ?? 1;
+    this.events.push({
+      seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary,
+      where: { machine: ownerId(ns), ns: ns.id, ...(dev !== undefined ? { dev } : {}) },
+      ...(packet ? { packet } : {}), ...(detail ? { detail } : {}),
+    });
+  }
+
+  /** A drop. `significant` drops explain a missing reply; copies of a flood that nobody wants are not. */
+  drop(ns: NetNs, dev: string | undefined, reason: string, packet: Packet, significant = true): void {
+    this.emit('drop', ns, dev, `drop: ${reason}`, packet, { reason });
+    if (significant) this.lastDrop = reason;
+  }
+
+  withFlow<T>(flow: string, fn: () => T): T {
+    const saved = this.flow;
+    this.flow = flow;
+    try { return fn(); } finally { this.flow = saved; }
+  }
+
+  // ---------------------------------------------------------------- netfilter seam
+
+  /** NF_HOOK: returns the (possibly rewritten) packet, or null when the hook dropped or rejected it. */
+  hook(ns: NetNs, hook: Hook, pkt: Packet, ctx: Omit<HookContext, 'now' | 'random'>): Packet | null {
+    const full: HookContext = { ...ctx, now: this.nowMs, random: () => this.sim.rand.next() };
+    const v = this.sim.netfilter.runHook(ns, hook, pkt, full, (e) => {
+      const n = e.detail?.['rulesEvaluated'];
+      if (typeof n === 'number') this.rulesEvaluated += n;
+      this.emit(e.type, ns, ctx.outDev ?? ctx.inDev, e.summary, e.packet ?? pkt, e.detail);
+    });
+    if (v.verdict === 'accept') return v.packet;
+    if (v.verdict === 'drop') { this.drop(ns, ctx.outDev ?? ctx.inDev, `${hook}: ${v.reason}`, v.packet); return null; }
+    this.drop(ns, ctx.outDev ?? ctx.inDev, `${hook}: ${v.reason} (REJECT --reject-with ${v.reply})`, v.packet);
+    const p = v.packet;
+    if (v.reply === 'tcp-reset') this.sendRst(ns, p);
+    else {
+      const code = { 'icmp-port-unreachable': ICMP_PORT_UNREACH, 'icmp-net-unreachable': ICMP_NET_UNREACH, 'icmp-host-unreachable': ICMP_HOST_UNREACH,
+        'icmp-admin-prohibited': ICMP_PKT_FILTERED, 'icmp-proto-unreachable': 2, 'icmp-net-prohibited': ICMP_NET_ANO, 'icmp-host-prohibited': ICMP_HOST_ANO }[v.reply];
+      this.icmpSend(ns, p, ICMP_DEST_UNREACH, code);
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- output
+
+  route(ns: NetNs, dst: string, dev?: string): FibResult | undefined {
+    const r = fibLookup(ns, dst);
+    if (r) this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)}`, undefined, { route: routeText(r), dst });
+    else this.emit('route', ns, dev, `route ${dst}: Network is unreachable`, undefined, { route: null, dst });
+    return r;
+  }
+
+  /** ip_local_out: a packet from a socket in `ns`. The caller has chosen the source address. */
+  sendLocal(ns: NetNs, pkt: Packet): SendResult {
+    const ip = pkt.ip!;
+    let r = this.route(ns, ip.dst);
+    if (!r) return { ok: false, errno: 'ENETUNREACH', reason: `no route to ${ip.dst} in ${ns.id}` };
+    const out = this.hook(ns, 'OUTPUT', pkt, { outDev: r.route.dev ?? 'lo' });
+    if (!out) return { ok: true };
+    if (out.ip!.dst !== ip.dst) {
+      // A DNAT in OUTPUT changes the destination: route again (ip_route_me_harder).
+      r = this.route(ns, out.ip!.dst);
+      if (!r) return { ok: false, errno: 'ENETUNREACH', reason: `no route to ${out.ip!.dst} in ${ns.id}` };
+    }
+    return this.finishOutput(ns, out, r, false);
+  }
+
+  /** ip_finish_output: route type, POSTROUTING, MTU, neighbour, transmit. */
+  finishOutput(ns: NetNs, pkt: Packet, r: FibResult, forwarded: boolean): SendResult {
+    const route = r.route;
+    const ip = pkt.ip!;
+    if (route.type === 'local') {
+      const lo = this.link(ns, 'lo');
+      if (!lo || !lo.up) { this.drop(ns, 'lo', 'lo is down', pkt); return { ok: true }; }
+      const p = this.hook(ns, 'POSTROUTING', pkt, { outDev: 'lo' });
+      if (p) this.devXmit(ns, lo, p);
+      return { ok: true };
+    }
+    if (route.type === 'blackhole') { this.drop(ns, route.dev, `blackhole route ${route.dst}`, pkt); return forwarded ? { ok: true } : { ok: false, errno: 'EINVAL', reason: 'blackhole route' }; }
+    if (route.type === 'unreachable' || route.type === 'prohibit') {
+      const code = route.type === 'unreachable' ? ICMP_HOST_UNREACH : ICMP_PKT_FILTERED;
+      this.drop(ns, route.dev, `${route.type} route ${route.dst}`, pkt);
+      if (forwarded) { this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, code); return { ok: true }; }
+      return { ok: false, errno: route.type === 'unreachable' ? 'EHOSTUNREACH' : 'EPERM', reason: `${route.type} route ${route.dst}` };
+    }
+    const link = this.link(ns, route.dev);
+    if (!link) { this.drop(ns, route.dev, `route names missing device ${route.dev ?? '?'}`, pkt); return { ok: true }; }
+    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, pkt); return forwarded ? { ok: true } : { ok: false, errno: 'ENETUNREACH', reason: `${link.name} is down` }; }
+    const post = this.hook(ns, 'POSTROUTING', pkt, { outDev: link.name });
+    if (!post) return { ok: true };
+    if (post.ip!.length > link.mtu && post.ip!.df) {
+      if (!forwarded) {
+        this.drop(ns, link.name, `message too long: ${post.ip!.length} bytes > mtu ${link.mtu} of ${link.name} with DF set`, post);
+        return { ok: false, errno: 'EMSGSIZE', mtu: link.mtu, reason: `message too long, mtu=${link.mtu}` };
+      }
+      this.drop(ns, link.name, `${post.ip!.length} bytes > mtu ${link.mtu} of ${link.name} and DF set`, post);
+      this.icmpSend(ns, post, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, link.mtu);
+      return { ok: true };
+    }
+    if (NOARP_KINDS.has(link.kind)) {
+      this.devXmit(ns, link, post, r.nexthop);
+      return { ok: true };
+    }
+    const mac = this.neighResolve(ns, link, r.nexthop, ip.src);
+    if (!mac) {
+      this.drop(ns, link.name, `neighbour ${r.nexthop} on ${link.name} unresolved (no ARP reply)`, post);
+      if (forwarded) { this.icmpSend(ns, post, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH); return { ok: true }; }
+      return { ok: false, errno: 'EHOSTUNREACH', from: r.src ?? ip.src, reason: `no ARP reply from ${r.nexthop}` };
+    }
+    this.devXmit(ns, link, withEth(post, link.mac, mac));
+    return { ok: true };
+  }
+
+  /** dev_queue_xmit: what happens next depends on the device kind. */
+  devXmit(ns: NetNs, link: Link, frame: Packet, nexthop?: string): void {
+    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame); return; }
+    link.stats.txPackets++;
+    link.stats.txBytes += frame.ip?.length ?? 28;
+    this.emit('tx', ns, link.name, `tx ${link.name}: ${describe(frame)}`, frame);
+    switch (link.kind) {
+      case 'loopback':
+        this.netifRx(ns, link, frame);
+        return;
+      case 'veth':
+      case 'ether':
+        this.wire(ns, link, frame);
+        return;
+      case 'bridge':
+        bridgeXmit(this, ns, link, frame);
+        return;
+      case 'vxlan':
+        vxlanXmit(this, ns, link, frame);
+        return;
+      case 'ipip':
+        ipipXmit(this, ns, link, frame, nexthop);
+        return;
+      case 'tun':
+        tunXmit(this, ns, link, frame);
+        return;
+      case 'dummy':
+        this.drop(ns, link.name, `${link.name} is a dummy device: it discards what it sends`, frame);
+        return;
+    }
+  }
+
+  /** The cable: a veth pair or a NIC plugged into the underlay. */
+  private wire(ns: NetNs, link: Link, frame: Packet): void {
+    if (!link.peer) { this.drop(ns, link.name, `${link.name} has no carrier (nothing plugged in)`, frame); return; }
+    const peerNs = this.ns(link.peer.ns);
+    const peer = peerNs ? this.view(peerNs).byIfindex.get(link.peer.ifindex) : undefined;
+    if (!peerNs || !peer) { this.drop(ns, link.name, `${link.name}: peer is gone`, frame); return; }
+    if (!peer.up) { this.drop(ns, link.name, `${link.name}: NO-CARRIER (peer ${peer.name} is down)`, frame); return; }
+    this.emit('veth', peerNs, peer.name, `${ns.id} ${link.name} -> ${peerNs.id} ${peer.name}`, frame, { from: { ns: ns.id, dev: link.name }, to: { ns: peerNs.id, dev: peer.name } });
+    this.netifRx(peerNs, peer, frame);
+  }
+
+  // ---------------------------------------------------------------- input
+
+  /** netif_receive_skb: a bridge port hands the frame to its bridge; others check the MAC and go up. */
+  netifRx(ns: NetNs, link: Link, frame: Packet): void {
+    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame); return; }
+    link.stats.rxPackets++;
+    link.stats.rxBytes += frame.ip?.length ?? 28;
+    this.emit('rx', ns, link.name, `rx ${link.name}: ${describe(frame)}`, frame);
+    if (link.master) {
+      const br = this.link(ns, link.master);
+      if (br && br.kind === 'bridge') { bridgeInput(this, ns, br, link, frame); return; }
+    }
+    this.l2Up(ns, link, frame);
+  }
+
+  /** The device accepts frames for its MAC, broadcast and multicast, and passes them to ARP or IP. */
+  l2Up(ns: NetNs, link: Link, frame: Packet): void {
+    const eth = frame.eth;
+    if (eth) {
+      const mine = eth.dst === link.mac || eth.dst === BROADCAST_MAC || isMulticast(eth.dst);
+      if (!mine) { this.drop(ns, link.name, `frame for ${eth.dst} is not for ${link.name} (${link.mac})`, frame, false); return; }
+      if (eth.type === ETH_P_ARP && frame.arp) { this.arpRcv(ns, link, frame); return; }
+      if (eth.type !== ETH_P_IP) { this.drop(ns, link.name, `ethertype 0x${eth.type.toString(16)} not handled`, frame); return; }
+    }
+    if (!frame.ip) { this.drop(ns, link.name, 'not an IP packet', frame); return; }
+    this.ipRcv(ns, link, stripL2(frame));
+  }
+
+  /** ip_rcv → PREROUTING → ip_route_input → local delivery or forwarding. */
+  ipRcv(ns: NetNs, inLink: Link, pkt0: Packet): void {
+    const pkt = this.hook(ns, 'PREROUTING', pkt0, { inDev: inLink.name });
+    if (!pkt) return;
+    const ip = pkt.ip!;
+    const v = this.view(ns);
+    if (v.local.has(ip.dst) || v.broadcast.has(ip.dst) || ip.dst === '255.255.255.255' || ip.dst.startsWith('127.')) {
+      const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
+      if (inp) localDeliver(this, ns, inLink, inp);
+      return;
+    }
+    if (ns.sysctl['net.ipv4.ip_forward'] !== '1') {
+      this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv4.ip_forward=${ns.sysctl['net.ipv4.ip_forward'] ?? '0'}`, pkt);
+      return;
+    }
+    const r = this.route(ns, ip.dst, inLink.name);
+    if (!r) {
+      this.drop(ns, inLink.name, `no route to ${ip.dst}`, pkt);
+      this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_NET_UNREACH);
+      return;
+    }
+    if (r.route.type === 'local') {
+      const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
+      if (inp) localDeliver(this, ns, inLink, inp);
+      return;
+    }
+    if (ip.ttl <= 1) {
+      this.drop(ns, inLink.name, `TTL expired in transit (ttl ${ip.ttl})`, pkt);
+      this.icmpSend(ns, pkt, ICMP_TIME_EXCEEDED, 0);
+      return;
+    }
+    const fwd = this.hook(ns, 'FORWARD', pkt, { inDev: inLink.name, outDev: r.route.dev ?? '' });
+    if (!fwd) return;
+    const out: Packet = { ...fwd, ip: { ...fwd.ip!, ttl: fwd.ip!.ttl - 1 } };
+    this.emit('forward', ns, r.route.dev, `forward ${inLink.name} -> ${r.route.dev ?? '?'}: ttl ${ip.ttl} -> ${ip.ttl - 1}`, out, { in: inLink.name, out: r.route.dev, ttl: ip.ttl - 1 });
+    this.finishOutput(ns, out, r, true);
+  }
+
+  // ---------------------------------------------------------------- ARP / neighbours
+
+  private findNeigh(ns: NetNs, ip: string, dev: string): NeighEntry | undefined {
+    for (const n of ns.neigh) if (n.ip === ip && n.dev === dev && n.family === 4) return n;
+    return undefined;
+  }
+
+  /** neigh_resolve_output: a cached entry, or an ARP request/reply exchange walked right now. */
+  neighResolve(ns: NetNs, link: Link, nexthop: string, src: string): Mac | undefined {
+    const e = this.findNeigh(ns, nexthop, link.name);
+    if (e?.mac && e.state !== 'FAILED' && e.state !== 'INCOMPLETE') {
+      this.emit('neigh', ns, link.name, `neigh ${nexthop} dev ${link.name} lladdr ${e.mac} ${e.state}`, undefined, { ip: nexthop, mac: e.mac, state: e.state });
+      return e.mac;
+    }
+    const entry: NeighEntry = e ?? { family: 4, ip: nexthop, dev: link.name, state: 'INCOMPLETE', updatedAt: this.nowMs };
+    if (!e) ns.neigh.push(entry);
+    entry.state = 'INCOMPLETE';
+    const spa = this.view(ns).local.has(src) ? src : (firstAddr(link) ?? src);
+    const req: Packet = {
+      eth: { src: link.mac, dst: BROADCAST_MAC, type: ETH_P_ARP },
+      arp: { op: 1, sha: link.mac, spa, tha: ZERO_MAC, tpa: nexthop },
+    };
+    this.withFlow('arp', () => {
+      this.emit('arp-request', ns, link.name, `ARP who-has ${nexthop} tell ${spa} on ${link.name}`, req);
+      this.devXmit(ns, link, req);
+    });
+    if (entry.mac && (entry.state as NeighEntry['state']) === 'REACHABLE') return entry.mac;
+    entry.state = 'FAILED';
+    entry.updatedAt = this.nowMs;
+    return undefined;
+  }
+
+  /** arp_rcv: answer requests for our addresses (or proxy them), learn from replies. */
+  private arpRcv(ns: NetNs, link: Link, frame: Packet): void {
+    const arp = frame.arp!;
+    if (arp.op === 2) {
+      const e = this.findNeigh(ns, arp.spa, link.name);
+      if (!e) { this.drop(ns, link.name, `unsolicited ARP reply from ${arp.spa} ignored (arp_accept=0)`, frame, false); return; }
+      e.mac = arp.sha;
+      e.state = 'REACHABLE';
+      e.updatedAt = this.nowMs;
+      this.emit('neigh', ns, link.name, `neigh ${arp.spa} dev ${link.name} lladdr ${arp.sha} REACHABLE (learned from ARP reply)`, frame, { ip: arp.spa, mac: arp.sha, state: 'REACHABLE' });
+      return;
+    }
+    const v = this.view(ns);
+    let proxied = false;
+    if (!v.local.has(arp.tpa)) {
+      // proxy_arp: answer with our own MAC when we have a route to the target out of another device (Calico's cali* host ends).
+      const r = link.proxyArp || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibLookup(ns, arp.tpa) : undefined;
+      if (!r || r.route.dev === link.name || r.route.type !== 'unicast') {
+        this.drop(ns, link.name, `ARP who-has ${arp.tpa}: not an address of ${ns.id}`, frame, false);
+        return;
+      }
+      proxied = true;
+    }
+    // The kernel creates (or refreshes) an entry for the asker when the request is for us.
+    const e = this.findNeigh(ns, arp.spa, link.name);
+    if (e) { e.mac = arp.sha; if (e.state !== 'PERMANENT') e.state = 'STALE'; e.updatedAt = this.nowMs; }
+    else ns.neigh.push({ family: 4, ip: arp.spa, dev: link.name, mac: arp.sha, state: 'STALE', updatedAt: this.nowMs });
+    const reply: Packet = {
+      eth: { src: link.mac, dst: arp.sha, type: ETH_P_ARP },
+      arp: { op: 2, sha: link.mac, spa: arp.tpa, tha: arp.sha, tpa: arp.spa },
+    };
+    this.emit('arp-reply', ns, link.name, `ARP ${arp.tpa} is-at ${link.mac}${proxied ? ' (proxy_arp)' : ''}`, reply, proxied ? { proxyArp: true } : undefined);
+    this.devXmit(ns, link, reply);
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  /** icmp_send: an error back to the offending packet's source, never about another ICMP error. */
+  icmpSend(ns: NetNs, offending: Packet, type: number, code: number, mtu?: number): void {
+    const ip = offending.ip!;
+    if (offending.icmp && offending.icmp.type !== 8 && offending.icmp.type !== 0) return;
+    const v = this.view(ns);
+    const r = fibLookup(ns, ip.src);
+    const src = v.local.has(ip.dst) ? ip.dst : r?.src;
+    if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending); return; }
+    const err = icmpError({ src, dst: ip.src, ttl: DEFAULT_TTL }, type, code, offending, mtu);
+    this.withFlow('icmp-error', () => {
+      this.emit('icmp-error', ns, undefined, `${describe(err)}`, err, { type, code, ...(mtu !== undefined ? { mtu } : {}) });
+      this.sendLocal(ns, err);
+    });
+  }
+
+  /** A TCP RST for a segment nobody listens for (tcp_v4_send_reset). */
+  sendRst(ns: NetNs, seg: Packet): void {
+    const t = seg.tcp!;
+    if (t.flags.rst) return;
+    const ip = seg.ip!;
+    const len = t.flags.syn ? 1 : 0;
+    const rst = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq: t.flags.ack ? t.ack : 0, ack: t.seq + len, flags: { rst: true, ack: true } });
+    this.withFlow('rst', () => {
+      this.emit('send', ns, undefined, `RST ${describe(rst)}`, rst);
+      this.sendLocal(ns, rst);
+    });
+  }
+
+  /** The ICMP/IPIP protocol numbers the local delivery dispatches on. */
+  static readonly IPPROTO = { ICMP: IPPROTO_ICMP, IPIP: IPPROTO_IPIP };
+
+  ipipRcv(ns: NetNs, pkt: Packet): boolean { return ipipRcv(this, ns, pkt); }
+  bridgeAgeingMs(br: Link, ns: NetNs): number {
+    const s = ns.sysctl[`bridge.${br.name}.ageing_time`];
+    return s !== undefined && Number.isFinite(Number(s)) ? Number(s) * 10 : BRIDGE_AGEING_MS;
+  }
+}
+
+export function isMulticast(mac: Mac): boolean {
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
+
+function firstAddr(link: Link): string | undefined {
+  return link.addrs.find((a) => a.family === 4)?.address;
+}
+
+/** A route as `ip route get` prints it. */
+export function routeText(r: FibResult): string {
+  const x = r.route;
+  let s = x.type === 'unicast' ? x.dst : `${x.type} ${x.dst}`;
+  if (x.via) s += ` via ${x.via}`;
+  if (x.dev) s += ` dev ${x.dev}`;
+  if (x.table === 255) s += ' table local';
+  if (x.proto !== 'boot' && x.proto !== 'static' && x.type === 'unicast') s += ` proto ${x.proto}`;
+  if (x.scope !== 'global' && x.type === 'unicast') s += ` scope ${x.scope}`;
+  if (r.src) s += ` src ${r.src}`;
+  if (x.onlink) s += ' onlink';
+  return s;
+}

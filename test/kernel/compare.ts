@@ -1,0 +1,59 @@
+/**
+ * How the kernel tier decides that the simulator and the kernel gave the same answer.
+ *
+ *   verdict     always compared. A client on a real kernel cannot tell a silent drop from a
+ *               lost packet: the simulator's "dropped" is the kernel's "timeout".
+ *   responder   compared exactly when it is determined: the destination has one possible
+ *               answerer (one endpoint; Local policy leaves one on the node). Otherwise both
+ *               sides must name one of the possible endpoints.
+ *   seenSource  the address (not the port: both kernels pick their own ephemeral ports) the
+ *               server saw, compared whenever both sides name the same responder, so NAT and
+ *               its absence are checked. ICMP probes carry no seen source in the lab.
+ */
+import type { LabProbe } from '../../src/engine/lab/export';
+import type { Sim } from '../../src/engine/sim';
+import type { Trace } from '../../src/engine/trace/types';
+import { addrOf, sideBySide, type LabAnswer } from './harness';
+
+/** Who may answer a probe: null when only the destination address itself can (no Service in between). */
+export function possibleResponders(sim: Sim, p: LabProbe): string[] | null {
+  const m = sim.model;
+  const nodeByAddr = m.nodes.find((n) => n.ip === p.ip || n.extraAddresses.includes(p.ip));
+  for (const s of m.services) {
+    for (const sp of s.ports) {
+      const proto = sp.protocol.toLowerCase();
+      if (proto !== p.protocol) continue;
+      const viaClusterIp = s.clusterIP === p.ip && sp.port === p.port;
+      const viaExternal = (s.externalIPs.includes(p.ip) || s.loadBalancerIngress.includes(p.ip)) && sp.port === p.port;
+      const viaNodePort = nodeByAddr !== undefined && sp.nodePort === p.port;
+      if (!viaClusterIp && !viaExternal && !viaNodePort) continue;
+      const slices = m.endpointSlices.filter((e) => e.serviceName === s.meta.name && e.meta.namespace === s.meta.namespace);
+      let eps = slices.flatMap((e) => e.endpoints.filter((x) => x.ready));
+      const local = viaNodePort || viaExternal ? s.externalTrafficPolicy === 'Local' : s.internalTrafficPolicy === 'Local';
+      if (local && nodeByAddr) eps = eps.filter((x) => x.nodeName === nodeByAddr.name);
+      return eps.map((x) => x.targetRef ?? x.addresses[0] ?? '?');
+    }
+  }
+  return null;
+}
+
+const sameVerdict = (sim: string, lab: string): boolean => sim === lab || (sim === 'dropped' && lab === 'timeout');
+
+/** A readable disagreement, or null when the two answers agree. */
+export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAnswer | undefined, candidates: string[] | null): string | null {
+  const simSide: [string, { verdict: string; responder: string | null; seenSource: string | null }] = ['simulator', sim];
+  if (!lab) return `${title}: the lab printed no answer\n${sideBySide(title, simSide, ['kernel', { verdict: '(none)', responder: null, seenSource: null }])}`;
+  const why: string[] = [];
+  if (!sameVerdict(sim.verdict, lab.verdict)) why.push('verdict');
+  if (sim.verdict === 'delivered' && lab.verdict === 'delivered') {
+    if (candidates === null || candidates.length <= 1) {
+      if (sim.responder !== lab.responder) why.push('responder');
+    } else {
+      if (!candidates.includes(lab.responder ?? '')) why.push(`kernel responder not among ${candidates.join(', ')}`);
+      if (!candidates.includes(sim.responder ?? '')) why.push(`simulator responder not among ${candidates.join(', ')}`);
+    }
+    if (p.protocol !== 'icmp' && sim.responder === lab.responder && addrOf(sim.seenSource) !== addrOf(lab.seenSource)) why.push('seen source address');
+  }
+  if (why.length === 0) return null;
+  return `${sideBySide(`${title}: ${why.join('; ')} differ`, simSide, ['kernel', lab])}${sim.reason ? `\n  simulator's reason: ${sim.reason}` : ''}`;
+}

@@ -1,0 +1,76 @@
+/**
+ * Kernel tier, the corpus: for every ready scenario, each probe is answered by the simulator's
+ * packet walk and by the exported lab on this machine's kernel, and the answers must agree
+ * (compare.ts says how). A disagreement fails with both answers side by side.
+ *
+ * Scenarios in kube-proxy IPVS mode are compared only inside the simulator (their Probe
+ * objects' `expect`), and the tier says so in its output. Pending scenarios are listed in
+ * docs/linux-fidelity.md, which this file also keeps in step with the corpus.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSim, walk } from '../../src/engine/index';
+import { exportLab } from '../../src/engine/lab/export';
+import { planLab } from '../../src/engine/lab/plan';
+import { netfilterForLab } from '../../src/cli/labDeps';
+import { disagreement, possibleResponders } from './compare';
+import { BEGIN, corpus, END, FIDELITY_DOC, fidelitySection, isReady } from './corpus';
+import { requireRoot, runLab, sweep, uniquePrefix } from './harness';
+
+afterAll(() => { sweep(); });
+
+const entries = corpus();
+
+describe('kernel tier: the corpus, simulator against kernel', () => {
+  it('docs/linux-fidelity.md lists the corpus as it stands (proven, IPVS-only, pending)', () => {
+    const doc = readFileSync(FIDELITY_DOC, 'utf8');
+    const section = `${BEGIN}\n${fidelitySection(entries)}\n${END}`;
+    const start = doc.indexOf(BEGIN);
+    const end = doc.indexOf(END);
+    if (process.env.UPDATE_FIDELITY && start >= 0 && end > start) {
+      writeFileSync(FIDELITY_DOC, doc.slice(0, start) + section + doc.slice(end + END.length));
+      return;
+    }
+    expect(start, `docs/linux-fidelity.md needs the markers ${BEGIN} … ${END}`).toBeGreaterThanOrEqual(0);
+    expect(doc.slice(start, end + END.length)).toBe(section);
+  });
+
+  for (const e of entries.filter((x) => isReady(x) && x.ipvs)) {
+    it(`${e.name}: IPVS mode, compared only inside the simulator`, () => {
+      console.info(`kernel tier: ${e.name} uses kube-proxy IPVS mode; this kernel has no IPVS, so it is compared only inside the simulator`);
+      const { sim } = buildSim(e.yaml, { file: e.name });
+      const problems: string[] = [];
+      for (const p of sim.model.probes) {
+        const t = walk(sim, { from: p.from, to: p.to, ...(p.protocol ? { protocol: p.protocol } : {}), ...(p.port ? { port: p.port } : {}) });
+        if (p.expect?.verdict && t.verdict !== p.expect.verdict) problems.push(`${p.name}: verdict ${t.verdict}, the Probe expects ${p.expect.verdict}`);
+        if (p.expect?.responder && t.responder !== p.expect.responder) problems.push(`${p.name}: responder ${t.responder}, the Probe expects ${p.expect.responder}`);
+      }
+      expect(problems.join('\n')).toBe('');
+    });
+  }
+
+  for (const e of entries.filter((x) => isReady(x) && !x.ipvs)) {
+    it(`${e.name}: every probe gets the same answer from the simulator and the kernel`, async () => {
+      requireRoot();
+      const { sim, diagnostics } = buildSim(e.yaml, { file: e.name });
+      expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      // Export before walking: the walk may change state (conntrack, neighbours) the lab must not start with.
+      const iptablesSave = await netfilterForLab();
+      const plan = planLab(sim, iptablesSave ? { iptablesSave } : {});
+      expect(plan.problems).toEqual([]);
+      const lab = exportLab(plan.input);
+      expect(lab.unsupported).toEqual([]);
+      const traces = sim.model.probes.map((p) => walk(sim, { from: p.from, to: p.to, ...(p.protocol ? { protocol: p.protocol } : {}), ...(p.port ? { port: p.port } : {}) }));
+      const prefix = uniquePrefix();
+      const run = await runLab(lab.script, { prefix, timeoutMs: 120_000 });
+      expect(sweep(prefix), 'the lab left namespaces behind').toEqual([]);
+      expect(run.code, `lab exited ${run.code}\n${run.stderr}`).toBe(0);
+      const problems: string[] = [];
+      plan.input.probes.forEach((p, i) => {
+        const d = disagreement(`${e.name} / ${p.name}`, p, traces[i]!, run.answers.find((a) => a.probe === p.name), possibleResponders(sim, p));
+        if (d) problems.push(d);
+      });
+      expect(problems.join('\n\n')).toBe('');
+    });
+  }
+});

@@ -1,0 +1,183 @@
+/**
+ * The generated part of the kernel tier's corpus: every network plugin × every way traffic
+ * reaches a Pod (or leaves one). Each cell is a small two-node cluster with ONE web endpoint,
+ * so the responder is determined and the kernel and the simulator must name the same Pod.
+ *
+ *                     underlay 192.168.1.0/24 ── router ── 203.0.113.0/24 (ext-client, outside)
+ *        node-1 (.11)                   node-2 (.12)
+ *        client-1                       client-2, web-1 (app=web, :80, hostPort 8080 in hostport)
+ *
+ * A cell enters the tier when every engine area it needs has landed in main (LANDED below);
+ * until then it is listed as pending in docs/linux-fidelity.md (a test checks that table), never
+ * as a skipped test.
+ */
+
+export type Plugin = 'flannel-vxlan' | 'flannel-host-gw' | 'bridge' | 'calico';
+export type Traffic = 'clusterip' | 'nodeport' | 'hostport' | 'externalips' | 'local-policy' | 'networkpolicy' | 'pod-to-outside';
+
+/** Engine areas a cell needs, named after the work that provides them. */
+export type Area =
+  | 'control-plane'   // Pods, Services, EndpointSlices, Probe objects
+  | 'net-build'       // namespaces, links, routes from the model
+  | 'stack'           // the packet walk
+  | 'netfilter'       // iptables-save text for iptables-restore, rules in the walk
+  | 'kube-proxy'      // Service rules on the nodes
+  | 'cni-portmap'     // hostPort DNAT rules
+  | 'network-policy'  // NetworkPolicy enforcement (calico)
+  | 'cni-masq';       // Pod-to-outside masquerade rules
+
+/** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
+export const LANDED: ReadonlySet<Area> = new Set<Area>([]);
+
+export interface GridCell {
+  readonly name: string;
+  readonly plugin: Plugin;
+  readonly traffic: Traffic;
+  readonly needs: readonly Area[];
+  readonly yaml: string;
+}
+
+export const PLUGINS: readonly Plugin[] = ['flannel-vxlan', 'flannel-host-gw', 'bridge', 'calico'];
+export const TRAFFIC: readonly Traffic[] = ['clusterip', 'nodeport', 'hostport', 'externalips', 'local-policy', 'networkpolicy', 'pod-to-outside'];
+
+const BASE: readonly Area[] = ['control-plane', 'net-build', 'stack'];
+const NEEDS: Record<Traffic, readonly Area[]> = {
+  clusterip: [...BASE, 'netfilter', 'kube-proxy'],
+  nodeport: [...BASE, 'netfilter', 'kube-proxy'],
+  hostport: [...BASE, 'netfilter', 'cni-portmap'],
+  externalips: [...BASE, 'netfilter', 'kube-proxy'],
+  'local-policy': [...BASE, 'netfilter', 'kube-proxy'],
+  networkpolicy: [...BASE, 'netfilter', 'kube-proxy', 'network-policy'],
+  'pod-to-outside': [...BASE, 'netfilter', 'cni-masq'],
+};
+
+function networkSpec(plugin: Plugin): string {
+  switch (plugin) {
+    case 'flannel-vxlan': return '{plugin: flannel, backend: vxlan}';
+    case 'flannel-host-gw': return '{plugin: flannel, backend: host-gw}';
+    case 'bridge': return '{plugin: bridge}';
+    case 'calico': return '{plugin: calico, backend: bgp}';
+  }
+}
+
+const doc = (s: string): string => s.replace(/^\n/, '');
+
+function pod(name: string, node: string, labels: string, ports = ''): string {
+  return doc(`
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: default, labels: {${labels}}}
+spec:
+  nodeName: ${node}
+  containers:
+  - name: main
+    image: ${ports ? 'nginx' : 'busybox'}
+${ports ? `    ports: [${ports}]\n` : ''}`);
+}
+
+function probe(name: string, from: string, to: string): string {
+  return doc(`
+apiVersion: knp/v1alpha1
+kind: Probe
+metadata: {name: ${name}}
+spec: {from: ${from}, to: "${to}"}
+`);
+}
+
+function service(spec: string): string {
+  return doc(`
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  selector: {app: web}
+${spec}`);
+}
+
+/** The YAML of one cell. */
+export function cellYaml(plugin: Plugin, traffic: Traffic): string {
+  const docs: string[] = [doc(`
+apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: grid-${plugin}-${traffic}}
+spec:
+  network: ${networkSpec(plugin)}
+  nodes:
+  - {name: node-1, ip: 192.168.1.11}
+  - {name: node-2, ip: 192.168.1.12}
+  externalHosts:
+  - {name: ext-client, ip: 203.0.113.10, role: client}
+  - {name: outside, ip: 203.0.113.20, ports: [80]}
+`)];
+  const webPorts = traffic === 'hostport' ? '{containerPort: 80, hostPort: 8080}' : '{containerPort: 80}';
+  docs.push(pod('web-1', 'node-2', 'app: web', webPorts));
+  docs.push(pod('client-1', 'node-1', 'app: client'));
+  docs.push(pod('client-2', 'node-2', 'app: client'));
+  switch (traffic) {
+    case 'clusterip':
+      docs.push(service('  ports: [{port: 80, targetPort: 80}]\n'));
+      docs.push(probe('cross-node', 'pod/default/client-1', 'http://web.default:80'));
+      docs.push(probe('same-node', 'pod/default/client-2', 'http://web.default:80'));
+      docs.push(probe('closed-service-port', 'pod/default/client-1', 'tcp://web.default:81'));
+      break;
+    case 'nodeport':
+      docs.push(service('  type: NodePort\n  ports: [{port: 80, targetPort: 80, nodePort: 30080}]\n'));
+      docs.push(probe('via-other-node', 'host/ext-client', 'http://192.168.1.11:30080'));
+      docs.push(probe('via-endpoint-node', 'host/ext-client', 'http://192.168.1.12:30080'));
+      docs.push(probe('from-pod-to-nodeport', 'pod/default/client-1', 'http://192.168.1.11:30080'));
+      break;
+    case 'hostport':
+      docs.push(probe('hostport-from-outside', 'host/ext-client', 'http://192.168.1.12:8080'));
+      docs.push(probe('hostport-from-pod', 'pod/default/client-1', 'http://192.168.1.12:8080'));
+      docs.push(probe('other-node-not-published', 'host/ext-client', 'tcp://192.168.1.11:8080'));
+      break;
+    case 'externalips':
+      docs.push(service('  externalIPs: [192.168.1.11]\n  ports: [{port: 8081, targetPort: 80}]\n'));
+      docs.push(probe('external-ip-from-outside', 'host/ext-client', 'http://192.168.1.11:8081'));
+      docs.push(probe('external-ip-from-pod', 'pod/default/client-2', 'http://192.168.1.11:8081'));
+      break;
+    case 'local-policy':
+      docs.push(service('  type: NodePort\n  externalTrafficPolicy: Local\n  ports: [{port: 80, targetPort: 80, nodePort: 30081}]\n'));
+      docs.push(probe('local-endpoint-keeps-client-ip', 'host/ext-client', 'http://192.168.1.12:30081'));
+      docs.push(probe('no-local-endpoint-dropped', 'host/ext-client', 'http://192.168.1.11:30081'));
+      break;
+    case 'networkpolicy':
+      docs.push(service('  ports: [{port: 80, targetPort: 80}]\n'));
+      docs.push(pod('trusted', 'node-1', 'app: trusted'));
+      docs.push(doc(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-only-trusted, namespace: default}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: trusted}}}]
+`));
+      docs.push(probe('trusted-allowed', 'pod/default/trusted', 'http://web.default:80'));
+      docs.push(probe('client-denied', 'pod/default/client-1', 'http://web.default:80'));
+      break;
+    case 'pod-to-outside':
+      docs.push(probe('pod-to-outside', 'pod/default/client-1', 'http://203.0.113.20:80'));
+      docs.push(probe('pod-to-outside-ping', 'pod/default/client-2', '203.0.113.20'));
+      break;
+  }
+  return docs.join('---\n');
+}
+
+export function grid(): GridCell[] {
+  const cells: GridCell[] = [];
+  for (const plugin of PLUGINS) {
+    for (const traffic of TRAFFIC) {
+      const needs = [...NEEDS[traffic]];
+      if (traffic === 'networkpolicy' && plugin !== 'calico') {
+        // flannel and the bridge plugin do not enforce NetworkPolicy: both sides must deliver.
+        needs.splice(needs.indexOf('network-policy'), 1);
+      }
+      cells.push({ name: `grid/${plugin}/${traffic}`, plugin, traffic, needs, yaml: cellYaml(plugin, traffic) });
+    }
+  }
+  return cells;
+}
+
+export const ready = (needs: readonly Area[]): boolean => needs.every((a) => LANDED.has(a));

@@ -1,0 +1,81 @@
+/** `knp lab` and its planner: probe selection, name resolution, refusals (no kernel needed). */
+import { describe, expect, it } from 'vitest';
+import { exportLab } from '../../src/engine/lab/export';
+import { parseTo, planLab } from '../../src/engine/lab/plan';
+import { runKnp } from '../helpers/cli';
+import { portForward, simOf, twoNsVeth } from './fixtures';
+
+
+describe('parseTo', () => {
+  it('reads the probe destination forms', () => {
+    expect(parseTo('10.0.0.2')).toEqual({ host: '10.0.0.2', protocol: 'icmp', port: 0 });
+    expect(parseTo('10.0.0.2:80')).toEqual({ host: '10.0.0.2', protocol: 'tcp', port: 80 });
+    expect(parseTo('http://web.default')).toEqual({ host: 'web.default', protocol: 'tcp', port: 80 });
+    expect(parseTo('https://web:8443/x')).toEqual({ host: 'web', protocol: 'tcp', port: 8443 });
+    expect(parseTo('udp://10.0.0.2:53')).toEqual({ host: '10.0.0.2', protocol: 'udp', port: 53 });
+    expect(parseTo('tcp://10.0.0.2')).toBeNull();
+    expect(parseTo('10.0.0.2', 'udp', 53)).toEqual({ host: '10.0.0.2', protocol: 'udp', port: 53 });
+  });
+});
+
+describe('planLab', () => {
+  it('takes every Probe object by default and runs it from the client namespace', () => {
+    const sim = simOf(twoNsVeth().net, [
+      { name: 'web', from: 'host/a', to: 'http://10.0.0.2', count: 1 },
+      { name: 'ping', from: 'host/a', to: '10.0.0.2', count: 1 },
+    ]);
+    const plan = planLab(sim);
+    expect(plan.problems).toEqual([]);
+    expect(plan.input.probes).toEqual([
+      { name: 'web', fromNs: 'host/a', protocol: 'tcp', ip: '10.0.0.2', port: 80 },
+      { name: 'ping', fromNs: 'host/a', protocol: 'icmp', ip: '10.0.0.2', port: 0 },
+    ]);
+  });
+
+  it('selects probes by name and accepts ad hoc "FROM TO" probes', () => {
+    const sim = simOf(twoNsVeth().net, [{ name: 'web', from: 'host/a', to: 'http://10.0.0.2', count: 1 }]);
+    const plan = planLab(sim, { probes: ['host/b udp://10.0.0.1:53', 'web'] });
+    expect(plan.input.probes.map((p) => `${p.name} ${p.fromNs} ${p.protocol} ${p.ip}:${p.port}`)).toEqual([
+      'probe-1 host/b udp 10.0.0.1:53', 'web host/a tcp 10.0.0.2:80',
+    ]);
+  });
+
+  it('reports probes it cannot export instead of guessing', () => {
+    const sim = simOf(twoNsVeth().net, [{ name: 'far', from: 'host/zz', to: '10.0.0.2:80', count: 1 }]);
+    expect(planLab(sim).problems).toEqual(['probe far: host/zz has no network namespace in the simulation']);
+    expect(planLab(sim, { probes: ['nope'] }).problems[0]).toContain('no Probe object has this name');
+    const unresolved = simOf(twoNsVeth().net, [{ name: 'dns', from: 'host/a', to: 'http://nowhere.example', count: 1 }]);
+    expect(planLab(unresolved).problems).toEqual(['probe dns: the simulator cannot resolve nowhere.example']);
+  });
+
+  it('writes each ruleset for iptables-restore exactly as given', () => {
+    const fx = portForward();
+    const script = exportLab(planLab(simOf(fx.net, []), { iptablesSave: (ns) => fx.rules?.[ns.id] ?? null }).input).script;
+    expect(script).toContain(`ip netns exec "$P-host-r" iptables-restore <<'KNP_RULES_host_r'\n${fx.rules!['host/r']}KNP_RULES_host_r\n`);
+  });
+});
+
+describe('knp lab', () => {
+  const yaml = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n';
+
+  it('prints a bash script that refuses to run without root and cleans up on exit', async () => {
+    const r = await runKnp(['lab', 's.yaml'], { files: { 's.yaml': yaml } });
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('#!/usr/bin/env bash\n')).toBe(true);
+    expect(r.stdout).toContain('knp lab: run as root');
+    expect(r.stdout).toContain('trap cleanup EXIT');
+    expect(r.stderr).toContain('no Probe objects');
+  });
+
+  it('fails on a probe name the scenario does not have', async () => {
+    const r = await runKnp(['lab', 's.yaml', '--probe', 'nope'], { files: { 's.yaml': yaml } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('knp lab: --probe "nope": no Probe object has this name');
+  });
+
+  it('needs a file', async () => {
+    const r = await runKnp(['lab']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('usage: knp lab FILE');
+  });
+});
