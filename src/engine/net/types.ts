@@ -155,6 +155,10 @@ export interface NetNs {
   netfilter?: unknown;
   /** Filled by the conntrack module. */
   conntrack?: unknown;
+  /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
+  ipvs?: unknown;
+  /** ipsets by name (`ipset list`): src/engine/k8s/kubeproxy/ipset.ts IpSet. */
+  ipsets?: unknown;
 }
 
 /** The whole simulated network: every namespace by id. */

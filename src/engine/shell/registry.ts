@@ -6,11 +6,13 @@
 import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
+import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
+  ipvsCommands,
   dnsCommands,
 ];
 
