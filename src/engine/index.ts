@@ -9,6 +9,7 @@ import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
 import { acceptAll } from './netfilter/hook';
+import { installRules } from './k8s/kubeproxy/install';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -31,7 +32,11 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 }, diagnostics: ds };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 };
+  // kubelet, kube-proxy, the CNI plugins and dockerd write their rules (IPVS/ipsets/kube-ipvs0
+  // now; iptables rules once the netfilter engine's iptablesRestore is passed in).
+  installRules(sim);
+  return { sim, diagnostics: ds };
 }
 
 export type { Sim } from './sim';
@@ -41,3 +46,6 @@ export { runLine, runArgv } from './shell/run';
 export { parseTarget, formatTarget, type Target, type CommandResult } from './shell/types';
 export { walk, type WalkRequest } from './stack/walk';
 export type { Trace, TraceEvent, Verdict } from './trace/types';
+export { installRules } from './k8s/kubeproxy/install';
+export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
+export { ipvsSchedule, ipvsCommit } from './k8s/kubeproxy/ipvs';
