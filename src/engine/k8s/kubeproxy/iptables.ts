@@ -250,6 +250,15 @@ function writeServiceToEndpointRules(nr: string[], s: ServicePortInfo, chain: st
   }
 }
 
+/** Service blocks per cached run of text. */
+const GROUP = 64;
+
+function concat(parts: readonly string[]): string {
+  let s = '';
+  for (const p of parts) s += p;
+  return s;
+}
+
 function joinLines(lines: string[]): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
@@ -295,11 +304,14 @@ interface CacheEntry {
 export class KubeProxyCache {
   private entries = new Map<string, CacheEntry>();
   private cfgKey = '';
+  /** Joined text of runs of GROUP consecutive blocks, reused while the run's blocks are the same objects. */
+  readonly groups = new Map<string, { blocks: readonly Block[]; filterRules: string; natChains: string; natRules: string }[]>();
 
   /** @internal */
   lookup(svc: ServiceModel, slices: readonly EndpointSliceModel[], cfg: string): CacheEntry {
     if (cfg !== this.cfgKey) {
       this.entries.clear();
+      this.groups.clear();
       this.cfgKey = cfg;
     }
     const key = `${svc.meta.namespace}/${svc.meta.name}`;
@@ -377,11 +389,38 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
     `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${cfg.randomFully ? ' --random-fully' : ''}\n`,
     `-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}\n`,
   ];
-  for (const it of items) {
-    if (it.block.filterRules) filterParts.push(it.block.filterRules);
-    if (it.block.natChains) natChainParts.push(it.block.natChains);
-    if (it.block.natRules) natParts.push(it.block.natRules);
+  // Join the blocks in runs of GROUP, reusing each run's text while its blocks are unchanged:
+  // after one Service changes only its run is joined again. The runs are concatenated with `+`,
+  // which V8 keeps as a rope until the text is read.
+  let groups = cache.groups.get(blockKey);
+  if (!groups) {
+    groups = [];
+    cache.groups.set(blockKey, groups);
   }
+  const nGroups = Math.ceil(items.length / GROUP);
+  groups.length = Math.min(groups.length, nGroups);
+  let filterBody = '';
+  let natChainBody = '';
+  let natBody = '';
+  for (let g = 0; g < nGroups; g++) {
+    const blocks = items.slice(g * GROUP, (g + 1) * GROUP).map((it) => it.block);
+    let grp = groups[g];
+    if (!grp || !sameList(grp.blocks, blocks)) {
+      grp = {
+        blocks,
+        filterRules: blocks.map((b) => b.filterRules).join(''),
+        natChains: blocks.map((b) => b.natChains).join(''),
+        natRules: blocks.map((b) => b.natRules).join(''),
+      };
+      groups[g] = grp;
+    }
+    filterBody += grp.filterRules;
+    natChainBody += grp.natChains;
+    natBody += grp.natRules;
+  }
+  filterParts.push(filterBody);
+  natChainParts.push(natChainBody);
+  natParts.push(natBody);
 
   // Finally, the tail-call to KUBE-NODEPORTS: must stay the last rule of KUBE-SERVICES.
   const npComment = '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"';
@@ -398,7 +437,7 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   filterParts.push(`-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT\n`);
   filterParts.push('-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n');
 
-  return { filterChains, filterRules: filterParts.join(''), natChains: natChainParts.join(''), natRules: natParts.join('') };
+  return { filterChains, filterRules: concat(filterParts), natChains: concat(natChainParts), natRules: concat(natParts) };
 }
 
 /** Exactly the text kube-proxy hands to `iptables-restore --noflush --counters`. */

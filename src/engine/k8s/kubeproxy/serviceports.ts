@@ -18,7 +18,7 @@ export interface ProxyEndpoint {
   readonly ready: boolean;
   readonly serving: boolean;
   readonly terminating: boolean;
-  readonly nodeName?: string;
+  readonly nodeName: string | undefined;
 }
 
 export interface ServicePortInfo {
@@ -79,7 +79,7 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
   if (!isProxied(svc)) return [];
   const ns = svc.meta.namespace;
   const nodePortType = svc.type === 'NodePort' || svc.type === 'LoadBalancer';
-  const lbVIPs = svc.type === 'LoadBalancer' ? svc.loadBalancerIngress.filter(isIp) : [];
+  const lbVIPs = svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length ? svc.loadBalancerIngress.filter(isIp) : [];
   const ranges = svc.type === 'LoadBalancer' ? svc.loadBalancerSourceRanges.map(normCidr).filter((c): c is string => c !== null) : [];
   const out: ServicePortInfo[] = [];
   for (const port of svc.ports) {
@@ -94,17 +94,17 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
         const str = `${ip}:${sp.port}`;
         if (seen.has(str)) continue;
         seen.add(str);
-        endpoints.push({ ip, port: sp.port, str, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, ...(ep.nodeName !== undefined ? { nodeName: ep.nodeName } : {}) });
+        endpoints.push({ ip, port: sp.port, str, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, nodeName: ep.nodeName });
       }
     }
-    endpoints.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
+    if (!isSorted(endpoints)) endpoints.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
     const externalPolicyLocal = nodePortType && svc.externalTrafficPolicy === 'Local';
     out.push({
       service: svc, port,
       name: servicePortName(ns, svc.meta.name, port.name),
       protocol: port.protocol,
       clusterIP: svc.clusterIP!,
-      externalIPs: svc.externalIPs.filter(isIp),
+      externalIPs: svc.externalIPs.length ? svc.externalIPs.filter(isIp) : [],
       loadBalancerVIPs: lbVIPs,
       loadBalancerSourceRanges: ranges,
       nodePort: nodePortType ? port.nodePort ?? 0 : 0,
@@ -117,6 +117,11 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
     });
   }
   return out;
+}
+
+function isSorted(eps: readonly ProxyEndpoint[]): boolean {
+  for (let i = 1; i < eps.length; i++) if (eps[i - 1]!.str > eps[i]!.str) return false;
+  return true;
 }
 
 export interface Categorized {
