@@ -20,7 +20,7 @@ import { parseIPv4, parsePrefix, prefixContains } from '../../addr/ip';
 import type { ClusterModel, EndpointSliceModel, NodeModel, ServiceModel } from '../../model/cluster';
 import { configKey, proxyConfig, type ProxyConfig } from './config';
 import { extChain, fwChain, probability, proto, sepChain, svcChain, svlChain } from './names';
-import { categorizeEndpoints, externallyAccessible, servicePorts, slicesByService, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './serviceports';
+import { categorizeEndpoints, externallyAccessible, servicePorts, slicesByService, slicesOf, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './serviceports';
 
 /** Above this many endpoints kube-proxy drops the per-endpoint comments (largeClusterEndpointsThreshold). */
 export const LARGE_CLUSTER_ENDPOINTS = 1000;
@@ -294,6 +294,8 @@ interface CacheEntry {
   readonly endpointCount: number;
   /** Blocks by node name + large flag. */
   readonly blocks: Map<string, readonly Block[]>;
+  /** The sync that last used this entry. */
+  seen: number;
 }
 
 /**
@@ -302,30 +304,39 @@ interface CacheEntry {
  * a changed Service or slice is a new object), and the proxy settings have not changed.
  */
 export class KubeProxyCache {
-  private entries = new Map<string, CacheEntry>();
+  private entries = new Map<ServiceModel, CacheEntry>();
   private cfgKey = '';
+  private sync = 0;
   /** Joined text of runs of GROUP consecutive blocks, reused while the run's blocks are the same objects. */
   readonly groups = new Map<string, { blocks: readonly Block[]; filterRules: string; natChains: string; natRules: string }[]>();
 
-  /** @internal */
-  lookup(svc: ServiceModel, slices: readonly EndpointSliceModel[], cfg: string): CacheEntry {
+  /** @internal Starts a sync: settings changes drop everything. */
+  begin(cfg: string): void {
     if (cfg !== this.cfgKey) {
       this.entries.clear();
       this.groups.clear();
       this.cfgKey = cfg;
     }
-    const key = `${svc.meta.namespace}/${svc.meta.name}`;
-    const e = this.entries.get(key);
-    if (e && e.svc === svc && sameList(e.slices, slices)) return e;
+    this.sync++;
+  }
+
+  /** @internal */
+  lookup(svc: ServiceModel, slices: readonly EndpointSliceModel[]): CacheEntry {
+    const e = this.entries.get(svc);
+    if (e && sameList(e.slices, slices)) {
+      e.seen = this.sync;
+      return e;
+    }
     const ports = servicePorts(svc, slices);
-    const fresh: CacheEntry = { svc, slices, ports, endpointCount: ports.reduce((n, p) => n + p.endpoints.length, 0), blocks: new Map() };
-    this.entries.set(key, fresh);
+    const fresh: CacheEntry = { svc, slices, ports, endpointCount: ports.reduce((n, p) => n + p.endpoints.length, 0), blocks: new Map(), seen: this.sync };
+    this.entries.set(svc, fresh);
     return fresh;
   }
 
-  /** Drops entries of Services that no longer exist. */
-  retain(keys: ReadonlySet<string>): void {
-    for (const k of this.entries.keys()) if (!keys.has(k)) this.entries.delete(k);
+  /** @internal Ends a sync: drops entries of Services that were not seen (deleted or replaced). */
+  end(): void {
+    if (this.entries.size === 0) return;
+    for (const [k, e] of this.entries) if (e.seen !== this.sync) this.entries.delete(k);
   }
 }
 
@@ -334,8 +345,6 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-const EMPTY: readonly EndpointSliceModel[] = [];
 
 /**
  * The iptables-restore input kube-proxy writes on `node` (a full sync), split into the four
@@ -348,16 +357,14 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   const bySvc = slicesByService(model);
 
   const entries: CacheEntry[] = [];
-  const keys = new Set<string>();
   let totalEndpoints = 0;
+  cache.begin(ck);
   for (const svc of model.services) {
-    const key = `${svc.meta.namespace}/${svc.meta.name}`;
-    keys.add(key);
-    const e = cache.lookup(svc, bySvc.get(key) ?? EMPTY, ck);
+    const e = cache.lookup(svc, slicesOf(bySvc, svc));
     totalEndpoints += e.endpointCount;
     entries.push(e);
   }
-  cache.retain(keys);
+  cache.end();
   const large = totalEndpoints > LARGE_CLUSTER_ENDPOINTS;
   const localhostNodePorts = effectiveLocalhostNodePorts(cfg);
   const detector = cfg.clusterCIDR;

@@ -52,17 +52,29 @@ export function usesLocalEndpoints(s: ServicePortInfo): boolean {
   return s.internalPolicyLocal || (externallyAccessible(s) && s.externalPolicyLocal);
 }
 
-/** Groups the IPv4 slices by "namespace/service". */
-export function slicesByService(model: ClusterModel): Map<string, EndpointSliceModel[]> {
-  const m = new Map<string, EndpointSliceModel[]>();
+/** The IPv4 slices by namespace, then by Service name (no key strings built). */
+export type SlicesIndex = Map<string, Map<string, EndpointSliceModel[]>>;
+
+export function slicesByService(model: ClusterModel): SlicesIndex {
+  const m: SlicesIndex = new Map();
   for (const s of model.endpointSlices) {
     if (s.addressType !== 'IPv4') continue;
-    const key = `${s.meta.namespace}/${s.serviceName}`;
-    const list = m.get(key);
-    if (list) list.push(s); else m.set(key, [s]);
+    let ns = m.get(s.meta.namespace);
+    if (!ns) {
+      ns = new Map();
+      m.set(s.meta.namespace, ns);
+    }
+    const list = ns.get(s.serviceName);
+    if (list) list.push(s); else ns.set(s.serviceName, [s]);
   }
   return m;
 }
+
+export function slicesOf(index: SlicesIndex, svc: ServiceModel): readonly EndpointSliceModel[] {
+  return index.get(svc.meta.namespace)?.get(svc.meta.name) ?? NO_SLICES;
+}
+
+const NO_SLICES: readonly EndpointSliceModel[] = [];
 
 /** True for Services kube-proxy programs: a real ClusterIP (not headless, not ExternalName). */
 export function isProxied(svc: ServiceModel): boolean {
@@ -173,9 +185,9 @@ export function categorizeEndpoints(s: ServicePortInfo, nodeName: string): Categ
 
 /** Service ports of the whole cluster, sorted by name then protocol (our fixed order; upstream iterates a Go map). */
 export function allServicePorts(model: ClusterModel): ServicePortInfo[] {
-  const byService = slicesByService(model);
+  const index = slicesByService(model);
   const out: ServicePortInfo[] = [];
-  for (const svc of model.services) out.push(...servicePorts(svc, byService.get(`${svc.meta.namespace}/${svc.meta.name}`) ?? []));
+  for (const svc of model.services) out.push(...servicePorts(svc, slicesOf(index, svc)));
   return sortServicePorts(out);
 }
 
