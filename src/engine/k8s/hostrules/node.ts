@@ -79,9 +79,23 @@ function writeKubeProxy(rs: Ruleset, model: ClusterModel, node: NodeModel, cfg: 
   }
 }
 
-/** The block's chains minus those the ruleset already declares (created by the jump setup). */
+/**
+ * The block's chain lines minus those the ruleset already declares (created by the jump setup).
+ * Only kube-proxy's top-level chains can be declared already, and it writes those first, so
+ * only the leading lines are checked: the per-service chains after them pass through untouched.
+ */
 function stripDeclared(rs: Ruleset, table: 'nat' | 'filter', chains: string): string {
-  return chains.split('\n').filter((l) => l && !rs.has(table, l.slice(1, l.indexOf(' ')))).map((l) => `${l}\n`).join('');
+  let out = '';
+  let pos = 0;
+  for (let n = 0; n < 12 && pos < chains.length; n++) {
+    const end = chains.indexOf('\n', pos);
+    const line = chains.slice(pos, end < 0 ? chains.length : end + 1);
+    const name = line.slice(1, line.indexOf(' '));
+    if (!name.startsWith('KUBE-') || /^KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(name)) break;
+    if (!rs.has(table, name)) out += line;
+    pos += line.length;
+  }
+  return out + chains.slice(pos);
 }
 
 /** The full iptables-restore text of a cluster node. */
