@@ -73,6 +73,8 @@ export class Walker {
   /** The last significant drop on the current leg (for the verdict when nothing comes back). */
   lastDrop: string | undefined;
   readonly sockets = new Map<string, ClientSocket>();
+  /** Server-side TCP connection states during this walk, by "ns|local|peer". */
+  readonly tcpConns = new Map<string, 'SYN_RECV' | 'ESTABLISHED' | 'LAST_ACK'>();
   /** Set by the first listener or ICMP responder that answers the walk's request. */
   responder: string | null = null;
   seenSource: string | null = null;
@@ -394,7 +396,7 @@ export class Walker {
     const v = this.view(ns);
     const r = fibCached(this.sim.net, ns, ip.src);
     const src = v.local.has(ip.dst) ? ip.dst : r?.src;
-    if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending); return; }
+    if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending, false); return; }
     const err = icmpError({ src, dst: ip.src, ttl: DEFAULT_TTL }, type, code, offending, mtu);
     this.withFlow('icmp-error', () => {
       this.emit('icmp-error', ns, undefined, `${describe(err)}`, err, { type, code, ...(mtu !== undefined ? { mtu } : {}) });
