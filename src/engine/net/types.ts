@@ -97,7 +97,8 @@ export interface Route {
   readonly via?: string;
   /** Preferred source address (`src`). */
   readonly src?: string;
-  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp';
+  /** 'felix' is Calico's own number 80 (printed `proto 80`, iproute2 has no name for it). */
+  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp' | 'felix';
   readonly scope: 'host' | 'link' | 'global';
   readonly metric?: number;
   readonly onlink?: boolean;
@@ -151,6 +152,11 @@ export interface NetNs {
    * namespaces declared on a Host). Pods and Docker containers have none, as in reality.
    */
   netnsName?: string;
+  /**
+   * Namespace ids this namespace has given a number to (`link-netnsid N` in `ip link`, `(id: N)`
+   * in `ip netns list`): the kernel numbers a peer namespace the first time a veth spans to it.
+   */
+  nsids?: Map<NsId, number>;
   /** Filled by the netfilter module (tables, chains, rules). Absent = no rules, everything accepted. */
   netfilter?: unknown;
   /** Filled by the conntrack module. */

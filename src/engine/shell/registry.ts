@@ -6,6 +6,9 @@
 import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
+import { ipCommands } from './ip';
+import { bridgeCommands } from './bridge';
+import { sysctlCommands } from './sysctl';
 import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
@@ -14,6 +17,9 @@ import { dnsCommands } from './dns';
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
+  ipCommands,
+  bridgeCommands,
+  sysctlCommands,
   nettoolCommands,
   kubectlCommands,
   k8sCommands,
