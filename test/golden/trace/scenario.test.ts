@@ -115,4 +115,33 @@ describe('scenario-built golden traces', () => {
     const sim = build(readFileSync(new URL('../../kernel/corpus/host-bridge.yaml', import.meta.url), 'utf8'));
     expect(trace('scenario-host-bridge', sim, { from: 'host/h1#ns1', to: '10.1.0.3', protocol: 'icmp' })).toContain('verdict: delivered');
   });
+
+  it('Docker: containers on docker0, and one sharing another\'s namespace (--network container:web)', () => {
+    const sim = build(`apiVersion: knp/v1alpha1
+kind: Host
+metadata: {name: h1}
+spec: {docker: {bridgeCIDR: 172.17.0.0/16}}
+---
+apiVersion: knp/v1alpha1
+kind: Container
+metadata: {name: web}
+spec: {host: h1, image: nginx, listen: [80]}
+---
+apiVersion: knp/v1alpha1
+kind: Container
+metadata: {name: client}
+spec: {host: h1, image: busybox}
+---
+apiVersion: knp/v1alpha1
+kind: Container
+metadata: {name: sidecar}
+spec: {host: h1, image: busybox, network: "container:web"}
+`);
+    const web = sim.net.namespaces.get('host/h1#web')!;
+    const ip = web.links.find((l) => l.name === 'eth0')!.addrs[0]!.address;
+    const t = trace('scenario-docker-bridge', sim, { from: 'host/h1#client', to: `http://${ip}/` });
+    expect(t).toContain('docker0');
+    expect(t).toContain('responder: host/h1#web');
+    expect(trace('scenario-docker-container-net', sim, { from: 'host/h1#sidecar', to: 'http://127.0.0.1:80/' })).toContain('verdict: delivered');
+  });
 });
