@@ -11,6 +11,8 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   lab: () => import('./lab'),
   netbuild: () => import('./netbuild'),
   reach: () => import('./reach'),
+  netfilter: () => import('./netfilter'),
+  kubeproxy: () => import('./kubeproxy'),
 };
 
 const only = process.argv.slice(2);

@@ -12,7 +12,9 @@ import { sysctlCommands } from './sysctl';
 import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
+import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
+import { iptablesCommands } from './iptables';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
@@ -23,7 +25,9 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   nettoolCommands,
   kubectlCommands,
   k8sCommands,
+  ipvsCommands,
   dnsCommands,
+  iptablesCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
