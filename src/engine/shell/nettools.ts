@@ -145,14 +145,13 @@ export const curl: Command = (ctx, argv) => {
   const headers: Record<string, string> = {};
   const resolve: Record<string, string> = {};
   let url: string | undefined;
-  const a = argv.slice(1);
+  const a = expandShort(argv.slice(1), 'owmXH');
   for (let i = 0; i < a.length; i++) {
     const w = a[i]!;
     const val = (): string | undefined => a[++i];
     if (w === '-v' || w === '--verbose') verbose = true;
     else if (w === '-s' || w === '--silent') silent = true;
     else if (w === '-S' || w === '--show-error') showErr = true;
-    else if (w === '-sS' || w === '-Ss') { silent = true; showErr = true; }
     else if (w === '-I' || w === '--head') head = true;
     else if (w === '-k' || w === '--insecure' || w === '-L' || w === '--location') { /* no TLS, no redirects to follow */ }
     else if (w === '-o' || w === '--output') out = val();
@@ -216,6 +215,23 @@ export const curl: Command = (ctx, argv) => {
   if (fmt) stdout += writeOut(fmt, { code: res?.kind === 'http-response' ? res.status : 0, ip, port, localIp: local.ip, localPort: local.port, us: lastT });
   return { stdout, stderr: verbose ? `${v.join('\n')}\n` : '', exitCode: 0, changed: true };
 };
+
+/** curl-style bundled short options: "-sSv" is "-s -S -v"; "-so" takes the next word, "-ofile" the rest. */
+function expandShort(args: readonly string[], valued: string): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    if (!/^-[A-Za-z]{2,}/.test(a)) { out.push(a); continue; }
+    for (let i = 1; i < a.length; i++) {
+      const c = a[i]!;
+      out.push(`-${c}`);
+      if (valued.includes(c)) {
+        if (i + 1 < a.length) out.push(a.slice(i + 1));
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 function writeOut(fmt: string, f: { code: number; ip: string; port: number; localIp: string; localPort: number; us: number }): string {
   return fmt
