@@ -10,7 +10,7 @@ import type { RRType } from '../k8s/dns/answer';
 import type { Payload } from '../net/packet';
 import type { Sim } from '../sim';
 import type { Hop, Trace, TraceEvent } from '../trace/types';
-import { pingExchange, tcpExchange, udpExchange, type Outcome } from './exchange';
+import { pingExchange, repeat, tcpExchange, udpExchange, type Outcome } from './exchange';
 import { clientNs, lookupHost, parseDestination } from './target';
 import { Walker, WalkLimit } from './walker';
 
@@ -92,14 +92,14 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
     } else if (protocol === 'udp') {
       const payload: Payload = dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
         : req.size !== undefined ? { kind: 'bytes', length: req.size } : { kind: 'data', text: 'ping\n' };
-      outcome = udpExchange(w, ns, ip, dest.port ?? 7, payload, opts);
+      outcome = repeat(w, req.count ?? 1, () => udpExchange(w, ns, ip!, dest.port ?? 7, payload, opts));
     } else if (protocol === 'tcp') {
       const http = dest.scheme === 'http' || dest.scheme === 'https' || (!dest.scheme && (dest.port === 80 || dest.port === 8080 || req.http !== undefined));
       const payload: Payload | undefined = http
         ? { kind: 'http-request', method: req.http?.method ?? 'GET', path: dest.path, host: dest.port === 80 || dest.port === undefined ? dest.host : `${dest.host}:${dest.port}`, headers: req.http?.headers ?? {} }
         : dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
         : dest.scheme === 'tcp' || req.size !== undefined ? { kind: 'data', text: 'hello\n' } : undefined;
-      outcome = tcpExchange(w, ns, ip, dest.port ?? 80, payload, opts);
+      outcome = repeat(w, req.count ?? 1, () => tcpExchange(w, ns, ip!, dest.port ?? 80, payload, opts));
     } else {
       return fail('error', 'sctp is not walked yet');
     }

@@ -70,6 +70,8 @@ export class Walker {
   legEvents = 0;
   /** Prefix of the client legs' flow names: "relay:" while a proxy's second connection runs. */
   legPrefix = '';
+  /** Suffix of the client legs' flow names: "#2", "#3"… for the second and later connections. */
+  legSuffix = '';
   rulesEvaluated = 0;
   /** The last significant drop on the current leg (for the verdict when nothing comes back). */
   lastDrop: string | undefined;

@@ -58,4 +58,18 @@ describe('IPVS mode in the walk', () => {
     const out = runArgv(sim, { kind: 'node', name: 'node-1' }, ['ipvsadm', '-Ln', '--stats']);
     if (out.exitCode === 0) expect(out.stdout).toContain(`${vip}:80`);
   });
+
+  it('count: several connections in one trace, each with its own legs', () => {
+    const { sim } = buildSim(yaml('ipvs', 2));
+    const vip = sim.model.services.find((s) => s.meta.name === 'web')!.clusterIP!;
+    const t = walk(sim, { from: 'pod/default/client', to: `http://${vip}/`, count: 3 });
+    expect(t.verdict).toBe('delivered');
+    const flows = new Set(t.events.map((e) => e.flow));
+    expect(flows.has('syn')).toBe(true);
+    expect(flows.has('syn#2')).toBe(true);
+    expect(flows.has('response#3')).toBe(true);
+    const dests = t.events.filter((e) => e.type === 'ipvs' && e.detail?.['reason'] === 'scheduled').map((e) => e.detail?.['dest']);
+    expect(dests).toHaveLength(3);
+    expect(dests[0]).not.toBe(dests[1]);
+  });
 });
