@@ -26,7 +26,7 @@ function resolveHost(ctx: ShellContext, from: string, host: string): HostLookup 
 }
 
 const noWorkstation = (tool: string): CommandResult =>
-  fail(`${tool}: runs inside the simulated network: use knp exec FILE node/NAME|pod/NS/NAME|host/NAME -- ${tool} ...\n`, 2);
+  fail(`${tool}: this terminal is your workstation, outside the simulated network: run it inside, e.g. kubectl exec POD -- ${tool} ..., or knp exec FILE node/NAME|pod/NS/NAME|host/NAME -- ${tool} ...\n`, 2);
 
 function ms(us: number): string {
   return (us / 1000).toFixed(3);
