@@ -89,7 +89,9 @@ export const ping: Command = (ctx, argv) => {
   if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1 || ttl > 255)) return fail(`ping: invalid argument: '${opts.get('t')}': out of range: 1 <= value <= 255\n`, 1);
   const pmtu = opts.get('M');
   if (pmtu !== undefined && !['do', 'dont', 'want', 'probe'].includes(pmtu)) return fail(`ping: invalid -M argument: ${pmtu}\n`, 2);
-  const req: WalkRequest = { from, to: addr, protocol: 'icmp', count, size, df: pmtu === 'do' || pmtu === 'probe', ...(ttl !== undefined ? { ttl } : {}) };
+  const interval = opts.has('i') ? Number(opts.get('i')) : 1;
+  if (!Number.isFinite(interval) || interval < 0.002) return fail(`ping: bad timing interval: ${opts.get('i')}\n`, 2);
+  const req: WalkRequest = { from, to: addr, protocol: 'icmp', count, size, df: pmtu === 'do' || pmtu === 'probe', intervalMs: interval * 1000, ...(ttl !== undefined ? { ttl } : {}) };
   const { trace, outcome } = walkDetailed(ctx.sim, req);
   if (!outcome) return fail(`ping: ${trace.reason ?? 'error'}\n`, 2);
   const first = outcome.probes[0];
@@ -287,7 +289,10 @@ export const traceroute: Command = (ctx, argv) => {
   const q = opts.has('q') ? Number(opts.get('q')) : 3;
   const lines = [`traceroute to ${dst} (${addr}), ${maxTtl} hops max, 60 byte packets`];
   for (let ttl = 1; ttl <= maxTtl; ttl++) {
-    const { outcome } = walkDetailed(ctx.sim, { from, to: `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
+    // Default: UDP probes to ports 33434 and up; -I: ICMP echo requests (traceroute -I).
+    const { outcome } = opts.has('I')
+      ? walkDetailed(ctx.sim, { from, to: addr, protocol: 'icmp', ttl, size: 32 })
+      : walkDetailed(ctx.sim, { from, to: `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
     const p = outcome?.probes[0];
     const n = String(ttl).padStart(2);
     if (!p || (p.outcome !== 'icmp-error' && p.outcome !== 'reply')) {

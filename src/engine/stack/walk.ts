@@ -29,6 +29,8 @@ export interface WalkRequest {
   /** Don't-fragment and payload size, for MTU lessons (ping -M do -s SIZE). */
   readonly size?: number;
   readonly df?: boolean;
+  /** ICMP echo: milliseconds between probes (ping -i; default 1000). */
+  readonly intervalMs?: number;
   /** UDP/TCP to port 53: the question the datagram carries (default: ". NS", a root probe). */
   readonly dns?: { readonly name: string; readonly type: RRType };
 }
@@ -88,7 +90,7 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   try {
     const opts = { ...(req.ttl !== undefined ? { ttl: req.ttl } : {}), ...(req.df !== undefined ? { df: req.df } : {}) };
     if (protocol === 'icmp') {
-      outcome = pingExchange(w, ns, ip, { ...opts, count: req.count ?? 1, ...(req.size !== undefined ? { size: req.size } : {}) });
+      outcome = pingExchange(w, ns, ip, { ...opts, count: req.count ?? 1, ...(req.size !== undefined ? { size: req.size } : {}), ...(req.intervalMs !== undefined ? { intervalMs: req.intervalMs } : {}) });
     } else if (protocol === 'udp') {
       const payload: Payload = dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
         : req.size !== undefined ? { kind: 'bytes', length: req.size } : { kind: 'data', text: 'ping\n' };

@@ -152,3 +152,19 @@ spec:
     expect(runArgv(sim, client, ['ping', '-c', '1', 'nosuch']).stderr).toBe('ping: nosuch: Name or service not known\n');
   });
 });
+
+describe('traceroute -I and ping -i', () => {
+  it('traceroute -I uses ICMP echo and ends with the echo reply', () => {
+    const r = runLine(twoNodes('host-gw').sim, a1, 'traceroute -I -q 1 10.244.2.3');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[1]).toMatch(/^ 1  10\.244\.1\.1 \(10\.244\.1\.1\)  \d+\.\d{3} ms$/);
+    expect(lines[2]).toMatch(/^ 2  192\.168\.1\.12 \(192\.168\.1\.12\)/);
+    expect(lines[3]).toMatch(/^ 3  10\.244\.2\.3 \(10\.244\.2\.3\)/);
+    expect(lines).toHaveLength(4);
+  });
+
+  it('ping -i 0.2 spaces the probes 200 ms apart', () => {
+    const r = runArgv(vethPair().sim, net1, ['ping', '-c', '3', '-i', '0.2', '20.1.1.2']);
+    expect(r.stdout).toMatch(/3 packets transmitted, 3 received, 0% packet loss, time 400ms/);
+  });
+});
