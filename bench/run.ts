@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { Bench, BenchResult } from './harness';
 
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
+  lab: () => import('./lab'),
 };
 
 const only = process.argv.slice(2);

@@ -42,13 +42,13 @@ export function slice(namespace: string, serviceName: string, endpoints: Endpoin
 export function pod(namespace: string, name: string, nodeName: string, podIP: string, containers: PodModel['containers'] = [], extra: Partial<PodModel> = {}): PodModel {
   return {
     meta: meta(namespace, name), spec: {} as PodModel['spec'], containers, nodeName, hostNetwork: false, phase: 'Running',
-    podIP, hostIP: null, ready: true, terminating: false, hostname: name, env: [], dnsPolicy: 'ClusterFirst', system: false, ...extra,
+    podIP, hostIP: null, ready: true, terminating: false, hostname: name, env: [], dnsPolicy: 'ClusterFirst', system: false, serviceEnv: [], createdIndex: 0, ...extra,
   };
 }
 
 export function model(parts: { spec?: ClusterSpecIn; nodes?: NodeModel[]; services?: ServiceModel[]; slices?: EndpointSliceModel[]; pods?: PodModel[]; hosts?: ClusterModel['hosts']; containers?: ClusterModel['containers'] }): ClusterModel {
   return {
-    hasCluster: true, name: 'kind', spec: clusterSpec.parse(parts.spec ?? {}),
+    hasCluster: true, name: 'kind', spec: clusterSpec.parse(parts.spec ?? {}), ageBase: 0, upstreamDns: null, apiServer: null,
     nodes: parts.nodes ?? [], namespaces: [], pods: parts.pods ?? [], workloads: [], services: parts.services ?? [], endpoints: [],
     endpointSlices: parts.slices ?? [], configMaps: [], secrets: [], ingresses: [], ingressClasses: [], networkPolicies: [],
     externalHosts: [], probes: [], hosts: parts.hosts ?? [], containers: parts.containers ?? [],
