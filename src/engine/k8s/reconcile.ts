@@ -19,7 +19,7 @@ import { clusterSpec, type ClusterSpec } from '../scenario/schema/knp';
 import type { Rand } from '../util/rand';
 import { Reporter } from './diag';
 import { computeEndpoints, computeSlices, mirrorSlices, selectedPods } from './endpoints';
-import { podServiceEnv } from './env';
+import { newEnvCache, podServiceEnv } from './env';
 import { AGE_BASE, makeMeta, nsOf } from './meta';
 import { randomSuffix } from './names';
 import { buildNodes } from './nodes';
@@ -379,6 +379,7 @@ function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], ser
   }
 
   const out: PodModel[] = [];
+  const envCache = newEnvCache();
   for (const d of drafts) {
     let nodeName: string | null = null;
     let pendingReason: string | undefined;
@@ -430,7 +431,7 @@ function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], ser
       })),
       env: (c.env ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
     }));
-    const serviceEnv = podServiceEnv(services, d.namespace, d.createdIndex, d.spec.enableServiceLinks ?? true);
+    const serviceEnv = podServiceEnv(services, d.namespace, d.createdIndex, d.spec.enableServiceLinks ?? true, envCache);
     const meta = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
       ...(d.ownerKind ? { ownerKind: d.ownerKind } : {}), ...(d.ownerName ? { ownerName: d.ownerName } : {}), origin: d.origin,
     });
