@@ -129,7 +129,7 @@ function describeNode(sim: Sim, n: NodeModel): string {
     'Conditions:',
     '  Type\tStatus\tReason\tMessage',
     '  ----\t------\t------\t-------',
-    '  NetworkUnavailable\tFalse\tFlannelIsUp\tFlannel is running on this node',
+    networkCondition(sim),
     '  MemoryPressure\tFalse\tKubeletHasSufficientMemory\tkubelet has sufficient memory available',
     '  DiskPressure\tFalse\tKubeletHasNoDiskPressure\tkubelet has no disk pressure',
     '  PIDPressure\tFalse\tKubeletHasSufficientPID\tkubelet has sufficient PID available',
@@ -148,6 +148,15 @@ function describeNode(sim: Sim, n: NodeModel): string {
     ...pods.map((p) => `  ${p.meta.namespace}\t${p.meta.name}\t0 (0%)\t0 (0%)\t0 (0%)\t0 (0%)\t${ageOf(sim, p.meta.createdAt)}`),
   ]).trimEnd();
   return `${describeBlock(head).trimEnd()}\n${cond}\n${addr}\n${info}\n${podTable}\nEvents:  <none>\n`;
+}
+
+/** The NetworkUnavailable condition each CNI sets on its nodes. */
+function networkCondition(sim: Sim): string {
+  switch (sim.model.spec.network.plugin) {
+    case 'flannel': case 'canal': return '  NetworkUnavailable\tFalse\tFlannelIsUp\tFlannel is running on this node';
+    case 'calico': return '  NetworkUnavailable\tFalse\tCalicoIsUp\tCalico is running on this node';
+    case 'bridge': return '  NetworkUnavailable\tFalse\tRouteCreated\tRouteController created a route';
+  }
 }
 
 function describeEndpoints(e: EndpointsModel): string {
@@ -169,12 +178,19 @@ function describeWorkload(sim: Sim, w: WorkloadModel): string {
     `Selector:\t${formatSelector(w.selector)}`,
     w.kind === 'DaemonSet' ? `Desired Number of Nodes Scheduled: ${w.replicas}` : `Replicas:\t${w.replicas} desired | ${pods.length} updated | ${pods.length} total | ${ready} available | ${pods.length - ready} unavailable`,
     ...(w.kind === 'Deployment' ? ['StrategyType:\tRollingUpdate', 'MinReadySeconds:\t0', 'RollingUpdateStrategy:\t25% max unavailable, 25% max surge'] : []),
-    'Pod Template:', ...describeMap('Labels', pods[0]?.meta.labels ?? {}, '  '), '  Containers:',
+    'Pod Template:', ...describeMap('Labels', templateLabels(pods[0]?.meta.labels ?? {}), '  '), '  Containers:',
     ...c.flatMap((x) => [`   ${x.name}:`, `    Image:\t${x.image}`, `    Port:\t${x.ports.map((p) => `${p.containerPort}/${p.protocol}`).join(', ') || none}`]),
     ...(w.replicaSetName ? [`NewReplicaSet:\t${w.replicaSetName} (${pods.length}/${w.replicas} replicas created)`] : []),
     'Events:\t<none>',
   ];
   return describeBlock(lines);
+}
+
+/** The labels the user wrote on the template, without the ones controllers add to each Pod. */
+function templateLabels(l: Readonly<Record<string, string>>): Record<string, string> {
+  const out = { ...l };
+  for (const k of ['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']) delete out[k];
+  return out;
 }
 
 export function describeResource(sim: Sim, rt: ResourceType, it: Item): string {
