@@ -8,7 +8,8 @@ import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
-import { acceptAll } from './netfilter/hook';
+import { netfilterEngine } from './netfilter/engine';
+import { policyDiagnostics } from './k8s/policy/diagnostics';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -29,9 +30,10 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const rand = createRand(seed);
   const { objects, diagnostics } = loadScenario(file, text);
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
+  diagnostics.push(...policyDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 }, diagnostics: ds };
+  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 }, diagnostics: ds };
 }
 
 export type { Sim } from './sim';
