@@ -27,7 +27,7 @@ import { validatePodSpec } from './podspec';
 import { resolveTargetPort } from './ports';
 import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import { buildServices, parseNodePortRange, type ServiceSrc } from './services';
-import { SYSTEM_NAMESPACES, systemObjects } from './system';
+import { ingressExpose, SYSTEM_NAMESPACES, systemObjects } from './system';
 import { dns1123Label, dns1123Subdomain, labelKey, labelValue } from './validation';
 import { expandWorkload, type PodDraft, type WorkloadKind, type WorkloadSrc } from './workloads';
 
@@ -87,7 +87,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   const apiNode = nodes.find((n) => n.controlPlane) ?? nodes[0];
 
   // ── the object store: system objects first, then the user's in document order ──
-  const sys = systemObjects(spec, formatIPv4(nthAddress(serviceCIDR, 10)));
+  const sys = systemObjects(spec, formatIPv4(nthAddress(serviceCIDR, 10)), ingressExpose(spec, objects.ingresses.length > 0));
   const kubernetesSvc = sys.services.find((s) => s.metadata.name === 'kubernetes');
   if (kubernetesSvc?.spec) kubernetesSvc.spec.clusterIP = formatIPv4(nthAddress(serviceCIDR, 1));
   const user: Src[] = [];
@@ -114,6 +114,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   for (const d of sys.deployments) addSys('Deployment', d);
   for (const s of sys.services.filter((x) => x.metadata.name !== 'kubernetes')) addSys('Service', s);
   for (const d of sys.daemonSets) addSys('DaemonSet', d);
+  for (const c of sys.ingressClasses) addSys('IngressClass', c);
 
   // A user object with a system object's name replaces it (e.g. their own `coredns` ConfigMap).
   const keyOf = (s: Src) => `${s.kind}/${s.namespace}/${s.name}`;
@@ -154,6 +155,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
       r.error(s.origin, ['metadata', 'namespace'], 'invalid-name', `${s.kind} "${s.name}" is invalid: metadata.namespace: Invalid value: "${md.namespace}": ${dns1123Label(md.namespace)}`, 'namespaces are lower case letters, digits and "-"');
       continue;
     }
+    if (s.kind === 'Namespace' && namespaces.has(s.name) && store.some((x) => x.system && x.kind === 'Namespace' && x.name === s.name)) continue; // declaring kube-system again is harmless
     if (seen.has(keyOf(s))) {
       r.error(s.origin, ['metadata', 'name'], 'duplicate-name', `${s.kind.toLowerCase()}s "${s.name}" already exists${s.namespace ? ` in namespace ${s.namespace}` : ''}; this one is ignored`, 'give each object its own name, or delete one of the two documents');
       continue;
