@@ -385,7 +385,17 @@ function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], ser
   for (const d of drafts) {
     let nodeName: string | null = null;
     let pendingReason: string | undefined;
-    if (d.fixedNode) nodeName = d.fixedNode;
+    if (d.fixedNode) {
+      // A DaemonSet Pod carries node affinity to its one node; the scheduler still checks host ports.
+      const node = nodeByName.get(d.fixedNode)!;
+      const res = schedule({ ...d.spec, tolerations: [{ operator: 'Exists' }] }, d.owner, [node], load);
+      if ('node' in res) nodeName = res.node;
+      else {
+        const others = nodes.length - 1;
+        pendingReason = `0/${nodes.length} nodes are available: 1 node(s) didn't have free ports for the requested pod ports${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}. preemption: 0/${nodes.length} nodes are available: 1 No preemption victims found for incoming pod${others ? `, ${others} Preemption is not helpful for scheduling` : ''}.`;
+        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} (on ${node.name}) stays Pending: ${pendingReason}`, 'another Pod on that node already holds the host port');
+      }
+    }
     else if (d.spec.nodeName !== undefined) {
       if (nodeByName.has(d.spec.nodeName)) nodeName = d.spec.nodeName;
       else r.warn(d.origin, [...d.specPath, 'nodeName'], 'node-not-found', `Pod ${d.name}: spec.nodeName "${d.spec.nodeName}" is not a node of this cluster; the Pod stays Pending`, `use one of: ${nodes.map((n) => n.name).join(', ')}`);

@@ -317,3 +317,37 @@ spec:
     expect(diagnostics).toEqual([]);
   });
 });
+
+describe('reconcile: DaemonSets', () => {
+  it('places one Pod per eligible node, honouring nodeSelector, and checks host ports', () => {
+    const m = model(`apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: c}
+spec:
+  nodes:
+  - {name: cp, ip: 192.168.1.10, controlPlane: true}
+  - {name: w1, ip: 192.168.1.11, labels: {edge: "yes"}}
+  - {name: w2, ip: 192.168.1.12, labels: {edge: "yes"}}
+  - {name: w3, ip: 192.168.1.13}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: squatter}
+spec: {nodeName: w2, containers: [{name: c, image: nginx, ports: [{containerPort: 8080, hostPort: 80}]}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: edge}
+spec:
+  selector: {matchLabels: {app: edge}}
+  template:
+    metadata: {labels: {app: edge}}
+    spec:
+      nodeSelector: {edge: "yes"}
+      containers: [{name: c, image: nginx, ports: [{containerPort: 80, hostPort: 80}]}]
+`);
+    const ps = pod(m, 'default', 'edge-');
+    expect(ps.map((p) => [p.nodeName ?? p.phase]).sort()).toEqual([['Pending'], ['w1']]);
+    expect(ps.find((p) => p.phase === 'Pending')!.pendingReason).toMatch(/^0\/4 nodes are available: 1 node\(s\) didn't have free ports/);
+  });
+});
