@@ -37,15 +37,16 @@ function check(src: ServiceSrc, a: Allocators, r: Reporter): Checked | null {
   const spec = obj.spec ?? {};
   const name = src.meta.name;
   let ok = true;
-  const err = (path: (string | number)[], code: string, msg: string, hint?: string) => { ok = false; r.error(origin, path, code, `Service "${name}" is invalid: ${msg}`, hint); };
+  // A missing field is reported on the key of its parent ("spec:"), where it should be added.
+  const err = (path: (string | number)[], code: string, msg: string, hint?: string, key = false) => { ok = false; r.error(origin, path, code, `Service "${name}" is invalid: ${msg}`, hint, key); };
   const badName = dns1035Label(name);
   if (badName) err(['metadata', 'name'], 'invalid-name', `metadata.name: Invalid value: "${name}": ${badName}`, 'Service names must start with a letter: lower case letters, digits and "-"');
   const type: ServiceType = spec.type ?? 'ClusterIP';
   const headless = spec.clusterIP === 'None';
   if (type === 'ExternalName') {
-    if (!spec.externalName) err(['spec'], 'missing-field', 'spec.externalName: Required value', 'an ExternalName Service needs externalName: some.host.example');
+    if (!spec.externalName) err(['spec'], 'missing-field', 'spec.externalName: Required value', 'an ExternalName Service needs externalName: some.host.example', true);
   } else if (!spec.ports || spec.ports.length === 0) {
-    if (!headless) err(['spec'], 'missing-ports', 'spec.ports: Required value', 'add a ports list, e.g. ports: [{port: 80, targetPort: 8080}]');
+    if (!headless) err(['spec'], 'missing-ports', 'spec.ports: Required value', 'add a ports list, e.g. ports: [{port: 80, targetPort: 8080}]', true);
   }
   if (headless && type !== 'ClusterIP') err(['spec', 'clusterIP'], 'invalid-value', `spec.clusterIP: Invalid value: "None": may not be set to 'None' for ${type} services`, 'headless Services must be type ClusterIP');
   const ports = spec.ports ?? [];
