@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   reach: () => import('./reach'),
   netfilter: () => import('./netfilter'),
   controlplane: () => import('./controlplane'),
+  kubeproxy: () => import('./kubeproxy'),
 };
 
 const only = process.argv.slice(2);

@@ -12,6 +12,7 @@ import { sysctlCommands } from './sysctl';
 import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
+import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
 import { iptablesCommands } from './iptables';
 
@@ -24,6 +25,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   nettoolCommands,
   kubectlCommands,
   k8sCommands,
+  ipvsCommands,
   dnsCommands,
   iptablesCommands,
 ];
