@@ -5,7 +5,7 @@ import { formatLabels, formatSelector } from '../k8s/selector';
 import { hashString } from '../util/rand';
 import { KUBERNETES_VERSION } from '../k8s/system';
 import { ageOf, describeBlock, describeMap, rfc1123 } from './kubectlFormat';
-import { endpointsText, KERNEL, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
+import { endpointsText, events, KERNEL, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
 
 const none = '<none>';
 
@@ -105,10 +105,11 @@ function describePod(sim: Sim, p: PodModel): string {
     `Node-Selectors:\t${formatLabels(p.spec.nodeSelector ?? null)}`,
     ...tolerations.map((t, i) => `${i === 0 ? 'Tolerations:' : ''}\t${t}`),
   ];
-  if (!p.nodeName && p.pendingReason) {
+  const evs = events(sim).filter((e) => e.meta.namespace === p.meta.namespace && e.object === `pod/${p.meta.name}`);
+  if (evs.length) {
     end.push('Events:');
     out.push(describeBlock(end).trimEnd());
-    out.push(describeBlock(['  Type\tReason\tAge\tFrom\tMessage', '  ----\t------\t----\t----\t-------', `  Warning\tFailedScheduling\t${ageOf(sim, p.meta.createdAt)}\tdefault-scheduler\t${p.pendingReason}`]).trimEnd());
+    out.push(describeBlock(['  Type\tReason\tAge\tFrom\tMessage', '  ----\t------\t----\t----\t-------', ...evs.map((e) => `  ${e.type}\t${e.reason}\t${ageOf(sim, e.meta.createdAt)}\t${e.source}\t${e.message}`)]).trimEnd());
   } else {
     end.push('Events:\t<none>');
     out.push(describeBlock(end).trimEnd());

@@ -44,6 +44,7 @@ const CASES: [string, string, string, string][] = [
   ['no-selector-get-ep', `${S}/no-selector-endpoints.yaml`, '', 'kubectl get svc,ep,endpointslices'],
   ['no-selector-describe-svc', `${S}/no-selector-endpoints.yaml`, '', 'kubectl describe svc my-service'],
   ['pending-get-pods-wide', `${T}/pending.yaml`, '', 'kubectl get pods -o wide'],
+  ['pending-get-events', `${T}/pending.yaml`, '', 'kubectl get events'],
   ['pending-describe-pod', `${T}/pending.yaml`, '', 'kubectl describe pods web'],
   ['stateful-etc-hosts', `${T}/stateful.yaml`, 'pod/default/db-1', 'cat /etc/hosts'],
   ['stateful-env', `${T}/stateful.yaml`, 'pod/default/db-0', 'env'],
