@@ -66,7 +66,8 @@ function detailLine(link: Link): string {
   switch (link.kind) {
     case 'vxlan': {
       const v = link.vxlan!;
-      return `\n    vxlan id ${v.vni}${v.local ? ` local ${v.local}` : ''}${v.dev ? ` dev ${v.dev}` : ''} srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'nolearning '}ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx ${tail}`;
+      const remote = link.fdb?.find((e) => e.mac === '00:00:00:00:00:00')?.dst;
+      return `\n    vxlan id ${v.vni}${remote ? ` remote ${remote}` : ''}${v.local ? ` local ${v.local}` : ''}${v.dev ? ` dev ${v.dev}` : ''} srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'nolearning '}ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx ${tail}`;
     }
     case 'veth': return `\n    veth ${slave}${tail}`;
     case 'bridge': {

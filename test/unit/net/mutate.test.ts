@@ -96,3 +96,31 @@ describe('ip link selections and veth peers in another namespace', () => {
     expect(sh(s, t, 'ip -n blue -br link')).toMatch(/eth0@if\d+ +DOWN/);
   });
 });
+
+describe('ip link add type vxlan', () => {
+  it('keeps remote as the all-zeros FDB entry and warns about the default port like iproute2', () => {
+    const s = sim(flannelCluster());
+    const t = nodeT('node-0');
+    const r = runLine(s, t, 'ip link add vx0 type vxlan id 42 remote 192.168.1.12 dev eth0');
+    expect(r.stderr).toContain('vxlan: destination port not specified');
+    expect(sh(s, t, 'bridge fdb show dev vx0')).toBe('00:00:00:00:00:00 dev vx0 dst 192.168.1.12 self permanent\n');
+    expect(sh(s, t, 'ip -d link show vx0')).toContain('vxlan id 42 remote 192.168.1.12 dev eth0 srcport 0 0 dstport 8472 ttl auto');
+    expect(sh(s, t, 'ip link add vx1 type vxlan remote 1.2.3.4')).toBe('vxlan: missing virtual network identifier\n');
+  });
+});
+
+describe('Host declarations', () => {
+  it('report unknown namespaces, devices and unreachable gateways with codes', () => {
+    const s = sim(model({}, [], [], {
+      hasCluster: false,
+      hosts: [hostObj('h', {
+        namespaces: ['a'],
+        links: [{ name: 'v1', type: 'veth', peer: 'v2', peerNamespace: 'zz', up: true }, { name: 'p', type: 'veth', peer: 'q', namespace: 'a', master: 'nobr', up: true }],
+        addresses: [{ dev: 'ghost', address: '10.0.0.1/24' }, { dev: 'p', address: '10.0.0.1/24', namespace: 'a' }],
+        routes: [{ to: '10.9.0.0/16', via: '10.5.5.5', namespace: 'a' }, { to: 'default', via: '10.0.0.254', namespace: 'a' }],
+      })],
+    }));
+    expect(s.diagnosticsOut.map((d) => d.code).sort()).toEqual(['host-dev-unknown', 'host-master-unknown', 'host-netns-unknown', 'host-route-unreachable']);
+    expect(sh(s, hostT('h', 'a'), 'ip route')).toBe('default via 10.0.0.254 dev p \n10.0.0.0/24 dev p proto kernel scope link src 10.0.0.1 \n');
+  });
+});
