@@ -43,3 +43,4 @@ export { runLine, runArgv } from './shell/run';
 export { parseTarget, formatTarget, type Target, type CommandResult } from './shell/types';
 export { walk, type WalkRequest } from './stack/walk';
 export type { Trace, TraceEvent, Verdict } from './trace/types';
+export { nsForTarget, nsForRef, ownerRef } from './net/lookup';

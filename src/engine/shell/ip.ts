@@ -416,7 +416,7 @@ function routeCmd(env: Env, args: readonly string[]): CommandResult {
       } else if (a === 'dev') dev = rest[++i];
     }
     if (dev !== undefined && !linkByName(env.ns, dev)) return fail(`Cannot find device "${dev}"\n`, 1);
-    return ok(showRoutes(env.net, env.ns, table, (r) => dev === undefined || r.dev === dev));
+    return ok(showRoutes(env.net, env.ns, table, dev));
   }
   if (matches(sub, 'get')) return routeGet(env, args.slice(1));
   if (matches(sub, 'add') || matches(sub, 'delete') || matches(sub, 'replace') || matches(sub, 'change')) return routeChange(env, sub, args.slice(1));
@@ -545,7 +545,7 @@ function neighCmd(env: Env, args: readonly string[]): CommandResult {
   if (sub === undefined || matches(sub, 'show') || matches(sub, 'list') || sub === 'lst') {
     const dev = val('dev');
     if (dev !== undefined && !linkByName(ns, dev)) return fail(`Cannot find device "${dev}"\n`, 1);
-    return ok(ns.neigh.filter((n) => n.family === 4 && (dev === undefined || n.dev === dev) && n.state !== 'NOARP').map(formatNeigh).join(''));
+    return ok(ns.neigh.filter((n) => n.family === 4 && (dev === undefined || n.dev === dev) && n.state !== 'NOARP').map((n) => formatNeigh(n, dev !== undefined)).join(''));
   }
   if (matches(sub, 'flush')) {
     const dev = val('dev');

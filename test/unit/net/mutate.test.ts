@@ -31,7 +31,7 @@ describe('state-changing commands', () => {
     expect(sh(s, t, 'ip route add 10.99.0.0/16 via 192.168.1.11')).toBe('');
     expect(sh(s, t, 'ip route add 10.99.0.0/16 via 192.168.1.12')).toBe('RTNETLINK answers: File exists\n');
     sh(s, t, 'ip route replace 10.99.0.0/16 via 192.168.1.12');
-    expect(sh(s, t, 'ip route show dev eth0')).toContain('10.99.0.0/16 via 192.168.1.12 dev eth0 \n');
+    expect(sh(s, t, 'ip route show dev eth0')).toContain('10.99.0.0/16 via 192.168.1.12 \n');
     expect(sh(s, t, 'ip route get 10.99.1.1')).toBe('10.99.1.1 via 192.168.1.12 dev eth0 src 192.168.1.10 uid 0 \n    cache \n');
   });
 
@@ -49,7 +49,7 @@ describe('state-changing commands', () => {
     const s = sim(flannelCluster());
     const t = nodeT('node-0');
     sh(s, t, 'ip neigh add 192.168.1.77 lladdr 02:00:00:00:00:77 dev eth0 nud reachable');
-    expect(sh(s, t, 'ip neigh show dev eth0')).toBe('192.168.1.77 dev eth0 lladdr 02:00:00:00:00:77 REACHABLE\n');
+    expect(sh(s, t, 'ip neigh show dev eth0')).toBe('192.168.1.77 lladdr 02:00:00:00:00:77 REACHABLE\n');
     sh(s, t, 'ip neigh flush all');
     expect(sh(s, t, 'ip neigh')).not.toContain('192.168.1.77');
     expect(sh(s, t, 'ip neigh')).toContain('PERMANENT');
