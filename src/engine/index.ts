@@ -8,7 +8,7 @@ import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
-import { acceptAll } from './netfilter/hook';
+import { netfilterEngine } from './netfilter/engine';
 import { policyDiagnostics } from './k8s/policy/diagnostics';
 
 export interface BuildOptions {
@@ -33,7 +33,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   diagnostics.push(...policyDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 }, diagnostics: ds };
+  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 }, diagnostics: ds };
 }
 
 export type { Sim } from './sim';

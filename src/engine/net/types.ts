@@ -14,6 +14,8 @@
  */
 import type { Family } from '../addr/ip';
 import type { Mac } from '../addr/mac';
+import type { ConntrackTable } from '../conntrack/types';
+import type { NetfilterState } from '../netfilter/types';
 
 export type NsId = string;
 
@@ -157,10 +159,10 @@ export interface NetNs {
    * in `ip netns list`): the kernel numbers a peer namespace the first time a veth spans to it.
    */
   nsids?: Map<NsId, number>;
-  /** Filled by the netfilter module (tables, chains, rules). Absent = no rules, everything accepted. */
-  netfilter?: unknown;
-  /** Filled by the conntrack module. */
-  conntrack?: unknown;
+  /** Filled by the netfilter module (tables, chains, rules, ipsets). Absent = no rules, everything accepted. */
+  netfilter?: NetfilterState;
+  /** Filled by the conntrack module on the first packet seen while netfilter state exists. */
+  conntrack?: ConntrackTable;
 }
 
 /** The whole simulated network: every namespace by id. */

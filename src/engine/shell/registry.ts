@@ -9,9 +9,11 @@ import { fileCommands } from './files';
 import { ipCommands } from './ip';
 import { bridgeCommands } from './bridge';
 import { sysctlCommands } from './sysctl';
+import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
 import { dnsCommands } from './dns';
+import { iptablesCommands } from './iptables';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
@@ -19,9 +21,11 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   ipCommands,
   bridgeCommands,
   sysctlCommands,
+  nettoolCommands,
   kubectlCommands,
   k8sCommands,
   dnsCommands,
+  iptablesCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
