@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runLine } from '../../../src/engine/shell/run';
 import { fibLookup } from '../../../src/engine/route/fib';
-import { flannelCluster, hostObj, model, nodeT, hostT, sh, sim } from './fixture';
+import { flannelCluster, hostObj, model, node, nodeT, hostT, pod, podT, sh, sim } from './fixture';
 
 describe('state-changing commands', () => {
   it('bump the generation and report changed', () => {
@@ -122,5 +122,17 @@ describe('Host declarations', () => {
     }));
     expect(s.diagnosticsOut.map((d) => d.code).sort()).toEqual(['host-dev-unknown', 'host-master-unknown', 'host-netns-unknown', 'host-route-unreachable']);
     expect(sh(s, hostT('h', 'a'), 'ip route')).toBe('default via 10.0.0.254 dev p \n10.0.0.0/24 dev p proto kernel scope link src 10.0.0.1 \n');
+  });
+});
+
+describe('sudo and netstat', () => {
+  it('the seed\'s hostNetwork nginx: sudo netstat -lpn | grep ":80 " on the node', () => {
+    const n = node(0);
+    const p = pod('nginx', n, 0, { hostNetwork: true, ports: [{ port: 80 }] });
+    const s = sim(model({}, [n], [p]));
+    const out = sh(s, nodeT('node-0'), 'sudo netstat -lpn | grep ":80 "');
+    expect(out).toMatch(/^tcp {8}0 {6}0 0\.0\.0\.0:80 {14}0\.0\.0\.0:\* {15}LISTEN {6}\d+\/nginx: master\n$/);
+    expect(sh(s, nodeT('node-0'), 'sudo -E ip -br link show lo')).toMatch(/^lo +UNKNOWN/);
+    expect(sh(s, podT('nginx'), 'netstat -lnu')).toBe('Active Internet connections (only servers)\nProto Recv-Q Send-Q Local Address           Foreign Address         State      \n');
   });
 });
