@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   netbuild: () => import('./netbuild'),
   reach: () => import('./reach'),
   netfilter: () => import('./netfilter'),
+  kubeproxy: () => import('./kubeproxy'),
 };
 
 const only = process.argv.slice(2);

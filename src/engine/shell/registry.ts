@@ -14,6 +14,7 @@ import { netstatCommands } from './netstat';
 import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
+import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
 import { iptablesCommands } from './iptables';
 
@@ -28,6 +29,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   nettoolCommands,
   kubectlCommands,
   k8sCommands,
+  ipvsCommands,
   dnsCommands,
   iptablesCommands,
 ];
