@@ -406,17 +406,33 @@ function routeCmd(env: Env, args: readonly string[]): CommandResult {
   if (sub === undefined || matches(sub, 'show') || matches(sub, 'list') || sub === 'lst') {
     let table = RT_TABLE_MAIN;
     let dev: string | undefined;
-    const rest = args.slice(1);
+    const keep: ((r: Route) => boolean)[] = [];
+    const rest = args.slice(sub === undefined ? 0 : 1);
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
+      const v = rest[i + 1];
       if (a === 'table') {
         const t = parseTable(rest[++i] ?? '');
         if (t === undefined) return fail(`Error: argument "${rest[i]}" is wrong: "table" value is invalid\n`, 1);
         table = t;
-      } else if (a === 'dev') dev = rest[++i];
+      } else if (a === 'dev' || a === 'oif') { dev = v; i++; }
+      else if (a === 'proto' || a === 'protocol') { i++; keep.push((r) => (r.proto === 'felix' ? '80' : r.proto) === v); }
+      else if (a === 'scope') { i++; keep.push((r) => r.scope === (v === 'universe' ? 'global' : v)); }
+      else if (a === 'type') { i++; keep.push((r) => r.type === v); }
+      else if (a === 'via') { i++; keep.push((r) => r.via === v); }
+      else {
+        // A bare PREFIX (or `to PREFIX`) selects that exact destination.
+        const p = a === 'to' ? (i++, v) : a;
+        if (p === undefined) continue;
+        const norm = p === 'default' || p === '0/0' || p === '0.0.0.0/0' ? 'default' : parsePrefix(p.includes('/') ? p : `${p}/32`, true);
+        if (norm === null) return fail(`Error: any valid prefix is expected rather than "${p}".\n`, 1);
+        const dst = typeof norm === 'string' ? norm : `${formatIPv4(norm.base)}/${norm.len}`;
+        keep.push((r) => r.dst === dst);
+      }
     }
     if (dev !== undefined && !linkByName(env.ns, dev)) return fail(`Cannot find device "${dev}"\n`, 1);
-    return ok(showRoutes(env.net, env.ns, table, dev));
+    const view = keep.length ? { ...env.ns, routes: env.ns.routes.filter((r) => keep.every((k) => k(r))) } : env.ns;
+    return ok(showRoutes(env.net, view, table, dev));
   }
   if (matches(sub, 'get')) return routeGet(env, args.slice(1));
   if (matches(sub, 'add') || matches(sub, 'delete') || matches(sub, 'replace') || matches(sub, 'change')) return routeChange(env, sub, args.slice(1));

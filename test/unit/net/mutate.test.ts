@@ -136,3 +136,15 @@ describe('sudo and netstat', () => {
     expect(sh(s, podT('nginx'), 'netstat -lnu')).toBe('Active Internet connections (only servers)\nProto Recv-Q Send-Q Local Address           Foreign Address         State      \n');
   });
 });
+
+describe('ip route show selectors', () => {
+  it('selects by exact prefix, proto, scope and type', () => {
+    const nodes = [node(0), node(1)];
+    const s = sim(model({ network: { plugin: 'calico', backend: 'bgp' } }, nodes, [pod('a', nodes[0]!, 2)]));
+    const t = nodeT('node-0');
+    expect(sh(s, t, 'ip route show 10.244.1.0/24')).toBe('10.244.1.0/24 via 192.168.1.11 dev eth0 proto bird \n');
+    expect(sh(s, t, 'ip route show proto bird')).toBe('blackhole 10.244.0.0/24 proto bird \n10.244.1.0/24 via 192.168.1.11 dev eth0 proto bird \n');
+    expect(sh(s, t, 'ip route show type blackhole')).toBe('blackhole 10.244.0.0/24 proto bird \n');
+    expect(sh(s, t, 'ip route show scope link')).toMatch(/^10\.244\.0\.2 dev cali[0-9a-f]{11} scope link \n192\.168\.1\.0\/24 dev eth0 proto kernel scope link src 192\.168\.1\.10 \n$/);
+  });
+});
