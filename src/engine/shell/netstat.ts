@@ -1,5 +1,6 @@
 /**
- * `netstat` (net-tools) over a namespace's listening sockets: `netstat -lpn | grep :80` is how
+ * net-tools, still in many tutorials: `route -n` and `arp -n` over the FIB's main table and the
+ * neighbour table, and `netstat` over a namespace's listening sockets: `netstat -lpn | grep :80` is how
  * the seeds show that a hostNetwork Pod's nginx listens in the node's own namespace.
  *
  *   netstat [-l] [-t] [-u] [-n] [-p] [-a]
@@ -7,7 +8,10 @@
  * Only listening sockets exist in the simulation (connections live in the walk), so -a shows
  * the same as -l. Process ids are stable per owner and container (seeded by their names).
  */
+import { formatIPv4, maskOf, parsePrefix } from '../addr/ip';
+import { RT_TABLE_MAIN } from '../route/fib';
 import { nsForTarget } from '../net/lookup';
+import { sortRoutes } from './ip-show';
 import type { Listener } from '../net/types';
 import type { Sim } from '../sim';
 import { hashString } from '../util/rand';
@@ -75,4 +79,40 @@ export const netstatCommand: Command = (ctx, argv) => {
   return ok(head + rows.join(''));
 };
 
-export const netstatCommands: Record<string, Command> = { netstat: netstatCommand };
+/** `route [-n]`: the main table as the kernel's old /proc/net/route view (numeric only). */
+export const routeCommand: Command = (ctx, argv) => {
+  const ns = nsForTarget(ctx.sim, ctx.target);
+  if (!ns) return fail('route: no network namespace here: give a node, pod or host target\n', 1);
+  const bad = argv.slice(1).find((a) => !['-n', '-e', '-v', '--numeric'].includes(a));
+  if (bad !== undefined) return fail(`route: ${bad.startsWith('-') ? `invalid option -- '${bad.replace(/^-+/, '')}'` : 'changing routes: use ip route add|del'}\n`, 4);
+  let out = 'Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface\n';
+  for (const r of sortRoutes(ns.routes.filter((x) => x.table === RT_TABLE_MAIN && x.family === 4))) {
+    const p = r.dst === 'default' ? { base: 0, len: 0 } : parsePrefix(r.dst, true);
+    if (!p) continue;
+    const reject = r.type === 'blackhole' || r.type === 'unreachable' || r.type === 'prohibit';
+    const flags = `${reject ? '!' : 'U'}${r.via ? 'G' : ''}${p.len === 32 ? 'H' : ''}`;
+    out += `${formatIPv4(p.base).padEnd(15)} ${(r.via ?? '0.0.0.0').padEnd(15)} ${formatIPv4(maskOf(p.len)).padEnd(15)} ${flags.padEnd(5)} ${String(r.metric ?? 0).padEnd(6)} ${(reject ? '-' : '0').padEnd(3)} ${'0'.padStart(6)} ${reject ? '-' : r.dev ?? '*'}\n`;
+  }
+  return ok(out);
+};
+
+/** `arp [-n]`: the neighbour table (C = complete, M = permanent). */
+export const arpCommand: Command = (ctx, argv) => {
+  const ns = nsForTarget(ctx.sim, ctx.target);
+  if (!ns) return fail('arp: no network namespace here: give a node, pod or host target\n', 1);
+  const bad = argv.slice(1).find((a) => !['-n', '-a', '-e', '-v'].includes(a));
+  if (bad !== undefined) return fail(`arp: use ip neigh to change the table\n`, 1);
+  let out = 'Address                  HWtype  HWaddress           Flags Mask            Iface\n';
+  for (const n of ns.neigh) {
+    if (n.family !== 4 || n.state === 'NOARP') continue;
+    if (!n.mac || n.state === 'INCOMPLETE' || n.state === 'FAILED') {
+      out += `${n.ip.padEnd(24)} ${'(incomplete)'.padEnd(28)} ${''.padEnd(21)} ${n.dev}\n`;
+      continue;
+    }
+    const flags = n.state === 'PERMANENT' ? 'CM' : 'C';
+    out += `${n.ip.padEnd(24)} ${'ether'.padEnd(7)} ${n.mac.padEnd(19)} ${flags.padEnd(5)} ${''.padEnd(15)} ${n.dev}\n`;
+  }
+  return ok(out);
+};
+
+export const netstatCommands: Record<string, Command> = { netstat: netstatCommand, route: routeCommand, arp: arpCommand };

@@ -148,3 +148,18 @@ describe('ip route show selectors', () => {
     expect(sh(s, t, 'ip route show scope link')).toMatch(/^10\.244\.0\.2 dev cali[0-9a-f]{11} scope link \n192\.168\.1\.0\/24 dev eth0 proto kernel scope link src 192\.168\.1\.10 \n$/);
   });
 });
+
+describe('route -n and arp -n', () => {
+  it('print the main table and the neighbours in net-tools columns', () => {
+    const s = sim(flannelCluster());
+    const t = nodeT('node-0');
+    const r = sh(s, t, 'route -n');
+    expect(r.split('\n').slice(0, 4).join('\n')).toBe([
+      'Kernel IP routing table',
+      'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface',
+      '0.0.0.0         192.168.1.1     0.0.0.0         UG    0      0        0 eth0',
+      '10.244.0.0      0.0.0.0         255.255.255.0   U     0      0        0 cni0',
+    ].join('\n'));
+    expect(sh(s, t, 'arp -n')).toMatch(/^Address {18}HWtype {2}HWaddress {11}Flags Mask {12}Iface\n10\.244\.1\.0 {15}ether {3}([0-9a-f]{2}:){5}[0-9a-f]{2} {3}CM {20}flannel\.1\n/);
+  });
+});
