@@ -14,6 +14,8 @@ export interface NsView {
   readonly local: ReadonlySet<string>;
   /** Directed broadcast addresses of the namespace's subnets. */
   readonly broadcast: ReadonlySet<string>;
+  /** Per bridge: its ports, and every MAC that belongs to it (its own and its ports'). */
+  readonly bridges: ReadonlyMap<string, { readonly ports: readonly Link[]; readonly macs: ReadonlySet<string> }>;
 }
 
 interface Cached { readonly gen: number; readonly links: Link[]; readonly count: number; readonly view: NsView }
@@ -37,7 +39,13 @@ export function nsView(net: Network, ns: NetNs): NsView {
       if (a.broadcast) broadcast.add(a.broadcast);
     }
   }
-  const view: NsView = { ns, byName, byIfindex, local, broadcast };
+  const bridges = new Map<string, { ports: Link[]; macs: Set<string> }>();
+  for (const l of ns.links) if (l.kind === 'bridge') bridges.set(l.name, { ports: [], macs: new Set([l.mac]) });
+  for (const l of ns.links) {
+    const b = l.master !== undefined ? bridges.get(l.master) : undefined;
+    if (b) { b.ports.push(l); b.macs.add(l.mac); }
+  }
+  const view: NsView = { ns, byName, byIfindex, local, broadcast, bridges };
   cache.set(ns, { gen: net.generation, links: ns.links, count: ns.links.length, view });
   return view;
 }
