@@ -88,3 +88,12 @@ export function fibCached(net: Network, ns: NetNs, dst: string): FibResult | und
   m.results.set(dst, r);
   return r;
 }
+
+/**
+ * Who answers from a namespace in a trace's `responder` (pod/NS/NAME, node/NAME, host/NAME): a
+ * named namespace on a Host (`ip netns add`, a Docker container without its own listener
+ * owner) answers as its Host, as the kernel tier's lab names it.
+ */
+export function responderOf(ns: NetNs): string {
+  return ns.owner.kind === 'netns' ? `host/${ns.owner.machine}` : ownerId(ns);
+}
