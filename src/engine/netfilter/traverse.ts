@@ -52,6 +52,8 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
   const segment = (listed: Listed[], lastIdx: number, verdict: string, matched?: Listed): void => {
     const n = Math.max(0, lastIdx - start + 1);
     evaluated += n;
+    // Coming back to the end of a user chain says nothing new: keep the trace short.
+    if (continued && n === 0 && !matched && chain !== base) return;
     const where = `${table.name} ${chain.name}`;
     emit({
       type: 'netfilter',
