@@ -307,6 +307,7 @@ function statisticModule(): Module {
   return {
     name: 'statistic',
     take(opt, i, args) {
+      if (!['--mode', '--probability', '--every', '--packet'].includes(opt)) return 'unknown';
       const v = args.next();
       if (opt === '--mode') {
         if (v !== 'random' && v !== 'nth') return usageError(`Bad mode \`${v ?? ''}'`);
@@ -408,11 +409,9 @@ function multiportModule(): Module {
 
 function physdevModule(): Module {
   const d: { in?: IfaceMatch; out?: IfaceMatch; isIn?: boolean; isOut?: boolean; isBridged?: boolean; isInInv?: boolean; isOutInv?: boolean; isBridgedInv?: boolean } = {};
-  let any = false;
   return {
     name: 'physdev',
     take(opt, inv, args) {
-      any = true;
       switch (opt) {
         case '--physdev-in': case '--physdev-out': {
           const v = args.next();
@@ -423,10 +422,10 @@ function physdevModule(): Module {
         case '--physdev-is-in': d.isIn = true; if (inv) d.isInInv = true; return null;
         case '--physdev-is-out': d.isOut = true; if (inv) d.isOutInv = true; return null;
         case '--physdev-is-bridged': d.isBridged = true; if (inv) d.isBridgedInv = true; return null;
-        default: any = false; return 'unknown';
+        default: return 'unknown';
       }
     },
-    finish: () => (any || d.in || d.out || d.isIn || d.isOut || d.isBridged ? { kind: 'physdev', ...d } : usageError('PHYSDEV: no physdev option specified')),
+    finish: () => (d.in || d.out || d.isIn || d.isOut || d.isBridged ? { kind: 'physdev', ...d } : usageError('PHYSDEV: no physdev option specified')),
   };
 }
 

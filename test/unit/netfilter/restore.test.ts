@@ -132,3 +132,12 @@ describe('iptables-restore --noflush and built-in chains', () => {
     expect(out).toContain('-A FORWARD -o cni0 -j ACCEPT\n-A FORWARD -j KUBE-FORWARD\n');
   });
 });
+
+describe('option ownership', () => {
+  it('target options after a statistic match reach the target', () => {
+    const ns = nodeNs();
+    const r = iptablesRestore(ns, '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m statistic --mode random --probability 0.25 -m tcp --dport 80 -j DNAT --to-destination 10.0.0.1:8080\nCOMMIT\n');
+    expect(r).toEqual({ ok: true });
+    expect(iptablesSave(ns, 'nat')).toContain('-A PREROUTING -p tcp -m statistic --mode random --probability 0.25000000000 -m tcp --dport 80 -j DNAT --to-destination 10.0.0.1:8080');
+  });
+});
