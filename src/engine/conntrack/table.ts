@@ -204,3 +204,20 @@ export function findForPacket(t: ConntrackTable, p: Packet, now: number): { entr
   const state = hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
   return { entry: hit.entry, ref: { id: hit.entry.id, dir: hit.dir, state } };
 }
+
+/**
+ * A packet coming back in on lo after OUTPUT and POSTROUTING in the same namespace: it may be
+ * DNATed only (a mid key), untranslated, or fully translated (the inverse of the other
+ * direction's tuple).
+ */
+export function findLoopedBack(t: ConntrackTable, p: Packet, now: number): { entry: CtEntry; ref: CtRef } | undefined {
+  const found = findForPacket(t, p, now);
+  if (found) return found;
+  const tuple = tupleOf(p);
+  if (!tuple) return undefined;
+  const hit = lookupTuple(t, invert(tuple), now);
+  if (!hit) return undefined;
+  const dir: CtDir = hit.dir === 'original' ? 'reply' : 'original';
+  const state = dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
+  return { entry: hit.entry, ref: { id: hit.entry.id, dir, state } };
+}

@@ -14,7 +14,7 @@
  */
 import { formatIPv4, parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
 import { applyNat, bindDst, bindSrc, type Manip } from '../conntrack/nat';
-import { conntrackIn, conntrackOf, deleteEntry, findForPacket } from '../conntrack/table';
+import { conntrackIn, conntrackOf, deleteEntry, findForPacket, findLoopedBack } from '../conntrack/table';
 import type { ConntrackTable, CtEntry, CtRef } from '../conntrack/types';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
@@ -144,6 +144,12 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
 
   for (const step of HOOK_STEPS[hook]) {
     if (step === 'conntrack') {
+      if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
+        // Looped back: the packet still carries the entry it got in OUTPUT (the kernel keeps
+        // skb->_nfct across lo), already translated — find it, do not advance it twice.
+        const back = ctx.ct && ct.entries.get(ctx.ct.id) ? { entry: ct.entries.get(ctx.ct.id)!, ref: ctx.ct } : findLoopedBack(ct, packet, ctx.now);
+        if (back) { entry = back.entry; ref = back.ref; continue; }
+      }
       const r = conntrackIn(ct, packet, ctx.now);
       if (r.kind === 'invalid') {
         emit({ type: 'conntrack', summary: `conntrack: INVALID (${r.reason})`, detail: { action: 'invalid', reason: r.reason } });

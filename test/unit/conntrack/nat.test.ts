@@ -136,3 +136,22 @@ describe('conntrack NAT', () => {
     expect(ns.conntrack!.entries.size).toBe(0);
   });
 });
+
+describe('conntrack over loopback', () => {
+  it('a node talking to a DNATed local address keeps one entry and un-DNATs the reply', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 10.96.0.1/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 192.168.1.10:6443\nCOMMIT\n');
+    const path = (p: Packet, hooks: [Hook, Partial<HookContext>][]): Packet => {
+      let v: HookVerdict = { verdict: 'accept', packet: p };
+      for (const [h, c] of hooks) { v = netfilterEngine.runHook(ns, h, v.packet, ctx(c), () => {}); expect(v.verdict).toBe('accept'); }
+      return v.packet;
+    };
+    const loop: [Hook, Partial<HookContext>][] = [['OUTPUT', { outDev: 'lo' }], ['POSTROUTING', { outDev: 'lo' }], ['PREROUTING', { inDev: 'lo' }], ['INPUT', { inDev: 'lo' }]];
+    const syn = path(tcp('192.168.1.10', 50000, '10.96.0.1', 443), loop);
+    expect(`${syn.ip!.dst}:${syn.tcp!.dport}`).toBe('192.168.1.10:6443');
+    const synack = path(tcp('192.168.1.10', 6443, '192.168.1.10', 50000, { syn: true, ack: true }), loop);
+    expect(`${synack.ip!.src}:${synack.tcp!.sport}`).toBe('10.96.0.1:443');
+    expect(ns.conntrack!.entries.size).toBe(1);
+    expect([...ns.conntrack!.entries.values()][0]!.tcp).toBe('SYN_RECV');
+  });
+});
