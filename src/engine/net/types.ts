@@ -163,6 +163,10 @@ export interface NetNs {
   netfilter?: NetfilterState;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */
   conntrack?: ConntrackTable;
+  /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
+  ipvs?: unknown;
+  /** ipsets by name (`ipset list`): src/engine/k8s/kubeproxy/ipset.ts IpSet. */
+  ipsets?: unknown;
 }
 
 /** The whole simulated network: every namespace by id. */

@@ -9,8 +9,10 @@ import { fileCommands } from './files';
 import { ipCommands } from './ip';
 import { bridgeCommands } from './bridge';
 import { sysctlCommands } from './sysctl';
+import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
+import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
 import { iptablesCommands } from './iptables';
 
@@ -20,8 +22,10 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   ipCommands,
   bridgeCommands,
   sysctlCommands,
+  nettoolCommands,
   kubectlCommands,
   k8sCommands,
+  ipvsCommands,
   dnsCommands,
   iptablesCommands,
 ];
