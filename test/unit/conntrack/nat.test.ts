@@ -155,3 +155,13 @@ describe('conntrack over loopback', () => {
     expect([...ns.conntrack!.entries.values()][0]!.tcp).toBe('SYN_RECV');
   });
 });
+
+describe('MASQUERADE address choice', () => {
+  it('out of lo it picks the first global address, not 127.0.0.1', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\nCOMMIT\n');
+    netfilterEngine.runHook(ns, 'OUTPUT', tcp('192.168.1.10', 50001, '192.168.1.10', 6443), ctx({ outDev: 'lo' }), () => {});
+    const v = netfilterEngine.runHook(ns, 'POSTROUTING', tcp('192.168.1.10', 50001, '192.168.1.10', 6443), ctx({ outDev: 'lo' }), () => {});
+    expect(v.packet.ip!.src).toBe('192.168.1.10');
+  });
+});

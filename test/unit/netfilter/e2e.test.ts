@@ -1,38 +1,14 @@
 /**
- * The netfilter engine inside a real packet walk: the default playground scenario with
- * kube-proxy's rules restored on each node (as the kube-proxy installer does at build time).
+ * The netfilter engine inside a real packet walk: the default playground scenario, whose nodes
+ * get kube-proxy's rules through iptablesRestore when the simulation is built.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSim, runLine, walk, type Sim } from '../../../src/engine/index';
-import { kubeProxyIptables } from '../../../src/engine/k8s/kubeproxy/iptables';
-import { iptablesRestore } from '../../../src/engine/netfilter/restore';
-
-const HOOKS = `*nat
-:PREROUTING ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
-:POSTROUTING ACCEPT [0:0]
-:KUBE-SERVICES - [0:0]
-:KUBE-POSTROUTING - [0:0]
--A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
--A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
--A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
-COMMIT
-*filter
-:FORWARD ACCEPT [0:0]
-:KUBE-FORWARD - [0:0]
--A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
-COMMIT
-`;
 
 function playground(): Sim {
   const { sim } = buildSim(readFileSync(join(__dirname, '../../../content/scenarios/default.yaml'), 'utf8'));
-  for (const node of sim.model.nodes) {
-    const ns = sim.net.namespaces.get(`node/${node.name}`)!;
-    expect(iptablesRestore(ns, HOOKS)).toEqual({ ok: true });
-    expect(iptablesRestore(ns, kubeProxyIptables(sim.model, node), { noflush: true })).toEqual({ ok: true });
-  }
   return sim;
 }
 
@@ -54,6 +30,14 @@ describe('netfilter in the walk', () => {
     const t = walk(sim, { from: 'host/laptop', to: 'http://192.168.1.11:30080/' });
     expect(t.verdict).toBe('delivered');
     expect(t.seenSource?.startsWith('203.0.113.10')).toBe(false);
+  });
+
+  it('node → ClusterIP of a hostNetwork endpoint on the same node is masqueraded to the node address, not 127.0.0.1', () => {
+    const sim = playground();
+    const t = walk(sim, { from: 'node/node-1', to: 'https://10.96.0.1/' });
+    expect(t.verdict).toBe('delivered');
+    expect(t.seenSource?.startsWith('192.168.1.11:')).toBe(true);
+    expect(runLine(sim, { kind: 'node', name: 'node-1' }, 'conntrack -L -d 10.96.0.1').stdout).toMatch(/^tcp {6}6 \d+ TIME_WAIT src=192\.168\.1\.11 dst=10\.96\.0\.1 sport=\d+ dport=443 src=192\.168\.1\.11 dst=192\.168\.1\.11 sport=6443 dport=\d+ \[ASSURED\] mark=0 use=1\n$/);
   });
 
   it('a learner\'s iptables -I FORWARD 1 ... -j DROP stops the next connection; -D restores it', () => {
