@@ -165,3 +165,23 @@ describe('MASQUERADE address choice', () => {
     expect(v.packet.ip!.src).toBe('192.168.1.10');
   });
 });
+
+describe('ICMP echo', () => {
+  const ping = (src: string, dst: string, type: number, id: number): Packet => ({ ip: { version: 4, src, dst, ttl: 64, protocol: 1, id: 1, df: false, tos: 0, length: 84 }, icmp: { type, code: 0, id, seq: 1 } });
+
+  it('masquerades a ping and matches the reply by id', () => {
+    const ns = setup();
+    const out = forward(ns, ping('10.244.1.2', '8.8.8.8', 8, 77), 'cni0', 'eth0');
+    expect(out.packet.ip!.src).toBe('192.168.1.10');
+    const back = forward(ns, ping('8.8.8.8', '192.168.1.10', 0, out.packet.icmp!.id!), 'eth0', 'cni0');
+    expect(back.packet.ip!.dst).toBe('10.244.1.2');
+    expect(back.packet.icmp!.id).toBe(77);
+  });
+
+  it('an echo reply with no request is INVALID', () => {
+    const ns = setup();
+    const { events, emit } = collect();
+    netfilterEngine.runHook(ns, 'PREROUTING', ping('8.8.8.8', '192.168.1.10', 0, 5), ctx({ inDev: 'eth0' }), emit);
+    expect(events[0]!.summary).toContain('INVALID');
+  });
+});
