@@ -153,7 +153,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     // An unconfirmed entry dies with its first packet.
     if (entry && !entry.confirmed) deleteEntry(ct, entry.id);
     if (o.kind === 'drop') return { verdict: 'drop', packet, reason: o.reason };
-    return { verdict: 'reject', packet, reason: o.reason, reply: o.with === 'icmp-proto-unreachable' ? 'icmp-proto-unreachable' : o.with };
+    return { verdict: 'reject', packet, reason: o.reason, reply: o.with };
   };
 
   for (const step of HOOK_STEPS[hook]) {
