@@ -185,3 +185,19 @@ describe('ICMP echo', () => {
     expect(events[0]!.summary).toContain('INVALID');
   });
 });
+
+describe('IPVS with vs/conntrack=1', () => {
+  it('the real-server choice becomes the entry\'s DNAT binding; replies are un-DNATed', async () => {
+    const { ipvsBindConntrack } = await import('../../../src/engine/conntrack/ipvs');
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n');
+    const syn = udp('10.244.1.2', 40000, '10.96.0.50', 80);
+    netfilterEngine.runHook(ns, 'PREROUTING', syn, ctx({ inDev: 'cni0' }), () => {});
+    netfilterEngine.runHook(ns, 'INPUT', syn, ctx({ inDev: 'cni0' }), () => {});
+    expect(ipvsBindConntrack(ns, syn, '10.244.2.3', 8080, 0)?.dir).toBe('original');
+    const e = [...ns.conntrack!.entries.values()][0]!;
+    expect(e.reply).toMatchObject({ src: '10.244.2.3', sport: 8080 });
+    const back = forward(ns, udp('10.244.2.3', 8080, '10.244.1.2', 40000), 'flannel.1', 'cni0');
+    expect(`${back.packet.ip!.src}:${back.packet.udp!.sport}`).toBe('10.96.0.50:80');
+  });
+});
