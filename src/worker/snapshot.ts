@@ -101,6 +101,7 @@ export interface Snapshot {
     readonly kubeProxy: string;
     readonly podCIDR: string;
     readonly serviceCIDR: string;
+    readonly underlayCIDR: string;
   };
   readonly nodes: readonly NodeSnap[];
   readonly pods: readonly PodSnap[];
@@ -120,7 +121,7 @@ export function snapshot(sim: Sim, generation: number): Snapshot {
     generation,
     cluster: {
       name: m.name, hasCluster: m.hasCluster, plugin: m.spec.network.plugin, backend: m.spec.network.backend ?? null,
-      bridge: m.spec.network.bridge, kubeProxy: m.spec.kubeProxy.mode, podCIDR: m.spec.podCIDR, serviceCIDR: m.spec.serviceCIDR,
+      bridge: m.spec.network.bridge, kubeProxy: m.spec.kubeProxy.mode, podCIDR: m.spec.podCIDR, serviceCIDR: m.spec.serviceCIDR, underlayCIDR: m.spec.underlayCIDR,
     },
     nodes: m.nodes.map((n) => ({ id: `node/${n.name}`, name: n.name, ip: n.ip, podCIDR: n.podCIDR, controlPlane: n.controlPlane, ready: n.ready })),
     pods: m.pods.map((p) => ({

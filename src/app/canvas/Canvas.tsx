@@ -85,7 +85,7 @@ function Flow() {
     >
       <Background gap={22} size={1} />
       <Controls showInteractive={false} fitViewOptions={{ padding: 0.12 }} />
-      <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} />
+      <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} style={{ width: 150, height: 96 }} nodeColor={(n) => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa')} />
       {current.length > 0 && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
       {!derived.nodes.length && <div className="knp-canvas-empty">{t('canvas.empty')}</div>}
     </ReactFlow>
