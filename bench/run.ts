@@ -8,6 +8,7 @@ import type { Bench, BenchResult } from './harness';
 
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   lab: () => import('./lab'),
+  ui: () => import('./ui'),
 };
 
 const only = process.argv.slice(2);
