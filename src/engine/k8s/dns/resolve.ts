@@ -1,0 +1,195 @@
+/**
+ * resolveName: a client's lookup as real packets. Each attempt of the search list is a UDP
+ * datagram carrying the question, walked from the client to its nameserver (so kube-proxy DNATs
+ * the kube-dns clusterIP to a CoreDNS Pod and a NetworkPolicy can drop it). The stack hands it
+ * to the CoreDNS Pod's socket, which answers with answerDns; a forwarded question is relayed by
+ * that Pod to the upstream resolver host, whose socket answers with answerUpstream.
+ *
+ *   client ──udp/53──► 10.96.0.10 ──DNAT──► coredns Pod ──(forward)──► upstream host
+ *
+ * When the client has no network namespace (a model without a built network), the same
+ * functions answer directly, so the commands still work on a bare model.
+ */
+import type { ClusterModel, PodModel } from '../../model/cluster';
+import type { Sim } from '../../sim';
+import type { Trace, TraceEvent } from '../../trace/types';
+import { isIp } from '../../addr/ip';
+import { hashString } from '../../util/rand';
+import { clientNs } from '../../stack/target';
+import { Walker, WalkLimit } from '../../stack/walker';
+import { udpExchange, type Outcome } from '../../stack/exchange';
+import { hopsOf } from '../../stack/walk';
+import { isDnsMessage } from '../../stack/apps';
+import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse, type RRType } from './answer';
+import { clusterDnsIp } from './records';
+import { nodeResolvConf, parseResolvConf, podResolvConf, upstreamDnsIp, type ResolvConf } from './resolvconf';
+import { outcomeOf, runSearch, type SearchStep } from './search';
+
+export interface ResolveOptions {
+  /** Ask this server instead of the resolv.conf nameservers (`dig @SERVER`, `nslookup NAME SERVER`). */
+  readonly server?: string;
+  /** Use the search list (default true; dig's default is false). */
+  readonly search?: boolean;
+}
+
+export interface ResolveResult {
+  readonly name: string;
+  readonly type: RRType;
+  /** The resolv.conf the client used. */
+  readonly resolvConf: ResolvConf;
+  readonly steps: readonly SearchStep[];
+  /** The winning (or reported) step's response; null when no server answered. */
+  readonly answer: DnsResponse | null;
+  /** The name that produced `answer` (fully qualified), or null. */
+  readonly fqdn: string | null;
+  /** Final addresses (A records, CNAMEs followed), in answer order. */
+  readonly addresses: readonly string[];
+  /** Each query's packet walk, in order (client→DNS server, then CoreDNS→upstream when forwarded). */
+  readonly traces: readonly Trace[];
+  /** One 'dns' event per attempt, for the trace view (seq restarts at 0: the caller renumbers). */
+  readonly events: readonly TraceEvent[];
+}
+
+function podOf(model: ClusterModel, ns: string, name: string): PodModel | undefined {
+  return model.pods.find((p) => p.meta.namespace === ns && p.meta.name === name);
+}
+
+/** "pod/NS/NAME", "pod/NAME", "node/NAME", "host/NAME" (optionally "#netns") → its resolv.conf text. */
+export function resolvConfTextFor(model: ClusterModel, from: string): string | null {
+  const base = from.split('#')[0]!;
+  const parts = base.split('/');
+  if (parts[0] === 'pod') {
+    const [ns, name] = parts.length === 3 ? [parts[1]!, parts[2]!] : ['default', parts[1] ?? ''];
+    const pod = podOf(model, ns, name);
+    return pod ? podResolvConf(model, pod).text : null;
+  }
+  if (parts[0] === 'node') return model.nodes.some((n) => n.name === parts[1]) || model.nodes.length === 0 ? nodeResolvConf(model, parts[1] ?? null) : null;
+  if (parts[0] === 'host') {
+    const up = upstreamDnsIp(model);
+    const self = model.externalHosts.find((h) => h.name === parts[1]);
+    if (self && self.ip === up) return 'nameserver 127.0.0.1\n';
+    return up ? `nameserver ${up}\n` : '';
+  }
+  return null;
+}
+
+function coreDnsPods(model: ClusterModel): PodModel[] {
+  return model.pods.filter((p) => p.meta.namespace === 'kube-system' && (p.meta.labels['k8s-app'] === 'kube-dns' || p.meta.name.startsWith('coredns')) && p.phase === 'Running');
+}
+
+/** Who answers DNS at `ip` when no walk decides it: CoreDNS (behind kube-dns or a Pod IP) or the upstream. */
+function directResponder(model: ClusterModel, ip: string): { kind: 'coredns'; pod: string } | { kind: 'upstream' } | null {
+  const cores = coreDnsPods(model);
+  const pod = cores.find((p) => p.podIP === ip);
+  if (pod) return { kind: 'coredns', pod: `pod/${pod.meta.namespace}/${pod.meta.name}` };
+  if (ip === clusterDnsIp(model)) {
+    const first = cores[0];
+    return { kind: 'coredns', pod: first ? `pod/${first.meta.namespace}/${first.meta.name}` : 'pod/kube-system/coredns' };
+  }
+  if (model.externalHosts.some((h) => h.ip === ip)) return { kind: 'upstream' };
+  return null;
+}
+
+/** Without a network: who would answer at `ip`, asked directly (CoreDNS, then its upstream). */
+function directAnswer(model: ClusterModel, ip: string, q: DnsQuestion): DnsResponse | null {
+  const who = directResponder(model, ip);
+  if (!who) return null;
+  if (who.kind === 'upstream') return answerUpstream(model, ip, q);
+  const r = answerDns({ model } as Sim, who.pod, q);
+  if (!r.forwardTo) return r;
+  const up = r.forwardTo;
+  return directResponder(model, up)?.kind === 'upstream' ? { ...answerUpstream(model, up, q), forwardTo: up } : { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], forwardTo: up };
+}
+
+export interface DnsExchange {
+  readonly trace: Trace;
+  /** The answer that came back, or null (dropped, timed out, port unreachable). */
+  readonly response: DnsResponse | null;
+}
+
+/**
+ * One DNS question as a UDP datagram from `from` to `server`:53 through the stack. null when
+ * `from` has no network namespace.
+ */
+export function dnsExchange(sim: Sim, from: string, server: string, q: DnsQuestion): DnsExchange | null {
+  const ns = clientNs(sim, from);
+  if (!ns) return null;
+  const w = new Walker(sim);
+  const to = `udp://${server}:53`;
+  let outcome: Outcome;
+  try {
+    outcome = udpExchange(w, ns, server, 53, { kind: 'dns', message: { id: hashString(`${q.name}/${q.type}`) & 0xffff, question: q } });
+  } catch (e) {
+    if (!(e instanceof WalkLimit)) throw e;
+    const trace: Trace = { from, to, protocol: 'udp', verdict: 'error', responder: null, seenSource: null, reason: e.message, events: w.events, path: [], replyPath: [], rulesEvaluated: w.rulesEvaluated };
+    return { trace, response: null };
+  }
+  const delivered = outcome.verdict === 'delivered';
+  const trace: Trace = {
+    from, to, protocol: 'udp', verdict: outcome.verdict,
+    responder: delivered || outcome.verdict === 'refused' ? w.responder : null,
+    seenSource: delivered ? w.seenSource : null,
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+    events: w.events, path: hopsOf(w.events, outcome.requestFlow), replyPath: hopsOf(w.events, outcome.replyFlow), rulesEvaluated: w.rulesEvaluated,
+  };
+  const m = outcome.payload?.kind === 'dns' ? outcome.payload.message : undefined;
+  const response = isDnsMessage(m) && m.response ? m.response : null;
+  return { trace, response };
+}
+
+/** Resolves `name` from `from` (walk's client notation), attempt by attempt. */
+export function resolveName(sim: Sim, from: string, name: string, type: RRType = 'A', opts: ResolveOptions = {}): ResolveResult {
+  const model = sim.model;
+  const rc = parseResolvConf(resolvConfTextFor(model, from) ?? '');
+  const servers = opts.server ? [opts.server] : rc.nameservers.slice(0, 3);
+  const traces: Trace[] = [];
+  const events: TraceEvent[] = [];
+  const machine = from.split('#')[0]!;
+
+  /** One query to one server, as a walked datagram (or answered directly without a network). */
+  const queryOnce = (fq: string, server: string): SearchStep => {
+    if (!isIp(server)) return { name: fq, server, outcome: 'unreachable', response: null, reason: `bad nameserver address "${server}"` };
+    const q: DnsQuestion = { name: fq, type };
+    const ex = dnsExchange(sim, from, server, q);
+    if (!ex) {
+      const response = directAnswer(model, server, q);
+      return response ? { name: fq, server, outcome: outcomeOf(response), response } : { name: fq, server, outcome: 'timeout', response: null, reason: `no DNS server answers at ${server}` };
+    }
+    traces.push(ex.trace);
+    if (ex.response) return { name: fq, server, outcome: outcomeOf(ex.response), response: ex.response };
+    const reason = ex.trace.reason ?? ex.trace.verdict;
+    return { name: fq, server, outcome: ex.trace.verdict === 'refused' || ex.trace.verdict === 'unreachable' ? 'unreachable' : 'timeout', response: null, reason };
+  };
+
+  /** resolv.conf semantics: the next nameserver only when one does not answer at all. */
+  const ask = (fq: string): SearchStep => {
+    let last: SearchStep = { name: fq, server: servers[0] ?? '', outcome: 'unreachable', response: null, reason: 'no nameserver in /etc/resolv.conf' };
+    for (const s of servers) {
+      last = queryOnce(fq, s);
+      events.push({
+        seq: events.length, t: 0, type: 'dns', where: { machine, ns: from }, flow: 'dns',
+        summary: `${type} ${fq} @${s}: ${describeOutcome(last)}`,
+        detail: { name: fq, qtype: type, server: s, outcome: last.outcome, rcode: last.response?.rcode ?? null, answers: last.response?.answers ?? [], ...(last.response?.forwardTo ? { forwardedTo: last.response.forwardTo } : {}) },
+      });
+      if (last.response) return last;
+    }
+    return last;
+  };
+
+  const { steps, final } = runSearch(name, rc, ask, opts.search ?? true);
+  const answer = final?.response ?? null;
+  const addresses = (answer?.answers ?? []).filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data);
+  return { name, type, resolvConf: rc, steps, answer, fqdn: final && final.response ? final.name : null, addresses, traces, events };
+}
+
+export function describeOutcome(s: SearchStep): string {
+  switch (s.outcome) {
+    case 'answer': return s.response!.answers.map((a) => `${a.type} ${a.data}`).join(', ');
+    case 'nxdomain': return 'NXDOMAIN';
+    case 'nodata': return 'NOERROR, no records';
+    case 'servfail': return 'SERVFAIL';
+    case 'refused': return 'REFUSED';
+    case 'timeout': return `no reply${s.reason ? ` (${s.reason})` : ''}`;
+    case 'unreachable': return `unreachable${s.reason ? ` (${s.reason})` : ''}`;
+  }
+}

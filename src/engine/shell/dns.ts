@@ -1,0 +1,270 @@
+/**
+ * DNS tools as a Pod, node or host runs them: `cat /etc/resolv.conf`, `nslookup` (BIND 9.18's),
+ * `dig` (9.18's output, with a fixed query time and date so output is reproducible) and `host`.
+ * Every lookup goes through resolveName: queries are packets walked to the nameserver.
+ */
+import type { Command, Target } from './types';
+import { fail, ok } from './types';
+import { resolveName, resolvConfTextFor, type ResolveResult } from '../k8s/dns/resolve';
+import { RR_TYPES, type DnsResponse, type DnsRR, type RRType } from '../k8s/dns/answer';
+import { ipToReverse } from '../k8s/dns/records';
+import { isIp } from '../addr/ip';
+import { hashString } from '../util/rand';
+import type { FileProvider } from './files';
+
+/** The walk's notation for a shell target ("pod/NS/NAME", "node/N#netns"), or null for the workstation. */
+export function targetFrom(t: Target): string | null {
+  switch (t.kind) {
+    case 'workstation': return null;
+    case 'pod': return `pod/${t.namespace}/${t.name}`;
+    case 'node': return `node/${t.name}${t.netns ? `#${t.netns}` : ''}`;
+    case 'host': return `host/${t.name}${t.netns ? `#${t.netns}` : ''}`;
+  }
+}
+
+export const resolvConfProvider: FileProvider = (ctx, path) => {
+  if (path !== '/etc/resolv.conf') return null;
+  const from = targetFrom(ctx.target);
+  return from ? resolvConfTextFor(ctx.sim.model, from) : null;
+};
+
+const NOT_HERE = (tool: string): string =>
+  `${tool}: the workstation has no cluster resolver; run it inside a Pod or on a node (knp exec FILE pod/NS/NAME -- ${tool} NAME)\n`;
+
+const noDot = (n: string): string => n.replace(/\.$/, '');
+
+// ---------------------------------------------------------------- dig
+
+const DIG_VERSION = '9.18.28';
+
+/** The printed width of a string with 8-column tabs. */
+function width(s: string): number {
+  let w = 0;
+  for (const c of s) w = c === '\t' ? (Math.floor(w / 8) + 1) * 8 : w + 1;
+  return w;
+}
+
+function tabTo(line: string, stop: number): string {
+  let s = line;
+  if (width(s) >= stop) return `${s} `;
+  while (width(s) < stop) s += '\t';
+  return s;
+}
+
+export function digRR(rr: DnsRR): string {
+  let s = tabTo(rr.name, 24);
+  s = tabTo(`${s}${rr.ttl}`, 32);
+  s = tabTo(`${s}IN`, 40);
+  s = tabTo(`${s}${rr.type}`, 48);
+  return `${s}${rr.data}`;
+}
+
+/** The question line has no TTL: the name runs to the class column. */
+function digQuestion(name: string, type: RRType): string {
+  return `${tabTo(`${tabTo(`;${name}`, 32)}IN`, 40)}${type}`;
+}
+
+/** Wire size of a name with compression against names already written. */
+function nameSize(name: string, written: Set<string>): number {
+  const labels = noDot(name).split('.').filter(Boolean);
+  let size = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const suffix = labels.slice(i).join('.');
+    if (written.has(suffix)) return size + 2;
+    written.add(suffix);
+    size += labels[i]!.length + 1;
+  }
+  return size + 1;
+}
+
+function rdataSize(rr: DnsRR, written: Set<string>): number {
+  switch (rr.type) {
+    case 'A': return 4;
+    case 'AAAA': return 16;
+    case 'CNAME': case 'PTR': case 'NS': return nameSize(rr.data, written);
+    case 'SRV': return 6 + nameSize(rr.data.split(' ')[3] ?? '.', new Set());
+    case 'SOA': { const [m, r] = rr.data.split(' '); return nameSize(m ?? '.', written) + nameSize(r ?? '.', written) + 20; }
+    default: return rr.data.length + 1;
+  }
+}
+
+export function messageSize(qname: string, r: DnsResponse): number {
+  const written = new Set<string>();
+  let size = 12 + nameSize(qname, written) + 4;
+  for (const rr of [...r.answers, ...r.authority, ...(r.additional ?? [])]) size += nameSize(rr.name, written) + 10 + rdataSize(rr, written);
+  return size + 11; // OPT
+}
+
+export function digHeaderFlags(r: DnsResponse): string {
+  return `qr${r.authoritative ? ' aa' : ''} rd${r.forwardTo ? ' ra' : ''}`;
+}
+
+export function formatDig(argsText: string, type: RRType, res: ResolveResult): { text: string; code: number } {
+  const head = `\n; <<>> DiG ${DIG_VERSION} <<>> ${argsText}\n;; global options: +cmd\n`;
+  const step = res.steps[res.steps.length - 1];
+  const r = res.answer;
+  if (!r || !step) {
+    const server = step?.server ?? '';
+    const why = step?.outcome === 'unreachable' ? 'connection refused' : 'timed out';
+    const comm = server ? `;; communications error to ${server}#53: ${why}\n`.repeat(step?.outcome === 'unreachable' ? 1 : 3) : '';
+    return { text: `${comm}${head};; no servers could be reached\n\n`, code: 9 };
+  }
+  const name = step.name;
+  const id = hashString(`${name}/${type}`) % 65536;
+  const add = (r.additional?.length ?? 0) + 1;
+  let out = head;
+  out += ';; Got answer:\n';
+  out += `;; ->>HEADER<<- opcode: QUERY, status: ${r.rcode}, id: ${id}\n`;
+  out += `;; flags: ${digHeaderFlags(r)}; QUERY: 1, ANSWER: ${r.answers.length}, AUTHORITY: ${r.authority.length}, ADDITIONAL: ${add}\n`;
+  if (!r.forwardTo) out += ';; WARNING: recursion requested but not available\n';
+  out += '\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n';
+  out += `;; QUESTION SECTION:\n${digQuestion(name, type)}\n`;
+  if (r.answers.length) out += `\n;; ANSWER SECTION:\n${r.answers.map(digRR).join('\n')}\n`;
+  if (r.authority.length) out += `\n;; AUTHORITY SECTION:\n${r.authority.map(digRR).join('\n')}\n`;
+  if (r.additional?.length) out += `\n;; ADDITIONAL SECTION:\n${r.additional.map(digRR).join('\n')}\n`;
+  out += `\n;; Query time: 0 msec\n;; SERVER: ${step.server}#53(${step.server}) (UDP)\n;; WHEN: Thu Jan 01 00:00:00 UTC 1970\n;; MSG SIZE  rcvd: ${messageSize(name, r)}\n\n`;
+  return { text: out, code: 0 };
+}
+
+const parseType = (s: string): RRType | null => {
+  const u = s.toUpperCase();
+  return (RR_TYPES as readonly string[]).includes(u) ? (u as RRType) : null;
+};
+
+const dig: Command = (ctx, argv) => {
+  const from = targetFrom(ctx.target);
+  if (!from) return fail(NOT_HERE('dig'));
+  let server: string | undefined;
+  let name: string | undefined;
+  let type: RRType | undefined;
+  let short = false;
+  let search = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('@')) server = a.slice(1);
+    else if (a === '+short') short = true;
+    else if (a === '+search') search = true;
+    else if (a === '+nosearch') search = false;
+    else if (a.startsWith('+')) continue; // other display options: accepted, not modelled
+    else if (a === '-t') { const t = parseType(argv[++i] ?? ''); if (!t) return fail(`dig: invalid type: ${argv[i] ?? ''}\n`, 1); type = t; }
+    else if (a === '-x') { const ip = argv[++i] ?? ''; if (!isIp(ip)) return fail(`dig: '${ip}' is not a legal IPv4 address\n`, 1); name = ipToReverse(ip); type = 'PTR'; }
+    else if (!name) name = a;
+    else if (!type && parseType(a)) type = parseType(a)!;
+    else name = a;
+  }
+  if (!name) { name = '.'; type = type ?? 'NS'; }
+  const t = type ?? 'A';
+  if (server && !isIp(server)) {
+    const r0 = resolveName(ctx.sim, from, server, 'A');
+    if (!r0.addresses[0]) return fail(`dig: couldn't get address for '${server}': not found\n`, 10);
+    server = r0.addresses[0];
+  }
+  const res = resolveName(ctx.sim, from, name, t, { search, ...(server ? { server } : {}) });
+  if (short) {
+    if (!res.answer) {
+      const s = res.steps[res.steps.length - 1];
+      return { stdout: `;; communications error to ${s?.server ?? ''}#53: timed out\n`.repeat(3) + ';; no servers could be reached\n', stderr: '', exitCode: 9 };
+    }
+    return ok(res.answer.answers.map((a) => `${a.data}\n`).join(''));
+  }
+  const { text, code } = formatDig(argv.slice(1).join(' '), t, res);
+  return { stdout: text, stderr: '', exitCode: code };
+};
+
+// ---------------------------------------------------------------- nslookup
+
+function nslookupRR(rr: DnsRR): string {
+  switch (rr.type) {
+    case 'A': case 'AAAA': return `Name:\t${noDot(rr.name)}\nAddress: ${rr.data}\n`;
+    case 'CNAME': return `${noDot(rr.name)}\tcanonical name = ${rr.data}\n`;
+    case 'PTR': return `${noDot(rr.name)}\tname = ${rr.data}\n`;
+    case 'SRV': return `${noDot(rr.name)}\tservice = ${rr.data}\n`;
+    case 'NS': return `${noDot(rr.name)}\tnameserver = ${rr.data}\n`;
+    case 'TXT': return `${noDot(rr.name)}\ttext = ${rr.data}\n`;
+    case 'SOA': {
+      const [m, h, serial, refresh, retry, expire, min] = rr.data.split(' ');
+      return `${noDot(rr.name)}\n\torigin = ${noDot(m ?? '')}\n\tmail addr = ${noDot(h ?? '')}\n\tserial = ${serial}\n\trefresh = ${refresh}\n\tretry = ${retry}\n\texpire = ${expire}\n\tminimum = ${min}\n`;
+    }
+    default: return `${noDot(rr.name)}\t${rr.type} ${rr.data}\n`;
+  }
+}
+
+const nslookup: Command = (ctx, argv) => {
+  const from = targetFrom(ctx.target);
+  if (!from) return fail(NOT_HERE('nslookup'));
+  let type: RRType | null = null;
+  const pos: string[] = [];
+  for (const a of argv.slice(1)) {
+    const m = /^-(?:type|query|q|t)=(.+)$/i.exec(a);
+    if (m) { const t = parseType(m[1]!); if (!t) return fail(`unknown query type: ${m[1]}\n`, 1); type = t; }
+    else if (!a.startsWith('-')) pos.push(a);
+  }
+  const [name, serverArg] = pos;
+  if (!name) return fail('Usage: nslookup [-type=TYPE] NAME [SERVER]   (interactive mode is not simulated)\n', 1);
+  let server = serverArg;
+  if (server && !isIp(server)) {
+    const r0 = resolveName(ctx.sim, from, server, 'A');
+    if (!r0.addresses[0]) return fail(`nslookup: couldn't get address for '${server}': not found\n`, 1);
+    server = r0.addresses[0];
+  }
+  const reverse = isIp(name);
+  const qname = reverse ? ipToReverse(name) : name;
+  const qtype: RRType = type ?? (reverse ? 'PTR' : 'A');
+  const res = resolveName(ctx.sim, from, qname, qtype, server ? { server } : {});
+  const step = res.steps[res.steps.length - 1];
+  const used = step?.server ?? server ?? '';
+  if (!res.answer) return { stdout: ';; connection timed out; no servers could be reached\n\n', stderr: '', exitCode: 1 };
+  let out = `Server:\t\t${used}\nAddress:\t${used}#53\n\n`;
+  const r = res.answer;
+  if (r.rcode !== 'NOERROR') return { stdout: `${out}** server can't find ${reverse ? noDot(qname) : name}: ${r.rcode}\n\n`, stderr: '', exitCode: 1 };
+  // BIND's nslookup when the name exists without records of the type asked.
+  if (!r.answers.length) return { stdout: `${out}*** Can't find ${name}: No answer\n\n`, stderr: '', exitCode: 1 };
+  if (!r.authoritative) out += 'Non-authoritative answer:\n';
+  for (const rr of r.answers) out += nslookupRR(rr);
+  // nslookup also asks AAAA; an IPv4-only cluster has none, which prints nothing.
+  return ok(`${out}\n`);
+};
+
+// ---------------------------------------------------------------- host
+
+function hostRR(rr: DnsRR): string {
+  const n = noDot(rr.name);
+  switch (rr.type) {
+    case 'A': return `${n} has address ${rr.data}\n`;
+    case 'AAAA': return `${n} has IPv6 address ${rr.data}\n`;
+    case 'CNAME': return `${n} is an alias for ${rr.data}\n`;
+    case 'PTR': return `${n} domain name pointer ${rr.data}\n`;
+    case 'SRV': return `${n} has SRV record ${rr.data}\n`;
+    case 'NS': return `${n} name server ${rr.data}\n`;
+    case 'TXT': return `${n} descriptive text ${rr.data}\n`;
+    case 'SOA': return `${n} has SOA record ${rr.data}\n`;
+    default: return `${n} has ${rr.type} record ${rr.data}\n`;
+  }
+}
+
+const RCODE_NUM: Record<DnsResponse['rcode'], number> = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 };
+
+const host: Command = (ctx, argv) => {
+  const from = targetFrom(ctx.target);
+  if (!from) return fail(NOT_HERE('host'));
+  let type: RRType | null = null;
+  const pos: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-t') { const t = parseType(argv[++i] ?? ''); if (!t) return fail(`host: invalid type: ${argv[i] ?? ''}\n`, 1); type = t; }
+    else if (!a.startsWith('-')) pos.push(a);
+  }
+  const [name, server] = pos;
+  if (!name) return fail('Usage: host [-t type] {name} [server]\n', 1);
+  const reverse = isIp(name);
+  const qname = reverse ? ipToReverse(name) : name;
+  const res = resolveName(ctx.sim, from, qname, type ?? (reverse ? 'PTR' : 'A'), server && isIp(server) ? { server } : {});
+  if (!res.answer) return { stdout: ';; connection timed out; no servers could be reached\n', stderr: '', exitCode: 1 };
+  const r = res.answer;
+  if (r.rcode !== 'NOERROR') return { stdout: `Host ${reverse ? noDot(qname) : name} not found: ${RCODE_NUM[r.rcode]}(${r.rcode})\n`, stderr: '', exitCode: 1 };
+  let out = server ? `Using domain server:\nName: ${server}\nAddress: ${server}#53\nAliases: \n\n` : '';
+  out += r.answers.map(hostRR).join('');
+  return ok(out);
+};
+
+export const dnsCommands: Record<string, Command> = { dig, nslookup, host };
