@@ -52,7 +52,7 @@ export const bench: Bench = async () => {
       const tti: number[] = [];
       const full: number[] = [];
       const edit: number[] = [];
-      const DEFAULT = readFileSync(new URL('../src/app/scenario/default.yaml', import.meta.url), 'utf8');
+      const DEFAULT = readFileSync(new URL('../content/scenarios/default.yaml', import.meta.url), 'utf8');
       for (let i = 0; i < 5; i++) {
         const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
         const page = await ctx.newPage();

@@ -12,7 +12,7 @@ import { locate, toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
 import { buildAndServe, canvasIds, engineIdle, hasChromium, launch, openApp, paste, runInTerminal, setEditorText, type Site } from './harness';
 
-const DEFAULT = readFileSync(new URL('../../src/app/scenario/default.yaml', import.meta.url), 'utf8');
+const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 
 function expectedIds(yaml: string): string[] {
   const { sim } = buildSim(yaml, { seed: 1, file: 'scenario.yaml' });
@@ -30,8 +30,8 @@ async function waitForIds(page: Page, ids: readonly string[]): Promise<string[]>
 
 /** The Service the default scenario's client talks to, and the same walk the UI will do. */
 function serviceWalk(sim: Sim): { to: string; trace: Trace } {
-  const svc = sim.model.services.find((s) => s.meta.name === 'web');
-  const to = svc?.clusterIP ? `${svc.clusterIP}:80` : 'web:80';
+  const svc = sim.model.services.find((s) => s.meta.name === 'my-nginx');
+  const to = svc?.clusterIP ? `${svc.clusterIP}:80` : 'my-nginx:80';
   return { to, trace: walk(sim, { from: 'pod/default/client', to, protocol: 'tcp' }) };
 }
 
@@ -71,7 +71,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
 
   it('editing the YAML updates the graph', async () => {
     const page = await openApp(browser, site.url);
-    const edited = DEFAULT.replace('replicas: 2', 'replicas: 3').replace('    - name: node-2\n      ip: 192.168.1.12\n', '    - name: node-2\n      ip: 192.168.1.12\n    - name: node-3\n      ip: 192.168.1.13\n');
+    const edited = DEFAULT.replace('replicas: 2', 'replicas: 3').replace('    - {name: node-2, ip: 192.168.1.12}\n', '    - {name: node-2, ip: 192.168.1.12}\n    - {name: node-3, ip: 192.168.1.13}\n');
     expect(edited).not.toBe(DEFAULT);
     await setEditorText(page, edited);
     const want = expectedIds(edited);
@@ -130,7 +130,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
       await page.locator('[data-testid=event-list] .knp-event').last().click();
       const at = locate(last.where, new Set(ids));
       if (at) await page.waitForSelector(`[data-knp-packet="0"][data-knp-at="${at}"]`, { timeout: 10_000 });
-      if (trace.verdict === 'delivered' && trace.responder) expect(trace.responder).toMatch(/^pod\/default\/web-/);
+      if (trace.verdict === 'delivered' && trace.responder) expect(trace.responder).toMatch(/^pod\/default\/my-nginx-/);
     }
     // The DNAT hop, when the engine made one, is labelled in the inspector.
     const dnat = trace.events.findIndex((e, i) => i > 0 && e.packet?.ip && trace.events.slice(0, i).reverse().find((p) => p.packet?.ip)?.packet?.ip?.dst !== e.packet.ip.dst && !e.packet.inner);
@@ -147,7 +147,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
     expect(await page.locator('[data-testid=event-list] .knp-event.current').getAttribute('data-event-type')).toBe(trace.events[0]?.type);
 
     // A DROP rule on the client's node, typed in the terminal, changes the next walk as the engine says.
-    const backend = sim.model.pods.find((p) => p.meta.name.startsWith('web-'));
+    const backend = sim.model.pods.find((p) => p.meta.name.startsWith('my-nginx-'));
     const node = sim.model.pods.find((p) => p.meta.name === 'client')?.nodeName;
     if (backend?.podIP && node) {
       const rule = `iptables -I FORWARD -s ${sim.model.pods.find((p) => p.meta.name === 'client')!.podIP} -j DROP`;
