@@ -10,6 +10,9 @@ import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
 import { acceptAll } from './netfilter/hook';
 import { policyDiagnostics } from './k8s/policy/diagnostics';
+import { registerIngressNginx } from './k8s/ingress/proxy';
+
+registerIngressNginx();
 
 export interface BuildOptions {
   readonly file?: string;
