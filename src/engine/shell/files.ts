@@ -4,11 +4,13 @@
  * returns the file's text for the target, or null when it does not know the path.
  */
 import { fail, ok, type Command, type ShellContext } from './types';
+import { k8sFileProvider } from './k8sfiles';
 import { resolvConfProvider } from './dns';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
 const providers: FileProvider[] = [
+  k8sFileProvider,
   resolvConfProvider,
 ];
 

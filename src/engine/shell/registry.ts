@@ -6,11 +6,15 @@
 import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
+import { kubectlCommands } from './kubectl';
+import { k8sCommands } from './k8sfiles';
 import { dnsCommands } from './dns';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
+  kubectlCommands,
+  k8sCommands,
   dnsCommands,
 ];
 
