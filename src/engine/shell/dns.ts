@@ -96,7 +96,7 @@ export function messageSize(qname: string, r: DnsResponse): number {
 }
 
 export function digHeaderFlags(r: DnsResponse): string {
-  return `qr${r.authoritative ? ' aa' : ''} rd${r.forwardTo ? ' ra' : ''}`;
+  return `qr${r.authoritative ? ' aa' : ''} rd${r.recursionAvailable || r.forwardTo ? ' ra' : ''}`;
 }
 
 export function formatDig(argsText: string, type: RRType, res: ResolveResult): { text: string; code: number } {
@@ -116,7 +116,7 @@ export function formatDig(argsText: string, type: RRType, res: ResolveResult): {
   out += ';; Got answer:\n';
   out += `;; ->>HEADER<<- opcode: QUERY, status: ${r.rcode}, id: ${id}\n`;
   out += `;; flags: ${digHeaderFlags(r)}; QUERY: 1, ANSWER: ${r.answers.length}, AUTHORITY: ${r.authority.length}, ADDITIONAL: ${add}\n`;
-  if (!r.forwardTo) out += ';; WARNING: recursion requested but not available\n';
+  if (!(r.recursionAvailable || r.forwardTo)) out += ';; WARNING: recursion requested but not available\n';
   out += '\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n';
   out += `;; QUESTION SECTION:\n${digQuestion(name, type)}\n`;
   if (r.answers.length) out += `\n;; ANSWER SECTION:\n${r.answers.map(digRR).join('\n')}\n`;

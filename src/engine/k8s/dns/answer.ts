@@ -36,6 +36,8 @@ export interface DnsResponse {
   readonly authority: readonly DnsRR[];
   /** Glue: the A records of SRV targets and NS names. */
   readonly additional?: readonly DnsRR[];
+  /** RA: the server recurses for clients (the upstream resolver does; CoreDNS's own answers do not say so). */
+  readonly recursionAvailable?: boolean;
   /** The Corefile sent this question upstream (`forward . IP`): the stack walks it there and back. */
   readonly forwardTo?: string;
   /** What CoreDNS would log about its configuration while answering (unknown plugins...). */
@@ -141,7 +143,11 @@ const ROOT_SOA: DnsRR = { name: '.', type: 'SOA', ttl: 86400, data: 'a.root-serv
  * external hosts by name, their reverse names, NXDOMAIN for everything else (the playground has
  * no Internet). `server` is the upstream's IP.
  */
-export function answerUpstream(model: ClusterModel, _server: string, q: DnsQuestion): DnsResponse {
+export function answerUpstream(model: ClusterModel, server: string, q: DnsQuestion): DnsResponse {
+  return { ...upstreamAnswer(model, server, q), recursionAvailable: true };
+}
+
+function upstreamAnswer(model: ClusterModel, _server: string, q: DnsQuestion): DnsResponse {
   const name = fqdn(q.name);
   const rev = reverseToIp(name);
   if (rev) {
