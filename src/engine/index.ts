@@ -10,6 +10,7 @@ import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
 import { acceptAll } from './netfilter/hook';
 import { policyDiagnostics } from './k8s/policy/diagnostics';
+import { dnsDiagnostics } from './k8s/dns/diagnostics';
 import { registerIngressNginx } from './k8s/ingress/proxy';
 
 registerIngressNginx();
@@ -33,7 +34,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const rand = createRand(seed);
   const { objects, diagnostics } = loadScenario(file, text);
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
-  diagnostics.push(...policyDiagnostics(model, file));
+  diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
   return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 }, diagnostics: ds };

@@ -81,3 +81,32 @@ describe('DNS on a reconciled scenario', () => {
     expect(runLine(sim, { kind: 'node', name: sim.model.nodes[0]!.name }, 'cat /etc/resolv.conf').stdout).toBe('nameserver 203.0.113.53\n');
   });
 });
+
+describe('DNS diagnostics', () => {
+  it('an unknown Corefile plugin and a trimmed resolv.conf are warnings with positions', () => {
+    const yaml = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        frobnicate
+        kubernetes cluster.local
+        forward . /etc/resolv.conf
+    }
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: many}
+spec:
+  dnsConfig: {nameservers: [1.1.1.1, 2.2.2.2, 3.3.3.3]}
+  containers: [{name: c, image: busybox}]
+`;
+    const { diagnostics } = buildSim(yaml);
+    const mine = diagnostics.filter((d) => d.code === 'corefile-note' || d.code === 'dns-config-forming');
+    expect(mine.map((d) => `${d.line} ${d.code}: ${d.message}`)).toEqual([
+      '5 corefile-note: coredns ConfigMap: plugin/frobnicate: not modelled by the playground; ignored',
+      '16 dns-config-forming: Pod default/many: Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.96.0.10 1.1.1.1 2.2.2.2',
+    ]);
+  });
+});
