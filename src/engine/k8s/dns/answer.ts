@@ -59,11 +59,13 @@ export function corefileOf(model: ClusterModel): Corefile {
   return cf;
 }
 
-function hostsLookup(h: HostsPlugin, name: string, type: DnsQuestion['type']): { rrs: DnsRR[]; exists: boolean } {
-  const rev = reverseToIp(name);
-  if (rev) {
-    const names = h.entries.filter((e) => e.ip === rev).flatMap((e) => e.names);
-    return { rrs: type === 'PTR' ? names.map((n) => ({ name, type: 'PTR' as const, ttl: h.ttl, data: n })) : [], exists: names.length > 0 };
+function hostsLookup(h: HostsPlugin, name: string, type: DnsQuestion['type']): { rrs: DnsRR[]; exists: boolean; next?: true } {
+  if (type === 'PTR') {
+    const rev = reverseToIp(name);
+    const names = rev ? h.entries.filter((e) => e.ip === rev).flatMap((e) => e.names) : [];
+    // An address the file does not list goes on to the next plugin whatever `fallthrough` says.
+    if (!names.length) return { rrs: [], exists: false, next: true };
+    return { rrs: names.map((n) => ({ name, type: 'PTR' as const, ttl: h.ttl, data: n })), exists: true };
   }
   const ips = h.entries.filter((e) => e.names.includes(name)).map((e) => e.ip);
   const v4 = ips.filter((ip) => !ip.includes(':'));
@@ -92,13 +94,12 @@ export function answerQuestion(model: ClusterModel, server: string, q: DnsQuesti
 
   if (block.hosts && block.hosts.zones.some((z) => inZone(name, z))) {
     const h = hostsLookup(block.hosts, name, q.type);
+    const ft = block.hosts.fallthrough;
+    const fallsThrough = h.next || (ft !== null && (ft.length === 0 || ft.some((z) => inZone(name, z))));
     if (h.rrs.length) return { rcode: 'NOERROR', authoritative: true, answers: h.rrs, authority: [], ...notes };
     if (h.exists) return { rcode: 'NOERROR', authoritative: true, answers: [], authority: [], ...notes };
-    const ft = block.hosts.fallthrough;
     // The hosts plugin has no SOA to send with an NXDOMAIN, so it answers SERVFAIL instead.
-    if (!(ft !== null && (ft.length === 0 || ft.some((z) => inZone(name, z))))) {
-      return { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], ...notes };
-    }
+    if (!fallsThrough) return { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], ...notes };
   }
 
   const k = block.kubernetes;
