@@ -7,8 +7,12 @@ import os from 'node:os';
 import type { Bench, BenchResult } from './harness';
 
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
+  walk: () => import('./walk'),
   lab: () => import('./lab'),
+  netbuild: () => import('./netbuild'),
   reach: () => import('./reach'),
+  netfilter: () => import('./netfilter'),
+  kubeproxy: () => import('./kubeproxy'),
 };
 
 const only = process.argv.slice(2);

@@ -8,8 +8,11 @@ import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
-import { acceptAll } from './netfilter/hook';
+import { netfilterEngine } from './netfilter/engine';
 import { policyDiagnostics } from './k8s/policy/diagnostics';
+import { installRules } from './k8s/kubeproxy/install';
+import { iptablesRestore } from './netfilter/restore';
+import { installPolicyRules } from './k8s/policy/calico';
 import { dnsDiagnostics } from './k8s/dns/diagnostics';
 import { registerIngressNginx } from './k8s/ingress/proxy';
 
@@ -37,7 +40,12 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  return { sim: { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 }, diagnostics: ds };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 };
+  // kubelet, kube-proxy, the CNI plugins and dockerd write their rules into each node.
+  installRules(sim, iptablesRestore);
+  // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
+  installPolicyRules(sim, iptablesRestore);
+  return { sim, diagnostics: ds };
 }
 
 export type { Sim } from './sim';
@@ -47,3 +55,6 @@ export { runLine, runArgv } from './shell/run';
 export { parseTarget, formatTarget, type Target, type CommandResult } from './shell/types';
 export { walk, type WalkRequest } from './stack/walk';
 export type { Trace, TraceEvent, Verdict } from './trace/types';
+export { installRules } from './k8s/kubeproxy/install';
+export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
+export { ipvsSchedule, ipvsCommit } from './k8s/kubeproxy/ipvs';

@@ -40,17 +40,20 @@ export function slice(namespace: string, serviceName: string, endpoints: Endpoin
 }
 
 export function pod(namespace: string, name: string, nodeName: string, podIP: string, containers: PodModel['containers'] = [], extra: Partial<PodModel> = {}): PodModel {
+  const m = meta(namespace, name);
   return {
-    meta: meta(namespace, name), spec: {} as PodModel['spec'], containers, nodeName, hostNetwork: false, phase: 'Running',
-    podIP, hostIP: null, ready: true, terminating: false, hostname: name, env: [], dnsPolicy: 'ClusterFirst', system: false, serviceEnv: [], createdIndex: 0, ...extra,
-  };
+    meta: m, spec: {} as PodModel['spec'], containers, nodeName, hostNetwork: false, phase: 'Running',
+    podIP, hostIP: null, ready: true, terminating: false, hostname: name, env: [], serviceEnv: [], createdIndex: m.createdIndex,
+    dnsPolicy: 'ClusterFirst', system: false, ...extra,
+  } as PodModel;
 }
 
 export function model(parts: { spec?: ClusterSpecIn; nodes?: NodeModel[]; services?: ServiceModel[]; slices?: EndpointSliceModel[]; pods?: PodModel[]; hosts?: ClusterModel['hosts']; containers?: ClusterModel['containers'] }): ClusterModel {
   return {
-    hasCluster: true, name: 'kind', spec: clusterSpec.parse(parts.spec ?? {}), ageBase: 0, upstreamDns: null, apiServer: null,
+    hasCluster: true, name: 'kind', spec: clusterSpec.parse(parts.spec ?? {}),
     nodes: parts.nodes ?? [], namespaces: [], pods: parts.pods ?? [], workloads: [], services: parts.services ?? [], endpoints: [],
     endpointSlices: parts.slices ?? [], configMaps: [], secrets: [], ingresses: [], ingressClasses: [], networkPolicies: [],
     externalHosts: [], probes: [], hosts: parts.hosts ?? [], containers: parts.containers ?? [],
-  };
+    ageBase: 0, upstreamDns: null, apiServer: null,
+  } as ClusterModel;
 }

@@ -20,7 +20,7 @@ import { parseIPv4, parsePrefix, prefixContains } from '../../addr/ip';
 import type { ClusterModel, EndpointSliceModel, NodeModel, ServiceModel } from '../../model/cluster';
 import { configKey, proxyConfig, type ProxyConfig } from './config';
 import { extChain, fwChain, probability, proto, sepChain, svcChain, svlChain } from './names';
-import { categorizeEndpoints, externallyAccessible, servicePorts, slicesByService, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './serviceports';
+import { categorizeEndpoints, externallyAccessible, servicePorts, slicesByService, slicesOf, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './serviceports';
 
 /** Above this many endpoints kube-proxy drops the per-endpoint comments (largeClusterEndpointsThreshold). */
 export const LARGE_CLUSTER_ENDPOINTS = 1000;
@@ -250,6 +250,15 @@ function writeServiceToEndpointRules(nr: string[], s: ServicePortInfo, chain: st
   }
 }
 
+/** Service blocks per cached run of text. */
+const GROUP = 64;
+
+function concat(parts: readonly string[]): string {
+  let s = '';
+  for (const p of parts) s += p;
+  return s;
+}
+
 function joinLines(lines: string[]): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
@@ -285,6 +294,8 @@ interface CacheEntry {
   readonly endpointCount: number;
   /** Blocks by node name + large flag. */
   readonly blocks: Map<string, readonly Block[]>;
+  /** The sync that last used this entry. */
+  seen: number;
 }
 
 /**
@@ -293,27 +304,39 @@ interface CacheEntry {
  * a changed Service or slice is a new object), and the proxy settings have not changed.
  */
 export class KubeProxyCache {
-  private entries = new Map<string, CacheEntry>();
+  private entries = new Map<ServiceModel, CacheEntry>();
   private cfgKey = '';
+  private sync = 0;
+  /** Joined text of runs of GROUP consecutive blocks, reused while the run's blocks are the same objects. */
+  readonly groups = new Map<string, { blocks: readonly Block[]; filterRules: string; natChains: string; natRules: string }[]>();
 
-  /** @internal */
-  lookup(svc: ServiceModel, slices: readonly EndpointSliceModel[], cfg: string): CacheEntry {
+  /** @internal Starts a sync: settings changes drop everything. */
+  begin(cfg: string): void {
     if (cfg !== this.cfgKey) {
       this.entries.clear();
+      this.groups.clear();
       this.cfgKey = cfg;
     }
-    const key = `${svc.meta.namespace}/${svc.meta.name}`;
-    const e = this.entries.get(key);
-    if (e && e.svc === svc && sameList(e.slices, slices)) return e;
+    this.sync++;
+  }
+
+  /** @internal */
+  lookup(svc: ServiceModel, slices: readonly EndpointSliceModel[]): CacheEntry {
+    const e = this.entries.get(svc);
+    if (e && sameList(e.slices, slices)) {
+      e.seen = this.sync;
+      return e;
+    }
     const ports = servicePorts(svc, slices);
-    const fresh: CacheEntry = { svc, slices, ports, endpointCount: ports.reduce((n, p) => n + p.endpoints.length, 0), blocks: new Map() };
-    this.entries.set(key, fresh);
+    const fresh: CacheEntry = { svc, slices, ports, endpointCount: ports.reduce((n, p) => n + p.endpoints.length, 0), blocks: new Map(), seen: this.sync };
+    this.entries.set(svc, fresh);
     return fresh;
   }
 
-  /** Drops entries of Services that no longer exist. */
-  retain(keys: ReadonlySet<string>): void {
-    for (const k of this.entries.keys()) if (!keys.has(k)) this.entries.delete(k);
+  /** @internal Ends a sync: drops entries of Services that were not seen (deleted or replaced). */
+  end(): void {
+    if (this.entries.size === 0) return;
+    for (const [k, e] of this.entries) if (e.seen !== this.sync) this.entries.delete(k);
   }
 }
 
@@ -322,8 +345,6 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-const EMPTY: readonly EndpointSliceModel[] = [];
 
 /**
  * The iptables-restore input kube-proxy writes on `node` (a full sync), split into the four
@@ -336,16 +357,14 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   const bySvc = slicesByService(model);
 
   const entries: CacheEntry[] = [];
-  const keys = new Set<string>();
   let totalEndpoints = 0;
+  cache.begin(ck);
   for (const svc of model.services) {
-    const key = `${svc.meta.namespace}/${svc.meta.name}`;
-    keys.add(key);
-    const e = cache.lookup(svc, bySvc.get(key) ?? EMPTY, ck);
+    const e = cache.lookup(svc, slicesOf(bySvc, svc));
     totalEndpoints += e.endpointCount;
     entries.push(e);
   }
-  cache.retain(keys);
+  cache.end();
   const large = totalEndpoints > LARGE_CLUSTER_ENDPOINTS;
   const localhostNodePorts = effectiveLocalhostNodePorts(cfg);
   const detector = cfg.clusterCIDR;
@@ -377,11 +396,38 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
     `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${cfg.randomFully ? ' --random-fully' : ''}\n`,
     `-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}\n`,
   ];
-  for (const it of items) {
-    if (it.block.filterRules) filterParts.push(it.block.filterRules);
-    if (it.block.natChains) natChainParts.push(it.block.natChains);
-    if (it.block.natRules) natParts.push(it.block.natRules);
+  // Join the blocks in runs of GROUP, reusing each run's text while its blocks are unchanged:
+  // after one Service changes only its run is joined again. The runs are concatenated with `+`,
+  // which V8 keeps as a rope until the text is read.
+  let groups = cache.groups.get(blockKey);
+  if (!groups) {
+    groups = [];
+    cache.groups.set(blockKey, groups);
   }
+  const nGroups = Math.ceil(items.length / GROUP);
+  groups.length = Math.min(groups.length, nGroups);
+  let filterBody = '';
+  let natChainBody = '';
+  let natBody = '';
+  for (let g = 0; g < nGroups; g++) {
+    const blocks = items.slice(g * GROUP, (g + 1) * GROUP).map((it) => it.block);
+    let grp = groups[g];
+    if (!grp || !sameList(grp.blocks, blocks)) {
+      grp = {
+        blocks,
+        filterRules: blocks.map((b) => b.filterRules).join(''),
+        natChains: blocks.map((b) => b.natChains).join(''),
+        natRules: blocks.map((b) => b.natRules).join(''),
+      };
+      groups[g] = grp;
+    }
+    filterBody += grp.filterRules;
+    natChainBody += grp.natChains;
+    natBody += grp.natRules;
+  }
+  filterParts.push(filterBody);
+  natChainParts.push(natChainBody);
+  natParts.push(natBody);
 
   // Finally, the tail-call to KUBE-NODEPORTS: must stay the last rule of KUBE-SERVICES.
   const npComment = '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"';
@@ -398,7 +444,7 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   filterParts.push(`-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT\n`);
   filterParts.push('-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n');
 
-  return { filterChains, filterRules: filterParts.join(''), natChains: natChainParts.join(''), natRules: natParts.join('') };
+  return { filterChains, filterRules: concat(filterParts), natChains: concat(natChainParts), natRules: concat(natParts) };
 }
 
 /** Exactly the text kube-proxy hands to `iptables-restore --noflush --counters`. */

@@ -10,16 +10,42 @@
  */
 import { base32, sha256 } from '../../util/sha256';
 
-const hashCache = new Map<string, string>();
-
 function hash16(s: string): string {
-  let h = hashCache.get(s);
-  if (h === undefined) {
-    h = base32(sha256(s)).slice(0, 16);
-    if (hashCache.size > 200_000) hashCache.clear();
-    hashCache.set(s, h);
+  return base32(sha256(s)).slice(0, 16);
+}
+
+/** Every name derived from one service port, computed once (kube-proxy keeps them in servicePortInfo). */
+interface PortNames {
+  readonly svc: string;
+  readonly svl: string;
+  readonly ext: string;
+  readonly fw: string;
+  /** KUBE-SEP- names by endpoint "ip:port". */
+  readonly sep: Map<string, string>;
+}
+
+/** By protocol, then service port name: two lookups on flat strings, no key concatenation. */
+const byProtocol = new Map<string, Map<string, PortNames>>();
+let cached = 0;
+
+function portNames(spn: string, protocol: string): PortNames {
+  let m = byProtocol.get(protocol);
+  if (!m) {
+    m = new Map();
+    byProtocol.set(protocol, m);
   }
-  return h;
+  let n = m.get(spn);
+  if (!n) {
+    if (++cached > 100_000) {
+      byProtocol.clear();
+      cached = 0;
+      return portNames(spn, protocol);
+    }
+    const h = hash16(spn + protocol);
+    n = { svc: `KUBE-SVC-${h}`, svl: `KUBE-SVL-${h}`, ext: `KUBE-EXT-${h}`, fw: `KUBE-FW-${h}`, sep: new Map() };
+    m.set(spn, n);
+  }
+  return n;
 }
 
 /** ServicePortName.String(): "ns/name" plus ":port" when the port is named. */
@@ -30,11 +56,19 @@ export function servicePortName(namespace: string, name: string, port: string): 
 /** Lower-case protocol, as kube-proxy feeds it to the hash and to `-p`/`-m`. */
 export const proto = (p: string): string => p.toLowerCase();
 
-export const svcChain = (spn: string, protocol: string): string => `KUBE-SVC-${hash16(spn + protocol)}`;
-export const svlChain = (spn: string, protocol: string): string => `KUBE-SVL-${hash16(spn + protocol)}`;
-export const extChain = (spn: string, protocol: string): string => `KUBE-EXT-${hash16(spn + protocol)}`;
-export const fwChain = (spn: string, protocol: string): string => `KUBE-FW-${hash16(spn + protocol)}`;
-export const sepChain = (spn: string, protocol: string, endpoint: string): string => `KUBE-SEP-${hash16(spn + protocol + endpoint)}`;
+export const svcChain = (spn: string, protocol: string): string => portNames(spn, protocol).svc;
+export const svlChain = (spn: string, protocol: string): string => portNames(spn, protocol).svl;
+export const extChain = (spn: string, protocol: string): string => portNames(spn, protocol).ext;
+export const fwChain = (spn: string, protocol: string): string => portNames(spn, protocol).fw;
+export function sepChain(spn: string, protocol: string, endpoint: string): string {
+  const n = portNames(spn, protocol);
+  let name = n.sep.get(endpoint);
+  if (name === undefined) {
+    name = `KUBE-SEP-${hash16(spn + protocol + endpoint)}`;
+    n.sep.set(endpoint, name);
+  }
+  return name;
+}
 
 /**
  * The `-m statistic --probability` argument for "pick this one of the n remaining endpoints":
@@ -45,9 +79,15 @@ export const sepChain = (spn: string, protocol: string, endpoint: string): strin
  * fraction and `iptables-save` prints it back with 11 digits (0.3333333333 → 0.33333333349);
  * see `savedProbability`.
  */
+const probabilities: string[] = [];
+
 export function probability(n: number): string {
-  if (n === 2048) return '0.0004882812';
-  return (1 / n).toFixed(10);
+  let p = probabilities[n];
+  if (p === undefined) {
+    p = n === 2048 ? '0.0004882812' : (1 / n).toFixed(10);
+    if (n < 10_000) probabilities[n] = p;
+  }
+  return p;
 }
 
 /**

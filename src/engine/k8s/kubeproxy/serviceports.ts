@@ -18,7 +18,7 @@ export interface ProxyEndpoint {
   readonly ready: boolean;
   readonly serving: boolean;
   readonly terminating: boolean;
-  readonly nodeName?: string;
+  readonly nodeName: string | undefined;
 }
 
 export interface ServicePortInfo {
@@ -52,17 +52,29 @@ export function usesLocalEndpoints(s: ServicePortInfo): boolean {
   return s.internalPolicyLocal || (externallyAccessible(s) && s.externalPolicyLocal);
 }
 
-/** Groups the IPv4 slices by "namespace/service". */
-export function slicesByService(model: ClusterModel): Map<string, EndpointSliceModel[]> {
-  const m = new Map<string, EndpointSliceModel[]>();
+/** The IPv4 slices by namespace, then by Service name (no key strings built). */
+export type SlicesIndex = Map<string, Map<string, EndpointSliceModel[]>>;
+
+export function slicesByService(model: ClusterModel): SlicesIndex {
+  const m: SlicesIndex = new Map();
   for (const s of model.endpointSlices) {
     if (s.addressType !== 'IPv4') continue;
-    const key = `${s.meta.namespace}/${s.serviceName}`;
-    const list = m.get(key);
-    if (list) list.push(s); else m.set(key, [s]);
+    let ns = m.get(s.meta.namespace);
+    if (!ns) {
+      ns = new Map();
+      m.set(s.meta.namespace, ns);
+    }
+    const list = ns.get(s.serviceName);
+    if (list) list.push(s); else ns.set(s.serviceName, [s]);
   }
   return m;
 }
+
+export function slicesOf(index: SlicesIndex, svc: ServiceModel): readonly EndpointSliceModel[] {
+  return index.get(svc.meta.namespace)?.get(svc.meta.name) ?? NO_SLICES;
+}
+
+const NO_SLICES: readonly EndpointSliceModel[] = [];
 
 /** True for Services kube-proxy programs: a real ClusterIP (not headless, not ExternalName). */
 export function isProxied(svc: ServiceModel): boolean {
@@ -79,7 +91,7 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
   if (!isProxied(svc)) return [];
   const ns = svc.meta.namespace;
   const nodePortType = svc.type === 'NodePort' || svc.type === 'LoadBalancer';
-  const lbVIPs = svc.type === 'LoadBalancer' ? svc.loadBalancerIngress.filter(isIp) : [];
+  const lbVIPs = svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length ? svc.loadBalancerIngress.filter(isIp) : [];
   const ranges = svc.type === 'LoadBalancer' ? svc.loadBalancerSourceRanges.map(normCidr).filter((c): c is string => c !== null) : [];
   const out: ServicePortInfo[] = [];
   for (const port of svc.ports) {
@@ -94,17 +106,17 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
         const str = `${ip}:${sp.port}`;
         if (seen.has(str)) continue;
         seen.add(str);
-        endpoints.push({ ip, port: sp.port, str, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, ...(ep.nodeName !== undefined ? { nodeName: ep.nodeName } : {}) });
+        endpoints.push({ ip, port: sp.port, str, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, nodeName: ep.nodeName });
       }
     }
-    endpoints.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
+    if (!isSorted(endpoints)) endpoints.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
     const externalPolicyLocal = nodePortType && svc.externalTrafficPolicy === 'Local';
     out.push({
       service: svc, port,
       name: servicePortName(ns, svc.meta.name, port.name),
       protocol: port.protocol,
       clusterIP: svc.clusterIP!,
-      externalIPs: svc.externalIPs.filter(isIp),
+      externalIPs: svc.externalIPs.length ? svc.externalIPs.filter(isIp) : [],
       loadBalancerVIPs: lbVIPs,
       loadBalancerSourceRanges: ranges,
       nodePort: nodePortType ? port.nodePort ?? 0 : 0,
@@ -117,6 +129,11 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
     });
   }
   return out;
+}
+
+function isSorted(eps: readonly ProxyEndpoint[]): boolean {
+  for (let i = 1; i < eps.length; i++) if (eps[i - 1]!.str > eps[i]!.str) return false;
+  return true;
 }
 
 export interface Categorized {
@@ -168,9 +185,9 @@ export function categorizeEndpoints(s: ServicePortInfo, nodeName: string): Categ
 
 /** Service ports of the whole cluster, sorted by name then protocol (our fixed order; upstream iterates a Go map). */
 export function allServicePorts(model: ClusterModel): ServicePortInfo[] {
-  const byService = slicesByService(model);
+  const index = slicesByService(model);
   const out: ServicePortInfo[] = [];
-  for (const svc of model.services) out.push(...servicePorts(svc, byService.get(`${svc.meta.namespace}/${svc.meta.name}`) ?? []));
+  for (const svc of model.services) out.push(...servicePorts(svc, slicesOf(index, svc)));
   return sortServicePorts(out);
 }
 

@@ -1,0 +1,10 @@
+import { buildKubeProxyRestore, KubeProxyCache, kubeProxyRestoreText } from './src/engine/k8s/kubeproxy/iptables';
+import { service, slices, cluster, nodes } from './bench/kubeproxy';
+const N = 2000;
+const services = Array.from({ length: N }, (_, i) => service(i));
+const sl = Array.from({ length: N }, (_, i) => slices(i));
+const base = cluster(services, sl);
+const cpu = (f: () => void, runs: number) => { for (let i = 0; i < 3; i++) f(); const s = process.cpuUsage(); const t = performance.now(); for (let i = 0; i < runs; i++) f(); const u = process.cpuUsage(s); return `cpu ${((u.user + u.system) / 1000 / runs).toFixed(1)}ms wall ${((performance.now() - t) / runs).toFixed(1)}ms`; };
+console.log('full', cpu(() => { kubeProxyRestoreText(buildKubeProxyRestore(base, nodes[0]!, { cache: new KubeProxyCache() })).length; }, 10));
+const cache = new KubeProxyCache(); let flip = 0;
+console.log('regen', cpu(() => { flip++; const c = sl.slice(); c[777] = slices(777, flip); kubeProxyRestoreText(buildKubeProxyRestore(cluster(services, c), nodes[0]!, { cache })); }, 30));

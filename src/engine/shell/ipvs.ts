@@ -1,0 +1,61 @@
+/**
+ * `ipvsadm` and `ipset`: read the IPVS table and the ipsets of the namespace a command runs in
+ * (kube-proxy IPVS mode fills them; elsewhere they are empty, as on a node with the modules
+ * loaded and nothing configured).
+ */
+import { formatIpvsadmList } from '../k8s/kubeproxy/ipvsadm';
+import type { IpvsState } from '../k8s/kubeproxy/ipvs';
+import { formatIpsetList, nsIpsets } from '../k8s/kubeproxy/ipset';
+import { nsForTarget } from '../net/lookup';
+import { fail, ok, type Command } from './types';
+
+const ipvsadm: Command = (ctx, argv) => {
+  const ns = nsForTarget(ctx.sim, ctx.target);
+  if (!ns) return fail("Can't initialize ipvs: Protocol not available\nAre you sure that IP Virtual Server is built in the kernel or as module?\n", 1);
+  let list = argv.length === 1;
+  let stats = false;
+  let only: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-L' || a === '-l' || a === '--list') list = true;
+    else if (a === '-n' || a === '--numeric') continue;
+    else if (/^-[Lln]+$/.test(a)) list = true;
+    else if (a === '--stats') stats = true;
+    else if (a === '-t' || a === '-u' || a === '--tcp-service' || a === '--udp-service') {
+      const v = argv[++i];
+      const m = v ? /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(v) : null;
+      if (!m) return fail(`Illegal virtual server address[:port] specified\n`, 2);
+      only = `${a === '-u' || a === '--udp-service' ? 'UDP' : 'TCP'}|${m[1]}|${m[2]}`;
+    } else {
+      return fail(`ipvsadm: invalid option -- '${a.replace(/^-+/, '')}'\nTry \`ipvsadm -h' or 'ipvsadm --help' for more information.\n`, 2);
+    }
+  }
+  if (!list) return fail('ipvsadm: only listing (-L) is simulated\n', 2);
+  const state = ns.ipvs as IpvsState | undefined;
+  if (only && !state?.services.has(only)) return fail('No such service\n', 1);
+  return ok(formatIpvsadmList(state, { stats, ...(only ? { only } : {}) }));
+};
+
+const ipset: Command = (ctx, argv) => {
+  const ns = nsForTarget(ctx.sim, ctx.target);
+  const sets = ns ? nsIpsets(ns) : undefined;
+  const sub = argv[1];
+  if (sub !== 'list' && sub !== '-L' && sub !== '-l' && sub !== 'save' && sub !== '-S') {
+    return fail(sub === undefined ? 'ipset v7.15: No command specified: unknown argument -file\nTry `ipset help\' for more information.\n' : `ipset v7.15: No command specified: unknown argument ${sub}\nTry \`ipset help' for more information.\n`, 1);
+  }
+  const names = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const all = sets ? [...sets.values()] : [];
+  const chosen = names.length ? all.filter((s) => names.includes(s.name)) : all;
+  if (names.length && chosen.length === 0) return fail(`ipset v7.15: The set with the given name does not exist\n`, 1);
+  if (sub === 'save' || sub === '-S') {
+    const out: string[] = [];
+    for (const s of chosen) {
+      out.push(`create ${s.name} ${s.type} ${s.type === 'bitmap:port' ? 'range 0-65535' : 'family inet hashsize 1024 maxelem 65536'}`);
+      for (const m of [...s.members].sort()) out.push(`add ${s.name} ${m}`);
+    }
+    return ok(out.length ? `${out.join('\n')}\n` : '');
+  }
+  return ok(chosen.length ? formatIpsetList(chosen) : '');
+};
+
+export const ipvsCommands: Record<string, Command> = { ipvsadm, ipset };
