@@ -24,6 +24,7 @@ import { selectorMatches } from './selector';
 import type { NetNs } from '../../net/types';
 import type { Sim } from '../../sim';
 import { nodeNsId } from '../../net/ids';
+import { caliName } from '../../net/cni/calico';
 
 type Rule = NonNullable<NetworkPolicyIn['spec']['ingress']>[number];
 type Peer = NonNullable<Rule['from']>[number];
@@ -31,9 +32,9 @@ type Peer = NonNullable<Rule['from']>[number];
 const ACCEPT_MARK = '0x10000/0x10000';
 const hex = (s: string, len: number): string => hashString(s).toString(16).padStart(8, '0').slice(0, len);
 
-/** Calico's host-side interface name for a workload: "cali" + 11 hex characters. */
+/** Calico's host-side interface name for a workload (the one the CNI gave the Pod's veth). */
 export function caliIface(pod: PodModel): string {
-  return `cali${hex(`${pod.meta.namespace}.${pod.meta.name}`, 8)}${hex(pod.meta.uid, 3)}`;
+  return caliName(pod.meta.namespace, pod.meta.name);
 }
 
 export function policyChain(p: PolicyModel, dir: 'ingress' | 'egress'): string {
