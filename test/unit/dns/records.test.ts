@@ -64,8 +64,9 @@ describe('Service records', () => {
     expect(data(ask('plain.plain.prod.svc.cluster.local', 'A', m))).toEqual(['A 10.244.2.9']);
   });
 
-  it('ExternalName is a CNAME; an IP-looking externalName stays a name', () => {
-    expect(data(ask('ext.prod.svc.cluster.local'))).toEqual(['CNAME example.com.']);
+  it('ExternalName is a CNAME, followed upstream; an IP-looking externalName stays a name', () => {
+    expect(data(ask('ext.prod.svc.cluster.local'))).toEqual(['CNAME example.com.', 'A 93.184.216.34']);
+    expect(data(ask('ext.prod.svc.cluster.local', 'CNAME'))).toEqual(['CNAME example.com.']);
     expect(data(ask('extip.prod.svc.cluster.local'))).toEqual(['CNAME 1.2.3.4.']);
   });
 

@@ -83,8 +83,23 @@ function serverNode(model: ClusterModel, server: string): string | null {
   return null;
 }
 
+/**
+ * CoreDNS's kubernetes plugin follows a CNAME (ExternalName) out of its zones with its own
+ * upstream lookup, through the same server: the target's records are appended to the answer.
+ * That inner lookup is answered in-process (its packets are not walked).
+ */
+function chaseCname(model: ClusterModel, server: string, q: DnsQuestion, answers: readonly DnsRR[], zones: readonly string[], depth: number): DnsRR[] {
+  const last = answers[answers.length - 1];
+  if (!last || last.type !== 'CNAME' || q.type === 'CNAME' || depth >= 4) return [];
+  if (zones.some((z) => inZone(last.data, z))) return [];
+  const r = answerQuestion(model, server, { name: last.data, type: q.type }, depth + 1);
+  if (r.answers.length) return [...r.answers];
+  if (!r.forwardTo) return [];
+  return [...answerUpstream(model, r.forwardTo, { name: last.data, type: q.type }).answers];
+}
+
 /** Pure core of answerDns: the model, the Pod answering (pod/NS/NAME) and the question. */
-export function answerQuestion(model: ClusterModel, server: string, q: DnsQuestion): DnsResponse {
+export function answerQuestion(model: ClusterModel, server: string, q: DnsQuestion, depth = 0): DnsResponse {
   const cf = corefileOf(model);
   const name = fqdn(q.name);
   const notes = cf.notes.length ? { notes: cf.notes } : {};
@@ -108,7 +123,10 @@ export function answerQuestion(model: ClusterModel, server: string, q: DnsQuesti
     if (zone !== undefined) {
       const r = kubernetesLookup(model, k, zone, name, q.type);
       const soa = [soaRR(zone, k.ttl)];
-      if (r.kind === 'answer') return { rcode: 'NOERROR', authoritative: true, answers: r.answers, authority: [], ...(r.additional.length ? { additional: r.additional } : {}), ...notes };
+      if (r.kind === 'answer') {
+        const chased = chaseCname(model, server, q, r.answers, k.zones, depth);
+        return { rcode: 'NOERROR', authoritative: true, answers: [...r.answers, ...chased], authority: [], ...(r.additional.length ? { additional: r.additional } : {}), ...notes };
+      }
       if (r.kind === 'nodata') return { rcode: 'NOERROR', authoritative: true, answers: [], authority: soa, ...notes };
       if (r.kind === 'nxdomain') return { rcode: 'NXDOMAIN', authoritative: true, answers: [], authority: soa, ...notes };
     }
