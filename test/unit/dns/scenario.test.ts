@@ -159,6 +159,13 @@ spec: {podSelector: {matchLabels: {app: jailed}}, policyTypes: [Egress]}
     expect(r.traces[0]!.events.some((e) => e.type === 'nat')).toBe(true);
   });
 
+  it('dig +tcp asks over a TCP connection to the same Service', () => {
+    const r = resolveName(sim, 'pod/default/client', 'web.default.svc.cluster.local', 'A', { tcp: true });
+    expect(r.traces[0]!.protocol).toBe('tcp');
+    expect(r.addresses).toEqual([sim.model.services.find((x) => x.meta.name === 'web')!.clusterIP]);
+    expect(runLine(sim, { kind: 'pod', namespace: 'default', name: 'client' }, 'dig +tcp web.default.svc.cluster.local').stdout).toContain('(TCP)\n');
+  });
+
   it('curl shows the DNS exchange before the TCP connection', () => {
     const t = walk(sim, { from: 'pod/default/client', to: 'http://web/' });
     expect(t.verdict).toBe('delivered');
