@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   netbuild: () => import('./netbuild'),
   reach: () => import('./reach'),
   netfilter: () => import('./netfilter'),
+  controlplane: () => import('./controlplane'),
   kubeproxy: () => import('./kubeproxy'),
 };
 
