@@ -7,6 +7,11 @@ import os from 'node:os';
 import type { Bench, BenchResult } from './harness';
 
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
+  walk: () => import('./walk'),
+  lab: () => import('./lab'),
+  netbuild: () => import('./netbuild'),
+  reach: () => import('./reach'),
+  netfilter: () => import('./netfilter'),
   kubeproxy: () => import('./kubeproxy'),
 };
 

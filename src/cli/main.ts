@@ -7,16 +7,20 @@ import { check } from './verbs/check';
 import { exec } from './verbs/exec';
 import { lab } from './verbs/lab';
 import { shell } from './verbs/shell';
+import { reach } from './verbs/reach';
+import { trace } from './verbs/trace';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell, lab };
+const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
   exec FILE [TARGET] -- COMMAND...   run one simulated command (TARGET: node/NAME, pod/NS/NAME, host/NAME)
   shell FILE                         commands from standard input against one live simulation
+  trace FILE --from T --to DEST      walk a packet exchange and print every hop ([--proto P] [--port N] [--json] [--pcap OUT] [--explain])
   lab FILE [--probe NAME]... > lab.sh  a bash script rebuilding the network in real namespaces, running the probes
+  reach FILE [--port N] [--proto P] [--namespaces A,B] [--json]   Pod-to-Pod reachability table
 every verb takes --seed N (default 1)
 `;
 

@@ -8,7 +8,9 @@ import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
-import { acceptAll } from './netfilter/hook';
+import { netfilterEngine } from './netfilter/engine';
+import { policyDiagnostics } from './k8s/policy/diagnostics';
+import { iptablesRestore } from './netfilter/restore';
 import { installRules } from './k8s/kubeproxy/install';
 
 export interface BuildOptions {
@@ -30,12 +32,13 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const rand = createRand(seed);
   const { objects, diagnostics } = loadScenario(file, text);
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
+  diagnostics.push(...policyDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 };
-  // kubelet, kube-proxy, the CNI plugins and dockerd write their rules (IPVS/ipsets/kube-ipvs0
-  // now; iptables rules once the netfilter engine's iptablesRestore is passed in).
-  installRules(sim);
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 };
+  // kubelet, kube-proxy, the CNI plugins and dockerd write their rules; in IPVS mode also the
+  // IPVS table, the ipsets and kube-ipvs0.
+  installRules(sim, iptablesRestore);
   return { sim, diagnostics: ds };
 }
 

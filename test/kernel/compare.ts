@@ -10,7 +10,10 @@
  *               server saw, compared whenever both sides name the same responder, so NAT and
  *               its absence are checked. ICMP probes carry no seen source in the lab.
  */
+import { walk } from '../../src/engine/index';
 import type { LabProbe } from '../../src/engine/lab/export';
+import { parseTo } from '../../src/engine/lab/plan';
+import type { ProbeModel } from '../../src/engine/model/cluster';
 import type { Sim } from '../../src/engine/sim';
 import type { Trace } from '../../src/engine/trace/types';
 import { addrOf, sideBySide, type LabAnswer } from './harness';
@@ -56,4 +59,15 @@ export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAns
   }
   if (why.length === 0) return null;
   return `${sideBySide(`${title}: ${why.join('; ')} differ`, simSide, ['kernel', lab])}${sim.reason ? `\n  simulator's reason: ${sim.reason}` : ''}`;
+}
+
+/**
+ * The simulator's answer to a Probe object. The lab runs no DNS, so the walk is pinned to the
+ * address the planner wrote into the script (as curl --resolve does): the comparison is about
+ * the data path.
+ */
+export function walkProbe(sim: Sim, p: ProbeModel, planned: LabProbe | undefined): Trace {
+  const host = parseTo(p.to, p.protocol, p.port)?.host;
+  const pin = planned && host && host !== planned.ip ? { http: { resolve: { [host]: planned.ip } } } : {};
+  return walk(sim, { from: p.from, to: p.to, ...(p.protocol ? { protocol: p.protocol } : {}), ...(p.port ? { port: p.port } : {}), ...pin });
 }

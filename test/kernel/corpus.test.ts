@@ -9,11 +9,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSim, walk } from '../../src/engine/index';
+import { buildSim } from '../../src/engine/index';
 import { exportLab } from '../../src/engine/lab/export';
 import { planLab } from '../../src/engine/lab/plan';
 import { netfilterForLab } from '../../src/cli/labDeps';
-import { disagreement, possibleResponders } from './compare';
+import { disagreement, possibleResponders, walkProbe } from './compare';
 import { BEGIN, corpus, END, FIDELITY_DOC, fidelitySection, isReady } from './corpus';
 import { requireRoot, runLab, sweep, uniquePrefix } from './harness';
 
@@ -39,9 +39,10 @@ describe('kernel tier: the corpus, simulator against kernel', () => {
     it(`${e.name}: IPVS mode, compared only inside the simulator`, () => {
       console.info(`kernel tier: ${e.name} uses kube-proxy IPVS mode; this kernel has no IPVS, so it is compared only inside the simulator`);
       const { sim } = buildSim(e.yaml, { file: e.name });
-      const problems: string[] = [];
+      const plan = planLab(sim);
+      const problems: string[] = [...plan.problems];
       for (const p of sim.model.probes) {
-        const t = walk(sim, { from: p.from, to: p.to, ...(p.protocol ? { protocol: p.protocol } : {}), ...(p.port ? { port: p.port } : {}) });
+        const t = walkProbe(sim, p, plan.input.probes.find((x) => x.name === p.name));
         if (p.expect?.verdict && t.verdict !== p.expect.verdict) problems.push(`${p.name}: verdict ${t.verdict}, the Probe expects ${p.expect.verdict}`);
         if (p.expect?.responder && t.responder !== p.expect.responder) problems.push(`${p.name}: responder ${t.responder}, the Probe expects ${p.expect.responder}`);
       }
@@ -60,14 +61,15 @@ describe('kernel tier: the corpus, simulator against kernel', () => {
       expect(plan.problems).toEqual([]);
       const lab = exportLab(plan.input);
       expect(lab.unsupported).toEqual([]);
-      const traces = sim.model.probes.map((p) => walk(sim, { from: p.from, to: p.to, ...(p.protocol ? { protocol: p.protocol } : {}), ...(p.port ? { port: p.port } : {}) }));
+      const traces = sim.model.probes.map((p) => walkProbe(sim, p, plan.input.probes.find((x) => x.name === p.name)));
       const prefix = uniquePrefix();
       const run = await runLab(lab.script, { prefix, timeoutMs: 120_000 });
       expect(sweep(prefix), 'the lab left namespaces behind').toEqual([]);
       expect(run.code, `lab exited ${run.code}\n${run.stderr}`).toBe(0);
       const problems: string[] = [];
-      plan.input.probes.forEach((p, i) => {
-        const d = disagreement(`${e.name} / ${p.name}`, p, traces[i]!, run.answers.find((a) => a.probe === p.name), possibleResponders(sim, p));
+      plan.input.probes.forEach((p) => {
+        const trace = traces[sim.model.probes.findIndex((x) => x.name === p.name)]!;
+        const d = disagreement(`${e.name} / ${p.name}`, p, trace, run.answers.find((a) => a.probe === p.name), possibleResponders(sim, p));
         if (d) problems.push(d);
       });
       expect(problems.join('\n\n')).toBe('');

@@ -61,7 +61,7 @@ export function corpus(): CorpusEntry[] {
     if (probes.length === 0) continue;
     out.push({ name: f.name, yaml: f.yaml, needs: needsOf(f.yaml), probes, ipvs: isIpvs(f.yaml) });
   }
-  for (const c of grid()) out.push({ name: c.name, yaml: c.yaml, needs: c.needs, probes: probesOf(c.yaml), ipvs: false });
+  for (const c of grid()) out.push({ name: c.name, yaml: c.yaml, needs: c.needs, probes: probesOf(c.yaml), ipvs: isIpvs(c.yaml) });
   return out;
 }
 

@@ -16,6 +16,7 @@ import type { LabProbe } from '../../src/engine/lab/export';
 import type { ProbeModel } from '../../src/engine/model/cluster';
 import type { IfAddr, Link, LinkKind, Listener, NetNs, Network, NsOwner, Route } from '../../src/engine/net/types';
 import type { Verdict } from '../../src/engine/trace/types';
+import type { Area } from './grid';
 
 /** What the kernel must answer for one probe (null = not determined / not checked). */
 export interface Expected {
@@ -27,6 +28,10 @@ export interface Expected {
 export interface Fixture {
   readonly name: string;
   readonly net: Network;
+  /** Engine areas the simulator needs to answer these probes (the walk is compared once they land). */
+  readonly needs?: readonly Area[];
+  /** conntrack entry shapes each probe must leave (harness.normaliseConntrack), where worked out. */
+  readonly conntrack?: Readonly<Record<string, readonly string[]>>;
   /** iptables-save text per namespace id, loaded with iptables-restore. */
   readonly rules?: Readonly<Record<string, string>>;
   readonly probes: readonly (LabProbe & { readonly expect: Expected })[];
@@ -148,9 +153,10 @@ export function bridgeThree(): Fixture {
       { name: 'b-ping-c', fromNs: 'host/b', protocol: 'icmp', ip: '10.1.0.3', port: 0, expect: delivered('host/c', null) },
       { name: 'a-http-c', fromNs: 'host/a', protocol: 'tcp', ip: '10.1.0.3', port: 8080, expect: delivered('host/c', '10.1.0.1') },
       { name: 'b-closed-c', fromNs: 'host/b', protocol: 'tcp', ip: '10.1.0.3', port: 9090, expect: answer('refused') },
-      // Nobody owns .9: ARP goes unanswered, the kernel reports EHOSTUNREACH after its ARP retries (3 s).
-      // The probe gives up after 2 s first, so the lab's answer is timeout.
-      { name: 'a-ping-nobody', fromNs: 'host/a', protocol: 'icmp', ip: '10.1.0.9', port: 0, expect: answer('timeout') },
+      // Nobody owns .9: ARP goes unanswered and after its 3 solicitations the kernel reports
+      // "no route to host" to the sender (an ICMP host unreachable from itself).
+      { name: 'a-ping-nobody', fromNs: 'host/a', protocol: 'icmp', ip: '10.1.0.9', port: 0, expect: answer('unreachable') },
+      { name: 'a-http-nobody', fromNs: 'host/a', protocol: 'tcp', ip: '10.1.0.9', port: 80, expect: answer('unreachable') },
     ],
   };
 }
@@ -225,6 +231,14 @@ export function portForward(): Fixture {
     name: 'port-forward',
     net: base.net,
     rules: { 'host/r': rules },
+    // The simulator reads these rules once the netfilter module can load iptables-restore text.
+    needs: ['netfilter'],
+    // The router's conntrack holds both translations in one entry: the reply tuple is what b
+    // answers to (its own address and port 80) and the masqueraded address it answers.
+    conntrack: {
+      'dnat-masq': ['host/r tcp 10.2.1.2 > 10.2.1.1:8080 | reply 10.2.2.2:80 > 10.2.2.1'],
+      'direct-no-nat': ['host/r tcp 10.2.1.2 > 10.2.2.2:80 | reply 10.2.2.2:80 > 10.2.1.2'],
+    },
     probes: [
       { name: 'dnat-masq', fromNs: 'host/a', protocol: 'tcp', ip: '10.2.1.1', port: 8080, expect: delivered('host/b', '10.2.2.1') },
       { name: 'direct-no-nat', fromNs: 'host/a', protocol: 'tcp', ip: '10.2.2.2', port: 80, expect: delivered('host/b', '10.2.1.2') },

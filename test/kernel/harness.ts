@@ -8,6 +8,7 @@
  * The tier never skips: not being root is a failure with a message that says why.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { threadId } from 'node:worker_threads';
 import type { Verdict } from '../../src/engine/trace/types';
 
 export interface LabAnswer {
@@ -27,12 +28,27 @@ export interface LabRun {
   readonly ms: number;
 }
 
-/** Every namespace the tier makes starts with this; one run adds a unique suffix. */
-export const TIER_PREFIX = 'knpk';
+/**
+ * Every namespace the tier makes is named "knpk-PID-T-N-...": PID is the test process and T its
+ * worker thread (vitest runs test files in threads of one process), N counts their runs. Other
+ * worktrees and CI jobs may run the tier at the same time on the same kernel, so a sweep only
+ * ever removes its own thread's namespaces and those of processes that no longer exist.
+ */
+export const TIER_PREFIX = 'knpk-';
 let counter = 0;
 
 export function uniquePrefix(): string {
-  return `${TIER_PREFIX}${process.pid.toString(36)}${(counter++).toString(36)}`;
+  return `${OWN}-${(counter++).toString(36)}`;
+}
+
+const OWN = `${TIER_PREFIX}${process.pid.toString(36)}-${threadId.toString(36)}`;
+
+function ownerAlive(name: string): boolean {
+  const pid = parseInt(name.slice(TIER_PREFIX.length).split('-')[0] ?? '', 36);
+  if (!Number.isFinite(pid) || pid <= 0) return false;
+  if (name.startsWith(`${OWN}-`)) return false;
+  if (pid === process.pid) return true;
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
 export function requireRoot(): void {
@@ -48,7 +64,7 @@ export function requireRoot(): void {
 export function runLab(script: string, opts: { prefix: string; timeoutMs?: number }): Promise<LabRun> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-s'], { env: { ...process.env, KNP_LAB_PREFIX: opts.prefix }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-s'], { env: { ...process.env, KNP_LAB_PREFIX: opts.prefix, KNP_LAB_CONNTRACK: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -60,9 +76,23 @@ export function runLab(script: string, opts: { prefix: string; timeoutMs?: numbe
     child.on('close', (code) => {
       clearTimeout(timer);
       const answers: LabAnswer[] = [];
+      // conntrack dumps come after their probe; an entry belongs to the first probe it shows up after.
+      const seen = new Set<string>();
+      const fresh = new Map<string, string[]>();
       for (const line of stdout.split('\n')) {
         if (!line.startsWith('{')) continue;
-        try { answers.push(JSON.parse(line) as LabAnswer); } catch { /* not an answer line */ }
+        let j: Record<string, unknown>;
+        try { j = JSON.parse(line) as Record<string, unknown>; } catch { continue; }
+        if (typeof j.conntrackOf === 'string') {
+          const shape = `${String(j.ns)} ${normaliseConntrack(String(j.entry))}`;
+          if (seen.has(shape)) continue;
+          seen.add(shape);
+          fresh.set(j.conntrackOf, [...(fresh.get(j.conntrackOf) ?? []), shape]);
+        } else answers.push(j as unknown as LabAnswer);
+      }
+      for (let i = 0; i < answers.length; i++) {
+        const ct = fresh.get(answers[i]!.probe);
+        if (ct) answers[i] = { ...answers[i]!, conntrack: ct.sort() };
       }
       resolve({ code, answers, stdout, stderr, ms: performance.now() - t0 });
     });
@@ -70,11 +100,33 @@ export function runLab(script: string, opts: { prefix: string; timeoutMs?: numbe
   });
 }
 
-/** Deletes every namespace whose name starts with `prefix` (default: the tier's own prefix). */
-export function sweep(prefix = TIER_PREFIX): string[] {
+/**
+ * The shape of a conntrack entry, without what each kernel chooses for itself (timeouts,
+ * ephemeral source ports, ids, counters):
+ *   "tcp 10.2.1.2 > 10.2.1.1:8080 | reply 10.2.2.2:80 > 10.2.2.1"
+ */
+export function normaliseConntrack(line: string): string {
+  const proto = line.trim().split(/\s+/)[0] ?? '?';
+  const src = [...line.matchAll(/\bsrc=(\S+)/g)].map((m) => m[1]);
+  const dst = [...line.matchAll(/\bdst=(\S+)/g)].map((m) => m[1]);
+  const sport = [...line.matchAll(/\bsport=(\d+)/g)].map((m) => m[1]);
+  const dport = [...line.matchAll(/\bdport=(\d+)/g)].map((m) => m[1]);
+  const orig = `${src[0]} > ${dst[0]}${dport[0] ? `:${dport[0]}` : ''}`;
+  const reply = `${src[1]}${sport[1] ? `:${sport[1]}` : ''} > ${dst[1]}`;
+  return `${proto} ${orig} | reply ${reply}`;
+}
+
+/**
+ * Deletes the namespaces a run left behind: those starting with `prefix` (one run), or by default
+ * every tier namespace of this process or of a process that has exited. Returns what it deleted.
+ */
+export function sweep(prefix?: string): string[] {
   let list = '';
   try { list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }); } catch { return []; }
-  const left = list.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(prefix));
+  const names = list.split('\n').map((l) => l.split(' ')[0] ?? '');
+  const left = prefix !== undefined
+    ? names.filter((n) => n.startsWith(`${prefix}-`))
+    : names.filter((n) => n.startsWith(TIER_PREFIX) && !ownerAlive(n));
   for (const n of left) {
     try { execFileSync('ip', ['netns', 'del', n]); } catch { /* already gone */ }
   }

@@ -53,7 +53,7 @@ const CLUSTER_SCOPED = new Set<Kind>(['Namespace', 'IngressClass']);
 export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Diagnostic[]): ClusterModel {
   const r = new Reporter(diagnostics, objects.cluster?.origin.file);
   const corigin = objects.cluster?.origin;
-  const spec = sanitizeSpec(objects.cluster?.obj.spec ?? clusterSpec.parse({}), corigin, r);
+  let spec = sanitizeSpec(objects.cluster?.obj.spec ?? clusterSpec.parse({}), corigin, r);
   const k8sCount = objects.namespaces.length + objects.pods.length + objects.deployments.length + objects.replicaSets.length
     + objects.statefulSets.length + objects.daemonSets.length + objects.services.length + objects.endpoints.length
     + objects.endpointSlices.length + objects.configMaps.length + objects.secrets.length + objects.ingresses.length
@@ -61,6 +61,8 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   const hasCluster = !!objects.cluster || k8sCount > 0 || (objects.hosts.length === 0 && objects.containers.length === 0);
 
   const { externalHosts, upstreamDns } = buildExternalHosts(spec, corigin, r, hasCluster);
+  // The DNS layer reads spec.dns.upstream: name the resolver we chose (a role: dns host, or the default one).
+  if (upstreamDns && spec.dns?.upstream === undefined) spec = { ...spec, dns: { ...spec.dns, upstream: upstreamDns.name } };
   const probes: ProbeModel[] = objects.probes.map(({ obj, origin }) => ({
     name: obj.metadata.name ?? '', from: obj.spec.from, to: obj.spec.to,
     ...(obj.spec.protocol ? { protocol: obj.spec.protocol } : {}), ...(obj.spec.port !== undefined ? { port: obj.spec.port } : {}),

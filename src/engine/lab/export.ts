@@ -225,11 +225,13 @@ export function exportLab(input: LabInput): LabScript {
   }
   emit('');
 
+  const withRules: NetNs[] = [];
   if (input.iptablesSave) {
     emit('# 6. netfilter: each namespace\'s ruleset, as `iptables-save` prints it in the simulator.');
     for (const ns of namespaces) {
       const text = input.iptablesSave(ns);
       if (!text || !text.trim()) continue;
+      withRules.push(ns);
       const tag = `KNP_RULES_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`;
       emit(`ip netns exec ${labNsName(ns.id)} iptables-restore <<'${tag}'`);
       for (const line of text.replace(/\n$/, '').split('\n')) emit(line);
@@ -271,10 +273,22 @@ export function exportLab(input: LabInput): LabScript {
     for (const l of ns.links) for (const a of l.addrs) if (a.family === 4 && l.kind !== 'loopback' && owner) owners[a.address] ??= owner;
   }
   emit(`OWNERS=${q(JSON.stringify(owners))}`);
+  // KNP_LAB_CONNTRACK=1: after each probe, every conntrack entry of the namespaces with rules,
+  // one JSON line each ({"conntrackOf": PROBE, "ns": ID, "entry": "conntrack -L line"}).
+  emit('ctdump() {');
+  emit('  { [ "${KNP_LAB_CONNTRACK:-0}" = 1 ] && command -v conntrack >/dev/null 2>&1; } || return 0');
+  emit('  local probe="$1"; shift');
+  emit('  while [ $# -ge 2 ]; do');
+  emit('    ip netns exec "$2" conntrack -L 2>/dev/null | while IFS= read -r l; do printf \'{"conntrackOf": "%s", "ns": "%s", "entry": "%s"}\\n\' "$probe" "$1" "$l"; done || true');
+  emit('    shift 2');
+  emit('  done');
+  emit('}');
+  const ctArgs = withRules.map((ns) => `${q(ns.id)} ${labNsName(ns.id)}`).join(' ');
   emit('# Names in probes were resolved by the simulator before export: the lab runs no DNS server.');
   for (const p of input.probes) {
     if (p.note) emit(`# ${p.name}: ${p.note}`);
     emit(`ip netns exec ${labNsName(p.fromNs)} python3 "$WORK/probe.py" ${q(p.name)} ${p.protocol} ${p.ip} ${p.port} "$OWNERS"`);
+    if (withRules.length) emit(`ctdump ${q(p.name)} ${ctArgs}`);
   }
   return { script: out.join('\n') + '\n', unsupported };
 }

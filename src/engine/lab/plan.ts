@@ -10,6 +10,7 @@
  */
 import { isIp } from '../addr/ip';
 import type { ClusterModel, ProbeModel } from '../model/cluster';
+import { nsForRef } from '../net/lookup';
 import type { NetNs, Network } from '../net/types';
 import type { Sim } from '../sim';
 import type { LabInput, LabProbe } from './export';
@@ -19,7 +20,7 @@ export interface LabPlanOptions {
   readonly probes?: readonly string[];
   /** iptables-save text per namespace, when the netfilter module is present. */
   readonly iptablesSave?: (ns: NetNs) => string | null;
-  /** Resolves a walk endpoint ("pod/NAME", "node/N", "host/H#net1") to its namespace; default: by id. */
+  /** Resolves a walk endpoint ("pod/NAME", "node/N", "host/H#net1") to its namespace; default: net/lookup's nsForRef. */
   readonly nsForRef?: (sim: Sim, ref: string) => NetNs | undefined;
 }
 
@@ -55,23 +56,6 @@ export function parseTo(to: string, protocol?: 'tcp' | 'udp' | 'icmp', port?: nu
   return { host: hp[1]!, protocol: proto, port: proto === 'icmp' ? 0 : p! };
 }
 
-/** A namespace id for a walk endpoint, by the same convention as src/engine/net/ids.ts. */
-function defaultNsForRef(sim: Sim, ref: string): NetNs | undefined {
-  const net = sim.net;
-  const direct = net.namespaces.get(ref);
-  if (direct) return direct;
-  const hash = ref.indexOf('#');
-  const base = hash < 0 ? ref : ref.slice(0, hash);
-  const parts = base.split('/');
-  if (parts[0] === 'pod') {
-    const [namespace, name] = parts.length === 2 ? ['default', parts[1]!] : [parts[1]!, parts[2]!];
-    const pod = sim.model.pods.find((p) => p.meta.namespace === namespace && p.meta.name === name);
-    if (pod?.hostNetwork && pod.nodeName) return net.namespaces.get(`node/${pod.nodeName}`);
-    return net.namespaces.get(`pod/${namespace}/${name}`);
-  }
-  return undefined;
-}
-
 /**
  * What the simulator's resolver answers for HOST, asked from a client in Kubernetes namespace
  * `clientNs` (its search list: NS.svc.cluster.local, svc.cluster.local, cluster.local).
@@ -104,7 +88,7 @@ export function resolveName(model: ClusterModel, host: string, clientNs: string)
 
 export function planLab(sim: Sim, opts: LabPlanOptions = {}): LabPlan {
   const problems: string[] = [];
-  const nsForRef = opts.nsForRef ?? defaultNsForRef;
+  const nsFor = opts.nsForRef ?? nsForRef;
   const selected: ProbeModel[] = [];
   const wanted = opts.probes ?? [];
   if (wanted.length === 0) selected.push(...sim.model.probes);
@@ -118,7 +102,7 @@ export function planLab(sim: Sim, opts: LabPlanOptions = {}): LabPlan {
 
   const probes: LabProbe[] = [];
   for (const p of selected) {
-    const ns = nsForRef(sim, p.from);
+    const ns = nsFor(sim, p.from);
     if (!ns) { problems.push(`probe ${p.name}: ${p.from} has no network namespace in the simulation`); continue; }
     const to = parseTo(p.to, p.protocol, p.port);
     if (!to) { problems.push(`probe ${p.name}: cannot read destination ${JSON.stringify(p.to)} (use IP, IP:PORT, http://HOST[:PORT], tcp://HOST:PORT or udp://HOST:PORT)`); continue; }

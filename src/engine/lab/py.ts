@@ -58,6 +58,9 @@ threading.Event().wait()
 export const LAB_PROBE_PY = String.raw`
 import errno, json, os, socket, struct, sys, time
 name, proto, ip, port, owners = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), json.loads(sys.argv[5])
+# Longer than the kernel's 3 s of unanswered ARP (3 solicitations, 1 s apart), so "no route to
+# host" shows up as the kernel reports it rather than as a timeout.
+WAIT = float(os.environ.get("KNP_LAB_WAIT", "4"))
 out = {"probe": name, "verdict": "error", "responder": None, "seenSource": None}
 def fail(e):
     n = getattr(e, "errno", None)
@@ -75,8 +78,8 @@ def parse(body):
         out["verdict"] = "error"
 try:
     if proto == "tcp":
-        s = socket.create_connection((ip, port), timeout=2)
-        s.settimeout(2)
+        s = socket.create_connection((ip, port), timeout=WAIT)
+        s.settimeout(WAIT)
         s.sendall(("GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % ip).encode())
         data = b""
         while True:
@@ -86,13 +89,13 @@ try:
         parse(data.decode(errors="replace").split("\r\n\r\n", 1)[-1])
     elif proto == "udp":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.settimeout(2)
+        s.settimeout(WAIT)
         s.connect((ip, port))
         s.send(b"knp-probe")
         parse(s.recv(65535).decode(errors="replace"))
     else:
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-        s.settimeout(2)
+        s.settimeout(WAIT)
         ident = os.getpid() & 0xffff
         hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"knp-probe"
         csum = 0
@@ -102,7 +105,7 @@ try:
         csum = (csum >> 16) + (csum & 0xffff); csum += csum >> 16
         pkt = struct.pack("!BBHHH", 8, 0, ~csum & 0xffff, ident, 1) + b"knp-probe"
         s.sendto(pkt, (ip, 0))
-        deadline = time.time() + 2
+        deadline = time.time() + WAIT
         while True:
             s.settimeout(max(0.01, deadline - time.time()))
             data, peer = s.recvfrom(65535)

@@ -75,12 +75,12 @@ export interface PodModel {
   /** Environment kubelet injects: the user's env plus Service variables (when enableServiceLinks). */
   readonly env: readonly { name: string; value: string }[];
   /** Only the Service variables kubelet adds (a subset of env), for `env` in other containers. */
-  readonly serviceEnv: readonly { name: string; value: string }[];
+  readonly serviceEnv?: readonly { name: string; value: string }[];
   readonly dnsPolicy: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
   /** True for kube-system Pods the playground adds (CoreDNS, kube-proxy, CNI). */
   readonly system: boolean;
   /** Same as meta.createdIndex: the Pod sees Services with a smaller index. */
-  readonly createdIndex: number;
+  readonly createdIndex?: number;
 }
 
 export interface ServicePortModel {
@@ -184,11 +184,11 @@ export interface ClusterModel {
   readonly name: string;
   readonly spec: ClusterSpec;
   /** Simulated seconds since cluster start at sim.now = 0 (AGE = ageBase + now/1000 - createdAt). */
-  readonly ageBase: number;
+  readonly ageBase?: number;
   /** The DNS server outside the cluster (nodes' resolv.conf, CoreDNS `forward .`). */
-  readonly upstreamDns: { readonly name: string; readonly ip: string } | null;
+  readonly upstreamDns?: { readonly name: string; readonly ip: string } | null;
   /** Where kube-apiserver listens (the `kubernetes` Service's endpoint). */
-  readonly apiServer: { readonly ip: string; readonly port: number; readonly node: string } | null;
+  readonly apiServer?: { readonly ip: string; readonly port: number; readonly node: string } | null;
   readonly nodes: readonly NodeModel[];
   readonly namespaces: readonly Meta[];
   readonly pods: readonly PodModel[];

@@ -14,6 +14,8 @@
  */
 import type { Family } from '../addr/ip';
 import type { Mac } from '../addr/mac';
+import type { ConntrackTable } from '../conntrack/types';
+import type { NetfilterState } from '../netfilter/types';
 
 export type NsId = string;
 
@@ -97,7 +99,8 @@ export interface Route {
   readonly via?: string;
   /** Preferred source address (`src`). */
   readonly src?: string;
-  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp';
+  /** 'felix' is Calico's own number 80 (printed `proto 80`, iproute2 has no name for it). */
+  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp' | 'felix';
   readonly scope: 'host' | 'link' | 'global';
   readonly metric?: number;
   readonly onlink?: boolean;
@@ -151,13 +154,18 @@ export interface NetNs {
    * namespaces declared on a Host). Pods and Docker containers have none, as in reality.
    */
   netnsName?: string;
-  /** Filled by the netfilter module (tables, chains, rules). Absent = no rules, everything accepted. */
-  netfilter?: unknown;
-  /** Filled by the conntrack module. */
-  conntrack?: unknown;
+  /**
+   * Namespace ids this namespace has given a number to (`link-netnsid N` in `ip link`, `(id: N)`
+   * in `ip netns list`): the kernel numbers a peer namespace the first time a veth spans to it.
+   */
+  nsids?: Map<NsId, number>;
+  /** Filled by the netfilter module (tables, chains, rules, ipsets). Absent = no rules, everything accepted. */
+  netfilter?: NetfilterState;
+  /** Filled by the conntrack module on the first packet seen while netfilter state exists. */
+  conntrack?: ConntrackTable;
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
   ipvs?: unknown;
-  /** ipsets by name (`ipset list`): src/engine/k8s/kubeproxy/ipset.ts IpSet. */
+  /** ipsets kube-proxy (IPVS mode) and calico keep, by name: src/engine/k8s/kubeproxy/ipset.ts IpSets. */
   ipsets?: unknown;
 }
 

@@ -18,6 +18,7 @@
  * A hook may change the packet (NAT, MARK), so the stack re-routes after a DNAT in
  * PREROUTING/OUTPUT, as the kernel does (ip_route_me_harder / the routing decision after nat).
  */
+import type { CtRef } from '../conntrack/types';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
 import type { TraceEvent } from '../trace/types';
@@ -36,15 +37,26 @@ export interface HookContext {
   readonly now: number;
   /** Seeded random source for -m statistic --mode random and IPVS/ephemeral choices. */
   readonly random: () => number;
+  /**
+   * Optional: the conntrack reference an earlier hook in this namespace returned for this packet
+   * (skb->_nfct). When absent, INPUT/FORWARD/POSTROUTING find the entry from the packet's tuple.
+   */
+  readonly ct?: CtRef;
 }
 
 export type HookVerdict =
-  | { readonly verdict: 'accept'; readonly packet: Packet }
+  /** `ct`: the conntrack entry the packet belongs to in this namespace (pass it back as HookContext.ct). */
+  | { readonly verdict: 'accept'; readonly packet: Packet; readonly ct?: CtRef }
   | { readonly verdict: 'drop'; readonly packet: Packet; readonly reason: string }
   /** REJECT: the stack sends this ICMP error / TCP RST back to the sender. */
   | { readonly verdict: 'reject'; readonly packet: Packet; readonly reason: string; readonly reply: 'icmp-port-unreachable' | 'icmp-net-unreachable' | 'icmp-host-unreachable' | 'icmp-admin-prohibited' | 'tcp-reset' | 'icmp-proto-unreachable' | 'icmp-net-prohibited' | 'icmp-host-prohibited' };
 
-/** Partial trace events: the stack adds seq, time, where and flow. */
+/**
+ * Partial trace events: the stack adds seq, time, where and flow. Netfilter events carry in
+ * `detail`: 'netfilter' { table, chain, hook, rules: [{ index, text, matched }], verdict,
+ * matchedRule?, evaluated, rulesEvaluated } — both counts are the rules a linear walk would
+ * evaluate in that stretch of the chain (sum either for Trace.rulesEvaluated); 'nat' { kind, before, after, rule }; 'conntrack' { action, entry }.
+ */
 export type HookEvent = Pick<TraceEvent, 'type' | 'summary'> & { readonly detail?: TraceEvent['detail']; readonly packet?: Packet };
 
 export interface NetfilterEngine {

@@ -4,11 +4,17 @@
  * returns the file's text for the target, or null when it does not know the path.
  */
 import { fail, ok, type Command, type ShellContext } from './types';
+import { netFile } from '../net/files';
+import { procSysFiles } from './sysctl';
+import { k8sFileProvider } from './k8sfiles';
 import { resolvConfProvider } from './dns';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
 const providers: FileProvider[] = [
+  (ctx, path) => netFile(ctx.sim, ctx.target, path),
+  (ctx, path) => procSysFiles(ctx, path),
+  k8sFileProvider,
   resolvConfProvider,
 ];
 

@@ -6,14 +6,28 @@
 import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
+import { ipCommands } from './ip';
+import { bridgeCommands } from './bridge';
+import { sysctlCommands } from './sysctl';
+import { nettoolCommands } from './nettools';
+import { kubectlCommands } from './kubectl';
+import { k8sCommands } from './k8sfiles';
 import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
+import { iptablesCommands } from './iptables';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
   fileCommands,
+  ipCommands,
+  bridgeCommands,
+  sysctlCommands,
+  nettoolCommands,
+  kubectlCommands,
+  k8sCommands,
   ipvsCommands,
   dnsCommands,
+  iptablesCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));

@@ -11,7 +11,7 @@
  *           connection from its own namespace and relays the answer. Whoever implements the
  *           proxy registers a handler for its role with `registerProxyApp`.
  */
-import { answerDns, type DnsQuestion, type DnsResponse } from '../k8s/dns/answer';
+import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse } from '../k8s/dns/answer';
 import type { Payload } from '../net/packet';
 import type { Listener, NetNs } from '../net/types';
 import type { Sim } from '../sim';
@@ -101,7 +101,8 @@ export function runApp(ctx: AppContext): AppAnswer {
     case 'dns': {
       const m = ctx.payload?.kind === 'dns' ? ctx.payload.message : undefined;
       if (!isDnsMessage(m)) return { kind: 'silent', summary: 'dns: not a DNS query, ignored' };
-      const res = answerDns(ctx.sim, ctx.listener.owner, m.question);
+      // A Pod's DNS server is CoreDNS (the Corefile decides); any other is the scenario's upstream resolver.
+      const res = ctx.listener.owner.startsWith('pod/') ? answerDns(ctx.sim, ctx.listener.owner, m.question) : answerUpstream(ctx.sim.model, ctx.local.ip, m.question);
       if (res.forwardTo) {
         const up = res.forwardTo;
         return {

@@ -9,10 +9,10 @@
  */
 import type { Packet, Payload } from '../net/packet';
 import type { NetNs } from '../net/types';
+import { fibCached } from './nsview';
 import type { Verdict } from '../trace/types';
 import type { Endpoint, RelayResult } from './apps';
 import { socketKey } from './l4';
-import { fibLookup } from '../route/fib';
 import {
   DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_ECHOREPLY, ICMP_FRAG_NEEDED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED,
   describe, icmpEcho, payloadLength, tcp, udp,
@@ -72,6 +72,7 @@ export function ephemeralPort(w: Walker): number {
 function leg(w: Walker, ns: NetNs, s: ClientSocket, flow: string, pkt: Packet): { sent: SendResult; got: { packet: Packet; t: number; flow: string } | undefined; t0: number } {
   s.inbox.length = 0;
   w.lastDrop = undefined;
+  w.legEvents = 0;
   const t0 = w.t;
   const sent = w.withFlow(`${w.legPrefix}${flow}`, () => {
     w.emit('send', ns, undefined, describe(pkt), pkt);
@@ -106,8 +107,8 @@ function localError(s: SendResult): { verdict: Verdict; reason: string } {
   return { verdict: 'dropped', reason: s.reason };
 }
 
-function sourceFor(ns: NetNs, dst: string): string | undefined {
-  return fibLookup(ns, dst)?.src;
+function sourceFor(w: Walker, ns: NetNs, dst: string): string | undefined {
+  return fibCached(w.sim.net, ns, dst)?.src;
 }
 
 // ---------------------------------------------------------------- ICMP echo
@@ -120,7 +121,7 @@ export function pingExchange(w: Walker, ns: NetNs, dst: string, o: ClientOptions
   const probes: Probe[] = [];
   let first: { verdict: Verdict; reason?: string } | undefined;
   let replyFlow: string | undefined;
-  const src = sourceFor(ns, dst);
+  const src = sourceFor(w, ns, dst);
   for (let seq = 1; seq <= count; seq++) {
     const flow = count > 1 && seq > 1 ? `echo-request#${seq}` : 'echo-request';
     if (seq > 1) w.t += (o.intervalMs ?? 1000) * 1000;
@@ -137,7 +138,7 @@ export function pingExchange(w: Walker, ns: NetNs, dst: string, o: ClientOptions
       replyFlow ??= r.got.flow;
     } else if (r.got) {
       const p = r.got.packet;
-      probes.push({ seq, outcome: 'icmp-error', from: p.ip!.src, icmp: { type: p.icmp!.type, code: p.icmp!.code, ...(p.icmp!.mtu !== undefined ? { mtu: p.icmp!.mtu } : {}) } });
+      probes.push({ seq, outcome: 'icmp-error', from: p.ip!.src, rttUs: r.got.t - r.t0, icmp: { type: p.icmp!.type, code: p.icmp!.code, ...(p.icmp!.mtu !== undefined ? { mtu: p.icmp!.mtu } : {}) } });
       v = icmpErrorVerdict(p);
       replyFlow ??= r.got.flow;
     } else {
@@ -155,7 +156,7 @@ export function pingExchange(w: Walker, ns: NetNs, dst: string, o: ClientOptions
 
 export function udpExchange(w: Walker, ns: NetNs, dst: string, dport: number, payload: Payload | undefined, o: ClientOptions = {}): Outcome {
   const sport = o.sport ?? ephemeralPort(w);
-  const src = sourceFor(ns, dst);
+  const src = sourceFor(w, ns, dst);
   const s = openSocket(w, ns, 'udp', sport);
   const pkt = udp({ src: src ?? '0.0.0.0', dst, sport, dport, ttl: o.ttl ?? DEFAULT_TTL, df: o.df ?? false, ...(payload ? { payload } : {}) });
   const r = leg(w, ns, s, 'request', pkt);
@@ -165,7 +166,7 @@ export function udpExchange(w: Walker, ns: NetNs, dst: string, dport: number, pa
   if (!r.got) return { ...silence(w, 'datagram'), probes: [{ seq: 1, outcome: 'none' }], requestFlow: 'request', local };
   const p = r.got.packet;
   if (p.icmp) {
-    return { ...icmpErrorVerdict(p), probes: [{ seq: 1, outcome: 'icmp-error', from: p.ip!.src, icmp: { type: p.icmp.type, code: p.icmp.code } }], requestFlow: 'request', replyFlow: r.got.flow, local };
+    return { ...icmpErrorVerdict(p), probes: [{ seq: 1, outcome: 'icmp-error', from: p.ip!.src, rttUs: r.got.t - r.t0, icmp: { type: p.icmp.type, code: p.icmp.code } }], requestFlow: 'request', replyFlow: r.got.flow, local };
   }
   return { verdict: 'delivered', ...(p.payload ? { payload: p.payload } : {}), probes: [{ seq: 1, outcome: 'reply', from: p.ip!.src, ttl: p.ip!.ttl, rttUs: r.got.t - r.t0 }], requestFlow: 'request', replyFlow: r.got.flow, local };
 }
@@ -174,7 +175,7 @@ export function udpExchange(w: Walker, ns: NetNs, dst: string, dport: number, pa
 
 export function tcpExchange(w: Walker, ns: NetNs, dst: string, dport: number, request: Payload | undefined, o: ClientOptions = {}): Outcome {
   const sport = o.sport ?? ephemeralPort(w);
-  const src = sourceFor(ns, dst) ?? '0.0.0.0';
+  const src = sourceFor(w, ns, dst) ?? '0.0.0.0';
   const local = { ip: src, port: sport };
   const s = openSocket(w, ns, 'tcp', sport);
   const base = { src, dst, sport, dport, ttl: o.ttl ?? DEFAULT_TTL, df: o.df ?? true };

@@ -95,6 +95,7 @@ function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const l = findListener(ns, 'udp', ip.dst, u.dport);
   if (!l) {
     w.drop(ns, inLink.name, `nothing listens on udp ${ip.dst}:${u.dport}`, pkt);
+    w.refuser ??= ownerId(ns);
     w.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
     return;
   }

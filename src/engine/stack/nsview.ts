@@ -3,6 +3,7 @@
  * set of local addresses. Built lazily and kept until the network's generation (or the link
  * count) changes, so a trace through a 5,000-Pod cluster never scans every link of every node.
  */
+import { fibLookup, type FibResult } from '../route/fib';
 import type { Link, NetNs, Network } from '../net/types';
 
 export interface NsView {
@@ -15,20 +16,14 @@ export interface NsView {
   readonly broadcast: ReadonlySet<string>;
 }
 
-interface Cached { readonly gen: number; readonly links: number; readonly addrs: number; readonly view: NsView }
+interface Cached { readonly gen: number; readonly links: Link[]; readonly count: number; readonly view: NsView }
 
 const cache = new WeakMap<NetNs, Cached>();
 
-function addrCount(ns: NetNs): number {
-  let n = 0;
-  for (const l of ns.links) n += l.addrs.length;
-  return n;
-}
-
+/** Valid while the generation, the links array and its length are unchanged (state changes bump the generation). */
 export function nsView(net: Network, ns: NetNs): NsView {
   const c = cache.get(ns);
-  const addrs = addrCount(ns);
-  if (c && c.gen === net.generation && c.links === ns.links.length && c.addrs === addrs) return c.view;
+  if (c && c.gen === net.generation && c.links === ns.links && c.count === ns.links.length) return c.view;
   const byName = new Map<string, Link>();
   const byIfindex = new Map<number, Link>();
   const local = new Set<string>();
@@ -43,7 +38,7 @@ export function nsView(net: Network, ns: NetNs): NsView {
     }
   }
   const view: NsView = { ns, byName, byIfindex, local, broadcast };
-  cache.set(ns, { gen: net.generation, links: ns.links.length, addrs, view });
+  cache.set(ns, { gen: net.generation, links: ns.links, count: ns.links.length, view });
   return view;
 }
 
@@ -56,4 +51,32 @@ export function ownerId(ns: NetNs): string {
     case 'netns': return ns.id;
     case 'infra': return `infra/${ns.owner.name}`;
   }
+}
+
+interface FibMemo { readonly gen: number; readonly routes: NetNs['routes']; readonly count: number; readonly up: number; readonly results: Map<string, FibResult | undefined> }
+
+const fibMemo = new WeakMap<NetNs, FibMemo>();
+
+function upCount(ns: NetNs): number {
+  let n = 0;
+  for (const l of ns.links) if (l.up) n++;
+  return n;
+}
+
+/**
+ * fibLookup (route/fib.ts) remembered per namespace and destination, for as long as the routes,
+ * the generation and the set of links that are up stay the same: a walk asks the same
+ * question at every packet of an exchange.
+ */
+export function fibCached(net: Network, ns: NetNs, dst: string): FibResult | undefined {
+  let m = fibMemo.get(ns);
+  const up = upCount(ns);
+  if (!m || m.gen !== net.generation || m.routes !== ns.routes || m.count !== ns.routes.length || m.up !== up) {
+    m = { gen: net.generation, routes: ns.routes, count: ns.routes.length, up, results: new Map() };
+    fibMemo.set(ns, m);
+  }
+  if (m.results.has(dst)) return m.results.get(dst);
+  const r = fibLookup(ns, dst);
+  m.results.set(dst, r);
+  return r;
 }

@@ -41,7 +41,7 @@ export function utf8(s: string): number[] {
   return out;
 }
 
-/** The application bytes of a payload, as the pcap writer puts them on the wire. */
+/** The application text of a payload (HTTP, plain data); null for binary payloads. */
 export function payloadText(p: Payload): string | null {
   switch (p.kind) {
     case 'http-request': {
@@ -53,15 +53,57 @@ export function payloadText(p: Payload): string | null {
       return `HTTP/1.1 ${p.status} ${p.status === 200 ? 'OK' : 'Error'}\r\n${hs.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${p.body}`;
     }
     case 'data': return p.text;
-    case 'dns': return JSON.stringify(p.message);
+    case 'dns': return null;
     case 'bytes': return null;
   }
+}
+
+const RR_TYPES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, TXT: 16, AAAA: 28, SRV: 33, ANY: 255 };
+const RCODES: Record<string, number> = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 };
+
+function dnsName(name: string): number[] {
+  const out: number[] = [];
+  for (const label of name.replace(/\.$/, '').split('.')) {
+    if (!label) continue;
+    const b = utf8(label).slice(0, 63);
+    out.push(b.length, ...b);
+  }
+  out.push(0);
+  return out;
+}
+
+const u16 = (v: number): number[] => [(v >> 8) & 255, v & 255];
+
+/** A DNS message in wire format (RFC 1035): header, the question, A/CNAME/PTR answers. */
+function dnsBytes(message: unknown): number[] {
+  const m = (message ?? {}) as { id?: number; question?: { name?: string; type?: string }; response?: { rcode?: string; authoritative?: boolean; answers?: readonly { name: string; type: string; ttl: number; data: string }[] } };
+  const q = m.question ?? {};
+  const res = m.response;
+  const answers = (res?.answers ?? []).filter((a) => a.type === 'A' || a.type === 'CNAME' || a.type === 'PTR');
+  const flags = res ? 0x8000 | (res.authoritative ? 0x0400 : 0) | 0x0100 | 0x0080 | (RCODES[res.rcode ?? 'NOERROR'] ?? 2) : 0x0100;
+  const out = [...u16(m.id ?? 0), ...u16(flags), ...u16(1), ...u16(answers.length), 0, 0, 0, 0];
+  out.push(...dnsName(q.name ?? '.'), ...u16(RR_TYPES[q.type ?? 'A'] ?? 1), ...u16(1));
+  for (const a of answers) {
+    const rdata = a.type === 'A' ? a.data.split('.').map((x) => Number(x) & 255) : dnsName(a.data);
+    out.push(...dnsName(a.name), ...u16(RR_TYPES[a.type] ?? 1), ...u16(1), (a.ttl >>> 24) & 255, (a.ttl >>> 16) & 255, (a.ttl >>> 8) & 255, a.ttl & 255, ...u16(rdata.length), ...rdata);
+  }
+  return out;
+}
+
+/** The bytes an application put on the wire (what the pcap writer renders). */
+export function payloadBytes(p: Payload): number[] {
+  if (p.kind === 'bytes') {
+    // iputils fills the echo payload with 0x10, 0x11, ... after its timestamp.
+    return Array.from({ length: p.length }, (_, i) => (0x10 + i) & 255);
+  }
+  if (p.kind === 'dns') return dnsBytes(p.message);
+  return utf8(payloadText(p) ?? '');
 }
 
 export function payloadLength(p: Payload | undefined): number {
   if (!p) return 0;
   if (p.kind === 'bytes') return p.length;
-  return utf8(payloadText(p) ?? '').length;
+  return payloadBytes(p).length;
 }
 
 /** Length of a frame's IP packet plus its Ethernet header (what a VXLAN header wraps). */

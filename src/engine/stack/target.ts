@@ -4,31 +4,15 @@
  * address, port and protocol.
  */
 import { isIp } from '../addr/ip';
-import { hostNsId, namedNsId, nodeNsId, podNsId } from '../net/ids';
+import { resolveName } from '../k8s/dns/resolve';
+import { nsForRef } from '../net/lookup';
+import type { TraceEvent } from '../trace/types';
 import type { NetNs } from '../net/types';
 import type { Sim } from '../sim';
 
 /** The namespace a client name runs in; hostNetwork Pods run in their node's root namespace. */
 export function clientNs(sim: Sim, from: string): NetNs | undefined {
-  const hash = from.indexOf('#');
-  const base = hash < 0 ? from : from.slice(0, hash);
-  const netns = hash < 0 ? undefined : from.slice(hash + 1);
-  const direct = sim.net.namespaces.get(from);
-  if (direct) return direct;
-  const parts = base.split('/');
-  let id: string | undefined;
-  if (parts[0] === 'pod' && (parts.length === 2 || parts.length === 3)) {
-    const [ns, name] = parts.length === 3 ? [parts[1]!, parts[2]!] : ['default', parts[1]!];
-    id = podNsId(ns, name);
-    if (!sim.net.namespaces.has(id)) {
-      const pod = sim.model.pods?.find((p) => p.meta.namespace === ns && p.meta.name === name);
-      if (pod?.hostNetwork && pod.nodeName) id = nodeNsId(pod.nodeName);
-    }
-  } else if (parts[0] === 'node' && parts.length === 2) id = nodeNsId(parts[1]!);
-  else if (parts[0] === 'host' && parts.length === 2) id = hostNsId(parts[1]!);
-  if (!id) return undefined;
-  if (netns) id = namedNsId(id, netns);
-  return sim.net.namespaces.get(id);
+  return nsForRef(sim, from);
 }
 
 export interface Destination {
@@ -68,4 +52,32 @@ export function parseDestination(to: string, protocol?: Destination['protocol'],
   const pin = resolve?.[`${host}:${p ?? ''}`] ?? resolve?.[host];
   const ip = isIp(host) ? host : pin;
   return { host, ip, port: p, protocol: proto, ...(scheme ? { scheme } : {}), path };
+}
+
+export type HostLookup =
+  | { readonly ok: true; readonly ip: string; readonly events: readonly TraceEvent[] }
+  | { readonly ok: false; readonly why: 'nxdomain' | 'timeout'; readonly reason: string; readonly events: readonly TraceEvent[] };
+
+/**
+ * getaddrinfo for a client: /etc/hosts first (localhost), then DNS through the client's
+ * resolv.conf, each query a walked packet (k8s/dns/resolve.ts). The DNS packets' events come
+ * back with flows prefixed "dns:" so a trace can show the lookup before the connection.
+ */
+export function lookupHost(sim: Sim, from: string, host: string): HostLookup {
+  if (host === 'localhost' || host === 'localhost.localdomain') return { ok: true, ip: '127.0.0.1', events: [] };
+  const res = resolveName(sim, from, host, 'A');
+  const events: TraceEvent[] = [];
+  let t = 0;
+  for (const tr of res.traces) {
+    for (const e of tr.events) events.push({ ...e, t: t + e.t, flow: `dns:${e.flow}` });
+    t += tr.events[tr.events.length - 1]?.t ?? 0;
+  }
+  for (const e of res.events) events.push({ ...e, t });
+  const ip = res.addresses[0];
+  if (ip) return { ok: true, ip, events };
+  const last = res.steps[res.steps.length - 1];
+  const noServer = !res.steps.some((s) => s.response);
+  return noServer
+    ? { ok: false, why: 'timeout', reason: `no DNS server answered for ${host}${last?.reason ? ` (${last.reason})` : ''}`, events }
+    : { ok: false, why: 'nxdomain', reason: `could not resolve host ${host} (${last?.response?.rcode ?? 'no records'})`, events };
 }

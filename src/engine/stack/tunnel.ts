@@ -11,9 +11,9 @@
  */
 import { hashString } from '../util/rand';
 import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
-import { fibLookup } from '../route/fib';
 import type { Packet } from '../net/packet';
 import type { Link, NetNs } from '../net/types';
+import { fibCached } from './nsview';
 import { ipipWrap, udpWrap, vxlanWrap, describe } from './packets';
 import { ZERO_MAC, type Walker } from './walker';
 
@@ -33,7 +33,7 @@ export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   const dmac = frame.eth?.dst ?? ZERO_MAC;
   const e = vx.fdb?.find((x) => x.mac === dmac && x.dst) ?? vx.fdb?.find((x) => x.mac === ZERO_MAC && x.dst);
   if (!e?.dst) { w.drop(ns, vx.name, `${vx.name}: no FDB entry for ${dmac} (bridge fdb show dev ${vx.name})`, frame); return; }
-  const src = cfg.local ?? fibLookup(ns, e.dst)?.src;
+  const src = cfg.local ?? fibCached(w.sim.net, ns, e.dst)?.src;
   if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${e.dst}`, frame); return; }
   const outer = vxlanWrap({ src, dst: e.dst, df: false, sport: flowPort(frame), dport: cfg.port, vni: cfg.vni }, frame);
   w.emit('encap', ns, vx.name, `VXLAN encap vni ${cfg.vni}: fdb ${dmac} dst ${e.dst} -> ${describe(outer)}`, outer, { kind: 'vxlan', vni: cfg.vni, vtep: e.dst });
@@ -53,7 +53,7 @@ export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
 export function ipipXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet, nexthop: string | undefined): void {
   const remote = tun.ipip?.remote ?? (nexthop !== pkt.ip?.dst ? nexthop : undefined);
   if (!remote) { w.drop(ns, tun.name, `${tun.name}: no remote endpoint (route needs "via NODE-IP onlink")`, pkt); return; }
-  const src = tun.ipip?.local ?? fibLookup(ns, remote)?.src;
+  const src = tun.ipip?.local ?? fibCached(w.sim.net, ns, remote)?.src;
   if (!src) { w.drop(ns, tun.name, `${tun.name}: no route to ${remote}`, pkt); return; }
   const outer = ipipWrap({ src, dst: remote, ttl: pkt.ip!.ttl, df: pkt.ip!.df }, pkt);
   w.emit('encap', ns, tun.name, `IPIP encap -> ${describe(outer)}`, outer, { kind: 'ipip', remote });
@@ -106,7 +106,7 @@ export function tunXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet): void {
   if (owner !== 'flanneld') { w.drop(ns, tun.name, `${owner} does not forward TUN packets`, pkt); return; }
   const lease = leaseFor(w, pkt.ip!.dst);
   if (!lease) { w.drop(ns, tun.name, `flanneld: no subnet lease covers ${pkt.ip!.dst}`, pkt); return; }
-  const src = fibLookup(ns, lease.publicIp)?.src;
+  const src = fibCached(w.sim.net, ns, lease.publicIp)?.src;
   if (!src) { w.drop(ns, tun.name, `flanneld: no route to ${lease.publicIp}`, pkt); return; }
   const outer = udpWrap({ src, dst: lease.publicIp, df: false, sport: FLANNEL_UDP_PORT, dport: FLANNEL_UDP_PORT }, pkt);
   w.emit('encap', ns, tun.name, `flanneld wraps it in UDP ${FLANNEL_UDP_PORT} to ${lease.publicIp} (lease of ${lease.node.id}): user space -> kernel`, outer, { kind: 'udp', peer: lease.publicIp });

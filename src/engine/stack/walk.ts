@@ -6,11 +6,12 @@
  * a UDP datagram, or a TCP connection with SYN, SYN-ACK, ACK, request, response, FIN) through
  * the Walker; the verdict, responder and paths are read off what happened.
  */
+import type { RRType } from '../k8s/dns/answer';
 import type { Payload } from '../net/packet';
 import type { Sim } from '../sim';
 import type { Hop, Trace, TraceEvent } from '../trace/types';
 import { pingExchange, tcpExchange, udpExchange, type Outcome } from './exchange';
-import { clientNs, parseDestination } from './target';
+import { clientNs, lookupHost, parseDestination } from './target';
 import { Walker, WalkLimit } from './walker';
 
 export interface WalkRequest {
@@ -28,6 +29,8 @@ export interface WalkRequest {
   /** Don't-fragment and payload size, for MTU lessons (ping -M do -s SIZE). */
   readonly size?: number;
   readonly df?: boolean;
+  /** UDP/TCP to port 53: the question the datagram carries (default: ". NS", a root probe). */
+  readonly dns?: { readonly name: string; readonly type: RRType };
 }
 
 /** A trace plus the per-probe facts ping and traceroute print. */
@@ -45,12 +48,16 @@ export function hopsOf(events: readonly TraceEvent[], flow: string | undefined):
   const hops: Hop[] = [];
   if (!flow) return hops;
   for (const e of events) {
-    if (e.flow !== flow || (e.type !== 'send' && e.type !== 'rx')) continue;
+    if (e.flow !== flow || (e.type !== 'send' && e.type !== 'rx' && e.type !== 'icmp-error')) continue;
     const last = hops[hops.length - 1];
     if (last && last.machine === e.where.machine) continue;
     hops.push({ machine: e.where.machine, ...(e.where.dev !== undefined ? { dev: e.where.dev } : {}) });
   }
   return hops;
+}
+
+function dnsQuery(w: Walker, q: WalkRequest['dns']): Payload {
+  return { kind: 'dns', message: { id: w.sim.rand.int(65536), question: q ?? { name: '.', type: 'NS' } } };
 }
 
 export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
@@ -63,22 +70,36 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   const dest = parseDestination(req.to, req.protocol, req.port, req.http?.resolve);
   if (!dest) return fail('error', `cannot parse destination "${req.to}" (use IP, IP:PORT or http://HOST[:PORT]/PATH)`);
   const protocol = dest.protocol;
-  if (!dest.ip) return { ...fail('nxdomain', `could not resolve host ${dest.host}`), trace: { ...fail('nxdomain', '').trace, protocol, reason: `could not resolve host ${dest.host}` } };
   const w = new Walker(sim);
+  let ip = dest.ip;
+  if (!ip) {
+    const found = lookupHost(sim, req.from, dest.host);
+    for (const e of found.events) w.events.push({ ...e, seq: w.events.length + 1 });
+    w.t = found.events[found.events.length - 1]?.t ?? 0;
+    if (!found.ok) {
+      return {
+        trace: { ...base, protocol, verdict: found.why === 'nxdomain' ? 'nxdomain' : 'timeout', responder: null, seenSource: null, reason: found.reason, events: w.events, path: [], replyPath: [], rulesEvaluated: 0 },
+        outcome: undefined,
+      };
+    }
+    ip = found.ip;
+  }
   let outcome: Outcome;
   try {
     const opts = { ...(req.ttl !== undefined ? { ttl: req.ttl } : {}), ...(req.df !== undefined ? { df: req.df } : {}) };
     if (protocol === 'icmp') {
-      outcome = pingExchange(w, ns, dest.ip, { ...opts, count: req.count ?? 1, ...(req.size !== undefined ? { size: req.size } : {}) });
+      outcome = pingExchange(w, ns, ip, { ...opts, count: req.count ?? 1, ...(req.size !== undefined ? { size: req.size } : {}) });
     } else if (protocol === 'udp') {
-      const payload: Payload = req.size !== undefined ? { kind: 'bytes', length: req.size } : { kind: 'data', text: 'ping\n' };
-      outcome = udpExchange(w, ns, dest.ip, dest.port ?? 7, payload, opts);
+      const payload: Payload = dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
+        : req.size !== undefined ? { kind: 'bytes', length: req.size } : { kind: 'data', text: 'ping\n' };
+      outcome = udpExchange(w, ns, ip, dest.port ?? 7, payload, opts);
     } else if (protocol === 'tcp') {
       const http = dest.scheme === 'http' || dest.scheme === 'https' || (!dest.scheme && (dest.port === 80 || dest.port === 8080 || req.http !== undefined));
       const payload: Payload | undefined = http
         ? { kind: 'http-request', method: req.http?.method ?? 'GET', path: dest.path, host: dest.port === 80 || dest.port === undefined ? dest.host : `${dest.host}:${dest.port}`, headers: req.http?.headers ?? {} }
+        : dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
         : dest.scheme === 'tcp' || req.size !== undefined ? { kind: 'data', text: 'hello\n' } : undefined;
-      outcome = tcpExchange(w, ns, dest.ip, dest.port ?? 80, payload, opts);
+      outcome = tcpExchange(w, ns, ip, dest.port ?? 80, payload, opts);
     } else {
       return fail('error', 'sctp is not walked yet');
     }
@@ -93,7 +114,7 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   const trace: Trace = {
     ...base, protocol,
     verdict: outcome.verdict,
-    responder: delivered || outcome.verdict === 'refused' ? w.responder : null,
+    responder: delivered ? w.responder : outcome.verdict === 'refused' ? w.refuser : null,
     seenSource: delivered ? w.seenSource : null,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     events: w.events,

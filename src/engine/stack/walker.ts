@@ -14,13 +14,13 @@
  * (depth first), which keeps the code a direct transcription of the kernel's call chain.
  */
 import { BROADCAST_MAC, type Mac } from '../addr/mac';
-import { fibLookup, type FibResult } from '../route/fib';
+import type { FibResult } from '../route/fib';
 import { ETH_P_ARP, ETH_P_IP, IPPROTO_ICMP, IPPROTO_IPIP, type Packet } from '../net/packet';
 import type { Link, NeighEntry, NetNs } from '../net/types';
-import type { Hook, HookContext } from '../netfilter/hook';
+import { acceptAll, type Hook, type HookContext } from '../netfilter/hook';
 import type { Sim } from '../sim';
 import type { TraceEvent, TraceEventType } from '../trace/types';
-import { nsView, ownerId, type NsView } from './nsview';
+import { fibCached, nsView, ownerId, type NsView } from './nsview';
 import {
   DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_ANO, ICMP_HOST_UNREACH, ICMP_NET_ANO, ICMP_NET_UNREACH,
   ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
@@ -48,6 +48,9 @@ export interface ClientSocket {
 /** Thrown (and caught by walk) when a walk exceeds its event budget: a forwarding loop. */
 export class WalkLimit extends Error {}
 
+/** A hard cap on a whole walk (ping -c 1000 stays well under it). */
+const MAX_TOTAL_EVENTS = 500_000;
+
 /** Per-event clock costs in microseconds: enough to order events and give ping a plausible rtt. */
 const COST: Partial<Record<TraceEventType, number>> = {
   send: 4, route: 1, neigh: 1, 'arp-request': 2, 'arp-reply': 2, tx: 1, rx: 1, veth: 2, forward: 2,
@@ -62,6 +65,8 @@ export class Walker {
   /** Microseconds since the walk started. */
   t = 0;
   flow = 'request';
+  /** Events since the current leg started: the loop guard counts per packet, not per walk. */
+  legEvents = 0;
   /** Prefix of the client legs' flow names: "relay:" while a proxy's second connection runs. */
   legPrefix = '';
   rulesEvaluated = 0;
@@ -71,6 +76,8 @@ export class Walker {
   /** Set by the first listener or ICMP responder that answers the walk's request. */
   responder: string | null = null;
   seenSource: string | null = null;
+  /** Who refused the request (sent the RST or the ICMP port unreachable). */
+  refuser: string | null = null;
 
   constructor(readonly sim: Sim, readonly maxEvents = 5000) {}
 
@@ -81,7 +88,9 @@ export class Walker {
   link(ns: NetNs, name: string | undefined): Link | undefined { return name === undefined ? undefined : this.view(ns).byName.get(name); }
 
   emit(type: TraceEventType, ns: NetNs, dev: string | undefined, summary: string, packet?: Packet, detail?: Readonly<Record<string, unknown>>): void {
-    if (this.events.length >= this.maxEvents) throw new WalkLimit(`the walk exceeded ${this.maxEvents} events: a forwarding loop?`);
+    if (++this.legEvents > this.maxEvents || this.events.length >= MAX_TOTAL_EVENTS) {
+      throw new WalkLimit(`one packet caused more than ${this.maxEvents} events: a forwarding or bridge loop?`);
+    }
     this.t += COST[type] ?? 1;
     this.events.push({
       seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary,
@@ -106,6 +115,8 @@ export class Walker {
 
   /** NF_HOOK: returns the (possibly rewritten) packet, or null when the hook dropped or rejected it. */
   hook(ns: NetNs, hook: Hook, pkt: Packet, ctx: Omit<HookContext, 'now' | 'random'>): Packet | null {
+    // No netfilter engine loaded: every hook accepts, nothing to record.
+    if (this.sim.netfilter === acceptAll) return pkt;
     const full: HookContext = { ...ctx, now: this.nowMs, random: () => this.sim.rand.next() };
     const v = this.sim.netfilter.runHook(ns, hook, pkt, full, (e) => {
       const n = e.detail?.['rulesEvaluated'];
@@ -128,7 +139,7 @@ export class Walker {
   // ---------------------------------------------------------------- output
 
   route(ns: NetNs, dst: string, dev?: string): FibResult | undefined {
-    const r = fibLookup(ns, dst);
+    const r = fibCached(this.sim.net, ns, dst);
     if (r) this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)}`, undefined, { route: routeText(r), dst });
     else this.emit('route', ns, dev, `route ${dst}: Network is unreachable`, undefined, { route: null, dst });
     return r;
@@ -277,19 +288,21 @@ export class Walker {
       if (inp) localDeliver(this, ns, inLink, inp);
       return;
     }
-    if (ns.sysctl['net.ipv4.ip_forward'] !== '1') {
-      this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv4.ip_forward=${ns.sysctl['net.ipv4.ip_forward'] ?? '0'}`, pkt);
+    const r = this.route(ns, ip.dst, inLink.name);
+    if (r?.route.type === 'local') {
+      const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
+      if (inp) localDeliver(this, ns, inLink, inp);
       return;
     }
-    const r = this.route(ns, ip.dst, inLink.name);
+    if (ns.sysctl['net.ipv4.ip_forward'] !== '1') {
+      // ip_route_input_slow: a namespace that does not forward answers "host unreachable" (ip_error).
+      this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv4.ip_forward=${ns.sysctl['net.ipv4.ip_forward'] ?? '0'}`, pkt);
+      this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH);
+      return;
+    }
     if (!r) {
       this.drop(ns, inLink.name, `no route to ${ip.dst}`, pkt);
       this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_NET_UNREACH);
-      return;
-    }
-    if (r.route.type === 'local') {
-      const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
-      if (inp) localDeliver(this, ns, inLink, inp);
       return;
     }
     if (ip.ttl <= 1) {
@@ -321,7 +334,8 @@ export class Walker {
     const entry: NeighEntry = e ?? { family: 4, ip: nexthop, dev: link.name, state: 'INCOMPLETE', updatedAt: this.nowMs };
     if (!e) ns.neigh.push(entry);
     entry.state = 'INCOMPLETE';
-    const spa = this.view(ns).local.has(src) ? src : (firstAddr(link) ?? src);
+    // arp_solicit: the packet's source when it is ours, else an address of the device, else any (inet_select_addr).
+    const spa = this.view(ns).local.has(src) ? src : (firstAddr(link) ?? anyGlobalAddr(ns) ?? src);
     const req: Packet = {
       eth: { src: link.mac, dst: BROADCAST_MAC, type: ETH_P_ARP },
       arp: { op: 1, sha: link.mac, spa, tha: ZERO_MAC, tpa: nexthop },
@@ -352,7 +366,7 @@ export class Walker {
     let proxied = false;
     if (!v.local.has(arp.tpa)) {
       // proxy_arp: answer with our own MAC when we have a route to the target out of another device (Calico's cali* host ends).
-      const r = link.proxyArp || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibLookup(ns, arp.tpa) : undefined;
+      const r = link.proxyArp || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibCached(this.sim.net, ns, arp.tpa) : undefined;
       if (!r || r.route.dev === link.name || r.route.type !== 'unicast') {
         this.drop(ns, link.name, `ARP who-has ${arp.tpa}: not an address of ${ns.id}`, frame, false);
         return;
@@ -378,7 +392,7 @@ export class Walker {
     const ip = offending.ip!;
     if (offending.icmp && offending.icmp.type !== 8 && offending.icmp.type !== 0) return;
     const v = this.view(ns);
-    const r = fibLookup(ns, ip.src);
+    const r = fibCached(this.sim.net, ns, ip.src);
     const src = v.local.has(ip.dst) ? ip.dst : r?.src;
     if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending); return; }
     const err = icmpError({ src, dst: ip.src, ttl: DEFAULT_TTL }, type, code, offending, mtu);
@@ -392,6 +406,7 @@ export class Walker {
   sendRst(ns: NetNs, seg: Packet): void {
     const t = seg.tcp!;
     if (t.flags.rst) return;
+    this.refuser ??= ownerId(ns);
     const ip = seg.ip!;
     const len = t.flags.syn ? 1 : 0;
     const rst = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq: t.flags.ack ? t.ack : 0, ack: t.seq + len, flags: { rst: true, ack: true } });
@@ -413,6 +428,11 @@ export class Walker {
 
 export function isMulticast(mac: Mac): boolean {
   return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
+
+function anyGlobalAddr(ns: NetNs): string | undefined {
+  for (const l of ns.links) for (const a of l.addrs) if (a.family === 4 && a.scope === 'global') return a.address;
+  return undefined;
 }
 
 function firstAddr(link: Link): string | undefined {

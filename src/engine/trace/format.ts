@@ -29,3 +29,27 @@ export function formatTrace(t: Trace): string {
   lines.push(`rules evaluated: ${t.rulesEvaluated}`);
   return `${lines.join('\n')}\n`;
 }
+
+const EXPLAINED = new Set(['route', 'forward', 'encap', 'decap', 'userspace', 'nat', 'deliver', 'app', 'drop', 'icmp-error', 'bridge-forward', 'bridge-flood', 'veth', 'netfilter', 'policy', 'ipvs']);
+
+/** `knp trace --explain`: the decisive steps of the first leg, its answer and the data legs, in words. */
+export function explainTrace(t: Trace): string {
+  const first = t.events[0]?.flow;
+  const flows = new Set<string>();
+  if (first) flows.add(first);
+  const replyStart = t.events.find((e) => e.flow !== first && e.flow !== 'arp' && e.type === 'send');
+  if (replyStart) flows.add(replyStart.flow);
+  // For TCP, the request and its response are the legs that carry the application's data.
+  flows.add('request');
+  flows.add('response');
+  const lines: string[] = ['', 'explanation:'];
+  let flow = '';
+  for (const e of t.events) {
+    if (!flows.has(e.flow) || !EXPLAINED.has(e.type)) continue;
+    if (e.flow !== flow) { flow = e.flow; lines.push(`  ${flow}:`); }
+    const what = e.type === 'veth' ? `crosses the veth pair into ${e.where.ns}` : e.summary;
+    lines.push(`    in ${e.where.ns}${e.where.dev ? ` (${e.where.dev})` : ''}: ${what}`);
+  }
+  lines.push(`  => ${t.verdict}${t.reason ? `: ${t.reason}` : ''}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -44,7 +44,7 @@ export function pod(ns: string, name: string, o: PodOpts = {}): PodModel {
     containers: [{ name: 'c', image: 'busybox', ports, env: [] }],
     nodeName: o.node ?? 'node-1', hostNetwork: !!o.hostNetwork, phase: 'Running',
     podIP: o.ip === undefined ? null : o.ip, hostIP: '192.168.1.11', ready: o.ready ?? true, terminating: false,
-    hostname: o.hostname ?? name, ...(o.subdomain ? { subdomain: o.subdomain } : {}), env: [],
+    hostname: o.hostname ?? name, ...(o.subdomain ? { subdomain: o.subdomain } : {}), env: [], serviceEnv: [], createdIndex: counter,
     dnsPolicy: o.dnsPolicy ?? 'ClusterFirst', system: !!o.system,
   };
 }
@@ -91,6 +91,7 @@ export function model(parts: Omit<Partial<ClusterModel>, 'namespaces'> & { names
   const { namespaces: _n, ...rest } = parts;
   return {
     hasCluster: true, name: 'kind', spec: clusterSpec.parse({ dns: { upstream: 'dns' } }),
+    ageBase: 0, upstreamDns: { name: 'dns', ip: '203.0.113.53' }, apiServer: null,
     nodes: [
       { name: 'node-1', ip: '192.168.1.11', extraAddresses: [], podCIDR: '10.244.1.0/24', labels: {}, taints: [], controlPlane: false, ready: true, createdIndex: 0 },
       { name: 'node-2', ip: '192.168.1.12', extraAddresses: [], podCIDR: '10.244.2.0/24', labels: {}, taints: [], controlPlane: false, ready: true, createdIndex: 1 },
@@ -105,7 +106,7 @@ export function model(parts: Omit<Partial<ClusterModel>, 'namespaces'> & { names
 }
 
 export function simOf(m: ClusterModel): Sim {
-  return { file: 'test.yaml', seed: 1, model: m, net: {} as Sim['net'], diagnostics: [], rand: createRand(1), netfilter: acceptAll, now: 0 };
+  return { file: 'test.yaml', seed: 1, model: m, net: { namespaces: new Map(), generation: 0 }, diagnostics: [], rand: createRand(1), netfilter: acceptAll, now: 0 };
 }
 
 /** A small cluster: kube-dns, kubernetes, a ClusterIP web Service, a headless db StatefulSet, an ExternalName. */

@@ -197,7 +197,12 @@ export function twoNodes(backend: Backend, opts: { podMtu?: number } = {}): { b:
       b.addr(n, 'tunl0', `10.244.${i}.0/32`);
       b.route(n, `10.244.${other}.0/24`, { via: `192.168.1.1${other}`, dev: 'tunl0', onlink: true, proto: 'bird' });
     }
-  } else if (backend === 'bridge') {
+  }
+  if (backend !== 'bridge') {
+    // A default route towards the underlay gateway, as nodes have (Calico's proxy ARP needs a route for 169.254.1.1).
+    b.route(n1, 'default', { via: '192.168.1.1', dev: 'eth0' });
+    b.route(n2, 'default', { via: '192.168.1.1', dev: 'eth0' });
+  } else {
     // The routed model without an overlay: a router on the underlay holds a route per node's Pod CIDR.
     const r = b.ns('infra/router');
     r.sysctl['net.ipv4.ip_forward'] = '1';

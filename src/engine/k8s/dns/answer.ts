@@ -129,6 +129,8 @@ export function answerQuestion(model: ClusterModel, server: string, q: DnsQuesti
 
 /** What CoreDNS Pod `server` (pod/NS/NAME) answers to `q`. */
 export function answerDns(sim: Sim, server: string, q: DnsQuestion): DnsResponse {
+  // An external host listening on 53 is the upstream resolver, not CoreDNS.
+  if (server.startsWith('host/')) return answerUpstream(sim.model, server, q);
   return answerQuestion(sim.model, server, q);
 }
 

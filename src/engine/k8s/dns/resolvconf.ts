@@ -64,6 +64,7 @@ export function ndotsOf(rc: ResolvConf): number {
 
 /** The upstream resolver's address: the external host named by Cluster.spec.dns.upstream. */
 export function upstreamDnsIp(model: ClusterModel): string | null {
+  if (model.upstreamDns) return model.upstreamDns.ip;
   const name = model.spec.dns?.upstream;
   if (!name) return null;
   return model.externalHosts.find((h) => h.name === name)?.ip ?? null;

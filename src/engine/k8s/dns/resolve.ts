@@ -1,20 +1,26 @@
 /**
  * resolveName: a client's lookup as real packets. Each attempt of the search list is a UDP
- * query walked from the client to its nameserver (so kube-proxy DNATs the kube-dns clusterIP to
- * a CoreDNS Pod and a NetworkPolicy can drop it); the CoreDNS Pod that receives it answers with
- * answerDns, and a forwarded question is walked on from that Pod to the upstream resolver.
+ * datagram carrying the question, walked from the client to its nameserver (so kube-proxy DNATs
+ * the kube-dns clusterIP to a CoreDNS Pod and a NetworkPolicy can drop it). The stack hands it
+ * to the CoreDNS Pod's socket, which answers with answerDns; a forwarded question is relayed by
+ * that Pod to the upstream resolver host, whose socket answers with answerUpstream.
  *
  *   client ──udp/53──► 10.96.0.10 ──DNAT──► coredns Pod ──(forward)──► upstream host
  *
- * Until the packet walk exists (walk() reports "not built yet"), queries are answered directly
- * by the same functions, so commands and tests work before and after.
+ * When the client has no network namespace (a model without a built network), the same
+ * functions answer directly, so the commands still work on a bare model.
  */
 import type { ClusterModel, PodModel } from '../../model/cluster';
 import type { Sim } from '../../sim';
-import { walk } from '../../stack/walk';
 import type { Trace, TraceEvent } from '../../trace/types';
 import { isIp } from '../../addr/ip';
-import { answerDns, answerUpstream, type DnsResponse, type RRType } from './answer';
+import { hashString } from '../../util/rand';
+import { clientNs } from '../../stack/target';
+import { Walker, WalkLimit } from '../../stack/walker';
+import { udpExchange, type Outcome } from '../../stack/exchange';
+import { hopsOf } from '../../stack/walk';
+import { isDnsMessage } from '../../stack/apps';
+import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse, type RRType } from './answer';
 import { clusterDnsIp } from './records';
 import { nodeResolvConf, parseResolvConf, podResolvConf, upstreamDnsIp, type ResolvConf } from './resolvconf';
 import { outcomeOf, runSearch, type SearchStep } from './search';
@@ -43,8 +49,6 @@ export interface ResolveResult {
   /** One 'dns' event per attempt, for the trace view (seq restarts at 0: the caller renumbers). */
   readonly events: readonly TraceEvent[];
 }
-
-const WALK_MISSING = 'the packet walk is not built yet';
 
 function podOf(model: ClusterModel, ns: string, name: string): PodModel | undefined {
   return model.pods.find((p) => p.meta.namespace === ns && p.meta.name === name);
@@ -86,11 +90,51 @@ function directResponder(model: ClusterModel, ip: string): { kind: 'coredns'; po
   return null;
 }
 
-function isCoreDns(model: ClusterModel, responder: string): boolean {
-  const p = responder.split('/');
-  if (p[0] !== 'pod' || p.length !== 3) return false;
-  const pod = podOf(model, p[1]!, p[2]!);
-  return !!pod && coreDnsPods(model).includes(pod);
+/** Without a network: who would answer at `ip`, asked directly (CoreDNS, then its upstream). */
+function directAnswer(model: ClusterModel, ip: string, q: DnsQuestion): DnsResponse | null {
+  const who = directResponder(model, ip);
+  if (!who) return null;
+  if (who.kind === 'upstream') return answerUpstream(model, ip, q);
+  const r = answerDns({ model } as Sim, who.pod, q);
+  if (!r.forwardTo) return r;
+  const up = r.forwardTo;
+  return directResponder(model, up)?.kind === 'upstream' ? { ...answerUpstream(model, up, q), forwardTo: up } : { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], forwardTo: up };
+}
+
+export interface DnsExchange {
+  readonly trace: Trace;
+  /** The answer that came back, or null (dropped, timed out, port unreachable). */
+  readonly response: DnsResponse | null;
+}
+
+/**
+ * One DNS question as a UDP datagram from `from` to `server`:53 through the stack. null when
+ * `from` has no network namespace.
+ */
+export function dnsExchange(sim: Sim, from: string, server: string, q: DnsQuestion): DnsExchange | null {
+  const ns = clientNs(sim, from);
+  if (!ns) return null;
+  const w = new Walker(sim);
+  const to = `udp://${server}:53`;
+  let outcome: Outcome;
+  try {
+    outcome = udpExchange(w, ns, server, 53, { kind: 'dns', message: { id: hashString(`${q.name}/${q.type}`) & 0xffff, question: q } });
+  } catch (e) {
+    if (!(e instanceof WalkLimit)) throw e;
+    const trace: Trace = { from, to, protocol: 'udp', verdict: 'error', responder: null, seenSource: null, reason: e.message, events: w.events, path: [], replyPath: [], rulesEvaluated: w.rulesEvaluated };
+    return { trace, response: null };
+  }
+  const delivered = outcome.verdict === 'delivered';
+  const trace: Trace = {
+    from, to, protocol: 'udp', verdict: outcome.verdict,
+    responder: delivered || outcome.verdict === 'refused' ? w.responder : null,
+    seenSource: delivered ? w.seenSource : null,
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+    events: w.events, path: hopsOf(w.events, outcome.requestFlow), replyPath: hopsOf(w.events, outcome.replyFlow), rulesEvaluated: w.rulesEvaluated,
+  };
+  const m = outcome.payload?.kind === 'dns' ? outcome.payload.message : undefined;
+  const response = isDnsMessage(m) && m.response ? m.response : null;
+  return { trace, response };
 }
 
 /** Resolves `name` from `from` (walk's client notation), attempt by attempt. */
@@ -102,41 +146,19 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
   const events: TraceEvent[] = [];
   const machine = from.split('#')[0]!;
 
-  /** One query to one server: walk there, let the receiver answer, follow a forward. */
+  /** One query to one server, as a walked datagram (or answered directly without a network). */
   const queryOnce = (fq: string, server: string): SearchStep => {
     if (!isIp(server)) return { name: fq, server, outcome: 'unreachable', response: null, reason: `bad nameserver address "${server}"` };
-    const q = { name: fq, type };
-    const tr = walk(sim, { from, to: `udp://${server}:53`, protocol: 'udp', port: 53 });
-    let response: DnsResponse | null = null;
-    let reason: string | undefined;
-    let via: string | null = null;
-    if (tr.verdict === 'error' && tr.reason === WALK_MISSING) {
-      const who = directResponder(model, server);
-      if (who?.kind === 'coredns') { response = answerDns(sim, who.pod, q); via = who.pod; }
-      else if (who?.kind === 'upstream') response = answerUpstream(model, server, q);
-      else reason = `no DNS server answers at ${server}`;
-    } else {
-      traces.push(tr);
-      if (tr.verdict === 'delivered' && tr.responder) {
-        if (isCoreDns(model, tr.responder)) { response = answerDns(sim, tr.responder, q); via = tr.responder; }
-        else if (tr.responder.startsWith('host/')) response = answerUpstream(model, server, q);
-        else reason = `${tr.responder} does not serve DNS`;
-      } else {
-        reason = tr.reason ?? tr.verdict;
-        if (tr.verdict === 'refused') return { name: fq, server, outcome: 'unreachable', response: null, reason };
-      }
+    const q: DnsQuestion = { name: fq, type };
+    const ex = dnsExchange(sim, from, server, q);
+    if (!ex) {
+      const response = directAnswer(model, server, q);
+      return response ? { name: fq, server, outcome: outcomeOf(response), response } : { name: fq, server, outcome: 'timeout', response: null, reason: `no DNS server answers at ${server}` };
     }
-    if (response?.forwardTo && via) {
-      const up = response.forwardTo;
-      const tr2 = walk(sim, { from: via, to: `udp://${up}:53`, protocol: 'udp', port: 53 });
-      if (tr2.verdict === 'error' && tr2.reason === WALK_MISSING) {
-        response = directResponder(model, up)?.kind === 'upstream' ? { ...answerUpstream(model, up, q), forwardTo: up } : { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], forwardTo: up };
-      } else {
-        traces.push(tr2);
-        response = tr2.verdict === 'delivered' ? { ...answerUpstream(model, up, q), forwardTo: up } : { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], forwardTo: up };
-      }
-    }
-    return { name: fq, server, outcome: outcomeOf(response), response, ...(reason !== undefined ? { reason } : {}) };
+    traces.push(ex.trace);
+    if (ex.response) return { name: fq, server, outcome: outcomeOf(ex.response), response: ex.response };
+    const reason = ex.trace.reason ?? ex.trace.verdict;
+    return { name: fq, server, outcome: ex.trace.verdict === 'refused' || ex.trace.verdict === 'unreachable' ? 'unreachable' : 'timeout', response: null, reason };
   };
 
   /** resolv.conf semantics: the next nameserver only when one does not answer at all. */

@@ -1,0 +1,103 @@
+/** The topology canvas: React Flow over the nodes and edges derived from the snapshot. */
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, type NodeChange } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
+import { select, useActions, useApp } from '../store';
+import { locate, toFlow, type FlowNode } from './flow';
+import { edgeTypes } from './LinkEdge';
+import { nodeTypes } from './nodes';
+
+// framer-motion only loads once there is a packet to animate.
+const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
+
+const HOOKS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
+
+function Flow() {
+  const { t } = useTranslation();
+  const snap = useApp(select.snapshot);
+  const view = useApp(select.view);
+  const positions = useApp(select.positions);
+  const theme = useApp(select.theme);
+  const selected = useApp(select.selected);
+  const current = useApp(useShallow((s) => s.runs.map((r) => r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null)));
+  const actions = useActions();
+  const rf = useReactFlow();
+
+  const derived = useMemo(() => toFlow(snap, view, positions), [snap, view, positions]);
+  const ids = useMemo(() => new Set(derived.nodes.map((n) => n.id)), [derived]);
+
+  // Where each animated packet is now, and which netfilter hook is running.
+  const { hotIds, activeHooks } = useMemo(() => {
+    const hotIds = new Set<string>();
+    const activeHooks = new Map<string, string>();
+    for (const e of current) {
+      if (!e) continue;
+      const id = locate(e.where, ids);
+      if (id) hotIds.add(id);
+      const chain = String(e.detail?.['hook'] ?? e.detail?.['chain'] ?? '');
+      if (e.type === 'netfilter' && HOOKS.has(chain)) activeHooks.set(`${e.where.machine}/netfilter`, chain);
+      if (e.type === 'route') activeHooks.set(`${e.where.machine}/netfilter`, 'routing');
+    }
+    return { hotIds, activeHooks };
+  }, [current, ids]);
+
+  const decorated = useMemo(() => derived.nodes.map((n) => {
+    const cls = [hotIds.has(n.id) ? 'hot' : '', selected === n.id ? 'picked' : ''].filter(Boolean).join(' ');
+    let out: FlowNode = cls ? { ...n, className: cls } : n;
+    if (n.type === 'netfilter' && activeHooks.has(n.id)) out = { ...out, data: { ...n.data, activeHook: activeHooks.get(n.id)! } } as FlowNode;
+    return out;
+  }), [derived, hotIds, activeHooks, selected]);
+
+  const edges = useMemo(() => derived.edges.map((e) => (hotIds.has(e.source) && hotIds.has(e.target) ? { ...e, className: 'hot' } : e)), [derived, hotIds]);
+
+  // Local copy for smooth dragging; the store keeps the final position.
+  const [nodes, setNodes] = useState<FlowNode[]>(decorated);
+  useEffect(() => setNodes(decorated), [decorated]);
+
+  // Fit when the view changes or the first graph arrives; edits keep the viewport.
+  const fitted = useRef<string>('');
+  useEffect(() => {
+    const key = view.kind === 'kernel' ? `kernel:${view.node}` : 'cluster';
+    if (derived.nodes.length && fitted.current !== key) {
+      fitted.current = key;
+      requestAnimationFrame(() => void rf.fitView({ padding: 0.12, duration: 0 }));
+    }
+  }, [derived, view, rf]);
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      onNodesChange={(changes: NodeChange<FlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
+      onNodeDragStop={(_e, n) => actions.move(n.id, n.position)}
+      onNodeClick={(_e, n) => actions.select(n.id)}
+      onPaneClick={() => actions.select(null)}
+      colorMode={theme}
+      minZoom={0.15}
+      maxZoom={2.5}
+      nodesConnectable={false}
+      proOptions={{ hideAttribution: true }}
+      fitView
+    >
+      <Background gap={22} size={1} />
+      <Controls showInteractive={false} fitViewOptions={{ padding: 0.12 }} />
+      <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} />
+      {current.length > 0 && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
+      {!derived.nodes.length && <div className="knp-canvas-empty">{t('canvas.empty')}</div>}
+    </ReactFlow>
+  );
+}
+
+export function Canvas() {
+  return (
+    <div className="knp-canvas" data-testid="canvas">
+      <ReactFlowProvider>
+        <Flow />
+      </ReactFlowProvider>
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * The canvas's node kinds. Each carries data-knp-id (the model id) so tests, the inspector and
+ * the packet animation all name things the same way. Handles are invisible: edges are drawn
+ * centre to centre by LinkEdge, so only one source and one target handle are needed.
+ */
+import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import { memo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChainSnap } from '../../worker/snapshot';
+import type { DeviceData, HostData, MachineData, NetfilterData, PodData, ServiceData, UnderlayData } from './flow';
+
+const Handles = () => (
+  <>
+    <Handle type="target" position={Position.Top} className="knp-handle" isConnectable={false} />
+    <Handle type="source" position={Position.Bottom} className="knp-handle" isConnectable={false} />
+  </>
+);
+
+export const MachineNode = memo(({ data }: NodeProps<Node<MachineData>>) => (
+  <div className={`knp-machine ${data.role}`} data-knp-id={data.knpId}>
+    <div className="knp-machine-title">
+      <span className="knp-icon" aria-hidden>▣</span>
+      <strong>{data.title}</strong>
+      {data.role === 'control-plane' && <span className="knp-badge">control-plane</span>}
+      <span className="knp-muted">{data.subtitle}</span>
+    </div>
+    <Handles />
+  </div>
+));
+
+export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => (
+  <div className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()}`} data-knp-id={data.knpId} title={data.knpId}>
+    <div className="knp-pod-name"><span className="knp-icon" aria-hidden>⬢</span>{data.name}</div>
+    <div className="knp-mono">{data.ip}</div>
+    <div className="knp-muted knp-small">{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
+    <Handles />
+  </div>
+));
+
+const DEVICE_ICON: Record<string, string> = { bridge: '⇋', vxlan: '⧉', tun: '⧉', ipip: '⧉', ether: '⏚', veth: '⟷', dummy: '◌', loopback: '↺' };
+
+export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => (
+  <div className={`knp-device kind-${data.kind} ${data.up ? '' : 'down'}`} data-knp-id={data.knpId} title={data.detail || data.kind}>
+    <div className="knp-device-name"><span className="knp-icon" aria-hidden>{DEVICE_ICON[data.kind] ?? '◇'}</span>{data.name}</div>
+    <div className="knp-mono knp-small">{data.addr || data.kind}</div>
+    <Handles />
+  </div>
+));
+
+export const ServiceNode = memo(({ data }: NodeProps<Node<ServiceData>>) => (
+  <div className="knp-service" data-knp-id={data.knpId} title={data.knpId}>
+    <div className="knp-pod-name"><span className="knp-icon" aria-hidden>◎</span>{data.name}<span className="knp-badge">{data.type}</span></div>
+    <div className="knp-mono">{data.ip}</div>
+    <div className="knp-muted knp-small knp-mono">{data.ports.join(' ')}</div>
+    <Handles />
+  </div>
+));
+
+export const HostNode = memo(({ data }: NodeProps<Node<HostData>>) => (
+  <div className="knp-host" data-knp-id={data.knpId}>
+    <div className="knp-pod-name"><span className="knp-icon" aria-hidden>▭</span>{data.name}</div>
+    <div className="knp-mono">{data.ip}</div>
+    <Handles />
+  </div>
+));
+
+export const UnderlayNode = memo(({ data }: NodeProps<Node<UnderlayData>>) => {
+  const { t } = useTranslation();
+  return (
+    <div className="knp-underlay" data-knp-id={data.knpId}>
+      <span>{t('canvas.underlay')}</span><span className="knp-mono">{data.cidr}</span>
+      <Handles />
+    </div>
+  );
+});
+
+/** The hooks in the order a packet meets them (iptables -t TABLE -L CHAIN). */
+const HOOKS = ['PREROUTING', 'routing', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'] as const;
+
+function Chain({ c }: { c: ChainSnap }) {
+  return (
+    <details className="knp-chain" data-knp-id={`chain/${c.table}/${c.name}`}>
+      <summary><span className="knp-mono">{c.table}/{c.name}</span>{c.policy && <span className="knp-muted"> policy {c.policy}</span>}<span className="knp-badge">{c.rules.length}</span></summary>
+      <ol className="knp-rules">
+        {c.rules.map((r, i) => (
+          <li key={i} className="knp-mono knp-small"><span className="knp-counter">{r.packets}</span>{r.text}</li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+export const NetfilterNode = memo(({ data }: NodeProps<Node<NetfilterData>>) => {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<string | null>(null);
+  const chains = data.chains ?? [];
+  const forHook = (h: string) => chains.filter((c) => c.name === h);
+  const custom = chains.filter((c) => !HOOKS.includes(c.name as (typeof HOOKS)[number]));
+  return (
+    <div className="knp-netfilter" data-knp-id={data.knpId}>
+      <div className="knp-nf-title">{t('canvas.netfilter')} · {data.node}{!chains.length && <span className="knp-muted"> — {t('canvas.noRules')}</span>}</div>
+      <div className="knp-hooks">
+        {HOOKS.map((h, i) => (
+          <span key={h} className="knp-hook-wrap">
+            {i > 0 && <span className="knp-arrow" aria-hidden>→</span>}
+            <button
+              type="button"
+              className={`knp-hook nodrag ${h === 'routing' ? 'routing' : ''} ${open === h ? 'open' : ''} ${data.activeHook === h ? 'active' : ''}`}
+              data-knp-id={`${data.knpId}/${h}`}
+              onClick={() => setOpen(open === h ? null : h)}
+              aria-expanded={open === h}
+            >
+              {h === 'routing' ? t('canvas.routing') : h}
+              {h !== 'routing' && <span className="knp-badge">{forHook(h).reduce((a, c) => a + c.rules.length, 0)}</span>}
+            </button>
+          </span>
+        ))}
+      </div>
+      {open && open !== 'routing' && (
+        <div className="knp-nf-body nodrag nowheel">
+          {forHook(open).map((c) => <Chain key={`${c.table}/${c.name}`} c={c} />)}
+          {custom.map((c) => <Chain key={`${c.table}/${c.name}`} c={c} />)}
+          {!chains.length && <div className="knp-muted">{t('canvas.noRules')}</div>}
+        </div>
+      )}
+      <Handles />
+    </div>
+  );
+});
+
+export const nodeTypes = {
+  machine: MachineNode, pod: PodNode, device: DeviceNode, service: ServiceNode, host: HostNode, underlay: UnderlayNode, netfilter: NetfilterNode,
+};

@@ -1,0 +1,71 @@
+/**
+ * The scenario editor. Monaco loads lazily (first paint shows the text right away); engine
+ * diagnostics become markers at their exact positions; edits go to the store, which debounces
+ * the rebuild so typing never waits for the engine.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Diagnostic } from '../../engine';
+import { select, useActions, useApp } from '../store';
+
+type Monaco = typeof import('./monaco');
+
+const SEVERITY = { error: 8, warning: 4, info: 2 } as const;
+
+export function toMarkers(ds: readonly Diagnostic[]) {
+  return ds.map((d) => ({
+    severity: SEVERITY[d.severity], code: d.code, source: 'knp',
+    message: d.hint ? `${d.message}\n${d.hint}` : d.message,
+    startLineNumber: d.line, startColumn: d.col,
+    // A zero-width range would be invisible: mark at least one character.
+    endLineNumber: d.endLine, endColumn: d.endLine === d.line && d.endCol <= d.col ? d.col + 1 : d.endCol,
+  }));
+}
+
+export function Editor() {
+  const { t } = useTranslation();
+  const host = useRef<HTMLDivElement>(null);
+  const [mod, setMod] = useState<Monaco | null>(null);
+  const editorRef = useRef<import('monaco-editor').editor.IStandaloneCodeEditor | null>(null);
+  const diagnostics = useApp(select.diagnostics);
+  const theme = useApp(select.theme);
+  const initial = useRef(useApp(select.yaml));
+  const actions = useActions();
+
+  useEffect(() => {
+    let alive = true;
+    void import('./monaco').then((m) => { if (alive) setMod(m); });
+    return () => { alive = false; };
+  }, []);
+
+  useEffect(() => {
+    if (!mod || !host.current) return;
+    const { monaco, SCENARIO_URI } = mod;
+    const uri = monaco.Uri.parse(SCENARIO_URI);
+    const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(initial.current, 'yaml', uri);
+    const ed = monaco.editor.create(host.current, {
+      model, automaticLayout: true, minimap: { enabled: false }, fontSize: 13, tabSize: 2, scrollBeyondLastLine: false,
+      renderWhitespace: 'none', wordWrap: 'off', fixedOverflowWidgets: true, ariaLabel: 'scenario YAML',
+    });
+    editorRef.current = ed;
+    const sub = model.onDidChangeContent(() => actions.setYaml(model.getValue()));
+    return () => { sub.dispose(); ed.dispose(); editorRef.current = null; };
+  }, [mod, actions]);
+
+  useEffect(() => {
+    if (!mod) return;
+    const model = mod.monaco.editor.getModel(mod.monaco.Uri.parse(mod.SCENARIO_URI));
+    if (model) mod.monaco.editor.setModelMarkers(model, 'knp', toMarkers(diagnostics));
+  }, [mod, diagnostics]);
+
+  useEffect(() => { mod?.monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs'); }, [mod, theme]);
+
+  return (
+    <div className="knp-editor" data-testid="editor" data-ready={mod ? 'true' : 'false'}>
+      <div ref={host} className="knp-editor-host" />
+      {!mod && (
+        <pre className="knp-editor-fallback" aria-busy="true"><span className="knp-muted">{t('editor.loading')}</span>{'\n'}{initial.current}</pre>
+      )}
+    </div>
+  );
+}

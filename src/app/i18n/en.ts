@@ -1,0 +1,39 @@
+export const en = {
+  app: { title: 'Kube Network Playground', tagline: 'See every hop of a Kubernetes packet' },
+  toolbar: {
+    cluster: 'Cluster', kernel: 'Kernel', view: 'View', node: 'Node', share: 'Share', shared: 'Link copied',
+    theme: 'Theme', light: 'Light', dark: 'Dark', language: 'Language', restartEngine: 'Restart engine',
+  },
+  engine: {
+    starting: 'Starting engine…', building: 'Building…', ready: 'Ready',
+    restarted: 'The engine stopped ({{reason}}) and was restarted from the YAML. Commands run since loading were undone.',
+    failure: 'Engine error: {{message}}', dismiss: 'Dismiss',
+  },
+  editor: { loading: 'Loading editor…', problems_one: '{{count}} problem', problems_other: '{{count}} problems', noProblems: 'No problems' },
+  canvas: {
+    empty: 'Nothing to draw yet: describe nodes and Pods in the YAML.', fit: 'Fit view',
+    underlay: 'underlay', services: 'Services', netfilter: 'netfilter', routing: 'routing decision', rules: 'rules', noRules: 'no rules: everything accepted',
+    kernelEmpty: 'This node has no network state yet.', pickNode: 'Pick a node',
+  },
+  send: {
+    title: 'Send a packet', from: 'From', to: 'To', toPlaceholder: 'IP, Service, DNS name or URL', port: 'Port', protocol: 'Protocol',
+    count: 'Packets', send: 'Send', probes: 'Run probes', sending: 'Walking…',
+  },
+  player: {
+    play: 'Play', pause: 'Pause', stepForward: 'Step forward', stepBack: 'Step back', speed: 'Speed', loop: 'Loop',
+    event: 'Event {{n}} of {{total}}', noTrace: 'Send a packet or run the probes to see its journey.', jump: 'Jump to event',
+  },
+  events: { title: 'Events', all: 'All', filter: 'Filter by type', empty: 'No events', packets: 'Packets' },
+  inspector: {
+    packet: 'Packet', object: 'Object', noEvent: 'Select an event to see the packet at that hop.', noPacket: 'This event carries no packet.',
+    changed: 'changed here', details: 'Details', close: 'Close',
+    addresses: 'Addresses', links: 'Interfaces', routes: 'Routes', neigh: 'ARP / neighbours', fdb: 'FDB', chains: 'iptables chains',
+    conntrack: 'conntrack', ipvs: 'IPVS', listeners: 'Listening sockets', endpoints: 'Endpoints', ports: 'Ports', containers: 'Containers',
+    none: '(none)', labels: 'Labels', phase: 'Phase',
+  },
+  change: { dnat: 'DNAT', snat: 'SNAT', ttl: 'TTL −1', mac: 'MAC rewrite', encap: 'encapsulated', decap: 'decapsulated', sport: 'source port', dport: 'destination port' },
+  verdict: { delivered: 'delivered', refused: 'refused', dropped: 'dropped', unreachable: 'unreachable', timeout: 'timed out', nxdomain: 'no such name', error: 'error' },
+  terminal: { title: 'Terminal', target: 'Run in', reset: 'Reset to YAML', resetDone: 'State reset to the YAML.', loading: 'Loading terminal…', welcome: 'Commands run in {{target}}. Tab completes, ↑/↓ recall history. Try: {{example}}' },
+  pane: { resize: 'Resize panes' },
+};
+export type Strings = typeof en;

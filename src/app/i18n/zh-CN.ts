@@ -1,0 +1,40 @@
+import type { Strings } from './en';
+
+export const zhCN: Strings = {
+  app: { title: 'Kube 网络练习场', tagline: '看清 Kubernetes 数据包的每一跳' },
+  toolbar: {
+    cluster: '集群', kernel: '内核', view: '视图', node: '节点', share: '分享', shared: '链接已复制',
+    theme: '主题', light: '浅色', dark: '深色', language: '语言', restartEngine: '重启引擎',
+  },
+  engine: {
+    starting: '正在启动引擎…', building: '正在构建…', ready: '就绪',
+    restarted: '引擎已停止（{{reason}}），并已按 YAML 重新启动。加载后执行过的命令已被撤销。',
+    failure: '引擎错误：{{message}}', dismiss: '关闭',
+  },
+  editor: { loading: '正在加载编辑器…', problems_one: '{{count}} 个问题', problems_other: '{{count}} 个问题', noProblems: '没有问题' },
+  canvas: {
+    empty: '还没有可画的内容：请在 YAML 中描述节点和 Pod。', fit: '适应视图',
+    underlay: '底层网络', services: 'Service', netfilter: 'netfilter', routing: '路由决策', rules: '条规则', noRules: '没有规则：全部放行',
+    kernelEmpty: '这个节点还没有网络状态。', pickNode: '选择节点',
+  },
+  send: {
+    title: '发送数据包', from: '从', to: '到', toPlaceholder: 'IP、Service、DNS 名或 URL', port: '端口', protocol: '协议',
+    count: '包数', send: '发送', probes: '运行探测', sending: '正在走查…',
+  },
+  player: {
+    play: '播放', pause: '暂停', stepForward: '下一步', stepBack: '上一步', speed: '速度', loop: '循环',
+    event: '第 {{n}} / {{total}} 个事件', noTrace: '发送一个数据包或运行探测，查看它的旅程。', jump: '跳到事件',
+  },
+  events: { title: '事件', all: '全部', filter: '按类型筛选', empty: '没有事件', packets: '数据包' },
+  inspector: {
+    packet: '数据包', object: '对象', noEvent: '选择一个事件，查看数据包在这一跳的样子。', noPacket: '这个事件不携带数据包。',
+    changed: '在此处改变', details: '详情', close: '关闭',
+    addresses: '地址', links: '网络接口', routes: '路由', neigh: 'ARP / 邻居', fdb: 'FDB 转发表', chains: 'iptables 链',
+    conntrack: '连接跟踪', ipvs: 'IPVS', listeners: '监听套接字', endpoints: '端点', ports: '端口', containers: '容器',
+    none: '（无）', labels: '标签', phase: '阶段',
+  },
+  change: { dnat: 'DNAT', snat: 'SNAT', ttl: 'TTL −1', mac: 'MAC 改写', encap: '封装', decap: '解封装', sport: '源端口', dport: '目的端口' },
+  verdict: { delivered: '已送达', refused: '被拒绝', dropped: '被丢弃', unreachable: '不可达', timeout: '超时', nxdomain: '域名不存在', error: '错误' },
+  terminal: { title: '终端', target: '运行于', reset: '重置为 YAML', resetDone: '状态已重置为 YAML。', loading: '正在加载终端…', welcome: '命令在 {{target}} 中运行。Tab 补全，↑/↓ 翻历史。试试：{{example}}' },
+  pane: { resize: '调整面板大小' },
+};

@@ -1,0 +1,59 @@
+/** The trace's events, like Packet Tracer's event list: filter by type, click to jump. */
+import { useEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { select, useActions, useApp } from '../store';
+
+export function EventList() {
+  const { t } = useTranslation();
+  const run = useApp(select.primaryRun);
+  const runs = useApp(select.runs);
+  const primary = useApp(select.primary);
+  const cursor = useApp(select.cursor);
+  const filter = useApp(select.eventFilter);
+  const actions = useActions();
+  const list = useRef<HTMLOListElement>(null);
+  const events = run?.trace.events ?? [];
+  const types = useMemo(() => [...new Set(events.map((e) => e.type))], [events]);
+
+  useEffect(() => {
+    list.current?.querySelector('[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [cursor]);
+
+  return (
+    <section className="knp-events" data-testid="event-list" aria-label={t('events.title')}>
+      <div className="knp-panel-head">
+        <span className="knp-panel-title">{t('events.title')}</span>
+        {runs.length > 1 && (
+          <select aria-label={t('events.packets')} value={primary} onChange={(e) => actions.setPrimary(Number(e.target.value))}>
+            {runs.map((r, i) => <option key={r.id} value={i}>{r.label} — {t(`verdict.${r.trace.verdict}`)}</option>)}
+          </select>
+        )}
+        <span className="knp-spacer" />
+        <select aria-label={t('events.filter')} value={filter[0] ?? ''} onChange={(e) => actions.setFilter(e.target.value ? [e.target.value] : [])}>
+          <option value="">{t('events.all')}</option>
+          {types.map((ty) => <option key={ty} value={ty}>{ty}</option>)}
+        </select>
+      </div>
+      <div className="knp-panel-body">
+        {run && (
+          <div className={`knp-verdict verdict-${run.trace.verdict}`} data-verdict={run.trace.verdict}>
+            {t(`verdict.${run.trace.verdict}`)}{run.trace.responder ? ` · ${run.trace.responder}` : ''}{run.trace.reason ? ` — ${run.trace.reason}` : ''}
+          </div>
+        )}
+        {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
+        <ol ref={list} className="knp-event-rows">
+          {events.map((e, i) => (filter.length && !filter.includes(e.type) ? null : (
+            <li key={i}>
+              <button type="button" className={`knp-event ${i === cursor ? 'current' : ''} ${i < cursor ? 'past' : ''}`} aria-current={i === cursor} onClick={() => actions.jump(i)} data-event-type={e.type}>
+                <span className="knp-seq">{e.seq}</span>
+                <span className={`knp-type type-${e.type}`}>{e.type}</span>
+                <span className="knp-where knp-mono">{e.where.machine.replace(/^(pod|node|host|infra)\//, '')}{e.where.dev ? `:${e.where.dev}` : ''}</span>
+                <span className="knp-sum">{e.summary}</span>
+              </button>
+            </li>
+          )))}
+        </ol>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+/** What a canvas object holds: addresses, routes, ARP, FDB, iptables chains with counters, conntrack, IPVS. */
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { NsSnap, Snapshot } from '../../worker/snapshot';
+import { select, useActions, useApp } from '../store';
+
+function Section({ title, lines }: { title: string; lines: readonly string[] | null | undefined }) {
+  const { t } = useTranslation();
+  if (lines === null || lines === undefined) return null;
+  return (
+    <details className="knp-obj-section" open={lines.length > 0 && lines.length < 12}>
+      <summary>{title} <span className="knp-badge">{lines.length}</span></summary>
+      {lines.length ? <pre className="knp-mono knp-small">{lines.join('\n')}</pre> : <div className="knp-muted knp-small">{t('inspector.none')}</div>}
+    </details>
+  );
+}
+
+function NsDetails({ ns }: { ns: NsSnap }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Section title={t('inspector.links')} lines={ns.links.map((l) => `${l.ifindex}: ${l.name}${l.peer ? `@${l.peer.dev}` : ''} ${l.kind} ${l.up ? 'UP' : 'DOWN'} mtu ${l.mtu}${l.master ? ` master ${l.master}` : ''}\n    link/ether ${l.mac}${l.addrs.length ? `\n    inet ${l.addrs.join(' ')}` : ''}${l.detail ? `\n    ${l.detail}` : ''}`)} />
+      <Section title={t('inspector.routes')} lines={ns.routes} />
+      <Section title={t('inspector.neigh')} lines={ns.neigh} />
+      <Section title={t('inspector.fdb')} lines={ns.links.flatMap((l) => l.fdb)} />
+      <Section title={t('inspector.listeners')} lines={ns.listeners} />
+      {ns.chains && (
+        <details className="knp-obj-section">
+          <summary>{t('inspector.chains')} <span className="knp-badge">{ns.chains.length}</span></summary>
+          {ns.chains.map((c) => (
+            <div key={`${c.table}/${c.name}`} className="knp-small">
+              <div className="knp-mono"><strong>-t {c.table} {c.name}</strong>{c.policy ? ` (policy ${c.policy})` : ''}</div>
+              <pre className="knp-mono">{c.rules.map((r) => `${String(r.packets).padStart(6)} ${r.text}`).join('\n') || '  (empty)'}</pre>
+            </div>
+          ))}
+        </details>
+      )}
+      <Section title={t('inspector.conntrack')} lines={ns.conntrack} />
+      <Section title={t('inspector.ipvs')} lines={ns.ipvs} />
+    </>
+  );
+}
+
+function body(snap: Snapshot, id: string): { title: string; kv: [string, ReactNode][]; ns?: NsSnap; lines?: [string, string[]][] } | null {
+  const nsOf = (x: string) => snap.namespaces.find((n) => n.id === x);
+  const pod = snap.pods.find((p) => p.id === id);
+  if (pod) {
+    return {
+      title: id,
+      kv: [['IP', pod.ip ?? '—'], ['node', pod.node ?? '—'], ['phase', pod.phase], ['labels', Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—']],
+      lines: [['containers', pod.containers.map((c) => `${c.name}  ${c.image}  ${c.ports.join(' ')}`)]],
+      ...(nsOf(id) ? { ns: nsOf(id)! } : {}),
+    };
+  }
+  const node = snap.nodes.find((n) => n.id === id);
+  if (node) return { title: id, kv: [['IP', node.ip], ['podCIDR', node.podCIDR], ['ready', String(node.ready)]], ...(nsOf(id) ? { ns: nsOf(id)! } : {}) };
+  const svc = snap.services.find((s) => s.id === id);
+  if (svc) return { title: id, kv: [['type', svc.type], ['clusterIP', svc.clusterIP ?? '—'], ['ports', svc.ports.join(', ')]], lines: [['endpoints', [...svc.endpoints]]] };
+  const host = snap.hosts.find((h) => h.id === id);
+  if (host) return { title: id, kv: [['IP', host.ip]], ...(nsOf(id) ? { ns: nsOf(id)! } : {}) };
+  const ns = nsOf(id);
+  if (ns) return { title: id, kv: [], ns };
+  // A device: node/NAME/DEV → that namespace, that link.
+  const cut = id.lastIndexOf('/');
+  const owner = nsOf(id.slice(0, cut));
+  const link = owner?.links.find((l) => l.name === id.slice(cut + 1));
+  if (owner && link) {
+    return {
+      title: id,
+      kv: [['kind', link.kind], ['state', link.up ? 'UP' : 'DOWN'], ['MAC', link.mac], ['MTU', String(link.mtu)], ['addresses', link.addrs.join(', ') || '—'],
+        ...(link.master ? [['master', link.master] as [string, string]] : []), ...(link.peer ? [['peer', `${link.peer.ns} ${link.peer.dev}`] as [string, string]] : []),
+        ...(link.detail ? [['detail', link.detail] as [string, string]] : []), ['rx/tx', `${link.stats.rx}/${link.stats.tx} packets`]],
+      lines: [['FDB', [...link.fdb]], ['routes via this device', owner.routes.filter((r) => r.includes(`dev ${link.name}`))]],
+    };
+  }
+  if (id.endsWith('/netfilter') && nsOf(id.slice(0, -'/netfilter'.length))) return { title: id, kv: [], ns: nsOf(id.slice(0, -'/netfilter'.length))! };
+  return null;
+}
+
+export function ObjectInspector() {
+  const { t } = useTranslation();
+  const id = useApp(select.selected);
+  const snap = useApp(select.snapshot);
+  const actions = useActions();
+  if (!id || !snap) return null;
+  const b = body(snap, id);
+  return (
+    <aside className="knp-object" aria-label={t('inspector.object')} data-knp-inspect={id}>
+      <div className="knp-panel-head">
+        <span className="knp-panel-title knp-mono">{b?.title ?? id}</span>
+        <span className="knp-spacer" />
+        <button type="button" className="knp-icon-btn" onClick={() => actions.select(null)} aria-label={t('inspector.close')}>✕</button>
+      </div>
+      <div className="knp-panel-body">
+        {b && b.kv.length > 0 && <dl className="knp-detail">{b.kv.map(([k, v]) => <div key={k}><dt>{k}</dt><dd className="knp-mono">{v}</dd></div>)}</dl>}
+        {b?.lines?.map(([title, lines]) => <Section key={title} title={title} lines={lines} />)}
+        {b?.ns && <NsDetails ns={b.ns} />}
+      </div>
+    </aside>
+  );
+}

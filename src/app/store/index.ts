@@ -1,0 +1,22 @@
+/** The one import site for the store: the provider, the hook and the named selectors. */
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { AppActions, AppState, AppStore } from './store';
+
+export { createAppStore, SPEEDS, type AppStore, type AppState, type PacketRun, type View, type SendForm } from './store';
+export * as select from './select';
+
+export const StoreContext = createContext<AppStore | null>(null);
+
+export function useApp<T>(selector: (s: AppState & AppActions) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useApp outside <StoreContext.Provider>');
+  return useStore(store, selector);
+}
+
+/** Actions never change identity, so components can take them without re-rendering. */
+export function useActions(): AppActions {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useActions outside <StoreContext.Provider>');
+  return store.getState();
+}

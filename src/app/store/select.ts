@@ -1,0 +1,47 @@
+/** Named selectors: each component states what it reads, and derived values live in one place. */
+import type { TraceEvent } from '../../engine';
+import type { AppState, PacketRun } from './store';
+
+export const yaml = (s: AppState) => s.yaml;
+export const status = (s: AppState) => s.status;
+export const notice = (s: AppState) => s.notice;
+export const diagnostics = (s: AppState) => s.diagnostics;
+export const snapshot = (s: AppState) => s.snapshot;
+export const commands = (s: AppState) => s.commands;
+export const view = (s: AppState) => s.view;
+export const positions = (s: AppState) => s.positions;
+export const selected = (s: AppState) => s.selected;
+export const runs = (s: AppState) => s.runs;
+export const cursor = (s: AppState) => s.cursor;
+export const playing = (s: AppState) => s.playing;
+export const speed = (s: AppState) => s.speed;
+export const loop = (s: AppState) => s.loop;
+export const eventFilter = (s: AppState) => s.eventFilter;
+export const sending = (s: AppState) => s.sending;
+export const send = (s: AppState) => s.send;
+export const terminalTarget = (s: AppState) => s.terminalTarget;
+export const theme = (s: AppState) => s.theme;
+export const lang = (s: AppState) => s.lang;
+export const resets = (s: AppState) => s.resets;
+export const primary = (s: AppState) => s.primary;
+
+export const primaryRun = (s: AppState): PacketRun | null => s.runs[s.primary] ?? null;
+
+/** The event under the cursor in the followed run. */
+export const currentEvent = (s: AppState): TraceEvent | null => s.runs[s.primary]?.trace.events[s.cursor] ?? null;
+
+/** The event before the cursor that carried a packet (what "changed here" compares against). */
+export const previousPacketEvent = (s: AppState): TraceEvent | null => {
+  const evs = s.runs[s.primary]?.trace.events ?? [];
+  for (let i = s.cursor - 1; i >= 0; i--) if (evs[i]?.packet) return evs[i]!;
+  return null;
+};
+
+export const errorCount = (s: AppState): number => s.diagnostics.filter((d) => d.severity === 'error').length;
+
+/** Every place a command can run, for the terminal's target picker and completion. */
+export const targets = (s: AppState): string[] => {
+  const snap = s.snapshot;
+  if (!snap) return ['workstation'];
+  return [...snap.nodes.map((n) => n.id), ...snap.pods.filter((p) => !p.hostNetwork).map((p) => p.id), ...snap.hosts.map((h) => h.id), 'workstation'];
+};

@@ -1,0 +1,271 @@
+/**
+ * The playground's state: the scenario text, what the engine answered (diagnostics, snapshot),
+ * the packets being replayed and the UI's own choices (view, selection, positions, theme).
+ * A factory, so tests and the app each make their own; components read it through the named
+ * selectors in ./select.ts.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../../engine';
+import type { EngineClient } from '../../worker/client';
+import type { ProtocolError, Result } from '../../worker/protocol';
+import type { Snapshot } from '../../worker/snapshot';
+import type { Lang } from '../i18n';
+
+export type View = { readonly kind: 'cluster' } | { readonly kind: 'kernel'; readonly node: string };
+export type Notice = { readonly kind: 'restarted'; readonly reason: string } | { readonly kind: 'failure'; readonly message: string };
+
+export interface PacketRun {
+  readonly id: number;
+  readonly label: string;
+  readonly trace: Trace;
+}
+
+export interface SendForm {
+  readonly from: string;
+  readonly to: string;
+  readonly port: string;
+  readonly protocol: 'tcp' | 'udp' | 'icmp';
+  readonly count: number;
+}
+
+export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
+
+export interface AppState {
+  readonly yaml: string;
+  readonly seed: number;
+  readonly status: 'starting' | 'building' | 'ready';
+  readonly notice: Notice | null;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly snapshot: Snapshot | null;
+  readonly commands: readonly string[];
+  readonly view: View;
+  readonly positions: Readonly<Record<string, { x: number; y: number }>>;
+  readonly selected: string | null;
+  readonly runs: readonly PacketRun[];
+  /** Which run the event list and inspector follow. */
+  readonly primary: number;
+  /** Index of the current event in the primary run; -1 before the first. */
+  readonly cursor: number;
+  readonly playing: boolean;
+  readonly speed: number;
+  readonly loop: boolean;
+  /** Event types shown in the list; empty = all. */
+  readonly eventFilter: readonly string[];
+  readonly sending: boolean;
+  readonly send: SendForm;
+  readonly terminalTarget: string;
+  readonly theme: 'light' | 'dark';
+  readonly lang: Lang;
+  /** Bumped when the state was reset to the YAML (the terminal prints a line). */
+  readonly resets: number;
+}
+
+export interface AppActions {
+  setYaml(yaml: string): void;
+  loadNow(): Promise<void>;
+  exec(line: string): Promise<CommandResult>;
+  resetToYaml(): Promise<void>;
+  sendPacket(): Promise<void>;
+  runProbes(): Promise<void>;
+  setSend(patch: Partial<SendForm>): void;
+  play(): void;
+  pause(): void;
+  step(delta: number): void;
+  jump(i: number): void;
+  /** Advances playback by one event; at the end loops or stops. */
+  tick(): void;
+  setSpeed(speed: number): void;
+  toggleLoop(): void;
+  setPrimary(i: number): void;
+  setFilter(types: readonly string[]): void;
+  setView(view: View): void;
+  select(id: string | null): void;
+  move(id: string, pos: { x: number; y: number }): void;
+  setTerminalTarget(t: string): void;
+  setTheme(t: 'light' | 'dark'): void;
+  setLang(l: Lang): void;
+  dismissNotice(): void;
+  restartEngine(): void;
+}
+
+export type AppStore = StoreApi<AppState & AppActions>;
+
+export interface StoreOptions {
+  readonly yaml: string;
+  readonly seed?: number;
+  /** Edits are rebuilt this long after the last keystroke. */
+  readonly debounceMs?: number;
+  readonly theme?: 'light' | 'dark';
+  readonly lang?: Lang;
+}
+
+export function createAppStore(client: EngineClient, opts: StoreOptions): AppStore {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let runIds = 0;
+  const debounceMs = opts.debounceMs ?? 250;
+
+  const store = createStore<AppState & AppActions>()((set, get) => {
+    const fail = (e: ProtocolError): void => {
+      if (e.code === 'superseded') return;
+      if (e.code === 'worker-died') return; // the restart notice already says it
+      set({ notice: { kind: 'failure', message: `${e.code}: ${e.message}` } });
+    };
+    const take = <T,>(r: Result<T>): T | null => (r.ok ? r.value : (fail(r.error), null));
+
+    const showRuns = (runs: PacketRun[]): void => {
+      set({ runs, primary: 0, cursor: runs.length ? 0 : -1, playing: runs.some((r) => r.trace.events.length > 1) });
+    };
+
+    return {
+      yaml: opts.yaml,
+      seed: opts.seed ?? 1,
+      status: 'starting',
+      notice: null,
+      diagnostics: [],
+      snapshot: null,
+      commands: [],
+      view: { kind: 'cluster' },
+      positions: {},
+      selected: null,
+      runs: [],
+      primary: 0,
+      cursor: -1,
+      playing: false,
+      speed: 1,
+      loop: false,
+      eventFilter: [],
+      sending: false,
+      send: { from: '', to: '', port: '', protocol: 'tcp', count: 1 },
+      terminalTarget: '',
+      theme: opts.theme ?? 'light',
+      lang: opts.lang ?? 'en',
+      resets: 0,
+
+      setYaml(yaml) {
+        set({ yaml });
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => { timer = null; void get().loadNow(); }, debounceMs);
+      },
+
+      async loadNow() {
+        set({ status: 'building' });
+        const r = await client.load(get().yaml, get().seed);
+        if (!r.ok && r.error.code === 'superseded') return;
+        const v = take(r);
+        set({ status: 'ready' });
+        if (!v) return;
+        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, commands: v.commands });
+        settleChoices(v.snapshot);
+      },
+
+      async exec(line) {
+        const target = get().terminalTarget || defaultTarget(get().snapshot);
+        const r = await client.exec(target, line);
+        if (!r.ok) return { stdout: '', stderr: `knp: ${r.error.message}\n`, exitCode: 125 };
+        if (r.value.snapshot) set({ snapshot: r.value.snapshot });
+        return r.value.result;
+      },
+
+      async resetToYaml() {
+        const v = take(await client.reset());
+        if (!v) return;
+        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, runs: [], cursor: -1, playing: false, resets: get().resets + 1 });
+      },
+
+      async sendPacket() {
+        const f = get().send;
+        if (!f.from || !f.to) return;
+        set({ sending: true });
+        const port = Number(f.port);
+        const req: WalkRequest = { from: f.from, to: f.to, protocol: f.protocol, ...(f.port && Number.isFinite(port) ? { port } : {}) };
+        const runs: PacketRun[] = [];
+        // Several packets are separate walks: each one may pick another endpoint.
+        for (let i = 0; i < Math.max(1, Math.min(f.count, 50)); i++) {
+          const v = take(await client.trace(req));
+          if (!v) break;
+          set({ snapshot: v.snapshot });
+          runs.push({ id: ++runIds, label: `${f.from} → ${f.to}${f.count > 1 ? ` #${i + 1}` : ''}`, trace: v.trace });
+        }
+        set({ sending: false });
+        showRuns(runs);
+      },
+
+      async runProbes() {
+        set({ sending: true });
+        const v = take(await client.probes());
+        set({ sending: false });
+        if (!v) return;
+        set({ snapshot: v.snapshot });
+        showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace })));
+      },
+
+      setSend(patch) { set({ send: { ...get().send, ...patch } }); },
+      play() {
+        const s = get();
+        const run = s.runs[s.primary];
+        if (!run) return;
+        set({ playing: true, cursor: s.cursor >= run.trace.events.length - 1 ? 0 : s.cursor });
+      },
+      pause() { set({ playing: false }); },
+      step(delta) {
+        const s = get();
+        const n = s.runs[s.primary]?.trace.events.length ?? 0;
+        if (!n) return;
+        set({ playing: false, cursor: Math.max(0, Math.min(n - 1, s.cursor + delta)) });
+      },
+      jump(i) {
+        const n = get().runs[get().primary]?.trace.events.length ?? 0;
+        if (!n) return;
+        set({ playing: false, cursor: Math.max(0, Math.min(n - 1, i)) });
+      },
+      tick() {
+        const s = get();
+        const n = Math.max(0, ...s.runs.map((r) => r.trace.events.length));
+        if (s.cursor + 1 < n) set({ cursor: s.cursor + 1 });
+        else if (s.loop && n) set({ cursor: 0 });
+        else set({ playing: false });
+      },
+      setSpeed(speed) { set({ speed }); },
+      toggleLoop() { set({ loop: !get().loop }); },
+      setPrimary(i) { set({ primary: i }); },
+      setFilter(types) { set({ eventFilter: types }); },
+      setView(view) { set({ view }); },
+      select(id) { set({ selected: id }); },
+      move(id, pos) { set({ positions: { ...get().positions, [id]: pos } }); },
+      setTerminalTarget(t) { set({ terminalTarget: t }); },
+      setTheme(theme) { set({ theme }); },
+      setLang(lang) { set({ lang }); },
+      dismissNotice() { set({ notice: null }); },
+      restartEngine() { client.restart('restarted on request'); },
+    };
+  });
+
+  /** After a rebuild, keep the user's choices where they still make sense. */
+  function settleChoices(snap: Snapshot): void {
+    const s = store.getState();
+    const ids = new Set([...snap.nodes.map((n) => n.id), ...snap.pods.map((p) => p.id), ...snap.hosts.map((h) => h.id)]);
+    const patch: { -readonly [K in keyof AppState]?: AppState[K] } = {};
+    if (!s.terminalTarget || !ids.has(s.terminalTarget)) patch.terminalTarget = defaultTarget(snap);
+    if (s.view.kind === 'kernel' && !snap.nodes.some((n) => n.name === (s.view as { node: string }).node)) patch.view = { kind: 'cluster' };
+    if (!s.send.from || !ids.has(s.send.from)) {
+      const probe = snap.probes[0];
+      const from = probe?.from && ids.has(probe.from) ? probe.from : snap.pods.find((p) => !p.system)?.id ?? snap.nodes[0]?.id ?? '';
+      patch.send = { ...s.send, from, to: s.send.to || (probe?.to ?? snap.services[0]?.name ?? '') };
+    }
+    if (Object.keys(patch).length) store.setState(patch);
+  }
+
+  client.on((e) => {
+    if (e.kind === 'restarted') {
+      store.setState({ notice: { kind: 'restarted', reason: e.reason }, runs: [], cursor: -1, playing: false });
+      void store.getState().loadNow();
+    }
+  });
+
+  return store;
+}
+
+function defaultTarget(snap: Snapshot | null): string {
+  if (!snap) return 'workstation';
+  return snap.nodes[0]?.id ?? snap.hosts[0]?.id ?? 'workstation';
+}

@@ -1,0 +1,46 @@
+/**
+ * `knp trace FILE --from TARGET --to DEST [--proto tcp|udp|icmp] [--port N] [--json] [--pcap OUT] [--explain] [--seed N]`:
+ * walks one exchange through the simulated network and prints the trace, one line per event.
+ */
+import { walk } from '../../engine/index';
+import { explainTrace, formatTrace } from '../../engine/trace/format';
+import { tracePcap } from '../../engine/trace/pcap';
+import type { Verb } from '../io';
+import { loadScenarioFile, parseArgs } from '../load';
+
+const USAGE = 'usage: knp trace FILE --from TARGET --to DEST [--proto tcp|udp|icmp] [--port N] [--count N] [--ttl N] [--json] [--pcap OUT] [--explain] [--seed N]\n';
+
+export const trace: Verb = async (argv, io) => {
+  const args = parseArgs(argv, ['seed', 'from', 'to', 'proto', 'port', 'pcap', 'count', 'ttl']);
+  const [file] = args.positional;
+  const from = args.values.get('from');
+  const to = args.values.get('to');
+  if (!file || !from || !to) { io.stderr(USAGE); return 2; }
+  const proto = args.values.get('proto');
+  if (proto !== undefined && proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp') { io.stderr(`knp: --proto must be tcp, udp or icmp, not "${proto}"\n`); return 2; }
+  const nums: Record<string, number> = {};
+  for (const k of ['port', 'count', 'ttl']) {
+    const v = args.values.get(k);
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || (k === 'port' && n > 65535) || (k === 'ttl' && n > 255)) { io.stderr(`knp: --${k} must be a positive integer${k === 'port' ? ' up to 65535' : ''}, not "${v}"\n`); return 2; }
+    nums[k] = n;
+  }
+  const built = await loadScenarioFile(io, file, args);
+  if (typeof built === 'number') return built;
+  const t = walk(built.sim, {
+    from, to,
+    ...(proto ? { protocol: proto } : {}),
+    ...(nums['port'] !== undefined ? { port: nums['port'] } : {}),
+    ...(nums['count'] !== undefined ? { count: nums['count'] } : {}),
+    ...(nums['ttl'] !== undefined ? { ttl: nums['ttl'] } : {}),
+  });
+  if (args.flags.has('json')) io.stdout(`${JSON.stringify(t, null, 2)}\n`);
+  else {
+    io.stdout(formatTrace(t));
+    if (args.flags.has('explain')) io.stdout(explainTrace(t));
+  }
+  const pcap = args.values.get('pcap');
+  if (pcap) await io.writeFile(pcap, tracePcap(t, built.sim.now));
+  return t.verdict === 'delivered' ? 0 : t.verdict === 'error' ? 2 : 1;
+};

@@ -1,0 +1,273 @@
+/**
+ * The kernel's state-changing operations on namespaces, as rtnetlink performs them. The network
+ * builder (CNI plugins, Docker, the underlay) and the `ip`/`bridge`/`sysctl` commands both go
+ * through these, so a namespace built from YAML and one a learner builds by hand look the same.
+ *
+ * What the kernel does for us and we therefore do here:
+ *   - an address on an UP link adds `local ADDR` and (prefix < /31) `broadcast LAST` to table
+ *     local, and the connected `PREFIX dev L proto kernel scope link src ADDR` to table main
+ *     (fib_add_ifaddr); for loopback the prefix route is `local` in table local instead;
+ *   - a link going down removes every route through it, in every table (fib_disable_ip), and a
+ *     link coming up re-adds only the kernel's own routes (static routes are gone for good);
+ *   - a link moved to another namespace goes down, loses its addresses and its master, and keeps
+ *     its ifindex when that index is free there (dev_change_net_namespace);
+ *   - deleting one end of a veth deletes the other; deleting a bridge releases its ports.
+ */
+import { formatIPv4, maskOf, parseIPv4, parsePrefix } from '../addr/ip';
+import { macFromValue, type Mac } from '../addr/mac';
+import type { Rand } from '../util/rand';
+import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
+import { linkByIndex, linkByName, peerOf } from './lookup';
+import type { IfAddr, Link, LinkKind, NetNs, Network, NsId, NsOwner, Route } from './types';
+
+/** Bumps the generation: every change to kernel state does, so caches keyed on it drop. */
+export function touch(net: Network): void {
+  net.generation++;
+}
+
+/** A fresh MAC from a random source (two draws: the source yields 32 bits at a time). */
+export function randomMac(rand: Rand): Mac {
+  return macFromValue(rand.int(256) * 2 ** 32 + rand.int(2 ** 32));
+}
+
+/** Sysctls a fresh namespace starts with (kernel defaults). */
+export function defaultSysctls(): Record<string, string> {
+  return {
+    'net.ipv4.ip_forward': '0',
+    'net.ipv4.conf.all.forwarding': '0',
+    'net.ipv4.conf.all.rp_filter': '0',
+    'net.ipv4.conf.default.rp_filter': '0',
+    'net.ipv4.ip_local_port_range': '32768\t60999',
+    'net.ipv4.ping_group_range': '1\t0',
+    'net.ipv4.tcp_syn_retries': '6',
+  };
+}
+
+/**
+ * A new namespace inherits the creating machine's IPv4 conf/all and conf/default settings (and
+ * so ip_forward) from the initial namespace: net.core.devconf_inherit_init_net = 0, the default.
+ */
+export function inheritSysctls(ns: NetNs, root: NetNs): void {
+  for (const [k, v] of Object.entries(root.sysctl)) {
+    if (k === 'net.ipv4.ip_forward' || k.startsWith('net.ipv4.conf.all.') || k.startsWith('net.ipv4.conf.default.')) ns.sysctl[k] = v;
+  }
+}
+
+/** A new namespace holding only `lo`, down and without addresses, as `unshare -n` gives it. */
+export function createNs(net: Network, id: NsId, owner: NsOwner, machine: string): NetNs {
+  const ns: NetNs = {
+    id, owner, machine, links: [], routes: [], neigh: [], sysctl: defaultSysctls(), listeners: [], nextIfindex: 1,
+  };
+  addLink(ns, { name: 'lo', kind: 'loopback', mac: '00:00:00:00:00:00', mtu: 65536, qlen: 1000 });
+  net.namespaces.set(id, ns);
+  return ns;
+}
+
+/** Brings `lo` up: the kernel then gives it 127.0.0.1/8 (inetdev_event on a loopback NETDEV_UP). */
+export function loopbackUp(ns: NetNs): void {
+  const lo = ns.links.find((l) => l.kind === 'loopback');
+  if (!lo) return;
+  setUp(ns, lo, true);
+}
+
+/** The next free ifindex of a namespace (dev_new_index: a counter that skips used indexes). */
+function allocIfindex(ns: NetNs): number {
+  while (ns.links.some((l) => l.ifindex === ns.nextIfindex)) ns.nextIfindex++;
+  return ns.nextIfindex++;
+}
+
+export interface LinkSpec {
+  readonly name: string;
+  readonly kind: LinkKind;
+  readonly mac: Mac;
+  readonly mtu: number;
+  readonly up?: boolean;
+  readonly qlen?: number;
+  readonly ifindex?: number;
+}
+
+/** Adds a device to a namespace with the next ifindex. Addresses come separately (addAddr). */
+export function addLink(ns: NetNs, spec: LinkSpec): Link {
+  const ifindex = spec.ifindex !== undefined && !linkByIndex(ns, spec.ifindex) ? spec.ifindex : allocIfindex(ns);
+  const link: Link = {
+    ifindex, name: spec.name, kind: spec.kind, mac: spec.mac, mtu: spec.mtu, up: false, addrs: [],
+    stats: { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0 },
+  };
+  if (spec.qlen !== undefined) link.qlen = spec.qlen;
+  if (spec.kind === 'bridge') link.fdb = [{ mac: spec.mac, dev: spec.name, permanent: true, local: true, updatedAt: 0 }];
+  ns.links.push(link);
+  if (spec.up) setUp(ns, link, true);
+  return link;
+}
+
+/** The number this namespace gives `other` (assigned on first use, like peernet2id_alloc). */
+export function nsidFor(ns: NetNs, other: NsId): number {
+  ns.nsids ??= new Map();
+  let id = ns.nsids.get(other);
+  if (id === undefined) {
+    id = ns.nsids.size;
+    ns.nsids.set(other, id);
+  }
+  return id;
+}
+
+/**
+ * Joins two links as the ends of one veth pair (and numbers each namespace for the other).
+ * `cable`: a NIC plugged into the simulated switch; it is physical, so no netns ids are taken.
+ */
+export function pairVeth(a: { ns: NetNs; link: Link }, b: { ns: NetNs; link: Link }, cable = false): void {
+  a.link.peer = { ns: b.ns.id, ifindex: b.link.ifindex };
+  b.link.peer = { ns: a.ns.id, ifindex: a.link.ifindex };
+  if (a.ns !== b.ns && !cable) {
+    nsidFor(a.ns, b.ns.id);
+    nsidFor(b.ns, a.ns.id);
+  }
+}
+
+/** `ip link add A type veth peer name B [netns N]`: both ends created down. */
+export function addVethPair(
+  nsA: NetNs, nameA: string, macA: Mac, nsB: NetNs, nameB: string, macB: Mac, mtu: number, qlen?: number,
+): [Link, Link] {
+  const a = addLink(nsA, { name: nameA, kind: 'veth', mac: macA, mtu });
+  const b = addLink(nsB, { name: nameB, kind: 'veth', mac: macB, mtu });
+  if (qlen !== undefined) { a.qlen = qlen; b.qlen = qlen; }
+  pairVeth({ ns: nsA, link: a }, { ns: nsB, link: b });
+  return [a, b];
+}
+
+const hostRoute = (ip: string): string => `${ip}/32`;
+
+/** The routes the kernel adds for one address on an up link (fib_add_ifaddr). */
+export function kernelRoutesFor(link: Link, a: IfAddr): Route[] {
+  if (a.family !== 4) return [];
+  const ip = parseIPv4(a.address);
+  if (ip === null) return [];
+  const base = (ip & maskOf(a.prefixLen)) >>> 0;
+  const prefix = `${formatIPv4(base)}/${a.prefixLen}`;
+  // Object literals written out (no spreads): this runs for every address of a 5,000-Pod build.
+  const kr = (table: number, type: Route['type'], dst: string, scope: Route['scope']): Route =>
+    ({ family: 4, table, type, dst, dev: link.name, src: a.address, proto: 'kernel', scope });
+  const out: Route[] = [kr(RT_TABLE_LOCAL, 'local', hostRoute(a.address), 'host')];
+  const isNetwork = base === ip && a.prefixLen === 32;
+  if (link.kind === 'loopback') {
+    if (a.prefixLen < 32) out.push(kr(RT_TABLE_LOCAL, 'local', prefix, 'host'));
+  } else if (!isNetwork && base !== 0) {
+    out.push(kr(RT_TABLE_MAIN, 'unicast', prefix, 'link'));
+  }
+  if (a.prefixLen < 31) out.push(kr(RT_TABLE_LOCAL, 'broadcast', hostRoute(formatIPv4((base | ~maskOf(a.prefixLen)) >>> 0)), 'link'));
+  return out;
+}
+
+const sameRoute = (x: Route, y: Route): boolean =>
+  x.table === y.table && x.type === y.type && x.dst === y.dst && x.dev === y.dev && x.src === y.src && x.via === y.via;
+
+function addKernelRoutes(ns: NetNs, link: Link, a: IfAddr): void {
+  for (const r of kernelRoutesFor(link, a)) if (!ns.routes.some((x) => sameRoute(x, r))) ns.routes.push(r);
+}
+
+/** The broadcast netlink.AddrAdd fills in (CNI plugins, Docker); `ip addr add` leaves it unset. */
+export function broadcastOf(address: string, prefixLen: number): string | undefined {
+  const ip = parseIPv4(address);
+  if (ip === null || prefixLen >= 31) return undefined;
+  return formatIPv4((ip | ~maskOf(prefixLen)) >>> 0);
+}
+
+/** Adds an address to a link (and the kernel's routes when the link is up). */
+export function addAddr(ns: NetNs, link: Link, a: IfAddr): void {
+  link.addrs.push(a);
+  if (link.up) addKernelRoutes(ns, link, a);
+}
+
+/** An IPv4 address "A/LEN" with scope chosen as the kernel does (host for 127/8). */
+export function v4Addr(address: string, prefixLen: number, opts: { broadcast?: boolean; scope?: IfAddr['scope'] } = {}): IfAddr {
+  const scope = opts.scope ?? (address.startsWith('127.') ? 'host' : 'global');
+  const brd = opts.broadcast ? broadcastOf(address, prefixLen) : undefined;
+  return brd ? { family: 4, address, prefixLen, scope, broadcast: brd } : { family: 4, address, prefixLen, scope };
+}
+
+/** Removes an address and the kernel routes it brought (fib_del_ifaddr). */
+export function delAddr(ns: NetNs, link: Link, a: IfAddr): void {
+  link.addrs = link.addrs.filter((x) => x !== a);
+  const gone = kernelRoutesFor(link, a);
+  ns.routes = ns.routes.filter((r) => !gone.some((g) => sameRoute(g, r)));
+}
+
+/**
+ * `ip link set DEV up|down`. Down removes every route through the device (in every table);
+ * up restores the kernel's local, broadcast and connected routes for its addresses.
+ */
+export function setUp(ns: NetNs, link: Link, up: boolean): void {
+  if (link.up === up) return;
+  link.up = up;
+  if (up) {
+    if (link.kind === 'loopback' && !link.addrs.some((a) => a.address === '127.0.0.1')) {
+      link.addrs.unshift(v4Addr('127.0.0.1', 8));
+    }
+    for (const a of link.addrs) addKernelRoutes(ns, link, a);
+  } else {
+    ns.routes = ns.routes.filter((r) => r.dev !== link.name);
+  }
+}
+
+/** Enslaves a link to a bridge in the same namespace (`ip link set DEV master BR`). */
+export function setMaster(ns: NetNs, link: Link, bridge: Link | undefined): void {
+  const old = link.master ? linkByName(ns, link.master) : undefined;
+  if (old?.fdb) old.fdb = old.fdb.filter((e) => e.dev !== link.name);
+  if (!bridge) {
+    delete link.master;
+    return;
+  }
+  link.master = bridge.name;
+  bridge.fdb ??= [];
+  bridge.fdb.push({ mac: link.mac, dev: link.name, permanent: true, local: true, updatedAt: 0 });
+  // The bridge's MTU follows its smallest port until set by hand (br_mtu_auto_adjust).
+  if (!bridge.mtuSet) {
+    const first = !ns.links.some((l) => l !== link && l.master === bridge.name);
+    bridge.mtu = first ? link.mtu : Math.min(bridge.mtu, link.mtu);
+  }
+}
+
+/** Deletes a link; a veth takes its peer with it, a bridge releases its ports. */
+export function delLink(net: Network, ns: NetNs, link: Link): void {
+  const peer = peerOf(net, link);
+  removeLink(ns, link);
+  if (peer) removeLink(peer.ns, peer.link);
+}
+
+function removeLink(ns: NetNs, link: Link): void {
+  if (link.master) setMaster(ns, link, undefined);
+  for (const port of ns.links) if (port.master === link.name) delete port.master;
+  ns.routes = ns.routes.filter((r) => r.dev !== link.name);
+  ns.neigh = ns.neigh.filter((n) => n.dev !== link.name);
+  ns.links = ns.links.filter((l) => l !== link);
+}
+
+/** `ip link set DEV netns NS`: the link arrives down, without addresses or master. */
+export function moveLink(net: Network, from: NetNs, link: Link, to: NetNs): Link {
+  setUp(from, link, false);
+  if (link.master) setMaster(from, link, undefined);
+  from.neigh = from.neigh.filter((n) => n.dev !== link.name);
+  from.links = from.links.filter((l) => l !== link);
+  const ifindex = linkByIndex(to, link.ifindex) ? allocIfindex(to) : link.ifindex;
+  const moved: Link = { ...link, ifindex, addrs: [], up: false };
+  // The move's netlink notification numbers the destination in the source namespace.
+  nsidFor(from, to.id);
+  delete moved.master;
+  to.links.push(moved);
+  const peer = moved.peer ? net.namespaces.get(moved.peer.ns) : undefined;
+  const peerLink = peer && moved.peer ? linkByIndex(peer, moved.peer.ifindex) : undefined;
+  if (peer && peerLink) pairVeth({ ns: to, link: moved }, { ns: peer, link: peerLink }, moved.kind === 'ether');
+  return moved;
+}
+
+/** Adds a route unless an identical one exists. */
+export function addRoute(ns: NetNs, r: Route): void {
+  if (!ns.routes.some((x) => sameRoute(x, r))) ns.routes.push(r);
+}
+
+/** Whether "A/LEN" parses; returns the address and length. */
+export function parseAddrLen(s: string): { address: string; prefixLen: number } | null {
+  const p = parsePrefix(s.includes('/') ? s : `${s}/32`, true);
+  if (!p) return null;
+  return { address: s.split('/')[0] as string, prefixLen: p.len };
+}

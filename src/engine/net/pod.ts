@@ -1,0 +1,73 @@
+/**
+ * A Pod's network namespace, the one its pause container holds: lo, and the sockets of every
+ * container port (all containers share the namespace, hence one port space). The CNI plugin adds
+ * eth0 and the routes. hostNetwork Pods get no namespace: their sockets open in the node's.
+ */
+import type { ContainerPortModel, PodModel } from '../model/cluster';
+import { labelBits, report, type BuildCtx } from './context';
+import { namedNsId, podNsId } from './ids';
+import { createNs, inheritSysctls, loopbackUp } from './mutate';
+import type { AppKind, Listener, NetNs } from './types';
+
+/** CoreDNS is recognised the way kubeadm labels it. */
+export function isCoreDns(pod: PodModel): boolean {
+  return pod.meta.labels['k8s-app'] === 'kube-dns' || pod.containers.some((c) => /(^|\/)coredns(:|$)/.test(c.image));
+}
+
+function appFor(pod: PodModel, port: ContainerPortModel): AppKind {
+  if (isCoreDns(pod) && port.containerPort === 53) return { kind: 'dns' };
+  return port.protocol === 'UDP' ? { kind: 'echo' } : { kind: 'http', name: pod.meta.name };
+}
+
+const proto = (p: ContainerPortModel['protocol']): Listener['protocol'] => (p === 'UDP' ? 'udp' : p === 'SCTP' ? 'sctp' : 'tcp');
+
+/** The sockets a Pod's containers open; a port two containers both claim is a diagnostic (the second fails to bind). */
+/** `quiet`: system Pods (kube-proxy, flannel) share sockets the node's daemons already model, without complaint. */
+export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Listener[], quiet = false): Listener[] {
+  const owner = `pod/${pod.meta.namespace}/${pod.meta.name}`;
+  const out: Listener[] = [];
+  const taken = (l: Listener): Listener | undefined =>
+    [...existing, ...out].find((x) => x.protocol === l.protocol && x.port === l.port && (x.address === l.address || x.address === '0.0.0.0' || l.address === '0.0.0.0'));
+  const want: Listener[] = [];
+  pod.containers.forEach((c) => {
+    for (const p of c.ports) {
+      want.push({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.containerPort, owner, app: appFor(pod, p), container: c.name });
+    }
+    // CoreDNS answers on 53 over both protocols even when only one port is declared, and its
+    // health (8080) and ready (8181) plugins listen for kubelet's probes.
+    if (isCoreDns(pod) && c.ports.some((p) => p.containerPort === 53)) {
+      for (const protocol of ['udp', 'tcp'] as const) want.push({ protocol, address: '0.0.0.0', port: 53, owner, app: { kind: 'dns' }, container: c.name });
+      for (const port of [8080, 8181]) want.push({ protocol: 'tcp', address: '0.0.0.0', port, owner, app: { kind: 'http', name: pod.meta.name }, container: c.name });
+    }
+  });
+  pod.containers.forEach((c, ci) => {
+    for (const l of want.filter((w) => w.container === c.name)) {
+      const clash = taken(l);
+      if (!clash) { out.push(l); continue; }
+      if (quiet || (clash.owner === owner && clash.container === c.name)) continue;
+      report(ctx, pod.meta.origin, ['spec', 'containers', ci, 'ports'], 'error', 'pod-port-conflict',
+        `${clash.owner === owner ? `containers "${clash.container}" and "${c.name}" of Pod ${pod.meta.name}` : `Pod ${pod.meta.name} (container "${c.name}") and ${clash.owner}`} both listen on ${l.port}/${l.protocol}: the second bind fails with "address already in use"`,
+        'containers of one Pod share its network namespace; give each a different port');
+    }
+  });
+  return out;
+}
+
+/** containerd's name for a sandbox namespace: "cni-" and a random UUID (here seeded per Pod). */
+export function cniNetnsName(ctx: BuildCtx, podId: string): string {
+  const h = [0, 1, 2, 3].map((lane) => labelBits(ctx, `${podId} netns`, lane).toString(16).padStart(8, '0')).join('');
+  return `cni-${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The Pod's own namespace with lo up (the CNI loopback plugin) and its sockets. */
+export function buildPodNs(ctx: BuildCtx, pod: PodModel, nodeNs: NetNs): NetNs {
+  const id = podNsId(pod.meta.namespace, pod.meta.name);
+  const ns = createNs(ctx.net, id, { kind: 'pod', namespace: pod.meta.namespace, name: pod.meta.name }, nodeNs.id);
+  // containerd pins the sandbox's namespace at /run/netns/cni-UUID, so `ip netns` on the node lists it.
+  ns.netnsName = cniNetnsName(ctx, id);
+  ctx.net.aliases?.set(namedNsId(nodeNs.id, ns.netnsName), id);
+  inheritSysctls(ns, nodeNs);
+  loopbackUp(ns);
+  ns.listeners.push(...podListeners(ctx, pod, []));
+  return ns;
+}

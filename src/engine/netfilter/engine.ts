@@ -1,0 +1,236 @@
+/**
+ * The NetfilterEngine the packet walk calls at each hook: the tables in the kernel's priority
+ * order, with conntrack and NAT slotted in where nf_conntrack and nf_nat register:
+ *
+ *   PREROUTING   raw → conntrack → mangle → nat (DNAT)
+ *   INPUT        mangle → filter → nat (SNAT) → confirm
+ *   FORWARD      mangle → filter
+ *   OUTPUT       raw → conntrack → mangle → nat (DNAT) → filter
+ *   POSTROUTING  mangle → nat (SNAT) → confirm
+ *
+ * The nat table is consulted only for a connection's first packet (conntrack NEW): its
+ * verdict becomes a binding on the entry, and every later packet — both directions — is
+ * rewritten from that binding. A namespace without netfilter state accepts everything.
+ */
+import { formatIPv4, parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
+import { applyNat, bindDst, bindSrc, type Manip } from '../conntrack/nat';
+import { conntrackIn, conntrackOf, deleteEntry, findForPacket } from '../conntrack/table';
+import type { ConntrackTable, CtEntry, CtRef } from '../conntrack/types';
+import type { Packet } from '../net/packet';
+import type { NetNs } from '../net/types';
+import type { Hook, HookContext, HookEvent, HookVerdict, NetfilterEngine } from './hook';
+import { findSet } from './ipset';
+import { viewOf, type MatchEnv, type PacketView } from './match';
+import { traverse, type NatTarget, type TableOutcome } from './traverse';
+import type { CtStateName, NetfilterState, TableName } from './types';
+
+type Step = TableName | 'conntrack' | 'confirm';
+
+export const HOOK_STEPS: Readonly<Record<Hook, readonly Step[]>> = {
+  PREROUTING: ['raw', 'conntrack', 'mangle', 'nat'],
+  INPUT: ['mangle', 'filter', 'nat', 'confirm'],
+  FORWARD: ['mangle', 'filter'],
+  OUTPUT: ['raw', 'conntrack', 'mangle', 'nat', 'filter'],
+  POSTROUTING: ['mangle', 'nat', 'confirm'],
+};
+
+const manipOf = (hook: Hook): Manip => (hook === 'PREROUTING' || hook === 'OUTPUT' ? 'dst' : 'src');
+
+/** The namespace's addresses (for addrtype LOCAL, MASQUERADE and REDIRECT). */
+function localAddrs(ns: NetNs): { ip: number; dev: string; len: number }[] {
+  const out: { ip: number; dev: string; len: number }[] = [];
+  for (const l of ns.links) {
+    for (const a of l.addrs) {
+      if (a.family !== 4) continue;
+      const v = parseIPv4(a.address);
+      if (v !== null) out.push({ ip: v, dev: l.name, len: a.prefixLen });
+    }
+  }
+  return out;
+}
+
+function isLocalFn(ns: NetNs): (ip: number) => boolean {
+  let set: Set<number> | null = null;
+  const loop = parsePrefix('127.0.0.0/8')!;
+  return (ip) => {
+    if (prefixContains(loop, ip)) return true;
+    if (!set) {
+      set = new Set(localAddrs(ns).map((a) => a.ip));
+      for (const r of ns.routes) {
+        if (r.type === 'local' && r.family === 4) {
+          const p = parsePrefix(r.dst, true);
+          if (p && p.len === 32) set.add(p.base);
+        }
+      }
+    }
+    return set.has(ip);
+  };
+}
+
+/** MASQUERADE's choice: an address of the outgoing device, preferring one on the destination's subnet. */
+function masqAddress(ns: NetNs, dev: string | undefined, dst: number): string | null {
+  const addrs = localAddrs(ns).filter((a) => (dev ? a.dev === dev : a.dev !== 'lo'));
+  const same = addrs.find((a) => prefixContains({ family: 4, base: (a.ip & (a.len === 0 ? 0 : (0xffffffff << (32 - a.len)) >>> 0)) >>> 0, len: a.len }, dst));
+  const pick = same ?? addrs[0];
+  return pick ? formatIPv4(pick.ip) : null;
+}
+
+/** What -m conntrack sees; a packet with no entry (raw table, or not trackable) is INVALID, as in xt_conntrack. */
+function ctStateOf(ref: CtRef | undefined): CtStateName {
+  return ref ? ref.state : 'INVALID';
+}
+
+const endpoint = (addr: string, port: number | undefined): string => (port === undefined ? addr : `${addr}:${port}`);
+
+function dstOf(p: Packet): string { return endpoint(p.ip!.dst, p.tcp?.dport ?? p.udp?.dport); }
+function srcOf(p: Packet): string { return endpoint(p.ip!.src, p.tcp?.sport ?? p.udp?.sport); }
+
+export function ctEntryText(e: CtEntry): string {
+  const proto = e.orig.proto === 6 ? 'tcp' : e.orig.proto === 17 ? 'udp' : e.orig.proto === 1 ? 'icmp' : String(e.orig.proto);
+  return `${proto} ${e.orig.src}:${e.orig.sport} → ${e.orig.dst}:${e.orig.dport} | reply ${e.reply.src}:${e.reply.sport} → ${e.reply.dst}:${e.reply.dport}${e.tcp ? ` ${e.tcp}` : ''}`;
+}
+
+function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit: (e: HookEvent) => void): HookVerdict {
+  const state: NetfilterState | undefined = ns.netfilter;
+  if (!state || !packetIn.ip || packetIn.ip.version !== 4) return { verdict: 'accept', packet: packetIn };
+  let packet = packetIn;
+  let view: PacketView | null = viewOf(packet);
+  if (!view) return { verdict: 'accept', packet };
+  const ct: ConntrackTable = conntrackOf(ns);
+  let ref: CtRef | undefined;
+  let entry: CtEntry | undefined;
+  if (hook !== 'PREROUTING' && hook !== 'OUTPUT') {
+    if (ctx.ct) { entry = ct.entries.get(ctx.ct.id); ref = entry ? ctx.ct : undefined; }
+    if (!entry) {
+      const found = findForPacket(ct, packet, ctx.now);
+      if (found) { entry = found.entry; ref = found.ref; }
+    }
+  }
+  const isLocal = isLocalFn(ns);
+
+  const envFor = (): MatchEnv => ({
+    ...(ctx.inDev !== undefined ? { inDev: ctx.inDev } : {}),
+    ...(ctx.outDev !== undefined ? { outDev: ctx.outDev } : {}),
+    ...(ctx.physIn !== undefined ? { physIn: ctx.physIn } : {}),
+    ...(ctx.physOut !== undefined ? { physOut: ctx.physOut } : {}),
+    bridged: ctx.bridged ?? false,
+    now: ctx.now,
+    random: ctx.random,
+    ctState: ctStateOf(ref),
+    ctSnat: entry?.srcNat ?? false,
+    ctDnat: entry?.dstNat ?? false,
+    mark: packet.mark ?? 0,
+    isLocal,
+    state,
+    findSet: (name) => findSet(ns, name),
+  });
+
+  const runTable = (name: TableName): TableOutcome => {
+    const env = envFor();
+    const r = traverse(state.tables[name], hook, view!, env, emit);
+    if ((env.mark >>> 0) !== ((packet.mark ?? 0) >>> 0)) {
+      packet = { ...packet, mark: env.mark };
+      if (entry) entry.mark = env.mark;
+    }
+    return r.outcome;
+  };
+
+  const stop = (o: Extract<TableOutcome, { kind: 'drop' | 'reject' }>): HookVerdict => {
+    // An unconfirmed entry dies with its first packet.
+    if (entry && !entry.confirmed) deleteEntry(ct, entry.id);
+    if (o.kind === 'drop') return { verdict: 'drop', packet, reason: o.reason };
+    return { verdict: 'reject', packet, reason: o.reason, reply: o.with === 'icmp-proto-unreachable' ? 'icmp-proto-unreachable' : o.with };
+  };
+
+  for (const step of HOOK_STEPS[hook]) {
+    if (step === 'conntrack') {
+      const r = conntrackIn(ct, packet, ctx.now);
+      if (r.kind === 'invalid') {
+        emit({ type: 'conntrack', summary: `conntrack: INVALID (${r.reason})`, detail: { action: 'invalid', reason: r.reason } });
+        continue;
+      }
+      entry = r.entry; ref = r.ref;
+      if (r.created) emit({ type: 'conntrack', summary: `conntrack: new entry ${ctEntryText(entry)}`, detail: { action: 'new', entry: ctEntryText(entry), id: entry.id } });
+      else emit({ type: 'conntrack', summary: `conntrack: ${ref.state} ${ref.dir} packet of ${ctEntryText(entry)}`, detail: { action: 'match', dir: ref.dir, state: ref.state, entry: ctEntryText(entry), id: entry.id } });
+      continue;
+    }
+    if (step === 'confirm') {
+      if (entry && !entry.confirmed) {
+        entry.confirmed = true;
+        emit({ type: 'conntrack', summary: `conntrack: confirmed ${ctEntryText(entry)}`, detail: { action: 'confirm', entry: ctEntryText(entry), id: entry.id } });
+      }
+      continue;
+    }
+    if (step !== 'nat') {
+      const o = runTable(step);
+      if (o.kind === 'drop' || o.kind === 'reject') return stop(o);
+      continue;
+    }
+    // nat: only untracked-free, tracked packets; the table runs for the first packet only.
+    if (!entry || !ref) continue;
+    const manip = manipOf(hook);
+    const done = manip === 'dst' ? entry.natDoneDst : entry.natDoneSrc;
+    if (ref.dir === 'original' && ref.state === 'NEW' && !done) {
+      const o = runTable('nat');
+      if (o.kind === 'drop' || o.kind === 'reject') return stop(o);
+      if (manip === 'dst') entry.natDoneDst = true; else entry.natDoneSrc = true;
+      if (o.kind === 'nat') {
+        const bound = bind(ns, ct, entry, o.target, hook, view!, ctx);
+        if (!bound) return stop({ kind: 'drop', reason: `${o.target.kind}: no address or port available (${o.where})` });
+        entry.natBy = o.where;
+      }
+    }
+    const before = packet;
+    packet = applyNat(packet, entry, ref.dir, manip);
+    if (packet !== before) {
+      view = viewOf(packet);
+      const what = manip === 'dst' ? `${dstOf(before)} → ${dstOf(packet)}` : `${srcOf(before)} → ${srcOf(packet)}`;
+      if (ref.dir === 'original') {
+        const kind = manip === 'dst' ? 'DNAT' : 'SNAT';
+        emit({ type: 'nat', summary: `${kind} ${manip} ${what}`, packet, detail: { kind, manip, before: manip === 'dst' ? dstOf(before) : srcOf(before), after: manip === 'dst' ? dstOf(packet) : srcOf(packet), ...(entry.natBy ? { rule: entry.natBy } : {}) } });
+      } else {
+        const kind = manip === 'dst' ? 'un-SNAT' : 'un-DNAT';
+        emit({ type: 'conntrack', summary: `conntrack: reply ${kind} ${manip} ${what}`, packet, detail: { action: kind, manip, before: manip === 'dst' ? dstOf(before) : srcOf(before), after: manip === 'dst' ? dstOf(packet) : srcOf(packet), entry: ctEntryText(entry) } });
+      }
+      if (!view) return { verdict: 'accept', packet, ...(ref ? { ct: ref } : {}) };
+    }
+  }
+  return { verdict: 'accept', packet, ...(ref ? { ct: ref } : {}) };
+}
+
+/** Sets up the binding a nat-table target asked for. False when nothing could be allocated. */
+function bind(ns: NetNs, ct: ConntrackTable, e: CtEntry, t: NatTarget, hook: Hook, v: PacketView, ctx: HookContext): boolean {
+  const origDport = e.orig.dport;
+  const pick = (min: number, max: number): number => (min === max ? min : min + Math.floor(ctx.random() * (max - min + 1)));
+  switch (t.kind) {
+    case 'DNAT': {
+      if (!t.to) return false;
+      const ip = t.to.minIp === 0 && t.to.maxIp === 0 ? v.dst : pick(t.to.minIp, t.to.maxIp);
+      const port = t.to.ports ? pick(t.to.ports.min, t.to.ports.max) : origDport;
+      bindDst(ct, e, formatIPv4(ip), port);
+      break;
+    }
+    case 'REDIRECT': {
+      // PREROUTING: the primary address of the incoming device; OUTPUT: loopback.
+      const addr = hook === 'OUTPUT' ? '127.0.0.1' : masqAddress(ns, ctx.inDev, v.src);
+      if (!addr) return false;
+      bindDst(ct, e, addr, t.ports ? pick(t.ports.min, t.ports.max) : origDport);
+      break;
+    }
+    case 'SNAT': {
+      if (!t.to) return false;
+      const ip = t.to.minIp === 0 && t.to.maxIp === 0 ? v.src : pick(t.to.minIp, t.to.maxIp);
+      if (!bindSrc(ct, e, formatIPv4(ip), t.to.ports, { randomFully: t.randomFully || t.random, random: ctx.random })) return false;
+      break;
+    }
+    case 'MASQUERADE': {
+      const addr = masqAddress(ns, ctx.outDev, v.dst);
+      if (!addr) return false;
+      if (!bindSrc(ct, e, addr, t.ports, { randomFully: t.randomFully || t.random, random: ctx.random })) return false;
+      break;
+    }
+  }
+  return true;
+}
+
+export const netfilterEngine: NetfilterEngine = { runHook };

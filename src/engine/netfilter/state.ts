@@ -1,0 +1,106 @@
+/**
+ * Per-namespace netfilter state: creating the four tables with their built-in chains, finding
+ * them on a NetNs, and the few structural checks the kernel makes when a table is replaced
+ * (a jump's target exists, no jump loops, a referenced chain cannot be deleted).
+ */
+import type { NetNs } from '../net/types';
+import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type NetfilterState, type Table, type TableName } from './types';
+
+export function newChain(name: string, builtin: boolean): Chain {
+  return { name, ...(builtin ? { policy: 'ACCEPT' as const } : {}), policyCounters: { pkts: 0, bytes: 0 }, rules: [] };
+}
+
+export function newTable(name: TableName): Table {
+  return { name, chains: new Map(BUILTIN_CHAINS[name].map((c) => [c, newChain(c, true)])) };
+}
+
+export function newNetfilterState(): NetfilterState {
+  const tables = Object.fromEntries(TABLE_NAMES.map((t) => [t, newTable(t)])) as Record<TableName, Table>;
+  return { tables, ipsets: new Map(), recent: new Map() };
+}
+
+/** The namespace's netfilter state, or undefined when no rule was ever loaded (all hooks accept). */
+export function netfilterOf(ns: NetNs): NetfilterState | undefined {
+  return ns.netfilter;
+}
+
+/** The namespace's state, created on first use (loading a rule "loads the modules"). */
+export function ensureNetfilter(ns: NetNs): NetfilterState {
+  if (!ns.netfilter) ns.netfilter = newNetfilterState();
+  return ns.netfilter;
+}
+
+export function isTableName(s: string): s is TableName {
+  return (TABLE_NAMES as readonly string[]).includes(s);
+}
+
+/** Call after any change to a chain's rule list: drops the dispatch index. */
+export function touchChain(chain: Chain): void {
+  chain.index = undefined;
+}
+
+/** Chains referenced by each chain's rules (jump/goto). */
+function edges(chain: Chain): string[] {
+  const out: string[] = [];
+  for (const r of chain.rules) if (r.target.kind === 'jump' || r.target.kind === 'goto') out.push(r.target.chain);
+  return out;
+}
+
+/** How many rules jump or go to `name` (the "(N references)" of `iptables -L`). */
+export function referenceCount(table: Table, name: string): number {
+  let n = 0;
+  for (const c of table.chains.values()) {
+    for (const r of c.rules) if ((r.target.kind === 'jump' || r.target.kind === 'goto') && r.target.chain === name) n++;
+  }
+  return n;
+}
+
+/** All reference counts at once (restore's -X checks and -L over a big table). */
+export function referenceCounts(table: Table): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const c of table.chains.values()) {
+    for (const r of c.rules) {
+      if (r.target.kind === 'jump' || r.target.kind === 'goto') m.set(r.target.chain, (m.get(r.target.chain) ?? 0) + 1);
+    }
+  }
+  return m;
+}
+
+/** True when following jumps from `from` can reach `to` (so a jump to→from would be a loop). */
+export function reaches(table: Table, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c === to) return true;
+    if (seen.has(c)) continue;
+    seen.add(c);
+    const chain = table.chains.get(c);
+    if (chain) stack.push(...edges(chain));
+  }
+  return false;
+}
+
+/** Whole-table loop check (the kernel's mark_source_chains on table replace): returns a chain in a cycle. */
+export function findLoop(table: Table): string | null {
+  const state = new Map<string, 1 | 2>();
+  for (const start of table.chains.keys()) {
+    if (state.has(start)) continue;
+    // Iterative DFS with an explicit stack of [chain, next edge index].
+    const stack: [string, string[], number][] = [[start, edges(table.chains.get(start)!), 0]];
+    state.set(start, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top[2] >= top[1].length) { state.set(top[0], 2); stack.pop(); continue; }
+      const next = top[1][top[2]++]!;
+      const s = state.get(next);
+      if (s === 1) return next;
+      if (s === 2) continue;
+      const ch = table.chains.get(next);
+      if (!ch) continue;
+      state.set(next, 1);
+      stack.push([next, edges(ch), 0]);
+    }
+  }
+  return null;
+}

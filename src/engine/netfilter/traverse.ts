@@ -1,0 +1,141 @@
+/**
+ * Walking one table's built-in chain for a packet, as ipt_do_table does: rules in order, a
+ * matching rule's target decides — ACCEPT/DROP/REJECT end the table, a jump pushes a return
+ * point, goto does not, RETURN (or falling off a user chain) pops, falling off a built-in chain
+ * applies its policy. MARK and LOG continue; NAT targets end the table with a binding to set up.
+ *
+ *   PREROUTING ─► rule 1 ─► rule 2 ──-j KUBE-SERVICES──► rule 1 ... ──RETURN──┐
+ *                                  ◄──────────────────────────────────────────┘
+ *                         rule 3 ... policy
+ */
+import type { Hook, HookEvent } from './hook';
+import { candidates } from './dispatch';
+import { formatRule } from './format';
+import { ruleMatches, type MatchEnv, type PacketView } from './match';
+import type { Chain, RejectWith, Table, Target } from './types';
+
+export type NatTarget = Extract<Target, { kind: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' }>;
+
+export type TableOutcome =
+  | { readonly kind: 'accept' }
+  | { readonly kind: 'drop'; readonly reason: string }
+  | { readonly kind: 'reject'; readonly with: RejectWith; readonly reason: string }
+  | { readonly kind: 'nat'; readonly target: NatTarget; readonly where: string };
+
+export interface TraverseResult {
+  readonly outcome: TableOutcome;
+  /** Rules a linear walk evaluates (the trace's cost figure). */
+  readonly evaluated: number;
+}
+
+/** At most this many evaluated rules are listed per event (the matched one is always kept). */
+const MAX_LISTED = 24;
+
+interface Listed { readonly index: number; readonly text: string; readonly matched: boolean }
+
+interface Frame { readonly chain: Chain; readonly next: number }
+
+const MAX_DEPTH = 64;
+
+export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv, emit: (e: HookEvent) => void): TraverseResult {
+  const base = table.chains.get(hook);
+  if (!base) return { outcome: { kind: 'accept' }, evaluated: 0 };
+  // An empty ACCEPT chain is a table with nothing to say: count the packet, keep the trace quiet.
+  if (base.rules.length === 0 && base.policy !== 'DROP') return finishPolicy(base, p, 0);
+  const stack: Frame[] = [];
+  let chain = base;
+  let start = 0;
+  let evaluated = 0;
+  let continued = false;
+
+  // One event per contiguous stretch of a chain (a jump ends a stretch; the return resumes it).
+  const segment = (listed: Listed[], lastIdx: number, verdict: string, matched?: Listed): void => {
+    const n = Math.max(0, lastIdx - start + 1);
+    evaluated += n;
+    const where = `${table.name} ${chain.name}`;
+    emit({
+      type: 'netfilter',
+      summary: `${where}${continued ? ' (continued)' : ''}: ${matched ? `rule ${matched.index} matched → ${verdict}` : verdict} (${n} rule${n === 1 ? '' : 's'} evaluated)`,
+      detail: { table: table.name, chain: chain.name, hook, rules: listed, verdict, ...(matched ? { matchedRule: matched } : {}), evaluated: n, rulesEvaluated: n, ...(continued ? { continued } : {}) },
+    });
+  };
+
+  for (let depth = 0; depth < 10_000; depth++) {
+    const rules = chain.rules;
+    const cands = candidates(chain, p, start);
+    const listed: Listed[] = [];
+    let jumped = false;
+    const count = cands ? cands.length : rules.length - start;
+    for (let k = 0; k < count; k++) {
+      const idx = cands ? cands[k]! : start + k;
+      const rule = rules[idx]!;
+      const hit = ruleMatches(rule, p, env);
+      if (listed.length < MAX_LISTED || hit) listed.push({ index: idx + 1, text: formatRule(chain.name, rule), matched: hit });
+      if (!hit) continue;
+      rule.counters.pkts++;
+      rule.counters.bytes += p.length;
+      const t = rule.target;
+      const here = `${table.name}/${chain.name} rule ${idx + 1}`;
+      switch (t.kind) {
+        case 'none': continue;
+        case 'LOG': continue;
+        case 'MARK': env.mark = ((env.mark & ~t.mask) ^ t.value) >>> 0; continue;
+        case 'ACCEPT':
+          segment(listed, idx, 'ACCEPT', listed[listed.length - 1]);
+          return { outcome: { kind: 'accept' }, evaluated };
+        case 'DROP':
+          segment(listed, idx, 'DROP', listed[listed.length - 1]);
+          return { outcome: { kind: 'drop', reason: `dropped by ${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+        case 'REJECT':
+          segment(listed, idx, `REJECT (${t.with})`, listed[listed.length - 1]);
+          return { outcome: { kind: 'reject', with: t.with, reason: `rejected by ${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+        case 'DNAT': case 'SNAT': case 'MASQUERADE': case 'REDIRECT':
+          segment(listed, idx, t.kind, listed[listed.length - 1]);
+          return { outcome: { kind: 'nat', target: t, where: `${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+        case 'RETURN': {
+          segment(listed, idx, 'RETURN', listed[listed.length - 1]);
+          const back = stack.pop();
+          if (!back) return policy(base, p, emit, table.name, hook, evaluated);
+          chain = back.chain; start = back.next; continued = true; jumped = true;
+          break;
+        }
+        case 'jump': case 'goto': {
+          const next = table.chains.get(t.chain);
+          if (!next) continue;
+          segment(listed, idx, `${t.kind === 'jump' ? 'jump' : 'goto'} ${t.chain}`, listed[listed.length - 1]);
+          if (t.kind === 'jump') {
+            if (stack.length >= MAX_DEPTH) return { outcome: { kind: 'drop', reason: 'iptables jump stack too deep' }, evaluated };
+            stack.push({ chain, next: idx + 1 });
+          }
+          chain = next; start = 0; continued = false; jumped = true;
+          break;
+        }
+      }
+      if (jumped) break;
+    }
+    if (jumped) continue;
+    // Fell off the end of the chain.
+    if (chain === base) {
+      segment(listed, rules.length - 1, `policy ${chain.policy ?? 'ACCEPT'}`);
+      return finishPolicy(base, p, evaluated);
+    }
+    segment(listed, rules.length - 1, 'RETURN (end of chain)');
+    const back = stack.pop();
+    if (!back) return policy(base, p, emit, table.name, hook, evaluated);
+    chain = back.chain; start = back.next; continued = true;
+  }
+  return { outcome: { kind: 'drop', reason: 'iptables walk did not terminate' }, evaluated };
+}
+
+function finishPolicy(base: Chain, p: PacketView, evaluated: number): TraverseResult {
+  base.policyCounters.pkts++;
+  base.policyCounters.bytes += p.length;
+  if (base.policy === 'DROP') return { outcome: { kind: 'drop', reason: `dropped by the policy of ${base.name} (DROP)` }, evaluated };
+  return { outcome: { kind: 'accept' }, evaluated };
+}
+
+/** A RETURN (or the end of a goto'd chain) with nothing to return to: the built-in chain's policy. */
+function policy(base: Chain, p: PacketView, emit: (e: HookEvent) => void, table: string, hook: Hook, evaluated: number): TraverseResult {
+  emit({ type: 'netfilter', summary: `${table} ${base.name}: policy ${base.policy ?? 'ACCEPT'}`, detail: { table, chain: base.name, hook, rules: [], verdict: `policy ${base.policy ?? 'ACCEPT'}`, evaluated: 0, rulesEvaluated: 0 } });
+  return finishPolicy(base, p, evaluated);
+}

@@ -1,0 +1,151 @@
+/**
+ * The rule model: iptables rules held parsed, the way the kernel's x_tables holds them (an IP
+ * part, a list of matches, one target), so that `iptables-save` prints exactly what runs and a
+ * rule typed in the terminal runs the same code as one loaded by kube-proxy.
+ *
+ *   NetfilterState ─ tables: raw, mangle, nat, filter
+ *                      └─ Table ─ chains (built-in ones carry a policy)
+ *                                   └─ Chain ─ rules: Rule[] (counters on each)
+ *                  ─ ipsets       (`ipset`, filled by the IPVS proxier, read by -m set)
+ *                  ─ recent       (`-m recent` lists, kube-proxy's ClientIP affinity)
+ */
+
+export type TableName = 'raw' | 'mangle' | 'nat' | 'filter';
+export const TABLE_NAMES: readonly TableName[] = ['raw', 'mangle', 'nat', 'filter'];
+
+export type Policy = 'ACCEPT' | 'DROP';
+
+export interface Counters {
+  pkts: number;
+  bytes: number;
+}
+
+/** An address match: `[!] -s 10.0.0.0/8`. Numbers are unsigned 32-bit IPv4. */
+export interface AddrMatch {
+  readonly base: number;
+  readonly len: number;
+  readonly inv: boolean;
+}
+
+/** `[!] -i eth0` / `-o veth+` (a trailing + matches any name with that prefix). */
+export interface IfaceMatch {
+  readonly name: string;
+  readonly inv: boolean;
+}
+
+export interface PortRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface InvPorts {
+  readonly range: PortRange;
+  readonly inv: boolean;
+}
+
+/** conntrack --ctstate bits, printed in this order by iptables. */
+export const CT_STATES = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'] as const;
+export type CtStateName = (typeof CT_STATES)[number];
+
+export type Match =
+  | { readonly kind: 'comment'; readonly comment: string }
+  | { readonly kind: 'tcp' | 'udp'; readonly sport?: InvPorts; readonly dport?: InvPorts; readonly tcpFlags?: { readonly mask: number; readonly comp: number; readonly inv: boolean } }
+  | { readonly kind: 'icmp'; readonly type: number; readonly codeMin: number; readonly codeMax: number; readonly inv: boolean }
+  | { readonly kind: 'addrtype'; readonly src?: { readonly types: readonly string[]; readonly inv: boolean }; readonly dst?: { readonly types: readonly string[]; readonly inv: boolean }; readonly limitIn?: boolean; readonly limitOut?: boolean }
+  | { readonly kind: 'mark'; readonly value: number; readonly mask: number; readonly inv: boolean }
+  | { readonly kind: 'conntrack' | 'state'; readonly states: readonly CtStateName[]; readonly inv: boolean }
+  | { readonly kind: 'statistic'; readonly mode: 'random'; readonly probability: number; readonly inv: boolean }
+  /** nth keeps its packet counter in the match, as the kernel's xt_statistic does. */
+  | { readonly kind: 'statistic'; readonly mode: 'nth'; readonly every: number; readonly packet: number; readonly inv: boolean; readonly counter: { n: number } }
+  | { readonly kind: 'recent'; readonly name: string; readonly op: 'set' | 'rcheck' | 'update' | 'remove'; readonly seconds?: number; readonly hitcount?: number; readonly reap: boolean; readonly rttl: boolean; readonly mask: number; readonly side: 'source' | 'dest'; readonly inv: boolean }
+  | { readonly kind: 'set'; readonly name: string; readonly flags: readonly ('src' | 'dst')[]; readonly inv: boolean }
+  | { readonly kind: 'multiport'; readonly which: 'sports' | 'dports' | 'ports'; readonly ports: readonly PortRange[]; readonly inv: boolean }
+  | { readonly kind: 'physdev'; readonly in?: IfaceMatch; readonly out?: IfaceMatch; readonly isIn?: boolean; readonly isOut?: boolean; readonly isBridged?: boolean; readonly isInInv?: boolean; readonly isOutInv?: boolean; readonly isBridgedInv?: boolean };
+
+export type RejectWith =
+  | 'icmp-port-unreachable' | 'icmp-net-unreachable' | 'icmp-host-unreachable' | 'icmp-proto-unreachable'
+  | 'icmp-net-prohibited' | 'icmp-host-prohibited' | 'icmp-admin-prohibited' | 'tcp-reset';
+
+/** A NAT range: `--to-destination 10.244.1.2:8080`, `--to-source 1.2.3.4-1.2.3.9:1024-2000`. */
+export interface NatRange {
+  readonly minIp: number;
+  readonly maxIp: number;
+  readonly ports?: PortRange;
+}
+
+export type Target =
+  /** No -j: the rule only counts packets. */
+  | { readonly kind: 'none' }
+  | { readonly kind: 'ACCEPT' | 'DROP' | 'RETURN' }
+  | { readonly kind: 'jump' | 'goto'; readonly chain: string }
+  | { readonly kind: 'REJECT'; readonly with: RejectWith }
+  | { readonly kind: 'LOG'; readonly prefix?: string; readonly level?: number }
+  /** MARK as the kernel holds it: mark = (mark & ~mask) ^ value. */
+  | { readonly kind: 'MARK'; readonly value: number; readonly mask: number }
+  | { readonly kind: 'DNAT'; readonly to?: NatRange; readonly random: boolean; readonly persistent: boolean }
+  | { readonly kind: 'SNAT'; readonly to?: NatRange; readonly random: boolean; readonly randomFully: boolean; readonly persistent: boolean }
+  | { readonly kind: 'MASQUERADE'; readonly ports?: PortRange; readonly random: boolean; readonly randomFully: boolean }
+  | { readonly kind: 'REDIRECT'; readonly ports?: PortRange; readonly random: boolean };
+
+export interface Rule {
+  readonly src?: AddrMatch;
+  readonly dst?: AddrMatch;
+  readonly inIface?: IfaceMatch;
+  readonly outIface?: IfaceMatch;
+  /** Protocol number (0 = all); absent = all. */
+  readonly proto?: { readonly num: number; readonly inv: boolean };
+  readonly matches: readonly Match[];
+  readonly target: Target;
+  counters: Counters;
+}
+
+/** Per-chain lookup index (see dispatch.ts); dropped whenever the chain's rules change. */
+export interface ChainIndex {
+  readonly byDst: Map<number, number[]>;
+  readonly wildcard: number[];
+}
+
+export interface Chain {
+  readonly name: string;
+  /** Built-in chains have a policy; user chains have none ("-" in iptables-save). */
+  policy?: Policy;
+  policyCounters: Counters;
+  rules: Rule[];
+  index?: ChainIndex;
+}
+
+export interface Table {
+  readonly name: TableName;
+  readonly chains: Map<string, Chain>;
+  /** Set once anything loaded or changed the table: iptables-save lists only tables in use. */
+  used?: boolean;
+}
+
+/** One ipset (`ipset create NAME TYPE`): members kept in the text form `ipset list` prints. */
+export interface IpSet {
+  readonly name: string;
+  readonly type: string;
+  readonly members: Set<string>;
+  /** Free-form header options (family inet, hashsize, maxelem, comment) kept for `ipset list`. */
+  readonly options: Readonly<Record<string, string>>;
+}
+
+/** `-m recent` list: address → the times (ms) it was seen. */
+export type RecentList = Map<number, number[]>;
+
+export interface NetfilterState {
+  readonly tables: Record<TableName, Table>;
+  readonly ipsets: Map<string, IpSet>;
+  readonly recent: Map<string, RecentList>;
+}
+
+export const BUILTIN_CHAINS: Readonly<Record<TableName, readonly string[]>> = {
+  raw: ['PREROUTING', 'OUTPUT'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+export function isBuiltin(table: TableName, chain: string): boolean {
+  return BUILTIN_CHAINS[table].includes(chain);
+}

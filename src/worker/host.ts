@@ -1,0 +1,79 @@
+/**
+ * The engine side of the protocol: holds one live Sim and answers requests. Pure TypeScript
+ * with no `self`, so the same host serves the Web Worker and the in-process transport.
+ */
+import { buildSim, parseTarget, runLine, walk, type Sim, type Trace } from '../engine';
+import { commandNames } from '../engine/shell/registry';
+import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
+import { snapshot } from './snapshot';
+
+export class EngineHost {
+  private sim: Sim | null = null;
+  private source: { yaml: string; seed: number; file: string } | null = null;
+  private generation = 0;
+
+  handle(env: RequestEnvelope): ResponseEnvelope {
+    if (!env || typeof env !== 'object' || typeof env.id !== 'number' || !env.req) {
+      return { v: PROTOCOL_VERSION, id: typeof env?.id === 'number' ? env.id : -1, ...err('bad-request', 'not a request envelope') };
+    }
+    if (env.v !== PROTOCOL_VERSION) {
+      return { v: PROTOCOL_VERSION, id: env.id, ...err('version-mismatch', `worker speaks protocol ${PROTOCOL_VERSION}, request is ${env.v}`) };
+    }
+    let r: Result<unknown>;
+    try {
+      r = this.dispatch(env.req);
+    } catch (e) {
+      r = err('engine-failure', e instanceof Error ? `${e.message}` : String(e));
+    }
+    return r.ok
+      ? { v: PROTOCOL_VERSION, id: env.id, ok: true, type: env.req.type, value: r.value }
+      : { v: PROTOCOL_VERSION, id: env.id, ok: false, error: r.error };
+  }
+
+  private dispatch(req: Request): Result<Answers[keyof Answers]> {
+    switch (req.type) {
+      case 'load':
+        this.source = { yaml: req.yaml, seed: req.seed, file: req.file ?? 'scenario.yaml' };
+        return { ok: true, value: this.build() };
+      case 'reset':
+        if (!this.source) return err('not-loaded', 'load a scenario first');
+        return { ok: true, value: this.build() };
+      case 'exec': {
+        const sim = this.sim;
+        if (!sim) return err('not-loaded', 'load a scenario first');
+        const target = parseTarget(req.target);
+        if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)\n`, exitCode: 2 } } };
+        const result = runLine(sim, target, req.line);
+        return { ok: true, value: result.changed ? { result, snapshot: this.snap() } : { result } };
+      }
+      case 'trace': {
+        const sim = this.sim;
+        if (!sim) return err('not-loaded', 'load a scenario first');
+        const trace = walk(sim, req.req);
+        return { ok: true, value: { trace, snapshot: this.snap() } };
+      }
+      case 'probes': {
+        const sim = this.sim;
+        if (!sim) return err('not-loaded', 'load a scenario first');
+        const outcomes: ProbeOutcome[] = sim.model.probes.map((p) => {
+          const trace: Trace = walk(sim, { from: p.from, to: p.to, ...(p.protocol ? { protocol: p.protocol } : {}), ...(p.port ? { port: p.port } : {}), count: p.count });
+          const e = p.expect;
+          const passed = e ? (e.verdict === undefined || e.verdict === trace.verdict) && (e.responder === undefined || e.responder === trace.responder) : null;
+          return { name: p.name, trace, passed };
+        });
+        return { ok: true, value: { outcomes, snapshot: this.snap() } };
+      }
+    }
+  }
+
+  private build(): LoadResult {
+    const src = this.source!;
+    const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file });
+    this.sim = sim;
+    return { diagnostics, snapshot: this.snap(), commands: commandNames() };
+  }
+
+  private snap() {
+    return snapshot(this.sim!, ++this.generation);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The one protocol between the UI and the engine worker. Every message carries the protocol
+ * version and a request id; the worker answers each request exactly once, and failures come
+ * back as data (an error code and a message), never as exceptions crossing the boundary.
+ *
+ *   UI ──Request{v,id,type,...}──► worker
+ *   UI ◄──Response{v,id,ok,...}─── worker     (plus one unsolicited {type:'ready'} at start)
+ */
+import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../engine';
+import type { Snapshot } from './snapshot';
+
+/** Bump when a message changes shape; a worker from another build answers `version-mismatch`. */
+export const PROTOCOL_VERSION = 1;
+
+export type Request =
+  | { readonly type: 'load'; readonly yaml: string; readonly seed: number; readonly file?: string }
+  | { readonly type: 'exec'; readonly target: string; readonly line: string }
+  | { readonly type: 'trace'; readonly req: WalkRequest }
+  | { readonly type: 'probes' }
+  | { readonly type: 'reset' };
+
+export type RequestType = Request['type'];
+
+export interface RequestEnvelope {
+  readonly v: number;
+  readonly id: number;
+  readonly req: Request;
+}
+
+export interface LoadResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly snapshot: Snapshot;
+  /** Command names the terminal completes. */
+  readonly commands: readonly string[];
+}
+
+export interface ExecResult {
+  readonly result: CommandResult;
+  /** Present when the command changed the simulation. */
+  readonly snapshot?: Snapshot;
+}
+
+export interface ProbeOutcome {
+  readonly name: string;
+  readonly trace: Trace;
+  /** null when the probe states no expectation. */
+  readonly passed: boolean | null;
+}
+
+/** What each request answers with. */
+export interface Answers {
+  load: LoadResult;
+  exec: ExecResult;
+  trace: { readonly trace: Trace; readonly snapshot: Snapshot };
+  probes: { readonly outcomes: readonly ProbeOutcome[]; readonly snapshot: Snapshot };
+  reset: LoadResult;
+}
+
+export type ErrorCode =
+  | 'version-mismatch'   // the worker was built from another protocol version
+  | 'not-loaded'         // exec/trace/probes before any load
+  | 'bad-request'        // the message is malformed
+  | 'engine-failure'     // the engine threw (a bug: user input never makes it throw)
+  | 'worker-died'        // the worker crashed or hung; it has been restarted
+  | 'superseded';        // a newer request of the same kind made this one stale
+
+export interface ProtocolError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ProtocolError };
+
+export type ResponseEnvelope =
+  | { readonly v: number; readonly id: number; readonly ok: true; readonly type: RequestType; readonly value: unknown }
+  | { readonly v: number; readonly id: number; readonly ok: false; readonly error: ProtocolError }
+  /** Sent once when the worker has started. */
+  | { readonly v: number; readonly id: 0; readonly ok: true; readonly type: 'ready'; readonly value: null };
+
+export const err = (code: ErrorCode, message: string): { ok: false; error: ProtocolError } => ({ ok: false, error: { code, message } });

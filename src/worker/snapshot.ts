@@ -1,0 +1,238 @@
+/**
+ * A plain, serialisable view of the simulation for the UI: the control-plane model (what
+ * `kubectl get` shows) and every namespace's kernel state (what `ip`, `bridge`, `iptables`,
+ * `conntrack` and `ipvsadm` show). Built by one pure function from the Sim, so the canvas and
+ * the inspector never see live engine objects and the worker can post it as is.
+ */
+import type { Sim } from '../engine';
+import type { NsOwner } from '../engine/net/types';
+
+export interface NodeSnap {
+  readonly id: string;             // node/NAME
+  readonly name: string;
+  readonly ip: string;
+  readonly podCIDR: string;
+  readonly controlPlane: boolean;
+  readonly ready: boolean;
+}
+
+export interface PodSnap {
+  readonly id: string;             // pod/NS/NAME
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string | null;
+  readonly ip: string | null;
+  readonly phase: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly system: boolean;
+  readonly hostNetwork: boolean;
+  readonly containers: readonly { readonly name: string; readonly image: string; readonly ports: readonly string[] }[];
+}
+
+export interface ServiceSnap {
+  readonly id: string;             // svc/NS/NAME
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: string;
+  readonly clusterIP: string | null;
+  readonly ports: readonly string[];   // "80→8080/TCP", "80:30080/TCP"
+  /** Endpoint Pods (pod/NS/NAME) or bare addresses when not Pods. */
+  readonly endpoints: readonly string[];
+}
+
+export interface HostSnap {
+  readonly id: string;             // host/NAME
+  readonly name: string;
+  readonly ip: string;
+}
+
+export interface LinkSnap {
+  readonly ifindex: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly mac: string;
+  readonly mtu: number;
+  readonly up: boolean;
+  readonly master?: string;
+  readonly addrs: readonly string[];  // "10.244.1.1/24"
+  /** veth peer: its namespace and device name. */
+  readonly peer?: { readonly ns: string; readonly dev: string };
+  readonly fdb: readonly string[];    // as `bridge fdb show` prints them
+  readonly detail?: string;           // "vxlan id 1 dstport 8472", "tun (flanneld)"
+  readonly stats: { readonly rx: number; readonly tx: number; readonly dropped: number };
+}
+
+export interface RuleSnap {
+  readonly text: string;
+  readonly packets: number;
+  readonly bytes: number;
+}
+
+export interface ChainSnap {
+  readonly table: string;
+  readonly name: string;
+  readonly policy?: string;
+  readonly rules: readonly RuleSnap[];
+}
+
+export interface NsSnap {
+  readonly id: string;
+  readonly machine: string;
+  readonly owner: NsOwner;
+  readonly links: readonly LinkSnap[];
+  readonly routes: readonly string[];  // as `ip route show table all` prints them
+  readonly neigh: readonly string[];   // as `ip neigh` prints them
+  readonly listeners: readonly string[];
+  /** null when the namespace has no rules (everything accepted). */
+  readonly chains: readonly ChainSnap[] | null;
+  readonly conntrack: readonly string[] | null;
+  readonly ipvs: readonly string[] | null;
+}
+
+export interface Snapshot {
+  /** Changes whenever the simulation does; the UI skips work when it is unchanged. */
+  readonly generation: number;
+  readonly cluster: {
+    readonly name: string;
+    readonly hasCluster: boolean;
+    readonly plugin: string;
+    readonly backend: string | null;
+    readonly bridge: string;
+    readonly kubeProxy: string;
+    readonly podCIDR: string;
+    readonly serviceCIDR: string;
+  };
+  readonly nodes: readonly NodeSnap[];
+  readonly pods: readonly PodSnap[];
+  readonly services: readonly ServiceSnap[];
+  readonly hosts: readonly HostSnap[];
+  readonly probes: readonly { readonly name: string; readonly from: string; readonly to: string }[];
+  readonly namespaces: readonly NsSnap[];
+}
+
+export function snapshot(sim: Sim, generation: number): Snapshot {
+  const m = sim.model;
+  const podIdByIp = new Map<string, string>();
+  for (const p of m.pods) if (p.podIP && !p.hostNetwork) podIdByIp.set(p.podIP, `pod/${p.meta.namespace}/${p.meta.name}`);
+  const nsList = [...sim.net.namespaces.values()];
+  const nsById = new Map(nsList.map((n) => [n.id, n]));
+  return {
+    generation,
+    cluster: {
+      name: m.name, hasCluster: m.hasCluster, plugin: m.spec.network.plugin, backend: m.spec.network.backend ?? null,
+      bridge: m.spec.network.bridge, kubeProxy: m.spec.kubeProxy.mode, podCIDR: m.spec.podCIDR, serviceCIDR: m.spec.serviceCIDR,
+    },
+    nodes: m.nodes.map((n) => ({ id: `node/${n.name}`, name: n.name, ip: n.ip, podCIDR: n.podCIDR, controlPlane: n.controlPlane, ready: n.ready })),
+    pods: m.pods.map((p) => ({
+      id: `pod/${p.meta.namespace}/${p.meta.name}`, namespace: p.meta.namespace, name: p.meta.name, node: p.nodeName, ip: p.podIP,
+      phase: p.phase, labels: { ...p.meta.labels }, system: p.system, hostNetwork: p.hostNetwork,
+      containers: p.containers.map((c) => ({
+        name: c.name, image: c.image,
+        ports: c.ports.map((cp) => `${cp.containerPort}/${cp.protocol}${cp.hostPort ? ` (hostPort ${cp.hostPort})` : ''}`),
+      })),
+    })),
+    services: m.services.map((s) => {
+      const slices = m.endpointSlices.filter((e) => e.meta.namespace === s.meta.namespace && e.serviceName === s.meta.name);
+      const endpoints = slices.flatMap((e) => e.endpoints.flatMap((ep) => ep.targetRef ? [ep.targetRef] : ep.addresses.map((a) => podIdByIp.get(a) ?? a)));
+      return {
+        id: `svc/${s.meta.namespace}/${s.meta.name}`, namespace: s.meta.namespace, name: s.meta.name, type: s.type, clusterIP: s.clusterIP,
+        ports: s.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}→${p.targetPort}/${p.protocol}`),
+        endpoints: [...new Set(endpoints)],
+      };
+    }),
+    hosts: [
+      ...m.externalHosts.map((h) => ({ id: `host/${h.name}`, name: h.name, ip: h.ip })),
+      ...m.hosts.map((h) => ({ id: `host/${h.meta.name}`, name: h.meta.name, ip: firstIp(nsById.get(`host/${h.meta.name}`)?.links) })),
+    ],
+    probes: m.probes.map((p) => ({ name: p.name, from: p.from, to: p.to })),
+    namespaces: nsList.map((ns) => ({
+      id: ns.id, machine: ns.machine, owner: ns.owner,
+      links: ns.links.map((l) => ({
+        ifindex: l.ifindex, name: l.name, kind: l.kind, mac: String(l.mac), mtu: l.mtu, up: l.up,
+        ...(l.master ? { master: l.master } : {}),
+        addrs: l.addrs.map((a) => `${a.address}/${a.prefixLen}`),
+        ...(l.peer ? { peer: { ns: l.peer.ns, dev: nsById.get(l.peer.ns)?.links.find((x) => x.ifindex === l.peer!.ifindex)?.name ?? `if${l.peer.ifindex}` } } : {}),
+        fdb: (l.fdb ?? []).map((f) => `${String(f.mac)} dev ${f.dev}${f.dst ? ` dst ${f.dst}` : ''}${f.local ? ' self' : ''}${f.permanent ? ' permanent' : ''}`),
+        ...(linkDetail(l) ? { detail: linkDetail(l)! } : {}),
+        stats: { rx: l.stats.rxPackets, tx: l.stats.txPackets, dropped: l.stats.rxDropped + l.stats.txDropped },
+      })),
+      routes: ns.routes.map((r) => [
+        r.type !== 'unicast' ? r.type : '', r.dst, r.via ? `via ${r.via}` : '', r.dev ? `dev ${r.dev}` : '',
+        r.table === 255 ? 'table local' : r.table !== 254 ? `table ${r.table}` : '', r.proto !== 'boot' ? `proto ${r.proto}` : '',
+        r.scope !== 'global' ? `scope ${r.scope}` : '', r.src ? `src ${r.src}` : '', r.metric !== undefined ? `metric ${r.metric}` : '', r.onlink ? 'onlink' : '',
+      ].filter(Boolean).join(' ')),
+      neigh: ns.neigh.map((n) => `${n.ip} dev ${n.dev}${n.mac ? ` lladdr ${String(n.mac)}` : ''} ${n.state}`),
+      listeners: ns.listeners.map((l) => `${l.protocol} ${l.address}:${l.port} (${l.app.kind}${l.container ? `, ${l.container}` : ''})`),
+      chains: readChains(ns.netfilter),
+      conntrack: readLines(ns.conntrack, ['entries', 'table', 'conns']),
+      ipvs: readLines((ns as { ipvs?: unknown }).ipvs ?? (isObj(ns.netfilter) ? ns.netfilter['ipvs'] : undefined), ['services', 'virtualServers', 'entries']),
+    })),
+  };
+}
+
+function firstIp(links: readonly { addrs: readonly { address: string; scope: string }[] }[] | undefined): string {
+  for (const l of links ?? []) for (const a of l.addrs) if (a.scope === 'global') return a.address;
+  return '';
+}
+
+function linkDetail(l: { kind: string; vxlan?: { vni: number; port: number; local?: string }; tun?: { owner: string }; ipip?: { local?: string; remote?: string } }): string | undefined {
+  if (l.vxlan) return `vxlan id ${l.vxlan.vni}${l.vxlan.local ? ` local ${l.vxlan.local}` : ''} dstport ${l.vxlan.port}`;
+  if (l.tun) return `tun (${l.tun.owner})`;
+  if (l.ipip) return `ipip remote ${l.ipip.remote ?? 'any'} local ${l.ipip.local ?? 'any'}`;
+  return undefined;
+}
+
+// The netfilter and conntrack slots are filled by other parts of the engine; their shapes are
+// read defensively here so the UI shows what is there without depending on internals.
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function entriesOf(x: unknown): [string, unknown][] {
+  if (x instanceof Map) return [...x.entries()].map(([k, v]) => [String(k), v]);
+  if (Array.isArray(x)) return x.map((v, i) => [isObj(v) && typeof v['name'] === 'string' ? v['name'] : String(i), v]);
+  if (isObj(x)) return Object.entries(x);
+  return [];
+}
+
+const num = (x: unknown): number => (typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : 0);
+
+function ruleText(r: unknown): string {
+  if (typeof r === 'string') return r;
+  if (!isObj(r)) return String(r);
+  for (const k of ['text', 'spec', 'rule', 'line']) if (typeof r[k] === 'string') return r[k] as string;
+  if (typeof r['toString'] === 'function' && r['toString'] !== Object.prototype.toString) return String(r);
+  return JSON.stringify(r);
+}
+
+function readChains(nf: unknown): ChainSnap[] | null {
+  if (!isObj(nf) && !(nf instanceof Map)) return null;
+  const tables = isObj(nf) && 'tables' in nf ? nf['tables'] : nf;
+  const out: ChainSnap[] = [];
+  for (const [tname, t] of entriesOf(tables)) {
+    if (!isObj(t) && !(t instanceof Map)) continue;
+    const chains = isObj(t) && 'chains' in t ? t['chains'] : t;
+    const tableName = isObj(t) && typeof t['name'] === 'string' ? t['name'] : tname;
+    for (const [cname, c] of entriesOf(chains)) {
+      const rules = Array.isArray(c) ? c : isObj(c) ? entriesOf(c['rules']).map(([, r]) => r) : [];
+      const policy = isObj(c) && typeof c['policy'] === 'string' ? c['policy'] : undefined;
+      out.push({
+        table: tableName, name: isObj(c) && typeof c['name'] === 'string' ? c['name'] : cname, ...(policy ? { policy } : {}),
+        rules: rules.map((r) => ({
+          text: ruleText(r),
+          packets: isObj(r) ? num(r['packets'] ?? (isObj(r['counters']) ? r['counters']['packets'] : 0)) : 0,
+          bytes: isObj(r) ? num(r['bytes'] ?? (isObj(r['counters']) ? r['counters']['bytes'] : 0)) : 0,
+        })),
+      });
+    }
+  }
+  return out.length ? out : null;
+}
+
+function readLines(x: unknown, keys: readonly string[]): string[] | null {
+  if (x === undefined || x === null) return null;
+  let list: unknown = x;
+  if (isObj(x)) for (const k of keys) if (k in x) { list = x[k]; break; }
+  const items = entriesOf(list).map(([, v]) => v);
+  return items.map((v) => ruleText(v));
+}

@@ -1,0 +1,43 @@
+/** How the tier compares answers, and what a disagreement looks like (no kernel needed). */
+import { describe, expect, it } from 'vitest';
+import type { LabProbe } from '../../src/engine/lab/export';
+import type { Trace } from '../../src/engine/trace/types';
+import { disagreement } from './compare';
+import { normaliseConntrack } from './harness';
+
+const probe: LabProbe = { name: 'web', fromNs: 'pod/default/client', protocol: 'tcp', ip: '10.96.0.10', port: 80 };
+const trace = (verdict: Trace['verdict'], responder: string | null, seenSource: string | null): Trace => ({
+  from: 'pod/default/client', to: 'http://10.96.0.10', protocol: 'tcp', verdict, responder, seenSource, events: [], path: [], replyPath: [], rulesEvaluated: 0,
+});
+
+describe('kernel tier comparison', () => {
+  it('agrees on the same verdict, responder and seen address (ports are each kernel\'s own)', () => {
+    expect(disagreement('t', probe, trace('delivered', 'pod/default/web-1', '10.244.1.5:40000'), { probe: 'web', verdict: 'delivered', responder: 'pod/default/web-1', seenSource: '10.244.1.5:51234' }, null)).toBeNull();
+  });
+
+  it('treats a silent drop in the simulator as a timeout on the kernel', () => {
+    expect(disagreement('t', probe, trace('dropped', null, null), { probe: 'web', verdict: 'timeout', responder: null, seenSource: null }, null)).toBeNull();
+  });
+
+  it('prints both answers side by side when NAT differs', () => {
+    const d = disagreement('grid/x / web', probe, trace('delivered', 'pod/default/web-1', '10.244.1.5:40000'), { probe: 'web', verdict: 'delivered', responder: 'pod/default/web-1', seenSource: '10.244.1.1:40000' }, null);
+    expect(d).toBe([
+      'grid/x / web: seen source address differ',
+      '              simulator          kernel',
+      '  verdict     delivered          delivered',
+      '  responder   pod/default/web-1  pod/default/web-1',
+      '  seenSource  10.244.1.5:40000   10.244.1.1:40000   <-- differs',
+    ].join('\n'));
+  });
+
+  it('accepts any endpoint when several may answer, but not a stranger', () => {
+    const eps = ['pod/default/web-1', 'pod/default/web-2'];
+    expect(disagreement('t', probe, trace('delivered', 'pod/default/web-1', '10.244.1.5:1'), { probe: 'web', verdict: 'delivered', responder: 'pod/default/web-2', seenSource: '10.244.1.5:2' }, eps)).toBeNull();
+    expect(disagreement('t', probe, trace('delivered', 'pod/default/web-1', '10.244.1.5:1'), { probe: 'web', verdict: 'delivered', responder: 'pod/default/db-1', seenSource: '10.244.1.5:2' }, eps)).toContain('kernel responder not among');
+  });
+
+  it('keeps only the shape of a conntrack entry', () => {
+    expect(normaliseConntrack('tcp      6 119 TIME_WAIT src=10.2.1.2 dst=10.2.1.1 sport=40000 dport=8080 src=10.2.2.2 dst=10.2.2.1 sport=80 dport=40000 [ASSURED] mark=0 use=1'))
+      .toBe('tcp 10.2.1.2 > 10.2.1.1:8080 | reply 10.2.2.2:80 > 10.2.2.1');
+  });
+});

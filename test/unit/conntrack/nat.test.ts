@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { formatEntry } from '../../../src/engine/conntrack/format';
+import { netfilterEngine } from '../../../src/engine/netfilter/engine';
+import type { Hook, HookContext, HookVerdict } from '../../../src/engine/netfilter/hook';
+import { iptablesRestore } from '../../../src/engine/netfilter/restore';
+import type { Packet } from '../../../src/engine/net/packet';
+import type { NetNs } from '../../../src/engine/net/types';
+import { collect, ctx, nodeNs, tcp, udp } from '../netfilter/fixtures';
+
+const RULES = `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -d 10.96.0.10/32 -p udp -m udp --dport 53 -j DNAT --to-destination 10.244.2.3:53
+-A PREROUTING -d 10.96.0.20/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.244.2.4:8080
+-A POSTROUTING -s 10.244.0.0/16 ! -d 10.244.0.0/16 -j MASQUERADE
+COMMIT
+`;
+
+function setup(): NetNs {
+  const ns = nodeNs();
+  expect(iptablesRestore(ns, RULES)).toEqual({ ok: true });
+  return ns;
+}
+
+/** A routed packet through the node: PREROUTING → FORWARD → POSTROUTING. */
+function forward(ns: NetNs, p: Packet, inDev: string, outDev: string, c: Partial<HookContext> = {}): HookVerdict {
+  const { emit } = collect();
+  let v: HookVerdict = { verdict: 'accept', packet: p };
+  for (const hook of ['PREROUTING', 'FORWARD', 'POSTROUTING'] as Hook[]) {
+    v = netfilterEngine.runHook(ns, hook, v.packet, ctx({ inDev, outDev, ...c, ...(v.verdict === 'accept' && v.ct ? { ct: v.ct } : {}) }), emit);
+    if (v.verdict !== 'accept') return v;
+  }
+  return v;
+}
+
+describe('conntrack NAT', () => {
+  it('DNATs the first packet and un-DNATs the reply', () => {
+    const ns = setup();
+    const out = forward(ns, udp('10.244.1.2', 40000, '10.96.0.10', 53), 'cni0', 'flannel.1');
+    expect(out.packet.ip!.dst).toBe('10.244.2.3');
+    expect(out.packet.udp!.dport).toBe(53);
+    const back = forward(ns, udp('10.244.2.3', 53, '10.244.1.2', 40000), 'flannel.1', 'cni0');
+    expect(back.packet.ip!.src).toBe('10.96.0.10');
+    expect(back.packet.udp!.sport).toBe(53);
+    const e = [...ns.conntrack!.entries.values()][0]!;
+    expect(formatEntry(e, 0)).toBe('udp      17 29 src=10.244.1.2 dst=10.96.0.10 sport=40000 dport=53 src=10.244.2.3 dst=10.244.1.2 sport=53 dport=40000 mark=0 use=1');
+  });
+
+  it('consults the nat table only for the first packet of a connection', () => {
+    const ns = setup();
+    for (let i = 0; i < 3; i++) forward(ns, udp('10.244.1.2', 40000, '10.96.0.10', 53), 'cni0', 'flannel.1');
+    const rule = ns.netfilter!.tables.nat.chains.get('PREROUTING')!.rules[0]!;
+    expect(rule.counters.pkts).toBe(1);
+    expect(ns.conntrack!.entries.size).toBe(1);
+  });
+
+  it('changes the DNAT target port', () => {
+    const ns = setup();
+    const out = forward(ns, tcp('10.244.1.2', 40001, '10.96.0.20', 80), 'cni0', 'flannel.1');
+    expect(`${out.packet.ip!.dst}:${out.packet.tcp!.dport}`).toBe('10.244.2.4:8080');
+  });
+
+  it('MASQUERADEs to the outgoing address, keeps the port, and reverses the reply', () => {
+    const ns = setup();
+    const out = forward(ns, tcp('10.244.1.2', 40000, '8.8.8.8', 443), 'cni0', 'eth0');
+    expect(out.packet.ip!.src).toBe('192.168.1.10');
+    expect(out.packet.tcp!.sport).toBe(40000);
+    const back = forward(ns, tcp('8.8.8.8', 443, '192.168.1.10', 40000, { syn: true, ack: true }), 'eth0', 'cni0');
+    expect(back.packet.ip!.dst).toBe('10.244.1.2');
+    expect(back.packet.tcp!.dport).toBe(40000);
+  });
+
+  it('picks another source port when two clients clash on the masquerade address', () => {
+    const ns = setup();
+    forward(ns, tcp('10.244.1.2', 40000, '8.8.8.8', 443), 'cni0', 'eth0');
+    const second = forward(ns, tcp('10.244.1.3', 40000, '8.8.8.8', 443), 'cni0', 'eth0');
+    expect(second.packet.ip!.src).toBe('192.168.1.10');
+    expect(second.packet.tcp!.sport).not.toBe(40000);
+    const back = forward(ns, tcp('8.8.8.8', 443, '192.168.1.10', second.packet.tcp!.sport, { syn: true, ack: true }), 'eth0', 'cni0');
+    expect(back.packet.ip!.dst).toBe('10.244.1.3');
+  });
+
+  it('emits nat and conntrack events', () => {
+    const ns = setup();
+    const { events, emit } = collect();
+    netfilterEngine.runHook(ns, 'PREROUTING', udp('10.244.1.2', 40000, '10.96.0.10', 53), ctx({ inDev: 'cni0' }), emit);
+    expect(events.map((e) => e.type)).toEqual(['conntrack', 'netfilter', 'nat']);
+    expect(events[2]!.summary).toBe('DNAT dst 10.96.0.10:53 → 10.244.2.3:53');
+  });
+
+  it('follows the TCP handshake to ESTABLISHED and ASSURED', () => {
+    const ns = setup();
+    forward(ns, tcp('10.244.1.2', 40000, '10.96.0.20', 80), 'cni0', 'flannel.1');
+    forward(ns, tcp('10.244.2.4', 8080, '10.244.1.2', 40000, { syn: true, ack: true }), 'flannel.1', 'cni0');
+    const e = [...ns.conntrack!.entries.values()][0]!;
+    expect(e.tcp).toBe('SYN_RECV');
+    forward(ns, tcp('10.244.1.2', 40000, '10.96.0.20', 80, { ack: true }), 'cni0', 'flannel.1');
+    expect(e.tcp).toBe('ESTABLISHED');
+    expect(formatEntry(e, 0)).toBe('tcp      6 431999 ESTABLISHED src=10.244.1.2 dst=10.96.0.20 sport=40000 dport=80 src=10.244.2.4 dst=10.244.1.2 sport=8080 dport=40000 [ASSURED] mark=0 use=1');
+    forward(ns, tcp('10.244.1.2', 40000, '10.96.0.20', 80, { fin: true, ack: true }), 'cni0', 'flannel.1');
+    expect(e.tcp).toBe('FIN_WAIT');
+    forward(ns, tcp('10.244.2.4', 8080, '10.244.1.2', 40000, { fin: true, ack: true }), 'flannel.1', 'cni0');
+    expect(e.tcp).toBe('LAST_ACK');
+    forward(ns, tcp('10.244.1.2', 40000, '10.96.0.20', 80, { ack: true }), 'cni0', 'flannel.1');
+    expect(e.tcp).toBe('TIME_WAIT');
+  });
+
+  it('expires entries on the simulated clock', () => {
+    const ns = setup();
+    forward(ns, udp('10.244.1.2', 40000, '10.96.0.10', 53), 'cni0', 'flannel.1');
+    expect(ns.conntrack!.entries.size).toBe(1);
+    forward(ns, udp('10.244.1.9', 1, '10.244.1.8', 2), 'cni0', 'cni0', { now: 31_000 });
+    expect([...ns.conntrack!.entries.values()].map((e) => e.orig.src)).toEqual(['10.244.1.9']);
+  });
+
+  it('treats an ICMP error as RELATED and translates the quoted packet', () => {
+    const ns = setup();
+    forward(ns, udp('10.244.1.2', 40000, '10.96.0.10', 53), 'cni0', 'flannel.1');
+    const quoted = udp('10.244.1.2', 40000, '10.244.2.3', 53);
+    const err: Packet = { ip: { version: 4, src: '10.244.2.3', dst: '10.244.1.2', ttl: 64, protocol: 1, id: 2, df: false, tos: 0, length: 56 }, icmp: { type: 3, code: 3, original: quoted } };
+    const { events, emit } = collect();
+    let v: HookVerdict = { verdict: 'accept', packet: err };
+    for (const hook of ['PREROUTING', 'FORWARD', 'POSTROUTING'] as Hook[]) v = netfilterEngine.runHook(ns, hook, v.packet, ctx({ inDev: 'flannel.1', outDev: 'cni0' }), emit);
+    expect(v.packet.ip!.src).toBe('10.96.0.10');
+    expect(v.packet.icmp!.original!.ip!.dst).toBe('10.96.0.10');
+    expect(events.some((e) => e.summary.includes('RELATED'))).toBe(true);
+  });
+
+  it('drops the unconfirmed entry when a later hook drops the first packet', () => {
+    const ns = setup();
+    iptablesRestore(ns, '*filter\n:FORWARD DROP [0:0]\nCOMMIT\n');
+    const v = forward(ns, udp('10.244.1.2', 40000, '10.96.0.10', 53), 'cni0', 'flannel.1');
+    expect(v.verdict).toBe('drop');
+    expect(ns.conntrack!.entries.size).toBe(0);
+  });
+});

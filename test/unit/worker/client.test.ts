@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineClient, type EngineEvent } from '../../../src/worker/client';
+import { inProcessTransport, type InProcessTransport } from '../../../src/worker/in-process';
+import { PROTOCOL_VERSION } from '../../../src/worker/protocol';
+import { EngineHost } from '../../../src/worker/host';
+
+const DEFAULT = readFileSync(new URL('../../../src/app/scenario/default.yaml', import.meta.url), 'utf8');
+
+let client: EngineClient | null = null;
+let transports: InProcessTransport[] = [];
+function makeClient(timeoutMs?: number): EngineClient {
+  transports = [];
+  client = new EngineClient(() => { const t = inProcessTransport(); transports.push(t); return t; }, timeoutMs ? { timeoutMs } : {});
+  return client;
+}
+afterEach(() => { client?.close(); client = null; });
+
+describe('engine client over the in-process transport', () => {
+  it('loads the default scenario and answers with diagnostics, a snapshot and the command names', async () => {
+    const r = await makeClient().load(DEFAULT, 1);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.value.snapshot.cluster.plugin).toBe('flannel');
+    expect(r.value.commands).toContain('echo');
+  });
+
+  it('reports YAML problems as diagnostics with positions, not as errors', async () => {
+    const r = await makeClient().load('apiVersion: v1\nkind: Pod\nmetadata: {name: [}\n', 1);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.diagnostics.length).toBeGreaterThan(0);
+    expect(r.value.diagnostics[0]!.line).toBe(3);
+  });
+
+  it('runs a command line in a target', async () => {
+    const c = makeClient();
+    await c.load(DEFAULT, 1);
+    const r = await c.exec('node/node-1', 'echo hello world');
+    expect(r.ok && r.value.result.stdout).toBe('hello world\n');
+  });
+
+  it('answers an unknown target the way a shell would, as output', async () => {
+    const c = makeClient();
+    await c.load(DEFAULT, 1);
+    const r = await c.exec('nowhere', 'echo hi');
+    expect(r.ok && r.value.result.exitCode).toBe(2);
+  });
+
+  it('refuses exec before any scenario is loaded, as data with a code', async () => {
+    const r = await makeClient().exec('node/node-1', 'echo hi');
+    expect(r.ok ? null : r.error.code).toBe('not-loaded');
+  });
+
+  it('returns a trace for a walk request', async () => {
+    const c = makeClient();
+    await c.load(DEFAULT, 1);
+    const r = await c.trace({ from: 'pod/default/client', to: 'http://web/' });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value.trace.from).toBe('pod/default/client');
+  });
+
+  it('drops a stale load when a newer one was sent', async () => {
+    const c = makeClient();
+    const first = c.load(DEFAULT, 1);
+    const second = c.load(DEFAULT.replace('replicas: 2', 'replicas: 3'), 1);
+    expect((await first).ok ? 'ok' : (await first as { error: { code: string } }).error.code).toBe('superseded');
+    expect((await second).ok).toBe(true);
+  });
+
+  it('restarts a dead engine, fails what was pending, reloads the scenario and says so', async () => {
+    const c = makeClient();
+    const events: EngineEvent[] = [];
+    c.on((e) => events.push(e));
+    await c.load(DEFAULT, 1);
+    transports[0]!.kill('boom');
+    const r = await c.exec('node/node-1', 'echo lost');
+    expect(r.ok ? null : r.error.code).toBe('worker-died');
+    expect(events.some((e) => e.kind === 'restarted' && e.reason === 'boom')).toBe(true);
+    const again = await c.exec('node/node-1', 'echo back');
+    expect(again.ok && again.value.result.stdout).toBe('back\n');
+  });
+
+  it('treats an engine that stops answering as dead', async () => {
+    const c = makeClient(50);
+    await c.load(DEFAULT, 1);
+    transports[0]!.close(); // silently gone: no crash event, no answers
+    const r = await c.exec('node/node-1', 'echo hi');
+    expect(r.ok ? null : r.error.code).toBe('worker-died');
+    expect(c.restarts).toBe(1);
+  });
+
+  it('rejects a request from another protocol version', () => {
+    const res = new EngineHost().handle({ v: PROTOCOL_VERSION + 1, id: 7, req: { type: 'reset' } });
+    expect(res.ok ? null : res.error.code).toBe('version-mismatch');
+  });
+});
