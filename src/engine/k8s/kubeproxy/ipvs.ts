@@ -12,6 +12,17 @@
  *
  * Schedulers are the kernel's, made deterministic (no randomness is involved in any of them):
  * rr, wrr, lc, wlc, sed, nq, sh (source hash) and dh (destination hash).
+ *
+ * Where the packet walk calls in (the kernel's ip_vs hooks):
+ *   - LOCAL_IN, after the INPUT hook accepted a packet for a local address (ipRcv): call
+ *     `ipvsSchedule(ns, pkt, {now})`; on 'dnat' emit an 'ipvs' trace event, `ipvsCommit(ns, d, pkt)`,
+ *     rewrite the destination to d.dest, route it again and send it out through POSTROUTING
+ *     (ip_vs_nat_xmit; KUBE-POSTROUTING / KUBE-LOOP-BACK then masquerade as needed); on
+ *     'no-dest' drop it; on 'none' deliver locally as usual.
+ *   - LOCAL_OUT, for packets a process on the node sends to a virtual address (sendLocal after
+ *     the OUTPUT hook): the same decision, then route to the real server.
+ *   - replies from a real server (FORWARD, or INPUT on the node itself): `ipvsReverse(ns, pkt)`
+ *     gives the virtual address and port to restore as the source (ip_vs_out).
  */
 import { parseIPv4 } from '../../addr/ip';
 import type { ClusterModel, NodeModel } from '../../model/cluster';
