@@ -46,6 +46,7 @@ describe('installRules', () => {
     expect(dev.kind).toBe('dummy');
     expect(dev.up).toBe(false);
     expect(dev.addrs.map((a) => `${a.address}/${a.prefixLen}`)).toEqual(['10.96.120.15/32']);
+    expect(ns.sysctl['net.ipv4.vs.conntrack']).toBe('1');
     expect(ns.routes).toContainEqual(expect.objectContaining({ table: 255, type: 'local', dst: '10.96.120.15/32', dev: 'kube-ipvs0' }));
     const list = runArgv(s, { kind: 'node', name: 'node-1' }, ['ipvsadm', '-Ln']);
     expect(list.stdout).toContain('TCP  192.168.1.11:30080 rr\n');
@@ -67,6 +68,7 @@ describe('installRules', () => {
     expect(res[0]!.error).toBe('line 3: bad');
     expect(res[0]!.rules).toContain('-A KUBE-NODEPORTS -m comment --comment default/web:http');
     expect(ns.ipvs).toBeUndefined();
+    expect(ns.sysctl['net.ipv4.conf.all.route_localnet']).toBe('1');
     expect(runArgv(s, { kind: 'node', name: 'node-1' }, ['ipvsadm', '-Ln']).stdout).toBe('IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n');
   });
 

@@ -16,7 +16,7 @@ import { hashString } from '../../util/rand';
 import { buildHostRuleset, buildNodeRuleset } from '../hostrules/node';
 import { CALICO_ALL_POOLS_SET, CALICO_MASQ_SET } from '../hostrules/calico';
 import { proxyConfig } from './config';
-import { KubeProxyCache } from './iptables';
+import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
 import { buildIpvsState, KUBE_IPVS_DEVICE } from './ipvs';
 import { buildKubeIpsets, emptySet, type IpSets } from './ipset';
 import { countSetReferences } from './ipvsrules';
@@ -71,6 +71,17 @@ export function ensureIpvsDevice(ns: NetNs, addresses: readonly string[]): Link 
   return link;
 }
 
+/** The sysctls kube-proxy sets at start (NewProxier in each mode). */
+function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
+  if (cfg.mode === 'iptables' && effectiveLocalhostNodePorts(cfg)) ns.sysctl['net.ipv4.conf.all.route_localnet'] = '1';
+  if (cfg.mode === 'ipvs') {
+    ns.sysctl['net.ipv4.vs.conntrack'] = '1';
+    ns.sysctl['net.ipv4.vs.expire_nodest_conn'] = '1';
+    ns.sysctl['net.ipv4.vs.expire_quiescent_template'] = '1';
+    ns.sysctl['net.ipv4.ip_forward'] = '1';
+  }
+}
+
 function calicoSets(model: ClusterModel): IpSets {
   const masq = emptySet(CALICO_MASQ_SET, 'hash:net');
   const all = emptySet(CALICO_ALL_POOLS_SET, 'hash:net');
@@ -104,6 +115,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     userspace.set(ns, state);
     ns.listeners = [...ns.listeners.filter((l) => !(l.app.kind === 'proxy' && l.app.role === 'kube-proxy')), ...userspaceListeners(state, node)];
   }
+  writeSysctls(ns, cfg);
   const res = restore?.(ns, rules);
   sim.net.generation++;
   return { machine: `node/${node.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) };
