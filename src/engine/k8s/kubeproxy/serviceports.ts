@@ -110,7 +110,8 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
       }
     }
     if (!isSorted(endpoints)) endpoints.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
-    const externalPolicyLocal = nodePortType && svc.externalTrafficPolicy === 'Local';
+    // apiservice.ExternalPolicyLocal: only for externally accessible Services (NodePort, LoadBalancer, externalIPs).
+    const externalPolicyLocal = (nodePortType || svc.externalIPs.length > 0) && svc.externalTrafficPolicy === 'Local';
     out.push({
       service: svc, port,
       name: servicePortName(ns, svc.meta.name, port.name),
