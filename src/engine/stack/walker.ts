@@ -295,9 +295,10 @@ export class Walker {
       return;
     }
     if (ns.sysctl['net.ipv4.ip_forward'] !== '1') {
-      // ip_route_input_slow: a namespace that does not forward answers "host unreachable" (ip_error).
+      // ip_route_input_slow gives the packet an EHOSTUNREACH route, but ip_error() sends no ICMP
+      // when the input device does not forward: it only counts InAddrErrors. The sender times out
+      // (the kernel tier proves this: routed-no-forward).
       this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv4.ip_forward=${ns.sysctl['net.ipv4.ip_forward'] ?? '0'}`, pkt);
-      this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH);
       return;
     }
     if (!r) {

@@ -50,7 +50,7 @@ export function pod(namespace: string, name: string, nodeName: string, podIP: st
 
 export function model(parts: { spec?: ClusterSpecIn; nodes?: NodeModel[]; services?: ServiceModel[]; slices?: EndpointSliceModel[]; pods?: PodModel[]; hosts?: ClusterModel['hosts']; containers?: ClusterModel['containers'] }): ClusterModel {
   return {
-    hasCluster: true, name: 'kind', spec: clusterSpec.parse(parts.spec ?? {}), ageBase: 0, upstreamDns: null, apiServer: null,
+    hasCluster: true, name: 'kind', spec: clusterSpec.parse(parts.spec ?? {}),
     nodes: parts.nodes ?? [], namespaces: [], pods: parts.pods ?? [], workloads: [], services: parts.services ?? [], endpoints: [],
     endpointSlices: parts.slices ?? [], configMaps: [], secrets: [], ingresses: [], ingressClasses: [], networkPolicies: [],
     externalHosts: [], probes: [], hosts: parts.hosts ?? [], containers: parts.containers ?? [],
