@@ -308,7 +308,7 @@ export class KubeProxyCache {
   private cfgKey = '';
   private sync = 0;
   /** Joined text of runs of GROUP consecutive blocks, reused while the run's blocks are the same objects. */
-  readonly groups = new Map<string, { blocks: readonly Block[]; filterRules: string; natChains: string; natRules: string }[]>();
+  readonly groups = new Map<string, { blocks: readonly Block[]; filterRules?: string; natChains?: string; natRules?: string }[]>();
 
   /** @internal Starts a sync: settings changes drop everything. */
   begin(cfg: string): void {
@@ -412,18 +412,26 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   for (let g = 0; g < nGroups; g++) {
     const blocks = items.slice(g * GROUP, (g + 1) * GROUP).map((it) => it.block);
     let grp = groups[g];
-    if (!grp || !sameList(grp.blocks, blocks)) {
-      grp = {
-        blocks,
-        filterRules: blocks.map((b) => b.filterRules).join(''),
-        natChains: blocks.map((b) => b.natChains).join(''),
-        natRules: blocks.map((b) => b.natRules).join(''),
-      };
-      groups[g] = grp;
+    if (grp && sameList(grp.blocks, blocks)) {
+      // Unchanged since the last sync: join the run once and keep the joined text.
+      if (grp.filterRules === undefined) {
+        grp.filterRules = blocks.map((b) => b.filterRules).join('');
+        grp.natChains = blocks.map((b) => b.natChains).join('');
+        grp.natRules = blocks.map((b) => b.natRules).join('');
+      }
+      filterBody += grp.filterRules;
+      natChainBody += grp.natChains!;
+      natBody += grp.natRules!;
+      continue;
     }
-    filterBody += grp.filterRules;
-    natChainBody += grp.natChains;
-    natBody += grp.natRules;
+    // New or changed run: no joined copy yet (most runs of a first sync are never reused).
+    grp = { blocks };
+    groups[g] = grp;
+    for (const b of blocks) {
+      filterBody += b.filterRules;
+      natChainBody += b.natChains;
+      natBody += b.natRules;
+    }
   }
   filterParts.push(filterBody);
   natChainParts.push(natChainBody);

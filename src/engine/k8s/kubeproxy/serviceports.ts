@@ -156,7 +156,7 @@ export function categorizeEndpoints(s: ServicePortInfo, nodeName: string): Categ
   let cluster: ProxyEndpoint[] = [];
   let hasAny = false;
   if (usesClusterEndpoints(s)) {
-    cluster = s.endpoints.filter((e) => e.ready);
+    cluster = s.endpoints.every((e) => e.ready) ? (s.endpoints as ProxyEndpoint[]) : s.endpoints.filter((e) => e.ready);
     if (cluster.length === 0) cluster = s.endpoints.filter((e) => e.serving && e.terminating);
     if (cluster.length > 0) hasAny = true;
   }
