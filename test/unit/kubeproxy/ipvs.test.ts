@@ -55,6 +55,23 @@ describe('IPVS virtual servers', () => {
     ].join('\n'));
   });
 
+  it('ipvsadm -Ln --stats', () => {
+    const state = buildIpvsState(cluster(), node1);
+    const ns = nsWith(state);
+    const pkt = syn('10.244.1.2', 4000);
+    ipvsCommit(ns, ipvsSchedule(ns, pkt, { now: 0 }), pkt, 60);
+    expect(formatIpvsadmList(state, { stats: true, only: 'TCP|10.96.120.15|80' })).toBe([
+      'IP Virtual Server version 1.2.1 (size=4096)',
+      'Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes',
+      '  -> RemoteAddress:Port',
+      'TCP  10.96.120.15:80                     1        1        0       60        0',
+      '  -> 10.244.1.5:8080                     1        1        0       60        0',
+      '  -> 10.244.2.7:8080                     0        0        0        0        0',
+      '  -> 10.244.2.8:8080                     0        0        0        0        0',
+      '',
+    ].join('\n'));
+  });
+
   it('ClientIP affinity is persistence with the affinity timeout', () => {
     const state = buildIpvsState(cluster({ sessionAffinity: 'ClientIP', sessionAffinityTimeout: 600 }), node1);
     expect(formatIpvsadmList(state)).toContain('TCP  10.96.120.15:80 rr persistent 600\n');

@@ -33,14 +33,6 @@ export interface KubeProxyRestore {
   readonly natRules: string;
 }
 
-/** A rule kube-proxy (or kubelet) ensures in a built-in chain with `iptables -I` (EnsureRule Prepend). */
-export interface JumpRule {
-  readonly table: 'filter' | 'nat' | 'mangle';
-  readonly chain: string;
-  /** The rule's arguments after `-A CHAIN`. */
-  readonly args: string;
-}
-
 /**
  * kube-proxy's iptablesJumpChains, in its order. Each is *prepended* to the built-in chain, so
  * the last one listed for a chain ends up first in that chain.
@@ -59,16 +51,6 @@ export const KUBE_PROXY_JUMPS: readonly { table: 'filter' | 'nat'; dst: string; 
   { table: 'nat', dst: 'KUBE-SERVICES', src: 'PREROUTING', comment: 'kubernetes service portals', extra: '' },
   { table: 'nat', dst: 'KUBE-POSTROUTING', src: 'POSTROUTING', comment: 'kubernetes postrouting rules', extra: '' },
 ];
-
-/** The jump rules as `iptables -I CHAIN 1 ...` would leave them, in final chain order per built-in chain. */
-export function kubeProxyJumpRules(): JumpRule[] {
-  const out: JumpRule[] = [];
-  for (let i = KUBE_PROXY_JUMPS.length - 1; i >= 0; i--) {
-    const j = KUBE_PROXY_JUMPS[i]!;
-    out.push({ table: j.table, chain: j.src, args: `${j.extra ? `${j.extra} ` : ''}-m comment --comment "${j.comment}" -j ${j.dst}` });
-  }
-  return out;
-}
 
 /** The canary chains kube-proxy's iptables monitor creates (empty) in these tables. */
 export const KUBE_PROXY_CANARY_TABLES = ['mangle', 'nat', 'filter'] as const;
