@@ -368,3 +368,35 @@ export function ipvsConnectionClosed(ns: NetNs, service: string, dest: { address
     d.inactConn++;
   }
 }
+
+// ─── helpers for the walk: decision + commit + rewrite in one call ───────────────────────
+
+export type IpvsStep =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'drop'; readonly reason: string }
+  | { readonly kind: 'forward'; readonly packet: Packet; readonly summary: string; readonly decision: IpvsDecision };
+
+/**
+ * ip_vs_in at LOCAL_IN / LOCAL_OUT: for a packet to a virtual server, the packet rewritten to the
+ * chosen real server (the walk then routes it and sends it through POSTROUTING), a drop when the
+ * virtual server has no real server, or 'pass' for anything else. Commits the choice.
+ */
+export function ipvsIn(ns: NetNs, packet: Packet, now: number): IpvsStep {
+  const d = ipvsSchedule(ns, packet, { now });
+  if (d.kind === 'none') return { kind: 'pass' };
+  if (d.kind === 'no-dest') return { kind: 'drop', reason: `IPVS: no real server for ${d.service.replace(/\|/g, ' ')} (${d.servicePort})` };
+  ipvsCommit(ns, d, packet, packet.ip?.length ?? 0);
+  const ip = packet.ip!;
+  const l4 = packet.tcp ? { tcp: { ...packet.tcp, dport: d.dest.port } } : packet.udp ? { udp: { ...packet.udp, dport: d.dest.port } } : {};
+  const out: Packet = { ...packet, ip: { ...ip, dst: d.dest.address }, ...l4 };
+  const l4port = (packet.tcp ?? packet.udp)?.dport;
+  return { kind: 'forward', packet: out, decision: d, summary: `IPVS ${d.scheduler}${d.reason === 'scheduled' ? '' : ` (${d.reason})`}: ${ip.dst}:${l4port} -> ${d.dest.address}:${d.dest.port} (${d.servicePort}, ${d.forward})` };
+}
+
+/** ip_vs_out: a reply from a real server with the virtual address put back as its source (or null). */
+export function ipvsOut(ns: NetNs, packet: Packet): Packet | null {
+  const r = ipvsReverse(ns, packet);
+  if (!r || !packet.ip) return null;
+  const l4 = packet.tcp ? { tcp: { ...packet.tcp, sport: r.port } } : packet.udp ? { udp: { ...packet.udp, sport: r.port } } : {};
+  return { ...packet, ip: { ...packet.ip, src: r.address }, ...l4 };
+}
