@@ -55,6 +55,19 @@ describe('rules from a scenario', () => {
     expect(runArgv(sim, { kind: 'node', name: 'node-1' }, ['iptables-save', '-t', 'nat']).stdout).toContain('--match-set KUBE-CLUSTER-IP dst,dst');
   });
 
+  it('userspace mode: kube-proxy relays from the node, round-robin across connections', () => {
+    const { sim } = buildSim(yaml('userspace'));
+    const pod = sim.model.pods.find((p) => p.meta.name.startsWith('web-'))!;
+    const svc = sim.model.services.find((s) => s.meta.name === 'web')!;
+    const from = { kind: 'pod' as const, namespace: 'default', name: pod.meta.name };
+    const answers = [1, 2, 3, 4].map(() => runArgv(sim, from, ['curl', '-s', `http://${svc.clusterIP}/`]).stdout);
+    const hosts = answers.map((a) => /Hostname: (\S+)/.exec(a)?.[1]);
+    expect(new Set(hosts).size).toBe(2);
+    expect(hosts[0]).toBe(hosts[2]);
+    // The backend sees the node, not the Pod, as the client.
+    for (const a of answers) expect(a).not.toContain(`RemoteAddr: ${pod.podIP}:`);
+  });
+
   it('the same seed gives the same rules', () => {
     const a = runArgv(buildSim(yaml('userspace'), { seed: 5 }).sim, { kind: 'node', name: 'node-1' }, ['iptables-save']).stdout;
     const b = runArgv(buildSim(yaml('userspace'), { seed: 5 }).sim, { kind: 'node', name: 'node-1' }, ['iptables-save']).stdout;
