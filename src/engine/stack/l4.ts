@@ -14,7 +14,7 @@ import { IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet, type
 import type { Link, Listener, NetNs } from '../net/types';
 import { relayAnswer, runApp, type AppAnswer, type AppContext } from './apps';
 import { relay } from './exchange';
-import { ownerId, responderOf } from './nsview';
+import { ownerId } from './nsview';
 import { DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_PORT_UNREACH, describe, icmpEcho, payloadLength, tcp, udp } from './packets';
 import { flannelRcv, vxlanRcv } from './tunnel';
 import type { Walker } from './walker';
@@ -66,7 +66,7 @@ function icmpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const icmp = pkt.icmp!;
   const ip = pkt.ip!;
   if (icmp.type === ICMP_ECHO) {
-    w.responder ??= responderOf(ns);
+    w.responder ??= ownerId(ns);
     w.seenSource ??= ip.src;
     w.emit('deliver', ns, inLink.name, `echo request reaches ${ownerId(ns)}: the kernel answers`, pkt);
     const reply = icmpEcho({ src: ip.dst, dst: ip.src, id: icmp.id ?? 0, seq: icmp.seq ?? 0, size: payloadLength(pkt.payload), reply: true, df: ip.df });

@@ -3,6 +3,7 @@
  * set of local addresses. Built lazily and kept until the network's generation (or the link
  * count) changes, so a trace through a 5,000-Pod cluster never scans every link of every node.
  */
+import { ownerRef } from '../net/lookup';
 import { fibLookup, type FibResult } from '../route/fib';
 import type { Link, NetNs, Network } from '../net/types';
 
@@ -50,16 +51,8 @@ export function nsView(net: Network, ns: NetNs): NsView {
   return view;
 }
 
-/** The canvas/owner name of a namespace as traces print it: pod/NS/NAME, node/NAME, host/NAME, host/h1#net1. */
-export function ownerId(ns: NetNs): string {
-  switch (ns.owner.kind) {
-    case 'node': return `node/${ns.owner.name}`;
-    case 'pod': return `pod/${ns.owner.namespace}/${ns.owner.name}`;
-    case 'host': return `host/${ns.owner.name}`;
-    case 'netns': return ns.id;
-    case 'infra': return `infra/${ns.owner.name}`;
-  }
-}
+/** The owner name of a namespace as traces print it (net/lookup.ts ownerRef): pod/NS/NAME, node/NAME, host/NAME, host/h1#net1. */
+export const ownerId = ownerRef;
 
 interface FibMemo { readonly gen: number; readonly routes: NetNs['routes']; readonly count: number; readonly up: number; readonly results: Map<string, FibResult | undefined> }
 
@@ -89,11 +82,3 @@ export function fibCached(net: Network, ns: NetNs, dst: string): FibResult | und
   return r;
 }
 
-/**
- * Who answers from a namespace in a trace's `responder` (pod/NS/NAME, node/NAME, host/NAME): a
- * named namespace on a Host (`ip netns add`, a Docker container without its own listener
- * owner) answers as its Host, as the kernel tier's lab names it.
- */
-export function responderOf(ns: NetNs): string {
-  return ns.owner.kind === 'netns' ? `host/${ns.owner.machine}` : ownerId(ns);
-}
