@@ -10,7 +10,7 @@
  * objects a fresh kubeadm cluster already has. Nothing here throws on user input.
  */
 import { formatIPv4, nthAddress, parsePrefix } from '../addr/ip';
-import type { ClusterModel, EndpointSliceModel, EndpointsModel, Meta, ProbeModel, Protocol, WorkloadModel } from '../model/cluster';
+import type { ClusterModel, EndpointSliceModel, EndpointsModel, ExternalHostModel, Meta, NodeModel, PodModel, ProbeModel, Protocol, WorkloadModel } from '../model/cluster';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { Loaded, Origin, ScenarioObjects } from '../scenario/load';
 import type { ObjectMeta } from '../scenario/schema/common';
@@ -76,7 +76,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     configMaps: [], secrets: [], ingresses: [], ingressClasses: [], networkPolicies: [], externalHosts,
     probes, hosts, containers,
   };
-  if (!hasCluster) return empty;
+  if (!hasCluster) { checkProbes(probes, { pods: [], nodes: [], externalHosts, hosts }, r); return empty; }
 
   const nodes = buildNodes(spec, corigin, r);
   const serviceCIDR = parsePrefix(spec.serviceCIDR)!;
@@ -260,6 +260,8 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   }));
   const networkPolicies = of('NetworkPolicy').map((s) => ({ meta: metaOf(s), spec: (s.obj as unknown as In.NetworkPolicyIn).spec }));
 
+  checkProbes(probes, { pods, nodes, externalHosts, hosts }, r);
+
   const byNsName = <T extends { meta: Meta }>(xs: T[]): T[] => xs.sort((a, b) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name));
   return {
     ...empty,
@@ -279,4 +281,25 @@ function safeLine(o: Origin): number {
 
 function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A Probe must start somewhere that exists: pod/NS/NAME, pod/NAME, node/NAME or host/NAME. */
+function checkProbes(probes: readonly ProbeModel[], where: { pods: readonly PodModel[]; nodes: readonly NodeModel[]; externalHosts: readonly ExternalHostModel[]; hosts: readonly { meta: Meta }[] }, r: Reporter): void {
+  for (const p of probes) {
+    const parts = p.from.split('/');
+    let known: boolean;
+    let hint: string;
+    switch (parts[0]) {
+      case 'pod': {
+        const [ns, name] = parts.length === 3 ? [parts[1], parts[2]] : ['default', parts[1]];
+        known = where.pods.some((x) => x.meta.namespace === ns && x.meta.name === name);
+        hint = `Pods: ${where.pods.filter((x) => !x.system).map((x) => `pod/${x.meta.namespace}/${x.meta.name}`).slice(0, 5).join(', ') || 'none'}`;
+        break;
+      }
+      case 'node': known = where.nodes.some((n) => n.name === parts[1]); hint = `nodes: ${where.nodes.map((n) => n.name).join(', ') || 'none'}`; break;
+      case 'host': known = where.externalHosts.some((h) => h.name === parts[1]) || where.hosts.some((h) => h.meta.name === parts[1]); hint = `hosts: ${[...where.externalHosts.map((h) => h.name), ...where.hosts.map((h) => h.meta.name)].join(', ') || 'none'}`; break;
+      default: known = false; hint = 'write pod/NS/NAME, pod/NAME, node/NAME or host/NAME';
+    }
+    if (!known) r.warn(p.origin, ['spec', 'from'], 'probe-unknown-source', `Probe ${p.name}: "${p.from}" is not a Pod, node or host of this scenario`, hint);
+  }
 }
