@@ -63,7 +63,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       }
     }
     const node = nodeName ? nodeByName.get(nodeName) : undefined;
-    if (node) load.get(node.name)!.pods.push({ owner: d.owner, hostPorts: hostPortsOf(d.spec) });
+    if (node) load.get(node.name)!.pods.push({ owner: d.owner, hostPorts: hostPortsOf(d.spec), ...(d.ownerKind === 'Node' ? { static: true } : {}) });
     const hostNetwork = d.spec.hostNetwork ?? false;
     let podIP: string | null = null;
     if (node && hostNetwork) podIP = node.ip;

@@ -27,7 +27,7 @@ import { randomSuffix } from './names';
 import { buildNodes } from './nodes';
 import { validatePodSpec } from './podspec';
 import { buildServices, parseNodePortRange, type ServiceSrc } from './services';
-import { ingressExpose, SYSTEM_NAMESPACES, systemObjects } from './system';
+import { ingressExpose, staticPods, SYSTEM_NAMESPACES, systemObjects } from './system';
 import { dns1123Label, dns1123Subdomain, labelKey, labelValue } from './validation';
 import { expandWorkload, type PodDraft, type WorkloadKind, type WorkloadSrc } from './workloads';
 
@@ -179,6 +179,17 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   // ── workloads → Pods ──
   const workloads: WorkloadModel[] = [];
   const drafts: PodDraft[] = [];
+  if (apiNode) {
+    for (const sp of staticPods()) {
+      const name = `${sp.name}-${apiNode.name}`;
+      drafts.push({
+        name, namespace: 'kube-system', labels: { component: sp.name, tier: 'control-plane' }, annotations: { 'kubernetes.io/config.source': 'file' },
+        spec: { hostNetwork: true, priorityClassName: 'system-node-critical', containers: [{ name: sp.name, image: sp.image, command: sp.command, ports: sp.ports.map((p) => ({ ...p, hostPort: p.containerPort, protocol: 'TCP' as const })) }] },
+        terminating: false, system: true, createdIndex: 0, specPath: ['spec'], owner: `Node/${apiNode.name}`, ownerKind: 'Node', ownerName: apiNode.name,
+        hostname: apiNode.name, fixedNode: apiNode.name,
+      });
+    }
+  }
   for (const s of accepted) {
     if (s.kind === 'Deployment' || s.kind === 'ReplicaSet' || s.kind === 'StatefulSet' || s.kind === 'DaemonSet') {
       const src: WorkloadSrc = { kind: s.kind, obj: s.obj as unknown as In.DeploymentIn, meta: metaOf(s), origin: s.origin, system: s.system };
