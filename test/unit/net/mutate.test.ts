@@ -163,3 +163,10 @@ describe('route -n and arp -n', () => {
     expect(sh(s, t, 'arp -n')).toMatch(/^Address {18}HWtype {2}HWaddress {11}Flags Mask {12}Iface\n10\.244\.1\.0 {15}ether {3}([0-9a-f]{2}:){5}[0-9a-f]{2} {3}CM {20}flannel\.1\n/);
   });
 });
+
+describe('ip route get arguments', () => {
+  it('finds the destination among from/iif keywords', () => {
+    const s = sim(flannelCluster());
+    expect(sh(s, nodeT('node-0'), 'ip route get from 192.168.1.10 10.244.2.9')).toBe('10.244.2.9 from 192.168.1.10 via 10.244.2.0 dev flannel.1 uid 0 \n    cache \n');
+  });
+});
