@@ -5,7 +5,8 @@
  * net.generation and returns changed: true.
  *
  *   ip [-br] [-d] [-s] [-4] [-n NS] { link | addr | route | neigh | netns } [COMMAND [ARGS]]
- */import { formatIPv4, parseIPv4 } from '../addr/ip';
+ */
+import { formatIPv4, parseIPv4 } from '../addr/ip';
 import { isMac } from '../addr/mac';
 import { linkByName, nsForTarget } from '../net/lookup';
 import {
