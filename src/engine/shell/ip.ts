@@ -262,6 +262,15 @@ function linkSet(env: Env, args: readonly string[]): CommandResult {
   if (name === undefined) return fail('Not enough information: "dev" argument is required.\n', 1);
   let link = linkByName(env.ns, name);
   if (!link) return noDevice(name);
+  // iproute2 resolves names and parses values before sending its one netlink request, so
+  // these errors leave the link untouched.
+  for (const [op, v] of ops) {
+    if (op === 'master' && !linkByName(env.ns, v!)) return noDevice(v!);
+    if (op === 'netns' && !namedNs(env.ctx.sim, env.ctx.target, v!) && !(v === '1' && rootOf(env))) return fail(`Cannot open network namespace "${v}": No such file or directory\n`, 1);
+    if (op === 'mtu' && !/^\d+$/.test(v!)) return fail(`Error: argument "${v}" is wrong: Invalid "mtu" value\n`, 1);
+    if (op === 'name' && !validIfname(v!)) return fail(`Error: argument "${v}" is wrong: "name" not a valid ifname\n`, 1);
+    if (op === 'address' && !isMac(v!)) return fail(`"${v}" is invalid lladdr.\n`, 1);
+  }
   let ns = env.ns;
   for (const [op, v] of ops) {
     switch (op) {
@@ -299,7 +308,8 @@ function linkSet(env: Env, args: readonly string[]): CommandResult {
         const target = namedNs(env.ctx.sim, env.ctx.target, v!) ?? (v === '1' ? rootOf(env) : undefined);
         if (!target) return fail(`Cannot open network namespace "${v}": No such file or directory\n`, 1);
         if (target === ns) break;
-        if (link.kind === 'loopback') return RTNL('Invalid argument');
+        // lo and bridges are netns-local (NETIF_F_NETNS_LOCAL): the kernel refuses to move them.
+        if (link.kind === 'loopback' || link.kind === 'bridge') return RTNL('Invalid argument');
         if (linkByName(target, link.name)) return RTNL('File exists');
         link = moveLink(env.net, ns, link, target);
         ns = target;

@@ -170,3 +170,14 @@ describe('ip route get arguments', () => {
     expect(sh(s, nodeT('node-0'), 'ip route get from 192.168.1.10 10.244.2.9')).toBe('10.244.2.9 from 192.168.1.10 via 10.244.2.0 dev flannel.1 uid 0 \n    cache \n');
   });
 });
+
+describe('ip link set validation', () => {
+  it('leaves the link untouched when a later argument is wrong; bridges cannot change namespace', () => {
+    const s = sim(model({}, [], [], { hasCluster: false, hosts: [hostObj('h')] }));
+    const t = hostT('h');
+    sh(s, t, 'ip netns add n', 'ip link add v type veth peer name w', 'ip link add br0 type bridge');
+    expect(sh(s, t, 'ip link set v up master nope')).toBe('Cannot find device "nope"\n');
+    expect(sh(s, t, 'ip -br link show v')).toMatch(/^v@w +DOWN/);
+    expect(sh(s, t, 'ip link set br0 netns n')).toBe('RTNETLINK answers: Invalid argument\n');
+  });
+});
