@@ -13,6 +13,8 @@ export const IFNAMSIZ = 15;
 
 export interface Opts {
   brief: boolean;
+  /** -o: one line per record, inner newlines shown as a backslash. */
+  oneline?: boolean;
   details: boolean;
   stats: boolean;
   netns?: string;

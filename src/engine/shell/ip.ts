@@ -18,7 +18,7 @@ import {
 } from './ip-common';
 import { netnsCmd } from './ip-netns';
 import { neighCmd, routeCmd } from './ip-route';
-import { showAddrs, showBrief, showLinks } from './ip-show';
+import { oneline, showAddrs, showAddrsOneline, showBrief, showLinks } from './ip-show';
 import { fail, ok, type Command, type CommandResult, type Target } from './types';
 
 export const ipCommand: Command = (ctx, argv) => {
@@ -29,6 +29,7 @@ export const ipCommand: Command = (ctx, argv) => {
     if (!a.startsWith('-')) break;
     const flag = a.replace(/^--?/, '');
     if (flag === 'br' || matches(flag, 'brief', 2)) opts.brief = true;
+    else if (flag === 'o' || matches(flag, 'oneline', 2)) opts.oneline = true;
     else if (matches(flag, 'details')) opts.details = true;
     else if (matches(flag, 'stats') || matches(flag, 'statistics')) opts.stats = true;
     else if (flag === '4' || matches(flag, 'color') || flag === 'c') continue;
@@ -43,7 +44,7 @@ export const ipCommand: Command = (ctx, argv) => {
     if (!namedNs(ctx.sim, ctx.target, opts.netns)) return fail(`Cannot open network namespace "${opts.netns}": No such file or directory\n`, 255);
     const m = machineTarget(ctx.target)!;
     const rest = argv.slice(i);
-    return ctx.run({ ...m, netns: opts.netns } as Target, ['ip', ...(opts.brief ? ['-br'] : []), ...(opts.details ? ['-d'] : []), ...(opts.stats ? ['-s'] : []), ...rest]);
+    return ctx.run({ ...m, netns: opts.netns } as Target, ['ip', ...(opts.brief ? ['-br'] : []), ...(opts.oneline ? ['-o'] : []), ...(opts.details ? ['-d'] : []), ...(opts.stats ? ['-s'] : []), ...rest]);
   }
   const obj = argv[i];
   const args = argv.slice(i + 1);
@@ -74,6 +75,7 @@ function addrCmd(env: Env, args: readonly string[]): CommandResult {
     const sel = selectLinks(env, args.slice(sub === undefined ? 0 : 1));
     if ('error' in sel) return sel.error;
     if (env.opts.brief) return ok(showBrief(env.net, env.ns, sel.links, 'addr'));
+    if (env.opts.oneline) return ok(showAddrsOneline(sel.links));
     return ok(showAddrs(env.net, env.ns, sel.links, env.opts));
   }
   if (matches(sub, 'add') || matches(sub, 'replace') || matches(sub, 'delete')) {
@@ -138,6 +140,7 @@ function linkCmd(env: Env, args: readonly string[]): CommandResult {
     const sel = selectLinks(env, args.slice(sub === undefined ? 0 : 1));
     if ('error' in sel) return sel.error;
     if (env.opts.brief) return ok(showBrief(env.net, env.ns, sel.links, 'link'));
+    if (env.opts.oneline) return ok(oneline(showLinks(env.net, env.ns, sel.links, env.opts)));
     return ok(showLinks(env.net, env.ns, sel.links, env.opts));
   }
   if (matches(sub, 'add')) return linkAdd(env, args.slice(1));

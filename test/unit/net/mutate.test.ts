@@ -181,3 +181,12 @@ describe('ip link set validation', () => {
     expect(sh(s, t, 'ip link set br0 netns n')).toBe('RTNETLINK answers: Invalid argument\n');
   });
 });
+
+describe('ip -o', () => {
+  it('prints one line per address and per link', () => {
+    const s = sim(flannelCluster());
+    const t = nodeT('node-0');
+    expect(sh(s, t, 'ip -o addr show dev eth0')).toBe('2: eth0    inet 192.168.1.10/24 brd 192.168.1.255 scope global eth0\\       valid_lft forever preferred_lft forever\n');
+    expect(sh(s, t, 'ip -o link show lo')).toBe('1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n');
+  });
+});
