@@ -44,11 +44,14 @@ const key = (proto: number, src: string, sport: number, dst: string, dport: numb
 /** The four keys an entry is found by: ORIGINAL, REPLY, and the two between-hooks forms. */
 function keysOf(e: CtEntry): [string, string, string, string] {
   const o = e.orig; const r = e.reply;
+  // ICMP echo has one id for both "ports": a half-translated packet carries the id of the side
+  // rewritten last (the DNAT side going out, the un-SNAT side coming back).
+  const icmp = o.proto === IPPROTO_ICMP;
   return [
     key(o.proto, o.src, o.sport, o.dst, o.dport),
     key(o.proto, r.src, r.sport, r.dst, r.dport),
-    key(o.proto, o.src, o.sport, r.src, r.sport),
-    key(o.proto, r.src, r.sport, o.src, o.sport),
+    icmp ? key(o.proto, o.src, r.sport, r.src, r.sport) : key(o.proto, o.src, o.sport, r.src, r.sport),
+    icmp ? key(o.proto, r.src, o.sport, o.src, o.sport) : key(o.proto, r.src, r.sport, o.src, o.sport),
   ];
 }
 

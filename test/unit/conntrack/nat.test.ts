@@ -178,6 +178,16 @@ describe('ICMP echo', () => {
     expect(back.packet.icmp!.id).toBe(77);
   });
 
+  it('--random-fully gives the ping a new id and the reply still finds its way back', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.244.0.0/16 ! -d 10.244.0.0/16 -j MASQUERADE --random-fully\nCOMMIT\n');
+    const out = forward(ns, ping('10.244.1.2', '8.8.8.8', 8, 77), 'cni0', 'eth0');
+    expect(out.packet.icmp!.id).not.toBe(77);
+    const back = forward(ns, ping('8.8.8.8', '192.168.1.10', 0, out.packet.icmp!.id!), 'eth0', 'cni0');
+    expect(back.packet.ip!.dst).toBe('10.244.1.2');
+    expect(back.packet.icmp!.id).toBe(77);
+  });
+
   it('an echo reply with no request is INVALID', () => {
     const ns = setup();
     const { events, emit } = collect();
