@@ -9,6 +9,7 @@ import type { CtEntry } from '../conntrack/types';
 import { nsForTarget } from '../net/lookup';
 import type { NetNs } from '../net/types';
 import { formatRule, listAddr, listOptions, protoName, targetName } from '../netfilter/format';
+import { findSet } from '../netfilter/ipset';
 import { applyCommand } from '../netfilter/ops';
 import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
 import { iptablesSave, orderedChains } from '../netfilter/restore';
@@ -132,6 +133,11 @@ function iptablesCmd(ctx: ShellContext, argv: readonly string[]): CommandResult 
       ...chains.flatMap((c) => c.rules.map((r) => formatRule(c.name, r))),
     ];
     return ok(`${lines.join('\n')}\n`);
+  }
+  if ((cmd.op === 'A' || cmd.op === 'I' || cmd.op === 'R') && ns) {
+    // xt_set resolves the set by name when the rule is loaded.
+    const missing = cmd.rule.matches.find((m) => m.kind === 'set' && !findSet(ns, m.name));
+    if (missing && missing.kind === 'set') return fail(`${IPT_VERSION}: Set ${missing.name} doesn't exist.\n\nTry \`iptables -h' or 'iptables --help' for more information.\n`, 2);
   }
   const r = applyCommand(table, cmd);
   if (!r.ok) return fail(r.error, r.code);

@@ -152,3 +152,14 @@ describe('iptables -L columns', () => {
     expect(sh(s, 'iptables -L INPUT').stdout.split('\n')[2]).toBe('ACCEPT     all  --  10.0.0.0/8           anywhere            ');
   });
 });
+
+describe('iptables -m set', () => {
+  it('refuses a set that does not exist and accepts one created with the ipset API', async () => {
+    const { ipsetCreate } = await import('../../../src/engine/netfilter/ipset');
+    const s = sim();
+    expect(sh(s, 'iptables -A INPUT -m set --match-set BLOCK src -j DROP').stderr).toBe("iptables v1.8.9 (nf_tables): Set BLOCK doesn't exist.\n\nTry `iptables -h' or 'iptables --help' for more information.\n");
+    ipsetCreate(s.net.namespaces.get('node/n1')!, 'BLOCK', 'hash:ip');
+    expect(sh(s, 'iptables -A INPUT -m set --match-set BLOCK src -j DROP').exitCode).toBe(0);
+    expect(sh(s, 'iptables -S INPUT').stdout).toBe('-P INPUT ACCEPT\n-A INPUT -m set --match-set BLOCK src -j DROP\n');
+  });
+});
