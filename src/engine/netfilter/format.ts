@@ -119,6 +119,12 @@ export function formatRuleSpec(r: Rule): string {
   return text;
 }
 
+/** A copy of a rule (fresh counters) prints the same: let it reuse the text. */
+export function shareSpec(from: Rule, to: Rule): void {
+  const text = specCache.get(from);
+  if (text !== undefined) specCache.set(to, text);
+}
+
 function buildSpec(r: Rule): string {
   const parts: string[] = [];
   if (r.src) parts.push(`${inv(r.src.inv)}-s ${addr(r.src)}`);
