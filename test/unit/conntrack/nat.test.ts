@@ -211,3 +211,31 @@ describe('IPVS with vs/conntrack=1', () => {
     expect(`${back.packet.ip!.src}:${back.packet.udp!.sport}`).toBe('10.96.0.50:80');
   });
 });
+
+describe('other NAT targets', () => {
+  it('REDIRECT sends a forwarded connection to a local port on the incoming address', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -d 10.96.0.30/32 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 34567\nCOMMIT\n');
+    const v = netfilterEngine.runHook(ns, 'PREROUTING', tcp('10.244.1.2', 40000, '10.96.0.30', 80), ctx({ inDev: 'cni0' }), () => {});
+    expect(`${v.packet.ip!.dst}:${v.packet.tcp!.dport}`).toBe('10.244.1.1:34567');
+  });
+
+  it('REDIRECT in OUTPUT goes to 127.0.0.1', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 8080\nCOMMIT\n');
+    const v = netfilterEngine.runHook(ns, 'OUTPUT', tcp('192.168.1.10', 40000, '10.96.0.30', 80), ctx({ outDev: 'eth0' }), () => {});
+    expect(`${v.packet.ip!.dst}:${v.packet.tcp!.dport}`).toBe('127.0.0.1:8080');
+  });
+
+  it('SNAT --to-source with a port range, and MASQUERADE --to-ports', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -p tcp -j SNAT --to-source 192.168.1.99:2000-2010\n-A POSTROUTING -o cni0 -p tcp -j MASQUERADE --to-ports 3000-3001\nCOMMIT\n');
+    const a = forward(ns, tcp('10.244.1.2', 40000, '8.8.8.8', 443), 'cni0', 'eth0');
+    expect(a.packet.ip!.src).toBe('192.168.1.99');
+    expect(a.packet.tcp!.sport).toBeGreaterThanOrEqual(2000);
+    expect(a.packet.tcp!.sport).toBeLessThanOrEqual(2010);
+    const b = forward(ns, tcp('8.8.8.8', 1, '10.244.1.2', 40000), 'eth0', 'cni0');
+    expect(b.packet.ip!.src).toBe('10.244.1.1');
+    expect([3000, 3001]).toContain(b.packet.tcp!.sport);
+  });
+});
