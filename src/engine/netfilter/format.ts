@@ -231,6 +231,12 @@ function listTarget(t: Target): string {
   }
 }
 
+/** A target with its options as `iptables -L` shows them ("DNAT to:10.244.1.5:80"), for trace summaries. */
+export function targetSummary(t: Target): string {
+  const extra = listTarget(t);
+  return extra ? `${targetName(t)} ${extra}` : targetName(t);
+}
+
 /** The trailing free-text column: the matches' and the target's own words. */
 export function listOptions(r: Rule): string {
   return [...r.matches.map(listMatch), listTarget(r.target)].filter(Boolean).join(' ');
