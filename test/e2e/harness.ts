@@ -93,20 +93,32 @@ export async function paste(page: Page, text: string): Promise<void> {
   }, text);
 }
 
-/** Types a line into the terminal and waits until a new prompt follows it; returns the output between. */
+/**
+ * Types a line into the terminal and waits until a fresh prompt follows it; returns the output
+ * in between. Long lines wrap over several rows, so the command is matched across rows.
+ */
 export async function runInTerminal(page: Page, line: string): Promise<string> {
   await page.click('[data-testid=terminal] .xterm-screen');
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
   const handle = await page.waitForFunction((typed) => {
     const rows = [...(document.querySelector('[data-testid=terminal] .xterm-rows')?.children ?? [])].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd());
-    let at = -1;
-    rows.forEach((r, i) => { if (r.endsWith(typed)) at = i; });
-    if (at < 0) return null;
-    const next = rows.findIndex((r, i) => i > at && /# ?$/.test(r));
-    return next < 0 ? null : rows.slice(at + 1, next).join('\n');
-  }, line, { timeout: 15_000 });
-  return (await handle.jsonValue()) as string;
+    const prompt = /^[\w@.-]+:~(\/ )?# ?/;
+    for (let p = rows.length - 1; p >= 0; p--) {
+      if (!prompt.test(rows[p]!)) continue;
+      let text = rows[p]!.replace(prompt, '');
+      let k = p;
+      while (!text.includes(typed) && k + 1 < rows.length && text.length < typed.length + 200) text += rows[++k];
+      if (!text.includes(typed)) continue;
+      const next = rows.findIndex((r, i) => i > k && prompt.test(r) && r.replace(prompt, '') === '');
+      // An object, because an empty output ('') would read as "not yet" to waitForFunction.
+      return next < 0 ? null : { out: rows.slice(k + 1, next).join('\n') };
+    }
+    return null;
+  }, line, { timeout: 15_000 }).catch(async (e: Error) => {
+    throw new Error(`${e.message}\nterminal shows:\n${await terminalText(page)}`);
+  });
+  return ((await handle.jsonValue()) as { out: string }).out;
 }
 
 export function terminalText(page: Page): Promise<string> {

@@ -14,6 +14,7 @@ export const en = {
     empty: 'Nothing to draw yet: describe nodes and Pods in the YAML.', fit: 'Fit view',
     underlay: 'underlay', services: 'Services', netfilter: 'netfilter', routing: 'routing decision', rules: 'rules', noRules: 'no rules: everything accepted',
     kernelEmpty: 'This node has no network state yet.', pickNode: 'Pick a node',
+    hint: 'Click: inspect · Shift-click: send from · Alt-click: send to',
   },
   send: {
     title: 'Send a packet', from: 'From', to: 'To', toPlaceholder: 'IP, Service, DNS name or URL', port: 'Port', protocol: 'Protocol',

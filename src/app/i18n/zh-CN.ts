@@ -16,6 +16,7 @@ export const zhCN: Strings = {
     empty: '还没有可画的内容：请在 YAML 中描述节点和 Pod。', fit: '适应视图',
     underlay: '底层网络', services: 'Service', netfilter: 'netfilter', routing: '路由决策', rules: '条规则', noRules: '没有规则：全部放行',
     kernelEmpty: '这个节点还没有网络状态。', pickNode: '选择节点',
+    hint: '单击：查看 · Shift+单击：设为源 · Alt+单击：设为目的',
   },
   send: {
     title: '发送数据包', from: '从', to: '到', toPlaceholder: 'IP、Service、DNS 名或 URL', port: '端口', protocol: '协议',

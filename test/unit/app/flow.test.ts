@@ -86,3 +86,21 @@ describe('locate', () => {
     expect(locate({ machine: 'host/x', ns: 'host/x' }, ids)).toBeNull();
   });
 });
+
+describe('netfilter pipeline', () => {
+  it('expands a hook into its built-in chains and the user chains they jump to, table by table', async () => {
+    const { reachable } = await import('../../../src/app/canvas/nodes');
+    const r = (text: string) => ({ text, packets: 0, bytes: 0 });
+    const chains = [
+      { table: 'filter', name: 'FORWARD', policy: 'ACCEPT', rules: [r('-j KUBE-FORWARD')] },
+      { table: 'filter', name: 'KUBE-FORWARD', rules: [r('-m conntrack --ctstate INVALID -j DROP')] },
+      { table: 'nat', name: 'PREROUTING', policy: 'ACCEPT', rules: [r('-m comment --comment "kubernetes service portals" -j KUBE-SERVICES')] },
+      { table: 'nat', name: 'KUBE-SERVICES', rules: [r('-d 10.96.0.20/32 -p tcp --dport 80 -j KUBE-SVC-X')] },
+      { table: 'nat', name: 'KUBE-SVC-X', rules: [r('-j KUBE-SEP-Y')] },
+      { table: 'nat', name: 'KUBE-SEP-Y', rules: [r('-p tcp -j DNAT --to-destination 10.244.2.2:8080')] },
+      { table: 'nat', name: 'KUBE-UNUSED', rules: [] },
+    ];
+    expect(reachable(chains, 'PREROUTING').map((c) => `${c.table}/${c.name}`)).toEqual(['nat/PREROUTING', 'nat/KUBE-SERVICES', 'nat/KUBE-SVC-X', 'nat/KUBE-SEP-Y']);
+    expect(reachable(chains, 'FORWARD').map((c) => c.name)).toEqual(['FORWARD', 'KUBE-FORWARD']);
+  });
+});
