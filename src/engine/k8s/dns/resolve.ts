@@ -162,7 +162,9 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
     traces.push(ex.trace);
     if (ex.response) return { name: fq, server, outcome: outcomeOf(ex.response), response: ex.response };
     const reason = ex.trace.reason ?? ex.trace.verdict;
-    return { name: fq, server, outcome: ex.trace.verdict === 'refused' || ex.trace.verdict === 'unreachable' ? 'unreachable' : 'timeout', response: null, reason };
+    const v = ex.trace.verdict;
+    const error = v === 'refused' ? 'refused' as const : v === 'unreachable' ? 'unreachable' as const : 'timeout' as const;
+    return { name: fq, server, outcome: error === 'timeout' ? 'timeout' : 'unreachable', response: null, reason, error };
   };
 
   /** resolv.conf semantics: the next nameserver only when one does not answer at all. */
