@@ -165,7 +165,7 @@ export interface NetNs {
   conntrack?: ConntrackTable;
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
   ipvs?: unknown;
-  /** ipsets by name (`ipset list`): src/engine/k8s/kubeproxy/ipset.ts IpSet. */
+  /** ipsets kube-proxy (IPVS mode) and calico keep, by name: src/engine/k8s/kubeproxy/ipset.ts IpSets. */
   ipsets?: unknown;
 }
 
