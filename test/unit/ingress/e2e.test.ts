@@ -67,6 +67,11 @@ describe('ingress-nginx through the walk', () => {
     expect(t.events.some((e) => e.summary.includes('matches host a.example.com path /abc (Prefix) of default/web'))).toBe(true);
   });
 
+  it('curl --resolve pins the name to a node; the Host header comes from the URL', () => {
+    const r = runLine(sim, { kind: 'host', name: 'laptop' }, 'curl -s --resolve a.example.com:80:192.168.1.12 http://a.example.com/abc');
+    expect(r.stdout).toMatch(/^Hostname: web-/);
+  });
+
   it('no matching rule: the controller\'s own 404', () => {
     const r = runLine(sim, { kind: 'host', name: 'laptop' }, "curl -s -H 'Host: b.example.com' http://192.168.1.11/abc");
     expect(r.stdout).toBe(nginxPage(404));
