@@ -9,9 +9,11 @@ import type { Bench, BenchResult } from './harness';
 const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   walk: () => import('./walk'),
   lab: () => import('./lab'),
+  ui: () => import('./ui'),
   netbuild: () => import('./netbuild'),
   reach: () => import('./reach'),
   netfilter: () => import('./netfilter'),
+  controlplane: () => import('./controlplane'),
   kubeproxy: () => import('./kubeproxy'),
 };
 

@@ -49,6 +49,7 @@ export { runLine, runArgv } from './shell/run';
 export { parseTarget, formatTarget, type Target, type CommandResult } from './shell/types';
 export { walk, type WalkRequest } from './stack/walk';
 export type { Trace, TraceEvent, Verdict } from './trace/types';
+export { nsForTarget, nsForRef, ownerRef } from './net/lookup';
 export { installRules } from './k8s/kubeproxy/install';
 export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
-export { ipvsSchedule, ipvsCommit, ipvsReverse, ipvsIn, ipvsOut } from './k8s/kubeproxy/ipvs';
+export { ipvsSchedule, ipvsCommit, ipvsReverse } from './k8s/kubeproxy/ipvs';

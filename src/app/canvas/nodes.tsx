@@ -32,16 +32,14 @@ export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => (
   <div className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()}`} data-knp-id={data.knpId} title={data.knpId}>
     <div className="knp-pod-name"><span className="knp-icon" aria-hidden>⬢</span>{data.name}</div>
     <div className="knp-mono">{data.ip}</div>
-    <div className="knp-muted knp-small">{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
+    <div className="knp-muted knp-small knp-ellipsis" title={['pause', ...data.containers].join(', ')}>{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
     <Handles />
   </div>
 ));
 
-const DEVICE_ICON: Record<string, string> = { bridge: '⇋', vxlan: '⧉', tun: '⧉', ipip: '⧉', ether: '⏚', veth: '⟷', dummy: '◌', loopback: '↺' };
-
 export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => (
   <div className={`knp-device kind-${data.kind} ${data.up ? '' : 'down'}`} data-knp-id={data.knpId} title={data.detail || data.kind}>
-    <div className="knp-device-name"><span className="knp-icon" aria-hidden>{DEVICE_ICON[data.kind] ?? '◇'}</span>{data.name}</div>
+    <div className="knp-device-name"><span className="knp-dev-dot" aria-hidden />{data.name}</div>
     <div className="knp-mono knp-small">{data.addr || data.kind}</div>
     <Handles />
   </div>

@@ -30,6 +30,7 @@ export const en = {
     addresses: 'Addresses', links: 'Interfaces', routes: 'Routes', neigh: 'ARP / neighbours', fdb: 'FDB', chains: 'iptables chains',
     conntrack: 'conntrack', ipvs: 'IPVS', listeners: 'Listening sockets', endpoints: 'Endpoints', ports: 'Ports', containers: 'Containers',
     none: '(none)', labels: 'Labels', phase: 'Phase',
+    samePacket: 'The packet as it was at event {{seq}}; this step does not change it.',
   },
   change: { dnat: 'DNAT', snat: 'SNAT', ttl: 'TTL −1', mac: 'MAC rewrite', encap: 'encapsulated', decap: 'decapsulated', sport: 'source port', dport: 'destination port' },
   verdict: { delivered: 'delivered', refused: 'refused', dropped: 'dropped', unreachable: 'unreachable', timeout: 'timed out', nxdomain: 'no such name', error: 'error' },

@@ -19,6 +19,10 @@ export type Manip = 'src' | 'dst';
 /** Rewrites one side of a packet (address and port, or ICMP echo id). */
 export function rewrite(p: Packet, manip: Manip, addr: string, port: number): Packet {
   const ip = p.ip!;
+  const curAddr = manip === 'src' ? ip.src : ip.dst;
+  const l4 = p.tcp ?? p.udp;
+  const curPort = l4 ? (manip === 'src' ? l4.sport : l4.dport) : p.icmp?.original ? port : p.icmp?.id ?? port;
+  if (curAddr === addr && curPort === port) return p;
   const out: { -readonly [K in keyof Packet]: Packet[K] } = { ...p, ip: manip === 'src' ? { ...ip, src: addr } : { ...ip, dst: addr } };
   if (p.tcp) out.tcp = manip === 'src' ? { ...p.tcp, sport: port } : { ...p.tcp, dport: port };
   else if (p.udp) out.udp = manip === 'src' ? { ...p.udp, sport: port } : { ...p.udp, dport: port };

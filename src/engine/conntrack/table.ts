@@ -22,7 +22,8 @@ export const invert = (t: Tuple): Tuple => ({ proto: t.proto, src: t.dst, dst: t
 /** ICMP types that are errors carrying the offending packet (destination unreachable, time exceeded, ...). */
 export const isIcmpError = (type: number): boolean => type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
 
-const ICMP_REPLY_TYPE: Readonly<Record<number, number>> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15 };
+/** Echo, timestamp, info and address-mask requests. */
+const ICMP_REQUESTS: readonly number[] = [8, 13, 15, 17];
 
 /** The tuple of a packet as the kernel extracts it (nf_ct_get_tuple). Null for non-IP or ICMP errors. */
 export function tupleOf(p: Packet): Tuple | null {
@@ -151,10 +152,8 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number): CtInResu
       tcp = s.state;
     }
     const reply = invert(tuple);
-    if (p.icmp) {
-      const rt = ICMP_REPLY_TYPE[p.icmp.type];
-      if (rt === undefined) return { kind: 'invalid', reason: `ICMP type ${p.icmp.type} is not tracked` };
-    }
+    // Only requests open an ICMP "connection" (icmp_new): a reply without one is INVALID.
+    if (p.icmp && !ICMP_REQUESTS.includes(p.icmp.type)) return { kind: 'invalid', reason: `ICMP type ${p.icmp.type} without a request` };
     const e: CtEntry = {
       id: t.nextId++, orig: tuple, reply, seenReply: false, assured: tcp === 'ESTABLISHED', confirmed: false,
       srcNat: false, dstNat: false, natDoneSrc: false, natDoneDst: false, ...(tcp ? { tcp } : {}), expires: 0, mark: p.mark ?? 0,
@@ -203,4 +202,21 @@ export function findForPacket(t: ConntrackTable, p: Packet, now: number): { entr
   if (!hit) return undefined;
   const state = hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
   return { entry: hit.entry, ref: { id: hit.entry.id, dir: hit.dir, state } };
+}
+
+/**
+ * A packet coming back in on lo after OUTPUT and POSTROUTING in the same namespace: it may be
+ * DNATed only (a mid key), untranslated, or fully translated (the inverse of the other
+ * direction's tuple).
+ */
+export function findLoopedBack(t: ConntrackTable, p: Packet, now: number): { entry: CtEntry; ref: CtRef } | undefined {
+  const found = findForPacket(t, p, now);
+  if (found) return found;
+  const tuple = tupleOf(p);
+  if (!tuple) return undefined;
+  const hit = lookupTuple(t, invert(tuple), now);
+  if (!hit) return undefined;
+  const dir: CtDir = hit.dir === 'original' ? 'reply' : 'original';
+  const state = dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
+  return { entry: hit.entry, ref: { id: hit.entry.id, dir, state } };
 }

@@ -19,7 +19,7 @@ import { clusterSpec, type ClusterSpec } from '../scenario/schema/knp';
 import type { Rand } from '../util/rand';
 import { Reporter } from './diag';
 import { computeEndpoints, computeSlices, mirrorSlices, selectedPods } from './endpoints';
-import { podServiceEnv } from './env';
+import { newEnvCache, podServiceEnv } from './env';
 import { AGE_BASE, makeMeta, nsOf } from './meta';
 import { randomSuffix } from './names';
 import { buildNodes } from './nodes';
@@ -27,7 +27,7 @@ import { validatePodSpec } from './podspec';
 import { resolveTargetPort } from './ports';
 import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import { buildServices, parseNodePortRange, type ServiceSrc } from './services';
-import { SYSTEM_NAMESPACES, systemObjects } from './system';
+import { ingressExpose, SYSTEM_NAMESPACES, systemObjects } from './system';
 import { dns1123Label, dns1123Subdomain, labelKey, labelValue } from './validation';
 import { expandWorkload, type PodDraft, type WorkloadKind, type WorkloadSrc } from './workloads';
 
@@ -87,7 +87,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   const apiNode = nodes.find((n) => n.controlPlane) ?? nodes[0];
 
   // ── the object store: system objects first, then the user's in document order ──
-  const sys = systemObjects(spec, formatIPv4(nthAddress(serviceCIDR, 10)));
+  const sys = systemObjects(spec, formatIPv4(nthAddress(serviceCIDR, 10)), ingressExpose(spec, objects.ingresses.length > 0));
   const kubernetesSvc = sys.services.find((s) => s.metadata.name === 'kubernetes');
   if (kubernetesSvc?.spec) kubernetesSvc.spec.clusterIP = formatIPv4(nthAddress(serviceCIDR, 1));
   const user: Src[] = [];
@@ -114,6 +114,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   for (const d of sys.deployments) addSys('Deployment', d);
   for (const s of sys.services.filter((x) => x.metadata.name !== 'kubernetes')) addSys('Service', s);
   for (const d of sys.daemonSets) addSys('DaemonSet', d);
+  for (const c of sys.ingressClasses) addSys('IngressClass', c);
 
   // A user object with a system object's name replaces it (e.g. their own `coredns` ConfigMap).
   const keyOf = (s: Src) => `${s.kind}/${s.namespace}/${s.name}`;
@@ -154,6 +155,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
       r.error(s.origin, ['metadata', 'namespace'], 'invalid-name', `${s.kind} "${s.name}" is invalid: metadata.namespace: Invalid value: "${md.namespace}": ${dns1123Label(md.namespace)}`, 'namespaces are lower case letters, digits and "-"');
       continue;
     }
+    if (s.kind === 'Namespace' && namespaces.has(s.name) && store.some((x) => x.system && x.kind === 'Namespace' && x.name === s.name)) continue; // declaring kube-system again is harmless
     if (seen.has(keyOf(s))) {
       r.error(s.origin, ['metadata', 'name'], 'duplicate-name', `${s.kind.toLowerCase()}s "${s.name}" already exists${s.namespace ? ` in namespace ${s.namespace}` : ''}; this one is ignored`, 'give each object its own name, or delete one of the two documents');
       continue;
@@ -379,10 +381,21 @@ function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], ser
   }
 
   const out: PodModel[] = [];
+  const envCache = newEnvCache();
   for (const d of drafts) {
     let nodeName: string | null = null;
     let pendingReason: string | undefined;
-    if (d.fixedNode) nodeName = d.fixedNode;
+    if (d.fixedNode) {
+      // A DaemonSet Pod carries node affinity to its one node; the scheduler still checks host ports.
+      const node = nodeByName.get(d.fixedNode)!;
+      const res = schedule({ ...d.spec, tolerations: [{ operator: 'Exists' }] }, d.owner, [node], load);
+      if ('node' in res) nodeName = res.node;
+      else {
+        const others = nodes.length - 1;
+        pendingReason = `0/${nodes.length} nodes are available: 1 node(s) didn't have free ports for the requested pod ports${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}. preemption: 0/${nodes.length} nodes are available: 1 No preemption victims found for incoming pod${others ? `, ${others} Preemption is not helpful for scheduling` : ''}.`;
+        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} (on ${node.name}) stays Pending: ${pendingReason}`, 'another Pod on that node already holds the host port');
+      }
+    }
     else if (d.spec.nodeName !== undefined) {
       if (nodeByName.has(d.spec.nodeName)) nodeName = d.spec.nodeName;
       else r.warn(d.origin, [...d.specPath, 'nodeName'], 'node-not-found', `Pod ${d.name}: spec.nodeName "${d.spec.nodeName}" is not a node of this cluster; the Pod stays Pending`, `use one of: ${nodes.map((n) => n.name).join(', ')}`);
@@ -430,7 +443,7 @@ function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], ser
       })),
       env: (c.env ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
     }));
-    const serviceEnv = podServiceEnv(services, d.namespace, d.createdIndex, d.spec.enableServiceLinks ?? true);
+    const serviceEnv = podServiceEnv(services, d.namespace, d.createdIndex, d.spec.enableServiceLinks ?? true, envCache);
     const meta = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
       ...(d.ownerKind ? { ownerKind: d.ownerKind } : {}), ...(d.ownerName ? { ownerName: d.ownerName } : {}), origin: d.origin,
     });

@@ -81,10 +81,11 @@ export function reaches(table: Table, from: string, to: string): boolean {
   return false;
 }
 
-/** Whole-table loop check (the kernel's mark_source_chains on table replace): returns a chain in a cycle. */
-export function findLoop(table: Table): string | null {
+/** Loop check (the kernel's mark_source_chains on table replace), from `starts` or every chain: returns a chain in a cycle. */
+export function findLoop(table: Table, starts?: Iterable<string>): string | null {
   const state = new Map<string, 1 | 2>();
-  for (const start of table.chains.keys()) {
+  for (const start of starts ?? table.chains.keys()) {
+    if (!table.chains.has(start)) continue;
     if (state.has(start)) continue;
     // Iterative DFS with an explicit stack of [chain, next edge index].
     const stack: [string, string[], number][] = [[start, edges(table.chains.get(start)!), 0]];

@@ -274,9 +274,49 @@ function linkAdd(env: Env, args: readonly string[]): CommandResult {
       if (mtu !== undefined) l.mtuSet = true;
       return changed(env.net);
     }
+    case 'vxlan': return vxlanAdd(env, name, typeArgs, mtu);
     default:
       return fail(`Error: Unknown device type.\n`, 2);
   }
+}
+
+/**
+ * `ip link add NAME type vxlan id VNI [remote IP | group IP] [local IP] [dev D] [dstport P] [nolearning]`.
+ * `remote` is kept as the kernel keeps it: an all-zeros FDB entry, the default destination.
+ */
+function vxlanAdd(env: Env, name: string, args: readonly string[], mtu: number | undefined): CommandResult {
+  let vni: number | undefined;
+  let remote: string | undefined;
+  let local: string | undefined;
+  let dev: string | undefined;
+  let port: number | undefined;
+  let learning = true;
+  for (let j = 0; j < args.length; j++) {
+    const a = args[j]!;
+    const v = args[j + 1];
+    if (a === 'id' || a === 'vni') { vni = Number(v); j++; }
+    else if (a === 'remote' || a === 'group') { remote = v; j++; }
+    else if (a === 'local') { local = v; j++; }
+    else if (a === 'dev') { dev = v; j++; }
+    else if (a === 'dstport') { port = Number(v); j++; }
+    else if (a === 'nolearning') learning = false;
+    else if (a === 'learning') learning = true;
+    else if (a === 'ttl' || a === 'tos' || a === 'ageing' || a === 'srcport') j += a === 'srcport' ? 2 : 1;
+  }
+  if (vni === undefined || !Number.isInteger(vni) || vni < 0 || vni >= 2 ** 24) return fail('vxlan: missing virtual network identifier\n', 1);
+  for (const ip of [remote, local]) if (ip !== undefined && parseIPv4(ip) === null) return fail(`Error: inet address is expected rather than "${ip}".\n`, 1);
+  const lower = dev !== undefined ? linkByName(env.ns, dev) : undefined;
+  if (dev !== undefined && !lower) return noDevice(dev);
+  let warn = '';
+  if (port === undefined) {
+    warn = "vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\nUse 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n";
+    port = 8472;
+  } else if (port === 0) port = 8472;
+  const link = addLink(env.ns, { name, kind: 'vxlan', mac: randomMac(env.ctx.sim.rand), mtu: mtu ?? (lower ? lower.mtu - 50 : 1450), qlen: 1000 });
+  link.vxlan = { vni, port, learning, ...(local !== undefined ? { local } : {}), ...(dev !== undefined ? { dev } : {}) };
+  link.fdb = remote !== undefined ? [{ mac: '00:00:00:00:00:00', dev: name, dst: remote, permanent: true, updatedAt: env.ctx.sim.now }] : [];
+  touch(env.net);
+  return { stdout: '', stderr: warn, exitCode: 0, changed: true };
 }
 
 function linkSet(env: Env, args: readonly string[]): CommandResult {
@@ -366,17 +406,33 @@ function routeCmd(env: Env, args: readonly string[]): CommandResult {
   if (sub === undefined || matches(sub, 'show') || matches(sub, 'list') || sub === 'lst') {
     let table = RT_TABLE_MAIN;
     let dev: string | undefined;
-    const rest = args.slice(1);
+    const keep: ((r: Route) => boolean)[] = [];
+    const rest = args.slice(sub === undefined ? 0 : 1);
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
+      const v = rest[i + 1];
       if (a === 'table') {
         const t = parseTable(rest[++i] ?? '');
         if (t === undefined) return fail(`Error: argument "${rest[i]}" is wrong: "table" value is invalid\n`, 1);
         table = t;
-      } else if (a === 'dev') dev = rest[++i];
+      } else if (a === 'dev' || a === 'oif') { dev = v; i++; }
+      else if (a === 'proto' || a === 'protocol') { i++; keep.push((r) => (r.proto === 'felix' ? '80' : r.proto) === v); }
+      else if (a === 'scope') { i++; keep.push((r) => r.scope === (v === 'universe' ? 'global' : v)); }
+      else if (a === 'type') { i++; keep.push((r) => r.type === v); }
+      else if (a === 'via') { i++; keep.push((r) => r.via === v); }
+      else {
+        // A bare PREFIX (or `to PREFIX`) selects that exact destination.
+        const p = a === 'to' ? (i++, v) : a;
+        if (p === undefined) continue;
+        const norm = p === 'default' || p === '0/0' || p === '0.0.0.0/0' ? 'default' : parsePrefix(p.includes('/') ? p : `${p}/32`, true);
+        if (norm === null) return fail(`Error: any valid prefix is expected rather than "${p}".\n`, 1);
+        const dst = typeof norm === 'string' ? norm : `${formatIPv4(norm.base)}/${norm.len}`;
+        keep.push((r) => r.dst === dst);
+      }
     }
     if (dev !== undefined && !linkByName(env.ns, dev)) return fail(`Cannot find device "${dev}"\n`, 1);
-    return ok(showRoutes(env.net, env.ns, table, (r) => dev === undefined || r.dev === dev));
+    const view = keep.length ? { ...env.ns, routes: env.ns.routes.filter((r) => keep.every((k) => k(r))) } : env.ns;
+    return ok(showRoutes(env.net, view, table, dev));
   }
   if (matches(sub, 'get')) return routeGet(env, args.slice(1));
   if (matches(sub, 'add') || matches(sub, 'delete') || matches(sub, 'replace') || matches(sub, 'change')) return routeChange(env, sub, args.slice(1));
@@ -505,7 +561,7 @@ function neighCmd(env: Env, args: readonly string[]): CommandResult {
   if (sub === undefined || matches(sub, 'show') || matches(sub, 'list') || sub === 'lst') {
     const dev = val('dev');
     if (dev !== undefined && !linkByName(ns, dev)) return fail(`Cannot find device "${dev}"\n`, 1);
-    return ok(ns.neigh.filter((n) => n.family === 4 && (dev === undefined || n.dev === dev) && n.state !== 'NOARP').map(formatNeigh).join(''));
+    return ok(ns.neigh.filter((n) => n.family === 4 && (dev === undefined || n.dev === dev) && n.state !== 'NOARP').map((n) => formatNeigh(n, dev !== undefined)).join(''));
   }
   if (matches(sub, 'flush')) {
     const dev = val('dev');

@@ -9,6 +9,8 @@ import { fileCommands } from './files';
 import { ipCommands } from './ip';
 import { bridgeCommands } from './bridge';
 import { sysctlCommands } from './sysctl';
+import { sudoCommands } from './sudo';
+import { netstatCommands } from './netstat';
 import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
@@ -22,6 +24,8 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   ipCommands,
   bridgeCommands,
   sysctlCommands,
+  sudoCommands,
+  netstatCommands,
   nettoolCommands,
   kubectlCommands,
   k8sCommands,

@@ -55,9 +55,7 @@ export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs
   addRoute(podNs, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: 'default', via: CALICO_GATEWAY, dev: 'eth0', scope: 'global' });
   addRoute(node.ns, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: `${pod.podIP}/32`, dev: hostName, scope: 'link' });
   node.ns.neigh.push({ family: 4, ip: pod.podIP, dev: hostName, mac: eth0.mac, state: 'PERMANENT', updatedAt: 0 });
-  node.ns.sysctl[`net.ipv4.conf.${hostName}.proxy_arp`] = '1';
-  node.ns.sysctl[`net.ipv4.neigh.${hostName}.proxy_delay`] = '0';
-  node.ns.sysctl[`net.ipv4.conf.${hostName}.forwarding`] = '1';
+  // net.ipv4.conf.caliX.proxy_arp = 1 is the link's proxyArp flag (sysctl shows and sets it there).
 }
 
 function setupCalicoNode(ctx: BuildCtx, backend: CalicoBackend, node: NodeNet): void {
