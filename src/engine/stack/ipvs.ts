@@ -81,7 +81,7 @@ export function ipvsIn(w: Walker, ns: NetNs, dev: string | undefined, p: Packet)
     w.icmpSend(ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
     return 'dropped';
   }
-  ipvsCommit(ns, d, ip.length);
+  ipvsCommit(ns, d, p, ip.length);
   const conn: IpvsConn = { vip: ip.dst, vport: ports.dport, rip: d.dest.address, rport: d.dest.port, service: d.service };
   t.set(inKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport), conn);
   t.set(outKey(ip.protocol, d.dest.address, d.dest.port, ip.src, ports.sport), conn);
