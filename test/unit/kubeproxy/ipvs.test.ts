@@ -59,7 +59,7 @@ describe('IPVS virtual servers', () => {
     const state = buildIpvsState(cluster(), node1);
     const ns = nsWith(state);
     const pkt = syn('10.244.1.2', 4000);
-    ipvsCommit(ns, ipvsSchedule(ns, pkt, { now: 0 }), 60, pkt);
+    ipvsCommit(ns, ipvsSchedule(ns, pkt, { now: 0 }), pkt, 60);
     expect(formatIpvsadmList(state, { stats: true, only: 'TCP|10.96.120.15|80' })).toBe([
       'IP Virtual Server version 1.2.1 (size=4096)',
       'Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes',
@@ -105,7 +105,7 @@ describe('IPVS scheduling, 10,000 decisions', () => {
       const pkt = syn(`10.244.1.${(i % 200) + 2}`, 10000 + i);
       const d = ipvsSchedule(ns, pkt, { now: i });
       if (d.kind !== 'dnat') throw new Error('expected a real server');
-      ipvsCommit(ns, d, 0, pkt);
+      ipvsCommit(ns, d, pkt);
       seq.push(d.dest.address);
       counts.set(d.dest.address, (counts.get(d.dest.address) ?? 0) + 1);
     }
@@ -123,7 +123,7 @@ describe('IPVS scheduling, 10,000 decisions', () => {
       const pkt = syn(client, 20000 + i);
       const d = ipvsSchedule(ns, pkt, { now: i * 10 });
       if (d.kind !== 'dnat') throw new Error('expected a real server');
-      ipvsCommit(ns, d, 0, pkt);
+      ipvsCommit(ns, d, pkt);
       const was = first.get(client);
       if (was) expect(d.dest.address).toBe(was);
       else first.set(client, d.dest.address);
@@ -163,8 +163,8 @@ describe('IPVS scheduling, 10,000 decisions', () => {
     const ns = nsWith(buildIpvsState(cluster(), node1));
     const first = syn('10.244.1.2', 5555);
     const d = ipvsSchedule(ns, first, { now: 0 });
-    ipvsCommit(ns, d, 0, first);
-    ipvsCommit(ns, ipvsSchedule(ns, syn('10.244.1.3', 6666), { now: 1 }), 0, syn('10.244.1.3', 6666));
+    ipvsCommit(ns, d, first);
+    ipvsCommit(ns, ipvsSchedule(ns, syn('10.244.1.3', 6666), { now: 1 }), syn('10.244.1.3', 6666));
     const again = ipvsSchedule(ns, first, { now: 2 });
     expect(again.kind === 'dnat' && again.reason).toBe('connection');
     expect(again.kind === 'dnat' && again.dest).toEqual(d.kind === 'dnat' && d.dest);

@@ -315,7 +315,7 @@ export function ipvsSchedule(ns: NetNs, packet: Packet, ctx: IpvsContext): IpvsD
  * rest of the connection and its replies are translated the same way, when `packet` — the one
  * the decision was made for — is given), counters.
  */
-export function ipvsCommit(ns: NetNs, d: IpvsDecision, bytes = 0, packet?: Packet): void {
+export function ipvsCommit(ns: NetNs, d: IpvsDecision, packet?: Packet, bytes = 0): void {
   const state = ns.ipvs as IpvsState | undefined;
   if (!state || d.kind !== 'dnat') return;
   const vs = state.services.get(d.service);
