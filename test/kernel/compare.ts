@@ -71,3 +71,41 @@ export function walkProbe(sim: Sim, p: ProbeModel, planned: LabProbe | undefined
   const pin = planned && host && host !== planned.ip ? { http: { resolve: { [host]: planned.ip } } } : {};
   return walk(sim, { from: p.from, to: p.to, ...(p.protocol ? { protocol: p.protocol } : {}), ...(p.port ? { port: p.port } : {}), ...pin });
 }
+
+/** The parts of the simulator's conntrack entries the tier reads (src/engine/conntrack/types.ts). */
+interface SimTuple { readonly proto: number; readonly src: string; readonly dst: string; readonly sport: number; readonly dport: number }
+interface SimCtTable { readonly entries: Map<number, { readonly orig: SimTuple; readonly reply: SimTuple }> }
+
+function simTable(sim: Sim, nsId: string): SimCtTable | undefined {
+  const t = sim.net.namespaces.get(nsId)?.conntrack as SimCtTable | undefined;
+  return t && t.entries instanceof Map ? t : undefined;
+}
+
+/** Entry ids per namespace now, to tell which entries a walk added. */
+export function conntrackIds(sim: Sim, nsIds: readonly string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const ns of nsIds) for (const id of simTable(sim, ns)?.entries.keys() ?? []) ids.add(`${ns}#${id}`);
+  return ids;
+}
+
+/** The shapes (harness.normaliseConntrack) of the entries added since `before`. */
+export function conntrackShapes(sim: Sim, nsIds: readonly string[], before: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const ns of nsIds) {
+    for (const [id, e] of simTable(sim, ns)?.entries ?? []) {
+      if (before.has(`${ns}#${id}`)) continue;
+      const proto = e.orig.proto === 6 ? 'tcp' : e.orig.proto === 17 ? 'udp' : e.orig.proto === 1 ? 'icmp' : String(e.orig.proto);
+      const ports = proto === 'tcp' || proto === 'udp';
+      out.push(`${ns} ${proto} ${e.orig.src} > ${e.orig.dst}${ports ? `:${e.orig.dport}` : ''} | reply ${e.reply.src}${ports ? `:${e.reply.sport}` : ''} > ${e.reply.dst}`);
+    }
+  }
+  return out.sort();
+}
+
+/** A conntrack disagreement, or null (compared in namespaces with a nat table, where both kernels track). */
+export function conntrackDisagreement(title: string, sim: readonly string[], lab: readonly string[] | undefined): string | null {
+  const k = [...(lab ?? [])].sort();
+  if (JSON.stringify(sim) === JSON.stringify(k)) return null;
+  const pad = (xs: readonly string[]): string => (xs.length ? xs.join('\n                ') : '(none)');
+  return `${title}: conntrack entries differ\n  simulator     ${pad(sim)}\n  kernel        ${pad(k)}`;
+}

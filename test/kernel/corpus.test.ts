@@ -1,7 +1,8 @@
 /**
  * Kernel tier, the corpus: for every ready scenario, each probe is answered by the simulator's
  * packet walk and by the exported lab on this machine's kernel, and the answers must agree
- * (compare.ts says how). A disagreement fails with both answers side by side.
+ * (compare.ts says how), and so must the conntrack entries each probe leaves in namespaces with
+ * a nat table. A disagreement fails with both answers side by side.
  *
  * Scenarios in kube-proxy IPVS mode are compared only inside the simulator (their Probe
  * objects' `expect`), and the tier says so in its output. Pending scenarios are listed in
@@ -13,7 +14,7 @@ import { buildSim } from '../../src/engine/index';
 import { exportLab } from '../../src/engine/lab/export';
 import { planLab } from '../../src/engine/lab/plan';
 import { netfilterForLab } from '../../src/cli/labDeps';
-import { disagreement, possibleResponders, walkProbe } from './compare';
+import { conntrackDisagreement, conntrackIds, conntrackShapes, disagreement, possibleResponders, walkProbe } from './compare';
 import { BEGIN, corpus, END, FIDELITY_DOC, fidelitySection, isReady } from './corpus';
 import { requireRoot, runLab, sweep, uniquePrefix } from './harness';
 
@@ -61,7 +62,15 @@ describe('kernel tier: the corpus, simulator against kernel', () => {
       expect(plan.problems).toEqual([]);
       const lab = exportLab(plan.input);
       expect(lab.unsupported).toEqual([]);
-      const traces = sim.model.probes.map((p) => walkProbe(sim, p, plan.input.probes.find((x) => x.name === p.name)));
+      // conntrack is compared where both kernels track connections: namespaces with a nat table.
+      const natNs = iptablesSave ? [...sim.net.namespaces.values()].filter((ns) => /^\*nat$/m.test(iptablesSave(ns) ?? '')).map((ns) => ns.id) : [];
+      const simCt = new Map<string, string[]>();
+      const traces = sim.model.probes.map((p) => {
+        const before = conntrackIds(sim, natNs);
+        const t = walkProbe(sim, p, plan.input.probes.find((x) => x.name === p.name));
+        simCt.set(p.name, conntrackShapes(sim, natNs, before));
+        return t;
+      });
       const prefix = uniquePrefix();
       const run = await runLab(lab.script, { prefix, timeoutMs: 120_000 });
       expect(sweep(prefix), 'the lab left namespaces behind').toEqual([]);
@@ -71,6 +80,11 @@ describe('kernel tier: the corpus, simulator against kernel', () => {
         const trace = traces[sim.model.probes.findIndex((x) => x.name === p.name)]!;
         const d = disagreement(`${e.name} / ${p.name}`, p, trace, run.answers.find((a) => a.probe === p.name), possibleResponders(sim, p));
         if (d) problems.push(d);
+        if (natNs.length) {
+          const labCt = run.answers.find((a) => a.probe === p.name)?.conntrack?.filter((c) => natNs.includes(c.split(' ')[0]!));
+          const c = conntrackDisagreement(`${e.name} / ${p.name}`, simCt.get(p.name) ?? [], labCt);
+          if (c) problems.push(c);
+        }
       });
       expect(problems.join('\n\n')).toBe('');
     });

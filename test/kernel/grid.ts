@@ -13,7 +13,7 @@
  */
 
 export type Plugin = 'flannel-vxlan' | 'flannel-host-gw' | 'bridge' | 'calico';
-export type Traffic = 'clusterip' | 'nodeport' | 'hostport' | 'externalips' | 'local-policy' | 'networkpolicy' | 'pod-to-outside';
+export type Traffic = 'pod-to-pod' | 'clusterip' | 'nodeport' | 'hostport' | 'externalips' | 'local-policy' | 'networkpolicy' | 'pod-to-outside';
 
 /** Engine areas a cell needs, named after the work that provides them. */
 export type Area =
@@ -28,7 +28,7 @@ export type Area =
   | 'cni-masq';       // Pod-to-outside masquerade rules
 
 /** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
-export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy']);
+export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build']);
 
 export interface GridCell {
   readonly name: string;
@@ -39,10 +39,11 @@ export interface GridCell {
 }
 
 export const PLUGINS: readonly Plugin[] = ['flannel-vxlan', 'flannel-host-gw', 'bridge', 'calico'];
-export const TRAFFIC: readonly Traffic[] = ['clusterip', 'nodeport', 'hostport', 'externalips', 'local-policy', 'networkpolicy', 'pod-to-outside'];
+export const TRAFFIC: readonly Traffic[] = ['pod-to-pod', 'clusterip', 'nodeport', 'hostport', 'externalips', 'local-policy', 'networkpolicy', 'pod-to-outside'];
 
 const BASE: readonly Area[] = ['control-plane', 'net-build', 'stack'];
 const NEEDS: Record<Traffic, readonly Area[]> = {
+  'pod-to-pod': BASE,
   clusterip: [...BASE, 'netfilter', 'kube-proxy'],
   nodeport: [...BASE, 'netfilter', 'kube-proxy'],
   hostport: [...BASE, 'netfilter', 'cni-portmap'],
@@ -115,6 +116,23 @@ spec:
   docs.push(pod('client-1', 'node-1', 'app: client'));
   docs.push(pod('client-2', 'node-2', 'app: client'));
   switch (traffic) {
+    case 'pod-to-pod':
+      // A headless Service names the Pod's own address: no kube-proxy rules on the way.
+      docs.push(doc(`
+apiVersion: v1
+kind: Service
+metadata: {name: web-direct, namespace: default}
+spec:
+  clusterIP: None
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+`));
+      docs.push(probe('cross-node', 'pod/default/client-1', 'http://web-direct.default:80'));
+      docs.push(probe('same-node', 'pod/default/client-2', 'http://web-direct.default:80'));
+      docs.push(probe('cross-node-ping', 'pod/default/client-1', 'web-direct.default'));
+      docs.push(probe('closed-port', 'pod/default/client-1', 'tcp://web-direct.default:81'));
+      docs.push(probe('node-to-remote-pod', 'node/node-1', 'http://web-direct.default:80'));
+      break;
     case 'clusterip':
       docs.push(service('  ports: [{port: 80, targetPort: 80}]\n'));
       docs.push(probe('cross-node', 'pod/default/client-1', 'http://web.default:80'));

@@ -84,9 +84,11 @@ export function runLab(script: string, opts: { prefix: string; timeoutMs?: numbe
         let j: Record<string, unknown>;
         try { j = JSON.parse(line) as Record<string, unknown>; } catch { continue; }
         if (typeof j.conntrackOf === 'string') {
+          // Identity: the namespace and both tuples with their ports (timeouts and states move on).
+          const id = `${String(j.ns)} ${(String(j.entry).match(/\b(src|dst|sport|dport|type|code|id)=\S+/g) ?? []).join(' ')}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
           const shape = `${String(j.ns)} ${normaliseConntrack(String(j.entry))}`;
-          if (seen.has(shape)) continue;
-          seen.add(shape);
           fresh.set(j.conntrackOf, [...(fresh.get(j.conntrackOf) ?? []), shape]);
         } else answers.push(j as unknown as LabAnswer);
       }

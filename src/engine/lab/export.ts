@@ -89,6 +89,7 @@ export function exportLab(input: LabInput): LabScript {
   emit('  rm -rf "$WORK"');
   emit('}');
   emit('trap cleanup EXIT');
+  emit('trap \'echo "knp lab: failed at line $LINENO: $BASH_COMMAND" >&2\' ERR');
   emit('trap "exit 130" INT TERM');
   emit('mkns() { ip netns add "$1"; NSLIST+=("$1"); ip -n "$1" link set lo up; }');
   emit('');
@@ -138,7 +139,10 @@ export function exportLab(input: LabInput): LabScript {
       if (l.kind === 'loopback' || made.has(key(ns.id, l.ifindex))) continue;
       made.add(key(ns.id, l.ifindex));
       const n = labNsName(ns.id);
-      switch (l.kind) {
+      // A NIC with a cable to another namespace (a node's eth0 on the underlay switch, a host
+      // on the router) is rebuilt as a veth pair: the kernel sees the same two ends.
+      const kind = l.peer && (l.kind === 'ether' || l.kind === 'dummy') ? 'veth' : l.kind;
+      switch (kind) {
         case 'veth': {
           const peerNs = l.peer ? input.net.namespaces.get(l.peer.ns) : undefined;
           const peer = peerNs?.links.find((x) => x.ifindex === l.peer?.ifindex);
@@ -185,9 +189,9 @@ export function exportLab(input: LabInput): LabScript {
   emit('# 3. sysctls (before addresses and routes: forwarding, proxy ARP, br_netfilter).');
   for (const ns of namespaces) {
     const n = labNsName(ns.id);
-    for (const [k, v] of Object.entries(ns.sysctl).sort()) {
-      emit(`ip netns exec ${n} sysctl -qw ${q(`${k}=${v}`)} 2>/dev/null || echo "knp lab: note: ${ns.id} has no sysctl ${k}" >&2`);
-    }
+    // nf_conntrack_max belongs to the initial namespace (read-only elsewhere): the host's value applies.
+    const settings = Object.entries(ns.sysctl).sort().filter(([k]) => k !== 'net.netfilter.nf_conntrack_max').map(([k, v]) => q(`${k}=${v}`));
+    if (settings.length) emit(`ip netns exec ${n} sysctl -qw ${settings.join(' ')} || echo "knp lab: note: ${ns.id}: a sysctl above is missing in this kernel" >&2`);
     for (const l of ns.links) {
       if (l.proxyArp) emit(`ip netns exec ${n} sysctl -qw net.ipv4.conf.${l.name}.proxy_arp=1`);
     }
@@ -244,6 +248,9 @@ export function exportLab(input: LabInput): LabScript {
   emit(`cat > "$WORK/server.py" <<'KNP_SERVER_PY'${LAB_SERVER_PY}KNP_SERVER_PY`);
   emit(`cat > "$WORK/probe.py" <<'KNP_PROBE_PY'${LAB_PROBE_PY}KNP_PROBE_PY`);
   let servers = 0;
+  // All servers start at once; then the script waits until each one has bound its sockets.
+  const waits: string[] = [];
+  emit('waitready() { for _ in $(seq 200); do [ -e "$1" ] && return 0; sleep 0.05; done; echo "knp lab: server $2 did not start" >&2; exit 5; }');
   for (const ns of namespaces) {
     const byOwner = new Map<string, string[]>();
     // One socket per protocol and port: a second bind would fail with EADDRINUSE in the kernel
@@ -260,10 +267,12 @@ export function exportLab(input: LabInput): LabScript {
     for (const [owner, specs] of [...byOwner.entries()].sort()) {
       const ready = `"$WORK/ready.${servers}"`;
       emit(`ip netns exec ${labNsName(ns.id)} python3 "$WORK/server.py" ${q(owner)} ${ready} ${specs.map(q).join(' ')} & PIDS+=($!)`);
-      emit(`for _ in $(seq 100); do [ -e ${ready} ] && break; sleep 0.05; done; [ -e ${ready} ] || { echo "knp lab: server ${owner} did not start" >&2; exit 5; }`);
+      waits.push(`waitready ${ready} ${q(owner)}`);
       servers++;
     }
   }
+
+  for (const w of waits) emit(w);
   emit('');
 
   emit('# 8. Probes: one JSON line each (probe, verdict, responder, seenSource).');
@@ -298,7 +307,8 @@ function ownerName(ns: NetNs): string | null {
     case 'node': return `node/${ns.owner.name}`;
     case 'pod': return `pod/${ns.owner.namespace}/${ns.owner.name}`;
     case 'host': return `host/${ns.owner.name}`;
-    case 'netns': return `host/${ns.owner.machine}`;
+    // A named namespace answers as itself ("host/h1#net1"), the way the simulator names it.
+    case 'netns': return ns.id;
     case 'infra': return null;
   }
 }
