@@ -60,4 +60,4 @@ export type { Trace, TraceEvent, Verdict } from './trace/types';
 export { nsForTarget, nsForRef, ownerRef } from './net/lookup';
 export { installRules } from './k8s/kubeproxy/install';
 export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
-export { ipvsSchedule, ipvsCommit, ipvsReverse, ipvsIn, ipvsOut } from './k8s/kubeproxy/ipvs';
+export { ipvsSchedule, ipvsCommit, ipvsReverse } from './k8s/kubeproxy/ipvs';
