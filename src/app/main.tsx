@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { detectLang, initI18n } from './i18n';
-import defaultScenario from './scenario/default.yaml?raw';
+import defaultScenario from '../../content/scenarios/default.yaml?raw';
 import { decodeScenario } from './share';
 import { createAppStore, StoreContext } from './store';
 import { EngineClient } from '../worker/client';

@@ -10,8 +10,13 @@ import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
 import { netfilterEngine } from './netfilter/engine';
 import { policyDiagnostics } from './k8s/policy/diagnostics';
-import { installRules } from './k8s/kubeproxy/install';
 import { iptablesRestore } from './netfilter/restore';
+import { installRules } from './k8s/kubeproxy/install';
+import { installPolicyRules } from './k8s/policy/calico';
+import { dnsDiagnostics } from './k8s/dns/diagnostics';
+import { adoptIngressControllers, registerIngressNginx } from './k8s/ingress/proxy';
+
+registerIngressNginx();
 
 export interface BuildOptions {
   readonly file?: string;
@@ -32,12 +37,16 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const rand = createRand(seed);
   const { objects, diagnostics } = loadScenario(file, text);
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
-  diagnostics.push(...policyDiagnostics(model, file));
+  diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
   const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 };
-  // kubelet, kube-proxy, the CNI plugins and dockerd write their rules into each node.
+  // kubelet, kube-proxy, the CNI plugins and dockerd write their rules; in IPVS mode also the
+  // IPVS table, the ipsets and kube-ipvs0.
   installRules(sim, iptablesRestore);
+  // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
+  installPolicyRules(sim, iptablesRestore);
+  adoptIngressControllers(sim);
   return { sim, diagnostics: ds };
 }
 
@@ -48,6 +57,7 @@ export { runLine, runArgv } from './shell/run';
 export { parseTarget, formatTarget, type Target, type CommandResult } from './shell/types';
 export { walk, type WalkRequest } from './stack/walk';
 export type { Trace, TraceEvent, Verdict } from './trace/types';
+export { nsForTarget, nsForRef, ownerRef } from './net/lookup';
 export { installRules } from './k8s/kubeproxy/install';
 export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
-export { ipvsSchedule, ipvsCommit } from './k8s/kubeproxy/ipvs';
+export { ipvsSchedule, ipvsCommit, ipvsReverse } from './k8s/kubeproxy/ipvs';

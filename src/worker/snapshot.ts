@@ -4,8 +4,10 @@
  * `conntrack` and `ipvsadm` show). Built by one pure function from the Sim, so the canvas and
  * the inspector never see live engine objects and the worker can post it as is.
  */
-import type { Sim } from '../engine';
-import type { NsOwner } from '../engine/net/types';
+import { runLine, type Sim } from '../engine';
+import { formatEntry } from '../engine/conntrack/format';
+import type { NetNs, NsOwner } from '../engine/net/types';
+import { formatRuleSpec } from '../engine/netfilter/format';
 
 export interface NodeSnap {
   readonly id: string;             // node/NAME
@@ -101,6 +103,7 @@ export interface Snapshot {
     readonly kubeProxy: string;
     readonly podCIDR: string;
     readonly serviceCIDR: string;
+    readonly underlayCIDR: string;
   };
   readonly nodes: readonly NodeSnap[];
   readonly pods: readonly PodSnap[];
@@ -120,7 +123,7 @@ export function snapshot(sim: Sim, generation: number): Snapshot {
     generation,
     cluster: {
       name: m.name, hasCluster: m.hasCluster, plugin: m.spec.network.plugin, backend: m.spec.network.backend ?? null,
-      bridge: m.spec.network.bridge, kubeProxy: m.spec.kubeProxy.mode, podCIDR: m.spec.podCIDR, serviceCIDR: m.spec.serviceCIDR,
+      bridge: m.spec.network.bridge, kubeProxy: m.spec.kubeProxy.mode, podCIDR: m.spec.podCIDR, serviceCIDR: m.spec.serviceCIDR, underlayCIDR: m.spec.underlayCIDR,
     },
     nodes: m.nodes.map((n) => ({ id: `node/${n.name}`, name: n.name, ip: n.ip, podCIDR: n.podCIDR, controlPlane: n.controlPlane, ready: n.ready })),
     pods: m.pods.map((p) => ({
@@ -163,9 +166,9 @@ export function snapshot(sim: Sim, generation: number): Snapshot {
       ].filter(Boolean).join(' ')),
       neigh: ns.neigh.map((n) => `${n.ip} dev ${n.dev}${n.mac ? ` lladdr ${String(n.mac)}` : ''} ${n.state}`),
       listeners: ns.listeners.map((l) => `${l.protocol} ${l.address}:${l.port} (${l.app.kind}${l.container ? `, ${l.container}` : ''})`),
-      chains: readChains(ns.netfilter),
-      conntrack: readLines(ns.conntrack, ['entries', 'table', 'conns']),
-      ipvs: readLines((ns as { ipvs?: unknown }).ipvs ?? (isObj(ns.netfilter) ? ns.netfilter['ipvs'] : undefined), ['services', 'virtualServers', 'entries']),
+      chains: chainsOf(ns),
+      conntrack: ns.conntrack ? [...ns.conntrack.entries.values()].map((e) => formatEntry(e, sim.now)) : null,
+      ipvs: ipvsOf(sim, ns),
     })),
   };
 }
@@ -182,57 +185,25 @@ function linkDetail(l: { kind: string; vxlan?: { vni: number; port: number; loca
   return undefined;
 }
 
-// The netfilter and conntrack slots are filled by other parts of the engine; their shapes are
-// read defensively here so the UI shows what is there without depending on internals.
-
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-function entriesOf(x: unknown): [string, unknown][] {
-  if (x instanceof Map) return [...x.entries()].map(([k, v]) => [String(k), v]);
-  if (Array.isArray(x)) return x.map((v, i) => [isObj(v) && typeof v['name'] === 'string' ? v['name'] : String(i), v]);
-  if (isObj(x)) return Object.entries(x);
-  return [];
-}
-
-const num = (x: unknown): number => (typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : 0);
-
-function ruleText(r: unknown): string {
-  if (typeof r === 'string') return r;
-  if (!isObj(r)) return String(r);
-  for (const k of ['text', 'spec', 'rule', 'line']) if (typeof r[k] === 'string') return r[k] as string;
-  if (typeof r['toString'] === 'function' && r['toString'] !== Object.prototype.toString) return String(r);
-  return JSON.stringify(r);
-}
-
-function readChains(nf: unknown): ChainSnap[] | null {
-  if (!isObj(nf) && !(nf instanceof Map)) return null;
-  const tables = isObj(nf) && 'tables' in nf ? nf['tables'] : nf;
+function chainsOf(ns: NetNs): ChainSnap[] | null {
+  const nf = ns.netfilter;
+  if (!nf) return null;
   const out: ChainSnap[] = [];
-  for (const [tname, t] of entriesOf(tables)) {
-    if (!isObj(t) && !(t instanceof Map)) continue;
-    const chains = isObj(t) && 'chains' in t ? t['chains'] : t;
-    const tableName = isObj(t) && typeof t['name'] === 'string' ? t['name'] : tname;
-    for (const [cname, c] of entriesOf(chains)) {
-      const rules = Array.isArray(c) ? c : isObj(c) ? entriesOf(c['rules']).map(([, r]) => r) : [];
-      const policy = isObj(c) && typeof c['policy'] === 'string' ? c['policy'] : undefined;
+  for (const table of Object.values(nf.tables)) {
+    if (!table.used) continue;
+    for (const c of table.chains.values()) {
       out.push({
-        table: tableName, name: isObj(c) && typeof c['name'] === 'string' ? c['name'] : cname, ...(policy ? { policy } : {}),
-        rules: rules.map((r) => ({
-          text: ruleText(r),
-          packets: isObj(r) ? num(r['packets'] ?? (isObj(r['counters']) ? r['counters']['packets'] : 0)) : 0,
-          bytes: isObj(r) ? num(r['bytes'] ?? (isObj(r['counters']) ? r['counters']['bytes'] : 0)) : 0,
-        })),
+        table: table.name, name: c.name, ...(c.policy ? { policy: c.policy } : {}),
+        rules: c.rules.map((r) => ({ text: formatRuleSpec(r), packets: r.counters.pkts, bytes: r.counters.bytes })),
       });
     }
   }
   return out.length ? out : null;
 }
 
-function readLines(x: unknown, keys: readonly string[]): string[] | null {
-  if (x === undefined || x === null) return null;
-  let list: unknown = x;
-  if (isObj(x)) for (const k of keys) if (k in x) { list = x[k]; break; }
-  const items = entriesOf(list).map(([, v]) => v);
-  return items.map((v) => ruleText(v));
+/** The IPVS table as `ipvsadm -Ln` prints it: the shell command is the one formatter. */
+function ipvsOf(sim: Sim, ns: NetNs): string[] | null {
+  if (!ns.ipvs || ns.owner.kind !== 'node') return null;
+  const r = runLine(sim, { kind: 'node', name: ns.owner.name }, 'ipvsadm -Ln');
+  return r.exitCode === 0 ? r.stdout.replace(/\n$/, '').split('\n') : null;
 }

@@ -150,7 +150,7 @@ function clusterFlow(snap: Snapshot, positions: Positions): Flow {
   const underlayY = bottom + 60;
   const hasUnderlay = snap.namespaces.some((n) => n.id === 'infra/underlay') || snap.nodes.length > 0;
   if (hasUnderlay) {
-    nodes.push({ id: 'infra/underlay', type: 'underlay', position: at('infra/underlay', 0, underlayY), width, height: SIZE.underlayH, draggable: false, data: { knpId: 'infra/underlay', cidr: snap.cluster.podCIDR ? underlayCidr(snap) : '', width } });
+    nodes.push({ id: 'infra/underlay', type: 'underlay', position: at('infra/underlay', 0, underlayY), width, height: SIZE.underlayH, draggable: false, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap), width } });
     for (const e of eth0s) edges.push(edge(e, 'infra/underlay', 'underlay'));
   }
 
@@ -180,11 +180,7 @@ function clusterFlow(snap: Snapshot, positions: Positions): Flow {
 }
 
 function underlayCidr(snap: Snapshot): string {
-  const u = snap.namespaces.find((n) => n.id === 'infra/underlay');
-  const a = u?.links.flatMap((l) => l.addrs)[0];
-  if (a) return a;
-  const ip = snap.nodes[0]?.ip;
-  return ip ? `${ip.split('.').slice(0, 3).join('.')}.0/24` : '';
+  return snap.cluster.underlayCIDR;
 }
 
 // ─── Kernel view ─────────────────────────────────────────────────────────────────────────
@@ -239,6 +235,8 @@ export function locate(where: { machine: string; ns: string; dev?: string }, ids
   const cands = [
     where.dev ? `${where.ns}/${where.dev}` : '', where.dev ? `${where.machine}/${where.dev}` : '',
     where.ns, where.machine, where.ns.split('#')[0] ?? '',
+    // The router and other infrastructure sit on the underlay in the cluster view.
+    where.machine.startsWith('infra/') ? 'infra/underlay' : '',
   ];
   for (const c of cands) if (c && ids.has(c)) return c;
   return null;

@@ -32,16 +32,14 @@ export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => (
   <div className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()}`} data-knp-id={data.knpId} title={data.knpId}>
     <div className="knp-pod-name"><span className="knp-icon" aria-hidden>⬢</span>{data.name}</div>
     <div className="knp-mono">{data.ip}</div>
-    <div className="knp-muted knp-small">{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
+    <div className="knp-muted knp-small knp-ellipsis" title={['pause', ...data.containers].join(', ')}>{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
     <Handles />
   </div>
 ));
 
-const DEVICE_ICON: Record<string, string> = { bridge: '⇋', vxlan: '⧉', tun: '⧉', ipip: '⧉', ether: '⏚', veth: '⟷', dummy: '◌', loopback: '↺' };
-
 export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => (
   <div className={`knp-device kind-${data.kind} ${data.up ? '' : 'down'}`} data-knp-id={data.knpId} title={data.detail || data.kind}>
-    <div className="knp-device-name"><span className="knp-icon" aria-hidden>{DEVICE_ICON[data.kind] ?? '◇'}</span>{data.name}</div>
+    <div className="knp-device-name"><span className="knp-dev-dot" aria-hidden />{data.name}</div>
     <div className="knp-mono knp-small">{data.addr || data.kind}</div>
     <Handles />
   </div>
@@ -90,12 +88,35 @@ function Chain({ c }: { c: ChainSnap }) {
   );
 }
 
+/**
+ * The chains a packet can meet at one hook: the built-in chain of that name in each table and
+ * every user chain its rules jump (-j) or go (-g) to, in the order iptables would walk them.
+ */
+export function reachable(chains: readonly ChainSnap[], hook: string): ChainSnap[] {
+  const byKey = new Map(chains.map((c) => [`${c.table}/${c.name}`, c]));
+  const order = ['raw', 'mangle', 'nat', 'filter'];
+  const out: ChainSnap[] = [];
+  const seen = new Set<string>();
+  const visit = (c: ChainSnap) => {
+    const key = `${c.table}/${c.name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(c);
+    for (const r of c.rules) {
+      const m = /(?:^|\s)-[jg]\s+(\S+)/.exec(r.text);
+      const next = m ? byKey.get(`${c.table}/${m[1]}`) : undefined;
+      if (next) visit(next);
+    }
+  };
+  for (const t of order) { const c = byKey.get(`${t}/${hook}`); if (c) visit(c); }
+  return out;
+}
+
 export const NetfilterNode = memo(({ data }: NodeProps<Node<NetfilterData>>) => {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(null);
   const chains = data.chains ?? [];
   const forHook = (h: string) => chains.filter((c) => c.name === h);
-  const custom = chains.filter((c) => !HOOKS.includes(c.name as (typeof HOOKS)[number]));
   return (
     <div className="knp-netfilter" data-knp-id={data.knpId}>
       <div className="knp-nf-title">{t('canvas.netfilter')} · {data.node}{!chains.length && <span className="knp-muted"> — {t('canvas.noRules')}</span>}</div>
@@ -118,8 +139,7 @@ export const NetfilterNode = memo(({ data }: NodeProps<Node<NetfilterData>>) => 
       </div>
       {open && open !== 'routing' && (
         <div className="knp-nf-body nodrag nowheel">
-          {forHook(open).map((c) => <Chain key={`${c.table}/${c.name}`} c={c} />)}
-          {custom.map((c) => <Chain key={`${c.table}/${c.name}`} c={c} />)}
+          {reachable(chains, open).map((c) => <Chain key={`${c.table}/${c.name}`} c={c} />)}
           {!chains.length && <div className="knp-muted">{t('canvas.noRules')}</div>}
         </div>
       )}

@@ -32,11 +32,21 @@ export function Editor() {
   const initial = useRef(useApp(select.yaml));
   const actions = useActions();
 
+  // Monaco is big: fetch and parse it once the first graph is on screen (or after a moment),
+  // so it does not compete with the engine's first answer. The text shows meanwhile.
+  const firstGraph = useApp((s) => s.snapshot !== null);
+  const [go, setGo] = useState(false);
   useEffect(() => {
+    if (firstGraph) { const h = requestAnimationFrame(() => setGo(true)); return () => cancelAnimationFrame(h); }
+    const h = setTimeout(() => setGo(true), 1500);
+    return () => clearTimeout(h);
+  }, [firstGraph]);
+  useEffect(() => {
+    if (!go) return;
     let alive = true;
     void import('./monaco').then((m) => { if (alive) setMod(m); });
     return () => { alive = false; };
-  }, []);
+  }, [go]);
 
   useEffect(() => {
     if (!mod || !host.current) return;
@@ -46,6 +56,8 @@ export function Editor() {
     const ed = monaco.editor.create(host.current, {
       model, automaticLayout: true, minimap: { enabled: false }, fontSize: 13, tabSize: 2, scrollBeyondLastLine: false,
       renderWhitespace: 'none', wordWrap: 'off', fixedOverflowWidgets: true, ariaLabel: 'scenario YAML',
+      // The textarea input path: steadier with IMEs and with automation than the experimental EditContext.
+      editContext: false,
     });
     editorRef.current = ed;
     const sub = model.onDidChangeContent(() => actions.setYaml(model.getValue()));

@@ -14,6 +14,7 @@ export const en = {
     empty: 'Nothing to draw yet: describe nodes and Pods in the YAML.', fit: 'Fit view',
     underlay: 'underlay', services: 'Services', netfilter: 'netfilter', routing: 'routing decision', rules: 'rules', noRules: 'no rules: everything accepted',
     kernelEmpty: 'This node has no network state yet.', pickNode: 'Pick a node',
+    hint: 'Click: inspect · Shift-click: send from · Alt-click: send to',
   },
   send: {
     title: 'Send a packet', from: 'From', to: 'To', toPlaceholder: 'IP, Service, DNS name or URL', port: 'Port', protocol: 'Protocol',
@@ -30,6 +31,7 @@ export const en = {
     addresses: 'Addresses', links: 'Interfaces', routes: 'Routes', neigh: 'ARP / neighbours', fdb: 'FDB', chains: 'iptables chains',
     conntrack: 'conntrack', ipvs: 'IPVS', listeners: 'Listening sockets', endpoints: 'Endpoints', ports: 'Ports', containers: 'Containers',
     none: '(none)', labels: 'Labels', phase: 'Phase',
+    samePacket: 'The packet as it was at event {{seq}}; this step does not change it.',
   },
   change: { dnat: 'DNAT', snat: 'SNAT', ttl: 'TTL −1', mac: 'MAC rewrite', encap: 'encapsulated', decap: 'decapsulated', sport: 'source port', dport: 'destination port' },
   verdict: { delivered: 'delivered', refused: 'refused', dropped: 'dropped', unreachable: 'unreachable', timeout: 'timed out', nxdomain: 'no such name', error: 'error' },

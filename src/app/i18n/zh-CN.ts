@@ -16,6 +16,7 @@ export const zhCN: Strings = {
     empty: '还没有可画的内容：请在 YAML 中描述节点和 Pod。', fit: '适应视图',
     underlay: '底层网络', services: 'Service', netfilter: 'netfilter', routing: '路由决策', rules: '条规则', noRules: '没有规则：全部放行',
     kernelEmpty: '这个节点还没有网络状态。', pickNode: '选择节点',
+    hint: '单击：查看 · Shift+单击：设为源 · Alt+单击：设为目的',
   },
   send: {
     title: '发送数据包', from: '从', to: '到', toPlaceholder: 'IP、Service、DNS 名或 URL', port: '端口', protocol: '协议',
@@ -32,6 +33,7 @@ export const zhCN: Strings = {
     addresses: '地址', links: '网络接口', routes: '路由', neigh: 'ARP / 邻居', fdb: 'FDB 转发表', chains: 'iptables 链',
     conntrack: '连接跟踪', ipvs: 'IPVS', listeners: '监听套接字', endpoints: '端点', ports: '端口', containers: '容器',
     none: '（无）', labels: '标签', phase: '阶段',
+    samePacket: '数据包与第 {{seq}} 个事件时相同；这一步没有改变它。',
   },
   change: { dnat: 'DNAT', snat: 'SNAT', ttl: 'TTL −1', mac: 'MAC 改写', encap: '封装', decap: '解封装', sport: '源端口', dport: '目的端口' },
   verdict: { delivered: '已送达', refused: '被拒绝', dropped: '被丢弃', unreachable: '不可达', timeout: '超时', nxdomain: '域名不存在', error: '错误' },

@@ -35,6 +35,15 @@ export function EventList() {
         </select>
       </div>
       <div className="knp-panel-body">
+        {runs.length > 1 && (
+          <div className="knp-spread knp-small" data-spread>
+            {Object.entries(runs.reduce<Record<string, number>>((acc, r) => {
+              const k = r.trace.responder ?? t(`verdict.${r.trace.verdict}`);
+              acc[k] = (acc[k] ?? 0) + 1;
+              return acc;
+            }, {})).map(([who, n]) => <span key={who} className="knp-badge" title={who}>{who.replace(/^pod\/[^/]+\//, '')} ×{n}</span>)}
+          </div>
+        )}
         {run && (
           <div className={`knp-verdict verdict-${run.trace.verdict}`} data-verdict={run.trace.verdict}>
             {t(`verdict.${run.trace.verdict}`)}{run.trace.responder ? ` · ${run.trace.responder}` : ''}{run.trace.reason ? ` — ${run.trace.reason}` : ''}

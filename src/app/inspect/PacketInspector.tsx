@@ -7,7 +7,9 @@ export function PacketInspector() {
   const { t } = useTranslation();
   const ev = useApp(select.currentEvent);
   const prev = useApp(select.previousPacketEvent);
-  const diff = changes(prev?.packet, ev?.packet);
+  // Events without a packet of their own (a route lookup, a rule match) act on the last one seen.
+  const packet = ev?.packet ?? prev?.packet;
+  const diff = ev?.packet ? changes(prev?.packet, ev.packet) : { keys: new Set<string>(), kinds: [] };
   return (
     <section className="knp-inspector" data-testid="packet-inspector" aria-label={t('inspector.packet')}>
       <div className="knp-panel-head"><span className="knp-panel-title">{t('inspector.packet')}</span>
@@ -29,8 +31,9 @@ export function PacketInspector() {
                 ))}
               </dl>
             )}
-            {!ev.packet && <p className="knp-muted knp-pad">{t('inspector.noPacket')}</p>}
-            {ev.packet && layers(ev.packet).map((l, i) => (
+            {!packet && <p className="knp-muted knp-pad">{t('inspector.noPacket')}</p>}
+            {!ev.packet && packet && <p className="knp-muted knp-small">{t('inspector.samePacket', { seq: prev?.seq ?? '' })}</p>}
+            {packet && layers(packet).map((l, i) => (
               <div key={i} className="knp-layer" style={{ marginLeft: l.depth * 14 }} data-layer={l.name}>
                 <div className="knp-layer-name">{l.depth ? `${l.name} (inner)` : l.name}</div>
                 <table><tbody>

@@ -32,10 +32,7 @@ export function SendPacket() {
         <input name="to" list="knp-to-list" value={f.to} placeholder={t('send.toPlaceholder')} onChange={(e) => actions.setSend({ to: e.target.value })} spellCheck={false} />
         <datalist id="knp-to-list">{[...new Set(suggestions)].map((s) => <option key={s} value={s} />)}</datalist>
       </label>
-      <label className="knp-inline">
-        <span className="knp-muted">{t('send.port')}</span>
-        <input name="port" className="knp-port" inputMode="numeric" value={f.port} onChange={(e) => actions.setSend({ port: e.target.value.replace(/\D/g, '') })} />
-      </label>
+      <input name="port" className="knp-port" inputMode="numeric" placeholder={t('send.port')} aria-label={t('send.port')} value={f.port} onChange={(e) => actions.setSend({ port: e.target.value.replace(/\D/g, '') })} />
       <select name="protocol" aria-label={t('send.protocol')} value={f.protocol} onChange={(e) => actions.setSend({ protocol: e.target.value as 'tcp' | 'udp' | 'icmp' })}>
         <option value="tcp">TCP</option><option value="udp">UDP</option><option value="icmp">ICMP</option>
       </select>

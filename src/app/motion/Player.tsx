@@ -4,8 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { SPEEDS, select, useActions, useApp } from '../store';
 import { IconPause, IconPlay, IconStepBack, IconStepForward } from '../ui/icons';
 
-/** Milliseconds per event at 1×. */
-const STEP_MS = 700;
+/** Milliseconds per event at 1×: a hop to another device takes the glide; steps in place (a
+ * rule, a lookup, a conntrack entry) are quick, so a 500-event walk still plays in a minute. */
+const HOP_MS = 650;
+const IN_PLACE_MS = 110;
 
 export function Player() {
   const { t } = useTranslation();
@@ -18,10 +20,13 @@ export function Player() {
   const total = run?.trace.events.length ?? 0;
 
   useEffect(() => {
-    if (!playing) return;
-    const h = setInterval(() => actions.tick(), STEP_MS / speed);
-    return () => clearInterval(h);
-  }, [playing, speed, actions]);
+    if (!playing || !run) return;
+    const cur = run.trace.events[cursor];
+    const next = run.trace.events[cursor + 1];
+    const moves = !cur || !next || cur.where.ns !== next.where.ns || cur.where.dev !== next.where.dev;
+    const h = setTimeout(() => actions.tick(), (moves ? HOP_MS : IN_PLACE_MS) / speed);
+    return () => clearTimeout(h);
+  }, [playing, speed, actions, cursor, run]);
 
   const disabled = !total;
   return (

@@ -1,5 +1,5 @@
 /** The one import site for the store: the provider, the hook and the named selectors. */
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AppActions, AppState, AppStore } from './store';
 
@@ -18,5 +18,8 @@ export function useApp<T>(selector: (s: AppState & AppActions) => T): T {
 export function useActions(): AppActions {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useActions outside <StoreContext.Provider>');
-  return store.getState();
+  // getState() is a new object after every change; the action functions in it never change,
+  // so one captured copy is enough and keeps effects that depend on it from re-running.
+  const [actions] = useState<AppActions>(() => store.getState());
+  return actions;
 }

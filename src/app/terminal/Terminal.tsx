@@ -36,10 +36,20 @@ export function Terminal() {
 
   // What the line editor needs, kept in a ref so the xterm handler (bound once) sees the latest.
   const names = useMemo(() => (snap ? [...snap.pods.map((p) => p.name), ...snap.services.map((s) => s.name), ...snap.nodes.map((n) => n.name)] : []), [snap]);
-  const ctx = useRef({ target, targets, commands, names });
-  ctx.current = { target, targets, commands, names };
+  const ctx = useRef({ target, targets, commands, names, t });
+  ctx.current = { target, targets, commands, names, t };
+
+  // xterm loads after the first graph, like Monaco, so the first answer comes first.
+  const firstGraph = useApp((s) => s.snapshot !== null);
+  const [go, setGo] = useState(false);
+  useEffect(() => {
+    if (firstGraph) { setGo(true); return; }
+    const h = setTimeout(() => setGo(true), 1500);
+    return () => clearTimeout(h);
+  }, [firstGraph]);
 
   useEffect(() => {
+    if (!go) return;
     let disposed = false;
     let cleanup = () => {};
     void Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit'), import('@xterm/xterm/css/xterm.css')]).then(([{ Terminal: XT }, { FitAddon }]) => {
@@ -64,7 +74,7 @@ export function Terminal() {
         if (back > 0) x.write(`\x1b[${back}D`);
       };
       const newPrompt = () => { buf = ''; pos = 0; x.write(`\r\n${prompt()}`); };
-      x.writeln(`\x1b[2m${t('terminal.welcome', { target: ctx.current.target || 'workstation', example: 'kubectl get pods -o wide' })}\x1b[0m`);
+      x.writeln(`\x1b[2m${ctx.current.t('terminal.welcome', { target: ctx.current.target || 'workstation', example: 'kubectl get pods -o wide' })}\x1b[0m`);
       x.write(prompt());
 
       const run = async (line: string) => {
@@ -117,7 +127,7 @@ export function Terminal() {
       cleanup = () => { sub.dispose(); ro.disconnect(); x.dispose(); term.current = null; };
     });
     return () => { disposed = true; cleanup(); };
-  }, [actions, t]);
+  }, [actions, go]);
 
   // A new target or a reset shows a fresh prompt line.
   const first = useRef(true);

@@ -19,6 +19,10 @@ export type Manip = 'src' | 'dst';
 /** Rewrites one side of a packet (address and port, or ICMP echo id). */
 export function rewrite(p: Packet, manip: Manip, addr: string, port: number): Packet {
   const ip = p.ip!;
+  const curAddr = manip === 'src' ? ip.src : ip.dst;
+  const l4 = p.tcp ?? p.udp;
+  const curPort = l4 ? (manip === 'src' ? l4.sport : l4.dport) : p.icmp?.original ? port : p.icmp?.id ?? port;
+  if (curAddr === addr && curPort === port) return p;
   const out: { -readonly [K in keyof Packet]: Packet[K] } = { ...p, ip: manip === 'src' ? { ...ip, src: addr } : { ...ip, dst: addr } };
   if (p.tcp) out.tcp = manip === 'src' ? { ...p.tcp, sport: port } : { ...p.tcp, dport: port };
   else if (p.udp) out.udp = manip === 'src' ? { ...p.udp, sport: port } : { ...p.udp, dport: port };
@@ -69,7 +73,9 @@ export function bindSrc(t: ConntrackTable, e: CtEntry, addr: string, ports: Port
   const sport = e.orig.sport;
   const hasPorts = e.orig.proto === 6 || e.orig.proto === 17 || e.orig.proto === 1;
   const range = ports ?? (sport < 1024 ? { min: sport < 512 ? 1 : 600, max: sport < 512 ? 511 : 1023 } : { min: 1024, max: 65535 });
-  const candidate = (port: number): Tuple => ({ ...e.reply, dst: addr, dport: port });
+  // ICMP echo keeps its id on both sides of the tuple: a new id changes both.
+  const icmp = e.orig.proto === 1;
+  const candidate = (port: number): Tuple => (icmp ? { ...e.reply, dst: addr, dport: port, sport: port } : { ...e.reply, dst: addr, dport: port });
   const keepOk = hasPorts ? sport >= range.min && sport <= range.max : true;
   if (!hasPorts || (keepOk && !opts.randomFully && !tupleTaken(t, candidate(sport), e.id))) {
     setReply(t, e, candidate(sport));

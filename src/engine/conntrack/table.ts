@@ -8,7 +8,7 @@ import { GENERIC_TIMEOUT, ICMP_TIMEOUT, TCP_TIMEOUTS, UDP_STREAM_TIMEOUT, UDP_TI
 import type { ConntrackTable, CtDir, CtEntry, CtRef, Tuple } from './types';
 
 export function newConntrackTable(): ConntrackTable {
-  return { entries: new Map(), byTuple: new Map(), byMid: new Map(), nextId: 1, lastSweep: 0 };
+  return { entries: new Map(), byTuple: new Map(), byMid: new Map(), nextId: 1, nextExpiry: Infinity };
 }
 
 export function conntrackOf(ns: NetNs): ConntrackTable {
@@ -22,7 +22,8 @@ export const invert = (t: Tuple): Tuple => ({ proto: t.proto, src: t.dst, dst: t
 /** ICMP types that are errors carrying the offending packet (destination unreachable, time exceeded, ...). */
 export const isIcmpError = (type: number): boolean => type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
 
-const ICMP_REPLY_TYPE: Readonly<Record<number, number>> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15 };
+/** Echo, timestamp, info and address-mask requests. */
+const ICMP_REQUESTS: readonly number[] = [8, 13, 15, 17];
 
 /** The tuple of a packet as the kernel extracts it (nf_ct_get_tuple). Null for non-IP or ICMP errors. */
 export function tupleOf(p: Packet): Tuple | null {
@@ -43,11 +44,14 @@ const key = (proto: number, src: string, sport: number, dst: string, dport: numb
 /** The four keys an entry is found by: ORIGINAL, REPLY, and the two between-hooks forms. */
 function keysOf(e: CtEntry): [string, string, string, string] {
   const o = e.orig; const r = e.reply;
+  // ICMP echo has one id for both "ports": a half-translated packet carries the id of the side
+  // rewritten last (the DNAT side going out, the un-SNAT side coming back).
+  const icmp = o.proto === IPPROTO_ICMP;
   return [
     key(o.proto, o.src, o.sport, o.dst, o.dport),
     key(o.proto, r.src, r.sport, r.dst, r.dport),
-    key(o.proto, o.src, o.sport, r.src, r.sport),
-    key(o.proto, r.src, r.sport, o.src, o.sport),
+    icmp ? key(o.proto, o.src, r.sport, r.src, r.sport) : key(o.proto, o.src, o.sport, r.src, r.sport),
+    icmp ? key(o.proto, r.src, o.sport, o.src, o.sport) : key(o.proto, r.src, r.sport, o.src, o.sport),
   ];
 }
 
@@ -88,11 +92,15 @@ export function tupleTaken(t: ConntrackTable, tuple: Tuple, self: number): boole
   return (hit !== undefined && hit.id !== self) || (hitInv !== undefined && hitInv.id !== self);
 }
 
-/** Drops expired entries; cheap when the clock has not moved. */
+/** Drops expired entries; a no-op until the clock passes the earliest expiry (kept as a lower bound). */
 export function sweep(t: ConntrackTable, now: number): void {
-  if (now - t.lastSweep < 1000 && now >= t.lastSweep) return;
-  t.lastSweep = now;
-  for (const e of [...t.entries.values()]) if (e.expires <= now) deleteEntry(t, e.id);
+  if (now < t.nextExpiry) return;
+  let next = Infinity;
+  for (const e of [...t.entries.values()]) {
+    if (e.expires <= now) deleteEntry(t, e.id);
+    else if (e.expires < next) next = e.expires;
+  }
+  t.nextExpiry = next;
 }
 
 function alive(t: ConntrackTable, id: number, now: number): CtEntry | undefined {
@@ -151,15 +159,14 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number): CtInResu
       tcp = s.state;
     }
     const reply = invert(tuple);
-    if (p.icmp) {
-      const rt = ICMP_REPLY_TYPE[p.icmp.type];
-      if (rt === undefined) return { kind: 'invalid', reason: `ICMP type ${p.icmp.type} is not tracked` };
-    }
+    // Only requests open an ICMP "connection" (icmp_new): a reply without one is INVALID.
+    if (p.icmp && !ICMP_REQUESTS.includes(p.icmp.type)) return { kind: 'invalid', reason: `ICMP type ${p.icmp.type} without a request` };
     const e: CtEntry = {
       id: t.nextId++, orig: tuple, reply, seenReply: false, assured: tcp === 'ESTABLISHED', confirmed: false,
       srcNat: false, dstNat: false, natDoneSrc: false, natDoneDst: false, ...(tcp ? { tcp } : {}), expires: 0, mark: p.mark ?? 0,
     };
     e.expires = now + timeoutFor(e) * 1000;
+    if (e.expires < t.nextExpiry) t.nextExpiry = e.expires;
     t.entries.set(e.id, e);
     register(t, e);
     return { kind: 'tracked', ref: { id: e.id, dir: 'original', state: tcp === 'ESTABLISHED' ? 'ESTABLISHED' : 'NEW' }, entry: e, created: true };
@@ -181,6 +188,7 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number): CtInResu
   else if (e.seenReply && e.orig.proto === IPPROTO_UDP) e.assured = true;
   if (e.orig.proto === IPPROTO_ICMP && dir === 'reply') e.assured = false;
   e.expires = now + timeoutFor(e) * 1000;
+  if (e.expires < t.nextExpiry) t.nextExpiry = e.expires;
   const state = dir === 'reply' || e.seenReply ? 'ESTABLISHED' : 'NEW';
   return { kind: 'tracked', ref: { id: e.id, dir, state }, entry: e, created: false };
 }
@@ -203,4 +211,21 @@ export function findForPacket(t: ConntrackTable, p: Packet, now: number): { entr
   if (!hit) return undefined;
   const state = hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
   return { entry: hit.entry, ref: { id: hit.entry.id, dir: hit.dir, state } };
+}
+
+/**
+ * A packet coming back in on lo after OUTPUT and POSTROUTING in the same namespace: it may be
+ * DNATed only (a mid key), untranslated, or fully translated (the inverse of the other
+ * direction's tuple).
+ */
+export function findLoopedBack(t: ConntrackTable, p: Packet, now: number): { entry: CtEntry; ref: CtRef } | undefined {
+  const found = findForPacket(t, p, now);
+  if (found) return found;
+  const tuple = tupleOf(p);
+  if (!tuple) return undefined;
+  const hit = lookupTuple(t, invert(tuple), now);
+  if (!hit) return undefined;
+  const dir: CtDir = hit.dir === 'original' ? 'reply' : 'original';
+  const state = dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
+  return { entry: hit.entry, ref: { id: hit.entry.id, dir, state } };
 }

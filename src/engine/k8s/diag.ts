@@ -11,8 +11,8 @@ export class Reporter {
     const range = origin ? safeLocate(origin, path, key) : NO_RANGE;
     this.ds.push({ file: origin?.file ?? this.fallbackFile, ...range, severity, code, message, ...(hint ? { hint } : {}) });
   }
-  error(origin: Origin | undefined, path: Path, code: string, message: string, hint?: string): void {
-    this.report(origin, path, 'error', code, message, hint);
+  error(origin: Origin | undefined, path: Path, code: string, message: string, hint?: string, key = false): void {
+    this.report(origin, path, 'error', code, message, hint, key);
   }
   warn(origin: Origin | undefined, path: Path, code: string, message: string, hint?: string): void {
     this.report(origin, path, 'warning', code, message, hint);

@@ -24,9 +24,16 @@ type Port = { name: string; port: number; protocol: Protocol };
 const ipNum = (s: string): number => parseIPv4(s) ?? 0;
 const portsKey = (ps: readonly Port[]): string => ps.map((p) => `${p.name}/${p.port}/${p.protocol}`).join(',');
 
+const selection = new WeakMap<ServiceModel, { pods: readonly PodModel[]; selected: PodModel[] }>();
+
+/** The Pods a Service selects (same namespace, every selector pair matches). Memoized per Pod list. */
 export function selectedPods(svc: ServiceModel, pods: readonly PodModel[]): PodModel[] {
   if (!svc.selector) return [];
-  return pods.filter((p) => p.meta.namespace === svc.meta.namespace && matchesMap(p.meta.labels, svc.selector!));
+  const hit = selection.get(svc);
+  if (hit && hit.pods === pods) return hit.selected;
+  const selected = pods.filter((p) => p.meta.namespace === svc.meta.namespace && matchesMap(p.meta.labels, svc.selector!));
+  selection.set(svc, { pods, selected });
+  return selected;
 }
 
 /** The Pod's DNS hostname inside this Service: set when the Pod's subdomain names the Service. */

@@ -43,12 +43,29 @@ export function serviceEnv(svc: Pick<ServiceModel, 'meta' | 'clusterIP' | 'ports
  * The variables for a Pod in `namespace` created at `podOrder`. Services are taken in creation
  * order; a later one with the same variable name wins, as kubelet's map does.
  */
-export function podServiceEnv(services: readonly ServiceModel[], namespace: string, podOrder: number, enableServiceLinks: boolean): { name: string; value: string }[] {
+export function podServiceEnv(services: readonly ServiceModel[], namespace: string, podOrder: number, enableServiceLinks: boolean, cache?: EnvCache): { name: string; value: string }[] {
+  const key = `${namespace}|${podOrder}|${enableServiceLinks}`;
+  const hit = cache?.byPod.get(key);
+  if (hit) return hit;
   const chosen = services
     .filter((s) => s.meta.createdIndex < podOrder)
     .filter((s) => (s.meta.namespace === 'default' && s.meta.name === 'kubernetes') || (enableServiceLinks && s.meta.namespace === namespace))
     .sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
   const vars = new Map<string, string>();
-  for (const s of chosen) for (const v of serviceEnv(s)) vars.set(v.name, v.value);
-  return [...vars].map(([name, value]) => ({ name, value }));
+  for (const s of chosen) {
+    let list = cache?.bySvc.get(s);
+    if (!list) { list = serviceEnv(s); cache?.bySvc.set(s, list); }
+    for (const v of list) vars.set(v.name, v.value);
+  }
+  const out = [...vars].map(([name, value]) => ({ name, value }));
+  cache?.byPod.set(key, out);
+  return out;
 }
+
+/** Pods of one workload share their Service variables; so do Services across Pods. */
+export interface EnvCache {
+  readonly bySvc: Map<ServiceModel, { name: string; value: string }[]>;
+  readonly byPod: Map<string, { name: string; value: string }[]>;
+}
+
+export const newEnvCache = (): EnvCache => ({ bySvc: new Map(), byPod: new Map() });

@@ -5,13 +5,13 @@
  * (kubernetes = first address, kube-dns = tenth). NodePorts work the same way within
  * --service-node-port-range.
  */
-import { formatIPv4, nthAddress, parseIPv4, prefixContains, prefixSize, type Prefix } from '../addr/ip';
+import { formatIPv4, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixSize, type Prefix } from '../addr/ip';
 import type { Meta, ServiceModel, ServicePortModel, ServiceType } from '../model/cluster';
 import type { Origin } from '../scenario/load';
 import type { ServiceIn } from '../scenario/schema/k8s';
 import type { Rand } from '../util/rand';
 import type { Reporter } from './diag';
-import { dns1035Label, portName } from './validation';
+import { dns1035Label, dns1123Subdomain, labelKey, labelValue, portName } from './validation';
 
 export interface ServiceSrc {
   readonly obj: ServiceIn;
@@ -37,15 +37,16 @@ function check(src: ServiceSrc, a: Allocators, r: Reporter): Checked | null {
   const spec = obj.spec ?? {};
   const name = src.meta.name;
   let ok = true;
-  const err = (path: (string | number)[], code: string, msg: string, hint?: string) => { ok = false; r.error(origin, path, code, `Service "${name}" is invalid: ${msg}`, hint); };
+  // A missing field is reported on the key of its parent ("spec:"), where it should be added.
+  const err = (path: (string | number)[], code: string, msg: string, hint?: string, key = false) => { ok = false; r.error(origin, path, code, `Service "${name}" is invalid: ${msg}`, hint, key); };
   const badName = dns1035Label(name);
   if (badName) err(['metadata', 'name'], 'invalid-name', `metadata.name: Invalid value: "${name}": ${badName}`, 'Service names must start with a letter: lower case letters, digits and "-"');
   const type: ServiceType = spec.type ?? 'ClusterIP';
   const headless = spec.clusterIP === 'None';
   if (type === 'ExternalName') {
-    if (!spec.externalName) err(['spec'], 'missing-field', 'spec.externalName: Required value', 'an ExternalName Service needs externalName: some.host.example');
+    if (!spec.externalName) err(['spec'], 'missing-field', 'spec.externalName: Required value', 'an ExternalName Service needs externalName: some.host.example', true);
   } else if (!spec.ports || spec.ports.length === 0) {
-    if (!headless) err(['spec'], 'missing-ports', 'spec.ports: Required value', 'add a ports list, e.g. ports: [{port: 80, targetPort: 8080}]');
+    if (!headless) err(['spec'], 'missing-ports', 'spec.ports: Required value', 'add a ports list, e.g. ports: [{port: 80, targetPort: 8080}]', true);
   }
   if (headless && type !== 'ClusterIP') err(['spec', 'clusterIP'], 'invalid-value', `spec.clusterIP: Invalid value: "None": may not be set to 'None' for ${type} services`, 'headless Services must be type ClusterIP');
   const ports = spec.ports ?? [];
@@ -89,6 +90,19 @@ function check(src: ServiceSrc, a: Allocators, r: Reporter): Checked | null {
   if (spec.clusterIP !== undefined && spec.clusterIP !== 'None' && spec.clusterIP !== '') {
     if (type === 'ExternalName') err(['spec', 'clusterIP'], 'invalid-value', 'spec.clusterIP: Invalid value: must be empty for ExternalName services');
     else if (parseIPv4(spec.clusterIP) === null) err(['spec', 'clusterIP'], 'clusterip-invalid', `spec.clusterIPs[0]: Invalid value: "${spec.clusterIP}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`, 'write an address such as 10.96.0.20, or "None" for a headless Service');
+  }
+  if (spec.externalName !== undefined && type === 'ExternalName') {
+    const bad = dns1123Subdomain(spec.externalName.replace(/\.$/, ''));
+    if (bad) err(['spec', 'externalName'], 'invalid-name', `spec.externalName: Invalid value: "${spec.externalName}": ${bad}`, 'externalName is a DNS name such as db.example.com, not a URL or an IP');
+  }
+  for (const [k, v] of Object.entries(spec.selector ?? {})) {
+    const bad = labelKey(k) ?? labelValue(v);
+    if (bad) err(['spec', 'selector', k], 'invalid-label', `spec.selector: Invalid value: "${k}=${v}": ${bad}`, 'selector keys and values follow the label syntax');
+  }
+  const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+  if (timeout !== undefined && (timeout <= 0 || timeout > 86400)) err(['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], 'out-of-range', `spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: ${timeout}: must be greater than 0 and less than 86400`, 'the default is 10800 (3 hours)');
+  for (const [i, cidr] of (spec.loadBalancerSourceRanges ?? []).entries()) {
+    if (!parsePrefix(cidr.trim(), true)) err(['spec', 'loadBalancerSourceRanges', i], 'invalid-cidr', `spec.loadBalancerSourceRanges[${i}]: Invalid value: "${cidr}": must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24`);
   }
   for (const [i, ip] of (spec.externalIPs ?? []).entries()) {
     if (parseIPv4(ip) === null) err(['spec', 'externalIPs', i], 'invalid-ip', `spec.externalIPs[${i}]: Invalid value: "${ip}": must be a valid IP address`);

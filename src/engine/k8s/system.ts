@@ -14,9 +14,24 @@ export const IMAGES = {
   kubeProxy: 'registry.k8s.io/kube-proxy:v1.30.0',
   flannel: 'docker.io/flannel/flannel:v0.25.1',
   calico: 'docker.io/calico/node:v3.27.0',
+  ingressNginx: 'registry.k8s.io/ingress-nginx/controller:v1.10.1',
 } as const;
 
 export const KUBERNETES_VERSION = 'v1.30.0';
+
+/**
+ * The control plane's static Pods, as kubeadm writes them to /etc/kubernetes/manifests on the
+ * control-plane node: hostNetwork, named COMPONENT-NODENAME, mirrored into the API by kubelet.
+ * kube-apiserver declares 6443 so the `kubernetes` Service's endpoint has something listening.
+ */
+export function staticPods(): { name: string; image: string; command: string[]; ports: { containerPort: number; name: string }[] }[] {
+  return [
+    { name: 'etcd', image: 'registry.k8s.io/etcd:3.5.12-0', command: ['etcd', '--listen-client-urls=https://127.0.0.1:2379'], ports: [] },
+    { name: 'kube-apiserver', image: `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`, command: ['kube-apiserver', '--secure-port=6443'], ports: [{ containerPort: 6443, name: 'https' }] },
+    { name: 'kube-controller-manager', image: `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`, command: ['kube-controller-manager', '--allocate-node-cidrs=true'], ports: [] },
+    { name: 'kube-scheduler', image: `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`, command: ['kube-scheduler'], ports: [] },
+  ];
+}
 
 /** The Corefile kubeadm installs, for the cluster's domain. */
 export function defaultCorefile(clusterDomain: string): string {
@@ -45,6 +60,7 @@ export function defaultCorefile(clusterDomain: string): string {
 
 export interface SystemObjects {
   namespaces: In.NamespaceIn[];
+  ingressClasses: In.IngressClassIn[];
   deployments: In.DeploymentIn[];
   daemonSets: In.DaemonSetIn[];
   services: In.ServiceIn[];
@@ -62,8 +78,62 @@ export function cniDaemonSet(spec: ClusterSpec): { name: string; namespace: stri
   }
 }
 
-export function systemObjects(spec: ClusterSpec, kubeDnsIP: string): SystemObjects {
-  const out: SystemObjects = { namespaces: [], deployments: [], daemonSets: [], services: [], configMaps: [] };
+export const INGRESS_NAMESPACE = 'ingress-nginx';
+export const INGRESS_CONTROLLER = 'ingress-nginx-controller';
+export const INGRESS_LABELS = { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'ingress-nginx', 'app.kubernetes.io/name': 'ingress-nginx' } as const;
+
+/**
+ * ingress-nginx, installed the way the scenario asks (spec.ingressController.expose):
+ *   hostPort      a DaemonSet whose Pods publish 80/443 on every worker (the bare-metal manifest)
+ *   NodePort      a Deployment behind a NodePort Service
+ *   LoadBalancer  a Deployment behind a LoadBalancer Service
+ * plus the `nginx` IngressClass, marked default so Ingresses without a class are served.
+ */
+function ingressNginx(out: SystemObjects, expose: 'hostPort' | 'NodePort' | 'LoadBalancer'): void {
+  out.namespaces.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: INGRESS_NAMESPACE, labels: { 'app.kubernetes.io/instance': 'ingress-nginx', 'app.kubernetes.io/name': 'ingress-nginx' } } });
+  out.ingressClasses.push({
+    apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass',
+    metadata: { name: 'nginx', labels: { ...INGRESS_LABELS }, annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+    spec: { controller: 'k8s.io/ingress-nginx' },
+  });
+  const hostPort = expose === 'hostPort';
+  const template = {
+    metadata: { labels: { ...INGRESS_LABELS } },
+    spec: {
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      containers: [{
+        name: 'controller', image: IMAGES.ingressNginx,
+        args: ['/nginx-ingress-controller', '--election-id=ingress-nginx-leader', '--controller-class=k8s.io/ingress-nginx', '--ingress-class=nginx'],
+        ports: [
+          { name: 'http', containerPort: 80, protocol: 'TCP' as const, ...(hostPort ? { hostPort: 80 } : {}) },
+          { name: 'https', containerPort: 443, protocol: 'TCP' as const, ...(hostPort ? { hostPort: 443 } : {}) },
+        ],
+      }],
+    },
+  };
+  const metadata = { name: INGRESS_CONTROLLER, namespace: INGRESS_NAMESPACE, labels: { ...INGRESS_LABELS } };
+  if (hostPort) {
+    out.daemonSets.push({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { selector: { matchLabels: { ...INGRESS_LABELS } }, template } });
+    return;
+  }
+  out.deployments.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: { replicas: 1, selector: { matchLabels: { ...INGRESS_LABELS } }, template } });
+  out.services.push({
+    apiVersion: 'v1', kind: 'Service', metadata,
+    spec: {
+      type: expose, selector: { ...INGRESS_LABELS }, externalTrafficPolicy: 'Cluster',
+      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', appProtocol: 'http' }, { name: 'https', port: 443, protocol: 'TCP', targetPort: 'https', appProtocol: 'https' }],
+    },
+  });
+}
+
+/** Whether the cluster runs an ingress controller: asked for in the Cluster, or implied by an Ingress. */
+export function ingressExpose(spec: ClusterSpec, hasIngress: boolean): 'hostPort' | 'NodePort' | 'LoadBalancer' | null {
+  const e = spec.ingressController?.expose ?? (hasIngress ? 'hostPort' : 'none');
+  return e === 'none' ? null : e;
+}
+
+export function systemObjects(spec: ClusterSpec, kubeDnsIP: string, ingress: 'hostPort' | 'NodePort' | 'LoadBalancer' | null = null): SystemObjects {
+  const out: SystemObjects = { namespaces: [], ingressClasses: [], deployments: [], daemonSets: [], services: [], configMaps: [] };
   out.services.push({
     apiVersion: 'v1', kind: 'Service',
     metadata: meta('kubernetes', 'default', { component: 'apiserver', provider: 'kubernetes' }),
@@ -167,5 +237,6 @@ export function systemObjects(spec: ClusterSpec, kubeDnsIP: string): SystemObjec
       },
     });
   }
+  if (ingress) ingressNginx(out, ingress);
   return out;
 }

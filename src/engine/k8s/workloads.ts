@@ -64,7 +64,7 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
   let selector: LabelSelector | undefined = obj.spec.selector;
   if (!selector) {
     if (obj.apiVersion === 'apps/v1') {
-      r.error(origin, ['spec'], 'missing-selector', `${kind}.apps "${name}" is invalid: spec.selector: Required value`, `add spec.selector.matchLabels with the template's labels, e.g. ${formatLabels(tLabels, 'app: NAME')}`);
+      r.error(origin, ['spec'], 'missing-selector', `${kind}.apps "${name}" is invalid: spec.selector: Required value`, `add spec.selector.matchLabels with the template's labels, e.g. ${formatLabels(tLabels, 'app: NAME')}`, true);
       return null;
     }
     selector = { matchLabels: { ...tLabels } };

@@ -48,8 +48,8 @@ export function defaultSysctls(): Record<string, string> {
  * so ip_forward) from the initial namespace: net.core.devconf_inherit_init_net = 0, the default.
  */
 export function inheritSysctls(ns: NetNs, root: NetNs): void {
-  for (const [k, v] of Object.entries(root.sysctl)) {
-    if (k === 'net.ipv4.ip_forward' || k.startsWith('net.ipv4.conf.all.') || k.startsWith('net.ipv4.conf.default.')) ns.sysctl[k] = v;
+  for (const k in root.sysctl) {
+    if (k === 'net.ipv4.ip_forward' || k.startsWith('net.ipv4.conf.all.') || k.startsWith('net.ipv4.conf.default.')) ns.sysctl[k] = root.sysctl[k]!;
   }
 }
 
@@ -161,8 +161,13 @@ export function kernelRoutesFor(link: Link, a: IfAddr): Route[] {
 const sameRoute = (x: Route, y: Route): boolean =>
   x.table === y.table && x.type === y.type && x.dst === y.dst && x.dev === y.dev && x.src === y.src && x.via === y.via;
 
+/** lo's three routes are the same in every namespace; routes are immutable, so they are shared. */
+let loopbackRoutes: Route[] | undefined;
+
 function addKernelRoutes(ns: NetNs, link: Link, a: IfAddr): void {
-  for (const r of kernelRoutesFor(link, a)) if (!ns.routes.some((x) => sameRoute(x, r))) ns.routes.push(r);
+  const isLo = link.kind === 'loopback' && link.name === 'lo' && a.address === '127.0.0.1' && a.prefixLen === 8;
+  const routes = isLo ? (loopbackRoutes ??= kernelRoutesFor(link, a)) : kernelRoutesFor(link, a);
+  for (const r of routes) if (!ns.routes.some((x) => sameRoute(x, r))) ns.routes.push(r);
 }
 
 /** The broadcast netlink.AddrAdd fills in (CNI plugins, Docker); `ip addr add` leaves it unset. */

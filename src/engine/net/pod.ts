@@ -26,22 +26,26 @@ const proto = (p: ContainerPortModel['protocol']): Listener['protocol'] => (p ==
 export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Listener[], quiet = false): Listener[] {
   const owner = `pod/${pod.meta.namespace}/${pod.meta.name}`;
   const out: Listener[] = [];
-  const taken = (l: Listener): Listener | undefined =>
-    [...existing, ...out].find((x) => x.protocol === l.protocol && x.port === l.port && (x.address === l.address || x.address === '0.0.0.0' || l.address === '0.0.0.0'));
-  const want: Listener[] = [];
-  pod.containers.forEach((c) => {
+  const overlaps = (x: Listener, l: Listener): boolean =>
+    x.protocol === l.protocol && x.port === l.port && (x.address === l.address || x.address === '0.0.0.0' || l.address === '0.0.0.0');
+  const taken = (l: Listener): Listener | undefined => {
+    for (const x of existing) if (overlaps(x, l)) return x;
+    for (const x of out) if (overlaps(x, l)) return x;
+    return undefined;
+  };
+  const coreDns = isCoreDns(pod);
+  pod.containers.forEach((c, ci) => {
+    const want: Listener[] = [];
     for (const p of c.ports) {
       want.push({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.containerPort, owner, app: appFor(pod, p), container: c.name });
     }
     // CoreDNS answers on 53 over both protocols even when only one port is declared, and its
     // health (8080) and ready (8181) plugins listen for kubelet's probes.
-    if (isCoreDns(pod) && c.ports.some((p) => p.containerPort === 53)) {
+    if (coreDns && c.ports.some((p) => p.containerPort === 53)) {
       for (const protocol of ['udp', 'tcp'] as const) want.push({ protocol, address: '0.0.0.0', port: 53, owner, app: { kind: 'dns' }, container: c.name });
       for (const port of [8080, 8181]) want.push({ protocol: 'tcp', address: '0.0.0.0', port, owner, app: { kind: 'http', name: pod.meta.name }, container: c.name });
     }
-  });
-  pod.containers.forEach((c, ci) => {
-    for (const l of want.filter((w) => w.container === c.name)) {
+    for (const l of want) {
       const clash = taken(l);
       if (!clash) { out.push(l); continue; }
       if (quiet || (clash.owner === owner && clash.container === c.name)) continue;

@@ -12,9 +12,9 @@
  * verdict becomes a binding on the entry, and every later packet — both directions — is
  * rewritten from that binding. A namespace without netfilter state accepts everything.
  */
-import { formatIPv4, parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
+import { formatIPv4, maskOf, parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
 import { applyNat, bindDst, bindSrc, type Manip } from '../conntrack/nat';
-import { conntrackIn, conntrackOf, deleteEntry, findForPacket } from '../conntrack/table';
+import { conntrackIn, conntrackOf, deleteEntry, findForPacket, findLoopedBack } from '../conntrack/table';
 import type { ConntrackTable, CtEntry, CtRef } from '../conntrack/types';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
@@ -37,13 +37,16 @@ export const HOOK_STEPS: Readonly<Record<Hook, readonly Step[]>> = {
 const manipOf = (hook: Hook): Manip => (hook === 'PREROUTING' || hook === 'OUTPUT' ? 'dst' : 'src');
 
 /** The namespace's addresses (for addrtype LOCAL, MASQUERADE and REDIRECT). */
-function localAddrs(ns: NetNs): { ip: number; dev: string; len: number }[] {
-  const out: { ip: number; dev: string; len: number }[] = [];
-  for (const l of ns.links) {
+interface LocalAddr { readonly ip: number; readonly dev: string; readonly len: number; readonly scope: 'host' | 'link' | 'global' }
+
+function localAddrs(ns: NetNs): LocalAddr[] {
+  const out: LocalAddr[] = [];
+  const links = [...ns.links].sort((x, y) => x.ifindex - y.ifindex);
+  for (const l of links) {
     for (const a of l.addrs) {
       if (a.family !== 4) continue;
       const v = parseIPv4(a.address);
-      if (v !== null) out.push({ ip: v, dev: l.name, len: a.prefixLen });
+      if (v !== null) out.push({ ip: v, dev: l.name, len: a.prefixLen, scope: a.scope });
     }
   }
   return out;
@@ -67,12 +70,23 @@ function isLocalFn(ns: NetNs): (ip: number) => boolean {
   };
 }
 
-/** MASQUERADE's choice: an address of the outgoing device, preferring one on the destination's subnet. */
+/**
+ * MASQUERADE's choice, as inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE): a global address of
+ * the outgoing device, preferring one on the destination's subnet; failing that (lo has only
+ * host-scoped 127.0.0.1) the first global address of any device, by ifindex.
+ */
 function masqAddress(ns: NetNs, dev: string | undefined, dst: number): string | null {
-  const addrs = localAddrs(ns).filter((a) => (dev ? a.dev === dev : a.dev !== 'lo'));
-  const same = addrs.find((a) => prefixContains({ family: 4, base: (a.ip & (a.len === 0 ? 0 : (0xffffffff << (32 - a.len)) >>> 0)) >>> 0, len: a.len }, dst));
-  const pick = same ?? addrs[0];
+  const all = localAddrs(ns).filter((a) => a.scope === 'global');
+  const onDev = all.filter((a) => a.dev === dev);
+  const same = onDev.find((a) => prefixContains({ family: 4, base: (a.ip & maskOf(a.len)) >>> 0, len: a.len }, dst));
+  const pick = same ?? onDev[0] ?? all[0];
   return pick ? formatIPv4(pick.ip) : null;
+}
+
+/** REDIRECT in PREROUTING: the first address of the device the packet came in on. */
+function firstAddress(ns: NetNs, dev: string | undefined): string | null {
+  const a = localAddrs(ns).find((x) => x.dev === dev) ?? localAddrs(ns).find((x) => x.scope === 'global');
+  return a ? formatIPv4(a.ip) : null;
 }
 
 /** What -m conntrack sees; a packet with no entry (raw table, or not trackable) is INVALID, as in xt_conntrack. */
@@ -139,11 +153,17 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     // An unconfirmed entry dies with its first packet.
     if (entry && !entry.confirmed) deleteEntry(ct, entry.id);
     if (o.kind === 'drop') return { verdict: 'drop', packet, reason: o.reason };
-    return { verdict: 'reject', packet, reason: o.reason, reply: o.with === 'icmp-proto-unreachable' ? 'icmp-proto-unreachable' : o.with };
+    return { verdict: 'reject', packet, reason: o.reason, reply: o.with };
   };
 
   for (const step of HOOK_STEPS[hook]) {
     if (step === 'conntrack') {
+      if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
+        // Looped back: the packet still carries the entry it got in OUTPUT (the kernel keeps
+        // skb->_nfct across lo), already translated — find it, do not advance it twice.
+        const back = ctx.ct && ct.entries.get(ctx.ct.id) ? { entry: ct.entries.get(ctx.ct.id)!, ref: ctx.ct } : findLoopedBack(ct, packet, ctx.now);
+        if (back) { entry = back.entry; ref = back.ref; continue; }
+      }
       const r = conntrackIn(ct, packet, ctx.now);
       if (r.kind === 'invalid') {
         emit({ type: 'conntrack', summary: `conntrack: INVALID (${r.reason})`, detail: { action: 'invalid', reason: r.reason } });
@@ -212,7 +232,7 @@ function bind(ns: NetNs, ct: ConntrackTable, e: CtEntry, t: NatTarget, hook: Hoo
     }
     case 'REDIRECT': {
       // PREROUTING: the primary address of the incoming device; OUTPUT: loopback.
-      const addr = hook === 'OUTPUT' ? '127.0.0.1' : masqAddress(ns, ctx.inDev, v.src);
+      const addr = hook === 'OUTPUT' ? '127.0.0.1' : firstAddress(ns, ctx.inDev);
       if (!addr) return false;
       bindDst(ct, e, addr, t.ports ? pick(t.ports.min, t.ports.max) : origDport);
       break;

@@ -33,10 +33,7 @@ function checkRule(table: Table, chain: string, rule: Rule, verb: string, skipLo
   return OK;
 }
 
-function sameRule(a: Rule, b: Rule): boolean {
-  return formatRuleSpec(a) === formatRuleSpec(b);
-}
-
+/** -D/-C find a rule by spec: the same rule is the same canonical text (counters aside). */
 function findRule(chain: Chain, rule: Rule): number {
   const spec = formatRuleSpec(rule);
   return chain.rules.findIndex((r) => formatRuleSpec(r) === spec);
@@ -169,5 +166,3 @@ export function applyCommand(table: Table, cmd: IptCommand, opts: ApplyOptions =
       return OK;
   }
 }
-
-export { sameRule };

@@ -307,6 +307,7 @@ function statisticModule(): Module {
   return {
     name: 'statistic',
     take(opt, i, args) {
+      if (!['--mode', '--probability', '--every', '--packet'].includes(opt)) return 'unknown';
       const v = args.next();
       if (opt === '--mode') {
         if (v !== 'random' && v !== 'nth') return usageError(`Bad mode \`${v ?? ''}'`);
@@ -408,11 +409,9 @@ function multiportModule(): Module {
 
 function physdevModule(): Module {
   const d: { in?: IfaceMatch; out?: IfaceMatch; isIn?: boolean; isOut?: boolean; isBridged?: boolean; isInInv?: boolean; isOutInv?: boolean; isBridgedInv?: boolean } = {};
-  let any = false;
   return {
     name: 'physdev',
     take(opt, inv, args) {
-      any = true;
       switch (opt) {
         case '--physdev-in': case '--physdev-out': {
           const v = args.next();
@@ -423,10 +422,10 @@ function physdevModule(): Module {
         case '--physdev-is-in': d.isIn = true; if (inv) d.isInInv = true; return null;
         case '--physdev-is-out': d.isOut = true; if (inv) d.isOutInv = true; return null;
         case '--physdev-is-bridged': d.isBridged = true; if (inv) d.isBridgedInv = true; return null;
-        default: any = false; return 'unknown';
+        default: return 'unknown';
       }
     },
-    finish: () => (any || d.in || d.out || d.isIn || d.isOut || d.isBridged ? { kind: 'physdev', ...d } : usageError('PHYSDEV: no physdev option specified')),
+    finish: () => (d.in || d.out || d.isIn || d.isOut || d.isBridged ? { kind: 'physdev', ...d } : usageError('PHYSDEV: no physdev option specified')),
   };
 }
 
@@ -582,7 +581,8 @@ const SHORT_FLAGS = new Set(['n', 'v', 'x', 'L', 'S', 'F', 'Z', 'X', 'h', 'w', '
 const GLUED_ARG = new Set(['t', 'A', 'D', 'I', 'R', 'N', 'P', 'E', 'C']);
 
 /** Splits bundled short options the way getopt does: "-nvL" → "-n" "-v" "-L"; "-tnat" → "-t" "nat". */
-function unbundle(argv: readonly string[]): string[] {
+function unbundle(argv: readonly string[]): readonly string[] {
+  if (!argv.some((a) => a.length > 2 && a.charCodeAt(0) === 45 && a.charCodeAt(1) !== 45)) return argv;
   const out: string[] = [];
   for (const a of argv) {
     if (a.length > 2 && a.charCodeAt(0) === 45 && a.charCodeAt(1) !== 45 && SHORT_FLAGS.has(a[1]!) && /^-[a-zA-Z]+$/.test(a)) {
@@ -758,11 +758,13 @@ export function parseIptables(argvIn: readonly string[]): { ok: true; value: Par
     if ('ok' in t) return t;
     tgt = t;
   }
-  const rule: Rule = {
-    ...(src ? { src } : {}), ...(dst ? { dst } : {}), ...(inIface ? { inIface } : {}), ...(outIface ? { outIface } : {}),
-    ...(proto && !(proto.num === 0 && !proto.inv) ? { proto } : {}), matches, target: tgt, counters,
-  };
-  const flags = { table, numeric, verbose, exact, lineNumbers };
+  // Plain assignments rather than conditional spreads: this runs once per rule of a 30k-rule restore.
+  const rule: { -readonly [K in keyof Rule]: Rule[K] } = { matches, target: tgt, counters };
+  if (src) rule.src = src;
+  if (dst) rule.dst = dst;
+  if (inIface) rule.inIface = inIface;
+  if (outIface) rule.outIface = outIface;
+  if (proto && !(proto.num === 0 && !proto.inv)) rule.proto = proto;
   const c = chain ?? '';
   const needsRule = op === 'A' || op === 'C' || op === 'I' || op === 'R' || (op === 'D' && num === undefined);
   if (!needsRule && hasRuleSpec) return usageError(`Illegal option \`-${firstRuleOpt(argv)}' with this command`);
@@ -779,7 +781,7 @@ export function parseIptables(argvIn: readonly string[]): { ok: true; value: Par
     case 'E': command = { op, chain: c, newName: extra ?? '' }; break;
     default: command = { op: op as 'L' | 'S' | 'Z', ...(chain !== undefined ? { chain } : {}), ...(num !== undefined ? { num } : {}) };
   }
-  return { ok: true, value: { ...flags, command } };
+  return { ok: true, value: { table, numeric, verbose, exact, lineNumbers, command } };
 }
 
 function firstRuleOpt(argv: readonly string[]): string {

@@ -8,9 +8,10 @@
  *                                  ◄──────────────────────────────────────────┘
  *                         rule 3 ... policy
  */
+import { formatIPv4 } from '../addr/ip';
 import type { Hook, HookEvent } from './hook';
 import { candidates } from './dispatch';
-import { formatRule } from './format';
+import { formatRule, targetSummary } from './format';
 import { ruleMatches, type MatchEnv, type PacketView } from './match';
 import type { Chain, RejectWith, Table, Target } from './types';
 
@@ -52,6 +53,8 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
   const segment = (listed: Listed[], lastIdx: number, verdict: string, matched?: Listed): void => {
     const n = Math.max(0, lastIdx - start + 1);
     evaluated += n;
+    // Coming back to the end of a user chain says nothing new: keep the trace short.
+    if (continued && n === 0 && !matched && chain !== base) return;
     const where = `${table.name} ${chain.name}`;
     emit({
       type: 'netfilter',
@@ -78,7 +81,10 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
       const here = `${table.name}/${chain.name} rule ${idx + 1}`;
       switch (t.kind) {
         case 'none': continue;
-        case 'LOG': continue;
+        case 'LOG':
+          // What `dmesg` would show (nf_log_ip_packet): the prefix, then the packet's headers.
+          emit({ type: 'netfilter', summary: `LOG ${t.prefix ?? ''}${logLine(p, env)}`, detail: { table: table.name, chain: chain.name, hook, log: `${t.prefix ?? ''}${logLine(p, env)}`, level: t.level ?? 4, evaluated: 0, rulesEvaluated: 0 } });
+          continue;
         case 'MARK': env.mark = ((env.mark & ~t.mask) ^ t.value) >>> 0; continue;
         case 'ACCEPT':
           segment(listed, idx, 'ACCEPT', listed[listed.length - 1]);
@@ -90,7 +96,7 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
           segment(listed, idx, `REJECT (${t.with})`, listed[listed.length - 1]);
           return { outcome: { kind: 'reject', with: t.with, reason: `rejected by ${here}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'DNAT': case 'SNAT': case 'MASQUERADE': case 'REDIRECT':
-          segment(listed, idx, t.kind, listed[listed.length - 1]);
+          segment(listed, idx, targetSummary(t), listed[listed.length - 1]);
           return { outcome: { kind: 'nat', target: t, where: `${here}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'RETURN': {
           segment(listed, idx, 'RETURN', listed[listed.length - 1]);
@@ -125,6 +131,12 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
     chain = back.chain; start = back.next; continued = true;
   }
   return { outcome: { kind: 'drop', reason: 'iptables walk did not terminate' }, evaluated };
+}
+
+function logLine(p: PacketView, env: MatchEnv): string {
+  const proto = p.proto === 6 ? 'TCP' : p.proto === 17 ? 'UDP' : p.proto === 1 ? 'ICMP' : String(p.proto);
+  const ports = p.sport !== undefined ? ` SPT=${p.sport} DPT=${p.dport}` : p.icmpType !== undefined ? ` TYPE=${p.icmpType} CODE=${p.icmpCode}` : '';
+  return `IN=${env.inDev ?? ''} OUT=${env.outDev ?? ''} SRC=${formatIPv4(p.src)} DST=${formatIPv4(p.dst)} LEN=${p.length} TTL=${p.ttl} PROTO=${proto}${ports}${env.mark ? ` MARK=0x${env.mark.toString(16)}` : ''}`;
 }
 
 function finishPolicy(base: Chain, p: PacketView, evaluated: number): TraverseResult {

@@ -6,6 +6,7 @@
 import type { Command, Target } from './types';
 import { fail, ok } from './types';
 import { resolveName, resolvConfTextFor, type ResolveResult } from '../k8s/dns/resolve';
+import type { SearchStep } from '../k8s/dns/search';
 import { RR_TYPES, type DnsResponse, type DnsRR, type RRType } from '../k8s/dns/answer';
 import { ipToReverse } from '../k8s/dns/records';
 import { isIp } from '../addr/ip';
@@ -96,33 +97,44 @@ export function messageSize(qname: string, r: DnsResponse): number {
 }
 
 export function digHeaderFlags(r: DnsResponse): string {
-  return `qr${r.authoritative ? ' aa' : ''} rd${r.forwardTo ? ' ra' : ''}`;
+  return `qr${r.authoritative ? ' aa' : ''} rd${r.recursionAvailable || r.forwardTo ? ' ra' : ''}`;
 }
 
-export function formatDig(argsText: string, type: RRType, res: ResolveResult): { text: string; code: number } {
-  const head = `\n; <<>> DiG ${DIG_VERSION} <<>> ${argsText}\n;; global options: +cmd\n`;
-  const step = res.steps[res.steps.length - 1];
-  const r = res.answer;
-  if (!r || !step) {
-    const server = step?.server ?? '';
-    const why = step?.outcome === 'unreachable' ? 'connection refused' : 'timed out';
-    const comm = server ? `;; communications error to ${server}#53: ${why}\n`.repeat(step?.outcome === 'unreachable' ? 1 : 3) : '';
-    return { text: `${comm}${head};; no servers could be reached\n\n`, code: 9 };
-  }
+/** One answered query as dig prints it, from ";; Got answer:" to the MSG SIZE line. */
+function digMessage(type: RRType, step: SearchStep, r: DnsResponse, tcp = false): string {
   const name = step.name;
   const id = hashString(`${name}/${type}`) % 65536;
   const add = (r.additional?.length ?? 0) + 1;
-  let out = head;
-  out += ';; Got answer:\n';
+  let out = ';; Got answer:\n';
   out += `;; ->>HEADER<<- opcode: QUERY, status: ${r.rcode}, id: ${id}\n`;
   out += `;; flags: ${digHeaderFlags(r)}; QUERY: 1, ANSWER: ${r.answers.length}, AUTHORITY: ${r.authority.length}, ADDITIONAL: ${add}\n`;
-  if (!r.forwardTo) out += ';; WARNING: recursion requested but not available\n';
+  if (!(r.recursionAvailable || r.forwardTo)) out += ';; WARNING: recursion requested but not available\n';
   out += '\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n';
   out += `;; QUESTION SECTION:\n${digQuestion(name, type)}\n`;
   if (r.answers.length) out += `\n;; ANSWER SECTION:\n${r.answers.map(digRR).join('\n')}\n`;
   if (r.authority.length) out += `\n;; AUTHORITY SECTION:\n${r.authority.map(digRR).join('\n')}\n`;
   if (r.additional?.length) out += `\n;; ADDITIONAL SECTION:\n${r.additional.map(digRR).join('\n')}\n`;
-  out += `\n;; Query time: 0 msec\n;; SERVER: ${step.server}#53(${step.server}) (UDP)\n;; WHEN: Thu Jan 01 00:00:00 UTC 1970\n;; MSG SIZE  rcvd: ${messageSize(name, r)}\n\n`;
+  out += `\n;; Query time: 0 msec\n;; SERVER: ${step.server}#53(${step.server}) (${tcp ? 'TCP' : 'UDP'})\n;; WHEN: Thu Jan 01 00:00:00 UTC 1970\n;; MSG SIZE  rcvd: ${messageSize(name, r)}\n\n`;
+  return out;
+}
+
+/** dig's whole output; `showSearch` (+showsearch) prints every attempt of the search list, not only the last. */
+export function formatDig(argsText: string, type: RRType, res: ResolveResult, showSearch = false, tcp = false): { text: string; code: number } {
+  const head = `\n; <<>> DiG ${DIG_VERSION} <<>> ${argsText}\n;; global options: +cmd\n`;
+  const step = res.steps[res.steps.length - 1];
+  const r = res.answer;
+  if (!r || !step) {
+    const server = step?.server ?? '';
+    const why = step?.error === 'refused' ? 'connection refused' : step?.error === 'unreachable' ? 'host unreachable' : 'timed out';
+    const comm = server ? `;; communications error to ${server}#53: ${why}\n`.repeat(why === 'timed out' ? 3 : 1) : '';
+    return { text: `${comm}${head};; no servers could be reached\n\n`, code: 9 };
+  }
+  if (!showSearch) return { text: head + digMessage(type, step, r, tcp), code: 0 };
+  let out = head;
+  for (const s of res.steps) {
+    if (s.response) out += digMessage(type, s, s.response, tcp);
+    else out += `;; communications error to ${s.server}#53: timed out\n`;
+  }
   return { text: out, code: 0 };
 }
 
@@ -139,11 +151,16 @@ const dig: Command = (ctx, argv) => {
   let type: RRType | undefined;
   let short = false;
   let search = false;
+  let showSearch = false;
+  let tcp = false;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     if (a.startsWith('@')) server = a.slice(1);
     else if (a === '+short') short = true;
     else if (a === '+search') search = true;
+    else if (a === '+showsearch') { search = true; showSearch = true; }
+    else if (a === '+tcp' || a === '+vc') tcp = true;
+    else if (a === '+notcp' || a === '+novc') tcp = false;
     else if (a === '+nosearch') search = false;
     else if (a.startsWith('+')) continue; // other display options: accepted, not modelled
     else if (a === '-t') { const t = parseType(argv[++i] ?? ''); if (!t) return fail(`dig: invalid type: ${argv[i] ?? ''}\n`, 1); type = t; }
@@ -159,7 +176,7 @@ const dig: Command = (ctx, argv) => {
     if (!r0.addresses[0]) return fail(`dig: couldn't get address for '${server}': not found\n`, 10);
     server = r0.addresses[0];
   }
-  const res = resolveName(ctx.sim, from, name, t, { search, ...(server ? { server } : {}) });
+  const res = resolveName(ctx.sim, from, name, t, { search, tcp, ...(server ? { server } : {}) });
   if (short) {
     if (!res.answer) {
       const s = res.steps[res.steps.length - 1];
@@ -167,7 +184,7 @@ const dig: Command = (ctx, argv) => {
     }
     return ok(res.answer.answers.map((a) => `${a.data}\n`).join(''));
   }
-  const { text, code } = formatDig(argv.slice(1).join(' '), t, res);
+  const { text, code } = formatDig(argv.slice(1).join(' '), t, res, showSearch, tcp);
   return { stdout: text, stderr: '', exitCode: code };
 };
 
@@ -213,7 +230,11 @@ const nslookup: Command = (ctx, argv) => {
   const res = resolveName(ctx.sim, from, qname, qtype, server ? { server } : {});
   const step = res.steps[res.steps.length - 1];
   const used = step?.server ?? server ?? '';
-  if (!res.answer) return { stdout: ';; connection timed out; no servers could be reached\n\n', stderr: '', exitCode: 1 };
+  if (!res.answer) {
+    const why = step?.error === 'refused' ? 'connection refused' : step?.error === 'unreachable' ? 'host unreachable' : null;
+    const text = why ? `;; communications error to ${used}#53: ${why}\n;; no servers could be reached\n\n` : ';; connection timed out; no servers could be reached\n\n';
+    return { stdout: text, stderr: '', exitCode: 1 };
+  }
   let out = `Server:\t\t${used}\nAddress:\t${used}#53\n\n`;
   const r = res.answer;
   if (r.rcode !== 'NOERROR') return { stdout: `${out}** server can't find ${reverse ? noDot(qname) : name}: ${r.rcode}\n\n`, stderr: '', exitCode: 1 };

@@ -66,7 +66,8 @@ function detailLine(link: Link): string {
   switch (link.kind) {
     case 'vxlan': {
       const v = link.vxlan!;
-      return `\n    vxlan id ${v.vni}${v.local ? ` local ${v.local}` : ''}${v.dev ? ` dev ${v.dev}` : ''} srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'nolearning '}ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx ${tail}`;
+      const remote = link.fdb?.find((e) => e.mac === '00:00:00:00:00:00')?.dst;
+      return `\n    vxlan id ${v.vni}${remote ? ` remote ${remote}` : ''}${v.local ? ` local ${v.local}` : ''}${v.dev ? ` dev ${v.dev}` : ''} srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'nolearning '}ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx ${tail}`;
     }
     case 'veth': return `\n    veth ${slave}${tail}`;
     case 'bridge': {
@@ -115,6 +116,16 @@ export function showAddrs(net: Network, ns: NetNs, links: readonly Link[], opts:
   return links.map((l) => `${linkHeader(net, ns, l, false)}\n${linkLayer(net, ns, l, opts)}${l.addrs.map((a, i) => addrLine(l, a, isSecondary(l, i))).join('')}`).join('');
 }
 
+/** `ip -o link`: each record on one line, its inner line breaks printed as "\\". */
+export function oneline(text: string): string {
+  return text.replace(/\n(?=    )/g, '\\');
+}
+
+/** `ip -o addr`: one line per address, "N: NAME    inet A/L ... NAME\\       valid_lft ...". */
+export function showAddrsOneline(links: readonly Link[]): string {
+  return links.flatMap((l) => l.addrs.map((a, i) => `${l.ifindex}: ${l.name}${addrLine(l, a, isSecondary(l, i)).replace(/\n(?=.)/, '\\')}`)).join('');
+}
+
 /** `ip -br addr` / `ip -br link` */
 export function showBrief(net: Network, ns: NetNs, links: readonly Link[], what: 'addr' | 'link'): string {
   return links.map((l) => {
@@ -148,12 +159,15 @@ export function formatDst(dst: string): string {
   return dst.endsWith('/32') ? dst.slice(0, -3) : dst;
 }
 
-/** One `ip route` line. `showTable`: print "table X" (ip route show table all). */
-export function formatRoute(net: Network, ns: NetNs, r: Route, showTable: boolean): string {
+/**
+ * One `ip route` line. `showTable`: print "table X" (ip route show table all); `hideDev`: the
+ * listing is filtered by `dev`, which iproute2 then leaves out of every line.
+ */
+export function formatRoute(net: Network, ns: NetNs, r: Route, showTable: boolean, hideDev = false): string {
   let s = r.type === 'unicast' ? '' : `${r.type} `;
   s += `${formatDst(r.dst)} `;
   if (r.via) s += `via ${r.via} `;
-  if (r.dev) s += `dev ${r.dev} `;
+  if (r.dev && !hideDev) s += `dev ${r.dev} `;
   if (showTable && r.table !== RT_TABLE_MAIN) s += `table ${tableName(r.table)} `;
   if (r.proto !== 'boot') s += `proto ${r.proto === 'felix' ? '80' : r.proto} `;
   if (r.scope !== 'global') s += `scope ${r.scope} `;
@@ -166,15 +180,15 @@ export function formatRoute(net: Network, ns: NetNs, r: Route, showTable: boolea
 }
 
 /** `ip route show [table T]`: T is a number, or 0 for all tables. */
-export function showRoutes(net: Network, ns: NetNs, table: number, filter: (r: Route) => boolean = () => true): string {
-  const rs = sortRoutes(ns.routes.filter((r) => (table === 0 || r.table === table) && r.family === 4 && filter(r)));
-  return rs.map((r) => formatRoute(net, ns, r, table === 0)).join('');
+export function showRoutes(net: Network, ns: NetNs, table: number, dev?: string): string {
+  const rs = sortRoutes(ns.routes.filter((r) => (table === 0 || r.table === table) && r.family === 4 && (dev === undefined || r.dev === dev)));
+  return rs.map((r) => formatRoute(net, ns, r, table === 0, dev !== undefined)).join('');
 }
 
-/** `ip neigh show` line. */
-export function formatNeigh(n: NeighEntry): string {
+/** `ip neigh show` line (without "dev D" when the listing is filtered by device, as iproute2 does). */
+export function formatNeigh(n: NeighEntry, hideDev = false): string {
   const ll = n.mac ? ` lladdr ${n.mac}` : ' ';
-  return `${n.ip} dev ${n.dev}${ll} ${n.state}\n`;
+  return `${n.ip}${hideDev ? '' : ` dev ${n.dev}`}${ll} ${n.state}\n`;
 }
 
 export { RT_TABLE_LOCAL, RT_TABLE_MAIN };

@@ -5,7 +5,7 @@
  */
 import { formatIpvsadmList } from '../k8s/kubeproxy/ipvsadm';
 import type { IpvsState } from '../k8s/kubeproxy/ipvs';
-import { formatIpsetList, nsIpsets } from '../k8s/kubeproxy/ipset';
+import { formatIpsetList, nsIpsets, type IpSet } from '../k8s/kubeproxy/ipset';
 import { nsForTarget } from '../net/lookup';
 import { fail, ok, type Command } from './types';
 
@@ -44,7 +44,11 @@ const ipset: Command = (ctx, argv) => {
     return fail(sub === undefined ? 'ipset v7.15: No command specified: unknown argument -file\nTry `ipset help\' for more information.\n' : `ipset v7.15: No command specified: unknown argument ${sub}\nTry \`ipset help' for more information.\n`, 1);
   }
   const names = argv.slice(2).filter((a) => !a.startsWith('-'));
-  const all = sets ? [...sets.values()] : [];
+  // kube-proxy's and calico's sets, then any a learner created with the netfilter engine's ipset.
+  const all: IpSet[] = sets ? [...sets.values()] : [];
+  for (const s of ns?.netfilter?.ipsets.values() ?? []) {
+    if (!all.some((a) => a.name === s.name)) all.push({ name: s.name, type: s.type as IpSet['type'], members: s.members, references: 0 });
+  }
   const chosen = names.length ? all.filter((s) => names.includes(s.name)) : all;
   if (names.length && chosen.length === 0) return fail(`ipset v7.15: The set with the given name does not exist\n`, 1);
   if (sub === 'save' || sub === '-S') {

@@ -9,8 +9,9 @@ import { matchesSelector, parseSelectorString } from '../k8s/selector';
 import { KUBERNETES_VERSION } from '../k8s/system';
 import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
+import { jsonpath } from './kubectlJsonpath';
 import { table } from './kubectlFormat';
-import { ALL, findResource, type Item, type ResourceType } from './kubectlResources';
+import { ALL, findResource, RESOURCES, type Item, type ResourceType } from './kubectlResources';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
 
 export interface KubectlFlags {
@@ -130,7 +131,7 @@ function get(ctx: ShellContext, f: KubectlFlags): CommandResult {
       items = found;
     }
     if (items.length === 0) continue;
-    if (out === 'yaml' || out === 'json') { objects.push(...items.map((it) => rt.object(sim, it))); continue; }
+    if (out === 'yaml' || out === 'json' || out?.startsWith('jsonpath')) { objects.push(...items.map((it) => rt.object(sim, it))); continue; }
     if (out === 'name') { stdout += items.map((it) => `${rt.prefix}/${it.meta.name}\n`).join(''); continue; }
     const wide = out === 'wide';
     const nsCol = rt.namespaced && f.allNamespaces;
@@ -144,6 +145,14 @@ function get(ctx: ShellContext, f: KubectlFlags): CommandResult {
     if (printedGroups > 0) stdout += '\n';
     stdout += table(rows);
     printedGroups++;
+  }
+  if (out?.startsWith('jsonpath')) {
+    const template = out.replace(/^jsonpath=/, '');
+    if (!out.startsWith('jsonpath=')) return fail('error: template format specified but no template given\n', 1);
+    const single = objects.length === 1 && req.names.length === 1 && !multi;
+    const r = jsonpath(template, single ? objects[0] : { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } });
+    if ('error' in r) return fail(`${r.error}\n`, 1);
+    return { stdout: r.text, stderr, exitCode: exit };
   }
   if (out === 'yaml' || out === 'json') {
     const single = objects.length === 1 && req.names.length === 1 && !multi;
@@ -220,6 +229,7 @@ Basic Commands (simulated):
   describe      Show details of a specific resource or group of resources
   exec          Execute a command in a container
   cluster-info  Display cluster information
+  api-resources Print the supported API resources on the server
   version       Print the client and server version information
 
 Usage:
@@ -241,6 +251,11 @@ export const kubectl: Command = (ctx, argv) => {
     case 'get': return get(ctx, f);
     case 'describe': return describe(ctx, f);
     case 'exec': return exec(ctx, f);
+    case 'api-resources': {
+      const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'], ...[...RESOURCES].sort((x, y) => x.plural.localeCompare(y.plural))
+        .map((r) => [r.plural, r.aliases.filter((a) => !a.includes('.')).join(','), r.apiVersion, String(r.namespaced), r.kind])];
+      return ok(table(rows));
+    }
     case 'cluster-info': {
       const api = ctx.sim.model.apiServer;
       const host = api ? `https://${api.ip}:${api.port}` : 'https://127.0.0.1:6443';

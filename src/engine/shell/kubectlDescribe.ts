@@ -5,7 +5,7 @@ import { formatLabels, formatSelector } from '../k8s/selector';
 import { hashString } from '../util/rand';
 import { KUBERNETES_VERSION } from '../k8s/system';
 import { ageOf, describeBlock, describeMap, rfc1123 } from './kubectlFormat';
-import { endpointsText, KERNEL, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
+import { endpointsText, events, KERNEL, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
 
 const none = '<none>';
 
@@ -105,10 +105,11 @@ function describePod(sim: Sim, p: PodModel): string {
     `Node-Selectors:\t${formatLabels(p.spec.nodeSelector ?? null)}`,
     ...tolerations.map((t, i) => `${i === 0 ? 'Tolerations:' : ''}\t${t}`),
   ];
-  if (!p.nodeName && p.pendingReason) {
+  const evs = events(sim).filter((e) => e.meta.namespace === p.meta.namespace && e.object === `pod/${p.meta.name}`);
+  if (evs.length) {
     end.push('Events:');
     out.push(describeBlock(end).trimEnd());
-    out.push(describeBlock(['  Type\tReason\tAge\tFrom\tMessage', '  ----\t------\t----\t----\t-------', `  Warning\tFailedScheduling\t${ageOf(sim, p.meta.createdAt)}\tdefault-scheduler\t${p.pendingReason}`]).trimEnd());
+    out.push(describeBlock(['  Type\tReason\tAge\tFrom\tMessage', '  ----\t------\t----\t----\t-------', ...evs.map((e) => `  ${e.type}\t${e.reason}\t${ageOf(sim, e.meta.createdAt)}\t${e.source}\t${e.message}`)]).trimEnd());
   } else {
     end.push('Events:\t<none>');
     out.push(describeBlock(end).trimEnd());
@@ -129,7 +130,7 @@ function describeNode(sim: Sim, n: NodeModel): string {
     'Conditions:',
     '  Type\tStatus\tReason\tMessage',
     '  ----\t------\t------\t-------',
-    '  NetworkUnavailable\tFalse\tFlannelIsUp\tFlannel is running on this node',
+    networkCondition(sim),
     '  MemoryPressure\tFalse\tKubeletHasSufficientMemory\tkubelet has sufficient memory available',
     '  DiskPressure\tFalse\tKubeletHasNoDiskPressure\tkubelet has no disk pressure',
     '  PIDPressure\tFalse\tKubeletHasSufficientPID\tkubelet has sufficient PID available',
@@ -148,6 +149,15 @@ function describeNode(sim: Sim, n: NodeModel): string {
     ...pods.map((p) => `  ${p.meta.namespace}\t${p.meta.name}\t0 (0%)\t0 (0%)\t0 (0%)\t0 (0%)\t${ageOf(sim, p.meta.createdAt)}`),
   ]).trimEnd();
   return `${describeBlock(head).trimEnd()}\n${cond}\n${addr}\n${info}\n${podTable}\nEvents:  <none>\n`;
+}
+
+/** The NetworkUnavailable condition each CNI sets on its nodes. */
+function networkCondition(sim: Sim): string {
+  switch (sim.model.spec.network.plugin) {
+    case 'flannel': case 'canal': return '  NetworkUnavailable\tFalse\tFlannelIsUp\tFlannel is running on this node';
+    case 'calico': return '  NetworkUnavailable\tFalse\tCalicoIsUp\tCalico is running on this node';
+    case 'bridge': return '  NetworkUnavailable\tFalse\tRouteCreated\tRouteController created a route';
+  }
 }
 
 function describeEndpoints(e: EndpointsModel): string {
@@ -169,12 +179,19 @@ function describeWorkload(sim: Sim, w: WorkloadModel): string {
     `Selector:\t${formatSelector(w.selector)}`,
     w.kind === 'DaemonSet' ? `Desired Number of Nodes Scheduled: ${w.replicas}` : `Replicas:\t${w.replicas} desired | ${pods.length} updated | ${pods.length} total | ${ready} available | ${pods.length - ready} unavailable`,
     ...(w.kind === 'Deployment' ? ['StrategyType:\tRollingUpdate', 'MinReadySeconds:\t0', 'RollingUpdateStrategy:\t25% max unavailable, 25% max surge'] : []),
-    'Pod Template:', ...describeMap('Labels', pods[0]?.meta.labels ?? {}, '  '), '  Containers:',
+    'Pod Template:', ...describeMap('Labels', templateLabels(pods[0]?.meta.labels ?? {}), '  '), '  Containers:',
     ...c.flatMap((x) => [`   ${x.name}:`, `    Image:\t${x.image}`, `    Port:\t${x.ports.map((p) => `${p.containerPort}/${p.protocol}`).join(', ') || none}`]),
     ...(w.replicaSetName ? [`NewReplicaSet:\t${w.replicaSetName} (${pods.length}/${w.replicas} replicas created)`] : []),
     'Events:\t<none>',
   ];
   return describeBlock(lines);
+}
+
+/** The labels the user wrote on the template, without the ones controllers add to each Pod. */
+function templateLabels(l: Readonly<Record<string, string>>): Record<string, string> {
+  const out = { ...l };
+  for (const k of ['pod-template-hash', 'controller-revision-hash', 'pod-template-generation', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index']) delete out[k];
+  return out;
 }
 
 export function describeResource(sim: Sim, rt: ResourceType, it: Item): string {

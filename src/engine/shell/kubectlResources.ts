@@ -399,7 +399,51 @@ export const RESOURCES: readonly ResourceType[] = [
     row: (sim, it) => { const np = it.obj as Sim['model']['networkPolicies'][number]; return [np.meta.name, formatSelector(np.spec.podSelector), ageOf(sim, np.meta.createdAt)]; },
     object: (_sim, it) => { const np = it.obj as Sim['model']['networkPolicies'][number]; return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: metaObject(np.meta), spec: np.spec }; },
   },
+  {
+    plural: 'events', singular: 'event', aliases: ['ev'], kind: 'Event', prefix: 'event', apiVersion: 'v1', namespaced: true,
+    list: (sim) => events(sim).map((e) => ({ meta: e.meta, obj: e })),
+    headers: () => ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+    row: (sim, it) => { const e = it.obj as EventView; return [ageOf(sim, e.meta.createdAt), e.type, e.reason, e.object, e.message]; },
+    object: (_sim, it) => { const e = it.obj as EventView; return { apiVersion: 'v1', count: 1, firstTimestamp: timestamp(e.meta.createdAt), involvedObject: { kind: e.object.split('/')[0], name: e.object.split('/')[1], namespace: e.meta.namespace }, kind: 'Event', lastTimestamp: timestamp(e.meta.createdAt), message: e.message, metadata: metaObject(e.meta), reason: e.reason, source: { component: e.source }, type: e.type }; },
+  },
 ];
+
+/** An event the controllers and kubelet would have recorded (kept for an hour, so only the user's objects show). */
+export interface EventView { meta: Meta; type: 'Normal' | 'Warning'; reason: string; object: string; message: string; source: string }
+
+export function events(sim: Sim): EventView[] {
+  const out: EventView[] = [];
+  const now = sim.model.ageBase ?? 0;
+  const add = (ns: string, createdAt: number, type: EventView['type'], reason: string, object: string, message: string, source: string) => {
+    if (now - createdAt > 3600) return;
+    const name = `${object.split('/')[1]}.${(0x17c000000 + out.length * 0x1f3b1).toString(16)}`;
+    out.push({ meta: { name, namespace: ns, uid: name, labels: {}, annotations: {}, createdIndex: out.length, createdAt }, type, reason, object, message, source });
+  };
+  for (const w of sim.model.workloads) {
+    const ns = w.meta.namespace; const at = w.meta.createdAt;
+    if (w.kind === 'Deployment' && w.replicaSetName) {
+      add(ns, at, 'Normal', 'ScalingReplicaSet', `deployment/${w.meta.name}`, `Scaled up replica set ${w.replicaSetName} to ${w.replicas}`, 'deployment-controller');
+      for (const p of w.pods) add(ns, at, 'Normal', 'SuccessfulCreate', `replicaset/${w.replicaSetName}`, `Created pod: ${p}`, 'replicaset-controller');
+    } else {
+      const ctl = w.kind === 'StatefulSet' ? 'statefulset-controller' : w.kind === 'DaemonSet' ? 'daemonset-controller' : 'replicaset-controller';
+      for (const p of w.pods) add(ns, at, 'Normal', 'SuccessfulCreate', `${w.kind.toLowerCase()}/${w.meta.name}`, w.kind === 'StatefulSet' ? `create Pod ${p} in StatefulSet ${w.meta.name} successful` : `Created pod: ${p}`, ctl);
+    }
+  }
+  for (const p of sim.model.pods) {
+    const ns = p.meta.namespace; const at = p.meta.createdAt; const obj = `pod/${p.meta.name}`;
+    if (!p.nodeName) {
+      if (p.pendingReason) add(ns, at, 'Warning', 'FailedScheduling', obj, p.pendingReason, 'default-scheduler');
+      continue;
+    }
+    add(ns, at, 'Normal', 'Scheduled', obj, `Successfully assigned ${ns}/${p.meta.name} to ${p.nodeName}`, 'default-scheduler');
+    for (const c of p.containers) {
+      add(ns, at, 'Normal', 'Pulled', obj, `Container image "${c.image}" already present on machine`, 'kubelet');
+      add(ns, at, 'Normal', 'Created', obj, `Created container ${c.name}`, 'kubelet');
+      add(ns, at, 'Normal', 'Started', obj, `Started container ${c.name}`, 'kubelet');
+    }
+  }
+  return out;
+}
 
 function workloadObject(sim: Sim, w: WorkloadModel): Record<string, unknown> {
   const pods = workloadPods(sim, w);

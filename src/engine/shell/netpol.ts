@@ -6,14 +6,14 @@ import type { ClusterModel } from '../model/cluster';
 import type { NetworkPolicyIn } from '../scenario/schema/k8s';
 import { formatSelector, selectorIsEmpty } from '../k8s/policy/selector';
 import { policyTypesOf, type PolicyModel } from '../k8s/policy/evaluate';
+import { CLUSTER_EPOCH_MS } from './kubectlFormat';
 
 type Rule = NonNullable<NetworkPolicyIn['spec']['ingress']>[number];
 type Peer = NonNullable<Rule['from']>[number];
 
-/** metav1.Time as kubectl prints it; simulated time counts from a fixed cluster birth. */
-const CLUSTER_BIRTH_MS = Date.UTC(2024, 0, 1);
+/** metav1.Time as kubectl's describe prints it ("2024-05-01 09:00:00 +0000 UTC"). */
 function createdOn(seconds: number): string {
-  const d = new Date(CLUSTER_BIRTH_MS + seconds * 1000);
+  const d = new Date(CLUSTER_EPOCH_MS + seconds * 1000);
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000 UTC`;
 }

@@ -26,7 +26,7 @@ function resolveHost(ctx: ShellContext, from: string, host: string): HostLookup 
 }
 
 const noWorkstation = (tool: string): CommandResult =>
-  fail(`${tool}: runs inside the simulated network: use knp exec FILE node/NAME|pod/NS/NAME|host/NAME -- ${tool} ...\n`, 2);
+  fail(`${tool}: this terminal is your workstation, outside the simulated network: run it inside, e.g. kubectl exec POD -- ${tool} ..., or knp exec FILE node/NAME|pod/NS/NAME|host/NAME -- ${tool} ...\n`, 2);
 
 function ms(us: number): string {
   return (us / 1000).toFixed(3);
@@ -89,7 +89,9 @@ export const ping: Command = (ctx, argv) => {
   if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1 || ttl > 255)) return fail(`ping: invalid argument: '${opts.get('t')}': out of range: 1 <= value <= 255\n`, 1);
   const pmtu = opts.get('M');
   if (pmtu !== undefined && !['do', 'dont', 'want', 'probe'].includes(pmtu)) return fail(`ping: invalid -M argument: ${pmtu}\n`, 2);
-  const req: WalkRequest = { from, to: addr, protocol: 'icmp', count, size, df: pmtu === 'do' || pmtu === 'probe', ...(ttl !== undefined ? { ttl } : {}) };
+  const interval = opts.has('i') ? Number(opts.get('i')) : 1;
+  if (!Number.isFinite(interval) || interval < 0.002) return fail(`ping: bad timing interval: ${opts.get('i')}\n`, 2);
+  const req: WalkRequest = { from, to: addr, protocol: 'icmp', count, size, df: pmtu === 'do' || pmtu === 'probe', intervalMs: interval * 1000, ...(ttl !== undefined ? { ttl } : {}) };
   const { trace, outcome } = walkDetailed(ctx.sim, req);
   if (!outcome) return fail(`ping: ${trace.reason ?? 'error'}\n`, 2);
   const first = outcome.probes[0];
@@ -145,14 +147,13 @@ export const curl: Command = (ctx, argv) => {
   const headers: Record<string, string> = {};
   const resolve: Record<string, string> = {};
   let url: string | undefined;
-  const a = argv.slice(1);
+  const a = expandShort(argv.slice(1), 'owmXH');
   for (let i = 0; i < a.length; i++) {
     const w = a[i]!;
     const val = (): string | undefined => a[++i];
     if (w === '-v' || w === '--verbose') verbose = true;
     else if (w === '-s' || w === '--silent') silent = true;
     else if (w === '-S' || w === '--show-error') showErr = true;
-    else if (w === '-sS' || w === '-Ss') { silent = true; showErr = true; }
     else if (w === '-I' || w === '--head') head = true;
     else if (w === '-k' || w === '--insecure' || w === '-L' || w === '--location') { /* no TLS, no redirects to follow */ }
     else if (w === '-o' || w === '--output') out = val();
@@ -217,6 +218,23 @@ export const curl: Command = (ctx, argv) => {
   return { stdout, stderr: verbose ? `${v.join('\n')}\n` : '', exitCode: 0, changed: true };
 };
 
+/** curl-style bundled short options: "-sSv" is "-s -S -v"; "-so" takes the next word, "-ofile" the rest. */
+function expandShort(args: readonly string[], valued: string): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    if (!/^-[A-Za-z]{2,}/.test(a)) { out.push(a); continue; }
+    for (let i = 1; i < a.length; i++) {
+      const c = a[i]!;
+      out.push(`-${c}`);
+      if (valued.includes(c)) {
+        if (i + 1 < a.length) out.push(a.slice(i + 1));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 function writeOut(fmt: string, f: { code: number; ip: string; port: number; localIp: string; localPort: number; us: number }): string {
   return fmt
     .replace(/\\n/g, '\n').replace(/\\t/g, '\t')
@@ -271,7 +289,10 @@ export const traceroute: Command = (ctx, argv) => {
   const q = opts.has('q') ? Number(opts.get('q')) : 3;
   const lines = [`traceroute to ${dst} (${addr}), ${maxTtl} hops max, 60 byte packets`];
   for (let ttl = 1; ttl <= maxTtl; ttl++) {
-    const { outcome } = walkDetailed(ctx.sim, { from, to: `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
+    // Default: UDP probes to ports 33434 and up; -I: ICMP echo requests (traceroute -I).
+    const { outcome } = opts.has('I')
+      ? walkDetailed(ctx.sim, { from, to: addr, protocol: 'icmp', ttl, size: 32 })
+      : walkDetailed(ctx.sim, { from, to: `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
     const p = outcome?.probes[0];
     const n = String(ttl).padStart(2);
     if (!p || (p.outcome !== 'icmp-error' && p.outcome !== 'reply')) {

@@ -7,8 +7,10 @@ import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
 import { ipCommands } from './ip';
-import { bridgeCommands } from './bridge';
+import { bridgeCommands, brctlCommands } from './bridge';
 import { sysctlCommands } from './sysctl';
+import { sudoCommands } from './sudo';
+import { netstatCommands } from './netstat';
 import { nettoolCommands } from './nettools';
 import { kubectlCommands } from './kubectl';
 import { k8sCommands } from './k8sfiles';
@@ -21,7 +23,10 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   fileCommands,
   ipCommands,
   bridgeCommands,
+  brctlCommands,
   sysctlCommands,
+  sudoCommands,
+  netstatCommands,
   nettoolCommands,
   kubectlCommands,
   k8sCommands,

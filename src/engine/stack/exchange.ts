@@ -74,7 +74,7 @@ function leg(w: Walker, ns: NetNs, s: ClientSocket, flow: string, pkt: Packet): 
   w.lastDrop = undefined;
   w.legEvents = 0;
   const t0 = w.t;
-  const sent = w.withFlow(`${w.legPrefix}${flow}`, () => {
+  const sent = w.withFlow(`${w.legPrefix}${flow}${w.legSuffix}`, () => {
     w.emit('send', ns, undefined, describe(pkt), pkt);
     return w.sendLocal(ns, pkt);
   });
@@ -216,10 +216,29 @@ export function tcpExchange(w: Walker, ns: NetNs, dst: string, dport: number, re
 /** A relaying app's second connection, from its own namespace (ingress controller, userspace proxy, CoreDNS forward). */
 export function relay(w: Walker, ns: NetNs, to: Endpoint & { readonly protocol: 'tcp' | 'udp' }, payload: Payload | undefined): RelayResult {
   const saved = w.legPrefix;
+  const savedSuffix = w.legSuffix;
   w.legPrefix = `${saved}relay:`;
+  w.legSuffix = '';
   let o: Outcome;
   try {
     o = to.protocol === 'tcp' ? tcpExchange(w, ns, to.ip, to.port, payload) : udpExchange(w, ns, to.ip, to.port, payload);
-  } finally { w.legPrefix = saved; }
+  } finally { w.legPrefix = saved; w.legSuffix = savedSuffix; }
   return { verdict: o.verdict, ...(o.payload ? { payload: o.payload } : {}), ...(o.reason ? { reason: o.reason } : {}) };
+}
+
+/** `count` exchanges in a row (curl in a loop): the first one's facts, unless a later one fails. */
+export function repeat(w: Walker, count: number, once: () => Outcome): Outcome {
+  let first: Outcome | undefined;
+  let who: { responder: string | null; seenSource: string | null; refuser: string | null } | undefined;
+  for (let i = 1; i <= Math.max(1, count); i++) {
+    w.legSuffix = i === 1 ? '' : `#${i}`;
+    if (i > 1) w.t += 1000;
+    const o = once();
+    who ??= { responder: w.responder, seenSource: w.seenSource, refuser: w.refuser };
+    if (!first) first = o;
+    else if (first.verdict === 'delivered' && o.verdict !== 'delivered') first = { ...first, verdict: o.verdict, ...(o.reason ? { reason: `connection ${i}: ${o.reason}` } : {}) };
+  }
+  w.legSuffix = '';
+  if (who) { w.responder = who.responder; w.seenSource = who.seenSource; w.refuser = who.refuser; }
+  return first!;
 }

@@ -155,14 +155,25 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
       w.sendLocal(ns, r);
     });
   };
-  if (t.flags.rst) { w.emit('deliver', ns, inLink.name, `RST closes the connection from ${seen}`, pkt); return; }
+  // The server side of the connection, as the listening socket's child sockets hold it (tcp_rcv_state_process).
+  const key = `${ns.id}|${ip.dst}:${t.dport}|${seen}`;
+  const state = w.tcpConns.get(key);
+  if (t.flags.rst) { w.tcpConns.delete(key); w.emit('deliver', ns, inLink.name, `RST closes the connection from ${seen}`, pkt); return; }
   if (t.flags.syn && !t.flags.ack) {
     w.responder ??= l.owner;
     w.seenSource ??= seen;
-    w.emit('deliver', ns, inLink.name, `SYN to listening socket ${l.owner} tcp ${l.address}:${l.port} from ${seen}`, pkt, { listener: `tcp/${l.port}`, owner: l.owner, seenSource: seen });
+    w.tcpConns.set(key, 'SYN_RECV');
+    w.emit('deliver', ns, inLink.name, `SYN to listening socket ${l.owner} tcp ${l.address}:${l.port} from ${seen}: SYN_RECV`, pkt, { listener: `tcp/${l.port}`, owner: l.owner, seenSource: seen, state: 'SYN_RECV' });
     reply({ syn: true, ack: true }, isn(ip.dst, t.dport, ip.src, t.sport), t.seq + 1);
     return;
   }
+  if (!state) {
+    // A segment for a connection this socket does not know (tcp_v4_rcv finds no socket): RST.
+    w.drop(ns, inLink.name, `no connection ${seen} -> ${ip.dst}:${t.dport}`, pkt);
+    w.sendRst(ns, pkt);
+    return;
+  }
+  if (state === 'SYN_RECV' && t.flags.ack) w.tcpConns.set(key, 'ESTABLISHED');
   if (pkt.payload && payloadLength(pkt.payload) > 0) {
     w.responder = l.owner;
     w.seenSource = seen;
@@ -175,9 +186,16 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
     return;
   }
   if (t.flags.fin) {
-    w.emit('deliver', ns, inLink.name, `FIN from ${seen}: ${l.owner} closes too`, pkt);
+    // Passive close: ack the FIN and close at once (the app has nothing more to send): LAST_ACK.
+    w.tcpConns.set(key, 'LAST_ACK');
+    w.emit('deliver', ns, inLink.name, `FIN from ${seen}: ${l.owner} closes too: LAST_ACK`, pkt, { state: 'LAST_ACK' });
     reply({ fin: true, ack: true }, t.ack, t.seq + 1);
     return;
   }
-  w.emit('deliver', ns, inLink.name, `ACK from ${seen} (connection ESTABLISHED)`, pkt);
+  if (state === 'LAST_ACK') {
+    w.tcpConns.delete(key);
+    w.emit('deliver', ns, inLink.name, `ACK of our FIN from ${seen}: connection CLOSED`, pkt, { state: 'CLOSED' });
+    return;
+  }
+  w.emit('deliver', ns, inLink.name, `ACK from ${seen}: connection ESTABLISHED`, pkt, { state: 'ESTABLISHED' });
 }

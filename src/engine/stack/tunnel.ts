@@ -43,7 +43,8 @@ export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
 /** vxlan_rcv: a UDP datagram to a VXLAN port; returns false when no VXLAN device owns the port. */
 export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const dport = pkt.udp?.dport;
-  const vx = ns.links.find((l) => l.kind === 'vxlan' && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.vni === pkt.vxlan.vni));
+  // A VXLAN device that is down has closed its UDP socket: the port is then unreachable.
+  const vx = ns.links.find((l) => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.vni === pkt.vxlan.vni));
   if (!vx || !pkt.inner) return false;
   w.emit('decap', ns, vx.name, `VXLAN decap vni ${pkt.vxlan?.vni ?? '?'} on ${vx.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
   w.netifRx(ns, vx, pkt.inner);

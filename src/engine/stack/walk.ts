@@ -10,7 +10,7 @@ import type { RRType } from '../k8s/dns/answer';
 import type { Payload } from '../net/packet';
 import type { Sim } from '../sim';
 import type { Hop, Trace, TraceEvent } from '../trace/types';
-import { pingExchange, tcpExchange, udpExchange, type Outcome } from './exchange';
+import { pingExchange, repeat, tcpExchange, udpExchange, type Outcome } from './exchange';
 import { clientNs, lookupHost, parseDestination } from './target';
 import { Walker, WalkLimit } from './walker';
 
@@ -29,6 +29,8 @@ export interface WalkRequest {
   /** Don't-fragment and payload size, for MTU lessons (ping -M do -s SIZE). */
   readonly size?: number;
   readonly df?: boolean;
+  /** ICMP echo: milliseconds between probes (ping -i; default 1000). */
+  readonly intervalMs?: number;
   /** UDP/TCP to port 53: the question the datagram carries (default: ". NS", a root probe). */
   readonly dns?: { readonly name: string; readonly type: RRType };
 }
@@ -65,11 +67,14 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   const fail = (verdict: Trace['verdict'], reason: string): WalkResult => ({
     trace: { ...base, verdict, responder: null, seenSource: null, reason, events: [], path: [], replyPath: [], rulesEvaluated: 0 }, outcome: undefined,
   });
-  const ns = clientNs(sim, req.from);
-  if (!ns) return fail('error', `no network namespace for "${req.from}" (use pod/NS/NAME, node/NAME or host/NAME)`);
   const dest = parseDestination(req.to, req.protocol, req.port, req.http?.resolve);
   if (!dest) return fail('error', `cannot parse destination "${req.to}" (use IP, IP:PORT or http://HOST[:PORT]/PATH)`);
   const protocol = dest.protocol;
+  const ns = clientNs(sim, req.from);
+  if (!ns) {
+    const r = fail('error', `no network namespace for "${req.from}" (use pod/NS/NAME, node/NAME or host/NAME)`);
+    return { ...r, trace: { ...r.trace, protocol } };
+  }
   const w = new Walker(sim);
   let ip = dest.ip;
   if (!ip) {
@@ -88,18 +93,18 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   try {
     const opts = { ...(req.ttl !== undefined ? { ttl: req.ttl } : {}), ...(req.df !== undefined ? { df: req.df } : {}) };
     if (protocol === 'icmp') {
-      outcome = pingExchange(w, ns, ip, { ...opts, count: req.count ?? 1, ...(req.size !== undefined ? { size: req.size } : {}) });
+      outcome = pingExchange(w, ns, ip, { ...opts, count: req.count ?? 1, ...(req.size !== undefined ? { size: req.size } : {}), ...(req.intervalMs !== undefined ? { intervalMs: req.intervalMs } : {}) });
     } else if (protocol === 'udp') {
       const payload: Payload = dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
         : req.size !== undefined ? { kind: 'bytes', length: req.size } : { kind: 'data', text: 'ping\n' };
-      outcome = udpExchange(w, ns, ip, dest.port ?? 7, payload, opts);
+      outcome = repeat(w, req.count ?? 1, () => udpExchange(w, ns, ip!, dest.port ?? 7, payload, opts));
     } else if (protocol === 'tcp') {
       const http = dest.scheme === 'http' || dest.scheme === 'https' || (!dest.scheme && (dest.port === 80 || dest.port === 8080 || req.http !== undefined));
       const payload: Payload | undefined = http
         ? { kind: 'http-request', method: req.http?.method ?? 'GET', path: dest.path, host: dest.port === 80 || dest.port === undefined ? dest.host : `${dest.host}:${dest.port}`, headers: req.http?.headers ?? {} }
         : dest.port === 53 || req.dns ? dnsQuery(w, req.dns)
         : dest.scheme === 'tcp' || req.size !== undefined ? { kind: 'data', text: 'hello\n' } : undefined;
-      outcome = tcpExchange(w, ns, ip, dest.port ?? 80, payload, opts);
+      outcome = repeat(w, req.count ?? 1, () => tcpExchange(w, ns, ip!, dest.port ?? 80, payload, opts));
     } else {
       return fail('error', 'sctp is not walked yet');
     }

@@ -15,7 +15,7 @@
  */
 import { BROADCAST_MAC, type Mac } from '../addr/mac';
 import type { FibResult } from '../route/fib';
-import { ETH_P_ARP, ETH_P_IP, IPPROTO_ICMP, IPPROTO_IPIP, type Packet } from '../net/packet';
+import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
 import type { Link, NeighEntry, NetNs } from '../net/types';
 import { acceptAll, type Hook, type HookContext } from '../netfilter/hook';
 import type { Sim } from '../sim';
@@ -28,6 +28,7 @@ import {
 import { bridgeInput, bridgeXmit } from './bridge';
 import { ipipRcv, ipipXmit, tunXmit, vxlanXmit } from './tunnel';
 import { localDeliver } from './l4';
+import { ipvsIn, ipvsOut } from './ipvs';
 
 export const ZERO_MAC: Mac = '00:00:00:00:00:00';
 
@@ -69,10 +70,14 @@ export class Walker {
   legEvents = 0;
   /** Prefix of the client legs' flow names: "relay:" while a proxy's second connection runs. */
   legPrefix = '';
+  /** Suffix of the client legs' flow names: "#2", "#3"… for the second and later connections. */
+  legSuffix = '';
   rulesEvaluated = 0;
   /** The last significant drop on the current leg (for the verdict when nothing comes back). */
   lastDrop: string | undefined;
   readonly sockets = new Map<string, ClientSocket>();
+  /** Server-side TCP connection states during this walk, by "ns|local|peer". */
+  readonly tcpConns = new Map<string, 'SYN_RECV' | 'ESTABLISHED' | 'LAST_ACK'>();
   /** Set by the first listener or ICMP responder that answers the walk's request. */
   responder: string | null = null;
   seenSource: string | null = null;
@@ -150,8 +155,12 @@ export class Walker {
     const ip = pkt.ip!;
     let r = this.route(ns, ip.dst);
     if (!r) return { ok: false, errno: 'ENETUNREACH', reason: `no route to ${ip.dst} in ${ns.id}` };
-    const out = this.hook(ns, 'OUTPUT', pkt, { outDev: r.route.dev ?? 'lo' });
-    if (!out) return { ok: true };
+    const out0 = this.hook(ns, 'OUTPUT', pkt, { outDev: r.route.dev ?? 'lo' });
+    if (!out0) return { ok: true };
+    // ip_vs_local_request4: a client on the node itself talking to a virtual server.
+    const vs = r.route.type === 'local' ? ipvsIn(this, ns, r.route.dev, out0) : 'pass';
+    if (vs === 'dropped') return { ok: true };
+    const out = vs === 'pass' ? out0 : vs;
     if (out.ip!.dst !== ip.dst) {
       // A DNAT in OUTPUT changes the destination: route again (ip_route_me_harder).
       r = this.route(ns, out.ip!.dst);
@@ -284,20 +293,19 @@ export class Walker {
     const ip = pkt.ip!;
     const v = this.view(ns);
     if (v.local.has(ip.dst) || v.broadcast.has(ip.dst) || ip.dst === '255.255.255.255' || ip.dst.startsWith('127.')) {
-      const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
-      if (inp) localDeliver(this, ns, inLink, inp);
+      this.localIn(ns, inLink, pkt);
       return;
     }
     const r = this.route(ns, ip.dst, inLink.name);
     if (r?.route.type === 'local') {
-      const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
-      if (inp) localDeliver(this, ns, inLink, inp);
+      this.localIn(ns, inLink, pkt);
       return;
     }
     if (ns.sysctl['net.ipv4.ip_forward'] !== '1') {
-      // ip_route_input_slow: a namespace that does not forward answers "host unreachable" (ip_error).
+      // ip_route_input_slow gives the packet an EHOSTUNREACH route, but ip_error() sends no ICMP
+      // when the input device does not forward: it only counts InAddrErrors. The sender times out
+      // (the kernel tier proves this: routed-no-forward).
       this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv4.ip_forward=${ns.sysctl['net.ipv4.ip_forward'] ?? '0'}`, pkt);
-      this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH);
       return;
     }
     if (!r) {
@@ -310,8 +318,9 @@ export class Walker {
       this.icmpSend(ns, pkt, ICMP_TIME_EXCEEDED, 0);
       return;
     }
-    const fwd = this.hook(ns, 'FORWARD', pkt, { inDev: inLink.name, outDev: r.route.dev ?? '' });
-    if (!fwd) return;
+    const fwd0 = this.hook(ns, 'FORWARD', pkt, { inDev: inLink.name, outDev: r.route.dev ?? '' });
+    if (!fwd0) return;
+    const fwd = ipvsOut(this, ns, r.route.dev, fwd0);
     const out: Packet = { ...fwd, ip: { ...fwd.ip!, ttl: fwd.ip!.ttl - 1 } };
     this.emit('forward', ns, r.route.dev, `forward ${inLink.name} -> ${r.route.dev ?? '?'}: ttl ${ip.ttl} -> ${ip.ttl - 1}`, out, { in: inLink.name, out: r.route.dev, ttl: ip.ttl - 1 });
     this.finishOutput(ns, out, r, true);
@@ -394,7 +403,7 @@ export class Walker {
     const v = this.view(ns);
     const r = fibCached(this.sim.net, ns, ip.src);
     const src = v.local.has(ip.dst) ? ip.dst : r?.src;
-    if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending); return; }
+    if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending, false); return; }
     const err = icmpError({ src, dst: ip.src, ttl: DEFAULT_TTL }, type, code, offending, mtu);
     this.withFlow('icmp-error', () => {
       this.emit('icmp-error', ns, undefined, `${describe(err)}`, err, { type, code, ...(mtu !== undefined ? { mtu } : {}) });
@@ -416,8 +425,20 @@ export class Walker {
     });
   }
 
-  /** The ICMP/IPIP protocol numbers the local delivery dispatches on. */
-  static readonly IPPROTO = { ICMP: IPPROTO_ICMP, IPIP: IPPROTO_IPIP };
+  /** ip_local_deliver: INPUT, then IPVS (a virtual server sends the packet on), then the socket. */
+  private localIn(ns: NetNs, inLink: Link, pkt: Packet): void {
+    const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
+    if (!inp) return;
+    const v = ipvsIn(this, ns, inLink.name, inp);
+    if (v === 'dropped') return;
+    if (v !== 'pass') {
+      const r = this.route(ns, v.ip!.dst, inLink.name);
+      if (!r) { this.drop(ns, inLink.name, `IPVS: no route to ${v.ip!.dst}`, v); return; }
+      this.finishOutput(ns, v, r, true);
+      return;
+    }
+    localDeliver(this, ns, inLink, ipvsOut(this, ns, inLink.name, inp));
+  }
 
   ipipRcv(ns: NetNs, pkt: Packet): boolean { return ipipRcv(this, ns, pkt); }
   bridgeAgeingMs(br: Link, ns: NetNs): number {

@@ -16,6 +16,17 @@ describe('ip output, golden', () => {
       'ip -s link show eth0')));
   });
 
+  it('flannel udp and host-gw nodes, the bridge plugin\'s router', () => {
+    const udp = sim(flannelCluster('udp'));
+    const hostgw = sim(flannelCluster('host-gw'));
+    const bridge = sim(model({ network: { plugin: 'bridge', bridge: 'cbr0' } }, [node(0), node(1)], [pod('a', node(0), 2)]));
+    expectGolden('flannel-backends', [
+      transcript(udp, steps(nodeT('node-0'), 'ip addr show flannel0', 'ip route', 'ip -d link show flannel0', 'cat /run/flannel/subnet.env')),
+      transcript(hostgw, steps(nodeT('node-0'), 'ip route', 'cat /run/flannel/subnet.env')),
+      transcript(bridge, steps(nodeT('node-0'), 'ip route', 'ip -br link')),
+    ].join('\n'));
+  });
+
   it('flannel Pod', () => {
     const s = sim(flannelCluster('vxlan'));
     expectGolden('flannel-pod', transcript(s, steps(podT('web-1'), 'ip addr', 'ip link', 'ip route', 'ip route get 10.244.2.2')));
@@ -77,7 +88,7 @@ describe('ip output, golden', () => {
         `ip -n ns${n} addr add 10.0.0.${n}/24 dev veth${n}`,
       );
     }
-    lines.push('ip link', 'bridge link', 'bridge fdb show br br0', 'ip -n ns2 addr', 'ip -br link');
+    lines.push('ip link', 'bridge link', 'bridge fdb show br br0', 'brctl show', 'ip -n ns2 addr', 'ip -br link');
     expectGolden('seed-bridge', transcript(s, steps(h, ...lines)));
   });
 });

@@ -34,12 +34,17 @@ const CASES: [string, string, string, string][] = [
   ['default-pod-etc-hosts', `${S}/default.yaml`, 'pod/default/client', 'cat /etc/hosts'],
   ['default-node-etc-hosts', `${S}/default.yaml`, 'node/node-1', 'cat /etc/hosts'],
   ['default-hostname', `${S}/default.yaml`, 'pod/default/client', 'hostname'],
+  ['default-describe-node', `${S}/default.yaml`, '', 'kubectl describe node node-1'],
+  ['default-describe-deployment', `${S}/default.yaml`, '', 'kubectl describe deployment my-nginx'],
+  ['default-jsonpath-pod-ips', `${S}/default.yaml`, '', 'kubectl get pods -l run=my-nginx -o jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.status.podIP}{"\\n"}{end}'],
+  ['default-get-pod-yaml', `${S}/default.yaml`, '', 'kubectl get pod client -o yaml'],
   ['nodeport-get-pods-wide', `${S}/nodeport.yaml`, '', 'kubectl get pods -o wide'],
   ['nodeport-get-svc-wide', `${S}/nodeport.yaml`, '', 'kubectl get svc -o wide'],
   ['hostport-get-pods-wide', `${S}/hostport.yaml`, '', 'kubectl get pods -o wide'],
   ['no-selector-get-ep', `${S}/no-selector-endpoints.yaml`, '', 'kubectl get svc,ep,endpointslices'],
   ['no-selector-describe-svc', `${S}/no-selector-endpoints.yaml`, '', 'kubectl describe svc my-service'],
   ['pending-get-pods-wide', `${T}/pending.yaml`, '', 'kubectl get pods -o wide'],
+  ['pending-get-events', `${T}/pending.yaml`, '', 'kubectl get events'],
   ['pending-describe-pod', `${T}/pending.yaml`, '', 'kubectl describe pods web'],
   ['stateful-etc-hosts', `${T}/stateful.yaml`, 'pod/default/db-1', 'cat /etc/hosts'],
   ['stateful-env', `${T}/stateful.yaml`, 'pod/default/db-0', 'env'],
@@ -56,7 +61,9 @@ function render(cmdline: string, r: { code: number; stdout: string; stderr: stri
 describe('golden kubectl output', () => {
   for (const [name, file, target, command] of CASES) {
     it(name, async () => {
-      const argv = ['exec', file, ...(target ? [target] : []), '--', ...command.split(' ')];
+      // Words are split on spaces, except inside a jsonpath template.
+      const words = command.includes('jsonpath=') ? [...command.slice(0, command.indexOf('jsonpath=')).trim().split(' '), command.slice(command.indexOf('jsonpath='))] : command.split(' ');
+      const argv = ['exec', file, ...(target ? [target] : []), '--', ...words];
       const r = await runKnp(argv);
       const text = render(`knp ${argv.join(' ')}`, r);
       const path = join(here, `${name}.txt`);

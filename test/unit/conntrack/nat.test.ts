@@ -136,3 +136,106 @@ describe('conntrack NAT', () => {
     expect(ns.conntrack!.entries.size).toBe(0);
   });
 });
+
+describe('conntrack over loopback', () => {
+  it('a node talking to a DNATed local address keeps one entry and un-DNATs the reply', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 10.96.0.1/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 192.168.1.10:6443\nCOMMIT\n');
+    const path = (p: Packet, hooks: [Hook, Partial<HookContext>][]): Packet => {
+      let v: HookVerdict = { verdict: 'accept', packet: p };
+      for (const [h, c] of hooks) { v = netfilterEngine.runHook(ns, h, v.packet, ctx(c), () => {}); expect(v.verdict).toBe('accept'); }
+      return v.packet;
+    };
+    const loop: [Hook, Partial<HookContext>][] = [['OUTPUT', { outDev: 'lo' }], ['POSTROUTING', { outDev: 'lo' }], ['PREROUTING', { inDev: 'lo' }], ['INPUT', { inDev: 'lo' }]];
+    const syn = path(tcp('192.168.1.10', 50000, '10.96.0.1', 443), loop);
+    expect(`${syn.ip!.dst}:${syn.tcp!.dport}`).toBe('192.168.1.10:6443');
+    const synack = path(tcp('192.168.1.10', 6443, '192.168.1.10', 50000, { syn: true, ack: true }), loop);
+    expect(`${synack.ip!.src}:${synack.tcp!.sport}`).toBe('10.96.0.1:443');
+    expect(ns.conntrack!.entries.size).toBe(1);
+    expect([...ns.conntrack!.entries.values()][0]!.tcp).toBe('SYN_RECV');
+  });
+});
+
+describe('MASQUERADE address choice', () => {
+  it('out of lo it picks the first global address, not 127.0.0.1', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j MASQUERADE\nCOMMIT\n');
+    netfilterEngine.runHook(ns, 'OUTPUT', tcp('192.168.1.10', 50001, '192.168.1.10', 6443), ctx({ outDev: 'lo' }), () => {});
+    const v = netfilterEngine.runHook(ns, 'POSTROUTING', tcp('192.168.1.10', 50001, '192.168.1.10', 6443), ctx({ outDev: 'lo' }), () => {});
+    expect(v.packet.ip!.src).toBe('192.168.1.10');
+  });
+});
+
+describe('ICMP echo', () => {
+  const ping = (src: string, dst: string, type: number, id: number): Packet => ({ ip: { version: 4, src, dst, ttl: 64, protocol: 1, id: 1, df: false, tos: 0, length: 84 }, icmp: { type, code: 0, id, seq: 1 } });
+
+  it('masquerades a ping and matches the reply by id', () => {
+    const ns = setup();
+    const out = forward(ns, ping('10.244.1.2', '8.8.8.8', 8, 77), 'cni0', 'eth0');
+    expect(out.packet.ip!.src).toBe('192.168.1.10');
+    const back = forward(ns, ping('8.8.8.8', '192.168.1.10', 0, out.packet.icmp!.id!), 'eth0', 'cni0');
+    expect(back.packet.ip!.dst).toBe('10.244.1.2');
+    expect(back.packet.icmp!.id).toBe(77);
+  });
+
+  it('--random-fully gives the ping a new id and the reply still finds its way back', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.244.0.0/16 ! -d 10.244.0.0/16 -j MASQUERADE --random-fully\nCOMMIT\n');
+    const out = forward(ns, ping('10.244.1.2', '8.8.8.8', 8, 77), 'cni0', 'eth0');
+    expect(out.packet.icmp!.id).not.toBe(77);
+    const back = forward(ns, ping('8.8.8.8', '192.168.1.10', 0, out.packet.icmp!.id!), 'eth0', 'cni0');
+    expect(back.packet.ip!.dst).toBe('10.244.1.2');
+    expect(back.packet.icmp!.id).toBe(77);
+  });
+
+  it('an echo reply with no request is INVALID', () => {
+    const ns = setup();
+    const { events, emit } = collect();
+    netfilterEngine.runHook(ns, 'PREROUTING', ping('8.8.8.8', '192.168.1.10', 0, 5), ctx({ inDev: 'eth0' }), emit);
+    expect(events[0]!.summary).toContain('INVALID');
+  });
+});
+
+describe('IPVS with vs/conntrack=1', () => {
+  it('the real-server choice becomes the entry\'s DNAT binding; replies are un-DNATed', async () => {
+    const { ipvsBindConntrack } = await import('../../../src/engine/conntrack/ipvs');
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n');
+    const syn = udp('10.244.1.2', 40000, '10.96.0.50', 80);
+    netfilterEngine.runHook(ns, 'PREROUTING', syn, ctx({ inDev: 'cni0' }), () => {});
+    netfilterEngine.runHook(ns, 'INPUT', syn, ctx({ inDev: 'cni0' }), () => {});
+    expect(ipvsBindConntrack(ns, syn, '10.244.2.3', 8080, 0)?.dir).toBe('original');
+    const e = [...ns.conntrack!.entries.values()][0]!;
+    expect(e.reply).toMatchObject({ src: '10.244.2.3', sport: 8080 });
+    const back = forward(ns, udp('10.244.2.3', 8080, '10.244.1.2', 40000), 'flannel.1', 'cni0');
+    expect(`${back.packet.ip!.src}:${back.packet.udp!.sport}`).toBe('10.96.0.50:80');
+  });
+});
+
+describe('other NAT targets', () => {
+  it('REDIRECT sends a forwarded connection to a local port on the incoming address', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -d 10.96.0.30/32 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 34567\nCOMMIT\n');
+    const v = netfilterEngine.runHook(ns, 'PREROUTING', tcp('10.244.1.2', 40000, '10.96.0.30', 80), ctx({ inDev: 'cni0' }), () => {});
+    expect(`${v.packet.ip!.dst}:${v.packet.tcp!.dport}`).toBe('10.244.1.1:34567');
+  });
+
+  it('REDIRECT in OUTPUT goes to 127.0.0.1', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 8080\nCOMMIT\n');
+    const v = netfilterEngine.runHook(ns, 'OUTPUT', tcp('192.168.1.10', 40000, '10.96.0.30', 80), ctx({ outDev: 'eth0' }), () => {});
+    expect(`${v.packet.ip!.dst}:${v.packet.tcp!.dport}`).toBe('127.0.0.1:8080');
+  });
+
+  it('SNAT --to-source with a port range, and MASQUERADE --to-ports', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -p tcp -j SNAT --to-source 192.168.1.99:2000-2010\n-A POSTROUTING -o cni0 -p tcp -j MASQUERADE --to-ports 3000-3001\nCOMMIT\n');
+    const a = forward(ns, tcp('10.244.1.2', 40000, '8.8.8.8', 443), 'cni0', 'eth0');
+    expect(a.packet.ip!.src).toBe('192.168.1.99');
+    expect(a.packet.tcp!.sport).toBeGreaterThanOrEqual(2000);
+    expect(a.packet.tcp!.sport).toBeLessThanOrEqual(2010);
+    const b = forward(ns, tcp('8.8.8.8', 1, '10.244.1.2', 40000), 'eth0', 'cni0');
+    expect(b.packet.ip!.src).toBe('10.244.1.1');
+    expect([3000, 3001]).toContain(b.packet.tcp!.sport);
+  });
+});

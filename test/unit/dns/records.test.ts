@@ -64,8 +64,9 @@ describe('Service records', () => {
     expect(data(ask('plain.plain.prod.svc.cluster.local', 'A', m))).toEqual(['A 10.244.2.9']);
   });
 
-  it('ExternalName is a CNAME; an IP-looking externalName stays a name', () => {
-    expect(data(ask('ext.prod.svc.cluster.local'))).toEqual(['CNAME example.com.']);
+  it('ExternalName is a CNAME, followed upstream; an IP-looking externalName stays a name', () => {
+    expect(data(ask('ext.prod.svc.cluster.local'))).toEqual(['CNAME example.com.', 'A 93.184.216.34']);
+    expect(data(ask('ext.prod.svc.cluster.local', 'CNAME'))).toEqual(['CNAME example.com.']);
     expect(data(ask('extip.prod.svc.cluster.local'))).toEqual(['CNAME 1.2.3.4.']);
   });
 
@@ -192,5 +193,18 @@ describe('Corefile', () => {
   it('garbage Corefile text does not throw', () => {
     const m = dnsCluster({ configMaps: [{ meta: meta('kube-system', 'coredns'), data: { Corefile: '}}{{ kubernetes\n"unterminated' } }] });
     expect(() => ask('web.default.svc.cluster.local', 'A', m)).not.toThrow();
+  });
+});
+
+describe('hosts plugin', () => {
+  const cf = '.:53 {\n hosts {\n  10.1.2.3 legacy.corp\n }\n kubernetes cluster.local in-addr.arpa\n forward . 8.8.8.8\n}\n';
+  const m = dnsCluster({ configMaps: [{ meta: meta('kube-system', 'coredns'), data: { Corefile: cf } }] });
+  it('without fallthrough a name it does not list is SERVFAIL (it has no SOA for an NXDOMAIN)', () => {
+    expect(ask('example.com', 'A', m).rcode).toBe('SERVFAIL');
+    expect(ask('legacy.corp', 'AAAA', m).rcode).toBe('NOERROR');
+  });
+  it('reverse lookups it cannot answer always go on to the next plugin', () => {
+    expect(data(ask('3.2.1.10.in-addr.arpa', 'PTR', m))).toEqual(['PTR legacy.corp.']);
+    expect(data(ask('1.100.96.10.in-addr.arpa', 'PTR', m))).toEqual(['PTR web.default.svc.cluster.local.']);
   });
 });

@@ -76,7 +76,7 @@ describe('terminal tools', () => {
 
   it('host follows the search list and names what it found', () => {
     expect(run('host web').stdout).toBe('web.default.svc.cluster.local has address 10.96.100.1\n');
-    expect(run('host ext.prod').stdout).toBe('ext.prod.svc.cluster.local is an alias for example.com.\n');
+    expect(run('host ext.prod').stdout).toBe('ext.prod.svc.cluster.local is an alias for example.com.\nexample.com has address 93.184.216.34\n');
     const r = run('host nosuch');
     expect(r.stdout).toBe('Host nosuch not found: 3(NXDOMAIN)\n');
     expect(r.exitCode).toBe(1);

@@ -289,3 +289,65 @@ status: {loadBalancer: {ingress: [{ip: 203.0.113.7}]}}
     expect(b.loadBalancerIngress).toEqual(['203.0.113.7']);
   });
 });
+
+describe('reconcile: the ingress controller', () => {
+  const ING = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules: [{host: www.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+`;
+  it('an Ingress brings ingress-nginx as a hostPort DaemonSet on the workers and a default IngressClass', () => {
+    const m = model(ING);
+    const ctrl = pod(m, 'ingress-nginx', 'ingress-nginx-controller-');
+    expect(ctrl.map((p) => p.nodeName)).toEqual(['node-2']);
+    expect(ctrl[0]!.containers[0]!.ports.map((p) => [p.name, p.containerPort, p.hostPort])).toEqual([['http', 80, 80], ['https', 443, 443]]);
+    expect(m.ingressClasses.map((c) => [c.meta.name, c.controller, c.isDefault])).toEqual([['nginx', 'k8s.io/ingress-nginx', true]]);
+  });
+  it('expose: NodePort puts a Deployment behind a NodePort Service; none installs nothing', () => {
+    const np = model(`apiVersion: knp/v1alpha1\nkind: Cluster\nmetadata: {name: c}\nspec: {ingressController: {expose: NodePort}}\n`);
+    const svc = np.services.find((s) => s.meta.name === 'ingress-nginx-controller')!;
+    expect(svc.type).toBe('NodePort');
+    expect(svc.ports.every((p) => p.nodePort !== undefined)).toBe(true);
+    const none = model(`apiVersion: knp/v1alpha1\nkind: Cluster\nmetadata: {name: c}\nspec: {ingressController: {expose: none}}\n---\n${ING}`);
+    expect(none.pods.some((p) => p.meta.namespace === 'ingress-nginx')).toBe(false);
+  });
+  it('declaring a system namespace again is not an error', () => {
+    const { diagnostics } = buildSim('apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system}\n');
+    expect(diagnostics).toEqual([]);
+  });
+});
+
+describe('reconcile: DaemonSets', () => {
+  it('places one Pod per eligible node, honouring nodeSelector, and checks host ports', () => {
+    const m = model(`apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: c}
+spec:
+  nodes:
+  - {name: cp, ip: 192.168.1.10, controlPlane: true}
+  - {name: w1, ip: 192.168.1.11, labels: {edge: "yes"}}
+  - {name: w2, ip: 192.168.1.12, labels: {edge: "yes"}}
+  - {name: w3, ip: 192.168.1.13}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: squatter}
+spec: {nodeName: w2, containers: [{name: c, image: nginx, ports: [{containerPort: 8080, hostPort: 80}]}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: edge}
+spec:
+  selector: {matchLabels: {app: edge}}
+  template:
+    metadata: {labels: {app: edge}}
+    spec:
+      nodeSelector: {edge: "yes"}
+      containers: [{name: c, image: nginx, ports: [{containerPort: 80, hostPort: 80}]}]
+`);
+    const ps = pod(m, 'default', 'edge-');
+    expect(ps.map((p) => [p.nodeName ?? p.phase]).sort()).toEqual([['Pending'], ['w1']]);
+    expect(ps.find((p) => p.phase === 'Pending')!.pendingReason).toMatch(/^0\/4 nodes are available: 1 node\(s\) didn't have free ports/);
+  });
+});

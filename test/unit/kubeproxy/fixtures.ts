@@ -54,6 +54,5 @@ export function model(parts: { spec?: ClusterSpecIn; nodes?: NodeModel[]; servic
     nodes: parts.nodes ?? [], namespaces: [], pods: parts.pods ?? [], workloads: [], services: parts.services ?? [], endpoints: [],
     endpointSlices: parts.slices ?? [], configMaps: [], secrets: [], ingresses: [], ingressClasses: [], networkPolicies: [],
     externalHosts: [], probes: [], hosts: parts.hosts ?? [], containers: parts.containers ?? [],
-    ageBase: 0, upstreamDns: null, apiServer: null,
   } as ClusterModel;
 }

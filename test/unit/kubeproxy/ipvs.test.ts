@@ -4,7 +4,7 @@
  * probability ladder of iptables mode (each endpoint equally likely).
  */
 import { describe, expect, it } from 'vitest';
-import { buildIpvsState, ipvsCommit, ipvsSchedule, schedule, type IpvsService, type IpvsState } from '../../../src/engine/k8s/kubeproxy/ipvs';
+import { buildIpvsState, ipvsCommit, ipvsReverse, ipvsSchedule, schedule, type IpvsService, type IpvsState } from '../../../src/engine/k8s/kubeproxy/ipvs';
 import { formatIpvsadmList } from '../../../src/engine/k8s/kubeproxy/ipvsadm';
 import { buildKubeIpsets, formatIpsetList } from '../../../src/engine/k8s/kubeproxy/ipset';
 import { allServicePorts } from '../../../src/engine/k8s/kubeproxy/serviceports';
@@ -55,6 +55,23 @@ describe('IPVS virtual servers', () => {
     ].join('\n'));
   });
 
+  it('ipvsadm -Ln --stats', () => {
+    const state = buildIpvsState(cluster(), node1);
+    const ns = nsWith(state);
+    const pkt = syn('10.244.1.2', 4000);
+    ipvsCommit(ns, ipvsSchedule(ns, pkt, { now: 0 }), pkt, 60);
+    expect(formatIpvsadmList(state, { stats: true, only: 'TCP|10.96.120.15|80' })).toBe([
+      'IP Virtual Server version 1.2.1 (size=4096)',
+      'Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes',
+      '  -> RemoteAddress:Port',
+      'TCP  10.96.120.15:80                     1        1        0       60        0',
+      '  -> 10.244.1.5:8080                     1        1        0       60        0',
+      '  -> 10.244.2.7:8080                     0        0        0        0        0',
+      '  -> 10.244.2.8:8080                     0        0        0        0        0',
+      '',
+    ].join('\n'));
+  });
+
   it('ClientIP affinity is persistence with the affinity timeout', () => {
     const state = buildIpvsState(cluster({ sessionAffinity: 'ClientIP', sessionAffinityTimeout: 600 }), node1);
     expect(formatIpvsadmList(state)).toContain('TCP  10.96.120.15:80 rr persistent 600\n');
@@ -85,9 +102,10 @@ describe('IPVS scheduling, 10,000 decisions', () => {
     const counts = new Map<string, number>();
     const seq: string[] = [];
     for (let i = 0; i < 10_000; i++) {
-      const d = ipvsSchedule(ns, syn(`10.244.1.${(i % 200) + 2}`, 40000 + (i % 20000)), { now: i });
+      const pkt = syn(`10.244.1.${(i % 200) + 2}`, 10000 + i);
+      const d = ipvsSchedule(ns, pkt, { now: i });
       if (d.kind !== 'dnat') throw new Error('expected a real server');
-      ipvsCommit(ns, d);
+      ipvsCommit(ns, d, pkt);
       seq.push(d.dest.address);
       counts.set(d.dest.address, (counts.get(d.dest.address) ?? 0) + 1);
     }
@@ -102,9 +120,10 @@ describe('IPVS scheduling, 10,000 decisions', () => {
     const first = new Map<string, string>();
     for (let i = 0; i < 10_000; i++) {
       const client = `10.244.1.${(i % 50) + 2}`;
-      const d = ipvsSchedule(ns, syn(client, 30000 + i), { now: i * 10 });
+      const pkt = syn(client, 20000 + i);
+      const d = ipvsSchedule(ns, pkt, { now: i * 10 });
       if (d.kind !== 'dnat') throw new Error('expected a real server');
-      ipvsCommit(ns, d);
+      ipvsCommit(ns, d, pkt);
       const was = first.get(client);
       if (was) expect(d.dest.address).toBe(was);
       else first.set(client, d.dest.address);
@@ -138,6 +157,20 @@ describe('IPVS scheduling, 10,000 decisions', () => {
       picks.push(p.index);
     }
     expect(picks).toEqual([0, 0, 1, 2, 0, 0, 1, 2]);
+  });
+
+  it('the rest of a connection keeps its real server, and replies get the virtual address back', () => {
+    const ns = nsWith(buildIpvsState(cluster(), node1));
+    const first = syn('10.244.1.2', 5555);
+    const d = ipvsSchedule(ns, first, { now: 0 });
+    ipvsCommit(ns, d, first);
+    ipvsCommit(ns, ipvsSchedule(ns, syn('10.244.1.3', 6666), { now: 1 }), syn('10.244.1.3', 6666));
+    const again = ipvsSchedule(ns, first, { now: 2 });
+    expect(again.kind === 'dnat' && again.reason).toBe('connection');
+    expect(again.kind === 'dnat' && again.dest).toEqual(d.kind === 'dnat' && d.dest);
+    const reply: Packet = { ip: { version: 4, src: '10.244.1.5', dst: '10.244.1.2', ttl: 64, protocol: 6, id: 0, df: true, tos: 0, length: 60 }, tcp: { sport: 8080, dport: 5555, seq: 0, ack: 1, flags: { syn: true, ack: true }, window: 64240 } };
+    expect(ipvsReverse(ns, reply)).toMatchObject({ address: '10.96.120.15', port: 80 });
+    expect(ipvsReverse(ns, { ...reply, tcp: { ...reply.tcp!, dport: 1 } })).toBeNull();
   });
 
   it('a virtual server without real servers drops; other destinations pass untouched', () => {

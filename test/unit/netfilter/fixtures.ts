@@ -7,7 +7,7 @@ import { createRand } from '../../../src/engine/util/rand';
 export function link(name: string, ifindex: number, addrs: [string, number][]): Link {
   return {
     ifindex, name, kind: name === 'lo' ? 'loopback' : 'veth', mac: '02:00:00:00:00:01' as Link['mac'], mtu: 1500, up: true,
-    addrs: addrs.map(([address, prefixLen]) => ({ family: 4 as const, address, prefixLen, scope: 'global' as const })),
+    addrs: addrs.map(([address, prefixLen]) => ({ family: 4 as const, address, prefixLen, scope: address.startsWith('127.') ? 'host' as const : 'global' as const })),
     stats: { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0 },
   };
 }

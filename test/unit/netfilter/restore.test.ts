@@ -132,3 +132,57 @@ describe('iptables-restore --noflush and built-in chains', () => {
     expect(out).toContain('-A FORWARD -o cni0 -j ACCEPT\n-A FORWARD -j KUBE-FORWARD\n');
   });
 });
+
+describe('option ownership', () => {
+  it('target options after a statistic match reach the target', () => {
+    const ns = nodeNs();
+    const r = iptablesRestore(ns, '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m statistic --mode random --probability 0.25 -m tcp --dport 80 -j DNAT --to-destination 10.0.0.1:8080\nCOMMIT\n');
+    expect(r).toEqual({ ok: true });
+    expect(iptablesSave(ns, 'nat')).toContain('-A PREROUTING -p tcp -m statistic --mode random --probability 0.25000000000 -m tcp --dport 80 -j DNAT --to-destination 10.0.0.1:8080');
+  });
+});
+
+describe('restore line tokenizer', () => {
+  it('groups quoted words and honours escapes', async () => {
+    const { tokenize } = await import('../../../src/engine/netfilter/restore');
+    expect(tokenize('-A X  -m comment --comment "a \\"b\\" c" -j ACCEPT')).toEqual(['-A', 'X', '-m', 'comment', '--comment', 'a "b" c', '-j', 'ACCEPT']);
+    expect(tokenize("-A X --comment 'it is'x")).toEqual(['-A', 'X', '--comment', 'it isx']);
+    expect(tokenize('-A X\t-j DROP')).toEqual(['-A', 'X', '-j', 'DROP']);
+  });
+});
+
+describe('--noflush is copy-on-write', () => {
+  it('a failing partial restore leaves the live chains untouched', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, KUBE);
+    const before = iptablesSave(ns);
+    const r = iptablesRestore(ns, '*nat\n:KUBE-SEP-A - [0:0]\n-A KUBE-SEP-A -j DNAT --to-destination 10.0.0.1\n-A KUBE-SVC-NPX46M4PTMTKRN6Y -j NOPE\nCOMMIT\n', { noflush: true });
+    expect(r.ok).toBe(false);
+    expect(iptablesSave(ns)).toBe(before);
+  });
+
+  it('a partial restore that closes a loop through an untouched chain is refused', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*filter\n:A - [0:0]\n:B - [0:0]\n-A A -j B\nCOMMIT\n');
+    const r = iptablesRestore(ns, '*filter\n:B - [0:0]\n-A B -j A\nCOMMIT\n', { noflush: true });
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe('parsed-line reuse', () => {
+  it('namespaces restored from the same text count packets separately', async () => {
+    const { netfilterEngine } = await import('../../../src/engine/netfilter/engine');
+    const { tcp, ctx } = await import('./fixtures');
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -j ACCEPT\n-A INPUT -m statistic --mode nth --every 2 -j ACCEPT\nCOMMIT\n';
+    const a = nodeNs('node/a');
+    const b = nodeNs('node/b');
+    iptablesRestore(a, text);
+    iptablesRestore(b, text);
+    netfilterEngine.runHook(a, 'INPUT', tcp('1.1.1.1', 1, '192.168.1.10', 22), ctx(), () => {});
+    expect(iptablesSave(a, 'filter', { counters: true })).toContain('[1:60] -A INPUT -p tcp -j ACCEPT');
+    expect(iptablesSave(b, 'filter', { counters: true })).toContain('[0:0] -A INPUT -p tcp -j ACCEPT');
+    const nthA = a.netfilter!.tables.filter.chains.get('INPUT')!.rules[1]!.matches[0];
+    const nthB = b.netfilter!.tables.filter.chains.get('INPUT')!.rules[1]!.matches[0];
+    expect(nthA).not.toBe(nthB);
+  });
+});

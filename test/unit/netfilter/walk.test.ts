@@ -83,3 +83,12 @@ describe('chain walk', () => {
     expect(netfilterEngine.runHook(ns, 'INPUT', tcp('1.1.1.1', 1, '2.2.2.2', 2), ctx(), () => {}).verdict).toBe('accept');
   });
 });
+
+describe('LOG', () => {
+  it('emits the kernel log line and continues', () => {
+    const ns = load('*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp -j LOG --log-prefix "fwd: "\n-A FORWARD -j DROP\nCOMMIT\n');
+    const { v, events } = run(ns, 'FORWARD');
+    expect(v.verdict).toBe('drop');
+    expect(events.map((e) => e.summary)).toContain('LOG fwd: IN=cni0 OUT=eth0 SRC=10.244.1.2 DST=10.0.0.9 LEN=60 TTL=64 PROTO=TCP SPT=40000 DPT=80');
+  });
+});

@@ -26,7 +26,7 @@ describe('calico-style rules per node', () => {
   it('names the policy and rule in comments; named ports resolved on the destination Pod', () => {
     const chain = policyChain(m.networkPolicies[1]!, 'ingress');
     expect(text).toContain(`-A ${chain} -s 10.244.2.11/32 -d 10.244.1.10/32 -p tcp -m tcp --dport 80 -m comment --comment "Policy x/allow-y-b ingress rule 0" -j MARK --set-xmark 0x10000/0x10000`);
-    expect(text).toContain('-m comment --comment "Drop if no policies passed packet: x/default-deny, x/allow-y-b select x/a for ingress" -j DROP');
+    expect(text).toContain('-m comment --comment "Drop if no policies passed packet: policies x/default-deny, x/allow-y-b select x/a for ingress" -j DROP');
   });
 
   it('ipBlock except becomes RETURNs in a sub-chain', () => {

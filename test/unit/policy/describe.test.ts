@@ -14,7 +14,7 @@ describe('kubectl describe networkpolicy', () => {
     })]);
     expect(describeNetworkPolicy(m, 'x', ['test-network-policy']).stdout).toBe(`Name:         test-network-policy
 Namespace:    x
-Created on:   2024-01-01 00:00:00 +0000 UTC
+Created on:   2024-05-01 09:00:00 +0000 UTC
 Labels:       <none>
 Annotations:  <none>
 Spec:

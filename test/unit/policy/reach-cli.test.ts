@@ -43,6 +43,18 @@ describe('knp reach', () => {
     for (const row of j.matrix) expect(row).toHaveLength(j.pods.length);
   });
 
+  it('prints the exact JSON: x/a is isolated for ingress, x/b is not', async () => {
+    const r = await runKnp(['reach', 's.yaml', '--json'], { files: { 's.yaml': YAML } });
+    expect(r.stdout).toBe('{"port":80,"protocol":"TCP","pods":["x/a","x/b"],"matrix":[[true,true],[false,true]]}\n');
+  });
+
+  it('prints a table; --namespaces narrows it', async () => {
+    const r = await runKnp(['reach', 's.yaml', '--port', '81', '--proto', 'udp'], { files: { 's.yaml': YAML } });
+    expect(r.stdout).toBe('reachability 81/UDP (row reaches column; . = allowed, X = dropped)\n          1  2\n 1  x/a   .  .\n 2  x/b   X  .\n');
+    const none = await runKnp(['reach', 's.yaml', '--namespaces', 'y', '--json'], { files: { 's.yaml': YAML } });
+    expect(none.stdout).toBe('{"port":80,"protocol":"TCP","pods":[],"matrix":[]}\n');
+  });
+
   it('rejects bad flags like a CLI should', async () => {
     expect((await runKnp(['reach', 's.yaml', '--proto', 'icmp'], { files: { 's.yaml': YAML } })).stderr).toBe('knp reach: --proto must be tcp, udp or sctp, not "icmp"\n');
     expect((await runKnp(['reach', 's.yaml', '--port', '0'], { files: { 's.yaml': YAML } })).code).toBe(2);

@@ -101,3 +101,70 @@ describe('nc and traceroute', () => {
     expect(lines).toHaveLength(5);
   });
 });
+
+describe('on a scenario with DNS and a Service', () => {
+  const yaml = `apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: demo}
+spec:
+  network: {plugin: flannel, backend: vxlan}
+  nodes:
+  - {name: node-1, ip: 192.168.1.11}
+  - {name: node-2, ip: 192.168.1.12}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  nodeName: node-1
+  containers: [{name: c, image: busybox}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  nodeName: node-2
+  containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+`;
+  const client: Target = { kind: 'pod', namespace: 'default', name: 'client' };
+
+  it('curl resolves the Service name through CoreDNS and reaches the Pod behind it (bundled -sS flags)', async () => {
+    const { buildSim } = await import('../../../src/engine/index');
+    const { sim } = buildSim(yaml);
+    const r = runArgv(sim, client, ['curl', '-sS', 'http://web/']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Hostname: web\nRemoteAddr: 10\.244\.\d+\.\d+:\d+\n$/);
+    const w = runArgv(sim, client, ['curl', '-so', '/dev/null', '-w', '%{http_code}', 'http://web.default.svc.cluster.local/']);
+    expect(w.stdout).toBe('200');
+  });
+
+  it('unknown names fail like the real tools', async () => {
+    const { buildSim } = await import('../../../src/engine/index');
+    const { sim } = buildSim(yaml);
+    expect(runArgv(sim, client, ['curl', 'http://nosuch/']).stderr).toBe('curl: (6) Could not resolve host: nosuch\n');
+    expect(runArgv(sim, client, ['ping', '-c', '1', 'nosuch']).stderr).toBe('ping: nosuch: Name or service not known\n');
+  });
+});
+
+describe('traceroute -I and ping -i', () => {
+  it('traceroute -I uses ICMP echo and ends with the echo reply', () => {
+    const r = runLine(twoNodes('host-gw').sim, a1, 'traceroute -I -q 1 10.244.2.3');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[1]).toMatch(/^ 1  10\.244\.1\.1 \(10\.244\.1\.1\)  \d+\.\d{3} ms$/);
+    expect(lines[2]).toMatch(/^ 2  192\.168\.1\.12 \(192\.168\.1\.12\)/);
+    expect(lines[3]).toMatch(/^ 3  10\.244\.2\.3 \(10\.244\.2\.3\)/);
+    expect(lines).toHaveLength(4);
+  });
+
+  it('ping -i 0.2 spaces the probes 200 ms apart', () => {
+    const r = runArgv(vethPair().sim, net1, ['ping', '-c', '3', '-i', '0.2', '20.1.1.2']);
+    expect(r.stdout).toMatch(/3 packets transmitted, 3 received, 0% packet loss, time 400ms/);
+  });
+});

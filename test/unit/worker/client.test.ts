@@ -5,7 +5,7 @@ import { inProcessTransport, type InProcessTransport } from '../../../src/worker
 import { PROTOCOL_VERSION } from '../../../src/worker/protocol';
 import { EngineHost } from '../../../src/worker/host';
 
-const DEFAULT = readFileSync(new URL('../../../src/app/scenario/default.yaml', import.meta.url), 'utf8');
+const DEFAULT = readFileSync(new URL('../../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 
 let client: EngineClient | null = null;
 let transports: InProcessTransport[] = [];
@@ -56,7 +56,7 @@ describe('engine client over the in-process transport', () => {
   it('returns a trace for a walk request', async () => {
     const c = makeClient();
     await c.load(DEFAULT, 1);
-    const r = await c.trace({ from: 'pod/default/client', to: 'http://web/' });
+    const r = await c.trace({ from: 'pod/default/client', to: 'http://my-nginx/' });
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.value.trace.from).toBe('pod/default/client');
   });

@@ -36,6 +36,8 @@ export interface DnsResponse {
   readonly authority: readonly DnsRR[];
   /** Glue: the A records of SRV targets and NS names. */
   readonly additional?: readonly DnsRR[];
+  /** RA: the server recurses for clients (the upstream resolver does; CoreDNS's own answers do not say so). */
+  readonly recursionAvailable?: boolean;
   /** The Corefile sent this question upstream (`forward . IP`): the stack walks it there and back. */
   readonly forwardTo?: string;
   /** What CoreDNS would log about its configuration while answering (unknown plugins...). */
@@ -57,11 +59,13 @@ export function corefileOf(model: ClusterModel): Corefile {
   return cf;
 }
 
-function hostsLookup(h: HostsPlugin, name: string, type: DnsQuestion['type']): { rrs: DnsRR[]; exists: boolean } {
-  const rev = reverseToIp(name);
-  if (rev) {
-    const names = h.entries.filter((e) => e.ip === rev).flatMap((e) => e.names);
-    return { rrs: type === 'PTR' ? names.map((n) => ({ name, type: 'PTR' as const, ttl: h.ttl, data: n })) : [], exists: names.length > 0 };
+function hostsLookup(h: HostsPlugin, name: string, type: DnsQuestion['type']): { rrs: DnsRR[]; exists: boolean; next?: true } {
+  if (type === 'PTR') {
+    const rev = reverseToIp(name);
+    const names = rev ? h.entries.filter((e) => e.ip === rev).flatMap((e) => e.names) : [];
+    // An address the file does not list goes on to the next plugin whatever `fallthrough` says.
+    if (!names.length) return { rrs: [], exists: false, next: true };
+    return { rrs: names.map((n) => ({ name, type: 'PTR' as const, ttl: h.ttl, data: n })), exists: true };
   }
   const ips = h.entries.filter((e) => e.names.includes(name)).map((e) => e.ip);
   const v4 = ips.filter((ip) => !ip.includes(':'));
@@ -79,8 +83,23 @@ function serverNode(model: ClusterModel, server: string): string | null {
   return null;
 }
 
+/**
+ * CoreDNS's kubernetes plugin follows a CNAME (ExternalName) out of its zones with its own
+ * upstream lookup, through the same server: the target's records are appended to the answer.
+ * That inner lookup is answered in-process (its packets are not walked).
+ */
+function chaseCname(model: ClusterModel, server: string, q: DnsQuestion, answers: readonly DnsRR[], zones: readonly string[], depth: number): DnsRR[] {
+  const last = answers[answers.length - 1];
+  if (!last || last.type !== 'CNAME' || q.type === 'CNAME' || depth >= 4) return [];
+  if (zones.some((z) => inZone(last.data, z))) return [];
+  const r = answerQuestion(model, server, { name: last.data, type: q.type }, depth + 1);
+  if (r.answers.length) return [...r.answers];
+  if (!r.forwardTo) return [];
+  return [...answerUpstream(model, r.forwardTo, { name: last.data, type: q.type }).answers];
+}
+
 /** Pure core of answerDns: the model, the Pod answering (pod/NS/NAME) and the question. */
-export function answerQuestion(model: ClusterModel, server: string, q: DnsQuestion): DnsResponse {
+export function answerQuestion(model: ClusterModel, server: string, q: DnsQuestion, depth = 0): DnsResponse {
   const cf = corefileOf(model);
   const name = fqdn(q.name);
   const notes = cf.notes.length ? { notes: cf.notes } : {};
@@ -90,13 +109,12 @@ export function answerQuestion(model: ClusterModel, server: string, q: DnsQuesti
 
   if (block.hosts && block.hosts.zones.some((z) => inZone(name, z))) {
     const h = hostsLookup(block.hosts, name, q.type);
+    const ft = block.hosts.fallthrough;
+    const fallsThrough = h.next || (ft !== null && (ft.length === 0 || ft.some((z) => inZone(name, z))));
     if (h.rrs.length) return { rcode: 'NOERROR', authoritative: true, answers: h.rrs, authority: [], ...notes };
     if (h.exists) return { rcode: 'NOERROR', authoritative: true, answers: [], authority: [], ...notes };
-    const ft = block.hosts.fallthrough;
     // The hosts plugin has no SOA to send with an NXDOMAIN, so it answers SERVFAIL instead.
-    if (!(ft !== null && (ft.length === 0 || ft.some((z) => inZone(name, z))))) {
-      return { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], ...notes };
-    }
+    if (!fallsThrough) return { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], ...notes };
   }
 
   const k = block.kubernetes;
@@ -105,7 +123,10 @@ export function answerQuestion(model: ClusterModel, server: string, q: DnsQuesti
     if (zone !== undefined) {
       const r = kubernetesLookup(model, k, zone, name, q.type);
       const soa = [soaRR(zone, k.ttl)];
-      if (r.kind === 'answer') return { rcode: 'NOERROR', authoritative: true, answers: r.answers, authority: [], ...(r.additional.length ? { additional: r.additional } : {}), ...notes };
+      if (r.kind === 'answer') {
+        const chased = chaseCname(model, server, q, r.answers, k.zones, depth);
+        return { rcode: 'NOERROR', authoritative: true, answers: [...r.answers, ...chased], authority: [], ...(r.additional.length ? { additional: r.additional } : {}), ...notes };
+      }
       if (r.kind === 'nodata') return { rcode: 'NOERROR', authoritative: true, answers: [], authority: soa, ...notes };
       if (r.kind === 'nxdomain') return { rcode: 'NXDOMAIN', authoritative: true, answers: [], authority: soa, ...notes };
     }
@@ -141,7 +162,11 @@ const ROOT_SOA: DnsRR = { name: '.', type: 'SOA', ttl: 86400, data: 'a.root-serv
  * external hosts by name, their reverse names, NXDOMAIN for everything else (the playground has
  * no Internet). `server` is the upstream's IP.
  */
-export function answerUpstream(model: ClusterModel, _server: string, q: DnsQuestion): DnsResponse {
+export function answerUpstream(model: ClusterModel, server: string, q: DnsQuestion): DnsResponse {
+  return { ...upstreamAnswer(model, server, q), recursionAvailable: true };
+}
+
+function upstreamAnswer(model: ClusterModel, _server: string, q: DnsQuestion): DnsResponse {
   const name = fqdn(q.name);
   const rev = reverseToIp(name);
   if (rev) {

@@ -17,7 +17,7 @@ import { isIp } from '../../addr/ip';
 import { hashString } from '../../util/rand';
 import { clientNs } from '../../stack/target';
 import { Walker, WalkLimit } from '../../stack/walker';
-import { udpExchange, type Outcome } from '../../stack/exchange';
+import { tcpExchange, udpExchange, type Outcome } from '../../stack/exchange';
 import { hopsOf } from '../../stack/walk';
 import { isDnsMessage } from '../../stack/apps';
 import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse, type RRType } from './answer';
@@ -30,6 +30,8 @@ export interface ResolveOptions {
   readonly server?: string;
   /** Use the search list (default true; dig's default is false). */
   readonly search?: boolean;
+  /** Ask over TCP (dig +tcp) instead of UDP. */
+  readonly tcp?: boolean;
 }
 
 export interface ResolveResult {
@@ -111,22 +113,24 @@ export interface DnsExchange {
  * One DNS question as a UDP datagram from `from` to `server`:53 through the stack. null when
  * `from` has no network namespace.
  */
-export function dnsExchange(sim: Sim, from: string, server: string, q: DnsQuestion): DnsExchange | null {
+export function dnsExchange(sim: Sim, from: string, server: string, q: DnsQuestion, tcp = false): DnsExchange | null {
   const ns = clientNs(sim, from);
   if (!ns) return null;
   const w = new Walker(sim);
-  const to = `udp://${server}:53`;
+  const proto = tcp ? 'tcp' : 'udp';
+  const to = `${proto}://${server}:53`;
   let outcome: Outcome;
   try {
-    outcome = udpExchange(w, ns, server, 53, { kind: 'dns', message: { id: hashString(`${q.name}/${q.type}`) & 0xffff, question: q } });
+    const query = { kind: 'dns' as const, message: { id: hashString(`${q.name}/${q.type}`) & 0xffff, question: q } };
+    outcome = tcp ? tcpExchange(w, ns, server, 53, query) : udpExchange(w, ns, server, 53, query);
   } catch (e) {
     if (!(e instanceof WalkLimit)) throw e;
-    const trace: Trace = { from, to, protocol: 'udp', verdict: 'error', responder: null, seenSource: null, reason: e.message, events: w.events, path: [], replyPath: [], rulesEvaluated: w.rulesEvaluated };
+    const trace: Trace = { from, to, protocol: proto, verdict: 'error', responder: null, seenSource: null, reason: e.message, events: w.events, path: [], replyPath: [], rulesEvaluated: w.rulesEvaluated };
     return { trace, response: null };
   }
   const delivered = outcome.verdict === 'delivered';
   const trace: Trace = {
-    from, to, protocol: 'udp', verdict: outcome.verdict,
+    from, to, protocol: proto, verdict: outcome.verdict,
     responder: delivered || outcome.verdict === 'refused' ? w.responder : null,
     seenSource: delivered ? w.seenSource : null,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
@@ -145,12 +149,13 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
   const traces: Trace[] = [];
   const events: TraceEvent[] = [];
   const machine = from.split('#')[0]!;
+  const nsId = clientNs(sim, from)?.id ?? from;
 
   /** One query to one server, as a walked datagram (or answered directly without a network). */
   const queryOnce = (fq: string, server: string): SearchStep => {
     if (!isIp(server)) return { name: fq, server, outcome: 'unreachable', response: null, reason: `bad nameserver address "${server}"` };
     const q: DnsQuestion = { name: fq, type };
-    const ex = dnsExchange(sim, from, server, q);
+    const ex = dnsExchange(sim, from, server, q, opts.tcp ?? false);
     if (!ex) {
       const response = directAnswer(model, server, q);
       return response ? { name: fq, server, outcome: outcomeOf(response), response } : { name: fq, server, outcome: 'timeout', response: null, reason: `no DNS server answers at ${server}` };
@@ -158,7 +163,9 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
     traces.push(ex.trace);
     if (ex.response) return { name: fq, server, outcome: outcomeOf(ex.response), response: ex.response };
     const reason = ex.trace.reason ?? ex.trace.verdict;
-    return { name: fq, server, outcome: ex.trace.verdict === 'refused' || ex.trace.verdict === 'unreachable' ? 'unreachable' : 'timeout', response: null, reason };
+    const v = ex.trace.verdict;
+    const error = v === 'refused' ? 'refused' as const : v === 'unreachable' ? 'unreachable' as const : 'timeout' as const;
+    return { name: fq, server, outcome: error === 'timeout' ? 'timeout' : 'unreachable', response: null, reason, error };
   };
 
   /** resolv.conf semantics: the next nameserver only when one does not answer at all. */
@@ -167,7 +174,7 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
     for (const s of servers) {
       last = queryOnce(fq, s);
       events.push({
-        seq: events.length, t: 0, type: 'dns', where: { machine, ns: from }, flow: 'dns',
+        seq: events.length, t: 0, type: 'dns', where: { machine, ns: nsId }, flow: 'dns',
         summary: `${type} ${fq} @${s}: ${describeOutcome(last)}`,
         detail: { name: fq, qtype: type, server: s, outcome: last.outcome, rcode: last.response?.rcode ?? null, answers: last.response?.answers ?? [], ...(last.response?.forwardTo ? { forwardedTo: last.response.forwardTo } : {}) },
       });

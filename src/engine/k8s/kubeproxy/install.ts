@@ -16,12 +16,13 @@ import { hashString } from '../../util/rand';
 import { buildHostRuleset, buildNodeRuleset } from '../hostrules/node';
 import { CALICO_ALL_POOLS_SET, CALICO_MASQ_SET } from '../hostrules/calico';
 import { proxyConfig } from './config';
-import { KubeProxyCache } from './iptables';
+import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
 import { buildIpvsState, KUBE_IPVS_DEVICE } from './ipvs';
 import { buildKubeIpsets, emptySet, type IpSets } from './ipset';
 import { countSetReferences } from './ipvsrules';
 import { allServicePorts } from './serviceports';
-import { buildUserspaceState, userspaceListeners, type UserspaceState } from './userspace';
+import { buildUserspaceState, USERSPACE_ROLE, userspaceListeners, userspaceProxyApp, type UserspaceState } from './userspace';
+import { registerProxyApp } from '../../stack/apps';
 
 /** The netfilter engine's loader: `iptablesRestore(ns, text)` from src/engine/netfilter/restore.ts. */
 export type RestoreFn = (ns: NetNs, text: string) => { ok: true } | { ok: false; line: number; error: string };
@@ -71,6 +72,17 @@ export function ensureIpvsDevice(ns: NetNs, addresses: readonly string[]): Link 
   return link;
 }
 
+/** The sysctls kube-proxy sets at start (NewProxier in each mode). */
+function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
+  if (cfg.mode === 'iptables' && effectiveLocalhostNodePorts(cfg)) ns.sysctl['net.ipv4.conf.all.route_localnet'] = '1';
+  if (cfg.mode === 'ipvs') {
+    ns.sysctl['net.ipv4.vs.conntrack'] = '1';
+    ns.sysctl['net.ipv4.vs.expire_nodest_conn'] = '1';
+    ns.sysctl['net.ipv4.vs.expire_quiescent_template'] = '1';
+    ns.sysctl['net.ipv4.ip_forward'] = '1';
+  }
+}
+
 function calicoSets(model: ClusterModel): IpSets {
   const masq = emptySet(CALICO_MASQ_SET, 'hash:net');
   const all = emptySet(CALICO_ALL_POOLS_SET, 'hash:net');
@@ -102,8 +114,10 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   if (cfg.mode === 'userspace') {
     const state = buildUserspaceState(model, node, sim.seed);
     userspace.set(ns, state);
-    ns.listeners = [...ns.listeners.filter((l) => !(l.app.kind === 'proxy' && l.app.role === 'kube-proxy')), ...userspaceListeners(state, node)];
+    ns.listeners = [...ns.listeners.filter((l) => !(l.app.kind === 'proxy' && l.app.role === USERSPACE_ROLE)), ...userspaceListeners(state, node)];
+    registerProxyApp(USERSPACE_ROLE, (ctx) => userspaceProxyApp(userspace.get(ctx.ns), ctx.local.port));
   }
+  writeSysctls(ns, cfg);
   const res = restore?.(ns, rules);
   sim.net.generation++;
   return { machine: `node/${node.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) };

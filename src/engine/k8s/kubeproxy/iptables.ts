@@ -33,14 +33,6 @@ export interface KubeProxyRestore {
   readonly natRules: string;
 }
 
-/** A rule kube-proxy (or kubelet) ensures in a built-in chain with `iptables -I` (EnsureRule Prepend). */
-export interface JumpRule {
-  readonly table: 'filter' | 'nat' | 'mangle';
-  readonly chain: string;
-  /** The rule's arguments after `-A CHAIN`. */
-  readonly args: string;
-}
-
 /**
  * kube-proxy's iptablesJumpChains, in its order. Each is *prepended* to the built-in chain, so
  * the last one listed for a chain ends up first in that chain.
@@ -59,16 +51,6 @@ export const KUBE_PROXY_JUMPS: readonly { table: 'filter' | 'nat'; dst: string; 
   { table: 'nat', dst: 'KUBE-SERVICES', src: 'PREROUTING', comment: 'kubernetes service portals', extra: '' },
   { table: 'nat', dst: 'KUBE-POSTROUTING', src: 'POSTROUTING', comment: 'kubernetes postrouting rules', extra: '' },
 ];
-
-/** The jump rules as `iptables -I CHAIN 1 ...` would leave them, in final chain order per built-in chain. */
-export function kubeProxyJumpRules(): JumpRule[] {
-  const out: JumpRule[] = [];
-  for (let i = KUBE_PROXY_JUMPS.length - 1; i >= 0; i--) {
-    const j = KUBE_PROXY_JUMPS[i]!;
-    out.push({ table: j.table, chain: j.src, args: `${j.extra ? `${j.extra} ` : ''}-m comment --comment "${j.comment}" -j ${j.dst}` });
-  }
-  return out;
-}
 
 /** The canary chains kube-proxy's iptables monitor creates (empty) in these tables. */
 export const KUBE_PROXY_CANARY_TABLES = ['mangle', 'nat', 'filter'] as const;
@@ -308,7 +290,7 @@ export class KubeProxyCache {
   private cfgKey = '';
   private sync = 0;
   /** Joined text of runs of GROUP consecutive blocks, reused while the run's blocks are the same objects. */
-  readonly groups = new Map<string, { blocks: readonly Block[]; filterRules: string; natChains: string; natRules: string }[]>();
+  readonly groups = new Map<string, { blocks: readonly Block[]; filterRules?: string; natChains?: string; natRules?: string }[]>();
 
   /** @internal Starts a sync: settings changes drop everything. */
   begin(cfg: string): void {
@@ -412,18 +394,26 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   for (let g = 0; g < nGroups; g++) {
     const blocks = items.slice(g * GROUP, (g + 1) * GROUP).map((it) => it.block);
     let grp = groups[g];
-    if (!grp || !sameList(grp.blocks, blocks)) {
-      grp = {
-        blocks,
-        filterRules: blocks.map((b) => b.filterRules).join(''),
-        natChains: blocks.map((b) => b.natChains).join(''),
-        natRules: blocks.map((b) => b.natRules).join(''),
-      };
-      groups[g] = grp;
+    if (grp && sameList(grp.blocks, blocks)) {
+      // Unchanged since the last sync: join the run once and keep the joined text.
+      if (grp.filterRules === undefined) {
+        grp.filterRules = blocks.map((b) => b.filterRules).join('');
+        grp.natChains = blocks.map((b) => b.natChains).join('');
+        grp.natRules = blocks.map((b) => b.natRules).join('');
+      }
+      filterBody += grp.filterRules;
+      natChainBody += grp.natChains!;
+      natBody += grp.natRules!;
+      continue;
     }
-    filterBody += grp.filterRules;
-    natChainBody += grp.natChains;
-    natBody += grp.natRules;
+    // New or changed run: no joined copy yet (most runs of a first sync are never reused).
+    grp = { blocks };
+    groups[g] = grp;
+    for (const b of blocks) {
+      filterBody += b.filterRules;
+      natChainBody += b.natChains;
+      natBody += b.natRules;
+    }
   }
   filterParts.push(filterBody);
   natChainParts.push(natChainBody);

@@ -12,6 +12,11 @@
  *
  * Schedulers are the kernel's, made deterministic (no randomness is involved in any of them):
  * rr, wrr, lc, wlc, sed, nq, sh (source hash) and dh (destination hash).
+ *
+ * The walk calls in at the kernel's ip_vs hooks (src/engine/stack/ipvs.ts): `ipvsSchedule` at
+ * LOCAL_IN / LOCAL_OUT for a new connection to a virtual address, then `ipvsCommit`; replies
+ * are un-NATed from the walk's connection entry (or `ipvsReverse` when the decision's packet
+ * was passed to `ipvsCommit`).
  */
 import { parseIPv4 } from '../../addr/ip';
 import type { ClusterModel, NodeModel } from '../../model/cluster';
@@ -64,10 +69,29 @@ export interface IpvsTemplate {
   expires: number;
 }
 
+/** One IPVS connection (`ipvsadm -Lnc`): client → virtual server, sent to a real server. */
+export interface IpvsConn {
+  readonly protocol: IpvsProtocol;
+  readonly client: string;
+  readonly cport: number;
+  readonly vaddr: string;
+  readonly vport: number;
+  readonly daddr: string;
+  readonly dport: number;
+  /** The virtual server key. */
+  readonly service: string;
+}
+
 /** The IPVS table of one network namespace (`ns.ipvs`). */
 export interface IpvsState {
   readonly services: Map<string, IpvsService>;
   readonly templates: Map<string, IpvsTemplate>;
+  /**
+   * Connections by "PROTO|client|cport|vaddr|vport" (forward direction) and by
+   * "PROTO|daddr|dport|client|cport" (replies from the real server), as ip_vs_conn_tab holds them.
+   */
+  readonly conns?: Map<string, IpvsConn>;
+  readonly replies?: Map<string, IpvsConn>;
   /** Addresses kube-proxy binds to the kube-ipvs0 dummy device. */
   readonly boundAddresses: readonly string[];
 }
@@ -124,7 +148,7 @@ export function buildIpvsState(model: ClusterModel, node: NodeModel, opts: { cfg
       for (const ip of npAddrs) add(makeService(s, ip, s.nodePort, endpointsFor(s, node.name, s.externalPolicyLocal), cfg));
     }
   }
-  return { services, templates: new Map(), boundAddresses: bound };
+  return { services, templates: new Map(), boundAddresses: bound, conns: new Map(), replies: new Map() };
 }
 
 function inCidr(ip: string, cidr: string): boolean {
@@ -163,8 +187,8 @@ export type IpvsDecision =
     readonly scheduler: IpvsScheduler;
     readonly dest: { readonly address: string; readonly port: number };
     readonly forward: 'Masq' | 'Route' | 'Tunnel';
-    /** Why this real server: the scheduler's pick, or a persistence template. */
-    readonly reason: 'scheduled' | 'persistent';
+    /** Why this real server: the scheduler's pick, a persistence template, or an existing connection. */
+    readonly reason: 'scheduled' | 'persistent' | 'connection';
     /** The scheduler state after this pick; `ipvsCommit` stores it. */
     readonly cursor: number;
     readonly cw: number;
@@ -178,6 +202,8 @@ function tupleOf(packet: Packet): { protocol: IpvsProtocol; dst: string; dport: 
   if (!l4) return null;
   return { protocol: packet.tcp ? 'TCP' : 'UDP', dst: packet.ip.dst, dport: l4.dport, src: packet.ip.src };
 }
+
+const l4port = (p: Packet): number => (p.tcp ?? p.udp)?.sport ?? 0;
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -258,6 +284,12 @@ export function ipvsSchedule(ns: NetNs, packet: Packet, ctx: IpvsContext): IpvsD
   const key = vsKey(t.protocol, t.dst, t.dport);
   const vs = state.services.get(key);
   if (!vs) return { kind: 'none' };
+  // A packet of a connection IPVS already handles goes to the same real server.
+  const known = state.conns?.get(`${t.protocol}|${t.src}|${l4port(packet)}|${t.dst}|${t.dport}`);
+  if (known) {
+    const dest = vs.dests.find((x) => x.address === known.daddr && x.port === known.dport);
+    if (dest) return { kind: 'dnat', service: key, servicePort: vs.servicePort, scheduler: vs.scheduler, dest: { address: dest.address, port: dest.port }, forward: dest.forward, reason: 'connection', cursor: vs.cursor, cw: vs.cw };
+  }
   if (vs.persistent !== undefined) {
     const tkey = `${key}|${t.src}`;
     const tpl = state.templates.get(tkey);
@@ -278,12 +310,25 @@ export function ipvsSchedule(ns: NetNs, packet: Packet, ctx: IpvsContext): IpvsD
   };
 }
 
-/** Applies a decision: scheduler position, persistence template, connection counters. */
-export function ipvsCommit(ns: NetNs, d: IpvsDecision, bytes = 0): void {
+/**
+ * Applies a decision: scheduler position, persistence template, the connection entry (so the
+ * rest of the connection and its replies are translated the same way, when `packet` — the one
+ * the decision was made for — is given), counters.
+ */
+export function ipvsCommit(ns: NetNs, d: IpvsDecision, packet?: Packet, bytes = 0): void {
   const state = ns.ipvs as IpvsState | undefined;
   if (!state || d.kind !== 'dnat') return;
   const vs = state.services.get(d.service);
   if (!vs) return;
+  if (d.reason === 'connection') {
+    for (const s of [vs.stats]) { s.inPkts++; s.inBytes += bytes; }
+    return;
+  }
+  if (packet?.ip && state.conns && state.replies) {
+    const conn: IpvsConn = { protocol: vs.protocol, client: packet.ip.src, cport: l4port(packet), vaddr: vs.address, vport: vs.port, daddr: d.dest.address, dport: d.dest.port, service: d.service };
+    state.conns.set(`${conn.protocol}|${conn.client}|${conn.cport}|${conn.vaddr}|${conn.vport}`, conn);
+    state.replies.set(`${conn.protocol}|${conn.daddr}|${conn.dport}|${conn.client}|${conn.cport}`, conn);
+  }
   vs.cursor = d.cursor;
   vs.cw = d.cw;
   if (d.template) state.templates.set(d.template.key, { dest: d.template.dest, expires: d.template.expires });
@@ -294,6 +339,18 @@ export function ipvsCommit(ns: NetNs, d: IpvsDecision, bytes = 0): void {
     s.inBytes += bytes;
   }
   if (dest) dest.activeConn++;
+}
+
+/**
+ * A reply from a real server (ip_vs_out): the virtual address and port to put back as its
+ * source, or null when the packet belongs to no IPVS connection.
+ */
+export function ipvsReverse(ns: NetNs, packet: Packet): { address: string; port: number; conn: IpvsConn } | null {
+  const state = ns.ipvs as IpvsState | undefined;
+  const t = tupleOf(packet);
+  if (!state?.replies || !t) return null;
+  const conn = state.replies.get(`${t.protocol}|${t.src}|${l4port(packet)}|${t.dst}|${t.dport}`);
+  return conn ? { address: conn.vaddr, port: conn.vport, conn } : null;
 }
 
 /** A connection through `dest` closed: ActiveConn → InActConn (TIME_WAIT), as ipvsadm shows it. */

@@ -110,7 +110,8 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
       }
     }
     if (!isSorted(endpoints)) endpoints.sort((a, b) => (a.str < b.str ? -1 : a.str > b.str ? 1 : 0));
-    const externalPolicyLocal = nodePortType && svc.externalTrafficPolicy === 'Local';
+    // apiservice.ExternalPolicyLocal: only for externally accessible Services (NodePort, LoadBalancer, externalIPs).
+    const externalPolicyLocal = (nodePortType || svc.externalIPs.length > 0) && svc.externalTrafficPolicy === 'Local';
     out.push({
       service: svc, port,
       name: servicePortName(ns, svc.meta.name, port.name),
@@ -155,7 +156,7 @@ export function categorizeEndpoints(s: ServicePortInfo, nodeName: string): Categ
   let cluster: ProxyEndpoint[] = [];
   let hasAny = false;
   if (usesClusterEndpoints(s)) {
-    cluster = s.endpoints.filter((e) => e.ready);
+    cluster = s.endpoints.every((e) => e.ready) ? (s.endpoints as ProxyEndpoint[]) : s.endpoints.filter((e) => e.ready);
     if (cluster.length === 0) cluster = s.endpoints.filter((e) => e.serving && e.terminating);
     if (cluster.length > 0) hasAny = true;
   }

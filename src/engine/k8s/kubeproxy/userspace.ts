@@ -8,21 +8,24 @@
  *   *second* connection to podIP:targetPort from the node — the backend sees the node's address
  *   as the source. If the backend refuses (RST), kube-proxy tries the next one before giving up.
  *
- * What the stack must do with a listener whose app is `{ kind: 'proxy', role: 'kube-proxy' }`:
- *   1. terminate the client's TCP connection (or take the UDP datagram) in the node namespace;
- *   2. ask `userspaceBackend(state, port, attempt)` for a backend, attempt = 0, 1, ... (the
- *      round-robin cursor moves on each new client connection, `userspaceAdvance`);
- *   3. open a new connection from the node (source = the node's address toward the backend,
- *      a fresh ephemeral port) to that backend; on refusal or timeout retry with attempt + 1,
- *      until every backend was tried (kube-proxy's tryConnect loop), then close the client's
- *      connection;
- *   4. relay bytes both ways; the trace shows two connections, not one NATed connection.
+ * The listener's app is `{ kind: 'proxy', role: 'kube-proxy-userspace' }`; `userspaceProxyApp`
+ * (registered with the stack's registerProxyApp by installRules) answers for it:
+ *   1. the stack terminates the client's connection in the node namespace;
+ *   2. the app asks `userspaceBackend(state, port, attempt)` for a backend, attempt = 0, 1, ...
+ *      (the round-robin cursor moves on each new client connection, `userspaceAdvance`);
+ *   3. it relays: the stack opens a new connection from the node (source = the node's address
+ *      toward the backend) to that backend; on refusal or timeout the app retries with
+ *      attempt + 1 until every backend was tried (kube-proxy's tryConnect loop);
+ *   4. the answer goes back to the client: the trace shows two connections, not one NATed one.
  */
 import { createRand } from '../../util/rand';
 import type { ClusterModel, NodeModel } from '../../model/cluster';
 import type { Listener } from '../../net/types';
+import type { AppAnswer } from '../../stack/apps';
 import { categorizeEndpoints, allServicePorts, type ServicePortInfo } from './serviceports';
 import { proto } from './names';
+
+export const USERSPACE_ROLE = 'kube-proxy-userspace';
 
 export interface UserspacePortal {
   /** "ns/name:port". */
@@ -87,7 +90,7 @@ export function userspaceAdvance(state: UserspaceState, proxyPort: number): void
 
 /** The sockets kube-proxy listens on in the node's namespace. */
 export function userspaceListeners(state: UserspaceState, node: NodeModel): Listener[] {
-  return [...state.portals.values()].map((p) => ({ protocol: p.protocol, address: '0.0.0.0', port: p.proxyPort, owner: `node/${node.name}`, app: { kind: 'proxy', role: 'kube-proxy' } }));
+  return [...state.portals.values()].map((p) => ({ protocol: p.protocol, address: '0.0.0.0', port: p.proxyPort, owner: `node/${node.name}`, app: { kind: 'proxy', role: USERSPACE_ROLE } }));
 }
 
 const CLUSTER_JUMP = '-m comment --comment "handle ClusterIPs; NOTE: this must be before the NodePort rules"';
@@ -118,4 +121,28 @@ export function userspaceRules(state: UserspaceState, node: NodeModel): { nat: {
     }
   }
   return { nat, filter };
+}
+
+/** kube-proxy's userspace proxy as a stack app: round-robin, and another backend when one refuses. */
+export function userspaceProxyApp(state: UserspaceState | undefined, proxyPort: number): AppAnswer {
+  const portal = state?.portals.get(proxyPort);
+  if (!state || !portal) return { kind: 'silent', summary: `kube-proxy (userspace): nothing proxied on port ${proxyPort}` };
+  if (portal.backends.length === 0) return { kind: 'silent', summary: `kube-proxy (userspace) ${portal.servicePort}: no endpoints, connection closed` };
+  const attempt = (n: number): AppAnswer => {
+    const backend = userspaceBackend(state, proxyPort, n);
+    if (!backend) return { kind: 'silent', summary: `kube-proxy (userspace) ${portal.servicePort}: every endpoint failed, connection closed` };
+    const i = backend.lastIndexOf(':');
+    return {
+      kind: 'relay',
+      to: { ip: backend.slice(0, i), port: Number(backend.slice(i + 1)), protocol: portal.protocol === 'udp' ? 'udp' : 'tcp' },
+      summary: `kube-proxy (userspace) ${portal.servicePort}: ${n === 0 ? 'round-robin picks' : 'retries with'} ${backend}, opening a new connection from the node`,
+      respond: (up) => {
+        if (up.verdict === 'delivered' || up.payload) return up.payload ? { kind: 'reply', payload: up.payload, summary: `kube-proxy (userspace): relays the answer of ${backend}` } : { kind: 'silent', summary: `kube-proxy (userspace): ${backend} answered nothing` };
+        return attempt(n + 1);
+      },
+    };
+  };
+  const first = attempt(0);
+  userspaceAdvance(state, proxyPort);
+  return first;
 }

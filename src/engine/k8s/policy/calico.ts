@@ -21,6 +21,10 @@ import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
 import { hashString } from '../../util/rand';
 import { namespaceLabels, podSelectedBy, policyEnforced, policyTypesOf, type PolicyModel } from './evaluate';
 import { selectorMatches } from './selector';
+import type { NetNs } from '../../net/types';
+import type { Sim } from '../../sim';
+import { nodeNsId } from '../../net/ids';
+import { caliName } from '../../net/cni/calico';
 
 type Rule = NonNullable<NetworkPolicyIn['spec']['ingress']>[number];
 type Peer = NonNullable<Rule['from']>[number];
@@ -28,9 +32,9 @@ type Peer = NonNullable<Rule['from']>[number];
 const ACCEPT_MARK = '0x10000/0x10000';
 const hex = (s: string, len: number): string => hashString(s).toString(16).padStart(8, '0').slice(0, len);
 
-/** Calico's host-side interface name for a workload: "cali" + 11 hex characters. */
+/** Calico's host-side interface name for a workload (the one the CNI gave the Pod's veth). */
 export function caliIface(pod: PodModel): string {
-  return `cali${hex(`${pod.meta.namespace}.${pod.meta.name}`, 8)}${hex(pod.meta.uid, 3)}`;
+  return caliName(pod.meta.namespace, pod.meta.name);
 }
 
 export function policyChain(p: PolicyModel, dir: 'ingress' | 'egress'): string {
@@ -114,13 +118,14 @@ function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 
  * The filter-table rules node `node` needs for the policies selecting its Pods, as
  * iptables-restore input (load with `--noflush`). Empty when the plugin does not enforce policy.
  */
-export function buildPolicyRuleset(model: ClusterModel, node: string): string {
+export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { hook?: boolean } = {}): string {
   if (!policyEnforced(model)) return '';
   const local = model.pods.filter((p) => p.nodeName === node && !p.hostNetwork && p.podIP);
   const chains = new Set<string>(['cali-FORWARD', 'cali-from-wl-dispatch', 'cali-to-wl-dispatch']);
   const extraChains: string[] = [];
   const body: string[] = [
-    `-I FORWARD 1 ${comment('cali:wUHhoiAYhphO9Mso')} -j cali-FORWARD`,
+    // The jump from FORWARD is written once; a reload (policies changed) only rewrites cali-* chains.
+    ...(opts.hook ?? true ? [`-I FORWARD 1 ${comment('cali:wUHhoiAYhphO9Mso')} -j cali-FORWARD`] : []),
     `-A cali-FORWARD ${comment('cali:vjrMJCRpqwy5oRoX')} -j MARK --set-xmark 0x0/0xe0000`,
     `-A cali-FORWARD ${comment('cali:A_sPAO0mcxbT9mOV')} -j cali-from-wl-dispatch`,
     `-A cali-FORWARD ${comment('cali:8ZoYfO5HKXWbB3pk')} -j cali-to-wl-dispatch`,
@@ -152,8 +157,33 @@ export function buildPolicyRuleset(model: ClusterModel, node: string): string {
           policyLines.push(...policyChainRules(model, p, dir, sel, extraChains));
         }
       }
-      body.push(`-A ${wl} ${comment(`Drop if no policies passed packet: ${selecting.map((p) => `${p.meta.namespace}/${p.meta.name}`).join(', ')} select ${who} for ${dir}`)} -j DROP`);
+      const names = selecting.map((p) => `${p.meta.namespace}/${p.meta.name}`);
+      const sel = names.length === 1 ? `policy ${names[0]} selects` : `policies ${names.join(', ')} select`;
+      body.push(`-A ${wl} ${comment(`Drop if no policies passed packet: ${sel} ${who} for ${dir}`)} -j DROP`);
     }
   }
   return ['*filter', ...[...chains].map((c) => `:${c} - [0:0]`), ...new Set(extraChains), ...body, ...policyLines, 'COMMIT', ''].join('\n');
+}
+
+/** The netfilter loader's shape: `iptablesRestore(ns, text, {noflush})` from src/engine/netfilter/restore.ts. */
+export type PolicyRestoreFn = (ns: NetNs, text: string, opts: { noflush: boolean }) => { ok: boolean };
+
+const hooked = new WeakSet<NetNs>();
+
+/**
+ * Loads (or reloads, after policies changed) every node's policy rules with `iptables-restore
+ * --noflush`, as felix keeps them in sync. Call after kube-proxy's rules are loaded. Returns the
+ * nodes whose rules failed to load.
+ */
+export function installPolicyRules(sim: Sim, restore: PolicyRestoreFn): string[] {
+  const failed: string[] = [];
+  if (!policyEnforced(sim.model)) return failed;
+  for (const node of sim.model.nodes) {
+    const ns = sim.net.namespaces.get(nodeNsId(node.name));
+    if (!ns) continue;
+    const text = buildPolicyRuleset(sim.model, node.name, { hook: !hooked.has(ns) });
+    if (!text) continue;
+    if (restore(ns, text, { noflush: true }).ok) hooked.add(ns); else failed.push(node.name);
+  }
+  return failed;
 }

@@ -4,7 +4,12 @@
  * destination, so a cell costs a few array reads. Agrees with policyAllows cell by cell (tested).
  */
 import type { ClusterModel, PodModel, Protocol } from '../../model/cluster';
-import { peerMatches, podSelectedBy, policyEnforced, policyTypesOf, portsMatch, type PolicyModel } from './evaluate';
+import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
+import { parseIPv4, parsePrefix, prefixContains } from '../../addr/ip';
+import { namespaceLabels, podSelectedBy, policyEnforced, policyTypesOf, portsMatch, type PolicyModel } from './evaluate';
+import { selectorMatches } from './selector';
+
+type Peer = NonNullable<NonNullable<NetworkPolicyIn['spec']['ingress']>[number]['from']>[number];
 
 export interface ReachMatrix {
   readonly port: number;
@@ -34,15 +39,52 @@ export function reachMatrix(model: ClusterModel, pods: readonly PodModel[], port
   if (!(opts.enforce ?? policyEnforced(model))) {
     return { port, protocol, pods: names, matrix: pods.map(() => pods.map(() => true)) };
   }
-  const eps = pods.map((p) => ({ pod: p, ip: p.podIP ?? '', label: `${p.meta.namespace}/${p.meta.name}` }));
+  // Parsed once: Pod addresses for ipBlock peers, namespace verdicts per selector.
+  const ipNum = pods.map((p) => (p.podIP ? parseIPv4(p.podIP) : null));
+  const allOnes = new Uint8Array(n).fill(1);
+  const peerMask = (peer: Peer, policyNs: string): Uint8Array => {
+    const mask = new Uint8Array(n);
+    if (peer.ipBlock) {
+      const cidr = parsePrefix(peer.ipBlock.cidr, true);
+      const except = (peer.ipBlock.except ?? []).map((e) => parsePrefix(e, true)).filter((e): e is NonNullable<typeof e> => e !== null);
+      if (!cidr) return mask;
+      for (let i = 0; i < n; i++) {
+        const ip = ipNum[i];
+        if (ip !== null && ip !== undefined && prefixContains(cidr, ip) && !except.some((e) => prefixContains(e, ip))) mask[i] = 1;
+      }
+      return mask;
+    }
+    if (!peer.podSelector && !peer.namespaceSelector) return mask;
+    const nsOk = new Map<string, boolean>();
+    for (let i = 0; i < n; i++) {
+      const pod = pods[i]!;
+      if (pod.hostNetwork) continue;
+      const ns = pod.meta.namespace;
+      let ok = nsOk.get(ns);
+      if (ok === undefined) {
+        ok = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, namespaceLabels(model, ns)) : ns === policyNs;
+        nsOk.set(ns, ok);
+      }
+      if (ok && (!peer.podSelector || selectorMatches(peer.podSelector, pod.meta.labels))) mask[i] = 1;
+    }
+    return mask;
+  };
   const compile = (pol: PolicyModel, dir: 'ingress' | 'egress'): CompiledRule[] =>
     ((dir === 'ingress' ? pol.spec.ingress : pol.spec.egress) ?? []).map((r) => {
-      const peers = dir === 'ingress' ? (r as { from?: unknown[] }).from : (r as { to?: unknown[] }).to;
-      const peer = new Uint8Array(n);
-      const portOk = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        peer[i] = !peers || peers.length === 0 || (peers as Parameters<typeof peerMatches>[1][]).some((pe) => peerMatches(model, pe, pol.meta.namespace, eps[i]!)) ? 1 : 0;
-        portOk[i] = portsMatch(r.ports, port, protocol, pods[i]!) ? 1 : 0;
+      const peers = (dir === 'ingress' ? (r as { from?: Peer[] }).from : (r as { to?: Peer[] }).to) ?? [];
+      let peer: Uint8Array;
+      if (peers.length === 0) peer = allOnes;
+      else {
+        peer = new Uint8Array(n);
+        for (const pe of peers) { const m = peerMask(pe, pol.meta.namespace); for (let i = 0; i < n; i++) if (m[i]) peer[i] = 1; }
+      }
+      // Numeric ports decide the same for every destination; named ports resolve per Pod.
+      const named = (r.ports ?? []).some((p) => typeof p.port === 'string' && !/^\d+$/.test(p.port));
+      let portOk: Uint8Array;
+      if (!named) portOk = portsMatch(r.ports, port, protocol, null) ? allOnes : new Uint8Array(n);
+      else {
+        portOk = new Uint8Array(n);
+        for (let i = 0; i < n; i++) portOk[i] = portsMatch(r.ports, port, protocol, pods[i]!) ? 1 : 0;
       }
       return { peer, portOk };
     });

@@ -42,8 +42,10 @@ const blockBase = (cidr: string): string | undefined => {
 };
 
 /** Calico's CNI ADD: the cali veth, the Pod's /32 and its two routes, the host's /32 route and neighbour. */
-export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: number): void {
+export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: number, ipipLoaded = false): void {
   if (!pod.podIP) return;
+  // With the ipip module loaded every new namespace gets its own tunl0, down (ipip_init_net).
+  if (ipipLoaded) addLink(podNs, { name: 'tunl0', kind: 'ipip', mac: '00:00:00:00:00:00', mtu: 1480, qlen: 1000 }).ipip = {};
   const hostName = caliName(pod.meta.namespace, pod.meta.name);
   const [eth0, host] = addVethPair(podNs, 'eth0', macFor(ctx, `${podNs.id} eth0`), node.ns, hostName, CALICO_HOST_MAC, mtu);
   host.proxyArp = true;
@@ -55,9 +57,7 @@ export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs
   addRoute(podNs, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: 'default', via: CALICO_GATEWAY, dev: 'eth0', scope: 'global' });
   addRoute(node.ns, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: `${pod.podIP}/32`, dev: hostName, scope: 'link' });
   node.ns.neigh.push({ family: 4, ip: pod.podIP, dev: hostName, mac: eth0.mac, state: 'PERMANENT', updatedAt: 0 });
-  node.ns.sysctl[`net.ipv4.conf.${hostName}.proxy_arp`] = '1';
-  node.ns.sysctl[`net.ipv4.neigh.${hostName}.proxy_delay`] = '0';
-  node.ns.sysctl[`net.ipv4.conf.${hostName}.forwarding`] = '1';
+  // net.ipv4.conf.caliX.proxy_arp = 1 is the link's proxyArp flag (sysctl shows and sets it there).
 }
 
 function setupCalicoNode(ctx: BuildCtx, backend: CalicoBackend, node: NodeNet): void {
@@ -103,7 +103,7 @@ export function calicoPlugin(ctx: BuildCtx, backend: CalicoBackend): CniPlugin {
     name: `calico/${backend}`,
     podMtu: mtu,
     setupNode: (c, _u, node) => setupCalicoNode(c, backend, node),
-    addPod: (c, node, pod, podNs) => wireCalicoPod(c, node, pod, podNs, mtu),
+    addPod: (c, node, pod, podNs) => wireCalicoPod(c, node, pod, podNs, mtu, backend === 'ipip'),
     connectPeers: (_c, _u, node, peers) => { for (const p of peers) if (p !== node) connectCalicoPeer(backend, node, p); },
   };
 }

@@ -1,0 +1,106 @@
+/**
+ * ingress-nginx at layer 7: the client's connection ends at the controller Pod; the controller
+ * picks a backend with routeIngress and opens a new connection from its own namespace straight
+ * to one ready endpoint of the backend Service (as ingress-nginx does: it balances over
+ * endpoints itself, not through the clusterIP), adding X-Forwarded-* headers.
+ *
+ *   client ──TCP 80/443──► controller Pod ══ routeIngress ══► TCP ──► backend Pod
+ *                           (TLS ends here)                  (X-Forwarded-For: client)
+ */
+import type { ClusterModel } from '../../model/cluster';
+import type { Payload } from '../../net/packet';
+import { registerProxyApp, type AppAnswer, type AppContext } from '../../stack/apps';
+import { nodeNsId, podNsId } from '../../net/ids';
+import type { Sim } from '../../sim';
+import { INGRESS_LABELS } from '../system';
+import { routeIngress, tlsFor } from './route';
+
+/** The IngressClass the controller serves (`--ingress-class=nginx`, controller k8s.io/ingress-nginx). */
+export const INGRESS_CLASS = 'nginx';
+
+const REASON: Record<number, string> = { 308: 'Permanent Redirect', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable' };
+
+/** nginx's own error page. */
+export function nginxPage(status: number): string {
+  const t = `${status} ${REASON[status] ?? ''}`;
+  return `<html>\n<head><title>${t}</title></head>\n<body>\n<center><h1>${t}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n`;
+}
+
+const page = (status: number, summary: string, headers: Record<string, string> = {}): AppAnswer =>
+  ({ kind: 'reply', payload: { kind: 'http-response', status, body: nginxPage(status), headers }, summary });
+
+/** Ready endpoints of a Service port, as (ip, port) pairs the controller proxies to. */
+export function upstreamsOf(model: ClusterModel, ns: string, service: string, servicePort: number): { ip: string; port: number }[] {
+  const svc = model.services.find((s) => s.meta.namespace === ns && s.meta.name === service);
+  const sp = svc?.ports.find((p) => p.port === servicePort);
+  if (!svc || !sp) return [];
+  const out: { ip: string; port: number }[] = [];
+  for (const sl of model.endpointSlices.filter((s) => s.meta.namespace === ns && s.serviceName === service)) {
+    const port = sl.ports.find((p) => p.name === sp.name)?.port ?? (typeof sp.targetPort === 'number' ? sp.targetPort : undefined);
+    if (port === undefined) continue;
+    for (const ep of sl.endpoints) if (ep.ready) for (const ip of ep.addresses) out.push({ ip, port });
+  }
+  return out;
+}
+
+export function ingressNginxProxy(ctx: AppContext): AppAnswer {
+  const req = ctx.payload;
+  const who = `ingress-nginx ${ctx.listener.owner}`;
+  if (!req) return { kind: 'silent', summary: `${who}: connection open, no request` };
+  if (req.kind !== 'http-request') return page(400, `${who}: not HTTP`);
+  const host = req.headers['Host'] ?? req.headers['host'] ?? req.host;
+  const https = ctx.local.port === 443;
+  const tls = tlsFor(ctx.sim.model, INGRESS_CLASS, host);
+  if (!https && tls) {
+    const location = `https://${host.replace(/:\d+$/, '')}${req.path}`;
+    return page(308, `${who}: ${host} has TLS (${tls.secret ?? 'no secret'}): 308 to ${location}`, { Location: location });
+  }
+  const route = routeIngress(ctx.sim.model, INGRESS_CLASS, host, req.path);
+  if (route.kind === '404') return page(404, `${who}: ${req.method} ${host}${req.path}: ${route.reason}: 404`);
+  const b = route.backend;
+  if (route.servicePort === null) return page(503, `${who}: ${route.matchedRule} of ${route.ingress} names service ${b.namespace}/${b.service}:${b.port}, which does not exist: 503`);
+  const ups = upstreamsOf(ctx.sim.model, b.namespace, b.service, route.servicePort);
+  if (!ups.length) return page(503, `${who}: ${b.namespace}/${b.service}:${route.servicePort} has no ready endpoints: 503`);
+  const up = ups[ctx.sim.rand.int(ups.length)]!;
+  const forwarded: Payload = {
+    kind: 'http-request', method: req.method, path: req.path, host,
+    headers: {
+      ...req.headers, Host: host,
+      'X-Request-ID': (ctx.sim.rand.int(2 ** 31)).toString(16).padStart(8, '0'),
+      'X-Real-IP': ctx.client.ip, 'X-Forwarded-For': ctx.client.ip, 'X-Forwarded-Host': host,
+      'X-Forwarded-Port': String(ctx.local.port), 'X-Forwarded-Proto': https ? 'https' : 'http', 'X-Forwarded-Scheme': https ? 'https' : 'http',
+    },
+  };
+  const tlsNote = https ? (tls ? `TLS terminated with ${tls.secret}${tls.found ? '' : ' (missing: default fake certificate)'}; ` : 'TLS terminated with the default fake certificate; ') : '';
+  return {
+    kind: 'relay', to: { ip: up.ip, port: up.port, protocol: 'tcp' }, payload: forwarded,
+    summary: `${who}: ${tlsNote}${req.method} ${host}${req.path} matches ${route.matchedRule} of ${route.ingress} -> ${b.namespace}/${b.service}:${route.servicePort} -> endpoint ${up.ip}:${up.port} (X-Forwarded-For: ${ctx.client.ip})`,
+    respond: (u) => (u.payload ? { kind: 'reply', payload: u.payload, summary: `${who}: relays ${up.ip}:${up.port}'s answer` } : page(502, `${who}: upstream ${up.ip}:${up.port} ${u.verdict}: 502`)),
+  };
+}
+
+/** Makes Pods whose listeners carry the app { kind: 'proxy', role: 'ingress-nginx' } behave as the controller. */
+export function registerIngressNginx(): void {
+  registerProxyApp('ingress-nginx', ingressNginxProxy);
+}
+
+/**
+ * The controller process is what listens on 80/443 in its Pods: gives those sockets the
+ * ingress-nginx proxy app (the network build opens them as plain container ports). Call after
+ * buildNetwork; a no-op once the build assigns the app itself.
+ */
+export function adoptIngressControllers(sim: Sim): number {
+  let n = 0;
+  for (const pod of sim.model.pods) {
+    if (pod.meta.labels['app.kubernetes.io/name'] !== INGRESS_LABELS['app.kubernetes.io/name'] || pod.meta.labels['app.kubernetes.io/component'] !== 'controller') continue;
+    const ns = sim.net.namespaces.get(pod.hostNetwork && pod.nodeName ? nodeNsId(pod.nodeName) : podNsId(pod.meta.namespace, pod.meta.name));
+    if (!ns) continue;
+    const owner = `pod/${pod.meta.namespace}/${pod.meta.name}`;
+    ns.listeners = ns.listeners.map((l) => {
+      if (l.owner !== owner || l.protocol !== 'tcp' || (l.port !== 80 && l.port !== 443) || l.app.kind === 'proxy') return l;
+      n++;
+      return { ...l, app: { kind: 'proxy', role: 'ingress-nginx' } };
+    });
+  }
+  return n;
+}

@@ -1,0 +1,126 @@
+/**
+ * The browser tier's harness: builds the app once into a temporary directory, serves it with
+ * a tiny static server on a free port, and drives Debian's Chromium with playwright-core.
+ * Never downloads a browser.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.json': 'application/json', '.ttf': 'font/ttf', '.map': 'application/json', '.wasm': 'application/wasm',
+};
+
+export interface Site {
+  readonly url: string;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+/** `vite build` into a fresh directory, then serve it. */
+export async function buildAndServe(): Promise<Site> {
+  const dir = mkdtempSync(join(tmpdir(), 'knp-e2e-'));
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file)) { res.writeHead(404).end('not found'); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`, dir,
+    close: () => new Promise<void>((ok) => server.close(() => { rmSync(dir, { recursive: true, force: true }); ok(); })),
+  };
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh page at 1280×720 with the app loaded, the editor and the terminal ready, the engine idle. */
+export async function openApp(browser: Browser, url: string, opts: { theme?: 'light' | 'dark'; lang?: 'en' | 'zh-CN' } = {}): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await ctx.addInitScript(([theme, lang]) => {
+    localStorage.setItem('knp.theme', theme!);
+    localStorage.setItem('knp.lang', lang!);
+  }, [opts.theme ?? 'light', opts.lang ?? 'en']);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => process.stderr.write(`pageerror: ${e.message}\n`));
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=editor][data-ready=true]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid=terminal][data-ready=true]', { timeout: 30_000 });
+  await engineIdle(page);
+  return page;
+}
+
+export async function engineIdle(page: Page): Promise<void> {
+  await page.waitForSelector('.knp-status.status-ready', { timeout: 30_000 });
+}
+
+/** The model ids of every node drawn on the canvas. */
+export function canvasIds(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid=canvas] .react-flow__node [data-knp-id]', (els) => els.map((e) => e.getAttribute('data-knp-id')!).filter((id) => !id.includes('/netfilter/') && !id.startsWith('chain/')));
+}
+
+/** Replaces the whole scenario text in Monaco by pasting it (typing would auto-indent every line). */
+export async function setEditorText(page: Page, text: string): Promise<void> {
+  await page.click('[data-testid=editor] .view-lines');
+  await page.keyboard.press('Control+A');
+  await paste(page, text);
+}
+
+/** Pastes text where the editor's cursor is, through a real paste event. */
+export async function paste(page: Page, text: string): Promise<void> {
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.activeElement?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+/**
+ * Types a line into the terminal and waits until a fresh prompt follows it; returns the output
+ * in between. Long lines wrap over several rows, so the command is matched across rows.
+ */
+export async function runInTerminal(page: Page, line: string): Promise<string> {
+  await page.click('[data-testid=terminal] .xterm-screen');
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+  const handle = await page.waitForFunction((typed) => {
+    const rows = [...(document.querySelector('[data-testid=terminal] .xterm-rows')?.children ?? [])].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd());
+    const prompt = /^[\w@.-]+:~(\/ )?# ?/;
+    for (let p = rows.length - 1; p >= 0; p--) {
+      if (!prompt.test(rows[p]!)) continue;
+      let text = rows[p]!.replace(prompt, '');
+      let k = p;
+      while (!text.includes(typed) && k + 1 < rows.length && text.length < typed.length + 200) text += rows[++k];
+      if (!text.includes(typed)) continue;
+      const next = rows.findIndex((r, i) => i > k && prompt.test(r) && r.replace(prompt, '') === '');
+      // An object, because an empty output ('') would read as "not yet" to waitForFunction.
+      return next < 0 ? null : { out: rows.slice(k + 1, next).join('\n') };
+    }
+    return null;
+  }, line, { timeout: 15_000 }).catch(async (e: Error) => {
+    throw new Error(`${e.message}\nterminal shows:\n${await terminalText(page)}`);
+  });
+  return ((await handle.jsonValue()) as { out: string }).out;
+}
+
+export function terminalText(page: Page): Promise<string> {
+  return page.$eval('[data-testid=terminal] .xterm-rows', (el) => [...el.children].map((r) => r.textContent ?? '').join('\n'));
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { buildSim } from '../../../src/engine/index';
+import { runArgv } from '../../../src/engine/shell/run';
+import { walk } from '../../../src/engine/stack/walk';
+
+const yaml = (mode: string, replicas = 1): string => `apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: demo}
+spec:
+  network: {plugin: flannel, backend: vxlan}
+  kubeProxy: {mode: ${mode}}
+  nodes:
+  - {name: node-1, ip: 192.168.1.11}
+  - {name: node-2, ip: 192.168.1.12}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  nodeName: node-1
+  containers: [{name: c, image: busybox}]
+${Array.from({ length: replicas }, (_, i) => `---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-${i}, labels: {app: web}}
+spec:
+  nodeName: node-2
+  containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]
+`).join('')}---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
+describe('IPVS mode in the walk', () => {
+  it('a ClusterIP is a local address; ip_vs_in DNATs to a real server and replies come back from the VIP', () => {
+    const { sim } = buildSim(yaml('ipvs'));
+    const vip = sim.model.services.find((s) => s.meta.name === 'web')!.clusterIP!;
+    const t = walk(sim, { from: 'pod/default/client', to: `http://${vip}/` });
+    expect(t.verdict).toBe('delivered');
+    expect(t.responder).toBe('pod/default/web-0');
+    const ipvs = t.events.filter((e) => e.type === 'ipvs');
+    expect(ipvs[0]!.summary).toMatch(new RegExp(`^IPVS TCP\\|${vip.replace(/\./g, '\\.')}\\|80 \\(rr, scheduled\\): ${vip.replace(/\./g, '\\.')}:80 -> 10\\.244\\.\\d+\\.\\d+:8080 Masq`));
+    expect(ipvs.some((e) => e.detail?.['unNat'] === true)).toBe(true);
+    // The client saw the answer come from the VIP: its socket received it.
+    expect(t.events.some((e) => e.type === 'deliver' && e.detail?.['client'] === true && e.packet?.ip?.src === vip)).toBe(true);
+  });
+
+  it('round robin spreads new connections over the real servers; ipvsadm counts them', () => {
+    const { sim } = buildSim(yaml('ipvs', 2));
+    const vip = sim.model.services.find((s) => s.meta.name === 'web')!.clusterIP!;
+    const who = [0, 1, 2, 3].map(() => walk(sim, { from: 'pod/default/client', to: `http://${vip}/` }).responder);
+    expect(new Set(who)).toEqual(new Set(['pod/default/web-0', 'pod/default/web-1']));
+    expect(who[0]).not.toBe(who[1]);
+    const out = runArgv(sim, { kind: 'node', name: 'node-1' }, ['ipvsadm', '-Ln', '--stats']);
+    if (out.exitCode === 0) expect(out.stdout).toContain(`${vip}:80`);
+  });
+
+  it('count: several connections in one trace, each with its own legs', () => {
+    const { sim } = buildSim(yaml('ipvs', 2));
+    const vip = sim.model.services.find((s) => s.meta.name === 'web')!.clusterIP!;
+    const t = walk(sim, { from: 'pod/default/client', to: `http://${vip}/`, count: 3 });
+    expect(t.verdict).toBe('delivered');
+    const flows = new Set(t.events.map((e) => e.flow));
+    expect(flows.has('syn')).toBe(true);
+    expect(flows.has('syn#2')).toBe(true);
+    expect(flows.has('response#3')).toBe(true);
+    const dests = t.events.filter((e) => e.type === 'ipvs' && e.detail?.['reason'] === 'scheduled').map((e) => e.detail?.['dest']);
+    expect(dests).toHaveLength(3);
+    expect(dests[0]).not.toBe(dests[1]);
+  });
+});
