@@ -29,12 +29,16 @@ export function EventList() {
   const types = useMemo(() => [...new Set(events.map((e) => e.type))], [events]);
 
   useEffect(() => {
-    // Scroll only when the current row left the visible part of the list (no layout per tick).
-    const row = list.current?.querySelector<HTMLElement>('[aria-current="true"]');
-    const box = list.current?.parentElement;
-    if (!row || !box) return;
-    const top = row.offsetTop;
-    if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
+    // Scroll only when the current row left the visible part of the list, measured in the next
+    // frame (with the layout the frame does anyway) rather than forcing one per tick.
+    const h = requestAnimationFrame(() => {
+      const row = list.current?.querySelector<HTMLElement>('[aria-current="true"]');
+      const box = list.current?.parentElement;
+      if (!row || !box) return;
+      const top = row.offsetTop;
+      if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
+    });
+    return () => cancelAnimationFrame(h);
   }, [cursor]);
 
   return (
