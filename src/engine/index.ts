@@ -14,7 +14,7 @@ import { iptablesRestore } from './netfilter/restore';
 import { installRules } from './k8s/kubeproxy/install';
 import { installPolicyRules } from './k8s/policy/calico';
 import { dnsDiagnostics } from './k8s/dns/diagnostics';
-import { registerIngressNginx } from './k8s/ingress/proxy';
+import { adoptIngressControllers, registerIngressNginx } from './k8s/ingress/proxy';
 
 registerIngressNginx();
 
@@ -46,6 +46,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   installRules(sim, iptablesRestore);
   // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
   installPolicyRules(sim, iptablesRestore);
+  adoptIngressControllers(sim);
   return { sim, diagnostics: ds };
 }
 
@@ -59,4 +60,4 @@ export type { Trace, TraceEvent, Verdict } from './trace/types';
 export { nsForTarget, nsForRef, ownerRef } from './net/lookup';
 export { installRules } from './k8s/kubeproxy/install';
 export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
-export { ipvsSchedule, ipvsCommit, ipvsReverse, ipvsIn, ipvsOut } from './k8s/kubeproxy/ipvs';
+export { ipvsSchedule, ipvsCommit, ipvsReverse } from './k8s/kubeproxy/ipvs';

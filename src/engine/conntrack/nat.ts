@@ -73,7 +73,9 @@ export function bindSrc(t: ConntrackTable, e: CtEntry, addr: string, ports: Port
   const sport = e.orig.sport;
   const hasPorts = e.orig.proto === 6 || e.orig.proto === 17 || e.orig.proto === 1;
   const range = ports ?? (sport < 1024 ? { min: sport < 512 ? 1 : 600, max: sport < 512 ? 511 : 1023 } : { min: 1024, max: 65535 });
-  const candidate = (port: number): Tuple => ({ ...e.reply, dst: addr, dport: port });
+  // ICMP echo keeps its id on both sides of the tuple: a new id changes both.
+  const icmp = e.orig.proto === 1;
+  const candidate = (port: number): Tuple => (icmp ? { ...e.reply, dst: addr, dport: port, sport: port } : { ...e.reply, dst: addr, dport: port });
   const keepOk = hasPorts ? sport >= range.min && sport <= range.max : true;
   if (!hasPorts || (keepOk && !opts.randomFully && !tupleTaken(t, candidate(sport), e.id))) {
     setReply(t, e, candidate(sport));

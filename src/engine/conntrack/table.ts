@@ -8,7 +8,7 @@ import { GENERIC_TIMEOUT, ICMP_TIMEOUT, TCP_TIMEOUTS, UDP_STREAM_TIMEOUT, UDP_TI
 import type { ConntrackTable, CtDir, CtEntry, CtRef, Tuple } from './types';
 
 export function newConntrackTable(): ConntrackTable {
-  return { entries: new Map(), byTuple: new Map(), byMid: new Map(), nextId: 1, lastSweep: 0 };
+  return { entries: new Map(), byTuple: new Map(), byMid: new Map(), nextId: 1, nextExpiry: Infinity };
 }
 
 export function conntrackOf(ns: NetNs): ConntrackTable {
@@ -44,11 +44,14 @@ const key = (proto: number, src: string, sport: number, dst: string, dport: numb
 /** The four keys an entry is found by: ORIGINAL, REPLY, and the two between-hooks forms. */
 function keysOf(e: CtEntry): [string, string, string, string] {
   const o = e.orig; const r = e.reply;
+  // ICMP echo has one id for both "ports": a half-translated packet carries the id of the side
+  // rewritten last (the DNAT side going out, the un-SNAT side coming back).
+  const icmp = o.proto === IPPROTO_ICMP;
   return [
     key(o.proto, o.src, o.sport, o.dst, o.dport),
     key(o.proto, r.src, r.sport, r.dst, r.dport),
-    key(o.proto, o.src, o.sport, r.src, r.sport),
-    key(o.proto, r.src, r.sport, o.src, o.sport),
+    icmp ? key(o.proto, o.src, r.sport, r.src, r.sport) : key(o.proto, o.src, o.sport, r.src, r.sport),
+    icmp ? key(o.proto, r.src, o.sport, o.src, o.sport) : key(o.proto, r.src, r.sport, o.src, o.sport),
   ];
 }
 
@@ -89,11 +92,15 @@ export function tupleTaken(t: ConntrackTable, tuple: Tuple, self: number): boole
   return (hit !== undefined && hit.id !== self) || (hitInv !== undefined && hitInv.id !== self);
 }
 
-/** Drops expired entries; cheap when the clock has not moved. */
+/** Drops expired entries; a no-op until the clock passes the earliest expiry (kept as a lower bound). */
 export function sweep(t: ConntrackTable, now: number): void {
-  if (now - t.lastSweep < 1000 && now >= t.lastSweep) return;
-  t.lastSweep = now;
-  for (const e of [...t.entries.values()]) if (e.expires <= now) deleteEntry(t, e.id);
+  if (now < t.nextExpiry) return;
+  let next = Infinity;
+  for (const e of [...t.entries.values()]) {
+    if (e.expires <= now) deleteEntry(t, e.id);
+    else if (e.expires < next) next = e.expires;
+  }
+  t.nextExpiry = next;
 }
 
 function alive(t: ConntrackTable, id: number, now: number): CtEntry | undefined {
@@ -159,6 +166,7 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number): CtInResu
       srcNat: false, dstNat: false, natDoneSrc: false, natDoneDst: false, ...(tcp ? { tcp } : {}), expires: 0, mark: p.mark ?? 0,
     };
     e.expires = now + timeoutFor(e) * 1000;
+    if (e.expires < t.nextExpiry) t.nextExpiry = e.expires;
     t.entries.set(e.id, e);
     register(t, e);
     return { kind: 'tracked', ref: { id: e.id, dir: 'original', state: tcp === 'ESTABLISHED' ? 'ESTABLISHED' : 'NEW' }, entry: e, created: true };
@@ -180,6 +188,7 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number): CtInResu
   else if (e.seenReply && e.orig.proto === IPPROTO_UDP) e.assured = true;
   if (e.orig.proto === IPPROTO_ICMP && dir === 'reply') e.assured = false;
   e.expires = now + timeoutFor(e) * 1000;
+  if (e.expires < t.nextExpiry) t.nextExpiry = e.expires;
   const state = dir === 'reply' || e.seenReply ? 'ESTABLISHED' : 'NEW';
   return { kind: 'tracked', ref: { id: e.id, dir, state }, entry: e, created: false };
 }

@@ -67,5 +67,6 @@ export interface ConntrackTable {
    */
   readonly byMid: Map<string, { readonly id: number; readonly dir: CtDir }>;
   nextId: number;
-  lastSweep: number;
+  /** No entry expires before this time (ms): sweeping earlier finds nothing. */
+  nextExpiry: number;
 }

@@ -9,32 +9,29 @@
  * Creation order is document order (as `kubectl apply -f` sends them), after the system
  * objects a fresh kubeadm cluster already has. Nothing here throws on user input.
  */
-import { formatIPv4, isIp, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixOverlaps, prefixSize, type Prefix } from '../addr/ip';
-import type { ClusterModel, ContainerModel, EndpointSliceModel, EndpointsModel, ExternalHostModel, Meta, NodeModel, PodModel, ProbeModel, Protocol, ServiceModel, WorkloadModel } from '../model/cluster';
+import { formatIPv4, nthAddress, parsePrefix } from '../addr/ip';
+import type { ClusterModel, EndpointSliceModel, EndpointsModel, ExternalHostModel, Meta, NodeModel, PodModel, ProbeModel, Protocol, WorkloadModel } from '../model/cluster';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { Loaded, Origin, ScenarioObjects } from '../scenario/load';
 import type { ObjectMeta } from '../scenario/schema/common';
 import type * as In from '../scenario/schema/k8s';
-import { clusterSpec, type ClusterSpec } from '../scenario/schema/knp';
+import { clusterSpec } from '../scenario/schema/knp';
 import type { Rand } from '../util/rand';
 import { Reporter } from './diag';
-import { computeEndpoints, computeSlices, mirrorSlices, selectedPods } from './endpoints';
-import { newEnvCache, podServiceEnv } from './env';
+import { buildExternalHosts, DEFAULT_UPSTREAM_DNS, sanitizeSpec } from './cluster';
+import { placePods } from './pods';
+import { checkServiceTargets, userEndpointsModel, userSliceModel } from './userEndpoints';
+import { computeEndpoints, computeSlices, mirrorSlices } from './endpoints';
 import { AGE_BASE, makeMeta, nsOf } from './meta';
 import { randomSuffix } from './names';
 import { buildNodes } from './nodes';
 import { validatePodSpec } from './podspec';
-import { resolveTargetPort } from './ports';
-import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import { buildServices, parseNodePortRange, type ServiceSrc } from './services';
-import { ingressExpose, SYSTEM_NAMESPACES, systemObjects } from './system';
+import { ingressExpose, staticPods, SYSTEM_NAMESPACES, systemObjects } from './system';
 import { dns1123Label, dns1123Subdomain, labelKey, labelValue } from './validation';
 import { expandWorkload, type PodDraft, type WorkloadKind, type WorkloadSrc } from './workloads';
 
-export { AGE_BASE };
-
-/** The default external DNS server: what nodes' /etc/resolv.conf points at, and CoreDNS forwards to. */
-export const DEFAULT_UPSTREAM_DNS = { name: 'upstream-dns', ip: '198.51.100.53' } as const;
+export { AGE_BASE, DEFAULT_UPSTREAM_DNS };
 
 type Kind = 'Namespace' | 'Pod' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'ConfigMap' | 'Secret' | WorkloadKind | 'Ingress' | 'IngressClass' | 'NetworkPolicy';
 
@@ -79,7 +76,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     configMaps: [], secrets: [], ingresses: [], ingressClasses: [], networkPolicies: [], externalHosts,
     probes, hosts, containers,
   };
-  if (!hasCluster) return empty;
+  if (!hasCluster) { checkProbes(probes, { pods: [], nodes: [], externalHosts, hosts }, r); return empty; }
 
   const nodes = buildNodes(spec, corigin, r);
   const serviceCIDR = parsePrefix(spec.serviceCIDR)!;
@@ -182,6 +179,17 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   // ── workloads → Pods ──
   const workloads: WorkloadModel[] = [];
   const drafts: PodDraft[] = [];
+  if (apiNode) {
+    for (const sp of staticPods()) {
+      const name = `${sp.name}-${apiNode.name}`;
+      drafts.push({
+        name, namespace: 'kube-system', labels: { component: sp.name, tier: 'control-plane' }, annotations: { 'kubernetes.io/config.source': 'file' },
+        spec: { hostNetwork: true, priorityClassName: 'system-node-critical', containers: [{ name: sp.name, image: sp.image, command: sp.command, ports: sp.ports.map((p) => ({ ...p, hostPort: p.containerPort, protocol: 'TCP' as const })) }] },
+        terminating: false, system: true, createdIndex: 0, specPath: ['spec'], owner: `Node/${apiNode.name}`, ownerKind: 'Node', ownerName: apiNode.name,
+        hostname: apiNode.name, fixedNode: apiNode.name,
+      });
+    }
+  }
   for (const s of accepted) {
     if (s.kind === 'Deployment' || s.kind === 'ReplicaSet' || s.kind === 'StatefulSet' || s.kind === 'DaemonSet') {
       const src: WorkloadSrc = { kind: s.kind, obj: s.obj as unknown as In.DeploymentIn, meta: metaOf(s), origin: s.origin, system: s.system };
@@ -263,6 +271,8 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   }));
   const networkPolicies = of('NetworkPolicy').map((s) => ({ meta: metaOf(s), spec: (s.obj as unknown as In.NetworkPolicyIn).spec }));
 
+  checkProbes(probes, { pods, nodes, externalHosts, hosts }, r);
+
   const byNsName = <T extends { meta: Meta }>(xs: T[]): T[] => xs.sort((a, b) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name));
   return {
     ...empty,
@@ -284,235 +294,23 @@ function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Checks the cluster-wide ranges; a broken one is reported and replaced by its default so the rest still builds. */
-function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: Reporter): ClusterSpec {
-  const defaults = clusterSpec.parse({});
-  const out = { ...spec };
-  const pod = parsePrefix(spec.podCIDR);
-  if (!pod) { r.error(origin, ['spec', 'podCIDR'], 'invalid-cidr', `podCIDR "${spec.podCIDR}" is not a valid CIDR (host bits must be zero)`, 'write it like 10.244.0.0/16'); out.podCIDR = defaults.podCIDR; }
-  const svc = parsePrefix(spec.serviceCIDR);
-  if (!svc || svc.len > 30) { r.error(origin, ['spec', 'serviceCIDR'], 'invalid-cidr', `serviceCIDR "${spec.serviceCIDR}" is not a valid CIDR of at least 4 addresses`, 'write it like 10.96.0.0/12'); out.serviceCIDR = defaults.serviceCIDR; }
-  else if (prefixSize(svc) < 16) r.warn(origin, ['spec', 'serviceCIDR'], 'small-service-cidr', `serviceCIDR ${spec.serviceCIDR} has fewer than 16 addresses; kube-dns needs the tenth`, 'use a /28 or larger');
-  if (pod && svc && prefixOverlaps(pod, svc)) r.error(origin, ['spec', 'serviceCIDR'], 'cidr-overlap', `serviceCIDR ${spec.serviceCIDR} overlaps the Pod CIDR ${spec.podCIDR}`, 'Service and Pod addresses must not overlap, e.g. 10.96.0.0/12 and 10.244.0.0/16');
-  if (!parseNodePortRange(spec.nodePortRange)) { r.error(origin, ['spec', 'nodePortRange'], 'invalid-port-range', `nodePortRange "${spec.nodePortRange}" is not a port range`, 'write it like 30000-32767'); out.nodePortRange = defaults.nodePortRange; }
-  if (pod && pod.len > spec.nodeCIDRMaskSize) { r.error(origin, ['spec', 'nodeCIDRMaskSize'], 'invalid-value', `nodeCIDRMaskSize ${spec.nodeCIDRMaskSize} is larger than the cluster CIDR ${spec.podCIDR}`, `use a mask of at least /${pod.len}`); out.nodeCIDRMaskSize = Math.max(pod.len, 24); }
-  const under = parsePrefix(spec.underlayCIDR, true);
-  if (!under) { r.error(origin, ['spec', 'underlayCIDR'], 'invalid-cidr', `underlayCIDR "${spec.underlayCIDR}" is not a valid CIDR`, 'write it like 192.168.1.0/24'); out.underlayCIDR = defaults.underlayCIDR; }
-  if (spec.gateway !== undefined && !isIp(spec.gateway)) { r.error(origin, ['spec', 'gateway'], 'invalid-ip', `gateway "${spec.gateway}" is not an IPv4 address`); delete out.gateway; }
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(spec.clusterDomain)) { r.error(origin, ['spec', 'clusterDomain'], 'invalid-name', `clusterDomain "${spec.clusterDomain}" is not a DNS domain`, 'e.g. cluster.local'); out.clusterDomain = defaults.clusterDomain; }
-  const net = spec.network;
-  const backends: Record<string, readonly string[]> = { flannel: ['vxlan', 'udp', 'host-gw'], calico: ['bgp', 'ipip', 'vxlan', 'none'], canal: ['vxlan', 'udp', 'host-gw'], bridge: ['none'] };
-  if (net.backend !== undefined && !backends[net.plugin]!.includes(net.backend)) {
-    r.error(origin, ['spec', 'network', 'backend'], 'invalid-backend', `network plugin ${net.plugin} has no backend "${net.backend}"`, `use one of: ${backends[net.plugin]!.join(', ')}`);
-    out.network = { ...net, backend: backends[net.plugin]![0] as typeof net.backend };
-  }
-  return out;
-}
-
-function parseHostPort(p: number | string): { port: number; protocol: Protocol } | null {
-  if (typeof p === 'number') return p >= 1 && p <= 65535 ? { port: p, protocol: 'TCP' } : null;
-  const m = /^(\d+)(?:\/(tcp|udp|sctp))?$/i.exec(p.trim());
-  if (!m) return null;
-  const port = Number(m[1]);
-  if (port < 1 || port > 65535) return null;
-  return { port, protocol: (m[2] ?? 'tcp').toUpperCase() as Protocol };
-}
-
-function buildExternalHosts(spec: ClusterSpec, origin: Origin | undefined, r: Reporter, hasCluster: boolean): { externalHosts: ExternalHostModel[]; upstreamDns: { name: string; ip: string } | null } {
-  const out: ExternalHostModel[] = [];
-  const names = new Set<string>();
-  const ips = new Set<string>();
-  let dnsHost: ExternalHostModel | undefined;
-  (spec.externalHosts ?? []).forEach((h, i) => {
-    const at = ['spec', 'externalHosts', i];
-    if (names.has(h.name)) { r.error(origin, [...at, 'name'], 'duplicate-name', `external host "${h.name}" is listed twice`, 'give each external host its own name'); return; }
-    if (!isIp(h.ip)) { r.error(origin, [...at, 'ip'], 'invalid-ip', `external host ${h.name}: "${h.ip}" is not a valid IPv4 address`, 'e.g. 203.0.113.10'); return; }
-    if (ips.has(h.ip)) { r.error(origin, [...at, 'ip'], 'duplicate-ip', `external host ${h.name}: ${h.ip} is already used by another external host`, 'give each machine its own address'); return; }
-    const ports: { port: number; protocol: Protocol }[] = [];
-    (h.ports ?? []).forEach((p, j) => {
-      const pp = parseHostPort(p);
-      if (!pp) r.error(origin, [...at, 'ports', j], 'invalid-port', `external host ${h.name}: "${String(p)}" is not a port`, 'write 80, "8080/tcp" or "53/udp"');
-      else ports.push(pp);
-    });
-    const model = { name: h.name, ip: h.ip, ports };
-    names.add(h.name); ips.add(h.ip);
-    out.push(model);
-    if (h.role === 'dns' && !dnsHost) dnsHost = model;
-  });
-  const upstreamName = spec.dns?.upstream;
-  if (upstreamName !== undefined) {
-    const named = out.find((h) => h.name === upstreamName || h.ip === upstreamName);
-    if (named) return { externalHosts: out, upstreamDns: { name: named.name, ip: named.ip } };
-    if (isIp(upstreamName)) return { externalHosts: out, upstreamDns: { name: upstreamName, ip: upstreamName } };
-    r.error(origin, ['spec', 'dns', 'upstream'], 'unknown-external-host', `dns.upstream names "${upstreamName}", which is not one of spec.externalHosts`, 'add it to externalHosts, or write its IP');
-  }
-  if (dnsHost) return { externalHosts: out, upstreamDns: { name: dnsHost.name, ip: dnsHost.ip } };
-  if (!hasCluster) return { externalHosts: out, upstreamDns: null };
-  if (names.has(DEFAULT_UPSTREAM_DNS.name) || ips.has(DEFAULT_UPSTREAM_DNS.ip)) {
-    const h = out.find((x) => x.name === DEFAULT_UPSTREAM_DNS.name || x.ip === DEFAULT_UPSTREAM_DNS.ip)!;
-    return { externalHosts: out, upstreamDns: { name: h.name, ip: h.ip } };
-  }
-  out.push({ name: DEFAULT_UPSTREAM_DNS.name, ip: DEFAULT_UPSTREAM_DNS.ip, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] });
-  return { externalHosts: out, upstreamDns: { ...DEFAULT_UPSTREAM_DNS } };
-}
-
-/** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
-function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter): PodModel[] {
-  const load = new Map<string, NodeLoad>(nodes.map((n) => [n.name, { pods: [] }]));
-  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
-  const ranges = new Map<string, { prefix: Prefix; next: number; used: Set<number> }>();
-  for (const n of nodes) ranges.set(n.name, { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
-  const ipOwner = new Map<number, string>();
-  for (const n of nodes) ipOwner.set(parseIPv4(n.ip)!, `node ${n.name}`);
-
-  // Reserve addresses the user wrote in status.podIP before anyone allocates.
-  const fixedIP = new Map<PodDraft, string>();
-  for (const d of drafts) {
-    const want = d.status?.podIP;
-    if (want === undefined || d.spec.hostNetwork) continue;
-    const v = parseIPv4(want);
-    const at = [...d.specPath.slice(0, -1), 'status', 'podIP'];
-    if (v === null) { r.error(d.origin, at, 'invalid-ip', `Pod ${d.name}: status.podIP "${want}" is not a valid IPv4 address`, 'remove it and one is allocated'); continue; }
-    const owner = ipOwner.get(v);
-    if (owner) { r.error(d.origin, at, 'podip-taken', `Pod ${d.name}: status.podIP ${want} is already used by ${owner}`, 'every Pod needs its own address; remove status.podIP and one is allocated'); continue; }
-    ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
-    fixedIP.set(d, want);
-    for (const rg of ranges.values()) if (prefixContains(rg.prefix, v)) rg.used.add(v);
-  }
-
-  const out: PodModel[] = [];
-  const envCache = newEnvCache();
-  for (const d of drafts) {
-    let nodeName: string | null = null;
-    let pendingReason: string | undefined;
-    if (d.fixedNode) {
-      // A DaemonSet Pod carries node affinity to its one node; the scheduler still checks host ports.
-      const node = nodeByName.get(d.fixedNode)!;
-      const res = schedule({ ...d.spec, tolerations: [{ operator: 'Exists' }] }, d.owner, [node], load);
-      if ('node' in res) nodeName = res.node;
-      else {
-        const others = nodes.length - 1;
-        pendingReason = `0/${nodes.length} nodes are available: 1 node(s) didn't have free ports for the requested pod ports${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}. preemption: 0/${nodes.length} nodes are available: 1 No preemption victims found for incoming pod${others ? `, ${others} Preemption is not helpful for scheduling` : ''}.`;
-        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} (on ${node.name}) stays Pending: ${pendingReason}`, 'another Pod on that node already holds the host port');
+/** A Probe must start somewhere that exists: pod/NS/NAME, pod/NAME, node/NAME or host/NAME. */
+function checkProbes(probes: readonly ProbeModel[], where: { pods: readonly PodModel[]; nodes: readonly NodeModel[]; externalHosts: readonly ExternalHostModel[]; hosts: readonly { meta: Meta }[] }, r: Reporter): void {
+  for (const p of probes) {
+    const parts = p.from.split('/');
+    let known: boolean;
+    let hint: string;
+    switch (parts[0]) {
+      case 'pod': {
+        const [ns, name] = parts.length === 3 ? [parts[1], parts[2]] : ['default', parts[1]];
+        known = where.pods.some((x) => x.meta.namespace === ns && x.meta.name === name);
+        hint = `Pods: ${where.pods.filter((x) => !x.system).map((x) => `pod/${x.meta.namespace}/${x.meta.name}`).slice(0, 5).join(', ') || 'none'}`;
+        break;
       }
+      case 'node': known = where.nodes.some((n) => n.name === parts[1]); hint = `nodes: ${where.nodes.map((n) => n.name).join(', ') || 'none'}`; break;
+      case 'host': known = where.externalHosts.some((h) => h.name === parts[1]) || where.hosts.some((h) => h.meta.name === parts[1]); hint = `hosts: ${[...where.externalHosts.map((h) => h.name), ...where.hosts.map((h) => h.meta.name)].join(', ') || 'none'}`; break;
+      default: known = false; hint = 'write pod/NS/NAME, pod/NAME, node/NAME or host/NAME';
     }
-    else if (d.spec.nodeName !== undefined) {
-      if (nodeByName.has(d.spec.nodeName)) nodeName = d.spec.nodeName;
-      else r.warn(d.origin, [...d.specPath, 'nodeName'], 'node-not-found', `Pod ${d.name}: spec.nodeName "${d.spec.nodeName}" is not a node of this cluster; the Pod stays Pending`, `use one of: ${nodes.map((n) => n.name).join(', ')}`);
-    } else {
-      const res = schedule(d.spec, d.owner, nodes, load);
-      if ('node' in res) nodeName = res.node;
-      else {
-        pendingReason = res.reason;
-        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} stays Pending: ${res.reason}`, 'check nodeSelector, affinity, tolerations and hostPorts against the nodes');
-      }
-    }
-    const node = nodeName ? nodeByName.get(nodeName) : undefined;
-    if (node) load.get(node.name)!.pods.push({ owner: d.owner, hostPorts: hostPortsOf(d.spec) });
-    const hostNetwork = d.spec.hostNetwork ?? false;
-    let podIP: string | null = null;
-    if (node && hostNetwork) podIP = node.ip;
-    else if (node) {
-      const fixed = fixedIP.get(d);
-      const rg = ranges.get(node.name)!;
-      if (fixed) {
-        podIP = fixed;
-        if (!prefixContains(rg.prefix, parseIPv4(fixed)!)) r.warn(d.origin, [...d.specPath.slice(0, -1), 'status', 'podIP'], 'podip-outside-node-cidr', `Pod ${d.name}: status.podIP ${fixed} is outside node ${node.name}'s podCIDR ${node.podCIDR}; routes to it will not exist`, `pick an address in ${node.podCIDR}`);
-      } else {
-        const size = prefixSize(rg.prefix);
-        while (rg.next < size - 1 && (rg.used.has(nthAddress(rg.prefix, rg.next)) || ipOwner.has(nthAddress(rg.prefix, rg.next)))) rg.next++;
-        if (rg.next < size - 1) {
-          const v = nthAddress(rg.prefix, rg.next++);
-          rg.used.add(v); ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
-          podIP = formatIPv4(v);
-        } else {
-          pendingReason = `failed to allocate for range 0: no IP addresses available in range set: ${formatIPv4(nthAddress(rg.prefix, 1))}-${formatIPv4(nthAddress(rg.prefix, size - 2))}`;
-          r.warn(d.origin, ['metadata', 'name'], 'podcidr-full', `Pod ${d.name}: node ${node.name}'s podCIDR ${node.podCIDR} has no free address`, 'use a larger nodeCIDRMaskSize or more nodes');
-        }
-      }
-    }
-    const conditions = d.status?.conditions ?? [];
-    const phase = d.status?.phase ?? (node && podIP ? 'Running' : 'Pending');
-    const readyCond = conditions.find((c) => c.type === 'Ready');
-    const ready = phase === 'Running' && podIP !== null && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
-    const containers: ContainerModel[] = d.spec.containers.map((c) => ({
-      name: c.name, image: c.image ?? '',
-      ports: (c.ports ?? []).map((p) => ({
-        ...(p.name !== undefined ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP',
-        ...(p.hostPort !== undefined ? { hostPort: p.hostPort } : {}), ...(p.hostIP !== undefined ? { hostIP: p.hostIP } : {}),
-      })),
-      env: (c.env ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
-    }));
-    const serviceEnv = podServiceEnv(services, d.namespace, d.createdIndex, d.spec.enableServiceLinks ?? true, envCache);
-    const meta = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
-      ...(d.ownerKind ? { ownerKind: d.ownerKind } : {}), ...(d.ownerName ? { ownerName: d.ownerName } : {}), origin: d.origin,
-    });
-    out.push({
-      meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
-      ...(pendingReason ? { pendingReason } : {}),
-      podIP: phase === 'Pending' && !podIP ? null : podIP, hostIP: node?.ip ?? null, ready, terminating: d.terminating,
-      hostname: hostNetwork && node ? node.name : d.hostname,
-      ...(d.subdomain ? { subdomain: d.subdomain } : {}),
-      env: [...(containers[0]?.env ?? []), ...serviceEnv],
-      serviceEnv,
-      dnsPolicy: d.spec.dnsPolicy ?? 'ClusterFirst',
-      system: d.system,
-      createdIndex: d.createdIndex,
-    });
+    if (!known) r.warn(p.origin, ['spec', 'from'], 'probe-unknown-source', `Probe ${p.name}: "${p.from}" is not a Pod, node or host of this scenario`, hint);
   }
-  return out;
-}
-
-/** Warnings a careful API reviewer would give: a selector no Pod matches, a named targetPort no Pod has. */
-function checkServiceTargets(svc: ServiceModel, pods: readonly PodModel[], r: Reporter): void {
-  const origin = svc.meta.origin;
-  const selected = selectedPods(svc, pods);
-  if (selected.length === 0) {
-    r.warn(origin, ['spec', 'selector'], 'selector-no-match', `Service ${svc.meta.namespace}/${svc.meta.name}: selector ${Object.entries(svc.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',')} matches no Pod in namespace ${svc.meta.namespace}, so it has no endpoints`, 'make the selector equal to the Pods\' labels (spec.template.metadata.labels of the Deployment)');
-    return;
-  }
-  svc.ports.forEach((p, i) => {
-    if (typeof p.targetPort !== 'string') return;
-    if (selected.some((pod) => resolveTargetPort(pod, p) !== null)) return;
-    r.warn(origin, ['spec', 'ports', i, 'targetPort'], 'target-port-not-found', `Service ${svc.meta.name}: targetPort "${p.targetPort}" names a port (${p.protocol}) that none of the ${selected.length} selected Pod(s) declares`, 'name the container port the same (ports: [{name: ..., containerPort: ...}]) or use a number');
-  });
-}
-
-const BAD_ENDPOINT = [parsePrefix('127.0.0.0/8')!, parsePrefix('169.254.0.0/16')!, parsePrefix('224.0.0.0/4')!];
-
-function userEndpointsModel(s: Src, meta: Meta, r: Reporter): EndpointsModel {
-  const o = s.obj as unknown as In.EndpointsIn;
-  const addr = (a: { ip: string; hostname?: string | undefined; nodeName?: string | undefined }, path: (string | number)[]) => {
-    const v = parseIPv4(a.ip);
-    if (v === null) { r.error(s.origin, [...path, 'ip'], 'invalid-ip', `Endpoints "${s.name}" is invalid: ${path.join('.')}.ip: Invalid value: "${a.ip}": must be a valid IP address`); return null; }
-    if (BAD_ENDPOINT.some((p) => prefixContains(p, v))) { r.error(s.origin, [...path, 'ip'], 'invalid-endpoint-ip', `Endpoints "${s.name}" is invalid: ip: Invalid value: "${a.ip}": may not be in the loopback range (127.0.0.0/8), link-local (169.254.0.0/16) or multicast range`, 'endpoints must be addresses other machines can reach'); return null; }
-    return { ip: a.ip, ...(a.hostname ? { hostname: a.hostname } : {}), ...(a.nodeName ? { nodeName: a.nodeName } : {}) };
-  };
-  return {
-    meta,
-    subsets: (o.subsets ?? []).map((sub, i) => ({
-      addresses: (sub.addresses ?? []).map((a, j) => addr(a, ['subsets', i, 'addresses', j])).filter((x): x is NonNullable<typeof x> => x !== null),
-      notReadyAddresses: (sub.notReadyAddresses ?? []).map((a, j) => addr(a, ['subsets', i, 'notReadyAddresses', j])).filter((x): x is NonNullable<typeof x> => x !== null),
-      ports: (sub.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' })),
-    })),
-  };
-}
-
-function userSliceModel(s: Src, meta: Meta, services: readonly ServiceModel[], r: Reporter): EndpointSliceModel {
-  const o = s.obj as unknown as In.EndpointSliceIn;
-  const serviceName = meta.labels['kubernetes.io/service-name'] ?? '';
-  if (!serviceName) r.warn(s.origin, ['metadata'], 'endpointslice-no-service-label', `EndpointSlice ${s.name} has no kubernetes.io/service-name label, so no Service uses it`, 'add labels: {kubernetes.io/service-name: SERVICE}');
-  else if (!services.some((x) => x.meta.namespace === s.namespace && x.meta.name === serviceName)) r.warn(s.origin, ['metadata', 'labels', 'kubernetes.io/service-name'], 'endpointslice-no-service', `EndpointSlice ${s.name} belongs to Service "${serviceName}", which does not exist`, 'create the Service, or fix the label');
-  return {
-    meta, serviceName, addressType: o.addressType,
-    endpoints: (o.endpoints ?? []).map((e) => {
-      const ready = e.conditions?.ready ?? true;
-      return {
-        addresses: e.addresses, ready, serving: e.conditions?.serving ?? ready, terminating: e.conditions?.terminating ?? false,
-        ...(e.hostname ? { hostname: e.hostname } : {}), ...(e.nodeName ? { nodeName: e.nodeName } : {}), ...(e.zone ? { zone: e.zone } : {}),
-      };
-    }),
-    ports: (o.ports ?? []).filter((p) => p.port !== undefined).map((p) => ({ name: p.name ?? '', port: p.port!, protocol: p.protocol ?? 'TCP' })),
-    managedByUser: true,
-  };
 }

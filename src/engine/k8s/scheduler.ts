@@ -74,7 +74,7 @@ function portsConflict(a: readonly HostPortUse[], b: readonly HostPortUse[]): bo
 
 export interface NodeLoad {
   /** Pods already bound to the node. */
-  readonly pods: { owner: string; hostPorts: readonly HostPortUse[] }[];
+  readonly pods: { owner: string; hostPorts: readonly HostPortUse[]; /** Static Pods hold ports but do not count for the spread. */ static?: boolean }[];
 }
 
 export type ScheduleResult = { node: string } | { reason: string };
@@ -127,7 +127,7 @@ export function schedule(spec: PodSpecIn, owner: string, nodes: readonly NodeMod
   let bestKey = [Infinity, Infinity];
   for (const node of fits) {
     const pods = load.get(node.name)?.pods ?? [];
-    const key = [pods.filter((p) => p.owner === owner).length, pods.length];
+    const key = [pods.filter((p) => p.owner === owner).length, pods.filter((p) => !p.static).length];
     if (key[0]! < bestKey[0]! || (key[0] === bestKey[0] && key[1]! < bestKey[1]!)) { best = node; bestKey = key; }
   }
   return { node: best.name };

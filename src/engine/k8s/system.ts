@@ -19,6 +19,20 @@ export const IMAGES = {
 
 export const KUBERNETES_VERSION = 'v1.30.0';
 
+/**
+ * The control plane's static Pods, as kubeadm writes them to /etc/kubernetes/manifests on the
+ * control-plane node: hostNetwork, named COMPONENT-NODENAME, mirrored into the API by kubelet.
+ * kube-apiserver declares 6443 so the `kubernetes` Service's endpoint has something listening.
+ */
+export function staticPods(): { name: string; image: string; command: string[]; ports: { containerPort: number; name: string }[] }[] {
+  return [
+    { name: 'etcd', image: 'registry.k8s.io/etcd:3.5.12-0', command: ['etcd', '--listen-client-urls=https://127.0.0.1:2379'], ports: [] },
+    { name: 'kube-apiserver', image: `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`, command: ['kube-apiserver', '--secure-port=6443'], ports: [{ containerPort: 6443, name: 'https' }] },
+    { name: 'kube-controller-manager', image: `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`, command: ['kube-controller-manager', '--allocate-node-cidrs=true'], ports: [] },
+    { name: 'kube-scheduler', image: `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`, command: ['kube-scheduler'], ports: [] },
+  ];
+}
+
 /** The Corefile kubeadm installs, for the cluster's domain. */
 export function defaultCorefile(clusterDomain: string): string {
   return `.:53 {

@@ -65,9 +65,15 @@ export interface Link {
   /** Bridge this link is enslaved to (name within the same namespace). */
   master?: string;
   addrs: IfAddr[];
-  /** veth: the other end. */
+  /**
+   * veth: the other end. ether: the cable into the underlay (a port of br0 in infra/underlay,
+   * or the router's ethN for an external host); printed without @ifN, as a physical NIC.
+   */
   peer?: { readonly ns: NsId; readonly ifindex: number };
-  /** Bridge: forwarding database. VXLAN: remote VTEP FDB. */
+  /**
+   * Bridge: forwarding database (own MACs `local`). VXLAN: remote VTEP FDB; the all-zeros MAC
+   * entry is the default destination (`ip link add ... type vxlan remote IP` creates it).
+   */
   fdb?: FdbEntry[];
   vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean };
   ipip?: { readonly local?: string; readonly remote?: string };

@@ -14,13 +14,15 @@
 import { formatIPv4, ipInCidr, nthAddress, parsePrefix } from '../addr/ip';
 import type { ExternalHostModel } from '../model/cluster';
 import { RT_TABLE_MAIN } from '../route/fib';
-import { macFor, type BuildCtx } from './context';
+import { macFor, report, type BuildCtx } from './context';
 import { hostNsId, ROUTER_NS, UNDERLAY_NS } from './ids';
 import { linkByName, nsById } from './lookup';
 import { addAddr, addLink, addRoute, createNs, loopbackUp, pairVeth, setMaster, setUp, v4Addr } from './mutate';
 import type { Link, NetNs } from './types';
 
 export interface Underlay {
+  /** A namespace of the network being built, by id. */
+  ns(id: string): NetNs | undefined;
   readonly cidr: string;
   readonly prefixLen: number;
   readonly gateway: string;
@@ -49,7 +51,7 @@ export function buildUnderlay(ctx: BuildCtx): Underlay {
   loopbackUp(router);
   router.sysctl['net.ipv4.ip_forward'] = '1';
   router.sysctl['net.ipv4.conf.all.forwarding'] = '1';
-  const u: Underlay = { ...plan, switchNs: sw, routerNs: router };
+  const u: Underlay = { ...plan, switchNs: sw, routerNs: router, ns: (id) => ctx.net.namespaces.get(id) };
   const eth0 = plugIntoSwitch(ctx, u, router, 'router', 'eth0');
   addAddr(router, eth0, v4Addr(plan.gateway, plan.prefixLen, { broadcast: true }));
   return u;
@@ -78,12 +80,43 @@ export function plugIntoSwitch(ctx: BuildCtx, u: Underlay, ns: NetNs, machine: s
   return nic;
 }
 
-/** Gives a machine its underlay address and default route (`default via GATEWAY dev eth0`). */
+/**
+ * Gives a machine its underlay address and default route (`default via GATEWAY dev eth0`).
+ * An address outside the underlay CIDR puts the machine in its own subnet (same length) on the
+ * same wire, routed by the router, which takes that subnet's first address as a second gateway
+ * on its eth0 ("router on a stick"): such machines reach the others only through the router,
+ * as machines in different subnets do (which is what breaks flannel's host-gw).
+ */
 export function attachMachine(ctx: BuildCtx, u: Underlay, ns: NetNs, machine: string, ip: string): Link {
   const eth0 = plugIntoSwitch(ctx, u, ns, machine, 'eth0');
+  const taken = addressHolder(u, ip);
+  if (taken) {
+    report(ctx, undefined, [], 'error', 'underlay-address-conflict', `${machine} and ${taken} both claim ${ip} on the underlay; ARP answers for it would race`, 'give every node, Host and external host its own address');
+  }
+  let gateway = u.gateway;
+  if (!ipInCidr(ip, u.cidr)) {
+    const p = parsePrefix(`${ip}/${u.prefixLen}`, true);
+    if (p) {
+      gateway = formatIPv4(nthAddress(p, 1));
+      const reth0 = linkByName(u.routerNs, 'eth0');
+      if (reth0 && !reth0.addrs.some((a) => a.address === gateway)) addAddr(u.routerNs, reth0, v4Addr(gateway, u.prefixLen, { broadcast: true }));
+    }
+  }
   addAddr(ns, eth0, v4Addr(ip, u.prefixLen, { broadcast: true }));
-  addRoute(ns, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: 'default', via: u.gateway, dev: 'eth0', proto: 'boot', scope: 'global' });
+  if (gateway !== ip) addRoute(ns, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: 'default', via: gateway, dev: 'eth0', proto: 'boot', scope: 'global' });
   return eth0;
+}
+
+/** Which machine on the segment already holds `ip` (the router included). */
+function addressHolder(u: Underlay, ip: string): string | undefined {
+  const r = linkByName(u.routerNs, 'eth0');
+  if (r?.addrs.some((a) => a.address === ip)) return 'the underlay router';
+  for (const port of u.switchNs.links) {
+    if (!port.peer || port.peer.ns === u.routerNs.id) continue;
+    const peerNs = u.ns(port.peer.ns);
+    if (peerNs?.links.some((l) => l.kind === 'ether' && l.addrs.some((a) => a.address === ip))) return peerNs.id;
+  }
+  return undefined;
 }
 
 /** An external host: its namespace, its address, its route back, and the router's route to it. */
@@ -118,5 +151,5 @@ export function buildExternalHost(ctx: BuildCtx, u: Underlay, h: ExternalHostMod
 export function existingUnderlay(ctx: BuildCtx): Underlay | undefined {
   const sw = nsById(ctx.net, UNDERLAY_NS);
   const router = nsById(ctx.net, ROUTER_NS);
-  return sw && router ? { ...underlayPlan(ctx), switchNs: sw, routerNs: router } : undefined;
+  return sw && router ? { ...underlayPlan(ctx), switchNs: sw, routerNs: router, ns: (id) => ctx.net.namespaces.get(id) } : undefined;
 }

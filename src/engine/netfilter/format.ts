@@ -119,6 +119,12 @@ export function formatRuleSpec(r: Rule): string {
   return text;
 }
 
+/** A copy of a rule (fresh counters) prints the same: let it reuse the text. */
+export function shareSpec(from: Rule, to: Rule): void {
+  const text = specCache.get(from);
+  if (text !== undefined) specCache.set(to, text);
+}
+
 function buildSpec(r: Rule): string {
   const parts: string[] = [];
   if (r.src) parts.push(`${inv(r.src.inv)}-s ${addr(r.src)}`);
@@ -223,6 +229,12 @@ function listTarget(t: Target): string {
     case 'goto': return `[goto]`;
     default: return '';
   }
+}
+
+/** A target with its options as `iptables -L` shows them ("DNAT to:10.244.1.5:80"), for trace summaries. */
+export function targetSummary(t: Target): string {
+  const extra = listTarget(t);
+  return extra ? `${targetName(t)} ${extra}` : targetName(t);
 }
 
 /** The trailing free-text column: the matches' and the target's own words. */

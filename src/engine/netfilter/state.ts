@@ -83,24 +83,37 @@ export function reaches(table: Table, from: string, to: string): boolean {
 
 /** Loop check (the kernel's mark_source_chains on table replace), from `starts` or every chain: returns a chain in a cycle. */
 export function findLoop(table: Table, starts?: Iterable<string>): string | null {
-  const state = new Map<string, 1 | 2>();
+  // Iterative DFS over the rules themselves (no edge lists): 1 = on the current path, 2 = done.
+  const state = new Map<Chain, 1 | 2>();
+  const chains: Chain[] = [];
+  const next: number[] = [];
   for (const start of starts ?? table.chains.keys()) {
-    if (!table.chains.has(start)) continue;
-    if (state.has(start)) continue;
-    // Iterative DFS with an explicit stack of [chain, next edge index].
-    const stack: [string, string[], number][] = [[start, edges(table.chains.get(start)!), 0]];
-    state.set(start, 1);
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      if (top[2] >= top[1].length) { state.set(top[0], 2); stack.pop(); continue; }
-      const next = top[1][top[2]++]!;
-      const s = state.get(next);
-      if (s === 1) return next;
-      if (s === 2) continue;
-      const ch = table.chains.get(next);
-      if (!ch) continue;
-      state.set(next, 1);
-      stack.push([next, edges(ch), 0]);
+    const first = table.chains.get(start);
+    if (!first || state.has(first)) continue;
+    state.set(first, 1);
+    chains.push(first);
+    next.push(0);
+    while (chains.length) {
+      const top = chains.length - 1;
+      const c = chains[top]!;
+      let i = next[top]!;
+      let descended = false;
+      while (i < c.rules.length) {
+        const t = c.rules[i++]!.target;
+        if (t.kind !== 'jump' && t.kind !== 'goto') continue;
+        const to = table.chains.get(t.chain);
+        if (!to) continue;
+        const st = state.get(to);
+        if (st === 1) return to.name;
+        if (st === 2) continue;
+        next[top] = i;
+        state.set(to, 1);
+        chains.push(to);
+        next.push(0);
+        descended = true;
+        break;
+      }
+      if (!descended) { state.set(c, 2); chains.pop(); next.pop(); }
     }
   }
   return null;

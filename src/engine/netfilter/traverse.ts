@@ -11,7 +11,7 @@
 import { formatIPv4 } from '../addr/ip';
 import type { Hook, HookEvent } from './hook';
 import { candidates } from './dispatch';
-import { formatRule } from './format';
+import { formatRule, targetSummary } from './format';
 import { ruleMatches, type MatchEnv, type PacketView } from './match';
 import type { Chain, RejectWith, Table, Target } from './types';
 
@@ -96,7 +96,7 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
           segment(listed, idx, `REJECT (${t.with})`, listed[listed.length - 1]);
           return { outcome: { kind: 'reject', with: t.with, reason: `rejected by ${here}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'DNAT': case 'SNAT': case 'MASQUERADE': case 'REDIRECT':
-          segment(listed, idx, t.kind, listed[listed.length - 1]);
+          segment(listed, idx, targetSummary(t), listed[listed.length - 1]);
           return { outcome: { kind: 'nat', target: t, where: `${here}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'RETURN': {
           segment(listed, idx, 'RETURN', listed[listed.length - 1]);

@@ -93,3 +93,23 @@ export const bridgeCommand: Command = (ctx, argv) => {
 };
 
 export const bridgeCommands: Record<string, Command> = { bridge: bridgeCommand };
+
+/** bridge-utils' `brctl show [BR]`: each bridge, its id, STP, and its ports one per line. */
+export const brctlCommand: Command = (ctx, argv) => {
+  const ns = nsForTarget(ctx.sim, ctx.target);
+  if (!ns) return fail('brctl: no network namespace here: give a node, pod or host target\n', 1);
+  const sub = argv[1];
+  if (sub !== 'show') return fail(sub === undefined ? 'Usage: brctl [commands]\n' : `never heard of command [${sub}]\n`, 1);
+  const only = argv[2];
+  const bridges = ns.links.filter((l) => l.kind === 'bridge' && (only === undefined || l.name === only)).sort((a, b) => a.ifindex - b.ifindex);
+  if (only !== undefined && bridges.length === 0) return fail(`bridge ${only} does not exist!\n`, 1);
+  let out = 'bridge name\tbridge id\t\tSTP enabled\tinterfaces\n';
+  for (const br of bridges) {
+    const ports = ns.links.filter((l) => l.master === br.name).map((l) => l.name).sort();
+    out += `${br.name}\t\t8000.${br.mac.replace(/:/g, '')}\tno\t\t${ports[0] ?? ''}\n`;
+    for (const p of ports.slice(1)) out += `\t\t\t\t\t\t\t${p}\n`;
+  }
+  return ok(out);
+};
+
+export const brctlCommands: Record<string, Command> = { brctl: brctlCommand };

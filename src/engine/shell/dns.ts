@@ -125,8 +125,8 @@ export function formatDig(argsText: string, type: RRType, res: ResolveResult, sh
   const r = res.answer;
   if (!r || !step) {
     const server = step?.server ?? '';
-    const why = step?.outcome === 'unreachable' ? 'connection refused' : 'timed out';
-    const comm = server ? `;; communications error to ${server}#53: ${why}\n`.repeat(step?.outcome === 'unreachable' ? 1 : 3) : '';
+    const why = step?.error === 'refused' ? 'connection refused' : step?.error === 'unreachable' ? 'host unreachable' : 'timed out';
+    const comm = server ? `;; communications error to ${server}#53: ${why}\n`.repeat(why === 'timed out' ? 3 : 1) : '';
     return { text: `${comm}${head};; no servers could be reached\n\n`, code: 9 };
   }
   if (!showSearch) return { text: head + digMessage(type, step, r, tcp), code: 0 };
@@ -230,7 +230,11 @@ const nslookup: Command = (ctx, argv) => {
   const res = resolveName(ctx.sim, from, qname, qtype, server ? { server } : {});
   const step = res.steps[res.steps.length - 1];
   const used = step?.server ?? server ?? '';
-  if (!res.answer) return { stdout: ';; connection timed out; no servers could be reached\n\n', stderr: '', exitCode: 1 };
+  if (!res.answer) {
+    const why = step?.error === 'refused' ? 'connection refused' : step?.error === 'unreachable' ? 'host unreachable' : null;
+    const text = why ? `;; communications error to ${used}#53: ${why}\n;; no servers could be reached\n\n` : ';; connection timed out; no servers could be reached\n\n';
+    return { stdout: text, stderr: '', exitCode: 1 };
+  }
   let out = `Server:\t\t${used}\nAddress:\t${used}#53\n\n`;
   const r = res.answer;
   if (r.rcode !== 'NOERROR') return { stdout: `${out}** server can't find ${reverse ? noDot(qname) : name}: ${r.rcode}\n\n`, stderr: '', exitCode: 1 };

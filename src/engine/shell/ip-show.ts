@@ -116,6 +116,16 @@ export function showAddrs(net: Network, ns: NetNs, links: readonly Link[], opts:
   return links.map((l) => `${linkHeader(net, ns, l, false)}\n${linkLayer(net, ns, l, opts)}${l.addrs.map((a, i) => addrLine(l, a, isSecondary(l, i))).join('')}`).join('');
 }
 
+/** `ip -o link`: each record on one line, its inner line breaks printed as "\\". */
+export function oneline(text: string): string {
+  return text.replace(/\n(?=    )/g, '\\');
+}
+
+/** `ip -o addr`: one line per address, "N: NAME    inet A/L ... NAME\\       valid_lft ...". */
+export function showAddrsOneline(links: readonly Link[]): string {
+  return links.flatMap((l) => l.addrs.map((a, i) => `${l.ifindex}: ${l.name}${addrLine(l, a, isSecondary(l, i)).replace(/\n(?=.)/, '\\')}`)).join('');
+}
+
 /** `ip -br addr` / `ip -br link` */
 export function showBrief(net: Network, ns: NetNs, links: readonly Link[], what: 'addr' | 'link'): string {
   return links.map((l) => {

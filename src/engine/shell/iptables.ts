@@ -9,6 +9,7 @@ import type { CtEntry } from '../conntrack/types';
 import { nsForTarget } from '../net/lookup';
 import type { NetNs } from '../net/types';
 import { formatRule, listAddr, listOptions, protoName, targetName } from '../netfilter/format';
+import { findSet } from '../netfilter/ipset';
 import { applyCommand } from '../netfilter/ops';
 import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
 import { iptablesSave, orderedChains } from '../netfilter/restore';
@@ -33,15 +34,16 @@ const changed = (ctx: ShellContext): CommandResult => {
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const padL = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
-/** xtables_print_num: exact with -x, else abbreviated with K/M/G/T past 99999. */
-function num(n: number, exact: boolean, width: number): string {
-  if (exact) return `${padL(String(n), width)} `;
+/** xtables_print_num: "%8llu " with -x (packets and bytes alike), else 5 wide with K/M/G/T past 99999. */
+function num(n: number, exact: boolean): string {
+  if (exact) return `${padL(String(n), 8)} `;
   if (n <= 99999) return `${padL(String(n), 5)} `;
-  const units = ['K', 'M', 'G', 'T'];
-  let v = Math.floor(n / 1000);
-  let u = 0;
-  while (v > 9999 && u < units.length - 1) { v = Math.floor(v / 1000); u++; }
-  return `${padL(String(v), 4)}${units[u]} `;
+  let v = n;
+  for (const unit of ['K', 'M', 'G', 'T']) {
+    v = Math.floor((v + 500) / 1000);
+    if (v <= 9999 || unit === 'T') return `${padL(String(v), 4)}${unit} `;
+  }
+  return `${n} `;
 }
 
 function listHeader(o: ParsedArgs): string {
@@ -57,7 +59,7 @@ function listHeader(o: ParsedArgs): string {
 function listRule(r: Rule, i: number, o: ParsedArgs): string {
   let s = '';
   if (o.lineNumbers) s += `${pad(String(i + 1), 4)} `;
-  if (o.verbose) s += num(r.counters.pkts, o.exact, 8) + num(r.counters.bytes, o.exact, 10);
+  if (o.verbose) s += num(r.counters.pkts, o.exact) + num(r.counters.bytes, o.exact);
   s += `${pad(targetName(r.target), 9)} `;
   s += `${r.proto?.inv ? '!' : ' '}${pad(protoName(r.proto?.num ?? 0), 5)}`;
   s += '-- ';
@@ -131,6 +133,11 @@ function iptablesCmd(ctx: ShellContext, argv: readonly string[]): CommandResult 
       ...chains.flatMap((c) => c.rules.map((r) => formatRule(c.name, r))),
     ];
     return ok(`${lines.join('\n')}\n`);
+  }
+  if ((cmd.op === 'A' || cmd.op === 'I' || cmd.op === 'R') && ns) {
+    // xt_set resolves the set by name when the rule is loaded.
+    const missing = cmd.rule.matches.find((m) => m.kind === 'set' && !findSet(ns, m.name));
+    if (missing && missing.kind === 'set') return fail(`${IPT_VERSION}: Set ${missing.name} doesn't exist.\n\nTry \`iptables -h' or 'iptables --help' for more information.\n`, 2);
   }
   const r = applyCommand(table, cmd);
   if (!r.ok) return fail(r.error, r.code);

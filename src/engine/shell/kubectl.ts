@@ -11,7 +11,7 @@ import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
 import { jsonpath } from './kubectlJsonpath';
 import { table } from './kubectlFormat';
-import { ALL, findResource, type Item, type ResourceType } from './kubectlResources';
+import { ALL, findResource, RESOURCES, type Item, type ResourceType } from './kubectlResources';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
 
 export interface KubectlFlags {
@@ -229,6 +229,7 @@ Basic Commands (simulated):
   describe      Show details of a specific resource or group of resources
   exec          Execute a command in a container
   cluster-info  Display cluster information
+  api-resources Print the supported API resources on the server
   version       Print the client and server version information
 
 Usage:
@@ -250,6 +251,11 @@ export const kubectl: Command = (ctx, argv) => {
     case 'get': return get(ctx, f);
     case 'describe': return describe(ctx, f);
     case 'exec': return exec(ctx, f);
+    case 'api-resources': {
+      const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'], ...[...RESOURCES].sort((x, y) => x.plural.localeCompare(y.plural))
+        .map((r) => [r.plural, r.aliases.filter((a) => !a.includes('.')).join(','), r.apiVersion, String(r.namespaced), r.kind])];
+      return ok(table(rows));
+    }
     case 'cluster-info': {
       const api = ctx.sim.model.apiServer;
       const host = api ? `https://${api.ip}:${api.port}` : 'https://127.0.0.1:6443';

@@ -19,8 +19,10 @@ import { fail, ok, type Command } from './types';
 
 /** The process behind a socket, as `PID/Program name` shows it. */
 export function processOf(sim: Sim, l: Listener): { pid: number; name: string } {
-  const pid = 1000 + (hashString(`${l.owner}/${l.container ?? ''}/${l.app.kind}`) % 60000);
-  return { pid, name: programName(sim, l) };
+  const name = programName(sim, l);
+  // One process per container (all its sockets), one per daemon on a machine.
+  const key = l.container !== undefined ? `${l.owner}/${l.container}` : `${l.owner}/${name}`;
+  return { pid: 1000 + (hashString(key) % 60000), name };
 }
 
 function programName(sim: Sim, l: Listener): string {

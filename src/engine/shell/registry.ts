@@ -7,7 +7,7 @@ import type { Command } from './types';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
 import { ipCommands } from './ip';
-import { bridgeCommands } from './bridge';
+import { bridgeCommands, brctlCommands } from './bridge';
 import { sysctlCommands } from './sysctl';
 import { sudoCommands } from './sudo';
 import { netstatCommands } from './netstat';
@@ -23,6 +23,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   fileCommands,
   ipCommands,
   bridgeCommands,
+  brctlCommands,
   sysctlCommands,
   sudoCommands,
   netstatCommands,

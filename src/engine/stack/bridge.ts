@@ -49,17 +49,13 @@ function learn(w: Walker, ns: NetNs, br: Link, port: Link, mac: string): void {
 }
 
 function isLocal(br: Link, ns: NetNs, w: Walker, mac: string): boolean {
-  if (mac === br.mac) return true;
-  const e = br.fdb?.find((x) => x.mac === mac);
-  if (e?.local) return true;
-  // The MAC of any port also belongs to the bridge (the kernel's "self permanent" entries).
-  for (const l of ns.links) if (l.master === br.name && l.mac === mac) return true;
-  void w;
-  return false;
+  // The bridge's own MAC and its ports' MACs (the kernel's "self permanent" FDB entries).
+  if (w.view(ns).bridges.get(br.name)?.macs.has(mac)) return true;
+  return br.fdb?.find((x) => x.mac === mac)?.local === true;
 }
 
-function ports(ns: NetNs, br: Link): Link[] {
-  return ns.links.filter((l) => l.master === br.name);
+function ports(w: Walker, ns: NetNs, br: Link): readonly Link[] {
+  return w.view(ns).bridges.get(br.name)?.ports ?? [];
 }
 
 /** br_handle_frame: a frame arriving on `port`. */
@@ -119,7 +115,7 @@ function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0
 }
 
 function flood(w: Walker, ns: NetNs, br: Link, inPort: Link | null, frame: Packet, alsoLocal: boolean): void {
-  const outs = ports(ns, br).filter((p) => p !== inPort && p.up);
+  const outs = ports(w, ns, br).filter((p) => p !== inPort && p.up);
   const why = frame.eth?.dst === BROADCAST_MAC ? 'broadcast' : isMulticast(frame.eth?.dst ?? '') ? 'multicast' : `unknown ${frame.eth?.dst ?? ''}`;
   w.emit('bridge-flood', ns, br.name, `${br.name}: ${why}, flood to ${outs.map((p) => p.name).join(', ') || 'no port'}${alsoLocal ? ' and up to the bridge' : ''}`, frame, { ports: outs.map((p) => p.name) });
   if (alsoLocal && inPort) w.l2Up(ns, br, frame);

@@ -15,7 +15,7 @@
  */
 import { ipvsCommit, ipvsSchedule } from '../k8s/kubeproxy/ipvs';
 import type { Packet } from '../net/packet';
-import type { Link, NetNs } from '../net/types';
+import type { NetNs } from '../net/types';
 import { describe, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from './packets';
 import type { Walker } from './walker';
 
@@ -104,4 +104,3 @@ export function ipvsOut(w: Walker, ns: NetNs, dev: string | undefined, p: Packet
   return out;
 }
 
-export type { Link };

@@ -3,6 +3,7 @@
  * set of local addresses. Built lazily and kept until the network's generation (or the link
  * count) changes, so a trace through a 5,000-Pod cluster never scans every link of every node.
  */
+import { ownerRef } from '../net/lookup';
 import { fibLookup, type FibResult } from '../route/fib';
 import type { Link, NetNs, Network } from '../net/types';
 
@@ -14,6 +15,8 @@ export interface NsView {
   readonly local: ReadonlySet<string>;
   /** Directed broadcast addresses of the namespace's subnets. */
   readonly broadcast: ReadonlySet<string>;
+  /** Per bridge: its ports, and every MAC that belongs to it (its own and its ports'). */
+  readonly bridges: ReadonlyMap<string, { readonly ports: readonly Link[]; readonly macs: ReadonlySet<string> }>;
 }
 
 interface Cached { readonly gen: number; readonly links: Link[]; readonly count: number; readonly view: NsView }
@@ -37,21 +40,19 @@ export function nsView(net: Network, ns: NetNs): NsView {
       if (a.broadcast) broadcast.add(a.broadcast);
     }
   }
-  const view: NsView = { ns, byName, byIfindex, local, broadcast };
+  const bridges = new Map<string, { ports: Link[]; macs: Set<string> }>();
+  for (const l of ns.links) if (l.kind === 'bridge') bridges.set(l.name, { ports: [], macs: new Set([l.mac]) });
+  for (const l of ns.links) {
+    const b = l.master !== undefined ? bridges.get(l.master) : undefined;
+    if (b) { b.ports.push(l); b.macs.add(l.mac); }
+  }
+  const view: NsView = { ns, byName, byIfindex, local, broadcast, bridges };
   cache.set(ns, { gen: net.generation, links: ns.links, count: ns.links.length, view });
   return view;
 }
 
-/** The canvas/owner name of a namespace as traces print it: pod/NS/NAME, node/NAME, host/NAME, host/h1#net1. */
-export function ownerId(ns: NetNs): string {
-  switch (ns.owner.kind) {
-    case 'node': return `node/${ns.owner.name}`;
-    case 'pod': return `pod/${ns.owner.namespace}/${ns.owner.name}`;
-    case 'host': return `host/${ns.owner.name}`;
-    case 'netns': return ns.id;
-    case 'infra': return `infra/${ns.owner.name}`;
-  }
-}
+/** The owner name of a namespace as traces print it (net/lookup.ts ownerRef): pod/NS/NAME, node/NAME, host/NAME, host/h1#net1. */
+export const ownerId = ownerRef;
 
 interface FibMemo { readonly gen: number; readonly routes: NetNs['routes']; readonly count: number; readonly up: number; readonly results: Map<string, FibResult | undefined> }
 
@@ -80,3 +81,4 @@ export function fibCached(net: Network, ns: NetNs, dst: string): FibResult | und
   m.results.set(dst, r);
   return r;
 }
+

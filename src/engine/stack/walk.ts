@@ -67,11 +67,14 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   const fail = (verdict: Trace['verdict'], reason: string): WalkResult => ({
     trace: { ...base, verdict, responder: null, seenSource: null, reason, events: [], path: [], replyPath: [], rulesEvaluated: 0 }, outcome: undefined,
   });
-  const ns = clientNs(sim, req.from);
-  if (!ns) return fail('error', `no network namespace for "${req.from}" (use pod/NS/NAME, node/NAME or host/NAME)`);
   const dest = parseDestination(req.to, req.protocol, req.port, req.http?.resolve);
   if (!dest) return fail('error', `cannot parse destination "${req.to}" (use IP, IP:PORT or http://HOST[:PORT]/PATH)`);
   const protocol = dest.protocol;
+  const ns = clientNs(sim, req.from);
+  if (!ns) {
+    const r = fail('error', `no network namespace for "${req.from}" (use pod/NS/NAME, node/NAME or host/NAME)`);
+    return { ...r, trace: { ...r.trace, protocol } };
+  }
   const w = new Walker(sim);
   let ip = dest.ip;
   if (!ip) {

@@ -15,7 +15,7 @@
  */
 import { BROADCAST_MAC, type Mac } from '../addr/mac';
 import type { FibResult } from '../route/fib';
-import { ETH_P_ARP, ETH_P_IP, IPPROTO_ICMP, IPPROTO_IPIP, type Packet } from '../net/packet';
+import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
 import type { Link, NeighEntry, NetNs } from '../net/types';
 import { acceptAll, type Hook, type HookContext } from '../netfilter/hook';
 import type { Sim } from '../sim';
@@ -424,9 +424,6 @@ export class Walker {
       this.sendLocal(ns, rst);
     });
   }
-
-  /** The ICMP/IPIP protocol numbers the local delivery dispatches on. */
-  static readonly IPPROTO = { ICMP: IPPROTO_ICMP, IPIP: IPPROTO_IPIP };
 
   /** ip_local_deliver: INPUT, then IPVS (a virtual server sends the packet on), then the socket. */
   private localIn(ns: NetNs, inLink: Link, pkt: Packet): void {

@@ -6,7 +6,7 @@
  *
  * Decode VXLAN on flannel's port with: tshark -r FILE -d udp.port==8472,vxlan
  */
-import { ETH_P_ARP, ETH_P_IP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../net/packet';
+import { ETH_P_ARP, ETH_P_IP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../net/packet';
 import { payloadBytes } from '../stack/packets';
 import type { Trace } from './types';
 
@@ -91,7 +91,6 @@ function l4Bytes(p: Packet): number[] {
 
 export function ipBytes(p: Packet): number[] {
   if (!p.ip) return [];
-  void IPPROTO_ICMP;
   const l4 = l4Bytes(p);
   return [...ipHeader(p, 20 + l4.length), ...l4];
 }

@@ -88,7 +88,7 @@ describe('ip output, golden', () => {
         `ip -n ns${n} addr add 10.0.0.${n}/24 dev veth${n}`,
       );
     }
-    lines.push('ip link', 'bridge link', 'bridge fdb show br br0', 'ip -n ns2 addr', 'ip -br link');
+    lines.push('ip link', 'bridge link', 'bridge fdb show br br0', 'brctl show', 'ip -n ns2 addr', 'ip -br link');
     expectGolden('seed-bridge', transcript(s, steps(h, ...lines)));
   });
 });

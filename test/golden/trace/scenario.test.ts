@@ -16,7 +16,8 @@ const DIR = new URL('./', import.meta.url);
 
 function expectGolden(name: string, text: string): void {
   const file = new URL(`${name}.txt`, DIR);
-  if (process.env['UPDATE_GOLDEN'] || !existsSync(file)) writeFileSync(file, text);
+  if (process.env['UPDATE_GOLDEN']) writeFileSync(file, text);
+  expect(existsSync(file), `missing golden ${name}.txt: run UPDATE_GOLDEN=1 npx vitest run test/golden/trace/scenario.test.ts`).toBe(true);
   expect(text).toBe(readFileSync(file, 'utf8'));
 }
 

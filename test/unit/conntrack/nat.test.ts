@@ -178,6 +178,16 @@ describe('ICMP echo', () => {
     expect(back.packet.icmp!.id).toBe(77);
   });
 
+  it('--random-fully gives the ping a new id and the reply still finds its way back', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.244.0.0/16 ! -d 10.244.0.0/16 -j MASQUERADE --random-fully\nCOMMIT\n');
+    const out = forward(ns, ping('10.244.1.2', '8.8.8.8', 8, 77), 'cni0', 'eth0');
+    expect(out.packet.icmp!.id).not.toBe(77);
+    const back = forward(ns, ping('8.8.8.8', '192.168.1.10', 0, out.packet.icmp!.id!), 'eth0', 'cni0');
+    expect(back.packet.ip!.dst).toBe('10.244.1.2');
+    expect(back.packet.icmp!.id).toBe(77);
+  });
+
   it('an echo reply with no request is INVALID', () => {
     const ns = setup();
     const { events, emit } = collect();
@@ -199,5 +209,33 @@ describe('IPVS with vs/conntrack=1', () => {
     expect(e.reply).toMatchObject({ src: '10.244.2.3', sport: 8080 });
     const back = forward(ns, udp('10.244.2.3', 8080, '10.244.1.2', 40000), 'flannel.1', 'cni0');
     expect(`${back.packet.ip!.src}:${back.packet.udp!.sport}`).toBe('10.96.0.50:80');
+  });
+});
+
+describe('other NAT targets', () => {
+  it('REDIRECT sends a forwarded connection to a local port on the incoming address', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -d 10.96.0.30/32 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 34567\nCOMMIT\n');
+    const v = netfilterEngine.runHook(ns, 'PREROUTING', tcp('10.244.1.2', 40000, '10.96.0.30', 80), ctx({ inDev: 'cni0' }), () => {});
+    expect(`${v.packet.ip!.dst}:${v.packet.tcp!.dport}`).toBe('10.244.1.1:34567');
+  });
+
+  it('REDIRECT in OUTPUT goes to 127.0.0.1', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 8080\nCOMMIT\n');
+    const v = netfilterEngine.runHook(ns, 'OUTPUT', tcp('192.168.1.10', 40000, '10.96.0.30', 80), ctx({ outDev: 'eth0' }), () => {});
+    expect(`${v.packet.ip!.dst}:${v.packet.tcp!.dport}`).toBe('127.0.0.1:8080');
+  });
+
+  it('SNAT --to-source with a port range, and MASQUERADE --to-ports', () => {
+    const ns = nodeNs();
+    iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -p tcp -j SNAT --to-source 192.168.1.99:2000-2010\n-A POSTROUTING -o cni0 -p tcp -j MASQUERADE --to-ports 3000-3001\nCOMMIT\n');
+    const a = forward(ns, tcp('10.244.1.2', 40000, '8.8.8.8', 443), 'cni0', 'eth0');
+    expect(a.packet.ip!.src).toBe('192.168.1.99');
+    expect(a.packet.tcp!.sport).toBeGreaterThanOrEqual(2000);
+    expect(a.packet.tcp!.sport).toBeLessThanOrEqual(2010);
+    const b = forward(ns, tcp('8.8.8.8', 1, '10.244.1.2', 40000), 'eth0', 'cni0');
+    expect(b.packet.ip!.src).toBe('10.244.1.1');
+    expect([3000, 3001]).toContain(b.packet.tcp!.sport);
   });
 });

@@ -181,3 +181,23 @@ spec: {podSelector: {matchLabels: {app: jailed}}, policyTypes: [Egress]}
     expect(r.exitCode).toBe(1);
   });
 });
+
+describe('DNS transport errors', () => {
+  const yaml = `apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {nodeName: node-1, containers: [{name: c, image: busybox}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec: {nodeName: node-1, containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+`;
+  const { sim } = buildSim(yaml);
+  const web = sim.model.pods.find((p) => p.meta.name === 'web')!;
+  const run = (l: string) => runLine(sim, { kind: 'pod', namespace: 'default', name: 'client' }, l);
+  it('a Pod that does not serve DNS answers ICMP port unreachable: connection refused', () => {
+    expect(run(`dig @${web.podIP} kubernetes.default.svc.cluster.local`).stdout.split('\n')[0]).toBe(`;; communications error to ${web.podIP}#53: connection refused`);
+    expect(run(`nslookup kubernetes ${web.podIP}`).stdout).toBe(`;; communications error to ${web.podIP}#53: connection refused\n;; no servers could be reached\n\n`);
+  });
+});

@@ -143,3 +143,19 @@ describe('other plugins and backends', () => {
     expect(sh(s, nodeT('node-0'), `ip netns exec ${name!} ip -br addr show eth0`)).toMatch(/^eth0@if\d+ +UP +10\.244\.0\.[23]\/24 \n$/);
   });
 });
+
+describe('the underlay', () => {
+  it('puts a node outside the underlay CIDR in its own subnet behind the router', () => {
+    const s = sim(model({ network: { plugin: 'flannel', backend: 'vxlan' } }, [node(0), node(1, { ip: '10.9.0.5' })], []));
+    const far = s.net.namespaces.get('node/node-1')!;
+    expect(fibLookup(far, '192.168.1.10')?.route.via).toBe('10.9.0.1');
+    const router = s.net.namespaces.get('infra/router')!;
+    expect(router.links.find((l) => l.name === 'eth0')?.addrs.map((a) => a.address)).toEqual(['192.168.1.1', '10.9.0.1']);
+    expect(s.diagnosticsOut).toEqual([]);
+  });
+
+  it('reports two machines with one address', () => {
+    const s = sim(model({}, [node(0), node(1, { ip: '192.168.1.10' })], []));
+    expect(s.diagnosticsOut.map((d) => d.code)).toEqual(['underlay-address-conflict']);
+  });
+});

@@ -163,3 +163,30 @@ describe('route -n and arp -n', () => {
     expect(sh(s, t, 'arp -n')).toMatch(/^Address {18}HWtype {2}HWaddress {11}Flags Mask {12}Iface\n10\.244\.1\.0 {15}ether {3}([0-9a-f]{2}:){5}[0-9a-f]{2} {3}CM {20}flannel\.1\n/);
   });
 });
+
+describe('ip route get arguments', () => {
+  it('finds the destination among from/iif keywords', () => {
+    const s = sim(flannelCluster());
+    expect(sh(s, nodeT('node-0'), 'ip route get from 192.168.1.10 10.244.2.9')).toBe('10.244.2.9 from 192.168.1.10 via 10.244.2.0 dev flannel.1 uid 0 \n    cache \n');
+  });
+});
+
+describe('ip link set validation', () => {
+  it('leaves the link untouched when a later argument is wrong; bridges cannot change namespace', () => {
+    const s = sim(model({}, [], [], { hasCluster: false, hosts: [hostObj('h')] }));
+    const t = hostT('h');
+    sh(s, t, 'ip netns add n', 'ip link add v type veth peer name w', 'ip link add br0 type bridge');
+    expect(sh(s, t, 'ip link set v up master nope')).toBe('Cannot find device "nope"\n');
+    expect(sh(s, t, 'ip -br link show v')).toMatch(/^v@w +DOWN/);
+    expect(sh(s, t, 'ip link set br0 netns n')).toBe('RTNETLINK answers: Invalid argument\n');
+  });
+});
+
+describe('ip -o', () => {
+  it('prints one line per address and per link', () => {
+    const s = sim(flannelCluster());
+    const t = nodeT('node-0');
+    expect(sh(s, t, 'ip -o addr show dev eth0')).toBe('2: eth0    inet 192.168.1.10/24 brd 192.168.1.255 scope global eth0\\       valid_lft forever preferred_lft forever\n');
+    expect(sh(s, t, 'ip -o link show lo')).toBe('1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n');
+  });
+});

@@ -63,3 +63,34 @@ spec: {nodeName: node-2, containers: [{name: c, image: nginx, ports: [{container
     expect(walk(sim, { from: 'pod/default/a', to: `http://${b.podIP}/` }).verdict).not.toBe('delivered');
   });
 });
+
+describe('nodes in two subnets behind the router', () => {
+  const yaml = (backend: string): string => `apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: demo}
+spec:
+  network: {plugin: flannel, backend: ${backend}}
+  nodes:
+  - {name: node-1, ip: 192.168.1.11}
+  - {name: node-2, ip: 10.9.0.12}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a}
+spec: {nodeName: node-1, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b}
+spec: {nodeName: node-2, containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
+`;
+  it('vxlan crosses the router; host-gw cannot, and says why', () => {
+    const vx = buildSim(yaml('vxlan')).sim;
+    const b = vx.model.pods.find((p) => p.meta.name === 'b')!;
+    expect(walk(vx, { from: 'pod/default/a', to: `http://${b.podIP}/` }).verdict).toBe('delivered');
+    const gw = buildSim(yaml('host-gw'));
+    expect(gw.diagnostics.some((d) => d.code === 'flannel-host-gw-not-l2')).toBe(true);
+    const b2 = gw.sim.model.pods.find((p) => p.meta.name === 'b')!;
+    expect(walk(gw.sim, { from: 'pod/default/a', to: `http://${b2.podIP}/` }).verdict).not.toBe('delivered');
+  });
+});

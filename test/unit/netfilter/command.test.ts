@@ -43,7 +43,7 @@ describe('iptables command', () => {
     const l = sh(s, 'iptables -L INPUT -n -v -x --line-numbers').stdout.split('\n');
     expect(l[0]).toBe('Chain INPUT (policy ACCEPT 0 packets, 0 bytes)');
     expect(l[1]).toBe('num      pkts      bytes target     prot opt in     out     source               destination         ');
-    expect(l[2]).toBe('1           0          0 ACCEPT     tcp  --  *      *       10.0.0.0/8           0.0.0.0/0            tcp dpt:22 /* ssh from lan */');
+    expect(l[2]).toBe('1           0        0 ACCEPT     tcp  --  *      *       10.0.0.0/8           0.0.0.0/0            tcp dpt:22 /* ssh from lan */');
   });
 
   it('prints the errors iptables prints', () => {
@@ -139,5 +139,27 @@ describe('iptables option bundling', () => {
     expect(sh(s, 'iptables -w -tnat -A PREROUTING -p udp -j ACCEPT').exitCode).toBe(0);
     expect(sh(s, 'iptables -t nat -nvL PREROUTING').stdout).toContain('Chain PREROUTING (policy ACCEPT 0 packets, 0 bytes)');
     expect(sh(s, 'iptables -t nat -S PREROUTING').stdout).toBe('-P PREROUTING ACCEPT\n-A PREROUTING -p udp -j ACCEPT\n');
+  });
+});
+
+describe('iptables -L columns', () => {
+  it('abbreviates big counters unless -x, and says anywhere without -n', async () => {
+    const { iptablesRestore } = await import('../../../src/engine/netfilter/restore');
+    const s = sim();
+    iptablesRestore(s.net.namespaces.get('node/n1')!, '*filter\n:INPUT ACCEPT [0:0]\n[2000:123456] -A INPUT -s 10.0.0.0/8 -j ACCEPT\nCOMMIT\n', { counters: true });
+    expect(sh(s, 'iptables -L INPUT -v -n').stdout.split('\n')[2]).toBe(' 2000  123K ACCEPT     all  --  *      *       10.0.0.0/8           0.0.0.0/0           ');
+    expect(sh(s, 'iptables -L INPUT -v -n -x').stdout.split('\n')[2]).toBe('    2000   123456 ACCEPT     all  --  *      *       10.0.0.0/8           0.0.0.0/0           ');
+    expect(sh(s, 'iptables -L INPUT').stdout.split('\n')[2]).toBe('ACCEPT     all  --  10.0.0.0/8           anywhere            ');
+  });
+});
+
+describe('iptables -m set', () => {
+  it('refuses a set that does not exist and accepts one created with the ipset API', async () => {
+    const { ipsetCreate } = await import('../../../src/engine/netfilter/ipset');
+    const s = sim();
+    expect(sh(s, 'iptables -A INPUT -m set --match-set BLOCK src -j DROP').stderr).toBe("iptables v1.8.9 (nf_tables): Set BLOCK doesn't exist.\n\nTry `iptables -h' or 'iptables --help' for more information.\n");
+    ipsetCreate(s.net.namespaces.get('node/n1')!, 'BLOCK', 'hash:ip');
+    expect(sh(s, 'iptables -A INPUT -m set --match-set BLOCK src -j DROP').exitCode).toBe(0);
+    expect(sh(s, 'iptables -S INPUT').stdout).toBe('-P INPUT ACCEPT\n-A INPUT -m set --match-set BLOCK src -j DROP\n');
   });
 });

@@ -168,3 +168,21 @@ describe('--noflush is copy-on-write', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('parsed-line reuse', () => {
+  it('namespaces restored from the same text count packets separately', async () => {
+    const { netfilterEngine } = await import('../../../src/engine/netfilter/engine');
+    const { tcp, ctx } = await import('./fixtures');
+    const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -j ACCEPT\n-A INPUT -m statistic --mode nth --every 2 -j ACCEPT\nCOMMIT\n';
+    const a = nodeNs('node/a');
+    const b = nodeNs('node/b');
+    iptablesRestore(a, text);
+    iptablesRestore(b, text);
+    netfilterEngine.runHook(a, 'INPUT', tcp('1.1.1.1', 1, '192.168.1.10', 22), ctx(), () => {});
+    expect(iptablesSave(a, 'filter', { counters: true })).toContain('[1:60] -A INPUT -p tcp -j ACCEPT');
+    expect(iptablesSave(b, 'filter', { counters: true })).toContain('[0:0] -A INPUT -p tcp -j ACCEPT');
+    const nthA = a.netfilter!.tables.filter.chains.get('INPUT')!.rules[1]!.matches[0];
+    const nthB = b.netfilter!.tables.filter.chains.get('INPUT')!.rules[1]!.matches[0];
+    expect(nthA).not.toBe(nthB);
+  });
+});

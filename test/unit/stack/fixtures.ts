@@ -88,7 +88,8 @@ export class NetBuilder {
 
 function ownerFor(id: string): NsOwner {
   const p = id.split('/');
-  if (id.includes('#')) return { kind: 'netns', machine: id.split('#')[0]!, name: id.split('#')[1]! };
+  // As the builder does: a named namespace's machine is the Host's name ("h1" for host/h1#net1).
+  if (id.includes('#')) return { kind: 'netns', machine: id.split('#')[0]!.split('/')[1]!, name: id.split('#')[1]! };
   if (p[0] === 'pod') return { kind: 'pod', namespace: p[1]!, name: p[2]! };
   if (p[0] === 'node') return { kind: 'node', name: p[1]! };
   if (p[0] === 'host') return { kind: 'host', name: p[1]! };

@@ -149,6 +149,7 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
   const traces: Trace[] = [];
   const events: TraceEvent[] = [];
   const machine = from.split('#')[0]!;
+  const nsId = clientNs(sim, from)?.id ?? from;
 
   /** One query to one server, as a walked datagram (or answered directly without a network). */
   const queryOnce = (fq: string, server: string): SearchStep => {
@@ -162,7 +163,9 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
     traces.push(ex.trace);
     if (ex.response) return { name: fq, server, outcome: outcomeOf(ex.response), response: ex.response };
     const reason = ex.trace.reason ?? ex.trace.verdict;
-    return { name: fq, server, outcome: ex.trace.verdict === 'refused' || ex.trace.verdict === 'unreachable' ? 'unreachable' : 'timeout', response: null, reason };
+    const v = ex.trace.verdict;
+    const error = v === 'refused' ? 'refused' as const : v === 'unreachable' ? 'unreachable' as const : 'timeout' as const;
+    return { name: fq, server, outcome: error === 'timeout' ? 'timeout' : 'unreachable', response: null, reason, error };
   };
 
   /** resolv.conf semantics: the next nameserver only when one does not answer at all. */
@@ -171,7 +174,7 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
     for (const s of servers) {
       last = queryOnce(fq, s);
       events.push({
-        seq: events.length, t: 0, type: 'dns', where: { machine, ns: from }, flow: 'dns',
+        seq: events.length, t: 0, type: 'dns', where: { machine, ns: nsId }, flow: 'dns',
         summary: `${type} ${fq} @${s}: ${describeOutcome(last)}`,
         detail: { name: fq, qtype: type, server: s, outcome: last.outcome, rcode: last.response?.rcode ?? null, answers: last.response?.answers ?? [], ...(last.response?.forwardTo ? { forwardedTo: last.response.forwardTo } : {}) },
       });

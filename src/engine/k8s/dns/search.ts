@@ -26,6 +26,8 @@ export interface SearchStep {
   readonly response: DnsResponse | null;
   /** Why no answer came back (the walk's reason), when it did not. */
   readonly reason?: string;
+  /** What the transport said when no answer came: ICMP port unreachable ("refused"), host unreachable. */
+  readonly error?: 'refused' | 'unreachable' | 'timeout';
 }
 
 /** The names the resolver will try, in order, all fully qualified. */

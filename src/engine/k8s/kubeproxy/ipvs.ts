@@ -13,16 +13,10 @@
  * Schedulers are the kernel's, made deterministic (no randomness is involved in any of them):
  * rr, wrr, lc, wlc, sed, nq, sh (source hash) and dh (destination hash).
  *
- * Where the packet walk calls in (the kernel's ip_vs hooks):
- *   - LOCAL_IN, after the INPUT hook accepted a packet for a local address (ipRcv): call
- *     `ipvsSchedule(ns, pkt, {now})`; on 'dnat' emit an 'ipvs' trace event, `ipvsCommit(ns, d, pkt)`,
- *     rewrite the destination to d.dest, route it again and send it out through POSTROUTING
- *     (ip_vs_nat_xmit; KUBE-POSTROUTING / KUBE-LOOP-BACK then masquerade as needed); on
- *     'no-dest' drop it; on 'none' deliver locally as usual.
- *   - LOCAL_OUT, for packets a process on the node sends to a virtual address (sendLocal after
- *     the OUTPUT hook): the same decision, then route to the real server.
- *   - replies from a real server (FORWARD, or INPUT on the node itself): `ipvsReverse(ns, pkt)`
- *     gives the virtual address and port to restore as the source (ip_vs_out).
+ * The walk calls in at the kernel's ip_vs hooks (src/engine/stack/ipvs.ts): `ipvsSchedule` at
+ * LOCAL_IN / LOCAL_OUT for a new connection to a virtual address, then `ipvsCommit`; replies
+ * are un-NATed from the walk's connection entry (or `ipvsReverse` when the decision's packet
+ * was passed to `ipvsCommit`).
  */
 import { parseIPv4 } from '../../addr/ip';
 import type { ClusterModel, NodeModel } from '../../model/cluster';
@@ -318,8 +312,8 @@ export function ipvsSchedule(ns: NetNs, packet: Packet, ctx: IpvsContext): IpvsD
 
 /**
  * Applies a decision: scheduler position, persistence template, the connection entry (so the
- * rest of the connection and its replies are translated the same way), counters. Pass the
- * packet the decision was made for.
+ * rest of the connection and its replies are translated the same way, when `packet` — the one
+ * the decision was made for — is given), counters.
  */
 export function ipvsCommit(ns: NetNs, d: IpvsDecision, packet?: Packet, bytes = 0): void {
   const state = ns.ipvs as IpvsState | undefined;
@@ -367,36 +361,4 @@ export function ipvsConnectionClosed(ns: NetNs, service: string, dest: { address
     d.activeConn--;
     d.inactConn++;
   }
-}
-
-// ─── helpers for the walk: decision + commit + rewrite in one call ───────────────────────
-
-export type IpvsStep =
-  | { readonly kind: 'pass' }
-  | { readonly kind: 'drop'; readonly reason: string }
-  | { readonly kind: 'forward'; readonly packet: Packet; readonly summary: string; readonly decision: IpvsDecision };
-
-/**
- * ip_vs_in at LOCAL_IN / LOCAL_OUT: for a packet to a virtual server, the packet rewritten to the
- * chosen real server (the walk then routes it and sends it through POSTROUTING), a drop when the
- * virtual server has no real server, or 'pass' for anything else. Commits the choice.
- */
-export function ipvsIn(ns: NetNs, packet: Packet, now: number): IpvsStep {
-  const d = ipvsSchedule(ns, packet, { now });
-  if (d.kind === 'none') return { kind: 'pass' };
-  if (d.kind === 'no-dest') return { kind: 'drop', reason: `IPVS: no real server for ${d.service.replace(/\|/g, ' ')} (${d.servicePort})` };
-  ipvsCommit(ns, d, packet, packet.ip?.length ?? 0);
-  const ip = packet.ip!;
-  const l4 = packet.tcp ? { tcp: { ...packet.tcp, dport: d.dest.port } } : packet.udp ? { udp: { ...packet.udp, dport: d.dest.port } } : {};
-  const out: Packet = { ...packet, ip: { ...ip, dst: d.dest.address }, ...l4 };
-  const l4port = (packet.tcp ?? packet.udp)?.dport;
-  return { kind: 'forward', packet: out, decision: d, summary: `IPVS ${d.scheduler}${d.reason === 'scheduled' ? '' : ` (${d.reason})`}: ${ip.dst}:${l4port} -> ${d.dest.address}:${d.dest.port} (${d.servicePort}, ${d.forward})` };
-}
-
-/** ip_vs_out: a reply from a real server with the virtual address put back as its source (or null). */
-export function ipvsOut(ns: NetNs, packet: Packet): Packet | null {
-  const r = ipvsReverse(ns, packet);
-  if (!r || !packet.ip) return null;
-  const l4 = packet.tcp ? { tcp: { ...packet.tcp, sport: r.port } } : packet.udp ? { udp: { ...packet.udp, sport: r.port } } : {};
-  return { ...packet, ip: { ...packet.ip, src: r.address }, ...l4 };
 }

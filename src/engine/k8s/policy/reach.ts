@@ -14,9 +14,12 @@ export interface ReachOptions {
   readonly port?: number;
   readonly protocol?: Protocol;
   readonly namespaces?: readonly string[];
-  /** 'auto' (default): the walk when it exists, else the evaluator. */
+  /** 'auto' (default): the walk when there is a network and at most WALK_LIMIT Pods, else the evaluator. */
   readonly via?: 'auto' | 'walk' | 'evaluator';
 }
+
+/** Above this many Pods `auto` uses the evaluator: n² walks get slow, and the tests hold both to the same answers. */
+export const WALK_LIMIT = 64;
 
 export function reachability(sim: Sim, opts: ReachOptions = {}): ReachMatrix & { readonly decidedBy: 'walk' | 'evaluator' } {
   const port = opts.port ?? 80;
@@ -26,7 +29,7 @@ export function reachability(sim: Sim, opts: ReachOptions = {}): ReachMatrix & {
   if (via !== 'evaluator' && pods.length > 0) {
     const proto = protocol.toLowerCase() as 'tcp' | 'udp' | 'sctp';
     const walkable = proto !== 'sctp' && pods.every((p) => clientNs(sim, `pod/${p.meta.namespace}/${p.meta.name}`) !== undefined);
-    if (walkable || via === 'walk') {
+    if (via === 'walk' || (walkable && pods.length <= WALK_LIMIT)) {
       const matrix = pods.map((s) => pods.map((d) => {
         const t = walk(sim, { from: `pod/${s.meta.namespace}/${s.meta.name}`, to: `${proto}://${d.podIP}:${port}`, protocol: proto, port });
         return t.verdict === 'delivered' || t.verdict === 'refused';

@@ -42,8 +42,10 @@ const blockBase = (cidr: string): string | undefined => {
 };
 
 /** Calico's CNI ADD: the cali veth, the Pod's /32 and its two routes, the host's /32 route and neighbour. */
-export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: number): void {
+export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: number, ipipLoaded = false): void {
   if (!pod.podIP) return;
+  // With the ipip module loaded every new namespace gets its own tunl0, down (ipip_init_net).
+  if (ipipLoaded) addLink(podNs, { name: 'tunl0', kind: 'ipip', mac: '00:00:00:00:00:00', mtu: 1480, qlen: 1000 }).ipip = {};
   const hostName = caliName(pod.meta.namespace, pod.meta.name);
   const [eth0, host] = addVethPair(podNs, 'eth0', macFor(ctx, `${podNs.id} eth0`), node.ns, hostName, CALICO_HOST_MAC, mtu);
   host.proxyArp = true;
@@ -101,7 +103,7 @@ export function calicoPlugin(ctx: BuildCtx, backend: CalicoBackend): CniPlugin {
     name: `calico/${backend}`,
     podMtu: mtu,
     setupNode: (c, _u, node) => setupCalicoNode(c, backend, node),
-    addPod: (c, node, pod, podNs) => wireCalicoPod(c, node, pod, podNs, mtu),
+    addPod: (c, node, pod, podNs) => wireCalicoPod(c, node, pod, podNs, mtu, backend === 'ipip'),
     connectPeers: (_c, _u, node, peers) => { for (const p of peers) if (p !== node) connectCalicoPeer(backend, node, p); },
   };
 }

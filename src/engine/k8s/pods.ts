@@ -1,0 +1,119 @@
+/**
+ * From Pod drafts to Pods: the scheduler picks a node, host-local IPAM an address (.1 is the
+ * bridge, Pods from .2 up; hostNetwork Pods take the node's IP), kubelet adds the environment.
+ */
+import { formatIPv4, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixSize, type Prefix } from '../addr/ip';
+import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model/cluster';
+import type { Reporter } from './diag';
+import { newEnvCache, podServiceEnv } from './env';
+import { makeMeta } from './meta';
+import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
+import type { PodDraft } from './workloads';
+
+
+/** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
+export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter): PodModel[] {
+  const load = new Map<string, NodeLoad>(nodes.map((n) => [n.name, { pods: [] }]));
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  const ranges = new Map<string, { prefix: Prefix; next: number; used: Set<number> }>();
+  for (const n of nodes) ranges.set(n.name, { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
+  const ipOwner = new Map<number, string>();
+  for (const n of nodes) ipOwner.set(parseIPv4(n.ip)!, `node ${n.name}`);
+
+  // Reserve addresses the user wrote in status.podIP before anyone allocates.
+  const fixedIP = new Map<PodDraft, string>();
+  for (const d of drafts) {
+    const want = d.status?.podIP;
+    if (want === undefined || d.spec.hostNetwork) continue;
+    const v = parseIPv4(want);
+    const at = [...d.specPath.slice(0, -1), 'status', 'podIP'];
+    if (v === null) { r.error(d.origin, at, 'invalid-ip', `Pod ${d.name}: status.podIP "${want}" is not a valid IPv4 address`, 'remove it and one is allocated'); continue; }
+    const owner = ipOwner.get(v);
+    if (owner) { r.error(d.origin, at, 'podip-taken', `Pod ${d.name}: status.podIP ${want} is already used by ${owner}`, 'every Pod needs its own address; remove status.podIP and one is allocated'); continue; }
+    ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
+    fixedIP.set(d, want);
+    for (const rg of ranges.values()) if (prefixContains(rg.prefix, v)) rg.used.add(v);
+  }
+
+  const out: PodModel[] = [];
+  const envCache = newEnvCache();
+  for (const d of drafts) {
+    let nodeName: string | null = null;
+    let pendingReason: string | undefined;
+    if (d.fixedNode) {
+      // A DaemonSet Pod carries node affinity to its one node; the scheduler still checks host ports.
+      const node = nodeByName.get(d.fixedNode)!;
+      const res = schedule({ ...d.spec, tolerations: [{ operator: 'Exists' }] }, d.owner, [node], load);
+      if ('node' in res) nodeName = res.node;
+      else {
+        const others = nodes.length - 1;
+        pendingReason = `0/${nodes.length} nodes are available: 1 node(s) didn't have free ports for the requested pod ports${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}. preemption: 0/${nodes.length} nodes are available: 1 No preemption victims found for incoming pod${others ? `, ${others} Preemption is not helpful for scheduling` : ''}.`;
+        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} (on ${node.name}) stays Pending: ${pendingReason}`, 'another Pod on that node already holds the host port');
+      }
+    }
+    else if (d.spec.nodeName !== undefined) {
+      if (nodeByName.has(d.spec.nodeName)) nodeName = d.spec.nodeName;
+      else r.warn(d.origin, [...d.specPath, 'nodeName'], 'node-not-found', `Pod ${d.name}: spec.nodeName "${d.spec.nodeName}" is not a node of this cluster; the Pod stays Pending`, `use one of: ${nodes.map((n) => n.name).join(', ')}`);
+    } else {
+      const res = schedule(d.spec, d.owner, nodes, load);
+      if ('node' in res) nodeName = res.node;
+      else {
+        pendingReason = res.reason;
+        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} stays Pending: ${res.reason}`, 'check nodeSelector, affinity, tolerations and hostPorts against the nodes');
+      }
+    }
+    const node = nodeName ? nodeByName.get(nodeName) : undefined;
+    if (node) load.get(node.name)!.pods.push({ owner: d.owner, hostPorts: hostPortsOf(d.spec), ...(d.ownerKind === 'Node' ? { static: true } : {}) });
+    const hostNetwork = d.spec.hostNetwork ?? false;
+    let podIP: string | null = null;
+    if (node && hostNetwork) podIP = node.ip;
+    else if (node) {
+      const fixed = fixedIP.get(d);
+      const rg = ranges.get(node.name)!;
+      if (fixed) {
+        podIP = fixed;
+        if (!prefixContains(rg.prefix, parseIPv4(fixed)!)) r.warn(d.origin, [...d.specPath.slice(0, -1), 'status', 'podIP'], 'podip-outside-node-cidr', `Pod ${d.name}: status.podIP ${fixed} is outside node ${node.name}'s podCIDR ${node.podCIDR}; routes to it will not exist`, `pick an address in ${node.podCIDR}`);
+      } else {
+        const size = prefixSize(rg.prefix);
+        while (rg.next < size - 1 && (rg.used.has(nthAddress(rg.prefix, rg.next)) || ipOwner.has(nthAddress(rg.prefix, rg.next)))) rg.next++;
+        if (rg.next < size - 1) {
+          const v = nthAddress(rg.prefix, rg.next++);
+          rg.used.add(v); ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
+          podIP = formatIPv4(v);
+        } else {
+          pendingReason = `failed to allocate for range 0: no IP addresses available in range set: ${formatIPv4(nthAddress(rg.prefix, 1))}-${formatIPv4(nthAddress(rg.prefix, size - 2))}`;
+          r.warn(d.origin, ['metadata', 'name'], 'podcidr-full', `Pod ${d.name}: node ${node.name}'s podCIDR ${node.podCIDR} has no free address`, 'use a larger nodeCIDRMaskSize or more nodes');
+        }
+      }
+    }
+    const conditions = d.status?.conditions ?? [];
+    const phase = d.status?.phase ?? (node && podIP ? 'Running' : 'Pending');
+    const readyCond = conditions.find((c) => c.type === 'Ready');
+    const ready = phase === 'Running' && podIP !== null && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
+    const containers: ContainerModel[] = d.spec.containers.map((c) => ({
+      name: c.name, image: c.image ?? '',
+      ports: (c.ports ?? []).map((p) => ({
+        ...(p.name !== undefined ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP',
+        ...(p.hostPort !== undefined ? { hostPort: p.hostPort } : {}), ...(p.hostIP !== undefined ? { hostIP: p.hostIP } : {}),
+      })),
+      env: (c.env ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
+    }));
+    const serviceEnv = podServiceEnv(services, d.namespace, d.createdIndex, d.spec.enableServiceLinks ?? true, envCache);
+    const meta = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
+      ...(d.ownerKind ? { ownerKind: d.ownerKind } : {}), ...(d.ownerName ? { ownerName: d.ownerName } : {}), origin: d.origin,
+    });
+    out.push({
+      meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
+      ...(pendingReason ? { pendingReason } : {}),
+      podIP: phase === 'Pending' && !podIP ? null : podIP, hostIP: node?.ip ?? null, ready, terminating: d.terminating,
+      hostname: hostNetwork && node ? node.name : d.hostname,
+      ...(d.subdomain ? { subdomain: d.subdomain } : {}),
+      env: [...(containers[0]?.env ?? []), ...serviceEnv],
+      serviceEnv,
+      dnsPolicy: d.spec.dnsPolicy ?? 'ClusterFirst',
+      system: d.system,
+      createdIndex: d.createdIndex,
+    });
+  }
+  return out;
+}
