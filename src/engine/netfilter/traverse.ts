@@ -59,7 +59,7 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
     emit({
       type: 'netfilter',
       summary: `${where}${continued ? ' (continued)' : ''}: ${matched ? `rule ${matched.index} matched → ${verdict}` : verdict} (${n} rule${n === 1 ? '' : 's'} evaluated)`,
-      detail: { table: table.name, chain: chain.name, hook, rules: listed, verdict, ...(matched ? { matchedRule: matched } : {}), evaluated: n, rulesEvaluated: n, ...(continued ? { continued } : {}) },
+      detail: segmentDetail(table.name, chain.name, hook, listed, verdict, matched, n, continued),
     });
   };
 
@@ -131,6 +131,18 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
     chain = back.chain; start = back.next; continued = true;
   }
   return { outcome: { kind: 'drop', reason: 'iptables walk did not terminate' }, evaluated };
+}
+
+/** A segment event's detail, keys in their fixed order (matchedRule and continued only when set); no spreads. */
+function segmentDetail(table: string, chain: string, hook: Hook, rules: Listed[], verdict: string, matched: Listed | undefined, n: number, continued: boolean): Record<string, unknown> {
+  if (matched) {
+    return continued
+      ? { table, chain, hook, rules, verdict, matchedRule: matched, evaluated: n, rulesEvaluated: n, continued }
+      : { table, chain, hook, rules, verdict, matchedRule: matched, evaluated: n, rulesEvaluated: n };
+  }
+  return continued
+    ? { table, chain, hook, rules, verdict, evaluated: n, rulesEvaluated: n, continued }
+    : { table, chain, hook, rules, verdict, evaluated: n, rulesEvaluated: n };
 }
 
 function logLine(p: PacketView, env: MatchEnv): string {

@@ -137,7 +137,10 @@ export class Walker {
   hook(ns: NetNs, hook: Hook, pkt: Packet, ctx: Omit<HookContext, 'now' | 'random'>): Packet | null {
     // No netfilter engine loaded: every hook accepts, nothing to record.
     if (this.sim.netfilter === acceptAll) return pkt;
-    const full: HookContext = { ...ctx, now: this.nowMs, random: this.random };
+    const full: HookContext = {
+      inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct,
+      now: this.nowMs, random: this.random,
+    };
     // The sink is one bound method reading what this hook call set (runHook emits synchronously).
     this.sinkNs = ns;
     this.sinkDev = ctx.outDev ?? ctx.inDev;
