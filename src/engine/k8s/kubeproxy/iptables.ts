@@ -19,7 +19,7 @@
 import { parseIPv4, parsePrefix, prefixContains } from '../../addr/ip';
 import type { ClusterModel, EndpointSliceModel, NodeModel, ServiceModel } from '../../model/cluster';
 import { configKey, proxyConfig, type ProxyConfig } from './config';
-import { extChain, fwChain, probability, proto, sepChain, svcChain, svlChain } from './names';
+import { chainNames, probability, proto, sepOf, type PortNames } from './names';
 import { categorizeEndpoints, externallyAccessible, servicePorts, slicesByService, slicesOf, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './serviceports';
 
 /** Above this many endpoints kube-proxy drops the per-endpoint comments (largeClusterEndpointsThreshold). */
@@ -81,8 +81,9 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
   const name = s.name;
   const { cluster, local, allReachable, hasAny } = categorizeEndpoints(s, ctx.node.name);
 
-  const clusterPolicyChain = svcChain(name, protocol);
-  const localPolicyChain = svlChain(name, protocol);
+  const names = chainNames(name, protocol);
+  const clusterPolicyChain = names.svc;
+  const localPolicyChain = names.svl;
   const usesClusterPolicyChain = cluster.length > 0 && usesClusterEndpoints(s);
   const usesLocalPolicyChain = local.length > 0 && usesLocalEndpoints(s);
 
@@ -98,9 +99,9 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
     externalPolicyChain = localPolicyChain;
     if (local.length === 0) hasExternal = false;
   }
-  const externalTrafficChain = extChain(name, protocol);
+  const externalTrafficChain = names.ext;
   const usesExternalTrafficChain = hasAny && externallyAccessible(s);
-  const firewallChain = fwChain(name, protocol);
+  const firewallChain = names.fw;
   const usesFW = hasAny && s.loadBalancerVIPs.length > 0 && s.loadBalancerSourceRanges.length > 0;
   const lbTrafficChain = usesFW ? firewallChain : externalTrafficChain;
 
@@ -193,16 +194,16 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
 
   if (usesClusterPolicyChain) {
     nc.push(`:${clusterPolicyChain} - [0:0]`);
-    writeServiceToEndpointRules(nr, s, clusterPolicyChain, cluster, ctx);
+    writeServiceToEndpointRules(nr, s, names, clusterPolicyChain, cluster, ctx);
   }
   if (usesLocalPolicyChain) {
     nc.push(`:${localPolicyChain} - [0:0]`);
-    writeServiceToEndpointRules(nr, s, localPolicyChain, local, ctx);
+    writeServiceToEndpointRules(nr, s, names, localPolicyChain, local, ctx);
   }
 
   // One KUBE-SEP- chain per endpoint some policy chain may pick.
   for (const ep of allReachable) {
-    const chain = sepChain(name, protocol, ep.str);
+    const chain = sepOf(names, name, protocol, ep.str);
     nc.push(`:${chain} - [0:0]`);
     const head = ctx.large ? `-A ${chain}` : `-A ${chain} -m comment --comment ${name}`;
     nr.push(`${head} -s ${ep.ip} -j KUBE-MARK-MASQ`);
@@ -213,11 +214,11 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
   return { filterRules: joinLines(f), natChains: joinLines(nc), natRules: joinLines(nr) };
 }
 
-function writeServiceToEndpointRules(nr: string[], s: ServicePortInfo, chain: string, endpoints: readonly { str: string }[], ctx: Ctx): void {
+function writeServiceToEndpointRules(nr: string[], s: ServicePortInfo, names: PortNames, chain: string, endpoints: readonly { str: string }[], ctx: Ctx): void {
   const protocol = proto(s.protocol);
   if (s.sessionAffinityClientIP) {
     for (const ep of endpoints) {
-      const sep = sepChain(s.name, protocol, ep.str);
+      const sep = sepOf(names, s.name, protocol, ep.str);
       const comment = ctx.large ? '' : ` -m comment --comment ${q(`${s.name} -> ${ep.str}`)}`;
       nr.push(`-A ${chain}${comment} -m recent --name ${sep} --rcheck --seconds ${s.stickyMaxAgeSeconds} --reap -j ${sep}`);
     }
@@ -225,7 +226,7 @@ function writeServiceToEndpointRules(nr: string[], s: ServicePortInfo, chain: st
   const n = endpoints.length;
   for (let i = 0; i < n; i++) {
     const ep = endpoints[i]!;
-    const sep = sepChain(s.name, protocol, ep.str);
+    const sep = sepOf(names, s.name, protocol, ep.str);
     const comment = ctx.large ? '' : ` -m comment --comment ${q(`${s.name} -> ${ep.str}`)}`;
     const stat = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
     nr.push(`-A ${chain}${comment}${stat} -j ${sep}`);
