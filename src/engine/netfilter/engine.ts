@@ -138,17 +138,6 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     }
   }
   const helpers = new NsHelpers(ns);
-  const runTable = (name: TableName): TableOutcome => {
-    const env = makeEnv(ctx, ref, entry, packet, helpers, state);
-    const r = traverse(state.tables[name], hook, view!, env, emit);
-    if ((env.mark >>> 0) !== ((packet.mark ?? 0) >>> 0)) {
-      packet = { ...packet, mark: env.mark };
-      if (entry) entry.mark = env.mark;
-    }
-    return r.outcome;
-  };
-  const stop = (o: Extract<TableOutcome, { kind: 'drop' | 'reject' }>): HookVerdict => stopWith(ct, entry, packet, o);
-
   for (const step of HOOK_STEPS[hook]) {
     if (step === 'conntrack') {
       if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
@@ -175,8 +164,10 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       continue;
     }
     if (step !== 'nat') {
-      const o = runTable(step);
-      if (o.kind === 'drop' || o.kind === 'reject') return stop(o);
+      const r = runTable(state, step, hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state), emit, packet, entry);
+      packet = r.packet;
+      const o = r.outcome;
+      if (o.kind === 'drop' || o.kind === 'reject') return stopWith(ct, entry, packet, o);
       continue;
     }
     // nat: only untracked-free, tracked packets; the table runs for the first packet only.
@@ -184,12 +175,14 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     const manip = manipOf(hook);
     const done = manip === 'dst' ? entry.natDoneDst : entry.natDoneSrc;
     if (ref.dir === 'original' && ref.state === 'NEW' && !done) {
-      const o = runTable('nat');
-      if (o.kind === 'drop' || o.kind === 'reject') return stop(o);
+      const r = runTable(state, 'nat', hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state), emit, packet, entry);
+      packet = r.packet;
+      const o = r.outcome;
+      if (o.kind === 'drop' || o.kind === 'reject') return stopWith(ct, entry, packet, o);
       if (manip === 'dst') entry.natDoneDst = true; else entry.natDoneSrc = true;
       if (o.kind === 'nat') {
         const bound = bind(ns, ct, entry, o.target, hook, view!, ctx);
-        if (!bound) return stop({ kind: 'drop', reason: `${o.target.kind}: no address or port available (${o.where})` });
+        if (!bound) return stopWith(ct, entry, packet, { kind: 'drop', reason: `${o.target.kind}: no address or port available (${o.where})` });
         entry.natBy = o.where;
       }
     }
@@ -229,6 +222,16 @@ function makeEnv(ctx: HookContext, ref: CtRef | undefined, entry: CtEntry | unde
     state,
     findSet: helpers.findSet,
   };
+}
+
+/** One table's traversal; a MARK rewrites the packet (and the connection's mark). */
+function runTable(state: NetfilterState, name: TableName, hook: Hook, view: PacketView, env: MatchEnv, emit: (e: HookEvent) => void, packet: Packet, entry: CtEntry | undefined): { outcome: TableOutcome; packet: Packet } {
+  const r = traverse(state.tables[name], hook, view, env, emit);
+  if ((env.mark >>> 0) !== ((packet.mark ?? 0) >>> 0)) {
+    packet = { ...packet, mark: env.mark };
+    if (entry) entry.mark = env.mark;
+  }
+  return { outcome: r.outcome, packet };
 }
 
 function stopWith(ct: ConntrackTable, entry: CtEntry | undefined, packet: Packet, o: Extract<TableOutcome, { kind: 'drop' | 'reject' }>): HookVerdict {
