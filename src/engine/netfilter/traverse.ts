@@ -78,7 +78,6 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
       rule.counters.pkts++;
       rule.counters.bytes += p.length;
       const t = rule.target;
-      const here = `${table.name}/${chain.name} rule ${idx + 1}`;
       switch (t.kind) {
         case 'none': continue;
         case 'LOG':
@@ -91,13 +90,13 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
           return { outcome: { kind: 'accept' }, evaluated };
         case 'DROP':
           segment(listed, idx, 'DROP', listed[listed.length - 1]);
-          return { outcome: { kind: 'drop', reason: `dropped by ${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+          return { outcome: { kind: 'drop', reason: `dropped by ${table.name}/${chain.name} rule ${idx + 1}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'REJECT':
           segment(listed, idx, `REJECT (${t.with})`, listed[listed.length - 1]);
-          return { outcome: { kind: 'reject', with: t.with, reason: `rejected by ${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+          return { outcome: { kind: 'reject', with: t.with, reason: `rejected by ${table.name}/${chain.name} rule ${idx + 1}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'DNAT': case 'SNAT': case 'MASQUERADE': case 'REDIRECT':
           segment(listed, idx, targetSummary(t), listed[listed.length - 1]);
-          return { outcome: { kind: 'nat', target: t, where: `${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+          return { outcome: { kind: 'nat', target: t, where: `${table.name}/${chain.name} rule ${idx + 1}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'RETURN': {
           segment(listed, idx, 'RETURN', listed[listed.length - 1]);
           const back = stack.pop();
