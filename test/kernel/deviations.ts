@@ -26,35 +26,11 @@ export interface Deviation {
 
 export const DEVIATIONS: readonly Deviation[] = [
   {
-    id: 'no-forwarding-silent-drop',
-    scenarios: /^fixture\/routed-no-forward$/,
-    probes: ['a-http-b-dropped'],
-    aspects: ['answer'],
-    kernel: 'A packet to be routed through a namespace with ip_forward=0 is dropped silently: ip_error() sends no ICMP when forwarding is off on the input device; the simulator answers with ICMP host unreachable.',
-    owner: 'stack',
-  },
-  {
     id: 'rst-kills-unreplied-conntrack',
     scenarios: /^grid\/[^/]+\/(pod-to-pod|hostport)$/,
     probes: ['closed-port', 'other-node-not-published'],
     aspects: ['conntrack'],
     kernel: 'When the only answer to a SYN is a RST, nf_conntrack_tcp deletes the entry at once ("we can consider ourselves not to have an established connection"); the simulator keeps it in CLOSE.',
-    owner: 'netfilter',
-  },
-  {
-    id: 'icmp-echo-reply-after-masquerade',
-    scenarios: /^grid\/(flannel-vxlan|flannel-host-gw|calico)\/pod-to-outside$/,
-    probes: ['pod-to-outside-ping'],
-    aspects: ['answer'],
-    kernel: 'The echo reply to a ping masqueraded to the node address matches the entry\'s reply tuple and is un-NATed back to the Pod; the simulator makes a new entry for the reply and the ping times out (the bridge plugin, which masquerades differently, agrees).',
-    owner: 'netfilter',
-  },
-  {
-    id: 'masquerade-on-addressless-device',
-    scenarios: /^grid\/calico\/(nodeport|externalips)$/,
-    probes: ['via-endpoint-node', 'external-ip-from-pod'],
-    aspects: ['answer'],
-    kernel: 'MASQUERADE out of a calico cali* device (which has no address) picks another address of the namespace, as inet_select_addr does; the simulator finds no address and drops the packet.',
     owner: 'netfilter',
   },
 ];
