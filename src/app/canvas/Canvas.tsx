@@ -12,6 +12,9 @@ import { nodeTypes } from './nodes';
 // framer-motion only loads once there is a packet to animate.
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
 
+const MINIMAP_STYLE = { width: 150, height: 96 };
+const minimapColor = (n: { type?: string }): string => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa');
+
 const HOOKS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
 
 function Flow() {
@@ -58,14 +61,22 @@ function Flow() {
     return { hotIds, activeHooks };
   }, [current, ids]);
 
-  const decorated = useMemo(() => derived.nodes.map((n) => {
-    const cls = [hotIds.has(n.id) ? 'hot' : '', selected === n.id ? 'picked' : ''].filter(Boolean).join(' ');
-    let out: FlowNode = cls ? { ...n, className: cls } : n;
-    if (n.type === 'netfilter' && activeHooks.has(n.id)) out = { ...out, data: { ...n.data, activeHook: activeHooks.get(n.id)! } } as FlowNode;
-    return out;
-  }), [derived, hotIds, activeHooks, selected]);
-
-  const edges = useMemo(() => derived.edges.map((e) => (hotIds.has(e.source) && hotIds.has(e.target) ? { ...e, className: 'hot' } : e)), [derived, hotIds]);
+  // Only the selection changes the node objects. Playback highlights go through a generated
+  // stylesheet, so React Flow sees no node changes at all while packets move.
+  const decorated = useMemo(() => derived.nodes.map((n): FlowNode => (selected === n.id ? { ...n, className: 'picked' } : n)), [derived, selected]);
+  const edges = derived.edges;
+  const hotCss = useMemo(() => {
+    const q = (id: string) => `"${id.replace(/["\\]/g, '\\$&')}"`;
+    const rules: string[] = [];
+    if (hotIds.size) {
+      const sel = [...hotIds].map((id) => `.react-flow__node[data-id=${q(id)}] :is(.knp-pod,.knp-device,.knp-service,.knp-host,.knp-underlay)`).join(',');
+      rules.push(`${sel}{border-color:var(--hot);box-shadow:0 0 0 4px var(--hot-soft),var(--shadow)}`);
+    }
+    const hotEdges = derived.edges.filter((e) => hotIds.has(e.source) && hotIds.has(e.target)).map((e) => `.react-flow__edge[data-id=${q(e.id)}] .knp-edge`);
+    if (hotEdges.length) rules.push(`${hotEdges.join(',')}{stroke:var(--hot);stroke-width:3.2}`);
+    for (const [nf, hook] of activeHooks) rules.push(`[data-knp-id=${q(`${nf}/${hook}`)}]{background:var(--hot);border-color:var(--hot);color:#1f1300}`);
+    return rules.join('\n');
+  }, [hotIds, activeHooks, derived]);
 
   // Local copy for smooth dragging; the store keeps the final position.
   const [nodes, setNodes] = useState<FlowNode[]>(decorated);
@@ -102,7 +113,8 @@ function Flow() {
     >
       <Background gap={22} size={1} />
       <Controls showInteractive={false} fitViewOptions={{ padding: 0.12 }} />
-      <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} style={{ width: 150, height: 96 }} nodeColor={(n) => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa')} />
+      <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} style={MINIMAP_STYLE} nodeColor={minimapColor} />
+      <style>{hotCss}</style>
       {current.length > 0 && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
       {!derived.nodes.length && <div className="knp-canvas-empty">{t('canvas.empty')}</div>}
       {derived.nodes.length > 0 && <div className="knp-canvas-hint">{t('canvas.hint')}</div>}

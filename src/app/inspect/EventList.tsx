@@ -1,7 +1,20 @@
 /** The trace's events, like Packet Tracer's event list: filter by type, click to jump. */
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import type { TraceEvent } from '../../engine';
 import { useTranslation } from 'react-i18next';
 import { select, useActions, useApp } from '../store';
+
+/** One row; memoised so a playback tick re-renders only the two rows whose state changed. */
+const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: 'past' | 'current' | ''; onJump: (i: number) => void }) => (
+  <li>
+    <button type="button" className={`knp-event ${state}`} aria-current={state === 'current'} onClick={() => onJump(i)} data-event-type={e.type}>
+      <span className="knp-seq">{e.seq}</span>
+      <span className={`knp-type type-${e.type}`}>{e.type}</span>
+      <span className="knp-where knp-mono">{e.where.machine.replace(/^(pod|node|host|infra)\//, '')}{e.where.dev ? `:${e.where.dev}` : ''}</span>
+      <span className="knp-sum">{e.summary}</span>
+    </button>
+  </li>
+));
 
 export function EventList() {
   const { t } = useTranslation();
@@ -16,7 +29,16 @@ export function EventList() {
   const types = useMemo(() => [...new Set(events.map((e) => e.type))], [events]);
 
   useEffect(() => {
-    list.current?.querySelector('[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
+    // Scroll only when the current row left the visible part of the list, measured in the next
+    // frame (with the layout the frame does anyway) rather than forcing one per tick.
+    const h = requestAnimationFrame(() => {
+      const row = list.current?.querySelector<HTMLElement>('[aria-current="true"]');
+      const box = list.current?.parentElement;
+      if (!row || !box) return;
+      const top = row.offsetTop;
+      if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
+    });
+    return () => cancelAnimationFrame(h);
   }, [cursor]);
 
   return (
@@ -52,14 +74,7 @@ export function EventList() {
         {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
         <ol ref={list} className="knp-event-rows">
           {events.map((e, i) => (filter.length && !filter.includes(e.type) ? null : (
-            <li key={i}>
-              <button type="button" className={`knp-event ${i === cursor ? 'current' : ''} ${i < cursor ? 'past' : ''}`} aria-current={i === cursor} onClick={() => actions.jump(i)} data-event-type={e.type}>
-                <span className="knp-seq">{e.seq}</span>
-                <span className={`knp-type type-${e.type}`}>{e.type}</span>
-                <span className="knp-where knp-mono">{e.where.machine.replace(/^(pod|node|host|infra)\//, '')}{e.where.dev ? `:${e.where.dev}` : ''}</span>
-                <span className="knp-sum">{e.summary}</span>
-              </button>
-            </li>
+            <Row key={i} e={e} i={i} state={i === cursor ? 'current' : i < cursor ? 'past' : ''} onJump={actions.jump} />
           )))}
         </ol>
       </div>
