@@ -16,6 +16,7 @@ import { planLab } from '../../src/engine/lab/plan';
 import { netfilterForLab } from '../../src/cli/labDeps';
 import { conntrackDisagreement, conntrackIds, conntrackShapes, disagreement, possibleResponders, walkProbe } from './compare';
 import { BEGIN, corpus, END, FIDELITY_DOC, fidelitySection, isReady } from './corpus';
+import { DeviationLedger } from './deviations';
 import { requireRoot, runLab, sweep, uniquePrefix } from './harness';
 
 afterAll(() => { sweep(); });
@@ -75,18 +76,19 @@ describe('kernel tier: the corpus, simulator against kernel', () => {
       const run = await runLab(lab.script, { prefix, timeoutMs: 120_000 });
       expect(sweep(prefix), 'the lab left namespaces behind').toEqual([]);
       expect(run.code, `lab exited ${run.code}\n${run.stderr}`).toBe(0);
-      const problems: string[] = [];
+      const ledger = new DeviationLedger(e.name, plan.input.probes.map((p) => p.name));
       plan.input.probes.forEach((p) => {
         const trace = traces[sim.model.probes.findIndex((x) => x.name === p.name)]!;
-        const d = disagreement(`${e.name} / ${p.name}`, p, trace, run.answers.find((a) => a.probe === p.name), possibleResponders(sim, p));
-        if (d) problems.push(d);
-        if (natNs.length) {
-          const labCt = run.answers.find((a) => a.probe === p.name)?.conntrack?.filter((c) => natNs.includes(c.split(' ')[0]!));
-          const c = conntrackDisagreement(`${e.name} / ${p.name}`, simCt.get(p.name) ?? [], labCt);
-          if (c) problems.push(c);
+        const lab = run.answers.find((a) => a.probe === p.name);
+        ledger.report(p.name, 'answer', disagreement(`${e.name} / ${p.name}`, p, trace, lab, possibleResponders(sim, p)));
+        // Entries are comparable only when both sides reached the same responder (the same endpoint).
+        const sameEnd = lab && (trace.verdict === 'delivered' && lab.verdict === 'delivered' ? trace.responder === lab.responder : trace.verdict !== 'delivered' && lab.verdict !== 'delivered');
+        if (natNs.length && lab && sameEnd) {
+          const labCt = lab.conntrack?.filter((c) => natNs.includes(c.split(' ')[0]!));
+          ledger.report(p.name, 'conntrack', conntrackDisagreement(`${e.name} / ${p.name}`, simCt.get(p.name) ?? [], labCt));
         }
       });
-      expect(problems.join('\n\n')).toBe('');
+      expect(ledger.problems().join('\n\n')).toBe('');
     });
   }
 });

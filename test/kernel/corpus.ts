@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/engine/scenario/load';
+import { DEVIATIONS } from './deviations';
 import { grid, LANDED, ready, type Area } from './grid';
 
 export interface CorpusEntry {
@@ -35,6 +36,7 @@ export function needsOf(yaml: string): Area[] {
   if (objects.containers.length > 0) needs.add('netfilter');
   const plugin = objects.cluster?.obj.spec.network.plugin ?? 'flannel';
   if (objects.networkPolicies.length > 0 && (plugin === 'calico' || plugin === 'canal')) needs.add('network-policy');
+  if (hasCluster && (plugin === 'calico' || plugin === 'canal')) needs.add('ci-ipset');
   const podSpecs = [...objects.pods.map((p) => p.obj.spec), ...objects.deployments.map((d) => d.obj.spec.template.spec)];
   if (podSpecs.some((s) => s?.containers.some((c) => c.ports?.some((cp) => cp.hostPort !== undefined)))) needs.add('cni-portmap');
   return [...needs].sort();
@@ -74,17 +76,28 @@ export function fidelitySection(entries: readonly CorpusEntry[]): string {
   const proven = entries.filter((e) => isReady(e) && !e.ipvs);
   if (proven.length === 0) lines.push('None yet: every corpus scenario waits for an engine area (see the pending table).');
   else {
-    lines.push('| scenario | probes |', '| --- | --- |');
-    for (const e of proven) lines.push(`| ${e.name} | ${e.probes.join(', ')} |`);
+    lines.push('Verdict, responder, seen source address and conntrack entries, probe by probe, except where a known deviation is named.', '');
+    lines.push('| scenario | probes | known deviations |', '| --- | --- | --- |');
+    for (const e of proven) {
+      const devs = DEVIATIONS.filter((d) => d.scenarios.test(e.name) && d.probes.some((p) => e.probes.includes(p)));
+      const which = devs.map((d) => `${d.id} (${d.probes.filter((p) => e.probes.includes(p)).join(', ')}: ${d.aspects.join(', ')})`);
+      lines.push(`| ${e.name} | ${e.probes.join(', ')} | ${which.join('; ')} |`);
+    }
+  }
+  lines.push('', '### Known deviations (found by the tier; `test/kernel/deviations.ts`)', '');
+  if (DEVIATIONS.length === 0) lines.push('None.');
+  else {
+    lines.push('| deviation | what Linux does | area to fix |', '| --- | --- | --- |');
+    for (const d of DEVIATIONS) lines.push(`| ${d.id} | ${d.kernel} | ${d.owner} |`);
   }
   lines.push('', '### Compared only inside the simulator (kube-proxy IPVS mode: this kernel has no IPVS)', '');
   const ipvs = entries.filter((e) => e.ipvs);
   if (ipvs.length === 0) lines.push('None in the corpus.');
   else {
-    lines.push('| scenario | probes |', '| --- | --- |');
-    for (const e of ipvs) lines.push(`| ${e.name} | ${e.probes.join(', ')} |`);
+    lines.push('| scenario | probes | waits for |', '| --- | --- | --- |');
+    for (const e of ipvs) lines.push(`| ${e.name} | ${e.probes.join(', ')} | ${e.needs.filter((a) => !LANDED.has(a)).join(', ')} |`);
   }
-  lines.push('', '### Pending (an engine area it needs has not landed in main)', '');
+  lines.push('', '### Pending (waits for an engine area in main, or for a tool where the tier runs)', '');
   const pending = entries.filter((e) => !isReady(e) && !e.ipvs);
   if (pending.length === 0) lines.push('None.');
   else {

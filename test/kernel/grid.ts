@@ -25,10 +25,11 @@ export type Area =
   | 'kube-proxy-ipvs' // IPVS virtual servers in the walk
   | 'cni-portmap'     // hostPort DNAT rules
   | 'network-policy'  // NetworkPolicy enforcement (calico)
-  | 'cni-masq';       // Pod-to-outside masquerade rules
+  | 'cni-masq'        // Pod-to-outside masquerade rules
+  | 'ci-ipset';       // the `ipset` tool where the tier runs: calico's rules match ipsets (.ci/run must install it)
 
 /** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
-export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build']);
+export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy']);
 
 export interface GridCell {
   readonly name: string;
@@ -204,6 +205,7 @@ export function grid(): GridCell[] {
         // flannel and the bridge plugin do not enforce NetworkPolicy: both sides must deliver.
         needs.splice(needs.indexOf('network-policy'), 1);
       }
+      if (plugin === 'calico') needs.push('ci-ipset');
       cells.push({ name: `grid/${plugin}/${traffic}`, plugin, traffic, needs, yaml: cellYaml(plugin, traffic) });
     }
   }

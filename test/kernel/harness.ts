@@ -84,6 +84,8 @@ export function runLab(script: string, opts: { prefix: string; timeoutMs?: numbe
         let j: Record<string, unknown>;
         try { j = JSON.parse(line) as Record<string, unknown>; } catch { continue; }
         if (typeof j.conntrackOf === 'string') {
+          // Multicast (IGMP reports of a bridge joining its groups) is the kernel's own chatter, not a probe's.
+          if (/\bdst=2(2[4-9]|3\d)\./.test(String(j.entry))) continue;
           // Identity: the namespace and both tuples with their ports (timeouts and states move on).
           const id = `${String(j.ns)} ${(String(j.entry).match(/\b(src|dst|sport|dport|type|code|id)=\S+/g) ?? []).join(' ')}`;
           if (seen.has(id)) continue;

@@ -79,3 +79,18 @@ describe('knp lab', () => {
     expect(r.stderr).toContain('usage: knp lab FILE');
   });
 });
+
+describe('ipsets in the lab', () => {
+  it('exports the sets a namespace has and creates the ones its rules name but the simulator lacks', async () => {
+    const { ipsetRestoreText } = await import('../../src/engine/lab/ipset');
+    const fx = twoNsVeth();
+    const ns = fx.net.namespaces.get('host/a')!;
+    (ns as { ipsets?: unknown }).ipsets = new Map([['KUBE-CLUSTER-IP', { type: 'hash:ip,port', members: new Set(['10.96.0.10,tcp:53']) }]]);
+    const out = ipsetRestoreText(ns, '-A POSTROUTING -m set --match-set cali40masq-ipam-pools src -j MASQUERADE\n');
+    expect(out.text).toBe('create KUBE-CLUSTER-IP hash:ip,port family inet\nadd KUBE-CLUSTER-IP 10.96.0.10,tcp:53\ncreate cali40masq-ipam-pools hash:net family inet\n');
+    expect(out.notes[0]).toContain('cali40masq-ipam-pools, which the simulator does not have');
+    const script = exportLab({ title: 't', seed: 1, net: fx.net, probes: [] }).script;
+    expect(script).toContain('need ipset ipset');
+    expect(script).toContain(`ip netns exec "$P-host-a" ipset restore <<'KNP_SETS_host_a'\ncreate KUBE-CLUSTER-IP hash:ip,port family inet\n`);
+  });
+});

@@ -13,6 +13,7 @@
  */
 import type { Link, NetNs, Route } from '../net/types';
 import type { Network } from '../net/types';
+import { ipsetRestoreText } from './ipset';
 import { LAB_PROBE_PY, LAB_SERVER_PY } from './py';
 
 export interface LabProbe {
@@ -77,6 +78,17 @@ export function exportLab(input: LabInput): LabScript {
   emit('if [ "$(id -u)" != 0 ]; then echo "knp lab: run as root (network namespaces need CAP_NET_ADMIN)" >&2; exit 1; fi');
   emit('need() { command -v "$1" >/dev/null 2>&1 || { echo "knp lab: needs $1 (Debian package $2)" >&2; exit 1; }; }');
   emit('need ip iproute2; need bridge iproute2; need python3 python3; need iptables-restore iptables');
+  // Rulesets and the ipsets they match, read once: the script needs `ipset` only when a set is used.
+  const rulesets = new Map<string, string>();
+  const ipsets = new Map<string, string>();
+  for (const ns of namespaces) {
+    const text = input.iptablesSave?.(ns) ?? null;
+    if (text && text.trim()) rulesets.set(ns.id, text);
+    const sets = ipsetRestoreText(ns, text);
+    if (sets.text) ipsets.set(ns.id, sets.text);
+    for (const n of sets.notes) emit(`# note: ${n}`);
+  }
+  if (ipsets.size) emit('need ipset ipset');
   emit('P="${KNP_LAB_PREFIX:-knp$(printf %04x $(( $$ % 65536 )))}"');
   emit('WORK="$(mktemp -d)"');
   emit('NSLIST=()');
@@ -230,11 +242,18 @@ export function exportLab(input: LabInput): LabScript {
   emit('');
 
   const withRules: NetNs[] = [];
-  if (input.iptablesSave) {
-    emit('# 6. netfilter: each namespace\'s ruleset, as `iptables-save` prints it in the simulator.');
+  if (rulesets.size || ipsets.size) {
+    emit('# 6. netfilter: each namespace\'s ipsets, then its ruleset as `iptables-save` prints it in the simulator.');
     for (const ns of namespaces) {
-      const text = input.iptablesSave(ns);
-      if (!text || !text.trim()) continue;
+      const sets = ipsets.get(ns.id);
+      if (sets) {
+        const tag = `KNP_SETS_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`;
+        emit(`ip netns exec ${labNsName(ns.id)} ipset restore <<'${tag}'`);
+        for (const line of sets.replace(/\n$/, '').split('\n')) emit(line);
+        emit(tag);
+      }
+      const text = rulesets.get(ns.id);
+      if (!text) continue;
       withRules.push(ns);
       const tag = `KNP_RULES_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`;
       emit(`ip netns exec ${labNsName(ns.id)} iptables-restore <<'${tag}'`);

@@ -1,0 +1,93 @@
+/**
+ * Known deviations: places where the kernel tier found the simulator answering differently from
+ * Linux, each with the kernel behaviour it misses and the engine area that owns the fix.
+ *
+ * Conntrack entries are compared only when both sides reached the same responder, so a deviation
+ * in the answer carries no conntrack aspect.
+ *
+ * A listed deviation does not fail the tier; a listed deviation that stops happening DOES fail it
+ * ("now equal: remove it"), so this list and docs/linux-fidelity.md (generated from it) never
+ * claim a difference that is gone. Anything not listed fails with both answers side by side.
+ */
+import type { Area } from './grid';
+
+export type Aspect = 'answer' | 'conntrack';
+
+export interface Deviation {
+  readonly id: string;
+  /** Scenario names it applies to. */
+  readonly scenarios: RegExp;
+  readonly probes: readonly string[];
+  readonly aspects: readonly Aspect[];
+  /** What Linux does that the simulator does not, in one or two sentences. */
+  readonly kernel: string;
+  readonly owner: Area;
+}
+
+export const DEVIATIONS: readonly Deviation[] = [
+  {
+    id: 'no-forwarding-silent-drop',
+    scenarios: /^fixture\/routed-no-forward$/,
+    probes: ['a-http-b-dropped'],
+    aspects: ['answer'],
+    kernel: 'A packet to be routed through a namespace with ip_forward=0 is dropped silently: ip_error() sends no ICMP when forwarding is off on the input device; the simulator answers with ICMP host unreachable.',
+    owner: 'stack',
+  },
+  {
+    id: 'rst-kills-unreplied-conntrack',
+    scenarios: /^grid\/[^/]+\/(pod-to-pod|hostport)$/,
+    probes: ['closed-port', 'other-node-not-published'],
+    aspects: ['conntrack'],
+    kernel: 'When the only answer to a SYN is a RST, nf_conntrack_tcp deletes the entry at once ("we can consider ourselves not to have an established connection"); the simulator keeps it in CLOSE.',
+    owner: 'netfilter',
+  },
+  {
+    id: 'icmp-echo-reply-after-masquerade',
+    scenarios: /^grid\/(flannel-vxlan|flannel-host-gw|calico)\/pod-to-outside$/,
+    probes: ['pod-to-outside-ping'],
+    aspects: ['answer'],
+    kernel: 'The echo reply to a ping masqueraded to the node address matches the entry\'s reply tuple and is un-NATed back to the Pod; the simulator makes a new entry for the reply and the ping times out (the bridge plugin, which masquerades differently, agrees).',
+    owner: 'netfilter',
+  },
+  {
+    id: 'masquerade-on-addressless-device',
+    scenarios: /^grid\/calico\/(nodeport|externalips)$/,
+    probes: ['via-endpoint-node', 'external-ip-from-pod'],
+    aspects: ['answer'],
+    kernel: 'MASQUERADE out of a calico cali* device (which has no address) picks another address of the namespace, as inet_select_addr does; the simulator finds no address and drops the packet.',
+    owner: 'netfilter',
+  },
+];
+
+export function deviationFor(scenario: string, probe: string, aspect: Aspect): Deviation | undefined {
+  return DEVIATIONS.find((d) => d.scenarios.test(scenario) && d.probes.includes(probe) && d.aspects.includes(aspect));
+}
+
+/**
+ * Collects one scenario's disagreements: known deviations are noted, anything else is a problem,
+ * and a known deviation that did not happen is a problem too.
+ */
+export class DeviationLedger {
+  private readonly seen = new Set<string>();
+  private readonly list: string[] = [];
+  constructor(private readonly scenario: string, private readonly probes: readonly string[]) {}
+
+  report(probe: string, aspect: Aspect, text: string | null): void {
+    if (!text) return;
+    const known = deviationFor(this.scenario, probe, aspect);
+    if (known) this.seen.add(`${known.id}/${probe}/${aspect}`);
+    else this.list.push(text);
+  }
+
+  problems(): string[] {
+    const out = [...this.list];
+    for (const d of DEVIATIONS.filter((x) => x.scenarios.test(this.scenario))) {
+      for (const probe of d.probes.filter((x) => this.probes.includes(x))) {
+        for (const aspect of d.aspects) {
+          if (!this.seen.has(`${d.id}/${probe}/${aspect}`)) out.push(`${this.scenario} / ${probe}: known deviation ${d.id} (${aspect}) no longer happens: the simulator now agrees with the kernel; remove it from test/kernel/deviations.ts`);
+        }
+      }
+    }
+    return out;
+  }
+}
