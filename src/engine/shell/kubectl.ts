@@ -126,7 +126,7 @@ function get(ctx: ShellContext, f: KubectlFlags): CommandResult {
       for (const n of req.names) {
         const it = rt.list(sim).find((x) => x.meta.name === n && (!rt.namespaced || f.allNamespaces || x.meta.namespace === f.namespace));
         if (it) found.push(it);
-        else { stderr += `Error from server (NotFound): ${rt.plural} "${n}" not found\n`; exit = 1; }
+        else { stderr += `Error from server (NotFound): ${qualified(rt)} "${n}" not found\n`; exit = 1; }
       }
       items = found;
     }
@@ -211,13 +211,19 @@ function describe(ctx: ShellContext, f: KubectlFlags): CommandResult {
       const exact = candidates.filter((c) => c.meta.name === n);
       // kubectl describe falls back to a name-prefix match.
       const hits = exact.length ? exact : candidates.filter((c) => c.meta.name.startsWith(n));
-      if (hits.length === 0) stderr += `Error from server (NotFound): ${rt.plural} "${n}" not found\n`;
+      if (hits.length === 0) stderr += `Error from server (NotFound): ${qualified(rt)} "${n}" not found\n`;
       chosen.push(...hits);
     }
   }
   if (chosen.length === 0 && !stderr) return fail(rt.namespaced && !f.allNamespaces ? `No resources found in ${f.namespace} namespace.\n` : 'No resources found\n', 0);
   const texts = chosen.map((it) => describeResource(ctx.sim, rt, it));
   return { stdout: texts.join('\n\n'), stderr, exitCode: stderr ? 1 : 0 };
+}
+
+/** The resource as the API server names it in errors: "pods", "deployments.apps", "networkpolicies.networking.k8s.io". */
+function qualified(rt: ResourceType): string {
+  const slash = rt.apiVersion.indexOf('/');
+  return slash < 0 ? rt.plural : `${rt.plural}.${rt.apiVersion.slice(0, slash)}`;
 }
 
 const USAGE = `kubectl controls the Kubernetes cluster manager.
