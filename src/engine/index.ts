@@ -14,7 +14,7 @@ import { iptablesRestore } from './netfilter/restore';
 import { installRules } from './k8s/kubeproxy/install';
 import { installPolicyRules } from './k8s/policy/calico';
 import { dnsDiagnostics } from './k8s/dns/diagnostics';
-import { adoptIngressControllers, registerIngressNginx } from './k8s/ingress/proxy';
+import { registerIngressNginx } from './k8s/ingress/proxy';
 
 registerIngressNginx();
 
@@ -46,7 +46,6 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   installRules(sim, iptablesRestore);
   // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
   installPolicyRules(sim, iptablesRestore);
-  adoptIngressControllers(sim);
   return { sim, diagnostics: ds };
 }
 
