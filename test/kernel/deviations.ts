@@ -33,22 +33,6 @@ export const DEVIATIONS: readonly Deviation[] = [
     kernel: 'When the only answer to a SYN is a RST, nf_conntrack_tcp deletes the entry at once ("we can consider ourselves not to have an established connection"); the simulator keeps it in CLOSE.',
     owner: 'netfilter',
   },
-  {
-    id: 'icmp-echo-reply-after-masquerade',
-    scenarios: /^grid\/calico\/pod-to-outside$/,
-    probes: ['pod-to-outside-ping'],
-    aspects: ['answer'],
-    kernel: 'The echo reply to a ping masqueraded to the node address matches the entry\'s reply tuple and is un-NATed back to the Pod; the simulator makes a new entry for the reply and the ping times out (the bridge plugin, which masquerades differently, agrees).',
-    owner: 'netfilter',
-  },
-  {
-    id: 'masquerade-on-addressless-device',
-    scenarios: /^grid\/calico\/(nodeport|externalips)$/,
-    probes: ['via-endpoint-node', 'external-ip-from-pod'],
-    aspects: ['answer'],
-    kernel: 'MASQUERADE out of a calico cali* device (which has no address) picks another address of the namespace, as inet_select_addr does; the simulator finds no address and drops the packet.',
-    owner: 'netfilter',
-  },
 ];
 
 export function deviationFor(scenario: string, probe: string, aspect: Aspect): Deviation | undefined {

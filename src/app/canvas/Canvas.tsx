@@ -1,11 +1,11 @@
 /** The topology canvas: React Flow over the nodes and edges derived from the snapshot. */
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
-import { locate, toFlow, type FlowNode } from './flow';
+import { locate, toFlow, type FlowEdge, type FlowNode } from './flow';
 import { edgeTypes } from './LinkEdge';
 import { nodeTypes } from './nodes';
 
@@ -24,13 +24,16 @@ function Flow() {
   const positions = useApp(select.positions);
   const theme = useApp(select.theme);
   const selected = useApp(select.selected);
-  const current = useApp(useShallow((s) => s.runs.map((r) => r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null)));
+  const hasRuns = useApp((s) => s.runs.length > 0);
   const actions = useActions();
   const rf = useReactFlow();
 
   // Click inspects; Shift-click makes it the packet's source, Alt-click its destination.
-  const pick = (e: { shiftKey: boolean; altKey: boolean }, id: string) => {
-    const s = snap;
+  // Handlers keep their identity: new ones would make React Flow re-render every node.
+  const snapRef = useRef(snap);
+  snapRef.current = snap;
+  const pick = useCallback((e: { shiftKey: boolean; altKey: boolean }, id: string) => {
+    const s = snapRef.current;
     if (e.shiftKey && /^(pod|node|host)\//.test(id) && id.split('/').length <= 3) { actions.setSend({ from: id }); return; }
     if (e.altKey && s) {
       const pod = s.pods.find((p) => p.id === id);
@@ -41,45 +44,22 @@ function Flow() {
       if (to) { actions.setSend({ to }); return; }
     }
     actions.select(id);
-  };
+  }, [actions]);
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
+  const onNodeDragStop = useCallback((_e: unknown, n: FlowNode) => actions.move(n.id, n.position), [actions]);
+  const onNodeClick = useCallback((e: { shiftKey: boolean; altKey: boolean }, n: FlowNode) => pick(e, n.id), [pick]);
+  const onPaneClick = useCallback(() => actions.select(null), [actions]);
 
   const derived = useMemo(() => toFlow(snap, view, positions), [snap, view, positions]);
+  const [nodes, setNodes] = useState<FlowNode[]>(() => derived.nodes);
   const ids = useMemo(() => new Set(derived.nodes.map((n) => n.id)), [derived]);
 
-  // Where each animated packet is now, and which netfilter hook is running.
-  const { hotIds, activeHooks } = useMemo(() => {
-    const hotIds = new Set<string>();
-    const activeHooks = new Map<string, string>();
-    for (const e of current) {
-      if (!e) continue;
-      const id = locate(e.where, ids);
-      if (id) hotIds.add(id);
-      const chain = String(e.detail?.['hook'] ?? e.detail?.['chain'] ?? '');
-      if (e.type === 'netfilter' && HOOKS.has(chain)) activeHooks.set(`${e.where.machine}/netfilter`, chain);
-      if (e.type === 'route') activeHooks.set(`${e.where.machine}/netfilter`, 'routing');
-    }
-    return { hotIds, activeHooks };
-  }, [current, ids]);
-
   // Only the selection changes the node objects. Playback highlights go through a generated
-  // stylesheet, so React Flow sees no node changes at all while packets move.
+  // stylesheet (PlaybackStyles), so React Flow sees no change at all while packets move.
   const decorated = useMemo(() => derived.nodes.map((n): FlowNode => (selected === n.id ? { ...n, className: 'picked' } : n)), [derived, selected]);
   const edges = derived.edges;
-  const hotCss = useMemo(() => {
-    const q = (id: string) => `"${id.replace(/["\\]/g, '\\$&')}"`;
-    const rules: string[] = [];
-    if (hotIds.size) {
-      const sel = [...hotIds].map((id) => `.react-flow__node[data-id=${q(id)}] :is(.knp-pod,.knp-device,.knp-service,.knp-host,.knp-underlay)`).join(',');
-      rules.push(`${sel}{border-color:var(--hot);box-shadow:0 0 0 4px var(--hot-soft),var(--shadow)}`);
-    }
-    const hotEdges = derived.edges.filter((e) => hotIds.has(e.source) && hotIds.has(e.target)).map((e) => `.react-flow__edge[data-id=${q(e.id)}] .knp-edge`);
-    if (hotEdges.length) rules.push(`${hotEdges.join(',')}{stroke:var(--hot);stroke-width:3.2}`);
-    for (const [nf, hook] of activeHooks) rules.push(`[data-knp-id=${q(`${nf}/${hook}`)}]{background:var(--hot);border-color:var(--hot);color:#1f1300}`);
-    return rules.join('\n');
-  }, [hotIds, activeHooks, derived]);
 
   // Local copy for smooth dragging; the store keeps the final position.
-  const [nodes, setNodes] = useState<FlowNode[]>(decorated);
   useEffect(() => setNodes(decorated), [decorated]);
   // The graph for a new snapshot is on screen after this commit (bench/ui.ts measures to here).
   useEffect(() => { if (snap) performance.mark('knp:graph', { detail: snap.generation }); }, [snap]);
@@ -100,10 +80,10 @@ function Flow() {
       edges={edges}
       nodeTypes={nodeTypes}
       edgeTypes={edgeTypes}
-      onNodesChange={(changes: NodeChange<FlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns))}
-      onNodeDragStop={(_e, n) => actions.move(n.id, n.position)}
-      onNodeClick={(e, n) => pick(e, n.id)}
-      onPaneClick={() => actions.select(null)}
+      onNodesChange={onNodesChange}
+      onNodeDragStop={onNodeDragStop}
+      onNodeClick={onNodeClick}
+      onPaneClick={onPaneClick}
       colorMode={theme}
       minZoom={0.15}
       maxZoom={2.5}
@@ -114,12 +94,49 @@ function Flow() {
       <Background gap={22} size={1} />
       <Controls showInteractive={false} fitViewOptions={{ padding: 0.12 }} />
       <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} style={MINIMAP_STYLE} nodeColor={minimapColor} />
-      <style>{hotCss}</style>
-      {current.length > 0 && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
+      <PlaybackStyles ids={ids} edges={derived.edges} nodes={nodes} />
+      {hasRuns && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
       {!derived.nodes.length && <div className="knp-canvas-empty">{t('canvas.empty')}</div>}
       {derived.nodes.length > 0 && <div className="knp-canvas-hint">{t('canvas.hint')}</div>}
     </ReactFlow>
   );
+}
+
+/** Highlights where the packets are now: the devices, the links and the netfilter hook. */
+function PlaybackStyles({ ids, edges, nodes }: { ids: ReadonlySet<string>; edges: readonly FlowEdge[]; nodes: readonly FlowNode[] }) {
+  const current = useApp(useShallow((s) => s.runs.map((r) => (s.cursor < 0 ? null : r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null))));
+  // Where each animated packet is now, and which netfilter hook is running.
+  const { hotIds, activeHooks } = useMemo(() => {
+    const hotIds = new Set<string>();
+    const activeHooks = new Map<string, string>();
+    for (const e of current) {
+      if (!e) continue;
+      const id = locate(e.where, ids);
+      if (id) hotIds.add(id);
+      const chain = String(e.detail?.['hook'] ?? e.detail?.['chain'] ?? '');
+      if (e.type === 'netfilter' && HOOKS.has(chain)) activeHooks.set(`${e.where.machine}/netfilter`, chain);
+      if (e.type === 'route') activeHooks.set(`${e.where.machine}/netfilter`, 'routing');
+    }
+    return { hotIds, activeHooks };
+  }, [current, ids]);
+
+  // Classes toggled on the few elements that change: a stylesheet change would restyle the
+  // whole canvas on every step, and new node objects would re-render it.
+  const applied = useRef<Element[]>([]);
+  useEffect(() => {
+    const root = document.querySelector('[data-testid=canvas]');
+    if (!root) return;
+    const q = (id: string) => `"${id.replace(/["\\]/g, '\\$&')}"`;
+    const next: Element[] = [];
+    const mark = (sel: string, cls: string) => root.querySelectorAll(sel).forEach((el) => { el.classList.add(cls); next.push(el); });
+    for (const id of hotIds) mark(`.react-flow__node[data-id=${q(id)}]`, 'hot');
+    for (const e of edges) if (hotIds.has(e.source) && hotIds.has(e.target)) mark(`.react-flow__edge[data-id=${q(e.id)}]`, 'hot');
+    for (const [nf, hook] of activeHooks) mark(`[data-knp-id=${q(`${nf}/${hook}`)}]`, 'active');
+    for (const el of applied.current) if (!next.includes(el)) el.classList.remove('hot', 'active');
+    applied.current = next;
+    // Re-applied after React re-renders the nodes (their className is React's to set).
+  }, [hotIds, activeHooks, edges, nodes]);
+  return null;
 }
 
 export function Canvas() {

@@ -195,7 +195,11 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions): Flo
   const links = root?.links.filter((l) => l.kind !== 'loopback') ?? [];
   const nfId = `${nodeId}/netfilter`;
 
-  for (const p of pods) nodes.push({ id: p.id, type: 'pod', position: { x: 0, y: 0 }, width: SIZE.pod.w, height: SIZE.pod.h, data: podData(p) });
+  // In the kernel view a Pod is its network namespace: held by the pause container, shared by the others.
+  for (const p of pods) {
+    const d = podData(p);
+    nodes.push({ id: p.id, type: 'pod', position: { x: 0, y: 0 }, width: SIZE.pod.w, height: SIZE.pod.h, data: { ...d, containers: ['pause', ...d.containers] } });
+  }
   for (const l of links) {
     const id = `${nodeId}/${l.name}`;
     nodes.push({ id, type: 'device', position: { x: 0, y: 0 }, width: SIZE.device.w, height: SIZE.device.h, data: deviceData(id, l) });

@@ -128,7 +128,7 @@ export const NetfilterNode = memo(({ data }: NodeProps<Node<NetfilterData>>) => 
               type="button"
               className={`knp-hook nodrag ${h === 'routing' ? 'routing' : ''} ${open === h ? 'open' : ''} ${data.activeHook === h ? 'active' : ''}`}
               data-knp-id={`${data.knpId}/${h}`}
-              onClick={() => setOpen(open === h ? null : h)}
+              onClick={(e) => { e.stopPropagation(); setOpen(open === h ? null : h); }}
               aria-expanded={open === h}
             >
               {h === 'routing' ? t('canvas.routing') : h}
