@@ -40,7 +40,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0, objects };
   // kubelet, kube-proxy, the CNI plugins and dockerd write their rules; in IPVS mode also the
   // IPVS table, the ipsets and kube-ipvs0.
   installRules(sim, iptablesRestore);
@@ -49,6 +49,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   return { sim, diagnostics: ds };
 }
 
+export { rebuildSim } from './rebuild';
 export type { Sim } from './sim';
 export type { Diagnostic } from './scenario/diagnostics';
 export { formatDiagnostic, hasErrors } from './scenario/diagnostics';

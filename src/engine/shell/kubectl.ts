@@ -1,5 +1,5 @@
 /**
- * `kubectl` against the simulated API server: get, describe, exec, version, cluster-info.
+ * `kubectl` against the simulated API server: get, describe, exec, scale, version, cluster-info.
  * Output follows kubectl's printers column for column; errors read like the real ones
  * ("Error from server (NotFound): pods "x" not found", "No resources found in default namespace.").
  */
@@ -9,6 +9,7 @@ import { matchesSelector, parseSelectorString } from '../k8s/selector';
 import { KUBERNETES_VERSION } from '../k8s/system';
 import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
+import { scale } from './kubectlScale';
 import { jsonpath } from './kubectlJsonpath';
 import { table } from './kubectlFormat';
 import { ALL, findResource, RESOURCES, type Item, type ResourceType } from './kubectlResources';
@@ -22,15 +23,17 @@ export interface KubectlFlags {
   showLabels: boolean;
   noHeaders: boolean;
   container: string | null;
+  /** `kubectl scale --replicas=N`. */
+  replicas: string | null;
   positional: string[];
   rest: string[] | null;
   error?: string;
 }
 
-const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by']);
+const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas']);
 
 export function parseKubectlArgs(argv: readonly string[], defaultNs: string): KubectlFlags {
-  const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, positional: [], rest: null };
+  const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, replicas: null, positional: [], rest: null };
   const set = (name: string, v: string) => {
     switch (name) {
       case '-n': case '--namespace': f.namespace = v; break;
@@ -41,6 +44,7 @@ export function parseKubectlArgs(argv: readonly string[], defaultNs: string): Ku
         break;
       }
       case '-c': case '--container': f.container = v; break;
+      case '--replicas': f.replicas = v; break;
     }
   };
   for (let i = 0; i < argv.length; i++) {
@@ -234,6 +238,7 @@ Basic Commands (simulated):
   get           Display one or many resources
   describe      Show details of a specific resource or group of resources
   exec          Execute a command in a container
+  scale         Set a new size for a deployment, replica set or stateful set
   cluster-info  Display cluster information
   api-resources Print the supported API resources on the server
   version       Print the client and server version information
@@ -257,6 +262,7 @@ export const kubectl: Command = (ctx, argv) => {
     case 'get': return get(ctx, f);
     case 'describe': return describe(ctx, f);
     case 'exec': return exec(ctx, f);
+    case 'scale': return scale(ctx.sim, f.positional, f.namespace, f.replicas);
     case 'api-resources': {
       const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'], ...[...RESOURCES].sort((x, y) => x.plural.localeCompare(y.plural))
         .map((r) => [r.plural, r.aliases.filter((a) => !a.includes('.')).join(','), r.apiVersion, String(r.namespaced), r.kind])];
