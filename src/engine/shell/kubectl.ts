@@ -9,7 +9,7 @@ import { matchesSelector, parseSelectorString } from '../k8s/selector';
 import { KUBERNETES_VERSION } from '../k8s/system';
 import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
-import { scale } from './kubectlScale';
+import { label, scale } from './kubectlScale';
 import { jsonpath } from './kubectlJsonpath';
 import { table } from './kubectlFormat';
 import { ALL, findResource, RESOURCES, type Item, type ResourceType } from './kubectlResources';
@@ -25,6 +25,8 @@ export interface KubectlFlags {
   container: string | null;
   /** `kubectl scale --replicas=N`. */
   replicas: string | null;
+  /** `kubectl label --overwrite`. */
+  overwrite: boolean;
   positional: string[];
   rest: string[] | null;
   error?: string;
@@ -33,7 +35,7 @@ export interface KubectlFlags {
 const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas']);
 
 export function parseKubectlArgs(argv: readonly string[], defaultNs: string): KubectlFlags {
-  const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, replicas: null, positional: [], rest: null };
+  const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, replicas: null, overwrite: false, positional: [], rest: null };
   const set = (name: string, v: string) => {
     switch (name) {
       case '-n': case '--namespace': f.namespace = v; break;
@@ -61,6 +63,7 @@ export function parseKubectlArgs(argv: readonly string[], defaultNs: string): Ku
     if (a === '-A' || a === '--all-namespaces') { f.allNamespaces = true; continue; }
     if (a === '--show-labels') { f.showLabels = true; continue; }
     if (a === '--no-headers') { f.noHeaders = true; continue; }
+    if (a === '--overwrite') { f.overwrite = true; continue; }
     if (a === '-it' || a === '-ti' || a === '-i' || a === '-t' || a === '--stdin' || a === '--tty' || a === '-w' || a === '--watch' || a === '-q' || a === '--quiet') continue;
     if (a.startsWith('-')) { f.error = `error: unknown shorthand flag: '${a.replace(/^-+/, '')[0] ?? ''}' in ${a}`; if (a.startsWith('--')) f.error = `error: unknown flag: ${a.split('=')[0]}`; break; }
     f.positional.push(a);
@@ -239,6 +242,7 @@ Basic Commands (simulated):
   describe      Show details of a specific resource or group of resources
   exec          Execute a command in a container
   scale         Set a new size for a deployment, replica set or stateful set
+  label         Update the labels on a resource
   cluster-info  Display cluster information
   api-resources Print the supported API resources on the server
   version       Print the client and server version information
@@ -263,6 +267,7 @@ export const kubectl: Command = (ctx, argv) => {
     case 'describe': return describe(ctx, f);
     case 'exec': return exec(ctx, f);
     case 'scale': return scale(ctx.sim, f.positional, f.namespace, f.replicas);
+    case 'label': return label(ctx.sim, f.positional, f.namespace, f.overwrite);
     case 'api-resources': {
       const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'], ...[...RESOURCES].sort((x, y) => x.plural.localeCompare(y.plural))
         .map((r) => [r.plural, r.aliases.filter((a) => !a.includes('.')).join(','), r.apiVersion, String(r.namespaced), r.kind])];

@@ -67,3 +67,24 @@ describe('kubectl scale', () => {
     expect(k('scale', 'deployment', 'web', '--replicas=x').exitCode).toBe(1);
   });
 });
+
+describe('kubectl label', () => {
+  it('a declared Pod labelled app=web joins the Service; removing the label takes it out', () => {
+    const { sim } = buildSim(yaml);
+    const k = (...a: string[]) => runArgv(sim, { kind: 'workstation' }, ['kubectl', ...a]);
+    const client = () => sim.model.pods.find((p) => p.meta.name === 'client')!;
+    const eps = () => k('get', 'endpoints', 'web').stdout.split('\n')[1]!;
+    expect(eps()).not.toContain(`${client().podIP}:80`);
+    expect(k('label', 'pod', 'client', 'app=web').stdout).toBe('pod/client labeled\n');
+    expect(client().meta.labels['app']).toBe('web');
+    expect(eps()).toContain(`${client().podIP}:80`);
+    expect(k('get', 'pods', '--show-labels').stdout).toMatch(/client .* app=web\n/);
+    expect(k('label', 'pod/client', 'app=db').stderr).toBe("error: 'app' already has a value (web), and --overwrite is false\n");
+    expect(k('label', 'pod', 'client', 'app-').stdout).toBe('pod/client labeled\n');
+    expect(client().meta.labels['app']).toBeUndefined();
+    expect(eps()).not.toContain(`${client().podIP}:80`);
+    expect(k('label', 'pod', 'nope', 'a=b').stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+    const made = sim.model.pods.find((p) => p.meta.name.startsWith('web-'))!.meta.name;
+    expect(k('label', 'pod', made, 'a=b').exitCode).toBe(1);
+  });
+});
