@@ -138,7 +138,12 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     }
   }
   const helpers = new NsHelpers(ns);
-  for (const step of HOOK_STEPS[hook]) {
+  let steps = HOOK_STEPS[hook];
+  if (hook === 'INPUT' && ctx.split) {
+    const at = steps.indexOf('nat');
+    steps = ctx.split === 'head' ? steps.slice(0, at) : steps.slice(at);
+  }
+  for (const step of steps) {
     if (step === 'conntrack') {
       if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
         // Looped back: the packet still carries the entry it got in OUTPUT (the kernel keeps

@@ -138,7 +138,7 @@ export class Walker {
     // No netfilter engine loaded: every hook accepts, nothing to record.
     if (this.sim.netfilter === acceptAll) return pkt;
     const full: HookContext = {
-      inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct,
+      inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split,
       now: this.nowMs, random: this.random,
     };
     // The sink is one bound method reading what this hook call set (runHook emits synchronously).
@@ -445,9 +445,12 @@ export class Walker {
 
   /** ip_local_deliver: INPUT, then IPVS (a virtual server sends the packet on), then the socket. */
   private localIn(ns: NetNs, inLink: Link, pkt: Packet): void {
-    const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
-    if (!inp) return;
-    const v = ipvsIn(this, ns, inLink.name, inp);
+    // IPVS sits inside INPUT, after filter and before nat and the conntrack confirm: a packet it
+    // takes leaves unconfirmed, so POSTROUTING (KUBE-POSTROUTING's MASQUERADE) still sees it NEW.
+    const split = !!ns.ipvs;
+    const head = this.hook(ns, 'INPUT', pkt, split ? { inDev: inLink.name, split: 'head' } : { inDev: inLink.name });
+    if (!head) return;
+    const v = ipvsIn(this, ns, inLink.name, head);
     if (v === 'dropped') return;
     if (v !== 'pass') {
       const r = this.route(ns, v.ip!.dst, inLink.name);
@@ -455,6 +458,8 @@ export class Walker {
       this.finishOutput(ns, v, r, true);
       return;
     }
+    const inp = split ? this.hook(ns, 'INPUT', head, { inDev: inLink.name, split: 'tail' }) : head;
+    if (!inp) return;
     localDeliver(this, ns, inLink, ipvsOut(this, ns, inLink.name, inp));
   }
 
