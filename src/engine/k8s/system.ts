@@ -5,6 +5,7 @@
  * kubeadm and the CNI projects install, so they go through the same controllers as user objects.
  */
 import type { ClusterSpec } from '../scenario/schema/knp';
+import { defaultCorefile } from './dns/corefile';
 import type * as In from '../scenario/schema/k8s';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
@@ -31,31 +32,6 @@ export function staticPods(): { name: string; image: string; command: string[]; 
     { name: 'kube-controller-manager', image: `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`, command: ['kube-controller-manager', '--allocate-node-cidrs=true'], ports: [] },
     { name: 'kube-scheduler', image: `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`, command: ['kube-scheduler'], ports: [] },
   ];
-}
-
-/** The Corefile kubeadm installs, for the cluster's domain. */
-export function defaultCorefile(clusterDomain: string): string {
-  return `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
 }
 
 export interface SystemObjects {
