@@ -1,8 +1,15 @@
 /** The trace's events, like Packet Tracer's event list: filter by type, click to jump. */
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TraceEvent } from '../../engine';
 import { useTranslation } from 'react-i18next';
 import { select, useActions, useApp } from '../store';
+
+/** Every row is this tall (styles.css pins `.knp-event` to it), so the list can be windowed. */
+export const ROW_PX = 24;
+/** Lists up to this long are drawn whole; longer ones only around the visible part. */
+const WINDOW_FROM = 200;
+/** Rows drawn above and below the visible part, so fast scrolling shows no gap. */
+const OVERSCAN = 20;
 
 /** One row; memoised so a playback tick re-renders only the two rows whose state changed. */
 const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: 'past' | 'current' | ''; onJump: (i: number) => void }) => (
@@ -11,7 +18,7 @@ const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: 'p
       <span className="knp-seq">{e.seq}</span>
       <span className={`knp-type type-${e.type}`}>{e.type}</span>
       <span className="knp-where knp-mono">{e.where.machine.replace(/^(pod|node|host|infra)\//, '')}{e.where.dev ? `:${e.where.dev}` : ''}</span>
-      <span className="knp-sum">{e.summary}</span>
+      <span className="knp-sum" title={e.summary}>{e.summary}</span>
     </button>
   </li>
 ));
@@ -25,21 +32,66 @@ export function EventList() {
   const filter = useApp(select.eventFilter);
   const actions = useActions();
   const list = useRef<HTMLOListElement>(null);
+  const body = useRef<HTMLDivElement>(null);
   const events = run?.trace.events ?? [];
+  // Per trace and filter, not per tick: the event types, the shown rows and the endpoint spread.
   const types = useMemo(() => [...new Set(events.map((e) => e.type))], [events]);
+  const shown = useMemo(() => {
+    const out: number[] = [];
+    for (let i = 0; i < events.length; i++) if (!filter.length || filter.includes(events[i]!.type)) out.push(i);
+    return out;
+  }, [events, filter]);
+  const spread = useMemo(() => Object.entries(runs.reduce<Record<string, number>>((acc, r) => {
+    const k = r.trace.responder ?? t(`verdict.${r.trace.verdict}`);
+    acc[k] = (acc[k] ?? 0) + 1;
+    return acc;
+  }, {})), [runs, t]);
+
+  // The visible part of the list, in rows of the shown list; only tracked for long lists.
+  const windowed = shown.length > WINDOW_FROM;
+  const [view, setView] = useState({ top: 0, height: 0 });
+  const measure = useCallback(() => {
+    const box = body.current;
+    const ol = list.current;
+    if (!box || !ol) return;
+    const top = Math.max(0, box.scrollTop - ol.offsetTop);
+    setView((v) => (v.top === top && v.height === box.clientHeight ? v : { top, height: box.clientHeight }));
+  }, []);
+  useLayoutEffect(() => {
+    if (!windowed) return;
+    const box = body.current;
+    if (!box) return;
+    let frame = 0;
+    const onScroll = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; measure(); }); };
+    box.addEventListener('scroll', onScroll, { passive: true });
+    const ro = new ResizeObserver(onScroll);
+    ro.observe(box);
+    measure();
+    return () => { box.removeEventListener('scroll', onScroll); ro.disconnect(); cancelAnimationFrame(frame); };
+  }, [windowed, measure]);
 
   useEffect(() => {
-    // Scroll only when the current row left the visible part of the list, measured in the next
-    // frame (with the layout the frame does anyway) rather than forcing one per tick.
+    // Scroll only when the current row left the visible part of the list. Rows have a fixed
+    // height, so its place is arithmetic and reading it forces no layout.
     const h = requestAnimationFrame(() => {
-      const row = list.current?.querySelector<HTMLElement>('[aria-current="true"]');
-      const box = list.current?.parentElement;
-      if (!row || !box) return;
-      const top = row.offsetTop;
-      if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
+      const box = body.current;
+      const ol = list.current;
+      if (!box || !ol) return;
+      const at = shown.indexOf(cursor);
+      if (at < 0) return;
+      const top = ol.offsetTop + 4 + at * ROW_PX;
+      if (top < box.scrollTop || top + ROW_PX > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
     });
     return () => cancelAnimationFrame(h);
-  }, [cursor]);
+  }, [cursor, shown]);
+
+  let from = 0;
+  let to = shown.length;
+  if (windowed) {
+    from = Math.max(0, Math.floor(view.top / ROW_PX) - OVERSCAN);
+    to = Math.min(shown.length, Math.ceil((view.top + (view.height || 600)) / ROW_PX) + OVERSCAN);
+  }
+  const rows = shown.slice(from, to);
 
   return (
     <section className="knp-events" data-testid="event-list" aria-label={t('events.title')}>
@@ -56,14 +108,10 @@ export function EventList() {
           {types.map((ty) => <option key={ty} value={ty}>{ty}</option>)}
         </select>
       </div>
-      <div className="knp-panel-body">
+      <div className="knp-panel-body" ref={body}>
         {runs.length > 1 && (
           <div className="knp-spread knp-small" data-spread>
-            {Object.entries(runs.reduce<Record<string, number>>((acc, r) => {
-              const k = r.trace.responder ?? t(`verdict.${r.trace.verdict}`);
-              acc[k] = (acc[k] ?? 0) + 1;
-              return acc;
-            }, {})).map(([who, n]) => <span key={who} className="knp-badge" title={who}>{who.replace(/^pod\/[^/]+\//, '')} ×{n}</span>)}
+            {spread.map(([who, n]) => <span key={who} className="knp-badge" title={who}>{who.replace(/^pod\/[^/]+\//, '')} ×{n}</span>)}
           </div>
         )}
         {run && (
@@ -72,10 +120,15 @@ export function EventList() {
           </div>
         )}
         {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
-        <ol ref={list} className="knp-event-rows">
-          {events.map((e, i) => (filter.length && !filter.includes(e.type) ? null : (
-            <Row key={i} e={e} i={i} state={i === cursor ? 'current' : i < cursor ? 'past' : ''} onJump={actions.jump} />
-          )))}
+        <ol
+          ref={list}
+          className="knp-event-rows"
+          aria-rowcount={windowed ? shown.length : undefined}
+          style={windowed ? { paddingTop: 4 + from * ROW_PX, paddingBottom: 4 + (shown.length - to) * ROW_PX } : undefined}
+        >
+          {rows.map((i) => (
+            <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : i < cursor ? 'past' : ''} onJump={actions.jump} />
+          ))}
         </ol>
       </div>
     </section>
