@@ -14,7 +14,7 @@ import { iptablesRestore } from './netfilter/restore';
 import { installRules } from './k8s/kubeproxy/install';
 import { installPolicyRules } from './k8s/policy/calico';
 import { dnsDiagnostics } from './k8s/dns/diagnostics';
-import { adoptIngressControllers, registerIngressNginx } from './k8s/ingress/proxy';
+import { registerIngressNginx } from './k8s/ingress/proxy';
 
 registerIngressNginx();
 
@@ -40,16 +40,16 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0, objects };
   // kubelet, kube-proxy, the CNI plugins and dockerd write their rules; in IPVS mode also the
   // IPVS table, the ipsets and kube-ipvs0.
   installRules(sim, iptablesRestore);
   // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
   installPolicyRules(sim, iptablesRestore);
-  adoptIngressControllers(sim);
   return { sim, diagnostics: ds };
 }
 
+export { rebuildSim } from './rebuild';
 export type { Sim } from './sim';
 export type { Diagnostic } from './scenario/diagnostics';
 export { formatDiagnostic, hasErrors } from './scenario/diagnostics';

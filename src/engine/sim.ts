@@ -6,6 +6,7 @@ import type { ClusterModel } from './model/cluster';
 import type { Network } from './net/types';
 import type { NetfilterEngine } from './netfilter/hook';
 import type { Diagnostic } from './scenario/diagnostics';
+import type { ScenarioObjects } from './scenario/load';
 import type { Rand } from './util/rand';
 
 export interface Sim {
@@ -19,4 +20,9 @@ export interface Sim {
   readonly netfilter: NetfilterEngine;
   /** Simulated time in milliseconds; moves only when the engine is stepped. */
   now: number;
+  /**
+   * The scenario's objects as loaded (buildSim keeps them): kubectl's state changes (scale) edit
+   * them and rebuild the model, network and rules from them (rebuildSim).
+   */
+  objects?: ScenarioObjects;
 }

@@ -3,6 +3,7 @@
  * container port (all containers share the namespace, hence one port space). The CNI plugin adds
  * eth0 and the routes. hostNetwork Pods get no namespace: their sockets open in the node's.
  */
+import { INGRESS_LABELS } from '../k8s/system';
 import type { ContainerPortModel, PodModel } from '../model/cluster';
 import { labelBits, report, type BuildCtx } from './context';
 import { namedNsId, podNsId } from './ids';
@@ -14,8 +15,15 @@ export function isCoreDns(pod: PodModel): boolean {
   return pod.meta.labels['k8s-app'] === 'kube-dns' || pod.containers.some((c) => /(^|\/)coredns(:|$)/.test(c.image));
 }
 
+/** ingress-nginx's controller Pods, as its manifests label them. */
+export function isIngressController(pod: PodModel): boolean {
+  return pod.meta.labels['app.kubernetes.io/name'] === INGRESS_LABELS['app.kubernetes.io/name'] && pod.meta.labels['app.kubernetes.io/component'] === INGRESS_LABELS['app.kubernetes.io/component'];
+}
+
 function appFor(pod: PodModel, port: ContainerPortModel): AppKind {
   if (isCoreDns(pod) && port.containerPort === 53) return { kind: 'dns' };
+  // The controller process (nginx) is what listens on 80/443 in its Pods.
+  if (port.protocol === 'TCP' && (port.containerPort === 80 || port.containerPort === 443) && isIngressController(pod)) return { kind: 'proxy', role: 'ingress-nginx' };
   return port.protocol === 'UDP' ? { kind: 'echo' } : { kind: 'http', name: pod.meta.name };
 }
 

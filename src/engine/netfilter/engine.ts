@@ -52,23 +52,40 @@ function localAddrs(ns: NetNs): LocalAddr[] {
   return out;
 }
 
-function isLocalFn(ns: NetNs): (ip: number) => boolean {
-  let set: Set<number> | null = null;
-  const loop = parsePrefix('127.0.0.0/8')!;
-  return (ip) => {
-    if (prefixContains(loop, ip)) return true;
-    if (!set) {
-      set = new Set(localAddrs(ns).map((a) => a.ip));
-      for (const r of ns.routes) {
+/**
+ * The per-hook helpers a rule match may ask for: addrtype LOCAL (the namespace's addresses,
+ * gathered on first use) and ipset lookup. Bound methods, not closures made per call.
+ */
+class NsHelpers {
+  private set: Set<number> | null = null;
+  readonly isLocal: (ip: number) => boolean;
+  readonly findSet: MatchEnv['findSet'];
+  constructor(private readonly ns: NetNs) {
+    this.isLocal = this.isLocalImpl.bind(this);
+    this.findSet = this.findSetImpl.bind(this);
+  }
+
+  private isLocalImpl(ip: number): boolean {
+    if (prefixContains(LOOPBACK, ip)) return true;
+    if (!this.set) {
+      const set = new Set(localAddrs(this.ns).map((a) => a.ip));
+      for (const r of this.ns.routes) {
         if (r.type === 'local' && r.family === 4) {
           const p = parsePrefix(r.dst, true);
           if (p && p.len === 32) set.add(p.base);
         }
       }
+      this.set = set;
     }
-    return set.has(ip);
-  };
+    return this.set.has(ip);
+  }
+
+  private findSetImpl(name: string): ReturnType<MatchEnv['findSet']> {
+    return findSet(this.ns, name);
+  }
 }
+
+const LOOPBACK = parsePrefix('127.0.0.0/8')!;
 
 /**
  * MASQUERADE's choice, as inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE): a global address of
@@ -120,43 +137,13 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       if (found) { entry = found.entry; ref = found.ref; }
     }
   }
-  const isLocal = isLocalFn(ns);
-
-  const envFor = (): MatchEnv => ({
-    ...(ctx.inDev !== undefined ? { inDev: ctx.inDev } : {}),
-    ...(ctx.outDev !== undefined ? { outDev: ctx.outDev } : {}),
-    ...(ctx.physIn !== undefined ? { physIn: ctx.physIn } : {}),
-    ...(ctx.physOut !== undefined ? { physOut: ctx.physOut } : {}),
-    bridged: ctx.bridged ?? false,
-    now: ctx.now,
-    random: ctx.random,
-    ctState: ctStateOf(ref),
-    ctSnat: entry?.srcNat ?? false,
-    ctDnat: entry?.dstNat ?? false,
-    mark: packet.mark ?? 0,
-    isLocal,
-    state,
-    findSet: (name) => findSet(ns, name),
-  });
-
-  const runTable = (name: TableName): TableOutcome => {
-    const env = envFor();
-    const r = traverse(state.tables[name], hook, view!, env, emit);
-    if ((env.mark >>> 0) !== ((packet.mark ?? 0) >>> 0)) {
-      packet = { ...packet, mark: env.mark };
-      if (entry) entry.mark = env.mark;
-    }
-    return r.outcome;
-  };
-
-  const stop = (o: Extract<TableOutcome, { kind: 'drop' | 'reject' }>): HookVerdict => {
-    // An unconfirmed entry dies with its first packet.
-    if (entry && !entry.confirmed) deleteEntry(ct, entry.id);
-    if (o.kind === 'drop') return { verdict: 'drop', packet, reason: o.reason };
-    return { verdict: 'reject', packet, reason: o.reason, reply: o.with };
-  };
-
-  for (const step of HOOK_STEPS[hook]) {
+  const helpers = new NsHelpers(ns);
+  let steps = HOOK_STEPS[hook];
+  if (hook === 'INPUT' && ctx.split) {
+    const at = steps.indexOf('nat');
+    steps = ctx.split === 'head' ? steps.slice(0, at) : steps.slice(at);
+  }
+  for (const step of steps) {
     if (step === 'conntrack') {
       if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
         // Looped back: the packet still carries the entry it got in OUTPUT (the kernel keeps
@@ -182,8 +169,10 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       continue;
     }
     if (step !== 'nat') {
-      const o = runTable(step);
-      if (o.kind === 'drop' || o.kind === 'reject') return stop(o);
+      const r = runTable(state, step, hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state), emit, packet, entry);
+      packet = r.packet;
+      const o = r.outcome;
+      if (o.kind === 'drop' || o.kind === 'reject') return stopWith(ct, entry, packet, o);
       continue;
     }
     // nat: only untracked-free, tracked packets; the table runs for the first packet only.
@@ -191,12 +180,14 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     const manip = manipOf(hook);
     const done = manip === 'dst' ? entry.natDoneDst : entry.natDoneSrc;
     if (ref.dir === 'original' && ref.state === 'NEW' && !done) {
-      const o = runTable('nat');
-      if (o.kind === 'drop' || o.kind === 'reject') return stop(o);
+      const r = runTable(state, 'nat', hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state), emit, packet, entry);
+      packet = r.packet;
+      const o = r.outcome;
+      if (o.kind === 'drop' || o.kind === 'reject') return stopWith(ct, entry, packet, o);
       if (manip === 'dst') entry.natDoneDst = true; else entry.natDoneSrc = true;
       if (o.kind === 'nat') {
         const bound = bind(ns, ct, entry, o.target, hook, view!, ctx);
-        if (!bound) return stop({ kind: 'drop', reason: `${o.target.kind}: no address or port available (${o.where})` });
+        if (!bound) return stopWith(ct, entry, packet, { kind: 'drop', reason: `${o.target.kind}: no address or port available (${o.where})` });
         entry.natBy = o.where;
       }
     }
@@ -216,6 +207,43 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     }
   }
   return { verdict: 'accept', packet, ...(ref ? { ct: ref } : {}) };
+}
+
+/** What the matches of one table run see: a plain object (no spreads: this runs for every table at every hook). */
+function makeEnv(ctx: HookContext, ref: CtRef | undefined, entry: CtEntry | undefined, packet: Packet, helpers: NsHelpers, state: NetfilterState): MatchEnv {
+  return {
+    inDev: ctx.inDev,
+    outDev: ctx.outDev,
+    physIn: ctx.physIn,
+    physOut: ctx.physOut,
+    bridged: ctx.bridged ?? false,
+    now: ctx.now,
+    random: ctx.random,
+    ctState: ctStateOf(ref),
+    ctSnat: entry?.srcNat ?? false,
+    ctDnat: entry?.dstNat ?? false,
+    mark: packet.mark ?? 0,
+    isLocal: helpers.isLocal,
+    state,
+    findSet: helpers.findSet,
+  };
+}
+
+/** One table's traversal; a MARK rewrites the packet (and the connection's mark). */
+function runTable(state: NetfilterState, name: TableName, hook: Hook, view: PacketView, env: MatchEnv, emit: (e: HookEvent) => void, packet: Packet, entry: CtEntry | undefined): { outcome: TableOutcome; packet: Packet } {
+  const r = traverse(state.tables[name], hook, view, env, emit);
+  if ((env.mark >>> 0) !== ((packet.mark ?? 0) >>> 0)) {
+    packet = { ...packet, mark: env.mark };
+    if (entry) entry.mark = env.mark;
+  }
+  return { outcome: r.outcome, packet };
+}
+
+function stopWith(ct: ConntrackTable, entry: CtEntry | undefined, packet: Packet, o: Extract<TableOutcome, { kind: 'drop' | 'reject' }>): HookVerdict {
+  // An unconfirmed entry dies with its first packet.
+  if (entry && !entry.confirmed) deleteEntry(ct, entry.id);
+  if (o.kind === 'drop') return { verdict: 'drop', packet, reason: o.reason };
+  return { verdict: 'reject', packet, reason: o.reason, reply: o.with };
 }
 
 /** Sets up the binding a nat-table target asked for. False when nothing could be allocated. */

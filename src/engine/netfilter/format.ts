@@ -139,9 +139,16 @@ function buildSpec(r: Rule): string {
 }
 
 /** "-A CHAIN spec", the line iptables-save and iptables -S print. */
+/** `-A CHAIN spec` per rule, kept with the chain name it was made for (a trace lists it per evaluated rule). */
+const ruleCache = new WeakMap<Rule, { readonly chain: string; readonly text: string }>();
+
 export function formatRule(chain: string, r: Rule): string {
+  const hit = ruleCache.get(r);
+  if (hit !== undefined && hit.chain === chain) return hit.text;
   const spec = formatRuleSpec(r);
-  return spec ? `-A ${chain} ${spec}` : `-A ${chain}`;
+  const text = spec ? `-A ${chain} ${spec}` : `-A ${chain}`;
+  ruleCache.set(r, { chain, text });
+  return text;
 }
 
 // ---- iptables -L ----------------------------------------------------------------------------

@@ -42,6 +42,12 @@ export interface HookContext {
    * (skb->_nfct). When absent, INPUT/FORWARD/POSTROUTING find the entry from the packet's tuple.
    */
   readonly ct?: CtRef;
+  /**
+   * INPUT only: run one side of the point where IPVS sits (ip_vs_remote_request4, priority
+   * NF_IP_PRI_NAT_SRC - 1): 'head' = mangle and filter, 'tail' = nat and confirm. A packet IPVS
+   * takes never sees the tail: it leaves through POSTROUTING, where its entry is confirmed.
+   */
+  readonly split?: 'head' | 'tail';
 }
 
 export type HookVerdict =

@@ -25,17 +25,29 @@ export interface PacketView {
 export function viewOf(p: Packet): PacketView | null {
   const ip = p.ip;
   if (!ip || ip.version !== 4) return null;
-  const src = parseIPv4(ip.src);
-  const dst = parseIPv4(ip.dst);
+  const src = addrOf(ip.src);
+  const dst = addrOf(ip.dst);
   if (src === null || dst === null) return null;
   const f = p.tcp?.flags;
   const tcpFlags = f ? (f.fin ? 1 : 0) | (f.syn ? 2 : 0) | (f.rst ? 4 : 0) | (f.psh ? 8 : 0) | (f.ack ? 16 : 0) : 0;
   const l4 = p.tcp ?? p.udp;
-  return {
-    src, dst, proto: ip.protocol, tcpFlags, length: ip.length, ttl: ip.ttl,
-    ...(l4 ? { sport: l4.sport, dport: l4.dport } : {}),
-    ...(p.icmp ? { icmpType: p.icmp.type, icmpCode: p.icmp.code } : {}),
-  };
+  const v: { -readonly [K in keyof PacketView]: PacketView[K] } = { src, dst, proto: ip.protocol, tcpFlags, length: ip.length, ttl: ip.ttl };
+  if (l4) { v.sport = l4.sport; v.dport = l4.dport; }
+  if (p.icmp) { v.icmpType = p.icmp.type; v.icmpCode = p.icmp.code; }
+  return v;
+}
+
+/** Parsed addresses by text: every hook views the packet, and a walk sees few distinct addresses. */
+const parsed = new Map<string, number | null>();
+
+function addrOf(text: string): number | null {
+  let v = parsed.get(text);
+  if (v === undefined) {
+    v = parseIPv4(text);
+    if (parsed.size >= 4096) parsed.clear();
+    parsed.set(text, v);
+  }
+  return v;
 }
 
 /** What a match may consult besides the packet. `mark` is mutable: MARK rewrites it mid-walk. */

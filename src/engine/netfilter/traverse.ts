@@ -49,20 +49,6 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
   let evaluated = 0;
   let continued = false;
 
-  // One event per contiguous stretch of a chain (a jump ends a stretch; the return resumes it).
-  const segment = (listed: Listed[], lastIdx: number, verdict: string, matched?: Listed): void => {
-    const n = Math.max(0, lastIdx - start + 1);
-    evaluated += n;
-    // Coming back to the end of a user chain says nothing new: keep the trace short.
-    if (continued && n === 0 && !matched && chain !== base) return;
-    const where = `${table.name} ${chain.name}`;
-    emit({
-      type: 'netfilter',
-      summary: `${where}${continued ? ' (continued)' : ''}: ${matched ? `rule ${matched.index} matched → ${verdict}` : verdict} (${n} rule${n === 1 ? '' : 's'} evaluated)`,
-      detail: { table: table.name, chain: chain.name, hook, rules: listed, verdict, ...(matched ? { matchedRule: matched } : {}), evaluated: n, rulesEvaluated: n, ...(continued ? { continued } : {}) },
-    });
-  };
-
   for (let depth = 0; depth < 10_000; depth++) {
     const rules = chain.rules;
     const cands = candidates(chain, p, start);
@@ -78,7 +64,6 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
       rule.counters.pkts++;
       rule.counters.bytes += p.length;
       const t = rule.target;
-      const here = `${table.name}/${chain.name} rule ${idx + 1}`;
       switch (t.kind) {
         case 'none': continue;
         case 'LOG':
@@ -87,19 +72,19 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
           continue;
         case 'MARK': env.mark = ((env.mark & ~t.mask) ^ t.value) >>> 0; continue;
         case 'ACCEPT':
-          segment(listed, idx, 'ACCEPT', listed[listed.length - 1]);
+          evaluated += segment(emit, table, hook, base, chain, start, continued, listed, idx, 'ACCEPT', listed[listed.length - 1]);
           return { outcome: { kind: 'accept' }, evaluated };
         case 'DROP':
-          segment(listed, idx, 'DROP', listed[listed.length - 1]);
-          return { outcome: { kind: 'drop', reason: `dropped by ${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+          evaluated += segment(emit, table, hook, base, chain, start, continued, listed, idx, 'DROP', listed[listed.length - 1]);
+          return { outcome: { kind: 'drop', reason: `dropped by ${table.name}/${chain.name} rule ${idx + 1}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'REJECT':
-          segment(listed, idx, `REJECT (${t.with})`, listed[listed.length - 1]);
-          return { outcome: { kind: 'reject', with: t.with, reason: `rejected by ${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+          evaluated += segment(emit, table, hook, base, chain, start, continued, listed, idx, `REJECT (${t.with})`, listed[listed.length - 1]);
+          return { outcome: { kind: 'reject', with: t.with, reason: `rejected by ${table.name}/${chain.name} rule ${idx + 1}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'DNAT': case 'SNAT': case 'MASQUERADE': case 'REDIRECT':
-          segment(listed, idx, targetSummary(t), listed[listed.length - 1]);
-          return { outcome: { kind: 'nat', target: t, where: `${here}: ${formatRule(chain.name, rule)}` }, evaluated };
+          evaluated += segment(emit, table, hook, base, chain, start, continued, listed, idx, targetSummary(t), listed[listed.length - 1]);
+          return { outcome: { kind: 'nat', target: t, where: `${table.name}/${chain.name} rule ${idx + 1}: ${formatRule(chain.name, rule)}` }, evaluated };
         case 'RETURN': {
-          segment(listed, idx, 'RETURN', listed[listed.length - 1]);
+          evaluated += segment(emit, table, hook, base, chain, start, continued, listed, idx, 'RETURN', listed[listed.length - 1]);
           const back = stack.pop();
           if (!back) return policy(base, p, emit, table.name, hook, evaluated);
           chain = back.chain; start = back.next; continued = true; jumped = true;
@@ -108,7 +93,7 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
         case 'jump': case 'goto': {
           const next = table.chains.get(t.chain);
           if (!next) continue;
-          segment(listed, idx, `${t.kind === 'jump' ? 'jump' : 'goto'} ${t.chain}`, listed[listed.length - 1]);
+          evaluated += segment(emit, table, hook, base, chain, start, continued, listed, idx, `${t.kind === 'jump' ? 'jump' : 'goto'} ${t.chain}`, listed[listed.length - 1]);
           if (t.kind === 'jump') {
             if (stack.length >= MAX_DEPTH) return { outcome: { kind: 'drop', reason: 'iptables jump stack too deep' }, evaluated };
             stack.push({ chain, next: idx + 1 });
@@ -122,15 +107,44 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
     if (jumped) continue;
     // Fell off the end of the chain.
     if (chain === base) {
-      segment(listed, rules.length - 1, `policy ${chain.policy ?? 'ACCEPT'}`);
+      evaluated += segment(emit, table, hook, base, chain, start, continued, listed, rules.length - 1, `policy ${chain.policy ?? 'ACCEPT'}`);
       return finishPolicy(base, p, evaluated);
     }
-    segment(listed, rules.length - 1, 'RETURN (end of chain)');
+    evaluated += segment(emit, table, hook, base, chain, start, continued, listed, rules.length - 1, 'RETURN (end of chain)');
     const back = stack.pop();
     if (!back) return policy(base, p, emit, table.name, hook, evaluated);
     chain = back.chain; start = back.next; continued = true;
   }
   return { outcome: { kind: 'drop', reason: 'iptables walk did not terminate' }, evaluated };
+}
+
+/**
+ * One event per contiguous stretch of a chain (a jump ends a stretch; the return resumes it).
+ * Returns how many rules the stretch evaluated.
+ */
+function segment(emit: (e: HookEvent) => void, table: Table, hook: Hook, base: Chain, chain: Chain, start: number, continued: boolean, listed: Listed[], lastIdx: number, verdict: string, matched?: Listed): number {
+  const n = Math.max(0, lastIdx - start + 1);
+  // Coming back to the end of a user chain says nothing new: keep the trace short.
+  if (continued && n === 0 && !matched && chain !== base) return n;
+  const where = `${table.name} ${chain.name}`;
+  emit({
+    type: 'netfilter',
+    summary: `${where}${continued ? ' (continued)' : ''}: ${matched ? `rule ${matched.index} matched → ${verdict}` : verdict} (${n} rule${n === 1 ? '' : 's'} evaluated)`,
+    detail: segmentDetail(table.name, chain.name, hook, listed, verdict, matched, n, continued),
+  });
+  return n;
+}
+
+/** A segment event's detail, keys in their fixed order (matchedRule and continued only when set); no spreads. */
+function segmentDetail(table: string, chain: string, hook: Hook, rules: Listed[], verdict: string, matched: Listed | undefined, n: number, continued: boolean): Record<string, unknown> {
+  if (matched) {
+    return continued
+      ? { table, chain, hook, rules, verdict, matchedRule: matched, evaluated: n, rulesEvaluated: n, continued }
+      : { table, chain, hook, rules, verdict, matchedRule: matched, evaluated: n, rulesEvaluated: n };
+  }
+  return continued
+    ? { table, chain, hook, rules, verdict, evaluated: n, rulesEvaluated: n, continued }
+    : { table, chain, hook, rules, verdict, evaluated: n, rulesEvaluated: n };
 }
 
 function logLine(p: PacketView, env: MatchEnv): string {

@@ -1,5 +1,5 @@
 /**
- * `kubectl` against the simulated API server: get, describe, exec, version, cluster-info.
+ * `kubectl` against the simulated API server: get, describe, exec, scale, version, cluster-info.
  * Output follows kubectl's printers column for column; errors read like the real ones
  * ("Error from server (NotFound): pods "x" not found", "No resources found in default namespace.").
  */
@@ -9,6 +9,7 @@ import { matchesSelector, parseSelectorString } from '../k8s/selector';
 import { KUBERNETES_VERSION } from '../k8s/system';
 import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
+import { label, scale } from './kubectlScale';
 import { jsonpath } from './kubectlJsonpath';
 import { table } from './kubectlFormat';
 import { ALL, findResource, RESOURCES, type Item, type ResourceType } from './kubectlResources';
@@ -22,15 +23,19 @@ export interface KubectlFlags {
   showLabels: boolean;
   noHeaders: boolean;
   container: string | null;
+  /** `kubectl scale --replicas=N`. */
+  replicas: string | null;
+  /** `kubectl label --overwrite`. */
+  overwrite: boolean;
   positional: string[];
   rest: string[] | null;
   error?: string;
 }
 
-const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by']);
+const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas']);
 
 export function parseKubectlArgs(argv: readonly string[], defaultNs: string): KubectlFlags {
-  const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, positional: [], rest: null };
+  const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, replicas: null, overwrite: false, positional: [], rest: null };
   const set = (name: string, v: string) => {
     switch (name) {
       case '-n': case '--namespace': f.namespace = v; break;
@@ -41,6 +46,7 @@ export function parseKubectlArgs(argv: readonly string[], defaultNs: string): Ku
         break;
       }
       case '-c': case '--container': f.container = v; break;
+      case '--replicas': f.replicas = v; break;
     }
   };
   for (let i = 0; i < argv.length; i++) {
@@ -57,6 +63,7 @@ export function parseKubectlArgs(argv: readonly string[], defaultNs: string): Ku
     if (a === '-A' || a === '--all-namespaces') { f.allNamespaces = true; continue; }
     if (a === '--show-labels') { f.showLabels = true; continue; }
     if (a === '--no-headers') { f.noHeaders = true; continue; }
+    if (a === '--overwrite') { f.overwrite = true; continue; }
     if (a === '-it' || a === '-ti' || a === '-i' || a === '-t' || a === '--stdin' || a === '--tty' || a === '-w' || a === '--watch' || a === '-q' || a === '--quiet') continue;
     if (a.startsWith('-')) { f.error = `error: unknown shorthand flag: '${a.replace(/^-+/, '')[0] ?? ''}' in ${a}`; if (a.startsWith('--')) f.error = `error: unknown flag: ${a.split('=')[0]}`; break; }
     f.positional.push(a);
@@ -126,7 +133,7 @@ function get(ctx: ShellContext, f: KubectlFlags): CommandResult {
       for (const n of req.names) {
         const it = rt.list(sim).find((x) => x.meta.name === n && (!rt.namespaced || f.allNamespaces || x.meta.namespace === f.namespace));
         if (it) found.push(it);
-        else { stderr += `Error from server (NotFound): ${rt.plural} "${n}" not found\n`; exit = 1; }
+        else { stderr += `Error from server (NotFound): ${qualified(rt)} "${n}" not found\n`; exit = 1; }
       }
       items = found;
     }
@@ -211,13 +218,19 @@ function describe(ctx: ShellContext, f: KubectlFlags): CommandResult {
       const exact = candidates.filter((c) => c.meta.name === n);
       // kubectl describe falls back to a name-prefix match.
       const hits = exact.length ? exact : candidates.filter((c) => c.meta.name.startsWith(n));
-      if (hits.length === 0) stderr += `Error from server (NotFound): ${rt.plural} "${n}" not found\n`;
+      if (hits.length === 0) stderr += `Error from server (NotFound): ${qualified(rt)} "${n}" not found\n`;
       chosen.push(...hits);
     }
   }
   if (chosen.length === 0 && !stderr) return fail(rt.namespaced && !f.allNamespaces ? `No resources found in ${f.namespace} namespace.\n` : 'No resources found\n', 0);
   const texts = chosen.map((it) => describeResource(ctx.sim, rt, it));
   return { stdout: texts.join('\n\n'), stderr, exitCode: stderr ? 1 : 0 };
+}
+
+/** The resource as the API server names it in errors: "pods", "deployments.apps", "networkpolicies.networking.k8s.io". */
+function qualified(rt: ResourceType): string {
+  const slash = rt.apiVersion.indexOf('/');
+  return slash < 0 ? rt.plural : `${rt.plural}.${rt.apiVersion.slice(0, slash)}`;
 }
 
 const USAGE = `kubectl controls the Kubernetes cluster manager.
@@ -228,6 +241,8 @@ Basic Commands (simulated):
   get           Display one or many resources
   describe      Show details of a specific resource or group of resources
   exec          Execute a command in a container
+  scale         Set a new size for a deployment, replica set or stateful set
+  label         Update the labels on a resource
   cluster-info  Display cluster information
   api-resources Print the supported API resources on the server
   version       Print the client and server version information
@@ -251,6 +266,8 @@ export const kubectl: Command = (ctx, argv) => {
     case 'get': return get(ctx, f);
     case 'describe': return describe(ctx, f);
     case 'exec': return exec(ctx, f);
+    case 'scale': return scale(ctx.sim, f.positional, f.namespace, f.replicas);
+    case 'label': return label(ctx.sim, f.positional, f.namespace, f.overwrite);
     case 'api-resources': {
       const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'], ...[...RESOURCES].sort((x, y) => x.plural.localeCompare(y.plural))
         .map((r) => [r.plural, r.aliases.filter((a) => !a.includes('.')).join(','), r.apiVersion, String(r.namespaced), r.kind])];

@@ -4,6 +4,8 @@ import type { Sim } from '../sim';
 import { formatLabels, formatSelector } from '../k8s/selector';
 import { hashString } from '../util/rand';
 import { KUBERNETES_VERSION } from '../k8s/system';
+import type { PolicyModel } from '../k8s/policy/evaluate';
+import { describePolicy } from './netpol';
 import { ageOf, describeBlock, describeMap, rfc1123 } from './kubectlFormat';
 import { endpointsText, events, KERNEL, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
 
@@ -201,6 +203,7 @@ export function describeResource(sim: Sim, rt: ResourceType, it: Item): string {
     case 'Node': return describeNode(sim, it.obj as NodeModel);
     case 'Endpoints': return describeEndpoints(it.obj as EndpointsModel);
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': return describeWorkload(sim, it.obj as WorkloadModel);
+    case 'NetworkPolicy': return describePolicy(it.obj as PolicyModel);
     default: {
       const lines = [`Name:\t${it.meta.name}`, ...(rt.namespaced ? [`Namespace:\t${it.meta.namespace}`] : []), ...describeMap('Labels', it.meta.labels), ...annotations(it.meta.annotations), 'Events:\t<none>'];
       return describeBlock(lines);

@@ -108,7 +108,8 @@ export function runApp(ctx: AppContext): AppAnswer {
         return {
           kind: 'relay', to: { ip: up, port: 53, protocol: 'udp' }, payload: { kind: 'dns', message: { id: m.id, question: m.question } },
           summary: `dns ${ctx.listener.owner}: ${m.question.name} ${m.question.type} forwarded to ${up}`,
-          respond: (u) => u.payload ? { kind: 'reply', payload: u.payload, summary: `dns: answer from ${up} relayed` }
+          // The answer goes back as CoreDNS got it, noting who it came from (dig's "ra", the 'dns' event's forwardedTo).
+          respond: (u) => u.payload ? { kind: 'reply', payload: forwardedFrom(u.payload, up), summary: `dns: answer from ${up} relayed` }
             : { kind: 'reply', payload: { kind: 'dns', message: { id: m.id, question: m.question, response: { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [] } } }, summary: `dns: ${up} did not answer: SERVFAIL` },
         };
       }
@@ -123,6 +124,11 @@ export function runApp(ctx: AppContext): AppAnswer {
       return h(ctx);
     }
   }
+}
+
+function forwardedFrom(p: Payload, up: string): Payload {
+  if (p.kind !== 'dns' || !isDnsMessage(p.message) || !p.message.response) return p;
+  return { ...p, message: { ...p.message, response: { ...p.message.response, forwardTo: up } } };
 }
 
 /** The default answer to a client after a relay. */

@@ -13,6 +13,7 @@
  *
  * The connection table lives per namespace for the life of the simulation, like the kernel's.
  */
+import { ipvsBindConntrack } from '../conntrack/ipvs';
 import { ipvsCommit, ipvsSchedule } from '../k8s/kubeproxy/ipvs';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
@@ -82,6 +83,8 @@ export function ipvsIn(w: Walker, ns: NetNs, dev: string | undefined, p: Packet)
     return 'dropped';
   }
   ipvsCommit(ns, d, p, ip.length);
+  // net.ipv4.vs.conntrack=1: the conntrack entry learns the real server (ip_vs_update_conntrack).
+  ipvsBindConntrack(ns, p, d.dest.address, d.dest.port, w.nowMs);
   const conn: IpvsConn = { vip: ip.dst, vport: ports.dport, rip: d.dest.address, rport: d.dest.port, service: d.service };
   t.set(inKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport), conn);
   t.set(outKey(ip.protocol, d.dest.address, d.dest.port, ip.src, ports.sport), conn);

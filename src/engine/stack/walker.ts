@@ -17,7 +17,7 @@ import { BROADCAST_MAC, type Mac } from '../addr/mac';
 import type { FibResult } from '../route/fib';
 import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
 import type { Link, NeighEntry, NetNs } from '../net/types';
-import { acceptAll, type Hook, type HookContext } from '../netfilter/hook';
+import { acceptAll, type Hook, type HookContext, type HookEvent } from '../netfilter/hook';
 import type { Sim } from '../sim';
 import type { TraceEvent, TraceEventType } from '../trace/types';
 import { fibCached, nsView, ownerId, type NsView } from './nsview';
@@ -97,11 +97,14 @@ export class Walker {
       throw new WalkLimit(`one packet caused more than ${this.maxEvents} events: a forwarding or bridge loop?`);
     }
     this.t += COST[type] ?? 1;
-    this.events.push({
-      seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary,
-      where: { machine: ownerId(ns), ns: ns.id, ...(dev !== undefined ? { dev } : {}) },
-      ...(packet ? { packet } : {}), ...(detail ? { detail } : {}),
-    });
+    // Optional keys are added only when present, in the same order as always (no spreads: this
+    // runs for every event).
+    const where: { machine: string; ns: string; dev?: string } = { machine: ownerId(ns), ns: ns.id };
+    if (dev !== undefined) where.dev = dev;
+    const e: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary, where };
+    if (packet) e.packet = packet;
+    if (detail) e.detail = detail;
+    this.events.push(e);
   }
 
   /** A drop. `significant` drops explain a missing reply; copies of a flood that nobody wants are not. */
@@ -118,16 +121,31 @@ export class Walker {
 
   // ---------------------------------------------------------------- netfilter seam
 
+  private readonly random = (): number => this.sim.rand.next();
+  private sinkNs: NetNs | undefined;
+  private sinkDev: string | undefined;
+  private sinkPkt: Packet | undefined;
+  private readonly hookSink = this.sinkImpl.bind(this);
+
+  private sinkImpl(e: HookEvent): void {
+    const n = e.detail?.['rulesEvaluated'];
+    if (typeof n === 'number') this.rulesEvaluated += n;
+    this.emit(e.type, this.sinkNs!, this.sinkDev, e.summary, e.packet ?? this.sinkPkt, e.detail);
+  }
+
   /** NF_HOOK: returns the (possibly rewritten) packet, or null when the hook dropped or rejected it. */
   hook(ns: NetNs, hook: Hook, pkt: Packet, ctx: Omit<HookContext, 'now' | 'random'>): Packet | null {
     // No netfilter engine loaded: every hook accepts, nothing to record.
     if (this.sim.netfilter === acceptAll) return pkt;
-    const full: HookContext = { ...ctx, now: this.nowMs, random: () => this.sim.rand.next() };
-    const v = this.sim.netfilter.runHook(ns, hook, pkt, full, (e) => {
-      const n = e.detail?.['rulesEvaluated'];
-      if (typeof n === 'number') this.rulesEvaluated += n;
-      this.emit(e.type, ns, ctx.outDev ?? ctx.inDev, e.summary, e.packet ?? pkt, e.detail);
-    });
+    const full: HookContext = {
+      inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split,
+      now: this.nowMs, random: this.random,
+    };
+    // The sink is one bound method reading what this hook call set (runHook emits synchronously).
+    this.sinkNs = ns;
+    this.sinkDev = ctx.outDev ?? ctx.inDev;
+    this.sinkPkt = pkt;
+    const v = this.sim.netfilter.runHook(ns, hook, pkt, full, this.hookSink);
     if (v.verdict === 'accept') return v.packet;
     if (v.verdict === 'drop') { this.drop(ns, ctx.outDev ?? ctx.inDev, `${hook}: ${v.reason}`, v.packet); return null; }
     this.drop(ns, ctx.outDev ?? ctx.inDev, `${hook}: ${v.reason} (REJECT --reject-with ${v.reply})`, v.packet);
@@ -427,9 +445,12 @@ export class Walker {
 
   /** ip_local_deliver: INPUT, then IPVS (a virtual server sends the packet on), then the socket. */
   private localIn(ns: NetNs, inLink: Link, pkt: Packet): void {
-    const inp = this.hook(ns, 'INPUT', pkt, { inDev: inLink.name });
-    if (!inp) return;
-    const v = ipvsIn(this, ns, inLink.name, inp);
+    // IPVS sits inside INPUT, after filter and before nat and the conntrack confirm: a packet it
+    // takes leaves unconfirmed, so POSTROUTING (KUBE-POSTROUTING's MASQUERADE) still sees it NEW.
+    const split = !!ns.ipvs;
+    const head = this.hook(ns, 'INPUT', pkt, split ? { inDev: inLink.name, split: 'head' } : { inDev: inLink.name });
+    if (!head) return;
+    const v = ipvsIn(this, ns, inLink.name, head);
     if (v === 'dropped') return;
     if (v !== 'pass') {
       const r = this.route(ns, v.ip!.dst, inLink.name);
@@ -437,6 +458,8 @@ export class Walker {
       this.finishOutput(ns, v, r, true);
       return;
     }
+    const inp = split ? this.hook(ns, 'INPUT', head, { inDev: inLink.name, split: 'tail' }) : head;
+    if (!inp) return;
     localDeliver(this, ns, inLink, ipvsOut(this, ns, inLink.name, inp));
   }
 

@@ -201,3 +201,19 @@ spec: {nodeName: node-1, containers: [{name: web, image: nginx, ports: [{contain
     expect(run(`nslookup kubernetes ${web.podIP}`).stdout).toBe(`;; communications error to ${web.podIP}#53: connection refused\n;; no servers could be reached\n\n`);
   });
 });
+
+describe('a forwarded question crosses the network once', () => {
+  const sim = buildSim(YAML).sim;
+
+  it('CoreDNS relays it to the upstream in the same walk; resolveName walks nothing more', () => {
+    const r = resolveName(sim, 'pod/default/client', 'example.com.');
+    expect(r.addresses).toEqual(['93.184.216.34']);
+    expect(r.answer?.forwardTo).toBe('203.0.113.53');
+    expect(r.traces).toHaveLength(1);
+    const toUpstream = r.traces.flatMap((t) => t.events).filter((e) => e.type === 'send' && e.packet?.ip?.dst === '203.0.113.53' && e.packet.udp?.dport === 53);
+    expect(toUpstream).toHaveLength(1);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]!.type).toBe('dns');
+    expect(r.events[0]!.detail?.['forwardedTo']).toBe('203.0.113.53');
+  });
+});

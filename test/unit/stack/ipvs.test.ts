@@ -73,3 +73,63 @@ describe('IPVS mode in the walk', () => {
     expect(dests[0]).not.toBe(dests[1]);
   });
 });
+
+const nodePortYaml = (mode: string): string => `apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: demo}
+spec:
+  network: {plugin: flannel, backend: vxlan}
+  kubeProxy: {mode: ${mode}}
+  nodes:
+  - {name: node-1, ip: 192.168.1.11}
+  - {name: node-2, ip: 192.168.1.12}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  nodeName: node-2
+  containers: [{name: c, image: busybox}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-0, labels: {app: web}}
+spec:
+  nodeName: node-2
+  containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080, nodePort: 30080}]
+`;
+
+describe('IPVS mode: NodePort through a node without the endpoint', () => {
+  const remote = (mode: string): { addr: string | undefined; stdout: string } => {
+    const { sim } = buildSim(nodePortYaml(mode));
+    const out = runArgv(sim, { kind: 'pod', namespace: 'default', name: 'client' }, ['curl', '-s', 'http://192.168.1.11:30080/']);
+    return { addr: /RemoteAddr: ([\d.]+):/.exec(out.stdout)?.[1], stdout: out.stdout };
+  };
+
+  it('is masqueraded by KUBE-POSTROUTING as in iptables mode: the backend sees node-1, not the client', () => {
+    const { sim } = buildSim(nodePortYaml('ipvs'));
+    const client = sim.model.pods.find((p) => p.meta.name === 'client')!;
+    const ipvs = remote('ipvs');
+    const iptables = remote('iptables');
+    expect(ipvs.stdout).toContain('Hostname: web-0');
+    expect(ipvs.addr).toBeDefined();
+    expect(ipvs.addr).not.toBe(client.podIP);
+    expect(ipvs.addr).toBe(iptables.addr);
+    const t = walk(sim, { from: 'pod/default/client', to: 'http://192.168.1.11:30080/' });
+    expect(t.verdict).toBe('delivered');
+    const ipvsAt = t.events.findIndex((e) => e.type === 'ipvs' && e.detail?.['reason'] === 'scheduled');
+    const masq = t.events.findIndex((e) => e.type === 'nat' && e.detail?.['kind'] === 'SNAT' && e.where.ns === 'node/node-1');
+    expect(ipvsAt).toBeGreaterThan(-1);
+    expect(masq).toBeGreaterThan(ipvsAt);
+    // The backend's socket saw the masqueraded source.
+    expect(t.events.some((e) => e.type === 'deliver' && e.where.ns === 'pod/default/web-0' && e.summary.includes(`from ${ipvs.addr}:`))).toBe(true);
+  });
+});

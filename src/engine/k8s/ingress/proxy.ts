@@ -10,9 +10,6 @@
 import type { ClusterModel } from '../../model/cluster';
 import type { Payload } from '../../net/packet';
 import { registerProxyApp, type AppAnswer, type AppContext } from '../../stack/apps';
-import { nodeNsId, podNsId } from '../../net/ids';
-import type { Sim } from '../../sim';
-import { INGRESS_LABELS } from '../system';
 import { routeIngress, tlsFor } from './route';
 
 /** The IngressClass the controller serves (`--ingress-class=nginx`, controller k8s.io/ingress-nginx). */
@@ -82,25 +79,4 @@ export function ingressNginxProxy(ctx: AppContext): AppAnswer {
 /** Makes Pods whose listeners carry the app { kind: 'proxy', role: 'ingress-nginx' } behave as the controller. */
 export function registerIngressNginx(): void {
   registerProxyApp('ingress-nginx', ingressNginxProxy);
-}
-
-/**
- * The controller process is what listens on 80/443 in its Pods: gives those sockets the
- * ingress-nginx proxy app (the network build opens them as plain container ports). Call after
- * buildNetwork; a no-op once the build assigns the app itself.
- */
-export function adoptIngressControllers(sim: Sim): number {
-  let n = 0;
-  for (const pod of sim.model.pods) {
-    if (pod.meta.labels['app.kubernetes.io/name'] !== INGRESS_LABELS['app.kubernetes.io/name'] || pod.meta.labels['app.kubernetes.io/component'] !== 'controller') continue;
-    const ns = sim.net.namespaces.get(pod.hostNetwork && pod.nodeName ? nodeNsId(pod.nodeName) : podNsId(pod.meta.namespace, pod.meta.name));
-    if (!ns) continue;
-    const owner = `pod/${pod.meta.namespace}/${pod.meta.name}`;
-    ns.listeners = ns.listeners.map((l) => {
-      if (l.owner !== owner || l.protocol !== 'tcp' || (l.port !== 80 && l.port !== 443) || l.app.kind === 'proxy') return l;
-      n++;
-      return { ...l, app: { kind: 'proxy', role: 'ingress-nginx' } };
-    });
-  }
-  return n;
 }

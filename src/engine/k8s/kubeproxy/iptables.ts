@@ -19,7 +19,7 @@
 import { parseIPv4, parsePrefix, prefixContains } from '../../addr/ip';
 import type { ClusterModel, EndpointSliceModel, NodeModel, ServiceModel } from '../../model/cluster';
 import { configKey, proxyConfig, type ProxyConfig } from './config';
-import { extChain, fwChain, probability, proto, sepChain, svcChain, svlChain } from './names';
+import { chainNames, probability, proto, sepOf, type PortNames } from './names';
 import { categorizeEndpoints, externallyAccessible, servicePorts, slicesByService, slicesOf, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './serviceports';
 
 /** Above this many endpoints kube-proxy drops the per-endpoint comments (largeClusterEndpointsThreshold). */
@@ -81,8 +81,9 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
   const name = s.name;
   const { cluster, local, allReachable, hasAny } = categorizeEndpoints(s, ctx.node.name);
 
-  const clusterPolicyChain = svcChain(name, protocol);
-  const localPolicyChain = svlChain(name, protocol);
+  const names = chainNames(name, protocol);
+  const clusterPolicyChain = names.svc;
+  const localPolicyChain = names.svl;
   const usesClusterPolicyChain = cluster.length > 0 && usesClusterEndpoints(s);
   const usesLocalPolicyChain = local.length > 0 && usesLocalEndpoints(s);
 
@@ -98,9 +99,9 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
     externalPolicyChain = localPolicyChain;
     if (local.length === 0) hasExternal = false;
   }
-  const externalTrafficChain = extChain(name, protocol);
+  const externalTrafficChain = names.ext;
   const usesExternalTrafficChain = hasAny && externallyAccessible(s);
-  const firewallChain = fwChain(name, protocol);
+  const firewallChain = names.fw;
   const usesFW = hasAny && s.loadBalancerVIPs.length > 0 && s.loadBalancerSourceRanges.length > 0;
   const lbTrafficChain = usesFW ? firewallChain : externalTrafficChain;
 
@@ -193,16 +194,16 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
 
   if (usesClusterPolicyChain) {
     nc.push(`:${clusterPolicyChain} - [0:0]`);
-    writeServiceToEndpointRules(nr, s, clusterPolicyChain, cluster, ctx);
+    writeServiceToEndpointRules(nr, s, names, clusterPolicyChain, cluster, ctx);
   }
   if (usesLocalPolicyChain) {
     nc.push(`:${localPolicyChain} - [0:0]`);
-    writeServiceToEndpointRules(nr, s, localPolicyChain, local, ctx);
+    writeServiceToEndpointRules(nr, s, names, localPolicyChain, local, ctx);
   }
 
   // One KUBE-SEP- chain per endpoint some policy chain may pick.
   for (const ep of allReachable) {
-    const chain = sepChain(name, protocol, ep.str);
+    const chain = sepOf(names, name, protocol, ep.str);
     nc.push(`:${chain} - [0:0]`);
     const head = ctx.large ? `-A ${chain}` : `-A ${chain} -m comment --comment ${name}`;
     nr.push(`${head} -s ${ep.ip} -j KUBE-MARK-MASQ`);
@@ -213,11 +214,11 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
   return { filterRules: joinLines(f), natChains: joinLines(nc), natRules: joinLines(nr) };
 }
 
-function writeServiceToEndpointRules(nr: string[], s: ServicePortInfo, chain: string, endpoints: readonly { str: string }[], ctx: Ctx): void {
+function writeServiceToEndpointRules(nr: string[], s: ServicePortInfo, names: PortNames, chain: string, endpoints: readonly { str: string }[], ctx: Ctx): void {
   const protocol = proto(s.protocol);
   if (s.sessionAffinityClientIP) {
     for (const ep of endpoints) {
-      const sep = sepChain(s.name, protocol, ep.str);
+      const sep = sepOf(names, s.name, protocol, ep.str);
       const comment = ctx.large ? '' : ` -m comment --comment ${q(`${s.name} -> ${ep.str}`)}`;
       nr.push(`-A ${chain}${comment} -m recent --name ${sep} --rcheck --seconds ${s.stickyMaxAgeSeconds} --reap -j ${sep}`);
     }
@@ -225,7 +226,7 @@ function writeServiceToEndpointRules(nr: string[], s: ServicePortInfo, chain: st
   const n = endpoints.length;
   for (let i = 0; i < n; i++) {
     const ep = endpoints[i]!;
-    const sep = sepChain(s.name, protocol, ep.str);
+    const sep = sepOf(names, s.name, protocol, ep.str);
     const comment = ctx.large ? '' : ` -m comment --comment ${q(`${s.name} -> ${ep.str}`)}`;
     const stat = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
     nr.push(`-A ${chain}${comment}${stat} -j ${sep}`);
@@ -315,11 +316,46 @@ export class KubeProxyCache {
     return fresh;
   }
 
+  /** The previous sync's service port keys, in model order, and the sorted order of them. */
+  private lastNames: readonly string[] = [];
+  private lastProtocols: readonly string[] = [];
+  private lastOrder: readonly number[] = [];
+
+  /**
+   * @internal The blocks in "name then protocol" order. The permutation is kept: while the
+   * service ports (and their order in the model) are the same as last sync, no sort is needed.
+   */
+  sortedBlocks(names: readonly string[], protocols: readonly string[], blocks: readonly Block[]): Block[] {
+    let order = this.lastOrder;
+    if (!(sameKeys(names, this.lastNames) && sameKeys(protocols, this.lastProtocols))) {
+      const idx = names.map((_, i) => i);
+      idx.sort((a, b) => {
+        const na = names[a]!, nb = names[b]!;
+        if (na !== nb) return na < nb ? -1 : 1;
+        const pa = protocols[a]!, pb = protocols[b]!;
+        return pa < pb ? -1 : pa > pb ? 1 : a - b;
+      });
+      order = idx;
+      this.lastNames = names;
+      this.lastProtocols = protocols;
+      this.lastOrder = order;
+    }
+    const out: Block[] = new Array<Block>(order.length);
+    for (let i = 0; i < order.length; i++) out[i] = blocks[order[i]!]!;
+    return out;
+  }
+
   /** @internal Ends a sync: drops entries of Services that were not seen (deleted or replaced). */
   end(): void {
     if (this.entries.size === 0) return;
     for (const [k, e] of this.entries) if (e.seen !== this.sync) this.entries.delete(k);
   }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -352,7 +388,9 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   const detector = cfg.clusterCIDR;
   const ctx: Ctx = { cfg, node, large, ifNotLocal: detector ? `! -s ${detector}` : null, ifLocal: detector ? `-s ${detector}` : null };
 
-  const items: { name: string; protocol: string; block: Block }[] = [];
+  const unsorted: Block[] = [];
+  const names: string[] = [];
+  const protocols: string[] = [];
   const blockKey = `${node.name}|${large}|${node.ip}`;
   for (const e of entries) {
     let blocks = e.blocks.get(blockKey);
@@ -360,9 +398,13 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
       blocks = e.ports.map((p) => serviceBlock(p, ctx));
       e.blocks.set(blockKey, blocks);
     }
-    for (let i = 0; i < e.ports.length; i++) items.push({ name: e.ports[i]!.name, protocol: e.ports[i]!.protocol, block: blocks[i]! });
+    for (let i = 0; i < e.ports.length; i++) {
+      names.push(e.ports[i]!.name);
+      protocols.push(e.ports[i]!.protocol);
+      unsorted.push(blocks[i]!);
+    }
   }
-  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
+  const items = cache.sortedBlocks(names, protocols, unsorted);
 
   const mark = cfg.masqueradeMark;
   let filterChains = ':KUBE-SERVICES - [0:0]\n:KUBE-EXTERNAL-SERVICES - [0:0]\n:KUBE-FORWARD - [0:0]\n:KUBE-NODEPORTS - [0:0]\n:KUBE-PROXY-FIREWALL - [0:0]\n';
@@ -392,7 +434,7 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   let natChainBody = '';
   let natBody = '';
   for (let g = 0; g < nGroups; g++) {
-    const blocks = items.slice(g * GROUP, (g + 1) * GROUP).map((it) => it.block);
+    const blocks = items.slice(g * GROUP, (g + 1) * GROUP);
     let grp = groups[g];
     if (grp && sameList(grp.blocks, blocks)) {
       // Unchanged since the last sync: join the run once and keep the joined text.

@@ -15,7 +15,7 @@ function hash16(s: string): string {
 }
 
 /** Every name derived from one service port, computed once (kube-proxy keeps them in servicePortInfo). */
-interface PortNames {
+export interface PortNames {
   readonly svc: string;
   readonly svl: string;
   readonly ext: string;
@@ -61,7 +61,14 @@ export const svlChain = (spn: string, protocol: string): string => portNames(spn
 export const extChain = (spn: string, protocol: string): string => portNames(spn, protocol).ext;
 export const fwChain = (spn: string, protocol: string): string => portNames(spn, protocol).fw;
 export function sepChain(spn: string, protocol: string, endpoint: string): string {
-  const n = portNames(spn, protocol);
+  return sepOf(portNames(spn, protocol), spn, protocol, endpoint);
+}
+
+/** All chain names of one service port, for callers naming many of its chains in a row. */
+export const chainNames = (spn: string, protocol: string): PortNames => portNames(spn, protocol);
+
+/** KUBE-SEP- name of `endpoint` given the port's names from chainNames (one map lookup). */
+export function sepOf(n: PortNames, spn: string, protocol: string, endpoint: string): string {
   let name = n.sep.get(endpoint);
   if (name === undefined) {
     name = `KUBE-SEP-${hash16(spn + protocol + endpoint)}`;

@@ -95,17 +95,27 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
   const ranges = svc.type === 'LoadBalancer' ? svc.loadBalancerSourceRanges.map(normCidr).filter((c): c is string => c !== null) : [];
   const out: ServicePortInfo[] = [];
   for (const port of svc.ports) {
-    const seen = new Set<string>();
+    // Duplicates ("ip:port" seen before) are skipped: a linear scan while the list is short,
+    // a Set once it grows.
+    let seen: Set<string> | null = null;
     const endpoints: ProxyEndpoint[] = [];
     for (const slice of slices) {
-      const sp = slice.ports.find((p) => p.name === port.name && p.protocol === port.protocol);
+      let sp: (typeof slice.ports)[number] | undefined;
+      for (const p of slice.ports) if (p.name === port.name && p.protocol === port.protocol) { sp = p; break; }
       if (!sp || !sp.port) continue;
       for (const ep of slice.endpoints) {
         const ip = ep.addresses[0];
         if (!ip) continue;
         const str = `${ip}:${sp.port}`;
-        if (seen.has(str)) continue;
-        seen.add(str);
+        if (seen) {
+          if (seen.has(str)) continue;
+          seen.add(str);
+        } else {
+          let dup = false;
+          for (const e of endpoints) if (e.str === str) { dup = true; break; }
+          if (dup) continue;
+          if (endpoints.length >= 16) seen = new Set(endpoints.map((e) => e.str)).add(str);
+        }
         endpoints.push({ ip, port: sp.port, str, ready: ep.ready, serving: ep.serving, terminating: ep.terminating, nodeName: ep.nodeName });
       }
     }

@@ -1,0 +1,90 @@
+/** `kubectl scale`: the workload changes, the control plane and the nodes catch up deterministically. */
+import { describe, expect, it } from 'vitest';
+import { buildSim, runArgv } from '../../../src/engine/index';
+import { walk } from '../../../src/engine/stack/walk';
+
+const yaml = `apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: demo}
+spec:
+  nodes:
+  - {name: node-1, ip: 192.168.1.11}
+  - {name: node-2, ip: 192.168.1.12}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {containers: [{name: c, image: busybox}]}
+`;
+
+const web = (sim: ReturnType<typeof buildSim>['sim']) => sim.model.pods.filter((p) => p.meta.name.startsWith('web-')).map((p) => `${p.meta.name} ${p.podIP}`);
+
+describe('kubectl scale', () => {
+  it('adds Pods with endpoints and rules; the first Pods keep their names and addresses', () => {
+    const { sim } = buildSim(yaml);
+    const before = web(sim);
+    expect(before).toHaveLength(2);
+    const k = (...a: string[]) => runArgv(sim, { kind: 'workstation' }, ['kubectl', ...a]);
+    const r = k('scale', 'deployment', 'web', '--replicas=3');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('deployment.apps/web scaled\n');
+    const after = web(sim);
+    expect(after).toHaveLength(3);
+    for (const p of before) expect(after).toContain(p);
+    const ep = k('get', 'endpoints', 'web').stdout;
+    expect(ep.split('\n')[1]).toMatch(/^web +(\d+\.\d+\.\d+\.\d+:80,){2}\d+\.\d+\.\d+\.\d+:80 /);
+    const vip = sim.model.services.find((s) => s.meta.name === 'web')!.clusterIP!;
+    const who = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => walk(sim, { from: 'pod/default/client', to: `http://${vip}/` }).responder));
+    expect(who.size).toBe(3);
+    // Same edits, same seed: the same cluster.
+    const again = buildSim(yaml).sim;
+    runArgv(again, { kind: 'workstation' }, ['kubectl', 'scale', 'deploy/web', '--replicas', '3']);
+    expect(web(again)).toEqual(after);
+    k('scale', 'deployment/web', '--replicas=1');
+    expect(web(sim)).toEqual([before[0]]);
+  });
+
+  it('errors like kubectl', () => {
+    const { sim } = buildSim(yaml);
+    const k = (...a: string[]) => runArgv(sim, { kind: 'workstation' }, ['kubectl', ...a]);
+    expect(k('scale', 'deployment', 'nope', '--replicas=2').stderr).toBe('Error from server (NotFound): deployments.apps "nope" not found\n');
+    expect(k('scale', 'deployment', 'web').stderr).toBe('error: required flag(s) "replicas" not set\n');
+    expect(k('scale', 'deployment', 'web', '--replicas=x').exitCode).toBe(1);
+  });
+});
+
+describe('kubectl label', () => {
+  it('a declared Pod labelled app=web joins the Service; removing the label takes it out', () => {
+    const { sim } = buildSim(yaml);
+    const k = (...a: string[]) => runArgv(sim, { kind: 'workstation' }, ['kubectl', ...a]);
+    const client = () => sim.model.pods.find((p) => p.meta.name === 'client')!;
+    const eps = () => k('get', 'endpoints', 'web').stdout.split('\n')[1]!;
+    expect(eps()).not.toContain(`${client().podIP}:80`);
+    expect(k('label', 'pod', 'client', 'app=web').stdout).toBe('pod/client labeled\n');
+    expect(client().meta.labels['app']).toBe('web');
+    expect(eps()).toContain(`${client().podIP}:80`);
+    expect(k('get', 'pods', '--show-labels').stdout).toMatch(/client .* app=web\n/);
+    expect(k('label', 'pod/client', 'app=db').stderr).toBe("error: 'app' already has a value (web), and --overwrite is false\n");
+    expect(k('label', 'pod', 'client', 'app-').stdout).toBe('pod/client labeled\n');
+    expect(client().meta.labels['app']).toBeUndefined();
+    expect(eps()).not.toContain(`${client().podIP}:80`);
+    expect(k('label', 'pod', 'nope', 'a=b').stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+    const made = sim.model.pods.find((p) => p.meta.name.startsWith('web-'))!.meta.name;
+    expect(k('label', 'pod', made, 'a=b').exitCode).toBe(1);
+  });
+});
