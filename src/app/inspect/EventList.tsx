@@ -1,15 +1,15 @@
 /** The trace's events, like Packet Tracer's event list: filter by type, click to jump. */
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import type { TraceEvent } from '../../engine';
 import { useTranslation } from 'react-i18next';
 import { select, useActions, useApp } from '../store';
 
-/** Every row is this tall (styles.css pins `.knp-event` to it), so the list can be windowed. */
+/**
+ * Every row is this tall (styles.css pins `.knp-event-rows > li` to it). Rows stay in the DOM
+ * (the e2e tests count them), but off-screen ones skip layout and paint through
+ * `content-visibility: auto`, and the current row's place is arithmetic, not a layout read.
+ */
 export const ROW_PX = 24;
-/** Lists up to this long are drawn whole; longer ones only around the visible part. */
-const WINDOW_FROM = 200;
-/** Rows drawn above and below the visible part, so fast scrolling shows no gap. */
-const OVERSCAN = 20;
 
 /** One row; memoised so a playback tick re-renders only the two rows whose state changed. */
 const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: 'past' | 'current' | ''; onJump: (i: number) => void }) => (
@@ -47,29 +47,6 @@ export function EventList() {
     return acc;
   }, {})), [runs, t]);
 
-  // The visible part of the list, in rows of the shown list; only tracked for long lists.
-  const windowed = shown.length > WINDOW_FROM;
-  const [view, setView] = useState({ top: 0, height: 0 });
-  const measure = useCallback(() => {
-    const box = body.current;
-    const ol = list.current;
-    if (!box || !ol) return;
-    const top = Math.max(0, box.scrollTop - ol.offsetTop);
-    setView((v) => (v.top === top && v.height === box.clientHeight ? v : { top, height: box.clientHeight }));
-  }, []);
-  useLayoutEffect(() => {
-    if (!windowed) return;
-    const box = body.current;
-    if (!box) return;
-    let frame = 0;
-    const onScroll = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; measure(); }); };
-    box.addEventListener('scroll', onScroll, { passive: true });
-    const ro = new ResizeObserver(onScroll);
-    ro.observe(box);
-    measure();
-    return () => { box.removeEventListener('scroll', onScroll); ro.disconnect(); cancelAnimationFrame(frame); };
-  }, [windowed, measure]);
-
   useEffect(() => {
     // Scroll only when the current row left the visible part of the list. Rows have a fixed
     // height, so its place is arithmetic and reading it forces no layout.
@@ -84,14 +61,6 @@ export function EventList() {
     });
     return () => cancelAnimationFrame(h);
   }, [cursor, shown]);
-
-  let from = 0;
-  let to = shown.length;
-  if (windowed) {
-    from = Math.max(0, Math.floor(view.top / ROW_PX) - OVERSCAN);
-    to = Math.min(shown.length, Math.ceil((view.top + (view.height || 600)) / ROW_PX) + OVERSCAN);
-  }
-  const rows = shown.slice(from, to);
 
   return (
     <section className="knp-events" data-testid="event-list" aria-label={t('events.title')}>
@@ -120,13 +89,8 @@ export function EventList() {
           </div>
         )}
         {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
-        <ol
-          ref={list}
-          className="knp-event-rows"
-          aria-rowcount={windowed ? shown.length : undefined}
-          style={windowed ? { paddingTop: 4 + from * ROW_PX, paddingBottom: 4 + (shown.length - to) * ROW_PX } : undefined}
-        >
-          {rows.map((i) => (
+        <ol ref={list} className="knp-event-rows">
+          {shown.map((i) => (
             <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : i < cursor ? 'past' : ''} onJump={actions.jump} />
           ))}
         </ol>
