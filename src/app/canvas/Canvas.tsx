@@ -123,16 +123,26 @@ function PlaybackStyles({ ids, edges, nodes }: { ids: ReadonlySet<string>; edges
   // Classes toggled on the few elements that change: a stylesheet change would restyle the
   // whole canvas on every step, and new node objects would re-render it.
   const applied = useRef<Element[]>([]);
+  // Selector → elements, kept while the nodes stay the same: with 300 Pods on the canvas a
+  // document query per packet per step costs more than the step itself.
+  const found = useRef(new Map<string, Element[]>());
+  useEffect(() => { found.current = new Map(); }, [nodes, edges]);
   useEffect(() => {
     const root = document.querySelector('[data-testid=canvas]');
     if (!root) return;
     const q = (id: string) => `"${id.replace(/["\\]/g, '\\$&')}"`;
     const next: Element[] = [];
-    const mark = (sel: string, cls: string) => root.querySelectorAll(sel).forEach((el) => { el.classList.add(cls); next.push(el); });
+    const lookup = (sel: string): Element[] => {
+      let els = found.current.get(sel);
+      if (!els || !els.every((el) => el.isConnected)) { els = [...root.querySelectorAll(sel)]; found.current.set(sel, els); }
+      return els;
+    };
+    const mark = (sel: string, cls: string) => lookup(sel).forEach((el) => { el.classList.add(cls); next.push(el); });
     for (const id of hotIds) mark(`.react-flow__node[data-id=${q(id)}]`, 'hot');
     for (const e of edges) if (hotIds.has(e.source) && hotIds.has(e.target)) mark(`.react-flow__edge[data-id=${q(e.id)}]`, 'hot');
     for (const [nf, hook] of activeHooks) mark(`[data-knp-id=${q(`${nf}/${hook}`)}]`, 'active');
-    for (const el of applied.current) if (!next.includes(el)) el.classList.remove('hot', 'active');
+    const keep = new Set(next);
+    for (const el of applied.current) if (!keep.has(el)) el.classList.remove('hot', 'active');
     applied.current = next;
     // Re-applied after React re-renders the nodes (their className is React's to set).
   }, [hotIds, activeHooks, edges, nodes]);

@@ -4,6 +4,13 @@ import type { TraceEvent } from '../../engine';
 import { useTranslation } from 'react-i18next';
 import { select, useActions, useApp } from '../store';
 
+/**
+ * Every row is this tall (styles.css pins `.knp-event-rows > li` to it). Rows stay in the DOM
+ * (the e2e tests count them), but off-screen ones skip layout and paint through
+ * `content-visibility: auto`, and the current row's place is arithmetic, not a layout read.
+ */
+export const ROW_PX = 24;
+
 /** One row; memoised so a playback tick re-renders only the two rows whose state changed. */
 const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: 'past' | 'current' | ''; onJump: (i: number) => void }) => (
   <li>
@@ -11,7 +18,7 @@ const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: 'p
       <span className="knp-seq">{e.seq}</span>
       <span className={`knp-type type-${e.type}`}>{e.type}</span>
       <span className="knp-where knp-mono">{e.where.machine.replace(/^(pod|node|host|infra)\//, '')}{e.where.dev ? `:${e.where.dev}` : ''}</span>
-      <span className="knp-sum">{e.summary}</span>
+      <span className="knp-sum" title={e.summary}>{e.summary}</span>
     </button>
   </li>
 ));
@@ -25,21 +32,35 @@ export function EventList() {
   const filter = useApp(select.eventFilter);
   const actions = useActions();
   const list = useRef<HTMLOListElement>(null);
+  const body = useRef<HTMLDivElement>(null);
   const events = run?.trace.events ?? [];
+  // Per trace and filter, not per tick: the event types, the shown rows and the endpoint spread.
   const types = useMemo(() => [...new Set(events.map((e) => e.type))], [events]);
+  const shown = useMemo(() => {
+    const out: number[] = [];
+    for (let i = 0; i < events.length; i++) if (!filter.length || filter.includes(events[i]!.type)) out.push(i);
+    return out;
+  }, [events, filter]);
+  const spread = useMemo(() => Object.entries(runs.reduce<Record<string, number>>((acc, r) => {
+    const k = r.trace.responder ?? t(`verdict.${r.trace.verdict}`);
+    acc[k] = (acc[k] ?? 0) + 1;
+    return acc;
+  }, {})), [runs, t]);
 
   useEffect(() => {
-    // Scroll only when the current row left the visible part of the list, measured in the next
-    // frame (with the layout the frame does anyway) rather than forcing one per tick.
+    // Scroll only when the current row left the visible part of the list. Rows have a fixed
+    // height, so its place is arithmetic and reading it forces no layout.
     const h = requestAnimationFrame(() => {
-      const row = list.current?.querySelector<HTMLElement>('[aria-current="true"]');
-      const box = list.current?.parentElement;
-      if (!row || !box) return;
-      const top = row.offsetTop;
-      if (top < box.scrollTop || top + row.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
+      const box = body.current;
+      const ol = list.current;
+      if (!box || !ol) return;
+      const at = shown.indexOf(cursor);
+      if (at < 0) return;
+      const top = ol.offsetTop + 4 + at * ROW_PX;
+      if (top < box.scrollTop || top + ROW_PX > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
     });
     return () => cancelAnimationFrame(h);
-  }, [cursor]);
+  }, [cursor, shown]);
 
   return (
     <section className="knp-events" data-testid="event-list" aria-label={t('events.title')}>
@@ -56,14 +77,10 @@ export function EventList() {
           {types.map((ty) => <option key={ty} value={ty}>{ty}</option>)}
         </select>
       </div>
-      <div className="knp-panel-body">
+      <div className="knp-panel-body" ref={body}>
         {runs.length > 1 && (
           <div className="knp-spread knp-small" data-spread>
-            {Object.entries(runs.reduce<Record<string, number>>((acc, r) => {
-              const k = r.trace.responder ?? t(`verdict.${r.trace.verdict}`);
-              acc[k] = (acc[k] ?? 0) + 1;
-              return acc;
-            }, {})).map(([who, n]) => <span key={who} className="knp-badge" title={who}>{who.replace(/^pod\/[^/]+\//, '')} ×{n}</span>)}
+            {spread.map(([who, n]) => <span key={who} className="knp-badge" title={who}>{who.replace(/^pod\/[^/]+\//, '')} ×{n}</span>)}
           </div>
         )}
         {run && (
@@ -73,9 +90,9 @@ export function EventList() {
         )}
         {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
         <ol ref={list} className="knp-event-rows">
-          {events.map((e, i) => (filter.length && !filter.includes(e.type) ? null : (
-            <Row key={i} e={e} i={i} state={i === cursor ? 'current' : i < cursor ? 'past' : ''} onJump={actions.jump} />
-          )))}
+          {shown.map((i) => (
+            <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : i < cursor ? 'past' : ''} onJump={actions.jump} />
+          ))}
         </ol>
       </div>
     </section>
