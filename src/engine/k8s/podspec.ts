@@ -1,7 +1,7 @@
 /**
  * Pod spec validation as the API server does it (pkg/apis/core/validation): container names,
  * ports, hostPorts, hostNetwork rules. Used for bare Pods and for workload templates alike;
- * `at` is where the spec sits in the user's document.
+ * `at` is where the spec sits in the user's YAML.
  */
 import { isIp } from '../addr/ip';
 import type { Origin } from '../scenario/load';

@@ -1,6 +1,6 @@
 /**
  * A node's iptables state as its writers leave it, assembled in memory and printed as one
- * iptables-restore document. Each writer (kubelet, the CNI plugins, kube-proxy, dockerd) acts
+ * iptables-restore text. Each writer (kubelet, the CNI plugins, kube-proxy, dockerd) acts
  * in the order it starts on a real node: `iptables -N`, `-A`, `-I` (prepend) or a restore
  * block of its own chains, so the final order inside each built-in chain is the one a real
  * node ends up with.
