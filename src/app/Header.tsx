@@ -24,6 +24,16 @@ export function Header() {
     setCopied(true);
     setTimeout(() => setCopied(false), 1800);
   };
+  const downloadLab = async () => {
+    const r = await actions.labScript();
+    if (!r) return;
+    if (!r.script) { window.alert(`${t('toolbar.labUnsupported')}\n${r.problems.join('\n')}`); return; }
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([r.script], { type: 'text/x-shellscript' }));
+    a.download = 'lab.sh';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
   const firstNode = nodes?.[0]?.name;
 
   return (
@@ -50,6 +60,7 @@ export function Header() {
         {status === 'ready' ? (errors ? t('editor.problems', { count: errors }) : t('engine.ready')) : t(`engine.${status}`)}
       </span>
       <button type="button" className="knp-btn" data-testid="share-button" onClick={() => void share()}>{copied ? `✓ ${t('toolbar.shared')}` : `⇪ ${t('toolbar.share')}`}</button>
+      <button type="button" className="knp-btn" data-testid="lab-download" title={t('toolbar.labHint')} onClick={() => void downloadLab()}>⤓ {t('toolbar.lab')}</button>
       <select aria-label={t('toolbar.language')} value={lang} onChange={(e) => actions.setLang(e.target.value as Lang)}>
         {LANGUAGES.map((l) => <option key={l.code} value={l.code}>{l.label}</option>)}
       </select>

@@ -62,6 +62,10 @@ export class EngineClient {
     return this.request({ type: 'probes' });
   }
 
+  lab(): Promise<Result<Answers['lab']>> {
+    return this.request({ type: 'lab' });
+  }
+
   reset(): Promise<Result<Answers['reset']>> {
     return this.request({ type: 'reset' });
   }

@@ -6,6 +6,7 @@ import { buildSim, parseTarget, runLine, walk, type Sim, type Trace } from '../e
 import { commandNames } from '../engine/shell/registry';
 import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
 import { snapshot } from './snapshot';
+import { labScript } from '../engine/lab/script';
 
 export class EngineHost {
   private sim: Sim | null = null;
@@ -62,6 +63,12 @@ export class EngineHost {
           return { name: p.name, trace, passed };
         });
         return { ok: true, value: { outcomes, snapshot: this.snap() } };
+      }
+      case 'lab': {
+        const sim = this.sim;
+        if (!sim) return err('not-loaded', 'load a scenario first');
+        const { script, problems } = labScript(sim);
+        return { ok: true, value: { script, problems } };
       }
     }
   }

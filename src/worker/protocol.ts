@@ -17,6 +17,8 @@ export type Request =
   | { readonly type: 'exec'; readonly target: string; readonly line: string }
   | { readonly type: 'trace'; readonly req: WalkRequest }
   | { readonly type: 'probes' }
+  /** The `knp lab` script for the loaded scenario: rebuild it in real namespaces on a Linux VM. */
+  | { readonly type: 'lab' }
   | { readonly type: 'reset' };
 
 export type RequestType = Request['type'];
@@ -54,6 +56,7 @@ export interface Answers {
   trace: { readonly trace: Trace; readonly snapshot: Snapshot };
   probes: { readonly outcomes: readonly ProbeOutcome[]; readonly snapshot: Snapshot };
   reset: LoadResult;
+  lab: { readonly script: string | null; readonly problems: readonly string[] };
 }
 
 export type ErrorCode =

@@ -3,6 +3,8 @@ export const en = {
   toolbar: {
     cluster: 'Cluster', kernel: 'Kernel', view: 'View', node: 'Node', share: 'Share', shared: 'Link copied',
     theme: 'Theme', light: 'Light', dark: 'Dark', language: 'Language', restartEngine: 'Restart engine',
+    lab: 'lab.sh', labHint: 'Download a bash script that rebuilds this scenario in real network namespaces (run it as root on a Linux VM)',
+    labUnsupported: 'This scenario cannot be rebuilt on a real kernel:',
   },
   engine: {
     starting: 'Starting engine…', building: 'Building…', ready: 'Ready',

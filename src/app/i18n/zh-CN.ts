@@ -5,6 +5,8 @@ export const zhCN: Strings = {
   toolbar: {
     cluster: '集群', kernel: '内核', view: '视图', node: '节点', share: '分享', shared: '链接已复制',
     theme: '主题', light: '浅色', dark: '深色', language: '语言', restartEngine: '重启引擎',
+    lab: 'lab.sh', labHint: '下载一个 bash 脚本，在真实的网络命名空间里重建这个场景（在 Linux 虚拟机上以 root 运行）',
+    labUnsupported: '这个场景无法在真实内核上重建：',
   },
   engine: {
     starting: '正在启动引擎…', building: '正在构建…', ready: '就绪',

@@ -67,6 +67,8 @@ export interface AppActions {
   resetToYaml(): Promise<void>;
   sendPacket(): Promise<void>;
   runProbes(): Promise<void>;
+  /** The `knp lab` script for the current scenario, or the reasons it cannot be made. */
+  labScript(): Promise<{ script: string | null; problems: readonly string[] } | null>;
   setSend(patch: Partial<SendForm>): void;
   play(): void;
   pause(): void;
@@ -199,6 +201,10 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         if (!v) return;
         set({ snapshot: v.snapshot });
         showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace })));
+      },
+
+      async labScript() {
+        return take(await client.lab());
       },
 
       setSend(patch) { set({ send: { ...get().send, ...patch } }); },

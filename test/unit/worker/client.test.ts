@@ -96,3 +96,21 @@ describe('engine client over the in-process transport', () => {
     expect(res.ok ? null : res.error.code).toBe('version-mismatch');
   });
 });
+
+describe('the lab script through the protocol', () => {
+  it('gives the knp lab script for the loaded scenario, with its probes', async () => {
+    const c = makeClient();
+    await c.load(DEFAULT, 1);
+    const r = await c.lab();
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.problems).toEqual([]);
+    expect(r.value.script).toMatch(/^#!\/usr\/bin\/env bash\n/);
+    expect(r.value.script).toContain('iptables-restore');
+  });
+
+  it('refuses before a scenario is loaded', async () => {
+    const r = await makeClient().lab();
+    expect(r.ok).toBe(false);
+  });
+});
