@@ -5,7 +5,10 @@
 import type { ClusterModel, EndpointSliceModel, Meta, PodModel, ServiceModel, Protocol } from '../../../src/engine/model/cluster';
 import { clusterSpec } from '../../../src/engine/scenario/schema/knp';
 import type { Sim } from '../../../src/engine/sim';
-import { acceptAll } from '../../../src/engine/netfilter/hook';
+import { netfilterEngine } from '../../../src/engine/netfilter/engine';
+import { iptablesRestore } from '../../../src/engine/netfilter/restore';
+import { buildNetwork } from '../../../src/engine/net/build';
+import { installRules } from '../../../src/engine/k8s/kubeproxy/install';
 import { createRand } from '../../../src/engine/util/rand';
 import type { PodSpecIn } from '../../../src/engine/scenario/schema/k8s';
 
@@ -105,13 +108,17 @@ export function model(parts: Omit<Partial<ClusterModel>, 'namespaces'> & { names
   };
 }
 
+/** The hand-built model with the network and node rules the engine builds from it, so DNS queries are real packets. */
 export function simOf(m: ClusterModel): Sim {
-  return { file: 'test.yaml', seed: 1, model: m, net: { namespaces: new Map(), generation: 0 }, diagnostics: [], rand: createRand(1), netfilter: acceptAll, now: 0 };
+  const rand = createRand(1);
+  const sim: Sim = { file: 'test.yaml', seed: 1, model: m, net: buildNetwork(m, rand.fork('network'), []), diagnostics: [], rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 };
+  installRules(sim, iptablesRestore);
+  return sim;
 }
 
 /** A small cluster: kube-dns, kubernetes, a ClusterIP web Service, a headless db StatefulSet, an ExternalName. */
 export function dnsCluster(extra: Omit<Partial<ClusterModel>, 'namespaces'> = {}): ClusterModel {
-  const core = pod('kube-system', 'coredns-5d78c9869d-abcde', { ip: '10.244.1.2', labels: { 'k8s-app': 'kube-dns' }, dnsPolicy: 'Default', system: true });
+  const core = pod('kube-system', 'coredns-5d78c9869d-abcde', { ip: '10.244.1.2', labels: { 'k8s-app': 'kube-dns' }, dnsPolicy: 'Default', system: true, ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }] });
   const kubeDns = svc('kube-system', 'kube-dns', { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }] });
   const kubernetes = svc('default', 'kubernetes', { clusterIP: '10.96.0.1', selector: null, ports: [{ name: 'https', port: 443, targetPort: 6443 }] });
   const web1 = pod('default', 'web-1', { ip: '10.244.1.5', labels: { app: 'web' } });

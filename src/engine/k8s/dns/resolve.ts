@@ -7,8 +7,7 @@
  *
  *   client ──udp/53──► 10.96.0.10 ──DNAT──► coredns Pod ──(forward)──► upstream host
  *
- * When the client has no network namespace (a model without a built network), the same
- * functions answer directly, so the commands still work on a bare model.
+ * There is no side path: a client without a network namespace gets no answer.
  */
 import type { ClusterModel, PodModel } from '../../model/cluster';
 import type { Sim } from '../../sim';
@@ -20,8 +19,7 @@ import { Walker, WalkLimit } from '../../stack/walker';
 import { tcpExchange, udpExchange, type Outcome } from '../../stack/exchange';
 import { hopsOf } from '../../stack/walk';
 import { isDnsMessage } from '../../stack/apps';
-import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse, type RRType } from './answer';
-import { clusterDnsIp } from './records';
+import { type DnsQuestion, type DnsResponse, type RRType } from './answer';
 import { nodeResolvConf, parseResolvConf, podResolvConf, upstreamDnsIp, type ResolvConf } from './resolvconf';
 import { outcomeOf, runSearch, type SearchStep } from './search';
 
@@ -75,34 +73,6 @@ export function resolvConfTextFor(model: ClusterModel, from: string): string | n
   return null;
 }
 
-function coreDnsPods(model: ClusterModel): PodModel[] {
-  return model.pods.filter((p) => p.meta.namespace === 'kube-system' && (p.meta.labels['k8s-app'] === 'kube-dns' || p.meta.name.startsWith('coredns')) && p.phase === 'Running');
-}
-
-/** Who answers DNS at `ip` when no walk decides it: CoreDNS (behind kube-dns or a Pod IP) or the upstream. */
-function directResponder(model: ClusterModel, ip: string): { kind: 'coredns'; pod: string } | { kind: 'upstream' } | null {
-  const cores = coreDnsPods(model);
-  const pod = cores.find((p) => p.podIP === ip);
-  if (pod) return { kind: 'coredns', pod: `pod/${pod.meta.namespace}/${pod.meta.name}` };
-  if (ip === clusterDnsIp(model)) {
-    const first = cores[0];
-    return { kind: 'coredns', pod: first ? `pod/${first.meta.namespace}/${first.meta.name}` : 'pod/kube-system/coredns' };
-  }
-  if (model.externalHosts.some((h) => h.ip === ip)) return { kind: 'upstream' };
-  return null;
-}
-
-/** Without a network: who would answer at `ip`, asked directly (CoreDNS, then its upstream). */
-function directAnswer(model: ClusterModel, ip: string, q: DnsQuestion): DnsResponse | null {
-  const who = directResponder(model, ip);
-  if (!who) return null;
-  if (who.kind === 'upstream') return answerUpstream(model, ip, q);
-  const r = answerDns({ model } as Sim, who.pod, q);
-  if (!r.forwardTo) return r;
-  const up = r.forwardTo;
-  return directResponder(model, up)?.kind === 'upstream' ? { ...answerUpstream(model, up, q), forwardTo: up } : { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [], forwardTo: up };
-}
-
 export interface DnsExchange {
   readonly trace: Trace;
   /** The answer that came back, or null (dropped, timed out, port unreachable). */
@@ -151,15 +121,12 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
   const machine = from.split('#')[0]!;
   const nsId = clientNs(sim, from)?.id ?? from;
 
-  /** One query to one server, as a walked datagram (or answered directly without a network). */
+  /** One query to one server, as a walked datagram. */
   const queryOnce = (fq: string, server: string): SearchStep => {
     if (!isIp(server)) return { name: fq, server, outcome: 'unreachable', response: null, reason: `bad nameserver address "${server}"` };
     const q: DnsQuestion = { name: fq, type };
     const ex = dnsExchange(sim, from, server, q, opts.tcp ?? false);
-    if (!ex) {
-      const response = directAnswer(model, server, q);
-      return response ? { name: fq, server, outcome: outcomeOf(response), response } : { name: fq, server, outcome: 'timeout', response: null, reason: `no DNS server answers at ${server}` };
-    }
+    if (!ex) return { name: fq, server, outcome: 'unreachable', response: null, reason: `${from} has no network namespace to send the query from`, error: 'unreachable' };
     traces.push(ex.trace);
     if (ex.response) return { name: fq, server, outcome: outcomeOf(ex.response), response: ex.response };
     const reason = ex.trace.reason ?? ex.trace.verdict;
