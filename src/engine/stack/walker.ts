@@ -137,7 +137,9 @@ export class Walker {
   hook(ns: NetNs, hook: Hook, pkt: Packet, ctx: Omit<HookContext, 'now' | 'random'>): Packet | null {
     // No netfilter engine loaded: every hook accepts, nothing to record.
     if (this.sim.netfilter === acceptAll) return pkt;
-    const full: HookContext = {
+    // Every field spelled out (no spread: this is the hot path). Typed so that a field added to
+    // HookContext fails to compile here until it is passed on.
+    const full: { [K in keyof Required<HookContext>]: HookContext[K] | undefined } = {
       inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split,
       now: this.nowMs, random: this.random,
     };
@@ -145,7 +147,7 @@ export class Walker {
     this.sinkNs = ns;
     this.sinkDev = ctx.outDev ?? ctx.inDev;
     this.sinkPkt = pkt;
-    const v = this.sim.netfilter.runHook(ns, hook, pkt, full, this.hookSink);
+    const v = this.sim.netfilter.runHook(ns, hook, pkt, full as HookContext, this.hookSink);
     if (v.verdict === 'accept') return v.packet;
     if (v.verdict === 'drop') { this.drop(ns, ctx.outDev ?? ctx.inDev, `${hook}: ${v.reason}`, v.packet); return null; }
     this.drop(ns, ctx.outDev ?? ctx.inDev, `${hook}: ${v.reason} (REJECT --reject-with ${v.reply})`, v.packet);
