@@ -102,9 +102,14 @@ function Flow() {
   );
 }
 
-/** Highlights where the packets are now: the devices, the links and the netfilter hook. */
+/**
+ * Highlights where the packets are now: the devices, the links and the netfilter hook. A step
+ * costs O(packets): classes are toggled on the few elements that change (new node objects
+ * would make React Flow re-render the canvas; a stylesheet change would restyle all of it).
+ */
 function PlaybackStyles({ ids, edges, nodes }: { ids: ReadonlySet<string>; edges: readonly FlowEdge[]; nodes: readonly FlowNode[] }) {
   const current = useApp(useShallow((s) => s.runs.map((r) => (s.cursor < 0 ? null : r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null))));
+  const playing = useApp(select.playing);
   // Where each animated packet is now, and which netfilter hook is running.
   const { hotIds, activeHooks } = useMemo(() => {
     const hotIds = new Set<string>();
@@ -119,9 +124,27 @@ function PlaybackStyles({ ids, edges, nodes }: { ids: ReadonlySet<string>; edges
     }
     return { hotIds, activeHooks };
   }, [current, ids]);
+  // The link between two hot nodes lights up: found by its ends, not by scanning every edge.
+  const edgeByEnds = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const e of edges) {
+      for (const k of [`${e.source}\n${e.target}`, `${e.target}\n${e.source}`]) {
+        const l = m.get(k);
+        if (l) l.push(e.id);
+        else m.set(k, [e.id]);
+      }
+    }
+    return m;
+  }, [edges]);
 
-  // Classes toggled on the few elements that change: a stylesheet change would restyle the
-  // whole canvas on every step, and new node objects would re-render it.
+  // Tunnel dashes stop moving while packets play (styles.css): one less repaint per frame.
+  useEffect(() => {
+    const root = document.querySelector<HTMLElement>('[data-testid=canvas]');
+    if (!root) return;
+    root.toggleAttribute('data-playing', playing);
+    return () => root.removeAttribute('data-playing');
+  }, [playing]);
+
   const applied = useRef<Element[]>([]);
   // Selector → elements, kept while the nodes stay the same: with 300 Pods on the canvas a
   // document query per packet per step costs more than the step itself.
@@ -138,14 +161,19 @@ function PlaybackStyles({ ids, edges, nodes }: { ids: ReadonlySet<string>; edges
       return els;
     };
     const mark = (sel: string, cls: string) => lookup(sel).forEach((el) => { el.classList.add(cls); next.push(el); });
-    for (const id of hotIds) mark(`.react-flow__node[data-id=${q(id)}]`, 'hot');
-    for (const e of edges) if (hotIds.has(e.source) && hotIds.has(e.target)) mark(`.react-flow__edge[data-id=${q(e.id)}]`, 'hot');
+    const hot = [...hotIds];
+    for (const id of hot) mark(`.react-flow__node[data-id=${q(id)}]`, 'hot');
+    for (let a = 0; a < hot.length; a++) {
+      for (let b = a + 1; b < hot.length; b++) {
+        for (const e of edgeByEnds.get(`${hot[a]}\n${hot[b]}`) ?? []) mark(`.react-flow__edge[data-id=${q(e)}]`, 'hot');
+      }
+    }
     for (const [nf, hook] of activeHooks) mark(`[data-knp-id=${q(`${nf}/${hook}`)}]`, 'active');
     const keep = new Set(next);
     for (const el of applied.current) if (!keep.has(el)) el.classList.remove('hot', 'active');
     applied.current = next;
     // Re-applied after React re-renders the nodes (their className is React's to set).
-  }, [hotIds, activeHooks, edges, nodes]);
+  }, [hotIds, activeHooks, edgeByEnds, nodes]);
   return null;
 }
 

@@ -2,6 +2,7 @@
 import { BaseEdge, EdgeLabelRenderer, useInternalNode, type EdgeProps, type Edge, type InternalNode } from '@xyflow/react';
 import { memo } from 'react';
 import type { LinkData } from './flow';
+import { useFar } from './nodes';
 
 function center(n: InternalNode) {
   const w = n.measured.width ?? n.width ?? 0;
@@ -23,6 +24,8 @@ function border(a: { x: number; y: number; w: number; h: number }, b: { x: numbe
 export const LinkEdge = memo(({ id, source, target, data }: EdgeProps<Edge<LinkData>>) => {
   const s = useInternalNode(source);
   const t = useInternalNode(target);
+  // Zoomed far out the labels are unreadable and each one is a positioned box to re-layer.
+  const far = useFar();
   if (!s || !t) return null;
   const a = center(s);
   const b = center(t);
@@ -32,7 +35,7 @@ export const LinkEdge = memo(({ id, source, target, data }: EdgeProps<Edge<LinkD
   return (
     <>
       <BaseEdge id={id} path={`M ${p.x} ${p.y} L ${q.x} ${q.y}`} className={`knp-edge kind-${kind}`} />
-      {data?.label && (
+      {data?.label && !far && (
         <EdgeLabelRenderer>
           <div className="knp-edge-label" style={{ transform: `translate(-50%, -50%) translate(${(p.x + q.x) / 2}px, ${(p.y + q.y) / 2}px)` }}>{data.label}</div>
         </EdgeLabelRenderer>

@@ -3,11 +3,22 @@
  * the packet animation all name things the same way. Handles are invisible: edges are drawn
  * centre to centre by LinkEdge, so only one source and one target handle are needed.
  */
-import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import { Handle, Position, useStore, type NodeProps, type Node, type ReactFlowState } from '@xyflow/react';
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChainSnap } from '../../worker/snapshot';
 import type { DeviceData, HostData, MachineData, NetfilterData, PodData, ServiceData, UnderlayData } from './flow';
+
+/**
+ * Below this zoom a node's text is under 4 px tall: unreadable, yet each line, each ellipsis
+ * box and each edge label is work for the browser on every frame that re-layers the canvas
+ * (a 300-Pod cluster fits at about 0.15). Far away, Pods and devices draw as plain coloured
+ * boxes and links lose their labels; the title attribute still names them on hover.
+ */
+export const FAR_ZOOM = 0.35;
+const farSelector = (s: ReactFlowState): boolean => s.transform[2] < FAR_ZOOM;
+/** True while the canvas is zoomed out past FAR_ZOOM; re-renders only when that flips. */
+export const useFar = (): boolean => useStore(farSelector);
 
 const Handles = () => (
   <>
@@ -28,22 +39,36 @@ export const MachineNode = memo(({ data }: NodeProps<Node<MachineData>>) => (
   </div>
 ));
 
-export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => (
-  <div className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()}`} data-knp-id={data.knpId} title={data.knpId}>
-    <div className="knp-pod-name"><span className="knp-icon" aria-hidden>⬢</span>{data.name}</div>
-    <div className="knp-mono">{data.ip}</div>
-    <div className="knp-muted knp-small knp-ellipsis" title={['pause', ...data.containers].join(', ')}>{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
-    <Handles />
-  </div>
-));
+export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => {
+  const far = useFar();
+  return (
+    <div className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()} ${far ? 'far' : ''}`} data-knp-id={data.knpId} title={far ? `${data.knpId} ${data.ip}` : data.knpId}>
+      {!far && (
+        <>
+          <div className="knp-pod-name"><span className="knp-icon" aria-hidden>⬢</span>{data.name}</div>
+          <div className="knp-mono">{data.ip}</div>
+          <div className="knp-muted knp-small knp-ellipsis" title={['pause', ...data.containers].join(', ')}>{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
+        </>
+      )}
+      <Handles />
+    </div>
+  );
+});
 
-export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => (
-  <div className={`knp-device kind-${data.kind} ${data.up ? '' : 'down'}`} data-knp-id={data.knpId} title={data.detail || data.kind}>
-    <div className="knp-device-name"><span className="knp-dev-dot" aria-hidden />{data.name}</div>
-    <div className="knp-mono knp-small">{data.addr || data.kind}</div>
-    <Handles />
-  </div>
-));
+export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => {
+  const far = useFar();
+  return (
+    <div className={`knp-device kind-${data.kind} ${data.up ? '' : 'down'} ${far ? 'far' : ''}`} data-knp-id={data.knpId} title={far ? `${data.name} ${data.addr || data.kind}` : data.detail || data.kind}>
+      {!far && (
+        <>
+          <div className="knp-device-name"><span className="knp-dev-dot" aria-hidden />{data.name}</div>
+          <div className="knp-mono knp-small">{data.addr || data.kind}</div>
+        </>
+      )}
+      <Handles />
+    </div>
+  );
+});
 
 export const ServiceNode = memo(({ data }: NodeProps<Node<ServiceData>>) => (
   <div className="knp-service" data-knp-id={data.knpId} title={data.knpId}>

@@ -23,7 +23,7 @@ export const en = {
     count: 'Packets', send: 'Send', probes: 'Run probes', sending: 'Walking…',
   },
   player: {
-    play: 'Play', pause: 'Pause', stepForward: 'Step forward', stepBack: 'Step back', speed: 'Speed', loop: 'Loop',
+    play: 'Play', pause: 'Pause', stepForward: 'Step forward', stepBack: 'Step back', speed: 'Speed', loop: 'Loop', space: 'Space',
     event: 'Event {{n}} of {{total}}', noTrace: 'Send a packet or run the probes to see its journey.', jump: 'Jump to event',
   },
   events: { title: 'Events', all: 'All', filter: 'Filter by type', empty: 'No events', packets: 'Packets' },

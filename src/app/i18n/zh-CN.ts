@@ -25,7 +25,7 @@ export const zhCN: Strings = {
     count: '包数', send: '发送', probes: '运行探测', sending: '正在走查…',
   },
   player: {
-    play: '播放', pause: '暂停', stepForward: '下一步', stepBack: '上一步', speed: '速度', loop: '循环',
+    play: '播放', pause: '暂停', stepForward: '下一步', stepBack: '上一步', speed: '速度', loop: '循环', space: '空格键',
     event: '第 {{n}} / {{total}} 个事件', noTrace: '发送一个数据包或运行探测，查看它的旅程。', jump: '跳到事件',
   },
   events: { title: '事件', all: '全部', filter: '按类型筛选', empty: '没有事件', packets: '数据包' },

@@ -1,20 +1,35 @@
-/** The trace's events, like Packet Tracer's event list: filter by type, click to jump. */
-import { memo, useEffect, useMemo, useRef } from 'react';
+/**
+ * The trace's events, like Packet Tracer's event list: filter by type, click or use the arrow
+ * keys to jump, and the list follows the replay.
+ *
+ * A walk through a big cluster has thousands of events (a Service with 300 endpoints is 300
+ * iptables rules), so the list is windowed, but every row stays in the DOM (tests and links
+ * address rows by position): rows far from the visible part are `content-visibility: hidden`,
+ * which skips their layout and paint, and rows are grouped in memoised blocks so a replay step
+ * re-renders one block, not the whole list. Nothing on a step reads layout: rows have a fixed
+ * height and the scroll position is kept in state.
+ */
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TraceEvent } from '../../engine';
 import { useTranslation } from 'react-i18next';
 import { select, useActions, useApp } from '../store';
 
-/**
- * Every row is this tall (styles.css pins `.knp-event-rows > li` to it). Rows stay in the DOM
- * (the e2e tests count them), but off-screen ones skip layout and paint through
- * `content-visibility: auto`, and the current row's place is arithmetic, not a layout read.
- */
+/** Every row is this tall (styles.css pins `.knp-event-rows > li` to it). */
 export const ROW_PX = 24;
+/** Rows per memoised block. */
+const BLOCK = 64;
+/** Rows drawn above and below the visible ones, so a short scroll shows no blank rows. */
+const OVERSCAN = 8;
 
-/** One row; memoised so a playback tick re-renders only the two rows whose state changed. */
-const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: 'past' | 'current' | ''; onJump: (i: number) => void }) => (
-  <li>
-    <button type="button" className={`knp-event ${state}`} aria-current={state === 'current'} onClick={() => onJump(i)} data-event-type={e.type}>
+type RowState = 'past' | 'current' | '';
+
+/** One row; `live` rows are drawn, the others keep their place but skip layout and paint. */
+const Row = memo(({ e, i, state, live, onJump }: { e: TraceEvent; i: number; state: RowState; live: boolean; onJump: (i: number) => void }) => (
+  <li className={live ? undefined : 'off'} role="presentation">
+    <button
+      type="button" id={`knp-ev-${i}`} className={`knp-event ${state}`} role="option" aria-selected={state === 'current'} aria-current={state === 'current'}
+      tabIndex={-1} onClick={() => onJump(i)} data-index={i} data-event-type={e.type}
+    >
       <span className="knp-seq">{e.seq}</span>
       <span className={`knp-type type-${e.type}`}>{e.type}</span>
       <span className="knp-where knp-mono">{e.where.machine.replace(/^(pod|node|host|infra)\//, '')}{e.where.dev ? `:${e.where.dev}` : ''}</span>
@@ -22,6 +37,38 @@ const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: 'p
     </button>
   </li>
 ));
+
+/**
+ * A run of rows. `at` says where the cursor stands for this block: 'after' (every row is past),
+ * 'before' (none is), or the cursor's event index when it falls inside; with `live` clipped to
+ * the block, a block away from both the cursor and the visible part keeps equal props.
+ */
+const Block = memo(({ events, idx, at, liveFrom, liveTo, offset, onJump }: {
+  events: readonly TraceEvent[]; idx: readonly number[]; at: number | 'before' | 'after'; liveFrom: number; liveTo: number; offset: number; onJump: (i: number) => void;
+}) => (
+  <>
+    {idx.map((i, k) => {
+      const state: RowState = at === 'after' ? 'past' : at === 'before' ? '' : i === at ? 'current' : i < at ? 'past' : '';
+      return <Row key={i} e={events[i]!} i={i} state={state} live={offset + k >= liveFrom && offset + k <= liveTo} onJump={onJump} />;
+    })}
+  </>
+));
+
+/** Position of event `i` among the shown (ascending) event indices, or -1. */
+function positionOf(shown: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = shown.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = shown[mid]!;
+    if (v === i) return mid;
+    if (v < i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+interface ScrollView { readonly top: number; readonly height: number; readonly base: number }
 
 export function EventList() {
   const { t } = useTranslation();
@@ -33,37 +80,83 @@ export function EventList() {
   const actions = useActions();
   const list = useRef<HTMLOListElement>(null);
   const body = useRef<HTMLDivElement>(null);
-  const events = run?.trace.events ?? [];
-  // Per trace and filter, not per tick: the event types, the shown rows and the endpoint spread.
+  const events = useMemo(() => run?.trace.events ?? [], [run]);
+  // Per trace and filter, not per step: the event types, the shown rows and the endpoint spread.
   const types = useMemo(() => [...new Set(events.map((e) => e.type))], [events]);
   const shown = useMemo(() => {
     const out: number[] = [];
     for (let i = 0; i < events.length; i++) if (!filter.length || filter.includes(events[i]!.type)) out.push(i);
     return out;
   }, [events, filter]);
+  const blocks = useMemo(() => {
+    const out: number[][] = [];
+    for (let k = 0; k < shown.length; k += BLOCK) out.push(shown.slice(k, k + BLOCK));
+    return out;
+  }, [shown]);
   const spread = useMemo(() => Object.entries(runs.reduce<Record<string, number>>((acc, r) => {
     const k = r.trace.responder ?? t(`verdict.${r.trace.verdict}`);
     acc[k] = (acc[k] ?? 0) + 1;
     return acc;
   }, {})), [runs, t]);
 
-  useEffect(() => {
-    // Scroll only when the current row left the visible part of the list. Rows have a fixed
-    // height, so its place is arithmetic and reading it forces no layout.
-    const h = requestAnimationFrame(() => {
-      const box = body.current;
-      const ol = list.current;
-      if (!box || !ol) return;
-      const at = shown.indexOf(cursor);
-      if (at < 0) return;
-      const top = ol.offsetTop + 4 + at * ROW_PX;
-      if (top < box.scrollTop || top + ROW_PX > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(0, top - box.clientHeight / 2);
-    });
-    return () => cancelAnimationFrame(h);
-  }, [cursor, shown]);
+  // Where the list is scrolled, how tall it is and where the rows start inside it: read on
+  // scroll, resize and a new trace only, never on a replay step.
+  const [view, setView] = useState<ScrollView>({ top: 0, height: 12 * ROW_PX, base: 0 });
+  const measure = useCallback(() => {
+    const box = body.current;
+    const ol = list.current;
+    if (!box || !ol) return;
+    const next = { top: box.scrollTop, height: box.clientHeight, base: ol.offsetTop };
+    setView((v) => (v.top === next.top && v.height === next.height && v.base === next.base ? v : next));
+  }, []);
+  const pending = useRef(0);
+  const onScroll = useCallback(() => {
+    if (!pending.current) pending.current = requestAnimationFrame(() => { pending.current = 0; measure(); });
+  }, [measure]);
+  useLayoutEffect(() => {
+    measure();
+    const box = body.current;
+    if (!box || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => measure());
+    ro.observe(box);
+    return () => { ro.disconnect(); cancelAnimationFrame(pending.current); pending.current = 0; };
+  }, [measure, runs, run, shown]);
+
+  // Follow the replay: when the current row leaves the visible part, scroll so it is the
+  // second row. A whole screen of steps then passes before the list has to move again.
+  // Only the cursor moves the list (the view is read through a ref, not a dependency), so the
+  // user's own scrolling is left alone.
+  const at = positionOf(shown, cursor);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  useLayoutEffect(() => {
+    const box = body.current;
+    const v = viewRef.current;
+    if (!box || at < 0) return;
+    const rowTop = v.base + at * ROW_PX;
+    if (rowTop >= v.top && rowTop + ROW_PX <= v.top + v.height) return;
+    const top = Math.max(0, rowTop - ROW_PX);
+    box.scrollTop = top;
+    setView((w) => ({ ...w, top }));
+  }, [at, shown]);
+
+  const first = Math.floor((view.top - view.base) / ROW_PX);
+  const liveFrom = first - OVERSCAN;
+  const liveTo = first + Math.ceil(view.height / ROW_PX) + OVERSCAN;
+
+  const onKeyDown = (e: KeyboardEvent<HTMLOListElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || !shown.length) return;
+    const page = Math.max(1, Math.floor(view.height / ROW_PX) - 1);
+    const from = at >= 0 ? at : 0;
+    const to = e.key === 'ArrowDown' ? from + 1 : e.key === 'ArrowUp' ? from - 1 : e.key === 'PageDown' ? from + page : e.key === 'PageUp' ? from - page
+      : e.key === 'Home' ? 0 : e.key === 'End' ? shown.length - 1 : null;
+    if (to === null) return;
+    e.preventDefault();
+    actions.jump(shown[Math.max(0, Math.min(shown.length - 1, to))]!);
+  };
 
   return (
-    <section className="knp-events" data-testid="event-list" aria-label={t('events.title')}>
+    <section className="knp-events" data-testid="event-list" data-count={events.length} data-shown={shown.length} aria-label={t('events.title')}>
       <div className="knp-panel-head">
         <span className="knp-panel-title">{t('events.title')}</span>
         {runs.length > 1 && (
@@ -77,7 +170,7 @@ export function EventList() {
           {types.map((ty) => <option key={ty} value={ty}>{ty}</option>)}
         </select>
       </div>
-      <div className="knp-panel-body" ref={body}>
+      <div className="knp-panel-body" ref={body} onScroll={onScroll}>
         {runs.length > 1 && (
           <div className="knp-spread knp-small" data-spread>
             {spread.map(([who, n]) => <span key={who} className="knp-badge" title={who}>{who.replace(/^pod\/[^/]+\//, '')} ×{n}</span>)}
@@ -89,10 +182,21 @@ export function EventList() {
           </div>
         )}
         {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
-        <ol ref={list} className="knp-event-rows">
-          {shown.map((i) => (
-            <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : i < cursor ? 'past' : ''} onJump={actions.jump} />
-          ))}
+        <ol
+          ref={list} className="knp-event-rows" role="listbox" aria-label={t('events.title')} tabIndex={shown.length ? 0 : -1} onKeyDown={onKeyDown}
+          aria-activedescendant={at >= 0 ? `knp-ev-${cursor}` : undefined}
+        >
+          {blocks.map((idx, b) => {
+            const a = idx[0]!;
+            const z = idx[idx.length - 1]!;
+            const where = cursor > z ? 'after' : cursor < a ? 'before' : cursor;
+            const off = b * BLOCK;
+            const lf = Math.max(off, liveFrom);
+            const lt = Math.min(off + idx.length - 1, liveTo);
+            // Blocks with nothing drawn share one (empty) live range, so their props stay equal.
+            const [from, to] = lf <= lt ? [lf, lt] : [-1, -1];
+            return <Block key={`${b}:${a}`} events={events} idx={idx} at={where} liveFrom={from} liveTo={to} offset={off} onJump={actions.jump} />;
+          })}
         </ol>
       </div>
     </section>

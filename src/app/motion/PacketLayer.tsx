@@ -3,8 +3,14 @@
  * event happened. Encapsulated packets are drawn as a packet inside a packet. With
  * prefers-reduced-motion the packets jump instead of gliding. The animation only replays the
  * trace; it never decides anything.
+ *
+ * Packets keep their size on screen at any zoom (a 300-Pod cluster fits at about 0.15, where
+ * an 18 px dot would be 3 px), and packets standing on the same node spread into a small grid
+ * around its centre, so ten requests to a Service show as ten dots over their endpoints.
+ * A step costs O(packets): a map lookup per packet and one WAAPI transform animation each,
+ * which the compositor runs without the main thread.
  */
-import { ViewportPortal, useReactFlow } from '@xyflow/react';
+import { ViewportPortal, useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
 import { motion, useReducedMotion } from 'framer-motion';
 import { useShallow } from 'zustand/react/shallow';
 import type { TraceEvent } from '../../engine';
@@ -13,6 +19,9 @@ import { locate } from '../canvas/flow';
 import { select, useApp } from '../store';
 
 const HUES = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#65a30d'];
+/** Screen pixels between packets sharing a node, and packets per row of that grid. */
+const GAP = 13;
+const PER_ROW = 5;
 
 function protoOf(p: Packet | undefined): string {
   if (!p) return '';
@@ -25,45 +34,63 @@ function protoOf(p: Packet | undefined): string {
   return p.ip ? 'IP' : '';
 }
 
+const zoomSelector = (s: ReactFlowState): number => s.transform[2];
+
+/** Offset of the k-th of n packets on one spot, in packet units, centred on the spot. */
+export function fanOut(k: number, n: number): { dx: number; dy: number } {
+  if (n <= 1) return { dx: 0, dy: 0 };
+  const cols = Math.min(n, PER_ROW);
+  const rows = Math.ceil(n / PER_ROW);
+  return { dx: ((k % PER_ROW) - (cols - 1) / 2) * GAP, dy: (Math.floor(k / PER_ROW) - (rows - 1) / 2) * GAP };
+}
+
 export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
   const events = useApp(useShallow((s) => s.runs.map((r) => (s.cursor < 0 ? null : r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null))));
   const speed = useApp(select.speed);
-  const reduced = useReducedMotion();
+  const primary = useApp(select.primary);
+  const zoom = useStore(zoomSelector);
+  const reduced = useReducedMotion() ?? false;
   const rf = useReactFlow();
+  // Packets grow as the canvas shrinks, so they stay readable; never smaller than drawn.
+  const scale = Math.max(1, 1 / zoom);
 
-  const spot = (e: TraceEvent, i: number) => {
-    const id = locate(e.where, ids);
-    const n = id ? rf.getInternalNode(id) : undefined;
-    if (!n) return null;
-    const w = n.measured.width ?? n.width ?? 0;
-    const h = n.measured.height ?? n.height ?? 0;
-    // Several packets on one node fan out a little so each stays visible.
-    const dx = ((i % 5) - 2) * 9;
-    const dy = Math.floor(i / 5) * 9;
-    return { x: n.internals.positionAbsolute.x + w / 2 + dx, y: n.internals.positionAbsolute.y + h / 2 + dy };
-  };
+  // Where each packet stands: the node it is on and its place among the packets there.
+  const at = events.map((e) => (e ? locate(e.where, ids) : null));
+  const count = new Map<string, number>();
+  const place = at.map((id) => {
+    if (!id) return 0;
+    const k = count.get(id) ?? 0;
+    count.set(id, k + 1);
+    return k;
+  });
 
   return (
     <ViewportPortal>
       {events.map((e, i) => {
-        if (!e) return null;
-        const at = spot(e, i);
-        if (!at) return null;
+        const id = at[i];
+        const n = id ? rf.getInternalNode(id) : undefined;
+        if (!e || !id || !n) return null;
+        const w = n.measured.width ?? n.width ?? 0;
+        const h = n.measured.height ?? n.height ?? 0;
+        const { dx, dy } = fanOut(place[i]!, count.get(id)!);
+        const x = n.internals.positionAbsolute.x + w / 2 + dx * scale;
+        const y = n.internals.positionAbsolute.y + h / 2 + dy * scale;
         const p = e.packet;
         const encap = !!p?.inner;
         const dropped = e.type === 'drop';
-        const hue = HUES[i % HUES.length]!;
+        const lead = i === primary;
         return (
           <motion.div
             key={i}
-            className={`knp-packet ${encap ? 'encap' : ''} ${dropped ? 'dropped' : ''}`}
+            className={`knp-packet ${encap ? 'encap' : ''} ${dropped ? 'dropped' : ''} ${lead ? 'lead' : ''}`}
             data-knp-packet={i}
-            data-knp-at={locate(e.where, ids) ?? ''}
-            style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', willChange: 'transform', ['--hue' as string]: hue }}
+            data-knp-at={id}
+            data-motion={reduced ? 'jump' : 'glide'}
+            style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', willChange: 'transform', zIndex: lead ? 1001 : 1000, ['--hue' as string]: HUES[i % HUES.length]! }}
             initial={false}
             // One `transform` string, not x/y/scale: framer-motion then hands the glide to the
             // compositor (WAAPI), so a moving packet costs the main thread nothing per frame.
-            animate={{ transform: `translate(${at.x}px, ${at.y}px) scale(${dropped ? 0.8 : 1})` }}
+            animate={{ transform: `translate(${x}px, ${y}px) scale(${(dropped ? 0.8 : 1) * scale})` }}
             transition={reduced ? { duration: 0 } : { type: 'tween', ease: 'easeInOut', duration: 0.55 / speed }}
           >
             {encap ? (
@@ -71,7 +98,7 @@ export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
             ) : (
               <div className="knp-packet-dot">{dropped ? '✕' : ''}</div>
             )}
-            {i === 0 && <div className="knp-packet-label">{protoOf(p)} {e.type}</div>}
+            {lead && <div className="knp-packet-label">{protoOf(p)} {e.type}</div>}
           </motion.div>
         );
       })}
