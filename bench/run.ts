@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   walk: () => import('./walk'),
   lab: () => import('./lab'),
   ui: () => import('./ui'),
+  'ui-animation': () => import('./ui').then((m) => ({ bench: m.animation })),
   netbuild: () => import('./netbuild'),
   reach: () => import('./reach'),
   netfilter: () => import('./netfilter'),

@@ -71,8 +71,10 @@ export function Player() {
       else return;
       e.preventDefault();
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // Capture phase: React Flow also listens for Space on the window (to pan) and marks the
+    // event handled before a bubbling listener would see it.
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, [actions, store]);
 
   const disabled = !total;
