@@ -160,11 +160,11 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
 
 type Schema = Record<string, unknown>;
 
-const UPSTREAM: Explanation = { en: 'Kubernetes API', 'zh-CN': 'Kubernetes API 原文' };
+const UPSTREAM: Explanation = { en: 'Kubernetes API:', 'zh-CN': 'Kubernetes API 原文：' };
 
 /** Our words, then upstream's, as Markdown for monaco-yaml's hover and completion. */
 export function explainText(e: Explanation, upstream: string | undefined, lang: ExplainLang): string {
-  return upstream ? `${e[lang]}\n\n---\n\n*${UPSTREAM[lang]}:* ${upstream}` : e[lang];
+  return upstream ? `${e[lang]}\n\n---\n\n*${UPSTREAM[lang]}* ${upstream}` : e[lang];
 }
 
 /**

@@ -56,7 +56,6 @@ export function scenarioSchema(lang: ExplainLang = 'en'): Schema {
   const kinds = knownKinds();
   const root: Schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'knp scenario document',
     type: 'object',
     // Offered while a document has no kind yet; once it has one, its own type takes over.
     properties: {
