@@ -19,7 +19,8 @@ import { scenarioSchema } from './schema';
 };
 
 export const SCENARIO_URI = 'file:///scenario.yaml';
-const SCHEMA_URI = 'https://knp.invalid/schema/scenario.schema.json';
+// Shown as the source of schema markers ("yaml-schema: knp:scenario"); never fetched.
+const SCHEMA_URI = 'knp:scenario';
 
 // monaco-yaml still creates its worker with the pre-0.5x options ({label, moduleId, createData});
 // today's monaco wants a Worker. Same handshake monaco's own language workers use: a first
