@@ -19,7 +19,7 @@ import { proxyConfig } from './config';
 import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
 import { buildIpvsState, KUBE_IPVS_DEVICE } from './ipvs';
 import { buildKubeIpsets, emptySet, type IpSets } from './ipset';
-import { countSetReferences } from './ipvsrules';
+import { ipsetInstall } from '../../netfilter/ipset';
 import { allServicePorts } from './serviceports';
 import { buildUserspaceState, USERSPACE_ROLE, userspaceListeners, userspaceProxyApp, type UserspaceState } from './userspace';
 import { registerProxyApp } from '../../stack/apps';
@@ -109,8 +109,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   } else {
     delete ns.ipvs;
   }
-  for (const s of sets.values()) s.references = countSetReferences(rules, s.name);
-  if (sets.size) ns.ipsets = sets; else delete ns.ipsets;
+  for (const s of sets.values()) ipsetInstall(ns, s);
   if (cfg.mode === 'userspace') {
     const state = buildUserspaceState(model, node, sim.seed);
     userspace.set(ns, state);
