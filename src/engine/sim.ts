@@ -7,6 +7,7 @@ import type { Network } from './net/types';
 import type { NetfilterEngine } from './netfilter/hook';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { ScenarioObjects } from './scenario/load';
+import type { ProxyApps } from './stack/apps';
 import type { Rand } from './util/rand';
 
 export interface Sim {
@@ -18,6 +19,8 @@ export interface Sim {
   readonly rand: Rand;
   /** The netfilter implementation the walk calls at each hook (acceptAll until rules are loaded). */
   readonly netfilter: NetfilterEngine;
+  /** The user-space proxies listening sockets run, by role (src/engine/stack/apps.ts). */
+  readonly apps: ProxyApps;
   /** Simulated time in milliseconds; moves only when the engine is stepped. */
   now: number;
   /**

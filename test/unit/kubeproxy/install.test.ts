@@ -32,7 +32,7 @@ function sim(spec: ClusterSpecIn): { sim: Sim; ns: NetNs } {
     slices: [slice('default', 'web', [ep('10.244.1.5', { nodeName: 'node-1' }), ep('10.244.2.7', { nodeName: 'node-2' })], [{ name: 'http', port: 8080 }])],
   });
   const ns = nodeNs();
-  const s: Sim = { file: 't.yaml', seed: 3, model: m, net: { namespaces: new Map([[ns.id, ns]]), generation: 0 }, diagnostics: [], rand: createRand(3), netfilter: acceptAll, now: 0 };
+  const s: Sim = { file: 't.yaml', seed: 3, model: m, net: { namespaces: new Map([[ns.id, ns]]), generation: 0 }, diagnostics: [], rand: createRand(3), netfilter: acceptAll, apps: new Map(), now: 0 };
   return { sim: s, ns };
 }
 
