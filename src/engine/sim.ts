@@ -8,6 +8,7 @@ import type { NetfilterEngine } from './netfilter/hook';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { ScenarioObjects } from './scenario/load';
 import type { ProxyApps } from './stack/apps';
+import type { ClusterHistory } from './k8s/history';
 import type { Rand } from './util/rand';
 
 export interface Sim {
@@ -28,4 +29,6 @@ export interface Sim {
    * them and rebuild the model, network and rules from them (rebuildSim).
    */
   objects?: ScenarioObjects;
+  /** What the control plane remembers across those rebuilds (where Pods run, which were deleted). */
+  history?: ClusterHistory;
 }
