@@ -1,8 +1,12 @@
 /**
- * `kubectl scale deployment|statefulset|replicaset NAME --replicas=N`: edits the workload in the
- * scenario objects and lets the control plane and the nodes catch up (rebuildSim), so new Pods get
- * names, addresses, endpoints and rules the way the first build gave them.
+ * kubectl's state-changing verbs: `scale`, `label` and `delete` edit the scenario objects (or,
+ * for a Pod a controller owns, the control plane's memory) and let the control plane and the
+ * nodes catch up (rebuildSim), so new Pods get names, addresses, endpoints and rules the way the
+ * first build gave them.
  */
+import { historyOf, podKey, type Placement } from '../k8s/history';
+import { matchesSelector } from '../k8s/selector';
+import type { LabelSelector } from '../scenario/schema/common';
 import { rebuildSim } from '../rebuild';
 import type { Sim } from '../sim';
 import type { ScenarioObjects } from '../scenario/load';
@@ -38,7 +42,7 @@ export function scale(sim: Sim, positional: readonly string[], namespace: string
   const item = list[i]!;
   list[i] = { ...item, obj: { ...item.obj, spec: { ...item.obj.spec, replicas } } };
   rebuildSim(sim);
-  return ok(`${k.kind}/${name} scaled\n`);
+  return ok(`${k.kind}/${name} scaled\n`, true);
 }
 
 type Labelled = 'pods' | 'namespaces' | 'services' | 'deployments' | 'statefulSets' | 'daemonSets';
@@ -101,5 +105,86 @@ export function label(sim: Sim, positional: readonly string[], namespace: string
   if (JSON.stringify(labels) === before) return ok(`${k.kind}/${name} not labeled\n`);
   list[i] = { ...item, obj: { ...item.obj, metadata: { ...item.obj.metadata, labels } } };
   rebuildSim(sim);
-  return ok(`${k.kind}/${name} labeled\n`);
+  return ok(`${k.kind}/${name} labeled\n`, true);
+}
+
+type Deletable = 'services' | 'deployments' | 'statefulSets' | 'replicaSets' | 'daemonSets' | 'networkPolicies' | 'ingresses' | 'configMaps';
+
+const DELETE_KINDS: Readonly<Record<string, { list: Deletable; kind: string; resource: string }>> = {
+  service: { list: 'services', kind: 'service', resource: 'services' },
+  services: { list: 'services', kind: 'service', resource: 'services' },
+  svc: { list: 'services', kind: 'service', resource: 'services' },
+  deployment: { list: 'deployments', kind: 'deployment.apps', resource: 'deployments.apps' },
+  deployments: { list: 'deployments', kind: 'deployment.apps', resource: 'deployments.apps' },
+  deploy: { list: 'deployments', kind: 'deployment.apps', resource: 'deployments.apps' },
+  statefulset: { list: 'statefulSets', kind: 'statefulset.apps', resource: 'statefulsets.apps' },
+  sts: { list: 'statefulSets', kind: 'statefulset.apps', resource: 'statefulsets.apps' },
+  replicaset: { list: 'replicaSets', kind: 'replicaset.apps', resource: 'replicasets.apps' },
+  rs: { list: 'replicaSets', kind: 'replicaset.apps', resource: 'replicasets.apps' },
+  daemonset: { list: 'daemonSets', kind: 'daemonset.apps', resource: 'daemonsets.apps' },
+  ds: { list: 'daemonSets', kind: 'daemonset.apps', resource: 'daemonsets.apps' },
+  networkpolicy: { list: 'networkPolicies', kind: 'networkpolicy.networking.k8s.io', resource: 'networkpolicies.networking.k8s.io' },
+  networkpolicies: { list: 'networkPolicies', kind: 'networkpolicy.networking.k8s.io', resource: 'networkpolicies.networking.k8s.io' },
+  netpol: { list: 'networkPolicies', kind: 'networkpolicy.networking.k8s.io', resource: 'networkpolicies.networking.k8s.io' },
+  ingress: { list: 'ingresses', kind: 'ingress.networking.k8s.io', resource: 'ingresses.networking.k8s.io' },
+  ingresses: { list: 'ingresses', kind: 'ingress.networking.k8s.io', resource: 'ingresses.networking.k8s.io' },
+  ing: { list: 'ingresses', kind: 'ingress.networking.k8s.io', resource: 'ingresses.networking.k8s.io' },
+  configmap: { list: 'configMaps', kind: 'configmap', resource: 'configmaps' },
+  configmaps: { list: 'configMaps', kind: 'configmap', resource: 'configmaps' },
+  cm: { list: 'configMaps', kind: 'configmap', resource: 'configmaps' },
+};
+
+const POD_TYPES = new Set(['pod', 'pods', 'po']);
+
+const FORCE_WARNING = 'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n';
+
+/**
+ * `kubectl delete TYPE NAME... [-l SELECTOR] [--force]`. A Pod a controller owns comes back
+ * under a new name, on whichever node the scheduler picks, with a new address (the reason
+ * Services exist); a Pod the scenario declares is gone. Other kinds leave the scenario objects,
+ * and the endpoints, DNS and every node's rules follow (rebuildSim). Pods that keep running
+ * stay where they are with their addresses.
+ */
+export function remove(sim: Sim, positional: readonly string[], namespace: string, selector: LabelSelector | null, force: boolean): CommandResult {
+  let [type, ...names] = positional;
+  if (type?.includes('/')) [type, names] = [type.slice(0, type.indexOf('/')), [type.slice(type.indexOf('/') + 1), ...names]];
+  if (!type) return fail('error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'\n', 1);
+  const lower = type.toLowerCase();
+  const pods = POD_TYPES.has(lower);
+  const k = DELETE_KINDS[lower];
+  if (!pods && !k) return fail(`error: the server doesn't have a resource type "${type}"\n`, 1);
+  if (!names.length && !selector) return fail('error: resource(s) were provided, but no name was specified\n', 1);
+  const out: string[] = [];
+  const errs: string[] = [];
+  if (pods) {
+    const history = historyOf(sim.model, sim.history) as { placements: Map<string, Placement>; deleted: Set<string>; released: Set<string> };
+    const chosen = selector
+      ? sim.model.pods.filter((p) => p.meta.namespace === namespace && matchesSelector(p.meta.labels, selector)).map((p) => p.meta.name)
+      : names;
+    for (const name of chosen) {
+      const pod = sim.model.pods.find((p) => p.meta.name === name && p.meta.namespace === namespace);
+      if (!pod) { errs.push(`Error from server (NotFound): pods "${name}" not found\n`); continue; }
+      const key = podKey(namespace, name);
+      const declared = sim.objects?.pods.findIndex((l) => l.obj.metadata.name === name && (l.obj.metadata.namespace ?? 'default') === namespace) ?? -1;
+      if (declared >= 0) sim.objects!.pods.splice(declared, 1);
+      else if (pod.meta.ownerKind !== 'Node') history.deleted.add(key);
+      history.placements.delete(key);
+      if (pod.podIP && !pod.hostNetwork) history.released.add(pod.podIP);
+      out.push(`pod "${name}" deleted\n`);
+    }
+    if (out.length) rebuildSim(sim, history);
+  } else {
+    const list = sim.objects?.[k!.list] as { obj: { metadata: { name?: string; namespace?: string; labels?: Record<string, string> } } }[] | undefined;
+    const chosen = selector ? (list ?? []).filter((l) => (l.obj.metadata.namespace ?? 'default') === namespace && matchesSelector(l.obj.metadata.labels ?? {}, selector)).map((l) => l.obj.metadata.name ?? '') : names;
+    for (const name of chosen) {
+      const i = list?.findIndex((l) => l.obj.metadata.name === name && (l.obj.metadata.namespace ?? 'default') === namespace) ?? -1;
+      if (!list || i < 0) { errs.push(`Error from server (NotFound): ${k!.resource} "${name}" not found\n`); continue; }
+      list.splice(i, 1);
+      out.push(`${k!.kind} "${name}" deleted\n`);
+    }
+    if (out.length) rebuildSim(sim);
+  }
+  if (selector && !out.length && !errs.length) return { stdout: '', stderr: `No resources found in ${namespace} namespace.\n`, exitCode: 0 };
+  const stderr = (force && out.length ? FORCE_WARNING : '') + errs.join('');
+  return { stdout: out.join(''), stderr, exitCode: errs.length ? 1 : 0, ...(out.length ? { changed: true } : {}) };
 }
