@@ -73,8 +73,8 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '对集群内部访问 clusterIP 的流量做同样的选择。`Local`：Pod 只能到达本节点上的端点，本节点没有端点时连接失败。',
   },
   'core.v1.ServiceSpec.sessionAffinity': {
-    en: '`ClientIP`: connections from one client IP keep going to the same endpoint (iptables `recent` match, or IPVS persistence) until `sessionAffinityConfig.clientIP.timeoutSeconds` (default 3 hours) pass without traffic. `None` (default): each new connection picks an endpoint at random.',
-    'zh-CN': '`ClientIP`：同一客户端 IP 的连接一直发往同一个端点（iptables 的 `recent` 匹配，或 IPVS 的持久连接），直到空闲超过 `sessionAffinityConfig.clientIP.timeoutSeconds`（默认 3 小时）。`None`（默认）：每个新连接随机挑选端点。',
+    en: '`ClientIP`: connections from one client IP keep going to the same endpoint (iptables `recent` match, or IPVS persistence) until no new connection has come from that IP for `sessionAffinityConfig.clientIP.timeoutSeconds` (default 3 hours). `None` (default): each new connection picks an endpoint at random.',
+    'zh-CN': '`ClientIP`：同一客户端 IP 的连接一直发往同一个端点（iptables 的 `recent` 匹配，或 IPVS 的持久连接），直到该 IP 在 `sessionAffinityConfig.clientIP.timeoutSeconds`（默认 3 小时）内再没有发起新连接。`None`（默认）：每个新连接随机挑选端点。',
   },
   'core.v1.ServiceSpec.externalIPs': {
     en: 'Extra destination addresses kube-proxy treats like the clusterIP: a packet for `externalIP:port` that reaches a node is DNATed to an endpoint. Kubernetes neither assigns nor routes these addresses; bringing the packets to a node is up to you.',
