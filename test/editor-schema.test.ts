@@ -91,6 +91,25 @@ describe('generated Kubernetes schema', () => {
         expect(diagnostics.map((d) => d.code), `${apiVersion} ${kind}`).not.toContain('unknown-apiversion');
       }
     }
+    // And the other way: every kind kubernetes-types declares, at its apiVersion and at the old
+    // ones clusters used to serve, is either in KINDS or turned away by the loader.
+    const covered = new Set(KINDS.flatMap((k) => k.apiVersions.map((v) => `${v} ${k.kind}`)));
+    const old = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2', 'networking.k8s.io/v1beta1', 'discovery.k8s.io/v1beta1', 'policy/v1beta1'];
+    const dir = 'node_modules/kubernetes-types';
+    for (const group of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const f of readdirSync(`${dir}/${group.name}`)) {
+        for (const chunk of readFileSync(`${dir}/${group.name}/${f}`, 'utf8').split('export interface ')) {
+          const apiVersion = /apiVersion\?: "([^"]+)"/.exec(chunk)?.[1];
+          const kind = /kind\?: "([^"]+)"/.exec(chunk)?.[1];
+          if (!apiVersion || !kind) continue;
+          for (const v of [apiVersion, ...old]) {
+            const codes = loadScenario('k.yaml', `apiVersion: ${v}\nkind: ${kind}\nmetadata: {name: x}\n`).diagnostics.map((d) => d.code);
+            const accepted = !codes.includes('unknown-kind') && !codes.includes('unknown-apiversion');
+            if (accepted) expect(covered, `${v} ${kind} is accepted by the loader`).toContain(`${v} ${kind}`);
+          }
+        }
+      }
+    }
     const pairs = knownKinds().map((k) => `${k.apiVersion} ${k.kind}`);
     expect(pairs).toEqual(expect.arrayContaining(['v1 Service', 'extensions/v1beta1 Ingress', 'knp/v1alpha1 Cluster', 'knp/v1alpha1 Probe']));
   });
