@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { K8S_SCHEMA_FILE, KINDS, k8sSchema, k8sSchemaText } from '../scripts/gen-k8s-schema';
 import { loadScenario } from '../src/engine/scenario/load';
-import { EXPLAIN } from '../src/app/editor/explain';
+import { EXPLAIN, EXPLAIN_VALUES } from '../src/app/editor/explain';
 import { knownKinds, scenarioSchema } from '../src/app/editor/schema';
 
 type Schema = Record<string, unknown>;
@@ -139,6 +139,17 @@ describe('our explanations', () => {
       let s: Schema | undefined = group === 'knp' ? en[`knp.${version}`] : en[`${group}.${version}.${def}`];
       for (const p of group === 'knp' ? [def!, ...path] : path) s = propsOf(s)[p];
       expect(s?.markdownDescription, key).toContain(e.en);
+    }
+  });
+
+  it('describes each value of the enums we explain, in order, in both languages', () => {
+    for (const [key, values] of Object.entries(EXPLAIN_VALUES)) {
+      const [group, version, def, prop] = key.split('.');
+      for (const [schema, lang] of [[en, 'en'], [zh, 'zh-CN']] as const) {
+        const p = propsOf(schema[`${group}.${version}.${def}`])[prop!]!;
+        expect(Object.keys(values).sort(), key).toEqual([...(p.enum as string[])].sort());
+        expect(p.markdownEnumDescriptions, key).toEqual((p.enum as string[]).map((v) => values[v]![lang]));
+      }
     }
   });
 

@@ -158,6 +158,44 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
   },
 };
 
+/** One line per value, shown beside each value when completing it and under "Allowed Values". */
+export const EXPLAIN_VALUES: Readonly<Record<string, Readonly<Record<string, Explanation>>>> = {
+  'core.v1.ServiceSpec.type': {
+    ClusterIP: { en: 'Virtual IP inside the cluster only (default).', 'zh-CN': '只在集群内可达的虚拟 IP（默认）。' },
+    NodePort: { en: 'ClusterIP, plus `nodePort` on every node\'s IP.', 'zh-CN': 'ClusterIP，再加上每个节点 IP 上的 `nodePort`。' },
+    LoadBalancer: { en: 'NodePort, plus an external address that forwards to it.', 'zh-CN': 'NodePort，再加一个转发到它的外部地址。' },
+    ExternalName: { en: 'Only a DNS CNAME to `externalName`; no IP, no proxying.', 'zh-CN': '只是一条指向 `externalName` 的 DNS CNAME；没有 IP，不做转发。' },
+  },
+  'core.v1.ServiceSpec.externalTrafficPolicy': {
+    Cluster: { en: 'Any node forwards to any endpoint; the source is SNATed to the node (default).', 'zh-CN': '任何节点都转发到任意端点；源地址被 SNAT 成节点地址（默认）。' },
+    Local: { en: 'Only endpoints on the receiving node; the client IP is kept.', 'zh-CN': '只用接收节点上的端点；保留客户端 IP。' },
+  },
+  'core.v1.ServiceSpec.internalTrafficPolicy': {
+    Cluster: { en: 'Any endpoint in the cluster (default).', 'zh-CN': '集群中任意端点（默认）。' },
+    Local: { en: 'Only endpoints on the client\'s own node.', 'zh-CN': '只用客户端所在节点上的端点。' },
+  },
+  'core.v1.ServiceSpec.sessionAffinity': {
+    None: { en: 'Each new connection picks an endpoint (default).', 'zh-CN': '每个新连接各自挑选端点（默认）。' },
+    ClientIP: { en: 'One client IP sticks to one endpoint.', 'zh-CN': '同一客户端 IP 固定到同一端点。' },
+  },
+  'core.v1.PodSpec.dnsPolicy': {
+    ClusterFirst: { en: 'Cluster DNS, with the namespace search list (default).', 'zh-CN': '使用集群 DNS 和命名空间搜索列表（默认）。' },
+    ClusterFirstWithHostNet: { en: 'Cluster DNS for a `hostNetwork` Pod.', 'zh-CN': '让 `hostNetwork` Pod 使用集群 DNS。' },
+    Default: { en: 'The node\'s own resolv.conf.', 'zh-CN': '沿用节点的 resolv.conf。' },
+    None: { en: 'Only what `dnsConfig` says.', 'zh-CN': '完全按 `dnsConfig` 生成。' },
+  },
+  'networking.v1.HTTPIngressPath.pathType': {
+    Exact: { en: 'The path and nothing else.', 'zh-CN': '只匹配这个路径本身。' },
+    Prefix: { en: 'The path and everything below it, by whole `/` segments.', 'zh-CN': '这个路径及其下的一切，按完整的 `/` 段匹配。' },
+    ImplementationSpecific: { en: 'Whatever the controller does (ingress-nginx: a prefix).', 'zh-CN': '由控制器决定（ingress-nginx 按前缀）。' },
+  },
+  'core.v1.ServicePort.protocol': {
+    TCP: { en: 'Default.', 'zh-CN': '默认。' },
+    UDP: { en: 'DNS, for one: kube-dns serves 53/UDP and 53/TCP as two ports.', 'zh-CN': '例如 DNS：kube-dns 把 53/UDP 和 53/TCP 写成两个端口。' },
+    SCTP: { en: 'Rarely used; needs kernel support on the nodes.', 'zh-CN': '很少用；需要节点内核支持。' },
+  },
+};
+
 type Schema = Record<string, unknown>;
 
 const UPSTREAM: Explanation = { en: 'Kubernetes API:', 'zh-CN': 'Kubernetes API 原文：' };
@@ -191,6 +229,8 @@ function visit(s: Schema, path: string, lang: ExplainLang): void {
         p.description = text;
         p.markdownDescription = text;
       }
+      const values = EXPLAIN_VALUES[here] ?? EXPLAIN_VALUES[here.replace('.v1beta1.', '.v1.')];
+      if (values && Array.isArray(p.enum)) p.markdownEnumDescriptions = p.enum.map((v) => values[String(v)]?.[lang] ?? '');
       visit(p, here, lang);
     }
   }
