@@ -137,8 +137,9 @@ describe('our explanations', () => {
       expect(e['zh-CN'], key).toMatch(/[\u4e00-\u9fff]/);
       const [group, version, def, ...path] = key.split('.');
       let s: Schema | undefined = group === 'knp' ? en[`knp.${version}`] : en[`${group}.${version}.${def}`];
-      for (const p of group === 'knp' ? [def!, ...path] : path) s = propsOf(s)[p];
+      for (const p of group === 'knp' ? [def!, ...path] : path) s = propsOf((s?.items as Schema | undefined) ?? s)[p];
       expect(s?.markdownDescription, key).toContain(e.en);
+      if (group === 'knp') expect(s?.markdownDescription, `${key} has no upstream`).toBe(e.en);
     }
   });
 

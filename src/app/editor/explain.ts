@@ -3,7 +3,9 @@
  * field does on the wire (which rule, which address, which port), in both UI languages. Keys
  * are schema paths: a definition of schema/k8s/kubernetes.schema.json and a property
  * ("core.v1.ServicePort.targetPort"), or deeper for our inline knp kinds
- * ("knp.Cluster.spec.podCIDR"). Hover and completion show ours first, then upstream's text.
+ * ("knp.Cluster.spec.podCIDR"; list items are looked through). Hover and completion show ours
+ * first, then upstream's text; for our own kinds there is no upstream, so ours replaces the
+ * English description generated from the zod schema.
  */
 export type ExplainLang = 'en' | 'zh-CN';
 export type Explanation = Readonly<Record<ExplainLang, string>>;
@@ -156,6 +158,68 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     en: 'Where clusterIPs come from (`--service-cluster-ip-range`). No route leads into it: only kube-proxy\'s rules on each node give these addresses meaning.',
     'zh-CN': 'clusterIP 的来源网段（`--service-cluster-ip-range`）。没有路由通向这个网段：只有各节点上 kube-proxy 的规则赋予这些地址意义。',
   },
+  'knp.Cluster.spec.underlayCIDR': {
+    en: 'The network the nodes\' `eth0` sit on: the "real" network that overlay traffic (VXLAN, IPIP) travels across.',
+    'zh-CN': '各节点 `eth0` 所在的网络：覆盖网络（VXLAN、IPIP）的流量真正经过的那张网。',
+  },
+  'knp.Cluster.spec.gateway': {
+    en: 'The underlay router; default: the first address of `underlayCIDR`. Nodes send traffic for the outside world to it.',
+    'zh-CN': '底层网络的路由器；默认是 `underlayCIDR` 的第一个地址。节点把发往外部的流量交给它。',
+  },
+  'knp.Cluster.spec.network.backend': {
+    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`.',
+    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。',
+  },
+  'knp.Cluster.spec.dns.upstream': {
+    en: 'The external host that answers names outside the cluster (CoreDNS forwards to it).',
+    'zh-CN': '为集群外域名作答的外部主机（CoreDNS 把查询转发给它）。',
+  },
+  'knp.Cluster.spec.nodes.name': { en: 'Node name, e.g. `node-1`.', 'zh-CN': '节点名，例如 `node-1`。' },
+  'knp.Cluster.spec.nodes.ip': { en: 'The node\'s address on the underlay (`eth0`): the source of tunnel packets and where nodePorts answer.', 'zh-CN': '节点在底层网络上的地址（`eth0`）：隧道包的源地址，也是 nodePort 应答的地址。' },
+  'knp.Cluster.spec.nodes.podCIDR': {
+    en: 'This node\'s Pod subnet; by default the next free /24 of the cluster `podCIDR`, in order. The bridge (`cni0`) takes its first address.',
+    'zh-CN': '本节点的 Pod 子网；默认按顺序取集群 `podCIDR` 中下一个空闲的 /24。网桥（`cni0`）使用其中第一个地址。',
+  },
+  'knp.Cluster.spec.nodes.controlPlane': {
+    en: 'Gives the node the `node-role.kubernetes.io/control-plane` label and its NoSchedule taint: Pods land there only if they tolerate it.',
+    'zh-CN': '给节点加上 `node-role.kubernetes.io/control-plane` 标签和 NoSchedule 污点：只有容忍它的 Pod 才会调度上来。',
+  },
+  'knp.Cluster.spec.nodes.addresses': {
+    en: 'Extra local addresses of the node. NodePorts and `addrtype LOCAL` matches see them too.',
+    'zh-CN': '节点额外的本地地址。nodePort 和 `addrtype LOCAL` 匹配也会把它们算在内。',
+  },
+  'knp.Cluster.spec.nodes.resolvConf': {
+    en: 'The node\'s own /etc/resolv.conf (default: nameserver = the upstream DNS host). Pods with `dnsPolicy: Default` copy it.',
+    'zh-CN': '节点自己的 /etc/resolv.conf（默认 nameserver 为上游 DNS 主机）。`dnsPolicy: Default` 的 Pod 会照抄它。',
+  },
+  'knp.Cluster.spec.externalHosts.ports': {
+    en: 'Ports it answers on, like a Pod\'s app: `80`, `"53/udp"`.',
+    'zh-CN': '它应答的端口，和 Pod 里的应用一样：`80`、`"53/udp"`。',
+  },
+  'knp.Probe.spec.from': {
+    en: 'Where the client runs: `pod/NS/NAME`, `pod/NAME`, `node/NAME` or `host/NAME`. The packet starts in that network namespace.',
+    'zh-CN': '客户端在哪里运行：`pod/命名空间/名字`、`pod/名字`、`node/名字` 或 `host/名字`。包从这个网络命名空间出发。',
+  },
+  'knp.Probe.spec.to': {
+    en: 'The destination: an IP, `IP:PORT`, or a URL (`http://HOST[:PORT]/PATH`, `tcp://HOST:PORT`, `udp://HOST:PORT`). A name is resolved through the client\'s resolv.conf first.',
+    'zh-CN': '目的地：IP、`IP:端口`，或 URL（`http://主机[:端口]/路径`、`tcp://主机:端口`、`udp://主机:端口`）。名字会先按客户端的 resolv.conf 解析。',
+  },
+  'knp.Host.spec.ip': {
+    en: 'Address of the host\'s `eth0` on the underlay; a Host without one stands alone.',
+    'zh-CN': '主机 `eth0` 在底层网络上的地址；没有地址的 Host 独立存在，不接入底层网络。',
+  },
+  'knp.Container.spec.network': {
+    en: 'Docker network mode: `bridge` (veth on docker0, NAT for published ports), `host` (the host\'s own namespace), `none`, or `container:NAME` (share another container\'s namespace, as a Pod\'s containers share the pause container\'s).',
+    'zh-CN': 'Docker 网络模式：`bridge`（docker0 上的 veth，发布端口靠 NAT）、`host`（使用主机自己的命名空间）、`none`，或 `container:名字`（共用另一个容器的命名空间，就像 Pod 里的容器共用 pause 容器的那样）。',
+  },
+  'knp.Container.spec.ports': {
+    en: 'Published ports, like `docker -p`: `"8080:80"`, `"53:53/udp"`. Docker writes a DNAT rule in its DOCKER chain for each.',
+    'zh-CN': '发布的端口，和 `docker -p` 一样：`"8080:80"`、`"53:53/udp"`。Docker 为每个端口在 DOCKER 链里写一条 DNAT 规则。',
+  },
+  'knp.Container.spec.listen': {
+    en: 'Ports the app inside listens on: `80`, `"53/udp"`.',
+    'zh-CN': '容器内应用监听的端口：`80`、`"53/udp"`。',
+  },
 };
 
 /** One line per value, shown beside each value when completing it and under "Allowed Values". */
@@ -214,26 +278,27 @@ export function explainText(e: Explanation, upstream: string | undefined, lang: 
 export function explainSchema(schema: Schema, lang: ExplainLang): Schema {
   const out = structuredClone(schema);
   const defs = (out.definitions ?? {}) as Record<string, Schema>;
-  for (const [name, def] of Object.entries(defs)) visit(def, name, lang);
+  for (const [name, def] of Object.entries(defs)) visit(def, name, lang, !name.startsWith('knp.'));
   return out;
 }
 
-function visit(s: Schema, path: string, lang: ExplainLang): void {
+/** `upstream`: the schema's own descriptions are Kubernetes' words, kept after ours. */
+function visit(s: Schema, path: string, lang: ExplainLang, upstream: boolean): void {
   const props = s.properties as Record<string, Schema> | undefined;
   if (props) {
     for (const [key, p] of Object.entries(props)) {
       const here = `${path}.${key}`;
       const e = EXPLAIN[here] ?? EXPLAIN[here.replace('.v1beta1.', '.v1.')];
       if (e) {
-        const text = explainText(e, p.description as string | undefined, lang);
+        const text = explainText(e, upstream ? (p.description as string | undefined) : undefined, lang);
         p.description = text;
         p.markdownDescription = text;
       }
       const values = EXPLAIN_VALUES[here] ?? EXPLAIN_VALUES[here.replace('.v1beta1.', '.v1.')];
       if (values && Array.isArray(p.enum)) p.markdownEnumDescriptions = p.enum.map((v) => values[String(v)]?.[lang] ?? '');
-      visit(p, here, lang);
+      visit(p, here, lang, upstream);
     }
   }
   const items = s.items as Schema | undefined;
-  if (items && typeof items === 'object' && !Array.isArray(items)) visit(items, path, lang);
+  if (items && typeof items === 'object' && !Array.isArray(items)) visit(items, path, lang, upstream);
 }
