@@ -234,6 +234,9 @@ export function k8sSchema(): Schema {
     const props = g.defs[k.type]!.properties as Record<string, Schema>;
     const upstream = props.apiVersion!;
     if (!k.type.includes('v1beta1')) props.apiVersion = { ...upstream, enum: [...k.apiVersions] };
+    // Optional in the Go types, but every object sent to the API server names both.
+    const def = g.defs[k.type]!;
+    def.required = [...new Set(['apiVersion', 'kind', ...((def.required ?? []) as string[])])];
   }
   const definitions: Record<string, Schema> = {};
   for (const key of Object.keys(g.defs).sort()) definitions[key] = g.defs[key]!;

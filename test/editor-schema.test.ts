@@ -31,6 +31,7 @@ function validate(root: Schema, s: Schema, v: unknown, path = ''): string[] {
   if (type === 'boolean' && typeof v !== 'boolean') return [`${path}: not a boolean`];
   if (Array.isArray(s.enum) && !s.enum.includes(v)) out.push(`${path}: ${JSON.stringify(v)} not in enum`);
   if ('const' in s && s.const !== v) out.push(`${path}: not ${JSON.stringify(s.const)}`);
+  if (s.not && !validate(root, s.not as Schema, v, path).length) out.push(`${path}: matches "not"`);
   if (Array.isArray(s.anyOf) && !s.anyOf.some((a) => !validate(root, a as Schema, v, path).length)) out.push(`${path}: matches no anyOf`);
   for (const a of (s.allOf ?? []) as Schema[]) {
     if (a.if && !validate(root, a.if as Schema, v, path).length) out.push(...validate(root, a.then as Schema, v, path));
@@ -171,5 +172,10 @@ describe('validation against the scenario schema', () => {
   it('flags a misspelt field and a value outside an enum, per document kind', () => {
     const yaml = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: Nodeport\n  ports:\n    - {port: 80, targetPrt: 8080}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template: {spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}}\n';
     expect(problems(schema, yaml).sort()).toEqual(['doc0.spec.ports[0].targetPrt: not allowed', 'doc0.spec.type: "Nodeport" not in enum']);
+  });
+
+  it('checks a document with a kind but no apiVersion yet as that kind', () => {
+    expect(problems(schema, 'kind: Service\nspec:\n  clusterIp: None\n').sort()).toEqual(['doc0.apiVersion: required', 'doc0.spec.clusterIp: not allowed']);
+    expect(problems(schema, 'kind: Cluster\nmetadata: {name: c}\nspec:\n  podCIDR: 10.244.0.0/16\n')).toEqual(['doc0.apiVersion: required']);
   });
 });

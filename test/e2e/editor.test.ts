@@ -110,6 +110,18 @@ describe.runIf(hasChromium)('editor schemas in Chromium', () => {
     await page.context().close();
   });
 
+  it('a new document that names only its kind is completed as that kind', async () => {
+    const page = await openApp(browser, site.url);
+    await setEditorText(page, 'kind: NetworkPolicy\nspec:\n  ');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('policyT');
+    await page.keyboard.press('Control+Space');
+    await page.waitForFunction(() => (document.querySelector('.suggest-widget.visible')?.textContent ?? '').includes('policyTypes'), null, { timeout: 15_000 })
+      .catch(() => undefined);
+    expect(await page.locator('.suggest-widget.visible').innerText()).toContain('policyTypes');
+    await page.context().close();
+  });
+
   it('a misspelt field gets a schema marker alongside the engine\'s', async () => {
     const page = await openApp(browser, site.url);
     await setEditorText(page, [

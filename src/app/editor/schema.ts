@@ -43,6 +43,19 @@ export function knownKinds(): { apiVersion: string; kind: string }[] {
   return rules.map((r) => ({ apiVersion: r.if.properties.apiVersion.const, kind: r.if.properties.kind.const }));
 }
 
+/**
+ * A document that names its kind before its apiVersion (as people often type it) is completed
+ * and checked as that kind's first, current apiVersion; the engine still asks for the apiVersion.
+ */
+function kindOnlyRules(rules: readonly KindRule[]): Schema[] {
+  const first = new Map<string, string>();
+  for (const r of rules) if (!first.has(r.if.properties.kind.const)) first.set(r.if.properties.kind.const, r.then.$ref);
+  return [...first].map(([kind, $ref]) => ({
+    if: { properties: { kind: { const: kind } }, required: ['kind'], not: { required: ['apiVersion'] } },
+    then: { $ref },
+  }));
+}
+
 /** `kind: List` (what `kubectl get -o yaml` prints): the loader expands its items. */
 const LIST: Schema = {
   if: { properties: { apiVersion: { const: 'v1' }, kind: { const: 'List' } }, required: ['apiVersion', 'kind'] },
@@ -62,7 +75,7 @@ export function scenarioSchema(lang: ExplainLang = 'en'): Schema {
       apiVersion: { type: 'string', enum: uniq(kinds.map((k) => k.apiVersion)) },
       kind: { type: 'string', enum: uniq([...kinds.map((k) => k.kind), 'List']) },
     },
-    allOf: [...(k8s.allOf as Schema[]), ...ours.rules, LIST],
+    allOf: [...(k8s.allOf as Schema[]), ...ours.rules, LIST, ...kindOnlyRules([...(k8s.allOf as KindRule[]), ...(ours.rules as unknown as KindRule[])])],
     definitions: { ...(k8s.definitions as Record<string, Schema>), ...ours.definitions },
   };
   return explainSchema(root, lang);
