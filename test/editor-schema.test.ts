@@ -10,6 +10,8 @@ import { K8S_SCHEMA_FILE, KINDS, k8sSchema, k8sSchemaText } from '../scripts/gen
 import { loadScenario } from '../src/engine/scenario/load';
 import { EXPLAIN, EXPLAIN_VALUES } from '../src/app/editor/explain';
 import { knownKinds, scenarioSchema } from '../src/app/editor/schema';
+import { SNIPPETS } from '../src/app/editor/snippets';
+import { stringify } from 'yaml';
 
 type Schema = Record<string, unknown>;
 const defsOf = (s: Schema) => s.definitions as Record<string, Schema>;
@@ -177,5 +179,17 @@ describe('validation against the scenario schema', () => {
   it('checks a document with a kind but no apiVersion yet as that kind', () => {
     expect(problems(schema, 'kind: Service\nspec:\n  clusterIp: None\n').sort()).toEqual(['doc0.apiVersion: required', 'doc0.spec.clusterIp: not allowed']);
     expect(problems(schema, 'kind: Cluster\nmetadata: {name: c}\nspec:\n  podCIDR: 10.244.0.0/16\n')).toEqual(['doc0.apiVersion: required']);
+  });
+
+  it('every new-document snippet is valid for the schema and the engine, and labelled in both languages', () => {
+    for (const sn of SNIPPETS) {
+      expect(sn.label['zh-CN'].length && sn.description['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+      // What the snippet becomes once the tab stops keep their defaults.
+      const yaml = stringify(JSON.parse(JSON.stringify(sn.body), (_k, v: unknown) =>
+        typeof v === 'string' ? (v.startsWith('^') ? JSON.parse(v.slice(1)) as unknown : v.replace(/\$\{\d+:([^}]*)\}/g, '$1')) : v));
+      expect(problems(schema, yaml), sn.label.en).toEqual([]);
+      expect(loadScenario('s.yaml', yaml).diagnostics.filter((d) => d.severity !== 'info'), sn.label.en).toEqual([]);
+    }
+    expect((scenarioSchema('zh-CN').defaultSnippets as { label: string }[]).map((x) => x.label)).toContain('NetworkPolicy：拒绝所有入站');
   });
 });

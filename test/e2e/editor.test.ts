@@ -131,6 +131,26 @@ describe.runIf(hasChromium)('editor schemas in Chromium', () => {
     await page.context().close();
   });
 
+  it('an empty document offers whole objects to start from, in the UI language', async () => {
+    const page = await openApp(browser, site.url, { lang: 'zh-CN' });
+    await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('Netw');
+    await page.keyboard.press('Control+Space');
+    await page.waitForFunction(() => (document.querySelector('.suggest-widget.visible')?.textContent ?? '').includes('NetworkPolicy：'), null, { timeout: 15_000 })
+      .catch(() => undefined);
+    expect(await page.locator('.suggest-widget.visible').innerText()).toContain('NetworkPolicy：拒绝所有入站');
+    // Accepting one inserts a whole, well-indented document.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=editor] .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('kind: NetworkPolicy'), null, { timeout: 10_000 })
+      .catch(() => undefined);
+    const text = (await page.locator('[data-testid=editor] .view-lines').innerText()).replace(/\u00a0/g, ' ');
+    expect(text).toContain('kind: NetworkPolicy');
+    expect(text).toContain('\n  podSelector: {}\n  policyTypes:\n    - Ingress');
+    await page.context().close();
+  });
+
   it('a misspelt field gets a schema marker alongside the engine\'s', async () => {
     const page = await openApp(browser, site.url);
     await setEditorText(page, [

@@ -14,6 +14,7 @@
 import k8s from '../../../schema/k8s/kubernetes.schema.json';
 import knp from '../../../schema/knp.schema.json';
 import { explainSchema, type ExplainLang } from './explain';
+import { defaultSnippets } from './snippets';
 
 type Schema = Record<string, unknown>;
 
@@ -70,6 +71,7 @@ export function scenarioSchema(lang: ExplainLang = 'en'): Schema {
   const root: Schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
+    defaultSnippets: defaultSnippets(lang),
     // Offered while a document has no kind yet; once it has one, its own type takes over.
     properties: {
       apiVersion: { type: 'string', enum: uniq(kinds.map((k) => k.apiVersion)) },
