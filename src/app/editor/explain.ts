@@ -87,6 +87,30 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '仅用于 `type: ExternalName`：集群 DNS 对这个 Service 名字回答一条指向该主机名的 CNAME。没有 clusterIP，没有 kube-proxy 规则，端口也不起作用：客户端解析名字后直接连向它指向的地方。',
   },
 
+  'core.v1.ServicePort.name': {
+    en: 'Required once a Service has more than one port. Endpoints and EndpointSlices are matched to Service ports by this name, and DNS publishes it as an SRV record: `_name._tcp.SERVICE.NS.svc.cluster.local`.',
+    'zh-CN': 'Service 有多个端口时必须填写。Endpoints 和 EndpointSlice 按这个名字与 Service 端口对应，DNS 也以 SRV 记录发布它：`_名字._tcp.服务.命名空间.svc.cluster.local`。',
+  },
+  'core.v1.ServiceSpec.loadBalancerSourceRanges': {
+    en: 'Client CIDRs allowed in through the load balancer. kube-proxy also writes a firewall chain (`KUBE-FW-…`) on every node that drops other sources sent to the load balancer\'s IP.',
+    'zh-CN': '允许经负载均衡器进入的客户端网段。kube-proxy 还会在每个节点写一条防火墙链（`KUBE-FW-…`），丢弃发往负载均衡器 IP 的其他来源。',
+  },
+  'core.v1.ServiceSpec.publishNotReadyAddresses': {
+    en: 'Publishes Pods that are not ready yet too (in DNS and as endpoints). Headless Services of StatefulSets use it so that members find each other while they start.',
+    'zh-CN': '连尚未就绪的 Pod 也一起发布（写进 DNS 和端点）。StatefulSet 的 headless Service 常用它，让成员在启动过程中就能互相找到。',
+  },
+  'core.v1.EndpointSubset.addresses': {
+    en: 'The backends, written by hand for a Service without a selector: kube-proxy DNATs to each `ip` with each port of this subset. Nothing checks they are Pods; loopback and link-local addresses are refused.',
+    'zh-CN': '后端地址，给没有 selector 的 Service 手工填写：kube-proxy 把流量 DNAT 到这里每个 `ip` 与本子集每个端口的组合。不会检查它们是不是 Pod；环回地址和链路本地地址不被接受。',
+  },
+  'core.v1.EndpointPort.name': {
+    en: 'Must equal the `name` of the Service port it serves (both empty for a single unnamed port); otherwise the Service has no endpoint on that port.',
+    'zh-CN': '必须与它所服务的 Service 端口的 `name` 相同（只有一个未命名端口时两边都留空）；否则该 Service 端口没有端点。',
+  },
+  'discovery.v1.EndpointSlice.endpoints': {
+    en: 'Each endpoint\'s addresses and `conditions.ready`; kube-proxy only sends to ready ones. A slice belongs to its Service through the label `kubernetes.io/service-name`.',
+    'zh-CN': '每个端点的地址和 `conditions.ready`；kube-proxy 只把流量发给就绪的端点。EndpointSlice 通过标签 `kubernetes.io/service-name` 归属于它的 Service。',
+  },
   // ── Pod ───────────────────────────────────────────────────────────────────────────────────
   'core.v1.PodSpec.hostNetwork': {
     en: '**Run in the node\'s own network namespace.** No veth and no Pod IP of its own: the Pod\'s IP is the node\'s IP and its ports are the node\'s ports (two such Pods cannot both listen on 80 on one node). With `dnsPolicy: ClusterFirst` it falls back to the node\'s resolv.conf; use `ClusterFirstWithHostNet` for cluster DNS.',
@@ -95,6 +119,18 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
   'core.v1.PodSpec.dnsPolicy': {
     en: '**How kubelet writes the Pod\'s /etc/resolv.conf.** `ClusterFirst` (default): nameserver = the cluster DNS Service\'s IP, search `NS.svc.cluster.local svc.cluster.local cluster.local`, `options ndots:5`. `Default`: the node\'s own resolv.conf (despite its name, not the default). `ClusterFirstWithHostNet`: ClusterFirst for `hostNetwork` Pods. `None`: only what `dnsConfig` says.',
     'zh-CN': '**kubelet 如何生成 Pod 的 /etc/resolv.conf。** `ClusterFirst`（默认）：nameserver 是集群 DNS Service 的 IP，search 为 `命名空间.svc.cluster.local svc.cluster.local cluster.local`，并带 `options ndots:5`。`Default`：沿用节点的 resolv.conf（虽然叫 Default，却不是默认值）。`ClusterFirstWithHostNet`：给 `hostNetwork` Pod 用的 ClusterFirst。`None`：完全按 `dnsConfig` 生成。',
+  },
+  'core.v1.PodSpec.nodeName': {
+    en: 'Skips the scheduler: the kubelet of that node runs the Pod directly, even if the Pod does not tolerate the node\'s NoSchedule taints.',
+    'zh-CN': '跳过调度器：由该节点的 kubelet 直接运行这个 Pod，即使 Pod 不容忍该节点的 NoSchedule 污点。',
+  },
+  'core.v1.PodSpec.dnsConfig': {
+    en: 'Extra `nameservers`, `searches` and `options` merged into the Pod\'s resolv.conf; with `dnsPolicy: None` they are all of it.',
+    'zh-CN': '额外的 `nameservers`、`searches` 和 `options`，合并进 Pod 的 resolv.conf；`dnsPolicy: None` 时 resolv.conf 只由它们组成。',
+  },
+  'core.v1.PodSpec.subdomain': {
+    en: 'With a headless Service of this name in the namespace, the Pod gets its own DNS name: `HOSTNAME.SUBDOMAIN.NS.svc.cluster.local`.',
+    'zh-CN': '如果命名空间里有同名的 headless Service，Pod 就得到自己的 DNS 名字：`主机名.子域.命名空间.svc.cluster.local`。',
   },
   'meta.v1.ObjectMeta.labels': {
     en: 'Key/value tags. Selectors pick Pods by them: a Service\'s `selector`, a workload\'s `selector`, a NetworkPolicy\'s `podSelector`. A Service whose selector matches no Pod\'s labels has no endpoints, and connections to it are refused.',
@@ -119,6 +155,14 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '`Exact`：`/foo` 只匹配 `/foo`。`Prefix`：按 `/` 分隔的完整路径段匹配：`/foo` 匹配 `/foo` 和 `/foo/bar`，不匹配 `/foobar`。`ImplementationSpecific`：由控制器决定（ingress-nginx 按前缀处理）。多个路径都匹配时，最长的胜出。',
   },
 
+  'networking.v1.IngressRule.host': {
+    en: 'Matched against the request\'s `Host` header (port ignored). Left out, the rule matches every host. `*.example.com` covers exactly one label: `a.example.com`, not `a.b.example.com` nor `example.com`.',
+    'zh-CN': '与请求的 `Host` 头比对（忽略端口）。不写则匹配所有主机。`*.example.com` 恰好匹配一级：`a.example.com` 可以，`a.b.example.com` 和 `example.com` 都不行。',
+  },
+  'networking.v1.IngressServiceBackend.port': {
+    en: 'The Service\'s `port` (not its targetPort), by `number` or `name`. ingress-nginx then reads the endpoints itself and connects straight to `podIP:targetPort`, bypassing the clusterIP.',
+    'zh-CN': 'Service 的 `port`（不是 targetPort），用 `number` 或 `name` 指定。随后 ingress-nginx 自己读取端点，直接连接 `podIP:targetPort`，不经过 clusterIP。',
+  },
   // ── NetworkPolicy ─────────────────────────────────────────────────────────────────────────
   'networking.v1.NetworkPolicySpec.podSelector': {
     en: '**The Pods in this namespace the policy applies to.** `{}` (empty) selects every Pod in the namespace. Once any policy of type Ingress selects a Pod, it accepts only what some policy allows; a Pod no policy selects accepts everything.',
