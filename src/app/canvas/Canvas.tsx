@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
 import { locate, toFlow, type FlowEdge, type FlowNode } from './flow';
+import type { LayoutMemory } from './layout';
 import { edgeTypes } from './LinkEdge';
 import { nodeTypes } from './nodes';
 
@@ -50,7 +51,14 @@ function Flow() {
   const onNodeClick = useCallback((e: { shiftKey: boolean; altKey: boolean }, n: FlowNode) => pick(e, n.id), [pick]);
   const onPaneClick = useCallback(() => actions.select(null), [actions]);
 
-  const derived = useMemo(() => toFlow(snap, view, positions), [snap, view, positions]);
+  // Layout memory per view: what the last graph placed where, so an edit only places new ids.
+  const memory = useRef(new Map<string, LayoutMemory>());
+  const viewKey = view.kind === 'kernel' ? `kernel:${view.node}` : 'cluster';
+  const derived = useMemo(() => {
+    const f = toFlow(snap, view, positions, memory.current.get(viewKey));
+    if (f.memory) memory.current.set(viewKey, f.memory);
+    return f;
+  }, [snap, view, viewKey, positions]);
   const [nodes, setNodes] = useState<FlowNode[]>(() => derived.nodes);
   const ids = useMemo(() => new Set(derived.nodes.map((n) => n.id)), [derived]);
 
@@ -67,12 +75,11 @@ function Flow() {
   // Fit when the view changes or the first graph arrives; edits keep the viewport.
   const fitted = useRef<string>('');
   useEffect(() => {
-    const key = view.kind === 'kernel' ? `kernel:${view.node}` : 'cluster';
-    if (derived.nodes.length && fitted.current !== key) {
-      fitted.current = key;
+    if (derived.nodes.length && fitted.current !== viewKey) {
+      fitted.current = viewKey;
       requestAnimationFrame(() => void rf.fitView({ padding: 0.12, duration: 0 }));
     }
-  }, [derived, view, rf]);
+  }, [derived, viewKey, rf]);
 
   return (
     <ReactFlow
