@@ -14,6 +14,8 @@ import { nodeTypes } from './nodes';
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
 
 const MINIMAP_STYLE = { width: 150, height: 96 };
+// Room for the zoom controls on the left and the hint along the bottom edge.
+const FIT = { padding: { top: '20px', right: '24px', bottom: '40px', left: '56px' }, duration: 0 } as const;
 const minimapColor = (n: { type?: string }): string => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa');
 
 const HOOKS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
@@ -77,7 +79,7 @@ function Flow() {
   useEffect(() => {
     if (derived.nodes.length && fitted.current !== viewKey) {
       fitted.current = viewKey;
-      requestAnimationFrame(() => void rf.fitView({ padding: 0.12, duration: 0 }));
+      requestAnimationFrame(() => void rf.fitView(FIT));
     }
   }, [derived, viewKey, rf]);
 
@@ -97,9 +99,10 @@ function Flow() {
       nodesConnectable={false}
       proOptions={{ hideAttribution: true }}
       fitView
+      fitViewOptions={FIT}
     >
       <Background gap={22} size={1} />
-      <Controls showInteractive={false} fitViewOptions={{ padding: 0.12 }} />
+      <Controls showInteractive={false} fitViewOptions={FIT} />
       <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} style={MINIMAP_STYLE} nodeColor={minimapColor} />
       <PlaybackStyles ids={ids} edges={derived.edges} nodes={nodes} />
       {hasRuns && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}

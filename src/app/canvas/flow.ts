@@ -100,7 +100,7 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
   const shown = new Set(machines.flatMap((m) => m.pods.map((p) => p.id)));
   const services = [...snap.services].sort((a, b) => a.id.localeCompare(b.id));
   const lay = layoutCluster({
-    groups: machines.map((m) => ({ id: m.n.id, pods: m.pods.map((p) => p.id), devices: m.devices.map((l) => `${m.n.id}/${l.name}`) })),
+    groups: machines.map((m) => ({ id: m.n.id, pods: m.pods.map((p) => p.id), devices: m.devices.map((l) => `${m.n.id}/${l.name}`), minWidth: titleWidth(m.n) })),
     services: services.map((s) => ({ id: s.id, endpoints: s.endpoints.filter((e) => shown.has(e)) })),
     hosts: snap.hosts.map((h) => h.id),
     underlay: hasUnderlay ? 'infra/underlay' : null,
@@ -114,7 +114,7 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     const box = lay.size.get(n.id)!;
     nodes.push({
       id: n.id, type: 'machine', position: at(n.id), width: box.w, height: box.h,
-      data: { knpId: n.id, title: n.name, subtitle: `${n.ip} · podCIDR ${n.podCIDR}`, role: n.controlPlane ? 'control-plane' : 'node' },
+      data: { knpId: n.id, title: n.name, subtitle: subtitle(n), role: n.controlPlane ? 'control-plane' : 'node' },
     });
     for (const p of pods) {
       nodes.push({ id: p.id, type: 'pod', parentId: n.id, extent: 'parent', position: at(p.id), width: SIZE.pod.w, height: SIZE.pod.h, data: podData(p) });
@@ -167,6 +167,13 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
   }
 
   return { nodes, edges, memory: lay.memory };
+}
+
+/** About how wide a machine's title line draws (name, badge, address and podCIDR), so it is not cut. */
+const subtitle = (n: Snapshot['nodes'][number]): string => `${n.ip} · podCIDR ${n.podCIDR}`;
+
+function titleWidth(n: Snapshot['nodes'][number]): number {
+  return 56 + n.name.length * 8 + (n.controlPlane ? 96 : 0) + subtitle(n).length * 6.7;
 }
 
 function underlayCidr(snap: Snapshot): string {

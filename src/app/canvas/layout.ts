@@ -36,6 +36,8 @@ export interface GroupInput {
   readonly id: string;
   readonly pods: readonly string[];
   readonly devices: readonly string[];
+  /** Room the group's title needs, in pixels. */
+  readonly minWidth?: number;
 }
 
 export interface ClusterInput {
@@ -115,7 +117,7 @@ export function layoutCluster(input: ClusterInput, memory?: LayoutMemory | null)
     grids.set(g.id, { cols, rows });
     const podsW = cols * (P.w + gap) - gap;
     const devW = g.devices.length * (D.w + gap) - gap;
-    const innerW = Math.max(podsW, devW, 260);
+    const innerW = Math.max(podsW, devW, 260, (g.minWidth ?? 0) - 2 * pad);
     const devY = header + rows * (P.h + gap) - gap + rowGap;
     const w = innerW + 2 * pad;
     const h = g.devices.length ? devY + D.h + pad : header + rows * (P.h + gap) - gap + pad;
