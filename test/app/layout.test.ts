@@ -100,6 +100,10 @@ describe('cluster layout', () => {
     const bottom = Math.max(...machines.map((m) => m.y + m.h));
     expect(right / bottom).toBeLessThan(3);
     for (const m of machines) expect(m.w).toBeLessThan(1500);
+    // 300 endpoints draw as one edge per machine, labelled with the count.
+    const web = f.edges.filter((e) => e.source === 'svc/default/web');
+    expect(web.map((e) => e.target).sort()).toEqual(machines.map((m) => m.id).sort());
+    expect(web.reduce((a, e) => a + Number(/^(\d+) endpoints$/.exec(e.data?.label ?? '')?.[1]), 0)).toBe(300);
   });
 });
 

@@ -94,7 +94,7 @@ function Flow() {
       onNodeClick={onNodeClick}
       onPaneClick={onPaneClick}
       colorMode={theme}
-      minZoom={0.15}
+      minZoom={0.08}
       maxZoom={2.5}
       nodesConnectable={false}
       proOptions={{ hideAttribution: true }}

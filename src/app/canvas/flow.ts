@@ -48,6 +48,8 @@ export { SIZE };
 
 /** Devices that are the interesting part of a node's root namespace, in drawing order. */
 const TUNNEL_KINDS = new Set(['vxlan', 'tun', 'ipip']);
+/** A Service with more endpoints than this draws one edge per machine instead of one per Pod. */
+const MAX_ENDPOINT_EDGES = 16;
 const isTunnel = (l: LinkSnap): boolean => TUNNEL_KINDS.has(l.kind) || l.name === 'kube-ipvs0';
 
 /**
@@ -94,13 +96,20 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     const tuns = links.filter(isTunnel).sort((a, b) => a.name.localeCompare(b.name));
     const eth0 = links.find((l) => l.name === 'eth0') ?? links.find((l) => l.kind === 'ether');
     const devices = [bridge, ...tuns, eth0].filter((l): l is LinkSnap => !!l);
-    return { n, pods, bridge, tuns, eth0, devices };
+    // Overlay devices with a peer on every other machine; kube-ipvs0 (also listed) stays inline.
+    const overlay = tuns.filter((t) => t.name !== 'kube-ipvs0');
+    return { n, pods, bridge, tuns, eth0, devices, overlay };
   });
   const hasUnderlay = snap.namespaces.some((n) => n.id === 'infra/underlay') || snap.nodes.length > 0;
-  const shown = new Set(machines.flatMap((m) => m.pods.map((p) => p.id)));
+  const nodeOfPod = new Map(machines.flatMap((m) => m.pods.map((p) => [p.id, m.n.id] as const)));
+  const shown = new Set(nodeOfPod.keys());
   const services = [...snap.services].sort((a, b) => a.id.localeCompare(b.id));
   const lay = layoutCluster({
-    groups: machines.map((m) => ({ id: m.n.id, pods: m.pods.map((p) => p.id), devices: m.devices.map((l) => `${m.n.id}/${l.name}`), minWidth: titleWidth(m.n) })),
+    groups: machines.map((m) => ({
+      id: m.n.id, pods: m.pods.map((p) => p.id), minWidth: titleWidth(m.n),
+      devices: m.devices.filter((l) => !m.overlay.includes(l)).map((l) => `${m.n.id}/${l.name}`),
+      tunnels: m.overlay.map((l) => `${m.n.id}/${l.name}`),
+    })),
     services: services.map((s) => ({ id: s.id, endpoints: s.endpoints.filter((e) => shown.has(e)) })),
     hosts: snap.hosts.map((h) => h.id),
     underlay: hasUnderlay ? 'infra/underlay' : null,
@@ -158,7 +167,14 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
       id: s.id, type: 'service', position: at(s.id), width: SIZE.service.w, height: SIZE.service.h,
       data: { knpId: s.id, name: s.name, namespace: s.namespace, type: s.type, ip: s.clusterIP ?? '', ports: [...s.ports] },
     });
-    for (const e of s.endpoints) if (shown.has(e)) edges.push(edge(s.id, e, 'endpoint'));
+    const eps = s.endpoints.filter((e) => shown.has(e));
+    if (eps.length <= MAX_ENDPOINT_EDGES) for (const e of eps) edges.push(edge(s.id, e, 'endpoint'));
+    else {
+      // Hundreds of lines say less than one per machine with a count: "12 endpoints on node-3".
+      const perNode = new Map<string, number>();
+      for (const e of eps) { const m = nodeOfPod.get(e); if (m) perNode.set(m, (perNode.get(m) ?? 0) + 1); }
+      for (const [m, k] of [...perNode].sort((a, b) => a[0].localeCompare(b[0]))) edges.push(edge(s.id, m, 'endpoint', `${k} endpoints`));
+    }
   }
 
   for (const h of snap.hosts) {

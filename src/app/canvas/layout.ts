@@ -27,7 +27,7 @@ export interface Pt { readonly x: number; readonly y: number }
 export interface Size { readonly w: number; readonly h: number }
 
 export const SIZE = {
-  pod: { w: 150, h: 62 }, device: { w: 118, h: 44 }, service: { w: 170, h: 62 }, host: { w: 150, h: 52 },
+  pod: { w: 176, h: 62 }, device: { w: 118, h: 44 }, service: { w: 210, h: 62 }, host: { w: 150, h: 52 },
   pad: 18, header: 40, gap: 14, rowGap: 46, groupGap: 70, underlayH: 34, netfilter: { w: 620, h: 96 },
 } as const;
 
@@ -36,6 +36,11 @@ export interface GroupInput {
   readonly id: string;
   readonly pods: readonly string[];
   readonly devices: readonly string[];
+  /**
+   * Tunnel devices (flannel.1, tunl0): drawn at the end of the device row that faces the other
+   * machines, so the overlay's lines between machines do not cross this machine's devices.
+   */
+  readonly tunnels?: readonly string[];
   /** Room the group's title needs, in pixels. */
   readonly minWidth?: number;
 }
@@ -69,6 +74,8 @@ export interface ClusterLayout {
 const { pod: P, device: D, pad, header, gap, rowGap, groupGap } = SIZE;
 const SERVICE_ROW_GAP = 70;
 const UNDERLAY_GAP = 60;
+/** Width : height the grid of machines aims for: about the canvas's shape beside the editor. */
+const ASPECT = 2;
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Columns for a machine's Pod grid: about square, at least as wide as its device row. */
@@ -93,10 +100,11 @@ export function layoutCluster(input: ClusterInput, memory?: LayoutMemory | null)
   // ── Inside each machine: Pods into grid slots, devices in a row below. ──
   const groups = [...input.groups].sort((a, b) => byId(a.id, b.id));
   const boxes: Placed[] = [];
+  const rowOf = new Map<string, { x0: number; y: number }>();
   for (const g of groups) {
     const pods = [...g.pods];
     const prev = memory?.grids.get(g.id);
-    const cols = prev?.cols ?? podColumns(pods.length, g.devices.length);
+    const cols = prev?.cols ?? podColumns(pods.length, g.devices.length + (g.tunnels?.length ?? 0));
     const taken = new Map<number, string>();
     const fresh: string[] = [];
     for (const id of pods) {
@@ -116,25 +124,34 @@ export function layoutCluster(input: ClusterInput, memory?: LayoutMemory | null)
       : used > prev.rows * cols ? Math.ceil((used + 1) / cols) : prev.rows;
     grids.set(g.id, { cols, rows });
     const podsW = cols * (P.w + gap) - gap;
-    const devW = g.devices.length * (D.w + gap) - gap;
+    const nDev = g.devices.length + (g.tunnels?.length ?? 0);
+    const devW = nDev * (D.w + gap) - gap;
     const innerW = Math.max(podsW, devW, 260, (g.minWidth ?? 0) - 2 * pad);
     const devY = header + rows * (P.h + gap) - gap + rowGap;
     const w = innerW + 2 * pad;
-    const h = g.devices.length ? devY + D.h + pad : header + rows * (P.h + gap) - gap + pad;
+    const h = nDev ? devY + D.h + pad : header + rows * (P.h + gap) - gap + pad;
     size.set(g.id, { w, h });
     for (const [slot, id] of taken) {
       slots.set(id, { group: g.id, slot });
       pos.set(id, { x: pad + (slot % cols) * (P.w + gap), y: header + Math.floor(slot / cols) * (P.h + gap) });
     }
-    const devX0 = pad + (innerW - devW) / 2;
-    g.devices.forEach((d, i) => pos.set(d, { x: devX0 + i * (D.w + gap), y: devY }));
+    rowOf.set(g.id, { x0: pad + (innerW - devW) / 2, y: devY });
     boxes.push({ id: g.id, x: 0, y: 0, w, h });
   }
 
   // ── Machines: a grid of groups in name order, about as wide as a screen is. ──
   const avgW = boxes.reduce((a, b) => a + b.w, 0) / Math.max(1, boxes.length);
   const avgH = boxes.reduce((a, b) => a + b.h, 0) / Math.max(1, boxes.length);
-  const perRow = Math.max(1, Math.min(boxes.length, Math.round(Math.sqrt((boxes.length * 1.7 * avgH) / Math.max(1, avgW)))));
+  // The row length whose whole picture (with the Services above and the underlay below) is
+  // closest to ASPECT; the first such, so ties go to fewer columns.
+  let perRow = 1;
+  let best = Infinity;
+  for (let k = 1; k <= boxes.length; k++) {
+    const w = k * (avgW + groupGap);
+    const h = Math.ceil(boxes.length / k) * (avgH + groupGap) + 2 * SERVICE_ROW_GAP + SIZE.service.h + SIZE.host.h;
+    const score = Math.abs(Math.log(w / h / ASPECT));
+    if (score < best - 1e-9) { best = score; perRow = k; }
+  }
   const machinesTop = SIZE.service.h + SERVICE_ROW_GAP;
   {
     let y = machinesTop;
@@ -155,6 +172,14 @@ export function layoutCluster(input: ClusterInput, memory?: LayoutMemory | null)
     pos.set(b.id, { x: b.x, y: b.y });
     top.set(b.id, { x: b.x, y: b.y });
   }
+  // Device rows: tunnels on the left when there is a machine to the left, else on the right.
+  for (const g of groups) {
+    const b = placed.find((p) => p.id === g.id)!;
+    const leftOf = placed.some((p) => p !== b && p.x < b.x && p.y < b.y + b.h && b.y < p.y + p.h);
+    const row = leftOf ? [...(g.tunnels ?? []), ...g.devices] : [...g.devices, ...(g.tunnels ?? [])];
+    const { x0, y } = rowOf.get(g.id)!;
+    row.forEach((d, i) => pos.set(d, { x: x0 + i * (D.w + gap), y }));
+  }
   for (const g of groups) {
     const o = pos.get(g.id)!;
     for (const id of g.pods) { const p = pos.get(id)!; absPod.set(id, { x: o.x + p.x + P.w / 2, y: o.y + p.y }); }
@@ -173,11 +198,18 @@ export function layoutCluster(input: ClusterInput, memory?: LayoutMemory | null)
   const row: Placed[] = [];
   const sw = SIZE.service.w;
   for (const s of svcs) { const p = memory?.top.get(s.id); if (p) row.push({ id: s.id, x: p.x, y: p.y, w: sw, h: SIZE.service.h }); }
+  const keptSvcs = row.length;
   for (const s of svcs) {
     if (memory?.top.has(s.id)) continue;
     const b: Placed = { id: s.id, x: s.cx - sw / 2, y: svcY, w: sw, h: SIZE.service.h };
     for (let hit = row.find((p) => overlaps(p, b, gap - 1)); hit; hit = row.find((p) => overlaps(p, b, gap - 1))) b.x = hit.x + hit.w + gap;
     row.push(b);
+  }
+  // A fresh row was only pushed right: slide it back so, on average, each Service is over its Pods.
+  if (!keptSvcs && row.length) {
+    const want = new Map(svcs.map((s) => [s.id, s.cx - sw / 2]));
+    const shift = row.reduce((a, b) => a + (want.get(b.id)! - b.x), 0) / row.length;
+    for (const b of row) b.x = Math.round(b.x + shift);
   }
   for (const b of row) { pos.set(b.id, { x: b.x, y: b.y }); top.set(b.id, { x: b.x, y: b.y }); }
 
