@@ -143,3 +143,34 @@ describe('layoutCluster', () => {
     expect(c.pos.get('p3')).toEqual(a.pos.get('p3'));
   });
 });
+
+describe('kernel view layout', () => {
+  const KERNEL = { kind: 'kernel', node: 'node-1' } as const;
+
+  it('is deterministic, overlaps nothing, and keeps what was drawn when a replica is added', () => {
+    const base = snap(DEFAULT);
+    const a = toFlow(base, KERNEL, {});
+    expect(where(toFlow(base, KERNEL, {}))).toEqual(where(a));
+    expect(overlapping(a)).toEqual([]);
+    const b = toFlow(snap(DEFAULT.replace('replicas: 2', 'replicas: 4')), KERNEL, {}, a.memory);
+    for (const [id, p] of where(a)) expect(where(b).get(id), id).toEqual(p);
+    expect(b.nodes.length).toBeGreaterThan(a.nodes.length);
+    expect(overlapping(b)).toEqual([]);
+  });
+
+  it('stacks 30 Pods with their veths in rows, not one 30-wide rank', () => {
+    const f = toFlow(snap(bigScenario()), KERNEL, {});
+    expect(overlapping(f)).toEqual([]);
+    const pods = f.nodes.filter((n) => n.type === 'pod').map(rect);
+    expect(pods.length).toBeGreaterThan(20);
+    expect(new Set(pods.map((p) => p.y)).size).toBeGreaterThan(2);
+    // Each Pod's veth sits right under it.
+    const byId = new Map(f.nodes.map((n) => [n.id, n]));
+    for (const e of f.edges.filter((x) => x.data?.kind === 'veth')) {
+      const pod = byId.get(e.source)!;
+      const veth = byId.get(e.target)!;
+      expect(veth.position.y).toBeGreaterThan(pod.position.y);
+      expect(Math.abs(veth.position.x + (veth.width ?? 0) / 2 - (pod.position.x + (pod.width ?? 0) / 2))).toBeLessThan(1);
+    }
+  });
+});

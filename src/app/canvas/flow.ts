@@ -232,15 +232,58 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
     else if (l.kind !== 'veth') edges.push(edge(nfId, id, 'l3'));
   }
   const eth0 = links.find((l) => l.name === 'eth0') ?? links.find((l) => l.kind === 'ether');
-  if (eth0) edges.push(edge(`${nodeId}/${eth0.name}`, 'infra/underlay', 'underlay'));
+  if (eth0) {
+    // An encapsulated packet leaves through eth0: the tunnel device sits between netfilter and it.
+    for (const l of links) if (isTunnel(l) && l.name !== 'kube-ipvs0') edges.push(edge(`${nodeId}/${l.name}`, `${nodeId}/${eth0.name}`, 'l3'));
+    edges.push(edge(`${nodeId}/${eth0.name}`, 'infra/underlay', 'underlay'));
+  }
 
-  // dagre places the ranks top to bottom; what was drawn before stays; positions the user dragged win.
+  // The Pods and their host-side veths are one block of columns (pod over its veth): dagre
+  // would make them one rank, 30 Pods wide. dagre places the block and the rest, top to bottom.
+  const peerOf = new Map<string, string>();
+  for (const p of pods) {
+    const peer = nss.get(p.id)?.links.find((l) => l.name === 'eth0')?.peer;
+    if (peer && peer.ns === nodeId && links.some((l) => l.name === peer.dev)) peerOf.set(p.id, `${nodeId}/${peer.dev}`);
+  }
+  const paired = new Set(peerOf.values());
+  const cells: { pod?: string; veth?: string }[] = [
+    ...pods.map((p) => ({ pod: p.id, ...(peerOf.has(p.id) ? { veth: peerOf.get(p.id)! } : {}) })),
+    ...links.filter((l) => l.kind === 'veth' && !paired.has(`${nodeId}/${l.name}`)).map((l) => ({ veth: `${nodeId}/${l.name}` })),
+  ];
+  const inBlock = new Set(cells.flatMap((c) => [c.pod, c.veth].filter((x): x is string => !!x)));
+  const cols = cells.length <= 8 ? Math.max(1, cells.length) : Math.ceil(Math.sqrt(cells.length * 2.5));
+  const cellW = Math.max(SIZE.pod.w, SIZE.device.w) + 22;
+  const cellH = SIZE.pod.h + 34 + SIZE.device.h + 26;
+  const BLOCK = '\u0000pods';
+  const bridge = links.find((l) => l.kind === 'bridge');
+
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 56, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: n.width ?? 100, height: n.height ?? 40 });
-  for (const e of edges) g.setEdge(e.source, e.target);
+  for (const n of nodes) if (!inBlock.has(n.id)) g.setNode(n.id, { width: n.width ?? 100, height: n.height ?? 40 });
+  if (cells.length) {
+    g.setNode(BLOCK, { width: Math.min(cells.length, cols) * cellW - 22, height: Math.ceil(cells.length / cols) * cellH - 26 });
+    g.setEdge(BLOCK, bridge ? `${nodeId}/${bridge.name}` : nfId);
+  }
+  for (const e of edges) if (!inBlock.has(e.source) && !inBlock.has(e.target)) g.setEdge(e.source, e.target);
   dagre.layout(g);
+  const fresh = new Map<string, { x: number; y: number }>();
+  for (const n of nodes) {
+    const p = g.hasNode(n.id) ? (g.node(n.id) as { x: number; y: number }) : undefined;
+    if (p) fresh.set(n.id, { x: p.x - (n.width ?? 0) / 2, y: p.y - (n.height ?? 0) / 2 });
+  }
+  if (cells.length) {
+    const b = g.node(BLOCK) as { x: number; y: number; width: number; height: number };
+    const x0 = b.x - b.width / 2;
+    const y0 = b.y - b.height / 2;
+    cells.forEach((c, i) => {
+      const x = x0 + (i % cols) * cellW;
+      const y = y0 + Math.floor(i / cols) * cellH;
+      if (c.pod) fresh.set(c.pod, { x: x + (cellW - 22 - SIZE.pod.w) / 2, y });
+      if (c.veth) fresh.set(c.veth, { x: x + (cellW - 22 - SIZE.device.w) / 2, y: y + SIZE.pod.h + 34 });
+    });
+  }
+
   const placed: { x: number; y: number; w: number; h: number }[] = [];
   const hits = (b: { x: number; y: number; w: number; h: number }) => placed.find((p) => b.x < p.x + p.w + 12 && p.x < b.x + b.w + 12 && b.y < p.y + p.h + 12 && p.y < b.y + b.h + 12);
   const top = new Map<string, { x: number; y: number }>();
@@ -249,8 +292,7 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
     const w = n.width ?? 0;
     const h = n.height ?? 0;
     const prev = memory?.top.get(n.id);
-    const p = g.node(n.id) as { x: number; y: number } | undefined;
-    const b = prev ? { ...prev, w, h } : { x: p ? p.x - w / 2 : 0, y: p ? p.y - h / 2 : 0, w, h };
+    const b = { ...(prev ?? fresh.get(n.id) ?? { x: 0, y: 0 }), w, h };
     // A new device or Pod goes where dagre put it, moved right past anything already there.
     if (!prev) for (let hit = hits(b); hit; hit = hits(b)) b.x = hit.x + hit.w + 22;
     placed.push(b);
