@@ -21,6 +21,43 @@ const workloadSelector: Explanation = {
 };
 
 export const EXPLAIN: Readonly<Record<string, Explanation>> = {
+  // ── the kinds, on hovering `kind:` ─────────────────────────────────────────────────────────
+  'core.v1.Service.kind': {
+    en: '**Service**: a stable virtual IP and DNS name in front of a changing set of Pods. It is not a process: kube-proxy turns it into DNAT rules (or IPVS entries) on every node, and CoreDNS answers its name.',
+    'zh-CN': '**Service**：在一组不断变化的 Pod 前面提供稳定的虚拟 IP 和 DNS 名字。它不是一个进程：kube-proxy 在每个节点上把它变成 DNAT 规则（或 IPVS 条目），CoreDNS 负责解析它的名字。',
+  },
+  'core.v1.Pod.kind': {
+    en: '**Pod**: one network namespace (held by the pause container) shared by its containers: one IP, one `lo`, one `eth0` whose veth peer sits in the node\'s root namespace.',
+    'zh-CN': '**Pod**：一个由其容器共享的网络命名空间（由 pause 容器持有）：一个 IP、一个 `lo`、一个 `eth0`，它的 veth 另一端在节点的根命名空间里。',
+  },
+  'core.v1.Endpoints.kind': {
+    en: '**Endpoints**: the `ip:port` list behind a Service of the same name. Made for you from the selector; written by hand for a Service without one.',
+    'zh-CN': '**Endpoints**：同名 Service 背后的 `ip:端口` 列表。有 selector 时自动生成；没有 selector 的 Service 需要手工编写。',
+  },
+  'discovery.v1.EndpointSlice.kind': {
+    en: '**EndpointSlice**: the newer, sharded form of Endpoints that kube-proxy reads; linked to its Service by the label `kubernetes.io/service-name`.',
+    'zh-CN': '**EndpointSlice**：Endpoints 较新的分片形式，kube-proxy 读取的就是它；通过标签 `kubernetes.io/service-name` 关联到 Service。',
+  },
+  'apps.v1.Deployment.kind': {
+    en: '**Deployment**: keeps `replicas` Pods from `template` running (through a ReplicaSet). It routes nothing; put a Service in front of its Pods.',
+    'zh-CN': '**Deployment**：按 `template` 保持 `replicas` 个 Pod 在运行（借助 ReplicaSet）。它不负责流量转发；要在它的 Pod 前面放一个 Service。',
+  },
+  'apps.v1.DaemonSet.kind': {
+    en: '**DaemonSet**: one Pod on every (matching) node, as kube-proxy, CNI agents and ingress controllers often run.',
+    'zh-CN': '**DaemonSet**：在每个（符合条件的）节点上运行一个 Pod，kube-proxy、CNI 代理和 Ingress 控制器常这样部署。',
+  },
+  'apps.v1.StatefulSet.kind': {
+    en: '**StatefulSet**: Pods with stable names (`web-0`, `web-1`, …) and, through a headless Service named in `serviceName`, stable DNS names.',
+    'zh-CN': '**StatefulSet**：名字固定的 Pod（`web-0`、`web-1`……），借助 `serviceName` 指定的 headless Service 还能得到固定的 DNS 名字。',
+  },
+  'networking.v1.Ingress.kind': {
+    en: '**Ingress**: HTTP routing rules (host, path → Service). Only an Ingress controller acts on them; the object alone changes no packet.',
+    'zh-CN': '**Ingress**：HTTP 路由规则（主机、路径 → Service）。只有 Ingress 控制器会执行它们；单有这个对象不会改变任何数据包。',
+  },
+  'networking.v1.NetworkPolicy.kind': {
+    en: '**NetworkPolicy**: allow-lists for the Pods it selects. Enforced by the CNI plugin (e.g. Calico writes iptables chains); with a plugin that does not enforce them (plain flannel) they do nothing.',
+    'zh-CN': '**NetworkPolicy**：为所选 Pod 设定的放行名单。由 CNI 插件执行（例如 Calico 写 iptables 链）；插件不支持时（单独的 flannel）它们不起任何作用。',
+  },
   // ── the five ports ────────────────────────────────────────────────────────────────────────
   'core.v1.ServicePort.port': {
     en: '**The Service\'s own port.** Clients connect to `CLUSTER-IP:port` (or `name.namespace.svc:port`). No process listens there: kube-proxy matches the destination `clusterIP:port` in `KUBE-SERVICES` (or an IPVS virtual server) and DNATs the packet to `podIP:targetPort` of one endpoint.',
@@ -194,6 +231,22 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
   },
 
   // ── our kinds ─────────────────────────────────────────────────────────────────────────────
+  'knp.Cluster.kind': {
+    en: '**Cluster** (the playground\'s own kind): the machines and plumbing a real cluster gets from its installer: nodes and their underlay, Pod and Service ranges, the CNI plugin and kube-proxy\'s mode.',
+    'zh-CN': '**Cluster**（练习场自己的类型）：真实集群由安装工具准备好的那些东西：节点及底层网络、Pod 与 Service 网段、CNI 插件和 kube-proxy 模式。',
+  },
+  'knp.Probe.kind': {
+    en: '**Probe** (the playground\'s own kind): a request to send when the probes run, from a Pod, node or host to an address, name or URL; its trace shows every hop.',
+    'zh-CN': '**Probe**（练习场自己的类型）：运行探测时发出的一个请求，从 Pod、节点或主机发往某个地址、名字或 URL；它的轨迹展示每一跳。',
+  },
+  'knp.Host.kind': {
+    en: '**Host** (the playground\'s own kind): a plain Linux machine with namespaces, links and routes you describe, for learning the kernel pieces without Kubernetes.',
+    'zh-CN': '**Host**（练习场自己的类型）：一台普通的 Linux 机器，命名空间、网卡和路由都由你描述，用来在没有 Kubernetes 的情况下学习内核的各个部件。',
+  },
+  'knp.Container.kind': {
+    en: '**Container** (the playground\'s own kind): a Docker container on a host, with Docker\'s bridge, NAT and published ports.',
+    'zh-CN': '**Container**（练习场自己的类型）：主机上的一个 Docker 容器，带有 Docker 的网桥、NAT 和发布端口。',
+  },
   'knp.Cluster.spec.podCIDR': {
     en: 'The cluster-wide Pod network (kube-controller-manager `--cluster-cidr`). Each node gets a slice of it; the CNI plugin routes the slices between nodes.',
     'zh-CN': '整个集群的 Pod 网段（kube-controller-manager 的 `--cluster-cidr`）。每个节点分得其中一段；由 CNI 插件负责节点之间这些网段的路由。',
