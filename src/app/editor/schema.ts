@@ -6,6 +6,7 @@
  *   schema/knp.schema.json              our kinds (Cluster, Probe, Host, Container), generated
  *                                       from the engine's zod types (npm run schema)
  *   explain.ts                          our explanations, in the UI language
+ *   snippets.ts                         whole documents to start from
  *
  * Every document of the multi-document YAML is matched by `if {apiVersion, kind} then {$ref}`,
  * so a Service is checked as a Service and a Cluster as a Cluster. This module is imported only
@@ -38,10 +39,14 @@ function knpParts(): { definitions: Record<string, Schema>; rules: Schema[] } {
   return { definitions, rules };
 }
 
-/** The apiVersion/kind pairs the schema knows, for completion in a fresh document. */
+/** One rule per accepted apiVersion/kind: upstream's kinds, then ours. */
+function kindRules(): KindRule[] {
+  return [...(k8s.allOf as KindRule[]), ...(knpParts().rules as unknown as KindRule[])];
+}
+
+/** The apiVersion/kind pairs the schema knows. */
 export function knownKinds(): { apiVersion: string; kind: string }[] {
-  const rules = [...(k8s.allOf as KindRule[]), ...(knpParts().rules as unknown as KindRule[])];
-  return rules.map((r) => ({ apiVersion: r.if.properties.apiVersion.const, kind: r.if.properties.kind.const }));
+  return kindRules().map((r) => ({ apiVersion: r.if.properties.apiVersion.const, kind: r.if.properties.kind.const }));
 }
 
 /**
@@ -66,7 +71,7 @@ const LIST: Schema = {
 const uniq = (xs: string[]) => [...new Set(xs)];
 
 export function scenarioSchema(lang: ExplainLang = 'en'): Schema {
-  const ours = knpParts();
+  const rules = kindRules();
   const kinds = knownKinds();
   const root: Schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -77,8 +82,8 @@ export function scenarioSchema(lang: ExplainLang = 'en'): Schema {
       apiVersion: { type: 'string', enum: uniq(kinds.map((k) => k.apiVersion)) },
       kind: { type: 'string', enum: uniq([...kinds.map((k) => k.kind), 'List']) },
     },
-    allOf: [...(k8s.allOf as Schema[]), ...ours.rules, LIST, ...kindOnlyRules([...(k8s.allOf as KindRule[]), ...(ours.rules as unknown as KindRule[])])],
-    definitions: { ...(k8s.definitions as Record<string, Schema>), ...ours.definitions },
+    allOf: [...(rules as unknown as Schema[]), LIST, ...kindOnlyRules(rules)],
+    definitions: { ...(k8s.definitions as Record<string, Schema>), ...knpParts().definitions },
   };
   return explainSchema(root, lang);
 }
