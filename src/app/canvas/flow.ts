@@ -1,17 +1,16 @@
 /**
- * Snapshot + view + UI positions → React Flow nodes and edges. Pure: the same inputs always
- * give the same graph, so layouts are stable across edits and a rebuild only moves what changed.
+ * Snapshot + view + UI positions (+ the previous layout) → React Flow nodes and edges. Pure:
+ * the same inputs always give the same graph. With the previous call's `memory`, ids that
+ * survive an edit keep their places and only new ones are placed; dragged positions win.
  *
- *   Cluster view                          Kernel view of one node (dagre, top to bottom)
- *   ┌ svc/default/web ┐                     pod namespaces (eth0, containers)
- *   ┌ node/node-1 ──────────────┐               │ veth pair
- *   │ pod  pod  pod             │           host-side veths
- *   │  └──veth──┴── cni0        │               │ enslaved
- *   │      flannel.1    eth0    │           bridge (cni0)
- *   └──────────────────┬────────┘               │
- *   ══════════ infra/underlay ═══           netfilter: PREROUTING → routing → INPUT/FORWARD → OUTPUT → POSTROUTING
- *                                               │
- *                                           flannel.1 / tunl0 / kube-ipvs0 → eth0 → underlay
+ *   Cluster view (./layout.ts: packing)        Kernel view of one node (dagre, top to bottom)
+ *        ┌svc┐  ┌svc┐                            Pods (pause + containers), each over its veth
+ *   ┌ node-1 ────────────┐ ┌ node-2 ──────┐           │ enslaved
+ *   │ pod pod pod        │ │ pod pod      │       bridge (cni0)
+ *   │ cni0 eth0 flannel.1│═│flannel.1 cni0│           │
+ *   └────────┬───────────┘ └───┬──────────┘       netfilter: PREROUTING → routing → INPUT/FORWARD → OUTPUT → POSTROUTING
+ *   ═════════╧═ infra/underlay ╧═══════════           │
+ *     ▭ external hosts                            flannel.1 / tunl0 / kube-ipvs0 → eth0 → underlay
  */
 import dagre from '@dagrejs/dagre';
 import type { Edge, Node } from '@xyflow/react';

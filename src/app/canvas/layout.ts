@@ -1,6 +1,7 @@
 /**
  * Where the cluster view puts things. Pure and deterministic: the same input (and the same
- * memory) always gives the same positions, and the inputs are sorted by id before use.
+ * memory) always gives the same positions; machines, Services and hosts are sorted by id, and
+ * each machine's Pods are taken in the order given (flow.ts: workloads first, then by id).
  *
  *   services row        ┌svc┐   ┌svc┐          (each above the Pods it sends to)
  *   machines, a grid    ┌ node-1 ───────┐ ┌ node-2 ───────┐
@@ -18,9 +19,9 @@
  *
  * Stability across edits: the previous layout is passed back in as `LayoutMemory`. Ids that
  * survive keep their places (a Pod its grid slot, a top-level box its position); only new ids
- * get fresh places, in a free slot of their machine or beside what is already there. Every
- * machine keeps one free Pod slot, so adding a replica moves nothing. A machine only grows when
- * it runs out of slots; then what lies below it is pushed down, never sideways.
+ * get fresh places, in a free slot of their machine or beside what is already there. A freshly
+ * laid machine has one free Pod slot, so adding a replica moves nothing. A machine only grows
+ * when it runs out of slots; then what lies below it is pushed down, never sideways.
  */
 
 export interface Pt { readonly x: number; readonly y: number }

@@ -45,7 +45,7 @@ export const en = {
     FORWARD: 'Packets routed through this machine, such as Pod to Pod across nodes: mangle, then filter (kube-proxy and the CNI accept or drop here).',
     OUTPUT: 'Packets that processes on this machine send: raw, mangle, nat (DNAT for Services called from the node), filter.',
     POSTROUTING: 'Every packet leaving, after routing: mangle, then nat, where MASQUERADE / SNAT rewrite the source.',
-    emptyChain: 'no rules: the policy decides',
+    emptyChain: 'no rules: the policy decides', open: 'Show as the hook pipeline', chosen: 'this packet', unreachable: 'Network is unreachable',
   },
   pane: { resize: 'Resize panes' },
 };

@@ -48,7 +48,11 @@ export function NetfilterHook({ ns, stage }: { ns: NsSnap; stage: Stage }) {
         ))}
       </ol>
       <p className="knp-muted knp-small">{t(`hooks.${stage}`)}</p>
-      {stage === 'routing' && <pre className="knp-mono knp-small">{ns.routes.join('\n') || t('inspector.none')}</pre>}
+      {stage === 'routing' && here?.stage === 'routing' && ev?.detail?.['route'] !== undefined && (
+        <div className="knp-mono knp-small fired" data-fired>{t('hooks.chosen')}: {String(ev.detail['route'] ?? t('hooks.unreachable'))}</div>
+      )}
+      {/* The main table first: the local and other tables are listed after it. */}
+      {stage === 'routing' && <pre className="knp-mono knp-small">{[...ns.routes].sort((a, b) => Number(/\btable\b/.test(a)) - Number(/\btable\b/.test(b))).join('\n') || t('inspector.none')}</pre>}
       {isHook(stage) && !tables.length && <div className="knp-muted knp-small">{t('canvas.noRules')}</div>}
       {tables.map((tv) => (
         <section key={tv.table} className="knp-nf-table" data-table={tv.table}>

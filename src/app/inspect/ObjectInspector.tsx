@@ -19,6 +19,7 @@ function Section({ title, lines }: { title: string; lines: readonly string[] | n
 
 function NsDetails({ ns }: { ns: NsSnap }) {
   const { t } = useTranslation();
+  const actions = useActions();
   return (
     <>
       <Section title={t('inspector.links')} lines={ns.links.map((l) => `${l.ifindex}: ${l.name}${l.peer ? `@${l.peer.dev}` : ''} ${l.kind} ${l.up ? 'UP' : 'DOWN'} mtu ${l.mtu}${l.master ? ` master ${l.master}` : ''}\n    link/ether ${l.mac}${l.addrs.length ? `\n    inet ${l.addrs.join(' ')}` : ''}${l.detail ? `\n    ${l.detail}` : ''}`)} />
@@ -29,6 +30,7 @@ function NsDetails({ ns }: { ns: NsSnap }) {
       {ns.chains && (
         <details className="knp-obj-section">
           <summary>{t('inspector.chains')} <span className="knp-badge">{ns.chains.length}</span></summary>
+          <button type="button" className="knp-btn knp-small" onClick={() => actions.select(`${ns.id}/netfilter/PREROUTING`)}>{t('hooks.open')}</button>
           {ns.chains.map((c) => (
             <div key={`${c.table}/${c.name}`} className="knp-small">
               <div className="knp-mono"><strong>-t {c.table} {c.name}</strong>{c.policy ? ` (policy ${c.policy})` : ''}</div>
