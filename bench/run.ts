@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   netfilter: () => import('./netfilter'),
   controlplane: () => import('./controlplane'),
   kubeproxy: () => import('./kubeproxy'),
+  layout: () => import('./layout'),
 };
 
 const only = process.argv.slice(2);

@@ -14,9 +14,7 @@ import { iptablesRestore } from './netfilter/restore';
 import { installRules } from './k8s/kubeproxy/install';
 import { installPolicyRules } from './k8s/policy/calico';
 import { dnsDiagnostics } from './k8s/dns/diagnostics';
-import { registerIngressNginx } from './k8s/ingress/proxy';
-
-registerIngressNginx();
+import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './k8s/ingress/proxy';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -40,7 +38,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
   const net = buildNetwork(model, rand.fork('network'), diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0, objects };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), now: 0, objects };
   // kubelet, kube-proxy, the CNI plugins and dockerd write their rules; in IPVS mode also the
   // IPVS table, the ipsets and kube-ipvs0.
   installRules(sim, iptablesRestore);

@@ -7,6 +7,8 @@ import type { Network } from './net/types';
 import type { NetfilterEngine } from './netfilter/hook';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { ScenarioObjects } from './scenario/load';
+import type { ProxyApps } from './stack/apps';
+import type { ClusterHistory } from './k8s/history';
 import type { Rand } from './util/rand';
 
 export interface Sim {
@@ -18,6 +20,8 @@ export interface Sim {
   readonly rand: Rand;
   /** The netfilter implementation the walk calls at each hook (acceptAll until rules are loaded). */
   readonly netfilter: NetfilterEngine;
+  /** The user-space proxies listening sockets run, by role (src/engine/stack/apps.ts). */
+  readonly apps: ProxyApps;
   /** Simulated time in milliseconds; moves only when the engine is stepped. */
   now: number;
   /**
@@ -25,4 +29,6 @@ export interface Sim {
    * them and rebuild the model, network and rules from them (rebuildSim).
    */
   objects?: ScenarioObjects;
+  /** What the control plane remembers across those rebuilds (where Pods run, which were deleted). */
+  history?: ClusterHistory;
 }

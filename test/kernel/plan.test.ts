@@ -85,7 +85,8 @@ describe('ipsets in the lab', () => {
     const { ipsetRestoreText } = await import('../../src/engine/lab/ipset');
     const fx = twoNsVeth();
     const ns = fx.net.namespaces.get('host/a')!;
-    (ns as { ipsets?: unknown }).ipsets = new Map([['KUBE-CLUSTER-IP', { type: 'hash:ip,port', members: new Set(['10.96.0.10,tcp:53']) }]]);
+    const { ipsetInstall } = await import('../../src/engine/netfilter/ipset');
+    ipsetInstall(ns, { name: 'KUBE-CLUSTER-IP', type: 'hash:ip,port', members: ['10.96.0.10,tcp:53'] });
     const out = ipsetRestoreText(ns, '-A POSTROUTING -m set --match-set cali40masq-ipam-pools src -j MASQUERADE\n');
     expect(out.text).toBe('create KUBE-CLUSTER-IP hash:ip,port family inet\nadd KUBE-CLUSTER-IP 10.96.0.10,tcp:53\ncreate cali40masq-ipam-pools hash:net family inet\n');
     expect(out.notes[0]).toContain('cali40masq-ipam-pools, which the simulator does not have');

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
 import { locate, toFlow, type FlowEdge, type FlowNode } from './flow';
+import type { LayoutMemory } from './layout';
 import { edgeTypes } from './LinkEdge';
 import { nodeTypes } from './nodes';
 
@@ -13,6 +14,8 @@ import { nodeTypes } from './nodes';
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
 
 const MINIMAP_STYLE = { width: 150, height: 96 };
+// Room for the zoom controls on the left and the hint along the bottom edge.
+const FIT = { padding: { top: '20px', right: '24px', bottom: '40px', left: '56px' }, duration: 0 } as const;
 const minimapColor = (n: { type?: string }): string => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa');
 
 const HOOKS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
@@ -50,7 +53,14 @@ function Flow() {
   const onNodeClick = useCallback((e: { shiftKey: boolean; altKey: boolean }, n: FlowNode) => pick(e, n.id), [pick]);
   const onPaneClick = useCallback(() => actions.select(null), [actions]);
 
-  const derived = useMemo(() => toFlow(snap, view, positions), [snap, view, positions]);
+  // Layout memory per view: what the last graph placed where, so an edit only places new ids.
+  const memory = useRef(new Map<string, LayoutMemory>());
+  const viewKey = view.kind === 'kernel' ? `kernel:${view.node}` : 'cluster';
+  const derived = useMemo(() => {
+    const f = toFlow(snap, view, positions, memory.current.get(viewKey));
+    if (f.memory) memory.current.set(viewKey, f.memory);
+    return f;
+  }, [snap, view, viewKey, positions]);
   const [nodes, setNodes] = useState<FlowNode[]>(() => derived.nodes);
   const ids = useMemo(() => new Set(derived.nodes.map((n) => n.id)), [derived]);
 
@@ -67,12 +77,11 @@ function Flow() {
   // Fit when the view changes or the first graph arrives; edits keep the viewport.
   const fitted = useRef<string>('');
   useEffect(() => {
-    const key = view.kind === 'kernel' ? `kernel:${view.node}` : 'cluster';
-    if (derived.nodes.length && fitted.current !== key) {
-      fitted.current = key;
-      requestAnimationFrame(() => void rf.fitView({ padding: 0.12, duration: 0 }));
+    if (derived.nodes.length && fitted.current !== viewKey) {
+      fitted.current = viewKey;
+      requestAnimationFrame(() => void rf.fitView(FIT));
     }
-  }, [derived, view, rf]);
+  }, [derived, viewKey, rf]);
 
   return (
     <ReactFlow
@@ -85,14 +94,15 @@ function Flow() {
       onNodeClick={onNodeClick}
       onPaneClick={onPaneClick}
       colorMode={theme}
-      minZoom={0.15}
+      minZoom={0.08}
       maxZoom={2.5}
       nodesConnectable={false}
       proOptions={{ hideAttribution: true }}
       fitView
+      fitViewOptions={FIT}
     >
       <Background gap={22} size={1} />
-      <Controls showInteractive={false} fitViewOptions={{ padding: 0.12 }} />
+      <Controls showInteractive={false} fitViewOptions={FIT} />
       <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} style={MINIMAP_STYLE} nodeColor={minimapColor} />
       <PlaybackStyles ids={ids} edges={derived.edges} nodes={nodes} />
       {hasRuns && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}

@@ -28,10 +28,11 @@ export const LinkEdge = memo(({ id, source, target, data }: EdgeProps<Edge<LinkD
   const far = useFar();
   if (!s || !t) return null;
   const a = center(s);
-  const b = center(t);
+  const kind = data?.kind ?? 'l3';
+  // The underlay is a long bus: a machine drops straight down onto it, not to its middle.
+  const b = kind === 'underlay' && t.type === 'underlay' ? { ...center(t), x: Math.min(Math.max(a.x, t.internals.positionAbsolute.x + 12), t.internals.positionAbsolute.x + (t.measured.width ?? t.width ?? 0) - 12), w: 0 } : center(t);
   const p = border(a, b);
   const q = border(b, a);
-  const kind = data?.kind ?? 'l3';
   return (
     <>
       <BaseEdge id={id} path={`M ${p.x} ${p.y} L ${q.x} ${q.y}`} className={`knp-edge kind-${kind}`} />

@@ -1,22 +1,22 @@
 /**
- * Snapshot + view + UI positions → React Flow nodes and edges. Pure: the same inputs always
- * give the same graph, so layouts are stable across edits and a rebuild only moves what changed.
+ * Snapshot + view + UI positions (+ the previous layout) → React Flow nodes and edges. Pure:
+ * the same inputs always give the same graph. With the previous call's `memory`, ids that
+ * survive an edit keep their places and only new ones are placed; dragged positions win.
  *
- *   Cluster view                          Kernel view of one node (dagre, top to bottom)
- *   ┌ svc/default/web ┐                     pod namespaces (eth0, containers)
- *   ┌ node/node-1 ──────────────┐               │ veth pair
- *   │ pod  pod  pod             │           host-side veths
- *   │  └──veth──┴── cni0        │               │ enslaved
- *   │      flannel.1    eth0    │           bridge (cni0)
- *   └──────────────────┬────────┘               │
- *   ══════════ infra/underlay ═══           netfilter: PREROUTING → routing → INPUT/FORWARD → OUTPUT → POSTROUTING
- *                                               │
- *                                           flannel.1 / tunl0 / kube-ipvs0 → eth0 → underlay
+ *   Cluster view (./layout.ts: packing)        Kernel view of one node (dagre, top to bottom)
+ *        ┌svc┐  ┌svc┐                            Pods (pause + containers), each over its veth
+ *   ┌ node-1 ────────────┐ ┌ node-2 ──────┐           │ enslaved
+ *   │ pod pod pod        │ │ pod pod      │       bridge (cni0)
+ *   │ cni0 eth0 flannel.1│═│flannel.1 cni0│           │
+ *   └────────┬───────────┘ └───┬──────────┘       netfilter: PREROUTING → routing → INPUT/FORWARD → OUTPUT → POSTROUTING
+ *   ═════════╧═ infra/underlay ╧═══════════           │
+ *     ▭ external hosts                            flannel.1 / tunl0 / kube-ipvs0 → eth0 → underlay
  */
 import dagre from '@dagrejs/dagre';
 import type { Edge, Node } from '@xyflow/react';
 import type { LinkSnap, NsSnap, PodSnap, Snapshot } from '../../worker/snapshot';
 import type { View } from '../store';
+import { layoutCluster, SIZE, type LayoutMemory } from './layout';
 
 export type EdgeKind = 'veth' | 'bridge' | 'tunnel' | 'underlay' | 'endpoint' | 'l3';
 
@@ -34,22 +34,30 @@ export type FlowNode =
   | Node<HostData, 'host'> | Node<UnderlayData, 'underlay'> | Node<NetfilterData, 'netfilter'>;
 export type FlowEdge = Edge<LinkData, 'link'>;
 
-export interface Flow { readonly nodes: FlowNode[]; readonly edges: FlowEdge[] }
+export interface Flow {
+  readonly nodes: FlowNode[];
+  readonly edges: FlowEdge[];
+  /** What this layout placed where: pass it to the next toFlow so surviving ids stay put. */
+  readonly memory?: LayoutMemory;
+}
 
 type Positions = Readonly<Record<string, { x: number; y: number }>>;
 
-export const SIZE = {
-  pod: { w: 150, h: 62 }, device: { w: 118, h: 44 }, service: { w: 170, h: 62 }, host: { w: 150, h: 52 },
-  pad: 18, header: 40, gap: 14, rowGap: 46, groupGap: 70, underlayH: 34, netfilter: { w: 620, h: 96 },
-} as const;
+export { SIZE };
 
 /** Devices that are the interesting part of a node's root namespace, in drawing order. */
 const TUNNEL_KINDS = new Set(['vxlan', 'tun', 'ipip']);
+/** A Service with more endpoints than this draws one edge per machine instead of one per Pod. */
+const MAX_ENDPOINT_EDGES = 16;
 const isTunnel = (l: LinkSnap): boolean => TUNNEL_KINDS.has(l.kind) || l.name === 'kube-ipvs0';
 
-export function toFlow(snap: Snapshot | null, view: View, positions: Positions): Flow {
+/**
+ * `memory` is the previous call's `Flow.memory` for the same view: ids that survive an edit keep
+ * their places and only new ones are laid out (see ./layout.ts). Without it the layout is fresh.
+ */
+export function toFlow(snap: Snapshot | null, view: View, positions: Positions, memory?: LayoutMemory | null): Flow {
   if (!snap) return { nodes: [], edges: [] };
-  return view.kind === 'kernel' ? kernelFlow(snap, view.node, positions) : clusterFlow(snap, positions);
+  return view.kind === 'kernel' ? kernelFlow(snap, view.node, positions, memory ?? null) : clusterFlow(snap, positions, memory ?? null);
 }
 
 const nsMap = (snap: Snapshot): Map<string, NsSnap> => new Map(snap.namespaces.map((n) => [n.id, n]));
@@ -67,13 +75,9 @@ function deviceData(id: string, l: LinkSnap): DeviceData {
 
 // ─── Cluster view ────────────────────────────────────────────────────────────────────────
 
-function clusterFlow(snap: Snapshot, positions: Positions): Flow {
-  const nodes: FlowNode[] = [];
+function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory | null): Flow {
   const edges: FlowEdge[] = [];
   const nss = nsMap(snap);
-  const { pod: P, device: D, pad, header, gap, rowGap } = SIZE;
-  const at = (id: string, x: number, y: number) => positions[id] ?? { x, y };
-  const absolute = new Map<string, { x: number; y: number }>();
 
   const podsByNode = new Map<string, PodSnap[]>();
   for (const p of snap.pods) {
@@ -83,42 +87,50 @@ function clusterFlow(snap: Snapshot, positions: Positions): Flow {
     podsByNode.set(p.node, list);
   }
 
-  const top = SIZE.service.h + 70;
-  let x = 0;
-  let bottom = top;
-  const eth0s: string[] = [];
-  const tunnels: string[][] = [];
-  for (const n of snap.nodes) {
+  // What each machine holds, in drawing order: workloads before system Pods; bridge, tunnels, eth0.
+  const machines = snap.nodes.map((n) => {
     const pods = (podsByNode.get(n.name) ?? []).slice().sort((a, b) => Number(a.system) - Number(b.system) || a.id.localeCompare(b.id));
-    const root = nss.get(n.id);
-    const links = root?.links ?? [];
+    const links = nss.get(n.id)?.links ?? [];
     const bridge = links.find((l) => l.kind === 'bridge');
-    const tuns = links.filter(isTunnel);
+    const tuns = links.filter(isTunnel).sort((a, b) => a.name.localeCompare(b.name));
     const eth0 = links.find((l) => l.name === 'eth0') ?? links.find((l) => l.kind === 'ether');
-    const perRow = Math.max(2, Math.min(4, pods.length));
-    const podRows = Math.max(1, Math.ceil(pods.length / perRow));
-    const devRow = [bridge, ...tuns, eth0].filter((l): l is LinkSnap => !!l);
-    const innerW = Math.max(perRow * (P.w + gap) - gap, devRow.length * (D.w + gap) - gap, 260);
-    const w = innerW + 2 * pad;
-    const devY = header + podRows * (P.h + gap) - gap + rowGap;
-    const h = devY + (devRow.length ? D.h + pad : 0) + (devRow.length ? 0 : pad);
-    const gpos = at(n.id, x, top);
+    const devices = [bridge, ...tuns, eth0].filter((l): l is LinkSnap => !!l);
+    // Overlay devices with a peer on every other machine; kube-ipvs0 (also listed) stays inline.
+    const overlay = tuns.filter((t) => t.name !== 'kube-ipvs0');
+    return { n, pods, bridge, tuns, eth0, devices, overlay };
+  });
+  const hasUnderlay = snap.namespaces.some((n) => n.id === 'infra/underlay') || snap.nodes.length > 0;
+  const nodeOfPod = new Map(machines.flatMap((m) => m.pods.map((p) => [p.id, m.n.id] as const)));
+  const shown = new Set(nodeOfPod.keys());
+  const services = [...snap.services].sort((a, b) => a.id.localeCompare(b.id));
+  const lay = layoutCluster({
+    groups: machines.map((m) => ({
+      id: m.n.id, pods: m.pods.map((p) => p.id), minWidth: titleWidth(m.n),
+      devices: m.devices.filter((l) => !m.overlay.includes(l)).map((l) => `${m.n.id}/${l.name}`),
+      tunnels: m.overlay.map((l) => `${m.n.id}/${l.name}`),
+    })),
+    services: services.map((s) => ({ id: s.id, endpoints: s.endpoints.filter((e) => shown.has(e)) })),
+    hosts: snap.hosts.map((h) => h.id),
+    underlay: hasUnderlay ? 'infra/underlay' : null,
+  }, memory);
+  // Dragged positions win over the layout.
+  const at = (id: string): { x: number; y: number } => positions[id] ?? lay.pos.get(id) ?? { x: 0, y: 0 };
+
+  const nodes: FlowNode[] = [];
+  const tunnels: string[][] = [];
+  for (const { n, pods, bridge, tuns, eth0, devices } of machines) {
+    const box = lay.size.get(n.id)!;
     nodes.push({
-      id: n.id, type: 'machine', position: gpos, width: w, height: h,
-      data: { knpId: n.id, title: n.name, subtitle: `${n.ip} · podCIDR ${n.podCIDR}`, role: n.controlPlane ? 'control-plane' : 'node' },
+      id: n.id, type: 'machine', position: at(n.id), width: box.w, height: box.h,
+      data: { knpId: n.id, title: n.name, subtitle: subtitle(n), role: n.controlPlane ? 'control-plane' : 'node' },
     });
-    pods.forEach((p, i) => {
-      const rx = pad + (i % perRow) * (P.w + gap);
-      const ry = header + Math.floor(i / perRow) * (P.h + gap);
-      const pos = at(p.id, rx, ry);
-      nodes.push({ id: p.id, type: 'pod', parentId: n.id, extent: 'parent', position: pos, width: P.w, height: P.h, data: podData(p) });
-      absolute.set(p.id, { x: gpos.x + pos.x + P.w / 2, y: gpos.y + pos.y });
-    });
-    const devX0 = pad + (innerW - (devRow.length * (D.w + gap) - gap)) / 2;
-    devRow.forEach((l, i) => {
+    for (const p of pods) {
+      nodes.push({ id: p.id, type: 'pod', parentId: n.id, extent: 'parent', position: at(p.id), width: SIZE.pod.w, height: SIZE.pod.h, data: podData(p) });
+    }
+    for (const l of devices) {
       const id = `${n.id}/${l.name}`;
-      nodes.push({ id, type: 'device', parentId: n.id, extent: 'parent', position: at(id, devX0 + i * (D.w + gap), devY), width: D.w, height: D.h, data: deviceData(id, l) });
-    });
+      nodes.push({ id, type: 'device', parentId: n.id, extent: 'parent', position: at(id), width: SIZE.device.w, height: SIZE.device.h, data: deviceData(id, l) });
+    }
     // Each Pod's eth0 is one end of a veth pair whose other end is a port of the bridge.
     for (const p of pods) {
       const pns = nss.get(p.id);
@@ -127,12 +139,10 @@ function clusterFlow(snap: Snapshot, positions: Positions): Flow {
       else if (bridge && pns) edges.push(edge(p.id, `${n.id}/${bridge.name}`, 'veth'));
     }
     if (eth0) {
-      eth0s.push(`${n.id}/${eth0.name}`);
       for (const t of tuns) if (t.name !== 'kube-ipvs0') edges.push(edge(`${n.id}/${t.name}`, `${n.id}/${eth0.name}`, 'l3'));
+      if (hasUnderlay) edges.push(edge(`${n.id}/${eth0.name}`, 'infra/underlay', 'underlay'));
     }
     tunnels.push(tuns.filter((t) => t.kind !== 'dummy' && t.name !== 'kube-ipvs0').map((t) => `${n.id}/${t.name}`));
-    x = gpos.x + w + SIZE.groupGap;
-    bottom = Math.max(bottom, gpos.y + h);
   }
 
   // Tunnels between every pair of nodes (a full mesh, as flannel programs it); capped for big clusters.
@@ -146,37 +156,39 @@ function clusterFlow(snap: Snapshot, positions: Positions): Flow {
     }
   }
 
-  const width = Math.max(x - SIZE.groupGap, 400);
-  const underlayY = bottom + 60;
-  const hasUnderlay = snap.namespaces.some((n) => n.id === 'infra/underlay') || snap.nodes.length > 0;
   if (hasUnderlay) {
-    nodes.push({ id: 'infra/underlay', type: 'underlay', position: at('infra/underlay', 0, underlayY), width, height: SIZE.underlayH, draggable: false, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap), width } });
-    for (const e of eth0s) edges.push(edge(e, 'infra/underlay', 'underlay'));
+    const { w, h } = lay.size.get('infra/underlay')!;
+    nodes.push({ id: 'infra/underlay', type: 'underlay', position: lay.pos.get('infra/underlay')!, width: w, height: h, draggable: false, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap), width: w } });
   }
 
-  // Services above the nodes, near the Pods they send to.
-  const svcs = snap.services.map((s) => {
-    const xs = s.endpoints.map((e) => absolute.get(e)?.x).filter((v): v is number => v !== undefined);
-    return { s, cx: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : width / 2 };
-  }).sort((a, b) => a.cx - b.cx || a.s.id.localeCompare(b.s.id));
-  let minX = -Infinity;
-  for (const { s, cx } of svcs) {
-    const sx = Math.max(cx - SIZE.service.w / 2, minX);
-    minX = sx + SIZE.service.w + gap;
+  for (const s of services) {
     nodes.push({
-      id: s.id, type: 'service', position: at(s.id, sx, 0), width: SIZE.service.w, height: SIZE.service.h,
+      id: s.id, type: 'service', position: at(s.id), width: SIZE.service.w, height: SIZE.service.h,
       data: { knpId: s.id, name: s.name, namespace: s.namespace, type: s.type, ip: s.clusterIP ?? '', ports: [...s.ports] },
     });
-    for (const e of s.endpoints) if (absolute.has(e)) edges.push(edge(s.id, e, 'endpoint'));
+    const eps = s.endpoints.filter((e) => shown.has(e));
+    if (eps.length <= MAX_ENDPOINT_EDGES) for (const e of eps) edges.push(edge(s.id, e, 'endpoint'));
+    else {
+      // Hundreds of lines say less than one per machine with a count: "12 endpoints on node-3".
+      const perNode = new Map<string, number>();
+      for (const e of eps) { const m = nodeOfPod.get(e); if (m) perNode.set(m, (perNode.get(m) ?? 0) + 1); }
+      for (const [m, k] of [...perNode].sort((a, b) => a[0].localeCompare(b[0]))) edges.push(edge(s.id, m, 'endpoint', `${k} endpoints`));
+    }
   }
 
-  // External hosts below the underlay.
-  snap.hosts.forEach((h, i) => {
-    nodes.push({ id: h.id, type: 'host', position: at(h.id, i * (SIZE.host.w + 40), underlayY + SIZE.underlayH + 60), width: SIZE.host.w, height: SIZE.host.h, data: { knpId: h.id, name: h.name, ip: h.ip } });
+  for (const h of snap.hosts) {
+    nodes.push({ id: h.id, type: 'host', position: at(h.id), width: SIZE.host.w, height: SIZE.host.h, data: { knpId: h.id, name: h.name, ip: h.ip } });
     if (hasUnderlay) edges.push(edge(h.id, 'infra/underlay', 'underlay'));
-  });
+  }
 
-  return { nodes, edges };
+  return { nodes, edges, memory: lay.memory };
+}
+
+/** About how wide a machine's title line draws (name, badge, address and podCIDR), so it is not cut. */
+const subtitle = (n: Snapshot['nodes'][number]): string => `${n.ip} · podCIDR ${n.podCIDR}`;
+
+function titleWidth(n: Snapshot['nodes'][number]): number {
+  return 56 + n.name.length * 8 + (n.controlPlane ? 96 : 0) + subtitle(n).length * 6.7;
 }
 
 function underlayCidr(snap: Snapshot): string {
@@ -185,14 +197,15 @@ function underlayCidr(snap: Snapshot): string {
 
 // ─── Kernel view ─────────────────────────────────────────────────────────────────────────
 
-function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions): Flow {
+function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memory: LayoutMemory | null): Flow {
   const nss = nsMap(snap);
   const nodeId = `node/${nodeName}`;
   const root = nss.get(nodeId);
   const nodes: FlowNode[] = [];
   const edges: FlowEdge[] = [];
-  const pods = snap.pods.filter((p) => p.node === nodeName && !p.hostNetwork);
-  const links = root?.links.filter((l) => l.kind !== 'loopback') ?? [];
+  // Sorted, so the same snapshot always gives dagre the same graph (and dagre the same picture).
+  const pods = snap.pods.filter((p) => p.node === nodeName && !p.hostNetwork).sort((a, b) => a.id.localeCompare(b.id));
+  const links = (root?.links.filter((l) => l.kind !== 'loopback') ?? []).slice().sort((a, b) => a.name.localeCompare(b.name));
   const nfId = `${nodeId}/netfilter`;
 
   // In the kernel view a Pod is its network namespace: held by the pause container, shared by the others.
@@ -218,20 +231,74 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions): Flo
     else if (l.kind !== 'veth') edges.push(edge(nfId, id, 'l3'));
   }
   const eth0 = links.find((l) => l.name === 'eth0') ?? links.find((l) => l.kind === 'ether');
-  if (eth0) edges.push(edge(`${nodeId}/${eth0.name}`, 'infra/underlay', 'underlay'));
+  if (eth0) {
+    // An encapsulated packet leaves through eth0: the tunnel device sits between netfilter and it.
+    for (const l of links) if (isTunnel(l) && l.name !== 'kube-ipvs0') edges.push(edge(`${nodeId}/${l.name}`, `${nodeId}/${eth0.name}`, 'l3'));
+    edges.push(edge(`${nodeId}/${eth0.name}`, 'infra/underlay', 'underlay'));
+  }
 
-  // dagre places the ranks top to bottom; positions the user dragged win.
+  // The Pods and their host-side veths are one block of columns (pod over its veth): dagre
+  // would make them one rank, 30 Pods wide. dagre places the block and the rest, top to bottom.
+  const peerOf = new Map<string, string>();
+  for (const p of pods) {
+    const peer = nss.get(p.id)?.links.find((l) => l.name === 'eth0')?.peer;
+    if (peer && peer.ns === nodeId && links.some((l) => l.name === peer.dev)) peerOf.set(p.id, `${nodeId}/${peer.dev}`);
+  }
+  const paired = new Set(peerOf.values());
+  const cells: { pod?: string; veth?: string }[] = [
+    ...pods.map((p) => ({ pod: p.id, ...(peerOf.has(p.id) ? { veth: peerOf.get(p.id)! } : {}) })),
+    ...links.filter((l) => l.kind === 'veth' && !paired.has(`${nodeId}/${l.name}`)).map((l) => ({ veth: `${nodeId}/${l.name}` })),
+  ];
+  const inBlock = new Set(cells.flatMap((c) => [c.pod, c.veth].filter((x): x is string => !!x)));
+  const cols = cells.length <= 8 ? Math.max(1, cells.length) : Math.ceil(Math.sqrt(cells.length * 2.5));
+  const cellW = Math.max(SIZE.pod.w, SIZE.device.w) + 22;
+  const cellH = SIZE.pod.h + 34 + SIZE.device.h + 26;
+  const BLOCK = '\u0000pods';
+  const bridge = links.find((l) => l.kind === 'bridge');
+
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 56, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: n.width ?? 100, height: n.height ?? 40 });
-  for (const e of edges) g.setEdge(e.source, e.target);
-  dagre.layout(g);
-  for (const n of nodes) {
-    const p = g.node(n.id) as { x: number; y: number } | undefined;
-    n.position = positions[n.id] ?? (p ? { x: p.x - (n.width ?? 0) / 2, y: p.y - (n.height ?? 0) / 2 } : { x: 0, y: 0 });
+  for (const n of nodes) if (!inBlock.has(n.id)) g.setNode(n.id, { width: n.width ?? 100, height: n.height ?? 40 });
+  if (cells.length) {
+    g.setNode(BLOCK, { width: Math.min(cells.length, cols) * cellW - 22, height: Math.ceil(cells.length / cols) * cellH - 26 });
+    g.setEdge(BLOCK, bridge ? `${nodeId}/${bridge.name}` : nfId);
   }
-  return { nodes, edges };
+  for (const e of edges) if (!inBlock.has(e.source) && !inBlock.has(e.target)) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+  const fresh = new Map<string, { x: number; y: number }>();
+  for (const n of nodes) {
+    const p = g.hasNode(n.id) ? (g.node(n.id) as { x: number; y: number }) : undefined;
+    if (p) fresh.set(n.id, { x: p.x - (n.width ?? 0) / 2, y: p.y - (n.height ?? 0) / 2 });
+  }
+  if (cells.length) {
+    const b = g.node(BLOCK) as { x: number; y: number; width: number; height: number };
+    const x0 = b.x - b.width / 2;
+    const y0 = b.y - b.height / 2;
+    cells.forEach((c, i) => {
+      const x = x0 + (i % cols) * cellW;
+      const y = y0 + Math.floor(i / cols) * cellH;
+      if (c.pod) fresh.set(c.pod, { x: x + (cellW - 22 - SIZE.pod.w) / 2, y });
+      if (c.veth) fresh.set(c.veth, { x: x + (cellW - 22 - SIZE.device.w) / 2, y: y + SIZE.pod.h + 34 });
+    });
+  }
+
+  const placed: { x: number; y: number; w: number; h: number }[] = [];
+  const hits = (b: { x: number; y: number; w: number; h: number }) => placed.find((p) => b.x < p.x + p.w + 12 && p.x < b.x + b.w + 12 && b.y < p.y + p.h + 12 && p.y < b.y + b.h + 12);
+  const top = new Map<string, { x: number; y: number }>();
+  const keptFirst = [...nodes.filter((n) => memory?.top.has(n.id)), ...nodes.filter((n) => !memory?.top.has(n.id))];
+  for (const n of keptFirst) {
+    const w = n.width ?? 0;
+    const h = n.height ?? 0;
+    const prev = memory?.top.get(n.id);
+    const b = { ...(prev ?? fresh.get(n.id) ?? { x: 0, y: 0 }), w, h };
+    // A new device or Pod goes where dagre put it, moved right past anything already there.
+    if (!prev) for (let hit = hits(b); hit; hit = hits(b)) b.x = hit.x + hit.w + 22;
+    placed.push(b);
+    top.set(n.id, { x: b.x, y: b.y });
+    n.position = positions[n.id] ?? { x: b.x, y: b.y };
+  }
+  return { nodes, edges, memory: { top, slots: new Map(), grids: new Map() } };
 }
 
 /** Maps where a trace event happened to the canvas node that shows it, most specific first. */

@@ -4,9 +4,10 @@
  * centre to centre by LinkEdge, so only one source and one target handle are needed.
  */
 import { Handle, Position, useStore, type NodeProps, type Node, type ReactFlowState } from '@xyflow/react';
-import { memo, useState } from 'react';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChainSnap } from '../../worker/snapshot';
+import { select, useActions, useApp } from '../store';
 import type { DeviceData, HostData, MachineData, NetfilterData, PodData, ServiceData, UnderlayData } from './flow';
 
 /**
@@ -100,19 +101,6 @@ export const UnderlayNode = memo(({ data }: NodeProps<Node<UnderlayData>>) => {
 /** The hooks in the order a packet meets them (iptables -t TABLE -L CHAIN). */
 const HOOKS = ['PREROUTING', 'routing', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'] as const;
 
-function Chain({ c }: { c: ChainSnap }) {
-  return (
-    <details className="knp-chain" data-knp-id={`chain/${c.table}/${c.name}`}>
-      <summary><span className="knp-mono">{c.table}/{c.name}</span>{c.policy && <span className="knp-muted"> policy {c.policy}</span>}<span className="knp-badge">{c.rules.length}</span></summary>
-      <ol className="knp-rules">
-        {c.rules.map((r, i) => (
-          <li key={i} className="knp-mono knp-small"><span className="knp-counter">{r.packets}</span>{r.text}</li>
-        ))}
-      </ol>
-    </details>
-  );
-}
-
 /**
  * The chains a packet can meet at one hook: the built-in chain of that name in each table and
  * every user chain its rules jump (-j) or go (-g) to, in the order iptables would walk them.
@@ -139,7 +127,11 @@ export function reachable(chains: readonly ChainSnap[], hook: string): ChainSnap
 
 export const NetfilterNode = memo(({ data }: NodeProps<Node<NetfilterData>>) => {
   const { t } = useTranslation();
-  const [open, setOpen] = useState<string | null>(null);
+  // A hook opens in the object inspector (its tables, chains, rules and counters), which
+  // has the room for them and follows the packet during a replay.
+  const actions = useActions();
+  const picked = useApp(select.selected);
+  const open = picked?.startsWith(`${data.knpId}/`) ? picked.slice(data.knpId.length + 1) : null;
   const chains = data.chains ?? [];
   const forHook = (h: string) => chains.filter((c) => c.name === h);
   return (
@@ -153,7 +145,7 @@ export const NetfilterNode = memo(({ data }: NodeProps<Node<NetfilterData>>) => 
               type="button"
               className={`knp-hook nodrag ${h === 'routing' ? 'routing' : ''} ${open === h ? 'open' : ''} ${data.activeHook === h ? 'active' : ''}`}
               data-knp-id={`${data.knpId}/${h}`}
-              onClick={(e) => { e.stopPropagation(); setOpen(open === h ? null : h); }}
+              onClick={(e) => { e.stopPropagation(); actions.select(open === h ? null : `${data.knpId}/${h}`); }}
               aria-expanded={open === h}
             >
               {h === 'routing' ? t('canvas.routing') : h}
@@ -162,12 +154,6 @@ export const NetfilterNode = memo(({ data }: NodeProps<Node<NetfilterData>>) => 
           </span>
         ))}
       </div>
-      {open && open !== 'routing' && (
-        <div className="knp-nf-body nodrag nowheel">
-          {reachable(chains, open).map((c) => <Chain key={`${c.table}/${c.name}`} c={c} />)}
-          {!chains.length && <div className="knp-muted">{t('canvas.noRules')}</div>}
-        </div>
-      )}
       <Handles />
     </div>
   );

@@ -29,6 +29,7 @@ export function Editor() {
   const editorRef = useRef<import('monaco-editor').editor.IStandaloneCodeEditor | null>(null);
   const diagnostics = useApp(select.diagnostics);
   const theme = useApp(select.theme);
+  const lang = useApp(select.lang);
   const initial = useRef(useApp(select.yaml));
   const actions = useActions();
 
@@ -69,6 +70,8 @@ export function Editor() {
     const model = mod.monaco.editor.getModel(mod.monaco.Uri.parse(mod.SCENARIO_URI));
     if (model) mod.monaco.editor.setModelMarkers(model, 'knp', toMarkers(diagnostics));
   }, [mod, diagnostics]);
+
+  useEffect(() => { mod?.setSchemaLanguage(lang); }, [mod, lang]);
 
   useEffect(() => { mod?.monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs'); }, [mod, theme]);
 

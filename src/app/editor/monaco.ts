@@ -8,7 +8,8 @@ import 'monaco-editor/features/register.all.js';
 import 'monaco-editor/languages/definitions/yaml/register.js';
 import EditorWorker from 'monaco-editor/editor/editor.worker.js?worker';
 import YamlWorker from 'monaco-yaml/yaml.worker.js?worker';
-import { configureMonacoYaml } from 'monaco-yaml';
+import { configureMonacoYaml, type MonacoYamlOptions } from 'monaco-yaml';
+import type { ExplainLang } from './explain';
 import { scenarioSchema } from './schema';
 
 (globalThis as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
@@ -18,6 +19,8 @@ import { scenarioSchema } from './schema';
 };
 
 export const SCENARIO_URI = 'file:///scenario.yaml';
+// Shown as the source of schema markers ("yaml-schema: knp:scenario"); never fetched.
+const SCHEMA_URI = 'knp:scenario';
 
 // monaco-yaml still creates its worker with the pre-0.5x options ({label, moduleId, createData});
 // today's monaco wants a Worker. Same handshake monaco's own language workers use: a first
@@ -37,16 +40,28 @@ const yamlMonaco = {
   },
 };
 
-configureMonacoYaml(yamlMonaco as never, {
+const options = (lang: ExplainLang): MonacoYamlOptions => ({
   enableSchemaRequest: false,
   hover: true,
+  hoverSchemaSource: false,
   completion: true,
-  // The engine's diagnostics are the validation (exact codes and fixes); schema checks would
-  // only add a second, vaguer opinion. The schema still drives completion and hover.
-  validate: false,
+  // Schema validation marks what upstream's types say (a misspelt field, a value outside an
+  // enum) under the owner 'yaml'; the engine's diagnostics stay alongside under 'knp', with
+  // their codes and fix hints.
+  validate: true,
   format: {},
   isKubernetes: true,
-  schemas: [{ uri: 'https://knp.local/scenario.schema.json', fileMatch: ['**/scenario.yaml'], schema: scenarioSchema() as never }],
+  schemas: [{ uri: SCHEMA_URI, fileMatch: ['**/scenario.yaml'], schema: scenarioSchema(lang) as never }],
 });
+
+let current: ExplainLang = 'en';
+const yaml = configureMonacoYaml(yamlMonaco as never, options(current));
+
+/** Hover and completion follow the UI language: the explanations are swapped in place. */
+export function setSchemaLanguage(lang: ExplainLang): void {
+  if (lang === current) return;
+  current = lang;
+  void yaml.update(options(lang));
+}
 
 export { monaco };

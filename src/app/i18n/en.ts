@@ -38,6 +38,15 @@ export const en = {
   change: { dnat: 'DNAT', snat: 'SNAT', ttl: 'TTL −1', mac: 'MAC rewrite', encap: 'encapsulated', decap: 'decapsulated', sport: 'source port', dport: 'destination port' },
   verdict: { delivered: 'delivered', refused: 'refused', dropped: 'dropped', unreachable: 'unreachable', timeout: 'timed out', nxdomain: 'no such name', error: 'error' },
   terminal: { title: 'Terminal', target: 'Run in', reset: 'Reset to YAML', resetDone: 'State reset to the YAML.', loading: 'Loading terminal…', welcome: 'Commands run in {{target}}. Tab completes, ↑/↓ recall history. Try: {{example}}' },
+  hooks: {
+    PREROUTING: 'Every packet arriving on an interface, before routing: raw (skip conntrack), mangle, then nat, where kube-proxy rewrites a Service address to a Pod (DNAT).',
+    routing: 'The routing decision: the destination is local (→ INPUT) or forwarded (→ FORWARD). These are the routes it looks up.',
+    INPUT: 'Packets for a socket on this machine: mangle, filter (accept or drop), then nat for source NAT on the way in.',
+    FORWARD: 'Packets routed through this machine, such as Pod to Pod across nodes: mangle, then filter (kube-proxy and the CNI accept or drop here).',
+    OUTPUT: 'Packets that processes on this machine send: raw, mangle, nat (DNAT for Services called from the node), filter.',
+    POSTROUTING: 'Every packet leaving, after routing: mangle, then nat, where MASQUERADE / SNAT rewrite the source.',
+    emptyChain: 'no rules: the policy decides', open: 'Show as the hook pipeline', chosen: 'this packet', unreachable: 'Network is unreachable',
+  },
   pane: { resize: 'Resize panes' },
 };
 export type Strings = typeof en;

@@ -40,5 +40,14 @@ export const zhCN: Strings = {
   change: { dnat: 'DNAT', snat: 'SNAT', ttl: 'TTL −1', mac: 'MAC 改写', encap: '封装', decap: '解封装', sport: '源端口', dport: '目的端口' },
   verdict: { delivered: '已送达', refused: '被拒绝', dropped: '被丢弃', unreachable: '不可达', timeout: '超时', nxdomain: '域名不存在', error: '错误' },
   terminal: { title: '终端', target: '运行于', reset: '重置为 YAML', resetDone: '状态已重置为 YAML。', loading: '正在加载终端…', welcome: '命令在 {{target}} 中运行。Tab 补全，↑/↓ 翻历史。试试：{{example}}' },
+  hooks: {
+    PREROUTING: '从网卡进来的每个包，在路由之前：先 raw（可跳过连接跟踪），再 mangle，然后 nat——kube-proxy 在这里把 Service 地址改写成 Pod 地址（DNAT）。',
+    routing: '路由决策：目的地是本机（→ INPUT）还是需要转发（→ FORWARD）。下面是它查找的路由表。',
+    INPUT: '发往本机 socket 的包：mangle、filter（放行或丢弃），最后是入方向源地址转换的 nat。',
+    FORWARD: '经本机转发的包，比如跨节点的 Pod 到 Pod：先 mangle，再 filter（kube-proxy 和 CNI 在这里放行或丢弃）。',
+    OUTPUT: '本机进程发出的包：raw、mangle、nat（从节点访问 Service 时做 DNAT）、filter。',
+    POSTROUTING: '路由之后、离开本机的每个包：先 mangle，再 nat——MASQUERADE / SNAT 在这里改写源地址。',
+    emptyChain: '没有规则：由默认策略决定', open: '按钩子流水线查看', chosen: '这个数据包', unreachable: '网络不可达',
+  },
   pane: { resize: '调整面板大小' },
 };

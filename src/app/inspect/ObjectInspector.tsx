@@ -3,6 +3,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NsSnap, Snapshot } from '../../worker/snapshot';
 import { select, useActions, useApp } from '../store';
+import { PIPELINE, type Stage } from './hooks';
+import { NetfilterHook } from './NetfilterHook';
 
 function Section({ title, lines }: { title: string; lines: readonly string[] | null | undefined }) {
   const { t } = useTranslation();
@@ -17,6 +19,7 @@ function Section({ title, lines }: { title: string; lines: readonly string[] | n
 
 function NsDetails({ ns }: { ns: NsSnap }) {
   const { t } = useTranslation();
+  const actions = useActions();
   return (
     <>
       <Section title={t('inspector.links')} lines={ns.links.map((l) => `${l.ifindex}: ${l.name}${l.peer ? `@${l.peer.dev}` : ''} ${l.kind} ${l.up ? 'UP' : 'DOWN'} mtu ${l.mtu}${l.master ? ` master ${l.master}` : ''}\n    link/ether ${l.mac}${l.addrs.length ? `\n    inet ${l.addrs.join(' ')}` : ''}${l.detail ? `\n    ${l.detail}` : ''}`)} />
@@ -27,6 +30,7 @@ function NsDetails({ ns }: { ns: NsSnap }) {
       {ns.chains && (
         <details className="knp-obj-section">
           <summary>{t('inspector.chains')} <span className="knp-badge">{ns.chains.length}</span></summary>
+          <button type="button" className="knp-btn knp-small" onClick={() => actions.select(`${ns.id}/netfilter/PREROUTING`)}>{t('hooks.open')}</button>
           {ns.chains.map((c) => (
             <div key={`${c.table}/${c.name}`} className="knp-small">
               <div className="knp-mono"><strong>-t {c.table} {c.name}</strong>{c.policy ? ` (policy ${c.policy})` : ''}</div>
@@ -73,8 +77,16 @@ function body(snap: Snapshot, id: string): { title: string; kv: [string, ReactNo
       lines: [['FDB', [...link.fdb]], ['routes via this device', owner.routes.filter((r) => r.includes(`dev ${link.name}`))]],
     };
   }
-  if (id.endsWith('/netfilter') && nsOf(id.slice(0, -'/netfilter'.length))) return { title: id, kv: [], ns: nsOf(id.slice(0, -'/netfilter'.length))! };
   return null;
+}
+
+/** `node/N/netfilter` (the box) or `node/N/netfilter/HOOK` (one stage of its pipeline). */
+function netfilterStage(snap: Snapshot, id: string): { ns: NsSnap; stage: Stage } | null {
+  const m = /^(.*)\/netfilter(?:\/([A-Za-z]+))?$/.exec(id);
+  const ns = m ? snap.namespaces.find((n) => n.id === m[1]) : undefined;
+  if (!m || !ns) return null;
+  const stage = m[2] ?? 'PREROUTING';
+  return PIPELINE.includes(stage as Stage) ? { ns, stage: stage as Stage } : null;
 }
 
 export function ObjectInspector() {
@@ -83,11 +95,12 @@ export function ObjectInspector() {
   const snap = useApp(select.snapshot);
   const actions = useActions();
   if (!id || !snap) return null;
-  const b = body(snap, id);
+  const nf = netfilterStage(snap, id);
+  const b = nf ? null : body(snap, id);
   return (
     <aside className="knp-object" aria-label={t('inspector.object')} data-knp-inspect={id}>
       <div className="knp-panel-head">
-        <span className="knp-panel-title knp-mono">{b?.title ?? id}</span>
+        <span className="knp-panel-title knp-mono">{nf ? `${t('canvas.netfilter')} · ${nf.ns.id} · ${nf.stage === 'routing' ? t('canvas.routing') : nf.stage}` : b?.title ?? id}</span>
         <span className="knp-spacer" />
         <button type="button" className="knp-icon-btn" onClick={() => actions.select(null)} aria-label={t('inspector.close')}>✕</button>
       </div>
@@ -95,6 +108,7 @@ export function ObjectInspector() {
         {b && b.kv.length > 0 && <dl className="knp-detail">{b.kv.map(([k, v]) => <div key={k}><dt>{k}</dt><dd className="knp-mono">{v}</dd></div>)}</dl>}
         {b?.lines?.map(([title, lines]) => <Section key={title} title={title} lines={lines} />)}
         {b?.ns && <NsDetails ns={b.ns} />}
+        {nf && <NetfilterHook ns={nf.ns} stage={nf.stage} />}
       </div>
     </aside>
   );

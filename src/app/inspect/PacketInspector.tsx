@@ -3,6 +3,33 @@ import { useTranslation } from 'react-i18next';
 import { select, useApp } from '../store';
 import { changes, layers } from './layers';
 
+interface RuleRef { readonly index: number; readonly text: string; readonly matched?: boolean }
+
+const isRule = (v: unknown): v is RuleRef =>
+  typeof v === 'object' && v !== null && typeof (v as RuleRef).text === 'string' && typeof (v as RuleRef).index === 'number';
+
+/**
+ * One value of an event's detail, readable: netfilter rules as numbered lines with the one that
+ * matched marked, lists one item per line, small objects as key=value.
+ */
+function DetailValue({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <>—</>;
+  if (typeof value !== 'object') return <>{String(value)}</>;
+  if (isRule(value)) return <span className="knp-rule matched">{value.index}. {value.text}</span>;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return <>—</>;
+    return (
+      <ol className="knp-detail-list">
+        {value.map((item, i) => isRule(item)
+          ? <li key={i} className={`knp-rule ${item.matched ? 'matched' : ''}`} data-matched={item.matched ? 'true' : undefined}><span className="knp-rule-n">{item.index}</span>{item.text}</li>
+          : <li key={i}><DetailValue value={item} /></li>)}
+      </ol>
+    );
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  return <>{entries.map(([k, v], i) => <span key={k}>{i ? ' ' : ''}{k}={typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}</span>)}</>;
+}
+
 export function PacketInspector() {
   const { t } = useTranslation();
   const ev = useApp(select.currentEvent);
@@ -27,7 +54,7 @@ export function PacketInspector() {
             {ev.detail && Object.keys(ev.detail).length > 0 && (
               <dl className="knp-detail">
                 {Object.entries(ev.detail).map(([k, v]) => (
-                  <div key={k}><dt>{k}</dt><dd className="knp-mono">{typeof v === 'string' ? v : JSON.stringify(v)}</dd></div>
+                  <div key={k}><dt>{k}</dt><dd className="knp-mono"><DetailValue value={v} /></dd></div>
                 ))}
               </dl>
             )}

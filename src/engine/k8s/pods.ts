@@ -9,10 +9,11 @@ import { newEnvCache, podServiceEnv } from './env';
 import { makeMeta } from './meta';
 import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import type { PodDraft } from './workloads';
+import { podKey, type ClusterHistory } from './history';
 
 
 /** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
-export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter): PodModel[] {
+export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory): PodModel[] {
   const load = new Map<string, NodeLoad>(nodes.map((n) => [n.name, { pods: [] }]));
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const ranges = new Map<string, { prefix: Prefix; next: number; used: Set<number> }>();
@@ -35,12 +36,32 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     for (const rg of ranges.values()) if (prefixContains(rg.prefix, v)) rg.used.add(v);
   }
 
+  // A rebuild of a live simulation: running Pods keep their node and address; addresses that
+  // deleted Pods gave back are not handed out again (host-local moves on past them).
+  const pinned = new Map<PodDraft, { node: NodeModel; ip: string | null }>();
+  for (const d of drafts) {
+    const pin = history?.placements.get(podKey(d.namespace, d.name));
+    const node = pin ? nodeByName.get(pin.node) : undefined;
+    if (!pin || !node || fixedIP.has(d)) continue;
+    const v = pin.ip !== null && !d.spec.hostNetwork ? parseIPv4(pin.ip) : null;
+    const rg = ranges.get(node.name)!;
+    if (v !== null && (!prefixContains(rg.prefix, v) || ipOwner.has(v))) continue;
+    if (v !== null) { ipOwner.set(v, `Pod ${d.namespace}/${d.name}`); rg.used.add(v); }
+    pinned.set(d, { node, ip: v !== null ? pin.ip : null });
+  }
+  for (const ip of history?.released ?? []) {
+    const v = parseIPv4(ip);
+    if (v !== null) for (const rg of ranges.values()) if (prefixContains(rg.prefix, v)) rg.used.add(v);
+  }
+
   const out: PodModel[] = [];
   const envCache = newEnvCache();
   for (const d of drafts) {
     let nodeName: string | null = null;
     let pendingReason: string | undefined;
-    if (d.fixedNode) {
+    const pin = pinned.get(d);
+    if (pin) nodeName = pin.node.name;
+    else if (d.fixedNode) {
       // A DaemonSet Pod carries node affinity to its one node; the scheduler still checks host ports.
       const node = nodeByName.get(d.fixedNode)!;
       const res = schedule({ ...d.spec, tolerations: [{ operator: 'Exists' }] }, d.owner, [node], load);
@@ -68,7 +89,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     let podIP: string | null = null;
     if (node && hostNetwork) podIP = node.ip;
     else if (node) {
-      const fixed = fixedIP.get(d);
+      const fixed = fixedIP.get(d) ?? pinned.get(d)?.ip ?? undefined;
       const rg = ranges.get(node.name)!;
       if (fixed) {
         podIP = fixed;

@@ -9,6 +9,7 @@
  * Creation order is document order (as `kubectl apply -f` sends them), after the system
  * objects a fresh kubeadm cluster already has. Nothing here throws on user input.
  */
+import type { ClusterHistory } from './history';
 import { formatIPv4, nthAddress, parsePrefix } from '../addr/ip';
 import type { ClusterModel, EndpointSliceModel, EndpointsModel, ExternalHostModel, Meta, NodeModel, PodModel, ProbeModel, Protocol, WorkloadModel } from '../model/cluster';
 import type { Diagnostic } from '../scenario/diagnostics';
@@ -47,7 +48,11 @@ interface Src {
 
 const CLUSTER_SCOPED = new Set<Kind>(['Namespace', 'IngressClass']);
 
-export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Diagnostic[]): ClusterModel {
+/**
+ * `history` (a live simulation being rebuilt after kubectl changed it): running Pods stay where
+ * they are, deleted ones are replaced under new names (src/engine/k8s/history.ts).
+ */
+export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Diagnostic[], history?: ClusterHistory): ClusterModel {
   const r = new Reporter(diagnostics, objects.cluster?.origin.file);
   const corigin = objects.cluster?.origin;
   let spec = sanitizeSpec(objects.cluster?.obj.spec ?? clusterSpec.parse({}), corigin, r);
@@ -193,7 +198,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   for (const s of accepted) {
     if (s.kind === 'Deployment' || s.kind === 'ReplicaSet' || s.kind === 'StatefulSet' || s.kind === 'DaemonSet') {
       const src: WorkloadSrc = { kind: s.kind, obj: s.obj as unknown as In.DeploymentIn, meta: metaOf(s), origin: s.origin, system: s.system };
-      const res = expandWorkload(src, nodes, rand, r);
+      const res = expandWorkload(src, nodes, rand, r, history?.deleted);
       if (!res) continue;
       workloads.push(res.workload);
       drafts.push(...res.pods);
@@ -215,7 +220,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   }
 
   // ── scheduler + IPAM (host-local: .1 is the bridge, Pods from .2 up) ──
-  const pods = placePods(drafts, nodes, services, r);
+  const pods = placePods(drafts, nodes, services, r, history);
 
   // ── endpoints controllers ──
   const endpoints: EndpointsModel[] = [];

@@ -15,6 +15,7 @@ import type { Path } from '../scenario/source';
 import type { Rand } from '../util/rand';
 import type { Reporter } from './diag';
 import { podTemplateHash, randomSuffix } from './names';
+import { podKey } from './history';
 import { validatePodSpec } from './podspec';
 import { daemonSetEligible } from './scheduler';
 import { formatLabels, matchesSelector } from './selector';
@@ -55,7 +56,7 @@ export interface PodDraft {
 
 const TEMPLATE_SPEC: Path = ['spec', 'template', 'spec'];
 
-export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], rand: Rand, r: Reporter): { workload: WorkloadModel; pods: PodDraft[] } | null {
+export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], rand: Rand, r: Reporter, deleted: ReadonlySet<string> = new Set()): { workload: WorkloadModel; pods: PodDraft[] } | null {
   const { obj, origin, meta, kind } = src;
   const name = meta.name;
   const ns = meta.namespace;
@@ -89,6 +90,16 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
   const unique = (prefix: string, rr: Rand): string => {
     for (;;) { const n = `${prefix}-${randomSuffix(rr)}`; if (!used.has(n)) { used.add(n); return n; } }
   };
+  // A Pod deleted with kubectl: its controller makes a replacement under a fresh name, drawn
+  // after all the others so the Pods that survive keep theirs.
+  const replaceDeleted = (list: PodDraft[], prefix: string, rr: Rand): void => {
+    list.forEach((p, i) => {
+      if (!deleted.has(podKey(ns, p.name))) return;
+      let n = unique(prefix, rr);
+      while (deleted.has(podKey(ns, n))) n = unique(prefix, rr);
+      list[i] = { ...p, name: n, hostname: template.spec.hostname ?? n.slice(0, 63).replace(/[-.]+$/, '') };
+    });
+  };
   const hostnameOf = (podName: string): string => template.spec.hostname ?? podName.slice(0, 63).replace(/[-.]+$/, '');
   const replicas = 'replicas' in obj.spec ? obj.spec.replicas ?? 1 : 1;
   let workload: WorkloadModel;
@@ -100,6 +111,7 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
         const podName = unique(rsName, rr);
         pods.push({ ...base, name: podName, labels: { ...tLabels, 'pod-template-hash': hash }, annotations, ownerKind: 'ReplicaSet', ownerName: rsName, hostname: hostnameOf(podName), subdomain: template.spec.subdomain });
       }
+      replaceDeleted(pods, rsName, rr);
       workload = { meta, kind, replicas, selector, pods: pods.map((p) => p.name), replicaSetName: rsName, podTemplateHash: hash };
       break;
     }
@@ -109,6 +121,7 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
         const podName = unique(name, rr);
         pods.push({ ...base, name: podName, labels: { ...tLabels }, annotations, ownerKind: 'ReplicaSet', ownerName: name, hostname: hostnameOf(podName), subdomain: template.spec.subdomain });
       }
+      replaceDeleted(pods, name, rr);
       workload = { meta, kind, replicas, selector, pods: pods.map((p) => p.name) };
       break;
     }
@@ -137,6 +150,7 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
           annotations, ownerKind: 'DaemonSet', ownerName: name, hostname: hostnameOf(podName), subdomain: template.spec.subdomain, fixedNode: node.name,
         });
       }
+      replaceDeleted(pods, name, rr);
       workload = { meta, kind, replicas: pods.length, selector, pods: pods.map((p) => p.name) };
       break;
     }

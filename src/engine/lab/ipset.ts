@@ -1,12 +1,13 @@
 /**
  * The ipsets of a namespace as `ipset restore` reads them, for rules that say `-m set
- * --match-set NAME`. Sets come from the netfilter state (ipset create/add in the shell) and from
- * kube-proxy's IPVS proxier (`ns.ipsets`); both keep members in the text `ipset list` prints.
+ * --match-set NAME`, from the namespace's one ipset store (src/engine/netfilter/ipset.ts), whose
+ * members are kept in the text `ipset list` prints.
  *
  * A rule may name a set the simulator never made: the simulator then matches nothing, so the lab
  * creates the set empty, which the kernel also matches nothing against (and says so in a note).
  */
 import type { NetNs } from '../net/types';
+import { ipsetList } from '../netfilter/ipset';
 
 interface SetLike {
   readonly type: string;
@@ -15,16 +16,7 @@ interface SetLike {
 }
 
 function setsOf(ns: NetNs): Map<string, SetLike> {
-  const out = new Map<string, SetLike>();
-  const add = (m: unknown): void => {
-    if (!(m instanceof Map)) return;
-    for (const [name, s] of m as Map<string, Partial<SetLike>>) {
-      if (typeof name === 'string' && s && typeof s.type === 'string' && s.members instanceof Set && !out.has(name)) out.set(name, s as SetLike);
-    }
-  };
-  add((ns.netfilter as { ipsets?: unknown } | undefined)?.ipsets);
-  add((ns as { ipsets?: unknown }).ipsets);
-  return out;
+  return new Map(ipsetList(ns).map((s) => [s.name, s]));
 }
 
 /** The set type a missing set needs for `--match-set NAME FLAGS` (one flag: addresses and nets). */

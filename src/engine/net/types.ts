@@ -171,8 +171,6 @@ export interface NetNs {
   conntrack?: ConntrackTable;
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
   ipvs?: unknown;
-  /** ipsets kube-proxy (IPVS mode) and calico keep, by name: src/engine/k8s/kubeproxy/ipset.ts IpSets. */
-  ipsets?: unknown;
 }
 
 /** The whole simulated network: every namespace by id. */

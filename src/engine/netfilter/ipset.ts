@@ -1,6 +1,7 @@
 /**
- * A small ipset: per-namespace named sets that `-m set --match-set NAME dst,dst` reads and the
- * IPVS proxier fills (KUBE-CLUSTER-IP, KUBE-LOOP-BACK, KUBE-NODE-PORT-TCP, ...). Members are
+ * ipset: the namespace's one store of named sets (`ns.netfilter.ipsets`). `-m set --match-set
+ * NAME dst,dst` reads it; kube-proxy's IPVS proxier (KUBE-CLUSTER-IP, KUBE-LOOP-BACK,
+ * KUBE-NODE-PORT-TCP, ...) and calico (its IP pools) fill it through ipsetInstall. Members are
  * kept in the text form `ipset list` prints: "10.96.0.10,tcp:53", "10.244.1.2,tcp:80,10.244.1.2",
  * "30080" (bitmap:port), "10.0.0.0/24" (hash:net).
  */
@@ -16,6 +17,14 @@ export function ipsetCreate(ns: NetNs, name: string, type: string, options: Reco
   if (st.ipsets.has(name)) return false;
   st.ipsets.set(name, { name, type, members: new Set(), options });
   return true;
+}
+
+/**
+ * Installs a writer's set whole (kube-proxy's sync, calico's pools): a set of that name is
+ * replaced, as `ipset restore` with create/flush/add leaves it.
+ */
+export function ipsetInstall(ns: NetNs, set: { readonly name: string; readonly type: string; readonly members: Iterable<string>; readonly comment?: string }): void {
+  ensureNetfilter(ns).ipsets.set(set.name, { name: set.name, type: set.type, members: new Set(set.members), options: {}, ...(set.comment ? { comment: set.comment } : {}) });
 }
 
 export function ipsetGet(ns: NetNs, name: string): IpSet | undefined {
@@ -69,19 +78,78 @@ export interface IpSetLike {
   readonly members: ReadonlySet<string>;
 }
 
-/**
- * The set named `name` in a namespace: the netfilter state's own (ipsetCreate/ipsetAdd), else
- * one kept on `ns.ipsets` by the IPVS proxier (a Map of sets with the same member format).
- */
+/** The set named `name` in a namespace, for -m set. */
 export function findSet(ns: NetNs, name: string): IpSetLike | undefined {
-  const own = ns.netfilter?.ipsets.get(name);
-  if (own) return own;
-  const foreign = (ns as { ipsets?: unknown }).ipsets;
-  if (foreign instanceof Map) {
-    const s = foreign.get(name) as Partial<IpSetLike> | undefined;
-    if (s && typeof s.type === 'string' && s.members instanceof Set) return s as IpSetLike;
+  return ns.netfilter?.ipsets.get(name);
+}
+
+/** The sets of a namespace in creation order. */
+export function ipsetList(ns: NetNs): IpSet[] {
+  return [...(ns.netfilter?.ipsets.values() ?? [])];
+}
+
+/** How many loaded rules match the set (`ipset list`'s References, which the kernel counts the same way). */
+export function ipsetReferences(ns: NetNs, name: string): number {
+  let n = 0;
+  for (const table of Object.values(ns.netfilter?.tables ?? {})) {
+    for (const chain of table.chains.values()) {
+      for (const r of chain.rules) for (const m of r.matches) if (m.kind === 'set' && m.name === name) n++;
+    }
   }
-  return undefined;
+  return n;
+}
+
+const REVISION: Readonly<Record<string, number>> = {
+  'hash:ip': 6, 'hash:ip,port': 7, 'hash:ip,port,ip': 7, 'hash:ip,port,net': 9, 'hash:net': 7, 'hash:net,port': 7, 'bitmap:port': 3,
+};
+
+/** Members in the order we print them: addresses numerically, then the rest as text. */
+function sortMembers(members: Iterable<string>): string[] {
+  const key = (m: string): string => m.replace(/\d+/g, (d) => d.padStart(5, '0'));
+  return [...members].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** An approximation of the kernel's "Size in memory" (it depends on the set's internals). */
+function sizeInMemory(s: IpSetLike): number {
+  if (s.type === 'bitmap:port') return 8264;
+  return 392 + 40 * s.members.size;
+}
+
+function header(type: string): string {
+  return type === 'bitmap:port' ? 'range 0-65535' : 'family inet hashsize 1024 maxelem 65536';
+}
+
+/**
+ * `ipset list [NAME]` output (ipset 7.x). Members print in a stable sorted order (the kernel's
+ * is hash order). `references` gives each set's count (see ipsetReferences).
+ */
+export function formatIpsetList(sets: readonly (IpSetLike & { readonly name: string })[], references: (name: string) => number = () => 0): string {
+  const out: string[] = [];
+  for (const s of sets) {
+    out.push(
+      `Name: ${s.name}`,
+      `Type: ${s.type}`,
+      `Revision: ${REVISION[s.type] ?? 1}`,
+      `Header: ${header(s.type)}`,
+      `Size in memory: ${sizeInMemory(s)}`,
+      `References: ${references(s.name)}`,
+      `Number of entries: ${s.members.size}`,
+      'Members:',
+      ...sortMembers(s.members),
+    );
+    out.push('');
+  }
+  return `${out.join('\n').replace(/\n$/, '')}\n`;
+}
+
+/** `ipset save [NAME]` output: create lines then add lines, as `ipset restore` reads them. */
+export function formatIpsetSave(sets: readonly (IpSetLike & { readonly name: string })[]): string {
+  const out: string[] = [];
+  for (const s of sets) {
+    out.push(`create ${s.name} ${s.type} ${header(s.type)}`);
+    for (const m of [...s.members].sort()) out.push(`add ${s.name} ${m}`);
+  }
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 /** -m set: is the packet's (flag-selected) tuple in the set? */

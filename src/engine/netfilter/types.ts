@@ -6,7 +6,7 @@
  *   NetfilterState ─ tables: raw, mangle, nat, filter
  *                      └─ Table ─ chains (built-in ones carry a policy)
  *                                   └─ Chain ─ rules: Rule[] (counters on each)
- *                  ─ ipsets       (`ipset`, filled by the IPVS proxier, read by -m set)
+ *                  ─ ipsets       (`ipset`: the one store; kube-proxy and calico fill it, -m set reads it)
  *                  ─ recent       (`-m recent` lists, kube-proxy's ClientIP affinity)
  */
 
@@ -128,6 +128,8 @@ export interface IpSet {
   readonly members: Set<string>;
   /** Free-form header options (family inet, hashsize, maxelem, comment) kept for `ipset list`. */
   readonly options: Readonly<Record<string, string>>;
+  /** The writer's description (kube-proxy's set comments), used in the rules that match the set. */
+  readonly comment?: string;
 }
 
 /** `-m recent` list: address → the times (ms) it was seen. */

@@ -5,7 +5,7 @@
  */
 import { formatIpvsadmList } from '../k8s/kubeproxy/ipvsadm';
 import type { IpvsState } from '../k8s/kubeproxy/ipvs';
-import { formatIpsetList, nsIpsets, type IpSet } from '../k8s/kubeproxy/ipset';
+import { formatIpsetList, formatIpsetSave, ipsetList, ipsetReferences } from '../netfilter/ipset';
 import { nsForTarget } from '../net/lookup';
 import { fail, ok, type Command } from './types';
 
@@ -38,28 +38,17 @@ const ipvsadm: Command = (ctx, argv) => {
 
 const ipset: Command = (ctx, argv) => {
   const ns = nsForTarget(ctx.sim, ctx.target);
-  const sets = ns ? nsIpsets(ns) : undefined;
   const sub = argv[1];
   if (sub !== 'list' && sub !== '-L' && sub !== '-l' && sub !== 'save' && sub !== '-S') {
     return fail(sub === undefined ? 'ipset v7.15: No command specified: unknown argument -file\nTry `ipset help\' for more information.\n' : `ipset v7.15: No command specified: unknown argument ${sub}\nTry \`ipset help' for more information.\n`, 1);
   }
   const names = argv.slice(2).filter((a) => !a.startsWith('-'));
-  // kube-proxy's and calico's sets, then any a learner created with the netfilter engine's ipset.
-  const all: IpSet[] = sets ? [...sets.values()] : [];
-  for (const s of ns?.netfilter?.ipsets.values() ?? []) {
-    if (!all.some((a) => a.name === s.name)) all.push({ name: s.name, type: s.type as IpSet['type'], members: s.members, references: 0 });
-  }
+  // One store per namespace: kube-proxy's and calico's sets and any a learner created.
+  const all = ns ? ipsetList(ns) : [];
   const chosen = names.length ? all.filter((s) => names.includes(s.name)) : all;
   if (names.length && chosen.length === 0) return fail(`ipset v7.15: The set with the given name does not exist\n`, 1);
-  if (sub === 'save' || sub === '-S') {
-    const out: string[] = [];
-    for (const s of chosen) {
-      out.push(`create ${s.name} ${s.type} ${s.type === 'bitmap:port' ? 'range 0-65535' : 'family inet hashsize 1024 maxelem 65536'}`);
-      for (const m of [...s.members].sort()) out.push(`add ${s.name} ${m}`);
-    }
-    return ok(out.length ? `${out.join('\n')}\n` : '');
-  }
-  return ok(chosen.length ? formatIpsetList(chosen) : '');
+  if (sub === 'save' || sub === '-S') return ok(formatIpsetSave(chosen));
+  return ok(chosen.length ? formatIpsetList(chosen, (name) => ipsetReferences(ns!, name)) : '');
 };
 
 export const ipvsCommands: Record<string, Command> = { ipvsadm, ipset };

@@ -9,7 +9,7 @@ import { matchesSelector, parseSelectorString } from '../k8s/selector';
 import { KUBERNETES_VERSION } from '../k8s/system';
 import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
-import { label, scale } from './kubectlScale';
+import { label, remove, scale } from './kubectlScale';
 import { jsonpath } from './kubectlJsonpath';
 import { table } from './kubectlFormat';
 import { ALL, findResource, RESOURCES, type Item, type ResourceType } from './kubectlResources';
@@ -27,15 +27,17 @@ export interface KubectlFlags {
   replicas: string | null;
   /** `kubectl label --overwrite`. */
   overwrite: boolean;
+  /** `kubectl delete --force` (--now and --grace-period are accepted: deletion is immediate here). */
+  force: boolean;
   positional: string[];
   rest: string[] | null;
   error?: string;
 }
 
-const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas']);
+const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas', '--grace-period', '--timeout', '--cascade']);
 
 export function parseKubectlArgs(argv: readonly string[], defaultNs: string): KubectlFlags {
-  const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, replicas: null, overwrite: false, positional: [], rest: null };
+  const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, replicas: null, overwrite: false, force: false, positional: [], rest: null };
   const set = (name: string, v: string) => {
     switch (name) {
       case '-n': case '--namespace': f.namespace = v; break;
@@ -64,6 +66,8 @@ export function parseKubectlArgs(argv: readonly string[], defaultNs: string): Ku
     if (a === '--show-labels') { f.showLabels = true; continue; }
     if (a === '--no-headers') { f.noHeaders = true; continue; }
     if (a === '--overwrite') { f.overwrite = true; continue; }
+    if (a === '--force') { f.force = true; continue; }
+    if (a === '--now' || a === '--wait' || a === '--wait=false' || a === '--wait=true') continue;
     if (a === '-it' || a === '-ti' || a === '-i' || a === '-t' || a === '--stdin' || a === '--tty' || a === '-w' || a === '--watch' || a === '-q' || a === '--quiet') continue;
     if (a.startsWith('-')) { f.error = `error: unknown shorthand flag: '${a.replace(/^-+/, '')[0] ?? ''}' in ${a}`; if (a.startsWith('--')) f.error = `error: unknown flag: ${a.split('=')[0]}`; break; }
     f.positional.push(a);
@@ -243,6 +247,7 @@ Basic Commands (simulated):
   exec          Execute a command in a container
   scale         Set a new size for a deployment, replica set or stateful set
   label         Update the labels on a resource
+  delete        Delete resources by names or label selector (a controller's Pod comes back)
   cluster-info  Display cluster information
   api-resources Print the supported API resources on the server
   version       Print the client and server version information
@@ -268,6 +273,7 @@ export const kubectl: Command = (ctx, argv) => {
     case 'exec': return exec(ctx, f);
     case 'scale': return scale(ctx.sim, f.positional, f.namespace, f.replicas);
     case 'label': return label(ctx.sim, f.positional, f.namespace, f.overwrite);
+    case 'delete': return remove(ctx.sim, f.positional, f.namespace, f.selector, f.force);
     case 'api-resources': {
       const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'], ...[...RESOURCES].sort((x, y) => x.plural.localeCompare(y.plural))
         .map((r) => [r.plural, r.aliases.filter((a) => !a.includes('.')).join(','), r.apiVersion, String(r.namespaced), r.kind])];

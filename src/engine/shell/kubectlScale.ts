@@ -1,26 +1,45 @@
 /**
- * `kubectl scale deployment|statefulset|replicaset NAME --replicas=N`: edits the workload in the
- * scenario objects and lets the control plane and the nodes catch up (rebuildSim), so new Pods get
- * names, addresses, endpoints and rules the way the first build gave them.
+ * kubectl's state-changing verbs: `scale`, `label` and `delete` edit the scenario objects (or,
+ * for a Pod a controller owns, the control plane's memory) and let the control plane and the
+ * nodes catch up (rebuildSim), so new Pods get names, addresses, endpoints and rules the way the
+ * first build gave them.
  */
+import { historyOf, podKey, type Placement } from '../k8s/history';
+import { matchesSelector } from '../k8s/selector';
+import type { LabelSelector } from '../scenario/schema/common';
 import { rebuildSim } from '../rebuild';
 import type { Sim } from '../sim';
 import type { ScenarioObjects } from '../scenario/load';
 import { fail, ok, type CommandResult } from './types';
 
-type Scalable = 'deployments' | 'statefulSets' | 'replicaSets';
+type ObjectList = 'pods' | 'namespaces' | 'services' | 'deployments' | 'statefulSets' | 'replicaSets' | 'daemonSets' | 'networkPolicies' | 'ingresses' | 'configMaps';
 
-const KINDS: Readonly<Record<string, { list: Scalable; kind: string; resource: string }>> = {
-  deployment: { list: 'deployments', kind: 'deployment.apps', resource: 'deployments.apps' },
-  deployments: { list: 'deployments', kind: 'deployment.apps', resource: 'deployments.apps' },
-  deploy: { list: 'deployments', kind: 'deployment.apps', resource: 'deployments.apps' },
-  statefulset: { list: 'statefulSets', kind: 'statefulset.apps', resource: 'statefulsets.apps' },
-  statefulsets: { list: 'statefulSets', kind: 'statefulset.apps', resource: 'statefulsets.apps' },
-  sts: { list: 'statefulSets', kind: 'statefulset.apps', resource: 'statefulsets.apps' },
-  replicaset: { list: 'replicaSets', kind: 'replicaset.apps', resource: 'replicasets.apps' },
-  replicasets: { list: 'replicaSets', kind: 'replicaset.apps', resource: 'replicasets.apps' },
-  rs: { list: 'replicaSets', kind: 'replicaset.apps', resource: 'replicasets.apps' },
-};
+interface KindInfo { readonly list: ObjectList; readonly kind: string; readonly resource: string; readonly namespaced: boolean }
+
+/** kubectl's names for the kinds these verbs change (singular, plural, short name). */
+const KIND_ALIASES: Readonly<Record<string, KindInfo>> = (() => {
+  const out: Record<string, KindInfo> = {};
+  const add = (names: string, list: ObjectList, kind: string, resource: string, namespaced = true) => {
+    for (const n of names.split(' ')) out[n] = { list, kind, resource, namespaced };
+  };
+  add('pod pods po', 'pods', 'pod', 'pods');
+  add('namespace namespaces ns', 'namespaces', 'namespace', 'namespaces', false);
+  add('service services svc', 'services', 'service', 'services');
+  add('deployment deployments deploy', 'deployments', 'deployment.apps', 'deployments.apps');
+  add('statefulset statefulsets sts', 'statefulSets', 'statefulset.apps', 'statefulsets.apps');
+  add('replicaset replicasets rs', 'replicaSets', 'replicaset.apps', 'replicasets.apps');
+  add('daemonset daemonsets ds', 'daemonSets', 'daemonset.apps', 'daemonsets.apps');
+  add('networkpolicy networkpolicies netpol', 'networkPolicies', 'networkpolicy.networking.k8s.io', 'networkpolicies.networking.k8s.io');
+  add('ingress ingresses ing', 'ingresses', 'ingress.networking.k8s.io', 'ingresses.networking.k8s.io');
+  add('configmap configmaps cm', 'configMaps', 'configmap', 'configmaps');
+  return out;
+})();
+
+/** The kind `type` names, if this verb changes it. */
+function kindFor(type: string, lists: readonly ObjectList[]): KindInfo | undefined {
+  const k = KIND_ALIASES[type.toLowerCase()];
+  return k && lists.includes(k.list) ? k : undefined;
+}
 
 export function scale(sim: Sim, positional: readonly string[], namespace: string, replicasFlag: string | null): CommandResult {
   if (replicasFlag === null) return fail('error: required flag(s) "replicas" not set\n', 1);
@@ -29,7 +48,7 @@ export function scale(sim: Sim, positional: readonly string[], namespace: string
   let [type, name] = positional;
   if (type?.includes('/')) [type, name] = [type.slice(0, type.indexOf('/')), type.slice(type.indexOf('/') + 1)];
   if (!type || !name) return fail('error: resource(s) were provided, but no name was specified\n', 1);
-  const k = KINDS[type.toLowerCase()];
+  const k = kindFor(type, ['deployments', 'statefulSets', 'replicaSets']);
   if (!k) return fail(`error: the server doesn't have a resource type "${type}"\n`, 1);
   const objects: ScenarioObjects | undefined = sim.objects;
   const list = objects?.[k.list] as { obj: { metadata: { name: string; namespace?: string }; spec: { replicas?: number } } }[] | undefined;
@@ -38,28 +57,8 @@ export function scale(sim: Sim, positional: readonly string[], namespace: string
   const item = list[i]!;
   list[i] = { ...item, obj: { ...item.obj, spec: { ...item.obj.spec, replicas } } };
   rebuildSim(sim);
-  return ok(`${k.kind}/${name} scaled\n`);
+  return ok(`${k.kind}/${name} scaled\n`, true);
 }
-
-type Labelled = 'pods' | 'namespaces' | 'services' | 'deployments' | 'statefulSets' | 'daemonSets';
-
-const LABEL_KINDS: Readonly<Record<string, { list: Labelled; kind: string; resource: string; namespaced: boolean }>> = {
-  pod: { list: 'pods', kind: 'pod', resource: 'pods', namespaced: true },
-  pods: { list: 'pods', kind: 'pod', resource: 'pods', namespaced: true },
-  po: { list: 'pods', kind: 'pod', resource: 'pods', namespaced: true },
-  namespace: { list: 'namespaces', kind: 'namespace', resource: 'namespaces', namespaced: false },
-  namespaces: { list: 'namespaces', kind: 'namespace', resource: 'namespaces', namespaced: false },
-  ns: { list: 'namespaces', kind: 'namespace', resource: 'namespaces', namespaced: false },
-  service: { list: 'services', kind: 'service', resource: 'services', namespaced: true },
-  services: { list: 'services', kind: 'service', resource: 'services', namespaced: true },
-  svc: { list: 'services', kind: 'service', resource: 'services', namespaced: true },
-  deployment: { list: 'deployments', kind: 'deployment.apps', resource: 'deployments.apps', namespaced: true },
-  deploy: { list: 'deployments', kind: 'deployment.apps', resource: 'deployments.apps', namespaced: true },
-  statefulset: { list: 'statefulSets', kind: 'statefulset.apps', resource: 'statefulsets.apps', namespaced: true },
-  sts: { list: 'statefulSets', kind: 'statefulset.apps', resource: 'statefulsets.apps', namespaced: true },
-  daemonset: { list: 'daemonSets', kind: 'daemonset.apps', resource: 'daemonsets.apps', namespaced: true },
-  ds: { list: 'daemonSets', kind: 'daemonset.apps', resource: 'daemonsets.apps', namespaced: true },
-};
 
 type Meta = { name: string; namespace?: string; labels?: Record<string, string> };
 
@@ -72,7 +71,7 @@ export function label(sim: Sim, positional: readonly string[], namespace: string
   let [type, name, ...changes] = positional;
   if (type?.includes('/')) { changes = name !== undefined ? [name, ...changes] : changes; [type, name] = [type.slice(0, type.indexOf('/')), type.slice(type.indexOf('/') + 1)]; }
   if (!type || !name) return fail('error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n', 1);
-  const k = LABEL_KINDS[type.toLowerCase()];
+  const k = kindFor(type, ['pods', 'namespaces', 'services', 'deployments', 'statefulSets', 'daemonSets']);
   if (!k) return fail(`error: the server doesn't have a resource type "${type}"\n`, 1);
   if (!changes.length) return fail('error: at least one label update is required\n', 1);
   const set: Record<string, string> = {};
@@ -101,5 +100,56 @@ export function label(sim: Sim, positional: readonly string[], namespace: string
   if (JSON.stringify(labels) === before) return ok(`${k.kind}/${name} not labeled\n`);
   list[i] = { ...item, obj: { ...item.obj, metadata: { ...item.obj.metadata, labels } } };
   rebuildSim(sim);
-  return ok(`${k.kind}/${name} labeled\n`);
+  return ok(`${k.kind}/${name} labeled\n`, true);
+}
+
+const FORCE_WARNING = 'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n';
+
+/**
+ * `kubectl delete TYPE NAME... [-l SELECTOR] [--force]`. A Pod a controller owns comes back
+ * under a new name, on whichever node the scheduler picks, with a new address (the reason
+ * Services exist); a Pod the scenario declares is gone. Other kinds leave the scenario objects,
+ * and the endpoints, DNS and every node's rules follow (rebuildSim). Pods that keep running
+ * stay where they are with their addresses.
+ */
+export function remove(sim: Sim, positional: readonly string[], namespace: string, selector: LabelSelector | null, force: boolean): CommandResult {
+  let [type, ...names] = positional;
+  if (type?.includes('/')) [type, names] = [type.slice(0, type.indexOf('/')), [type.slice(type.indexOf('/') + 1), ...names]];
+  if (!type) return fail('error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'\n', 1);
+  const k = kindFor(type, ['pods', 'services', 'deployments', 'statefulSets', 'replicaSets', 'daemonSets', 'networkPolicies', 'ingresses', 'configMaps']);
+  if (!k) return fail(`error: the server doesn't have a resource type "${type}"\n`, 1);
+  if (!names.length && !selector) return fail('error: resource(s) were provided, but no name was specified\n', 1);
+  const out: string[] = [];
+  const errs: string[] = [];
+  if (k.list === 'pods') {
+    const history = historyOf(sim.model, sim.history) as { placements: Map<string, Placement>; deleted: Set<string>; released: Set<string> };
+    const chosen = selector
+      ? sim.model.pods.filter((p) => p.meta.namespace === namespace && matchesSelector(p.meta.labels, selector)).map((p) => p.meta.name)
+      : names;
+    for (const name of chosen) {
+      const pod = sim.model.pods.find((p) => p.meta.name === name && p.meta.namespace === namespace);
+      if (!pod) { errs.push(`Error from server (NotFound): pods "${name}" not found\n`); continue; }
+      const key = podKey(namespace, name);
+      const declared = sim.objects?.pods.findIndex((l) => l.obj.metadata.name === name && (l.obj.metadata.namespace ?? 'default') === namespace) ?? -1;
+      if (declared >= 0) sim.objects!.pods.splice(declared, 1);
+      else if (pod.meta.ownerKind !== 'Node') history.deleted.add(key);
+      history.placements.delete(key);
+      if (pod.podIP && !pod.hostNetwork) history.released.add(pod.podIP);
+      out.push(`pod "${name}" deleted\n`);
+    }
+    if (out.length) rebuildSim(sim, history);
+  } else {
+    const list = sim.objects?.[k.list] as { obj: { metadata: { name?: string; namespace?: string; labels?: Record<string, string> } } }[] | undefined;
+    const chosen = selector ? (list ?? []).filter((l) => (l.obj.metadata.namespace ?? 'default') === namespace && matchesSelector(l.obj.metadata.labels ?? {}, selector)).map((l) => l.obj.metadata.name ?? '') : names;
+    for (const name of chosen) {
+      const i = list?.findIndex((l) => l.obj.metadata.name === name && (l.obj.metadata.namespace ?? 'default') === namespace) ?? -1;
+      if (!list || i < 0) { errs.push(`Error from server (NotFound): ${k.resource} "${name}" not found\n`); continue; }
+      list.splice(i, 1);
+      out.push(`${k.kind} "${name}" deleted\n`);
+    }
+    if (out.length) rebuildSim(sim);
+  }
+  if (selector && !out.length && !errs.length) return { stdout: '', stderr: `No resources found in ${namespace} namespace.\n`, exitCode: 0 };
+  const stderr = (force && out.length ? FORCE_WARNING : '') + errs.join('');
+  return { stdout: out.join(''), stderr, exitCode: errs.length ? 1 : 0, ...(out.length ? { changed: true } : {}) };
 }

@@ -9,7 +9,8 @@
  *           the Pod relay the query upstream;
  *  - proxy: a user-space proxy (ingress controller, kube-proxy userspace mode) opens a second
  *           connection from its own namespace and relays the answer. Whoever implements the
- *           proxy registers a handler for its role with `registerProxyApp`.
+ *           proxy puts a handler for its role in the Sim's `apps` table (buildSim: the ingress
+ *           controller; installRules: kube-proxy's userspace mode).
  */
 import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse } from '../k8s/dns/answer';
 import type { Payload } from '../net/packet';
@@ -56,12 +57,8 @@ export type AppAnswer =
 
 export type ProxyHandler = (ctx: AppContext) => AppAnswer;
 
-const proxies = new Map<string, ProxyHandler>();
-
-/** Registers what a `proxy` app with this role does (e.g. "ingress-nginx", "kube-proxy-userspace"). */
-export function registerProxyApp(role: string, handler: ProxyHandler): void {
-  proxies.set(role, handler);
-}
+/** What each `proxy` app role does ("ingress-nginx", "kube-proxy-userspace"): one table per Sim. */
+export type ProxyApps = Map<string, ProxyHandler>;
 
 export interface DnsMessage {
   readonly id: number;
@@ -119,7 +116,7 @@ export function runApp(ctx: AppContext): AppAnswer {
       };
     }
     case 'proxy': {
-      const h = proxies.get(app.role);
+      const h = ctx.sim.apps.get(app.role);
       if (!h) return { kind: 'silent', summary: `proxy ${app.role}: no handler registered` };
       return h(ctx);
     }

@@ -111,7 +111,7 @@ export function model(parts: Omit<Partial<ClusterModel>, 'namespaces'> & { names
 /** The hand-built model with the network and node rules the engine builds from it, so DNS queries are real packets. */
 export function simOf(m: ClusterModel): Sim {
   const rand = createRand(1);
-  const sim: Sim = { file: 'test.yaml', seed: 1, model: m, net: buildNetwork(m, rand.fork('network'), []), diagnostics: [], rand: rand.fork('runtime'), netfilter: netfilterEngine, now: 0 };
+  const sim: Sim = { file: 'test.yaml', seed: 1, model: m, net: buildNetwork(m, rand.fork('network'), []), diagnostics: [], rand: rand.fork('runtime'), netfilter: netfilterEngine, apps: new Map(), now: 0 };
   installRules(sim, iptablesRestore);
   return sim;
 }

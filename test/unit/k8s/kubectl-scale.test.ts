@@ -88,3 +88,27 @@ describe('kubectl label', () => {
     expect(k('label', 'pod', made, 'a=b').exitCode).toBe(1);
   });
 });
+
+describe('what the kernels learned survives a kubectl rebuild', () => {
+  it('neighbour entries, learned FDB entries and conntrack entries stay; a deleted Pod takes its own with it', () => {
+    const { sim } = buildSim(yaml);
+    const [a, b] = sim.model.pods.filter((p) => p.meta.name.startsWith('web-'));
+    const vip = sim.model.services.find((s) => s.meta.name === 'web')!.clusterIP!;
+    const node = `node/${sim.model.pods.find((p) => p.meta.name === 'client')!.nodeName}`;
+    walk(sim, { from: 'pod/default/client', to: `http://${a!.podIP}/` });
+    walk(sim, { from: 'pod/default/client', to: `http://${vip}/` });
+    const tracked = runArgv(sim, { kind: 'node', name: node.slice(5) }, ['conntrack', '-L']).stdout;
+    expect(tracked).toContain(`dst=${vip}`);
+    runArgv(sim, { kind: 'workstation' }, ['kubectl', 'scale', 'deployment', 'web', '--replicas=3']);
+    // The connection tracker still knows the Service connection.
+    expect(runArgv(sim, { kind: 'node', name: node.slice(5) }, ['conntrack', '-L']).stdout).toContain(`dst=${vip}`);
+    // The client still knows its gateway's MAC: no ARP before the next packet.
+    const again = walk(sim, { from: 'pod/default/client', to: `http://${a!.podIP}/` });
+    expect(again.verdict).toBe('delivered');
+    expect(again.events.filter((e) => e.type === 'arp-request' && e.where.ns === 'pod/default/client')).toHaveLength(0);
+    // Deleting b: whoever had learned b's MAC forgets it.
+    walk(sim, { from: 'pod/default/client', to: `http://${b!.podIP}/` });
+    runArgv(sim, { kind: 'workstation' }, ['kubectl', 'delete', 'pod', b!.meta.name]);
+    for (const ns of sim.net.namespaces.values()) expect(ns.neigh.some((n) => n.ip === b!.podIP && n.mac !== undefined && ns.id !== `pod/default/${b!.meta.name}`)).toBe(false);
+  });
+});

@@ -11,6 +11,7 @@ import type { ClusterModel } from '../../../src/engine/model/cluster';
 import type { NetNs } from '../../../src/engine/net/types';
 import type { Sim } from '../../../src/engine/sim';
 import { acceptAll } from '../../../src/engine/netfilter/hook';
+import { iptablesRestore } from '../../../src/engine/netfilter/restore';
 import { createRand } from '../../../src/engine/util/rand';
 import type { ClusterSpecIn } from '../../../src/engine/scenario/schema/knp';
 import { ep, model, node, port, service, slice } from './fixtures';
@@ -31,7 +32,7 @@ function sim(spec: ClusterSpecIn): { sim: Sim; ns: NetNs } {
     slices: [slice('default', 'web', [ep('10.244.1.5', { nodeName: 'node-1' }), ep('10.244.2.7', { nodeName: 'node-2' })], [{ name: 'http', port: 8080 }])],
   });
   const ns = nodeNs();
-  const s: Sim = { file: 't.yaml', seed: 3, model: m, net: { namespaces: new Map([[ns.id, ns]]), generation: 0 }, diagnostics: [], rand: createRand(3), netfilter: acceptAll, now: 0 };
+  const s: Sim = { file: 't.yaml', seed: 3, model: m, net: { namespaces: new Map([[ns.id, ns]]), generation: 0 }, diagnostics: [], rand: createRand(3), netfilter: acceptAll, apps: new Map(), now: 0 };
   return { sim: s, ns };
 }
 
@@ -39,7 +40,8 @@ describe('installRules', () => {
   it('IPVS mode: table, ipsets, kube-ipvs0 and its local routes; ipvsadm and ipset print them', () => {
     const { sim: s, ns } = sim({ kubeProxy: { mode: 'ipvs' } });
     const texts: string[] = [];
-    const res = installRules(s, (_ns, text) => { texts.push(text); return { ok: true }; });
+    // The real restore: `ipset list`'s References counts the loaded rules that match the set.
+    const res = installRules(s, (rns, text) => { texts.push(text); return iptablesRestore(rns, text); });
     expect(res.map((r) => r.machine)).toEqual(['node/node-1']);
     expect(texts[0]).toContain('KUBE-CLUSTER-IP');
     const dev = ns.links.find((l) => l.name === 'kube-ipvs0')!;

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildIpvsState, ipvsCommit, ipvsReverse, ipvsSchedule, schedule, type IpvsService, type IpvsState } from '../../../src/engine/k8s/kubeproxy/ipvs';
 import { formatIpvsadmList } from '../../../src/engine/k8s/kubeproxy/ipvsadm';
-import { buildKubeIpsets, formatIpsetList } from '../../../src/engine/k8s/kubeproxy/ipset';
+import { buildKubeIpsets } from '../../../src/engine/k8s/kubeproxy/ipset';
+import { formatIpsetList } from '../../../src/engine/netfilter/ipset';
 import { allServicePorts } from '../../../src/engine/k8s/kubeproxy/serviceports';
 import { probability, savedProbability } from '../../../src/engine/k8s/kubeproxy/names';
 import type { Packet } from '../../../src/engine/net/packet';

@@ -63,7 +63,7 @@ export function sim(m: ClusterModel, seed = 1): Sim & { diagnosticsOut: Diagnost
   const rand = createRand(seed);
   const diagnostics: Diagnostic[] = [];
   const net = buildNetwork(m, rand.fork('network'), diagnostics);
-  return { file: 's.yaml', seed, model: m, net, diagnostics, diagnosticsOut: diagnostics, rand: rand.fork('runtime'), netfilter: acceptAll, now: 0 };
+  return { file: 's.yaml', seed, model: m, net, diagnostics, diagnosticsOut: diagnostics, rand: rand.fork('runtime'), netfilter: acceptAll, apps: new Map(), now: 0 };
 }
 
 /** Runs lines in a target and returns stdout+stderr, as a terminal would show them. */

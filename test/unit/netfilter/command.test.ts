@@ -9,7 +9,7 @@ function sim(): Sim {
   const ns = nodeNs('node/n1');
   return {
     file: 't.yaml', seed: 1, model: { pods: [] } as unknown as Sim['model'], net: { namespaces: new Map([[ns.id, ns]]), generation: 0 },
-    diagnostics: [], rand: createRand(1), netfilter: netfilterEngine, now: 0,
+    diagnostics: [], rand: createRand(1), netfilter: netfilterEngine, apps: new Map(), now: 0,
   };
 }
 

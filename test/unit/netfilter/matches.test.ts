@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { netfilterEngine } from '../../../src/engine/netfilter/engine';
 import type { Hook, HookContext } from '../../../src/engine/netfilter/hook';
-import { ipsetAdd, ipsetCreate } from '../../../src/engine/netfilter/ipset';
+import { ipsetAdd, ipsetCreate, ipsetInstall } from '../../../src/engine/netfilter/ipset';
 import { iptablesRestore } from '../../../src/engine/netfilter/restore';
 import type { Packet } from '../../../src/engine/net/packet';
 import { ctx, nodeNs, tcp, udp } from './fixtures';
@@ -79,10 +79,10 @@ describe('matches', () => {
   });
 });
 
-describe('-m set with sets kept by the IPVS proxier', () => {
-  it('reads ns.ipsets when the netfilter state has no set of that name', () => {
+describe('-m set with sets a writer installed whole', () => {
+  it('matches a set kube-proxy installed (ipsetInstall), as one created with ipset create/add', () => {
     const foreign = (ns: ReturnType<typeof nodeNs>) => {
-      (ns as unknown as { ipsets: Map<string, unknown> }).ipsets = new Map([['KUBE-NODE-PORT-TCP', { name: 'KUBE-NODE-PORT-TCP', type: 'bitmap:port', members: new Set(['30080']), references: 0 }]]);
+      ipsetInstall(ns, { name: 'KUBE-NODE-PORT-TCP', type: 'bitmap:port', members: ['30080'] });
     };
     expect(drops('-p tcp -m set --match-set KUBE-NODE-PORT-TCP dst', tcp('1.1.1.1', 5, '192.168.1.10', 30080), {}, 'INPUT', foreign)).toBe(true);
     expect(drops('-p tcp -m set --match-set KUBE-NODE-PORT-TCP dst', tcp('1.1.1.1', 5, '192.168.1.10', 30081), {}, 'INPUT', foreign)).toBe(false);

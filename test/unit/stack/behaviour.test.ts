@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetfilterEngine } from '../../../src/engine/netfilter/hook';
 import type { Packet } from '../../../src/engine/net/packet';
-import { registerProxyApp } from '../../../src/engine/stack/apps';
 import { walk, walkDetailed } from '../../../src/engine/stack/walk';
 import { NetBuilder, bridgeOfThree, twoNodes, vethPair } from './fixtures';
 
@@ -153,7 +152,7 @@ describe('applications', () => {
 
   it('a proxy app opens a second connection from its own namespace and relays the answer', () => {
     const { b, sim } = twoNodes('vxlan');
-    registerProxyApp('test-ingress', () => ({ kind: 'relay', to: { ip: '10.244.2.3', port: 80, protocol: 'tcp' }, summary: 'test-ingress: proxy to 10.244.2.3:80' }));
+    sim.apps.set('test-ingress', () => ({ kind: 'relay', to: { ip: '10.244.2.3', port: 80, protocol: 'tcp' }, summary: 'test-ingress: proxy to 10.244.2.3:80' }));
     b.listen(b.get('pod/default/b-1'), 'tcp', 8080, 'pod/default/b-1', { kind: 'proxy', role: 'test-ingress' });
     const t = walk(sim, { from: 'pod/default/a-1', to: 'http://10.244.1.3:8080/' });
     expect(t.verdict).toBe('delivered');

@@ -9,7 +9,7 @@
  */
 import type { ClusterModel } from '../../model/cluster';
 import type { Payload } from '../../net/packet';
-import { registerProxyApp, type AppAnswer, type AppContext } from '../../stack/apps';
+import type { AppAnswer, AppContext } from '../../stack/apps';
 import { routeIngress, tlsFor } from './route';
 
 /** The IngressClass the controller serves (`--ingress-class=nginx`, controller k8s.io/ingress-nginx). */
@@ -76,7 +76,5 @@ export function ingressNginxProxy(ctx: AppContext): AppAnswer {
   };
 }
 
-/** Makes Pods whose listeners carry the app { kind: 'proxy', role: 'ingress-nginx' } behave as the controller. */
-export function registerIngressNginx(): void {
-  registerProxyApp('ingress-nginx', ingressNginxProxy);
-}
+/** The role Pods whose listeners carry { kind: 'proxy', role: 'ingress-nginx' } play: see buildSim's apps table. */
+export const INGRESS_NGINX_ROLE = 'ingress-nginx';

@@ -19,10 +19,9 @@ import { proxyConfig } from './config';
 import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
 import { buildIpvsState, KUBE_IPVS_DEVICE } from './ipvs';
 import { buildKubeIpsets, emptySet, type IpSets } from './ipset';
-import { countSetReferences } from './ipvsrules';
+import { ipsetInstall } from '../../netfilter/ipset';
 import { allServicePorts } from './serviceports';
 import { buildUserspaceState, USERSPACE_ROLE, userspaceListeners, userspaceProxyApp, type UserspaceState } from './userspace';
-import { registerProxyApp } from '../../stack/apps';
 
 /** The netfilter engine's loader: `iptablesRestore(ns, text)` from src/engine/netfilter/restore.ts. */
 export type RestoreFn = (ns: NetNs, text: string) => { ok: true } | { ok: false; line: number; error: string };
@@ -109,13 +108,12 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   } else {
     delete ns.ipvs;
   }
-  for (const s of sets.values()) s.references = countSetReferences(rules, s.name);
-  if (sets.size) ns.ipsets = sets; else delete ns.ipsets;
+  for (const s of sets.values()) ipsetInstall(ns, s);
   if (cfg.mode === 'userspace') {
     const state = buildUserspaceState(model, node, sim.seed);
     userspace.set(ns, state);
     ns.listeners = [...ns.listeners.filter((l) => !(l.app.kind === 'proxy' && l.app.role === USERSPACE_ROLE)), ...userspaceListeners(state, node)];
-    registerProxyApp(USERSPACE_ROLE, (ctx) => userspaceProxyApp(userspace.get(ctx.ns), ctx.local.port));
+    sim.apps.set(USERSPACE_ROLE, (ctx) => userspaceProxyApp(userspace.get(ctx.ns), ctx.local.port));
   }
   writeSysctls(ns, cfg);
   const res = restore?.(ns, rules);

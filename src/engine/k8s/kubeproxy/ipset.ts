@@ -1,10 +1,11 @@
 /**
- * ipsets: the kernel's sets of addresses and ports that one iptables rule matches with
- * `-m set --match-set NAME dst,dst`. kube-proxy's IPVS mode keeps its Services in them
+ * kube-proxy's ipsets: the kernel's sets of addresses and ports that one iptables rule matches
+ * with `-m set --match-set NAME dst,dst`. kube-proxy's IPVS mode keeps its Services in them
  * (KUBE-CLUSTER-IP holds every "clusterIP,tcp:port"), so the iptables side stays a handful of
- * rules however many Services there are. Calico keeps its IP pools in them.
+ * rules however many Services there are. This module computes their contents; install.ts puts
+ * them into the namespace's one ipset store (src/engine/netfilter/ipset.ts), which also serves
+ * `ipset list` and -m set.
  */
-import type { NetNs } from '../../net/types';
 import type { IpvsState } from './ipvs';
 import type { ServicePortInfo } from './serviceports';
 import { proto } from './names';
@@ -18,16 +19,10 @@ export interface IpSet {
   readonly comment?: string;
   /** Members as `ipset list` prints them ("10.96.0.1,tcp:443"). */
   readonly members: Set<string>;
-  /** How many iptables rules use the set (`ipset list`'s References); set when rules are loaded. */
-  references: number;
 }
 
-/** The ipsets of one namespace (`ns.ipsets`), by name. */
+/** Sets a writer computed, by name, before they are installed. */
 export type IpSets = Map<string, IpSet>;
-
-const REVISION: Record<IpSetType, number> = {
-  'hash:ip': 6, 'hash:ip,port': 7, 'hash:ip,port,ip': 7, 'hash:ip,port,net': 9, 'hash:net': 7, 'bitmap:port': 3,
-};
 
 /** kube-proxy's sets in IPVS mode (pkg/proxy/ipvs ipsetInfo), in its order. */
 export const KUBE_IPSETS: readonly { name: string; type: IpSetType; comment: string }[] = [
@@ -51,7 +46,7 @@ export const KUBE_IPSETS: readonly { name: string; type: IpSetType; comment: str
 ];
 
 export function emptySet(name: string, type: IpSetType, comment?: string): IpSet {
-  return { name, type, members: new Set(), references: 0, ...(comment ? { comment } : {}) };
+  return { name, type, members: new Set(), ...(comment ? { comment } : {}) };
 }
 
 /** The sets kube-proxy fills on `nodeName` in IPVS mode. */
@@ -80,44 +75,4 @@ export function buildKubeIpsets(ports: readonly ServicePortInfo[], nodeName: str
   }
   for (const ip of ipvs.boundAddresses) add('KUBE-IPVS-IPS', ip);
   return sets;
-}
-
-/** Sorts members the way we print them: addresses numerically, then the rest as text. */
-function sortMembers(members: Iterable<string>): string[] {
-  const key = (m: string): string => m.replace(/\d+/g, (d) => d.padStart(5, '0'));
-  return [...members].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
-
-/** An approximation of the kernel's "Size in memory" (it depends on the set's internals). */
-function sizeInMemory(s: IpSet): number {
-  if (s.type === 'bitmap:port') return 8264;
-  return 392 + 40 * s.members.size;
-}
-
-/**
- * `ipset list [NAME]` output (ipset 7.x). Members print in a stable sorted order (the kernel's
- * is hash order).
- */
-export function formatIpsetList(sets: readonly IpSet[]): string {
-  const out: string[] = [];
-  for (const s of sets) {
-    const header = s.type === 'bitmap:port' ? 'range 0-65535' : 'family inet hashsize 1024 maxelem 65536';
-    out.push(
-      `Name: ${s.name}`,
-      `Type: ${s.type}`,
-      `Revision: ${REVISION[s.type]}`,
-      `Header: ${header}`,
-      `Size in memory: ${sizeInMemory(s)}`,
-      `References: ${s.references}`,
-      `Number of entries: ${s.members.size}`,
-      'Members:',
-      ...sortMembers(s.members),
-    );
-    out.push('');
-  }
-  return `${out.join('\n').replace(/\n$/, '')}\n`;
-}
-
-export function nsIpsets(ns: NetNs): IpSets | undefined {
-  return ns.ipsets as IpSets | undefined;
 }

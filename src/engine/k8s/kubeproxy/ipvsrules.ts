@@ -99,11 +99,3 @@ export function buildIpvsIptables(cfg: ProxyConfig, sets: IpSets): IpvsRestore {
 export function ipvsRestoreText(r: IpvsRestore): string {
   return `*nat\n${r.natChains}${r.natRules}COMMIT\n*filter\n${r.filterChains}${r.filterRules}COMMIT\n`;
 }
-
-/** How many rules of `text` match the set: `ipset list`'s References. */
-export function countSetReferences(text: string, set: string): number {
-  let n = 0;
-  const needle = `--match-set ${set} `;
-  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) n++;
-  return n;
-}

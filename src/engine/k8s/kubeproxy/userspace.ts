@@ -9,7 +9,7 @@
  *   as the source. If the backend refuses (RST), kube-proxy tries the next one before giving up.
  *
  * The listener's app is `{ kind: 'proxy', role: 'kube-proxy-userspace' }`; `userspaceProxyApp`
- * (registered with the stack's registerProxyApp by installRules) answers for it:
+ * (put in the Sim's apps table by installRules) answers for it:
  *   1. the stack terminates the client's connection in the node namespace;
  *   2. the app asks `userspaceBackend(state, port, attempt)` for a backend, attempt = 0, 1, ...
  *      (the round-robin cursor moves on each new client connection, `userspaceAdvance`);

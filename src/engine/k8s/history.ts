@@ -1,0 +1,30 @@
+/**
+ * What the control plane remembers between rebuilds of a live simulation (kubectl scale, label,
+ * delete): Kubernetes never moves a running Pod, so a Pod that survives an edit keeps its node
+ * and its address; a deleted Pod's controller makes a replacement under a new name; and
+ * host-local IPAM does not hand a released address out again straight away.
+ */
+import type { ClusterModel } from '../model/cluster';
+
+export interface Placement {
+  readonly node: string;
+  readonly ip: string | null;
+}
+
+export interface ClusterHistory {
+  /** Running Pods by "namespace/name": where they are and the address they hold. */
+  readonly placements: ReadonlyMap<string, Placement>;
+  /** Pods deleted with `kubectl delete pod` ("namespace/name"): their names are not made again. */
+  readonly deleted: ReadonlySet<string>;
+  /** Addresses deleted Pods gave back. */
+  readonly released: ReadonlySet<string>;
+}
+
+export const podKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/** The history after `model`: its scheduled Pods pinned where they run, plus earlier deletions. */
+export function historyOf(model: ClusterModel, before?: ClusterHistory): ClusterHistory {
+  const placements = new Map<string, Placement>();
+  for (const p of model.pods) if (p.nodeName) placements.set(podKey(p.meta.namespace, p.meta.name), { node: p.nodeName, ip: p.podIP });
+  return { placements, deleted: new Set(before?.deleted), released: new Set(before?.released) };
+}
