@@ -12,8 +12,8 @@
  */
 import { ViewportPortal, useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
 import { motion, useReducedMotion } from 'framer-motion';
+import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { TraceEvent } from '../../engine';
 import type { Packet } from '../../engine/net/packet';
 import { locate } from '../canvas/flow';
 import { select, useApp } from '../store';
@@ -73,35 +73,43 @@ export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
         const w = n.measured.width ?? n.width ?? 0;
         const h = n.measured.height ?? n.height ?? 0;
         const { dx, dy } = fanOut(place[i]!, count.get(id)!);
-        const x = n.internals.positionAbsolute.x + w / 2 + dx * scale;
-        const y = n.internals.positionAbsolute.y + h / 2 + dy * scale;
-        const p = e.packet;
-        const encap = !!p?.inner;
-        const dropped = e.type === 'drop';
         const lead = i === primary;
         return (
-          <motion.div
-            key={i}
-            className={`knp-packet ${encap ? 'encap' : ''} ${dropped ? 'dropped' : ''} ${lead ? 'lead' : ''}`}
-            data-knp-packet={i}
-            data-knp-at={id}
-            data-motion={reduced ? 'jump' : 'glide'}
-            style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', willChange: 'transform', zIndex: lead ? 1001 : 1000, ['--hue' as string]: HUES[i % HUES.length]! }}
-            initial={false}
-            // One `transform` string, not x/y/scale: framer-motion then hands the glide to the
-            // compositor (WAAPI), so a moving packet costs the main thread nothing per frame.
-            animate={{ transform: `translate(${x}px, ${y}px) scale(${(dropped ? 0.8 : 1) * scale})` }}
-            transition={reduced ? { duration: 0 } : { type: 'tween', ease: 'easeInOut', duration: 0.55 / speed }}
-          >
-            {encap ? (
-              <div className="knp-packet-outer"><span className="knp-packet-tag">{protoOf(p)}</span><div className="knp-packet-dot" /></div>
-            ) : (
-              <div className="knp-packet-dot">{dropped ? '✕' : ''}</div>
-            )}
-            {lead && <div className="knp-packet-label">{protoOf(p)} {e.type}</div>}
-          </motion.div>
+          <PacketDot
+            key={i} i={i} at={id} x={n.internals.positionAbsolute.x + w / 2 + dx * scale} y={n.internals.positionAbsolute.y + h / 2 + dy * scale} scale={scale}
+            proto={protoOf(e.packet)} encap={!!e.packet?.inner} dropped={e.type === 'drop'} label={lead ? `${protoOf(e.packet)} ${e.type}` : null}
+            reduced={reduced} speed={speed}
+          />
         );
       })}
     </ViewportPortal>
   );
 }
+
+/**
+ * One packet, from plain values only: on a step where a packet stays on its node (a rule, a
+ * lookup) its props are equal and it does not re-render; only the labelled one does.
+ */
+const PacketDot = memo(({ i, at, x, y, scale, proto, encap, dropped, label, reduced, speed }: {
+  i: number; at: string; x: number; y: number; scale: number; proto: string; encap: boolean; dropped: boolean; label: string | null; reduced: boolean; speed: number;
+}) => (
+  <motion.div
+    className={`knp-packet ${encap ? 'encap' : ''} ${dropped ? 'dropped' : ''} ${label !== null ? 'lead' : ''}`}
+    data-knp-packet={i}
+    data-knp-at={at}
+    data-motion={reduced ? 'jump' : 'glide'}
+    style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', willChange: 'transform', zIndex: label !== null ? 1001 : 1000, ['--hue' as string]: HUES[i % HUES.length]! }}
+    initial={false}
+    // One `transform` string, not x/y/scale: framer-motion then hands the glide to the
+    // compositor (WAAPI), so a moving packet costs the main thread nothing per frame.
+    animate={{ transform: `translate(${x}px, ${y}px) scale(${(dropped ? 0.8 : 1) * scale})` }}
+    transition={reduced ? { duration: 0 } : { type: 'tween', ease: 'easeInOut', duration: 0.55 / speed }}
+  >
+    {encap ? (
+      <div className="knp-packet-outer"><span className="knp-packet-tag">{proto}</span><div className="knp-packet-dot" /></div>
+    ) : (
+      <div className="knp-packet-dot">{dropped ? '✕' : ''}</div>
+    )}
+    {label !== null && <div className="knp-packet-label">{label}</div>}
+  </motion.div>
+));
