@@ -109,38 +109,38 @@ export function EventList() {
     const next = { top: box.scrollTop, height: box.clientHeight, base: ol.offsetTop };
     setView((v) => (v.top === next.top && v.height === next.height && v.base === next.base ? v : next));
   }, []);
-  const pending = useRef(0);
-  const onScroll = useCallback(() => {
-    if (!pending.current) pending.current = requestAnimationFrame(() => { pending.current = 0; measure(); });
-  }, [measure]);
+  // Scroll events come once per frame, before the frame's script runs: layout is still clean
+  // there, so reading it costs nothing (a read after a replay step's DOM change would force it).
   useLayoutEffect(() => {
     measure();
     const box = body.current;
     if (!box || typeof ResizeObserver === 'undefined') return;
     const ro = new ResizeObserver(() => measure());
     ro.observe(box);
-    return () => { ro.disconnect(); cancelAnimationFrame(pending.current); pending.current = 0; };
+    return () => ro.disconnect();
   }, [measure, runs, run, shown]);
 
   // Follow the replay: when the current row leaves the visible part, scroll so it is the
-  // second row. A whole screen of steps then passes before the list has to move again.
-  // Only the cursor moves the list (the view is read through a ref, not a dependency), so the
-  // user's own scrolling is left alone.
+  // second row; a whole screen of steps then passes before the list moves again. The new
+  // window is drawn in the same render as the step, and the scroll is written after it, so
+  // the browser lays the list out once. Only a cursor that moved moves the list: the user's
+  // own scrolling is left alone.
   const at = positionOf(shown, cursor);
-  const viewRef = useRef(view);
-  viewRef.current = view;
+  const followed = useRef<{ at: number; shown: readonly number[] }>({ at: -1, shown });
+  let top = view.top;
+  if (at >= 0 && (at !== followed.current.at || shown !== followed.current.shown)) {
+    const rowTop = view.base + at * ROW_PX;
+    if (rowTop < view.top || rowTop + ROW_PX > view.top + view.height) top = Math.max(0, rowTop - ROW_PX);
+  }
   useLayoutEffect(() => {
+    followed.current = { at, shown };
     const box = body.current;
-    const v = viewRef.current;
-    if (!box || at < 0) return;
-    const rowTop = v.base + at * ROW_PX;
-    if (rowTop >= v.top && rowTop + ROW_PX <= v.top + v.height) return;
-    const top = Math.max(0, rowTop - ROW_PX);
+    if (!box || top === view.top) return;
     box.scrollTop = top;
     setView((w) => ({ ...w, top }));
-  }, [at, shown]);
+  }, [at, shown, top, view.top]);
 
-  const first = Math.floor((view.top - view.base) / ROW_PX);
+  const first = Math.floor((top - view.base) / ROW_PX);
   const liveFrom = first - OVERSCAN;
   const liveTo = first + Math.ceil(view.height / ROW_PX) + OVERSCAN;
 
@@ -170,7 +170,7 @@ export function EventList() {
           {types.map((ty) => <option key={ty} value={ty}>{ty}</option>)}
         </select>
       </div>
-      <div className="knp-panel-body" ref={body} onScroll={onScroll}>
+      <div className="knp-panel-body" ref={body} onScroll={measure}>
         {runs.length > 1 && (
           <div className="knp-spread knp-small" data-spread>
             {spread.map(([who, n]) => <span key={who} className="knp-badge" title={who}>{who.replace(/^pod\/[^/]+\//, '')} ×{n}</span>)}
