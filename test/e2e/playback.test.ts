@@ -74,14 +74,16 @@ describe.runIf(hasChromium)('packet replay in Chromium', () => {
       const page = await openApp(browser, site.url);
       if (reduce) await page.emulateMedia({ reducedMotion: 'reduce' });
       await send(page, to);
+      // The slowest speed: a glide then lasts seconds, so a loaded machine cannot miss it.
+      await page.locator('.knp-player select').selectOption('0.25');
       await clickEvent(page, hop);
-      await page.waitForTimeout(800); // any glide to the hop's node has ended
+      await page.waitForTimeout(2500); // any glide to the hop's node has ended
       await page.click('[data-testid=trace-step-forward]');
       const packet = page.locator('[data-knp-packet="0"]');
       await page.waitForSelector(`[data-knp-packet="0"][data-knp-at="${target}"]`, { state: 'attached' });
       expect(await packet.getAttribute('data-motion')).toBe(reduce ? 'jump' : 'glide');
       // Gliding is a running transform animation on the packet; jumping leaves none.
-      const animating = await page.waitForFunction(() => (document.querySelector('[data-knp-packet="0"]')?.getAnimations().length ?? 0) > 0, null, { timeout: 400 })
+      const animating = await page.waitForFunction(() => (document.querySelector('[data-knp-packet="0"]')?.getAnimations().length ?? 0) > 0, null, { timeout: 1000 })
         .then(() => true, () => false);
       expect(animating).toBe(!reduce);
       await page.context().close();
