@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSim, walk } from '../../src/engine';
 import { toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
-import { buildAndServe, engineIdle, hasChromium, launch, openApp, paste, type Site } from './harness';
+import { buildAndServe, clickEvent, engineIdle, hasChromium, launch, openApp, paste, type Site } from './harness';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 const HOOKS = ['PREROUTING', 'routing', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
@@ -106,7 +106,7 @@ describe.runIf(hasChromium)('canvas in Chromium', () => {
     await form.locator('button[type=submit]').click();
     await page.waitForSelector('[data-testid=event-list] [data-verdict]', { timeout: 20_000 });
     await page.click('[data-testid=trace-pause]');
-    await page.locator('[data-testid=event-list] .knp-event').nth(at).click();
+    await clickEvent(page, at);
     await page.waitForSelector(`[data-testid=canvas] [data-knp-id="${nf}/PREROUTING"].active`, { timeout: 5_000 });
     const ev = trace.events[at]!;
     const fired = page.locator(`.knp-nf-inspect [data-chain="${String(ev.detail!['table'])}/${String(ev.detail!['chain'])}"] li.fired`);

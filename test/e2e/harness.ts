@@ -124,3 +124,14 @@ export async function runInTerminal(page: Page, line: string): Promise<string> {
 export function terminalText(page: Page): Promise<string> {
   return page.$eval('[data-testid=terminal] .xterm-rows', (el) => [...el.children].map((r) => r.textContent ?? '').join('\n'));
 }
+
+/** Clicks the event list's row for trace event `i`: the list is virtual, so it scrolls there first. */
+export async function clickEvent(page: Page, i: number): Promise<void> {
+  await page.$eval('[data-testid=event-list] .knp-panel-body', (body, n) => {
+    const ol = body.querySelector<HTMLElement>('.knp-event-rows');
+    if (ol) body.scrollTop = Math.max(0, ol.offsetTop + 4 + n * 24 - 48);
+  }, i);
+  const row = page.locator(`[data-testid=event-list] .knp-event[data-index="${i}"]`);
+  await row.waitFor({ state: 'attached', timeout: 5_000 });
+  await row.click();
+}

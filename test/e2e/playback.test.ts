@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSim, walk, type Trace } from '../../src/engine';
 import { locate, toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
-import { buildAndServe, hasChromium, launch, openApp, type Site } from './harness';
+import { buildAndServe, clickEvent, hasChromium, launch, openApp, type Site } from './harness';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 const FROM = 'pod/default/client';
@@ -37,9 +37,9 @@ async function send(page: Page, to: string, count = 1): Promise<void> {
 const current = (page: Page): Promise<number> =>
   page.evaluate(() => Number(document.querySelector('[data-testid=event-list] .knp-event.current')?.getAttribute('data-index') ?? -1));
 
-/** Makes event `i` current by clicking its row (the list scrolls it into view first). */
-async function clickEvent(page: Page, i: number): Promise<void> {
-  await page.locator(`[data-testid=event-list] .knp-event[data-index="${i}"]`).click();
+/** Makes event `i` current by clicking its row (the virtual list is scrolled there first). */
+async function jumpTo(page: Page, i: number): Promise<void> {
+  await clickEvent(page, i);
   await page.waitForFunction((n) => document.querySelector('[data-testid=event-list] .knp-event.current')?.getAttribute('data-index') === String(n), i);
 }
 
@@ -76,7 +76,7 @@ describe.runIf(hasChromium)('packet replay in Chromium', () => {
       await send(page, to);
       // The slowest speed: a glide then lasts seconds, so a loaded machine cannot miss it.
       await page.locator('.knp-player select').selectOption('0.25');
-      await clickEvent(page, hop);
+      await jumpTo(page, hop);
       await page.waitForTimeout(2500); // any glide to the hop's node has ended
       await page.click('[data-testid=trace-step-forward]');
       const packet = page.locator('[data-knp-packet="0"]');
@@ -100,7 +100,7 @@ describe.runIf(hasChromium)('packet replay in Chromium', () => {
     // The spread over the endpoints, as the engine chose them.
     expect(await page.locator('[data-testid=event-list] [data-spread] .knp-badge').count()).toBe(responders.size);
     // At the first event all ten stand on the client; each one is still visible on its own.
-    await clickEvent(page, 0);
+    await jumpTo(page, 0);
     const client = locate(expected().trace.events[0]!.where, ids);
     await page.waitForFunction((n) => document.querySelectorAll(`[data-knp-packet][data-knp-at="${n}"]`).length === 10, client);
     const centres = await page.$$eval('[data-knp-packet] .knp-packet-dot', (els) => els.map((e) => {
@@ -144,7 +144,7 @@ describe.runIf(hasChromium)('packet replay in Chromium', () => {
     expect(await page.locator('.knp-player select option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['0.25', '0.5', '1', '2', '4']);
 
     // Outside the editor and the terminal: ←/→ step, Space plays and pauses.
-    await clickEvent(page, 1);
+    await jumpTo(page, 1);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('ArrowRight');
     expect(await current(page)).toBe(2);
@@ -175,7 +175,7 @@ describe.runIf(hasChromium)('packet replay in Chromium', () => {
     await page.focus('.knp-player input[type=checkbox]');
     await page.keyboard.press('Space');
     expect(await page.isChecked('.knp-player input[type=checkbox]')).toBe(true);
-    await clickEvent(page, trace.events.length - 3);
+    await jumpTo(page, trace.events.length - 3);
     await page.click('[data-testid=trace-play]');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=event-list] .knp-event.current')?.getAttribute('data-index') ?? -1) < 3, null, { timeout: 15_000 });
     expect(await play.getAttribute('aria-pressed')).toBe('true');

@@ -10,7 +10,7 @@ import { buildSim, parseTarget, runLine, walk, type Sim, type Trace } from '../.
 import { commandNames } from '../../src/engine/shell/registry';
 import { locate, toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
-import { buildAndServe, canvasIds, engineIdle, hasChromium, launch, openApp, paste, runInTerminal, setEditorText, type Site } from './harness';
+import { buildAndServe, canvasIds, clickEvent, engineIdle, hasChromium, launch, openApp, paste, runInTerminal, setEditorText, type Site } from './harness';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 
@@ -120,7 +120,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
     const { to, trace } = serviceWalk(sim);
     await sendPacket(page, 'pod/default/client', to);
     expect(await page.getAttribute('[data-testid=event-list] [data-verdict]', 'data-verdict')).toBe(trace.verdict);
-    // The list is windowed: it states how many events the trace has.
+    // The list is virtual: it states how many events the trace has.
     expect(await page.getAttribute('[data-testid=event-list]', 'data-count')).toBe(String(trace.events.length));
     if (!trace.events.length) return; // the walk is not built yet: the verdict is all there is
 
@@ -128,7 +128,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
     await page.click('[data-testid=trace-pause]');
     const last = trace.events[trace.events.length - 1];
     if (last) {
-      await page.locator('[data-testid=event-list] .knp-event').last().click();
+      await clickEvent(page, trace.events.length - 1);
       const at = locate(last.where, new Set(ids));
       if (at) await page.waitForSelector(`[data-knp-packet="0"][data-knp-at="${at}"]`, { state: "attached", timeout: 10_000 });
       if (trace.verdict === 'delivered' && trace.responder) expect(trace.responder).toMatch(/^pod\/default\/my-nginx-/);
@@ -138,12 +138,21 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
     // A ClusterIP answered by a Pod means kube-proxy's DNAT happened somewhere on the way.
     if (trace.verdict === 'delivered' && trace.responder?.startsWith('pod/')) expect(dnat).toBeGreaterThan(0);
     if (dnat > 0) {
-      await page.locator('[data-testid=event-list] .knp-event').nth(dnat).click();
+      await clickEvent(page, dnat);
       await page.waitForSelector('[data-testid=packet-inspector] [data-change=dnat]', { timeout: 5_000 });
     }
 
+    // A netfilter event lists the rules its chain evaluated, the one that matched marked.
+    const nfAt = trace.events.findIndex((e) => e.type === 'netfilter' && Array.isArray(e.detail?.['rules']) && (e.detail!['rules'] as { matched?: boolean }[]).some((r) => r.matched));
+    expect(nfAt).toBeGreaterThan(0);
+    await clickEvent(page, nfAt);
+    const matched = page.locator('[data-testid=packet-inspector] .knp-rule[data-matched=true]');
+    await matched.waitFor({ timeout: 5_000 });
+    const rule = (trace.events[nfAt]!.detail!['rules'] as { matched?: boolean; text: string }[]).find((r) => r.matched)!;
+    expect(await matched.textContent()).toContain(rule.text);
+
     // Stepping moves one event at a time.
-    await page.locator('[data-testid=event-list] .knp-event').first().click();
+    await clickEvent(page, 0);
     await page.click('[data-testid=trace-step-forward]');
     expect(await page.locator('[data-testid=event-list] .knp-event.current').getAttribute('data-event-type')).toBe(trace.events[1]?.type ?? trace.events[0]?.type);
     await page.click('[data-testid=trace-step-back]');

@@ -3,11 +3,10 @@
  * keys to jump, and the list follows the replay.
  *
  * A walk through a big cluster has thousands of events (a Service with 300 endpoints is 300
- * iptables rules), so the list is windowed, but every row stays in the DOM (tests and links
- * address rows by position): rows far from the visible part are `content-visibility: hidden`,
- * which skips their layout and paint, and rows are grouped in memoised blocks so a replay step
- * re-renders one block, not the whole list. Nothing on a step reads layout: rows have a fixed
- * height and the scroll position is kept in state.
+ * iptables rules), so the list is virtual: only the rows in view (and a few around them) are in
+ * the DOM, inside a list as tall as all of them, so a replay step restyles a few dozen rows, not
+ * thousands. Rows address themselves by `data-index` (the event's index in the trace). Nothing on
+ * a step reads layout: rows have a fixed height and the scroll position is kept in state.
  */
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TraceEvent } from '../../engine';
@@ -16,16 +15,14 @@ import { select, useActions, useApp } from '../store';
 
 /** Every row is this tall (styles.css pins `.knp-event-rows > li` to it). */
 export const ROW_PX = 24;
-/** Rows per memoised block. */
-const BLOCK = 64;
 /** Rows drawn above and below the visible ones, so a short scroll shows no blank rows. */
 const OVERSCAN = 8;
 
 type RowState = 'past' | 'current' | '';
 
-/** One row; `live` rows are drawn, the others keep their place but skip layout and paint. */
-const Row = memo(({ e, i, state, live, onJump }: { e: TraceEvent; i: number; state: RowState; live: boolean; onJump: (i: number) => void }) => (
-  <li className={live ? undefined : 'off'} role="presentation">
+/** One row of the window. */
+const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: RowState; onJump: (i: number) => void }) => (
+  <li role="presentation">
     <button
       type="button" id={`knp-ev-${i}`} className={`knp-event ${state}`} role="option" aria-selected={state === 'current'} aria-current={state === 'current'}
       tabIndex={-1} onClick={() => onJump(i)} data-index={i} data-event-type={e.type}
@@ -36,22 +33,6 @@ const Row = memo(({ e, i, state, live, onJump }: { e: TraceEvent; i: number; sta
       <span className="knp-sum" title={e.summary}>{e.summary}</span>
     </button>
   </li>
-));
-
-/**
- * A run of rows. `at` says where the cursor stands for this block: 'after' (every row is past),
- * 'before' (none is), or the cursor's event index when it falls inside; with `live` clipped to
- * the block, a block away from both the cursor and the visible part keeps equal props.
- */
-const Block = memo(({ events, idx, at, liveFrom, liveTo, offset, onJump }: {
-  events: readonly TraceEvent[]; idx: readonly number[]; at: number | 'before' | 'after'; liveFrom: number; liveTo: number; offset: number; onJump: (i: number) => void;
-}) => (
-  <>
-    {idx.map((i, k) => {
-      const state: RowState = at === 'after' ? 'past' : at === 'before' ? '' : i === at ? 'current' : i < at ? 'past' : '';
-      return <Row key={i} e={events[i]!} i={i} state={state} live={offset + k >= liveFrom && offset + k <= liveTo} onJump={onJump} />;
-    })}
-  </>
 ));
 
 /** Position of event `i` among the shown (ascending) event indices, or -1. */
@@ -88,11 +69,6 @@ export function EventList() {
     for (let i = 0; i < events.length; i++) if (!filter.length || filter.includes(events[i]!.type)) out.push(i);
     return out;
   }, [events, filter]);
-  const blocks = useMemo(() => {
-    const out: number[][] = [];
-    for (let k = 0; k < shown.length; k += BLOCK) out.push(shown.slice(k, k + BLOCK));
-    return out;
-  }, [shown]);
   const spread = useMemo(() => Object.entries(runs.reduce<Record<string, number>>((acc, r) => {
     const k = r.trace.responder ?? t(`verdict.${r.trace.verdict}`);
     acc[k] = (acc[k] ?? 0) + 1;
@@ -141,8 +117,10 @@ export function EventList() {
   }, [at, shown, top, view.top]);
 
   const first = Math.floor((top - view.base) / ROW_PX);
-  const liveFrom = first - OVERSCAN;
-  const liveTo = first + Math.ceil(view.height / ROW_PX) + OVERSCAN;
+  const from = Math.max(0, Math.min(shown.length - 1, first - OVERSCAN));
+  const to = Math.min(shown.length - 1, first + Math.ceil(view.height / ROW_PX) + OVERSCAN);
+  const windowRows: number[] = [];
+  for (let k = from; k <= to; k++) windowRows.push(shown[k]!);
 
   const onKeyDown = (e: KeyboardEvent<HTMLOListElement>) => {
     if (e.altKey || e.ctrlKey || e.metaKey || !shown.length) return;
@@ -184,19 +162,13 @@ export function EventList() {
         {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
         <ol
           ref={list} className="knp-event-rows" role="listbox" aria-label={t('events.title')} tabIndex={shown.length ? 0 : -1} onKeyDown={onKeyDown}
-          aria-activedescendant={at >= 0 ? `knp-ev-${cursor}` : undefined}
+          aria-activedescendant={at >= from && at <= to ? `knp-ev-${cursor}` : undefined}
+          // As tall as every row; the drawn window starts where its first row belongs.
+          style={{ height: 8 + shown.length * ROW_PX, paddingTop: 4 + Math.max(0, from) * ROW_PX }}
         >
-          {blocks.map((idx, b) => {
-            const a = idx[0]!;
-            const z = idx[idx.length - 1]!;
-            const where = cursor > z ? 'after' : cursor < a ? 'before' : cursor;
-            const off = b * BLOCK;
-            const lf = Math.max(off, liveFrom);
-            const lt = Math.min(off + idx.length - 1, liveTo);
-            // Blocks with nothing drawn share one (empty) live range, so their props stay equal.
-            const [from, to] = lf <= lt ? [lf, lt] : [-1, -1];
-            return <Block key={`${b}:${a}`} events={events} idx={idx} at={where} liveFrom={from} liveTo={to} offset={off} onJump={actions.jump} />;
-          })}
+          {windowRows.map((i) => (
+            <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : cursor >= 0 && i < cursor ? 'past' : ''} onJump={actions.jump} />
+          ))}
         </ol>
       </div>
     </section>

@@ -1,4 +1,5 @@
 /** The packet at the selected event, header by header, with this hop's changes highlighted. */
+import { useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { select, useApp } from '../store';
 import { changes, layers } from './layers';
@@ -32,8 +33,10 @@ function DetailValue({ value }: { value: unknown }) {
 
 export function PacketInspector() {
   const { t } = useTranslation();
-  const ev = useApp(select.currentEvent);
-  const prev = useApp(select.previousPacketEvent);
+  // Deferred: during a fast replay React renders the inspector between frames, after the
+  // canvas has moved, and skips the steps it had no time for.
+  const ev = useDeferredValue(useApp(select.currentEvent));
+  const prev = useDeferredValue(useApp(select.previousPacketEvent));
   // Events without a packet of their own (a route lookup, a rule match) act on the last one seen.
   const packet = ev?.packet ?? prev?.packet;
   const diff = ev?.packet ? changes(prev?.packet, ev.packet) : { keys: new Set<string>(), kinds: [] };

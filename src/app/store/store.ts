@@ -183,14 +183,16 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const port = Number(f.port);
         const req: WalkRequest = { from: f.from, to: f.to, protocol: f.protocol, ...(f.port && Number.isFinite(port) ? { port } : {}) };
         const runs: PacketRun[] = [];
-        // Several packets are separate walks: each one may pick another endpoint.
+        // Several packets are separate walks: each one may pick another endpoint. The canvas
+        // redraws once, with the state after the last one (counters, conntrack).
+        let snapshot: Snapshot | null = null;
         for (let i = 0; i < Math.max(1, Math.min(f.count, 50)); i++) {
           const v = take(await client.trace(req));
           if (!v) break;
-          set({ snapshot: v.snapshot });
+          snapshot = v.snapshot;
           runs.push({ id: ++runIds, label: `${f.from} → ${f.to}${f.count > 1 ? ` #${i + 1}` : ''}`, trace: v.trace });
         }
-        set({ sending: false });
+        set(snapshot ? { sending: false, snapshot } : { sending: false });
         showRuns(runs);
       },
 
