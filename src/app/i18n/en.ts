@@ -30,6 +30,7 @@ export const en = {
   inspector: {
     packet: 'Packet', object: 'Object', noEvent: 'Select an event to see the packet at that hop.', noPacket: 'This event carries no packet.',
     changed: 'changed here', details: 'Details', close: 'Close',
+    moreRules_one: '{{count}} more rule did not match', moreRules_other: '{{count}} more rules did not match', allRules: 'Show all {{count}} rules', fewerRules: 'Show fewer rules',
     addresses: 'Addresses', links: 'Interfaces', routes: 'Routes', neigh: 'ARP / neighbours', fdb: 'FDB', chains: 'iptables chains',
     conntrack: 'conntrack', ipvs: 'IPVS', listeners: 'Listening sockets', endpoints: 'Endpoints', ports: 'Ports', containers: 'Containers',
     none: '(none)', labels: 'Labels', phase: 'Phase',

@@ -32,6 +32,7 @@ export const zhCN: Strings = {
   inspector: {
     packet: '数据包', object: '对象', noEvent: '选择一个事件，查看数据包在这一跳的样子。', noPacket: '这个事件不携带数据包。',
     changed: '在此处改变', details: '详情', close: '关闭',
+    moreRules_one: '另有 {{count}} 条规则未匹配', moreRules_other: '另有 {{count}} 条规则未匹配', allRules: '显示全部 {{count}} 条规则', fewerRules: '收起规则',
     addresses: '地址', links: '网络接口', routes: '路由', neigh: 'ARP / 邻居', fdb: 'FDB 转发表', chains: 'iptables 链',
     conntrack: '连接跟踪', ipvs: 'IPVS', listeners: '监听套接字', endpoints: '端点', ports: '端口', containers: '容器',
     none: '（无）', labels: '标签', phase: '阶段',

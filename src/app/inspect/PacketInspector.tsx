@@ -1,5 +1,5 @@
 /** The packet at the selected event, header by header, with this hop's changes highlighted. */
-import { useDeferredValue } from 'react';
+import { useDeferredValue, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { select, useApp } from '../store';
 import { changes, layers } from './layers';
@@ -8,6 +8,28 @@ interface RuleRef { readonly index: number; readonly text: string; readonly matc
 
 const isRule = (v: unknown): v is RuleRef =>
   typeof v === 'object' && v !== null && typeof (v as RuleRef).text === 'string' && typeof (v as RuleRef).index === 'number';
+
+/** Rules evaluated by one chain: long lists (a Service's 300 endpoints) show the ends and the match. */
+function RuleList({ rules }: { rules: readonly RuleRef[] }) {
+  const { t } = useTranslation();
+  const [all, setAll] = useState(false);
+  const hit = rules.findIndex((r) => r.matched);
+  const keep = (i: number) => all || rules.length <= 12 || rules[i]!.matched || i < 3 || i >= rules.length - 2 || (hit >= 0 && Math.abs(i - hit) <= 2);
+  const out: ReactNode[] = [];
+  let skipped = 0;
+  rules.forEach((r, i) => {
+    if (!keep(i)) { skipped++; return; }
+    if (skipped) { out.push(<li key={`gap${i}`} className="knp-rule-gap">⋯ {t('inspector.moreRules', { count: skipped })}</li>); skipped = 0; }
+    out.push(<li key={i} className={`knp-rule ${r.matched ? 'matched' : ''}`} data-matched={r.matched ? 'true' : undefined}><span className="knp-rule-n">{r.index}</span>{r.text}</li>);
+  });
+  if (skipped) out.push(<li key="gap-end" className="knp-rule-gap">⋯ {t('inspector.moreRules', { count: skipped })}</li>);
+  return (
+    <ol className="knp-detail-list">
+      {out}
+      {rules.length > 12 && <li><button type="button" className="knp-link" onClick={() => setAll(!all)}>{all ? t('inspector.fewerRules') : t('inspector.allRules', { count: rules.length })}</button></li>}
+    </ol>
+  );
+}
 
 /**
  * One value of an event's detail, readable: netfilter rules as numbered lines with the one that
@@ -19,13 +41,8 @@ function DetailValue({ value }: { value: unknown }) {
   if (isRule(value)) return <span className="knp-rule matched">{value.index}. {value.text}</span>;
   if (Array.isArray(value)) {
     if (value.length === 0) return <>—</>;
-    return (
-      <ol className="knp-detail-list">
-        {value.map((item, i) => isRule(item)
-          ? <li key={i} className={`knp-rule ${item.matched ? 'matched' : ''}`} data-matched={item.matched ? 'true' : undefined}><span className="knp-rule-n">{item.index}</span>{item.text}</li>
-          : <li key={i}><DetailValue value={item} /></li>)}
-      </ol>
-    );
+    if (value.every(isRule)) return <RuleList rules={value} />;
+    return <ol className="knp-detail-list">{value.map((item, i) => <li key={i}><DetailValue value={item} /></li>)}</ol>;
   }
   const entries = Object.entries(value as Record<string, unknown>);
   return <>{entries.map(([k, v], i) => <span key={k}>{i ? ' ' : ''}{k}={typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}</span>)}</>;
