@@ -128,7 +128,7 @@ spec:
 }
 
 /** Fresh pages the packet animation is measured on; the figures are their medians. */
-const ANIMATION_RUNS = 3;
+const ANIMATION_RUNS = 5;
 
 /** Only the packet animation figures (`npm run bench -- ui-animation`). */
 export const animation: Bench = async () => {
