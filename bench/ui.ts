@@ -197,6 +197,8 @@ async function animationBench(browser: Awaited<ReturnType<typeof launch>>, url: 
     const longs = [];
     const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) longs.push(e.duration); });
     obs.observe({ type: 'longtask', buffered: false });
+    const at = () => Number(document.querySelector('[data-testid=event-list] .knp-event.current')?.getAttribute('data-index') ?? -1);
+    const from = at();
     document.querySelector('[data-testid=trace-play]').click();
     const frames = [];
     let last = performance.now();
@@ -206,8 +208,11 @@ async function animationBench(browser: Awaited<ReturnType<typeof launch>>, url: 
       requestAnimationFrame(step);
     });
     obs.disconnect();
-    return { longest: Math.max(0, ...longs), late: frames.filter((d) => d > 25).length / Math.max(1, frames.length) };
-  })()`)) as { longest: number; late: number };
+    return { longest: Math.max(0, ...longs), late: frames.filter((d) => d > 25).length / Math.max(1, frames.length), steps: at() - from };
+  })()`)) as { longest: number; late: number; steps: number };
+  // The figure means something only if the packets moved the whole time.
+  if (m.steps < 20) throw new Error(`the replay advanced only ${m.steps} events in 4 s at 4×`);
+  process.stderr.write(`ui animation: ${m.steps} events replayed in 4 s\n`);
   await ctx.close();
   return { ...m, idleLate };
 }

@@ -35,6 +35,9 @@ export function Player() {
   useEffect(() => {
     if (!playing || !store) return;
     let raf = 0;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { if (store.getState().playing) store.getState().tick(); };
+    const tickSoon = () => channel.port2.postMessage(null);
     let shown = store.getState().cursor;
     let since = performance.now();
     const frame = (now: number) => {
@@ -48,15 +51,17 @@ export function Player() {
       const wait = (moves ? HOP_MS : IN_PLACE_MS) / s.speed;
       const late = now - since - wait;
       if (late >= 0) {
-        s.tick();
-        shown = store.getState().cursor;
+        // The step runs in a task of its own right after this frame, so its render and the
+        // next frame's paint fall on either side of a frame boundary instead of sharing one.
+        tickSoon();
+        shown = s.cursor + 1;
         // Carry up to a frame of lateness, so quick steps keep their pace on average.
         since = now - Math.min(late, FRAME_MS);
       }
       raf = requestAnimationFrame(frame);
     };
     raf = requestAnimationFrame(frame);
-    return () => cancelAnimationFrame(raf);
+    return () => { cancelAnimationFrame(raf); channel.port1.close(); };
   }, [playing, store]);
 
   useEffect(() => {
