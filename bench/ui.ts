@@ -162,6 +162,20 @@ async function animationRuns(browser: Awaited<ReturnType<typeof launch>>, url: s
   ];
 }
 
+/**
+ * Page script: 4 s of animation frames; leaves in "late" the share of frames later than 25 ms
+ * (1.5 × 16.7 ms). A string, not a function: tsx would add helpers (__name) the page does not have.
+ */
+const LATE_FRAMES_4S = `
+    const frames = [];
+    let last = performance.now();
+    const end = last + 4000;
+    await new Promise((done) => {
+      const step = (t) => { frames.push(t - last); last = t; if (t < end) requestAnimationFrame(step); else done(); };
+      requestAnimationFrame(step);
+    });
+    const late = frames.filter((d) => d > 25).length / Math.max(1, frames.length);`;
+
 async function animationBench(browser: Awaited<ReturnType<typeof launch>>, url: string): Promise<{ longest: number; late: number; idleLate: number }> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await ctx.newPage();
@@ -181,18 +195,11 @@ async function animationBench(browser: Awaited<ReturnType<typeof launch>>, url: 
   await page.click('[data-testid=trace-pause]');
   await page.waitForTimeout(300);
   const idleLate = (await page.evaluate(`(async () => {
-    const frames = [];
-    let last = performance.now();
-    const end = last + 4000;
-    await new Promise((done) => {
-      const step = (t) => { frames.push(t - last); last = t; if (t < end) requestAnimationFrame(step); else done(); };
-      requestAnimationFrame(step);
-    });
-    return frames.filter((d) => d > 25).length / Math.max(1, frames.length);
+${LATE_FRAMES_4S}
+    return late;
   })()`)) as number;
   // Play for 4 s at 4× while recording long tasks and frame times.
   await page.locator('.knp-player select').selectOption('4');
-  // A string, not a function: tsx would add helpers (__name) the page does not have.
   const m = (await page.evaluate(`(async () => {
     const longs = [];
     const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) longs.push(e.duration); });
@@ -200,15 +207,9 @@ async function animationBench(browser: Awaited<ReturnType<typeof launch>>, url: 
     const at = () => Number(document.querySelector('[data-testid=event-list] .knp-event.current')?.getAttribute('data-index') ?? -1);
     const from = at();
     document.querySelector('[data-testid=trace-play]').click();
-    const frames = [];
-    let last = performance.now();
-    const end = last + 4000;
-    await new Promise((done) => {
-      const step = (t) => { frames.push(t - last); last = t; if (t < end) requestAnimationFrame(step); else done(); };
-      requestAnimationFrame(step);
-    });
+${LATE_FRAMES_4S}
     obs.disconnect();
-    return { longest: Math.max(0, ...longs), late: frames.filter((d) => d > 25).length / Math.max(1, frames.length), steps: at() - from };
+    return { longest: Math.max(0, ...longs), late, steps: at() - from };
   })()`)) as { longest: number; late: number; steps: number };
   // The figure means something only if the packets moved the whole time.
   if (m.steps < 20) throw new Error(`the replay advanced only ${m.steps} events in 4 s at 4×`);
