@@ -4,12 +4,13 @@
  * minimap. Expected values come from the engine run in-process on the same YAML and seed.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { buildSim, walk } from '../../src/engine';
 import { toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
-import { buildAndServe, clickEvent, engineIdle, hasChromium, launch, openApp, paste, type Site } from './harness';
+import { clickEvent, engineIdle, hasChromium, openApp, paste } from './harness';
+import { browserSuite } from './suite';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 const HOOKS = ['PREROUTING', 'routing', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
@@ -24,19 +25,10 @@ function positions(page: Page): Promise<Record<string, string>> {
 const viewport = (page: Page) => page.$eval('[data-testid=canvas] .react-flow__viewport', (e) => (e as HTMLElement).style.transform);
 
 describe.runIf(hasChromium)('canvas in Chromium', () => {
-  let site: Site;
-  let browser: Browser;
-  beforeAll(async () => {
-    site = await buildAndServe();
-    browser = await launch();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const env = browserSuite();
 
   it('adding a replica in the editor draws the new Pod and moves nothing that was drawn', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const before = clusterIds(DEFAULT);
     const edited = DEFAULT.replace('replicas: 2', 'replicas: 3');
     const added = clusterIds(edited).filter((id) => !before.includes(id));
@@ -55,7 +47,7 @@ describe.runIf(hasChromium)('canvas in Chromium', () => {
   });
 
   it('the lab.sh button downloads a bash script that builds the namespaces', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('[data-testid=lab-download]')]);
     expect(download.suggestedFilename()).toBe('lab.sh');
     const path = await download.path();
@@ -66,7 +58,7 @@ describe.runIf(hasChromium)('canvas in Chromium', () => {
   });
 
   it('the kernel view draws the hook pipeline; a hook opens its tables, chains and rules with counters; a replay marks the rule that fired', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const { sim } = buildSim(DEFAULT, { seed: 1, file: 'scenario.yaml' });
     const snap = snapshot(sim, 1);
     const node = snap.pods.find((p) => p.id === 'pod/default/client')!.node!;
@@ -116,7 +108,7 @@ describe.runIf(hasChromium)('canvas in Chromium', () => {
   });
 
   it('has zoom and fit controls and a minimap; fit brings the graph back after zooming', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     await page.waitForSelector('[data-testid=canvas] .react-flow__minimap svg');
     for (const c of ['zoomin', 'zoomout', 'fitview']) expect(await page.locator(`[data-testid=canvas] .react-flow__controls-${c}`).count(), c).toBe(1);
     await page.waitForTimeout(300);

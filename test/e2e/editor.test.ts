@@ -4,10 +4,10 @@
  * next to the engine's own. Driven as a user would: mouse over a token, Ctrl+Space.
  */
 import type { Page } from 'playwright-core';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXPLAIN } from '../../src/app/editor/explain';
-import { buildAndServe, hasChromium, launch, openApp, setEditorText, type Site } from './harness';
+import { hasChromium, openApp, setEditorText } from './harness';
+import { browserSuite } from './suite';
 
 /** The screen position of the first occurrence of `word` among the rendered lines, or null. */
 function locateWord(page: Page, word: string): Promise<{ x: number; y: number; right: number } | null> {
@@ -72,21 +72,12 @@ async function hoverText(page: Page, word: string, ...expected: string[]): Promi
 const firstSentence = (md: string) => md.replace(/\*\*|`|\*/g, '').split(/(?<=[.。])\s*/)[0]!;
 
 describe.runIf(hasChromium)('editor schemas in Chromium', () => {
-  let site: Site;
-  let browser: Browser;
-  beforeAll(async () => {
-    site = await buildAndServe();
-    browser = await launch();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const env = browserSuite();
 
   const targetPort = EXPLAIN['core.v1.ServicePort.targetPort']!;
 
   it('hovering targetPort in the default scenario shows our explanation, then upstream\'s', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const want = firstSentence(targetPort.en);
     const text = await hoverText(page, 'targetPort', want);
     expect(text).toContain(want);
@@ -95,7 +86,7 @@ describe.runIf(hasChromium)('editor schemas in Chromium', () => {
   });
 
   it('switching the UI language to zh-CN shows the Chinese explanation', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     await page.locator('select:has(option[value="zh-CN"])').selectOption('zh-CN');
     const want = firstSentence(targetPort['zh-CN']);
     const text = await hoverText(page, 'targetPort', want);
@@ -105,7 +96,7 @@ describe.runIf(hasChromium)('editor schemas in Chromium', () => {
   });
 
   it('completion inside a Service\'s spec offers externalTrafficPolicy', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const at = await scrollTo(page, 'type: NodePort');
     await page.mouse.click(at.right + 2, at.y);
     await page.keyboard.press('End');
@@ -120,7 +111,7 @@ describe.runIf(hasChromium)('editor schemas in Chromium', () => {
   });
 
   it('a new document that names only its kind is completed as that kind', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     await setEditorText(page, 'kind: NetworkPolicy\nspec:\n  ');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('policyT');
@@ -132,7 +123,7 @@ describe.runIf(hasChromium)('editor schemas in Chromium', () => {
   });
 
   it('an empty document offers whole objects to start from, in the UI language', async () => {
-    const page = await openApp(browser, site.url, { lang: 'zh-CN' });
+    const page = await openApp(env.browser, env.site.url, { lang: 'zh-CN' });
     await setEditorText(page, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('Netw');
@@ -152,7 +143,7 @@ describe.runIf(hasChromium)('editor schemas in Chromium', () => {
   });
 
   it('a misspelt field gets a schema marker alongside the engine\'s', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     await setEditorText(page, [
       'apiVersion: v1', 'kind: Service', 'metadata: {name: web}', 'spec:', '  selector: {app: web}', '  ports:', '    - port: 80', '      targetPrt: 8080', '',
     ].join('\n'));

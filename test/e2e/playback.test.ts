@@ -4,12 +4,13 @@
  * in-process on the same YAML and seed.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { buildSim, walk, type Trace } from '../../src/engine';
 import { locate, toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
-import { buildAndServe, clickEvent, hasChromium, launch, openApp, type Site } from './harness';
+import { clickEvent, hasChromium, openApp } from './harness';
+import { browserSuite } from './suite';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 const FROM = 'pod/default/client';
@@ -54,16 +55,7 @@ function firstHop(trace: Trace, ids: Set<string>): number {
 }
 
 describe.runIf(hasChromium)('packet replay in Chromium', () => {
-  let site: Site;
-  let browser: Browser;
-  beforeAll(async () => {
-    site = await buildAndServe();
-    browser = await launch();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const env = browserSuite();
 
   it('glides packets between nodes, and with prefers-reduced-motion makes them jump', async () => {
     const { to, trace, ids } = expected();
@@ -71,7 +63,7 @@ describe.runIf(hasChromium)('packet replay in Chromium', () => {
     if (hop < 0) return; // a walk that never leaves its first node has nothing to animate
     const target = locate(trace.events[hop + 1]!.where, ids)!;
     for (const reduce of [false, true]) {
-      const page = await openApp(browser, site.url);
+      const page = await openApp(env.browser, env.site.url);
       if (reduce) await page.emulateMedia({ reducedMotion: 'reduce' });
       await send(page, to);
       // The slowest speed: a glide then lasts seconds, so a loaded machine cannot miss it.
@@ -94,7 +86,7 @@ describe.runIf(hasChromium)('packet replay in Chromium', () => {
     const { to, ids } = expected();
     const { sim } = buildSim(DEFAULT, { seed: 1, file: 'scenario.yaml' });
     const responders = new Set(Array.from({ length: 10 }, () => walk(sim, { from: FROM, to, protocol: "tcp" }).responder ?? ''));
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await send(page, to, 10);
     // The spread over the endpoints, as the engine chose them.
@@ -125,7 +117,7 @@ describe.runIf(hasChromium)('packet replay in Chromium', () => {
   it('plays, pauses, steps, jumps, changes speed and loops from the keyboard', async () => {
     const { to, trace } = expected();
     if (trace.events.length < 3) return;
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     await send(page, to);
     const play = page.locator('[data-testid=trace-play]');
 

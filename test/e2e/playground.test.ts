@@ -4,13 +4,14 @@
  * and seed, so these tests follow the engine as it grows instead of hard-coding today's output.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { buildSim, parseTarget, runLine, walk, type Sim, type Trace } from '../../src/engine';
 import { commandNames } from '../../src/engine/shell/registry';
 import { locate, toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
-import { buildAndServe, canvasIds, clickEvent, engineIdle, hasChromium, launch, openApp, paste, runInTerminal, setEditorText, type Site } from './harness';
+import { canvasIds, clickEvent, engineIdle, hasChromium, openApp, paste, runInTerminal, setEditorText } from './harness';
+import { browserSuite } from './suite';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 
@@ -44,19 +45,10 @@ async function sendPacket(page: Page, from: string, to: string): Promise<void> {
 }
 
 describe.runIf(hasChromium)('playground in Chromium', () => {
-  let site: Site;
-  let browser: Browser;
-  beforeAll(async () => {
-    site = await buildAndServe();
-    browser = await launch();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const env = browserSuite();
 
   it('renders the default scenario: every node, Pod and device the engine built, with the test ids', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     for (const id of ['editor', 'canvas', 'trace-play', 'trace-pause', 'trace-step-forward', 'trace-step-back', 'event-list', 'packet-inspector', 'terminal', 'share-button', 'send-packet']) {
       expect(await page.locator(`[data-testid=${id}]`).count(), id).toBe(1);
     }
@@ -70,7 +62,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
   });
 
   it('editing the YAML updates the graph', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const edited = DEFAULT.replace('replicas: 2', 'replicas: 3').replace('    - {name: node-2, ip: 192.168.1.12}\n', '    - {name: node-2, ip: 192.168.1.12}\n    - {name: node-3, ip: 192.168.1.13}\n');
     expect(edited).not.toBe(DEFAULT);
     await setEditorText(page, edited);
@@ -80,7 +72,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
   });
 
   it('invalid YAML shows a marker where it is wrong and loses nothing', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const before = await waitForIds(page, expectedIds(DEFAULT));
     await page.click('[data-testid=editor] .view-lines');
     await page.keyboard.press('Control+End');
@@ -101,7 +93,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
   });
 
   it('a terminal command prints what the engine prints', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     expect(await runInTerminal(page, 'echo hello from knp')).toBe('hello from knp');
     if (commandNames().includes('kubectl')) {
       const { sim } = buildSim(DEFAULT, { seed: 1, file: 'scenario.yaml' });
@@ -113,7 +105,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
   });
 
   it('a Pod → Service packet replays the engine trace; the inspector shows the DNAT; a DROP rule typed in the terminal stops the next one', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const { sim } = buildSim(DEFAULT, { seed: 1, file: 'scenario.yaml' });
     const ids = expectedIds(DEFAULT);
     if (!ids.includes('pod/default/client')) return; // no Pods yet: nothing to send from
@@ -175,7 +167,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
   });
 
   it('the share link carries the scenario and restores it', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     await setEditorText(page, DEFAULT.replace('name: playground', 'name: shared-one'));
     await page.waitForTimeout(400);
     await engineIdle(page);
@@ -190,7 +182,7 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
   });
 
   it('an engine worker that crashes is restarted with a visible message, and commands work again', async () => {
-    const page = await openApp(browser, site.url);
+    const page = await openApp(env.browser, env.site.url);
     const worker = page.workers().find((w) => w.url().includes('engine.worker'));
     expect(worker).toBeTruthy();
     await worker!.evaluate(() => { setTimeout(() => { throw new Error('simulated engine crash'); }, 0); });
