@@ -2,35 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildSim, runArgv } from '../../../src/engine/index';
 import { walk } from '../../../src/engine/stack/walk';
+import { webScenario } from './fixtures';
 
-const yaml = `apiVersion: knp/v1alpha1
-kind: Cluster
-metadata: {name: demo}
-spec:
-  nodes:
-  - {name: node-1, ip: 192.168.1.11}
-  - {name: node-2, ip: 192.168.1.12}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec: {containers: [{name: c, image: busybox}]}
-`;
+const yaml = webScenario(2);
 
 const web = (sim: ReturnType<typeof buildSim>['sim']) => sim.model.pods.filter((p) => p.meta.name.startsWith('web-')).map((p) => `${p.meta.name} ${p.podIP}`);
 
