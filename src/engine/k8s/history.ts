@@ -4,7 +4,7 @@
  * and its address; a deleted Pod's controller makes a replacement under a new name; and
  * host-local IPAM does not hand a released address out again straight away.
  */
-import type { ClusterModel } from '../model/cluster';
+import type { ClusterModel, PodModel } from '../model/cluster';
 
 export interface Placement {
   readonly node: string;
@@ -27,4 +27,19 @@ export function historyOf(model: ClusterModel, before?: ClusterHistory): Cluster
   const placements = new Map<string, Placement>();
   for (const p of model.pods) if (p.nodeName) placements.set(podKey(p.meta.namespace, p.meta.name), { node: p.nodeName, ip: p.podIP });
   return { placements, deleted: new Set(before?.deleted), released: new Set(before?.released) };
+}
+
+/**
+ * The history once `pod` is deleted: it is pinned nowhere, its address is given back, and when
+ * a controller replaces it (`replaced`) its name is not made again.
+ */
+export function withDeleted(h: ClusterHistory, pod: PodModel, replaced: boolean): ClusterHistory {
+  const key = podKey(pod.meta.namespace, pod.meta.name);
+  const placements = new Map(h.placements);
+  placements.delete(key);
+  return {
+    placements,
+    deleted: replaced ? new Set([...h.deleted, key]) : h.deleted,
+    released: pod.podIP && !pod.hostNetwork ? new Set([...h.released, pod.podIP]) : h.released,
+  };
 }

@@ -4,7 +4,7 @@
  * nodes catch up (rebuildSim), so new Pods get names, addresses, endpoints and rules the way the
  * first build gave them.
  */
-import { historyOf, podKey, type Placement } from '../k8s/history';
+import { historyOf, withDeleted } from '../k8s/history';
 import { matchesSelector } from '../k8s/selector';
 import type { LabelSelector } from '../scenario/schema/common';
 import { rebuildSim } from '../rebuild';
@@ -122,19 +122,17 @@ export function remove(sim: Sim, positional: readonly string[], namespace: strin
   const out: string[] = [];
   const errs: string[] = [];
   if (k.list === 'pods') {
-    const history = historyOf(sim.model, sim.history) as { placements: Map<string, Placement>; deleted: Set<string>; released: Set<string> };
+    let history = historyOf(sim.model, sim.history);
     const chosen = selector
       ? sim.model.pods.filter((p) => p.meta.namespace === namespace && matchesSelector(p.meta.labels, selector)).map((p) => p.meta.name)
       : names;
     for (const name of chosen) {
       const pod = sim.model.pods.find((p) => p.meta.name === name && p.meta.namespace === namespace);
       if (!pod) { errs.push(`Error from server (NotFound): pods "${name}" not found\n`); continue; }
-      const key = podKey(namespace, name);
       const declared = sim.objects?.pods.findIndex((l) => l.obj.metadata.name === name && (l.obj.metadata.namespace ?? 'default') === namespace) ?? -1;
       if (declared >= 0) sim.objects!.pods.splice(declared, 1);
-      else if (pod.meta.ownerKind !== 'Node') history.deleted.add(key);
-      history.placements.delete(key);
-      if (pod.podIP && !pod.hostNetwork) history.released.add(pod.podIP);
+      // A declared Pod is gone; a mirror Pod comes back as it was; a controller's under a new name.
+      history = withDeleted(history, pod, declared < 0 && pod.meta.ownerKind !== 'Node');
       out.push(`pod "${name}" deleted\n`);
     }
     if (out.length) rebuildSim(sim, history);
