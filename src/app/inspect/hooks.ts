@@ -9,24 +9,22 @@
  */
 import type { TraceEvent } from '../../engine';
 import type { ChainSnap, RuleSnap } from '../../worker/snapshot';
+import type { Hook } from '../../engine/netfilter/hook';
+import { hookTableOrder } from '../../engine/netfilter/steps';
 
-export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+export type { Hook };
 export type Stage = Hook | 'routing';
 
 /** The canvas's pipeline, left to right (INPUT and FORWARD are the two ways out of routing). */
 export const PIPELINE: readonly Stage[] = ['PREROUTING', 'routing', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
 
-/**
- * The iptables tables at each hook, by priority (raw −300, mangle −150, nat DNAT −100, filter 0,
- * nat SNAT +100): the same order as HOOK_STEPS in src/engine/netfilter/engine.ts, which the
- * packet walk follows. Copied, not imported, so the page does not load the engine.
- */
+/** The iptables tables at each hook, in the order the packet walk runs them (engine netfilter/steps.ts). */
 export const HOOK_TABLES: Readonly<Record<Hook, readonly string[]>> = {
-  PREROUTING: ['raw', 'mangle', 'nat'],
-  INPUT: ['mangle', 'filter', 'nat'],
-  FORWARD: ['mangle', 'filter'],
-  OUTPUT: ['raw', 'mangle', 'nat', 'filter'],
-  POSTROUTING: ['mangle', 'nat'],
+  PREROUTING: hookTableOrder('PREROUTING'),
+  INPUT: hookTableOrder('INPUT'),
+  FORWARD: hookTableOrder('FORWARD'),
+  OUTPUT: hookTableOrder('OUTPUT'),
+  POSTROUTING: hookTableOrder('POSTROUTING'),
 };
 
 export const isHook = (s: string): s is Hook => s in HOOK_TABLES;

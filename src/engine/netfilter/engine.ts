@@ -20,19 +20,10 @@ import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
 import type { Hook, HookContext, HookEvent, HookVerdict, NetfilterEngine } from './hook';
 import { findSet } from './ipset';
+import { HOOK_STEPS } from './steps';
 import { viewOf, type MatchEnv, type PacketView } from './match';
 import { traverse, type NatTarget, type TableOutcome } from './traverse';
 import type { CtStateName, NetfilterState, TableName } from './types';
-
-type Step = TableName | 'conntrack' | 'confirm';
-
-export const HOOK_STEPS: Readonly<Record<Hook, readonly Step[]>> = {
-  PREROUTING: ['raw', 'conntrack', 'mangle', 'nat'],
-  INPUT: ['mangle', 'filter', 'nat', 'confirm'],
-  FORWARD: ['mangle', 'filter'],
-  OUTPUT: ['raw', 'conntrack', 'mangle', 'nat', 'filter'],
-  POSTROUTING: ['mangle', 'nat', 'confirm'],
-};
 
 const manipOf = (hook: Hook): Manip => (hook === 'PREROUTING' || hook === 'OUTPUT' ? 'dst' : 'src');
 
