@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en';
 import { zhCN } from './zh-CN';
+import { FEATURES } from './features';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -12,7 +13,10 @@ export type Lang = (typeof LANGUAGES)[number]['code'];
 
 export function initI18n(lang: Lang): typeof i18next {
   void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+    resources: {
+      en: { translation: Object.assign({}, en, ...FEATURES.map((f) => f.en)) },
+      'zh-CN': { translation: Object.assign({}, zhCN, ...FEATURES.map((f) => f['zh-CN'])) },
+    },
     lng: lang,
     fallbackLng: 'en',
     interpolation: { escapeValue: false },
