@@ -105,7 +105,7 @@ export function evaluateGoal(sim: Sim, goal: Goal, ctx: GoalContext = {}): GoalR
     const g = goal.path;
     const sent = send(sim, g.from, g.to, g.protocol);
     if (!sent.ok) return result(goal, false, 'bad-target', { from: g.from, to: g.to, detail: sent.why });
-    const events = requestEvents(sent.trace.events);
+    const events = firstLeg(sent.trace.events);
     let i = 0;
     for (const e of events) if (i < g.via.length && atPlace(e, g.via[i]!)) i++;
     const hops = sent.trace.path.map((h) => h.machine).join(' -> ') || sent.trace.verdict;
@@ -156,6 +156,13 @@ export function requestEvents(events: readonly TraceEvent[]): TraceEvent[] {
   return events.filter((e) => !e.flow.startsWith('dns:') && e.flow !== 'dns' && !REPLY_FLOWS.has(baseFlow(e.flow)));
 }
 
+/** The first packet's own leg (syn, echo-request, request), and a relaying proxy's onward leg of it. */
+export function firstLeg(events: readonly TraceEvent[]): TraceEvent[] {
+  const first = events.find((e) => e.type === 'send' && !e.flow.startsWith('dns'))?.flow;
+  if (!first) return [];
+  return events.filter((e) => e.flow === first || e.flow === `relay:${first}`);
+}
+
 /** A place in a `via` list: a machine (node/node-1), a device (flannel.1), or MACHINE DEV. */
 function atPlace(e: TraceEvent, place: string): boolean {
   const [machine, dev] = place.includes(' ') ? place.split(/\s+/, 2) as [string, string] : [place, undefined];
@@ -189,7 +196,9 @@ function clientAddress(trace: Trace): string | undefined {
   return first?.packet?.ip?.src;
 }
 
+/** The HTTP status the client got, when it spoke HTTP (a raw TCP probe to a web server gets a 400 that means nothing). */
 function httpStatus(trace: Trace): number | undefined {
+  if (!/^https?:\/\//.test(trace.to)) return undefined;
   let status: number | undefined;
   for (const e of trace.events) {
     if (e.type !== 'deliver' || e.flow.startsWith('dns') || e.flow.startsWith('relay:')) continue;

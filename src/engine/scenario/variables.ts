@@ -18,7 +18,9 @@ const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export function expandVariables(file: string, text: string, seed: number): Expanded {
   if (!text.includes('${')) return { text, values: {}, diagnostics: [] };
-  const { docs } = parseYamlSource(file, text);
+  // ${NAME} inside a flow mapping is not YAML yet: read the variables with each reference
+  // standing in as a plain word.
+  const { docs } = parseYamlSource(file, text.replace(REF, (_, name: string) => `knpvar_${name}`));
   const doc = docs.find((d) => {
     const v = d.value as Record<string, unknown> | null;
     return !!v && typeof v === 'object' && v.kind === 'Challenge' && v.apiVersion === 'knp/v1alpha1';
