@@ -24,6 +24,8 @@ export interface LessonState {
   readonly ran: { target: string; line: string; exitCode: number }[];
   lastTrace: Trace | null;
   readonly answers: Map<string, string>;
+  /** Where the current step began in `ran`: a step counts only what was done during it. */
+  stepStart: number;
 }
 
 export interface CheckResult {
@@ -34,7 +36,7 @@ export interface CheckResult {
 
 export function startLesson(yaml: string, seed = 1, file = 'scenario.yaml'): LessonState {
   const { sim } = buildSim(yaml, { seed, file });
-  return { yaml, sim, seed, start: sim.objects, ran: [], lastTrace: null, answers: new Map() };
+  return { yaml, sim, seed, start: sim.objects, ran: [], lastTrace: null, answers: new Map(), stepStart: 0 };
 }
 
 export function sendPacket(sim: Sim, p: LessonPacket): Trace {
@@ -46,6 +48,12 @@ export function sendPacket(sim: Sim, p: LessonPacket): Trace {
     ...(protocol ? { protocol } : {}), ...(p.port !== undefined ? { port: p.port } : {}), ...(p.size !== undefined ? { size: p.size } : {}),
     ...(p.df !== undefined ? { df: p.df } : {}), ...(p.count !== undefined ? { count: p.count } : {}),
   });
+}
+
+/** A new step begins: packets sent and commands typed before it no longer count for it. */
+export function beginStep(state: LessonState): void {
+  state.lastTrace = null;
+  state.stepStart = state.ran.length;
 }
 
 /** Applies one learner action; `stepId` names the step an answer belongs to. */
@@ -103,7 +111,7 @@ function evaluateCheck(state: LessonState, c: Check, step: Step): CheckResult {
   }
   if ('ran' in c) {
     const want = words(c.ran.command);
-    const hit = state.ran.some((r) => r.exitCode === 0 && (c.ran.target === undefined || r.target === c.ran.target)
+    const hit = state.ran.slice(state.stepStart).some((r) => r.exitCode === 0 && (c.ran.target === undefined || r.target === c.ran.target)
       && want.every((w, i) => words(r.line)[i] === w));
     return ok(hit, hit ? `ran ${c.ran.command}` : `run ${c.ran.command}${c.ran.target ? ` on ${c.ran.target}` : ''}`,
       hit ? `已运行 ${c.ran.command}` : `请在${c.ran.target ? ` ${c.ran.target} 上` : ''}运行 ${c.ran.command}`);
