@@ -4,6 +4,7 @@
  * is replaced, the last scenario is loaded into the new one, and listeners hear about it so
  * the UI can say so. Results are data (`Result<T>`); nothing here throws at the caller.
  */
+import type { Goal } from '../engine/goals';
 import type { WalkRequest } from '../engine';
 import { err, PROTOCOL_VERSION, type Answers, type Request, type RequestType, type ResponseEnvelope, type Result } from './protocol';
 import type { Transport, TransportFactory } from './transport';
@@ -60,6 +61,11 @@ export class EngineClient {
 
   probes(): Promise<Result<Answers['probes']>> {
     return this.request({ type: 'probes' });
+  }
+
+  /** The Challenge's goals (or the given ones) on the live simulation: pass/fail and why, in en and zh-CN. */
+  goals(goals?: readonly Goal[]): Promise<Result<Answers['goals']>> {
+    return this.request(goals ? { type: 'goals', goals } : { type: 'goals' });
   }
 
   lab(): Promise<Result<Answers['lab']>> {

@@ -2,7 +2,8 @@
  * The engine side of the protocol: holds one live Sim and answers requests. Pure TypeScript
  * with no `self`, so the same host serves the Web Worker and the in-process transport.
  */
-import { buildSim, parseTarget, runLine, walk, type Sim, type Trace } from '../engine';
+import { buildSim, challengeGoals, evaluateGoals, parseTarget, runLine, walk, type Sim, type Trace } from '../engine';
+import type { ScenarioObjects } from '../engine/scenario/load';
 import { commandNames } from '../engine/shell/registry';
 import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
 import { snapshot } from './snapshot';
@@ -10,6 +11,8 @@ import { labScript } from '../engine/lab/script';
 
 export class EngineHost {
   private sim: Sim | null = null;
+  /** The objects as last loaded from YAML: what `unchanged` goals compare with. */
+  private start: ScenarioObjects | undefined;
   private source: { yaml: string; seed: number; file: string } | null = null;
   private generation = 0;
 
@@ -64,6 +67,13 @@ export class EngineHost {
         });
         return { ok: true, value: { outcomes, snapshot: this.snap() } };
       }
+      case 'goals': {
+        const sim = this.sim;
+        if (!sim) return err('not-loaded', 'load a scenario first');
+        const goals = req.goals ?? (sim.objects ? challengeGoals(sim.objects) : []);
+        const results = evaluateGoals(sim, goals, this.start ? { start: this.start } : {}).map(({ trace: _t, ...r }) => r);
+        return { ok: true, value: { results, snapshot: this.snap() } };
+      }
       case 'lab': {
         const sim = this.sim;
         if (!sim) return err('not-loaded', 'load a scenario first');
@@ -77,6 +87,7 @@ export class EngineHost {
     const src = this.source!;
     const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file });
     this.sim = sim;
+    this.start = sim.objects;
     return { diagnostics, snapshot: this.snap(), commands: commandNames() };
   }
 

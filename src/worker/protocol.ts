@@ -6,7 +6,8 @@
  *   UI ──Request{v,id,type,...}──► worker
  *   UI ◄──Response{v,id,ok,...}─── worker     (plus one unsolicited {type:'ready'} at start)
  */
-import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../engine';
+import type { CommandResult, Diagnostic, GoalResult, Trace, WalkRequest } from '../engine';
+import type { Goal } from '../engine/goals';
 import type { Snapshot } from './snapshot';
 
 /** Bump when a message changes shape; a worker from another build answers `version-mismatch`. */
@@ -19,6 +20,12 @@ export type Request =
   | { readonly type: 'probes' }
   /** The `knp lab` script for the loaded scenario: rebuild it in real namespaces on a Linux VM. */
   | { readonly type: 'lab' }
+  /**
+   * Evaluate goals on the live Sim (after the learner's commands): the given ones, or the
+   * loaded file's Challenge goals and lockedKinds. `unchanged` compares with the last load.
+   * Goal walks leave conntrack and neighbour entries behind, as real probes would.
+   */
+  | { readonly type: 'goals'; readonly goals?: readonly Goal[] }
   | { readonly type: 'reset' };
 
 export type RequestType = Request['type'];
@@ -57,6 +64,8 @@ export interface Answers {
   probes: { readonly outcomes: readonly ProbeOutcome[]; readonly snapshot: Snapshot };
   reset: LoadResult;
   lab: { readonly script: string | null; readonly problems: readonly string[] };
+  /** One result per goal (its walk's trace left out; send the packet to replay it). */
+  goals: { readonly results: readonly Omit<GoalResult, 'trace'>[]; readonly snapshot: Snapshot };
 }
 
 export type ErrorCode =

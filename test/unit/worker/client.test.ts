@@ -114,3 +114,27 @@ describe('the lab script through the protocol', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('goals through the protocol', () => {
+  it('grades the loaded Challenge on the live Sim, and a terminal fix turns a goal green', async () => {
+    const c = makeClient();
+    const file = readFileSync(new URL('../../../content/challenges/pods-cannot-talk.yaml', import.meta.url), 'utf8');
+    await c.load(file, 1);
+    const before = await c.goals();
+    expect(before.ok).toBe(true);
+    if (!before.ok) return;
+    expect(before.value.results.map((r) => [r.kind, r.pass])).toEqual([['reach', false], ['path', false], ['unchanged', true]]);
+    expect(before.value.results[0]!.zh).toContain('无法访问');
+    await c.exec('node/node-2', 'sysctl -w net.ipv4.ip_forward=1');
+    const after = await c.goals();
+    expect(after.ok && after.value.results.every((r) => r.pass)).toBe(true);
+  });
+
+  it('evaluates goals it is given, and refuses before a scenario is loaded', async () => {
+    expect((await makeClient().goals()).ok).toBe(false);
+    const c = makeClient();
+    await c.load(DEFAULT, 1);
+    const r = await c.goals([{ rule: { from: 'pod/default/client', to: 'svc/default/my-nginx:80', matches: 'KUBE-SEP-*' } }]);
+    expect(r.ok && r.value.results[0]!.pass).toBe(true);
+  });
+});
