@@ -138,3 +138,26 @@ describe('goals through the protocol', () => {
     expect(r.ok && r.value.results[0]!.pass).toBe(true);
   });
 });
+
+describe('lesson checks through the protocol', () => {
+  it('a lesson played through the client: each step fails first, passes after the learner acts', async () => {
+    const dir = '../../../content/lessons/02-veth-pair/';
+    const yaml = readFileSync(new URL(`${dir}scenario.yaml`, import.meta.url), 'utf8');
+    const { loadLesson } = await import('../../../src/engine/lessons/load');
+    const read = (f: string) => readFileSync(new URL(`${dir}${f}`, import.meta.url), 'utf8');
+    const { lesson } = loadLesson({ id: '02-veth-pair', en: read('lesson.en.md'), zh: read('lesson.zh-CN.md'), scenario: yaml, steps: read('steps.yaml') });
+    const c = makeClient();
+    await c.load(yaml, 1);
+    for (const step of lesson!.steps.steps) {
+      await c.beginStep();
+      const before = await c.check(step);
+      expect(before.ok && before.value.result.pass, step.id).toBe(false);
+      for (const a of step.solution) {
+        if ('run' in a) await c.exec(a.run.target, a.run.line);
+        else if ('send' in a) await c.trace({ from: a.send.from, to: a.send.to });
+      }
+      const after = await c.check(step);
+      expect(after.ok && after.value.result.pass, step.id).toBe(true);
+    }
+  });
+});
