@@ -1,4 +1,4 @@
-import { buildKubeProxyRestore, KubeProxyCache, kubeProxyRestoreText } from './src/engine/k8s/kubeproxy/iptables';
+import { buildKubeProxyRestore, KubeProxyCache, kubeProxyRestoreText } from './src/engine/agents/kubeproxy/iptables';
 import { service, slices, cluster, nodes } from './bench/kubeproxy';
 const N = 2000;
 const services = Array.from({ length: N }, (_, i) => service(i));

@@ -2,19 +2,19 @@
  * The engine's front door: scenario text in, a live simulation out. Pure: no DOM, no I/O, no
  * ambient time or randomness (the seed is the only source of choice).
  */
-import { reconcile } from './k8s/reconcile';
+import { reconcile } from './control/reconcile';
 import { buildNetwork } from './net/build';
 import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
 import { netfilterEngine } from './netfilter/engine';
-import { policyDiagnostics } from './k8s/policy/diagnostics';
+import { policyDiagnostics } from './control/policy/diagnostics';
 import { iptablesRestore } from './netfilter/restore';
-import { installRules } from './k8s/kubeproxy/install';
-import { installPolicyRules } from './k8s/policy/calico';
-import { dnsDiagnostics } from './k8s/dns/diagnostics';
-import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './k8s/ingress/proxy';
+import { installRules } from './agents/kubeproxy/install';
+import { installPolicyRules } from './cni/calico/policy';
+import { dnsDiagnostics } from './agents/coredns/diagnostics';
+import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -56,6 +56,6 @@ export { parseTarget, formatTarget, type Target, type CommandResult } from './sh
 export { walk, type WalkRequest } from './stack/walk';
 export type { Trace, TraceEvent, Verdict } from './trace/types';
 export { nsForTarget, nsForRef, ownerRef } from './net/lookup';
-export { installRules } from './k8s/kubeproxy/install';
-export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
-export { ipvsSchedule, ipvsCommit, ipvsReverse } from './k8s/kubeproxy/ipvs';
+export { installRules } from './agents/kubeproxy/install';
+export { buildNodeRuleset, buildHostRuleset } from './agents/hostrules';
+export { ipvsSchedule, ipvsCommit, ipvsReverse } from './ipvs/ipvs';

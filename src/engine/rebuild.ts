@@ -1,13 +1,13 @@
 /** Rebuilding a live simulation from its (edited) scenario objects. */
-import { reconcile } from './k8s/reconcile';
-import { installRules } from './k8s/kubeproxy/install';
-import { installPolicyRules } from './k8s/policy/calico';
+import { reconcile } from './control/reconcile';
+import { installRules } from './agents/kubeproxy/install';
+import { installPolicyRules } from './cni/calico/policy';
 import { buildNetwork } from './net/build';
 import { iptablesRestore } from './netfilter/restore';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { Sim } from './sim';
 import type { Network } from './net/types';
-import { historyOf, type ClusterHistory } from './k8s/history';
+import { historyOf, type ClusterHistory } from './control/history';
 import { createRand } from './util/rand';
 
 /**

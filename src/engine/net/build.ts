@@ -12,10 +12,10 @@
 import type { ClusterModel } from '../model/cluster';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { Rand } from '../util/rand';
-import { bridgePlugin } from './cni/bridge';
-import { calicoPlugin, canalPlugin, type CalicoBackend } from './cni/calico';
-import { flannelPlugin, type FlannelBackend } from './cni/flannel';
-import type { CniPlugin, NodeNet } from './cni/plugin';
+import { bridgePlugin } from '../cni/bridge/plugin';
+import { calicoPlugin, canalPlugin, type CalicoBackend } from '../cni/calico/plugin';
+import { flannelPlugin, type FlannelBackend } from '../cni/flannel/plugin';
+import type { CniPlugin, NodeNet } from '../cni/plugin';
 import { report, type BuildCtx } from './context';
 import { buildHosts } from './host';
 import { buildNodeRoot } from './node';

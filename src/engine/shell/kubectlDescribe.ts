@@ -1,10 +1,10 @@
 /** `kubectl describe` for Services, Pods, Nodes, Endpoints and the rest, in kubectl's layout. */
 import type { EndpointsModel, NodeModel, PodModel, ServiceModel, WorkloadModel } from '../model/cluster';
 import type { Sim } from '../sim';
-import { formatLabels, formatSelector } from '../k8s/selector';
+import { formatLabels, formatSelector } from '../control/selector';
 import { hashString } from '../util/rand';
-import { KUBERNETES_VERSION } from '../k8s/system';
-import type { PolicyModel } from '../k8s/policy/evaluate';
+import { KUBERNETES_VERSION } from '../control/system';
+import type { PolicyModel } from '../control/policy/evaluate';
 import { describePolicy } from './netpol';
 import { ageOf, describeBlock, describeMap, rfc1123 } from './kubectlFormat';
 import { endpointsText, events, KERNEL, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
