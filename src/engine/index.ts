@@ -3,7 +3,7 @@
  * ambient time or randomness (the seed is the only source of choice).
  */
 import { reconcile } from './control/reconcile';
-import { buildNetwork } from './net/build';
+import { buildNetwork } from './build/network';
 import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
@@ -47,7 +47,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   return { sim, diagnostics: ds };
 }
 
-export { rebuildSim } from './rebuild';
+export { rebuildSim } from './build/rebuild';
 export type { Sim } from './sim';
 export type { Diagnostic } from './scenario/diagnostics';
 export { formatDiagnostic, hasErrors } from './scenario/diagnostics';

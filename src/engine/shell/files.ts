@@ -4,7 +4,7 @@
  * returns the file's text for the target, or null when it does not know the path.
  */
 import { fail, ok, type Command, type ShellContext } from './types';
-import { netFile } from '../net/files';
+import { netFile } from '../cni/files';
 import { procSysFiles } from './sysctl';
 import { k8sFileProvider } from './k8sfiles';
 import { resolvConfProvider } from './dns';

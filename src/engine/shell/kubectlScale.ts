@@ -7,7 +7,7 @@
 import { historyOf, withDeleted } from '../control/history';
 import { matchesSelector } from '../control/selector';
 import type { LabelSelector } from '../scenario/schema/common';
-import { rebuildSim } from '../rebuild';
+import { rebuildSim } from '../build/rebuild';
 import type { Sim } from '../sim';
 import type { ScenarioObjects } from '../scenario/load';
 import { fail, ok, type CommandResult } from './types';

@@ -1,14 +1,14 @@
 /** Rebuilding a live simulation from its (edited) scenario objects. */
-import { reconcile } from './control/reconcile';
-import { installRules } from './agents/kubeproxy/install';
-import { installPolicyRules } from './cni/calico/policy';
-import { buildNetwork } from './net/build';
-import { iptablesRestore } from './netfilter/restore';
-import type { Diagnostic } from './scenario/diagnostics';
-import type { Sim } from './sim';
-import type { Network } from './net/types';
-import { historyOf, type ClusterHistory } from './control/history';
-import { createRand } from './util/rand';
+import { reconcile } from '../control/reconcile';
+import { installRules } from '../agents/kubeproxy/install';
+import { installPolicyRules } from '../cni/calico/policy';
+import { buildNetwork } from './network';
+import { iptablesRestore } from '../netfilter/restore';
+import type { Diagnostic } from '../scenario/diagnostics';
+import type { Sim } from '../sim';
+import type { Network } from '../net/types';
+import { historyOf, type ClusterHistory } from '../control/history';
+import { createRand } from '../util/rand';
 
 /**
  * The control plane and the nodes catching up with edited scenario objects (`kubectl scale`,

@@ -4,7 +4,7 @@
  */
 import type { Sim } from '../sim';
 import type { Target } from '../shell/types';
-import { flannelMtu, flannelSubnetEnv, type FlannelBackend } from '../cni/flannel/plugin';
+import { flannelMtu, flannelSubnetEnv, type FlannelBackend } from './flannel/plugin';
 
 export function netFile(sim: Sim, target: Target, path: string): string | null {
   if (path !== '/run/flannel/subnet.env' || target.kind !== 'node') return null;

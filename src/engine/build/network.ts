@@ -16,12 +16,12 @@ import { bridgePlugin } from '../cni/bridge/plugin';
 import { calicoPlugin, canalPlugin, type CalicoBackend } from '../cni/calico/plugin';
 import { flannelPlugin, type FlannelBackend } from '../cni/flannel/plugin';
 import type { CniPlugin, NodeNet } from '../cni/plugin';
-import { report, type BuildCtx } from './context';
-import { buildHosts } from './host';
-import { buildNodeRoot } from './node';
-import { buildPodNs, podListeners } from './pod';
-import type { Network } from './types';
-import { buildExternalHost, buildUnderlay, type Underlay } from './underlay';
+import { report, type BuildCtx } from '../net/context';
+import { buildHosts } from '../net/host';
+import { buildNodeRoot } from '../net/node';
+import { buildPodNs, podListeners } from '../net/pod';
+import type { Network } from '../net/types';
+import { buildExternalHost, buildUnderlay, type Underlay } from '../net/underlay';
 
 /** The plugin and backend a Cluster asks for (with a diagnostic when the pair does not exist). */
 export function pluginFor(ctx: BuildCtx): CniPlugin {
