@@ -2,7 +2,7 @@
  * `knp reach FILE [--port N] [--proto tcp|udp|sctp] [--namespaces A,B] [--json]`: which Pod
  * reaches which, on one port. JSON: {"port":80,"protocol":"TCP","pods":[...],"matrix":[[...]]}.
  */
-import { formatReach } from '../../engine/control/policy/matrix';
+import { formatReach } from '../../engine/policy/matrix';
 import { reachability } from '../../engine/clients/reach';
 import type { Verb } from '../io';
 import { loadScenarioFile, parseArgs } from '../load';

@@ -8,7 +8,7 @@ import type { Protocol } from '../model/cluster';
 import type { Sim } from '../sim';
 import { walk } from '../stack/walk';
 import { clientNs } from '../stack/target';
-import { reachMatrix, reachPods, type ReachMatrix } from '../control/policy/matrix';
+import { reachMatrix, reachPods, type ReachMatrix } from '../policy/matrix';
 
 export interface ReachOptions {
   readonly port?: number;

@@ -4,7 +4,7 @@ import type { Sim } from '../sim';
 import { formatLabels, formatSelector } from '../control/selector';
 import { hashString } from '../util/rand';
 import { KUBERNETES_VERSION } from '../control/system';
-import type { PolicyModel } from '../control/policy/evaluate';
+import type { PolicyModel } from '../policy/evaluate';
 import { describePolicy } from './netpol';
 import { ageOf, describeBlock, describeMap, rfc1123 } from './kubectlFormat';
 import { endpointsText, events, KERNEL, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';

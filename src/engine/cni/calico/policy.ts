@@ -19,8 +19,8 @@
 import type { ClusterModel, PodModel, Protocol } from '../../model/cluster';
 import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
 import { hashString } from '../../util/rand';
-import { namespaceLabels, podSelectedBy, policyEnforced, policyTypesOf, type PolicyModel } from '../../control/policy/evaluate';
-import { selectorMatches } from '../../control/policy/selector';
+import { namespaceLabels, podSelectedBy, policyEnforced, policyTypesOf, type PolicyModel } from '../../policy/evaluate';
+import { selectorMatches } from '../../policy/selector';
 import type { NetNs } from '../../net/types';
 import type { Sim } from '../../sim';
 import { nodeNsId } from '../../net/ids';

@@ -1,7 +1,7 @@
 /** What the control plane says about NetworkPolicies the data plane will not honour. */
 import type { ClusterModel } from '../../model/cluster';
 import { NO_RANGE, type Diagnostic } from '../../scenario/diagnostics';
-import { policyEnforced } from './evaluate';
+import { policyEnforced } from '../../policy/evaluate';
 
 export function policyDiagnostics(model: ClusterModel, file: string): Diagnostic[] {
   if (policyEnforced(model) || model.networkPolicies.length === 0) return [];

@@ -3,9 +3,9 @@
  * every rule's peer set is computed once as a bitmap over the Pods, every rule's ports once per
  * destination, so a cell costs a few array reads. Agrees with policyAllows cell by cell (tested).
  */
-import type { ClusterModel, PodModel, Protocol } from '../../model/cluster';
-import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
-import { parseIPv4, parsePrefix, prefixContains } from '../../addr/ip';
+import type { ClusterModel, PodModel, Protocol } from '../model/cluster';
+import type { NetworkPolicyIn } from '../scenario/schema/k8s';
+import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
 import { namespaceLabels, podSelectedBy, policyEnforced, policyTypesOf, portsMatch, type PolicyModel } from './evaluate';
 import { selectorMatches } from './selector';
 

@@ -15,9 +15,9 @@
  * - A Pod's traffic to its own IP never leaves its namespace (loopback): always allowed.
  * - Replies of allowed connections pass (conntrack ESTABLISHED): this decides new connections.
  */
-import type { ClusterModel, PodModel, Protocol } from '../../model/cluster';
-import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
-import { ipInCidr, isIp } from '../../addr/ip';
+import type { ClusterModel, PodModel, Protocol } from '../model/cluster';
+import type { NetworkPolicyIn } from '../scenario/schema/k8s';
+import { ipInCidr, isIp } from '../addr/ip';
 import { selectorMatches } from './selector';
 
 export type PolicyModel = ClusterModel['networkPolicies'][number];

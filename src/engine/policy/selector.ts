@@ -3,7 +3,7 @@
  * matchExpression (In, NotIn, Exists, DoesNotExist). An empty selector selects everything.
  * Also kubectl's way of printing one (metav1.FormatLabelSelector).
  */
-import type { LabelSelector } from '../../scenario/schema/common';
+import type { LabelSelector } from '../scenario/schema/common';
 
 type Labels = Readonly<Record<string, string>>;
 
