@@ -12,7 +12,7 @@ import { netfilterEngine } from './netfilter/engine';
 import { policyDiagnostics } from './control/policy/diagnostics';
 import { iptablesRestore } from './netfilter/restore';
 import { installRules } from './agents/kubeproxy/install';
-import { installPolicyRules } from './cni/calico/policy';
+import { cniOf } from './cni/registry';
 import { dnsDiagnostics } from './agents/coredns/diagnostics';
 import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
 
@@ -43,7 +43,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   // IPVS table, the ipsets and kube-ipvs0.
   installRules(sim, iptablesRestore);
   // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
-  installPolicyRules(sim, iptablesRestore);
+  cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
   return { sim, diagnostics: ds };
 }
 

@@ -16,11 +16,10 @@ import { buildKubeIpsets } from './kubeproxy/ipset';
 import { buildIpvsState } from '../ipvs/ipvs';
 import { allServicePorts } from './kubeproxy/serviceports';
 import { buildUserspaceState, userspaceRules } from './kubeproxy/userspace';
-import { writeCalicoNatRules } from '../cni/calico/hostrules';
 import { dockerContainers, writeDockerRules } from './docker/hostrules';
-import { writeFlannelRules } from '../cni/flannel/hostrules';
 import { LOCALNET_RULE, writeKubeletRules } from './kubelet/hostrules';
-import { cniNetworkName, writePortmapRules } from '../cni/portmap/hostrules';
+import { writePortmapRules } from '../cni/portmap/hostrules';
+import { cniOf } from '../cni/registry';
 import { Ruleset } from '../netfilter/ruleset';
 
 export interface NodeRulesetOptions {
@@ -104,13 +103,9 @@ export function buildNodeRuleset(model: ClusterModel, node: NodeModel, opts: Nod
   const rs = new Ruleset().touch('mangle').touch('filter').touch('nat');
   writeKubeletRules(rs);
   writeKubeProxy(rs, model, node, cfg, opts);
-  const plugin = model.spec.network.plugin;
-  if (plugin === 'flannel' || plugin === 'canal') writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR);
-  if (plugin === 'calico') {
-    const backend = model.spec.network.backend;
-    writeCalicoNatRules(rs, backend === 'vxlan' ? 'vxlan.calico' : backend === 'ipip' || backend === undefined ? 'tunl0' : null);
-  }
-  writePortmapRules(rs, model.pods.filter((p) => p.nodeName === node.name), cniNetworkName(plugin), node.podCIDR);
+  const cni = cniOf(model.spec);
+  cni.writeHostRules(rs, model, node);
+  writePortmapRules(rs, model.pods.filter((p) => p.nodeName === node.name), cni.conflistName, node.podCIDR);
   return rs.render();
 }
 

@@ -12,39 +12,14 @@
 import type { ClusterModel } from '../model/cluster';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { Rand } from '../util/rand';
-import { bridgePlugin } from '../cni/bridge/plugin';
-import { calicoPlugin, canalPlugin, type CalicoBackend } from '../cni/calico/plugin';
-import { flannelPlugin, type FlannelBackend } from '../cni/flannel/plugin';
-import type { CniPlugin, NodeNet } from '../cni/plugin';
-import { report, type BuildCtx } from '../net/context';
+import type { NodeNet } from '../cni/plugin';
+import { cniOf } from '../cni/registry';
+import type { BuildCtx } from '../net/context';
 import { buildHosts } from '../net/host';
 import { buildNodeRoot } from '../net/node';
 import { buildPodNs, podListeners } from '../net/pod';
 import type { Network } from '../net/types';
 import { buildExternalHost, buildUnderlay, type Underlay } from '../net/underlay';
-
-/** The plugin and backend a Cluster asks for (with a diagnostic when the pair does not exist). */
-export function pluginFor(ctx: BuildCtx): CniPlugin {
-  const { plugin, backend } = ctx.model.spec.network;
-  const mismatch = (valid: string, used: string): void => report(ctx, undefined, [], 'warning', 'cni-backend-invalid',
-    `${plugin} has no "${backend}" backend; using ${used}`, `valid backends for ${plugin}: ${valid}`);
-  switch (plugin) {
-    case 'flannel': {
-      if (backend === undefined || backend === 'vxlan' || backend === 'udp' || backend === 'host-gw') return flannelPlugin(ctx, (backend ?? 'vxlan') as FlannelBackend);
-      mismatch('vxlan, udp, host-gw', 'vxlan');
-      return flannelPlugin(ctx, 'vxlan');
-    }
-    case 'calico': {
-      if (backend === undefined) return calicoPlugin(ctx, 'ipip');
-      if (backend === 'none') return calicoPlugin(ctx, 'bgp');
-      if (backend === 'bgp' || backend === 'ipip' || backend === 'vxlan') return calicoPlugin(ctx, backend as CalicoBackend);
-      mismatch('bgp, ipip, vxlan', 'ipip');
-      return calicoPlugin(ctx, 'ipip');
-    }
-    case 'canal': return canalPlugin(ctx);
-    case 'bridge': return bridgePlugin(ctx.model.spec.network.mtu);
-  }
-}
 
 /** Whether the scenario puts anything on the underlay. */
 function needsUnderlay(model: ClusterModel): boolean {
@@ -62,7 +37,7 @@ export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagn
 }
 
 function buildCluster(ctx: BuildCtx, u: Underlay): void {
-  const plugin = pluginFor(ctx);
+  const plugin = cniOf(ctx.model.spec).datapath(ctx);
   const nodes: NodeNet[] = ctx.model.nodes.map((m) => ({ model: m, ns: buildNodeRoot(ctx, u, m) }));
   const byName = new Map(nodes.map((n) => [n.model.name, n]));
   for (const n of nodes) plugin.setupNode(ctx, u, n);

@@ -1,7 +1,7 @@
 /** Rebuilding a live simulation from its (edited) scenario objects. */
 import { reconcile } from '../control/reconcile';
 import { installRules } from '../agents/kubeproxy/install';
-import { installPolicyRules } from '../cni/calico/policy';
+import { cniOf } from '../cni/registry';
 import { buildNetwork } from './network';
 import { iptablesRestore } from '../netfilter/restore';
 import type { Diagnostic } from '../scenario/diagnostics';
@@ -30,7 +30,7 @@ export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.mod
   sim.model = model;
   (sim as { net: Sim['net'] }).net = net;
   installRules(sim, iptablesRestore);
-  installPolicyRules(sim, iptablesRestore);
+  cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
   return diagnostics;
 }
 

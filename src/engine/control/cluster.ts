@@ -6,6 +6,7 @@ import { isIp, parsePrefix, prefixOverlaps, prefixSize } from '../addr/ip';
 import type { ExternalHostModel, Protocol } from '../model/cluster';
 import type { Origin } from '../scenario/load';
 import { clusterSpec, type ClusterSpec } from '../scenario/schema/knp';
+import { CNI_PLUGINS } from '../cni/registry';
 import type { Reporter } from './diag';
 import { parseNodePortRange } from './services';
 
@@ -30,10 +31,10 @@ export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: R
   if (spec.gateway !== undefined && !isIp(spec.gateway)) { r.error(origin, ['spec', 'gateway'], 'invalid-ip', `gateway "${spec.gateway}" is not an IPv4 address`); delete out.gateway; }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(spec.clusterDomain)) { r.error(origin, ['spec', 'clusterDomain'], 'invalid-name', `clusterDomain "${spec.clusterDomain}" is not a DNS domain`, 'e.g. cluster.local'); out.clusterDomain = defaults.clusterDomain; }
   const net = spec.network;
-  const backends: Record<string, readonly string[]> = { flannel: ['vxlan', 'udp', 'host-gw'], calico: ['bgp', 'ipip', 'vxlan', 'none'], canal: ['vxlan', 'udp', 'host-gw'], bridge: ['none'] };
-  if (net.backend !== undefined && !backends[net.plugin]!.includes(net.backend)) {
-    r.error(origin, ['spec', 'network', 'backend'], 'invalid-backend', `network plugin ${net.plugin} has no backend "${net.backend}"`, `use one of: ${backends[net.plugin]!.join(', ')}`);
-    out.network = { ...net, backend: backends[net.plugin]![0] as typeof net.backend };
+  const backends = CNI_PLUGINS[net.plugin].backends;
+  if (net.backend !== undefined && !backends.includes(net.backend)) {
+    r.error(origin, ['spec', 'network', 'backend'], 'invalid-backend', `network plugin ${net.plugin} has no backend "${net.backend}"`, `use one of: ${backends.join(', ')}`);
+    out.network = { ...net, backend: backends[0] as typeof net.backend };
   }
   return out;
 }

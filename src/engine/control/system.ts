@@ -6,6 +6,7 @@
  */
 import type { ClusterSpec } from '../scenario/schema/knp';
 import { defaultCorefile } from '../agents/coredns/corefile';
+import { cniOf } from '../cni/registry';
 import type * as In from '../scenario/schema/k8s';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
@@ -13,8 +14,6 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', '
 export const IMAGES = {
   coredns: 'registry.k8s.io/coredns/coredns:v1.11.1',
   kubeProxy: 'registry.k8s.io/kube-proxy:v1.30.0',
-  flannel: 'docker.io/flannel/flannel:v0.25.1',
-  calico: 'docker.io/calico/node:v3.27.0',
   ingressNginx: 'registry.k8s.io/ingress-nginx/controller:v1.10.1',
 } as const;
 
@@ -44,15 +43,6 @@ export interface SystemObjects {
 }
 
 const meta = (name: string, namespace: string, labels: Record<string, string> = {}) => ({ name, namespace, labels });
-
-/** Where the CNI's DaemonSet lives, if the plugin has one. */
-export function cniDaemonSet(spec: ClusterSpec): { name: string; namespace: string } | null {
-  switch (spec.network.plugin) {
-    case 'flannel': return { name: 'kube-flannel-ds', namespace: 'kube-flannel' };
-    case 'calico': case 'canal': return { name: 'calico-node', namespace: 'kube-system' };
-    case 'bridge': return null;
-  }
-}
 
 export const INGRESS_NAMESPACE = 'ingress-nginx';
 export const INGRESS_CONTROLLER = 'ingress-nginx-controller';
@@ -177,42 +167,10 @@ export function systemObjects(spec: ClusterSpec, kubeDnsIP: string, ingress: 'ho
       },
     });
   }
-  const cni = cniDaemonSet(spec);
-  if (cni && spec.network.plugin === 'flannel') {
-    out.namespaces.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-flannel', labels: { 'k8s-app': 'flannel', 'pod-security.kubernetes.io/enforce': 'privileged' } } });
-    out.daemonSets.push({
-      apiVersion: 'apps/v1', kind: 'DaemonSet',
-      metadata: meta(cni.name, cni.namespace, { app: 'flannel', 'k8s-app': 'flannel', tier: 'node' }),
-      spec: {
-        selector: { matchLabels: { app: 'flannel' } },
-        template: {
-          metadata: { labels: { app: 'flannel', tier: 'node' } },
-          spec: {
-            hostNetwork: true, priorityClassName: 'system-node-critical',
-            tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
-            containers: [{ name: 'kube-flannel', image: IMAGES.flannel, command: ['/opt/bin/flanneld'], args: ['--ip-masq', '--kube-subnet-mgr'] }],
-          },
-        },
-      },
-    });
-  } else if (cni) {
-    out.daemonSets.push({
-      apiVersion: 'apps/v1', kind: 'DaemonSet',
-      metadata: meta(cni.name, cni.namespace, { 'k8s-app': 'calico-node' }),
-      spec: {
-        selector: { matchLabels: { 'k8s-app': 'calico-node' } },
-        template: {
-          metadata: { labels: { 'k8s-app': 'calico-node' } },
-          spec: {
-            hostNetwork: true, priorityClassName: 'system-node-critical',
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
-            tolerations: [{ effect: 'NoSchedule', operator: 'Exists' }, { key: 'CriticalAddonsOnly', operator: 'Exists' }, { effect: 'NoExecute', operator: 'Exists' }],
-            containers: [{ name: 'calico-node', image: IMAGES.calico }],
-          },
-        },
-      },
-    });
-  }
+  // The network plugin's own manifest: its DaemonSet (and flannel's namespace).
+  const cni = cniOf(spec).systemObjects(spec);
+  out.namespaces.push(...cni.namespaces);
+  out.daemonSets.push(...cni.daemonSets);
   if (ingress) ingressNginx(out, ingress);
   return out;
 }

@@ -18,6 +18,7 @@
 import type { ClusterModel, PodModel, Protocol } from '../model/cluster';
 import type { NetworkPolicyIn } from '../scenario/schema/k8s';
 import { ipInCidr, isIp } from '../addr/ip';
+import { cniOf } from '../cni/registry';
 import { selectorMatches } from './selector';
 
 export type PolicyModel = ClusterModel['networkPolicies'][number];
@@ -56,8 +57,7 @@ export function policyTypesOf(p: PolicyModel): { ingress: boolean; egress: boole
 
 /** The network plugins whose data plane enforces NetworkPolicy. */
 export function policyEnforced(model: ClusterModel): boolean {
-  const plugin = model.spec.network.plugin;
-  return plugin === 'calico' || plugin === 'canal';
+  return cniOf(model.spec).enforcesPolicy;
 }
 
 const nsLabelCache = new WeakMap<ClusterModel, Map<string, Readonly<Record<string, string>>>>();

@@ -14,11 +14,11 @@ import type { Sim } from '../../sim';
 import { macFromValue } from '../../addr/mac';
 import { hashString } from '../../util/rand';
 import { buildHostRuleset, buildNodeRuleset } from '../hostrules';
-import { CALICO_ALL_POOLS_SET, CALICO_MASQ_SET } from '../../cni/calico/hostrules';
+import { cniOf } from '../../cni/registry';
 import { proxyConfig } from './config';
 import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
 import { buildIpvsState, KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
-import { buildKubeIpsets, emptySet, type IpSets } from './ipset';
+import { buildKubeIpsets, type IpSets } from './ipset';
 import { ipsetInstall } from '../../netfilter/ipset';
 import { allServicePorts } from './serviceports';
 import { buildUserspaceState, USERSPACE_ROLE, userspaceListeners, userspaceProxyApp, type UserspaceState } from './userspace';
@@ -82,14 +82,6 @@ function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
   }
 }
 
-function calicoSets(model: ClusterModel): IpSets {
-  const masq = emptySet(CALICO_MASQ_SET, 'hash:net');
-  const all = emptySet(CALICO_ALL_POOLS_SET, 'hash:net');
-  masq.members.add(model.spec.podCIDR);
-  all.members.add(model.spec.podCIDR);
-  return new Map([[masq.name, masq], [all.name, all]]);
-}
-
 function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache): InstallResult | null {
   const ns = sim.net.namespaces.get(nodeNsId(node.name));
   if (!ns) return null;
@@ -97,8 +89,9 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   const cfg = proxyConfig(model);
   const nodeAddresses = localAddresses(ns);
   const rules = buildNodeRuleset(model, node, { cfg, cache, seed: sim.seed, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
-  let sets: IpSets = new Map();
-  if (model.spec.network.plugin === 'calico') sets = calicoSets(model);
+  // The network plugin's sets first (Felix's IP pools), then kube-proxy's.
+  for (const s of cniOf(model.spec).ipsets(model)) ipsetInstall(ns, s);
+  const sets: IpSets = new Map();
   if (cfg.mode === 'ipvs') {
     const ports = allServicePorts(model);
     const state = buildIpvsState(model, node, { cfg, ports, ...(nodeAddresses.length ? { nodeAddresses } : {}) });

@@ -16,7 +16,7 @@ import { hexFor, macFor, type BuildCtx } from '../../net/context';
 import { linkByName } from '../../net/lookup';
 import { addAddr, addLink, addRoute, addVethPair, setMaster, setUp, v4Addr } from '../../net/mutate';
 import type { Link, NetNs, Route } from '../../net/types';
-import type { CniPlugin, NodeNet } from '../plugin';
+import type { CniDatapath, NodeNet } from '../plugin';
 
 /** The node's Pod gateway: the first address of its podCIDR. */
 export function podGateway(podCIDR: string): { gateway: string; prefixLen: number } | undefined {
@@ -61,7 +61,7 @@ export function wireBridgePod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs
 }
 
 /** The `bridge` plugin alone: no overlay, the underlay router carries each node's Pod subnet. */
-export function bridgePlugin(mtu: number): CniPlugin {
+export function bridgePlugin(mtu: number): CniDatapath {
   return {
     name: 'bridge',
     podMtu: mtu,

@@ -6,8 +6,6 @@
  * arrive from BIRD (`proto bird`): straight over the underlay (bgp), through tunl0 (ipip), or
  * through vxlan.calico (vxlan, routes from Felix as `proto 80`). The node's own block is a
  * `blackhole ... proto bird`, so addresses nobody holds are dropped rather than bounced.
- *
- * Canal is Calico's Pod wiring with flannel's vxlan between nodes.
  */
 import { formatIPv4, parsePrefix } from '../../addr/ip';
 import type { PodModel } from '../../model/cluster';
@@ -16,8 +14,7 @@ import { macFor, type BuildCtx } from '../../net/context';
 import { linkByName } from '../../net/lookup';
 import { addAddr, addLink, addRoute, addVethPair, setUp, v4Addr } from '../../net/mutate';
 import type { NetNs, Route } from '../../net/types';
-import { connectFlannelPeer, setupFlannelDevices } from '../flannel/plugin';
-import type { CniPlugin, NodeNet } from '../plugin';
+import type { CniDatapath, NodeNet } from '../plugin';
 import { sha1Hex } from '../../util/sha1';
 
 export type CalicoBackend = 'bgp' | 'ipip' | 'vxlan';
@@ -97,7 +94,7 @@ function connectCalicoPeer(backend: CalicoBackend, node: NodeNet, peer: NodeNet)
   }
 }
 
-export function calicoPlugin(ctx: BuildCtx, backend: CalicoBackend): CniPlugin {
+export function calicoPlugin(ctx: BuildCtx, backend: CalicoBackend): CniDatapath {
   const mtu = calicoMtu(backend, ctx.model.spec.network.mtu);
   return {
     name: `calico/${backend}`,
@@ -105,17 +102,5 @@ export function calicoPlugin(ctx: BuildCtx, backend: CalicoBackend): CniPlugin {
     setupNode: (c, _u, node) => setupCalicoNode(c, backend, node),
     addPod: (c, node, pod, podNs) => wireCalicoPod(c, node, pod, podNs, mtu, backend === 'ipip'),
     connectPeers: (_c, _u, node, peers) => { for (const p of peers) if (p !== node) connectCalicoPeer(backend, node, p); },
-  };
-}
-
-/** Canal: Calico's veths and /32 routes on each node, flannel's vxlan between nodes. */
-export function canalPlugin(ctx: BuildCtx): CniPlugin {
-  const mtu = ctx.model.spec.network.mtu - 50;
-  return {
-    name: 'canal',
-    podMtu: mtu,
-    setupNode: (c, _u, node) => setupFlannelDevices(c, 'vxlan', node),
-    addPod: (c, node, pod, podNs) => wireCalicoPod(c, node, pod, podNs, mtu),
-    connectPeers: (c, _u, node, peers) => { for (const p of peers) if (p !== node) connectFlannelPeer(c, 'vxlan', node, p); },
   };
 }

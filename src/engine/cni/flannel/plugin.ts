@@ -20,7 +20,7 @@ import { linkByName } from '../../net/lookup';
 import { addAddr, addLink, addRoute, setUp, v4Addr } from '../../net/mutate';
 import type { NetNs } from '../../net/types';
 import { wireBridgePod } from '../bridge/plugin';
-import type { CniPlugin, NodeNet } from '../plugin';
+import type { CniDatapath, NodeNet } from '../plugin';
 
 export type FlannelBackend = 'vxlan' | 'udp' | 'host-gw';
 
@@ -97,7 +97,7 @@ function onLink(ns: NetNs, ip: string): boolean {
   return ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.proto === 'kernel' && r.dst !== 'default' && ipInCidr(ip, r.dst));
 }
 
-export function flannelPlugin(ctx: BuildCtx, backend: FlannelBackend): CniPlugin {
+export function flannelPlugin(ctx: BuildCtx, backend: FlannelBackend): CniDatapath {
   const mtu = flannelMtu(backend, ctx.model.spec.network.mtu);
   return {
     name: `flannel/${backend}`,

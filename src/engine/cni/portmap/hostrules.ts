@@ -45,11 +45,6 @@ export function podPortMappings(pod: PodModel): PortMapping[] {
   return out;
 }
 
-/** The CNI network name in the node's conflist (flannel ships "cbr0", calico "k8s-pod-network"). */
-export function cniNetworkName(plugin: string): string {
-  return plugin === 'flannel' ? 'cbr0' : plugin === 'bridge' ? 'bridge' : 'k8s-pod-network';
-}
-
 /** Splits ports into groups of 15 (multiport's limit), comma-joined, in order. */
 function portGroups(ports: number[]): string[] {
   const out: string[] = [];
