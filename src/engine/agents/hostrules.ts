@@ -13,7 +13,7 @@ import { proxyConfig, type ProxyConfig } from './kubeproxy/config';
 import { buildKubeProxyRestore, KubeProxyCache, KUBE_PROXY_CANARY_TABLES, KUBE_PROXY_JUMPS } from './kubeproxy/iptables';
 import { buildIpvsIptables, IPVS_JUMPS } from './kubeproxy/ipvsrules';
 import { buildKubeIpsets } from './kubeproxy/ipset';
-import { buildIpvsState } from '../ipvs/ipvs';
+import { buildIpvsState } from './kubeproxy/ipvsstate';
 import { allServicePorts } from './kubeproxy/serviceports';
 import { buildUserspaceState, userspaceRules } from './kubeproxy/userspace';
 import { dockerContainers, writeDockerRules } from './docker/hostrules';

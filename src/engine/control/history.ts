@@ -5,20 +5,9 @@
  * host-local IPAM does not hand a released address out again straight away.
  */
 import type { ClusterModel, PodModel } from '../model/cluster';
+import type { ClusterHistory, Placement } from '../model/history';
 
-export interface Placement {
-  readonly node: string;
-  readonly ip: string | null;
-}
-
-export interface ClusterHistory {
-  /** Running Pods by "namespace/name": where they are and the address they hold. */
-  readonly placements: ReadonlyMap<string, Placement>;
-  /** Pods deleted with `kubectl delete pod` ("namespace/name"): their names are not made again. */
-  readonly deleted: ReadonlySet<string>;
-  /** Addresses deleted Pods gave back. */
-  readonly released: ReadonlySet<string>;
-}
+export type { ClusterHistory, Placement } from '../model/history';
 
 export const podKey = (namespace: string, name: string): string => `${namespace}/${name}`;
 

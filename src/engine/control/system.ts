@@ -5,9 +5,33 @@
  * kubeadm and the CNI projects install, so they go through the same controllers as user objects.
  */
 import type { ClusterSpec } from '../scenario/schema/knp';
-import { defaultCorefile } from '../agents/coredns/corefile';
 import { cniOf } from '../cni/registry';
 import type * as In from '../scenario/schema/k8s';
+
+/** What `kubeadm init` writes into the coredns ConfigMap (DOMAIN substituted). */
+export function defaultCorefile(domain: string): string {
+  return `.:53 {
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes ${domain} in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+`;
+}
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
@@ -46,7 +70,8 @@ const meta = (name: string, namespace: string, labels: Record<string, string> = 
 
 export const INGRESS_NAMESPACE = 'ingress-nginx';
 export const INGRESS_CONTROLLER = 'ingress-nginx-controller';
-export const INGRESS_LABELS = { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'ingress-nginx', 'app.kubernetes.io/name': 'ingress-nginx' } as const;
+export { INGRESS_LABELS } from '../model/labels';
+import { INGRESS_LABELS } from '../model/labels';
 
 /**
  * ingress-nginx, installed the way the scenario asks (spec.ingressController.expose):

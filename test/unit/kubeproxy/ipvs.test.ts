@@ -4,7 +4,8 @@
  * probability ladder of iptables mode (each endpoint equally likely).
  */
 import { describe, expect, it } from 'vitest';
-import { buildIpvsState, ipvsCommit, ipvsReverse, ipvsSchedule, schedule, type IpvsService, type IpvsState } from '../../../src/engine/ipvs/ipvs';
+import { buildIpvsState } from '../../../src/engine/agents/kubeproxy/ipvsstate';
+import { ipvsCommit, ipvsReverse, ipvsSchedule, schedule, type IpvsService, type IpvsState } from '../../../src/engine/ipvs/ipvs';
 import { formatIpvsadmList } from '../../../src/engine/ipvs/ipvsadm';
 import { buildKubeIpsets } from '../../../src/engine/agents/kubeproxy/ipset';
 import { formatIpsetList } from '../../../src/engine/netfilter/ipset';

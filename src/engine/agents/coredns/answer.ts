@@ -8,7 +8,8 @@
  */
 import type { Sim } from '../../sim';
 import type { ClusterModel } from '../../model/cluster';
-import { fqdn, inZone, parseCorefile, defaultCorefile, serverFor, type Corefile, type HostsPlugin } from './corefile';
+import { defaultCorefile } from '../../control/system';
+import { fqdn, inZone, parseCorefile, serverFor, type Corefile, type HostsPlugin } from './corefile';
 import { kubernetesLookup, ipToReverse, reverseToIp, soaRR } from './records';
 import { nodeResolvConf, parseResolvConf } from '../kubelet/resolvconf';
 

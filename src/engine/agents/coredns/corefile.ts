@@ -59,31 +59,6 @@ export interface Corefile {
   readonly notes: readonly string[];
 }
 
-/** What `kubeadm init` writes into the coredns ConfigMap (DOMAIN substituted). */
-export function defaultCorefile(domain: string): string {
-  return `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes ${domain} in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
-}
-
 const INERT = new Set(['errors', 'health', 'ready', 'loop', 'reload', 'loadbalance', 'prometheus', 'log', 'cache', 'debug', 'whoami', 'bind', 'any', 'minimal', 'autopath']);
 
 /** Lowercase, with a trailing dot: CoreDNS compares names this way. */

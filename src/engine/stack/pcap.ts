@@ -7,8 +7,8 @@
  * Decode VXLAN on flannel's port with: tshark -r FILE -d udp.port==8472,vxlan
  */
 import { ETH_P_ARP, ETH_P_IP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../net/packet';
-import { payloadBytes } from '../stack/packets';
-import type { Trace } from './types';
+import { payloadBytes } from './packets';
+import type { Trace } from '../trace/types';
 
 function mac(s: string): number[] {
   const b = s.split(':').map((x) => parseInt(x, 16) & 255);
