@@ -2,19 +2,13 @@
  * The engine's front door: scenario text in, a live simulation out. Pure: no DOM, no I/O, no
  * ambient time or randomness (the seed is the only source of choice).
  */
-import { reconcile } from './control/reconcile';
-import { buildNetwork } from './build/network';
 import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
 import { createRand } from './util/rand';
 import { netfilterEngine } from './netfilter/engine';
-import { policyDiagnostics } from './control/policy/diagnostics';
-import { iptablesRestore } from './netfilter/restore';
-import { installRules } from './agents/kubeproxy/install';
-import { cniOf } from './cni/registry';
-import { dnsDiagnostics } from './agents/coredns/diagnostics';
 import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
+import { buildCluster, installNodeRules } from './build/pipeline';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -32,18 +26,11 @@ export interface BuildResult {
 export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const file = opts.file ?? 'scenario.yaml';
   const seed = opts.seed ?? DEFAULT_SEED;
-  const rand = createRand(seed);
   const { objects, diagnostics } = loadScenario(file, text);
-  const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
-  diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
-  const net = buildNetwork(model, rand.fork('network'), diagnostics);
+  const { model, net } = buildCluster(objects, seed, file, diagnostics);
   const ds = sortDiagnostics(diagnostics);
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), now: 0, objects };
-  // kubelet, kube-proxy, the CNI plugins and dockerd write their rules; in IPVS mode also the
-  // IPVS table, the ipsets and kube-ipvs0.
-  installRules(sim, iptablesRestore);
-  // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
-  cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), now: 0, objects };
+  installNodeRules(sim);
   return { sim, diagnostics: ds };
 }
 

@@ -1,14 +1,9 @@
 /** Rebuilding a live simulation from its (edited) scenario objects. */
-import { reconcile } from '../control/reconcile';
-import { installRules } from '../agents/kubeproxy/install';
-import { cniOf } from '../cni/registry';
-import { buildNetwork } from './network';
-import { iptablesRestore } from '../netfilter/restore';
-import type { Diagnostic } from '../scenario/diagnostics';
+import { sortDiagnostics, type Diagnostic } from '../scenario/diagnostics';
 import type { Sim } from '../sim';
 import type { Network } from '../net/types';
 import { historyOf, type ClusterHistory } from '../control/history';
-import { createRand } from '../util/rand';
+import { buildCluster, installNodeRules } from './pipeline';
 
 /**
  * The control plane and the nodes catching up with edited scenario objects (`kubectl scale`,
@@ -17,21 +12,19 @@ import { createRand } from '../util/rand';
  * Pods stay on their nodes with their addresses (`history`, by default the current model's).
  * What the kernels learned while traffic ran stays where it still holds (carryOver): conntrack
  * entries, neighbour entries and bridge FDB entries of namespaces that survive. Changes typed
- * in the terminal (rules, routes) start over. Returns the rebuild's diagnostics.
+ * in the terminal (rules, routes) start over. Returns the rebuild's diagnostics, the same
+ * ones a first build of the edited objects reports (build/pipeline.ts).
  */
 export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.model, sim.history)): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   if (!sim.objects) return diagnostics;
-  const rand = createRand(sim.seed);
   sim.history = history;
-  const model = reconcile(sim.objects, rand.fork('control-plane'), diagnostics, history);
-  const net = buildNetwork(model, rand.fork('network'), diagnostics);
+  const { model, net } = buildCluster(sim.objects, sim.seed, sim.file, diagnostics, history);
   carryOver(sim.net, net);
   sim.model = model;
   (sim as { net: Sim['net'] }).net = net;
-  installRules(sim, iptablesRestore);
-  cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
-  return diagnostics;
+  installNodeRules(sim);
+  return sortDiagnostics(diagnostics);
 }
 
 /**
