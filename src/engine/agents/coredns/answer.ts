@@ -13,7 +13,9 @@ import { fqdn, inZone, parseCorefile, serverFor, type Corefile, type HostsPlugin
 import { kubernetesLookup, ipToReverse, reverseToIp, soaRR } from './records';
 import { nodeResolvConf, parseResolvConf } from '../kubelet/resolvconf';
 
-export type RRType = 'A' | 'AAAA' | 'SRV' | 'PTR' | 'CNAME' | 'TXT' | 'NS' | 'SOA' | 'ANY';
+import type { RRType } from '../../net/packet';
+
+export type { RRType } from '../../net/packet';
 
 export const RR_TYPES: readonly RRType[] = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA', 'ANY'];
 
