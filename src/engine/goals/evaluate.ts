@@ -6,7 +6,7 @@
  * (messages.ts renders it in English and Chinese).
  */
 import type { ClusterModel } from '../model/cluster';
-import { resolveName } from '../k8s/dns/resolve';
+import { resolveName } from '../clients/dns/resolve';
 import type { Goal } from '../scenario/schema/challenge';
 import type { ScenarioObjects } from '../scenario/load';
 import type { Sim } from '../sim';
