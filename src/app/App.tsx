@@ -8,7 +8,9 @@
  *   │ terminal (xterm)       │ player ▶ ⏸ ⏮ ⏭ · events │ packet inspector              │
  *   └────────────────────────┴──────────────────────────────────────────────────────────┘
  */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Attention } from './learn/Attention';
+import { useLearn } from './learn/store';
 import { Canvas } from './canvas/Canvas';
 import { Editor } from './editor/Editor';
 import { Header } from './Header';
@@ -23,6 +25,10 @@ import { Terminal } from './terminal/Terminal';
 import { Split } from './ui/Split';
 import i18next from 'i18next';
 
+// The lesson panel and the gallery (markdown-it, the bundled course) load on first use.
+const LessonPanel = lazy(() => import('./learn/LessonPanel'));
+const Gallery = lazy(() => import('./learn/Gallery'));
+
 export function App() {
   const theme = useApp(select.theme);
   const lang = useApp(select.lang);
@@ -36,12 +42,23 @@ export function App() {
     localStorage.setItem('knp.lang', lang);
   }, [lang]);
 
+  const panel = useLearn((s) => s.panel);
+  const gallery = useLearn((s) => s.gallery);
+  const withPanel = (playground: ReactNode) => panel === 'closed' ? playground : (
+    <Split id="lesson" dir="row" initial={0.25} min={0.16} max={0.5}>
+      <Suspense fallback={<aside className="knp-lesson" />}><LessonPanel /></Suspense>
+      {playground}
+    </Split>
+  );
+
   return (
     <div className="knp-app">
       <Header />
       <Notice />
+      <Attention />
+      {gallery && <Suspense fallback={null}><Gallery /></Suspense>}
       <main className="knp-main">
-        <Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
+        {withPanel(<Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
           <Split id="left" dir="column" initial={0.62}>
             <Editor />
             <Terminal />
@@ -62,7 +79,7 @@ export function App() {
               </Split>
             </div>
           </Split>
-        </Split>
+        </Split>)}
       </main>
     </div>
   );

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Lang } from './i18n';
+import { useLearn } from './learn/store';
 import { encodeScenario } from './share';
 import { select, useActions, useApp } from './store';
 
@@ -16,6 +17,10 @@ export function Header() {
   const yaml = useApp(select.yaml);
   const actions = useActions();
   const [copied, setCopied] = useState(false);
+  const panel = useLearn((s) => s.panel);
+  const openCourse = useLearn((s) => s.openCourse);
+  const closePanel = useLearn((s) => s.close);
+  const setGallery = useLearn((s) => s.setGallery);
 
   const share = async () => {
     const url = `${location.origin}${location.pathname}#${await encodeScenario(yaml)}`;
@@ -54,6 +59,8 @@ export function Header() {
           {(nodes ?? []).map((n) => <option key={n.name} value={n.name}>{n.name}</option>)}
         </select>
       )}
+      <button type="button" className={`knp-btn ${panel !== 'closed' ? 'on' : ''}`} data-testid="open-lessons" aria-pressed={panel !== 'closed'} title={t('learn.openHint')} onClick={() => (panel === 'closed' ? openCourse() : closePanel())}>📖 {t('learn.open')}</button>
+      <button type="button" className="knp-btn" data-testid="open-gallery" title={t('learn.galleryHint')} onClick={() => setGallery(true)}>▦ {t('learn.gallery')}</button>
       <span className="knp-spacer" />
       <span className={`knp-status status-${status} ${errors ? 'has-errors' : ''}`} aria-live="polite">
         <span className="knp-dot" aria-hidden />

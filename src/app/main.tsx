@@ -7,6 +7,7 @@ import { decodeScenario } from './share';
 import { createAppStore, StoreContext } from './store';
 import { EngineClient } from '../worker/client';
 import { workerTransport } from '../worker/transport';
+import { createLearnStore, LearnContext } from './learn/store';
 import './styles.css';
 
 const lang = detectLang();
@@ -19,11 +20,14 @@ const client = new EngineClient(workerTransport);
 const shared = location.hash.includes('s=') ? await decodeScenario(location.hash) : null;
 const store = createAppStore(client, { yaml: shared ?? defaultScenario, theme, lang });
 void store.getState().loadNow();
+const learn = createLearnStore(client, store);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <App />
+      <LearnContext.Provider value={learn}>
+        <App />
+      </LearnContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,
 );

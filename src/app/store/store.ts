@@ -58,10 +58,16 @@ export interface AppState {
   readonly lang: Lang;
   /** Bumped when the state was reset to the YAML (the terminal prints a line). */
   readonly resets: number;
+  /** Bumped after every command the terminal ran (lessons and challenges re-check on it). */
+  readonly execs: number;
 }
 
 export interface AppActions {
   setYaml(yaml: string): void;
+  /** Replaces the scenario (a lesson, a challenge, a gallery entry) and builds it now. */
+  openScenario(yaml: string): Promise<void>;
+  /** Shows a trace the engine walked elsewhere (a prediction's reveal) as the replayed run. */
+  showTrace(label: string, trace: Trace): void;
   loadNow(): Promise<void>;
   exec(line: string): Promise<CommandResult>;
   resetToYaml(): Promise<void>;
@@ -142,11 +148,22 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       theme: opts.theme ?? 'light',
       lang: opts.lang ?? 'en',
       resets: 0,
+      execs: 0,
 
       setYaml(yaml) {
         set({ yaml });
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => { timer = null; void get().loadNow(); }, debounceMs);
+      },
+
+      async openScenario(yaml) {
+        if (timer) { clearTimeout(timer); timer = null; }
+        set({ yaml, runs: [], cursor: -1, playing: false, selected: null });
+        await get().loadNow();
+      },
+
+      showTrace(label, trace) {
+        showRuns([{ id: ++runIds, label, trace }]);
       },
 
       async loadNow() {
@@ -166,7 +183,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const target = get().terminalTarget || defaultTarget(get().snapshot);
         const r = await client.exec(target, line);
         if (!r.ok) return { stdout: '', stderr: `knp: ${r.error.message}\n`, exitCode: 125 };
-        if (r.value.snapshot) set({ snapshot: r.value.snapshot });
+        set(r.value.snapshot ? { snapshot: r.value.snapshot, execs: get().execs + 1 } : { execs: get().execs + 1 });
         return r.value.result;
       },
 

@@ -15,4 +15,6 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
-export const FEATURES: readonly Bilingual[] = [];
+import { learn } from './learn';
+
+export const FEATURES: readonly Bilingual[] = [learn];
