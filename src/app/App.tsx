@@ -58,7 +58,7 @@ export function App() {
       <Attention />
       {gallery && <Suspense fallback={null}><Gallery /></Suspense>}
       <main className="knp-main">
-        {withPanel(<Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
+        {withPanel(<Split key={panel === 'closed' ? 'main' : 'main-lesson'} id={panel === 'closed' ? 'main' : 'main-lesson'} dir="row" initial={panel === 'closed' ? 0.34 : 0.4} min={0.2} max={0.6}>
           <Split id="left" dir="column" initial={0.62}>
             <Editor />
             <Terminal />

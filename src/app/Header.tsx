@@ -59,8 +59,8 @@ export function Header() {
           {(nodes ?? []).map((n) => <option key={n.name} value={n.name}>{n.name}</option>)}
         </select>
       )}
-      <button type="button" className={`knp-btn ${panel !== 'closed' ? 'on' : ''}`} data-testid="open-lessons" aria-pressed={panel !== 'closed'} title={t('learn.openHint')} onClick={() => (panel === 'closed' ? openCourse() : closePanel())}>📖 {t('learn.open')}</button>
-      <button type="button" className="knp-btn" data-testid="open-gallery" title={t('learn.galleryHint')} onClick={() => setGallery(true)}>▦ {t('learn.gallery')}</button>
+      <button type="button" className={`knp-btn ${panel !== 'closed' ? 'on' : ''}`} data-testid="open-lessons" aria-pressed={panel !== 'closed'} title={t('learn.openHint')} onClick={() => (panel === 'closed' ? openCourse() : closePanel())}>{t('learn.open')}</button>
+      <button type="button" className="knp-btn" data-testid="open-gallery" title={t('learn.galleryHint')} onClick={() => setGallery(true)}>{t('learn.gallery')}</button>
       <span className="knp-spacer" />
       <span className={`knp-status status-${status} ${errors ? 'has-errors' : ''}`} aria-live="polite">
         <span className="knp-dot" aria-hidden />

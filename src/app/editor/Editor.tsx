@@ -30,7 +30,10 @@ export function Editor() {
   const diagnostics = useApp(select.diagnostics);
   const theme = useApp(select.theme);
   const lang = useApp(select.lang);
-  const initial = useRef(useApp(select.yaml));
+  const yaml = useApp(select.yaml);
+  const initial = useRef(yaml);
+  /** True while the text is replaced from outside (a lesson, the gallery): not an edit to echo back. */
+  const applying = useRef(false);
   const actions = useActions();
 
   // Monaco is big: fetch and parse it once the first graph is on screen (or after a moment),
@@ -61,7 +64,7 @@ export function Editor() {
       editContext: false,
     });
     editorRef.current = ed;
-    const sub = model.onDidChangeContent(() => actions.setYaml(model.getValue()));
+    const sub = model.onDidChangeContent(() => { if (!applying.current) actions.setYaml(model.getValue()); });
     return () => { sub.dispose(); ed.dispose(); editorRef.current = null; };
   }, [mod, actions]);
 
@@ -71,6 +74,15 @@ export function Editor() {
     if (model) mod.monaco.editor.setModelMarkers(model, 'knp', toMarkers(diagnostics));
   }, [mod, diagnostics]);
 
+  // The scenario was replaced from outside the editor (a lesson, a challenge, the gallery).
+  useEffect(() => {
+    if (!mod) return;
+    const model = mod.monaco.editor.getModel(mod.monaco.Uri.parse(mod.SCENARIO_URI));
+    if (!model || model.getValue() === yaml) return;
+    applying.current = true;
+    try { model.setValue(yaml); } finally { applying.current = false; }
+  }, [mod, yaml]);
+
   useEffect(() => { mod?.setSchemaLanguage(lang); }, [mod, lang]);
 
   useEffect(() => { mod?.monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs'); }, [mod, theme]);
@@ -79,7 +91,7 @@ export function Editor() {
     <div className="knp-editor" data-testid="editor" data-ready={mod ? 'true' : 'false'}>
       <div ref={host} className="knp-editor-host" />
       {!mod && (
-        <pre className="knp-editor-fallback" aria-busy="true"><span className="knp-muted">{t('editor.loading')}</span>{'\n'}{initial.current}</pre>
+        <pre className="knp-editor-fallback" aria-busy="true"><span className="knp-muted">{t('editor.loading')}</span>{'\n'}{yaml}</pre>
       )}
     </div>
   );

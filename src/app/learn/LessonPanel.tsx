@@ -135,9 +135,9 @@ function LessonView() {
                     <p className="knp-check fail" role="status">{lang === 'zh-CN' ? lastCheck.zh : lastCheck.en}</p>
                   )}
                   <div className="knp-step-actions">
-                    <button type="button" className="knp-btn primary" data-testid="lesson-next" title={t('learn.nextHint')} onClick={learn.next}>☛ {t('learn.next')}</button>
+                    <button type="button" className="knp-btn primary" data-testid="lesson-next" title={t('learn.nextHint')} onClick={learn.next}>{t('learn.next')}</button>
                     {step.do !== 'predict' && <button type="button" className="knp-btn" onClick={() => void learn.recheck()}>{t('learn.checkNow')}</button>}
-                    <span className="knp-muted knp-small" aria-live="polite">{checking ? t('learn.checking') : step.do !== 'predict' && lastCheck && !lastCheck.pass ? t('learn.waiting') : ''}</span>
+                    <span className="knp-muted knp-small" aria-live="polite">{checking ? t('learn.checking') : step.do !== 'predict' ? t('learn.waiting') : ''}</span>
                   </div>
                 </div>
               )}
@@ -147,7 +147,7 @@ function LessonView() {
       </ol>
       {finished && (
         <div className="knp-lesson-done" role="status">
-          <p>🎉 {t('learn.finished')}</p>
+          <p>{t('learn.finished')}</p>
           {following && <button type="button" className="knp-btn primary" onClick={() => void learn.openLesson(following)}>{t('learn.nextLesson')}</button>}
         </div>
       )}
@@ -182,13 +182,13 @@ function ChallengeView() {
           ))}
         </ul>
       )}
-      {allPass && <p className="knp-lesson-done" role="status">🎉 {t('learn.allPass')}</p>}
+      {allPass && <p className="knp-lesson-done" role="status">{t('learn.allPass')}</p>}
       <div className="knp-hints">
         {ch.hints.slice(0, hintsShown).map((h, i) => (
           <div key={i} className="knp-hint" data-testid="challenge-hint"><strong>{t('learn.hintN', { n: i + 1 })}</strong> <Markdown text={pick(h, lang)} /></div>
         ))}
         {hintsShown < ch.hints.length
-          ? <button type="button" className="knp-btn" data-testid="challenge-hint-more" onClick={showHint}>💡 {t('learn.hint')}</button>
+          ? <button type="button" className="knp-btn" data-testid="challenge-hint-more" onClick={showHint}>{t('learn.hint')}</button>
           : ch.hints.length > 0 && <span className="knp-muted knp-small">{t('learn.noMoreHints')}</span>}
       </div>
     </article>
