@@ -44,11 +44,13 @@ export function App() {
 
   const panel = useLearn((s) => s.panel);
   const gallery = useLearn((s) => s.gallery);
-  const withPanel = (playground: ReactNode) => panel === 'closed' ? playground : (
-    <Split id="lesson" dir="row" initial={0.25} min={0.16} max={0.5}>
-      <Suspense fallback={<aside className="knp-lesson" />}><LessonPanel /></Suspense>
-      {playground}
-    </Split>
+  // The playground keeps its place in the tree whether the panel shows or not, so opening a
+  // lesson does not remount the editor, the terminal or the canvas.
+  const withPanel = (playground: ReactNode) => (
+    <div className="knp-with-lesson">
+      {panel !== 'closed' && <Suspense fallback={<aside className="knp-lesson" />}><LessonPanel /></Suspense>}
+      <div className="knp-playground">{playground}</div>
+    </div>
   );
 
   return (
@@ -58,7 +60,7 @@ export function App() {
       <Attention />
       {gallery && <Suspense fallback={null}><Gallery /></Suspense>}
       <main className="knp-main">
-        {withPanel(<Split key={panel === 'closed' ? 'main' : 'main-lesson'} id={panel === 'closed' ? 'main' : 'main-lesson'} dir="row" initial={panel === 'closed' ? 0.34 : 0.4} min={0.2} max={0.6}>
+        {withPanel(<Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
           <Split id="left" dir="column" initial={0.62}>
             <Editor />
             <Terminal />

@@ -18,6 +18,8 @@ export default function LessonPanel() {
   const panel = useLearn((s) => s.panel);
   const close = useLearn((s) => s.close);
   const openCourse = useLearn((s) => s.openCourse);
+  // A new lesson or challenge starts at the top of the panel, not where the course list was scrolled.
+  const shown = useLearn((s) => s.lesson?.id ?? s.challenge?.name ?? '');
   return (
     <aside className="knp-lesson" data-testid="lesson-panel" data-mode={panel} aria-label={t('learn.course')}>
       <div className="knp-panel-head">
@@ -27,7 +29,7 @@ export default function LessonPanel() {
         <span className="knp-spacer" />
         <button type="button" className="knp-icon-btn" aria-label={t('learn.close')} title={t('learn.close')} onClick={close}>✕</button>
       </div>
-      <div className="knp-lesson-body">
+      <div className="knp-lesson-body" key={`${panel}:${shown}`}>
         {panel === 'course' && <Course />}
         {panel === 'lesson' && <LessonView />}
         {panel === 'challenge' && <ChallengeView />}
