@@ -32,7 +32,7 @@ describe.runIf(hasChromium)('lessons and challenges in Chromium', () => {
     expect(await doneFlags(page)).toEqual(steps.map(() => 'false'));
     expect(await page.locator('[data-testid=lesson-panel] h2').textContent()).toBe(lesson.en.title);
     // The editor shows the lesson's scenario.
-    await page.waitForFunction(() => document.querySelector('[data-testid=editor] .view-lines')?.textContent?.includes('kind: Host'), null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor] .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes('kind: Host'), null, { timeout: 15_000 });
 
     for (const [i, step] of steps.slice(0, 3).entries()) {
       await page.click('[data-testid=lesson-next]');

@@ -158,7 +158,8 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
 
       async openScenario(yaml) {
         if (timer) { clearTimeout(timer); timer = null; }
-        set({ yaml, runs: [], cursor: -1, playing: false, selected: null });
+        // A new scenario: the packet form's ends are chosen afresh from it (settleChoices).
+        set({ yaml, runs: [], cursor: -1, playing: false, selected: null, send: { ...get().send, from: '', to: '', port: '' } });
         await get().loadNow();
       },
 
