@@ -15,6 +15,7 @@ import { installRules } from './k8s/kubeproxy/install';
 import { installPolicyRules } from './k8s/policy/calico';
 import { dnsDiagnostics } from './k8s/dns/diagnostics';
 import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './k8s/ingress/proxy';
+import { restoreDiagnostics } from './k8s/restoreFailures';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -44,6 +45,12 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   installRules(sim, iptablesRestore);
   // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
   installPolicyRules(sim, iptablesRestore);
+  // A restore that failed is never silent: the learner sees it before any packet.
+  const failed = restoreDiagnostics(model, sim.net, file);
+  if (failed.length) {
+    ds.push(...failed);
+    sortDiagnostics(ds);
+  }
   return { sim, diagnostics: ds };
 }
 

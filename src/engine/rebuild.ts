@@ -9,6 +9,7 @@ import type { Sim } from './sim';
 import type { Network } from './net/types';
 import { historyOf, type ClusterHistory } from './k8s/history';
 import { createRand } from './util/rand';
+import { restoreDiagnostics } from './k8s/restoreFailures';
 
 /**
  * The control plane and the nodes catching up with edited scenario objects (`kubectl scale`,
@@ -31,6 +32,7 @@ export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.mod
   (sim as { net: Sim['net'] }).net = net;
   installRules(sim, iptablesRestore);
   installPolicyRules(sim, iptablesRestore);
+  diagnostics.push(...restoreDiagnostics(model, net, sim.file));
   return diagnostics;
 }
 

@@ -177,7 +177,8 @@ interface Module {
 const missing = (opt: string): ParseError => usageError(`option "${opt}" requires an argument`);
 const bad = (what: string, v: string): ParseError => usageError(`${what} \`${v}' is invalid`);
 
-function portsModule(kind: 'tcp' | 'udp'): Module {
+/** tcp, udp and sctp share --sport/--dport (libxt_tcp, libxt_udp, libxt_sctp); tcp adds its flags. */
+function portsModule(kind: 'tcp' | 'udp' | 'sctp'): Module {
   let sport: InvPorts | undefined;
   let dport: InvPorts | undefined;
   let tcpFlags: { mask: number; comp: number; inv: boolean } | undefined;
@@ -446,7 +447,7 @@ function commentModule(): Module {
 }
 
 const MATCH_MODULES: Readonly<Record<string, () => Module>> = {
-  tcp: () => portsModule('tcp'), udp: () => portsModule('udp'), icmp: icmpModule, addrtype: addrtypeModule,
+  tcp: () => portsModule('tcp'), udp: () => portsModule('udp'), sctp: () => portsModule('sctp'), icmp: icmpModule, addrtype: addrtypeModule,
   mark: markModule, conntrack: () => stateModule('conntrack'), state: () => stateModule('state'),
   statistic: statisticModule, recent: recentModule, set: setModule, multiport: multiportModule,
   physdev: physdevModule, comment: commentModule,
@@ -747,7 +748,7 @@ export function parseIptables(argvIn: readonly string[]): { ok: true; value: Par
   }
   // iptables refuses a port match for a protocol it was not loaded for.
   for (const m of matches) {
-    if ((m.kind === 'tcp' || m.kind === 'udp' || m.kind === 'icmp') && (!proto || proto.num !== PROTOCOLS[m.kind] || proto.inv)) {
+    if ((m.kind === 'tcp' || m.kind === 'udp' || m.kind === 'sctp' || m.kind === 'icmp') && (!proto || proto.num !== PROTOCOLS[m.kind] || proto.inv)) {
       if (m.kind !== 'icmp' || proto?.num !== 1) return usageError(`${m.kind} match: only valid for protocol ${PROTOCOLS[m.kind]}`);
     }
     if (m.kind === 'multiport' && (!proto || ![6, 17, 132].includes(proto.num) || proto.inv)) return usageError('multiport needs `-p tcp\', `-p udp\', `-p udplite\', `-p sctp\' or `-p dccp\'');

@@ -98,20 +98,33 @@ function stripDeclared(rs: Ruleset, table: 'nat' | 'filter', chains: string): st
   return out + chains.slice(pos);
 }
 
+/** A machine's restore text and, line by line, the daemon that wrote it (for restore errors). */
+export interface WrittenRuleset {
+  readonly text: string;
+  /** writers[N - 1] wrote line N: kubelet, kube-proxy, flannel, calico, portmap, dockerd or iptables-restore (table framing). */
+  readonly writers: readonly string[];
+}
+
 /** The full iptables-restore text of a cluster node. */
 export function buildNodeRuleset(model: ClusterModel, node: NodeModel, opts: NodeRulesetOptions = {}): string {
+  return writeNodeRuleset(model, node, opts).text;
+}
+
+/** buildNodeRuleset with each line's writer. */
+export function writeNodeRuleset(model: ClusterModel, node: NodeModel, opts: NodeRulesetOptions = {}): WrittenRuleset {
   const cfg = opts.cfg ?? proxyConfig(model);
   const rs = new Ruleset().touch('mangle').touch('filter').touch('nat');
-  writeKubeletRules(rs);
-  writeKubeProxy(rs, model, node, cfg, opts);
+  writeKubeletRules(rs.as('kubelet'));
+  writeKubeProxy(rs.as('kube-proxy'), model, node, cfg, opts);
   const plugin = model.spec.network.plugin;
-  if (plugin === 'flannel' || plugin === 'canal') writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR);
+  if (plugin === 'flannel' || plugin === 'canal') writeFlannelRules(rs.as('flannel'), model.spec.podCIDR, node.podCIDR);
   if (plugin === 'calico') {
     const backend = model.spec.network.backend;
-    writeCalicoNatRules(rs, backend === 'vxlan' ? 'vxlan.calico' : backend === 'ipip' || backend === undefined ? 'tunl0' : null);
+    writeCalicoNatRules(rs.as('calico'), backend === 'vxlan' ? 'vxlan.calico' : backend === 'ipip' || backend === undefined ? 'tunl0' : null);
   }
-  writePortmapRules(rs, model.pods.filter((p) => p.nodeName === node.name), cniNetworkName(plugin), node.podCIDR);
-  return rs.render();
+  writePortmapRules(rs.as('portmap'), model.pods.filter((p) => p.nodeName === node.name), cniNetworkName(plugin), node.podCIDR);
+  const text = rs.render();
+  return { text, writers: rs.lineWriters };
 }
 
 /**
@@ -119,11 +132,17 @@ export function buildNodeRuleset(model: ClusterModel, node: NodeModel, opts: Nod
  * empty tables. `containerIP` may give the address the network layer assigned a container.
  */
 export function buildHostRuleset(model: ClusterModel, hostName: string, opts: { containerIP?: (name: string) => string | undefined } = {}): string {
+  return writeHostRuleset(model, hostName, opts).text;
+}
+
+/** buildHostRuleset with each line's writer. */
+export function writeHostRuleset(model: ClusterModel, hostName: string, opts: { containerIP?: (name: string) => string | undefined } = {}): WrittenRuleset {
   const host = model.hosts.find((h) => h.meta.name === hostName);
-  const rs = new Ruleset().touch('filter').touch('nat');
+  const rs = new Ruleset().touch('filter').touch('nat').as('dockerd');
   if (host?.spec.docker) {
     const bridgeCIDR = host.spec.docker.bridgeCIDR;
     writeDockerRules(rs, bridgeCIDR, dockerContainers(model.containers, hostName, bridgeCIDR, opts.containerIP));
   }
-  return rs.render();
+  const text = rs.render();
+  return { text, writers: rs.lineWriters };
 }

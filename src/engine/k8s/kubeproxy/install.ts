@@ -13,7 +13,9 @@ import type { Link, NetNs, Network } from '../../net/types';
 import type { Sim } from '../../sim';
 import { macFromValue } from '../../addr/mac';
 import { hashString } from '../../util/rand';
-import { buildHostRuleset, buildNodeRuleset } from '../hostrules/node';
+import { writeHostRuleset, writeNodeRuleset, type WrittenRuleset } from '../hostrules/node';
+import { ensureNetfilter } from '../../netfilter/state';
+import type { RestoreFailure, TableName } from '../../netfilter/types';
 import { CALICO_ALL_POOLS_SET, CALICO_MASQ_SET } from '../hostrules/calico';
 import { proxyConfig } from './config';
 import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
@@ -30,6 +32,40 @@ export interface InstallResult {
   readonly machine: string;
   readonly rules: string;
   readonly error?: string;
+  /** Set when the machine's restore failed: who wrote the offending line, and which tables did not load. */
+  readonly failure?: RestoreFailure;
+}
+
+/**
+ * What a failed restore means for the machine: the writer of the offending line (from the
+ * ruleset's line-by-line writers) and the tables left unloaded (iptables-restore applies each
+ * table at its COMMIT, so the failing table and every later one keep their previous rules).
+ */
+export function describeRestoreFailure(machine: string, written: WrittenRuleset, res: { line: number; error: string }): RestoreFailure {
+  const lines = written.text.split('\n');
+  const idx = Math.min(res.line, lines.length) - 1;
+  let start = idx;
+  while (start > 0 && !lines[start]!.startsWith('*')) start--;
+  const tables: TableName[] = [];
+  for (let i = start; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith('*')) tables.push(l.slice(1).trim() as TableName);
+  }
+  return { machine, writer: written.writers[idx] ?? 'iptables-restore', line: res.line, text: lines[idx] ?? '', error: res.error, tables };
+}
+
+/** Loads a machine's rules; a failure is kept on the namespace (trace events, kube-proxy's log, diagnostics). */
+function load(ns: NetNs, machine: string, written: WrittenRuleset, restore: RestoreFn | undefined): InstallResult {
+  const res = restore?.(ns, written.text);
+  if (!res) return { machine, rules: written.text };
+  const state = ensureNetfilter(ns);
+  if (res.ok) {
+    delete state.restoreFailure;
+    return { machine, rules: written.text };
+  }
+  const failure = describeRestoreFailure(machine, written, res);
+  state.restoreFailure = failure;
+  return { machine, rules: written.text, error: `line ${res.line}: ${res.error}`, failure };
 }
 
 const caches = new WeakMap<Network, KubeProxyCache>();
@@ -96,7 +132,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   const model = sim.model;
   const cfg = proxyConfig(model);
   const nodeAddresses = localAddresses(ns);
-  const rules = buildNodeRuleset(model, node, { cfg, cache, seed: sim.seed, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
+  const written = writeNodeRuleset(model, node, { cfg, cache, seed: sim.seed, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
   let sets: IpSets = new Map();
   if (model.spec.network.plugin === 'calico') sets = calicoSets(model);
   if (cfg.mode === 'ipvs') {
@@ -116,9 +152,9 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     sim.apps.set(USERSPACE_ROLE, (ctx) => userspaceProxyApp(userspace.get(ctx.ns), ctx.local.port));
   }
   writeSysctls(ns, cfg);
-  const res = restore?.(ns, rules);
+  const out = load(ns, `node/${node.name}`, written, restore);
   sim.net.generation++;
-  return { machine: `node/${node.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) };
+  return out;
 }
 
 /**
@@ -147,9 +183,7 @@ export function installRules(sim: Sim, restore?: RestoreFn): InstallResult[] {
       const c = sim.net.namespaces.get(`${hostNsId(host.meta.name)}#${name}`);
       return c?.links.find((l) => l.name === 'eth0')?.addrs.find((a) => a.family === 4)?.address;
     };
-    const rules = buildHostRuleset(sim.model, host.meta.name, { containerIP });
-    const res = restore?.(ns, rules);
-    out.push({ machine: `host/${host.meta.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) });
+    out.push(load(ns, `host/${host.meta.name}`, writeHostRuleset(sim.model, host.meta.name, { containerIP }), restore));
   }
   return out;
 }
