@@ -759,6 +759,9 @@ export function parseIptables(argvIn: readonly string[]): { ok: true; value: Par
     if ('ok' in t) return t;
     tgt = t;
   }
+  // libxt_DNAT/SNAT/MASQUERADE/REDIRECT: a port needs a protocol that has ports.
+  const natPorts = (tgt.kind === 'DNAT' || tgt.kind === 'SNAT') ? tgt.to?.ports : (tgt.kind === 'MASQUERADE' || tgt.kind === 'REDIRECT') ? tgt.ports : undefined;
+  if (natPorts && (!proto || proto.inv || ![6, 17, 132, 33].includes(proto.num))) return usageError('Need TCP, UDP, SCTP or DCCP with port specification');
   // Plain assignments rather than conditional spreads: this runs once per rule of a 30k-rule restore.
   const rule: { -readonly [K in keyof Rule]: Rule[K] } = { matches, target: tgt, counters };
   if (src) rule.src = src;

@@ -79,3 +79,12 @@ describe('a failed restore is reported', () => {
     expect(log).not.toContain('Failed');
   });
 });
+
+describe('NAT targets with a port need a protocol with ports (libxt_DNAT), as the kernel tier found', () => {
+  it('refuses DNAT/REDIRECT to a port without -p tcp|udp|sctp|dccp', () => {
+    expect(parseIptables(['-t', 'nat', '-A', 'X', '-j', 'DNAT', '--to-destination', '10.0.0.1:80'])).toMatchObject({ ok: false, error: expect.stringContaining('Need TCP, UDP, SCTP or DCCP with port specification') });
+    expect(parseIptables(['-t', 'nat', '-A', 'X', '-j', 'REDIRECT', '--to-ports', '8080'])).toMatchObject({ ok: false });
+    expect(parseIptables(['-t', 'nat', '-A', 'X', '-p', 'sctp', '-j', 'DNAT', '--to-destination', '10.0.0.1:80']).ok).toBe(true);
+    expect(parseIptables(['-t', 'nat', '-A', 'X', '-j', 'DNAT', '--to-destination', '10.0.0.1']).ok).toBe(true);
+  });
+});

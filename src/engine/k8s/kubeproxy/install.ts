@@ -14,6 +14,7 @@ import type { Sim } from '../../sim';
 import { macFromValue } from '../../addr/mac';
 import { hashString } from '../../util/rand';
 import { writeHostRuleset, writeNodeRuleset, type WrittenRuleset } from '../hostrules/node';
+import { buildCloudLbRuleset } from '../hostrules/cloudlb';
 import { ensureNetfilter } from '../../netfilter/state';
 import type { RestoreFailure, TableName } from '../../netfilter/types';
 import { CALICO_ALL_POOLS_SET, CALICO_MASQ_SET } from '../hostrules/calico';
@@ -174,6 +175,12 @@ export function installRules(sim: Sim, restore?: RestoreFn): InstallResult[] {
       const r = installNode(sim, node, restore, cache);
       if (r) out.push(r);
     }
+  }
+  // The cloud load balancer in front of LoadBalancer Services (a `role: loadbalancer` external host).
+  for (const lb of sim.model.externalHosts) {
+    if (lb.role !== 'loadbalancer' || !sim.model.hasCluster) continue;
+    const ns = sim.net.namespaces.get(hostNsId(lb.name));
+    if (ns) out.push(load(ns, `host/${lb.name}`, buildCloudLbRuleset(sim.model), restore));
   }
   for (const host of sim.model.hosts) {
     if (!host.spec.docker) continue;
