@@ -204,6 +204,11 @@ export function tcpExchange(w: Walker, ns: NetNs, dst: string, dport: number, re
     const got = rq.got?.packet;
     if (got?.tcp && got.payload) { payload = got.payload; srvSeq = got.tcp.seq + payloadLength(got.payload); }
     else if (got?.tcp?.flags.rst) verdict = { verdict: 'refused', reason: 'connection reset by peer' };
+    else if (got?.tcp?.flags.fin) {
+      // The server closed without answering: curl's "Empty reply from server".
+      srvSeq = got.tcp.seq + 1;
+      verdict = { verdict: 'refused', reason: `connection closed by ${got.ip!.src}:${got.tcp.sport} without a response (empty reply from server)` };
+    }
     else if (!got?.tcp) verdict = silence(w, 'request');
     else verdict = { verdict: 'timeout', reason: 'the server accepted the request but sent no response' };
   }
