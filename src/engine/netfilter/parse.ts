@@ -430,6 +430,22 @@ function physdevModule(): Module {
   };
 }
 
+function nfacctModule(): Module {
+  let name: string | undefined;
+  return {
+    name: 'nfacct',
+    take(opt, _inv, args) {
+      if (opt !== '--nfacct-name') return 'unknown';
+      const v = args.next();
+      if (v === undefined) return missing(opt);
+      if (v.length > 31) return usageError('nfacct: name too long (max 31 characters)');
+      name = v;
+      return null;
+    },
+    finish: () => (name === undefined ? usageError('nfacct: you must specify --nfacct-name') : { kind: 'nfacct', name }),
+  };
+}
+
 function commentModule(): Module {
   let comment: string | undefined;
   return {
@@ -450,7 +466,7 @@ const MATCH_MODULES: Readonly<Record<string, () => Module>> = {
   tcp: () => portsModule('tcp'), udp: () => portsModule('udp'), sctp: () => portsModule('sctp'), icmp: icmpModule, addrtype: addrtypeModule,
   mark: markModule, conntrack: () => stateModule('conntrack'), state: () => stateModule('state'),
   statistic: statisticModule, recent: recentModule, set: setModule, multiport: multiportModule,
-  physdev: physdevModule, comment: commentModule,
+  physdev: physdevModule, comment: commentModule, nfacct: nfacctModule,
 };
 
 /** Target option parsing: a draft filled by options, then finished into a Target. */

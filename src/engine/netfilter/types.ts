@@ -49,6 +49,8 @@ export type CtStateName = (typeof CT_STATES)[number];
 
 export type Match =
   | { readonly kind: 'comment'; readonly comment: string }
+  /** xt_nfacct: always matches, counting the packet in the named extended accounting object. */
+  | { readonly kind: 'nfacct'; readonly name: string }
   | { readonly kind: 'tcp' | 'udp' | 'sctp'; readonly sport?: InvPorts; readonly dport?: InvPorts; readonly tcpFlags?: { readonly mask: number; readonly comp: number; readonly inv: boolean } }
   | { readonly kind: 'icmp'; readonly type: number; readonly codeMin: number; readonly codeMax: number; readonly inv: boolean }
   | { readonly kind: 'addrtype'; readonly src?: { readonly types: readonly string[]; readonly inv: boolean }; readonly dst?: { readonly types: readonly string[]; readonly inv: boolean }; readonly limitIn?: boolean; readonly limitOut?: boolean }
@@ -145,6 +147,8 @@ export interface NetfilterState {
    * carries a trace event saying so, since it then misses the rules that did not load.
    */
   restoreFailure?: RestoreFailure;
+  /** nfnetlink_acct objects (`nfacct add NAME`), the counters `-m nfacct --nfacct-name NAME` moves. */
+  nfacct?: Map<string, { pkts: number; bytes: number }>;
 }
 
 /** An iptables-restore that did not load, as the writer's log and `knp check` report it. */

@@ -117,10 +117,10 @@ export function writeNodeRuleset(model: ClusterModel, node: NodeModel, opts: Nod
   writeKubeletRules(rs.as('kubelet'));
   writeKubeProxy(rs.as('kube-proxy'), model, node, cfg, opts);
   const plugin = model.spec.network.plugin;
-  if (plugin === 'flannel' || plugin === 'canal') writeFlannelRules(rs.as('flannel'), model.spec.podCIDR, node.podCIDR);
+  if (plugin === 'flannel' || plugin === 'canal') writeFlannelRules(rs.as('flannel'), model.spec.podCIDR, node.podCIDR, model.spec.kernel.randomFully);
   if (plugin === 'calico') {
     const backend = model.spec.network.backend;
-    writeCalicoNatRules(rs.as('calico'), backend === 'vxlan' ? 'vxlan.calico' : backend === 'ipip' || backend === undefined ? 'tunl0' : null);
+    writeCalicoNatRules(rs.as('calico'), backend === 'vxlan' ? 'vxlan.calico' : backend === 'ipip' || backend === undefined ? 'tunl0' : null, model.spec.kernel.randomFully);
   }
   writePortmapRules(rs.as('portmap'), model.pods.filter((p) => p.nodeName === node.name), cniNetworkName(plugin), node.podCIDR);
   const text = rs.render();

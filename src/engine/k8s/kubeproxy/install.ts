@@ -19,7 +19,7 @@ import { ensureNetfilter } from '../../netfilter/state';
 import type { RestoreFailure, TableName } from '../../netfilter/types';
 import { CALICO_ALL_POOLS_SET, CALICO_MASQ_SET } from '../hostrules/calico';
 import { proxyConfig } from './config';
-import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
+import { effectiveLocalhostNodePorts, KubeProxyCache, NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS } from './iptables';
 import { buildIpvsState, KUBE_IPVS_DEVICE } from './ipvs';
 import { buildKubeIpsets, emptySet, type IpSets } from './ipset';
 import { ipsetInstall } from '../../netfilter/ipset';
@@ -153,6 +153,12 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     sim.apps.set(USERSPACE_ROLE, (ctx) => userspaceProxyApp(userspace.get(ctx.ns), ctx.local.port));
   }
   writeSysctls(ns, cfg);
+  // kube-proxy's nfacct objects exist before its rules name them (xt_nfacct refuses an unknown one).
+  if (cfg.mode === 'iptables' && cfg.nfacct) {
+    const st = ensureNetfilter(ns);
+    st.nfacct ??= new Map();
+    for (const name of [NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS]) if (!st.nfacct.has(name)) st.nfacct.set(name, { pkts: 0, bytes: 0 });
+  }
   const out = load(ns, `node/${node.name}`, written, restore);
   sim.net.generation++;
   return out;
