@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine';
-import { answerQuestion } from '../../../src/engine/k8s/dns/answer';
+import { answerQuestion } from '../../../src/engine/agents/coredns/answer';
 import { dnsCluster } from '../dns/fixture';
 
 const SERVER = 'pod/kube-system/coredns-5d78c9869d-abcde';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine';
-import { policyAllows } from '../../../src/engine/k8s/policy/evaluate';
+import { policyAllows } from '../../../src/engine/policy/evaluate';
 import { walk } from '../../../src/engine/stack/walk';
 import { runKnp } from '../../helpers/cli';
 

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine';
-import { installRules } from '../../../src/engine/k8s/kubeproxy/install';
-import { restoreDiagnostics } from '../../../src/engine/k8s/restoreFailures';
+import { installRules } from '../../../src/engine/agents/kubeproxy/install';
+import { restoreDiagnostics } from '../../../src/engine/agents/restoreFailures';
 import { iptablesRestore } from '../../../src/engine/netfilter/restore';
 import { parseIptables } from '../../../src/engine/netfilter/parse';
 import { runLine } from '../../../src/engine/shell/run';
