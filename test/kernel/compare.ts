@@ -57,11 +57,6 @@ export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAns
     }
     if (p.protocol !== 'icmp' && sim.responder === lab.responder && addrOf(sim.seenSource) !== addrOf(lab.seenSource)) why.push('seen source address');
   }
-  // An ICMP error the kernel reported by sender: the simulator's must come from the same address.
-  if (lab.icmpFrom !== undefined && sim.verdict === lab.verdict) {
-    const simFrom = icmpErrorSender(sim);
-    if (simFrom !== lab.icmpFrom) why.push(`ICMP error sender (simulator ${simFrom ?? 'none'}, kernel ${lab.icmpFrom})`);
-  }
   if (why.length === 0) return null;
   return `${sideBySide(`${title}: ${why.join('; ')} differ`, simSide, ['kernel', lab])}${sim.reason ? `\n  simulator's reason: ${sim.reason}` : ''}`;
 }
