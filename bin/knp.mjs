@@ -11,4 +11,5 @@ process.exitCode = await main(process.argv.slice(2), {
   readFile: (p) => readFile(p, 'utf8'),
   writeFile: (p, data) => writeFile(p, data),
   readLines: () => createInterface({ input: process.stdin, crlfDelay: Infinity }),
+  env: process.env,
 });
