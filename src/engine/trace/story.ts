@@ -54,7 +54,18 @@ interface FlowParts {
   readonly suffix: string;
 }
 
+const partsCache = new Map<string, FlowParts>();
+
 export function flowParts(flow: string): FlowParts {
+  const hit = partsCache.get(flow);
+  if (hit) return hit;
+  const p = parseFlow(flow);
+  // A trace has a handful of distinct flows; the cache stays small.
+  if (partsCache.size < 4096) partsCache.set(flow, p);
+  return p;
+}
+
+function parseFlow(flow: string): FlowParts {
   const parts = flow.split(':');
   const last = parts[parts.length - 1]!;
   const m = /^(.*?)(#\d+)?$/.exec(last)!;

@@ -9,6 +9,9 @@ import { MESSAGES, renderMessage } from '../../../src/engine/i18n/messages';
 import { deriveStory, PHASES, type StoryStep } from '../../../src/engine/trace/story';
 import { formatStory } from '../../../src/engine/trace/storyFormat';
 import type { Trace } from '../../../src/engine/trace/types';
+import { buildSim } from '../../../src/engine/index';
+import { walk } from '../../../src/engine/stack/walk';
+import { STORY_CASES } from '../../../bench/story';
 import { defaultSend, TRACE_CASES } from './cases';
 
 const DIR = new URL('./', import.meta.url);
@@ -109,5 +112,26 @@ describe('badges name what changed at this hop only', () => {
     const snat = steps.filter((s) => s.badges.includes('snat') && !s.hops);
     expect(snat.map((s) => [s.flow, s.machine, s.message.code, s.message.params['chain']])).toEqual([['syn', 'node/node-1', 'story.snat', 'FLANNEL-POSTRTG']]);
     expect(steps.some((s) => s.flow === 'syn-ack' && s.badges.includes('reverse-nat') && s.message.code === 'story.reverseSnat')).toBe(true);
+  });
+});
+
+describe('the story of the content scenarios\' probes and an Ingress request (the bench\'s cases)', () => {
+  for (const c of STORY_CASES) {
+    it(c.name, () => {
+      const t = walk(buildSim(c.yaml, { seed: c.seed }).sim, c.req);
+      expect(t.verdict).toBe('delivered');
+      const steps = deriveStory(t);
+      expectWellFormed(t, steps);
+      if (c.target !== undefined) expect(steps.length).toBeLessThanOrEqual(c.target);
+    });
+  }
+
+  it('the Ingress controller\'s own connection to the backend is its own connection, told after the client\'s request reaches it', () => {
+    const c = STORY_CASES.find((x) => x.name.startsWith('Ingress'))!;
+    const steps = deriveStory(walk(buildSim(c.yaml, { seed: c.seed }).sim, c.req));
+    const firstRelay = steps.findIndex((s) => s.connection === 'relay:');
+    expect(firstRelay).toBeGreaterThan(0);
+    expect(steps.slice(0, firstRelay).some((s) => s.flow === 'request')).toBe(true);
+    expect(steps.findIndex((s) => s.connection === '' && s.flow === 'response')).toBeGreaterThan(firstRelay);
   });
 });
