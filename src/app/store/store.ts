@@ -232,10 +232,10 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const n = trace?.events.length ?? 0;
         if (!trace || !n) return;
         if (s.storyView) {
-          // From inside a step, back goes to that step's end first; forward to the next step's end.
+          // The cursor rests on step ends; from inside a step, forward first finishes that step.
           const k = stepAt(trace, s.cursor);
           const end = cursorOfStep(trace, k);
-          const to = delta < 0 && s.cursor < end ? k + delta + 1 : k + delta;
+          const to = delta > 0 && s.cursor < end ? k + delta - 1 : k + delta;
           set({ playing: false, cursor: cursorOfStep(trace, to) });
           return;
         }
