@@ -298,7 +298,14 @@ function sentence(h: Draft): Message {
     if (chain) return message(dst ? 'story.dnat' : 'story.snat', { who, chain, before, after });
     return message(dst ? 'story.ctDnat' : 'story.ctSnat', { who, before, after });
   }
-  const unNat = find((e) => e.type === 'conntrack' && (e.detail?.['action'] === 'un-DNAT' || e.detail?.['action'] === 'un-SNAT'));
+  const unDnat = find((e) => e.type === 'conntrack' && e.detail?.['action'] === 'un-DNAT');
+  const unSnat = find((e) => e.type === 'conntrack' && e.detail?.['action'] === 'un-SNAT');
+  if (unDnat && unSnat) {
+    return message('story.reverseBoth', {
+      who, srcBefore: str(unDnat.detail?.['before']), srcAfter: str(unDnat.detail?.['after']), dstBefore: str(unSnat.detail?.['before']), dstAfter: str(unSnat.detail?.['after']),
+    });
+  }
+  const unNat = unDnat ?? unSnat;
   if (unNat) return message(unNat.detail?.['action'] === 'un-DNAT' ? 'story.reverseDnat' : 'story.reverseSnat', { who, before: str(unNat.detail?.['before']), after: str(unNat.detail?.['after']) });
   const encap = find((e) => e.type === 'encap');
   if (encap) {
@@ -326,6 +333,8 @@ function sentence(h: Draft): Message {
   if (route?.detail?.['route']) return message('story.route', { who, dst: str(route.detail['dst']), dev: route.where.dev ?? '', route: str(route.detail['route']) });
   const user = find((e) => e.type === 'userspace');
   if (user) return message('story.userspace', { who, process: str(user.detail?.['process']) });
+  const app = find((e) => e.type === 'app');
+  if (app) return message('story.app', { who, app: str(app.detail?.['app']) });
   const fwd = [...own].reverse().find((e) => e.type === 'bridge-forward');
   if (fwd) return message('story.bridge', { who, bridge: fwd.where.dev ?? '', port: str(fwd.detail?.['port']) });
   if (decap) return message('story.decap', { who, kind: str(decap.detail?.['kind']).toUpperCase(), dev: decap.where.dev ?? '' });
