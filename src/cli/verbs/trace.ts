@@ -7,7 +7,7 @@
  */
 import { walk } from '../../engine/index';
 import { explainTrace, formatTrace } from '../../engine/trace/format';
-import { tracePcap } from '../../engine/trace/pcap';
+import { tracePcap } from '../../engine/stack/pcap';
 import { langFromEnv, type EngineLang } from '../../engine/i18n/messages';
 import { formatStory, storyJson } from '../../engine/trace/storyFormat';
 import type { Verb } from '../io';
