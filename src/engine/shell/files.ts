@@ -29,7 +29,7 @@ export function readSimFile(ctx: ShellContext, path: string): string | null {
 export const fileCommands: Record<string, Command> = {
   cat: (ctx, argv) => {
     const paths = argv.slice(1).filter((a) => !a.startsWith('-'));
-    if (paths.length === 0) return ok('');
+    if (paths.length === 0) return ok(ctx.stdin ?? '');
     let out = '';
     let err = '';
     for (const p of paths) {
