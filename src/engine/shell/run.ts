@@ -336,6 +336,8 @@ class Shell {
 
   substErr = '';
   substChanged = false;
+  /** The terminal's output for this line: background jobs write here, never into a pipe. */
+  top: Out | undefined;
 
   pidOf(key: string): number {
     return 1000 + (hashString(`${formatTarget(this.target)}/${key}`) % 30000);
@@ -529,13 +531,13 @@ class Shell {
       o.stdout = r.stdout; o.stderr = r.stderr; o.changed = !!r.changed;
       status = r.exitCode;
     }
-    // What background captures saw while this command ran comes first, as it happened first.
-    const seen: Out = { stdout: '', stderr: '', changed: false };
-    if (words[0] !== 'wait' && words[0] !== 'fg' && words[0] !== 'kill') this.pollJobs(seen);
+    // What background captures saw while this command ran goes straight to the terminal (not
+    // into this command's pipe), before the command's own output, as it happened first.
+    if (words[0] !== 'wait' && words[0] !== 'fg' && words[0] !== 'kill') this.pollJobs(this.top ?? out);
     this.redirect(c.redirs, o);
-    out.stdout += seen.stdout + o.stdout;
-    out.stderr += seen.stderr + o.stderr;
-    if (o.changed || seen.changed) out.changed = true;
+    out.stdout += o.stdout;
+    out.stderr += o.stderr;
+    if (o.changed) out.changed = true;
     return status;
   }
 
@@ -573,6 +575,7 @@ function parse(line: string): List {
 export function runLine(sim: Sim, target: Target, line: string, session: ShellSession = sessionFor(sim, target)): CommandResult {
   const shell = new Shell(sim, target, session);
   const out: Out = { stdout: '', stderr: '', changed: false };
+  shell.top = out;
   const code = shell.runText(line, out);
   session.lastExit = code;
   return { stdout: out.stdout, stderr: out.stderr, exitCode: code, ...(out.changed ? { changed: true } : {}) };
