@@ -6,6 +6,7 @@
 import type { Command, StreamCommand } from './types';
 import { textCommands } from './text';
 import { tcpdumpCommands } from './tcpdump';
+import { conntrackStreamCommands } from './conntrackEvents';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
 import { ipCommands } from './ip';
@@ -41,7 +42,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
 
 /** Tools that keep running while other commands run (tcpdump, conntrack -E): see Stream in types.ts. */
-const streamTables: readonly Readonly<Record<string, StreamCommand>>[] = [tcpdumpCommands];
+const streamTables: readonly Readonly<Record<string, StreamCommand>>[] = [tcpdumpCommands, conntrackStreamCommands];
 
 export const streamCommands: ReadonlyMap<string, StreamCommand> = new Map(streamTables.flatMap((t) => Object.entries(t)));
 
