@@ -8,6 +8,7 @@ import { netFile } from '../net/files';
 import { procSysFiles } from './sysctl';
 import { k8sFileProvider } from './k8sfiles';
 import { resolvConfProvider } from './dns';
+import { cniConfProvider } from './proctools';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
@@ -16,6 +17,7 @@ const providers: FileProvider[] = [
   (ctx, path) => procSysFiles(ctx, path),
   k8sFileProvider,
   resolvConfProvider,
+  (ctx, path) => cniConfProvider(ctx, path),
 ];
 
 export function readSimFile(ctx: ShellContext, path: string): string | null {

@@ -5,6 +5,7 @@
  */
 import type { Command, StreamCommand } from './types';
 import { textCommands } from './text';
+import { procCommands } from './proctools';
 import { tcpdumpCommands } from './tcpdump';
 import { conntrackStreamCommands } from './conntrackEvents';
 import { basicCommands } from './basics';
@@ -37,6 +38,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   dnsCommands,
   iptablesCommands,
   textCommands,
+  procCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
