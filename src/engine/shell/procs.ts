@@ -36,6 +36,11 @@ export function pidFor(key: string): number {
   return 2000 + (hashString(key) % 60000);
 }
 
+/** PID of a daemon on a machine (kubelet, sshd, kube-proxy): stable per machine and program. */
+export function daemonPid(owner: string, name: string): number {
+  return 1000 + (hashString(`${owner}/${name}`) % 60000);
+}
+
 export function imageBase(image: string): string {
   return image.split('@')[0]!.split('/').pop()!.split(':')[0]!;
 }
@@ -94,8 +99,20 @@ export function machineProcs(sim: Sim, machine: { kind: 'node' | 'host'; name: s
     { pid: 1, ppid: 0, user: 'root', cmd: '/sbin/init', target: t, startMs: SYSTEM_START },
     { pid: 412, ppid: 1, user: 'root', cmd: '/usr/bin/containerd', target: t, startMs: SYSTEM_START + 3000 },
   ];
+  // Daemons with sockets (sshd, kube-proxy on the host network…) are where ss and netstat say they are.
+  const owner = `${machine.kind}/${machine.name}`;
+  const ns = sim.net.namespaces.get(owner);
+  const named = new Set<string>();
+  for (const l of ns?.listeners ?? []) {
+    if (l.owner !== owner || l.container !== undefined) continue;
+    const prog = l.app.kind === 'sshd' ? 'sshd' : l.app.kind === 'flanneld' ? 'flanneld' : l.app.kind === 'proxy' ? 'kube-proxy' : l.app.kind === 'dns' ? 'dnsmasq' : l.app.kind === 'http' ? l.app.name : '';
+    if (!prog || prog === 'kubelet' || named.has(prog)) continue;
+    named.add(prog);
+    const cmd = prog === 'sshd' ? 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups' : prog === 'kube-proxy' ? `/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override=${machine.name}` : prog === 'flanneld' ? '/opt/bin/flanneld --ip-masq --kube-subnet-mgr' : prog;
+    base.push({ pid: daemonPid(owner, prog), ppid: 1, user: 'root', cmd, target: t, startMs: SYSTEM_START + 6000 });
+  }
   if (machine.kind === 'node') {
-    base.push({ pid: 733, ppid: 1, user: 'root', cmd: '/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', target: t, startMs: SYSTEM_START + 5000 });
+    base.push({ pid: daemonPid(owner, 'kubelet'), ppid: 1, user: 'root', cmd: '/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock', target: t, startMs: SYSTEM_START + 5000 });
     for (const p of sim.model.pods) {
       if (p.nodeName !== machine.name || p.phase === 'Pending') continue;
       base.push({ pid: pidFor(`${p.meta.uid}/shim`), ppid: 1, user: 'root', cmd: `/usr/bin/containerd-shim-runc-v2 -namespace k8s.io -id ${sandboxId(p)} -address /run/containerd/containerd.sock`, target: t, startMs: podStart(p) });

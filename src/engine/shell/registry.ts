@@ -6,6 +6,7 @@
 import type { Command, StreamCommand } from './types';
 import { textCommands } from './text';
 import { procCommands } from './proctools';
+import { webtoolCommands } from './webtools';
 import { tcpdumpCommands } from './tcpdump';
 import { conntrackStreamCommands } from './conntrackEvents';
 import { basicCommands } from './basics';
@@ -39,6 +40,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   iptablesCommands,
   textCommands,
   procCommands,
+  webtoolCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
