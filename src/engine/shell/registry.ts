@@ -7,6 +7,7 @@ import type { Command, StreamCommand } from './types';
 import { textCommands } from './text';
 import { procCommands } from './proctools';
 import { webtoolCommands } from './webtools';
+import { containerCommands } from './containers';
 import { tcpdumpCommands } from './tcpdump';
 import { conntrackStreamCommands } from './conntrackEvents';
 import { basicCommands } from './basics';
@@ -41,6 +42,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   textCommands,
   procCommands,
   webtoolCommands,
+  containerCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
