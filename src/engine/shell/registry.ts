@@ -8,6 +8,7 @@ import { textCommands } from './text';
 import { procCommands } from './proctools';
 import { webtoolCommands } from './webtools';
 import { containerCommands } from './containers';
+import { calicoCommands } from './calico';
 import { tcpdumpCommands } from './tcpdump';
 import { conntrackStreamCommands } from './conntrackEvents';
 import { basicCommands } from './basics';
@@ -43,6 +44,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   procCommands,
   webtoolCommands,
   containerCommands,
+  calicoCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
