@@ -166,10 +166,12 @@ class Parser {
   constructor(readonly t: Token[]) {}
   peekWord(): string | undefined { const x = this.t[this.i]; return x?.kind === 'word' ? x.raw : undefined; }
   skipSeps(): void { while (this.t[this.i]?.kind === 'op' && ['\n', ';'].includes((this.t[this.i] as { op: Op }).op)) this.i++; }
+  /** Newlines may separate anything; a stray `;` is a syntax error, as in bash. */
+  skipNewlines(): void { while (this.t[this.i]?.kind === 'op' && (this.t[this.i] as { op: Op }).op === '\n') this.i++; }
 
   list(until?: string): List {
     const items: List['items'] = [];
-    this.skipSeps();
+    this.skipNewlines();
     while (this.i < this.t.length) {
       if (until && this.peekWord() === until) break;
       const pipe = this.pipeline();
@@ -180,7 +182,7 @@ class Parser {
         this.i++;
       }
       items.push({ pipe, op });
-      if (op === ';' || op === '&') this.skipSeps();
+      if (op === ';' || op === '&') this.skipNewlines();
       else if (this.i >= this.t.length || (until && this.peekWord() === until)) throw new SyntaxErr(`syntax error: unexpected end of file`);
     }
     return { items };
