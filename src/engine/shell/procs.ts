@@ -87,7 +87,13 @@ export function podProcs(p: PodModel): Proc[] {
   const out: Proc[] = [{ pid: pause, ppid: pidFor(`${p.meta.uid}/shim`), user: '65535', cmd: '/pause', target: net, startMs: start, pod: p, container: 'POD' }];
   for (const c of p.containers) {
     const spec = p.spec.containers?.find((x) => x.name === c.name) as { command?: string[]; args?: string[] } | undefined;
-    out.push({ pid: pidFor(`${p.meta.uid}/${c.name}`), ppid: pidFor(`${p.meta.uid}/shim`), user: 'root', cmd: containerCommand(c.image, spec?.command, spec?.args), target: net, startMs: start + 1000, pod: p, container: c.name });
+    let cmd = containerCommand(c.image, spec?.command, spec?.args);
+    const pid = pidFor(`${p.meta.uid}/${c.name}`);
+    // nginx retitles its processes: a master ("nginx: master process CMDLINE") and workers as user 101.
+    const nginx = /^nginx(\s|$)/.test(cmd) || (imageBase(c.image) === 'nginx' && !spec?.command?.length);
+    if (nginx && !cmd.startsWith('nginx: ')) cmd = `nginx: master process ${cmd}`;
+    out.push({ pid, ppid: pidFor(`${p.meta.uid}/shim`), user: 'root', cmd, target: net, startMs: start + 1000, pod: p, container: c.name });
+    if (nginx) for (const w of [1, 2]) out.push({ pid: pidFor(`${p.meta.uid}/${c.name}/worker${w}`), ppid: pid, user: '101', cmd: 'nginx: worker process', target: net, startMs: start + 1000, pod: p, container: c.name });
   }
   return out;
 }

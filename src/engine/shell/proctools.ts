@@ -52,7 +52,7 @@ const ps: Command = (ctx, argv) => {
       const isSelf = p.pid === 31337;
       const vsz = isSelf ? 11000 : 100000 + (hashString(p.cmd) % 900000);
       const rss = isSelf ? 4300 : 4000 + (hashString(`${p.cmd}rss`) % 60000);
-      out += `${p.user.padEnd(8)} ${String(p.pid).padStart(7)} ${'0.0'.padStart(4)} ${'0.1'.padStart(4)} ${String(vsz).padStart(6)} ${String(rss).padStart(5)} ${(isSelf ? 'pts/0' : '?').padEnd(8)} ${(isSelf ? 'R+' : p.pid === 1 ? 'Ss' : 'Ssl').padEnd(4)} ${startText(p.startMs, now).padStart(5)} ${'0:00'.padStart(6)} ${p.cmd}\n`;
+      out += `${p.user.padEnd(8)} ${String(p.pid).padStart(7)} ${'0.0'.padStart(4)} ${'0.1'.padStart(4)} ${String(vsz).padStart(6)} ${String(rss).padStart(5)} ${(isSelf ? 'pts/0' : '?').padEnd(8)} ${(isSelf ? 'R+' : p.user === '101' ? 'S' : p.pid === 1 || p.cmd.startsWith('nginx: master') ? 'Ss' : 'Ssl').padEnd(4)} ${startText(p.startMs, now).padStart(5)} ${'0:00'.padStart(6)} ${p.cmd}\n`;
     }
     return ok(out);
   }
