@@ -283,6 +283,17 @@ function sessionFor(sim: Sim, target: Target): ShellSession {
 export function runArgv(sim: Sim, target: Target, argv: readonly string[], stdin?: string): CommandResult {
   const name = argv[0];
   if (!name) return ok('');
+  if ((name === 'sh' || name === 'bash' || name === 'ash') && argv[1] === '-c') {
+    // `kubectl exec POD -- sh -c '…'`, `docker exec C sh -c '…'`: a fresh shell runs the line there.
+    if (argv[2] === undefined) return { stdout: '', stderr: `${name}: -c: option requires an argument\n`, exitCode: 2 };
+    return runLine(sim, target, argv[2], newSession());
+  }
+  if (name === 'timeout' && argv.length > 2) {
+    // `timeout 5 CMD`: nothing in the simulation outlasts its own command, so CMD runs as it is.
+    let i = 1;
+    while (argv[i]?.startsWith('-')) i += argv[i] === '-s' || argv[i] === '-k' ? 2 : 1;
+    return runArgv(sim, target, argv.slice(i + 1), stdin);
+  }
   const cmd = commands.get(name);
   if (streamCommands.has(name)) {
     {

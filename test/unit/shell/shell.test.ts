@@ -109,3 +109,18 @@ describe('background jobs', () => {
     expect(lines).toContain('2');
   });
 });
+
+describe('small commands and nested shells', () => {
+  it('sh -c through kubectl exec and docker-style argv; timeout runs its command', () => {
+    expect(runLine(s, node2, "kubectl exec client -- sh -c 'echo $HOSTNAME | tr a-z A-Z'").stdout).toBe('CLIENT\n');
+    expect(out('timeout 5 echo hi')).toBe('hi\n');
+  });
+  it('echo -e and -n, printf, date from the simulation clock, sleep', () => {
+    expect(out('echo -e "a\\tb"')).toBe('a\tb\n');
+    expect(out('echo -n x')).toBe('x');
+    expect(out('printf "%s=%d\\n" a 1 b 2')).toBe('a=1\nb=2\n');
+    expect(out('date')).toBe('Mon Nov 30 08:05:00 UTC 2026\n');
+    expect(run('sleep').exitCode).toBe(1);
+    expect(run('sleep 1').exitCode).toBe(0);
+  });
+});
