@@ -93,7 +93,7 @@ export function podProcs(p: PodModel): Proc[] {
     const nginx = /^nginx(\s|$)/.test(cmd) || (imageBase(c.image) === 'nginx' && !spec?.command?.length);
     if (nginx && !cmd.startsWith('nginx: ')) cmd = `nginx: master process ${cmd}`;
     out.push({ pid, ppid: pidFor(`${p.meta.uid}/shim`), user: 'root', cmd, target: net, startMs: start + 1000, pod: p, container: c.name });
-    if (nginx) for (const w of [1, 2]) out.push({ pid: pidFor(`${p.meta.uid}/${c.name}/worker${w}`), ppid: pid, user: '101', cmd: 'nginx: worker process', target: net, startMs: start + 1000, pod: p, container: c.name });
+    if (nginx) for (const w of [1, 2]) out.push({ pid: pid + w, ppid: pid, user: '101', cmd: 'nginx: worker process', target: net, startMs: start + 1000, pod: p, container: c.name });
   }
   return out;
 }
