@@ -288,6 +288,9 @@ export function runArgv(sim: Sim, target: Target, argv: readonly string[], stdin
     if (argv[2] === undefined) return { stdout: '', stderr: `${name}: -c: option requires an argument\n`, exitCode: 2 };
     return runLine(sim, target, argv[2], newSession());
   }
+  if ((name === 'sh' || name === 'bash' || name === 'ash' || name === '/bin/sh' || name === '/bin/bash') && argv.length === 1) {
+    return { stdout: '', stderr: `knp: ${name} alone would wait for you to type; give it the line instead: ${name} -c 'COMMANDS'\n`, exitCode: 1 };
+  }
   if (name === 'timeout' && argv.length > 2) {
     // `timeout 5 CMD`: nothing in the simulation outlasts its own command, so CMD runs as it is.
     let i = 1;

@@ -24,6 +24,8 @@ import type { Sim } from '../sim';
 import { formatTimeOfDay, wallClockMs } from '../util/clock';
 import type { DnsResponse, DnsRR } from '../k8s/dns/answer';
 import { fail, type CommandResult, type StreamCommand } from './types';
+import { fromOf } from './nettools';
+import { lookupHost } from '../stack/target';
 
 const VERSION_LINE = 'tcpdump version 4.99.4\nlibpcap version 1.10.4 (with TPACKET_V3)\n';
 const USAGE = `${VERSION_LINE}Usage: tcpdump [-AbdDefhHIJKlLnNOpqStuUvxX#] [ -B size ] [ -c count ] [--count]\n\t\t[ -C file_size ] [ -E algo:secret ] [ -F file ] [ -G seconds ]\n\t\t[ -i interface ] [ --immediate-mode ] [ -j tstamptype ]\n\t\t[ -M secret ] [ --number ] [ --print ] [ -Q in|out|inout ]\n\t\t[ -r file ] [ -s snaplen ] [ -T type ] [ --version ]\n\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n\t\t[ --time-stamp-precision precision ] [ --micro ] [ --nano ]\n\t\t[ -z postrotate-command ] [ -Z user ] [ expression ]\n`;
@@ -308,7 +310,7 @@ export const tcpdump: StreamCommand = (ctx, argv) => {
     if (!a.startsWith('-') || a === '-') { expr.push(a); continue; }
     for (let j = 1; j < a.length; j++) {
       const c = a[j]!;
-      if ('icwrsCGWQBy'.includes(c)) {
+      if ('icwrsCGWQByZzEFjMTV'.includes(c)) {
         const v = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
         if (v === undefined) return bad(`tcpdump: option requires an argument -- '${c}'\n${USAGE}`);
         if (c === 'i') iface = v;
@@ -322,6 +324,16 @@ export const tcpdump: StreamCommand = (ctx, argv) => {
       else if (c === 'v') fmt.verbose = true;
       else if (c === 'S') fmt.absolute = true;
       else if (!'lpqtNUAX#K'.includes(c)) return bad(`tcpdump: invalid option -- '${c}'\n${USAGE}`);
+    }
+  }
+  // Names after host/src/dst resolve as tcpdump's getaddrinfo would (/etc/hosts, then DNS).
+  const from = fromOf(ctx.target);
+  for (let k = 1; k < expr.length; k++) {
+    const w = expr[k]!;
+    if (['host', 'src', 'dst'].includes(expr[k - 1]!) && !['host', 'net', 'port'].includes(w) && parseIPv4(w) === null && /^[A-Za-z]/.test(w) && from) {
+      const r = lookupHost(ctx.sim, from, w);
+      if (!r.ok) return bad(`tcpdump: unknown host '${w}'\n`);
+      expr[k] = r.ip;
     }
   }
   const filter = parseFilter(expr);

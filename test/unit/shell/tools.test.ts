@@ -188,3 +188,26 @@ describe('calicoctl and birdcl', () => {
     expect(runLine(s, node1, 'calicoctl get nodes').exitCode).toBe(1);
   });
 });
+
+describe('tcpdump flags and errors', () => {
+  it('filters: host NAME resolves, and/or/not, src/dst port; -c stops the job; bad filters and devices fail like tcpdump', () => {
+    const t = sim();
+    const r = runLine(t, client, 'tcpdump -n -i eth0 host my-nginx and not arp & curl -s my-nginx >/dev/null; wait');
+    const lines = r.stdout.split('\n').filter((l) => / IP /.test(l));
+    expect(lines.length).toBe(8);
+    expect(lines.every((l) => /10\.\d+\.\d+\.\d+\.80[ :]/.test(l))).toBe(true);
+    const dns = runLine(t, client, 'tcpdump -n udp and dst port 53 or icmp & nslookup my-nginx >/dev/null; wait').stdout;
+    expect(dns).toMatch(/ IP 10\.244\.1\.\d+\.\d+ > 10\.96\.0\.10\.53: \d+\+ A\? my-nginx\.default\.svc\.cluster\.local\. \(\d+\)\n/);
+    expect(dns).not.toMatch(/10\.96\.0\.10\.53 >/);
+    expect(runLine(t, client, 'tcpdump -i nope &').stderr).toBe('tcpdump: nope: No such device exists\n(SIOCGIFHWADDR: No such device)\n');
+    expect(runLine(t, client, 'tcpdump port x &').stderr).toBe("tcpdump: unknown port 'x'\n");
+    expect(runLine(t, client, 'tcpdump tcp and and &').stderr).toBe('tcpdump: syntax error\n');
+    expect(runLine(t, client, 'tcpdump -Z root -k')).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^tcpdump: invalid option -- 'k'\n/) });
+    expect(runLine(t, client, 'tcpdump -r /nope.pcap').stderr).toBe('tcpdump: /nope.pcap: No such file or directory\n');
+  });
+  it('without -n, well-known ports print as service names', () => {
+    const t = sim();
+    const r = runLine(t, client, 'tcpdump -i eth0 tcp & curl -s my-nginx >/dev/null; wait').stdout;
+    expect(r).toMatch(/ IP 10\.244\.1\.\d+\.\d+ > 10\.\d+\.\d+\.\d+\.http: Flags \[S\]/);
+  });
+});
