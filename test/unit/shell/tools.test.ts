@@ -211,3 +211,13 @@ describe('tcpdump flags and errors', () => {
     expect(r).toMatch(/ IP 10\.244\.1\.\d+\.\d+ > 10\.\d+\.\d+\.\d+\.http: Flags \[S\]/);
   });
 });
+
+describe('ip netns identify PID', () => {
+  it('names the cni-… namespace of a Pod\'s process; an unknown PID fails', () => {
+    const pid = run("crictl inspect -o go-template --template '{{.info.pid}}' $(crictl ps --name my-nginx -q)", node2).stdout.trim();
+    const name = run(`ip netns identify ${pid}`, node2).stdout;
+    expect(name).toMatch(/^cni-[0-9a-f-]{36}\n$/);
+    expect(run('ls /var/run/netns', node2).stdout).toContain(name.trim());
+    expect(run('ip netns identify 99999', node2).exitCode).toBe(1);
+  });
+});
