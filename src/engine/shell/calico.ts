@@ -4,7 +4,7 @@
  * it) and BIRD's `birdcl show protocols`. Everything is read from the model: nodes, the pool
  * (the cluster's Pod CIDR, with the encapsulation the backend uses) and each Pod's cali device.
  */
-import { caliName } from '../net/cni/calico';
+import { caliName } from '../cni/calico/plugin';
 import type { Sim } from '../sim';
 import { CLUSTER_START_MS } from '../util/clock';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';

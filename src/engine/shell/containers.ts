@@ -8,12 +8,12 @@
  */
 import { nsForTarget } from '../net/lookup';
 import type { PodModel } from '../model/cluster';
-import { rebuildSim } from '../rebuild';
+import { rebuildSim } from '../build/rebuild';
 import type { Loaded } from '../scenario/load';
 import type { ContainerIn } from '../scenario/schema/knp';
 import type { Sim } from '../sim';
 import { formatIso, wallClockMs, CLUSTER_START_MS } from '../util/clock';
-import { parsePublish } from '../k8s/hostrules/docker';
+import { parsePublish } from '../agents/docker/hostrules';
 import { renderTemplate } from './gotemplate';
 import { containerCommand, containerId, dockerNetTarget, hexId, imageBase, pidFor, podNetTarget, sandboxId } from './procs';
 import { fail, ok, type Command, type CommandResult, type ShellContext, type Target } from './types';

@@ -4,20 +4,29 @@
  * returns the file's text for the target, or null when it does not know the path.
  */
 import { fail, ok, type Command, type ShellContext } from './types';
-import { netFile } from '../net/files';
+import { cniOf } from '../cni/registry';
 import { procSysFiles } from './sysctl';
 import { k8sFileProvider } from './k8sfiles';
 import { resolvConfProvider } from './dns';
-import { cniConfProvider } from './proctools';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
+/** A file the network plugin writes on a node (its CNI conflist, flannel's /run/flannel/subnet.env). */
+function cniFile(ctx: ShellContext, path: string): string | null {
+  const t = ctx.target;
+  if (t.kind !== 'node') return null;
+  const node = ctx.sim.model.nodes.find((n) => n.name === t.name);
+  if (!node) return null;
+  const plugin = cniOf(ctx.sim.model.spec);
+  if (path === `/etc/cni/net.d/${plugin.conflistFile}`) return `${JSON.stringify(plugin.conflist(ctx.sim.model, node), null, 2)}\n`;
+  return plugin.nodeFile(ctx.sim.model, node, path);
+}
+
 const providers: FileProvider[] = [
-  (ctx, path) => netFile(ctx.sim, ctx.target, path),
+  cniFile,
   (ctx, path) => procSysFiles(ctx, path),
   k8sFileProvider,
   resolvConfProvider,
-  (ctx, path) => cniConfProvider(ctx, path),
 ];
 
 export function readSimFile(ctx: ShellContext, path: string): string | null {

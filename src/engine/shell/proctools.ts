@@ -1,14 +1,13 @@
 /**
  * Looking at processes and namespaces the way the seeds do: `ps aux` / `ps -ef` (procps) on a
  * node or host and busybox `ps` in a Pod, `nsenter -t PID -n CMD`, `ls` and `readlink` of
- * /var/run/netns, /proc/PID/ns[/net], /etc/cni/net.d and /run/flannel, and the CNI config files
- * themselves (`cat /etc/cni/net.d/10-flannel.conflist`).
+ * /var/run/netns, /proc/PID/ns[/net], /etc/cni/net.d (the plugin's conflist) and /run/flannel.
  */
 import { nsForTarget } from '../net/lookup';
 import type { Sim } from '../sim';
-import { formatDate, wallClockMs } from '../util/clock';
+import { wallClockMs } from '../util/clock';
 import { hashString } from '../util/rand';
-import type { FileProvider } from './files';
+import { cniOf } from '../cni/registry';
 import { readSimFile } from './files';
 import { machineOf, machineProcs, pidFor, podProcs, procByPid, type Proc } from './procs';
 import { fail, ok, type Command, type ShellContext, type Target } from './types';
@@ -122,23 +121,6 @@ function netInode(sim: Sim, t: Target): number {
 
 const NS_KINDS = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'pid_for_children', 'time', 'time_for_children', 'user', 'uts'];
 
-function cniConfName(sim: Sim): string {
-  const p = sim.model.spec.network.plugin;
-  return p === 'flannel' ? '10-flannel.conflist' : p === 'calico' ? '10-calico.conflist' : p === 'canal' ? '10-canal.conflist' : '10-bridge.conflist';
-}
-
-export const cniConfProvider: FileProvider = (ctx, path) => {
-  if (ctx.target.kind !== 'node' || path !== `/etc/cni/net.d/${cniConfName(ctx.sim)}`) return null;
-  const spec = ctx.sim.model.spec;
-  const portmap = { type: 'portmap', capabilities: { portMappings: true } };
-  const conf = spec.network.plugin === 'flannel'
-    ? { name: 'cbr0', cniVersion: '0.3.1', plugins: [{ type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } }, portmap] }
-    : spec.network.plugin === 'bridge'
-      ? { cniVersion: '0.3.1', name: 'k8s-pod-network', plugins: [{ type: 'bridge', bridge: spec.network.bridge, isGateway: true, ipMasq: true, ipam: { type: 'host-local', ranges: [[{ subnet: ctx.sim.model.nodes.find((n) => n.name === (ctx.target as { name: string }).name)?.podCIDR ?? spec.podCIDR }]], routes: [{ dst: '0.0.0.0/0' }] } }, portmap] }
-      : { name: 'k8s-pod-network', cniVersion: '0.3.1', plugins: [{ type: 'calico', log_level: 'info', datastore_type: 'kubernetes', mtu: 0, ipam: { type: spec.network.plugin === 'canal' ? 'host-local' : 'calico-ipam' }, policy: { type: 'k8s' }, kubernetes: { kubeconfig: '/etc/cni/net.d/calico-kubeconfig' } }, portmap, { type: 'bandwidth', capabilities: { bandwidth: true } }] };
-  return `${JSON.stringify(conf, null, 2)}\n`;
-};
-
 interface Entry { name: string; link?: string }
 
 function listDir(ctx: ShellContext, path: string): { dir: boolean; entries: Entry[] } | null {
@@ -162,7 +144,7 @@ function listDir(ctx: ShellContext, path: string): { dir: boolean; entries: Entr
     if (pidM[2]) return NS_KINDS.includes(pidM[2]) ? { dir: false, entries: [{ name: clean, link: link(pidM[2]) }] } : null;
     return { dir: true, entries: NS_KINDS.map((k) => ({ name: k, link: link(k) })) };
   }
-  if (clean === '/etc/cni/net.d' && ctx.target.kind === 'node') return { dir: true, entries: [{ name: cniConfName(sim) }] };
+  if (clean === '/etc/cni/net.d' && ctx.target.kind === 'node') return { dir: true, entries: [{ name: cniOf(sim.model.spec).conflistFile }] };
   if (clean === '/run/flannel' && readSimFile(ctx, '/run/flannel/subnet.env') !== null) return { dir: true, entries: [{ name: 'subnet.env' }] };
   if (readSimFile(ctx, clean) !== null) return { dir: false, entries: [{ name: clean }] };
   return null;
@@ -203,4 +185,3 @@ const readlink: Command = (ctx, argv) => {
 };
 
 export const procCommands: Record<string, Command> = { ps, nsenter, ls, readlink };
-export { pidFor, formatDate };

@@ -22,7 +22,7 @@ import { captured, startCapture, stopCapture, type Capture, type Seen } from '..
 import { payloadLength, payloadText } from '../stack/packets';
 import type { Sim } from '../sim';
 import { formatTimeOfDay, wallClockMs } from '../util/clock';
-import type { DnsResponse, DnsRR } from '../k8s/dns/answer';
+import type { DnsResponse, DnsRR } from '../agents/coredns/answer';
 import { fail, type CommandResult, type StreamCommand } from './types';
 import { fromOf } from './nettools';
 import { lookupHost } from '../stack/target';

@@ -5,7 +5,7 @@
  * like curl does; names resolve through /etc/hosts, then DNS (stack/target.ts lookupHost).
  */
 import { isIp } from '../addr/ip';
-import { resolveName } from '../k8s/dns/resolve';
+import { resolveName } from '../clients/dns/resolve';
 import { nsForTarget } from '../net/lookup';
 import type { Payload } from '../net/packet';
 import { etcHostsFor, hostsLookup } from '../stack/hosts';

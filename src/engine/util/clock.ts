@@ -4,7 +4,6 @@
  * docker's "Up 5 minutes" all read one clock, the same on every run. No Date.now: Date is used
  * only to format this fixed number.
  */
-import type { Sim } from '../sim';
 
 /** 2026-11-20 08:00:00 UTC: when the simulated cluster was set up (kube-system's AGE counts from here). */
 export const CLUSTER_START_MS = Date.UTC(2026, 10, 20, 8, 0, 0);
@@ -13,7 +12,7 @@ export const CLUSTER_START_MS = Date.UTC(2026, 10, 20, 8, 0, 0);
 const DEFAULT_AGE_BASE_S = 10 * 86400 + 300;
 
 /** Milliseconds since the Unix epoch, now, in the simulation. */
-export function wallClockMs(sim: Sim): number {
+export function wallClockMs(sim: { readonly now: number; readonly model: { readonly ageBase?: number } }): number {
   return CLUSTER_START_MS + (sim.model.ageBase ?? DEFAULT_AGE_BASE_S) * 1000 + sim.now;
 }
 
