@@ -382,6 +382,8 @@ export const tcpdump: StreamCommand = (ctx, argv) => {
       const { us, event: e } = seen[done]!;
       if ((e.type !== 'tx' && e.type !== 'rx') || !e.packet || e.where.ns !== ns.id) continue;
       if (!any && e.where.dev !== name) continue;
+      // libpcap drops the outgoing copy on loopback: each packet there is seen once, as it comes in.
+      if (e.type === 'tx' && linkByName(ns, e.where.dev ?? '')?.kind === 'loopback') continue;
       if (!filter.pred(e.packet)) continue;
       matched++;
       const dev = e.where.dev ?? '';

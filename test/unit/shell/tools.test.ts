@@ -221,3 +221,12 @@ describe('ip netns identify PID', () => {
     expect(run('ip netns identify 99999', node2).exitCode).toBe(1);
   });
 });
+
+describe('tcpdump on loopback', () => {
+  it('sees each packet once, as libpcap does on lo', () => {
+    const r = runLine(sim(), node2, 'tcpdump -i lo -n & curl -s localhost:10249/proxyMode >/dev/null; wait');
+    const lines = r.stdout.split('\n').filter((l) => / IP 127\.0\.0\.1/.test(l));
+    expect(lines.length).toBe(8);
+    expect(lines[0]).toMatch(/ > 127\.0\.0\.1\.10249: Flags \[S\], seq \d+, win \d+, length 0$/);
+  });
+});
