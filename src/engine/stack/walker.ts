@@ -13,6 +13,7 @@
  * advances a local clock in microseconds. Replies are walked as soon as they are generated
  * (depth first), which keeps the code a direct transcription of the kernel's call chain.
  */
+import { noteWalk } from './capture';
 import { BROADCAST_MAC, type Mac } from '../addr/mac';
 import type { FibResult } from '../route/fib';
 import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
@@ -84,7 +85,7 @@ export class Walker {
   /** Who refused the request (sent the RST or the ICMP port unreachable). */
   refuser: string | null = null;
 
-  constructor(readonly sim: Sim, readonly maxEvents = 5000) {}
+  constructor(readonly sim: Sim, readonly maxEvents = 5000) { noteWalk(sim, this.events); }
 
   get nowMs(): number { return this.sim.now + this.t / 1000; }
 

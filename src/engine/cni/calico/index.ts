@@ -53,6 +53,8 @@ export const calico: CniPlugin = {
   backends: ['bgp', 'ipip', 'vxlan', 'none'],
   enforcesPolicy: true,
   conflistName: 'k8s-pod-network',
+  conflistFile: '10-calico.conflist',
+  conflist: () => ({ name: 'k8s-pod-network', cniVersion: '0.3.1', plugins: [{ type: 'calico', log_level: 'info', datastore_type: 'kubernetes', mtu: 0, ipam: { type: 'calico-ipam' }, policy: { type: 'k8s' }, kubernetes: { kubeconfig: '/etc/cni/net.d/calico-kubeconfig' } }, { type: 'portmap', capabilities: { portMappings: true } }, { type: 'bandwidth', capabilities: { bandwidth: true } }] }),
   datapath: (ctx) => calicoPlugin(ctx, chooseBackend(ctx, BACKENDS, 'ipip', { none: 'bgp' })),
   systemObjects: calicoSystemObjects,
   writeHostRules: (rs, model) => writeCalicoNatRules(rs, tunnelDevice(model), model.spec.kernel.randomFully),

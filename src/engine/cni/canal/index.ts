@@ -11,6 +11,8 @@ export const canal: CniPlugin = {
   backends: ['vxlan', 'udp', 'host-gw'],
   enforcesPolicy: true,
   conflistName: 'k8s-pod-network',
+  conflistFile: '10-canal.conflist',
+  conflist: () => ({ name: 'k8s-pod-network', cniVersion: '0.3.1', plugins: [{ type: 'calico', log_level: 'info', datastore_type: 'kubernetes', mtu: 0, ipam: { type: 'host-local', subnet: 'usePodCidr' }, policy: { type: 'k8s' }, kubernetes: { kubeconfig: '/etc/cni/net.d/calico-kubeconfig' } }, { type: 'portmap', capabilities: { portMappings: true } }, { type: 'bandwidth', capabilities: { bandwidth: true } }] }),
   datapath: canalPlugin,
   systemObjects: calicoSystemObjects,
   writeHostRules: (rs, model, node) => writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR, model.spec.kernel.randomFully),

@@ -58,6 +58,8 @@ export const flannel: CniPlugin = {
   backends: BACKENDS,
   enforcesPolicy: false,
   conflistName: 'cbr0',
+  conflistFile: '10-flannel.conflist',
+  conflist: () => ({ name: 'cbr0', cniVersion: '0.3.1', plugins: [{ type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } }, { type: 'portmap', capabilities: { portMappings: true } }] }),
   datapath: (ctx) => flannelPlugin(ctx, chooseBackend(ctx, BACKENDS, 'vxlan')),
   systemObjects,
   writeHostRules: (rs, model, node) => writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR, model.spec.kernel.randomFully),
