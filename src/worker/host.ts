@@ -43,9 +43,9 @@ export class EngineHost {
         const sim = this.sim;
         if (!sim) return err('not-loaded', 'load a scenario first');
         const target = parseTarget(req.target);
-        if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)\n`, exitCode: 2 } } };
-        const result = runLine(sim, target, req.line);
-        return { ok: true, value: result.changed ? { result, snapshot: this.snap() } : { result } };
+        if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)\n`, exitCode: 2 }, traces: [] } };
+        const { traces = [], ...result } = runLine(sim, target, req.line);
+        return { ok: true, value: result.changed ? { result, traces, snapshot: this.snap() } : { result, traces } };
       }
       case 'trace': {
         const sim = this.sim;

@@ -5,6 +5,7 @@
  * command answers like bash does.
  */
 import type { Sim } from '../sim';
+import type { Trace } from '../trace/types';
 import { commands } from './registry';
 import { fail, ok, type CommandResult, type ShellContext, type Target } from './types';
 
@@ -113,6 +114,7 @@ export function runLine(sim: Sim, target: Target, line: string): CommandResult {
   let stderr = '';
   let exitCode = 0;
   let changed = false;
+  const traces: Trace[] = [];
   let piped: string | null = null;
   let skip = false;
   for (const seg of splitOps(line)) {
@@ -123,6 +125,7 @@ export function runLine(sim: Sim, target: Target, line: string): CommandResult {
     if (piped !== null) r = filter(words, piped);
     else r = runArgv(sim, target, words);
     if (r.changed) changed = true;
+    if (r.traces) traces.push(...r.traces);
     stderr += r.stderr;
     if (seg.op === '|') { piped = r.stdout; continue; }
     piped = null;
@@ -130,5 +133,5 @@ export function runLine(sim: Sim, target: Target, line: string): CommandResult {
     exitCode = r.exitCode;
     if (seg.op === '&&' && exitCode !== 0) skip = true;
   }
-  return { stdout, stderr, exitCode, ...(changed ? { changed } : {}) };
+  return { stdout, stderr, exitCode, ...(changed ? { changed } : {}), ...(traces.length ? { traces } : {}) };
 }
