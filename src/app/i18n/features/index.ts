@@ -15,4 +15,7 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
-export const FEATURES: readonly Bilingual[] = [];
+import { diagnostics } from './diagnostics';
+import { follow } from './follow';
+
+export const FEATURES: readonly Bilingual[] = [follow, diagnostics];
