@@ -9,6 +9,13 @@ import type { Lang } from '../i18n';
 
 export interface Rendered { readonly message: string; readonly hint: string | null }
 
+/** The few words drawn on the canvas next to the object a warning is about. */
+export function renderShort(d: Diagnostic, lang: Lang, t = i18next.getFixedT(lang)): string {
+  const base = `diag.${d.code}`;
+  if (d.params && i18next.exists(`${base}.short`, { lng: lang } as never)) return t(`${base}.short`, d.params);
+  return i18next.exists(`${base}.title`, { lng: lang } as never) ? t(`${base}.title`) : d.message;
+}
+
 export function renderDiagnostic(d: Diagnostic, lang: Lang, t = i18next.getFixedT(lang)): Rendered {
   const base = `diag.${d.code}`;
   const has = (k: string) => i18next.exists(`${base}.${k}`, { lng: lang, fallbackLng: false } as never);

@@ -106,19 +106,22 @@ const TITLES: readonly Row[] = [
 ];
 
 /** Sentences for the codes whose diagnostics carry params (the warnings a learner sees on the canvas). */
-const SENTENCES: readonly (readonly [code: string, en: { message: string; hint: string }, zh: { message: string; hint: string }])[] = [
+type Sentence = { message: string; hint: string; short: string };
+
+/** `short` is the label drawn on the canvas next to the object. */
+const SENTENCES: readonly (readonly [code: string, en: Sentence, zh: Sentence])[] = [
   ['selector-no-match',
-    { message: 'Service {{service}}: selector {{selector}} matches no Pod in namespace {{namespace}}, so it has no endpoints', hint: 'make the selector equal to the Pods’ labels (spec.template.metadata.labels of the Deployment)' },
-    { message: 'Service {{service}}：选择器 {{selector}} 在命名空间 {{namespace}} 里没有匹配到任何 Pod，所以没有 endpoints', hint: '让选择器和 Pod 的标签一致（Deployment 的 spec.template.metadata.labels）' }],
+    { message: 'Service {{service}}: selector {{selector}} matches no Pod in namespace {{namespace}}, so it has no endpoints', hint: 'make the selector equal to the Pods’ labels (spec.template.metadata.labels of the Deployment)', short: 'No endpoints: the selector matches no Pod' },
+    { message: 'Service {{service}}：选择器 {{selector}} 在命名空间 {{namespace}} 里没有匹配到任何 Pod，所以没有 endpoints', hint: '让选择器和 Pod 的标签一致（Deployment 的 spec.template.metadata.labels）', short: '没有 endpoints：选择器没匹配到 Pod' }],
   ['target-port-not-found',
-    { message: 'Service {{service}}: targetPort "{{targetPort}}" names a port ({{protocol}}) that none of the {{pods}} selected Pod(s) declares', hint: 'give the container port the same name, or use a number' },
-    { message: 'Service {{service}}：targetPort "{{targetPort}}"（{{protocol}}）这个端口名，被选中的 {{pods}} 个 Pod 都没有声明', hint: '给容器端口起同样的名字，或者直接写端口号' }],
+    { message: 'Service {{service}}: targetPort "{{targetPort}}" names a port ({{protocol}}) that none of the {{pods}} selected Pod(s) declares', hint: 'give the container port the same name, or use a number', short: 'No Pod has a port named "{{targetPort}}"' },
+    { message: 'Service {{service}}：targetPort "{{targetPort}}"（{{protocol}}）这个端口名，被选中的 {{pods}} 个 Pod 都没有声明', hint: '给容器端口起同样的名字，或者直接写端口号', short: '没有 Pod 有名为 "{{targetPort}}" 的端口' }],
   ['target-port-not-listening',
-    { message: 'Service {{service}}: nothing listens on targetPort {{targetPort}}/{{protocol}} in the {{pods}} selected Pod(s), so connections to it are refused', hint: 'set targetPort to a containerPort the Pods declare, or declare the port the app listens on' },
-    { message: 'Service {{service}}：被选中的 {{pods}} 个 Pod 里没有进程监听 targetPort {{targetPort}}/{{protocol}}，连接会被拒绝', hint: '把 targetPort 改成 Pod 声明的 containerPort，或者声明应用实际监听的端口' }],
+    { message: 'Service {{service}}: nothing listens on targetPort {{targetPort}}/{{protocol}} in the {{pods}} selected Pod(s), so connections to it are refused', hint: 'set targetPort to a containerPort the Pods declare, or declare the port the app listens on', short: 'Nothing listens on {{targetPort}}/{{protocol}}' },
+    { message: 'Service {{service}}：被选中的 {{pods}} 个 Pod 里没有进程监听 targetPort {{targetPort}}/{{protocol}}，连接会被拒绝', hint: '把 targetPort 改成 Pod 声明的 containerPort，或者声明应用实际监听的端口', short: '没有进程监听 {{targetPort}}/{{protocol}}' }],
   ['policy-not-enforced',
-    { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec' },
-    { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal' }],
+    { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
+    { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
 ];
 
 function tree(lang: 1 | 2): Tree {
