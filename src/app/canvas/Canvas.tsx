@@ -9,7 +9,7 @@ import { machineAt, serviceAt, trailOf } from './follow';
 import { locate, objectWarnings, toFlow, type FlowEdge, type FlowNode } from './flow';
 import type { LayoutMemory } from './layout';
 import { edgeTypes } from './LinkEdge';
-import { nodeTypes } from './nodes';
+import { FAR_ZOOM, nodeTypes, READABLE_ZOOM } from './nodes';
 
 // framer-motion only loads once there is a packet to animate.
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
@@ -124,6 +124,7 @@ function Flow() {
       <PlaybackStyles ids={ids} edges={derived.edges} nodes={nodes} stale={stale} />
       {hasRuns && !stale && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
       <CameraFollow ids={ids} />
+      <ZoomStyle />
       <Panel position="top-right" className="knp-follow-panel">
         <FollowToggle />
       </Panel>
@@ -218,6 +219,23 @@ function PlaybackStyles({ ids, edges, nodes, stale }: { ids: ReadonlySet<string>
     applied.current = [...next.keys()];
     // Re-applied after React re-renders the nodes (their className is React's to set).
   }, [hotIds, activeHooks, edgeByEnds, nodes, trailKey, litService]);
+  return null;
+}
+
+/**
+ * Tells the stylesheet how far the canvas is zoomed: `data-zoom` (far, mid, near) on the canvas
+ * and `--knp-z`, in steps of 1/40 so a wheel zoom restyles the text a few times, not per frame.
+ */
+// Rounded down: text divided by it is never smaller on screen than asked.
+const zoomStep = (s: ReactFlowState): number => Math.max(0.025, Math.floor(s.transform[2] * 40) / 40);
+function ZoomStyle() {
+  const z = useFlowStore(zoomStep);
+  useEffect(() => {
+    const root = document.querySelector<HTMLElement>('[data-testid=canvas]');
+    if (!root || !z) return;
+    root.dataset['zoom'] = z < FAR_ZOOM ? 'far' : z < READABLE_ZOOM ? 'mid' : 'near';
+    root.style.setProperty('--knp-z', String(z));
+  }, [z]);
   return null;
 }
 

@@ -19,6 +19,12 @@ import type { DeviceData, HostData, MachineData, NetfilterData, ObjectWarning, P
  */
 export const FAR_ZOOM = 0.35;
 const farSelector = (s: ReactFlowState): boolean => s.transform[2] < FAR_ZOOM;
+/**
+ * Between FAR_ZOOM and READABLE_ZOOM a 12 px label would draw under 11 px on screen: the canvas
+ * switches to its "mid" style (styles.css), where text keeps 11.5 px on screen whatever the zoom
+ * (font-size divided by --knp-z) and only each node's first line is drawn. ZoomStyle sets both.
+ */
+export const READABLE_ZOOM = 0.96;
 /** True while the canvas is zoomed out past FAR_ZOOM; re-renders only when that flips. */
 export const useFar = (): boolean => useStore(farSelector);
 
