@@ -62,7 +62,7 @@ describe.runIf(hasChromium)('following a trace in Chromium', () => {
   it('the problems panel counts what the header counts, and a click moves the cursor there', { timeout: 120_000 }, async () => {
     const page = await openApp(env.browser, env.site.url, SHOTS ? { lang: 'zh-CN' } : {});
     // A Service whose selector matches nothing (a warning) and a misspelt nodePort range (an error).
-    const edited = DEFAULT.replace('metadata: {name: my-nginx-nodeport}\nspec:\n  type: NodePort\n  selector: {run: my-nginx}', 'metadata: {name: my-nginx-nodeport}\nspec:\n  type: NodePort\n  selector: {run: nobody}')
+    const edited = DEFAULT.replace('  selector: {run: my-nginx}\n  ports:\n    - {port: 80, targetPort: 80, protocol: TCP}', '  selector: {run: nobody}\n  ports:\n    - {port: 80, targetPort: 80, protocol: TCP}')
       .replace('nodePort: 30080', 'nodePort: 99999');
     expect(edited).not.toBe(DEFAULT);
     const want = buildSim(edited).diagnostics.filter((d) => d.severity !== 'info');
@@ -75,7 +75,7 @@ describe.runIf(hasChromium)('following a trace in Chromium', () => {
     expect(rows).toBe(want.length);
     expect(await page.textContent('[data-testid=problem-count]')).toContain(String(want.length));
     // The warning is drawn next to its Service too.
-    await page.waitForSelector('[data-knp-id="svc/default/my-nginx-nodeport"] ~ .knp-obj-warns [data-code=selector-no-match]', { timeout: 5_000 });
+    await page.waitForSelector('[data-knp-id="svc/default/my-nginx"] ~ .knp-obj-warns [data-code=selector-no-match]', { timeout: 5_000 });
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/problems-zh.png` });
     for (const d of want) {
       await page.click(`[data-testid=problems-panel] .knp-problem[data-code="${d.code}"]`);
