@@ -8,7 +8,7 @@ import { runLine, type Sim } from '../engine';
 import { formatEntry } from '../engine/conntrack/format';
 import type { NetNs, NsOwner } from '../engine/net/types';
 import { formatRuleSpec } from '../engine/netfilter/format';
-import { podSelectedBy } from '../engine/k8s/policy/evaluate';
+import { podSelectedBy } from '../engine/policy/evaluate';
 
 export interface NodeSnap {
   readonly id: string;             // node/NAME
