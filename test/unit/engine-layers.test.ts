@@ -20,7 +20,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['clients'],
   ['build'],
   ['shell', 'lab'],
+  ['goals'],
   ['index.ts'],
+  ['lessons'],
 ];
 
 function layerOf(file: string): number {
