@@ -92,6 +92,7 @@ const TITLES: readonly Row[] = [
   ['underlay-address-conflict', 'Two machines have the same underlay address', '两台机器的底层网络地址相同'],
   ['probe-unknown-source', 'The probe’s source is not a Pod, node or host', 'Probe 的源不是 Pod、节点或主机'],
   ['policy-not-enforced', 'This network plugin does not enforce NetworkPolicy', '这个网络插件不执行 NetworkPolicy'],
+  ['iptables-restore-failed', 'iptables-restore rejected the rules a component wrote', 'iptables-restore 拒绝了某个组件写入的规则'],
   ['challenge-unknown-kind', 'The Challenge names a kind the playground does not load', 'Challenge 里写了 playground 不加载的 kind'],
   ['challenge-unknown-variable', 'The text uses a variable the Challenge does not define', '文本里用了 Challenge 没有定义的变量'],
   ['challenge-empty-range', 'The variable’s range is empty', '变量的取值范围是空的'],
