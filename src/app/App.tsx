@@ -3,7 +3,8 @@
  *
  *   ┌ header: title · Cluster/Kernel · status · share · language · theme ───────────────┐
  *   │ editor (YAML)          │ send a packet: from · to · port · protocol · ×N · probes  │
- *   │                        │ canvas (React Flow + packets)        [object inspector]   │
+ *   │                        │ [this trace is stale: send it again]                      │
+ *   │ problems (errors, warn)│ canvas (React Flow + packets)        [object inspector]   │
  *   │────────────────────────│──────────────────────────────────────────────────────────│
  *   │ terminal (xterm)       │ player ▶ ⏸ ⏮ ⏭ · events │ packet inspector              │
  *   └────────────────────────┴──────────────────────────────────────────────────────────┘
@@ -11,12 +12,14 @@
 import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas';
 import { Editor } from './editor/Editor';
+import { Problems } from './editor/Problems';
 import { Header } from './Header';
 import { EventList } from './inspect/EventList';
 import { ObjectInspector } from './inspect/ObjectInspector';
 import { PacketInspector } from './inspect/PacketInspector';
 import { SendPacket } from './inspect/SendPacket';
 import { Player } from './motion/Player';
+import { StaleTrace } from './motion/StaleTrace';
 import { Notice } from './Notice';
 import { select, useApp } from './store';
 import { Terminal } from './terminal/Terminal';
@@ -43,12 +46,16 @@ export function App() {
       <main className="knp-main">
         <Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
           <Split id="left" dir="column" initial={0.62}>
-            <Editor />
+            <div className="knp-editor-col">
+              <Editor />
+              <Problems />
+            </div>
             <Terminal />
           </Split>
           <Split id="right" dir="column" initial={0.64} min={0.3} max={0.85}>
             <div className="knp-stage">
               <SendPacket />
+              <StaleTrace />
               <div className="knp-stage-canvas">
                 <Canvas />
                 <ObjectInspector />

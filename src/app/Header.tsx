@@ -11,6 +11,8 @@ export function Header() {
   const nodes = useApp((s) => s.snapshot?.nodes);
   const status = useApp(select.status);
   const errors = useApp(select.errorCount);
+  // The problems panel lists exactly these: errors and warnings.
+  const problems = useApp(select.problemCount);
   const theme = useApp(select.theme);
   const lang = useApp(select.lang);
   const yaml = useApp(select.yaml);
@@ -55,9 +57,9 @@ export function Header() {
         </select>
       )}
       <span className="knp-spacer" />
-      <span className={`knp-status status-${status} ${errors ? 'has-errors' : ''}`} aria-live="polite">
+      <span className={`knp-status status-${status} ${errors ? 'has-errors' : problems ? 'has-warnings' : ''}`} data-testid="problem-count" data-count={problems} aria-live="polite">
         <span className="knp-dot" aria-hidden />
-        {status === 'ready' ? (errors ? t('editor.problems', { count: errors }) : t('engine.ready')) : t(`engine.${status}`)}
+        {status === 'ready' ? (problems ? t('editor.problems', { count: problems }) : t('engine.ready')) : t(`engine.${status}`)}
       </span>
       <button type="button" className="knp-btn" data-testid="share-button" onClick={() => void share()}>{copied ? `✓ ${t('toolbar.shared')}` : `⇪ ${t('toolbar.share')}`}</button>
       <button type="button" className="knp-btn" data-testid="lab-download" title={t('toolbar.labHint')} onClick={() => void downloadLab()}>⤓ {t('toolbar.lab')}</button>

@@ -51,10 +51,13 @@ export class EngineHost {
         const sim = this.sim;
         if (!sim) return err('not-loaded', 'load a scenario first');
         const target = parseTarget(req.target);
-        if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)\n`, exitCode: 2 } } };
-        const result = runLine(sim, target, req.line);
+        if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)
+`, exitCode: 2 }, traces: [] } };
+        const { traces = [], ...result } = runLine(sim, target, req.line);
         this.ran.push({ target: req.target, line: req.line, exitCode: result.exitCode });
-        return { ok: true, value: result.changed ? { result, snapshot: this.snap() } : { result } };
+        // A walk typed in the terminal is the last trace, as a Send's would be.
+        if (traces.length) this.lastTrace = traces[traces.length - 1]!;
+        return { ok: true, value: result.changed ? { result, traces, snapshot: this.snap() } : { result, traces } };
       }
       case 'trace': {
         const sim = this.sim;

@@ -12,8 +12,11 @@ import type { CheckResult } from '../engine/lessons/run';
 import type { Step } from '../engine/lessons/schema';
 import type { Snapshot } from './snapshot';
 
-/** Bump when a message changes shape; a worker from another build answers `version-mismatch`. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bump when a message changes shape; a worker from another build answers `version-mismatch`.
+ * 2: `exec` answers with the packet walks the command made (`traces`).
+ */
+export const PROTOCOL_VERSION = 2;
 
 export type Request =
   | { readonly type: 'load'; readonly yaml: string; readonly seed: number; readonly file?: string }
@@ -54,7 +57,10 @@ export interface LoadResult {
 }
 
 export interface ExecResult {
+  /** What the command printed; its walks are in `traces`, not repeated here. */
   readonly result: CommandResult;
+  /** The packet walks the command made (curl, ping, nc, dig, traceroute), for the canvas to replay. */
+  readonly traces: readonly Trace[];
   /** Present when the command changed the simulation. */
   readonly snapshot?: Snapshot;
 }

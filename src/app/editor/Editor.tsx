@@ -6,16 +6,18 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Diagnostic } from '../../engine';
+import type { Lang } from '../i18n';
 import { select, useActions, useApp } from '../store';
+import { renderDiagnostic } from './diagnostics';
 
 type Monaco = typeof import('./monaco');
 
 const SEVERITY = { error: 8, warning: 4, info: 2 } as const;
 
-export function toMarkers(ds: readonly Diagnostic[]) {
+export function toMarkers(ds: readonly Diagnostic[], lang: Lang = 'en') {
   return ds.map((d) => ({
     severity: SEVERITY[d.severity], code: d.code, source: 'knp',
-    message: d.hint ? `${d.message}\n${d.hint}` : d.message,
+    message: ((r) => (r.hint ? `${r.message}\n${r.hint}` : r.message))(renderDiagnostic(d, lang)),
     startLineNumber: d.line, startColumn: d.col,
     // A zero-width range would be invisible: mark at least one character.
     endLineNumber: d.endLine, endColumn: d.endLine === d.line && d.endCol <= d.col ? d.col + 1 : d.endCol,
@@ -68,8 +70,18 @@ export function Editor() {
   useEffect(() => {
     if (!mod) return;
     const model = mod.monaco.editor.getModel(mod.monaco.Uri.parse(mod.SCENARIO_URI));
-    if (model) mod.monaco.editor.setModelMarkers(model, 'knp', toMarkers(diagnostics));
-  }, [mod, diagnostics]);
+    if (model) mod.monaco.editor.setModelMarkers(model, 'knp', toMarkers(diagnostics, lang));
+  }, [mod, diagnostics, lang]);
+
+  // The problems panel asks for a position: the cursor goes there and the line into view.
+  const reveal = useApp(select.reveal);
+  useEffect(() => {
+    const ed = editorRef.current;
+    if (!reveal || !ed) return;
+    ed.setPosition({ lineNumber: reveal.line, column: reveal.col });
+    ed.revealLineInCenterIfOutsideViewport(reveal.line);
+    ed.focus();
+  }, [reveal, mod]);
 
   useEffect(() => { mod?.setSchemaLanguage(lang); }, [mod, lang]);
 

@@ -1,5 +1,5 @@
 /** Named selectors: each component states what it reads, and derived values live in one place. */
-import type { TraceEvent } from '../../engine';
+import type { Diagnostic, TraceEvent } from '../../engine';
 import type { AppState, PacketRun } from './store';
 import { stepAt } from './story';
 
@@ -46,6 +46,17 @@ export const previousPacketEvent = (s: AppState): TraceEvent | null => {
 };
 
 export const errorCount = (s: AppState): number => s.diagnostics.filter((d) => d.severity === 'error').length;
+
+/** What the problems panel lists and the header counts: errors first, then warnings, by position. */
+export const problems = (s: AppState): Diagnostic[] => s.diagnostics
+  .filter((d) => d.severity === 'error' || d.severity === 'warning')
+  .sort((a, b) => Number(a.severity !== 'error') - Number(b.severity !== 'error') || a.line - b.line || a.col - b.col);
+export const problemCount = (s: AppState): number => s.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning').length;
+
+/** The followed run was walked on other YAML than the editor holds now. */
+export const stale = (s: AppState): boolean => { const r = s.runs[s.primary]; return !!r && r.yaml !== s.yaml; };
+export const cameraFollow = (s: AppState) => s.cameraFollow;
+export const reveal = (s: AppState) => s.reveal;
 
 /** Every place a command can run, for the terminal's target picker and completion. */
 export const targets = (s: AppState): string[] => {

@@ -15,11 +15,23 @@ import { cursorOfStep, stepAt, storyOf } from './story';
 export type View = { readonly kind: 'cluster' } | { readonly kind: 'kernel'; readonly node: string };
 export type Notice = { readonly kind: 'restarted'; readonly reason: string } | { readonly kind: 'failure'; readonly message: string };
 
+/** How a run was made, so it can be made again on an edited YAML. */
+export type RunSource =
+  | { readonly kind: 'send'; readonly req: WalkRequest; readonly count: number }
+  | { readonly kind: 'probes' }
+  | { readonly kind: 'exec'; readonly target: string; readonly line: string };
+
 export interface PacketRun {
   readonly id: number;
   readonly label: string;
   readonly trace: Trace;
+  /** The YAML the trace was walked on: once the editor holds other text, the run is stale. */
+  readonly yaml: string;
+  readonly source: RunSource;
 }
+
+/** A request to put the editor's cursor somewhere (the problems panel); `n` makes each one new. */
+export interface Reveal { readonly line: number; readonly col: number; readonly n: number }
 
 export interface SendForm {
   readonly from: string;
@@ -61,6 +73,9 @@ export interface AppState {
   readonly lang: Lang;
   /** Bumped when the state was reset to the YAML (the terminal prints a line). */
   readonly resets: number;
+  /** The canvas keeps the packet in view while it plays. */
+  readonly cameraFollow: boolean;
+  readonly reveal: Reveal | null;
 }
 
 export interface AppActions {
@@ -69,6 +84,11 @@ export interface AppActions {
   exec(line: string): Promise<CommandResult>;
   resetToYaml(): Promise<void>;
   sendPacket(): Promise<void>;
+  /** Makes the followed run again on the current YAML (after an edit made it stale). */
+  resend(): Promise<void>;
+  setCameraFollow(on: boolean): void;
+  /** Moves the editor's cursor to a line and column (and focuses the editor). */
+  revealAt(line: number, col: number): void;
   runProbes(): Promise<void>;
   /** The `knp lab` script for the current scenario, or the reasons it cannot be made. */
   labScript(): Promise<{ script: string | null; problems: readonly string[] } | null>;
@@ -119,11 +139,32 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
     };
     const take = <T,>(r: Result<T>): T | null => (r.ok ? r.value : (fail(r.error), null));
 
-    const showRuns = (runs: PacketRun[]): void => {
-      const first = runs[0]?.trace;
+    const showRuns = (runs: PacketRun[], primary = 0): void => {
+      const first = runs[primary]?.trace;
       const cursor = !first ? -1 : get().storyView ? Math.max(0, cursorOfStep(first, 0)) : 0;
-      set({ runs, primary: 0, cursor, playing: runs.some((r) => r.trace.events.length > 1) });
+      set({ runs, primary, cursor, playing: runs.some((r) => r.trace.events.length > 1) });
     };
+    /** Waits for an edit still being debounced, so a walk runs on the text on screen. */
+    const settled = async (): Promise<void> => {
+      if (timer) { clearTimeout(timer); timer = null; await get().loadNow(); }
+    };
+    const walkRuns = async (req: WalkRequest, count: number, label: string): Promise<PacketRun[]> => {
+      const runs: PacketRun[] = [];
+      const yaml = get().yaml;
+      // Several packets are separate walks: each one may pick another endpoint. The canvas
+      // redraws once, with the state after the last one (counters, conntrack).
+      let snapshot: Snapshot | null = null;
+      for (let i = 0; i < Math.max(1, Math.min(count, 50)); i++) {
+        const v = take(await client.trace(req));
+        if (!v) break;
+        snapshot = v.snapshot;
+        runs.push({ id: ++runIds, label: `${label}${count > 1 ? ` #${i + 1}` : ''}`, trace: v.trace, yaml, source: { kind: 'send', req, count } });
+      }
+      if (snapshot) set({ snapshot });
+      return runs;
+    };
+    const execRuns = (target: string, line: string, traces: readonly Trace[], yaml: string): PacketRun[] =>
+      traces.map((trace, i) => ({ id: ++runIds, label: `${line}${traces.length > 1 ? ` #${i + 1}` : ''}`, trace, yaml, source: { kind: 'exec', target, line } }));
 
     return {
       yaml: opts.yaml,
@@ -150,9 +191,12 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       theme: opts.theme ?? 'light',
       lang: opts.lang ?? 'en',
       resets: 0,
+      cameraFollow: true,
+      reveal: null,
 
       setYaml(yaml) {
-        set({ yaml });
+        // An edit makes the replay stale (select.stale): it stops where it is.
+        set(get().playing && get().runs.length ? { yaml, playing: false } : { yaml });
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => { timer = null; void get().loadNow(); }, debounceMs);
       },
@@ -172,9 +216,15 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
 
       async exec(line) {
         const target = get().terminalTarget || defaultTarget(get().snapshot);
+        await settled();
+        const yaml = get().yaml;
         const r = await client.exec(target, line);
         if (!r.ok) return { stdout: '', stderr: `knp: ${r.error.message}\n`, exitCode: 125 };
         if (r.value.snapshot) set({ snapshot: r.value.snapshot });
+        // curl, ping, nc, dig, traceroute: their walks replay on the canvas like a Send. The last
+        // walk is the one to follow (traceroute's full path, the query that was answered).
+        const traces = r.value.traces ?? [];
+        if (traces.length) showRuns(execRuns(target, line.trim(), traces, yaml), traces.length - 1);
         return r.value.result;
       },
 
@@ -188,29 +238,45 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const f = get().send;
         if (!f.from || !f.to) return;
         set({ sending: true });
+        await settled();
         const port = Number(f.port);
         const req: WalkRequest = { from: f.from, to: f.to, protocol: f.protocol, ...(f.port && Number.isFinite(port) ? { port } : {}) };
-        const runs: PacketRun[] = [];
-        // Several packets are separate walks: each one may pick another endpoint. The canvas
-        // redraws once, with the state after the last one (counters, conntrack).
-        let snapshot: Snapshot | null = null;
-        for (let i = 0; i < Math.max(1, Math.min(f.count, 50)); i++) {
-          const v = take(await client.trace(req));
-          if (!v) break;
-          snapshot = v.snapshot;
-          runs.push({ id: ++runIds, label: `${f.from} → ${f.to}${f.count > 1 ? ` #${i + 1}` : ''}`, trace: v.trace });
-        }
-        set(snapshot ? { sending: false, snapshot } : { sending: false });
+        const runs = await walkRuns(req, f.count, `${f.from} → ${f.to}`);
+        set({ sending: false });
         showRuns(runs);
+      },
+
+      async resend() {
+        const run = get().runs[get().primary];
+        if (!run) return;
+        const src = run.source;
+        if (src.kind === 'probes') { await get().runProbes(); return; }
+        set({ sending: true, playing: false });
+        await settled();
+        if (src.kind === 'send') {
+          const runs = await walkRuns(src.req, src.count, `${src.req.from} → ${src.req.to}`);
+          set({ sending: false });
+          showRuns(runs);
+          return;
+        }
+        const yaml = get().yaml;
+        const r = await client.exec(src.target, src.line);
+        set({ sending: false });
+        if (!r.ok) { fail(r.error); return; }
+        if (r.value.snapshot) set({ snapshot: r.value.snapshot });
+        const traces = r.value.traces ?? [];
+        showRuns(execRuns(src.target, src.line, traces, yaml), Math.max(0, traces.length - 1));
       },
 
       async runProbes() {
         set({ sending: true });
+        await settled();
+        const yaml = get().yaml;
         const v = take(await client.probes());
         set({ sending: false });
         if (!v) return;
         set({ snapshot: v.snapshot });
-        showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace })));
+        showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace, yaml, source: { kind: 'probes' } })));
       },
 
       async labScript() {
@@ -221,7 +287,8 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       play() {
         const s = get();
         const run = s.runs[s.primary];
-        if (!run) return;
+        // A trace of an older YAML is never replayed as if current: send it again first.
+        if (!run || run.yaml !== s.yaml) return;
         const start = s.storyView ? Math.max(0, cursorOfStep(run.trace, 0)) : 0;
         set({ playing: true, cursor: s.cursor >= run.trace.events.length - 1 ? start : s.cursor });
       },
@@ -248,6 +315,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       },
       tick() {
         const s = get();
+        if (s.runs[s.primary] && s.runs[s.primary]!.yaml !== s.yaml) { set({ playing: false }); return; }
         const trace = s.runs[s.primary]?.trace;
         if (s.storyView && trace) {
           const steps = storyOf(trace).steps.length;
@@ -263,6 +331,8 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         else set({ playing: false });
       },
       setSpeed(speed) { set({ speed }); },
+      setCameraFollow(cameraFollow) { set({ cameraFollow }); },
+      revealAt(line, col) { set({ reveal: { line, col, n: (get().reveal?.n ?? 0) + 1 } }); },
       toggleLoop() { set({ loop: !get().loop }); },
       setPrimary(i) { set({ primary: i }); },
       setFilter(types) { set({ eventFilter: types }); },

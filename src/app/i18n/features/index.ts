@@ -17,6 +17,9 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
+import { diagnostics } from './diagnostics';
+import { follow } from './follow';
+
 export const FEATURES: readonly Bilingual[] = [
-  storyStrings, engineMessages,
+  storyStrings, engineMessages, follow, diagnostics,
 ];
