@@ -7,12 +7,13 @@ import { check } from './verbs/check';
 import { exec } from './verbs/exec';
 import { lab } from './verbs/lab';
 import { shell } from './verbs/shell';
+import { open, share } from './verbs/share';
 import { reach } from './verbs/reach';
 import { trace } from './verbs/trace';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace };
+const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, share, open };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
@@ -21,6 +22,8 @@ const USAGE = `usage: knp VERB FILE [options]
   trace FILE --from T --to DEST      walk a packet exchange and print every hop ([--proto P] [--port N] [--json] [--pcap OUT] [--explain])
   lab FILE [--probe NAME]... > lab.sh  a bash script rebuilding the network in real namespaces, running the probes
   reach FILE [--port N] [--proto P] [--namespaces A,B] [--json]   Pod-to-Pod reachability table
+  share FILE [--base URL] [--commands FILE] [--knp OUT]   a share link (v=1) for the scenario and a journal of commands
+  open LINK|FILE.knp [--commands FILE] > YAML   the scenario back byte for byte; the journal to FILE
 every verb takes --seed N (default 1)
 `;
 

@@ -59,3 +59,5 @@ export { nsForTarget, nsForRef, ownerRef } from './net/lookup';
 export { installRules } from './k8s/kubeproxy/install';
 export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
 export { ipvsSchedule, ipvsCommit, ipvsReverse } from './k8s/kubeproxy/ipvs';
+export { decodeFile, decodeLink, encodeFile, encodeFragment, encodeLink, hasLink, LINK_VERSION, MAX_FRAGMENT, type Decoded, type JournalEntry, type LinkErrorCode, type SharedState } from './share/link';
+export { formatJournal, parseJournal, replayJournal } from './share/journal';
