@@ -5,7 +5,7 @@
  * selectors in ./select.ts.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../../engine';
+import type { CommandResult, Diagnostic, JournalEntry, Trace, WalkRequest } from '../../engine';
 import type { EngineClient } from '../../worker/client';
 import type { ProtocolError, Result } from '../../worker/protocol';
 import type { Snapshot } from '../../worker/snapshot';
@@ -27,6 +27,26 @@ export interface SendForm {
   readonly protocol: 'tcp' | 'udp' | 'icmp';
   readonly count: number;
 }
+
+export interface Camera {
+  readonly x: number;
+  readonly y: number;
+  readonly zoom: number;
+}
+
+/** One saved version of the learner's work: the YAML and the journal replayed on it. */
+export interface HistoryItem {
+  readonly id: string;
+  /** Milliseconds since the epoch (the app's clock; the engine never reads one). */
+  readonly at: number;
+  /** edit: the learner's own work; link/file: opened from a share link or a .knp file. */
+  readonly source: 'edit' | 'link' | 'file';
+  readonly yaml: string;
+  readonly journal: readonly JournalEntry[];
+}
+
+/** Why saving locally does not work, shown once; the playground keeps working without it. */
+export type StorageProblem = 'unavailable' | 'full' | null;
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
@@ -58,6 +78,23 @@ export interface AppState {
   readonly lang: Lang;
   /** Bumped when the state was reset to the YAML (the terminal prints a line). */
   readonly resets: number;
+  /**
+   * Terminal commands that changed the simulation since it was last built from the YAML, in
+   * order. YAML + seed + journal rebuild the same state (autosave, share links, the watchdog).
+   * Decided from the engine's answer (the command changed the Sim), not from the command text.
+   */
+  readonly journal: readonly JournalEntry[];
+  /** Saved versions, newest first (see src/app/persist). */
+  readonly history: readonly HistoryItem[];
+  readonly storageProblem: StorageProblem;
+  /** A share link or .knp file that could not be read; nothing else was changed. */
+  readonly linkError: { readonly code: string; readonly message: string } | null;
+  /** The canvas viewport as last left by the learner (share links carry it). */
+  readonly camera: Camera | null;
+  /** A viewport the canvas should move to (from a link); `n` changes per request. */
+  readonly cameraGoto: (Camera & { readonly n: number }) | null;
+  /** What made the runs on show: the Send form or the scenario's probes. */
+  readonly runsFrom: 'send' | 'probes' | null;
 }
 
 export interface AppActions {
@@ -88,6 +125,13 @@ export interface AppActions {
   setLang(l: Lang): void;
   dismissNotice(): void;
   restartEngine(): void;
+  /** Rebuilds from this YAML and replays the journal in order (restore, share links). */
+  restore(yaml: string, journal: readonly JournalEntry[]): Promise<void>;
+  setHistory(items: readonly HistoryItem[]): void;
+  setStorageProblem(p: StorageProblem): void;
+  setLinkError(e: { code: string; message: string } | null): void;
+  setCamera(c: Camera): void;
+  gotoCamera(c: Camera): void;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -142,6 +186,13 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       theme: opts.theme ?? 'light',
       lang: opts.lang ?? 'en',
       resets: 0,
+      journal: [],
+      history: [],
+      storageProblem: null,
+      linkError: null,
+      camera: null,
+      cameraGoto: null,
+      runsFrom: null,
 
       setYaml(yaml) {
         set({ yaml });
@@ -150,30 +201,29 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       },
 
       async loadNow() {
-        // Marks for bench/ui.ts: from here to "knp:graph" (the canvas showing the result).
-        globalThis.performance?.mark?.('knp:load');
-        set({ status: 'building' });
-        const r = await client.load(get().yaml, get().seed);
-        if (!r.ok && r.error.code === 'superseded') return;
-        const v = take(r);
-        set({ status: 'ready' });
-        if (!v) return;
-        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, commands: v.commands });
-        settleChoices(v.snapshot);
+        // A rebuild from the YAML starts without the terminal's changes.
+        await build(get().yaml, []);
+      },
+
+      async restore(yaml, journal) {
+        if (timer) { clearTimeout(timer); timer = null; }
+        set({ yaml, runs: [], cursor: -1, playing: false });
+        await build(yaml, journal);
       },
 
       async exec(line) {
         const target = get().terminalTarget || defaultTarget(get().snapshot);
         const r = await client.exec(target, line);
         if (!r.ok) return { stdout: '', stderr: `knp: ${r.error.message}\n`, exitCode: 125 };
-        if (r.value.snapshot) set({ snapshot: r.value.snapshot });
+        // The engine answers with a snapshot exactly when the command changed the simulation.
+        if (r.value.snapshot) set({ snapshot: r.value.snapshot, journal: [...get().journal, { target, line }] });
         return r.value.result;
       },
 
       async resetToYaml() {
         const v = take(await client.reset());
         if (!v) return;
-        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, runs: [], cursor: -1, playing: false, resets: get().resets + 1 });
+        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, runs: [], cursor: -1, playing: false, resets: get().resets + 1, journal: [] });
       },
 
       async sendPacket() {
@@ -192,7 +242,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
           snapshot = v.snapshot;
           runs.push({ id: ++runIds, label: `${f.from} → ${f.to}${f.count > 1 ? ` #${i + 1}` : ''}`, trace: v.trace });
         }
-        set(snapshot ? { sending: false, snapshot } : { sending: false });
+        set(snapshot ? { sending: false, snapshot, runsFrom: 'send' } : { sending: false, runsFrom: 'send' });
         showRuns(runs);
       },
 
@@ -201,7 +251,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const v = take(await client.probes());
         set({ sending: false });
         if (!v) return;
-        set({ snapshot: v.snapshot });
+        set({ snapshot: v.snapshot, runsFrom: 'probes' });
         showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace })));
       },
 
@@ -247,8 +297,35 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       setLang(lang) { set({ lang }); },
       dismissNotice() { set({ notice: null }); },
       restartEngine() { client.restart('restarted on request'); },
+      setHistory(history) { set({ history }); },
+      setStorageProblem(storageProblem) { set({ storageProblem }); },
+      setLinkError(linkError) { set({ linkError }); },
+      setCamera(camera) { set({ camera }); },
+      gotoCamera(c) { set({ cameraGoto: { ...c, n: (get().cameraGoto?.n ?? 0) + 1 }, camera: c }); },
     };
   });
+
+  /** Builds the Sim from the YAML, then replays the journal on it in order. */
+  async function build(yaml: string, journal: readonly JournalEntry[]): Promise<void> {
+    // Marks for bench/ui.ts: from here to "knp:graph" (the canvas showing the result).
+    globalThis.performance?.mark?.('knp:load');
+    store.setState({ status: 'building' });
+    const r = await client.load(yaml, store.getState().seed);
+    if (!r.ok && r.error.code === 'superseded') return;
+    if (!r.ok) {
+      store.setState({ status: 'ready' });
+      if (r.error.code !== 'worker-died') store.setState({ notice: { kind: 'failure', message: `${r.error.code}: ${r.error.message}` } });
+      return;
+    }
+    const v = r.value;
+    let snap = v.snapshot;
+    for (const j of journal) {
+      const e = await client.exec(j.target, j.line);
+      if (e.ok && e.value.snapshot) snap = e.value.snapshot;
+    }
+    store.setState({ status: 'ready', diagnostics: v.diagnostics, snapshot: snap, commands: v.commands, journal });
+    settleChoices(snap);
+  }
 
   /** After a rebuild, keep the user's choices where they still make sense. */
   function settleChoices(snap: Snapshot): void {
@@ -268,7 +345,9 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
   client.on((e) => {
     if (e.kind === 'restarted') {
       store.setState({ notice: { kind: 'restarted', reason: e.reason }, runs: [], cursor: -1, playing: false });
-      void store.getState().loadNow();
+      // The new engine gets the YAML and the journal back, so typed changes survive a crash.
+      const s = store.getState();
+      void build(s.yaml, s.journal);
     }
   });
 
