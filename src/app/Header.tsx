@@ -7,6 +7,7 @@ import { shareState } from './persist/session';
 import { download, scenarioName } from './sharing/download';
 import { Exports } from './sharing/Exports';
 import { HistoryPanel } from './sharing/HistoryPanel';
+import { ReachMatrix } from './sharing/ReachMatrix';
 import { select, StoreContext, useActions, useApp } from './store';
 
 export function Header() {
@@ -22,6 +23,7 @@ export function Header() {
   const [copied, setCopied] = useState(false);
   const [link, setLink] = useState<{ url: string; tooLong: boolean } | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [reachOpen, setReachOpen] = useState(false);
 
   // The link is offered (and copied), not put in the address bar: reading a link clears it from there.
   const share = async () => {
@@ -71,6 +73,7 @@ export function Header() {
         <span className="knp-dot" aria-hidden />
         {status === 'ready' ? (errors ? t('editor.problems', { count: errors }) : t('engine.ready')) : t(`engine.${status}`)}
       </span>
+      <button type="button" className="knp-btn" data-testid="reach-button" aria-expanded={reachOpen} onClick={() => setReachOpen(!reachOpen)}>▦ {t('share.reach.button')}</button>
       <button type="button" className="knp-btn" data-testid="history-button" aria-expanded={historyOpen} onClick={() => setHistoryOpen(!historyOpen)}>↺ {t('share.history')}</button>
       <div className="knp-menu">
         <button type="button" className="knp-btn" data-testid="share-button" onClick={() => void share()}>{copied ? `✓ ${t('toolbar.shared')}` : `⇪ ${t('toolbar.share')}`}</button>
@@ -93,6 +96,7 @@ export function Header() {
         {LANGUAGES.map((l) => <option key={l.code} value={l.code}>{l.label}</option>)}
       </select>
       <button type="button" className="knp-icon-btn" onClick={() => actions.setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={t('toolbar.theme')} title={theme === 'dark' ? t('toolbar.light') : t('toolbar.dark')}>{theme === 'dark' ? '☀' : '☾'}</button>
+      {reachOpen && <ReachMatrix onClose={() => setReachOpen(false)} />}
       {historyOpen && <HistoryPanel onClose={() => setHistoryOpen(false)} />}
     </header>
   );

@@ -66,6 +66,10 @@ export class EngineClient {
     return this.request({ type: 'lab' });
   }
 
+  reach(port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Promise<Result<Answers['reach']>> {
+    return this.latestOf('reach', { type: 'reach', port, protocol });
+  }
+
   reset(): Promise<Result<Answers['reset']>> {
     return this.request({ type: 'reset' });
   }

@@ -7,11 +7,15 @@ import { commandNames } from '../engine/shell/registry';
 import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
 import { snapshot } from './snapshot';
 import { labScript } from '../engine/lab/script';
+import { reachability } from '../engine/k8s/policy/reach';
+import { replayJournal, type JournalEntry } from '../engine';
 
 export class EngineHost {
   private sim: Sim | null = null;
   private source: { yaml: string; seed: number; file: string } | null = null;
   private generation = 0;
+  /** Commands that changed the Sim since it was built: a scratch copy replays them. */
+  private changes: JournalEntry[] = [];
 
   handle(env: RequestEnvelope): ResponseEnvelope {
     if (!env || typeof env !== 'object' || typeof env.id !== 'number' || !env.req) {
@@ -45,6 +49,7 @@ export class EngineHost {
         const target = parseTarget(req.target);
         if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)\n`, exitCode: 2 } } };
         const result = runLine(sim, target, req.line);
+        if (result.changed) this.changes.push({ target: req.target, line: req.line });
         return { ok: true, value: result.changed ? { result, snapshot: this.snap() } : { result } };
       }
       case 'trace': {
@@ -64,6 +69,14 @@ export class EngineHost {
         });
         return { ok: true, value: { outcomes, snapshot: this.snap() } };
       }
+      case 'reach': {
+        if (!this.sim || !this.source) return err('not-loaded', 'load a scenario first');
+        const scratch = buildSim(this.source.yaml, { seed: this.source.seed, file: this.source.file }).sim;
+        replayJournal(scratch, this.changes);
+        const r = reachability(scratch, { port: req.port, protocol: req.protocol });
+        const ipOf = new Map(scratch.model.pods.map((p) => [`${p.meta.namespace}/${p.meta.name}`, p.podIP ?? '']));
+        return { ok: true, value: { port: r.port, protocol: req.protocol, pods: r.pods, ips: r.pods.map((p) => ipOf.get(p) ?? ''), matrix: r.matrix, decidedBy: r.decidedBy } };
+      }
       case 'lab': {
         const sim = this.sim;
         if (!sim) return err('not-loaded', 'load a scenario first');
@@ -77,6 +90,7 @@ export class EngineHost {
     const src = this.source!;
     const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file });
     this.sim = sim;
+    this.changes = [];
     return { diagnostics, snapshot: this.snap(), commands: commandNames() };
   }
 

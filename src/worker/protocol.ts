@@ -19,6 +19,12 @@ export type Request =
   | { readonly type: 'probes' }
   /** The `knp lab` script for the loaded scenario: rebuild it in real namespaces on a Linux VM. */
   | { readonly type: 'lab' }
+  /**
+   * Pod-to-Pod reachability on one port (what `knp reach` prints), computed on a scratch copy
+   * of the current state (YAML + the commands that changed it), so the live Sim's conntrack and
+   * counters are untouched.
+   */
+  | { readonly type: 'reach'; readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP' }
   | { readonly type: 'reset' };
 
 export type RequestType = Request['type'];
@@ -57,6 +63,19 @@ export interface Answers {
   probes: { readonly outcomes: readonly ProbeOutcome[]; readonly snapshot: Snapshot };
   reset: LoadResult;
   lab: { readonly script: string | null; readonly problems: readonly string[] };
+  reach: ReachAnswer;
+}
+
+export interface ReachAnswer {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  /** "NS/NAME", rows and columns in this order. */
+  readonly pods: readonly string[];
+  /** Each Pod's IP, in the order of `pods` (a cell's packet goes to it). */
+  readonly ips: readonly string[];
+  /** matrix[from][to]: the packet reached the destination Pod. */
+  readonly matrix: readonly (readonly boolean[])[];
+  readonly decidedBy: 'walk' | 'evaluator';
 }
 
 export type ErrorCode =

@@ -7,7 +7,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CommandResult, Diagnostic, JournalEntry, Trace, WalkRequest } from '../../engine';
 import type { EngineClient } from '../../worker/client';
-import type { ProtocolError, Result } from '../../worker/protocol';
+import type { ProtocolError, ReachAnswer, Result } from '../../worker/protocol';
 import type { Snapshot } from '../../worker/snapshot';
 import type { Lang } from '../i18n';
 
@@ -125,6 +125,8 @@ export interface AppActions {
   setLang(l: Lang): void;
   dismissNotice(): void;
   restartEngine(): void;
+  /** Pod-to-Pod reachability of the current state on one port (null when the engine failed). */
+  reach(port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Promise<ReachAnswer | null>;
   /** Rebuilds from this YAML and replays the journal in order (restore, share links). */
   restore(yaml: string, journal: readonly JournalEntry[]): Promise<void>;
   setHistory(items: readonly HistoryItem[]): void;
@@ -253,6 +255,12 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         if (!v) return;
         set({ snapshot: v.snapshot, runsFrom: 'probes' });
         showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace })));
+      },
+
+      async reach(port, protocol) {
+        const r = await client.reach(port, protocol);
+        if (!r.ok && r.error.code === 'superseded') return null;
+        return take(r);
       },
 
       async labScript() {

@@ -202,3 +202,35 @@ describe('storage problems', () => {
     expect(await s.set('current', { yaml: 'b', journal: [] })).toBe('full');
   });
 });
+
+describe('reachability matrix', () => {
+  it('follows the journal and leaves the live simulation untouched', async () => {
+    const { store } = page();
+    await startSession(store, { storage: memoryStorage(), hash: '', defaultYaml: DEFAULT, clearHash: () => {} });
+    const before = (await store.getState().reach(80, 'TCP'))!;
+    const from = before.pods.indexOf('default/client');
+    const nginx = before.pods.findIndex((p) => p.startsWith('default/my-nginx'));
+    expect(from).toBeGreaterThanOrEqual(0);
+    expect(before.matrix[from]![nginx]).toBe(true);
+    expect(before.ips[nginx]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    store.getState().setTerminalTarget('pod/default/client');
+    await store.getState().exec(DROP);
+    const after = (await store.getState().reach(80, 'TCP'))!;
+    expect(after.matrix[from]![nginx]).toBe(false);
+    expect(after.matrix[nginx]![from]).toBe(before.matrix[nginx]![from]);
+    expect(await sendToNginx(store)).toBe('dropped');
+  });
+
+  it('computing the matrix leaves no trace in the live simulation (conntrack, counters)', async () => {
+    const a = page();
+    const b = page();
+    await startSession(a.store, { storage: memoryStorage(), hash: '', defaultYaml: DEFAULT, clearHash: () => {} });
+    await startSession(b.store, { storage: memoryStorage(), hash: '', defaultYaml: DEFAULT, clearHash: () => {} });
+    await a.store.getState().reach(80, 'TCP');
+    await sendToNginx(a.store);
+    await sendToNginx(b.store);
+    expect(JSON.stringify(a.store.getState().runs[0]!.trace)).toBe(JSON.stringify(b.store.getState().runs[0]!.trace));
+    const strip = (s: unknown) => JSON.stringify(s, (k, v) => (k === 'generation' ? 0 : v));
+    expect(strip(a.store.getState().snapshot)).toBe(strip(b.store.getState().snapshot));
+  });
+});

@@ -23,6 +23,12 @@ export const share = bilingual({
     downloadKnp: 'Download .knp', copied: 'Link copied', copyFailed: 'Link ready in the address bar',
     exports: 'Export', png: 'PNG image (2×)', svg: 'SVG image', pcap: 'Packet capture (pcap)', markdown: 'Story as Markdown', nothingSent: 'Send a packet first: there is no trace to export.',
     embedOpen: 'Open in the playground',
+    reach: {
+      button: 'Matrix', title: 'Pod-to-Pod reachability', port: 'Port', protocol: 'Protocol', fromTo: 'from ↓ to →',
+      hint: 'Each cell is a packet from the row\'s Pod to the column\'s Pod. Click one to send it and read its trace.',
+      walk: '(decided by walking each packet through the network)', evaluator: '(decided by evaluating the NetworkPolicies)',
+      none: 'No running Pods to compare.', allowed: 'reaches the Pod', denied: 'does not reach the Pod',
+    },
     md: { title: 'Packet trace', verdict: 'Verdict', path: 'Path', replyPath: 'Reply path', events: 'Events', scenario: 'Scenario' },
   },
 }, {
@@ -47,6 +53,12 @@ export const share = bilingual({
     downloadKnp: '下载 .knp', copied: '链接已复制', copyFailed: '链接已在地址栏中',
     exports: '导出', png: 'PNG 图片（2 倍）', svg: 'SVG 图片', pcap: '抓包文件（pcap）', markdown: '以 Markdown 导出过程', nothingSent: '请先发送一个数据包：还没有可导出的轨迹。',
     embedOpen: '在演练场中打开',
+    reach: {
+      button: '连通矩阵', title: 'Pod 到 Pod 的连通性', port: '端口', protocol: '协议', fromTo: '源 ↓ 目的 →',
+      hint: '每个格子代表一个从该行 Pod 发往该列 Pod 的数据包。点击格子即可发送它并查看轨迹。',
+      walk: '（逐个让数据包走过网络得出）', evaluator: '（按 NetworkPolicy 计算得出）',
+      none: '没有正在运行的 Pod 可供比较。', allowed: '可以到达该 Pod', denied: '无法到达该 Pod',
+    },
     md: { title: '数据包轨迹', verdict: '结果', path: '路径', replyPath: '回程路径', events: '事件', scenario: '场景' },
   },
 });
