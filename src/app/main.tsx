@@ -5,7 +5,7 @@ import { detectLang, initI18n } from './i18n';
 import defaultScenario from '../../content/scenarios/default.yaml?raw';
 import { SessionContext } from './persist/context';
 import { startSession, type Session } from './persist/session';
-import { openStorage } from './persist/storage';
+import { memoryStorage, openStorage } from './persist/storage';
 import { createAppStore, StoreContext } from './store';
 import { EngineClient } from '../worker/client';
 import { workerTransport } from '../worker/transport';
@@ -36,7 +36,9 @@ const render = (session: Session | null) => root.render(
 render(null);
 
 const session = await startSession(store, {
-  storage: await openStorage(),
+  // An embed (slides, course pages) never reads or writes the learner's saved work.
+  storage: embed ? memoryStorage() : await openStorage(),
+  embedded: embed !== null,
   hash: location.hash,
   defaultYaml: defaultScenario,
   // Links are read once: a reload must show the learner's work since, not the link again.

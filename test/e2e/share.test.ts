@@ -162,4 +162,25 @@ describe.runIf(hasChromium)('share, autosave, embed and exports in Chromium', ()
       await page.context().close();
     }
   });
+
+  it('a reachability matrix cell click sends that packet and opens its trace', async () => {
+    const page = await openApp(env.browser, env.site.url);
+    await page.click('[data-testid=reach-button]');
+    const panel = page.locator('[data-testid=reach-matrix]');
+    await panel.locator('[data-testid=reach-cell]').first().waitFor({ timeout: 20_000 });
+    const cell = panel.locator('[data-testid=reach-cell][data-from="pod/default/client"][data-to^="pod/default/my-nginx"]').first();
+    expect(await cell.getAttribute('data-allowed')).toBe('true');
+    const to = (await cell.getAttribute('data-to'))!;
+    await cell.click();
+    const v = page.locator('[data-testid=event-list] [data-verdict]');
+    await v.waitFor({ timeout: 20_000 });
+    expect(await v.getAttribute('data-verdict')).toBe('delivered');
+    // The trace is the one of that cell: from the client to that Pod's IP.
+    const from = await page.locator('[data-testid=send-packet] select[name=from]').inputValue();
+    const dest = await page.locator('[data-testid=send-packet] input[name=to]').inputValue();
+    expect(from).toBe('pod/default/client');
+    expect(dest).toMatch(/^\d+\.\d+\.\d+\.\d+:80$/);
+    expect(to).toMatch(/^pod\/default\/my-nginx/);
+    await page.context().close();
+  });
 });

@@ -22,6 +22,8 @@ export interface SessionOptions {
   readonly clearHash: () => void;
   readonly now?: () => number;
   readonly saveDelayMs?: number;
+  /** An embedded view keeps nothing and says nothing about it (it must not touch the learner's own work). */
+  readonly embedded?: boolean;
 }
 
 export interface Session {
@@ -43,8 +45,8 @@ export async function startSession(store: AppStore, opts: SessionOptions): Promi
   const delay = opts.saveDelayMs ?? 250;
   let history: HistoryItem[] = readHistory(await storage.get('history'));
   const saved = readWork(await storage.get('current'));
-  const report = (o: WriteOutcome) => store.getState().setStorageProblem(o === 'ok' ? null : o);
-  if (storage.kind === 'memory') report('unavailable');
+  const report = (o: WriteOutcome) => { if (!opts.embedded) store.getState().setStorageProblem(o === 'ok' ? null : o); };
+  if (storage.kind === 'memory' && !opts.embedded) report('unavailable');
 
   let work: Work = saved ?? { yaml: opts.defaultYaml, journal: [] };
   let extras: SharedState | null = null;

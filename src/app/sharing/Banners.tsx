@@ -13,7 +13,6 @@ export function ShareBanners() {
         <div className="knp-notice notice-failure" role="alert" data-testid="link-error" data-code={linkError.code}>
           <span>
             {t(`share.linkError.${linkError.code in LINK_CODES ? linkError.code : 'corrupt'}`)}
-            <small className="knp-notice-detail">{t('share.linkError.detail', { message: linkError.message })}</small>
           </span>
           <button type="button" className="knp-btn" onClick={() => actions.setLinkError(null)}>{t('engine.dismiss')}</button>
         </div>
