@@ -8,12 +8,13 @@ import { exec } from './verbs/exec';
 import { lab } from './verbs/lab';
 import { shell } from './verbs/shell';
 import { open, share } from './verbs/share';
+import { diff } from './verbs/diff';
 import { reach } from './verbs/reach';
 import { trace } from './verbs/trace';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, share, open };
+const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, share, open, diff };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
@@ -24,6 +25,7 @@ const USAGE = `usage: knp VERB FILE [options]
   reach FILE [--port N] [--proto P] [--namespaces A,B] [--json]   Pod-to-Pod reachability table
   share FILE [--base URL] [--commands FILE] [--knp OUT]   a share link (v=1) for the scenario and a journal of commands
   open LINK|FILE.knp [--commands FILE] > YAML   the scenario back byte for byte; the journal to FILE
+  diff A.yaml B.yaml [--from T --to DEST] [--port N]   routes, iptables-save, reachability and the same trace, A vs B (exit 1 when they differ)
 every verb takes --seed N (default 1)
 `;
 

@@ -61,3 +61,4 @@ export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
 export { ipvsSchedule, ipvsCommit, ipvsReverse } from './k8s/kubeproxy/ipvs';
 export { decodeFile, decodeLink, encodeFile, encodeFragment, encodeLink, hasLink, LINK_VERSION, MAX_FRAGMENT, type Decoded, type JournalEntry, type LinkErrorCode, type SharedState } from './share/link';
 export { formatJournal, parseJournal, replayJournal } from './share/journal';
+export { compareSims, diffLines, formatCompare, type CompareResult, type CompareSection, type DiffLine, type ReachChange } from './share/compare';

@@ -139,3 +139,40 @@ describe('link codec', () => {
     expect(parseJournal('use nowhere/x\nls\n')).toMatchObject({ ok: false, line: 1 });
   });
 });
+
+describe('knp diff', () => {
+  const ipvs = DEFAULT.replace('kubeProxy: {mode: iptables}', 'kubeProxy: {mode: ipvs}');
+
+  it('the same file twice: every section the same, exit 0', async () => {
+    const r = await runKnp(['diff', 'content/scenarios/default.yaml', 'content/scenarios/default.yaml', '--from', 'pod/default/client', '--to', 'my-nginx:80']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/^[-+] /m);
+    expect(r.stdout).toMatch(/== node\/node-1: ip route \(same\)/);
+    expect(r.stdout).toMatch(/== reachability TCP\/80 \(same\)/);
+  });
+
+  it('iptables vs IPVS: iptables-save differs, routes do not; exit 1', async () => {
+    expect(ipvs).not.toBe(DEFAULT);
+    const r = await runKnp(['diff', 'a.yaml', 'b.yaml'], { files: { 'a.yaml': DEFAULT, 'b.yaml': ipvs } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/== node\/node-1: ip route \(same\)/);
+    expect(r.stdout).toMatch(/^- :KUBE-SERVICES -$/m);
+    expect(r.stdout).toMatch(/^\+ .*KUBE-IPVS-FILTER/m);
+  });
+
+  it('flannel vxlan vs host-gw: the Pod routes change from flannel.1 to the other node, the rules do not', async () => {
+    const hostgw = DEFAULT.replace('backend: vxlan', 'backend: host-gw');
+    expect(hostgw).not.toBe(DEFAULT);
+    const r = await runKnp(['diff', 'a.yaml', 'b.yaml', '--from', 'pod/default/client', '--to', 'my-nginx:80'], { files: { 'a.yaml': DEFAULT, 'b.yaml': hostgw } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^- 10\.244\.1\.0\/24 via 10\.244\.1\.0 dev flannel\.1 onlink\s*$/m);
+    expect(r.stdout).toMatch(/^\+ 10\.244\.1\.0\/24 via 192\.168\.1\.12 dev eth0\s*$/m);
+    expect(r.stdout).toMatch(/== node\/node-1: iptables-save \(same\)/);
+    expect(r.stdout).toMatch(/verdict: delivered -> delivered/);
+  });
+
+  it('bad arguments exit 2', async () => {
+    expect((await runKnp(['diff', 'content/scenarios/default.yaml'])).code).toBe(2);
+    expect((await runKnp(['diff', 'content/scenarios/default.yaml', 'content/scenarios/default.yaml', '--from', 'x'])).code).toBe(2);
+  });
+});
