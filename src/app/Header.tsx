@@ -8,6 +8,7 @@ import { download, scenarioName } from './sharing/download';
 import { Exports } from './sharing/Exports';
 import { HistoryPanel } from './sharing/HistoryPanel';
 import { ReachMatrix } from './sharing/ReachMatrix';
+import { CompareView } from './sharing/CompareView';
 import { select, StoreContext, useActions, useApp } from './store';
 
 export function Header() {
@@ -24,6 +25,7 @@ export function Header() {
   const [link, setLink] = useState<{ url: string; tooLong: boolean } | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [reachOpen, setReachOpen] = useState(false);
+  const [compareOpen, setCompareOpen] = useState(false);
 
   // The link is offered (and copied), not put in the address bar: reading a link clears it from there.
   const share = async () => {
@@ -74,6 +76,7 @@ export function Header() {
         {status === 'ready' ? (errors ? t('editor.problems', { count: errors }) : t('engine.ready')) : t(`engine.${status}`)}
       </span>
       <button type="button" className="knp-btn" data-testid="reach-button" aria-expanded={reachOpen} onClick={() => setReachOpen(!reachOpen)}>▦ {t('share.reach.button')}</button>
+      <button type="button" className="knp-btn" data-testid="compare-button" aria-expanded={compareOpen} onClick={() => setCompareOpen(!compareOpen)}>⇄ {t('share.compare.button')}</button>
       <button type="button" className="knp-btn" data-testid="history-button" aria-expanded={historyOpen} onClick={() => setHistoryOpen(!historyOpen)}>↺ {t('share.history')}</button>
       <div className="knp-menu">
         <button type="button" className="knp-btn" data-testid="share-button" onClick={() => void share()}>{copied ? `✓ ${t('toolbar.shared')}` : `⇪ ${t('toolbar.share')}`}</button>
@@ -96,6 +99,7 @@ export function Header() {
         {LANGUAGES.map((l) => <option key={l.code} value={l.code}>{l.label}</option>)}
       </select>
       <button type="button" className="knp-icon-btn" onClick={() => actions.setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={t('toolbar.theme')} title={theme === 'dark' ? t('toolbar.light') : t('toolbar.dark')}>{theme === 'dark' ? '☀' : '☾'}</button>
+      {compareOpen && <CompareView onClose={() => setCompareOpen(false)} />}
       {reachOpen && <ReachMatrix onClose={() => setReachOpen(false)} />}
       {historyOpen && <HistoryPanel onClose={() => setHistoryOpen(false)} />}
     </header>

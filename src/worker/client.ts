@@ -70,6 +70,10 @@ export class EngineClient {
     return this.latestOf('reach', { type: 'reach', port, protocol });
   }
 
+  compare(req: Omit<Extract<import('./protocol').Request, { type: 'compare' }>, 'type'>): Promise<Result<Answers['compare']>> {
+    return this.latestOf('compare', { type: 'compare', ...req });
+  }
+
   reset(): Promise<Result<Answers['reset']>> {
     return this.request({ type: 'reset' });
   }

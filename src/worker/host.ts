@@ -8,7 +8,7 @@ import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome
 import { snapshot } from './snapshot';
 import { labScript } from '../engine/lab/script';
 import { reachability } from '../engine/k8s/policy/reach';
-import { replayJournal, type JournalEntry } from '../engine';
+import { compareSims, replayJournal, type JournalEntry } from '../engine';
 
 export class EngineHost {
   private sim: Sim | null = null;
@@ -76,6 +76,16 @@ export class EngineHost {
         const r = reachability(scratch, { port: req.port, protocol: req.protocol });
         const ipOf = new Map(scratch.model.pods.map((p) => [`${p.meta.namespace}/${p.meta.name}`, p.podIP ?? '']));
         return { ok: true, value: { port: r.port, protocol: req.protocol, pods: r.pods, ips: r.pods.map((p) => ipOf.get(p) ?? ''), matrix: r.matrix, decidedBy: r.decidedBy } };
+      }
+      case 'compare': {
+        const seed = this.source?.seed ?? 1;
+        const side = (x: { yaml: string; journal: readonly JournalEntry[] }, file: string) => {
+          const sim = buildSim(x.yaml, { seed, file }).sim;
+          replayJournal(sim, x.journal);
+          return sim;
+        };
+        const value = compareSims(side(req.a, 'a.yaml'), side(req.b, 'b.yaml'), { ...(req.port ? { port: req.port } : {}), ...(req.send ? { send: req.send } : {}) });
+        return { ok: true, value };
       }
       case 'lab': {
         const sim = this.sim;

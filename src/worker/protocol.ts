@@ -6,7 +6,7 @@
  *   UI ──Request{v,id,type,...}──► worker
  *   UI ◄──Response{v,id,ok,...}─── worker     (plus one unsolicited {type:'ready'} at start)
  */
-import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../engine';
+import type { CommandResult, CompareResult, Diagnostic, JournalEntry, Trace, WalkRequest } from '../engine';
 import type { Snapshot } from './snapshot';
 
 /** Bump when a message changes shape; a worker from another build answers `version-mismatch`. */
@@ -25,6 +25,8 @@ export type Request =
    * counters are untouched.
    */
   | { readonly type: 'reach'; readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP' }
+  /** Two configurations (YAML + journal each), built fresh with the loaded seed, compared (`knp diff`). */
+  | { readonly type: 'compare'; readonly a: CompareSide; readonly b: CompareSide; readonly send?: WalkRequest; readonly port?: number }
   | { readonly type: 'reset' };
 
 export type RequestType = Request['type'];
@@ -64,6 +66,12 @@ export interface Answers {
   reset: LoadResult;
   lab: { readonly script: string | null; readonly problems: readonly string[] };
   reach: ReachAnswer;
+  compare: CompareResult;
+}
+
+export interface CompareSide {
+  readonly yaml: string;
+  readonly journal: readonly JournalEntry[];
 }
 
 export interface ReachAnswer {

@@ -7,7 +7,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CommandResult, Diagnostic, JournalEntry, Trace, WalkRequest } from '../../engine';
 import type { EngineClient } from '../../worker/client';
-import type { ProtocolError, ReachAnswer, Result } from '../../worker/protocol';
+import type { CompareSide, ProtocolError, ReachAnswer, Result } from '../../worker/protocol';
+import type { CompareResult } from '../../engine';
 import type { Snapshot } from '../../worker/snapshot';
 import type { Lang } from '../i18n';
 
@@ -127,6 +128,8 @@ export interface AppActions {
   restartEngine(): void;
   /** Pod-to-Pod reachability of the current state on one port (null when the engine failed). */
   reach(port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Promise<ReachAnswer | null>;
+  /** Compares two configurations; with `withSend`, the Send form's packet is traced in both. */
+  compare(a: CompareSide, b: CompareSide, withSend: boolean): Promise<CompareResult | null>;
   /** Rebuilds from this YAML and replays the journal in order (restore, share links). */
   restore(yaml: string, journal: readonly JournalEntry[]): Promise<void>;
   setHistory(items: readonly HistoryItem[]): void;
@@ -259,6 +262,15 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
 
       async reach(port, protocol) {
         const r = await client.reach(port, protocol);
+        if (!r.ok && r.error.code === 'superseded') return null;
+        return take(r);
+      },
+
+      async compare(a, b, withSend) {
+        const f = get().send;
+        const port = Number(f.port);
+        const send: WalkRequest | undefined = withSend && f.from && f.to ? { from: f.from, to: f.to, protocol: f.protocol, ...(f.port && Number.isFinite(port) ? { port } : {}) } : undefined;
+        const r = await client.compare({ a, b, ...(send ? { send } : {}) });
         if (!r.ok && r.error.code === 'superseded') return null;
         return take(r);
       },

@@ -234,3 +234,21 @@ describe('reachability matrix', () => {
     expect(strip(a.store.getState().snapshot)).toBe(strip(b.store.getState().snapshot));
   });
 });
+
+describe('compare', () => {
+  it('the YAML alone vs the work with a DROP typed: same routes and rules on the nodes, the trace goes from delivered to dropped', async () => {
+    const { store } = page();
+    await startSession(store, { storage: memoryStorage(), hash: '', defaultYaml: DEFAULT, clearHash: () => {} });
+    store.getState().setTerminalTarget('pod/default/client');
+    await store.getState().exec(DROP);
+    store.getState().setSend({ from: 'pod/default/client', to: 'my-nginx:80', port: '80', protocol: 'tcp', count: 1 });
+    const s = store.getState();
+    const r = (await s.compare({ yaml: s.yaml, journal: [] }, { yaml: s.yaml, journal: s.journal }, true))!;
+    expect(r.changed).toBe(true);
+    expect(r.sections.filter((x) => x.changed)).toEqual([]);
+    expect(r.trace).toMatchObject({ a: 'delivered', b: 'dropped' });
+    expect(r.reach.changes.some((c) => c.from === 'default/client' && c.a === true && c.b === false)).toBe(true);
+    const same = (await s.compare({ yaml: s.yaml, journal: s.journal }, { yaml: s.yaml, journal: s.journal }, true))!;
+    expect(same.changed).toBe(false);
+  });
+});

@@ -28,6 +28,12 @@ export const share = bilingual({
       walk: '(decided by walking each packet through the network)', evaluator: '(decided by evaluating the NetworkPolicies)',
       none: 'No running Pods to compare.', allowed: 'reaches the Pod', denied: 'does not reach the Pod',
     },
+    compare: {
+      button: 'Compare', title: 'Compare', base: 'Compare from', current: 'current work', yamlOnly: 'the YAML without terminal changes',
+      withSend: 'trace the Send form\'s packet', same: 'No difference in routes, rules, reachability or the trace.',
+      trace: 'Trace', reach: 'Reachability {{protocol}}/{{port}}', noChange: 'No cell changed.', unchanged: 'Unchanged: {{list}}',
+      allowed: 'allowed', denied: 'denied', absent: 'absent',
+    },
     md: { title: 'Packet trace', verdict: 'Verdict', path: 'Path', replyPath: 'Reply path', events: 'Events', scenario: 'Scenario' },
   },
 }, {
@@ -56,6 +62,12 @@ export const share = bilingual({
       hint: '每个格子代表一个从该行 Pod 发往该列 Pod 的数据包。点击格子即可发送它并查看轨迹。',
       walk: '（逐个让数据包走过网络得出）', evaluator: '（按 NetworkPolicy 计算得出）',
       none: '没有正在运行的 Pod 可供比较。', allowed: '可以到达该 Pod', denied: '无法到达该 Pod',
+    },
+    compare: {
+      button: '对比', title: '对比', base: '对比基准', current: '当前工作', yamlOnly: '不含终端修改的 YAML',
+      withSend: '追踪“发送”表单中的数据包', same: '路由、规则、连通性和轨迹都没有差别。',
+      trace: '轨迹', reach: '连通性 {{protocol}}/{{port}}', noChange: '没有格子发生变化。', unchanged: '未变化：{{list}}',
+      allowed: '允许', denied: '拒绝', absent: '不存在',
     },
     md: { title: '数据包轨迹', verdict: '结果', path: '路径', replyPath: '回程路径', events: '事件', scenario: '场景' },
   },
