@@ -7,7 +7,7 @@ import { commandNames } from '../engine/shell/registry';
 import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
 import { snapshot } from './snapshot';
 import { labScript } from '../engine/lab/script';
-import { reachability } from '../engine/k8s/policy/reach';
+import { reachability } from '../engine/clients/reach';
 import { compareSims, replayJournal, type JournalEntry } from '../engine';
 
 export class EngineHost {

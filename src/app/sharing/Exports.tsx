@@ -1,7 +1,7 @@
 /** Export menu: the canvas as PNG/SVG at 2×, the followed trace as pcap and as Markdown. Names carry the scenario's name. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { tracePcap } from '../../engine/trace/pcap';
+import { tracePcap } from '../../engine/stack/pcap';
 import { select, useApp } from '../store';
 import { download, scenarioName } from './download';
 import { traceMarkdown } from './markdown';

@@ -4,7 +4,7 @@
  */
 import { walk } from '../../engine/index';
 import { explainTrace, formatTrace } from '../../engine/trace/format';
-import { tracePcap } from '../../engine/trace/pcap';
+import { tracePcap } from '../../engine/stack/pcap';
 import type { Verb } from '../io';
 import { loadScenarioFile, parseArgs } from '../load';
 

@@ -3,7 +3,7 @@
  * container port (all containers share the namespace, hence one port space). The CNI plugin adds
  * eth0 and the routes. hostNetwork Pods get no namespace: their sockets open in the node's.
  */
-import { INGRESS_LABELS } from '../k8s/system';
+import { INGRESS_LABELS } from '../model/labels';
 import type { ContainerPortModel, PodModel } from '../model/cluster';
 import { labelBits, report, type BuildCtx } from './context';
 import { namedNsId, podNsId } from './ids';

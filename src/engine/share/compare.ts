@@ -4,7 +4,7 @@
  * trace of the same Send in both. Works on two built Sims; the caller builds them (YAML +
  * seed + journal), so the same code serves the CLI and the worker.
  */
-import { reachability } from '../k8s/policy/reach';
+import { reachability } from '../clients/reach';
 import { runLine } from '../shell/run';
 import type { Sim } from '../sim';
 import { walk, type WalkRequest } from '../stack/walk';

@@ -3,8 +3,8 @@
  * (kube-proxy IPVS mode fills them; elsewhere they are empty, as on a node with the modules
  * loaded and nothing configured).
  */
-import { formatIpvsadmList } from '../k8s/kubeproxy/ipvsadm';
-import type { IpvsState } from '../k8s/kubeproxy/ipvs';
+import { formatIpvsadmList } from '../ipvs/ipvsadm';
+import type { IpvsState } from '../ipvs/ipvs';
 import { formatIpsetList, formatIpsetSave, ipsetList, ipsetReferences } from '../netfilter/ipset';
 import { nsForTarget } from '../net/lookup';
 import { fail, ok, type Command } from './types';

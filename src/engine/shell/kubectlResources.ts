@@ -5,8 +5,8 @@
  */
 import type { EndpointSliceModel, EndpointsModel, Meta, NodeModel, PodModel, ServiceModel, WorkloadModel } from '../model/cluster';
 import type { Sim } from '../sim';
-import { KUBERNETES_VERSION } from '../k8s/system';
-import { formatLabels, formatSelector } from '../k8s/selector';
+import { KUBERNETES_VERSION } from '../control/system';
+import { formatLabels, formatSelector } from '../control/selector';
 import { ageOf, timestamp } from './kubectlFormat';
 
 export interface Item {

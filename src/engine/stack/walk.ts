@@ -6,8 +6,7 @@
  * a UDP datagram, or a TCP connection with SYN, SYN-ACK, ACK, request, response, FIN) through
  * the Walker; the verdict, responder and paths are read off what happened.
  */
-import type { RRType } from '../k8s/dns/answer';
-import type { Payload } from '../net/packet';
+import type { Payload, RRType } from '../net/packet';
 import type { Sim } from '../sim';
 import type { Hop, Trace, TraceEvent } from '../trace/types';
 import { pingExchange, repeat, tcpExchange, udpExchange, type Outcome } from './exchange';
