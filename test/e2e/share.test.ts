@@ -145,13 +145,18 @@ describe.runIf(hasChromium)('share, autosave, embed and exports in Chromium', ()
         return { path, name: dl.suggestedFilename() };
       };
       const png = await grab('export-png');
-      expect(png.name).toMatch(/\.png$/);
+      expect(png.name).toBe('playground.png');
       const bytes = readFileSync(png.path);
       expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       const cssWidth = await page.locator('[data-testid=canvas] .react-flow').evaluate((e) => e.getBoundingClientRect().width);
       expect(bytes.readUInt32BE(16)).toBe(Math.round(cssWidth * 2)); // IHDR width: 2× the canvas
 
+      const md = await grab('export-markdown');
+      expect(md.name).toMatch(/^playground-.*\.md$/);
+      expect(readFileSync(md.path, 'utf8')).toMatch(/^# Packet trace: pod\/default\/client → my-nginx:80/);
+
       const pcap = await grab('export-pcap');
+      expect(pcap.name).toMatch(/^playground-.*\.pcap$/);
       expect(pcap.name).toMatch(/\.pcap$/);
       const out = execFileSync('tshark', ['-r', pcap.path, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.dstport'], { encoding: 'utf8', env: { ...process.env, HOME: dir } });
       const rows = out.trim().split('\n');
@@ -181,6 +186,20 @@ describe.runIf(hasChromium)('share, autosave, embed and exports in Chromium', ()
     expect(from).toBe('pod/default/client');
     expect(dest).toMatch(/^\d+\.\d+\.\d+\.\d+:80$/);
     expect(to).toMatch(/^pod\/default\/my-nginx/);
+    await page.context().close();
+  });
+
+  it('the compare view shows the same Send delivered without the typed DROP and dropped with it', async () => {
+    const page = await openApp(env.browser, env.site.url);
+    await page.locator('.knp-terminal .knp-panel-head select').selectOption('pod/default/client');
+    await runInTerminal(page, DROP);
+    expect(await sendToNginx(page)).toBe('dropped');
+    await page.click('[data-testid=compare-button]');
+    const view = page.locator('[data-testid=compare-view]');
+    await view.locator('[data-testid=compare-trace]').waitFor({ timeout: 20_000 });
+    expect(await view.locator('select[name=compare-base]').inputValue()).toBe('yaml');
+    expect(await view.locator('[data-testid=compare-trace] .knp-verdict').allInnerTexts()).toEqual(['delivered', 'dropped']);
+    expect(await view.getAttribute('data-changed')).toBe('true');
     await page.context().close();
   });
 });
