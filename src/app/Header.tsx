@@ -1,5 +1,6 @@
 /** The top bar: title, cluster/kernel view, share, language, theme, engine status. */
-import { useContext, useState } from 'react';
+import { useCallback, useContext, useRef, useState } from 'react';
+import { useDismiss } from './sharing/dismiss';
 import { useTranslation } from 'react-i18next';
 import { encodeFile, encodeFragment, MAX_FRAGMENT } from '../engine';
 import { LANGUAGES, type Lang } from './i18n';
@@ -24,6 +25,8 @@ export function Header() {
   const [copied, setCopied] = useState(false);
   const [link, setLink] = useState<{ url: string; tooLong: boolean } | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const shareBox = useRef<HTMLDivElement>(null);
+  useDismiss(shareBox, link !== null, useCallback(() => setLink(null), []));
   const [reachOpen, setReachOpen] = useState(false);
   const [compareOpen, setCompareOpen] = useState(false);
 
@@ -78,7 +81,7 @@ export function Header() {
       <button type="button" className="knp-btn" data-testid="reach-button" aria-expanded={reachOpen} onClick={() => setReachOpen(!reachOpen)}>▦ {t('share.reach.button')}</button>
       <button type="button" className="knp-btn" data-testid="compare-button" aria-expanded={compareOpen} onClick={() => setCompareOpen(!compareOpen)}>⇄ {t('share.compare.button')}</button>
       <button type="button" className="knp-btn" data-testid="history-button" aria-expanded={historyOpen} onClick={() => setHistoryOpen(!historyOpen)}>↺ {t('share.history')}</button>
-      <div className="knp-menu">
+      <div className="knp-menu" ref={shareBox}>
         <button type="button" className="knp-btn" data-testid="share-button" onClick={() => void share()}>{copied ? `✓ ${t('toolbar.shared')}` : `⇪ ${t('toolbar.share')}`}</button>
         {link && (
           <div className="knp-menu-pop knp-share-pop" data-testid="share-pop">

@@ -1,5 +1,6 @@
 /** Export menu: the canvas as PNG/SVG at 2×, the followed trace as pcap and as Markdown. Names carry the scenario's name. */
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useDismiss } from './dismiss';
 import { useTranslation } from 'react-i18next';
 import { tracePcap } from '../../engine/stack/pcap';
 import { select, useApp } from '../store';
@@ -17,6 +18,8 @@ export function Exports() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  useDismiss(box, open, useCallback(() => setOpen(false), []));
   const run = useApp(select.primaryRun);
   const yaml = useApp(select.yaml);
   const name = scenarioName(yaml);
@@ -43,7 +46,7 @@ export function Exports() {
   const stamp = run ? `${name}-${run.trace.from}-${run.trace.to}`.replace(/[^A-Za-z0-9._-]+/g, '_') : name;
 
   return (
-    <div className="knp-menu">
+    <div className="knp-menu" ref={box}>
       <button type="button" className="knp-btn" data-testid="export-menu" aria-expanded={open} onClick={() => setOpen(!open)}>⤓ {t('share.exports')}</button>
       {open && (
         <div className="knp-menu-pop" role="menu" onClick={() => setOpen(false)}>
