@@ -3,6 +3,8 @@ export interface CliIO {
   stdout(s: string): void;
   stderr(s: string): void;
   readFile(path: string): Promise<string>;
+  /** Names in a directory (for `knp lessons`); absent where there is no file system. */
+  listDir?(path: string): Promise<string[]>;
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   /** Lines of standard input (for `knp shell`); null when there is none. */
   readLines(): AsyncIterable<string> | null;

@@ -5,6 +5,8 @@
 import type { CliIO, Verb } from './io';
 import { check } from './verbs/check';
 import { exec } from './verbs/exec';
+import { grade } from './verbs/grade';
+import { lessons } from './verbs/lessons';
 import { lab } from './verbs/lab';
 import { shell } from './verbs/shell';
 import { open, share } from './verbs/share';
@@ -14,7 +16,7 @@ import { trace } from './verbs/trace';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, share, open, diff };
+const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, grade, lessons, share, open, diff };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
@@ -26,6 +28,8 @@ const USAGE = `usage: knp VERB FILE [options]
   share FILE [--base URL] [--commands FILE] [--knp OUT]   a share link (v=1) for the scenario and a journal of commands
   open LINK|FILE.knp [--commands FILE] > YAML   the scenario back byte for byte; the journal to FILE
   diff A.yaml B.yaml [--from T --to DEST] [--port N]   routes, iptables-save, reachability and the same trace, A vs B (exit 1 when they differ)
+  grade FILE [--start S] [--commands C] [--json]   check a Challenge's goals: PASS/FAIL and why; exit 1 if one fails
+  lessons [--json]                   the course: [{id, title_en, title_zh, scenario, steps}]
 every verb takes --seed N (default 1)
 `;
 

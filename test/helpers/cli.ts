@@ -1,5 +1,5 @@
 /** Runs `knp` in-process with files and stdin given as strings: the CLI's test harness. */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { main } from '../../src/cli/main';
 
 export interface CliRun {
@@ -22,6 +22,7 @@ export async function runKnp(argv: string[], opts: { files?: Record<string, stri
       return readFile(p, 'utf8');
     },
     writeFile: async (p, d) => { written.set(p, d); },
+    listDir: (p) => readdir(p),
     readLines: () => (opts.stdin === undefined ? null : (async function* () { for (const l of opts.stdin!.split('\n')) yield l; })()),
   });
   return { code, stdout, stderr, written };

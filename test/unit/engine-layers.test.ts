@@ -20,7 +20,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['clients'],
   ['build'],
   ['shell', 'lab', 'share'],
+  ['goals'],
   ['index.ts'],
+  ['lessons'],
 ];
 
 function layerOf(file: string): number {
