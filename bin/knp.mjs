@@ -12,4 +12,5 @@ process.exitCode = await main(process.argv.slice(2), {
   listDir: (p) => readdir(p),
   writeFile: (p, data) => writeFile(p, data),
   readLines: () => createInterface({ input: process.stdin, crlfDelay: Infinity }),
+  env: process.env,
 });

@@ -8,6 +8,8 @@ export interface CliIO {
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   /** Lines of standard input (for `knp shell`); null when there is none. */
   readLines(): AsyncIterable<string> | null;
+  /** The environment (LANG, LC_ALL, LC_MESSAGES choose the language of `--story`); absent = empty. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export type Verb = (argv: string[], io: CliIO) => Promise<number>;

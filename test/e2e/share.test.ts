@@ -153,7 +153,9 @@ describe.runIf(hasChromium)('share, autosave, embed and exports in Chromium', ()
 
       const md = await grab('export-markdown');
       expect(md.name).toMatch(/^playground-.*\.md$/);
-      expect(readFileSync(md.path, 'utf8')).toMatch(/^# Packet trace: pod\/default\/client → my-nginx:80/);
+      const text = readFileSync(md.path, 'utf8');
+      expect(text).toMatch(/^# Packet trace: pod\/default\/client → my-nginx:80/);
+      expect(text).toMatch(/^## Story\n\n1\. \*\*\S+/m);
 
       const pcap = await grab('export-pcap');
       expect(pcap.name).toMatch(/^playground-.*\.pcap$/);

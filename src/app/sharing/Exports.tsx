@@ -22,6 +22,7 @@ export function Exports() {
   useDismiss(box, open, useCallback(() => setOpen(false), []));
   const run = useApp(select.primaryRun);
   const yaml = useApp(select.yaml);
+  const lang = useApp(select.lang);
   const name = scenarioName(yaml);
 
   const image = async (kind: 'png' | 'svg') => {
@@ -55,7 +56,7 @@ export function Exports() {
           <button type="button" role="menuitem" data-testid="export-pcap" disabled={!run} title={run ? '' : t('share.nothingSent')}
             onClick={() => run && download(`${stamp}.pcap`, tracePcap(run.trace) as Uint8Array<ArrayBuffer>, 'application/vnd.tcpdump.pcap')}>{t('share.pcap')}</button>
           <button type="button" role="menuitem" data-testid="export-markdown" disabled={!run} title={run ? '' : t('share.nothingSent')}
-            onClick={() => run && download(`${stamp}.md`, traceMarkdown(run.trace, name, t('share.md', { returnObjects: true }) as never), 'text/markdown')}>{t('share.markdown')}</button>
+            onClick={() => run && download(`${stamp}.md`, traceMarkdown(run.trace, name, t('share.md', { returnObjects: true }) as never, lang), 'text/markdown')}>{t('share.markdown')}</button>
         </div>
       )}
     </div>

@@ -1,10 +1,13 @@
 /**
- * The trace as Markdown for homework. Today it is the event list with the verdict and the path;
- * when the story (branch `story`) lands, `traceMarkdown` is the one seam to switch to its steps.
- * Event summaries come from the engine (English); headings follow the UI language.
+ * The trace as Markdown for homework: the story (one numbered step per device hop, in the
+ * page's language, with its badges), the verdict and paths, then the raw event list.
+ * Event summaries come from the engine (English); everything else follows the UI language.
  */
 import type { Trace } from '../../engine';
+import type { EngineLang } from '../../engine/i18n/messages';
 import { formatPath } from '../../engine/trace/format';
+import { deriveStory } from '../../engine/trace/story';
+import { storyText } from '../../engine/trace/storyFormat';
 
 export interface MarkdownLabels {
   readonly title: string;
@@ -13,11 +16,13 @@ export interface MarkdownLabels {
   readonly replyPath: string;
   readonly events: string;
   readonly scenario: string;
+  readonly story: string;
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function traceMarkdown(trace: Trace, scenario: string, labels: MarkdownLabels): string {
+export function traceMarkdown(trace: Trace, scenario: string, labels: MarkdownLabels, lang: EngineLang): string {
+  const steps = deriveStory(trace);
   const lines = [
     `# ${labels.title}: ${trace.from} → ${trace.to} (${trace.protocol})`,
     '',
@@ -25,6 +30,10 @@ export function traceMarkdown(trace: Trace, scenario: string, labels: MarkdownLa
     `- ${labels.verdict}: **${trace.verdict}**${trace.reason ? ` (${trace.reason})` : ''}`,
     `- ${labels.path}: ${formatPath(trace.path)}`,
     `- ${labels.replyPath}: ${formatPath(trace.replyPath)}`,
+    '',
+    `## ${labels.story}`,
+    '',
+    ...steps.map((st, i) => `${i + 1}. **${st.machine}${st.dev ? ` (${st.dev})` : ''}** — ${storyText(st, lang)}${st.badges.length ? ` \`${st.badges.join('` `')}\`` : ''}`),
     '',
     `## ${labels.events}`,
     '',

@@ -4,6 +4,7 @@
  * one line to FEATURES; `initI18n` merges them over the base strings in `../en.ts`.
  */
 import { share } from './share';
+import { engineMessages, storyStrings } from './story';
 
 export type Tree = { readonly [key: string]: string | Tree };
 
@@ -17,4 +18,6 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
-export const FEATURES: readonly Bilingual[] = [share];
+export const FEATURES: readonly Bilingual[] = [
+  storyStrings, engineMessages, share,
+];

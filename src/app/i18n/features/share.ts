@@ -34,7 +34,7 @@ export const share = bilingual({
       trace: 'Trace', reach: 'Reachability {{protocol}}/{{port}}', noChange: 'No cell changed.', unchanged: 'Unchanged: {{list}}',
       allowed: 'allowed', denied: 'denied', absent: 'absent',
     },
-    md: { title: 'Packet trace', verdict: 'Verdict', path: 'Path', replyPath: 'Reply path', events: 'Events', scenario: 'Scenario' },
+    md: { title: 'Packet trace', verdict: 'Verdict', path: 'Path', replyPath: 'Reply path', events: 'Events', scenario: 'Scenario', story: 'Story' },
   },
 }, {
   share: {
@@ -69,6 +69,6 @@ export const share = bilingual({
       trace: '轨迹', reach: '连通性 {{protocol}}/{{port}}', noChange: '没有格子发生变化。', unchanged: '未变化：{{list}}',
       allowed: '允许', denied: '拒绝', absent: '不存在',
     },
-    md: { title: '数据包轨迹', verdict: '结果', path: '路径', replyPath: '回程路径', events: '事件', scenario: '场景' },
+    md: { title: '数据包轨迹', verdict: '结果', path: '路径', replyPath: '回程路径', events: '事件', scenario: '场景', story: '过程' },
   },
 });
