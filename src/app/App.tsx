@@ -25,8 +25,15 @@ import { select, useApp } from './store';
 import { Terminal } from './terminal/Terminal';
 import { Split } from './ui/Split';
 import i18next from 'i18next';
+import { ShareBanners } from './sharing/Banners';
 
-export function App() {
+export interface EmbedOptions {
+  /** Show the editor (and terminal) too. */
+  readonly edit: boolean;
+}
+
+/** `embed`: a minimal view for iframes: canvas, playback and events, no editor unless `edit`. */
+export function App({ embed = null }: { embed?: EmbedOptions | null }) {
   const theme = useApp(select.theme);
   const lang = useApp(select.lang);
   useEffect(() => {
@@ -39,9 +46,49 @@ export function App() {
     localStorage.setItem('knp.lang', lang);
   }, [lang]);
 
+  const stage = (
+    <div className="knp-stage">
+      <SendPacket />
+      <StaleTrace />
+      <div className="knp-stage-canvas">
+        <Canvas />
+        <ObjectInspector />
+      </div>
+    </div>
+  );
+  const dock = (
+    <div className="knp-dock">
+      <Player />
+      <Split id="dock" dir="row" initial={0.5}>
+        <EventList />
+        <PacketInspector />
+      </Split>
+    </div>
+  );
+
+  if (embed) {
+    return (
+      <div className="knp-app knp-embed" data-embed={embed.edit ? 'edit' : 'view'}>
+        <ShareBanners />
+        <Notice />
+        <main className="knp-main">
+          {embed.edit ? (
+            <Split id="embed-main" dir="row" initial={0.34} min={0.2} max={0.6}>
+              <Editor />
+              <Split id="embed-right" dir="column" initial={0.64} min={0.3} max={0.85}>{stage}{dock}</Split>
+            </Split>
+          ) : (
+            <Split id="embed-right" dir="column" initial={0.64} min={0.3} max={0.85}>{stage}{dock}</Split>
+          )}
+        </main>
+      </div>
+    );
+  }
+
   return (
     <div className="knp-app">
       <Header />
+      <ShareBanners />
       <Notice />
       <main className="knp-main">
         <Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
@@ -53,21 +100,8 @@ export function App() {
             <Terminal />
           </Split>
           <Split id="right" dir="column" initial={0.64} min={0.3} max={0.85}>
-            <div className="knp-stage">
-              <SendPacket />
-              <StaleTrace />
-              <div className="knp-stage-canvas">
-                <Canvas />
-                <ObjectInspector />
-              </div>
-            </div>
-            <div className="knp-dock">
-              <Player />
-              <Split id="dock" dir="row" initial={0.5}>
-                <EventList />
-                <PacketInspector />
-              </Split>
-            </div>
+            {stage}
+            {dock}
           </Split>
         </Split>
       </main>

@@ -100,8 +100,17 @@ function Flow() {
   // the fitted zoom it would sit on top of the devices in the bottom-right corner.
   const zoomedIn = useFlowStore(useCallback((s: ReactFlowState) => fitZoom > 0 && s.transform[2] > fitZoom * 1.2, [fitZoom]));
 
+  // A viewport from a share link, applied once the graph has been fitted.
+  const cameraGoto = useApp(select.cameraGoto);
+  useEffect(() => {
+    if (!cameraGoto || !derived.nodes.length) return;
+    const h = requestAnimationFrame(() => requestAnimationFrame(() => void rf.setViewport({ x: cameraGoto.x, y: cameraGoto.y, zoom: cameraGoto.zoom })));
+    return () => cancelAnimationFrame(h);
+  }, [cameraGoto, derived.nodes.length > 0, rf]);
+
   return (
     <ReactFlow
+      onMoveEnd={(_, vp) => actions.setCamera({ x: vp.x, y: vp.y, zoom: vp.zoom })}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}

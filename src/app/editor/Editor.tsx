@@ -32,7 +32,11 @@ export function Editor() {
   const diagnostics = useApp(select.diagnostics);
   const theme = useApp(select.theme);
   const lang = useApp(select.lang);
-  const initial = useRef(useApp(select.yaml));
+  const yaml = useApp(select.yaml);
+  const initial = useRef(yaml);
+  initial.current = yaml;
+  /** True while the store's text (a restored version, an opened link) is written into Monaco. */
+  const applying = useRef(false);
   const actions = useActions();
 
   // Monaco is big: fetch and parse it once the first graph is on screen (or after a moment),
@@ -63,9 +67,23 @@ export function Editor() {
       editContext: false,
     });
     editorRef.current = ed;
-    const sub = model.onDidChangeContent(() => actions.setYaml(model.getValue()));
+    const sub = model.onDidChangeContent(() => { if (!applying.current) actions.setYaml(model.getValue()); });
     return () => { sub.dispose(); ed.dispose(); editorRef.current = null; };
   }, [mod, actions]);
+
+  // Text that came from elsewhere (history, a share link) replaces the editor's, as one undo step.
+  useEffect(() => {
+    if (!mod) return;
+    const model = mod.monaco.editor.getModel(mod.monaco.Uri.parse(mod.SCENARIO_URI));
+    if (!model || model.getValue() === yaml) return;
+    applying.current = true;
+    try {
+      model.pushEditOperations([], [{ range: model.getFullModelRange(), text: yaml }], () => null);
+      // Monaco normalises line endings in the model; the store keeps the text it was given.
+    } finally {
+      applying.current = false;
+    }
+  }, [mod, yaml]);
 
   useEffect(() => {
     if (!mod) return;
@@ -91,7 +109,7 @@ export function Editor() {
     <div className="knp-editor" data-testid="editor" data-ready={mod ? 'true' : 'false'}>
       <div ref={host} className="knp-editor-host" />
       {!mod && (
-        <pre className="knp-editor-fallback" aria-busy="true"><span className="knp-muted">{t('editor.loading')}</span>{'\n'}{initial.current}</pre>
+        <pre className="knp-editor-fallback" aria-busy="true"><span className="knp-muted">{t('editor.loading')}</span>{'\n'}{yaml}</pre>
       )}
     </div>
   );

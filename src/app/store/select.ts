@@ -64,3 +64,9 @@ export const targets = (s: AppState): string[] => {
   if (!snap) return ['workstation'];
   return [...snap.nodes.map((n) => n.id), ...snap.pods.filter((p) => !p.hostNetwork).map((p) => p.id), ...snap.hosts.map((h) => h.id), 'workstation'];
 };
+
+export const journal = (s: AppState) => s.journal;
+export const history = (s: AppState) => s.history;
+export const storageProblem = (s: AppState) => s.storageProblem;
+export const linkError = (s: AppState) => s.linkError;
+export const cameraGoto = (s: AppState) => s.cameraGoto;

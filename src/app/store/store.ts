@@ -5,9 +5,10 @@
  * selectors in ./select.ts.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../../engine';
+import type { CommandResult, Diagnostic, JournalEntry, Trace, WalkRequest } from '../../engine';
 import type { EngineClient } from '../../worker/client';
-import type { ProtocolError, Result } from '../../worker/protocol';
+import type { CompareSide, ProtocolError, ReachAnswer, Result } from '../../worker/protocol';
+import type { CompareResult } from '../../engine';
 import type { Snapshot } from '../../worker/snapshot';
 import type { Lang } from '../i18n';
 import { cursorOfStep, stepAt, storyOf } from './story';
@@ -40,6 +41,26 @@ export interface SendForm {
   readonly protocol: 'tcp' | 'udp' | 'icmp';
   readonly count: number;
 }
+
+export interface Camera {
+  readonly x: number;
+  readonly y: number;
+  readonly zoom: number;
+}
+
+/** One saved version of the learner's work: the YAML and the journal replayed on it. */
+export interface HistoryItem {
+  readonly id: string;
+  /** Milliseconds since the epoch (the app's clock; the engine never reads one). */
+  readonly at: number;
+  /** edit: the learner's own work; link/file: opened from a share link or a .knp file. */
+  readonly source: 'edit' | 'link' | 'file';
+  readonly yaml: string;
+  readonly journal: readonly JournalEntry[];
+}
+
+/** Why saving locally does not work, shown once; the playground keeps working without it. */
+export type StorageProblem = 'unavailable' | 'full' | null;
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
@@ -76,6 +97,23 @@ export interface AppState {
   /** The canvas keeps the packet in view while it plays. */
   readonly cameraFollow: boolean;
   readonly reveal: Reveal | null;
+  /**
+   * Terminal commands that changed the simulation since it was last built from the YAML, in
+   * order. YAML + seed + journal rebuild the same state (autosave, share links, the watchdog).
+   * Decided from the engine's answer (the command changed the Sim), not from the command text.
+   */
+  readonly journal: readonly JournalEntry[];
+  /** Saved versions, newest first (see src/app/persist). */
+  readonly history: readonly HistoryItem[];
+  readonly storageProblem: StorageProblem;
+  /** A share link or .knp file that could not be read; nothing else was changed. */
+  readonly linkError: { readonly code: string; readonly message: string } | null;
+  /** The canvas viewport as last left by the learner (share links carry it). */
+  readonly camera: Camera | null;
+  /** A viewport the canvas should move to (from a link); `n` changes per request. */
+  readonly cameraGoto: (Camera & { readonly n: number }) | null;
+  /** What made the runs on show: the Send form or the scenario's probes. */
+  readonly runsFrom: 'send' | 'probes' | null;
 }
 
 export interface AppActions {
@@ -113,6 +151,17 @@ export interface AppActions {
   setLang(l: Lang): void;
   dismissNotice(): void;
   restartEngine(): void;
+  /** Pod-to-Pod reachability of the current state on one port (null when the engine failed). */
+  reach(port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Promise<ReachAnswer | null>;
+  /** Compares two configurations; with `withSend`, the Send form's packet is traced in both. */
+  compare(a: CompareSide, b: CompareSide, withSend: boolean): Promise<CompareResult | null>;
+  /** Rebuilds from this YAML and replays the journal in order (restore, share links). */
+  restore(yaml: string, journal: readonly JournalEntry[]): Promise<void>;
+  setHistory(items: readonly HistoryItem[]): void;
+  setStorageProblem(p: StorageProblem): void;
+  setLinkError(e: { code: string; message: string } | null): void;
+  setCamera(c: Camera): void;
+  gotoCamera(c: Camera): void;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -193,6 +242,13 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       resets: 0,
       cameraFollow: true,
       reveal: null,
+      journal: [],
+      history: [],
+      storageProblem: null,
+      linkError: null,
+      camera: null,
+      cameraGoto: null,
+      runsFrom: null,
 
       setYaml(yaml) {
         // An edit makes the replay stale (select.stale): it stops where it is.
@@ -202,16 +258,14 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       },
 
       async loadNow() {
-        // Marks for bench/ui.ts: from here to "knp:graph" (the canvas showing the result).
-        globalThis.performance?.mark?.('knp:load');
-        set({ status: 'building' });
-        const r = await client.load(get().yaml, get().seed);
-        if (!r.ok && r.error.code === 'superseded') return;
-        const v = take(r);
-        set({ status: 'ready' });
-        if (!v) return;
-        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, commands: v.commands });
-        settleChoices(v.snapshot);
+        // A rebuild from the YAML starts without the terminal's changes.
+        await build(get().yaml, []);
+      },
+
+      async restore(yaml, journal) {
+        if (timer) { clearTimeout(timer); timer = null; }
+        set({ yaml, runs: [], cursor: -1, playing: false });
+        await build(yaml, journal);
       },
 
       async exec(line) {
@@ -220,7 +274,8 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const yaml = get().yaml;
         const r = await client.exec(target, line);
         if (!r.ok) return { stdout: '', stderr: `knp: ${r.error.message}\n`, exitCode: 125 };
-        if (r.value.snapshot) set({ snapshot: r.value.snapshot });
+        // The engine answers with a snapshot exactly when the command changed the simulation.
+        if (r.value.snapshot) set({ snapshot: r.value.snapshot, journal: [...get().journal, { target, line }] });
         // curl, ping, nc, dig, traceroute: their walks replay on the canvas like a Send. The last
         // walk is the one to follow (traceroute's full path, the query that was answered).
         const traces = r.value.traces ?? [];
@@ -231,7 +286,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       async resetToYaml() {
         const v = take(await client.reset());
         if (!v) return;
-        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, runs: [], cursor: -1, playing: false, resets: get().resets + 1 });
+        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, runs: [], cursor: -1, playing: false, resets: get().resets + 1, journal: [] });
       },
 
       async sendPacket() {
@@ -242,7 +297,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const port = Number(f.port);
         const req: WalkRequest = { from: f.from, to: f.to, protocol: f.protocol, ...(f.port && Number.isFinite(port) ? { port } : {}) };
         const runs = await walkRuns(req, f.count, `${f.from} → ${f.to}`);
-        set({ sending: false });
+        set({ sending: false, runsFrom: 'send' });
         showRuns(runs);
       },
 
@@ -275,8 +330,23 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const v = take(await client.probes());
         set({ sending: false });
         if (!v) return;
-        set({ snapshot: v.snapshot });
+        set({ snapshot: v.snapshot, runsFrom: 'probes' });
         showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace, yaml, source: { kind: 'probes' } })));
+      },
+
+      async reach(port, protocol) {
+        const r = await client.reach(port, protocol);
+        if (!r.ok && r.error.code === 'superseded') return null;
+        return take(r);
+      },
+
+      async compare(a, b, withSend) {
+        const f = get().send;
+        const port = Number(f.port);
+        const send: WalkRequest | undefined = withSend && f.from && f.to ? { from: f.from, to: f.to, protocol: f.protocol, ...(f.port && Number.isFinite(port) ? { port } : {}) } : undefined;
+        const r = await client.compare({ a, b, ...(send ? { send } : {}) });
+        if (!r.ok && r.error.code === 'superseded') return null;
+        return take(r);
       },
 
       async labScript() {
@@ -349,8 +419,35 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       setLang(lang) { set({ lang }); },
       dismissNotice() { set({ notice: null }); },
       restartEngine() { client.restart('restarted on request'); },
+      setHistory(history) { set({ history }); },
+      setStorageProblem(storageProblem) { set({ storageProblem }); },
+      setLinkError(linkError) { set({ linkError }); },
+      setCamera(camera) { set({ camera }); },
+      gotoCamera(c) { set({ cameraGoto: { ...c, n: (get().cameraGoto?.n ?? 0) + 1 }, camera: c }); },
     };
   });
+
+  /** Builds the Sim from the YAML, then replays the journal on it in order. */
+  async function build(yaml: string, journal: readonly JournalEntry[]): Promise<void> {
+    // Marks for bench/ui.ts: from here to "knp:graph" (the canvas showing the result).
+    globalThis.performance?.mark?.('knp:load');
+    store.setState({ status: 'building' });
+    const r = await client.load(yaml, store.getState().seed);
+    if (!r.ok && r.error.code === 'superseded') return;
+    if (!r.ok) {
+      store.setState({ status: 'ready' });
+      if (r.error.code !== 'worker-died') store.setState({ notice: { kind: 'failure', message: `${r.error.code}: ${r.error.message}` } });
+      return;
+    }
+    const v = r.value;
+    let snap = v.snapshot;
+    for (const j of journal) {
+      const e = await client.exec(j.target, j.line);
+      if (e.ok && e.value.snapshot) snap = e.value.snapshot;
+    }
+    store.setState({ status: 'ready', diagnostics: v.diagnostics, snapshot: snap, commands: v.commands, journal });
+    settleChoices(snap);
+  }
 
   /** After a rebuild, keep the user's choices where they still make sense. */
   function settleChoices(snap: Snapshot): void {
@@ -370,7 +467,9 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
   client.on((e) => {
     if (e.kind === 'restarted') {
       store.setState({ notice: { kind: 'restarted', reason: e.reason }, runs: [], cursor: -1, playing: false });
-      void store.getState().loadNow();
+      // The new engine gets the YAML and the journal back, so typed changes survive a crash.
+      const s = store.getState();
+      void build(s.yaml, s.journal);
     }
   });
 
