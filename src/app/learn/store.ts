@@ -198,7 +198,11 @@ export function createLearnStore(client: EngineClient, app: AppStore, opts: { de
         set({ checking: false });
         if (!r.ok) return;
         set({ lastCheck: r.value.result });
-        if (r.value.trace) app.getState().showTrace(`${step.id}: ${choice}`, r.value.trace);
+        if (r.value.trace && 'predict' in step.check) {
+          const p = step.check.predict.packet;
+          const req = { from: p.from, to: p.to, ...(p.protocol ? { protocol: p.protocol } : {}), ...(p.port !== undefined ? { port: p.port } : {}) };
+          app.getState().showTrace(`${p.from} → ${p.to}`, r.value.trace, { kind: 'send', req, count: 1 });
+        }
         if (r.value.result.pass) await advance();
       },
 

@@ -4,6 +4,7 @@
  * one line to FEATURES; `initI18n` merges them over the base strings in `../en.ts`.
  */
 import { learn } from './learn';
+import { share } from './share';
 import { engineMessages, storyStrings } from './story';
 
 export type Tree = { readonly [key: string]: string | Tree };
@@ -18,6 +19,9 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
+import { diagnostics } from './diagnostics';
+import { follow } from './follow';
+
 export const FEATURES: readonly Bilingual[] = [
-  storyStrings, engineMessages, learn,
+  storyStrings, engineMessages, follow, diagnostics, share, learn,
 ];
