@@ -21,6 +21,7 @@ import type { Rand } from '../util/rand';
 import { Reporter } from './diag';
 import { buildExternalHosts, DEFAULT_UPSTREAM_DNS, sanitizeSpec } from './cluster';
 import { placePods } from './pods';
+import { checkListening } from './listenCheck';
 import { checkServiceTargets, userEndpointsModel, userSliceModel } from './userEndpoints';
 import { computeEndpoints, computeSlices, mirrorSlices } from './endpoints';
 import { AGE_BASE, makeMeta, nsOf } from './meta';
@@ -277,6 +278,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   const networkPolicies = of('NetworkPolicy').map((s) => ({ meta: metaOf(s), spec: (s.obj as unknown as In.NetworkPolicyIn).spec }));
 
   checkProbes(probes, { pods, nodes, externalHosts, hosts }, r);
+  checkListening(services, ingresses, pods, r);
 
   const byNsName = <T extends { meta: Meta }>(xs: T[]): T[] => xs.sort((a, b) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name));
   return {
