@@ -23,6 +23,7 @@ export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.mod
   const diagnostics: Diagnostic[] = [];
   if (!sim.objects) return diagnostics;
   const rand = createRand(sim.seed);
+  history = { ...history, now: (sim.model.ageBase ?? 0) + Math.floor(sim.now / 1000) };
   sim.history = history;
   const model = reconcile(sim.objects, rand.fork('control-plane'), diagnostics, history);
   const net = buildNetwork(model, rand.fork('network'), diagnostics);

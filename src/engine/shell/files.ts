@@ -8,10 +8,12 @@ import { netFile } from '../net/files';
 import { procSysFiles } from './sysctl';
 import { k8sFileProvider } from './k8sfiles';
 import { resolvConfProvider } from './dns';
+import { readUserFile } from './heredoc';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
 const providers: FileProvider[] = [
+  (ctx, path) => readUserFile(ctx.sim, ctx.target, path),
   (ctx, path) => netFile(ctx.sim, ctx.target, path),
   (ctx, path) => procSysFiles(ctx, path),
   k8sFileProvider,
@@ -29,7 +31,7 @@ export function readSimFile(ctx: ShellContext, path: string): string | null {
 export const fileCommands: Record<string, Command> = {
   cat: (ctx, argv) => {
     const paths = argv.slice(1).filter((a) => !a.startsWith('-'));
-    if (paths.length === 0) return ok('');
+    if (paths.length === 0) return ok(ctx.stdin ?? '');
     let out = '';
     let err = '';
     for (const p of paths) {

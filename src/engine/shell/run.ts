@@ -6,6 +6,7 @@
  */
 import type { Sim } from '../sim';
 import { commands } from './registry';
+import { splitHeredoc, splitRedirect, writeUserFile } from './heredoc';
 import { fail, ok, type CommandResult, type ShellContext, type Target } from './types';
 
 /** Splits a line into words: '…' literal, "…" with \" escapes, backslash escapes outside quotes. */
@@ -93,12 +94,12 @@ function filter(argv: readonly string[], input: string): CommandResult {
 }
 
 /** Runs one argv in a target. The single dispatch point for every simulated command. */
-export function runArgv(sim: Sim, target: Target, argv: readonly string[]): CommandResult {
+export function runArgv(sim: Sim, target: Target, argv: readonly string[], stdin?: string): CommandResult {
   const name = argv[0];
   if (!name) return ok('');
   const cmd = commands.get(name);
   if (!cmd) return fail(`bash: ${name}: command not found\n`, 127);
-  const ctx: ShellContext = { sim, target, run: (t, a) => runArgv(sim, t, a) };
+  const ctx: ShellContext = { sim, target, ...(stdin !== undefined ? { stdin } : {}), run: (t, a) => runArgv(sim, t, a) };
   try {
     return cmd(ctx, argv);
   } catch (e) {
@@ -108,21 +109,31 @@ export function runArgv(sim: Sim, target: Target, argv: readonly string[]): Comm
 }
 
 /** Runs a full command line (pipes, &&, ;). Output of each stage is concatenated like a terminal shows it. */
-export function runLine(sim: Sim, target: Target, line: string): CommandResult {
+export function runLine(sim: Sim, target: Target, text: string): CommandResult {
+  // A here-document (`CMD <<EOF` … `EOF`) is the first command's standard input (heredoc.ts).
+  const hd = splitHeredoc(text);
+  const line = hd.line;
+  let stdin = hd.stdin;
   let stdout = '';
-  let stderr = '';
+  let stderr = hd.error ? `bash: ${hd.error}\n` : '';
+  let session: CommandResult['session'];
+  let editor: CommandResult['editor'];
   let exitCode = 0;
   let changed = false;
   let piped: string | null = null;
   let skip = false;
   for (const seg of splitOps(line)) {
-    const { words, error } = splitWords(seg.text.trim());
+    const redirect = splitRedirect(seg.text);
+    const { words, error } = splitWords(redirect.text.trim());
     if (error) return fail(`bash: ${error}\n`, 2);
     if (skip) { skip = seg.op === '&&' || seg.op === '|' ? skip : false; continue; }
     let r: CommandResult;
     if (piped !== null) r = filter(words, piped);
-    else r = runArgv(sim, target, words);
+    else { r = runArgv(sim, target, words, stdin); stdin = undefined; }
     if (r.changed) changed = true;
+    if (r.session) session = r.session;
+    if (r.editor) editor = r.editor;
+    if (redirect.file) { writeUserFile(sim, target, redirect.file, r.stdout, redirect.append); r = { ...r, stdout: '' }; }
     stderr += r.stderr;
     if (seg.op === '|') { piped = r.stdout; continue; }
     piped = null;
@@ -130,5 +141,5 @@ export function runLine(sim: Sim, target: Target, line: string): CommandResult {
     exitCode = r.exitCode;
     if (seg.op === '&&' && exitCode !== 0) skip = true;
   }
-  return { stdout, stderr, exitCode, ...(changed ? { changed } : {}) };
+  return { stdout, stderr, exitCode, ...(changed ? { changed } : {}), ...(session ? { session } : {}), ...(editor ? { editor } : {}) };
 }

@@ -17,11 +17,21 @@ export interface CommandResult {
   readonly exitCode: number;
   /** Set when the command changed the simulation (the UI re-renders, traces differ). */
   readonly changed?: boolean;
+  /**
+   * Set by interactive commands (`kubectl exec -it POD -- sh`, `kubectl run --rm -it … -- sh`):
+   * the terminal (and `knp shell`) now types into `target`; `exit` returns to where it was and
+   * then runs `onExit` there (e.g. `kubectl delete pod NAME` for `--rm`), printing its output.
+   * `editor`: `kubectl edit` asks the UI to open this object's YAML in the editor (see kubectlApply.ts).
+   */
+  readonly session?: { readonly target: Target; readonly onExit?: readonly string[] };
+  readonly editor?: { readonly kind: string; readonly namespace: string; readonly name: string; readonly yaml: string };
 }
 
 export interface ShellContext {
   readonly sim: Sim;
   readonly target: Target;
+  /** What a here-document (`<<EOF … EOF`) feeds the command: `kubectl apply -f -`, `cat > FILE`. */
+  readonly stdin?: string;
   /** Runs another command line in a (possibly different) target: `ip netns exec NS CMD`, `kubectl exec`. */
   run(target: Target, argv: readonly string[]): CommandResult;
 }
