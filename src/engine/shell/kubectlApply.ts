@@ -77,6 +77,7 @@ export function applyText(sim: Sim, text: string, opts: ApplyOptions): CommandRe
   const buckets = (Object.keys(PREFIX) as Bucket[]);
   const incoming = buckets.flatMap((b) => (objects[b] as Loaded<Obj>[]).map((l) => ({ b, l })));
   incoming.sort((x, y) => x.l.origin.doc - y.l.origin.doc);
+  const added: { b: Bucket; name: string; ns: string; ref: string }[] = [];
   if (!incoming.length) return fail('error: no objects passed to apply\n', 1);
   for (const { b, l } of incoming) {
     const md = l.obj.metadata;
@@ -109,12 +110,45 @@ export function applyText(sim: Sim, text: string, opts: ApplyOptions): CommandRe
         exit = 1; continue;
       }
       list.push({ obj: l.obj, origin: lastOrigin(sim, l.origin) });
+      added.push({ b, name, ns, ref });
       stdout += `${ref} created\n`;
     }
     changed = true;
   }
-  if (changed) rebuildSim(sim);
+  if (changed) {
+    // The API server refuses what fails validation: it is not stored, and kubectl says why.
+    const ds = rebuildSim(sim).filter((d) => d.severity === 'error' && d.file === file);
+    const refused = added.filter((a) => !inModel(sim, a.b, a.name, a.ns));
+    if (refused.length) {
+      for (const a of refused) {
+        const list = sim.objects[a.b] as Loaded<Obj>[];
+        const i = list.findIndex((x) => x.obj.metadata.name === a.name && (CLUSTER_SCOPED.has(a.b) || (x.obj.metadata.namespace ?? 'default') === a.ns));
+        if (i >= 0) list.splice(i, 1);
+        stdout = stdout.replace(`${a.ref} created\n`, '');
+      }
+      stderr += ds.map((d) => (/ is invalid: /.test(d.message) ? `The ${d.message}\n` : `Error from server (Invalid): error when creating "${file}": ${d.message}\n`)).join('') || `Error from server (Invalid): error when creating "${file}"\n`;
+      exit = 1;
+      rebuildSim(sim);
+    }
+  }
   return { stdout, stderr, exitCode: exit, ...(changed ? { changed } : {}) };
+}
+
+function inModel(sim: Sim, b: Bucket, name: string, ns: string): boolean {
+  const m = sim.model;
+  const has = (xs: readonly { meta: { name: string; namespace: string } }[]) => xs.some((x) => x.meta.name === name && x.meta.namespace === ns);
+  switch (b) {
+    case 'namespaces': return m.namespaces.some((n) => n.name === name);
+    case 'pods': return has(m.pods);
+    case 'deployments': case 'replicaSets': case 'statefulSets': case 'daemonSets': return has(m.workloads);
+    case 'services': return has(m.services);
+    case 'configMaps': return has(m.configMaps);
+    case 'secrets': return has(m.secrets);
+    case 'ingresses': return has(m.ingresses);
+    case 'ingressClasses': return m.ingressClasses.some((c) => c.meta.name === name);
+    case 'networkPolicies': return has(m.networkPolicies);
+    default: return true;
+  }
 }
 
 /** The text behind `-f PATH` (or `-f -`: standard input). */
