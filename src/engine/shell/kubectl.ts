@@ -372,7 +372,17 @@ export const kubectl: Command = (ctx, argv0) => {
     }
     case 'scale': return scale(ctx.sim, f.positional, f.namespace, f.replicas);
     case 'label': return label(ctx.sim, f.positional, f.namespace, f.overwrite);
-    case 'delete': return remove(ctx.sim, f.positional, f.namespace, f.selector, f.force);
+    case 'delete': {
+      // `kubectl delete deployments,svc NAME`: each type in turn, as kubectl does.
+      const [types, ...names] = f.positional;
+      if (!types?.includes(',') || types.includes('/')) return remove(ctx.sim, f.positional, f.namespace, f.selector, f.force);
+      let stdout = ''; let stderr = ''; let exitCode = 0; let changed = false;
+      for (const t of types.split(',').filter(Boolean)) {
+        const r = remove(ctx.sim, [t, ...names], f.namespace, f.selector, f.force);
+        stdout += r.stdout; stderr += r.stderr; if (r.exitCode) exitCode = r.exitCode; if (r.changed) changed = true;
+      }
+      return { stdout, stderr, exitCode, ...(changed ? { changed } : {}) };
+    }
     case 'api-resources': {
       const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'], ...[...RESOURCES].sort((x, y) => x.plural.localeCompare(y.plural))
         .map((r) => [r.plural, r.aliases.filter((a) => !a.includes('.')).join(','), r.apiVersion, String(r.namespaced), r.kind])];
