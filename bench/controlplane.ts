@@ -4,7 +4,7 @@
  * scenario must reconcile well inside a frame budget.
  */
 import { readFileSync } from 'node:fs';
-import { reconcile } from '../src/engine/k8s/reconcile';
+import { reconcile } from '../src/engine/control/reconcile';
 import { loadScenario } from '../src/engine/scenario/load';
 import { createRand } from '../src/engine/util/rand';
 import { time, type Bench } from './harness';

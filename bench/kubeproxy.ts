@@ -5,8 +5,8 @@
  */
 import type { Bench } from './harness';
 import { time } from './harness';
-import { buildKubeProxyRestore, KubeProxyCache, kubeProxyRestoreText } from '../src/engine/k8s/kubeproxy/iptables';
-import { buildNodeRuleset } from '../src/engine/k8s/hostrules/node';
+import { buildKubeProxyRestore, KubeProxyCache, kubeProxyRestoreText } from '../src/engine/agents/kubeproxy/iptables';
+import { buildNodeRuleset } from '../src/engine/agents/hostrules';
 import type { ClusterModel, EndpointSliceModel, Meta, NodeModel, ServiceModel } from '../src/engine/model/cluster';
 import { clusterSpec } from '../src/engine/scenario/schema/knp';
 

@@ -4,7 +4,7 @@
  * here (100 Pods per node, two ports each) so the bench does not depend on the control plane.
  */
 import type { ClusterModel, NodeModel, PodModel } from '../src/engine/model/cluster';
-import { buildNetwork } from '../src/engine/net/build';
+import { buildNetwork } from '../src/engine/build/network';
 import type { Diagnostic } from '../src/engine/scenario/diagnostics';
 import { clusterSpec } from '../src/engine/scenario/schema/knp';
 import { createRand } from '../src/engine/util/rand';

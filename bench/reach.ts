@@ -1,5 +1,5 @@
 /** Reachability matrix for 500 Pods and 50 NetworkPolicies (issue 5 target: under 200 ms). */
-import { reachMatrix, reachPods } from '../src/engine/k8s/policy/matrix';
+import { reachMatrix, reachPods } from '../src/engine/policy/matrix';
 import type { NetworkPolicyIn } from '../src/engine/scenario/schema/k8s';
 import { meta, model, pod } from '../test/unit/dns/fixture';
 import { time, type Bench } from './harness';

@@ -10,7 +10,7 @@ import { buildSim, installRules } from '../src/engine/index';
 import { acceptAll } from '../src/engine/netfilter/hook';
 import { iptablesRestore } from '../src/engine/netfilter/restore';
 import type { ClusterModel, NodeModel, PodModel } from '../src/engine/model/cluster';
-import { buildNetwork } from '../src/engine/net/build';
+import { buildNetwork } from '../src/engine/build/network';
 import type { Diagnostic } from '../src/engine/scenario/diagnostics';
 import { clusterSpec } from '../src/engine/scenario/schema/knp';
 import type { Sim } from '../src/engine/sim';

@@ -2,19 +2,15 @@
  * The engine's front door: scenario text in, a live simulation out. Pure: no DOM, no I/O, no
  * ambient time or randomness (the seed is the only source of choice).
  */
-import { reconcile } from './k8s/reconcile';
-import { buildNetwork } from './net/build';
 import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
+import { expandVariables } from './scenario/variables';
 import { createRand } from './util/rand';
 import { netfilterEngine } from './netfilter/engine';
-import { policyDiagnostics } from './k8s/policy/diagnostics';
-import { iptablesRestore } from './netfilter/restore';
-import { installRules } from './k8s/kubeproxy/install';
-import { installPolicyRules } from './k8s/policy/calico';
-import { dnsDiagnostics } from './k8s/dns/diagnostics';
-import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './k8s/ingress/proxy';
+import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
+import { buildCluster, installNodeRules } from './build/pipeline';
+import { challengeDiagnostics, runChallengeSetup } from './goals/challenge';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -32,30 +28,31 @@ export interface BuildResult {
 export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const file = opts.file ?? 'scenario.yaml';
   const seed = opts.seed ?? DEFAULT_SEED;
-  const rand = createRand(seed);
-  const { objects, diagnostics } = loadScenario(file, text);
-  const model = reconcile(objects, rand.fork('control-plane'), diagnostics);
-  diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
-  const net = buildNetwork(model, rand.fork('network'), diagnostics);
-  const ds = sortDiagnostics(diagnostics);
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: rand.fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), now: 0, objects };
-  // kubelet, kube-proxy, the CNI plugins and dockerd write their rules; in IPVS mode also the
-  // IPVS table, the ipsets and kube-ipvs0.
-  installRules(sim, iptablesRestore);
-  // NetworkPolicy as the CNI's policy agent writes it (calico, canal), after kube-proxy's rules.
-  installPolicyRules(sim, iptablesRestore);
+  // A Challenge's ${VARIABLES} are drawn from the seed before anything is read.
+  const expanded = expandVariables(file, text, seed);
+  const { objects, diagnostics } = loadScenario(file, expanded.text);
+  diagnostics.push(...expanded.diagnostics, ...challengeDiagnostics(objects));
+  const { model, net } = buildCluster(objects, seed, file, diagnostics);
+  const ds: Diagnostic[] = [];
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), now: 0, objects };
+  installNodeRules(sim);
+  // A Challenge's setup commands break what the learner is asked to mend.
+  diagnostics.push(...runChallengeSetup(sim, objects));
+  ds.push(...sortDiagnostics(diagnostics));
   return { sim, diagnostics: ds };
 }
 
-export { rebuildSim } from './rebuild';
+export { rebuildSim } from './build/rebuild';
 export type { Sim } from './sim';
 export type { Diagnostic } from './scenario/diagnostics';
 export { formatDiagnostic, hasErrors } from './scenario/diagnostics';
 export { runLine, runArgv } from './shell/run';
 export { parseTarget, formatTarget, type Target, type CommandResult } from './shell/types';
 export { walk, type WalkRequest } from './stack/walk';
+export { evaluateGoal, evaluateGoals, type GoalResult, type GoalContext } from './goals/evaluate';
+export { gradeChallenge, challengeGoals } from './goals/challenge';
 export type { Trace, TraceEvent, Verdict } from './trace/types';
 export { nsForTarget, nsForRef, ownerRef } from './net/lookup';
-export { installRules } from './k8s/kubeproxy/install';
-export { buildNodeRuleset, buildHostRuleset } from './k8s/hostrules/node';
-export { ipvsSchedule, ipvsCommit, ipvsReverse } from './k8s/kubeproxy/ipvs';
+export { installRules } from './agents/kubeproxy/install';
+export { buildNodeRuleset, buildHostRuleset } from './agents/hostrules';
+export { ipvsSchedule, ipvsCommit, ipvsReverse } from './ipvs/ipvs';

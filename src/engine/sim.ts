@@ -8,7 +8,7 @@ import type { NetfilterEngine } from './netfilter/hook';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { ScenarioObjects } from './scenario/load';
 import type { ProxyApps } from './stack/apps';
-import type { ClusterHistory } from './k8s/history';
+import type { ClusterHistory } from './model/history';
 import type { Rand } from './util/rand';
 
 export interface Sim {

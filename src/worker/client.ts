@@ -4,6 +4,8 @@
  * is replaced, the last scenario is loaded into the new one, and listeners hear about it so
  * the UI can say so. Results are data (`Result<T>`); nothing here throws at the caller.
  */
+import type { Goal } from '../engine/goals';
+import type { Step } from '../engine/lessons/schema';
 import type { WalkRequest } from '../engine';
 import { err, PROTOCOL_VERSION, type Answers, type Request, type RequestType, type ResponseEnvelope, type Result } from './protocol';
 import type { Transport, TransportFactory } from './transport';
@@ -60,6 +62,20 @@ export class EngineClient {
 
   probes(): Promise<Result<Answers['probes']>> {
     return this.request({ type: 'probes' });
+  }
+
+  /** The Challenge's goals (or the given ones) on the live simulation: pass/fail and why, in en and zh-CN. */
+  goals(goals?: readonly Goal[]): Promise<Result<Answers['goals']>> {
+    return this.request(goals ? { type: 'goals', goals } : { type: 'goals' });
+  }
+
+  /** A lesson step's check against what the learner did since beginStep(). */
+  check(step: Step, answer?: string): Promise<Result<Answers['check']>> {
+    return this.request(answer !== undefined ? { type: 'check', step, answer } : { type: 'check', step });
+  }
+
+  beginStep(): Promise<Result<Answers['begin-step']>> {
+    return this.request({ type: 'begin-step' });
   }
 
   lab(): Promise<Result<Answers['lab']>> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { walk } from '../../src/engine/stack/walk';
-import { tracePcap } from '../../src/engine/trace/pcap';
+import { tracePcap } from '../../src/engine/stack/pcap';
 import { runKnp } from '../helpers/cli';
 import { clusterYaml } from '../golden/trace/scenario/cluster';
 import { twoNodes } from '../unit/stack/fixtures';

@@ -2,8 +2,8 @@
  * `knp reach FILE [--port N] [--proto tcp|udp|sctp] [--namespaces A,B] [--json]`: which Pod
  * reaches which, on one port. JSON: {"port":80,"protocol":"TCP","pods":[...],"matrix":[[...]]}.
  */
-import { formatReach } from '../../engine/k8s/policy/matrix';
-import { reachability } from '../../engine/k8s/policy/reach';
+import { formatReach } from '../../engine/policy/matrix';
+import { reachability } from '../../engine/clients/reach';
 import type { Verb } from '../io';
 import { loadScenarioFile, parseArgs } from '../load';
 

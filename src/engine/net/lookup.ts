@@ -7,12 +7,18 @@
  *   node/NAME [netns X]    → node/NAME, or node/NAME#X
  *   host/NAME [netns X]    → host/NAME, or host/NAME#X (Docker containers are host/NAME#CONTAINER)
  */
-import type { Sim } from '../sim';
-import type { Target } from '../shell/types';
+import type { ClusterModel } from '../model/cluster';
+import type { Target } from './target';
 import { hostNsId, namedNsId, nodeNsId, podNsId } from './ids';
 import type { Link, NetNs, Network, NsId } from './types';
 
 /** A namespace by id, following aliases (`--network container:B`, `--network host`). */
+/** What the lookups read of a live simulation (a Sim is one). */
+export interface SimView {
+  readonly net: Network;
+  readonly model: ClusterModel;
+}
+
 export function nsById(net: Network, id: NsId): NetNs | undefined {
   const direct = net.namespaces.get(id);
   if (direct) return direct;
@@ -28,7 +34,7 @@ export function nsById(net: Network, id: NsId): NetNs | undefined {
 }
 
 /** The namespace id a target's commands run in (before alias resolution). */
-export function nsIdForTarget(sim: Sim, target: Target): NsId | undefined {
+export function nsIdForTarget(sim: SimView, target: Target): NsId | undefined {
   switch (target.kind) {
     case 'workstation': return undefined;
     case 'node': return target.netns ? namedNsId(nodeNsId(target.name), target.netns) : nodeNsId(target.name);
@@ -42,7 +48,7 @@ export function nsIdForTarget(sim: Sim, target: Target): NsId | undefined {
 }
 
 /** The namespace a target's commands run in: a Pod's own (or its node's for hostNetwork), a node's or host's root, or a named one. */
-export function nsForTarget(sim: Sim, target: Target): NetNs | undefined {
+export function nsForTarget(sim: SimView, target: Target): NetNs | undefined {
   const id = nsIdForTarget(sim, target);
   return id === undefined ? undefined : nsById(sim.net, id);
 }
@@ -61,7 +67,7 @@ export function targetFromRef(ref: string): Target | null {
 }
 
 /** `nsForTarget` for a reference string; also accepts raw ids such as "infra/router". */
-export function nsForRef(sim: Sim, ref: string): NetNs | undefined {
+export function nsForRef(sim: SimView, ref: string): NetNs | undefined {
   const direct = nsById(sim.net, ref);
   if (direct) return direct;
   const t = targetFromRef(ref);

@@ -115,3 +115,6 @@ export function protoName(p: number): string {
     default: return String(p);
   }
 }
+
+/** A DNS query type (the QTYPE the resolver asks and CoreDNS answers). */
+export type RRType = 'A' | 'AAAA' | 'SRV' | 'PTR' | 'CNAME' | 'TXT' | 'NS' | 'SOA' | 'ANY';

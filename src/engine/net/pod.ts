@@ -1,11 +1,11 @@
 /**
  * A Pod's network namespace, the one its pause container holds: lo, and the sockets its
- * containers' processes open (k8s/listen.ts; all containers share the namespace, hence one port space). The CNI plugin adds
+ * containers' processes open (model/listen.ts; all containers share the namespace, hence one port space). The CNI plugin adds
  * eth0 and the routes. hostNetwork Pods get no namespace: their sockets open in the node's.
  */
-import { INGRESS_LABELS } from '../k8s/system';
+import { INGRESS_LABELS } from '../model/labels';
 import type { PodModel } from '../model/cluster';
-import { containerListens, type ListenPort } from '../k8s/listen';
+import { containerListens, type ListenPort } from '../model/listen';
 import { labelBits, report, type BuildCtx } from './context';
 import { namedNsId, podNsId } from './ids';
 import { createNs, inheritSysctls, loopbackUp } from './mutate';

@@ -5,10 +5,10 @@
  */
 import type { Command, Target } from './types';
 import { fail, ok } from './types';
-import { resolveName, resolvConfTextFor, type ResolveResult } from '../k8s/dns/resolve';
-import type { SearchStep } from '../k8s/dns/search';
-import { RR_TYPES, type DnsResponse, type DnsRR, type RRType } from '../k8s/dns/answer';
-import { ipToReverse } from '../k8s/dns/records';
+import { resolveName, resolvConfTextFor, type ResolveResult } from '../clients/dns/resolve';
+import type { SearchStep } from '../clients/dns/search';
+import { RR_TYPES, type DnsResponse, type DnsRR, type RRType } from '../agents/coredns/answer';
+import { ipToReverse } from '../agents/coredns/records';
 import { isIp } from '../addr/ip';
 import { hashString } from '../util/rand';
 import type { FileProvider } from './files';

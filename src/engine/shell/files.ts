@@ -4,7 +4,7 @@
  * returns the file's text for the target, or null when it does not know the path.
  */
 import { fail, ok, type Command, type ShellContext } from './types';
-import { netFile } from '../net/files';
+import { cniOf } from '../cni/registry';
 import { procSysFiles } from './sysctl';
 import { k8sFileProvider } from './k8sfiles';
 import { resolvConfProvider } from './dns';
@@ -12,9 +12,17 @@ import { readUserFile } from './heredoc';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
+/** A file the network plugin writes on a node (flannel's /run/flannel/subnet.env). */
+function cniFile(ctx: ShellContext, path: string): string | null {
+  const t = ctx.target;
+  if (t.kind !== 'node') return null;
+  const node = ctx.sim.model.nodes.find((n) => n.name === t.name);
+  return node ? cniOf(ctx.sim.model.spec).nodeFile(ctx.sim.model, node, path) : null;
+}
+
 const providers: FileProvider[] = [
   (ctx, path) => readUserFile(ctx.sim, ctx.target, path),
-  (ctx, path) => netFile(ctx.sim, ctx.target, path),
+  cniFile,
   (ctx, path) => procSysFiles(ctx, path),
   k8sFileProvider,
   resolvConfProvider,

@@ -3,9 +3,9 @@
  * (kube-proxy IPVS mode fills them; elsewhere they are empty, as on a node with the modules
  * loaded and nothing configured).
  */
-import { formatIpvsadmList } from '../k8s/kubeproxy/ipvsadm';
-import type { IpvsState } from '../k8s/kubeproxy/ipvs';
-import { formatIpsetList, formatIpsetSave, ipsetList, ipsetReferences } from '../netfilter/ipset';
+import { formatIpvsadmList } from '../ipvs/ipvsadm';
+import type { IpvsState } from '../ipvs/ipvs';
+import { formatIpsetList, formatIpsetSave, ipsetAdd, ipsetDel, ipsetGet, ipsetList, ipsetReferences } from '../netfilter/ipset';
 import { nsForTarget } from '../net/lookup';
 import { fail, ok, type Command } from './types';
 
@@ -39,6 +39,21 @@ const ipvsadm: Command = (ctx, argv) => {
 const ipset: Command = (ctx, argv) => {
   const ns = nsForTarget(ctx.sim, ctx.target);
   const sub = argv[1];
+  if (sub === 'add' || sub === '-A' || sub === 'del' || sub === '-D') {
+    // ipset add|del SET ENTRY: what a learner uses to mend (or break) kube-proxy's sets.
+    const [name, entry] = [argv[2], argv[3]];
+    if (!ns || !name || !entry) return fail(`ipset v7.15: Syntax error: ${sub} needs SETNAME and ENTRY\n`, 1);
+    const set = ipsetGet(ns, name);
+    if (!set) return fail('ipset v7.15: The set with the given name does not exist\n', 1);
+    const before = set.members.size;
+    if (sub === 'add' || sub === '-A') {
+      ipsetAdd(ns, name, entry);
+      if (set.members.size === before && !argv.includes('-exist')) return fail('ipset v7.15: Element cannot be added to the set: it\'s already added\n', 1);
+    } else if (!ipsetDel(ns, name, entry) && !argv.includes('-exist')) {
+      return fail('ipset v7.15: Element cannot be deleted from the set: it\'s not added\n', 1);
+    }
+    return { stdout: '', stderr: '', exitCode: 0, changed: true };
+  }
   if (sub !== 'list' && sub !== '-L' && sub !== '-l' && sub !== 'save' && sub !== '-S') {
     return fail(sub === undefined ? 'ipset v7.15: No command specified: unknown argument -file\nTry `ipset help\' for more information.\n' : `ipset v7.15: No command specified: unknown argument ${sub}\nTry \`ipset help' for more information.\n`, 1);
   }

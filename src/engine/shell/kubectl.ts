@@ -5,8 +5,8 @@
  */
 import { stringify } from 'yaml';
 import type { Sim } from '../sim';
-import { matchesSelector, parseSelectorString } from '../k8s/selector';
-import { KUBERNETES_VERSION } from '../k8s/system';
+import { matchesSelector, parseSelectorString } from '../control/selector';
+import { KUBERNETES_VERSION } from '../control/system';
 import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
 import { apply, create, deleteFiles, edit, expose, run, type MutateFlags } from './kubectlApply';

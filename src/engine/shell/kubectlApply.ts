@@ -14,9 +14,9 @@
 import { stringify } from 'yaml';
 import type { Sim } from '../sim';
 import { loadScenario, type Loaded, type Origin, type ScenarioObjects } from '../scenario/load';
-import { rebuildSim } from '../rebuild';
-import { imageKey } from '../k8s/listen';
-import { matchesMap } from '../k8s/selector';
+import { rebuildSim } from '../build/rebuild';
+import { imageKey } from '../model/listen';
+import { matchesMap } from '../control/selector';
 import { findResource } from './kubectlResources';
 import { readSimFile } from './files';
 import { remove } from './kubectlScale';

@@ -1,10 +1,11 @@
 /** `kubectl describe` for Services, Pods, Nodes, Endpoints and the rest, in kubectl's layout. */
+import { cniOf } from '../cni/registry';
 import type { EndpointsModel, NodeModel, PodModel, ServiceModel, WorkloadModel } from '../model/cluster';
 import type { Sim } from '../sim';
-import { formatLabels, formatSelector } from '../k8s/selector';
+import { formatLabels, formatSelector } from '../control/selector';
 import { hashString } from '../util/rand';
-import { KUBERNETES_VERSION } from '../k8s/system';
-import type { PolicyModel } from '../k8s/policy/evaluate';
+import { KUBERNETES_VERSION } from '../control/system';
+import type { PolicyModel } from '../policy/evaluate';
 import { describePolicy } from './netpol';
 import { ageOf, describeBlock, describeMap, rfc1123 } from './kubectlFormat';
 import { endpointsText, events, KERNEL, nodeAnnotations, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
@@ -132,7 +133,7 @@ function describeNode(sim: Sim, n: NodeModel): string {
     'Conditions:',
     '  Type\tStatus\tReason\tMessage',
     '  ----\t------\t------\t-------',
-    networkCondition(sim),
+    cniOf(sim.model.spec).networkCondition,
     '  MemoryPressure\tFalse\tKubeletHasSufficientMemory\tkubelet has sufficient memory available',
     '  DiskPressure\tFalse\tKubeletHasNoDiskPressure\tkubelet has no disk pressure',
     '  PIDPressure\tFalse\tKubeletHasSufficientPID\tkubelet has sufficient PID available',
@@ -151,15 +152,6 @@ function describeNode(sim: Sim, n: NodeModel): string {
     ...pods.map((p) => `  ${p.meta.namespace}\t${p.meta.name}\t0 (0%)\t0 (0%)\t0 (0%)\t0 (0%)\t${ageOf(sim, p.meta.createdAt)}`),
   ]).trimEnd();
   return `${describeBlock(head).trimEnd()}\n${cond}\n${addr}\n${info}\n${podTable}\nEvents:  <none>\n`;
-}
-
-/** The NetworkUnavailable condition each CNI sets on its nodes. */
-function networkCondition(sim: Sim): string {
-  switch (sim.model.spec.network.plugin) {
-    case 'flannel': case 'canal': return '  NetworkUnavailable\tFalse\tFlannelIsUp\tFlannel is running on this node';
-    case 'calico': return '  NetworkUnavailable\tFalse\tCalicoIsUp\tCalico is running on this node';
-    case 'bridge': return '  NetworkUnavailable\tFalse\tRouteCreated\tRouteController created a route';
-  }
 }
 
 function describeEndpoints(e: EndpointsModel): string {

@@ -4,7 +4,7 @@
  * the cluster started at CLUSTER_EPOCH; an object's age is derived from sim.now, never a clock.
  */
 import type { Sim } from '../sim';
-import { AGE_BASE } from '../k8s/meta';
+import { AGE_BASE } from '../control/meta';
 
 /** Wall-clock time the simulated cluster started (only used to print timestamps). */
 export const CLUSTER_EPOCH_MS = Date.UTC(2024, 4, 1, 9, 0, 0);

@@ -10,9 +10,9 @@
  */
 import type { PodModel } from '../model/cluster';
 import type { Sim } from '../sim';
-import { imageKey } from '../k8s/listen';
-import { matchesSelector } from '../k8s/selector';
-import { KUBERNETES_VERSION } from '../k8s/system';
+import { imageKey } from '../model/listen';
+import { matchesSelector } from '../control/selector';
+import { KUBERNETES_VERSION } from '../control/system';
 import { CLUSTER_EPOCH_MS, timestamp } from './kubectlFormat';
 import type { MutateFlags } from './kubectlApply';
 import type { LabelSelector } from '../scenario/schema/common';

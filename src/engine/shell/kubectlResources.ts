@@ -5,8 +5,9 @@
  */
 import type { EndpointSliceModel, EndpointsModel, Meta, NodeModel, PodModel, ServiceModel, WorkloadModel } from '../model/cluster';
 import type { Sim } from '../sim';
-import { KUBERNETES_VERSION } from '../k8s/system';
-import { formatLabels, formatSelector } from '../k8s/selector';
+import { cniOf } from '../cni/registry';
+import { KUBERNETES_VERSION } from '../control/system';
+import { formatLabels, formatSelector } from '../control/selector';
 import { ageOf, timestamp } from './kubectlFormat';
 
 export interface Item {
@@ -216,17 +217,14 @@ function serviceObject(s: ServiceModel): Record<string, unknown> {
  * their neighbour and FDB tables — read from the node's flannel.1 as built.
  */
 export function nodeAnnotations(sim: Sim, n: NodeModel): Record<string, string> {
-  const out: Record<string, string> = { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' };
-  const plugin = sim.model.spec.network.plugin;
-  if (plugin === 'flannel' || plugin === 'canal') {
-    const backend = sim.model.spec.network.backend ?? 'vxlan';
+  const out: Record<string, string> = { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', ...cniOf(sim.model.spec).nodeAnnotations(sim.model, n) };
+  if (out['flannel.alpha.coreos.com/public-ip'] !== undefined) {
+    const backend = out['flannel.alpha.coreos.com/backend-type'] ?? sim.model.spec.network.backend ?? 'vxlan';
     const vtep = sim.net.namespaces.get(`node/${n.name}`)?.links.find((l) => l.name === 'flannel.1')?.mac;
-    out['flannel.alpha.coreos.com/backend-data'] = backend === 'vxlan' && vtep ? `{"VNI":1,"VtepMAC":"${vtep}"}` : 'null';
-    out['flannel.alpha.coreos.com/backend-type'] = backend;
-    out['flannel.alpha.coreos.com/kube-subnet-manager'] = 'true';
-    out['flannel.alpha.coreos.com/public-ip'] = n.ip;
+    out['flannel.alpha.coreos.com/backend-data'] ??= backend === 'vxlan' && vtep ? `{"VNI":1,"VtepMAC":"${vtep}"}` : 'null';
+    out['flannel.alpha.coreos.com/kube-subnet-manager'] ??= 'true';
   }
-  return out;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function nodeObject(sim: Sim, n: NodeModel): Record<string, unknown> {

@@ -4,10 +4,10 @@
  * nodes catch up (rebuildSim), so new Pods get names, addresses, endpoints and rules the way the
  * first build gave them.
  */
-import { historyOf, withDeleted } from '../k8s/history';
-import { matchesSelector } from '../k8s/selector';
+import { historyOf, withDeleted } from '../control/history';
+import { matchesSelector } from '../control/selector';
 import type { LabelSelector } from '../scenario/schema/common';
-import { rebuildSim } from '../rebuild';
+import { rebuildSim } from '../build/rebuild';
 import type { Sim } from '../sim';
 import type { ScenarioObjects } from '../scenario/load';
 import { fail, ok, type CommandResult } from './types';

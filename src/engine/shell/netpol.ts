@@ -4,8 +4,8 @@
  */
 import type { ClusterModel } from '../model/cluster';
 import type { NetworkPolicyIn } from '../scenario/schema/k8s';
-import { formatSelector, selectorIsEmpty } from '../k8s/policy/selector';
-import { policyTypesOf, type PolicyModel } from '../k8s/policy/evaluate';
+import { formatSelector, selectorIsEmpty } from '../policy/selector';
+import { policyTypesOf, type PolicyModel } from '../policy/evaluate';
 import { CLUSTER_EPOCH_MS } from './kubectlFormat';
 
 type Rule = NonNullable<NetworkPolicyIn['spec']['ingress']>[number];

@@ -12,7 +12,7 @@
  *           proxy puts a handler for its role in the Sim's `apps` table (buildSim: the ingress
  *           controller; installRules: kube-proxy's userspace mode).
  */
-import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse } from '../k8s/dns/answer';
+import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse } from '../agents/coredns/answer';
 import type { Payload } from '../net/packet';
 import type { Listener, NetNs } from '../net/types';
 import type { Sim } from '../sim';

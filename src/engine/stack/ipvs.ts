@@ -13,8 +13,8 @@
  *
  * The connection table lives per namespace for the life of the simulation, like the kernel's.
  */
-import { ipvsBindConntrack } from '../conntrack/ipvs';
-import { ipvsCommit, ipvsSchedule } from '../k8s/kubeproxy/ipvs';
+import { ipvsBindConntrack } from '../ipvs/conntrack';
+import { ipvsCommit, ipvsSchedule } from '../ipvs/ipvs';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
 import { describe, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from './packets';

@@ -4,7 +4,7 @@
  * address, port and protocol.
  */
 import { isIp } from '../addr/ip';
-import { resolveName } from '../k8s/dns/resolve';
+import { resolveName } from '../clients/dns/resolve';
 import { nsForRef } from '../net/lookup';
 import type { TraceEvent } from '../trace/types';
 import type { NetNs } from '../net/types';

@@ -198,7 +198,7 @@ describe('ICMP echo', () => {
 
 describe('IPVS with vs/conntrack=1', () => {
   it('the real-server choice becomes the entry\'s DNAT binding; replies are un-DNATed', async () => {
-    const { ipvsBindConntrack } = await import('../../../src/engine/conntrack/ipvs');
+    const { ipvsBindConntrack } = await import('../../../src/engine/ipvs/conntrack');
     const ns = nodeNs();
     iptablesRestore(ns, '*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n');
     const syn = udp('10.244.1.2', 40000, '10.96.0.50', 80);

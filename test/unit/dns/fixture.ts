@@ -7,8 +7,8 @@ import { clusterSpec } from '../../../src/engine/scenario/schema/knp';
 import type { Sim } from '../../../src/engine/sim';
 import { netfilterEngine } from '../../../src/engine/netfilter/engine';
 import { iptablesRestore } from '../../../src/engine/netfilter/restore';
-import { buildNetwork } from '../../../src/engine/net/build';
-import { installRules } from '../../../src/engine/k8s/kubeproxy/install';
+import { buildNetwork } from '../../../src/engine/build/network';
+import { installRules } from '../../../src/engine/agents/kubeproxy/install';
 import { createRand } from '../../../src/engine/util/rand';
 import type { PodSpecIn } from '../../../src/engine/scenario/schema/k8s';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerQuestion, type DnsResponse } from '../../../src/engine/k8s/dns/answer';
+import { answerQuestion, type DnsResponse } from '../../../src/engine/agents/coredns/answer';
 import { dnsCluster, meta } from './fixture';
 
 const SERVER = 'pod/kube-system/coredns-5d78c9869d-abcde';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { podResolvConf, nodeResolvConf } from '../../../src/engine/k8s/dns/resolvconf';
-import { candidates } from '../../../src/engine/k8s/dns/search';
+import { podResolvConf, nodeResolvConf } from '../../../src/engine/agents/kubelet/resolvconf';
+import { candidates } from '../../../src/engine/clients/dns/search';
 import { dnsCluster, pod } from './fixture';
 
 const m = dnsCluster();

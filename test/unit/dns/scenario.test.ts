@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine/index';
 import { runLine } from '../../../src/engine/shell/run';
 import type { Target } from '../../../src/engine/shell/types';
-import { resolveName } from '../../../src/engine/k8s/dns/resolve';
+import { resolveName } from '../../../src/engine/clients/dns/resolve';
 import { walk } from '../../../src/engine/stack/walk';
 
 const YAML = `apiVersion: knp/v1alpha1

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runLine } from '../../../src/engine/shell/run';
-import { resolveName } from '../../../src/engine/k8s/dns/resolve';
+import { resolveName } from '../../../src/engine/clients/dns/resolve';
 import type { Target } from '../../../src/engine/shell/types';
 import { dnsCluster, pod, simOf } from './fixture';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine/index';
 import { runLine } from '../../../src/engine/shell/run';
 import { walk } from '../../../src/engine/stack/walk';
-import { nginxPage } from '../../../src/engine/k8s/ingress/proxy';
+import { nginxPage } from '../../../src/engine/agents/ingress/proxy';
 
 const yaml = (expose = 'hostPort') => `apiVersion: knp/v1alpha1
 kind: Cluster

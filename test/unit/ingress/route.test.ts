@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeIngress, tlsFor, hostMatches, prefixMatches, ingressClassOf } from '../../../src/engine/k8s/ingress/route';
+import { routeIngress, tlsFor, hostMatches, prefixMatches, ingressClassOf } from '../../../src/engine/agents/ingress/route';
 import type { ClusterModel } from '../../../src/engine/model/cluster';
 import { meta, model, svc } from '../dns/fixture';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine/index';
-import { commandPorts, containerListens, imageKey, parseListenSpec } from '../../../src/engine/k8s/listen';
+import { commandPorts, containerListens, imageKey, parseListenSpec } from '../../../src/engine/model/listen';
 import { runLine } from '../../../src/engine/shell/run';
 
 const pod = (annotations: Record<string, string> = {}) => ({ meta: { annotations } });

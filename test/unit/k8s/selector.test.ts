@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSelector, matchesSelector, parseSelectorString } from '../../../src/engine/k8s/selector';
+import { formatSelector, matchesSelector, parseSelectorString } from '../../../src/engine/control/selector';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front' };

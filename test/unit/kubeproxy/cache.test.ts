@@ -1,6 +1,6 @@
 /** The per-Service cache must never change the output: regenerated text equals a fresh sync. */
 import { describe, expect, it } from 'vitest';
-import { KubeProxyCache, kubeProxyIptables } from '../../../src/engine/k8s/kubeproxy/iptables';
+import { KubeProxyCache, kubeProxyIptables } from '../../../src/engine/agents/kubeproxy/iptables';
 import { ep, model, node, port, service, slice } from './fixtures';
 
 const node1 = node('node-1', '192.168.1.11', '10.244.1.0/24');

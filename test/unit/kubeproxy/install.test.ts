@@ -4,8 +4,8 @@
  * text, and userspace mode opens kube-proxy's sockets.
  */
 import { describe, expect, it } from 'vitest';
-import { installRules, userspaceStateOf } from '../../../src/engine/k8s/kubeproxy/install';
-import { userspaceAdvance, userspaceBackend } from '../../../src/engine/k8s/kubeproxy/userspace';
+import { installRules, userspaceStateOf } from '../../../src/engine/agents/kubeproxy/install';
+import { userspaceAdvance, userspaceBackend } from '../../../src/engine/agents/kubeproxy/userspace';
 import { runArgv } from '../../../src/engine/shell/run';
 import type { ClusterModel } from '../../../src/engine/model/cluster';
 import type { NetNs } from '../../../src/engine/net/types';

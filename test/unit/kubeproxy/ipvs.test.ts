@@ -4,12 +4,13 @@
  * probability ladder of iptables mode (each endpoint equally likely).
  */
 import { describe, expect, it } from 'vitest';
-import { buildIpvsState, ipvsCommit, ipvsReverse, ipvsSchedule, schedule, type IpvsService, type IpvsState } from '../../../src/engine/k8s/kubeproxy/ipvs';
-import { formatIpvsadmList } from '../../../src/engine/k8s/kubeproxy/ipvsadm';
-import { buildKubeIpsets } from '../../../src/engine/k8s/kubeproxy/ipset';
+import { buildIpvsState } from '../../../src/engine/agents/kubeproxy/ipvsstate';
+import { ipvsCommit, ipvsReverse, ipvsSchedule, schedule, type IpvsService, type IpvsState } from '../../../src/engine/ipvs/ipvs';
+import { formatIpvsadmList } from '../../../src/engine/ipvs/ipvsadm';
+import { buildKubeIpsets } from '../../../src/engine/agents/kubeproxy/ipset';
 import { formatIpsetList } from '../../../src/engine/netfilter/ipset';
-import { allServicePorts } from '../../../src/engine/k8s/kubeproxy/serviceports';
-import { probability, savedProbability } from '../../../src/engine/k8s/kubeproxy/names';
+import { allServicePorts } from '../../../src/engine/agents/kubeproxy/serviceports';
+import { probability, savedProbability } from '../../../src/engine/agents/kubeproxy/names';
 import type { Packet } from '../../../src/engine/net/packet';
 import type { NetNs } from '../../../src/engine/net/types';
 import { createRand } from '../../../src/engine/util/rand';

@@ -3,9 +3,9 @@
  * and Docker hosts. Goldens: test/golden/iptables/node-*.rules and host-*.rules.
  */
 import { describe, expect, it } from 'vitest';
-import { buildHostRuleset, buildNodeRuleset } from '../../../src/engine/k8s/hostrules/node';
-import { cniChainName } from '../../../src/engine/k8s/hostrules/portmap';
-import { parsePublish } from '../../../src/engine/k8s/hostrules/docker';
+import { buildHostRuleset, buildNodeRuleset } from '../../../src/engine/agents/hostrules';
+import { cniChainName } from '../../../src/engine/cni/portmap/hostrules';
+import { parsePublish } from '../../../src/engine/agents/docker/hostrules';
 import type { ClusterSpecIn } from '../../../src/engine/scenario/schema/knp';
 import { ep, meta, model, node, pod, port, service, slice } from './fixtures';
 import { expectGolden } from './golden';

@@ -3,7 +3,7 @@
  * of a two-node cluster. Files: test/golden/iptables/kube-proxy-*.rules.
  */
 import { describe, expect, it } from 'vitest';
-import { kubeProxyIptables } from '../../../src/engine/k8s/kubeproxy/iptables';
+import { kubeProxyIptables } from '../../../src/engine/agents/kubeproxy/iptables';
 import type { ClusterSpecIn } from '../../../src/engine/scenario/schema/knp';
 import type { EndpointSliceModel, ServiceModel } from '../../../src/engine/model/cluster';
 import { ep, model, node, port, service, slice } from './fixtures';

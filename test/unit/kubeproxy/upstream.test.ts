@@ -5,8 +5,8 @@
  * per chain after the same sort, with those differences normalized.
  */
 import { describe, expect, it } from 'vitest';
-import { buildKubeProxyRestore, kubeProxyRestoreText } from '../../../src/engine/k8s/kubeproxy/iptables';
-import { proxyConfig } from '../../../src/engine/k8s/kubeproxy/config';
+import { buildKubeProxyRestore, kubeProxyRestoreText } from '../../../src/engine/agents/kubeproxy/iptables';
+import { proxyConfig } from '../../../src/engine/agents/kubeproxy/config';
 import { ep, model, node, port, service, slice } from './fixtures';
 
 const testNode = node('test-node', '192.168.0.2', '10.0.1.0/24');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nsForRef, nsForTarget } from '../../../src/engine/net/lookup';
-import { caliName } from '../../../src/engine/net/cni/calico';
-import { sha1Hex } from '../../../src/engine/net/cni/sha1';
+import { caliName } from '../../../src/engine/cni/calico/plugin';
+import { sha1Hex } from '../../../src/engine/util/sha1';
 import { fibLookup } from '../../../src/engine/route/fib';
 import { containerObj, flannelCluster, hostObj, model, node, nodeT, pod, podT, sh, sim } from './fixture';
 

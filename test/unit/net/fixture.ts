@@ -3,7 +3,7 @@
  * nodes on 192.168.1.0/24 with /24 Pod subnets, Pods addressed from their node's subnet.
  */
 import type { ClusterModel, Meta, NodeModel, PodModel } from '../../../src/engine/model/cluster';
-import { buildNetwork } from '../../../src/engine/net/build';
+import { buildNetwork } from '../../../src/engine/build/network';
 import { acceptAll } from '../../../src/engine/netfilter/hook';
 import type { Diagnostic } from '../../../src/engine/scenario/diagnostics';
 import { clusterSpec, type ClusterSpecIn, type ContainerIn, type HostIn } from '../../../src/engine/scenario/schema/knp';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPolicyRuleset, policyChain } from '../../../src/engine/k8s/policy/calico';
-import { policyDiagnostics } from '../../../src/engine/k8s/policy/diagnostics';
+import { buildPolicyRuleset, policyChain } from '../../../src/engine/cni/calico/policy';
+import { policyDiagnostics } from '../../../src/engine/control/policy/diagnostics';
 import { conformanceCluster, np } from './fixture';
 
 describe('calico-style rules per node', () => {

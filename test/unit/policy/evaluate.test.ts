@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { policyAllows } from '../../../src/engine/k8s/policy/evaluate';
-import { reachMatrix, reachPods } from '../../../src/engine/k8s/policy/matrix';
+import { policyAllows } from '../../../src/engine/policy/evaluate';
+import { reachMatrix, reachPods } from '../../../src/engine/policy/matrix';
 import type { ClusterModel, Protocol } from '../../../src/engine/model/cluster';
 import { conformanceCluster, np, podIp } from './fixture';
 

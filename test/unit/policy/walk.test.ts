@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine/index';
-import { reachability } from '../../../src/engine/k8s/policy/reach';
-import { installPolicyRules } from '../../../src/engine/k8s/policy/calico';
+import { reachability } from '../../../src/engine/clients/reach';
+import { installPolicyRules } from '../../../src/engine/cni/calico/policy';
 import { iptablesRestore } from '../../../src/engine/netfilter/restore';
 import { walk } from '../../../src/engine/stack/walk';
 import type { Protocol } from '../../../src/engine/model/cluster';

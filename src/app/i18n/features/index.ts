@@ -3,6 +3,8 @@
  * own module here (`bilingual(en, zh)` makes the Chinese side keep the English shape) and adds
  * one line to FEATURES; `initI18n` merges them over the base strings in `../en.ts`.
  */
+import { engineMessages, storyStrings } from './story';
+
 export type Tree = { readonly [key: string]: string | Tree };
 
 export interface Bilingual {
@@ -15,4 +17,6 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
-export const FEATURES: readonly Bilingual[] = [];
+export const FEATURES: readonly Bilingual[] = [
+  storyStrings, engineMessages,
+];

@@ -10,6 +10,7 @@ export const KNP_API_VERSION = 'knp/v1alpha1';
 const typeMeta = { apiVersion: z.literal(KNP_API_VERSION), kind: z.string() };
 
 export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge']);
+export type NetworkPlugin = z.infer<typeof networkPlugin>;
 
 export const clusterNode = z.strictObject({
   name: z.string().describe('Node name, e.g. node-1'),

@@ -1,0 +1,149 @@
+/**
+ * Loads every machine's rules into its root namespace, as the node's daemons would have by the
+ * time a learner opens a terminal: the merged iptables ruleset (through the netfilter engine's
+ * iptables-restore), and in IPVS mode the IPVS table, the ipsets and the kube-ipvs0 dummy
+ * device holding every Service address; in userspace mode kube-proxy's listening sockets.
+ *
+ * Call after buildNetwork (src/engine/index.ts buildSim). Calling it again after the model
+ * changed (a Service edited in the UI) regenerates only the changed Services' blocks.
+ */
+import type { ClusterModel, NodeModel } from '../../model/cluster';
+import { hostNsId, nodeNsId } from '../../net/ids';
+import type { Link, NetNs, Network } from '../../net/types';
+import type { Sim } from '../../sim';
+import { macFromValue } from '../../addr/mac';
+import { hashString } from '../../util/rand';
+import { buildHostRuleset, buildNodeRuleset } from '../hostrules';
+import { cniOf } from '../../cni/registry';
+import { proxyConfig } from './config';
+import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
+import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
+import { buildIpvsState } from './ipvsstate';
+import { buildKubeIpsets, type IpSets } from './ipset';
+import { ipsetInstall } from '../../netfilter/ipset';
+import { allServicePorts } from './serviceports';
+import { buildUserspaceState, USERSPACE_ROLE, userspaceListeners, userspaceProxyApp, type UserspaceState } from './userspace';
+
+/** The netfilter engine's loader: `iptablesRestore(ns, text)` from src/engine/netfilter/restore.ts. */
+export type RestoreFn = (ns: NetNs, text: string) => { ok: true } | { ok: false; line: number; error: string };
+
+export interface InstallResult {
+  readonly machine: string;
+  readonly rules: string;
+  readonly error?: string;
+}
+
+const caches = new WeakMap<Network, KubeProxyCache>();
+const userspace = new WeakMap<NetNs, UserspaceState>();
+
+/** kube-proxy's userspace-mode state on a node (its portals and round-robin positions). */
+export function userspaceStateOf(ns: NetNs): UserspaceState | undefined {
+  return userspace.get(ns);
+}
+
+/** The local IPv4 addresses of a namespace, except on kube-ipvs0 and lo. */
+function localAddresses(ns: NetNs): string[] {
+  const out: string[] = [];
+  for (const l of ns.links) {
+    if (l.name === KUBE_IPVS_DEVICE || l.kind === 'loopback') continue;
+    for (const a of l.addrs) if (a.family === 4 && !out.includes(a.address)) out.push(a.address);
+  }
+  return out;
+}
+
+/** kube-ipvs0: a DOWN dummy device whose /32 addresses make every Service IP local to the node. */
+export function ensureIpvsDevice(ns: NetNs, addresses: readonly string[]): Link {
+  let link = ns.links.find((l) => l.name === KUBE_IPVS_DEVICE);
+  if (!link) {
+    link = {
+      ifindex: ns.nextIfindex++, name: KUBE_IPVS_DEVICE, kind: 'dummy',
+      mac: macFromValue(hashString(`${ns.id}/${KUBE_IPVS_DEVICE}`) * 256), mtu: 1500, up: false, addrs: [],
+      stats: { rxPackets: 0, txPackets: 0, rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0 },
+    };
+    ns.links.push(link);
+  }
+  link.addrs = addresses.map((address) => ({ family: 4, address, prefixLen: 32, scope: 'global' }));
+  // fib_add_ifaddr adds the `local` route even while the device is down: that is what makes
+  // the node accept packets for a ClusterIP in IPVS mode.
+  ns.routes = ns.routes.filter((r) => !(r.table === 255 && r.dev === KUBE_IPVS_DEVICE));
+  for (const address of addresses) {
+    ns.routes.push({ family: 4, table: 255, type: 'local', dst: `${address}/32`, dev: KUBE_IPVS_DEVICE, src: address, proto: 'kernel', scope: 'host' });
+  }
+  return link;
+}
+
+/** The sysctls kube-proxy sets at start (NewProxier in each mode). */
+function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
+  if (cfg.mode === 'iptables' && effectiveLocalhostNodePorts(cfg)) ns.sysctl['net.ipv4.conf.all.route_localnet'] = '1';
+  if (cfg.mode === 'ipvs') {
+    ns.sysctl['net.ipv4.vs.conntrack'] = '1';
+    ns.sysctl['net.ipv4.vs.expire_nodest_conn'] = '1';
+    ns.sysctl['net.ipv4.vs.expire_quiescent_template'] = '1';
+    ns.sysctl['net.ipv4.ip_forward'] = '1';
+  }
+}
+
+function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache): InstallResult | null {
+  const ns = sim.net.namespaces.get(nodeNsId(node.name));
+  if (!ns) return null;
+  const model = sim.model;
+  const cfg = proxyConfig(model);
+  const nodeAddresses = localAddresses(ns);
+  const rules = buildNodeRuleset(model, node, { cfg, cache, seed: sim.seed, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
+  // The network plugin's sets first (Felix's IP pools), then kube-proxy's.
+  for (const s of cniOf(model.spec).ipsets(model)) ipsetInstall(ns, s);
+  const sets: IpSets = new Map();
+  if (cfg.mode === 'ipvs') {
+    const ports = allServicePorts(model);
+    const state = buildIpvsState(model, node, { cfg, ports, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
+    ns.ipvs = state;
+    for (const [k, v] of buildKubeIpsets(ports, node.name, state)) sets.set(k, v);
+    ensureIpvsDevice(ns, state.boundAddresses);
+  } else {
+    delete ns.ipvs;
+  }
+  for (const s of sets.values()) ipsetInstall(ns, s);
+  if (cfg.mode === 'userspace') {
+    const state = buildUserspaceState(model, node, sim.seed);
+    userspace.set(ns, state);
+    ns.listeners = [...ns.listeners.filter((l) => !(l.app.kind === 'proxy' && l.app.role === USERSPACE_ROLE)), ...userspaceListeners(state, node)];
+    sim.apps.set(USERSPACE_ROLE, (ctx) => userspaceProxyApp(userspace.get(ctx.ns), ctx.local.port));
+  }
+  writeSysctls(ns, cfg);
+  const res = restore?.(ns, rules);
+  sim.net.generation++;
+  return { machine: `node/${node.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) };
+}
+
+/**
+ * Installs the rules of every node and Docker host. `restore` is the netfilter engine's
+ * iptablesRestore; without it only the non-iptables state (IPVS, ipsets, kube-ipvs0,
+ * userspace listeners) is installed and the texts are returned.
+ */
+export function installRules(sim: Sim, restore?: RestoreFn): InstallResult[] {
+  let cache = caches.get(sim.net);
+  if (!cache) {
+    cache = new KubeProxyCache();
+    caches.set(sim.net, cache);
+  }
+  const out: InstallResult[] = [];
+  if (sim.model.hasCluster) {
+    for (const node of sim.model.nodes) {
+      const r = installNode(sim, node, restore, cache);
+      if (r) out.push(r);
+    }
+  }
+  for (const host of sim.model.hosts) {
+    if (!host.spec.docker) continue;
+    const ns = sim.net.namespaces.get(hostNsId(host.meta.name));
+    if (!ns) continue;
+    const containerIP = (name: string): string | undefined => {
+      const c = sim.net.namespaces.get(`${hostNsId(host.meta.name)}#${name}`);
+      return c?.links.find((l) => l.name === 'eth0')?.addrs.find((a) => a.family === 4)?.address;
+    };
+    const rules = buildHostRuleset(sim.model, host.meta.name, { containerIP });
+    const res = restore?.(ns, rules);
+    out.push({ machine: `host/${host.meta.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) });
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * Builds every machine's network from the control-plane model, in the order a cluster comes up:
+ *
+ *   1. the underlay (switch + router) when anything sits on it
+ *   2. each node's root namespace (lo, eth0, sysctls, daemons), then the CNI plugin's node devices
+ *   3. each running Pod: its namespace and the plugin's CNI ADD (hostNetwork Pods: sockets only)
+ *   4. what each node learns of the others (routes, neighbours, FDB: flanneld, BIRD)
+ *   5. external hosts, plain Linux Hosts and their Docker containers
+ *
+ * Pure given (model, rand): the same scenario and seed give the same MACs, names and indexes.
+ */
+import type { ClusterModel } from '../model/cluster';
+import type { Diagnostic } from '../scenario/diagnostics';
+import type { Rand } from '../util/rand';
+import type { NodeNet } from '../cni/plugin';
+import { cniOf } from '../cni/registry';
+import type { BuildCtx } from '../net/context';
+import { buildHosts } from '../net/host';
+import { buildNodeRoot } from '../net/node';
+import { buildPodNs, podListeners } from '../net/pod';
+import type { Network } from '../net/types';
+import { buildExternalHost, buildUnderlay, type Underlay } from '../net/underlay';
+
+/** Whether the scenario puts anything on the underlay. */
+function needsUnderlay(model: ClusterModel): boolean {
+  return (model.hasCluster && model.nodes.length > 0) || model.externalHosts.length > 0 || model.hosts.some((h) => h.spec.ip);
+}
+
+export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagnostic[]): Network {
+  const net: Network = { namespaces: new Map(), generation: 0, aliases: new Map() };
+  const ctx: BuildCtx = { model, net, rand, diagnostics, salt: rand.fork('labels').int(2 ** 32) };
+  const u: Underlay | undefined = needsUnderlay(model) ? buildUnderlay(ctx) : undefined;
+  if (u && model.hasCluster && model.nodes.length > 0) buildCluster(ctx, u);
+  if (u) for (const h of model.externalHosts) buildExternalHost(ctx, u, h);
+  buildHosts(ctx, u);
+  return net;
+}
+
+function buildCluster(ctx: BuildCtx, u: Underlay): void {
+  const plugin = cniOf(ctx.model.spec).datapath(ctx);
+  const nodes: NodeNet[] = ctx.model.nodes.map((m) => ({ model: m, ns: buildNodeRoot(ctx, u, m) }));
+  const byName = new Map(nodes.map((n) => [n.model.name, n]));
+  for (const n of nodes) plugin.setupNode(ctx, u, n);
+  for (const pod of ctx.model.pods) {
+    const node = pod.nodeName ? byName.get(pod.nodeName) : undefined;
+    if (!node) continue;
+    if (pod.hostNetwork) {
+      node.ns.listeners.push(...podListeners(ctx, pod, node.ns.listeners, pod.system));
+      continue;
+    }
+    if (!pod.podIP) continue;
+    plugin.addPod(ctx, node, pod, buildPodNs(ctx, pod, node.ns));
+  }
+  for (const n of nodes) plugin.connectPeers(ctx, u, n, nodes);
+}

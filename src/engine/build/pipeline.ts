@@ -1,0 +1,48 @@
+/**
+ * The one build pipeline, shared by the first build (buildSim) and every rebuild after kubectl's
+ * edits (rebuildSim):
+ *
+ *   objects ─► control plane (reconcile) ─► its diagnostics (policy, DNS) ─► network (CNI)
+ *           ─► Sim ─► every node's rules (kubelet, kube-proxy, the plugin, dockerd) ─► the plugin's policy rules
+ *
+ * Each stage draws from its own fork of the seed, so the same objects and seed give the same
+ * model, addresses and MACs whichever entry point runs it.
+ */
+import { dnsDiagnostics } from '../agents/coredns/diagnostics';
+import { installRules } from '../agents/kubeproxy/install';
+import { cniOf } from '../cni/registry';
+import type { ClusterHistory } from '../control/history';
+import { policyDiagnostics } from '../control/policy/diagnostics';
+import { reconcile } from '../control/reconcile';
+import type { ClusterModel } from '../model/cluster';
+import type { Network } from '../net/types';
+import { iptablesRestore } from '../netfilter/restore';
+import type { Diagnostic } from '../scenario/diagnostics';
+import type { ScenarioObjects } from '../scenario/load';
+import type { Sim } from '../sim';
+import { createRand } from '../util/rand';
+import { buildNetwork } from './network';
+
+export interface ClusterState {
+  readonly model: ClusterModel;
+  readonly net: Network;
+}
+
+/** The control plane and the machines for `objects`; problems are appended to `diagnostics`. */
+export function buildCluster(objects: ScenarioObjects, seed: number, file: string, diagnostics: Diagnostic[], history?: ClusterHistory): ClusterState {
+  const rand = createRand(seed);
+  const model = reconcile(objects, rand.fork('control-plane'), diagnostics, history);
+  diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
+  const net = buildNetwork(model, rand.fork('network'), diagnostics);
+  return { model, net };
+}
+
+/**
+ * Every node's rules, in the order a node comes up: kubelet, kube-proxy, the CNI plugin and
+ * dockerd write theirs (in IPVS mode also the IPVS table, the ipsets and kube-ipvs0); then the
+ * plugin's NetworkPolicy rules (calico, canal) go in after kube-proxy's.
+ */
+export function installNodeRules(sim: Sim): void {
+  installRules(sim, iptablesRestore);
+  cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
+}

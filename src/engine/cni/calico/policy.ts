@@ -1,0 +1,189 @@
+/**
+ * NetworkPolicy enforcement as netfilter rules on each node, in the manner of Calico's
+ * iptables data plane (felix), as iptables-restore text for the filter table:
+ *
+ *   FORWARD ─► cali-FORWARD ─► cali-from-wl-dispatch ─(-s podIP)─► cali-fw-caliXXXX   egress of a local Pod
+ *                          └─► cali-to-wl-dispatch   ─(-d podIP)─► cali-tw-caliXXXX   ingress of a local Pod
+ *
+ *   cali-tw-caliXXXX: ESTABLISHED/RELATED accept (replies), INVALID drop, clear the accept mark,
+ *                     jump to cali-pi-<policy> for each policy selecting the Pod, return once a
+ *                     policy set the mark 0x10000, else "Drop if no policies passed packet".
+ *   cali-pi-<hash>:   one rule per (rule, peer, port) setting the mark, commented with the policy
+ *                     and rule, so a trace names the rule that allowed or the chain that dropped.
+ *
+ * Differences from felix, on purpose: dispatch matches Pod addresses (-s/-d) rather than the
+ * cali* interface names, so the rules do not depend on how the CNI names host-side veths; peers
+ * are listed as addresses instead of ipsets; per-Pod chains are only written for Pods a policy
+ * isolates. Chain names stay under iptables' 28-character limit by hashing.
+ */
+import type { ClusterModel, PodModel, Protocol } from '../../model/cluster';
+import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
+import { hashString } from '../../util/rand';
+import { namespaceLabels, podSelectedBy, policyEnforced, policyTypesOf, type PolicyModel } from '../../policy/evaluate';
+import { selectorMatches } from '../../policy/selector';
+import type { NetNs } from '../../net/types';
+import type { Sim } from '../../sim';
+import { nodeNsId } from '../../net/ids';
+import { caliName } from './plugin';
+
+type Rule = NonNullable<NetworkPolicyIn['spec']['ingress']>[number];
+type Peer = NonNullable<Rule['from']>[number];
+
+const ACCEPT_MARK = '0x10000/0x10000';
+const hex = (s: string, len: number): string => hashString(s).toString(16).padStart(8, '0').slice(0, len);
+
+/** Calico's host-side interface name for a workload (the one the CNI gave the Pod's veth). */
+export function caliIface(pod: PodModel): string {
+  return caliName(pod.meta.namespace, pod.meta.name);
+}
+
+export function policyChain(p: PolicyModel, dir: 'ingress' | 'egress'): string {
+  return `cali-${dir === 'ingress' ? 'pi' : 'po'}-_${hex(`${p.meta.namespace}/${p.meta.name}`, 8)}`;
+}
+
+const comment = (s: string): string => `-m comment --comment "${s.replace(/"/g, "'")}"`;
+
+/** The Pods a peer names, as addresses (or the ipBlock itself). */
+function peerSources(model: ClusterModel, peer: Peer, policyNs: string): { cidrs: string[]; except: string[] } {
+  if (peer.ipBlock) return { cidrs: [peer.ipBlock.cidr], except: peer.ipBlock.except ?? [] };
+  const ips = model.pods.filter((pod) => {
+    if (pod.hostNetwork || !pod.podIP) return false;
+    if (peer.namespaceSelector) { if (!selectorMatches(peer.namespaceSelector, namespaceLabels(model, pod.meta.namespace))) return false; }
+    else if (pod.meta.namespace !== policyNs) return false;
+    return !peer.podSelector || selectorMatches(peer.podSelector, pod.meta.labels);
+  }).map((p) => `${p.podIP}/32`);
+  return { cidrs: [...new Set(ips)], except: [] };
+}
+
+/** "-p tcp -m tcp --dport 80" fragments for a rule's ports, resolving named ports on `dsts`. */
+function portMatches(ports: Rule['ports'], dsts: readonly PodModel[] | null): { proto: string; dst?: string }[] {
+  if (!ports || ports.length === 0) return [{ proto: '' }];
+  const out: { proto: string; dst?: string }[] = [];
+  for (const p of ports) {
+    const proto = (p.protocol ?? 'TCP') as Protocol;
+    const lp = proto.toLowerCase();
+    if (p.port === undefined) { out.push({ proto: `-p ${lp}` }); continue; }
+    if (typeof p.port === 'number' || /^\d+$/.test(p.port)) {
+      const n = Number(p.port);
+      out.push({ proto: `-p ${lp} -m ${lp} --dport ${p.endPort !== undefined && typeof p.port === 'number' ? `${n}:${p.endPort}` : n}` });
+      continue;
+    }
+    // A named port: a number per destination Pod that declares it.
+    for (const d of dsts ?? []) {
+      const cp = d.containers.flatMap((c) => c.ports).find((x) => x.name === p.port && x.protocol === proto);
+      if (cp && d.podIP) out.push({ proto: `-p ${lp} -m ${lp} --dport ${cp.containerPort}`, dst: `${d.podIP}/32` });
+    }
+  }
+  return out;
+}
+
+function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 'egress', localSelected: readonly PodModel[], extra: string[]): string[] {
+  const chain = policyChain(p, dir);
+  const lines: string[] = [];
+  const rules = (dir === 'ingress' ? p.spec.ingress : p.spec.egress) ?? [];
+  const who = `${p.meta.namespace}/${p.meta.name}`;
+  rules.forEach((r, i) => {
+    const peers = dir === 'ingress' ? (r as { from?: Peer[] }).from : (r as { to?: Peer[] }).to;
+    const tag = comment(`Policy ${who} ${dir} rule ${i}`);
+    const addr = dir === 'ingress' ? '-s' : '-d';
+    // Named ports resolve on the destination: the selected Pod for ingress, the peer for egress.
+    const peerPods = (pe: Peer | null): PodModel[] => model.pods.filter((pod) => !pod.hostNetwork && pod.podIP && (!pe || peerSources(model, pe, p.meta.namespace).cidrs.includes(`${pod.podIP}/32`)));
+    const emit = (peerMatch: string, ports: { proto: string; dst?: string }[], target: string): void => {
+      for (const pm of ports) lines.push(`-A ${chain} ${[peerMatch, pm.dst ? `-d ${pm.dst}` : '', pm.proto, tag, target].filter(Boolean).join(' ')}`);
+    };
+    const dsts = dir === 'ingress' ? localSelected : null;
+    if (!peers || peers.length === 0) {
+      emit('', portMatches(r.ports, dsts ?? peerPods(null)), `-j MARK --set-xmark ${ACCEPT_MARK}`);
+      return;
+    }
+    peers.forEach((pe, k) => {
+      const { cidrs, except } = peerSources(model, pe, p.meta.namespace);
+      const ports = portMatches(r.ports, dsts ?? peerPods(pe));
+      if (except.length) {
+        const sub = `${chain}-${i}${k}`;
+        extra.push(`:${sub} - [0:0]`);
+        for (const e of except) lines.push(`-A ${sub} ${addr} ${e} ${comment(`Policy ${who} ${dir} rule ${i} peer ${k}: except ${e}`)} -j RETURN`);
+        for (const pm of ports) lines.push(`-A ${sub} ${[pm.dst ? `-d ${pm.dst}` : '', pm.proto, tag, `-j MARK --set-xmark ${ACCEPT_MARK}`].filter(Boolean).join(' ')}`);
+        for (const c of cidrs) lines.push(`-A ${chain} ${addr} ${c} ${tag} -j ${sub}`);
+        return;
+      }
+      for (const c of cidrs) emit(`${addr} ${c}`, ports, `-j MARK --set-xmark ${ACCEPT_MARK}`);
+    });
+  });
+  lines.push(`-A ${chain} -m mark --mark ${ACCEPT_MARK} ${comment('Return if policy accepted')} -j RETURN`);
+  return lines;
+}
+
+/**
+ * The filter-table rules node `node` needs for the policies selecting its Pods, as
+ * iptables-restore input (load with `--noflush`). Empty when the plugin does not enforce policy.
+ */
+export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { hook?: boolean } = {}): string {
+  if (!policyEnforced(model)) return '';
+  const local = model.pods.filter((p) => p.nodeName === node && !p.hostNetwork && p.podIP);
+  const chains = new Set<string>(['cali-FORWARD', 'cali-from-wl-dispatch', 'cali-to-wl-dispatch']);
+  const extraChains: string[] = [];
+  const body: string[] = [
+    // The jump from FORWARD is written once; a reload (policies changed) only rewrites cali-* chains.
+    ...(opts.hook ?? true ? [`-I FORWARD 1 ${comment('cali:wUHhoiAYhphO9Mso')} -j cali-FORWARD`] : []),
+    `-A cali-FORWARD ${comment('cali:vjrMJCRpqwy5oRoX')} -j MARK --set-xmark 0x0/0xe0000`,
+    `-A cali-FORWARD ${comment('cali:A_sPAO0mcxbT9mOV')} -j cali-from-wl-dispatch`,
+    `-A cali-FORWARD ${comment('cali:8ZoYfO5HKXWbB3pk')} -j cali-to-wl-dispatch`,
+  ];
+  const policyLines: string[] = [];
+  const written = new Set<string>();
+  for (const dir of ['egress', 'ingress'] as const) {
+    for (const pod of local) {
+      const selecting = model.networkPolicies.filter((p) => policyTypesOf(p)[dir] && podSelectedBy(p, pod));
+      if (!selecting.length) continue;
+      const iface = caliIface(pod);
+      const wl = `cali-${dir === 'egress' ? 'fw' : 'tw'}-${iface}`;
+      chains.add(wl);
+      const who = `${pod.meta.namespace}/${pod.meta.name}`;
+      body.push(dir === 'egress'
+        ? `-A cali-from-wl-dispatch -s ${pod.podIP}/32 ${comment(`from ${who}`)} -j ${wl}`
+        : `-A cali-to-wl-dispatch -d ${pod.podIP}/32 ${comment(`to ${who}`)} -j ${wl}`);
+      body.push(`-A ${wl} -m conntrack --ctstate RELATED,ESTABLISHED ${comment('replies of allowed connections')} -j ACCEPT`);
+      body.push(`-A ${wl} -m conntrack --ctstate INVALID -j DROP`);
+      body.push(`-A ${wl} ${comment('Start of policies')} -j MARK --set-xmark 0x0/0x10000`);
+      for (const p of selecting) {
+        const chain = policyChain(p, dir);
+        body.push(`-A ${wl} -m mark --mark 0x0/0x10000 ${comment(`policy ${p.meta.namespace}/${p.meta.name}`)} -j ${chain}`);
+        body.push(`-A ${wl} -m mark --mark ${ACCEPT_MARK} ${comment('Return if policy accepted')} -j RETURN`);
+        if (!written.has(chain)) {
+          written.add(chain);
+          chains.add(chain);
+          const sel = local.filter((x) => podSelectedBy(p, x));
+          policyLines.push(...policyChainRules(model, p, dir, sel, extraChains));
+        }
+      }
+      const names = selecting.map((p) => `${p.meta.namespace}/${p.meta.name}`);
+      const sel = names.length === 1 ? `policy ${names[0]} selects` : `policies ${names.join(', ')} select`;
+      body.push(`-A ${wl} ${comment(`Drop if no policies passed packet: ${sel} ${who} for ${dir}`)} -j DROP`);
+    }
+  }
+  return ['*filter', ...[...chains].map((c) => `:${c} - [0:0]`), ...new Set(extraChains), ...body, ...policyLines, 'COMMIT', ''].join('\n');
+}
+
+/** The netfilter loader's shape: `iptablesRestore(ns, text, {noflush})` from src/engine/netfilter/restore.ts. */
+export type PolicyRestoreFn = (ns: NetNs, text: string, opts: { noflush: boolean }) => { ok: boolean };
+
+const hooked = new WeakSet<NetNs>();
+
+/**
+ * Loads (or reloads, after policies changed) every node's policy rules with `iptables-restore
+ * --noflush`, as felix keeps them in sync. Call after kube-proxy's rules are loaded. Returns the
+ * nodes whose rules failed to load.
+ */
+export function installPolicyRules(sim: Sim, restore: PolicyRestoreFn): string[] {
+  const failed: string[] = [];
+  if (!policyEnforced(sim.model)) return failed;
+  for (const node of sim.model.nodes) {
+    const ns = sim.net.namespaces.get(nodeNsId(node.name));
+    if (!ns) continue;
+    const text = buildPolicyRuleset(sim.model, node.name, { hook: !hooked.has(ns) });
+    if (!text) continue;
+    if (restore(ns, text, { noflush: true }).ok) hooked.add(ns); else failed.push(node.name);
+  }
+  return failed;
+}

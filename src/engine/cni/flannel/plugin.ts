@@ -1,0 +1,111 @@
+/**
+ * flannel: one lease (a /24 of the cluster CIDR) per node, written to /run/flannel/subnet.env,
+ * Pods on the CNI bridge (flannel delegates to the bridge plugin), and one of three backends
+ * towards the other nodes' leases:
+ *
+ *   vxlan    flannel.1 (VNI 1, UDP 8472, MTU -50, nolearning, address LEASE.0/32); per peer
+ *            `PEER.0/24 via PEER.0 dev flannel.1 onlink`, a PERMANENT neighbour PEER.0 → the
+ *            peer's flannel.1 MAC and an FDB entry that MAC → dst PEER_NODE_IP (flanneld writes
+ *            all three; the kernel never has to learn or flood).
+ *   udp      flannel0, a TUN read by flanneld; `CLUSTER_CIDR dev flannel0` (the kernel's route
+ *            for LEASE.0/16 on it), MTU -28; flanneld wraps packets in UDP 8285.
+ *   host-gw  no device: `PEER.0/24 via PEER_NODE_IP dev eth0`, which only works when every node
+ *            is on one L2 segment (the next hop must be on-link).
+ */
+import { formatIPv4, ipInCidr, parsePrefix } from '../../addr/ip';
+import type { NodeModel } from '../../model/cluster';
+import { RT_TABLE_MAIN } from '../../route/fib';
+import { macFor, report, type BuildCtx } from '../../net/context';
+import { linkByName } from '../../net/lookup';
+import { addAddr, addLink, addRoute, setUp, v4Addr } from '../../net/mutate';
+import type { NetNs } from '../../net/types';
+import { wireBridgePod } from '../bridge/plugin';
+import type { CniDatapath, NodeNet } from '../plugin';
+
+export type FlannelBackend = 'vxlan' | 'udp' | 'host-gw';
+
+export const FLANNEL_VXLAN_VNI = 1;
+export const FLANNEL_VXLAN_PORT = 8472;
+export const FLANNEL_UDP_PORT = 8285;
+
+export function flannelMtu(backend: FlannelBackend, mtu: number): number {
+  return backend === 'vxlan' ? mtu - 50 : backend === 'udp' ? mtu - 28 : mtu;
+}
+
+/** The lease's network address ("10.244.1.0"), which flannel.1 holds as /32 and peers route via. */
+function leaseBase(podCIDR: string): string | undefined {
+  const p = parsePrefix(podCIDR, true);
+  return p ? formatIPv4(p.base) : undefined;
+}
+
+/** /run/flannel/subnet.env as flanneld writes it for a node. */
+export function flannelSubnetEnv(clusterCIDR: string, node: NodeModel, mtu: number): string {
+  const p = parsePrefix(node.podCIDR, true);
+  const subnet = p ? `${formatIPv4(p.base + 1)}/${p.len}` : node.podCIDR;
+  return `FLANNEL_NETWORK=${clusterCIDR}\nFLANNEL_SUBNET=${subnet}\nFLANNEL_MTU=${mtu}\nFLANNEL_IPMASQ=true\n`;
+}
+
+/** flannel's own devices on a node (shared by canal, which runs flannel under Calico's veths). */
+export function setupFlannelDevices(ctx: BuildCtx, backend: FlannelBackend, node: NodeNet): void {
+  const mtu = ctx.model.spec.network.mtu;
+  const ns = node.ns;
+  const base = leaseBase(node.model.podCIDR);
+  if (backend === 'vxlan' && base) {
+    const dev = addLink(ns, { name: 'flannel.1', kind: 'vxlan', mac: macFor(ctx, `${ns.id} flannel.1`), mtu: flannelMtu('vxlan', mtu) });
+    dev.vxlan = { vni: FLANNEL_VXLAN_VNI, port: FLANNEL_VXLAN_PORT, local: node.model.ip, dev: 'eth0', learning: false };
+    dev.fdb = [];
+    setUp(ns, dev, true);
+    addAddr(ns, dev, v4Addr(base, 32));
+  } else if (backend === 'udp' && base) {
+    const cluster = parsePrefix(ctx.model.spec.podCIDR, true);
+    const dev = addLink(ns, { name: 'flannel0', kind: 'tun', mac: '00:00:00:00:00:00', mtu: flannelMtu('udp', mtu), qlen: 500 });
+    dev.tun = { owner: 'flanneld' };
+    setUp(ns, dev, true);
+    if (cluster) addAddr(ns, dev, v4Addr(base, cluster.len));
+    ns.listeners.push({ protocol: 'udp', address: '0.0.0.0', port: FLANNEL_UDP_PORT, owner: `node/${node.model.name}`, app: { kind: 'flanneld' } });
+  }
+}
+
+/** What flanneld installs on `node` for one peer's lease. */
+export function connectFlannelPeer(ctx: BuildCtx, backend: FlannelBackend, node: NodeNet, peer: NodeNet): void {
+  const ns = node.ns;
+  const peerBase = leaseBase(peer.model.podCIDR);
+  if (!peerBase) return;
+  const route = { family: 4 as const, table: RT_TABLE_MAIN, type: 'unicast' as const, dst: peer.model.podCIDR, proto: 'boot' as const, scope: 'global' as const };
+  if (backend === 'vxlan') {
+    const local = linkByName(ns, 'flannel.1');
+    const remote = linkByName(peer.ns, 'flannel.1');
+    if (!local || !remote) return;
+    addRoute(ns, { ...route, via: peerBase, dev: 'flannel.1', onlink: true });
+    ns.neigh.push({ family: 4, ip: peerBase, dev: 'flannel.1', mac: remote.mac, state: 'PERMANENT', updatedAt: 0 });
+    (local.fdb ??= []).push({ mac: remote.mac, dev: 'flannel.1', dst: peer.model.ip, permanent: true, updatedAt: 0 });
+  } else if (backend === 'host-gw') {
+    if (!onLink(ns, peer.model.ip)) {
+      report(ctx, undefined, [], 'error', 'flannel-host-gw-not-l2',
+        `flannel host-gw cannot route ${peer.model.podCIDR} from node ${node.model.name}: the next hop ${peer.model.ip} (node ${peer.model.name}) is not on any of its directly connected subnets, and the kernel refuses a gateway that is not on-link ("Error: Nexthop has invalid gateway.")`,
+        'host-gw needs every node on one L2 segment: put the nodes\' IPs in one underlayCIDR, or use the vxlan backend');
+      return;
+    }
+    addRoute(ns, { ...route, via: peer.model.ip, dev: 'eth0' });
+  }
+  // udp: the one route for the whole cluster CIDR via flannel0 already covers every peer;
+  // flanneld keeps the lease → node IP map in user space.
+}
+
+/** Whether `ip` is inside a connected (proto kernel) subnet of the namespace. */
+function onLink(ns: NetNs, ip: string): boolean {
+  return ns.routes.some((r) => r.table === RT_TABLE_MAIN && r.proto === 'kernel' && r.dst !== 'default' && ipInCidr(ip, r.dst));
+}
+
+export function flannelPlugin(ctx: BuildCtx, backend: FlannelBackend): CniDatapath {
+  const mtu = flannelMtu(backend, ctx.model.spec.network.mtu);
+  return {
+    name: `flannel/${backend}`,
+    podMtu: mtu,
+    setupNode: (c, _u, node) => setupFlannelDevices(c, backend, node),
+    addPod: (c, node, pod, podNs) => wireBridgePod(c, node, pod, podNs, mtu, [c.model.spec.podCIDR]),
+    connectPeers: (c, _u, node, peers) => {
+      for (const peer of peers) if (peer !== node) connectFlannelPeer(c, backend, node, peer);
+    },
+  };
+}

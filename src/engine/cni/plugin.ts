@@ -1,0 +1,83 @@
+/**
+ * The CNI plugin seam. Everything a network plugin is lives in its folder, `cni/<name>/`, behind
+ * this one interface; the rest of the engine reaches a plugin only through `cniOf()`
+ * (`cni/registry.ts`) and never switches on a plugin's name.
+ *
+ * The datapath is built in three moments (`CniDatapath`):
+ *
+ *   setupNode     the node's own devices before any Pod (flannel.1, flannel0, tunl0, ...)
+ *   addPod        one Pod's wiring: veth pair, address, routes (the CNI ADD call)
+ *   connectPeers  what the node learns about every other node (flanneld's lease watch, BIRD's
+ *                 BGP sessions): routes, neighbour and FDB entries towards their Pod subnets
+ *
+ * and the rest of the plugin is what its daemon and its manifest add around that datapath: the
+ * system objects (DaemonSet, Namespace), the host rules and ipsets its daemon writes, its
+ * NetworkPolicy enforcement, the files it leaves on a node and what `kubectl describe node`
+ * shows of it. Adding a plugin is one more folder and one line in the registry.
+ */
+import type { NodeModel, PodModel, ClusterModel } from '../model/cluster';
+import type { BuildCtx } from '../net/context';
+import type { NetNs } from '../net/types';
+import type { Underlay } from '../net/underlay';
+import type { Ruleset } from '../netfilter/ruleset';
+import type { ClusterSpec, NetworkPlugin } from '../scenario/schema/knp';
+import type * as In from '../scenario/schema/k8s';
+import type { Sim } from '../sim';
+
+export interface NodeNet {
+  readonly model: NodeModel;
+  readonly ns: NetNs;
+}
+
+/** What the plugin builds on the nodes, for one backend. */
+export interface CniDatapath {
+  /** "flannel/vxlan", "calico/ipip", "bridge", ... for diagnostics and the UI. */
+  readonly name: string;
+  /** The MTU the plugin gives Pod interfaces (the underlay MTU minus any encapsulation). */
+  readonly podMtu: number;
+  setupNode(ctx: BuildCtx, u: Underlay, node: NodeNet): void;
+  addPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs): void;
+  connectPeers(ctx: BuildCtx, u: Underlay, node: NodeNet, peers: readonly NodeNet[]): void;
+}
+
+/** The objects a plugin's manifest installs into the cluster (they go through the controllers like any other). */
+export interface CniSystemObjects {
+  readonly namespaces: readonly In.NamespaceIn[];
+  readonly daemonSets: readonly In.DaemonSetIn[];
+}
+
+/** An ipset as its writer hands it to `ipsetInstall` (src/engine/netfilter/ipset.ts). */
+export interface CniIpSet {
+  readonly name: string;
+  readonly type: string;
+  readonly members: ReadonlySet<string>;
+}
+
+/** The netfilter loader's shape: `iptablesRestore(ns, text, {noflush})` from src/engine/netfilter/restore.ts. */
+export type RestoreFn = (ns: NetNs, text: string, opts: { noflush: boolean }) => { ok: boolean };
+
+export interface CniPlugin {
+  /** The value of the Cluster's `spec.network.plugin`. */
+  readonly id: NetworkPlugin;
+  /** The values `spec.network.backend` may take, the default first (checked by the control plane). */
+  readonly backends: readonly string[];
+  /** Whether its data plane enforces NetworkPolicy. */
+  readonly enforcesPolicy: boolean;
+  /** The network name in the node's CNI conflist (portmap's chain names hash it). */
+  readonly conflistName: string;
+  /** The datapath for the Cluster's backend; reports a backend the plugin does not have and uses its default. */
+  datapath(ctx: BuildCtx): CniDatapath;
+  systemObjects(spec: ClusterSpec): CniSystemObjects;
+  /** The rules the plugin's node daemon writes (masquerade, forward accepts), after kube-proxy's. */
+  writeHostRules(rs: Ruleset, model: ClusterModel, node: NodeModel): void;
+  /** The ipsets its daemon keeps on every node. */
+  ipsets(model: ClusterModel): readonly CniIpSet[];
+  /** Loads (or reloads) its NetworkPolicy rules on every node; returns the nodes that failed. */
+  installPolicy(sim: Sim, restore: RestoreFn): string[];
+  /** A file the plugin writes on a node (/run/flannel/subnet.env), or null. */
+  nodeFile(model: ClusterModel, node: NodeModel, path: string): string | null;
+  /** The annotations its daemon puts on each Node. */
+  nodeAnnotations(model: ClusterModel, node: NodeModel): Record<string, string>;
+  /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it. */
+  readonly networkCondition: string;
+}

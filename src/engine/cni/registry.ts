@@ -1,0 +1,17 @@
+/**
+ * The network plugins by `spec.network.plugin`. The one place that knows every plugin: the rest
+ * of the engine asks `cniOf(spec)` and talks to the CniPlugin interface (cni/plugin.ts).
+ */
+import type { NetworkPlugin } from '../scenario/schema/knp';
+import { bridge } from './bridge/index';
+import { calico } from './calico/index';
+import { canal } from './canal/index';
+import { flannel } from './flannel/index';
+import type { CniPlugin } from './plugin';
+
+export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge };
+
+/** The plugin a Cluster runs. */
+export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin } }): CniPlugin {
+  return CNI_PLUGINS[spec.network.plugin];
+}
