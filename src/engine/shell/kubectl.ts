@@ -36,7 +36,7 @@ export interface KubectlFlags {
   error?: string;
 }
 
-const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas', '--grace-period', '--timeout', '--cascade']);
+const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas', '--grace-period', '--timeout', '--cascade', '--tail', '--since']);
 
 export function parseKubectlArgs(argv: readonly string[], defaultNs: string): KubectlFlags {
   const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, replicas: null, overwrite: false, force: false, positional: [], rest: null };
@@ -69,6 +69,7 @@ export function parseKubectlArgs(argv: readonly string[], defaultNs: string): Ku
     if (a === '--no-headers') { f.noHeaders = true; continue; }
     if (a === '--overwrite') { f.overwrite = true; continue; }
     if (a === '--force') { f.force = true; continue; }
+    if (a === '-f' || a === '--follow' || a === '--timestamps') continue;
     if (a === '--now' || a === '--wait' || a === '--wait=false' || a === '--wait=true') continue;
     if (a === '-it' || a === '-ti' || a === '-i' || a === '-t' || a === '--stdin' || a === '--tty' || a === '-w' || a === '--watch' || a === '-q' || a === '--quiet') continue;
     if (a.startsWith('-')) { f.error = `error: unknown shorthand flag: '${a.replace(/^-+/, '')[0] ?? ''}' in ${a}`; if (a.startsWith('--')) f.error = `error: unknown flag: ${a.split('=')[0]}`; break; }

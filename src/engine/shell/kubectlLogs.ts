@@ -12,7 +12,7 @@ import type { PodModel } from '../model/cluster';
 import type { Sim } from '../sim';
 import { imageKey } from '../model/listen';
 import { matchesSelector } from '../control/selector';
-import { KUBERNETES_VERSION } from '../control/system';
+import { kubeProxyLog } from '../agents/restoreFailures';
 import { CLUSTER_EPOCH_MS, timestamp } from './kubectlFormat';
 import type { MutateFlags } from './kubectlApply';
 import type { LabelSelector } from '../scenario/schema/common';
@@ -38,22 +38,9 @@ function startup(sim: Sim, pod: PodModel, container: string): { at: number; text
   const c = pod.spec.containers.find((x) => x.name === container);
   const image = imageKey(c?.image ?? '');
   const at = pod.meta.createdAt;
-  if (pod.meta.labels['k8s-app'] === 'kube-proxy') {
-    const mode = sim.model.spec.kubeProxy.mode;
-    const node = pod.nodeName ?? '';
-    const ip = sim.model.nodes.find((n) => n.name === node)?.ip ?? '';
-    return [
-      klog(at, 'server_linux.go:69', `"Using ${mode} proxy"`),
-      klog(at, 'server.go:1062', `"Successfully retrieved node IP(s)" IPs=["${ip}"]`),
-      klog(at, 'server.go:659', `"kube-proxy running in dual-stack mode" primary ipFamily="IPv4"`),
-      klog(at, `server_linux.go:${mode === 'ipvs' ? '233' : '165'}`, `"Using ${mode === 'ipvs' ? 'ipvs' : 'iptables'} Proxier"`),
-      klog(at, 'server.go:872', `"Version info" version="${KUBERNETES_VERSION}"`),
-      klog(at, 'config.go:192', '"Starting service config controller"'),
-      klog(at, 'config.go:101', '"Starting endpoint slice config controller"'),
-      klog(at, 'config.go:319', '"Starting node config controller"'),
-      klog(at, 'shared_informer.go:320', '"Caches are synced for service config"'),
-      klog(at, 'shared_informer.go:320', '"Caches are synced for endpoint slice config"'),
-    ].map((text) => ({ at, text }));
+  // kube-proxy's own lines (start-up, and a failed iptables-restore with its offending line).
+  if (pod.meta.namespace === 'kube-system' && pod.meta.labels['k8s-app'] === 'kube-proxy') {
+    return kubeProxyLog(sim.model, sim.net, pod).split('\n').filter(Boolean).map((text) => ({ at, text }));
   }
   if (image === 'coredns') {
     return ['.:53', '[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908', 'CoreDNS-1.11.1', 'linux/amd64, go1.20.7, ae2bbc2'].map((text) => ({ at, text }));
