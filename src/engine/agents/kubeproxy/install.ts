@@ -16,6 +16,8 @@ import { hashString } from '../../util/rand';
 import { buildHostRuleset, buildNodeRuleset } from '../hostrules';
 import { cniOf } from '../../cni/registry';
 import { proxyConfig } from './config';
+import { kubeProxyNftables, NFT_TABLE } from './nftables';
+import { newNftState, nftLoad } from '../../netfilter/nft/ruleset';
 import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
 import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
 import { buildIpvsState } from './ipvsstate';
@@ -83,6 +85,22 @@ function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
   }
 }
 
+/**
+ * nftables mode: kube-proxy's transaction loaded into the node's nf_tables state (as `nft -f`,
+ * atomically); any other mode removes the table. Returns the load error, if any.
+ */
+function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: ReturnType<typeof proxyConfig>): string | undefined {
+  if (cfg.mode !== 'nftables') {
+    if (ns.nft) ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
+    return undefined;
+  }
+  ns.nft ??= newNftState();
+  // A full sync replaces the table (kube-proxy's first sync after a restart starts from nothing).
+  ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
+  const r = nftLoad(ns.nft, kubeProxyNftables(model, node, cfg));
+  return r.ok ? undefined : `nft -f line ${r.line}: ${r.error}`;
+}
+
 function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache): InstallResult | null {
   const ns = sim.net.namespaces.get(nodeNsId(node.name));
   if (!ns) return null;
@@ -111,8 +129,10 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   }
   writeSysctls(ns, cfg);
   const res = restore?.(ns, rules);
+  const nftError = installNftables(ns, model, node, cfg);
   sim.net.generation++;
-  return { machine: `node/${node.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) };
+  const error = res && !res.ok ? `line ${res.line}: ${res.error}` : nftError;
+  return { machine: `node/${node.name}`, rules, ...(error ? { error } : {}) };
 }
 
 /**
