@@ -17,6 +17,7 @@ import { k8sCommands } from './k8sfiles';
 import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
 import { iptablesCommands } from './iptables';
+import { nftCommands } from './nft';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
@@ -33,6 +34,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   ipvsCommands,
   dnsCommands,
   iptablesCommands,
+  nftCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
