@@ -35,7 +35,8 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const { model, net } = buildCluster(objects, seed, file, diagnostics);
   const ds: Diagnostic[] = [];
   const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), now: 0, objects };
-  installNodeRules(sim);
+  // A machine whose rules did not load is reported before any packet (iptables-restore-failed).
+  diagnostics.push(...installNodeRules(sim));
   // A Challenge's setup commands break what the learner is asked to mend.
   diagnostics.push(...runChallengeSetup(sim, objects));
   ds.push(...sortDiagnostics(diagnostics));

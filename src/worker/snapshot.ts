@@ -4,7 +4,7 @@
  * `conntrack` and `ipvsadm` show). Built by one pure function from the Sim, so the canvas and
  * the inspector never see live engine objects and the worker can post it as is.
  */
-import { runLine, type Sim } from '../engine';
+import { runArgv, type Sim } from '../engine';
 import { formatEntry } from '../engine/conntrack/format';
 import type { NetNs, NsOwner } from '../engine/net/types';
 import { formatRuleSpec } from '../engine/netfilter/format';
@@ -204,6 +204,7 @@ function chainsOf(ns: NetNs): ChainSnap[] | null {
 /** The IPVS table as `ipvsadm -Ln` prints it: the shell command is the one formatter. */
 function ipvsOf(sim: Sim, ns: NetNs): string[] | null {
   if (!ns.ipvs || ns.owner.kind !== 'node') return null;
-  const r = runLine(sim, { kind: 'node', name: ns.owner.name }, 'ipvsadm -Ln');
+  // runArgv, not runLine: a snapshot must not touch the terminal's session (its jobs, its $?).
+  const r = runArgv(sim, { kind: 'node', name: ns.owner.name }, ['ipvsadm', '-Ln']);
   return r.exitCode === 0 ? r.stdout.replace(/\n$/, '').split('\n') : null;
 }

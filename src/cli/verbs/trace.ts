@@ -13,10 +13,10 @@ import { formatStory, storyJson } from '../../engine/trace/storyFormat';
 import type { Verb } from '../io';
 import { loadScenarioFile, parseArgs } from '../load';
 
-const USAGE = 'usage: knp trace FILE --from TARGET --to DEST [--proto tcp|udp|icmp] [--port N] [--count N] [--ttl N] [--json] [--story] [--lang zh-CN|en] [--pcap OUT] [--explain] [--seed N]\n';
+const USAGE = 'usage: knp trace FILE --from TARGET --to DEST [--proto tcp|udp|icmp] [--port N] [--count N] [--ttl N] [--header "NAME: VALUE"] [--resolve HOST:PORT:ADDR] [--json] [--story] [--lang zh-CN|en] [--pcap OUT] [--explain] [--seed N]\n';
 
 export const trace: Verb = async (argv, io) => {
-  const args = parseArgs(argv, ['seed', 'from', 'to', 'proto', 'port', 'pcap', 'count', 'ttl', 'lang']);
+  const args = parseArgs(argv, ['seed', 'from', 'to', 'proto', 'port', 'pcap', 'count', 'ttl', 'lang', 'header', 'resolve']);
   const [file] = args.positional;
   const from = args.values.get('from');
   const to = args.values.get('to');
@@ -34,9 +34,26 @@ export const trace: Verb = async (argv, io) => {
     if (!Number.isInteger(n) || n < 1 || (k === 'port' && n > 65535) || (k === 'ttl' && n > 255)) { io.stderr(`knp: --${k} must be a positive integer${k === 'port' ? ' up to 65535' : ''}, not "${v}"\n`); return 2; }
     nums[k] = n;
   }
+  // curl's -H and --resolve: a Host header (an Ingress rule's host) and a name pinned to an address.
+  const headers: Record<string, string> = {};
+  const resolve: Record<string, string> = {};
+  const header = args.values.get('header');
+  if (header !== undefined) {
+    const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(header);
+    if (!m) { io.stderr(`knp: --header must be "NAME: VALUE", not "${header}"\n`); return 2; }
+    headers[m[1]!] = m[2]!;
+  }
+  const pin = args.values.get('resolve');
+  if (pin !== undefined) {
+    const m = /^([^:]+):(\d+):(\d+\.\d+\.\d+\.\d+)$/.exec(pin);
+    if (!m) { io.stderr(`knp: --resolve must be HOST:PORT:ADDR, not "${pin}"\n`); return 2; }
+    resolve[m[1]!] = m[3]!;
+  }
+  const http = header !== undefined || pin !== undefined ? { http: { ...(header !== undefined ? { headers } : {}), ...(pin !== undefined ? { resolve } : {}) } } : {};
   const built = await loadScenarioFile(io, file, args);
   if (typeof built === 'number') return built;
   const t = walk(built.sim, {
+    ...http,
     from, to,
     ...(proto ? { protocol: proto } : {}),
     ...(nums['port'] !== undefined ? { port: nums['port'] } : {}),

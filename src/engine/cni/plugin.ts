@@ -65,6 +65,10 @@ export interface CniPlugin {
   readonly enforcesPolicy: boolean;
   /** The network name in the node's CNI conflist (portmap's chain names hash it). */
   readonly conflistName: string;
+  /** The conflist's file name under /etc/cni/net.d ("10-flannel.conflist"). */
+  readonly conflistFile: string;
+  /** The conflist's content, as the plugin's installer writes it there (`cat`, `ls /etc/cni/net.d`). */
+  conflist(model: ClusterModel, node: NodeModel): unknown;
   /** The datapath for the Cluster's backend; reports a backend the plugin does not have and uses its default. */
   datapath(ctx: BuildCtx): CniDatapath;
   systemObjects(spec: ClusterSpec): CniSystemObjects;

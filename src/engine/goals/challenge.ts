@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { ScenarioObjects } from '../scenario/load';
 import type { Goal } from '../scenario/schema/challenge';
-import { runLine } from '../shell/run';
+import { newSession, runLine } from '../shell/run';
 import { parseTarget } from '../shell/types';
 import type { Sim } from '../sim';
 import { evaluateGoals, type GoalContext, type GoalResult } from './evaluate';
@@ -40,7 +40,7 @@ export function runChallengeSetup(sim: Sim, objects: ScenarioObjects): Diagnosti
   const ds: Diagnostic[] = [];
   (c?.obj.spec.setup ?? []).forEach((s, i) => {
     const target = parseTarget(s.target);
-    const r = target ? runLine(sim, target, s.run) : { exitCode: 2, stderr: `bad target "${s.target}"`, stdout: '' };
+    const r = target ? runLine(sim, target, s.run, newSession()) : { exitCode: 2, stderr: `bad target "${s.target}"`, stdout: '' };
     if (r.exitCode !== 0) {
       ds.push({ file: c!.origin.file, ...c!.origin.locate(['spec', 'setup', i, 'run']), severity: 'error', code: 'challenge-setup-failed',
         message: `setup command failed on ${s.target}: ${s.run}: ${r.stderr.trim() || `exit ${r.exitCode}`}`, hint: 'targets are node/NAME, pod/NS/NAME or host/NAME; try the command in knp exec' });

@@ -118,6 +118,7 @@ export const MESSAGES = {
   'verdict.refused': entry(['from'], 'connection refused (RST from {{from}})', '连接被拒绝（RST 来自 {{from}}）'),
   'verdict.reset': entry([], 'connection reset by peer', '连接被对端重置'),
   'verdict.noResponse': entry([], 'the server accepted the request but sent no response', '服务器接受了请求，但没有返回响应'),
+  'verdict.emptyReply': entry(['from'], 'connection closed by {{from}} without a response (empty reply from server)', '连接被 {{from}} 关闭，没有返回响应（服务器返回空响应）'),
   'verdict.unexpectedSynAnswer': entry(['what'], 'unexpected answer to SYN: {{what}}', 'SYN 收到意外的回应：{{what}}'),
   'verdict.connection': entry(['n', 'reason'], 'connection {{n}}: {{reason}}', '第 {{n}} 个连接：{{reason}}'),
   'verdict.other': entry(['reason'], '{{reason}}', '{{reason}}'),

@@ -8,7 +8,7 @@ import { buildSim } from '../index';
 import { evaluateGoal, globToRegExp } from '../goals/evaluate';
 import { clientOf, destinationOf } from '../goals/targets';
 import type { ScenarioObjects } from '../scenario/load';
-import { runLine } from '../shell/run';
+import { newSession, runLine } from '../shell/run';
 import { parseTarget } from '../shell/types';
 import type { Sim } from '../sim';
 import { walk } from '../stack/walk';
@@ -118,7 +118,8 @@ function evaluateCheck(state: LessonState, c: Check, step: Step): CheckResult {
   }
   if ('state' in c) {
     const target = parseTarget(c.state.target);
-    const r = target ? runLine(state.sim, target, c.state.run) : null;
+    // Its own shell session: a check must not read the learner's background jobs or change their $?.
+    const r = target ? runLine(state.sim, target, c.state.run, newSession()) : null;
     const out = r && r.exitCode === 0 ? r.stdout : '';
     const pass = !!r && r.exitCode === 0 && (c.state.includes === undefined || out.includes(c.state.includes))
       && (c.state.excludes === undefined || !out.includes(c.state.excludes));

@@ -94,12 +94,62 @@ export const bridgeCommand: Command = (ctx, argv) => {
 
 export const bridgeCommands: Record<string, Command> = { bridge: bridgeCommand };
 
-/** bridge-utils' `brctl show [BR]`: each bridge, its id, STP, and its ports one per line. */
+/** bridge-utils' brctl: `show [BR]` (each bridge, its id, STP, its ports one per line), addbr, delbr, addif, delif, showmacs. */
 export const brctlCommand: Command = (ctx, argv) => {
   const ns = nsForTarget(ctx.sim, ctx.target);
   if (!ns) return fail('brctl: no network namespace here: give a node, pod or host target\n', 1);
   const sub = argv[1];
-  if (sub !== 'show') return fail(sub === undefined ? 'Usage: brctl [commands]\n' : `never heard of command [${sub}]\n`, 1);
+  const a = argv[2];
+  const b = argv[3];
+  const isBridge = (n: string | undefined): boolean => ns.links.some((l) => l.kind === 'bridge' && l.name === n);
+  // The changes are the ip commands brctl's ioctls amount to; errors are brctl's own words.
+  const via = (words: string[], onErr: string): ReturnType<Command> => {
+    const r = ctx.run(ctx.target, words);
+    return r.exitCode === 0 ? ok('', true) : fail(onErr, 1);
+  };
+  switch (sub) {
+    case 'addbr':
+      if (!a) return fail('Incorrect number of arguments for command\nUsage: brctl addbr <bridge>\tadd bridge\n', 1);
+      if (ns.links.some((l) => l.name === a)) return fail(`device ${a} already exists; can't create bridge with the same name\n`, 1);
+      return via(['ip', 'link', 'add', a, 'type', 'bridge'], `add bridge failed: ${a}\n`);
+    case 'delbr':
+      if (!a) return fail('Incorrect number of arguments for command\nUsage: brctl delbr <bridge>\tdelete bridge\n', 1);
+      if (!isBridge(a)) return fail(`bridge ${a} doesn't exist; can't delete it\n`, 1);
+      if (ns.links.find((l) => l.name === a)?.up) return fail(`bridge ${a} is still up; can't delete it\n`, 1);
+      return via(['ip', 'link', 'del', a], `can't delete bridge ${a}\n`);
+    case 'addif': case 'delif': {
+      if (!a || !b) return fail(`Incorrect number of arguments for command\nUsage: brctl ${sub} <bridge> <device>\t${sub === 'addif' ? 'add' : 'delete'} interface ${sub === 'addif' ? 'to' : 'from'} bridge\n`, 1);
+      if (!isBridge(a)) return fail(`bridge ${a} does not exist!\n`, 1);
+      const dev = ns.links.find((l) => l.name === b);
+      if (!dev) return fail(`interface ${b} does not exist!\n`, 1);
+      if (sub === 'addif') {
+        if (dev.master === a) return fail(`device ${b} is already a member of a bridge; can't enslave it to bridge ${a}.\n`, 1);
+        if (dev.master) return fail(`device ${b} is already a member of a bridge; can't enslave it to bridge ${a}.\n`, 1);
+        return via(['ip', 'link', 'set', b, 'master', a], `can't add ${b} to bridge ${a}\n`);
+      }
+      if (dev.master !== a) return fail(`device ${b} is not a slave of ${a}\n`, 1);
+      return via(['ip', 'link', 'set', b, 'nomaster'], `can't delete ${b} from ${a}\n`);
+    }
+    case 'showmacs': {
+      if (!a) return fail('Incorrect number of arguments for command\nUsage: brctl showmacs <bridge>\tshow a list of mac addrs\n', 1);
+      const br = ns.links.find((l) => l.kind === 'bridge' && l.name === a);
+      if (!br) return fail(`read of forward table failed: No such device\n`, 1);
+      const ports = ns.links.filter((l) => l.master === a).sort((x, y) => x.ifindex - y.ifindex);
+      const rows = (br.fdb ?? [])
+        .map((e) => ({ e, port: ports.findIndex((p) => p.name === e.dev) + 1 }))
+        .filter((r) => r.port > 0 && !(r.e.permanent && !r.e.local && !ports.some((p) => p.mac === r.e.mac)))
+        .sort((x, y) => x.port - y.port || (x.e.mac < y.e.mac ? -1 : 1));
+      let out = 'port no\tmac addr\t\tis local?\tageing timer\n';
+      for (const { e, port } of rows) {
+        const local = e.local || ports.some((p) => p.mac === e.mac);
+        const age = local ? 0 : Math.max(0, (ctx.sim.now - e.updatedAt) / 1000);
+        out += `${String(port).padStart(3)}\t${e.mac}\t${local ? 'yes' : 'no'}\t\t${age.toFixed(2).padStart(7)}\n`;
+      }
+      return ok(out);
+    }
+    case 'show': break;
+    default: return fail(sub === undefined ? 'Usage: brctl [commands]\ncommands:\n\taddbr     \t<bridge>\t\tadd bridge\n\tdelbr     \t<bridge>\t\tdelete bridge\n\taddif     \t<bridge> <device>\tadd interface to bridge\n\tdelif     \t<bridge> <device>\tdelete interface from bridge\n\tshow      \t[ <bridge> ]\t\tshow a list of bridges\n\tshowmacs  \t<bridge>\t\tshow a list of mac addrs\n' : `never heard of command [${sub}]\n`, 1);
+  }
   const only = argv[2];
   const bridges = ns.links.filter((l) => l.kind === 'bridge' && (only === undefined || l.name === only)).sort((a, b) => a.ifindex - b.ifindex);
   if (only !== undefined && bridges.length === 0) return fail(`bridge ${only} does not exist!\n`, 1);

@@ -12,6 +12,7 @@ import { ipToReverse } from '../agents/coredns/records';
 import { isIp } from '../addr/ip';
 import { hashString } from '../util/rand';
 import type { FileProvider } from './files';
+import { CLUSTER_START_MS, formatDate, wallClockMs } from '../util/clock';
 
 /** The walk's notation for a shell target ("pod/NS/NAME", "node/N#netns"), or null for the workstation. */
 export function targetFrom(t: Target): string | null {
@@ -101,7 +102,7 @@ export function digHeaderFlags(r: DnsResponse): string {
 }
 
 /** One answered query as dig prints it, from ";; Got answer:" to the MSG SIZE line. */
-function digMessage(type: RRType, step: SearchStep, r: DnsResponse, tcp = false): string {
+function digMessage(type: RRType, step: SearchStep, r: DnsResponse, tcp: boolean, when: string): string {
   const name = step.name;
   const id = hashString(`${name}/${type}`) % 65536;
   const add = (r.additional?.length ?? 0) + 1;
@@ -114,12 +115,13 @@ function digMessage(type: RRType, step: SearchStep, r: DnsResponse, tcp = false)
   if (r.answers.length) out += `\n;; ANSWER SECTION:\n${r.answers.map(digRR).join('\n')}\n`;
   if (r.authority.length) out += `\n;; AUTHORITY SECTION:\n${r.authority.map(digRR).join('\n')}\n`;
   if (r.additional?.length) out += `\n;; ADDITIONAL SECTION:\n${r.additional.map(digRR).join('\n')}\n`;
-  out += `\n;; Query time: 0 msec\n;; SERVER: ${step.server}#53(${step.server}) (${tcp ? 'TCP' : 'UDP'})\n;; WHEN: Thu Jan 01 00:00:00 UTC 1970\n;; MSG SIZE  rcvd: ${messageSize(name, r)}\n\n`;
+  out += `\n;; Query time: 0 msec\n;; SERVER: ${step.server}#53(${step.server}) (${tcp ? 'TCP' : 'UDP'})\n;; WHEN: ${when}\n;; MSG SIZE  rcvd: ${messageSize(name, r)}\n\n`;
   return out;
 }
 
 /** dig's whole output; `showSearch` (+showsearch) prints every attempt of the search list, not only the last. */
-export function formatDig(argsText: string, type: RRType, res: ResolveResult, showSearch = false, tcp = false): { text: string; code: number } {
+/** `when` is the WHEN: line's date, from the simulation's clock (util/clock.ts). */
+export function formatDig(argsText: string, type: RRType, res: ResolveResult, showSearch = false, tcp = false, when = formatDate(CLUSTER_START_MS)): { text: string; code: number } {
   const head = `\n; <<>> DiG ${DIG_VERSION} <<>> ${argsText}\n;; global options: +cmd\n`;
   const step = res.steps[res.steps.length - 1];
   const r = res.answer;
@@ -129,10 +131,10 @@ export function formatDig(argsText: string, type: RRType, res: ResolveResult, sh
     const comm = server ? `;; communications error to ${server}#53: ${why}\n`.repeat(why === 'timed out' ? 3 : 1) : '';
     return { text: `${comm}${head};; no servers could be reached\n\n`, code: 9 };
   }
-  if (!showSearch) return { text: head + digMessage(type, step, r, tcp), code: 0 };
+  if (!showSearch) return { text: head + digMessage(type, step, r, tcp, when), code: 0 };
   let out = head;
   for (const s of res.steps) {
-    if (s.response) out += digMessage(type, s, s.response, tcp);
+    if (s.response) out += digMessage(type, s, s.response, tcp, when);
     else out += `;; communications error to ${s.server}#53: timed out\n`;
   }
   return { text: out, code: 0 };
@@ -165,8 +167,9 @@ const dig: Command = (ctx, argv) => {
     else if (a.startsWith('+')) continue; // other display options: accepted, not modelled
     else if (a === '-t') { const t = parseType(argv[++i] ?? ''); if (!t) return fail(`dig: invalid type: ${argv[i] ?? ''}\n`, 1); type = t; }
     else if (a === '-x') { const ip = argv[++i] ?? ''; if (!isIp(ip)) return fail(`dig: '${ip}' is not a legal IPv4 address\n`, 1); name = ipToReverse(ip); type = 'PTR'; }
+    // dig takes a word that names a type as the type wherever it stands: `dig SRV NAME` = `dig NAME SRV`.
+    else if (!type && parseType(a) && !a.includes('.')) type = parseType(a)!;
     else if (!name) name = a;
-    else if (!type && parseType(a)) type = parseType(a)!;
     else name = a;
   }
   if (!name) { name = '.'; type = type ?? 'NS'; }
@@ -184,7 +187,7 @@ const dig: Command = (ctx, argv) => {
     }
     return ok(res.answer.answers.map((a) => `${a.data}\n`).join(''));
   }
-  const { text, code } = formatDig(argv.slice(1).join(' '), t, res, showSearch, tcp);
+  const { text, code } = formatDig(argv.slice(1).join(' '), t, res, showSearch, tcp, formatDate(wallClockMs(ctx.sim)));
   return { stdout: text, stderr: '', exitCode: code };
 };
 

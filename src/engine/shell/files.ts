@@ -11,12 +11,15 @@ import { resolvConfProvider } from './dns';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
-/** A file the network plugin writes on a node (flannel's /run/flannel/subnet.env). */
+/** A file the network plugin writes on a node (its CNI conflist, flannel's /run/flannel/subnet.env). */
 function cniFile(ctx: ShellContext, path: string): string | null {
   const t = ctx.target;
   if (t.kind !== 'node') return null;
   const node = ctx.sim.model.nodes.find((n) => n.name === t.name);
-  return node ? cniOf(ctx.sim.model.spec).nodeFile(ctx.sim.model, node, path) : null;
+  if (!node) return null;
+  const plugin = cniOf(ctx.sim.model.spec);
+  if (path === `/etc/cni/net.d/${plugin.conflistFile}`) return `${JSON.stringify(plugin.conflist(ctx.sim.model, node), null, 2)}\n`;
+  return plugin.nodeFile(ctx.sim.model, node, path);
 }
 
 const providers: FileProvider[] = [
@@ -37,7 +40,7 @@ export function readSimFile(ctx: ShellContext, path: string): string | null {
 export const fileCommands: Record<string, Command> = {
   cat: (ctx, argv) => {
     const paths = argv.slice(1).filter((a) => !a.startsWith('-'));
-    if (paths.length === 0) return ok('');
+    if (paths.length === 0) return ok(ctx.stdin ?? '');
     let out = '';
     let err = '';
     for (const p of paths) {

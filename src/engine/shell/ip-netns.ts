@@ -8,6 +8,7 @@ import { nsForTarget } from '../net/lookup';
 import { createNs, delLink, inheritSysctls, touch } from '../net/mutate';
 import { machineTarget, matches } from './ip-common';
 import { fail, ok, type CommandResult, type ShellContext, type Target } from './types';
+import { procByPid } from './procs';
 
 // ─── ip netns ───────────────────────────────────────────────────────────────────────────────
 
@@ -58,6 +59,15 @@ export function netnsCmd(ctx: ShellContext, args: readonly string[]): CommandRes
     if (cmd.length === 0) return fail('No command specified\n', 1);
     return ctx.run({ ...m, netns: name } as Target, cmd);
   }
-  if (matches(sub, 'identify')) return ok(here.netnsName ? `${here.netnsName}\n` : '\n');
+  if (matches(sub, 'identify')) {
+    // `ip netns identify PID`: the /run/netns name of that process's namespace (a Pod's cni-… name).
+    if (name !== undefined) {
+      const proc = /^\d+$/.test(name) ? procByPid(ctx.sim, m, Number(name)) : undefined;
+      if (!proc) return fail(`Cannot open network namespace: No such file or directory\n`, 1);
+      const ns = nsForTarget(ctx.sim, proc.target);
+      return ok(ns?.netnsName ? `${ns.netnsName}\n` : '\n');
+    }
+    return ok(here.netnsName ? `${here.netnsName}\n` : '\n');
+  }
   return fail(`Command "${sub}" is unknown, try "ip netns help".\n`, 1);
 }

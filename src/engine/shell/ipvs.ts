@@ -66,4 +66,26 @@ const ipset: Command = (ctx, argv) => {
   return ok(chosen.length ? formatIpsetList(chosen, (name) => ipsetReferences(ns!, name)) : '');
 };
 
-export const ipvsCommands: Record<string, Command> = { ipvsadm, ipset };
+/**
+ * `nfacct list [reset]` / `nfacct get NAME`: the extended accounting objects (nfnetlink_acct)
+ * kube-proxy counts INVALID drops and localhost NodePort connections in, printed as the nfacct
+ * tool prints them.
+ */
+const nfacct: Command = (ctx, argv) => {
+  const ns = nsForTarget(ctx.sim, ctx.target);
+  const all = ns?.netfilter?.nfacct ?? new Map<string, { pkts: number; bytes: number }>();
+  const line = (name: string, o: { pkts: number; bytes: number }): string => `{ pkts = ${String(o.pkts).padStart(20, '0')}, bytes = ${String(o.bytes).padStart(20, '0')} } = ${name};\n`;
+  const sub = argv[1];
+  if (sub === 'list') {
+    const out = [...all].map(([n, o]) => line(n, o)).join('');
+    if (argv[2] === 'reset') for (const o of all.values()) { o.pkts = 0; o.bytes = 0; }
+    return ok(out);
+  }
+  if (sub === 'get') {
+    const o = argv[2] !== undefined ? all.get(argv[2]) : undefined;
+    return o ? ok(line(argv[2]!, o)) : fail('nfacct v1.0.2: error: No such file or directory\n', 1);
+  }
+  return fail(`nfacct v1.0.2: ${sub === undefined ? 'missing command' : `unknown command: ${sub}`}\nusage: nfacct list [reset] | nfacct get NAME (adding and deleting objects is not simulated)\n`, 1);
+};
+
+export const ipvsCommands: Record<string, Command> = { ipvsadm, ipset, nfacct };

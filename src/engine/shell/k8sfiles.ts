@@ -15,16 +15,14 @@
 import type { PodModel } from '../model/cluster';
 import type { Sim } from '../sim';
 import { fail, ok, type Command, type ShellContext, type Target } from './types';
+import { machineHosts, podEtcHosts, podFqdn } from '../stack/hosts';
+
+export { podEtcHosts, podFqdn };
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function podOf(sim: Sim, t: Target): PodModel | undefined {
   return t.kind === 'pod' ? sim.model.pods.find((p) => p.meta.namespace === t.namespace && p.meta.name === t.name) : undefined;
-}
-
-/** The Pod's FQDN when it has a subdomain: HOSTNAME.SUBDOMAIN.NS.svc.DOMAIN. */
-export function podFqdn(sim: Sim, p: PodModel): string | null {
-  return p.subdomain ? `${p.hostname}.${p.subdomain}.${p.meta.namespace}.svc.${sim.model.spec.clusterDomain}` : null;
 }
 
 export function hostnameOf(sim: Sim, t: Target): string | null {
@@ -39,33 +37,6 @@ export function hostnameOf(sim: Sim, t: Target): string | null {
       return p.hostname;
     }
   }
-}
-
-function machineHosts(name: string): string {
-  return `127.0.0.1 localhost\n127.0.1.1 ${name}\n\n# The following lines are desirable for IPv6 capable hosts\n::1     ip6-localhost ip6-loopback\nfe00::0 ip6-localnet\nff00::0 ip6-mcastprefix\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n`;
-}
-
-/** kubelet's managedHostsFileContent. */
-export function podEtcHosts(sim: Sim, p: PodModel): string {
-  if (p.hostNetwork) {
-    let s = `# Kubernetes-managed hosts file (host network).\n${machineHosts(p.nodeName ?? p.hostname)}`;
-    s += hostAliases(p);
-    return s;
-  }
-  let s = '# Kubernetes-managed hosts file.\n';
-  s += '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n';
-  if (p.podIP) {
-    const fqdn = podFqdn(sim, p);
-    s += fqdn ? `${p.podIP}\t${fqdn}\t${p.hostname}\n` : `${p.podIP}\t${p.hostname}\n`;
-  }
-  s += hostAliases(p);
-  return s;
-}
-
-function hostAliases(p: PodModel): string {
-  const aliases = p.spec.hostAliases ?? [];
-  if (aliases.length === 0) return '';
-  return `\n# Entries added by HostAliases.\n${aliases.map((a) => `${a.ip}\t${(a.hostnames ?? []).join('\t')}\n`).join('')}`;
 }
 
 export function k8sFileProvider(ctx: ShellContext, path: string): string | null {

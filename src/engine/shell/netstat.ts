@@ -14,15 +14,19 @@ import { nsForTarget } from '../net/lookup';
 import { sortRoutes } from './ip-show';
 import type { Listener } from '../net/types';
 import type { Sim } from '../sim';
-import { hashString } from '../util/rand';
+import { daemonPid, pidFor } from './procs';
 import { fail, ok, type Command } from './types';
 
 /** The process behind a socket, as `PID/Program name` shows it. */
 export function processOf(sim: Sim, l: Listener): { pid: number; name: string } {
   const name = programName(sim, l);
-  // One process per container (all its sockets), one per daemon on a machine.
-  const key = l.container !== undefined ? `${l.owner}/${l.container}` : `${l.owner}/${name}`;
-  return { pid: 1000 + (hashString(key) % 60000), name };
+  // One process per container (all its sockets), one per daemon on a machine: the PIDs ps shows (procs.ts).
+  if (l.container !== undefined && l.owner.startsWith('pod/')) {
+    const [, ns, pod] = l.owner.split('/');
+    const p = sim.model.pods.find((x) => x.meta.namespace === ns && x.meta.name === pod);
+    if (p) return { pid: pidFor(`${p.meta.uid}/${l.container}`), name };
+  }
+  return { pid: daemonPid(l.owner.split('#')[0]!, name), name };
 }
 
 function programName(sim: Sim, l: Listener): string {

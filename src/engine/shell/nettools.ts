@@ -303,7 +303,8 @@ export const traceroute: Command = (ctx, argv) => {
     const base = (p.rttUs ?? 20) / 1000;
     const times = Array.from({ length: q }, (_, i) => `${(base * (i === 0 ? 1 : 0.8 - i * 0.05)).toFixed(3)} ms`).join('  ');
     const mark = p.icmp?.type === 3 && p.icmp.code !== 3 ? (p.icmp.code === 0 ? ' !N' : p.icmp.code === 1 ? ' !H' : p.icmp.code === 13 ? ' !X' : ` !<${p.icmp.code}>`) : '';
-    lines.push(`${n}  ${p.from} (${p.from})  ${times}${mark}`);
+    // -n prints the address alone; without it, the name (none here: the address again) and the address.
+    lines.push(`${n}  ${opts.has('n') ? p.from : `${p.from} (${p.from})`}  ${times}${mark}`);
     if (p.outcome === 'reply' || p.icmp?.type === 3) break;
   }
   return ok(`${lines.join('\n')}\n`, true);

@@ -3,7 +3,14 @@
  * the engine contributes its commands from its own file; this is the one place they meet.
  * To add a command: export it from your area's file and list that file's table here.
  */
-import type { Command } from './types';
+import type { Command, StreamCommand } from './types';
+import { textCommands } from './text';
+import { procCommands } from './proctools';
+import { webtoolCommands } from './webtools';
+import { containerCommands } from './containers';
+import { calicoCommands } from './calico';
+import { tcpdumpCommands } from './tcpdump';
+import { conntrackStreamCommands } from './conntrackEvents';
 import { basicCommands } from './basics';
 import { fileCommands } from './files';
 import { ipCommands } from './ip';
@@ -35,10 +42,20 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   dnsCommands,
   iptablesCommands,
   nftCommands,
+  textCommands,
+  procCommands,
+  webtoolCommands,
+  containerCommands,
+  calicoCommands,
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));
 
+/** Tools that keep running while other commands run (tcpdump, conntrack -E): see Stream in types.ts. */
+const streamTables: readonly Readonly<Record<string, StreamCommand>>[] = [tcpdumpCommands, conntrackStreamCommands];
+
+export const streamCommands: ReadonlyMap<string, StreamCommand> = new Map(streamTables.flatMap((t) => Object.entries(t)));
+
 export function commandNames(): string[] {
-  return [...commands.keys()].sort();
+  return [...new Set([...commands.keys(), ...streamCommands.keys()])].sort();
 }

@@ -14,7 +14,7 @@ export const sudoCommand: Command = (ctx, argv) => {
   }
   const cmd = argv.slice(i);
   if (cmd.length === 0) return fail('usage: sudo -h | -K | -k | -V\nusage: sudo [-AbEHknPS] [-u user] command [arg ...]\n', 1);
-  return ctx.run(ctx.target, cmd);
+  return ctx.run(ctx.target, cmd, ctx.stdin);
 };
 
 export const sudoCommands: Record<string, Command> = { sudo: sudoCommand };

@@ -19,8 +19,25 @@ export interface ShellContext {
   readonly sim: Sim;
   readonly target: Target;
   /** Runs another command line in a (possibly different) target: `ip netns exec NS CMD`, `kubectl exec`. */
-  run(target: Target, argv: readonly string[]): CommandResult;
+  run(target: Target, argv: readonly string[], stdin?: string): CommandResult;
+  /** What a pipe feeds the command (`echo x | grep x`, `cat <<EOF | kubectl apply -f -`); undefined for a terminal. */
+  readonly stdin?: string;
 }
+
+/**
+ * A command that keeps running while other commands run (tcpdump, conntrack -E): the shell
+ * starts it, polls it after every command for what it printed since, and stops it at `wait`,
+ * `kill %N`, `fg`, or when it says it has finished (tcpdump -c N).
+ */
+export interface Stream {
+  /** Output since the last poll; `finished` when the tool would exit by itself now. */
+  poll(): { stdout: string; stderr: string; finished: boolean };
+  /** Ends it (as ^C would, or its own exit): the rest of its output and its exit status. */
+  stop(): CommandResult;
+}
+
+/** Starts a streaming command: what it prints at once (tcpdump's "listening on"), and the stream, or a plain result on error. */
+export type StreamCommand = (ctx: ShellContext, argv: readonly string[]) => { readonly start: CommandResult; readonly stream?: Stream };
 
 export type Command = (ctx: ShellContext, argv: readonly string[]) => CommandResult;
 

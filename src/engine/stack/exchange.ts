@@ -212,6 +212,12 @@ export function tcpExchange(w: Walker, ns: NetNs, dst: string, dport: number, re
     const got = rq.got?.packet;
     if (got?.tcp && got.payload) { payload = got.payload; srvSeq = got.tcp.seq + payloadLength(got.payload); }
     else if (got?.tcp?.flags.rst) verdict = { verdict: 'refused', reason: 'connection reset by peer', reasonMessage: message('verdict.reset') };
+    else if (got?.tcp?.flags.fin) {
+      // The server closed without answering: curl's "Empty reply from server".
+      srvSeq = got.tcp.seq + 1;
+      const from = `${got.ip!.src}:${got.tcp.sport}`;
+      verdict = { verdict: 'refused', reason: `connection closed by ${from} without a response (empty reply from server)`, reasonMessage: message('verdict.emptyReply', { from }) };
+    }
     else if (!got?.tcp) verdict = silence(w, 'request');
     else verdict = { verdict: 'timeout', reason: 'the server accepted the request but sent no response', reasonMessage: message('verdict.noResponse') };
   }

@@ -3,6 +3,7 @@
  * "#netns" suffix) to its network namespace, and a destination (IP, IP:PORT, URL) to an
  * address, port and protocol.
  */
+import { etcHostsFor, hostsLookup } from './hosts';
 import { isIp } from '../addr/ip';
 import { resolveName } from '../clients/dns/resolve';
 import { nsForRef } from '../net/lookup';
@@ -59,12 +60,15 @@ export type HostLookup =
   | { readonly ok: false; readonly why: 'nxdomain' | 'timeout'; readonly reason: string; readonly events: readonly TraceEvent[] };
 
 /**
- * getaddrinfo for a client: /etc/hosts first (localhost), then DNS through the client's
+ * getaddrinfo for a client: /etc/hosts first (localhost, the Pod's own name, hostAliases: stack/hosts.ts), then DNS through the client's
  * resolv.conf, each query a walked packet (k8s/dns/resolve.ts). The DNS packets' events come
  * back with flows prefixed "dns:" so a trace can show the lookup before the connection.
  */
 export function lookupHost(sim: Sim, from: string, host: string): HostLookup {
   if (host === 'localhost' || host === 'localhost.localdomain') return { ok: true, ip: '127.0.0.1', events: [] };
+  const hosts = etcHostsFor(sim, from);
+  const fromFile = hosts === null ? null : hostsLookup(hosts, host);
+  if (fromFile) return { ok: true, ip: fromFile, events: [] };
   const res = resolveName(sim, from, host, 'A');
   const events: TraceEvent[] = [];
   let t = 0;

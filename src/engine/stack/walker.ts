@@ -13,6 +13,7 @@
  * advances a local clock in microseconds. Replies are walked as soon as they are generated
  * (depth first), which keeps the code a direct transcription of the kernel's call chain.
  */
+import { noteWalk } from './capture';
 import { BROADCAST_MAC, type Mac } from '../addr/mac';
 import type { FibResult } from '../route/fib';
 import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
@@ -77,14 +78,14 @@ export class Walker {
   lastDrop: string | undefined;
   readonly sockets = new Map<string, ClientSocket>();
   /** Server-side TCP connection states during this walk, by "ns|local|peer". */
-  readonly tcpConns = new Map<string, 'SYN_RECV' | 'ESTABLISHED' | 'LAST_ACK'>();
+  readonly tcpConns = new Map<string, 'SYN_RECV' | 'ESTABLISHED' | 'LAST_ACK' | 'FIN_WAIT'>();
   /** Set by the first listener or ICMP responder that answers the walk's request. */
   responder: string | null = null;
   seenSource: string | null = null;
   /** Who refused the request (sent the RST or the ICMP port unreachable). */
   refuser: string | null = null;
 
-  constructor(readonly sim: Sim, readonly maxEvents = 5000) {}
+  constructor(readonly sim: Sim, readonly maxEvents = 5000) { noteWalk(sim, this.events); }
 
   get nowMs(): number { return this.sim.now + this.t / 1000; }
 

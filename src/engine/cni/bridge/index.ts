@@ -7,6 +7,8 @@ export const bridge: CniPlugin = {
   backends: ['none'],
   enforcesPolicy: false,
   conflistName: 'bridge',
+  conflistFile: '10-bridge.conflist',
+  conflist: (model, node) => ({ cniVersion: '0.3.1', name: 'bridge', plugins: [{ type: 'bridge', bridge: model.spec.network.bridge, isGateway: true, ipMasq: true, hairpinMode: true, ipam: { type: 'host-local', ranges: [[{ subnet: node.podCIDR }]], routes: [{ dst: '0.0.0.0/0' }] } }, { type: 'portmap', capabilities: { portMappings: true } }] }),
   datapath: (ctx) => bridgePlugin(ctx.model.spec.network.mtu),
   systemObjects: () => ({ namespaces: [], daemonSets: [] }),
   writeHostRules: () => {},
