@@ -308,7 +308,7 @@ export function stmtText(s: Stmt): string {
   switch (s.k) {
     case 'match': {
       const lhs = s.sel.map(selText).join(' . ');
-      const rhs = s.rhs.k === 'named' ? `@${s.rhs.name}` : s.rhs.k === 'set' ? (s.sel[0]?.k === 'ct' ? s.rhs.values.join(',') : `{ ${s.rhs.values.join(', ')} }`) : s.rhs.values.map((v) => valueText(s.sel, v)).join(' . ');
+      const rhs = s.rhs.k === 'named' ? `@${s.rhs.name}` : s.rhs.k === 'set' ? (s.sel[0]?.k === 'ct' ? s.rhs.values.join(',') : s.rhs.values.length === 1 ? s.rhs.values[0]! : `{ ${s.rhs.values.join(', ')} }`) : s.rhs.values.map((v) => valueText(s.sel, v)).join(' . ');
       return `${lhs} ${s.neg ? '!= ' : s.sel[0]?.k === 'markand' ? '== ' : ''}${rhs}`;
     }
     case 'vmap': {
