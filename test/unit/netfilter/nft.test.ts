@@ -183,6 +183,19 @@ describe('kube-proxy in nftables mode (default scenario)', () => {
     expectGolden('kube-proxy-nftables-nodeport.trace', formatTrace(trace));
   });
 
+  it('a Service without endpoints is rejected by filter-forward through @no-endpoint-services', () => {
+    const yaml = `${NFT_YAML}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ghost}\nspec:\n  selector: {run: nobody}\n  ports:\n    - {port: 80, targetPort: 80}\n`;
+    const { sim: s, diagnostics } = buildSim(yaml, { seed: 1 });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const ip = s.model.services.find((x) => x.meta.name === 'ghost')!.clusterIP!;
+    expect(runLine(s, NODE1, 'nft list map ip kube-proxy no-endpoint-services').stdout).toContain(`${ip} . tcp . 80 comment "default/ghost" : goto reject-chain`);
+    const trace = walk(s, { from: 'pod/default/client', to: `http://${ip}:80/` });
+    expect(trace.verdict).toBe('refused');
+    const lookup = trace.events.find((e) => e.type === 'netfilter' && e.detail?.['chain'] === 'service-endpoints-check' && (e.detail?.['lookups'] as { verdict: string | null }[] | undefined)?.some((l) => l.verdict === 'goto reject-chain'));
+    expect(lookup?.detail?.['hook']).toBe('FORWARD');
+    expect(trace.events.some((e) => e.type === 'netfilter' && e.detail?.['chain'] === 'reject-chain' && e.detail?.['verdict'] === 'reject')).toBe(true);
+  });
+
   it('is deterministic: the same YAML and seed give the same trace', () => {
     const a = formatTrace(walk(sim(), { from: 'pod/default/client', to: 'http://my-nginx/' }));
     const b = formatTrace(walk(sim(), { from: 'pod/default/client', to: 'http://my-nginx/' }));
