@@ -179,8 +179,8 @@ const LATE_FRAMES_4S = `
 async function animationBench(browser: Awaited<ReturnType<typeof launch>>, url: string): Promise<{ longest: number; late: number; idleLate: number }> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await ctx.newPage();
-  const { encodeScenario } = await import('../src/app/share');
-  await page.goto(`${url}#${await encodeScenario(bigScenario())}`);
+  const { encodeFragment } = await import('../src/engine/share/link');
+  await page.goto(`${url}#${encodeFragment({ yaml: bigScenario(), journal: [] })}`);
   await page.waitForFunction(() => performance.getEntriesByName('knp:graph').length > 0, null, { timeout: 60_000 });
   await page.waitForSelector('.knp-status.status-ready', { timeout: 60_000 });
   await page.waitForSelector('[data-testid=editor][data-ready=true]', { timeout: 60_000 });

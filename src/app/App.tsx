@@ -3,7 +3,8 @@
  *
  *   ┌ header: title · Cluster/Kernel · status · share · language · theme ───────────────┐
  *   │ editor (YAML)          │ send a packet: from · to · port · protocol · ×N · probes  │
- *   │                        │ canvas (React Flow + packets)        [object inspector]   │
+ *   │                        │ [this trace is stale: send it again]                      │
+ *   │ problems (errors, warn)│ canvas (React Flow + packets)        [object inspector]   │
  *   │────────────────────────│──────────────────────────────────────────────────────────│
  *   │ terminal (xterm)       │ player ▶ ⏸ ⏮ ⏭ · events │ packet inspector              │
  *   └────────────────────────┴──────────────────────────────────────────────────────────┘
@@ -11,19 +12,28 @@
 import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas';
 import { Editor } from './editor/Editor';
+import { Problems } from './editor/Problems';
 import { Header } from './Header';
 import { EventList } from './inspect/EventList';
 import { ObjectInspector } from './inspect/ObjectInspector';
 import { PacketInspector } from './inspect/PacketInspector';
 import { SendPacket } from './inspect/SendPacket';
 import { Player } from './motion/Player';
+import { StaleTrace } from './motion/StaleTrace';
 import { Notice } from './Notice';
 import { select, useApp } from './store';
 import { Terminal } from './terminal/Terminal';
 import { Split } from './ui/Split';
 import i18next from 'i18next';
+import { ShareBanners } from './sharing/Banners';
 
-export function App() {
+export interface EmbedOptions {
+  /** Show the editor (and terminal) too. */
+  readonly edit: boolean;
+}
+
+/** `embed`: a minimal view for iframes: canvas, playback and events, no editor unless `edit`. */
+export function App({ embed = null }: { embed?: EmbedOptions | null }) {
   const theme = useApp(select.theme);
   const lang = useApp(select.lang);
   useEffect(() => {
@@ -36,31 +46,62 @@ export function App() {
     localStorage.setItem('knp.lang', lang);
   }, [lang]);
 
+  const stage = (
+    <div className="knp-stage">
+      <SendPacket />
+      <StaleTrace />
+      <div className="knp-stage-canvas">
+        <Canvas />
+        <ObjectInspector />
+      </div>
+    </div>
+  );
+  const dock = (
+    <div className="knp-dock">
+      <Player />
+      <Split id="dock" dir="row" initial={0.5}>
+        <EventList />
+        <PacketInspector />
+      </Split>
+    </div>
+  );
+
+  if (embed) {
+    return (
+      <div className="knp-app knp-embed" data-embed={embed.edit ? 'edit' : 'view'}>
+        <ShareBanners />
+        <Notice />
+        <main className="knp-main">
+          {embed.edit ? (
+            <Split id="embed-main" dir="row" initial={0.34} min={0.2} max={0.6}>
+              <Editor />
+              <Split id="embed-right" dir="column" initial={0.64} min={0.3} max={0.85}>{stage}{dock}</Split>
+            </Split>
+          ) : (
+            <Split id="embed-right" dir="column" initial={0.64} min={0.3} max={0.85}>{stage}{dock}</Split>
+          )}
+        </main>
+      </div>
+    );
+  }
+
   return (
     <div className="knp-app">
       <Header />
+      <ShareBanners />
       <Notice />
       <main className="knp-main">
         <Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
           <Split id="left" dir="column" initial={0.62}>
-            <Editor />
+            <div className="knp-editor-col">
+              <Editor />
+              <Problems />
+            </div>
             <Terminal />
           </Split>
           <Split id="right" dir="column" initial={0.64} min={0.3} max={0.85}>
-            <div className="knp-stage">
-              <SendPacket />
-              <div className="knp-stage-canvas">
-                <Canvas />
-                <ObjectInspector />
-              </div>
-            </div>
-            <div className="knp-dock">
-              <Player />
-              <Split id="dock" dir="row" initial={0.5}>
-                <EventList />
-                <PacketInspector />
-              </Split>
-            </div>
+            {stage}
+            {dock}
           </Split>
         </Split>
       </main>

@@ -1,9 +1,16 @@
 /** The top bar: title, cluster/kernel view, share, language, theme, engine status. */
-import { useState } from 'react';
+import { useCallback, useContext, useRef, useState } from 'react';
+import { useDismiss } from './sharing/dismiss';
 import { useTranslation } from 'react-i18next';
+import { encodeFile, encodeFragment, MAX_FRAGMENT } from '../engine';
 import { LANGUAGES, type Lang } from './i18n';
-import { encodeScenario } from './share';
-import { select, useActions, useApp } from './store';
+import { shareState } from './persist/session';
+import { download, scenarioName } from './sharing/download';
+import { Exports } from './sharing/Exports';
+import { HistoryPanel } from './sharing/HistoryPanel';
+import { ReachMatrix } from './sharing/ReachMatrix';
+import { CompareView } from './sharing/CompareView';
+import { select, StoreContext, useActions, useApp } from './store';
 
 export function Header() {
   const { t } = useTranslation();
@@ -11,18 +18,32 @@ export function Header() {
   const nodes = useApp((s) => s.snapshot?.nodes);
   const status = useApp(select.status);
   const errors = useApp(select.errorCount);
+  // The problems panel lists exactly these: errors and warnings.
+  const problems = useApp(select.problemCount);
   const theme = useApp(select.theme);
   const lang = useApp(select.lang);
-  const yaml = useApp(select.yaml);
   const actions = useActions();
+  const store = useContext(StoreContext)!;
   const [copied, setCopied] = useState(false);
+  const [link, setLink] = useState<{ url: string; tooLong: boolean } | null>(null);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const shareBox = useRef<HTMLDivElement>(null);
+  useDismiss(shareBox, link !== null, useCallback(() => setLink(null), []));
+  const [reachOpen, setReachOpen] = useState(false);
+  const [compareOpen, setCompareOpen] = useState(false);
 
+  // The link is offered (and copied), not put in the address bar: reading a link clears it from there.
   const share = async () => {
-    const url = `${location.origin}${location.pathname}#${await encodeScenario(yaml)}`;
-    history.replaceState(null, '', url);
-    try { await navigator.clipboard.writeText(url); } catch { /* the address bar has it */ }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1800);
+    const frag = encodeFragment(shareState(store.getState()));
+    const url = `${location.origin}${location.pathname}${location.search}#${frag}`;
+    const tooLong = frag.length > MAX_FRAGMENT;
+    setLink({ url, tooLong });
+    if (tooLong) return;
+    try { await navigator.clipboard.writeText(url); setCopied(true); setTimeout(() => setCopied(false), 1800); } catch { /* the box shows it */ }
+  };
+  const downloadKnp = () => {
+    const s = store.getState();
+    download(`${scenarioName(s.yaml)}.knp`, encodeFile(shareState(s)), 'application/json');
   };
   const downloadLab = async () => {
     const r = await actions.labScript();
@@ -55,16 +76,37 @@ export function Header() {
         </select>
       )}
       <span className="knp-spacer" />
-      <span className={`knp-status status-${status} ${errors ? 'has-errors' : ''}`} aria-live="polite">
+      <span className={`knp-status status-${status} ${errors ? 'has-errors' : problems ? 'has-warnings' : ''}`} data-testid="problem-count" data-count={problems} aria-live="polite">
         <span className="knp-dot" aria-hidden />
-        {status === 'ready' ? (errors ? t('editor.problems', { count: errors }) : t('engine.ready')) : t(`engine.${status}`)}
+        {status === 'ready' ? (problems ? t('editor.problems', { count: problems }) : t('engine.ready')) : t(`engine.${status}`)}
       </span>
-      <button type="button" className="knp-btn" data-testid="share-button" onClick={() => void share()}>{copied ? `✓ ${t('toolbar.shared')}` : `⇪ ${t('toolbar.share')}`}</button>
+      <button type="button" className="knp-btn" data-testid="reach-button" aria-expanded={reachOpen} onClick={() => setReachOpen(!reachOpen)}>▦ {t('share.reach.button')}</button>
+      <button type="button" className="knp-btn" data-testid="compare-button" aria-expanded={compareOpen} onClick={() => setCompareOpen(!compareOpen)}>⇄ {t('share.compare.button')}</button>
+      <button type="button" className="knp-btn" data-testid="history-button" aria-expanded={historyOpen} onClick={() => setHistoryOpen(!historyOpen)}>↺ {t('share.history')}</button>
+      <div className="knp-menu" ref={shareBox}>
+        <button type="button" className="knp-btn" data-testid="share-button" onClick={() => void share()}>{copied ? `✓ ${t('toolbar.shared')}` : `⇪ ${t('toolbar.share')}`}</button>
+        {link && (
+          <div className="knp-menu-pop knp-share-pop" data-testid="share-pop">
+            {link.tooLong
+              ? <p>{t('share.tooLong', { size: link.url.length })}</p>
+              : <input readOnly data-testid="share-link" value={link.url} onFocus={(e) => e.currentTarget.select()} aria-label={t('toolbar.share')} />}
+            <div className="knp-row">
+              <button type="button" className="knp-btn" data-testid="share-knp" onClick={downloadKnp}>⤓ {t('share.downloadKnp')}</button>
+              <span className="knp-spacer" />
+              <button type="button" className="knp-btn" onClick={() => setLink(null)}>{t('share.close')}</button>
+            </div>
+          </div>
+        )}
+      </div>
+      <Exports />
       <button type="button" className="knp-btn" data-testid="lab-download" title={t('toolbar.labHint')} onClick={() => void downloadLab()}>⤓ {t('toolbar.lab')}</button>
       <select aria-label={t('toolbar.language')} value={lang} onChange={(e) => actions.setLang(e.target.value as Lang)}>
         {LANGUAGES.map((l) => <option key={l.code} value={l.code}>{l.label}</option>)}
       </select>
       <button type="button" className="knp-icon-btn" onClick={() => actions.setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={t('toolbar.theme')} title={theme === 'dark' ? t('toolbar.light') : t('toolbar.dark')}>{theme === 'dark' ? '☀' : '☾'}</button>
+      {compareOpen && <CompareView onClose={() => setCompareOpen(false)} />}
+      {reachOpen && <ReachMatrix onClose={() => setReachOpen(false)} />}
+      {historyOpen && <HistoryPanel onClose={() => setHistoryOpen(false)} />}
     </header>
   );
 }

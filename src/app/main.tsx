@@ -3,7 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { detectLang, initI18n } from './i18n';
 import defaultScenario from '../../content/scenarios/default.yaml?raw';
-import { decodeScenario } from './share';
+import { SessionContext } from './persist/context';
+import { startSession, type Session } from './persist/session';
+import { memoryStorage, openStorage } from './persist/storage';
 import { createAppStore, StoreContext } from './store';
 import { EngineClient } from '../worker/client';
 import { workerTransport } from '../worker/transport';
@@ -15,15 +17,33 @@ const savedTheme = localStorage.getItem('knp.theme');
 const theme = savedTheme === 'dark' || savedTheme === 'light' ? savedTheme : matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 document.documentElement.dataset['theme'] = theme;
 
-const client = new EngineClient(workerTransport);
-const shared = location.hash.includes('s=') ? await decodeScenario(location.hash) : null;
-const store = createAppStore(client, { yaml: shared ?? defaultScenario, theme, lang });
-void store.getState().loadNow();
+/** `?embed` for iframes in slides and course pages: canvas, playback and events; `&edit=1` adds the editor. */
+const params = new URLSearchParams(location.search);
+const embed = params.has('embed') ? { edit: params.get('edit') === '1' } : null;
 
-createRoot(document.getElementById('root')!).render(
+const client = new EngineClient(workerTransport);
+const store = createAppStore(client, { yaml: '', theme, lang });
+const root = createRoot(document.getElementById('root')!);
+const render = (session: Session | null) => root.render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <App />
+      <SessionContext.Provider value={session}>
+        <App embed={embed} />
+      </SessionContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,
 );
+render(null);
+
+const session = await startSession(store, {
+  // An embed (slides, course pages) never reads or writes the learner's saved work.
+  storage: embed ? memoryStorage() : await openStorage(),
+  embedded: embed !== null,
+  hash: location.hash,
+  defaultYaml: defaultScenario,
+  // Links are read once: a reload must show the learner's work since, not the link again.
+  clearHash: () => history.replaceState(null, '', `${location.pathname}${location.search}`),
+});
+render(session);
+addEventListener('pagehide', () => void session.flush());
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') void session.flush(); });

@@ -9,12 +9,14 @@ import { grade } from './verbs/grade';
 import { lessons } from './verbs/lessons';
 import { lab } from './verbs/lab';
 import { shell } from './verbs/shell';
+import { open, share } from './verbs/share';
+import { diff } from './verbs/diff';
 import { reach } from './verbs/reach';
 import { trace } from './verbs/trace';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, grade, lessons };
+const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, grade, lessons, share, open, diff };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
@@ -23,6 +25,9 @@ const USAGE = `usage: knp VERB FILE [options]
   trace FILE --from T --to DEST      walk a packet exchange and print every hop ([--proto P] [--port N] [--json] [--story] [--lang zh-CN|en] [--pcap OUT] [--explain])
   lab FILE [--probe NAME]... > lab.sh  a bash script rebuilding the network in real namespaces, running the probes
   reach FILE [--port N] [--proto P] [--namespaces A,B] [--json]   Pod-to-Pod reachability table
+  share FILE [--base URL] [--commands FILE] [--knp OUT]   a share link (v=1) for the scenario and a journal of commands
+  open LINK|FILE.knp [--commands FILE] > YAML   the scenario back byte for byte; the journal to FILE
+  diff A.yaml B.yaml [--from T --to DEST] [--port N]   routes, iptables-save, reachability and the same trace, A vs B (exit 1 when they differ)
   grade FILE [--start S] [--commands C] [--json]   check a Challenge's goals: PASS/FAIL and why; exit 1 if one fails
   lessons [--json]                   the course: [{id, title_en, title_zh, scenario, steps}]
 every verb takes --seed N (default 1)

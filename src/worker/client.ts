@@ -82,6 +82,14 @@ export class EngineClient {
     return this.request({ type: 'lab' });
   }
 
+  reach(port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Promise<Result<Answers['reach']>> {
+    return this.latestOf('reach', { type: 'reach', port, protocol });
+  }
+
+  compare(req: Omit<Extract<import('./protocol').Request, { type: 'compare' }>, 'type'>): Promise<Result<Answers['compare']>> {
+    return this.latestOf('compare', { type: 'compare', ...req });
+  }
+
   reset(): Promise<Result<Answers['reset']>> {
     return this.request({ type: 'reset' });
   }

@@ -9,6 +9,8 @@ import { commandNames } from '../engine/shell/registry';
 import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
 import { snapshot } from './snapshot';
 import { labScript } from '../engine/lab/script';
+import { reachability } from '../engine/clients/reach';
+import { compareSims, replayJournal, type JournalEntry } from '../engine';
 
 export class EngineHost {
   private sim: Sim | null = null;
@@ -20,6 +22,8 @@ export class EngineHost {
   private stepStart = 0;
   private source: { yaml: string; seed: number; file: string } | null = null;
   private generation = 0;
+  /** Commands that changed the Sim since it was built: a scratch copy replays them. */
+  private changes: JournalEntry[] = [];
 
   handle(env: RequestEnvelope): ResponseEnvelope {
     if (!env || typeof env !== 'object' || typeof env.id !== 'number' || !env.req) {
@@ -51,10 +55,13 @@ export class EngineHost {
         const sim = this.sim;
         if (!sim) return err('not-loaded', 'load a scenario first');
         const target = parseTarget(req.target);
-        if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)\n`, exitCode: 2 } } };
-        const result = runLine(sim, target, req.line);
+        if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)\n`, exitCode: 2 }, traces: [] } };
+        const { traces = [], ...result } = runLine(sim, target, req.line);
+        if (result.changed) this.changes.push({ target: req.target, line: req.line });
         this.ran.push({ target: req.target, line: req.line, exitCode: result.exitCode });
-        return { ok: true, value: result.changed ? { result, snapshot: this.snap() } : { result } };
+        // A walk typed in the terminal is the last trace, as a Send's would be.
+        if (traces.length) this.lastTrace = traces[traces.length - 1]!;
+        return { ok: true, value: result.changed ? { result, traces, snapshot: this.snap() } : { result, traces } };
       }
       case 'trace': {
         const sim = this.sim;
@@ -73,6 +80,24 @@ export class EngineHost {
           return { name: p.name, trace, passed };
         });
         return { ok: true, value: { outcomes, snapshot: this.snap() } };
+      }
+      case 'reach': {
+        if (!this.sim || !this.source) return err('not-loaded', 'load a scenario first');
+        const scratch = buildSim(this.source.yaml, { seed: this.source.seed, file: this.source.file }).sim;
+        replayJournal(scratch, this.changes);
+        const r = reachability(scratch, { port: req.port, protocol: req.protocol });
+        const ipOf = new Map(scratch.model.pods.map((p) => [`${p.meta.namespace}/${p.meta.name}`, p.podIP ?? '']));
+        return { ok: true, value: { port: r.port, protocol: req.protocol, pods: r.pods, ips: r.pods.map((p) => ipOf.get(p) ?? ''), matrix: r.matrix, decidedBy: r.decidedBy } };
+      }
+      case 'compare': {
+        const seed = this.source?.seed ?? 1;
+        const side = (x: { yaml: string; journal: readonly JournalEntry[] }, file: string) => {
+          const sim = buildSim(x.yaml, { seed, file }).sim;
+          replayJournal(sim, x.journal);
+          return sim;
+        };
+        const value = compareSims(side(req.a, 'a.yaml'), side(req.b, 'b.yaml'), { ...(req.port ? { port: req.port } : {}), ...(req.send ? { send: req.send } : {}) });
+        return { ok: true, value };
       }
       case 'begin-step':
         this.stepStart = this.ran.length;
@@ -110,6 +135,7 @@ export class EngineHost {
     const src = this.source!;
     const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file });
     this.sim = sim;
+    this.changes = [];
     this.start = sim.objects;
     this.lastTrace = null;
     return { diagnostics, snapshot: this.snap(), commands: commandNames() };

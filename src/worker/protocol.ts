@@ -6,14 +6,17 @@
  *   UI ──Request{v,id,type,...}──► worker
  *   UI ◄──Response{v,id,ok,...}─── worker     (plus one unsolicited {type:'ready'} at start)
  */
-import type { CommandResult, Diagnostic, GoalResult, Trace, WalkRequest } from '../engine';
+import type { CommandResult, CompareResult, Diagnostic, GoalResult, JournalEntry, Trace, WalkRequest } from '../engine';
 import type { Goal } from '../engine/goals';
 import type { CheckResult } from '../engine/lessons/run';
 import type { Step } from '../engine/lessons/schema';
 import type { Snapshot } from './snapshot';
 
-/** Bump when a message changes shape; a worker from another build answers `version-mismatch`. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bump when a message changes shape; a worker from another build answers `version-mismatch`.
+ * 2: `exec` answers with the packet walks the command made (`traces`).
+ */
+export const PROTOCOL_VERSION = 2;
 
 export type Request =
   | { readonly type: 'load'; readonly yaml: string; readonly seed: number; readonly file?: string }
@@ -22,6 +25,14 @@ export type Request =
   | { readonly type: 'probes' }
   /** The `knp lab` script for the loaded scenario: rebuild it in real namespaces on a Linux VM. */
   | { readonly type: 'lab' }
+  /**
+   * Pod-to-Pod reachability on one port (what `knp reach` prints), computed on a scratch copy
+   * of the current state (YAML + the commands that changed it), so the live Sim's conntrack and
+   * counters are untouched.
+   */
+  | { readonly type: 'reach'; readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP' }
+  /** Two configurations (YAML + journal each), built fresh with the loaded seed, compared (`knp diff`). */
+  | { readonly type: 'compare'; readonly a: CompareSide; readonly b: CompareSide; readonly send?: WalkRequest; readonly port?: number }
   /**
    * Evaluate goals on the live Sim (after the learner's commands): the given ones, or the
    * loaded file's Challenge goals and lockedKinds. `unchanged` compares with the last load.
@@ -54,7 +65,10 @@ export interface LoadResult {
 }
 
 export interface ExecResult {
+  /** What the command printed; its walks are in `traces`, not repeated here. */
   readonly result: CommandResult;
+  /** The packet walks the command made (curl, ping, nc, dig, traceroute), for the canvas to replay. */
+  readonly traces: readonly Trace[];
   /** Present when the command changed the simulation. */
   readonly snapshot?: Snapshot;
 }
@@ -74,10 +88,29 @@ export interface Answers {
   probes: { readonly outcomes: readonly ProbeOutcome[]; readonly snapshot: Snapshot };
   reset: LoadResult;
   lab: { readonly script: string | null; readonly problems: readonly string[] };
+  reach: ReachAnswer;
+  compare: CompareResult;
   /** One result per goal (its walk's trace left out; send the packet to replay it). */
   check: { readonly result: CheckResult; readonly trace: Trace | null };
   'begin-step': null;
   goals: { readonly results: readonly Omit<GoalResult, 'trace'>[]; readonly snapshot: Snapshot };
+}
+
+export interface CompareSide {
+  readonly yaml: string;
+  readonly journal: readonly JournalEntry[];
+}
+
+export interface ReachAnswer {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  /** "NS/NAME", rows and columns in this order. */
+  readonly pods: readonly string[];
+  /** Each Pod's IP, in the order of `pods` (a cell's packet goes to it). */
+  readonly ips: readonly string[];
+  /** matrix[from][to]: the packet reached the destination Pod. */
+  readonly matrix: readonly (readonly boolean[])[];
+  readonly decidedBy: 'walk' | 'evaluator';
 }
 
 export type ErrorCode =

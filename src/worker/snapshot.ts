@@ -8,6 +8,7 @@ import { runArgv, type Sim } from '../engine';
 import { formatEntry } from '../engine/conntrack/format';
 import type { NetNs, NsOwner } from '../engine/net/types';
 import { formatRuleSpec } from '../engine/netfilter/format';
+import { podSelectedBy } from '../engine/policy/evaluate';
 
 export interface NodeSnap {
   readonly id: string;             // node/NAME
@@ -110,6 +111,8 @@ export interface Snapshot {
   readonly services: readonly ServiceSnap[];
   readonly hosts: readonly HostSnap[];
   readonly probes: readonly { readonly name: string; readonly from: string; readonly to: string }[];
+  /** NetworkPolicies and the Pods each selects (what a policy warning is shown next to). */
+  readonly policies: readonly { readonly id: string; readonly pods: readonly string[] }[];
   readonly namespaces: readonly NsSnap[];
 }
 
@@ -148,6 +151,10 @@ export function snapshot(sim: Sim, generation: number): Snapshot {
       ...m.hosts.map((h) => ({ id: `host/${h.meta.name}`, name: h.meta.name, ip: firstIp(nsById.get(`host/${h.meta.name}`)?.links) })),
     ],
     probes: m.probes.map((p) => ({ name: p.name, from: p.from, to: p.to })),
+    policies: m.networkPolicies.map((np) => ({
+      id: `netpol/${np.meta.namespace}/${np.meta.name}`,
+      pods: m.pods.filter((p) => podSelectedBy(np, p)).map((p) => `pod/${p.meta.namespace}/${p.meta.name}`),
+    })),
     namespaces: nsList.map((ns) => ({
       id: ns.id, machine: ns.machine, owner: ns.owner,
       links: ns.links.map((l) => ({

@@ -172,8 +172,9 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
     await page.waitForTimeout(400);
     await engineIdle(page);
     await page.click('[data-testid=share-button]');
-    await page.waitForFunction(() => location.hash.startsWith('#s='));
-    const url = page.url();
+    // The link is offered in a box (and copied), not left in the address bar: links are read once.
+    const url = await page.locator('[data-testid=share-link]').inputValue();
+    expect(url).toMatch(/#v=1&d=/);
     const again = await page.context().newPage();
     await again.goto(url);
     await again.waitForSelector('[data-testid=editor][data-ready=true]');

@@ -19,7 +19,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['agents'],
   ['clients'],
   ['build'],
-  ['shell', 'lab'],
+  ['shell', 'lab', 'share'],
   ['goals'],
   ['index.ts'],
   ['lessons'],

@@ -1,24 +1,27 @@
 /** The topology canvas: React Flow over the nodes and edges derived from the snapshot. */
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, type NodeChange } from '@xyflow/react';
+import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, useStore as useFlowStore, type NodeChange, type ReactFlowState } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
-import { locate, toFlow, type FlowEdge, type FlowNode } from './flow';
+import { machineAt, serviceAt, trailOf } from './follow';
+import { locate, objectWarnings, toFlow, type FlowEdge, type FlowNode } from './flow';
 import type { LayoutMemory } from './layout';
 import { edgeTypes } from './LinkEdge';
-import { nodeTypes } from './nodes';
+import { FAR_ZOOM, nodeTypes, READABLE_ZOOM } from './nodes';
 
 // framer-motion only loads once there is a packet to animate.
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
 
 const MINIMAP_STYLE = { width: 150, height: 96 };
-// Room for the zoom controls on the left and the hint along the bottom edge.
-const FIT = { padding: { top: '20px', right: '24px', bottom: '40px', left: '56px' }, duration: 0 } as const;
+// Room for the zoom controls on the left, the follow toggle along the top and the hint along
+// the bottom edge: at the fitted zoom no overlay covers a device.
+const FIT = { padding: { top: '34px', right: '24px', bottom: '40px', left: '56px' }, duration: 0 } as const;
 const minimapColor = (n: { type?: string }): string => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa');
 
 const HOOKS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
+const PLAYBACK_CLASSES = ['hot', 'active', 'trail', 'svc-acting'] as const;
 
 function Flow() {
   const { t } = useTranslation();
@@ -28,6 +31,9 @@ function Flow() {
   const theme = useApp(select.theme);
   const selected = useApp(select.selected);
   const hasRuns = useApp((s) => s.runs.length > 0);
+  // A stale trace is not drawn: its packets would move through a network that no longer exists.
+  const stale = useApp(select.stale);
+  const diagnostics = useApp(select.diagnostics);
   const actions = useActions();
   const rf = useReactFlow();
 
@@ -66,7 +72,14 @@ function Flow() {
 
   // Only the selection changes the node objects. Playback highlights go through a generated
   // stylesheet (PlaybackStyles), so React Flow sees no change at all while packets move.
-  const decorated = useMemo(() => derived.nodes.map((n): FlowNode => (selected === n.id ? { ...n, className: 'picked' } : n)), [derived, selected]);
+  // Warnings change the few node objects they are about, when the diagnostics change.
+  const warnings = useMemo(() => objectWarnings(diagnostics, snap), [diagnostics, snap]);
+  const decorated = useMemo(() => derived.nodes.map((n): FlowNode => {
+    let x = selected === n.id ? { ...n, className: 'picked' } : n;
+    const w = warnings.get(n.id);
+    if (w && (x.type === 'service' || x.type === 'pod')) x = { ...x, data: { ...x.data, warnings: w } } as FlowNode;
+    return x;
+  }), [derived, selected, warnings]);
   const edges = derived.edges;
 
   // Local copy for smooth dragging; the store keeps the final position.
@@ -76,15 +89,28 @@ function Flow() {
 
   // Fit when the view changes or the first graph arrives; edits keep the viewport.
   const fitted = useRef<string>('');
+  const [fitZoom, setFitZoom] = useState(0);
   useEffect(() => {
     if (derived.nodes.length && fitted.current !== viewKey) {
       fitted.current = viewKey;
-      requestAnimationFrame(() => void rf.fitView(FIT));
+      requestAnimationFrame(() => void rf.fitView(FIT).then(() => setFitZoom(rf.getZoom())));
     }
   }, [derived, viewKey, rf]);
+  // The minimap only helps once the graph no longer fits: zoomed in past the fitted zoom. At
+  // the fitted zoom it would sit on top of the devices in the bottom-right corner.
+  const zoomedIn = useFlowStore(useCallback((s: ReactFlowState) => fitZoom > 0 && s.transform[2] > fitZoom * 1.2, [fitZoom]));
+
+  // A viewport from a share link, applied once the graph has been fitted.
+  const cameraGoto = useApp(select.cameraGoto);
+  useEffect(() => {
+    if (!cameraGoto || !derived.nodes.length) return;
+    const h = requestAnimationFrame(() => requestAnimationFrame(() => void rf.setViewport({ x: cameraGoto.x, y: cameraGoto.y, zoom: cameraGoto.zoom })));
+    return () => cancelAnimationFrame(h);
+  }, [cameraGoto, derived.nodes.length > 0, rf]);
 
   return (
     <ReactFlow
+      onMoveEnd={(_, vp) => actions.setCamera({ x: vp.x, y: vp.y, zoom: vp.zoom })}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
@@ -103,9 +129,14 @@ function Flow() {
     >
       <Background gap={22} size={1} />
       <Controls showInteractive={false} fitViewOptions={FIT} />
-      <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} style={MINIMAP_STYLE} nodeColor={minimapColor} />
-      <PlaybackStyles ids={ids} edges={derived.edges} nodes={nodes} />
-      {hasRuns && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
+      {zoomedIn && <MiniMap pannable zoomable className="knp-minimap" nodeStrokeWidth={2} style={MINIMAP_STYLE} nodeColor={minimapColor} />}
+      <PlaybackStyles ids={ids} edges={derived.edges} nodes={nodes} stale={stale} />
+      {hasRuns && !stale && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
+      <CameraFollow ids={ids} />
+      <ZoomStyle />
+      <Panel position="top-right" className="knp-follow-panel">
+        <FollowToggle />
+      </Panel>
       {!derived.nodes.length && <div className="knp-canvas-empty">{t('canvas.empty')}</div>}
       {derived.nodes.length > 0 && <div className="knp-canvas-hint">{t('canvas.hint')}</div>}
     </ReactFlow>
@@ -117,9 +148,15 @@ function Flow() {
  * costs O(packets): classes are toggled on the few elements that change (new node objects
  * would make React Flow re-render the canvas; a stylesheet change would restyle all of it).
  */
-function PlaybackStyles({ ids, edges, nodes }: { ids: ReadonlySet<string>; edges: readonly FlowEdge[]; nodes: readonly FlowNode[] }) {
-  const current = useApp(useShallow((s) => s.runs.map((r) => (s.cursor < 0 ? null : r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null))));
+function PlaybackStyles({ ids, edges, nodes, stale }: { ids: ReadonlySet<string>; edges: readonly FlowEdge[]; nodes: readonly FlowNode[]; stale: boolean }) {
+  const current = useApp(useShallow((s) => (stale ? [] : s.runs.map((r) => (s.cursor < 0 ? null : r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null)))));
   const playing = useApp(select.playing);
+  // The followed packet's trail (the nodes it has been on) and the Service acting on it now.
+  const primaryEvents = useApp((s) => (stale ? null : s.runs[s.primary]?.trace.events ?? null));
+  const cursor = useApp(select.cursor);
+  const trail = useMemo(() => (primaryEvents ? trailOf(primaryEvents, cursor, ids) : []), [primaryEvents, cursor, ids]);
+  const trailKey = trail.join('\n');
+  const litService = useApp((s) => (stale ? null : serviceAt(s.runs[s.primary]?.trace.events[s.cursor])));
   // Where each animated packet is now, and which netfilter hook is running.
   const { hotIds, activeHooks } = useMemo(() => {
     const hotIds = new Set<string>();
@@ -164,13 +201,13 @@ function PlaybackStyles({ ids, edges, nodes }: { ids: ReadonlySet<string>; edges
     const root = document.querySelector('[data-testid=canvas]');
     if (!root) return;
     const q = (id: string) => `"${id.replace(/["\\]/g, '\\$&')}"`;
-    const next: Element[] = [];
+    const next = new Map<Element, Set<string>>();
     const lookup = (sel: string): Element[] => {
       let els = found.current.get(sel);
       if (!els || !els.every((el) => el.isConnected)) { els = [...root.querySelectorAll(sel)]; found.current.set(sel, els); }
       return els;
     };
-    const mark = (sel: string, cls: string) => lookup(sel).forEach((el) => { el.classList.add(cls); next.push(el); });
+    const mark = (sel: string, cls: string) => lookup(sel).forEach((el) => { const c = next.get(el); if (c) c.add(cls); else next.set(el, new Set([cls])); });
     const hot = [...hotIds];
     for (const id of hot) mark(`.react-flow__node[data-id=${q(id)}]`, 'hot');
     for (let a = 0; a < hot.length; a++) {
@@ -179,11 +216,88 @@ function PlaybackStyles({ ids, edges, nodes }: { ids: ReadonlySet<string>; edges
       }
     }
     for (const [nf, hook] of activeHooks) mark(`[data-knp-id=${q(`${nf}/${hook}`)}]`, 'active');
-    const keep = new Set(next);
-    for (const el of applied.current) if (!keep.has(el)) el.classList.remove('hot', 'active');
-    applied.current = next;
+    const steps = trailKey ? trailKey.split('\n') : [];
+    for (const id of steps) if (!hotIds.has(id)) mark(`.react-flow__node[data-id=${q(id)}]`, 'trail');
+    for (let i = 1; i < steps.length; i++) for (const e of edgeByEnds.get(`${steps[i - 1]}\n${steps[i]}`) ?? []) mark(`.react-flow__edge[data-id=${q(e)}]`, 'trail');
+    if (litService) mark(`.react-flow__node[data-id=${q(litService)}]`, 'svc-acting');
+    // Each element gets exactly this step's classes: what it was a step ago goes.
+    for (const el of new Set([...applied.current, ...next.keys()])) {
+      const want = next.get(el);
+      for (const cls of PLAYBACK_CLASSES) el.classList.toggle(cls, !!want?.has(cls));
+    }
+    applied.current = [...next.keys()];
     // Re-applied after React re-renders the nodes (their className is React's to set).
-  }, [hotIds, activeHooks, edgeByEnds, nodes]);
+  }, [hotIds, activeHooks, edgeByEnds, nodes, trailKey, litService]);
+  return null;
+}
+
+/**
+ * Tells the stylesheet how far the canvas is zoomed: `data-zoom` (far, mid, near) on the canvas
+ * and `--knp-z`, in steps of 1/40 so a wheel zoom restyles the text a few times, not per frame.
+ */
+// Rounded down: text divided by it is never smaller on screen than asked.
+const zoomStep = (s: ReactFlowState): number => Math.max(0.025, Math.floor(s.transform[2] * 40) / 40);
+function ZoomStyle() {
+  const z = useFlowStore(zoomStep);
+  useEffect(() => {
+    const root = document.querySelector<HTMLElement>('[data-testid=canvas]');
+    if (!root || !z) return;
+    root.dataset['zoom'] = z < FAR_ZOOM ? 'far' : z < READABLE_ZOOM ? 'mid' : 'near';
+    root.style.setProperty('--knp-z', String(z));
+  }, [z]);
+  return null;
+}
+
+/** The toggle for the camera that follows the packet (on by default). */
+function FollowToggle() {
+  const { t } = useTranslation();
+  const on = useApp(select.cameraFollow);
+  const actions = useActions();
+  return (
+    <label className="knp-follow" title={t('camera.followHint')}>
+      <input type="checkbox" data-testid="camera-follow" checked={on} onChange={(e) => actions.setCameraFollow(e.target.checked)} />
+      <span>{t('camera.follow')}</span>
+    </label>
+  );
+}
+
+/**
+ * Keeps the followed packet in view: when the node it is on leaves the middle of the canvas,
+ * the camera glides there at the same zoom. With the kernel view open, it switches to the node
+ * the packet is on. Keyed off the store's cursor only, so it follows event or story playback.
+ */
+function CameraFollow({ ids }: { ids: ReadonlySet<string> }) {
+  const on = useApp(select.cameraFollow);
+  const stale = useApp(select.stale);
+  const event = useApp(select.currentEvent);
+  const view = useApp(select.view);
+  const actions = useActions();
+  const rf = useReactFlow();
+  const at = event ? locate(event.where, ids) : null;
+  const machine = machineAt(event);
+
+  useEffect(() => {
+    if (!on || stale || view.kind !== 'kernel' || !machine || machine === view.node) return;
+    actions.setView({ kind: 'kernel', node: machine });
+  }, [on, stale, view, machine, actions]);
+
+  useEffect(() => {
+    if (!on || stale || !at) return;
+    const n = rf.getInternalNode(at);
+    const box = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
+    if (!n || !box) return;
+    const w = n.measured.width ?? n.width ?? 0;
+    const h = n.measured.height ?? n.height ?? 0;
+    const cx = n.internals.positionAbsolute.x + w / 2;
+    const cy = n.internals.positionAbsolute.y + h / 2;
+    const { x, y, zoom } = rf.getViewport();
+    const sx = cx * zoom + x;
+    const sy = cy * zoom + y;
+    // Inside the middle 70 % of the canvas: leave the camera alone (no seasick panning).
+    if (sx > box.width * 0.15 && sx < box.width * 0.85 && sy > box.height * 0.15 && sy < box.height * 0.85) return;
+    const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    void rf.setCenter(cx, cy, { zoom, duration: reduced ? 0 : 450 });
+  }, [on, stale, at, rf]);
   return null;
 }
 

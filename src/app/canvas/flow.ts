@@ -14,6 +14,7 @@
  */
 import dagre from '@dagrejs/dagre';
 import type { Edge, Node } from '@xyflow/react';
+import type { Diagnostic } from '../../engine';
 import type { LinkSnap, NsSnap, PodSnap, Snapshot } from '../../worker/snapshot';
 import type { View } from '../store';
 import { layoutCluster, SIZE, type LayoutMemory } from './layout';
@@ -21,9 +22,11 @@ import { layoutCluster, SIZE, type LayoutMemory } from './layout';
 export type EdgeKind = 'veth' | 'bridge' | 'tunnel' | 'underlay' | 'endpoint' | 'l3';
 
 export interface MachineData { [k: string]: unknown; knpId: string; title: string; subtitle: string; role: 'node' | 'control-plane' }
-export interface PodData { [k: string]: unknown; knpId: string; name: string; namespace: string; ip: string; phase: string; system: boolean; containers: string[] }
+/** A warning the engine gave about the object a node draws (a Service with no endpoints, ...). */
+export type ObjectWarning = Diagnostic;
+export interface PodData { [k: string]: unknown; knpId: string; name: string; namespace: string; ip: string; phase: string; system: boolean; containers: string[]; warnings?: readonly ObjectWarning[] }
 export interface DeviceData { [k: string]: unknown; knpId: string; name: string; kind: string; addr: string; detail: string; up: boolean }
-export interface ServiceData { [k: string]: unknown; knpId: string; name: string; namespace: string; type: string; ip: string; ports: string[] }
+export interface ServiceData { [k: string]: unknown; knpId: string; name: string; namespace: string; type: string; ip: string; ports: string[]; warnings?: readonly ObjectWarning[] }
 export interface HostData { [k: string]: unknown; knpId: string; name: string; ip: string }
 export interface UnderlayData { [k: string]: unknown; knpId: string; cidr: string; width: number }
 export interface NetfilterData { [k: string]: unknown; knpId: string; node: string; chains: NsSnap['chains']; activeHook?: string }
@@ -311,4 +314,20 @@ export function locate(where: { machine: string; ns: string; dev?: string }, ids
   ];
   for (const c of cands) if (c && ids.has(c)) return c;
   return null;
+}
+
+/**
+ * The engine's warnings that change what the learner sees, by the canvas node they are about:
+ * a Service's own (no endpoints, a targetPort nothing listens on) and, for a NetworkPolicy the
+ * CNI does not enforce, each Pod it selects (policies are not drawn themselves).
+ */
+export function objectWarnings(ds: readonly Diagnostic[], snap: Snapshot | null): Map<string, ObjectWarning[]> {
+  const out = new Map<string, ObjectWarning[]>();
+  const add = (id: string, d: Diagnostic) => { const l = out.get(id); if (l) l.push(d); else out.set(id, [d]); };
+  for (const d of ds) {
+    if (d.severity !== 'warning' || !d.subject) continue;
+    if (d.subject.startsWith('netpol/')) for (const p of snap?.policies.find((x) => x.id === d.subject)?.pods ?? []) add(p, d);
+    else add(d.subject, d);
+  }
+  return out;
 }

@@ -8,7 +8,8 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChainSnap } from '../../worker/snapshot';
 import { select, useActions, useApp } from '../store';
-import type { DeviceData, HostData, MachineData, NetfilterData, PodData, ServiceData, UnderlayData } from './flow';
+import { renderDiagnostic, renderShort } from '../editor/diagnostics';
+import type { DeviceData, HostData, MachineData, NetfilterData, ObjectWarning, PodData, ServiceData, UnderlayData } from './flow';
 
 /**
  * Below this zoom a node's text is under 4 px tall: unreadable, yet each line, each ellipsis
@@ -18,6 +19,12 @@ import type { DeviceData, HostData, MachineData, NetfilterData, PodData, Service
  */
 export const FAR_ZOOM = 0.35;
 const farSelector = (s: ReactFlowState): boolean => s.transform[2] < FAR_ZOOM;
+/**
+ * Between FAR_ZOOM and READABLE_ZOOM a 12 px label would draw under 11 px on screen: the canvas
+ * switches to its "mid" style (styles.css), where text keeps 11.5 px on screen whatever the zoom
+ * (font-size divided by --knp-z) and only each node's first line is drawn. ZoomStyle sets both.
+ */
+export const READABLE_ZOOM = 0.96;
 /** True while the canvas is zoomed out past FAR_ZOOM; re-renders only when that flips. */
 export const useFar = (): boolean => useStore(farSelector);
 
@@ -43,6 +50,8 @@ export const MachineNode = memo(({ data }: NodeProps<Node<MachineData>>) => (
 export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => {
   const far = useFar();
   return (
+    <>
+    {data.warnings?.length && !far ? <ObjectWarnings list={data.warnings} /> : null}
     <div className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()} ${far ? 'far' : ''}`} data-knp-id={data.knpId} title={far ? `${data.knpId} ${data.ip}` : data.knpId}>
       {!far && (
         <>
@@ -53,6 +62,7 @@ export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => {
       )}
       <Handles />
     </div>
+    </>
   );
 });
 
@@ -72,13 +82,38 @@ export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => {
 });
 
 export const ServiceNode = memo(({ data }: NodeProps<Node<ServiceData>>) => (
-  <div className="knp-service" data-knp-id={data.knpId} title={data.knpId}>
-    <div className="knp-pod-name"><span className="knp-icon" aria-hidden>◎</span>{data.name}<span className="knp-badge">{data.type}</span></div>
-    <div className="knp-mono">{data.ip}</div>
-    <div className="knp-muted knp-small knp-mono">{data.ports.join(' ')}</div>
-    <Handles />
-  </div>
+  <>
+    <div className={`knp-service ${data.warnings?.length ? 'warned' : ''}`} data-knp-id={data.knpId} title={data.knpId}>
+      <div className="knp-pod-name"><span className="knp-icon" aria-hidden>◎</span>{data.name}<span className="knp-badge">{data.type}</span></div>
+      <div className="knp-mono">{data.ip}</div>
+      <div className="knp-muted knp-small knp-mono">{data.ports.join(' ')}</div>
+      <Handles />
+    </div>
+    {data.warnings?.length ? <ObjectWarnings list={data.warnings} /> : null}
+  </>
 ));
+
+/**
+ * The engine's warnings about this object, drawn under it: a few words each, the whole
+ * sentence on hover. A click goes to the line in the editor.
+ */
+function ObjectWarnings({ list }: { list: readonly ObjectWarning[] }) {
+  const { i18n } = useTranslation();
+  const actions = useActions();
+  const lang = i18n.language === 'zh-CN' ? 'zh-CN' : 'en';
+  return (
+    <div className="knp-obj-warns">
+      {list.map((d, i) => (
+        <button
+          type="button" key={`${d.code}:${i}`} className="knp-obj-warn nodrag" data-testid="object-warning" data-code={d.code}
+          title={renderDiagnostic(d, lang).message} onClick={(e) => { e.stopPropagation(); actions.revealAt(d.line, d.col); }}
+        >
+          <span aria-hidden>⚠</span> {renderShort(d, lang)}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 export const HostNode = memo(({ data }: NodeProps<Node<HostData>>) => (
   <div className="knp-host" data-knp-id={data.knpId}>

@@ -6,16 +6,18 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Diagnostic } from '../../engine';
+import type { Lang } from '../i18n';
 import { select, useActions, useApp } from '../store';
+import { renderDiagnostic } from './diagnostics';
 
 type Monaco = typeof import('./monaco');
 
 const SEVERITY = { error: 8, warning: 4, info: 2 } as const;
 
-export function toMarkers(ds: readonly Diagnostic[]) {
+export function toMarkers(ds: readonly Diagnostic[], lang: Lang = 'en') {
   return ds.map((d) => ({
     severity: SEVERITY[d.severity], code: d.code, source: 'knp',
-    message: d.hint ? `${d.message}\n${d.hint}` : d.message,
+    message: ((r) => (r.hint ? `${r.message}\n${r.hint}` : r.message))(renderDiagnostic(d, lang)),
     startLineNumber: d.line, startColumn: d.col,
     // A zero-width range would be invisible: mark at least one character.
     endLineNumber: d.endLine, endColumn: d.endLine === d.line && d.endCol <= d.col ? d.col + 1 : d.endCol,
@@ -30,7 +32,11 @@ export function Editor() {
   const diagnostics = useApp(select.diagnostics);
   const theme = useApp(select.theme);
   const lang = useApp(select.lang);
-  const initial = useRef(useApp(select.yaml));
+  const yaml = useApp(select.yaml);
+  const initial = useRef(yaml);
+  initial.current = yaml;
+  /** True while the store's text (a restored version, an opened link) is written into Monaco. */
+  const applying = useRef(false);
   const actions = useActions();
 
   // Monaco is big: fetch and parse it once the first graph is on screen (or after a moment),
@@ -61,15 +67,39 @@ export function Editor() {
       editContext: false,
     });
     editorRef.current = ed;
-    const sub = model.onDidChangeContent(() => actions.setYaml(model.getValue()));
+    const sub = model.onDidChangeContent(() => { if (!applying.current) actions.setYaml(model.getValue()); });
     return () => { sub.dispose(); ed.dispose(); editorRef.current = null; };
   }, [mod, actions]);
+
+  // Text that came from elsewhere (history, a share link) replaces the editor's, as one undo step.
+  useEffect(() => {
+    if (!mod) return;
+    const model = mod.monaco.editor.getModel(mod.monaco.Uri.parse(mod.SCENARIO_URI));
+    if (!model || model.getValue() === yaml) return;
+    applying.current = true;
+    try {
+      model.pushEditOperations([], [{ range: model.getFullModelRange(), text: yaml }], () => null);
+      // Monaco normalises line endings in the model; the store keeps the text it was given.
+    } finally {
+      applying.current = false;
+    }
+  }, [mod, yaml]);
 
   useEffect(() => {
     if (!mod) return;
     const model = mod.monaco.editor.getModel(mod.monaco.Uri.parse(mod.SCENARIO_URI));
-    if (model) mod.monaco.editor.setModelMarkers(model, 'knp', toMarkers(diagnostics));
-  }, [mod, diagnostics]);
+    if (model) mod.monaco.editor.setModelMarkers(model, 'knp', toMarkers(diagnostics, lang));
+  }, [mod, diagnostics, lang]);
+
+  // The problems panel asks for a position: the cursor goes there and the line into view.
+  const reveal = useApp(select.reveal);
+  useEffect(() => {
+    const ed = editorRef.current;
+    if (!reveal || !ed) return;
+    ed.setPosition({ lineNumber: reveal.line, column: reveal.col });
+    ed.revealLineInCenterIfOutsideViewport(reveal.line);
+    ed.focus();
+  }, [reveal, mod]);
 
   useEffect(() => { mod?.setSchemaLanguage(lang); }, [mod, lang]);
 
@@ -79,7 +109,7 @@ export function Editor() {
     <div className="knp-editor" data-testid="editor" data-ready={mod ? 'true' : 'false'}>
       <div ref={host} className="knp-editor-host" />
       {!mod && (
-        <pre className="knp-editor-fallback" aria-busy="true"><span className="knp-muted">{t('editor.loading')}</span>{'\n'}{initial.current}</pre>
+        <pre className="knp-editor-fallback" aria-busy="true"><span className="knp-muted">{t('editor.loading')}</span>{'\n'}{yaml}</pre>
       )}
     </div>
   );

@@ -11,6 +11,8 @@ import YamlWorker from 'monaco-yaml/yaml.worker.js?worker';
 import { configureMonacoYaml, type MonacoYamlOptions } from 'monaco-yaml';
 import type { ExplainLang } from './explain';
 import { scenarioSchema } from './schema';
+import { arrange, documentIsEmpty } from './completion';
+import { defaultSnippets } from './snippets';
 
 (globalThis as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
   getWorker(_id: string, label: string): Worker {
@@ -26,8 +28,23 @@ const SCHEMA_URI = 'knp:scenario';
 // today's monaco wants a Worker. Same handshake monaco's own language workers use: a first
 // message to start the worker, then the createData.
 type LegacyWorkerOptions = { createData?: unknown; host?: Record<string, (...a: unknown[]) => unknown>; keepIdleModels?: boolean; worker?: Worker };
+type Provider = Parameters<typeof monaco.languages.registerCompletionItemProvider>[1];
+/** monaco-yaml's completion, tidied (./completion.ts): each key once, snippets first in an empty document. */
+const tidy = (provider: Provider): Provider => ({
+  ...provider,
+  async provideCompletionItems(model, position, context, token) {
+    const r = await provider.provideCompletionItems(model, position, context, token);
+    if (!r) return r;
+    const suggestions = arrange(r.suggestions, { emptyDoc: documentIsEmpty(model.getValue(), position.lineNumber), snippets: defaultSnippets(current).map((x) => String(x['label'])) });
+    return { ...r, suggestions };
+  },
+});
 const yamlMonaco = {
   ...monaco,
+  languages: {
+    ...monaco.languages,
+    registerCompletionItemProvider: (language: string, provider: Provider) => monaco.languages.registerCompletionItemProvider(language, tidy(provider)),
+  },
   editor: {
     ...monaco.editor,
     createWebWorker(opts: LegacyWorkerOptions) {

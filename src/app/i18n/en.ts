@@ -8,7 +8,7 @@ export const en = {
   },
   engine: {
     starting: 'Starting engine…', building: 'Building…', ready: 'Ready',
-    restarted: 'The engine stopped ({{reason}}) and was restarted from the YAML. Commands run since loading were undone.',
+    restarted: 'The engine stopped ({{reason}}) and was restarted from the YAML; the terminal commands that changed it were run again.',
     failure: 'Engine error: {{message}}', dismiss: 'Dismiss',
   },
   editor: { loading: 'Loading editor…', problems_one: '{{count}} problem', problems_other: '{{count}} problems', noProblems: 'No problems' },

@@ -10,7 +10,7 @@ export const zhCN: Strings = {
   },
   engine: {
     starting: '正在启动引擎…', building: '正在构建…', ready: '就绪',
-    restarted: '引擎已停止（{{reason}}），并已按 YAML 重新启动。加载后执行过的命令已被撤销。',
+    restarted: '引擎已停止（{{reason}}），已按 YAML 重新启动，并重新执行了终端中改变状态的命令。',
     failure: '引擎错误：{{message}}', dismiss: '关闭',
   },
   editor: { loading: '正在加载编辑器…', problems_one: '{{count}} 个问题', problems_other: '{{count}} 个问题', noProblems: '没有问题' },

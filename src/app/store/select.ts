@@ -1,5 +1,5 @@
 /** Named selectors: each component states what it reads, and derived values live in one place. */
-import type { TraceEvent } from '../../engine';
+import type { Diagnostic, TraceEvent } from '../../engine';
 import type { AppState, PacketRun } from './store';
 import { stepAt } from './story';
 
@@ -47,9 +47,26 @@ export const previousPacketEvent = (s: AppState): TraceEvent | null => {
 
 export const errorCount = (s: AppState): number => s.diagnostics.filter((d) => d.severity === 'error').length;
 
+/** What the problems panel lists and the header counts: errors first, then warnings, by position. */
+export const problems = (s: AppState): Diagnostic[] => s.diagnostics
+  .filter((d) => d.severity === 'error' || d.severity === 'warning')
+  .sort((a, b) => Number(a.severity !== 'error') - Number(b.severity !== 'error') || a.line - b.line || a.col - b.col);
+export const problemCount = (s: AppState): number => s.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning').length;
+
+/** The followed run was walked on other YAML than the editor holds now. */
+export const stale = (s: AppState): boolean => { const r = s.runs[s.primary]; return !!r && r.yaml !== s.yaml; };
+export const cameraFollow = (s: AppState) => s.cameraFollow;
+export const reveal = (s: AppState) => s.reveal;
+
 /** Every place a command can run, for the terminal's target picker and completion. */
 export const targets = (s: AppState): string[] => {
   const snap = s.snapshot;
   if (!snap) return ['workstation'];
   return [...snap.nodes.map((n) => n.id), ...snap.pods.filter((p) => !p.hostNetwork).map((p) => p.id), ...snap.hosts.map((h) => h.id), 'workstation'];
 };
+
+export const journal = (s: AppState) => s.journal;
+export const history = (s: AppState) => s.history;
+export const storageProblem = (s: AppState) => s.storageProblem;
+export const linkError = (s: AppState) => s.linkError;
+export const cameraGoto = (s: AppState) => s.cameraGoto;

@@ -5,9 +5,10 @@
  * selectors in ./select.ts.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../../engine';
+import type { CommandResult, Diagnostic, JournalEntry, Trace, WalkRequest } from '../../engine';
 import type { EngineClient } from '../../worker/client';
-import type { ProtocolError, Result } from '../../worker/protocol';
+import type { CompareSide, ProtocolError, ReachAnswer, Result } from '../../worker/protocol';
+import type { CompareResult } from '../../engine';
 import type { Snapshot } from '../../worker/snapshot';
 import type { Lang } from '../i18n';
 import { cursorOfStep, stepAt, storyOf } from './story';
@@ -15,11 +16,23 @@ import { cursorOfStep, stepAt, storyOf } from './story';
 export type View = { readonly kind: 'cluster' } | { readonly kind: 'kernel'; readonly node: string };
 export type Notice = { readonly kind: 'restarted'; readonly reason: string } | { readonly kind: 'failure'; readonly message: string };
 
+/** How a run was made, so it can be made again on an edited YAML. */
+export type RunSource =
+  | { readonly kind: 'send'; readonly req: WalkRequest; readonly count: number }
+  | { readonly kind: 'probes' }
+  | { readonly kind: 'exec'; readonly target: string; readonly line: string };
+
 export interface PacketRun {
   readonly id: number;
   readonly label: string;
   readonly trace: Trace;
+  /** The YAML the trace was walked on: once the editor holds other text, the run is stale. */
+  readonly yaml: string;
+  readonly source: RunSource;
 }
+
+/** A request to put the editor's cursor somewhere (the problems panel); `n` makes each one new. */
+export interface Reveal { readonly line: number; readonly col: number; readonly n: number }
 
 export interface SendForm {
   readonly from: string;
@@ -28,6 +41,26 @@ export interface SendForm {
   readonly protocol: 'tcp' | 'udp' | 'icmp';
   readonly count: number;
 }
+
+export interface Camera {
+  readonly x: number;
+  readonly y: number;
+  readonly zoom: number;
+}
+
+/** One saved version of the learner's work: the YAML and the journal replayed on it. */
+export interface HistoryItem {
+  readonly id: string;
+  /** Milliseconds since the epoch (the app's clock; the engine never reads one). */
+  readonly at: number;
+  /** edit: the learner's own work; link/file: opened from a share link or a .knp file. */
+  readonly source: 'edit' | 'link' | 'file';
+  readonly yaml: string;
+  readonly journal: readonly JournalEntry[];
+}
+
+/** Why saving locally does not work, shown once; the playground keeps working without it. */
+export type StorageProblem = 'unavailable' | 'full' | null;
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
@@ -61,6 +94,26 @@ export interface AppState {
   readonly lang: Lang;
   /** Bumped when the state was reset to the YAML (the terminal prints a line). */
   readonly resets: number;
+  /** The canvas keeps the packet in view while it plays. */
+  readonly cameraFollow: boolean;
+  readonly reveal: Reveal | null;
+  /**
+   * Terminal commands that changed the simulation since it was last built from the YAML, in
+   * order. YAML + seed + journal rebuild the same state (autosave, share links, the watchdog).
+   * Decided from the engine's answer (the command changed the Sim), not from the command text.
+   */
+  readonly journal: readonly JournalEntry[];
+  /** Saved versions, newest first (see src/app/persist). */
+  readonly history: readonly HistoryItem[];
+  readonly storageProblem: StorageProblem;
+  /** A share link or .knp file that could not be read; nothing else was changed. */
+  readonly linkError: { readonly code: string; readonly message: string } | null;
+  /** The canvas viewport as last left by the learner (share links carry it). */
+  readonly camera: Camera | null;
+  /** A viewport the canvas should move to (from a link); `n` changes per request. */
+  readonly cameraGoto: (Camera & { readonly n: number }) | null;
+  /** What made the runs on show: the Send form or the scenario's probes. */
+  readonly runsFrom: 'send' | 'probes' | null;
 }
 
 export interface AppActions {
@@ -69,6 +122,11 @@ export interface AppActions {
   exec(line: string): Promise<CommandResult>;
   resetToYaml(): Promise<void>;
   sendPacket(): Promise<void>;
+  /** Makes the followed run again on the current YAML (after an edit made it stale). */
+  resend(): Promise<void>;
+  setCameraFollow(on: boolean): void;
+  /** Moves the editor's cursor to a line and column (and focuses the editor). */
+  revealAt(line: number, col: number): void;
   runProbes(): Promise<void>;
   /** The `knp lab` script for the current scenario, or the reasons it cannot be made. */
   labScript(): Promise<{ script: string | null; problems: readonly string[] } | null>;
@@ -93,6 +151,17 @@ export interface AppActions {
   setLang(l: Lang): void;
   dismissNotice(): void;
   restartEngine(): void;
+  /** Pod-to-Pod reachability of the current state on one port (null when the engine failed). */
+  reach(port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Promise<ReachAnswer | null>;
+  /** Compares two configurations; with `withSend`, the Send form's packet is traced in both. */
+  compare(a: CompareSide, b: CompareSide, withSend: boolean): Promise<CompareResult | null>;
+  /** Rebuilds from this YAML and replays the journal in order (restore, share links). */
+  restore(yaml: string, journal: readonly JournalEntry[]): Promise<void>;
+  setHistory(items: readonly HistoryItem[]): void;
+  setStorageProblem(p: StorageProblem): void;
+  setLinkError(e: { code: string; message: string } | null): void;
+  setCamera(c: Camera): void;
+  gotoCamera(c: Camera): void;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -119,11 +188,32 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
     };
     const take = <T,>(r: Result<T>): T | null => (r.ok ? r.value : (fail(r.error), null));
 
-    const showRuns = (runs: PacketRun[]): void => {
-      const first = runs[0]?.trace;
+    const showRuns = (runs: PacketRun[], primary = 0): void => {
+      const first = runs[primary]?.trace;
       const cursor = !first ? -1 : get().storyView ? Math.max(0, cursorOfStep(first, 0)) : 0;
-      set({ runs, primary: 0, cursor, playing: runs.some((r) => r.trace.events.length > 1) });
+      set({ runs, primary, cursor, playing: runs.some((r) => r.trace.events.length > 1) });
     };
+    /** Waits for an edit still being debounced, so a walk runs on the text on screen. */
+    const settled = async (): Promise<void> => {
+      if (timer) { clearTimeout(timer); timer = null; await get().loadNow(); }
+    };
+    const walkRuns = async (req: WalkRequest, count: number, label: string): Promise<PacketRun[]> => {
+      const runs: PacketRun[] = [];
+      const yaml = get().yaml;
+      // Several packets are separate walks: each one may pick another endpoint. The canvas
+      // redraws once, with the state after the last one (counters, conntrack).
+      let snapshot: Snapshot | null = null;
+      for (let i = 0; i < Math.max(1, Math.min(count, 50)); i++) {
+        const v = take(await client.trace(req));
+        if (!v) break;
+        snapshot = v.snapshot;
+        runs.push({ id: ++runIds, label: `${label}${count > 1 ? ` #${i + 1}` : ''}`, trace: v.trace, yaml, source: { kind: 'send', req, count } });
+      }
+      if (snapshot) set({ snapshot });
+      return runs;
+    };
+    const execRuns = (target: string, line: string, traces: readonly Trace[], yaml: string): PacketRun[] =>
+      traces.map((trace, i) => ({ id: ++runIds, label: `${line}${traces.length > 1 ? ` #${i + 1}` : ''}`, trace, yaml, source: { kind: 'exec', target, line } }));
 
     return {
       yaml: opts.yaml,
@@ -150,67 +240,113 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       theme: opts.theme ?? 'light',
       lang: opts.lang ?? 'en',
       resets: 0,
+      cameraFollow: true,
+      reveal: null,
+      journal: [],
+      history: [],
+      storageProblem: null,
+      linkError: null,
+      camera: null,
+      cameraGoto: null,
+      runsFrom: null,
 
       setYaml(yaml) {
-        set({ yaml });
+        // An edit makes the replay stale (select.stale): it stops where it is.
+        set(get().playing && get().runs.length ? { yaml, playing: false } : { yaml });
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => { timer = null; void get().loadNow(); }, debounceMs);
       },
 
       async loadNow() {
-        // Marks for bench/ui.ts: from here to "knp:graph" (the canvas showing the result).
-        globalThis.performance?.mark?.('knp:load');
-        set({ status: 'building' });
-        const r = await client.load(get().yaml, get().seed);
-        if (!r.ok && r.error.code === 'superseded') return;
-        const v = take(r);
-        set({ status: 'ready' });
-        if (!v) return;
-        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, commands: v.commands });
-        settleChoices(v.snapshot);
+        // A rebuild from the YAML starts without the terminal's changes.
+        await build(get().yaml, []);
+      },
+
+      async restore(yaml, journal) {
+        if (timer) { clearTimeout(timer); timer = null; }
+        set({ yaml, runs: [], cursor: -1, playing: false });
+        await build(yaml, journal);
       },
 
       async exec(line) {
         const target = get().terminalTarget || defaultTarget(get().snapshot);
+        await settled();
+        const yaml = get().yaml;
         const r = await client.exec(target, line);
         if (!r.ok) return { stdout: '', stderr: `knp: ${r.error.message}\n`, exitCode: 125 };
-        if (r.value.snapshot) set({ snapshot: r.value.snapshot });
+        // The engine answers with a snapshot exactly when the command changed the simulation.
+        if (r.value.snapshot) set({ snapshot: r.value.snapshot, journal: [...get().journal, { target, line }] });
+        // curl, ping, nc, dig, traceroute: their walks replay on the canvas like a Send. The last
+        // walk is the one to follow (traceroute's full path, the query that was answered).
+        const traces = r.value.traces ?? [];
+        if (traces.length) showRuns(execRuns(target, line.trim(), traces, yaml), traces.length - 1);
         return r.value.result;
       },
 
       async resetToYaml() {
         const v = take(await client.reset());
         if (!v) return;
-        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, runs: [], cursor: -1, playing: false, resets: get().resets + 1 });
+        set({ diagnostics: v.diagnostics, snapshot: v.snapshot, runs: [], cursor: -1, playing: false, resets: get().resets + 1, journal: [] });
       },
 
       async sendPacket() {
         const f = get().send;
         if (!f.from || !f.to) return;
         set({ sending: true });
+        await settled();
         const port = Number(f.port);
         const req: WalkRequest = { from: f.from, to: f.to, protocol: f.protocol, ...(f.port && Number.isFinite(port) ? { port } : {}) };
-        const runs: PacketRun[] = [];
-        // Several packets are separate walks: each one may pick another endpoint. The canvas
-        // redraws once, with the state after the last one (counters, conntrack).
-        let snapshot: Snapshot | null = null;
-        for (let i = 0; i < Math.max(1, Math.min(f.count, 50)); i++) {
-          const v = take(await client.trace(req));
-          if (!v) break;
-          snapshot = v.snapshot;
-          runs.push({ id: ++runIds, label: `${f.from} → ${f.to}${f.count > 1 ? ` #${i + 1}` : ''}`, trace: v.trace });
-        }
-        set(snapshot ? { sending: false, snapshot } : { sending: false });
+        const runs = await walkRuns(req, f.count, `${f.from} → ${f.to}`);
+        set({ sending: false, runsFrom: 'send' });
         showRuns(runs);
+      },
+
+      async resend() {
+        const run = get().runs[get().primary];
+        if (!run) return;
+        const src = run.source;
+        if (src.kind === 'probes') { await get().runProbes(); return; }
+        set({ sending: true, playing: false });
+        await settled();
+        if (src.kind === 'send') {
+          const runs = await walkRuns(src.req, src.count, `${src.req.from} → ${src.req.to}`);
+          set({ sending: false });
+          showRuns(runs);
+          return;
+        }
+        const yaml = get().yaml;
+        const r = await client.exec(src.target, src.line);
+        set({ sending: false });
+        if (!r.ok) { fail(r.error); return; }
+        if (r.value.snapshot) set({ snapshot: r.value.snapshot });
+        const traces = r.value.traces ?? [];
+        showRuns(execRuns(src.target, src.line, traces, yaml), Math.max(0, traces.length - 1));
       },
 
       async runProbes() {
         set({ sending: true });
+        await settled();
+        const yaml = get().yaml;
         const v = take(await client.probes());
         set({ sending: false });
         if (!v) return;
-        set({ snapshot: v.snapshot });
-        showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace })));
+        set({ snapshot: v.snapshot, runsFrom: 'probes' });
+        showRuns(v.outcomes.map((o) => ({ id: ++runIds, label: o.name, trace: o.trace, yaml, source: { kind: 'probes' } })));
+      },
+
+      async reach(port, protocol) {
+        const r = await client.reach(port, protocol);
+        if (!r.ok && r.error.code === 'superseded') return null;
+        return take(r);
+      },
+
+      async compare(a, b, withSend) {
+        const f = get().send;
+        const port = Number(f.port);
+        const send: WalkRequest | undefined = withSend && f.from && f.to ? { from: f.from, to: f.to, protocol: f.protocol, ...(f.port && Number.isFinite(port) ? { port } : {}) } : undefined;
+        const r = await client.compare({ a, b, ...(send ? { send } : {}) });
+        if (!r.ok && r.error.code === 'superseded') return null;
+        return take(r);
       },
 
       async labScript() {
@@ -221,7 +357,8 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       play() {
         const s = get();
         const run = s.runs[s.primary];
-        if (!run) return;
+        // A trace of an older YAML is never replayed as if current: send it again first.
+        if (!run || run.yaml !== s.yaml) return;
         const start = s.storyView ? Math.max(0, cursorOfStep(run.trace, 0)) : 0;
         set({ playing: true, cursor: s.cursor >= run.trace.events.length - 1 ? start : s.cursor });
       },
@@ -248,6 +385,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       },
       tick() {
         const s = get();
+        if (s.runs[s.primary] && s.runs[s.primary]!.yaml !== s.yaml) { set({ playing: false }); return; }
         const trace = s.runs[s.primary]?.trace;
         if (s.storyView && trace) {
           const steps = storyOf(trace).steps.length;
@@ -263,6 +401,8 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         else set({ playing: false });
       },
       setSpeed(speed) { set({ speed }); },
+      setCameraFollow(cameraFollow) { set({ cameraFollow }); },
+      revealAt(line, col) { set({ reveal: { line, col, n: (get().reveal?.n ?? 0) + 1 } }); },
       toggleLoop() { set({ loop: !get().loop }); },
       setPrimary(i) { set({ primary: i }); },
       setFilter(types) { set({ eventFilter: types }); },
@@ -279,8 +419,35 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       setLang(lang) { set({ lang }); },
       dismissNotice() { set({ notice: null }); },
       restartEngine() { client.restart('restarted on request'); },
+      setHistory(history) { set({ history }); },
+      setStorageProblem(storageProblem) { set({ storageProblem }); },
+      setLinkError(linkError) { set({ linkError }); },
+      setCamera(camera) { set({ camera }); },
+      gotoCamera(c) { set({ cameraGoto: { ...c, n: (get().cameraGoto?.n ?? 0) + 1 }, camera: c }); },
     };
   });
+
+  /** Builds the Sim from the YAML, then replays the journal on it in order. */
+  async function build(yaml: string, journal: readonly JournalEntry[]): Promise<void> {
+    // Marks for bench/ui.ts: from here to "knp:graph" (the canvas showing the result).
+    globalThis.performance?.mark?.('knp:load');
+    store.setState({ status: 'building' });
+    const r = await client.load(yaml, store.getState().seed);
+    if (!r.ok && r.error.code === 'superseded') return;
+    if (!r.ok) {
+      store.setState({ status: 'ready' });
+      if (r.error.code !== 'worker-died') store.setState({ notice: { kind: 'failure', message: `${r.error.code}: ${r.error.message}` } });
+      return;
+    }
+    const v = r.value;
+    let snap = v.snapshot;
+    for (const j of journal) {
+      const e = await client.exec(j.target, j.line);
+      if (e.ok && e.value.snapshot) snap = e.value.snapshot;
+    }
+    store.setState({ status: 'ready', diagnostics: v.diagnostics, snapshot: snap, commands: v.commands, journal });
+    settleChoices(snap);
+  }
 
   /** After a rebuild, keep the user's choices where they still make sense. */
   function settleChoices(snap: Snapshot): void {
@@ -300,7 +467,9 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
   client.on((e) => {
     if (e.kind === 'restarted') {
       store.setState({ notice: { kind: 'restarted', reason: e.reason }, runs: [], cursor: -1, playing: false });
-      void store.getState().loadNow();
+      // The new engine gets the YAML and the journal back, so typed changes survive a crash.
+      const s = store.getState();
+      void build(s.yaml, s.journal);
     }
   });
 

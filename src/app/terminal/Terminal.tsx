@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
 import { complete } from './complete';
+import { wrapWords } from './wrap';
 
 type Xterm = import('@xterm/xterm').Terminal;
 
@@ -74,7 +75,9 @@ export function Terminal() {
         if (back > 0) x.write(`\x1b[${back}D`);
       };
       const newPrompt = () => { buf = ''; pos = 0; x.write(`\r\n${prompt()}`); };
-      x.writeln(`\x1b[2m${ctx.current.t('terminal.welcome', { target: ctx.current.target || 'workstation', example: 'kubectl get pods -o wide' })}\x1b[0m`);
+      // Wrapped here on word boundaries: xterm itself would break a word at the last column.
+      const welcome = ctx.current.t('terminal.welcome', { target: ctx.current.target || 'workstation', example: 'kubectl get pods -o wide' });
+      for (const line of wrapWords(welcome, x.cols)) x.writeln(`\x1b[2m${line}\x1b[0m`);
       x.write(prompt());
 
       const run = async (line: string) => {

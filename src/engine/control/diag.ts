@@ -4,18 +4,24 @@ import { NO_RANGE } from '../scenario/diagnostics';
 import type { Origin } from '../scenario/load';
 import type { Path } from '../scenario/source';
 
+/** What a diagnostic is about, for a UI that names it next to the object and in its own words. */
+export interface About {
+  readonly subject?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
 export class Reporter {
   constructor(readonly ds: Diagnostic[], private readonly fallbackFile = 'scenario.yaml') {}
 
-  report(origin: Origin | undefined, path: Path, severity: Severity, code: string, message: string, hint?: string, key = false): void {
+  report(origin: Origin | undefined, path: Path, severity: Severity, code: string, message: string, hint?: string, key = false, about: About = {}): void {
     const range = origin ? safeLocate(origin, path, key) : NO_RANGE;
-    this.ds.push({ file: origin?.file ?? this.fallbackFile, ...range, severity, code, message, ...(hint ? { hint } : {}) });
+    this.ds.push({ file: origin?.file ?? this.fallbackFile, ...range, severity, code, message, ...(hint ? { hint } : {}), ...about });
   }
   error(origin: Origin | undefined, path: Path, code: string, message: string, hint?: string, key = false): void {
     this.report(origin, path, 'error', code, message, hint, key);
   }
-  warn(origin: Origin | undefined, path: Path, code: string, message: string, hint?: string): void {
-    this.report(origin, path, 'warning', code, message, hint);
+  warn(origin: Origin | undefined, path: Path, code: string, message: string, hint?: string, about?: About): void {
+    this.report(origin, path, 'warning', code, message, hint, false, about);
   }
 }
 

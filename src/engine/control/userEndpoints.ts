@@ -8,7 +8,7 @@ import type { Origin } from '../scenario/load';
 import type * as In from '../scenario/schema/k8s';
 import type { Reporter } from './diag';
 import { selectedPods } from './endpoints';
-import { resolveTargetPort } from './ports';
+import { podPorts, resolveTargetPort } from './ports';
 
 /** An object as the user wrote it, with where. */
 export interface Written {
@@ -23,14 +23,28 @@ export interface Written {
 export function checkServiceTargets(svc: ServiceModel, pods: readonly PodModel[], r: Reporter): void {
   const origin = svc.meta.origin;
   const selected = selectedPods(svc, pods);
+  const subject = `svc/${svc.meta.namespace}/${svc.meta.name}`;
+  const service = `${svc.meta.namespace}/${svc.meta.name}`;
   if (selected.length === 0) {
-    r.warn(origin, ['spec', 'selector'], 'selector-no-match', `Service ${svc.meta.namespace}/${svc.meta.name}: selector ${Object.entries(svc.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',')} matches no Pod in namespace ${svc.meta.namespace}, so it has no endpoints`, 'make the selector equal to the Pods\' labels (spec.template.metadata.labels of the Deployment)');
+    const selector = Object.entries(svc.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    r.warn(origin, ['spec', 'selector'], 'selector-no-match', `Service ${service}: selector ${selector} matches no Pod in namespace ${svc.meta.namespace}, so it has no endpoints`, 'make the selector equal to the Pods\' labels (spec.template.metadata.labels of the Deployment)',
+      { subject, params: { service, selector, namespace: svc.meta.namespace } });
     return;
   }
   svc.ports.forEach((p, i) => {
-    if (typeof p.targetPort !== 'string') return;
-    if (selected.some((pod) => resolveTargetPort(pod, p) !== null)) return;
-    r.warn(origin, ['spec', 'ports', i, 'targetPort'], 'target-port-not-found', `Service ${svc.meta.name}: targetPort "${p.targetPort}" names a port (${p.protocol}) that none of the ${selected.length} selected Pod(s) declares`, 'name the container port the same (ports: [{name: ..., containerPort: ...}]) or use a number');
+    const params = { service, targetPort: String(p.targetPort), protocol: p.protocol, pods: selected.length };
+    if (typeof p.targetPort === 'string' && !selected.some((pod) => resolveTargetPort(pod, p) !== null)) {
+      r.warn(origin, ['spec', 'ports', i, 'targetPort'], 'target-port-not-found', `Service ${svc.meta.name}: targetPort "${p.targetPort}" names a port (${p.protocol}) that none of the ${selected.length} selected Pod(s) declares`, 'name the container port the same (ports: [{name: ..., containerPort: ...}]) or use a number',
+        { subject, params });
+      return;
+    }
+    // A Pod's processes listen on the ports its containers declare (net/pod.ts): a number no
+    // selected Pod declares is a port nothing listens on, and every connection is refused.
+    const declared = selected.some((pod) => { const n = resolveTargetPort(pod, p); return n !== null && podPorts(pod).some((x) => x.port.containerPort === n && x.port.protocol === p.protocol); });
+    if (!declared && selected.some((pod) => podPorts(pod).length > 0)) {
+      r.warn(origin, ['spec', 'ports', i, p.targetPort === p.port ? 'port' : 'targetPort'], 'target-port-not-listening', `Service ${service}: nothing listens on targetPort ${p.targetPort}/${p.protocol} in the ${selected.length} selected Pod(s), so connections to it are refused`, 'set targetPort to a containerPort the Pods declare, or declare the port the app listens on',
+        { subject, params });
+    }
   });
 }
 

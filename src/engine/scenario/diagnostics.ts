@@ -19,6 +19,13 @@ export interface Diagnostic extends SourceRange {
   readonly message: string;
   /** How to fix it, when there is something specific to say. */
   readonly hint?: string;
+  /**
+   * The values the message names (a Service, a port, a plugin), so a UI can say it in its own
+   * words from the stable code; `message` stays the English sentence the CLI prints.
+   */
+  readonly params?: Readonly<Record<string, string | number>>;
+  /** The object the problem is about, named as the playground names it: svc/NS/NAME, netpol/NS/NAME. */
+  readonly subject?: string;
 }
 
 export const NO_RANGE: SourceRange = { line: 1, col: 1, endLine: 1, endCol: 1 };

@@ -4,8 +4,9 @@
  * Every lookup goes through resolveName: queries are packets walked to the nameserver.
  */
 import type { Command, Target } from './types';
-import { fail, ok } from './types';
-import { resolveName, resolvConfTextFor, type ResolveResult } from '../clients/dns/resolve';
+import { fail, ok, withTraces, type CommandResult, type ShellContext } from './types';
+import type { Trace } from '../trace/types';
+import { resolveName, resolvConfTextFor, type ResolveOptions, type ResolveResult } from '../clients/dns/resolve';
 import type { SearchStep } from '../clients/dns/search';
 import { RR_TYPES, type DnsResponse, type DnsRR, type RRType } from '../agents/coredns/answer';
 import { ipToReverse } from '../agents/coredns/records';
@@ -34,6 +35,17 @@ const NOT_HERE = (tool: string): string =>
   `${tool}: the workstation has no cluster resolver; run it inside a Pod or on a node (knp exec FILE pod/NS/NAME -- ${tool} NAME)\n`;
 
 const noDot = (n: string): string => n.replace(/\.$/, '');
+
+type Resolve = (from: string, name: string, type?: RRType, opts?: ResolveOptions) => ResolveResult;
+
+/** A lookup command that hands back the query packets it walked (CommandResult.traces). */
+function recorded(run: (ctx: ShellContext, argv: readonly string[], resolve: Resolve) => CommandResult): Command {
+  return (ctx, argv) => {
+    const traces: Trace[] = [];
+    const resolve: Resolve = (from, name, type, opts) => { const r = resolveName(ctx.sim, from, name, type, opts); traces.push(...r.traces); return r; };
+    return withTraces(run(ctx, argv, resolve), traces);
+  };
+}
 
 // ---------------------------------------------------------------- dig
 
@@ -145,7 +157,7 @@ const parseType = (s: string): RRType | null => {
   return (RR_TYPES as readonly string[]).includes(u) ? (u as RRType) : null;
 };
 
-const dig: Command = (ctx, argv) => {
+const dig: Command = recorded((ctx, argv, resolve) => {
   const from = targetFrom(ctx.target);
   if (!from) return fail(NOT_HERE('dig'));
   let server: string | undefined;
@@ -175,11 +187,11 @@ const dig: Command = (ctx, argv) => {
   if (!name) { name = '.'; type = type ?? 'NS'; }
   const t = type ?? 'A';
   if (server && !isIp(server)) {
-    const r0 = resolveName(ctx.sim, from, server, 'A');
+    const r0 = resolve(from, server, 'A');
     if (!r0.addresses[0]) return fail(`dig: couldn't get address for '${server}': not found\n`, 10);
     server = r0.addresses[0];
   }
-  const res = resolveName(ctx.sim, from, name, t, { search, tcp, ...(server ? { server } : {}) });
+  const res = resolve(from, name, t, { search, tcp, ...(server ? { server } : {}) });
   if (short) {
     if (!res.answer) {
       const s = res.steps[res.steps.length - 1];
@@ -189,7 +201,7 @@ const dig: Command = (ctx, argv) => {
   }
   const { text, code } = formatDig(argv.slice(1).join(' '), t, res, showSearch, tcp, formatDate(wallClockMs(ctx.sim)));
   return { stdout: text, stderr: '', exitCode: code };
-};
+});
 
 // ---------------------------------------------------------------- nslookup
 
@@ -209,7 +221,7 @@ function nslookupRR(rr: DnsRR): string {
   }
 }
 
-const nslookup: Command = (ctx, argv) => {
+const nslookup: Command = recorded((ctx, argv, resolve) => {
   const from = targetFrom(ctx.target);
   if (!from) return fail(NOT_HERE('nslookup'));
   let type: RRType | null = null;
@@ -223,14 +235,14 @@ const nslookup: Command = (ctx, argv) => {
   if (!name) return fail('Usage: nslookup [-type=TYPE] NAME [SERVER]   (interactive mode is not simulated)\n', 1);
   let server = serverArg;
   if (server && !isIp(server)) {
-    const r0 = resolveName(ctx.sim, from, server, 'A');
+    const r0 = resolve(from, server, 'A');
     if (!r0.addresses[0]) return fail(`nslookup: couldn't get address for '${server}': not found\n`, 1);
     server = r0.addresses[0];
   }
   const reverse = isIp(name);
   const qname = reverse ? ipToReverse(name) : name;
   const qtype: RRType = type ?? (reverse ? 'PTR' : 'A');
-  const res = resolveName(ctx.sim, from, qname, qtype, server ? { server } : {});
+  const res = resolve(from, qname, qtype, server ? { server } : {});
   const step = res.steps[res.steps.length - 1];
   const used = step?.server ?? server ?? '';
   if (!res.answer) {
@@ -247,7 +259,7 @@ const nslookup: Command = (ctx, argv) => {
   for (const rr of r.answers) out += nslookupRR(rr);
   // nslookup also asks AAAA; an IPv4-only cluster has none, which prints nothing.
   return ok(`${out}\n`);
-};
+});
 
 // ---------------------------------------------------------------- host
 
@@ -268,7 +280,7 @@ function hostRR(rr: DnsRR): string {
 
 const RCODE_NUM: Record<DnsResponse['rcode'], number> = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 };
 
-const host: Command = (ctx, argv) => {
+const host: Command = recorded((ctx, argv, resolve) => {
   const from = targetFrom(ctx.target);
   if (!from) return fail(NOT_HERE('host'));
   let type: RRType | null = null;
@@ -282,13 +294,13 @@ const host: Command = (ctx, argv) => {
   if (!name) return fail('Usage: host [-t type] {name} [server]\n', 1);
   const reverse = isIp(name);
   const qname = reverse ? ipToReverse(name) : name;
-  const res = resolveName(ctx.sim, from, qname, type ?? (reverse ? 'PTR' : 'A'), server && isIp(server) ? { server } : {});
+  const res = resolve(from, qname, type ?? (reverse ? 'PTR' : 'A'), server && isIp(server) ? { server } : {});
   if (!res.answer) return { stdout: ';; connection timed out; no servers could be reached\n', stderr: '', exitCode: 1 };
   const r = res.answer;
   if (r.rcode !== 'NOERROR') return { stdout: `Host ${reverse ? noDot(qname) : name} not found: ${RCODE_NUM[r.rcode]}(${r.rcode})\n`, stderr: '', exitCode: 1 };
   let out = server ? `Using domain server:\nName: ${server}\nAddress: ${server}#53\nAliases: \n\n` : '';
   out += r.answers.map(hostRR).join('');
   return ok(out);
-};
+});
 
 export const dnsCommands: Record<string, Command> = { dig, nslookup, host };

@@ -203,7 +203,7 @@ function exec(ctx: ShellContext, f: KubectlFlags): CommandResult {
   const r = ctx.run({ kind: 'pod', namespace: pod.meta.namespace, name: pod.meta.name, container }, cmd);
   // kubectl exits with the remote command's status and says so on stderr.
   const tail = r.exitCode !== 0 && r.exitCode !== 127 ? `command terminated with exit code ${r.exitCode}\n` : r.exitCode === 127 ? `error: Internal error occurred: error executing command in container: failed to exec in container: exec: "${cmd[0]}": executable file not found in $PATH: unknown\n` : '';
-  return { stdout: r.stdout, stderr: stderr + (r.exitCode === 127 ? '' : r.stderr) + tail, exitCode: r.exitCode, ...(r.changed ? { changed: true } : {}) };
+  return { stdout: r.stdout, stderr: stderr + (r.exitCode === 127 ? '' : r.stderr) + tail, exitCode: r.exitCode, ...(r.changed ? { changed: true } : {}), ...(r.traces ? { traces: r.traces } : {}) };
 }
 
 /**

@@ -7,8 +7,9 @@ import { isIp } from '../addr/ip';
 import type { Payload } from '../net/packet';
 import type { Probe } from '../stack/exchange';
 import { lookupHost, type HostLookup } from '../stack/target';
-import { walkDetailed, type WalkRequest } from '../stack/walk';
-import { fail, ok, type Command, type CommandResult, type ShellContext, type Target } from './types';
+import { walkDetailed, type WalkRequest, type WalkResult } from '../stack/walk';
+import type { Trace } from '../trace/types';
+import { fail, ok, withTraces, type Command, type CommandResult, type ShellContext, type Target } from './types';
 
 /** The walk's `from` for a shell target: pod/NS/NAME, node/NAME[#netns], host/NAME[#netns]. */
 export function fromOf(t: Target): string | null {
@@ -57,6 +58,21 @@ function takeOpts(argv: readonly string[], valued: string, flags: string): { opt
   return { opts, rest };
 }
 
+type Walk = (req: WalkRequest) => WalkResult;
+
+/**
+ * A traffic command that hands back the walks it made (CommandResult.traces), so the browser
+ * terminal can replay them on the canvas like a Send.
+ */
+function recorded(run: (ctx: ShellContext, argv: readonly string[], walk: Walk) => CommandResult): Command {
+  return (ctx, argv) => {
+    const traces: Trace[] = [];
+    const walk: Walk = (req) => { const r = walkDetailed(ctx.sim, req); traces.push(r.trace); return r; };
+    const result = run(ctx, argv, walk);
+    return withTraces(result, traces);
+  };
+}
+
 // ---------------------------------------------------------------- ping
 
 const UNREACH_TEXT: Record<number, string> = {
@@ -71,7 +87,7 @@ function probeErrorText(p: Probe): string {
   return 'Destination Host Unreachable';
 }
 
-export const ping: Command = (ctx, argv) => {
+export const ping: Command = recorded((ctx, argv, walk) => {
   const from = fromOf(ctx.target);
   if (!from) return noWorkstation('ping');
   const { opts, rest, bad } = takeOpts(argv.slice(1), 'cMstWiw', 'qnv4');
@@ -92,7 +108,7 @@ export const ping: Command = (ctx, argv) => {
   const interval = opts.has('i') ? Number(opts.get('i')) : 1;
   if (!Number.isFinite(interval) || interval < 0.002) return fail(`ping: bad timing interval: ${opts.get('i')}\n`, 2);
   const req: WalkRequest = { from, to: addr, protocol: 'icmp', count, size, df: pmtu === 'do' || pmtu === 'probe', intervalMs: interval * 1000, ...(ttl !== undefined ? { ttl } : {}) };
-  const { trace, outcome } = walkDetailed(ctx.sim, req);
+  const { trace, outcome } = walk(req);
   if (!outcome) return fail(`ping: ${trace.reason ?? 'error'}\n`, 2);
   const first = outcome.probes[0];
   if (first?.outcome === 'local-error' && first.errno === 'ENETUNREACH') return fail('ping: connect: Network is unreachable\n', 2);
@@ -128,7 +144,7 @@ export const ping: Command = (ctx, argv) => {
     lines.push(`rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${mdev.toFixed(3)} ms`);
   }
   return { stdout: `${lines.join('\n')}\n`, stderr: err.length ? `${err.join('\n')}\n` : '', exitCode: received ? 0 : errors && !received ? 1 : 1, changed: true };
-};
+});
 
 // ---------------------------------------------------------------- curl
 
@@ -139,7 +155,7 @@ function httpHead(p: Extract<Payload, { kind: 'http-response' }>): string[] {
   return [`HTTP/1.1 ${p.status} ${p.status === 200 ? 'OK' : p.status === 502 ? 'Bad Gateway' : 'Error'}`, ...Object.entries(hs).map(([k, v]) => `${k}: ${v}`)];
 }
 
-export const curl: Command = (ctx, argv) => {
+export const curl: Command = recorded((ctx, argv, walk) => {
   const from = fromOf(ctx.target);
   if (!from) return noWorkstation('curl');
   let verbose = false; let silent = false; let showErr = false; let head = false; let out: string | undefined; let fmt: string | undefined; let maxTime: number | undefined;
@@ -181,7 +197,7 @@ export const curl: Command = (ctx, argv) => {
   const ip = pinned ?? (found?.ok ? found.ip : undefined);
   const err = (code: number, msg: string): CommandResult => ({ stdout: fmt ? writeOut(fmt, { code: 0, ip: ip ?? '', port, localIp: '', localPort: 0, us: 0 }) : '', stderr: !silent || showErr ? `curl: (${code}) ${msg}\n` : '', exitCode: code, changed: true });
   if (!ip) return err(6, `Could not resolve host: ${host}`);
-  const { trace, outcome } = walkDetailed(ctx.sim, {
+  const { trace, outcome } = walk({
     from, to: `http://${ip}:${port}${full.replace(/^[a-z]+:\/\/[^/?#]+/, '') || '/'}`, protocol: 'tcp',
     http: { method: method ?? (head ? 'HEAD' : 'GET'), headers: { ...(host !== ip ? { Host: port === 80 ? host : `${host}:${port}` } : {}), ...headers } },
   });
@@ -216,7 +232,7 @@ export const curl: Command = (ctx, argv) => {
   }
   if (fmt) stdout += writeOut(fmt, { code: res?.kind === 'http-response' ? res.status : 0, ip, port, localIp: local.ip, localPort: local.port, us: lastT });
   return { stdout, stderr: verbose ? `${v.join('\n')}\n` : '', exitCode: 0, changed: true };
-};
+});
 
 /** curl-style bundled short options: "-sSv" is "-s -S -v"; "-so" takes the next word, "-ofile" the rest. */
 function expandShort(args: readonly string[], valued: string): string[] {
@@ -246,7 +262,7 @@ function writeOut(fmt: string, f: { code: number; ip: string; port: number; loca
 
 // ---------------------------------------------------------------- nc
 
-export const nc: Command = (ctx, argv) => {
+export const nc: Command = recorded((ctx, argv, walk) => {
   const from = fromOf(ctx.target);
   if (!from) return noWorkstation('nc');
   const { opts, rest, bad } = takeOpts(argv.slice(1), 'w', 'zvunl46');
@@ -258,7 +274,7 @@ export const nc: Command = (ctx, argv) => {
   const found = resolveHost(ctx, from, host);
   if (!found.ok) return fail(`nc: getaddrinfo for host "${host}" port ${port}: ${found.why === 'nxdomain' ? 'Name or service not known' : 'Temporary failure in name resolution'}\n`, 1);
   const udp = opts.has('u');
-  const { trace, outcome } = walkDetailed(ctx.sim, { from, to: `${found.ip}:${port}`, protocol: udp ? 'udp' : 'tcp', ...(udp ? { size: 1 } : {}) });
+  const { trace, outcome } = walk({ from, to: `${found.ip}:${port}`, protocol: udp ? 'udp' : 'tcp', ...(udp ? { size: 1 } : {}) });
   const proto = udp ? 'udp' : 'tcp';
   const verbose = opts.has('v');
   const svc = SERVICES[port] ?? '*';
@@ -271,11 +287,11 @@ export const nc: Command = (ctx, argv) => {
     : outcome.verdict === 'timeout' || outcome.verdict === 'dropped' ? 'timed out: Operation now in progress'
     : /Network is unreachable/.test(outcome.reason ?? '') ? 'failed: Network is unreachable' : 'failed: No route to host';
   return { stdout: '', stderr: `nc: connect to ${host} port ${port} (${proto}) ${why}\n`, exitCode: 1, changed: true };
-};
+});
 
 // ---------------------------------------------------------------- traceroute
 
-export const traceroute: Command = (ctx, argv) => {
+export const traceroute: Command = recorded((ctx, argv, walk) => {
   const from = fromOf(ctx.target);
   if (!from) return noWorkstation('traceroute');
   const { opts, rest, bad } = takeOpts(argv.slice(1), 'mqwp', 'nI');
@@ -291,8 +307,8 @@ export const traceroute: Command = (ctx, argv) => {
   for (let ttl = 1; ttl <= maxTtl; ttl++) {
     // Default: UDP probes to ports 33434 and up; -I: ICMP echo requests (traceroute -I).
     const { outcome } = opts.has('I')
-      ? walkDetailed(ctx.sim, { from, to: addr, protocol: 'icmp', ttl, size: 32 })
-      : walkDetailed(ctx.sim, { from, to: `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
+      ? walk({ from, to: addr, protocol: 'icmp', ttl, size: 32 })
+      : walk({ from, to: `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
     const p = outcome?.probes[0];
     const n = String(ttl).padStart(2);
     if (!p || (p.outcome !== 'icmp-error' && p.outcome !== 'reply')) {
@@ -308,7 +324,7 @@ export const traceroute: Command = (ctx, argv) => {
     if (p.outcome === 'reply' || p.icmp?.type === 3) break;
   }
   return ok(`${lines.join('\n')}\n`, true);
-};
+});
 
 export const nettoolCommands: Record<string, Command> = { ping, curl, nc, traceroute };
 export type { ShellContext };

@@ -14,6 +14,7 @@
  * `wait` ends them. Commands never throw: an unknown command answers like bash does.
  */
 import type { Sim } from '../sim';
+import type { Trace } from '../trace/types';
 import { commands, streamCommands } from './registry';
 import { environmentOf } from './k8sfiles';
 import { formatTarget, ok, type CommandResult, type ShellContext, type Stream, type Target } from './types';
@@ -347,11 +348,14 @@ class Shell {
     try { sub.runList(parse(line), out); } catch (e) { if (!(e instanceof SyntaxErr)) throw e; }
     this.substErr += out.stderr;
     if (out.changed) this.substChanged = true;
+    this.traces.push(...sub.traces);
     return out.stdout;
   };
 
   substErr = '';
   substChanged = false;
+  /** The packet walks the line's commands made (curl, ping, dig…), for the canvas to play. */
+  traces: Trace[] = [];
   /** The terminal's output for this line: background jobs write here, never into a pipe. */
   top: Out | undefined;
 
@@ -545,6 +549,7 @@ class Shell {
     if (status === undefined) {
       const r = runArgv(this.sim, this.target, words, stdin);
       o.stdout = r.stdout; o.stderr = r.stderr; o.changed = !!r.changed;
+      if (r.traces) this.traces.push(...r.traces);
       status = r.exitCode;
     }
     // What background captures saw while this command ran goes straight to the terminal (not
@@ -594,5 +599,9 @@ export function runLine(sim: Sim, target: Target, line: string, session: ShellSe
   shell.top = out;
   const code = shell.runText(line, out);
   session.lastExit = code;
-  return { stdout: out.stdout, stderr: out.stderr, exitCode: code, ...(out.changed ? { changed: true } : {}) };
+  return {
+    stdout: out.stdout, stderr: out.stderr, exitCode: code,
+    ...(out.changed ? { changed: true } : {}),
+    ...(shell.traces.length ? { traces: shell.traces } : {}),
+  };
 }

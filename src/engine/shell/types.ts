@@ -3,6 +3,7 @@
  * A command reads (and may change) the live simulation and returns what the real tool prints.
  */
 import type { Sim } from '../sim';
+import type { Trace } from '../trace/types';
 
 export { formatTarget, parseTarget, type Target } from '../net/target';
 import type { Target } from '../net/target';
@@ -13,6 +14,11 @@ export interface CommandResult {
   readonly exitCode: number;
   /** Set when the command changed the simulation (the UI re-renders, traces differ). */
   readonly changed?: boolean;
+  /**
+   * The packet walks the command made (curl, ping, nc, traceroute, dig, ...), in order, so a
+   * terminal can replay them like a Send. Only the walks: the output stays what the tool prints.
+   */
+  readonly traces?: readonly Trace[];
 }
 
 export interface ShellContext {
@@ -43,3 +49,6 @@ export type Command = (ctx: ShellContext, argv: readonly string[]) => CommandRes
 
 export const ok = (stdout: string, changed = false): CommandResult => ({ stdout, stderr: '', exitCode: 0, ...(changed ? { changed } : {}) });
 export const fail = (stderr: string, exitCode = 1, stdout = ''): CommandResult => ({ stdout, stderr, exitCode });
+
+/** The same result, carrying the walks that produced it. */
+export const withTraces = (r: CommandResult, traces: readonly Trace[]): CommandResult => (traces.length ? { ...r, traces: [...(r.traces ?? []), ...traces] } : r);

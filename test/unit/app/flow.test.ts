@@ -25,6 +25,7 @@ function snap(): Snapshot {
     services: [{ id: 'svc/default/web', namespace: 'default', name: 'web', type: 'ClusterIP', clusterIP: '10.96.0.20', ports: ['80→8080/TCP'], endpoints: ['pod/default/web-1'] }],
     hosts: [],
     probes: [],
+    policies: [],
     namespaces: [nodeNs('node-1', 1), nodeNs('node-2', 2), podNs('client', 1), podNs('web-1', 2)],
   };
 }

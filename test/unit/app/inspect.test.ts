@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Packet } from '../../../src/engine/net/packet';
 import { changes, layers } from '../../../src/app/inspect/layers';
 import { complete } from '../../../src/app/terminal/complete';
-import { decodeScenario, encodeScenario } from '../../../src/app/share';
+import { decodeLink, encodeFragment } from '../../../src/engine';
 
 const syn = (src: string, dst: string, dport: number, ttl = 64, mac = '02:00:00:00:00:01'): Packet => ({
   eth: { src: mac as never, dst: '02:00:00:00:00:ff' as never, type: 0x0800 },
@@ -56,12 +56,12 @@ describe('terminal completion', () => {
 describe('share links', () => {
   it('round-trips a scenario through the URL hash', async () => {
     const yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: 客户端-ü\n';
-    const hash = await encodeScenario(yaml);
-    expect(hash).toMatch(/^s=[A-Za-z0-9_-]+$/);
-    expect(await decodeScenario(`#${hash}`)).toBe(yaml);
+    const hash = encodeFragment({ yaml, journal: [] });
+    expect(hash).toMatch(/^v=1&d=[A-Za-z0-9_-]+$/);
+    expect(decodeLink(`#${hash}`)).toEqual({ ok: true, state: { yaml, journal: [] } });
   });
-  it('ignores a hash that does not decode', async () => {
-    expect(await decodeScenario('#s=not-deflate')).toBeNull();
-    expect(await decodeScenario('#other')).toBeNull();
+  it('a hash that does not decode is an error, not a scenario', async () => {
+    expect(decodeLink('#s=not-deflate')).toMatchObject({ ok: false, code: 'corrupt' });
+    expect(decodeLink('#other')).toMatchObject({ ok: false, code: 'no-link' });
   });
 });

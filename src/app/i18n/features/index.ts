@@ -3,6 +3,7 @@
  * own module here (`bilingual(en, zh)` makes the Chinese side keep the English shape) and adds
  * one line to FEATURES; `initI18n` merges them over the base strings in `../en.ts`.
  */
+import { share } from './share';
 import { engineMessages, storyStrings } from './story';
 
 export type Tree = { readonly [key: string]: string | Tree };
@@ -17,6 +18,9 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
+import { diagnostics } from './diagnostics';
+import { follow } from './follow';
+
 export const FEATURES: readonly Bilingual[] = [
-  storyStrings, engineMessages,
+  storyStrings, engineMessages, follow, diagnostics, share,
 ];

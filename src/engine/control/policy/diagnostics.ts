@@ -13,5 +13,7 @@ export function policyDiagnostics(model: ClusterModel, file: string): Diagnostic
     code: 'policy-not-enforced',
     message: `NetworkPolicy ${p.meta.namespace}/${p.meta.name} has no effect: the ${plugin} network plugin does not enforce NetworkPolicy`,
     hint: 'use network.plugin: calico or canal (flannel\'s data plane with calico\'s policy engine) in the Cluster spec',
+    params: { policy: `${p.meta.namespace}/${p.meta.name}`, plugin },
+    subject: `netpol/${p.meta.namespace}/${p.meta.name}`,
   }));
 }

@@ -1,0 +1,142 @@
+/**
+ * The engine's diagnostics in both languages, keyed by their stable code (docs/scenario-format.md).
+ * Each code has a title; codes whose diagnostics carry `params` also have a full sentence and a
+ * hint written from them. The engine's own `message` stays the English text the CLI prints.
+ * test/unit/app/diagnostics.test.ts fails if a code the engine emits or documents lacks a language.
+ */
+import { bilingual, type Tree } from './index';
+
+type Row = readonly [code: string, en: string, zh: string];
+
+/** One line each: what the code means, said without the values of one case. */
+const TITLES: readonly Row[] = [
+  ['yaml-syntax', 'The YAML cannot be read', 'YAML 无法解析'],
+  ['yaml-duplicate-key', 'A key appears twice in one mapping', '同一个映射里出现了重复的键'],
+  ['yaml-warning', 'The YAML parser warns about this text', 'YAML 解析器对这段文字给出警告'],
+  ['not-an-object', 'This document is not an object', '这个文档不是一个对象'],
+  ['missing-apiversion', 'apiVersion is missing', '缺少 apiVersion'],
+  ['missing-kind', 'kind is missing', '缺少 kind'],
+  ['unknown-apiversion', 'This apiVersion is not known', '不认识这个 apiVersion'],
+  ['unknown-kind', 'This kind is not modelled; the document is ignored', '这种 kind 没有被模拟，文档被忽略'],
+  ['deprecated-apiversion', 'This apiVersion is deprecated; it was converted', '这个 apiVersion 已弃用，已自动转换'],
+  ['unknown-field', 'Unknown field', '未知字段'],
+  ['list-kind', 'kind: List is expanded into its items', 'kind: List 被展开成其中的各个对象'],
+  ['missing-field', 'A required field is missing', '缺少必填字段'],
+  ['invalid-type', 'The field has the wrong type', '字段类型不对'],
+  ['invalid-value', 'The field has a value that is not allowed', '字段的取值不被允许'],
+  ['out-of-range', 'The value is out of range', '取值超出范围'],
+  ['missing-name', 'metadata.name is missing', '缺少 metadata.name'],
+  ['invalid-name', 'The name is not a valid Kubernetes name', '名称不符合 Kubernetes 的命名规则'],
+  ['invalid-label', 'The label is not valid', '标签不合法'],
+  ['duplicate-name', 'Two objects of this kind have the same name', '同类对象重名'],
+  ['namespace-not-found', 'The namespace is not declared; the playground creates it', '命名空间没有声明，playground 会自动创建'],
+  ['port-out-of-range', 'The port is outside 1–65535', '端口不在 1–65535 范围内'],
+  ['invalid-port-name', 'The port name is not valid', '端口名不合法'],
+  ['duplicate-port-name', 'Two ports have the same name', '两个端口同名'],
+  ['duplicate-port', 'The same port is listed twice', '同一个端口写了两次'],
+  ['port-name-required', 'A Service with several ports must name each one', '多端口的 Service 必须给每个端口命名'],
+  ['missing-ports', 'The Service has no ports', 'Service 没有端口'],
+  ['nodeport-out-of-range', 'The nodePort is outside the NodePort range', 'nodePort 不在 NodePort 范围内'],
+  ['nodeport-allocated', 'Another Service already has this nodePort', '这个 nodePort 已被别的 Service 占用'],
+  ['nodeport-forbidden', 'Only NodePort and LoadBalancer Services have a nodePort', '只有 NodePort 和 LoadBalancer 类型的 Service 才有 nodePort'],
+  ['clusterip-invalid', 'The clusterIP is not a valid address', 'clusterIP 不是合法地址'],
+  ['clusterip-out-of-range', 'The clusterIP is outside the Service CIDR', 'clusterIP 不在 Service 网段内'],
+  ['clusterip-allocated', 'Another Service already has this clusterIP', '这个 clusterIP 已被别的 Service 占用'],
+  ['clusterip-exhausted', 'The Service CIDR has no free address', 'Service 网段已没有空闲地址'],
+  ['selector-no-match', 'The Service selector matches no Pod, so it has no endpoints', 'Service 的选择器没有匹配到 Pod，因此没有 endpoints'],
+  ['target-port-not-found', 'No selected Pod has a port with this name', '被选中的 Pod 都没有这个名字的端口'],
+  ['target-port-not-listening', 'Nothing listens on this targetPort in the selected Pods', '被选中的 Pod 里没有进程监听这个 targetPort'],
+  ['missing-selector', 'The workload has no selector', '工作负载缺少 selector'],
+  ['empty-selector', 'The selector is empty', 'selector 是空的'],
+  ['selector-mismatch', 'The selector does not match the template labels', 'selector 与模板的标签不一致'],
+  ['no-containers', 'The Pod has no containers', 'Pod 里没有容器'],
+  ['duplicate-container-name', 'Two containers have the same name', '两个容器同名'],
+  ['hostport-mismatch', 'hostPort must equal containerPort with hostNetwork', '使用 hostNetwork 时 hostPort 必须等于 containerPort'],
+  ['hostport-conflict', 'Two Pods on one node want the same hostPort', '同一节点上的两个 Pod 要用同一个 hostPort'],
+  ['dns-config-required', 'dnsPolicy: None needs a dnsConfig', 'dnsPolicy: None 需要写 dnsConfig'],
+  ['dns-config-forming', 'The Pod’s DNS settings are trimmed as kubelet would', 'Pod 的 DNS 配置会像 kubelet 那样被截断'],
+  ['container-port-conflict', 'Two containers of one Pod declare the same port', '同一 Pod 的两个容器声明了同一个端口'],
+  ['container-port-invalid', 'This is not a port', '这不是一个端口'],
+  ['pod-port-conflict', 'Two listeners want the same port in one network namespace', '同一网络命名空间里有两个监听者要用同一个端口'],
+  ['pod-unschedulable', 'The Pod cannot be scheduled and stays Pending', 'Pod 无法调度，一直处于 Pending'],
+  ['node-not-found', 'spec.nodeName is not a node of this cluster', 'spec.nodeName 不是本集群的节点'],
+  ['podip-taken', 'This Pod IP is already in use', '这个 Pod IP 已被使用'],
+  ['invalid-ip', 'This is not a valid IP address', '不是合法的 IP 地址'],
+  ['podip-outside-node-cidr', 'The Pod IP is outside its node’s podCIDR', 'Pod IP 不在所在节点的 podCIDR 内'],
+  ['podcidr-full', 'The node’s podCIDR has no free address', '节点的 podCIDR 已没有空闲地址'],
+  ['invalid-endpoint-ip', 'An endpoint address is loopback, link-local or multicast', 'endpoint 地址是回环、链路本地或组播地址'],
+  ['endpoints-overwritten', 'The endpoints controller replaces these hand-written Endpoints', '手写的 Endpoints 会被 endpoints 控制器覆盖'],
+  ['endpoints-no-service', 'These Endpoints have no Service of the same name', '这些 Endpoints 没有同名的 Service'],
+  ['endpointslice-no-service', 'The EndpointSlice names a Service that does not exist', 'EndpointSlice 指向的 Service 不存在'],
+  ['endpointslice-no-service-label', 'The EndpointSlice has no kubernetes.io/service-name label', 'EndpointSlice 缺少 kubernetes.io/service-name 标签'],
+  ['statefulset-service-missing', 'The StatefulSet’s Service does not exist', 'StatefulSet 的 Service 不存在'],
+  ['statefulset-service-not-headless', 'The StatefulSet’s Service is not headless', 'StatefulSet 的 Service 不是 headless'],
+  ['invalid-cidr', 'This is not a valid CIDR', '不是合法的 CIDR'],
+  ['cidr-overlap', 'Two address ranges overlap', '两个地址段重叠'],
+  ['podcidr-overlap', 'Two nodes’ podCIDRs overlap', '两个节点的 podCIDR 重叠'],
+  ['podcidr-exhausted', 'The cluster CIDR has no room for another node', '集群网段已容不下更多节点'],
+  ['invalid-port-range', 'The port range is not valid', '端口范围不合法'],
+  ['invalid-backend', 'This backend is not one the plugin has', '这个插件没有这种 backend'],
+  ['cni-backend-invalid', 'The CNI backend does not fit the plugin', 'CNI backend 与插件不匹配'],
+  ['duplicate-node-ip', 'Two nodes have the same IP', '两个节点的 IP 相同'],
+  ['duplicate-ip', 'The address is used twice', '这个地址被用了两次'],
+  ['invalid-port', 'The port is not valid', '端口不合法'],
+  ['unknown-external-host', 'No external host has this name', '没有这个名字的外部主机'],
+  ['podcidr-outside-cluster', 'The node’s podCIDR is outside the cluster CIDR', '节点的 podCIDR 不在集群网段内'],
+  ['node-ip-outside-underlay', 'The node IP is outside the underlay', '节点 IP 不在底层网络网段内'],
+  ['small-service-cidr', 'The Service CIDR is very small', 'Service 网段太小'],
+  ['no-nodes', 'The cluster lists no nodes; two default nodes are used', '集群没有列出节点，使用默认的两个节点'],
+  ['external-traffic-policy-ignored', 'externalTrafficPolicy only applies to NodePort and LoadBalancer', 'externalTrafficPolicy 只对 NodePort 和 LoadBalancer 生效'],
+  ['duplicate-cluster', 'A scenario has at most one Cluster', '一个场景最多只能有一个 Cluster'],
+  ['flannel-host-gw-not-l2', 'flannel host-gw needs the nodes on one L2 network', 'flannel host-gw 要求节点在同一个二层网络'],
+  ['underlay-address-conflict', 'Two machines have the same underlay address', '两台机器的底层网络地址相同'],
+  ['probe-unknown-source', 'The probe’s source is not a Pod, node or host', 'Probe 的源不是 Pod、节点或主机'],
+  ['policy-not-enforced', 'This network plugin does not enforce NetworkPolicy', '这个网络插件不执行 NetworkPolicy'],
+  ['iptables-restore-failed', 'iptables-restore rejected the rules a component wrote', 'iptables-restore 拒绝了某个组件写入的规则'],
+  ['challenge-unknown-kind', 'The Challenge names a kind the playground does not load', 'Challenge 里写了 playground 不加载的 kind'],
+  ['challenge-unknown-variable', 'The text uses a variable the Challenge does not define', '文本里用了 Challenge 没有定义的变量'],
+  ['challenge-empty-range', 'The variable’s range is empty', '变量的取值范围是空的'],
+  ['challenge-setup-failed', 'A setup command of the Challenge failed', 'Challenge 的一条 setup 命令执行失败'],
+  ['corefile-note', 'A note about the CoreDNS Corefile', '关于 CoreDNS Corefile 的提示'],
+  ['container-host-unknown', 'The container runs on a host that does not exist', '容器所在的主机不存在'],
+  ['container-network-unknown', 'The container joins a network that does not exist', '容器加入的网络不存在'],
+  ['container-network-invalid', 'This network mode is not known', '不认识这种网络模式'],
+  ['host-address-invalid', 'The host address is not valid', '主机地址不合法'],
+  ['host-dev-unknown', 'The device does not exist on that host', '那台主机上没有这个设备'],
+  ['host-link-exists', 'The device already exists', '设备已经存在'],
+  ['host-master-unknown', 'The master device does not exist', 'master 设备不存在'],
+  ['host-netns-unknown', 'The network namespace does not exist', '网络命名空间不存在'],
+  ['host-route-invalid', 'The route is not valid', '路由不合法'],
+  ['host-route-unreachable', 'The route’s gateway is not reachable', '路由的网关不可达'],
+];
+
+/** Sentences for the codes whose diagnostics carry params (the warnings a learner sees on the canvas). */
+type Sentence = { message: string; hint: string; short: string };
+
+/** `short` is the label drawn on the canvas next to the object. */
+const SENTENCES: readonly (readonly [code: string, en: Sentence, zh: Sentence])[] = [
+  ['selector-no-match',
+    { message: 'Service {{service}}: selector {{selector}} matches no Pod in namespace {{namespace}}, so it has no endpoints', hint: 'make the selector equal to the Pods’ labels (spec.template.metadata.labels of the Deployment)', short: 'No endpoints: the selector matches no Pod' },
+    { message: 'Service {{service}}：选择器 {{selector}} 在命名空间 {{namespace}} 里没有匹配到任何 Pod，所以没有 endpoints', hint: '让选择器和 Pod 的标签一致（Deployment 的 spec.template.metadata.labels）', short: '没有 endpoints：选择器没匹配到 Pod' }],
+  ['target-port-not-found',
+    { message: 'Service {{service}}: targetPort "{{targetPort}}" names a port ({{protocol}}) that none of the {{pods}} selected Pod(s) declares', hint: 'give the container port the same name, or use a number', short: 'No Pod has a port named "{{targetPort}}"' },
+    { message: 'Service {{service}}：targetPort "{{targetPort}}"（{{protocol}}）这个端口名，被选中的 {{pods}} 个 Pod 都没有声明', hint: '给容器端口起同样的名字，或者直接写端口号', short: '没有 Pod 有名为 "{{targetPort}}" 的端口' }],
+  ['target-port-not-listening',
+    { message: 'Service {{service}}: nothing listens on targetPort {{targetPort}}/{{protocol}} in the {{pods}} selected Pod(s), so connections to it are refused', hint: 'set targetPort to a containerPort the Pods declare, or declare the port the app listens on', short: 'Nothing listens on {{targetPort}}/{{protocol}}' },
+    { message: 'Service {{service}}：被选中的 {{pods}} 个 Pod 里没有进程监听 targetPort {{targetPort}}/{{protocol}}，连接会被拒绝', hint: '把 targetPort 改成 Pod 声明的 containerPort，或者声明应用实际监听的端口', short: '没有进程监听 {{targetPort}}/{{protocol}}' }],
+  ['policy-not-enforced',
+    { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
+    { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
+];
+
+function tree(lang: 1 | 2): Tree {
+  const out: Record<string, Record<string, string>> = {};
+  for (const row of TITLES) out[row[0]] = { title: row[lang] };
+  for (const s of SENTENCES) out[s[0]] = { ...out[s[0]], ...s[lang] };
+  return { diag: out };
+}
+
+export const diagnostics = bilingual(tree(1), tree(2));
+
+/** Every code with a title (the test compares it with the codes the engine emits and documents). */
+export const DIAGNOSTIC_CODES: readonly string[] = TITLES.map((r) => r[0]);

@@ -1,0 +1,118 @@
+/**
+ * Following a trace in a real browser: an edit makes the trace stale (and it is sent again in
+ * one click), curl typed in the terminal plays on the canvas like Send, the problems panel
+ * counts what the header counts and takes the cursor there, warnings sit next to their
+ * Service, the camera follows by default, and the default scenario is readable at 1280×720.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { buildSim } from '../../src/engine';
+import { engineIdle, hasChromium, openApp, runInTerminal, setEditorText } from './harness';
+import { browserSuite } from './suite';
+
+const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
+const SHOTS = process.env['KNP_SHOTS'];
+
+async function send(page: Page): Promise<void> {
+  await page.locator('[data-testid=send-packet] button[type=submit]').click();
+  await page.waitForSelector('[data-testid=event-list] [data-verdict]', { timeout: 20_000 });
+}
+
+/** How many of the followed run's events the player says there are ("Event N of TOTAL"). */
+const stepped = (page: Page) => page.$eval('[data-testid=trace-step-forward]', (b) => !(b as HTMLButtonElement).disabled);
+
+describe.runIf(hasChromium)('following a trace in Chromium', () => {
+  const env = browserSuite();
+
+  it('editing replicas marks the trace stale, stops drawing it, and Send again walks it on the new YAML', { timeout: 120_000 }, async () => {
+    const page = await openApp(env.browser, env.site.url);
+    await send(page);
+    expect(await page.locator('[data-testid=trace-stale]').count()).toBe(0);
+    await setEditorText(page, DEFAULT.replace('replicas: 2', 'replicas: 3'));
+    await page.waitForSelector('[data-testid=trace-stale]', { timeout: 5_000 });
+    await engineIdle(page);
+    await page.waitForSelector('[data-testid=canvas] [data-knp-id^="pod/default/my-nginx"]');
+    // Not replayed as if current: no packet on the canvas, Play does nothing.
+    expect(await page.locator('[data-testid=canvas] [data-knp-packet]').count()).toBe(0);
+    await page.click('[data-testid=trace-play]');
+    expect(await page.getAttribute('[data-testid=trace-play]', 'aria-pressed')).toBe('false');
+    await page.click('[data-testid=trace-resend]');
+    await page.waitForSelector('[data-testid=trace-stale]', { state: 'detached', timeout: 20_000 });
+    // A packet is a zero-size anchor for its dot: attached, not "visible" to Playwright.
+    await page.waitForSelector('[data-testid=canvas] [data-knp-packet]', { state: 'attached', timeout: 10_000 });
+    const pods = await page.$$eval('[data-testid=canvas] .react-flow__node [data-knp-id^="pod/default/my-nginx"]', (els) => els.length);
+    expect(pods).toBe(3);
+    await page.context().close();
+  });
+
+  it('curl typed in the terminal adds a trace the canvas plays', { timeout: 120_000 }, async () => {
+    const page = await openApp(env.browser, env.site.url);
+    expect(await stepped(page)).toBe(false);
+    const out = await runInTerminal(page, 'kubectl exec client -- curl -s my-nginx');
+    expect(out).toContain('nginx');
+    await page.waitForSelector('[data-testid=event-list] [data-verdict=delivered]', { timeout: 10_000 });
+    await page.waitForSelector('[data-testid=canvas] [data-knp-packet]', { state: 'attached', timeout: 10_000 });
+    expect(await stepped(page)).toBe(true);
+    // The packet on the canvas stands on a node the walk went through.
+    expect(await page.getAttribute('[data-testid=canvas] [data-knp-packet="0"]', 'data-knp-at')).toMatch(/^(pod|node|infra)\//);
+    await page.context().close();
+  });
+
+  it('the problems panel counts what the header counts, and a click moves the cursor there', { timeout: 120_000 }, async () => {
+    const page = await openApp(env.browser, env.site.url, SHOTS ? { lang: 'zh-CN' } : {});
+    // A Service whose selector matches nothing (a warning) and a misspelt nodePort range (an error).
+    const edited = DEFAULT.replace('  selector: {run: my-nginx}\n  ports:\n    - {port: 80, targetPort: 80, protocol: TCP}', '  selector: {run: nobody}\n  ports:\n    - {port: 80, targetPort: 80, protocol: TCP}')
+      .replace('nodePort: 30080', 'nodePort: 99999');
+    expect(edited).not.toBe(DEFAULT);
+    const want = buildSim(edited).diagnostics.filter((d) => d.severity !== 'info');
+    expect(want.length).toBeGreaterThanOrEqual(2);
+    await setEditorText(page, edited);
+    await page.waitForFunction((n) => document.querySelector('[data-testid=problems-panel]')?.getAttribute('data-count') === String(n), want.length, { timeout: 15_000 });
+    const header = await page.getAttribute('[data-testid=problem-count]', 'data-count');
+    const rows = await page.locator('[data-testid=problems-panel] .knp-problem').count();
+    expect(Number(header)).toBe(want.length);
+    expect(rows).toBe(want.length);
+    expect(await page.textContent('[data-testid=problem-count]')).toContain(String(want.length));
+    // The warning is drawn next to its Service too.
+    await page.waitForSelector('[data-knp-id="svc/default/my-nginx"] ~ .knp-obj-warns [data-code=selector-no-match]', { timeout: 5_000 });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/problems-zh.png` });
+    for (const d of want) {
+      await page.click(`[data-testid=problems-panel] .knp-problem[data-code="${d.code}"]`);
+      await page.waitForFunction((line) => document.querySelector('[data-testid=editor] .active-line-number')?.textContent?.trim() === String(line), d.line, { timeout: 5_000 });
+    }
+    await page.context().close();
+  });
+
+  it('the camera follows by default; labels are 11 px or more at the fitted zoom and no overlay covers a device', { timeout: 180_000 }, async () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const page = await openApp(env.browser, env.site.url, { lang });
+      expect(await page.isChecked('[data-testid=camera-follow]')).toBe(true);
+      await page.waitForTimeout(300);
+      const m = await page.evaluate(() => {
+        const vp = document.querySelector('.react-flow__viewport') as HTMLElement;
+        const zoom = new DOMMatrix(getComputedStyle(vp).transform).a;
+        const small: string[] = [];
+        for (const el of document.querySelectorAll('[data-testid=canvas] .react-flow__node *, [data-testid=canvas] .react-flow__edgelabel-renderer *')) {
+          if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())) continue;
+          if (!el.getBoundingClientRect().width) continue;
+          const px = parseFloat(getComputedStyle(el).fontSize) * zoom;
+          if (px < 11) small.push(`${el.textContent} ${px.toFixed(1)}px`);
+        }
+        const overlays = [...document.querySelectorAll('[data-testid=canvas] :is(.react-flow__minimap, .knp-canvas-hint, .knp-follow, .react-flow__controls)')].map((e) => e.getBoundingClientRect());
+        const devices = [...document.querySelectorAll('[data-testid=canvas] .react-flow__node :is(.knp-pod, .knp-device, .knp-service, .knp-host)')].map((e) => ({ id: e.getAttribute('data-knp-id'), r: e.getBoundingClientRect() }));
+        const covered = devices.filter(({ r }) => overlays.some((o) => o.left < r.right && r.left < o.right && o.top < r.bottom && r.top < o.bottom)).map((d) => d.id);
+        return { zoom, small, covered, devices: devices.length };
+      });
+      expect(m.devices).toBeGreaterThan(8);
+      expect(m.small).toEqual([]);
+      expect(m.covered).toEqual([]);
+      if (SHOTS) {
+        await send(page);
+        await page.waitForTimeout(2500);
+        await page.screenshot({ path: `${SHOTS}/follow-${lang}.png` });
+      }
+      await page.context().close();
+    }
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Diagnostics in both languages: every code the engine documents or emits has a title in
+ * zh-CN and en, and the warnings that carry params read as whole sentences in either language.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSim } from '../../../src/engine';
+import { renderDiagnostic } from '../../../src/app/editor/diagnostics';
+import { initI18n } from '../../../src/app/i18n';
+import { DIAGNOSTIC_CODES, diagnostics } from '../../../src/app/i18n/features/diagnostics';
+import type { Tree } from '../../../src/app/i18n/features';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const read = (p: string) => readFileSync(join(root, p), 'utf8');
+
+/** The codes the format doc's table lists. */
+function documented(): string[] {
+  const doc = read('docs/scenario-format.md').split('\n## Diagnostics')[1]!.split('\n## ')[0]!;
+  return doc.split('\n').filter((l) => l.startsWith('| `')).flatMap((l) => [...l.split('|')[1]!.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!));
+}
+
+/** The codes the engine emits for every scenario and reject case in the repository. */
+function emitted(): string[] {
+  const files = [
+    ...readdirSync(join(root, 'content/scenarios')).map((f) => `content/scenarios/${f}`),
+    ...readdirSync(join(root, 'test/bad-input/cases')).map((f) => `test/bad-input/cases/${f}`),
+  ].filter((f) => f.endsWith('.yaml'));
+  return files.flatMap((f) => buildSim(read(f), { file: f }).diagnostics.map((d) => d.code));
+}
+
+const titleOf = (t: Tree, code: string): unknown => ((t['diag'] as Tree)[code] as Tree | undefined)?.['title'];
+
+beforeAll(() => { initI18n('en'); });
+
+describe('diagnostic catalog', () => {
+  it('every documented or emitted code has a title in both languages', () => {
+    const codes = [...new Set([...documented(), ...emitted()])].sort();
+    expect(codes.length).toBeGreaterThan(60);
+    const missing = codes.filter((c) => typeof titleOf(diagnostics.en, c) !== 'string' || typeof titleOf(diagnostics['zh-CN'], c) !== 'string');
+    expect(missing).toEqual([]);
+  });
+
+  it('documents every code the catalog knows (the table in docs/scenario-format.md stays true)', () => {
+    const doc = new Set(documented());
+    expect(DIAGNOSTIC_CODES.filter((c) => !doc.has(c))).toEqual([]);
+  });
+
+  it('renders a Service with no endpoints as a sentence in zh-CN and en, from the params', () => {
+    const { diagnostics: ds } = buildSim(read('test/bad-input/cases/selector-no-match.yaml'));
+    const d = ds.find((x) => x.code === 'selector-no-match')!;
+    expect(d.subject).toMatch(/^svc\//);
+    const service = String(d.params!['service']);
+    const zh = renderDiagnostic(d, 'zh-CN');
+    expect(zh.message).toContain(service);
+    expect(zh.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(zh.hint).toMatch(/[\u4e00-\u9fff]/);
+    expect(renderDiagnostic(d, 'en').message).toBe(d.message);
+  });
+
+  it('a targetPort nothing listens on is a warning about that Service, in both languages', () => {
+    const { diagnostics: ds } = buildSim(read('test/bad-input/cases/target-port-not-listening.yaml'));
+    const d = ds.find((x) => x.code === 'target-port-not-listening')!;
+    expect(d).toMatchObject({ severity: 'warning', subject: 'svc/default/web', params: { targetPort: '8080', protocol: 'TCP' } });
+    expect(renderDiagnostic(d, 'zh-CN').message).toContain('8080/TCP');
+    expect(renderDiagnostic(d, 'en').message).toBe(d.message);
+  });
+
+  it('a code without params falls back to its title with the engine sentence in zh-CN, never a blank', () => {
+    const { diagnostics: ds } = buildSim(read('test/bad-input/cases/duplicate-name.yaml'));
+    const d = ds[0]!;
+    expect(d.params).toBeUndefined();
+    const zh = renderDiagnostic(d, 'zh-CN');
+    expect(zh.message.startsWith(String(titleOf(diagnostics['zh-CN'], d.code)))).toBe(true);
+    expect(zh.message).toContain(d.message);
+  });
+});
