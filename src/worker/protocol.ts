@@ -19,7 +19,12 @@ export type Request =
   | { readonly type: 'probes' }
   /** The `knp lab` script for the loaded scenario: rebuild it in real namespaces on a Linux VM. */
   | { readonly type: 'lab' }
-  | { readonly type: 'reset' };
+  | { readonly type: 'reset' }
+  /**
+   * Test-only hook: the worker spins for `ms` without answering, the way a runaway request
+   * would. The browser test sends it to prove the watchdog (client.ts) cancels and recovers.
+   */
+  | { readonly type: 'stall'; readonly ms: number };
 
 export type RequestType = Request['type'];
 
@@ -57,6 +62,7 @@ export interface Answers {
   probes: { readonly outcomes: readonly ProbeOutcome[]; readonly snapshot: Snapshot };
   reset: LoadResult;
   lab: { readonly script: string | null; readonly problems: readonly string[] };
+  stall: null;
 }
 
 export type ErrorCode =

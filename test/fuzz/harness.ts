@@ -48,9 +48,14 @@ function must(cond: unknown, what: string): asserts cond {
   if (!cond) throw new FuzzFailure(what);
 }
 
-/** The time an input of `bytes` may take: a fixed allowance plus a linear term (1 ms per KB). */
+/**
+ * The wall-clock time an input of `bytes` may take: a fixed allowance plus a linear term (2 ms
+ * per KB, so 5 MB may take 20 s). Generous on purpose: the machines CI runs on are shared, and a
+ * busy neighbour multiplies wall time (a 100-Pod scenario measured 370 ms of CPU and 1.7 s of
+ * wall). A hang or a super-linear blow-up still fails it; the typical figures are in the report.
+ */
 export function timeBoundMs(bytes: number): number {
-  return 3000 + bytes / 1000;
+  return 10_000 + bytes / 500;
 }
 
 export interface Stats {

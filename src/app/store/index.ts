@@ -3,7 +3,7 @@ import { createContext, useContext, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AppActions, AppState, AppStore } from './store';
 
-export { createAppStore, SPEEDS, type AppStore, type AppState, type PacketRun, type View, type SendForm } from './store';
+export { createAppStore, SPEEDS, type AppStore, type AppState, type PacketRun, type View, type SendForm, type Notice } from './store';
 export * as select from './select';
 
 export const StoreContext = createContext<AppStore | null>(null);

@@ -6,13 +6,19 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../../engine';
-import type { EngineClient } from '../../worker/client';
+import type { EngineClient, RestartCause } from '../../worker/client';
 import type { ProtocolError, Result } from '../../worker/protocol';
 import type { Snapshot } from '../../worker/snapshot';
 import type { Lang } from '../i18n';
 
 export type View = { readonly kind: 'cluster' } | { readonly kind: 'kernel'; readonly node: string };
-export type Notice = { readonly kind: 'restarted'; readonly reason: string } | { readonly kind: 'failure'; readonly message: string };
+export type Notice =
+  | {
+    readonly kind: 'restarted'; readonly reason: string; readonly cause?: RestartCause;
+    /** Set by the watchdog's recovery: 'rebuilding' until the scenario is back, then 'recovered'. */
+    readonly recovery?: 'rebuilding' | 'recovered'; readonly replayed?: number; readonly skipped?: number;
+  }
+  | { readonly kind: 'failure'; readonly message: string };
 
 export interface PacketRun {
   readonly id: number;
@@ -265,10 +271,18 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
     if (Object.keys(patch).length) store.setState(patch);
   }
 
+  // The watchdog (worker/client.ts) rebuilds the engine from the YAML and the command journal
+  // itself; the store only says so and takes the rebuilt snapshot.
   client.on((e) => {
     if (e.kind === 'restarted') {
-      store.setState({ notice: { kind: 'restarted', reason: e.reason }, runs: [], cursor: -1, playing: false });
-      void store.getState().loadNow();
+      store.setState({ notice: { kind: 'restarted', reason: e.reason, cause: e.cause, ...(e.rebuilding ? { recovery: 'rebuilding' as const } : {}) }, runs: [], cursor: -1, playing: false, sending: false, status: 'ready' });
+    } else if (e.kind === 'recovered') {
+      const n = store.getState().notice;
+      store.setState({
+        diagnostics: e.load.diagnostics, snapshot: e.load.snapshot, commands: e.load.commands, status: 'ready',
+        ...(n?.kind === 'restarted' ? { notice: { ...n, recovery: 'recovered' as const, replayed: e.replayed, skipped: e.skipped } } : {}),
+      });
+      settleChoices(e.load.snapshot);
     }
   });
 

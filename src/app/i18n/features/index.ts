@@ -15,4 +15,8 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
-export const FEATURES: readonly Bilingual[] = [];
+import { watchdog } from './watchdog';
+
+export const FEATURES: readonly Bilingual[] = [
+  watchdog,
+];
