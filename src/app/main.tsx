@@ -16,6 +16,11 @@ const theme = savedTheme === 'dark' || savedTheme === 'light' ? savedTheme : mat
 document.documentElement.dataset['theme'] = theme;
 
 const client = new EngineClient(workerTransport);
+// Test-only: the browser test (test/e2e/safety.test.ts) opens the page with ?knp-test-hooks to
+// send a request that keeps the worker busy, the way a runaway one would.
+if (new URLSearchParams(location.search).has('knp-test-hooks')) {
+  (window as unknown as { knpTest: unknown }).knpTest = { stall: (ms: number) => client.stall(ms) };
+}
 const shared = location.hash.includes('s=') ? await decodeScenario(location.hash) : null;
 const store = createAppStore(client, { yaml: shared ?? defaultScenario, theme, lang });
 void store.getState().loadNow();
