@@ -89,7 +89,7 @@ export function formatReport(rs: readonly SurfaceReport[], o: FuzzOptions): stri
   for (const r of rs) {
     out.push(`${r.surface}: ${r.inputs} inputs in ${r.runs} runs, ${(r.ms / 1000).toFixed(1)} s, ${r.failure ? 'FAILED' : '0 failures'}${r.extra ? ` (${r.extra})` : ''}`);
     for (const [k, v] of [...r.stats.slowest].sort((a, b) => a[1].bytes - b[1].bytes)) {
-      out.push(`  slowest ${k.padEnd(12)} ${v.ms.toFixed(1).padStart(8)} ms  ${v.bytes} bytes  ${v.label.replace(/\s+/g, ' ').slice(0, 90)}`);
+      out.push(`  slowest ${k.padEnd(12)} ${v.ms.toFixed(1).padStart(8)} ms CPU  ${v.bytes} bytes  ${v.label.replace(/\s+/g, ' ').slice(0, 90)}`);
     }
     if (r.failure) {
       out.push(`  error: ${r.failure.error}`);
