@@ -18,6 +18,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   controlplane: () => import('./controlplane'),
   kubeproxy: () => import('./kubeproxy'),
   layout: () => import('./layout'),
+  story: () => import('./story'),
 };
 
 /** Parts of another module, run only when named (the full run has them through that module). */

@@ -5,6 +5,8 @@
 import type { CliIO, Verb } from './io';
 import { check } from './verbs/check';
 import { exec } from './verbs/exec';
+import { grade } from './verbs/grade';
+import { lessons } from './verbs/lessons';
 import { lab } from './verbs/lab';
 import { shell } from './verbs/shell';
 import { reach } from './verbs/reach';
@@ -12,15 +14,17 @@ import { trace } from './verbs/trace';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace };
+const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, grade, lessons };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
   exec FILE [TARGET] -- COMMAND...   run one simulated command (TARGET: node/NAME, pod/NS/NAME, host/NAME)
   shell FILE                         commands from standard input against one live simulation
-  trace FILE --from T --to DEST      walk a packet exchange and print every hop ([--proto P] [--port N] [--json] [--pcap OUT] [--explain])
+  trace FILE --from T --to DEST      walk a packet exchange and print every hop ([--proto P] [--port N] [--json] [--story] [--lang zh-CN|en] [--pcap OUT] [--explain])
   lab FILE [--probe NAME]... > lab.sh  a bash script rebuilding the network in real namespaces, running the probes
   reach FILE [--port N] [--proto P] [--namespaces A,B] [--json]   Pod-to-Pod reachability table
+  grade FILE [--start S] [--commands C] [--json]   check a Challenge's goals: PASS/FAIL and why; exit 1 if one fails
+  lessons [--json]                   the course: [{id, title_en, title_zh, scenario, steps}]
 every verb takes --seed N (default 1)
 `;
 

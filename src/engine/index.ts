@@ -5,10 +5,12 @@
 import type { Sim } from './sim';
 import { sortDiagnostics, type Diagnostic } from './scenario/diagnostics';
 import { loadScenario } from './scenario/load';
+import { expandVariables } from './scenario/variables';
 import { createRand } from './util/rand';
 import { netfilterEngine } from './netfilter/engine';
 import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
 import { buildCluster, installNodeRules } from './build/pipeline';
+import { challengeDiagnostics, runChallengeSetup } from './goals/challenge';
 
 export interface BuildOptions {
   readonly file?: string;
@@ -26,11 +28,18 @@ export interface BuildResult {
 export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const file = opts.file ?? 'scenario.yaml';
   const seed = opts.seed ?? DEFAULT_SEED;
-  const { objects, diagnostics } = loadScenario(file, text);
+  // A Challenge's ${VARIABLES} are drawn from the seed before anything is read.
+  const expanded = expandVariables(file, text, seed);
+  const { objects, diagnostics } = loadScenario(file, expanded.text);
+  diagnostics.push(...expanded.diagnostics, ...challengeDiagnostics(objects));
   const { model, net } = buildCluster(objects, seed, file, diagnostics);
-  const ds = sortDiagnostics(diagnostics);
+  const ds: Diagnostic[] = [];
   const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), now: 0, objects };
-  installNodeRules(sim);
+  // A machine whose rules did not load is reported before any packet (iptables-restore-failed).
+  diagnostics.push(...installNodeRules(sim));
+  // A Challenge's setup commands break what the learner is asked to mend.
+  diagnostics.push(...runChallengeSetup(sim, objects));
+  ds.push(...sortDiagnostics(diagnostics));
   return { sim, diagnostics: ds };
 }
 
@@ -41,6 +50,8 @@ export { formatDiagnostic, hasErrors } from './scenario/diagnostics';
 export { runLine, runArgv } from './shell/run';
 export { parseTarget, formatTarget, type Target, type CommandResult } from './shell/types';
 export { walk, type WalkRequest } from './stack/walk';
+export { evaluateGoal, evaluateGoals, type GoalResult, type GoalContext } from './goals/evaluate';
+export { gradeChallenge, challengeGoals } from './goals/challenge';
 export type { Trace, TraceEvent, Verdict } from './trace/types';
 export { nsForTarget, nsForRef, ownerRef } from './net/lookup';
 export { installRules } from './agents/kubeproxy/install';

@@ -8,6 +8,8 @@
  * can say what happened. The request that ran away is answered `worker-died` and not replayed.
  * Results are data (`Result<T>`); nothing here throws at the caller.
  */
+import type { Goal } from '../engine/goals';
+import type { Step } from '../engine/lessons/schema';
 import type { WalkRequest } from '../engine';
 import { err, PROTOCOL_VERSION, type Answers, type Request, type RequestType, type ResponseEnvelope, type Result } from './protocol';
 import type { Transport, TransportFactory } from './transport';
@@ -33,7 +35,7 @@ export interface JournalEntry {
 
 /** The watchdog's budget per request, in milliseconds: past it, the worker is replaced. */
 export const BUDGETS_MS: Readonly<Record<RequestType, number>> = {
-  load: 15_000, reset: 15_000, lab: 10_000, probes: 8_000, exec: 5_000, trace: 5_000, stall: 5_000,
+  load: 15_000, reset: 15_000, lab: 10_000, probes: 8_000, goals: 8_000, check: 8_000, exec: 5_000, trace: 5_000, 'begin-step': 5_000, stall: 5_000,
 };
 
 export interface ClientOptions {
@@ -109,6 +111,20 @@ export class EngineClient {
 
   probes(): Promise<Result<Answers['probes']>> {
     return this.request({ type: 'probes' });
+  }
+
+  /** The Challenge's goals (or the given ones) on the live simulation: pass/fail and why, in en and zh-CN. */
+  goals(goals?: readonly Goal[]): Promise<Result<Answers['goals']>> {
+    return this.request(goals ? { type: 'goals', goals } : { type: 'goals' });
+  }
+
+  /** A lesson step's check against what the learner did since beginStep(). */
+  check(step: Step, answer?: string): Promise<Result<Answers['check']>> {
+    return this.request(answer !== undefined ? { type: 'check', step, answer } : { type: 'check', step });
+  }
+
+  beginStep(): Promise<Result<Answers['begin-step']>> {
+    return this.request({ type: 'begin-step' });
   }
 
   lab(): Promise<Result<Answers['lab']>> {

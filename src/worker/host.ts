@@ -2,7 +2,9 @@
  * The engine side of the protocol: holds one live Sim and answers requests. Pure TypeScript
  * with no `self`, so the same host serves the Web Worker and the in-process transport.
  */
-import { buildSim, parseTarget, runLine, walk, type Sim, type Trace } from '../engine';
+import { buildSim, challengeGoals, evaluateGoals, parseTarget, runLine, walk, type Sim, type Trace } from '../engine';
+import type { ScenarioObjects } from '../engine/scenario/load';
+import { checkStep, type LessonState } from '../engine/lessons/run';
 import { commandNames } from '../engine/shell/registry';
 import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
 import { snapshot } from './snapshot';
@@ -10,6 +12,12 @@ import { labScript } from '../engine/lab/script';
 
 export class EngineHost {
   private sim: Sim | null = null;
+  /** The objects as last loaded from YAML: what `unchanged` goals compare with. */
+  private start: ScenarioObjects | undefined;
+  /** What a lesson step's check reads: commands run, the last packet walked, where the step began. */
+  private ran: { target: string; line: string; exitCode: number }[] = [];
+  private lastTrace: Trace | null = null;
+  private stepStart = 0;
   private source: { yaml: string; seed: number; file: string } | null = null;
   private generation = 0;
 
@@ -45,12 +53,14 @@ export class EngineHost {
         const target = parseTarget(req.target);
         if (!target) return { ok: true, value: { result: { stdout: '', stderr: `knp: unknown target "${req.target}" (use node/NAME, pod/NS/NAME, host/NAME or workstation)\n`, exitCode: 2 } } };
         const result = runLine(sim, target, req.line);
+        this.ran.push({ target: req.target, line: req.line, exitCode: result.exitCode });
         return { ok: true, value: result.changed ? { result, snapshot: this.snap() } : { result } };
       }
       case 'trace': {
         const sim = this.sim;
         if (!sim) return err('not-loaded', 'load a scenario first');
         const trace = walk(sim, req.req);
+        this.lastTrace = trace;
         return { ok: true, value: { trace, snapshot: this.snap() } };
       }
       case 'probes': {
@@ -63,6 +73,29 @@ export class EngineHost {
           return { name: p.name, trace, passed };
         });
         return { ok: true, value: { outcomes, snapshot: this.snap() } };
+      }
+      case 'begin-step':
+        this.stepStart = this.ran.length;
+        this.lastTrace = null;
+        return { ok: true, value: null };
+      case 'check': {
+        const sim = this.sim;
+        if (!sim || !this.source) return err('not-loaded', 'load a scenario first');
+        const state: LessonState = {
+          yaml: this.source.yaml, sim, seed: this.source.seed, start: this.start, ran: this.ran, lastTrace: this.lastTrace,
+          answers: new Map(req.answer !== undefined ? [[req.step.id, req.answer]] : []), stepStart: this.stepStart,
+        };
+        const result = checkStep(state, req.step);
+        // A prediction walks its packet: that trace is the replay that reveals the answer.
+        const revealed = 'predict' in req.step.check && state.lastTrace !== this.lastTrace ? state.lastTrace : null;
+        return { ok: true, value: { result, trace: revealed } };
+      }
+      case 'goals': {
+        const sim = this.sim;
+        if (!sim) return err('not-loaded', 'load a scenario first');
+        const goals = req.goals ?? (sim.objects ? challengeGoals(sim.objects) : []);
+        const results = evaluateGoals(sim, goals, this.start ? { start: this.start } : {}).map(({ trace: _t, ...r }) => r);
+        return { ok: true, value: { results, snapshot: this.snap() } };
       }
       case 'stall': {
         // Busy on purpose (test-only): nothing else runs on this thread until it ends. Capped
@@ -84,6 +117,8 @@ export class EngineHost {
     const src = this.source!;
     const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file });
     this.sim = sim;
+    this.start = sim.objects;
+    this.lastTrace = null;
     return { diagnostics, snapshot: this.snap(), commands: commandNames() };
   }
 

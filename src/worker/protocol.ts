@@ -6,7 +6,10 @@
  *   UI ──Request{v,id,type,...}──► worker
  *   UI ◄──Response{v,id,ok,...}─── worker     (plus one unsolicited {type:'ready'} at start)
  */
-import type { CommandResult, Diagnostic, Trace, WalkRequest } from '../engine';
+import type { CommandResult, Diagnostic, GoalResult, Trace, WalkRequest } from '../engine';
+import type { Goal } from '../engine/goals';
+import type { CheckResult } from '../engine/lessons/run';
+import type { Step } from '../engine/lessons/schema';
 import type { Snapshot } from './snapshot';
 
 /** Bump when a message changes shape; a worker from another build answers `version-mismatch`. */
@@ -19,6 +22,20 @@ export type Request =
   | { readonly type: 'probes' }
   /** The `knp lab` script for the loaded scenario: rebuild it in real namespaces on a Linux VM. */
   | { readonly type: 'lab' }
+  /**
+   * Evaluate goals on the live Sim (after the learner's commands): the given ones, or the
+   * loaded file's Challenge goals and lockedKinds. `unchanged` compares with the last load.
+   * Goal walks leave conntrack and neighbour entries behind, as real probes would.
+   */
+  | { readonly type: 'goals'; readonly goals?: readonly Goal[] }
+  /**
+   * A lesson step's check (docs/lessons.md) against what the learner did since `begin-step`:
+   * the commands sent with exec, the last trace walked, the YAML loaded, and `answer` for a
+   * prediction (whose packet is walked to reveal the answer).
+   */
+  | { readonly type: 'check'; readonly step: Step; readonly answer?: string }
+  /** The learner moves to a new step: earlier commands and packets no longer count. */
+  | { readonly type: 'begin-step' }
   | { readonly type: 'reset' }
   /**
    * Test-only hook: the worker spins for `ms` without answering, the way a runaway request
@@ -62,6 +79,10 @@ export interface Answers {
   probes: { readonly outcomes: readonly ProbeOutcome[]; readonly snapshot: Snapshot };
   reset: LoadResult;
   lab: { readonly script: string | null; readonly problems: readonly string[] };
+  /** One result per goal (its walk's trace left out; send the packet to replay it). */
+  check: { readonly result: CheckResult; readonly trace: Trace | null };
+  'begin-step': null;
+  goals: { readonly results: readonly Omit<GoalResult, 'trace'>[]; readonly snapshot: Snapshot };
   stall: null;
 }
 

@@ -125,8 +125,16 @@ export function terminalText(page: Page): Promise<string> {
   return page.$eval('[data-testid=terminal] .xterm-rows', (el) => [...el.children].map((r) => r.textContent ?? '').join('\n'));
 }
 
+/** Leaves the story view (the default) for the list of every event, where playback moves by event. */
+export async function allEvents(page: Page): Promise<void> {
+  const toggle = page.locator('[data-testid=story-toggle]');
+  if (await toggle.isChecked()) await toggle.uncheck();
+  await page.waitForSelector('[data-testid=event-list][data-view=events]');
+}
+
 /** Clicks the event list's row for trace event `i`: the list is virtual, so it scrolls there first. */
 export async function clickEvent(page: Page, i: number): Promise<void> {
+  await allEvents(page);
   await page.$eval('[data-testid=event-list] .knp-panel-body', (body, n) => {
     const ol = body.querySelector<HTMLElement>('.knp-event-rows');
     if (ol) body.scrollTop = Math.max(0, ol.offsetTop + 4 + n * 24 - 48);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSim, walk, type Trace } from '../../src/engine';
 import { locate, toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
-import { clickEvent, hasChromium, openApp } from './harness';
+import { allEvents, clickEvent, hasChromium, openApp } from './harness';
 import { browserSuite } from './suite';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
@@ -32,6 +32,8 @@ async function send(page: Page, to: string, count = 1): Promise<void> {
   await form.locator('button[type=submit]').click();
   await page.waitForSelector('[data-testid=event-list] [data-verdict]', { timeout: 30_000 });
   await page.click('[data-testid=trace-pause]');
+  // These tests replay event by event, as the "all events" view does.
+  await allEvents(page);
 }
 
 /** The event list's current row (its event index), or -1. */

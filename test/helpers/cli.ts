@@ -1,5 +1,5 @@
 /** Runs `knp` in-process with files and stdin given as strings: the CLI's test harness. */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { main } from '../../src/cli/main';
 
 export interface CliRun {
@@ -9,7 +9,7 @@ export interface CliRun {
   readonly written: Map<string, string | Uint8Array>;
 }
 
-export async function runKnp(argv: string[], opts: { files?: Record<string, string>; stdin?: string } = {}): Promise<CliRun> {
+export async function runKnp(argv: string[], opts: { files?: Record<string, string>; stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const written = new Map<string, string | Uint8Array>();
@@ -22,6 +22,8 @@ export async function runKnp(argv: string[], opts: { files?: Record<string, stri
       return readFile(p, 'utf8');
     },
     writeFile: async (p, d) => { written.set(p, d); },
+    env: opts.env ?? {},
+    listDir: (p) => readdir(p),
     readLines: () => (opts.stdin === undefined ? null : (async function* () { for (const l of opts.stdin!.split('\n')) yield l; })()),
   });
   return { code, stdout, stderr, written };

@@ -61,6 +61,12 @@ export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAns
   return `${sideBySide(`${title}: ${why.join('; ')} differ`, simSide, ['kernel', lab])}${sim.reason ? `\n  simulator's reason: ${sim.reason}` : ''}`;
 }
 
+/** The source address of the ICMP error the client received, from the trace. */
+export function icmpErrorSender(t: Trace): string | undefined {
+  const got = [...t.events].reverse().find((e) => e.type === 'deliver' && e.flow === 'icmp-error');
+  return got?.packet?.ip?.src;
+}
+
 /**
  * The simulator's answer to a Probe object. The lab runs no DNS, so the walk is pinned to the
  * address the planner wrote into the script (as curl --resolve does): the comparison is about

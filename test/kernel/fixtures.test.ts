@@ -10,7 +10,7 @@ import { walk } from '../../src/engine/index';
 import { planLab } from '../../src/engine/lab/plan';
 import { netfilterForLab } from '../../src/cli/labDeps';
 import { iptablesRestore } from '../../src/engine/netfilter/restore';
-import { conntrackDisagreement, conntrackIds, conntrackShapes, disagreement } from './compare';
+import { conntrackDisagreement, conntrackIds, conntrackShapes, disagreement, icmpErrorSender } from './compare';
 import { DeviationLedger } from './deviations';
 import { ready } from './grid';
 import { FIXTURES, probeModel, simOf } from './fixtures';
@@ -59,6 +59,10 @@ describe('kernel tier: hand-built networks through exportLab', () => {
         if (simCompared) {
           const t = traces.get(p.name)!;
           ledger.report(p.name, 'answer', disagreement(`${fx.name} / ${p.name}`, p, t, got, null));
+          // Where the fixture names the router an ICMP error comes from, the simulator's must too
+          // (the kernel's is held to it by differs above).
+          const from = p.expect.icmpFrom;
+          if (from !== undefined && icmpErrorSender(t) !== from) problems.push(`${fx.name} / ${p.name}: ICMP error sender: simulator ${icmpErrorSender(t) ?? 'none'}, kernel ${got.icmpFrom ?? 'none'}, expected ${from}`);
           if (natNs.length && t.verdict === got.verdict && t.responder === got.responder) {
             ledger.report(p.name, 'conntrack', conntrackDisagreement(`${fx.name} / ${p.name}`, simCt.get(p.name) ?? [], got.conntrack?.filter((c) => natNs.includes(c.split(' ')[0]!))));
           }

@@ -23,6 +23,8 @@ export interface Expected {
   readonly verdict: Verdict;
   readonly responder: string | null;
   readonly seenSource: string | null;
+  /** ICMP errors: the address of the router that sent it. */
+  readonly icmpFrom?: string;
 }
 
 export interface Fixture {
@@ -248,7 +250,42 @@ export function portForward(): Fixture {
   };
 }
 
-export const FIXTURES: readonly (() => Fixture)[] = [twoNsVeth, bridgeThree, () => routed(true), () => routed(false), portForward];
+/**
+ * A routing loop: r1 and r2 each route 10.9.0.0/16 at the other.
+ *
+ *   a (10.2.1.2) ── r1 (10.2.1.1 | 10.3.0.1) ── r2 (10.3.0.2)      10.9.0.0/16: r1 → r2 → r1 → ...
+ *
+ * a's ping leaves with TTL 64; each forward takes one off, so r1 sees even TTLs and r2 odd ones:
+ * r2 receives it with TTL 1 and sends ICMP time exceeded, from the address its route back to a
+ * leaves by (10.3.0.2). A TCP connect gets the same error, which the kernel reports as
+ * EHOSTUNREACH.
+ */
+export function routingLoop(): Fixture {
+  const b = new NetBuilder();
+  const a = b.ns('host/a');
+  const r1 = b.ns('host/r1', { 'net.ipv4.ip_forward': '1' });
+  const r2 = b.ns('host/r2', { 'net.ipv4.ip_forward': '1' });
+  b.veth(a, 'eth0', r1, 'eth-a');
+  b.veth(r1, 'eth-r2', r2, 'eth-r1');
+  b.addr(a, 'eth0', '10.2.1.2/24');
+  b.addr(r1, 'eth-a', '10.2.1.1/24');
+  b.addr(r1, 'eth-r2', '10.3.0.1/24');
+  b.addr(r2, 'eth-r1', '10.3.0.2/24');
+  b.route(a, { dst: 'default', via: '10.2.1.1', dev: 'eth0' });
+  b.route(r1, { dst: '10.9.0.0/16', via: '10.3.0.2', dev: 'eth-r2' });
+  b.route(r2, { dst: '10.9.0.0/16', via: '10.3.0.1', dev: 'eth-r1' });
+  b.route(r2, { dst: '10.2.1.0/24', via: '10.3.0.1', dev: 'eth-r1' });
+  return {
+    name: 'routing-loop',
+    net: b.build(),
+    probes: [
+      { name: 'ping-into-loop', fromNs: 'host/a', protocol: 'icmp', ip: '10.9.0.1', port: 0, expect: { ...answer('unreachable'), icmpFrom: '10.3.0.2' } },
+      { name: 'tcp-into-loop', fromNs: 'host/a', protocol: 'tcp', ip: '10.9.0.1', port: 80, expect: answer('unreachable') },
+    ],
+  };
+}
+
+export const FIXTURES: readonly (() => Fixture)[] = [twoNsVeth, bridgeThree, () => routed(true), () => routed(false), portForward, routingLoop];
 
 /** A simulation whose network is a hand-built fixture, with Probe objects (for the planner and the walk). */
 export function simOf(net: Network, probes: ProbeModel[]): Sim {

@@ -16,6 +16,8 @@ export interface LabAnswer {
   readonly verdict: Verdict;
   readonly responder: string | null;
   readonly seenSource: string | null;
+  /** ICMP probes answered by an error: the address that sent it. */
+  readonly icmpFrom?: string;
   /** conntrack entries seen after the probe, normalised (see normaliseConntrack). */
   readonly conntrack?: readonly string[];
 }
@@ -148,6 +150,8 @@ export interface Comparable {
   readonly verdict: string;
   readonly responder: string | null;
   readonly seenSource: string | null;
+  /** The sender of an ICMP error, where it is determined. */
+  readonly icmpFrom?: string;
 }
 
 /** Both answers next to each other, for a failure message a reader can act on. */
@@ -165,5 +169,6 @@ export function differs(expect: Comparable, got: Comparable): boolean {
   if (expect.verdict !== got.verdict) return true;
   if (expect.responder !== null && expect.responder !== got.responder) return true;
   if (expect.seenSource !== null && addrOf(expect.seenSource) !== addrOf(got.seenSource)) return true;
+  if (expect.icmpFrom !== undefined && expect.icmpFrom !== got.icmpFrom) return true;
   return false;
 }

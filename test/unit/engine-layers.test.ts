@@ -10,7 +10,7 @@ const ENGINE = resolve(__dirname, '../../src/engine');
 
 /** Lowest first; a file may import its own layer and the ones below it. Keep in step with src/engine/README.md. */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['addr', 'util'],
+  ['addr', 'util', 'i18n'],
   ['scenario', 'model'],
   ['net', 'route', 'netfilter', 'conntrack', 'ipvs', 'trace'],
   ['stack', 'sim.ts'],
@@ -20,7 +20,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['clients'],
   ['build'],
   ['shell', 'lab'],
+  ['goals'],
   ['index.ts'],
+  ['lessons'],
 ];
 
 function layerOf(file: string): number {

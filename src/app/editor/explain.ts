@@ -317,6 +317,31 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     en: 'Ports the app inside listens on: `80`, `"53/udp"`.',
     'zh-CN': '容器内应用监听的端口：`80`、`"53/udp"`。',
   },
+  // ── Challenge: exercises that grade themselves (docs/lessons.md) ──────────────────────────
+  'knp.Challenge.kind': {
+    en: '**Challenge** (the playground\'s own kind): an exercise that grades itself. Its goals are checked by the engine against the cluster the rest of this file builds, live as you edit; `knp grade FILE` prints the same verdicts.',
+    'zh-CN': '**Challenge**（练习场自己的类型）：能自动评分的练习。引擎会根据本文件其余部分搭建的集群检查它的目标，编辑时实时更新；`knp grade FILE` 输出同样的结果。',
+  },
+  'knp.Challenge.spec.goals': {
+    en: 'Facts that must all hold: `reach` (from, to, expect allowed|denied), `resolve` (from, name, expect IP|any|nxdomain), `seenSource` (preserved|snat), `endpoints` (service, count), `path` (via machines or devices, in order), `rule` (a chain glob like KUBE-SEP-* or a NetworkPolicy name), `unchanged` (kinds or objects).',
+    'zh-CN': '必须全部成立的事实：`reach`（from、to、expect allowed|denied）、`resolve`（from、name、expect IP|any|nxdomain）、`seenSource`（preserved|snat）、`endpoints`（service、count）、`path`（按顺序经过的机器或设备）、`rule`（链名通配如 KUBE-SEP-*，或 NetworkPolicy 名字）、`unchanged`（类型或对象）。',
+  },
+  'knp.Challenge.spec.hints': {
+    en: 'Hints in both languages, shown one at a time when the learner asks.',
+    'zh-CN': '中英文提示，学习者请求时逐条显示。',
+  },
+  'knp.Challenge.spec.variables': {
+    en: 'Values drawn from the seed (`oneOf: [...]` or `range: [min, max]`) and written wherever `${NAME}` appears in this file, so neighbours get different names, addresses or ports.',
+    'zh-CN': '由种子抽取的值（`oneOf: [...]` 或 `range: [最小, 最大]`），写入本文件中所有 `${NAME}` 处，让相邻同学拿到不同的名字、地址或端口。',
+  },
+  'knp.Challenge.spec.lockedKinds': {
+    en: 'Kinds the learner must not edit (Deployment, Cluster, ...); graded as an `unchanged` goal against the start scenario.',
+    'zh-CN': '学习者不能修改的类型（Deployment、Cluster……）；评分时作为对照初始场景的 `unchanged` 目标。',
+  },
+  'knp.Challenge.spec.setup': {
+    en: 'Commands run right after the cluster is built (`target`, `run`), to break what the learner must mend: a deleted rule, a sysctl turned off.',
+    'zh-CN': '集群搭建完成后立即运行的命令（`target`、`run`），用来制造需要学习者修复的故障：删掉的规则、关闭的 sysctl。',
+  },
 };
 
 /** One line per value, shown beside each value when completing it and under "Allowed Values". */

@@ -12,6 +12,7 @@ import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type Key
 import type { TraceEvent } from '../../engine';
 import { useTranslation } from 'react-i18next';
 import { select, useActions, useApp } from '../store';
+import { StoryList } from './StoryList';
 
 /** Every row is this tall (styles.css pins `.knp-event-rows > li` to it). */
 export const ROW_PX = 24;
@@ -58,6 +59,7 @@ export function EventList() {
   const primary = useApp(select.primary);
   const cursor = useApp(select.cursor);
   const filter = useApp(select.eventFilter);
+  const storyView = useApp(select.storyView);
   const actions = useActions();
   const list = useRef<HTMLOListElement>(null);
   const body = useRef<HTMLDivElement>(null);
@@ -134,19 +136,23 @@ export function EventList() {
   };
 
   return (
-    <section className="knp-events" data-testid="event-list" data-count={events.length} data-shown={shown.length} aria-label={t('events.title')}>
+    <section className="knp-events" data-testid="event-list" data-count={events.length} data-shown={shown.length} data-view={storyView ? 'story' : 'events'} aria-label={t('events.title')}>
       <div className="knp-panel-head">
-        <span className="knp-panel-title">{t('events.title')}</span>
+        <span className="knp-panel-title">{storyView ? t('story.title') : t('events.title')}</span>
+        <label className="knp-inline knp-small knp-story-toggle" title={t('story.toggleTitle')}>
+          <input type="checkbox" data-testid="story-toggle" checked={storyView} aria-pressed={storyView} onChange={(e) => actions.setStoryView(e.target.checked)} />
+          <span>{t('story.toggle')}</span>
+        </label>
         {runs.length > 1 && (
           <select aria-label={t('events.packets')} value={primary} onChange={(e) => actions.setPrimary(Number(e.target.value))}>
             {runs.map((r, i) => <option key={r.id} value={i}>{r.label} — {t(`verdict.${r.trace.verdict}`)}</option>)}
           </select>
         )}
         <span className="knp-spacer" />
-        <select aria-label={t('events.filter')} value={filter[0] ?? ''} onChange={(e) => actions.setFilter(e.target.value ? [e.target.value] : [])}>
+        {!storyView && <select aria-label={t('events.filter')} value={filter[0] ?? ''} onChange={(e) => actions.setFilter(e.target.value ? [e.target.value] : [])}>
           <option value="">{t('events.all')}</option>
           {types.map((ty) => <option key={ty} value={ty}>{ty}</option>)}
-        </select>
+        </select>}
       </div>
       <div className="knp-panel-body" ref={body} onScroll={measure}>
         {runs.length > 1 && (
@@ -156,11 +162,11 @@ export function EventList() {
         )}
         {run && (
           <div className={`knp-verdict verdict-${run.trace.verdict}`} data-verdict={run.trace.verdict}>
-            {t(`verdict.${run.trace.verdict}`)}{run.trace.responder ? ` · ${run.trace.responder}` : ''}{run.trace.reason ? ` — ${run.trace.reason}` : ''}
+            {t(`verdict.${run.trace.verdict}`)}{run.trace.responder ? ` · ${run.trace.responder}` : ''}{run.trace.reasonMessage ? ` — ${t(`msg.${run.trace.reasonMessage.code}`, { ...run.trace.reasonMessage.params, interpolation: { escapeValue: false } })}` : run.trace.reason ? ` — ${run.trace.reason}` : ''}
           </div>
         )}
         {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
-        <ol
+        {storyView ? <StoryList /> : <ol
           ref={list} className="knp-event-rows" role="listbox" aria-label={t('events.title')} tabIndex={shown.length ? 0 : -1} onKeyDown={onKeyDown}
           aria-activedescendant={at >= from && at <= to ? `knp-ev-${cursor}` : undefined}
           // As tall as every row; the drawn window starts where its first row belongs.
@@ -169,7 +175,7 @@ export function EventList() {
           {windowRows.map((i) => (
             <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : cursor >= 0 && i < cursor ? 'past' : ''} onJump={actions.jump} />
           ))}
-        </ol>
+        </ol>}
       </div>
     </section>
   );

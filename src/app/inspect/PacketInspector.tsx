@@ -3,6 +3,7 @@ import { useDeferredValue, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { select, useApp } from '../store';
 import { changes, layers } from './layers';
+import { StepInspector } from './StepInspector';
 
 interface RuleRef { readonly index: number; readonly text: string; readonly matched?: boolean }
 
@@ -57,6 +58,15 @@ export function PacketInspector() {
   // Events without a packet of their own (a route lookup, a rule match) act on the last one seen.
   const packet = ev?.packet ?? prev?.packet;
   const diff = ev?.packet ? changes(prev?.packet, ev.packet) : { keys: new Set<string>(), kinds: [] };
+  const storyView = useApp(select.storyView);
+  if (storyView) {
+    return (
+      <section className="knp-inspector" data-testid="packet-inspector" aria-label={t('inspector.packet')}>
+        <div className="knp-panel-head"><span className="knp-panel-title">{t('inspector.packet')}</span></div>
+        <div className="knp-panel-body"><StepInspector /></div>
+      </section>
+    );
+  }
   return (
     <section className="knp-inspector" data-testid="packet-inspector" aria-label={t('inspector.packet')}>
       <div className="knp-panel-head"><span className="knp-panel-title">{t('inspector.packet')}</span>

@@ -5,13 +5,15 @@
  */
 import { useContext, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SPEEDS, StoreContext, select, useActions, useApp } from '../store';
+import { SPEEDS, StoreContext, cursorOfStep, select, storyOf, useActions, useApp } from '../store';
 import { IconPause, IconPlay, IconStepBack, IconStepForward } from '../ui/icons';
 
 /** Milliseconds per event at 1×: a hop to another device takes the glide; steps in place (a
  * rule, a lookup, a conntrack entry) are quick, so a 500-event walk still plays in a minute. */
 const HOP_MS = 650;
 const IN_PLACE_MS = 110;
+/** A story step at 1×: long enough to read its sentence. */
+const STORY_STEP_MS = 1400;
 /** One frame at 60 Hz: how much lateness a step may carry over to the next one. */
 const FRAME_MS = 1000 / 60;
 
@@ -28,6 +30,9 @@ export function Player() {
   const actions = useActions();
   const store = useContext(StoreContext);
   const total = run?.trace.events.length ?? 0;
+  const storyView = useApp(select.storyView);
+  const step = useApp(select.currentStep);
+  const steps = run && storyView ? storyOf(run.trace).steps.length : 0;
 
   // The clock runs in animation frames: a step lands at the start of a frame, so the store
   // update, React's render and the browser's paint of that step share one frame's budget
@@ -48,7 +53,7 @@ export function Player() {
       const cur = events[s.cursor];
       const next = events[s.cursor + 1];
       const moves = !cur || !next || cur.where.ns !== next.where.ns || cur.where.dev !== next.where.dev;
-      const wait = (moves ? HOP_MS : IN_PLACE_MS) / s.speed;
+      const wait = (s.storyView ? STORY_STEP_MS : moves ? HOP_MS : IN_PLACE_MS) / s.speed;
       const late = now - since - wait;
       if (late >= 0) {
         // The step runs in a task of its own right after this frame, so its render and the
@@ -90,11 +95,18 @@ export function Player() {
       <button type="button" className={`knp-icon-btn ${!playing ? 'primary' : ''}`} data-testid="trace-play" onClick={() => actions.play()} disabled={disabled} aria-pressed={playing} title={key(t('player.play'), t('player.space'))} aria-label={t('player.play')} aria-keyshortcuts="Space"><IconPlay /></button>
       <button type="button" className={`knp-icon-btn ${playing ? 'primary' : ''}`} data-testid="trace-pause" onClick={() => actions.pause()} disabled={disabled} title={key(t('player.pause'), t('player.space'))} aria-label={t('player.pause')} aria-keyshortcuts="Space"><IconPause /></button>
       <button type="button" className="knp-icon-btn" data-testid="trace-step-forward" onClick={() => actions.step(1)} disabled={disabled} title={key(t('player.stepForward'), '→')} aria-label={t('player.stepForward')} aria-keyshortcuts="ArrowRight"><IconStepForward /></button>
-      <input
-        type="range" min={0} max={Math.max(0, total - 1)} value={Math.max(0, cursor)} disabled={disabled}
-        onChange={(e) => actions.jump(Number(e.target.value))} aria-label={t('player.jump')} className="knp-scrub"
-      />
-      <span className="knp-muted knp-small knp-count">{total ? t('player.event', { n: cursor + 1, total }) : t('player.noTrace')}</span>
+      {storyView && run ? (
+        <input
+          type="range" min={0} max={Math.max(0, steps - 1)} value={Math.max(0, step)} disabled={disabled} data-testid="story-slider"
+          onChange={(e) => actions.jump(cursorOfStep(run.trace, Number(e.target.value)))} aria-label={t('story.jump')} className="knp-scrub"
+        />
+      ) : (
+        <input
+          type="range" min={0} max={Math.max(0, total - 1)} value={Math.max(0, cursor)} disabled={disabled}
+          onChange={(e) => actions.jump(Number(e.target.value))} aria-label={t('player.jump')} className="knp-scrub"
+        />
+      )}
+      <span className="knp-muted knp-small knp-count">{!total ? t('player.noTrace') : storyView ? t('story.step', { n: step + 1, total: steps }) : t('player.event', { n: cursor + 1, total })}</span>
       <label className="knp-inline knp-small">
         <span className="knp-muted">{t('player.speed')}</span>
         <select value={speed} onChange={(e) => actions.setSpeed(Number(e.target.value))} aria-label={t('player.speed')}>

@@ -5,6 +5,7 @@ import type { AppActions, AppState, AppStore } from './store';
 
 export { createAppStore, SPEEDS, type AppStore, type AppState, type PacketRun, type View, type SendForm, type Notice } from './store';
 export * as select from './select';
+export { storyOf, stepAt, cursorOfStep, type Story } from './story';
 
 export const StoreContext = createContext<AppStore | null>(null);
 

@@ -1,6 +1,7 @@
 /** Named selectors: each component states what it reads, and derived values live in one place. */
 import type { TraceEvent } from '../../engine';
 import type { AppState, PacketRun } from './store';
+import { stepAt } from './story';
 
 export const yaml = (s: AppState) => s.yaml;
 export const status = (s: AppState) => s.status;
@@ -17,6 +18,7 @@ export const playing = (s: AppState) => s.playing;
 export const speed = (s: AppState) => s.speed;
 export const loop = (s: AppState) => s.loop;
 export const eventFilter = (s: AppState) => s.eventFilter;
+export const storyView = (s: AppState) => s.storyView;
 export const sending = (s: AppState) => s.sending;
 export const send = (s: AppState) => s.send;
 export const terminalTarget = (s: AppState) => s.terminalTarget;
@@ -26,6 +28,12 @@ export const resets = (s: AppState) => s.resets;
 export const primary = (s: AppState) => s.primary;
 
 export const primaryRun = (s: AppState): PacketRun | null => s.runs[s.primary] ?? null;
+
+/** The story step the cursor is in, in the followed run (-1 without one). */
+export const currentStep = (s: AppState): number => {
+  const t = s.runs[s.primary]?.trace;
+  return t ? stepAt(t, s.cursor) : -1;
+};
 
 /** The event under the cursor in the followed run. */
 export const currentEvent = (s: AppState): TraceEvent | null => s.runs[s.primary]?.trace.events[s.cursor] ?? null;

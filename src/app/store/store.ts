@@ -10,6 +10,7 @@ import type { EngineClient, RestartCause } from '../../worker/client';
 import type { ProtocolError, Result } from '../../worker/protocol';
 import type { Snapshot } from '../../worker/snapshot';
 import type { Lang } from '../i18n';
+import { cursorOfStep, stepAt, storyOf } from './story';
 
 export type View = { readonly kind: 'cluster' } | { readonly kind: 'kernel'; readonly node: string };
 export type Notice =
@@ -55,6 +56,8 @@ export interface AppState {
   readonly playing: boolean;
   readonly speed: number;
   readonly loop: boolean;
+  /** The story view (one step per device hop) is the default; false shows and plays every event. */
+  readonly storyView: boolean;
   /** Event types shown in the list; empty = all. */
   readonly eventFilter: readonly string[];
   readonly sending: boolean;
@@ -86,6 +89,8 @@ export interface AppActions {
   toggleLoop(): void;
   setPrimary(i: number): void;
   setFilter(types: readonly string[]): void;
+  /** Story view on or off; playback then moves by story step or by event. */
+  setStoryView(on: boolean): void;
   setView(view: View): void;
   select(id: string | null): void;
   move(id: string, pos: { x: number; y: number }): void;
@@ -121,7 +126,9 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
     const take = <T,>(r: Result<T>): T | null => (r.ok ? r.value : (fail(r.error), null));
 
     const showRuns = (runs: PacketRun[]): void => {
-      set({ runs, primary: 0, cursor: runs.length ? 0 : -1, playing: runs.some((r) => r.trace.events.length > 1) });
+      const first = runs[0]?.trace;
+      const cursor = !first ? -1 : get().storyView ? Math.max(0, cursorOfStep(first, 0)) : 0;
+      set({ runs, primary: 0, cursor, playing: runs.some((r) => r.trace.events.length > 1) });
     };
 
     return {
@@ -141,6 +148,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       playing: false,
       speed: 1,
       loop: false,
+      storyView: true,
       eventFilter: [],
       sending: false,
       send: { from: '', to: '', port: '', protocol: 'tcp', count: 1 },
@@ -220,13 +228,23 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const s = get();
         const run = s.runs[s.primary];
         if (!run) return;
-        set({ playing: true, cursor: s.cursor >= run.trace.events.length - 1 ? 0 : s.cursor });
+        const start = s.storyView ? Math.max(0, cursorOfStep(run.trace, 0)) : 0;
+        set({ playing: true, cursor: s.cursor >= run.trace.events.length - 1 ? start : s.cursor });
       },
       pause() { set({ playing: false }); },
       step(delta) {
         const s = get();
-        const n = s.runs[s.primary]?.trace.events.length ?? 0;
-        if (!n) return;
+        const trace = s.runs[s.primary]?.trace;
+        const n = trace?.events.length ?? 0;
+        if (!trace || !n) return;
+        if (s.storyView) {
+          // The cursor rests on step ends; from inside a step, forward first finishes that step.
+          const k = stepAt(trace, s.cursor);
+          const end = cursorOfStep(trace, k);
+          const to = delta > 0 && s.cursor < end ? k + delta - 1 : k + delta;
+          set({ playing: false, cursor: cursorOfStep(trace, to) });
+          return;
+        }
         set({ playing: false, cursor: Math.max(0, Math.min(n - 1, s.cursor + delta)) });
       },
       jump(i) {
@@ -236,6 +254,15 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       },
       tick() {
         const s = get();
+        const trace = s.runs[s.primary]?.trace;
+        if (s.storyView && trace) {
+          const steps = storyOf(trace).steps.length;
+          const k = stepAt(trace, s.cursor);
+          if (k + 1 < steps) set({ cursor: cursorOfStep(trace, k + 1) });
+          else if (s.loop && steps) set({ cursor: cursorOfStep(trace, 0) });
+          else set({ playing: false });
+          return;
+        }
         const n = Math.max(0, ...s.runs.map((r) => r.trace.events.length));
         if (s.cursor + 1 < n) set({ cursor: s.cursor + 1 });
         else if (s.loop && n) set({ cursor: 0 });
@@ -245,6 +272,11 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       toggleLoop() { set({ loop: !get().loop }); },
       setPrimary(i) { set({ primary: i }); },
       setFilter(types) { set({ eventFilter: types }); },
+      setStoryView(on) {
+        const trace = get().runs[get().primary]?.trace;
+        // Entering the story view rests the cursor at the end of the step it was in.
+        set(on && trace && get().cursor >= 0 ? { storyView: on, cursor: cursorOfStep(trace, stepAt(trace, get().cursor)) } : { storyView: on });
+      },
       setView(view) { set({ view }); },
       select(id) { set({ selected: id }); },
       move(id, pos) { set({ positions: { ...get().positions, [id]: pos } }); },

@@ -97,16 +97,29 @@ function stripDeclared(rs: Ruleset, table: 'nat' | 'filter', chains: string): st
   return out + chains.slice(pos);
 }
 
+/** A machine's restore text and, line by line, the daemon that wrote it (for restore errors). */
+export interface WrittenRuleset {
+  readonly text: string;
+  /** writers[N - 1] wrote line N: kubelet, kube-proxy, flannel, calico, portmap, dockerd or iptables-restore (table framing). */
+  readonly writers: readonly string[];
+}
+
 /** The full iptables-restore text of a cluster node. */
 export function buildNodeRuleset(model: ClusterModel, node: NodeModel, opts: NodeRulesetOptions = {}): string {
+  return writeNodeRuleset(model, node, opts).text;
+}
+
+/** buildNodeRuleset with each line's writer. */
+export function writeNodeRuleset(model: ClusterModel, node: NodeModel, opts: NodeRulesetOptions = {}): WrittenRuleset {
   const cfg = opts.cfg ?? proxyConfig(model);
   const rs = new Ruleset().touch('mangle').touch('filter').touch('nat');
-  writeKubeletRules(rs);
-  writeKubeProxy(rs, model, node, cfg, opts);
+  writeKubeletRules(rs.as('kubelet'));
+  writeKubeProxy(rs.as('kube-proxy'), model, node, cfg, opts);
   const cni = cniOf(model.spec);
-  cni.writeHostRules(rs, model, node);
-  writePortmapRules(rs, model.pods.filter((p) => p.nodeName === node.name), cni.conflistName, node.podCIDR);
-  return rs.render();
+  cni.writeHostRules(rs.as(model.spec.network.plugin), model, node);
+  writePortmapRules(rs.as('portmap'), model.pods.filter((p) => p.nodeName === node.name), cni.conflistName, node.podCIDR);
+  const text = rs.render();
+  return { text, writers: rs.lineWriters };
 }
 
 /**
@@ -114,11 +127,17 @@ export function buildNodeRuleset(model: ClusterModel, node: NodeModel, opts: Nod
  * empty tables. `containerIP` may give the address the network layer assigned a container.
  */
 export function buildHostRuleset(model: ClusterModel, hostName: string, opts: { containerIP?: (name: string) => string | undefined } = {}): string {
+  return writeHostRuleset(model, hostName, opts).text;
+}
+
+/** buildHostRuleset with each line's writer. */
+export function writeHostRuleset(model: ClusterModel, hostName: string, opts: { containerIP?: (name: string) => string | undefined } = {}): WrittenRuleset {
   const host = model.hosts.find((h) => h.meta.name === hostName);
-  const rs = new Ruleset().touch('filter').touch('nat');
+  const rs = new Ruleset().touch('filter').touch('nat').as('dockerd');
   if (host?.spec.docker) {
     const bridgeCIDR = host.spec.docker.bridgeCIDR;
     writeDockerRules(rs, bridgeCIDR, dockerContainers(model.containers, hostName, bridgeCIDR, opts.containerIP));
   }
-  return rs.render();
+  const text = rs.render();
+  return { text, writers: rs.lineWriters };
 }

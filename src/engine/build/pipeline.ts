@@ -10,6 +10,7 @@
  */
 import { dnsDiagnostics } from '../agents/coredns/diagnostics';
 import { installRules } from '../agents/kubeproxy/install';
+import { restoreDiagnostics } from '../agents/restoreFailures';
 import { cniOf } from '../cni/registry';
 import type { ClusterHistory } from '../control/history';
 import { policyDiagnostics } from '../control/policy/diagnostics';
@@ -40,9 +41,12 @@ export function buildCluster(objects: ScenarioObjects, seed: number, file: strin
 /**
  * Every node's rules, in the order a node comes up: kubelet, kube-proxy, the CNI plugin and
  * dockerd write theirs (in IPVS mode also the IPVS table, the ipsets and kube-ipvs0); then the
- * plugin's NetworkPolicy rules (calico, canal) go in after kube-proxy's.
+ * plugin's NetworkPolicy rules (calico, canal) go in after kube-proxy's. Returns a diagnostic
+ * per machine whose rules did not load.
  */
-export function installNodeRules(sim: Sim): void {
+export function installNodeRules(sim: Sim): Diagnostic[] {
   installRules(sim, iptablesRestore);
   cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
+  // A restore that failed is never silent: the learner sees it before any packet.
+  return restoreDiagnostics(sim.model, sim.net, sim.file);
 }

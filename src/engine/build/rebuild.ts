@@ -23,7 +23,7 @@ export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.mod
   carryOver(sim.net, net);
   sim.model = model;
   (sim as { net: Sim['net'] }).net = net;
-  installNodeRules(sim);
+  diagnostics.push(...installNodeRules(sim));
   return sortDiagnostics(diagnostics);
 }
 

@@ -57,10 +57,19 @@ function keysOf(e: CtEntry): [string, string, string, string] {
 
 function register(t: ConntrackTable, e: CtEntry): void {
   const [ko, kr, mo, mr] = keysOf(e);
-  t.byTuple.set(ko, { id: e.id, dir: 'original' });
-  t.byTuple.set(kr, { id: e.id, dir: 'reply' });
-  t.byMid.set(mo, { id: e.id, dir: 'original' });
-  t.byMid.set(mr, { id: e.id, dir: 'reply' });
+  // An unconfirmed entry is not in the kernel's hash yet: it must not hide a confirmed one whose
+  // tuple it shares (a packet looping back through the node that masqueraded it has, as its
+  // reply tuple, the reply tuple of the masqueraded connection; the ICMP time exceeded it then
+  // causes must still find that connection, RELATED, to reach the sender).
+  const put = (m: Map<string, { readonly id: number; readonly dir: CtDir }>, k: string, dir: CtDir): void => {
+    const had = m.get(k);
+    if (had && had.id !== e.id && !e.confirmed && t.entries.get(had.id)?.confirmed) return;
+    m.set(k, { id: e.id, dir });
+  };
+  put(t.byTuple, ko, 'original');
+  put(t.byTuple, kr, 'reply');
+  put(t.byMid, mo, 'original');
+  put(t.byMid, mr, 'reply');
 }
 
 function unregister(t: ConntrackTable, e: CtEntry): void {

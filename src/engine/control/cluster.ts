@@ -14,6 +14,25 @@ import { parseNodePortRange } from './services';
 /** The default external DNS server: what nodes' /etc/resolv.conf points at, and CoreDNS forwards to. */
 export const DEFAULT_UPSTREAM_DNS = { name: 'upstream-dns', ip: '198.51.100.53' } as const;
 
+/**
+ * The cloud's load balancer, when a LoadBalancer Service exists and no external host has
+ * `role: loadbalancer`: the cloud controller manager's part, one machine outside the cluster
+ * whose address every such Service gets as its EXTERNAL-IP (RFC 2544's benchmarking range, so it
+ * never clashes with a documentation address a scenario uses).
+ */
+export const BUILTIN_CLOUD_LB = { name: 'cloud-lb', ip: '198.18.0.10' } as const;
+
+/** The load balancer of the cluster: a `role: loadbalancer` host, or the built-in one added when a LoadBalancer Service needs it. */
+export function ensureLoadBalancerHost(hosts: ExternalHostModel[], needed: boolean): ExternalHostModel | undefined {
+  const declared = hosts.find((h) => h.role === 'loadbalancer');
+  if (declared || !needed) return declared;
+  let n = 10;
+  while (hosts.some((h) => h.ip === `198.18.0.${n}`)) n++;
+  const lb: ExternalHostModel = { name: hosts.some((h) => h.name === BUILTIN_CLOUD_LB.name) ? `${BUILTIN_CLOUD_LB.name}-0` : BUILTIN_CLOUD_LB.name, ip: `198.18.0.${n}`, ports: [], role: 'loadbalancer', builtIn: true };
+  hosts.push(lb);
+  return lb;
+}
+
 /** Checks the cluster-wide ranges; a broken one is reported and replaced by its default so the rest still builds. */
 export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: Reporter): ClusterSpec {
   const defaults = clusterSpec.parse({});
@@ -64,7 +83,7 @@ export function buildExternalHosts(spec: ClusterSpec, origin: Origin | undefined
       if (!pp) r.error(origin, [...at, 'ports', j], 'invalid-port', `external host ${h.name}: "${String(p)}" is not a port`, 'write 80, "8080/tcp" or "53/udp"');
       else ports.push(pp);
     });
-    const model = { name: h.name, ip: h.ip, ports };
+    const model: ExternalHostModel = { name: h.name, ip: h.ip, ports, ...(h.role ? { role: h.role } : {}) };
     names.add(h.name); ips.add(h.ip);
     out.push(model);
     if (h.role === 'dns' && !dnsHost) dnsHost = model;

@@ -60,6 +60,8 @@ export function validatePodSpec(spec: PodSpecIn, origin: Origin | undefined, at:
   }
   if (spec.hostname !== undefined) { const b = dns1123Label(spec.hostname); if (b) err(['hostname'], 'invalid-name', `spec.hostname: Invalid value: "${spec.hostname}": ${b}`); }
   if (spec.subdomain !== undefined) { const b = dns1123Label(spec.subdomain); if (b) err(['subdomain'], 'invalid-name', `spec.subdomain: Invalid value: "${spec.subdomain}": ${b}`); }
-  if (spec.dnsPolicy === 'None' && !spec.dnsConfig?.nameservers?.length) err(['dnsPolicy'], 'dns-config-required', 'spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None', 'add dnsConfig.nameservers, or use dnsPolicy: ClusterFirst');
+  // The API server's two messages (ValidatePodDNSConfig): no dnsConfig at all, or one without nameservers.
+  if (spec.dnsPolicy === 'None' && !spec.dnsConfig) err(['dnsPolicy'], 'dns-config-required', 'spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None', 'add dnsConfig.nameservers, or use dnsPolicy: ClusterFirst');
+  else if (spec.dnsPolicy === 'None' && !spec.dnsConfig?.nameservers?.length) err(['dnsConfig'], 'dns-config-required', 'spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None', 'add at least one address under dnsConfig.nameservers, or use dnsPolicy: ClusterFirst');
   return ok;
 }

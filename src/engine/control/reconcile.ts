@@ -19,7 +19,7 @@ import type * as In from '../scenario/schema/k8s';
 import { clusterSpec } from '../scenario/schema/knp';
 import type { Rand } from '../util/rand';
 import { Reporter } from './diag';
-import { buildExternalHosts, DEFAULT_UPSTREAM_DNS, sanitizeSpec } from './cluster';
+import { buildExternalHosts, DEFAULT_UPSTREAM_DNS, ensureLoadBalancerHost, sanitizeSpec } from './cluster';
 import { placePods } from './pods';
 import { checkServiceTargets, userEndpointsModel, userSliceModel } from './userEndpoints';
 import { computeEndpoints, computeSlices, mirrorSlices } from './endpoints';
@@ -179,7 +179,8 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
 
   // ── Services ──
   const svcSrcs: ServiceSrc[] = of('Service').map((s) => ({ obj: s.obj as unknown as In.ServiceIn, meta: metaOf(s), origin: s.origin }));
-  const services = buildServices(svcSrcs, { serviceCIDR, nodePorts }, rand, r);
+  const lbHost = ensureLoadBalancerHost(externalHosts, svcSrcs.some((s) => s.obj.spec?.type === 'LoadBalancer'));
+  const services = buildServices(svcSrcs, { serviceCIDR, nodePorts, ...(lbHost ? { loadBalancerIP: lbHost.ip } : {}) }, rand, r);
 
   // ── workloads → Pods ──
   const workloads: WorkloadModel[] = [];

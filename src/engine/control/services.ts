@@ -22,6 +22,8 @@ export interface ServiceSrc {
 export interface Allocators {
   readonly serviceCIDR: Prefix;
   readonly nodePorts: { lo: number; hi: number; text: string };
+  /** The load balancer's address: a LoadBalancer Service without status.loadBalancer gets it as its EXTERNAL-IP. */
+  readonly loadBalancerIP?: string;
 }
 
 interface Checked {
@@ -209,7 +211,9 @@ export function buildServices(srcs: readonly ServiceSrc[], a: Allocators, rand: 
     const etp = spec.externalTrafficPolicy ?? 'Cluster';
     let healthCheckNodePort: number | undefined;
     if (c.type === 'LoadBalancer' && etp === 'Local') healthCheckNodePort = spec.healthCheckNodePort ?? pickPort(c, 'health') ?? undefined;
-    const lb = c.src.obj.status?.loadBalancer?.ingress ?? [];
+    // status.loadBalancer as written, else what the cloud controller manager would fill in.
+    const written = c.src.obj.status?.loadBalancer?.ingress ?? [];
+    const lb = written.length || c.type !== 'LoadBalancer' || !a.loadBalancerIP ? written : [{ ip: a.loadBalancerIP }];
     out.push({
       meta: c.src.meta, type: c.type,
       selector: spec.selector && Object.keys(spec.selector).length > 0 && c.type !== 'ExternalName' ? { ...spec.selector } : null,

@@ -256,8 +256,12 @@ export function exportLab(input: LabInput): LabScript {
       if (!text) continue;
       withRules.push(ns);
       const tag = `KNP_RULES_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`;
+      // nfacct matches always match (they only count), and need xt_nfacct plus objects made with
+      // the nfacct tool, which many kernels and machines lack: the lab leaves them out.
+      const counted = /-m nfacct --nfacct-name +\S+ /.test(text);
+      if (counted) emit('# nfacct counters left out (-m nfacct only counts; it never changes where a packet goes)');
       emit(`ip netns exec ${labNsName(ns.id)} iptables-restore <<'${tag}'`);
-      for (const line of text.replace(/\n$/, '').split('\n')) emit(line);
+      for (const line of text.replace(/\n$/, '').split('\n')) emit(counted ? line.replace(/ -m nfacct --nfacct-name +\S+/, '') : line);
       emit(tag);
     }
     emit('');

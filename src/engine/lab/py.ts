@@ -114,10 +114,9 @@ try:
             if t == 0 and struct.unpack("!H", data[ihl + 4:ihl + 6])[0] == ident:
                 out["verdict"], out["responder"] = "delivered", owners.get(peer[0])
                 break
-            if t == 3:
-                out["verdict"] = "unreachable"; break
-            if t == 11:
-                out["verdict"] = "unreachable"; break
+            if t == 3 or t == 11:
+                # Who sent the error (the router where the TTL ran out, or that had no route).
+                out["verdict"], out["icmpFrom"] = "unreachable", peer[0]; break
 except Exception as e:
     out["verdict"] = fail(e)
 print(json.dumps(out), flush=True)

@@ -164,6 +164,10 @@ export interface ExternalHostModel {
   readonly name: string;
   readonly ip: string;
   readonly ports: readonly { port: number; protocol: Protocol }[];
+  /** `loadbalancer`: forwards LoadBalancer Services' EXTERNAL-IPs to the nodes' NodePorts (k8s/hostrules/cloudlb.ts). */
+  readonly role?: 'client' | 'server' | 'dns' | 'loadbalancer';
+  /** Added by the control plane (the built-in cloud load balancer), not written in the scenario. */
+  readonly builtIn?: boolean;
 }
 
 export interface ProbeModel {

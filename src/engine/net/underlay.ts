@@ -139,12 +139,35 @@ export function buildExternalHost(ctx: BuildCtx, u: Underlay, h: ExternalHostMod
     addRoute(r, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: `${h.ip}/32`, dev: rdev.name, proto: 'boot', scope: 'link' });
     addRoute(ns, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: 'default', via: u.gateway, dev: 'eth0', proto: 'boot', scope: 'global', onlink: true });
   }
+  if (h.role === 'loadbalancer') loadBalancerAddresses(ctx, u, ns, h);
   for (const p of h.ports) {
     const protocol = p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp';
     const app = p.port === 53 ? { kind: 'dns' as const } : protocol === 'udp' ? { kind: 'echo' as const } : { kind: 'http' as const, name: h.name };
     ns.listeners.push({ protocol, address: '0.0.0.0', port: p.port, owner: `host/${h.name}`, app });
   }
   return ns;
+}
+
+/**
+ * A load balancer forwards (its rules DNAT to the nodes' NodePorts, k8s/hostrules/cloudlb.ts) and
+ * owns every LoadBalancer Service's EXTERNAL-IP: its own address, or one written in the Service's
+ * status, held on lo and routed to it by the router (as a cloud routes a VIP to its balancer).
+ */
+function loadBalancerAddresses(ctx: BuildCtx, u: Underlay, ns: NetNs, h: ExternalHostModel): void {
+  ns.sysctl['net.ipv4.ip_forward'] = '1';
+  ns.sysctl['net.ipv4.conf.all.forwarding'] = '1';
+  const lo = linkByName(ns, 'lo');
+  const uplink = u.routerNs.routes.find((r) => r.table === RT_TABLE_MAIN && r.dst === `${h.ip}/32`)?.dev;
+  const vips = new Set<string>();
+  for (const s of ctx.model.services) {
+    if (s.type !== 'LoadBalancer') continue;
+    for (const ip of s.loadBalancerIngress) if (ip !== h.ip && parsePrefix(`${ip}/32`)) vips.add(ip);
+  }
+  for (const vip of vips) {
+    if (lo) addAddr(ns, lo, v4Addr(vip, 32));
+    if (uplink) addRoute(u.routerNs, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: `${vip}/32`, dev: uplink, proto: 'boot', scope: 'link' });
+    else addRoute(u.routerNs, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: `${vip}/32`, via: h.ip, dev: 'eth0', proto: 'boot', scope: 'global' });
+  }
 }
 
 /** The underlay of a network that has one (the switch namespace exists), else undefined. */

@@ -22,7 +22,7 @@ function keyOf(r: Rule): number | null {
   if (r.dst && !r.dst.inv && r.dst.len === 32) return r.dst.base;
   if (!r.proto || r.proto.inv) return null;
   const first = r.matches.find((m) => m.kind !== 'comment');
-  if (first && (first.kind === 'tcp' || first.kind === 'udp') && first.dport && !first.dport.inv && first.dport.range.min === first.dport.range.max) {
+  if (first && (first.kind === 'tcp' || first.kind === 'udp' || first.kind === 'sctp') && first.dport && !first.dport.inv && first.dport.range.min === first.dport.range.max) {
     return portKey(r.proto.num, first.dport.range.min);
   }
   return null;

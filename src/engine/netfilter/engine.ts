@@ -118,6 +118,15 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
   let packet = packetIn;
   let view: PacketView | null = viewOf(packet);
   if (!view) return { verdict: 'accept', packet };
+  const failed = state.restoreFailure;
+  if (failed && (hook === 'PREROUTING' || hook === 'OUTPUT')) {
+    // The packet enters a namespace whose rules did not load: say so before it misses them.
+    emit({
+      type: 'netfilter',
+      summary: `${hook}: iptables-restore by ${failed.writer} failed on ${failed.machine} (${failed.error.replace(/^iptables-restore: /, '')}); the ${failed.tables.join(' and ')} table${failed.tables.length > 1 ? 's were' : ' was'} not loaded`,
+      detail: { hook, restoreFailed: true, writer: failed.writer, machine: failed.machine, line: failed.line, text: failed.text, error: failed.error, tables: failed.tables },
+    });
+  }
   const ct: ConntrackTable = conntrackOf(ns);
   let ref: CtRef | undefined;
   let entry: CtEntry | undefined;

@@ -34,7 +34,9 @@ function tcpFlags(v: number): string {
 function saveMatch(m: Match): string {
   switch (m.kind) {
     case 'comment': return `-m comment --comment ${saveString(m.comment)}`;
-    case 'tcp': case 'udp': {
+    // libxt_nfacct's save and print put their own space before the name: two spaces, as on a node.
+    case 'nfacct': return `-m nfacct --nfacct-name  ${m.name}`;
+    case 'tcp': case 'udp': case 'sctp': {
       let s = `-m ${m.kind}`;
       const p = (o: string, x: InvPorts | undefined): void => { if (x) s += ` ${inv(x.inv)}--${o} ${ports(x.range)}`; };
       p('sport', m.sport); p('dport', m.dport);
@@ -171,7 +173,8 @@ function listPorts(name: string, x: InvPorts): string {
 function listMatch(m: Match): string {
   switch (m.kind) {
     case 'comment': return `/* ${m.comment} */`;
-    case 'tcp': case 'udp': {
+    case 'nfacct': return `nfacct-name  ${m.name}`;
+    case 'tcp': case 'udp': case 'sctp': {
       const out: string[] = [m.kind];
       if (m.sport) out.push(listPorts('spt', m.sport));
       if (m.dport) out.push(listPorts('dpt', m.dport));

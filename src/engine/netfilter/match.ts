@@ -83,7 +83,12 @@ const inRange = (v: number | undefined, min: number, max: number): boolean => v 
 function matchOne(m: Match, p: PacketView, env: MatchEnv): boolean {
   switch (m.kind) {
     case 'comment': return true;
-    case 'tcp': case 'udp': {
+    case 'nfacct': {
+      const o = env.state.nfacct?.get(m.name);
+      if (o) { o.pkts++; o.bytes += p.length; }
+      return true;
+    }
+    case 'tcp': case 'udp': case 'sctp': {
       if (p.sport === undefined) return false;
       if (m.sport && inRange(p.sport, m.sport.range.min, m.sport.range.max) === m.sport.inv) return false;
       if (m.dport && inRange(p.dport, m.dport.range.min, m.dport.range.max) === m.dport.inv) return false;

@@ -177,7 +177,8 @@ interface Module {
 const missing = (opt: string): ParseError => usageError(`option "${opt}" requires an argument`);
 const bad = (what: string, v: string): ParseError => usageError(`${what} \`${v}' is invalid`);
 
-function portsModule(kind: 'tcp' | 'udp'): Module {
+/** tcp, udp and sctp share --sport/--dport (libxt_tcp, libxt_udp, libxt_sctp); tcp adds its flags. */
+function portsModule(kind: 'tcp' | 'udp' | 'sctp'): Module {
   let sport: InvPorts | undefined;
   let dport: InvPorts | undefined;
   let tcpFlags: { mask: number; comp: number; inv: boolean } | undefined;
@@ -429,6 +430,22 @@ function physdevModule(): Module {
   };
 }
 
+function nfacctModule(): Module {
+  let name: string | undefined;
+  return {
+    name: 'nfacct',
+    take(opt, _inv, args) {
+      if (opt !== '--nfacct-name') return 'unknown';
+      const v = args.next();
+      if (v === undefined) return missing(opt);
+      if (v.length > 31) return usageError('nfacct: name too long (max 31 characters)');
+      name = v;
+      return null;
+    },
+    finish: () => (name === undefined ? usageError('nfacct: you must specify --nfacct-name') : { kind: 'nfacct', name }),
+  };
+}
+
 function commentModule(): Module {
   let comment: string | undefined;
   return {
@@ -446,10 +463,10 @@ function commentModule(): Module {
 }
 
 const MATCH_MODULES: Readonly<Record<string, () => Module>> = {
-  tcp: () => portsModule('tcp'), udp: () => portsModule('udp'), icmp: icmpModule, addrtype: addrtypeModule,
+  tcp: () => portsModule('tcp'), udp: () => portsModule('udp'), sctp: () => portsModule('sctp'), icmp: icmpModule, addrtype: addrtypeModule,
   mark: markModule, conntrack: () => stateModule('conntrack'), state: () => stateModule('state'),
   statistic: statisticModule, recent: recentModule, set: setModule, multiport: multiportModule,
-  physdev: physdevModule, comment: commentModule,
+  physdev: physdevModule, comment: commentModule, nfacct: nfacctModule,
 };
 
 /** Target option parsing: a draft filled by options, then finished into a Target. */
@@ -747,7 +764,7 @@ export function parseIptables(argvIn: readonly string[]): { ok: true; value: Par
   }
   // iptables refuses a port match for a protocol it was not loaded for.
   for (const m of matches) {
-    if ((m.kind === 'tcp' || m.kind === 'udp' || m.kind === 'icmp') && (!proto || proto.num !== PROTOCOLS[m.kind] || proto.inv)) {
+    if ((m.kind === 'tcp' || m.kind === 'udp' || m.kind === 'sctp' || m.kind === 'icmp') && (!proto || proto.num !== PROTOCOLS[m.kind] || proto.inv)) {
       if (m.kind !== 'icmp' || proto?.num !== 1) return usageError(`${m.kind} match: only valid for protocol ${PROTOCOLS[m.kind]}`);
     }
     if (m.kind === 'multiport' && (!proto || ![6, 17, 132].includes(proto.num) || proto.inv)) return usageError('multiport needs `-p tcp\', `-p udp\', `-p udplite\', `-p sctp\' or `-p dccp\'');
@@ -758,6 +775,9 @@ export function parseIptables(argvIn: readonly string[]): { ok: true; value: Par
     if ('ok' in t) return t;
     tgt = t;
   }
+  // libxt_DNAT/SNAT/MASQUERADE/REDIRECT: a port needs a protocol that has ports.
+  const natPorts = (tgt.kind === 'DNAT' || tgt.kind === 'SNAT') ? tgt.to?.ports : (tgt.kind === 'MASQUERADE' || tgt.kind === 'REDIRECT') ? tgt.ports : undefined;
+  if (natPorts && (!proto || proto.inv || ![6, 17, 132, 33].includes(proto.num))) return usageError('Need TCP, UDP, SCTP or DCCP with port specification');
   // Plain assignments rather than conditional spreads: this runs once per rule of a 30k-rule restore.
   const rule: { -readonly [K in keyof Rule]: Rule[K] } = { matches, target: tgt, counters };
   if (src) rule.src = src;

@@ -49,7 +49,9 @@ export type CtStateName = (typeof CT_STATES)[number];
 
 export type Match =
   | { readonly kind: 'comment'; readonly comment: string }
-  | { readonly kind: 'tcp' | 'udp'; readonly sport?: InvPorts; readonly dport?: InvPorts; readonly tcpFlags?: { readonly mask: number; readonly comp: number; readonly inv: boolean } }
+  /** xt_nfacct: always matches, counting the packet in the named extended accounting object. */
+  | { readonly kind: 'nfacct'; readonly name: string }
+  | { readonly kind: 'tcp' | 'udp' | 'sctp'; readonly sport?: InvPorts; readonly dport?: InvPorts; readonly tcpFlags?: { readonly mask: number; readonly comp: number; readonly inv: boolean } }
   | { readonly kind: 'icmp'; readonly type: number; readonly codeMin: number; readonly codeMax: number; readonly inv: boolean }
   | { readonly kind: 'addrtype'; readonly src?: { readonly types: readonly string[]; readonly inv: boolean }; readonly dst?: { readonly types: readonly string[]; readonly inv: boolean }; readonly limitIn?: boolean; readonly limitOut?: boolean }
   | { readonly kind: 'mark'; readonly value: number; readonly mask: number; readonly inv: boolean }
@@ -139,6 +141,29 @@ export interface NetfilterState {
   readonly tables: Record<TableName, Table>;
   readonly ipsets: Map<string, IpSet>;
   readonly recent: Map<string, RecentList>;
+  /**
+   * The machine's daemons' last iptables-restore failed: the table holding the offending line
+   * (and every table after it) kept its previous rules. Every packet entering the namespace
+   * carries a trace event saying so, since it then misses the rules that did not load.
+   */
+  restoreFailure?: RestoreFailure;
+  /** nfnetlink_acct objects (`nfacct add NAME`), the counters `-m nfacct --nfacct-name NAME` moves. */
+  nfacct?: Map<string, { pkts: number; bytes: number }>;
+}
+
+/** An iptables-restore that did not load, as the writer's log and `knp check` report it. */
+export interface RestoreFailure {
+  /** node/NAME or host/NAME. */
+  readonly machine: string;
+  /** The daemon that wrote the offending line: kube-proxy, kubelet, flannel, calico, portmap, dockerd. */
+  readonly writer: string;
+  /** 1-based line number in the restore input, and its text. */
+  readonly line: number;
+  readonly text: string;
+  /** iptables-restore's message ("iptables-restore: line N failed: ..."). */
+  readonly error: string;
+  /** The tables that were not loaded (the failing one and those after it). */
+  readonly tables: readonly TableName[];
 }
 
 export const BUILTIN_CHAINS: Readonly<Record<TableName, readonly string[]>> = {

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import * as knp from './schema/knp';
+import { challenge } from './schema/challenge';
 
-const KINDS = { Cluster: knp.cluster, Probe: knp.probe, Host: knp.host, Container: knp.container } as const;
+const KINDS = { Cluster: knp.cluster, Probe: knp.probe, Host: knp.host, Container: knp.container, Challenge: challenge } as const;
 
 export function knpJsonSchema(): Record<string, unknown> {
   const defs: Record<string, unknown> = {};
@@ -22,7 +23,7 @@ export function knpJsonSchema(): Record<string, unknown> {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://knp.invalid/schema/knp.schema.json',
     title: 'Kube Network Playground scenario kinds (knp/v1alpha1)',
-    description: 'One YAML document of kind Cluster, Probe, Host or Container. Kubernetes kinds (Pod, Service, ...) follow the Kubernetes API.',
+    description: 'One YAML document of kind Cluster, Probe, Host, Container or Challenge. Kubernetes kinds (Pod, Service, ...) follow the Kubernetes API.',
     oneOf: Object.keys(KINDS).map((k) => ({ $ref: `#/$defs/${k}` })),
     $defs: defs,
   };

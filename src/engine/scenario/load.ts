@@ -8,6 +8,7 @@ import type { Diagnostic, Severity, SourceRange } from './diagnostics';
 import { parseYamlSource, type Path, type SourceDoc } from './source';
 import * as k8s from './schema/k8s';
 import * as knp from './schema/knp';
+import * as challengeSchema from './schema/challenge';
 
 /** Where an object came from, so later stages can point at its fields. */
 export interface Origin {
@@ -23,6 +24,8 @@ export interface Loaded<T> {
 
 export interface ScenarioObjects {
   cluster?: Loaded<z.output<typeof knp.cluster>>;
+  /** At most one Challenge: goals, hints and variables (docs/lessons.md). */
+  challenge?: Loaded<challengeSchema.ChallengeIn>;
   namespaces: Loaded<k8s.NamespaceIn>[];
   pods: Loaded<k8s.PodIn>[];
   deployments: Loaded<k8s.DeploymentIn>[];
@@ -42,7 +45,7 @@ export interface ScenarioObjects {
   containers: Loaded<knp.ContainerIn>[];
 }
 
-type Bucket = Exclude<keyof ScenarioObjects, 'cluster'> | 'cluster';
+type Bucket = keyof ScenarioObjects;
 
 interface KindEntry {
   schema: z.ZodType;
@@ -79,6 +82,7 @@ const kinds = new Map<string, KindEntry>([
   [`${knp.KNP_API_VERSION}/Probe`, { schema: knp.probe, bucket: 'probes' }],
   [`${knp.KNP_API_VERSION}/Host`, { schema: knp.host, bucket: 'hosts' }],
   [`${knp.KNP_API_VERSION}/Container`, { schema: knp.container, bucket: 'containers' }],
+  [`${knp.KNP_API_VERSION}/Challenge`, { schema: challengeSchema.challenge, bucket: 'challenge' }],
 ]);
 
 /** Kinds we know by name, to tell "wrong apiVersion" apart from "unknown kind". */
@@ -184,6 +188,14 @@ function loadDoc(doc: SourceDoc, out: ScenarioObjects, ds: Diagnostic[]): void {
       return;
     }
     out.cluster = { obj: obj as never, origin };
+    return;
+  }
+  if (entry.bucket === 'challenge') {
+    if (out.challenge) {
+      ds.push(diag(doc, ['kind'], 'error', 'duplicate-challenge', 'a scenario has at most one Challenge; this one is ignored', 'keep one Challenge document and put all its goals in it'));
+      return;
+    }
+    out.challenge = { obj: obj as never, origin };
     return;
   }
   (out[entry.bucket] as Loaded<unknown>[]).push({ obj, origin });

@@ -5,7 +5,7 @@
  */
 import { formatIpvsadmList } from '../ipvs/ipvsadm';
 import type { IpvsState } from '../ipvs/ipvs';
-import { formatIpsetList, formatIpsetSave, ipsetList, ipsetReferences } from '../netfilter/ipset';
+import { formatIpsetList, formatIpsetSave, ipsetAdd, ipsetDel, ipsetGet, ipsetList, ipsetReferences } from '../netfilter/ipset';
 import { nsForTarget } from '../net/lookup';
 import { fail, ok, type Command } from './types';
 
@@ -39,6 +39,21 @@ const ipvsadm: Command = (ctx, argv) => {
 const ipset: Command = (ctx, argv) => {
   const ns = nsForTarget(ctx.sim, ctx.target);
   const sub = argv[1];
+  if (sub === 'add' || sub === '-A' || sub === 'del' || sub === '-D') {
+    // ipset add|del SET ENTRY: what a learner uses to mend (or break) kube-proxy's sets.
+    const [name, entry] = [argv[2], argv[3]];
+    if (!ns || !name || !entry) return fail(`ipset v7.15: Syntax error: ${sub} needs SETNAME and ENTRY\n`, 1);
+    const set = ipsetGet(ns, name);
+    if (!set) return fail('ipset v7.15: The set with the given name does not exist\n', 1);
+    const before = set.members.size;
+    if (sub === 'add' || sub === '-A') {
+      ipsetAdd(ns, name, entry);
+      if (set.members.size === before && !argv.includes('-exist')) return fail('ipset v7.15: Element cannot be added to the set: it\'s already added\n', 1);
+    } else if (!ipsetDel(ns, name, entry) && !argv.includes('-exist')) {
+      return fail('ipset v7.15: Element cannot be deleted from the set: it\'s not added\n', 1);
+    }
+    return { stdout: '', stderr: '', exitCode: 0, changed: true };
+  }
   if (sub !== 'list' && sub !== '-L' && sub !== '-l' && sub !== 'save' && sub !== '-S') {
     return fail(sub === undefined ? 'ipset v7.15: No command specified: unknown argument -file\nTry `ipset help\' for more information.\n' : `ipset v7.15: No command specified: unknown argument ${sub}\nTry \`ipset help' for more information.\n`, 1);
   }
@@ -51,4 +66,26 @@ const ipset: Command = (ctx, argv) => {
   return ok(chosen.length ? formatIpsetList(chosen, (name) => ipsetReferences(ns!, name)) : '');
 };
 
-export const ipvsCommands: Record<string, Command> = { ipvsadm, ipset };
+/**
+ * `nfacct list [reset]` / `nfacct get NAME`: the extended accounting objects (nfnetlink_acct)
+ * kube-proxy counts INVALID drops and localhost NodePort connections in, printed as the nfacct
+ * tool prints them.
+ */
+const nfacct: Command = (ctx, argv) => {
+  const ns = nsForTarget(ctx.sim, ctx.target);
+  const all = ns?.netfilter?.nfacct ?? new Map<string, { pkts: number; bytes: number }>();
+  const line = (name: string, o: { pkts: number; bytes: number }): string => `{ pkts = ${String(o.pkts).padStart(20, '0')}, bytes = ${String(o.bytes).padStart(20, '0')} } = ${name};\n`;
+  const sub = argv[1];
+  if (sub === 'list') {
+    const out = [...all].map(([n, o]) => line(n, o)).join('');
+    if (argv[2] === 'reset') for (const o of all.values()) { o.pkts = 0; o.bytes = 0; }
+    return ok(out);
+  }
+  if (sub === 'get') {
+    const o = argv[2] !== undefined ? all.get(argv[2]) : undefined;
+    return o ? ok(line(argv[2]!, o)) : fail('nfacct v1.0.2: error: No such file or directory\n', 1);
+  }
+  return fail(`nfacct v1.0.2: ${sub === undefined ? 'missing command' : `unknown command: ${sub}`}\nusage: nfacct list [reset] | nfacct get NAME (adding and deleting objects is not simulated)\n`, 1);
+};
+
+export const ipvsCommands: Record<string, Command> = { ipvsadm, ipset, nfacct };

@@ -9,6 +9,7 @@ import { matchesSelector, parseSelectorString } from '../control/selector';
 import { KUBERNETES_VERSION } from '../control/system';
 import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
+import { kubeProxyLog } from '../agents/restoreFailures';
 import { label, remove, scale } from './kubectlScale';
 import { jsonpath } from './kubectlJsonpath';
 import { table } from './kubectlFormat';
@@ -34,7 +35,7 @@ export interface KubectlFlags {
   error?: string;
 }
 
-const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas', '--grace-period', '--timeout', '--cascade']);
+const VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--context', '--kubeconfig', '--field-selector', '--sort-by', '--replicas', '--grace-period', '--timeout', '--cascade', '--tail', '--since']);
 
 export function parseKubectlArgs(argv: readonly string[], defaultNs: string): KubectlFlags {
   const f: KubectlFlags = { namespace: defaultNs, allNamespaces: false, output: null, selector: null, showLabels: false, noHeaders: false, container: null, replicas: null, overwrite: false, force: false, positional: [], rest: null };
@@ -67,6 +68,7 @@ export function parseKubectlArgs(argv: readonly string[], defaultNs: string): Ku
     if (a === '--no-headers') { f.noHeaders = true; continue; }
     if (a === '--overwrite') { f.overwrite = true; continue; }
     if (a === '--force') { f.force = true; continue; }
+    if (a === '-f' || a === '--follow' || a === '--timestamps') continue;
     if (a === '--now' || a === '--wait' || a === '--wait=false' || a === '--wait=true') continue;
     if (a === '-it' || a === '-ti' || a === '-i' || a === '-t' || a === '--stdin' || a === '--tty' || a === '-w' || a === '--watch' || a === '-q' || a === '--quiet') continue;
     if (a.startsWith('-')) { f.error = `error: unknown shorthand flag: '${a.replace(/^-+/, '')[0] ?? ''}' in ${a}`; if (a.startsWith('--')) f.error = `error: unknown flag: ${a.split('=')[0]}`; break; }
@@ -204,6 +206,20 @@ function exec(ctx: ShellContext, f: KubectlFlags): CommandResult {
   return { stdout: r.stdout, stderr: stderr + (r.exitCode === 127 ? '' : r.stderr) + tail, exitCode: r.exitCode, ...(r.changed ? { changed: true } : {}) };
 }
 
+/**
+ * `kubectl logs POD`: kube-proxy Pods print what kube-proxy logs (start-up, and a failed
+ * iptables-restore with its offending line); other containers' output is not simulated.
+ */
+function logs(ctx: ShellContext, f: KubectlFlags): CommandResult {
+  const name = f.positional[0];
+  if (!name) return fail('error: expected \'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]\'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee \'kubectl logs -h\' for help and examples\n', 1);
+  const podName = name.replace(/^(pod|pods|po)\//, '');
+  const pod = ctx.sim.model.pods.find((p) => p.meta.namespace === f.namespace && p.meta.name === podName);
+  if (!pod) return fail(`Error from server (NotFound): pods "${podName}" not found\n`, 1);
+  if (pod.meta.namespace === 'kube-system' && pod.meta.labels['k8s-app'] === 'kube-proxy') return ok(kubeProxyLog(ctx.sim.model, ctx.sim.net, pod));
+  return ok('');
+}
+
 function describe(ctx: ShellContext, f: KubectlFlags): CommandResult {
   const [typeArg, ...names] = f.positional;
   if (!typeArg) return fail('You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n', 1);
@@ -245,6 +261,7 @@ Basic Commands (simulated):
   get           Display one or many resources
   describe      Show details of a specific resource or group of resources
   exec          Execute a command in a container
+  logs          Print the logs for a container in a pod (kube-proxy's are simulated)
   scale         Set a new size for a deployment, replica set or stateful set
   label         Update the labels on a resource
   delete        Delete resources by names or label selector (a controller's Pod comes back)
@@ -271,6 +288,7 @@ export const kubectl: Command = (ctx, argv) => {
     case 'get': return get(ctx, f);
     case 'describe': return describe(ctx, f);
     case 'exec': return exec(ctx, f);
+    case 'logs': return logs(ctx, f);
     case 'scale': return scale(ctx.sim, f.positional, f.namespace, f.replicas);
     case 'label': return label(ctx.sim, f.positional, f.namespace, f.overwrite);
     case 'delete': return remove(ctx.sim, f.positional, f.namespace, f.selector, f.force);

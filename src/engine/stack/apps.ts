@@ -42,6 +42,8 @@ export type AppAnswer =
   | { readonly kind: 'reply'; readonly payload: Payload; readonly summary: string }
   /** Accepts the data and answers nothing (a UDP sink, a TCP server waiting for more). */
   | { readonly kind: 'silent'; readonly summary: string }
+  /** Closes the connection without answering (TCP: a FIN; the client reads end of file). */
+  | { readonly kind: 'close'; readonly summary: string }
   /**
    * Open a connection from this namespace to `to`, send `payload` (default: what the client
    * sent) and answer the client with `respond(upstream)` (default: the upstream payload, or a

@@ -11,6 +11,7 @@ import type { Packet, Payload } from '../net/packet';
 import type { NetNs } from '../net/types';
 import { fibCached } from './nsview';
 import type { Verdict } from '../trace/types';
+import { message, type Message } from '../i18n/messages';
 import type { Endpoint, RelayResult } from './apps';
 import { socketKey } from './l4';
 import {
@@ -38,6 +39,8 @@ export interface Probe {
 export interface Outcome {
   readonly verdict: Verdict;
   readonly reason?: string;
+  /** The reason as a message code (both languages); set wherever `reason` is. */
+  readonly reasonMessage?: Message;
   /** The application answer the client received (HTTP response, echo, DNS answer). */
   readonly payload?: Payload;
   readonly probes: readonly Probe[];
@@ -81,30 +84,35 @@ function leg(w: Walker, ns: NetNs, s: ClientSocket, flow: string, pkt: Packet): 
   return { sent, got: s.inbox[0], t0 };
 }
 
-function icmpErrorVerdict(p: Packet): { verdict: Verdict; reason: string } {
+type Why = { verdict: Verdict; reason: string; reasonMessage: Message };
+
+function icmpErrorVerdict(p: Packet): Why {
   const i = p.icmp!;
   const from = p.ip!.src;
-  if (i.type === ICMP_TIME_EXCEEDED) return { verdict: 'unreachable', reason: `time to live exceeded (ICMP from ${from})` };
+  if (i.type === ICMP_TIME_EXCEEDED) return { verdict: 'unreachable', reason: `time to live exceeded (ICMP from ${from})`, reasonMessage: message('verdict.icmp.ttl', { from }) };
   if (i.type === ICMP_DEST_UNREACH) {
-    if (i.code === ICMP_PORT_UNREACH) return { verdict: 'refused', reason: `port unreachable (ICMP from ${from})` };
-    if (i.code === ICMP_FRAG_NEEDED) return { verdict: 'unreachable', reason: `fragmentation needed and DF set, mtu ${i.mtu ?? 0} (ICMP from ${from})` };
-    if (i.code === 13 || i.code === 9 || i.code === 10) return { verdict: 'refused', reason: `administratively prohibited (ICMP from ${from})` };
-    return { verdict: 'unreachable', reason: `${i.code === 0 ? 'network' : i.code === 1 ? 'host' : `code ${i.code}`} unreachable (ICMP from ${from})` };
+    if (i.code === ICMP_PORT_UNREACH) return { verdict: 'refused', reason: `port unreachable (ICMP from ${from})`, reasonMessage: message('verdict.icmp.port', { from }) };
+    if (i.code === ICMP_FRAG_NEEDED) return { verdict: 'unreachable', reason: `fragmentation needed and DF set, mtu ${i.mtu ?? 0} (ICMP from ${from})`, reasonMessage: message('verdict.icmp.fragNeeded', { mtu: i.mtu ?? 0, from }) };
+    if (i.code === 13 || i.code === 9 || i.code === 10) return { verdict: 'refused', reason: `administratively prohibited (ICMP from ${from})`, reasonMessage: message('verdict.icmp.prohibited', { from }) };
+    const reasonMessage = i.code === 0 ? message('verdict.icmp.netUnreachable', { from }) : i.code === 1 ? message('verdict.icmp.hostUnreachable', { from }) : message('verdict.icmp.unreachable', { code: i.code, from });
+    return { verdict: 'unreachable', reason: `${i.code === 0 ? 'network' : i.code === 1 ? 'host' : `code ${i.code}`} unreachable (ICMP from ${from})`, reasonMessage };
   }
-  return { verdict: 'error', reason: `unexpected ICMP type ${i.type} from ${from}` };
+  return { verdict: 'error', reason: `unexpected ICMP type ${i.type} from ${from}`, reasonMessage: message('verdict.icmp.unexpected', { type: i.type, from }) };
 }
 
-function silence(w: Walker, what: string): { verdict: Verdict; reason: string } {
-  return w.lastDrop ? { verdict: 'dropped', reason: w.lastDrop } : { verdict: 'timeout', reason: `no answer to the ${what}` };
+function silence(w: Walker, what: string): Why {
+  return w.lastDrop
+    ? { verdict: 'dropped', reason: w.lastDrop, reasonMessage: message('verdict.dropped', { reason: w.lastDrop }) }
+    : { verdict: 'timeout', reason: `no answer to the ${what}`, reasonMessage: message('verdict.noAnswer', { what }) };
 }
 
-function localError(s: SendResult): { verdict: Verdict; reason: string } {
-  if (s.ok) return { verdict: 'error', reason: '' };
-  if (s.errno === 'ENETUNREACH') return { verdict: 'unreachable', reason: `connect: Network is unreachable (${s.reason})` };
-  if (s.errno === 'EHOSTUNREACH') return { verdict: 'unreachable', reason: `No route to host (${s.reason})` };
-  if (s.errno === 'EMSGSIZE') return { verdict: 'error', reason: `local error: message too long, mtu=${s.mtu ?? 0}` };
-  if (s.errno === 'EPERM') return { verdict: 'refused', reason: `Operation not permitted (${s.reason})` };
-  return { verdict: 'dropped', reason: s.reason };
+function localError(s: SendResult): Why {
+  if (s.ok) return { verdict: 'error', reason: '', reasonMessage: message('verdict.other', { reason: '' }) };
+  if (s.errno === 'ENETUNREACH') return { verdict: 'unreachable', reason: `connect: Network is unreachable (${s.reason})`, reasonMessage: message('verdict.netUnreachable', { reason: s.reason }) };
+  if (s.errno === 'EHOSTUNREACH') return { verdict: 'unreachable', reason: `No route to host (${s.reason})`, reasonMessage: message('verdict.noRouteToHost', { reason: s.reason }) };
+  if (s.errno === 'EMSGSIZE') return { verdict: 'error', reason: `local error: message too long, mtu=${s.mtu ?? 0}`, reasonMessage: message('verdict.msgSize', { mtu: s.mtu ?? 0 }) };
+  if (s.errno === 'EPERM') return { verdict: 'refused', reason: `Operation not permitted (${s.reason})`, reasonMessage: message('verdict.notPermitted', { reason: s.reason }) };
+  return { verdict: 'dropped', reason: s.reason, reasonMessage: message('verdict.dropped', { reason: s.reason }) };
 }
 
 function sourceFor(w: Walker, ns: NetNs, dst: string): string | undefined {
@@ -190,22 +198,28 @@ export function tcpExchange(w: Walker, ns: NetNs, dst: string, dport: number, re
   const sa = syn.got.packet;
   const replyFlow = syn.got.flow;
   if (sa.icmp) return done({ ...icmpErrorVerdict(sa), probes: [{ ...probe('icmp-error', sa), icmp: { type: sa.icmp.type, code: sa.icmp.code } }], replyFlow });
-  if (sa.tcp?.flags.rst) return done({ verdict: 'refused', reason: `connection refused (RST from ${sa.ip!.src}:${sa.tcp.sport})`, probes: [probe('icmp-error', sa)], replyFlow });
-  if (!sa.tcp?.flags.syn) return done({ verdict: 'error', reason: `unexpected answer to SYN: ${describe(sa)}`, probes: [probe('none')], replyFlow });
+  if (sa.tcp?.flags.rst) return done({ verdict: 'refused', reason: `connection refused (RST from ${sa.ip!.src}:${sa.tcp.sport})`, reasonMessage: message('verdict.refused', { from: `${sa.ip!.src}:${sa.tcp.sport}` }), probes: [probe('icmp-error', sa)], replyFlow });
+  if (!sa.tcp?.flags.syn) return done({ verdict: 'error', reason: `unexpected answer to SYN: ${describe(sa)}`, reasonMessage: message('verdict.unexpectedSynAnswer', { what: describe(sa) }), probes: [probe('none')], replyFlow });
   let seq = isn + 1;
   const ack = sa.tcp.seq + 1;
   leg(w, ns, s, 'ack', tcp({ ...base, seq, ack, flags: { ack: true } }));
   let payload: Payload | undefined;
-  let verdict: { verdict: Verdict; reason?: string } = { verdict: 'delivered' };
+  let verdict: { verdict: Verdict; reason?: string; reasonMessage?: Message } = { verdict: 'delivered' };
   let srvSeq = ack;
   if (request) {
     const rq = leg(w, ns, s, 'request', tcp({ ...base, seq, ack, flags: { psh: true, ack: true }, payload: request }));
     seq += payloadLength(request);
     const got = rq.got?.packet;
     if (got?.tcp && got.payload) { payload = got.payload; srvSeq = got.tcp.seq + payloadLength(got.payload); }
-    else if (got?.tcp?.flags.rst) verdict = { verdict: 'refused', reason: 'connection reset by peer' };
+    else if (got?.tcp?.flags.rst) verdict = { verdict: 'refused', reason: 'connection reset by peer', reasonMessage: message('verdict.reset') };
+    else if (got?.tcp?.flags.fin) {
+      // The server closed without answering: curl's "Empty reply from server".
+      srvSeq = got.tcp.seq + 1;
+      const from = `${got.ip!.src}:${got.tcp.sport}`;
+      verdict = { verdict: 'refused', reason: `connection closed by ${from} without a response (empty reply from server)`, reasonMessage: message('verdict.emptyReply', { from }) };
+    }
     else if (!got?.tcp) verdict = silence(w, 'request');
-    else verdict = { verdict: 'timeout', reason: 'the server accepted the request but sent no response' };
+    else verdict = { verdict: 'timeout', reason: 'the server accepted the request but sent no response', reasonMessage: message('verdict.noResponse') };
   }
   const fin = leg(w, ns, s, 'fin', tcp({ ...base, seq, ack: srvSeq, flags: { fin: true, ack: true } }));
   const fa = fin.got?.packet.tcp;
@@ -236,7 +250,10 @@ export function repeat(w: Walker, count: number, once: () => Outcome): Outcome {
     const o = once();
     who ??= { responder: w.responder, seenSource: w.seenSource, refuser: w.refuser };
     if (!first) first = o;
-    else if (first.verdict === 'delivered' && o.verdict !== 'delivered') first = { ...first, verdict: o.verdict, ...(o.reason ? { reason: `connection ${i}: ${o.reason}` } : {}) };
+    else if (first.verdict === 'delivered' && o.verdict !== 'delivered') first = {
+      ...first, verdict: o.verdict,
+      ...(o.reason ? { reason: `connection ${i}: ${o.reason}`, reasonMessage: message('verdict.connection', { n: i, reason: o.reason }) } : {}),
+    };
   }
   w.legSuffix = '';
   if (who) { w.responder = who.responder; w.seenSource = who.seenSource; w.refuser = who.refuser; }

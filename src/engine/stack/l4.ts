@@ -182,7 +182,19 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
     const answer = settle(w, ns, ctx, runApp(ctx));
     const ack = t.seq + payloadLength(pkt.payload);
     if (answer.kind === 'reply') reply({ psh: true, ack: true }, t.ack, ack, answer.payload);
-    else reply({ ack: true }, t.ack, ack);
+    else if (answer.kind === 'close') {
+      // The app closed its socket without writing: FIN (active close), FIN_WAIT until the client's FIN.
+      w.tcpConns.set(key, 'FIN_WAIT');
+      w.refuser = l.owner;
+      reply({ fin: true, ack: true }, t.ack, ack, undefined, 'close: ');
+    } else reply({ ack: true }, t.ack, ack);
+    return;
+  }
+  if (t.flags.fin && state === 'FIN_WAIT') {
+    // The client's FIN after ours: ACK it; the socket waits in TIME_WAIT, the connection is over.
+    w.tcpConns.delete(key);
+    w.emit('deliver', ns, inLink.name, `FIN from ${seen} after ours: TIME_WAIT`, pkt, { state: 'TIME_WAIT' });
+    reply({ ack: true }, t.ack, t.seq + 1);
     return;
   }
   if (t.flags.fin) {

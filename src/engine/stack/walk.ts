@@ -9,6 +9,7 @@
 import type { Payload, RRType } from '../net/packet';
 import type { Sim } from '../sim';
 import type { Hop, Trace, TraceEvent } from '../trace/types';
+import { message } from '../i18n/messages';
 import { pingExchange, repeat, tcpExchange, udpExchange, type Outcome } from './exchange';
 import { clientNs, lookupHost, parseDestination } from './target';
 import { Walker, WalkLimit } from './walker';
@@ -64,7 +65,7 @@ function dnsQuery(w: Walker, q: WalkRequest['dns']): Payload {
 export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   const base = { from: req.from, to: req.to, protocol: (req.protocol ?? 'tcp') as Trace['protocol'] };
   const fail = (verdict: Trace['verdict'], reason: string): WalkResult => ({
-    trace: { ...base, verdict, responder: null, seenSource: null, reason, events: [], path: [], replyPath: [], rulesEvaluated: 0 }, outcome: undefined,
+    trace: { ...base, verdict, responder: null, seenSource: null, reason, reasonMessage: message('verdict.other', { reason }), events: [], path: [], replyPath: [], rulesEvaluated: 0 }, outcome: undefined,
   });
   const dest = parseDestination(req.to, req.protocol, req.port, req.http?.resolve);
   if (!dest) return fail('error', `cannot parse destination "${req.to}" (use IP, IP:PORT or http://HOST[:PORT]/PATH)`);
@@ -82,7 +83,7 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
     w.t = found.events[found.events.length - 1]?.t ?? 0;
     if (!found.ok) {
       return {
-        trace: { ...base, protocol, verdict: found.why === 'nxdomain' ? 'nxdomain' : 'timeout', responder: null, seenSource: null, reason: found.reason, events: w.events, path: [], replyPath: [], rulesEvaluated: 0 },
+        trace: { ...base, protocol, verdict: found.why === 'nxdomain' ? 'nxdomain' : 'timeout', responder: null, seenSource: null, reason: found.reason, reasonMessage: message('verdict.other', { reason: found.reason }), events: w.events, path: [], replyPath: [], rulesEvaluated: 0 },
         outcome: undefined,
       };
     }
@@ -110,7 +111,7 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   } catch (e) {
     if (!(e instanceof WalkLimit)) throw e;
     return {
-      trace: { ...base, protocol, verdict: 'error', responder: null, seenSource: null, reason: e.message, events: w.events, path: [], replyPath: [], rulesEvaluated: w.rulesEvaluated },
+      trace: { ...base, protocol, verdict: 'error', responder: null, seenSource: null, reason: e.message, reasonMessage: message('verdict.other', { reason: e.message }), events: w.events, path: [], replyPath: [], rulesEvaluated: w.rulesEvaluated },
       outcome: undefined,
     };
   }
@@ -120,7 +121,7 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
     verdict: outcome.verdict,
     responder: delivered ? w.responder : outcome.verdict === 'refused' ? w.refuser : null,
     seenSource: delivered ? w.seenSource : null,
-    ...(outcome.reason ? { reason: outcome.reason } : {}),
+    ...(outcome.reason ? { reason: outcome.reason, reasonMessage: outcome.reasonMessage ?? message('verdict.other', { reason: outcome.reason }) } : {}),
     events: w.events,
     path: hopsOf(w.events, outcome.requestFlow),
     replyPath: hopsOf(w.events, outcome.replyFlow),

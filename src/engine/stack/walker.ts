@@ -77,7 +77,7 @@ export class Walker {
   lastDrop: string | undefined;
   readonly sockets = new Map<string, ClientSocket>();
   /** Server-side TCP connection states during this walk, by "ns|local|peer". */
-  readonly tcpConns = new Map<string, 'SYN_RECV' | 'ESTABLISHED' | 'LAST_ACK'>();
+  readonly tcpConns = new Map<string, 'SYN_RECV' | 'ESTABLISHED' | 'LAST_ACK' | 'FIN_WAIT'>();
   /** Set by the first listener or ICMP responder that answers the walk's request. */
   responder: string | null = null;
   seenSource: string | null = null;

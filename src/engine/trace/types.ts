@@ -4,6 +4,7 @@
  */
 import type { Packet } from '../net/packet';
 import type { NsId } from '../net/types';
+import type { Message } from '../i18n/messages';
 
 export type Verdict = 'delivered' | 'refused' | 'dropped' | 'unreachable' | 'timeout' | 'nxdomain' | 'error';
 
@@ -75,6 +76,8 @@ export interface Trace {
   readonly seenSource: string | null;
   /** Why, in one sentence, for verdicts other than delivered. */
   readonly reason?: string;
+  /** The same reason as a message code with parameters (src/engine/i18n/messages.ts), for zh-CN and en. */
+  readonly reasonMessage?: Message;
   readonly events: readonly TraceEvent[];
   /** Machines the request crossed, in order, and the reply's path back. */
   readonly path: readonly Hop[];

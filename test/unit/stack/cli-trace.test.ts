@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runKnp } from '../../helpers/cli';
 
@@ -37,5 +38,28 @@ describe('explainTrace', () => {
     expect(text).toContain('  response:\n');
     expect(text).toContain('in node/node-1 (flannel.1): VXLAN encap vni 1');
     expect(text.trimEnd().endsWith('=> delivered')).toBe(true);
+  });
+});
+
+describe('knp trace --story', () => {
+  const yaml = { 'd.yaml': readFileSync(new URL('../../../content/scenarios/default.yaml', import.meta.url), 'utf8') };
+  const args = ['trace', 'd.yaml', '--from', 'pod/default/client', '--to', 'http://my-nginx.default.svc.cluster.local/'];
+
+  it('prints one sentence per step, in the language asked or the locale\'s', async () => {
+    const en = await runKnp([...args, '--story'], { files: yaml });
+    expect(en.code).toBe(0);
+    expect(en.stdout).toMatch(/^story pod\/default\/client -> http:\/\/my-nginx\.default\.svc\.cluster\.local\/ \(tcp\): \d+ steps/);
+    expect(en.stdout).toContain('rewrites the destination');
+    const zh = await runKnp([...args, '--story', '--lang', 'zh-CN'], { files: yaml });
+    expect(zh.stdout).toContain('改写为');
+    expect((await runKnp([...args, '--story'], { files: yaml, env: { LANG: 'zh_CN.UTF-8' } })).stdout).toBe(zh.stdout);
+    expect((await runKnp([...args, '--story', '--lang', 'fr'], { files: yaml })).stderr).toBe('knp: --lang must be zh-CN or en, not "fr"\n');
+  });
+
+  it('--json carries the story under "story", each step pointing at its events', async () => {
+    const j = JSON.parse((await runKnp([...args, '--json'], { files: yaml })).stdout) as { events: { seq: number }[]; story: { phase: string; machine: string; dev?: string; text: string; events: number[] }[] };
+    expect(j.story.length).toBeGreaterThan(10);
+    expect(j.story.flatMap((s) => s.events)).toEqual(j.events.map((e) => e.seq));
+    for (const s of j.story) expect(Object.keys(s)).toEqual(expect.arrayContaining(['phase', 'machine', 'text', 'events']));
   });
 });

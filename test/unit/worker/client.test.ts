@@ -114,3 +114,50 @@ describe('the lab script through the protocol', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('goals through the protocol', () => {
+  it('grades the loaded Challenge on the live Sim, and a terminal fix turns a goal green', async () => {
+    const c = makeClient();
+    const file = readFileSync(new URL('../../../content/challenges/pods-cannot-talk.yaml', import.meta.url), 'utf8');
+    await c.load(file, 1);
+    const before = await c.goals();
+    expect(before.ok).toBe(true);
+    if (!before.ok) return;
+    expect(before.value.results.map((r) => [r.kind, r.pass])).toEqual([['reach', false], ['path', false], ['unchanged', true]]);
+    expect(before.value.results[0]!.zh).toContain('无法访问');
+    await c.exec('node/node-2', 'sysctl -w net.ipv4.ip_forward=1');
+    const after = await c.goals();
+    expect(after.ok && after.value.results.every((r) => r.pass)).toBe(true);
+  });
+
+  it('evaluates goals it is given, and refuses before a scenario is loaded', async () => {
+    expect((await makeClient().goals()).ok).toBe(false);
+    const c = makeClient();
+    await c.load(DEFAULT, 1);
+    const r = await c.goals([{ rule: { from: 'pod/default/client', to: 'svc/default/my-nginx:80', matches: 'KUBE-SEP-*' } }]);
+    expect(r.ok && r.value.results[0]!.pass).toBe(true);
+  });
+});
+
+describe('lesson checks through the protocol', () => {
+  it('a lesson played through the client: each step fails first, passes after the learner acts', async () => {
+    const dir = '../../../content/lessons/02-veth-pair/';
+    const yaml = readFileSync(new URL(`${dir}scenario.yaml`, import.meta.url), 'utf8');
+    const { loadLesson } = await import('../../../src/engine/lessons/load');
+    const read = (f: string) => readFileSync(new URL(`${dir}${f}`, import.meta.url), 'utf8');
+    const { lesson } = loadLesson({ id: '02-veth-pair', en: read('lesson.en.md'), zh: read('lesson.zh-CN.md'), scenario: yaml, steps: read('steps.yaml') });
+    const c = makeClient();
+    await c.load(yaml, 1);
+    for (const step of lesson!.steps.steps) {
+      await c.beginStep();
+      const before = await c.check(step);
+      expect(before.ok && before.value.result.pass, step.id).toBe(false);
+      for (const a of step.solution) {
+        if ('run' in a) await c.exec(a.run.target, a.run.line);
+        else if ('send' in a) await c.trace({ from: a.send.from, to: a.send.to });
+      }
+      const after = await c.check(step);
+      expect(after.ok && after.value.result.pass, step.id).toBe(true);
+    }
+  });
+});

@@ -3,6 +3,9 @@
  * own module here (`bilingual(en, zh)` makes the Chinese side keep the English shape) and adds
  * one line to FEATURES; `initI18n` merges them over the base strings in `../en.ts`.
  */
+import { engineMessages, storyStrings } from './story';
+import { watchdog } from './watchdog';
+
 export type Tree = { readonly [key: string]: string | Tree };
 
 export interface Bilingual {
@@ -15,8 +18,6 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
   return { en, 'zh-CN': zh as Tree };
 }
 
-import { watchdog } from './watchdog';
-
 export const FEATURES: readonly Bilingual[] = [
-  watchdog,
+  storyStrings, engineMessages, watchdog,
 ];

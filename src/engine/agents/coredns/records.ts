@@ -136,7 +136,8 @@ function findServices(model: ClusterModel, k: KubernetesPlugin, r: Parsed, zone:
     if (svc.meta.namespace !== r.namespace || svc.meta.name !== r.service) continue;
     const svcName = `${svc.meta.name}.${svc.meta.namespace}.svc.${zone}`;
     if (svc.type === 'ExternalName') {
-      if (r.endpoint || !svc.externalName) continue;
+      // CoreDNS: no endpoints, and no _port._proto pseudo-labels below an ExternalName (NXDOMAIN).
+      if (r.endpoint || r.port || r.protocol || !svc.externalName) continue;
       // Kubernetes: an IP-looking externalName is a name made of digits, never an address.
       out.push({ host: fqdn(svc.externalName), port: null, target: fqdn(svc.externalName), cname: true });
       continue;

@@ -20,6 +20,8 @@ export interface ProxyConfig {
   readonly randomFully: boolean;
   /** nf_conntrack_tcp_be_liberal: when set, kube-proxy skips the INVALID drop rule. */
   readonly conntrackTCPLiberal: boolean;
+  /** The kernel has nfnetlink_acct: kube-proxy creates its counters and matches them (-m nfacct). */
+  readonly nfacct: boolean;
 }
 
 export function masqueradeMark(bit: number): string {
@@ -33,15 +35,17 @@ export function proxyConfig(model: ClusterModel): ProxyConfig {
     masqueradeAll: kp.masqueradeAll,
     masqueradeMark: masqueradeMark(kp.masqueradeBit),
     nodePortAddresses: kp.nodePortAddresses ?? [],
-    localhostNodePorts: kp.localhostNodePorts,
+    // Without route_localnet a packet to 127.0.0.1 cannot be DNATed out: kube-proxy keeps localhost NodePorts off.
+    localhostNodePorts: kp.localhostNodePorts && model.spec.kernel.routeLocalnet,
     clusterCIDR: kp.localDetector === 'None' ? null : model.spec.podCIDR,
     scheduler: kp.scheduler,
-    randomFully: true,
+    randomFully: model.spec.kernel.randomFully,
     conntrackTCPLiberal: false,
+    nfacct: model.spec.kernel.nfacct,
   };
 }
 
 /** A stable key of the settings, so cached per-service blocks are dropped when one changes. */
 export function configKey(c: ProxyConfig): string {
-  return [c.mode, c.masqueradeAll, c.masqueradeMark, c.nodePortAddresses.join(','), c.localhostNodePorts, c.clusterCIDR, c.scheduler, c.randomFully, c.conntrackTCPLiberal].join('|');
+  return [c.mode, c.masqueradeAll, c.masqueradeMark, c.nodePortAddresses.join(','), c.localhostNodePorts, c.clusterCIDR, c.scheduler, c.randomFully, c.conntrackTCPLiberal, c.nfacct].join('|');
 }

@@ -13,10 +13,14 @@ import type { Link, NetNs, Network } from '../../net/types';
 import type { Sim } from '../../sim';
 import { macFromValue } from '../../addr/mac';
 import { hashString } from '../../util/rand';
-import { buildHostRuleset, buildNodeRuleset } from '../hostrules';
+import { writeHostRuleset, writeNodeRuleset, type WrittenRuleset } from '../hostrules';
+import { buildCloudLbRuleset } from '../cloudlb';
+import { ensureNetfilter } from '../../netfilter/state';
+import { describeRestoreFailure } from '../../netfilter/restoreFailure';
+import type { RestoreFailure } from '../../netfilter/types';
 import { cniOf } from '../../cni/registry';
 import { proxyConfig } from './config';
-import { effectiveLocalhostNodePorts, KubeProxyCache } from './iptables';
+import { effectiveLocalhostNodePorts, KubeProxyCache, NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS } from './iptables';
 import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
 import { buildIpvsState } from './ipvsstate';
 import { buildKubeIpsets, type IpSets } from './ipset';
@@ -31,6 +35,23 @@ export interface InstallResult {
   readonly machine: string;
   readonly rules: string;
   readonly error?: string;
+  /** Set when the machine's restore failed: who wrote the offending line, and which tables did not load. */
+  readonly failure?: RestoreFailure;
+}
+
+
+/** Loads a machine's rules; a failure is kept on the namespace (trace events, kube-proxy's log, diagnostics). */
+function load(ns: NetNs, machine: string, written: WrittenRuleset, restore: RestoreFn | undefined): InstallResult {
+  const res = restore?.(ns, written.text);
+  if (!res) return { machine, rules: written.text };
+  const state = ensureNetfilter(ns);
+  if (res.ok) {
+    delete state.restoreFailure;
+    return { machine, rules: written.text };
+  }
+  const failure = describeRestoreFailure(machine, written, res);
+  state.restoreFailure = failure;
+  return { machine, rules: written.text, error: `line ${res.line}: ${res.error}`, failure };
 }
 
 const caches = new WeakMap<Network, KubeProxyCache>();
@@ -89,7 +110,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   const model = sim.model;
   const cfg = proxyConfig(model);
   const nodeAddresses = localAddresses(ns);
-  const rules = buildNodeRuleset(model, node, { cfg, cache, seed: sim.seed, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
+  const written = writeNodeRuleset(model, node, { cfg, cache, seed: sim.seed, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
   // The network plugin's sets first (Felix's IP pools), then kube-proxy's.
   for (const s of cniOf(model.spec).ipsets(model)) ipsetInstall(ns, s);
   const sets: IpSets = new Map();
@@ -110,9 +131,15 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     sim.apps.set(USERSPACE_ROLE, (ctx) => userspaceProxyApp(userspace.get(ctx.ns), ctx.local.port));
   }
   writeSysctls(ns, cfg);
-  const res = restore?.(ns, rules);
+  // kube-proxy's nfacct objects exist before its rules name them (xt_nfacct refuses an unknown one).
+  if (cfg.mode === 'iptables' && cfg.nfacct) {
+    const st = ensureNetfilter(ns);
+    st.nfacct ??= new Map();
+    for (const name of [NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS]) if (!st.nfacct.has(name)) st.nfacct.set(name, { pkts: 0, bytes: 0 });
+  }
+  const out = load(ns, `node/${node.name}`, written, restore);
   sim.net.generation++;
-  return { machine: `node/${node.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) };
+  return out;
 }
 
 /**
@@ -133,6 +160,12 @@ export function installRules(sim: Sim, restore?: RestoreFn): InstallResult[] {
       if (r) out.push(r);
     }
   }
+  // The cloud load balancer in front of LoadBalancer Services (a `role: loadbalancer` external host).
+  for (const lb of sim.model.externalHosts) {
+    if (lb.role !== 'loadbalancer' || !sim.model.hasCluster) continue;
+    const ns = sim.net.namespaces.get(hostNsId(lb.name));
+    if (ns) out.push(load(ns, `host/${lb.name}`, buildCloudLbRuleset(sim.model), restore));
+  }
   for (const host of sim.model.hosts) {
     if (!host.spec.docker) continue;
     const ns = sim.net.namespaces.get(hostNsId(host.meta.name));
@@ -141,9 +174,7 @@ export function installRules(sim: Sim, restore?: RestoreFn): InstallResult[] {
       const c = sim.net.namespaces.get(`${hostNsId(host.meta.name)}#${name}`);
       return c?.links.find((l) => l.name === 'eth0')?.addrs.find((a) => a.family === 4)?.address;
     };
-    const rules = buildHostRuleset(sim.model, host.meta.name, { containerIP });
-    const res = restore?.(ns, rules);
-    out.push({ machine: `host/${host.meta.name}`, rules, ...(res && !res.ok ? { error: `line ${res.line}: ${res.error}` } : {}) });
+    out.push(load(ns, `host/${host.meta.name}`, writeHostRuleset(sim.model, host.meta.name, { containerIP }), restore));
   }
   return out;
 }

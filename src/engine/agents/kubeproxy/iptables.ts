@@ -149,6 +149,9 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
 
   // Capture nodeports.
   if (s.nodePort !== 0) {
+    // Current kube-proxy counts NodePort connections accepted on 127.0.0.1 (route_localnet) when
+    // the kernel has nfacct: a rule of its own in front of the NodePort's rule.
+    if (hasAny && ctx.cfg.nfacct && effectiveLocalhostNodePorts(ctx.cfg)) nr.push(`-A KUBE-NODEPORTS -m comment --comment ${name} ${match} -d 127.0.0.0/8 --dport ${s.nodePort} -m nfacct --nfacct-name ${NFACCT_LOCALHOST_NODEPORTS} -j ${externalTrafficChain}`);
     if (hasAny) nr.push(`-A KUBE-NODEPORTS -m comment --comment ${name} ${match} --dport ${s.nodePort} -j ${externalTrafficChain}`);
     if (!hasExternal) f.push(`-A KUBE-EXTERNAL-SERVICES -m comment --comment ${extComment} -m addrtype --dst-type LOCAL ${match} --dport ${s.nodePort} -j ${extTarget}`);
   }
@@ -261,6 +264,10 @@ export function nodePortIPs(cfg: ProxyConfig, node: NodeModel): string[] {
   }
   return out;
 }
+
+/** The nfacct counters kube-proxy creates at start when the kernel has nfacct (pkg/proxy/metrics). */
+export const NFACCT_INVALID_DROPPED = 'ct_state_invalid_dropped_pkts';
+export const NFACCT_LOCALHOST_NODEPORTS = 'localhost_nps_accepted_pkts';
 
 /** localhostNodePorts only stays on when --nodeport-addresses lets 127.0.0.1 in (NewProxier). */
 export function effectiveLocalhostNodePorts(cfg: ProxyConfig): boolean {
@@ -472,7 +479,7 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
     }
   }
 
-  if (!cfg.conntrackTCPLiberal) filterParts.push('-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\n');
+  if (!cfg.conntrackTCPLiberal) filterParts.push(`-A KUBE-FORWARD -m conntrack --ctstate INVALID${cfg.nfacct ? ` -m nfacct --nfacct-name ${NFACCT_INVALID_DROPPED}` : ''} -j DROP\n`);
   filterParts.push(`-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT\n`);
   filterParts.push('-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n');
 

@@ -128,9 +128,11 @@ export function userspaceProxyApp(state: UserspaceState | undefined, proxyPort: 
   const portal = state?.portals.get(proxyPort);
   if (!state || !portal) return { kind: 'silent', summary: `kube-proxy (userspace): nothing proxied on port ${proxyPort}` };
   if (portal.backends.length === 0) return { kind: 'silent', summary: `kube-proxy (userspace) ${portal.servicePort}: no endpoints, connection closed` };
+  // The connection's own start in the round-robin: retries go on from it, whatever the cursor does meanwhile.
+  const start = state.cursor.get(proxyPort) ?? 0;
   const attempt = (n: number): AppAnswer => {
-    const backend = userspaceBackend(state, proxyPort, n);
-    if (!backend) return { kind: 'silent', summary: `kube-proxy (userspace) ${portal.servicePort}: every endpoint failed, connection closed` };
+    const backend = n < portal.backends.length ? portal.backends[(start + n) % portal.backends.length]! : null;
+    if (!backend) return { kind: 'close', summary: `kube-proxy (userspace) ${portal.servicePort}: every endpoint failed, closing the client's connection` };
     const i = backend.lastIndexOf(':');
     return {
       kind: 'relay',

@@ -55,7 +55,7 @@ export const calico: CniPlugin = {
   conflistName: 'k8s-pod-network',
   datapath: (ctx) => calicoPlugin(ctx, chooseBackend(ctx, BACKENDS, 'ipip', { none: 'bgp' })),
   systemObjects: calicoSystemObjects,
-  writeHostRules: (rs, model) => writeCalicoNatRules(rs, tunnelDevice(model)),
+  writeHostRules: (rs, model) => writeCalicoNatRules(rs, tunnelDevice(model), model.spec.kernel.randomFully),
   ipsets: calicoSets,
   installPolicy: installPolicyRules,
   nodeFile: () => null,

@@ -25,6 +25,8 @@ import type { NetNs } from '../../net/types';
 import type { Sim } from '../../sim';
 import { nodeNsId } from '../../net/ids';
 import { caliName } from './plugin';
+import { ensureNetfilter } from '../../netfilter/state';
+import { describeRestoreFailure } from '../../netfilter/restoreFailure';
 
 type Rule = NonNullable<NetworkPolicyIn['spec']['ingress']>[number];
 type Peer = NonNullable<Rule['from']>[number];
@@ -166,7 +168,7 @@ export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { ho
 }
 
 /** The netfilter loader's shape: `iptablesRestore(ns, text, {noflush})` from src/engine/netfilter/restore.ts. */
-export type PolicyRestoreFn = (ns: NetNs, text: string, opts: { noflush: boolean }) => { ok: boolean };
+export type PolicyRestoreFn = (ns: NetNs, text: string, opts: { noflush: boolean }) => { ok: true } | { ok: false; line: number; error: string };
 
 const hooked = new WeakSet<NetNs>();
 
@@ -183,7 +185,11 @@ export function installPolicyRules(sim: Sim, restore: PolicyRestoreFn): string[]
     if (!ns) continue;
     const text = buildPolicyRuleset(sim.model, node.name, { hook: !hooked.has(ns) });
     if (!text) continue;
-    if (restore(ns, text, { noflush: true }).ok) hooked.add(ns); else failed.push(node.name);
+    const res = restore(ns, text, { noflush: true });
+    if (res.ok) { hooked.add(ns); continue; }
+    failed.push(node.name);
+    // Felix's restore failed: recorded like kube-proxy's, so it is reported, not silent.
+    ensureNetfilter(ns).restoreFailure ??= describeRestoreFailure(`node/${node.name}`, { text, writers: text.split('\n').map(() => 'calico-node') }, res);
   }
   return failed;
 }

@@ -13,7 +13,7 @@ export const canal: CniPlugin = {
   conflistName: 'k8s-pod-network',
   datapath: canalPlugin,
   systemObjects: calicoSystemObjects,
-  writeHostRules: (rs, model, node) => writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR),
+  writeHostRules: (rs, model, node) => writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR, model.spec.kernel.randomFully),
   ipsets: () => [],
   installPolicy: installPolicyRules,
   nodeFile: (model, node, path) => flannelNodeFile(model, node, path, 'vxlan'),

@@ -60,7 +60,7 @@ export const flannel: CniPlugin = {
   conflistName: 'cbr0',
   datapath: (ctx) => flannelPlugin(ctx, chooseBackend(ctx, BACKENDS, 'vxlan')),
   systemObjects,
-  writeHostRules: (rs, model, node) => writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR),
+  writeHostRules: (rs, model, node) => writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR, model.spec.kernel.randomFully),
   ipsets: () => [],
   installPolicy: () => [],
   nodeFile: (model, node, path) => flannelNodeFile(model, node, path, backendOf(model)),

@@ -56,6 +56,11 @@ export const clusterSpec = z.strictObject({
     localDetector: z.enum(['ClusterCIDR', 'None']).default('ClusterCIDR'),
     scheduler: z.enum(['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq']).default('rr'),
   }).prefault({}),
+  kernel: z.strictObject({
+    nfacct: z.boolean().default(true).describe('nfnetlink_acct: kube-proxy adds -m nfacct counters (nfacct list shows them)'),
+    randomFully: z.boolean().default(true).describe('MASQUERADE --random-fully (kube-proxy, flannel, calico)'),
+    routeLocalnet: z.boolean().default(true).describe('net.ipv4.conf.all.route_localnet can be set: NodePorts answer on 127.0.0.1'),
+  }).prefault({}).describe('What the nodes\' kernel offers; defaults are a current distribution kernel'),
   dns: z.strictObject({
     upstream: z.string().optional().describe('External host name that answers DNS for names outside the cluster'),
   }).optional(),

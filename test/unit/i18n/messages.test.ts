@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { catalog, ENGINE_LANGS, langFromEnv, MESSAGES, renderMessage, templateParams } from '../../../src/engine/i18n/messages';
+
+describe('engine message catalog', () => {
+  const entries = Object.entries(MESSAGES) as [keyof typeof MESSAGES, (typeof MESSAGES)[keyof typeof MESSAGES]][];
+
+  it('every code has a non-empty template in both languages', () => {
+    for (const [code, e] of entries) for (const lang of ENGINE_LANGS) expect(e[lang].trim().length, `${code} ${lang}`).toBeGreaterThan(0);
+    expect(Object.keys(catalog('zh-CN')).sort()).toEqual(Object.keys(catalog('en')).sort());
+  });
+
+  it('templates use exactly the parameters their code provides, the same in both languages', () => {
+    for (const [code, e] of entries) {
+      for (const lang of ENGINE_LANGS) {
+        expect(new Set(templateParams(e[lang])), `${code} ${lang}`).toEqual(new Set(e.params));
+      }
+    }
+  });
+
+  it('the Chinese templates are Chinese', () => {
+    for (const [code, e] of entries) {
+      if (code === 'verdict.other') continue; // the reason itself, nothing of ours around it
+      expect(e['zh-CN'], code).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('renders i18next-style {{param}} interpolation', () => {
+    expect(renderMessage('story.dnat', { who: 'node-2', chain: 'KUBE-SEP-X', before: '10.96.0.10:80', after: '10.244.1.3:80' }, 'en'))
+      .toBe('node-2: KUBE-SEP-X rewrites the destination 10.96.0.10:80 to 10.244.1.3:80 (DNAT)');
+    expect(renderMessage('verdict.icmp.port', { from: '10.0.0.1' }, 'zh-CN')).toBe('端口不可达（ICMP 来自 10.0.0.1）');
+  });
+
+  it('takes the language from LC_ALL, LC_MESSAGES, LANG, else English', () => {
+    expect(langFromEnv({})).toBe('en');
+    expect(langFromEnv({ LANG: 'zh_CN.UTF-8' })).toBe('zh-CN');
+    expect(langFromEnv({ LANG: 'zh_CN.UTF-8', LC_ALL: 'C' })).toBe('en');
+    expect(langFromEnv({ LC_MESSAGES: 'zh_TW', LANG: 'en_US' })).toBe('zh-CN');
+  });
+});
