@@ -5,6 +5,7 @@
  */
 import { share } from './share';
 import { engineMessages, storyStrings } from './story';
+import { watchdog } from './watchdog';
 
 export type Tree = { readonly [key: string]: string | Tree };
 
@@ -22,5 +23,5 @@ import { diagnostics } from './diagnostics';
 import { follow } from './follow';
 
 export const FEATURES: readonly Bilingual[] = [
-  storyStrings, engineMessages, follow, diagnostics, share,
+  storyStrings, engineMessages, follow, diagnostics, share, watchdog,
 ];
