@@ -30,7 +30,7 @@ spec:
   selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}
+    spec: {containers: [{name: web, image: nginxinc/nginx-unprivileged, ports: [{containerPort: 8080}]}]}
 ---
 apiVersion: v1
 kind: Service

@@ -21,8 +21,15 @@ document.documentElement.dataset['theme'] = theme;
 /** `?embed` for iframes in slides and course pages: canvas, playback and events; `&edit=1` adds the editor. */
 const params = new URLSearchParams(location.search);
 const embed = params.has('embed') ? { edit: params.get('edit') === '1' } : null;
+// The watchdog (worker/client.ts) rebuilds a restarted engine from the YAML and the store's
+// journal of state-changing terminal lines, so typed changes survive a crash.
+const client = new EngineClient(workerTransport, { journal: () => store.getState().journal });
+// Test-only: the browser test (test/e2e/safety.test.ts) opens the page with ?knp-test-hooks to
+// send a request that keeps the worker busy, the way a runaway one would.
+if (params.has('knp-test-hooks')) {
+  (window as unknown as { knpTest: unknown }).knpTest = { stall: (ms: number) => client.stall(ms) };
+}
 
-const client = new EngineClient(workerTransport);
 const store = createAppStore(client, { yaml: '', theme, lang });
 const learn = createLearnStore(client, store);
 const root = createRoot(document.getElementById('root')!);

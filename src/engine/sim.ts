@@ -31,4 +31,8 @@ export interface Sim {
   objects?: ScenarioObjects;
   /** What the control plane remembers across those rebuilds (where Pods run, which were deleted). */
   history?: ClusterHistory;
+  /** Files written in the terminal (`cat > FILE <<EOF`), by "TARGET:PATH"; `cat` and `kubectl apply -f` read them. */
+  userFiles?: Map<string, string>;
+  /** What applications printed, by "pod/NS/NAME/CONTAINER" (nginx access lines, CoreDNS `log`): `kubectl logs`. */
+  appLog?: Map<string, string[]>;
 }

@@ -1,8 +1,12 @@
 /**
  * The UI's handle on the engine. Sends typed requests over a swappable transport, matches
- * answers by request id, and keeps the engine alive: a worker that crashes or stops answering
- * is replaced, the last scenario is loaded into the new one, and listeners hear about it so
- * the UI can say so. Results are data (`Result<T>`); nothing here throws at the caller.
+ * answers by request id, and keeps the engine alive with a watchdog: a request unanswered
+ * past its budget (a few seconds; see BUDGETS_MS) or a worker that crashes gets the worker
+ * terminated and replaced. The new worker is rebuilt from the last loaded YAML, then the command
+ * journal (the terminal lines that changed the simulation since that load) is replayed into it,
+ * and listeners hear `restarted` at once and `recovered` with the rebuilt snapshot, so the UI
+ * can say what happened. The request that ran away is answered `worker-died` and not replayed.
+ * Results are data (`Result<T>`); nothing here throws at the caller.
  */
 import type { Goal } from '../engine/goals';
 import type { Step } from '../engine/lessons/schema';
@@ -10,13 +14,41 @@ import type { WalkRequest } from '../engine';
 import { err, PROTOCOL_VERSION, type Answers, type Request, type RequestType, type ResponseEnvelope, type Result } from './protocol';
 import type { Transport, TransportFactory } from './transport';
 
+/** Why the engine was replaced, as data the UI words in the learner's language. */
+export type RestartCause =
+  | { readonly code: 'timeout'; readonly request: RequestType; readonly seconds: number }
+  | { readonly code: 'crash'; readonly message: string }
+  | { readonly code: 'manual' };
+
 export type EngineEvent =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'restarted'; readonly reason: string };
+  /** The engine was replaced; `reason` is an English one-liner for logs, `cause` the same as data. */
+  | { readonly kind: 'restarted'; readonly reason: string; readonly cause: RestartCause; readonly rebuilding: boolean }
+  /** The replacement has the scenario back: `load` is its answer, `replayed` the journal lines re-run. */
+  | { readonly kind: 'recovered'; readonly load: Answers['load']; readonly replayed: number; readonly skipped: number };
+
+/** One terminal line that changed the simulation: what the journal replays after a restart. */
+export interface JournalEntry {
+  readonly target: string;
+  readonly line: string;
+}
+
+/** The watchdog's budget per request, in milliseconds: past it, the worker is replaced. */
+export const BUDGETS_MS: Readonly<Record<RequestType, number>> = {
+  load: 15_000, reset: 15_000, lab: 10_000, probes: 8_000, goals: 8_000, check: 8_000, exec: 5_000, trace: 5_000, 'begin-step': 5_000, stall: 5_000,
+  // reach and compare build scratch simulations of their own (one or two scenarios).
+  reach: 15_000, compare: 20_000,
+};
 
 export interface ClientOptions {
-  /** A request unanswered for this long means the engine hung: it is restarted. */
+  /** One budget for every request (tests); otherwise BUDGETS_MS. */
   readonly timeoutMs?: number;
+  /**
+   * Where the command journal comes from. By default the client keeps its own: every exec that
+   * answered `changed` since the last load or reset. A store that keeps a journal of its own
+   * (share links, #14) can hand it in here instead.
+   */
+  readonly journal?: () => readonly JournalEntry[];
 }
 
 interface Pending {
@@ -33,13 +65,24 @@ export class EngineClient {
   private lastLoad: { yaml: string; seed: number } | null = null;
   /** Per-key sequence numbers: an older request with the same key resolves as `superseded`. */
   private readonly latest = new Map<string, number>();
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: number | undefined;
+  private readonly externalJournal: (() => readonly JournalEntry[]) | undefined;
+  /** Lines that changed the simulation since the last load/reset (when no journal was handed in). */
+  private readonly ownJournal: JournalEntry[] = [];
+  /** Set while a replacement is being rebuilt, to what it is rebuilt from. */
+  private recovering: false | 'full' | 'yaml' = false;
   private closed = false;
   restarts = 0;
 
   constructor(private readonly factory: TransportFactory, opts: ClientOptions = {}) {
-    this.timeoutMs = opts.timeoutMs ?? 20_000;
+    this.timeoutMs = opts.timeoutMs;
+    this.externalJournal = opts.journal;
     this.transport = this.connect();
+  }
+
+  /** The journal a restart would replay. */
+  journal(): readonly JournalEntry[] {
+    return this.externalJournal ? this.externalJournal() : this.ownJournal;
   }
 
   on(listener: (e: EngineEvent) => void): () => void {
@@ -49,11 +92,19 @@ export class EngineClient {
 
   load(yaml: string, seed: number): Promise<Result<Answers['load']>> {
     this.lastLoad = { yaml, seed };
+    this.ownJournal.length = 0;
     return this.latestOf('load', { type: 'load', yaml, seed });
   }
 
-  exec(target: string, line: string): Promise<Result<Answers['exec']>> {
-    return this.request({ type: 'exec', target, line });
+  async exec(target: string, line: string): Promise<Result<Answers['exec']>> {
+    const r = await this.request({ type: 'exec', target, line });
+    if (r.ok && r.value.result.changed) this.ownJournal.push({ target, line });
+    return r;
+  }
+
+  /** Test-only: makes the worker busy for `ms` (the browser test's runaway request). */
+  stall(ms: number): Promise<Result<Answers['stall']>> {
+    return this.request({ type: 'stall', ms });
   }
 
   trace(req: WalkRequest): Promise<Result<Answers['trace']>> {
@@ -91,12 +142,13 @@ export class EngineClient {
   }
 
   reset(): Promise<Result<Answers['reset']>> {
+    this.ownJournal.length = 0;
     return this.request({ type: 'reset' });
   }
 
   /** Kills the engine on purpose (a "stop" button for a runaway computation) and starts a fresh one. */
   restart(reason = 'restarted on request'): void {
-    this.replace(reason);
+    this.replace(reason, { code: 'manual' });
   }
 
   close(): void {
@@ -118,7 +170,8 @@ export class EngineClient {
     if (this.closed) return Promise.resolve(err('worker-died', 'the client was closed'));
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.replace(`the engine did not answer "${req.type}" within ${this.timeoutMs / 1000} s`), this.timeoutMs);
+      const budget = this.timeoutMs ?? BUDGETS_MS[req.type];
+      const timer = setTimeout(() => this.replace(`the engine did not answer "${req.type}" within ${budget / 1000} s`, { code: 'timeout', request: req.type, seconds: budget / 1000 }), budget);
       this.pending.set(id, { type: req.type, resolve: resolve as (r: Result<unknown>) => void, timer });
       this.transport.post({ v: PROTOCOL_VERSION, id, req });
     });
@@ -126,7 +179,7 @@ export class EngineClient {
 
   private connect(): Transport {
     const t = this.factory();
-    t.listen((m) => { if (t === this.transport) this.receive(m); }, (reason) => { if (t === this.transport) this.replace(reason); });
+    t.listen((m) => { if (t === this.transport) this.receive(m); }, (reason) => { if (t === this.transport) this.replace(reason, { code: 'crash', message: reason }); });
     return t;
   }
 
@@ -140,7 +193,7 @@ export class EngineClient {
     p.resolve(m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error });
   }
 
-  private replace(reason: string): void {
+  private replace(reason: string, cause: RestartCause): void {
     if (this.closed) return;
     this.transport.close();
     this.restarts++;
@@ -150,9 +203,38 @@ export class EngineClient {
       this.pending.delete(id);
     }
     this.transport = this.connect();
-    // The new engine starts empty: give it the scenario back before anything else is asked.
-    if (this.lastLoad) void this.request({ type: 'load', yaml: this.lastLoad.yaml, seed: this.lastLoad.seed });
-    this.emit({ kind: 'restarted', reason });
+    // What to rebuild: the YAML and the journal; after a failure during that, a journal line
+    // may be the culprit, so the YAML alone; after a failure during that too, or when building
+    // the YAML is what ran away, nothing (the engine waits, empty, for the next load).
+    const yamlRanAway = cause.code === 'timeout' && (cause.request === 'load' || cause.request === 'reset');
+    const plan = yamlRanAway ? 'none' : !this.recovering ? 'full' : this.recovering === 'full' ? 'yaml' : 'none';
+    this.recovering = false;
+    this.emit({ kind: 'restarted', reason, cause, rebuilding: this.lastLoad !== null && plan !== 'none' });
+    if (this.lastLoad && plan !== 'none') void this.recover(this.lastLoad, plan);
+  }
+
+  /** The new engine starts empty: the scenario first, then the journal, before anything else is asked. */
+  private async recover(src: { yaml: string; seed: number }, plan: 'full' | 'yaml'): Promise<void> {
+    this.recovering = plan;
+    const gen = this.restarts;
+    const journal = plan === 'full' ? [...this.journal()] : [];
+    try {
+      const loaded = await this.request({ type: 'load', yaml: src.yaml, seed: src.seed });
+      if (!loaded.ok || gen !== this.restarts) return;
+      let load = loaded.value;
+      let replayed = 0;
+      let skipped = 0;
+      for (const j of journal) {
+        const r = await this.request({ type: 'exec', target: j.target, line: j.line });
+        if (gen !== this.restarts) return;
+        if (!r.ok) { skipped++; continue; }
+        replayed++;
+        if (r.value.snapshot) load = { ...load, snapshot: r.value.snapshot };
+      }
+      this.emit({ kind: 'recovered', load, replayed, skipped });
+    } finally {
+      if (gen === this.restarts) this.recovering = false;
+    }
   }
 
   private emit(e: EngineEvent): void {

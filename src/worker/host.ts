@@ -122,6 +122,13 @@ export class EngineHost {
         const results = evaluateGoals(sim, goals, this.start ? { start: this.start } : {}).map(({ trace: _t, ...r }) => r);
         return { ok: true, value: { results, snapshot: this.snap() } };
       }
+      case 'stall': {
+        // Busy on purpose (test-only): nothing else runs on this thread until it ends. Capped
+        // so a stray message cannot wedge a worker that has no watchdog.
+        const until = performance.now() + Math.min(Math.max(0, Number(req.ms) || 0), 60_000);
+        while (performance.now() < until) { /* spin */ }
+        return { ok: true, value: null };
+      }
       case 'lab': {
         const sim = this.sim;
         if (!sim) return err('not-loaded', 'load a scenario first');

@@ -47,7 +47,12 @@ export type Request =
   | { readonly type: 'check'; readonly step: Step; readonly answer?: string }
   /** The learner moves to a new step: earlier commands and packets no longer count. */
   | { readonly type: 'begin-step' }
-  | { readonly type: 'reset' };
+  | { readonly type: 'reset' }
+  /**
+   * Test-only hook: the worker spins for `ms` without answering, the way a runaway request
+   * would. The browser test sends it to prove the watchdog (client.ts) cancels and recovers.
+   */
+  | { readonly type: 'stall'; readonly ms: number };
 
 export type RequestType = Request['type'];
 
@@ -94,6 +99,7 @@ export interface Answers {
   check: { readonly result: CheckResult; readonly trace: Trace | null };
   'begin-step': null;
   goals: { readonly results: readonly Omit<GoalResult, 'trace'>[]; readonly snapshot: Snapshot };
+  stall: null;
 }
 
 export interface CompareSide {

@@ -3,7 +3,7 @@ import { createContext, useContext, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AppActions, AppState, AppStore } from './store';
 
-export { createAppStore, SPEEDS, type AppStore, type AppState, type PacketRun, type RunSource, type Reveal, type View, type SendForm, type HistoryItem, type Camera, type StorageProblem } from './store';
+export { createAppStore, SPEEDS, type AppStore, type AppState, type PacketRun, type RunSource, type Reveal, type View, type SendForm, type HistoryItem, type Camera, type StorageProblem, type Notice } from './store';
 export * as select from './select';
 export { storyOf, stepAt, cursorOfStep, type Story } from './story';
 

@@ -6,7 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CommandResult, Diagnostic, JournalEntry, Trace, WalkRequest } from '../../engine';
-import type { EngineClient } from '../../worker/client';
+import type { EngineClient, RestartCause } from '../../worker/client';
 import type { CompareSide, ProtocolError, ReachAnswer, Result } from '../../worker/protocol';
 import type { CompareResult } from '../../engine';
 import type { Snapshot } from '../../worker/snapshot';
@@ -14,7 +14,13 @@ import type { Lang } from '../i18n';
 import { cursorOfStep, stepAt, storyOf } from './story';
 
 export type View = { readonly kind: 'cluster' } | { readonly kind: 'kernel'; readonly node: string };
-export type Notice = { readonly kind: 'restarted'; readonly reason: string } | { readonly kind: 'failure'; readonly message: string };
+export type Notice =
+  | {
+    readonly kind: 'restarted'; readonly reason: string; readonly cause?: RestartCause;
+    /** Set by the watchdog's recovery: 'rebuilding' until the scenario is back, then 'recovered'. */
+    readonly recovery?: 'rebuilding' | 'recovered'; readonly replayed?: number; readonly skipped?: number;
+  }
+  | { readonly kind: 'failure'; readonly message: string };
 
 /** How a run was made, so it can be made again on an edited YAML. */
 export type RunSource =
@@ -483,12 +489,18 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
     if (Object.keys(patch).length) store.setState(patch);
   }
 
+  // The watchdog (worker/client.ts) rebuilds the engine from the YAML and the command journal
+  // itself; the store only says so and takes the rebuilt snapshot.
   client.on((e) => {
     if (e.kind === 'restarted') {
-      store.setState({ notice: { kind: 'restarted', reason: e.reason }, runs: [], cursor: -1, playing: false });
-      // The new engine gets the YAML and the journal back, so typed changes survive a crash.
-      const s = store.getState();
-      void build(s.yaml, s.journal);
+      store.setState({ notice: { kind: 'restarted', reason: e.reason, cause: e.cause, ...(e.rebuilding ? { recovery: 'rebuilding' as const } : {}) }, runs: [], cursor: -1, playing: false, sending: false, status: 'ready' });
+    } else if (e.kind === 'recovered') {
+      const n = store.getState().notice;
+      store.setState({
+        diagnostics: e.load.diagnostics, snapshot: e.load.snapshot, commands: e.load.commands, status: 'ready',
+        ...(n?.kind === 'restarted' ? { notice: { ...n, recovery: 'recovered' as const, replayed: e.replayed, skipped: e.skipped } } : {}),
+      });
+      settleChoices(e.load.snapshot);
     }
   });
 

@@ -2,6 +2,9 @@
  * The terminal: xterm.js (loaded lazily) with a small line editor — history, cursor keys,
  * Ctrl-C, Ctrl-L and tab completion — running each line through the engine's command table in
  * the chosen target. Commands that change the simulation update the graph and the next traces.
+ * A line with a here-document (`<<EOF`) collects the following lines up to the delimiter; a
+ * command that opens an interactive shell (`kubectl exec -it POD -- sh`) switches the target to
+ * that Pod until `exit`.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -80,21 +83,61 @@ export function Terminal() {
       for (const line of wrapWords(welcome, x.cols)) x.writeln(`\x1b[2m${line}\x1b[0m`);
       x.write(prompt());
 
-      const run = async (line: string) => {
-        x.write('\r\n');
-        const trimmed = line.trim();
-        if (trimmed) { history.push(line); }
-        hi = history.length;
-        if (trimmed === 'clear') { x.clear(); x.write(`\x1b[2J\x1b[H${prompt()}`); buf = ''; pos = 0; return; }
-        if (trimmed === 'history') { x.write(history.map((h, i) => `${String(i + 1).padStart(5)}  ${h}`).join('\r\n') + '\r\n'); buf = ''; pos = 0; x.write(prompt()); return; }
-        if (!trimmed) { buf = ''; pos = 0; x.write(prompt()); return; }
+      // Interactive shells opened by `kubectl exec -it POD -- sh` / `kubectl run -it`: `exit` returns.
+      const sessions: { target: string; onExit?: readonly string[] }[] = [];
+      // A here-document being typed (`kubectl apply -f - <<EOF`): lines until the delimiter.
+      let heredoc: { lines: string[]; tag: string } | null = null;
+      const execute = async (line: string) => {
         busy = true;
         const r = await actions.exec(line);
         busy = false;
         if (r.stdout) x.write(r.stdout);
         if (r.stderr) x.write(`\x1b[31m${r.stderr}\x1b[0m`);
         buf = ''; pos = 0;
+        if (r.session) {
+          const to = r.session.target.kind === 'pod' ? `pod/${r.session.target.namespace}/${r.session.target.name}` : '';
+          if (to && to !== ctx.current.target) {
+            sessions.push({ target: ctx.current.target, ...(r.session.onExit ? { onExit: r.session.onExit } : {}) });
+            actions.setTerminalTarget(to);
+            return;
+          }
+        }
         x.write(prompt());
+      };
+
+      const run = async (line: string) => {
+        x.write('\r\n');
+        if (heredoc) {
+          heredoc.lines.push(line);
+          buf = ''; pos = 0;
+          if (line.replace(/^\t+/, '') !== heredoc.tag) { x.write('> '); return; }
+          const text = heredoc.lines.join('\n');
+          heredoc = null;
+          await execute(text);
+          return;
+        }
+        const tag = /<<-?\s*['"]?([A-Za-z_][\w-]*)/.exec(line);
+        if (tag) { history.push(line); hi = history.length; heredoc = { lines: [line], tag: tag[1]! }; buf = ''; pos = 0; x.write('> '); return; }
+        const trimmed = line.trim();
+        if ((trimmed === 'exit' || trimmed === 'logout') && sessions.length) {
+          const back = sessions.pop()!;
+          buf = ''; pos = 0;
+          // `--rm`: the Pod goes when its shell ends (kubectl names it with -n, so any target will do).
+          if (back.onExit) {
+            const r = await actions.exec(back.onExit.join(' '));
+            if (r.stdout) x.write(r.stdout);
+            if (r.stderr) x.write(`\x1b[31m${r.stderr}\x1b[0m`);
+          }
+          if (back.target === ctx.current.target) x.write(prompt());
+          else actions.setTerminalTarget(back.target);
+          return;
+        }
+        if (trimmed) { history.push(line); }
+        hi = history.length;
+        if (trimmed === 'clear') { x.clear(); x.write(`\x1b[2J\x1b[H${prompt()}`); buf = ''; pos = 0; return; }
+        if (trimmed === 'history') { x.write(history.map((h, i) => `${String(i + 1).padStart(5)}  ${h}`).join('\r\n') + '\r\n'); buf = ''; pos = 0; x.write(prompt()); return; }
+        if (!trimmed) { buf = ''; pos = 0; x.write(prompt()); return; }
+        await execute(line);
       };
 
       const sub = x.onData((data) => {

@@ -36,6 +36,7 @@ export interface NodeRulesetOptions {
 function writeKubeProxy(rs: Ruleset, model: ClusterModel, node: NodeModel, cfg: ProxyConfig, opts: NodeRulesetOptions): void {
   switch (cfg.mode) {
     case 'none':
+    case 'nftables': // its rules live in nf_tables' `ip kube-proxy` table (kubeproxy/nftables.ts), not in iptables
       return;
     case 'iptables': {
       for (const t of KUBE_PROXY_CANARY_TABLES) rs.chain(t, 'KUBE-PROXY-CANARY');

@@ -18,6 +18,7 @@ import { buildCluster, installNodeRules } from './pipeline';
 export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.model, sim.history)): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   if (!sim.objects) return diagnostics;
+  history = { ...history, now: (sim.model.ageBase ?? 0) + Math.floor(sim.now / 1000) };
   sim.history = history;
   const { model, net } = buildCluster(sim.objects, sim.seed, sim.file, diagnostics, history);
   carryOver(sim.net, net);

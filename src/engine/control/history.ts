@@ -9,13 +9,21 @@ import type { ClusterHistory, Placement } from '../model/history';
 
 export type { ClusterHistory, Placement } from '../model/history';
 
+export const bornKey = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
+
 export const podKey = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 /** The history after `model`: its scheduled Pods pinned where they run, plus earlier deletions. */
 export function historyOf(model: ClusterModel, before?: ClusterHistory): ClusterHistory {
   const placements = new Map<string, Placement>();
   for (const p of model.pods) if (p.nodeName) placements.set(podKey(p.meta.namespace, p.meta.name), { node: p.nodeName, ip: p.podIP });
-  return { placements, deleted: new Set(before?.deleted), released: new Set(before?.released) };
+  const born = new Map<string, number>();
+  const note = (kind: string, xs: readonly { meta: { namespace: string; name: string; createdAt: number } }[]) => { for (const x of xs) born.set(bornKey(kind, x.meta.namespace, x.meta.name), x.meta.createdAt); };
+  note('Pod', model.pods); note('Service', model.services); note('ConfigMap', model.configMaps); note('Secret', model.secrets);
+  note('Ingress', model.ingresses); note('NetworkPolicy', model.networkPolicies);
+  for (const w of model.workloads) born.set(bornKey(w.kind, w.meta.namespace, w.meta.name), w.meta.createdAt);
+  for (const n of model.namespaces) born.set(bornKey('Namespace', '', n.name), n.createdAt);
+  return { placements, deleted: new Set(before?.deleted), released: new Set(before?.released), born };
 }
 
 /**
@@ -27,6 +35,7 @@ export function withDeleted(h: ClusterHistory, pod: PodModel, replaced: boolean)
   const placements = new Map(h.placements);
   placements.delete(key);
   return {
+    ...h,
     placements,
     deleted: replaced ? new Set([...h.deleted, key]) : h.deleted,
     released: pod.podIP && !pod.hostNetwork ? new Set([...h.released, pod.podIP]) : h.released,

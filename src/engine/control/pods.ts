@@ -7,9 +7,10 @@ import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model
 import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
 import { makeMeta } from './meta';
+import { startedPhase } from './lifecycle';
 import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import type { PodDraft } from './workloads';
-import { podKey, type ClusterHistory } from './history';
+import { bornKey, podKey, type ClusterHistory } from './history';
 
 
 /** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
@@ -108,7 +109,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       }
     }
     const conditions = d.status?.conditions ?? [];
-    const phase = d.status?.phase ?? (node && podIP ? 'Running' : 'Pending');
+    const phase = d.status?.phase ?? (node && podIP ? startedPhase(d.spec, d.annotations) : 'Pending');
     const readyCond = conditions.find((c) => c.type === 'Ready');
     const ready = phase === 'Running' && podIP !== null && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
     const containers: ContainerModel[] = d.spec.containers.map((c) => ({
@@ -119,10 +120,14 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       })),
       env: (c.env ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
     }));
-    const serviceEnv = podServiceEnv(services, d.namespace, d.createdIndex, d.spec.enableServiceLinks ?? true, envCache);
-    const meta = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
+    // In a rebuild, a Pod that did not exist before starts now: it sees every Service there is.
+    const bornAt = history?.born && history.now !== undefined ? history.born.get(bornKey('Pod', d.namespace, d.name)) : undefined;
+    const fresh = history?.born !== undefined && history.now !== undefined && bornAt === undefined && !d.system;
+    const serviceEnv = podServiceEnv(services, d.namespace, fresh ? Number.MAX_SAFE_INTEGER : d.createdIndex, d.spec.enableServiceLinks ?? true, envCache);
+    const made = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
       ...(d.ownerKind ? { ownerKind: d.ownerKind } : {}), ...(d.ownerName ? { ownerName: d.ownerName } : {}), origin: d.origin,
     });
+    const meta = bornAt !== undefined ? { ...made, createdAt: bornAt } : fresh ? { ...made, createdAt: history!.now! } : made;
     out.push({
       meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
       ...(pendingReason ? { pendingReason } : {}),

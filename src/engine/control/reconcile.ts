@@ -9,7 +9,7 @@
  * Creation order is document order (as `kubectl apply -f` sends them), after the system
  * objects a fresh kubeadm cluster already has. Nothing here throws on user input.
  */
-import type { ClusterHistory } from './history';
+import { bornKey, type ClusterHistory } from './history';
 import { formatIPv4, nthAddress, parsePrefix } from '../addr/ip';
 import type { ClusterModel, EndpointSliceModel, EndpointsModel, ExternalHostModel, Meta, NodeModel, PodModel, ProbeModel, Protocol, WorkloadModel } from '../model/cluster';
 import type { Diagnostic } from '../scenario/diagnostics';
@@ -21,6 +21,7 @@ import type { Rand } from '../util/rand';
 import { Reporter } from './diag';
 import { buildExternalHosts, DEFAULT_UPSTREAM_DNS, ensureLoadBalancerHost, sanitizeSpec } from './cluster';
 import { placePods } from './pods';
+import { checkListening } from './listenCheck';
 import { checkServiceTargets, userEndpointsModel, userSliceModel } from './userEndpoints';
 import { computeEndpoints, computeSlices, mirrorSlices } from './endpoints';
 import { AGE_BASE, makeMeta, nsOf } from './meta';
@@ -169,7 +170,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     seen.add(keyOf(s));
     accepted.push(s);
   }
-  const metaOf = (s: Src) => makeMeta(s.kind, { name: s.name, namespace: s.namespace, labels: s.obj.metadata.labels, annotations: s.obj.metadata.annotations }, s.createdIndex, s.system, { origin: s.origin });
+  const metaOf = (s: Src) => bornAt(makeMeta(s.kind, { name: s.name, namespace: s.namespace, labels: s.obj.metadata.labels, annotations: s.obj.metadata.annotations }, s.createdIndex, s.system, { origin: s.origin }), s.kind, history);
   const of = (k: Kind) => accepted.filter((s) => s.kind === k);
 
   // ── namespaces ──
@@ -278,6 +279,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   const networkPolicies = of('NetworkPolicy').map((s) => ({ meta: metaOf(s), spec: (s.obj as unknown as In.NetworkPolicyIn).spec }));
 
   checkProbes(probes, { pods, nodes, externalHosts, hosts }, r);
+  checkListening(services, ingresses, pods, r);
 
   const byNsName = <T extends { meta: Meta }>(xs: T[]): T[] => xs.sort((a, b) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name));
   return {
@@ -290,6 +292,13 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     configMaps: byNsName(configMaps), secrets: byNsName(secrets), ingresses: byNsName(ingresses),
     ingressClasses: byNsName(ingressClasses), networkPolicies: byNsName(networkPolicies),
   };
+}
+
+/** A rebuild keeps each object's creation time; an object new to it is created now (history.ts). */
+function bornAt(meta: Meta, kind: string, history: ClusterHistory | undefined): Meta {
+  if (!history?.born || history.now === undefined) return meta;
+  const at = history.born.get(bornKey(kind, meta.namespace, meta.name));
+  return { ...meta, createdAt: at ?? history.now };
 }
 
 function safeLine(o: Origin): number {

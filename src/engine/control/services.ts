@@ -11,7 +11,7 @@ import type { Origin } from '../scenario/load';
 import type { ServiceIn } from '../scenario/schema/k8s';
 import type { Rand } from '../util/rand';
 import type { Reporter } from './diag';
-import { dns1035Label, dns1123Subdomain, labelKey, labelValue, portName } from './validation';
+import { dns1035Label, dns1123Label, dns1123Subdomain, labelKey, labelValue, portName } from './validation';
 
 export interface ServiceSrc {
   readonly obj: ServiceIn;
@@ -62,8 +62,9 @@ function check(src: ServiceSrc, a: Allocators, r: Reporter): Checked | null {
     if (p.port < 1 || p.port > 65535) err([...at, 'port'], 'port-out-of-range', `${field}.port: Invalid value: ${p.port}: must be between 1 and 65535, inclusive`, 'ports are 1-65535');
     if (ports.length > 1 && !p.name) err([...at], 'port-name-required', `${field}.name: Required value`, 'a Service with more than one port must name every port, e.g. name: http');
     if (p.name !== undefined && p.name !== '') {
-      const bad = portName(p.name);
-      if (bad) err([...at, 'name'], 'invalid-port-name', `${field}.name: Invalid value: "${p.name}": ${bad}`, 'port names are at most 15 lower case letters, digits and "-"');
+      // A Service port name is a DNS-1123 label (validateServicePort), unlike a container port's IANA name: "80-8080" is fine.
+      const bad = dns1123Label(p.name);
+      if (bad) err([...at, 'name'], 'invalid-port-name', `${field}.name: Invalid value: "${p.name}": ${bad}`, 'port names are lower case letters, digits and "-", at most 63');
       if (names.has(p.name)) err([...at, 'name'], 'duplicate-port-name', `${field}.name: Duplicate value: "${p.name}"`, 'give each port its own name');
       names.add(p.name);
     }

@@ -123,6 +123,74 @@ export function ingressExpose(spec: ClusterSpec, hasIngress: boolean): 'hostPort
   return e === 'none' ? null : e;
 }
 
+const KUBE_PROXY_KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+    server: https://control-plane:6443
+  name: default
+contexts:
+- context:
+    cluster: default
+    namespace: default
+    user: default
+  name: default
+current-context: default
+users:
+- name: default
+  user:
+    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+`;
+
+/** The KubeProxyConfiguration kubeadm writes, with this cluster's mode and CIDR. */
+function kubeProxyConfig(spec: ClusterSpec): string {
+  return `apiVersion: kubeproxy.config.k8s.io/v1alpha1
+bindAddress: 0.0.0.0
+clientConnection:
+  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf
+clusterCIDR: ${spec.podCIDR}
+conntrack:
+  maxPerCore: null
+  min: null
+  tcpCloseWaitTimeout: null
+  tcpEstablishedTimeout: null
+iptables:
+  masqueradeAll: false
+  masqueradeBit: null
+  minSyncPeriod: 0s
+  syncPeriod: 0s
+ipvs:
+  scheduler: ""
+  strictARP: false
+kind: KubeProxyConfiguration
+metricsBindAddress: ""
+mode: "${spec.kubeProxy.mode}"
+nodePortAddresses: null
+`;
+}
+
+const FLANNEL_CNI_CONF = `{
+  "name": "cbr0",
+  "cniVersion": "0.3.1",
+  "plugins": [
+    {
+      "type": "flannel",
+      "delegate": {
+        "hairpinMode": true,
+        "isDefaultGateway": true
+      }
+    },
+    {
+      "type": "portmap",
+      "capabilities": {
+        "portMappings": true
+      }
+    }
+  ]
+}
+`;
+
 export function systemObjects(spec: ClusterSpec, kubeDnsIP: string, ingress: 'hostPort' | 'NodePort' | 'LoadBalancer' | null = null): SystemObjects {
   const out: SystemObjects = { namespaces: [], ingressClasses: [], deployments: [], daemonSets: [], services: [], configMaps: [] };
   out.services.push({
@@ -175,6 +243,11 @@ export function systemObjects(spec: ClusterSpec, kubeDnsIP: string, ingress: 'ho
     },
   });
   if (spec.kubeProxy.mode !== 'none') {
+    // kubeadm's kube-proxy ConfigMap: the KubeProxyConfiguration the DaemonSet mounts (mode is what runs).
+    out.configMaps.push({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kube-proxy', 'kube-system', { app: 'kube-proxy' }),
+      data: { 'config.conf': kubeProxyConfig(spec), 'kubeconfig.conf': KUBE_PROXY_KUBECONFIG },
+    });
     out.daemonSets.push({
       apiVersion: 'apps/v1', kind: 'DaemonSet',
       metadata: meta('kube-proxy', 'kube-system', { 'k8s-app': 'kube-proxy' }),
@@ -196,6 +269,13 @@ export function systemObjects(spec: ClusterSpec, kubeDnsIP: string, ingress: 'ho
   const cni = cniOf(spec).systemObjects(spec);
   out.namespaces.push(...cni.namespaces);
   out.daemonSets.push(...cni.daemonSets);
+  if (spec.network.plugin === 'flannel') {
+    // kube-flannel.yml's ConfigMap: the CNI config flanneld installs and the network it leases subnets from.
+    out.configMaps.push({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kube-flannel-cfg', 'kube-flannel', { app: 'flannel', 'k8s-app': 'flannel', tier: 'node' }),
+      data: { 'cni-conf.json': FLANNEL_CNI_CONF, 'net-conf.json': `{\n  "Network": "${spec.podCIDR}",\n  "Backend": {\n    "Type": "${spec.network.backend ?? 'vxlan'}"\n  }\n}\n` },
+    });
+  }
   if (ingress) ingressNginx(out, ingress);
   return out;
 }

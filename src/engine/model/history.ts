@@ -12,4 +12,13 @@ export interface ClusterHistory {
   readonly deleted: ReadonlySet<string>;
   /** Addresses deleted Pods gave back. */
   readonly released: ReadonlySet<string>;
+  /**
+   * When each object that exists was created ("Kind/namespace/name" → seconds since cluster
+   * start): it keeps that across rebuilds, while an object that appears in a rebuild (applied
+   * with kubectl, or a Pod a controller makes anew) is created at `now` — its AGE starts again
+   * and, for a Pod, it gets the Service variables of every Service that exists at that moment.
+   */
+  readonly born?: ReadonlyMap<string, number>;
+  /** The simulated second of the rebuild (ClusterModel.ageBase + sim.now / 1000). */
+  readonly now?: number;
 }

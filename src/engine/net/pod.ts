@@ -1,10 +1,11 @@
 /**
- * A Pod's network namespace, the one its pause container holds: lo, and the sockets of every
- * container port (all containers share the namespace, hence one port space). The CNI plugin adds
+ * A Pod's network namespace, the one its pause container holds: lo, and the sockets its
+ * containers' processes open (model/listen.ts; all containers share the namespace, hence one port space). The CNI plugin adds
  * eth0 and the routes. hostNetwork Pods get no namespace: their sockets open in the node's.
  */
 import { INGRESS_LABELS } from '../model/labels';
-import type { ContainerPortModel, PodModel } from '../model/cluster';
+import type { PodModel } from '../model/cluster';
+import { containerListens, type ListenPort } from '../model/listen';
 import { labelBits, report, type BuildCtx } from './context';
 import { namedNsId, podNsId } from './ids';
 import { createNs, inheritSysctls, loopbackUp } from './mutate';
@@ -20,14 +21,14 @@ export function isIngressController(pod: PodModel): boolean {
   return pod.meta.labels['app.kubernetes.io/name'] === INGRESS_LABELS['app.kubernetes.io/name'] && pod.meta.labels['app.kubernetes.io/component'] === INGRESS_LABELS['app.kubernetes.io/component'];
 }
 
-function appFor(pod: PodModel, port: ContainerPortModel): AppKind {
-  if (isCoreDns(pod) && port.containerPort === 53) return { kind: 'dns' };
+function appFor(pod: PodModel, port: ListenPort): AppKind {
+  if ((isCoreDns(pod) && port.port === 53) || port.app === 'dns') return { kind: 'dns' };
   // The controller process (nginx) is what listens on 80/443 in its Pods.
-  if (port.protocol === 'TCP' && (port.containerPort === 80 || port.containerPort === 443) && isIngressController(pod)) return { kind: 'proxy', role: 'ingress-nginx' };
-  return port.protocol === 'UDP' ? { kind: 'echo' } : { kind: 'http', name: pod.meta.name };
+  if (port.protocol === 'TCP' && (port.port === 80 || port.port === 443) && isIngressController(pod)) return { kind: 'proxy', role: 'ingress-nginx' };
+  return port.app === 'echo' || port.protocol === 'UDP' ? { kind: 'echo' } : { kind: 'http', name: pod.meta.name };
 }
 
-const proto = (p: ContainerPortModel['protocol']): Listener['protocol'] => (p === 'UDP' ? 'udp' : p === 'SCTP' ? 'sctp' : 'tcp');
+const proto = (p: ListenPort['protocol']): Listener['protocol'] => (p === 'UDP' ? 'udp' : p === 'SCTP' ? 'sctp' : 'tcp');
 
 /** The sockets a Pod's containers open; a port two containers both claim is a diagnostic (the second fails to bind). */
 /** `quiet`: system Pods (kube-proxy, flannel) share sockets the node's daemons already model, without complaint. */
@@ -44,12 +45,14 @@ export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Li
   const coreDns = isCoreDns(pod);
   pod.containers.forEach((c, ci) => {
     const want: Listener[] = [];
-    for (const p of c.ports) {
-      want.push({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.containerPort, owner, app: appFor(pod, p), container: c.name });
+    // What the container's process opens (k8s/listen.ts): the image's ports, the command's, the annotation's.
+    const spec = pod.spec?.containers?.[ci] ?? { name: c.name, image: c.image, ports: c.ports };
+    for (const p of containerListens(pod, spec, ci)) {
+      want.push({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.port, owner, app: appFor(pod, p), container: c.name });
     }
     // CoreDNS answers on 53 over both protocols even when only one port is declared, and its
     // health (8080) and ready (8181) plugins listen for kubelet's probes.
-    if (coreDns && c.ports.some((p) => p.containerPort === 53)) {
+    if (coreDns && want.some((p) => p.port === 53)) {
       for (const protocol of ['udp', 'tcp'] as const) want.push({ protocol, address: '0.0.0.0', port: 53, owner, app: { kind: 'dns' }, container: c.name });
       for (const port of [8080, 8181]) want.push({ protocol: 'tcp', address: '0.0.0.0', port, owner, app: { kind: 'http', name: pod.meta.name }, container: c.name });
     }

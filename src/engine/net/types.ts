@@ -16,6 +16,7 @@ import type { Family } from '../addr/ip';
 import type { Mac } from '../addr/mac';
 import type { ConntrackTable } from '../conntrack/types';
 import type { NetfilterState } from '../netfilter/types';
+import type { NftState } from '../netfilter/nft/ruleset';
 
 export type NsId = string;
 
@@ -167,6 +168,8 @@ export interface NetNs {
   nsids?: Map<NsId, number>;
   /** Filled by the netfilter module (tables, chains, rules, ipsets). Absent = no rules, everything accepted. */
   netfilter?: NetfilterState;
+  /** nf_tables state loaded with `nft -f` (kube-proxy's nftables mode): src/engine/netfilter/nft. */
+  nft?: NftState;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */
   conntrack?: ConntrackTable;
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */

@@ -20,7 +20,8 @@ import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
 import type { Hook, HookContext, HookEvent, HookVerdict, NetfilterEngine } from './hook';
 import { findSet } from './ipset';
-import { HOOK_STEPS } from './steps';
+import { HOOK_STEPS, type Step } from './steps';
+import { baseChains, runBaseChain, type BaseChainRef } from './nft/eval';
 import { viewOf, type MatchEnv, type PacketView } from './match';
 import { traverse, type NatTarget, type TableOutcome } from './traverse';
 import type { CtStateName, NetfilterState, TableName } from './types';
@@ -138,12 +139,21 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     }
   }
   const helpers = new NsHelpers(ns);
-  let steps = HOOK_STEPS[hook];
+  const nftChains = baseChains(ns.nft, hook);
+  let steps: readonly (Step | BaseChainRef)[] = nftChains.length ? withNft(hook, nftChains) : HOOK_STEPS[hook];
   if (hook === 'INPUT' && ctx.split) {
     const at = steps.indexOf('nat');
     steps = ctx.split === 'head' ? steps.slice(0, at) : steps.slice(at);
   }
   for (const step of steps) {
+    if (typeof step !== 'string') {
+      // An nf_tables filter-type base chain, at its priority among iptables' tables.
+      const env = makeEnv(ctx, ref, entry, packet, helpers, state);
+      const o = runBaseChain(step, hook, view!, env, emit);
+      packet = markBack(env, packet, entry);
+      if (o.kind === 'drop' || o.kind === 'reject') return stopWith(ct, entry, packet, o);
+      continue;
+    }
     if (step === 'conntrack') {
       if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
         // Looped back: the packet still carries the entry it got in OUTPUT (the kernel keeps
@@ -182,7 +192,16 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     if (ref.dir === 'original' && ref.state === 'NEW' && !done) {
       const r = runTable(state, 'nat', hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state), emit, packet, entry);
       packet = r.packet;
-      const o = r.outcome;
+      let o = r.outcome;
+      // nf_nat runs every nat-type chain registered at the hook (iptables' nat table, then
+      // nf_tables nat chains by priority) until one sets up a binding.
+      for (const b of nftChains) {
+        if (o.kind !== 'accept') break;
+        if (b.chain.base!.type !== 'nat') continue;
+        const env = makeEnv(ctx, ref, entry, packet, helpers, state);
+        o = runBaseChain(b, hook, view!, env, emit);
+        packet = markBack(env, packet, entry);
+      }
       if (o.kind === 'drop' || o.kind === 'reject') return stopWith(ct, entry, packet, o);
       if (manip === 'dst') entry.natDoneDst = true; else entry.natDoneSrc = true;
       if (o.kind === 'nat') {
@@ -227,6 +246,42 @@ function makeEnv(ctx: HookContext, ref: CtRef | undefined, entry: CtEntry | unde
     state,
     findSet: helpers.findSet,
   };
+}
+
+/** Priorities of the steps (NF_IP_PRI_*): where an nf_tables base chain slots in. */
+function stepPriority(hook: Hook, step: Step): number {
+  switch (step) {
+    case 'raw': return -300;
+    case 'conntrack': return -200;
+    case 'mangle': return -150;
+    case 'nat': return hook === 'PREROUTING' || hook === 'OUTPUT' ? -100 : 100;
+    case 'filter': return 0;
+    case 'confirm': return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+/**
+ * The hook's steps with the nf_tables filter-type base chains merged in by priority (after an
+ * iptables table of the same priority). nat-type chains run inside the 'nat' step.
+ */
+function withNft(hook: Hook, chains: readonly BaseChainRef[]): (Step | BaseChainRef)[] {
+  const out: (Step | BaseChainRef)[] = [];
+  const filters = chains.filter((c) => c.chain.base!.type !== 'nat');
+  let k = 0;
+  for (const step of HOOK_STEPS[hook]) {
+    const p = stepPriority(hook, step);
+    while (k < filters.length && filters[k]!.chain.base!.priority < p) out.push(filters[k++]!);
+    out.push(step);
+  }
+  while (k < filters.length) out.push(filters[k++]!);
+  return out;
+}
+
+/** A mark set by an nft rule rewrites the packet (and the connection's mark). */
+function markBack(env: MatchEnv, packet: Packet, entry: CtEntry | undefined): Packet {
+  if ((env.mark >>> 0) === ((packet.mark ?? 0) >>> 0)) return packet;
+  if (entry) entry.mark = env.mark;
+  return { ...packet, mark: env.mark };
 }
 
 /** One table's traversal; a MARK rewrites the packet (and the connection's mark). */

@@ -8,6 +8,7 @@ import { cniOf } from '../cni/registry';
 import { procSysFiles } from './sysctl';
 import { k8sFileProvider } from './k8sfiles';
 import { resolvConfProvider } from './dns';
+import { readUserFile } from './heredoc';
 
 export type FileProvider = (ctx: ShellContext, path: string) => string | null;
 
@@ -23,6 +24,7 @@ function cniFile(ctx: ShellContext, path: string): string | null {
 }
 
 const providers: FileProvider[] = [
+  (ctx, path) => readUserFile(ctx.sim, ctx.target, path),
   cniFile,
   (ctx, path) => procSysFiles(ctx, path),
   k8sFileProvider,

@@ -9,7 +9,8 @@ import { matchesSelector, parseSelectorString } from '../control/selector';
 import { KUBERNETES_VERSION } from '../control/system';
 import type { LabelSelector } from '../scenario/schema/common';
 import { describeResource } from './kubectlDescribe';
-import { kubeProxyLog } from '../agents/restoreFailures';
+import { apply, create, deleteFiles, edit, expose, run, type MutateFlags } from './kubectlApply';
+import { logs } from './kubectlLogs';
 import { label, remove, scale } from './kubectlScale';
 import { jsonpath } from './kubectlJsonpath';
 import { table } from './kubectlFormat';
@@ -75,6 +76,79 @@ export function parseKubectlArgs(argv: readonly string[], defaultNs: string): Ku
     f.positional.push(a);
   }
   return f;
+}
+
+/** Flags of the verbs that create things (run, create, expose, apply, edit, logs, delete -f). */
+const MUTATE_VALUED = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector', '-c', '--container', '--image', '--port', '--labels', '--env', '--restart',
+  '--type', '--target-port', '--name', '--protocol', '--tcp', '--node-port', '--clusterip', '--external-name', '--from-literal', '--rule', '--class',
+  '--replicas', '-f', '--filename', '--generator', '--overrides', '--tail', '--since', '--timeout', '--grace-period', '--context', '--kubeconfig', '--field-manager', '--cascade', '--pod-running-timeout']);
+const MUTATE_BOOL = new Set(['-i', '-t', '--stdin', '--tty', '--rm', '--expose', '--command', '--quiet', '-q', '--force', '--now', '--all', '--record', '--save-config',
+  '--wait', '-p', '--previous', '--timestamps', '--follow', '--all-containers', '--prefix', '--dry-run', '-A', '--all-namespaces', '--validate', '--overwrite', '--show-labels', '--no-headers']);
+const SHORT_ALIAS: Readonly<Record<string, string>> = { '--filename': '-f', '--stdin': '-i', '--tty': '-t', '--previous': '-p', '--namespace': '-n', '--output': '-o', '--selector': '-l', '--container': '-c', '--all-namespaces': '-A' };
+
+export function parseMutateArgs(argv: readonly string[], defaultNs: string, verb: string): MutateFlags & { error?: string; selector: LabelSelector | null } {
+  const values = new Map<string, string[]>();
+  const bools = new Set<string>();
+  const positional: string[] = [];
+  let rest: string[] | null = null;
+  let error: string | undefined;
+  const put = (k0: string, v: string) => { const k = SHORT_ALIAS[k0] ?? k0; values.set(k, [...(values.get(k) ?? []), v]); };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') { rest = argv.slice(i + 1) as string[]; break; }
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      const k = a.slice(0, eq);
+      if (!MUTATE_VALUED.has(k) && !MUTATE_BOOL.has(k)) { error = `error: unknown flag: ${k}`; break; }
+      if (MUTATE_BOOL.has(k) && !MUTATE_VALUED.has(k) && k !== '--dry-run' && k !== '--expose' && k !== '--validate' && k !== '--wait') { if (a.slice(eq + 1) !== 'false') bools.add(SHORT_ALIAS[k] ?? k); continue; }
+      put(k, a.slice(eq + 1)); continue;
+    }
+    // `logs -f` follows; everywhere else -f names a file.
+    if (verb === 'logs' && a === '-f') { bools.add('--follow'); continue; }
+    if (MUTATE_VALUED.has(a)) {
+      const v = argv[i + 1];
+      if (v === undefined) { error = `error: flag needs an argument: '${a.replace(/^-+/, '')}' in ${a}`; break; }
+      put(a, v); i++; continue;
+    }
+    if (MUTATE_BOOL.has(a)) { bools.add(SHORT_ALIAS[a] ?? a); continue; }
+    if (/^-[a-zA-Z]{2,}$/.test(a)) {
+      // Bundled short flags: -it, -ti, -itq; -nfoo is -n foo.
+      if ('nolcf'.includes(a[1]!)) { put(`-${a[1]}`, a.slice(2).replace(/^=/, '')); continue; }
+      for (const ch of a.slice(1)) {
+        if (!MUTATE_BOOL.has(`-${ch}`)) { error = `error: unknown shorthand flag: '${ch}' in ${a}`; break; }
+        bools.add(`-${ch}`);
+      }
+      if (error) break;
+      continue;
+    }
+    if (a.startsWith('-') && a !== '-') { error = a.startsWith('--') ? `error: unknown flag: ${a}` : `error: unknown shorthand flag: '${a[1] ?? ''}' in ${a}`; break; }
+    positional.push(a);
+  }
+  const nsv = values.get('-n');
+  const namespace = nsv?.[nsv.length - 1] ?? defaultNs;
+  let selector: LabelSelector | null = null;
+  const sel = values.get('-l')?.[0];
+  if (sel !== undefined && verb !== 'run') {
+    const s = parseSelectorString(sel);
+    if (typeof s === 'string') error = s; else selector = s;
+  }
+  const out = values.get('-o')?.[0] ?? null;
+  return { namespace, explicitNs: nsv !== undefined, positional, rest, values, bools, output: out, selector, ...(error ? { error } : {}) };
+}
+
+/** Global flags written before the verb (`kubectl -n kube-system get pods`) move after it. */
+function verbFirst(argv: readonly string[]): string[] {
+  const args = argv.slice(1);
+  const lead: string[] = [];
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith('-') && args[i] !== '--' && !['-h', '--help'].includes(args[i]!)) {
+    const a = args[i]!;
+    lead.push(a);
+    if (!a.includes('=') && ['-n', '--namespace', '--context', '--kubeconfig', '-s', '--server', '--user', '--cluster'].includes(a) && i + 1 < args.length) lead.push(args[++i]!);
+    i++;
+  }
+  if (!lead.length || i >= args.length) return [...argv];
+  return [argv[0]!, args[i]!, ...lead, ...args.slice(i + 1)];
 }
 
 /** The namespace kubectl uses by default: the Pod's own when run inside one (in-cluster config), else "default". */
@@ -179,7 +253,7 @@ function get(ctx: ShellContext, f: KubectlFlags): CommandResult {
   return { stdout, stderr, exitCode: exit };
 }
 
-function exec(ctx: ShellContext, f: KubectlFlags): CommandResult {
+function exec(ctx: ShellContext, f: KubectlFlags, interactive = false): CommandResult {
   const name = f.positional[0];
   if (!name) return fail('error: expected \'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]\'.\nPOD or TYPE/NAME is a required argument for the exec command\nSee \'kubectl exec -h\' for help and examples\n', 1);
   let podName = name.startsWith('pod/') || name.startsWith('po/') || name.startsWith('pods/') ? name.slice(name.indexOf('/') + 1) : name;
@@ -193,6 +267,7 @@ function exec(ctx: ShellContext, f: KubectlFlags): CommandResult {
   }
   const cmd = f.rest ?? f.positional.slice(1);
   if (cmd.length === 0) return fail('error: you must specify at least one command for the container\n', 1);
+  const shell = cmd.length === 1 && ['sh', 'bash', 'ash', '/bin/sh', '/bin/bash', '/bin/ash'].includes(cmd[0]!);
   const pod = ctx.sim.model.pods.find((p) => p.meta.namespace === f.namespace && p.meta.name === podName);
   if (!pod) return fail(`Error from server (NotFound): pods "${podName}" not found\n`, 1);
   const container = f.container ?? pod.containers[0]?.name ?? '';
@@ -200,24 +275,12 @@ function exec(ctx: ShellContext, f: KubectlFlags): CommandResult {
   if (pod.phase !== 'Running') return fail(`error: unable to upgrade connection: container not found ("${container}")\n`, 1);
   let stderr = '';
   if (!f.container && pod.containers.length > 1) stderr = `Defaulted container "${container}" out of: ${pod.containers.map((c) => c.name).join(', ')}\n`;
+  // `exec -it POD -- sh`: an interactive shell in the container; the terminal switches to it (`exit` returns).
+  if (interactive && shell) return { stdout: '', stderr, exitCode: 0, session: { target: { kind: 'pod', namespace: pod.meta.namespace, name: pod.meta.name, container } } };
   const r = ctx.run({ kind: 'pod', namespace: pod.meta.namespace, name: pod.meta.name, container }, cmd);
   // kubectl exits with the remote command's status and says so on stderr.
   const tail = r.exitCode !== 0 && r.exitCode !== 127 ? `command terminated with exit code ${r.exitCode}\n` : r.exitCode === 127 ? `error: Internal error occurred: error executing command in container: failed to exec in container: exec: "${cmd[0]}": executable file not found in $PATH: unknown\n` : '';
   return { stdout: r.stdout, stderr: stderr + (r.exitCode === 127 ? '' : r.stderr) + tail, exitCode: r.exitCode, ...(r.changed ? { changed: true } : {}), ...(r.traces ? { traces: r.traces } : {}) };
-}
-
-/**
- * `kubectl logs POD`: kube-proxy Pods print what kube-proxy logs (start-up, and a failed
- * iptables-restore with its offending line); other containers' output is not simulated.
- */
-function logs(ctx: ShellContext, f: KubectlFlags): CommandResult {
-  const name = f.positional[0];
-  if (!name) return fail('error: expected \'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]\'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee \'kubectl logs -h\' for help and examples\n', 1);
-  const podName = name.replace(/^(pod|pods|po)\//, '');
-  const pod = ctx.sim.model.pods.find((p) => p.meta.namespace === f.namespace && p.meta.name === podName);
-  if (!pod) return fail(`Error from server (NotFound): pods "${podName}" not found\n`, 1);
-  if (pod.meta.namespace === 'kube-system' && pod.meta.labels['k8s-app'] === 'kube-proxy') return ok(kubeProxyLog(ctx.sim.model, ctx.sim.net, pod));
-  return ok('');
 }
 
 function describe(ctx: ShellContext, f: KubectlFlags): CommandResult {
@@ -260,8 +323,13 @@ const USAGE = `kubectl controls the Kubernetes cluster manager.
 Basic Commands (simulated):
   get           Display one or many resources
   describe      Show details of a specific resource or group of resources
-  exec          Execute a command in a container
-  logs          Print the logs for a container in a pod (kube-proxy's are simulated)
+  exec          Execute a command in a container (exec -it POD -- sh opens a shell in it)
+  run           Run a particular image on the cluster (--image, --port, --expose, --rm -it -- sh)
+  create        Create a resource from a file or from stdin, or: deployment, service, namespace, configmap, secret generic, ingress
+  expose        Take a deployment, pod, replica set or service and expose it as a new Service
+  apply         Apply a configuration to a resource by file name or stdin (-f FILE, -f - <<EOF)
+  edit          Edit a resource (opens it in the playground's editor)
+  logs          Print the logs for a container in a pod
   scale         Set a new size for a deployment, replica set or stateful set
   label         Update the labels on a resource
   delete        Delete resources by names or label selector (a controller's Pod comes back)
@@ -273,8 +341,19 @@ Usage:
   kubectl [flags] [options]
 `;
 
-export const kubectl: Command = (ctx, argv) => {
+export const kubectl: Command = (ctx, argv0) => {
+  const argv = verbFirst(argv0);
   const verb = argv[1];
+  if (verb && MUTATING.has(verb) && !(verb === 'delete' && !argv.some((a) => a === '-f' || a.startsWith('--filename') || a.startsWith('-f=')))) {
+    const nc = noCluster(ctx.sim);
+    if (nc) return nc;
+    const m = parseMutateArgs(argv.slice(2), defaultNamespace(ctx), verb);
+    if (m.error) return fail(`${m.error}\nSee 'kubectl ${verb} --help' for usage.\n`, 1);
+    let warn = '';
+    if (m.values.has('--generator')) warn = 'Flag --generator has been deprecated, has no effect and will be removed in the future.\n';
+    const r = mutating(ctx, verb, m);
+    return warn ? { ...r, stderr: warn + r.stderr } : r;
+  }
   if (!verb || verb === '-h' || verb === '--help' || verb === 'help') return ok(USAGE);
   const f = parseKubectlArgs(argv.slice(2), defaultNamespace(ctx));
   if (f.error) return fail(`${f.error}\nSee 'kubectl ${verb} --help' for usage.\n`, 1);
@@ -287,11 +366,24 @@ export const kubectl: Command = (ctx, argv) => {
   switch (verb) {
     case 'get': return get(ctx, f);
     case 'describe': return describe(ctx, f);
-    case 'exec': return exec(ctx, f);
-    case 'logs': return logs(ctx, f);
+    case 'exec': {
+      const before = argv.indexOf('--') < 0 ? argv : argv.slice(0, argv.indexOf('--'));
+      const has = (c: string) => before.some((a) => a === `-${c}` || /^-[a-z]+$/.test(a) && a.includes(c)) || before.includes(c === 'i' ? '--stdin' : '--tty');
+      return exec(ctx, f, has('i') && has('t'));
+    }
     case 'scale': return scale(ctx.sim, f.positional, f.namespace, f.replicas);
     case 'label': return label(ctx.sim, f.positional, f.namespace, f.overwrite);
-    case 'delete': return remove(ctx.sim, f.positional, f.namespace, f.selector, f.force);
+    case 'delete': {
+      // `kubectl delete deployments,svc NAME`: each type in turn, as kubectl does.
+      const [types, ...names] = f.positional;
+      if (!types?.includes(',') || types.includes('/')) return remove(ctx.sim, f.positional, f.namespace, f.selector, f.force);
+      let stdout = ''; let stderr = ''; let exitCode = 0; let changed = false;
+      for (const t of types.split(',').filter(Boolean)) {
+        const r = remove(ctx.sim, [t, ...names], f.namespace, f.selector, f.force);
+        stdout += r.stdout; stderr += r.stderr; if (r.exitCode) exitCode = r.exitCode; if (r.changed) changed = true;
+      }
+      return { stdout, stderr, exitCode, ...(changed ? { changed } : {}) };
+    }
     case 'api-resources': {
       const rows = [['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'], ...[...RESOURCES].sort((x, y) => x.plural.localeCompare(y.plural))
         .map((r) => [r.plural, r.aliases.filter((a) => !a.includes('.')).join(','), r.apiVersion, String(r.namespaced), r.kind])];
@@ -306,6 +398,25 @@ export const kubectl: Command = (ctx, argv) => {
       return fail(`error: unknown command "${verb}" for "kubectl"\n\nDid you mean this?\n\tget\n\tdescribe\n\texec\n`, 1);
   }
 };
+
+const MUTATING = new Set(['run', 'create', 'expose', 'apply', 'edit', 'logs', 'delete']);
+
+function mutating(ctx: ShellContext, verb: string, m: ReturnType<typeof parseMutateArgs>): CommandResult {
+  switch (verb) {
+    case 'run': return run(ctx, m);
+    case 'create': return create(ctx, m);
+    case 'expose': return expose(ctx, m);
+    case 'apply': return apply(ctx, m);
+    case 'delete': return deleteFiles(ctx, m, m.values.get('-f') ?? []);
+    case 'logs': return logs(ctx, m);
+    case 'edit': return edit(ctx, m, (type, name) => {
+      const f = parseKubectlArgs([`${type}/${name}`, '-o', 'yaml', '-n', m.namespace], m.namespace);
+      const r = get(ctx, f);
+      return r.exitCode ? r : r.stdout;
+    });
+    default: return fail(`error: unknown command "${verb}" for "kubectl"\n`, 1);
+  }
+}
 
 /** kubectl's YAML: sequences not indented under their key, timestamps quoted (go-yaml's YAML 1.1). */
 export function toYaml(doc: unknown): string {

@@ -8,7 +8,7 @@ import { KUBERNETES_VERSION } from '../control/system';
 import type { PolicyModel } from '../policy/evaluate';
 import { describePolicy } from './netpol';
 import { ageOf, describeBlock, describeMap, rfc1123 } from './kubectlFormat';
-import { endpointsText, events, KERNEL, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
+import { endpointsText, events, KERNEL, nodeAnnotations, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
 
 const none = '<none>';
 
@@ -124,7 +124,7 @@ function describeNode(sim: Sim, n: NodeModel): string {
   const pods = sim.model.pods.filter((p) => p.nodeName === n.name);
   const head = [
     `Name:\t${n.name}`, `Roles:\t${nodeRoles(n)}`, ...describeMap('Labels', n.labels),
-    ...annotations({ 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', ...cniOf(sim.model.spec).nodeAnnotations(sim.model, n) }),
+    ...annotations(nodeAnnotations(sim, n)),
     `CreationTimestamp:\t${rfc1123(0)}`,
     ...(n.taints.length ? n.taints.map((t, i) => `${i === 0 ? 'Taints:' : ''}\t${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`) : ['Taints:\t<none>']),
     'Unschedulable:\tfalse',

@@ -5,6 +5,7 @@
  */
 import type { EndpointSliceModel, EndpointsModel, Meta, NodeModel, PodModel, ServiceModel, WorkloadModel } from '../model/cluster';
 import type { Sim } from '../sim';
+import { cniOf } from '../cni/registry';
 import { KUBERNETES_VERSION } from '../control/system';
 import { formatLabels, formatSelector } from '../control/selector';
 import { ageOf, timestamp } from './kubectlFormat';
@@ -210,8 +211,24 @@ function serviceObject(s: ServiceModel): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Service', metadata: metaObject(s.meta), spec, status };
 }
 
-function nodeObject(n: NodeModel): Record<string, unknown> {
-  const meta: Meta = { name: n.name, namespace: '', uid: `node-${n.name}`, labels: n.labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' }, createdIndex: n.createdIndex, createdAt: 0 };
+/**
+ * The annotations kubelet and the CNI write on a Node: flannel (and canal) record the node's
+ * public IP and backend there — for vxlan its VTEP's VNI and MAC, which peers program into
+ * their neighbour and FDB tables — read from the node's flannel.1 as built.
+ */
+export function nodeAnnotations(sim: Sim, n: NodeModel): Record<string, string> {
+  const out: Record<string, string> = { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', ...cniOf(sim.model.spec).nodeAnnotations(sim.model, n) };
+  if (out['flannel.alpha.coreos.com/public-ip'] !== undefined) {
+    const backend = out['flannel.alpha.coreos.com/backend-type'] ?? sim.model.spec.network.backend ?? 'vxlan';
+    const vtep = sim.net.namespaces.get(`node/${n.name}`)?.links.find((l) => l.name === 'flannel.1')?.mac;
+    out['flannel.alpha.coreos.com/backend-data'] ??= backend === 'vxlan' && vtep ? `{"VNI":1,"VtepMAC":"${vtep}"}` : 'null';
+    out['flannel.alpha.coreos.com/kube-subnet-manager'] ??= 'true';
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function nodeObject(sim: Sim, n: NodeModel): Record<string, unknown> {
+  const meta: Meta = { name: n.name, namespace: '', uid: `node-${n.name}`, labels: n.labels, annotations: nodeAnnotations(sim, n), createdIndex: n.createdIndex, createdAt: 0 };
   return {
     apiVersion: 'v1', kind: 'Node', metadata: metaObject(meta, {}, false),
     spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR], ...(n.taints.length ? { taints: n.taints } : {}) },
@@ -298,7 +315,7 @@ export const RESOURCES: readonly ResourceType[] = [
       const n = it.obj as NodeModel;
       return [n.name, n.ready ? 'Ready' : 'NotReady', nodeRoles(n), ageOf(sim, 0), KUBERNETES_VERSION, ...(wide ? [n.ip, n.extraAddresses[0] ?? none, OS_IMAGE, KERNEL, CRI] : [])];
     },
-    object: (_sim, it) => nodeObject(it.obj as NodeModel),
+    object: (sim, it) => nodeObject(sim, it.obj as NodeModel),
   },
   {
     plural: 'namespaces', singular: 'namespace', aliases: ['ns'], kind: 'Namespace', prefix: 'namespace', apiVersion: 'v1', namespaced: false,

@@ -24,6 +24,7 @@ import { k8sCommands } from './k8sfiles';
 import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
 import { iptablesCommands } from './iptables';
+import { nftCommands } from './nft';
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
@@ -40,6 +41,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   ipvsCommands,
   dnsCommands,
   iptablesCommands,
+  nftCommands,
   textCommands,
   procCommands,
   webtoolCommands,

@@ -19,6 +19,7 @@ import { commands, streamCommands } from './registry';
 import { environmentOf } from './k8sfiles';
 import { formatTarget, ok, type CommandResult, type ShellContext, type Stream, type Target } from './types';
 import { hashString } from '../util/rand';
+import { splitHeredoc, writeUserFile } from './heredoc';
 
 // ---------------------------------------------------------------- words
 
@@ -356,6 +357,11 @@ class Shell {
   substChanged = false;
   /** The packet walks the line's commands made (curl, ping, dig…), for the canvas to play. */
   traces: Trace[] = [];
+  /** A here-document's body: the standard input of the line's first command (heredoc.ts). */
+  heredoc: string | undefined;
+  /** `kubectl exec -it … -- sh` moves the terminal into a Pod; `kubectl edit` opens the editor. */
+  session_: CommandResult['session'];
+  editor: CommandResult['editor'];
   /** The terminal's output for this line: background jobs write here, never into a pipe. */
   top: Out | undefined;
 
@@ -547,9 +553,13 @@ class Shell {
     const o: Out = { stdout: '', stderr: '', changed: false };
     let status = this.builtin(words, o);
     if (status === undefined) {
-      const r = runArgv(this.sim, this.target, words, stdin);
+      const input = stdin ?? this.heredoc;
+      this.heredoc = undefined;
+      const r = runArgv(this.sim, this.target, words, input);
       o.stdout = r.stdout; o.stderr = r.stderr; o.changed = !!r.changed;
       if (r.traces) this.traces.push(...r.traces);
+      if (r.session) this.session_ = r.session;
+      if (r.editor) this.editor = r.editor;
       status = r.exitCode;
     }
     // What background captures saw while this command ran goes straight to the terminal (not
@@ -571,8 +581,11 @@ class Shell {
         if (r.fd === 2 || r.fd === -1) o.stderr = '';
         continue;
       }
-      o.stderr += `knp: writing to files is not simulated (${r.to}); use a pipe, or >/dev/null\n`;
-      if (r.fd === 1 || r.fd === -1) o.stdout = '';
+      // `> FILE` / `>> FILE`: a file in the Sim that cat and kubectl apply -f read (heredoc.ts).
+      if (r.fd === 2) { writeUserFile(this.sim, this.target, r.to, o.stderr, r.append); o.stderr = ''; continue; }
+      writeUserFile(this.sim, this.target, r.to, r.fd === -1 ? o.stdout + o.stderr : o.stdout, r.append);
+      o.stdout = '';
+      if (r.fd === -1) o.stderr = '';
     }
   }
 }
@@ -593,15 +606,20 @@ function parse(line: string): List {
  * Runs a full command line. Output of each command is concatenated as a terminal shows it.
  * `session` keeps $?, variables and background jobs between lines; by default one per Sim and target.
  */
-export function runLine(sim: Sim, target: Target, line: string, session: ShellSession = sessionFor(sim, target)): CommandResult {
+export function runLine(sim: Sim, target: Target, text: string, session: ShellSession = sessionFor(sim, target)): CommandResult {
+  // A here-document (`CMD <<EOF` … `EOF`) is the first command's standard input (heredoc.ts).
+  const hd = splitHeredoc(text);
   const shell = new Shell(sim, target, session);
-  const out: Out = { stdout: '', stderr: '', changed: false };
+  shell.heredoc = hd.stdin;
+  const out: Out = { stdout: '', stderr: hd.error ? `bash: ${hd.error}\n` : '', changed: false };
   shell.top = out;
-  const code = shell.runText(line, out);
+  const code = shell.runText(hd.line, out);
   session.lastExit = code;
   return {
     stdout: out.stdout, stderr: out.stderr, exitCode: code,
     ...(out.changed ? { changed: true } : {}),
     ...(shell.traces.length ? { traces: shell.traces } : {}),
+    ...(shell.session_ ? { session: shell.session_ } : {}),
+    ...(shell.editor ? { editor: shell.editor } : {}),
   };
 }

@@ -19,6 +19,14 @@ export interface CommandResult {
    * terminal can replay them like a Send. Only the walks: the output stays what the tool prints.
    */
   readonly traces?: readonly Trace[];
+  /**
+   * Set by interactive commands (`kubectl exec -it POD -- sh`, `kubectl run --rm -it … -- sh`):
+   * the terminal (and `knp shell`) now types into `target`; `exit` returns to where it was and
+   * then runs `onExit` there (e.g. `kubectl delete pod NAME` for `--rm`), printing its output.
+   * `editor`: `kubectl edit` asks the UI to open this object's YAML in the editor (see kubectlApply.ts).
+   */
+  readonly session?: { readonly target: Target; readonly onExit?: readonly string[] };
+  readonly editor?: { readonly kind: string; readonly namespace: string; readonly name: string; readonly yaml: string };
 }
 
 export interface ShellContext {
@@ -26,7 +34,7 @@ export interface ShellContext {
   readonly target: Target;
   /** Runs another command line in a (possibly different) target: `ip netns exec NS CMD`, `kubectl exec`. */
   run(target: Target, argv: readonly string[], stdin?: string): CommandResult;
-  /** What a pipe feeds the command (`echo x | grep x`, `cat <<EOF | kubectl apply -f -`); undefined for a terminal. */
+  /** What a pipe or a here-document feeds the command (`echo x | grep x`, `kubectl apply -f - <<EOF`); undefined for a terminal. */
   readonly stdin?: string;
 }
 

@@ -76,6 +76,26 @@ export function httpBody(name: string, client: Endpoint): string {
   return `Hostname: ${name}\nRemoteAddr: ${client.ip}:${client.port}\n`;
 }
 
+/**
+ * A line an application prints to its standard output (what `kubectl logs` shows), stamped
+ * with the simulated second it happened. `{{time}}` in the text is replaced by nginx's
+ * "[01/May/2024:09:05:00 +0000]" form when printed.
+ */
+export function appLog(sim: Sim, owner: string, container: string | undefined, text: string): void {
+  if (!owner.startsWith('pod/')) return;
+  if (!sim.appLog) sim.appLog = new Map();
+  const key = `${owner}/${container ?? ''}`;
+  const list = sim.appLog.get(key) ?? [];
+  list.push(`${Math.floor(sim.now / 1000)}\t${text}`);
+  sim.appLog.set(key, list);
+}
+
+/** CoreDNS logs every query when its server block has the `log` plugin. */
+function corednsLogs(sim: Sim): boolean {
+  const cm = sim.model.configMaps.find((c) => c.meta.namespace === 'kube-system' && c.meta.name === 'coredns');
+  return /^\s*log\s*$/m.test(cm?.data.Corefile ?? '');
+}
+
 export function runApp(ctx: AppContext): AppAnswer {
   const app = ctx.listener.app;
   switch (app.kind) {
@@ -83,8 +103,11 @@ export function runApp(ctx: AppContext): AppAnswer {
       const p = ctx.payload;
       if (p && p.kind !== 'http-request') return { kind: 'reply', payload: { kind: 'http-response', status: 400, body: 'Bad Request\n', headers: {} }, summary: 'http: 400 Bad Request (not HTTP)' };
       if (!p) return { kind: 'silent', summary: 'http: connection open, no request' };
-      const body = httpBody(app.name, ctx.client);
+      // kube-proxy's metrics server answers /proxyMode with the mode it runs in (no newline).
+      const body = app.name === 'kube-proxy' && p.path === '/proxyMode' ? ctx.sim.model.spec.kubeProxy.mode : httpBody(app.name, ctx.client);
       const head = p.method === 'HEAD';
+      // nginx's combined access log format, one line per request that reached the process.
+      appLog(ctx.sim, ctx.listener.owner, ctx.listener.container, `${ctx.client.ip} - - {{time}} "${p.method} ${p.path} HTTP/1.1" 200 ${head ? 0 : body.length} "-" "${p.headers['User-Agent'] ?? p.headers['user-agent'] ?? '-'}" "-"`);
       return {
         kind: 'reply',
         payload: { kind: 'http-response', status: 200, body: head ? '' : body, headers: head ? { 'Content-Length': String(body.length) } : {} },
@@ -102,6 +125,11 @@ export function runApp(ctx: AppContext): AppAnswer {
       if (!isDnsMessage(m)) return { kind: 'silent', summary: 'dns: not a DNS query, ignored' };
       // A Pod's DNS server is CoreDNS (the Corefile decides); any other is the scenario's upstream resolver.
       const res = ctx.listener.owner.startsWith('pod/') ? answerDns(ctx.sim, ctx.listener.owner, m.question) : answerUpstream(ctx.sim.model, ctx.local.ip, m.question);
+      if (ctx.listener.owner.startsWith('pod/') && corednsLogs(ctx.sim)) {
+        const q = m.question;
+        const name = q.name.endsWith('.') ? q.name : `${q.name}.`;
+        appLog(ctx.sim, ctx.listener.owner, ctx.listener.container, `[INFO] ${ctx.client.ip}:${ctx.client.port} - ${m.id} "${q.type} IN ${name} ${ctx.protocol} ${29 + name.length} false 512" ${res.forwardTo ? 'NOERROR' : res.rcode} qr,${res.authoritative ? 'aa,' : ''}rd${res.forwardTo ? ',ra' : ''} ${45 + name.length + res.answers.length * 16} 0.000${(100 + (m.id % 800)).toString().padStart(3, '0')}s`);
+      }
       if (res.forwardTo) {
         const up = res.forwardTo;
         return {

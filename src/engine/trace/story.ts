@@ -268,13 +268,13 @@ const ICMP_NAMES: Readonly<Record<number, string>> = { 0: 'ICMP echo reply', 3: 
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
-/** The chain whose rule made the NAT decision: the last netfilter event before `nat` with a NAT verdict. */
+/** The chain whose rule made the NAT decision: the last netfilter event before `nat` with a NAT verdict (iptables' DNAT/MASQUERADE targets or nft's dnat/masquerade statements). */
 function natChain(events: readonly TraceEvent[], nat: TraceEvent): string | null {
   const i = events.indexOf(nat);
   for (let k = i - 1; k >= 0; k--) {
     const e = events[k]!;
     if (e.type === 'nat' || e.type === 'send' || e.type === 'veth') break;
-    if (e.type === 'netfilter' && /^(DNAT|SNAT|MASQUERADE|REDIRECT)/.test(str(e.detail?.['verdict']))) return str(e.detail?.['chain']);
+    if (e.type === 'netfilter' && /^(DNAT|SNAT|MASQUERADE|REDIRECT|dnat |snat |masquerade|redirect)/.test(str(e.detail?.['verdict']))) return str(e.detail?.['chain']);
   }
   return null;
 }

@@ -26,6 +26,8 @@ export interface PodOpts {
   readonly namespace?: string;
   readonly ports?: { port: number; protocol?: 'TCP' | 'UDP' }[];
   readonly hostNetwork?: boolean;
+  /** Default 'app', an image k8s/listen.ts does not know: it listens on its declared ports. */
+  readonly image?: string;
   readonly labels?: Record<string, string>;
   readonly containers?: { name: string; ports: { port: number; protocol?: 'TCP' | 'UDP' }[] }[];
 }
@@ -33,7 +35,7 @@ export interface PodOpts {
 export function pod(name: string, n: NodeModel, hostIndex: number, o: PodOpts = {}): PodModel {
   const base = n.podCIDR.split('.').slice(0, 3).join('.');
   const containers = (o.containers ?? [{ name: 'app', ports: o.ports ?? [{ port: 80 }] }]).map((c) => ({
-    name: c.name, image: 'nginx', env: [],
+    name: c.name, image: o.image ?? 'app', env: [],
     ports: c.ports.map((p) => ({ containerPort: p.port, protocol: p.protocol ?? 'TCP' as const })),
   }));
   return {

@@ -128,7 +128,7 @@ describe('Host declarations', () => {
 describe('sudo and netstat', () => {
   it('the seed\'s hostNetwork nginx: sudo netstat -lpn | grep ":80 " on the node', () => {
     const n = node(0);
-    const p = pod('nginx', n, 0, { hostNetwork: true, ports: [{ port: 80 }] });
+    const p = pod('nginx', n, 0, { hostNetwork: true, image: 'nginx', ports: [{ port: 80 }] });
     const s = sim(model({}, [n], [p]));
     const out = sh(s, nodeT('node-0'), 'sudo netstat -lpn | grep ":80 "');
     expect(out).toMatch(/^tcp {8}0 {6}0 0\.0\.0\.0:80 {14}0\.0\.0\.0:\* {15}LISTEN {6}\d+\/nginx: master\n$/);

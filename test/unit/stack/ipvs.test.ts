@@ -25,7 +25,7 @@ kind: Pod
 metadata: {name: web-${i}, labels: {app: web}}
 spec:
   nodeName: node-2
-  containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]
+  containers: [{name: web, image: nginxinc/nginx-unprivileged, ports: [{containerPort: 8080}]}]
 `).join('')}---
 apiVersion: v1
 kind: Service
@@ -96,7 +96,7 @@ kind: Pod
 metadata: {name: web-0, labels: {app: web}}
 spec:
   nodeName: node-2
-  containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]
+  containers: [{name: web, image: nginxinc/nginx-unprivileged, ports: [{containerPort: 8080}]}]
 ---
 apiVersion: v1
 kind: Service

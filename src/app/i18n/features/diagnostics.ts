@@ -46,6 +46,8 @@ const TITLES: readonly Row[] = [
   ['selector-no-match', 'The Service selector matches no Pod, so it has no endpoints', 'Service 的选择器没有匹配到 Pod，因此没有 endpoints'],
   ['target-port-not-found', 'No selected Pod has a port with this name', '被选中的 Pod 都没有这个名字的端口'],
   ['target-port-not-listening', 'Nothing listens on this targetPort in the selected Pods', '被选中的 Pod 里没有进程监听这个 targetPort'],
+  ['backend-not-listening', 'Nothing listens on this Ingress backend port in the Service\'s Pods', 'Service 的 Pod 里没有进程监听这个 Ingress 后端端口'],
+  ['hostport-not-listening', 'The container does not listen on the port this hostPort forwards to', '容器没有监听这个 hostPort 转发到的端口'],
   ['missing-selector', 'The workload has no selector', '工作负载缺少 selector'],
   ['empty-selector', 'The selector is empty', 'selector 是空的'],
   ['selector-mismatch', 'The selector does not match the template labels', 'selector 与模板的标签不一致'],

@@ -6,6 +6,7 @@
 import { learn } from './learn';
 import { share } from './share';
 import { engineMessages, storyStrings } from './story';
+import { watchdog } from './watchdog';
 
 export type Tree = { readonly [key: string]: string | Tree };
 
@@ -23,5 +24,5 @@ import { diagnostics } from './diagnostics';
 import { follow } from './follow';
 
 export const FEATURES: readonly Bilingual[] = [
-  storyStrings, engineMessages, follow, diagnostics, share, learn,
+  storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn,
 ];

@@ -6,7 +6,7 @@
 import type { ClusterModel } from '../../model/cluster';
 
 export interface ProxyConfig {
-  readonly mode: 'iptables' | 'ipvs' | 'userspace' | 'none';
+  readonly mode: 'iptables' | 'ipvs' | 'nftables' | 'userspace' | 'none';
   readonly masqueradeAll: boolean;
   /** "0x00004000": Go's fmt.Sprintf("%#08x", 1<<bit), exactly as kube-proxy formats it. */
   readonly masqueradeMark: string;

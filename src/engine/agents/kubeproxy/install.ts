@@ -20,6 +20,8 @@ import { describeRestoreFailure } from '../../netfilter/restoreFailure';
 import type { RestoreFailure } from '../../netfilter/types';
 import { cniOf } from '../../cni/registry';
 import { proxyConfig } from './config';
+import { kubeProxyNftables, NFT_TABLE } from './nftables';
+import { newNftState, nftLoad } from '../../netfilter/nft/ruleset';
 import { effectiveLocalhostNodePorts, KubeProxyCache, NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS } from './iptables';
 import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
 import { buildIpvsState } from './ipvsstate';
@@ -104,6 +106,22 @@ function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
   }
 }
 
+/**
+ * nftables mode: kube-proxy's transaction loaded into the node's nf_tables state (as `nft -f`,
+ * atomically); any other mode removes the table. Returns the load error, if any.
+ */
+function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: ReturnType<typeof proxyConfig>): string | undefined {
+  if (cfg.mode !== 'nftables') {
+    if (ns.nft) ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
+    return undefined;
+  }
+  ns.nft ??= newNftState();
+  // A full sync replaces the table (kube-proxy's first sync after a restart starts from nothing).
+  ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
+  const r = nftLoad(ns.nft, kubeProxyNftables(model, node, cfg));
+  return r.ok ? undefined : `nft -f line ${r.line}: ${r.error}`;
+}
+
 function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache): InstallResult | null {
   const ns = sim.net.namespaces.get(nodeNsId(node.name));
   if (!ns) return null;
@@ -138,8 +156,9 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     for (const name of [NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS]) if (!st.nfacct.has(name)) st.nfacct.set(name, { pkts: 0, bytes: 0 });
   }
   const out = load(ns, `node/${node.name}`, written, restore);
+  const nftError = installNftables(ns, model, node, cfg);
   sim.net.generation++;
-  return out;
+  return nftError && !out.error ? { ...out, error: nftError } : out;
 }
 
 /**

@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 
+// No code generation: zod 4 otherwise compiles object parsers with `new Function`, which the
+// page's Content-Security-Policy (no 'unsafe-eval', docs/robustness.md) refuses.
+z.config({ jitless: true });
+
 export const ignored = () => z.unknown().optional();
 export const intOrString = z.union([z.number().int(), z.string()]);
 export const labels = z.record(z.string(), z.string());

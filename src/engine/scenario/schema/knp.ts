@@ -48,7 +48,7 @@ export const clusterSpec = z.strictObject({
     mtu: z.number().int().min(576).max(9000).default(1500),
   }).prefault({}),
   kubeProxy: z.strictObject({
-    mode: z.enum(['iptables', 'ipvs', 'userspace', 'none']).default('iptables'),
+    mode: z.enum(['iptables', 'ipvs', 'nftables', 'userspace', 'none']).default('iptables'),
     masqueradeAll: z.boolean().default(false),
     masqueradeBit: z.number().int().min(0).max(31).default(14),
     nodePortAddresses: z.array(z.string()).optional(),

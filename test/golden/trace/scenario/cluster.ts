@@ -52,7 +52,7 @@ metadata: {name: app}
 spec:
   nodeName: node-1
   containers:
-  - {name: app, image: nginx, ports: [{containerPort: 8080}]}
+  - {name: app, image: nginxinc/nginx-unprivileged, ports: [{containerPort: 8080}]}
   - {name: sidecar, image: busybox}
 `;
 }

@@ -1,0 +1,141 @@
+/**
+ * Seed 002 ("Kubernetes 服务、负载均衡和网络"): the Service walkthrough (run-my-nginx.yaml, expose,
+ * environment variables after recreating the Pods), hostAliases with a Pod that runs to
+ * completion, and the NetworkPolicy walkthrough (create, expose, run --rm -ti, wget --spider).
+ */
+import { describe, expect, it } from 'vitest';
+import { Student } from './terminal';
+
+const RUN_MY_NGINX = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: my-nginx
+spec:
+  selector:
+    matchLabels:
+      run: my-nginx
+  replicas: 2
+  template:
+    metadata:
+      labels:
+        run: my-nginx
+    spec:
+      containers:
+      - name: my-nginx
+        image: nginx
+        ports:
+        - containerPort: 80
+`;
+
+describe('seed 002 §Service: connecting applications with Services', () => {
+  it('apply, get pods -l -o wide, expose, get svc/ep, and the Service variables only after the Pods are recreated', () => {
+    const s = new Student();
+    expect(s.out(`cat > run-my-nginx.yaml <<EOF\n${RUN_MY_NGINX}EOF`)).toBe('');
+    expect(s.out('kubectl apply -f ./run-my-nginx.yaml')).toBe('deployment.apps/my-nginx created\n');
+    const wide = s.out('kubectl get pods -l run=my-nginx -o wide');
+    expect(wide.split('\n').filter((l) => /^my-nginx-\w+-\w{5} +1\/1 +Running/.test(l))).toHaveLength(2);
+    expect(s.out('kubectl get pods -l run=my-nginx -o yaml | grep podIP').match(/podIP: /g)).toHaveLength(2);
+    expect(s.out('kubectl expose deployment/my-nginx')).toBe('service/my-nginx exposed\n');
+    expect(s.out('kubectl get svc my-nginx')).toMatch(/^NAME +TYPE +CLUSTER-IP +EXTERNAL-IP +PORT\(S\) +AGE\nmy-nginx +ClusterIP +10\.\d+\.\d+\.\d+ +<none> +80\/TCP +0s\n$/);
+    const ips = s.sim.model.pods.filter((p) => p.meta.labels.run === 'my-nginx').map((p) => `${p.podIP}:80`).sort();
+    expect(s.out('kubectl describe svc my-nginx')).toMatch(new RegExp(`\nEndpoints: +${ips.join(',').replace(/\./g, '\\.')}\n`));
+    expect(s.out('kubectl get ep my-nginx')).toMatch(new RegExp(`my-nginx +${ips.join(',').replace(/\./g, '\\.')}`));
+    const before = s.sim.model.pods.find((p) => p.meta.labels.run === 'my-nginx')!.meta.name;
+    expect(s.out(`kubectl exec ${before} -- printenv | grep SERVICE`)).toBe('KUBERNETES_SERVICE_HOST=10.96.0.1\nKUBERNETES_SERVICE_PORT=443\nKUBERNETES_SERVICE_PORT_HTTPS=443\n');
+    expect(s.out('kubectl delete pods -l run=my-nginx').match(/deleted/g)).toHaveLength(2);
+    const after = s.sim.model.pods.find((p) => p.meta.labels.run === 'my-nginx')!.meta.name;
+    const ip = s.sim.model.services.find((x) => x.meta.name === 'my-nginx')!.clusterIP;
+    expect(s.out(`kubectl exec ${after} -- printenv | grep SERVICE`)).toBe(`KUBERNETES_SERVICE_HOST=10.96.0.1\nKUBERNETES_SERVICE_PORT=443\nKUBERNETES_SERVICE_PORT_HTTPS=443\nMY_NGINX_SERVICE_HOST=${ip}\nMY_NGINX_SERVICE_PORT=80\n`);
+    expect(s.out('kubectl get services kube-dns --namespace=kube-system')).toMatch(/kube-dns +ClusterIP +10\.96\.0\.10/);
+    expect(s.out('kubectl delete deployments,svc my-nginx')).toBe('deployment.apps "my-nginx" deleted\nservice "my-nginx" deleted\n');
+  });
+});
+
+describe('seed 002 §hostAliases', () => {
+  it('a restartPolicy: Never Pod that cats /etc/hosts is Completed and its logs are the file', () => {
+    const s = new Student();
+    s.out(`cat > host-aliases-pod.yaml <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hostaliases-pod
+spec:
+  restartPolicy: Never
+  hostAliases:
+  - ip: "127.0.0.1"
+    hostnames:
+    - "foo.local"
+    - "bar.local"
+  - ip: "10.1.2.3"
+    hostnames:
+    - "foo.remote"
+    - "bar.remote"
+  containers:
+  - name: cat-hosts
+    image: busybox
+    command:
+    - cat
+    args:
+    - "/etc/hosts"
+EOF`);
+    expect(s.out('kubectl apply -f host-aliases-pod.yaml')).toBe('pod/hostaliases-pod created\n');
+    const pod = s.sim.model.pods.find((p) => p.meta.name === 'hostaliases-pod')!;
+    expect(s.out('kubectl get pod --output=wide')).toMatch(new RegExp(`hostaliases-pod +0/1 +Completed +0 +0s +${pod.podIP!.replace(/\./g, '\\.')}`));
+    expect(s.out('kubectl logs hostaliases-pod')).toBe(`# Kubernetes-managed hosts file.
+127.0.0.1\tlocalhost
+::1\tlocalhost ip6-localhost ip6-loopback
+fe00::0\tip6-localnet
+fe00::0\tip6-mcastprefix
+fe00::1\tip6-allnodes
+fe00::2\tip6-allrouters
+${pod.podIP}\thostaliases-pod
+
+# Entries added by HostAliases.
+127.0.0.1\tfoo.local\tbar.local
+10.1.2.3\tfoo.remote\tbar.remote
+`);
+  });
+});
+
+describe('seed 002 §NetworkPolicy walkthrough', () => {
+  const CALICO = 'apiVersion: knp/v1alpha1\nkind: Cluster\nmetadata: {name: seeds}\nspec:\n  network: {plugin: calico}\n';
+  /** `wget --spider --timeout=1 nginx` as the article types it (curl -m 1 until wget lands). */
+  const spider = (s: Student) => s.type('wget --spider --timeout=1 nginx').exitCode === 127 ? s.type('curl -s -m 1 -o /dev/null nginx') : s.type('wget --spider --timeout=1 nginx');
+
+  it('create, expose, get svc,pod; busybox reaches nginx; after the policy only access=true does; --rm deletes busybox', () => {
+    const s = new Student(CALICO);
+    expect(s.out('kubectl create deployment nginx --image=nginx')).toBe('deployment.apps/nginx created\n');
+    expect(s.out('kubectl expose deployment nginx --port=80')).toBe('service/nginx exposed\n');
+    expect(s.out('kubectl get svc,pod')).toMatch(/service\/nginx +ClusterIP[\s\S]*pod\/nginx-\w+-\w{5} +1\/1 +Running/);
+    const run = s.type('kubectl run --generator=run-pod/v1 busybox --rm -ti --image=busybox -- /bin/sh');
+    expect(run.stdout).toContain('If you don\'t see a command prompt, try pressing enter.');
+    expect(s.where).toMatchObject({ kind: 'pod', name: 'busybox' });
+    expect(spider(s).exitCode).toBe(0);
+    expect(s.type('exit').stdout).toBe('pod "busybox" deleted\n');
+    expect(s.sim.model.pods.some((p) => p.meta.name === 'busybox')).toBe(false);
+
+    s.out(`cat > network-policy.yaml <<EOF
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: access-nginx
+spec:
+  podSelector:
+    matchLabels:
+      app: nginx
+  ingress:
+  - from:
+    - podSelector:
+        matchLabels:
+          access: "true"
+EOF`);
+    expect(s.out('kubectl apply -f network-policy.yaml')).toBe('networkpolicy.networking.k8s.io/access-nginx created\n');
+    s.type('kubectl run --generator=run-pod/v1 busybox --rm -ti --image=busybox -- /bin/sh');
+    expect(spider(s).exitCode).not.toBe(0);
+    s.type('exit');
+    s.type('kubectl run --generator=run-pod/v1 busybox --rm -ti --labels="access=true" --image=busybox -- /bin/sh');
+    expect(s.sim.model.pods.find((p) => p.meta.name === 'busybox')?.meta.labels).toEqual({ access: 'true' });
+    expect(spider(s).exitCode).toBe(0);
+    s.type('exit');
+  });
+});
