@@ -9,7 +9,9 @@
  *   │ terminal (xterm)       │ player ▶ ⏸ ⏮ ⏭ · events │ packet inspector              │
  *   └────────────────────────┴──────────────────────────────────────────────────────────┘
  */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Attention } from './learn/Attention';
+import { useLearn } from './learn/store';
 import { Canvas } from './canvas/Canvas';
 import { Editor } from './editor/Editor';
 import { Problems } from './editor/Problems';
@@ -26,6 +28,10 @@ import { Terminal } from './terminal/Terminal';
 import { Split } from './ui/Split';
 import i18next from 'i18next';
 import { ShareBanners } from './sharing/Banners';
+
+// The lesson panel and the gallery (markdown-it, the bundled course) load on first use.
+const LessonPanel = lazy(() => import('./learn/LessonPanel'));
+const Gallery = lazy(() => import('./learn/Gallery'));
 
 export interface EmbedOptions {
   /** Show the editor (and terminal) too. */
@@ -45,6 +51,17 @@ export function App({ embed = null }: { embed?: EmbedOptions | null }) {
     document.documentElement.lang = lang;
     localStorage.setItem('knp.lang', lang);
   }, [lang]);
+
+  const panel = useLearn((s) => s.panel);
+  const gallery = useLearn((s) => s.gallery);
+  // The playground keeps its place in the tree whether the panel shows or not, so opening a
+  // lesson does not remount the editor, the terminal or the canvas.
+  const withPanel = (playground: ReactNode) => (
+    <div className="knp-with-lesson">
+      {panel !== 'closed' && <Suspense fallback={<aside className="knp-lesson" />}><LessonPanel /></Suspense>}
+      <div className="knp-playground">{playground}</div>
+    </div>
+  );
 
   const stage = (
     <div className="knp-stage">
@@ -90,8 +107,10 @@ export function App({ embed = null }: { embed?: EmbedOptions | null }) {
       <Header />
       <ShareBanners />
       <Notice />
+      <Attention />
+      {gallery && <Suspense fallback={null}><Gallery /></Suspense>}
       <main className="knp-main">
-        <Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
+        {withPanel(<Split id="main" dir="row" initial={0.34} min={0.2} max={0.6}>
           <Split id="left" dir="column" initial={0.62}>
             <div className="knp-editor-col">
               <Editor />
@@ -103,7 +122,7 @@ export function App({ embed = null }: { embed?: EmbedOptions | null }) {
             {stage}
             {dock}
           </Split>
-        </Split>
+        </Split>)}
       </main>
     </div>
   );

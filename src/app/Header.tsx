@@ -4,6 +4,7 @@ import { useDismiss } from './sharing/dismiss';
 import { useTranslation } from 'react-i18next';
 import { encodeFile, encodeFragment, MAX_FRAGMENT } from '../engine';
 import { LANGUAGES, type Lang } from './i18n';
+import { useLearn } from './learn/store';
 import { shareState } from './persist/session';
 import { download, scenarioName } from './sharing/download';
 import { Exports } from './sharing/Exports';
@@ -25,6 +26,10 @@ export function Header() {
   const actions = useActions();
   const store = useContext(StoreContext)!;
   const [copied, setCopied] = useState(false);
+  const panel = useLearn((s) => s.panel);
+  const openCourse = useLearn((s) => s.openCourse);
+  const closePanel = useLearn((s) => s.close);
+  const setGallery = useLearn((s) => s.setGallery);
   const [link, setLink] = useState<{ url: string; tooLong: boolean } | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const shareBox = useRef<HTMLDivElement>(null);
@@ -75,6 +80,8 @@ export function Header() {
           {(nodes ?? []).map((n) => <option key={n.name} value={n.name}>{n.name}</option>)}
         </select>
       )}
+      <button type="button" className={`knp-btn ${panel !== 'closed' ? 'on' : ''}`} data-testid="open-lessons" aria-pressed={panel !== 'closed'} title={t('learn.openHint')} onClick={() => (panel === 'closed' ? openCourse() : closePanel())}>{t('learn.open')}</button>
+      <button type="button" className="knp-btn" data-testid="open-gallery" title={t('learn.galleryHint')} onClick={() => setGallery(true)}>{t('learn.gallery')}</button>
       <span className="knp-spacer" />
       <span className={`knp-status status-${status} ${errors ? 'has-errors' : problems ? 'has-warnings' : ''}`} data-testid="problem-count" data-count={problems} aria-live="polite">
         <span className="knp-dot" aria-hidden />

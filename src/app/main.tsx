@@ -9,6 +9,7 @@ import { memoryStorage, openStorage } from './persist/storage';
 import { createAppStore, StoreContext } from './store';
 import { EngineClient } from '../worker/client';
 import { workerTransport } from '../worker/transport';
+import { createLearnStore, LearnContext } from './learn/store';
 import './styles.css';
 
 const lang = detectLang();
@@ -30,12 +31,15 @@ if (params.has('knp-test-hooks')) {
 }
 
 const store = createAppStore(client, { yaml: '', theme, lang });
+const learn = createLearnStore(client, store);
 const root = createRoot(document.getElementById('root')!);
 const render = (session: Session | null) => root.render(
   <StrictMode>
     <StoreContext.Provider value={store}>
       <SessionContext.Provider value={session}>
-        <App embed={embed} />
+        <LearnContext.Provider value={learn}>
+          <App embed={embed} />
+        </LearnContext.Provider>
       </SessionContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,

@@ -106,10 +106,12 @@ export async function runInTerminal(page: Page, line: string): Promise<string> {
     const prompt = /^[\w@.-]+:~(\/ )?# ?/;
     for (let p = rows.length - 1; p >= 0; p--) {
       if (!prompt.test(rows[p]!)) continue;
+      // Rows are trimmed, so a space where the line wrapped is gone: compare without whitespace.
+      const squash = (s: string) => s.replace(/\s+/g, '');
       let text = rows[p]!.replace(prompt, '');
       let k = p;
-      while (!text.includes(typed) && k + 1 < rows.length && text.length < typed.length + 200) text += rows[++k];
-      if (!text.includes(typed)) continue;
+      while (!squash(text).includes(squash(typed)) && k + 1 < rows.length && text.length < typed.length + 200) text += rows[++k];
+      if (!squash(text).includes(squash(typed))) continue;
       const next = rows.findIndex((r, i) => i > k && prompt.test(r) && r.replace(prompt, '') === '');
       // An object, because an empty output ('') would read as "not yet" to waitForFunction.
       return next < 0 ? null : { out: rows.slice(k + 1, next).join('\n') };

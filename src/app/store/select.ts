@@ -64,6 +64,7 @@ export const targets = (s: AppState): string[] => {
   if (!snap) return ['workstation'];
   return [...snap.nodes.map((n) => n.id), ...snap.pods.filter((p) => !p.hostNetwork).map((p) => p.id), ...snap.hosts.map((h) => h.id), 'workstation'];
 };
+export const execs = (s: AppState) => s.execs;
 
 export const journal = (s: AppState) => s.journal;
 export const history = (s: AppState) => s.history;

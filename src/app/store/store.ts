@@ -100,6 +100,8 @@ export interface AppState {
   readonly lang: Lang;
   /** Bumped when the state was reset to the YAML (the terminal prints a line). */
   readonly resets: number;
+  /** Bumped after every command the terminal ran (lessons and challenges re-check on it). */
+  readonly execs: number;
   /** The canvas keeps the packet in view while it plays. */
   readonly cameraFollow: boolean;
   readonly reveal: Reveal | null;
@@ -124,6 +126,10 @@ export interface AppState {
 
 export interface AppActions {
   setYaml(yaml: string): void;
+  /** Replaces the scenario (a lesson, a challenge, a gallery entry) and builds it now. */
+  openScenario(yaml: string): Promise<void>;
+  /** Shows a trace the engine walked elsewhere (a prediction's reveal) as the replayed run. */
+  showTrace(label: string, trace: Trace, source: RunSource): void;
   loadNow(): Promise<void>;
   exec(line: string): Promise<CommandResult>;
   resetToYaml(): Promise<void>;
@@ -246,6 +252,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       theme: opts.theme ?? 'light',
       lang: opts.lang ?? 'en',
       resets: 0,
+      execs: 0,
       cameraFollow: true,
       reveal: null,
       journal: [],
@@ -261,6 +268,17 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         set(get().playing && get().runs.length ? { yaml, playing: false } : { yaml });
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => { timer = null; void get().loadNow(); }, debounceMs);
+      },
+
+      async openScenario(yaml) {
+        if (timer) { clearTimeout(timer); timer = null; }
+        // A new scenario: the packet form's ends are chosen afresh from it (settleChoices).
+        set({ yaml, runs: [], cursor: -1, playing: false, selected: null, send: { ...get().send, from: '', to: '', port: '' } });
+        await get().loadNow();
+      },
+
+      showTrace(label, trace, source) {
+        showRuns([{ id: ++runIds, label, trace, yaml: get().yaml, source }]);
       },
 
       async loadNow() {
@@ -282,6 +300,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         if (!r.ok) return { stdout: '', stderr: `knp: ${r.error.message}\n`, exitCode: 125 };
         // The engine answers with a snapshot exactly when the command changed the simulation.
         if (r.value.snapshot) set({ snapshot: r.value.snapshot, journal: [...get().journal, { target, line }] });
+        set({ execs: get().execs + 1 });
         // curl, ping, nc, dig, traceroute: their walks replay on the canvas like a Send. The last
         // walk is the one to follow (traceroute's full path, the query that was answered).
         const traces = r.value.traces ?? [];

@@ -1,0 +1,96 @@
+/**
+ * Lessons, challenges and the gallery in a real browser, done as a learner would: commands typed
+ * in the terminal, the packet form's Send button, the YAML edited in the editor. What counts as
+ * done is decided by the engine's checks (the worker), and shows as data-done / data-pass.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { loadLesson } from '../../src/engine/lessons/load';
+import { expandVariables } from '../../src/engine/scenario/variables';
+import { engineIdle, hasChromium, openApp, runInTerminal, setEditorText } from './harness';
+import { browserSuite } from './suite';
+
+const read = (p: string): string => readFileSync(new URL(`../../content/${p}`, import.meta.url), 'utf8');
+const LESSON = '02-veth-pair';
+const lesson = loadLesson({ id: LESSON, en: read(`lessons/${LESSON}/lesson.en.md`), zh: read(`lessons/${LESSON}/lesson.zh-CN.md`), scenario: read(`lessons/${LESSON}/scenario.yaml`), steps: read(`lessons/${LESSON}/steps.yaml`) }).lesson!;
+
+const doneFlags = (page: Page): Promise<string[]> => page.$$eval('[data-testid=lesson-panel] [data-testid=lesson-step]', (els) => els.map((e) => e.getAttribute('data-done') ?? ''));
+const waitDone = (page: Page, n: number) => page.waitForFunction((k) => document.querySelectorAll('[data-testid=lesson-step][data-done=true]').length >= k, n, { timeout: 20_000 });
+
+describe.runIf(hasChromium)('lessons and challenges in Chromium', () => {
+  const env = browserSuite();
+
+  it('the header opens the course; the first three steps of a lesson, done through the UI, advance its progress', async () => {
+    const page = await openApp(env.browser, env.site.url);
+    await page.click('[data-testid=open-lessons]');
+    await page.click(`[data-testid=lesson-panel] [data-lesson="${LESSON}"]`);
+    await page.waitForSelector('[data-testid=lesson-panel] [data-testid=lesson-step]');
+    await engineIdle(page);
+    const steps = lesson.steps.steps;
+    expect(steps.length).toBeGreaterThanOrEqual(3);
+    expect(await doneFlags(page)).toEqual(steps.map(() => 'false'));
+    expect(await page.locator('[data-testid=lesson-panel] h2').textContent()).toBe(lesson.en.title);
+    // The editor shows the lesson's scenario.
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor] .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes('kind: Host'), null, { timeout: 15_000 });
+
+    for (const [i, step] of steps.slice(0, 3).entries()) {
+      await page.click('[data-testid=lesson-next]');
+      for (const a of step.solution) {
+        if ('run' in a) {
+          expect(await page.locator('[data-testid=terminal]').evaluate(() => document.querySelector<HTMLSelectElement>('.knp-terminal select')?.value)).toBe(a.run.target);
+          await runInTerminal(page, a.run.line);
+        } else if ('send' in a) {
+          // "Show me where" filled the form from the step; the learner presses Send.
+          expect(await page.locator('[data-testid=send-packet] select[name=from]').inputValue()).toBe(a.send.from);
+          await page.locator('[data-testid=send-packet] input[name=to]').fill(a.send.to);
+          await page.click('[data-testid=send-packet] button[type=submit]');
+        } else throw new Error(`lesson ${LESSON} step ${step.id}: this test plays commands and packets only`);
+      }
+      await waitDone(page, i + 1);
+      expect(await doneFlags(page)).toEqual(steps.map((_, k) => (k <= i ? 'true' : 'false')));
+    }
+    // Progress survives a reload (localStorage) in the course list.
+    await page.reload();
+    await page.waitForSelector('[data-testid=open-lessons]');
+    await page.click('[data-testid=open-lessons]');
+    const mark = page.locator(`[data-testid=lesson-panel] [data-lesson="${LESSON}"] .knp-course-progress`);
+    await mark.waitFor();
+    expect(await mark.textContent()).toBe(steps.length === 3 ? '✓' : `3/${steps.length}`);
+    await page.context().close();
+  });
+
+  it('a challenge: its goals fail on the start and pass after the fix is typed into the editor', async () => {
+    const page = await openApp(env.browser, env.site.url);
+    await page.click('[data-testid=open-gallery]');
+    await page.click('[data-testid=scenario-gallery] [data-challenge="selector-typo"]');
+    await page.waitForSelector('[data-testid=challenge-goal]', { timeout: 20_000 });
+    await engineIdle(page);
+    const passes = () => page.$$eval('[data-testid=challenge-goal]', (els) => els.map((e) => e.getAttribute('data-pass')));
+    expect(await passes()).toContain('false');
+    expect(await page.locator('[data-testid=challenge-hint]').count()).toBe(0);
+    await page.click('[data-testid=challenge-hint-more]');
+    expect(await page.locator('[data-testid=challenge-hint]').count()).toBe(1);
+    // The app draws the challenge's variables with seed 1, as the engine does here.
+    const fixed = expandVariables('selector-typo.yaml', read('challenges/selector-typo.solution.yaml'), 1).text;
+    await setEditorText(page, fixed);
+    await page.waitForFunction(() => {
+      const g = [...document.querySelectorAll('[data-testid=challenge-goal]')];
+      return g.length > 0 && g.every((e) => e.getAttribute('data-pass') === 'true');
+    }, null, { timeout: 20_000 });
+    await page.context().close();
+  });
+
+  it('the gallery opens every example scenario', async () => {
+    const page = await openApp(env.browser, env.site.url);
+    await page.click('[data-testid=open-gallery]');
+    await page.waitForSelector('[data-testid=scenario-gallery] [data-scenario]');
+    const names = await page.$$eval('[data-testid=scenario-gallery] [data-scenario]', (els) => els.map((e) => e.getAttribute('data-scenario')));
+    expect(names).toEqual(expect.arrayContaining(['default', 'hostport', 'nodeport', 'no-selector-endpoints']));
+    await page.click('[data-testid=scenario-gallery] [data-scenario="hostport"]');
+    expect(await page.locator('[data-testid=scenario-gallery]').count()).toBe(0);
+    const first = read('scenarios/hostport.yaml').split('\n')[0]!;
+    await page.waitForFunction((line) => document.querySelector('[data-testid=editor] .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes(line.slice(0, 40)), first, { timeout: 15_000 });
+    await page.context().close();
+  });
+});
