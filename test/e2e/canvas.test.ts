@@ -80,6 +80,9 @@ describe.runIf(hasChromium)('canvas in Chromium', () => {
     const rules = page.locator('.knp-nf-inspect [data-chain="nat/PREROUTING"] .knp-rules li');
     expect(await rules.count()).toBe(natPre.rules.length);
     expect(await rules.first().locator('.knp-counter').textContent()).toMatch(/^\d+$/);
+    // Counters say what they count: packets, then bytes, with a legend above the rules.
+    expect(await rules.first().locator('.knp-counter-bytes').textContent()).toMatch(/^\d+$/);
+    expect(await page.getByTestId('counter-legend').first().textContent()).toMatch(/packets and bytes/);
     // A user chain it jumps to opens on click.
     const jump = /-j (\S+)/.exec(natPre.rules[0]!.text)?.[1];
     if (jump) {
@@ -107,14 +110,18 @@ describe.runIf(hasChromium)('canvas in Chromium', () => {
     await page.context().close();
   });
 
-  it('has zoom and fit controls and a minimap; fit brings the graph back after zooming', async () => {
+  it('has zoom and fit controls; a minimap once zoomed past the fitted view; fit brings the graph back', async () => {
     const page = await openApp(env.browser, env.site.url);
-    await page.waitForSelector('[data-testid=canvas] .react-flow__minimap svg');
+    await page.waitForSelector('[data-testid=canvas] .react-flow__controls-fitview');
     for (const c of ['zoomin', 'zoomout', 'fitview']) expect(await page.locator(`[data-testid=canvas] .react-flow__controls-${c}`).count(), c).toBe(1);
     await page.waitForTimeout(300);
     const fitted = await viewport(page);
+    // At the fitted view the whole graph is on screen: no minimap covers a device.
+    expect(await page.locator('[data-testid=canvas] .react-flow__minimap').count()).toBe(0);
     await page.click('[data-testid=canvas] .react-flow__controls-zoomin');
     await page.waitForFunction((v) => (document.querySelector('[data-testid=canvas] .react-flow__viewport') as HTMLElement).style.transform !== v, fitted);
+    // Zoomed in, part of the graph is off screen: the minimap shows where the view is.
+    await page.waitForSelector('[data-testid=canvas] .react-flow__minimap svg');
     await page.click('[data-testid=canvas] .react-flow__controls-fitview');
     await page.waitForFunction((v) => (document.querySelector('[data-testid=canvas] .react-flow__viewport') as HTMLElement).style.transform === v, fitted, { timeout: 5_000 });
     await page.context().close();

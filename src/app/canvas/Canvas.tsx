@@ -98,7 +98,7 @@ function Flow() {
   }, [derived, viewKey, rf]);
   // The minimap only helps once the graph no longer fits: zoomed in past the fitted zoom. At
   // the fitted zoom it would sit on top of the devices in the bottom-right corner.
-  const zoomedIn = useFlowStore(useCallback((s: ReactFlowState) => fitZoom > 0 && s.transform[2] > fitZoom * 1.2, [fitZoom]));
+  const zoomedIn = useFlowStore(useCallback((s: ReactFlowState) => fitZoom > 0 && s.transform[2] > fitZoom * 1.1, [fitZoom]));
 
   // A viewport from a share link, applied once the graph has been fitted.
   const cameraGoto = useApp(select.cameraGoto);

@@ -46,7 +46,7 @@ export const en = {
     FORWARD: 'Packets routed through this machine, such as Pod to Pod across nodes: mangle, then filter (kube-proxy and the CNI accept or drop here).',
     OUTPUT: 'Packets that processes on this machine send: raw, mangle, nat (DNAT for Services called from the node), filter.',
     POSTROUTING: 'Every packet leaving, after routing: mangle, then nat, where MASQUERADE / SNAT rewrite the source.',
-    emptyChain: 'no rules: the policy decides', open: 'Show as the hook pipeline', chosen: 'this packet', unreachable: 'Network is unreachable',
+    emptyChain: 'no rules: the policy decides', counters: 'pkts · bytes: how many packets and bytes each rule has matched (iptables -L -v -n)', counterTitle: '{{packets}} packets, {{bytes}} bytes matched this rule', open: 'Show as the hook pipeline', chosen: 'this packet', unreachable: 'Network is unreachable',
   },
   pane: { resize: 'Resize panes' },
 };

@@ -48,7 +48,7 @@ export const zhCN: Strings = {
     FORWARD: '经本机转发的包，比如跨节点的 Pod 到 Pod：先 mangle，再 filter（kube-proxy 和 CNI 在这里放行或丢弃）。',
     OUTPUT: '本机进程发出的包：raw、mangle、nat（从节点访问 Service 时做 DNAT）、filter。',
     POSTROUTING: '路由之后、离开本机的每个包：先 mangle，再 nat——MASQUERADE / SNAT 在这里改写源地址。',
-    emptyChain: '没有规则：由默认策略决定', open: '按钩子流水线查看', chosen: '这个数据包', unreachable: '网络不可达',
+    emptyChain: '没有规则：由默认策略决定', counters: '包数 · 字节数：每条规则匹配过的数据包个数和字节数（iptables -L -v -n）', counterTitle: '这条规则匹配了 {{packets}} 个包、{{bytes}} 字节', open: '按钩子流水线查看', chosen: '这个数据包', unreachable: '网络不可达',
   },
   pane: { resize: '调整面板大小' },
 };

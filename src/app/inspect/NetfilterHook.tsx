@@ -68,16 +68,19 @@ export function NetfilterHook({ ns, stage }: { ns: NsSnap; stage: Stage }) {
                   {hit?.verdict && <span className="knp-verdict-tag"> → {hit.verdict}</span>}
                 </summary>
                 {c.rules.length ? (
+                  <>
+                  <div className="knp-muted knp-small knp-counter-legend" data-testid="counter-legend">{t('hooks.counters')}</div>
                   <ol className="knp-rules">
                     {c.rules.map((r, i) => {
                       const fired = hit?.rule === i + 1;
                       return (
-                        <li key={i} className={`knp-mono knp-small ${fired ? 'fired' : ''}`} data-fired={fired || undefined} title={`${r.packets} packets, ${r.bytes} bytes`}>
-                          <span className="knp-counter">{r.packets}</span>{r.text}
+                        <li key={i} className={`knp-mono knp-small ${fired ? 'fired' : ''}`} data-fired={fired || undefined} title={t('hooks.counterTitle', { packets: r.packets, bytes: r.bytes })}>
+                          <span className="knp-counter">{r.packets}</span><span className="knp-counter-bytes">{r.bytes}</span>{r.text}
                         </li>
                       );
                     })}
                   </ol>
+                  </>
                 ) : <div className="knp-muted knp-small">{t('hooks.emptyChain')}</div>}
               </details>
             );
