@@ -28,7 +28,7 @@ describe.runIf(hasChromium)('the page is safe by construction', () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
   });
 
-  it('runs a link, commands, a packet and an export with no violation, no outside request, no console error; survives a runaway request', async () => {
+  it('runs a link, commands, a packet, exports (lab.sh, PNG, pcap) and a lesson with no violation, no outside request, no console error; survives a runaway request', async () => {
     const site = new URL(env.site.url);
     const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     await ctx.addInitScript(() => {
@@ -68,6 +68,12 @@ describe.runIf(hasChromium)('the page is safe by construction', () => {
     const download = page.waitForEvent('download', { timeout: 15_000 });
     await page.click('[data-testid=lab-download]');
     expect((await download).suggestedFilename()).toBe('lab.sh');
+    // The trace's exports: the canvas as PNG (html-to-image draws through a data: URL) and pcap.
+    for (const [id, name] of [['export-png', /\.png$/], ['export-pcap', /\.pcap$/]] as const) {
+      await page.click('[data-testid=export-menu]');
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click(`[data-testid=${id}]`)]);
+      expect(dl.suggestedFilename()).toMatch(name);
+    }
 
     // A runaway request: the page stays responsive while the worker spins, then the watchdog
     // (5 s budget) replaces it and the scaled Deployment comes back from the journal.
@@ -86,10 +92,17 @@ describe.runIf(hasChromium)('the page is safe by construction', () => {
     expect(notice).toContain('run again');
     expect(await runInTerminal(page, 'kubectl get deployment my-nginx')).toMatch(/my-nginx\s+4\/4/);
 
+    // A lesson: its Markdown rendered (no raw HTML), its steps listed, its scenario loaded.
+    await page.click('[data-testid=open-lessons]');
+    await page.click('[data-testid=lesson-panel] [data-lesson="02-veth-pair"]');
+    await page.waitForSelector('[data-testid=lesson-panel] [data-testid=lesson-step]');
+    await page.waitForSelector('[data-testid=lesson-panel] h2');
+    await engineIdle(page);
+
     const violations = await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
     expect(violations).toEqual([]);
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
     await ctx.close();
-  }, 180_000);
+  }, 240_000);
 });
