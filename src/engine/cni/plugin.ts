@@ -17,6 +17,7 @@
  */
 import type { NodeModel, PodModel, ClusterModel } from '../model/cluster';
 import type { BuildCtx } from '../net/context';
+import type { Target } from '../net/target';
 import type { NetNs } from '../net/types';
 import type { Underlay } from '../net/underlay';
 import type { Ruleset } from '../netfilter/ruleset';
@@ -56,6 +57,23 @@ export interface CniIpSet {
 /** The netfilter loader's shape: `iptablesRestore(ns, text, {noflush})` from src/engine/netfilter/restore.ts. */
 export type RestoreFn = (ns: NetNs, text: string, opts: { noflush: boolean }) => { ok: boolean };
 
+/** What a plugin's tool prints (the shell's CommandResult has this shape). */
+export interface CniToolResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+/**
+ * A command the plugin installs on its nodes (calicoctl, birdcl, weave, cilium-dbg): it reads the
+ * Sim and prints what the real tool prints. The shell offers every plugin's tool names and runs
+ * the running plugin's; on a cluster whose plugin does not ship it, bash says "command not found".
+ */
+export type CniTool = (sim: Sim, target: Target, argv: readonly string[]) => CniToolResult;
+
+export const cniOk = (stdout: string): CniToolResult => ({ stdout, stderr: '', exitCode: 0 });
+export const cniFail = (stderr: string, exitCode = 1, stdout = ''): CniToolResult => ({ stdout, stderr, exitCode });
+
 export interface CniPlugin {
   /** The value of the Cluster's `spec.network.plugin`. */
   readonly id: NetworkPlugin;
@@ -84,4 +102,6 @@ export interface CniPlugin {
   nodeAnnotations(model: ClusterModel, node: NodeModel): Record<string, string>;
   /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it. */
   readonly networkCondition: string;
+  /** The commands its DaemonSet puts on the node (see CniTool), by name. */
+  readonly tools?: Readonly<Record<string, CniTool>>;
 }

@@ -3,12 +3,12 @@
  * the engine contributes its commands from its own file; this is the one place they meet.
  * To add a command: export it from your area's file and list that file's table here.
  */
-import type { Command, StreamCommand } from './types';
+import { CNI_PLUGINS, cniOf } from '../cni/registry';
+import { fail, type Command, type StreamCommand } from './types';
 import { textCommands } from './text';
 import { procCommands } from './proctools';
 import { webtoolCommands } from './webtools';
 import { containerCommands } from './containers';
-import { calicoCommands } from './calico';
 import { tcpdumpCommands } from './tcpdump';
 import { conntrackStreamCommands } from './conntrackEvents';
 import { basicCommands } from './basics';
@@ -25,6 +25,19 @@ import { ipvsCommands } from './ipvs';
 import { dnsCommands } from './dns';
 import { iptablesCommands } from './iptables';
 import { nftCommands } from './nft';
+
+/**
+ * The network plugins' own tools (calicoctl, birdcl, ...), each living in its plugin's folder: the
+ * name is known to the shell whatever the plugin, and runs the running plugin's tool; a cluster
+ * whose plugin does not ship it answers as bash does for a program that is not installed.
+ */
+function pluginTools(): Record<string, Command> {
+  const names = new Set(Object.values(CNI_PLUGINS).flatMap((p) => Object.keys(p.tools ?? {})));
+  return Object.fromEntries([...names].map((name): [string, Command] => [name, (ctx, argv) => {
+    const tool = cniOf(ctx.sim.model.spec).tools?.[name];
+    return tool ? tool(ctx.sim, ctx.target, argv) : fail(`bash: ${name}: command not found\n`, 127);
+  }]));
+}
 
 const tables: readonly Readonly<Record<string, Command>>[] = [
   basicCommands,
@@ -46,7 +59,7 @@ const tables: readonly Readonly<Record<string, Command>>[] = [
   procCommands,
   webtoolCommands,
   containerCommands,
-  calicoCommands,
+  pluginTools(),
 ];
 
 export const commands: ReadonlyMap<string, Command> = new Map(tables.flatMap((t) => Object.entries(t)));

@@ -9,6 +9,7 @@ import type { CniIpSet, CniPlugin, CniSystemObjects } from '../plugin';
 import { CALICO_ALL_POOLS_SET, CALICO_MASQ_SET, writeCalicoNatRules } from './hostrules';
 import { calicoPlugin, type CalicoBackend } from './plugin';
 import { installPolicyRules } from './policy';
+import { calicoTools } from './tools';
 
 export const CALICO_IMAGE = 'docker.io/calico/node:v3.27.0';
 export const CALICO_CONDITION = '  NetworkUnavailable\tFalse\tCalicoIsUp\tCalico is running on this node';
@@ -63,4 +64,5 @@ export const calico: CniPlugin = {
   nodeFile: () => null,
   nodeAnnotations: () => ({}),
   networkCondition: CALICO_CONDITION,
+  tools: calicoTools((sim) => sim.model.spec.network.backend !== 'vxlan'),
 };

@@ -1,6 +1,7 @@
 /** Canal as one plugin: flannel's vxlan, flanneld's rules and files, Calico's veths, DaemonSet and policy. */
 import { calicoSystemObjects } from '../calico/index';
 import { installPolicyRules } from '../calico/policy';
+import { calicoTools } from '../calico/tools';
 import { flannelAnnotations, flannelNodeFile, FLANNEL_CONDITION } from '../flannel/index';
 import { writeFlannelRules } from '../flannel/hostrules';
 import type { CniPlugin } from '../plugin';
@@ -21,4 +22,6 @@ export const canal: CniPlugin = {
   nodeFile: (model, node, path) => flannelNodeFile(model, node, path, 'vxlan'),
   nodeAnnotations: flannelAnnotations,
   networkCondition: FLANNEL_CONDITION,
+  // calico-node runs without BIRD in canal: flannel carries the routes.
+  tools: calicoTools(() => false),
 };

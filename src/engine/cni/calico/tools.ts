@@ -1,41 +1,34 @@
 /**
- * Calico's own tools as a node of a Calico (or canal) cluster answers them: `calicoctl get
+ * Calico's own tools, installed by its plugin (CniPlugin.tools), as a node of a Calico (or canal) cluster answers them: `calicoctl get
  * nodes|ippool|workloadendpoints [-o wide]`, `calicoctl node status` (the BGP mesh as BIRD sees
  * it) and BIRD's `birdcl show protocols`. Everything is read from the model: nodes, the pool
  * (the cluster's Pod CIDR, with the encapsulation the backend uses) and each Pod's cali device.
  */
-import { caliName } from '../cni/calico/plugin';
-import type { Sim } from '../sim';
-import { CLUSTER_START_MS } from '../util/clock';
-import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
+import type { Target } from '../../net/target';
+import type { Sim } from '../../sim';
+import { CLUSTER_START_MS } from '../../util/clock';
+import { cniFail as fail, cniOk as ok, type CniTool, type CniToolResult as CommandResult } from '../plugin';
+import { caliName } from './plugin';
 
-function calicoCluster(sim: Sim): boolean {
-  const p = sim.model.spec.network.plugin;
-  return p === 'calico' || p === 'canal';
-}
-
-/** BGP peers: every other node (the node-to-node mesh), unless the backend is VXLAN (no BGP). */
-function bgpOn(sim: Sim): boolean {
-  return sim.model.spec.network.plugin === 'calico' && sim.model.spec.network.backend !== 'vxlan';
-}
+/** Whether the cluster's nodes run BIRD's BGP mesh (Calico without VXLAN; never canal, whose routes come from flannel). */
+type BgpOn = (sim: Sim) => boolean;
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)) + 3);
   return rows.map((r) => `${r.map((c, i) => c.padEnd(widths[i]!)).join('')}\n`).join('');
 }
 
-const NOT_CALICO = 'Failed to create Calico API client: no Calico resources found: this cluster\'s network plugin is not Calico\n';
 
 const since = (): string => {
   const d = new Date(CLUSTER_START_MS + 12_000);
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}:${String(d.getUTCSeconds()).padStart(2, '0')}`;
 };
 
-function nodeStatus(ctx: ShellContext): CommandResult {
-  if (ctx.target.kind !== 'node') return fail('Calico process is not running.\n', 1);
-  const me = ctx.target.name;
+function nodeStatus(sim: Sim, target: Target, bgpOn: BgpOn): CommandResult {
+  if (target.kind !== 'node') return fail('Calico process is not running.\n', 1);
+  const me = target.name;
   let out = 'Calico process is running.\n\nIPv4 BGP status\n';
-  const peers = bgpOn(ctx.sim) ? ctx.sim.model.nodes.filter((n) => n.name !== me) : [];
+  const peers = bgpOn(sim) ? sim.model.nodes.filter((n) => n.name !== me) : [];
   if (peers.length === 0) out += 'No IPv4 peers found.\n';
   else {
     const rows = [['PEER ADDRESS', 'PEER TYPE', 'STATE', 'SINCE', 'INFO'], ...peers.map((n) => [n.ip, 'node-to-node mesh', 'up', since(), 'Established'])];
@@ -49,12 +42,10 @@ function nodeStatus(ctx: ShellContext): CommandResult {
   return ok(`${out}\nIPv6 BGP status\nNo IPv6 peers found.\n\n`);
 }
 
-export const calicoctl: Command = (ctx, argv) => {
-  const sim = ctx.sim;
-  if (!calicoCluster(sim)) return fail(NOT_CALICO, 1);
+const calicoctl = (bgpOn: BgpOn): CniTool => (sim, target, argv) => {
   const [verb, kind] = [argv[1], argv[2]];
   const wide = argv.includes('wide') || argv.includes('-owide') || argv.some((a) => a === '-o=wide' || a === '--output=wide');
-  if (verb === 'node' && kind === 'status') return nodeStatus(ctx);
+  if (verb === 'node' && kind === 'status') return nodeStatus(sim, target, bgpOn);
   if (verb === 'version') return ok('Client Version:    v3.27.0\nGit commit:        711528e\nCluster Version:   v3.27.0\nCluster Type:      k8s,bgp,kubeadm,kdd\n');
   if (verb !== 'get') return fail(`Invalid option: '${verb ?? ''}'.\n\nUsage:\n  calicoctl [options] <command> [<args>...]\n`, 1);
   const k = (kind ?? '').toLowerCase();
@@ -82,14 +73,13 @@ export const calicoctl: Command = (ctx, argv) => {
   return fail(`Failed to get resources: resource type '${kind ?? ''}' is not supported\n`, 1);
 };
 
-export const birdcl: Command = (ctx, argv) => {
-  const sim = ctx.sim;
-  if (!calicoCluster(sim) || ctx.target.kind !== 'node') return fail('Unable to connect to server control socket (/var/run/calico/bird.ctl): No such file or directory\n', 1);
+const birdcl = (bgpOn: BgpOn): CniTool => (sim, target, argv) => {
+  if (target.kind !== 'node') return fail('Unable to connect to server control socket (/var/run/calico/bird.ctl): No such file or directory\n', 1);
   const words = argv.slice(1).filter((a) => !a.startsWith('-') && a !== '/var/run/calico/bird.ctl');
   const cmd = words.join(' ');
   const head = 'BIRD v0.3.3+birdv1.6.8 ready.\n';
   if (!/^sh(ow)?\s+p(rotocols?)?(\s+all)?$/.test(cmd)) return ok(`${head}${cmd ? 'syntax error' : ''}\n`);
-  const me = ctx.target.name;
+  const me = target.name;
   const rows: string[][] = [['name', 'proto', 'table', 'state', 'since', 'info']];
   const t = since();
   rows.push(['static1', 'Static', 'master', 'up', t, ''], ['kernel1', 'Kernel', 'master', 'up', t, ''], ['device1', 'Device', 'master', 'up', t, ''], ['direct1', 'Direct', 'master', 'up', t, '']);
@@ -98,4 +88,8 @@ export const birdcl: Command = (ctx, argv) => {
   return ok(head + rows.map((r) => `${r.map((c, i) => c.padEnd(w[i]!)).join('')}\n`.replace(/ +\n$/, '    \n')).join(''));
 };
 
-export const calicoCommands: Record<string, Command> = { calicoctl, birdcl, birdc: birdcl };
+/** The tools a Calico-family node has; `bgpOn` says whether BIRD runs a mesh there. */
+export function calicoTools(bgpOn: BgpOn): Readonly<Record<string, CniTool>> {
+  const bird = birdcl(bgpOn);
+  return { calicoctl: calicoctl(bgpOn), birdcl: bird, birdc: bird };
+}
