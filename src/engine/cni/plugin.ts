@@ -102,6 +102,11 @@ export interface CniPlugin {
   nodeAnnotations(model: ClusterModel, node: NodeModel): Record<string, string>;
   /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it. */
   readonly networkCondition: string;
+  /**
+   * Whether the plugin serves Services itself so kube-proxy writes no rules (Cilium's
+   * kubeProxyReplacement, kube-router's service proxy). Absent means kube-proxy runs as configured.
+   */
+  readonly replacesKubeProxy?: (spec: ClusterSpec) => boolean;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
 }

@@ -3,6 +3,7 @@
  * block (the flags --masquerade-all, --iptables-masquerade-bit, --nodeport-addresses,
  * --iptables-localhost-nodeports, --detect-local-mode, --ipvs-scheduler).
  */
+import { cniOf } from '../../cni/registry';
 import type { ClusterModel } from '../../model/cluster';
 
 export interface ProxyConfig {
@@ -31,7 +32,8 @@ export function masqueradeMark(bit: number): string {
 export function proxyConfig(model: ClusterModel): ProxyConfig {
   const kp = model.spec.kubeProxy;
   return {
-    mode: kp.mode,
+    // A plugin that serves Services itself leaves kube-proxy nothing to write.
+    mode: cniOf(model.spec).replacesKubeProxy?.(model.spec) ? 'none' : kp.mode,
     masqueradeAll: kp.masqueradeAll,
     masqueradeMark: masqueradeMark(kp.masqueradeBit),
     nodePortAddresses: kp.nodePortAddresses ?? [],
