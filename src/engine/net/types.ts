@@ -48,6 +48,8 @@ export interface FdbEntry {
   readonly dev: string;
   /** VXLAN: remote VTEP address (`dst`). */
   readonly dst?: string;
+  /** VXLAN: the VNI towards this destination (`bridge fdb add ... vni N`); absent = the device's. */
+  readonly vni?: number;
   readonly permanent: boolean;
   /** Learned entries age out (bridge ageing_time, 300 s by default). */
   readonly updatedAt: number;
@@ -76,10 +78,21 @@ export interface Link {
    * entry is the default destination (`ip link add ... type vxlan remote IP` creates it).
    */
   fdb?: FdbEntry[];
-  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean };
+  /**
+   * VXLAN settings. `external` (collect_metadata, an Open vSwitch vxlan vport) accepts every VNI
+   * on its port and takes the VNI to send with from the FDB entry.
+   */
+  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean; readonly external?: boolean };
   ipip?: { readonly local?: string; readonly remote?: string };
   /** TUN: the user-space process reading it (flanneld). */
   tun?: { readonly owner: string };
+  /**
+   * A user-space process holds a packet socket (pcap) on this device: every frame arriving here
+   * goes up to it, and it tunnels the frame in UDP `port` to the host its FDB names (the frame's
+   * MAC, else every all-zeros entry); frames it receives on that port it writes back out of this
+   * device. `encrypted` names the cipher it seals the payload with, when it has a key.
+   */
+  packetSocket?: { readonly owner: string; readonly port: number; readonly encrypted?: string };
   /** Per-link counters, as `ip -s link` shows them. */
   stats: { rxPackets: number; txPackets: number; rxBytes: number; txBytes: number; rxDropped: number; txDropped: number };
   /** Calico sets proxy_arp on cali* host ends. */

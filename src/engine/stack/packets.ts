@@ -168,6 +168,11 @@ export function udpWrap(o: IpOpts & { readonly sport: number; readonly dport: nu
   return { ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + (inner.ip?.length ?? 0)), udp: { sport: o.sport, dport: o.dport }, inner };
 }
 
+/** A whole Ethernet frame as a UDP payload (a user-space L2 tunnel such as weave's sleeve). */
+export function l2UdpWrap(o: IpOpts & { readonly sport: number; readonly dport: number }, frame: Packet): Packet {
+  return { ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + frameLength(frame)), udp: { sport: o.sport, dport: o.dport }, inner: frame };
+}
+
 export function withEth(p: Packet, src: string, dst: string): Packet {
   return { ...p, eth: { src, dst, type: p.arp ? ETH_P_ARP : ETH_P_IP } };
 }

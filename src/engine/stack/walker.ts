@@ -27,7 +27,7 @@ import {
   ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
 } from './packets';
 import { bridgeInput, bridgeXmit } from './bridge';
-import { ipipRcv, ipipXmit, tunXmit, vxlanXmit } from './tunnel';
+import { ipipRcv, ipipXmit, packetSocketXmit, tunXmit, vxlanXmit } from './tunnel';
 import { localDeliver } from './l4';
 import { ipvsIn, ipvsOut } from './ipvs';
 
@@ -287,6 +287,7 @@ export class Walker {
     link.stats.rxPackets++;
     link.stats.rxBytes += frame.ip?.length ?? 28;
     this.emit('rx', ns, link.name, `rx ${link.name}: ${describe(frame)}`, frame);
+    if (link.packetSocket) { packetSocketXmit(this, ns, link, frame); return; }
     if (link.master) {
       const br = this.link(ns, link.master);
       if (br && br.kind === 'bridge') { bridgeInput(this, ns, br, link, frame); return; }
