@@ -120,6 +120,11 @@ export interface CniPlugin {
    * host-local on the node's podCIDR (the bridge takes .1, Pods get .2 and up).
    */
   readonly ipamRanges?: (spec: ClusterSpec, nodes: readonly NodeModel[]) => ReadonlyMap<string, CniIpamRange>;
+  /**
+   * Whether `spec.network.encryption: true` applies (Weave: a password is set and peers encrypt
+   * what they send each other). Absent means the plugin has no such setting and `knp check` says so.
+   */
+  readonly encryption?: boolean;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
 }

@@ -67,5 +67,6 @@ export const weave: CniPlugin = {
   nodeAnnotations: () => ({}),
   networkCondition: WEAVE_CONDITION,
   ipamRanges: weaveIpamRanges,
+  encryption: true,
   tools: weaveTools,
 };
