@@ -95,6 +95,12 @@ export interface Link {
   packetSocket?: { readonly owner: string; readonly port: number; readonly encrypted?: string };
   /** Per-link counters, as `ip -s link` shows them. */
   stats: { rxPackets: number; txPackets: number; rxBytes: number; txBytes: number; rxDropped: number; txDropped: number };
+  /**
+   * Bridge: an Open vSwitch kernel datapath rather than a Linux bridge (weave's `datapath`). It
+   * switches by the flows its controller installs, modelled as this FDB; netfilter never sees
+   * what it switches (br_netfilter belongs to the Linux bridge), and `ip -d link` says openvswitch.
+   */
+  openvswitch?: boolean;
   /** Calico sets proxy_arp on cali* host ends. */
   proxyArp?: boolean;
   /**

@@ -62,6 +62,7 @@ function setupWeaveNode(ctx: BuildCtx, backend: WeaveBackend, node: NodeNet, mtu
   if (backend === 'fastdp') {
     const dp = addLink(ns, { name: WEAVE_DATAPATH, kind: 'bridge', mac: macFor(ctx, `${ns.id} datapath`), mtu, qlen: 1000 });
     dp.mtuSet = true;
+    dp.openvswitch = true;
     setMaster(ns, vo, dp);
     const vx = addLink(ns, { name: WEAVE_VXLAN, kind: 'vxlan', mac: macFor(ctx, `${ns.id} vxlan-6784`), mtu: 65485, qlen: 1000 });
     vx.vxlan = { vni: 0, port: WEAVE_FASTDP_PORT, learning: false, external: true };
