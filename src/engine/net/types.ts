@@ -164,6 +164,22 @@ export type AppKind =
   | { readonly kind: 'sshd' }
   | { readonly kind: 'flanneld' };
 
+/**
+ * An IPsec transport-mode security association with its policy, as `ip xfrm policy` and `ip
+ * xfrm state` hold them: `out` sends what matches (src, dst, UDP dport) as ESP with `spi`;
+ * `in` opens ESP with that `spi` addressed to us.
+ */
+export interface XfrmSa {
+  readonly dir: 'in' | 'out';
+  readonly src: string;
+  readonly dst: string;
+  readonly proto: 'udp';
+  readonly dport: number;
+  readonly spi: number;
+  /** Who installed it (weave's router), for `ip xfrm` and the trace. */
+  readonly owner: string;
+}
+
 export interface NetNs {
   readonly id: NsId;
   readonly owner: NsOwner;
@@ -191,6 +207,8 @@ export interface NetNs {
   nft?: NftState;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */
   conntrack?: ConntrackTable;
+  /** IPsec transport-mode SAs (ESP), when something keyed them (weave fastdp with a password). */
+  xfrm?: XfrmSa[];
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
   ipvs?: unknown;
 }

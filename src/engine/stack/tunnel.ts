@@ -12,9 +12,9 @@
 import { hashString } from '../util/rand';
 import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
 import type { Packet } from '../net/packet';
-import type { FdbEntry, Link, NetNs } from '../net/types';
+import type { FdbEntry, Link, NetNs, XfrmSa } from '../net/types';
 import { fibCached } from './nsview';
-import { ipipWrap, l2UdpWrap, udpWrap, vxlanWrap, describe } from './packets';
+import { espWrap, ipipWrap, l2UdpWrap, udpWrap, vxlanWrap, describe } from './packets';
 import { ZERO_MAC, type Walker } from './walker';
 
 export const FLANNEL_UDP_PORT = 8285;
@@ -97,6 +97,32 @@ export function packetSocketRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   w.emit('decap', ns, dev.name, `${ps.owner} injects the frame into ${dev.name}: user space -> kernel`, pkt.inner, { kind: 'udp', label: `${ps.owner} UDP ${dport}` });
   w.devXmit(ns, dev, pkt.inner);
   return true;
+}
+
+const espSeq = new WeakMap<XfrmSa, number>();
+const spiText = (spi: number): string => `0x${spi.toString(16).padStart(8, '0')}`;
+
+/** xfrm output, transport mode: a locally sent packet an `out` policy matches leaves as ESP. */
+export function xfrmOutput(w: Walker, ns: NetNs, pkt: Packet): Packet {
+  const ip = pkt.ip;
+  const dport = pkt.udp?.dport;
+  if (!ip || dport === undefined) return pkt;
+  const sa = ns.xfrm?.find((s) => s.dir === 'out' && s.src === ip.src && s.dst === ip.dst && s.dport === dport);
+  if (!sa) return pkt;
+  const seq = (espSeq.get(sa) ?? 0) + 1;
+  espSeq.set(sa, seq);
+  const out = espWrap(pkt, sa.spi, seq);
+  w.emit('encap', ns, undefined, `IPsec: xfrm policy ${sa.src} -> ${sa.dst} udp dport ${sa.dport} (${sa.owner}) encrypts it: ${describe(out)}`, out, { kind: 'esp', label: 'IPsec ESP', spi: sa.spi, remote: sa.dst });
+  return out;
+}
+
+/** esp4_rcv: ESP for one of our SAs is decrypted and the inner packet goes through ip_rcv again. */
+export function xfrmRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
+  const spi = pkt.esp?.spi ?? 0;
+  const sa = ns.xfrm?.find((s) => s.dir === 'in' && s.spi === spi && s.dst === pkt.ip!.dst);
+  if (!sa || !pkt.inner) { w.drop(ns, inLink.name, `ESP spi ${spiText(spi)}: no xfrm state for it (ip xfrm state)`, pkt); return; }
+  w.emit('decap', ns, inLink.name, `IPsec: xfrm state spi ${spiText(spi)} (${sa.owner}) decrypts ESP from ${pkt.ip!.src}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'esp', label: 'IPsec ESP', spi });
+  w.ipRcv(ns, inLink, pkt.inner);
 }
 
 export function ipipXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet, nexthop: string | undefined): void {

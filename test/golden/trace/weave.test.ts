@@ -69,6 +69,16 @@ describe('weave golden traces', () => {
     expect(t).not.toContain('vxlan-6784');
   });
 
+  it('fastdp with a password: the VXLAN datagram leaves eth0 as IPsec ESP and is decrypted before vxlan-6784', () => {
+    const sim = build(YAML.replace('backend: fastdp', 'backend: fastdp, encryption: true'));
+    const t = trace('cross-node-fastdp-encrypted-ping', sim, { from: 'pod/default/client', to: nginxOn(sim, 'node-1'), protocol: 'icmp' });
+    expect(t).toContain('verdict: delivered');
+    const onWire = t.split('\n').filter((l) => / eth0 +tx +tx eth0: 192\.168\.1\.1\d > 192\.168\.1\.1\d /.test(l));
+    expect(onWire.length).toBeGreaterThan(0);
+    expect(onWire.every((l) => l.includes(' ESP(spi=0x') && !l.includes('VXLAN'))).toBe(true);
+    expect(t).toMatch(/IPsec: xfrm state spi 0x[0-9a-f]{8} \(weave\) decrypts ESP from 192\.168\.1\.12/);
+  });
+
   it('weave-npc: the client is not role=backend, so its SYN to db is dropped on db\'s node', () => {
     const sim = build(YAML);
     const t = trace('policy-drop', sim, { from: 'pod/default/client', to: `tcp://${ipOf(sim, 'db')}:6379` });

@@ -87,6 +87,11 @@ export function weaveShortId(node: string): number {
   return hashString(`weave short id ${node}`) & 0xfff;
 }
 
+/** The SPI of the IPsec SA from one peer to another (weave derives its keys per connection). */
+export function weaveSpi(from: string, to: string): number {
+  return (hashString(`weave spi ${from} ${to}`) | 0x100) >>> 0;
+}
+
 /** fastdp's tunnel id: the sender's short id, then the receiver's (12 bits each). */
 export function weaveVni(from: string, to: string): number {
   return (weaveShortId(from) << 12) | weaveShortId(to);

@@ -23,7 +23,7 @@ import { linkByIndex, linkByName } from '../../net/lookup';
 import { addAddr, addLink, addRoute, addVethPair, setMaster, setUp, v4Addr } from '../../net/mutate';
 import type { Link, NetNs } from '../../net/types';
 import type { CniDatapath, NodeNet } from '../plugin';
-import { weaveBridgeAddr, weaveVni } from './ipam';
+import { weaveBridgeAddr, weaveSpi, weaveVni } from './ipam';
 
 export type WeaveBackend = 'fastdp' | 'sleeve';
 
@@ -117,6 +117,14 @@ function connectWeavePeer(ctx: BuildCtx, backend: WeaveBackend, node: NodeNet, p
     const dp = linkByName(ns, WEAVE_DATAPATH);
     if (!vx || !dp) return;
     const vni = weaveVni(node.model.name, peer.model.name);
+    if (ctx.model.spec.network.encryption) {
+      // With a password, the router keys an IPsec SA per direction for the VXLAN traffic to this peer.
+      const sa = { proto: 'udp' as const, dport: WEAVE_FASTDP_PORT, owner: 'weave' };
+      (ns.xfrm ??= []).push(
+        { ...sa, dir: 'out', src: node.model.ip, dst: peer.model.ip, spi: weaveSpi(node.model.name, peer.model.name) },
+        { ...sa, dir: 'in', src: peer.model.ip, dst: node.model.ip, spi: weaveSpi(peer.model.name, node.model.name) },
+      );
+    }
     const fdb = (vx.fdb ??= []);
     fdb.push({ mac: ZERO_MAC, dev: WEAVE_VXLAN, dst: peer.model.ip, vni, permanent: true, updatedAt: 0 });
     for (const mac of macs) {
