@@ -75,21 +75,29 @@ export function weaveBridgeAddr(spec: ClusterSpec, nodes: readonly NodeModel[], 
 
 const hex2 = (n: number): string => (n & 255).toString(16).padStart(2, '0');
 
+/** murmur3's finaliser: every input bit moves every output bit (names that differ in one letter look unrelated). */
+function mix(h0: number): number {
+  let h = h0 >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** The peer name, a 48-bit value printed like a MAC (weave derives it from the machine's id; here from the node name). */
 export function weavePeerName(node: string): string {
-  const a = hashString(`weave peer ${node}`);
-  const b = hashString(`weave peer 2 ${node}`);
+  const a = mix(hashString(`weave peer ${node}`));
+  const b = mix(hashString(`weave peer 2 ${node}`));
   return [a >>> 24, a >>> 16, a >>> 8, a, b >>> 8, b].map(hex2).join(':');
 }
 
 /** The 12-bit short id each peer picks, which fastdp puts in the VXLAN VNI. */
 export function weaveShortId(node: string): number {
-  return hashString(`weave short id ${node}`) & 0xfff;
+  return mix(hashString(`weave short id ${node}`)) & 0xfff;
 }
 
 /** The SPI of the IPsec SA from one peer to another (weave derives its keys per connection). */
 export function weaveSpi(from: string, to: string): number {
-  return (hashString(`weave spi ${from} ${to}`) | 0x100) >>> 0;
+  return (mix(hashString(`weave spi ${from} ${to}`)) | 0x100) >>> 0;
 }
 
 /** fastdp's tunnel id: the sender's short id, then the receiver's (12 bits each). */
