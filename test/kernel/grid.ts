@@ -26,7 +26,9 @@ export type Area =
   | 'cni-portmap'     // hostPort DNAT rules
   | 'network-policy'  // NetworkPolicy enforcement (calico)
   | 'cni-masq'        // Pod-to-outside masquerade rules
-  | 'ci-ipset';       // the `ipset` tool where the tier runs: calico's rules match ipsets (.ci/run must install it)
+  | 'ci-ipset'        // the `ipset` tool where the tier runs: calico's rules match ipsets (.ci/run must install it)
+  | 'lab-weave';      // `knp lab` exporting weave's datapath: fastdp's per-peer VNIs as plain VXLAN devices, the datapath
+                      // without br_netfilter (a real Linux bridge would conntrack the frames twice), sleeve, ESP states
 
 /** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
 export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy', 'kube-proxy-ipvs', 'ci-ipset']);
