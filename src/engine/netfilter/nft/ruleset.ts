@@ -93,9 +93,22 @@ export interface NftTable {
   sets: Map<string, NftSet>;
 }
 
+/** A transaction a daemon ran with `nft -f` that the kernel refused (nothing of it applied). */
+export interface NftLoadFailure {
+  /** node/NAME. */
+  readonly machine: string;
+  readonly writer: string;
+  /** 1-based line of the transaction, and its text. */
+  readonly line: number;
+  readonly text: string;
+  readonly error: string;
+}
+
 export interface NftState {
   tables: NftTable[];
   nextHandle: number;
+  /** Set while the last load of kube-proxy's transaction on this machine failed. */
+  loadFailure?: NftLoadFailure;
 }
 
 export const newNftState = (): NftState => ({ tables: [], nextHandle: 1 });
