@@ -97,6 +97,7 @@ const TITLES: readonly Row[] = [
   ['encryption-not-supported', 'This network plugin has no encryption setting', '这个网络插件没有加密选项'],
   ['weave-no-range', 'A node got no share of weave\'s address range', '有节点没有分到 weave 地址范围中的一段'],
   ['iptables-restore-failed', 'iptables-restore rejected the rules a component wrote', 'iptables-restore 拒绝了某个组件写入的规则'],
+  ['nftables-load-failed', 'nft -f rejected kube-proxy’s nftables transaction', 'nft -f 拒绝了 kube-proxy 的 nftables 事务'],
   ['challenge-unknown-kind', 'The Challenge names a kind the playground does not load', 'Challenge 里写了 playground 不加载的 kind'],
   ['challenge-unknown-variable', 'The text uses a variable the Challenge does not define', '文本里用了 Challenge 没有定义的变量'],
   ['challenge-empty-range', 'The variable’s range is empty', '变量的取值范围是空的'],
