@@ -119,3 +119,47 @@ describe('seed 000 §9 Pod DNS', () => {
     expect(s.where).toEqual(s.home);
   });
 });
+
+describe('seed 000 §7.5 Ingress and Ingress Controller', () => {
+  // The article's Ingress, as written (extensions/v1beta1, serviceName/servicePort, the class as
+  // an annotation). It assumes a myapp-svc exists; the student makes one first.
+  const INGRESS = `apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: ingress-myapp
+  namespace: default
+  annotations: 
+    kubernetes.io/ingress.class: "nginx"
+spec:
+  rules:
+  - host: www.tchua.top 
+    http:
+      paths:
+      - path: /
+        backend:
+          serviceName: myapp-svc
+          servicePort: 80
+`;
+
+  it('requests for www.tchua.top reach myapp-svc through the controller; the old apiVersion is read (differs: a 1.22+ API server refuses it)', () => {
+    const s = new Student();
+    expect(s.out('kubectl create deployment myapp --image=nginx')).toBe('deployment.apps/myapp created\n');
+    expect(s.out('kubectl expose deployment myapp --port=80 --name=myapp-svc')).toBe('service/myapp-svc exposed\n');
+    // Documented difference: the playground converts extensions/v1beta1 (docs/scenario-format.md).
+    expect(s.apply(INGRESS)).toBe('ingress.networking.k8s.io/ingress-myapp created\n');
+    expect(s.out('kubectl get ingress')).toMatch(/^NAME +CLASS +HOSTS +ADDRESS +PORTS +AGE\ningress-myapp +nginx +www\.tchua\.top +\S* *80 +\d+s\n$/);
+    // The controller the article says must exist alongside: ingress-nginx, and its IngressClass.
+    expect(s.out('kubectl get ingressclass')).toMatch(/\nnginx +k8s\.io\/ingress-nginx +<none> +/);
+    const controller = s.sim.model.pods.find((p) => p.meta.namespace === 'ingress-nginx' && p.phase === 'Running')!;
+    expect(controller).toBeDefined();
+    const app = s.pod('app', 'myapp');
+    const ip = s.nodeOf(controller).ip;
+    // Through the controller (hostPort 80 on the node it runs on), by Host header as a browser would.
+    expect(s.out(`curl -s -H "Host: www.tchua.top" ${ip}/`)).toMatch(new RegExp(`^Hostname: ${app.meta.name}\\nRemoteAddr: ${lit(controller.podIP!)}:\\d+\\n$`));
+    expect(s.out(`curl -s --resolve www.tchua.top:80:${ip} http://www.tchua.top/`)).toMatch(new RegExp(`^Hostname: ${app.meta.name}\\nRemoteAddr: ${lit(controller.podIP!)}:`));
+    // A host no rule names gets the controller's default backend (404), not myapp.
+    expect(s.out(`curl -s -o /dev/null -w "%{http_code}" -H "Host: other.example" ${ip}/`)).toBe('404');
+    // myapp's nginx logged the proxied request, with the client's User-Agent.
+    expect(s.out('kubectl logs deploy/myapp | grep "GET / "')).toMatch(/"GET \/ HTTP\/1\.1" 200 \d+ "-" "curl\/8\.5\.0"/);
+  });
+});

@@ -164,7 +164,7 @@ export const curl: Command = recorded((ctx, argv, walk) => {
   const headers: Record<string, string> = {};
   const resolve: Record<string, string> = {};
   let url: string | undefined;
-  const a = expandShort(argv.slice(1), 'owmXHA');
+  const a = expandShort(argv.slice(1), 'owmXHAE');
   for (let i = 0; i < a.length; i++) {
     const w = a[i]!;
     const val = (): string | undefined => a[++i];
@@ -173,6 +173,8 @@ export const curl: Command = recorded((ctx, argv, walk) => {
     else if (w === '-S' || w === '--show-error') showErr = true;
     else if (w === '-I' || w === '--head') head = true;
     else if (w === '-k' || w === '--insecure' || w === '-L' || w === '--location') { /* no TLS, no redirects to follow */ }
+    else if (w === '--cacert' || w === '--capath' || w === '--cert' || w === '-E' || w === '--key') val(); // TLS is not modelled: the request goes as plain HTTP
+
     else if (w === '-o' || w === '--output') out = val();
     else if (w === '-w' || w === '--write-out') fmt = val();
     else if (w === '-m' || w === '--max-time' || w === '--connect-timeout') maxTime = Number(val());
