@@ -135,7 +135,7 @@ describe('link codec', () => {
 
   it('the journal text format round-trips through parse and format', () => {
     const j = parseJournal(formatJournal(state.journal));
-    expect(j).toEqual({ ok: true, journal: state.journal });
+    expect(j).toMatchObject({ ok: true, journal: state.journal });
     expect(parseJournal('use nowhere/x\nls\n')).toMatchObject({ ok: false, line: 1 });
   });
 });

@@ -1,16 +1,19 @@
 /**
  * In Chromium against the production build: the compare view with one setting changed (the
  * same YAML and journal under kube-proxy iptables vs IPVS), the SVG export, and `kubectl edit`
- * opening the object in the editor where saving applies it.
+ * opening the object in the editor where saving applies it; a link that carries a lesson or a
+ * challenge opens it at its step with its progress.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeFragment } from '../../src/engine';
+import { expandVariables } from '../../src/engine/scenario/variables';
 import { engineIdle, hasChromium, openApp, paste, runInTerminal } from './harness';
 import { browserSuite } from './suite';
 
-describe.runIf(hasChromium)('compare under a setting, SVG export, kubectl edit', () => {
+describe.runIf(hasChromium)('compare under a setting, SVG export, kubectl edit, lesson links', () => {
   const env = browserSuite();
 
   it('compare: the same YAML under kube-proxy IPVS shows rule diffs and the same Send delivered in both', async () => {
@@ -81,7 +84,7 @@ describe.runIf(hasChromium)('compare under a setting, SVG export, kubectl edit',
     await page.click('[data-testid=edit-save]');
     await page.waitForSelector('[data-testid=edit-object]', { state: 'detached', timeout: 10_000 });
     await engineIdle(page);
-    expect(await runInTerminal(page, 'kubectl get svc my-nginx --show-labels')).toMatch(/my-nginx +ClusterIP .*edited=yes,run=my-nginx/);
+    expect(await runInTerminal(page, 'kubectl get svc my-nginx --show-labels')).toMatch(/my-nginx +ClusterIP[\s\S]*edited=yes,run=my-nginx/);
     // The scenario is back in the editor, unchanged by the edit (the change is a terminal-side apply).
     expect(await lines()).toContain('kind: Cluster');
     // Cancel: nothing applied.
@@ -90,6 +93,29 @@ describe.runIf(hasChromium)('compare under a setting, SVG export, kubectl edit',
     await page.click('[data-testid=edit-cancel]');
     await page.waitForSelector('[data-testid=edit-object]', { state: 'detached', timeout: 10_000 });
     expect(await lines()).toContain('kind: Cluster');
+    await page.context().close();
+  });
+
+  it('a link made with a lesson open opens it at that step with that progress; a challenge link with its hints', async () => {
+    const page = await openApp(env.browser, env.site.url);
+    const lessonYaml = readFileSync('content/lessons/10-clusterip-iptables/scenario.yaml', 'utf8');
+    const frag = encodeFragment({ yaml: lessonYaml, journal: [], learn: { kind: 'lesson', id: '10-clusterip-iptables', step: 2, done: ['read-rules', 'dnat'] } });
+    await page.goto('about:blank');
+    await page.goto(`${env.site.url}#${frag}`);
+    const panel = page.locator('[data-testid=lesson-panel]');
+    await panel.locator('[data-testid=lesson-step][data-current=true]').waitFor({ timeout: 30_000 });
+    expect(await panel.locator('[data-lesson="10-clusterip-iptables"][data-step="2"]').count()).toBe(1);
+    expect(await panel.locator('[data-testid=lesson-step][data-done=true]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step-id')))).toEqual(['read-rules', 'dnat']);
+    expect(await panel.locator('[data-testid=lesson-step][data-current=true]').getAttribute('data-step-id')).toBe('predict-chain');
+
+    const raw = readFileSync('content/challenges/nodeport-range.yaml', 'utf8');
+    const { text, values } = expandVariables('content/challenges/nodeport-range.yaml', raw, 1);
+    const cfrag = encodeFragment({ yaml: text, journal: [], learn: { kind: 'challenge', name: 'nodeport-range', seed: 1, variables: values, hints: 1 } });
+    await page.goto('about:blank');
+    await page.goto(`${env.site.url}#${cfrag}`);
+    await panel.locator('[data-challenge="nodeport-range"]').waitFor({ timeout: 30_000 });
+    await panel.locator('[data-testid=challenge-goal]').first().waitFor({ timeout: 30_000 });
+    expect(await panel.locator('[data-testid=challenge-hint]').count()).toBe(1);
     await page.context().close();
   });
 });
