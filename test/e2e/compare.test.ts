@@ -48,7 +48,8 @@ describe.runIf(hasChromium)('compare under a setting, SVG export, kubectl edit, 
     const dir = mkdtempSync(join(tmpdir(), 'knp-svg-e2e-'));
     try {
       await page.click('[data-testid=export-menu]');
-      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('[data-testid=export-svg]')]);
+      // html-to-image clones the whole canvas with its styles: slow on a busy machine.
+      const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 150_000 }), page.click('[data-testid=export-svg]', { noWaitAfter: true })]);
       expect(dl.suggestedFilename()).toBe('playground.svg');
       const path = join(dir, dl.suggestedFilename());
       await dl.saveAs(path);
@@ -66,7 +67,7 @@ describe.runIf(hasChromium)('compare under a setting, SVG export, kubectl edit, 
       rmSync(dir, { recursive: true, force: true });
       await page.context().close();
     }
-  });
+  }, 240_000);
 
   it('kubectl edit svc my-nginx opens it in the editor; Save applies it, Cancel leaves it', async () => {
     const page = await openApp(env.browser, env.site.url);
