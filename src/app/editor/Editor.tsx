@@ -136,12 +136,12 @@ export function Editor() {
   return (
     <div className="knp-editor" data-testid="editor" data-ready={mod ? 'true' : 'false'} data-editing={editing ? `${editing.kind}/${editing.name}` : undefined}>
       {editing && (
-        <div className="knp-edit-bar" data-testid="edit-object" role="region" aria-label={t('editObject.title', { object: `${editing.kind.toLowerCase()}/${editing.name}` })}>
+        <div className="knp-edit-bar" data-testid="edit-object" role="region" title={t('editObject.hint')} aria-label={t('editObject.title', { object: `${editing.kind.toLowerCase()}/${editing.name}` })}>
           <strong className="knp-mono">{t('editObject.title', { object: `${editing.kind.toLowerCase()}/${editing.name}` })}</strong>
           <span className="knp-history-hint">{t('editObject.hint')}</span>
           <span className="knp-spacer" />
-          <button type="button" data-testid="edit-save" disabled={saving} onClick={() => void save()}>{t('editObject.save')}</button>
-          <button type="button" data-testid="edit-cancel" onClick={() => actions.cancelEdit()}>{t('editObject.cancel')}</button>
+          <button type="button" className="knp-btn primary" data-testid="edit-save" disabled={saving} onClick={() => void save()}>{t('editObject.save')}</button>
+          <button type="button" className="knp-btn" data-testid="edit-cancel" onClick={() => actions.cancelEdit()}>{t('editObject.cancel')}</button>
           {editError && <pre className="knp-edit-error" data-testid="edit-error">{editError}</pre>}
         </div>
       )}
