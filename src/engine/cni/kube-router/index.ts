@@ -16,7 +16,7 @@ import { installNetpol } from './policy';
 import { installKubeRouterProxy } from './proxy';
 import { kubeRouterTools } from './tools';
 
-export const KUBE_ROUTER_IMAGE = 'docker.io/cloudnativelabs/kube-router:v2.5.0';
+export const KUBE_ROUTER_IMAGE = 'docker.io/cloudnativelabs/kube-router:v2.11.0';
 export const KUBE_ROUTER_CONDITION = '  NetworkUnavailable\tFalse\tRouteCreated\tkube-router created the routes to the other nodes\' Pod subnets';
 
 const BACKENDS: readonly KubeRouterBackend[] = ['bgp', 'ipip'];
