@@ -62,3 +62,4 @@ export { ipvsSchedule, ipvsCommit, ipvsReverse } from './ipvs/ipvs';
 export { decodeFile, decodeLink, encodeFile, encodeFragment, encodeLink, hasLink, LINK_VERSION, MAX_FRAGMENT, type Decoded, type JournalEntry, type LinkErrorCode, type SharedState } from './share/link';
 export { formatJournal, parseJournal, replayJournal } from './share/journal';
 export { compareSims, diffLines, formatCompare, type CompareResult, type CompareSection, type DiffLine, type ReachChange } from './share/compare';
+export { settingsOf, withSetting, type Setting, type SettingId } from './share/variants';

@@ -13,6 +13,7 @@
  *           controller; installRules: kube-proxy's userspace mode).
  */
 import type { DnsQuestion, DnsResponse, Payload } from '../net/packet';
+import { userAgentOf } from './packets';
 import type { Listener, NetNs } from '../net/types';
 import type { Sim } from '../sim';
 import type { Verdict } from '../trace/types';
@@ -115,7 +116,7 @@ export function runApp(ctx: AppContext): AppAnswer {
       const body = app.name === 'kube-proxy' && p.path === '/proxyMode' ? ctx.sim.model.spec.kubeProxy.mode : httpBody(app.name, ctx.client);
       const head = p.method === 'HEAD';
       // nginx's combined access log format, one line per request that reached the process.
-      appLog(ctx.sim, ctx.listener.owner, ctx.listener.container, `${ctx.client.ip} - - {{time}} "${p.method} ${p.path} HTTP/1.1" 200 ${head ? 0 : body.length} "-" "${p.headers['User-Agent'] ?? p.headers['user-agent'] ?? '-'}" "-"`);
+      appLog(ctx.sim, ctx.listener.owner, ctx.listener.container, `${ctx.client.ip} - - {{time}} "${p.method} ${p.path} HTTP/1.1" 200 ${head ? 0 : body.length} "-" "${userAgentOf(p)}" "-"`);
       return {
         kind: 'reply',
         payload: { kind: 'http-response', status: 200, body: head ? '' : body, headers: head ? { 'Content-Length': String(body.length) } : {} },
