@@ -120,6 +120,55 @@ describe('seed 000 §9 Pod DNS', () => {
   });
 });
 
+describe('seed 000 §9.1 DNS records for a Pod (hostname + subdomain)', () => {
+  it('with subdomain naming the Service, nslookup HOSTNAME.SUBDOMAIN.default.svc.cluster.local 10.96.0.10 gives the Pod IP and the Service name gives its ClusterIP', () => {
+    const s = new Student();
+    // The article's Pods carry `nodeSelector: nginx: ok`; it labelled a node off-page, so does the
+    // student (a worker: the playground's control-plane node keeps its NoSchedule taint).
+    expect(s.out('kubectl label node node-2 nginx=ok')).toBe('node/node-2 labeled\n');
+    s.apply(DEPLOY(`      nodeSelector:
+        nginx: ok
+      hostname: nginx-host
+      subdomain: nginx-subdomain
+      containers:
+        - name: nginx
+          image: nginx:stable
+          command: ["nginx", "-g", "daemon off;"]
+`));
+    s.apply(`kind: Service
+apiVersion: v1
+metadata:
+  name: nginx-subdomain
+spec:
+  type: ClusterIP
+  ports:
+    - port: 80
+      name: nginx
+  selector:
+    app: nginx
+`);
+    const pod = s.pod('app', 'nginx');
+    expect(pod.nodeName).toBe('node-2');
+    expect(s.out('kubectl get pod -o wide')).toMatch(new RegExp(`${pod.meta.name} +1/1 +Running +0 +\\S+ +${lit(pod.podIP!)} +node-2`));
+    const svc = s.service('nginx-subdomain');
+    expect(s.out('kubectl get svc -o wide')).toMatch(new RegExp(`nginx-subdomain +ClusterIP +${lit(svc.clusterIP!)} +<none> +80/TCP +\\S+ +app=nginx`));
+    expect(s.out('nslookup nginx-host.nginx-subdomain.default.svc.cluster.local 10.96.0.10')).toBe(`Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tnginx-host.nginx-subdomain.default.svc.cluster.local\nAddress: ${pod.podIP}\n\n`);
+    expect(s.out('nslookup nginx-subdomain.default.svc.cluster.local 10.96.0.10')).toBe(`Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tnginx-subdomain.default.svc.cluster.local\nAddress: ${svc.clusterIP}\n\n`);
+  });
+
+  it('without the matching Service the Pod has no such record (the subdomain must name a Service)', () => {
+    const s = new Student();
+    s.apply(DEPLOY(`      hostname: nginx-host
+      subdomain: nginx-subdomain
+      containers:
+        - name: nginx
+          image: nginx:stable
+`));
+    const r = s.type('nslookup nginx-host.nginx-subdomain.default.svc.cluster.local 10.96.0.10');
+    expect(r.stdout + r.stderr).toContain("can't find nginx-host.nginx-subdomain.default.svc.cluster.local: NXDOMAIN");
+  });
+});
+
 describe('seed 000 §7.5 Ingress and Ingress Controller', () => {
   // The article's Ingress, as written (extensions/v1beta1, serviceName/servicePort, the class as
   // an annotation). It assumes a myapp-svc exists; the student makes one first.
