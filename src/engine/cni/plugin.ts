@@ -74,6 +74,14 @@ export type CniTool = (sim: Sim, target: Target, argv: readonly string[]) => Cni
 export const cniOk = (stdout: string): CniToolResult => ({ stdout, stderr: '', exitCode: 0 });
 export const cniFail = (stderr: string, exitCode = 1, stdout = ''): CniToolResult => ({ stdout, stderr, exitCode });
 
+/** A node's Pod addresses when the plugin hands them out itself (see CniPlugin.ipam). */
+export interface CniNodeIpam {
+  /** The addresses in the order the plugin hands them out. */
+  readonly addresses: readonly string[];
+  /** kubelet's --max-pods on this node: every Pod counts, hostNetwork ones too; beyond it the scheduler says "Too many pods". */
+  readonly maxPods: number;
+}
+
 export interface CniPlugin {
   /** The value of the Cluster's `spec.network.plugin`. */
   readonly id: NetworkPlugin;
@@ -100,13 +108,19 @@ export interface CniPlugin {
   nodeFile(model: ClusterModel, node: NodeModel, path: string): string | null;
   /** The annotations its daemon puts on each Node. */
   nodeAnnotations(model: ClusterModel, node: NodeModel): Record<string, string>;
-  /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it. */
+  /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it; '' when it sets none. */
   readonly networkCondition: string;
   /**
    * Whether the plugin serves Services itself so kube-proxy writes no rules (Cilium's
    * kubeProxyReplacement, kube-router's service proxy). Absent means kube-proxy runs as configured.
    */
   readonly replacesKubeProxy?: (spec: ClusterSpec) => boolean;
+  /**
+   * Optional: the plugin's own IPAM in place of host-local from each node's podCIDR (AWS VPC CNI's
+   * ipamd hands out secondary addresses of the node's ENIs), by node name, with the node's Pod
+   * capacity. Absent: host-local, no Pod limit.
+   */
+  readonly ipam?: (spec: ClusterSpec, nodes: readonly NodeModel[]) => ReadonlyMap<string, CniNodeIpam>;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
 }

@@ -3,13 +3,14 @@
  * of the engine asks `cniOf(spec)` and talks to the CniPlugin interface (cni/plugin.ts).
  */
 import type { NetworkPlugin } from '../scenario/schema/knp';
+import { awsVpcCni } from './aws-vpc-cni/index';
 import { bridge } from './bridge/index';
 import { calico } from './calico/index';
 import { canal } from './canal/index';
 import { flannel } from './flannel/index';
 import type { CniPlugin } from './plugin';
 
-export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge };
+export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, 'aws-vpc-cni': awsVpcCni };
 
 /** The plugin a Cluster runs. */
 export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin } }): CniPlugin {

@@ -184,6 +184,12 @@ export interface NetNs {
    */
   rules?: RoutingRule[];
   neigh: NeighEntry[];
+  /**
+   * Proxy neighbour entries (`ip neigh add proxy IP dev DEV`, the kernel's pneigh table): ARP
+   * requests for IP arriving on DEV are answered with DEV's MAC when the route to IP leaves by
+   * another device and the namespace forwards. Absent = none.
+   */
+  proxyNeigh?: { readonly ip: string; readonly dev: string }[];
   sysctl: Record<string, string>;
   listeners: Listener[];
   nextIfindex: number;

@@ -402,7 +402,9 @@ export class Walker {
     let proxied = false;
     if (!v.local.has(arp.tpa)) {
       // proxy_arp: answer with our own MAC when we have a route to the target out of another device (Calico's cali* host ends).
-      const r = link.proxyArp || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibCached(this.sim.net, ns, arp.tpa) : undefined;
+      // A proxy neighbour entry (`ip neigh add proxy IP dev DEV`, pneigh_lookup) answers for that one address on that device.
+      const pneigh = ns.proxyNeigh?.some((p) => p.ip === arp.tpa && p.dev === link.name) === true && ns.sysctl['net.ipv4.ip_forward'] === '1';
+      const r = link.proxyArp || pneigh || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibCached(this.sim.net, ns, arp.tpa) : undefined;
       if (!r || r.route.dev === link.name || r.route.type !== 'unicast') {
         this.drop(ns, link.name, `ARP who-has ${arp.tpa}: not an address of ${ns.id}`, frame, false);
         return;

@@ -9,7 +9,7 @@ import { ignored, labels, objectMeta } from './common';
 export const KNP_API_VERSION = 'knp/v1alpha1';
 const typeMeta = { apiVersion: z.literal(KNP_API_VERSION), kind: z.string() };
 
-export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge']);
+export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'aws-vpc-cni']);
 export type NetworkPlugin = z.infer<typeof networkPlugin>;
 
 export const clusterNode = z.strictObject({
@@ -46,6 +46,7 @@ export const clusterSpec = z.strictObject({
     backend: z.enum(['vxlan', 'udp', 'host-gw', 'bgp', 'ipip', 'none']).optional().describe('flannel: vxlan | udp | host-gw; calico: bgp | ipip | vxlan'),
     bridge: z.enum(['cni0', 'cbr0', 'docker0']).default('cni0'),
     mtu: z.number().int().min(576).max(9000).default(1500),
+    instanceType: z.string().optional().describe('aws-vpc-cni: the nodes\' EC2 instance type, which fixes ENIs × IPs per ENI and so max Pods (t3.micro, t3.small, t3.medium (default), t3.large, m5.large, m5.xlarge, c5.large)'),
   }).prefault({}),
   kubeProxy: z.strictObject({
     mode: z.enum(['iptables', 'ipvs', 'nftables', 'userspace', 'none']).default('iptables'),
