@@ -35,7 +35,7 @@ describe('aws-vpc-cni golden traces', () => {
     const s = sim();
     const t = golden('aws-vpc-cni-same-node-ping', s, { from: 'pod/default/client', to: webOn(s, 'node-1'), protocol: 'icmp' });
     expect(t).toContain('verdict: delivered');
-    expect(t).toMatch(/route 192\.168\.1\.\d+: 192\.168\.1\.\d+\/32 dev eni[0-9a-f]{11} scope link \(rule 512: from all to 192\.168\.1\.\d+ lookup main\)/);
+    expect(t).toMatch(/route 192\.168\.1\.\d+: 192\.168\.1\.\d+\/32 dev eni[0-9a-f]{11} scope link src 192\.168\.1\.11 \(rule 512: from all to 192\.168\.1\.\d+ lookup main\)/);
   });
 
   it('cross node: the client on eth1 leaves by table 2; node-2 answers ARP for its Pod on the ENI that holds it', () => {
