@@ -121,6 +121,11 @@ export interface CniPlugin {
    * capacity. Absent: host-local, no Pod limit.
    */
   readonly ipam?: (spec: ClusterSpec, nodes: readonly NodeModel[]) => ReadonlyMap<string, CniNodeIpam>;
+  /**
+   * Optional: the `spec.network` fields only this plugin reads (AWS VPC CNI's `instanceType`). When
+   * another plugin runs and one of them is set, `knp check` warns network-setting-not-applicable.
+   */
+  readonly settings?: readonly (keyof ClusterSpec['network'])[];
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
 }

@@ -55,6 +55,14 @@ export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: R
     r.error(origin, ['spec', 'network', 'backend'], 'invalid-backend', `network plugin ${net.plugin} has no backend "${net.backend}"`, `use one of: ${backends.join(', ')}`);
     out.network = { ...net, backend: backends[0] as typeof net.backend };
   }
+  // A spec.network field only other plugins read (CniPlugin.settings) does nothing here: say so.
+  for (const [key, value] of Object.entries(net) as [string, unknown][]) {
+    if (value === undefined || value === false) continue;
+    const owners = Object.values(CNI_PLUGINS).filter((p) => p.settings?.includes(key as keyof ClusterSpec['network']));
+    if (owners.length === 0 || owners.some((p) => p.id === net.plugin)) continue;
+    const ids = owners.map((p) => p.id).join(', ');
+    r.warn(origin, ['spec', 'network', key], 'network-setting-not-applicable', `spec.network.${key} applies only to the ${ids} plugin; ${net.plugin} ignores it`, `remove ${key}, or use network.plugin: ${owners[0]!.id}`, { params: { setting: key, plugin: net.plugin, owners: ids } });
+  }
   return out;
 }
 

@@ -6,9 +6,8 @@
  * (the optional network policy agent is not modelled).
  */
 import type * as In from '../../scenario/schema/k8s';
-import { report } from '../../net/context';
 import type { CniNodeIpam, CniPlugin, CniSystemObjects } from '../plugin';
-import { eniLayout, instanceOf, maxPods } from './eni';
+import { eniLayout, maxPods } from './eni';
 import { writeAwsRules } from './hostrules';
 import { awsVpcDatapath } from './plugin';
 
@@ -47,13 +46,7 @@ export const awsVpcCni: CniPlugin = {
       { type: 'portmap', capabilities: { portMappings: true }, snat: true },
     ],
   }),
-  datapath: (ctx) => {
-    const asked = ctx.model.spec.network.instanceType;
-    if (asked !== undefined && instanceOf(ctx.model.spec).name !== asked) {
-      report(ctx, undefined, ['spec', 'network', 'instanceType'], 'warning', 'aws-instance-type-unknown', `aws-vpc-cni: instance type "${asked}" is not in the table; using ${instanceOf(ctx.model.spec).name}`, 'use t3.micro, t3.small, t3.medium, t3.large, m5.large, m5.xlarge or c5.large');
-    }
-    return awsVpcDatapath(ctx);
-  },
+  datapath: awsVpcDatapath,
   systemObjects,
   writeHostRules: (rs, model, node) => writeAwsRules(rs, model.spec.underlayCIDR, node.ip, model.spec.kernel.randomFully),
   ipsets: () => [],
@@ -61,6 +54,7 @@ export const awsVpcCni: CniPlugin = {
   nodeFile: () => null,
   nodeAnnotations: () => ({}),
   networkCondition: '',
+  settings: ['instanceType'],
   ipam: (spec, nodes) => {
     const layout = eniLayout(spec, nodes);
     const max = maxPods(spec);

@@ -46,7 +46,7 @@ export const clusterSpec = z.strictObject({
     backend: z.enum(['vxlan', 'udp', 'host-gw', 'bgp', 'ipip', 'none']).optional().describe('flannel: vxlan | udp | host-gw; calico: bgp | ipip | vxlan'),
     bridge: z.enum(['cni0', 'cbr0', 'docker0']).default('cni0'),
     mtu: z.number().int().min(576).max(9000).default(1500),
-    instanceType: z.string().optional().describe('aws-vpc-cni: the nodes\' EC2 instance type, which fixes ENIs × IPs per ENI and so max Pods (t3.micro, t3.small, t3.medium (default), t3.large, m5.large, m5.xlarge, c5.large)'),
+    instanceType: z.enum(['t3.micro', 't3.small', 't3.medium', 't3.large', 'm5.large', 'm5.xlarge', 'c5.large']).optional().describe('aws-vpc-cni: the nodes\' EC2 instance type; it fixes ENIs × IPs per ENI and so max Pods (default t3.medium: 3 × 6, 17 Pods)'),
   }).prefault({}),
   kubeProxy: z.strictObject({
     mode: z.enum(['iptables', 'ipvs', 'nftables', 'userspace', 'none']).default('iptables'),
