@@ -267,6 +267,10 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`.',
     'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。',
   },
+  'knp.Cluster.spec.network.instanceType': {
+    en: 'aws-vpc-cni only: the EC2 instance type of the nodes. It fixes how many ENIs a node has and how many addresses each ENI holds, so it caps the Pods a node can run: ENIs × (IPs per ENI − 1) + 2.',
+    'zh-CN': '仅用于 aws-vpc-cni：节点的 EC2 实例类型。它决定节点能挂几块 ENI、每块 ENI 能带几个地址，从而限定节点最多能跑多少 Pod：ENI 数 ×（每块 ENI 的 IP 数 − 1）+ 2。',
+  },
   'knp.Cluster.spec.dns.upstream': {
     en: 'The external host that answers names outside the cluster (CoreDNS forwards to it).',
     'zh-CN': '为集群外域名作答的外部主机（CoreDNS 把查询转发给它）。',
