@@ -271,6 +271,10 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     en: 'weave only: a password is set, so peers encrypt what they send each other. With `fastdp` the wire shows IPsec ESP instead of VXLAN; with `sleeve` the UDP payload is sealed (NaCl).',
     'zh-CN': '仅对 weave 有效：设置了密码，节点之间互发的流量会被加密。`fastdp` 时线路上看到的是 IPsec ESP 而不是 VXLAN；`sleeve` 时 UDP 载荷被密封（NaCl）。',
   },
+  'knp.Cluster.spec.network.instanceType': {
+    en: 'aws-vpc-cni only: the EC2 instance type of the nodes. It fixes how many ENIs a node has and how many addresses each ENI holds, so it caps the Pods a node can run: ENIs × (IPs per ENI − 1) + 2.',
+    'zh-CN': '仅用于 aws-vpc-cni：节点的 EC2 实例类型。它决定节点能挂几块 ENI、每块 ENI 能带几个地址，从而限定节点最多能跑多少 Pod：ENI 数 ×（每块 ENI 的 IP 数 − 1）+ 2。',
+  },
   'knp.Cluster.spec.dns.upstream': {
     en: 'The external host that answers names outside the cluster (CoreDNS forwards to it).',
     'zh-CN': '为集群外域名作答的外部主机（CoreDNS 把查询转发给它）。',

@@ -89,12 +89,18 @@ export interface CniServiceProxyCtx {
 export const cniOk = (stdout: string): CniToolResult => ({ stdout, stderr: '', exitCode: 0 });
 export const cniFail = (stderr: string, exitCode = 1, stdout = ''): CniToolResult => ({ stdout, stderr, exitCode });
 
-/** One node's share of a plugin's own address space, when the plugin runs its IPAM (weave's ring). */
-export interface CniIpamRange {
-  /** The block Pods on the node get addresses from. */
-  readonly cidr: string;
-  /** Offset of the first Pod address in it (the ones before are the network address or the plugin's own, e.g. a bridge's). */
-  readonly first: number;
+/**
+ * A node's Pod addresses when the plugin hands them out itself (see CniPlugin.ipam): a block of
+ * its own address space (weave's ring share), or an explicit list (AWS VPC CNI's ENI secondary
+ * addresses), and the node's Pod capacity where the plugin limits it.
+ */
+export interface CniNodeIpam {
+  /** The block Pods on the node get addresses from, from `first` on (the ones before are the network address or the plugin's own, e.g. a bridge's). */
+  readonly range?: { readonly cidr: string; readonly first: number };
+  /** The addresses in the order the plugin hands them out. */
+  readonly addresses?: readonly string[];
+  /** kubelet's --max-pods on this node: every Pod counts, hostNetwork ones too; beyond it the scheduler says "Too many pods". */
+  readonly maxPods?: number;
 }
 
 export interface CniPlugin {
@@ -123,7 +129,7 @@ export interface CniPlugin {
   nodeFile(model: ClusterModel, node: NodeModel, path: string): string | null;
   /** The annotations its daemon puts on each Node. */
   nodeAnnotations(model: ClusterModel, node: NodeModel): Record<string, string>;
-  /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it. */
+  /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it; '' when it sets none. */
   readonly networkCondition: string;
   /**
    * Whether the plugin serves Services itself so kube-proxy writes no rules (Cilium's
@@ -131,15 +137,16 @@ export interface CniPlugin {
    */
   readonly replacesKubeProxy?: (spec: ClusterSpec) => boolean;
   /**
-   * The plugin's own IPAM: each node's block of Pod addresses, by node name. Absent means
-   * host-local on the node's podCIDR (the bridge takes .1, Pods get .2 and up).
+   * Optional: the plugin's own IPAM in place of host-local from each node's podCIDR, by node
+   * name: weave's ring share of its range, AWS VPC CNI's ENI secondary addresses with the node's
+   * Pod capacity. Absent: host-local on the podCIDR (the bridge takes .1, Pods .2 and up), no limit.
    */
-  readonly ipamRanges?: (spec: ClusterSpec, nodes: readonly NodeModel[]) => ReadonlyMap<string, CniIpamRange>;
+  readonly ipam?: (spec: ClusterSpec, nodes: readonly NodeModel[]) => ReadonlyMap<string, CniNodeIpam>;
   /**
-   * Whether `spec.network.encryption: true` applies (Weave: a password is set and peers encrypt
-   * what they send each other). Absent means the plugin has no such setting and `knp check` says so.
+   * Optional: the `spec.network` fields only this plugin reads (AWS VPC CNI's `instanceType`,
+   * weave's `encryption`). When another plugin runs and one of them is set, `knp check` warns.
    */
-  readonly encryption?: boolean;
+  readonly settings?: readonly (keyof ClusterSpec['network'])[];
   /**
    * The plugin's own service proxy (kube-router's --run-service-proxy): called on each node when
    * the node agents install their kernel state, after kube-proxy's (none when replacesKubeProxy)

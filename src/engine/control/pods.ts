@@ -3,7 +3,7 @@
  * bridge, Pods from .2 up; hostNetwork Pods take the node's IP), kubelet adds the environment.
  */
 import { formatIPv4, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixSize, type Prefix } from '../addr/ip';
-import type { CniIpamRange } from '../cni/plugin';
+import type { CniNodeIpam } from '../cni/plugin';
 import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model/cluster';
 import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
@@ -15,13 +15,23 @@ import { bornKey, podKey, type ClusterHistory } from './history';
 
 
 /** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
-export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory, ipam?: ReadonlyMap<string, CniIpamRange>): PodModel[] {
-  const load = new Map<string, NodeLoad>(nodes.map((n) => [n.name, { pods: [] }]));
+export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory, ipam?: ReadonlyMap<string, CniNodeIpam>): PodModel[] {
+  const load = new Map<string, NodeLoad>(nodes.map((n) => {
+    const max = ipam?.get(n.name)?.maxPods;
+    return [n.name, max !== undefined ? { pods: [], maxPods: max } : { pods: [] }];
+  }));
+  // The plugin's own address pools (CniPlugin.ipam's `addresses`), in hand-out order.
+  const pools = new Map<string, number[]>();
+  for (const [name, x] of ipam ?? []) if (x.addresses) pools.set(name, x.addresses.map((a) => parseIPv4(a)).filter((v): v is number => v !== null));
+  const inRange = (node: string, v: number): boolean => {
+    const pool = pools.get(node);
+    return pool ? pool.includes(v) : prefixContains(ranges.get(node)!.prefix, v);
+  };
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const ranges = new Map<string, { prefix: Prefix; next: number; used: Set<number> }>();
-  // host-local on the node's podCIDR, unless the network plugin hands out its own blocks (CniPlugin.ipamRanges).
+  // host-local on the node's podCIDR, unless the network plugin hands out its own block (CniPlugin.ipam's `range`).
   for (const n of nodes) {
-    const own = ipam?.get(n.name);
+    const own = ipam?.get(n.name)?.range;
     const prefix = own ? parsePrefix(own.cidr) : null;
     ranges.set(n.name, prefix ? { prefix, next: own!.first, used: new Set() } : { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
   }
@@ -52,7 +62,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     if (!pin || !node || fixedIP.has(d)) continue;
     const v = pin.ip !== null && !d.spec.hostNetwork ? parseIPv4(pin.ip) : null;
     const rg = ranges.get(node.name)!;
-    if (v !== null && (!prefixContains(rg.prefix, v) || ipOwner.has(v))) continue;
+    if (v !== null && (!inRange(node.name, v) || ipOwner.has(v))) continue;
     if (v !== null) { ipOwner.set(v, `Pod ${d.namespace}/${d.name}`); rg.used.add(v); }
     pinned.set(d, { node, ip: v !== null ? pin.ip : null });
   }
@@ -100,7 +110,16 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       const rg = ranges.get(node.name)!;
       if (fixed) {
         podIP = fixed;
-        if (!prefixContains(rg.prefix, parseIPv4(fixed)!)) r.warn(d.origin, [...d.specPath.slice(0, -1), 'status', 'podIP'], 'podip-outside-node-cidr', `Pod ${d.name}: status.podIP ${fixed} is outside node ${node.name}'s podCIDR ${node.podCIDR}; routes to it will not exist`, `pick an address in ${node.podCIDR}`);
+        if (!inRange(node.name, parseIPv4(fixed)!)) r.warn(d.origin, [...d.specPath.slice(0, -1), 'status', 'podIP'], 'podip-outside-node-cidr', `Pod ${d.name}: status.podIP ${fixed} is outside node ${node.name}'s podCIDR ${node.podCIDR}; routes to it will not exist`, `pick an address in ${node.podCIDR}`);
+      } else if (pools.has(node.name)) {
+        const v = pools.get(node.name)!.find((x) => !rg.used.has(x) && !ipOwner.has(x));
+        if (v !== undefined) {
+          rg.used.add(v); ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
+          podIP = formatIPv4(v);
+        } else {
+          pendingReason = 'failed to assign an IP address to container';
+          r.warn(d.origin, ['metadata', 'name'], 'pod-ip-exhausted', `Pod ${d.name}: node ${node.name} has no free address left on its network interfaces`, 'use an instance type with more ENIs or IPs per ENI, or more nodes');
+        }
       } else {
         const size = prefixSize(rg.prefix);
         while (rg.next < size - 1 && (rg.used.has(nthAddress(rg.prefix, rg.next)) || ipOwner.has(nthAddress(rg.prefix, rg.next)))) rg.next++;

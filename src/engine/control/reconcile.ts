@@ -223,7 +223,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   }
 
   // ── scheduler + IPAM (host-local: .1 is the bridge, Pods from .2 up) ──
-  const pods = placePods(drafts, nodes, services, r, history, cniOf(spec).ipamRanges?.(spec, nodes));
+  const pods = placePods(drafts, nodes, services, r, history, cniOf(spec).ipam?.(spec, nodes));
 
   // ── endpoints controllers ──
   const endpoints: EndpointsModel[] = [];

@@ -11,7 +11,9 @@
  * What the kernel cannot do here is refused up front with the missing feature named (IPVS,
  * IPIP), and flannel's UDP backend (a user-space flanneld) is not exported.
  */
-import type { Link, NetNs, Route } from '../net/types';
+import type { Link, NetNs, Route, RoutingRule } from '../net/types';
+import { kernelRoutesFor } from '../net/mutate';
+import { DEFAULT_RULES, sameRule } from '../route/rules';
 import type { Network } from '../net/types';
 import { ipsetRestoreText } from './ipset';
 import { LAB_PROBE_PY, LAB_SERVER_PY } from './py';
@@ -256,6 +258,20 @@ export function exportLab(input: LabInput): LabScript {
     for (const e of ns.neigh) {
       if (e.state === 'PERMANENT' && e.mac && e.family === 4) emit(`ip -n ${n} neigh replace ${e.ip} lladdr ${e.mac} dev ${q(e.dev)} nud permanent`);
     }
+    for (const p of ns.proxyNeigh ?? []) emit(`ip -n ${n} neigh add proxy ${p.ip} dev ${q(p.dev)}`);
+    // Prefix routes the kernel made for an address but the simulation has taken out (a plugin's own choice).
+    for (const l of ns.links) {
+      for (const a of l.addrs) {
+        if (a.family !== 4 || a.prefixLen >= 32 || l.kind === 'loopback') continue;
+        const want = kernelRoutesFor(l, a).find((r) => r.table === 254 && r.type === 'unicast');
+        if (want && !ns.routes.some((r) => r.table === 254 && r.dst === want.dst && r.dev === l.name && r.proto === 'kernel')) emit(`ip -n ${n} route del ${want.dst} dev ${q(l.name)} table main`);
+      }
+    }
+    // Policy rules: the defaults the simulation removed, then its own (route/rules.ts).
+    if (ns.rules) {
+      for (const d of DEFAULT_RULES) if (!ns.rules.some((r) => sameRule(r, d))) emit(`ip -n ${n} rule del ${ruleCommand(d)}`);
+      for (const r of ns.rules) if (!DEFAULT_RULES.some((d) => sameRule(r, d))) emit(`ip -n ${n} rule add ${ruleCommand(r)}`);
+    }
     for (const l of ns.links) {
       if (l.kind !== 'vxlan') continue;
       for (const f of l.fdb ?? []) if (f.permanent && f.dst) emit(`bridge -n ${n} fdb append ${f.mac} dev ${q(l.name)} dst ${f.dst} self permanent`);
@@ -364,6 +380,20 @@ function ownerName(ns: NetNs): string | null {
     case 'netns': return ns.id;
     case 'infra': return null;
   }
+}
+
+/** The `ip rule add/del` arguments for a policy rule. */
+export function ruleCommand(r: RoutingRule): string {
+  const parts: string[] = [];
+  if (r.invert) parts.push('not');
+  if (r.src !== undefined) parts.push('from', r.src);
+  if (r.dst !== undefined) parts.push('to', r.dst);
+  if (r.fwmark !== undefined) parts.push('fwmark', `0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ''}`);
+  if (r.iif !== undefined) parts.push('iif', q(r.iif));
+  if (r.oif !== undefined) parts.push('oif', q(r.oif));
+  parts.push('pref', String(r.priority));
+  parts.push(...(r.action === 'lookup' ? ['lookup', String(r.table ?? 254)] : [r.action]));
+  return parts.join(' ');
 }
 
 /** The `ip route` arguments for a route the kernel would not create by itself, or null. */

@@ -135,6 +135,31 @@ export interface Route {
   readonly onlink?: boolean;
 }
 
+/**
+ * A routing policy rule (`ip rule`, the kernel's RPDB): when the selector matches a lookup, the
+ * action runs; `lookup` tries one table and falls through to the next rule when the table has
+ * no route. Rules are kept ordered by priority, equal priorities in the order they were added.
+ */
+export interface RoutingRule {
+  readonly family: Family;
+  readonly priority: number;
+  /** `not`: the selector is inverted. */
+  readonly invert?: boolean;
+  /** `from PREFIX` ("10.0.1.5/32"); absent = from all. */
+  readonly src?: string;
+  /** `to PREFIX`; absent = to all. */
+  readonly dst?: string;
+  /** `fwmark VALUE[/MASK]`: matches when (mark ^ fwmark) & fwmask is 0. */
+  readonly fwmark?: number;
+  readonly fwmask?: number;
+  /** `iif DEV` (locally generated traffic comes in on `lo`), `oif DEV` (a socket bound to DEV). */
+  readonly iif?: string;
+  readonly oif?: string;
+  readonly action: 'lookup' | 'blackhole' | 'unreachable' | 'prohibit';
+  /** The table `lookup` consults (255 local, 254 main, 253 default, or any number). */
+  readonly table?: number;
+}
+
 export type NeighState = 'PERMANENT' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'INCOMPLETE' | 'FAILED' | 'NOARP';
 
 export interface NeighEntry {
@@ -190,7 +215,19 @@ export interface NetNs {
   readonly machine: string;
   links: Link[];
   routes: Route[];
+  /**
+   * The routing policy rules (`ip rule`), ordered by priority. Absent = the kernel's three default
+   * rules (0 lookup local, 32766 lookup main, 32767 lookup default): the FIB then takes its fast
+   * path. Replace the array (never edit it in place) and bump the network's generation.
+   */
+  rules?: RoutingRule[];
   neigh: NeighEntry[];
+  /**
+   * Proxy neighbour entries (`ip neigh add proxy IP dev DEV`, the kernel's pneigh table): ARP
+   * requests for IP arriving on DEV are answered with DEV's MAC when the route to IP leaves by
+   * another device and the namespace forwards. Absent = none.
+   */
+  proxyNeigh?: { readonly ip: string; readonly dev: string }[];
   sysctl: Record<string, string>;
   listeners: Listener[];
   nextIfindex: number;

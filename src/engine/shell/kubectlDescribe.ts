@@ -142,7 +142,7 @@ function describeNode(sim: Sim, n: NodeModel): string {
     'Conditions:',
     '  Type\tStatus\tReason\tMessage',
     '  ----\t------\t------\t-------',
-    cniOf(sim.model.spec).networkCondition,
+    ...[cniOf(sim.model.spec).networkCondition].filter((c) => c !== ''),
     '  MemoryPressure\tFalse\tKubeletHasSufficientMemory\tkubelet has sufficient memory available',
     '  DiskPressure\tFalse\tKubeletHasNoDiskPressure\tkubelet has no disk pressure',
     '  PIDPressure\tFalse\tKubeletHasSufficientPID\tkubelet has sufficient PID available',

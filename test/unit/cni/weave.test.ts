@@ -101,9 +101,9 @@ describe('weave status', () => {
 describe('knp check on settings that do not apply', () => {
   const codes = (yaml: string) => buildSim(yaml, { seed: 1 }).diagnostics.map((d) => `${d.severity} ${d.code}`);
   it('encryption on a plugin without it is a warning; on weave it is fine', () => {
-    expect(codes(cluster('{plugin: flannel, encryption: true}'))).toContain('warning encryption-not-supported');
-    expect(codes(cluster('{plugin: calico, encryption: true}'))).toContain('warning encryption-not-supported');
-    expect(codes(cluster('{plugin: weave, encryption: true}'))).not.toContain('warning encryption-not-supported');
+    expect(codes(cluster('{plugin: flannel, encryption: true}'))).toContain('warning network-setting-not-applicable');
+    expect(codes(cluster('{plugin: calico, encryption: true}'))).toContain('warning network-setting-not-applicable');
+    expect(codes(cluster('{plugin: weave, encryption: true}'))).not.toContain('warning network-setting-not-applicable');
   });
   it('weave has fastdp and sleeve; a flannel backend is an error', () => {
     expect(codes(cluster('{plugin: weave, backend: sleeve}')).filter((c) => c.startsWith('error'))).toEqual([]);

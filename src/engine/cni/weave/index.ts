@@ -10,7 +10,7 @@ import type * as In from '../../scenario/schema/k8s';
 import { chooseBackend } from '../backend';
 import type { CniPlugin, CniSystemObjects } from '../plugin';
 import { writeWeaveRules } from './hostrules';
-import { weaveAllocRange, weaveIpamRanges } from './ipam';
+import { weaveAllocRange, weaveIpam } from './ipam';
 import { weaveDatapath, type WeaveBackend } from './plugin';
 import { npcIpsets, writeNpcRules } from './policy';
 import { weaveTools, WEAVE_VERSION } from './tools';
@@ -66,7 +66,8 @@ export const weave: CniPlugin = {
   nodeFile: () => null,
   nodeAnnotations: () => ({}),
   networkCondition: WEAVE_CONDITION,
-  ipamRanges: weaveIpamRanges,
-  encryption: true,
+  ipam: weaveIpam,
+  // spec.network.encryption: a password shared by the peers (another plugin ignores it, and knp check says so).
+  settings: ['encryption'],
   tools: weaveTools,
 };

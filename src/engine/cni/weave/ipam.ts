@@ -20,7 +20,7 @@ import { formatIPv4, formatPrefix, parsePrefix, type Prefix } from '../../addr/i
 import type { NodeModel } from '../../model/cluster';
 import type { ClusterSpec } from '../../scenario/schema/knp';
 import { hashString } from '../../util/rand';
-import type { CniIpamRange } from '../plugin';
+import type { CniNodeIpam } from '../plugin';
 
 export const WEAVE_DEFAULT_RANGE = '10.32.0.0/12';
 
@@ -57,12 +57,12 @@ export function weaveBlock(range: Prefix, block: Prefix): { bridge: string; brid
   return { bridge: formatIPv4((block.base + offset) >>> 0), bridgeOffset: offset };
 }
 
-/** CniPlugin.ipamRanges: each node's block, Pods after the bridge's address. */
-export function weaveIpamRanges(spec: ClusterSpec, nodes: readonly NodeModel[]): Map<string, CniIpamRange> {
+/** CniPlugin.ipam: each node's block of the ring, Pods after the bridge's address. */
+export function weaveIpam(spec: ClusterSpec, nodes: readonly NodeModel[]): Map<string, CniNodeIpam> {
   const range = weaveAllocRange(spec);
   const ring = weaveRing(range, nodes.map((n) => n.name));
-  const out = new Map<string, CniIpamRange>();
-  for (const [name, block] of ring) out.set(name, { cidr: formatPrefix(block), first: weaveBlock(range, block).bridgeOffset + 1 });
+  const out = new Map<string, CniNodeIpam>();
+  for (const [name, block] of ring) out.set(name, { range: { cidr: formatPrefix(block), first: weaveBlock(range, block).bridgeOffset + 1 } });
   return out;
 }
 

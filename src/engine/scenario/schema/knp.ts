@@ -9,7 +9,7 @@ import { ignored, labels, objectMeta } from './common';
 export const KNP_API_VERSION = 'knp/v1alpha1';
 const typeMeta = { apiVersion: z.literal(KNP_API_VERSION), kind: z.string() };
 
-export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'kube-router', 'weave']);
+export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'kube-router', 'weave', 'aws-vpc-cni']);
 export type NetworkPlugin = z.infer<typeof networkPlugin>;
 
 export const clusterNode = z.strictObject({
@@ -47,6 +47,7 @@ export const clusterSpec = z.strictObject({
     bridge: z.enum(['cni0', 'cbr0', 'docker0']).default('cni0'),
     mtu: z.number().int().min(576).max(9000).default(1500),
     encryption: z.boolean().optional().describe('weave: a password is set, so peers encrypt what they send each other (fastdp: IPsec ESP; sleeve: NaCl)'),
+    instanceType: z.enum(['t3.micro', 't3.small', 't3.medium', 't3.large', 'm5.large', 'm5.xlarge', 'c5.large']).optional().describe('aws-vpc-cni: the nodes\' EC2 instance type; it fixes ENIs × IPs per ENI and so max Pods (default t3.medium: 3 × 6, 17 Pods)'),
   }).prefault({}),
   kubeProxy: z.strictObject({
     mode: z.enum(['iptables', 'ipvs', 'nftables', 'userspace', 'none']).default('iptables'),
