@@ -91,6 +91,21 @@ export interface Link {
   qlen?: number;
   /** MTU of a bridge follows its ports unless set by hand (the kernel's br_mtu_auto). */
   mtuSet?: boolean;
+  /**
+   * Programs attached to the device (XDP, tc ingress/egress), in run order, by name: the walker
+   * looks each up in `sim.programs` (src/engine/stack/hooks.ts). `tc filter show` reads this.
+   */
+  progs?: AttachedProgram[];
+}
+
+/** Where a program sits on a device: XDP (driver, before the stack) or tc's clsact ingress/egress. */
+export type DevHookPoint = 'xdp' | 'tc-ingress' | 'tc-egress';
+
+/** A program attached to a device (`tc filter add dev lxc1 ingress bpf da obj bpf_lxc.o sec from-container`). */
+export interface AttachedProgram {
+  readonly point: DevHookPoint;
+  /** The name it is registered under in `sim.programs` ("cilium/from-container"). */
+  readonly program: string;
 }
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit';
@@ -174,6 +189,11 @@ export interface NetNs {
   conntrack?: ConntrackTable;
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
   ipvs?: unknown;
+  /**
+   * Socket programs that apply to the processes of this namespace (cgroup/connect4 attached to
+   * the cgroup they run in), by name in `sim.programs`: they may change where a connect() goes.
+   */
+  sockProgs?: string[];
 }
 
 /** The whole simulated network: every namespace by id. */
