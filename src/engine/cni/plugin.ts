@@ -24,6 +24,7 @@ import type { Ruleset } from '../netfilter/ruleset';
 import type { ClusterSpec, NetworkPlugin } from '../scenario/schema/knp';
 import type * as In from '../scenario/schema/k8s';
 import type { Sim } from '../sim';
+import type { ProgramRegistry } from '../stack/hooks';
 
 export interface NodeNet {
   readonly model: NodeModel;
@@ -109,4 +110,20 @@ export interface CniPlugin {
   readonly replacesKubeProxy?: (spec: ClusterSpec) => boolean;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
+  /**
+   * The programs its daemon attaches to devices (`Link.progs`: XDP, tc ingress/egress) and
+   * sockets (`NetNs.sockProgs`), by name: the walker runs them as hooks (src/engine/stack/hooks.ts).
+   * Registered on the Sim at build. Absent = the plugin attaches none.
+   */
+  readonly programs?: ProgramRegistry;
+  /**
+   * The `spec.network` settings that only some plugins understand and this one does
+   * (`kubeProxyReplacement`); any other such setting set on its Cluster is reported by the control
+   * plane (`network-setting-not-applicable`). Absent = none.
+   */
+  readonly settings?: readonly PluginSetting[];
 }
+
+/** The `spec.network` settings that belong to particular plugins (see CniPlugin.settings). */
+export const PLUGIN_SETTINGS = ['kubeProxyReplacement'] as const;
+export type PluginSetting = (typeof PLUGIN_SETTINGS)[number];

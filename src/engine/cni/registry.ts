@@ -6,10 +6,11 @@ import type { NetworkPlugin } from '../scenario/schema/knp';
 import { bridge } from './bridge/index';
 import { calico } from './calico/index';
 import { canal } from './canal/index';
+import { cilium } from './cilium/index';
 import { flannel } from './flannel/index';
 import type { CniPlugin } from './plugin';
 
-export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge };
+export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, cilium };
 
 /** The plugin a Cluster runs. */
 export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin } }): CniPlugin {

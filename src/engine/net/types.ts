@@ -76,7 +76,11 @@ export interface Link {
    * entry is the default destination (`ip link add ... type vxlan remote IP` creates it).
    */
   fdb?: FdbEntry[];
-  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean };
+  /**
+   * `external` (collect_md, `ip link add ... type vxlan external`): no FDB; the remote and VNI come
+   * from the tunnel key a program set on the packet, and received packets keep theirs.
+   */
+  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean; readonly external?: boolean };
   ipip?: { readonly local?: string; readonly remote?: string };
   /** TUN: the user-space process reading it (flanneld). */
   tun?: { readonly owner: string };
