@@ -6,6 +6,7 @@ import { isIp, parsePrefix, prefixOverlaps, prefixSize } from '../addr/ip';
 import type { ExternalHostModel, Protocol } from '../model/cluster';
 import type { Origin } from '../scenario/load';
 import { clusterSpec, type ClusterSpec } from '../scenario/schema/knp';
+import { PLUGIN_SETTINGS } from '../cni/plugin';
 import { CNI_PLUGINS } from '../cni/registry';
 import type { Reporter } from './diag';
 import { parseNodePortRange } from './services';
@@ -54,6 +55,15 @@ export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: R
   if (net.backend !== undefined && !backends.includes(net.backend)) {
     r.error(origin, ['spec', 'network', 'backend'], 'invalid-backend', `network plugin ${net.plugin} has no backend "${net.backend}"`, `use one of: ${backends.join(', ')}`);
     out.network = { ...net, backend: backends[0] as typeof net.backend };
+  }
+  // A setting only some plugins understand, set for one that does not (kubeProxyReplacement on flannel).
+  const understood = CNI_PLUGINS[net.plugin].settings ?? [];
+  for (const key of PLUGIN_SETTINGS) {
+    if (net[key] === undefined || understood.includes(key)) continue;
+    const takers = Object.values(CNI_PLUGINS).filter((p) => p.settings?.includes(key)).map((p) => p.id);
+    r.warn(origin, ['spec', 'network', key], 'network-setting-not-applicable', `network.${key} does not apply to the ${net.plugin} network plugin; it is ignored`, `remove it, or use network.plugin: ${takers.join(' or ')}`, { params: { setting: key, plugin: net.plugin, plugins: takers.join(', ') } });
+    const { [key]: _drop, ...rest } = out.network;
+    out.network = rest;
   }
   return out;
 }

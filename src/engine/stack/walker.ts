@@ -180,8 +180,9 @@ export class Walker {
     }
     const what = d.verdict === 'pass' ? 'pass' : d.verdict === 'rewrite' ? 'rewrite' : d.verdict === 'drop' ? 'drop' : `redirect to ${d.dev}${d.ingress ? ' (ingress)' : ''}`;
     const section = program.section ?? program.name;
-    this.emit('hook', ns, dev, `${hookPointText(point)}${dev ? ` ${dev}` : ''}: ${program.owner ? `${program.owner} ` : ''}${section}: ${d.note ?? what}${d.note ? ` -> ${what}` : ''}`, after,
-      { hook: point, program: program.name, section, ...(program.owner ? { owner: program.owner } : {}), verdict: d.verdict, ...(d.verdict === 'redirect' ? { to: d.dev } : {}), ...(d.note ? { note: d.note } : {}), ...d.detail });
+    const note = d.note ?? (d.verdict === 'drop' ? d.reason : undefined);
+    this.emit('hook', ns, dev, `${hookPointText(point)}${dev ? ` ${dev}` : ''}: ${program.owner ? `${program.owner} ` : ''}${section}: ${note ?? what}${note ? ` -> ${what}` : ''}`, after,
+      { hook: point, program: program.name, section, ...(program.owner ? { owner: program.owner } : {}), verdict: d.verdict, ...(d.verdict === 'redirect' ? { to: d.dev } : {}), ...(note ? { note } : {}), ...d.detail });
     return after;
   }
 

@@ -94,6 +94,7 @@ const TITLES: readonly Row[] = [
   ['underlay-address-conflict', 'Two machines have the same underlay address', '两台机器的底层网络地址相同'],
   ['probe-unknown-source', 'The probe’s source is not a Pod, node or host', 'Probe 的源不是 Pod、节点或主机'],
   ['policy-not-enforced', 'This network plugin does not enforce NetworkPolicy', '这个网络插件不执行 NetworkPolicy'],
+  ['network-setting-not-applicable', 'This network setting does not apply to the chosen plugin', '这个网络设置对所选插件不起作用'],
   ['iptables-restore-failed', 'iptables-restore rejected the rules a component wrote', 'iptables-restore 拒绝了某个组件写入的规则'],
   ['challenge-unknown-kind', 'The Challenge names a kind the playground does not load', 'Challenge 里写了 playground 不加载的 kind'],
   ['challenge-unknown-variable', 'The text uses a variable the Challenge does not define', '文本里用了 Challenge 没有定义的变量'],
@@ -129,6 +130,9 @@ const SENTENCES: readonly (readonly [code: string, en: Sentence, zh: Sentence])[
   ['policy-not-enforced',
     { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
     { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
+  ['network-setting-not-applicable',
+    { message: 'network.{{setting}} does not apply to the {{plugin}} network plugin; it is ignored', hint: 'remove it, or use network.plugin: {{plugins}}', short: '{{setting}} is ignored by {{plugin}}' },
+    { message: 'network.{{setting}} 对 {{plugin}} 网络插件不起作用，会被忽略', hint: '删掉它，或者改用 network.plugin: {{plugins}}', short: '{{plugin}} 会忽略 {{setting}}' }],
 ];
 
 function tree(lang: 1 | 2): Tree {

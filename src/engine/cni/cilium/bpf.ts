@@ -21,6 +21,7 @@ import type { Packet } from '../../net/packet';
 import { ETH_P_ARP } from '../../net/packet';
 import type { NetNs } from '../../net/types';
 import type { DeviceProgram, HookDecision, HookEnv, ProgramRegistry, SockProgram } from '../../stack/hooks';
+import { lookupTuple, tupleOf } from '../../conntrack/table';
 import { CILIUM_VXLAN, PROG } from './plugin';
 import { ciliumView, identityOf, nodeFor, policyLookup, ID_WORLD, type CiliumEndpoint, type CiliumView } from './identity';
 import { lbBackends, lbServiceFor, nodePortFor } from './lb';
@@ -73,6 +74,19 @@ function ctKnown(ns: NetNs, ep: CiliumEndpoint, dir: 'egress' | 'ingress', p: Pa
   return t.has(`${other}|${flowKey(p, true)}`) || t.has(`${dir}|${flowKey(p, false)}`);
 }
 
+/**
+ * A reply of a connection the host's netfilter translated (kube-proxy's DNAT when Cilium does not
+ * replace it): it must go up through the stack so conntrack can reverse the NAT, not straight
+ * into the lxc. (Modelled: real Cilium serves such ClusterIPs itself in bpf_lxc.)
+ */
+function hostNatReply(env: HookEnv, p: Packet): boolean {
+  const t = env.ns.conntrack;
+  const tuple = tupleOf(p);
+  if (!t || !tuple) return false;
+  const hit = lookupTuple(t, tuple, env.nowMs);
+  return !!hit && hit.dir === 'reply' && (hit.entry.dstNat || hit.entry.srcNat);
+}
+
 /** Into the Pod: the frame leaves by its lxc (to-container runs there) with the lxc's MAC as source. */
 function toEndpoint(ep: CiliumEndpoint, p: Packet, note: string, detail: Record<string, unknown>): HookDecision {
   const packet: Packet = { ...p, eth: { src: ep.lxcMac, dst: ep.podMac, type: p.eth?.type ?? 0x0800 } };
@@ -121,6 +135,7 @@ const fromContainer: DeviceProgram = {
     }
     const dst = v.byIp.get(p.ip.dst);
     const id = { identity: src.identity, dstIdentity: identityOf(v, p.ip.dst, here) };
+    if (hostNatReply(env, p)) return pass(`reply of a connection the host's conntrack translated; to the host stack for the reverse NAT`, id);
     if (dst && dst.node.name === here) return toEndpoint(dst, p, `endpoint ${src.id} (identity ${src.identity}) -> local endpoint ${dst.id} (identity ${dst.identity}): egress policy allows`, id);
     const tunnel = toTunnel(v, here, p, src.identity);
     if (tunnel) return { ...tunnel, detail: { ...tunnel.detail, ...id } };
@@ -174,6 +189,7 @@ const fromOverlay: DeviceProgram = {
     const here = nodeName(env.ns);
     const dst = v.byIp.get(p.ip.dst);
     const srcId = p.tunnelKey?.vni ?? ID_WORLD;
+    if (hostNatReply(env, p)) return pass(`reply of a connection the host's conntrack translated; to the host stack for the reverse NAT`, { srcIdentity: srcId });
     if (dst && dst.node.name === here) return toEndpoint(dst, p, `source identity ${srcId} from the VNI; to local endpoint ${dst.id}`, { srcIdentity: srcId });
     return pass(`${p.ip.dst} is no endpoint here; to the host stack`, { srcIdentity: srcId });
   },
