@@ -96,7 +96,8 @@ function toEndpoint(ep: CiliumEndpoint, p: Packet, note: string, detail: Record<
 /** Into the tunnel: the tunnel key names the peer node and carries the source identity as VNI. */
 function toTunnel(v: CiliumView, here: string, p: Packet, srcIdentity: number): HookDecision | null {
   const dst = p.ip!.dst;
-  const target = nodeFor(v, dst);
+  // The ipcache maps every Pod CIDR and every node address to its node: both go through the tunnel.
+  const target = nodeFor(v, dst) ?? v.nodes.find((n) => n.node.ip === dst);
   const self = v.nodes.find((n) => n.node.name === here);
   if (!target || target.node.name === here || !self?.vxlanMac) return null;
   const packet: Packet = { ...p, eth: { src: self.vxlanMac, dst: target.vxlanMac ?? self.vxlanMac, type: 0x0800 }, tunnelKey: { remote: target.node.ip, vni: srcIdentity } };
@@ -189,6 +190,8 @@ const fromOverlay: DeviceProgram = {
     const here = nodeName(env.ns);
     const dst = v.byIp.get(p.ip.dst);
     const srcId = p.tunnelKey?.vni ?? ID_WORLD;
+    const back = nodePortReverse(env.ns, p);
+    if (back) return back;
     if (hostNatReply(env, p)) return pass(`reply of a connection the host's conntrack translated; to the host stack for the reverse NAT`, { srcIdentity: srcId });
     if (dst && dst.node.name === here) return toEndpoint(dst, p, `source identity ${srcId} from the VNI; to local endpoint ${dst.id}`, { srcIdentity: srcId });
     return pass(`${p.ip.dst} is no endpoint here; to the host stack`, { srcIdentity: srcId });
@@ -211,6 +214,16 @@ function withL4(p: Packet, src: { ip: string; port: number } | null, dst: { ip: 
   return { ...p, ip };
 }
 
+/** A reply of a NodePort connection whose backend was remote (arriving on eth0 or through the tunnel): undo the SNAT and the DNAT. */
+function nodePortReverse(ns: NetNs, p: Packet): HookDecision | null {
+  const l4 = ports(p);
+  if (!p.ip || !l4) return null;
+  const back = natTables.get(ns)?.get(`rev|${l4.proto}|${p.ip.src}:${l4.sport}|${p.ip.dst}:${l4.dport}`);
+  if (!back) return null;
+  const out = withL4(p, { ip: back.front, port: back.fport }, { ip: back.client, port: back.cport });
+  return { verdict: 'rewrite', packet: out, note: `NodePort reply: reverse NAT ${p.ip.src}:${l4.sport} -> ${back.front}:${back.fport}, to ${back.client}:${back.cport}`, detail: { ...MODELLED, revNat: true } };
+}
+
 const fromNetdev: DeviceProgram = {
   name: PROG.fromNetdev, section: 'from-netdev', object: 'bpf_host.o', owner: 'cilium',
   run(env: HookEnv, p: Packet): HookDecision {
@@ -222,12 +235,8 @@ const fromNetdev: DeviceProgram = {
     const v = ciliumView(env.sim);
     const me = v.nodes.find((n) => n.node.name === here);
     const nat = natOf(env.ns);
-    // A reply of a NodePort connection whose backend was remote: undo the SNAT and the DNAT.
-    const back = nat.get(`rev|${l4.proto}|${p.ip.src}:${l4.sport}|${p.ip.dst}:${l4.dport}`);
-    if (back) {
-      const out = withL4(p, { ip: back.front, port: back.fport }, { ip: back.client, port: back.cport });
-      return { verdict: 'rewrite', packet: out, note: `NodePort reply: reverse NAT ${p.ip.src}:${l4.sport} -> ${back.front}:${back.fport}, to ${back.client}:${back.cport}`, detail: { ...MODELLED, revNat: true } };
-    }
+    const back = nodePortReverse(env.ns, p);
+    if (back) return back;
     if (!me || (p.ip.dst !== me.node.ip && !me.node.extraAddresses.includes(p.ip.dst))) return pass('not for a node address; to the host stack');
     const svc = nodePortFor(env.sim.model, l4.dport, l4.proto);
     if (!svc) return pass(`no NodePort ${l4.dport}/${l4.proto}; to the host stack`);

@@ -13,7 +13,7 @@ import type * as In from '../../scenario/schema/k8s';
 import { chooseBackend } from '../backend';
 import type { CniPlugin, CniSystemObjects } from '../plugin';
 import { ciliumPrograms } from './bpf';
-import { writeCiliumRules } from './hostrules';
+import { CILIUM_NODE_SET, writeCiliumRules } from './hostrules';
 import { ciliumDatapath, routerIp, type CiliumBackend } from './plugin';
 import { ciliumTools } from './tools';
 
@@ -54,7 +54,7 @@ export const cilium: CniPlugin = {
   datapath: (ctx) => ciliumDatapath(ctx, chooseBackend(ctx, BACKENDS, 'vxlan'), kprOn(ctx.model.spec)),
   systemObjects,
   writeHostRules: (rs, model, node) => writeCiliumRules(rs, model.spec.podCIDR, node.podCIDR),
-  ipsets: () => [],
+  ipsets: (model) => [{ name: CILIUM_NODE_SET, type: 'hash:ip', members: new Set(model.nodes.flatMap((n) => [n.ip, ...n.extraAddresses])) }],
   // Policy is enforced in the programs (to-container / from-container), not in iptables.
   installPolicy: () => [],
   nodeFile: () => null,
