@@ -264,8 +264,12 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '底层网络的路由器；默认是 `underlayCIDR` 的第一个地址。节点把发往外部的流量交给它。',
   },
   'knp.Cluster.spec.network.backend': {
-    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`.',
-    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。',
+    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`. cilium: `vxlan` (cilium_vxlan, UDP 8472), `native` (plain routes to each node).',
+    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。cilium：`vxlan`（cilium_vxlan，UDP 8472）、`native`（直接用到各节点的路由）。',
+  },
+  'knp.Cluster.spec.network.kubeProxyReplacement': {
+    en: 'Cilium only. `true`: kube-proxy writes no rules and Cilium\'s BPF programs serve Services: a Pod\'s connection to a clusterIP is sent to a backend when it connects (the packets never carry the clusterIP), a nodePort is translated on the node\'s eth0.',
+    'zh-CN': '仅用于 Cilium。`true`：kube-proxy 不写任何规则，由 Cilium 的 BPF 程序提供 Service：Pod 连接 clusterIP 时在 connect() 那一刻就换成某个后端（包里从不出现 clusterIP），nodePort 在节点的 eth0 上完成转换。',
   },
   'knp.Cluster.spec.dns.upstream': {
     en: 'The external host that answers names outside the cluster (CoreDNS forwards to it).',

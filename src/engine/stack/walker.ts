@@ -172,7 +172,7 @@ export class Walker {
    * Applies a hook's decision's trace: its own events (IPVS) or one 'hook' event naming the
    * point and the program. Returns the packet the walk goes on with.
    */
-  private noteHook(ns: NetNs, dev: string | undefined, point: HookPoint, program: { name: string; section?: string; owner?: string }, d: HookDecision, pkt: Packet): Packet {
+  private noteHook(ns: NetNs, dev: string | undefined, point: HookPoint, program: { name: string; section?: string; owner?: string; object?: string }, d: HookDecision, pkt: Packet): Packet {
     const after = d.verdict === 'rewrite' ? d.packet : d.verdict === 'redirect' ? d.packet ?? pkt : pkt;
     if (d.events) {
       for (const e of d.events) this.emit(e.type, ns, dev, e.summary, after, { ...e.detail, hook: point, program: program.name });
@@ -182,7 +182,7 @@ export class Walker {
     const section = program.section ?? program.name;
     const note = d.note ?? (d.verdict === 'drop' ? d.reason : undefined);
     this.emit('hook', ns, dev, `${hookPointText(point)}${dev ? ` ${dev}` : ''}: ${program.owner ? `${program.owner} ` : ''}${section}: ${note ?? what}${note ? ` -> ${what}` : ''}`, after,
-      { hook: point, program: program.name, section, ...(program.owner ? { owner: program.owner } : {}), verdict: d.verdict, ...(d.verdict === 'redirect' ? { to: d.dev } : {}), ...(note ? { note } : {}), ...d.detail });
+      { hook: point, program: program.name, section, ...(program.owner ? { owner: program.owner } : {}), ...(program.object ? { object: program.object } : {}), verdict: d.verdict, ...(d.verdict === 'redirect' ? { to: d.dev } : {}), ...(note ? { note } : {}), ...d.detail });
     return after;
   }
 
@@ -246,7 +246,7 @@ export class Walker {
       if (!r) continue;
       const what = `${cur.dst}:${cur.dport} -> ${r.dst}:${r.dport}`;
       this.emit('hook', ns, undefined, `${hookPointText('sock-connect')}: ${prog.owner} ${prog.section}: ${r.note ? `${r.note}: ` : ''}${what}`, undefined,
-        { hook: 'sock-connect', program: prog.name, section: prog.section, owner: prog.owner, verdict: 'rewrite', from: `${cur.dst}:${cur.dport}`, to: `${r.dst}:${r.dport}`, ...(r.note ? { note: r.note } : {}), ...r.detail });
+        { hook: 'sock-connect', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.dst}:${cur.dport}`, to: `${r.dst}:${r.dport}`, ...(r.note ? { note: r.note } : {}), ...r.detail });
       cur = { dst: r.dst, dport: r.dport };
     }
     return cur;

@@ -270,7 +270,7 @@ export function nodePortLocalReply(ns: NetNs, p: Packet): Packet | null {
 }
 
 const sockConnect: SockProgram = {
-  name: PROG.sockConnect, section: 'cgroup/connect4', object: 'bpf_sock.o', owner: 'cilium',
+  name: PROG.sockConnect, section: 'cil_sock4_connect', object: 'bpf_sock.o', owner: 'cilium',
   connect(env, c) {
     const model = env.sim.model;
     const proto: Protocol = c.protocol === 'tcp' ? 'TCP' : 'UDP';
