@@ -234,7 +234,7 @@ export class Walker {
    * connect(): the socket programs of the caller's cgroup may send it elsewhere (a Service
    * address translated at the socket, so no packet ever carries it). Returns where it connects.
    */
-  sockConnect(ns: NetNs, protocol: 'tcp' | 'udp', dst: string, dport: number): { dst: string; dport: number } {
+  sockConnect(ns: NetNs, protocol: 'tcp' | 'udp', dst: string, dport: number, flow: string): { dst: string; dport: number } {
     const names = ns.sockProgs;
     if (!names?.length) return { dst, dport };
     const programs = this.sim.programs ?? NO_PROGRAMS;
@@ -245,8 +245,8 @@ export class Walker {
       const r = prog.connect(this.hookEnv(ns, undefined, 'sock-connect'), { protocol, ...cur });
       if (!r) continue;
       const what = `${cur.dst}:${cur.dport} -> ${r.dst}:${r.dport}`;
-      this.emit('hook', ns, undefined, `${hookPointText('sock-connect')}: ${prog.owner} ${prog.section}: ${r.note ? `${r.note}: ` : ''}${what}`, undefined,
-        { hook: 'sock-connect', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.dst}:${cur.dport}`, to: `${r.dst}:${r.dport}`, ...(r.note ? { note: r.note } : {}), ...r.detail });
+      this.withFlow(flow, () => this.emit('hook', ns, undefined, `${hookPointText('sock-connect')}: ${prog.owner} ${prog.section}: ${r.note ? `${r.note}: ` : ''}${what}`, undefined,
+        { hook: 'sock-connect', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.dst}:${cur.dport}`, to: `${r.dst}:${r.dport}`, ...(r.note ? { note: r.note } : {}), ...r.detail }));
       cur = { dst: r.dst, dport: r.dport };
     }
     return cur;

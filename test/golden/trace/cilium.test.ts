@@ -9,6 +9,7 @@ import { buildSim } from '../../../src/engine/index';
 import type { Sim } from '../../../src/engine/sim';
 import { walk, type WalkRequest } from '../../../src/engine/stack/walk';
 import { formatTrace } from '../../../src/engine/trace/format';
+import { deriveStory } from '../../../src/engine/trace/story';
 import type { Trace } from '../../../src/engine/trace/types';
 import { clusterYaml } from './scenario/cluster';
 
@@ -90,6 +91,9 @@ describe('cilium golden traces', () => {
     expect(sock.detail).toMatchObject({ from: `${vip}:8080`, to: `${podIP(sim, 'web')}:80` });
     expect(t.events.filter((e) => e.packet?.ip?.dst === vip)).toEqual([]);
     expect(t.events.some((e) => e.type === 'netfilter' && /KUBE-SERVICES/.test(e.summary))).toBe(false);
+    // The story's first handshake step says so, naming the program.
+    const steps = deriveStory(t);
+    expect(steps.find((s) => s.message.code === 'story.sockLb')?.message.params).toMatchObject({ before: `${vip}:8080`, after: `${podIP(sim, 'web')}:80`, program: 'cilium cil_sock4_connect' });
   });
 
   it('Pod to ClusterIP without kubeProxyReplacement: kube-proxy\'s iptables DNAT as usual', () => {
