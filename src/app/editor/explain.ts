@@ -264,8 +264,8 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '底层网络的路由器；默认是 `underlayCIDR` 的第一个地址。节点把发往外部的流量交给它。',
   },
   'knp.Cluster.spec.network.backend': {
-    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`. cilium: `vxlan` (cilium_vxlan, UDP 8472), `native` (plain routes to each node).',
-    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。cilium：`vxlan`（cilium_vxlan，UDP 8472）、`native`（直接用到各节点的路由）。',
+    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`. kube-router: `bgp` (routes learned from the other nodes; only nodes on one subnet), `ipip` (a tunnel to each node in another subnet). cilium: `vxlan` (cilium_vxlan, UDP 8472), `native` (plain routes to each node).',
+    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。kube-router：`bgp`（从其他节点学到的路由；只适用于同一网段的节点）、`ipip`（为每个不在本网段的节点建一条隧道）。cilium：`vxlan`（cilium_vxlan，UDP 8472）、`native`（直接用到各节点的路由）。',
   },
   'knp.Cluster.spec.network.kubeProxyReplacement': {
     en: 'Cilium only. `true`: kube-proxy writes no rules and Cilium\'s BPF programs serve Services: a Pod\'s connection to a clusterIP is sent to a backend when it connects (the packets never carry the clusterIP), a nodePort is translated on the node\'s eth0.',

@@ -8,9 +8,10 @@ import { calico } from './calico/index';
 import { canal } from './canal/index';
 import { cilium } from './cilium/index';
 import { flannel } from './flannel/index';
+import { kubeRouter } from './kube-router/index';
 import type { CniPlugin } from './plugin';
 
-export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, cilium };
+export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, 'kube-router': kubeRouter, cilium };
 
 /** The plugin a Cluster runs. */
 export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin } }): CniPlugin {
