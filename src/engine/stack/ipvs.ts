@@ -15,6 +15,7 @@
  */
 import { ipvsBindConntrack } from '../ipvs/conntrack';
 import { ipvsCommit, ipvsSchedule } from '../ipvs/ipvs';
+import { message } from '../i18n/messages';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
 import { describe, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from './packets';
@@ -70,14 +71,14 @@ export function ipvsIn(w: Walker, ns: NetNs, dev: string | undefined, p: Packet)
   const known = t.get(inKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
   if (known) {
     const out = rewriteDst(p, known.rip, known.rport);
-    w.emit('ipvs', ns, dev, `IPVS ${known.service}: connection entry -> ${known.rip}:${known.rport}`, out, { service: known.service, dest: `${known.rip}:${known.rport}`, reason: 'connection' });
+    w.emit('ipvs', ns, dev, message('event.ipvs.connection', { service: known.service, dest: `${known.rip}:${known.rport}` }), out, { service: known.service, dest: `${known.rip}:${known.rport}`, reason: 'connection' });
     return out;
   }
   if (p.tcp && !p.tcp.flags.syn) return 'pass';
   const d = ipvsSchedule(ns, p, { now: w.nowMs });
   if (d.kind === 'none') return 'pass';
   if (d.kind === 'no-dest') {
-    w.emit('ipvs', ns, dev, `IPVS ${d.service}: no destination available`, p, { service: d.service, dest: null });
+    w.emit('ipvs', ns, dev, message('event.ipvs.noDest', { service: d.service }), p, { service: d.service, dest: null });
     w.drop(ns, dev, `IPVS ${d.service}: no destination available`, p);
     w.icmpSend(ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
     return 'dropped';
@@ -89,7 +90,7 @@ export function ipvsIn(w: Walker, ns: NetNs, dev: string | undefined, p: Packet)
   t.set(inKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport), conn);
   t.set(outKey(ip.protocol, d.dest.address, d.dest.port, ip.src, ports.sport), conn);
   const out = rewriteDst(p, d.dest.address, d.dest.port);
-  w.emit('ipvs', ns, dev, `IPVS ${d.service} (${d.scheduler}, ${d.reason}): ${ip.dst}:${ports.dport} -> ${d.dest.address}:${d.dest.port} ${d.forward}: ${describe(out)}`, out,
+  w.emit('ipvs', ns, dev, message('event.ipvs.schedule', { service: d.service, scheduler: d.scheduler, reason: d.reason, vip: `${ip.dst}:${ports.dport}`, dest: `${d.dest.address}:${d.dest.port}`, forward: d.forward, pkt: describe(out) }), out,
     { service: d.service, scheduler: d.scheduler, reason: d.reason, dest: `${d.dest.address}:${d.dest.port}`, forward: d.forward });
   return out;
 }
@@ -103,7 +104,7 @@ export function ipvsOut(w: Walker, ns: NetNs, dev: string | undefined, p: Packet
   const c = tables.get(ns)?.get(outKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
   if (!c) return p;
   const out = rewriteSrc(p, c.vip, c.vport);
-  w.emit('ipvs', ns, dev, `IPVS ${c.service}: reply from ${c.rip}:${c.rport} leaves as ${c.vip}:${c.vport}`, out, { service: c.service, unNat: true });
+  w.emit('ipvs', ns, dev, message('event.ipvs.reply', { service: c.service, rip: `${c.rip}:${c.rport}`, vip: `${c.vip}:${c.vport}` }), out, { service: c.service, unNat: true });
   return out;
 }
 

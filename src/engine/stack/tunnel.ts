@@ -11,6 +11,7 @@
  */
 import { hashString } from '../util/rand';
 import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
+import { message } from '../i18n/messages';
 import type { Packet } from '../net/packet';
 import type { Link, NetNs } from '../net/types';
 import { fibCached } from './nsview';
@@ -36,7 +37,7 @@ export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   const src = cfg.local ?? fibCached(w.sim.net, ns, e.dst)?.src;
   if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${e.dst}`, frame); return; }
   const outer = vxlanWrap({ src, dst: e.dst, df: false, sport: flowPort(frame), dport: cfg.port, vni: cfg.vni }, frame);
-  w.emit('encap', ns, vx.name, `VXLAN encap vni ${cfg.vni}: fdb ${dmac} dst ${e.dst} -> ${describe(outer)}`, outer, { kind: 'vxlan', vni: cfg.vni, vtep: e.dst });
+  w.emit('encap', ns, vx.name, message('event.vxlan.encap', { vni: cfg.vni, mac: dmac, vtep: e.dst, pkt: describe(outer) }), outer, { kind: 'vxlan', vni: cfg.vni, vtep: e.dst });
   w.sendLocal(ns, outer);
 }
 
@@ -46,7 +47,7 @@ export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   // A VXLAN device that is down has closed its UDP socket: the port is then unreachable.
   const vx = ns.links.find((l) => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.vni === pkt.vxlan.vni));
   if (!vx || !pkt.inner) return false;
-  w.emit('decap', ns, vx.name, `VXLAN decap vni ${pkt.vxlan?.vni ?? '?'} on ${vx.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
+  w.emit('decap', ns, vx.name, message('event.vxlan.decap', { vni: pkt.vxlan?.vni ?? '?', dev: vx.name, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
   w.netifRx(ns, vx, pkt.inner);
   return true;
 }
@@ -57,14 +58,14 @@ export function ipipXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet, nexthop: 
   const src = tun.ipip?.local ?? fibCached(w.sim.net, ns, remote)?.src;
   if (!src) { w.drop(ns, tun.name, `${tun.name}: no route to ${remote}`, pkt); return; }
   const outer = ipipWrap({ src, dst: remote, ttl: pkt.ip!.ttl, df: pkt.ip!.df }, pkt);
-  w.emit('encap', ns, tun.name, `IPIP encap -> ${describe(outer)}`, outer, { kind: 'ipip', remote });
+  w.emit('encap', ns, tun.name, message('event.ipip.encap', { pkt: describe(outer) }), outer, { kind: 'ipip', remote });
   w.sendLocal(ns, outer);
 }
 
 export function ipipRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const tun = ns.links.find((l) => l.kind === 'ipip' && l.up);
   if (!tun || !pkt.inner) return false;
-  w.emit('decap', ns, tun.name, `IPIP decap on ${tun.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'ipip' });
+  w.emit('decap', ns, tun.name, message('event.ipip.decap', { dev: tun.name, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'ipip' });
   w.netifRx(ns, tun, pkt.inner);
   return true;
 }
@@ -103,14 +104,14 @@ function publicIp(ns: NetNs): string | undefined {
 /** A packet routed into flannel0: flanneld reads it, looks up the lease and sends it in UDP. */
 export function tunXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet): void {
   const owner = tun.tun?.owner ?? 'a process';
-  w.emit('userspace', ns, tun.name, `${owner} reads the packet from /dev/net/tun (${tun.name}): kernel -> user space`, pkt, { process: owner, direction: 'up' });
+  w.emit('userspace', ns, tun.name, message('event.tun.read', { process: owner, dev: tun.name }), pkt, { process: owner, direction: 'up' });
   if (owner !== 'flanneld') { w.drop(ns, tun.name, `${owner} does not forward TUN packets`, pkt); return; }
   const lease = leaseFor(w, pkt.ip!.dst);
   if (!lease) { w.drop(ns, tun.name, `flanneld: no subnet lease covers ${pkt.ip!.dst}`, pkt); return; }
   const src = fibCached(w.sim.net, ns, lease.publicIp)?.src;
   if (!src) { w.drop(ns, tun.name, `flanneld: no route to ${lease.publicIp}`, pkt); return; }
   const outer = udpWrap({ src, dst: lease.publicIp, df: false, sport: FLANNEL_UDP_PORT, dport: FLANNEL_UDP_PORT }, pkt);
-  w.emit('encap', ns, tun.name, `flanneld wraps it in UDP ${FLANNEL_UDP_PORT} to ${lease.publicIp} (lease of ${lease.node.id}): user space -> kernel`, outer, { kind: 'udp', peer: lease.publicIp });
+  w.emit('encap', ns, tun.name, message('event.flannel.encap', { port: FLANNEL_UDP_PORT, peer: lease.publicIp, node: lease.node.id }), outer, { kind: 'udp', peer: lease.publicIp });
   w.sendLocal(ns, outer);
 }
 
@@ -119,8 +120,8 @@ export function flannelRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   if (pkt.udp?.dport !== FLANNEL_UDP_PORT || !pkt.inner) return false;
   const tun = ns.links.find((l) => l.kind === 'tun' && l.tun?.owner === 'flanneld');
   if (!tun) return false;
-  w.emit('userspace', ns, tun.name, `flanneld receives UDP ${FLANNEL_UDP_PORT} from ${pkt.ip!.src}: kernel -> user space`, pkt, { process: 'flanneld', direction: 'up' });
-  w.emit('decap', ns, tun.name, `flanneld writes the inner packet to /dev/net/tun (${tun.name}): user space -> kernel`, pkt.inner, { kind: 'udp' });
+  w.emit('userspace', ns, tun.name, message('event.flannel.receive', { port: FLANNEL_UDP_PORT, src: pkt.ip!.src }), pkt, { process: 'flanneld', direction: 'up' });
+  w.emit('decap', ns, tun.name, message('event.flannel.decap', { dev: tun.name }), pkt.inner, { kind: 'udp' });
   w.netifRx(ns, tun, pkt.inner);
   return true;
 }

@@ -20,7 +20,8 @@ import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
 import type { Link, NeighEntry, NetNs } from '../net/types';
 import { acceptAll, type Hook, type HookContext, type HookEvent } from '../netfilter/hook';
 import type { Sim } from '../sim';
-import type { TraceEvent, TraceEventType } from '../trace/types';
+import type { TraceEvent, TraceEventDetails, TraceEventType } from '../trace/types';
+import { message, render, type Message } from '../i18n/messages';
 import { fibCached, nsView, ownerId, type NsView } from './nsview';
 import {
   DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_ANO, ICMP_HOST_UNREACH, ICMP_NET_ANO, ICMP_NET_UNREACH,
@@ -93,7 +94,11 @@ export class Walker {
   view(ns: NetNs): NsView { return nsView(this.sim.net, ns); }
   link(ns: NetNs, name: string | undefined): Link | undefined { return name === undefined ? undefined : this.view(ns).byName.get(name); }
 
-  emit(type: TraceEventType, ns: NetNs, dev: string | undefined, summary: string, packet?: Packet, detail?: Readonly<Record<string, unknown>>): void {
+  /**
+   * Records one event. `msg` is what it says (a code of src/engine/i18n/messages.ts); the
+   * English `summary` the CLI and goldens print is rendered from it, so the two cannot drift.
+   */
+  emit<K extends TraceEventType>(type: K, ns: NetNs, dev: string | undefined, msg: Message, packet?: Packet, detail?: TraceEventDetails[K]): void {
     if (++this.legEvents > this.maxEvents || this.events.length >= MAX_TOTAL_EVENTS) {
       throw new WalkLimit(`one packet caused more than ${this.maxEvents} events: a forwarding or bridge loop?`);
     }
@@ -102,15 +107,16 @@ export class Walker {
     // runs for every event).
     const where: { machine: string; ns: string; dev?: string } = { machine: ownerId(ns), ns: ns.id };
     if (dev !== undefined) where.dev = dev;
-    const e: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary, where };
+    const e: { seq: number; t: number; type: K; flow: string; summary: string; message: Message; where: typeof where; packet?: Packet; detail?: TraceEventDetails[K] } =
+      { seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary: render(msg, 'en'), message: msg, where };
     if (packet) e.packet = packet;
     if (detail) e.detail = detail;
-    this.events.push(e);
+    this.events.push(e as TraceEvent);
   }
 
   /** A drop. `significant` drops explain a missing reply; copies of a flood that nobody wants are not. */
   drop(ns: NetNs, dev: string | undefined, reason: string, packet: Packet, significant = true): void {
-    this.emit('drop', ns, dev, `drop: ${reason}`, packet, { reason });
+    this.emit('drop', ns, dev, message('event.drop', { reason }), packet, { reason });
     if (significant) this.lastDrop = reason;
   }
 
@@ -129,9 +135,8 @@ export class Walker {
   private readonly hookSink = this.sinkImpl.bind(this);
 
   private sinkImpl(e: HookEvent): void {
-    const n = e.detail?.['rulesEvaluated'];
-    if (typeof n === 'number') this.rulesEvaluated += n;
-    this.emit(e.type, this.sinkNs!, this.sinkDev, e.summary, e.packet ?? this.sinkPkt, e.detail);
+    if (e.type === 'netfilter' && 'rulesEvaluated' in e.detail) this.rulesEvaluated += e.detail.rulesEvaluated;
+    this.emit<typeof e.type>(e.type, this.sinkNs!, this.sinkDev, e.message, e.packet ?? this.sinkPkt, e.detail);
   }
 
   /** NF_HOOK: returns the (possibly rewritten) packet, or null when the hook dropped or rejected it. */
@@ -166,8 +171,8 @@ export class Walker {
 
   route(ns: NetNs, dst: string, dev?: string): FibResult | undefined {
     const r = fibCached(this.sim.net, ns, dst);
-    if (r) this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)}`, undefined, { route: routeText(r), dst });
-    else this.emit('route', ns, dev, `route ${dst}: Network is unreachable`, undefined, { route: null, dst });
+    if (r) this.emit('route', ns, r.route.dev, message('event.route', { dst, route: routeText(r) }), undefined, { route: routeText(r), dst });
+    else this.emit('route', ns, dev, message('event.route.unreachable', { dst }), undefined, { route: null, dst });
     return r;
   }
 
@@ -241,7 +246,7 @@ export class Walker {
     if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame); return; }
     link.stats.txPackets++;
     link.stats.txBytes += frame.ip?.length ?? 28;
-    this.emit('tx', ns, link.name, `tx ${link.name}: ${describe(frame)}`, frame);
+    this.emit('tx', ns, link.name, message('event.tx', { dev: link.name, pkt: describe(frame) }), frame);
     switch (link.kind) {
       case 'loopback':
         this.netifRx(ns, link, frame);
@@ -275,7 +280,7 @@ export class Walker {
     const peer = peerNs ? this.view(peerNs).byIfindex.get(link.peer.ifindex) : undefined;
     if (!peerNs || !peer) { this.drop(ns, link.name, `${link.name}: peer is gone`, frame); return; }
     if (!peer.up) { this.drop(ns, link.name, `${link.name}: NO-CARRIER (peer ${peer.name} is down)`, frame); return; }
-    this.emit('veth', peerNs, peer.name, `${ns.id} ${link.name} -> ${peerNs.id} ${peer.name}`, frame, { from: { ns: ns.id, dev: link.name }, to: { ns: peerNs.id, dev: peer.name } });
+    this.emit('veth', peerNs, peer.name, message('event.veth', { fromNs: ns.id, fromDev: link.name, toNs: peerNs.id, toDev: peer.name }), frame, { from: { ns: ns.id, dev: link.name }, to: { ns: peerNs.id, dev: peer.name } });
     this.netifRx(peerNs, peer, frame);
   }
 
@@ -286,7 +291,7 @@ export class Walker {
     if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame); return; }
     link.stats.rxPackets++;
     link.stats.rxBytes += frame.ip?.length ?? 28;
-    this.emit('rx', ns, link.name, `rx ${link.name}: ${describe(frame)}`, frame);
+    this.emit('rx', ns, link.name, message('event.rx', { dev: link.name, pkt: describe(frame) }), frame);
     if (link.master) {
       const br = this.link(ns, link.master);
       if (br && br.kind === 'bridge') { bridgeInput(this, ns, br, link, frame); return; }
@@ -343,7 +348,7 @@ export class Walker {
     if (!fwd0) return;
     const fwd = ipvsOut(this, ns, r.route.dev, fwd0);
     const out: Packet = { ...fwd, ip: { ...fwd.ip!, ttl: fwd.ip!.ttl - 1 } };
-    this.emit('forward', ns, r.route.dev, `forward ${inLink.name} -> ${r.route.dev ?? '?'}: ttl ${ip.ttl} -> ${ip.ttl - 1}`, out, { in: inLink.name, out: r.route.dev, ttl: ip.ttl - 1 });
+    this.emit('forward', ns, r.route.dev, message('event.forward', { in: inLink.name, out: r.route.dev ?? '?', ttl: ip.ttl, ttlAfter: ip.ttl - 1 }), out, { in: inLink.name, out: r.route.dev, ttl: ip.ttl - 1 });
     this.finishOutput(ns, out, r, true);
   }
 
@@ -358,7 +363,7 @@ export class Walker {
   neighResolve(ns: NetNs, link: Link, nexthop: string, src: string): Mac | undefined {
     const e = this.findNeigh(ns, nexthop, link.name);
     if (e?.mac && e.state !== 'FAILED' && e.state !== 'INCOMPLETE') {
-      this.emit('neigh', ns, link.name, `neigh ${nexthop} dev ${link.name} lladdr ${e.mac} ${e.state}`, undefined, { ip: nexthop, mac: e.mac, state: e.state });
+      this.emit('neigh', ns, link.name, message('event.neigh', { ip: nexthop, dev: link.name, mac: `${e.mac}`, state: e.state }), undefined, { ip: nexthop, mac: e.mac, state: e.state });
       return e.mac;
     }
     const entry: NeighEntry = e ?? { family: 4, ip: nexthop, dev: link.name, state: 'INCOMPLETE', updatedAt: this.nowMs };
@@ -371,7 +376,7 @@ export class Walker {
       arp: { op: 1, sha: link.mac, spa, tha: ZERO_MAC, tpa: nexthop },
     };
     this.withFlow('arp', () => {
-      this.emit('arp-request', ns, link.name, `ARP who-has ${nexthop} tell ${spa} on ${link.name}`, req);
+      this.emit('arp-request', ns, link.name, message('event.arp.request', { ip: nexthop, spa, dev: link.name }), req);
       this.devXmit(ns, link, req);
     });
     if (entry.mac && (entry.state as NeighEntry['state']) === 'REACHABLE') return entry.mac;
@@ -389,7 +394,7 @@ export class Walker {
       e.mac = arp.sha;
       e.state = 'REACHABLE';
       e.updatedAt = this.nowMs;
-      this.emit('neigh', ns, link.name, `neigh ${arp.spa} dev ${link.name} lladdr ${arp.sha} REACHABLE (learned from ARP reply)`, frame, { ip: arp.spa, mac: arp.sha, state: 'REACHABLE' });
+      this.emit('neigh', ns, link.name, message('event.neigh.learned', { ip: arp.spa, dev: link.name, mac: arp.sha }), frame, { ip: arp.spa, mac: arp.sha, state: 'REACHABLE' });
       return;
     }
     const v = this.view(ns);
@@ -411,7 +416,7 @@ export class Walker {
       eth: { src: link.mac, dst: arp.sha, type: ETH_P_ARP },
       arp: { op: 2, sha: link.mac, spa: arp.tpa, tha: arp.sha, tpa: arp.spa },
     };
-    this.emit('arp-reply', ns, link.name, `ARP ${arp.tpa} is-at ${link.mac}${proxied ? ' (proxy_arp)' : ''}`, reply, proxied ? { proxyArp: true } : undefined);
+    this.emit('arp-reply', ns, link.name, message(proxied ? 'event.arp.proxyReply' : 'event.arp.reply', { ip: arp.tpa, mac: link.mac }), reply, proxied ? { proxyArp: true } : undefined);
     this.devXmit(ns, link, reply);
   }
 
@@ -427,7 +432,7 @@ export class Walker {
     if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending, false); return; }
     const err = icmpError({ src, dst: ip.src, ttl: DEFAULT_TTL }, type, code, offending, mtu);
     this.withFlow('icmp-error', () => {
-      this.emit('icmp-error', ns, undefined, `${describe(err)}`, err, { type, code, ...(mtu !== undefined ? { mtu } : {}) });
+      this.emit('icmp-error', ns, undefined, message('event.icmpError', { pkt: describe(err) }), err, { type, code, ...(mtu !== undefined ? { mtu } : {}) });
       this.sendLocal(ns, err);
     });
   }
@@ -441,7 +446,7 @@ export class Walker {
     const len = t.flags.syn ? 1 : 0;
     const rst = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq: t.flags.ack ? t.ack : 0, ack: t.seq + len, flags: { rst: true, ack: true } });
     this.withFlow('rst', () => {
-      this.emit('send', ns, undefined, `RST ${describe(rst)}`, rst);
+      this.emit('send', ns, undefined, message('event.send.rst', { pkt: describe(rst) }), rst);
       this.sendLocal(ns, rst);
     });
   }

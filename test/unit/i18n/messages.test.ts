@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { catalog, ENGINE_LANGS, langFromEnv, MESSAGES, renderMessage, templateParams } from '../../../src/engine/i18n/messages';
+import { catalog, ENGINE_LANGS, langFromEnv, MESSAGES, renderMessage, templateParams, templatesOf } from '../../../src/engine/i18n/messages';
 
 describe('engine message catalog', () => {
   const entries = Object.entries(MESSAGES) as [keyof typeof MESSAGES, (typeof MESSAGES)[keyof typeof MESSAGES]][];
 
   it('every code has a non-empty template in both languages', () => {
-    for (const [code, e] of entries) for (const lang of ENGINE_LANGS) expect(e[lang].trim().length, `${code} ${lang}`).toBeGreaterThan(0);
+    for (const [code] of entries) for (const lang of ENGINE_LANGS) for (const t of templatesOf(code, lang)) expect(t.trim().length, `${code} ${lang}`).toBeGreaterThan(0);
     expect(Object.keys(catalog('zh-CN')).sort()).toEqual(Object.keys(catalog('en')).sort());
   });
 
   it('templates use exactly the parameters their code provides, the same in both languages', () => {
     for (const [code, e] of entries) {
       for (const lang of ENGINE_LANGS) {
-        expect(new Set(templateParams(e[lang])), `${code} ${lang}`).toEqual(new Set(e.params));
+        // A plural entry's `count` chooses the form; a form may leave it unsaid.
+        for (const t of templatesOf(code, lang)) expect(new Set([...templateParams(t), ...(typeof e[lang] === 'string' ? [] : ['count'])]), `${code} ${lang}`).toEqual(new Set(e.params));
       }
     }
   });
@@ -20,7 +21,7 @@ describe('engine message catalog', () => {
   it('the Chinese templates are Chinese', () => {
     for (const [code, e] of entries) {
       if (code === 'verdict.other') continue; // the reason itself, nothing of ours around it
-      expect(e['zh-CN'], code).toMatch(/[\u4e00-\u9fff]/);
+      for (const t of templatesOf(code, 'zh-CN')) expect(t, code).toMatch(/[\u4e00-\u9fff]/);
     }
   });
 
