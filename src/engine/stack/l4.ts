@@ -152,7 +152,7 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const reply = (flags: Parameters<typeof tcp>[0]['flags'], seq: number, ack: number, payload?: Payload, closing = false): void => {
     const r = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq, ack, flags, ...(payload ? { payload } : {}), ttl: DEFAULT_TTL });
     w.withFlow(responseFlow(w.flow), () => {
-      w.emit('send', ns, undefined, message(closing ? 'event.send.close' : 'event.send', { pkt: describe(r) }), r);
+      w.emit('send', ns, undefined, message(closing ? 'event.sendClose' : 'event.send', { pkt: describe(r) }), r);
       w.sendLocal(ns, r);
     });
   };

@@ -172,7 +172,7 @@ export class Walker {
   route(ns: NetNs, dst: string, dev?: string): FibResult | undefined {
     const r = fibCached(this.sim.net, ns, dst);
     if (r) this.emit('route', ns, r.route.dev, message('event.route', { dst, route: routeText(r) }), undefined, { route: routeText(r), dst });
-    else this.emit('route', ns, dev, message('event.route.unreachable', { dst }), undefined, { route: null, dst });
+    else this.emit('route', ns, dev, message('event.routeNone', { dst }), undefined, { route: null, dst });
     return r;
   }
 
@@ -394,7 +394,7 @@ export class Walker {
       e.mac = arp.sha;
       e.state = 'REACHABLE';
       e.updatedAt = this.nowMs;
-      this.emit('neigh', ns, link.name, message('event.neigh.learned', { ip: arp.spa, dev: link.name, mac: arp.sha }), frame, { ip: arp.spa, mac: arp.sha, state: 'REACHABLE' });
+      this.emit('neigh', ns, link.name, message('event.neighLearned', { ip: arp.spa, dev: link.name, mac: arp.sha }), frame, { ip: arp.spa, mac: arp.sha, state: 'REACHABLE' });
       return;
     }
     const v = this.view(ns);
@@ -446,7 +446,7 @@ export class Walker {
     const len = t.flags.syn ? 1 : 0;
     const rst = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq: t.flags.ack ? t.ack : 0, ack: t.seq + len, flags: { rst: true, ack: true } });
     this.withFlow('rst', () => {
-      this.emit('send', ns, undefined, message('event.send.rst', { pkt: describe(rst) }), rst);
+      this.emit('send', ns, undefined, message('event.sendRst', { pkt: describe(rst) }), rst);
       this.sendLocal(ns, rst);
     });
   }

@@ -65,7 +65,8 @@ export interface RestoreFailedDetail {
 
 export type ConntrackDetail =
   | { readonly action: 'invalid'; readonly reason: string }
-  | { readonly action: 'new' | 'confirm'; readonly entry: string; readonly id: number }
+  | { readonly action: 'new'; readonly entry: string; readonly id: number }
+  | { readonly action: 'confirm'; readonly entry: string; readonly id: number }
   | { readonly action: 'match'; readonly dir: 'original' | 'reply'; readonly state: string; readonly entry: string; readonly id: number }
   /** A reply's reverse NAT: un-DNAT rewrites its source back, un-SNAT its destination. */
   | { readonly action: 'un-DNAT' | 'un-SNAT'; readonly manip: 'src' | 'dst'; readonly before: string; readonly after: string; readonly entry: string };

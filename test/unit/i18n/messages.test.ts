@@ -38,3 +38,24 @@ describe('engine message catalog', () => {
     expect(langFromEnv({ LC_MESSAGES: 'zh_TW', LANG: 'en_US' })).toBe('zh-CN');
   });
 });
+
+describe('engine message codes as i18next keys', () => {
+  it('no code is the parent of another (i18next nests "a.b" under "a")', () => {
+    const codes = Object.keys(MESSAGES);
+    for (const a of codes) for (const b of codes) expect(b.startsWith(`${a}.`), `${a} / ${b}`).toBe(false);
+  });
+
+  it('plural entries become code_one and code_other in both languages', () => {
+    expect(catalog('en')['event.nf.end_one']).toBe('{{where}}: {{verdict}}{{lookups}} ({{count}} rule evaluated)');
+    expect(catalog('en')['event.nf.end_other']).toBe('{{where}}: {{verdict}}{{lookups}} ({{count}} rules evaluated)');
+    expect(catalog('zh-CN')['event.nf.end_one']).toBe(catalog('zh-CN')['event.nf.end_other']);
+    expect(renderMessage('event.nf.end', { where: 'filter FORWARD', verdict: 'ACCEPT', lookups: '', count: 1 }, 'en')).toBe('filter FORWARD: ACCEPT (1 rule evaluated)');
+    expect(renderMessage('event.nf.end', { where: 'filter FORWARD', verdict: 'ACCEPT', lookups: '', count: 3 }, 'zh-CN')).toBe('filter FORWARD：ACCEPT（检查了 3 条规则）');
+  });
+
+  it('joins a list parameter as each language writes a list', () => {
+    const p = { hook: 'PREROUTING', writer: 'kube-proxy', machine: 'node-1', error: 'line 3 failed', tables: ['filter', 'nat'], count: 2 };
+    expect(renderMessage('event.nf.restoreFailed', p, 'en')).toBe('PREROUTING: iptables-restore by kube-proxy failed on node-1 (line 3 failed); the filter and nat tables were not loaded');
+    expect(renderMessage('event.nf.restoreFailed', p, 'zh-CN')).toContain('（filter、nat）');
+  });
+});
