@@ -133,7 +133,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
   if (nftFailed && (hook === 'PREROUTING' || hook === 'OUTPUT')) {
     emit({
       type: 'netfilter',
-      summary: `${hook}: nft -f by ${nftFailed.writer} failed on ${nftFailed.machine} (line ${nftFailed.line}: ${nftFailed.error}); the ip kube-proxy table holds none of that transaction's rules`,
+      message: message('event.nf.nftLoadFailed', { hook, writer: nftFailed.writer, machine: nftFailed.machine, line: nftFailed.line, error: nftFailed.error }),
       detail: { hook, restoreFailed: true, nft: true, writer: nftFailed.writer, machine: nftFailed.machine, line: nftFailed.line, text: nftFailed.text, error: nftFailed.error, tables: ['ip kube-proxy'] },
     });
   }

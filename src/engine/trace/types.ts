@@ -55,6 +55,8 @@ export interface LogDetail {
 export interface RestoreFailedDetail {
   readonly hook: NetfilterHook;
   readonly restoreFailed: true;
+  /** The failed load was `nft -f` (kube-proxy's nftables mode), not iptables-restore. */
+  readonly nft?: true;
   readonly writer: string;
   readonly machine: string;
   readonly line: number;
