@@ -9,6 +9,7 @@ import type { NetNs } from '../src/engine/net/types';
 import { forgetParsedLines, iptablesRestore } from '../src/engine/netfilter/restore';
 import { createRand } from '../src/engine/util/rand';
 import { time, type Bench } from './harness';
+import { detailRecord } from '../src/engine/trace/types';
 
 export function kubeRuleset(services: number, endpoints: number): string {
   const l: string[] = ['*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]',
@@ -73,7 +74,7 @@ export const bench: Bench = () => {
   const trace = time('netfilter: one new connection through OUTPUT (nat)', () => {
     evaluated = 0;
     netfilterEngine.runHook(ns, 'OUTPUT', packet(), { now: 0, random: () => rand.next(), outDev: 'eth0' }, (e) => {
-      if (e.type === 'netfilter') evaluated += Number(e.detail?.['evaluated'] ?? 0);
+      if (e.type === 'netfilter') evaluated += Number(detailRecord(e)['evaluated'] ?? 0);
     });
   }, { runs: 200, warmup: 20, targetMs: 1 });
   // kube-proxy's partial sync after one Service changes: its chains rewritten with --noflush.

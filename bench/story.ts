@@ -9,51 +9,18 @@ import { readFileSync } from 'node:fs';
 import { buildSim } from '../src/engine/index';
 import { walk, type WalkRequest } from '../src/engine/stack/walk';
 import { deriveStory } from '../src/engine/trace/story';
+import { ingressYaml } from '../test/unit/ingress/scenario';
 import { time, type Bench, type BenchResult } from './harness';
 
 const scenario = (name: string): string => readFileSync(new URL(`../content/scenarios/${name}.yaml`, import.meta.url), 'utf8');
 
-export const INGRESS_YAML = `apiVersion: knp/v1alpha1
-kind: Cluster
-metadata: {name: ingress}
-spec:
-  ingressController: {expose: hostPort}
-  nodes: [{name: node-1, ip: 192.168.1.11}, {name: node-2, ip: 192.168.1.12}]
-  externalHosts:
-  - {name: laptop, ip: 203.0.113.10, role: client}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginxinc/nginx-unprivileged, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: web}
-spec:
-  rules:
-  - host: a.example.com
-    http:
-      paths:
-      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
-`;
 
 export const STORY_CASES: readonly { name: string; yaml: string; seed: number; req: WalkRequest; target?: number }[] = [
   { name: 'default Send: DNS + HTTP to the ClusterIP, backend on the same node', yaml: scenario('default'), seed: 1, req: { from: 'pod/default/client', to: 'http://my-nginx.default.svc.cluster.local/' }, target: 40 },
   { name: 'default Send: DNS + HTTP to the ClusterIP, backend on the other node', yaml: scenario('default'), seed: 3, req: { from: 'pod/default/client', to: 'http://my-nginx.default.svc.cluster.local/' }, target: 40 },
   { name: 'NodePort probe: laptop -> node:30001', yaml: scenario('nodeport'), seed: 1, req: { from: 'host/laptop', to: 'http://192.168.1.11:30001/' } },
   { name: 'hostPort probe: laptop -> node:81', yaml: scenario('hostport'), seed: 1, req: { from: 'host/laptop', to: 'http://192.168.1.12:81/' } },
-  { name: 'Ingress: laptop -> ingress-nginx -> backend', yaml: INGRESS_YAML, seed: 1, req: { from: 'host/laptop', to: 'http://192.168.1.11/', http: { headers: { Host: 'a.example.com' } } } },
+  { name: 'Ingress: laptop -> ingress-nginx -> backend', yaml: ingressYaml(), seed: 1, req: { from: 'host/laptop', to: 'http://192.168.1.11/abc/x', http: { headers: { Host: 'a.example.com' } } } },
 ];
 
 export const bench: Bench = () => {

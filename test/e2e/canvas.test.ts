@@ -11,6 +11,7 @@ import { toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
 import { clickEvent, engineIdle, hasChromium, openApp, paste } from './harness';
 import { browserSuite } from './suite';
+import { detailRecord } from '../../src/engine/trace/types';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 const HOOKS = ['PREROUTING', 'routing', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
@@ -93,7 +94,7 @@ describe.runIf(hasChromium)('canvas in Chromium', () => {
     // Replay a Service packet: at the DNAT hook the canvas lights the hook and the inspector marks the rule.
     const to = `${snap.services.find((s) => s.name === 'my-nginx')!.clusterIP}:80`;
     const trace = walk(sim, { from: 'pod/default/client', to, protocol: 'tcp' });
-    const at = trace.events.findIndex((e) => e.type === 'netfilter' && e.where.ns === ns.id && e.detail?.['hook'] === 'PREROUTING' && e.detail?.['matchedRule']);
+    const at = trace.events.findIndex((e) => e.type === 'netfilter' && e.where.ns === ns.id && detailRecord(e)['hook'] === 'PREROUTING' && detailRecord(e)['matchedRule']);
     expect(at).toBeGreaterThan(0);
     const form = page.locator('[data-testid=send-packet]');
     await form.locator('select[name=from]').selectOption('pod/default/client');
@@ -104,7 +105,7 @@ describe.runIf(hasChromium)('canvas in Chromium', () => {
     await clickEvent(page, at);
     await page.waitForSelector(`[data-testid=canvas] [data-knp-id="${nf}/PREROUTING"].active`, { timeout: 5_000 });
     const ev = trace.events[at]!;
-    const fired = page.locator(`.knp-nf-inspect [data-chain="${String(ev.detail!['table'])}/${String(ev.detail!['chain'])}"] li.fired`);
+    const fired = page.locator(`.knp-nf-inspect [data-chain="${String(detailRecord(ev)['table'])}/${String(detailRecord(ev)['chain'])}"] li.fired`);
     await fired.waitFor({ timeout: 5_000 });
     expect(await fired.count()).toBe(1);
     await page.context().close();

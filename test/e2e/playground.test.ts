@@ -12,6 +12,7 @@ import { locate, toFlow } from '../../src/app/canvas/flow';
 import { snapshot } from '../../src/worker/snapshot';
 import { canvasIds, clickEvent, engineIdle, hasChromium, openApp, paste, runInTerminal, setEditorText } from './harness';
 import { browserSuite } from './suite';
+import { detailRecord } from '../../src/engine/trace/types';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 
@@ -135,12 +136,12 @@ describe.runIf(hasChromium)('playground in Chromium', () => {
     }
 
     // A netfilter event lists the rules its chain evaluated, the one that matched marked.
-    const nfAt = trace.events.findIndex((e) => e.type === 'netfilter' && Array.isArray(e.detail?.['rules']) && (e.detail!['rules'] as { matched?: boolean }[]).some((r) => r.matched));
+    const nfAt = trace.events.findIndex((e) => e.type === 'netfilter' && Array.isArray(detailRecord(e)['rules']) && (detailRecord(e)['rules'] as { matched?: boolean }[]).some((r) => r.matched));
     expect(nfAt).toBeGreaterThan(0);
     await clickEvent(page, nfAt);
     const matched = page.locator('[data-testid=packet-inspector] .knp-rule[data-matched=true]');
     await matched.waitFor({ timeout: 5_000 });
-    const rule = (trace.events[nfAt]!.detail!['rules'] as { matched?: boolean; text: string }[]).find((r) => r.matched)!;
+    const rule = (detailRecord(trace.events[nfAt])['rules'] as { matched?: boolean; text: string }[]).find((r) => r.matched)!;
     expect(await matched.textContent()).toContain(rule.text);
 
     // Stepping moves one event at a time.

@@ -109,6 +109,22 @@ describe.runIf(hasChromium)('the story in Chromium', () => {
     expect(texts.join('\n')).toMatch(/改写为 .*（DNAT）/);
     expect(texts.join('\n')).toContain('反向 NAT');
     expect(await page.locator('[data-testid=story-step] .knp-step-leg').first().textContent()).toBe('去程');
+    // The packet on the canvas names its event in Chinese ("UDP 发送"), from the typed event.
+    await page.locator('[data-testid=story-step] .knp-step-main').first().click();
+    await page.waitForSelector('.knp-packet.lead .knp-packet-label');
+    expect(await page.locator('.knp-packet.lead .knp-packet-label').textContent()).toMatch(/^[A-Z]* ?[\u4e00-\u9fff]/);
+    // Every event's line in the event list and the inspector is the event's message in Chinese.
+    await page.locator('[data-testid=story-toggle]').uncheck();
+    await page.waitForSelector('[data-testid=event-list][data-view=events] [data-testid=event-summary]');
+    const lines = await page.locator('[data-testid=event-list] [data-testid=event-summary]').allTextContents();
+    expect(lines.length).toBeGreaterThan(5);
+    for (const l of lines) {
+      expect(l).not.toMatch(/\{\{/);
+      expect(l).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(lines.join('\n')).toMatch(/查路由 \S+：/);
+    expect(await page.locator('[data-testid=packet-inspector] [data-testid=event-summary]').textContent()).toMatch(/[\u4e00-\u9fff]/);
+    if (process.env['KNP_SHOT']) await page.screenshot({ path: process.env['KNP_SHOT'] });
     await page.close();
   });
 });

@@ -165,8 +165,7 @@ function PlaybackStyles({ ids, edges, nodes, stale }: { ids: ReadonlySet<string>
       if (!e) continue;
       const id = locate(e.where, ids);
       if (id) hotIds.add(id);
-      const chain = String(e.detail?.['hook'] ?? e.detail?.['chain'] ?? '');
-      if (e.type === 'netfilter' && HOOKS.has(chain)) activeHooks.set(`${e.where.machine}/netfilter`, chain);
+      if (e.type === 'netfilter' && HOOKS.has(e.detail.hook)) activeHooks.set(`${e.where.machine}/netfilter`, e.detail.hook);
       if (e.type === 'route') activeHooks.set(`${e.where.machine}/netfilter`, 'routing');
     }
     return { hotIds, activeHooks };

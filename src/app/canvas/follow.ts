@@ -29,11 +29,11 @@ const COMMENT = /--comment\s+"?([a-z0-9][a-z0-9.-]*)\/([a-z0-9][a-z0-9.-]*)/;
 /** The Service (svc/NS/NAME) whose rules act on the packet at this event, or null. */
 export function serviceAt(e: TraceEvent | null | undefined): string | null {
   if (!e || e.type !== 'netfilter') return null;
-  const d = e.detail as { chain?: unknown; matchedRule?: { text?: unknown }; rules?: readonly { text?: unknown; matched?: unknown }[] } | undefined;
-  if (typeof d?.chain !== 'string' || !SERVICE_CHAIN.test(d.chain)) return null;
-  const texts = [d.matchedRule?.text, ...(d.rules ?? []).filter((r) => r.matched).map((r) => r.text)];
+  const d = e.detail;
+  if (!('rules' in d) || !SERVICE_CHAIN.test(d.chain)) return null;
+  const texts = [d.matchedRule?.text, ...d.rules.filter((r) => r.matched).map((r) => r.text)];
   for (const t of texts) {
-    const m = typeof t === 'string' ? COMMENT.exec(t) : null;
+    const m = t !== undefined ? COMMENT.exec(t) : null;
     if (m) return `svc/${m[1]}/${m[2]}`;
   }
   return null;

@@ -11,6 +11,7 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TraceEvent } from '../../engine';
 import { useTranslation } from 'react-i18next';
+import { useMessageText } from '../i18n/message';
 import { select, useActions, useApp } from '../store';
 import { StoryList } from './StoryList';
 
@@ -22,7 +23,7 @@ const OVERSCAN = 8;
 type RowState = 'past' | 'current' | '';
 
 /** One row of the window. */
-const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: RowState; onJump: (i: number) => void }) => (
+const Row = memo(({ e, i, state, onJump, text }: { e: TraceEvent; i: number; state: RowState; onJump: (i: number) => void; text: string }) => (
   <li role="presentation">
     <button
       type="button" id={`knp-ev-${i}`} className={`knp-event ${state}`} role="option" aria-selected={state === 'current'} aria-current={state === 'current'}
@@ -31,7 +32,7 @@ const Row = memo(({ e, i, state, onJump }: { e: TraceEvent; i: number; state: Ro
       <span className="knp-seq">{e.seq}</span>
       <span className={`knp-type type-${e.type}`}>{e.type}</span>
       <span className="knp-where knp-mono">{e.where.machine.replace(/^(pod|node|host|infra)\//, '')}{e.where.dev ? `:${e.where.dev}` : ''}</span>
-      <span className="knp-sum" title={e.summary}>{e.summary}</span>
+      <span className="knp-sum" title={text} data-testid="event-summary">{text}</span>
     </button>
   </li>
 ));
@@ -61,6 +62,7 @@ export function EventList() {
   const filter = useApp(select.eventFilter);
   const storyView = useApp(select.storyView);
   const actions = useActions();
+  const line = useMessageText();
   const list = useRef<HTMLOListElement>(null);
   const body = useRef<HTMLDivElement>(null);
   const events = useMemo(() => run?.trace.events ?? [], [run]);
@@ -162,7 +164,7 @@ export function EventList() {
         )}
         {run && (
           <div className={`knp-verdict verdict-${run.trace.verdict}`} data-verdict={run.trace.verdict}>
-            {t(`verdict.${run.trace.verdict}`)}{run.trace.responder ? ` · ${run.trace.responder}` : ''}{run.trace.reasonMessage ? ` — ${t(`msg.${run.trace.reasonMessage.code}`, { ...run.trace.reasonMessage.params, interpolation: { escapeValue: false } })}` : run.trace.reason ? ` — ${run.trace.reason}` : ''}
+            {t(`verdict.${run.trace.verdict}`)}{run.trace.responder ? ` · ${run.trace.responder}` : ''}{run.trace.reasonMessage ? ` — ${line(run.trace.reasonMessage)}` : run.trace.reason ? ` — ${run.trace.reason}` : ''}
           </div>
         )}
         {!events.length && <p className="knp-muted knp-pad">{run ? t('events.empty') : t('player.noTrace')}</p>}
@@ -173,7 +175,7 @@ export function EventList() {
           style={{ height: 8 + shown.length * ROW_PX, paddingTop: 4 + Math.max(0, from) * ROW_PX }}
         >
           {windowRows.map((i) => (
-            <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : cursor >= 0 && i < cursor ? 'past' : ''} onJump={actions.jump} />
+            <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : cursor >= 0 && i < cursor ? 'past' : ''} onJump={actions.jump} text={line(events[i]!.message)} />
           ))}
         </ol>}
       </div>

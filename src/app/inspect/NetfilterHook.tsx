@@ -48,8 +48,8 @@ export function NetfilterHook({ ns, stage }: { ns: NsSnap; stage: Stage }) {
         ))}
       </ol>
       <p className="knp-muted knp-small">{t(`hooks.${stage}`)}</p>
-      {stage === 'routing' && here?.stage === 'routing' && ev?.detail?.['route'] !== undefined && (
-        <div className="knp-mono knp-small fired" data-fired>{t('hooks.chosen')}: {String(ev.detail['route'] ?? t('hooks.unreachable'))}</div>
+      {stage === 'routing' && here?.stage === 'routing' && ev?.type === 'route' && (
+        <div className="knp-mono knp-small fired" data-fired>{t('hooks.chosen')}: {ev.detail.route ?? t('hooks.unreachable')}</div>
       )}
       {/* The main table first: the local and other tables are listed after it. */}
       {stage === 'routing' && <pre className="knp-mono knp-small">{[...ns.routes].sort((a, b) => Number(/\btable\b/.test(a)) - Number(/\btable\b/.test(b))).join('\n') || t('inspector.none')}</pre>}

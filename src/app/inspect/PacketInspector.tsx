@@ -1,6 +1,7 @@
 /** The packet at the selected event, header by header, with this hop's changes highlighted. */
 import { useDeferredValue, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMessageText } from '../i18n/message';
 import { select, useApp } from '../store';
 import { changes, layers } from './layers';
 import { StepInspector } from './StepInspector';
@@ -51,6 +52,7 @@ function DetailValue({ value }: { value: unknown }) {
 
 export function PacketInspector() {
   const { t } = useTranslation();
+  const line = useMessageText();
   // Deferred: during a fast replay React renders the inspector between frames, after the
   // canvas has moved, and skips the steps it had no time for.
   const ev = useDeferredValue(useApp(select.currentEvent));
@@ -79,7 +81,7 @@ export function PacketInspector() {
             <div className="knp-ev-summary">
               <span className={`knp-type type-${ev.type}`}>{ev.type}</span>
               <span className="knp-mono knp-small">{ev.where.ns}{ev.where.dev ? ` · ${ev.where.dev}` : ''}</span>
-              <div>{ev.summary}</div>
+              <div data-testid="event-summary">{line(ev.message)}</div>
             </div>
             {ev.type === 'hook' && ev.detail?.['modelled'] === true && (
               <p className="knp-muted knp-small knp-pad" data-testid="hook-modelled">

@@ -8,12 +8,13 @@ import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TraceEvent } from '../../engine';
 import type { StoryStep } from '../../engine/trace/story';
+import { useMessageText } from '../i18n/message';
 import { select, storyOf, useActions, useApp } from '../store';
 
 /** A step's sentence: `msg.<code>` from the engine catalog, with its parameters. */
 export function useStepText(): (s: StoryStep) => string {
-  const { t } = useTranslation();
-  return (s) => t(`msg.${s.message.code}`, { ...s.message.params, interpolation: { escapeValue: false } });
+  const text = useMessageText();
+  return (s) => text(s.message);
 }
 
 export function StepBadges({ step }: { step: StoryStep }) {
@@ -24,6 +25,7 @@ export function StepBadges({ step }: { step: StoryStep }) {
 const StepRow = memo(({ step, k, state, events, onJump }: { step: StoryStep; k: number; state: 'past' | 'current' | ''; events: readonly TraceEvent[]; onJump: (k: number) => void }) => {
   const { t } = useTranslation();
   const text = useStepText();
+  const line = useMessageText();
   const [open, setOpen] = useState(false);
   const first = events.findIndex((e) => e.seq === step.events[0]);
   const mine = first >= 0 ? events.slice(first, first + step.events.length) : [];
@@ -49,7 +51,7 @@ const StepRow = memo(({ step, k, state, events, onJump }: { step: StoryStep; k: 
       {open && (
         <ol className="knp-step-events" data-testid="story-step-events">
           {mine.map((e) => (
-            <li key={e.seq} className="knp-small"><span className="knp-seq">{e.seq}</span> <span className={`knp-type type-${e.type}`}>{e.type}</span> <span className="knp-mono">{e.summary}</span></li>
+            <li key={e.seq} className="knp-small"><span className="knp-seq">{e.seq}</span> <span className={`knp-type type-${e.type}`}>{e.type}</span> <span className="knp-mono" data-summary>{line(e.message)}</span></li>
           ))}
         </ol>
       )}

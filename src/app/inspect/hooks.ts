@@ -81,16 +81,15 @@ export interface PipelinePoint {
 export function pipelinePoint(e: TraceEvent | null, ns: string): PipelinePoint | null {
   if (!e || e.where.ns !== ns) return null;
   if (e.type === 'route') return { stage: 'routing' };
-  if (e.type !== 'netfilter' && e.type !== 'nat') return null;
-  const d = e.detail ?? {};
-  const hook = String(d['hook'] ?? '');
-  if (!isHook(hook)) return null;
-  const matched = d['matchedRule'] as { index?: unknown } | undefined;
+  // A nat event carries no hook: only chain stretches (and LOG / restore-failure lines) place the packet.
+  if (e.type !== 'netfilter') return null;
+  const d = e.detail;
+  if (!isHook(d.hook)) return null;
+  if (!('table' in d)) return { stage: d.hook };
+  const matched = 'matchedRule' in d ? d.matchedRule : undefined;
   return {
-    stage: hook,
-    ...(typeof d['table'] === 'string' ? { table: d['table'] } : {}),
-    ...(typeof d['chain'] === 'string' ? { chain: d['chain'] } : {}),
-    ...(typeof matched?.index === 'number' ? { rule: matched.index } : {}),
-    ...(typeof d['verdict'] === 'string' ? { verdict: d['verdict'] } : {}),
+    stage: d.hook, table: d.table, chain: d.chain,
+    ...(matched ? { rule: matched.index } : {}),
+    ...('verdict' in d ? { verdict: d.verdict } : {}),
   };
 }

@@ -13,6 +13,7 @@
 import { ViewportPortal, useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
 import { motion, useReducedMotion } from 'framer-motion';
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { Packet } from '../../engine/net/packet';
 import { locate } from '../canvas/flow';
@@ -51,6 +52,7 @@ export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
   const zoom = useStore(zoomSelector);
   const reduced = useReducedMotion() ?? false;
   const rf = useReactFlow();
+  const { t } = useTranslation();
   // Packets grow as the canvas shrinks, so they stay readable; never smaller than drawn.
   const scale = Math.max(1, 1 / zoom);
 
@@ -77,7 +79,7 @@ export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
         return (
           <PacketDot
             key={i} i={i} at={id} x={n.internals.positionAbsolute.x + w / 2 + dx * scale} y={n.internals.positionAbsolute.y + h / 2 + dy * scale} scale={scale}
-            proto={protoOf(e.packet)} encap={!!e.packet?.inner} dropped={e.type === 'drop'} label={lead ? `${protoOf(e.packet)} ${e.type}` : null}
+            proto={protoOf(e.packet)} encap={!!e.packet?.inner} dropped={e.type === 'drop'} label={lead ? `${protoOf(e.packet)} ${t(`eventType.${e.type}`)}`.trim() : null}
             reduced={reduced} speed={speed}
           />
         );

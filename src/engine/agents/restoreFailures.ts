@@ -44,6 +44,7 @@ function nftDiagnostics(model: ClusterModel, net: Network, file: string): Diagno
       code: 'nftables-load-failed',
       message: `${f.machine}: ${f.writer}'s nftables transaction did not load: line ${f.line}: ${f.error}: ${f.text}. nft -f applies all of a transaction or none of it, so the ip kube-proxy table has none of this sync's rules`,
       hint: `the same error is in \`kubectl logs -n kube-system\` of the node's kube-proxy Pod, and every packet entering ${f.machine} says so in its trace`,
+      params: { machine: f.machine, writer: f.writer, line: f.line, error: f.error, text: f.text },
     });
   }
   return out;
@@ -62,6 +63,7 @@ function iptablesDiagnostics(model: ClusterModel, net: Network, file: string): D
       code: 'iptables-restore-failed',
       message: `${f.machine}: ${f.writer}'s rules did not load: ${f.error.replace(/^iptables-restore: /, '')}: ${f.text}. iptables-restore is all or nothing per table, so the ${tables} table${f.tables.length > 1 ? 's are' : ' is'} missing every rule of this load`,
       hint: `the same error is in \`kubectl logs -n kube-system\` of the node's kube-proxy Pod, and every packet entering ${f.machine} says so in its trace`,
+      params: { machine: f.machine, writer: f.writer, error: f.error.replace(/^iptables-restore: /, ''), text: f.text, tables: f.tables.join(', ') },
     };
   });
 }

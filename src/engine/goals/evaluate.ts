@@ -180,10 +180,10 @@ export function matchedRule(events: readonly TraceEvent[], pattern: string): str
   const policy = pattern.toLowerCase();
   for (const e of events) {
     if (e.flow.startsWith('dns:') || e.type !== 'netfilter') continue;
-    const d = e.detail as { chain?: string; matchedRule?: { text?: string } } | undefined;
-    const text = d?.matchedRule?.text;
-    if (!text) continue;
-    if (d?.chain && chainRe.test(d.chain)) return text;
+    const d = e.detail;
+    const text = 'matchedRule' in d ? d.matchedRule?.text : undefined;
+    if (!text || !('chain' in d)) continue;
+    if (chainRe.test(d.chain)) return text;
     const lower = text.toLowerCase();
     if (!pattern.includes('*') && (lower.includes(`policy ${policy}`) || lower.includes(`/${policy} `) || lower.includes(`/${policy}"`))) return text;
   }

@@ -12,7 +12,12 @@
 export type EngineLang = 'en' | 'zh-CN';
 export const ENGINE_LANGS: readonly EngineLang[] = ['en', 'zh-CN'];
 
-export type MessageParams = Readonly<Record<string, string | number>>;
+/**
+ * A parameter is a value: a string, a number, or a list (device names, tables) that each
+ * language joins its own way ("filter and nat", "filter、nat").
+ */
+export type MessageParam = string | number | readonly string[];
+export type MessageParams = Readonly<Record<string, MessageParam>>;
 
 /** A sentence the engine wants shown: a code from MESSAGES and its parameters. */
 export interface Message {
@@ -20,13 +25,16 @@ export interface Message {
   readonly params: MessageParams;
 }
 
+/** A template, or for English the two plural forms chosen by the `count` parameter (i18next's `_one`/`_other`). */
+type Template = string | { readonly one: string; readonly other: string };
+
 interface Entry {
   readonly params: readonly string[];
-  readonly en: string;
-  readonly 'zh-CN': string;
+  readonly en: Template;
+  readonly 'zh-CN': Template;
 }
 
-const entry = (params: readonly string[], en: string, zh: string): Entry => ({ params, en, 'zh-CN': zh });
+const entry = (params: readonly string[], en: Template, zh: Template): Entry => ({ params, en, 'zh-CN': zh });
 
 export const MESSAGES = {
   // ── story: one sentence per step (src/engine/trace/story.ts) ───────────────────────────────
@@ -103,6 +111,111 @@ export const MESSAGES = {
     '{{what}} takes the same {{n}} hops as the {{like}} leg: {{hops}}',
     '{{what}} 走与 {{like}} 相同的 {{n}} 跳：{{hops}}'),
 
+  // ── trace events: one line each (TraceEvent.message; `summary` is its English rendering) ──
+  // The English templates are the trace's text form: goldens print them, so change them only
+  // with UPDATE_GOLDEN=1 and a read diff. `pkt` is a packet as tcpdump-like text (the network's own words).
+  'event.send': entry(['pkt'], '{{pkt}}', '发出：{{pkt}}'),
+  'event.sendRst': entry(['pkt'], 'RST {{pkt}}', '发出 RST：{{pkt}}'),
+  'event.sendClose': entry(['pkt'], 'close: {{pkt}}', '关闭连接：{{pkt}}'),
+  'event.route': entry(['dst', 'route'], 'route {{dst}}: {{route}}', '查路由 {{dst}}：{{route}}'),
+  'event.routeNone': entry(['dst'], 'route {{dst}}: Network is unreachable', '查路由 {{dst}}：没有路由，网络不可达'),
+  'event.routeRule': entry(['dst', 'route', 'rule'], 'route {{dst}}: {{route}} (rule {{rule}})', '查路由 {{dst}}：{{route}}（策略规则 {{rule}}）'),
+  'event.tx': entry(['dev', 'pkt'], 'tx {{dev}}: {{pkt}}', '{{dev}} 发送：{{pkt}}'),
+  'event.rx': entry(['dev', 'pkt'], 'rx {{dev}}: {{pkt}}', '{{dev}} 接收：{{pkt}}'),
+  'event.veth': entry(['fromNs', 'fromDev', 'toNs', 'toDev'], '{{fromNs}} {{fromDev}} -> {{toNs}} {{toDev}}', '穿过 veth：{{fromNs}} {{fromDev}} → {{toNs}} {{toDev}}'),
+  'event.forward': entry(['in', 'out', 'ttl', 'ttlAfter'], 'forward {{in}} -> {{out}}: ttl {{ttl}} -> {{ttlAfter}}', '转发 {{in}} → {{out}}：TTL {{ttl}} → {{ttlAfter}}'),
+  'event.neigh': entry(['ip', 'dev', 'mac', 'state'], 'neigh {{ip}} dev {{dev}} lladdr {{mac}} {{state}}', '邻居表：{{ip}}（{{dev}}）的 MAC 是 {{mac}}，状态 {{state}}'),
+  'event.neighLearned': entry(['ip', 'dev', 'mac'], 'neigh {{ip}} dev {{dev}} lladdr {{mac}} REACHABLE (learned from ARP reply)', '邻居表：从 ARP 应答学到 {{ip}}（{{dev}}）的 MAC 是 {{mac}}，状态 REACHABLE'),
+  'event.arp.request': entry(['ip', 'spa', 'dev'], 'ARP who-has {{ip}} tell {{spa}} on {{dev}}', 'ARP 在 {{dev}} 上广播询问：谁是 {{ip}}？请告诉 {{spa}}'),
+  'event.arp.reply': entry(['ip', 'mac'], 'ARP {{ip}} is-at {{mac}}', 'ARP 应答：{{ip}} 的 MAC 是 {{mac}}'),
+  'event.arp.proxyReply': entry(['ip', 'mac'], 'ARP {{ip}} is-at {{mac}} (proxy_arp)', 'ARP 应答：{{ip}} 的 MAC 是 {{mac}}（proxy_arp 代答）'),
+  'event.icmpError': entry(['pkt'], '{{pkt}}', '生成 ICMP 差错报文：{{pkt}}'),
+  'event.drop': entry(['reason'], 'drop: {{reason}}', '丢弃：{{reason}}'),
+  // bridge
+  'event.bridge.aged': entry(['mac', 'dev'], 'fdb entry {{mac}} dev {{dev}} aged out', 'FDB 表项 {{mac}}（{{dev}}）已老化删除'),
+  'event.bridge.learn': entry(['bridge', 'mac', 'port'], '{{bridge}} learned {{mac}} on {{port}}', '{{bridge}} 在 {{port}} 上学到 {{mac}}'),
+  'event.bridge.local': entry(['bridge', 'mac'], '{{bridge}}: {{mac}} is the bridge itself, up to IP', '{{bridge}}：{{mac}} 就是网桥自己，交给 IP 层'),
+  'event.bridge.forward': entry(['bridge', 'mac', 'port'], '{{bridge}}: fdb {{mac}} -> {{port}}', '{{bridge}}：FDB 表中 {{mac}} 在 {{port}}，转发过去'),
+  'event.bridge.flood': entry(['bridge', 'why', 'ports'], '{{bridge}}: {{why}}, flood to {{ports}}', '{{bridge}}：{{why}}，泛洪到 {{ports}}'),
+  'event.bridge.floodUp': entry(['bridge', 'why', 'ports'], '{{bridge}}: {{why}}, flood to {{ports}} and up to the bridge', '{{bridge}}：{{why}}，泛洪到 {{ports}}，并交给网桥自己'),
+  'event.bridge.floodNone': entry(['bridge', 'why'], '{{bridge}}: {{why}}, flood to no port', '{{bridge}}：{{why}}，没有可泛洪的端口'),
+  'event.bridge.floodNoneUp': entry(['bridge', 'why'], '{{bridge}}: {{why}}, flood to no port and up to the bridge', '{{bridge}}：{{why}}，没有可泛洪的端口，只交给网桥自己'),
+  // tunnels
+  'event.vxlan.encap': entry(['vni', 'mac', 'vtep', 'pkt'], 'VXLAN encap vni {{vni}}: fdb {{mac}} dst {{vtep}} -> {{pkt}}', 'VXLAN 封装（VNI {{vni}}）：FDB 中 {{mac}} 的对端是 {{vtep}} → {{pkt}}'),
+  'event.vxlan.encapKey': entry(['vni', 'vtep', 'pkt'], 'VXLAN encap vni {{vni}} (tunnel key, external): dst {{vtep}} -> {{pkt}}', 'VXLAN 封装（VNI {{vni}}，由隧道键决定，external 设备）：对端 {{vtep}} → {{pkt}}'),
+  'event.psock.capture': entry(['owner', 'dev'], '{{owner}} captures the frame on {{dev}} (packet socket): kernel -> user space', '{{owner}} 在 {{dev}} 上抓取这一帧（packet socket）：内核 → 用户态'),
+  'event.psock.wrap': entry(['owner', 'port', 'peer'], '{{owner}} wraps the frame in UDP {{port}} to {{peer}}: user space -> kernel', '{{owner}} 把这一帧封进发往 {{peer}} 的 UDP {{port}}：用户态 → 内核'),
+  'event.psock.wrapSealed': entry(['owner', 'port', 'peer', 'seal'], '{{owner}} wraps the frame in UDP {{port}} to {{peer}}, payload sealed with {{seal}}: user space -> kernel', '{{owner}} 把这一帧封进发往 {{peer}} 的 UDP {{port}}，载荷用 {{seal}} 密封：用户态 → 内核'),
+  'event.psock.receive': entry(['owner', 'port', 'peer'], '{{owner}} receives UDP {{port}} from {{peer}}: kernel -> user space', '{{owner}} 收到来自 {{peer}} 的 UDP {{port}}：内核 → 用户态'),
+  'event.psock.receiveSealed': entry(['owner', 'port', 'peer', 'seal'], '{{owner}} receives UDP {{port}} from {{peer}} and opens the {{seal}} seal: kernel -> user space', '{{owner}} 收到来自 {{peer}} 的 UDP {{port}} 并打开 {{seal}} 密封：内核 → 用户态'),
+  'event.psock.inject': entry(['owner', 'dev'], '{{owner}} injects the frame into {{dev}}: user space -> kernel', '{{owner}} 把这一帧写回 {{dev}}：用户态 → 内核'),
+  'event.xfrm.encrypt': entry(['src', 'dst', 'dport', 'owner', 'pkt'], 'IPsec: xfrm policy {{src}} -> {{dst}} udp dport {{dport}} ({{owner}}) encrypts it: {{pkt}}', 'IPsec：xfrm 策略 {{src}} → {{dst}} udp 目的端口 {{dport}}（{{owner}}）把它加密：{{pkt}}'),
+  'event.xfrm.decrypt': entry(['spi', 'owner', 'peer', 'pkt'], 'IPsec: xfrm state spi {{spi}} ({{owner}}) decrypts ESP from {{peer}}: {{pkt}}', 'IPsec：xfrm 状态 spi {{spi}}（{{owner}}）解密来自 {{peer}} 的 ESP：{{pkt}}'),
+  'event.hook.plain': entry(['point', 'program', 'what'], '{{point}}: {{program}}: {{what}}', '{{point}}：程序 {{program}}：{{what}}'),
+  'event.hook.note': entry(['point', 'program', 'note', 'what'], '{{point}}: {{program}}: {{note}} -> {{what}}', '{{point}}：程序 {{program}}：{{note}} → {{what}}'),
+  'event.hook.sock': entry(['point', 'program', 'what'], '{{point}}: {{program}}: {{what}}', '{{point}}：程序 {{program}}：{{what}}'),
+  'event.hook.sockNote': entry(['point', 'program', 'note', 'what'], '{{point}}: {{program}}: {{note}}: {{what}}', '{{point}}：程序 {{program}}：{{note}}：{{what}}'),
+  'event.vxlan.decap': entry(['vni', 'dev', 'pkt'], 'VXLAN decap vni {{vni}} on {{dev}}: {{pkt}}', '{{dev}} 解开 VXLAN 封装（VNI {{vni}}）：{{pkt}}'),
+  'event.ipip.encap': entry(['pkt'], 'IPIP encap -> {{pkt}}', 'IPIP 封装 → {{pkt}}'),
+  'event.ipip.decap': entry(['dev', 'pkt'], 'IPIP decap on {{dev}}: {{pkt}}', '{{dev}} 解开 IPIP 封装：{{pkt}}'),
+  'event.tun.read': entry(['process', 'dev'], '{{process}} reads the packet from /dev/net/tun ({{dev}}): kernel -> user space', '{{process}} 从 /dev/net/tun（{{dev}}）读出数据包：内核 → 用户态'),
+  'event.flannel.encap': entry(['port', 'peer', 'node'], 'flanneld wraps it in UDP {{port}} to {{peer}} (lease of {{node}}): user space -> kernel', 'flanneld 把它封装进 UDP {{port}}，发往 {{peer}}（{{node}} 的租约）：用户态 → 内核'),
+  'event.flannel.receive': entry(['port', 'src'], 'flanneld receives UDP {{port}} from {{src}}: kernel -> user space', 'flanneld 收到来自 {{src}} 的 UDP {{port}}：内核 → 用户态'),
+  'event.flannel.decap': entry(['dev'], 'flanneld writes the inner packet to /dev/net/tun ({{dev}}): user space -> kernel', 'flanneld 把内层数据包写入 /dev/net/tun（{{dev}}）：用户态 → 内核'),
+  // IPVS
+  'event.ipvs.connection': entry(['service', 'dest'], 'IPVS {{service}}: connection entry -> {{dest}}', 'IPVS {{service}}：命中已有连接表项 → {{dest}}'),
+  'event.ipvs.noDest': entry(['service'], 'IPVS {{service}}: no destination available', 'IPVS {{service}}：没有可用的真实服务器'),
+  'event.ipvs.schedule': entry(['service', 'scheduler', 'reason', 'vip', 'dest', 'forward', 'pkt'], 'IPVS {{service}} ({{scheduler}}, {{reason}}): {{vip}} -> {{dest}} {{forward}}: {{pkt}}', 'IPVS {{service}}（{{scheduler}}，{{reason}}）：{{vip}} → {{dest}}，转发方式 {{forward}}：{{pkt}}'),
+  'event.ipvs.reply': entry(['service', 'rip', 'vip'], 'IPVS {{service}}: reply from {{rip}} leaves as {{vip}}', 'IPVS {{service}}：{{rip}} 的回包以 {{vip}} 的身份发出'),
+  // sockets
+  'event.deliver.client': entry(['protocol', 'port', 'pkt'], 'deliver to the client socket ({{protocol}} {{port}}): {{pkt}}', '交给客户端套接字（{{protocol}} {{port}}）：{{pkt}}'),
+  'event.deliver.echo': entry(['owner'], 'echo request reaches {{owner}}: the kernel answers', 'echo 请求到达 {{owner}}：由内核应答'),
+  'event.deliver.icmpError': entry(['pkt'], 'ICMP error delivered to the kernel (no waiting socket): {{pkt}}', 'ICMP 差错报文交给内核（没有等待的套接字）：{{pkt}}'),
+  'event.deliver.udp': entry(['owner', 'addr', 'port', 'app', 'src'], 'deliver to {{owner}} udp {{addr}}:{{port}} ({{app}}) from {{src}}', '交给 {{owner}} 的 UDP {{addr}}:{{port}}（{{app}}），来自 {{src}}'),
+  'event.tcp.rst': entry(['src'], 'RST closes the connection from {{src}}', '来自 {{src}} 的 RST 关闭了连接'),
+  'event.tcp.syn': entry(['owner', 'addr', 'port', 'src'], 'SYN to listening socket {{owner}} tcp {{addr}}:{{port}} from {{src}}: SYN_RECV', '来自 {{src}} 的 SYN 到达 {{owner}} 的监听套接字 tcp {{addr}}:{{port}}：SYN_RECV'),
+  'event.tcp.data': entry(['owner', 'port', 'app', 'src'], 'data to {{owner}} tcp {{port}} ({{app}}) from {{src}}', '来自 {{src}} 的数据交给 {{owner}} 的 tcp {{port}}（{{app}}）'),
+  'event.tcp.timeWait': entry(['src'], 'FIN from {{src}} after ours: TIME_WAIT', '我方 FIN 之后收到 {{src}} 的 FIN：TIME_WAIT'),
+  'event.tcp.lastAck': entry(['src', 'owner'], 'FIN from {{src}}: {{owner}} closes too: LAST_ACK', '收到 {{src}} 的 FIN：{{owner}} 也关闭：LAST_ACK'),
+  'event.tcp.closed': entry(['src'], 'ACK of our FIN from {{src}}: connection CLOSED', '{{src}} 确认了我方的 FIN：连接 CLOSED'),
+  'event.tcp.established': entry(['src'], 'ACK from {{src}}: connection ESTABLISHED', '收到 {{src}} 的 ACK：连接 ESTABLISHED'),
+  'event.app': entry(['text'], '{{text}}', '应用：{{text}}'),
+  // the resolver's search-list attempts (clients/dns/resolve.ts)
+  'event.dns.answer': entry(['qtype', 'name', 'server', 'answers'], '{{qtype}} {{name}} @{{server}}: {{answers}}', '向 {{server}} 查询 {{name}} 的 {{qtype}} 记录：{{answers}}'),
+  'event.dns.rcode': entry(['qtype', 'name', 'server', 'rcode'], '{{qtype}} {{name}} @{{server}}: {{rcode}}', '向 {{server}} 查询 {{name}} 的 {{qtype}} 记录：{{rcode}}'),
+  'event.dns.nodata': entry(['qtype', 'name', 'server'], '{{qtype}} {{name}} @{{server}}: NOERROR, no records', '向 {{server}} 查询 {{name}} 的 {{qtype}} 记录：NOERROR，没有记录'),
+  'event.dns.noReply': entry(['qtype', 'name', 'server'], '{{qtype}} {{name}} @{{server}}: no reply', '向 {{server}} 查询 {{name}} 的 {{qtype}} 记录：没有应答'),
+  'event.dns.noReplyWhy': entry(['qtype', 'name', 'server', 'reason'], '{{qtype}} {{name}} @{{server}}: no reply ({{reason}})', '向 {{server}} 查询 {{name}} 的 {{qtype}} 记录：没有应答（{{reason}}）'),
+  'event.dns.unreachable': entry(['qtype', 'name', 'server'], '{{qtype}} {{name}} @{{server}}: unreachable', '向 {{server}} 查询 {{name}} 的 {{qtype}} 记录：不可达'),
+  'event.dns.unreachableWhy': entry(['qtype', 'name', 'server', 'reason'], '{{qtype}} {{name}} @{{server}}: unreachable ({{reason}})', '向 {{server}} 查询 {{name}} 的 {{qtype}} 记录：不可达（{{reason}}）'),
+  // netfilter (netfilter/engine.ts, traverse.ts, nft/eval.ts); `where` is "TABLE CHAIN" ("nft ip kube-proxy CHAIN" for nf_tables)
+  'event.nf.matched': entry(['where', 'index', 'verdict', 'lookups', 'count'],
+    { one: '{{where}}: rule {{index}} matched → {{verdict}}{{lookups}} ({{count}} rule evaluated)', other: '{{where}}: rule {{index}} matched → {{verdict}}{{lookups}} ({{count}} rules evaluated)' },
+    '{{where}}：第 {{index}} 条规则命中 → {{verdict}}{{lookups}}（检查了 {{count}} 条规则）'),
+  'event.nf.matchedMore': entry(['where', 'index', 'verdict', 'lookups', 'count'],
+    { one: '{{where}} (continued): rule {{index}} matched → {{verdict}}{{lookups}} ({{count}} rule evaluated)', other: '{{where}} (continued): rule {{index}} matched → {{verdict}}{{lookups}} ({{count}} rules evaluated)' },
+    '{{where}}（续）：第 {{index}} 条规则命中 → {{verdict}}{{lookups}}（检查了 {{count}} 条规则）'),
+  'event.nf.end': entry(['where', 'verdict', 'lookups', 'count'],
+    { one: '{{where}}: {{verdict}}{{lookups}} ({{count}} rule evaluated)', other: '{{where}}: {{verdict}}{{lookups}} ({{count}} rules evaluated)' },
+    '{{where}}：{{verdict}}{{lookups}}（检查了 {{count}} 条规则）'),
+  'event.nf.endMore': entry(['where', 'verdict', 'lookups', 'count'],
+    { one: '{{where}} (continued): {{verdict}}{{lookups}} ({{count}} rule evaluated)', other: '{{where}} (continued): {{verdict}}{{lookups}} ({{count}} rules evaluated)' },
+    '{{where}}（续）：{{verdict}}{{lookups}}（检查了 {{count}} 条规则）'),
+  'event.nf.policy': entry(['table', 'chain', 'policy'], '{{table}} {{chain}}: policy {{policy}}', '{{table}} {{chain}}：没有规则做出决定，执行链的默认策略 {{policy}}'),
+  'event.nf.log': entry(['line'], 'LOG {{line}}', 'LOG 写入内核日志：{{line}}'),
+  'event.nf.restoreFailed': entry(['hook', 'writer', 'machine', 'error', 'tables', 'count'],
+    { one: '{{hook}}: iptables-restore by {{writer}} failed on {{machine}} ({{error}}); the {{tables}} table was not loaded', other: '{{hook}}: iptables-restore by {{writer}} failed on {{machine}} ({{error}}); the {{tables}} tables were not loaded' },
+    '{{hook}}：{{writer}} 在 {{machine}} 上执行 iptables-restore 失败（{{error}}），{{count}} 个表（{{tables}}）没有加载，数据包不会经过其中的规则'),
+  'event.nf.nftLoadFailed': entry(['hook', 'writer', 'machine', 'line', 'error'],
+    "{{hook}}: nft -f by {{writer}} failed on {{machine}} (line {{line}}: {{error}}); the ip kube-proxy table holds none of that transaction's rules",
+    '{{hook}}：{{writer}} 在 {{machine}} 上执行 nft -f 失败（第 {{line}} 行：{{error}}），这次事务的规则一条也没有进入 ip kube-proxy 表'),
+  'event.nat': entry(['kind', 'manip', 'before', 'after'], '{{kind}} {{manip}} {{before}} → {{after}}', '{{kind}}：{{manip}} {{before}} 改写为 {{after}}'),
+  'event.ct.invalid': entry(['reason'], 'conntrack: INVALID ({{reason}})', 'conntrack：无效的数据包 INVALID（{{reason}}）'),
+  'event.ct.new': entry(['entry'], 'conntrack: new entry {{entry}}', 'conntrack：新建表项 {{entry}}'),
+  'event.ct.match': entry(['state', 'dir', 'entry'], 'conntrack: {{state}} {{dir}} packet of {{entry}}', 'conntrack：属于表项 {{entry}} 的 {{dir}} 方向数据包，状态 {{state}}'),
+  'event.ct.confirm': entry(['entry'], 'conntrack: confirmed {{entry}}', 'conntrack：确认表项 {{entry}}'),
+  'event.ct.unNat': entry(['kind', 'manip', 'before', 'after'], 'conntrack: reply {{kind}} {{manip}} {{before}} → {{after}}', 'conntrack：回包 {{kind}}，{{manip}} {{before}} 还原为 {{after}}'),
+
   // ── verdicts (Trace.reasonMessage, set where the walk decides the verdict) ─────────────────
   'verdict.icmp.ttl': entry(['from'], 'time to live exceeded (ICMP from {{from}})', 'TTL 耗尽（ICMP 来自 {{from}}）'),
   'verdict.icmp.port': entry(['from'], 'port unreachable (ICMP from {{from}})', '端口不可达（ICMP 来自 {{from}}）'),
@@ -140,14 +253,44 @@ export function templateParams(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
 
+/** The template a language uses for these parameters (English picks its plural form by `count`). */
+function templateFor(e: Entry, lang: EngineLang, params: MessageParams): string {
+  const t = e[lang];
+  if (typeof t === 'string') return t;
+  return params['count'] === 1 ? t.one : t.other;
+}
+
+/** A list parameter as the language writes a list. */
+export function joinList(items: readonly string[], lang: EngineLang): string {
+  return items.join(lang === 'zh-CN' ? '、' : ' and ');
+}
+
+/** The parameters with lists joined for `lang`: what the UI hands i18next (which would write "a,b"). */
+export function paramsFor(params: MessageParams, lang: EngineLang): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' || typeof v === 'number' ? v : joinList(v, lang);
+  return out;
+}
+
 /** Renders a message as i18next would with `{{param}}` interpolation and no escaping. */
 export function renderMessage(code: MessageCode, params: MessageParams, lang: EngineLang): string {
   const e: Entry | undefined = MESSAGES[code];
   if (!e) return code;
-  return e[lang].replace(PLACEHOLDER, (_, name: string) => {
+  return templateFor(e, lang, params).replace(PLACEHOLDER, (_, name: string) => {
     const v = params[name];
-    return v === undefined ? `{{${name}}}` : String(v);
+    return v === undefined ? `{{${name}}}` : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : joinList(v, lang);
   });
+}
+
+/** `renderMessage` for a Message value. */
+export function render(m: Message, lang: EngineLang): string {
+  return renderMessage(m.code, m.params, lang);
+}
+
+/** Every template of an entry in one language (both plural forms), for tests. */
+export function templatesOf(code: MessageCode, lang: EngineLang): string[] {
+  const t = (MESSAGES[code] as Entry)[lang];
+  return typeof t === 'string' ? [t] : [t.one, t.other];
 }
 
 /** `LANG=zh_CN.UTF-8` → zh-CN; anything else → en. Reads LC_ALL, LC_MESSAGES, LANG in POSIX order. */
@@ -156,9 +299,19 @@ export function langFromEnv(env: Readonly<Record<string, string | undefined>>): 
   return /^zh/i.test(v) ? 'zh-CN' : 'en';
 }
 
-/** The catalog as one language's flat code → template map (what the UI hands i18next). */
+/**
+ * The catalog as one language's flat code → template map (what the UI hands i18next). A plural
+ * entry becomes `code_one` and `code_other` in both languages (Chinese has one form: the same).
+ */
 export function catalog(lang: EngineLang): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [code, e] of Object.entries(MESSAGES) as [string, Entry][]) out[code] = e[lang];
+  for (const [code, e] of Object.entries(MESSAGES) as [string, Entry][]) {
+    const t = e[lang];
+    if (typeof t === 'string' && typeof e.en === 'string') out[code] = t;
+    else {
+      out[`${code}_one`] = typeof t === 'string' ? t : t.one;
+      out[`${code}_other`] = typeof t === 'string' ? t : t.other;
+    }
+  }
   return out;
 }

@@ -80,20 +80,37 @@ export function eventMatches(e: TraceEvent, p: EventPredicate): boolean {
   if (p.type !== undefined && e.type !== p.type) return false;
   if (p.machine !== undefined && e.where.machine !== p.machine && !e.where.machine.endsWith(`/${p.machine}`)) return false;
   if (p.dev !== undefined && e.where.dev !== p.dev) return false;
-  const d = (e.detail ?? {}) as { chain?: string; kind?: string; reason?: string; rule?: string; matchedRule?: { text?: string } };
-  if (p.kind !== undefined && d.kind !== p.kind) return false;
-  if (p.reason !== undefined && !(d.reason ?? '').includes(p.reason)) return false;
+  if (p.kind !== undefined && kindOf(e) !== p.kind) return false;
+  if (p.reason !== undefined && !(reasonOf(e) ?? '').includes(p.reason)) return false;
   if (p.chain !== undefined) {
     const re = globToRegExp(p.chain);
     if (e.type === 'netfilter') {
-      if (!d.chain || !re.test(d.chain) || !d.matchedRule) return false;
+      if (!('matchedRule' in e.detail) || !e.detail.matchedRule || !re.test(e.detail.chain)) return false;
     } else {
       // nat events name the rule as "table/CHAIN rule N: ..."
-      const chain = /^\w+\/(\S+) rule/.exec(d.rule ?? '')?.[1];
+      const chain = /^\w+\/(\S+) rule/.exec(e.type === 'nat' ? e.detail.rule ?? '' : '')?.[1];
       if (!chain || !re.test(chain)) return false;
     }
   }
   return true;
+}
+
+/** `kind` of a check: a NAT's DNAT/SNAT, a tunnel's vxlan/ipip/udp. */
+function kindOf(e: TraceEvent): string | undefined {
+  switch (e.type) {
+    case 'nat': case 'encap': case 'decap': return e.detail.kind;
+    default: return undefined;
+  }
+}
+
+/** `reason` of a check: why a packet was dropped (or conntrack called it INVALID, or IPVS chose). */
+function reasonOf(e: TraceEvent): string | undefined {
+  switch (e.type) {
+    case 'drop': return e.detail.reason;
+    case 'conntrack': return e.detail.action === 'invalid' ? e.detail.reason : undefined;
+    case 'ipvs': return 'reason' in e.detail ? e.detail.reason : undefined;
+    default: return undefined;
+  }
 }
 
 export function checkStep(state: LessonState, step: Step): CheckResult {

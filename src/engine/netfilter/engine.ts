@@ -12,6 +12,7 @@
  * verdict becomes a binding on the entry, and every later packet — both directions — is
  * rewritten from that binding. A namespace without netfilter state accepts everything.
  */
+import { message } from '../i18n/messages';
 import { formatIPv4, maskOf, parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
 import { applyNat, bindDst, bindSrc, type Manip } from '../conntrack/nat';
 import { conntrackIn, conntrackOf, deleteEntry, findForPacket, findLoopedBack } from '../conntrack/table';
@@ -124,7 +125,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     // The packet enters a namespace whose rules did not load: say so before it misses them.
     emit({
       type: 'netfilter',
-      summary: `${hook}: iptables-restore by ${failed.writer} failed on ${failed.machine} (${failed.error.replace(/^iptables-restore: /, '')}); the ${failed.tables.join(' and ')} table${failed.tables.length > 1 ? 's were' : ' was'} not loaded`,
+      message: message('event.nf.restoreFailed', { hook, writer: failed.writer, machine: failed.machine, error: failed.error.replace(/^iptables-restore: /, ''), tables: failed.tables, count: failed.tables.length }),
       detail: { hook, restoreFailed: true, writer: failed.writer, machine: failed.machine, line: failed.line, text: failed.text, error: failed.error, tables: failed.tables },
     });
   }
@@ -132,7 +133,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
   if (nftFailed && (hook === 'PREROUTING' || hook === 'OUTPUT')) {
     emit({
       type: 'netfilter',
-      summary: `${hook}: nft -f by ${nftFailed.writer} failed on ${nftFailed.machine} (line ${nftFailed.line}: ${nftFailed.error}); the ip kube-proxy table holds none of that transaction's rules`,
+      message: message('event.nf.nftLoadFailed', { hook, writer: nftFailed.writer, machine: nftFailed.machine, line: nftFailed.line, error: nftFailed.error }),
       detail: { hook, restoreFailed: true, nft: true, writer: nftFailed.writer, machine: nftFailed.machine, line: nftFailed.line, text: nftFailed.text, error: nftFailed.error, tables: ['ip kube-proxy'] },
     });
   }
@@ -171,18 +172,18 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       }
       const r = conntrackIn(ct, packet, ctx.now);
       if (r.kind === 'invalid') {
-        emit({ type: 'conntrack', summary: `conntrack: INVALID (${r.reason})`, detail: { action: 'invalid', reason: r.reason } });
+        emit({ type: 'conntrack', message: message('event.ct.invalid', { reason: r.reason }), detail: { action: 'invalid', reason: r.reason } });
         continue;
       }
       entry = r.entry; ref = r.ref;
-      if (r.created) emit({ type: 'conntrack', summary: `conntrack: new entry ${ctEntryText(entry)}`, detail: { action: 'new', entry: ctEntryText(entry), id: entry.id } });
-      else emit({ type: 'conntrack', summary: `conntrack: ${ref.state} ${ref.dir} packet of ${ctEntryText(entry)}`, detail: { action: 'match', dir: ref.dir, state: ref.state, entry: ctEntryText(entry), id: entry.id } });
+      if (r.created) emit({ type: 'conntrack', message: message('event.ct.new', { entry: ctEntryText(entry) }), detail: { action: 'new', entry: ctEntryText(entry), id: entry.id } });
+      else emit({ type: 'conntrack', message: message('event.ct.match', { state: ref.state, dir: ref.dir, entry: ctEntryText(entry) }), detail: { action: 'match', dir: ref.dir, state: ref.state, entry: ctEntryText(entry), id: entry.id } });
       continue;
     }
     if (step === 'confirm') {
       if (entry && !entry.confirmed) {
         entry.confirmed = true;
-        emit({ type: 'conntrack', summary: `conntrack: confirmed ${ctEntryText(entry)}`, detail: { action: 'confirm', entry: ctEntryText(entry), id: entry.id } });
+        emit({ type: 'conntrack', message: message('event.ct.confirm', { entry: ctEntryText(entry) }), detail: { action: 'confirm', entry: ctEntryText(entry), id: entry.id } });
       }
       continue;
     }
@@ -222,13 +223,14 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     packet = applyNat(packet, entry, ref.dir, manip);
     if (packet !== before) {
       view = viewOf(packet);
-      const what = manip === 'dst' ? `${dstOf(before)} → ${dstOf(packet)}` : `${srcOf(before)} → ${srcOf(packet)}`;
+      const was = manip === 'dst' ? dstOf(before) : srcOf(before);
+      const now = manip === 'dst' ? dstOf(packet) : srcOf(packet);
       if (ref.dir === 'original') {
         const kind = manip === 'dst' ? 'DNAT' : 'SNAT';
-        emit({ type: 'nat', summary: `${kind} ${manip} ${what}`, packet, detail: { kind, manip, before: manip === 'dst' ? dstOf(before) : srcOf(before), after: manip === 'dst' ? dstOf(packet) : srcOf(packet), ...(entry.natBy ? { rule: entry.natBy } : {}) } });
+        emit({ type: 'nat', message: message('event.nat', { kind, manip, before: was, after: now }), packet, detail: { kind, manip, before: was, after: now, ...(entry.natBy ? { rule: entry.natBy } : {}) } });
       } else {
         const kind = manip === 'dst' ? 'un-SNAT' : 'un-DNAT';
-        emit({ type: 'conntrack', summary: `conntrack: reply ${kind} ${manip} ${what}`, packet, detail: { action: kind, manip, before: manip === 'dst' ? dstOf(before) : srcOf(before), after: manip === 'dst' ? dstOf(packet) : srcOf(packet), entry: ctEntryText(entry) } });
+        emit({ type: 'conntrack', message: message('event.ct.unNat', { kind, manip, before: was, after: now }), packet, detail: { action: kind, manip, before: was, after: now, entry: ctEntryText(entry) } });
       }
       if (!view) return { verdict: 'accept', packet, ...(ref ? { ct: ref } : {}) };
     }

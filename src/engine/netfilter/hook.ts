@@ -21,7 +21,8 @@
 import type { CtRef } from '../conntrack/types';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
-import type { TraceEvent } from '../trace/types';
+import type { Message } from '../i18n/messages';
+import type { TraceEventDetails } from '../trace/types';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
@@ -57,13 +58,17 @@ export type HookVerdict =
   /** REJECT: the stack sends this ICMP error / TCP RST back to the sender. */
   | { readonly verdict: 'reject'; readonly packet: Packet; readonly reason: string; readonly reply: 'icmp-port-unreachable' | 'icmp-net-unreachable' | 'icmp-host-unreachable' | 'icmp-admin-prohibited' | 'tcp-reset' | 'icmp-proto-unreachable' | 'icmp-net-prohibited' | 'icmp-host-prohibited' };
 
+/** The event types netfilter emits. */
+export type HookEventType = 'netfilter' | 'nat' | 'conntrack';
+
 /**
- * Partial trace events: the stack adds seq, time, where and flow. Netfilter events carry in
- * `detail`: 'netfilter' { table, chain, hook, rules: [{ index, text, matched }], verdict,
- * matchedRule?, evaluated, rulesEvaluated } — both counts are the rules a linear walk would
- * evaluate in that stretch of the chain (sum either for Trace.rulesEvaluated); 'nat' { kind, before, after, rule }; 'conntrack' { action, entry }.
+ * Partial trace events: the stack adds seq, time, where, flow and the English summary. `detail`
+ * is the type's (src/engine/trace/types.ts): a chain stretch's rules, verdict and counts (sum
+ * `rulesEvaluated` for Trace.rulesEvaluated), a NAT's before/after, a conntrack action.
  */
-export type HookEvent = Pick<TraceEvent, 'type' | 'summary'> & { readonly detail?: TraceEvent['detail']; readonly packet?: Packet };
+export type HookEvent = {
+  [K in HookEventType]: { readonly type: K; readonly message: Message; readonly detail: TraceEventDetails[K]; readonly packet?: Packet }
+}[HookEventType];
 
 export interface NetfilterEngine {
   runHook(ns: NetNs, hook: Hook, packet: Packet, ctx: HookContext, emit: (e: HookEvent) => void): HookVerdict;

@@ -9,6 +9,8 @@
  *                         rule 3 ... policy
  */
 import { formatIPv4 } from '../addr/ip';
+import { message, type Message } from '../i18n/messages';
+import type { ChainDetail } from '../trace/types';
 import type { Hook, HookEvent } from './hook';
 import { candidates } from './dispatch';
 import { formatRule, targetSummary } from './format';
@@ -68,7 +70,7 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
         case 'none': continue;
         case 'LOG':
           // What `dmesg` would show (nf_log_ip_packet): the prefix, then the packet's headers.
-          emit({ type: 'netfilter', summary: `LOG ${t.prefix ?? ''}${logLine(p, env)}`, detail: { table: table.name, chain: chain.name, hook, log: `${t.prefix ?? ''}${logLine(p, env)}`, level: t.level ?? 4, evaluated: 0, rulesEvaluated: 0 } });
+          { const line = `${t.prefix ?? ''}${logLine(p, env)}`; emit({ type: 'netfilter', message: message('event.nf.log', { line }), detail: { table: table.name, chain: chain.name, hook, log: line, level: t.level ?? 4, evaluated: 0, rulesEvaluated: 0 } }); }
           continue;
         case 'MARK': env.mark = ((env.mark & ~t.mask) ^ t.value) >>> 0; continue;
         case 'CONNMARK':
@@ -134,21 +136,30 @@ function segment(emit: (e: HookEvent) => void, table: Table, hook: Hook, base: C
   const where = `${table.name} ${chain.name}`;
   emit({
     type: 'netfilter',
-    summary: `${where}${continued ? ' (continued)' : ''}: ${matched ? `rule ${matched.index} matched → ${verdict}` : verdict} (${n} rule${n === 1 ? '' : 's'} evaluated)`,
+    message: chainMessage(where, continued, verdict, matched, '', n),
     detail: segmentDetail(table.name, chain.name, hook, listed, verdict, matched, n, continued),
   });
   return n;
 }
 
+/**
+ * A chain stretch's line: "filter FORWARD (continued): rule 3 matched → ACCEPT (3 rules evaluated)".
+ * `where` is "TABLE CHAIN" (nft: "nft ip kube-proxy CHAIN"); `lookups` nft's map lookups as text.
+ */
+export function chainMessage(where: string, continued: boolean, verdict: string, matched: { readonly index: number } | undefined, lookups: string, count: number): Message {
+  if (matched) return message(continued ? 'event.nf.matchedMore' : 'event.nf.matched', { where, index: matched.index, verdict, lookups, count });
+  return message(continued ? 'event.nf.endMore' : 'event.nf.end', { where, verdict, lookups, count });
+}
+
 /** A segment event's detail, keys in their fixed order (matchedRule and continued only when set); no spreads. */
-function segmentDetail(table: string, chain: string, hook: Hook, rules: Listed[], verdict: string, matched: Listed | undefined, n: number, continued: boolean): Record<string, unknown> {
+function segmentDetail(table: string, chain: string, hook: Hook, rules: Listed[], verdict: string, matched: Listed | undefined, n: number, continued: boolean): ChainDetail {
   if (matched) {
     return continued
-      ? { table, chain, hook, rules, verdict, matchedRule: matched, evaluated: n, rulesEvaluated: n, continued }
+      ? { table, chain, hook, rules, verdict, matchedRule: matched, evaluated: n, rulesEvaluated: n, continued: true }
       : { table, chain, hook, rules, verdict, matchedRule: matched, evaluated: n, rulesEvaluated: n };
   }
   return continued
-    ? { table, chain, hook, rules, verdict, evaluated: n, rulesEvaluated: n, continued }
+    ? { table, chain, hook, rules, verdict, evaluated: n, rulesEvaluated: n, continued: true }
     : { table, chain, hook, rules, verdict, evaluated: n, rulesEvaluated: n };
 }
 
@@ -167,6 +178,6 @@ function finishPolicy(base: Chain, p: PacketView, evaluated: number): TraverseRe
 
 /** A RETURN (or the end of a goto'd chain) with nothing to return to: the built-in chain's policy. */
 function policy(base: Chain, p: PacketView, emit: (e: HookEvent) => void, table: string, hook: Hook, evaluated: number): TraverseResult {
-  emit({ type: 'netfilter', summary: `${table} ${base.name}: policy ${base.policy ?? 'ACCEPT'}`, detail: { table, chain: base.name, hook, rules: [], verdict: `policy ${base.policy ?? 'ACCEPT'}`, evaluated: 0, rulesEvaluated: 0 } });
+  emit({ type: 'netfilter', message: message('event.nf.policy', { table, chain: base.name, policy: base.policy ?? 'ACCEPT' }), detail: { table, chain: base.name, hook, rules: [], verdict: `policy ${base.policy ?? 'ACCEPT'}`, evaluated: 0, rulesEvaluated: 0 } });
   return finishPolicy(base, p, evaluated);
 }

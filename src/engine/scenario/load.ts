@@ -115,28 +115,29 @@ export function loadScenario(file: string, text: string): LoadResult {
   return { objects, diagnostics };
 }
 
-function diag(doc: SourceDoc, path: Path, severity: Severity, code: string, message: string, hint?: string, key = false): Diagnostic {
-  return { file: doc.file, ...doc.locate(path, key), severity, code, message, ...(hint ? { hint } : {}) };
+/** `params`: the values the message names, so the UI can say it in zh-CN (src/app/i18n/features/diagnostics.ts). */
+function diag(doc: SourceDoc, path: Path, severity: Severity, code: string, message: string, hint?: string, key = false, params?: Readonly<Record<string, string | number>>): Diagnostic {
+  return { file: doc.file, ...doc.locate(path, key), severity, code, message, ...(hint ? { hint } : {}), ...(params ? { params } : {}) };
 }
 
 function loadDoc(doc: SourceDoc, out: ScenarioObjects, ds: Diagnostic[]): void {
   const v = doc.value;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    ds.push(diag(doc, [], 'error', 'not-an-object', 'a document must be a mapping with apiVersion, kind and metadata', 'start the document with "apiVersion: v1" and "kind: ..."'));
+    ds.push(diag(doc, [], 'error', 'not-an-object', 'a document must be a mapping with apiVersion, kind and metadata', 'start the document with "apiVersion: v1" and "kind: ..."', false, {}));
     return;
   }
   const o = v as Record<string, unknown>;
   if (o.kind === 'List' && Array.isArray(o.items)) {
-    ds.push(diag(doc, ['kind'], 'warning', 'list-kind', 'kind: List is expanded into its items'));
+    ds.push(diag(doc, ['kind'], 'warning', 'list-kind', 'kind: List is expanded into its items', undefined, false, {}));
     o.items.forEach((item, i) => loadDoc({ ...doc, value: item, locate: (p, k) => doc.locate(['items', i, ...p], k) }, out, ds));
     return;
   }
   if (typeof o.apiVersion !== 'string') {
-    ds.push(diag(doc, o.apiVersion === undefined ? [] : ['apiVersion'], 'error', 'missing-apiversion', 'apiVersion is missing or not a string', 'add e.g. "apiVersion: v1" (Pod, Service), "apps/v1" (Deployment) or "knp/v1alpha1" (Cluster)'));
+    ds.push(diag(doc, o.apiVersion === undefined ? [] : ['apiVersion'], 'error', 'missing-apiversion', 'apiVersion is missing or not a string', 'add e.g. "apiVersion: v1" (Pod, Service), "apps/v1" (Deployment) or "knp/v1alpha1" (Cluster)', false, {}));
     return;
   }
   if (typeof o.kind !== 'string') {
-    ds.push(diag(doc, o.kind === undefined ? [] : ['kind'], 'error', 'missing-kind', 'kind is missing or not a string', 'add e.g. "kind: Pod"'));
+    ds.push(diag(doc, o.kind === undefined ? [] : ['kind'], 'error', 'missing-kind', 'kind is missing or not a string', 'add e.g. "kind: Pod"', false, {}));
     return;
   }
   const key = `${o.apiVersion}/${o.kind}`;
@@ -144,14 +145,14 @@ function loadDoc(doc: SourceDoc, out: ScenarioObjects, ds: Diagnostic[]): void {
   if (!entry) {
     const known = kindNames.get(o.kind);
     if (known) {
-      ds.push(diag(doc, ['apiVersion'], 'error', 'unknown-apiversion', `${o.kind} is not served at apiVersion ${o.apiVersion}`, `use apiVersion: ${known[0]}`));
+      ds.push(diag(doc, ['apiVersion'], 'error', 'unknown-apiversion', `${o.kind} is not served at apiVersion ${o.apiVersion}`, `use apiVersion: ${known[0]}`, false, { kind: o.kind, apiVersion: o.apiVersion, known: known[0]! }));
     } else {
-      ds.push(diag(doc, ['kind'], 'warning', 'unknown-kind', `kind ${o.kind} (${o.apiVersion}) is not modelled by the playground; this document is ignored`, 'the rest of the scenario still loads'));
+      ds.push(diag(doc, ['kind'], 'warning', 'unknown-kind', `kind ${o.kind} (${o.apiVersion}) is not modelled by the playground; this document is ignored`, 'the rest of the scenario still loads', false, { kind: o.kind, apiVersion: o.apiVersion }));
     }
     return;
   }
   if (entry.deprecated) {
-    ds.push(diag(doc, ['apiVersion'], 'warning', 'deprecated-apiversion', `${o.apiVersion} ${o.kind} is deprecated and no longer served by current clusters; it was converted to ${entry.deprecated}`, `write apiVersion: ${entry.deprecated}`));
+    ds.push(diag(doc, ['apiVersion'], 'warning', 'deprecated-apiversion', `${o.apiVersion} ${o.kind} is deprecated and no longer served by current clusters; it was converted to ${entry.deprecated}`, `write apiVersion: ${entry.deprecated}`, false, { kind: o.kind, apiVersion: o.apiVersion, now: entry.deprecated }));
   }
   let value: unknown = v;
   let result = entry.schema.safeParse(value);
@@ -161,7 +162,7 @@ function loadDoc(doc: SourceDoc, out: ScenarioObjects, ds: Diagnostic[]): void {
     for (const issue of unknown) {
       for (const k of (issue as { keys: string[] }).keys) {
         const path = [...issue.path.map(asSeg), k];
-        ds.push(diag(doc, path, 'warning', 'unknown-field', `unknown field "${fieldPath(path)}" in ${o.kind}`, suggestField(k), true));
+        ds.push(diag(doc, path, 'warning', 'unknown-field', `unknown field "${fieldPath(path)}" in ${o.kind}`, suggestField(k), true, { field: fieldPath(path), kind: o.kind }));
       }
     }
     if (unknown.length) {
@@ -175,7 +176,7 @@ function loadDoc(doc: SourceDoc, out: ScenarioObjects, ds: Diagnostic[]): void {
       if (issue.code === 'unrecognized_keys') continue;
       const path = issue.path.map(asSeg);
       const input = valueAt(value, path);
-      ds.push(diag(doc, path, 'error', issueCode(issue, input), describeIssue(o.kind, path, issue, input), issueHint(issue, input)));
+      ds.push(diag(doc, path, 'error', issueCode(issue, input), describeIssue(o.kind, path, issue, input), issueHint(issue, input), false, { kind: o.kind, field: path.length ? fieldPath(path) : o.kind }));
     }
     return;
   }
@@ -184,7 +185,7 @@ function loadDoc(doc: SourceDoc, out: ScenarioObjects, ds: Diagnostic[]): void {
   const origin: Origin = { file: doc.file, doc: doc.index, locate: doc.locate };
   if (entry.bucket === 'cluster') {
     if (out.cluster) {
-      ds.push(diag(doc, ['kind'], 'error', 'duplicate-cluster', 'a scenario has at most one Cluster; this one is ignored', 'merge the two Cluster documents'));
+      ds.push(diag(doc, ['kind'], 'error', 'duplicate-cluster', 'a scenario has at most one Cluster; this one is ignored', 'merge the two Cluster documents', false, {}));
       return;
     }
     out.cluster = { obj: obj as never, origin };

@@ -78,8 +78,8 @@ export const conntrackStream: StreamCommand = (ctx, argv) => {
     for (; done < seen.length; done++) {
       const e = seen[done]!.event;
       if (e.type !== 'conntrack' || e.where.ns !== ns.id) continue;
-      const d = e.detail as { action?: string; id?: number; entry?: string; dir?: string } | undefined;
-      if (!d || d.id === undefined || !d.entry || (d.action !== 'confirm' && d.action !== 'match')) continue;
+      const d = e.detail;
+      if (d.action !== 'confirm' && d.action !== 'match') continue;
       const p = parseEntry(d.entry);
       if (!p) continue;
       if ((proto && p.proto !== proto) || (src && p.os !== src) || (dst && p.od !== dst) || (dport && p.odp !== dport)) continue;

@@ -10,6 +10,7 @@
  *                                        └─► flood (broadcast / unknown) ──► every other port (+ local)
  */
 import { BROADCAST_MAC } from '../addr/mac';
+import { message } from '../i18n/messages';
 import type { Packet } from '../net/packet';
 import type { FdbEntry, Link, NetNs } from '../net/types';
 import { isMulticast, type Walker } from './walker';
@@ -27,7 +28,7 @@ function fdbFind(w: Walker, ns: NetNs, br: Link, mac: string): FdbEntry | undefi
     if (e.mac !== mac) continue;
     if (!e.permanent && !e.local && w.nowMs - e.updatedAt > w.bridgeAgeingMs(br, ns)) {
       fdb.splice(i, 1);
-      w.emit('bridge-learn', ns, br.name, `fdb entry ${mac} dev ${e.dev} aged out`, undefined, { mac, dev: e.dev, aged: true });
+      w.emit('bridge-learn', ns, br.name, message('event.bridge.aged', { mac, dev: e.dev }), undefined, { mac, dev: e.dev, aged: true });
       return undefined;
     }
     return e;
@@ -44,7 +45,7 @@ function learn(w: Walker, ns: NetNs, br: Link, port: Link, mac: string): void {
   const entry: FdbEntry = { mac, dev: port.name, permanent: false, updatedAt: w.nowMs };
   if (old) fdb[i] = entry; else fdb.push(entry);
   if (!old || old.dev !== port.name) {
-    w.emit('bridge-learn', ns, br.name, `${br.name} learned ${mac} on ${port.name}`, undefined, { mac, dev: port.name, moved: !!old });
+    w.emit('bridge-learn', ns, br.name, message('event.bridge.learn', { bridge: br.name, mac, port: port.name }), undefined, { mac, dev: port.name, moved: !!old });
   }
 }
 
@@ -67,7 +68,7 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: 
   let frame = frame0;
   const dst = eth.dst;
   if (isLocal(br, ns, w, dst)) {
-    w.emit('bridge-local', ns, br.name, `${br.name}: ${dst} is the bridge itself, up to IP`, frame);
+    w.emit('bridge-local', ns, br.name, message('event.bridge.local', { bridge: br.name, mac: dst }), frame);
     w.l2Up(ns, br, frame);
     return;
   }
@@ -85,7 +86,7 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: 
   if (e.dev === port.name) { w.drop(ns, port.name, `${br.name}: ${dst} is on the ingress port ${port.name}`, frame, false); return; }
   const out = w.link(ns, e.dev);
   if (!out) { w.drop(ns, br.name, `fdb names missing port ${e.dev}`, frame); return; }
-  forward(w, ns, br, port, out, frame, `${br.name}: fdb ${dst} -> ${out.name}`);
+  forward(w, ns, br, port, out, frame, dst);
 }
 
 /** br_dev_xmit: the host's own stack sends through the bridge device. */
@@ -96,11 +97,11 @@ export function bridgeXmit(w: Walker, ns: NetNs, br: Link, frame: Packet): void 
   if (!e) { flood(w, ns, br, null, frame, false); return; }
   const out = w.link(ns, e.dev);
   if (!out) { w.drop(ns, br.name, `fdb names missing port ${e.dev}`, frame); return; }
-  w.emit('bridge-forward', ns, br.name, `${br.name}: fdb ${dst} -> ${out.name}`, frame, { port: out.name, mac: dst });
+  w.emit('bridge-forward', ns, br.name, message('event.bridge.forward', { bridge: br.name, mac: dst, port: out.name }), frame, { port: out.name, mac: dst });
   w.devXmit(ns, out, frame);
 }
 
-function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0: Packet, summary: string): void {
+function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0: Packet, dst: string): void {
   let frame = frame0;
   if (brNf(ns, br, frame)) {
     const f = w.hook(ns, 'FORWARD', frame, { inDev: br.name, outDev: br.name, physIn: inPort.name, physOut: out.name, bridged: true });
@@ -109,7 +110,7 @@ function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0
     if (!p) return;
     frame = p;
   }
-  w.emit('bridge-forward', ns, br.name, summary, frame, { port: out.name, mac: frame.eth?.dst });
+  w.emit('bridge-forward', ns, br.name, message('event.bridge.forward', { bridge: br.name, mac: dst, port: out.name }), frame, { port: out.name, mac: frame.eth?.dst });
   if (!out.up) { w.drop(ns, out.name, `${out.name} is down`, frame); return; }
   w.devXmit(ns, out, frame);
 }
@@ -117,7 +118,11 @@ function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0
 function flood(w: Walker, ns: NetNs, br: Link, inPort: Link | null, frame: Packet, alsoLocal: boolean): void {
   const outs = ports(w, ns, br).filter((p) => p !== inPort && p.up);
   const why = frame.eth?.dst === BROADCAST_MAC ? 'broadcast' : isMulticast(frame.eth?.dst ?? '') ? 'multicast' : `unknown ${frame.eth?.dst ?? ''}`;
-  w.emit('bridge-flood', ns, br.name, `${br.name}: ${why}, flood to ${outs.map((p) => p.name).join(', ') || 'no port'}${alsoLocal ? ' and up to the bridge' : ''}`, frame, { ports: outs.map((p) => p.name) });
+  const names = outs.map((p) => p.name);
+  const msg = names.length
+    ? message(alsoLocal ? 'event.bridge.floodUp' : 'event.bridge.flood', { bridge: br.name, why, ports: names.join(', ') })
+    : message(alsoLocal ? 'event.bridge.floodNoneUp' : 'event.bridge.floodNone', { bridge: br.name, why });
+  w.emit('bridge-flood', ns, br.name, msg, frame, { ports: names });
   if (alsoLocal && inPort) w.l2Up(ns, br, frame);
   for (const p of outs) {
     if (inPort && brNf(ns, br, frame)) {

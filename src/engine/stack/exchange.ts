@@ -78,7 +78,7 @@ function leg(w: Walker, ns: NetNs, s: ClientSocket, flow: string, pkt: Packet): 
   w.legEvents = 0;
   const t0 = w.t;
   const sent = w.withFlow(`${w.legPrefix}${flow}${w.legSuffix}`, () => {
-    w.emit('send', ns, undefined, describe(pkt), pkt);
+    w.emit('send', ns, undefined, message('event.send', { pkt: describe(pkt) }), pkt);
     return w.sendLocal(ns, pkt);
   });
   return { sent, got: s.inbox[0], t0 };

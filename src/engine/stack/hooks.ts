@@ -22,6 +22,7 @@ import type { Packet } from '../net/packet';
 import type { DevHookPoint, NetNs } from '../net/types';
 import type { Sim } from '../sim';
 import type { TraceEventType } from '../trace/types';
+import type { Message } from '../i18n/messages';
 import { ipvsInHook, ipvsOutHook } from './ipvs';
 
 export type IpHookPoint = 'local-out' | 'local-in' | 'local-deliver' | 'forward';
@@ -33,7 +34,7 @@ export type HookPoint = DevHookPoint | IpHookPoint | 'sock-connect';
  */
 export interface HookEventSpec {
   readonly type: TraceEventType;
-  readonly summary: string;
+  readonly message: Message;
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 

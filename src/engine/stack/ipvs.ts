@@ -16,6 +16,7 @@
  */
 import { ipvsBindConntrack } from '../ipvs/conntrack';
 import { ipvsCommit, ipvsSchedule } from '../ipvs/ipvs';
+import { message } from '../i18n/messages';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
 import type { HookDecision, HookEnv, IpHook } from './hooks';
@@ -71,7 +72,7 @@ function ipvsIn(env: HookEnv, p: Packet): HookDecision {
   const known = t.get(inKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
   if (known) {
     const out = rewriteDst(p, known.rip, known.rport);
-    return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', summary: `IPVS ${known.service}: connection entry -> ${known.rip}:${known.rport}`, detail: { service: known.service, dest: `${known.rip}:${known.rport}`, reason: 'connection' } }] };
+    return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', message: message('event.ipvs.connection', { service: known.service, dest: `${known.rip}:${known.rport}` }), detail: { service: known.service, dest: `${known.rip}:${known.rport}`, reason: 'connection' } }] };
   }
   if (p.tcp && !p.tcp.flags.syn) return PASS;
   const d = ipvsSchedule(ns, p, { now: env.nowMs });
@@ -79,7 +80,7 @@ function ipvsIn(env: HookEnv, p: Packet): HookDecision {
   if (d.kind === 'no-dest') {
     return {
       verdict: 'drop', reason: `IPVS ${d.service}: no destination available`, icmp: { type: ICMP_DEST_UNREACH, code: ICMP_PORT_UNREACH },
-      events: [{ type: 'ipvs', summary: `IPVS ${d.service}: no destination available`, detail: { service: d.service, dest: null } }],
+      events: [{ type: 'ipvs', message: message('event.ipvs.noDest', { service: d.service }), detail: { service: d.service, dest: null } }],
     };
   }
   ipvsCommit(ns, d, p, ip.length);
@@ -91,7 +92,7 @@ function ipvsIn(env: HookEnv, p: Packet): HookDecision {
   const out = rewriteDst(p, d.dest.address, d.dest.port);
   return {
     verdict: 'rewrite', packet: out,
-    events: [{ type: 'ipvs', summary: `IPVS ${d.service} (${d.scheduler}, ${d.reason}): ${ip.dst}:${ports.dport} -> ${d.dest.address}:${d.dest.port} ${d.forward}: ${describe(out)}`,
+    events: [{ type: 'ipvs', message: message('event.ipvs.schedule', { service: d.service, scheduler: d.scheduler, reason: d.reason, vip: `${ip.dst}:${ports.dport}`, dest: `${d.dest.address}:${d.dest.port}`, forward: d.forward, pkt: describe(out) }),
       detail: { service: d.service, scheduler: d.scheduler, reason: d.reason, dest: `${d.dest.address}:${d.dest.port}`, forward: d.forward } }],
   };
 }
@@ -104,7 +105,7 @@ function ipvsOut(env: HookEnv, p: Packet): HookDecision {
   const c = tables.get(env.ns)?.get(outKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
   if (!c) return PASS;
   const out = rewriteSrc(p, c.vip, c.vport);
-  return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', summary: `IPVS ${c.service}: reply from ${c.rip}:${c.rport} leaves as ${c.vip}:${c.vport}`, detail: { service: c.service, unNat: true } }] };
+  return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', message: message('event.ipvs.reply', { service: c.service, rip: `${c.rip}:${c.rport}`, vip: `${c.vip}:${c.vport}` }), detail: { service: c.service, unNat: true } }] };
 }
 
 const PASS: HookDecision = { verdict: 'pass' };

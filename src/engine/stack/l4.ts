@@ -12,6 +12,7 @@
 import { hashString } from '../util/rand';
 import { IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet, type Payload } from '../net/packet';
 import type { Link, Listener, NetNs } from '../net/types';
+import { message } from '../i18n/messages';
 import { relayAnswer, runApp, type AppAnswer, type AppContext } from './apps';
 import { relay } from './exchange';
 import { ownerId } from './nsview';
@@ -44,7 +45,7 @@ function toClient(w: Walker, ns: NetNs, dev: string, protocol: 'tcp' | 'udp' | '
   const s = w.sockets.get(socketKey(ns.id, protocol, port));
   if (!s) return false;
   s.inbox.push({ packet: pkt, t: w.t, flow: w.flow });
-  w.emit('deliver', ns, dev, `deliver to the client socket (${protocol} ${port}): ${describe(pkt)}`, pkt, { socket: `${protocol}/${port}`, client: true });
+  w.emit('deliver', ns, dev, message('event.deliver.client', { protocol, port, pkt: describe(pkt) }), pkt, { socket: `${protocol}/${port}`, client: true });
   return true;
 }
 
@@ -69,11 +70,11 @@ function icmpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   if (icmp.type === ICMP_ECHO) {
     w.responder ??= ownerId(ns);
     w.seenSource ??= ip.src;
-    w.emit('deliver', ns, inLink.name, `echo request reaches ${ownerId(ns)}: the kernel answers`, pkt);
+    w.emit('deliver', ns, inLink.name, message('event.deliver.echo', { owner: ownerId(ns) }), pkt);
     const reply = icmpEcho({ src: ip.dst, dst: ip.src, id: icmp.id ?? 0, seq: icmp.seq ?? 0, size: payloadLength(pkt.payload), reply: true, df: ip.df });
     const flow = w.flow.replace('echo-request', 'echo-reply');
     w.withFlow(flow === w.flow ? 'echo-reply' : flow, () => {
-      w.emit('send', ns, undefined, `${describe(reply)}`, reply);
+      w.emit('send', ns, undefined, message('event.send', { pkt: describe(reply) }), reply);
       w.sendLocal(ns, reply);
     });
     return;
@@ -84,7 +85,7 @@ function icmpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   }
   const owner = errorOwner(pkt);
   if (owner && toClient(w, ns, inLink.name, owner.protocol, owner.port, pkt)) return;
-  w.emit('deliver', ns, inLink.name, `ICMP error delivered to the kernel (no waiting socket): ${describe(pkt)}`, pkt);
+  w.emit('deliver', ns, inLink.name, message('event.deliver.icmpError', { pkt: describe(pkt) }), pkt);
 }
 
 function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
@@ -103,13 +104,13 @@ function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   }
   w.responder = l.owner;
   w.seenSource = `${ip.src}:${u.sport}`;
-  w.emit('deliver', ns, inLink.name, `deliver to ${l.owner} udp ${l.address}:${l.port} (${l.app.kind}) from ${ip.src}:${u.sport}`, pkt, { listener: `${l.protocol}/${l.port}`, owner: l.owner, seenSource: `${ip.src}:${u.sport}` });
+  w.emit('deliver', ns, inLink.name, message('event.deliver.udp', { owner: l.owner, addr: l.address, port: l.port, app: l.app.kind, src: `${ip.src}:${u.sport}` }), pkt, { listener: `${l.protocol}/${l.port}`, owner: l.owner, seenSource: `${ip.src}:${u.sport}` });
   const ctx: AppContext = { sim: w.sim, ns, listener: l, protocol: 'udp', client: { ip: ip.src, port: u.sport }, local: { ip: ip.dst, port: u.dport }, ...(pkt.payload ? { payload: pkt.payload } : {}) };
   const answer = settle(w, ns, ctx, runApp(ctx));
   if (answer.kind !== 'reply') return;
   const reply = udp({ src: ip.dst, dst: ip.src, sport: u.dport, dport: u.sport, payload: answer.payload, df: false });
   w.withFlow(responseFlow(w.flow), () => {
-    w.emit('send', ns, undefined, `${describe(reply)}`, reply);
+    w.emit('send', ns, undefined, message('event.send', { pkt: describe(reply) }), reply);
     w.sendLocal(ns, reply);
   });
 }
@@ -127,7 +128,7 @@ function responseFlow(flow: string): string {
 
 /** Runs an app answer to completion: a relay opens the second connection and walks it now. */
 function settle(w: Walker, ns: NetNs, ctx: AppContext, a: AppAnswer): AppAnswer {
-  w.emit('app', ns, undefined, a.summary, undefined, { app: ctx.listener.app.kind, owner: ctx.listener.owner });
+  w.emit('app', ns, undefined, message('event.app', { text: a.summary }), undefined, { app: ctx.listener.app.kind, owner: ctx.listener.owner });
   if (a.kind !== 'relay') return a;
   const up = relay(w, ns, a.to, a.payload ?? ctx.payload);
   const next = a.respond ? a.respond(up) : relayAnswer(ctx.payload, up, ctx.listener.owner);
@@ -150,22 +151,22 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
     return;
   }
   const seen = `${ip.src}:${t.sport}`;
-  const reply = (flags: Parameters<typeof tcp>[0]['flags'], seq: number, ack: number, payload?: Payload, why = ''): void => {
+  const reply = (flags: Parameters<typeof tcp>[0]['flags'], seq: number, ack: number, payload?: Payload, closing = false): void => {
     const r = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq, ack, flags, ...(payload ? { payload } : {}), ttl: DEFAULT_TTL });
     w.withFlow(responseFlow(w.flow), () => {
-      w.emit('send', ns, undefined, `${why}${describe(r)}`, r);
+      w.emit('send', ns, undefined, message(closing ? 'event.sendClose' : 'event.send', { pkt: describe(r) }), r);
       w.sendLocal(ns, r);
     });
   };
   // The server side of the connection, as the listening socket's child sockets hold it (tcp_rcv_state_process).
   const key = `${ns.id}|${ip.dst}:${t.dport}|${seen}`;
   const state = w.tcpConns.get(key);
-  if (t.flags.rst) { w.tcpConns.delete(key); w.emit('deliver', ns, inLink.name, `RST closes the connection from ${seen}`, pkt); return; }
+  if (t.flags.rst) { w.tcpConns.delete(key); w.emit('deliver', ns, inLink.name, message('event.tcp.rst', { src: seen }), pkt); return; }
   if (t.flags.syn && !t.flags.ack) {
     w.responder ??= l.owner;
     w.seenSource ??= seen;
     w.tcpConns.set(key, 'SYN_RECV');
-    w.emit('deliver', ns, inLink.name, `SYN to listening socket ${l.owner} tcp ${l.address}:${l.port} from ${seen}: SYN_RECV`, pkt, { listener: `tcp/${l.port}`, owner: l.owner, seenSource: seen, state: 'SYN_RECV' });
+    w.emit('deliver', ns, inLink.name, message('event.tcp.syn', { owner: l.owner, addr: l.address, port: l.port, src: seen }), pkt, { listener: `tcp/${l.port}`, owner: l.owner, seenSource: seen, state: 'SYN_RECV' });
     reply({ syn: true, ack: true }, isn(ip.dst, t.dport, ip.src, t.sport), t.seq + 1);
     return;
   }
@@ -179,7 +180,7 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   if (pkt.payload && payloadLength(pkt.payload) > 0) {
     w.responder = l.owner;
     w.seenSource = seen;
-    w.emit('deliver', ns, inLink.name, `data to ${l.owner} tcp ${l.port} (${l.app.kind}) from ${seen}`, pkt, { listener: `tcp/${l.port}`, owner: l.owner, seenSource: seen });
+    w.emit('deliver', ns, inLink.name, message('event.tcp.data', { owner: l.owner, port: l.port, app: l.app.kind, src: seen }), pkt, { listener: `tcp/${l.port}`, owner: l.owner, seenSource: seen });
     const ctx: AppContext = { sim: w.sim, ns, listener: l, protocol: 'tcp', client: { ip: ip.src, port: t.sport }, local: { ip: ip.dst, port: t.dport }, payload: pkt.payload };
     const answer = settle(w, ns, ctx, runApp(ctx));
     const ack = t.seq + payloadLength(pkt.payload);
@@ -188,28 +189,28 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
       // The app closed its socket without writing: FIN (active close), FIN_WAIT until the client's FIN.
       w.tcpConns.set(key, 'FIN_WAIT');
       w.refuser = l.owner;
-      reply({ fin: true, ack: true }, t.ack, ack, undefined, 'close: ');
+      reply({ fin: true, ack: true }, t.ack, ack, undefined, true);
     } else reply({ ack: true }, t.ack, ack);
     return;
   }
   if (t.flags.fin && state === 'FIN_WAIT') {
     // The client's FIN after ours: ACK it; the socket waits in TIME_WAIT, the connection is over.
     w.tcpConns.delete(key);
-    w.emit('deliver', ns, inLink.name, `FIN from ${seen} after ours: TIME_WAIT`, pkt, { state: 'TIME_WAIT' });
+    w.emit('deliver', ns, inLink.name, message('event.tcp.timeWait', { src: seen }), pkt, { state: 'TIME_WAIT' });
     reply({ ack: true }, t.ack, t.seq + 1);
     return;
   }
   if (t.flags.fin) {
     // Passive close: ack the FIN and close at once (the app has nothing more to send): LAST_ACK.
     w.tcpConns.set(key, 'LAST_ACK');
-    w.emit('deliver', ns, inLink.name, `FIN from ${seen}: ${l.owner} closes too: LAST_ACK`, pkt, { state: 'LAST_ACK' });
+    w.emit('deliver', ns, inLink.name, message('event.tcp.lastAck', { src: seen, owner: l.owner }), pkt, { state: 'LAST_ACK' });
     reply({ fin: true, ack: true }, t.ack, t.seq + 1);
     return;
   }
   if (state === 'LAST_ACK') {
     w.tcpConns.delete(key);
-    w.emit('deliver', ns, inLink.name, `ACK of our FIN from ${seen}: connection CLOSED`, pkt, { state: 'CLOSED' });
+    w.emit('deliver', ns, inLink.name, message('event.tcp.closed', { src: seen }), pkt, { state: 'CLOSED' });
     return;
   }
-  w.emit('deliver', ns, inLink.name, `ACK from ${seen}: connection ESTABLISHED`, pkt, { state: 'ESTABLISHED' });
+  w.emit('deliver', ns, inLink.name, message('event.tcp.established', { src: seen }), pkt, { state: 'ESTABLISHED' });
 }

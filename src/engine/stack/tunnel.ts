@@ -11,6 +11,7 @@
  */
 import { hashString } from '../util/rand';
 import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
+import { message } from '../i18n/messages';
 import type { Packet } from '../net/packet';
 import type { FdbEntry, Link, NetNs, XfrmSa } from '../net/types';
 import { fibCached } from './nsview';
@@ -52,7 +53,7 @@ export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
     if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${e.dst}`, frame); continue; }
     const vni = e.vni ?? cfg.vni;
     const outer = vxlanWrap({ src, dst: e.dst!, df: false, sport: flowPort(frame), dport: cfg.port, vni }, frame);
-    w.emit('encap', ns, vx.name, `VXLAN encap vni ${vni}: fdb ${dmac} dst ${e.dst} -> ${describe(outer)}`, outer, { kind: 'vxlan', vni, vtep: e.dst });
+    w.emit('encap', ns, vx.name, message('event.vxlan.encap', { vni, mac: dmac, vtep: e.dst!, pkt: describe(outer) }), outer, { kind: 'vxlan', vni, vtep: e.dst! });
     w.sendLocal(ns, outer);
   }
 }
@@ -64,7 +65,7 @@ function vxlanXmitExternal(w: Walker, ns: NetNs, vx: Link, frame: Packet): void 
   if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${key.remote}`, frame); return; }
   const { tunnelKey: _key, ...inner } = frame;
   const outer = vxlanWrap({ src, dst: key.remote, df: false, sport: flowPort(inner), dport: vx.vxlan!.port, vni: key.vni }, inner);
-  w.emit('encap', ns, vx.name, `VXLAN encap vni ${key.vni} (tunnel key, external): dst ${key.remote} -> ${describe(outer)}`, outer, { kind: 'vxlan', vni: key.vni, vtep: key.remote });
+  w.emit('encap', ns, vx.name, message('event.vxlan.encapKey', { vni: key.vni, vtep: key.remote, pkt: describe(outer) }), outer, { kind: 'vxlan', vni: key.vni, vtep: key.remote });
   w.sendLocal(ns, outer);
 }
 
@@ -74,7 +75,7 @@ export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   // A VXLAN device that is down has closed its UDP socket: the port is then unreachable.
   const vx = ns.links.find((l) => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.external || l.vxlan?.vni === pkt.vxlan.vni));
   if (!vx || !pkt.inner) return false;
-  w.emit('decap', ns, vx.name, `VXLAN decap vni ${pkt.vxlan?.vni ?? '?'} on ${vx.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
+  w.emit('decap', ns, vx.name, message('event.vxlan.decap', { vni: pkt.vxlan?.vni ?? '?', dev: vx.name, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
   // An external device keeps the outer source and VNI as the packet's tunnel key (bpf_skb_get_tunnel_key reads it).
   const inner = vx.vxlan?.external && pkt.vxlan ? { ...pkt.inner, tunnelKey: { remote: pkt.ip!.src, vni: pkt.vxlan.vni } } : pkt.inner;
   w.netifRx(ns, vx, inner);
@@ -87,7 +88,7 @@ export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
  */
 export function packetSocketXmit(w: Walker, ns: NetNs, dev: Link, frame: Packet): void {
   const ps = dev.packetSocket!;
-  w.emit('userspace', ns, dev.name, `${ps.owner} captures the frame on ${dev.name} (packet socket): kernel -> user space`, frame, { process: ps.owner, direction: 'up' });
+  w.emit('userspace', ns, dev.name, message('event.psock.capture', { owner: ps.owner, dev: dev.name }), frame, { process: ps.owner, direction: 'up' });
   const dmac = frame.eth?.dst ?? ZERO_MAC;
   const targets = fdbTargets(dev, dmac);
   if (targets.length === 0) { w.drop(ns, dev.name, `${ps.owner}: no peer for ${dmac}`, frame); return; }
@@ -95,9 +96,8 @@ export function packetSocketXmit(w: Walker, ns: NetNs, dev: Link, frame: Packet)
     const src = fibCached(w.sim.net, ns, e.dst!)?.src;
     if (!src) { w.drop(ns, dev.name, `${ps.owner}: no route to ${e.dst}`, frame); continue; }
     const outer = l2UdpWrap({ src, dst: e.dst!, df: false, sport: ps.port, dport: ps.port }, frame);
-    const sealed = ps.encrypted ? `, payload sealed with ${ps.encrypted}` : '';
-    w.emit('encap', ns, dev.name, `${ps.owner} wraps the frame in UDP ${ps.port} to ${e.dst}${sealed}: user space -> kernel`, outer,
-      { kind: 'udp', label: `${ps.owner} UDP ${ps.port}`, peer: e.dst, ...(ps.encrypted ? { encrypted: ps.encrypted } : {}) });
+    w.emit('encap', ns, dev.name, (ps.encrypted ? message('event.psock.wrapSealed', { owner: ps.owner, port: ps.port, peer: e.dst!, seal: ps.encrypted }) : message('event.psock.wrap', { owner: ps.owner, port: ps.port, peer: e.dst! })), outer,
+      { kind: 'udp', label: `${ps.owner} UDP ${ps.port}`, peer: e.dst!, ...(ps.encrypted ? { encrypted: ps.encrypted } : {}) });
     w.sendLocal(ns, outer);
   }
 }
@@ -109,8 +109,8 @@ export function packetSocketRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const dev = ns.links.find((l) => l.packetSocket?.port === dport && l.up);
   if (!dev) return false;
   const ps = dev.packetSocket!;
-  w.emit('userspace', ns, dev.name, `${ps.owner} receives UDP ${dport} from ${pkt.ip!.src}${ps.encrypted ? ` and opens the ${ps.encrypted} seal` : ''}: kernel -> user space`, pkt, { process: ps.owner, direction: 'up' });
-  w.emit('decap', ns, dev.name, `${ps.owner} injects the frame into ${dev.name}: user space -> kernel`, pkt.inner, { kind: 'udp', label: `${ps.owner} UDP ${dport}` });
+  w.emit('userspace', ns, dev.name, (ps.encrypted ? message('event.psock.receiveSealed', { owner: ps.owner, port: dport, peer: pkt.ip!.src, seal: ps.encrypted }) : message('event.psock.receive', { owner: ps.owner, port: dport, peer: pkt.ip!.src })), pkt, { process: ps.owner, direction: 'up' });
+  w.emit('decap', ns, dev.name, message('event.psock.inject', { owner: ps.owner, dev: dev.name }), pkt.inner, { kind: 'udp', label: `${ps.owner} UDP ${dport}` });
   w.devXmit(ns, dev, pkt.inner);
   return true;
 }
@@ -128,7 +128,7 @@ export function xfrmOutput(w: Walker, ns: NetNs, pkt: Packet): Packet {
   const seq = (espSeq.get(sa) ?? 0) + 1;
   espSeq.set(sa, seq);
   const out = espWrap(pkt, sa.spi, seq);
-  w.emit('encap', ns, undefined, `IPsec: xfrm policy ${sa.src} -> ${sa.dst} udp dport ${sa.dport} (${sa.owner}) encrypts it: ${describe(out)}`, out, { kind: 'esp', label: 'IPsec ESP', spi: sa.spi, remote: sa.dst });
+  w.emit('encap', ns, undefined, message('event.xfrm.encrypt', { src: sa.src, dst: sa.dst, dport: sa.dport, owner: sa.owner, pkt: describe(out) }), out, { kind: 'esp', label: 'IPsec ESP', spi: sa.spi, remote: sa.dst });
   return out;
 }
 
@@ -137,7 +137,7 @@ export function xfrmRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const spi = pkt.esp?.spi ?? 0;
   const sa = ns.xfrm?.find((s) => s.dir === 'in' && s.spi === spi && s.dst === pkt.ip!.dst);
   if (!sa || !pkt.inner) { w.drop(ns, inLink.name, `ESP spi ${spiText(spi)}: no xfrm state for it (ip xfrm state)`, pkt); return; }
-  w.emit('decap', ns, inLink.name, `IPsec: xfrm state spi ${spiText(spi)} (${sa.owner}) decrypts ESP from ${pkt.ip!.src}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'esp', label: 'IPsec ESP', spi });
+  w.emit('decap', ns, inLink.name, message('event.xfrm.decrypt', { spi: spiText(spi), owner: sa.owner, peer: pkt.ip!.src, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'esp', label: 'IPsec ESP', spi });
   w.ipRcv(ns, inLink, pkt.inner);
 }
 
@@ -147,14 +147,14 @@ export function ipipXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet, nexthop: 
   const src = tun.ipip?.local ?? fibCached(w.sim.net, ns, remote)?.src;
   if (!src) { w.drop(ns, tun.name, `${tun.name}: no route to ${remote}`, pkt); return; }
   const outer = ipipWrap({ src, dst: remote, ttl: pkt.ip!.ttl, df: pkt.ip!.df }, pkt);
-  w.emit('encap', ns, tun.name, `IPIP encap -> ${describe(outer)}`, outer, { kind: 'ipip', remote });
+  w.emit('encap', ns, tun.name, message('event.ipip.encap', { pkt: describe(outer) }), outer, { kind: 'ipip', remote });
   w.sendLocal(ns, outer);
 }
 
 export function ipipRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const tun = ns.links.find((l) => l.kind === 'ipip' && l.up);
   if (!tun || !pkt.inner) return false;
-  w.emit('decap', ns, tun.name, `IPIP decap on ${tun.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'ipip' });
+  w.emit('decap', ns, tun.name, message('event.ipip.decap', { dev: tun.name, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'ipip' });
   w.netifRx(ns, tun, pkt.inner);
   return true;
 }
@@ -193,14 +193,14 @@ function publicIp(ns: NetNs): string | undefined {
 /** A packet routed into flannel0: flanneld reads it, looks up the lease and sends it in UDP. */
 export function tunXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet): void {
   const owner = tun.tun?.owner ?? 'a process';
-  w.emit('userspace', ns, tun.name, `${owner} reads the packet from /dev/net/tun (${tun.name}): kernel -> user space`, pkt, { process: owner, direction: 'up' });
+  w.emit('userspace', ns, tun.name, message('event.tun.read', { process: owner, dev: tun.name }), pkt, { process: owner, direction: 'up' });
   if (owner !== 'flanneld') { w.drop(ns, tun.name, `${owner} does not forward TUN packets`, pkt); return; }
   const lease = leaseFor(w, pkt.ip!.dst);
   if (!lease) { w.drop(ns, tun.name, `flanneld: no subnet lease covers ${pkt.ip!.dst}`, pkt); return; }
   const src = fibCached(w.sim.net, ns, lease.publicIp)?.src;
   if (!src) { w.drop(ns, tun.name, `flanneld: no route to ${lease.publicIp}`, pkt); return; }
   const outer = udpWrap({ src, dst: lease.publicIp, df: false, sport: FLANNEL_UDP_PORT, dport: FLANNEL_UDP_PORT }, pkt);
-  w.emit('encap', ns, tun.name, `flanneld wraps it in UDP ${FLANNEL_UDP_PORT} to ${lease.publicIp} (lease of ${lease.node.id}): user space -> kernel`, outer, { kind: 'udp', peer: lease.publicIp });
+  w.emit('encap', ns, tun.name, message('event.flannel.encap', { port: FLANNEL_UDP_PORT, peer: lease.publicIp, node: lease.node.id }), outer, { kind: 'udp', peer: lease.publicIp });
   w.sendLocal(ns, outer);
 }
 
@@ -209,8 +209,8 @@ export function flannelRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   if (pkt.udp?.dport !== FLANNEL_UDP_PORT || !pkt.inner) return false;
   const tun = ns.links.find((l) => l.kind === 'tun' && l.tun?.owner === 'flanneld');
   if (!tun) return false;
-  w.emit('userspace', ns, tun.name, `flanneld receives UDP ${FLANNEL_UDP_PORT} from ${pkt.ip!.src}: kernel -> user space`, pkt, { process: 'flanneld', direction: 'up' });
-  w.emit('decap', ns, tun.name, `flanneld writes the inner packet to /dev/net/tun (${tun.name}): user space -> kernel`, pkt.inner, { kind: 'udp' });
+  w.emit('userspace', ns, tun.name, message('event.flannel.receive', { port: FLANNEL_UDP_PORT, src: pkt.ip!.src }), pkt, { process: 'flanneld', direction: 'up' });
+  w.emit('decap', ns, tun.name, message('event.flannel.decap', { dev: tun.name }), pkt.inner, { kind: 'udp' });
   w.netifRx(ns, tun, pkt.inner);
   return true;
 }

@@ -21,7 +21,8 @@ import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
 import type { DevHookPoint, Link, NeighEntry, NetNs } from '../net/types';
 import { acceptAll, type Hook, type HookContext, type HookEvent } from '../netfilter/hook';
 import type { Sim } from '../sim';
-import type { TraceEvent, TraceEventType } from '../trace/types';
+import type { TraceEvent, TraceEventDetails, TraceEventType } from '../trace/types';
+import { message, render, type Message } from '../i18n/messages';
 import { fibCached, nsView, ownerId, type NsView } from './nsview';
 import {
   DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_ANO, ICMP_HOST_UNREACH, ICMP_NET_ANO, ICMP_NET_UNREACH,
@@ -94,7 +95,11 @@ export class Walker {
   view(ns: NetNs): NsView { return nsView(this.sim.net, ns); }
   link(ns: NetNs, name: string | undefined): Link | undefined { return name === undefined ? undefined : this.view(ns).byName.get(name); }
 
-  emit(type: TraceEventType, ns: NetNs, dev: string | undefined, summary: string, packet?: Packet, detail?: Readonly<Record<string, unknown>>): void {
+  /**
+   * Records one event. `msg` is what it says (a code of src/engine/i18n/messages.ts); the
+   * English `summary` the CLI and goldens print is rendered from it, so the two cannot drift.
+   */
+  emit<K extends TraceEventType>(type: K, ns: NetNs, dev: string | undefined, msg: Message, packet?: Packet, detail?: TraceEventDetails[K]): void {
     if (++this.legEvents > this.maxEvents || this.events.length >= MAX_TOTAL_EVENTS) {
       throw new WalkLimit(`one packet caused more than ${this.maxEvents} events: a forwarding or bridge loop?`);
     }
@@ -103,15 +108,16 @@ export class Walker {
     // runs for every event).
     const where: { machine: string; ns: string; dev?: string } = { machine: ownerId(ns), ns: ns.id };
     if (dev !== undefined) where.dev = dev;
-    const e: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary, where };
+    const e: { seq: number; t: number; type: K; flow: string; summary: string; message: Message; where: typeof where; packet?: Packet; detail?: TraceEventDetails[K] } =
+      { seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary: render(msg, 'en'), message: msg, where };
     if (packet) e.packet = packet;
     if (detail) e.detail = detail;
-    this.events.push(e);
+    this.events.push(e as TraceEvent);
   }
 
   /** A drop. `significant` drops explain a missing reply; copies of a flood that nobody wants are not. */
   drop(ns: NetNs, dev: string | undefined, reason: string, packet: Packet, significant = true): void {
-    this.emit('drop', ns, dev, `drop: ${reason}`, packet, { reason });
+    this.emit('drop', ns, dev, message('event.drop', { reason }), packet, { reason });
     if (significant) this.lastDrop = reason;
   }
 
@@ -130,9 +136,8 @@ export class Walker {
   private readonly hookSink = this.sinkImpl.bind(this);
 
   private sinkImpl(e: HookEvent): void {
-    const n = e.detail?.['rulesEvaluated'];
-    if (typeof n === 'number') this.rulesEvaluated += n;
-    this.emit(e.type, this.sinkNs!, this.sinkDev, e.summary, e.packet ?? this.sinkPkt, e.detail);
+    if (e.type === 'netfilter' && 'rulesEvaluated' in e.detail) this.rulesEvaluated += e.detail.rulesEvaluated;
+    this.emit<typeof e.type>(e.type, this.sinkNs!, this.sinkDev, e.message, e.packet ?? this.sinkPkt, e.detail);
   }
 
   /** NF_HOOK: returns the (possibly rewritten) packet, or null when the hook dropped or rejected it. */
@@ -176,13 +181,13 @@ export class Walker {
   private noteHook(ns: NetNs, dev: string | undefined, point: HookPoint, program: { name: string; section?: string; owner?: string; object?: string }, d: HookDecision, pkt: Packet): Packet {
     const after = d.verdict === 'rewrite' ? d.packet : d.verdict === 'redirect' ? d.packet ?? pkt : pkt;
     if (d.events) {
-      for (const e of d.events) this.emit(e.type, ns, dev, e.summary, after, { ...e.detail, hook: point, program: program.name });
+      for (const e of d.events) this.emit(e.type, ns, dev, e.message, after, { ...e.detail, hook: point, program: program.name } as never);
       return after;
     }
     const what = d.verdict === 'pass' ? 'pass' : d.verdict === 'rewrite' ? 'rewrite' : d.verdict === 'drop' ? 'drop' : `redirect to ${d.dev}${d.ingress ? ' (ingress)' : ''}`;
     const section = program.section ?? program.name;
     const note = d.note ?? (d.verdict === 'drop' ? d.reason : undefined);
-    this.emit('hook', ns, dev, `${hookPointText(point)}${dev ? ` ${dev}` : ''}: ${program.owner ? `${program.owner} ` : ''}${section}: ${note ?? what}${note ? ` -> ${what}` : ''}`, after,
+    this.emit('hook', ns, dev, (note ? message('event.hook.note', { point: `${hookPointText(point)}${dev ? ` ${dev}` : ''}`, program: `${program.owner ? `${program.owner} ` : ''}${section}`, note, what }) : message('event.hook.plain', { point: `${hookPointText(point)}${dev ? ` ${dev}` : ''}`, program: `${program.owner ? `${program.owner} ` : ''}${section}`, what })), after,
       { hook: point, program: program.name, section, ...(program.owner ? { owner: program.owner } : {}), ...(program.object ? { object: program.object } : {}), verdict: d.verdict, ...(d.verdict === 'redirect' ? { to: d.dev } : {}), ...(note ? { note } : {}), ...d.detail });
     return after;
   }
@@ -246,7 +251,7 @@ export class Walker {
       const r = prog.connect(this.hookEnv(ns, undefined, 'sock-connect'), { protocol, ...cur });
       if (!r) continue;
       const what = `${cur.dst}:${cur.dport} -> ${r.dst}:${r.dport}`;
-      this.withFlow(flow, () => this.emit('hook', ns, undefined, `${hookPointText('sock-connect')}: ${prog.owner} ${prog.section}: ${r.note ? `${r.note}: ` : ''}${what}`, undefined,
+      this.withFlow(flow, () => this.emit('hook', ns, undefined, (r.note ? message('event.hook.sockNote', { point: hookPointText('sock-connect'), program: `${prog.owner} ${prog.section}`, note: r.note, what }) : message('event.hook.sock', { point: hookPointText('sock-connect'), program: `${prog.owner} ${prog.section}`, what })), undefined,
         { hook: 'sock-connect', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.dst}:${cur.dport}`, to: `${r.dst}:${r.dport}`, ...(r.note ? { note: r.note } : {}), ...r.detail }));
       cur = { dst: r.dst, dport: r.dport };
     }
@@ -261,9 +266,9 @@ export class Walker {
     if (r?.rule && !isDefaultRule(r.rule)) {
       // A policy rule of the namespace's own chose the table: say which (as `ip rule` prints it).
       const rule = formatRule(ns, r.rule).trimEnd().replace('\t', ' ');
-      this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)} (rule ${rule})`, undefined, { route: routeText(r), dst, rule });
-    } else if (r) this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)}`, undefined, { route: routeText(r), dst });
-    else this.emit('route', ns, dev, `route ${dst}: Network is unreachable`, undefined, { route: null, dst });
+      this.emit('route', ns, r.route.dev, message('event.routeRule', { dst, route: routeText(r), rule }), undefined, { route: routeText(r), dst, rule });
+    } else if (r) this.emit('route', ns, r.route.dev, message('event.route', { dst, route: routeText(r) }), undefined, { route: routeText(r), dst });
+    else this.emit('route', ns, dev, message('event.routeNone', { dst }), undefined, { route: null, dst });
     return r;
   }
 
@@ -342,7 +347,7 @@ export class Walker {
     if (frame === null) return;
     link.stats.txPackets++;
     link.stats.txBytes += frame.ip?.length ?? 28;
-    this.emit('tx', ns, link.name, `tx ${link.name}: ${describe(frame)}`, frame);
+    this.emit('tx', ns, link.name, message('event.tx', { dev: link.name, pkt: describe(frame) }), frame);
     switch (link.kind) {
       case 'loopback':
         this.netifRx(ns, link, frame);
@@ -376,7 +381,7 @@ export class Walker {
     const peer = peerNs ? this.view(peerNs).byIfindex.get(link.peer.ifindex) : undefined;
     if (!peerNs || !peer) { this.drop(ns, link.name, `${link.name}: peer is gone`, frame); return; }
     if (!peer.up) { this.drop(ns, link.name, `${link.name}: NO-CARRIER (peer ${peer.name} is down)`, frame); return; }
-    this.emit('veth', peerNs, peer.name, `${ns.id} ${link.name} -> ${peerNs.id} ${peer.name}`, frame, { from: { ns: ns.id, dev: link.name }, to: { ns: peerNs.id, dev: peer.name } });
+    this.emit('veth', peerNs, peer.name, message('event.veth', { fromNs: ns.id, fromDev: link.name, toNs: peerNs.id, toDev: peer.name }), frame, { from: { ns: ns.id, dev: link.name }, to: { ns: peerNs.id, dev: peer.name } });
     this.netifRx(peerNs, peer, frame);
   }
 
@@ -390,7 +395,7 @@ export class Walker {
     if (x === null) return;
     link.stats.rxPackets++;
     link.stats.rxBytes += x.ip?.length ?? 28;
-    this.emit('rx', ns, link.name, `rx ${link.name}: ${describe(x)}`, x);
+    this.emit('rx', ns, link.name, message('event.rx', { dev: link.name, pkt: describe(x) }), x);
     // A packet socket (weave's sleeve capture) sees the frame before tc ingress, as ptype_all taps do.
     if (link.packetSocket) { packetSocketXmit(this, ns, link, x); return; }
     // sch_handle_ingress: tc's ingress programs, before the bridge and IP.
@@ -454,7 +459,7 @@ export class Walker {
     if (fwdH === null) return;
     const fwd = fwdH === 'pass' ? fwd0 : fwdH;
     const out: Packet = { ...fwd, ip: { ...fwd.ip!, ttl: fwd.ip!.ttl - 1 } };
-    this.emit('forward', ns, r.route.dev, `forward ${inLink.name} -> ${r.route.dev ?? '?'}: ttl ${ip.ttl} -> ${ip.ttl - 1}`, out, { in: inLink.name, out: r.route.dev, ttl: ip.ttl - 1 });
+    this.emit('forward', ns, r.route.dev, message('event.forward', { in: inLink.name, out: r.route.dev ?? '?', ttl: ip.ttl, ttlAfter: ip.ttl - 1 }), out, { in: inLink.name, out: r.route.dev, ttl: ip.ttl - 1 });
     this.finishOutput(ns, out, r, true);
   }
 
@@ -469,7 +474,7 @@ export class Walker {
   neighResolve(ns: NetNs, link: Link, nexthop: string, src: string): Mac | undefined {
     const e = this.findNeigh(ns, nexthop, link.name);
     if (e?.mac && e.state !== 'FAILED' && e.state !== 'INCOMPLETE') {
-      this.emit('neigh', ns, link.name, `neigh ${nexthop} dev ${link.name} lladdr ${e.mac} ${e.state}`, undefined, { ip: nexthop, mac: e.mac, state: e.state });
+      this.emit('neigh', ns, link.name, message('event.neigh', { ip: nexthop, dev: link.name, mac: `${e.mac}`, state: e.state }), undefined, { ip: nexthop, mac: e.mac, state: e.state });
       return e.mac;
     }
     const entry: NeighEntry = e ?? { family: 4, ip: nexthop, dev: link.name, state: 'INCOMPLETE', updatedAt: this.nowMs };
@@ -482,7 +487,7 @@ export class Walker {
       arp: { op: 1, sha: link.mac, spa, tha: ZERO_MAC, tpa: nexthop },
     };
     this.withFlow('arp', () => {
-      this.emit('arp-request', ns, link.name, `ARP who-has ${nexthop} tell ${spa} on ${link.name}`, req);
+      this.emit('arp-request', ns, link.name, message('event.arp.request', { ip: nexthop, spa, dev: link.name }), req);
       this.devXmit(ns, link, req);
     });
     if (entry.mac && (entry.state as NeighEntry['state']) === 'REACHABLE') return entry.mac;
@@ -500,7 +505,7 @@ export class Walker {
       e.mac = arp.sha;
       e.state = 'REACHABLE';
       e.updatedAt = this.nowMs;
-      this.emit('neigh', ns, link.name, `neigh ${arp.spa} dev ${link.name} lladdr ${arp.sha} REACHABLE (learned from ARP reply)`, frame, { ip: arp.spa, mac: arp.sha, state: 'REACHABLE' });
+      this.emit('neigh', ns, link.name, message('event.neighLearned', { ip: arp.spa, dev: link.name, mac: arp.sha }), frame, { ip: arp.spa, mac: arp.sha, state: 'REACHABLE' });
       return;
     }
     const v = this.view(ns);
@@ -524,7 +529,7 @@ export class Walker {
       eth: { src: link.mac, dst: arp.sha, type: ETH_P_ARP },
       arp: { op: 2, sha: link.mac, spa: arp.tpa, tha: arp.sha, tpa: arp.spa },
     };
-    this.emit('arp-reply', ns, link.name, `ARP ${arp.tpa} is-at ${link.mac}${proxied ? ' (proxy_arp)' : ''}`, reply, proxied ? { proxyArp: true } : undefined);
+    this.emit('arp-reply', ns, link.name, message(proxied ? 'event.arp.proxyReply' : 'event.arp.reply', { ip: arp.tpa, mac: link.mac }), reply, proxied ? { proxyArp: true } : undefined);
     this.devXmit(ns, link, reply);
   }
 
@@ -540,7 +545,7 @@ export class Walker {
     if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending, false); return; }
     const err = icmpError({ src, dst: ip.src, ttl: DEFAULT_TTL }, type, code, offending, mtu);
     this.withFlow('icmp-error', () => {
-      this.emit('icmp-error', ns, undefined, `${describe(err)}`, err, { type, code, ...(mtu !== undefined ? { mtu } : {}) });
+      this.emit('icmp-error', ns, undefined, message('event.icmpError', { pkt: describe(err) }), err, { type, code, ...(mtu !== undefined ? { mtu } : {}) });
       this.sendLocal(ns, err);
     });
   }
@@ -554,7 +559,7 @@ export class Walker {
     const len = t.flags.syn ? 1 : 0;
     const rst = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq: t.flags.ack ? t.ack : 0, ack: t.seq + len, flags: { rst: true, ack: true } });
     this.withFlow('rst', () => {
-      this.emit('send', ns, undefined, `RST ${describe(rst)}`, rst);
+      this.emit('send', ns, undefined, message('event.sendRst', { pkt: describe(rst) }), rst);
       this.sendLocal(ns, rst);
     });
   }

@@ -15,7 +15,7 @@
  */
 import { message, type Message } from '../i18n/messages';
 import type { Packet } from '../net/packet';
-import type { Trace, TraceEvent } from './types';
+import { detailRecord, isEvent, isUnNat, type Trace, type TraceEvent } from './types';
 
 export type Phase = 'dns' | 'handshake' | 'ping' | 'request' | 'response' | 'teardown';
 /** Phases in the order an exchange goes through them. */
@@ -215,9 +215,9 @@ export function badgesOf(events: readonly TraceEvent[], pin: Packet | undefined,
   // Compare like with like: the packet inside the tunnel on whichever side has one.
   const a = l3(pin, decap || (!!pin?.inner && !pout?.inner));
   const b = l3(pout, encap || (!!pout?.inner && !pin?.inner));
-  const natDst = events.some((e) => e.type === 'nat' && e.detail?.['manip'] === 'dst');
-  const natSrc = events.some((e) => e.type === 'nat' && e.detail?.['manip'] === 'src');
-  const unNat = events.some((e) => e.type === 'conntrack' && (e.detail?.['action'] === 'un-DNAT' || e.detail?.['action'] === 'un-SNAT'));
+  const natDst = events.some((e) => e.type === 'nat' && e.detail.manip === 'dst');
+  const natSrc = events.some((e) => e.type === 'nat' && e.detail.manip === 'src');
+  const unNat = events.some((e) => e.type === 'conntrack' && isUnNat(e.detail));
   if (a?.ip && b?.ip) {
     const dstChanged = a.ip.dst !== b.ip.dst || portOf(a, 'd') !== portOf(b, 'd');
     const srcChanged = a.ip.src !== b.ip.src || portOf(a, 's') !== portOf(b, 's');
@@ -274,87 +274,94 @@ function natChain(events: readonly TraceEvent[], nat: TraceEvent): string | null
   for (let k = i - 1; k >= 0; k--) {
     const e = events[k]!;
     if (e.type === 'nat' || e.type === 'send' || e.type === 'veth') break;
-    if (e.type === 'netfilter' && /^(DNAT|SNAT|MASQUERADE|REDIRECT|dnat |snat |masquerade|redirect)/.test(str(e.detail?.['verdict']))) return str(e.detail?.['chain']);
+    if (e.type === 'netfilter' && 'verdict' in e.detail && /^(DNAT|SNAT|MASQUERADE|REDIRECT|dnat |snat |masquerade|redirect)/.test(e.detail.verdict)) return e.detail.chain;
   }
   return null;
+}
+
+/** A tunnel's kind as the story names it. */
+/** A tunnel's name in a sentence: the label its emitter gave (weave's sleeve), else its kind. */
+function tunnelLabel(d: { readonly kind: string; readonly label?: string }): string {
+  return d.label ?? tunnelKind(d.kind as Parameters<typeof tunnelKind>[0]);
+}
+
+function tunnelKind(kind: 'vxlan' | 'ipip' | 'udp'): string {
+  return kind === 'udp' ? 'flannel UDP' : kind.toUpperCase();
 }
 
 /** The one sentence of a hop: its decisive event, in order of what matters most to a learner. */
 function sentence(h: Draft): Message {
   const own = h.events.filter((e) => !isArp(e.flow));
   const who = machineLabel(h.machine);
-  const find = (pred: (e: TraceEvent) => boolean): TraceEvent | undefined => own.find(pred);
   if (h.flow === 'dns' || own.every((e) => e.type === 'dns')) return resolveSentence(h);
-  const drop = [...own].reverse().find((e) => e.type === 'drop');
-  if (drop && drop === own[own.length - 1]) return message('story.drop', { who, reason: str(drop.detail?.['reason']) || drop.summary });
-  const icmp = find((e) => e.type === 'icmp-error');
-  if (icmp) return message('story.icmpError', { who, type: str(icmp.detail?.['type']), code: str(icmp.detail?.['code']) });
-  const nat = find((e) => e.type === 'nat');
+  const drop = [...own].reverse().find(isEvent('drop'));
+  if (drop && drop === own[own.length - 1]) return message('story.drop', { who, reason: drop.detail.reason || drop.summary });
+  const icmp = own.find(isEvent('icmp-error'));
+  if (icmp) return message('story.icmpError', { who, type: icmp.detail.type, code: icmp.detail.code });
+  const nat = own.find(isEvent('nat'));
   if (nat) {
     const chain = natChain(own, nat);
-    const before = str(nat.detail?.['before']);
-    const after = str(nat.detail?.['after']);
-    const dst = nat.detail?.['manip'] === 'dst';
+    const { before, after } = nat.detail;
+    const dst = nat.detail.manip === 'dst';
     if (chain) return message(dst ? 'story.dnat' : 'story.snat', { who, chain, before, after });
     return message(dst ? 'story.ctDnat' : 'story.ctSnat', { who, before, after });
   }
-  const unDnat = find((e) => e.type === 'conntrack' && e.detail?.['action'] === 'un-DNAT');
-  const unSnat = find((e) => e.type === 'conntrack' && e.detail?.['action'] === 'un-SNAT');
+  const unNats = own.filter(isEvent('conntrack')).map((e) => e.detail).filter(isUnNat);
+  const unDnat = unNats.find((d) => d.action === 'un-DNAT');
+  const unSnat = unNats.find((d) => d.action === 'un-SNAT');
   if (unDnat && unSnat) {
-    return message('story.reverseBoth', {
-      who, srcBefore: str(unDnat.detail?.['before']), srcAfter: str(unDnat.detail?.['after']), dstBefore: str(unSnat.detail?.['before']), dstAfter: str(unSnat.detail?.['after']),
-    });
+    return message('story.reverseBoth', { who, srcBefore: unDnat.before, srcAfter: unDnat.after, dstBefore: unSnat.before, dstAfter: unSnat.after });
   }
   const unNat = unDnat ?? unSnat;
-  if (unNat) return message(unNat.detail?.['action'] === 'un-DNAT' ? 'story.reverseDnat' : 'story.reverseSnat', { who, before: str(unNat.detail?.['before']), after: str(unNat.detail?.['after']) });
-  const encap = find((e) => e.type === 'encap');
+  if (unNat) return message(unNat.action === 'un-DNAT' ? 'story.reverseDnat' : 'story.reverseSnat', { who, before: unNat.before, after: unNat.after });
+  const encap = own.find(isEvent('encap'));
   if (encap) {
     const outer = [...own].reverse().find((e) => e.type === 'tx' && e.packet?.inner)?.packet ?? encap.packet;
-    const kind = str(encap.detail?.['kind']).toUpperCase() || 'tunnel';
-    return message('story.encap', { who, kind: str(encap.detail?.['label']) || (kind === 'UDP' ? 'flannel UDP' : kind), dev: encap.where.dev ?? '', remote: outer?.ip?.dst ?? '' });
+    return message('story.encap', { who, kind: tunnelLabel(encap.detail), dev: encap.where.dev ?? '', remote: outer?.ip?.dst ?? '' });
   }
-  const decap = find((e) => e.type === 'decap');
-  const route = find((e) => e.type === 'route');
-  const deliver = find((e) => e.type === 'deliver');
+  const decap = own.find(isEvent('decap'));
+  const route = own.find(isEvent('route'));
+  const deliver = own.find(isEvent('deliver'));
   if (deliver) {
-    if (deliver.detail?.['client'] || !deliver.detail?.['listener']) return message('story.received', { who, what: describePacket(deliver.packet) });
-    return message('story.deliver', { who, listener: str(deliver.detail?.['listener']), src: str(deliver.detail?.['seenSource']) || `${deliver.packet?.ip?.src ?? ''}` });
+    const d = deliver.detail;
+    if (!d || !('listener' in d)) return message('story.received', { who, what: describePacket(deliver.packet) });
+    return message('story.deliver', { who, listener: d.listener, src: d.seenSource || `${deliver.packet?.ip?.src ?? ''}` });
   }
-  if (decap) {
-    const kind = str(decap.detail?.['kind']).toUpperCase() || 'tunnel';
-    if (!route) return message('story.decap', { who, kind: str(decap.detail?.['label']) || (kind === 'UDP' ? 'flannel UDP' : kind), dev: decap.where.dev ?? '' });
-  }
+  if (decap && !route) return message('story.decap', { who, kind: tunnelLabel(decap.detail), dev: decap.where.dev ?? '' });
   // A Service translated at the socket (cgroup/connect4): the address the app asked for never reaches a packet.
-  const sock = find((e) => e.type === 'hook' && e.detail?.['hook'] === 'sock-connect');
-  if (sock) return message('story.sockLb', { who, before: str(sock.detail?.['from']), after: str(sock.detail?.['to']), program: `${str(sock.detail?.['owner'])} ${str(sock.detail?.['section'])}`.trim() });
-  const send = find((e) => e.type === 'send');
+  const sock = own.find((e) => e.type === 'hook' && detailRecord(e)['hook'] === 'sock-connect');
+  if (sock) {
+    const d = detailRecord(sock);
+    return message('story.sockLb', { who, before: String(d['from'] ?? ''), after: String(d['to'] ?? ''), program: `${String(d['owner'] ?? '')} ${String(d['section'] ?? '')}`.trim() });
+  }
+  const send = own.find(isEvent('send'));
   if (send) {
     const dst = send.packet?.ip?.dst ?? '';
-    if (route?.detail?.['route']) return message('story.send', { who, what: describePacket(send.packet), dst, dev: route.where.dev ?? '', route: str(route.detail['route']) });
+    if (route?.detail.route) return message('story.send', { who, what: describePacket(send.packet), dst, dev: route.where.dev ?? '', route: route.detail.route });
     return message('story.sendLocal', { who, what: describePacket(send.packet), dst });
   }
-  if (route?.detail?.['route']) return message('story.route', { who, dst: str(route.detail['dst']), dev: route.where.dev ?? '', route: str(route.detail['route']) });
-  const user = find((e) => e.type === 'userspace');
-  if (user) return message('story.userspace', { who, process: str(user.detail?.['process']) });
-  const app = find((e) => e.type === 'app');
-  if (app) return message('story.app', { who, app: str(app.detail?.['app']) });
-  const fwd = [...own].reverse().find((e) => e.type === 'bridge-forward');
-  if (fwd) return message('story.bridge', { who, bridge: fwd.where.dev ?? '', port: str(fwd.detail?.['port']) });
-  if (decap) return message('story.decap', { who, kind: str(decap.detail?.['kind']).toUpperCase(), dev: decap.where.dev ?? '' });
+  if (route?.detail.route) return message('story.route', { who, dst: route.detail.dst, dev: route.where.dev ?? '', route: route.detail.route });
+  const user = own.find(isEvent('userspace'));
+  if (user) return message('story.userspace', { who, process: user.detail.process });
+  const app = own.find(isEvent('app'));
+  if (app) return message('story.app', { who, app: app.detail.app });
+  const fwd = [...own].reverse().find(isEvent('bridge-forward'));
+  if (fwd) return message('story.bridge', { who, bridge: fwd.where.dev ?? '', port: fwd.detail.port });
+  if (decap) return message('story.decap', { who, kind: decap.detail.kind.toUpperCase(), dev: decap.where.dev ?? '' });
   return message('story.enter', { who, dev: own.find((e) => e.where.dev)?.where.dev ?? h.events[0]?.where.dev ?? '' });
 }
 
 /** The resolver's search-list attempts, told as one step. */
 function resolveSentence(h: Draft): Message {
   const who = machineLabel(h.machine);
-  const tries = h.events.filter((e) => e.type === 'dns');
-  const ok = tries.find((e) => e.detail?.['outcome'] !== 'nxdomain' && Array.isArray(e.detail?.['answers']) && (e.detail['answers'] as unknown[]).length > 0);
+  const tries = h.events.filter(isEvent('dns'));
+  const ok = tries.find((e) => e.detail.outcome !== 'nxdomain' && e.detail.answers.length > 0);
   if (ok) {
-    const answers = (ok.detail?.['answers'] as unknown[]).map((a) => (typeof a === 'string' ? a : str((a as { data?: unknown; address?: unknown }).data ?? (a as { address?: unknown }).address))).filter(Boolean);
-    return message('story.resolve', { who, tries: tries.length, name: str(ok.detail?.['name']), answer: answers.join(', ') || '?' });
+    const answers = ok.detail.answers.map((a) => (typeof a === 'string' ? a : str((a as { data?: unknown; address?: unknown }).data ?? (a as { address?: unknown }).address))).filter(Boolean);
+    return message('story.resolve', { who, tries: tries.length, name: ok.detail.name, answer: answers.join(', ') || '?' });
   }
   const last = tries[tries.length - 1];
-  return message('story.resolveFailed', { who, tries: tries.length, rcode: str(last?.detail?.['rcode']) || str(last?.detail?.['outcome']) || '?' });
+  return message('story.resolveFailed', { who, tries: tries.length, rcode: last?.detail.rcode || last?.detail.outcome || '?' });
 }
 
 /** Seq range of a step's events, "12-30" or "7". Steps cover contiguous runs of events. */

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { detailRecord } from '../../../src/engine/trace/types';
 import { buildSim } from '../../../src/engine/index';
 import type { Sim } from '../../../src/engine/sim';
 import { walk, type WalkRequest } from '../../../src/engine/stack/walk';
@@ -60,7 +61,7 @@ describe('cilium golden traces', () => {
     // The VNI carries the client's security identity.
     const encap = t.events.find((e) => e.type === 'encap')!;
     const client = t.events.find((e) => e.type === 'hook' && e.detail?.['section'] === 'from-container' && e.detail['tunnelEndpoint'])!;
-    expect(encap.detail?.['vni']).toBe(client.detail?.['identity']);
+    expect(detailRecord(encap)['vni']).toBe(detailRecord(client)['identity']);
   });
 
   it('cross-node Pod to Pod over native routing: no tunnel, the node routes straight to the peer', () => {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine';
 import { renderDiagnostic } from '../../../src/app/editor/diagnostics';
 import { initI18n } from '../../../src/app/i18n';
-import { DIAGNOSTIC_CODES, diagnostics } from '../../../src/app/i18n/features/diagnostics';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_SENTENCES, diagnostics } from '../../../src/app/i18n/features/diagnostics';
 import type { Tree } from '../../../src/app/i18n/features';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -73,5 +73,46 @@ describe('diagnostic catalog', () => {
     const zh = renderDiagnostic(d, 'zh-CN');
     expect(zh.message.startsWith(String(titleOf(diagnostics['zh-CN'], d.code)))).toBe(true);
     expect(zh.message).toContain(d.message);
+  });
+});
+
+describe('diagnostic sentences', () => {
+  const placeholders = (s: string): string[] => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!).sort();
+
+  it('each sentence, hint and short label uses the same placeholders in zh-CN as in en, and the Chinese is Chinese', () => {
+    for (const [code, en, zh] of DIAGNOSTIC_SENTENCES) {
+      for (const k of ['message', 'hint', 'short'] as const) {
+        expect(placeholders(zh[k]), `${code}.${k}`).toEqual(placeholders(en[k]));
+        expect(zh[k], `${code}.${k}`).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+  });
+
+  it('every diagnostic the engine emits with params has a sentence whose placeholders it fills', () => {
+    const files = [
+      ...readdirSync(join(root, 'content/scenarios')).map((f) => `content/scenarios/${f}`),
+      ...readdirSync(join(root, 'test/bad-input/cases')).map((f) => `test/bad-input/cases/${f}`),
+    ].filter((f) => f.endsWith('.yaml'));
+    const sentences = new Map(DIAGNOSTIC_SENTENCES.map(([code, en]) => [code, en]));
+    for (const f of files) {
+      for (const d of buildSim(read(f), { file: f }).diagnostics) {
+        if (!d.params) continue;
+        const en = sentences.get(d.code);
+        expect(en, `${f}: ${d.code} carries params but has no sentence`).toBeDefined();
+        for (const p of placeholders(en!.message)) expect(d.params, `${f}: ${d.code} lacks {{${p}}}`).toHaveProperty(p);
+        const zh = renderDiagnostic(d, 'zh-CN');
+        expect(zh.message, `${f}: ${d.code}`).not.toMatch(/\{\{/);
+        expect(zh.message, `${f}: ${d.code}`).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+  });
+
+  it('an unknown field reads as a Chinese sentence naming the field and the kind', () => {
+    initI18n('zh-CN');
+    const { diagnostics: ds } = buildSim('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  contianers: [{name: c, image: nginx}]\n');
+    const d = ds.find((x) => x.code === 'unknown-field')!;
+    expect(renderDiagnostic(d, 'zh-CN').message).toBe('Pod 里没有 "spec.contianers" 这个字段');
+    expect(renderDiagnostic(d, 'en').message).toBe(d.message);
+    initI18n('en');
   });
 });

@@ -5,6 +5,7 @@ import { buildSim, walk } from '../../../src/engine';
 import { machineAt, serviceAt, trailOf } from '../../../src/app/canvas/follow';
 import { locate, toFlow } from '../../../src/app/canvas/flow';
 import { snapshot } from '../../../src/worker/snapshot';
+import { detailRecord } from '../../../src/engine/trace/types';
 
 const DEFAULT = readFileSync(new URL('../../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 
@@ -20,11 +21,11 @@ describe('following the packet', () => {
     const { trace } = serviceWalk();
     const lit = trace.events.filter((e) => serviceAt(e) === 'svc/default/my-nginx');
     expect(lit.length).toBeGreaterThanOrEqual(2);
-    for (const e of lit) expect(String(e.detail?.['chain'])).toMatch(/^KUBE-(SVC|SEP)-/);
+    for (const e of lit) expect(String(detailRecord(e)['chain'])).toMatch(/^KUBE-(SVC|SEP)-/);
     // The DNS lookup before it goes through kube-dns's chains, not my-nginx's.
     expect(trace.events.some((e) => serviceAt(e) === 'svc/kube-system/kube-dns')).toBe(true);
     // Every other event lights nothing: the built-in chains and KUBE-SERVICES itself.
-    for (const e of trace.events) if (e.type !== 'netfilter' || !/^KUBE-(SVC|SEP|EXT|FW)-/.test(String(e.detail?.['chain']))) expect(serviceAt(e)).toBeNull();
+    for (const e of trace.events) if (e.type !== 'netfilter' || !/^KUBE-(SVC|SEP|EXT|FW)-/.test(String(detailRecord(e)['chain']))) expect(serviceAt(e)).toBeNull();
   });
 
   it('the trail grows with the cursor, starts at the client and ends where the packet is', () => {

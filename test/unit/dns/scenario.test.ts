@@ -5,6 +5,7 @@ import { runLine } from '../../../src/engine/shell/run';
 import type { Target } from '../../../src/engine/shell/types';
 import { resolveName } from '../../../src/engine/clients/dns/resolve';
 import { walk } from '../../../src/engine/stack/walk';
+import { detailRecord } from '../../../src/engine/trace/types';
 
 const YAML = `apiVersion: knp/v1alpha1
 kind: Cluster
@@ -214,6 +215,6 @@ describe('a forwarded question crosses the network once', () => {
     expect(toUpstream).toHaveLength(1);
     expect(r.events).toHaveLength(1);
     expect(r.events[0]!.type).toBe('dns');
-    expect(r.events[0]!.detail?.['forwardedTo']).toBe('203.0.113.53');
+    expect(detailRecord(r.events[0])['forwardedTo']).toBe('203.0.113.53');
   });
 });

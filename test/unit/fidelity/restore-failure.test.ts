@@ -15,6 +15,7 @@ import { parseIptables } from '../../../src/engine/netfilter/parse';
 import { runLine } from '../../../src/engine/shell/run';
 import { parseTarget } from '../../../src/engine/shell/types';
 import { walk } from '../../../src/engine/stack/walk';
+import { detailRecord } from '../../../src/engine/trace/types';
 
 const yaml = readFileSync(new URL('./sctp.yaml', import.meta.url), 'utf8');
 const sh = (sim: ReturnType<typeof buildSim>['sim'], target: string, line: string) => runLine(sim, parseTarget(target)!, line);
@@ -68,7 +69,7 @@ describe('a failed restore is reported', () => {
     // The packet that then misses kube-proxy's rules carries the failure in its trace.
     const t = walk(sim, { from: 'pod/default/client', to: 'http://dns.default.svc.cluster.local/' });
     expect(t.verdict).not.toBe('delivered');
-    const ev = t.events.find((e) => e.detail?.restoreFailed === true);
+    const ev = t.events.find((e) => detailRecord(e)['restoreFailed'] === true);
     expect(ev?.summary).toMatch(/iptables-restore by kube-proxy failed on node\/node-\d.*the nat table was not loaded/);
   });
 

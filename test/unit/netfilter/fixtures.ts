@@ -3,6 +3,7 @@ import type { Packet, TcpFlags } from '../../../src/engine/net/packet';
 import type { Link, NetNs } from '../../../src/engine/net/types';
 import type { HookContext, HookEvent } from '../../../src/engine/netfilter/hook';
 import { createRand } from '../../../src/engine/util/rand';
+import { render } from '../../../src/engine/i18n/messages';
 
 export function link(name: string, ifindex: number, addrs: [string, number][]): Link {
   return {
@@ -41,3 +42,6 @@ export function collect(): { events: HookEvent[]; emit: (e: HookEvent) => void }
   const events: HookEvent[] = [];
   return { events, emit: (e) => { events.push(e); } };
 }
+
+/** A hook event's line as the trace prints it (the stack renders `message` in English). */
+export const summaryOf = (e: HookEvent | undefined): string => (e ? render(e.message, 'en') : '');

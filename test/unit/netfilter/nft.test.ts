@@ -18,6 +18,7 @@ import { deriveStory } from '../../../src/engine/trace/story';
 import { renderMessage } from '../../../src/engine/i18n/messages';
 import { formatTrace } from '../../../src/engine/trace/format';
 import type { Sim } from '../../../src/engine/sim';
+import { detailRecord } from '../../../src/engine/trace/types';
 
 const NODE1 = { kind: 'node', name: 'node-1' } as const;
 const GOLDEN = new URL('../../golden/netfilter/', import.meta.url);
@@ -106,9 +107,9 @@ describe('nft evaluation', () => {
       const o = runBaseChain(pre!, 'PREROUTING', view('10.96.0.5', 80), e, (x) => events.push(x));
       expect(o.kind).toBe('nat');
       if (o.kind === 'nat' && o.target.kind === 'DNAT') expect(o.target.to?.minIp).toBe(ip.split('.').reduce((a, b) => ((a << 8) | Number(b)) >>> 0, 0));
-      const svc = events.find((x) => x.detail?.['chain'] === 'pre');
-      expect(svc?.detail?.['lookups']).toEqual([{ map: '@svcs', key: '10.96.0.5 . tcp . 80', verdict: 'goto svc' }]);
-      expect(events[events.length - 1]!.detail?.['verdict']).toBe(`dnat to ${ip}:8080`);
+      const svc = events.find((x) => detailRecord(x)['chain'] === 'pre');
+      expect(detailRecord(svc)['lookups']).toEqual([{ map: '@svcs', key: '10.96.0.5 . tcp . 80', verdict: 'goto svc' }]);
+      expect(detailRecord(events[events.length - 1])['verdict']).toBe(`dnat to ${ip}:8080`);
       expect(e.mark).toBe(rand < 0.5 ? 0x4000 : 0);
     }
   });
@@ -162,10 +163,10 @@ describe('kube-proxy in nftables mode (default scenario)', () => {
     const svc = s.model.services.find((x) => x.meta.name === 'my-nginx')!;
     const trace = walk(s, { from: 'pod/default/client', to: `http://${svc.clusterIP}:80/` });
     expect(trace.verdict).toBe('delivered');
-    const nat = trace.events.find((e) => e.type === 'nat' && e.detail?.['kind'] === 'DNAT')!;
-    expect(String(nat.detail?.['rule'])).toMatch(/^ip kube-proxy\/endpoint-[A-Z2-7]{8}-default\/my-nginx\/tcp\/__10\.244\.\d+\.\d+\/80 rule 2: meta l4proto tcp dnat to /);
-    expect(trace.events.some((e) => e.type === 'netfilter' && (e.detail?.['lookups'] as { map: string }[] | undefined)?.some((l) => l.map === '@service-ips'))).toBe(true);
-    expect(trace.events.some((e) => e.type === 'conntrack' && e.detail?.['action'] === 'un-DNAT')).toBe(true);
+    const nat = trace.events.find((e) => e.type === 'nat' && detailRecord(e)['kind'] === 'DNAT')!;
+    expect(String(detailRecord(nat)['rule'])).toMatch(/^ip kube-proxy\/endpoint-[A-Z2-7]{8}-default\/my-nginx\/tcp\/__10\.244\.\d+\.\d+\/80 rule 2: meta l4proto tcp dnat to /);
+    expect(trace.events.some((e) => e.type === 'netfilter' && (detailRecord(e)['lookups'] as { map: string }[] | undefined)?.some((l) => l.map === '@service-ips'))).toBe(true);
+    expect(trace.events.some((e) => e.type === 'conntrack' && detailRecord(e)['action'] === 'un-DNAT')).toBe(true);
     const story = deriveStory(trace).map((st) => renderMessage(st.message.code, st.message.params, 'en')).join('\n');
     expect(story).toMatch(/endpoint-[A-Z2-7]{8}-default\/my-nginx/);
     expectGolden('kube-proxy-nftables-clusterip.trace', formatTrace(trace));
@@ -175,11 +176,11 @@ describe('kube-proxy in nftables mode (default scenario)', () => {
     const s = sim();
     const trace = walk(s, { from: 'host/laptop', to: 'http://192.168.1.12:30080/' });
     expect(trace.verdict).toBe('delivered');
-    expect(trace.events.some((e) => e.type === 'netfilter' && (e.detail?.['lookups'] as { map: string; verdict: string }[] | undefined)?.some((l) => l.map === '@service-nodeports' && l.verdict.startsWith('goto external-')))).toBe(true);
-    const dnat = trace.events.find((e) => e.type === 'nat' && e.detail?.['kind'] === 'DNAT')!;
-    expect(String(dnat.detail?.['rule'])).toMatch(/endpoint-.*my-nginx-nodeport/);
-    expect(trace.events.some((e) => e.type === 'nat' && e.detail?.['kind'] === 'SNAT' && String(e.detail?.['rule']).includes('masquerading'))).toBe(true);
-    expect(trace.events.some((e) => e.type === 'conntrack' && e.detail?.['action'] === 'un-DNAT')).toBe(true);
+    expect(trace.events.some((e) => e.type === 'netfilter' && (detailRecord(e)['lookups'] as { map: string; verdict: string }[] | undefined)?.some((l) => l.map === '@service-nodeports' && l.verdict.startsWith('goto external-')))).toBe(true);
+    const dnat = trace.events.find((e) => e.type === 'nat' && detailRecord(e)['kind'] === 'DNAT')!;
+    expect(String(detailRecord(dnat)['rule'])).toMatch(/endpoint-.*my-nginx-nodeport/);
+    expect(trace.events.some((e) => e.type === 'nat' && detailRecord(e)['kind'] === 'SNAT' && String(detailRecord(e)['rule']).includes('masquerading'))).toBe(true);
+    expect(trace.events.some((e) => e.type === 'conntrack' && detailRecord(e)['action'] === 'un-DNAT')).toBe(true);
     expectGolden('kube-proxy-nftables-nodeport.trace', formatTrace(trace));
   });
 
@@ -191,9 +192,9 @@ describe('kube-proxy in nftables mode (default scenario)', () => {
     expect(runLine(s, NODE1, 'nft list map ip kube-proxy no-endpoint-services').stdout).toContain(`${ip} . tcp . 80 comment "default/ghost" : goto reject-chain`);
     const trace = walk(s, { from: 'pod/default/client', to: `http://${ip}:80/` });
     expect(trace.verdict).toBe('refused');
-    const lookup = trace.events.find((e) => e.type === 'netfilter' && e.detail?.['chain'] === 'service-endpoints-check' && (e.detail?.['lookups'] as { verdict: string | null }[] | undefined)?.some((l) => l.verdict === 'goto reject-chain'));
-    expect(lookup?.detail?.['hook']).toBe('FORWARD');
-    expect(trace.events.some((e) => e.type === 'netfilter' && e.detail?.['chain'] === 'reject-chain' && e.detail?.['verdict'] === 'reject')).toBe(true);
+    const lookup = trace.events.find((e) => e.type === 'netfilter' && detailRecord(e)['chain'] === 'service-endpoints-check' && (detailRecord(e)['lookups'] as { verdict: string | null }[] | undefined)?.some((l) => l.verdict === 'goto reject-chain'));
+    expect(detailRecord(lookup)['hook']).toBe('FORWARD');
+    expect(trace.events.some((e) => e.type === 'netfilter' && detailRecord(e)['chain'] === 'reject-chain' && detailRecord(e)['verdict'] === 'reject')).toBe(true);
   });
 
   it('is deterministic: the same YAML and seed give the same trace', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { netfilterEngine } from '../../../src/engine/netfilter/engine';
 import { iptablesRestore } from '../../../src/engine/netfilter/restore';
-import { collect, ctx, nodeNs, tcp } from './fixtures';
+import { collect, ctx, nodeNs, summaryOf, tcp } from './fixtures';
+import { detailRecord } from '../../../src/engine/trace/types';
 
 function load(text: string) {
   const ns = nodeNs();
@@ -21,7 +22,7 @@ describe('chain walk', () => {
     const ns = load('*filter\n:FORWARD DROP [0:0]\n:A - [0:0]\n-A FORWARD -j A\n-A FORWARD -j ACCEPT\n-A A -j RETURN\n-A A -j DROP\nCOMMIT\n');
     const { v, events } = run(ns, 'FORWARD');
     expect(v.verdict).toBe('accept');
-    const chains = events.filter((e) => e.type === 'netfilter').map((e) => `${e.detail!['chain']}:${e.detail!['verdict']}`);
+    const chains = events.filter((e) => e.type === 'netfilter').map((e) => `${detailRecord(e)['chain']}:${detailRecord(e)['verdict']}`);
     expect(chains).toEqual(['FORWARD:jump A', 'A:RETURN', 'FORWARD:ACCEPT']);
   });
 
@@ -71,11 +72,11 @@ describe('chain walk', () => {
     const ns = load(`${lines.join('\n')}\n`);
     const c = collect();
     netfilterEngine.runHook(ns, 'OUTPUT', tcp('192.168.1.10', 40000, '10.96.0.50', 80), ctx(), c.emit);
-    const svc = c.events.find((e) => e.detail?.['chain'] === 'KUBE-SERVICES')!;
-    expect(svc.detail!['evaluated']).toBe(50);
-    expect((svc.detail!['rules'] as unknown[]).length).toBe(1);
+    const svc = c.events.find((e) => detailRecord(e)['chain'] === 'KUBE-SERVICES')!;
+    expect(detailRecord(svc)['evaluated']).toBe(50);
+    expect((detailRecord(svc)['rules'] as unknown[]).length).toBe(1);
     // Same answer as a linear walk: the rule that matched is rule 50.
-    expect((svc.detail!['matchedRule'] as { index: number }).index).toBe(50);
+    expect((detailRecord(svc)['matchedRule'] as { index: number }).index).toBe(50);
   });
 
   it('a namespace without netfilter state accepts everything', () => {
@@ -89,6 +90,6 @@ describe('LOG', () => {
     const ns = load('*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp -j LOG --log-prefix "fwd: "\n-A FORWARD -j DROP\nCOMMIT\n');
     const { v, events } = run(ns, 'FORWARD');
     expect(v.verdict).toBe('drop');
-    expect(events.map((e) => e.summary)).toContain('LOG fwd: IN=cni0 OUT=eth0 SRC=10.244.1.2 DST=10.0.0.9 LEN=60 TTL=64 PROTO=TCP SPT=40000 DPT=80');
+    expect(events.map(summaryOf)).toContain('LOG fwd: IN=cni0 OUT=eth0 SRC=10.244.1.2 DST=10.0.0.9 LEN=60 TTL=64 PROTO=TCP SPT=40000 DPT=80');
   });
 });

@@ -1,5 +1,6 @@
 /** Policy routing: `ip rule`, tables other than main, `ip route get` through the rules, and the walk honouring them. */
 import { describe, expect, it } from 'vitest';
+import { detailRecord } from '../../../src/engine/trace/types';
 import { fibLookup } from '../../../src/engine/route/fib';
 import { parseIPv4 } from '../../../src/engine/addr/ip';
 import { nsForTarget } from '../../../src/engine/net/lookup';
@@ -98,7 +99,7 @@ describe('the walk goes through the rules', () => {
     const r = sh(s, client, 'ping -c1 -W1 203.0.113.10');
     expect(r.stdout).toContain('0 received');
     const ev = r.traces?.[0]?.events.find((e) => e.type === 'route' && e.where.ns.startsWith('node/node-2'));
-    expect(ev?.detail?.['rule']).toBe(`100: from ${pod} lookup 100`);
+    expect(detailRecord(ev)['rule']).toBe(`100: from ${pod} lookup 100`);
     expect(r.traces?.[0]?.events.some((e) => e.type === 'drop' && e.summary.includes('blackhole'))).toBe(true);
     sh(s, node2, 'ip rule del pref 100');
     expect(sh(s, client, 'ping -c1 -W1 203.0.113.10').stdout).toContain('1 received');

@@ -3,6 +3,7 @@ import type { NetfilterEngine } from '../../../src/engine/netfilter/hook';
 import type { Packet } from '../../../src/engine/net/packet';
 import { walk, walkDetailed } from '../../../src/engine/stack/walk';
 import { NetBuilder, bridgeOfThree, twoNodes, vethPair } from './fixtures';
+import { detailRecord } from '../../../src/engine/trace/types';
 
 describe('neighbours and the bridge FDB', () => {
   it('caches ARP: the second walk sends no ARP request', () => {
@@ -23,7 +24,7 @@ describe('neighbours and the bridge FDB', () => {
     expect(again.events.filter((e) => e.type === 'bridge-flood')).toHaveLength(0);
     sim.now += 301_000;
     const later = walk(sim, { from: 'host/h1#net1', to: '20.1.1.3', protocol: 'icmp' });
-    expect(later.events.some((e) => e.type === 'bridge-learn' && e.detail?.['aged'] === true)).toBe(true);
+    expect(later.events.some((e) => e.type === 'bridge-learn' && detailRecord(e)['aged'] === true)).toBe(true);
     expect(later.events.some((e) => e.type === 'bridge-flood')).toBe(true);
   });
 
@@ -49,7 +50,7 @@ describe('long walks', () => {
   it('a hundred pings stay within the loop guard (it counts per packet)', () => {
     const t = walk(vethPair().sim, { from: 'host/h1#net1', to: '20.1.1.2', protocol: 'icmp', count: 100 });
     expect(t.verdict).toBe('delivered');
-    expect(t.events.filter((e) => e.type === 'deliver' && e.detail?.['client'] === true)).toHaveLength(100);
+    expect(t.events.filter((e) => e.type === 'deliver' && detailRecord(e)['client'] === true)).toHaveLength(100);
   });
 });
 
@@ -62,7 +63,7 @@ describe('routing', () => {
     // with no ICMP, so a real sender would only see a timeout.
     expect(t.verdict).toBe('dropped');
     expect(t.events.some((e) => e.type === 'icmp-error')).toBe(false);
-    expect(t.events.some((e) => e.type === 'drop' && String(e.detail?.['reason']).includes('net.ipv4.ip_forward=0'))).toBe(true);
+    expect(t.events.some((e) => e.type === 'drop' && String(detailRecord(e)['reason']).includes('net.ipv4.ip_forward=0'))).toBe(true);
   });
 
   it('a route through a device that is down is skipped', () => {
@@ -71,7 +72,7 @@ describe('routing', () => {
     const t = walk(sim, { from: 'pod/default/a-1', to: '10.244.2.3', protocol: 'icmp' });
     // The default route takes over and the underlay gateway does not exist.
     expect(t.verdict).toBe('unreachable');
-    expect(t.events.some((e) => e.type === 'route' && String(e.detail?.['route']).startsWith('default via 192.168.1.1'))).toBe(true);
+    expect(t.events.some((e) => e.type === 'route' && String(detailRecord(e)['route']).startsWith('default via 192.168.1.1'))).toBe(true);
   });
 
   it('flannel host-gw cannot reach a node on another L2 segment', () => {

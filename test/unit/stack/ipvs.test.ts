@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine/index';
 import { runArgv } from '../../../src/engine/shell/run';
 import { walk } from '../../../src/engine/stack/walk';
+import { detailRecord } from '../../../src/engine/trace/types';
 
 const yaml = (mode: string, replicas = 1): string => `apiVersion: knp/v1alpha1
 kind: Cluster
@@ -44,9 +45,9 @@ describe('IPVS mode in the walk', () => {
     expect(t.responder).toBe('pod/default/web-0');
     const ipvs = t.events.filter((e) => e.type === 'ipvs');
     expect(ipvs[0]!.summary).toMatch(new RegExp(`^IPVS TCP\\|${vip.replace(/\./g, '\\.')}\\|80 \\(rr, scheduled\\): ${vip.replace(/\./g, '\\.')}:80 -> 10\\.244\\.\\d+\\.\\d+:8080 Masq`));
-    expect(ipvs.some((e) => e.detail?.['unNat'] === true)).toBe(true);
+    expect(ipvs.some((e) => detailRecord(e)['unNat'] === true)).toBe(true);
     // The client saw the answer come from the VIP: its socket received it.
-    expect(t.events.some((e) => e.type === 'deliver' && e.detail?.['client'] === true && e.packet?.ip?.src === vip)).toBe(true);
+    expect(t.events.some((e) => e.type === 'deliver' && detailRecord(e)['client'] === true && e.packet?.ip?.src === vip)).toBe(true);
   });
 
   it('round robin spreads new connections over the real servers; ipvsadm counts them', () => {
@@ -68,7 +69,7 @@ describe('IPVS mode in the walk', () => {
     expect(flows.has('syn')).toBe(true);
     expect(flows.has('syn#2')).toBe(true);
     expect(flows.has('response#3')).toBe(true);
-    const dests = t.events.filter((e) => e.type === 'ipvs' && e.detail?.['reason'] === 'scheduled').map((e) => e.detail?.['dest']);
+    const dests = t.events.filter((e) => e.type === 'ipvs' && detailRecord(e)['reason'] === 'scheduled').map((e) => detailRecord(e)['dest']);
     expect(dests).toHaveLength(3);
     expect(dests[0]).not.toBe(dests[1]);
   });
@@ -125,8 +126,8 @@ describe('IPVS mode: NodePort through a node without the endpoint', () => {
     expect(ipvs.addr).toBe(iptables.addr);
     const t = walk(sim, { from: 'pod/default/client', to: 'http://192.168.1.11:30080/' });
     expect(t.verdict).toBe('delivered');
-    const ipvsAt = t.events.findIndex((e) => e.type === 'ipvs' && e.detail?.['reason'] === 'scheduled');
-    const masq = t.events.findIndex((e) => e.type === 'nat' && e.detail?.['kind'] === 'SNAT' && e.where.ns === 'node/node-1');
+    const ipvsAt = t.events.findIndex((e) => e.type === 'ipvs' && detailRecord(e)['reason'] === 'scheduled');
+    const masq = t.events.findIndex((e) => e.type === 'nat' && detailRecord(e)['kind'] === 'SNAT' && e.where.ns === 'node/node-1');
     expect(ipvsAt).toBeGreaterThan(-1);
     expect(masq).toBeGreaterThan(ipvsAt);
     // The backend's socket saw the masqueraded source.

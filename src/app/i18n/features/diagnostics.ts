@@ -1,7 +1,7 @@
 /**
  * The engine's diagnostics in both languages, keyed by their stable code (docs/scenario-format.md).
- * Each code has a title; codes whose diagnostics carry `params` also have a full sentence and a
- * hint written from them. The engine's own `message` stays the English text the CLI prints.
+ * Each code has a title; codes whose diagnostics carry `params` also have a full sentence, a
+ * hint and a short label written from them (the same placeholders in both languages). The engine's own `message` stays the English text the CLI prints.
  * test/unit/app/diagnostics.test.ts fails if a code the engine emits or documents lacks a language.
  */
 import { bilingual, type Tree } from './index';
@@ -137,9 +137,53 @@ const SENTENCES: readonly (readonly [code: string, en: Sentence, zh: Sentence])[
   ['policy-not-enforced',
     { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
     { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
-  ['network-setting-not-applicable',
-    { message: 'network.{{setting}} does not apply to the {{plugin}} network plugin; it is ignored', hint: 'remove it, or use network.plugin: {{plugins}}', short: '{{setting}} is ignored by {{plugin}}' },
-    { message: 'network.{{setting}} 对 {{plugin}} 网络插件不起作用，会被忽略', hint: '删掉它，或者改用 network.plugin: {{plugins}}', short: '{{plugin}} 会忽略 {{setting}}' }],
+  // Loading a document (scenario/load.ts).
+  ['not-an-object',
+    { message: 'This document is not a mapping with apiVersion, kind and metadata', hint: 'start the document with "apiVersion: v1" and "kind: ..."', short: 'Not an object' },
+    { message: '这个文档不是包含 apiVersion、kind 和 metadata 的映射', hint: '文档以 "apiVersion: v1" 和 "kind: ..." 开头', short: '不是对象' }],
+  ['list-kind',
+    { message: 'kind: List is expanded into its items', hint: 'nothing to fix', short: 'List expanded' },
+    { message: 'kind: List 会被展开成其中的各个对象', hint: '无需修改', short: 'List 已展开' }],
+  ['missing-apiversion',
+    { message: 'apiVersion is missing or not a string', hint: 'add e.g. "apiVersion: v1" (Pod, Service), "apps/v1" (Deployment) or "knp/v1alpha1" (Cluster)', short: 'No apiVersion' },
+    { message: '缺少 apiVersion，或者它不是字符串', hint: '加上例如 "apiVersion: v1"（Pod、Service）、"apps/v1"（Deployment）或 "knp/v1alpha1"（Cluster）', short: '缺少 apiVersion' }],
+  ['missing-kind',
+    { message: 'kind is missing or not a string', hint: 'add e.g. "kind: Pod"', short: 'No kind' },
+    { message: '缺少 kind，或者它不是字符串', hint: '加上例如 "kind: Pod"', short: '缺少 kind' }],
+  ['unknown-apiversion',
+    { message: '{{kind}} is not served at apiVersion {{apiVersion}}', hint: 'use apiVersion: {{known}}', short: '{{kind}} is not served at {{apiVersion}}' },
+    { message: 'apiVersion {{apiVersion}} 下没有 {{kind}} 这种资源', hint: '改用 apiVersion: {{known}}', short: '{{apiVersion}} 下没有 {{kind}}' }],
+  ['unknown-kind',
+    { message: 'kind {{kind}} ({{apiVersion}}) is not modelled by the playground; this document is ignored', hint: 'the rest of the scenario still loads', short: '{{kind}} is not modelled' },
+    { message: 'playground 没有模拟 {{kind}}（{{apiVersion}}）这种资源，这个文档被忽略', hint: '场景的其余部分照常加载', short: '{{kind}} 未被模拟' }],
+  ['deprecated-apiversion',
+    { message: '{{apiVersion}} {{kind}} is deprecated and no longer served by current clusters; it was converted to {{now}}', hint: 'write apiVersion: {{now}}', short: '{{apiVersion}} is deprecated' },
+    { message: '{{apiVersion}} 的 {{kind}} 已弃用，现在的集群不再提供；已自动转换为 {{now}}', hint: '改写成 apiVersion: {{now}}', short: '{{apiVersion}} 已弃用' }],
+  ['unknown-field',
+    { message: 'unknown field "{{field}}" in {{kind}}', hint: 'check the spelling against the Kubernetes API; the field is ignored', short: 'Unknown field {{field}}' },
+    { message: '{{kind}} 里没有 "{{field}}" 这个字段', hint: '对照 Kubernetes API 检查拼写；这个字段会被忽略', short: '未知字段 {{field}}' }],
+  ['missing-field',
+    { message: '{{kind}}: required field "{{field}}" is missing', hint: 'add the field; it is required', short: '{{field}} is missing' },
+    { message: '{{kind}}：缺少必填字段 "{{field}}"', hint: '加上这个字段，它是必填的', short: '缺少 {{field}}' }],
+  ['invalid-type',
+    { message: '{{kind}}: "{{field}}" has the wrong type', hint: 'quote strings that look like numbers, write numbers without quotes, start list items with "- "', short: '{{field}}: wrong type' },
+    { message: '{{kind}}：字段 "{{field}}" 的类型不对', hint: '看起来像数字的字符串要加引号，数字不要加引号，列表的每一项以 "- " 开头', short: '{{field}} 类型不对' }],
+  ['invalid-value',
+    { message: '{{kind}}: "{{field}}" has a value that is not allowed', hint: 'use one of the values the field allows (they are case-sensitive)', short: '{{field}}: value not allowed' },
+    { message: '{{kind}}：字段 "{{field}}" 的取值不被允许', hint: '改用这个字段允许的取值（区分大小写）', short: '{{field}} 取值不允许' }],
+  ['out-of-range',
+    { message: '{{kind}}: "{{field}}" is out of range', hint: 'use a value inside the allowed range', short: '{{field}} out of range' },
+    { message: '{{kind}}：字段 "{{field}}" 的取值超出范围', hint: '改用允许范围内的值', short: '{{field}} 超出范围' }],
+  ['duplicate-cluster',
+    { message: 'a scenario has at most one Cluster; this one is ignored', hint: 'merge the two Cluster documents', short: 'Second Cluster ignored' },
+    { message: '一个场景最多只能有一个 Cluster，这一个被忽略', hint: '把两个 Cluster 文档合并成一个', short: '多余的 Cluster 被忽略' }],
+  // A writer's rules that did not load (agents/restoreFailures.ts, issue #16).
+  ['iptables-restore-failed',
+    { message: '{{machine}}: {{writer}}\'s rules did not load: {{error}}: {{text}}. iptables-restore is all or nothing per table, so the {{tables}} table(s) miss every rule of this load', hint: 'the same error is in `kubectl logs -n kube-system` of the node\'s kube-proxy Pod, and every packet entering {{machine}} says so in its trace', short: '{{writer}}\'s rules did not load on {{machine}}' },
+    { message: '{{machine}}：{{writer}} 写入的规则没有加载：{{error}}：{{text}}。iptables-restore 按表整体生效或整体失败，所以 {{tables}} 表缺少这次加载的全部规则', hint: '同样的错误也在该节点 kube-proxy Pod 的 `kubectl logs -n kube-system` 里；进入 {{machine}} 的每个数据包在 trace 里都会提示这一点', short: '{{writer}} 的规则没能在 {{machine}} 上加载' }],
+  ['nftables-load-failed',
+    { message: '{{machine}}: {{writer}}\'s nftables transaction did not load: line {{line}}: {{error}}: {{text}}. nft -f applies all of a transaction or none of it, so the ip kube-proxy table has none of this sync\'s rules', hint: 'the same error is in `kubectl logs -n kube-system` of the node\'s kube-proxy Pod, and every packet entering {{machine}} says so in its trace', short: '{{writer}}\'s nftables rules did not load on {{machine}}' },
+    { message: '{{machine}}：{{writer}} 的 nftables 事务没有加载：第 {{line}} 行：{{error}}：{{text}}。nft -f 对一个事务要么全部生效要么全部不生效，所以 ip kube-proxy 表里没有这次同步的任何规则', hint: '同样的错误也在该节点 kube-proxy Pod 的 `kubectl logs -n kube-system` 里；进入 {{machine}} 的每个数据包在 trace 里都会提示这一点', short: '{{writer}} 的 nftables 规则没能在 {{machine}} 上加载' }],
 ];
 
 function tree(lang: 1 | 2): Tree {
@@ -153,3 +197,6 @@ export const diagnostics = bilingual(tree(1), tree(2));
 
 /** Every code with a title (the test compares it with the codes the engine emits and documents). */
 export const DIAGNOSTIC_CODES: readonly string[] = TITLES.map((r) => r[0]);
+
+/** The codes with a whole sentence in both languages, and each language's templates (for the parity test). */
+export const DIAGNOSTIC_SENTENCES: readonly (readonly [code: string, en: Sentence, zh: Sentence])[] = SENTENCES;

@@ -25,8 +25,9 @@ import { follow } from './follow';
 import { hooks } from './hooks';
 import { compareSettings } from './compareSettings';
 import { editObject } from './editObject';
+import { traceStrings } from './trace';
 
 export const FEATURES: readonly Bilingual[] = [
-  storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn, compareSettings, editObject,
+  storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn, compareSettings, editObject, traceStrings,
   hooks,
 ];

@@ -12,6 +12,7 @@
 import type { ClusterModel, PodModel } from '../../model/cluster';
 import type { Sim } from '../../sim';
 import type { Trace, TraceEvent } from '../../trace/types';
+import { message, render, type Message } from '../../i18n/messages';
 import { isIp } from '../../addr/ip';
 import { hashString } from '../../util/rand';
 import { clientNs, type NameResolver } from '../../stack/target';
@@ -143,9 +144,10 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
     let last: SearchStep = { name: fq, server: servers[0] ?? '', outcome: 'unreachable', response: null, reason: 'no nameserver in /etc/resolv.conf' };
     for (const s of servers) {
       last = queryOnce(fq, s);
+      const msg = outcomeMessage(last, type, fq, s);
       events.push({
         seq: events.length, t: 0, type: 'dns', where: { machine, ns: nsId }, flow: 'dns',
-        summary: `${type} ${fq} @${s}: ${describeOutcome(last)}`,
+        summary: render(msg, 'en'), message: msg,
         detail: { name: fq, qtype: type, server: s, outcome: last.outcome, rcode: last.response?.rcode ?? null, answers: last.response?.answers ?? [], ...(last.response?.forwardTo ? { forwardedTo: last.response.forwardTo } : {}) },
       });
       if (last.response) return last;
@@ -157,6 +159,18 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
   const answer = final?.response ?? null;
   const addresses = (answer?.answers ?? []).filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data);
   return { name, type, resolvConf: rc, steps, answer, fqdn: final && final.response ? final.name : null, addresses, traces, events };
+}
+
+/** One search-list attempt as a trace line: `A web.default.svc.cluster.local. @10.96.0.10: A 10.96.0.5`. */
+function outcomeMessage(s: SearchStep, qtype: string, name: string, server: string): Message {
+  const at = { qtype, name, server };
+  switch (s.outcome) {
+    case 'answer': return message('event.dns.answer', { ...at, answers: describeOutcome(s) });
+    case 'nxdomain': case 'servfail': case 'refused': return message('event.dns.rcode', { ...at, rcode: describeOutcome(s) });
+    case 'nodata': return message('event.dns.nodata', at);
+    case 'timeout': return s.reason ? message('event.dns.noReplyWhy', { ...at, reason: s.reason }) : message('event.dns.noReply', at);
+    case 'unreachable': return s.reason ? message('event.dns.unreachableWhy', { ...at, reason: s.reason }) : message('event.dns.unreachable', at);
+  }
 }
 
 export function describeOutcome(s: SearchStep): string {

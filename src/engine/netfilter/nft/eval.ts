@@ -12,7 +12,7 @@
 import { formatIPv4, parseIPv4, parsePrefix, prefixContains } from '../../addr/ip';
 import type { Hook, HookEvent } from '../hook';
 import type { MatchEnv, PacketView } from '../match';
-import type { TableOutcome } from '../traverse';
+import { chainMessage, type TableOutcome } from '../traverse';
 import type { MapElem, NftChain, NftHook, NftState, NftTable, Selector, Stmt, Verdict } from './ruleset';
 import { liveElems, ruleText, stmtText, verdictText } from './ruleset';
 
@@ -181,8 +181,8 @@ export function runBaseChain(ref: BaseChainRef, hook: Hook, p: PacketView, env: 
     const lk = lookups.length ? `; ${lookups.map((l) => `${l.map} [${l.key}] → ${l.verdict ?? 'no element'}`).join('; ')}` : '';
     emit({
       type: 'netfilter',
-      summary: `nft ${tname} ${chain.name}${continued ? ' (continued)' : ''}: ${matched ? `rule ${matched.index} matched → ${verdict}` : verdict}${lk} (${n} rule${n === 1 ? '' : 's'} evaluated)`,
-      detail: { table: tname, chain: chain.name, hook, rules: listed, verdict, ...(matched ? { matchedRule: matched } : {}), ...(lookups.length ? { lookups } : {}), evaluated: n, rulesEvaluated: n, nft: true, ...(continued ? { continued } : {}) },
+      message: chainMessage(`nft ${tname} ${chain.name}`, continued, verdict, matched, lk, n),
+      detail: { table: tname, chain: chain.name, hook, rules: listed, verdict, ...(matched ? { matchedRule: matched } : {}), ...(lookups.length ? { lookups } : {}), evaluated: n, rulesEvaluated: n, nft: true, ...(continued ? { continued: true as const } : {}) },
     });
   };
   for (let steps = 0; steps < 10_000; steps++) {
