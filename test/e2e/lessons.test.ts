@@ -81,6 +81,27 @@ describe.runIf(hasChromium)('lessons and challenges in Chromium', () => {
     await page.context().close();
   });
 
+  it('a challenge\'s lockedKinds hold across edits: changing the locked Deployment shows as a failing goal, as knp grade says', async () => {
+    const page = await openApp(env.browser, env.site.url);
+    await page.click('[data-testid=open-gallery]');
+    await page.click('[data-testid=scenario-gallery] [data-challenge="selector-typo"]');
+    const locked = page.locator('[data-testid=challenge-goal][data-kind=unchanged]');
+    await locked.waitFor({ timeout: 20_000 });
+    await engineIdle(page);
+    expect(await locked.getAttribute('data-pass')).toBe('true');
+    // The learner "fixes" it by relabelling the locked Deployment's Pods to match the typo.
+    const start = expandVariables('selector-typo.yaml', read('challenges/selector-typo.yaml'), 1).text;
+    const cheat = start.replace(/matchLabels: \{app: /, 'matchLabels: {ap: ').replace(/labels: \{app: /, 'labels: {ap: ');
+    expect(cheat).not.toBe(start);
+    await setEditorText(page, cheat);
+    await page.waitForFunction(() => document.querySelector('[data-testid=challenge-goal][data-kind=unchanged]')?.getAttribute('data-pass') === 'false', null, { timeout: 20_000 });
+    expect(await locked.textContent()).toMatch(/Deployment changed: Deployment\/default\/\w+/);
+    // A second edit still compares with the challenge as opened; undoing the cheat passes again.
+    await setEditorText(page, start);
+    await page.waitForFunction(() => document.querySelector('[data-testid=challenge-goal][data-kind=unchanged]')?.getAttribute('data-pass') === 'true', null, { timeout: 20_000 });
+    await page.context().close();
+  });
+
   it('the gallery opens every example scenario', async () => {
     const page = await openApp(env.browser, env.site.url);
     await page.click('[data-testid=open-gallery]');
