@@ -42,6 +42,7 @@ export type TraceEventType =
   | 'app'               // the application's answer (HTTP response, echo)
   | 'dns'               // a resolver step (search-list attempt, answer)
   | 'icmp-error'        // the stack generates an ICMP error
+  | 'fragment'          // ip_fragment: a datagram over the device MTU without DF leaves in pieces; the walk follows the first
   | 'drop';             // dropped: detail.reason
 
 export interface TraceEvent {

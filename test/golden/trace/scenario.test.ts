@@ -98,8 +98,21 @@ describe('scenario-built golden traces', () => {
     const sim = build(clusterYaml('flannel', 'vxlan'));
     const web = podIP(sim, 'web');
     expect(trace('scenario-ttl', sim, { from: 'pod/default/client', to: web, protocol: 'icmp', ttl: 1 })).toContain('time to live exceeded');
+    // A CNI configured with 1500 under a 1450 flannel.1: both ends of the Pod's veth are 1500, so
+    // node-1 forwards the 1500-byte DF packet to flannel.1 and answers "fragmentation needed".
     expect(runLine(sim, { kind: 'pod', namespace: 'default', name: 'client' }, 'ip link set eth0 mtu 1500').exitCode).toBe(0);
+    const eth0 = [...sim.net.namespaces.values()].find((n) => n.id === 'pod/default/client')!.links.find((l) => l.name === 'eth0')!;
+    const hostEnd = [...sim.net.namespaces.values()].find((n) => n.id === eth0.peer!.ns)!.links.find((l) => l.ifindex === eth0.peer!.ifindex)!;
+    expect(runLine(sim, { kind: 'node', name: 'node-1' }, `ip link set ${hostEnd.name} mtu 1500`).exitCode).toBe(0);
     expect(trace('scenario-mtu', sim, { from: 'pod/default/client', to: web, protocol: 'icmp', size: 1472, df: true })).toContain('mtu 1450');
+    // Only the Pod's end at 1500: the host end (1450) drops the frame as it arrives, with no
+    // ICMP at all, as veth does (is_skb_forwardable; test/kernel/vxlan-mtu.test.ts).
+    const sim2 = build(clusterYaml('flannel', 'vxlan'));
+    expect(runLine(sim2, { kind: 'pod', namespace: 'default', name: 'client' }, 'ip link set eth0 mtu 1500').exitCode).toBe(0);
+    const silent = walk(sim2, { from: 'pod/default/client', to: podIP(sim2, 'web'), protocol: 'icmp', size: 1472, df: true });
+    expect(silent.verdict).toBe('dropped');
+    expect(silent.events.some((e) => e.type === 'icmp-error')).toBe(false);
+    expect(silent.events.find((e) => e.type === 'drop' && e.flow === 'echo-request')?.summary).toMatch(/1500 bytes > mtu 1450 of veth\w+/);
   });
 
   it('the seed\'s first chapter, typed on an empty Host: three echo replies from 20.1.1.2', () => {
