@@ -60,6 +60,41 @@ describe.runIf(hasChromium)('lessons and challenges in Chromium', () => {
     await page.context().close();
   });
 
+  for (const lang of ['en', 'zh-CN'] as const) {
+    it(`at 1280×720 a lesson docks over the editor (${lang}): a wide terminal, the whole header, several story steps; the editor folds`, async () => {
+      const page = await openApp(env.browser, env.site.url, { lang });
+      await page.click('[data-testid=open-lessons]');
+      await page.click('[data-testid=lesson-panel] [data-lesson="10-clusterip-iptables"]');
+      await page.waitForSelector('[data-testid=lesson-step]');
+      await engineIdle(page);
+      await page.click('[data-testid=send-packet] button[type=submit]');
+      await page.waitForSelector('[data-testid=story-step]', { timeout: 20_000 });
+      const box = (sel: string) => page.locator(sel).first().boundingBox().then((b) => b!);
+      const [panel, editor, term] = await Promise.all([box('[data-testid=lesson-panel]'), box('[data-testid=editor]'), box('[data-testid=terminal]')]);
+      // The lesson, the editor and the terminal share one column; the terminal is as wide as it.
+      expect(Math.abs(panel.x - term.x), lang).toBeLessThan(2);
+      expect(Math.abs(editor.x - term.x), lang).toBeLessThan(2);
+      expect(term.width, lang).toBeGreaterThanOrEqual(480);
+      // Every header control is on screen, none clipped (the Cluster/Kernel switch was).
+      const header = await page.$eval('.knp-header', (h) => ({ over: h.scrollWidth - h.clientWidth, seg: h.querySelector('.knp-seg')!.scrollWidth - h.querySelector('.knp-seg')!.clientWidth }));
+      expect(header, lang).toEqual({ over: 0, seg: 0 });
+      // The story list shows three whole steps or more.
+      const rows = await page.$eval('[data-testid=event-list] .knp-panel-body', (list) => {
+        const r = list.getBoundingClientRect();
+        return [...list.querySelectorAll('[data-testid=story-step]')].filter((s) => { const b = s.getBoundingClientRect(); return b.top >= r.top - 1 && b.bottom <= r.bottom + 1; }).length;
+      });
+      expect(rows, lang).toBeGreaterThanOrEqual(3);
+      // Folding the editor gives its height to the lesson; unfolding brings it back.
+      await page.click('[data-testid=editor-fold]');
+      await page.waitForFunction(() => (document.querySelector('[data-testid=editor]') as HTMLElement | null)?.offsetParent === null);
+      const tall = await box('[data-testid=lesson-panel]');
+      expect(tall.height, lang).toBeGreaterThan(panel.height + 100);
+      await page.click('[data-testid=editor-fold]');
+      await page.waitForSelector('[data-testid=editor] .view-lines', { state: 'visible' });
+      await page.context().close();
+    }, 120_000);
+  }
+
   it('a challenge: its goals fail on the start and pass after the fix is typed into the editor', async () => {
     const page = await openApp(env.browser, env.site.url);
     await page.click('[data-testid=open-gallery]');
