@@ -156,7 +156,7 @@ function LessonDock() {
     </div>
   );
   return (
-    <Split id="lesson-editor" dir="column" initial={0.62} min={0.25} max={0.85} only={learning ? undefined : 1} collapsed={learning && folded ? 1 : undefined}>
+    <Split id="lesson-editor" dir="column" initial={0.56} min={0.25} max={0.85} only={learning ? undefined : 1} collapsed={learning && folded ? 1 : undefined}>
       {learning ? <Suspense fallback={<aside className="knp-lesson" />}><LessonPanel /></Suspense> : null}
       {editorCol}
     </Split>
