@@ -139,6 +139,7 @@ function LessonDock() {
   const fold = useLearn((s) => s.foldEditor);
   const problems = useApp(select.problemCount);
   const learning = panel !== 'closed';
+  // A challenge is solved in the editor, so it gets the larger share there; a lesson's text gets it otherwise.
   const editorCol = (
     <div className="knp-editor-col" data-folded={learning && folded ? 'true' : 'false'}>
       {learning && (
@@ -156,7 +157,7 @@ function LessonDock() {
     </div>
   );
   return (
-    <Split id="lesson-editor" dir="column" initial={0.56} min={0.25} max={0.85} only={learning ? undefined : 1} collapsed={learning && folded ? 1 : undefined}>
+    <Split id={panel === 'challenge' ? 'challenge-editor' : 'lesson-editor'} dir="column" initial={panel === 'challenge' ? 0.42 : 0.56} min={0.25} max={0.85} only={learning ? undefined : 1} collapsed={learning && folded ? 1 : undefined}>
       {learning ? <Suspense fallback={<aside className="knp-lesson" />}><LessonPanel /></Suspense> : null}
       {editorCol}
     </Split>
