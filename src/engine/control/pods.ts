@@ -3,22 +3,28 @@
  * bridge, Pods from .2 up; hostNetwork Pods take the node's IP), kubelet adds the environment.
  */
 import { formatIPv4, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixSize, type Prefix } from '../addr/ip';
+import type { CniIpamRange } from '../cni/plugin';
 import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model/cluster';
 import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
 import { makeMeta } from './meta';
-import { startedPhase } from './lifecycle';
+import { crashingContainer, startedPhase } from './lifecycle';
 import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import type { PodDraft } from './workloads';
 import { bornKey, podKey, type ClusterHistory } from './history';
 
 
 /** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
-export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory): PodModel[] {
+export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory, ipam?: ReadonlyMap<string, CniIpamRange>): PodModel[] {
   const load = new Map<string, NodeLoad>(nodes.map((n) => [n.name, { pods: [] }]));
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const ranges = new Map<string, { prefix: Prefix; next: number; used: Set<number> }>();
-  for (const n of nodes) ranges.set(n.name, { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
+  // host-local on the node's podCIDR, unless the network plugin hands out its own blocks (CniPlugin.ipamRanges).
+  for (const n of nodes) {
+    const own = ipam?.get(n.name);
+    const prefix = own ? parsePrefix(own.cidr) : null;
+    ranges.set(n.name, prefix ? { prefix, next: own!.first, used: new Set() } : { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
+  }
   const ipOwner = new Map<number, string>();
   for (const n of nodes) ipOwner.set(parseIPv4(n.ip)!, `node ${n.name}`);
 
@@ -111,7 +117,8 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const conditions = d.status?.conditions ?? [];
     const phase = d.status?.phase ?? (node && podIP ? startedPhase(d.spec, d.annotations) : 'Pending');
     const readyCond = conditions.find((c) => c.type === 'Ready');
-    const ready = phase === 'Running' && podIP !== null && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
+    const crash = phase === 'Running' && !d.status?.phase && !d.system ? crashingContainer(d.spec, d.annotations) : null;
+    const ready = phase === 'Running' && podIP !== null && !crash && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
     const containers: ContainerModel[] = d.spec.containers.map((c) => ({
       name: c.name, image: c.image ?? '',
       ports: (c.ports ?? []).map((p) => ({
@@ -130,6 +137,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const meta = bornAt !== undefined ? { ...made, createdAt: bornAt } : fresh ? { ...made, createdAt: history!.now! } : made;
     out.push({
       meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
+      ...(crash ? { crashLoop: { container: crash.name, exitCode: crash.exitCode } } : {}),
       ...(pendingReason ? { pendingReason } : {}),
       podIP: phase === 'Pending' && !podIP ? null : podIP, hostIP: node?.ip ?? null, ready, terminating: d.terminating,
       hostname: hostNetwork && node ? node.name : d.hostname,

@@ -14,8 +14,8 @@ import type { Packet } from '../net/packet';
 import type { FdbEntry, Link, NetNs } from '../net/types';
 import { isMulticast, VLAN_HLEN, type Walker } from './walker';
 
-function brNf(ns: NetNs, frame: Packet): boolean {
-  return !!frame.ip && ns.sysctl['net.bridge.bridge-nf-call-iptables'] === '1';
+function brNf(ns: NetNs, br: Link, frame: Packet): boolean {
+  return !!frame.ip && !br.openvswitch && ns.sysctl['net.bridge.bridge-nf-call-iptables'] === '1';
 }
 
 /** The FDB entry for `mac`, dropping it when it has aged out. */
@@ -71,7 +71,7 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: 
     w.l2Up(ns, br, frame);
     return;
   }
-  if (brNf(ns, frame)) {
+  if (brNf(ns, br, frame)) {
     const p = w.hook(ns, 'PREROUTING', frame, { inDev: br.name, physIn: port.name, bridged: true });
     if (!p) return;
     frame = p;
@@ -114,7 +114,7 @@ function tooLong(w: Walker, ns: NetNs, port: Link, frame: Packet): boolean {
 
 function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0: Packet, summary: string): void {
   let frame = frame0;
-  if (brNf(ns, frame)) {
+  if (brNf(ns, br, frame)) {
     const f = w.hook(ns, 'FORWARD', frame, { inDev: br.name, outDev: br.name, physIn: inPort.name, physOut: out.name, bridged: true });
     if (!f) return;
     const p = w.hook(ns, 'POSTROUTING', f, { outDev: br.name, physIn: inPort.name, physOut: out.name, bridged: true });
@@ -134,7 +134,7 @@ function flood(w: Walker, ns: NetNs, br: Link, inPort: Link | null, frame: Packe
   if (alsoLocal && inPort) w.l2Up(ns, br, frame);
   for (const p of outs) {
     if (tooLong(w, ns, p, frame)) continue;
-    if (inPort && brNf(ns, frame)) {
+    if (inPort && brNf(ns, br, frame)) {
       const f = w.hook(ns, 'FORWARD', frame, { inDev: br.name, outDev: br.name, physIn: inPort.name, physOut: p.name, bridged: true });
       if (!f) continue;
       w.devXmit(ns, p, f);
