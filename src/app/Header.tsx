@@ -90,9 +90,9 @@ export function Header() {
         <span className="knp-dot" aria-hidden />
         {status === 'ready' ? (problems ? t('editor.problems', { count: problems }) : t('engine.ready')) : t(`engine.${status}`)}
       </span>
-      <button type="button" className="knp-btn" data-testid="reach-button" aria-expanded={reachOpen} onClick={() => setReachOpen(!reachOpen)}>▦ {t('share.reach.button')}</button>
-      <button type="button" className="knp-btn" data-testid="compare-button" aria-expanded={compareOpen} onClick={() => setCompareOpen(!compareOpen)}>⇄ {t('share.compare.button')}</button>
-      <button type="button" className="knp-btn" data-testid="history-button" aria-expanded={historyOpen} onClick={() => setHistoryOpen(!historyOpen)}>↺ {t('share.history')}</button>
+      <button type="button" className="knp-btn" data-testid="reach-button" aria-expanded={reachOpen} title={t('share.reach.button')} onClick={() => setReachOpen(!reachOpen)}><span aria-hidden>▦</span> <span className="knp-btn-label">{t('share.reach.button')}</span></button>
+      <button type="button" className="knp-btn" data-testid="compare-button" aria-expanded={compareOpen} title={t('share.compare.button')} onClick={() => setCompareOpen(!compareOpen)}><span aria-hidden>⇄</span> <span className="knp-btn-label">{t('share.compare.button')}</span></button>
+      <button type="button" className="knp-btn" data-testid="history-button" aria-expanded={historyOpen} title={t('share.history')} onClick={() => setHistoryOpen(!historyOpen)}><span aria-hidden>↺</span> <span className="knp-btn-label">{t('share.history')}</span></button>
       <div className="knp-menu" ref={shareBox}>
         <button type="button" className="knp-btn" data-testid="share-button" onClick={() => void share()}>{copied ? `✓ ${t('toolbar.shared')}` : `⇪ ${t('toolbar.share')}`}</button>
         {link && (

@@ -62,7 +62,7 @@ export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(e: EngineEvent) => void>();
-  private lastLoad: { yaml: string; seed: number } | null = null;
+  private lastLoad: { yaml: string; seed: number; baseline?: string } | null = null;
   /** Per-key sequence numbers: an older request with the same key resolves as `superseded`. */
   private readonly latest = new Map<string, number>();
   private readonly timeoutMs: number | undefined;
@@ -90,10 +90,12 @@ export class EngineClient {
     return () => this.listeners.delete(listener);
   }
 
-  load(yaml: string, seed: number): Promise<Result<Answers['load']>> {
-    this.lastLoad = { yaml, seed };
+  /** `baseline`: the YAML the learner started from, what lockedKinds compare with (protocol.ts). */
+  load(yaml: string, seed: number, baseline?: string): Promise<Result<Answers['load']>> {
+    const b = baseline !== undefined && baseline !== yaml ? { baseline } : {};
+    this.lastLoad = { yaml, seed, ...b };
     this.ownJournal.length = 0;
-    return this.latestOf('load', { type: 'load', yaml, seed });
+    return this.latestOf('load', { type: 'load', yaml, seed, ...b });
   }
 
   async exec(target: string, line: string): Promise<Result<Answers['exec']>> {
@@ -214,12 +216,12 @@ export class EngineClient {
   }
 
   /** The new engine starts empty: the scenario first, then the journal, before anything else is asked. */
-  private async recover(src: { yaml: string; seed: number }, plan: 'full' | 'yaml'): Promise<void> {
+  private async recover(src: { yaml: string; seed: number; baseline?: string }, plan: 'full' | 'yaml'): Promise<void> {
     this.recovering = plan;
     const gen = this.restarts;
     const journal = plan === 'full' ? [...this.journal()] : [];
     try {
-      const loaded = await this.request({ type: 'load', yaml: src.yaml, seed: src.seed });
+      const loaded = await this.request({ type: 'load', yaml: src.yaml, seed: src.seed, ...(src.baseline !== undefined ? { baseline: src.baseline } : {}) });
       if (!loaded.ok || gen !== this.restarts) return;
       let load = loaded.value;
       let replayed = 0;

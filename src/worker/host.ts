@@ -14,13 +14,17 @@ import { compareSims, replayJournal, type JournalEntry } from '../engine';
 
 export class EngineHost {
   private sim: Sim | null = null;
-  /** The objects as last loaded from YAML: what `unchanged` goals compare with. */
+  /**
+   * What `unchanged` goals and lockedKinds compare with: the objects of the load's baseline YAML
+   * (the challenge as opened), kept across the learner's edits; else of the last load.
+   */
   private start: ScenarioObjects | undefined;
+  private startOf: { yaml: string; seed: number } | null = null;
   /** What a lesson step's check reads: commands run, the last packet walked, where the step began. */
   private ran: { target: string; line: string; exitCode: number }[] = [];
   private lastTrace: Trace | null = null;
   private stepStart = 0;
-  private source: { yaml: string; seed: number; file: string } | null = null;
+  private source: { yaml: string; seed: number; file: string; baseline?: string } | null = null;
   private generation = 0;
   /** Commands that changed the Sim since it was built: a scratch copy replays them. */
   private changes: JournalEntry[] = [];
@@ -46,7 +50,7 @@ export class EngineHost {
   private dispatch(req: Request): Result<Answers[keyof Answers]> {
     switch (req.type) {
       case 'load':
-        this.source = { yaml: req.yaml, seed: req.seed, file: req.file ?? 'scenario.yaml' };
+        this.source = { yaml: req.yaml, seed: req.seed, file: req.file ?? 'scenario.yaml', ...(req.baseline !== undefined ? { baseline: req.baseline } : {}) };
         return { ok: true, value: this.build() };
       case 'reset':
         if (!this.source) return err('not-loaded', 'load a scenario first');
@@ -143,7 +147,15 @@ export class EngineHost {
     const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file });
     this.sim = sim;
     this.changes = [];
-    this.start = sim.objects;
+    const base = src.baseline ?? src.yaml;
+    if (base === src.yaml) {
+      this.start = sim.objects;
+      this.startOf = { yaml: base, seed: src.seed };
+    } else if (this.startOf?.yaml !== base || this.startOf.seed !== src.seed) {
+      // The baseline is built once per challenge opened (and again after a worker restart).
+      this.start = buildSim(base, { seed: src.seed, file: src.file }).sim.objects;
+      this.startOf = { yaml: base, seed: src.seed };
+    }
     this.lastTrace = null;
     return { diagnostics, snapshot: this.snap(), commands: commandNames() };
   }

@@ -19,7 +19,13 @@ import type { Snapshot } from './snapshot';
 export const PROTOCOL_VERSION = 2;
 
 export type Request =
-  | { readonly type: 'load'; readonly yaml: string; readonly seed: number; readonly file?: string }
+  /**
+   * Builds the Sim from YAML. `baseline` is the YAML the learner started from (a challenge or
+   * lesson as it was opened): `unchanged` goals and a Challenge's lockedKinds compare with its
+   * objects, so editing the YAML does not move what they compare with. Omitted: this load's own
+   * objects are the baseline.
+   */
+  | { readonly type: 'load'; readonly yaml: string; readonly seed: number; readonly file?: string; readonly baseline?: string }
   | { readonly type: 'exec'; readonly target: string; readonly line: string }
   | { readonly type: 'trace'; readonly req: WalkRequest }
   | { readonly type: 'probes' }

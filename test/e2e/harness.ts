@@ -79,7 +79,9 @@ export function canvasIds(page: Page): Promise<string[]> {
 
 /** Replaces the whole scenario text in Monaco by pasting it (typing would auto-indent every line). */
 export async function setEditorText(page: Page, text: string): Promise<void> {
-  await page.click('[data-testid=editor] .view-lines');
+  // The editor's box, not .view-lines: that layer can be taller than the editor on screen, so
+  // its middle may fall on whatever is beside a short editor (the lesson panel, the terminal).
+  await page.click('[data-testid=editor] .monaco-editor');
   await page.keyboard.press('Control+A');
   await paste(page, text);
 }

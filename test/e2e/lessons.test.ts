@@ -60,6 +60,41 @@ describe.runIf(hasChromium)('lessons and challenges in Chromium', () => {
     await page.context().close();
   });
 
+  for (const lang of ['en', 'zh-CN'] as const) {
+    it(`at 1280×720 a lesson docks over the editor (${lang}): a wide terminal, the whole header, several story steps; the editor folds`, async () => {
+      const page = await openApp(env.browser, env.site.url, { lang });
+      await page.click('[data-testid=open-lessons]');
+      await page.click('[data-testid=lesson-panel] [data-lesson="10-clusterip-iptables"]');
+      await page.waitForSelector('[data-testid=lesson-step]');
+      await engineIdle(page);
+      await page.click('[data-testid=send-packet] button[type=submit]');
+      await page.waitForSelector('[data-testid=story-step]', { timeout: 20_000 });
+      const box = (sel: string) => page.locator(sel).first().boundingBox().then((b) => b!);
+      const [panel, editor, term] = await Promise.all([box('[data-testid=lesson-panel]'), box('[data-testid=editor]'), box('[data-testid=terminal]')]);
+      // The lesson, the editor and the terminal share one column; the terminal is as wide as it.
+      expect(Math.abs(panel.x - term.x), lang).toBeLessThan(2);
+      expect(Math.abs(editor.x - term.x), lang).toBeLessThan(2);
+      expect(term.width, lang).toBeGreaterThanOrEqual(480);
+      // Every header control is on screen, none clipped (the Cluster/Kernel switch was).
+      const header = await page.$eval('.knp-header', (h) => ({ over: h.scrollWidth - h.clientWidth, seg: h.querySelector('.knp-seg')!.scrollWidth - h.querySelector('.knp-seg')!.clientWidth }));
+      expect(header, lang).toEqual({ over: 0, seg: 0 });
+      // The story list shows three whole steps or more.
+      const rows = await page.$eval('[data-testid=event-list] .knp-panel-body', (list) => {
+        const r = list.getBoundingClientRect();
+        return [...list.querySelectorAll('[data-testid=story-step]')].filter((s) => { const b = s.getBoundingClientRect(); return b.top >= r.top - 1 && b.bottom <= r.bottom + 1; }).length;
+      });
+      expect(rows, lang).toBeGreaterThanOrEqual(3);
+      // Folding the editor gives its height to the lesson; unfolding brings it back.
+      await page.click('[data-testid=editor-fold]');
+      await page.waitForFunction(() => (document.querySelector('[data-testid=editor]') as HTMLElement | null)?.offsetParent === null);
+      const tall = await box('[data-testid=lesson-panel]');
+      expect(tall.height, lang).toBeGreaterThan(panel.height + 100);
+      await page.click('[data-testid=editor-fold]');
+      await page.waitForSelector('[data-testid=editor] .view-lines', { state: 'visible' });
+      await page.context().close();
+    }, 120_000);
+  }
+
   it('a challenge: its goals fail on the start and pass after the fix is typed into the editor', async () => {
     const page = await openApp(env.browser, env.site.url);
     await page.click('[data-testid=open-gallery]');
@@ -78,6 +113,27 @@ describe.runIf(hasChromium)('lessons and challenges in Chromium', () => {
       const g = [...document.querySelectorAll('[data-testid=challenge-goal]')];
       return g.length > 0 && g.every((e) => e.getAttribute('data-pass') === 'true');
     }, null, { timeout: 20_000 });
+    await page.context().close();
+  });
+
+  it('a challenge\'s lockedKinds hold across edits: changing the locked Deployment shows as a failing goal, as knp grade says', async () => {
+    const page = await openApp(env.browser, env.site.url);
+    await page.click('[data-testid=open-gallery]');
+    await page.click('[data-testid=scenario-gallery] [data-challenge="selector-typo"]');
+    const locked = page.locator('[data-testid=challenge-goal][data-kind=unchanged]');
+    await locked.waitFor({ timeout: 20_000 });
+    await engineIdle(page);
+    expect(await locked.getAttribute('data-pass')).toBe('true');
+    // The learner "fixes" it by relabelling the locked Deployment's Pods to match the typo.
+    const start = expandVariables('selector-typo.yaml', read('challenges/selector-typo.yaml'), 1).text;
+    const cheat = start.replace(/matchLabels: \{app: /, 'matchLabels: {ap: ').replace(/labels: \{app: /, 'labels: {ap: ');
+    expect(cheat).not.toBe(start);
+    await setEditorText(page, cheat);
+    await page.waitForFunction(() => document.querySelector('[data-testid=challenge-goal][data-kind=unchanged]')?.getAttribute('data-pass') === 'false', null, { timeout: 20_000 });
+    expect(await locked.textContent()).toMatch(/Deployment changed: Deployment\/default\/\w+/);
+    // A second edit still compares with the challenge as opened; undoing the cheat passes again.
+    await setEditorText(page, start);
+    await page.waitForFunction(() => document.querySelector('[data-testid=challenge-goal][data-kind=unchanged]')?.getAttribute('data-pass') === 'true', null, { timeout: 20_000 });
     await page.context().close();
   });
 

@@ -42,6 +42,12 @@ describe('content/lessons', () => {
         expect(lesson!.zh.title).toMatch(/[\u4e00-\u9fff]/);
         expect(lesson!.zh.sections.length).toBe(lesson!.en.sections.length);
         for (const s of lesson!.zh.sections) expect(s.body).toMatch(/[\u4e00-\u9fff]/);
+        // A prediction's buttons speak the page's language: prose labels have Chinese words.
+        for (const c of lesson!.steps.steps.flatMap((st) => st.choices ?? [])) {
+          expect(c.label.en, `${c.id} en`).not.toBe('');
+          expect(c.label['zh-CN'], `${c.id} zh-CN`).not.toBe('');
+          if (/[a-z]{3,} [a-z]{2,}/.test(c.label.en)) expect(c.label['zh-CN'], `${c.id}`).toMatch(/[\u4e00-\u9fff]/);
+        }
       });
       it('its scenario builds without errors', () => {
         const { diagnostics: ds } = buildSim(lesson!.scenario, { file: `${dir}/${id}/scenario.yaml` });

@@ -29,4 +29,24 @@ describe('lesson files', () => {
     const { diagnostics } = loadLesson({ id: '01-x', en: EN, zh: ZH.replace('## 一\n', ''), scenario: '', steps: STEPS });
     expect(diagnostics.map((d) => `${d.file} ${d.code}`)).toEqual(['content/lessons/01-x/lesson.zh-CN.md lesson-step-mismatch']);
   });
+  it('a prediction choice needs its label in both languages: a plain string is an error at its line', () => {
+    const predict = (label: string) => `seeds: [x]
+steps:
+  - id: one
+    do: predict
+    choices:
+      - {id: a, label: ${label}, event: {type: drop}}
+      - {id: b, label: {en: "b", zh-CN: "乙"}, event: {type: deliver}}
+    check: {predict: {packet: {from: pod/default/a, to: pod/default/b}}}
+    solution: [{answer: a}]
+`;
+    const good = loadLesson({ id: '01-x', en: EN, zh: ZH, scenario: '', steps: predict('{en: "dropped", zh-CN: "被丢弃"}') });
+    expect(good.diagnostics).toEqual([]);
+    expect(good.lesson!.steps.steps[0]!.choices![0]!.label).toEqual({ en: 'dropped', 'zh-CN': '被丢弃' });
+    const plain = loadLesson({ id: '01-x', en: EN, zh: ZH, scenario: '', steps: predict('"dropped"') });
+    expect(plain.lesson).toBeNull();
+    expect(plain.diagnostics[0]).toMatchObject({ code: 'lesson-invalid-step', file: 'content/lessons/01-x/steps.yaml' });
+    const enOnly = loadLesson({ id: '01-x', en: EN, zh: ZH, scenario: '', steps: predict('{en: "dropped"}') });
+    expect(enOnly.lesson).toBeNull();
+  });
 });

@@ -149,7 +149,7 @@ function Flow() {
  * would make React Flow re-render the canvas; a stylesheet change would restyle all of it).
  */
 function PlaybackStyles({ ids, edges, nodes, stale }: { ids: ReadonlySet<string>; edges: readonly FlowEdge[]; nodes: readonly FlowNode[]; stale: boolean }) {
-  const current = useApp(useShallow((s) => (stale ? [] : s.runs.map((r) => (s.cursor < 0 ? null : r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null)))));
+  const current = useApp(useShallow((s) => (stale ? [] : select.runEvents(s))));
   const playing = useApp(select.playing);
   // The followed packet's trail (the nodes it has been on) and the Service acting on it now.
   const primaryEvents = useApp((s) => (stale ? null : s.runs[s.primary]?.trace.events ?? null));

@@ -37,17 +37,22 @@ const StepRow = memo(({ step, k, state, events, onJump }: { step: StoryStep; k: 
       <div className="knp-step-head">
         <button type="button" className="knp-step-open" aria-expanded={open} title={open ? t('story.collapse') : t('story.expand')} aria-label={open ? t('story.collapse') : t('story.expand')} onClick={() => setOpen(!open)}>{open ? '▾' : '▸'}</button>
         <button type="button" className="knp-step-main" onClick={() => onJump(k)}>
-          <span className="knp-step-n">{k + 1}</span>
-          <span className={`knp-step-phase phase-${step.phase}`}>{t(`story.phase.${step.phase}`)}</span>
-          <span className={`knp-step-leg leg-${step.leg}`} data-leg={step.leg}>{t(`story.leg.${step.leg}`)}</span>
+          {/* One short line of where and what kind, then the sentence across the whole row. */}
+          <span className="knp-step-line">
+            <span className="knp-step-n">{k + 1}</span>
+            <span className={`knp-step-phase phase-${step.phase}`}>{t(`story.phase.${step.phase}`)}</span>
+            <span className={`knp-step-leg leg-${step.leg}`} data-leg={step.leg}>{t(`story.leg.${step.leg}`)}</span>
+            <span className="knp-step-where knp-mono knp-small knp-muted">{step.machine.replace(/^(pod|node|host|infra)\//, '')}{step.dev ? `:${step.dev}` : ''}</span>
+            <span className="knp-small knp-muted">{t('story.events', { count: step.events.length })}</span>
+          </span>
           <span className="knp-step-text">{text(step)}</span>
         </button>
       </div>
-      <div className="knp-step-meta">
-        <span className="knp-mono knp-small knp-muted">{step.machine.replace(/^(pod|node|host|infra)\//, '')}{step.dev ? `:${step.dev}` : ''}</span>
-        <span className="knp-small knp-muted">{t('story.events', { count: step.events.length })}</span>
-        <StepBadges step={step} />
-      </div>
+      {step.badges.length > 0 && (
+        <div className="knp-step-meta">
+          <StepBadges step={step} />
+        </div>
+      )}
       {open && (
         <ol className="knp-step-events" data-testid="story-step-events">
           {mine.map((e) => (

@@ -129,7 +129,7 @@ function LessonView() {
                     <div className="knp-choices" data-testid="lesson-choices" role="group" aria-label={t('learn.choose')}>
                       <span className="knp-muted">{t('learn.choose')}</span>
                       {step.choices.map((c) => (
-                        <button key={c.id} type="button" className="knp-btn" data-choice={c.id} disabled={checking} onClick={() => void learn.answer(c.id)}>{c.label}</button>
+                        <button key={c.id} type="button" className="knp-btn" data-choice={c.id} disabled={checking} onClick={() => void learn.answer(c.id)}>{lang === 'zh-CN' ? c.label['zh-CN'] : c.label.en}</button>
                       ))}
                     </div>
                   )}

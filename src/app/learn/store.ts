@@ -36,6 +36,8 @@ export interface LearnState {
   readonly goals: readonly Omit<GoalResult, 'trace'>[] | null;
   /** The spot "next step" highlights, and a counter so the same spot flashes again. */
   readonly attention: { readonly spot: Spot; readonly n: number } | null;
+  /** While a lesson or challenge is open, the learner may fold the editor away to a bar. */
+  readonly editorFolded: boolean;
 }
 
 export interface LearnActions {
@@ -50,6 +52,7 @@ export interface LearnActions {
   /** Points at where the current step is done (and opens the terminal on its target). */
   next(): void;
   showHint(): void;
+  foldEditor(folded: boolean): void;
   /** Checks the current step / the challenge's goals now. */
   recheck(): Promise<void>;
   /**
@@ -178,6 +181,7 @@ export function createLearnStore(client: EngineClient, app: AppStore, opts: { de
       hintsShown: 0,
       goals: null,
       attention: null,
+      editorFolded: false,
 
       openCourse() { set({ panel: 'course', gallery: false }); },
       close() { set({ panel: 'closed', lesson: null, challenge: null, goals: null, lastCheck: null }); },
@@ -197,7 +201,8 @@ export function createLearnStore(client: EngineClient, app: AppStore, opts: { de
       async openChallenge(name) {
         const info = await (await content()).challenge(name, app.getState().seed);
         seq++;
-        set({ panel: 'challenge', gallery: false, challenge: info, lesson: null, goals: null, hintsShown: 0, lastCheck: null, attention: null });
+        // A challenge is solved by editing: its editor starts unfolded.
+        set({ panel: 'challenge', gallery: false, challenge: info, lesson: null, goals: null, hintsShown: 0, lastCheck: null, attention: null, editorFolded: false });
         await app.getState().openScenario(info.yaml);
         await checkGoals();
       },
@@ -241,8 +246,11 @@ export function createLearnStore(client: EngineClient, app: AppStore, opts: { de
             });
           }
         }
-        set({ attention: { spot, n: ++attention } });
+        // "Show me where" never points at something folded away.
+        set({ attention: { spot, n: ++attention }, ...(spot === 'editor' ? { editorFolded: false } : {}) });
       },
+
+      foldEditor(folded) { set({ editorFolded: folded }); },
 
       showHint() { set({ hintsShown: Math.min(get().hintsShown + 1, get().challenge?.hints.length ?? 0) }); },
 

@@ -46,7 +46,7 @@ export function fanOut(k: number, n: number): { dx: number; dy: number } {
 }
 
 export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
-  const events = useApp(useShallow((s) => s.runs.map((r) => (s.cursor < 0 ? null : r.trace.events[Math.min(s.cursor, r.trace.events.length - 1)] ?? null))));
+  const events = useApp(useShallow(select.runEvents));
   const speed = useApp(select.speed);
   const primary = useApp(select.primary);
   const zoom = useStore(zoomSelector);

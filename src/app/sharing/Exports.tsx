@@ -55,7 +55,7 @@ export function Exports() {
 
   return (
     <div className="knp-menu" ref={box}>
-      <button type="button" className="knp-btn" data-testid="export-menu" aria-expanded={open} onClick={() => setOpen(!open)}>⤓ {t('share.exports')}</button>
+      <button type="button" className="knp-btn" data-testid="export-menu" aria-expanded={open} title={t('share.exports')} onClick={() => setOpen(!open)}><span aria-hidden>⤓</span> <span className="knp-btn-label">{t('share.exports')}</span></button>
       {open && (
         <div className="knp-menu-pop" role="menu" onClick={() => setOpen(false)}>
           <button type="button" role="menuitem" data-testid="export-png" disabled={busy} onClick={() => void image('png')}>{t('share.png')}</button>

@@ -5,7 +5,7 @@ import type { AppActions, AppState, AppStore } from './store';
 
 export { createAppStore, SPEEDS, type AppStore, type AppState, type PacketRun, type RunSource, type Reveal, type View, type SendForm, type HistoryItem, type Camera, type StorageProblem, type Notice } from './store';
 export * as select from './select';
-export { storyOf, stepAt, cursorOfStep, type Story } from './story';
+export { storyOf, stepAt, cursorOfStep, runCursors, type Story } from './story';
 
 export const StoreContext = createContext<AppStore | null>(null);
 

@@ -1,7 +1,7 @@
 /** Named selectors: each component states what it reads, and derived values live in one place. */
 import type { Diagnostic, TraceEvent } from '../../engine';
 import type { AppState, PacketRun } from './store';
-import { stepAt } from './story';
+import { runCursors, stepAt } from './story';
 
 export const yaml = (s: AppState) => s.yaml;
 export const status = (s: AppState) => s.status;
@@ -72,3 +72,9 @@ export const history = (s: AppState) => s.history;
 export const storageProblem = (s: AppState) => s.storageProblem;
 export const linkError = (s: AppState) => s.linkError;
 export const cameraGoto = (s: AppState) => s.cameraGoto;
+
+/** The event each run shows now (null before the first): by story step in the story view (story.ts runCursors). */
+export const runEvents = (s: AppState): (TraceEvent | null)[] => {
+  const cursors = runCursors(s.runs.map((r) => r.trace), s.primary, s.cursor, s.storyView);
+  return s.runs.map((r, i) => (cursors[i]! < 0 ? null : r.trace.events[cursors[i]!] ?? null));
+};

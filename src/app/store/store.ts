@@ -212,6 +212,8 @@ export interface StoreOptions {
 export function createAppStore(client: EngineClient, opts: StoreOptions): AppStore {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let runIds = 0;
+  /** The YAML as last opened (a scenario, lesson or challenge): the worker's baseline for lockedKinds. */
+  let baseline: string | null = null;
   const debounceMs = opts.debounceMs ?? 250;
 
   const store = createStore<AppState & AppActions>()((set, get) => {
@@ -297,6 +299,8 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         if (timer) { clearTimeout(timer); timer = null; }
         // A new scenario: the packet form's ends are chosen afresh from it (settleChoices).
         set({ yaml, runs: [], cursor: -1, playing: false, selected: null, send: { ...get().send, from: '', to: '', port: '' } });
+        // What the learner starts from: lockedKinds and `unchanged` goals compare with it while they edit.
+        baseline = yaml;
         await get().loadNow();
       },
 
@@ -312,6 +316,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       async restore(yaml, journal) {
         if (timer) { clearTimeout(timer); timer = null; }
         set({ yaml, runs: [], cursor: -1, playing: false });
+        baseline = yaml;
         await build(yaml, journal);
       },
 
@@ -500,7 +505,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
     // Marks for bench/ui.ts: from here to "knp:graph" (the canvas showing the result).
     globalThis.performance?.mark?.('knp:load');
     store.setState({ status: 'building' });
-    const r = await client.load(yaml, store.getState().seed);
+    const r = await client.load(yaml, store.getState().seed, baseline ?? undefined);
     if (!r.ok && r.error.code === 'superseded') return;
     if (!r.ok) {
       store.setState({ status: 'ready' });

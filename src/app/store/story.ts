@@ -46,3 +46,24 @@ export function cursorOfStep(trace: Trace, k: number): number {
   if (!endOf.length) return -1;
   return endOf[Math.max(0, Math.min(endOf.length - 1, k))]!;
 }
+
+/**
+ * Where each run stands when the primary run's cursor is at `cursor`. Outside the story view
+ * every run shows the same event index. In the story view every run moves by story step: the
+ * primary is in step k, so each other run rests at the end of its own step k (its last event
+ * once its story is shorter), not at the primary's event index, which would put a run of
+ * another length in the middle of some unrelated step.
+ */
+export function runCursors(traces: readonly Trace[], primary: number, cursor: number, storyView: boolean): number[] {
+  const lead = traces[primary];
+  if (cursor < 0 || !lead) return traces.map(() => -1);
+  if (!storyView) return traces.map((t) => Math.min(cursor, t.events.length - 1));
+  const k = stepAt(lead, cursor);
+  const leadEnd = cursorOfStep(lead, k);
+  return traces.map((t, i) => {
+    if (i === primary) return cursor;
+    // While the primary is still inside step k (playing by event), the others wait at the end of step k-1.
+    const step = cursor < leadEnd ? k - 1 : k;
+    return step < 0 ? Math.min(0, t.events.length - 1) : cursorOfStep(t, step);
+  });
+}

@@ -142,6 +142,7 @@ export const MESSAGES = {
   'event.bridge.floodNoneUp': entry(['bridge', 'why'], '{{bridge}}: {{why}}, flood to no port and up to the bridge', '{{bridge}}：{{why}}，没有可泛洪的端口，只交给网桥自己'),
   // tunnels
   'event.vxlan.encap': entry(['vni', 'mac', 'vtep', 'pkt'], 'VXLAN encap vni {{vni}}: fdb {{mac}} dst {{vtep}} -> {{pkt}}', 'VXLAN 封装（VNI {{vni}}）：FDB 中 {{mac}} 的对端是 {{vtep}} → {{pkt}}'),
+  'event.fragment': entry(['length', 'mtu', 'dev', 'fragments', 'first'], 'ip_fragment: {{length}} bytes > mtu {{mtu}} of {{dev}}: {{fragments}} fragments, the first {{first}} bytes', 'ip_fragment：{{length}} 字节超过 {{dev}} 的 MTU {{mtu}}：分成 {{fragments}} 个分片，第一个 {{first}} 字节'),
   'event.vxlan.encapKey': entry(['vni', 'vtep', 'pkt'], 'VXLAN encap vni {{vni}} (tunnel key, external): dst {{vtep}} -> {{pkt}}', 'VXLAN 封装（VNI {{vni}}，由隧道键决定，external 设备）：对端 {{vtep}} → {{pkt}}'),
   'event.psock.capture': entry(['owner', 'dev'], '{{owner}} captures the frame on {{dev}} (packet socket): kernel -> user space', '{{owner}} 在 {{dev}} 上抓取这一帧（packet socket）：内核 → 用户态'),
   'event.psock.wrap': entry(['owner', 'port', 'peer'], '{{owner}} wraps the frame in UDP {{port}} to {{peer}}: user space -> kernel', '{{owner}} 把这一帧封进发往 {{peer}} 的 UDP {{port}}：用户态 → 内核'),

@@ -157,8 +157,10 @@ function evaluateCheck(state: LessonState, c: Check, step: Step): CheckResult {
   const choice = step.choices?.find((x) => x.id === answer);
   if (!choice) return ok(false, `no choice ${answer}`, `没有选项 ${answer}`);
   const held = predictTrace(state, c.predict.packet).events.some((e) => eventMatches(e, choice.event));
-  return ok(held, held ? `right: ${choice.label}` : `the replay shows otherwise than ${choice.label}`,
-    held ? `答对了：${choice.label}` : `回放结果与 ${choice.label} 不符`);
+  const en = choice.label.en;
+  const zh = choice.label['zh-CN'];
+  return ok(held, held ? `right: ${en}` : `the replay shows otherwise than ${en}`,
+    held ? `答对了：${zh}` : `回放结果与「${zh}」不符`);
 }
 
 /** The packet a prediction is about, walked now (the replay that reveals the answer). */

@@ -4,7 +4,7 @@
  * section per step, in the same order.
  */
 import { z } from 'zod';
-import { goal } from '../scenario/schema/challenge';
+import { bilingualText, goal } from '../scenario/schema/challenge';
 
 /** A predicate over one typed trace event: every field given must hold. */
 export const eventPredicate = z.strictObject({
@@ -56,7 +56,11 @@ export const step = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/),
   do: z.enum(['command', 'packet', 'observe', 'predict', 'edit']).describe('What the learner does: type a command, send a packet, find a step in the replay, answer a question, edit the YAML'),
   target: z.string().optional().describe('Where the terminal opens (command steps)'),
-  choices: z.array(z.strictObject({ id: z.string(), label: z.string(), event: eventPredicate })).min(2).optional(),
+  choices: z.array(z.strictObject({
+    id: z.string(),
+    label: bilingualText.describe('What the button says, in both languages: {en, zh-CN}'),
+    event: eventPredicate,
+  })).min(2).optional(),
   check,
   solution: z.array(action).min(1).describe('What a learner does to pass: the tests replay it'),
 });

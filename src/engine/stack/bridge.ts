@@ -13,7 +13,7 @@ import { BROADCAST_MAC } from '../addr/mac';
 import { message } from '../i18n/messages';
 import type { Packet } from '../net/packet';
 import type { FdbEntry, Link, NetNs } from '../net/types';
-import { isMulticast, type Walker } from './walker';
+import { isMulticast, VLAN_HLEN, type Walker } from './walker';
 
 function brNf(ns: NetNs, br: Link, frame: Packet): boolean {
   return !!frame.ip && !br.openvswitch && ns.sysctl['net.bridge.bridge-nf-call-iptables'] === '1';
@@ -98,7 +98,19 @@ export function bridgeXmit(w: Walker, ns: NetNs, br: Link, frame: Packet): void 
   const out = w.link(ns, e.dev);
   if (!out) { w.drop(ns, br.name, `fdb names missing port ${e.dev}`, frame); return; }
   w.emit('bridge-forward', ns, br.name, message('event.bridge.forward', { bridge: br.name, mac: dst, port: out.name }), frame, { port: out.name, mac: dst });
+  if (tooLong(w, ns, out, frame)) return;
   w.devXmit(ns, out, frame);
+}
+
+/**
+ * br_dev_queue_push_xmit: a bridge never fragments; a frame longer than the egress port's MTU
+ * is dropped there, silently (no ICMP: the bridge is not the IP hop).
+ */
+function tooLong(w: Walker, ns: NetNs, port: Link, frame: Packet): boolean {
+  if (!frame.ip || frame.ip.length <= port.mtu + VLAN_HLEN) return false;
+  port.stats.txDropped++;
+  w.drop(ns, port.name, `${frame.ip.length} bytes > mtu ${port.mtu} of bridge port ${port.name}: a bridge does not fragment (dropped, no ICMP)`, frame);
+  return true;
 }
 
 function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0: Packet, dst: string): void {
@@ -112,6 +124,7 @@ function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0
   }
   w.emit('bridge-forward', ns, br.name, message('event.bridge.forward', { bridge: br.name, mac: dst, port: out.name }), frame, { port: out.name, mac: frame.eth?.dst });
   if (!out.up) { w.drop(ns, out.name, `${out.name} is down`, frame); return; }
+  if (tooLong(w, ns, out, frame)) return;
   w.devXmit(ns, out, frame);
 }
 
@@ -125,6 +138,7 @@ function flood(w: Walker, ns: NetNs, br: Link, inPort: Link | null, frame: Packe
   w.emit('bridge-flood', ns, br.name, msg, frame, { ports: names });
   if (alsoLocal && inPort) w.l2Up(ns, br, frame);
   for (const p of outs) {
+    if (tooLong(w, ns, p, frame)) continue;
     if (inPort && brNf(ns, br, frame)) {
       const f = w.hook(ns, 'FORWARD', frame, { inDev: br.name, outDev: br.name, physIn: inPort.name, physOut: p.name, bridged: true });
       if (!f) continue;

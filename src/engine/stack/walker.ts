@@ -33,6 +33,8 @@ import { ipipRcv, ipipXmit, packetSocketXmit, tunXmit, vxlanXmit, xfrmOutput } f
 import { localDeliver } from './l4';
 import { hookPointText, IP_HOOKS, NO_PROGRAMS, type HookDecision, type HookEnv, type HookPoint, type IpHookPoint } from './hooks';
 
+/** is_skb_forwardable lets a frame exceed the MTU by one VLAN tag. */
+export const VLAN_HLEN = 4;
 export const ZERO_MAC: Mac = '00:00:00:00:00:00';
 
 /** Why a locally generated packet could not leave (the errno a socket call returns). */
@@ -325,18 +327,34 @@ export class Walker {
       this.icmpSend(ns, post, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, link.mtu);
       return { ok: true };
     }
+    const out = post.ip!.length > link.mtu ? this.fragment(ns, link, post) : post;
     if (NOARP_KINDS.has(link.kind)) {
-      this.devXmit(ns, link, post, r.nexthop);
+      this.devXmit(ns, link, out, r.nexthop);
       return { ok: true };
     }
     const mac = this.neighResolve(ns, link, r.nexthop, ip.src);
     if (!mac) {
-      this.drop(ns, link.name, `neighbour ${r.nexthop} on ${link.name} unresolved (no ARP reply)`, post);
-      if (forwarded) { this.icmpSend(ns, post, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH); return { ok: true }; }
+      this.drop(ns, link.name, `neighbour ${r.nexthop} on ${link.name} unresolved (no ARP reply)`, out);
+      if (forwarded) { this.icmpSend(ns, out, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH); return { ok: true }; }
       return { ok: false, errno: 'EHOSTUNREACH', from: r.src ?? ip.src, reason: `no ARP reply from ${r.nexthop}` };
     }
-    this.devXmit(ns, link, withEth(post, link.mac, mac));
+    this.devXmit(ns, link, withEth(out, link.mac, mac));
     return { ok: true };
+  }
+
+  /**
+   * ip_fragment: a datagram larger than the device's MTU without DF leaves as fragments of at
+   * most MTU bytes (payload in multiples of 8). They all take this route, so the walk follows
+   * the first, the largest; the receiver's reassembly is not modelled, its answer is to that.
+   * An overlay's outer packet (VXLAN's DF is clear by default, `df unset`) is fragmented here too.
+   */
+  private fragment(ns: NetNs, link: Link, pkt: Packet): Packet {
+    const ip = pkt.ip!;
+    const first = 20 + Math.floor((link.mtu - 20) / 8) * 8;
+    const fragments = Math.ceil((ip.length - 20) / (first - 20));
+    const frag = { ...pkt, ip: { ...ip, length: first } };
+    this.emit('fragment', ns, link.name, message('event.fragment', { length: ip.length, mtu: link.mtu, dev: link.name, fragments, first }), frag, { length: ip.length, mtu: link.mtu, fragments, first });
+    return frag;
   }
 
   /** dev_queue_xmit: what happens next depends on the device kind. */
@@ -381,6 +399,14 @@ export class Walker {
     const peer = peerNs ? this.view(peerNs).byIfindex.get(link.peer.ifindex) : undefined;
     if (!peerNs || !peer) { this.drop(ns, link.name, `${link.name}: peer is gone`, frame); return; }
     if (!peer.up) { this.drop(ns, link.name, `${link.name}: NO-CARRIER (peer ${peer.name} is down)`, frame); return; }
+    // veth_xmit / a NIC's receive: a frame longer than the receiving device's MTU (plus the 4
+    // bytes of VLAN tag is_skb_forwardable tolerates) is dropped there, silently: no ICMP goes
+    // back, the sender only sees a timeout (test/kernel/vxlan-mtu.test.ts).
+    if (frame.ip && frame.ip.length > peer.mtu + VLAN_HLEN) {
+      peer.stats.rxDropped++;
+      this.drop(peerNs, peer.name, `${frame.ip.length} bytes > mtu ${peer.mtu} of ${peer.name}: the frame is too long for the receiving device (dropped, no ICMP)`, frame);
+      return;
+    }
     this.emit('veth', peerNs, peer.name, message('event.veth', { fromNs: ns.id, fromDev: link.name, toNs: peerNs.id, toDev: peer.name }), frame, { from: { ns: ns.id, dev: link.name }, to: { ns: peerNs.id, dev: peer.name } });
     this.netifRx(peerNs, peer, frame);
   }

@@ -157,6 +157,8 @@ export interface TraceEventDetails {
     readonly name: string; readonly qtype: string; readonly server: string; readonly outcome: string;
     readonly rcode: string | null; readonly answers: readonly unknown[]; readonly forwardedTo?: string;
   };
+  /** ip_fragment: a datagram over the device MTU without DF leaves in pieces; the walk follows the first */
+  fragment: { readonly mtu: number; readonly fragments: number; readonly [fact: string]: unknown };
   /** the stack generates an ICMP error */
   'icmp-error': { readonly type: number; readonly code: number; readonly mtu?: number };
   /** dropped, and why */
@@ -166,7 +168,7 @@ export interface TraceEventDetails {
 export type TraceEventType = keyof TraceEventDetails;
 export const TRACE_EVENT_TYPES = [
   'send', 'route', 'arp-request', 'arp-reply', 'neigh', 'tx', 'rx', 'veth', 'bridge-forward', 'bridge-flood', 'bridge-learn',
-  'bridge-local', 'forward', 'encap', 'decap', 'userspace', 'netfilter', 'nat', 'conntrack', 'ipvs', 'hook', 'policy', 'deliver', 'app',
+  'bridge-local', 'forward', 'encap', 'decap', 'userspace', 'netfilter', 'nat', 'conntrack', 'ipvs', 'hook', 'policy', 'deliver', 'app', 'fragment',
   'dns', 'icmp-error', 'drop',
 ] as const satisfies readonly TraceEventType[];
 // Fails to compile when TraceEventDetails gains a type the list above lacks.

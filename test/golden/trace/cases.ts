@@ -125,11 +125,16 @@ export const TRACE_CASES: readonly TraceCase[] = [
     return walk(sim, { from: 'pod/default/client', to: podIP(sim, 'web'), protocol: 'icmp' });
   }, ['!verdict: delivered']),
   scen('scenario-ttl', 'TTL expiry', on(vx, (s) => ({ from: 'pod/default/client', to: podIP(s, 'web'), protocol: 'icmp', ttl: 1 })), ['time to live exceeded']),
-  scen('scenario-mtu', 'an MTU too small under VXLAN, set in the Pod after the TTL walk', () => {
+  scen('scenario-mtu', 'an MTU too small under VXLAN, both ends of the Pod\'s veth set to 1500 after the TTL walk', () => {
     const sim = vx();
     const web = podIP(sim, 'web');
     walk(sim, { from: 'pod/default/client', to: web, protocol: 'icmp', ttl: 1 });
+    // A CNI configured with 1500 under a 1450 flannel.1: both ends of the Pod's veth are 1500, so
+    // node-1 forwards the 1500-byte DF packet to flannel.1 and answers "fragmentation needed".
     expect(runLine(sim, { kind: 'pod', namespace: 'default', name: 'client' }, 'ip link set eth0 mtu 1500').exitCode).toBe(0);
+    const eth0 = [...sim.net.namespaces.values()].find((n) => n.id === 'pod/default/client')!.links.find((l) => l.name === 'eth0')!;
+    const hostEnd = [...sim.net.namespaces.values()].find((n) => n.id === eth0.peer!.ns)!.links.find((l) => l.ifindex === eth0.peer!.ifindex)!;
+    expect(runLine(sim, { kind: 'node', name: 'node-1' }, `ip link set ${hostEnd.name} mtu 1500`).exitCode).toBe(0);
     return walk(sim, { from: 'pod/default/client', to: web, protocol: 'icmp', size: 1472, df: true });
   }, ['mtu 1450']),
   scen('scenario-host-bridge', 'three namespaces on a bridge declared on a Host',

@@ -10,6 +10,8 @@ import { buildSim } from '../../../src/engine/index';
 import type { Sim } from '../../../src/engine/sim';
 import { runLine } from '../../../src/engine/shell/run';
 import { formatTrace } from '../../../src/engine/trace/format';
+import { walk } from '../../../src/engine/stack/walk';
+import { clusterYaml } from './scenario/cluster';
 import { expectTraceCase, TRACE_CASES } from './cases';
 
 const DIR = new URL('./', import.meta.url);
@@ -31,6 +33,18 @@ describe('scenario-built golden traces', () => {
   for (const c of TRACE_CASES.filter((x) => x.group === 'scenario')) {
     it(c.title, () => expectTraceCase(c, formatTrace(c.trace()), expectGolden));
   }
+
+  it('only the Pod\'s end of the veth at 1500 under a 1450 flannel.1: the host end drops the frame silently, as veth does', () => {
+    // is_skb_forwardable: a frame longer than the receiving device's MTU is dropped there, with no
+    // ICMP at all (test/kernel/vxlan-mtu.test.ts).
+    const sim2 = build(clusterYaml('flannel', 'vxlan'));
+    expect(runLine(sim2, { kind: 'pod', namespace: 'default', name: 'client' }, 'ip link set eth0 mtu 1500').exitCode).toBe(0);
+    const web = sim2.model.pods.find((p) => p.meta.name === 'web')!.podIP!;
+    const silent = walk(sim2, { from: 'pod/default/client', to: web, protocol: 'icmp', size: 1472, df: true });
+    expect(silent.verdict).toBe('dropped');
+    expect(silent.events.some((e) => e.type === 'icmp-error')).toBe(false);
+    expect(silent.events.find((e) => e.type === 'drop' && e.flow === 'echo-request')?.summary).toMatch(/1500 bytes > mtu 1450 of veth\w+/);
+  });
 
   it('the seed\'s first chapter, typed on an empty Host: three echo replies from 20.1.1.2', () => {
     const sim = build('apiVersion: knp/v1alpha1\nkind: Host\nmetadata: {name: k8s-master01}\n');

@@ -130,6 +130,28 @@ describe('goals through the protocol', () => {
     expect(after.ok && after.value.results.every((r) => r.pass)).toBe(true);
   });
 
+  it('lockedKinds compare with the challenge as opened (the load\'s baseline), not with the last edit', async () => {
+    const c = makeClient();
+    const file = readFileSync(new URL('../../../content/challenges/wrong-targetport.yaml', import.meta.url), 'utf8');
+    await c.load(file, 1);
+    // The learner edits a locked Deployment: each edit is a new load with the same baseline.
+    const edited = file.replace('image: example/api', 'image: example/api-v2');
+    expect(edited).not.toBe(file);
+    const locked = (r: Awaited<ReturnType<typeof c.goals>>) => (r.ok ? r.value.results.find((g) => g.kind === 'unchanged') : undefined);
+    await c.load(edited, 1, file);
+    const kept = locked(await c.goals());
+    expect(kept?.pass).toBe(false);
+    expect(kept?.en).toMatch(/changed: .*Deployment/);
+    // Another edit on the same baseline still compares with the start; undoing it passes.
+    await c.load(`${edited}\n`, 1, file);
+    expect(locked(await c.goals())?.pass).toBe(false);
+    await c.load(file, 1, file);
+    expect(locked(await c.goals())?.pass).toBe(true);
+    // Without a baseline, a load is its own start (the CLI's knp grade FILE reads one file).
+    await c.load(edited, 1);
+    expect(locked(await c.goals())?.pass).toBe(true);
+  });
+
   it('evaluates goals it is given, and refuses before a scenario is loaded', async () => {
     expect((await makeClient().goals()).ok).toBe(false);
     const c = makeClient();

@@ -3,6 +3,7 @@
  * own module here (`bilingual(en, zh)` makes the Chinese side keep the English shape) and adds
  * one line to FEATURES; `initI18n` merges them over the base strings in `../en.ts`.
  */
+import { layout } from './layout';
 import { learn } from './learn';
 import { share } from './share';
 import { engineMessages, storyStrings } from './story';
@@ -29,5 +30,5 @@ import { traceStrings } from './trace';
 
 export const FEATURES: readonly Bilingual[] = [
   storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn, compareSettings, editObject, traceStrings,
-  hooks,
+  hooks, layout,
 ];
