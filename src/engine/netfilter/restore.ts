@@ -246,6 +246,37 @@ function describeJumps(rules: readonly Rule[]): { jumps: string[]; nat: boolean 
 }
 
 /**
+ * The kernel's loop check (state.ts findLoop) over the chains' distinct jump targets: a cached
+ * chain's rules are not walked again, only the chains it can jump to.
+ */
+function hasLoop(chains: readonly { readonly name: string; readonly jumps: readonly string[] }[]): boolean {
+  const edges = new Map<string, readonly string[]>();
+  for (const c of chains) edges.set(c.name, c.jumps);
+  const state = new Map<string, 1 | 2>();
+  for (const c of chains) {
+    if (state.has(c.name)) continue;
+    const stack: string[] = [c.name];
+    const next: number[] = [0];
+    state.set(c.name, 1);
+    while (stack.length) {
+      const top = stack.length - 1;
+      const out = edges.get(stack[top]!) ?? [];
+      const i = next[top]!;
+      if (i >= out.length) { state.set(stack[top]!, 2); stack.pop(); next.pop(); continue; }
+      next[top] = i + 1;
+      const to = out[i]!;
+      const st = state.get(to);
+      if (st === 1) return true;
+      if (st === 2 || !edges.has(to)) continue;
+      state.set(to, 1);
+      stack.push(to);
+      next.push(0);
+    }
+  }
+  return false;
+}
+
+/**
  * A full (flushing) restore of well-formed writer output — each table's chain declarations, then
  * its `-A` lines — with user chains taken from the cache when another machine already declared
  * them with the same lines. Returns the tables to install, or null when the text is anything
@@ -266,8 +297,12 @@ function restoreShared(state: NetfilterState, lines: readonly string[], cache: C
     const body = new Map<string, string[]>();
     let committed = false;
     let appending = false;
+    // Writers put a chain's lines together: the previous line's chain is tried first.
+    let curPrefix = '';
+    let cur: string[] | undefined;
     for (; n < lines.length; n++) {
       const line = lines[n]!.trim();
+      if (curPrefix !== '' && line.startsWith(curPrefix)) { cur!.push(line); continue; }
       if (line === '' || line.startsWith('#')) continue;
       if (line === 'COMMIT') { committed = true; n++; break; }
       if (line.startsWith(':')) {
@@ -286,6 +321,8 @@ function restoreShared(state: NetfilterState, lines: readonly string[], cache: C
       if (!list) return null;
       appending = true;
       list.push(line);
+      cur = list;
+      curPrefix = `-A ${chain} `;
     }
     if (!committed) return null;
     const pending: { readonly name: string; readonly jumps: readonly string[]; readonly nat: boolean }[] = [];
@@ -324,7 +361,7 @@ function restoreShared(state: NetfilterState, lines: readonly string[], cache: C
       if (p.nat && tname !== 'nat') return null;
       for (const j of p.jumps) if (!table.chains.has(j) || isBuiltin(tname, j)) return null;
     }
-    if (findLoop(table)) return null;
+    if (hasLoop(pending)) return null;
     out.push(table);
   }
   return out;
