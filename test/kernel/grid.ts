@@ -23,13 +23,14 @@ export type Area =
   | 'netfilter'       // iptables-save text for iptables-restore, rules in the walk
   | 'kube-proxy'      // Service rules on the nodes
   | 'kube-proxy-ipvs' // IPVS virtual servers in the walk
+  | 'kube-proxy-nftables' // kube-proxy's ip kube-proxy table, exported to the lab with `nft -f`
   | 'cni-portmap'     // hostPort DNAT rules
   | 'network-policy'  // NetworkPolicy enforcement (calico)
   | 'cni-masq'        // Pod-to-outside masquerade rules
   | 'ci-ipset';       // the `ipset` tool where the tier runs: calico's rules match ipsets (.ci/run must install it)
 
 /** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
-export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy', 'kube-proxy-ipvs', 'ci-ipset']);
+export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy', 'kube-proxy-ipvs', 'ci-ipset', 'kube-proxy-nftables']);
 
 export interface GridCell {
   readonly name: string;
@@ -196,8 +197,17 @@ function ipvsCell(): GridCell {
   return { name: 'grid/flannel-vxlan/clusterip-ipvs', plugin: 'flannel-vxlan', traffic: 'clusterip', needs: [...NEEDS.clusterip, 'kube-proxy-ipvs'], yaml };
 }
 
+/**
+ * kube-proxy in nftables mode: the same cell, its Services served by the `ip kube-proxy` table;
+ * the lab loads the simulator's `nft list ruleset` with `nft -f`, so the kernel runs our rules.
+ */
+function nftablesCell(traffic: 'clusterip' | 'nodeport'): GridCell {
+  const yaml = cellYaml('flannel-vxlan', traffic).replace('  network: {plugin: flannel, backend: vxlan}\n', '  network: {plugin: flannel, backend: vxlan}\n  kubeProxy: {mode: nftables}\n');
+  return { name: `grid/flannel-vxlan/${traffic}-nftables`, plugin: 'flannel-vxlan', traffic, needs: [...NEEDS[traffic], 'kube-proxy-nftables'], yaml };
+}
+
 export function grid(): GridCell[] {
-  const cells: GridCell[] = [ipvsCell()];
+  const cells: GridCell[] = [ipvsCell(), nftablesCell('clusterip'), nftablesCell('nodeport')];
   for (const plugin of PLUGINS) {
     for (const traffic of TRAFFIC) {
       const needs = [...NEEDS[traffic]];

@@ -24,26 +24,45 @@ function normalize(text: string): string {
   return text.replace(/elements = \{([^}]*)\}/g, (_m, body: string) => `elements = { ${body.split(',').map((x) => x.trim()).filter(Boolean).sort().join(', ')} }`);
 }
 
+/** Loads node-1's transaction of `yaml` into a fresh namespace with the real nft and lists the table both ways. */
+function listBoth(yaml: string, nodeName = 'node-1'): { sim: string; kernel: string } {
+  const { sim } = buildSim(yaml, { seed: 1 });
+  const node = sim.model.nodes.find((n) => n.name === nodeName)!;
+  const text = kubeProxyNftables(sim.model, node, proxyConfig(sim.model));
+  const simList = runLine(sim, { kind: 'node', name: node.name }, 'nft list table ip kube-proxy').stdout;
+  const ns = uniquePrefix();
+  const dir = mkdtempSync(join(tmpdir(), 'knp-nft-'));
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    const file = join(dir, 'kube-proxy.nft');
+    writeFileSync(file, text);
+    execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', file], { encoding: 'utf8' });
+    const kernel = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'kube-proxy'], { encoding: 'utf8' });
+    return { sim: normalize(simList), kernel: normalize(kernel) };
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const DEFAULT_NFT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8').replace('kubeProxy: {mode: iptables}', 'kubeProxy: {mode: nftables}');
+
 describe('kernel tier: kube-proxy nftables mode with the real nft', () => {
   it('the real nft -f accepts the node-1 transaction and lists the table as the simulator does', () => {
     requireRoot();
-    const yaml = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8').replace('kubeProxy: {mode: iptables}', 'kubeProxy: {mode: nftables}');
-    const { sim } = buildSim(yaml, { seed: 1 });
-    const node = sim.model.nodes[0]!;
-    const text = kubeProxyNftables(sim.model, node, proxyConfig(sim.model));
-    const simList = runLine(sim, { kind: 'node', name: node.name }, 'nft list table ip kube-proxy').stdout;
-    const ns = uniquePrefix();
-    const dir = mkdtempSync(join(tmpdir(), 'knp-nft-'));
-    execFileSync('ip', ['netns', 'add', ns]);
-    try {
-      const file = join(dir, 'kube-proxy.nft');
-      writeFileSync(file, text);
-      execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', file], { encoding: 'utf8' });
-      const kernel = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'kube-proxy'], { encoding: 'utf8' });
-      expect(normalize(simList)).toBe(normalize(kernel));
-    } finally {
-      execFileSync('ip', ['netns', 'del', ns]);
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const both = listBoth(DEFAULT_NFT);
+    expect(both.sim).toBe(both.kernel);
+  });
+
+  it('session affinity (dynamic affinity- sets, update @set) and --nodeport-addresses (nodeport-ips) list as the kernel lists them', () => {
+    requireRoot();
+    const yaml = DEFAULT_NFT
+      .replace('kubeProxy: {mode: nftables}', 'kubeProxy: {mode: nftables, nodePortAddresses: [192.168.1.0/24]}')
+      .replace('spec:\n  selector: {run: my-nginx}\n  ports:', 'spec:\n  selector: {run: my-nginx}\n  sessionAffinity: ClientIP\n  ports:');
+    expect(yaml).toContain('sessionAffinity: ClientIP');
+    const both = listBoth(yaml);
+    expect(both.sim).toContain('flags dynamic,timeout');
+    expect(both.sim).toContain('set nodeport-ips');
+    expect(both.sim).toBe(both.kernel);
   });
 });

@@ -21,6 +21,35 @@ export function restoreFailures(net: Network): RestoreFailure[] {
 
 /** One diagnostic per failed machine, placed on the Service the offending rule serves when it names one. */
 export function restoreDiagnostics(model: ClusterModel, net: Network, file: string): Diagnostic[] {
+  return [...iptablesDiagnostics(model, net, file), ...nftDiagnostics(model, net, file)];
+}
+
+/**
+ * kube-proxy's nftables transactions that did not load. nft -f is one transaction: nothing of
+ * it applies, so the machine keeps no rule of that sync. Placed on the Service a chain of the
+ * offending line serves (`service-HASH-NS/NAME/tcp/PORT`) when it names one.
+ */
+function nftDiagnostics(model: ClusterModel, net: Network, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const ns of net.namespaces.values()) {
+    const f = ns.nft?.loadFailure;
+    if (!f) continue;
+    const m = /-[A-Z2-7]{8}-([a-z0-9-]+)\/([a-z0-9-]+)\/(?:tcp|udp|sctp)\//.exec(f.text);
+    const svc = m ? model.services.find((s) => s.meta.namespace === m[1] && s.meta.name === m[2]) : undefined;
+    const origin = svc?.meta.origin;
+    out.push({
+      file: origin?.file ?? file,
+      ...(origin ? origin.locate(['kind']) : NO_RANGE),
+      severity: 'error',
+      code: 'nftables-load-failed',
+      message: `${f.machine}: ${f.writer}'s nftables transaction did not load: line ${f.line}: ${f.error}: ${f.text}. nft -f applies all of a transaction or none of it, so the ip kube-proxy table has none of this sync's rules`,
+      hint: `the same error is in \`kubectl logs -n kube-system\` of the node's kube-proxy Pod, and every packet entering ${f.machine} says so in its trace`,
+    });
+  }
+  return out;
+}
+
+function iptablesDiagnostics(model: ClusterModel, net: Network, file: string): Diagnostic[] {
   return restoreFailures(net).map((f) => {
     const m = /--comment "?([a-z0-9-]+)\/([a-z0-9-]+)[:" ]/.exec(f.text);
     const svc = m ? model.services.find((s) => s.meta.namespace === m[1] && s.meta.name === m[2]) : undefined;
@@ -57,7 +86,16 @@ export function kubeProxyLog(model: ClusterModel, net: Network, pod: PodModel): 
     klog('I', 'shared_informer.go:320', 'Caches are synced for service config'),
     klog('I', 'shared_informer.go:320', 'Caches are synced for endpoint slice config'),
   ];
-  const failure = node ? net.namespaces.get(nodeNsId(node.name))?.netfilter?.restoreFailure : undefined;
+  const nodeNs = node ? net.namespaces.get(nodeNsId(node.name)) : undefined;
+  const failure = nodeNs?.netfilter?.restoreFailure;
+  const nftFailure = nodeNs?.nft?.loadFailure;
+  if (nftFailure) {
+    // pkg/proxy/nftables/proxier.go syncProxyRules: the transaction's error, then the retry.
+    lines.push(
+      klog('E', 'proxier.go:1798', `"nftables sync failed" err="/dev/stdin:${nftFailure.line}:1-${nftFailure.text.length}: Error: ${nftFailure.error}" ipFamily="IPv4"`),
+      klog('I', 'proxier.go:1201', '"Sync failed" ipFamily="IPv4" retryingTime="30s"'),
+    );
+  }
   if (failure) {
     const why = failure.error.replace(/^iptables-restore: /, '');
     lines.push(

@@ -1,7 +1,7 @@
 /**
  * `knp lab FILE > lab.sh`: one self-contained bash script that rebuilds the simulated network
  * in real Linux network namespaces, from the simulator's own state (links, addresses, routes,
- * neighbour and FDB entries, sysctls, iptables rulesets), starts small servers where the
+ * neighbour and FDB entries, sysctls, iptables rulesets, nf_tables rulesets), starts small servers where the
  * simulator has listening sockets, runs the probes and prints one JSON line per probe.
  *
  * Safety by construction: every namespace name starts with a per-run prefix, every `ip`
@@ -35,6 +35,8 @@ export interface LabInput {
   readonly probes: readonly LabProbe[];
   /** iptables-save text per namespace id, exactly as `knp exec ... iptables-save` prints it. */
   readonly iptablesSave?: (ns: NetNs) => string | null;
+  /** `nft list ruleset` text per namespace id (kube-proxy's nftables mode), loaded back with `nft -f`. */
+  readonly nftRuleset?: (ns: NetNs) => string | null;
   /** Kernel features the scenario needs that not every kernel has (e.g. 'ipvs'). */
   readonly requires?: readonly ('ipvs' | 'ipip' | 'vxlan' | 'tun')[];
   /** Anything the exporter could not reproduce, printed as comments and to stderr. */
@@ -89,6 +91,12 @@ export function exportLab(input: LabInput): LabScript {
     for (const n of sets.notes) emit(`# note: ${n}`);
   }
   if (ipsets.size) emit('need ipset ipset');
+  const nftRulesets = new Map<string, string>();
+  for (const ns of namespaces) {
+    const text = input.nftRuleset?.(ns) ?? null;
+    if (text && text.trim()) nftRulesets.set(ns.id, text);
+  }
+  if (nftRulesets.size) emit('need nft nftables');
   emit('P="${KNP_LAB_PREFIX:-knp$(printf %04x $(( $$ % 65536 )))}"');
   emit('WORK="$(mktemp -d)"');
   emit('NSLIST=()');
@@ -242,7 +250,7 @@ export function exportLab(input: LabInput): LabScript {
   emit('');
 
   const withRules: NetNs[] = [];
-  if (rulesets.size || ipsets.size) {
+  if (rulesets.size || ipsets.size || nftRulesets.size) {
     emit('# 6. netfilter: each namespace\'s ipsets, then its ruleset as `iptables-save` prints it in the simulator.');
     for (const ns of namespaces) {
       const sets = ipsets.get(ns.id);
@@ -252,8 +260,16 @@ export function exportLab(input: LabInput): LabScript {
         for (const line of sets.replace(/\n$/, '').split('\n')) emit(line);
         emit(tag);
       }
+      const nft = nftRulesets.get(ns.id);
+      if (nft) {
+        // `nft list ruleset` is what `nft -f` reads back: the same tables, chains, sets and maps.
+        const tag = `KNP_NFT_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`;
+        emit(`ip netns exec ${labNsName(ns.id)} nft -f - <<'${tag}'`);
+        for (const line of nft.replace(/\n$/, '').split('\n')) emit(line);
+        emit(tag);
+      }
       const text = rulesets.get(ns.id);
-      if (!text) continue;
+      if (!text) { if (nft) withRules.push(ns); continue; }
       withRules.push(ns);
       const tag = `KNP_RULES_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`;
       // nfacct matches always match (they only count), and need xt_nfacct plus objects made with

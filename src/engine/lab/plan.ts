@@ -12,6 +12,7 @@ import { isIp } from '../addr/ip';
 import type { ClusterModel, ProbeModel } from '../model/cluster';
 import { nsForRef } from '../net/lookup';
 import type { NetNs, Network } from '../net/types';
+import { rulesetText } from '../netfilter/nft/ruleset';
 import type { Sim } from '../sim';
 import type { LabInput, LabProbe } from './export';
 
@@ -20,6 +21,8 @@ export interface LabPlanOptions {
   readonly probes?: readonly string[];
   /** iptables-save text per namespace, when the netfilter module is present. */
   readonly iptablesSave?: (ns: NetNs) => string | null;
+  /** `nft list ruleset` text per namespace (kube-proxy's nftables mode); default: the namespace's nf_tables state as `nft list ruleset` prints it. */
+  readonly nftRuleset?: (ns: NetNs) => string | null;
   /** Resolves a walk endpoint ("pod/NAME", "node/N", "host/H#net1") to its namespace; default: net/lookup's nsForRef. */
   readonly nsForRef?: (sim: Sim, ref: string) => NetNs | undefined;
 }
@@ -122,6 +125,7 @@ export function planLab(sim: Sim, opts: LabPlanOptions = {}): LabPlan {
     input: {
       title: sim.file, seed: sim.seed, net: sim.net, probes, requires, notes,
       ...(opts.iptablesSave ? { iptablesSave: opts.iptablesSave } : {}),
+      nftRuleset: opts.nftRuleset ?? ((ns) => (ns.nft?.tables.length ? rulesetText(ns.nft) : null)),
     },
     problems,
   };

@@ -128,6 +128,14 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       detail: { hook, restoreFailed: true, writer: failed.writer, machine: failed.machine, line: failed.line, text: failed.text, error: failed.error, tables: failed.tables },
     });
   }
+  const nftFailed = ns.nft?.loadFailure;
+  if (nftFailed && (hook === 'PREROUTING' || hook === 'OUTPUT')) {
+    emit({
+      type: 'netfilter',
+      summary: `${hook}: nft -f by ${nftFailed.writer} failed on ${nftFailed.machine} (line ${nftFailed.line}: ${nftFailed.error}); the ip kube-proxy table holds none of that transaction's rules`,
+      detail: { hook, restoreFailed: true, nft: true, writer: nftFailed.writer, machine: nftFailed.machine, line: nftFailed.line, text: nftFailed.text, error: nftFailed.error, tables: ['ip kube-proxy'] },
+    });
+  }
   const ct: ConntrackTable = conntrackOf(ns);
   let ref: CtRef | undefined;
   let entry: CtEntry | undefined;

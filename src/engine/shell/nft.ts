@@ -36,13 +36,13 @@ const nftCmd: Command = (ctx: ShellContext, argv: readonly string[]) => {
   const [verb, what, ...rest] = args;
   if (!verb) return usageErr(args);
   if (verb === 'list') {
-    if (what === 'ruleset') return ok(st ? rulesetText(st) : '');
+    if (what === 'ruleset') return ok(st ? rulesetText(st, ctx.sim.now) : '');
     if (what === 'tables') return ok(tables.map((t) => `table ${t.family} ${t.name}\n`).join(''));
     const { family, name, tail } = familyAndName(rest);
     if (!name) return usageErr(args);
     const t = tables.find((x) => x.family === family && x.name === name);
     if (!t) return noSuch(argv.slice(1));
-    if (what === 'table') return ok(tableText(t));
+    if (what === 'table') return ok(tableText(t, ctx.sim.now));
     if (what === 'chain') {
       const c = tail[0] ? t.chains.get(tail[0]) : undefined;
       if (!c) return tail[0] ? noSuch(argv.slice(1)) : usageErr(args);
@@ -52,7 +52,7 @@ const nftCmd: Command = (ctx: ShellContext, argv: readonly string[]) => {
       const s = tail[0] ? t.sets.get(tail[0]) : undefined;
       if (!s || s.map !== (what === 'map')) return tail[0] ? noSuch(argv.slice(1)) : usageErr(args);
       const only: NftTable = { family: t.family, name: t.name, chains: new Map(), sets: new Map([[s.name, s]]) };
-      return ok(tableText(only));
+      return ok(tableText(only, ctx.sim.now));
     }
     return fail(`Error: syntax error, unexpected ${what ?? 'end of file'}\n`, 1);
   }

@@ -1,12 +1,14 @@
 /**
  * Issue 16: a rule that fails to load never fails silently. An SCTP Service port loads (it once
  * threw away a node's whole nat table); when a restore does fail, the learner sees it in `knp
- * check`, in kube-proxy's log and in the trace of a packet that then misses the rules.
+ * check`, in kube-proxy's log and in the trace of a packet that then misses the rules — for
+ * iptables-restore and for kube-proxy's nftables transaction alike.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine';
-import { installRules } from '../../../src/engine/agents/kubeproxy/install';
+import { installRules, type NftLoadFn } from '../../../src/engine/agents/kubeproxy/install';
+import { nftLoad } from '../../../src/engine/netfilter/nft/ruleset';
 import { restoreDiagnostics } from '../../../src/engine/agents/restoreFailures';
 import { iptablesRestore } from '../../../src/engine/netfilter/restore';
 import { parseIptables } from '../../../src/engine/netfilter/parse';
@@ -86,5 +88,46 @@ describe('NAT targets with a port need a protocol with ports (libxt_DNAT), as th
     expect(parseIptables(['-t', 'nat', '-A', 'X', '-j', 'REDIRECT', '--to-ports', '8080'])).toMatchObject({ ok: false });
     expect(parseIptables(['-t', 'nat', '-A', 'X', '-p', 'sctp', '-j', 'DNAT', '--to-destination', '10.0.0.1:80']).ok).toBe(true);
     expect(parseIptables(['-t', 'nat', '-A', 'X', '-j', 'DNAT', '--to-destination', '10.0.0.1']).ok).toBe(true);
+  });
+});
+
+describe('a failed nftables transaction is reported', () => {
+  const nftYaml = readFileSync(new URL('../../../content/scenarios/default.yaml', import.meta.url), 'utf8').replace('kubeProxy: {mode: iptables}', 'kubeProxy: {mode: nftables}');
+  // A kernel refusing one expression of the transaction (here my-nginx's numgen, as one without
+  // nft_numgen would): nft -f fails as a whole.
+  const noNumgen: NftLoadFn = (st, text) => {
+    const at = text.split('\n').findIndex((l) => l.includes('numgen random') && l.includes('/my-nginx/'));
+    return at < 0 ? nftLoad(st, text) : { ok: false, line: at + 1, error: 'Could not process rule: No such file or directory' };
+  };
+
+  it('names the node and the offending line in a diagnostic on the Service, kube-proxy\'s log and the trace; nothing of the transaction applies', () => {
+    const { sim } = buildSim(nftYaml);
+    for (const ns of sim.net.namespaces.values()) delete (ns as { nft?: unknown }).nft;
+    installRules(sim, undefined, noNumgen);
+    expect(sh(sim, 'node/node-1', 'nft list tables').stdout).toBe('');
+    const diags = restoreDiagnostics(sim.model, sim.net, sim.file).filter((d) => d.code === 'nftables-load-failed');
+    expect(diags.map((d) => d.message.split(':')[0])).toEqual(['node/node-1', 'node/node-2']);
+    expect(diags[0]!.message).toMatch(/kube-proxy's nftables transaction did not load: line \d+: Could not process rule: No such file or directory: add rule ip kube-proxy service-[A-Z2-7]{8}-default\/my-nginx\/tcp\/ numgen random mod \d vmap/);
+    // On the Service whose chain the line belongs to, not on line 1.
+    expect(diags[0]!.line).toBeGreaterThan(1);
+
+    const pods = sh(sim, 'node/node-1', 'kubectl get pods -n kube-system -o wide').stdout;
+    const proxyPod = /^(kube-proxy-\w+)\s.*node-1/m.exec(pods)![1]!;
+    const log = sh(sim, 'node/node-1', `kubectl logs -n kube-system ${proxyPod}`).stdout;
+    expect(log).toContain('"Using nftables proxy"');
+    expect(log).toMatch(/"nftables sync failed" err="\/dev\/stdin:\d+:1-\d+: Error: Could not process rule: No such file or directory"/);
+    expect(log).toContain('"Sync failed" ipFamily="IPv4" retryingTime="30s"');
+
+    const t = walk(sim, { from: 'pod/default/client', to: 'http://my-nginx/' });
+    expect(t.verdict).not.toBe('delivered');
+    expect(t.events.some((e) => e.type === 'netfilter' && /nft -f by kube-proxy failed on node\/node-\d .*the ip kube-proxy table holds none/.test(e.summary))).toBe(true);
+  });
+
+  it('a healthy load leaves no failure behind', () => {
+    const { sim, diagnostics } = buildSim(nftYaml);
+    expect(diagnostics.filter((d) => d.code === 'nftables-load-failed')).toEqual([]);
+    const pods = sh(sim, 'node/node-1', 'kubectl get pods -n kube-system').stdout;
+    const log = sh(sim, 'node/node-1', `kubectl logs -n kube-system ${/^(kube-proxy-\w+)/m.exec(pods)![1]!}`).stdout;
+    expect(log).not.toContain('sync failed');
   });
 });

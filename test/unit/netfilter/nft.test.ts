@@ -202,3 +202,57 @@ describe('kube-proxy in nftables mode (default scenario)', () => {
     expect(a).toBe(b);
   });
 });
+
+describe('kube-proxy in nftables mode: session affinity and --nodeport-addresses', () => {
+  const AFFINITY_YAML = NFT_YAML.replace('spec:\n  selector: {run: my-nginx}\n  ports:\n    - {port: 80, targetPort: 80, protocol: TCP}', 'spec:\n  selector: {run: my-nginx}\n  sessionAffinity: ClientIP\n  ports:\n    - {port: 80, targetPort: 80, protocol: TCP}');
+
+  it('ClientIP affinity: one dynamic affinity- set per endpoint, filled from the packet path; the client stays on one endpoint until the timeout', () => {
+    expect(AFFINITY_YAML).toContain('sessionAffinity: ClientIP');
+    const { sim: s, diagnostics } = buildSim(AFFINITY_YAML, { seed: 1 });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const table = runLine(s, NODE1, 'nft list table ip kube-proxy').stdout;
+    const sets = [...table.matchAll(/\tset (affinity-[A-Z2-7]{8}-default\/my-nginx\/tcp\/__10\.244\.\d+\.\d+\/80) \{\n\t\ttype ipv4_addr\n\t\tsize 65535\n\t\tflags dynamic,timeout\n\t\ttimeout 3h\n\t\}/g)].map((m) => m[1]!);
+    expect(sets).toHaveLength(2);
+    // The service chain checks each endpoint's set before the random choice; the endpoint chain records the source.
+    const svcChain = /\tchain (service-[A-Z2-7]{8}-default\/my-nginx\/tcp\/) \{\n([^}]*)\}/.exec(table)!;
+    const rules = svcChain[2]!.trim().split('\n').map((l) => l.trim());
+    expect(rules.slice(1, 3).every((r) => /^ip saddr @affinity-\S+ goto endpoint-\S+$/.test(r))).toBe(true);
+    expect(rules[3]).toMatch(/^numgen random mod 2 vmap/);
+    expect(table).toMatch(/\t\tupdate @affinity-\S+ \{ ip saddr \}\n\t\tmeta l4proto tcp dnat to/);
+
+    const responders = new Set<string | null>();
+    for (let i = 0; i < 12; i++) responders.add(walk(s, { from: 'pod/default/client', to: 'http://my-nginx/' }).responder);
+    expect(responders.size).toBe(1);
+    const client = s.model.pods.find((p) => p.meta.name === 'client')!.podIP!;
+    const listed = sets.map((n) => runLine(s, NODE1, `nft list set ip kube-proxy ${n}`).stdout).filter((t) => t.includes('elements'));
+    const clientNode = s.model.pods.find((p) => p.meta.name === 'client')!.nodeName;
+    const onClientNode = sets.map((n) => runLine(s, { kind: 'node', name: clientNode! }, `nft list set ip kube-proxy ${n}`).stdout).filter((t) => t.includes('elements'));
+    // The walks take no simulated time; nft prints the expiry relative to the clock.
+    expect([...listed, ...onClientNode].join('')).toContain(`elements = { ${client} expires 3h }`);
+    s.now += 60_000;
+    expect(sets.map((n) => runLine(s, { kind: 'node', name: clientNode! }, `nft list set ip kube-proxy ${n}`).stdout).join('')).toContain(`elements = { ${client} expires 2h59m }`);
+    // Past the timeout the element is gone, as the set's garbage collector reaps it.
+    s.now += 10_800_000;
+    const after = sets.map((n) => runLine(s, { kind: 'node', name: clientNode! }, `nft list set ip kube-proxy ${n}`).stdout).join('');
+    expect(after).not.toContain('elements');
+  });
+
+  it('without affinity the same twelve requests reach both endpoints (the check above can fail)', () => {
+    const s = sim();
+    const responders = new Set<string | null>();
+    for (let i = 0; i < 12; i++) responders.add(walk(s, { from: 'pod/default/client', to: 'http://my-nginx/' }).responder);
+    expect(responders.size).toBe(2);
+  });
+
+  it('--nodeport-addresses: the nodeport-ips set replaces fib daddr type local, and only those addresses take NodePorts', () => {
+    const yaml = NFT_YAML.replace('kubeProxy: {mode: nftables}', 'kubeProxy: {mode: nftables, nodePortAddresses: [192.168.1.12/32]}');
+    const { sim: s, diagnostics } = buildSim(yaml, { seed: 1 });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const node2 = { kind: 'node', name: 'node-2' } as const;
+    expect(runLine(s, node2, 'nft list set ip kube-proxy nodeport-ips').stdout).toBe('table ip kube-proxy {\n\tset nodeport-ips {\n\t\ttype ipv4_addr\n\t\tcomment "IPs that accept NodePort traffic"\n\t\telements = { 192.168.1.12 }\n\t}\n}\n');
+    expect(runLine(s, NODE1, 'nft list set ip kube-proxy nodeport-ips').stdout).not.toContain('elements');
+    expect(runLine(s, node2, 'nft list chain ip kube-proxy services').stdout).toContain('\t\tip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports\n');
+    expect(walk(s, { from: 'host/laptop', to: 'http://192.168.1.12:30080/' }).verdict).toBe('delivered');
+    expect(walk(s, { from: 'host/laptop', to: 'http://192.168.1.11:30080/' }).verdict).not.toBe('delivered');
+  });
+});

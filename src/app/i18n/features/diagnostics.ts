@@ -95,6 +95,7 @@ const TITLES: readonly Row[] = [
   ['probe-unknown-source', 'The probe’s source is not a Pod, node or host', 'Probe 的源不是 Pod、节点或主机'],
   ['policy-not-enforced', 'This network plugin does not enforce NetworkPolicy', '这个网络插件不执行 NetworkPolicy'],
   ['iptables-restore-failed', 'iptables-restore rejected the rules a component wrote', 'iptables-restore 拒绝了某个组件写入的规则'],
+  ['nftables-load-failed', 'nft -f rejected kube-proxy’s nftables transaction', 'nft -f 拒绝了 kube-proxy 的 nftables 事务'],
   ['challenge-unknown-kind', 'The Challenge names a kind the playground does not load', 'Challenge 里写了 playground 不加载的 kind'],
   ['challenge-unknown-variable', 'The text uses a variable the Challenge does not define', '文本里用了 Challenge 没有定义的变量'],
   ['challenge-empty-range', 'The variable’s range is empty', '变量的取值范围是空的'],

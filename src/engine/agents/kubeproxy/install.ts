@@ -21,7 +21,7 @@ import type { RestoreFailure } from '../../netfilter/types';
 import { cniOf } from '../../cni/registry';
 import { proxyConfig } from './config';
 import { kubeProxyNftables, NFT_TABLE } from './nftables';
-import { newNftState, nftLoad } from '../../netfilter/nft/ruleset';
+import { newNftState, nftLoad, type LoadResult, type NftState } from '../../netfilter/nft/ruleset';
 import { effectiveLocalhostNodePorts, KubeProxyCache, NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS } from './iptables';
 import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
 import { buildIpvsState } from './ipvsstate';
@@ -32,6 +32,8 @@ import { buildUserspaceState, USERSPACE_ROLE, userspaceListeners, userspaceProxy
 
 /** The netfilter engine's loader: `iptablesRestore(ns, text)` from src/engine/netfilter/restore.ts. */
 export type RestoreFn = (ns: NetNs, text: string) => { ok: true } | { ok: false; line: number; error: string };
+/** nf_tables' loader, `nftLoad(state, text)` from src/engine/netfilter/nft/ruleset.ts (tests pass a failing one). */
+export type NftLoadFn = (st: NftState, text: string) => LoadResult;
 
 export interface InstallResult {
   readonly machine: string;
@@ -111,7 +113,7 @@ function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
  * nftables mode: kube-proxy's transaction loaded into the node's nf_tables state (as `nft -f`,
  * atomically); any other mode removes the table. Returns the load error, if any.
  */
-function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: ReturnType<typeof proxyConfig>): string | undefined {
+function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: ReturnType<typeof proxyConfig>, loader: NftLoadFn): string | undefined {
   if (cfg.mode !== 'nftables') {
     if (ns.nft) ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
     return undefined;
@@ -119,11 +121,15 @@ function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: R
   ns.nft ??= newNftState();
   // A full sync replaces the table (kube-proxy's first sync after a restart starts from nothing).
   ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
-  const r = nftLoad(ns.nft, kubeProxyNftables(model, node, cfg));
-  return r.ok ? undefined : `nft -f line ${r.line}: ${r.error}`;
+  const text = kubeProxyNftables(model, node, cfg);
+  const r = loader(ns.nft, text);
+  if (r.ok) { delete ns.nft.loadFailure; return undefined; }
+  // Kept on the machine: `knp check`, kube-proxy's log and every packet entering it say so.
+  ns.nft.loadFailure = { machine: `node/${node.name}`, writer: 'kube-proxy', line: r.line, text: text.split('\n')[r.line - 1] ?? '', error: r.error };
+  return `nft -f line ${r.line}: ${r.error}`;
 }
 
-function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache): InstallResult | null {
+function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache, nftLoader: NftLoadFn): InstallResult | null {
   const ns = sim.net.namespaces.get(nodeNsId(node.name));
   if (!ns) return null;
   const model = sim.model;
@@ -157,7 +163,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     for (const name of [NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS]) if (!st.nfacct.has(name)) st.nfacct.set(name, { pkts: 0, bytes: 0 });
   }
   const out = load(ns, `node/${node.name}`, written, restore);
-  const nftError = installNftables(ns, model, node, cfg);
+  const nftError = installNftables(ns, model, node, cfg, nftLoader);
   sim.net.generation++;
   return nftError && !out.error ? { ...out, error: nftError } : out;
 }
@@ -167,7 +173,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
  * iptablesRestore; without it only the non-iptables state (IPVS, ipsets, kube-ipvs0,
  * userspace listeners) is installed and the texts are returned.
  */
-export function installRules(sim: Sim, restore?: RestoreFn): InstallResult[] {
+export function installRules(sim: Sim, restore?: RestoreFn, nftLoader: NftLoadFn = nftLoad): InstallResult[] {
   const owner: object = sim.caches ?? sim.net;
   let cache = caches.get(owner);
   if (!cache) {
@@ -177,7 +183,7 @@ export function installRules(sim: Sim, restore?: RestoreFn): InstallResult[] {
   const out: InstallResult[] = [];
   if (sim.model.hasCluster) {
     for (const node of sim.model.nodes) {
-      const r = installNode(sim, node, restore, cache);
+      const r = installNode(sim, node, restore, cache, nftLoader);
       if (r) out.push(r);
     }
   }

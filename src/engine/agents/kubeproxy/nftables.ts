@@ -5,11 +5,15 @@
  * addresses, nat chains at dstnat/srcnat), the jump chains, the service-ips / service-nodeports
  * verdict maps that dispatch to `service-…` / `external-…` chains, the no-endpoint maps, the
  * cluster-ips set, and one `endpoint-…` chain per endpoint doing `dnat to`. Endpoint choice is
- * `numgen random mod N vmap { 0 : goto endpoint-…, … }`.
+ * `numgen random mod N vmap { 0 : goto endpoint-…, … }`. ClientIP session affinity is one
+ * dynamic `affinity-…` set per endpoint (timeout = the Service's sticky seconds): the service
+ * chain sends a source found in an endpoint's set straight to that endpoint, and the endpoint
+ * chain records the source (`update @affinity-… { ip saddr }`). With --nodeport-addresses the
+ * NodePort dispatch matches the `nodeport-ips` set instead of `fib daddr type local`.
  *
- * Not written (yet): session affinity sets (`affinity-…`, `update @set`), the nodeport-ips set
- * for --nodeport-addresses, and the ip6 table.
+ * Not written (yet): the ip6 table.
  */
+import { parsePrefix, prefixContains, parseIPv4 } from '../../addr/ip';
 import type { ClusterModel, NodeModel } from '../../model/cluster';
 import { base32, sha256 } from '../../util/sha256';
 import type { ProxyConfig } from './config';
@@ -35,6 +39,22 @@ const localChainName = (s: ServicePortInfo): string => `local-${hashed(portBase(
 const externalChainName = (s: ServicePortInfo): string => `external-${hashed(portBase(s))}`;
 const firewallChainName = (s: ServicePortInfo): string => `firewall-${hashed(portBase(s))}`;
 export const endpointChainName = (s: ServicePortInfo, e: ProxyEndpoint): string => `endpoint-${hashed(`${portBase(s)}__${e.ip}/${e.port}`)}`;
+const affinitySetName = (s: ServicePortInfo, e: ProxyEndpoint): string => `affinity-${hashed(`${portBase(s)}__${e.ip}/${e.port}`)}`;
+
+/**
+ * The node's addresses that accept NodePorts under --nodeport-addresses (`primary` is the node
+ * IP), without loopback, as NodePortAddresses.GetNodeIPs; null when every local address does.
+ */
+function nodePortIPs(node: NodeModel, cfg: ProxyConfig): string[] | null {
+  if (cfg.nodePortAddresses.length === 0) return null;
+  const mine = [node.ip, ...(node.extraAddresses ?? [])].map((a) => a.split('/')[0]!);
+  const cidrs = cfg.nodePortAddresses.map((c) => (c === 'primary' ? `${node.ip}/32` : c));
+  return mine.filter((a) => {
+    const ip = parseIPv4(a);
+    if (ip === null || a.startsWith('127.')) return false;
+    return cidrs.some((c) => { const p = parsePrefix(c, true); return p !== null && prefixContains(p, ip); });
+  });
+}
 
 const BASE_CHAINS: readonly [string, string, string, string][] = [
   ['filter-prerouting', 'filter', 'prerouting', '-110'],
@@ -93,6 +113,13 @@ export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: Pro
   out.push(`add set ${T} cluster-ips { type ipv4_addr ; comment "Active ClusterIPs" ; }`);
   rule('cluster-ips-check', 'ip daddr @cluster-ips reject', 'Reject traffic to invalid ports of ClusterIPs');
   rule('cluster-ips-check', `ip daddr { ${model.spec.serviceCIDR} } drop`, 'Drop traffic to unallocated ClusterIPs');
+  const npIPs = nodePortIPs(node, cfg);
+  if (npIPs) {
+    out.push(`add set ${T} nodeport-ips { type ipv4_addr ; comment "IPs that accept NodePort traffic" ; }`);
+    out.push(`flush set ${T} nodeport-ips`);
+    for (const ip of npIPs) out.push(`add element ${T} nodeport-ips { ${ip} }`);
+  }
+  const nodePortDst = npIPs ? 'ip daddr @nodeport-ips' : 'fib daddr type local ip daddr != 127.0.0.0/8';
   out.push(`add map ${T} no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`);
   out.push(`add map ${T} no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`);
   out.push(`add chain ${T} reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`);
@@ -100,13 +127,13 @@ export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: Pro
   chains.add('reject-chain');
   rule('reject-chain', 'reject');
   rule('service-endpoints-check', 'ip daddr . meta l4proto . th dport vmap @no-endpoint-services');
-  rule('nodeport-endpoints-check', 'ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports');
+  rule('nodeport-endpoints-check', `${npIPs ? 'ip daddr @nodeport-ips' : 'ip daddr != 127.0.0.0/8'} meta l4proto . th dport vmap @no-endpoint-nodeports`);
   out.push(`add map ${T} firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`);
   rule('firewall-check', 'ip daddr . meta l4proto . th dport vmap @firewall-ips');
   out.push(`add map ${T} service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`);
   out.push(`add map ${T} service-nodeports { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`);
   rule('services', 'ip daddr . meta l4proto . th dport vmap @service-ips');
-  rule('services', 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports');
+  rule('services', `${nodePortDst} meta l4proto . th dport vmap @service-nodeports`);
 
   const elems: string[] = [];
   const elem = (map: string, key: string, value?: string, comment?: string): void => {
@@ -174,7 +201,12 @@ export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: Pro
     if (usesFW) {
       brule(firewallChainName(s), `ip saddr != { ${s.loadBalancerSourceRanges.join(', ')} } drop`);
     }
+    if (s.sessionAffinityClientIP) {
+      for (const e of cat.allReachable) out.push(`add set ${T} ${affinitySetName(s, e)} { type ipv4_addr ; flags dynamic,timeout ; timeout ${s.stickyMaxAgeSeconds}s ; }`);
+    }
     const lb = (c: string, eps: readonly ProxyEndpoint[]): void => {
+      // A source remembered by an endpoint's affinity set goes back to that endpoint.
+      if (s.sessionAffinityClientIP) for (const e of eps) brule(c, `ip saddr @${affinitySetName(s, e)} goto ${endpointChainName(s, e)}`);
       brule(c, `numgen random mod ${eps.length} vmap { ${eps.map((e, i) => `${i} : goto ${endpointChainName(s, e)}`).join(' , ')} }`);
     };
     if (usesCluster) lb(clusterChain, cat.cluster);
@@ -182,6 +214,7 @@ export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: Pro
     for (const e of cat.allReachable) {
       const c = endpointChainName(s, e);
       brule(c, `ip saddr ${e.ip} jump mark-for-masquerade`);
+      if (s.sessionAffinityClientIP) brule(c, `update @${affinitySetName(s, e)} { ip saddr }`);
       brule(c, `meta l4proto ${proto} dnat to ${e.ip}:${e.port}`);
     }
   }

@@ -14,7 +14,7 @@ import type { Hook, HookEvent } from '../hook';
 import type { MatchEnv, PacketView } from '../match';
 import type { TableOutcome } from '../traverse';
 import type { MapElem, NftChain, NftHook, NftState, NftTable, Selector, Stmt, Verdict } from './ruleset';
-import { ruleText, stmtText, verdictText } from './ruleset';
+import { liveElems, ruleText, stmtText, verdictText } from './ruleset';
 
 export const NFT_HOOK: Readonly<Record<Hook, NftHook>> = {
   PREROUTING: 'prerouting', INPUT: 'input', FORWARD: 'forward', OUTPUT: 'output', POSTROUTING: 'postrouting',
@@ -103,7 +103,7 @@ function evalRule(stmts: readonly Stmt[], table: NftTable, p: PacketView, env: M
         let hit: boolean;
         if (s.rhs.k === 'named') {
           const set = table.sets.get(s.rhs.name);
-          hit = !!set && set.elems.some((e) => keyEq(key, e.key));
+          hit = !!set && liveElems(set, env.now).some((e) => keyEq(key, e.key));
         } else if (s.rhs.k === 'set') {
           hit = s.rhs.values.some((v) => keyEq(key, v.split(' . ')));
         } else hit = keyEq(key, s.rhs.values);
@@ -132,6 +132,24 @@ function evalRule(stmts: readonly Stmt[], table: NftTable, p: PacketView, env: M
         continue;
       }
       case 'dnat': case 'masquerade': return { kind: 'nat', stmt: s };
+      case 'setupdate': {
+        const key: string[] = [];
+        for (const sel of s.sel) {
+          const v = load(sel, p, env);
+          if (v === undefined) return null;
+          key.push(v);
+        }
+        const set = table.sets.get(s.set);
+        if (!set) return null;
+        const expiresAt = set.timeout !== undefined ? env.now + set.timeout * 1000 : undefined;
+        const at = set.elems.findIndex((e) => keyEq(key, e.key));
+        const elem = { key, ...(expiresAt !== undefined ? { expiresAt } : {}) };
+        // `update` refreshes the timeout of a live element; `add` leaves it as it is.
+        if (at < 0 || (set.elems[at]!.expiresAt !== undefined && set.elems[at]!.expiresAt! <= env.now)) {
+          set.elems = [...set.elems.filter((_, i) => i !== at), elem];
+        } else if (s.op === 'update') set.elems = set.elems.map((e, i) => (i === at ? elem : e));
+        continue;
+      }
     }
   }
   return { kind: 'continue' };

@@ -7,7 +7,8 @@
  * The expressions are the ones kube-proxy's nftables proxier writes: ip/meta/th/tcp/udp/ct/fib
  * selectors, concatenations (`ip daddr . meta l4proto . th dport`), set and verdict-map lookups,
  * `numgen random mod N vmap {...}`, mark arithmetic, dnat/masquerade, jump/goto/return/accept/
- * drop/reject, counter and comment. Anything else is a load error naming the line, as `nft -f`
+ * drop/reject, counter and comment, and dynamic sets with a timeout filled from the packet path
+ * (`update @affinity-… { ip saddr }`, session affinity). Anything else is a load error naming the line, as `nft -f`
  * refuses the whole file.
  */
 
@@ -43,9 +44,17 @@ export type Stmt =
   | { readonly k: 'counter' }
   | { readonly k: 'markset'; readonly op: 'or' | 'xor' | 'and' | 'set'; readonly value: number }
   | { readonly k: 'dnat'; readonly ip: string; readonly port?: number }
+  /** `update @set { ip saddr }`: adds the packet's key to a dynamic set, or refreshes its timeout. */
+  | { readonly k: 'setupdate'; readonly op: 'update' | 'add'; readonly set: string; readonly sel: readonly Selector[] }
   | { readonly k: 'masquerade'; readonly fullyRandom: boolean };
 
-export interface MapElem { readonly key: readonly string[]; readonly verdict?: Verdict; readonly comment?: string }
+export interface MapElem {
+  readonly key: readonly string[];
+  readonly verdict?: Verdict;
+  readonly comment?: string;
+  /** Elements of a set with a timeout: when it expires, in simulation milliseconds. */
+  readonly expiresAt?: number;
+}
 
 export interface NftRule {
   readonly stmts: readonly Stmt[];
@@ -67,6 +76,12 @@ export interface NftSet {
   /** Key types, e.g. ['ipv4_addr', 'inet_proto', 'inet_service']; maps: value type 'verdict'. */
   readonly keyTypes: readonly string[];
   readonly comment?: string;
+  /** `flags dynamic,timeout` as declared. */
+  readonly flags?: readonly string[];
+  /** The default element timeout, in seconds (`timeout 10800s`). */
+  readonly timeout?: number;
+  /** nft gives a set filled from the packet path (an `update @set` rule) a size of 65535 when none is declared. */
+  size?: number;
   elems: MapElem[];
 }
 
@@ -78,9 +93,22 @@ export interface NftTable {
   sets: Map<string, NftSet>;
 }
 
+/** A transaction a daemon ran with `nft -f` that the kernel refused (nothing of it applied). */
+export interface NftLoadFailure {
+  /** node/NAME. */
+  readonly machine: string;
+  readonly writer: string;
+  /** 1-based line of the transaction, and its text. */
+  readonly line: number;
+  readonly text: string;
+  readonly error: string;
+}
+
 export interface NftState {
   tables: NftTable[];
   nextHandle: number;
+  /** Set while the last load of kube-proxy's transaction on this machine failed. */
+  loadFailure?: NftLoadFailure;
 }
 
 export const newNftState = (): NftState => ({ tables: [], nextHandle: 1 });
@@ -217,6 +245,22 @@ export function parseRule(text: string, handle: number): NftRule {
       stmts.push({ k: 'dnat', ip: m[1]!, ...(m[2] ? { port: Number(m[2]) } : {}) });
       continue;
     }
+    if ((t === 'update' || t === 'add') && c.peek(1)?.startsWith('@')) {
+      c.next();
+      const set = c.next().slice(1);
+      c.expect('{');
+      const sel: Selector[] = [];
+      for (;;) {
+        const x = parseSelector(c);
+        if (!x) throw new Error(`syntax error, unexpected ${c.peek() ?? 'end of line'}`);
+        sel.push(x);
+        if (c.peek() === '.') { c.next(); continue; }
+        break;
+      }
+      c.expect('}');
+      stmts.push({ k: 'setupdate', op: t, set, sel });
+      continue;
+    }
     if (t === 'masquerade') {
       c.next();
       let fullyRandom = false;
@@ -320,6 +364,7 @@ export function stmtText(s: Stmt): string {
     case 'markset': return s.op === 'set' ? `meta mark set ${hex8(s.value)}` : `meta mark set meta mark ${s.op === 'or' ? '|' : s.op === 'xor' ? '^' : '&'} ${hex8(s.value)}`;
     case 'dnat': return `dnat to ${s.ip}${s.port !== undefined ? `:${s.port}` : ''}`;
     case 'masquerade': return `masquerade${s.fullyRandom ? ' fully-random' : ''}`;
+    case 'setupdate': return `${s.op} @${s.set} { ${s.sel.map(selText).join(' . ')} }`;
   }
 }
 
@@ -340,11 +385,48 @@ function priorityText(hook: NftHook, p: number): string {
   return String(p);
 }
 
-function setText(s: NftSet): string {
+/** A duration as nft prints one: `3h`, `1h30m`, `2h59m59s996ms` (nftables' time_print). */
+export function nftTime(ms: number): string {
+  let rest = Math.max(0, Math.round(ms));
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n) parts.push(`${n}${unit}`);
+  }
+  return parts.join('') || '0s';
+}
+
+/** `10800s`, `3h`, `1h30m`, `500ms` → milliseconds. */
+function parseTime(text: string): number {
+  let ms = 0;
+  const re = /(\d+)(ms|d|h|m|s)/g;
+  let m: RegExpExecArray | null;
+  let seen = '';
+  while ((m = re.exec(text))) { ms += Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 }[m[2] as 'd']; seen += m[0]; }
+  if (!seen || seen !== text) throw new Error(`syntax error, unexpected ${text}, expecting a time value`);
+  return ms;
+}
+
+/** Elements still alive at `now` (a timed element is gone once it expires, as the set's GC reaps it). */
+export function liveElems(s: NftSet, now: number | undefined): readonly MapElem[] {
+  if (now === undefined || !s.elems.some((e) => e.expiresAt !== undefined)) return s.elems;
+  return s.elems.filter((e) => e.expiresAt === undefined || e.expiresAt > now);
+}
+
+function setText(s: NftSet, now?: number): string {
   const lines = [`\t${s.map ? 'map' : 'set'} ${s.name} {`, `\t\ttype ${s.keyTypes.join(' . ')}${s.map ? ' : verdict' : ''}`];
+  if (s.size !== undefined) lines.push(`\t\tsize ${s.size}`);
+  // nft prints the flags only when one besides `timeout` (implied by the timeout itself) is set.
+  const flags = ['constant', 'interval', 'dynamic', 'timeout'].filter((f) => s.flags?.includes(f));
+  if (flags.some((f) => f !== 'timeout')) lines.push(`\t\tflags ${flags.join(',')}`);
+  if (s.timeout !== undefined) lines.push(`\t\ttimeout ${nftTime(s.timeout * 1000)}`);
   if (s.comment !== undefined) lines.push(`\t\tcomment "${s.comment}"`);
-  if (s.elems.length) {
-    const items = s.elems.map(elemText);
+  const elems = liveElems(s, now);
+  if (elems.length) {
+    const items = elems.map((e) => (e.expiresAt !== undefined && s.timeout !== undefined
+      ? `${e.key.join(' . ')} expires ${nftTime(e.expiresAt - (now ?? 0))}`
+      : elemText(e)));
     lines.push(`\t\telements = { ${items.join(',\n\t\t\t     ')} }`);
   }
   lines.push('\t}');
@@ -360,17 +442,18 @@ export function chainText(c: NftChain, indent = '\t', counters = false): string 
   return lines.join('\n');
 }
 
-export function tableText(t: NftTable): string {
+/** `now`: the simulation time, for the `expires` of timed set elements (nft prints them relative to now). */
+export function tableText(t: NftTable, now?: number): string {
   const blocks: string[] = [];
-  for (const s of t.sets.values()) blocks.push(setText(s));
+  for (const s of t.sets.values()) blocks.push(setText(s, now));
   for (const c of t.chains.values()) blocks.push(chainText(c));
   const head = [`table ${t.family} ${t.name} {`];
   if (t.comment !== undefined) head.push(`\tcomment "${t.comment}"`);
   return `${head.join('\n')}\n${blocks.join('\n\n')}${blocks.length ? '\n' : ''}}\n`;
 }
 
-export function rulesetText(st: NftState): string {
-  return st.tables.map(tableText).join('');
+export function rulesetText(st: NftState, now?: number): string {
+  return st.tables.map((t) => tableText(t, now)).join('');
 }
 
 // ---- nft -f -------------------------------------------------------------------------------------
@@ -514,8 +597,14 @@ function applyLine(st: NftState, line: string): void {
     for (const s of rule.stmts) {
       const target = s.k === 'verdict' && (s.v.k === 'jump' || s.v.k === 'goto') ? s.v.chain : null;
       if (target && !t.chains.has(target)) throw new Error(`Could not process rule: No such file or directory (chain ${target})`);
-      const set = s.k === 'vmap' && s.map.k === 'named' ? s.map.name : s.k === 'match' && s.rhs.k === 'named' ? s.rhs.name : null;
+      const set = s.k === 'vmap' && s.map.k === 'named' ? s.map.name : s.k === 'match' && s.rhs.k === 'named' ? s.rhs.name : s.k === 'setupdate' ? s.set : null;
       if (set && !t.sets.has(set)) throw new Error(`Could not process rule: No such file or directory (set ${set})`);
+      // The kernel only lets the packet path add to a set declared dynamic (or with a timeout).
+      if (s.k === 'setupdate') {
+        const target = t.sets.get(s.set)!;
+        if (!target.flags?.some((f) => f === 'dynamic' || f === 'timeout')) throw new Error(`Could not process rule: Operation not supported (set ${s.set} is not dynamic)`);
+        target.size ??= 65535;
+      }
     }
     if (verb === 'insert') chain.rules.unshift(rule); else chain.rules.push(rule);
     return;
@@ -526,17 +615,24 @@ function applyLine(st: NftState, line: string): void {
       if (t.sets.has(name)) return;
       let keyTypes: string[] = [];
       let comment: string | undefined;
+      let flags: string[] | undefined;
+      let timeout: number | undefined;
       for (const s of statements(bodyOf(c))) {
         if (s[0] === 'type') {
           const colon = s.indexOf(':');
           keyTypes = (colon >= 0 ? s.slice(1, colon) : s.slice(1)).filter((x) => x !== '.');
           if (what === 'map' && (colon < 0 || s[colon + 1] !== 'verdict')) throw new Error('Could not process rule: only verdict maps are modelled');
         } else if (s[0] === 'comment') comment = unquote(s[1] ?? '""');
-        else if (s[0] === 'flags' || s[0] === 'timeout') continue;
+        else if (s[0] === 'flags') {
+          flags = s.slice(1).join('').split(',').filter(Boolean);
+          const bad = flags.find((f) => !['constant', 'interval', 'timeout', 'dynamic'].includes(f));
+          if (bad) throw new Error(`syntax error, unexpected ${bad}`);
+        } else if (s[0] === 'timeout') timeout = parseTime(s[1] ?? '') / 1000;
         else throw new Error(`syntax error, unexpected ${s[0]}`);
       }
       if (!keyTypes.length) throw new Error(`Could not process rule: set ${name} needs a type`);
-      t.sets.set(name, { name, map: what === 'map', keyTypes, ...(comment !== undefined ? { comment } : {}), elems: [] });
+      if (timeout !== undefined && !flags?.includes('timeout')) flags = [...(flags ?? []), 'timeout'];
+      t.sets.set(name, { name, map: what === 'map', keyTypes, ...(comment !== undefined ? { comment } : {}), ...(flags ? { flags } : {}), ...(timeout !== undefined ? { timeout } : {}), elems: [] });
       return;
     }
     const s = t.sets.get(name);
