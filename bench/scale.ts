@@ -152,7 +152,12 @@ export async function scaleBench(opts: ScaleOptions = {}): Promise<BenchResult[]
     // Memory first, from a clean heap: the one Sim the other figures then use.
     const hadGc = gc();
     const base = process.memoryUsage().heapUsed;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
     const built = buildSim(text, { seed: 1, file: `scale-${size}.yaml` });
+    // The first build is a cold sample too (the only one when runs is 1).
+    const firstMs = performance.now() - t0;
+    const firstCpu = process.cpuUsage(c0);
     checkBuilt(size, built.sim, built.diagnostics);
     let sim = built.sim;
     if (hadGc) {
@@ -163,11 +168,13 @@ export async function scaleBench(opts: ScaleOptions = {}): Promise<BenchResult[]
       log('scale: no global gc (run node with --expose-gc): memory not measured');
     }
 
-    out.push(sample(label('cold'), size, 'cold', runs, size === 'L' ? 0 : 1, () => { buildSim(text, { seed: 1 }); }));
+    if (runs > 1) out.push(sample(label('cold'), size, 'cold', runs, size === 'L' ? 0 : 1, () => { buildSim(text, { seed: 1 }); }));
+    else out.push(summary(label('cold'), size, 'cold', [firstMs], `cpu ${((firstCpu.user + firstCpu.system) / 1000).toFixed(0)} ms`));
+    const warm = runs > 1 ? 1 : 0;
 
     let flip = false;
     let prev: Sim = sim;
-    out.push(sample(label('edit'), size, 'edit', runs, 1, () => {
+    out.push(sample(label('edit'), size, 'edit', runs, warm, () => {
       flip = !flip;
       prev = buildSim(flip ? edited : text, { seed: 1, previous: prev }).sim;
     }));
@@ -177,13 +184,14 @@ export async function scaleBench(opts: ScaleOptions = {}): Promise<BenchResult[]
     const ns = spec.namespaces === 1 ? 'default' : 'team-0';
     const reps = Number(/replicas: (\d+)/.exec(text)![1]);
     let up = false;
-    out.push(sample(label('scale'), size, 'scale', size === 'L' ? runs : runs * 2, size === 'L' ? 1 : 2, () => {
+    out.push(sample(label('scale'), size, 'scale', size === 'L' ? runs : runs * 2, size === 'L' ? warm : 2, () => {
       up = !up;
       const r = runLine(sim, { kind: 'workstation' }, `kubectl scale deployment app-0 -n ${ns} --replicas=${up ? reps + 1 : reps}`);
       if (r.exitCode !== 0) throw new Error(`kubectl scale: ${r.stderr}`);
     }));
 
-    sim = buildSim(text, { seed: 1 }).sim;
+    // A fresh simulation for the trace (with one run: the scaled one, its trace target untouched).
+    if (runs > 1) sim = buildSim(text, { seed: 1 }).sim;
     checkTrace(size, sim);
     const req = traceRequest(size);
     out.push(sample(label('trace'), size, 'trace', runs * 10, 3, () => { walk(sim, req); }, 'curl by name: DNS over UDP, then TCP SYN..FIN'));
@@ -208,4 +216,14 @@ export async function scaleBench(opts: ScaleOptions = {}): Promise<BenchResult[]
   return out;
 }
 
-export const bench: Bench = () => scaleBench({ cli: true });
+/** `SCALE_RUNS=S=20,M=7,L=1 npm run bench -- scale`: fewer runs on a busy machine. */
+function runsFromEnv(): Partial<Record<Size, number>> {
+  const out: Partial<Record<Size, number>> = {};
+  for (const part of (process.env.SCALE_RUNS ?? '').split(',')) {
+    const [k, v] = part.split('=');
+    if ((k === 'S' || k === 'M' || k === 'L') && Number(v) >= 1) out[k] = Number(v);
+  }
+  return out;
+}
+
+export const bench: Bench = () => scaleBench({ cli: true, runs: runsFromEnv() });
