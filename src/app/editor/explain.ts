@@ -264,8 +264,8 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '底层网络的路由器；默认是 `underlayCIDR` 的第一个地址。节点把发往外部的流量交给它。',
   },
   'knp.Cluster.spec.network.backend': {
-    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`.',
-    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。',
+    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`. kube-router: `bgp` (routes learned from the other nodes; only nodes on one subnet), `ipip` (a tunnel to each node in another subnet).',
+    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。kube-router：`bgp`（从其他节点学到的路由；只适用于同一网段的节点）、`ipip`（为每个不在本网段的节点建一条隧道）。',
   },
   'knp.Cluster.spec.dns.upstream': {
     en: 'The external host that answers names outside the cluster (CoreDNS forwards to it).',

@@ -18,6 +18,7 @@
 import type { NodeModel, PodModel, ClusterModel } from '../model/cluster';
 import type { BuildCtx } from '../net/context';
 import type { Target } from '../net/target';
+import type { IpvsState } from '../ipvs/ipvs';
 import type { NetNs } from '../net/types';
 import type { Underlay } from '../net/underlay';
 import type { Ruleset } from '../netfilter/ruleset';
@@ -71,6 +72,20 @@ export interface CniToolResult {
  */
 export type CniTool = (sim: Sim, target: Target, argv: readonly string[]) => CniToolResult;
 
+/**
+ * What the node agents hand a plugin that runs its own service proxy (see
+ * CniPlugin.installServiceProxy): the node, its namespace, and the IPVS table kube-proxy's ipvs
+ * mode would build there with the given scheduler (agents/kubeproxy/ipvsstate.ts: every Service
+ * port's virtual servers, its endpoints as real servers), so the plugin does not re-derive
+ * Services and endpoints.
+ */
+export interface CniServiceProxyCtx {
+  readonly sim: Sim;
+  readonly node: NodeModel;
+  readonly ns: NetNs;
+  ipvsTable(scheduler?: string): IpvsState;
+}
+
 export const cniOk = (stdout: string): CniToolResult => ({ stdout, stderr: '', exitCode: 0 });
 export const cniFail = (stderr: string, exitCode = 1, stdout = ''): CniToolResult => ({ stdout, stderr, exitCode });
 
@@ -107,6 +122,13 @@ export interface CniPlugin {
    * kubeProxyReplacement, kube-router's service proxy). Absent means kube-proxy runs as configured.
    */
   readonly replacesKubeProxy?: (spec: ClusterSpec) => boolean;
+  /**
+   * The plugin's own service proxy (kube-router's --run-service-proxy): called on each node when
+   * the node agents install their kernel state, after kube-proxy's (none when replacesKubeProxy)
+   * and before the node's iptables rules load, so the IPVS table, devices and ipsets it sets up
+   * exist when its rules (writeHostRules) name them. Absent: the plugin proxies nothing.
+   */
+  readonly installServiceProxy?: (ctx: CniServiceProxyCtx) => void;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
 }

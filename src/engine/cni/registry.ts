@@ -7,9 +7,10 @@ import { bridge } from './bridge/index';
 import { calico } from './calico/index';
 import { canal } from './canal/index';
 import { flannel } from './flannel/index';
+import { kubeRouter } from './kube-router/index';
 import type { CniPlugin } from './plugin';
 
-export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge };
+export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, 'kube-router': kubeRouter };
 
 /** The plugin a Cluster runs. */
 export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin } }): CniPlugin {

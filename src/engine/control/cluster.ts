@@ -55,6 +55,11 @@ export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: R
     r.error(origin, ['spec', 'network', 'backend'], 'invalid-backend', `network plugin ${net.plugin} has no backend "${net.backend}"`, `use one of: ${backends.join(', ')}`);
     out.network = { ...net, backend: backends[0] as typeof net.backend };
   }
+  // A plugin that serves Services itself (CniPlugin.replacesKubeProxy) runs without kube-proxy: a mode picked for it does nothing.
+  const defaultMode = defaults.kubeProxy.mode;
+  if (CNI_PLUGINS[net.plugin].replacesKubeProxy?.(spec) && spec.kubeProxy.mode !== defaultMode && spec.kubeProxy.mode !== 'none') {
+    r.warn(origin, ['spec', 'kubeProxy', 'mode'], 'kube-proxy-replaced', `network plugin ${net.plugin} serves Services itself and the cluster runs without kube-proxy: kubeProxy.mode ${spec.kubeProxy.mode} does not apply`, 'remove spec.kubeProxy, or choose a plugin that relies on kube-proxy (flannel, calico, canal, bridge)');
+  }
   return out;
 }
 

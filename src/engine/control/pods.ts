@@ -7,7 +7,7 @@ import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model
 import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
 import { makeMeta } from './meta';
-import { startedPhase } from './lifecycle';
+import { crashingContainer, startedPhase } from './lifecycle';
 import { bindPod, hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import type { PodDraft } from './workloads';
 import { bornKey, podKey, type ClusterHistory } from './history';
@@ -111,7 +111,8 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const conditions = d.status?.conditions ?? [];
     const phase = d.status?.phase ?? (node && podIP ? startedPhase(d.spec, d.annotations) : 'Pending');
     const readyCond = conditions.find((c) => c.type === 'Ready');
-    const ready = phase === 'Running' && podIP !== null && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
+    const crash = phase === 'Running' && !d.status?.phase && !d.system ? crashingContainer(d.spec, d.annotations) : null;
+    const ready = phase === 'Running' && podIP !== null && !crash && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
     const containers: ContainerModel[] = d.spec.containers.map((c) => ({
       name: c.name, image: c.image ?? '',
       ports: (c.ports ?? []).map((p) => ({
@@ -130,6 +131,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const meta = bornAt !== undefined ? { ...made, createdAt: bornAt } : fresh ? { ...made, createdAt: history!.now! } : made;
     out.push({
       meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
+      ...(crash ? { crashLoop: { container: crash.name, exitCode: crash.exitCode } } : {}),
       ...(pendingReason ? { pendingReason } : {}),
       podIP: phase === 'Pending' && !podIP ? null : podIP, hostIP: node?.ip ?? null, ready, terminating: d.terminating,
       hostname: hostNetwork && node ? node.name : d.hostname,

@@ -361,7 +361,7 @@ export function routeCommand(r: Route): string | null {
   if (r.via) parts.push('via', r.via);
   if (r.dev && r.type === 'unicast') parts.push('dev', q(r.dev));
   if (r.src) parts.push('src', r.src);
-  if (r.proto !== 'boot') parts.push('proto', r.proto);
+  if (r.proto !== 'boot') parts.push('proto', String(r.proto));
   if (r.scope !== 'global' && r.type === 'unicast') parts.push('scope', r.scope);
   if (r.metric !== undefined) parts.push('metric', String(r.metric));
   if (r.onlink) parts.push('onlink');

@@ -118,3 +118,31 @@ export function protoName(p: number): string {
 
 /** A DNS query type (the QTYPE the resolver asks and CoreDNS answers). */
 export type RRType = 'A' | 'AAAA' | 'SRV' | 'PTR' | 'CNAME' | 'TXT' | 'NS' | 'SOA' | 'ANY';
+
+export interface DnsQuestion {
+  readonly name: string;
+  readonly type: RRType;
+}
+
+export interface DnsRR {
+  readonly name: string;
+  readonly type: RRType;
+  readonly ttl: number;
+  /** A/AAAA: address; CNAME/PTR/NS: target name; SRV: "prio weight port target"; SOA: the SOA rdata. */
+  readonly data: string;
+}
+
+export interface DnsResponse {
+  readonly rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
+  readonly authoritative: boolean;
+  readonly answers: readonly DnsRR[];
+  readonly authority: readonly DnsRR[];
+  /** Glue: the A records of SRV targets and NS names. */
+  readonly additional?: readonly DnsRR[];
+  /** RA: the server recurses for clients (the upstream resolver does; CoreDNS's own answers do not say so). */
+  readonly recursionAvailable?: boolean;
+  /** The Corefile sent this question upstream (`forward . IP`): the stack walks it there and back. */
+  readonly forwardTo?: string;
+  /** What CoreDNS would log about its configuration while answering (unknown plugins...). */
+  readonly notes?: readonly string[];
+}

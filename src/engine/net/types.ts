@@ -106,8 +106,11 @@ export interface Route {
   readonly via?: string;
   /** Preferred source address (`src`). */
   readonly src?: string;
-  /** 'felix' is Calico's own number 80 (printed `proto 80`, iproute2 has no name for it). */
-  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp' | 'felix';
+  /**
+   * 'felix' is Calico's own number 80 (printed `proto 80`, iproute2 has no name for it); a
+   * number is any other protocol iproute2 has no name for (kube-router's gobgp routes: 17).
+   */
+  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp' | 'felix' | number;
   readonly scope: 'host' | 'link' | 'global';
   readonly metric?: number;
   readonly onlink?: boolean;

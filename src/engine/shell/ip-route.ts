@@ -53,7 +53,7 @@ export function routeCmd(env: Env, args: readonly string[]): CommandResult {
         if (t === undefined) return fail(`Error: argument "${rest[i]}" is wrong: "table" value is invalid\n`, 1);
         table = t;
       } else if (a === 'dev' || a === 'oif') { dev = v; i++; }
-      else if (a === 'proto' || a === 'protocol') { i++; keep.push((r) => (r.proto === 'felix' ? '80' : r.proto) === v); }
+      else if (a === 'proto' || a === 'protocol') { i++; keep.push((r) => (r.proto === 'felix' ? '80' : String(r.proto)) === v); }
       else if (a === 'scope') { i++; keep.push((r) => r.scope === (v === 'universe' ? 'global' : v)); }
       else if (a === 'type') { i++; keep.push((r) => r.type === v); }
       else if (a === 'via') { i++; keep.push((r) => r.via === v); }
@@ -130,7 +130,7 @@ function routeChange(env: Env, sub: string, args: readonly string[]): CommandRes
     } else if (a === 'onlink') onlink = true;
     else if (a === 'proto' || a === 'protocol') {
       const p = args[++i];
-      proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : 'static';
+      proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : p !== undefined && /^\d+$/.test(p) && Number(p) < 256 ? Number(p) : 'static';
     } else if (a === 'scope') {
       const s = args[++i];
       scope = s === 'host' || s === 'link' ? s : 'global';

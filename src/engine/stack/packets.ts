@@ -41,11 +41,20 @@ export function utf8(s: string): number[] {
   return out;
 }
 
+/** The User-Agent of an HTTP request that names none: Send, probes and curl send curl's. */
+export const DEFAULT_USER_AGENT = 'curl/8.5.0';
+
+/** The User-Agent a request carries on the wire (what a server logs). */
+export function userAgentOf(p: { readonly headers: Readonly<Record<string, string>> }): string {
+  const key = Object.keys(p.headers).find((k) => k.toLowerCase() === 'user-agent');
+  return key === undefined ? DEFAULT_USER_AGENT : p.headers[key]!;
+}
+
 /** The application text of a payload (HTTP, plain data); null for binary payloads. */
 export function payloadText(p: Payload): string | null {
   switch (p.kind) {
     case 'http-request': {
-      const hs = Object.entries({ Host: p.host, 'User-Agent': 'curl/8.5.0', Accept: '*/*', ...p.headers });
+      const hs = Object.entries({ Host: p.host, 'User-Agent': DEFAULT_USER_AGENT, Accept: '*/*', ...p.headers });
       return `${p.method} ${p.path} HTTP/1.1\r\n${hs.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
     }
     case 'http-response': {

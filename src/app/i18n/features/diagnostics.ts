@@ -79,6 +79,7 @@ const TITLES: readonly Row[] = [
   ['podcidr-exhausted', 'The cluster CIDR has no room for another node', '集群网段已容不下更多节点'],
   ['invalid-port-range', 'The port range is not valid', '端口范围不合法'],
   ['invalid-backend', 'This backend is not one the plugin has', '这个插件没有这种 backend'],
+  ['kube-proxy-replaced', 'The network plugin serves Services itself; kube-proxy settings do not apply', '这个网络插件自己实现 Service，kube-proxy 的设置不起作用'],
   ['cni-backend-invalid', 'The CNI backend does not fit the plugin', 'CNI backend 与插件不匹配'],
   ['duplicate-node-ip', 'Two nodes have the same IP', '两个节点的 IP 相同'],
   ['duplicate-ip', 'The address is used twice', '这个地址被用了两次'],
