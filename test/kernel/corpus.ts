@@ -40,6 +40,8 @@ export function needsOf(yaml: string): Area[] {
   const plugin = objects.cluster?.obj.spec.network.plugin ?? 'flannel';
   if (objects.networkPolicies.length > 0 && (plugin === 'calico' || plugin === 'canal')) needs.add('network-policy');
   if (hasCluster && (plugin === 'calico' || plugin === 'canal')) needs.add('ci-ipset');
+  // weave-npc's rules match ipsets too; the cells wait for lab-weave (grid.ts) to be landed.
+  if (hasCluster && plugin === 'weave') { needs.add('ci-ipset'); needs.add('lab-weave'); }
   const podSpecs = [...objects.pods.map((p) => p.obj.spec), ...objects.deployments.map((d) => d.obj.spec.template.spec)];
   if (podSpecs.some((s) => s?.containers.some((c) => c.ports?.some((cp) => cp.hostPort !== undefined)))) needs.add('cni-portmap');
   return [...needs].sort();

@@ -89,6 +89,14 @@ export interface CniServiceProxyCtx {
 export const cniOk = (stdout: string): CniToolResult => ({ stdout, stderr: '', exitCode: 0 });
 export const cniFail = (stderr: string, exitCode = 1, stdout = ''): CniToolResult => ({ stdout, stderr, exitCode });
 
+/** One node's share of a plugin's own address space, when the plugin runs its IPAM (weave's ring). */
+export interface CniIpamRange {
+  /** The block Pods on the node get addresses from. */
+  readonly cidr: string;
+  /** Offset of the first Pod address in it (the ones before are the network address or the plugin's own, e.g. a bridge's). */
+  readonly first: number;
+}
+
 export interface CniPlugin {
   /** The value of the Cluster's `spec.network.plugin`. */
   readonly id: NetworkPlugin;
@@ -122,6 +130,16 @@ export interface CniPlugin {
    * kubeProxyReplacement, kube-router's service proxy). Absent means kube-proxy runs as configured.
    */
   readonly replacesKubeProxy?: (spec: ClusterSpec) => boolean;
+  /**
+   * The plugin's own IPAM: each node's block of Pod addresses, by node name. Absent means
+   * host-local on the node's podCIDR (the bridge takes .1, Pods get .2 and up).
+   */
+  readonly ipamRanges?: (spec: ClusterSpec, nodes: readonly NodeModel[]) => ReadonlyMap<string, CniIpamRange>;
+  /**
+   * Whether `spec.network.encryption: true` applies (Weave: a password is set and peers encrypt
+   * what they send each other). Absent means the plugin has no such setting and `knp check` says so.
+   */
+  readonly encryption?: boolean;
   /**
    * The plugin's own service proxy (kube-router's --run-service-proxy): called on each node when
    * the node agents install their kernel state, after kube-proxy's (none when replacesKubeProxy)

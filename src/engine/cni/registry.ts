@@ -8,9 +8,10 @@ import { calico } from './calico/index';
 import { canal } from './canal/index';
 import { flannel } from './flannel/index';
 import { kubeRouter } from './kube-router/index';
+import { weave } from './weave/index';
 import type { CniPlugin } from './plugin';
 
-export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, 'kube-router': kubeRouter };
+export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, 'kube-router': kubeRouter, weave };
 
 /** The plugin a Cluster runs. */
 export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin } }): CniPlugin {

@@ -55,6 +55,10 @@ export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: R
     r.error(origin, ['spec', 'network', 'backend'], 'invalid-backend', `network plugin ${net.plugin} has no backend "${net.backend}"`, `use one of: ${backends.join(', ')}`);
     out.network = { ...net, backend: backends[0] as typeof net.backend };
   }
+  if (net.encryption === true && !CNI_PLUGINS[net.plugin].encryption) {
+    r.report(origin, ['spec', 'network', 'encryption'], 'warning', 'encryption-not-supported', `network plugin ${net.plugin} has no encryption setting; spec.network.encryption is ignored`,
+      'encryption: true applies to weave (a password for its peers); remove it, or use network.plugin: weave', false, { params: { plugin: net.plugin } });
+  }
   // A plugin that serves Services itself (CniPlugin.replacesKubeProxy) runs without kube-proxy: a mode picked for it does nothing.
   const defaultMode = defaults.kubeProxy.mode;
   if (CNI_PLUGINS[net.plugin].replacesKubeProxy?.(spec) && spec.kubeProxy.mode !== defaultMode && spec.kubeProxy.mode !== 'none') {

@@ -3,6 +3,7 @@
  * bridge, Pods from .2 up; hostNetwork Pods take the node's IP), kubelet adds the environment.
  */
 import { formatIPv4, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixSize, type Prefix } from '../addr/ip';
+import type { CniIpamRange } from '../cni/plugin';
 import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model/cluster';
 import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
@@ -14,11 +15,16 @@ import { bornKey, podKey, type ClusterHistory } from './history';
 
 
 /** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
-export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory): PodModel[] {
+export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory, ipam?: ReadonlyMap<string, CniIpamRange>): PodModel[] {
   const load = new Map<string, NodeLoad>(nodes.map((n) => [n.name, { pods: [] }]));
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const ranges = new Map<string, { prefix: Prefix; next: number; used: Set<number> }>();
-  for (const n of nodes) ranges.set(n.name, { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
+  // host-local on the node's podCIDR, unless the network plugin hands out its own blocks (CniPlugin.ipamRanges).
+  for (const n of nodes) {
+    const own = ipam?.get(n.name);
+    const prefix = own ? parsePrefix(own.cidr) : null;
+    ranges.set(n.name, prefix ? { prefix, next: own!.first, used: new Set() } : { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
+  }
   const ipOwner = new Map<number, string>();
   for (const n of nodes) ipOwner.set(parseIPv4(n.ip)!, `node ${n.name}`);
 

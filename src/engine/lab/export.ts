@@ -66,7 +66,10 @@ export function exportLab(input: LabInput): LabScript {
     for (const l of ns.links) {
       if (l.kind === 'tun') unsupported.push(`${ns.id}: ${l.name} is a TUN device read by flanneld in user space; flannel's UDP backend is not exported`);
       if (l.name.length > 15) unsupported.push(`${ns.id}: link name ${l.name} is longer than the kernel's 15 characters`);
+      if (l.packetSocket) unsupported.push(`${ns.id}: ${l.name} is read and written by ${l.packetSocket.owner} in user space (a packet socket); that tunnel is not exported`);
+      if (l.openvswitch && ns.links.filter((p) => p.master === l.name).length !== 2) unsupported.push(`${ns.id}: ${l.name} is an Open vSwitch datapath with other than two ports; only a two-port one is exported (as tc mirred between them)`);
     }
+    if (ns.xfrm?.length) unsupported.push(`${ns.id}: IPsec SAs (ip xfrm) are not exported`);
   }
 
   emit('#!/usr/bin/env bash');
@@ -172,6 +175,9 @@ export function exportLab(input: LabInput): LabScript {
           break;
         }
         case 'bridge':
+          // A two-port Open vSwitch datapath is rebuilt below as tc mirred between its ports: it
+          // switches without netfilter, which a Linux bridge with br_netfilter would not.
+          if (l.openvswitch) { emit(`# ${ns.id} ${l.name}: Open vSwitch datapath, rebuilt as tc mirred between its ports`); break; }
           emit(`ip -n ${n} link add ${q(l.name)} address ${l.mac} type bridge`);
           break;
         case 'vxlan': {
@@ -199,9 +205,9 @@ export function exportLab(input: LabInput): LabScript {
   for (const ns of namespaces) {
     const n = labNsName(ns.id);
     for (const l of ns.links) {
-      if (l.kind === 'loopback') continue;
+      if (l.kind === 'loopback' || l.openvswitch) continue;
       emit(`ip -n ${n} link set ${q(l.name)} mtu ${l.mtu}`);
-      if (l.master) emit(`ip -n ${n} link set ${q(l.name)} master ${q(l.master)}`);
+      if (l.master && !ns.links.some((b) => b.name === l.master && b.openvswitch)) emit(`ip -n ${n} link set ${q(l.name)} master ${q(l.master)}`);
     }
   }
   emit('');
@@ -228,7 +234,15 @@ export function exportLab(input: LabInput): LabScript {
         emit(`ip -n ${n} addr add ${a.address}/${a.prefixLen}${a.broadcast ? ` brd ${a.broadcast}` : ''}${a.scope !== 'global' ? ` scope ${a.scope}` : ''} dev ${q(l.name)}`);
       }
     }
-    for (const l of ns.links) if (l.kind !== 'loopback' && l.up) emit(`ip -n ${n} link set ${q(l.name)} up`);
+    for (const l of ns.links) if (l.kind !== 'loopback' && !l.openvswitch && l.up) emit(`ip -n ${n} link set ${q(l.name)} up`);
+    for (const dp of ns.links.filter((l) => l.openvswitch)) {
+      const ports = ns.links.filter((l) => l.master === dp.name);
+      if (ports.length !== 2) continue;
+      for (const [a, b] of [[ports[0]!, ports[1]!], [ports[1]!, ports[0]!]] as const) {
+        emit(`ip netns exec ${n} tc qdisc add dev ${q(a.name)} ingress`);
+        emit(`ip netns exec ${n} tc filter add dev ${q(a.name)} parent ffff: protocol all u32 match u32 0 0 action mirred egress redirect dev ${q(b.name)}`);
+      }
+    }
   }
   emit('');
 

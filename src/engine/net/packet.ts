@@ -13,6 +13,7 @@ export const IPPROTO_ICMP = 1;
 export const IPPROTO_IPIP = 4;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
+export const IPPROTO_ESP = 50;
 export const IPPROTO_SCTP = 132;
 
 export interface EthHeader {
@@ -77,6 +78,12 @@ export interface IcmpHeader {
   readonly mtu?: number;
 }
 
+/** IPsec ESP (transport mode): the encrypted payload is `inner`, the packet as it was before the transform. */
+export interface EspHeader {
+  readonly spi: number;
+  readonly seq: number;
+}
+
 export interface VxlanHeader {
   readonly vni: number;
 }
@@ -98,6 +105,8 @@ export interface Packet {
   readonly icmp?: IcmpHeader;
   /** VXLAN header (inside outer UDP); `inner` holds the encapsulated frame. */
   readonly vxlan?: VxlanHeader;
+  /** ESP header (protocol 50); `inner` holds the packet it encrypts (unreadable on the wire). */
+  readonly esp?: EspHeader;
   /** Flannel UDP backend: outer UDP whose payload is the inner IP packet. IPIP: protocol 4, inner IP packet. */
   readonly inner?: Packet;
   readonly payload?: Payload;
@@ -111,6 +120,7 @@ export function protoName(p: number): string {
     case IPPROTO_TCP: return 'tcp';
     case IPPROTO_UDP: return 'udp';
     case IPPROTO_IPIP: return 'ipip';
+    case IPPROTO_ESP: return 'esp';
     case IPPROTO_SCTP: return 'sctp';
     default: return String(p);
   }

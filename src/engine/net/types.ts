@@ -48,6 +48,8 @@ export interface FdbEntry {
   readonly dev: string;
   /** VXLAN: remote VTEP address (`dst`). */
   readonly dst?: string;
+  /** VXLAN: the VNI towards this destination (`bridge fdb add ... vni N`); absent = the device's. */
+  readonly vni?: number;
   readonly permanent: boolean;
   /** Learned entries age out (bridge ageing_time, 300 s by default). */
   readonly updatedAt: number;
@@ -76,12 +78,29 @@ export interface Link {
    * entry is the default destination (`ip link add ... type vxlan remote IP` creates it).
    */
   fdb?: FdbEntry[];
-  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean };
+  /**
+   * VXLAN settings. `external` (collect_metadata, an Open vSwitch vxlan vport) accepts every VNI
+   * on its port and takes the VNI to send with from the FDB entry.
+   */
+  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean; readonly external?: boolean };
   ipip?: { readonly local?: string; readonly remote?: string };
   /** TUN: the user-space process reading it (flanneld). */
   tun?: { readonly owner: string };
+  /**
+   * A user-space process holds a packet socket (pcap) on this device: every frame arriving here
+   * goes up to it, and it tunnels the frame in UDP `port` to the host its FDB names (the frame's
+   * MAC, else every all-zeros entry); frames it receives on that port it writes back out of this
+   * device. `encrypted` names the cipher it seals the payload with, when it has a key.
+   */
+  packetSocket?: { readonly owner: string; readonly port: number; readonly encrypted?: string };
   /** Per-link counters, as `ip -s link` shows them. */
   stats: { rxPackets: number; txPackets: number; rxBytes: number; txBytes: number; rxDropped: number; txDropped: number };
+  /**
+   * Bridge: an Open vSwitch kernel datapath rather than a Linux bridge (weave's `datapath`). It
+   * switches by the flows its controller installs, modelled as this FDB; netfilter never sees
+   * what it switches (br_netfilter belongs to the Linux bridge), and `ip -d link` says openvswitch.
+   */
+  openvswitch?: boolean;
   /** Calico sets proxy_arp on cali* host ends. */
   proxyArp?: boolean;
   /**
@@ -148,6 +167,22 @@ export type AppKind =
   | { readonly kind: 'sshd' }
   | { readonly kind: 'flanneld' };
 
+/**
+ * An IPsec transport-mode security association with its policy, as `ip xfrm policy` and `ip
+ * xfrm state` hold them: `out` sends what matches (src, dst, UDP dport) as ESP with `spi`;
+ * `in` opens ESP with that `spi` addressed to us.
+ */
+export interface XfrmSa {
+  readonly dir: 'in' | 'out';
+  readonly src: string;
+  readonly dst: string;
+  readonly proto: 'udp';
+  readonly dport: number;
+  readonly spi: number;
+  /** Who installed it (weave's router), for `ip xfrm` and the trace. */
+  readonly owner: string;
+}
+
 export interface NetNs {
   readonly id: NsId;
   readonly owner: NsOwner;
@@ -175,6 +210,8 @@ export interface NetNs {
   nft?: NftState;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */
   conntrack?: ConntrackTable;
+  /** IPsec transport-mode SAs (ESP), when something keyed them (weave fastdp with a password). */
+  xfrm?: XfrmSa[];
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
   ipvs?: unknown;
 }

@@ -27,7 +27,7 @@ import {
   ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
 } from './packets';
 import { bridgeInput, bridgeXmit } from './bridge';
-import { ipipRcv, ipipXmit, tunXmit, vxlanXmit } from './tunnel';
+import { ipipRcv, ipipXmit, packetSocketXmit, tunXmit, vxlanXmit, xfrmOutput } from './tunnel';
 import { localDeliver } from './l4';
 import { ipvsIn, ipvsOut } from './ipvs';
 
@@ -172,10 +172,12 @@ export class Walker {
   }
 
   /** ip_local_out: a packet from a socket in `ns`. The caller has chosen the source address. */
-  sendLocal(ns: NetNs, pkt: Packet): SendResult {
-    const ip = pkt.ip!;
+  sendLocal(ns: NetNs, plain: Packet): SendResult {
+    const ip = plain.ip!;
     let r = this.route(ns, ip.dst);
     if (!r) return { ok: false, errno: 'ENETUNREACH', reason: `no route to ${ip.dst} in ${ns.id}` };
+    // xfrm_lookup: an IPsec policy for this flow turns it into ESP before it goes out.
+    const pkt = ns.xfrm ? xfrmOutput(this, ns, plain) : plain;
     const out0 = this.hook(ns, 'OUTPUT', pkt, { outDev: r.route.dev ?? 'lo' });
     if (!out0) return { ok: true };
     // ip_vs_local_request4: a client on the node itself talking to a virtual server.
@@ -287,6 +289,7 @@ export class Walker {
     link.stats.rxPackets++;
     link.stats.rxBytes += frame.ip?.length ?? 28;
     this.emit('rx', ns, link.name, `rx ${link.name}: ${describe(frame)}`, frame);
+    if (link.packetSocket) { packetSocketXmit(this, ns, link, frame); return; }
     if (link.master) {
       const br = this.link(ns, link.master);
       if (br && br.kind === 'bridge') { bridgeInput(this, ns, br, link, frame); return; }

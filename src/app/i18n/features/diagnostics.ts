@@ -95,6 +95,8 @@ const TITLES: readonly Row[] = [
   ['underlay-address-conflict', 'Two machines have the same underlay address', '两台机器的底层网络地址相同'],
   ['probe-unknown-source', 'The probe’s source is not a Pod, node or host', 'Probe 的源不是 Pod、节点或主机'],
   ['policy-not-enforced', 'This network plugin does not enforce NetworkPolicy', '这个网络插件不执行 NetworkPolicy'],
+  ['encryption-not-supported', 'This network plugin has no encryption setting', '这个网络插件没有加密选项'],
+  ['weave-no-range', 'A node got no share of weave\'s address range', '有节点没有分到 weave 地址范围中的一段'],
   ['iptables-restore-failed', 'iptables-restore rejected the rules a component wrote', 'iptables-restore 拒绝了某个组件写入的规则'],
   ['nftables-load-failed', 'nft -f rejected kube-proxy’s nftables transaction', 'nft -f 拒绝了 kube-proxy 的 nftables 事务'],
   ['challenge-unknown-kind', 'The Challenge names a kind the playground does not load', 'Challenge 里写了 playground 不加载的 kind'],
@@ -131,6 +133,9 @@ const SENTENCES: readonly (readonly [code: string, en: Sentence, zh: Sentence])[
   ['policy-not-enforced',
     { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
     { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
+  ['encryption-not-supported',
+    { message: 'Network plugin {{plugin}} has no encryption setting; spec.network.encryption is ignored', hint: 'encryption: true applies to weave (a password shared by its peers); remove it, or use network.plugin: weave', short: '{{plugin}} cannot encrypt' },
+    { message: '网络插件 {{plugin}} 没有加密选项，spec.network.encryption 被忽略', hint: 'encryption: true 只对 weave 有效（各个 peer 共享一个密码）；删掉这一项，或者改用 network.plugin: weave', short: '{{plugin}} 不支持加密' }],
 ];
 
 function tree(lang: 1 | 2): Tree {

@@ -9,7 +9,7 @@ import { ignored, labels, objectMeta } from './common';
 export const KNP_API_VERSION = 'knp/v1alpha1';
 const typeMeta = { apiVersion: z.literal(KNP_API_VERSION), kind: z.string() };
 
-export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'kube-router']);
+export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'kube-router', 'weave']);
 export type NetworkPlugin = z.infer<typeof networkPlugin>;
 
 export const clusterNode = z.strictObject({
@@ -43,9 +43,10 @@ export const clusterSpec = z.strictObject({
   gateway: z.string().optional().describe('Underlay router address; default: the first address of underlayCIDR'),
   network: z.strictObject({
     plugin: networkPlugin.default('flannel'),
-    backend: z.enum(['vxlan', 'udp', 'host-gw', 'bgp', 'ipip', 'none']).optional().describe('flannel: vxlan | udp | host-gw; calico: bgp | ipip | vxlan; kube-router: bgp | ipip'),
+    backend: z.enum(['vxlan', 'udp', 'host-gw', 'bgp', 'ipip', 'none', 'fastdp', 'sleeve']).optional().describe('flannel: vxlan | udp | host-gw; calico: bgp | ipip | vxlan; kube-router: bgp | ipip; weave: fastdp | sleeve'),
     bridge: z.enum(['cni0', 'cbr0', 'docker0']).default('cni0'),
     mtu: z.number().int().min(576).max(9000).default(1500),
+    encryption: z.boolean().optional().describe('weave: a password is set, so peers encrypt what they send each other (fastdp: IPsec ESP; sleeve: NaCl)'),
   }).prefault({}),
   kubeProxy: z.strictObject({
     mode: z.enum(['iptables', 'ipvs', 'nftables', 'userspace', 'none']).default('iptables'),
