@@ -6,6 +6,14 @@ export interface BenchResult {
   /** Median milliseconds per run. */
   readonly ms: number;
   readonly runs: number;
+  /** Fastest and slowest run (ms). */
+  readonly min?: number;
+  readonly max?: number;
+  /** What the figure measures when it is not milliseconds (e.g. 'MB'); `ms` then holds that value. */
+  readonly unit?: string;
+  /** The scale suite's size (S, M, L) and figure id, for docs/performance.md. */
+  readonly size?: string;
+  readonly figure?: string;
   /** Target in milliseconds, when the issue names one. */
   readonly targetMs?: number;
   readonly note?: string;
@@ -22,7 +30,7 @@ export function time(name: string, fn: () => void, opts: { runs?: number; warmup
   }
   samples.sort((a, b) => a - b);
   const ms = samples[Math.floor(samples.length / 2)]!;
-  return { name, ms, runs, ...(opts.targetMs !== undefined ? { targetMs: opts.targetMs } : {}), ...(opts.note ? { note: opts.note } : {}) };
+  return { name, ms, runs, min: samples[0]!, max: samples[samples.length - 1]!, ...(opts.targetMs !== undefined ? { targetMs: opts.targetMs } : {}), ...(opts.note ? { note: opts.note } : {}) };
 }
 
 export type Bench = () => Promise<BenchResult[]> | BenchResult[];

@@ -3,7 +3,8 @@
  * bench/results/latest.md (the figures closing notes quote). `npm run bench -- NAME` runs one
  * and writes bench/results/NAME.{json,md} only, so areas never overwrite each other's figures.
  */
-import { writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Bench, BenchResult } from './harness';
 
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   kubeproxy: () => import('./kubeproxy'),
   layout: () => import('./layout'),
   story: () => import('./story'),
+  scale: () => import('./scale'),
 };
 
 /** Parts of another module, run only when named (the full run has them through that module). */
@@ -39,3 +41,23 @@ const out = only.length ? only.join('+') : 'latest';
 writeFileSync(new URL(`./results/${out}.json`, import.meta.url), `${JSON.stringify({ machine, results }, null, 2)}\n`);
 writeFileSync(new URL(`./results/${out}.md`, import.meta.url), `Machine: ${machine}\n\n${md.join('\n')}\n`);
 process.stdout.write(`${md.join('\n')}\n`);
+
+// bench/results.json (every figure with min/median/max, the machine, the commit) and the scale
+// table in docs/performance.md, whenever the scale suite ran.
+if (results.some((r) => r.figure)) {
+  let commit = 'unknown';
+  try { commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
+  const { scaleTable } = await import('./report');
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({
+    machine, commit, date: new Date().toISOString(),
+    results: results.map((r) => ({ name: r.name, ...(r.size ? { size: r.size, figure: r.figure } : {}), unit: r.unit ?? 'ms', min: r.min ?? r.ms, median: r.ms, max: r.max ?? r.ms, runs: r.runs, ...(r.targetMs !== undefined ? { target: r.targetMs } : {}), ...(r.note ? { note: r.note } : {}) })),
+  }, null, 2)}\n`);
+  const docUrl = new URL('../docs/performance.md', import.meta.url);
+  const doc = readFileSync(docUrl, 'utf8');
+  const begin = '<!-- bench:scale:begin -->';
+  const end = '<!-- bench:scale:end -->';
+  const i = doc.indexOf(begin);
+  const j = doc.indexOf(end);
+  if (i < 0 || j < i) throw new Error('docs/performance.md: the bench:scale markers are missing');
+  writeFileSync(docUrl, `${doc.slice(0, i + begin.length)}\n${scaleTable(results, machine, commit)}\n${doc.slice(j)}`);
+}

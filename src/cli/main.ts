@@ -4,6 +4,7 @@
  */
 import type { CliIO, Verb } from './io';
 import { check } from './verbs/check';
+import { cost } from './verbs/cost';
 import { exec } from './verbs/exec';
 import { grade } from './verbs/grade';
 import { lessons } from './verbs/lessons';
@@ -16,7 +17,7 @@ import { trace } from './verbs/trace';
 
 export type { CliIO } from './io';
 
-const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, grade, lessons, share, open, diff };
+const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, grade, lessons, share, open, diff, cost };
 
 const USAGE = `usage: knp VERB FILE [options]
   check FILE                         diagnostics: FILE:LINE:COL: severity code: message
@@ -30,6 +31,7 @@ const USAGE = `usage: knp VERB FILE [options]
   diff A.yaml B.yaml [--from T --to DEST] [--port N]   routes, iptables-save, reachability and the same trace, A vs B (exit 1 when they differ)
   grade FILE [--start S] [--commands C] [--json]   check a Challenge's goals: PASS/FAIL and why; exit 1 if one fails
   lessons [--json]                   the course: [{id, title_en, title_zh, scenario, steps}]
+  cost FILE [--json] [--lang zh-CN|en]   kube-proxy's modes (iptables, IPVS, nftables): rules, rules a new connection checks, rules rewritten per Service change, rule text; now and from 10 to 10,000 Services
 every verb takes --seed N (default 1)
 `;
 

@@ -8,6 +8,7 @@ import { loadScenario } from './scenario/load';
 import { expandVariables } from './scenario/variables';
 import { createRand } from './util/rand';
 import { netfilterEngine } from './netfilter/engine';
+import { ChainCache } from './netfilter/restore';
 import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
 import { corednsAnswerer } from './agents/coredns/answer';
 import { stubResolver } from './clients/dns/resolve';
@@ -17,6 +18,13 @@ import { challengeDiagnostics, runChallengeSetup } from './goals/challenge';
 export interface BuildOptions {
   readonly file?: string;
   readonly seed?: number;
+  /**
+   * The simulation this build replaces (the worker's previous Sim after an edit): what it parsed and
+   * generated (kube-proxy's per-Service blocks, each distinct iptables-restore text's parsed tables)
+   * is reused where the new scenario produces the same, so an edit costs what changed. Never
+   * changes the result: the new Sim is the one a build without it gives.
+   */
+  readonly previous?: Sim;
 }
 
 export const DEFAULT_SEED = 1;
@@ -36,7 +44,8 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   diagnostics.push(...expanded.diagnostics, ...challengeDiagnostics(objects));
   const { model, net } = buildCluster(objects, seed, file, diagnostics);
   const ds: Diagnostic[] = [];
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects };
+  const caches = opts.previous?.caches ?? { chains: new ChainCache() };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects, caches };
   // A machine whose rules did not load is reported before any packet (iptables-restore-failed).
   diagnostics.push(...installNodeRules(sim));
   // A Challenge's setup commands break what the learner is asked to mend.

@@ -5,6 +5,7 @@
 import type { ClusterModel } from './model/cluster';
 import type { Network } from './net/types';
 import type { NetfilterEngine } from './netfilter/hook';
+import type { ChainCache } from './netfilter/restore';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { ScenarioObjects } from './scenario/load';
 import type { DnsAnswerer, ProxyApps } from './stack/apps';
@@ -12,6 +13,17 @@ import type { ProgramRegistry } from './stack/hooks';
 import type { NameResolver } from './stack/target';
 import type { ClusterHistory } from './model/history';
 import type { Rand } from './util/rand';
+
+/**
+ * What building a simulation parsed and generated, kept for the next build of the same scenario
+ * (rebuildSim after kubectl's edits, buildSim's `previous` after an edit of the YAML): each
+ * distinct chain parsed once and shared by the nodes (netfilter/restore.ts ChainCache); the
+ * agents keep theirs keyed by this object (kube-proxy's per-Service blocks: agents/kubeproxy/install.ts).
+ * Reusing it never changes a result, only what it costs.
+ */
+export interface SimCaches {
+  readonly chains: ChainCache;
+}
 
 export interface Sim {
   readonly file: string;
@@ -46,6 +58,8 @@ export interface Sim {
    * them and rebuild the model, network and rules from them (rebuildSim).
    */
   objects?: ScenarioObjects;
+  /** Parsed rulesets and generated rules reused by the next build (see SimCaches). */
+  caches?: SimCaches;
   /** What the control plane remembers across those rebuilds (where Pods run, which were deleted). */
   history?: ClusterHistory;
   /** Files written in the terminal (`cat > FILE <<EOF`), by "TARGET:PATH"; `cat` and `kubectl apply -f` read them. */

@@ -144,7 +144,8 @@ export class EngineHost {
 
   private build(): LoadResult {
     const src = this.source!;
-    const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file });
+    // The previous Sim lends its parsed chains and kube-proxy blocks: an edit costs what it changed.
+    const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file, ...(this.sim ? { previous: this.sim } : {}) });
     this.sim = sim;
     this.changes = [];
     const base = src.baseline ?? src.yaml;

@@ -8,6 +8,7 @@ import { runArgv, type Sim } from '../engine';
 import { formatEntry } from '../engine/conntrack/format';
 import type { NetNs, NsOwner } from '../engine/net/types';
 import { formatRuleSpec } from '../engine/netfilter/format';
+import { readCounters } from '../engine/netfilter/state';
 import { podSelectedBy } from '../engine/policy/evaluate';
 
 export interface NodeSnap {
@@ -201,7 +202,7 @@ function chainsOf(ns: NetNs): ChainSnap[] | null {
     for (const c of table.chains.values()) {
       out.push({
         table: table.name, name: c.name, ...(c.policy ? { policy: c.policy } : {}),
-        rules: c.rules.map((r) => ({ text: formatRuleSpec(r), packets: r.counters.pkts, bytes: r.counters.bytes })),
+        rules: c.rules.map((r) => { const n = readCounters(table, r); return { text: formatRuleSpec(r), packets: n.pkts, bytes: n.bytes }; }),
       });
     }
   }

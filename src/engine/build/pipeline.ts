@@ -17,7 +17,7 @@ import { policyDiagnostics } from '../control/policy/diagnostics';
 import { reconcile } from '../control/reconcile';
 import type { ClusterModel } from '../model/cluster';
 import type { Network } from '../net/types';
-import { iptablesRestore } from '../netfilter/restore';
+import { ChainCache, iptablesRestore } from '../netfilter/restore';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { ScenarioObjects } from '../scenario/load';
 import type { Sim } from '../sim';
@@ -50,8 +50,11 @@ export function installNodeRules(sim: Sim): Diagnostic[] {
   const programs = cniOf(sim.model.spec).programs;
   if (programs) sim.programs = programs;
   else delete sim.programs;
-  installRules(sim, iptablesRestore);
+  const chains = (sim.caches ??= { chains: new ChainCache() }).chains;
+  // A node's daemons' full restore: chains another node already declared identically are shared.
+  installRules(sim, (ns, text) => iptablesRestore(ns, text, { shared: chains }));
   cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
+  chains.sweep();
   // A restore that failed is never silent: the learner sees it before any packet.
   return restoreDiagnostics(sim.model, sim.net, sim.file);
 }

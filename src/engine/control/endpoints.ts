@@ -26,12 +26,56 @@ const portsKey = (ps: readonly Port[]): string => ps.map((p) => `${p.name}/${p.p
 
 const selection = new WeakMap<ServiceModel, { pods: readonly PodModel[]; selected: PodModel[] }>();
 
+/** A Pod list by namespace, and within it by label pair ("key=value"), in list order. */
+interface PodIndex {
+  readonly byNamespace: Map<string, { readonly all: PodModel[]; readonly byLabel: Map<string, PodModel[]> }>;
+}
+
+const indexes = new WeakMap<readonly PodModel[], PodIndex>();
+
+/** The index of a Pod list, built once per list (the model's lists are never changed in place). */
+function podIndex(pods: readonly PodModel[]): PodIndex {
+  let idx = indexes.get(pods);
+  if (idx) return idx;
+  idx = { byNamespace: new Map() };
+  for (const p of pods) {
+    let ns = idx.byNamespace.get(p.meta.namespace);
+    if (!ns) { ns = { all: [], byLabel: new Map() }; idx.byNamespace.set(p.meta.namespace, ns); }
+    ns.all.push(p);
+    for (const k in p.meta.labels) {
+      if (!Object.prototype.hasOwnProperty.call(p.meta.labels, k)) continue;
+      const key = `${k}=${p.meta.labels[k]}`;
+      const list = ns.byLabel.get(key);
+      if (list) list.push(p); else ns.byLabel.set(key, [p]);
+    }
+  }
+  indexes.set(pods, idx);
+  return idx;
+}
+
+/**
+ * The Pods of `pods` in `namespace` whose labels hold every pair of `selector`, in list order:
+ * the pair with the fewest Pods is looked up in the index, then the others are checked.
+ */
+export function podsMatching(pods: readonly PodModel[], namespace: string, selector: Readonly<Record<string, string>>): PodModel[] {
+  const ns = podIndex(pods).byNamespace.get(namespace);
+  if (!ns) return [];
+  let best: readonly PodModel[] = ns.all;
+  for (const k in selector) {
+    if (!Object.prototype.hasOwnProperty.call(selector, k)) continue;
+    const list = ns.byLabel.get(`${k}=${selector[k]}`);
+    if (!list) return [];
+    if (list.length < best.length) best = list;
+  }
+  return best.filter((p) => matchesMap(p.meta.labels, selector));
+}
+
 /** The Pods a Service selects (same namespace, every selector pair matches). Memoized per Pod list. */
 export function selectedPods(svc: ServiceModel, pods: readonly PodModel[]): PodModel[] {
   if (!svc.selector) return [];
   const hit = selection.get(svc);
   if (hit && hit.pods === pods) return hit.selected;
-  const selected = pods.filter((p) => p.meta.namespace === svc.meta.namespace && matchesMap(p.meta.labels, svc.selector!));
+  const selected = podsMatching(pods, svc.meta.namespace, svc.selector);
   selection.set(svc, { pods, selected });
   return selected;
 }

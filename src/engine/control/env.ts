@@ -47,17 +47,30 @@ export function podServiceEnv(services: readonly ServiceModel[], namespace: stri
   const key = `${namespace}|${podOrder}|${enableServiceLinks}`;
   const hit = cache?.byPod.get(key);
   if (hit) return hit;
-  const chosen = services
-    .filter((s) => s.meta.createdIndex < podOrder)
-    .filter((s) => (s.meta.namespace === 'default' && s.meta.name === 'kubernetes') || (enableServiceLinks && s.meta.namespace === namespace))
-    .sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
-  const vars = new Map<string, string>();
+  // Services by namespace, in creation order (one pass over the list, kept with the cache).
+  let byNs = cache?.byNamespace?.list === services ? cache.byNamespace.map : undefined;
+  if (!byNs) {
+    byNs = new Map();
+    for (const s of services) {
+      const l = byNs.get(s.meta.namespace);
+      if (l) l.push(s); else byNs.set(s.meta.namespace, [s]);
+    }
+    for (const l of byNs.values()) l.sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
+    if (cache) cache.byNamespace = { list: services, map: byNs };
+  }
+  const isKubernetes = (s: ServiceModel): boolean => s.meta.namespace === 'default' && s.meta.name === 'kubernetes';
+  const chosen = [
+    ...(enableServiceLinks ? byNs.get(namespace) ?? [] : []),
+    ...(enableServiceLinks && namespace === 'default' ? [] : (byNs.get('default') ?? []).filter(isKubernetes)),
+  ].filter((s) => s.meta.createdIndex < podOrder).sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
+  // A later Service's variable of the same name wins, in the first one's place; the variables are the Services' own objects.
+  const vars = new Map<string, { name: string; value: string }>();
   for (const s of chosen) {
     let list = cache?.bySvc.get(s);
     if (!list) { list = serviceEnv(s); cache?.bySvc.set(s, list); }
-    for (const v of list) vars.set(v.name, v.value);
+    for (const v of list) vars.set(v.name, v);
   }
-  const out = [...vars].map(([name, value]) => ({ name, value }));
+  const out = [...vars.values()];
   cache?.byPod.set(key, out);
   return out;
 }
@@ -66,6 +79,8 @@ export function podServiceEnv(services: readonly ServiceModel[], namespace: stri
 export interface EnvCache {
   readonly bySvc: Map<ServiceModel, { name: string; value: string }[]>;
   readonly byPod: Map<string, { name: string; value: string }[]>;
+  /** The Service list last indexed by namespace. */
+  byNamespace?: { list: readonly ServiceModel[]; map: Map<string, ServiceModel[]> };
 }
 
 export const newEnvCache = (): EnvCache => ({ bySvc: new Map(), byPod: new Map() });

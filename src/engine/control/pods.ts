@@ -9,7 +9,7 @@ import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
 import { makeMeta } from './meta';
 import { crashingContainer, startedPhase } from './lifecycle';
-import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
+import { bindPod, hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import type { PodDraft } from './workloads';
 import { bornKey, podKey, type ClusterHistory } from './history';
 
@@ -101,7 +101,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       }
     }
     const node = nodeName ? nodeByName.get(nodeName) : undefined;
-    if (node) load.get(node.name)!.pods.push({ owner: d.owner, hostPorts: hostPortsOf(d.spec), ...(d.ownerKind === 'Node' ? { static: true } : {}) });
+    if (node) bindPod(load.get(node.name)!, { owner: d.owner, hostPorts: hostPortsOf(d.spec), ...(d.ownerKind === 'Node' ? { static: true } : {}) });
     const hostNetwork = d.spec.hostNetwork ?? false;
     let podIP: string | null = null;
     if (node && hostNetwork) podIP = node.ip;

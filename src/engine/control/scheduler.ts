@@ -72,11 +72,36 @@ function portsConflict(a: readonly HostPortUse[], b: readonly HostPortUse[]): bo
   return a.some((x) => b.some((y) => x.port === y.port && x.protocol === y.protocol && (x.hostIP === '0.0.0.0' || y.hostIP === '0.0.0.0' || x.hostIP === y.hostIP)));
 }
 
+export interface BoundPod {
+  readonly owner: string;
+  readonly hostPorts: readonly HostPortUse[];
+  /** Static Pods hold ports but do not count for the spread. */
+  readonly static?: boolean;
+}
+
 export interface NodeLoad {
   /** Pods already bound to the node. */
-  readonly pods: { owner: string; hostPorts: readonly HostPortUse[]; /** Static Pods hold ports but do not count for the spread. */ static?: boolean }[];
+  readonly pods: BoundPod[];
   /** kubelet's --max-pods when the network plugin sets one (CniPlugin.ipam); absent = no limit modelled. */
   readonly maxPods?: number;
+  /** Counts kept by bindPod, so scoring never scans the node's Pods: non-static Pods, and Pods per owner. */
+  counted?: number;
+  byOwner?: Map<string, number>;
+}
+
+/** Records a Pod bound to the node (with the counts the spread score reads). */
+export function bindPod(load: NodeLoad, pod: BoundPod): void {
+  load.pods.push(pod);
+  load.byOwner ??= new Map();
+  load.byOwner.set(pod.owner, (load.byOwner.get(pod.owner) ?? 0) + 1);
+  if (!pod.static) load.counted = (load.counted ?? 0) + 1;
+}
+
+/** The spread score's inputs: Pods of the same owner, and all non-static Pods, on the node. */
+function spread(load: NodeLoad | undefined, owner: string): [number, number] {
+  if (!load) return [0, 0];
+  if (load.byOwner) return [load.byOwner.get(owner) ?? 0, load.counted ?? 0];
+  return [load.pods.filter((p) => p.owner === owner).length, load.pods.filter((p) => !p.static).length];
 }
 
 export type ScheduleResult = { node: string } | { reason: string };
@@ -131,10 +156,9 @@ export function schedule(spec: PodSpecIn, owner: string, nodes: readonly NodeMod
     return { reason: `0/${n} nodes are available: ${list(reasons)}. preemption: 0/${n} nodes are available: ${list(preemption)}.` };
   }
   let best = fits[0]!;
-  let bestKey = [Infinity, Infinity];
+  let bestKey: [number, number] = [Infinity, Infinity];
   for (const node of fits) {
-    const pods = load.get(node.name)?.pods ?? [];
-    const key = [pods.filter((p) => p.owner === owner).length, pods.filter((p) => !p.static).length];
+    const key = spread(load.get(node.name), owner);
     if (key[0]! < bestKey[0]! || (key[0] === bestKey[0] && key[1]! < bestKey[1]!)) { best = node; bestKey = key; }
   }
   return { node: best.name };

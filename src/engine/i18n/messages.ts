@@ -239,6 +239,30 @@ export const MESSAGES = {
   'verdict.unexpectedSynAnswer': entry(['what'], 'unexpected answer to SYN: {{what}}', 'SYN 收到意外的回应：{{what}}'),
   'verdict.connection': entry(['n', 'reason'], 'connection {{n}}: {{reason}}', '第 {{n}} 个连接：{{reason}}'),
   'verdict.other': entry(['reason'], '{{reason}}', '{{reason}}'),
+
+  // ── cost: what Services cost each kube-proxy mode (`knp cost`, agents/kubeproxy/cost.ts) ────
+  'cost.title': entry(['file'], 'What Services cost kube-proxy\'s modes: {{file}}', 'kube-proxy 各模式为 Service 付出的代价：{{file}}'),
+  'cost.summary': entry(['services', 'ports', 'endpoints', 'mode'],
+    '{{services}} Services ({{ports}} Service ports, {{endpoints}} endpoints per port); this cluster runs kube-proxy in {{mode}} mode',
+    '{{services}} 个 Service（{{ports}} 个 Service 端口，每个端口平均 {{endpoints}} 个 endpoint）；本集群的 kube-proxy 运行在 {{mode}} 模式'),
+  'cost.now': entry(['services'], 'This scenario ({{services}} Services)', '本场景（{{services}} 个 Service）'),
+  'cost.col.mode': entry([], 'mode', '模式'),
+  'cost.col.rules': entry([], 'rules', '规则数'),
+  'cost.col.newConn': entry([], 'new connection: rules checked (mean / worst)', '新连接要检查的规则（平均 / 最坏）'),
+  'cost.col.change': entry([], 'rewritten when one Service changes', '一个 Service 变化时重写'),
+  'cost.col.bytes': entry([], 'rule text', '规则文本大小'),
+  'cost.col.services': entry([], 'Services', 'Service 数'),
+  'cost.curve.newConn': entry([], 'Rules a new connection is checked against (mean), as Services grow', '随着 Service 增多，新连接平均要检查的规则数'),
+  'cost.curve.change': entry([], 'Rules or entries written again when one Service changes', '一个 Service 变化时要重写的规则或表项'),
+  'cost.curve.bytes': entry([], 'Size of the rule text the kernel is handed', '交给内核的规则文本大小'),
+  'cost.note.iptables': entry([], 'iptables checks a new connection against KUBE-SERVICES rule by rule, so its cost grows with every Service; kube-proxy also rewrites KUBE-SERVICES in full on every change.',
+    'iptables 模式下，新连接要在 KUBE-SERVICES 里逐条比对规则，Service 越多代价越大；而且每次变化 kube-proxy 都要整条重写 KUBE-SERVICES。'),
+  'cost.note.hash': entry([], 'IPVS (an ipset and its virtual-server table) and nftables (a verdict map) find the Service with one hash lookup: their cost per connection stays flat.',
+    'IPVS（ipset 加虚拟服务器表）和 nftables（verdict map）用一次哈希查找就找到 Service：每个连接的代价基本不变。'),
+  'cost.note.large': entry(['endpoints'], 'Past {{endpoints}} endpoints kube-proxy leaves out its per-endpoint comments, so the iptables text grows more slowly from there.',
+    '端点超过 {{endpoints}} 个后，kube-proxy 不再为每个端点写注释，所以此后 iptables 规则文本增长变慢。'),
+  'cost.note.method': entry(['lo', 'hi'], 'Counted on the rules the simulator writes for this scenario; the curve runs through generated clusters of {{lo}} and {{hi}} Services shaped like it (every count grows in a straight line with the Services).',
+    '数字来自模拟器为本场景写出的规则；曲线经过按本场景形状生成的 {{lo}} 个和 {{hi}} 个 Service 的集群（每项计数都随 Service 数线性增长）。'),
 } as const satisfies Record<string, Entry>;
 
 export type MessageCode = keyof typeof MESSAGES;

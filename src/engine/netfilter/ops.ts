@@ -4,7 +4,7 @@
  */
 import { EXTENSION_TARGETS, IPT_VERSION, loadError, usageError, type IptCommand } from './parse';
 import { formatRuleSpec } from './format';
-import { newChain, reaches, referenceCount, touchChain } from './state';
+import { newChain, ownChain, reaches, referenceCount, touchChain, zeroCounters } from './state';
 import { isBuiltin, type Chain, type Rule, type Table } from './types';
 
 export type OpResult = { readonly ok: true } | { readonly ok: false; readonly error: string; readonly code: number };
@@ -49,7 +49,7 @@ export function applyCommand(table: Table, cmd: IptCommand, opts: ApplyOptions =
   const chains = table.chains;
   switch (cmd.op) {
     case 'A': case 'I': case 'R': case 'C': case 'D': {
-      const chain = chains.get(cmd.chain);
+      const chain = cmd.op === 'C' ? chains.get(cmd.chain) : ownChain(table, cmd.chain);
       if (!chain) return err(NO_CHAIN);
       if (cmd.op === 'D' && cmd.num !== undefined) {
         if (cmd.num < 1) return usageError(`Invalid rule number \`${cmd.num}'`);
@@ -112,8 +112,8 @@ export function applyCommand(table: Table, cmd: IptCommand, opts: ApplyOptions =
       return OK;
     }
     case 'F': {
-      if (cmd.chain === undefined) { for (const c of chains.values()) { c.rules = []; touchChain(c); } return OK; }
-      const chain = chains.get(cmd.chain);
+      if (cmd.chain === undefined) { for (const name of [...chains.keys()]) { const c = ownChain(table, name)!; c.rules = []; touchChain(c); } return OK; }
+      const chain = ownChain(table, cmd.chain);
       if (!chain) return err(NO_CHAIN);
       chain.rules = [];
       touchChain(chain);
@@ -134,6 +134,7 @@ export function applyCommand(table: Table, cmd: IptCommand, opts: ApplyOptions =
       if (chains.has(cmd.newName)) return err('File exists.');
       if (cmd.newName.length > 28) return usageError(`chain name \`${cmd.newName}' too long (must be under 29 chars)`);
       // Rebuild the map to keep the chain's position, and point every jump at the new name.
+      for (const name of [...chains.keys()]) ownChain(table, name);
       const entries = [...chains.entries()];
       chains.clear();
       for (const [name, c] of entries) {
@@ -154,9 +155,9 @@ export function applyCommand(table: Table, cmd: IptCommand, opts: ApplyOptions =
         if (cmd.num !== undefined) {
           const r = c.rules[cmd.num - 1];
           if (!r) return err('Index of deletion too big.');
-          r.counters = { pkts: 0, bytes: 0 };
+          zeroCounters(table, r);
         } else {
-          for (const r of c.rules) r.counters = { pkts: 0, bytes: 0 };
+          for (const r of c.rules) zeroCounters(table, r);
           c.policyCounters = { pkts: 0, bytes: 0 };
         }
       }

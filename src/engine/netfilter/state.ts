@@ -4,7 +4,7 @@
  * (a jump's target exists, no jump loops, a referenced chain cannot be deleted).
  */
 import type { NetNs } from '../net/types';
-import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type NetfilterState, type Table, type TableName } from './types';
+import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Counters, type NetfilterState, type Rule, type Table, type TableName } from './types';
 
 export function newChain(name: string, builtin: boolean): Chain {
   return { name, ...(builtin ? { policy: 'ACCEPT' as const } : {}), policyCounters: { pkts: 0, bytes: 0 }, rules: [] };
@@ -32,6 +32,41 @@ export function ensureNetfilter(ns: NetNs): NetfilterState {
 
 export function isTableName(s: string): s is TableName {
   return (TABLE_NAMES as readonly string[]).includes(s);
+}
+
+/** A rule's packet and byte counters in this table, to increment (a shared rule's are the table's own). */
+export function ruleCounters(table: Table, rule: Rule): Counters {
+  if (!rule.shared) return rule.counters;
+  const m = (table.counters ??= new WeakMap());
+  let c = m.get(rule);
+  if (!c) { c = { pkts: 0, bytes: 0 }; m.set(rule, c); }
+  return c;
+}
+
+const ZERO: Counters = Object.freeze({ pkts: 0, bytes: 0 }) as Counters;
+
+/** The counters to print (never allocates): `iptables -L -v`, `iptables-save -c`, the inspector. */
+export function readCounters(table: Table, rule: Rule): Readonly<Counters> {
+  return rule.shared ? table.counters?.get(rule) ?? ZERO : rule.counters;
+}
+
+/** `iptables -Z`: the rule's counters back to zero in this table. */
+export function zeroCounters(table: Table, rule: Rule): void {
+  if (rule.shared) table.counters?.delete(rule);
+  else rule.counters = { pkts: 0, bytes: 0 };
+}
+
+/**
+ * The table's own copy of a chain it may share with other machines (copy-on-write): call before
+ * changing the chain's rules. Rules stay shared objects (their counters are per table anyway).
+ */
+export function ownChain(table: Table, name: string): Chain | undefined {
+  const c = table.chains.get(name);
+  if (!c?.shared) return c;
+  const copy: Chain = { name: c.name, policyCounters: c.policyCounters, rules: c.rules.slice() };
+  if (c.policy) copy.policy = c.policy;
+  table.chains.set(name, copy);
+  return copy;
 }
 
 /** Call after any change to a chain's rule list: drops the dispatch index. */

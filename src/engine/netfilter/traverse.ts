@@ -15,6 +15,7 @@ import type { Hook, HookEvent } from './hook';
 import { candidates } from './dispatch';
 import { formatRule, targetSummary } from './format';
 import { ruleMatches, type MatchEnv, type PacketView } from './match';
+import { ruleCounters } from './state';
 import type { Chain, RejectWith, Table, Target } from './types';
 
 export type NatTarget = Extract<Target, { kind: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' }>;
@@ -63,8 +64,9 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
       const hit = ruleMatches(rule, p, env);
       if (listed.length < MAX_LISTED || hit) listed.push({ index: idx + 1, text: formatRule(chain.name, rule), matched: hit });
       if (!hit) continue;
-      rule.counters.pkts++;
-      rule.counters.bytes += p.length;
+      const counters = ruleCounters(table, rule);
+      counters.pkts++;
+      counters.bytes += p.length;
       const t = rule.target;
       switch (t.kind) {
         case 'none': continue;

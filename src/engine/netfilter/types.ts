@@ -104,7 +104,14 @@ export interface Rule {
   readonly proto?: { readonly num: number; readonly inv: boolean };
   readonly matches: readonly Match[];
   readonly target: Target;
+  /** The rule's own counters. A shared rule (below) never moves these: see ruleCounters (state.ts). */
   counters: Counters;
+  /**
+   * Held by the chains of several machines (nodes whose writers produced the same chain, parsed
+   * once: restore.ts ChainCache). Its counters live per table (Table.counters), so each node
+   * counts its own packets.
+   */
+  readonly shared?: true;
 }
 
 /** Per-chain lookup index (see dispatch.ts); dropped whenever the chain's rules change. */
@@ -120,6 +127,11 @@ export interface Chain {
   policyCounters: Counters;
   rules: Rule[];
   index?: ChainIndex;
+  /**
+   * Also installed in other machines' tables (restore.ts ChainCache): never changed in place. A
+   * change copies it into the table first (copy-on-write: ops.ts ownChain, restore's own()).
+   */
+  readonly shared?: true;
 }
 
 export interface Table {
@@ -127,6 +139,8 @@ export interface Table {
   readonly chains: Map<string, Chain>;
   /** Set once anything loaded or changed the table: iptables-save lists only tables in use. */
   used?: boolean;
+  /** This machine's counters of its shared rules (Rule.shared); a full restore of the table starts them over. */
+  counters?: WeakMap<Rule, Counters>;
 }
 
 /** One ipset (`ipset create NAME TYPE`): members kept in the text form `ipset list` prints. */

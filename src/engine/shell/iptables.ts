@@ -13,7 +13,7 @@ import { findSet } from '../netfilter/ipset';
 import { applyCommand } from '../netfilter/ops';
 import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
 import { iptablesSave, orderedChains } from '../netfilter/restore';
-import { ensureNetfilter, isTableName, newNetfilterState, referenceCounts } from '../netfilter/state';
+import { ensureNetfilter, isTableName, newNetfilterState, readCounters, referenceCounts } from '../netfilter/state';
 import { isBuiltin, type Chain, type Rule, type Table } from '../netfilter/types';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
 
@@ -56,10 +56,10 @@ function listHeader(o: ParsedArgs): string {
   return s;
 }
 
-function listRule(r: Rule, i: number, o: ParsedArgs): string {
+function listRule(r: Rule, i: number, o: ParsedArgs, table: Table): string {
   let s = '';
   if (o.lineNumbers) s += `${pad(String(i + 1), 4)} `;
-  if (o.verbose) s += num(r.counters.pkts, o.exact) + num(r.counters.bytes, o.exact);
+  if (o.verbose) { const n = readCounters(table, r); s += num(n.pkts, o.exact) + num(n.bytes, o.exact); }
   s += `${pad(targetName(r.target), 9)} `;
   s += `${r.proto?.inv ? '!' : ' '}${pad(protoName(r.proto?.num ?? 0), 5)}`;
   s += '-- ';
@@ -75,11 +75,11 @@ function listRule(r: Rule, i: number, o: ParsedArgs): string {
   return opts ? `${s} ${opts}` : s;
 }
 
-function listChain(c: Chain, o: ParsedArgs, refs: Map<string, number>): string {
+function listChain(c: Chain, o: ParsedArgs, refs: Map<string, number>, table: Table): string {
   const head = c.policy
     ? `Chain ${c.name} (policy ${c.policy}${o.verbose ? ` ${c.policyCounters.pkts} packets, ${c.policyCounters.bytes} bytes` : ''})`
     : `Chain ${c.name} (${refs.get(c.name) ?? 0} references)`;
-  return [head, listHeader(o), ...c.rules.map((r, i) => listRule(r, i, o))].join('\n');
+  return [head, listHeader(o), ...c.rules.map((r, i) => listRule(r, i, o, table))].join('\n');
 }
 
 function listRulesS(c: Chain, table: Table): string[] {
@@ -110,9 +110,9 @@ function iptablesCmd(ctx: ShellContext, argv: readonly string[]): CommandResult 
     if (cmd.chain !== undefined) {
       const c = table.chains.get(cmd.chain);
       if (!c) return fail(NO_CHAIN, 1);
-      return ok(`${listChain(c, o, refs)}\n`);
+      return ok(`${listChain(c, o, refs, table)}\n`);
     }
-    return ok(`${orderedChains(table).map((c) => listChain(c, o, refs)).join('\n\n')}\n`);
+    return ok(`${orderedChains(table).map((c) => listChain(c, o, refs, table)).join('\n\n')}\n`);
   }
   if (cmd.op === 'S') {
     if (cmd.chain !== undefined) {

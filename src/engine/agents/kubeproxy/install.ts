@@ -58,7 +58,8 @@ function load(ns: NetNs, machine: string, written: WrittenRuleset, restore: Rest
   return { machine, rules: written.text, error: `line ${res.line}: ${res.error}`, failure };
 }
 
-const caches = new WeakMap<Network, KubeProxyCache>();
+/** kube-proxy's per-Service blocks, kept with the Sim's caches (so they survive rebuildSim), else with its network. */
+const caches = new WeakMap<object, KubeProxyCache>();
 const userspace = new WeakMap<NetNs, UserspaceState>();
 
 /** kube-proxy's userspace-mode state on a node (its portals and round-robin positions). */
@@ -178,10 +179,11 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
  * userspace listeners) is installed and the texts are returned.
  */
 export function installRules(sim: Sim, restore?: RestoreFn, nftLoader: NftLoadFn = nftLoad): InstallResult[] {
-  let cache = caches.get(sim.net);
+  const owner: object = sim.caches ?? sim.net;
+  let cache = caches.get(owner);
   if (!cache) {
     cache = new KubeProxyCache();
-    caches.set(sim.net, cache);
+    caches.set(owner, cache);
   }
   const out: InstallResult[] = [];
   if (sim.model.hasCluster) {

@@ -282,10 +282,23 @@ interface CacheEntry {
   readonly slices: readonly EndpointSliceModel[];
   readonly ports: readonly ServicePortInfo[];
   readonly endpointCount: number;
-  /** Blocks by node name + large flag. */
+  /** Blocks by node name + large flag ("*" + large flag when no port's lines depend on the node). */
   readonly blocks: Map<string, readonly Block[]>;
+  /** Some port's lines depend on the node (local endpoints, or a source range that may hold the node's IP). */
+  readonly perNode: boolean;
   /** The sync that last used this entry. */
   seen: number;
+  /** JSON of the Service and its slices, computed when a rebuilt model's equal copy is looked for. */
+  sig?: string;
+}
+
+/** Whether a service port's lines differ between nodes (categorizeEndpoints by node, the FW chain's node IP). */
+function dependsOnNode(p: ServicePortInfo): boolean {
+  return usesLocalEndpoints(p) || (p.loadBalancerVIPs.length > 0 && p.loadBalancerSourceRanges.length > 0);
+}
+
+function signature(svc: ServiceModel, slices: readonly EndpointSliceModel[]): string {
+  return JSON.stringify([svc, slices]);
 }
 
 /**
@@ -304,6 +317,7 @@ export class KubeProxyCache {
   begin(cfg: string): void {
     if (cfg !== this.cfgKey) {
       this.entries.clear();
+      this.byName.clear();
       this.groups.clear();
       this.cfgKey = cfg;
     }
@@ -317,11 +331,30 @@ export class KubeProxyCache {
       e.seen = this.sync;
       return e;
     }
+    // A rebuilt model holds new objects: an equal Service with equal slices keeps its blocks
+    // (kube-proxy's partial sync: only what changed is written again).
+    const key = `${svc.meta.namespace}/${svc.meta.name}`;
+    const before = this.byName.get(key);
+    if (before && before.seen !== this.sync) {
+      before.sig ??= signature(before.svc, before.slices);
+      const sig = signature(svc, slices);
+      if (sig === before.sig) {
+        const moved: CacheEntry = { ...before, svc, slices, seen: this.sync, sig };
+        this.entries.delete(before.svc);
+        this.entries.set(svc, moved);
+        this.byName.set(key, moved);
+        return moved;
+      }
+    }
     const ports = servicePorts(svc, slices);
-    const fresh: CacheEntry = { svc, slices, ports, endpointCount: ports.reduce((n, p) => n + p.endpoints.length, 0), blocks: new Map(), seen: this.sync };
+    const fresh: CacheEntry = { svc, slices, ports, endpointCount: ports.reduce((n, p) => n + p.endpoints.length, 0), blocks: new Map(), perNode: ports.some(dependsOnNode), seen: this.sync };
     this.entries.set(svc, fresh);
+    this.byName.set(key, fresh);
     return fresh;
   }
+
+  /** The latest entry per Service namespace/name (to find an equal Service in a rebuilt model). */
+  private readonly byName = new Map<string, CacheEntry>();
 
   /** The previous sync's service port keys, in model order, and the sorted order of them. */
   private lastNames: readonly string[] = [];
@@ -356,6 +389,7 @@ export class KubeProxyCache {
   end(): void {
     if (this.entries.size === 0) return;
     for (const [k, e] of this.entries) if (e.seen !== this.sync) this.entries.delete(k);
+    for (const [k, e] of this.byName) if (e.seen !== this.sync) this.byName.delete(k);
   }
 }
 
@@ -398,8 +432,10 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   const unsorted: Block[] = [];
   const names: string[] = [];
   const protocols: string[] = [];
-  const blockKey = `${node.name}|${large}|${node.ip}`;
+  const nodeKey = `${node.name}|${large}|${node.ip}`;
+  const sharedKey = `*|${large}`;
   for (const e of entries) {
+    const blockKey = e.perNode ? nodeKey : sharedKey;
     let blocks = e.blocks.get(blockKey);
     if (!blocks) {
       blocks = e.ports.map((p) => serviceBlock(p, ctx));
@@ -430,10 +466,12 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   // Join the blocks in runs of GROUP, reusing each run's text while its blocks are unchanged:
   // after one Service changes only its run is joined again. The runs are concatenated with `+`,
   // which V8 keeps as a rope until the text is read.
-  let groups = cache.groups.get(blockKey);
+  // One list of runs for every node: a run whose blocks are all node-independent is joined once
+  // for the whole cluster; one holding a node's own block is joined again on each node.
+  let groups = cache.groups.get(sharedKey);
   if (!groups) {
     groups = [];
-    cache.groups.set(blockKey, groups);
+    cache.groups.set(sharedKey, groups);
   }
   const nGroups = Math.ceil(items.length / GROUP);
   groups.length = Math.min(groups.length, nGroups);
