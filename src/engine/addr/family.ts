@@ -46,7 +46,7 @@ export function parseAnyCidr(s: string, loose = false): AnyPrefix | null {
 }
 
 export function formatAnyCidr(p: AnyPrefix): string {
-  return p.family === 4 ? formatPrefix(p) : formatPrefix6(p);
+  return typeof p.base === 'bigint' ? formatPrefix6(p as Prefix6) : formatPrefix(p as Prefix);
 }
 
 /** Family of a CIDR's text, or null when it is not one. */
