@@ -31,6 +31,13 @@ export interface NodeModel {
   /** Extra addresses (cloud/public ips): NodePorts and addrtype LOCAL include them. */
   readonly extraAddresses: readonly string[];
   readonly podCIDR: string;
+  /**
+   * Kubernetes' view on a dual-stack or IPv6 cluster: every InternalIP and Node.spec.podCIDRs,
+   * primary family first. Absent on an IPv4-only cluster (then they are [ip] and [podCIDR]).
+   * `ip` and `podCIDR` stay the IPv4 ones, which the packet walk uses.
+   */
+  readonly ips?: readonly string[];
+  readonly podCIDRs?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly { key: string; value?: string; effect: string }[];
   readonly controlPlane: boolean;
