@@ -3,6 +3,7 @@
  * bridge, Pods from .2 up; hostNetwork Pods take the node's IP), kubelet adds the environment.
  */
 import { formatIPv4, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixSize, type Prefix } from '../addr/ip';
+import { formatIPv6, nthAddress6, parsePrefix6 } from '../addr/ip6';
 import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model/cluster';
 import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
@@ -108,6 +109,19 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
         }
       }
     }
+    // Dual-stack: host-local hands out one address per range; the IPv6 one takes the same host index in the node's IPv6 subnet.
+    let podIPs: string[] | undefined;
+    if (node?.podCIDRs && podIP !== null) {
+      if (hostNetwork) podIPs = [...(node.ips ?? [node.ip])];
+      else {
+        const p6 = node.podCIDRs.map((c) => parsePrefix6(c)).find((x) => x !== null);
+        const off = (parseIPv4(podIP)! - parsePrefix(node.podCIDR)!.base) >>> 0;
+        const v6 = p6 ? nthAddress6(p6, off) : null;
+        const hasV4 = node.podCIDRs.some((c) => !c.includes(':'));
+        podIPs = node.podCIDRs.map((c) => (c.includes(':') ? (v6 !== null ? formatIPv6(v6) : null) : podIP)).filter((x): x is string => x !== null);
+        if (!hasV4 && podIPs.length === 0) podIPs = undefined;
+      }
+    }
     const conditions = d.status?.conditions ?? [];
     const phase = d.status?.phase ?? (node && podIP ? startedPhase(d.spec, d.annotations) : 'Pending');
     const readyCond = conditions.find((c) => c.type === 'Ready');
@@ -132,6 +146,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
       ...(pendingReason ? { pendingReason } : {}),
       podIP: phase === 'Pending' && !podIP ? null : podIP, hostIP: node?.ip ?? null, ready, terminating: d.terminating,
+      ...(podIPs && !(phase === 'Pending' && !podIP) ? { podIPs } : {}),
       hostname: hostNetwork && node ? node.name : d.hostname,
       ...(d.subdomain ? { subdomain: d.subdomain } : {}),
       env: [...(containers[0]?.env ?? []), ...serviceEnv],

@@ -81,6 +81,7 @@ const TITLES: readonly Row[] = [
   ['cidr-family-mismatch', 'serviceCIDR and podCIDR have different IP families', 'serviceCIDR 与 podCIDR 的 IP 协议族不一致'],
   ['underlay-family-missing', 'The underlay has no CIDR of one of the cluster’s IP families', '底层网络缺少集群某个 IP 协议族的网段'],
   ['node-ip-family-missing', 'The node has no address of one of the cluster’s IP families', '节点缺少集群某个 IP 协议族的地址'],
+  ['service-ip-family-invalid', 'The Service’s ipFamilyPolicy, ipFamilies or clusterIPs do not fit the cluster', 'Service 的 ipFamilyPolicy、ipFamilies 或 clusterIPs 与集群不符'],
   ['ipv6-datapath-not-yet', 'IPv6 addresses exist in Kubernetes objects, but packets are not walked over IPv6 yet', 'Kubernetes 对象已带 IPv6 地址，但数据包还不会按 IPv6 走一遍'],
   ['podcidr-exhausted', 'The cluster CIDR has no room for another node', '集群网段已容不下更多节点'],
   ['invalid-port-range', 'The port range is not valid', '端口范围不合法'],
