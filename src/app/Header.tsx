@@ -4,7 +4,7 @@ import { useDismiss } from './sharing/dismiss';
 import { useTranslation } from 'react-i18next';
 import { encodeFile, encodeFragment, MAX_FRAGMENT } from '../engine';
 import { LANGUAGES, type Lang } from './i18n';
-import { useLearn } from './learn/store';
+import { LearnContext, shareLearn, useLearn } from './learn/store';
 import { shareState } from './persist/session';
 import { download, scenarioName } from './sharing/download';
 import { Exports } from './sharing/Exports';
@@ -36,10 +36,13 @@ export function Header() {
   useDismiss(shareBox, link !== null, useCallback(() => setLink(null), []));
   const [reachOpen, setReachOpen] = useState(false);
   const [compareOpen, setCompareOpen] = useState(false);
+  const learnStore = useContext(LearnContext);
+  // A link and a .knp file carry the open lesson or challenge and its progress too.
+  const moment = () => shareState(store.getState(), learnStore ? shareLearn(learnStore.getState()) : undefined);
 
   // The link is offered (and copied), not put in the address bar: reading a link clears it from there.
   const share = async () => {
-    const frag = encodeFragment(shareState(store.getState()));
+    const frag = encodeFragment(moment());
     const url = `${location.origin}${location.pathname}${location.search}#${frag}`;
     const tooLong = frag.length > MAX_FRAGMENT;
     setLink({ url, tooLong });
@@ -48,7 +51,7 @@ export function Header() {
   };
   const downloadKnp = () => {
     const s = store.getState();
-    download(`${scenarioName(s.yaml)}.knp`, encodeFile(shareState(s)), 'application/json');
+    download(`${scenarioName(s.yaml)}.knp`, encodeFile(moment()), 'application/json');
   };
   const downloadLab = async () => {
     const r = await actions.labScript();

@@ -54,6 +54,8 @@ const session = await startSession(store, {
   defaultYaml: defaultScenario,
   // Links are read once: a reload must show the learner's work since, not the link again.
   clearHash: () => history.replaceState(null, '', `${location.pathname}${location.search}`),
+  // A link made with a lesson or challenge open opens it at that step with that progress.
+  onLearn: (l) => learn.getState().resume(l),
 });
 render(session);
 addEventListener('pagehide', () => void session.flush());

@@ -9,6 +9,8 @@ import { expandVariables } from './scenario/variables';
 import { createRand } from './util/rand';
 import { netfilterEngine } from './netfilter/engine';
 import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
+import { corednsAnswerer } from './agents/coredns/answer';
+import { stubResolver } from './clients/dns/resolve';
 import { buildCluster, installNodeRules } from './build/pipeline';
 import { challengeDiagnostics, runChallengeSetup } from './goals/challenge';
 
@@ -34,7 +36,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   diagnostics.push(...expanded.diagnostics, ...challengeDiagnostics(objects));
   const { model, net } = buildCluster(objects, seed, file, diagnostics);
   const ds: Diagnostic[] = [];
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), now: 0, objects };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects };
   // A machine whose rules did not load is reported before any packet (iptables-restore-failed).
   diagnostics.push(...installNodeRules(sim));
   // A Challenge's setup commands break what the learner is asked to mend.
@@ -60,3 +62,4 @@ export { ipvsSchedule, ipvsCommit, ipvsReverse } from './ipvs/ipvs';
 export { decodeFile, decodeLink, encodeFile, encodeFragment, encodeLink, hasLink, LINK_VERSION, MAX_FRAGMENT, type Decoded, type JournalEntry, type LinkErrorCode, type SharedState } from './share/link';
 export { formatJournal, parseJournal, replayJournal } from './share/journal';
 export { compareSims, diffLines, formatCompare, type CompareResult, type CompareSection, type DiffLine, type ReachChange } from './share/compare';
+export { settingsOf, withSetting, type Setting, type SettingId } from './share/variants';

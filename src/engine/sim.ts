@@ -7,7 +7,8 @@ import type { Network } from './net/types';
 import type { NetfilterEngine } from './netfilter/hook';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { ScenarioObjects } from './scenario/load';
-import type { ProxyApps } from './stack/apps';
+import type { DnsAnswerer, ProxyApps } from './stack/apps';
+import type { NameResolver } from './stack/target';
 import type { ClusterHistory } from './model/history';
 import type { Rand } from './util/rand';
 
@@ -22,6 +23,16 @@ export interface Sim {
   readonly netfilter: NetfilterEngine;
   /** The user-space proxies listening sockets run, by role (src/engine/stack/apps.ts). */
   readonly apps: ProxyApps;
+  /**
+   * What a DNS listener answers (CoreDNS for a Pod, the scenario's upstream resolver for a host):
+   * agents/coredns registers it (buildSim). Without one a DNS socket answers nothing.
+   */
+  readonly dns?: DnsAnswerer;
+  /**
+   * The stub resolver a walk to a name calls (clients/dns/resolve.ts, registered by buildSim):
+   * the stack sends its queries as packets but never imports it. Without one names do not resolve.
+   */
+  readonly resolver?: NameResolver;
   /** Simulated time in milliseconds; moves only when the engine is stepped. */
   now: number;
   /**

@@ -139,7 +139,8 @@ describe.runIf(hasChromium)('share, autosave, embed and exports in Chromium', ()
     try {
       const grab = async (id: string): Promise<{ path: string; name: string }> => {
         await page.click('[data-testid=export-menu]');
-        const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click(`[data-testid=${id}]`)]);
+        // html-to-image clones the whole canvas with its styles: slow on a busy machine.
+        const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 150_000 }), page.click(`[data-testid=${id}]`, { noWaitAfter: true })]);
         const path = join(dir, dl.suggestedFilename());
         await dl.saveAs(path);
         return { path, name: dl.suggestedFilename() };
@@ -168,7 +169,7 @@ describe.runIf(hasChromium)('share, autosave, embed and exports in Chromium', ()
       rmSync(dir, { recursive: true, force: true });
       await page.context().close();
     }
-  });
+  }, 240_000);
 
   it('a reachability matrix cell click sends that packet and opens its trace', async () => {
     const page = await openApp(env.browser, env.site.url);

@@ -9,6 +9,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../../src/engine/scenario/load';
+import { buildSim } from '../../src/engine/index';
+import { CNI_PLUGINS } from '../../src/engine/cni/registry';
+import { planLab } from '../../src/engine/lab/plan';
 import { DEVIATIONS } from './deviations';
 import { grid, LANDED, ready, type Area } from './grid';
 
@@ -17,7 +20,7 @@ export interface CorpusEntry {
   readonly yaml: string;
   readonly needs: readonly Area[];
   readonly probes: readonly string[];
-  /** kube-proxy IPVS mode: compared only inside the simulator (this kernel has no IPVS). */
+  /** Needs IPVS (kube-proxy IPVS mode, a plugin's IPVS proxy): compared only inside the simulator (this kernel has no IPVS). */
   readonly ipvs: boolean;
 }
 
@@ -37,6 +40,8 @@ export function needsOf(yaml: string): Area[] {
   const plugin = objects.cluster?.obj.spec.network.plugin ?? 'flannel';
   if (objects.networkPolicies.length > 0 && (plugin === 'calico' || plugin === 'canal')) needs.add('network-policy');
   if (hasCluster && (plugin === 'calico' || plugin === 'canal')) needs.add('ci-ipset');
+  // weave-npc's rules match ipsets too; the cells wait for lab-weave (grid.ts) to be landed.
+  if (hasCluster && plugin === 'weave') { needs.add('ci-ipset'); needs.add('lab-weave'); }
   const podSpecs = [...objects.pods.map((p) => p.obj.spec), ...objects.deployments.map((d) => d.obj.spec.template.spec)];
   if (podSpecs.some((s) => s?.containers.some((c) => c.ports?.some((cp) => cp.hostPort !== undefined)))) needs.add('cni-portmap');
   return [...needs].sort();
@@ -46,8 +51,15 @@ function probesOf(yaml: string): string[] {
   return loadScenario('corpus.yaml', yaml).objects.probes.map((p) => p.obj.metadata.name ?? '?');
 }
 
+/**
+ * Whether the lab needs IPVS: kube-proxy in IPVS mode, or a network plugin's own IPVS service
+ * proxy (kube-router) that a probe goes through (the lab plan decides, from the probes' addresses).
+ */
 function isIpvs(yaml: string): boolean {
-  return loadScenario('corpus.yaml', yaml).objects.cluster?.obj.spec.kubeProxy.mode === 'ipvs';
+  const spec = loadScenario('corpus.yaml', yaml).objects.cluster?.obj.spec;
+  if (spec?.kubeProxy.mode === 'ipvs') return true;
+  if (!spec || !CNI_PLUGINS[spec.network.plugin].installServiceProxy) return false;
+  return planLab(buildSim(yaml, { file: 'corpus.yaml' }).sim).input.requires?.includes('ipvs') ?? false;
 }
 
 function filesIn(dir: string): { name: string; yaml: string }[] {

@@ -8,9 +8,7 @@
  *   003 "Docker's network model": docker network ls shows the three networks dockerd makes
  */
 import { describe, expect, it } from 'vitest';
-import { buildSim } from '../../src/engine/index';
-import { runLine } from '../../src/engine/shell/run';
-import type { Target } from '../../src/engine/shell/types';
+import { node, pod, Student } from './terminal';
 
 const CLUSTER = `apiVersion: knp/v1alpha1
 kind: Cluster
@@ -71,21 +69,19 @@ spec:
           access: "true"
 `;
 
-const pod = (name: string): Target => ({ kind: 'pod', namespace: 'default', name });
-
 describe('seed 002, NetworkPolicy: wget --spider --timeout=1 nginx', () => {
   it('before the policy, any Pod reaches the Service', () => {
-    const { sim } = buildSim(CLUSTER + NGINX, { seed: 1 });
-    const r = runLine(sim, pod('busybox'), 'wget --spider --timeout=1 nginx');
+    const s = new Student(CLUSTER + NGINX);
+    const r = s.on(pod('busybox'), 'wget --spider --timeout=1 nginx');
     expect(r.stderr).toMatch(/^Connecting to nginx \(10\.100\.\d+\.\d+:80\)\n/);
     expect(r.exitCode).toBe(0);
   });
   it('with access-nginx, a Pod without access=true times out; one with it gets through', () => {
-    const { sim } = buildSim(CLUSTER + NGINX + POLICY, { seed: 1 });
-    const denied = runLine(sim, pod('busybox'), 'wget --spider --timeout=1 nginx');
+    const s = new Student(CLUSTER + NGINX + POLICY);
+    const denied = s.on(pod('busybox'), 'wget --spider --timeout=1 nginx');
     expect(denied.stderr).toMatch(/^Connecting to nginx \(10\.100\.\d+\.\d+:80\)\nwget: download timed out\n$/);
     expect(denied.exitCode).toBe(1);
-    const allowed = runLine(sim, pod('busybox-access'), 'wget --spider --timeout=1 nginx');
+    const allowed = s.on(pod('busybox-access'), 'wget --spider --timeout=1 nginx');
     expect(allowed.stderr).toMatch(/^Connecting to nginx \(10\.100\.\d+\.\d+:80\)\n/);
     expect(allowed.exitCode).toBe(0);
   });
@@ -93,7 +89,7 @@ describe('seed 002, NetworkPolicy: wget --spider --timeout=1 nginx', () => {
 
 describe('seed 000, hostNetwork: sudo ps aux| grep nginx', () => {
   it('shows the nginx master with its command line and its workers, in the node\'s process list', () => {
-    const { sim } = buildSim(`${CLUSTER}---
+    const s = new Student(`${CLUSTER}---
 apiVersion: v1
 kind: Pod
 metadata: {name: nginx-hostnetwork}
@@ -104,8 +100,8 @@ spec:
     - name: nginx
       image: nginx:stable
       command: ["nginx", "-g", "daemon off;"]
-`, { seed: 1 });
-    const out = runLine(sim, { kind: 'node', name: 'node-2' }, 'sudo ps aux| grep nginx').stdout.split('\n').filter(Boolean);
+`);
+    const out = s.on(node('node-2'), 'sudo ps aux| grep nginx').stdout.split('\n').filter(Boolean);
     expect(out[0]).toMatch(/^root +\d+ .* Ss +\d\d:\d\d +0:00 nginx: master process nginx -g daemon off;$/);
     expect(out.slice(1).every((l) => /^101 +\d+ .* S +\d\d:\d\d +0:00 nginx: worker process$/.test(l))).toBe(true);
     expect(out.length).toBeGreaterThan(1);
@@ -114,8 +110,9 @@ spec:
 
 describe('seed 003, Docker\'s network model: docker network ls', () => {
   it('lists bridge, host and none, which dockerd creates', () => {
-    const { sim } = buildSim('apiVersion: knp/v1alpha1\nkind: Host\nmetadata: {name: box}\nspec: {ip: 192.168.1.50, docker: {}}\n', { seed: 1 });
-    const out = runLine(sim, { kind: 'host', name: 'box' }, 'docker network ls').stdout;
+    const s = new Student('apiVersion: knp/v1alpha1\nkind: Host\nmetadata: {name: box}\nspec: {ip: 192.168.1.50, docker: {}}\n');
+    expect(s.where).toEqual({ kind: 'workstation' });
+    const out = s.on({ kind: 'host', name: 'box' }, 'docker network ls').stdout;
     expect(out).toMatch(/^NETWORK ID {5}NAME {5}DRIVER {3}SCOPE\n[0-9a-f]{12} {3}bridge {3}bridge {3}local\n[0-9a-f]{12} {3}host {5}host {5}local\n[0-9a-f]{12} {3}none {5}null {5}local\n$/);
   });
 });

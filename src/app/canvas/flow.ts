@@ -52,7 +52,9 @@ export { SIZE };
 const TUNNEL_KINDS = new Set(['vxlan', 'tun', 'ipip']);
 /** A Service with more endpoints than this draws one edge per machine instead of one per Pod. */
 const MAX_ENDPOINT_EDGES = 16;
-const isTunnel = (l: LinkSnap): boolean => TUNNEL_KINDS.has(l.kind) || l.name === 'kube-ipvs0';
+/** A dummy device holds Service addresses (kube-proxy's kube-ipvs0, kube-router's kube-dummy-if): drawn inline, no peer. */
+const isDummy = (l: LinkSnap): boolean => l.kind === 'dummy';
+const isTunnel = (l: LinkSnap): boolean => TUNNEL_KINDS.has(l.kind) || isDummy(l);
 
 /**
  * `memory` is the previous call's `Flow.memory` for the same view: ids that survive an edit keep
@@ -98,8 +100,8 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     const tuns = links.filter(isTunnel).sort((a, b) => a.name.localeCompare(b.name));
     const eth0 = links.find((l) => l.name === 'eth0') ?? links.find((l) => l.kind === 'ether');
     const devices = [bridge, ...tuns, eth0].filter((l): l is LinkSnap => !!l);
-    // Overlay devices with a peer on every other machine; kube-ipvs0 (also listed) stays inline.
-    const overlay = tuns.filter((t) => t.name !== 'kube-ipvs0');
+    // Overlay devices with a peer on every other machine; a dummy (kube-ipvs0, also listed) stays inline.
+    const overlay = tuns.filter((t) => !isDummy(t));
     return { n, pods, bridge, tuns, eth0, devices, overlay };
   });
   const hasUnderlay = snap.namespaces.some((n) => n.id === 'infra/underlay') || snap.nodes.length > 0;
@@ -142,10 +144,10 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
       else if (bridge && pns) edges.push(edge(p.id, `${n.id}/${bridge.name}`, 'veth'));
     }
     if (eth0) {
-      for (const t of tuns) if (t.name !== 'kube-ipvs0') edges.push(edge(`${n.id}/${t.name}`, `${n.id}/${eth0.name}`, 'l3'));
+      for (const t of tuns) if (!isDummy(t)) edges.push(edge(`${n.id}/${t.name}`, `${n.id}/${eth0.name}`, 'l3'));
       if (hasUnderlay) edges.push(edge(`${n.id}/${eth0.name}`, 'infra/underlay', 'underlay'));
     }
-    tunnels.push(tuns.filter((t) => t.kind !== 'dummy' && t.name !== 'kube-ipvs0').map((t) => `${n.id}/${t.name}`));
+    tunnels.push(tuns.filter((t) => !isDummy(t)).map((t) => `${n.id}/${t.name}`));
   }
 
   // Tunnels between every pair of nodes (a full mesh, as flannel programs it); capped for big clusters.
@@ -236,7 +238,7 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
   const eth0 = links.find((l) => l.name === 'eth0') ?? links.find((l) => l.kind === 'ether');
   if (eth0) {
     // An encapsulated packet leaves through eth0: the tunnel device sits between netfilter and it.
-    for (const l of links) if (isTunnel(l) && l.name !== 'kube-ipvs0') edges.push(edge(`${nodeId}/${l.name}`, `${nodeId}/${eth0.name}`, 'l3'));
+    for (const l of links) if (isTunnel(l) && !isDummy(l)) edges.push(edge(`${nodeId}/${l.name}`, `${nodeId}/${eth0.name}`, 'l3'));
     edges.push(edge(`${nodeId}/${eth0.name}`, 'infra/underlay', 'underlay'));
   }
 

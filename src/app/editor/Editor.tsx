@@ -1,7 +1,9 @@
 /**
  * The scenario editor. Monaco loads lazily (first paint shows the text right away); engine
  * diagnostics become markers at their exact positions; edits go to the store, which debounces
- * the rebuild so typing never waits for the engine.
+ * the rebuild so typing never waits for the engine. `kubectl edit` in the terminal puts the
+ * object's YAML in the editor (a model of its own, over the scenario's) with Save and Cancel;
+ * Save applies it as `kubectl apply` would (store.saveEdit) and brings the scenario back.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -91,6 +93,32 @@ export function Editor() {
     if (model) mod.monaco.editor.setModelMarkers(model, 'knp', toMarkers(diagnostics, lang));
   }, [mod, diagnostics, lang]);
 
+  // kubectl edit: the object's YAML in a model of its own while the edit is open.
+  const editing = useApp(select.editing);
+  const [editError, setEditError] = useState('');
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    const ed = editorRef.current;
+    if (!mod || !ed) return undefined;
+    const scenario = mod.monaco.editor.getModel(mod.monaco.Uri.parse(mod.SCENARIO_URI));
+    if (!editing) { if (scenario && ed.getModel() !== scenario) ed.setModel(scenario); return undefined; }
+    setEditError('');
+    const uri = mod.monaco.Uri.parse(`inmemory://knp/edit/${editing.n}.yaml`);
+    const model = mod.monaco.editor.getModel(uri) ?? mod.monaco.editor.createModel(editing.yaml, 'yaml', uri);
+    ed.setModel(model);
+    ed.setPosition({ lineNumber: 1, column: 1 });
+    ed.focus();
+    return () => { if (scenario && ed.getModel() === model) ed.setModel(scenario); model.dispose(); };
+  }, [mod, editing]);
+  const save = async () => {
+    const model = editorRef.current?.getModel();
+    if (!editing || !model) return;
+    setSaving(true);
+    const r = await actions.saveEdit(model.getValue());
+    setSaving(false);
+    if (r.exitCode !== 0) setEditError(r.stderr || r.stdout);
+  };
+
   // The problems panel asks for a position: the cursor goes there and the line into view.
   const reveal = useApp(select.reveal);
   useEffect(() => {
@@ -106,7 +134,17 @@ export function Editor() {
   useEffect(() => { mod?.monaco.editor.setTheme(theme === 'dark' ? 'vs-dark' : 'vs'); }, [mod, theme]);
 
   return (
-    <div className="knp-editor" data-testid="editor" data-ready={mod ? 'true' : 'false'}>
+    <div className="knp-editor" data-testid="editor" data-ready={mod ? 'true' : 'false'} data-editing={editing ? `${editing.kind}/${editing.name}` : undefined}>
+      {editing && (
+        <div className="knp-edit-bar" data-testid="edit-object" role="region" title={t('editObject.hint')} aria-label={t('editObject.title', { object: `${editing.kind.toLowerCase()}/${editing.name}` })}>
+          <strong className="knp-mono">{t('editObject.title', { object: `${editing.kind.toLowerCase()}/${editing.name}` })}</strong>
+          <span className="knp-history-hint">{t('editObject.hint')}</span>
+          <span className="knp-spacer" />
+          <button type="button" className="knp-btn primary" data-testid="edit-save" disabled={saving} onClick={() => void save()}>{t('editObject.save')}</button>
+          <button type="button" className="knp-btn" data-testid="edit-cancel" onClick={() => actions.cancelEdit()}>{t('editObject.cancel')}</button>
+          {editError && <pre className="knp-edit-error" data-testid="edit-error">{editError}</pre>}
+        </div>
+      )}
       <div ref={host} className="knp-editor-host" />
       {!mod && (
         <pre className="knp-editor-fallback" aria-busy="true"><span className="knp-muted">{t('editor.loading')}</span>{'\n'}{yaml}</pre>

@@ -264,8 +264,16 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '底层网络的路由器；默认是 `underlayCIDR` 的第一个地址。节点把发往外部的流量交给它。',
   },
   'knp.Cluster.spec.network.backend': {
-    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`.',
-    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。',
+    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`. kube-router: `bgp` (routes learned from the other nodes; only nodes on one subnet), `ipip` (a tunnel to each node in another subnet). weave: `fastdp` (kernel VXLAN on UDP 6784 through the `datapath` device), `sleeve` (the weave router carries frames in UDP 6783 from user space).',
+    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。kube-router：`bgp`（从其他节点学到的路由；只适用于同一网段的节点）、`ipip`（为每个不在本网段的节点建一条隧道）。weave：`fastdp`（经 `datapath` 设备由内核做 VXLAN 封装，UDP 6784）、`sleeve`（weave 路由进程在用户态用 UDP 6783 转发二层帧）。',
+  },
+  'knp.Cluster.spec.network.encryption': {
+    en: 'weave only: a password is set, so peers encrypt what they send each other. With `fastdp` the wire shows IPsec ESP instead of VXLAN; with `sleeve` the UDP payload is sealed (NaCl).',
+    'zh-CN': '仅对 weave 有效：设置了密码，节点之间互发的流量会被加密。`fastdp` 时线路上看到的是 IPsec ESP 而不是 VXLAN；`sleeve` 时 UDP 载荷被密封（NaCl）。',
+  },
+  'knp.Cluster.spec.network.instanceType': {
+    en: 'aws-vpc-cni only: the EC2 instance type of the nodes. It fixes how many ENIs a node has and how many addresses each ENI holds, so it caps the Pods a node can run: ENIs × (IPs per ENI − 1) + 2.',
+    'zh-CN': '仅用于 aws-vpc-cni：节点的 EC2 实例类型。它决定节点能挂几块 ENI、每块 ENI 能带几个地址，从而限定节点最多能跑多少 Pod：ENI 数 ×（每块 ENI 的 IP 数 − 1）+ 2。',
   },
   'knp.Cluster.spec.dns.upstream': {
     en: 'The external host that answers names outside the cluster (CoreDNS forwards to it).',

@@ -40,6 +40,9 @@ export interface ChallengeInfo {
   readonly name: string;
   /** The start scenario with this seed's variables written in: what the editor opens. */
   readonly yaml: string;
+  /** The seed the variables were drawn with, and the variables (what a share link carries). */
+  readonly seed: number;
+  readonly variables: Readonly<Record<string, string>>;
   readonly title: Bi;
   readonly description: Bi | null;
   readonly hints: readonly Bi[];
@@ -55,7 +58,7 @@ const bi = (v: unknown): Bi | null => {
 
 export async function challenge(name: string, seed: number): Promise<ChallengeInfo> {
   const raw = await get(challengeFiles, `/${name}.yaml`);
-  const { text } = expandVariables(`content/challenges/${name}.yaml`, raw, seed);
+  const { text, values } = expandVariables(`content/challenges/${name}.yaml`, raw, seed);
   let spec: Record<string, unknown> = {};
   for (const chunk of text.split(/^---\s*$/m)) {
     try {
@@ -64,7 +67,7 @@ export async function challenge(name: string, seed: number): Promise<ChallengeIn
     } catch { /* the engine reports broken YAML with its location; here only the text is wanted */ }
   }
   return {
-    name, yaml: text,
+    name, yaml: text, seed, variables: values,
     title: bi(spec['title']) ?? { en: name, zh: name },
     description: bi(spec['description']),
     hints: Array.isArray(spec['hints']) ? spec['hints'].map(bi).filter((h): h is Bi => !!h) : [],

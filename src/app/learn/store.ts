@@ -7,7 +7,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { GoalResult } from '../../engine';
+import type { GoalResult, SharedState } from '../../engine';
 import type { Lesson } from '../../engine/lessons/load';
 import type { Step } from '../../engine/lessons/schema';
 import type { CheckResult } from '../../engine/lessons/run';
@@ -52,6 +52,25 @@ export interface LearnActions {
   showHint(): void;
   /** Checks the current step / the challenge's goals now. */
   recheck(): Promise<void>;
+  /**
+   * Opens the lesson or challenge a share link carries, at its step with its progress, over
+   * the scenario the link already built (its YAML and journal are the learner's moment, so
+   * the lesson's own scenario is not loaded again).
+   */
+  resume(l: SharedLearn): Promise<void>;
+}
+
+export type SharedLearn = NonNullable<SharedState['learn']>;
+
+/** What a share link carries of the learning panel (nothing when it is closed). */
+export function shareLearn(s: LearnState): SharedLearn | undefined {
+  if (s.panel === 'lesson' && s.lesson) {
+    return { kind: 'lesson', id: s.lesson.id, step: s.stepIdx, done: [...(s.progress[s.lesson.id] ?? [])] };
+  }
+  if (s.panel === 'challenge' && s.challenge) {
+    return { kind: 'challenge', name: s.challenge.name, seed: s.challenge.seed, variables: { ...s.challenge.variables }, hints: s.hintsShown };
+  }
+  return undefined;
 }
 
 export type LearnStore = StoreApi<LearnState & LearnActions>;
@@ -226,6 +245,29 @@ export function createLearnStore(client: EngineClient, app: AppStore, opts: { de
       },
 
       showHint() { set({ hintsShown: Math.min(get().hintsShown + 1, get().challenge?.hints.length ?? 0) }); },
+
+      async resume(l) {
+        const c = await content();
+        seq++;
+        if (l.kind === 'lesson') {
+          const lesson = await c.lesson(l.id);
+          if (!lesson) return;
+          const known = new Set(lesson.steps.steps.map((x) => x.id));
+          const done = [...new Set([...(get().progress[l.id] ?? []), ...l.done.filter((x) => known.has(x))])];
+          const progress = { ...get().progress, [l.id]: done };
+          writeJson(PROGRESS, progress);
+          set({ panel: 'lesson', gallery: false, lesson, challenge: null, goals: null, stepIdx: Math.min(l.step, lesson.steps.steps.length), lastCheck: null, checking: false, attention: null, progress });
+          await client.beginStep();
+          const step = current();
+          if (step?.target) app.getState().setTerminalTarget(step.target);
+          if (step && step.do !== 'predict') schedule();
+          return;
+        }
+        if (!c.challengeNames.includes(l.name)) return;
+        const info = await c.challenge(l.name, l.seed);
+        set({ panel: 'challenge', gallery: false, challenge: info, lesson: null, goals: null, hintsShown: Math.min(l.hints, info.hints.length), lastCheck: null, attention: null });
+        await checkGoals();
+      },
 
       async recheck() {
         if (get().panel === 'lesson') await checkLesson();

@@ -24,6 +24,8 @@ export interface SessionOptions {
   readonly saveDelayMs?: number;
   /** An embedded view keeps nothing and says nothing about it (it must not touch the learner's own work). */
   readonly embedded?: boolean;
+  /** Opens the lesson or challenge an opened link or file carries (the learning store's resume). */
+  readonly onLearn?: (l: NonNullable<SharedState['learn']>) => Promise<void>;
 }
 
 export interface Session {
@@ -87,7 +89,7 @@ export async function startSession(store: AppStore, opts: SessionOptions): Promi
 
   await store.getState().restore(work.yaml, work.journal);
   booted = true;
-  if (extras) await applyExtras(store, extras);
+  if (extras) { await applyExtras(store, extras); if (extras.learn) await opts.onLearn?.(extras.learn); }
   else if (saved === null) void save(); // the first visit: the default scenario is version 1
   if (history !== store.getState().history) void saveHistoryOnly();
   // An opened link is saved as the current work at once, so a reload shows it, not the old work.
@@ -100,6 +102,7 @@ export async function startSession(store: AppStore, opts: SessionOptions): Promi
     lastSaved = state;
     await store.getState().restore(state.yaml, state.journal);
     await applyExtras(store, state);
+    if (state.learn) await opts.onLearn?.(state.learn);
     const a = await storage.set('current', { yaml: state.yaml, journal: state.journal });
     const b = await storage.set('history', history);
     report(a !== 'ok' ? a : b);
@@ -130,8 +133,8 @@ export async function startSession(store: AppStore, opts: SessionOptions): Promi
   };
 }
 
-/** The playground's moment as a share state (what a link carries). */
-export function shareState(s: ReturnType<AppStore['getState']>): SharedState {
+/** The playground's moment as a share state (what a link carries), with the learning panel's part if one is open. */
+export function shareState(s: ReturnType<AppStore['getState']>, learn?: SharedState['learn']): SharedState {
   const state: { -readonly [K in keyof SharedState]: SharedState[K] } = { yaml: s.yaml, journal: [...s.journal] };
   if (s.send.from && s.send.to) state.send = { ...s.send, count: Math.max(1, Math.min(50, Math.trunc(s.send.count) || 1)) };
   if (s.runsFrom === 'probes') {
@@ -142,6 +145,7 @@ export function shareState(s: ReturnType<AppStore['getState']>): SharedState {
   state.view = s.view;
   if (s.camera) state.camera = s.camera;
   state.lang = s.lang;
+  if (learn) state.learn = learn;
   return state;
 }
 

@@ -1,12 +1,14 @@
 /**
  * Compare two configurations side by side (what `knp diff` prints): a saved version (or the YAML
- * as written, without the terminal's changes) against the current work. Shows each node's
+ * as written, without the terminal's changes) against the current work, or the current work
+ * against itself with one setting changed (kube-proxy mode, network plugin/backend,
+ * externalTrafficPolicy, NetworkPolicies on/off: engine share/variants.ts). Shows each node's
  * `ip route` and `iptables-save` diff, the reachability cells that changed, and the trace of
  * the Send form's packet in both.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CompareResult, DiffLine } from '../../engine';
+import { settingsOf, withSetting, type CompareResult, type DiffLine, type SettingId } from '../../engine';
 import { select, useActions, useApp } from '../store';
 
 export function CompareView({ onClose }: { onClose: () => void }) {
@@ -19,18 +21,33 @@ export function CompareView({ onClose }: { onClose: () => void }) {
   // 'yaml': the current YAML without the terminal's changes; otherwise a history item's id.
   const [base, setBase] = useState<string>(journal.length ? 'yaml' : history[1]?.id ?? 'yaml');
   const [withSend, setWithSend] = useState(true);
+  // 'versions': a saved version → the current work; 'setting': the current work → the same with one setting changed.
+  const [mode, setMode] = useState<'versions' | 'setting'>('versions');
+  const settings = useMemo(() => (mode === 'setting' ? settingsOf(yaml) : []), [mode, yaml]);
+  const [settingId, setSettingId] = useState<SettingId>('kubeProxyMode');
+  const setting = settings.find((x) => x.id === settingId) ?? settings[0];
+  const [value, setValue] = useState<string>('');
+  const other = setting ? (setting.choices.includes(value) && value !== setting.current ? value : setting.choices.find((c) => c !== setting.current) ?? setting.current) : '';
   const [r, setR] = useState<CompareResult | null>(null);
   const [busy, setBusy] = useState(false);
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' });
 
   useEffect(() => {
     const item = history.find((h) => h.id === base);
-    const a = item ? { yaml: item.yaml, journal: item.journal } : { yaml, journal: [] };
+    let a = item ? { yaml: item.yaml, journal: item.journal } : { yaml, journal: [] as typeof journal };
+    let b = { yaml, journal };
+    if (mode === 'setting') {
+      if (!setting) { setR(null); return undefined; }
+      a = { yaml, journal };
+      b = { yaml: withSetting(yaml, setting.id, other), journal };
+    }
     let alive = true;
     setBusy(true);
-    void actions.compare(a, { yaml, journal }, withSend && !!send.from && !!send.to).then((x) => { if (alive) { if (x) setR(x); setBusy(false); } });
+    void actions.compare(a, b, withSend && !!send.from && !!send.to).then((x) => { if (alive) { if (x) setR(x); setBusy(false); } });
     return () => { alive = false; };
-  }, [actions, base, history, yaml, journal, withSend, send]);
+  }, [actions, base, history, yaml, journal, withSend, send, mode, setting, other]);
+
+  const valueName = (v: string) => (setting?.id === 'networkPolicies' ? t(`compareSettings.values.${v}`) : v);
 
   const changed = r?.sections.filter((s) => s.changed) ?? [];
   const word = (v: boolean | null) => t(`share.compare.${v === null ? 'absent' : v ? 'allowed' : 'denied'}`);
@@ -39,16 +56,32 @@ export function CompareView({ onClose }: { onClose: () => void }) {
     <aside className="knp-compare" data-testid="compare-view" data-busy={busy} data-changed={r ? String(r.changed) : undefined} aria-label={t('share.compare.title')}>
       <div className="knp-panel-head">
         <strong>{t('share.compare.title')}</strong>
-        <select name="compare-base" value={base} onChange={(e) => setBase(e.target.value)} aria-label={t('share.compare.base')}>
-          <option value="yaml">{t('share.compare.yamlOnly')}</option>
-          {history.map((h) => <option key={h.id} value={h.id}>{fmt.format(h.at)} · {t(`share.source.${h.source}`)}</option>)}
+        <select name="compare-mode" value={mode} onChange={(e) => { setMode(e.target.value as 'versions' | 'setting'); setR(null); }} aria-label={t('compareSettings.mode')}>
+          <option value="versions">{t('compareSettings.versions')}</option>
+          <option value="setting">{t('compareSettings.setting')}</option>
         </select>
-        <span>→ {t('share.compare.current')}</span>
+        {mode === 'versions' ? (<>
+          <select name="compare-base" value={base} onChange={(e) => setBase(e.target.value)} aria-label={t('share.compare.base')}>
+            <option value="yaml">{t('share.compare.yamlOnly')}</option>
+            {history.map((h) => <option key={h.id} value={h.id}>{fmt.format(h.at)} · {t(`share.source.${h.source}`)}</option>)}
+          </select>
+          <span>→ {t('share.compare.current')}</span>
+        </>) : setting ? (<>
+          <select name="compare-setting" value={setting.id} onChange={(e) => { setSettingId(e.target.value as SettingId); setValue(''); }} aria-label={t('compareSettings.which')}>
+            {settings.map((x) => <option key={x.id} value={x.id}>{t(`compareSettings.ids.${x.id}`)}</option>)}
+          </select>
+          <span data-testid="compare-setting-current">{valueName(setting.current)}</span>
+          <span>→</span>
+          <select name="compare-value" value={other} onChange={(e) => setValue(e.target.value)} aria-label={t('compareSettings.to')}>
+            {setting.choices.filter((c) => c !== setting.current).map((c) => <option key={c} value={c}>{valueName(c)}</option>)}
+          </select>
+        </>) : <span>{t('compareSettings.none')}</span>}
         <label className="knp-inline"><input type="checkbox" checked={withSend} onChange={(e) => setWithSend(e.target.checked)} /> {t('share.compare.withSend')}</label>
         <span className="knp-spacer" />
         <button type="button" className="knp-icon-btn" aria-label={t('share.close')} onClick={onClose}>✕</button>
       </div>
       <div className="knp-compare-body">
+        {mode === 'setting' && setting && <p className="knp-history-hint">{t('compareSettings.hint')}</p>}
         {r && !r.changed && <p className="knp-history-hint" data-testid="compare-same">{t('share.compare.same')}</p>}
         {r && r.trace && (
           <section data-testid="compare-trace">

@@ -33,7 +33,14 @@ export function Exports() {
       const h2i = await import('html-to-image');
       const bg = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#ffffff';
       const opts = { pixelRatio: 2, filter: keep, backgroundColor: bg, cacheBust: false, skipFonts: true };
-      const url = kind === 'png' ? await h2i.toPng(el, opts) : await h2i.toSvg(el, opts);
+      if (kind === 'svg') {
+        // The SVG (every element with its computed style) is easily past what Chromium follows in
+        // a data: URL; a Blob has no such limit.
+        const url = await h2i.toSvg(el, opts);
+        download(`${name}.svg`, decodeURIComponent(url.slice(url.indexOf(',') + 1)), 'image/svg+xml');
+        return;
+      }
+      const url = await h2i.toPng(el, opts);
       const a = document.createElement('a');
       a.href = url;
       a.download = `${name}.${kind}`;

@@ -57,6 +57,7 @@ export const problemCount = (s: AppState): number => s.diagnostics.filter((d) =>
 export const stale = (s: AppState): boolean => { const r = s.runs[s.primary]; return !!r && r.yaml !== s.yaml; };
 export const cameraFollow = (s: AppState) => s.cameraFollow;
 export const reveal = (s: AppState) => s.reveal;
+export const editing = (s: AppState) => s.editing;
 
 /** Every place a command can run, for the terminal's target picker and completion. */
 export const targets = (s: AppState): string[] => {

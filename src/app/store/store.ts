@@ -37,6 +37,20 @@ export interface PacketRun {
   readonly source: RunSource;
 }
 
+/**
+ * `kubectl edit` asked for an object (CommandResult.editor): the editor shows its YAML until it
+ * is saved (applied with `kubectl apply` where the command ran) or cancelled. `n` is per request.
+ */
+export interface EditRequest {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly yaml: string;
+  /** The terminal target `kubectl edit` ran on; the apply runs there too. */
+  readonly target: string;
+  readonly n: number;
+}
+
 /** A request to put the editor's cursor somewhere (the problems panel); `n` makes each one new. */
 export interface Reveal { readonly line: number; readonly col: number; readonly n: number }
 
@@ -105,6 +119,8 @@ export interface AppState {
   /** The canvas keeps the packet in view while it plays. */
   readonly cameraFollow: boolean;
   readonly reveal: Reveal | null;
+  /** The object `kubectl edit` opened in the editor, until it is saved or cancelled. */
+  readonly editing: EditRequest | null;
   /**
    * Terminal commands that changed the simulation since it was last built from the YAML, in
    * order. YAML + seed + journal rebuild the same state (autosave, share links, the watchdog).
@@ -139,6 +155,12 @@ export interface AppActions {
   setCameraFollow(on: boolean): void;
   /** Moves the editor's cursor to a line and column (and focuses the editor). */
   revealAt(line: number, col: number): void;
+  /**
+   * Applies the edited object (`kubectl apply -f -` with the text, journaled like any terminal
+   * command) and closes the edit; on failure the edit stays open and the error comes back.
+   */
+  saveEdit(text: string): Promise<CommandResult>;
+  cancelEdit(): void;
   runProbes(): Promise<void>;
   /** The `knp lab` script for the current scenario, or the reasons it cannot be made. */
   labScript(): Promise<{ script: string | null; problems: readonly string[] } | null>;
@@ -255,6 +277,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       execs: 0,
       cameraFollow: true,
       reveal: null,
+      editing: null,
       journal: [],
       history: [],
       storageProblem: null,
@@ -301,6 +324,8 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         // The engine answers with a snapshot exactly when the command changed the simulation.
         if (r.value.snapshot) set({ snapshot: r.value.snapshot, journal: [...get().journal, { target, line }] });
         set({ execs: get().execs + 1 });
+        const ed = r.value.result.editor;
+        if (ed) set({ editing: { ...ed, target, n: (get().editing?.n ?? 0) + 1 } });
         // curl, ping, nc, dig, traceroute: their walks replay on the canvas like a Send. The last
         // walk is the one to follow (traceroute's full path, the query that was answered).
         const traces = r.value.traces ?? [];
@@ -428,6 +453,24 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       setSpeed(speed) { set({ speed }); },
       setCameraFollow(cameraFollow) { set({ cameraFollow }); },
       revealAt(line, col) { set({ reveal: { line, col, n: (get().reveal?.n ?? 0) + 1 } }); },
+
+      async saveEdit(text) {
+        const ed = get().editing;
+        if (!ed) return { stdout: '', stderr: '', exitCode: 0 };
+        // A delimiter the text does not contain, so the here-document holds all of it.
+        let tag = 'KNP_EDIT';
+        while (text.split('\n').some((l) => l.trim() === tag)) tag += '_';
+        const line = `kubectl apply -f - <<${tag}\n${text.replace(/\n?$/, '\n')}${tag}`;
+        await settled();
+        const r = await client.exec(ed.target, line);
+        if (!r.ok) return { stdout: '', stderr: `knp: ${r.error.message}\n`, exitCode: 125 };
+        if (r.value.snapshot) set({ snapshot: r.value.snapshot, journal: [...get().journal, { target: ed.target, line }] });
+        set({ execs: get().execs + 1 });
+        if (r.value.result.exitCode === 0) set({ editing: null });
+        return r.value.result;
+      },
+
+      cancelEdit() { set({ editing: null }); },
       toggleLoop() { set({ loop: !get().loop }); },
       setPrimary(i) { set({ primary: i }); },
       setFilter(types) { set({ eventFilter: types }); },

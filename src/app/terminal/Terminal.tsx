@@ -91,7 +91,9 @@ export function Terminal() {
         busy = true;
         const r = await actions.exec(line);
         busy = false;
-        if (r.stdout) x.write(r.stdout);
+        // kubectl edit opens the object in the editor (store.editing) instead of printing "Edit cancelled".
+        if (r.editor) x.write(`${ctx.current.t('editObject.opened', { object: `${r.editor.kind.toLowerCase()}/${r.editor.name}` })}\r\n`);
+        else if (r.stdout) x.write(r.stdout);
         if (r.stderr) x.write(`\x1b[31m${r.stderr}\x1b[0m`);
         buf = ''; pos = 0;
         if (r.session) {

@@ -5,11 +5,11 @@
  * document, unreadable files), with located diagnostics.
  *
  * --start names the scenario the learner started from (what `unchanged` and lockedKinds
- * compare with; default: FILE itself). --commands runs a file of `TARGET COMMAND...` lines
- * first, as a learner typing in the terminal would.
+ * compare with; default: FILE itself). --commands runs a journal first (the text `knp shell`
+ * reads, through share/journal.ts: `use TARGET` lines, then commands; `TARGET COMMAND` lines
+ * are read too), as a learner typing in the terminal would.
  */
-import { buildSim, formatDiagnostic, gradeChallenge, runLine, type GoalResult } from '../../engine/index';
-import { parseTarget } from '../../engine/shell/types';
+import { buildSim, formatDiagnostic, gradeChallenge, parseJournal, replayJournal, type GoalResult } from '../../engine/index';
 import type { Verb } from '../io';
 import { loadScenarioFile, parseArgs } from '../load';
 
@@ -41,16 +41,12 @@ export const grade: Verb = async (argv, io) => {
   if (cmdFile) {
     let text: string;
     try { text = await io.readFile(cmdFile); } catch { io.stderr(`knp: cannot read ${cmdFile}\n`); return 2; }
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (!line || line.startsWith('#')) continue;
-      const sp = line.indexOf(' ');
-      const target = sp > 0 ? parseTarget(line.slice(0, sp)) : null;
-      if (!target) { io.stderr(`${cmdFile}:${i + 1}:1: error bad-command-line: a line is TARGET COMMAND..., e.g. node/node-1 iptables -t nat -L\n`); return 2; }
-      const r = runLine(sim, target, line.slice(sp + 1));
-      if (r.exitCode !== 0) io.stderr(`${cmdFile}:${i + 1}: ${line.slice(sp + 1)}: exit ${r.exitCode}: ${r.stderr.trim()}\n`);
-    }
+    const parsed = parseJournal(text);
+    if (!parsed.ok) { io.stderr(`${cmdFile}:${parsed.line}:1: error bad-command-line: ${parsed.message}\n`); return 2; }
+    const results = replayJournal(sim, parsed.journal);
+    results.forEach((r, i) => {
+      if (r.exitCode !== 0) io.stderr(`${cmdFile}:${parsed.lines[i]}: ${parsed.journal[i]!.line.split('\n')[0]}: exit ${r.exitCode}: ${r.stderr.trim()}\n`);
+    });
   }
   const results = gradeChallenge(sim, start ? { start } : {});
   const pass = results.every((r) => r.pass);

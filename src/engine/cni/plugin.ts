@@ -18,6 +18,7 @@
 import type { NodeModel, PodModel, ClusterModel } from '../model/cluster';
 import type { BuildCtx } from '../net/context';
 import type { Target } from '../net/target';
+import type { IpvsState } from '../ipvs/ipvs';
 import type { NetNs } from '../net/types';
 import type { Underlay } from '../net/underlay';
 import type { Ruleset } from '../netfilter/ruleset';
@@ -71,8 +72,36 @@ export interface CniToolResult {
  */
 export type CniTool = (sim: Sim, target: Target, argv: readonly string[]) => CniToolResult;
 
+/**
+ * What the node agents hand a plugin that runs its own service proxy (see
+ * CniPlugin.installServiceProxy): the node, its namespace, and the IPVS table kube-proxy's ipvs
+ * mode would build there with the given scheduler (agents/kubeproxy/ipvsstate.ts: every Service
+ * port's virtual servers, its endpoints as real servers), so the plugin does not re-derive
+ * Services and endpoints.
+ */
+export interface CniServiceProxyCtx {
+  readonly sim: Sim;
+  readonly node: NodeModel;
+  readonly ns: NetNs;
+  ipvsTable(scheduler?: string): IpvsState;
+}
+
 export const cniOk = (stdout: string): CniToolResult => ({ stdout, stderr: '', exitCode: 0 });
 export const cniFail = (stderr: string, exitCode = 1, stdout = ''): CniToolResult => ({ stdout, stderr, exitCode });
+
+/**
+ * A node's Pod addresses when the plugin hands them out itself (see CniPlugin.ipam): a block of
+ * its own address space (weave's ring share), or an explicit list (AWS VPC CNI's ENI secondary
+ * addresses), and the node's Pod capacity where the plugin limits it.
+ */
+export interface CniNodeIpam {
+  /** The block Pods on the node get addresses from, from `first` on (the ones before are the network address or the plugin's own, e.g. a bridge's). */
+  readonly range?: { readonly cidr: string; readonly first: number };
+  /** The addresses in the order the plugin hands them out. */
+  readonly addresses?: readonly string[];
+  /** kubelet's --max-pods on this node: every Pod counts, hostNetwork ones too; beyond it the scheduler says "Too many pods". */
+  readonly maxPods?: number;
+}
 
 export interface CniPlugin {
   /** The value of the Cluster's `spec.network.plugin`. */
@@ -100,13 +129,31 @@ export interface CniPlugin {
   nodeFile(model: ClusterModel, node: NodeModel, path: string): string | null;
   /** The annotations its daemon puts on each Node. */
   nodeAnnotations(model: ClusterModel, node: NodeModel): Record<string, string>;
-  /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it. */
+  /** The NetworkUnavailable condition it sets on its nodes, as `kubectl describe node` prints it; '' when it sets none. */
   readonly networkCondition: string;
   /**
    * Whether the plugin serves Services itself so kube-proxy writes no rules (Cilium's
    * kubeProxyReplacement, kube-router's service proxy). Absent means kube-proxy runs as configured.
    */
   readonly replacesKubeProxy?: (spec: ClusterSpec) => boolean;
+  /**
+   * Optional: the plugin's own IPAM in place of host-local from each node's podCIDR, by node
+   * name: weave's ring share of its range, AWS VPC CNI's ENI secondary addresses with the node's
+   * Pod capacity. Absent: host-local on the podCIDR (the bridge takes .1, Pods .2 and up), no limit.
+   */
+  readonly ipam?: (spec: ClusterSpec, nodes: readonly NodeModel[]) => ReadonlyMap<string, CniNodeIpam>;
+  /**
+   * Optional: the `spec.network` fields only this plugin reads (AWS VPC CNI's `instanceType`,
+   * weave's `encryption`). When another plugin runs and one of them is set, `knp check` warns.
+   */
+  readonly settings?: readonly (keyof ClusterSpec['network'])[];
+  /**
+   * The plugin's own service proxy (kube-router's --run-service-proxy): called on each node when
+   * the node agents install their kernel state, after kube-proxy's (none when replacesKubeProxy)
+   * and before the node's iptables rules load, so the IPVS table, devices and ipsets it sets up
+   * exist when its rules (writeHostRules) name them. Absent: the plugin proxies nothing.
+   */
+  readonly installServiceProxy?: (ctx: CniServiceProxyCtx) => void;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
 }

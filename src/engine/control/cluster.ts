@@ -58,6 +58,19 @@ export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: R
     r.error(origin, ['spec', 'network', 'backend'], 'invalid-backend', `network plugin ${net.plugin} has no backend "${net.backend}"`, `use one of: ${backends.join(', ')}`);
     out.network = { ...net, backend: backends[0] as typeof net.backend };
   }
+  // A plugin that serves Services itself (CniPlugin.replacesKubeProxy) runs without kube-proxy: a mode picked for it does nothing.
+  const defaultMode = defaults.kubeProxy.mode;
+  if (CNI_PLUGINS[net.plugin].replacesKubeProxy?.(spec) && spec.kubeProxy.mode !== defaultMode && spec.kubeProxy.mode !== 'none') {
+    r.warn(origin, ['spec', 'kubeProxy', 'mode'], 'kube-proxy-replaced', `network plugin ${net.plugin} serves Services itself and the cluster runs without kube-proxy: kubeProxy.mode ${spec.kubeProxy.mode} does not apply`, 'remove spec.kubeProxy, or choose a plugin that relies on kube-proxy (flannel, calico, canal, bridge)');
+  }
+  // A spec.network field only other plugins read (CniPlugin.settings) does nothing here: say so.
+  for (const [key, value] of Object.entries(net) as [string, unknown][]) {
+    if (value === undefined || value === false) continue;
+    const owners = Object.values(CNI_PLUGINS).filter((p) => p.settings?.includes(key as keyof ClusterSpec['network']));
+    if (owners.length === 0 || owners.some((p) => p.id === net.plugin)) continue;
+    const ids = owners.map((p) => p.id).join(', ');
+    r.warn(origin, ['spec', 'network', key], 'network-setting-not-applicable', `spec.network.${key} applies only to the ${ids} plugin; ${net.plugin} ignores it`, `remove ${key}, or use network.plugin: ${owners[0]!.id}`, { params: { setting: key, plugin: net.plugin, owners: ids } });
+  }
   return out;
 }
 

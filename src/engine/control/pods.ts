@@ -4,22 +4,38 @@
  */
 import { formatIPv4, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixSize, type Prefix } from '../addr/ip';
 import { formatIPv6, nthAddress6, parsePrefix6 } from '../addr/ip6';
+import type { CniNodeIpam } from '../cni/plugin';
 import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model/cluster';
 import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
 import { makeMeta } from './meta';
-import { startedPhase } from './lifecycle';
+import { crashingContainer, startedPhase } from './lifecycle';
 import { hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import type { PodDraft } from './workloads';
 import { bornKey, podKey, type ClusterHistory } from './history';
 
 
 /** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
-export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory): PodModel[] {
-  const load = new Map<string, NodeLoad>(nodes.map((n) => [n.name, { pods: [] }]));
+export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel[], services: readonly ServiceModel[], r: Reporter, history?: ClusterHistory, ipam?: ReadonlyMap<string, CniNodeIpam>): PodModel[] {
+  const load = new Map<string, NodeLoad>(nodes.map((n) => {
+    const max = ipam?.get(n.name)?.maxPods;
+    return [n.name, max !== undefined ? { pods: [], maxPods: max } : { pods: [] }];
+  }));
+  // The plugin's own address pools (CniPlugin.ipam's `addresses`), in hand-out order.
+  const pools = new Map<string, number[]>();
+  for (const [name, x] of ipam ?? []) if (x.addresses) pools.set(name, x.addresses.map((a) => parseIPv4(a)).filter((v): v is number => v !== null));
+  const inRange = (node: string, v: number): boolean => {
+    const pool = pools.get(node);
+    return pool ? pool.includes(v) : prefixContains(ranges.get(node)!.prefix, v);
+  };
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const ranges = new Map<string, { prefix: Prefix; next: number; used: Set<number> }>();
-  for (const n of nodes) ranges.set(n.name, { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
+  // host-local on the node's podCIDR, unless the network plugin hands out its own block (CniPlugin.ipam's `range`).
+  for (const n of nodes) {
+    const own = ipam?.get(n.name)?.range;
+    const prefix = own ? parsePrefix(own.cidr) : null;
+    ranges.set(n.name, prefix ? { prefix, next: own!.first, used: new Set() } : { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
+  }
   const ipOwner = new Map<number, string>();
   for (const n of nodes) ipOwner.set(parseIPv4(n.ip)!, `node ${n.name}`);
 
@@ -47,7 +63,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     if (!pin || !node || fixedIP.has(d)) continue;
     const v = pin.ip !== null && !d.spec.hostNetwork ? parseIPv4(pin.ip) : null;
     const rg = ranges.get(node.name)!;
-    if (v !== null && (!prefixContains(rg.prefix, v) || ipOwner.has(v))) continue;
+    if (v !== null && (!inRange(node.name, v) || ipOwner.has(v))) continue;
     if (v !== null) { ipOwner.set(v, `Pod ${d.namespace}/${d.name}`); rg.used.add(v); }
     pinned.set(d, { node, ip: v !== null ? pin.ip : null });
   }
@@ -95,7 +111,16 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       const rg = ranges.get(node.name)!;
       if (fixed) {
         podIP = fixed;
-        if (!prefixContains(rg.prefix, parseIPv4(fixed)!)) r.warn(d.origin, [...d.specPath.slice(0, -1), 'status', 'podIP'], 'podip-outside-node-cidr', `Pod ${d.name}: status.podIP ${fixed} is outside node ${node.name}'s podCIDR ${node.podCIDR}; routes to it will not exist`, `pick an address in ${node.podCIDR}`);
+        if (!inRange(node.name, parseIPv4(fixed)!)) r.warn(d.origin, [...d.specPath.slice(0, -1), 'status', 'podIP'], 'podip-outside-node-cidr', `Pod ${d.name}: status.podIP ${fixed} is outside node ${node.name}'s podCIDR ${node.podCIDR}; routes to it will not exist`, `pick an address in ${node.podCIDR}`);
+      } else if (pools.has(node.name)) {
+        const v = pools.get(node.name)!.find((x) => !rg.used.has(x) && !ipOwner.has(x));
+        if (v !== undefined) {
+          rg.used.add(v); ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
+          podIP = formatIPv4(v);
+        } else {
+          pendingReason = 'failed to assign an IP address to container';
+          r.warn(d.origin, ['metadata', 'name'], 'pod-ip-exhausted', `Pod ${d.name}: node ${node.name} has no free address left on its network interfaces`, 'use an instance type with more ENIs or IPs per ENI, or more nodes');
+        }
       } else {
         const size = prefixSize(rg.prefix);
         while (rg.next < size - 1 && (rg.used.has(nthAddress(rg.prefix, rg.next)) || ipOwner.has(nthAddress(rg.prefix, rg.next)))) rg.next++;
@@ -115,8 +140,10 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       if (hostNetwork) podIPs = [...(node.ips ?? [node.ip])];
       else {
         const p6 = node.podCIDRs.map((c) => parsePrefix6(c)).find((x) => x !== null);
-        const off = (parseIPv4(podIP)! - parsePrefix(node.podCIDR)!.base) >>> 0;
-        const v6 = p6 ? nthAddress6(p6, off) : null;
+        const p4 = parsePrefix(node.podCIDR);
+        const v4 = parseIPv4(podIP);
+        // An address-list IPAM (not a range) has no host index to mirror: no IPv6 address then.
+        const v6 = p6 && p4 && v4 !== null && prefixContains(p4, v4) ? nthAddress6(p6, (v4 - p4.base) >>> 0) : null;
         const hasV4 = node.podCIDRs.some((c) => !c.includes(':'));
         podIPs = node.podCIDRs.map((c) => (c.includes(':') ? (v6 !== null ? formatIPv6(v6) : null) : podIP)).filter((x): x is string => x !== null);
         if (!hasV4 && podIPs.length === 0) podIPs = undefined;
@@ -125,7 +152,8 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const conditions = d.status?.conditions ?? [];
     const phase = d.status?.phase ?? (node && podIP ? startedPhase(d.spec, d.annotations) : 'Pending');
     const readyCond = conditions.find((c) => c.type === 'Ready');
-    const ready = phase === 'Running' && podIP !== null && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
+    const crash = phase === 'Running' && !d.status?.phase && !d.system ? crashingContainer(d.spec, d.annotations) : null;
+    const ready = phase === 'Running' && podIP !== null && !crash && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
     const containers: ContainerModel[] = d.spec.containers.map((c) => ({
       name: c.name, image: c.image ?? '',
       ports: (c.ports ?? []).map((p) => ({
@@ -144,6 +172,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const meta = bornAt !== undefined ? { ...made, createdAt: bornAt } : fresh ? { ...made, createdAt: history!.now! } : made;
     out.push({
       meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
+      ...(crash ? { crashLoop: { container: crash.name, exitCode: crash.exitCode } } : {}),
       ...(pendingReason ? { pendingReason } : {}),
       podIP: phase === 'Pending' && !podIP ? null : podIP, hostIP: node?.ip ?? null, ready, terminating: d.terminating,
       ...(podIPs && !(phase === 'Pending' && !podIP) ? { podIPs } : {}),

@@ -21,6 +21,7 @@ import type { Rand } from '../util/rand';
 import { Reporter } from './diag';
 import { buildExternalHosts, DEFAULT_UPSTREAM_DNS, ensureLoadBalancerHost, sanitizeSpec } from './cluster';
 import { placePods } from './pods';
+import { cniOf } from '../cni/registry';
 import { checkListening } from './listenCheck';
 import { checkServiceTargets, userEndpointsModel, userSliceModel } from './userEndpoints';
 import { computeEndpoints, computeSlices, mirrorSlices } from './endpoints';
@@ -225,7 +226,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   }
 
   // ── scheduler + IPAM (host-local: .1 is the bridge, Pods from .2 up) ──
-  const pods = placePods(drafts, nodes, services, r, history);
+  const pods = placePods(drafts, nodes, services, r, history, cniOf(spec).ipam?.(spec, nodes));
 
   // ── endpoints controllers ──
   const endpoints: EndpointsModel[] = [];

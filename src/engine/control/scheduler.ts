@@ -75,17 +75,20 @@ function portsConflict(a: readonly HostPortUse[], b: readonly HostPortUse[]): bo
 export interface NodeLoad {
   /** Pods already bound to the node. */
   readonly pods: { owner: string; hostPorts: readonly HostPortUse[]; /** Static Pods hold ports but do not count for the spread. */ static?: boolean }[];
+  /** kubelet's --max-pods when the network plugin sets one (CniPlugin.ipam); absent = no limit modelled. */
+  readonly maxPods?: number;
 }
 
 export type ScheduleResult = { node: string } | { reason: string };
 
-type Failure = 'taint' | 'affinity' | 'ports';
+type Failure = 'taint' | 'affinity' | 'ports' | 'pods';
 
 function failureText(f: Failure, taint: Taint | null): string {
   switch (f) {
     case 'taint': return `node(s) had untolerated taint {${taint!.key}: ${taint!.value ?? ''}}`;
     case 'affinity': return "node(s) didn't match Pod's node affinity/selector";
     case 'ports': return "node(s) didn't have free ports for the requested pod ports";
+    case 'pods': return 'Too many pods';
   }
 }
 
@@ -100,6 +103,9 @@ export function daemonSetEligible(node: NodeModel, spec: PodSpecIn): boolean {
   return untoleratedTaint(node, [...(spec.tolerations ?? []), ...extra]) === null && matchesNodeAffinity(node, spec);
 }
 
+/** NodeResourcesFit's pod count: the node already runs --max-pods Pods. */
+const exceedsMaxPods = (l: NodeLoad | undefined): boolean => l?.maxPods !== undefined && l.pods.length >= l.maxPods;
+
 export function schedule(spec: PodSpecIn, owner: string, nodes: readonly NodeModel[], load: ReadonlyMap<string, NodeLoad>): ScheduleResult {
   const fits: NodeModel[] = [];
   const reasons = new Map<string, number>();
@@ -111,10 +117,11 @@ export function schedule(spec: PodSpecIn, owner: string, nodes: readonly NodeMod
     if (taint) f = 'taint';
     else if (!matchesNodeAffinity(node, spec)) f = 'affinity';
     else if (ports.length && (load.get(node.name)?.pods ?? []).some((p) => portsConflict(ports, p.hostPorts))) f = 'ports';
+    else if (exceedsMaxPods(load.get(node.name))) f = 'pods';
     if (!f) { fits.push(node); continue; }
     const text = failureText(f, taint);
     reasons.set(text, (reasons.get(text) ?? 0) + 1);
-    const pre = f === 'ports' ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling';
+    const pre = f === 'ports' || f === 'pods' ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling';
     preemption.set(pre, (preemption.get(pre) ?? 0) + 1);
   }
   if (fits.length === 0) {

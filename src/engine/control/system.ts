@@ -242,7 +242,8 @@ export function systemObjects(spec: ClusterSpec, kubeDnsIP: string, ingress: 'ho
       ],
     },
   });
-  if (spec.kubeProxy.mode !== 'none') {
+  // A plugin that serves Services itself (CniPlugin.replacesKubeProxy) is installed without kube-proxy.
+  if (spec.kubeProxy.mode !== 'none' && !cniOf(spec).replacesKubeProxy?.(spec)) {
     // kubeadm's kube-proxy ConfigMap: the KubeProxyConfiguration the DaemonSet mounts (mode is what runs).
     out.configMaps.push({
       apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kube-proxy', 'kube-system', { app: 'kube-proxy' }),

@@ -11,7 +11,9 @@
  * What the kernel cannot do here is refused up front with the missing feature named (IPVS,
  * IPIP), and flannel's UDP backend (a user-space flanneld) is not exported.
  */
-import type { Link, NetNs, Route } from '../net/types';
+import type { Link, NetNs, Route, RoutingRule } from '../net/types';
+import { kernelRoutesFor } from '../net/mutate';
+import { DEFAULT_RULES, sameRule } from '../route/rules';
 import type { Network } from '../net/types';
 import { ipsetRestoreText } from './ipset';
 import { LAB_PROBE_PY, LAB_SERVER_PY } from './py';
@@ -66,7 +68,10 @@ export function exportLab(input: LabInput): LabScript {
     for (const l of ns.links) {
       if (l.kind === 'tun') unsupported.push(`${ns.id}: ${l.name} is a TUN device read by flanneld in user space; flannel's UDP backend is not exported`);
       if (l.name.length > 15) unsupported.push(`${ns.id}: link name ${l.name} is longer than the kernel's 15 characters`);
+      if (l.packetSocket) unsupported.push(`${ns.id}: ${l.name} is read and written by ${l.packetSocket.owner} in user space (a packet socket); that tunnel is not exported`);
+      if (l.openvswitch && ns.links.filter((p) => p.master === l.name).length !== 2) unsupported.push(`${ns.id}: ${l.name} is an Open vSwitch datapath with other than two ports; only a two-port one is exported (as tc mirred between them)`);
     }
+    if (ns.xfrm?.length) unsupported.push(`${ns.id}: IPsec SAs (ip xfrm) are not exported`);
   }
 
   emit('#!/usr/bin/env bash');
@@ -172,6 +177,9 @@ export function exportLab(input: LabInput): LabScript {
           break;
         }
         case 'bridge':
+          // A two-port Open vSwitch datapath is rebuilt below as tc mirred between its ports: it
+          // switches without netfilter, which a Linux bridge with br_netfilter would not.
+          if (l.openvswitch) { emit(`# ${ns.id} ${l.name}: Open vSwitch datapath, rebuilt as tc mirred between its ports`); break; }
           emit(`ip -n ${n} link add ${q(l.name)} address ${l.mac} type bridge`);
           break;
         case 'vxlan': {
@@ -199,9 +207,9 @@ export function exportLab(input: LabInput): LabScript {
   for (const ns of namespaces) {
     const n = labNsName(ns.id);
     for (const l of ns.links) {
-      if (l.kind === 'loopback') continue;
+      if (l.kind === 'loopback' || l.openvswitch) continue;
       emit(`ip -n ${n} link set ${q(l.name)} mtu ${l.mtu}`);
-      if (l.master) emit(`ip -n ${n} link set ${q(l.name)} master ${q(l.master)}`);
+      if (l.master && !ns.links.some((b) => b.name === l.master && b.openvswitch)) emit(`ip -n ${n} link set ${q(l.name)} master ${q(l.master)}`);
     }
   }
   emit('');
@@ -228,7 +236,15 @@ export function exportLab(input: LabInput): LabScript {
         emit(`ip -n ${n} addr add ${a.address}/${a.prefixLen}${a.broadcast ? ` brd ${a.broadcast}` : ''}${a.scope !== 'global' ? ` scope ${a.scope}` : ''} dev ${q(l.name)}`);
       }
     }
-    for (const l of ns.links) if (l.kind !== 'loopback' && l.up) emit(`ip -n ${n} link set ${q(l.name)} up`);
+    for (const l of ns.links) if (l.kind !== 'loopback' && !l.openvswitch && l.up) emit(`ip -n ${n} link set ${q(l.name)} up`);
+    for (const dp of ns.links.filter((l) => l.openvswitch)) {
+      const ports = ns.links.filter((l) => l.master === dp.name);
+      if (ports.length !== 2) continue;
+      for (const [a, b] of [[ports[0]!, ports[1]!], [ports[1]!, ports[0]!]] as const) {
+        emit(`ip netns exec ${n} tc qdisc add dev ${q(a.name)} ingress`);
+        emit(`ip netns exec ${n} tc filter add dev ${q(a.name)} parent ffff: protocol all u32 match u32 0 0 action mirred egress redirect dev ${q(b.name)}`);
+      }
+    }
   }
   emit('');
 
@@ -241,6 +257,20 @@ export function exportLab(input: LabInput): LabScript {
     }
     for (const e of ns.neigh) {
       if (e.state === 'PERMANENT' && e.mac && e.family === 4) emit(`ip -n ${n} neigh replace ${e.ip} lladdr ${e.mac} dev ${q(e.dev)} nud permanent`);
+    }
+    for (const p of ns.proxyNeigh ?? []) emit(`ip -n ${n} neigh add proxy ${p.ip} dev ${q(p.dev)}`);
+    // Prefix routes the kernel made for an address but the simulation has taken out (a plugin's own choice).
+    for (const l of ns.links) {
+      for (const a of l.addrs) {
+        if (a.family !== 4 || a.prefixLen >= 32 || l.kind === 'loopback') continue;
+        const want = kernelRoutesFor(l, a).find((r) => r.table === 254 && r.type === 'unicast');
+        if (want && !ns.routes.some((r) => r.table === 254 && r.dst === want.dst && r.dev === l.name && r.proto === 'kernel')) emit(`ip -n ${n} route del ${want.dst} dev ${q(l.name)} table main`);
+      }
+    }
+    // Policy rules: the defaults the simulation removed, then its own (route/rules.ts).
+    if (ns.rules) {
+      for (const d of DEFAULT_RULES) if (!ns.rules.some((r) => sameRule(r, d))) emit(`ip -n ${n} rule del ${ruleCommand(d)}`);
+      for (const r of ns.rules) if (!DEFAULT_RULES.some((d) => sameRule(r, d))) emit(`ip -n ${n} rule add ${ruleCommand(r)}`);
     }
     for (const l of ns.links) {
       if (l.kind !== 'vxlan') continue;
@@ -352,6 +382,20 @@ function ownerName(ns: NetNs): string | null {
   }
 }
 
+/** The `ip rule add/del` arguments for a policy rule. */
+export function ruleCommand(r: RoutingRule): string {
+  const parts: string[] = [];
+  if (r.invert) parts.push('not');
+  if (r.src !== undefined) parts.push('from', r.src);
+  if (r.dst !== undefined) parts.push('to', r.dst);
+  if (r.fwmark !== undefined) parts.push('fwmark', `0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ''}`);
+  if (r.iif !== undefined) parts.push('iif', q(r.iif));
+  if (r.oif !== undefined) parts.push('oif', q(r.oif));
+  parts.push('pref', String(r.priority));
+  parts.push(...(r.action === 'lookup' ? ['lookup', String(r.table ?? 254)] : [r.action]));
+  return parts.join(' ');
+}
+
 /** The `ip route` arguments for a route the kernel would not create by itself, or null. */
 export function routeCommand(r: Route): string | null {
   if (r.family !== 4 || r.table === 255 || r.proto === 'kernel') return null;
@@ -361,7 +405,7 @@ export function routeCommand(r: Route): string | null {
   if (r.via) parts.push('via', r.via);
   if (r.dev && r.type === 'unicast') parts.push('dev', q(r.dev));
   if (r.src) parts.push('src', r.src);
-  if (r.proto !== 'boot') parts.push('proto', r.proto);
+  if (r.proto !== 'boot') parts.push('proto', String(r.proto));
   if (r.scope !== 'global' && r.type === 'unicast') parts.push('scope', r.scope);
   if (r.metric !== undefined) parts.push('metric', String(r.metric));
   if (r.onlink) parts.push('onlink');

@@ -14,6 +14,7 @@ import { nsForRef } from '../net/lookup';
 import type { NetNs, Network } from '../net/types';
 import { rulesetText } from '../netfilter/nft/ruleset';
 import type { Sim } from '../sim';
+import type { IpvsState } from '../ipvs/ipvs';
 import type { LabInput, LabProbe } from './export';
 
 export interface LabPlanOptions {
@@ -117,8 +118,14 @@ export function planLab(sim: Sim, opts: LabPlanOptions = {}): LabPlan {
   }
 
   const requires: ('ipvs' | 'ipip' | 'vxlan' | 'tun')[] = [];
-  if (sim.model.hasCluster && sim.model.nodes.length > 0 && sim.model.spec.kubeProxy.mode === 'ipvs') requires.push('ipvs');
   const notes: string[] = [];
+  if (sim.model.hasCluster && sim.model.nodes.length > 0 && sim.model.spec.kubeProxy.mode === 'ipvs') requires.push('ipvs');
+  else {
+    // IPVS state another writer left (a network plugin's own service proxy): needed only when a probe goes to a virtual server.
+    const vips = new Set([...sim.net.namespaces.values()].flatMap((ns) => [...((ns.ipvs as IpvsState | undefined)?.services.values() ?? [])].map((vs) => vs.address)));
+    if (probes.some((p) => vips.has(p.ip))) requires.push('ipvs');
+    else if (vips.size > 0) notes.push('IPVS virtual servers are not exported (no probe goes to one)');
+  }
   if (sim.model.spec.kubeProxy.mode === 'userspace' && sim.model.nodes.length > 0) notes.push('kube-proxy userspace mode: the proxy process is not exported; its REDIRECT rules are');
   if (!opts.iptablesSave) notes.push('no netfilter module in this build: iptables rulesets are not exported');
   return {

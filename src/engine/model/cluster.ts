@@ -70,6 +70,11 @@ export interface PodModel {
   readonly nodeName: string | null;
   readonly hostNetwork: boolean;
   readonly phase: PodPhase;
+  /**
+   * A container whose command ends while the Pod restarts it (control/lifecycle.ts): the Pod
+   * is Running but not ready; RESTARTS and CrashLoopBackOff follow from its age.
+   */
+  readonly crashLoop?: { readonly container: string; readonly exitCode: number };
   /** Why the scheduler left it Pending (e.g. "0/2 nodes are available: ..."). */
   readonly pendingReason?: string;
   readonly podIP: string | null;

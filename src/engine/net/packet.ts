@@ -13,6 +13,7 @@ export const IPPROTO_ICMP = 1;
 export const IPPROTO_IPIP = 4;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
+export const IPPROTO_ESP = 50;
 export const IPPROTO_SCTP = 132;
 
 export interface EthHeader {
@@ -77,6 +78,12 @@ export interface IcmpHeader {
   readonly mtu?: number;
 }
 
+/** IPsec ESP (transport mode): the encrypted payload is `inner`, the packet as it was before the transform. */
+export interface EspHeader {
+  readonly spi: number;
+  readonly seq: number;
+}
+
 export interface VxlanHeader {
   readonly vni: number;
 }
@@ -98,6 +105,8 @@ export interface Packet {
   readonly icmp?: IcmpHeader;
   /** VXLAN header (inside outer UDP); `inner` holds the encapsulated frame. */
   readonly vxlan?: VxlanHeader;
+  /** ESP header (protocol 50); `inner` holds the packet it encrypts (unreadable on the wire). */
+  readonly esp?: EspHeader;
   /** Flannel UDP backend: outer UDP whose payload is the inner IP packet. IPIP: protocol 4, inner IP packet. */
   readonly inner?: Packet;
   readonly payload?: Payload;
@@ -111,6 +120,7 @@ export function protoName(p: number): string {
     case IPPROTO_TCP: return 'tcp';
     case IPPROTO_UDP: return 'udp';
     case IPPROTO_IPIP: return 'ipip';
+    case IPPROTO_ESP: return 'esp';
     case IPPROTO_SCTP: return 'sctp';
     default: return String(p);
   }
@@ -118,3 +128,31 @@ export function protoName(p: number): string {
 
 /** A DNS query type (the QTYPE the resolver asks and CoreDNS answers). */
 export type RRType = 'A' | 'AAAA' | 'SRV' | 'PTR' | 'CNAME' | 'TXT' | 'NS' | 'SOA' | 'ANY';
+
+export interface DnsQuestion {
+  readonly name: string;
+  readonly type: RRType;
+}
+
+export interface DnsRR {
+  readonly name: string;
+  readonly type: RRType;
+  readonly ttl: number;
+  /** A/AAAA: address; CNAME/PTR/NS: target name; SRV: "prio weight port target"; SOA: the SOA rdata. */
+  readonly data: string;
+}
+
+export interface DnsResponse {
+  readonly rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
+  readonly authoritative: boolean;
+  readonly answers: readonly DnsRR[];
+  readonly authority: readonly DnsRR[];
+  /** Glue: the A records of SRV targets and NS names. */
+  readonly additional?: readonly DnsRR[];
+  /** RA: the server recurses for clients (the upstream resolver does; CoreDNS's own answers do not say so). */
+  readonly recursionAvailable?: boolean;
+  /** The Corefile sent this question upstream (`forward . IP`): the stack walks it there and back. */
+  readonly forwardTo?: string;
+  /** What CoreDNS would log about its configuration while answering (unknown plugins...). */
+  readonly notes?: readonly string[];
+}

@@ -48,6 +48,8 @@ export interface FdbEntry {
   readonly dev: string;
   /** VXLAN: remote VTEP address (`dst`). */
   readonly dst?: string;
+  /** VXLAN: the VNI towards this destination (`bridge fdb add ... vni N`); absent = the device's. */
+  readonly vni?: number;
   readonly permanent: boolean;
   /** Learned entries age out (bridge ageing_time, 300 s by default). */
   readonly updatedAt: number;
@@ -76,12 +78,29 @@ export interface Link {
    * entry is the default destination (`ip link add ... type vxlan remote IP` creates it).
    */
   fdb?: FdbEntry[];
-  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean };
+  /**
+   * VXLAN settings. `external` (collect_metadata, an Open vSwitch vxlan vport) accepts every VNI
+   * on its port and takes the VNI to send with from the FDB entry.
+   */
+  vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean; readonly external?: boolean };
   ipip?: { readonly local?: string; readonly remote?: string };
   /** TUN: the user-space process reading it (flanneld). */
   tun?: { readonly owner: string };
+  /**
+   * A user-space process holds a packet socket (pcap) on this device: every frame arriving here
+   * goes up to it, and it tunnels the frame in UDP `port` to the host its FDB names (the frame's
+   * MAC, else every all-zeros entry); frames it receives on that port it writes back out of this
+   * device. `encrypted` names the cipher it seals the payload with, when it has a key.
+   */
+  packetSocket?: { readonly owner: string; readonly port: number; readonly encrypted?: string };
   /** Per-link counters, as `ip -s link` shows them. */
   stats: { rxPackets: number; txPackets: number; rxBytes: number; txBytes: number; rxDropped: number; txDropped: number };
+  /**
+   * Bridge: an Open vSwitch kernel datapath rather than a Linux bridge (weave's `datapath`). It
+   * switches by the flows its controller installs, modelled as this FDB; netfilter never sees
+   * what it switches (br_netfilter belongs to the Linux bridge), and `ip -d link` says openvswitch.
+   */
+  openvswitch?: boolean;
   /** Calico sets proxy_arp on cali* host ends. */
   proxyArp?: boolean;
   /**
@@ -106,11 +125,39 @@ export interface Route {
   readonly via?: string;
   /** Preferred source address (`src`). */
   readonly src?: string;
-  /** 'felix' is Calico's own number 80 (printed `proto 80`, iproute2 has no name for it). */
-  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp' | 'felix';
+  /**
+   * 'felix' is Calico's own number 80 (printed `proto 80`, iproute2 has no name for it); a
+   * number is any other protocol iproute2 has no name for (kube-router's gobgp routes: 17).
+   */
+  readonly proto: 'kernel' | 'boot' | 'static' | 'bird' | 'dhcp' | 'felix' | number;
   readonly scope: 'host' | 'link' | 'global';
   readonly metric?: number;
   readonly onlink?: boolean;
+}
+
+/**
+ * A routing policy rule (`ip rule`, the kernel's RPDB): when the selector matches a lookup, the
+ * action runs; `lookup` tries one table and falls through to the next rule when the table has
+ * no route. Rules are kept ordered by priority, equal priorities in the order they were added.
+ */
+export interface RoutingRule {
+  readonly family: Family;
+  readonly priority: number;
+  /** `not`: the selector is inverted. */
+  readonly invert?: boolean;
+  /** `from PREFIX` ("10.0.1.5/32"); absent = from all. */
+  readonly src?: string;
+  /** `to PREFIX`; absent = to all. */
+  readonly dst?: string;
+  /** `fwmark VALUE[/MASK]`: matches when (mark ^ fwmark) & fwmask is 0. */
+  readonly fwmark?: number;
+  readonly fwmask?: number;
+  /** `iif DEV` (locally generated traffic comes in on `lo`), `oif DEV` (a socket bound to DEV). */
+  readonly iif?: string;
+  readonly oif?: string;
+  readonly action: 'lookup' | 'blackhole' | 'unreachable' | 'prohibit';
+  /** The table `lookup` consults (255 local, 254 main, 253 default, or any number). */
+  readonly table?: number;
 }
 
 export type NeighState = 'PERMANENT' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'INCOMPLETE' | 'FAILED' | 'NOARP';
@@ -145,6 +192,22 @@ export type AppKind =
   | { readonly kind: 'sshd' }
   | { readonly kind: 'flanneld' };
 
+/**
+ * An IPsec transport-mode security association with its policy, as `ip xfrm policy` and `ip
+ * xfrm state` hold them: `out` sends what matches (src, dst, UDP dport) as ESP with `spi`;
+ * `in` opens ESP with that `spi` addressed to us.
+ */
+export interface XfrmSa {
+  readonly dir: 'in' | 'out';
+  readonly src: string;
+  readonly dst: string;
+  readonly proto: 'udp';
+  readonly dport: number;
+  readonly spi: number;
+  /** Who installed it (weave's router), for `ip xfrm` and the trace. */
+  readonly owner: string;
+}
+
 export interface NetNs {
   readonly id: NsId;
   readonly owner: NsOwner;
@@ -152,7 +215,19 @@ export interface NetNs {
   readonly machine: string;
   links: Link[];
   routes: Route[];
+  /**
+   * The routing policy rules (`ip rule`), ordered by priority. Absent = the kernel's three default
+   * rules (0 lookup local, 32766 lookup main, 32767 lookup default): the FIB then takes its fast
+   * path. Replace the array (never edit it in place) and bump the network's generation.
+   */
+  rules?: RoutingRule[];
   neigh: NeighEntry[];
+  /**
+   * Proxy neighbour entries (`ip neigh add proxy IP dev DEV`, the kernel's pneigh table): ARP
+   * requests for IP arriving on DEV are answered with DEV's MAC when the route to IP leaves by
+   * another device and the namespace forwards. Absent = none.
+   */
+  proxyNeigh?: { readonly ip: string; readonly dev: string }[];
   sysctl: Record<string, string>;
   listeners: Listener[];
   nextIfindex: number;
@@ -172,6 +247,8 @@ export interface NetNs {
   nft?: NftState;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */
   conntrack?: ConntrackTable;
+  /** IPsec transport-mode SAs (ESP), when something keyed them (weave fastdp with a password). */
+  xfrm?: XfrmSa[];
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
   ipvs?: unknown;
 }

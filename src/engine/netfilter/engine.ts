@@ -250,6 +250,7 @@ function makeEnv(ctx: HookContext, ref: CtRef | undefined, entry: CtEntry | unde
     ctSnat: entry?.srcNat ?? false,
     ctDnat: entry?.dstNat ?? false,
     mark: packet.mark ?? 0,
+    ctmark: entry?.mark ?? 0,
     isLocal: helpers.isLocal,
     state,
     findSet: helpers.findSet,
@@ -287,6 +288,7 @@ function withNft(hook: Hook, chains: readonly BaseChainRef[]): (Step | BaseChain
 
 /** A mark set by an nft rule rewrites the packet (and the connection's mark). */
 function markBack(env: MatchEnv, packet: Packet, entry: CtEntry | undefined): Packet {
+  if (entry && env.ctmark !== undefined && (env.ctmark >>> 0) !== ((entry.mark ?? 0) >>> 0)) entry.mark = env.ctmark;
   if ((env.mark >>> 0) === ((packet.mark ?? 0) >>> 0)) return packet;
   if (entry) entry.mark = env.mark;
   return { ...packet, mark: env.mark };
@@ -294,7 +296,9 @@ function markBack(env: MatchEnv, packet: Packet, entry: CtEntry | undefined): Pa
 
 /** One table's traversal; a MARK rewrites the packet (and the connection's mark). */
 function runTable(state: NetfilterState, name: TableName, hook: Hook, view: PacketView, env: MatchEnv, emit: (e: HookEvent) => void, packet: Packet, entry: CtEntry | undefined): { outcome: TableOutcome; packet: Packet } {
+  const ct0 = env.ctmark;
   const r = traverse(state.tables[name], hook, view, env, emit);
+  if (entry && env.ctmark !== undefined && env.ctmark !== ct0) entry.mark = env.ctmark;
   if ((env.mark >>> 0) !== ((packet.mark ?? 0) >>> 0)) {
     packet = { ...packet, mark: env.mark };
     if (entry) entry.mark = env.mark;

@@ -100,6 +100,7 @@ function saveTarget(t: Target): string {
     case 'REJECT': return `-j REJECT --reject-with ${t.with}`;
     case 'LOG': return `-j LOG${t.prefix !== undefined ? ` --log-prefix ${saveString(t.prefix)}` : ''}${t.level !== undefined ? ` --log-level ${t.level}` : ''}`;
     case 'MARK': return `-j MARK --set-xmark ${hex(t.value)}/${hex(t.mask)}`;
+    case 'CONNMARK': return t.op === 'set' ? `-j CONNMARK --set-xmark ${hex(t.value)}/${hex(t.mask)}` : `-j CONNMARK --${t.op}-mark --nfmask ${hex(t.nfmask)} --ctmask ${hex(t.ctmask)}`;
     case 'DNAT': return `-j DNAT${t.to ? ` --to-destination ${natRange(t.to)}` : ''}${t.random ? ' --random' : ''}${t.persistent ? ' --persistent' : ''}`;
     case 'SNAT': return `-j SNAT${t.to ? ` --to-source ${natRange(t.to)}` : ''}${t.random ? ' --random' : ''}${t.randomFully ? ' --random-fully' : ''}${t.persistent ? ' --persistent' : ''}`;
     case 'MASQUERADE': return `-j MASQUERADE${t.ports ? ` --to-ports ${ports(t.ports, '-')}` : ''}${t.random ? ' --random' : ''}${t.randomFully ? ' --random-fully' : ''}`;
@@ -232,6 +233,9 @@ function listTarget(t: Target): string {
       if (t.mask === 0) return `MARK xor ${hex(t.value)}`;
       if (t.mask === 0xffffffff) return `MARK set ${hex(t.value)}`;
       return `MARK xset ${hex(t.value)}/${hex(t.mask)}`;
+    case 'CONNMARK':
+      if (t.op === 'set') return t.mask === 0xffffffff ? `CONNMARK set ${hex(t.value)}` : t.value === t.mask ? `CONNMARK or ${hex(t.value)}` : `CONNMARK xset ${hex(t.value)}/${hex(t.mask)}`;
+      return `CONNMARK ${t.op} nfmask ${hex(t.nfmask)} ctmask ~${hex(t.ctmask)}`;
     case 'DNAT': case 'SNAT':
       return `${t.to ? `to:${natRange(t.to)}` : ''}${t.random ? ' random' : ''}${t.kind === 'SNAT' && t.randomFully ? ' random-fully' : ''}${t.persistent ? ' persistent' : ''}`.trim();
     case 'MASQUERADE': return `${t.ports ? `masq ports: ${ports(t.ports, '-')}` : ''}${t.random ? ' random' : ''}${t.randomFully ? ' random-fully' : ''}`.trim();

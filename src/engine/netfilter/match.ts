@@ -63,6 +63,8 @@ export interface MatchEnv {
   readonly ctSnat: boolean;
   readonly ctDnat: boolean;
   mark: number;
+  /** The connection's mark (CONNMARK reads and writes it; written back to the conntrack entry). */
+  ctmark?: number;
   /** The namespace's local addresses (addrtype LOCAL), computed on first use. */
   readonly isLocal: (ip: number) => boolean;
   readonly state: NetfilterState;

@@ -540,6 +540,32 @@ function targetModule(name: string, isGoto: boolean): TargetModule | ParseError 
         finish: () => (t ? { kind: 'MARK', ...t } : usageError('MARK target: Parameter --set/and/or/xor-mark is required')),
       };
     }
+    case 'CONNMARK': {
+      let set: { value: number; mask: number } | undefined;
+      let op: 'restore' | 'save' | undefined;
+      let nfmask = 0xffffffff; let ctmask = 0xffffffff;
+      return {
+        take(opt, _inv, args) {
+          if (opt === '--restore-mark' || opt === '--save-mark') { op = opt === '--restore-mark' ? 'restore' : 'save'; return null; }
+          if (opt === '--nfmask' || opt === '--ctmask' || opt === '--mask') {
+            const v = args.next(); if (v === undefined) return missing(opt);
+            const vm = parseValueMask(v); if (!vm) return bad('CONNMARK', v);
+            if (opt !== '--ctmask') nfmask = vm.value;
+            if (opt !== '--nfmask') ctmask = vm.value;
+            return null;
+          }
+          if (opt === '--set-xmark' || opt === '--set-mark') {
+            const v = args.next(); if (v === undefined) return missing(opt);
+            const vm = parseValueMask(v); if (!vm) return bad('CONNMARK', v);
+            const full = 0xffffffff;
+            set = opt === '--set-xmark' ? { value: vm.value, mask: vm.mask ?? full } : { value: vm.value, mask: ((vm.mask ?? full) | vm.value) >>> 0 };
+            return null;
+          }
+          return 'unknown';
+        },
+        finish: () => (set ? { kind: 'CONNMARK', op: 'set', ...set } : op ? { kind: 'CONNMARK', op, nfmask, ctmask } : usageError('CONNMARK target: No operation specified')),
+      };
+    }
     case 'DNAT': case 'SNAT': {
       let to: NatRange | undefined; let random = false; let randomFully = false; let persistent = false;
       const optName = name === 'DNAT' ? '--to-destination' : '--to-source';

@@ -71,6 +71,11 @@ export function traverse(table: Table, hook: Hook, p: PacketView, env: MatchEnv,
           emit({ type: 'netfilter', summary: `LOG ${t.prefix ?? ''}${logLine(p, env)}`, detail: { table: table.name, chain: chain.name, hook, log: `${t.prefix ?? ''}${logLine(p, env)}`, level: t.level ?? 4, evaluated: 0, rulesEvaluated: 0 } });
           continue;
         case 'MARK': env.mark = ((env.mark & ~t.mask) ^ t.value) >>> 0; continue;
+        case 'CONNMARK':
+          if (t.op === 'set') env.ctmark = (((env.ctmark ?? 0) & ~t.mask) ^ t.value) >>> 0;
+          else if (t.op === 'restore') env.mark = ((env.mark & ~t.nfmask) ^ ((env.ctmark ?? 0) & t.ctmask)) >>> 0;
+          else env.ctmark = (((env.ctmark ?? 0) & ~t.ctmask) ^ (env.mark & t.nfmask)) >>> 0;
+          continue;
         case 'ACCEPT':
           evaluated += segment(emit, table, hook, base, chain, start, continued, listed, idx, 'ACCEPT', listed[listed.length - 1]);
           return { outcome: { kind: 'accept' }, evaluated };

@@ -84,6 +84,12 @@ export type Target =
   | { readonly kind: 'LOG'; readonly prefix?: string; readonly level?: number }
   /** MARK as the kernel holds it: mark = (mark & ~mask) ^ value. */
   | { readonly kind: 'MARK'; readonly value: number; readonly mask: number }
+  /**
+   * CONNMARK: `set` ctmark = (ctmark & ~mask) ^ value; `restore` nfmark = (nfmark & ~nfmask) ^
+   * (ctmark & ctmask); `save` ctmark = (ctmark & ~ctmask) ^ (nfmark & nfmask) (xt_CONNMARK).
+   */
+  | { readonly kind: 'CONNMARK'; readonly op: 'set'; readonly value: number; readonly mask: number }
+  | { readonly kind: 'CONNMARK'; readonly op: 'restore' | 'save'; readonly nfmask: number; readonly ctmask: number }
   | { readonly kind: 'DNAT'; readonly to?: NatRange; readonly random: boolean; readonly persistent: boolean }
   | { readonly kind: 'SNAT'; readonly to?: NatRange; readonly random: boolean; readonly randomFully: boolean; readonly persistent: boolean }
   | { readonly kind: 'MASQUERADE'; readonly ports?: PortRange; readonly random: boolean; readonly randomFully: boolean }

@@ -1,12 +1,15 @@
 /**
  * The FIB: longest-prefix match over a namespace's routes, answering as `ip route get` does.
- * The kernel consults table local (255) first, then main (254) (the default policy rules
- * `0: from all lookup local`, `32766: from all lookup main`). Within a table the longest
- * prefix wins, then the lowest metric. Routes through a device that is down are skipped.
+ * With the default policy rules (`0: from all lookup local`, `32766: from all lookup main`) the
+ * kernel consults table local (255) first, then main (254): that is the fast path, taken
+ * whenever the namespace has no rules of its own. Otherwise the lookup walks the routing policy
+ * rules (route/rules.ts) with the flow's source, mark and input device. Within a table the
+ * longest prefix wins, then the lowest metric. Routes through a device that is down are skipped.
  * A kernel that returns a decision: pure, no mutation.
  */
 import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
-import type { NetNs, Route } from '../net/types';
+import type { NetNs, Route, RoutingRule } from '../net/types';
+import { ruleMatches, type Flow } from './rules';
 
 export const RT_TABLE_LOCAL = 255;
 export const RT_TABLE_MAIN = 254;
@@ -17,6 +20,8 @@ export interface FibResult {
   readonly nexthop: string;
   /** Preferred source address for locally generated packets. */
   readonly src: string | undefined;
+  /** The policy rule whose action decided, when the namespace has rules of its own. */
+  readonly rule?: RoutingRule;
 }
 
 export function routeDstMatches(r: Route, ip: number): number {
@@ -49,10 +54,34 @@ export function lookupTable(ns: NetNs, table: number, dst: number): Route | unde
   return best;
 }
 
-/** `ip route get DST`: local table, then main. Undefined means "Network is unreachable". */
-export function fibLookup(ns: NetNs, dstIp: string): FibResult | undefined {
+/**
+ * fib_rules_lookup: the first rule that matches and yields a route. A `lookup` whose table has
+ * nothing for `dst` falls through; blackhole / unreachable / prohibit rules answer with a route
+ * of that type (table 0), as the kernel answers with that error.
+ */
+function ruleLookup(ns: NetNs, rules: readonly RoutingRule[], dst: number, flow: Flow | undefined): { route: Route; rule: RoutingRule } | undefined {
+  for (const rule of rules) {
+    if (rule.family !== 4 || !ruleMatches(ns, rule, dst, flow)) continue;
+    if (rule.action !== 'lookup') return { route: { family: 4, table: 0, type: rule.action, dst: 'default', proto: 'kernel', scope: 'global' }, rule };
+    const route = lookupTable(ns, rule.table ?? RT_TABLE_MAIN, dst);
+    if (route) return { route, rule };
+  }
+  return undefined;
+}
+
+/**
+ * `ip route get DST [from SRC] [mark M] [iif DEV]`: local table, then main, or the policy rules
+ * when the namespace has its own. Undefined means "Network is unreachable".
+ */
+export function fibLookup(ns: NetNs, dstIp: string, flow?: Flow): FibResult | undefined {
   const dst = parseIPv4(dstIp);
   if (dst === null) return undefined;
+  if (ns.rules) {
+    const hit = ruleLookup(ns, ns.rules, dst, flow);
+    if (!hit) return undefined;
+    const nexthop = hit.route.via ?? dstIp;
+    return { route: hit.route, nexthop, src: hit.route.src ?? preferredSource(ns, hit.route, nexthop), rule: hit.rule };
+  }
   const route = lookupTable(ns, RT_TABLE_LOCAL, dst) ?? lookupTable(ns, RT_TABLE_MAIN, dst);
   if (!route) return undefined;
   const nexthop = route.via ?? dstIp;

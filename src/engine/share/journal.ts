@@ -3,8 +3,9 @@
  * Replaying it on a Sim freshly built from the same YAML and seed gives the same state, so a
  * share link or a restored session shows what the learner saw.
  *
- * As text (`knp share --commands`, `knp open --commands`) it is what `knp shell` reads:
- * `use TARGET` lines switch the target, every other non-blank, non-# line is a command.
+ * As text (`knp share --commands`, `knp open --commands`, `knp grade --commands`) it is what
+ * `knp shell` reads: `use TARGET` lines switch the target, every other non-blank, non-# line is a
+ * command (see parseJournal).
  */
 import { runLine } from '../shell/run';
 import type { Sim } from '../sim';
@@ -33,11 +34,22 @@ export function formatJournal(journal: readonly JournalEntry[]): string {
 }
 
 export type ParsedJournal =
-  | { readonly ok: true; readonly journal: JournalEntry[] }
+  | { readonly ok: true; readonly journal: JournalEntry[]; /** The 1-based line each entry starts on. */ readonly lines: number[] }
   | { readonly ok: false; readonly line: number; readonly message: string };
 
+/**
+ * The one journal text format, read by `knp share --commands`, `knp open --commands` (written
+ * by formatJournal) and `knp grade --commands`; it is what `knp shell` reads on standard input:
+ *
+ * - `use TARGET` switches where the following commands run (start: workstation);
+ * - `# ...` and blank lines are skipped;
+ * - a here-document (`cat > f.yaml <<EOF` ... `EOF`) belongs to the command that opens it;
+ * - every other line is a command. A line whose first word is a target (`node/node-1 iptables
+ *   -L`, the first `knp grade` format) runs that one command there without switching.
+ */
 export function parseJournal(text: string): ParsedJournal {
   const journal: JournalEntry[] = [];
+  const starts: number[] = [];
   let target = 'workstation';
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -49,7 +61,26 @@ export function parseJournal(text: string): ParsedJournal {
       target = use[1]!;
       continue;
     }
-    journal.push({ target, line });
+    let where = target;
+    let command = line;
+    const first = /^(\S+)\s+(.*)$/.exec(line);
+    if (first && first[1]!.includes('/') && parseTarget(first[1]!)) { where = first[1]!; command = first[2]!; }
+    else if (first && first[1] === 'workstation') { where = 'workstation'; command = first[2]!; }
+    const tag = /<<-?\s*['"]?([A-Za-z_][\w-]*)/.exec(command);
+    const at = i + 1;
+    if (tag) {
+      const body: string[] = [command];
+      let closed = false;
+      while (++i < lines.length) {
+        const raw = lines[i]!.replace(/\r$/, '');
+        body.push(raw);
+        if (raw.replace(/^\t+/, '') === tag[1]) { closed = true; break; }
+      }
+      if (!closed) return { ok: false, line: at, message: `the here-document is not closed (no line "${tag[1]}")` };
+      command = body.join('\n');
+    }
+    journal.push({ target: where, line: command });
+    starts.push(at);
   }
-  return { ok: true, journal };
+  return { ok: true, journal, lines: starts };
 }

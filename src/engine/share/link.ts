@@ -1,7 +1,7 @@
 /**
  * Share links, version 1: the whole moment of a playground (the YAML, the journal of
  * state-changing terminal commands, the Send form or probe, the playhead, the view and camera,
- * the language) as JSON, zlib-compressed with fflate (adler32 catches truncation) and written
+ * the language, the open lesson or challenge and its progress) as JSON, zlib-compressed with fflate (adler32 catches truncation) and written
  * base64url into a URL fragment:  #v=1&d=<data>.
  *
  * A link is data only: decoding parses it with a schema and never runs, renders or fetches
@@ -46,6 +46,22 @@ const sharedSchema = z.object({
   ]).optional(),
   camera: z.object({ x: z.number().finite(), y: z.number().finite(), zoom: z.number().finite().positive() }).strict().optional(),
   lang: z.enum(['en', 'zh-CN']).optional(),
+  /**
+   * The lesson or challenge open in the learning panel (optional: links made before it, and
+   * links with the panel closed, have none). A lesson: its id, the step the learner is on and the
+   * ids of the steps done. A challenge: its name, the seed its variables were drawn with, those
+   * variables as written into the YAML, and how many hints were shown.
+   */
+  learn: z.union([
+    z.object({
+      kind: z.literal('lesson'), id: z.string().max(200),
+      step: z.number().int().min(0).max(10_000), done: z.array(z.string().max(200)).max(1000),
+    }).strict(),
+    z.object({
+      kind: z.literal('challenge'), name: z.string().max(200), seed: z.number().int().min(0).max(2 ** 31),
+      variables: z.record(z.string().max(100), z.string().max(300)).optional(), hints: z.number().int().min(0).max(100),
+    }).strict(),
+  ]).optional(),
 }).strict();
 
 export type SharedState = z.infer<typeof sharedSchema>;
@@ -177,7 +193,16 @@ function canonical(s: SharedState): SharedState {
   if (s.view) out.view = s.view.kind === 'kernel' ? { kind: 'kernel', node: s.view.node } : { kind: 'cluster' };
   if (s.camera) out.camera = { x: s.camera.x, y: s.camera.y, zoom: s.camera.zoom };
   if (s.lang) out.lang = s.lang;
+  if (s.learn) {
+    out.learn = s.learn.kind === 'lesson'
+      ? { kind: 'lesson', id: s.learn.id, step: s.learn.step, done: [...s.learn.done] }
+      : { kind: 'challenge', name: s.learn.name, seed: s.learn.seed, ...(s.learn.variables ? { variables: sortedRecord(s.learn.variables) } : {}), hints: s.learn.hints };
+  }
   return out;
+}
+
+function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -1,6 +1,7 @@
 /**
  * Commands every target has that belong to no particular subsystem: echo, printf, true, false,
- * date (the simulation's clock), sleep (returns at once: simulated time moves only with the engine).
+ * date (the simulation's clock), sleep (returns at once, moving the simulation's clock on by that
+ * long: ages, kubelet's restarts of a crashing container and conntrack timeouts follow it).
  * Text tools (grep, head, awk, ...) are in text.ts; the shell language itself is run.ts.
  */
 import { formatDate, wallClockMs } from '../util/clock';
@@ -36,7 +37,19 @@ export const basicCommands: Record<string, Command> = {
     if (argv[1] === '+%s') return ok(`${Math.floor(now / 1000)}\n`);
     return ok(`${formatDate(now)}\n`);
   },
-  sleep: (_ctx, argv) => (argv[1] === undefined ? fail("sleep: missing operand\nTry 'sleep --help' for more information.\n", 1) : ok('')),
+  sleep: (ctx, argv) => {
+    if (argv[1] === undefined) return fail("sleep: missing operand\nTry 'sleep --help' for more information.\n", 1);
+    // GNU sleep: NUMBER[smhd], several add up; `infinity` would never return (here: at once).
+    let ms = 0;
+    for (const a of argv.slice(1)) {
+      if (a === 'infinity' || a === 'inf') return ok('');
+      const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(a);
+      if (!m) return fail(`sleep: invalid time interval '${a}'\nTry 'sleep --help' for more information.\n`, 1);
+      ms += Number(m[1]) * 1000 * ({ '': 1, s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[m[2]!]!;
+    }
+    ctx.sim.now += Math.round(ms);
+    return ok('', ms > 0);
+  },
   true: () => ok(''),
   false: () => ({ stdout: '', stderr: '', exitCode: 1 }),
 };

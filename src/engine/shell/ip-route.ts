@@ -5,7 +5,7 @@
  */
 import { formatIPv4, parseIPv4, parsePrefix } from '../addr/ip';
 import { isMac } from '../addr/mac';
-import { fibLookup, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
+import { fibLookup, lookupTable, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
 import { linkByName } from '../net/lookup';
 import { addRoute } from '../net/mutate';
 import type { Route } from '../net/types';
@@ -53,7 +53,7 @@ export function routeCmd(env: Env, args: readonly string[]): CommandResult {
         if (t === undefined) return fail(`Error: argument "${rest[i]}" is wrong: "table" value is invalid\n`, 1);
         table = t;
       } else if (a === 'dev' || a === 'oif') { dev = v; i++; }
-      else if (a === 'proto' || a === 'protocol') { i++; keep.push((r) => (r.proto === 'felix' ? '80' : r.proto) === v); }
+      else if (a === 'proto' || a === 'protocol') { i++; keep.push((r) => (r.proto === 'felix' ? '80' : String(r.proto)) === v); }
       else if (a === 'scope') { i++; keep.push((r) => r.scope === (v === 'universe' ? 'global' : v)); }
       else if (a === 'type') { i++; keep.push((r) => r.type === v); }
       else if (a === 'via') { i++; keep.push((r) => r.via === v); }
@@ -88,7 +88,20 @@ function routeGet(env: Env, args: readonly string[]): CommandResult {
   if (dst === undefined) return fail('need at least a destination address\n', 1);
   if (parseIPv4(dst.replace(/\/32$/, '')) === null) return fail(`Error: any valid prefix is expected rather than "${dst}".\n`, 1);
   const ip = dst.replace(/\/32$/, '');
-  const res = fibLookup(env.ns, ip);
+  const from = valueOf(args, 'from');
+  const iif = valueOf(args, 'iif');
+  const oif = valueOf(args, 'oif') ?? valueOf(args, 'dev');
+  const markArg = valueOf(args, 'mark');
+  const fromIp = from !== undefined ? parseIPv4(from) : null;
+  if (from !== undefined && fromIp === null) return fail(`Error: inet address is expected rather than "${from}".\n`, 1);
+  const mark = markArg !== undefined ? Number(markArg) : 0;
+  if (markArg !== undefined && (!Number.isInteger(mark) || mark < 0 || mark > 0xffffffff)) return fail(`Error: argument "${markArg}" is wrong: "mark" value is invalid\n`, 1);
+  for (const d of [iif, oif]) if (d !== undefined && !linkByName(env.ns, d)) return noDevice(d);
+  const local = (a: string): boolean => env.ns.links.some((l) => l.addrs.some((x) => x.family === 4 && x.address === a));
+  // An output lookup from an address this machine does not have finds no device (ip_route_output_key_hash_rcu).
+  if (iif === undefined && from !== undefined && !local(from)) return RTNL('Network is unreachable');
+  if (iif !== undefined && from === undefined) return RTNL('Invalid argument');
+  const res = fibLookup(env.ns, ip, { ...(fromIp !== null ? { src: fromIp } : {}), ...(mark ? { mark } : {}), ...(iif !== undefined ? { iif } : {}), ...(oif !== undefined ? { oif } : {}) });
   if (!res) return RTNL('Network is unreachable');
   const r = res.route;
   if (r.type === 'blackhole' || r.type === 'unreachable' || r.type === 'prohibit') {
@@ -97,11 +110,16 @@ function routeGet(env: Env, args: readonly string[]): CommandResult {
   if (r.type === 'local') return ok(`local ${ip} dev lo table local ${res.src ? `src ${res.src} ` : ''}uid 0 \n    cache <local> \n`);
   if (r.type === 'broadcast') return ok(`broadcast ${ip} dev ${r.dev} table local ${res.src ? `src ${res.src} ` : ''}uid 0 \n    cache <local,brd> \n`);
   const table = r.table !== RT_TABLE_MAIN ? `table ${tableName(r.table)} ` : '';
+  const markText = mark ? `mark 0x${mark.toString(16)} ` : '';
   // With `from`, iproute2 prints the given source in place of the chosen one.
-  const from = valueOf(args, 'from');
   const source = from !== undefined ? `from ${from} ` : '';
+  const head = `${ip} ${source}${r.via ? `via ${r.via} ` : ''}dev ${r.dev} ${table}`;
+  if (iif !== undefined) {
+    // An input lookup (a packet arriving on iif): no uid; <redirect> when it leaves where it came in.
+    return ok(`${head}${markText}\n    cache ${r.dev === iif ? '<redirect> ' : ''}iif ${iif} \n`);
+  }
   const src = from !== undefined ? '' : `src ${res.src ?? '0.0.0.0'} `;
-  return ok(`${ip} ${source}${r.via ? `via ${r.via} ` : ''}dev ${r.dev} ${table}${src}uid 0 \n    cache \n`);
+  return ok(`${head}${src}${markText}uid 0 \n    cache \n`);
 }
 
 function routeChange(env: Env, sub: string, args: readonly string[]): CommandResult {
@@ -130,7 +148,7 @@ function routeChange(env: Env, sub: string, args: readonly string[]): CommandRes
     } else if (a === 'onlink') onlink = true;
     else if (a === 'proto' || a === 'protocol') {
       const p = args[++i];
-      proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : 'static';
+      proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : p !== undefined && /^\d+$/.test(p) && Number(p) < 256 ? Number(p) : 'static';
     } else if (a === 'scope') {
       const s = args[++i];
       scope = s === 'host' || s === 'link' ? s : 'global';
@@ -160,8 +178,9 @@ function routeChange(env: Env, sub: string, args: readonly string[]): CommandRes
   if (type === 'unicast') {
     if (via !== undefined && !onlink) {
       // The gateway must be reachable on-link: through a scope-link route (fib_check_nh).
-      const nh = fibLookup({ ...ns, routes: ns.routes.filter((r) => r.table === RT_TABLE_MAIN || r.table === RT_TABLE_LOCAL) }, via);
-      const nhRoute = nh?.route;
+      // fib_check_nh: the route's own table first, then the main and local tables.
+      const gw = parseIPv4(via)!;
+      const nhRoute = (table !== RT_TABLE_MAIN ? lookupTable(ns, table, gw) : undefined) ?? lookupTable(ns, RT_TABLE_LOCAL, gw) ?? lookupTable(ns, RT_TABLE_MAIN, gw);
       if (!nhRoute || nhRoute.via !== undefined || nhRoute.type !== 'unicast' || (dev !== undefined && nhRoute.dev !== dev)) {
         return fail('Error: Nexthop has invalid gateway.\n', 2);
       }

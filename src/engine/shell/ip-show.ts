@@ -66,11 +66,12 @@ function detailLine(link: Link): string {
   switch (link.kind) {
     case 'vxlan': {
       const v = link.vxlan!;
-      const remote = link.fdb?.find((e) => e.mac === '00:00:00:00:00:00')?.dst;
-      return `\n    vxlan id ${v.vni}${remote ? ` remote ${remote}` : ''}${v.local ? ` local ${v.local}` : ''}${v.dev ? ` dev ${v.dev}` : ''} srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'nolearning '}ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx ${tail}`;
+      const remote = v.external ? undefined : link.fdb?.find((e) => e.mac === '00:00:00:00:00:00')?.dst;
+      return `\n    vxlan ${v.external ? 'external ' : ''}id ${v.vni}${remote ? ` remote ${remote}` : ''}${v.local ? ` local ${v.local}` : ''}${v.dev ? ` dev ${v.dev}` : ''} srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'nolearning '}ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx ${tail}`;
     }
     case 'veth': return `\n    veth ${slave}${tail}`;
     case 'bridge': {
+      if (link.openvswitch) return `\n    openvswitch ${tail}`;
       const ageing = 30000;
       return `\n    bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time ${ageing} stp_state 0 priority 32768 vlan_filtering 0 vlan_protocol 802.1Q bridge_id 8000.${link.mac.replace(/:/g, '')} designated_root 8000.${link.mac.replace(/:/g, '')} ${tail}`;
     }

@@ -4,7 +4,7 @@
  * every change goes through net/mutate.ts (the same operations the builder uses), bumps
  * net.generation and returns changed: true.
  *
- *   ip [-br] [-d] [-s] [-4] [-n NS] { link | addr | route | neigh | netns } [COMMAND [ARGS]]
+ *   ip [-br] [-d] [-s] [-4] [-n NS] { link | addr | route | rule | neigh | netns } [COMMAND [ARGS]]
  */
 import { formatIPv4, parseIPv4 } from '../addr/ip';
 import { isMac } from '../addr/mac';
@@ -18,6 +18,7 @@ import {
 } from './ip-common';
 import { netnsCmd } from './ip-netns';
 import { neighCmd, routeCmd } from './ip-route';
+import { ruleCmd } from './ip-rule';
 import { oneline, showAddrs, showAddrsOneline, showBrief, showLinks } from './ip-show';
 import { fail, ok, type Command, type CommandResult, type Target } from './types';
 
@@ -57,13 +58,14 @@ export const ipCommand: Command = (ctx, argv) => {
   if (matches(obj, 'address') || obj === 'addr') return addrCmd(env, args);
   if (matches(obj, 'link')) return linkCmd(env, args);
   if (matches(obj, 'route') || obj === 'r') return routeCmd(env, args);
+  if (matches(obj, 'rule', 2)) return ruleCmd(env, args);
   if (matches(obj, 'neighbour') || matches(obj, 'neighbor')) return neighCmd(env, args);
   return fail(`Object "${obj}" is unknown, try "ip help".\n`, 1);
 };
 
 const USAGE = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
        ip [ -force ] -batch filename
-where  OBJECT := { address | link | neighbour | netns | route }
+where  OBJECT := { address | link | neighbour | netns | route | rule }
        OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -br[ief] | -n[etns] name }
 `;
 

@@ -408,7 +408,11 @@ export function run(ctx: ShellContext, f: MutateFlags): CommandResult {
   stdout += 'If you don\'t see a command prompt, try pressing enter.\n';
   return {
     stdout, stderr, exitCode: 0, changed: true,
-    session: { target: { kind: 'pod', namespace: f.namespace, name, container: name }, ...(rm ? { onExit: ['kubectl', 'delete', 'pod', name, '-n', f.namespace, '--now'] } : {}) },
+    // Leaving: --rm deletes the Pod; otherwise kubectl says how to come back.
+    session: {
+      target: { kind: 'pod', namespace: f.namespace, name, container: name },
+      onExit: rm ? ['kubectl', 'delete', 'pod', name, '-n', f.namespace, '--now'] : ['echo', `"Session ended, resume using 'kubectl attach ${name} -c ${name} -i -t' command when the pod is running"`],
+    },
   };
 }
 

@@ -7,8 +7,9 @@ import { hashString } from '../util/rand';
 import { KUBERNETES_VERSION } from '../control/system';
 import type { PolicyModel } from '../policy/evaluate';
 import { describePolicy } from './netpol';
-import { ageOf, describeBlock, describeMap, rfc1123 } from './kubectlFormat';
-import { endpointsText, events, KERNEL, nodeAnnotations, nodeRoles, OS_IMAGE, type Item, type ResourceType } from './kubectlResources';
+import { ageOf, describeBlock, describeMap, nowSeconds, rfc1123 } from './kubectlFormat';
+import { crashHistory } from '../control/lifecycle';
+import { endpointsText, events, KERNEL, nodeAnnotations, nodeRoles, OS_IMAGE, podRestarts, type Item, type ResourceType } from './kubectlResources';
 
 const none = '<none>';
 
@@ -89,9 +90,17 @@ function describePod(sim: Sim, p: PodModel): string {
     tail.push(`    Host Port${ports.length > 1 ? 's' : ''}:\t${c.ports.length ? c.ports.map((x) => `${p.hostNetwork ? x.containerPort : x.hostPort ?? 0}/${x.protocol}${x.name ? ` (${x.name})` : ''}`).join(', ') : none}`);
     if (spec?.command) { tail.push('    Command:'); for (const a of spec.command) tail.push(`      ${a}`); }
     if (spec?.args) { tail.push('    Args:'); for (const a of spec.args) tail.push(`      ${a}`); }
-    if (p.phase === 'Running') tail.push('    State:\tRunning', `      Started:\t${rfc1123(p.meta.createdAt + 3)}`);
+    const crash = p.crashLoop?.container === c.name ? p.crashLoop : undefined;
+    const restarts = crash ? podRestarts(sim, p) : 0;
+    if (crash) {
+      // Each run ends at once; kubelet waits before the next (CrashLoopBackOff).
+      const last = p.meta.createdAt + crashHistory(nowSeconds(sim) - p.meta.createdAt).last;
+      const terminated = [`      Reason:\t${crash.exitCode === 0 ? 'Completed' : 'Error'}`, `      Exit Code:\t${crash.exitCode}`, `      Started:\t${rfc1123(last)}`, `      Finished:\t${rfc1123(last)}`];
+      if (restarts > 0) tail.push('    State:\tWaiting', '      Reason:\tCrashLoopBackOff', '    Last State:\tTerminated', ...terminated);
+      else tail.push('    State:\tTerminated', ...terminated);
+    } else if (p.phase === 'Running') tail.push('    State:\tRunning', `      Started:\t${rfc1123(p.meta.createdAt + 3)}`);
     else tail.push('    State:\tWaiting', `      Reason:\t${p.nodeName ? 'ContainerCreating' : 'PodInitializing'}`);
-    tail.push(`    Ready:\t${p.ready ? 'True' : 'False'}`, '    Restart Count:\t0');
+    tail.push(`    Ready:\t${p.ready ? 'True' : 'False'}`, `    Restart Count:\t${restarts}`);
     if (c.env.length) { tail.push('    Environment:'); for (const e of c.env) tail.push(`      ${e.name}:\t${e.value}`); } else tail.push(`    Environment:\t${none}`);
     tail.push('    Mounts:', `      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-${p.meta.uid.slice(0, 5).replace(/[^a-z0-9]/g, 'x')} (ro)`);
   }
@@ -134,7 +143,7 @@ function describeNode(sim: Sim, n: NodeModel): string {
     'Conditions:',
     '  Type\tStatus\tReason\tMessage',
     '  ----\t------\t------\t-------',
-    cniOf(sim.model.spec).networkCondition,
+    ...[cniOf(sim.model.spec).networkCondition].filter((c) => c !== ''),
     '  MemoryPressure\tFalse\tKubeletHasSufficientMemory\tkubelet has sufficient memory available',
     '  DiskPressure\tFalse\tKubeletHasNoDiskPressure\tkubelet has no disk pressure',
     '  PIDPressure\tFalse\tKubeletHasSufficientPID\tkubelet has sufficient PID available',

@@ -6,7 +6,9 @@
  *    has `log`;
  *  - the startup lines of the images that print them (nginx's entrypoint, CoreDNS's banner,
  *    kube-proxy's choice of proxier);
- *  - for a Pod that ran to completion, the output of its command, run in the Pod by the shell.
+ *  - for a Pod that ran to completion, or a container kubelet keeps restarting (CrashLoopBackOff;
+ *    `--previous` shows the run before, which prints the same), the output of its command, run
+ *    in the Pod by the shell.
  */
 import type { PodModel } from '../model/cluster';
 import type { Sim } from '../sim';
@@ -17,6 +19,7 @@ import { CLUSTER_EPOCH_MS, timestamp } from './kubectlFormat';
 import type { MutateFlags } from './kubectlApply';
 import type { LabelSelector } from '../scenario/schema/common';
 import { fail, type CommandResult, type ShellContext } from './types';
+import { podRestarts } from './kubectlResources';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -86,7 +89,8 @@ export function podLog(ctx: ShellContext, pod: PodModel, container: string, time
   const sim = ctx.sim;
   const base = sim.model.ageBase ?? 0;
   const lines: { at: number; text: string }[] = [...startup(sim, pod, container)];
-  if (pod.phase === 'Succeeded') {
+  // A finished container, or a crashing one (each run prints the same; logs shows the last).
+  if (pod.phase === 'Succeeded' || pod.crashLoop?.container === container) {
     for (const l of completedOutput(ctx, pod, container).split('\n').slice(0, -1)) lines.push({ at: pod.meta.createdAt, text: l });
   }
   for (const raw of sim.appLog?.get(`pod/${pod.meta.namespace}/${pod.meta.name}/${container}`) ?? []) {
@@ -129,6 +133,10 @@ export function logs(ctx: ShellContext, f: MutateFlags & { selector: LabelSelect
     if (cflag && !names.includes(cflag)) return fail(`error: container ${cflag} is not valid for pod ${pod.meta.name}\n`, 1);
     if (!cflag && names.length > 1) stderr += `Defaulted container "${container}" out of: ${names.join(', ')}\n`;
     if (pod.phase === 'Pending') return fail(`Error from server (BadRequest): container "${container}" in pod "${pod.meta.name}" is waiting to start: ContainerCreating\n`, 1);
+    // --previous: the run before the current one, which only a restarted container has.
+    if (f.bools.has('-p') && !(pod.crashLoop?.container === container && podRestarts(ctx.sim, pod) > 0)) {
+      return fail(`Error from server (BadRequest): previous terminated container "${container}" in pod "${pod.meta.name}" not found\n`, 1);
+    }
     let text = podLog(ctx, pod, container, f.bools.has('--timestamps'));
     const tail = f.values.get('--tail')?.[0];
     if (tail !== undefined && Number(tail) >= 0) {

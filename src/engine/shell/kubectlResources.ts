@@ -8,7 +8,8 @@ import type { Sim } from '../sim';
 import { cniOf } from '../cni/registry';
 import { KUBERNETES_VERSION } from '../control/system';
 import { formatLabels, formatSelector } from '../control/selector';
-import { ageOf, timestamp } from './kubectlFormat';
+import { ageOf, humanDuration, nowSeconds, timestamp } from './kubectlFormat';
+import { crashHistory } from '../control/lifecycle';
 
 export interface Item {
   readonly meta: Meta;
@@ -33,8 +34,21 @@ export interface ResourceType {
 const none = '<none>';
 const CRI = 'containerd://1.7.13';
 
-export function podStatus(p: PodModel): string {
+/** How many times kubelet restarted the Pod's crashing container by now (0 for any other Pod). */
+export function podRestarts(sim: Sim, p: PodModel): number {
+  return p.crashLoop ? crashHistory(nowSeconds(sim) - p.meta.createdAt).restarts : 0;
+}
+
+/** "47s": how long ago the last restart was, as RESTARTS shows it ("5 (47s ago)"). */
+export function restartAgo(sim: Sim, p: PodModel): string {
+  const age = nowSeconds(sim) - p.meta.createdAt;
+  return humanDuration(age - crashHistory(age).last);
+}
+
+export function podStatus(p: PodModel, sim?: Sim): string {
   if (p.terminating) return 'Terminating';
+  // Between restarts kubelet waits (CrashLoopBackOff); before the first, the exit shows.
+  if (p.crashLoop && sim) return podRestarts(sim, p) > 0 ? 'CrashLoopBackOff' : p.crashLoop.exitCode === 0 ? 'Completed' : 'Error';
   switch (p.phase) {
     case 'Pending': return p.nodeName ? 'ContainerCreating' : 'Pending';
     case 'Succeeded': return 'Completed';
@@ -258,7 +272,8 @@ export const RESOURCES: readonly ResourceType[] = [
     headers: (wide) => ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(wide ? ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'] : [])],
     row: (sim, it, wide) => {
       const p = it.obj as PodModel;
-      return [p.meta.name, podReady(p), podStatus(p), '0', ageOf(sim, p.meta.createdAt), ...(wide ? [p.podIPs?.[0] ?? p.podIP ?? none, p.nodeName ?? none, none, none] : [])];
+      const restarts = podRestarts(sim, p);
+      return [p.meta.name, podReady(p), podStatus(p, sim), restarts ? `${restarts} (${restartAgo(sim, p)} ago)` : '0', ageOf(sim, p.meta.createdAt), ...(wide ? [p.podIPs?.[0] ?? p.podIP ?? none, p.nodeName ?? none, none, none] : [])];
     },
     object: (sim, it) => podObject(sim, it.obj as PodModel),
   },
@@ -457,6 +472,10 @@ export function events(sim: Sim): EventView[] {
       add(ns, at, 'Normal', 'Pulled', obj, `Container image "${c.image}" already present on machine`, 'kubelet');
       add(ns, at, 'Normal', 'Created', obj, `Created container ${c.name}`, 'kubelet');
       add(ns, at, 'Normal', 'Started', obj, `Started container ${c.name}`, 'kubelet');
+    }
+    // kubelet backs off before restarting a container that keeps exiting.
+    if (p.crashLoop && podRestarts(sim, p) > 0) {
+      add(ns, at + crashHistory(nowSeconds(sim) - at).last, 'Warning', 'BackOff', obj, `Back-off restarting failed container ${p.crashLoop.container} in pod ${p.meta.name}_${ns}(${p.meta.uid})`, 'kubelet');
     }
   }
   return out;

@@ -5,6 +5,7 @@
  * first build gave them.
  */
 import { historyOf, withDeleted } from '../control/history';
+import { DEFAULT_NODES } from '../control/nodes';
 import { matchesSelector } from '../control/selector';
 import type { LabelSelector } from '../scenario/schema/common';
 import { rebuildSim } from '../build/rebuild';
@@ -71,8 +72,9 @@ export function label(sim: Sim, positional: readonly string[], namespace: string
   let [type, name, ...changes] = positional;
   if (type?.includes('/')) { changes = name !== undefined ? [name, ...changes] : changes; [type, name] = [type.slice(0, type.indexOf('/')), type.slice(type.indexOf('/') + 1)]; }
   if (!type || !name) return fail('error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n', 1);
+  const isNode = ['node', 'nodes', 'no'].includes(type.toLowerCase());
   const k = kindFor(type, ['pods', 'namespaces', 'services', 'deployments', 'statefulSets', 'daemonSets']);
-  if (!k) return fail(`error: the server doesn't have a resource type "${type}"\n`, 1);
+  if (!k && !isNode) return fail(`error: the server doesn't have a resource type "${type}"\n`, 1);
   if (!changes.length) return fail('error: at least one label update is required\n', 1);
   const set: Record<string, string> = {};
   const remove: string[] = [];
@@ -82,6 +84,31 @@ export function label(sim: Sim, positional: readonly string[], namespace: string
     else if (c.endsWith('-') && c.length > 1) remove.push(c.slice(0, -1));
     else return fail(`error: invalid label spec: ${c}\n`, 1);
   }
+  const relabel = (current: Readonly<Record<string, string>>, kind: string): { labels: Record<string, string>; result?: CommandResult } => {
+    const labels: Record<string, string> = { ...current };
+    for (const [key, v] of Object.entries(set)) {
+      if (!overwrite && key in labels && labels[key] !== v) return { labels, result: fail(`error: '${key}' already has a value (${labels[key]}), and --overwrite is false\n`, 1) };
+    }
+    const before = JSON.stringify(labels);
+    Object.assign(labels, set);
+    for (const key of remove) delete labels[key];
+    return JSON.stringify(labels) === before ? { labels, result: ok(`${kind}/${name} not labeled\n`) } : { labels };
+  };
+  if (isNode) {
+    // Nodes live in the Cluster's spec.nodes (the two default nodes when it lists none): the
+    // scheduler, nodeSelector and affinity see the new labels after the rebuild.
+    const cluster = sim.objects?.cluster;
+    const nodes = cluster ? (cluster.obj.spec.nodes?.length ? cluster.obj.spec.nodes : DEFAULT_NODES) : [];
+    const at = nodes.findIndex((n) => n.name === name);
+    if (!cluster || at < 0) return fail(`Error from server (NotFound): nodes "${name}" not found\n`, 1);
+    const r = relabel(nodes[at]!.labels ?? {}, 'node');
+    if (r.result) return r.result;
+    const next = nodes.map((n, i) => (i === at ? { ...n, labels: r.labels } : n));
+    sim.objects!.cluster = { ...cluster, obj: { ...cluster.obj, spec: { ...cluster.obj.spec, nodes: next } } };
+    rebuildSim(sim);
+    return ok(`node/${name} labeled\n`, true);
+  }
+  if (!k) return fail(`error: the server doesn't have a resource type "${type}"\n`, 1);
   const list = sim.objects?.[k.list] as { obj: { metadata: Meta } }[] | undefined;
   const i = list?.findIndex((l) => l.obj.metadata.name === name && (!k.namespaced || (l.obj.metadata.namespace ?? 'default') === namespace)) ?? -1;
   if (!list || i < 0) {
@@ -90,14 +117,8 @@ export function label(sim: Sim, positional: readonly string[], namespace: string
     return fail(`Error from server (NotFound): ${k.resource} "${name}" not found\n`, 1);
   }
   const item = list[i]!;
-  const labels: Record<string, string> = { ...(item.obj.metadata.labels ?? {}) };
-  for (const [key, v] of Object.entries(set)) {
-    if (!overwrite && key in labels && labels[key] !== v) return fail(`error: '${key}' already has a value (${labels[key]}), and --overwrite is false\n`, 1);
-  }
-  const before = JSON.stringify(labels);
-  Object.assign(labels, set);
-  for (const key of remove) delete labels[key];
-  if (JSON.stringify(labels) === before) return ok(`${k.kind}/${name} not labeled\n`);
+  const { labels, result } = relabel(item.obj.metadata.labels ?? {}, k.kind);
+  if (result) return result;
   list[i] = { ...item, obj: { ...item.obj, metadata: { ...item.obj.metadata, labels } } };
   rebuildSim(sim);
   return ok(`${k.kind}/${name} labeled\n`, true);

@@ -6,6 +6,7 @@
 import { isIp } from '../addr/ip';
 import type { Payload } from '../net/packet';
 import type { Probe } from '../stack/exchange';
+import { userAgentOf } from '../stack/packets';
 import { lookupHost, type HostLookup } from '../stack/target';
 import { walkDetailed, type WalkRequest, type WalkResult } from '../stack/walk';
 import type { Trace } from '../trace/types';
@@ -163,7 +164,7 @@ export const curl: Command = recorded((ctx, argv, walk) => {
   const headers: Record<string, string> = {};
   const resolve: Record<string, string> = {};
   let url: string | undefined;
-  const a = expandShort(argv.slice(1), 'owmXH');
+  const a = expandShort(argv.slice(1), 'owmXHAE');
   for (let i = 0; i < a.length; i++) {
     const w = a[i]!;
     const val = (): string | undefined => a[++i];
@@ -172,10 +173,13 @@ export const curl: Command = recorded((ctx, argv, walk) => {
     else if (w === '-S' || w === '--show-error') showErr = true;
     else if (w === '-I' || w === '--head') head = true;
     else if (w === '-k' || w === '--insecure' || w === '-L' || w === '--location') { /* no TLS, no redirects to follow */ }
+    else if (w === '--cacert' || w === '--capath' || w === '--cert' || w === '-E' || w === '--key') val(); // TLS is not modelled: the request goes as plain HTTP
+
     else if (w === '-o' || w === '--output') out = val();
     else if (w === '-w' || w === '--write-out') fmt = val();
     else if (w === '-m' || w === '--max-time' || w === '--connect-timeout') maxTime = Number(val());
     else if (w === '-X' || w === '--request') method = val();
+    else if (w === '-A' || w === '--user-agent') headers['User-Agent'] = val() ?? '';
     else if (w === '-H' || w === '--header') {
       const h = val() ?? '';
       const c = h.indexOf(':');
@@ -217,8 +221,8 @@ export const curl: Command = recorded((ctx, argv, walk) => {
   const res = outcome.payload;
   if (verbose) {
     v.push(`* Connected to ${host} (${ip}) port ${port}`);
-    v.push(`> ${method ?? (head ? 'HEAD' : 'GET')} ${full.replace(/^[a-z]+:\/\/[^/]+/, '') || '/'} HTTP/1.1`, `> Host: ${host}${port === 80 ? '' : `:${port}`}`, '> User-Agent: curl/8.5.0', '> Accept: */*');
-    for (const [k, val] of Object.entries(headers)) v.push(`> ${k}: ${val}`);
+    v.push(`> ${method ?? (head ? 'HEAD' : 'GET')} ${full.replace(/^[a-z]+:\/\/[^/]+/, '') || '/'} HTTP/1.1`, `> Host: ${host}${port === 80 ? '' : `:${port}`}`, `> User-Agent: ${userAgentOf({ headers })}`, '> Accept: */*');
+    for (const [k, val] of Object.entries(headers)) if (k.toLowerCase() !== 'user-agent') v.push(`> ${k}: ${val}`);
     v.push('> ');
     if (res?.kind === 'http-response') { for (const l of httpHead(res)) v.push(`< ${l}`); v.push('< '); }
     v.push(`* Connection #0 to host ${host} left intact`);

@@ -240,6 +240,7 @@ function ipBody(p: Packet, f: Fmt, st: TcpState): string {
   }
   if (ip.protocol === IPPROTO_ICMP && p.icmp) return `${ip.src} > ${ip.dst}: ${icmpLine(p)}`;
   if (ip.protocol === IPPROTO_IPIP && p.inner) return `${ip.src} > ${ip.dst}: ${ipLine(p.inner, f, st)}`;
+  if (p.esp) return `${ip.src} > ${ip.dst}: ESP(spi=0x${p.esp.spi.toString(16).padStart(8, '0')},seq=0x${p.esp.seq.toString(16)}), length ${ip.length - 20}`;
   return `${ip.src} > ${ip.dst}: ip-proto-${ip.protocol} ${ip.length - 20}`;
 }
 

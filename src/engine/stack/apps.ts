@@ -5,15 +5,15 @@
  *  - http:  "Hostname: NAME\nRemoteAddr: IP:PORT\n" (like traefik/whoami), so a trace shows
  *           which Pod answered and which client address it saw (SNAT shows up here);
  *  - echo:  sends back what it got (UDP echo, TCP echo);
- *  - dns:   asks CoreDNS's decision function (k8s/dns/answer.ts); a Corefile `forward` makes
- *           the Pod relay the query upstream;
+ *  - dns:   asks the DNS answerer registered on the Sim (`sim.dns`: CoreDNS's decision function,
+ *           agents/coredns/answer.ts); a Corefile `forward` makes the Pod relay the query upstream;
  *  - proxy: a user-space proxy (ingress controller, kube-proxy userspace mode) opens a second
  *           connection from its own namespace and relays the answer. Whoever implements the
  *           proxy puts a handler for its role in the Sim's `apps` table (buildSim: the ingress
  *           controller; installRules: kube-proxy's userspace mode).
  */
-import { answerDns, answerUpstream, type DnsQuestion, type DnsResponse } from '../agents/coredns/answer';
-import type { Payload } from '../net/packet';
+import type { DnsQuestion, DnsResponse, Payload } from '../net/packet';
+import { userAgentOf } from './packets';
 import type { Listener, NetNs } from '../net/types';
 import type { Sim } from '../sim';
 import type { Verdict } from '../trace/types';
@@ -58,6 +58,15 @@ export type AppAnswer =
     };
 
 export type ProxyHandler = (ctx: AppContext) => AppAnswer;
+
+/**
+ * What a DNS server answers, registered on the Sim by the agent that is one (CoreDNS): `owner`
+ * is the listening socket's owner (a CoreDNS Pod "pod/NS/NAME", or "host/NAME" for an upstream
+ * resolver), `local` the address the query came to.
+ */
+export interface DnsAnswerer {
+  answer(sim: Sim, owner: string, local: string, q: DnsQuestion): DnsResponse;
+}
 
 /** What each `proxy` app role does ("ingress-nginx", "kube-proxy-userspace"): one table per Sim. */
 export type ProxyApps = Map<string, ProxyHandler>;
@@ -107,7 +116,7 @@ export function runApp(ctx: AppContext): AppAnswer {
       const body = app.name === 'kube-proxy' && p.path === '/proxyMode' ? ctx.sim.model.spec.kubeProxy.mode : httpBody(app.name, ctx.client);
       const head = p.method === 'HEAD';
       // nginx's combined access log format, one line per request that reached the process.
-      appLog(ctx.sim, ctx.listener.owner, ctx.listener.container, `${ctx.client.ip} - - {{time}} "${p.method} ${p.path} HTTP/1.1" 200 ${head ? 0 : body.length} "-" "${p.headers['User-Agent'] ?? p.headers['user-agent'] ?? '-'}" "-"`);
+      appLog(ctx.sim, ctx.listener.owner, ctx.listener.container, `${ctx.client.ip} - - {{time}} "${p.method} ${p.path} HTTP/1.1" 200 ${head ? 0 : body.length} "-" "${userAgentOf(p)}" "-"`);
       return {
         kind: 'reply',
         payload: { kind: 'http-response', status: 200, body: head ? '' : body, headers: head ? { 'Content-Length': String(body.length) } : {} },
@@ -124,7 +133,9 @@ export function runApp(ctx: AppContext): AppAnswer {
       const m = ctx.payload?.kind === 'dns' ? ctx.payload.message : undefined;
       if (!isDnsMessage(m)) return { kind: 'silent', summary: 'dns: not a DNS query, ignored' };
       // A Pod's DNS server is CoreDNS (the Corefile decides); any other is the scenario's upstream resolver.
-      const res = ctx.listener.owner.startsWith('pod/') ? answerDns(ctx.sim, ctx.listener.owner, m.question) : answerUpstream(ctx.sim.model, ctx.local.ip, m.question);
+      const dns = ctx.sim.dns;
+      if (!dns) return { kind: 'silent', summary: 'dns: no DNS server registered on this simulation' };
+      const res = dns.answer(ctx.sim, ctx.listener.owner, ctx.local.ip, m.question);
       if (ctx.listener.owner.startsWith('pod/') && corednsLogs(ctx.sim)) {
         const q = m.question;
         const name = q.name.endsWith('.') ? q.name : `${q.name}.`;

@@ -14,8 +14,8 @@ import type { Packet } from '../net/packet';
 import type { FdbEntry, Link, NetNs } from '../net/types';
 import { isMulticast, type Walker } from './walker';
 
-function brNf(ns: NetNs, frame: Packet): boolean {
-  return !!frame.ip && ns.sysctl['net.bridge.bridge-nf-call-iptables'] === '1';
+function brNf(ns: NetNs, br: Link, frame: Packet): boolean {
+  return !!frame.ip && !br.openvswitch && ns.sysctl['net.bridge.bridge-nf-call-iptables'] === '1';
 }
 
 /** The FDB entry for `mac`, dropping it when it has aged out. */
@@ -71,7 +71,7 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: 
     w.l2Up(ns, br, frame);
     return;
   }
-  if (brNf(ns, frame)) {
+  if (brNf(ns, br, frame)) {
     const p = w.hook(ns, 'PREROUTING', frame, { inDev: br.name, physIn: port.name, bridged: true });
     if (!p) return;
     frame = p;
@@ -102,7 +102,7 @@ export function bridgeXmit(w: Walker, ns: NetNs, br: Link, frame: Packet): void 
 
 function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0: Packet, summary: string): void {
   let frame = frame0;
-  if (brNf(ns, frame)) {
+  if (brNf(ns, br, frame)) {
     const f = w.hook(ns, 'FORWARD', frame, { inDev: br.name, outDev: br.name, physIn: inPort.name, physOut: out.name, bridged: true });
     if (!f) return;
     const p = w.hook(ns, 'POSTROUTING', f, { outDev: br.name, physIn: inPort.name, physOut: out.name, bridged: true });
@@ -120,7 +120,7 @@ function flood(w: Walker, ns: NetNs, br: Link, inPort: Link | null, frame: Packe
   w.emit('bridge-flood', ns, br.name, `${br.name}: ${why}, flood to ${outs.map((p) => p.name).join(', ') || 'no port'}${alsoLocal ? ' and up to the bridge' : ''}`, frame, { ports: outs.map((p) => p.name) });
   if (alsoLocal && inPort) w.l2Up(ns, br, frame);
   for (const p of outs) {
-    if (inPort && brNf(ns, frame)) {
+    if (inPort && brNf(ns, br, frame)) {
       const f = w.hook(ns, 'FORWARD', frame, { inDev: br.name, outDev: br.name, physIn: inPort.name, physOut: p.name, bridged: true });
       if (!f) continue;
       w.devXmit(ns, p, f);

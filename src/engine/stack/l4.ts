@@ -10,13 +10,13 @@
  *   TCP FIN ─► FIN-ACK                      UDP 8472 / 8285, IPIP ─► the tunnel's receive path
  */
 import { hashString } from '../util/rand';
-import { IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet, type Payload } from '../net/packet';
+import { IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet, type Payload } from '../net/packet';
 import type { Link, Listener, NetNs } from '../net/types';
 import { relayAnswer, runApp, type AppAnswer, type AppContext } from './apps';
 import { relay } from './exchange';
 import { ownerId } from './nsview';
 import { DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_PORT_UNREACH, describe, icmpEcho, payloadLength, tcp, udp } from './packets';
-import { flannelRcv, vxlanRcv } from './tunnel';
+import { flannelRcv, packetSocketRcv, vxlanRcv, xfrmRcv } from './tunnel';
 import type { Walker } from './walker';
 
 export function socketKey(ns: string, protocol: string, port: number): string {
@@ -54,6 +54,7 @@ export function localDeliver(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): v
     case IPPROTO_ICMP: return icmpRcv(w, ns, inLink, pkt);
     case IPPROTO_UDP: return udpRcv(w, ns, inLink, pkt);
     case IPPROTO_TCP: return tcpRcv(w, ns, inLink, pkt);
+    case IPPROTO_ESP: return xfrmRcv(w, ns, inLink, pkt);
     case IPPROTO_IPIP:
       if (!w.ipipRcv(ns, pkt)) w.drop(ns, inLink.name, 'IPIP packet but no ipip device is up (protocol unreachable)', pkt);
       return;
@@ -91,6 +92,7 @@ function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const ip = pkt.ip!;
   if (vxlanRcv(w, ns, pkt)) return;
   if (flannelRcv(w, ns, pkt)) return;
+  if (packetSocketRcv(w, ns, pkt)) return;
   if (toClient(w, ns, inLink.name, 'udp', u.dport, pkt)) return;
   const l = findListener(ns, 'udp', ip.dst, u.dport);
   if (!l) {

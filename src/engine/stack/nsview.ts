@@ -3,6 +3,7 @@
  * set of local addresses. Built lazily and kept until the network's generation (or the link
  * count) changes, so a trace through a 5,000-Pod cluster never scans every link of every node.
  */
+import { parseIPv4 } from '../addr/ip';
 import { ownerRef } from '../net/lookup';
 import { fibLookup, type FibResult } from '../route/fib';
 import type { Link, NetNs, Network } from '../net/types';
@@ -54,7 +55,7 @@ export function nsView(net: Network, ns: NetNs): NsView {
 /** The owner name of a namespace as traces print it (net/lookup.ts ownerRef): pod/NS/NAME, node/NAME, host/NAME, host/h1#net1. */
 export const ownerId = ownerRef;
 
-interface FibMemo { readonly gen: number; readonly routes: NetNs['routes']; readonly count: number; readonly up: number; readonly results: Map<string, FibResult | undefined> }
+interface FibMemo { readonly gen: number; readonly routes: NetNs['routes']; readonly rules: NetNs['rules']; readonly count: number; readonly up: number; readonly results: Map<string, FibResult | undefined> }
 
 const fibMemo = new WeakMap<NetNs, FibMemo>();
 
@@ -66,19 +67,22 @@ function upCount(ns: NetNs): number {
 
 /**
  * fibLookup (route/fib.ts) remembered per namespace and destination, for as long as the routes,
- * the generation and the set of links that are up stay the same: a walk asks the same
- * question at every packet of an exchange.
+ * the rules, the generation and the set of links that are up stay the same: a walk asks the
+ * same question at every packet of an exchange. A namespace with policy rules of its own keys
+ * the answer on the flow too (source, mark, input device); one without never looks at them.
  */
-export function fibCached(net: Network, ns: NetNs, dst: string): FibResult | undefined {
+export function fibCached(net: Network, ns: NetNs, dst: string, src?: string, mark?: number, iif?: string): FibResult | undefined {
   let m = fibMemo.get(ns);
   const up = upCount(ns);
-  if (!m || m.gen !== net.generation || m.routes !== ns.routes || m.count !== ns.routes.length || m.up !== up) {
-    m = { gen: net.generation, routes: ns.routes, count: ns.routes.length, up, results: new Map() };
+  if (!m || m.gen !== net.generation || m.routes !== ns.routes || m.rules !== ns.rules || m.count !== ns.routes.length || m.up !== up) {
+    m = { gen: net.generation, routes: ns.routes, rules: ns.rules, count: ns.routes.length, up, results: new Map() };
     fibMemo.set(ns, m);
   }
-  if (m.results.has(dst)) return m.results.get(dst);
-  const r = fibLookup(ns, dst);
-  m.results.set(dst, r);
+  const key = ns.rules ? `${dst} ${src ?? ''} ${mark ?? 0} ${iif ?? ''}` : dst;
+  if (m.results.has(key)) return m.results.get(key);
+  const s = ns.rules && src !== undefined ? parseIPv4(src) : null;
+  const r = ns.rules ? fibLookup(ns, dst, { ...(s !== null ? { src: s } : {}), ...(mark ? { mark } : {}), ...(iif !== undefined ? { iif } : {}) }) : fibLookup(ns, dst);
+  m.results.set(key, r);
   return r;
 }
 

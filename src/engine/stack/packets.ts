@@ -3,7 +3,7 @@
  * bytes the pcap writer renders, and one-line descriptions for trace summaries.
  */
 import {
-  ETH_P_ARP, ETH_P_IP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP,
+  ETH_P_ARP, ETH_P_IP, IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP,
   type IcmpHeader, type Packet, type Payload, type TcpFlags,
 } from '../net/packet';
 
@@ -41,11 +41,20 @@ export function utf8(s: string): number[] {
   return out;
 }
 
+/** The User-Agent of an HTTP request that names none: Send, probes and curl send curl's. */
+export const DEFAULT_USER_AGENT = 'curl/8.5.0';
+
+/** The User-Agent a request carries on the wire (what a server logs). */
+export function userAgentOf(p: { readonly headers: Readonly<Record<string, string>> }): string {
+  const key = Object.keys(p.headers).find((k) => k.toLowerCase() === 'user-agent');
+  return key === undefined ? DEFAULT_USER_AGENT : p.headers[key]!;
+}
+
 /** The application text of a payload (HTTP, plain data); null for binary payloads. */
 export function payloadText(p: Payload): string | null {
   switch (p.kind) {
     case 'http-request': {
-      const hs = Object.entries({ Host: p.host, 'User-Agent': 'curl/8.5.0', Accept: '*/*', ...p.headers });
+      const hs = Object.entries({ Host: p.host, 'User-Agent': DEFAULT_USER_AGENT, Accept: '*/*', ...p.headers });
       return `${p.method} ${p.path} HTTP/1.1\r\n${hs.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
     }
     case 'http-response': {
@@ -168,6 +177,21 @@ export function udpWrap(o: IpOpts & { readonly sport: number; readonly dport: nu
   return { ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + (inner.ip?.length ?? 0)), udp: { sport: o.sport, dport: o.dport }, inner };
 }
 
+/** A whole Ethernet frame as a UDP payload (a user-space L2 tunnel such as weave's sleeve). */
+export function l2UdpWrap(o: IpOpts & { readonly sport: number; readonly dport: number }, frame: Packet): Packet {
+  return { ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + frameLength(frame)), udp: { sport: o.sport, dport: o.dport }, inner: frame };
+}
+
+/** ESP overhead in transport mode with AES-GCM: header 8, IV 8, trailer 2 + padding, ICV 16. */
+export const ESP_OVERHEAD = 36;
+
+/** IPsec ESP, transport mode: the IP header stays, the rest becomes ESP's encrypted payload. */
+export function espWrap(p: Packet, spi: number, seq: number): Packet {
+  const ipH = p.ip!;
+  const { ip: _ip, eth: _eth, ...rest } = p;
+  return { ip: { ...ipH, protocol: IPPROTO_ESP, length: ipH.length + ESP_OVERHEAD }, esp: { spi, seq }, inner: { ip: ipH, ...rest } };
+}
+
 export function withEth(p: Packet, src: string, dst: string): Packet {
   return { ...p, eth: { src, dst, type: p.arp ? ETH_P_ARP : ETH_P_IP } };
 }
@@ -213,8 +237,9 @@ export function describe(p: Packet): string {
   else if (p.udp) s = `${i.src}:${p.udp.sport} > ${i.dst}:${p.udp.dport} UDP${p.vxlan ? ` VXLAN vni ${p.vxlan.vni}` : ''}`;
   else if (p.icmp) s = `${i.src} > ${i.dst} ICMP ${icmpText(p.icmp)}`;
   else if (i.protocol === IPPROTO_IPIP) s = `${i.src} > ${i.dst} IPIP`;
+  else if (p.esp) s = `${i.src} > ${i.dst} ESP(spi=0x${p.esp.spi.toString(16).padStart(8, '0')},seq=0x${p.esp.seq.toString(16)})`;
   else s = `${i.src} > ${i.dst} proto ${i.protocol}`;
   s += ` ttl ${i.ttl} len ${i.length}`;
-  if (p.inner) s += ` [inner ${describe(p.inner)}]`;
+  if (p.inner && !p.esp) s += ` [inner ${describe(p.inner)}]`;
   return s;
 }

@@ -86,6 +86,13 @@ function l4Bytes(p: Packet): number[] {
     return msg;
   }
   if (ip.protocol === IPPROTO_IPIP && p.inner) return ipBytes(p.inner);
+  if (p.esp) {
+    // The ciphertext: as many bytes as the packet carries, unreadable (a keyed stream stands in for AES-GCM).
+    const n = Math.max(0, ip.length - 20 - 8);
+    let h = p.esp.spi ^ p.esp.seq;
+    const body = Array.from({ length: n }, () => { h = (Math.imul(h, 1103515245) + 12345) >>> 0; return h >>> 24; });
+    return [...u32(p.esp.spi >>> 0), ...u32(p.esp.seq >>> 0), ...body];
+  }
   return p.payload ? payloadBytes(p.payload) : [];
 }
 

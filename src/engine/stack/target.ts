@@ -5,7 +5,6 @@
  */
 import { etcHostsFor, hostsLookup } from './hosts';
 import { isIp } from '../addr/ip';
-import { resolveName } from '../clients/dns/resolve';
 import { nsForRef } from '../net/lookup';
 import type { TraceEvent } from '../trace/types';
 import type { NetNs } from '../net/types';
@@ -55,13 +54,33 @@ export function parseDestination(to: string, protocol?: Destination['protocol'],
   return { host, ip, port: p, protocol: proto, ...(scheme ? { scheme } : {}), path };
 }
 
+/** What a name lookup through resolv.conf gave (clients/dns/resolve.ts's ResolveResult fits it). */
+export interface NameResolution {
+  /** Final addresses, in answer order. */
+  readonly addresses: readonly string[];
+  /** Each query's walk (their events are shown before the connection's). */
+  readonly traces: readonly { readonly events: readonly TraceEvent[] }[];
+  /** One 'dns' event per attempt. */
+  readonly events: readonly TraceEvent[];
+  /** Each query asked; response null when no server answered. */
+  readonly steps: readonly { readonly response: { readonly rcode: string } | null; readonly reason?: string }[];
+}
+
+/**
+ * The stub resolver, registered on the Sim by the client layer (`sim.resolver`): the stack walks
+ * to a name through it without importing it.
+ */
+export interface NameResolver {
+  resolve(sim: Sim, from: string, host: string): NameResolution;
+}
+
 export type HostLookup =
   | { readonly ok: true; readonly ip: string; readonly events: readonly TraceEvent[] }
   | { readonly ok: false; readonly why: 'nxdomain' | 'timeout'; readonly reason: string; readonly events: readonly TraceEvent[] };
 
 /**
  * getaddrinfo for a client: /etc/hosts first (localhost, the Pod's own name, hostAliases: stack/hosts.ts), then DNS through the client's
- * resolv.conf, each query a walked packet (k8s/dns/resolve.ts). The DNS packets' events come
+ * resolv.conf, each query a walked packet (the resolver registered on the Sim: clients/dns/resolve.ts). The DNS packets' events come
  * back with flows prefixed "dns:" so a trace can show the lookup before the connection.
  */
 export function lookupHost(sim: Sim, from: string, host: string): HostLookup {
@@ -69,7 +88,8 @@ export function lookupHost(sim: Sim, from: string, host: string): HostLookup {
   const hosts = etcHostsFor(sim, from);
   const fromFile = hosts === null ? null : hostsLookup(hosts, host);
   if (fromFile) return { ok: true, ip: fromFile, events: [] };
-  const res = resolveName(sim, from, host, 'A');
+  if (!sim.resolver) return { ok: false, why: 'timeout', reason: `no resolver to look up ${host}`, events: [] };
+  const res = sim.resolver.resolve(sim, from, host);
   const events: TraceEvent[] = [];
   let t = 0;
   for (const tr of res.traces) {

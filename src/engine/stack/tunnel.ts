@@ -12,9 +12,9 @@
 import { hashString } from '../util/rand';
 import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
 import type { Packet } from '../net/packet';
-import type { Link, NetNs } from '../net/types';
+import type { FdbEntry, Link, NetNs, XfrmSa } from '../net/types';
 import { fibCached } from './nsview';
-import { ipipWrap, udpWrap, vxlanWrap, describe } from './packets';
+import { espWrap, ipipWrap, l2UdpWrap, udpWrap, vxlanWrap, describe } from './packets';
 import { ZERO_MAC, type Walker } from './walker';
 
 export const FLANNEL_UDP_PORT = 8285;
@@ -27,28 +27,102 @@ function flowPort(inner: Packet): number {
   return 32768 + (h % 28232);
 }
 
+/**
+ * The FDB entries a frame for `dmac` goes to: every entry for that MAC, else every all-zeros
+ * entry (`bridge fdb append 00:00:00:00:00:00 ... dst IP` builds a head-end replication list: a
+ * broadcast goes to each).
+ */
+function fdbTargets(dev: Link, dmac: string): FdbEntry[] {
+  const fdb = dev.fdb ?? [];
+  const exact = fdb.filter((x) => x.mac === dmac && x.dst);
+  return exact.length > 0 ? exact : fdb.filter((x) => x.mac === ZERO_MAC && x.dst);
+}
+
 export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   const cfg = vx.vxlan;
   if (!cfg) { w.drop(ns, vx.name, `${vx.name} has no vxlan settings`, frame); return; }
   const dmac = frame.eth?.dst ?? ZERO_MAC;
-  const e = vx.fdb?.find((x) => x.mac === dmac && x.dst) ?? vx.fdb?.find((x) => x.mac === ZERO_MAC && x.dst);
-  if (!e?.dst) { w.drop(ns, vx.name, `${vx.name}: no FDB entry for ${dmac} (bridge fdb show dev ${vx.name})`, frame); return; }
-  const src = cfg.local ?? fibCached(w.sim.net, ns, e.dst)?.src;
-  if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${e.dst}`, frame); return; }
-  const outer = vxlanWrap({ src, dst: e.dst, df: false, sport: flowPort(frame), dport: cfg.port, vni: cfg.vni }, frame);
-  w.emit('encap', ns, vx.name, `VXLAN encap vni ${cfg.vni}: fdb ${dmac} dst ${e.dst} -> ${describe(outer)}`, outer, { kind: 'vxlan', vni: cfg.vni, vtep: e.dst });
-  w.sendLocal(ns, outer);
+  const targets = fdbTargets(vx, dmac);
+  if (targets.length === 0) { w.drop(ns, vx.name, `${vx.name}: no FDB entry for ${dmac} (bridge fdb show dev ${vx.name})`, frame); return; }
+  for (const e of targets) {
+    const src = cfg.local ?? fibCached(w.sim.net, ns, e.dst!)?.src;
+    if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${e.dst}`, frame); continue; }
+    const vni = e.vni ?? cfg.vni;
+    const outer = vxlanWrap({ src, dst: e.dst!, df: false, sport: flowPort(frame), dport: cfg.port, vni }, frame);
+    w.emit('encap', ns, vx.name, `VXLAN encap vni ${vni}: fdb ${dmac} dst ${e.dst} -> ${describe(outer)}`, outer, { kind: 'vxlan', vni, vtep: e.dst });
+    w.sendLocal(ns, outer);
+  }
 }
 
 /** vxlan_rcv: a UDP datagram to a VXLAN port; returns false when no VXLAN device owns the port. */
 export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const dport = pkt.udp?.dport;
   // A VXLAN device that is down has closed its UDP socket: the port is then unreachable.
-  const vx = ns.links.find((l) => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.vni === pkt.vxlan.vni));
+  const vx = ns.links.find((l) => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.external || l.vxlan?.vni === pkt.vxlan.vni));
   if (!vx || !pkt.inner) return false;
   w.emit('decap', ns, vx.name, `VXLAN decap vni ${pkt.vxlan?.vni ?? '?'} on ${vx.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
   w.netifRx(ns, vx, pkt.inner);
   return true;
+}
+
+/**
+ * A frame arriving on a device a user-space process captures (Link.packetSocket, weave's sleeve
+ * on vethwe-pcap): the process reads it and sends it in UDP to each peer its FDB names.
+ */
+export function packetSocketXmit(w: Walker, ns: NetNs, dev: Link, frame: Packet): void {
+  const ps = dev.packetSocket!;
+  w.emit('userspace', ns, dev.name, `${ps.owner} captures the frame on ${dev.name} (packet socket): kernel -> user space`, frame, { process: ps.owner, direction: 'up' });
+  const dmac = frame.eth?.dst ?? ZERO_MAC;
+  const targets = fdbTargets(dev, dmac);
+  if (targets.length === 0) { w.drop(ns, dev.name, `${ps.owner}: no peer for ${dmac}`, frame); return; }
+  for (const e of targets) {
+    const src = fibCached(w.sim.net, ns, e.dst!)?.src;
+    if (!src) { w.drop(ns, dev.name, `${ps.owner}: no route to ${e.dst}`, frame); continue; }
+    const outer = l2UdpWrap({ src, dst: e.dst!, df: false, sport: ps.port, dport: ps.port }, frame);
+    const sealed = ps.encrypted ? `, payload sealed with ${ps.encrypted}` : '';
+    w.emit('encap', ns, dev.name, `${ps.owner} wraps the frame in UDP ${ps.port} to ${e.dst}${sealed}: user space -> kernel`, outer,
+      { kind: 'udp', label: `${ps.owner} UDP ${ps.port}`, peer: e.dst, ...(ps.encrypted ? { encrypted: ps.encrypted } : {}) });
+    w.sendLocal(ns, outer);
+  }
+}
+
+/** The capturing process's UDP socket: unwrap and write the frame back out of its device. */
+export function packetSocketRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
+  const dport = pkt.udp?.dport;
+  if (dport === undefined || !pkt.inner?.eth) return false;
+  const dev = ns.links.find((l) => l.packetSocket?.port === dport && l.up);
+  if (!dev) return false;
+  const ps = dev.packetSocket!;
+  w.emit('userspace', ns, dev.name, `${ps.owner} receives UDP ${dport} from ${pkt.ip!.src}${ps.encrypted ? ` and opens the ${ps.encrypted} seal` : ''}: kernel -> user space`, pkt, { process: ps.owner, direction: 'up' });
+  w.emit('decap', ns, dev.name, `${ps.owner} injects the frame into ${dev.name}: user space -> kernel`, pkt.inner, { kind: 'udp', label: `${ps.owner} UDP ${dport}` });
+  w.devXmit(ns, dev, pkt.inner);
+  return true;
+}
+
+const espSeq = new WeakMap<XfrmSa, number>();
+const spiText = (spi: number): string => `0x${spi.toString(16).padStart(8, '0')}`;
+
+/** xfrm output, transport mode: a locally sent packet an `out` policy matches leaves as ESP. */
+export function xfrmOutput(w: Walker, ns: NetNs, pkt: Packet): Packet {
+  const ip = pkt.ip;
+  const dport = pkt.udp?.dport;
+  if (!ip || dport === undefined) return pkt;
+  const sa = ns.xfrm?.find((s) => s.dir === 'out' && s.src === ip.src && s.dst === ip.dst && s.dport === dport);
+  if (!sa) return pkt;
+  const seq = (espSeq.get(sa) ?? 0) + 1;
+  espSeq.set(sa, seq);
+  const out = espWrap(pkt, sa.spi, seq);
+  w.emit('encap', ns, undefined, `IPsec: xfrm policy ${sa.src} -> ${sa.dst} udp dport ${sa.dport} (${sa.owner}) encrypts it: ${describe(out)}`, out, { kind: 'esp', label: 'IPsec ESP', spi: sa.spi, remote: sa.dst });
+  return out;
+}
+
+/** esp4_rcv: ESP for one of our SAs is decrypted and the inner packet goes through ip_rcv again. */
+export function xfrmRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
+  const spi = pkt.esp?.spi ?? 0;
+  const sa = ns.xfrm?.find((s) => s.dir === 'in' && s.spi === spi && s.dst === pkt.ip!.dst);
+  if (!sa || !pkt.inner) { w.drop(ns, inLink.name, `ESP spi ${spiText(spi)}: no xfrm state for it (ip xfrm state)`, pkt); return; }
+  w.emit('decap', ns, inLink.name, `IPsec: xfrm state spi ${spiText(spi)} (${sa.owner}) decrypts ESP from ${pkt.ip!.src}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'esp', label: 'IPsec ESP', spi });
+  w.ipRcv(ns, inLink, pkt.inner);
 }
 
 export function ipipXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet, nexthop: string | undefined): void {

@@ -16,6 +16,7 @@
 import { noteWalk } from './capture';
 import { BROADCAST_MAC, type Mac } from '../addr/mac';
 import type { FibResult } from '../route/fib';
+import { formatRule, isDefaultRule } from '../route/rules';
 import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
 import type { Link, NeighEntry, NetNs } from '../net/types';
 import { acceptAll, type Hook, type HookContext, type HookEvent } from '../netfilter/hook';
@@ -27,7 +28,7 @@ import {
   ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
 } from './packets';
 import { bridgeInput, bridgeXmit } from './bridge';
-import { ipipRcv, ipipXmit, tunXmit, vxlanXmit } from './tunnel';
+import { ipipRcv, ipipXmit, packetSocketXmit, tunXmit, vxlanXmit, xfrmOutput } from './tunnel';
 import { localDeliver } from './l4';
 import { ipvsIn, ipvsOut } from './ipvs';
 
@@ -164,27 +165,34 @@ export class Walker {
 
   // ---------------------------------------------------------------- output
 
-  route(ns: NetNs, dst: string, dev?: string): FibResult | undefined {
-    const r = fibCached(this.sim.net, ns, dst);
-    if (r) this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)}`, undefined, { route: routeText(r), dst });
+  /** The FIB's answer for `pkt` (its source and mark, and `dev` as the input device of a packet being received, matter only to policy rules). */
+  route(ns: NetNs, dst: string, dev?: string, pkt?: Packet): FibResult | undefined {
+    const r = ns.rules ? fibCached(this.sim.net, ns, dst, pkt?.ip?.src, pkt?.mark, dev) : fibCached(this.sim.net, ns, dst);
+    if (r?.rule && !isDefaultRule(r.rule)) {
+      // A policy rule of the namespace's own chose the table: say which (as `ip rule` prints it).
+      const rule = formatRule(ns, r.rule).trimEnd().replace('\t', ' ');
+      this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)} (rule ${rule})`, undefined, { route: routeText(r), dst, rule });
+    } else if (r) this.emit('route', ns, r.route.dev, `route ${dst}: ${routeText(r)}`, undefined, { route: routeText(r), dst });
     else this.emit('route', ns, dev, `route ${dst}: Network is unreachable`, undefined, { route: null, dst });
     return r;
   }
 
   /** ip_local_out: a packet from a socket in `ns`. The caller has chosen the source address. */
-  sendLocal(ns: NetNs, pkt: Packet): SendResult {
-    const ip = pkt.ip!;
-    let r = this.route(ns, ip.dst);
+  sendLocal(ns: NetNs, plain: Packet): SendResult {
+    const ip = plain.ip!;
+    let r = this.route(ns, ip.dst, undefined, plain);
     if (!r) return { ok: false, errno: 'ENETUNREACH', reason: `no route to ${ip.dst} in ${ns.id}` };
+    // xfrm_lookup: an IPsec policy for this flow turns it into ESP before it goes out.
+    const pkt = ns.xfrm ? xfrmOutput(this, ns, plain) : plain;
     const out0 = this.hook(ns, 'OUTPUT', pkt, { outDev: r.route.dev ?? 'lo' });
     if (!out0) return { ok: true };
     // ip_vs_local_request4: a client on the node itself talking to a virtual server.
     const vs = r.route.type === 'local' ? ipvsIn(this, ns, r.route.dev, out0) : 'pass';
     if (vs === 'dropped') return { ok: true };
     const out = vs === 'pass' ? out0 : vs;
-    if (out.ip!.dst !== ip.dst) {
-      // A DNAT in OUTPUT changes the destination: route again (ip_route_me_harder).
-      r = this.route(ns, out.ip!.dst);
+    if (out.ip!.dst !== ip.dst || (ns.rules && (out.mark ?? 0) !== (pkt.mark ?? 0))) {
+      // A DNAT in OUTPUT changes the destination, a MARK the policy rules may see: route again (ip_route_me_harder).
+      r = this.route(ns, out.ip!.dst, undefined, out);
       if (!r) return { ok: false, errno: 'ENETUNREACH', reason: `no route to ${out.ip!.dst} in ${ns.id}` };
     }
     return this.finishOutput(ns, out, r, false);
@@ -287,6 +295,7 @@ export class Walker {
     link.stats.rxPackets++;
     link.stats.rxBytes += frame.ip?.length ?? 28;
     this.emit('rx', ns, link.name, `rx ${link.name}: ${describe(frame)}`, frame);
+    if (link.packetSocket) { packetSocketXmit(this, ns, link, frame); return; }
     if (link.master) {
       const br = this.link(ns, link.master);
       if (br && br.kind === 'bridge') { bridgeInput(this, ns, br, link, frame); return; }
@@ -317,7 +326,7 @@ export class Walker {
       this.localIn(ns, inLink, pkt);
       return;
     }
-    const r = this.route(ns, ip.dst, inLink.name);
+    const r = this.route(ns, ip.dst, inLink.name, pkt);
     if (r?.route.type === 'local') {
       this.localIn(ns, inLink, pkt);
       return;
@@ -396,7 +405,9 @@ export class Walker {
     let proxied = false;
     if (!v.local.has(arp.tpa)) {
       // proxy_arp: answer with our own MAC when we have a route to the target out of another device (Calico's cali* host ends).
-      const r = link.proxyArp || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibCached(this.sim.net, ns, arp.tpa) : undefined;
+      // A proxy neighbour entry (`ip neigh add proxy IP dev DEV`, pneigh_lookup) answers for that one address on that device.
+      const pneigh = ns.proxyNeigh?.some((p) => p.ip === arp.tpa && p.dev === link.name) === true && ns.sysctl['net.ipv4.ip_forward'] === '1';
+      const r = link.proxyArp || pneigh || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibCached(this.sim.net, ns, arp.tpa) : undefined;
       if (!r || r.route.dev === link.name || r.route.type !== 'unicast') {
         this.drop(ns, link.name, `ARP who-has ${arp.tpa}: not an address of ${ns.id}`, frame, false);
         return;
@@ -493,6 +504,7 @@ export function routeText(r: FibResult): string {
   if (x.via) s += ` via ${x.via}`;
   if (x.dev) s += ` dev ${x.dev}`;
   if (x.table === 255) s += ' table local';
+  else if (x.table !== 254 && x.table !== 0) s += ` table ${x.table === 253 ? 'default' : x.table}`;
   if (x.proto !== 'boot' && x.proto !== 'static' && x.type === 'unicast') s += ` proto ${x.proto}`;
   if (x.scope !== 'global' && x.type === 'unicast') s += ` scope ${x.scope}`;
   if (r.src) s += ` src ${r.src}`;

@@ -311,7 +311,7 @@ function sentence(h: Draft): Message {
   if (encap) {
     const outer = [...own].reverse().find((e) => e.type === 'tx' && e.packet?.inner)?.packet ?? encap.packet;
     const kind = str(encap.detail?.['kind']).toUpperCase() || 'tunnel';
-    return message('story.encap', { who, kind: kind === 'UDP' ? 'flannel UDP' : kind, dev: encap.where.dev ?? '', remote: outer?.ip?.dst ?? '' });
+    return message('story.encap', { who, kind: str(encap.detail?.['label']) || (kind === 'UDP' ? 'flannel UDP' : kind), dev: encap.where.dev ?? '', remote: outer?.ip?.dst ?? '' });
   }
   const decap = find((e) => e.type === 'decap');
   const route = find((e) => e.type === 'route');
@@ -322,7 +322,7 @@ function sentence(h: Draft): Message {
   }
   if (decap) {
     const kind = str(decap.detail?.['kind']).toUpperCase() || 'tunnel';
-    if (!route) return message('story.decap', { who, kind: kind === 'UDP' ? 'flannel UDP' : kind, dev: decap.where.dev ?? '' });
+    if (!route) return message('story.decap', { who, kind: str(decap.detail?.['label']) || (kind === 'UDP' ? 'flannel UDP' : kind), dev: decap.where.dev ?? '' });
   }
   const send = find((e) => e.type === 'send');
   if (send) {

@@ -2,6 +2,8 @@
  * Hand-built ClusterModels for the DNS, policy and ingress tests: a few lines per object, the
  * rest defaulted. These stand in for reconcile() so the pure parts are tested on their own.
  */
+import { corednsAnswerer } from '../../../src/engine/agents/coredns/answer';
+import { stubResolver } from '../../../src/engine/clients/dns/resolve';
 import type { ClusterModel, EndpointSliceModel, Meta, PodModel, ServiceModel, Protocol } from '../../../src/engine/model/cluster';
 import { clusterSpec } from '../../../src/engine/scenario/schema/knp';
 import type { Sim } from '../../../src/engine/sim';
@@ -111,7 +113,7 @@ export function model(parts: Omit<Partial<ClusterModel>, 'namespaces'> & { names
 /** The hand-built model with the network and node rules the engine builds from it, so DNS queries are real packets. */
 export function simOf(m: ClusterModel): Sim {
   const rand = createRand(1);
-  const sim: Sim = { file: 'test.yaml', seed: 1, model: m, net: buildNetwork(m, rand.fork('network'), []), diagnostics: [], rand: rand.fork('runtime'), netfilter: netfilterEngine, apps: new Map(), now: 0 };
+  const sim: Sim = { file: 'test.yaml', seed: 1, model: m, net: buildNetwork(m, rand.fork('network'), []), diagnostics: [], rand: rand.fork('runtime'), netfilter: netfilterEngine, apps: new Map(), dns: corednsAnswerer, resolver: stubResolver, now: 0 };
   installRules(sim, iptablesRestore);
   return sim;
 }

@@ -63,6 +63,22 @@ describe('kubectl label', () => {
   });
 });
 
+describe('kubectl label node', () => {
+  it('labels a node of the Cluster (the default two when it lists none): a Pending nodeSelector Pod is scheduled there', () => {
+    const sel = `${yaml}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: picky}\nspec:\n  nodeSelector: {disk: ssd}\n  containers: [{name: c, image: nginx}]\n`;
+    const { sim } = buildSim(sel);
+    const k = (...a: string[]) => runArgv(sim, { kind: 'workstation' }, ['kubectl', ...a]);
+    const picky = () => sim.model.pods.find((p) => p.meta.name === 'picky')!;
+    expect(picky().nodeName).toBeNull();
+    expect(k('label', 'nodes', 'node-2', 'disk=ssd').stdout).toBe('node/node-2 labeled\n');
+    expect(picky().nodeName).toBe('node-2');
+    expect(k('get', 'nodes', '--show-labels').stdout).toMatch(/node-2 .*disk=ssd/);
+    expect(k('label', 'node/node-2', 'disk=hdd').stderr).toBe("error: 'disk' already has a value (ssd), and --overwrite is false\n");
+    expect(k('label', 'node', 'node-2', 'disk=ssd').stdout).toBe('node/node-2 not labeled\n');
+    expect(k('label', 'no', 'node-9', 'a=b').stderr).toBe('Error from server (NotFound): nodes "node-9" not found\n');
+  });
+});
+
 describe('what the kernels learned survives a kubectl rebuild', () => {
   it('neighbour entries, learned FDB entries and conntrack entries stay; a deleted Pod takes its own with it', () => {
     const { sim } = buildSim(yaml);

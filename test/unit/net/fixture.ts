@@ -2,6 +2,8 @@
  * Hand-built ClusterModels for the network tests (until reconcile() fills them from YAML):
  * nodes on 192.168.1.0/24 with /24 Pod subnets, Pods addressed from their node's subnet.
  */
+import { corednsAnswerer } from '../../../src/engine/agents/coredns/answer';
+import { stubResolver } from '../../../src/engine/clients/dns/resolve';
 import type { ClusterModel, Meta, NodeModel, PodModel } from '../../../src/engine/model/cluster';
 import { buildNetwork } from '../../../src/engine/build/network';
 import { acceptAll } from '../../../src/engine/netfilter/hook';
@@ -65,7 +67,7 @@ export function sim(m: ClusterModel, seed = 1): Sim & { diagnosticsOut: Diagnost
   const rand = createRand(seed);
   const diagnostics: Diagnostic[] = [];
   const net = buildNetwork(m, rand.fork('network'), diagnostics);
-  return { file: 's.yaml', seed, model: m, net, diagnostics, diagnosticsOut: diagnostics, rand: rand.fork('runtime'), netfilter: acceptAll, apps: new Map(), now: 0 };
+  return { file: 's.yaml', seed, model: m, net, diagnostics, diagnosticsOut: diagnostics, rand: rand.fork('runtime'), netfilter: acceptAll, apps: new Map(), dns: corednsAnswerer, resolver: stubResolver, now: 0 };
 }
 
 /** Runs lines in a target and returns stdout+stderr, as a terminal would show them. */

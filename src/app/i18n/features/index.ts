@@ -22,7 +22,9 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
 
 import { diagnostics } from './diagnostics';
 import { follow } from './follow';
+import { compareSettings } from './compareSettings';
+import { editObject } from './editObject';
 
 export const FEATURES: readonly Bilingual[] = [
-  storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn,
+  storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn, compareSettings, editObject,
 ];

@@ -7,6 +7,7 @@
  * kubernetes, then forward. A block is chosen by the longest zone that contains the name.
  */
 import type { Sim } from '../../sim';
+import type { DnsAnswerer } from '../../stack/apps';
 import type { ClusterModel } from '../../model/cluster';
 import { defaultCorefile } from '../../control/system';
 import { fqdn, inZone, parseCorefile, serverFor, type Corefile, type HostsPlugin } from './corefile';
@@ -19,33 +20,8 @@ export type { RRType } from '../../net/packet';
 
 export const RR_TYPES: readonly RRType[] = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA', 'ANY'];
 
-export interface DnsQuestion {
-  readonly name: string;
-  readonly type: RRType;
-}
-
-export interface DnsRR {
-  readonly name: string;
-  readonly type: RRType;
-  readonly ttl: number;
-  /** A/AAAA: address; CNAME/PTR/NS: target name; SRV: "prio weight port target"; SOA: the SOA rdata. */
-  readonly data: string;
-}
-
-export interface DnsResponse {
-  readonly rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED';
-  readonly authoritative: boolean;
-  readonly answers: readonly DnsRR[];
-  readonly authority: readonly DnsRR[];
-  /** Glue: the A records of SRV targets and NS names. */
-  readonly additional?: readonly DnsRR[];
-  /** RA: the server recurses for clients (the upstream resolver does; CoreDNS's own answers do not say so). */
-  readonly recursionAvailable?: boolean;
-  /** The Corefile sent this question upstream (`forward . IP`): the stack walks it there and back. */
-  readonly forwardTo?: string;
-  /** What CoreDNS would log about its configuration while answering (unknown plugins...). */
-  readonly notes?: readonly string[];
-}
+export type { DnsQuestion, DnsRR, DnsResponse } from '../../net/packet';
+import type { DnsQuestion, DnsRR, DnsResponse } from '../../net/packet';
 
 const corefileCache = new Map<string, Corefile>();
 
@@ -157,6 +133,14 @@ export function answerDns(sim: Sim, server: string, q: DnsQuestion): DnsResponse
   if (server.startsWith('host/')) return answerUpstream(sim.model, server, q);
   return answerQuestion(sim.model, server, q);
 }
+
+/**
+ * The DNS answerer buildSim registers on the Sim (`sim.dns`): a Pod listener is CoreDNS (the
+ * Corefile decides), any other is the scenario's upstream resolver.
+ */
+export const corednsAnswerer: DnsAnswerer = {
+  answer: (sim, owner, local, q) => owner.startsWith('pod/') ? answerDns(sim, owner, q) : answerUpstream(sim.model, local, q),
+};
 
 const ROOT_SOA: DnsRR = { name: '.', type: 'SOA', ttl: 86400, data: 'a.root-servers.net. nstld.verisign-grs.com. 2024112400 1800 900 604800 86400' };
 

@@ -148,6 +148,11 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     delete ns.ipvs;
   }
   for (const s of sets.values()) ipsetInstall(ns, s);
+  // A plugin that proxies Services itself (CniPlugin.installServiceProxy) sets up its IPVS table, devices and sets.
+  cniOf(model.spec).installServiceProxy?.({
+    sim, node, ns,
+    ipvsTable: (scheduler) => buildIpvsState(model, node, { cfg: scheduler ? { ...cfg, scheduler } : cfg, ...(nodeAddresses.length ? { nodeAddresses } : {}) }),
+  });
   if (cfg.mode === 'userspace') {
     const state = buildUserspaceState(model, node, sim.seed);
     userspace.set(ns, state);

@@ -14,7 +14,7 @@ import type { Sim } from '../../sim';
 import type { Trace, TraceEvent } from '../../trace/types';
 import { isIp } from '../../addr/ip';
 import { hashString } from '../../util/rand';
-import { clientNs } from '../../stack/target';
+import { clientNs, type NameResolver } from '../../stack/target';
 import { Walker, WalkLimit } from '../../stack/walker';
 import { tcpExchange, udpExchange, type Outcome } from '../../stack/exchange';
 import { hopsOf } from '../../stack/walk';
@@ -49,6 +49,9 @@ export interface ResolveResult {
   /** One 'dns' event per attempt, for the trace view (seq restarts at 0: the caller renumbers). */
   readonly events: readonly TraceEvent[];
 }
+
+/** The stub resolver buildSim registers on the Sim (`sim.resolver`) for walks to a name. */
+export const stubResolver: NameResolver = { resolve: (sim, from, host) => resolveName(sim, from, host, 'A') };
 
 function podOf(model: ClusterModel, ns: string, name: string): PodModel | undefined {
   return model.pods.find((p) => p.meta.namespace === ns && p.meta.name === name);
