@@ -8,6 +8,7 @@ import type { NetfilterEngine } from './netfilter/hook';
 import type { Diagnostic } from './scenario/diagnostics';
 import type { ScenarioObjects } from './scenario/load';
 import type { DnsAnswerer, ProxyApps } from './stack/apps';
+import type { ProgramRegistry } from './stack/hooks';
 import type { NameResolver } from './stack/target';
 import type { ClusterHistory } from './model/history';
 import type { Rand } from './util/rand';
@@ -23,6 +24,11 @@ export interface Sim {
   readonly netfilter: NetfilterEngine;
   /** The user-space proxies listening sockets run, by role (src/engine/stack/apps.ts). */
   readonly apps: ProxyApps;
+  /**
+   * The programs devices and sockets may have attached (`Link.progs`, `NetNs.sockProgs`), by
+   * name; the running CNI plugin registers its own (src/engine/stack/hooks.ts). Absent = none.
+   */
+  programs?: ProgramRegistry;
   /**
    * What a DNS listener answers (CoreDNS for a Pod, the scenario's upstream resolver for a host):
    * agents/coredns registers it (buildSim). Without one a DNS socket answers nothing.

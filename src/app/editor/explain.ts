@@ -264,8 +264,8 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '底层网络的路由器；默认是 `underlayCIDR` 的第一个地址。节点把发往外部的流量交给它。',
   },
   'knp.Cluster.spec.network.backend': {
-    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`. kube-router: `bgp` (routes learned from the other nodes; only nodes on one subnet), `ipip` (a tunnel to each node in another subnet). weave: `fastdp` (kernel VXLAN on UDP 6784 through the `datapath` device), `sleeve` (the weave router carries frames in UDP 6783 from user space).',
-    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。kube-router：`bgp`（从其他节点学到的路由；只适用于同一网段的节点）、`ipip`（为每个不在本网段的节点建一条隧道）。weave：`fastdp`（经 `datapath` 设备由内核做 VXLAN 封装，UDP 6784）、`sleeve`（weave 路由进程在用户态用 UDP 6783 转发二层帧）。',
+    en: 'How Pod traffic crosses between nodes. flannel: `vxlan` (wrap in UDP 8472), `udp` (flanneld in userspace), `host-gw` (plain routes; nodes must share a segment). calico: `bgp` (routes), `ipip` (IP in IP), `vxlan`. kube-router: `bgp` (routes learned from the other nodes; only nodes on one subnet), `ipip` (a tunnel to each node in another subnet). weave: `fastdp` (kernel VXLAN on UDP 6784 through the `datapath` device), `sleeve` (the weave router carries frames in UDP 6783 from user space). cilium: `vxlan` (cilium_vxlan, UDP 8472), `native` (plain routes to each node).',
+    'zh-CN': 'Pod 流量如何跨节点。flannel：`vxlan`（封装进 UDP 8472）、`udp`（由用户态的 flanneld 转发）、`host-gw`（直接用路由；节点须在同一网段）。calico：`bgp`（路由）、`ipip`（IP 套 IP）、`vxlan`。kube-router：`bgp`（从其他节点学到的路由；只适用于同一网段的节点）、`ipip`（为每个不在本网段的节点建一条隧道）。weave：`fastdp`（经 `datapath` 设备由内核做 VXLAN 封装，UDP 6784）、`sleeve`（weave 路由进程在用户态用 UDP 6783 转发二层帧）。cilium：`vxlan`（cilium_vxlan，UDP 8472）、`native`（直接用到各节点的路由）。',
   },
   'knp.Cluster.spec.network.encryption': {
     en: 'weave only: a password is set, so peers encrypt what they send each other. With `fastdp` the wire shows IPsec ESP instead of VXLAN; with `sleeve` the UDP payload is sealed (NaCl).',
@@ -274,6 +274,10 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
   'knp.Cluster.spec.network.instanceType': {
     en: 'aws-vpc-cni only: the EC2 instance type of the nodes. It fixes how many ENIs a node has and how many addresses each ENI holds, so it caps the Pods a node can run: ENIs × (IPs per ENI − 1) + 2.',
     'zh-CN': '仅用于 aws-vpc-cni：节点的 EC2 实例类型。它决定节点能挂几块 ENI、每块 ENI 能带几个地址，从而限定节点最多能跑多少 Pod：ENI 数 ×（每块 ENI 的 IP 数 − 1）+ 2。',
+  },
+  'knp.Cluster.spec.network.kubeProxyReplacement': {
+    en: 'Cilium only. `true`: kube-proxy writes no rules and Cilium\'s BPF programs serve Services: a Pod\'s connection to a clusterIP is sent to a backend when it connects (the packets never carry the clusterIP), a nodePort is translated on the node\'s eth0.',
+    'zh-CN': '仅用于 Cilium。`true`：kube-proxy 不写任何规则，由 Cilium 的 BPF 程序提供 Service：Pod 连接 clusterIP 时在 connect() 那一刻就换成某个后端（包里从不出现 clusterIP），nodePort 在节点的 eth0 上完成转换。',
   },
   'knp.Cluster.spec.dns.upstream': {
     en: 'The external host that answers names outside the cluster (CoreDNS forwards to it).',

@@ -81,6 +81,12 @@ export function PacketInspector() {
               <span className="knp-mono knp-small">{ev.where.ns}{ev.where.dev ? ` · ${ev.where.dev}` : ''}</span>
               <div>{ev.summary}</div>
             </div>
+            {ev.type === 'hook' && ev.detail?.['modelled'] === true && (
+              <p className="knp-muted knp-small knp-pad" data-testid="hook-modelled">
+                {t('bpfHook.modelled', { owner: String(ev.detail['owner'] ?? ''), section: String(ev.detail['section'] ?? ''), object: String(ev.detail['object'] ?? '') })}
+                {' '}{t('bpfHook.point', { point: String(ev.detail['hook'] ?? '') })}
+              </p>
+            )}
             {ev.detail && Object.keys(ev.detail).length > 0 && (
               <dl className="knp-detail">
                 {Object.entries(ev.detail).map(([k, v]) => (

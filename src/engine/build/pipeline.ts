@@ -39,12 +39,17 @@ export function buildCluster(objects: ScenarioObjects, seed: number, file: strin
 }
 
 /**
- * Every node's rules, in the order a node comes up: kubelet, kube-proxy, the CNI plugin and
+ * Every node's rules, in the order a node comes up (first the plugin's programs are registered
+ * on the Sim): kubelet, kube-proxy, the CNI plugin and
  * dockerd write theirs (in IPVS mode also the IPVS table, the ipsets and kube-ipvs0); then the
  * plugin's NetworkPolicy rules (calico, canal) go in after kube-proxy's. Returns a diagnostic
  * per machine whose rules did not load.
  */
 export function installNodeRules(sim: Sim): Diagnostic[] {
+  // The programs the plugin's daemon attaches to devices and sockets (stack/hooks.ts).
+  const programs = cniOf(sim.model.spec).programs;
+  if (programs) sim.programs = programs;
+  else delete sim.programs;
   installRules(sim, iptablesRestore);
   cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
   // A restore that failed is never silent: the learner sees it before any packet.

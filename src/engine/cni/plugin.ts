@@ -25,6 +25,7 @@ import type { Ruleset } from '../netfilter/ruleset';
 import type { ClusterSpec, NetworkPlugin } from '../scenario/schema/knp';
 import type * as In from '../scenario/schema/k8s';
 import type { Sim } from '../sim';
+import type { ProgramRegistry } from '../stack/hooks';
 
 export interface NodeNet {
   readonly model: NodeModel;
@@ -144,7 +145,7 @@ export interface CniPlugin {
   readonly ipam?: (spec: ClusterSpec, nodes: readonly NodeModel[]) => ReadonlyMap<string, CniNodeIpam>;
   /**
    * Optional: the `spec.network` fields only this plugin reads (AWS VPC CNI's `instanceType`,
-   * weave's `encryption`). When another plugin runs and one of them is set, `knp check` warns.
+   * weave's `encryption`, Cilium's `kubeProxyReplacement`). When another plugin runs and one of them is set, `knp check` warns.
    */
   readonly settings?: readonly (keyof ClusterSpec['network'])[];
   /**
@@ -156,4 +157,10 @@ export interface CniPlugin {
   readonly installServiceProxy?: (ctx: CniServiceProxyCtx) => void;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
+  /**
+   * The programs its daemon attaches to devices (`Link.progs`: XDP, tc ingress/egress) and
+   * sockets (`NetNs.sockProgs`), by name: the walker runs them as hooks (src/engine/stack/hooks.ts).
+   * Registered on the Sim at build. Absent = the plugin attaches none.
+   */
+  readonly programs?: ProgramRegistry;
 }

@@ -7,12 +7,13 @@ import { awsVpcCni } from './aws-vpc-cni/index';
 import { bridge } from './bridge/index';
 import { calico } from './calico/index';
 import { canal } from './canal/index';
+import { cilium } from './cilium/index';
 import { flannel } from './flannel/index';
 import { kubeRouter } from './kube-router/index';
 import { weave } from './weave/index';
 import type { CniPlugin } from './plugin';
 
-export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, 'kube-router': kubeRouter, weave, 'aws-vpc-cni': awsVpcCni };
+export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel, calico, canal, bridge, 'kube-router': kubeRouter, weave, 'aws-vpc-cni': awsVpcCni, cilium };
 
 /** The plugin a Cluster runs. */
 export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin } }): CniPlugin {

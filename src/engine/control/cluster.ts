@@ -70,6 +70,9 @@ export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: R
     if (owners.length === 0 || owners.some((p) => p.id === net.plugin)) continue;
     const ids = owners.map((p) => p.id).join(', ');
     r.warn(origin, ['spec', 'network', key], 'network-setting-not-applicable', `spec.network.${key} applies only to the ${ids} plugin; ${net.plugin} ignores it`, `remove ${key}, or use network.plugin: ${owners[0]!.id}`, { params: { setting: key, plugin: net.plugin, owners: ids } });
+    // Ignored means ignored: nothing downstream acts on it.
+    const { [key as keyof typeof out.network]: _drop, ...rest } = out.network;
+    out.network = rest as typeof out.network;
   }
   return out;
 }

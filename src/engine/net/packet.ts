@@ -112,6 +112,11 @@ export interface Packet {
   readonly payload?: Payload;
   /** skb->mark (fwmark): set by iptables MARK, read by routing rules and KUBE-POSTROUTING. Not on the wire. */
   readonly mark?: number;
+  /**
+   * Tunnel metadata a program set on the skb (bpf_skb_set_tunnel_key): a VXLAN device in
+   * external (collect_md) mode encapsulates towards `remote` with `vni`. Not on the wire.
+   */
+  readonly tunnelKey?: { readonly remote: string; readonly vni: number };
 }
 
 export function protoName(p: number): string {

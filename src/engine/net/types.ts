@@ -79,8 +79,9 @@ export interface Link {
    */
   fdb?: FdbEntry[];
   /**
-   * VXLAN settings. `external` (collect_metadata, an Open vSwitch vxlan vport) accepts every VNI
-   * on its port and takes the VNI to send with from the FDB entry.
+   * VXLAN settings. `external` (collect_md: an Open vSwitch vxlan vport, or `ip link add ... type
+   * vxlan external`) accepts every VNI on its port; the remote and VNI to send with come from the
+   * FDB entry, or from the tunnel key a program set on the packet (received packets keep theirs).
    */
   vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean; readonly external?: boolean };
   ipip?: { readonly local?: string; readonly remote?: string };
@@ -110,6 +111,21 @@ export interface Link {
   qlen?: number;
   /** MTU of a bridge follows its ports unless set by hand (the kernel's br_mtu_auto). */
   mtuSet?: boolean;
+  /**
+   * Programs attached to the device (XDP, tc ingress/egress), in run order, by name: the walker
+   * looks each up in `sim.programs` (src/engine/stack/hooks.ts). `tc filter show` reads this.
+   */
+  progs?: AttachedProgram[];
+}
+
+/** Where a program sits on a device: XDP (driver, before the stack) or tc's clsact ingress/egress. */
+export type DevHookPoint = 'xdp' | 'tc-ingress' | 'tc-egress';
+
+/** A program attached to a device (`tc filter add dev lxc1 ingress bpf da obj bpf_lxc.o sec from-container`). */
+export interface AttachedProgram {
+  readonly point: DevHookPoint;
+  /** The name it is registered under in `sim.programs` ("cilium/from-container"). */
+  readonly program: string;
 }
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit';
@@ -251,6 +267,11 @@ export interface NetNs {
   xfrm?: XfrmSa[];
   /** The IPVS table (kube-proxy IPVS mode): src/engine/k8s/kubeproxy/ipvs.ts IpvsState. */
   ipvs?: unknown;
+  /**
+   * Socket programs that apply to the processes of this namespace (cgroup/connect4 attached to
+   * the cgroup they run in), by name in `sim.programs`: they may change where a connect() goes.
+   */
+  sockProgs?: string[];
 }
 
 /** The whole simulated network: every namespace by id. */

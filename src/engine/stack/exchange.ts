@@ -162,7 +162,9 @@ export function pingExchange(w: Walker, ns: NetNs, dst: string, o: ClientOptions
 
 // ---------------------------------------------------------------- UDP
 
-export function udpExchange(w: Walker, ns: NetNs, dst: string, dport: number, payload: Payload | undefined, o: ClientOptions = {}): Outcome {
+export function udpExchange(w: Walker, ns: NetNs, dst0: string, dport0: number, payload: Payload | undefined, o: ClientOptions = {}): Outcome {
+  // connect(): a socket program of the caller's cgroup may send the socket elsewhere (stack/hooks.ts).
+  const { dst, dport } = w.sockConnect(ns, 'udp', dst0, dport0, `${w.legPrefix}request${w.legSuffix}`);
   const sport = o.sport ?? ephemeralPort(w);
   const src = sourceFor(w, ns, dst);
   const s = openSocket(w, ns, 'udp', sport);
@@ -181,7 +183,8 @@ export function udpExchange(w: Walker, ns: NetNs, dst: string, dport: number, pa
 
 // ---------------------------------------------------------------- TCP
 
-export function tcpExchange(w: Walker, ns: NetNs, dst: string, dport: number, request: Payload | undefined, o: ClientOptions = {}): Outcome {
+export function tcpExchange(w: Walker, ns: NetNs, dst0: string, dport0: number, request: Payload | undefined, o: ClientOptions = {}): Outcome {
+  const { dst, dport } = w.sockConnect(ns, 'tcp', dst0, dport0, `${w.legPrefix}syn${w.legSuffix}`);
   const sport = o.sport ?? ephemeralPort(w);
   const src = sourceFor(w, ns, dst) ?? '0.0.0.0';
   const local = { ip: src, port: sport };

@@ -1,5 +1,6 @@
 /**
- * IPVS in the walk (kube-proxy's IPVS mode). The kernel side as Linux runs it:
+ * IPVS in the walk (kube-proxy's IPVS mode), the first user of the generic hook list
+ * (stack/hooks.ts): the walker calls these at its IP hook points. The kernel side as Linux runs it:
  *
  *   ip_vs_in   at LOCAL_IN  (and LOCAL_OUT for a client on the node itself): a packet to a
  *              virtual server (a Service IP bound to kube-ipvs0, hence local) is given a real
@@ -17,8 +18,8 @@ import { ipvsBindConntrack } from '../ipvs/conntrack';
 import { ipvsCommit, ipvsSchedule } from '../ipvs/ipvs';
 import type { Packet } from '../net/packet';
 import type { NetNs } from '../net/types';
+import type { HookDecision, HookEnv, IpHook } from './hooks';
 import { describe, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from './packets';
-import type { Walker } from './walker';
 
 interface IpvsConn {
   readonly vip: string;
@@ -59,51 +60,56 @@ function rewriteSrc(p: Packet, addr: string, port: number): Packet {
 
 /**
  * ip_vs_in: 'pass' when no virtual server wants the packet; otherwise the DNATed packet
- * (the caller routes and sends it) or 'dropped' (no real server: ICMP port unreachable).
+ * (the caller routes and sends it) or a drop (no real server: ICMP port unreachable).
  */
-export function ipvsIn(w: Walker, ns: NetNs, dev: string | undefined, p: Packet): Packet | 'pass' | 'dropped' {
-  if (!ns.ipvs) return 'pass';
+function ipvsIn(env: HookEnv, p: Packet): HookDecision {
+  const ns = env.ns;
   const ports = l4(p);
   const ip = p.ip!;
-  if (!ports) return 'pass';
+  if (!ports) return PASS;
   const t = table(ns);
   const known = t.get(inKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
   if (known) {
     const out = rewriteDst(p, known.rip, known.rport);
-    w.emit('ipvs', ns, dev, `IPVS ${known.service}: connection entry -> ${known.rip}:${known.rport}`, out, { service: known.service, dest: `${known.rip}:${known.rport}`, reason: 'connection' });
-    return out;
+    return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', summary: `IPVS ${known.service}: connection entry -> ${known.rip}:${known.rport}`, detail: { service: known.service, dest: `${known.rip}:${known.rport}`, reason: 'connection' } }] };
   }
-  if (p.tcp && !p.tcp.flags.syn) return 'pass';
-  const d = ipvsSchedule(ns, p, { now: w.nowMs });
-  if (d.kind === 'none') return 'pass';
+  if (p.tcp && !p.tcp.flags.syn) return PASS;
+  const d = ipvsSchedule(ns, p, { now: env.nowMs });
+  if (d.kind === 'none') return PASS;
   if (d.kind === 'no-dest') {
-    w.emit('ipvs', ns, dev, `IPVS ${d.service}: no destination available`, p, { service: d.service, dest: null });
-    w.drop(ns, dev, `IPVS ${d.service}: no destination available`, p);
-    w.icmpSend(ns, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
-    return 'dropped';
+    return {
+      verdict: 'drop', reason: `IPVS ${d.service}: no destination available`, icmp: { type: ICMP_DEST_UNREACH, code: ICMP_PORT_UNREACH },
+      events: [{ type: 'ipvs', summary: `IPVS ${d.service}: no destination available`, detail: { service: d.service, dest: null } }],
+    };
   }
   ipvsCommit(ns, d, p, ip.length);
   // net.ipv4.vs.conntrack=1: the conntrack entry learns the real server (ip_vs_update_conntrack).
-  ipvsBindConntrack(ns, p, d.dest.address, d.dest.port, w.nowMs);
+  ipvsBindConntrack(ns, p, d.dest.address, d.dest.port, env.nowMs);
   const conn: IpvsConn = { vip: ip.dst, vport: ports.dport, rip: d.dest.address, rport: d.dest.port, service: d.service };
   t.set(inKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport), conn);
   t.set(outKey(ip.protocol, d.dest.address, d.dest.port, ip.src, ports.sport), conn);
   const out = rewriteDst(p, d.dest.address, d.dest.port);
-  w.emit('ipvs', ns, dev, `IPVS ${d.service} (${d.scheduler}, ${d.reason}): ${ip.dst}:${ports.dport} -> ${d.dest.address}:${d.dest.port} ${d.forward}: ${describe(out)}`, out,
-    { service: d.service, scheduler: d.scheduler, reason: d.reason, dest: `${d.dest.address}:${d.dest.port}`, forward: d.forward });
-  return out;
+  return {
+    verdict: 'rewrite', packet: out,
+    events: [{ type: 'ipvs', summary: `IPVS ${d.service} (${d.scheduler}, ${d.reason}): ${ip.dst}:${ports.dport} -> ${d.dest.address}:${d.dest.port} ${d.forward}: ${describe(out)}`,
+      detail: { service: d.service, scheduler: d.scheduler, reason: d.reason, dest: `${d.dest.address}:${d.dest.port}`, forward: d.forward } }],
+  };
 }
 
 /** ip_vs_out: a real server's reply leaves with the virtual server's address as its source. */
-export function ipvsOut(w: Walker, ns: NetNs, dev: string | undefined, p: Packet): Packet {
-  if (!ns.ipvs) return p;
+function ipvsOut(env: HookEnv, p: Packet): HookDecision {
   const ports = l4(p);
-  if (!ports) return p;
+  if (!ports) return PASS;
   const ip = p.ip!;
-  const c = tables.get(ns)?.get(outKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
-  if (!c) return p;
+  const c = tables.get(env.ns)?.get(outKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
+  if (!c) return PASS;
   const out = rewriteSrc(p, c.vip, c.vport);
-  w.emit('ipvs', ns, dev, `IPVS ${c.service}: reply from ${c.rip}:${c.rport} leaves as ${c.vip}:${c.vport}`, out, { service: c.service, unNat: true });
-  return out;
+  return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', summary: `IPVS ${c.service}: reply from ${c.rip}:${c.rport} leaves as ${c.vip}:${c.vport}`, detail: { service: c.service, unNat: true } }] };
 }
 
+const PASS: HookDecision = { verdict: 'pass' };
+const hasIpvs = (ns: NetNs): boolean => !!ns.ipvs;
+
+/** IPVS's two hooks in the generic list (stack/hooks.ts IP_HOOKS). */
+export const ipvsInHook: IpHook = { name: 'ip_vs_in', applies: hasIpvs, run: ipvsIn };
+export const ipvsOutHook: IpHook = { name: 'ip_vs_out', applies: hasIpvs, run: ipvsOut };

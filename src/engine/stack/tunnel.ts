@@ -41,6 +41,9 @@ function fdbTargets(dev: Link, dmac: string): FdbEntry[] {
 export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   const cfg = vx.vxlan;
   if (!cfg) { w.drop(ns, vx.name, `${vx.name} has no vxlan settings`, frame); return; }
+  // external (collect_md): a program's tunnel key decides (Cilium); without one, the FDB entry's
+  // dst and VNI do, as an Open vSwitch vxlan vport's flows (weave's fastdp).
+  if (cfg.external && frame.tunnelKey) { vxlanXmitExternal(w, ns, vx, frame); return; }
   const dmac = frame.eth?.dst ?? ZERO_MAC;
   const targets = fdbTargets(vx, dmac);
   if (targets.length === 0) { w.drop(ns, vx.name, `${vx.name}: no FDB entry for ${dmac} (bridge fdb show dev ${vx.name})`, frame); return; }
@@ -54,6 +57,17 @@ export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   }
 }
 
+/** An external (collect_md) VXLAN device: the destination and VNI are the tunnel key on the packet. */
+function vxlanXmitExternal(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
+  const key = frame.tunnelKey!;
+  const src = vx.vxlan!.local ?? fibCached(w.sim.net, ns, key.remote)?.src;
+  if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${key.remote}`, frame); return; }
+  const { tunnelKey: _key, ...inner } = frame;
+  const outer = vxlanWrap({ src, dst: key.remote, df: false, sport: flowPort(inner), dport: vx.vxlan!.port, vni: key.vni }, inner);
+  w.emit('encap', ns, vx.name, `VXLAN encap vni ${key.vni} (tunnel key, external): dst ${key.remote} -> ${describe(outer)}`, outer, { kind: 'vxlan', vni: key.vni, vtep: key.remote });
+  w.sendLocal(ns, outer);
+}
+
 /** vxlan_rcv: a UDP datagram to a VXLAN port; returns false when no VXLAN device owns the port. */
 export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const dport = pkt.udp?.dport;
@@ -61,7 +75,9 @@ export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const vx = ns.links.find((l) => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.external || l.vxlan?.vni === pkt.vxlan.vni));
   if (!vx || !pkt.inner) return false;
   w.emit('decap', ns, vx.name, `VXLAN decap vni ${pkt.vxlan?.vni ?? '?'} on ${vx.name}: ${describe(pkt.inner)}`, pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
-  w.netifRx(ns, vx, pkt.inner);
+  // An external device keeps the outer source and VNI as the packet's tunnel key (bpf_skb_get_tunnel_key reads it).
+  const inner = vx.vxlan?.external && pkt.vxlan ? { ...pkt.inner, tunnelKey: { remote: pkt.ip!.src, vni: pkt.vxlan.vni } } : pkt.inner;
+  w.netifRx(ns, vx, inner);
   return true;
 }
 

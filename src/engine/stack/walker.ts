@@ -18,7 +18,7 @@ import { BROADCAST_MAC, type Mac } from '../addr/mac';
 import type { FibResult } from '../route/fib';
 import { formatRule, isDefaultRule } from '../route/rules';
 import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
-import type { Link, NeighEntry, NetNs } from '../net/types';
+import type { DevHookPoint, Link, NeighEntry, NetNs } from '../net/types';
 import { acceptAll, type Hook, type HookContext, type HookEvent } from '../netfilter/hook';
 import type { Sim } from '../sim';
 import type { TraceEvent, TraceEventType } from '../trace/types';
@@ -30,7 +30,7 @@ import {
 import { bridgeInput, bridgeXmit } from './bridge';
 import { ipipRcv, ipipXmit, packetSocketXmit, tunXmit, vxlanXmit, xfrmOutput } from './tunnel';
 import { localDeliver } from './l4';
-import { ipvsIn, ipvsOut } from './ipvs';
+import { hookPointText, IP_HOOKS, NO_PROGRAMS, type HookDecision, type HookEnv, type HookPoint, type IpHookPoint } from './hooks';
 
 export const ZERO_MAC: Mac = '00:00:00:00:00:00';
 
@@ -57,7 +57,7 @@ const MAX_TOTAL_EVENTS = 500_000;
 /** Per-event clock costs in microseconds: enough to order events and give ping a plausible rtt. */
 const COST: Partial<Record<TraceEventType, number>> = {
   send: 4, route: 1, neigh: 1, 'arp-request': 2, 'arp-reply': 2, tx: 1, rx: 1, veth: 2, forward: 2,
-  'bridge-forward': 1, 'bridge-flood': 2, 'bridge-local': 1, encap: 3, decap: 3, userspace: 25, deliver: 3, app: 10,
+  'bridge-forward': 1, 'bridge-flood': 2, 'bridge-local': 1, encap: 3, decap: 3, userspace: 25, deliver: 3, app: 10, hook: 1,
 };
 
 const NOARP_KINDS = new Set(['loopback', 'tun', 'ipip']);
@@ -163,6 +163,96 @@ export class Walker {
     return null;
   }
 
+  // ---------------------------------------------------------------- device and IP hooks (stack/hooks.ts)
+
+  private hookEnv(ns: NetNs, dev: string | undefined, point: HookPoint): HookEnv {
+    return { sim: this.sim, ns, dev, point, nowMs: this.nowMs };
+  }
+
+  /**
+   * Applies a hook's decision's trace: its own events (IPVS) or one 'hook' event naming the
+   * point and the program. Returns the packet the walk goes on with.
+   */
+  private noteHook(ns: NetNs, dev: string | undefined, point: HookPoint, program: { name: string; section?: string; owner?: string; object?: string }, d: HookDecision, pkt: Packet): Packet {
+    const after = d.verdict === 'rewrite' ? d.packet : d.verdict === 'redirect' ? d.packet ?? pkt : pkt;
+    if (d.events) {
+      for (const e of d.events) this.emit(e.type, ns, dev, e.summary, after, { ...e.detail, hook: point, program: program.name });
+      return after;
+    }
+    const what = d.verdict === 'pass' ? 'pass' : d.verdict === 'rewrite' ? 'rewrite' : d.verdict === 'drop' ? 'drop' : `redirect to ${d.dev}${d.ingress ? ' (ingress)' : ''}`;
+    const section = program.section ?? program.name;
+    const note = d.note ?? (d.verdict === 'drop' ? d.reason : undefined);
+    this.emit('hook', ns, dev, `${hookPointText(point)}${dev ? ` ${dev}` : ''}: ${program.owner ? `${program.owner} ` : ''}${section}: ${note ?? what}${note ? ` -> ${what}` : ''}`, after,
+      { hook: point, program: program.name, section, ...(program.owner ? { owner: program.owner } : {}), ...(program.object ? { object: program.object } : {}), verdict: d.verdict, ...(d.verdict === 'redirect' ? { to: d.dev } : {}), ...(note ? { note } : {}), ...d.detail });
+    return after;
+  }
+
+  /** The kernel modules hooked at an IP point: 'pass', the rewritten packet, or null (dropped). */
+  private ipHooks(ns: NetNs, point: IpHookPoint, dev: string | undefined, pkt: Packet): Packet | 'pass' | null {
+    let out: Packet | 'pass' = 'pass';
+    for (const h of IP_HOOKS[point]) {
+      if (!h.applies(ns)) continue;
+      const cur = out === 'pass' ? pkt : out;
+      const d = h.run(this.hookEnv(ns, dev, point), cur);
+      if (d.verdict === 'pass' && !d.events && !d.note) continue;
+      const after = this.noteHook(ns, dev, point, { name: h.name }, d, cur);
+      if (d.verdict === 'drop') {
+        this.drop(ns, dev, d.reason, cur);
+        if (d.icmp) this.icmpSend(ns, cur, d.icmp.type, d.icmp.code);
+        return null;
+      }
+      if (d.verdict === 'redirect') { this.redirect(ns, d.dev, after, !!d.ingress); return null; }
+      if (d.verdict === 'rewrite') out = after;
+    }
+    return out;
+  }
+
+  /** A device's programs at one point, in order: the frame to go on with, or null (dropped or redirected). */
+  private devHooks(ns: NetNs, link: Link, point: DevHookPoint, frame: Packet): Packet | null {
+    const programs = this.sim.programs ?? NO_PROGRAMS;
+    let cur = frame;
+    for (const a of link.progs ?? []) {
+      if (a.point !== point) continue;
+      const prog = programs.device.get(a.program);
+      if (!prog) continue; // a pinned program whose loader is gone: the kernel would still run it; we cannot
+      const d = prog.run(this.hookEnv(ns, link.name, point), cur);
+      cur = this.noteHook(ns, link.name, point, prog, d, cur);
+      if (d.verdict === 'drop') { this.drop(ns, link.name, d.reason, cur); return null; }
+      if (d.verdict === 'redirect') { this.redirect(ns, d.dev, cur, !!d.ingress); return null; }
+    }
+    return cur;
+  }
+
+  /** bpf_redirect: out of `dev` (its egress hooks run), or into it as if received (BPF_F_INGRESS). */
+  private redirect(ns: NetNs, dev: string, pkt: Packet, ingress: boolean): void {
+    const link = this.link(ns, dev);
+    if (!link) { this.drop(ns, dev, `redirect to missing device ${dev}`, pkt); return; }
+    if (ingress) this.netifRx(ns, link, pkt);
+    else this.devXmit(ns, link, pkt);
+  }
+
+  /**
+   * connect(): the socket programs of the caller's cgroup may send it elsewhere (a Service
+   * address translated at the socket, so no packet ever carries it). Returns where it connects.
+   */
+  sockConnect(ns: NetNs, protocol: 'tcp' | 'udp', dst: string, dport: number, flow: string): { dst: string; dport: number } {
+    const names = ns.sockProgs;
+    if (!names?.length) return { dst, dport };
+    const programs = this.sim.programs ?? NO_PROGRAMS;
+    let cur = { dst, dport };
+    for (const name of names) {
+      const prog = programs.sock.get(name);
+      if (!prog) continue;
+      const r = prog.connect(this.hookEnv(ns, undefined, 'sock-connect'), { protocol, ...cur });
+      if (!r) continue;
+      const what = `${cur.dst}:${cur.dport} -> ${r.dst}:${r.dport}`;
+      this.withFlow(flow, () => this.emit('hook', ns, undefined, `${hookPointText('sock-connect')}: ${prog.owner} ${prog.section}: ${r.note ? `${r.note}: ` : ''}${what}`, undefined,
+        { hook: 'sock-connect', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.dst}:${cur.dport}`, to: `${r.dst}:${r.dport}`, ...(r.note ? { note: r.note } : {}), ...r.detail }));
+      cur = { dst: r.dst, dport: r.dport };
+    }
+    return cur;
+  }
+
   // ---------------------------------------------------------------- output
 
   /** The FIB's answer for `pkt` (its source and mark, and `dev` as the input device of a packet being received, matter only to policy rules). */
@@ -187,8 +277,8 @@ export class Walker {
     const out0 = this.hook(ns, 'OUTPUT', pkt, { outDev: r.route.dev ?? 'lo' });
     if (!out0) return { ok: true };
     // ip_vs_local_request4: a client on the node itself talking to a virtual server.
-    const vs = r.route.type === 'local' ? ipvsIn(this, ns, r.route.dev, out0) : 'pass';
-    if (vs === 'dropped') return { ok: true };
+    const vs = r.route.type === 'local' ? this.ipHooks(ns, 'local-out', r.route.dev, out0) : 'pass';
+    if (vs === null) return { ok: true };
     const out = vs === 'pass' ? out0 : vs;
     if (out.ip!.dst !== ip.dst || (ns.rules && (out.mark ?? 0) !== (pkt.mark ?? 0))) {
       // A DNAT in OUTPUT changes the destination, a MARK the policy rules may see: route again (ip_route_me_harder).
@@ -245,8 +335,11 @@ export class Walker {
   }
 
   /** dev_queue_xmit: what happens next depends on the device kind. */
-  devXmit(ns: NetNs, link: Link, frame: Packet, nexthop?: string): void {
-    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame); return; }
+  devXmit(ns: NetNs, link: Link, frame0: Packet, nexthop?: string): void {
+    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame0); return; }
+    // sch_handle_egress: tc's egress programs see the frame before the driver does.
+    const frame = link.progs ? this.devHooks(ns, link, 'tc-egress', frame0) : frame0;
+    if (frame === null) return;
     link.stats.txPackets++;
     link.stats.txBytes += frame.ip?.length ?? 28;
     this.emit('tx', ns, link.name, `tx ${link.name}: ${describe(frame)}`, frame);
@@ -290,12 +383,19 @@ export class Walker {
   // ---------------------------------------------------------------- input
 
   /** netif_receive_skb: a bridge port hands the frame to its bridge; others check the MAC and go up. */
-  netifRx(ns: NetNs, link: Link, frame: Packet): void {
-    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame); return; }
+  netifRx(ns: NetNs, link: Link, frame0: Packet): void {
+    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame0); return; }
+    // XDP runs in the driver, before the stack counts or sees the frame.
+    const x = link.progs ? this.devHooks(ns, link, 'xdp', frame0) : frame0;
+    if (x === null) return;
     link.stats.rxPackets++;
-    link.stats.rxBytes += frame.ip?.length ?? 28;
-    this.emit('rx', ns, link.name, `rx ${link.name}: ${describe(frame)}`, frame);
-    if (link.packetSocket) { packetSocketXmit(this, ns, link, frame); return; }
+    link.stats.rxBytes += x.ip?.length ?? 28;
+    this.emit('rx', ns, link.name, `rx ${link.name}: ${describe(x)}`, x);
+    // A packet socket (weave's sleeve capture) sees the frame before tc ingress, as ptype_all taps do.
+    if (link.packetSocket) { packetSocketXmit(this, ns, link, x); return; }
+    // sch_handle_ingress: tc's ingress programs, before the bridge and IP.
+    const frame = link.progs ? this.devHooks(ns, link, 'tc-ingress', x) : x;
+    if (frame === null) return;
     if (link.master) {
       const br = this.link(ns, link.master);
       if (br && br.kind === 'bridge') { bridgeInput(this, ns, br, link, frame); return; }
@@ -350,7 +450,9 @@ export class Walker {
     }
     const fwd0 = this.hook(ns, 'FORWARD', pkt, { inDev: inLink.name, outDev: r.route.dev ?? '' });
     if (!fwd0) return;
-    const fwd = ipvsOut(this, ns, r.route.dev, fwd0);
+    const fwdH = this.ipHooks(ns, 'forward', r.route.dev, fwd0);
+    if (fwdH === null) return;
+    const fwd = fwdH === 'pass' ? fwd0 : fwdH;
     const out: Packet = { ...fwd, ip: { ...fwd.ip!, ttl: fwd.ip!.ttl - 1 } };
     this.emit('forward', ns, r.route.dev, `forward ${inLink.name} -> ${r.route.dev ?? '?'}: ttl ${ip.ttl} -> ${ip.ttl - 1}`, out, { in: inLink.name, out: r.route.dev, ttl: ip.ttl - 1 });
     this.finishOutput(ns, out, r, true);
@@ -464,8 +566,8 @@ export class Walker {
     const split = !!ns.ipvs;
     const head = this.hook(ns, 'INPUT', pkt, split ? { inDev: inLink.name, split: 'head' } : { inDev: inLink.name });
     if (!head) return;
-    const v = ipvsIn(this, ns, inLink.name, head);
-    if (v === 'dropped') return;
+    const v = this.ipHooks(ns, 'local-in', inLink.name, head);
+    if (v === null) return;
     if (v !== 'pass') {
       const r = this.route(ns, v.ip!.dst, inLink.name);
       if (!r) { this.drop(ns, inLink.name, `IPVS: no route to ${v.ip!.dst}`, v); return; }
@@ -474,7 +576,9 @@ export class Walker {
     }
     const inp = split ? this.hook(ns, 'INPUT', head, { inDev: inLink.name, split: 'tail' }) : head;
     if (!inp) return;
-    localDeliver(this, ns, inLink, ipvsOut(this, ns, inLink.name, inp));
+    const d = this.ipHooks(ns, 'local-deliver', inLink.name, inp);
+    if (d === null) return;
+    localDeliver(this, ns, inLink, d === 'pass' ? inp : d);
   }
 
   ipipRcv(ns: NetNs, pkt: Packet): boolean { return ipipRcv(this, ns, pkt); }

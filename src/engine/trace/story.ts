@@ -324,6 +324,9 @@ function sentence(h: Draft): Message {
     const kind = str(decap.detail?.['kind']).toUpperCase() || 'tunnel';
     if (!route) return message('story.decap', { who, kind: str(decap.detail?.['label']) || (kind === 'UDP' ? 'flannel UDP' : kind), dev: decap.where.dev ?? '' });
   }
+  // A Service translated at the socket (cgroup/connect4): the address the app asked for never reaches a packet.
+  const sock = find((e) => e.type === 'hook' && e.detail?.['hook'] === 'sock-connect');
+  if (sock) return message('story.sockLb', { who, before: str(sock.detail?.['from']), after: str(sock.detail?.['to']), program: `${str(sock.detail?.['owner'])} ${str(sock.detail?.['section'])}`.trim() });
   const send = find((e) => e.type === 'send');
   if (send) {
     const dst = send.packet?.ip?.dst ?? '';

@@ -37,6 +37,7 @@ export type TraceEventType =
   | 'nat'               // DNAT / SNAT / MASQUERADE / REDIRECT applied
   | 'conntrack'         // entry created / matched / reply un-NAT
   | 'ipvs'              // IPVS virtual server lookup and real server choice
+  | 'hook'              // a program at a device or socket hook (XDP, tc ingress/egress, cgroup/connect4) decided: detail.hook, program, verdict
   | 'policy'            // NetworkPolicy decision
   | 'deliver'           // handed to a listening socket
   | 'app'               // the application's answer (HTTP response, echo)

@@ -144,6 +144,9 @@ const SENTENCES: readonly (readonly [code: string, en: Sentence, zh: Sentence])[
   ['policy-not-enforced',
     { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
     { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
+  ['network-setting-not-applicable',
+    { message: 'network.{{setting}} does not apply to the {{plugin}} network plugin; it is ignored', hint: 'remove it, or use network.plugin: {{plugins}}', short: '{{setting}} is ignored by {{plugin}}' },
+    { message: 'network.{{setting}} 对 {{plugin}} 网络插件不起作用，会被忽略', hint: '删掉它，或者改用 network.plugin: {{plugins}}', short: '{{plugin}} 会忽略 {{setting}}' }],
 ];
 
 function tree(lang: 1 | 2): Tree {

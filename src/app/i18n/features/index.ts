@@ -22,9 +22,11 @@ export function bilingual<T extends Tree>(en: T, zh: { [K in keyof T]: T[K] exte
 
 import { diagnostics } from './diagnostics';
 import { follow } from './follow';
+import { hooks } from './hooks';
 import { compareSettings } from './compareSettings';
 import { editObject } from './editObject';
 
 export const FEATURES: readonly Bilingual[] = [
   storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn, compareSettings, editObject,
+  hooks,
 ];

@@ -9,7 +9,7 @@ import { ignored, labels, objectMeta } from './common';
 export const KNP_API_VERSION = 'knp/v1alpha1';
 const typeMeta = { apiVersion: z.literal(KNP_API_VERSION), kind: z.string() };
 
-export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'kube-router', 'weave', 'aws-vpc-cni']);
+export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'kube-router', 'weave', 'aws-vpc-cni', 'cilium']);
 export type NetworkPlugin = z.infer<typeof networkPlugin>;
 
 /** One address or CIDR, or a list with one per family (the first is the primary family, as in Kubernetes). */
@@ -52,11 +52,12 @@ export const clusterSpec = z.strictObject({
   gateway: z.string().optional().describe('Underlay router address; default: the first address of underlayCIDR'),
   network: z.strictObject({
     plugin: networkPlugin.default('flannel'),
-    backend: z.enum(['vxlan', 'udp', 'host-gw', 'bgp', 'ipip', 'none', 'fastdp', 'sleeve']).optional().describe('flannel: vxlan | udp | host-gw; calico: bgp | ipip | vxlan; kube-router: bgp | ipip; weave: fastdp | sleeve'),
+    backend: z.enum(['vxlan', 'udp', 'host-gw', 'bgp', 'ipip', 'none', 'fastdp', 'sleeve', 'native']).optional().describe('flannel: vxlan | udp | host-gw; calico: bgp | ipip | vxlan; kube-router: bgp | ipip; weave: fastdp | sleeve; cilium: vxlan | native'),
     bridge: z.enum(['cni0', 'cbr0', 'docker0']).default('cni0'),
     mtu: z.number().int().min(576).max(9000).default(1500),
     encryption: z.boolean().optional().describe('weave: a password is set, so peers encrypt what they send each other (fastdp: IPsec ESP; sleeve: NaCl)'),
     instanceType: z.enum(['t3.micro', 't3.small', 't3.medium', 't3.large', 'm5.large', 'm5.xlarge', 'c5.large']).optional().describe('aws-vpc-cni: the nodes\' EC2 instance type; it fixes ENIs × IPs per ENI and so max Pods (default t3.medium: 3 × 6, 17 Pods)'),
+    kubeProxyReplacement: z.boolean().optional().describe('cilium only: Services are served by Cilium\'s BPF programs (at the socket for Pods, at from-netdev for NodePorts) and kube-proxy writes no rules'),
   }).prefault({}),
   kubeProxy: z.strictObject({
     mode: z.enum(['iptables', 'ipvs', 'nftables', 'userspace', 'none']).default('iptables'),
