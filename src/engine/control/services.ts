@@ -249,6 +249,19 @@ export function buildServices(srcs: readonly ServiceSrc[], a: Allocators, rand: 
     }
     return null;
   };
+  // A written IPv4 address in the static band (kubernetes = first, kube-dns = tenth) gets its
+  // IPv6 twin at the same offset, as kubeadm's fd00:10:96::1 and ::a.
+  const mirror6 = (c: Checked, ip: string | null): string | null => {
+    if (!cidr6 || ip === null || !ips.has(c)) return null;
+    const v = parseIPv4(ip);
+    if (v === null) return null;
+    const off = (v - cidr.base) >>> 0;
+    if (off === 0 || off >= band) return null;
+    const v6 = nthAddress6(cidr6, off);
+    if (v6 === null || used6.has(v6)) return null;
+    used6.set(v6, label(c));
+    return formatIPv6(v6);
+  };
   const out: ServiceModel[] = [];
   for (const c of checked) {
     if (rejected.has(c)) continue;
@@ -271,7 +284,7 @@ export function buildServices(srcs: readonly ServiceSrc[], a: Allocators, rand: 
       meta: c.src.meta, type: c.type,
       selector: spec.selector && Object.keys(spec.selector).length > 0 && c.type !== 'ExternalName' ? { ...spec.selector } : null,
       clusterIP: ip, headless: c.headless, ports,
-      ...(c.families ? familyFields(c, ip, () => ip6Of.get(c) ?? pickIP6(c)) : {}),
+      ...(c.families ? familyFields(c, ip, () => ip6Of.get(c) ?? mirror6(c, ip) ?? pickIP6(c)) : {}),
       externalIPs: spec.externalIPs ?? [],
       ...(spec.externalName !== undefined ? { externalName: spec.externalName } : {}),
       loadBalancerIngress: lb.map((x) => x.ip ?? x.hostname ?? '').filter(Boolean),

@@ -72,6 +72,9 @@ nodes: [{name: node-1, ip: "fd00:192:168:1::11"}, {name: node-2, ip: "fd00:192:1
       [['fd00:192:168:1::11'], ['fd00:10:244::/64']], [['fd00:192:168:1::12'], ['fd00:10:244:1::/64']],
     ]);
     expect(new Set(sim.model.nodes.map((n) => n.ip)).size).toBe(2);
+    const svc = (name: string) => sim.model.services.find((x) => x.meta.name === name)!;
+    expect([svc('kubernetes').clusterIPs, svc('kubernetes').ipFamilies]).toEqual([['fd00:10:96::1'], ['IPv6']]);
+    expect(svc('kube-dns').clusterIPs).toEqual(['fd00:10:96::a']);
   });
 });
 
