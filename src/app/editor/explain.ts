@@ -248,12 +248,12 @@ export const EXPLAIN: Readonly<Record<string, Explanation>> = {
     'zh-CN': '**Container**（练习场自己的类型）：主机上的一个 Docker 容器，带有 Docker 的网桥、NAT 和发布端口。',
   },
   'knp.Cluster.spec.podCIDR': {
-    en: 'The cluster-wide Pod network (kube-controller-manager `--cluster-cidr`). Each node gets a slice of it; the CNI plugin routes the slices between nodes.',
-    'zh-CN': '整个集群的 Pod 网段（kube-controller-manager 的 `--cluster-cidr`）。每个节点分得其中一段；由 CNI 插件负责节点之间这些网段的路由。',
+    en: 'The cluster-wide Pod network (kube-controller-manager `--cluster-cidr`). Each node gets a slice of it; the CNI plugin routes the slices between nodes. Dual-stack: a list with one CIDR per family, the first being the primary family.',
+    'zh-CN': '整个集群的 Pod 网段（kube-controller-manager 的 `--cluster-cidr`）。每个节点分得其中一段；由 CNI 插件负责节点之间这些网段的路由。双栈时写成列表，每个协议族一个，第一个是主协议族。',
   },
   'knp.Cluster.spec.serviceCIDR': {
-    en: 'Where clusterIPs come from (`--service-cluster-ip-range`). No route leads into it: only kube-proxy\'s rules on each node give these addresses meaning.',
-    'zh-CN': 'clusterIP 的来源网段（`--service-cluster-ip-range`）。没有路由通向这个网段：只有各节点上 kube-proxy 的规则赋予这些地址意义。',
+    en: 'Where clusterIPs come from (`--service-cluster-ip-range`). No route leads into it: only kube-proxy\'s rules on each node give these addresses meaning. Dual-stack: one range per family, of the same families as `podCIDR`.',
+    'zh-CN': 'clusterIP 的来源网段（`--service-cluster-ip-range`）。没有路由通向这个网段：只有各节点上 kube-proxy 的规则赋予这些地址意义。双栈时每个协议族一个网段，协议族与 `podCIDR` 一致。',
   },
   'knp.Cluster.spec.underlayCIDR': {
     en: 'The network the nodes\' `eth0` sit on: the "real" network that overlay traffic (VXLAN, IPIP) travels across.',

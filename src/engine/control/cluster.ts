@@ -3,6 +3,8 @@
  * the rest still builds), and the machines outside the cluster, including the upstream resolver.
  */
 import { isIp, parsePrefix, prefixOverlaps, prefixSize } from '../addr/ip';
+import { formatAnyCidr, parseAnyCidr, type Family } from '../addr/family';
+import { formatPrefix6, parsePrefix6, prefix6Overlaps } from '../addr/ip6';
 import type { ExternalHostModel, Protocol } from '../model/cluster';
 import type { Origin } from '../scenario/load';
 import { clusterSpec, type ClusterSpec } from '../scenario/schema/knp';
@@ -36,7 +38,8 @@ export function ensureLoadBalancerHost(hosts: ExternalHostModel[], needed: boole
 /** Checks the cluster-wide ranges; a broken one is reported and replaced by its default so the rest still builds. */
 export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: Reporter): ClusterSpec {
   const defaults = clusterSpec.parse({});
-  const out = { ...spec };
+  const out = { ...spec, ...sanitizeFamilies(spec, origin, r) };
+  spec = { ...spec, podCIDR: out.podCIDR, serviceCIDR: out.serviceCIDR, underlayCIDR: out.underlayCIDR };
   const pod = parsePrefix(spec.podCIDR);
   if (!pod) { r.error(origin, ['spec', 'podCIDR'], 'invalid-cidr', `podCIDR "${spec.podCIDR}" is not a valid CIDR (host bits must be zero)`, 'write it like 10.244.0.0/16'); out.podCIDR = defaults.podCIDR; }
   const svc = parsePrefix(spec.serviceCIDR);
@@ -72,6 +75,79 @@ export function sanitizeSpec(spec: ClusterSpec, origin: Origin | undefined, r: R
     out.network = rest as typeof out.network;
   }
   return out;
+}
+
+type FamilyField = 'podCIDR' | 'serviceCIDR' | 'underlayCIDR';
+const EXAMPLE: Record<FamilyField, string> = { podCIDR: '[10.244.0.0/16, "fd00:10:244::/56"]', serviceCIDR: '[10.96.0.0/12, "fd00:10:96::/112"]', underlayCIDR: '[192.168.1.0/24, "fd00:192:168:1::/64"]' };
+
+/**
+ * The per-family CIDR lists (spec.podCIDR, serviceCIDR, underlayCIDR take one CIDR or one per
+ * family, as kube-controller-manager's --cluster-cidr and kube-apiserver's
+ * --service-cluster-ip-range do): at most two, never two of one family, the Service range of
+ * the Pod range's families. IPv4 entries keep their checks in sanitizeSpec; the packet walk
+ * still uses the IPv4 family only, which an info diagnostic `ipv6-datapath-not-yet` says.
+ */
+function sanitizeFamilies(spec: ClusterSpec, origin: Origin | undefined, r: Reporter): Pick<ClusterSpec, FamilyField | 'podCIDRs' | 'serviceCIDRs' | 'underlayCIDRs' | 'ipFamilies' | 'nodeCIDRMaskSizeIPv6'> {
+  const defaults = clusterSpec.parse({});
+  const at = (f: FamilyField, i: number, n: number): (string | number)[] => (n > 1 ? ['spec', f, i] : ['spec', f]);
+  const check = (f: FamilyField, list: readonly string[]): string[] => {
+    const kept: string[] = [];
+    const seen = new Map<Family, string>();
+    list.forEach((c, i) => {
+      if (!c.includes(':')) { kept.push(c); if (!seen.has(4)) seen.set(4, c); return; } // IPv4: checked below as before
+      const p = parsePrefix6(c);
+      if (!p) { r.error(origin, at(f, i, list.length), 'invalid-cidr', `${f} "${c}" is not a valid CIDR (host bits must be zero)`, `write it like ${f === 'serviceCIDR' ? 'fd00:10:96::/112' : 'fd00:10:244::/56'}`); return; }
+      const other = seen.get(6);
+      if (other !== undefined) { r.error(origin, at(f, i, list.length), 'dual-stack-same-family', `${f}: ${c} and ${other} are both IPv6; a dual-stack list holds one CIDR per family`, `write one IPv4 and one IPv6 CIDR, e.g. ${EXAMPLE[f]}`); return; }
+      seen.set(6, c);
+      kept.push(formatPrefix6(p));
+    });
+    const v4 = list.filter((c) => !c.includes(':'));
+    if (v4.length > 1) r.error(origin, at(f, list.indexOf(v4[1] as string), list.length), 'dual-stack-same-family', `${f}: ${v4[0]} and ${v4[1]} are both IPv4; a dual-stack list holds one CIDR per family`, `write one IPv4 and one IPv6 CIDR, e.g. ${EXAMPLE[f]}`);
+    if (list.length > 2) r.error(origin, at(f, 2, list.length), 'too-many-cidrs', `${f} lists ${list.length} CIDRs; a cluster has at most two, one per family`, `keep one IPv4 and one IPv6 CIDR, e.g. ${EXAMPLE[f]}`);
+    const out: string[] = [];
+    const fam = new Set<Family>();
+    for (const c of kept) { const k: Family = c.includes(':') ? 6 : 4; if (!fam.has(k)) { fam.add(k); out.push(c); } }
+    return out;
+  };
+  const podCIDRs = check('podCIDR', spec.podCIDRs);
+  const serviceCIDRs = check('serviceCIDR', spec.serviceCIDRs);
+  const underlayCIDRs = check('underlayCIDR', spec.underlayCIDRs);
+  if (podCIDRs.length === 0) podCIDRs.push(defaults.podCIDR);
+  if (serviceCIDRs.length === 0) serviceCIDRs.push(defaults.serviceCIDR);
+  if (underlayCIDRs.length === 0) underlayCIDRs.push(defaults.underlayCIDR);
+  const famOf = (l: readonly string[]): Family[] => l.map((c) => (c.includes(':') ? 6 : 4));
+  const podFam = famOf(podCIDRs), svcFam = famOf(serviceCIDRs);
+  const name = (l: readonly Family[]): string => l.map((f) => `IPv${f}`).join(',');
+  if (podFam.length !== svcFam.length || podFam.some((f) => !svcFam.includes(f))) {
+    r.error(origin, ['spec', 'serviceCIDR'], 'cidr-family-mismatch', `serviceCIDR has the families ${name(svcFam)} but podCIDR has ${name(podFam)}; Services and Pods of a cluster share its IP families`, `list a serviceCIDR for each family of podCIDR, e.g. ${EXAMPLE.serviceCIDR}`);
+  }
+  const underFam = famOf(underlayCIDRs);
+  for (const f of podFam) {
+    if (!underFam.includes(f)) r.warn(origin, ['spec', 'underlayCIDR'], 'underlay-family-missing', `the cluster is ${name(podFam)} but underlayCIDR has no IPv${f} CIDR; nodes get no IPv${f} address on the underlay`, `add an IPv${f} CIDR to underlayCIDR, e.g. ${EXAMPLE.underlayCIDR}`);
+  }
+  // IPv6 ranges: kube-apiserver's limits and the overlap check the IPv4 range has.
+  const pod6 = podCIDRs.find((c) => c.includes(':')), svc6 = serviceCIDRs.find((c) => c.includes(':'));
+  const p6 = pod6 ? parsePrefix6(pod6) : null, s6 = svc6 ? parsePrefix6(svc6) : null;
+  let nodeCIDRMaskSizeIPv6 = spec.nodeCIDRMaskSizeIPv6;
+  if (s6 && s6.len < 108) r.error(origin, ['spec', 'serviceCIDR'], 'invalid-cidr', `specified serviceCIDR ${svc6} is too large; for 128-bit addresses, the mask must be >= 108`, 'use a /108 to /124 range, e.g. fd00:10:96::/112');
+  if (s6 && s6.len > 124) r.error(origin, ['spec', 'serviceCIDR'], 'invalid-cidr', `serviceCIDR "${svc6}" is not a valid CIDR of at least 16 addresses`, 'use a /108 to /124 range, e.g. fd00:10:96::/112');
+  if (p6 && s6 && prefix6Overlaps(p6, s6)) r.error(origin, ['spec', 'serviceCIDR'], 'cidr-overlap', `serviceCIDR ${svc6} overlaps the Pod CIDR ${pod6}`, 'Service and Pod addresses must not overlap, e.g. fd00:10:96::/112 and fd00:10:244::/56');
+  if (p6 && p6.len > nodeCIDRMaskSizeIPv6) { r.error(origin, ['spec', 'nodeCIDRMaskSizeIPv6'], 'invalid-value', `nodeCIDRMaskSizeIPv6 ${nodeCIDRMaskSizeIPv6} is larger than the cluster CIDR ${pod6}`, `use a mask of at least /${p6.len}`); nodeCIDRMaskSizeIPv6 = Math.max(p6.len, 64); }
+  if (p6 && nodeCIDRMaskSizeIPv6 - p6.len > 16) r.error(origin, ['spec', 'nodeCIDRMaskSizeIPv6'], 'invalid-value', `nodeCIDRMaskSizeIPv6 ${nodeCIDRMaskSizeIPv6} and the cluster CIDR ${pod6}: the difference between the two masks must be at most 16`, `use a cluster CIDR of at least /${nodeCIDRMaskSizeIPv6 - 16}`);
+  const ipFamilies = podFam.map((f) => (f === 4 ? 'IPv4' as const : 'IPv6' as const));
+  const v4 = (l: readonly string[], d: string): string => l.find((c) => !c.includes(':')) ?? d;
+  if (podFam.includes(6)) {
+    const only6 = !podFam.includes(4);
+    r.report(origin, ['spec', 'podCIDR'], 'info', 'ipv6-datapath-not-yet', only6
+      ? `the cluster is IPv6-only: its Kubernetes objects carry IPv6 addresses, but packets are not walked over IPv6 yet; the machines are wired with the default IPv4 ranges (${defaults.podCIDR}, ${defaults.serviceCIDR}, ${defaults.underlayCIDR}) so probes and traces still run`
+      : `the cluster is dual-stack (${name(podFam)}): Kubernetes objects carry both families, but packets are walked over IPv4 only for now`,
+    only6 ? 'add an IPv4 CIDR to see packets walk, or read the IPv6 objects with kubectl' : 'probe the IPv4 addresses; IPv6 traces come with the IPv6 data path');
+  }
+  return {
+    podCIDR: v4(podCIDRs, defaults.podCIDR), serviceCIDR: v4(serviceCIDRs, defaults.serviceCIDR), underlayCIDR: v4(underlayCIDRs, defaults.underlayCIDR),
+    podCIDRs: podCIDRs.map((c) => { const p = parseAnyCidr(c); return p ? formatAnyCidr(p) : c; }), serviceCIDRs, underlayCIDRs, ipFamilies, nodeCIDRMaskSizeIPv6,
+  };
 }
 
 function parseHostPort(p: number | string): { port: number; protocol: Protocol } | null {

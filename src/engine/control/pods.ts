@@ -3,6 +3,7 @@
  * bridge, Pods from .2 up; hostNetwork Pods take the node's IP), kubelet adds the environment.
  */
 import { formatIPv4, nthAddress, parseIPv4, parsePrefix, prefixContains, prefixSize, type Prefix } from '../addr/ip';
+import { formatIPv6, nthAddress6, parsePrefix6 } from '../addr/ip6';
 import type { CniNodeIpam } from '../cni/plugin';
 import type { ContainerModel, NodeModel, PodModel, ServiceModel } from '../model/cluster';
 import type { Reporter } from './diag';
@@ -133,6 +134,21 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
         }
       }
     }
+    // Dual-stack: host-local hands out one address per range; the IPv6 one takes the same host index in the node's IPv6 subnet.
+    let podIPs: string[] | undefined;
+    if (node?.podCIDRs && podIP !== null) {
+      if (hostNetwork) podIPs = [...(node.ips ?? [node.ip])];
+      else {
+        const p6 = node.podCIDRs.map((c) => parsePrefix6(c)).find((x) => x !== null);
+        const p4 = parsePrefix(node.podCIDR);
+        const v4 = parseIPv4(podIP);
+        // An address-list IPAM (not a range) has no host index to mirror: no IPv6 address then.
+        const v6 = p6 && p4 && v4 !== null && prefixContains(p4, v4) ? nthAddress6(p6, (v4 - p4.base) >>> 0) : null;
+        const hasV4 = node.podCIDRs.some((c) => !c.includes(':'));
+        podIPs = node.podCIDRs.map((c) => (c.includes(':') ? (v6 !== null ? formatIPv6(v6) : null) : podIP)).filter((x): x is string => x !== null);
+        if (!hasV4 && podIPs.length === 0) podIPs = undefined;
+      }
+    }
     const conditions = d.status?.conditions ?? [];
     const phase = d.status?.phase ?? (node && podIP ? startedPhase(d.spec, d.annotations) : 'Pending');
     const readyCond = conditions.find((c) => c.type === 'Ready');
@@ -159,6 +175,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       ...(crash ? { crashLoop: { container: crash.name, exitCode: crash.exitCode } } : {}),
       ...(pendingReason ? { pendingReason } : {}),
       podIP: phase === 'Pending' && !podIP ? null : podIP, hostIP: node?.ip ?? null, ready, terminating: d.terminating,
+      ...(podIPs && !(phase === 'Pending' && !podIP) ? { podIPs } : {}),
       hostname: hostNetwork && node ? node.name : d.hostname,
       ...(d.subdomain ? { subdomain: d.subdomain } : {}),
       env: [...(containers[0]?.env ?? []), ...serviceEnv],

@@ -29,6 +29,7 @@ import { AGE_BASE, makeMeta, nsOf } from './meta';
 import { randomSuffix } from './names';
 import { buildNodes } from './nodes';
 import { validatePodSpec } from './podspec';
+import { parsePrefix6 } from '../addr/ip6';
 import { buildServices, parseNodePortRange, type ServiceSrc } from './services';
 import { ingressExpose, staticPods, SYSTEM_NAMESPACES, systemObjects } from './system';
 import { dns1123Label, dns1123Subdomain, labelKey, labelValue } from './validation';
@@ -182,7 +183,9 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   // ── Services ──
   const svcSrcs: ServiceSrc[] = of('Service').map((s) => ({ obj: s.obj as unknown as In.ServiceIn, meta: metaOf(s), origin: s.origin }));
   const lbHost = ensureLoadBalancerHost(externalHosts, svcSrcs.some((s) => s.obj.spec?.type === 'LoadBalancer'));
-  const services = buildServices(svcSrcs, { serviceCIDR, nodePorts, ...(lbHost ? { loadBalancerIP: lbHost.ip } : {}) }, rand, r);
+  const serviceCIDR6 = spec.serviceCIDRs.map((c) => parsePrefix6(c)).find((p) => p !== null) ?? undefined;
+  const serviceFamilies = spec.ipFamilies.includes('IPv6') ? spec.serviceCIDRs.map((c) => (c.includes(':') ? 'IPv6' as const : 'IPv4' as const)) : undefined;
+  const services = buildServices(svcSrcs, { serviceCIDR, nodePorts, ...(lbHost ? { loadBalancerIP: lbHost.ip } : {}), ...(serviceCIDR6 ? { serviceCIDR6 } : {}), ...(serviceFamilies ? { serviceFamilies } : {}) }, rand, r);
 
   // ── workloads → Pods ──
   const workloads: WorkloadModel[] = [];

@@ -11,6 +11,8 @@ import type { Origin } from '../scenario/load';
 import type { ServiceIn } from '../scenario/schema/k8s';
 import type { Rand } from '../util/rand';
 import type { Reporter } from './diag';
+import { formatIPv6, nthAddress6, parseIPv6, prefix6Contains, prefix6Size, type Prefix6 } from '../addr/ip6';
+import { familyErrorText, resolveServiceFamilies, type IPFamily, type IPFamilyPolicy } from './ipfamilies';
 import { dns1035Label, dns1123Label, dns1123Subdomain, labelKey, labelValue, portName } from './validation';
 
 export interface ServiceSrc {
@@ -22,6 +24,10 @@ export interface ServiceSrc {
 export interface Allocators {
   readonly serviceCIDR: Prefix;
   readonly nodePorts: { lo: number; hi: number; text: string };
+  /** The IPv6 Service range of a dual-stack or IPv6 cluster (stage 1: Kubernetes' view only). */
+  readonly serviceCIDR6?: Prefix6;
+  /** The cluster's Service families, primary first; absent = IPv4 only. */
+  readonly serviceFamilies?: readonly IPFamily[];
   /** The load balancer's address: a LoadBalancer Service without status.loadBalancer gets it as its EXTERNAL-IP. */
   readonly loadBalancerIP?: string;
 }
@@ -31,6 +37,8 @@ interface Checked {
   type: ServiceType;
   headless: boolean;
   ports: { port: ServicePortModel; nodePort?: number }[];
+  /** Set on a cluster with an IPv6 family: the API server's ipFamilyPolicy and ipFamilies. */
+  families?: { policy: IPFamilyPolicy | null; list: readonly IPFamily[] };
 }
 
 /** API-server checks that need nothing but the object; false = rejected. */
@@ -92,7 +100,19 @@ function check(src: ServiceSrc, a: Allocators, r: Reporter): Checked | null {
   });
   if (spec.clusterIP !== undefined && spec.clusterIP !== 'None' && spec.clusterIP !== '') {
     if (type === 'ExternalName') err(['spec', 'clusterIP'], 'invalid-value', 'spec.clusterIP: Invalid value: must be empty for ExternalName services');
-    else if (parseIPv4(spec.clusterIP) === null) err(['spec', 'clusterIP'], 'clusterip-invalid', `spec.clusterIPs[0]: Invalid value: "${spec.clusterIP}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`, 'write an address such as 10.96.0.20, or "None" for a headless Service');
+    else if (parseIPv4(spec.clusterIP) === null && !(a.serviceFamilies && parseIPv6(spec.clusterIP) !== null)) err(['spec', 'clusterIP'], 'clusterip-invalid', `spec.clusterIPs[0]: Invalid value: "${spec.clusterIP}": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`, 'write an address such as 10.96.0.20, or "None" for a headless Service');
+  }
+  let families: Checked['families'];
+  if (a.serviceFamilies) {
+    const res = resolveServiceFamilies({
+      type, hasSelector: !!spec.selector && Object.keys(spec.selector).length > 0,
+      ...(spec.clusterIP !== undefined ? { clusterIP: spec.clusterIP } : {}),
+      ...(spec.clusterIPs !== undefined ? { clusterIPs: spec.clusterIPs } : {}),
+      ...(spec.ipFamilies !== undefined ? { ipFamilies: spec.ipFamilies } : {}),
+      ...(spec.ipFamilyPolicy !== undefined ? { ipFamilyPolicy: spec.ipFamilyPolicy } : {}),
+    }, a.serviceFamilies);
+    if (res.ok) families = { policy: res.ipFamilyPolicy, list: res.ipFamilies };
+    else for (const e of res.errors) err([...e.path], 'service-ip-family-invalid', familyErrorText(e), 'ipFamilyPolicy: SingleStack | PreferDualStack | RequireDualStack; ipFamilies: one per family, of the cluster\'s serviceCIDR families');
   }
   if (spec.externalName !== undefined && type === 'ExternalName') {
     const bad = dns1123Subdomain(spec.externalName.replace(/\.$/, ''));
@@ -113,7 +133,7 @@ function check(src: ServiceSrc, a: Allocators, r: Reporter): Checked | null {
   if (spec.externalTrafficPolicy === 'Local' && type !== 'NodePort' && type !== 'LoadBalancer') {
     r.warn(origin, ['spec', 'externalTrafficPolicy'], 'external-traffic-policy-ignored', `Service "${name}": externalTrafficPolicy only applies to NodePort and LoadBalancer Services`, 'remove it or change the type');
   }
-  return ok ? { src, type, headless, ports: out } : null;
+  return ok ? { src, type, headless, ports: out, ...(families ? { families } : {}) } : null;
 }
 
 export function parseNodePortRange(s: string): { lo: number; hi: number; text: string } | null {
@@ -136,11 +156,29 @@ export function buildServices(srcs: readonly ServiceSrc[], a: Allocators, rand: 
   const label = (c: Checked) => `${c.src.meta.namespace}/${c.src.meta.name}`;
 
   // Pass 1: what the user wrote is reserved in creation order; a later clash is rejected.
+  const used6 = new Map<bigint, string>();
+  const ip6Of = new Map<Checked, string>();
+  const cidr6 = a.serviceCIDR6;
   for (const c of checked) {
-    const want = c.src.obj.spec?.clusterIP;
+    const written = [c.src.obj.spec?.clusterIP, ...(c.src.obj.spec?.clusterIPs ?? []).slice(1)];
+    const want = written.find((w) => w !== undefined && w !== '' && !w.includes(':'));
     if (c.type === 'ExternalName') { ips.set(c, null); continue; }
     if (c.headless) { ips.set(c, 'None'); continue; }
-    if (want === undefined || want === '') continue;
+    const want6 = written.find((w) => w?.includes(':'));
+    if (want6 !== undefined && cidr6) {
+      const v6 = parseIPv6(want6)!;
+      const range = `${formatIPv6(cidr6.base)}/${cidr6.len}`;
+      const at = ['spec', 'clusterIP'];
+      if (!prefix6Contains(cidr6, v6) || v6 === cidr6.base) {
+        r.error(c.src.origin, at, 'clusterip-out-of-range', `Service "${c.src.meta.name}" is invalid: spec.clusterIPs: Invalid value: ["${want6}"]: failed to allocate IP ${want6}: the provided IP (${want6}) is not in the valid range. The range of valid IPs is ${range}`, `pick an address inside serviceCIDR ${range}, or leave clusterIP out`);
+        rejected.add(c); continue;
+      }
+      const owner6 = used6.get(v6);
+      if (owner6) { r.error(c.src.origin, at, 'clusterip-allocated', `Service "${c.src.meta.name}" is invalid: spec.clusterIPs: Invalid value: ["${want6}"]: failed to allocate IP ${want6}: provided IP is already allocated (by ${owner6})`, 'leave clusterIP out and one is allocated, or pick a free address'); rejected.add(c); continue; }
+      used6.set(v6, label(c));
+      ip6Of.set(c, formatIPv6(v6));
+    }
+    if (want === undefined) continue;
     const v = parseIPv4(want)!;
     const at = ['spec', 'clusterIP'];
     if (!prefixContains(cidr, v) || v === cidr.base || v === nthAddress(cidr, size - 1)) {
@@ -197,6 +235,33 @@ export function buildServices(srcs: readonly ServiceSrc[], a: Allocators, rand: 
     }
     return null;
   };
+  // IPv6 cluster IPs (Kubernetes' view in stage 1): the same seeded draw from the upper band of the IPv6 range.
+  const pickIP6 = (c: Checked): string | null => {
+    if (!cidr6) return null;
+    const size6 = Number(prefix6Size(cidr6) > 1n << 24n ? 1n << 24n : prefix6Size(cidr6));
+    const lo = size6 - 2 > band ? band : 1;
+    const span = size6 - 1 - lo;
+    if (span <= 0) return null;
+    const start = rand.fork(`clusterip6/${label(c)}`).int(span);
+    for (let k = 0; k < span; k++) {
+      const v = nthAddress6(cidr6, lo + ((start + k) % span))!;
+      if (!used6.has(v)) { used6.set(v, label(c)); return formatIPv6(v); }
+    }
+    return null;
+  };
+  // A written IPv4 address in the static band (kubernetes = first, kube-dns = tenth) gets its
+  // IPv6 twin at the same offset, as kubeadm's fd00:10:96::1 and ::a.
+  const mirror6 = (c: Checked, ip: string | null): string | null => {
+    if (!cidr6 || ip === null || !ips.has(c)) return null;
+    const v = parseIPv4(ip);
+    if (v === null) return null;
+    const off = (v - cidr.base) >>> 0;
+    if (off === 0 || off >= band) return null;
+    const v6 = nthAddress6(cidr6, off);
+    if (v6 === null || used6.has(v6)) return null;
+    used6.set(v6, label(c));
+    return formatIPv6(v6);
+  };
   const out: ServiceModel[] = [];
   for (const c of checked) {
     if (rejected.has(c)) continue;
@@ -219,6 +284,7 @@ export function buildServices(srcs: readonly ServiceSrc[], a: Allocators, rand: 
       meta: c.src.meta, type: c.type,
       selector: spec.selector && Object.keys(spec.selector).length > 0 && c.type !== 'ExternalName' ? { ...spec.selector } : null,
       clusterIP: ip, headless: c.headless, ports,
+      ...(c.families ? familyFields(c, ip, () => ip6Of.get(c) ?? mirror6(c, ip) ?? pickIP6(c)) : {}),
       externalIPs: spec.externalIPs ?? [],
       ...(spec.externalName !== undefined ? { externalName: spec.externalName } : {}),
       loadBalancerIngress: lb.map((x) => x.ip ?? x.hostname ?? '').filter(Boolean),
@@ -232,4 +298,14 @@ export function buildServices(srcs: readonly ServiceSrc[], a: Allocators, rand: 
     });
   }
   return out;
+}
+
+/** clusterIPs in the order of ipFamilies; `clusterIP` (the IPv4 one the walk uses) stays as it is. */
+function familyFields(c: Checked, ip: string | null, ip6: () => string | null): Pick<ServiceModel, 'ipFamilies' | 'ipFamilyPolicy' | 'clusterIPs'> {
+  const f = c.families!;
+  if (c.type === 'ExternalName') return { ipFamilies: [], ipFamilyPolicy: null, clusterIPs: [] };
+  if (c.headless) return { ipFamilies: f.list, ipFamilyPolicy: f.policy, clusterIPs: ['None'] };
+  const v6 = f.list.includes('IPv6') ? ip6() : null;
+  const clusterIPs = f.list.map((fam) => (fam === 'IPv4' ? ip : v6)).filter((x): x is string => x !== null);
+  return { ipFamilies: f.list, ipFamilyPolicy: f.policy, clusterIPs };
 }

@@ -31,6 +31,13 @@ export interface NodeModel {
   /** Extra addresses (cloud/public ips): NodePorts and addrtype LOCAL include them. */
   readonly extraAddresses: readonly string[];
   readonly podCIDR: string;
+  /**
+   * Kubernetes' view on a dual-stack or IPv6 cluster: every InternalIP and Node.spec.podCIDRs,
+   * primary family first. Absent on an IPv4-only cluster (then they are [ip] and [podCIDR]).
+   * `ip` and `podCIDR` stay the IPv4 ones, which the packet walk uses.
+   */
+  readonly ips?: readonly string[];
+  readonly podCIDRs?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly { key: string; value?: string; effect: string }[];
   readonly controlPlane: boolean;
@@ -71,6 +78,8 @@ export interface PodModel {
   /** Why the scheduler left it Pending (e.g. "0/2 nodes are available: ..."). */
   readonly pendingReason?: string;
   readonly podIP: string | null;
+  /** Set on a cluster with an IPv6 family: status.podIPs, one per family in the node's podCIDRs order. `podIP` stays the IPv4 one the walk uses. */
+  readonly podIPs?: readonly string[];
   readonly hostIP: string | null;
   readonly ready: boolean;
   /** Terminating pods still exist as endpoints (serving, terminating). */
@@ -119,6 +128,14 @@ export interface ServiceModel {
   readonly sessionAffinity: 'None' | 'ClientIP';
   readonly sessionAffinityTimeout: number;
   readonly publishNotReadyAddresses: boolean;
+  /**
+   * Set on a cluster with an IPv6 family (absent: SingleStack, [IPv4], [clusterIP]): the API
+   * server's ipFamilyPolicy (null for ExternalName), ipFamilies and clusterIPs in that order.
+   * `clusterIP` stays the IPv4 address the walk uses until the IPv6 data path exists.
+   */
+  readonly ipFamilies?: readonly ('IPv4' | 'IPv6')[];
+  readonly ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack' | null;
+  readonly clusterIPs?: readonly string[];
 }
 
 export interface EndpointModel {

@@ -33,7 +33,8 @@ function describeService(sim: Sim, s: ServiceModel): string {
     `Selector:\t${formatLabels(s.selector)}`, `Type:\t${s.type}`,
   ];
   if (s.type !== 'ExternalName') {
-    lines.push('IP Family Policy:\tSingleStack', 'IP Families:\tIPv4', `IP:\t${s.clusterIP ?? none}`, `IPs:\t${s.clusterIP ?? none}`);
+    const ips = s.clusterIPs ?? (s.clusterIP !== null ? [s.clusterIP] : []);
+    lines.push(`IP Family Policy:\t${s.ipFamilyPolicy ?? 'SingleStack'}`, `IP Families:\t${(s.ipFamilies ?? ['IPv4']).join(',')}`, `IP:\t${ips[0] ?? none}`, `IPs:\t${ips.length ? ips.join(',') : none}`);
   } else {
     lines.push(`External Name:\t${s.externalName ?? ''}`);
   }
@@ -70,11 +71,11 @@ function describePod(sim: Sim, p: PodModel): string {
     ...(node ? [`Start Time:\t${rfc1123(p.meta.createdAt)}`] : []),
     ...describeMap('Labels', p.meta.labels), ...annotations(p.meta.annotations),
     `Status:\t${p.terminating ? 'Terminating (lasts 30s)' : p.phase}`,
-    `IP:\t${p.podIP ?? ''}`,
+    `IP:\t${p.podIPs?.[0] ?? p.podIP ?? ''}`,
     `IPs:${p.podIP ? '' : '\t<none>'}`,
   ];
   const out: string[] = [describeBlock(lines).trimEnd()];
-  if (p.podIP) out.push(describeBlock([`  IP:\t${p.podIP}`]).trimEnd());
+  if (p.podIP) out.push(describeBlock((p.podIPs ?? [p.podIP]).map((ip) => `  IP:\t${ip}`)).trimEnd());
   const tail: string[] = [];
   if (p.meta.ownerKind) tail.push(`Controlled By:\t${p.meta.ownerKind}/${p.meta.ownerName}`);
   tail.push('Containers:');
@@ -148,11 +149,11 @@ function describeNode(sim: Sim, n: NodeModel): string {
     '  PIDPressure\tFalse\tKubeletHasSufficientPID\tkubelet has sufficient PID available',
     `  Ready\t${n.ready ? 'True' : 'False'}\t${n.ready ? 'KubeletReady' : 'KubeletNotReady'}\t${n.ready ? 'kubelet is posting ready status' : 'container runtime network not ready'}`,
   ]).trimEnd();
-  const addr = describeBlock(['Addresses:', `  InternalIP:\t${n.ip}`, ...n.extraAddresses.map((a) => `  ExternalIP:\t${a}`), `  Hostname:\t${n.name}`]).trimEnd();
+  const addr = describeBlock(['Addresses:', ...(n.ips ?? [n.ip]).map((a) => `  InternalIP:\t${a}`), ...n.extraAddresses.map((a) => `  ExternalIP:\t${a}`), `  Hostname:\t${n.name}`]).trimEnd();
   const info = describeBlock([
     'System Info:', '  Operating System:\tlinux', '  Architecture:\tamd64', `  Container Runtime Version:\tcontainerd://1.7.13`,
     `  Kubelet Version:\t${KUBERNETES_VERSION}`, `  Kube-Proxy Version:\t${KUBERNETES_VERSION}`, `  Kernel Version:\t${KERNEL}`, `  OS Image:\t${OS_IMAGE}`,
-    `PodCIDR:\t${n.podCIDR}`, `PodCIDRs:\t${n.podCIDR}`,
+    `PodCIDR:\t${n.podCIDRs?.[0] ?? n.podCIDR}`, `PodCIDRs:\t${(n.podCIDRs ?? [n.podCIDR]).join(',')}`,
     `Non-terminated Pods:\t(${pods.length} in total)`,
   ]).trimEnd();
   const podTable = describeBlock([

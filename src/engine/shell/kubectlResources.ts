@@ -199,7 +199,7 @@ function podObject(sim: Sim, p: PodModel): Record<string, unknown> {
       : [{ lastProbeTime: null, lastTransitionTime: timestamp(p.meta.createdAt), message: p.pendingReason ?? '', reason: 'Unschedulable', status: 'False', type: 'PodScheduled' }],
     ...(p.hostIP ? { hostIP: p.hostIP, hostIPs: [{ ip: p.hostIP }] } : {}),
     phase: p.phase,
-    ...(p.podIP ? { podIP: p.podIP, podIPs: [{ ip: p.podIP }] } : {}),
+    ...(p.podIP ? { podIP: p.podIPs?.[0] ?? p.podIP, podIPs: (p.podIPs ?? [p.podIP]).map((ip) => ({ ip })) } : {}),
     qosClass: 'BestEffort',
     ...(scheduled ? { startTime: timestamp(p.meta.createdAt) } : {}),
   };
@@ -208,12 +208,12 @@ function podObject(sim: Sim, p: PodModel): Record<string, unknown> {
 
 function serviceObject(s: ServiceModel): Record<string, unknown> {
   const spec: Record<string, unknown> = {
-    ...(s.clusterIP !== null ? { clusterIP: s.clusterIP, clusterIPs: [s.clusterIP] } : {}),
+    ...(s.clusterIP !== null ? { clusterIP: s.clusterIPs?.[0] ?? s.clusterIP, clusterIPs: s.clusterIPs ?? [s.clusterIP] } : {}),
     ...(s.externalIPs.length ? { externalIPs: s.externalIPs } : {}),
     ...(s.externalName ? { externalName: s.externalName } : {}),
     ...(s.type === 'NodePort' || s.type === 'LoadBalancer' ? { externalTrafficPolicy: s.externalTrafficPolicy } : {}),
     ...(s.healthCheckNodePort ? { healthCheckNodePort: s.healthCheckNodePort } : {}),
-    internalTrafficPolicy: s.internalTrafficPolicy, ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack',
+    internalTrafficPolicy: s.internalTrafficPolicy, ...(s.ipFamilyPolicy === null ? {} : { ipFamilies: s.ipFamilies ?? ['IPv4'], ipFamilyPolicy: s.ipFamilyPolicy ?? 'SingleStack' }),
     ...(s.ports.length ? { ports: s.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), ...(p.nodePort ? { nodePort: p.nodePort } : {}), port: p.port, protocol: p.protocol, targetPort: p.targetPort })) } : {}),
     ...(s.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
     ...(s.selector ? { selector: s.selector } : {}),
@@ -245,9 +245,9 @@ function nodeObject(sim: Sim, n: NodeModel): Record<string, unknown> {
   const meta: Meta = { name: n.name, namespace: '', uid: `node-${n.name}`, labels: n.labels, annotations: nodeAnnotations(sim, n), createdIndex: n.createdIndex, createdAt: 0 };
   return {
     apiVersion: 'v1', kind: 'Node', metadata: metaObject(meta, {}, false),
-    spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR], ...(n.taints.length ? { taints: n.taints } : {}) },
+    spec: { podCIDR: n.podCIDRs?.[0] ?? n.podCIDR, podCIDRs: n.podCIDRs ?? [n.podCIDR], ...(n.taints.length ? { taints: n.taints } : {}) },
     status: {
-      addresses: [{ address: n.ip, type: 'InternalIP' }, ...n.extraAddresses.map((a) => ({ address: a, type: 'ExternalIP' })), { address: n.name, type: 'Hostname' }],
+      addresses: [...(n.ips ?? [n.ip]).map((a) => ({ address: a, type: 'InternalIP' })), ...n.extraAddresses.map((a) => ({ address: a, type: 'ExternalIP' })), { address: n.name, type: 'Hostname' }],
       nodeInfo: { architecture: 'amd64', containerRuntimeVersion: CRI, kernelVersion: KERNEL, kubeProxyVersion: KUBERNETES_VERSION, kubeletVersion: KUBERNETES_VERSION, operatingSystem: 'linux', osImage: OS_IMAGE },
     },
   };
@@ -273,7 +273,7 @@ export const RESOURCES: readonly ResourceType[] = [
     row: (sim, it, wide) => {
       const p = it.obj as PodModel;
       const restarts = podRestarts(sim, p);
-      return [p.meta.name, podReady(p), podStatus(p, sim), restarts ? `${restarts} (${restartAgo(sim, p)} ago)` : '0', ageOf(sim, p.meta.createdAt), ...(wide ? [p.podIP ?? none, p.nodeName ?? none, none, none] : [])];
+      return [p.meta.name, podReady(p), podStatus(p, sim), restarts ? `${restarts} (${restartAgo(sim, p)} ago)` : '0', ageOf(sim, p.meta.createdAt), ...(wide ? [p.podIPs?.[0] ?? p.podIP ?? none, p.nodeName ?? none, none, none] : [])];
     },
     object: (sim, it) => podObject(sim, it.obj as PodModel),
   },
@@ -283,7 +283,7 @@ export const RESOURCES: readonly ResourceType[] = [
     headers: (wide) => ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', ...(wide ? ['SELECTOR'] : [])],
     row: (sim, it, wide) => {
       const s = it.obj as ServiceModel;
-      return [s.meta.name, s.type, s.clusterIP ?? none, serviceExternalIP(s), servicePorts(s), ageOf(sim, s.meta.createdAt), ...(wide ? [formatLabels(s.selector)] : [])];
+      return [s.meta.name, s.type, (s.clusterIPs ? s.clusterIPs[0] : s.clusterIP) ?? none, serviceExternalIP(s), servicePorts(s), ageOf(sim, s.meta.createdAt), ...(wide ? [formatLabels(s.selector)] : [])];
     },
     object: (_sim, it) => serviceObject(it.obj as ServiceModel),
   },

@@ -59,7 +59,7 @@ describe('aws-vpc-cni', () => {
   });
 
   it('the schema offers exactly the instance types of the table', () => {
-    const shape = clusterSpec.shape.network.unwrap().shape.instanceType.unwrap();
+    const shape = clusterSpec.in.shape.network.unwrap().shape.instanceType.unwrap();
     expect([...shape.options].sort()).toEqual(Object.keys(INSTANCE_TYPES).sort());
   });
 });

@@ -12,9 +12,16 @@ const typeMeta = { apiVersion: z.literal(KNP_API_VERSION), kind: z.string() };
 export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'kube-router', 'weave', 'aws-vpc-cni', 'cilium']);
 export type NetworkPlugin = z.infer<typeof networkPlugin>;
 
+/** One address or CIDR, or a list with one per family (the first is the primary family, as in Kubernetes). */
+const oneOrPerFamily = z.union([z.string(), z.array(z.string()).min(1)]);
+const asList = (v: string | readonly string[]): string[] => (typeof v === 'string' ? [v] : [...v]);
+/** The IPv4 entry, which the packet walk (IPv4 only so far) uses; the first entry when there is none (sanitizeSpec replaces it). */
+const ipv4Entry = (l: readonly string[]): string => l.find((x) => !x.includes(':')) ?? (l[0] as string);
+const familiesOf = (l: readonly string[]): ('IPv4' | 'IPv6')[] => [...new Set(l.map((x) => (x.includes(':') ? 'IPv6' as const : 'IPv4' as const)))];
+
 export const clusterNode = z.strictObject({
   name: z.string().describe('Node name, e.g. node-1'),
-  ip: z.string().describe('The node\'s address on the underlay (eth0)'),
+  ip: oneOrPerFamily.describe('The node\'s address on the underlay (eth0); a dual-stack node lists one per family, e.g. [192.168.1.11, "fd00:192:168:1::11"]'),
   podCIDR: z.string().optional().describe('Pod subnet of this node; by default the next free /24 of the cluster podCIDR, in order'),
   labels: labels.optional(),
   controlPlane: z.boolean().optional().describe('Carries node-role.kubernetes.io/control-plane and its NoSchedule taint'),
@@ -22,8 +29,9 @@ export const clusterNode = z.strictObject({
   addresses: z.array(z.string()).optional().describe('Extra local addresses of the node (NodePorts and addrtype LOCAL see them)'),
   resolvConf: z.string().optional().describe('The node\'s own /etc/resolv.conf (default: nameserver = the upstream DNS host)'),
   ready: z.boolean().optional(),
-});
-export type ClusterNodeIn = z.infer<typeof clusterNode>;
+}).transform((n) => ({ ...n, ip: ipv4Entry(asList(n.ip)), ips: asList(n.ip) }));
+/** A node as loaded: `ip` is its IPv4 address (what the walk uses), `ips` every address as written, primary first. */
+export type ClusterNodeIn = z.output<typeof clusterNode>;
 
 export const externalHost = z.strictObject({
   name: z.string(),
@@ -34,12 +42,13 @@ export const externalHost = z.strictObject({
 export type ExternalHostIn = z.infer<typeof externalHost>;
 
 export const clusterSpec = z.strictObject({
-  podCIDR: z.string().default('10.244.0.0/16').describe('Cluster CIDR (kube-controller-manager --cluster-cidr)'),
+  podCIDR: oneOrPerFamily.default('10.244.0.0/16').describe('Cluster CIDR (kube-controller-manager --cluster-cidr); dual-stack: one per family, the first is the primary family, e.g. [10.244.0.0/16, "fd00:10:244::/56"]'),
   nodeCIDRMaskSize: z.number().int().min(8).max(30).default(24),
-  serviceCIDR: z.string().default('10.96.0.0/12'),
+  nodeCIDRMaskSizeIPv6: z.number().int().min(8).max(126).default(64).describe('Size of each node\'s IPv6 Pod subnet (--node-cidr-mask-size-ipv6)'),
+  serviceCIDR: oneOrPerFamily.default('10.96.0.0/12').describe('Service range (kube-apiserver --service-cluster-ip-range); dual-stack: one per family, e.g. [10.96.0.0/12, "fd00:10:96::/112"]'),
   nodePortRange: z.string().default('30000-32767'),
   clusterDomain: z.string().default('cluster.local'),
-  underlayCIDR: z.string().default('192.168.1.0/24').describe('The segment the nodes\' eth0 sit on'),
+  underlayCIDR: oneOrPerFamily.default('192.168.1.0/24').describe('The segment the nodes\' eth0 sit on; dual-stack: one per family'),
   gateway: z.string().optional().describe('Underlay router address; default: the first address of underlayCIDR'),
   network: z.strictObject({
     plugin: networkPlugin.default('flannel'),
@@ -72,6 +81,17 @@ export const clusterSpec = z.strictObject({
   }).optional(),
   nodes: z.array(clusterNode).optional(),
   externalHosts: z.array(externalHost).optional(),
+}).transform((sp) => {
+  const podCIDRs = asList(sp.podCIDR), serviceCIDRs = asList(sp.serviceCIDR), underlayCIDRs = asList(sp.underlayCIDR);
+  return {
+    ...sp,
+    // The IPv4 entries, which everything that walks packets reads (IPv6 is not walked yet).
+    podCIDR: ipv4Entry(podCIDRs), serviceCIDR: ipv4Entry(serviceCIDRs), underlayCIDR: ipv4Entry(underlayCIDRs),
+    /** Every CIDR as written, primary family first (Kubernetes' view: Node.spec.podCIDRs, Service clusterIPs). */
+    podCIDRs, serviceCIDRs, underlayCIDRs,
+    /** The cluster's IP families in order, the first being the primary one (from podCIDR). */
+    ipFamilies: familiesOf(podCIDRs),
+  };
 });
 export type ClusterSpecIn = z.input<typeof clusterSpec>;
 export type ClusterSpec = z.output<typeof clusterSpec>;
