@@ -97,6 +97,49 @@ ${pod.podIP}\thostaliases-pod
   });
 });
 
+describe('seed 002 §Network Policies - Default', () => {
+  // The four policies as the article gives them, each applied alone to a namespace where busybox
+  // asks nginx (through its ClusterIP, so DNS is not what an egress rule blocks).
+  const DENY_INGRESS = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n';
+  const ALLOW_INGRESS = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\nspec:\n  podSelector: {}\n  ingress:\n  - {}\n  policyTypes:\n  - Ingress\n';
+  const EGRESS_AS_WRITTEN = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\nspec:\n  podSelector: {}\n  egress:\n  - {}\n  policyTypes:\n  - Egress\n';
+  const DENY_BOTH = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n  - Egress\n';
+
+  function setUp(): { s: Student; ask: () => number } {
+    const s = new Student(CALICO);
+    s.out('kubectl create deployment nginx --image=nginx');
+    s.out('kubectl expose deployment nginx --port=80');
+    s.out('kubectl run busybox --image=busybox -- sleep 3600');
+    const ip = s.service('nginx').clusterIP!;
+    return { s, ask: () => s.on({ kind: 'pod', namespace: 'default', name: 'busybox' }, `wget --spider --timeout=1 ${ip}`).exitCode };
+  }
+
+  it('with no policy everything is allowed; default-deny (Ingress) stops it; allow-all (Ingress) lets it in again', () => {
+    const { s, ask } = setUp();
+    expect(ask()).toBe(0);
+    expect(s.apply(DENY_INGRESS)).toBe('networkpolicy.networking.k8s.io/default-deny created\n');
+    expect(ask()).toBe(1);
+    s.out('kubectl delete networkpolicy default-deny');
+    expect(ask()).toBe(0);
+    s.apply(DENY_INGRESS);
+    s.apply(ALLOW_INGRESS);
+    // Policies add up: allow-all's empty rule admits everything default-deny selected.
+    expect(ask()).toBe(0);
+  });
+
+  it('differs (a typo in the article): its "deny all egress" YAML has `egress: [{}]`, which allows every egress, so busybox still connects', () => {
+    const { s, ask } = setUp();
+    s.apply(EGRESS_AS_WRITTEN);
+    expect(ask()).toBe(0);
+  });
+
+  it('default-deny with Ingress and Egress stops busybox\'s request on its way out', () => {
+    const { s, ask } = setUp();
+    s.apply(DENY_BOTH);
+    expect(ask()).toBe(1);
+  });
+});
+
 describe('seed 002 §NetworkPolicy walkthrough', () => {
   /** `wget --spider --timeout=1 nginx`, as the article types it in busybox. */
   const spider = (s: Student) => s.type('wget --spider --timeout=1 nginx');
