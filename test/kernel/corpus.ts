@@ -42,6 +42,8 @@ export function needsOf(yaml: string): Area[] {
   if (hasCluster && (plugin === 'calico' || plugin === 'canal')) needs.add('ci-ipset');
   // weave-npc's rules match ipsets too; the cells wait for lab-weave (grid.ts) to be landed.
   if (hasCluster && plugin === 'weave') { needs.add('ci-ipset'); needs.add('lab-weave'); }
+  // Cilium's datapath is BPF programs: this kernel cannot load eBPF, so its cells stay pending.
+  if (hasCluster && plugin === 'cilium') needs.add('ebpf');
   const podSpecs = [...objects.pods.map((p) => p.obj.spec), ...objects.deployments.map((d) => d.obj.spec.template.spec)];
   if (podSpecs.some((s) => s?.containers.some((c) => c.ports?.some((cp) => cp.hostPort !== undefined)))) needs.add('cni-portmap');
   return [...needs].sort();

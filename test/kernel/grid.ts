@@ -23,6 +23,7 @@ export type Area =
   | 'netfilter'       // iptables-save text for iptables-restore, rules in the walk
   | 'kube-proxy'      // Service rules on the nodes
   | 'kube-proxy-ipvs' // IPVS virtual servers in the walk
+  | 'ebpf'            // BPF programs on devices and sockets (Cilium): this kernel cannot load them, so never landed here
   | 'kube-proxy-nftables' // kube-proxy's ip kube-proxy table, exported to the lab with `nft -f`
   | 'cni-portmap'     // hostPort DNAT rules
   | 'network-policy'  // NetworkPolicy enforcement (calico)
