@@ -24,9 +24,8 @@ export function podGateway(podCIDR: string): { gateway: string; prefixLen: numbe
   return p ? { gateway: formatIPv4(nthAddress(p, 1)), prefixLen: p.len } : undefined;
 }
 
-/** Creates the Pod bridge (cni0/cbr0/docker0) holding the gateway address, once per node. */
-export function ensurePodBridge(ctx: BuildCtx, node: NodeNet, mtu: number): Link | undefined {
-  const name = ctx.model.spec.network.bridge;
+/** Creates the Pod bridge (cni0/cbr0/docker0, or a plugin's own such as kube-bridge) holding the gateway address, once per node. */
+export function ensurePodBridge(ctx: BuildCtx, node: NodeNet, mtu: number, name: string = ctx.model.spec.network.bridge): Link | undefined {
   const existing = linkByName(node.ns, name);
   if (existing) return existing;
   const gw = podGateway(node.model.podCIDR);
@@ -43,8 +42,8 @@ export function ensurePodBridge(ctx: BuildCtx, node: NodeNet, mtu: number): Link
  * end moved to the node and enslaved), host-local's address, the gateway route and any extra
  * routes the delegating plugin passes (flannel passes the whole cluster CIDR).
  */
-export function wireBridgePod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: number, extraRoutes: readonly string[] = []): void {
-  const br = ensurePodBridge(ctx, node, mtu);
+export function wireBridgePod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: number, extraRoutes: readonly string[] = [], bridge?: string): void {
+  const br = ensurePodBridge(ctx, node, mtu, bridge);
   const gw = podGateway(node.model.podCIDR);
   if (!br || !gw || !pod.podIP) return;
   const [eth0, host] = addVethPair(

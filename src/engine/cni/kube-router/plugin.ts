@@ -18,12 +18,13 @@
  *         `PODCIDR dev tun-… src NODE_IP proto 17`; peers in the node's own subnet still get
  *         direct routes.
  */
-import { formatIPv4, ipInCidr, parsePrefix, nthAddress } from '../../addr/ip';
+import { ipInCidr } from '../../addr/ip';
+import { ensurePodBridge, wireBridgePod } from '../bridge/plugin';
 import type { PodModel } from '../../model/cluster';
 import { RT_TABLE_MAIN } from '../../route/fib';
-import { hexFor, macFor, type BuildCtx } from '../../net/context';
+import type { BuildCtx } from '../../net/context';
 import { linkByName } from '../../net/lookup';
-import { addAddr, addLink, addRoute, addVethPair, setMaster, setUp, v4Addr } from '../../net/mutate';
+import { addLink, addRoute, setUp } from '../../net/mutate';
 import type { Link, NetNs, Route } from '../../net/types';
 import { sha256, toHex } from '../../util/sha256';
 import type { CniDatapath, NodeNet } from '../plugin';
@@ -46,38 +47,14 @@ export function tunnelName(peerIp: string): string {
   return `tun-${toHex(sha256(peerIp.replace(/[.:]/g, ''))).slice(0, 11)}`;
 }
 
-function gatewayOf(podCIDR: string): { gateway: string; prefixLen: number } | undefined {
-  const p = parsePrefix(podCIDR, true);
-  return p ? { gateway: formatIPv4(nthAddress(p, 1)), prefixLen: p.len } : undefined;
-}
-
 /** kube-router's own `kube-bridge`, holding the node's Pod gateway (the first address of its podCIDR). */
 export function ensureKubeBridge(ctx: BuildCtx, node: NodeNet, mtu: number): Link | undefined {
-  const existing = linkByName(node.ns, KUBE_BRIDGE);
-  if (existing) return existing;
-  const gw = gatewayOf(node.model.podCIDR);
-  if (!gw) return undefined;
-  const br = addLink(node.ns, { name: KUBE_BRIDGE, kind: 'bridge', mac: macFor(ctx, `${node.ns.id} ${KUBE_BRIDGE}`), mtu, qlen: 1000 });
-  br.mtuSet = true;
-  addAddr(node.ns, br, v4Addr(gw.gateway, gw.prefixLen, { broadcast: true }));
-  setUp(node.ns, br, true);
-  return br;
+  return ensurePodBridge(ctx, node, mtu, KUBE_BRIDGE);
 }
 
 /** The `bridge` CNI plugin's ADD with bridge "kube-bridge": a veth enslaved to it, host-local's address, the default route. */
 function wireKubeRouterPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: number): void {
-  const br = ensureKubeBridge(ctx, node, mtu);
-  const gw = gatewayOf(node.model.podCIDR);
-  if (!br || !gw || !pod.podIP) return;
-  const [eth0, host] = addVethPair(
-    podNs, 'eth0', macFor(ctx, `${podNs.id} eth0`),
-    node.ns, `veth${hexFor(ctx, `${podNs.id} veth`)}`, macFor(ctx, `${podNs.id} veth host`), mtu,
-  );
-  setMaster(node.ns, host, br);
-  setUp(node.ns, host, true);
-  setUp(podNs, eth0, true);
-  addAddr(podNs, eth0, v4Addr(pod.podIP, gw.prefixLen, { broadcast: true }));
-  addRoute(podNs, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: 'default', via: gw.gateway, dev: 'eth0', proto: 'boot', scope: 'global' });
+  wireBridgePod(ctx, node, pod, podNs, mtu, [], KUBE_BRIDGE);
 }
 
 /** Whether `ip` is inside a connected (proto kernel) subnet of the namespace: utils.GetNodeSubnet's check. */
