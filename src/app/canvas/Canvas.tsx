@@ -1,5 +1,5 @@
 /** The topology canvas: React Flow over the nodes and edges derived from the snapshot. */
-import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, useStore as useFlowStore, type NodeChange, type ReactFlowState } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, useStore as useFlowStore, type NodeChange, type ReactFlowState } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,9 +15,10 @@ import { FAR_ZOOM, nodeTypes, READABLE_ZOOM } from './nodes';
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
 
 const MINIMAP_STYLE = { width: 150, height: 96 };
-// Room for the zoom controls on the left, the follow toggle along the top and the hint along
-// the bottom edge: at the fitted zoom no overlay covers a device.
-const FIT = { padding: { top: '34px', right: '24px', bottom: '40px', left: '56px' }, duration: 0 } as const;
+// Room for the zoom controls on the left and the hint along the bottom edge: at the fitted
+// zoom no overlay covers a device. (The follow toggle is in the player's bar, not over the
+// canvas, so the canvas's whole height goes to the cluster.)
+const FIT = { padding: { top: '12px', right: '16px', bottom: '30px', left: '52px' }, duration: 0 } as const;
 const minimapColor = (n: { type?: string }): string => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa');
 
 const HOOKS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
@@ -134,9 +135,6 @@ function Flow() {
       {hasRuns && !stale && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
       <CameraFollow ids={ids} />
       <ZoomStyle />
-      <Panel position="top-right" className="knp-follow-panel">
-        <FollowToggle />
-      </Panel>
       {!derived.nodes.length && <div className="knp-canvas-empty">{t('canvas.empty')}</div>}
       {derived.nodes.length > 0 && <div className="knp-canvas-hint">{t('canvas.hint')}</div>}
     </ReactFlow>
@@ -245,19 +243,6 @@ function ZoomStyle() {
     root.style.setProperty('--knp-z', String(z));
   }, [z]);
   return null;
-}
-
-/** The toggle for the camera that follows the packet (on by default). */
-function FollowToggle() {
-  const { t } = useTranslation();
-  const on = useApp(select.cameraFollow);
-  const actions = useActions();
-  return (
-    <label className="knp-follow" title={t('camera.followHint')}>
-      <input type="checkbox" data-testid="camera-follow" checked={on} onChange={(e) => actions.setCameraFollow(e.target.checked)} />
-      <span>{t('camera.follow')}</span>
-    </label>
-  );
 }
 
 /**
