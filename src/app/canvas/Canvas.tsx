@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
 import { machineAt, serviceAt, trailOf } from './follow';
 import { locate, objectWarnings, toFlow, type FlowEdge, type FlowNode } from './flow';
-import type { LayoutMemory } from './layout';
+import { SIZE, type LayoutMemory } from './layout';
 import { edgeTypes } from './LinkEdge';
 import { FAR_ZOOM, nodeTypes, READABLE_ZOOM } from './nodes';
 
@@ -241,6 +241,8 @@ function ZoomStyle() {
     if (!root || !z) return;
     root.dataset['zoom'] = z < FAR_ZOOM ? 'far' : z < READABLE_ZOOM ? 'mid' : 'near';
     root.style.setProperty('--knp-z', String(z));
+    // A Pod's or a Service's box holds two lines of 11.5 px text (name, address) from about 0.49.
+    root.dataset['lines'] = (SIZE.pod.h - 3) * z - 2 >= 2 * 11.5 * 1.15 ? '2' : '1';
   }, [z]);
   return null;
 }
