@@ -97,6 +97,30 @@ function Flow() {
       requestAnimationFrame(() => void rf.fitView(FIT).then(() => setFitZoom(rf.getZoom())));
     }
   }, [derived, viewKey, rf]);
+  // When the canvas changes size (a lesson docks and the editor's column widens, the window or
+  // a split moves) and the learner has not zoomed since the fit, fit again: a graph fitted to
+  // the old size would run off the new one.
+  const fitZoomRef = useRef(0);
+  fitZoomRef.current = fitZoom;
+  useEffect(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid=canvas]');
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let last = { w: el.clientWidth, h: el.clientHeight };
+    let raf = 0;
+    const ro = new ResizeObserver(() => {
+      cancelAnimationFrame(raf);
+      raf = requestAnimationFrame(() => {
+        const now = { w: el.clientWidth, h: el.clientHeight };
+        const moved = Math.abs(now.w - last.w) > 16 || Math.abs(now.h - last.h) > 16;
+        if (!moved || !now.w || !now.h) return;
+        last = now;
+        const z = fitZoomRef.current;
+        if (z > 0 && Math.abs(rf.getZoom() - z) < 1e-3) void rf.fitView(FIT).then(() => setFitZoom(rf.getZoom()));
+      });
+    });
+    ro.observe(el);
+    return () => { ro.disconnect(); cancelAnimationFrame(raf); };
+  }, [rf]);
   // The minimap only helps once the graph no longer fits: zoomed in past the fitted zoom. At
   // the fitted zoom it would sit on top of the devices in the bottom-right corner.
   const zoomedIn = useFlowStore(useCallback((s: ReactFlowState) => fitZoom > 0 && s.transform[2] > fitZoom * 1.1, [fitZoom]));
@@ -241,8 +265,9 @@ function ZoomStyle() {
     if (!root || !z) return;
     root.dataset['zoom'] = z < FAR_ZOOM ? 'far' : z < READABLE_ZOOM ? 'mid' : 'near';
     root.style.setProperty('--knp-z', String(z));
-    // A Pod's or a Service's box holds two lines of 11.5 px text (name, address) from about 0.49.
-    root.dataset['lines'] = (SIZE.pod.h - 3) * z - 2 >= 2 * 11.5 * 1.15 ? '2' : '1';
+    // A Pod's or a Service's box (less its borders and padding) holds two lines of 11.5 px
+    // text (name, address; line-height 1.1 in styles.css) from about 0.46.
+    root.dataset['lines'] = (SIZE.pod.h - 3) * z - 2 >= 2 * 11.5 * 1.1 ? '2' : '1';
   }, [z]);
   return null;
 }

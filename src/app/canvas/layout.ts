@@ -28,7 +28,7 @@ export interface Pt { readonly x: number; readonly y: number }
 export interface Size { readonly w: number; readonly h: number }
 
 export const SIZE = {
-  pod: { w: 176, h: 62 }, device: { w: 118, h: 44 }, service: { w: 210, h: 62 }, host: { w: 150, h: 52 },
+  pod: { w: 176, h: 62 }, device: { w: 150, h: 44 }, service: { w: 232, h: 62 }, host: { w: 150, h: 52 },
   pad: 18, header: 40, gap: 14, rowGap: 46, groupGap: 70, underlayH: 34, netfilter: { w: 620, h: 96 },
 } as const;
 
