@@ -29,7 +29,8 @@ import {
   ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
 } from './packets';
 import { bridgeInput, bridgeXmit } from './bridge';
-import { ipipRcv, ipipXmit, packetSocketXmit, tunXmit, vxlanXmit, xfrmOutput } from './tunnel';
+import { ipipRcv, ipipXmit, vxlanXmit, xfrmOutput } from './tunnel';
+import { packetSocketXmit, tunXmit } from './userspace';
 import { localDeliver } from './l4';
 import { hookPointText, IP_HOOKS, NO_PROGRAMS, type HookDecision, type HookEnv, type HookPoint, type IpHookPoint } from './hooks';
 
