@@ -313,8 +313,10 @@ export function describe(p: Packet): string {
   if (!p.ip) return 'frame';
   const i = p.ip;
   let s: string;
-  if (p.tcp) s = `${i.src}:${p.tcp.sport} > ${i.dst}:${p.tcp.dport} TCP [${tcpFlagsText(p.tcp.flags)}] seq ${p.tcp.seq}${p.tcp.flags.ack ? ` ack ${p.tcp.ack}` : ''}`;
-  else if (p.udp) s = `${i.src}:${p.udp.sport} > ${i.dst}:${p.udp.dport} UDP${p.vxlan ? ` VXLAN vni ${p.vxlan.vni}` : ''}`;
+  // An IPv6 address with a port is written in brackets ([fd00::2]:80).
+  const ep = i.version === 6 ? (a: string, port: number): string => `[${a}]:${port}` : (a: string, port: number): string => `${a}:${port}`;
+  if (p.tcp) s = `${ep(i.src, p.tcp.sport)} > ${ep(i.dst, p.tcp.dport)} TCP [${tcpFlagsText(p.tcp.flags)}] seq ${p.tcp.seq}${p.tcp.flags.ack ? ` ack ${p.tcp.ack}` : ''}`;
+  else if (p.udp) s = `${ep(i.src, p.udp.sport)} > ${ep(i.dst, p.udp.dport)} UDP${p.vxlan ? ` VXLAN vni ${p.vxlan.vni}` : ''}`;
   else if (p.icmp && i.version === 6) s = `${i.src} > ${i.dst} ICMP6 ${icmp6Text(p.icmp)}`;
   else if (p.icmp) s = `${i.src} > ${i.dst} ICMP ${icmpText(p.icmp)}`;
   else if (i.protocol === IPPROTO_IPIP) s = `${i.src} > ${i.dst} IPIP`;
