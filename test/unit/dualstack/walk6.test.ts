@@ -135,3 +135,33 @@ describe('the IPv6 walk', () => {
     expect(parseDestination('[fd00::zz]:80')).toBeUndefined();
   });
 });
+
+describe('ip6tables and conntrack for IPv6', () => {
+  it('IPv6 packets traverse ip6tables\' own tables, never iptables\'; REJECT answers with ICMPv6', () => {
+    const s = sim();
+    const node2 = { kind: 'node', name: 'node-2' } as const;
+    expect(runLine(s, node2, `ip6tables -A FORWARD -d ${web6(s)}/128 -p tcp --dport 80 -j REJECT`).exitCode).toBe(0);
+    // The same rule in iptables (IPv4) would never see the IPv6 packet, and the reverse holds too.
+    expect(runLine(s, node2, 'iptables-save').stdout).not.toContain('fd00');
+    expect(runLine(s, node2, 'ip6tables-save -t filter').stdout).toContain(`-A FORWARD -d ${web6(s)}/128 -p tcp -m tcp --dport 80 -j REJECT --reject-with icmp6-port-unreachable`);
+    expect(runLine(s, node2, 'ip6tables -L FORWARD -n').stdout).toContain(`::/0                 ${web6(s)}/128`);
+    const t = walk(s, { from: 'pod/default/client', to: `[${web6(s)}]:80` });
+    expect(t.verdict).toBe('refused');
+    const err = t.events.find((e) => e.type === 'icmp-error')!;
+    expect(err.packet?.icmp).toMatchObject({ type: 1, code: 4 });
+    expect(walk(s, { from: 'pod/default/client', to: web6(s), protocol: 'icmp' }).verdict).toBe('delivered');
+    // IPv4 to the same Pod is untouched by the IPv6 rule.
+    const web4 = s.model.pods.find((p) => p.meta.name === 'web')!.podIP!;
+    expect(walk(s, { from: 'pod/default/client', to: `${web4}:80` }).verdict).toBe('delivered');
+  });
+
+  it('conntrack tracks IPv6 flows where ip6tables runs, and lists them with -f ipv6', () => {
+    const s = sim();
+    const node2 = { kind: 'node', name: 'node-2' } as const;
+    runLine(s, node2, 'ip6tables -A FORWARD -p ipv6-icmp -j ACCEPT');
+    expect(runLine(s, client, `ping -6 -c 1 ${web6(s)}`).exitCode).toBe(0);
+    const v6 = runLine(s, node2, 'conntrack -L -f ipv6').stdout;
+    expect(v6).toMatch(new RegExp(`^icmpv6   58 \\d+ src=fd00:10:244::3 dst=${web6(s)} type=128 code=0 id=\\d+ src=${web6(s)} dst=fd00:10:244::3 type=129 code=0 id=\\d+ mark=0 use=1\\n$`));
+    expect(runLine(s, node2, 'conntrack -L').stdout).toBe('');
+  });
+});
