@@ -165,3 +165,24 @@ describe('ip6tables and conntrack for IPv6', () => {
     expect(runLine(s, node2, 'conntrack -L').stdout).toBe('');
   });
 });
+
+describe('flannel vxlan with IPv6', () => {
+  it('wires flannel-v6.1 and carries Pod IPv6 inside VXLAN over the IPv6 underlay', () => {
+    const s = sim(DUAL.replace('plugin: bridge, bridge: cni0', 'plugin: flannel, backend: vxlan, bridge: cni0'));
+    const node1 = { kind: 'node', name: 'node-1' } as const;
+    expect(runLine(s, node1, 'ip -6 route').stdout).toContain('fd00:10:244:1::/64 via fd00:10:244:1:: dev flannel-v6.1 metric 1024 onlink pref medium \n');
+    expect(runLine(s, node1, 'ip -6 addr show dev flannel-v6.1').stdout).toContain('inet6 fd00:10:244::/128 scope global \n');
+    const t = walk(s, { from: 'pod/default/client', to: web6(s), protocol: 'icmp' });
+    expect(t.verdict).toBe('delivered');
+    const encap = t.events.find((e) => e.type === 'encap')!;
+    expect(encap.where.dev).toBe('flannel-v6.1');
+    expect(encap.packet?.ip).toMatchObject({ version: 6, src: 'fd00:192:168:1::11', dst: 'fd00:192:168:1::12' });
+    expect(encap.packet?.inner?.eth?.type).toBe(0x86dd);
+    expect(t.events.find((e) => e.type === 'decap')?.where).toMatchObject({ ns: 'node/node-2', dev: 'flannel-v6.1' });
+    // IPv4 still goes through flannel.1 in the same cluster.
+    const web4 = s.model.pods.find((p) => p.meta.name === 'web')!.podIP!;
+    const t4 = walk(s, { from: 'pod/default/client', to: web4, protocol: 'icmp' });
+    expect(t4.verdict).toBe('delivered');
+    expect(t4.events.find((e) => e.type === 'decap')?.where.dev).toBe('flannel.1');
+  });
+});
