@@ -186,7 +186,8 @@ interface CheckedChain {
  * whole text alive for as long as the cache holds the slice.
  */
 function detached(s: string): string {
-  return s.length < 16 ? s : (' ' + s).slice(1);
+  // V8 slices strings of 13 characters and more (FLANNEL-POSTRTG is 15): every length is copied.
+  return s === '' ? s : (' ' + s).slice(1);
 }
 
 /**
@@ -457,8 +458,9 @@ function restoreShared(text: string, cache: ChainCache): Table[] | null {
         pending.push({ name, jumps, nat });
       } else if (nth) {
         // An nth counter lives in its match: such a chain is this machine's alone.
-        table.chains.set(name, { ...newChain(name, false), rules });
-        pending.push({ name, jumps, nat });
+        const cname = detached(name);
+        table.chains.set(cname, { ...newChain(cname, false), rules });
+        pending.push({ name: cname, jumps, nat });
       } else {
         const cname = detached(name);
         const chain: Chain = { name: cname, policyCounters: { pkts: 0, bytes: 0 }, rules, shared: true };
