@@ -13,6 +13,7 @@ import { findSet } from '../netfilter/ipset';
 import { applyCommand } from '../netfilter/ops';
 import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
 import { iptablesSave, orderedChains } from '../netfilter/restore';
+import { ip6tablesSaveText } from '../agents/kubeproxy/iptables6';
 import { ensureNetfilter, isTableName, newNetfilterState, readCounters, referenceCounts } from '../netfilter/state';
 import { isBuiltin, type Chain, type Rule, type Table } from '../netfilter/types';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
@@ -271,7 +272,28 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
   }
 }
 
+/** `ip6tables-save [-t TABLE]`: the node's IPv6 rules (ns.ip6tablesRuleset), as ip6tables-save prints them. */
+function ip6tablesSaveCmd(ctx: ShellContext, argv: readonly string[]): CommandResult {
+  const ns = targetNs(ctx);
+  if (!ns) return noNs('ip6tables-save');
+  const V = 'ip6tables-save v1.8.9 (nf_tables)';
+  let table: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-t' || a === '--table') {
+      table = argv[++i];
+      if (table === undefined) return fail(`${V}: option '${a}' requires an argument\n`, 2);
+    } else if (a.startsWith('--table=')) table = a.slice(8);
+    else if (a === '-V' || a === '--version') return ok(`${V}\n`);
+    else return fail(`${V}: unknown option "${a}"\nTry \`ip6tables-save -h' or 'ip6tables-save --help' for more information.\n`, 2);
+  }
+  if (table !== undefined && !isTableName(table)) return fail(`${V}: Cannot initialize: table '${table}' does not exist\n`, 1);
+  return ok(ns.ip6tablesRuleset ? ip6tablesSaveText(ns.ip6tablesRuleset, table) : '');
+}
+
 export const iptablesCommands: Record<string, Command> = {
+  'ip6tables-save': ip6tablesSaveCmd,
+  'ip6tables-nft-save': ip6tablesSaveCmd,
   iptables: iptablesCmd,
   'iptables-nft': iptablesCmd,
   'iptables-save': iptablesSaveCmd,

@@ -21,6 +21,7 @@ import type { RestoreFailure } from '../../netfilter/types';
 import { cniOf } from '../../cni/registry';
 import { proxyConfig } from './config';
 import { kubeProxyNftables, NFT_TABLE } from './nftables';
+import { clusterHasIPv6, kubeProxyIp6Ruleset, kubeProxyIp6tables } from './iptables6';
 import { newNftState, nftLoad, type LoadResult, type NftState } from '../../netfilter/nft/ruleset';
 import { effectiveLocalhostNodePorts, KubeProxyCache, NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS } from './iptables';
 import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
@@ -167,6 +168,9 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     st.nfacct ??= new Map();
     for (const name of [NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS]) if (!st.nfacct.has(name)) st.nfacct.set(name, { pkts: 0, bytes: 0 });
   }
+  // The IPv6 proxier's restore (dual-stack and IPv6-only clusters), kept beside the IPv4 tables.
+  if (cfg.mode === 'iptables' && clusterHasIPv6(model)) ns.ip6tablesRuleset = kubeProxyIp6Ruleset(kubeProxyIp6tables(model, node, cfg));
+  else delete ns.ip6tablesRuleset;
   const out = load(ns, `node/${node.name}`, written, restore);
   const nftError = installNftables(ns, model, node, cfg, nftLoader);
   sim.net.generation++;

@@ -1,0 +1,67 @@
+/** Dual-stack on the Kubernetes side: EndpointSlices per family and kube-proxy's IPv6 (ip6tables) rules. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildSim, runLine } from '../../../src/engine';
+import { ip6tablesSaveText, kubeProxyIp6tables } from '../../../src/engine/agents/kubeproxy/iptables6';
+
+const DS = readFileSync('test/golden/kubectl/scenarios/dualstack6.yaml', 'utf8');
+const V4 = DS.replace(/podCIDR: \[.*\]/, 'podCIDR: 10.244.0.0/16').replace(/serviceCIDR: \[.*\]/, 'serviceCIDR: 10.96.0.0/12').replace(/underlayCIDR: \[.*\]/, 'underlayCIDR: 192.168.1.0/24')
+  .replace(/ip: \[(192\.168\.1\.\d+), "[^"]+"\]/g, 'ip: $1').replace(/  ipFamilyPolicy: PreferDualStack\n  clusterIP: 10.96.0.80\n  clusterIPs: .*\n/, '  clusterIP: 10.96.0.80\n').replace(/  ipFamilies: \[IPv6\]\n  clusterIP: "fd00:10:96::86"\n/, '');
+
+describe('EndpointSlices per address family', () => {
+  const { sim } = buildSim(DS);
+  const slices = (svc: string) => sim.model.endpointSlices.filter((s) => s.serviceName === svc);
+  it('a dual-stack Service gets one slice per family, each with the Pods\' addresses of that family', () => {
+    const web = slices('web');
+    expect(web.map((s) => s.addressType)).toEqual(['IPv4', 'IPv6']);
+    expect(web[0]!.endpoints.map((e) => e.addresses[0])).toEqual(['10.244.0.3', '10.244.1.3']);
+    expect(web[1]!.endpoints.map((e) => e.addresses[0])).toEqual(['fd00:10:244::3', 'fd00:10:244:1::3']);
+    expect(web[1]!.endpoints.map((e) => e.targetRef)).toEqual(['pod/default/web-a', 'pod/default/web-b']);
+  });
+  it('a SingleStack IPv6 Service gets an IPv6 slice only, and its Endpoints hold IPv6 addresses', () => {
+    expect(slices('web6').map((s) => s.addressType)).toEqual(['IPv6']);
+    const ep = sim.model.endpoints.find((e) => e.meta.name === 'web6')!;
+    expect(ep.subsets[0]!.addresses.map((a) => a.ip)).toEqual(['fd00:10:244::3', 'fd00:10:244:1::3']);
+    const out = runLine(sim, { kind: 'node', name: 'node-1' }, 'kubectl get endpoints web6').stdout;
+    expect(out).toContain('[fd00:10:244::3]:80,[fd00:10:244:1::3]:80');
+  });
+  it('an IPv4-only cluster keeps IPv4 slices only', () => {
+    const { sim: v4 } = buildSim(V4);
+    expect(v4.model.endpointSlices.every((s) => s.addressType === 'IPv4')).toBe(true);
+    expect(v4.model.endpointSlices.filter((s) => s.serviceName === 'web6')).toHaveLength(1);
+  });
+});
+
+describe("kube-proxy's IPv6 rules (iptables mode)", () => {
+  const { sim } = buildSim(DS);
+  const node = sim.model.nodes[0]!;
+  const text = kubeProxyIp6tables(sim.model, node);
+  it('captures each IPv6 clusterIP and DNATs to "[ip]:port" endpoints, masquerading off-cluster sources by the IPv6 pod CIDR', () => {
+    expect(text).toContain('-A KUBE-SERVICES -m comment --comment "default/web cluster IP" -m tcp -p tcp -d fd00:10:96::80 --dport 80 -j KUBE-SVC-');
+    expect(text).toContain('-j DNAT --to-destination [fd00:10:244:1::3]:80');
+    expect(text).toMatch(/-d fd00:10:96::80 --dport 80 ! -s fd00:10:244::\/56 -j KUBE-MARK-MASQ/);
+    expect(text).toContain('-A KUBE-NODEPORTS -m comment --comment default/web6 -m tcp -p tcp --dport 30086 -j KUBE-EXT-');
+  });
+  it('has no localhost NodePorts: the tail call excludes ::1, and no 127.0.0.0/8 rule', () => {
+    expect(text).toContain('-m addrtype --dst-type LOCAL ! -d ::1/128 -j KUBE-NODEPORTS');
+    expect(text).not.toContain('127.0.0.0/8');
+    expect(text).not.toContain('KUBE-FIREWALL');
+  });
+  it('the IPv4 rules leave out the SingleStack IPv6 Service; the dual-stack one is in both', () => {
+    const v4 = runLine(sim, { kind: 'node', name: 'node-1' }, 'iptables-save -t nat').stdout;
+    expect(v4).not.toContain('web6');
+    expect(v4).toContain('-d 10.96.0.80/32 -p tcp -m comment --comment "default/web cluster IP"');
+    const v6 = runLine(sim, { kind: 'node', name: 'node-1' }, 'ip6tables-save -t nat').stdout;
+    expect(v6).toContain('-A KUBE-SERVICES -d fd00:10:96::80/128 -p tcp -m comment --comment "default/web cluster IP" -m tcp --dport 80 -j KUBE-SVC-');
+    expect(v6).toContain('-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES');
+    expect(v6).not.toContain('10.96.');
+  });
+  it('ip6tables-save prints REJECT with ICMPv6 and addresses in their IPv6 forms', () => {
+    const saved = ip6tablesSaveText('*filter\n:KUBE-SERVICES - [0:0]\n-A KUBE-SERVICES -m comment --comment "a/b has no endpoints" -m tcp -p tcp -d fd00::a --dport 80 -j REJECT\nCOMMIT\n');
+    expect(saved).toContain('-A KUBE-SERVICES -d fd00::a/128 -p tcp -m comment --comment "a/b has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp6-port-unreachable');
+  });
+  it('an IPv4-only cluster has no IPv6 ruleset', () => {
+    const { sim: v4 } = buildSim(V4);
+    expect(runLine(v4, { kind: 'node', name: 'node-1' }, 'ip6tables-save').stdout).toBe('');
+  });
+});
