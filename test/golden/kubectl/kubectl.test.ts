@@ -51,6 +51,7 @@ const CASES: [string, string, string, string][] = [
   ['dualstack6-get-endpointslices', `${T}/dualstack6.yaml`, '', 'kubectl get svc,endpoints,endpointslices -o wide'],
   ['dualstack6-get-endpointslices-yaml', `${T}/dualstack6.yaml`, '', 'kubectl get endpointslices -l kubernetes.io/service-name=web -o yaml'],
   ['dualstack6-ip6tables-save', `${T}/dualstack6.yaml`, 'node/node-1', 'ip6tables-save'],
+  ['dualstack6-nft-ip6', `${T}/dualstack6-nft.yaml`, 'node/node-1', 'nft list table ip6 kube-proxy'],
   ['dualstack6-iptables-save-nat', `${T}/dualstack6.yaml`, 'node/node-1', 'iptables-save -t nat'],
   ['pending-get-events', `${T}/pending.yaml`, '', 'kubectl get events'],
   ['pending-describe-pod', `${T}/pending.yaml`, '', 'kubectl describe pods web'],

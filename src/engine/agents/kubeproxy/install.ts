@@ -115,14 +115,16 @@ function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
  * atomically); any other mode removes the table. Returns the load error, if any.
  */
 function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: ReturnType<typeof proxyConfig>, loader: NftLoadFn): string | undefined {
+  const ours = (t: { family: string; name: string }): boolean => (t.family === 'ip' || t.family === 'ip6') && t.name === NFT_TABLE;
   if (cfg.mode !== 'nftables') {
-    if (ns.nft) ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
+    if (ns.nft) ns.nft.tables = ns.nft.tables.filter((t) => !ours(t));
     return undefined;
   }
   ns.nft ??= newNftState();
   // A full sync replaces the table (kube-proxy's first sync after a restart starts from nothing).
-  ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
-  const text = kubeProxyNftables(model, node, cfg);
+  ns.nft.tables = ns.nft.tables.filter((t) => !ours(t));
+  // On a cluster with IPv6 the IPv6 proxier's `ip6 kube-proxy` transaction follows the IPv4 one.
+  const text = kubeProxyNftables(model, node, cfg) + (clusterHasIPv6(model) ? kubeProxyNftables(model, node, cfg, 'ip6') : '');
   const r = loader(ns.nft, text);
   if (r.ok) { delete ns.nft.loadFailure; return undefined; }
   // Kept on the machine: `knp check`, kube-proxy's log and every packet entering it say so.
