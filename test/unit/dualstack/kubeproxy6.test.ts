@@ -65,3 +65,15 @@ describe("kube-proxy's IPv6 rules (iptables mode)", () => {
     expect(runLine(v4, { kind: 'node', name: 'node-1' }, 'ip6tables-save').stdout).toBe('');
   });
 });
+
+describe("kube-proxy's IPv6 virtual servers (IPVS mode)", () => {
+  it('ipvsadm -Ln lists each IPv6 clusterIP and IPv6 NodePort address as [addr]:port with IPv6 real servers; the SingleStack IPv6 Service has no IPv4 one', () => {
+    const { sim } = buildSim(DS.replace('spec:\n  podCIDR:', 'spec:\n  kubeProxy: {mode: ipvs}\n  podCIDR:'));
+    const out = runLine(sim, { kind: 'node', name: 'node-1' }, 'ipvsadm -Ln').stdout;
+    expect(out).toContain('TCP  [fd00:10:96::80]:80 rr\n  -> [fd00:10:244:1::3]:80        Masq    1      0          0         \n  -> [fd00:10:244::3]:80 ');
+    expect(out).toContain('TCP  [fd00:192:168:1::11]:30086 rr');
+    expect(out).toContain('TCP  10.96.0.80:80 rr');
+    expect(out).not.toMatch(/:8080 rr[^\n]*\n[^\n]*10\.244/);
+    expect(out).not.toContain('192.168.1.11:30086');
+  });
+});

@@ -25,7 +25,7 @@ import { clusterHasIPv6, kubeProxyIp6Ruleset, kubeProxyIp6tables } from './iptab
 import { newNftState, nftLoad, type LoadResult, type NftState } from '../../netfilter/nft/ruleset';
 import { effectiveLocalhostNodePorts, KubeProxyCache, NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS } from './iptables';
 import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
-import { buildIpvsState } from './ipvsstate';
+import { addIpv6VirtualServers, buildIpvsState } from './ipvsstate';
 import { buildKubeIpsets, type IpSets } from './ipset';
 import { ipsetInstall } from '../../netfilter/ipset';
 import { allServicePorts } from './serviceports';
@@ -145,6 +145,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   if (cfg.mode === 'ipvs') {
     const ports = allServicePorts(model);
     const state = buildIpvsState(model, node, { cfg, ports, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
+    if (clusterHasIPv6(model)) addIpv6VirtualServers(state, model, node, cfg);
     ns.ipvs = state;
     for (const [k, v] of buildKubeIpsets(ports, node.name, state)) sets.set(k, v);
     ensureIpvsDevice(ns, state.boundAddresses);
