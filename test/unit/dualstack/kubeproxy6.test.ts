@@ -77,3 +77,32 @@ describe("kube-proxy's IPv6 virtual servers (IPVS mode)", () => {
     expect(out).not.toContain('192.168.1.11:30086');
   });
 });
+
+describe('NetworkPolicy ipBlock in IPv6', () => {
+  it('an IPv6 block matches IPv6 addresses inside it and outside its excepts, never an IPv4 address', async () => {
+    const { ipBlockMatches } = await import('../../../src/engine/policy/evaluate');
+    const block = { cidr: 'fd00:10:244::/56', except: ['fd00:10:244:1::/64'] };
+    expect(ipBlockMatches(block, 'fd00:10:244::3')).toBe(true);
+    expect(ipBlockMatches(block, 'fd00:10:244:1::3')).toBe(false);
+    expect(ipBlockMatches(block, 'fd00:10:245::3')).toBe(false);
+    expect(ipBlockMatches(block, '10.244.0.3')).toBe(false);
+    expect(ipBlockMatches({ cidr: '10.244.0.0/16' }, 'fd00:10:244::3')).toBe(false);
+    expect(ipBlockMatches({ cidr: '10.244.0.0/16' }, '10.244.0.3')).toBe(true);
+  });
+  it("calico's IPv4 chains leave an IPv6 block out (the IPv4 restore still loads)", () => {
+    const yaml = DS.replace('spec:\n  podCIDR:', 'spec:\n  network: {plugin: calico, backend: bgp}\n  podCIDR:') + `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: six-only}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [{ipBlock: {cidr: "fd00:10:244::/56", except: ["fd00:10:244:1::/64"]}}, {ipBlock: {cidr: 10.244.0.0/16}}]}]
+`;
+    const { sim, diagnostics } = buildSim(yaml);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const save = runLine(sim, { kind: 'node', name: 'node-1' }, 'iptables-save -t filter').stdout;
+    expect(save).toContain('cali-pi-');
+    expect(save).toContain('10.244.0.0/16');
+    expect(save).not.toContain('fd00:');
+  });
+});

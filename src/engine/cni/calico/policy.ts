@@ -47,7 +47,9 @@ const comment = (s: string): string => `-m comment --comment "${s.replace(/"/g, 
 
 /** The Pods a peer names, as addresses (or the ipBlock itself). */
 function peerSources(model: ClusterModel, peer: Peer, policyNs: string): { cidrs: string[]; except: string[] } {
-  if (peer.ipBlock) return { cidrs: [peer.ipBlock.cidr], except: peer.ipBlock.except ?? [] };
+  // These are the IPv4 (iptables) chains: an IPv6 ipBlock belongs in Felix's ip6tables chains, never here.
+  const v4 = (c: string): boolean => !c.includes(':');
+  if (peer.ipBlock) return { cidrs: [peer.ipBlock.cidr].filter(v4), except: (peer.ipBlock.except ?? []).filter(v4) };
   const ips = model.pods.filter((pod) => {
     if (pod.hostNetwork || !pod.podIP) return false;
     if (peer.namespaceSelector) { if (!selectorMatches(peer.namespaceSelector, namespaceLabels(model, pod.meta.namespace))) return false; }
