@@ -25,11 +25,11 @@ function normalize(text: string): string {
 }
 
 /** Loads node-1's transaction of `yaml` into a fresh namespace with the real nft and lists the table both ways. */
-function listBoth(yaml: string, nodeName = 'node-1'): { sim: string; kernel: string } {
+function listBoth(yaml: string, nodeName = 'node-1', family: 'ip' | 'ip6' = 'ip'): { sim: string; kernel: string } {
   const { sim } = buildSim(yaml, { seed: 1 });
   const node = sim.model.nodes.find((n) => n.name === nodeName)!;
-  const text = kubeProxyNftables(sim.model, node, proxyConfig(sim.model));
-  const simList = runLine(sim, { kind: 'node', name: node.name }, 'nft list table ip kube-proxy').stdout;
+  const text = kubeProxyNftables(sim.model, node, proxyConfig(sim.model), family);
+  const simList = runLine(sim, { kind: 'node', name: node.name }, `nft list table ${family} kube-proxy`).stdout;
   const ns = uniquePrefix();
   const dir = mkdtempSync(join(tmpdir(), 'knp-nft-'));
   execFileSync('ip', ['netns', 'add', ns]);
@@ -37,7 +37,7 @@ function listBoth(yaml: string, nodeName = 'node-1'): { sim: string; kernel: str
     const file = join(dir, 'kube-proxy.nft');
     writeFileSync(file, text);
     execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', file], { encoding: 'utf8' });
-    const kernel = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', 'kube-proxy'], { encoding: 'utf8' });
+    const kernel = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', family, 'kube-proxy'], { encoding: 'utf8' });
     return { sim: normalize(simList), kernel: normalize(kernel) };
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);
@@ -63,6 +63,15 @@ describe('kernel tier: kube-proxy nftables mode with the real nft', () => {
     const both = listBoth(yaml);
     expect(both.sim).toContain('flags dynamic,timeout');
     expect(both.sim).toContain('set nodeport-ips');
+    expect(both.sim).toBe(both.kernel);
+  });
+
+  it('dual-stack: the IPv6 proxier\'s ip6 kube-proxy table (ipv6_addr maps, ::1, [ip]:port dnat, dotted endpoint chain names) loads and lists as the simulator lists it', () => {
+    requireRoot();
+    const yaml = readFileSync(new URL('../golden/kubectl/scenarios/dualstack6.yaml', import.meta.url), 'utf8').replace('spec:\n  podCIDR:', 'spec:\n  kubeProxy: {mode: nftables}\n  podCIDR:');
+    const both = listBoth(yaml, 'node-1', 'ip6');
+    expect(both.sim).toContain('table ip6 kube-proxy');
+    expect(both.sim).toContain('dnat to [fd00:10:244::3]:80');
     expect(both.sim).toBe(both.kernel);
   });
 });

@@ -12,6 +12,8 @@
  * the mirroring controller copies them into EndpointSlices.
  */
 import { parseIPv4 } from '../addr/ip';
+import { parseIPv6 } from '../addr/ip6';
+import { ipFamily } from '../addr/family';
 import type { EndpointModel, EndpointSliceModel, EndpointsModel, Meta, NodeModel, PodModel, Protocol, ServiceModel } from '../model/cluster';
 import type { Rand } from '../util/rand';
 import { resolveTargetPort } from './ports';
@@ -22,6 +24,26 @@ type Addr = { ip: string; hostname?: string; nodeName?: string; targetRef?: stri
 type Port = { name: string; port: number; protocol: Protocol };
 
 const ipNum = (s: string): number => parseIPv4(s) ?? 0;
+/** Address order within a family (numeric, as the controllers sort them). */
+const ipCmp = (a: string, b: string): number => {
+  if (!a.includes(':') && !b.includes(':')) return ipNum(a) - ipNum(b);
+  const x = parseIPv6(a) ?? 0n, y = parseIPv6(b) ?? 0n;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+type AddressFamily = 'IPv4' | 'IPv6';
+
+/** The families a Service's endpoints are kept for: spec.ipFamilies (absent on an IPv4-only cluster: IPv4). */
+export function serviceFamilies(svc: ServiceModel): readonly AddressFamily[] {
+  return svc.ipFamilies && svc.ipFamilies.length ? svc.ipFamilies : ['IPv4'];
+}
+
+/** The Pod's address of one family: from status.podIPs when the cluster has IPv6, else podIP. */
+export function podIPOf(pod: PodModel, family: AddressFamily): string | null {
+  if (pod.podIP === null) return null;
+  if (!pod.podIPs) return family === 'IPv4' ? pod.podIP : null;
+  return pod.podIPs.find((ip) => (ipFamily(ip) === 6) === (family === 'IPv6')) ?? null;
+}
 const portsKey = (ps: readonly Port[]): string => ps.map((p) => `${p.name}/${p.port}/${p.protocol}`).join(',');
 
 const selection = new WeakMap<ServiceModel, { pods: readonly PodModel[]; selected: PodModel[] }>();
@@ -101,75 +123,94 @@ function eligible(pod: PodModel): boolean {
 
 export function computeEndpoints(svc: ServiceModel, pods: readonly PodModel[], meta: Meta): EndpointsModel {
   const groups = new Map<string, { ports: Port[]; addresses: Addr[]; notReadyAddresses: Addr[] }>();
+  // The Endpoints controller keeps the primary family only (spec.ipFamilies[0]).
+  const family = serviceFamilies(svc)[0]!;
   for (const pod of selectedPods(svc, pods)) {
     if (!eligible(pod)) continue;
     if (pod.terminating && !svc.publishNotReadyAddresses) continue;
+    const ip = podIPOf(pod, family);
+    if (ip === null) continue;
     const ports = podPortsFor(svc, pod);
     if (svc.ports.length > 0 && ports.length === 0) continue;
     const key = portsKey(ports);
     const g = groups.get(key) ?? { ports, addresses: [], notReadyAddresses: [] };
     groups.set(key, g);
     const hostname = hostnameIn(svc, pod);
-    const addr: Addr = { ip: pod.podIP!, ...(hostname ? { hostname } : {}), ...(pod.nodeName ? { nodeName: pod.nodeName } : {}), targetRef: `pod/${pod.meta.namespace}/${pod.meta.name}` };
+    const addr: Addr = { ip, ...(hostname ? { hostname } : {}), ...(pod.nodeName ? { nodeName: pod.nodeName } : {}), targetRef: `pod/${pod.meta.namespace}/${pod.meta.name}` };
     if (pod.ready || svc.publishNotReadyAddresses) g.addresses.push(addr); else g.notReadyAddresses.push(addr);
   }
   const subsets = [...groups.values()].map((g) => ({
-    addresses: g.addresses.sort((a, b) => ipNum(a.ip) - ipNum(b.ip)),
-    notReadyAddresses: g.notReadyAddresses.sort((a, b) => ipNum(a.ip) - ipNum(b.ip)),
+    addresses: g.addresses.sort((a, b) => ipCmp(a.ip, b.ip)),
+    notReadyAddresses: g.notReadyAddresses.sort((a, b) => ipCmp(a.ip, b.ip)),
     ports: g.ports,
   })).sort((a, b) => portsKey(a.ports).localeCompare(portsKey(b.ports)));
   return { meta, subsets };
 }
 
+/**
+ * The EndpointSlice controller: for each of the Service's families (spec.ipFamilies, in order)
+ * its own slices with that addressType, holding the Pods' addresses of that family (a Pod
+ * without one is left out), as upstream's reconciler does per address type.
+ */
 export function computeSlices(svc: ServiceModel, pods: readonly PodModel[], nodes: readonly NodeModel[], mkMeta: (name: string, labels: Record<string, string>) => Meta, rand: Rand): EndpointSliceModel[] {
-  const groups = new Map<string, { ports: Port[]; endpoints: EndpointModel[] }>();
   const zoneOf = new Map(nodes.map((n) => [n.name, n.labels['topology.kubernetes.io/zone']]));
-  for (const pod of selectedPods(svc, pods)) {
-    if (!eligible(pod)) continue;
-    const ports = podPortsFor(svc, pod);
-    if (svc.ports.length > 0 && ports.length === 0) continue;
-    const key = portsKey(ports);
-    const g = groups.get(key) ?? { ports, endpoints: [] };
-    groups.set(key, g);
-    const hostname = hostnameIn(svc, pod);
-    const zone = pod.nodeName ? zoneOf.get(pod.nodeName) : undefined;
-    g.endpoints.push({
-      addresses: [pod.podIP!],
-      ready: svc.publishNotReadyAddresses || (pod.ready && !pod.terminating),
-      serving: svc.publishNotReadyAddresses || pod.ready,
-      terminating: pod.terminating,
-      ...(hostname ? { hostname } : {}),
-      ...(pod.nodeName ? { nodeName: pod.nodeName } : {}),
-      ...(zone ? { zone } : {}),
-      targetRef: `pod/${pod.meta.namespace}/${pod.meta.name}`,
-    });
-  }
-  if (groups.size === 0) groups.set('', { ports: [], endpoints: [] });
   const r = rand.fork(`endpointslice/${svc.meta.namespace}/${svc.meta.name}`);
   const labels = { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': svc.meta.name, ...svc.meta.labels };
-  return [...groups.values()]
-    .sort((a, b) => portsKey(a.ports).localeCompare(portsKey(b.ports)))
-    .map((g) => ({
-      meta: mkMeta(`${svc.meta.name}-${randomSuffix(r)}`, labels),
-      serviceName: svc.meta.name, addressType: 'IPv4' as const,
-      endpoints: g.endpoints.sort((a, b) => ipNum(a.addresses[0]!) - ipNum(b.addresses[0]!)),
-      ports: g.ports, managedByUser: false,
-    }));
+  const out: EndpointSliceModel[] = [];
+  for (const family of serviceFamilies(svc)) {
+    const groups = new Map<string, { ports: Port[]; endpoints: EndpointModel[] }>();
+    for (const pod of selectedPods(svc, pods)) {
+      if (!eligible(pod)) continue;
+      const ip = podIPOf(pod, family);
+      if (ip === null) continue;
+      const ports = podPortsFor(svc, pod);
+      if (svc.ports.length > 0 && ports.length === 0) continue;
+      const key = portsKey(ports);
+      const g = groups.get(key) ?? { ports, endpoints: [] };
+      groups.set(key, g);
+      const hostname = hostnameIn(svc, pod);
+      const zone = pod.nodeName ? zoneOf.get(pod.nodeName) : undefined;
+      g.endpoints.push({
+        addresses: [ip],
+        ready: svc.publishNotReadyAddresses || (pod.ready && !pod.terminating),
+        serving: svc.publishNotReadyAddresses || pod.ready,
+        terminating: pod.terminating,
+        ...(hostname ? { hostname } : {}),
+        ...(pod.nodeName ? { nodeName: pod.nodeName } : {}),
+        ...(zone ? { zone } : {}),
+        targetRef: `pod/${pod.meta.namespace}/${pod.meta.name}`,
+      });
+    }
+    if (groups.size === 0) groups.set('', { ports: [], endpoints: [] });
+    for (const g of [...groups.values()].sort((a, b) => portsKey(a.ports).localeCompare(portsKey(b.ports)))) {
+      out.push({
+        meta: mkMeta(`${svc.meta.name}-${randomSuffix(r)}`, labels),
+        serviceName: svc.meta.name, addressType: family,
+        endpoints: g.endpoints.sort((a, b) => ipCmp(a.addresses[0]!, b.addresses[0]!)),
+        ports: g.ports, managedByUser: false,
+      });
+    }
+  }
+  return out;
 }
 
 /** endpointslicemirroring: a user's Endpoints for a selectorless Service, as EndpointSlices. */
 export function mirrorSlices(ep: EndpointsModel, mkMeta: (name: string, labels: Record<string, string>) => Meta, rand: Rand): EndpointSliceModel[] {
   const r = rand.fork(`endpointslice-mirror/${ep.meta.namespace}/${ep.meta.name}`);
   const labels = { 'endpointslice.kubernetes.io/managed-by': 'endpointslicemirroring-controller.k8s.io', 'kubernetes.io/service-name': ep.meta.name };
-  return ep.subsets.map((s) => ({
-    meta: mkMeta(`${ep.meta.name}-${randomSuffix(r)}`, labels),
-    serviceName: ep.meta.name, addressType: 'IPv4' as const,
-    endpoints: [
-      ...s.addresses.map((a) => endpointOf(a, true)),
-      ...s.notReadyAddresses.map((a) => endpointOf(a, false)),
-    ],
-    ports: s.ports, managedByUser: true,
-  }));
+  // One slice per subset and family (the mirroring controller splits a subset's addresses by family).
+  return ep.subsets.flatMap((s) => {
+    const all = [...s.addresses.map((a) => endpointOf(a, true)), ...s.notReadyAddresses.map((a) => endpointOf(a, false))];
+    const v6 = all.filter((e) => ipFamily(e.addresses[0]!) === 6);
+    const v4 = all.filter((e) => ipFamily(e.addresses[0]!) !== 6);
+    const parts: [AddressFamily, EndpointModel[]][] = v6.length === 0 ? [['IPv4', v4]] : v4.length === 0 ? [['IPv6', v6]] : [['IPv4', v4], ['IPv6', v6]];
+    return parts.map(([addressType, endpoints]) => ({
+      meta: mkMeta(`${ep.meta.name}-${randomSuffix(r)}`, labels),
+      serviceName: ep.meta.name, addressType,
+      endpoints,
+      ports: s.ports, managedByUser: true,
+    }));
+  });
 }
 
 function endpointOf(a: Addr, ready: boolean): EndpointModel {

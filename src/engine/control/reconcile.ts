@@ -241,10 +241,12 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     if (svc.meta.namespace === 'default' && svc.meta.name === 'kubernetes' && !svc.meta.origin) {
       if (apiNode) {
         const ports = [{ name: 'https', port: 6443, protocol: 'TCP' as Protocol }];
-        endpoints.push({ meta: { ...epMeta, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets: [{ addresses: [{ ip: apiNode.ip }], notReadyAddresses: [], ports }] });
+        // The API server advertises its primary-family address (an IPv6-primary cluster: the node's IPv6 one).
+        const apiIP = apiNode.ips?.[0] ?? apiNode.ip;
+        endpoints.push({ meta: { ...epMeta, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets: [{ addresses: [{ ip: apiIP }], notReadyAddresses: [], ports }] });
         endpointSlices.push({
           meta: { ...sliceMeta(svc.meta)('kubernetes', { 'kubernetes.io/service-name': 'kubernetes' }) },
-          serviceName: 'kubernetes', addressType: 'IPv4', endpoints: [{ addresses: [apiNode.ip], ready: true, serving: true, terminating: false }], ports, managedByUser: false,
+          serviceName: 'kubernetes', addressType: apiIP.includes(':') ? 'IPv6' : 'IPv4', endpoints: [{ addresses: [apiIP], ready: true, serving: true, terminating: false }], ports, managedByUser: false,
         });
       }
       continue;

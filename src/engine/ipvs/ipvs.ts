@@ -103,7 +103,16 @@ export const zeroStats = (): IpvsStats => ({ conns: 0, inPkts: 0, outPkts: 0, in
 export function listServices(state: IpvsState): IpvsService[] {
   const order: Record<string, number> = { TCP: 0, UDP: 1, SCTP: 2 };
   return [...state.services.values()].sort((a, b) =>
-    (order[a.protocol]! - order[b.protocol]!) || (parseIPv4(a.address)! - parseIPv4(b.address)!) || (a.port - b.port));
+    (order[a.protocol]! - order[b.protocol]!) || addrCmp(a.address, b.address) || (a.port - b.port));
+}
+
+/** IPv4 addresses numerically, then IPv6 ones (by their text: a stable order). */
+function addrCmp(a: string, b: string): number {
+  const x = parseIPv4(a), y = parseIPv4(b);
+  if (x !== null && y !== null) return x - y;
+  if (x !== null) return -1;
+  if (y !== null) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // ─── the kernel side: scheduling ──────────────────────────────────────────────────────────

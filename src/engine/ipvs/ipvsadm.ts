@@ -8,8 +8,11 @@ import { listServices } from './ipvs';
 
 export const IPVS_BANNER = 'IP Virtual Server version 1.2.1 (size=4096)';
 
+/** ipvsadm's address:port, an IPv6 address in brackets ([fd00::a]:80). */
+const hostPort = (address: string, port: number): string => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
+
 function serviceLine(vs: IpvsService): string {
-  return `${vs.protocol}  ${vs.address}:${vs.port} ${vs.scheduler}${vs.persistent !== undefined ? ` persistent ${vs.persistent}` : ''}`;
+  return `${vs.protocol}  ${hostPort(vs.address, vs.port)} ${vs.scheduler}${vs.persistent !== undefined ? ` persistent ${vs.persistent}` : ''}`;
 }
 
 /** ipvsadm's print_largenum: 8 columns, scaled with K/M/G once it no longer fits. */
@@ -43,12 +46,12 @@ export function formatIpvsadmList(state: IpvsState | undefined, opts: IpvsadmLis
   for (const vs of services) {
     if (opts.only && `${vs.protocol}|${vs.address}|${vs.port}` !== opts.only) continue;
     if (opts.stats) {
-      lines.push(`${`${vs.protocol}  ${vs.address}:${vs.port}`.padEnd(33)} ${statsCols(vs.stats)}`);
-      for (const d of vs.dests) lines.push(`  -> ${`${d.address}:${d.port}`.padEnd(28)} ${statsCols(d.stats)}`);
+      lines.push(`${`${vs.protocol}  ${hostPort(vs.address, vs.port)}`.padEnd(33)} ${statsCols(vs.stats)}`);
+      for (const d of vs.dests) lines.push(`  -> ${hostPort(d.address, d.port).padEnd(28)} ${statsCols(d.stats)}`);
     } else {
       lines.push(serviceLine(vs));
       for (const d of vs.dests) {
-        lines.push(`  -> ${`${d.address}:${d.port}`.padEnd(28)} ${d.forward.padEnd(7)} ${String(d.weight).padEnd(6)} ${String(d.activeConn).padEnd(10)} ${String(d.inactConn).padEnd(10)}`);
+        lines.push(`  -> ${hostPort(d.address, d.port).padEnd(28)} ${d.forward.padEnd(7)} ${String(d.weight).padEnd(6)} ${String(d.activeConn).padEnd(10)} ${String(d.inactConn).padEnd(10)}`);
       }
     }
   }

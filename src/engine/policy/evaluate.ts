@@ -15,6 +15,7 @@
  * - A Pod's traffic to its own IP never leaves its namespace (loopback): always allowed.
  * - Replies of allowed connections pass (conntrack ESTABLISHED): this decides new connections.
  */
+import { anyCidrContains, ipFamily } from '../addr/family';
 import type { ClusterModel, PodModel, Protocol } from '../model/cluster';
 import type { NetworkPolicyIn } from '../scenario/schema/k8s';
 import { ipInCidr, isIp } from '../addr/ip';
@@ -79,14 +80,22 @@ export function podSelectedBy(p: PolicyModel, pod: PodModel): boolean {
   return !pod.hostNetwork && pod.meta.namespace === p.meta.namespace && selectorMatches(p.spec.podSelector, pod.meta.labels);
 }
 
-function ipBlockMatches(block: NonNullable<Peer['ipBlock']>, ip: string): boolean {
+/**
+ * An ipBlock matches an address inside its CIDR and outside every `except`, of either family: an
+ * IPv6 block (fd00::/64) matches IPv6 addresses only, an IPv4 one IPv4 only.
+ */
+export function ipBlockMatches(block: NonNullable<Peer['ipBlock']>, ip: string): boolean {
+  if (ip.includes(':') || block.cidr.includes(':')) {
+    if (!anyCidrContains(block.cidr, ip)) return false;
+    return !(block.except ?? []).some((e) => anyCidrContains(e, ip));
+  }
   if (!ipInCidr(ip, block.cidr)) return false;
   return !(block.except ?? []).some((e) => ipInCidr(ip, e));
 }
 
 /** Does `peer` (in a policy of namespace `policyNs`) match endpoint `e`? */
 export function peerMatches(model: ClusterModel, peer: Peer, policyNs: string, e: PolicyEndpoint): boolean {
-  if (peer.ipBlock) return isIp(e.ip) && ipBlockMatches(peer.ipBlock, e.ip);
+  if (peer.ipBlock) return ipFamily(e.ip) !== null && ipBlockMatches(peer.ipBlock, e.ip);
   const pod = e.pod;
   if (!pod || pod.hostNetwork) return false;
   if (peer.namespaceSelector) {

@@ -10,6 +10,7 @@ import { resolveName, resolvConfTextFor, type ResolveOptions, type ResolveResult
 import type { SearchStep } from '../clients/dns/search';
 import { RR_TYPES, type DnsResponse, type DnsRR, type RRType } from '../agents/coredns/answer';
 import { ipToReverse } from '../agents/coredns/records';
+import { ipFamily } from '../addr/family';
 import { isIp } from '../addr/ip';
 import { hashString } from '../util/rand';
 import type { FileProvider } from './files';
@@ -178,7 +179,7 @@ const dig: Command = recorded((ctx, argv, resolve) => {
     else if (a === '+nosearch') search = false;
     else if (a.startsWith('+')) continue; // other display options: accepted, not modelled
     else if (a === '-t') { const t = parseType(argv[++i] ?? ''); if (!t) return fail(`dig: invalid type: ${argv[i] ?? ''}\n`, 1); type = t; }
-    else if (a === '-x') { const ip = argv[++i] ?? ''; if (!isIp(ip)) return fail(`dig: '${ip}' is not a legal IPv4 address\n`, 1); name = ipToReverse(ip); type = 'PTR'; }
+    else if (a === '-x') { const ip = argv[++i] ?? ''; if (!isIp(ip) && ipFamily(ip) !== 6) return fail(`dig: '${ip}' is not a legal IPv4 address\n`, 1); name = ipToReverse(ip); type = 'PTR'; }
     // dig takes a word that names a type as the type wherever it stands: `dig SRV NAME` = `dig NAME SRV`.
     else if (!type && parseType(a) && !a.includes('.')) type = parseType(a)!;
     else if (!name) name = a;

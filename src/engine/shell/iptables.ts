@@ -14,6 +14,7 @@ import { applyCommand } from '../netfilter/ops';
 import { canonicalIPv6 } from '../addr/ip6';
 import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
 import { iptablesSave, orderedChains } from '../netfilter/restore';
+import { ip6tablesSaveText } from '../agents/kubeproxy/iptables6';
 import { ensureNetfilter, isTableName, newNetfilterState, readCounters, referenceCounts } from '../netfilter/state';
 import { isBuiltin, type Chain, type Rule, type Table } from '../netfilter/types';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
@@ -281,6 +282,30 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
 }
 
 /**
+ * `ip6tables-save [-t TABLE]` on a node where kube-proxy wrote its IPv6 restore
+ * (ns.ip6tablesRuleset): that text, as ip6tables-save prints it. The IPv6 walk does not traverse
+ * these rules yet (no IPv6 NAT); docs/linux-fidelity.md says so. Elsewhere the command reads the
+ * namespace's IPv6 tables (ns.netfilter6), which IPv6 packets do traverse.
+ */
+function kubeProxyIp6Save(ctx: ShellContext, argv: readonly string[]): CommandResult {
+  const ns = targetNs(ctx);
+  if (!ns) return noNs('ip6tables-save');
+  const V = 'ip6tables-save v1.8.9 (nf_tables)';
+  let table: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-t' || a === '--table') {
+      table = argv[++i];
+      if (table === undefined) return fail(`${V}: option '${a}' requires an argument\n`, 2);
+    } else if (a.startsWith('--table=')) table = a.slice(8);
+    else if (a === '-V' || a === '--version') return ok(`${V}\n`);
+    else return fail(`${V}: unknown option "${a}"\nTry \`ip6tables-save -h' or 'ip6tables-save --help' for more information.\n`, 2);
+  }
+  if (table !== undefined && !isTableName(table)) return fail(`${V}: Cannot initialize: table '${table}' does not exist\n`, 1);
+  return ok(ns.ip6tablesRuleset ? ip6tablesSaveText(ns.ip6tablesRuleset, table) : '');
+}
+
+/**
  * ip6tables and ip6tables-save: the same tool on the namespace's IPv6 tables (ns.netfilter6),
  * which IPv6 packets traverse. The command runs with those tables swapped in, and speaks as
  * ip6tables (its name in messages, `::/0` for any address).
@@ -303,7 +328,8 @@ function ip6(cmd: Command): Command {
 
 export const iptablesCommands: Record<string, Command> = {
   ip6tables: ip6(iptablesCmd),
-  'ip6tables-save': ip6(iptablesSaveCmd),
+  'ip6tables-save': (ctx, argv) => (targetNs(ctx)?.ip6tablesRuleset ? kubeProxyIp6Save(ctx, argv) : ip6(iptablesSaveCmd)(ctx, argv)),
+  'ip6tables-nft-save': (ctx, argv) => (targetNs(ctx)?.ip6tablesRuleset ? kubeProxyIp6Save(ctx, argv) : ip6(iptablesSaveCmd)(ctx, argv)),
   iptables: iptablesCmd,
   'iptables-nft': iptablesCmd,
   'iptables-save': iptablesSaveCmd,

@@ -90,7 +90,7 @@ export function endpointsText(ep: EndpointsModel | undefined, max = 3): string {
     } else {
       for (const p of ss.ports) {
         count += ss.addresses.length;
-        for (const a of ss.addresses) if (list.length < max) list.push(`${a.ip}:${p.port}`);
+        for (const a of ss.addresses) if (list.length < max) list.push(a.ip.includes(":") ? `[${a.ip}]:${p.port}` : `${a.ip}:${p.port}`);
       }
     }
   }

@@ -7,12 +7,21 @@
  *   EP.SVC.NS.svc.DOMAIN                 A of one endpoint (hostname, or a-b-c-d, or the Pod name)
  *   a-b-c-d.NS.pod.DOMAIN                A (pods insecure | verified)
  *   d.c.b.a.in-addr.arpa                 PTR of Service IPs and endpoint addresses
+ *   (nibbles).ip6.arpa                   PTR of IPv6 ones (dual-stack / IPv6 clusters)
+ *
+ * On a cluster with IPv6, a Service's names carry one address per clusterIP (AAAA for the IPv6
+ * one), a headless Service's the endpoints of both address families' slices, and an SRV answer
+ * one record per target and port with A and AAAA in the additional section, as the plugin's
+ * findServices and CoreDNS's backend_lookup do. An endpoint without a hostname is named by its
+ * address with '.' or ':' turned into '-' (fd00-10-244--3).
  *
  * A name that does not exist is NXDOMAIN; a name that exists without records of the asked type
  * is NOERROR with no answer (NODATA). Both carry the zone's SOA in the authority section.
  */
 import type { ClusterModel, EndpointModel, PodModel, ServiceModel } from '../../model/cluster';
 import { isIp } from '../../addr/ip';
+import { canonicalIp, ipFamily, reverseName } from '../../addr/family';
+import { formatIPv6, parseReverseName6 } from '../../addr/ip6';
 import type { KubernetesPlugin } from './corefile';
 import { fqdn, inZone } from './corefile';
 import type { DnsRR, RRType } from './answer';
@@ -34,7 +43,18 @@ export function soaRR(zone: string, ttl: number): DnsRR {
 interface Endpoint { readonly ip: string; readonly name: string; readonly ports: readonly { name: string; port: number; protocol: string }[] }
 
 /** "10.244.1.5" → "10-244-1-5", as CoreDNS names an endpoint without a hostname. */
-export const dashed = (ip: string): string => ip.replace(/\./g, '-');
+export const dashed = (ip: string): string => ip.replace(/[.:]/g, '-');
+
+/** An address of either family (DNS answers carry IPv6 ones as AAAA). */
+const isAddr = (ip: string): boolean => ipFamily(ip) !== null;
+/** The record type of an address: A or AAAA. */
+export const addrType = (ip: string): 'A' | 'AAAA' => (ip.includes(':') ? 'AAAA' : 'A');
+
+/** A Service's cluster IPs as DNS publishes them: spec.clusterIPs (one per family), else clusterIP. */
+export function serviceIPs(svc: ServiceModel): string[] {
+  const list = svc.clusterIPs && svc.clusterIPs.length ? svc.clusterIPs : svc.clusterIP !== null ? [svc.clusterIP] : [];
+  return list.filter(isAddr);
+}
 
 function podByRef(model: ClusterModel, ref: string | undefined): PodModel | undefined {
   if (!ref) return undefined;
@@ -56,7 +76,7 @@ export function serviceEndpoints(model: ClusterModel, svc: ServiceModel, k: Pick
     if (k.endpointPodNames && pod) return pod.meta.name;
     return dashed(ip);
   };
-  const slices = model.endpointSlices.filter((s) => s.meta.namespace === ns && s.serviceName === svc.meta.name && s.addressType === 'IPv4');
+  const slices = model.endpointSlices.filter((s) => s.meta.namespace === ns && s.serviceName === svc.meta.name && (s.addressType === 'IPv4' || s.addressType === 'IPv6'));
   if (slices.length) {
     for (const s of slices) {
       for (const ep of s.endpoints as readonly EndpointModel[]) {
@@ -93,6 +113,9 @@ function namespaceExposed(model: ClusterModel, k: KubernetesPlugin, ns: string):
 /** The kube-dns Service's clusterIP: the address kubelet writes into Pods' resolv.conf. */
 export function clusterDnsIp(model: ClusterModel): string {
   const svc = model.services.find((s) => s.meta.namespace === 'kube-system' && s.meta.name === 'kube-dns');
+  // kubelet's --cluster-dns is the Service's primary address: IPv6 when the Service is IPv6-primary.
+  const primary = svc?.clusterIPs?.[0];
+  if (primary && ipFamily(primary) === 6) return primary;
   if (svc?.clusterIP && isIp(svc.clusterIP)) return svc.clusterIP;
   // kubeadm's default: the tenth address of the Service CIDR (10.96.0.10 for 10.96.0.0/12).
   const base = model.spec.serviceCIDR.split('/')[0] ?? '10.96.0.0';
@@ -153,10 +176,11 @@ function findServices(model: ClusterModel, k: KubernetesPlugin, r: Parsed, zone:
       }
       continue;
     }
-    if (!svc.clusterIP || !isIp(svc.clusterIP)) continue;
-    for (const p of svc.ports) {
-      if (!(matches(r.port, p.name) && matches(r.protocol, p.protocol))) continue;
-      out.push({ host: svc.clusterIP, port: p.port, target: svcName, cname: false });
+    for (const ip of serviceIPs(svc)) {
+      for (const p of svc.ports) {
+        if (!(matches(r.port, p.name) && matches(r.protocol, p.protocol))) continue;
+        out.push({ host: ip, port: p.port, target: svcName, cname: false });
+      }
     }
   }
   return out.length ? out : null;
@@ -170,15 +194,16 @@ function srvRecords(name: string, items: readonly Item[], ttl: number): { answer
   const seen = new Set<string>();
   for (const i of withPort) {
     const data = `0 ${weight} ${i.port} ${i.target}`;
+    // backend_lookup: a target's address goes to the additional section even when its SRV record is a duplicate (a dual-stack Service's second clusterIP).
+    if (!i.cname && !additional.some((a) => a.name === i.target && a.data === i.host)) additional.push({ name: i.target, type: addrType(i.host), ttl, data: i.host });
     if (seen.has(data)) continue;
     seen.add(data);
     answers.push({ name, type: 'SRV', ttl, data });
-    if (!i.cname && !additional.some((a) => a.name === i.target && a.data === i.host)) additional.push({ name: i.target, type: 'A', ttl, data: i.host });
   }
   return { answers, additional };
 }
 
-function addressRecords(model: ClusterModel, k: KubernetesPlugin, name: string, items: readonly Item[], zone: string, depth = 0): DnsRR[] {
+function addressRecords(model: ClusterModel, k: KubernetesPlugin, name: string, items: readonly Item[], zone: string, depth = 0, want: 'A' | 'AAAA' | 'both' = 'A'): DnsRR[] {
   const out: DnsRR[] = [];
   for (const i of items) {
     if (i.cname) {
@@ -187,32 +212,35 @@ function addressRecords(model: ClusterModel, k: KubernetesPlugin, name: string, 
       if (depth < 8 && inZone(i.target, zone)) {
         const r = parseRequest(i.target, zone);
         const more = r && r.podOrSvc === 'svc' && r.service ? findServices(model, k, r, zone) : null;
-        if (more) out.push(...addressRecords(model, k, i.target, more, zone, depth + 1));
+        if (more) out.push(...addressRecords(model, k, i.target, more, zone, depth + 1, want));
       }
       return out;
     }
-    if (!out.some((a) => a.data === i.host)) out.push({ name, type: 'A', ttl: k.ttl, data: i.host });
+    const t = addrType(i.host);
+    if (want !== 'both' && t !== want) continue;
+    if (!out.some((a) => a.data === i.host)) out.push({ name, type: t, ttl: k.ttl, data: i.host });
   }
   return out;
 }
 
 /** Reverse lookups: Service clusterIPs first, then endpoint addresses (as CoreDNS's reverse.go). */
 function ptrFor(model: ClusterModel, k: KubernetesPlugin, ip: string, domain: string): string[] {
-  const svc = model.services.find((s) => s.clusterIP === ip && (!k.namespaces || k.namespaces.includes(s.meta.namespace)));
+  const svc = model.services.find((s) => serviceIPs(s).some((x) => canonicalIp(x) === ip) && (!k.namespaces || k.namespaces.includes(s.meta.namespace)));
   if (svc) return [`${svc.meta.name}.${svc.meta.namespace}.svc.${domain}`];
   const out: string[] = [];
   for (const s of model.services) {
     if (s.type === 'ExternalName' || (k.namespaces && !k.namespaces.includes(s.meta.namespace))) continue;
     for (const ep of serviceEndpoints(model, s, k)) {
       const n = `${ep.name}.${s.meta.name}.${s.meta.namespace}.svc.${domain}`;
-      if (ep.ip === ip && !out.includes(n)) out.push(n);
+      if (canonicalIp(ep.ip) === ip && !out.includes(n)) out.push(n);
     }
   }
   return out;
 }
 
-/** "5.1.244.10.in-addr.arpa." → "10.244.1.5", or null. */
+/** "5.1.244.10.in-addr.arpa." → "10.244.1.5", the 32 nibbles of an ip6.arpa name → "fd00::a", or null. */
 export function reverseToIp(name: string): string | null {
+  if (name.endsWith('ip6.arpa.')) { const v = parseReverseName6(name); return v === null ? null : formatIPv6(v); }
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa\.$/.exec(name);
   if (!m) return null;
   const ip = `${m[4]}.${m[3]}.${m[2]}.${m[1]}`;
@@ -220,6 +248,7 @@ export function reverseToIp(name: string): string | null {
 }
 
 export function ipToReverse(ip: string): string {
+  if (ip.includes(':')) { const r = reverseName(ip); if (r !== null) return `${r}.`; }
   return `${ip.split('.').reverse().join('.')}.in-addr.arpa.`;
 }
 
@@ -261,10 +290,14 @@ export function kubernetesLookup(model: ClusterModel, k: KubernetesPlugin, zone:
   if (r.podOrSvc === 'pod') {
     if (!r.namespace || !r.service) return r.namespace && namespaceExposed(model, k, r.namespace) ? { kind: 'nodata' } : r.namespace ? giveUp() : { kind: 'nodata' };
     if (r.endpoint || r.port || k.pods === 'disabled') return giveUp();
-    const ip = r.service.replace(/-/g, '.');
-    if (!isIp(ip) || !namespaceExposed(model, k, r.namespace)) return giveUp();
-    if (k.pods === 'verified' && !model.pods.some((p) => p.meta.namespace === r.namespace && p.podIP === ip && !p.hostNetwork)) return giveUp();
-    return type === 'A' || type === 'ANY' ? { kind: 'answer', answers: [{ name, type: 'A', ttl, data: ip }], additional: [] } : { kind: 'nodata' };
+    // podrecords: four dashed labels without an empty one are IPv4, anything else IPv6 (':' for '-').
+    const dashes = r.service.split('-').length - 1;
+    const ip6 = dashes === 3 && !r.service.includes('--') ? null : canonicalIp(r.service.replace(/-/g, ':'));
+    const ip = ip6 ?? r.service.replace(/-/g, '.');
+    if (!isAddr(ip) || !namespaceExposed(model, k, r.namespace)) return giveUp();
+    if (k.pods === 'verified' && !model.pods.some((p) => p.meta.namespace === r.namespace && (p.podIP === ip || (p.podIPs ?? []).some((x) => canonicalIp(x) === ip)) && !p.hostNetwork)) return giveUp();
+    const t = addrType(ip);
+    return type === t || type === 'ANY' ? { kind: 'answer', answers: [{ name, type: t, ttl, data: ip }], additional: [] } : { kind: 'nodata' };
   }
 
   if (!r.namespace) return { kind: 'nodata' };
@@ -274,9 +307,10 @@ export function kubernetesLookup(model: ClusterModel, k: KubernetesPlugin, zone:
   const items = findServices(model, k, r, zone);
   if (!items) return giveUp();
   switch (type) {
-    case 'A': case 'ANY': case 'CNAME': {
-      const answers = addressRecords(model, k, name, items, zone);
+    case 'A': case 'AAAA': case 'ANY': case 'CNAME': {
+      const answers = addressRecords(model, k, name, items, zone, 0, type === 'AAAA' ? 'AAAA' : type === 'A' ? 'A' : 'both');
       if (type === 'CNAME' && !answers.some((a) => a.type === 'CNAME')) return { kind: 'nodata' };
+      if (answers.length === 0) return { kind: 'nodata' };
       return { kind: 'answer', answers: type === 'CNAME' ? answers.filter((a) => a.type === 'CNAME') : answers, additional: [] };
     }
     case 'SRV': {
@@ -284,7 +318,7 @@ export function kubernetesLookup(model: ClusterModel, k: KubernetesPlugin, zone:
       return answers.length ? { kind: 'answer', answers, additional } : { kind: 'nodata' };
     }
     default:
-      // AAAA (IPv4-only cluster), TXT, PTR on a forward name...: the name exists, no such records.
+      // TXT, PTR on a forward name...: the name exists, no such records.
       if (items.some((i) => i.cname)) return { kind: 'answer', answers: addressRecords(model, k, name, items, zone).filter((a) => a.type === 'CNAME'), additional: [] };
       return { kind: 'nodata' };
   }

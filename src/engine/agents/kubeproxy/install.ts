@@ -21,10 +21,11 @@ import type { RestoreFailure } from '../../netfilter/types';
 import { cniOf } from '../../cni/registry';
 import { proxyConfig } from './config';
 import { kubeProxyNftables, NFT_TABLE } from './nftables';
+import { clusterHasIPv6, kubeProxyIp6Ruleset, kubeProxyIp6tables } from './iptables6';
 import { newNftState, nftLoad, type LoadResult, type NftState } from '../../netfilter/nft/ruleset';
 import { effectiveLocalhostNodePorts, KubeProxyCache, NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS } from './iptables';
 import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
-import { buildIpvsState } from './ipvsstate';
+import { addIpv6VirtualServers, buildIpvsState } from './ipvsstate';
 import { buildKubeIpsets, type IpSets } from './ipset';
 import { ipsetInstall } from '../../netfilter/ipset';
 import { allServicePorts } from './serviceports';
@@ -114,14 +115,16 @@ function writeSysctls(ns: NetNs, cfg: ReturnType<typeof proxyConfig>): void {
  * atomically); any other mode removes the table. Returns the load error, if any.
  */
 function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: ReturnType<typeof proxyConfig>, loader: NftLoadFn): string | undefined {
+  const ours = (t: { family: string; name: string }): boolean => (t.family === 'ip' || t.family === 'ip6') && t.name === NFT_TABLE;
   if (cfg.mode !== 'nftables') {
-    if (ns.nft) ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
+    if (ns.nft) ns.nft.tables = ns.nft.tables.filter((t) => !ours(t));
     return undefined;
   }
   ns.nft ??= newNftState();
   // A full sync replaces the table (kube-proxy's first sync after a restart starts from nothing).
-  ns.nft.tables = ns.nft.tables.filter((t) => !(t.family === 'ip' && t.name === NFT_TABLE));
-  const text = kubeProxyNftables(model, node, cfg);
+  ns.nft.tables = ns.nft.tables.filter((t) => !ours(t));
+  // On a cluster with IPv6 the IPv6 proxier's `ip6 kube-proxy` transaction follows the IPv4 one.
+  const text = kubeProxyNftables(model, node, cfg) + (clusterHasIPv6(model) ? kubeProxyNftables(model, node, cfg, 'ip6') : '');
   const r = loader(ns.nft, text);
   if (r.ok) { delete ns.nft.loadFailure; return undefined; }
   // Kept on the machine: `knp check`, kube-proxy's log and every packet entering it say so.
@@ -142,6 +145,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
   if (cfg.mode === 'ipvs') {
     const ports = allServicePorts(model);
     const state = buildIpvsState(model, node, { cfg, ports, ...(nodeAddresses.length ? { nodeAddresses } : {}) });
+    if (clusterHasIPv6(model)) addIpv6VirtualServers(state, model, node, cfg);
     ns.ipvs = state;
     for (const [k, v] of buildKubeIpsets(ports, node.name, state)) sets.set(k, v);
     ensureIpvsDevice(ns, state.boundAddresses);
@@ -167,6 +171,9 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     st.nfacct ??= new Map();
     for (const name of [NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS]) if (!st.nfacct.has(name)) st.nfacct.set(name, { pkts: 0, bytes: 0 });
   }
+  // The IPv6 proxier's restore (dual-stack and IPv6-only clusters), kept beside the IPv4 tables.
+  if (cfg.mode === 'iptables' && clusterHasIPv6(model)) ns.ip6tablesRuleset = kubeProxyIp6Ruleset(kubeProxyIp6tables(model, node, cfg));
+  else delete ns.ip6tablesRuleset;
   const out = load(ns, `node/${node.name}`, written, restore);
   const nftError = installNftables(ns, model, node, cfg, nftLoader);
   sim.net.generation++;

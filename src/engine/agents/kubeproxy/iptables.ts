@@ -55,14 +55,16 @@ export const KUBE_PROXY_JUMPS: readonly { table: 'filter' | 'nat'; dst: string; 
 /** The canary chains kube-proxy's iptables monitor creates (empty) in these tables. */
 export const KUBE_PROXY_CANARY_TABLES = ['mangle', 'nat', 'filter'] as const;
 
-interface Block {
+export interface Block {
   readonly filterRules: string;
   readonly natChains: string;
   readonly natRules: string;
 }
 
-interface Ctx {
+export interface Ctx {
   readonly cfg: ProxyConfig;
+  /** The IPv6 proxier (ip6tables): no localhost NodePorts. */
+  readonly ipv6?: boolean;
   readonly node: NodeModel;
   readonly large: boolean;
   /** `! -s CIDR` / `-s CIDR` of the local-traffic detector, or null when it is off. */
@@ -73,7 +75,7 @@ interface Ctx {
 const q = (s: string): string => `"${s}"`;
 
 /** One service port's lines: what the loop body of syncProxyRules writes for it. */
-function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
+export function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
   const f: string[] = [];
   const nc: string[] = [];
   const nr: string[] = [];
@@ -151,7 +153,7 @@ function serviceBlock(s: ServicePortInfo, ctx: Ctx): Block {
   if (s.nodePort !== 0) {
     // Current kube-proxy counts NodePort connections accepted on 127.0.0.1 (route_localnet) when
     // the kernel has nfacct: a rule of its own in front of the NodePort's rule.
-    if (hasAny && ctx.cfg.nfacct && effectiveLocalhostNodePorts(ctx.cfg)) nr.push(`-A KUBE-NODEPORTS -m comment --comment ${name} ${match} -d 127.0.0.0/8 --dport ${s.nodePort} -m nfacct --nfacct-name ${NFACCT_LOCALHOST_NODEPORTS} -j ${externalTrafficChain}`);
+    if (hasAny && ctx.cfg.nfacct && !ctx.ipv6 && effectiveLocalhostNodePorts(ctx.cfg)) nr.push(`-A KUBE-NODEPORTS -m comment --comment ${name} ${match} -d 127.0.0.0/8 --dport ${s.nodePort} -m nfacct --nfacct-name ${NFACCT_LOCALHOST_NODEPORTS} -j ${externalTrafficChain}`);
     if (hasAny) nr.push(`-A KUBE-NODEPORTS -m comment --comment ${name} ${match} --dport ${s.nodePort} -j ${externalTrafficChain}`);
     if (!hasExternal) f.push(`-A KUBE-EXTERNAL-SERVICES -m comment --comment ${extComment} -m addrtype --dst-type LOCAL ${match} --dport ${s.nodePort} -j ${extTarget}`);
   }

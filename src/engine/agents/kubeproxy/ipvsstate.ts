@@ -9,6 +9,8 @@ import type { ClusterModel, NodeModel } from '../../model/cluster';
 import { vsKey, zeroStats, type IpvsScheduler, type IpvsService, type IpvsState } from '../../ipvs/ipvs';
 import { proxyConfig, type ProxyConfig } from './config';
 import { categorizeEndpoints, type ProxyEndpoint, type ServicePortInfo, allServicePorts } from './serviceports';
+import { anyCidrContains, ipFamily } from '../../addr/family';
+import { servicePorts6 } from './iptables6';
 
 function makeService(s: ServicePortInfo, address: string, port: number, endpoints: readonly ProxyEndpoint[], cfg: ProxyConfig): IpvsService {
   const scheduler = (cfg.scheduler || 'rr') as IpvsScheduler;
@@ -67,4 +69,23 @@ function inCidr(ip: string, cidr: string): boolean {
   if (v === null || b === null) return false;
   const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
   return ((v & mask) >>> 0) === ((b & mask) >>> 0);
+}
+
+/**
+ * The IPv6 proxier's virtual servers (dual-stack and IPv6-only clusters), added to the node's
+ * table beside the IPv4 ones: one per IPv6 clusterIP, external/LB address and the node's IPv6
+ * addresses for NodePorts, real servers the IPv6 endpoints. `ipvsadm -Ln` prints them
+ * `[fd00:10:96::a]:53`. Their addresses are not bound to kube-ipvs0 yet (that needs IPv6
+ * addresses on devices, the IPv6 data path).
+ */
+export function addIpv6VirtualServers(state: IpvsState, model: ClusterModel, node: NodeModel, cfgIn?: ProxyConfig): void {
+  const cfg = cfgIn ?? proxyConfig(model);
+  const node6 = (node.ips ?? []).filter((a) => ipFamily(a) === 6);
+  const np6 = cfg.nodePortAddresses.length === 0 ? node6 : node6.filter((a) => cfg.nodePortAddresses.some((c) => anyCidrContains(c, a)));
+  const add = (vs: IpvsService): void => { state.services.set(vsKey(vs.protocol, vs.address, vs.port), vs); };
+  for (const s of servicePorts6(model)) {
+    add(makeService(s, s.clusterIP, s.port.port, endpointsFor(s, node.name, s.internalPolicyLocal), cfg));
+    for (const ip of [...s.externalIPs, ...s.loadBalancerVIPs]) add(makeService(s, ip, s.port.port, endpointsFor(s, node.name, s.externalPolicyLocal), cfg));
+    if (s.nodePort !== 0) for (const ip of np6) add(makeService(s, ip, s.nodePort, endpointsFor(s, node.name, s.externalPolicyLocal), cfg));
+  }
 }

@@ -11,12 +11,17 @@
  * chain records the source (`update @affinity-… { ip saddr }`). With --nodeport-addresses the
  * NodePort dispatch matches the `nodeport-ips` set instead of `fib daddr type local`.
  *
- * Not written (yet): the ip6 table.
+ * On a cluster with an IPv6 family the IPv6 proxier writes the same transaction for the
+ * `ip6 kube-proxy` table (setupNFTables with ipX = "ip6", ipv6_addr sets and maps, `ip6 daddr != ::1`
+ * for "not localhost"), from the Services' IPv6 clusterIPs and the IPv6 EndpointSlices; endpoint
+ * chain names carry the address with its colons turned into dots, and `dnat to [ip]:port`.
  */
 import { parsePrefix, prefixContains, parseIPv4 } from '../../addr/ip';
 import type { ClusterModel, NodeModel } from '../../model/cluster';
 import { base32, sha256 } from '../../util/sha256';
 import type { ProxyConfig } from './config';
+import { anyCidrContains, ipFamily } from '../../addr/family';
+import { servicePorts6 } from './iptables6';
 import { allServicePorts, categorizeEndpoints, externallyAccessible, type ProxyEndpoint, type ServicePortInfo } from './serviceports';
 
 export const NFT_TABLE = 'kube-proxy';
@@ -38,15 +43,21 @@ export const serviceChainName = (s: ServicePortInfo): string => `service-${hashe
 const localChainName = (s: ServicePortInfo): string => `local-${hashed(portBase(s))}`;
 const externalChainName = (s: ServicePortInfo): string => `external-${hashed(portBase(s))}`;
 const firewallChainName = (s: ServicePortInfo): string => `firewall-${hashed(portBase(s))}`;
-export const endpointChainName = (s: ServicePortInfo, e: ProxyEndpoint): string => `endpoint-${hashed(`${portBase(s)}__${e.ip}/${e.port}`)}`;
-const affinitySetName = (s: ServicePortInfo, e: ProxyEndpoint): string => `affinity-${hashed(`${portBase(s)}__${e.ip}/${e.port}`)}`;
+/** The endpoint part of a chain name: an IPv6 address's colons become dots (a chain name cannot hold ':'). */
+const epBase = (e: ProxyEndpoint): string => `${e.ip.includes(':') ? e.ip.replaceAll(':', '.') : e.ip}/${e.port}`;
+export const endpointChainName = (s: ServicePortInfo, e: ProxyEndpoint): string => `endpoint-${hashed(`${portBase(s)}__${epBase(e)}`)}`;
+const affinitySetName = (s: ServicePortInfo, e: ProxyEndpoint): string => `affinity-${hashed(`${portBase(s)}__${epBase(e)}`)}`;
 
 /**
  * The node's addresses that accept NodePorts under --nodeport-addresses (`primary` is the node
  * IP), without loopback, as NodePortAddresses.GetNodeIPs; null when every local address does.
  */
-function nodePortIPs(node: NodeModel, cfg: ProxyConfig): string[] | null {
+function nodePortIPs(node: NodeModel, cfg: ProxyConfig, family: NftFamily): string[] | null {
   if (cfg.nodePortAddresses.length === 0) return null;
+  if (family === 'ip6') {
+    const mine6 = (node.ips ?? []).filter((a) => ipFamily(a) === 6);
+    return mine6.filter((a) => cfg.nodePortAddresses.some((c) => anyCidrContains(c, a)));
+  }
   const mine = [node.ip, ...(node.extraAddresses ?? [])].map((a) => a.split('/')[0]!);
   const cidrs = cfg.nodePortAddresses.map((c) => (c === 'primary' ? `${node.ip}/32` : c));
   return mine.filter((a) => {
@@ -81,9 +92,17 @@ const JUMP_CHAINS: readonly [string, string, string][] = [
   ['cluster-ips-check', 'filter-output-post-dnat', 'ct state new'],
 ];
 
-/** The IPv4 transaction kube-proxy runs on `node` (one command per line, as knftables writes it). */
-export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: ProxyConfig): string {
-  const T = `ip ${NFT_TABLE}`;
+export type NftFamily = 'ip' | 'ip6';
+
+/** The transaction kube-proxy's proxier of one family runs on `node` (one command per line, as knftables writes it). */
+export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: ProxyConfig, family: NftFamily = 'ip'): string {
+  const T = `${family} ${NFT_TABLE}`;
+  const ipX = family;
+  const addrType = family === 'ip' ? 'ipv4_addr' : 'ipv6_addr';
+  const noLocalhost = family === 'ip' ? 'ip daddr != 127.0.0.0/8' : 'ip6 daddr != ::1';
+  const serviceCIDR = family === 'ip' ? model.spec.serviceCIDR : (model.spec.serviceCIDRs ?? []).find((c) => c.includes(':')) ?? '';
+  const pod6 = (model.spec.podCIDRs ?? []).find((c) => c.includes(':'));
+  const clusterCIDR = family === 'ip' ? cfg.clusterCIDR : cfg.clusterCIDR !== null && pod6 ? pod6 : null;
   const out: string[] = [];
   const chains = new Set<string>();
   const chain = (name: string, comment?: string): void => {
@@ -110,29 +129,29 @@ export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: Pro
   rule('masquerading', `mark and ${mark} == 0 return`);
   rule('masquerading', `mark set mark xor ${mark}`);
   rule('masquerading', 'masquerade fully-random');
-  out.push(`add set ${T} cluster-ips { type ipv4_addr ; comment "Active ClusterIPs" ; }`);
-  rule('cluster-ips-check', 'ip daddr @cluster-ips reject', 'Reject traffic to invalid ports of ClusterIPs');
-  rule('cluster-ips-check', `ip daddr { ${model.spec.serviceCIDR} } drop`, 'Drop traffic to unallocated ClusterIPs');
-  const npIPs = nodePortIPs(node, cfg);
+  out.push(`add set ${T} cluster-ips { type ${addrType} ; comment "Active ClusterIPs" ; }`);
+  rule('cluster-ips-check', `${ipX} daddr @cluster-ips reject`, 'Reject traffic to invalid ports of ClusterIPs');
+  rule('cluster-ips-check', `${ipX} daddr { ${serviceCIDR} } drop`, 'Drop traffic to unallocated ClusterIPs');
+  const npIPs = nodePortIPs(node, cfg, family);
   if (npIPs) {
-    out.push(`add set ${T} nodeport-ips { type ipv4_addr ; comment "IPs that accept NodePort traffic" ; }`);
+    out.push(`add set ${T} nodeport-ips { type ${addrType} ; comment "IPs that accept NodePort traffic" ; }`);
     out.push(`flush set ${T} nodeport-ips`);
     for (const ip of npIPs) out.push(`add element ${T} nodeport-ips { ${ip} }`);
   }
-  const nodePortDst = npIPs ? 'ip daddr @nodeport-ips' : 'fib daddr type local ip daddr != 127.0.0.0/8';
-  out.push(`add map ${T} no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`);
+  const nodePortDst = npIPs ? `${ipX} daddr @nodeport-ips` : `fib daddr type local ${noLocalhost}`;
+  out.push(`add map ${T} no-endpoint-services { type ${addrType} . inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to services with no endpoints" ; }`);
   out.push(`add map ${T} no-endpoint-nodeports { type inet_proto . inet_service : verdict ; comment "vmap to drop or reject packets to service nodeports with no endpoints" ; }`);
   out.push(`add chain ${T} reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`);
   out.push(`flush chain ${T} reject-chain`);
   chains.add('reject-chain');
   rule('reject-chain', 'reject');
-  rule('service-endpoints-check', 'ip daddr . meta l4proto . th dport vmap @no-endpoint-services');
-  rule('nodeport-endpoints-check', `${npIPs ? 'ip daddr @nodeport-ips' : 'ip daddr != 127.0.0.0/8'} meta l4proto . th dport vmap @no-endpoint-nodeports`);
-  out.push(`add map ${T} firewall-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`);
-  rule('firewall-check', 'ip daddr . meta l4proto . th dport vmap @firewall-ips');
-  out.push(`add map ${T} service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`);
+  rule('service-endpoints-check', `${ipX} daddr . meta l4proto . th dport vmap @no-endpoint-services`);
+  rule('nodeport-endpoints-check', `${npIPs ? `${ipX} daddr @nodeport-ips` : noLocalhost} meta l4proto . th dport vmap @no-endpoint-nodeports`);
+  out.push(`add map ${T} firewall-ips { type ${addrType} . inet_proto . inet_service : verdict ; comment "destinations that are subject to LoadBalancerSourceRanges" ; }`);
+  rule('firewall-check', `${ipX} daddr . meta l4proto . th dport vmap @firewall-ips`);
+  out.push(`add map ${T} service-ips { type ${addrType} . inet_proto . inet_service : verdict ; comment "ClusterIP, ExternalIP and LoadBalancer IP traffic" ; }`);
   out.push(`add map ${T} service-nodeports { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }`);
-  rule('services', 'ip daddr . meta l4proto . th dport vmap @service-ips');
+  rule('services', `${ipX} daddr . meta l4proto . th dport vmap @service-ips`);
   rule('services', `${nodePortDst} meta l4proto . th dport vmap @service-nodeports`);
 
   const elems: string[] = [];
@@ -143,7 +162,7 @@ export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: Pro
   const brule = (c: string, r: string, comment?: string): void => { body.push(`add rule ${T} ${c} ${r}${comment ? ` comment "${comment}"` : ''}`); };
   const ipsDone = new Set<string>();
 
-  for (const s of allServicePorts(model)) {
+  for (const s of family === 'ip' ? allServicePorts(model) : servicePorts6(model)) {
     if (!s.clusterIP || s.clusterIP === 'None') continue;
     const proto = s.protocol.toLowerCase();
     const spn = s.name;
@@ -186,36 +205,36 @@ export function kubeProxyNftables(model: ClusterModel, node: NodeModel, cfg: Pro
     }
 
     if (hasInternal) {
-      if (cfg.masqueradeAll) brule(internalChain, `ip daddr ${s.clusterIP} ${proto} dport ${s.port.port} jump mark-for-masquerade`);
-      else if (cfg.clusterCIDR) brule(internalChain, `ip daddr ${s.clusterIP} ${proto} dport ${s.port.port} ip saddr != ${cfg.clusterCIDR} jump mark-for-masquerade`);
+      if (cfg.masqueradeAll) brule(internalChain, `${ipX} daddr ${s.clusterIP} ${proto} dport ${s.port.port} jump mark-for-masquerade`);
+      else if (clusterCIDR) brule(internalChain, `${ipX} daddr ${s.clusterIP} ${proto} dport ${s.port.port} ${ipX} saddr != ${clusterCIDR} jump mark-for-masquerade`);
     }
     if (usesExt) {
       if (!s.externalPolicyLocal) brule(extChain, 'jump mark-for-masquerade');
       else {
-        if (cfg.clusterCIDR) brule(extChain, `ip saddr ${cfg.clusterCIDR} goto ${clusterChain}`, 'short-circuit pod traffic');
+        if (clusterCIDR) brule(extChain, `${ipX} saddr ${clusterCIDR} goto ${clusterChain}`, 'short-circuit pod traffic');
         brule(extChain, 'fib saddr type local jump mark-for-masquerade', 'masquerade local traffic');
         brule(extChain, `fib saddr type local goto ${clusterChain}`, 'short-circuit local traffic');
       }
       if (hasExternal) brule(extChain, `goto ${externalPolicyChain}`);
     }
     if (usesFW) {
-      brule(firewallChainName(s), `ip saddr != { ${s.loadBalancerSourceRanges.join(', ')} } drop`);
+      brule(firewallChainName(s), `${ipX} saddr != { ${s.loadBalancerSourceRanges.join(', ')} } drop`);
     }
     if (s.sessionAffinityClientIP) {
-      for (const e of cat.allReachable) out.push(`add set ${T} ${affinitySetName(s, e)} { type ipv4_addr ; flags dynamic,timeout ; timeout ${s.stickyMaxAgeSeconds}s ; }`);
+      for (const e of cat.allReachable) out.push(`add set ${T} ${affinitySetName(s, e)} { type ${addrType} ; flags dynamic,timeout ; timeout ${s.stickyMaxAgeSeconds}s ; }`);
     }
     const lb = (c: string, eps: readonly ProxyEndpoint[]): void => {
       // A source remembered by an endpoint's affinity set goes back to that endpoint.
-      if (s.sessionAffinityClientIP) for (const e of eps) brule(c, `ip saddr @${affinitySetName(s, e)} goto ${endpointChainName(s, e)}`);
+      if (s.sessionAffinityClientIP) for (const e of eps) brule(c, `${ipX} saddr @${affinitySetName(s, e)} goto ${endpointChainName(s, e)}`);
       brule(c, `numgen random mod ${eps.length} vmap { ${eps.map((e, i) => `${i} : goto ${endpointChainName(s, e)}`).join(' , ')} }`);
     };
     if (usesCluster) lb(clusterChain, cat.cluster);
     if (usesLocal) lb(localChain, cat.local);
     for (const e of cat.allReachable) {
       const c = endpointChainName(s, e);
-      brule(c, `ip saddr ${e.ip} jump mark-for-masquerade`);
-      if (s.sessionAffinityClientIP) brule(c, `update @${affinitySetName(s, e)} { ip saddr }`);
-      brule(c, `meta l4proto ${proto} dnat to ${e.ip}:${e.port}`);
+      brule(c, `${ipX} saddr ${e.ip} jump mark-for-masquerade`);
+      if (s.sessionAffinityClientIP) brule(c, `update @${affinitySetName(s, e)} { ${ipX} saddr }`);
+      brule(c, `meta l4proto ${proto} dnat to ${e.str}`);
     }
   }
   // Elements reference chains: knftables sorts a transaction's objects so chains exist first.

@@ -7,6 +7,7 @@
  * per Pod, and the slices carry the numeric port for the port name (kube-proxy only reads slices).
  */
 import { formatPrefix, isIp, parsePrefix } from '../../addr/ip';
+import { formatAnyCidr, ipFamily, parseAnyCidr } from '../../addr/family';
 import type { ClusterModel, EndpointSliceModel, Protocol, ServiceModel, ServicePortModel } from '../../model/cluster';
 import { servicePortName } from './names';
 
@@ -52,13 +53,13 @@ export function usesLocalEndpoints(s: ServicePortInfo): boolean {
   return s.internalPolicyLocal || (externallyAccessible(s) && s.externalPolicyLocal);
 }
 
-/** The IPv4 slices by namespace, then by Service name (no key strings built). */
+/** The slices of one family (IPv4 unless told) by namespace, then by Service name (no key strings built). */
 export type SlicesIndex = Map<string, Map<string, EndpointSliceModel[]>>;
 
-export function slicesByService(model: ClusterModel): SlicesIndex {
+export function slicesByService(model: ClusterModel, family: 'IPv4' | 'IPv6' = 'IPv4'): SlicesIndex {
   const m: SlicesIndex = new Map();
   for (const s of model.endpointSlices) {
-    if (s.addressType !== 'IPv4') continue;
+    if (s.addressType !== family) continue;
     let ns = m.get(s.meta.namespace);
     if (!ns) {
       ns = new Map();
@@ -76,14 +77,50 @@ export function slicesOf(index: SlicesIndex, svc: ServiceModel): readonly Endpoi
 
 const NO_SLICES: readonly EndpointSliceModel[] = [];
 
-/** True for Services kube-proxy programs: a real ClusterIP (not headless, not ExternalName). */
+/**
+ * True for Services kube-proxy programs: a real ClusterIP (not headless, not ExternalName) of a
+ * family the Service has (a SingleStack IPv6 Service gets no IPv4 rules; its IPv6 view, from
+ * `familyView`, gets the ip6 ones).
+ */
 export function isProxied(svc: ServiceModel): boolean {
-  return svc.type !== 'ExternalName' && !svc.headless && svc.clusterIP !== null && isIp(svc.clusterIP);
+  if (svc.type === 'ExternalName' || svc.headless || svc.clusterIP === null) return false;
+  if (isIp(svc.clusterIP)) return !svc.ipFamilies || svc.ipFamilies.includes('IPv4');
+  return ipFamily(svc.clusterIP) === 6 && !!svc.ipFamilies?.includes('IPv6');
+}
+
+const views = new WeakMap<ServiceModel, ServiceModel | null>();
+
+/**
+ * The Service as one family's proxier sees it (upstream runs one proxier per family behind a
+ * MetaProxier): its clusterIP of that family, and only that family's external and load-balancer
+ * addresses and source ranges. IPv4 is the Service itself; null when it has no IPv6 clusterIP.
+ * Memoized, so the view stays the same object while the Service does.
+ */
+export function familyView(svc: ServiceModel, family: 'IPv4' | 'IPv6'): ServiceModel | null {
+  if (family === 'IPv4') return svc;
+  let v = views.get(svc);
+  if (v !== undefined) return v;
+  const ip6 = svc.ipFamilies?.includes('IPv6') ? svc.clusterIPs?.find((ip) => ipFamily(ip) === 6) : undefined;
+  const six = (ip: string): boolean => ipFamily(ip.split('/')[0]!.trim()) === 6;
+  v = ip6 === undefined ? null : {
+    ...svc, clusterIP: ip6,
+    externalIPs: svc.externalIPs.filter(six),
+    loadBalancerIngress: svc.loadBalancerIngress.filter(six),
+    loadBalancerSourceRanges: svc.loadBalancerSourceRanges.filter(six),
+  };
+  views.set(svc, v);
+  return v;
 }
 
 function normCidr(s: string): string | null {
+  if (s.includes(':')) { const p6 = parseAnyCidr(s.trim(), true); return p6 ? formatAnyCidr(p6) : null; }
   const p = parsePrefix(s.trim(), true);
   return p ? formatPrefix(p) : null;
+}
+
+/** net.JoinHostPort: "ip:port", "[v6]:port". */
+export function joinHostPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 /** The ServicePorts of one Service, given that Service's slices. */
@@ -91,7 +128,9 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
   if (!isProxied(svc)) return [];
   const ns = svc.meta.namespace;
   const nodePortType = svc.type === 'NodePort' || svc.type === 'LoadBalancer';
-  const lbVIPs = svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length ? svc.loadBalancerIngress.filter(isIp) : [];
+  const v6 = ipFamily(svc.clusterIP!) === 6;
+  const ofFamily = (ip: string): boolean => (v6 ? ipFamily(ip) === 6 : isIp(ip));
+  const lbVIPs = svc.type === 'LoadBalancer' && svc.loadBalancerIngress.length ? svc.loadBalancerIngress.filter(ofFamily) : [];
   const ranges = svc.type === 'LoadBalancer' ? svc.loadBalancerSourceRanges.map(normCidr).filter((c): c is string => c !== null) : [];
   const out: ServicePortInfo[] = [];
   for (const port of svc.ports) {
@@ -106,7 +145,7 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
       for (const ep of slice.endpoints) {
         const ip = ep.addresses[0];
         if (!ip) continue;
-        const str = `${ip}:${sp.port}`;
+        const str = v6 ? `[${ip}]:${sp.port}` : `${ip}:${sp.port}`;
         if (seen) {
           if (seen.has(str)) continue;
           seen.add(str);
@@ -127,7 +166,7 @@ export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceMo
       name: servicePortName(ns, svc.meta.name, port.name),
       protocol: port.protocol,
       clusterIP: svc.clusterIP!,
-      externalIPs: svc.externalIPs.length ? svc.externalIPs.filter(isIp) : [],
+      externalIPs: svc.externalIPs.length ? svc.externalIPs.filter(ofFamily) : [],
       loadBalancerVIPs: lbVIPs,
       loadBalancerSourceRanges: ranges,
       nodePort: nodePortType ? port.nodePort ?? 0 : 0,

@@ -121,8 +121,11 @@ function peerSources(model: ClusterModel, peer: Peer, policyNs: string): PeerSou
   const hit = byNs.get(policyNs);
   if (hit) return hit;
   let out: PeerSources;
+  // These are the IPv4 (iptables) chains: an IPv6 ipBlock belongs in Felix's ip6tables chains, never here.
+  const v4 = (c: string): boolean => !c.includes(':');
   if (peer.ipBlock) {
-    out = { cidrs: [peer.ipBlock.cidr], except: peer.ipBlock.except ?? [], set: new Set([peer.ipBlock.cidr]) };
+    const cidrs = [peer.ipBlock.cidr].filter(v4);
+    out = { cidrs, except: (peer.ipBlock.except ?? []).filter(v4), set: new Set(cidrs) };
   } else {
     const nss = peer.namespaceSelector
       ? memo.namespaces.filter((ns) => selectorMatches(peer.namespaceSelector, namespaceLabels(model, ns)))

@@ -43,6 +43,7 @@ function load(s: Selector, p: PacketView, env: MatchEnv): string | undefined {
     case 'ip':
       if (s.field === 'protocol') return PROTO_NAMES[p.proto] ?? String(p.proto);
       return formatIPv4(s.field === 'saddr' ? p.src : p.dst);
+    case 'ip6': return undefined;
     case 'meta':
       if (s.field === 'l4proto') return PROTO_NAMES[p.proto] ?? String(p.proto);
       if (s.field === 'mark') return String(env.mark >>> 0);

@@ -18,6 +18,8 @@ export type NftChainType = 'filter' | 'nat' | 'route';
 /** One selector of a packet: what its value is read from. */
 export type Selector =
   | { readonly k: 'ip'; readonly field: 'saddr' | 'daddr' | 'protocol' }
+  /** `ip6 saddr` / `ip6 daddr` (ip6 tables: parsed and listed; IPv4 packets never traverse them). */
+  | { readonly k: 'ip6'; readonly field: 'saddr' | 'daddr' }
   | { readonly k: 'meta'; readonly field: 'l4proto' | 'mark' | 'iifname' | 'oifname' }
   | { readonly k: 'th' | 'tcp' | 'udp' | 'sctp'; readonly field: 'sport' | 'dport' }
   | { readonly k: 'ct'; readonly field: 'state' }
@@ -169,6 +171,7 @@ function parseSelector(c: Cursor): Selector | null {
   const a = c.peek();
   const b = c.peek(1);
   if (a === 'ip' && (b === 'saddr' || b === 'daddr' || b === 'protocol')) { c.i += 2; return { k: 'ip', field: b }; }
+  if (a === 'ip6' && (b === 'saddr' || b === 'daddr')) { c.i += 2; return { k: 'ip6', field: b }; }
   if (a === 'meta' && (b === 'l4proto' || b === 'mark' || b === 'iifname' || b === 'oifname')) {
     c.i += 2;
     if (b === 'mark') return markSel(c);
@@ -240,7 +243,7 @@ export function parseRule(text: string, handle: number): NftRule {
     if (t === 'dnat') {
       c.next(); c.expect('to');
       const to = c.next();
-      const m = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(to);
+      const m = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(to) ?? /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(to);
       if (!m) throw new Error(`syntax error, unexpected ${to}`);
       stmts.push({ k: 'dnat', ip: m[1]!, ...(m[2] ? { port: Number(m[2]) } : {}) });
       continue;
@@ -326,6 +329,7 @@ const hex8 = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')
 function selText(s: Selector): string {
   switch (s.k) {
     case 'ip': return `ip ${s.field}`;
+    case 'ip6': return `ip6 ${s.field}`;
     case 'meta': return s.field === 'iifname' || s.field === 'oifname' ? s.field : `meta ${s.field}`;
     case 'th': case 'tcp': case 'udp': case 'sctp': return `${s.k} ${s.field}`;
     case 'ct': return 'ct state';
@@ -362,7 +366,7 @@ export function stmtText(s: Stmt): string {
     case 'verdict': return verdictText(s.v);
     case 'counter': return 'counter';
     case 'markset': return s.op === 'set' ? `meta mark set ${hex8(s.value)}` : `meta mark set meta mark ${s.op === 'or' ? '|' : s.op === 'xor' ? '^' : '&'} ${hex8(s.value)}`;
-    case 'dnat': return `dnat to ${s.ip}${s.port !== undefined ? `:${s.port}` : ''}`;
+    case 'dnat': return s.ip.includes(':') ? `dnat to ${s.port !== undefined ? `[${s.ip}]:${s.port}` : s.ip}` : `dnat to ${s.ip}${s.port !== undefined ? `:${s.port}` : ''}`;
     case 'masquerade': return `masquerade${s.fullyRandom ? ' fully-random' : ''}`;
     case 'setupdate': return `${s.op} @${s.set} { ${s.sel.map(selText).join(' . ')} }`;
   }
