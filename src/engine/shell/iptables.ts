@@ -284,8 +284,8 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
 /**
  * `ip6tables-save [-t TABLE]` on a node where kube-proxy wrote its IPv6 restore
  * (ns.ip6tablesRuleset): that text, as ip6tables-save prints it. The IPv6 walk does not traverse
- * these rules yet (no IPv6 NAT); docs/linux-fidelity.md says so. Elsewhere the command reads the
- * namespace's IPv6 tables (ns.netfilter6), which IPv6 packets do traverse.
+ * these rules yet (no IPv6 NAT); docs/linux-fidelity.md says so. Once the namespace's own IPv6
+ * tables (ns.netfilter6, which IPv6 packets do traverse) exist, the command reads those.
  */
 function kubeProxyIp6Save(ctx: ShellContext, argv: readonly string[]): CommandResult {
   const ns = targetNs(ctx);
@@ -326,10 +326,19 @@ function ip6(cmd: Command): Command {
   };
 }
 
+/**
+ * Which IPv6 tables ip6tables-save prints: the namespace's live ones (ns.netfilter6) once anything
+ * was written to them, else kube-proxy's IPv6 restore text where it wrote one.
+ */
+const ip6Save: Command = (ctx, argv) => {
+  const ns = targetNs(ctx);
+  return ns && !ns.netfilter6 && ns.ip6tablesRuleset ? kubeProxyIp6Save(ctx, argv) : ip6(iptablesSaveCmd)(ctx, argv);
+};
+
 export const iptablesCommands: Record<string, Command> = {
   ip6tables: ip6(iptablesCmd),
-  'ip6tables-save': (ctx, argv) => (targetNs(ctx)?.ip6tablesRuleset ? kubeProxyIp6Save(ctx, argv) : ip6(iptablesSaveCmd)(ctx, argv)),
-  'ip6tables-nft-save': (ctx, argv) => (targetNs(ctx)?.ip6tablesRuleset ? kubeProxyIp6Save(ctx, argv) : ip6(iptablesSaveCmd)(ctx, argv)),
+  'ip6tables-save': ip6Save,
+  'ip6tables-nft-save': ip6Save,
   iptables: iptablesCmd,
   'iptables-nft': iptablesCmd,
   'iptables-save': iptablesSaveCmd,
