@@ -255,12 +255,13 @@ export function describePacket(p: Packet | undefined): string {
     const names = [f.syn && 'SYN', f.fin && 'FIN', f.rst && 'RST', f.ack && 'ACK'].filter(Boolean);
     return `TCP ${names.join('-') || 'segment'}`;
   }
+  // ICMP before the payload: a ping carries data bytes too, and it is still an echo request.
+  if (p.icmp) return ICMP_NAMES[p.icmp.type] ?? `ICMP type ${p.icmp.type}`;
   if (pl?.kind === 'data' || pl?.kind === 'bytes') {
     const n = pl.kind === 'data' ? pl.text.length : pl.length;
     return `${p.tcp ? 'TCP' : 'UDP'} data (${n} bytes)`;
   }
   if (p.udp) return 'UDP';
-  if (p.icmp) return ICMP_NAMES[p.icmp.type] ?? `ICMP type ${p.icmp.type}`;
   return 'IP';
 }
 
