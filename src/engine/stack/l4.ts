@@ -57,10 +57,10 @@ export function localDeliver(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): v
     case IPPROTO_TCP: return tcpRcv(w, ns, inLink, pkt);
     case IPPROTO_ESP: return xfrmRcv(w, ns, inLink, pkt);
     case IPPROTO_IPIP:
-      if (!w.ipipRcv(ns, pkt)) w.drop(ns, inLink.name, 'IPIP packet but no ipip device is up (protocol unreachable)', pkt);
+      if (!w.ipipRcv(ns, pkt)) w.drop(ns, inLink.name, message('drop.ipipNoDevice', {}), pkt);
       return;
     default:
-      w.drop(ns, inLink.name, `no handler for IP protocol ${ip.protocol}`, pkt);
+      w.drop(ns, inLink.name, message('drop.noProtocol', { protocol: ip.protocol }), pkt);
   }
 }
 
@@ -80,7 +80,7 @@ function icmpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
     return;
   }
   if (icmp.type === ICMP_ECHOREPLY) {
-    if (!toClient(w, ns, inLink.name, 'icmp', icmp.id ?? 0, pkt)) w.drop(ns, inLink.name, 'echo reply with no waiting ping', pkt, false);
+    if (!toClient(w, ns, inLink.name, 'icmp', icmp.id ?? 0, pkt)) w.drop(ns, inLink.name, message('drop.echoReplyNoPing', {}), pkt, false);
     return;
   }
   const owner = errorOwner(pkt);
@@ -97,7 +97,7 @@ function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   if (toClient(w, ns, inLink.name, 'udp', u.dport, pkt)) return;
   const l = findListener(ns, 'udp', ip.dst, u.dport);
   if (!l) {
-    w.drop(ns, inLink.name, `nothing listens on udp ${ip.dst}:${u.dport}`, pkt);
+    w.drop(ns, inLink.name, message('drop.udpNoListener', { dst: ip.dst, port: u.dport }), pkt);
     w.refuser ??= ownerId(ns);
     w.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
     return;
@@ -146,7 +146,7 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   if (toClient(w, ns, inLink.name, 'tcp', t.dport, pkt)) return;
   const l = findListener(ns, 'tcp', ip.dst, t.dport);
   if (!l) {
-    w.drop(ns, inLink.name, `nothing listens on tcp ${ip.dst}:${t.dport}`, pkt);
+    w.drop(ns, inLink.name, message('drop.tcpNoListener', { dst: ip.dst, port: t.dport }), pkt);
     w.sendRst(ns, pkt);
     return;
   }
@@ -172,7 +172,7 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   }
   if (!state) {
     // A segment for a connection this socket does not know (tcp_v4_rcv finds no socket): RST.
-    w.drop(ns, inLink.name, `no connection ${seen} -> ${ip.dst}:${t.dport}`, pkt);
+    w.drop(ns, inLink.name, message('drop.tcpNoConnection', { src: seen, dst: ip.dst, port: t.dport }), pkt);
     w.sendRst(ns, pkt);
     return;
   }

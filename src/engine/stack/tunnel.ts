@@ -41,16 +41,16 @@ function fdbTargets(dev: Link, dmac: string): FdbEntry[] {
 
 export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   const cfg = vx.vxlan;
-  if (!cfg) { w.drop(ns, vx.name, `${vx.name} has no vxlan settings`, frame); return; }
+  if (!cfg) { w.drop(ns, vx.name, message('drop.vxlanNoSettings', { dev: vx.name }), frame); return; }
   // external (collect_md): a program's tunnel key decides (Cilium); without one, the FDB entry's
   // dst and VNI do, as an Open vSwitch vxlan vport's flows (weave's fastdp).
   if (cfg.external && frame.tunnelKey) { vxlanXmitExternal(w, ns, vx, frame); return; }
   const dmac = frame.eth?.dst ?? ZERO_MAC;
   const targets = fdbTargets(vx, dmac);
-  if (targets.length === 0) { w.drop(ns, vx.name, `${vx.name}: no FDB entry for ${dmac} (bridge fdb show dev ${vx.name})`, frame); return; }
+  if (targets.length === 0) { w.drop(ns, vx.name, message('drop.vxlanNoFdb', { dev: vx.name, mac: dmac }), frame); return; }
   for (const e of targets) {
     const src = cfg.local ?? fibCached(w.sim.net, ns, e.dst!)?.src;
-    if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${e.dst}`, frame); continue; }
+    if (!src) { w.drop(ns, vx.name, message('drop.vtepNoRoute', { dev: vx.name, vtep: String(e.dst) }), frame); continue; }
     const vni = e.vni ?? cfg.vni;
     const outer = vxlanWrap({ src, dst: e.dst!, df: false, sport: flowPort(frame), dport: cfg.port, vni }, frame);
     w.emit('encap', ns, vx.name, message('event.vxlan.encap', { vni, mac: dmac, vtep: e.dst!, pkt: describe(outer) }), outer, { kind: 'vxlan', vni, vtep: e.dst! });
@@ -62,7 +62,7 @@ export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
 function vxlanXmitExternal(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   const key = frame.tunnelKey!;
   const src = vx.vxlan!.local ?? fibCached(w.sim.net, ns, key.remote)?.src;
-  if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${key.remote}`, frame); return; }
+  if (!src) { w.drop(ns, vx.name, message('drop.vtepNoRoute', { dev: vx.name, vtep: key.remote }), frame); return; }
   const { tunnelKey: _key, ...inner } = frame;
   const outer = vxlanWrap({ src, dst: key.remote, df: false, sport: flowPort(inner), dport: vx.vxlan!.port, vni: key.vni }, inner);
   w.emit('encap', ns, vx.name, message('event.vxlan.encapKey', { vni: key.vni, vtep: key.remote, pkt: describe(outer) }), outer, { kind: 'vxlan', vni: key.vni, vtep: key.remote });
@@ -91,10 +91,10 @@ export function packetSocketXmit(w: Walker, ns: NetNs, dev: Link, frame: Packet)
   w.emit('userspace', ns, dev.name, message('event.psock.capture', { owner: ps.owner, dev: dev.name }), frame, { process: ps.owner, direction: 'up' });
   const dmac = frame.eth?.dst ?? ZERO_MAC;
   const targets = fdbTargets(dev, dmac);
-  if (targets.length === 0) { w.drop(ns, dev.name, `${ps.owner}: no peer for ${dmac}`, frame); return; }
+  if (targets.length === 0) { w.drop(ns, dev.name, message('drop.peerNoMac', { owner: ps.owner, mac: dmac }), frame); return; }
   for (const e of targets) {
     const src = fibCached(w.sim.net, ns, e.dst!)?.src;
-    if (!src) { w.drop(ns, dev.name, `${ps.owner}: no route to ${e.dst}`, frame); continue; }
+    if (!src) { w.drop(ns, dev.name, message('drop.ownerNoRoute', { owner: ps.owner, dst: String(e.dst) }), frame); continue; }
     const outer = l2UdpWrap({ src, dst: e.dst!, df: false, sport: ps.port, dport: ps.port }, frame);
     w.emit('encap', ns, dev.name, (ps.encrypted ? message('event.psock.wrapSealed', { owner: ps.owner, port: ps.port, peer: e.dst!, seal: ps.encrypted }) : message('event.psock.wrap', { owner: ps.owner, port: ps.port, peer: e.dst! })), outer,
       { kind: 'udp', label: `${ps.owner} UDP ${ps.port}`, peer: e.dst!, ...(ps.encrypted ? { encrypted: ps.encrypted } : {}) });
@@ -136,16 +136,16 @@ export function xfrmOutput(w: Walker, ns: NetNs, pkt: Packet): Packet {
 export function xfrmRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const spi = pkt.esp?.spi ?? 0;
   const sa = ns.xfrm?.find((s) => s.dir === 'in' && s.spi === spi && s.dst === pkt.ip!.dst);
-  if (!sa || !pkt.inner) { w.drop(ns, inLink.name, `ESP spi ${spiText(spi)}: no xfrm state for it (ip xfrm state)`, pkt); return; }
+  if (!sa || !pkt.inner) { w.drop(ns, inLink.name, message('drop.espNoState', { spi: spiText(spi) }), pkt); return; }
   w.emit('decap', ns, inLink.name, message('event.xfrm.decrypt', { spi: spiText(spi), owner: sa.owner, peer: pkt.ip!.src, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'esp', label: 'IPsec ESP', spi });
   w.ipRcv(ns, inLink, pkt.inner);
 }
 
 export function ipipXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet, nexthop: string | undefined): void {
   const remote = tun.ipip?.remote ?? (nexthop !== pkt.ip?.dst ? nexthop : undefined);
-  if (!remote) { w.drop(ns, tun.name, `${tun.name}: no remote endpoint (route needs "via NODE-IP onlink")`, pkt); return; }
+  if (!remote) { w.drop(ns, tun.name, message('drop.ipipNoRemote', { dev: tun.name }), pkt); return; }
   const src = tun.ipip?.local ?? fibCached(w.sim.net, ns, remote)?.src;
-  if (!src) { w.drop(ns, tun.name, `${tun.name}: no route to ${remote}`, pkt); return; }
+  if (!src) { w.drop(ns, tun.name, message('drop.ownerNoRoute', { owner: tun.name, dst: remote }), pkt); return; }
   const outer = ipipWrap({ src, dst: remote, ttl: pkt.ip!.ttl, df: pkt.ip!.df }, pkt);
   w.emit('encap', ns, tun.name, message('event.ipip.encap', { pkt: describe(outer) }), outer, { kind: 'ipip', remote });
   w.sendLocal(ns, outer);
@@ -194,11 +194,11 @@ function publicIp(ns: NetNs): string | undefined {
 export function tunXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet): void {
   const owner = tun.tun?.owner ?? 'a process';
   w.emit('userspace', ns, tun.name, message('event.tun.read', { process: owner, dev: tun.name }), pkt, { process: owner, direction: 'up' });
-  if (owner !== 'flanneld') { w.drop(ns, tun.name, `${owner} does not forward TUN packets`, pkt); return; }
+  if (owner !== 'flanneld') { w.drop(ns, tun.name, message('drop.tunNotForwarded', { owner }), pkt); return; }
   const lease = leaseFor(w, pkt.ip!.dst);
-  if (!lease) { w.drop(ns, tun.name, `flanneld: no subnet lease covers ${pkt.ip!.dst}`, pkt); return; }
+  if (!lease) { w.drop(ns, tun.name, message('drop.flannelNoLease', { dst: pkt.ip!.dst }), pkt); return; }
   const src = fibCached(w.sim.net, ns, lease.publicIp)?.src;
-  if (!src) { w.drop(ns, tun.name, `flanneld: no route to ${lease.publicIp}`, pkt); return; }
+  if (!src) { w.drop(ns, tun.name, message('drop.ownerNoRoute', { owner: 'flanneld', dst: lease.publicIp }), pkt); return; }
   const outer = udpWrap({ src, dst: lease.publicIp, df: false, sport: FLANNEL_UDP_PORT, dport: FLANNEL_UDP_PORT }, pkt);
   w.emit('encap', ns, tun.name, message('event.flannel.encap', { port: FLANNEL_UDP_PORT, peer: lease.publicIp, node: lease.node.id }), outer, { kind: 'udp', peer: lease.publicIp });
   w.sendLocal(ns, outer);

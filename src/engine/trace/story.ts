@@ -296,7 +296,7 @@ function sentence(h: Draft): Message {
   const who = machineLabel(h.machine);
   if (h.flow === 'dns' || own.every((e) => e.type === 'dns')) return resolveSentence(h);
   const drop = [...own].reverse().find(isEvent('drop'));
-  if (drop && drop === own[own.length - 1]) return message('story.drop', { who, reason: drop.detail.reason || drop.summary });
+  if (drop && drop === own[own.length - 1]) return message('story.drop', { who, reason: drop.detail.reasonMessage ?? (drop.detail.reason || drop.summary) });
   const icmp = own.find(isEvent('icmp-error'));
   if (icmp) return message('story.icmpError', { who, type: icmp.detail.type, code: icmp.detail.code });
   const nat = own.find(isEvent('nat'));
