@@ -266,6 +266,15 @@ export const MESSAGES = {
   'drop.tunNotForwarded': entry(['owner'], '{{owner}} does not forward TUN packets', '{{owner}} 不转发 TUN 设备上的数据包'),
   'drop.flannelNoLease': entry(['dst'], 'flanneld: no subnet lease covers {{dst}}', 'flanneld：没有哪个子网租约包含 {{dst}}'),
 
+  // ── what an app did (AppAnswer.message, the `text` of event.app; English = the trace's text) ──
+  'app.http200': entry(['owner', 'method', 'path', 'client'], 'http {{owner}}: {{method}} {{path}} from {{client}} -> 200 OK', 'http {{owner}}：收到来自 {{client}} 的 {{method}} {{path}}，回复 200 OK'),
+  'app.httpNotHttp': entry([], 'http: 400 Bad Request (not HTTP)', 'http：收到的不是 HTTP，回复 400 Bad Request'),
+  'app.httpNoRequest': entry([], 'http: connection open, no request', 'http：连接已建立，还没有请求'),
+  'app.echo': entry(['owner', 'protocol', 'client'], 'echo {{owner}}: {{protocol}} echo back to {{client}}', 'echo {{owner}}：用 {{protocol}} 把数据原样发回 {{client}}'),
+  'app.echoNothing': entry([], 'echo: nothing to echo', 'echo：没有可回显的数据'),
+  'app.dnsAnswer': entry(['owner', 'name', 'qtype', 'rcode', 'answers'], 'dns {{owner}}: {{name}} {{qtype}} -> {{rcode}} {{answers}}', 'dns {{owner}}：查询 {{name}} 的 {{qtype}} 记录 → {{rcode}}，答案 {{answers}}'),
+  'app.dnsRcode': entry(['owner', 'name', 'qtype', 'rcode'], 'dns {{owner}}: {{name}} {{qtype}} -> {{rcode}}', 'dns {{owner}}：查询 {{name}} 的 {{qtype}} 记录 → {{rcode}}'),
+
   // ── verdicts (Trace.reasonMessage, set where the walk decides the verdict) ─────────────────
   'verdict.icmp.ttl': entry(['from'], 'time to live exceeded (ICMP from {{from}})', 'TTL 耗尽（ICMP 来自 {{from}}）'),
   'verdict.icmp.port': entry(['from'], 'port unreachable (ICMP from {{from}})', '端口不可达（ICMP 来自 {{from}}）'),

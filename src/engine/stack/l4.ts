@@ -128,7 +128,7 @@ function responseFlow(flow: string): string {
 
 /** Runs an app answer to completion: a relay opens the second connection and walks it now. */
 function settle(w: Walker, ns: NetNs, ctx: AppContext, a: AppAnswer): AppAnswer {
-  w.emit('app', ns, undefined, message('event.app', { text: a.summary }), undefined, { app: ctx.listener.app.kind, owner: ctx.listener.owner });
+  w.emit('app', ns, undefined, message('event.app', { text: a.message ?? a.summary }), undefined, { app: ctx.listener.app.kind, owner: ctx.listener.owner });
   if (a.kind !== 'relay') return a;
   const up = relay(w, ns, a.to, a.payload ?? ctx.payload);
   const next = a.respond ? a.respond(up) : relayAnswer(ctx.payload, up, ctx.listener.owner);

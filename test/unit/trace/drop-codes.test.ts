@@ -35,7 +35,7 @@ describe('drop reasons are coded', () => {
     for (const { trace } of traces) {
       for (const s of deriveStory(trace).filter((x) => x.message.code === 'story.drop')) {
         const reason = s.message.params['reason'];
-        expect(typeof reason === 'object' && !Array.isArray(reason) && String(reason.code).startsWith('drop.')).toBe(true);
+        expect(String((reason as { code?: string }).code).startsWith('drop.')).toBe(true);
         const zh = renderMessage(s.message.code, s.message.params, 'zh-CN');
         expect(zh).toMatch(HAN);
         expect(zh).not.toMatch(/\{\{/);
@@ -44,9 +44,26 @@ describe('drop reasons are coded', () => {
       if (trace.verdict === 'dropped' && trace.reasonMessage) {
         expect(render(trace.reasonMessage, 'en')).toBe(`dropped: ${trace.reason}`);
         const r = trace.reasonMessage.params['reason'];
-        expect(typeof r === 'object' && !Array.isArray(r) && String(r.code).startsWith('drop.'), trace.reason).toBe(true);
+        expect(String((r as { code?: string }).code).startsWith('drop.'), trace.reason).toBe(true);
       }
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('app answers', () => {
+  it('the http and echo apps say what they did as app.* messages: English as the trace prints it, and zh-CN', () => {
+    let coded = 0;
+    for (const c of TRACE_CASES) {
+      for (const e of c.trace().events.filter(isEvent('app'))) {
+        const text = e.message.params['text'] as { code?: string };
+        if (!e.detail || !['http', 'echo'].includes(e.detail.app)) continue;
+        expect(text.code, `${c.name} #${e.seq}: ${e.summary}`).toMatch(/^app\./);
+        expect(render(e.message, 'en')).toBe(e.summary);
+        expect(render(e.message, 'zh-CN')).toMatch(HAN);
+        coded++;
+      }
+    }
+    expect(coded).toBeGreaterThan(5);
   });
 });
