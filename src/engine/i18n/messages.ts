@@ -264,7 +264,8 @@ export const MESSAGES = {
   'drop.espNoState': entry(['spi'], 'ESP spi {{spi}}: no xfrm state for it (ip xfrm state)', 'ESP spi {{spi}}：没有对应的 xfrm 状态（ip xfrm state）'),
   'drop.ipipNoRemote': entry(['dev'], '{{dev}}: no remote endpoint (route needs \'via NODE-IP onlink\')', '{{dev}}：没有远端地址（路由要写 \'via NODE-IP onlink\'）'),
   'drop.tunNotForwarded': entry(['owner'], '{{owner}} does not forward TUN packets', '{{owner}} 不转发 TUN 设备上的数据包'),
-  'drop.flannelNoLease': entry(['dst'], 'flanneld: no subnet lease covers {{dst}}', 'flanneld：没有哪个子网租约包含 {{dst}}'),
+  'drop.noLease': entry(['owner', 'dst'], '{{owner}}: no subnet lease covers {{dst}}', '{{owner}}：没有哪个子网租约包含 {{dst}}'),
+  'drop.framesNotForwarded': entry(['owner'], '{{owner}} does not forward captured frames', '{{owner}} 不转发抓取到的帧'),
 
   // ── what an app did (AppAnswer.message, the `text` of event.app; English = the trace's text) ──
   'app.http200': entry(['owner', 'method', 'path', 'client'], 'http {{owner}}: {{method}} {{path}} from {{client}} -> 200 OK', 'http {{owner}}：收到来自 {{client}} 的 {{method}} {{path}}，回复 200 OK'),
