@@ -20,7 +20,7 @@ export type { CliIO } from './io';
 const verbs: Record<string, Verb> = { check, exec, shell, lab, reach, trace, grade, lessons, share, open, diff, cost };
 
 const USAGE = `usage: knp VERB FILE [options]
-  check FILE                         diagnostics: FILE:LINE:COL: severity code: message
+  check FILE [--lang zh-CN|en]       diagnostics: FILE:LINE:COL: severity code: message
   exec FILE [TARGET] -- COMMAND...   run one simulated command (TARGET: node/NAME, pod/NS/NAME, host/NAME)
   shell FILE                         commands from standard input against one live simulation
   trace FILE --from T --to DEST      walk a packet exchange and print every hop ([--proto P] [--port N] [--json] [--story] [--lang zh-CN|en] [--pcap OUT] [--explain])

@@ -11,6 +11,6 @@ export function chooseBackend<B extends string>(ctx: BuildCtx, valid: readonly B
   const aliased = aliases[backend];
   if (aliased) return aliased;
   if ((valid as readonly string[]).includes(backend)) return backend as B;
-  report(ctx, undefined, [], 'warning', 'cni-backend-invalid', `${plugin} has no "${backend}" backend; using ${fallback}`, `valid backends for ${plugin}: ${valid.join(', ')}`);
+  report(ctx, undefined, [], 'warning', 'cni-backend-invalid', `${plugin} has no "${backend}" backend; using ${fallback}`, `valid backends for ${plugin}: ${valid.join(', ')}`, { plugin, backend, fallback, valid: valid.join(', ') });
   return fallback;
 }

@@ -39,7 +39,7 @@ export function checkListening(services: readonly ServiceModel[], ingresses: rea
     for (const [i, msg] of d) {
       const p = svc.ports[i]!;
       const resolved = selectedPods(svc, pods).map((pod) => resolveTargetPort(pod, p)).find((x) => x !== null) ?? p.port;
-      r.warn(svc.meta.origin, ['spec', 'ports', i, 'targetPort'], 'target-port-not-listening', `Service ${svc.meta.namespace}/${svc.meta.name}: ${msg}`, fixHint(resolved, p.protocol));
+      r.warn(svc.meta.origin, ['spec', 'ports', i, 'targetPort'], 'target-port-not-listening', `Service ${svc.meta.namespace}/${svc.meta.name}: ${msg}`, fixHint(resolved, p.protocol), { params: { service: `${svc.meta.namespace}/${svc.meta.name}`, targetPort: String(resolved), protocol: p.protocol, pods: selectedPods(svc, pods).length } });
     }
   }
   for (const ing of ingresses) {
@@ -51,7 +51,7 @@ export function checkListening(services: readonly ServiceModel[], ingresses: rea
       if (!svc) return;
       const i = svc.ports.findIndex((p) => (b.port.number !== undefined ? p.port === b.port.number : p.name === b.port.name));
       const msg = i >= 0 ? (deaf.get(svc) ?? deafPorts(svc, pods)).get(i) : undefined;
-      if (msg) r.warn(ing.meta.origin, at, 'backend-not-listening', `Ingress ${ing.meta.name}: backend ${b.name}:${b.port.number ?? b.port.name}: ${msg}`, `fix Service ${b.name}'s targetPort, or make the backend Pods listen there`);
+      if (msg) r.warn(ing.meta.origin, at, 'backend-not-listening', `Ingress ${ing.meta.name}: backend ${b.name}:${b.port.number ?? b.port.name}: ${msg}`, `fix Service ${b.name}'s targetPort, or make the backend Pods listen there`, { params: { ingress: ing.meta.name, service: b.name, port: String(b.port.number ?? b.port.name) } });
     };
     check(ing.spec.defaultBackend, ['spec', 'defaultBackend']);
     (ing.spec.rules ?? []).forEach((rule, ri) => (rule.http?.paths ?? []).forEach((p, pi) => check(p.backend, ['spec', 'rules', ri, 'http', 'paths', pi, 'backend'])));
@@ -70,7 +70,7 @@ export function checkListening(services: readonly ServiceModel[], ingresses: rea
       said.add(key);
       r.warn(pod.meta.origin, [...specPath, 'containers', ci, 'ports', pi, 'containerPort'], 'hostport-not-listening',
         `Pod ${pod.meta.name}: hostPort ${p.hostPort} forwards to ${p.containerPort}/${proto}, but ${imageKey(c.image ?? '') || 'the container'} listens on ${listensText(pod)}: connections there are refused`,
-        fixHint(p.containerPort, proto));
+        fixHint(p.containerPort, proto), { params: { pod: pod.meta.name, hostPort: p.hostPort, port: `${p.containerPort}/${proto}`, listens: listensText(pod) } });
     }));
   }
 }

@@ -46,9 +46,9 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     if (want === undefined || d.spec.hostNetwork) continue;
     const v = parseIPv4(want);
     const at = [...d.specPath.slice(0, -1), 'status', 'podIP'];
-    if (v === null) { r.error(d.origin, at, 'invalid-ip', `Pod ${d.name}: status.podIP "${want}" is not a valid IPv4 address`, 'remove it and one is allocated'); continue; }
+    if (v === null) { r.error(d.origin, at, 'invalid-ip', `Pod ${d.name}: status.podIP "${want}" is not a valid IPv4 address`, 'remove it and one is allocated', false, { object: `Pod ${d.name}`, field: 'status.podIP', value: want }); continue; }
     const owner = ipOwner.get(v);
-    if (owner) { r.error(d.origin, at, 'podip-taken', `Pod ${d.name}: status.podIP ${want} is already used by ${owner}`, 'every Pod needs its own address; remove status.podIP and one is allocated'); continue; }
+    if (owner) { r.error(d.origin, at, 'podip-taken', `Pod ${d.name}: status.podIP ${want} is already used by ${owner}`, 'every Pod needs its own address; remove status.podIP and one is allocated', false, { pod: d.name, ip: want, owner }); continue; }
     ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
     fixedIP.set(d, want);
     for (const rg of ranges.values()) if (prefixContains(rg.prefix, v)) rg.used.add(v);
@@ -87,18 +87,18 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       else {
         const others = nodes.length - 1;
         pendingReason = `0/${nodes.length} nodes are available: 1 node(s) didn't have free ports for the requested pod ports${others ? `, ${others} node(s) didn't match Pod's node affinity/selector` : ''}. preemption: 0/${nodes.length} nodes are available: 1 No preemption victims found for incoming pod${others ? `, ${others} Preemption is not helpful for scheduling` : ''}.`;
-        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} (on ${node.name}) stays Pending: ${pendingReason}`, 'another Pod on that node already holds the host port');
+        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} (on ${node.name}) stays Pending: ${pendingReason}`, 'another Pod on that node already holds the host port', { params: { pod: `${d.namespace}/${d.name}`, reason: pendingReason } });
       }
     }
     else if (d.spec.nodeName !== undefined) {
       if (nodeByName.has(d.spec.nodeName)) nodeName = d.spec.nodeName;
-      else r.warn(d.origin, [...d.specPath, 'nodeName'], 'node-not-found', `Pod ${d.name}: spec.nodeName "${d.spec.nodeName}" is not a node of this cluster; the Pod stays Pending`, `use one of: ${nodes.map((n) => n.name).join(', ')}`);
+      else r.warn(d.origin, [...d.specPath, 'nodeName'], 'node-not-found', `Pod ${d.name}: spec.nodeName "${d.spec.nodeName}" is not a node of this cluster; the Pod stays Pending`, `use one of: ${nodes.map((n) => n.name).join(', ')}`, { params: { pod: d.name, node: d.spec.nodeName, nodes: nodes.map((n) => n.name).join(', ') } });
     } else {
       const res = schedule(d.spec, d.owner, nodes, load);
       if ('node' in res) nodeName = res.node;
       else {
         pendingReason = res.reason;
-        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} stays Pending: ${res.reason}`, 'check nodeSelector, affinity, tolerations and hostPorts against the nodes');
+        if (!d.system) r.warn(d.origin, ['metadata', 'name'], 'pod-unschedulable', `Pod ${d.namespace}/${d.name} stays Pending: ${res.reason}`, 'check nodeSelector, affinity, tolerations and hostPorts against the nodes', { params: { pod: `${d.namespace}/${d.name}`, reason: res.reason } });
       }
     }
     const node = nodeName ? nodeByName.get(nodeName) : undefined;
@@ -111,7 +111,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       const rg = ranges.get(node.name)!;
       if (fixed) {
         podIP = fixed;
-        if (!inRange(node.name, parseIPv4(fixed)!)) r.warn(d.origin, [...d.specPath.slice(0, -1), 'status', 'podIP'], 'podip-outside-node-cidr', `Pod ${d.name}: status.podIP ${fixed} is outside node ${node.name}'s podCIDR ${node.podCIDR}; routes to it will not exist`, `pick an address in ${node.podCIDR}`);
+        if (!inRange(node.name, parseIPv4(fixed)!)) r.warn(d.origin, [...d.specPath.slice(0, -1), 'status', 'podIP'], 'podip-outside-node-cidr', `Pod ${d.name}: status.podIP ${fixed} is outside node ${node.name}'s podCIDR ${node.podCIDR}; routes to it will not exist`, `pick an address in ${node.podCIDR}`, { params: { pod: d.name, ip: fixed, node: node.name, podCIDR: node.podCIDR } });
       } else if (pools.has(node.name)) {
         const v = pools.get(node.name)!.find((x) => !rg.used.has(x) && !ipOwner.has(x));
         if (v !== undefined) {
@@ -119,7 +119,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
           podIP = formatIPv4(v);
         } else {
           pendingReason = 'failed to assign an IP address to container';
-          r.warn(d.origin, ['metadata', 'name'], 'pod-ip-exhausted', `Pod ${d.name}: node ${node.name} has no free address left on its network interfaces`, 'use an instance type with more ENIs or IPs per ENI, or more nodes');
+          r.warn(d.origin, ['metadata', 'name'], 'pod-ip-exhausted', `Pod ${d.name}: node ${node.name} has no free address left on its network interfaces`, 'use an instance type with more ENIs or IPs per ENI, or more nodes', { params: { pod: d.name, node: node.name } });
         }
       } else {
         const size = prefixSize(rg.prefix);
@@ -130,7 +130,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
           podIP = formatIPv4(v);
         } else {
           pendingReason = `failed to allocate for range 0: no IP addresses available in range set: ${formatIPv4(nthAddress(rg.prefix, 1))}-${formatIPv4(nthAddress(rg.prefix, size - 2))}`;
-          r.warn(d.origin, ['metadata', 'name'], 'podcidr-full', `Pod ${d.name}: node ${node.name}'s podCIDR ${node.podCIDR} has no free address`, 'use a larger nodeCIDRMaskSize or more nodes');
+          r.warn(d.origin, ['metadata', 'name'], 'podcidr-full', `Pod ${d.name}: node ${node.name}'s podCIDR ${node.podCIDR} has no free address`, 'use a larger nodeCIDRMaskSize or more nodes', { params: { pod: d.name, node: node.name, podCIDR: node.podCIDR } });
         }
       }
     }

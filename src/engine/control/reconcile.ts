@@ -141,32 +141,32 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
       if (md.generateName) {
         s.name = `${md.generateName}${randomSuffix(rand.fork(`generateName/${s.kind}/${s.namespace}/${md.generateName}/${s.createdIndex}`))}`;
       } else {
-        r.error(s.origin, ['metadata'], 'missing-name', `${s.kind} is invalid: metadata.name: Required value: name or generateName is required`, 'add metadata.name');
+        r.error(s.origin, ['metadata'], 'missing-name', `${s.kind} is invalid: metadata.name: Required value: name or generateName is required`, 'add metadata.name', false, { kind: s.kind });
         continue;
       }
     }
     const nameErr = s.kind === 'Namespace' ? dns1123Label(s.name) : s.kind === 'Service' ? null : dns1123Subdomain(s.name);
     if (nameErr) {
-      r.error(s.origin, ['metadata', 'name'], 'invalid-name', `${s.kind} "${s.name}" is invalid: metadata.name: Invalid value: "${s.name}": ${nameErr}`, 'names use lower case letters, digits and "-" (e.g. my-app)');
+      r.error(s.origin, ['metadata', 'name'], 'invalid-name', `${s.kind} "${s.name}" is invalid: metadata.name: Invalid value: "${s.name}": ${nameErr}`, 'names use lower case letters, digits and "-" (e.g. my-app)', false, { object: `${s.kind} ${s.name}`, field: 'metadata.name', value: s.name });
       continue;
     }
     let badLabel = false;
     for (const [k, v] of Object.entries(md.labels ?? {})) {
       const e = labelKey(k) ? `metadata.labels: Invalid value: "${k}": ${labelKey(k)}` : labelValue(v) ? `metadata.labels: Invalid value: "${v}": ${labelValue(v)}` : null;
-      if (e) { r.error(s.origin, ['metadata', 'labels', k], 'invalid-label', `${s.kind} "${s.name}" is invalid: ${e}`, 'label keys and values are at most 63 letters, digits, "-", "_" or "." and start and end with a letter or digit'); badLabel = true; }
+      if (e) { r.error(s.origin, ['metadata', 'labels', k], 'invalid-label', `${s.kind} "${s.name}" is invalid: ${e}`, 'label keys and values are at most 63 letters, digits, "-", "_" or "." and start and end with a letter or digit', false, { object: `${s.kind} ${s.name}`, field: 'metadata.labels', value: `${k}=${v}` }); badLabel = true; }
     }
     if (badLabel) continue;
     if (s.namespace && md.namespace !== undefined && dns1123Label(md.namespace)) {
-      r.error(s.origin, ['metadata', 'namespace'], 'invalid-name', `${s.kind} "${s.name}" is invalid: metadata.namespace: Invalid value: "${md.namespace}": ${dns1123Label(md.namespace)}`, 'namespaces are lower case letters, digits and "-"');
+      r.error(s.origin, ['metadata', 'namespace'], 'invalid-name', `${s.kind} "${s.name}" is invalid: metadata.namespace: Invalid value: "${md.namespace}": ${dns1123Label(md.namespace)}`, 'namespaces are lower case letters, digits and "-"', false, { object: `${s.kind} ${s.name}`, field: 'metadata.namespace', value: String(md.namespace) });
       continue;
     }
     if (s.kind === 'Namespace' && namespaces.has(s.name) && store.some((x) => x.system && x.kind === 'Namespace' && x.name === s.name)) continue; // declaring kube-system again is harmless
     if (seen.has(keyOf(s))) {
-      r.error(s.origin, ['metadata', 'name'], 'duplicate-name', `${s.kind.toLowerCase()}s "${s.name}" already exists${s.namespace ? ` in namespace ${s.namespace}` : ''}; this one is ignored`, 'give each object its own name, or delete one of the two documents');
+      r.error(s.origin, ['metadata', 'name'], 'duplicate-name', `${s.kind.toLowerCase()}s "${s.name}" already exists${s.namespace ? ` in namespace ${s.namespace}` : ''}; this one is ignored`, 'give each object its own name, or delete one of the two documents', false, { kind: s.kind, name: s.namespace ? `${s.namespace}/${s.name}` : s.name });
       continue;
     }
     if (s.namespace && !namespaces.has(s.namespace)) {
-      if (!implicitNs.has(s.namespace)) r.warn(s.origin, md.namespace !== undefined ? ['metadata', 'namespace'] : ['metadata'], 'namespace-not-found', `namespaces "${s.namespace}" not found; the playground creates it for you`, `add a Namespace document: {apiVersion: v1, kind: Namespace, metadata: {name: ${s.namespace}}}`);
+      if (!implicitNs.has(s.namespace)) r.warn(s.origin, md.namespace !== undefined ? ['metadata', 'namespace'] : ['metadata'], 'namespace-not-found', `namespaces "${s.namespace}" not found; the playground creates it for you`, `add a Namespace document: {apiVersion: v1, kind: Namespace, metadata: {name: ${s.namespace}}}`, { params: { namespace: s.namespace } });
       implicitNs.add(s.namespace);
     }
     seen.add(keyOf(s));
@@ -210,8 +210,8 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
       drafts.push(...res.pods);
       if (s.kind === 'StatefulSet' && res.workload.serviceName && !s.system) {
         const svc = services.find((x) => x.meta.namespace === s.namespace && x.meta.name === res.workload.serviceName);
-        if (!svc) r.warn(s.origin, ['spec', 'serviceName'], 'statefulset-service-missing', `StatefulSet ${s.name}: Service "${res.workload.serviceName}" does not exist, so its Pods get no DNS names`, 'add a headless Service (clusterIP: None) with that name selecting the Pods');
-        else if (!svc.headless) r.warn(s.origin, ['spec', 'serviceName'], 'statefulset-service-not-headless', `StatefulSet ${s.name}: Service "${svc.meta.name}" is not headless, so web-0.${svc.meta.name} style names do not resolve`, 'set clusterIP: None on that Service');
+        if (!svc) r.warn(s.origin, ['spec', 'serviceName'], 'statefulset-service-missing', `StatefulSet ${s.name}: Service "${res.workload.serviceName}" does not exist, so its Pods get no DNS names`, 'add a headless Service (clusterIP: None) with that name selecting the Pods', { params: { statefulset: s.name, service: res.workload.serviceName } });
+        else if (!svc.headless) r.warn(s.origin, ['spec', 'serviceName'], 'statefulset-service-not-headless', `StatefulSet ${s.name}: Service "${svc.meta.name}" is not headless, so web-0.${svc.meta.name} style names do not resolve`, 'set clusterIP: None on that Service', { params: { statefulset: s.name, service: svc.meta.name } });
       }
     } else if (s.kind === 'Pod') {
       const p = s.obj as unknown as In.PodIn;
@@ -254,7 +254,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     if (svc.type === 'ExternalName') continue;
     if (svc.selector) {
       const written = userEndpoints.get(key);
-      if (written) r.warn(written.origin, ['metadata', 'name'], 'endpoints-overwritten', `Endpoints ${key} belong to a Service with a selector; the endpoints controller replaces what you wrote`, 'remove spec.selector from the Service to manage its endpoints yourself');
+      if (written) r.warn(written.origin, ['metadata', 'name'], 'endpoints-overwritten', `Endpoints ${key} belong to a Service with a selector; the endpoints controller replaces what you wrote`, 'remove spec.selector from the Service to manage its endpoints yourself', { params: { endpoints: key } });
       endpoints.push(computeEndpoints(svc, pods, epMeta));
       endpointSlices.push(...computeSlices(svc, pods, nodes, sliceMeta(svc.meta), rand));
       if (svc.meta.origin) checkServiceTargets(svc, pods, r);
@@ -266,7 +266,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     if (svc?.selector) continue;
     const ep = userEndpointsModel(s, metaOf(s), r);
     endpoints.push(ep);
-    if (!svc) r.warn(s.origin, ['metadata', 'name'], 'endpoints-no-service', `Endpoints ${key} have no Service of the same name, so nothing sends traffic to them`, 'add a Service without a selector named like the Endpoints');
+    if (!svc) r.warn(s.origin, ['metadata', 'name'], 'endpoints-no-service', `Endpoints ${key} have no Service of the same name, so nothing sends traffic to them`, 'add a Service without a selector named like the Endpoints', { params: { endpoints: key } });
     else if (ep.meta.labels['endpointslice.kubernetes.io/skip-mirror'] !== 'true') endpointSlices.push(...mirrorSlices(ep, sliceMeta(svc.meta), rand));
   }
   for (const s of of('EndpointSlice')) endpointSlices.push(userSliceModel(s, metaOf(s), services, r));
@@ -332,6 +332,6 @@ function checkProbes(probes: readonly ProbeModel[], where: { pods: readonly PodM
       case 'host': known = where.externalHosts.some((h) => h.name === parts[1]) || where.hosts.some((h) => h.meta.name === parts[1]); hint = `hosts: ${[...where.externalHosts.map((h) => h.name), ...where.hosts.map((h) => h.meta.name)].join(', ') || 'none'}`; break;
       default: known = false; hint = 'write pod/NS/NAME, pod/NAME, node/NAME or host/NAME';
     }
-    if (!known) r.warn(p.origin, ['spec', 'from'], 'probe-unknown-source', `Probe ${p.name}: "${p.from}" is not a Pod, node or host of this scenario`, hint);
+    if (!known) r.warn(p.origin, ['spec', 'from'], 'probe-unknown-source', `Probe ${p.name}: "${p.from}" is not a Pod, node or host of this scenario`, hint, { params: { probe: p.name, from: p.from, known: hint } });
   }
 }

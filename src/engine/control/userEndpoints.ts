@@ -54,8 +54,8 @@ export function userEndpointsModel(s: Written, meta: Meta, r: Reporter): Endpoin
   const o = s.obj as unknown as In.EndpointsIn;
   const addr = (a: { ip: string; hostname?: string | undefined; nodeName?: string | undefined }, path: (string | number)[]) => {
     const v = parseIPv4(a.ip);
-    if (v === null) { r.error(s.origin, [...path, 'ip'], 'invalid-ip', `Endpoints "${s.name}" is invalid: ${path.join('.')}.ip: Invalid value: "${a.ip}": must be a valid IP address`); return null; }
-    if (BAD_ENDPOINT.some((p) => prefixContains(p, v))) { r.error(s.origin, [...path, 'ip'], 'invalid-endpoint-ip', `Endpoints "${s.name}" is invalid: ip: Invalid value: "${a.ip}": may not be in the loopback range (127.0.0.0/8), link-local (169.254.0.0/16) or multicast range`, 'endpoints must be addresses other machines can reach'); return null; }
+    if (v === null) { r.error(s.origin, [...path, 'ip'], 'invalid-ip', `Endpoints "${s.name}" is invalid: ${path.join('.')}.ip: Invalid value: "${a.ip}": must be a valid IP address`, undefined, false, { object: `Endpoints ${s.name}`, field: `${path.join('.')}.ip`, value: a.ip }); return null; }
+    if (BAD_ENDPOINT.some((p) => prefixContains(p, v))) { r.error(s.origin, [...path, 'ip'], 'invalid-endpoint-ip', `Endpoints "${s.name}" is invalid: ip: Invalid value: "${a.ip}": may not be in the loopback range (127.0.0.0/8), link-local (169.254.0.0/16) or multicast range`, 'endpoints must be addresses other machines can reach', false, { endpoints: s.name, ip: a.ip }); return null; }
     return { ip: a.ip, ...(a.hostname ? { hostname: a.hostname } : {}), ...(a.nodeName ? { nodeName: a.nodeName } : {}) };
   };
   return {
@@ -71,8 +71,8 @@ export function userEndpointsModel(s: Written, meta: Meta, r: Reporter): Endpoin
 export function userSliceModel(s: Written, meta: Meta, services: readonly ServiceModel[], r: Reporter): EndpointSliceModel {
   const o = s.obj as unknown as In.EndpointSliceIn;
   const serviceName = meta.labels['kubernetes.io/service-name'] ?? '';
-  if (!serviceName) r.warn(s.origin, ['metadata'], 'endpointslice-no-service-label', `EndpointSlice ${s.name} has no kubernetes.io/service-name label, so no Service uses it`, 'add labels: {kubernetes.io/service-name: SERVICE}');
-  else if (!services.some((x) => x.meta.namespace === s.namespace && x.meta.name === serviceName)) r.warn(s.origin, ['metadata', 'labels', 'kubernetes.io/service-name'], 'endpointslice-no-service', `EndpointSlice ${s.name} belongs to Service "${serviceName}", which does not exist`, 'create the Service, or fix the label');
+  if (!serviceName) r.warn(s.origin, ['metadata'], 'endpointslice-no-service-label', `EndpointSlice ${s.name} has no kubernetes.io/service-name label, so no Service uses it`, 'add labels: {kubernetes.io/service-name: SERVICE}', { params: { slice: s.name } });
+  else if (!services.some((x) => x.meta.namespace === s.namespace && x.meta.name === serviceName)) r.warn(s.origin, ['metadata', 'labels', 'kubernetes.io/service-name'], 'endpointslice-no-service', `EndpointSlice ${s.name} belongs to Service "${serviceName}", which does not exist`, 'create the Service, or fix the label', { params: { slice: s.name, service: serviceName } });
   return {
     meta, serviceName, addressType: o.addressType,
     endpoints: (o.endpoints ?? []).map((e) => {

@@ -65,19 +65,19 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
   let selector: LabelSelector | undefined = obj.spec.selector;
   if (!selector) {
     if (obj.apiVersion === 'apps/v1') {
-      r.error(origin, ['spec'], 'missing-selector', `${kind}.apps "${name}" is invalid: spec.selector: Required value`, `add spec.selector.matchLabels with the template's labels, e.g. ${formatLabels(tLabels, 'app: NAME')}`, true);
+      r.error(origin, ['spec'], 'missing-selector', `${kind}.apps "${name}" is invalid: spec.selector: Required value`, `add spec.selector.matchLabels with the template's labels, e.g. ${formatLabels(tLabels, 'app: NAME')}`, true, { kind, name });
       return null;
     }
     selector = { matchLabels: { ...tLabels } };
   }
   if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) {
-    r.error(origin, ['spec', 'selector'], 'empty-selector', `${kind}.apps "${name}" is invalid: spec.selector: Invalid value: empty selector is invalid for ${kind.toLowerCase()}`, 'select the template\'s labels with matchLabels');
+    r.error(origin, ['spec', 'selector'], 'empty-selector', `${kind}.apps "${name}" is invalid: spec.selector: Invalid value: empty selector is invalid for ${kind.toLowerCase()}`, 'select the template\'s labels with matchLabels', false, { kind, name });
     return null;
   }
   if (!matchesSelector(tLabels, selector)) {
     r.error(origin, template.metadata?.labels ? ['spec', 'template', 'metadata', 'labels'] : ['spec', 'template'], 'selector-mismatch',
       `${kind}.apps "${name}" is invalid: spec.template.metadata.labels: Invalid value: "${formatLabels(tLabels, '')}": \`selector\` does not match template \`labels\``,
-      'the template\'s labels must satisfy spec.selector, or the controller could never find its own Pods');
+      'the template\'s labels must satisfy spec.selector, or the controller could never find its own Pods', false, { kind, name, labels: formatLabels(tLabels, '') });
     return null;
   }
   if (!validatePodSpec(template.spec, origin, TEMPLATE_SPEC, r, `${kind} ${name}`)) return null;

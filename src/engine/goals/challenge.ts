@@ -16,20 +16,20 @@ export function challengeDiagnostics(objects: ScenarioObjects): Diagnostic[] {
   const c = objects.challenge;
   if (!c) return [];
   const ds: Diagnostic[] = [];
-  const at = (path: (string | number)[], code: string, message: string, hint: string): Diagnostic =>
-    ({ file: c.origin.file, ...c.origin.locate(path), severity: 'error', code, message, hint });
+  const at = (path: (string | number)[], code: string, message: string, hint: string, params: Readonly<Record<string, string | number>>): Diagnostic =>
+    ({ file: c.origin.file, ...c.origin.locate(path), severity: 'error', code, message, hint, params });
   (c.obj.spec.lockedKinds ?? []).forEach((k, i) => {
-    if (!LOCKABLE_KINDS.includes(k)) ds.push(at(['spec', 'lockedKinds', i], 'challenge-unknown-kind', `lockedKinds: "${k}" is not a kind the playground loads`, `use one of ${LOCKABLE_KINDS.join(', ')}`));
+    if (!LOCKABLE_KINDS.includes(k)) ds.push(at(['spec', 'lockedKinds', i], 'challenge-unknown-kind', `lockedKinds: "${k}" is not a kind the playground loads`, `use one of ${LOCKABLE_KINDS.join(', ')}`, { field: 'lockedKinds', kind: k, valid: LOCKABLE_KINDS.join(', ') }));
   });
   c.obj.spec.goals.forEach((g, i) => {
     if (!('unchanged' in g)) return;
     g.unchanged.forEach((item, j) => {
       const kind = item.split('/')[0]!;
-      if (!LOCKABLE_KINDS.includes(kind)) ds.push(at(['spec', 'goals', i, 'unchanged', j], 'challenge-unknown-kind', `unchanged: "${kind}" is not a kind the playground loads`, 'write KIND or KIND/NAMESPACE/NAME, e.g. Service or Service/default/web'));
+      if (!LOCKABLE_KINDS.includes(kind)) ds.push(at(['spec', 'goals', i, 'unchanged', j], 'challenge-unknown-kind', `unchanged: "${kind}" is not a kind the playground loads`, 'write KIND or KIND/NAMESPACE/NAME, e.g. Service or Service/default/web', { field: 'unchanged', kind, valid: LOCKABLE_KINDS.join(', ') }));
     });
   });
   for (const [name, v] of Object.entries(c.obj.spec.variables ?? {})) {
-    if ('range' in v && v.range[1] < v.range[0]) ds.push(at(['spec', 'variables', name, 'range'], 'challenge-empty-range', `variable ${name}: range [${v.range[0]}, ${v.range[1]}] is empty`, 'write the smaller number first'));
+    if ('range' in v && v.range[1] < v.range[0]) ds.push(at(['spec', 'variables', name, 'range'], 'challenge-empty-range', `variable ${name}: range [${v.range[0]}, ${v.range[1]}] is empty`, 'write the smaller number first', { variable: name, from: v.range[0], to: v.range[1] }));
   }
   return ds;
 }
@@ -43,7 +43,8 @@ export function runChallengeSetup(sim: Sim, objects: ScenarioObjects): Diagnosti
     const r = target ? runLine(sim, target, s.run, newSession()) : { exitCode: 2, stderr: `bad target "${s.target}"`, stdout: '' };
     if (r.exitCode !== 0) {
       ds.push({ file: c!.origin.file, ...c!.origin.locate(['spec', 'setup', i, 'run']), severity: 'error', code: 'challenge-setup-failed',
-        message: `setup command failed on ${s.target}: ${s.run}: ${r.stderr.trim() || `exit ${r.exitCode}`}`, hint: 'targets are node/NAME, pod/NS/NAME or host/NAME; try the command in knp exec' });
+        message: `setup command failed on ${s.target}: ${s.run}: ${r.stderr.trim() || `exit ${r.exitCode}`}`, hint: 'targets are node/NAME, pod/NS/NAME or host/NAME; try the command in knp exec',
+        params: { target: s.target, run: s.run, error: r.stderr.trim() || `exit ${r.exitCode}` } });
     }
   });
   return ds;

@@ -13,10 +13,11 @@ export type EngineLang = 'en' | 'zh-CN';
 export const ENGINE_LANGS: readonly EngineLang[] = ['en', 'zh-CN'];
 
 /**
- * A parameter is a value: a string, a number, or a list (device names, tables) that each
- * language joins its own way ("filter and nat", "filter、nat").
+ * A parameter is a value: a string, a number, a list (device names, tables) that each
+ * language joins its own way ("filter and nat", "filter、nat"), or another message rendered in
+ * the same language (a drop's reason inside "drop: …" and the story's sentence).
  */
-export type MessageParam = string | number | readonly string[];
+export type MessageParam = string | number | readonly string[] | Message;
 export type MessageParams = Readonly<Record<string, MessageParam>>;
 
 /** A sentence the engine wants shown: a code from MESSAGES and its parameters. */
@@ -220,6 +221,71 @@ export const MESSAGES = {
   'event.ct.confirm': entry(['entry'], 'conntrack: confirmed {{entry}}', 'conntrack：确认表项 {{entry}}'),
   'event.ct.unNat': entry(['kind', 'manip', 'before', 'after'], 'conntrack: reply {{kind}} {{manip}} {{before}} → {{after}}', 'conntrack：回包 {{kind}}，{{manip}} {{before}} 还原为 {{after}}'),
 
+  // ── drop reasons (Walker.drop; `event.drop` and `story.drop` carry one as their `reason`) ──
+  // The English templates are the reason text goldens print after "drop: "; keep them byte-identical.
+  'drop.netfilter': entry(['hook', 'reason'], '{{hook}}: {{reason}}', '{{hook}}：{{reason}}（被 netfilter 丢弃）'),
+  'drop.netfilterReject': entry(['hook', 'reason', 'reply'], '{{hook}}: {{reason}} (REJECT --reject-with {{reply}})', '{{hook}}：{{reason}}（REJECT，回复 {{reply}}）'),
+  'drop.hook': entry(['reason'], '{{reason}}', '挂载的程序丢弃了它：{{reason}}'),
+  'drop.redirectMissing': entry(['dev'], 'redirect to missing device {{dev}}', '重定向到不存在的设备 {{dev}}'),
+  'drop.linkDown': entry(['dev'], '{{dev}} is down', '{{dev}} 处于 down 状态'),
+  'drop.blackhole': entry(['dst'], 'blackhole route {{dst}}', '命中黑洞路由 {{dst}}'),
+  'drop.routeType': entry(['type', 'dst'], '{{type}} route {{dst}}', '命中 {{type}} 类型的路由 {{dst}}'),
+  'drop.routeMissingDev': entry(['dev'], 'route names missing device {{dev}}', '路由指向不存在的设备 {{dev}}'),
+  'drop.msgSize': entry(['length', 'mtu', 'dev'], 'message too long: {{length}} bytes > mtu {{mtu}} of {{dev}} with DF set', '报文过长：{{length}} 字节超过 {{dev}} 的 MTU {{mtu}}，且设置了 DF'),
+  'drop.fragNeeded': entry(['length', 'mtu', 'dev'], '{{length}} bytes > mtu {{mtu}} of {{dev}} and DF set', '{{length}} 字节超过 {{dev}} 的 MTU {{mtu}}，又设置了 DF，不能分片'),
+  'drop.neighUnresolved': entry(['ip', 'dev'], 'neighbour {{ip}} on {{dev}} unresolved (no ARP reply)', '{{dev}} 上的邻居 {{ip}} 解析不到 MAC（没有 ARP 应答）'),
+  'drop.dummy': entry(['dev'], '{{dev}} is a dummy device: it discards what it sends', '{{dev}} 是 dummy 设备：发出去的东西都被丢掉'),
+  'drop.noCarrier': entry(['dev'], '{{dev}} has no carrier (nothing plugged in)', '{{dev}} 没有载波（另一端什么也没接）'),
+  'drop.peerGone': entry(['dev'], '{{dev}}: peer is gone', '{{dev}}：对端设备已不存在'),
+  'drop.peerDown': entry(['dev', 'peer'], '{{dev}}: NO-CARRIER (peer {{peer}} is down)', '{{dev}}：NO-CARRIER（对端 {{peer}} 处于 down 状态）'),
+  'drop.rxTooLong': entry(['length', 'mtu', 'dev'], '{{length}} bytes > mtu {{mtu}} of {{dev}}: the frame is too long for the receiving device (dropped, no ICMP)', '{{length}} 字节超过 {{dev}} 的 MTU {{mtu}}：接收设备收不下这么长的帧（直接丢弃，不回 ICMP）'),
+  'drop.notForUs': entry(['mac', 'dev', 'devMac'], 'frame for {{mac}} is not for {{dev}} ({{devMac}})', '发往 {{mac}} 的帧不是给 {{dev}}（{{devMac}}）的'),
+  'drop.ethertype': entry(['type'], 'ethertype 0x{{type}} not handled', '不处理 ethertype 0x{{type}}'),
+  'drop.notIp': entry([], 'not an IP packet', '不是 IP 数据包'),
+  'drop.ipv6Disabled': entry(['dev'], 'IPv6 is disabled on {{dev}} (net.ipv6.conf.all.disable_ipv6=1)', '{{dev}} 上关闭了 IPv6（net.ipv6.conf.all.disable_ipv6=1）'),
+  'drop.unsolicitedNa': entry(['target'], 'unsolicited neighbor advertisement for {{target}} ignored', '忽略 {{target}} 的非请求邻居通告'),
+  'drop.nsNotOurs': entry(['target', 'dev'], 'neighbor solicitation for {{target}}: not an address of {{dev}}', '对 {{target}} 的邻居请求：这不是 {{dev}} 的地址'),
+  'drop.multicast6': entry(['dst'], 'multicast {{dst}}: no group joined here', '组播 {{dst}}：这里没有加入该组'),
+  'drop.notForwarding6': entry(['dst', 'value'], '{{dst}} is not local and net.ipv6.conf.all.forwarding={{value}}', '{{dst}} 不是本机地址，而 net.ipv6.conf.all.forwarding={{value}}，不转发'),
+  'drop.linkLocal6': entry(['ip'], 'link-local {{ip}} is never forwarded', '链路本地地址 {{ip}} 永远不会被转发'),
+  'drop.hopLimit': entry(['ttl'], 'hop limit exceeded in transit (hlim {{ttl}})', '转发途中跳数限制耗尽（hlim {{ttl}}）'),
+  'drop.notForwarding': entry(['dst', 'value'], '{{dst}} is not local and net.ipv4.ip_forward={{value}}', '{{dst}} 不是本机地址，而 net.ipv4.ip_forward={{value}}，不转发'),
+  'drop.noRoute': entry(['dst'], 'no route to {{dst}}', '没有到 {{dst}} 的路由'),
+  'drop.ttl': entry(['ttl'], 'TTL expired in transit (ttl {{ttl}})', '转发途中 TTL 耗尽（ttl {{ttl}}）'),
+  'drop.unsolicitedArp': entry(['ip'], 'unsolicited ARP reply from {{ip}} ignored (arp_accept=0)', '忽略来自 {{ip}} 的非请求 ARP 应答（arp_accept=0）'),
+  'drop.arpNotOurs': entry(['ip', 'ns'], 'ARP who-has {{ip}}: not an address of {{ns}}', 'ARP 询问 {{ip}}：这不是 {{ns}} 的地址'),
+  'drop.icmpNoRoute': entry(['ip'], 'cannot send ICMP error: no route back to {{ip}}', '发不出 ICMP 差错报文：没有回到 {{ip}} 的路由'),
+  'drop.ipvsNoRoute': entry(['dst'], 'IPVS: no route to {{dst}}', 'IPVS：没有到 {{dst}} 的路由'),
+  'drop.noEthernet': entry([], 'no Ethernet header on a bridge port', '网桥端口上的帧没有以太网头'),
+  'drop.bridgeHairpin': entry(['bridge', 'mac', 'port'], '{{bridge}}: {{mac}} is on the ingress port {{port}}', '{{bridge}}：{{mac}} 就在入端口 {{port}} 上，不从原端口发回'),
+  'drop.fdbMissingPort': entry(['port'], 'fdb names missing port {{port}}', 'FDB 表项指向不存在的端口 {{port}}'),
+  'drop.bridgeMtu': entry(['length', 'mtu', 'port'], '{{length}} bytes > mtu {{mtu}} of bridge port {{port}}: a bridge does not fragment (dropped, no ICMP)', '{{length}} 字节超过网桥端口 {{port}} 的 MTU {{mtu}}：网桥不做分片（直接丢弃，不回 ICMP）'),
+  'drop.ipipNoDevice': entry([], 'IPIP packet but no ipip device is up (protocol unreachable)', '收到 IPIP 包，但没有处于 up 状态的 ipip 设备（协议不可达）'),
+  'drop.noProtocol': entry(['protocol'], 'no handler for IP protocol {{protocol}}', '没有处理 IP 协议 {{protocol}} 的模块'),
+  'drop.echoReplyNoPing': entry([], 'echo reply with no waiting ping', '收到 echo 应答，但没有 ping 在等它'),
+  'drop.udpNoListener': entry(['dst', 'port'], 'nothing listens on udp {{dst}}:{{port}}', '没有进程监听 udp {{dst}}:{{port}}'),
+  'drop.tcpNoListener': entry(['dst', 'port'], 'nothing listens on tcp {{dst}}:{{port}}', '没有进程监听 tcp {{dst}}:{{port}}'),
+  'drop.tcpNoConnection': entry(['src', 'dst', 'port'], 'no connection {{src}} -> {{dst}}:{{port}}', '没有 {{src}} → {{dst}}:{{port}} 的连接'),
+  'drop.vxlanNoSettings': entry(['dev'], '{{dev}} has no vxlan settings', '{{dev}} 没有 vxlan 配置'),
+  'drop.vxlanNoFdb': entry(['dev', 'mac'], '{{dev}}: no FDB entry for {{mac}} (bridge fdb show dev {{dev}})', '{{dev}}：FDB 里没有 {{mac}} 的表项（bridge fdb show dev {{dev}}）'),
+  'drop.vtepNoRoute': entry(['dev', 'vtep'], '{{dev}}: no route to VTEP {{vtep}}', '{{dev}}：没有到 VTEP {{vtep}} 的路由'),
+  'drop.peerNoMac': entry(['owner', 'mac'], '{{owner}}: no peer for {{mac}}', '{{owner}}：找不到 {{mac}} 所在的对端'),
+  'drop.ownerNoRoute': entry(['owner', 'dst'], '{{owner}}: no route to {{dst}}', '{{owner}}：没有到 {{dst}} 的路由'),
+  'drop.espNoState': entry(['spi'], 'ESP spi {{spi}}: no xfrm state for it (ip xfrm state)', 'ESP spi {{spi}}：没有对应的 xfrm 状态（ip xfrm state）'),
+  'drop.ipipNoRemote': entry(['dev'], '{{dev}}: no remote endpoint (route needs \'via NODE-IP onlink\')', '{{dev}}：没有远端地址（路由要写 \'via NODE-IP onlink\'）'),
+  'drop.tunNotForwarded': entry(['owner'], '{{owner}} does not forward TUN packets', '{{owner}} 不转发 TUN 设备上的数据包'),
+  'drop.noLease': entry(['owner', 'dst'], '{{owner}}: no subnet lease covers {{dst}}', '{{owner}}：没有哪个子网租约包含 {{dst}}'),
+  'drop.framesNotForwarded': entry(['owner'], '{{owner}} does not forward captured frames', '{{owner}} 不转发抓取到的帧'),
+
+  // ── what an app did (AppAnswer.message, the `text` of event.app; English = the trace's text) ──
+  'app.http200': entry(['owner', 'method', 'path', 'client'], 'http {{owner}}: {{method}} {{path}} from {{client}} -> 200 OK', 'http {{owner}}：收到来自 {{client}} 的 {{method}} {{path}}，回复 200 OK'),
+  'app.httpNotHttp': entry([], 'http: 400 Bad Request (not HTTP)', 'http：收到的不是 HTTP，回复 400 Bad Request'),
+  'app.httpNoRequest': entry([], 'http: connection open, no request', 'http：连接已建立，还没有请求'),
+  'app.echo': entry(['owner', 'protocol', 'client'], 'echo {{owner}}: {{protocol}} echo back to {{client}}', 'echo {{owner}}：用 {{protocol}} 把数据原样发回 {{client}}'),
+  'app.echoNothing': entry([], 'echo: nothing to echo', 'echo：没有可回显的数据'),
+  'app.dnsAnswer': entry(['owner', 'name', 'qtype', 'rcode', 'answers'], 'dns {{owner}}: {{name}} {{qtype}} -> {{rcode}} {{answers}}', 'dns {{owner}}：查询 {{name}} 的 {{qtype}} 记录 → {{rcode}}，答案 {{answers}}'),
+  'app.dnsRcode': entry(['owner', 'name', 'qtype', 'rcode'], 'dns {{owner}}: {{name}} {{qtype}} -> {{rcode}}', 'dns {{owner}}：查询 {{name}} 的 {{qtype}} 记录 → {{rcode}}'),
+
   // ── verdicts (Trace.reasonMessage, set where the walk decides the verdict) ─────────────────
   'verdict.icmp.ttl': entry(['from'], 'time to live exceeded (ICMP from {{from}})', 'TTL 耗尽（ICMP 来自 {{from}}）'),
   'verdict.icmp.port': entry(['from'], 'port unreachable (ICMP from {{from}})', '端口不可达（ICMP 来自 {{from}}）'),
@@ -296,7 +362,7 @@ export function joinList(items: readonly string[], lang: EngineLang): string {
 /** The parameters with lists joined for `lang`: what the UI hands i18next (which would write "a,b"). */
 export function paramsFor(params: MessageParams, lang: EngineLang): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' || typeof v === 'number' ? v : joinList(v, lang);
+  for (const [k, v] of Object.entries(params)) out[k] = paramText(v, lang);
   return out;
 }
 
@@ -306,8 +372,19 @@ export function renderMessage(code: MessageCode, params: MessageParams, lang: En
   if (!e) return code;
   return templateFor(e, lang, params).replace(PLACEHOLDER, (_, name: string) => {
     const v = params[name];
-    return v === undefined ? `{{${name}}}` : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : joinList(v, lang);
+    return v === undefined ? `{{${name}}}` : String(paramText(v, lang));
   });
+}
+
+function isMessage(v: MessageParam): v is Message {
+  return typeof v === 'object' && !Array.isArray(v) && 'code' in v;
+}
+
+/** One parameter as `lang` writes it: lists joined, nested messages rendered. */
+function paramText(v: MessageParam, lang: EngineLang): string | number {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (isMessage(v)) return renderMessage(v.code, v.params, lang);
+  return joinList(v as readonly string[], lang);
 }
 
 /** `renderMessage` for a Message value. */

@@ -48,7 +48,9 @@ export function hexFor(ctx: BuildCtx, label: string, n = 8): string {
 export function report(
   ctx: BuildCtx, origin: Origin | undefined, path: (string | number)[], severity: Diagnostic['severity'],
   code: string, message: string, hint?: string,
+  /** The values the message names (src/engine/i18n/diagnostics.ts writes the sentence from them). */
+  params?: Readonly<Record<string, string | number>>,
 ): void {
   const range = origin ? origin.locate(path) : NO_RANGE;
-  ctx.diagnostics.push({ file: origin?.file ?? 'scenario.yaml', ...range, severity, code, message, ...(hint ? { hint } : {}) });
+  ctx.diagnostics.push({ file: origin?.file ?? 'scenario.yaml', ...range, severity, code, message, ...(hint ? { hint } : {}), ...(params ? { params } : {}) });
 }

@@ -36,7 +36,7 @@ export function buildHosts(ctx: BuildCtx, u: Underlay | undefined): void {
   const pending: ContainerObj[] = [];
   for (const c of ctx.model.containers) {
     if (!ctx.net.namespaces.has(hostNsId(c.spec.host))) {
-      report(ctx, c.meta.origin, ['spec', 'host'], 'error', 'container-host-unknown', `Container ${c.meta.name} runs on host "${c.spec.host}", which is not declared`, 'add a Host with that name, or fix spec.host');
+      report(ctx, c.meta.origin, ['spec', 'host'], 'error', 'container-host-unknown', `Container ${c.meta.name} runs on host "${c.spec.host}", which is not declared`, 'add a Host with that name, or fix spec.host', { container: c.meta.name, host: c.spec.host });
       continue;
     }
     if (c.spec.network.startsWith('container:')) pending.push(c);
@@ -47,7 +47,7 @@ export function buildHosts(ctx: BuildCtx, u: Underlay | undefined): void {
     const other = c.spec.network.slice('container:'.length);
     const target = namedNsId(hostNsId(c.spec.host), other);
     if (!ctx.net.namespaces.has(target) && !ctx.net.aliases?.has(target)) {
-      report(ctx, c.meta.origin, ['spec', 'network'], 'error', 'container-network-unknown', `Container ${c.meta.name} joins container "${other}", which does not exist on host ${c.spec.host}`, 'name another Container on the same Host');
+      report(ctx, c.meta.origin, ['spec', 'network'], 'error', 'container-network-unknown', `Container ${c.meta.name} joins container "${other}", which does not exist on host ${c.spec.host}`, 'name another Container on the same Host', { container: c.meta.name, other, host: c.spec.host });
       continue;
     }
     ctx.net.aliases?.set(namedNsId(hostNsId(c.spec.host), c.meta.name), target);
@@ -71,14 +71,14 @@ function buildHost(ctx: BuildCtx, u: Underlay | undefined, h: HostObj): void {
   });
   const nsOf = (n: string | undefined, path: (string | number)[]): NetNs | undefined => {
     const ns = spaces.get(n ?? '');
-    if (!ns) report(ctx, h.meta.origin, path, 'error', 'host-netns-unknown', `namespace "${n}" is not declared on host ${name}`, `add it to spec.namespaces (ip netns add ${n})`);
+    if (!ns) report(ctx, h.meta.origin, path, 'error', 'host-netns-unknown', `namespace "${n}" is not declared on host ${name}`, `add it to spec.namespaces (ip netns add ${n})`, { netns: String(n), host: name });
     return ns;
   };
   (h.spec.links ?? []).forEach((l, i) => {
     const ns = nsOf(l.namespace, ['spec', 'links', i, 'namespace']);
     if (!ns) return;
     if (linkByName(ns, l.name)) {
-      report(ctx, h.meta.origin, ['spec', 'links', i, 'name'], 'error', 'host-link-exists', `${l.name} already exists in ${ns.id} (RTNETLINK answers: File exists)`);
+      report(ctx, h.meta.origin, ['spec', 'links', i, 'name'], 'error', 'host-link-exists', `${l.name} already exists in ${ns.id} (RTNETLINK answers: File exists)`, undefined, { dev: l.name, netns: ns.id });
       return;
     }
     if (l.type === 'bridge') {
@@ -100,7 +100,7 @@ function buildHost(ctx: BuildCtx, u: Underlay | undefined, h: HostObj): void {
     const br = ns && linkByName(ns, l.master);
     if (!ns || !link) return;
     if (!br || br.kind !== 'bridge') {
-      report(ctx, h.meta.origin, ['spec', 'links', i, 'master'], 'error', 'host-master-unknown', `${l.master} is not a bridge in ${ns.id}`, 'declare a link of type bridge with that name in the same namespace');
+      report(ctx, h.meta.origin, ['spec', 'links', i, 'master'], 'error', 'host-master-unknown', `${l.master} is not a bridge in ${ns.id}`, 'declare a link of type bridge with that name in the same namespace', { master: String(l.master), netns: ns.id });
       return;
     }
     setMaster(ns, link, br);
@@ -110,17 +110,17 @@ function buildHost(ctx: BuildCtx, u: Underlay | undefined, h: HostObj): void {
     const link = ns && linkByName(ns, a.dev);
     const parsed = parseAddrLen(a.address);
     if (!ns) return;
-    if (!link) { report(ctx, h.meta.origin, ['spec', 'addresses', i, 'dev'], 'error', 'host-dev-unknown', `Cannot find device "${a.dev}" in ${ns.id}`); return; }
-    if (!parsed) { report(ctx, h.meta.origin, ['spec', 'addresses', i, 'address'], 'error', 'host-address-invalid', `"${a.address}" is not an IPv4 address with a prefix length`, 'write it like 20.1.1.1/24'); return; }
+    if (!link) { report(ctx, h.meta.origin, ['spec', 'addresses', i, 'dev'], 'error', 'host-dev-unknown', `Cannot find device "${a.dev}" in ${ns.id}`, undefined, { dev: a.dev, netns: ns.id }); return; }
+    if (!parsed) { report(ctx, h.meta.origin, ['spec', 'addresses', i, 'address'], 'error', 'host-address-invalid', `"${a.address}" is not an IPv4 address with a prefix length`, 'write it like 20.1.1.1/24', { value: a.address }); return; }
     addAddr(ns, link, v4Addr(parsed.address, parsed.prefixLen));
   });
   (h.spec.routes ?? []).forEach((r, i) => {
     const ns = nsOf(r.namespace, ['spec', 'routes', i, 'namespace']);
     if (!ns) return;
     const dst = r.to === 'default' ? 'default' : parsePrefix(r.to.includes('/') ? r.to : `${r.to}/32`, false);
-    if (dst === null) { report(ctx, h.meta.origin, ['spec', 'routes', i, 'to'], 'error', 'host-route-invalid', `"${r.to}" is not a prefix (host bits must be zero)`); return; }
+    if (dst === null) { report(ctx, h.meta.origin, ['spec', 'routes', i, 'to'], 'error', 'host-route-invalid', `"${r.to}" is not a prefix (host bits must be zero)`, undefined, { value: r.to }); return; }
     const dev = r.dev ?? (r.via ? ns.links.find((l) => ns.routes.some((x) => x.dev === l.name && x.proto === 'kernel' && x.table === RT_TABLE_MAIN && x.dst !== 'default' && parsePrefix(x.dst, true) && ipIn(r.via!, x.dst)))?.name : undefined);
-    if (!dev) { report(ctx, h.meta.origin, ['spec', 'routes', i], 'error', 'host-route-unreachable', `route to ${r.to} via ${r.via ?? '?'}: no device reaches the gateway (Error: Nexthop has invalid gateway.)`, 'add an address in the gateway\'s subnet first, or name dev'); return; }
+    if (!dev) { report(ctx, h.meta.origin, ['spec', 'routes', i], 'error', 'host-route-unreachable', `route to ${r.to} via ${r.via ?? '?'}: no device reaches the gateway (Error: Nexthop has invalid gateway.)`, 'add an address in the gateway\'s subnet first, or name dev', { to: r.to, via: r.via ?? '?' }); return; }
     const dstStr = typeof dst === 'string' ? dst : `${formatIPv4(dst.base)}/${dst.len}`;
     addRoute(ns, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: dstStr, dev, ...(r.via ? { via: r.via } : {}), proto: 'boot', scope: r.via ? 'global' : 'link' });
   });
@@ -161,7 +161,7 @@ function buildContainer(ctx: BuildCtx, c: ContainerObj): void {
     return;
   }
   if (mode !== 'bridge' && mode !== 'none') {
-    report(ctx, c.meta.origin, ['spec', 'network'], 'error', 'container-network-invalid', `network "${mode}" is not one of bridge, host, none, container:NAME`);
+    report(ctx, c.meta.origin, ['spec', 'network'], 'error', 'container-network-invalid', `network "${mode}" is not one of bridge, host, none, container:NAME`, undefined, { value: mode });
     return;
   }
   const hostSpec = ctx.model.hosts.find((h) => h.meta.name === c.spec.host)?.spec;
@@ -202,13 +202,13 @@ function addContainerListeners(ctx: BuildCtx, c: ContainerObj, nsId: string): vo
     const port = Number(portStr);
     const protocol: Listener['protocol'] = protoStr === 'udp' ? 'udp' : 'tcp';
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      report(ctx, c.meta.origin, ['spec', 'listen', i], 'error', 'container-port-invalid', `"${String(p)}" is not a port`, 'write 80 or "53/udp"');
+      report(ctx, c.meta.origin, ['spec', 'listen', i], 'error', 'container-port-invalid', `"${String(p)}" is not a port`, 'write 80 or "53/udp"', { value: String(p) });
       return;
     }
     const owner = namedNsId(hostNsId(c.spec.host), c.meta.name);
     const clash = ns.listeners.find((l) => l.port === port && l.protocol === protocol);
     if (clash) {
-      report(ctx, c.meta.origin, ['spec', 'listen', i], 'error', 'container-port-conflict', `${owner} cannot listen on ${port}/${protocol}: ${clash.owner} already does in the same network namespace (address already in use)`);
+      report(ctx, c.meta.origin, ['spec', 'listen', i], 'error', 'container-port-conflict', `${owner} cannot listen on ${port}/${protocol}: ${clash.owner} already does in the same network namespace (address already in use)`, undefined, { object: owner, port: `${port}/${protocol}`, other: clash.owner });
       return;
     }
     const app = port === 53 ? { kind: 'dns' as const } : protocol === 'udp' ? { kind: 'echo' as const } : { kind: 'http' as const, name: c.meta.name };

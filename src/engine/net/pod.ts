@@ -62,7 +62,7 @@ export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Li
       if (quiet || (clash.owner === owner && clash.container === c.name)) continue;
       report(ctx, pod.meta.origin, ['spec', 'containers', ci, 'ports'], 'error', 'pod-port-conflict',
         `${clash.owner === owner ? `containers "${clash.container}" and "${c.name}" of Pod ${pod.meta.name}` : `Pod ${pod.meta.name} (container "${c.name}") and ${clash.owner}`} both listen on ${l.port}/${l.protocol}: the second bind fails with "address already in use"`,
-        'containers of one Pod share its network namespace; give each a different port');
+        'containers of one Pod share its network namespace; give each a different port', { pod: pod.meta.name, port: `${l.port}/${l.protocol}`, container: c.name, other: clash.owner === owner ? clash.container ?? '' : clash.owner });
     }
   });
   return out;

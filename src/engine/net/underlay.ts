@@ -94,7 +94,7 @@ export function attachMachine(ctx: BuildCtx, u: Underlay, ns: NetNs, machine: st
   const eth0 = plugIntoSwitch(ctx, u, ns, machine, 'eth0');
   const taken = addressHolder(u, ip);
   if (taken) {
-    report(ctx, undefined, [], 'error', 'underlay-address-conflict', `${machine} and ${taken} both claim ${ip} on the underlay; ARP answers for it would race`, 'give every node, Host and external host its own address');
+    report(ctx, undefined, [], 'error', 'underlay-address-conflict', `${machine} and ${taken} both claim ${ip} on the underlay; ARP answers for it would race`, 'give every node, Host and external host its own address', { machine, other: taken, ip });
   }
   let gateway = u.gateway;
   if (!ipInCidr(ip, u.cidr)) {

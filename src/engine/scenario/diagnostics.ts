@@ -2,6 +2,8 @@
  * Diagnostics: every problem with the user's input becomes one of these, never an exception.
  * Codes are stable (tests, docs and the editor rely on them); messages say how to fix it.
  */
+import { renderDiagnostic } from '../i18n/diagnostics';
+import type { EngineLang } from '../i18n/messages';
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface SourceRange {
@@ -30,9 +32,11 @@ export interface Diagnostic extends SourceRange {
 
 export const NO_RANGE: SourceRange = { line: 1, col: 1, endLine: 1, endCol: 1 };
 
-export function formatDiagnostic(d: Diagnostic): string {
-  const hint = d.hint ? ` (${d.hint})` : '';
-  return `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}${hint}`;
+/** FILE:LINE:COL: severity code: message (hint); in zh-CN the code's sentence from its params (i18n/diagnostics.ts). */
+export function formatDiagnostic(d: Diagnostic, lang: EngineLang = 'en'): string {
+  const r = renderDiagnostic(d, lang);
+  const hint = r.hint ? (lang === 'zh-CN' ? `（${r.hint}）` : ` (${r.hint})`) : '';
+  return `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${r.message}${hint}`;
 }
 
 export function hasErrors(ds: readonly Diagnostic[]): boolean {

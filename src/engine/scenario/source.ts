@@ -32,7 +32,7 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
   } catch (e) {
     diagnostics.push({
       file, line: 1, col: 1, endLine: 1, endCol: 1, severity: 'error', code: 'yaml-syntax',
-      message: `YAML could not be read: ${(e as Error).message}`,
+      message: `YAML could not be read: ${(e as Error).message}`, params: { detail: (e as Error).message },
     });
     return { docs, diagnostics };
   }
@@ -49,7 +49,7 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
       const code = err.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
       diagnostics.push({
         file, ...toRange(s, e), severity: 'error', code,
-        message: `${yamlMessage(err.message)}`,
+        message: `${yamlMessage(err.message)}`, params: { detail: yamlMessage(err.message) },
         hint: code === 'yaml-duplicate-key'
           ? 'remove one of the two keys; YAML mappings cannot repeat a key'
           : 'check indentation (spaces, not tabs) and that every "key: value" has a space after the colon',
@@ -57,7 +57,7 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
     }
     for (const w of doc.warnings ?? []) {
       const [s, e] = w.pos;
-      diagnostics.push({ file, ...toRange(s, e), severity: 'warning', code: 'yaml-warning', message: yamlMessage(w.message) });
+      diagnostics.push({ file, ...toRange(s, e), severity: 'warning', code: 'yaml-warning', message: yamlMessage(w.message), params: { detail: yamlMessage(w.message) } });
     }
     if (errors.length > 0) return; // a broken document is skipped; the others still load
     let value: unknown;
@@ -67,7 +67,7 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
       const r = doc.contents?.range;
       diagnostics.push({
         file, ...(r ? toRange(r[0], r[1]) : toRange(0, 0)), severity: 'error', code: 'yaml-syntax',
-        message: `YAML could not be read: ${(e as Error).message}`,
+        message: `YAML could not be read: ${(e as Error).message}`, params: { detail: (e as Error).message },
       });
       return;
     }

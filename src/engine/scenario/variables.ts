@@ -47,6 +47,7 @@ export function expandVariables(file: string, text: string, seed: number): Expan
       file, line: i + 1, col: col + 1, endLine: i + 1, endCol: col + 1 + whole.length, severity: 'error', code: 'challenge-unknown-variable',
       message: `\${${name}} is not one of the Challenge's variables (${Object.keys(values).join(', ') || 'none'})`,
       hint: `declare it under spec.variables, e.g. ${name}: {oneOf: [a, b]}`,
+      params: { ref: whole, name, known: Object.keys(values).join(', ') || '-' },
     });
     return whole;
   }));

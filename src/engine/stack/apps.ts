@@ -17,6 +17,7 @@ import { userAgentOf } from './packets';
 import type { Listener, NetNs } from '../net/types';
 import type { Sim } from '../sim';
 import type { Verdict } from '../trace/types';
+import { message, render, type Message, type MessageCode, type MessageParams } from '../i18n/messages';
 
 export interface Endpoint { readonly ip: string; readonly port: number }
 
@@ -38,7 +39,12 @@ export interface RelayResult {
   readonly reason?: string;
 }
 
-export type AppAnswer =
+/**
+ * What an app did, said for people. `summary` is the English text the trace prints; `message`,
+ * when given, is the same as an `app.*` code (src/engine/i18n/messages.ts) so the inspector says
+ * it in zh-CN too (its English rendering equals `summary`).
+ */
+export type AppAnswer = (
   | { readonly kind: 'reply'; readonly payload: Payload; readonly summary: string }
   /** Accepts the data and answers nothing (a UDP sink, a TCP server waiting for more). */
   | { readonly kind: 'silent'; readonly summary: string }
@@ -55,7 +61,13 @@ export type AppAnswer =
       readonly payload?: Payload;
       readonly summary: string;
       readonly respond?: (upstream: RelayResult) => AppAnswer;
-    };
+    }) & { readonly message?: Message };
+
+/** An answer whose words are an `app.*` message: `summary` is its English rendering. */
+function said<T extends object>(answer: T, code: MessageCode, params: MessageParams): T & { summary: string; message: Message } {
+  const m = message(code, params);
+  return { ...answer, summary: render(m, 'en'), message: m };
+}
 
 export type ProxyHandler = (ctx: AppContext) => AppAnswer;
 
@@ -111,21 +123,20 @@ export function runApp(ctx: AppContext): AppAnswer {
   switch (app.kind) {
     case 'http': {
       const p = ctx.payload;
-      if (p && p.kind !== 'http-request') return { kind: 'reply', payload: { kind: 'http-response', status: 400, body: 'Bad Request\n', headers: {} }, summary: 'http: 400 Bad Request (not HTTP)' };
-      if (!p) return { kind: 'silent', summary: 'http: connection open, no request' };
+      if (p && p.kind !== 'http-request') return said({ kind: 'reply', payload: { kind: 'http-response', status: 400, body: 'Bad Request\n', headers: {} } }, 'app.httpNotHttp', {});
+      if (!p) return said({ kind: 'silent' }, 'app.httpNoRequest', {});
       // kube-proxy's metrics server answers /proxyMode with the mode it runs in (no newline).
       const body = app.name === 'kube-proxy' && p.path === '/proxyMode' ? ctx.sim.model.spec.kubeProxy.mode : httpBody(app.name, ctx.client);
       const head = p.method === 'HEAD';
       // nginx's combined access log format, one line per request that reached the process.
       appLog(ctx.sim, ctx.listener.owner, ctx.listener.container, `${ctx.client.ip} - - {{time}} "${p.method} ${p.path} HTTP/1.1" 200 ${head ? 0 : body.length} "-" "${userAgentOf(p)}" "-"`);
-      return {
+      return said({
         kind: 'reply',
-        payload: { kind: 'http-response', status: 200, body: head ? '' : body, headers: head ? { 'Content-Length': String(body.length) } : {} },
-        summary: `http ${ctx.listener.owner}: ${p.method} ${p.path} from ${ctx.client.ip}:${ctx.client.port} -> 200 OK`,
-      };
+        payload: { kind: 'http-response', status: 200, body: head ? '' : body, headers: head ? { 'Content-Length': String(body.length) } : {} } as Payload,
+      }, 'app.http200', { owner: ctx.listener.owner, method: p.method, path: p.path, client: `${ctx.client.ip}:${ctx.client.port}` });
     }
     case 'echo':
-      return ctx.payload ? { kind: 'reply', payload: ctx.payload, summary: `echo ${ctx.listener.owner}: ${ctx.protocol} echo back to ${ctx.client.ip}:${ctx.client.port}` } : { kind: 'silent', summary: 'echo: nothing to echo' };
+      return ctx.payload ? said({ kind: 'reply', payload: ctx.payload }, 'app.echo', { owner: ctx.listener.owner, protocol: ctx.protocol, client: `${ctx.client.ip}:${ctx.client.port}` }) : said({ kind: 'silent' }, 'app.echoNothing', {});
     case 'sshd':
       return { kind: 'reply', payload: { kind: 'data', text: 'SSH-2.0-OpenSSH_9.6\r\n' }, summary: 'sshd: banner' };
     case 'dns': {
@@ -150,10 +161,9 @@ export function runApp(ctx: AppContext): AppAnswer {
             : { kind: 'reply', payload: { kind: 'dns', message: { id: m.id, question: m.question, response: { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [] } } }, summary: `dns: ${up} did not answer: SERVFAIL` },
         };
       }
-      return {
+      return said({
         kind: 'reply', payload: { kind: 'dns', message: { id: m.id, question: m.question, response: res } },
-        summary: `dns ${ctx.listener.owner}: ${m.question.name} ${m.question.type} -> ${res.rcode}${res.answers.length ? ` ${res.answers.map((a) => a.data).join(', ')}` : ''}`,
-      };
+      }, res.answers.length ? 'app.dnsAnswer' : 'app.dnsRcode', { owner: ctx.listener.owner, name: m.question.name, qtype: m.question.type, rcode: res.rcode, ...(res.answers.length ? { answers: res.answers.map((a) => a.data).join(', ') } : {}) });
     }
     case 'proxy': {
       const h = ctx.sim.apps.get(app.role);

@@ -61,9 +61,9 @@ function ports(w: Walker, ns: NetNs, br: Link): readonly Link[] {
 
 /** br_handle_frame: a frame arriving on `port`. */
 export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: Packet): void {
-  if (!br.up) { w.drop(ns, br.name, `${br.name} is down`, frame0); return; }
+  if (!br.up) { w.drop(ns, br.name, message('drop.linkDown', { dev: br.name }), frame0); return; }
   const eth = frame0.eth;
-  if (!eth) { w.drop(ns, port.name, 'no Ethernet header on a bridge port', frame0); return; }
+  if (!eth) { w.drop(ns, port.name, message('drop.noEthernet', {}), frame0); return; }
   learn(w, ns, br, port, eth.src);
   let frame = frame0;
   const dst = eth.dst;
@@ -83,9 +83,9 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: 
   }
   const e = fdbFind(w, ns, br, dst);
   if (!e) { flood(w, ns, br, port, frame, false); return; }
-  if (e.dev === port.name) { w.drop(ns, port.name, `${br.name}: ${dst} is on the ingress port ${port.name}`, frame, false); return; }
+  if (e.dev === port.name) { w.drop(ns, port.name, message('drop.bridgeHairpin', { bridge: br.name, mac: dst, port: port.name }), frame, false); return; }
   const out = w.link(ns, e.dev);
-  if (!out) { w.drop(ns, br.name, `fdb names missing port ${e.dev}`, frame); return; }
+  if (!out) { w.drop(ns, br.name, message('drop.fdbMissingPort', { port: e.dev }), frame); return; }
   forward(w, ns, br, port, out, frame, dst);
 }
 
@@ -96,7 +96,7 @@ export function bridgeXmit(w: Walker, ns: NetNs, br: Link, frame: Packet): void 
   const e = fdbFind(w, ns, br, dst);
   if (!e) { flood(w, ns, br, null, frame, false); return; }
   const out = w.link(ns, e.dev);
-  if (!out) { w.drop(ns, br.name, `fdb names missing port ${e.dev}`, frame); return; }
+  if (!out) { w.drop(ns, br.name, message('drop.fdbMissingPort', { port: e.dev }), frame); return; }
   w.emit('bridge-forward', ns, br.name, message('event.bridge.forward', { bridge: br.name, mac: dst, port: out.name }), frame, { port: out.name, mac: dst });
   if (tooLong(w, ns, out, frame)) return;
   w.devXmit(ns, out, frame);
@@ -109,7 +109,7 @@ export function bridgeXmit(w: Walker, ns: NetNs, br: Link, frame: Packet): void 
 function tooLong(w: Walker, ns: NetNs, port: Link, frame: Packet): boolean {
   if (!frame.ip || frame.ip.length <= port.mtu + VLAN_HLEN) return false;
   port.stats.txDropped++;
-  w.drop(ns, port.name, `${frame.ip.length} bytes > mtu ${port.mtu} of bridge port ${port.name}: a bridge does not fragment (dropped, no ICMP)`, frame);
+  w.drop(ns, port.name, message('drop.bridgeMtu', { length: frame.ip.length, mtu: port.mtu, port: port.name }), frame);
   return true;
 }
 
@@ -123,7 +123,7 @@ function forward(w: Walker, ns: NetNs, br: Link, inPort: Link, out: Link, frame0
     frame = p;
   }
   w.emit('bridge-forward', ns, br.name, message('event.bridge.forward', { bridge: br.name, mac: dst, port: out.name }), frame, { port: out.name, mac: frame.eth?.dst });
-  if (!out.up) { w.drop(ns, out.name, `${out.name} is down`, frame); return; }
+  if (!out.up) { w.drop(ns, out.name, message('drop.linkDown', { dev: out.name }), frame); return; }
   if (tooLong(w, ns, out, frame)) return;
   w.devXmit(ns, out, frame);
 }

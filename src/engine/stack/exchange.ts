@@ -75,6 +75,7 @@ export function ephemeralPort(w: Walker): number {
 function leg(w: Walker, ns: NetNs, s: ClientSocket, flow: string, pkt: Packet): { sent: SendResult; got: { packet: Packet; t: number; flow: string } | undefined; t0: number } {
   s.inbox.length = 0;
   w.lastDrop = undefined;
+  w.lastDropMessage = undefined;
   w.legEvents = 0;
   const t0 = w.t;
   const sent = w.withFlow(`${w.legPrefix}${flow}${w.legSuffix}`, () => {
@@ -103,7 +104,7 @@ function icmpErrorVerdict(p: Packet): Why {
 
 function silence(w: Walker, what: string): Why {
   return w.lastDrop
-    ? { verdict: 'dropped', reason: w.lastDrop, reasonMessage: message('verdict.dropped', { reason: w.lastDrop }) }
+    ? { verdict: 'dropped', reason: w.lastDrop, reasonMessage: message('verdict.dropped', { reason: w.lastDropMessage ?? w.lastDrop }) }
     : { verdict: 'timeout', reason: `no answer to the ${what}`, reasonMessage: message('verdict.noAnswer', { what }) };
 }
 

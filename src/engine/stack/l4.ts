@@ -59,10 +59,10 @@ export function localDeliver(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): v
     case IPPROTO_TCP: return tcpRcv(w, ns, inLink, pkt);
     case IPPROTO_ESP: return xfrmRcv(w, ns, inLink, pkt);
     case IPPROTO_IPIP:
-      if (!w.ipipRcv(ns, pkt)) w.drop(ns, inLink.name, 'IPIP packet but no ipip device is up (protocol unreachable)', pkt);
+      if (!w.ipipRcv(ns, pkt)) w.drop(ns, inLink.name, message('drop.ipipNoDevice', {}), pkt);
       return;
     default:
-      w.drop(ns, inLink.name, `no handler for IP protocol ${ip.protocol}`, pkt);
+      w.drop(ns, inLink.name, message('drop.noProtocol', { protocol: ip.protocol }), pkt);
   }
 }
 
@@ -82,7 +82,7 @@ function icmpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
     return;
   }
   if (isEchoReply(pkt)) {
-    if (!toClient(w, ns, inLink.name, 'icmp', icmp.id ?? 0, pkt)) w.drop(ns, inLink.name, 'echo reply with no waiting ping', pkt, false);
+    if (!toClient(w, ns, inLink.name, 'icmp', icmp.id ?? 0, pkt)) w.drop(ns, inLink.name, message('drop.echoReplyNoPing', {}), pkt, false);
     return;
   }
   const owner = errorOwner(pkt);
@@ -98,7 +98,7 @@ function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   if (toClient(w, ns, inLink.name, 'udp', u.dport, pkt)) return;
   const l = findListener(ns, 'udp', ip.dst, u.dport);
   if (!l) {
-    w.drop(ns, inLink.name, `nothing listens on udp ${ip.dst}:${u.dport}`, pkt);
+    w.drop(ns, inLink.name, message('drop.udpNoListener', { dst: ip.dst, port: u.dport }), pkt);
     w.refuser ??= ownerId(ns);
     w.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
     return;
@@ -129,7 +129,7 @@ function responseFlow(flow: string): string {
 
 /** Runs an app answer to completion: a relay opens the second connection and walks it now. */
 function settle(w: Walker, ns: NetNs, ctx: AppContext, a: AppAnswer): AppAnswer {
-  w.emit('app', ns, undefined, message('event.app', { text: a.summary }), undefined, { app: ctx.listener.app.kind, owner: ctx.listener.owner });
+  w.emit('app', ns, undefined, message('event.app', { text: a.message ?? a.summary }), undefined, { app: ctx.listener.app.kind, owner: ctx.listener.owner });
   if (a.kind !== 'relay') return a;
   const up = relay(w, ns, a.to, a.payload ?? ctx.payload);
   const next = a.respond ? a.respond(up) : relayAnswer(ctx.payload, up, ctx.listener.owner);
@@ -147,7 +147,7 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   if (toClient(w, ns, inLink.name, 'tcp', t.dport, pkt)) return;
   const l = findListener(ns, 'tcp', ip.dst, t.dport);
   if (!l) {
-    w.drop(ns, inLink.name, `nothing listens on tcp ${ip.dst}:${t.dport}`, pkt);
+    w.drop(ns, inLink.name, message('drop.tcpNoListener', { dst: ip.dst, port: t.dport }), pkt);
     w.sendRst(ns, pkt);
     return;
   }
@@ -173,7 +173,7 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   }
   if (!state) {
     // A segment for a connection this socket does not know (tcp_v4_rcv finds no socket): RST.
-    w.drop(ns, inLink.name, `no connection ${seen} -> ${ip.dst}:${t.dport}`, pkt);
+    w.drop(ns, inLink.name, message('drop.tcpNoConnection', { src: seen, dst: ip.dst, port: t.dport }), pkt);
     w.sendRst(ns, pkt);
     return;
   }

@@ -53,7 +53,7 @@ export function ndiscRcv(w: Walker, ns: NetNs, link: Link, frame: Packet): void 
   const target = icmp.target ?? '';
   if (icmp.type === NDISC_NEIGHBOUR_ADVERTISEMENT) {
     const e = w.findNeigh(ns, target, link.name);
-    if (!e || !icmp.lladdr) { w.drop(ns, link.name, `unsolicited neighbor advertisement for ${target} ignored`, frame, false); return; }
+    if (!e || !icmp.lladdr) { w.drop(ns, link.name, message('drop.unsolicitedNa', { target }), frame, false); return; }
     e.mac = icmp.lladdr;
     e.state = 'REACHABLE';
     e.updatedAt = w.nowMs;
@@ -61,7 +61,7 @@ export function ndiscRcv(w: Walker, ns: NetNs, link: Link, frame: Packet): void 
     return;
   }
   if (!link.addrs.some((a) => a.family === 6 && a.address === target)) {
-    w.drop(ns, link.name, `neighbor solicitation for ${target}: not an address of ${link.name}`, frame, false);
+    w.drop(ns, link.name, message('drop.nsNotOurs', { target, dev: link.name }), frame, false);
     return;
   }
   // The asker's address and link-layer option make (or refresh) its entry, STALE until confirmed.

@@ -40,16 +40,16 @@ export function fdbTargets(dev: Link, dmac: string): FdbEntry[] {
 
 export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   const cfg = vx.vxlan;
-  if (!cfg) { w.drop(ns, vx.name, `${vx.name} has no vxlan settings`, frame); return; }
+  if (!cfg) { w.drop(ns, vx.name, message('drop.vxlanNoSettings', { dev: vx.name }), frame); return; }
   // external (collect_md): a program's tunnel key decides (Cilium); without one, the FDB entry's
   // dst and VNI do, as an Open vSwitch vxlan vport's flows (weave's fastdp).
   if (cfg.external && frame.tunnelKey) { vxlanXmitExternal(w, ns, vx, frame); return; }
   const dmac = frame.eth?.dst ?? ZERO_MAC;
   const targets = fdbTargets(vx, dmac);
-  if (targets.length === 0) { w.drop(ns, vx.name, `${vx.name}: no FDB entry for ${dmac} (bridge fdb show dev ${vx.name})`, frame); return; }
+  if (targets.length === 0) { w.drop(ns, vx.name, message('drop.vxlanNoFdb', { dev: vx.name, mac: dmac }), frame); return; }
   for (const e of targets) {
     const src = cfg.local ?? fibCached(w.sim.net, ns, e.dst!)?.src;
-    if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${e.dst}`, frame); continue; }
+    if (!src) { w.drop(ns, vx.name, message('drop.vtepNoRoute', { dev: vx.name, vtep: String(e.dst) }), frame); continue; }
     const vni = e.vni ?? cfg.vni;
     const outer = vxlanWrap({ src, dst: e.dst!, df: false, sport: flowPort(frame), dport: cfg.port, vni }, frame);
     w.emit('encap', ns, vx.name, message('event.vxlan.encap', { vni, mac: dmac, vtep: e.dst!, pkt: describe(outer) }), outer, { kind: 'vxlan', vni, vtep: e.dst! });
@@ -61,7 +61,7 @@ export function vxlanXmit(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
 function vxlanXmitExternal(w: Walker, ns: NetNs, vx: Link, frame: Packet): void {
   const key = frame.tunnelKey!;
   const src = vx.vxlan!.local ?? fibCached(w.sim.net, ns, key.remote)?.src;
-  if (!src) { w.drop(ns, vx.name, `${vx.name}: no route to VTEP ${key.remote}`, frame); return; }
+  if (!src) { w.drop(ns, vx.name, message('drop.vtepNoRoute', { dev: vx.name, vtep: key.remote }), frame); return; }
   const { tunnelKey: _key, ...inner } = frame;
   const outer = vxlanWrap({ src, dst: key.remote, df: false, sport: flowPort(inner), dport: vx.vxlan!.port, vni: key.vni }, inner);
   w.emit('encap', ns, vx.name, message('event.vxlan.encapKey', { vni: key.vni, vtep: key.remote, pkt: describe(outer) }), outer, { kind: 'vxlan', vni: key.vni, vtep: key.remote });
@@ -105,16 +105,16 @@ export function xfrmOutput(w: Walker, ns: NetNs, pkt: Packet): Packet {
 export function xfrmRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const spi = pkt.esp?.spi ?? 0;
   const sa = ns.xfrm?.find((s) => s.dir === 'in' && s.spi === spi && s.dst === pkt.ip!.dst);
-  if (!sa || !pkt.inner) { w.drop(ns, inLink.name, `ESP spi ${spiText(spi)}: no xfrm state for it (ip xfrm state)`, pkt); return; }
+  if (!sa || !pkt.inner) { w.drop(ns, inLink.name, message('drop.espNoState', { spi: spiText(spi) }), pkt); return; }
   w.emit('decap', ns, inLink.name, message('event.xfrm.decrypt', { spi: spiText(spi), owner: sa.owner, peer: pkt.ip!.src, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'esp', label: 'IPsec ESP', spi });
   w.ipRcv(ns, inLink, pkt.inner);
 }
 
 export function ipipXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet, nexthop: string | undefined): void {
   const remote = tun.ipip?.remote ?? (nexthop !== pkt.ip?.dst ? nexthop : undefined);
-  if (!remote) { w.drop(ns, tun.name, `${tun.name}: no remote endpoint (route needs "via NODE-IP onlink")`, pkt); return; }
+  if (!remote) { w.drop(ns, tun.name, message('drop.ipipNoRemote', { dev: tun.name }), pkt); return; }
   const src = tun.ipip?.local ?? fibCached(w.sim.net, ns, remote)?.src;
-  if (!src) { w.drop(ns, tun.name, `${tun.name}: no route to ${remote}`, pkt); return; }
+  if (!src) { w.drop(ns, tun.name, message('drop.ownerNoRoute', { owner: tun.name, dst: remote }), pkt); return; }
   const outer = ipipWrap({ src, dst: remote, ttl: pkt.ip!.ttl, df: pkt.ip!.df }, pkt);
   w.emit('encap', ns, tun.name, message('event.ipip.encap', { pkt: describe(outer) }), outer, { kind: 'ipip', remote });
   w.sendLocal(ns, outer);

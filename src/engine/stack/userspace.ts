@@ -47,7 +47,8 @@ export interface UserspaceDatagram {
 /** What the process does with a packet it read from its device. */
 export type UserspaceSend =
   | { readonly verdict: 'send'; readonly datagrams: readonly UserspaceDatagram[] }
-  | { readonly verdict: 'drop'; readonly reason: string };
+  /** `reason`: a `drop.*` message (src/engine/i18n/messages.ts). */
+  | { readonly verdict: 'drop'; readonly reason: Message };
 
 /** The trace lines of a datagram it received and writes into its device. */
 export interface UserspaceReceive {
@@ -78,7 +79,7 @@ function sendDatagrams(w: Walker, ns: NetNs, dev: Link, proc: UserspaceProcess, 
   if (d.verdict === 'drop') { w.drop(ns, dev.name, d.reason, pkt); return; }
   for (const g of d.datagrams) {
     const src = fibCached(w.sim.net, ns, g.peer)?.src;
-    if (!src) { w.drop(ns, dev.name, `${proc.name}: no route to ${g.peer}`, pkt); continue; }
+    if (!src) { w.drop(ns, dev.name, message('drop.ownerNoRoute', { owner: proc.name, dst: g.peer }), pkt); continue; }
     const o = { src, dst: g.peer, df: false, sport: g.sport, dport: g.dport };
     const outer = l2 ? l2UdpWrap(o, pkt) : udpWrap(o, pkt);
     w.emit('encap', ns, dev.name, g.message, outer, { kind: 'udp', ...(g.label ? { label: g.label } : {}), peer: g.peer, ...(g.encrypted ? { encrypted: g.encrypted } : {}) });
@@ -91,7 +92,7 @@ export function tunXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet): void {
   const owner = tun.tun?.owner ?? 'a process';
   w.emit('userspace', ns, tun.name, message('event.tun.read', { process: owner, dev: tun.name }), pkt, { process: owner, direction: 'up' });
   const proc = processOf(w, owner);
-  if (!proc) { w.drop(ns, tun.name, `${owner} does not forward TUN packets`, pkt); return; }
+  if (!proc) { w.drop(ns, tun.name, message('drop.tunNotForwarded', { owner }), pkt); return; }
   sendDatagrams(w, ns, tun, proc, pkt, false);
 }
 
@@ -103,7 +104,7 @@ export function packetSocketXmit(w: Walker, ns: NetNs, dev: Link, frame: Packet)
   const owner = dev.packetSocket!.owner;
   w.emit('userspace', ns, dev.name, message('event.psock.capture', { owner, dev: dev.name }), frame, { process: owner, direction: 'up' });
   const proc = processOf(w, owner);
-  if (!proc) { w.drop(ns, dev.name, `${owner} does not forward captured frames`, frame); return; }
+  if (!proc) { w.drop(ns, dev.name, message('drop.framesNotForwarded', { owner }), frame); return; }
   sendDatagrams(w, ns, dev, proc, frame, true);
 }
 

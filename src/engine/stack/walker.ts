@@ -84,6 +84,8 @@ export class Walker {
   rulesEvaluated = 0;
   /** The last significant drop on the current leg (for the verdict when nothing comes back). */
   lastDrop: string | undefined;
+  /** `lastDrop` as its message, for the verdict's sentence in either language. */
+  lastDropMessage: Message | undefined;
   readonly sockets = new Map<string, ClientSocket>();
   /** Server-side TCP connection states during this walk, by "ns|local|peer". */
   readonly tcpConns = new Map<string, 'SYN_RECV' | 'ESTABLISHED' | 'LAST_ACK' | 'FIN_WAIT'>();
@@ -121,10 +123,15 @@ export class Walker {
     this.events.push(e as TraceEvent);
   }
 
-  /** A drop. `significant` drops explain a missing reply; copies of a flood that nobody wants are not. */
-  drop(ns: NetNs, dev: string | undefined, reason: string, packet: Packet, significant = true): void {
-    this.emit('drop', ns, dev, message('event.drop', { reason }), packet, { reason });
-    if (significant) this.lastDrop = reason;
+  /**
+   * A drop. `significant` drops explain a missing reply; copies of a flood that nobody wants are
+   * not. The reason is a `drop.*` message (src/engine/i18n/messages.ts), so the trace, the story
+   * and the verdict say it in either language; `detail.reason` is its English text.
+   */
+  drop(ns: NetNs, dev: string | undefined, reason: Message, packet: Packet, significant = true): void {
+    const text = render(reason, 'en');
+    this.emit('drop', ns, dev, message('event.drop', { reason }), packet, { reason: text, reasonMessage: reason });
+    if (significant) { this.lastDrop = text; this.lastDropMessage = reason; }
   }
 
   withFlow<T>(flow: string, fn: () => T): T {
@@ -162,8 +169,8 @@ export class Walker {
     this.sinkPkt = pkt;
     const v = this.sim.netfilter.runHook(ns, hook, pkt, full as HookContext, this.hookSink);
     if (v.verdict === 'accept') return v.packet;
-    if (v.verdict === 'drop') { this.drop(ns, ctx.outDev ?? ctx.inDev, `${hook}: ${v.reason}`, v.packet); return null; }
-    this.drop(ns, ctx.outDev ?? ctx.inDev, `${hook}: ${v.reason} (REJECT --reject-with ${v.reply})`, v.packet);
+    if (v.verdict === 'drop') { this.drop(ns, ctx.outDev ?? ctx.inDev, message('drop.netfilter', { hook, reason: v.reason }), v.packet); return null; }
+    this.drop(ns, ctx.outDev ?? ctx.inDev, message('drop.netfilterReject', { hook, reason: v.reason, reply: v.reply }), v.packet);
     const p = v.packet;
     if (v.reply === 'tcp-reset') this.sendRst(ns, p);
     else {
@@ -208,7 +215,7 @@ export class Walker {
       if (d.verdict === 'pass' && !d.events && !d.note) continue;
       const after = this.noteHook(ns, dev, point, { name: h.name }, d, cur);
       if (d.verdict === 'drop') {
-        this.drop(ns, dev, d.reason, cur);
+        this.drop(ns, dev, message('drop.hook', { reason: d.reason }), cur);
         if (d.icmp) this.icmpSend(ns, cur, d.icmp.type, d.icmp.code);
         return null;
       }
@@ -228,7 +235,7 @@ export class Walker {
       if (!prog) continue; // a pinned program whose loader is gone: the kernel would still run it; we cannot
       const d = prog.run(this.hookEnv(ns, link.name, point), cur);
       cur = this.noteHook(ns, link.name, point, prog, d, cur);
-      if (d.verdict === 'drop') { this.drop(ns, link.name, d.reason, cur); return null; }
+      if (d.verdict === 'drop') { this.drop(ns, link.name, message('drop.hook', { reason: d.reason }), cur); return null; }
       if (d.verdict === 'redirect') { this.redirect(ns, d.dev, cur, !!d.ingress); return null; }
     }
     return cur;
@@ -237,7 +244,7 @@ export class Walker {
   /** bpf_redirect: out of `dev` (its egress hooks run), or into it as if received (BPF_F_INGRESS). */
   private redirect(ns: NetNs, dev: string, pkt: Packet, ingress: boolean): void {
     const link = this.link(ns, dev);
-    if (!link) { this.drop(ns, dev, `redirect to missing device ${dev}`, pkt); return; }
+    if (!link) { this.drop(ns, dev, message('drop.redirectMissing', { dev }), pkt); return; }
     if (ingress) this.netifRx(ns, link, pkt);
     else this.devXmit(ns, link, pkt);
   }
@@ -305,29 +312,29 @@ export class Walker {
     const ip = pkt.ip!;
     if (route.type === 'local') {
       const lo = this.link(ns, 'lo');
-      if (!lo || !lo.up) { this.drop(ns, 'lo', 'lo is down', pkt); return { ok: true }; }
+      if (!lo || !lo.up) { this.drop(ns, 'lo', message('drop.linkDown', { dev: 'lo' }), pkt); return { ok: true }; }
       const p = this.hook(ns, 'POSTROUTING', pkt, { outDev: 'lo' });
       if (p) this.devXmit(ns, lo, p);
       return { ok: true };
     }
-    if (route.type === 'blackhole') { this.drop(ns, route.dev, `blackhole route ${route.dst}`, pkt); return forwarded ? { ok: true } : { ok: false, errno: 'EINVAL', reason: 'blackhole route' }; }
+    if (route.type === 'blackhole') { this.drop(ns, route.dev, message('drop.blackhole', { dst: route.dst }), pkt); return forwarded ? { ok: true } : { ok: false, errno: 'EINVAL', reason: 'blackhole route' }; }
     if (route.type === 'unreachable' || route.type === 'prohibit') {
       const code = route.type === 'unreachable' ? ICMP_HOST_UNREACH : ICMP_PKT_FILTERED;
-      this.drop(ns, route.dev, `${route.type} route ${route.dst}`, pkt);
+      this.drop(ns, route.dev, message('drop.routeType', { type: route.type, dst: route.dst }), pkt);
       if (forwarded) { this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, code); return { ok: true }; }
       return { ok: false, errno: route.type === 'unreachable' ? 'EHOSTUNREACH' : 'EPERM', reason: `${route.type} route ${route.dst}` };
     }
     const link = this.link(ns, route.dev);
-    if (!link) { this.drop(ns, route.dev, `route names missing device ${route.dev ?? '?'}`, pkt); return { ok: true }; }
-    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, pkt); return forwarded ? { ok: true } : { ok: false, errno: 'ENETUNREACH', reason: `${link.name} is down` }; }
+    if (!link) { this.drop(ns, route.dev, message('drop.routeMissingDev', { dev: route.dev ?? '?' }), pkt); return { ok: true }; }
+    if (!link.up) { this.drop(ns, link.name, message('drop.linkDown', { dev: link.name }), pkt); return forwarded ? { ok: true } : { ok: false, errno: 'ENETUNREACH', reason: `${link.name} is down` }; }
     const post = this.hook(ns, 'POSTROUTING', pkt, { outDev: link.name });
     if (!post) return { ok: true };
     if (post.ip!.length > link.mtu && post.ip!.df) {
       if (!forwarded) {
-        this.drop(ns, link.name, `message too long: ${post.ip!.length} bytes > mtu ${link.mtu} of ${link.name} with DF set`, post);
+        this.drop(ns, link.name, message('drop.msgSize', { length: post.ip!.length, mtu: link.mtu, dev: link.name }), post);
         return { ok: false, errno: 'EMSGSIZE', mtu: link.mtu, reason: `message too long, mtu=${link.mtu}` };
       }
-      this.drop(ns, link.name, `${post.ip!.length} bytes > mtu ${link.mtu} of ${link.name} and DF set`, post);
+      this.drop(ns, link.name, message('drop.fragNeeded', { length: post.ip!.length, mtu: link.mtu, dev: link.name }), post);
       this.icmpSend(ns, post, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, link.mtu);
       return { ok: true };
     }
@@ -338,7 +345,7 @@ export class Walker {
     }
     const mac = this.neighResolve(ns, link, r.nexthop, ip.src);
     if (!mac) {
-      this.drop(ns, link.name, `neighbour ${r.nexthop} on ${link.name} unresolved (no ARP reply)`, out);
+      this.drop(ns, link.name, message('drop.neighUnresolved', { ip: r.nexthop, dev: link.name }), out);
       if (forwarded) { this.icmpSend(ns, out, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH); return { ok: true }; }
       return { ok: false, errno: 'EHOSTUNREACH', from: r.src ?? ip.src, reason: `no ARP reply from ${r.nexthop}` };
     }
@@ -363,7 +370,7 @@ export class Walker {
 
   /** dev_queue_xmit: what happens next depends on the device kind. */
   devXmit(ns: NetNs, link: Link, frame0: Packet, nexthop?: string): void {
-    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame0); return; }
+    if (!link.up) { this.drop(ns, link.name, message('drop.linkDown', { dev: link.name }), frame0); return; }
     // sch_handle_egress: tc's egress programs see the frame before the driver does.
     const frame = link.progs ? this.devHooks(ns, link, 'tc-egress', frame0) : frame0;
     if (frame === null) return;
@@ -391,24 +398,24 @@ export class Walker {
         tunXmit(this, ns, link, frame);
         return;
       case 'dummy':
-        this.drop(ns, link.name, `${link.name} is a dummy device: it discards what it sends`, frame);
+        this.drop(ns, link.name, message('drop.dummy', { dev: link.name }), frame);
         return;
     }
   }
 
   /** The cable: a veth pair or a NIC plugged into the underlay. */
   private wire(ns: NetNs, link: Link, frame: Packet): void {
-    if (!link.peer) { this.drop(ns, link.name, `${link.name} has no carrier (nothing plugged in)`, frame); return; }
+    if (!link.peer) { this.drop(ns, link.name, message('drop.noCarrier', { dev: link.name }), frame); return; }
     const peerNs = this.ns(link.peer.ns);
     const peer = peerNs ? this.view(peerNs).byIfindex.get(link.peer.ifindex) : undefined;
-    if (!peerNs || !peer) { this.drop(ns, link.name, `${link.name}: peer is gone`, frame); return; }
-    if (!peer.up) { this.drop(ns, link.name, `${link.name}: NO-CARRIER (peer ${peer.name} is down)`, frame); return; }
+    if (!peerNs || !peer) { this.drop(ns, link.name, message('drop.peerGone', { dev: link.name }), frame); return; }
+    if (!peer.up) { this.drop(ns, link.name, message('drop.peerDown', { dev: link.name, peer: peer.name }), frame); return; }
     // veth_xmit / a NIC's receive: a frame longer than the receiving device's MTU (plus the 4
     // bytes of VLAN tag is_skb_forwardable tolerates) is dropped there, silently: no ICMP goes
     // back, the sender only sees a timeout (test/kernel/vxlan-mtu.test.ts).
     if (frame.ip && frame.ip.length > peer.mtu + VLAN_HLEN) {
       peer.stats.rxDropped++;
-      this.drop(peerNs, peer.name, `${frame.ip.length} bytes > mtu ${peer.mtu} of ${peer.name}: the frame is too long for the receiving device (dropped, no ICMP)`, frame);
+      this.drop(peerNs, peer.name, message('drop.rxTooLong', { length: frame.ip.length, mtu: peer.mtu, dev: peer.name }), frame);
       return;
     }
     this.emit('veth', peerNs, peer.name, message('event.veth', { fromNs: ns.id, fromDev: link.name, toNs: peerNs.id, toDev: peer.name }), frame, { from: { ns: ns.id, dev: link.name }, to: { ns: peerNs.id, dev: peer.name } });
@@ -419,7 +426,7 @@ export class Walker {
 
   /** netif_receive_skb: a bridge port hands the frame to its bridge; others check the MAC and go up. */
   netifRx(ns: NetNs, link: Link, frame0: Packet): void {
-    if (!link.up) { this.drop(ns, link.name, `${link.name} is down`, frame0); return; }
+    if (!link.up) { this.drop(ns, link.name, message('drop.linkDown', { dev: link.name }), frame0); return; }
     // XDP runs in the driver, before the stack counts or sees the frame.
     const x = link.progs ? this.devHooks(ns, link, 'xdp', frame0) : frame0;
     if (x === null) return;
@@ -443,17 +450,17 @@ export class Walker {
     const eth = frame.eth;
     if (eth) {
       const mine = eth.dst === link.mac || eth.dst === BROADCAST_MAC || isMulticast(eth.dst);
-      if (!mine) { this.drop(ns, link.name, `frame for ${eth.dst} is not for ${link.name} (${link.mac})`, frame, false); return; }
+      if (!mine) { this.drop(ns, link.name, message('drop.notForUs', { mac: eth.dst, dev: link.name, devMac: link.mac }), frame, false); return; }
       if (eth.type === ETH_P_ARP && frame.arp) { this.arpRcv(ns, link, frame); return; }
       if (eth.type === ETH_P_IPV6 && frame.ip?.version === 6) {
-        if (ns.sysctl['net.ipv6.conf.all.disable_ipv6'] !== '0') { this.drop(ns, link.name, `IPv6 is disabled on ${link.name} (net.ipv6.conf.all.disable_ipv6=1)`, frame); return; }
+        if (ns.sysctl['net.ipv6.conf.all.disable_ipv6'] !== '0') { this.drop(ns, link.name, message('drop.ipv6Disabled', { dev: link.name }), frame); return; }
         if (frame.icmp && (frame.icmp.type === NDISC_NEIGHBOUR_SOLICITATION || frame.icmp.type === NDISC_NEIGHBOUR_ADVERTISEMENT)) { ndiscRcv(this, ns, link, frame); return; }
         this.ipRcv(ns, link, stripL2(frame));
         return;
       }
-      if (eth.type !== ETH_P_IP) { this.drop(ns, link.name, `ethertype 0x${eth.type.toString(16)} not handled`, frame); return; }
+      if (eth.type !== ETH_P_IP) { this.drop(ns, link.name, message('drop.ethertype', { type: eth.type.toString(16) }), frame); return; }
     }
-    if (!frame.ip) { this.drop(ns, link.name, 'not an IP packet', frame); return; }
+    if (!frame.ip) { this.drop(ns, link.name, message('drop.notIp', {}), frame); return; }
     this.ipRcv(ns, link, stripL2(frame));
   }
 
@@ -477,16 +484,16 @@ export class Walker {
       // ip_route_input_slow gives the packet an EHOSTUNREACH route, but ip_error() sends no ICMP
       // when the input device does not forward: it only counts InAddrErrors. The sender times out
       // (the kernel tier proves this: routed-no-forward).
-      this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv4.ip_forward=${ns.sysctl['net.ipv4.ip_forward'] ?? '0'}`, pkt);
+      this.drop(ns, inLink.name, message('drop.notForwarding', { dst: ip.dst, value: ns.sysctl['net.ipv4.ip_forward'] ?? '0' }), pkt);
       return;
     }
     if (!r) {
-      this.drop(ns, inLink.name, `no route to ${ip.dst}`, pkt);
+      this.drop(ns, inLink.name, message('drop.noRoute', { dst: ip.dst }), pkt);
       this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_NET_UNREACH);
       return;
     }
     if (ip.ttl <= 1) {
-      this.drop(ns, inLink.name, `TTL expired in transit (ttl ${ip.ttl})`, pkt);
+      this.drop(ns, inLink.name, message('drop.ttl', { ttl: ip.ttl }), pkt);
       this.icmpSend(ns, pkt, ICMP_TIME_EXCEEDED, 0);
       return;
     }
@@ -507,21 +514,21 @@ export class Walker {
    */
   private ip6Forward(ns: NetNs, inLink: Link, pkt: Packet): void {
     const ip = pkt.ip!;
-    if (isMulticast6(ip.dst)) { this.drop(ns, inLink.name, `multicast ${ip.dst}: no group joined here`, pkt, false); return; }
+    if (isMulticast6(ip.dst)) { this.drop(ns, inLink.name, message('drop.multicast6', { dst: ip.dst }), pkt, false); return; }
     const r = this.route(ns, ip.dst, inLink.name, pkt);
     if (r?.route.type === 'local') { this.localIn(ns, inLink, pkt); return; }
     if (ns.sysctl['net.ipv6.conf.all.forwarding'] !== '1') {
-      this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv6.conf.all.forwarding=${ns.sysctl['net.ipv6.conf.all.forwarding'] ?? '0'}`, pkt);
+      this.drop(ns, inLink.name, message('drop.notForwarding6', { dst: ip.dst, value: ns.sysctl['net.ipv6.conf.all.forwarding'] ?? '0' }), pkt);
       return;
     }
-    if (isLinkLocal6(ip.src) || isLinkLocal6(ip.dst)) { this.drop(ns, inLink.name, `link-local ${isLinkLocal6(ip.src) ? ip.src : ip.dst} is never forwarded`, pkt); return; }
+    if (isLinkLocal6(ip.src) || isLinkLocal6(ip.dst)) { this.drop(ns, inLink.name, message('drop.linkLocal6', { ip: isLinkLocal6(ip.src) ? ip.src : ip.dst }), pkt); return; }
     if (!r) {
-      this.drop(ns, inLink.name, `no route to ${ip.dst}`, pkt);
+      this.drop(ns, inLink.name, message('drop.noRoute', { dst: ip.dst }), pkt);
       this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_NET_UNREACH);
       return;
     }
     if (ip.ttl <= 1) {
-      this.drop(ns, inLink.name, `hop limit exceeded in transit (hlim ${ip.ttl})`, pkt);
+      this.drop(ns, inLink.name, message('drop.hopLimit', { ttl: ip.ttl }), pkt);
       this.icmpSend(ns, pkt, ICMP_TIME_EXCEEDED, 0);
       return;
     }
@@ -571,7 +578,7 @@ export class Walker {
     const arp = frame.arp!;
     if (arp.op === 2) {
       const e = this.findNeigh(ns, arp.spa, link.name);
-      if (!e) { this.drop(ns, link.name, `unsolicited ARP reply from ${arp.spa} ignored (arp_accept=0)`, frame, false); return; }
+      if (!e) { this.drop(ns, link.name, message('drop.unsolicitedArp', { ip: arp.spa }), frame, false); return; }
       e.mac = arp.sha;
       e.state = 'REACHABLE';
       e.updatedAt = this.nowMs;
@@ -586,7 +593,7 @@ export class Walker {
       const pneigh = ns.proxyNeigh?.some((p) => p.ip === arp.tpa && p.dev === link.name) === true && ns.sysctl['net.ipv4.ip_forward'] === '1';
       const r = link.proxyArp || pneigh || ns.sysctl[`net.ipv4.conf.${link.name}.proxy_arp`] === '1' ? fibCached(this.sim.net, ns, arp.tpa) : undefined;
       if (!r || r.route.dev === link.name || r.route.type !== 'unicast') {
-        this.drop(ns, link.name, `ARP who-has ${arp.tpa}: not an address of ${ns.id}`, frame, false);
+        this.drop(ns, link.name, message('drop.arpNotOurs', { ip: arp.tpa, ns: ns.id }), frame, false);
         return;
       }
       proxied = true;
@@ -614,7 +621,7 @@ export class Walker {
     const v = this.view(ns);
     const r = fibCached(this.sim.net, ns, ip.src);
     const src = v.local.has(ip.dst) ? ip.dst : r?.src;
-    if (!src) { this.drop(ns, undefined, `cannot send ICMP error: no route back to ${ip.src}`, offending, false); return; }
+    if (!src) { this.drop(ns, undefined, message('drop.icmpNoRoute', { ip: ip.src }), offending, false); return; }
     const err = icmpError({ src, dst: ip.src, ttl: DEFAULT_TTL }, type, code, offending, mtu);
     this.withFlow('icmp-error', () => {
       this.emit('icmp-error', ns, undefined, message('event.icmpError', { pkt: describe(err) }), err, { type, code, ...(mtu !== undefined ? { mtu } : {}) });
@@ -647,7 +654,7 @@ export class Walker {
     if (v === null) return;
     if (v !== 'pass') {
       const r = this.route(ns, v.ip!.dst, inLink.name);
-      if (!r) { this.drop(ns, inLink.name, `IPVS: no route to ${v.ip!.dst}`, v); return; }
+      if (!r) { this.drop(ns, inLink.name, message('drop.ipvsNoRoute', { dst: v.ip!.dst }), v); return; }
       // ip_vs_nat_send_or_cont: the DNATed packet goes out through LOCAL_OUT (OUTPUT, with its
       // conntrack entry) and then POSTROUTING, as a locally sent one does.
       const o = this.hook(ns, 'OUTPUT', v, { outDev: r.route.dev ?? 'lo', tracked: true });

@@ -256,12 +256,13 @@ export function describePacket(p: Packet | undefined): string {
     const names = [f.syn && 'SYN', f.fin && 'FIN', f.rst && 'RST', f.ack && 'ACK'].filter(Boolean);
     return `TCP ${names.join('-') || 'segment'}`;
   }
+  // ICMP before the payload: a ping carries data bytes too, and it is still an echo request.
+  if (p.icmp) return ICMP_NAMES[p.icmp.type] ?? `ICMP type ${p.icmp.type}`;
   if (pl?.kind === 'data' || pl?.kind === 'bytes') {
     const n = pl.kind === 'data' ? pl.text.length : pl.length;
     return `${p.tcp ? 'TCP' : 'UDP'} data (${n} bytes)`;
   }
   if (p.udp) return 'UDP';
-  if (p.icmp) return ICMP_NAMES[p.icmp.type] ?? `ICMP type ${p.icmp.type}`;
   return 'IP';
 }
 
@@ -296,7 +297,7 @@ function sentence(h: Draft): Message {
   const who = machineLabel(h.machine);
   if (h.flow === 'dns' || own.every((e) => e.type === 'dns')) return resolveSentence(h);
   const drop = [...own].reverse().find(isEvent('drop'));
-  if (drop && drop === own[own.length - 1]) return message('story.drop', { who, reason: drop.detail.reason || drop.summary });
+  if (drop && drop === own[own.length - 1]) return message('story.drop', { who, reason: drop.detail.reasonMessage ?? (drop.detail.reason || drop.summary) });
   const icmp = own.find(isEvent('icmp-error'));
   if (icmp) return message('story.icmpError', { who, type: icmp.detail.type, code: icmp.detail.code });
   const nat = own.find(isEvent('nat'));

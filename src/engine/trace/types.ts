@@ -166,7 +166,7 @@ export interface TraceEventDetails {
   /** the stack generates an ICMP error */
   'icmp-error': { readonly type: number; readonly code: number; readonly mtu?: number };
   /** dropped, and why */
-  drop: { readonly reason: string };
+  drop: { readonly reason: string; readonly reasonMessage?: Message };
 }
 
 export type TraceEventType = keyof TraceEventDetails;

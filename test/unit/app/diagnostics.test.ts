@@ -68,8 +68,7 @@ describe('diagnostic catalog', () => {
 
   it('a code without params falls back to its title with the engine sentence in zh-CN, never a blank', () => {
     const { diagnostics: ds } = buildSim(read('test/bad-input/cases/duplicate-name.yaml'));
-    const d = ds[0]!;
-    expect(d.params).toBeUndefined();
+    const { params: _, ...d } = ds[0]!;
     const zh = renderDiagnostic(d, 'zh-CN');
     expect(zh.message.startsWith(String(titleOf(diagnostics['zh-CN'], d.code)))).toBe(true);
     expect(zh.message).toContain(d.message);
@@ -88,7 +87,13 @@ describe('diagnostic sentences', () => {
     }
   });
 
-  it('every diagnostic the engine emits with params has a sentence whose placeholders it fills', () => {
+  it('every code in the catalog has a whole sentence, hint and label in both languages (a new code needs one)', () => {
+    const withSentence = new Set(DIAGNOSTIC_SENTENCES.map(([code]) => code));
+    expect(DIAGNOSTIC_CODES.filter((c) => !withSentence.has(c))).toEqual([]);
+    expect(DIAGNOSTIC_SENTENCES.filter(([c]) => !DIAGNOSTIC_CODES.includes(c)).map(([c]) => c)).toEqual([]);
+  });
+
+  it('every diagnostic the engine emits carries params that fill its sentence, in zh-CN a Chinese sentence', () => {
     const files = [
       ...readdirSync(join(root, 'content/scenarios')).map((f) => `content/scenarios/${f}`),
       ...readdirSync(join(root, 'test/bad-input/cases')).map((f) => `test/bad-input/cases/${f}`),
@@ -96,10 +101,10 @@ describe('diagnostic sentences', () => {
     const sentences = new Map(DIAGNOSTIC_SENTENCES.map(([code, en]) => [code, en]));
     for (const f of files) {
       for (const d of buildSim(read(f), { file: f }).diagnostics) {
-        if (!d.params) continue;
+        expect(d.params, `${f}: ${d.code} carries no params`).toBeDefined();
         const en = sentences.get(d.code);
-        expect(en, `${f}: ${d.code} carries params but has no sentence`).toBeDefined();
-        for (const p of placeholders(en!.message)) expect(d.params, `${f}: ${d.code} lacks {{${p}}}`).toHaveProperty(p);
+        expect(en, `${f}: ${d.code} has no sentence`).toBeDefined();
+        for (const k of ['message', 'hint'] as const) for (const p of placeholders(en![k])) expect(d.params, `${f}: ${d.code} lacks {{${p}}}`).toHaveProperty(p);
         const zh = renderDiagnostic(d, 'zh-CN');
         expect(zh.message, `${f}: ${d.code}`).not.toMatch(/\{\{/);
         expect(zh.message, `${f}: ${d.code}`).toMatch(/[\u4e00-\u9fff]/);
@@ -114,5 +119,20 @@ describe('diagnostic sentences', () => {
     expect(renderDiagnostic(d, 'zh-CN').message).toBe('Pod 里没有 "spec.contianers" 这个字段');
     expect(renderDiagnostic(d, 'en').message).toBe(d.message);
     initI18n('en');
+  });
+});
+
+describe('knp check --lang', () => {
+  it('prints the same zh-CN sentences as the UI, and the engine\'s English unchanged', async () => {
+    const { runKnp } = await import('../../helpers/cli');
+    const f = 'test/bad-input/cases/selector-no-match.yaml';
+    const files = { [f]: read(f) };
+    const d = buildSim(read(f), { file: f }).diagnostics.find((x) => x.code === 'selector-no-match')!;
+    const zh = await runKnp(['check', f, '--lang', 'zh-CN'], { files });
+    expect(zh.stdout).toContain(`${f}:${d.line}:${d.col}: ${d.severity} selector-no-match: ${renderDiagnostic(d, 'zh-CN').message}`);
+    expect((await runKnp(['check', f], { files, env: { LANG: 'zh_CN.UTF-8' } })).stdout).toBe(zh.stdout);
+    const en = await runKnp(['check', f, '--lang', 'en'], { files });
+    expect(en.stdout).toContain(`selector-no-match: ${d.message}`);
+    expect((await runKnp(['check', f, '--lang', 'fr'], { files })).stderr).toBe('knp: --lang must be zh-CN or en, not "fr"\n');
   });
 });

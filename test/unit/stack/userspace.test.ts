@@ -38,7 +38,7 @@ describe('user-space tunnels', () => {
         seen.push(`${env.ns.id} ${dev.name} ${pkt.ip!.dst}`);
         return env.ns.id === 'node/node-1'
           ? { verdict: 'send', datagrams: [{ peer: '192.168.1.12', sport: 40000, dport: 8285, message: message('event.psock.wrap', { owner: 'relay', port: 8285, peer: '192.168.1.12' }), label: 'relay' }] }
-          : { verdict: 'drop', reason: 'relay: node-2 sends nothing back' };
+          : { verdict: 'drop', reason: message('drop.ownerNoRoute', { owner: 'relay', dst: 'node-2' }) };
       },
       receive: (_env, dev) => ({ received: message('event.psock.receive', { owner: 'relay', port: 8285, peer: '192.168.1.11' }), injected: message('event.psock.inject', { owner: 'relay', dev: dev.name }) }),
     };
@@ -50,6 +50,6 @@ describe('user-space tunnels', () => {
     expect(t.events.some((e) => e.type === 'tx' && e.summary.includes('192.168.1.11:40000 > 192.168.1.12:8285'))).toBe(true);
     // The request reached a-2 on node-2; the echo reply's way back is the relay's drop.
     expect(seen).toEqual(['node/node-1 flannel0 10.244.2.2', 'node/node-2 flannel0 10.244.1.2']);
-    expect(t.events.some((e) => e.type === 'drop' && e.summary.includes('relay: node-2 sends nothing back'))).toBe(true);
+    expect(t.events.some((e) => e.type === 'drop' && e.summary.includes('relay: no route to node-2'))).toBe(true);
   });
 });

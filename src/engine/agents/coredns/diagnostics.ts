@@ -15,7 +15,7 @@ export function dnsDiagnostics(model: ClusterModel, file: string): Diagnostic[] 
   for (const note of corefileOf(model).notes) {
     out.push({
       file: cm?.meta.origin?.file ?? file, ...(cm?.meta.origin ? cm.meta.origin.locate(['data', 'Corefile']) : NO_RANGE),
-      severity: 'warning', code: 'corefile-note', message: `coredns ConfigMap: ${note}`,
+      severity: 'warning', code: 'corefile-note', message: `coredns ConfigMap: ${note}`, params: { note },
       hint: 'the playground honours kubernetes, hosts and forward; cache, errors, health, ready, loop, reload and loadbalance are accepted',
     });
   }
@@ -23,7 +23,7 @@ export function dnsDiagnostics(model: ClusterModel, file: string): Diagnostic[] 
     for (const m of podResolvConf(model, pod).messages) {
       out.push({
         file: pod.meta.origin?.file ?? file, ...(pod.meta.origin ? pod.meta.origin.locate(['spec', 'dnsConfig']) : NO_RANGE),
-        severity: 'warning', code: 'dns-config-forming', message: `Pod ${pod.meta.namespace}/${pod.meta.name}: ${m}`,
+        severity: 'warning', code: 'dns-config-forming', message: `Pod ${pod.meta.namespace}/${pod.meta.name}: ${m}`, params: { pod: `${pod.meta.namespace}/${pod.meta.name}`, detail: m },
         hint: 'kubelet keeps at most 3 nameservers and 32 search domains (2048 characters)',
       });
     }

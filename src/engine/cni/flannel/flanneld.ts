@@ -53,7 +53,7 @@ export const flanneld: UserspaceProcess = {
   // A packet read from flannel0: the lease covering its destination names the peer; UDP 8285 both ways.
   send: (env, _tun, pkt) => {
     const lease = leaseFor(env.sim, pkt.ip!.dst);
-    if (!lease) return { verdict: 'drop', reason: `${FLANNELD}: no subnet lease covers ${pkt.ip!.dst}` };
+    if (!lease) return { verdict: 'drop', reason: message('drop.noLease', { owner: FLANNELD, dst: pkt.ip!.dst }) };
     return {
       verdict: 'send',
       datagrams: [{ peer: lease.publicIp, sport: FLANNEL_UDP_PORT, dport: FLANNEL_UDP_PORT, message: message('event.flannel.encap', { port: FLANNEL_UDP_PORT, peer: lease.publicIp, node: lease.node.id }) }],

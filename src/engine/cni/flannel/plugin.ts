@@ -119,7 +119,7 @@ export function connectFlannelPeer(ctx: BuildCtx, backend: FlannelBackend, node:
     if (!onLink(ns, peer.model.ip)) {
       report(ctx, undefined, [], 'error', 'flannel-host-gw-not-l2',
         `flannel host-gw cannot route ${peer.model.podCIDR} from node ${node.model.name}: the next hop ${peer.model.ip} (node ${peer.model.name}) is not on any of its directly connected subnets, and the kernel refuses a gateway that is not on-link ("Error: Nexthop has invalid gateway.")`,
-        'host-gw needs every node on one L2 segment: put the nodes\' IPs in one underlayCIDR, or use the vxlan backend');
+        'host-gw needs every node on one L2 segment: put the nodes\' IPs in one underlayCIDR, or use the vxlan backend', { node: node.model.name, peer: peer.model.name, podCIDR: peer.model.podCIDR, nextHop: peer.model.ip });
       return;
     }
     addRoute(ns, { ...route, via: peer.model.ip, dev: 'eth0' });

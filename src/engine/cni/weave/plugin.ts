@@ -52,7 +52,7 @@ function setupWeaveNode(ctx: BuildCtx, backend: WeaveBackend, node: NodeNet, mtu
   br.mtuSet = true;
   const addr = weaveBridgeAddr(ctx.model.spec, ctx.model.nodes, node.model.name);
   if (!addr) {
-    report(ctx, undefined, [], 'error', 'weave-no-range', `weave: node ${node.model.name} got no share of IPALLOC_RANGE ${ctx.model.spec.podCIDR}`, 'use a podCIDR with at least one address per node');
+    report(ctx, undefined, [], 'error', 'weave-no-range', `weave: node ${node.model.name} got no share of IPALLOC_RANGE ${ctx.model.spec.podCIDR}`, 'use a podCIDR with at least one address per node', { node: node.model.name, range: ctx.model.spec.podCIDR });
     return;
   }
   addAddr(ns, br, v4Addr(addr.address, addr.prefixLen, { broadcast: true }));

@@ -23,7 +23,7 @@ export const weaver: UserspaceProcess = {
     const ps = dev.packetSocket!;
     const dmac = frame.eth?.dst ?? ZERO_MAC;
     const targets = fdbTargets(dev, dmac);
-    if (targets.length === 0) return { verdict: 'drop', reason: `${ps.owner}: no peer for ${dmac}` };
+    if (targets.length === 0) return { verdict: 'drop', reason: message('drop.peerNoMac', { owner: ps.owner, mac: dmac }) };
     return {
       verdict: 'send',
       datagrams: targets.map((e) => ({
