@@ -40,7 +40,7 @@ export function needsOf(yaml: string): Area[] {
   const plugin = objects.cluster?.obj.spec.network.plugin ?? 'flannel';
   if (objects.networkPolicies.length > 0 && (plugin === 'calico' || plugin === 'canal')) needs.add('network-policy');
   if (hasCluster && (plugin === 'calico' || plugin === 'canal')) needs.add('ci-ipset');
-  // weave-npc's rules match ipsets too; the cells wait for lab-weave (grid.ts) to be landed.
+  // weave-npc's rules match ipsets too; fastdp is rebuilt by the lab (lab-weave, grid.ts).
   if (hasCluster && plugin === 'weave') { needs.add('ci-ipset'); needs.add('lab-weave'); }
   // Cilium's datapath is BPF programs: this kernel cannot load eBPF, so its cells stay pending.
   if (hasCluster && plugin === 'cilium') needs.add('ebpf');

@@ -29,14 +29,13 @@ export type Area =
   | 'network-policy'  // NetworkPolicy enforcement (calico)
   | 'cni-masq'        // Pod-to-outside masquerade rules
   | 'ci-ipset'        // the `ipset` tool where the tier runs: calico's rules match ipsets (.ci/run must install it)
-  | 'lab-weave';      // weave fastdp in the tier. The lab exports it (datapath as tc mirred, vxlan-6784 as a plain VXLAN
-                      // device) and every probe's answer agrees with the kernel; what keeps it out: the outer UDP 6784
-                      // conntrack entries differ run to run (Linux takes the VXLAN source port from the socket's
-                      // txhash, rehashed on each retransmission, and ARP crosses weave's tunnel), which the comparison
-                      // cannot yet treat as ephemeral. Sleeve and ESP are refused by the lab.
+  | 'lab-weave';      // weave fastdp in the tier: the lab exports it (datapath as tc mirred between its two ports, an
+                      // Open vSwitch datapath switching without netfilter; vxlan-6784 as a plain VXLAN device with an FDB
+                      // entry per peer MAC and an all-zeros one per peer for floods). Outer tunnel entries are compared
+                      // modulo their source port (compare.ts, collapseTunnelEntries). Sleeve and ESP are refused by the lab.
 
 /** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
-export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy', 'kube-proxy-ipvs', 'ci-ipset', 'kube-proxy-nftables']);
+export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy', 'kube-proxy-ipvs', 'ci-ipset', 'kube-proxy-nftables', 'lab-weave']);
 
 export interface GridCell {
   readonly name: string;
