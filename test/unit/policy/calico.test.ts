@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPolicyRuleset, policyChain } from '../../../src/engine/cni/calico/policy';
 import { policyDiagnostics } from '../../../src/engine/control/policy/diagnostics';
+import { CNI_PLUGINS } from '../../../src/engine/cni/registry';
 import { conformanceCluster, np } from './fixture';
 
 describe('calico-style rules per node', () => {
@@ -49,5 +50,15 @@ describe('calico-style rules per node', () => {
     const ds = policyDiagnostics(f, 's.yaml');
     expect(ds.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual(['warning policy-not-enforced: NetworkPolicy x/default-deny has no effect: the flannel network plugin does not enforce NetworkPolicy']);
     expect(policyDiagnostics(m, 's.yaml')).toEqual([]);
+  });
+
+  it('policy-not-enforced names every plugin whose data plane enforces NetworkPolicy, read from the registry', () => {
+    const enforcers = Object.values(CNI_PLUGINS).filter((p) => p.enforcesPolicy).map((p) => p.id).sort();
+    // Not only calico and canal: weave-npc, kube-router's netpol and Cilium's identities too.
+    expect(enforcers).toEqual(expect.arrayContaining(['calico', 'canal', 'cilium', 'kube-router', 'weave']));
+    expect(enforcers).not.toContain('flannel');
+    const [d] = policyDiagnostics(conformanceCluster([np('x', 'default-deny', { podSelector: {}, policyTypes: ['Ingress'] })], 'flannel'), 's.yaml');
+    expect(d!.params).toMatchObject({ plugins: enforcers.join(', ') });
+    expect(d!.hint).toBe(`use a network.plugin that enforces NetworkPolicy in the Cluster spec: ${enforcers.join(', ')}`);
   });
 });

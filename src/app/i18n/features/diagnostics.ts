@@ -142,8 +142,8 @@ const SENTENCES: readonly (readonly [code: string, en: Sentence, zh: Sentence])[
     { message: 'spec.network.{{setting}} applies only to the {{owners}} plugin; {{plugin}} ignores it', hint: 'remove {{setting}}, or switch network.plugin to {{owners}}', short: '{{setting}} does nothing with {{plugin}}' },
     { message: 'spec.network.{{setting}} 只对 {{owners}} 插件有效，{{plugin}} 会忽略它', hint: '删掉 {{setting}}，或者把 network.plugin 换成 {{owners}}', short: '{{setting}} 对 {{plugin}} 不起作用' }],
   ['policy-not-enforced',
-    { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
-    { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
+    { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use a network.plugin that enforces NetworkPolicy in the Cluster spec: {{plugins}}', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
+    { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里把 network.plugin 换成会执行 NetworkPolicy 的插件：{{plugins}}', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
   // Loading a document (scenario/load.ts).
   ['not-an-object',
     { message: 'This document is not a mapping with apiVersion, kind and metadata', hint: 'start the document with "apiVersion: v1" and "kind: ..."', short: 'Not an object' },
