@@ -34,10 +34,13 @@ export type Area =
                       // entry per peer MAC and an all-zeros one per peer for floods). Outer tunnel entries are compared
                       // modulo their source port (compare.ts, collapseTunnelEntries). Sleeve and ESP are refused by the lab.
   | 'weave-host-path';// weave grid cells whose Pods talk to a node address, a Service or the outside. Found by the tier
-                      // (December 2026): in the simulator a Pod's packet to 203.0.113.20 is MASQUERADEd at node-1 to the weave
-                      // bridge's address and sent round through vethwe-bridge/datapath, so the reply ends on the node ("nothing
-                      // listens"); Linux sends it out of eth0 as 192.168.1.11. Also pod→hostPort/NodePort/externalIP conntrack
-                      // tuples and a ClusterIP's closed port ("no route" where Linux says unreachable). Owner: cni/weave.
+                      // (December 2026): in the simulator a Pod's ARP for its gateway (the weave bridge's address) floods
+                      // through vethwe-bridge into `datapath`, whose internal port hands it to the node's stack, and the node
+                      // answers with datapath's MAC (arp_ignore 0), so the Pod's packets to the gateway go round through the
+                      // datapath: MASQUERADEd to the bridge address on the way, the reply ends on the node ("nothing listens")
+                      // where Linux (the lab has no datapath netdev) sends it out of eth0 as 192.168.1.11. Same cause likely
+                      // for pod→hostPort/NodePort/externalIP conntrack tuples and a ClusterIP's closed port ("no route" where
+                      // Linux says unreachable). Owner: cni/weave (who answers ARP on the datapath's internal port).
 
 /** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
 export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy', 'kube-proxy-ipvs', 'ci-ipset', 'kube-proxy-nftables', 'lab-weave']);
