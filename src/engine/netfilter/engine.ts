@@ -121,7 +121,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
   let view: PacketView | null = viewOf(packet);
   if (!view) return { verdict: 'accept', packet };
   const failed = state.restoreFailure;
-  if (failed && (hook === 'PREROUTING' || hook === 'OUTPUT')) {
+  if (failed && (hook === 'PREROUTING' || (hook === 'OUTPUT' && !ctx.tracked))) {
     // The packet enters a namespace whose rules did not load: say so before it misses them.
     emit({
       type: 'netfilter',
@@ -130,7 +130,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     });
   }
   const nftFailed = ns.nft?.loadFailure;
-  if (nftFailed && (hook === 'PREROUTING' || hook === 'OUTPUT')) {
+  if (nftFailed && (hook === 'PREROUTING' || (hook === 'OUTPUT' && !ctx.tracked))) {
     emit({
       type: 'netfilter',
       message: message('event.nf.nftLoadFailed', { hook, writer: nftFailed.writer, machine: nftFailed.machine, line: nftFailed.line, error: nftFailed.error }),
@@ -140,7 +140,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
   const ct: ConntrackTable = conntrackOf(ns);
   let ref: CtRef | undefined;
   let entry: CtEntry | undefined;
-  if (hook !== 'PREROUTING' && hook !== 'OUTPUT') {
+  if ((hook !== 'PREROUTING' && hook !== 'OUTPUT') || ctx.tracked) {
     if (ctx.ct) { entry = ct.entries.get(ctx.ct.id); ref = entry ? ctx.ct : undefined; }
     if (!entry) {
       const found = findForPacket(ct, packet, ctx.now);
@@ -164,6 +164,8 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       continue;
     }
     if (step === 'conntrack') {
+      // A packet that carries its entry (IPVS sending on what it took at LOCAL_IN) is not looked up again.
+      if (ctx.tracked && entry) continue;
       if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
         // Looped back: the packet still carries the entry it got in OUTPUT (the kernel keeps
         // skb->_nfct across lo), already translated — find it, do not advance it twice.

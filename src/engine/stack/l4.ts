@@ -17,7 +17,8 @@ import { relayAnswer, runApp, type AppAnswer, type AppContext } from './apps';
 import { relay } from './exchange';
 import { ownerId } from './nsview';
 import { DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_PORT_UNREACH, describe, icmpEcho, payloadLength, tcp, udp } from './packets';
-import { flannelRcv, packetSocketRcv, vxlanRcv, xfrmRcv } from './tunnel';
+import { vxlanRcv, xfrmRcv } from './tunnel';
+import { userspaceRcv } from './userspace';
 import type { Walker } from './walker';
 
 export function socketKey(ns: string, protocol: string, port: number): string {
@@ -92,8 +93,7 @@ function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const u = pkt.udp!;
   const ip = pkt.ip!;
   if (vxlanRcv(w, ns, pkt)) return;
-  if (flannelRcv(w, ns, pkt)) return;
-  if (packetSocketRcv(w, ns, pkt)) return;
+  if (userspaceRcv(w, ns, pkt)) return;
   if (toClient(w, ns, inLink.name, 'udp', u.dport, pkt)) return;
   const l = findListener(ns, 'udp', ip.dst, u.dport);
   if (!l) {

@@ -172,7 +172,7 @@ export function vxlanWrap(o: IpOpts & { readonly sport: number; readonly dport: 
   };
 }
 
-/** flannel's UDP backend: the inner IP packet is the UDP payload. */
+/** An IP packet as a UDP payload (a user-space L3 tunnel: a TUN read by a process, userspace.ts). */
 export function udpWrap(o: IpOpts & { readonly sport: number; readonly dport: number }, inner: Packet): Packet {
   return { ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + (inner.ip?.length ?? 0)), udp: { sport: o.sport, dport: o.dport }, inner };
 }

@@ -29,7 +29,8 @@ import {
   ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
 } from './packets';
 import { bridgeInput, bridgeXmit } from './bridge';
-import { ipipRcv, ipipXmit, packetSocketXmit, tunXmit, vxlanXmit, xfrmOutput } from './tunnel';
+import { ipipRcv, ipipXmit, vxlanXmit, xfrmOutput } from './tunnel';
+import { packetSocketXmit, tunXmit } from './userspace';
 import { localDeliver } from './l4';
 import { hookPointText, IP_HOOKS, NO_PROGRAMS, type HookDecision, type HookEnv, type HookPoint, type IpHookPoint } from './hooks';
 
@@ -149,7 +150,7 @@ export class Walker {
     // Every field spelled out (no spread: this is the hot path). Typed so that a field added to
     // HookContext fails to compile here until it is passed on.
     const full: { [K in keyof Required<HookContext>]: HookContext[K] | undefined } = {
-      inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split,
+      inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split, tracked: ctx.tracked,
       now: this.nowMs, random: this.random,
     };
     // The sink is one bound method reading what this hook call set (runHook emits synchronously).
@@ -625,7 +626,11 @@ export class Walker {
     if (v !== 'pass') {
       const r = this.route(ns, v.ip!.dst, inLink.name);
       if (!r) { this.drop(ns, inLink.name, `IPVS: no route to ${v.ip!.dst}`, v); return; }
-      this.finishOutput(ns, v, r, true);
+      // ip_vs_nat_send_or_cont: the DNATed packet goes out through LOCAL_OUT (OUTPUT, with its
+      // conntrack entry) and then POSTROUTING, as a locally sent one does.
+      const o = this.hook(ns, 'OUTPUT', v, { outDev: r.route.dev ?? 'lo', tracked: true });
+      if (!o) return;
+      this.finishOutput(ns, o, r, true);
       return;
     }
     const inp = split ? this.hook(ns, 'INPUT', head, { inDev: inLink.name, split: 'tail' }) : head;

@@ -8,7 +8,7 @@
  *            peer's flannel.1 MAC and an FDB entry that MAC → dst PEER_NODE_IP (flanneld writes
  *            all three; the kernel never has to learn or flood).
  *   udp      flannel0, a TUN read by flanneld; `CLUSTER_CIDR dev flannel0` (the kernel's route
- *            for LEASE.0/16 on it), MTU -28; flanneld wraps packets in UDP 8285.
+ *            for LEASE.0/16 on it), MTU -28; flanneld wraps packets in UDP 8285 (flanneld.ts).
  *   host-gw  no device: `PEER.0/24 via PEER_NODE_IP dev eth0`, which only works when every node
  *            is on one L2 segment (the next hop must be on-link).
  */
@@ -21,12 +21,13 @@ import { addAddr, addLink, addRoute, setUp, v4Addr } from '../../net/mutate';
 import type { NetNs } from '../../net/types';
 import { wireBridgePod } from '../bridge/plugin';
 import type { CniDatapath, NodeNet } from '../plugin';
+import { FLANNEL_UDP_PORT, FLANNELD } from './flanneld';
 
 export type FlannelBackend = 'vxlan' | 'udp' | 'host-gw';
 
 export const FLANNEL_VXLAN_VNI = 1;
 export const FLANNEL_VXLAN_PORT = 8472;
-export const FLANNEL_UDP_PORT = 8285;
+export { FLANNEL_UDP_PORT } from './flanneld';
 
 export function flannelMtu(backend: FlannelBackend, mtu: number): number {
   return backend === 'vxlan' ? mtu - 50 : backend === 'udp' ? mtu - 28 : mtu;
@@ -59,7 +60,7 @@ export function setupFlannelDevices(ctx: BuildCtx, backend: FlannelBackend, node
   } else if (backend === 'udp' && base) {
     const cluster = parsePrefix(ctx.model.spec.podCIDR, true);
     const dev = addLink(ns, { name: 'flannel0', kind: 'tun', mac: '00:00:00:00:00:00', mtu: flannelMtu('udp', mtu), qlen: 500 });
-    dev.tun = { owner: 'flanneld' };
+    dev.tun = { owner: FLANNELD, port: FLANNEL_UDP_PORT };
     setUp(ns, dev, true);
     if (cluster) addAddr(ns, dev, v4Addr(base, cluster.len));
     ns.listeners.push({ protocol: 'udp', address: '0.0.0.0', port: FLANNEL_UDP_PORT, owner: `node/${node.model.name}`, app: { kind: 'flanneld' } });
