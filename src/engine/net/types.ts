@@ -265,6 +265,11 @@ export interface NetNs {
   nsids?: Map<NsId, number>;
   /** Filled by the netfilter module (tables, chains, rules, ipsets). Absent = no rules, everything accepted. */
   netfilter?: NetfilterState;
+  /**
+   * ip6tables' own tables (`ip6tables`, `ip6tables-save`): IPv6 packets traverse these, never
+   * `netfilter`. Absent = no IPv6 rules, every IPv6 packet accepted (and not tracked).
+   */
+  netfilter6?: NetfilterState;
   /** nf_tables state loaded with `nft -f` (kube-proxy's nftables mode): src/engine/netfilter/nft. */
   nft?: NftState;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */

@@ -115,8 +115,10 @@ export function ctEntryText(e: CtEntry): string {
 }
 
 function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit: (e: HookEvent) => void): HookVerdict {
-  const state: NetfilterState | undefined = ns.netfilter;
-  if (!state || !packetIn.ip || packetIn.ip.version !== 4) return { verdict: 'accept', packet: packetIn };
+  // IPv6 packets traverse ip6tables' own tables (ns.netfilter6); nf_tables' ip6/inet families are not modelled.
+  const v6 = packetIn.ip?.version === 6;
+  const state: NetfilterState | undefined = v6 ? ns.netfilter6 : ns.netfilter;
+  if (!state || !packetIn.ip) return { verdict: 'accept', packet: packetIn };
   let packet = packetIn;
   let view: PacketView | null = viewOf(packet);
   if (!view) return { verdict: 'accept', packet };
@@ -148,7 +150,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     }
   }
   const helpers = new NsHelpers(ns);
-  const nftChains = baseChains(ns.nft, hook);
+  const nftChains = v6 ? [] : baseChains(ns.nft, hook);
   let steps: readonly (Step | BaseChainRef)[] = nftChains.length ? withNft(hook, nftChains) : HOOK_STEPS[hook];
   if (hook === 'INPUT' && ctx.split) {
     const at = steps.indexOf('nat');

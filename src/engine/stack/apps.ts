@@ -82,7 +82,8 @@ export function isDnsMessage(m: unknown): m is DnsMessage {
 }
 
 export function httpBody(name: string, client: Endpoint): string {
-  return `Hostname: ${name}\nRemoteAddr: ${client.ip}:${client.port}\n`;
+  // Go's net.JoinHostPort: an IPv6 address goes in brackets.
+  return `Hostname: ${name}\nRemoteAddr: ${client.ip.includes(':') ? `[${client.ip}]` : client.ip}:${client.port}\n`;
 }
 
 /**

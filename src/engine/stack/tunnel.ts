@@ -85,7 +85,10 @@ function vxlanXmitExternal(w: Walker, ns: NetNs, vx: Link, frame: Packet): void 
 export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const dport = pkt.udp?.dport;
   // A VXLAN device that is down has closed its UDP socket: the port is then unreachable.
-  const vx = ns.links.find((l) => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.external || l.vxlan?.vni === pkt.vxlan.vni));
+  // Two devices on one port and VNI (flannel.1 and flannel-v6.1) each own the outer family of their local address.
+  const owns = (l: Link): boolean => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || !!l.vxlan?.external || l.vxlan?.vni === pkt.vxlan.vni);
+  const v6 = pkt.ip?.version === 6;
+  const vx = ns.links.find((l) => owns(l) && (l.vxlan?.local === undefined || l.vxlan.local.includes(':') === v6)) ?? ns.links.find(owns);
   if (!vx || !pkt.inner) return false;
   w.emit('decap', ns, vx.name, message('event.vxlan.decap', { vni: pkt.vxlan?.vni ?? '?', dev: vx.name, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
   // An external device keeps the outer source and VNI as the packet's tunnel key (bpf_skb_get_tunnel_key reads it).

@@ -104,6 +104,10 @@ export interface TraceEventDetails {
   route: { readonly route: string | null; readonly dst: string; readonly rule?: string };
   'arp-request': undefined;
   'arp-reply': { readonly proxyArp: true } | undefined;
+  /** IPv6 neighbour discovery: a neighbour solicitation to the target's solicited-node group (flow `ndisc`) */
+  'ndisc-solicit': { readonly target: string; readonly group: string };
+  /** the neighbour advertisement answering it */
+  'ndisc-advert': { readonly target: string; readonly mac: string; readonly router: boolean };
   /** neighbour table hit / entry created */
   neigh: { readonly ip: string; readonly mac: string | undefined; readonly state: string };
   /** a device transmits (one pcap record each) */
@@ -167,7 +171,7 @@ export interface TraceEventDetails {
 
 export type TraceEventType = keyof TraceEventDetails;
 export const TRACE_EVENT_TYPES = [
-  'send', 'route', 'arp-request', 'arp-reply', 'neigh', 'tx', 'rx', 'veth', 'bridge-forward', 'bridge-flood', 'bridge-learn',
+  'send', 'route', 'arp-request', 'arp-reply', 'ndisc-solicit', 'ndisc-advert', 'neigh', 'tx', 'rx', 'veth', 'bridge-forward', 'bridge-flood', 'bridge-learn',
   'bridge-local', 'forward', 'encap', 'decap', 'userspace', 'netfilter', 'nat', 'conntrack', 'ipvs', 'hook', 'policy', 'deliver', 'app', 'fragment',
   'dns', 'icmp-error', 'drop',
 ] as const satisfies readonly TraceEventType[];
