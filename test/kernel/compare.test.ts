@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LabProbe } from '../../src/engine/lab/export';
 import type { Trace } from '../../src/engine/trace/types';
-import { disagreement } from './compare';
+import { collapseTunnelEntries, disagreement } from './compare';
 import { normaliseConntrack } from './harness';
 
 const probe: LabProbe = { name: 'web', fromNs: 'pod/default/client', protocol: 'tcp', ip: '10.96.0.10', port: 80 };
@@ -39,5 +39,18 @@ describe('kernel tier comparison', () => {
   it('keeps only the shape of a conntrack entry', () => {
     expect(normaliseConntrack('tcp      6 119 TIME_WAIT src=10.2.1.2 dst=10.2.1.1 sport=40000 dport=8080 src=10.2.2.2 dst=10.2.2.1 sport=80 dport=40000 [ASSURED] mark=0 use=1'))
       .toBe('tcp 10.2.1.2 > 10.2.1.1:8080 | reply 10.2.2.2:80 > 10.2.2.1');
+  });
+
+  it('takes outer tunnel entries modulo their source port, and nothing else', () => {
+    const vx = 'node/node-1 udp 192.168.1.12 > 192.168.1.11:6784 | reply 192.168.1.11:6784 > 192.168.1.12';
+    const back = 'node/node-1 udp 192.168.1.11 > 192.168.1.12:6784 | reply 192.168.1.12:6784 > 192.168.1.11';
+    const dns = 'node/node-1 udp 10.32.0.2 > 10.96.0.10:53 | reply 10.32.0.5:53 > 10.32.0.2';
+    const syn = 'node/node-2 tcp 10.40.0.2 > 10.32.0.4:80 | reply 10.32.0.4:80 > 10.40.0.2';
+    // Four SYNs rehashed to four outer ports are one outer flow; two DNS queries stay two.
+    expect(collapseTunnelEntries([vx, vx, vx, vx, back, dns, dns, syn], new Set([6784]))).toEqual([vx, back, dns, dns, syn]);
+    // A port no VXLAN device listens on is not a tunnel.
+    expect(collapseTunnelEntries([vx, vx], new Set([8472]))).toEqual([vx, vx]);
+    // Both directions stay: an outer flow one way only is a real difference.
+    expect(collapseTunnelEntries([vx], new Set([6784]))).not.toEqual(collapseTunnelEntries([vx, back], new Set([6784])));
   });
 });

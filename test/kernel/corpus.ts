@@ -40,8 +40,10 @@ export function needsOf(yaml: string): Area[] {
   const plugin = objects.cluster?.obj.spec.network.plugin ?? 'flannel';
   if (objects.networkPolicies.length > 0 && (plugin === 'calico' || plugin === 'canal')) needs.add('network-policy');
   if (hasCluster && (plugin === 'calico' || plugin === 'canal')) needs.add('ci-ipset');
-  // weave-npc's rules match ipsets too; the cells wait for lab-weave (grid.ts) to be landed.
+  // weave-npc's rules match ipsets too; fastdp is rebuilt by the lab (lab-weave, grid.ts).
   if (hasCluster && plugin === 'weave') { needs.add('ci-ipset'); needs.add('lab-weave'); }
+  // A Pod reaching a Service goes through its gateway, which the simulator resolves to the datapath's MAC (weave-host-path, grid.ts).
+  if (hasCluster && plugin === 'weave' && objects.services.length > 0) needs.add('weave-host-path');
   // Cilium's datapath is BPF programs: this kernel cannot load eBPF, so its cells stay pending.
   if (hasCluster && plugin === 'cilium') needs.add('ebpf');
   const podSpecs = [...objects.pods.map((p) => p.obj.spec), ...objects.deployments.map((d) => d.obj.spec.template.spec)];

@@ -19,3 +19,8 @@ export const CNI_PLUGINS: Readonly<Record<NetworkPlugin, CniPlugin>> = { flannel
 export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin } }): CniPlugin {
   return CNI_PLUGINS[spec.network.plugin];
 }
+
+/** The plugins whose data plane enforces NetworkPolicy (`enforcesPolicy`), by name. */
+export function policyEnforcingPlugins(): NetworkPlugin[] {
+  return Object.values(CNI_PLUGINS).filter((p) => p.enforcesPolicy).map((p) => p.id).sort();
+}

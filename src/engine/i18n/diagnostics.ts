@@ -6,7 +6,6 @@
  * renders it with `renderDiagnostic` (`knp check --lang zh-CN`). The diagnostic's own `message`
  * stays the English text (`--lang en` prints it unchanged).
  */
-import type { Diagnostic } from '../scenario/diagnostics';
 import type { EngineLang } from './messages';
 
 type Row = readonly [code: string, en: string, zh: string];
@@ -151,8 +150,8 @@ export const DIAGNOSTIC_SENTENCES: readonly (readonly [code: string, en: Diagnos
     { message: 'spec.network.{{setting}} applies only to the {{owners}} plugin; {{plugin}} ignores it', hint: 'remove {{setting}}, or switch network.plugin to {{owners}}', short: '{{setting}} does nothing with {{plugin}}' },
     { message: 'spec.network.{{setting}} 只对 {{owners}} 插件有效，{{plugin}} 会忽略它', hint: '删掉 {{setting}}，或者把 network.plugin 换成 {{owners}}', short: '{{setting}} 对 {{plugin}} 不起作用' }],
   ['policy-not-enforced',
-    { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use network.plugin: calico or canal in the Cluster spec', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
-    { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里使用 network.plugin: calico 或 canal', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
+    { message: 'NetworkPolicy {{policy}} has no effect: the {{plugin}} network plugin does not enforce NetworkPolicy', hint: 'use a network.plugin that enforces NetworkPolicy in the Cluster spec: {{plugins}}', short: 'NetworkPolicy {{policy}} not enforced by {{plugin}}' },
+    { message: 'NetworkPolicy {{policy}} 不会生效：{{plugin}} 网络插件不执行 NetworkPolicy', hint: '在 Cluster 的 spec 里把 network.plugin 换成会执行 NetworkPolicy 的插件：{{plugins}}', short: '{{plugin}} 不执行 NetworkPolicy {{policy}}' }],
   // Loading a document (scenario/load.ts).
   ['not-an-object',
     { message: 'This document is not a mapping with apiVersion, kind and metadata', hint: 'start the document with "apiVersion: v1" and "kind: ..."', short: 'Not an object' },
@@ -495,6 +494,14 @@ export function sentenceParams(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
 
+/** What rendering needs of a diagnostic (scenario/diagnostics' Diagnostic has it; i18n sits below scenario). */
+export interface DiagnosticText {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
 export interface RenderedDiagnostic { readonly message: string; readonly hint: string | null }
 
 /**
@@ -502,7 +509,7 @@ export interface RenderedDiagnostic { readonly message: string; readonly hint: s
  * code's sentence filled from its params, else (a diagnostic without params) its title with the
  * English message as the detail. Never a blank.
  */
-export function renderDiagnostic(d: Diagnostic, lang: EngineLang): RenderedDiagnostic {
+export function renderDiagnostic(d: DiagnosticText, lang: EngineLang): RenderedDiagnostic {
   if (lang === 'en') return { message: d.message, hint: d.hint ?? null };
   const s = SENTENCE_BY_CODE.get(d.code)?.[lang];
   if (s && d.params) return { message: fillTemplate(s.message, d.params), hint: fillTemplate(s.hint, d.params) };

@@ -116,7 +116,10 @@ export function exportLab(input: LabInput): LabScript {
   emit('trap cleanup EXIT');
   emit('trap \'echo "knp lab: failed at line $LINENO: $BASH_COMMAND" >&2\' ERR');
   emit('trap "exit 130" INT TERM');
-  emit('mkns() { ip netns add "$1"; NSLIST+=("$1"); ip -n "$1" link set lo up; }');
+  // IPv4 only, as the exported model is (IPv6 addresses are not exported): without this every
+  // link would send IPv6 router solicitations, MLD reports and DAD probes, which a flooding
+  // overlay (weave's FDB entry for unknown MACs) carries to every peer as extra tunnel packets.
+  emit('mkns() { ip netns add "$1"; NSLIST+=("$1"); ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true; ip -n "$1" link set lo up; }');
   emit('');
   if (unsupported.length) {
     emit('echo "knp lab: this scenario cannot be rebuilt on a kernel:" >&2');
@@ -180,7 +183,9 @@ export function exportLab(input: LabInput): LabScript {
           // A two-port Open vSwitch datapath is rebuilt below as tc mirred between its ports: it
           // switches without netfilter, which a Linux bridge with br_netfilter would not.
           if (l.openvswitch) { emit(`# ${ns.id} ${l.name}: Open vSwitch datapath, rebuilt as tc mirred between its ports`); break; }
-          emit(`ip -n ${n} link add ${q(l.name)} address ${l.mac} type bridge`);
+          // No IGMP snooping: the model has no multicast, and a snooping bridge joins the
+          // all-snoopers group (224.0.0.106) and reports it, chatter a flooding overlay carries.
+          emit(`ip -n ${n} link add ${q(l.name)} address ${l.mac} type bridge mcast_snooping 0`);
           break;
         case 'vxlan': {
           const v = l.vxlan;

@@ -180,7 +180,9 @@ export function udpExchange(w: Walker, ns: NetNs, dst0: string, dport0: number, 
   if (p.icmp) {
     return { ...icmpErrorVerdict(p), probes: [{ seq: 1, outcome: 'icmp-error', from: p.ip!.src, rttUs: r.got.t - r.t0, icmp: { type: p.icmp.type, code: p.icmp.code } }], requestFlow: 'request', replyFlow: r.got.flow, local };
   }
-  return { verdict: 'delivered', ...(p.payload ? { payload: p.payload } : {}), probes: [{ seq: 1, outcome: 'reply', from: p.ip!.src, ttl: p.ip!.ttl, rttUs: r.got.t - r.t0 }], requestFlow: 'request', replyFlow: r.got.flow, local };
+  // recvmsg(): a socket program may report another source than the packet's (stack/hooks.ts).
+  const from = w.sockRecvmsg(ns, p.ip!.src, p.udp?.sport ?? 0, r.got.flow);
+  return { verdict: 'delivered', ...(p.payload ? { payload: p.payload } : {}), probes: [{ seq: 1, outcome: 'reply', from: from.src, ttl: p.ip!.ttl, rttUs: r.got.t - r.t0 }], requestFlow: 'request', replyFlow: r.got.flow, local };
 }
 
 // ---------------------------------------------------------------- TCP

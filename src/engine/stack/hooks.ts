@@ -6,6 +6,7 @@
  *
  *   ip_local_out ──► [local-out] ──► ...      ip_local_deliver ──► INPUT ──► [local-in] ──► [local-deliver] ──► socket
  *   ip_forward   ──► FORWARD ──► [forward] ──► ...                 connect() ──► [sock-connect]
+ *                                                                  recvmsg() ──► [sock-recvmsg]
  *
  * Two kinds of attachment:
  *   - device points (xdp, tc-ingress, tc-egress): programs a daemon attached to one device,
@@ -13,7 +14,8 @@
  *     `DeviceProgram` registered in `sim.programs` (a CNI plugin registers its own);
  *   - IP points (local-out, local-in, local-deliver, forward): kernel modules that hook a
  *     namespace's IP layer, listed in `IP_HOOKS` (IPVS's ip_vs_in / ip_vs_out).
- * A socket program (cgroup/connect4, `NetNs.sockProgs`) may change where a connect() goes.
+ * A socket program (cgroup/connect4, `NetNs.sockProgs`) may change where a connect() goes, and
+ * (cgroup/recvmsg4) which address a UDP application reads a datagram as coming from.
  *
  * Every hook returns a decision (it never mutates the walk); the walker applies it and emits one
  * trace event naming the hook point and the program.
@@ -26,7 +28,7 @@ import type { Message } from '../i18n/messages';
 import { ipvsInHook, ipvsOutHook } from './ipvs';
 
 export type IpHookPoint = 'local-out' | 'local-in' | 'local-deliver' | 'forward';
-export type HookPoint = DevHookPoint | IpHookPoint | 'sock-connect';
+export type HookPoint = DevHookPoint | IpHookPoint | 'sock-connect' | 'sock-recvmsg';
 
 /**
  * The event a hook wants instead of the walker's generic 'hook' event (IPVS keeps its 'ipvs'
@@ -89,6 +91,13 @@ export interface SockConnect {
   readonly dport: number;
 }
 
+/** A received UDP datagram as a recvmsg program sees it (cgroup/recvmsg4): the address it came from. */
+export interface SockRecvmsg {
+  readonly protocol: 'udp';
+  readonly src: string;
+  readonly sport: number;
+}
+
 /** A socket program: null leaves the connect alone; otherwise where the socket really connects. */
 export interface SockProgram {
   readonly name: string;
@@ -96,6 +105,12 @@ export interface SockProgram {
   readonly object: string;
   readonly owner: string;
   connect(env: HookEnv, c: SockConnect): (DecisionBase & { readonly dst: string; readonly dport: number }) | null;
+  /**
+   * Optional (cgroup/recvmsg4): the address the application reads a datagram as coming from
+   * (recvfrom's msg_name), or null to leave it. The packet itself is not changed: this is the
+   * reverse of a translation `connect` made at the socket, so no packet ever carried it.
+   */
+  recvmsg?(env: HookEnv, m: SockRecvmsg): (DecisionBase & { readonly src: string; readonly sport: number }) | null;
 }
 
 /** The programs a Sim knows, by name (filled at build by the running CNI plugin). */
@@ -133,6 +148,7 @@ export function hookPointText(point: HookPoint): string {
     case 'tc-ingress': return 'tc ingress';
     case 'tc-egress': return 'tc egress';
     case 'sock-connect': return 'cgroup/connect4';
+    case 'sock-recvmsg': return 'cgroup/recvmsg4';
     case 'local-out': return 'LOCAL_OUT';
     case 'local-in': return 'LOCAL_IN';
     case 'local-deliver': return 'LOCAL_IN (deliver)';

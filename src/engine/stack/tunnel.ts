@@ -19,9 +19,22 @@ import { fibCached } from './nsview';
 import { espWrap, ipipWrap, vxlanWrap, describe } from './packets';
 import { ZERO_MAC, type Walker } from './walker';
 
-/** udp_flow_src_port: the outer source port is a hash of the inner flow, in the ephemeral range. */
-function flowPort(inner: Packet): number {
+/**
+ * udp_flow_src_port: the outer source port is the inner packet's hash scaled into the ephemeral
+ * range. Linux's hash cannot be reproduced (a socket's packets carry its random sk_txhash, drawn
+ * again on TCP retransmission timeouts; others get the flow dissector's hash under a key drawn at
+ * boot), so this hashes the inner flow with the shape the kernel tier measured on weave's fastdp:
+ * one port per direction of a connection (each end's socket has its own txhash), one for an ICMP
+ * echo and its reply (the dissector's hash is symmetric and keys an echo by its id), and one for
+ * every ARP frame (the dissector finds no addresses or ports in ARP).
+ */
+export function flowPort(inner: Packet): number {
   const ip = inner.ip;
+  const icmp = inner.icmp;
+  if (ip && icmp && (icmp.type === 0 || icmp.type === 8)) {
+    const [a, b] = ip.src < ip.dst ? [ip.src, ip.dst] : [ip.dst, ip.src];
+    return 32768 + (hashString(`${a}|${b}|${ip.protocol}|echo|${icmp.id ?? 0}`) % 28232);
+  }
   const l4 = inner.tcp ?? inner.udp;
   const h = hashString(`${ip?.src}|${ip?.dst}|${ip?.protocol}|${l4?.sport ?? 0}|${l4?.dport ?? 0}`);
   return 32768 + (h % 28232);

@@ -271,6 +271,29 @@ export class Walker {
     return cur;
   }
 
+  /**
+   * recvmsg() of a UDP datagram: the socket programs of the receiver's cgroup may name another
+   * source address than the packet's (the Service address a connect() was translated from).
+   * Returns the address the application reads.
+   */
+  sockRecvmsg(ns: NetNs, src: string, sport: number, flow: string): { src: string; sport: number } {
+    const names = ns.sockProgs;
+    if (!names?.length) return { src, sport };
+    const programs = this.sim.programs ?? NO_PROGRAMS;
+    let cur = { src, sport };
+    for (const name of names) {
+      const prog = programs.sock.get(name);
+      if (!prog?.recvmsg) continue;
+      const r = prog.recvmsg(this.hookEnv(ns, undefined, 'sock-recvmsg'), { protocol: 'udp', ...cur });
+      if (!r) continue;
+      const what = `${cur.src}:${cur.sport} -> ${r.src}:${r.sport}`;
+      this.withFlow(flow, () => this.emit('hook', ns, undefined, (r.note ? message('event.hook.sockNote', { point: hookPointText('sock-recvmsg'), program: `${prog.owner} ${prog.section}`, note: r.note, what }) : message('event.hook.sock', { point: hookPointText('sock-recvmsg'), program: `${prog.owner} ${prog.section}`, what })), undefined,
+        { hook: 'sock-recvmsg', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.src}:${cur.sport}`, to: `${r.src}:${r.sport}`, ...(r.note ? { note: r.note } : {}), ...r.detail }));
+      cur = { src: r.src, sport: r.sport };
+    }
+    return cur;
+  }
+
   // ---------------------------------------------------------------- output
 
   /** The FIB's answer for `pkt` (its source and mark, and `dev` as the input device of a packet being received, matter only to policy rules). */

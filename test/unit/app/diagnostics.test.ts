@@ -112,6 +112,17 @@ describe('diagnostic sentences', () => {
     }
   });
 
+  it('policy-not-enforced: the hint names the plugins that enforce NetworkPolicy (from the registry) in both languages', () => {
+    const { diagnostics: ds } = buildSim(`apiVersion: knp/v1alpha1\nkind: Cluster\nmetadata: {name: c}\nspec:\n  network: {plugin: flannel}\n  nodes: [{name: node-1, ip: 192.168.1.11}]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n`);
+    const d = ds.find((x) => x.code === 'policy-not-enforced')!;
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const hint = renderDiagnostic(d, lang).hint!;
+      for (const id of ['calico', 'canal', 'cilium', 'kube-router', 'weave']) expect(hint, lang).toContain(id);
+      expect(hint, lang).not.toContain('flannel');
+    }
+    expect(renderDiagnostic(d, 'zh-CN').hint).toMatch(/[\u4e00-\u9fff]/);
+  });
+
   it('an unknown field reads as a Chinese sentence naming the field and the kind', () => {
     initI18n('zh-CN');
     const { diagnostics: ds } = buildSim('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  contianers: [{name: c, image: nginx}]\n');

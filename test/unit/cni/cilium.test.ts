@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../../src/engine/index';
 import { runLine } from '../../../src/engine/shell/run';
-import { walk } from '../../../src/engine/stack/walk';
+import { walk, walkDetailed } from '../../../src/engine/stack/walk';
 import type { Sim } from '../../../src/engine/sim';
 
 const SCENARIO = readFileSync(new URL('../../../content/scenarios/cilium.yaml', import.meta.url), 'utf8');
@@ -117,5 +117,61 @@ describe('the cilium datapath', () => {
     const ok = walk(open, { from: 'host/laptop', to: 'http://192.168.1.12:30080/' });
     expect(ok.verdict).toBe('delivered');
     expect(ok.responder).toMatch(/^pod\/default\/my-nginx-/);
+  });
+
+  it('socket LB, UDP: the reply the Pod reads comes from the ClusterIP:port again (cil_sock4_recvmsg rev-NAT), the wire keeps the backend', () => {
+    const s = sim();
+    const dns = s.model.services.find((x) => x.meta.name === 'kube-dns')!;
+    const { trace, outcome } = walkDetailed(s, { from: 'pod/default/client', to: dns.clusterIP!, protocol: 'udp', port: 53 });
+    expect(trace.verdict).toBe('delivered');
+    // On the wire the datagram went to a CoreDNS Pod (connect() was translated)...
+    const backends = s.model.pods.filter((p) => p.meta.name.startsWith('coredns-')).map((p) => p.podIP);
+    const sent = trace.events.find((e) => e.type === 'send' && e.packet?.udp?.dport === 53)!;
+    expect(backends).toContain(sent.packet!.ip!.dst);
+    // ...and the application reads the answer as coming from the Service address.
+    expect(outcome!.probes![0]!.from).toBe(dns.clusterIP);
+    const rev = trace.events.find((e) => e.type === 'hook' && e.detail?.['hook'] === 'sock-recvmsg')!;
+    expect(rev.detail).toMatchObject({ section: 'cil_sock4_recvmsg', verdict: 'rewrite', to: `${dns.clusterIP}:53`, modelled: true });
+    // Without kubeProxyReplacement there is no socket program: kube-proxy's conntrack un-DNATs the reply itself.
+    const plain = sim(SCENARIO.replace(', kubeProxyReplacement: true', ''));
+    const p2 = walkDetailed(plain, { from: 'pod/default/client', to: dns.clusterIP!, protocol: 'udp', port: 53 });
+    expect(p2.outcome!.probes![0]!.from).toBe(dns.clusterIP);
+    expect(p2.trace.events.some((e) => e.type === 'hook' && e.detail?.['hook'] === 'sock-recvmsg')).toBe(false);
+  });
+
+  it('ping to a ClusterIP: ICMP is no service protocol for the BPF LB (lb4_extract_tuple), so no lookup; the VIP is routed like any address and nothing answers it', () => {
+    const s = sim();
+    const svc = s.model.services.find((x) => x.meta.name === 'my-nginx')!;
+    const t = walk(s, { from: 'pod/default/client', to: svc.clusterIP!, protocol: 'icmp' });
+    expect(t.verdict).not.toBe('delivered');
+    expect(t.responder).toBeNull();
+    const skip = t.events.find((e) => e.type === 'hook' && e.detail?.['section'] === 'from-container' && e.detail?.['serviceLookup'] === 'skipped')!;
+    expect(skip.detail).toMatchObject({ service: 'default/my-nginx', modelled: true });
+    // TCP to the same address is a service protocol: translated at connect().
+    expect(walk(s, { from: 'pod/default/client', to: `http://${svc.clusterIP}/` }).verdict).toBe('delivered');
+  });
+
+  it('sessionAffinity: ClientIP keeps a client on one backend (the LB affinity map); without it the choice varies', () => {
+    const open = SCENARIO.replace(/---\n# Only Pods labelled[\s\S]*?protocol: TCP}\n/, '');
+    const responders = (text: string, from: string, to: string): Set<string | null> => {
+      const s = sim(text);
+      return new Set(Array.from({ length: 8 }, () => walk(s, { from, to }).responder));
+    };
+    expect(responders(open, 'pod/default/client', 'http://my-nginx/').size).toBe(2);
+    const sticky = open.replace('  selector: {run: my-nginx}\n  ports:\n    - {port: 80, targetPort: 80, protocol: TCP}', '  selector: {run: my-nginx}\n  sessionAffinity: ClientIP\n  ports:\n    - {port: 80, targetPort: 80, protocol: TCP}');
+    expect(sticky).not.toBe(open);
+    expect(responders(sticky, 'pod/default/client', 'http://my-nginx/').size).toBe(1);
+    // NodePort (from-netdev) keys the map by the client's address.
+    expect(responders(open, 'host/laptop', 'http://192.168.1.12:30080/').size).toBe(2);
+    const stickyNp = open.replace('  type: NodePort\n  selector: {run: my-nginx}', '  type: NodePort\n  sessionAffinity: ClientIP\n  selector: {run: my-nginx}');
+    expect(stickyNp).not.toBe(open);
+    expect(responders(stickyNp, 'host/laptop', 'http://192.168.1.12:30080/').size).toBe(1);
+    // The entry lasts sessionAffinityConfig.clientIP.timeoutSeconds on the simulation clock.
+    const s = sim(sticky);
+    const first = walk(s, { from: 'pod/default/client', to: 'http://my-nginx/' });
+    const entry = first.events.find((e) => e.type === 'hook' && e.detail?.['affinity'] !== undefined)!;
+    expect(entry.detail).toMatchObject({ affinity: 'new', affinityTimeout: 10800 });
+    const again = walk(s, { from: 'pod/default/client', to: 'http://my-nginx/' });
+    expect(again.events.find((e) => e.type === 'hook' && e.detail?.['affinity'] !== undefined)!.detail).toMatchObject({ affinity: 'hit' });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPolicyRuleset, policyChain } from '../../../src/engine/cni/calico/policy';
 import { policyDiagnostics } from '../../../src/engine/control/policy/diagnostics';
+import { CNI_PLUGINS } from '../../../src/engine/cni/registry';
 import { conformanceCluster, np } from './fixture';
 
 describe('calico-style rules per node', () => {
@@ -50,6 +51,17 @@ describe('calico-style rules per node', () => {
     expect(ds.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual(['warning policy-not-enforced: NetworkPolicy x/default-deny has no effect: the flannel network plugin does not enforce NetworkPolicy']);
     expect(policyDiagnostics(m, 's.yaml')).toEqual([]);
   });
+
+  it('policy-not-enforced names every plugin whose data plane enforces NetworkPolicy, read from the registry', () => {
+    const enforcers = Object.values(CNI_PLUGINS).filter((p) => p.enforcesPolicy).map((p) => p.id).sort();
+    // Not only calico and canal: weave-npc, kube-router's netpol and Cilium's identities too.
+    expect(enforcers).toEqual(expect.arrayContaining(['calico', 'canal', 'cilium', 'kube-router', 'weave']));
+    expect(enforcers).not.toContain('flannel');
+    const [d] = policyDiagnostics(conformanceCluster([np('x', 'default-deny', { podSelector: {}, policyTypes: ['Ingress'] })], 'flannel'), 's.yaml');
+    expect(d!.params).toMatchObject({ plugins: enforcers.join(', ') });
+    expect(d!.hint).toBe(`use a network.plugin that enforces NetworkPolicy in the Cluster spec: ${enforcers.join(', ')}`);
+  });
+
   it('a peer across namespaces lists the Pods it names in the model\'s order, each once, the same on every node', () => {
     const all = conformanceCluster([
       np('x', 'from-any-b', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { pod: 'b' } } }] }] }),

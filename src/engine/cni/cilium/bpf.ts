@@ -15,6 +15,12 @@
  *   from-netdev     eth0 tc ingress    NodePort (kubeProxyReplacement): DNAT to a backend, SNAT when remote
  *   to-netdev       eth0 tc egress     NodePort replies: the reverse translation
  *   cil_sock4_connect  cgroup/connect4 ClusterIP (kubeProxyReplacement): the socket connects to a backend
+ *   cil_sock4_recvmsg  cgroup/recvmsg4 UDP: a reply from that backend is read as from the ClusterIP:port
+ *
+ * Backends are chosen at random (LB_SELECTION_RANDOM), through the affinity map for a Service
+ * with sessionAffinity: ClientIP (lb.ts). ICMP is no service protocol (lb4_extract_tuple returns
+ * DROP_UNSUPP_SERVICE_PROTO and the caller skips the service lookup; the socket LB sees only
+ * TCP/UDP connect()s): a ping to a ClusterIP is routed as addressed, and nothing owns the VIP.
  */
 import type { ClusterModel, Protocol } from '../../model/cluster';
 import type { Packet } from '../../net/packet';
@@ -24,7 +30,7 @@ import type { DeviceProgram, HookDecision, HookEnv, ProgramRegistry, SockProgram
 import { lookupTuple, tupleOf } from '../../conntrack/table';
 import { CILIUM_VXLAN, PROG } from './plugin';
 import { ciliumView, identityOf, nodeFor, policyLookup, ID_WORLD, type CiliumEndpoint, type CiliumView } from './identity';
-import { lbBackends, lbServiceFor, nodePortFor } from './lb';
+import { lbBackends, lbSelect, lbServiceByAddress, lbServiceFor, nodePortFor, type LbChoice } from './lb';
 
 const MODELLED = { modelled: true } as const;
 const pass = (note: string, detail: Record<string, unknown> = {}): HookDecision => ({ verdict: 'pass', note, detail: { ...MODELLED, ...detail } });
@@ -140,6 +146,11 @@ const fromContainer: DeviceProgram = {
     if (dst && dst.node.name === here) return toEndpoint(dst, p, `endpoint ${src.id} (identity ${src.identity}) -> local endpoint ${dst.id} (identity ${dst.identity}): egress policy allows`, id);
     const tunnel = toTunnel(v, here, p, src.identity);
     if (tunnel) return { ...tunnel, detail: { ...tunnel.detail, ...id } };
+    const vip = p.icmp ? lbServiceByAddress(model, p.ip.dst) : null;
+    if (vip) {
+      const service = `${vip.meta.namespace}/${vip.meta.name}`;
+      return pass(`${p.ip.dst} is service ${service}, but ICMP is no service protocol (lb4_extract_tuple: DROP_UNSUPP_SERVICE_PROTO): no service lookup; to the host stack as addressed`, { ...id, serviceLookup: 'skipped', service });
+    }
     return pass(`endpoint ${src.id} (identity ${src.identity}) -> ${p.ip.dst} (identity ${id.dstIdentity}): egress policy allows; to the host stack`, id);
   },
 };
@@ -242,10 +253,16 @@ const fromNetdev: DeviceProgram = {
     if (!svc) return pass(`no NodePort ${l4.dport}/${l4.proto}; to the host stack`);
     const key = `fwd|${l4.proto}|${p.ip.src}:${l4.sport}|${p.ip.dst}:${l4.dport}`;
     let e = nat.get(key);
+    let affinity: Record<string, unknown> = {};
+    let affinityText = '';
     if (!e) {
       const backends = lbBackends(env.sim.model, svc.service, svc.port);
       if (backends.length === 0) return { verdict: 'drop', reason: `NodePort ${l4.dport}: service ${svc.service.meta.namespace}/${svc.service.meta.name} has no backends (cilium from-netdev)`, detail: { ...MODELLED } };
-      const b = backends[env.sim.rand.int(backends.length)]!;
+      // The per-packet LB keys affinity by the client's address.
+      const choice = lbSelect(env.sim, env.sim.rand, svc, backends, p.ip.src, env.nowMs);
+      affinity = affinityDetail(choice);
+      affinityText = affinityNote(choice);
+      const b = choice.backend;
       const local = v.byIp.get(b.ip)?.node.name === here;
       e = { client: p.ip.src, cport: l4.sport, front: p.ip.dst, fport: l4.dport, backend: b.ip, bport: b.port, snat: local ? null : me.node.ip };
       nat.set(key, e);
@@ -254,10 +271,10 @@ const fromNetdev: DeviceProgram = {
       else nat.set(`lrev|${l4.proto}|${b.ip}:${b.port}|${p.ip.src}:${l4.sport}`, e);
     }
     const out = withL4(p, e.snat ? { ip: e.snat, port: l4.sport } : null, { ip: e.backend, port: e.bport });
-    const what = `NodePort ${p.ip.dst}:${l4.dport} (${svc.service.meta.namespace}/${svc.service.meta.name}) -> backend ${e.backend}:${e.bport}${e.snat ? `, SNAT to ${e.snat} (backend on another node)` : ''}`;
+    const what = `NodePort ${p.ip.dst}:${l4.dport} (${svc.service.meta.namespace}/${svc.service.meta.name}) -> backend ${e.backend}:${e.bport}${e.snat ? `, SNAT to ${e.snat} (backend on another node)` : ''}${affinityText}`;
     const ep = v.byIp.get(e.backend);
-    if (ep && ep.node.name === here) return toEndpoint(ep, out, what, { nodePort: true });
-    return { verdict: 'rewrite', packet: out, note: what, detail: { ...MODELLED, nodePort: true } };
+    if (ep && ep.node.name === here) return toEndpoint(ep, out, what, { nodePort: true, ...affinity });
+    return { verdict: 'rewrite', packet: out, note: what, detail: { ...MODELLED, nodePort: true, ...affinity } };
   },
 };
 
@@ -269,6 +286,16 @@ export function nodePortLocalReply(ns: NetNs, p: Packet): Packet | null {
   return e ? withL4(p, { ip: e.front, port: e.fport }, null) : null;
 }
 
+const affinityDetail = (c: LbChoice): Record<string, unknown> => (c.affinity ? { affinity: c.affinity, affinityTimeout: c.affinityTimeout } : {});
+const affinityNote = (c: LbChoice): string => (c.affinity === 'hit' ? ' (affinity map: same backend as before)' : c.affinity === 'new' ? ` (affinity map: new entry for ${c.affinityTimeout}s)` : '');
+
+/**
+ * The socket rev-NAT map (cilium_lb4_reverse_sk), per client namespace: backend address:port →
+ * the Service address:port a UDP socket connected to. Cilium keys it by socket cookie as well;
+ * a walk has one socket per namespace at a time.
+ */
+const revSk = new WeakMap<NetNs, Map<string, { readonly ip: string; readonly port: number; readonly service: string }>>();
+
 const sockConnect: SockProgram = {
   name: PROG.sockConnect, section: 'cil_sock4_connect', object: 'bpf_sock.o', owner: 'cilium',
   connect(env, c) {
@@ -278,8 +305,27 @@ const sockConnect: SockProgram = {
     if (!svc) return null;
     const backends = lbBackends(model, svc.service, svc.port);
     if (backends.length === 0) return null;
-    const b = backends[env.sim.rand.int(backends.length)]!;
-    return { dst: b.ip, dport: b.port, note: `service ${svc.service.meta.namespace}/${svc.service.meta.name} translated at connect()`, detail: { ...MODELLED, service: `${svc.service.meta.namespace}/${svc.service.meta.name}`, backends: backends.length } };
+    // The socket LB keys affinity by the netns cookie: every socket of the Pod (or the node) shares it.
+    const choice = lbSelect(env.sim, env.sim.rand, svc, backends, `netns:${env.ns.id}`, env.nowMs);
+    const b = choice.backend;
+    const name = `${svc.service.meta.namespace}/${svc.service.meta.name}`;
+    if (proto === 'UDP') {
+      let t = revSk.get(env.ns);
+      if (!t) { t = new Map(); revSk.set(env.ns, t); }
+      t.set(`${b.ip}:${b.port}`, { ip: c.dst, port: c.dport, service: name });
+    }
+    return { dst: b.ip, dport: b.port, note: `service ${name} translated at connect()${affinityNote(choice)}`, detail: { ...MODELLED, service: name, backends: backends.length, ...affinityDetail(choice) } };
+  },
+};
+
+/** The UDP reverse translation, read from the map cil_sock4_connect filled. */
+const sockRecvmsg: SockProgram = {
+  name: PROG.sockRecvmsg, section: 'cil_sock4_recvmsg', object: 'bpf_sock.o', owner: 'cilium',
+  connect: () => null,
+  recvmsg(env, m) {
+    const front = revSk.get(env.ns)?.get(`${m.src}:${m.sport}`);
+    if (!front) return null;
+    return { src: front.ip, sport: front.port, note: `reverse NAT of service ${front.service} (socket rev-NAT map)`, detail: { ...MODELLED, service: front.service, revNat: true } };
   },
 };
 
@@ -290,5 +336,5 @@ export const ciliumPrograms: ProgramRegistry = {
     passThrough(PROG.toNetdev, 'to-netdev', 'bpf_host.o', 'out to the network'),
     passThrough(PROG.toOverlay, 'to-overlay', 'bpf_overlay.o', 'into the tunnel'),
   ].map((p) => [p.name, p])),
-  sock: new Map([[sockConnect.name, sockConnect]]),
+  sock: new Map([[sockConnect.name, sockConnect], [sockRecvmsg.name, sockRecvmsg]]),
 };

@@ -43,6 +43,7 @@ export const PROG = {
   fromOverlay: 'cilium/from-overlay',
   toOverlay: 'cilium/to-overlay',
   sockConnect: 'cilium/cil_sock4_connect',
+  sockRecvmsg: 'cilium/cil_sock4_recvmsg',
 } as const;
 
 export function ciliumMtu(backend: CiliumBackend, mtu: number): number {
@@ -85,7 +86,7 @@ function setupNode(ctx: BuildCtx, backend: CiliumBackend, node: NodeNet, kpr: bo
     attach(vx, [{ point: 'tc-ingress', program: PROG.fromOverlay }, { point: 'tc-egress', program: PROG.toOverlay }]);
   }
   // Socket LB (kubeProxyReplacement): cil_sock4_connect on the cgroup root covers the node's processes.
-  if (kpr) ns.sockProgs = [PROG.sockConnect];
+  if (kpr) ns.sockProgs = [PROG.sockConnect, PROG.sockRecvmsg];
 }
 
 /** Cilium's CNI ADD: the lxc veth (no address on the host end), the Pod's /32 and its two routes. */
@@ -100,7 +101,7 @@ function addPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: 
   addRoute(podNs, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', proto: 'kernel', dst: `${router}/32`, dev: 'eth0', scope: 'link' });
   addRoute(podNs, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', proto: 'kernel', dst: 'default', via: router, dev: 'eth0', scope: 'global' });
   attach(lxc, [{ point: 'tc-ingress', program: PROG.fromContainer }, { point: 'tc-egress', program: PROG.toContainer }]);
-  if (kpr) podNs.sockProgs = [PROG.sockConnect];
+  if (kpr) podNs.sockProgs = [PROG.sockConnect, PROG.sockRecvmsg];
 }
 
 function connectPeer(backend: CiliumBackend, node: NodeNet, peer: NodeNet): void {
