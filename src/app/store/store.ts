@@ -500,6 +500,28 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
     };
   });
 
+  // What the UI shows in full: a kernel view's node, the inspected object's namespace. In a large
+  // cluster the worker sends other namespaces as outlines (NsSnap.partial); ask for these.
+  let focusSent = '';
+  let focusPending = false;
+  const wantFocus = (): void => {
+    const s = store.getState();
+    const ids = focusOf(s.snapshot, s.view, s.selected);
+    const key = ids.join('\n');
+    const partial = ids.some((id) => s.snapshot?.namespaces.find((n) => n.id === id)?.partial);
+    if (focusPending || (key === focusSent && !partial)) return;
+    focusSent = key;
+    focusPending = true;
+    void client.focus(ids).then((r) => {
+      focusPending = false;
+      if (r.ok) store.setState({ snapshot: r.value.snapshot });
+      wantFocus();
+    });
+  };
+  store.subscribe((s, prev) => {
+    if (s.snapshot && (s.snapshot !== prev.snapshot || s.view !== prev.view || s.selected !== prev.selected)) wantFocus();
+  });
+
   /** Builds the Sim from the YAML, then replays the journal on it in order. */
   async function build(yaml: string, journal: readonly JournalEntry[]): Promise<void> {
     // Marks for bench/ui.ts: from here to "knp:graph" (the canvas showing the result).
@@ -553,6 +575,22 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
   });
 
   return store;
+}
+
+/** The namespaces a view and a selection show in full: the kernel view's node, the selected object's. */
+export function focusOf(snap: Snapshot | null, view: View, selected: string | null): string[] {
+  if (!snap) return [];
+  const out = new Set<string>();
+  if (view.kind === 'kernel') out.add(`node/${view.node}`);
+  if (selected) {
+    // pod/NS/NAME, node/NAME, host/NAME; node/NAME/DEV; node/NAME/netfilter[/HOOK].
+    const nf = /^(.*)\/netfilter(?:\/[A-Za-z]+)?$/.exec(selected);
+    const cands = nf ? [nf[1]!] : [selected, selected.slice(0, selected.lastIndexOf('/'))];
+    const ids = new Set(snap.namespaces.map((n) => n.id));
+    const hit = cands.find((c) => ids.has(c));
+    if (hit) out.add(hit);
+  }
+  return [...out].sort();
 }
 
 function defaultTarget(snap: Snapshot | null): string {
