@@ -11,6 +11,7 @@ import type { Goal } from '../engine/goals';
 import type { CheckResult } from '../engine/lessons/run';
 import type { Step } from '../engine/lessons/schema';
 import type { CostReport } from '../engine/agents/kubeproxy/cost';
+export type { CostMode, CostPoint, CostReport, ModeCost } from '../engine/agents/kubeproxy/cost';
 import type { SnapshotPatch } from './patch';
 import type { Snapshot } from './snapshot';
 

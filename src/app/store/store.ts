@@ -9,6 +9,7 @@ import type { CommandResult, Diagnostic, JournalEntry, Trace, WalkRequest } from
 import type { EngineClient, RestartCause } from '../../worker/client';
 import type { CompareSide, ProtocolError, ReachAnswer, Result } from '../../worker/protocol';
 import type { CompareResult } from '../../engine';
+import type { CostReport } from '../../worker/protocol';
 import type { Snapshot } from '../../worker/snapshot';
 import type { Lang } from '../i18n';
 import { cursorOfStep, stepAt, storyOf } from './story';
@@ -187,6 +188,8 @@ export interface AppActions {
   restartEngine(): void;
   /** Pod-to-Pod reachability of the current state on one port (null when the engine failed). */
   reach(port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Promise<ReachAnswer | null>;
+  /** What Services cost kube-proxy's modes for the loaded scenario (null: no cluster, or the engine failed). */
+  cost(): Promise<CostReport | null>;
   /** Compares two configurations; with `withSend`, the Send form's packet is traced in both. */
   compare(a: CompareSide, b: CompareSide, withSend: boolean): Promise<CompareResult | null>;
   /** Rebuilds from this YAML and replays the journal in order (restore, share links). */
@@ -393,6 +396,11 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         const r = await client.reach(port, protocol);
         if (!r.ok && r.error.code === 'superseded') return null;
         return take(r);
+      },
+
+      async cost() {
+        const r = take(await client.cost());
+        return r?.report ?? null;
       },
 
       async compare(a, b, withSend) {
