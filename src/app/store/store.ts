@@ -96,6 +96,8 @@ export interface AppState {
   readonly view: View;
   readonly positions: Readonly<Record<string, { x: number; y: number }>>;
   readonly selected: string | null;
+  /** Pod groups of a large cluster (`group/NODE/NAMESPACE`, canvas/flow.ts) drawn with their Pods. */
+  readonly expanded: readonly string[];
   readonly runs: readonly PacketRun[];
   /** Which run the event list and inspector follow. */
   readonly primary: number;
@@ -180,6 +182,8 @@ export interface AppActions {
   setStoryView(on: boolean): void;
   setView(view: View): void;
   select(id: string | null): void;
+  /** Expands a collapsed Pod group, or collapses an expanded one. */
+  toggleGroup(id: string): void;
   move(id: string, pos: { x: number; y: number }): void;
   setTerminalTarget(t: string): void;
   setTheme(t: 'light' | 'dark'): void;
@@ -265,6 +269,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       view: { kind: 'cluster' },
       positions: {},
       selected: null,
+      expanded: [],
       runs: [],
       primary: 0,
       cursor: -1,
@@ -494,6 +499,10 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       },
       setView(view) { set({ view }); },
       select(id) { set({ selected: id }); },
+      toggleGroup(id) {
+        const e = get().expanded;
+        set({ expanded: e.includes(id) ? e.filter((x) => x !== id) : [...e, id] });
+      },
       move(id, pos) { set({ positions: { ...get().positions, [id]: pos } }); },
       setTerminalTarget(t) { set({ terminalTarget: t }); },
       setTheme(theme) { set({ theme }); },
