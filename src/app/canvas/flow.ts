@@ -214,7 +214,12 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
       data: { knpId: s.id, name: s.name, namespace: s.namespace, type: s.type, ip: s.clusterIP ?? '', ports: [...s.ports] },
     });
     const eps = shownAs(s.endpoints);
-    if (eps.length <= MAX_ENDPOINT_EDGES) for (const e of eps) edges.push(edge(s.id, e, 'endpoint'));
+    if (eps.length <= MAX_ENDPOINT_EDGES) {
+      // An edge to a collapsed group says how many of its Pods are endpoints.
+      const inGroup = new Map<string, number>();
+      for (const e of s.endpoints) { const d = drawnAs.get(e); if (d && d !== e) inGroup.set(d, (inGroup.get(d) ?? 0) + 1); }
+      for (const e of eps) edges.push(inGroup.has(e) ? edge(s.id, e, 'endpoint', `${inGroup.get(e)} endpoints`) : edge(s.id, e, 'endpoint'));
+    }
     else {
       // Hundreds of lines say less than one per machine with a count: "12 endpoints on node-3".
       const perNode = new Map<string, number>();
