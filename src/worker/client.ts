@@ -13,6 +13,7 @@ import type { Step } from '../engine/lessons/schema';
 import type { WalkRequest } from '../engine';
 import { err, PROTOCOL_VERSION, SNAPSHOT_ANSWERS, type Answers, type Request, type RequestType, type ResponseEnvelope, type Result } from './protocol';
 import { applyPatch, type SnapshotPatch } from './patch';
+import { unpack } from './pack';
 import type { Snapshot } from './snapshot';
 import type { Transport, TransportFactory } from './transport';
 
@@ -211,7 +212,13 @@ export class EngineClient {
     clearTimeout(p.timer);
     if (m.v !== PROTOCOL_VERSION) { p.resolve(err('version-mismatch', `engine speaks protocol ${m.v}, UI speaks ${PROTOCOL_VERSION}`)); return; }
     if (!m.ok) { p.resolve({ ok: false, error: m.error }); return; }
-    let value = m.value;
+    let value: unknown;
+    try {
+      value = unpack(m.value);
+    } catch (e) {
+      p.resolve(err('engine-failure', e instanceof Error ? e.message : String(e)));
+      return;
+    }
     const patch = SNAPSHOT_ANSWERS.has(m.type as RequestType) ? (value as { snapshot?: SnapshotPatch }).snapshot : undefined;
     if (patch) {
       // Patches apply in the order the worker made them, which is the order they arrive in.

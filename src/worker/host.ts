@@ -9,6 +9,7 @@ import { commandNames } from '../engine/shell/registry';
 import { err, PROTOCOL_VERSION, type WireAnswers as Answers, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
 import { FULL_DETAIL_NAMESPACES, snapshot, type Detail } from './snapshot';
 import { SnapshotDiffer } from './patch';
+import { pack } from './pack';
 import { proxyCost } from '../engine/agents/kubeproxy/cost';
 import { labScript } from '../engine/lab/script';
 import { reachability } from '../engine/clients/reach';
@@ -47,8 +48,9 @@ export class EngineHost {
     } catch (e) {
       r = err('engine-failure', e instanceof Error ? `${e.message}` : String(e));
     }
+    // Repeated strings (rule texts, chain names, addresses) go once per answer (./pack.ts).
     return r.ok
-      ? { v: PROTOCOL_VERSION, id: env.id, ok: true, type: env.req.type, value: r.value }
+      ? { v: PROTOCOL_VERSION, id: env.id, ok: true, type: env.req.type, value: pack(r.value) }
       : { v: PROTOCOL_VERSION, id: env.id, ok: false, error: r.error };
   }
 

@@ -5,6 +5,7 @@ import { EngineClient } from '../../../src/worker/client';
 import { EngineHost } from '../../../src/worker/host';
 import { inProcessTransport } from '../../../src/worker/in-process';
 import { applyPatch, SnapshotDiffer, type SnapshotPatch } from '../../../src/worker/patch';
+import { pack, unpack } from '../../../src/worker/pack';
 import { PROTOCOL_VERSION, type Request } from '../../../src/worker/protocol';
 import { snapshot, type Snapshot } from '../../../src/worker/snapshot';
 import { generate } from '../../../bench/scenarios/generate';
@@ -61,7 +62,7 @@ describe('snapshot patches (protocol 3)', () => {
     const ask = (req: Request) => {
       const r = host.handle({ v: PROTOCOL_VERSION, id: ++id, req });
       if (!r.ok) throw new Error(r.error.message);
-      return r.value as { snapshot: SnapshotPatch };
+      return unpack(r.value) as { snapshot: SnapshotPatch };
     };
     const load = ask({ type: 'load', yaml: generate('M'), seed: 1 });
     let held: Snapshot = applyPatch(null, load.snapshot);
@@ -83,6 +84,19 @@ describe('snapshot patches (protocol 3)', () => {
     held = applyPatch(held, edit.snapshot);
     expect(held.namespaces.find((n) => n.id === 'node/node-2')!.chains).not.toBeNull();
   }, 60_000);
+});
+
+describe('answers travel with repeated strings sent once', () => {
+  it('unpack(pack(x)) is x, and a trace packs to less than half its JSON', () => {
+    const { sim } = buildSim(DEFAULT, { seed: 1 });
+    const trace = walk(sim, { from: 'pod/default/client', to: 'http://my-nginx/' });
+    const packed = pack(trace);
+    expect(unpack(JSON.parse(JSON.stringify(packed)))).toEqual(JSON.parse(JSON.stringify(trace)));
+    expect(bytes(packed)).toBeLessThan(bytes(trace) / 2);
+    const odd = { a: 'a string long enough', b: ['a string long enough', { c: 'a string long enough' }], n: 1, z: null };
+    expect(pack(odd)).toEqual({ a: 'a string long enough', b: [{ $: 0 }, { c: { $: 0 } }], n: 1, z: null });
+    expect(unpack(pack(odd))).toEqual(odd);
+  });
 });
 
 describe('the client holds the snapshot the patches apply to', () => {
