@@ -82,7 +82,7 @@ export interface ChainSnap {
 export interface NsSnap {
   readonly id: string;
   /**
-   * Set when only the namespace's outline was sent (its links, what the canvas draws): its
+   * Set when only the namespace's outline was sent (its links but loopback, what the canvas draws): its
    * routes, neighbours and listeners read empty and its chains, conntrack and IPVS null until the
    * UI asks for it (`focus`, protocol.ts). Absent on a namespace sent in full.
    */
@@ -181,7 +181,7 @@ export function snapshot(sim: Sim, generation: number, detail: Detail = 'all'): 
       const full = detail === 'all' || detail.has(ns.id);
       return {
       id: ns.id, ...(full ? {} : { partial: true as const }), machine: ns.machine, owner: ns.owner,
-      links: ns.links.map((l) => ({
+      links: (full ? ns.links : ns.links.filter((l) => l.kind !== 'loopback')).map((l) => ({
         ifindex: l.ifindex, name: l.name, kind: l.kind, mac: String(l.mac), mtu: l.mtu, up: l.up,
         ...(l.master ? { master: l.master } : {}),
         addrs: l.addrs.map((a) => `${a.address}/${a.prefixLen}`),
