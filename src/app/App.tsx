@@ -10,7 +10,7 @@
  *   └────────────────────────┴──────────────────────────────────────────────────────────┘
  *
  * With a lesson or challenge open, the lesson docks in the editor's column, above the editor
- * (which folds to a bar), and that column widens, so at 1280×720 the learner reads the step,
+ * (a lesson opens with the editor folded to its bar, so its text has the column), and that column widens, so at 1280×720 the learner reads the step,
  * types in a terminal about 500 px wide and follows the story, all at once:
  *
  *   │ lesson: text, steps, next │ send · canvas                         │
@@ -121,7 +121,7 @@ export function App({ embed = null }: { embed?: EmbedOptions | null }) {
             <LessonDock />
             <Terminal />
           </Split>
-          <Split id={learning ? 'right-lesson' : 'right'} dir="column" initial={learning ? 0.5 : 0.56} min={0.3} max={0.85}>
+          <Split id={learning ? 'right-lesson' : 'right'} dir="column" initial={0.5} min={0.3} max={0.85}>
             {stage}
             {dock}
           </Split>

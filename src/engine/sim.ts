@@ -10,6 +10,7 @@ import type { Diagnostic } from './scenario/diagnostics';
 import type { ScenarioObjects } from './scenario/load';
 import type { DnsAnswerer, ProxyApps } from './stack/apps';
 import type { ProgramRegistry } from './stack/hooks';
+import type { UserspaceRegistry } from './stack/userspace';
 import type { NameResolver } from './stack/target';
 import type { ClusterHistory } from './model/history';
 import type { Rand } from './util/rand';
@@ -41,6 +42,11 @@ export interface Sim {
    * name; the running CNI plugin registers its own (src/engine/stack/hooks.ts). Absent = none.
    */
   programs?: ProgramRegistry;
+  /**
+   * The user-space tunnel processes that hold devices (`Link.tun`, `Link.packetSocket`), by
+   * name; the running CNI plugin registers its own (src/engine/stack/userspace.ts). Absent = none.
+   */
+  userspace?: UserspaceRegistry;
   /**
    * What a DNS listener answers (CoreDNS for a Pod, the scenario's upstream resolver for a host):
    * agents/coredns registers it (buildSim). Without one a DNS socket answers nothing.

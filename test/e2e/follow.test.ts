@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../src/engine';
-import { engineIdle, hasChromium, openApp, runInTerminal, setEditorText } from './harness';
+import { engineIdle, hasChromium, openApp, runInTerminal, setEditorText, wholeSteps } from './harness';
 import { browserSuite } from './suite';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
@@ -84,29 +84,17 @@ describe.runIf(hasChromium)('following a trace in Chromium', () => {
     await page.context().close();
   });
 
-  it('the camera follows by default; labels are 11 px or more at the fitted zoom and no overlay covers a device', { timeout: 180_000 }, async () => {
+  it('the camera follows by default; labels are 11 px or more at the fitted zoom, none clipped or cut alike, and no overlay covers a device', { timeout: 240_000 }, async () => {
     for (const lang of ['en', 'zh-CN'] as const) {
       const page = await openApp(env.browser, env.site.url, { lang });
       expect(await page.isChecked('[data-testid=camera-follow]')).toBe(true);
       await page.waitForTimeout(300);
-      const m = await page.evaluate(() => {
-        const vp = document.querySelector('.react-flow__viewport') as HTMLElement;
-        const zoom = new DOMMatrix(getComputedStyle(vp).transform).a;
-        const small: string[] = [];
-        for (const el of document.querySelectorAll('[data-testid=canvas] .react-flow__node *, [data-testid=canvas] .react-flow__edgelabel-renderer *')) {
-          if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())) continue;
-          if (!el.getBoundingClientRect().width) continue;
-          const px = parseFloat(getComputedStyle(el).fontSize) * zoom;
-          if (px < 11) small.push(`${el.textContent} ${px.toFixed(1)}px`);
-        }
-        const overlays = [...document.querySelectorAll('[data-testid=canvas] :is(.react-flow__minimap, .knp-canvas-hint, .knp-follow, .react-flow__controls)')].map((e) => e.getBoundingClientRect());
-        const devices = [...document.querySelectorAll('[data-testid=canvas] .react-flow__node :is(.knp-pod, .knp-device, .knp-service, .knp-host)')].map((e) => ({ id: e.getAttribute('data-knp-id'), r: e.getBoundingClientRect() }));
-        const covered = devices.filter(({ r }) => overlays.some((o) => o.left < r.right && r.left < o.right && o.top < r.bottom && r.top < o.bottom)).map((d) => d.id);
-        return { zoom, small, covered, devices: devices.length };
-      });
+      const m = await readability(page);
       expect(m.devices).toBeGreaterThan(8);
-      expect(m.small).toEqual([]);
-      expect(m.covered).toEqual([]);
+      expect(m.small, lang).toEqual([]);
+      expect(m.clipped, lang).toEqual([]);
+      expect(m.alike, lang).toEqual([]);
+      expect(m.covered, lang).toEqual([]);
       if (SHOTS) {
         await send(page);
         await page.waitForTimeout(2500);
@@ -114,5 +102,84 @@ describe.runIf(hasChromium)('following a trace in Chromium', () => {
       }
       await page.context().close();
     }
+    // The gallery's CNIs name their devices differently (cilium_host, lxc…, weave, vxlan-6784, eni…, kube-bridge).
+    const page = await openApp(env.browser, env.site.url);
+    for (const name of ['cilium', 'weave', 'aws-vpc-cni', 'kube-router']) {
+      await setEditorText(page, readFileSync(new URL(`../../content/scenarios/${name}.yaml`, import.meta.url), 'utf8'));
+      await page.waitForFunction(() => document.querySelector('.knp-status.status-ready'), null, { timeout: 30_000 });
+      await engineIdle(page);
+      await page.waitForTimeout(300);
+      await page.click('[data-testid=canvas] .react-flow__controls-fitview');
+      await page.waitForTimeout(400);
+      const m = await readability(page);
+      expect(m.devices, name).toBeGreaterThan(8);
+      expect(m.small, name).toEqual([]);
+      expect(m.clipped, name).toEqual([]);
+      expect(m.alike, name).toEqual([]);
+      expect(m.covered, name).toEqual([]);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/fit-${name}.png` });
+    }
+    await page.context().close();
+  });
+
+  it('at 1280×720 the story shows five whole steps or more while the canvas shows both nodes', { timeout: 120_000 }, async () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const page = await openApp(env.browser, env.site.url, { lang });
+      await send(page);
+      await page.waitForSelector('[data-testid=story-step]');
+      // Wherever the replay is: at the start, and with a step in the middle being played (read in full).
+      expect(await wholeSteps(page), lang).toBeGreaterThanOrEqual(5);
+      await page.click('[data-testid=trace-pause]');
+      await page.locator('[data-testid=story-step] .knp-step-main').nth(6).click();
+      await page.waitForTimeout(600);
+      expect(await wholeSteps(page), lang).toBeGreaterThanOrEqual(5);
+      const inside = await page.evaluate(() => {
+        const c = document.querySelector('[data-testid=canvas]')!.getBoundingClientRect();
+        return ['node/node-1', 'node/node-2'].map((id) => {
+          const r = document.querySelector(`[data-testid=canvas] [data-knp-id="${id}"]`)?.getBoundingClientRect();
+          return !!r && r.left >= c.left - 1 && r.right <= c.right + 1 && r.top >= c.top - 1 && r.bottom <= c.bottom + 1;
+        });
+      });
+      expect(inside, lang).toEqual([true, true]);
+      await page.context().close();
+    }
   });
 });
+
+/**
+ * What a learner can read on the canvas at the current zoom: text drawn under 11 px, text its
+ * box clips (sideways or below the box), labels cut to the same text although their names
+ * differ (FitText keeps the distinguishing end), and devices an overlay covers.
+ */
+function readability(page: Page) {
+  return page.evaluate(() => {
+    const vp = document.querySelector('.react-flow__viewport') as HTMLElement;
+    const zoom = new DOMMatrix(getComputedStyle(vp).transform).a;
+    const small: string[] = [];
+    const clipped: string[] = [];
+    for (const el of document.querySelectorAll('[data-testid=canvas] .react-flow__node *, [data-testid=canvas] .react-flow__edgelabel-renderer *')) {
+      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())) continue;
+      const r = el.getBoundingClientRect();
+      if (!r.width) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize) * zoom;
+      if (px < 11) small.push(`${el.textContent} ${px.toFixed(1)}px`);
+      const box = el.closest(':is(.knp-pod, .knp-device, .knp-service, .knp-host, .knp-machine-title)');
+      if (!box) continue;
+      const b = box.getBoundingClientRect();
+      if (el.scrollWidth > el.clientWidth + 1 || r.right > b.right + 1 || r.bottom > b.bottom + 1) clipped.push(el.textContent!);
+    }
+    // Cut labels: the same text on screen must mean the same name.
+    const byShown = new Map<string, Set<string>>();
+    for (const el of document.querySelectorAll<HTMLElement>('[data-testid=canvas] .react-flow__node .knp-fit')) {
+      if (!el.getBoundingClientRect().width) continue;
+      const set = byShown.get(el.textContent!) ?? new Set<string>();
+      set.add(el.dataset['full']!);
+      byShown.set(el.textContent!, set);
+    }
+    const alike = [...byShown].filter(([, names]) => names.size > 1).map(([shown, names]) => `${shown}: ${[...names].join(' / ')}`);
+    const overlays = [...document.querySelectorAll('[data-testid=canvas] :is(.react-flow__minimap, .knp-canvas-hint, .knp-follow, .react-flow__controls)')].map((e) => e.getBoundingClientRect());
+    const devices = [...document.querySelectorAll('[data-testid=canvas] .react-flow__node :is(.knp-pod, .knp-device, .knp-service, .knp-host)')].map((e) => ({ id: e.getAttribute('data-knp-id'), r: e.getBoundingClientRect() }));
+    const covered = devices.filter(({ r }) => overlays.some((o) => o.left < r.right && r.left < o.right && o.top < r.bottom && r.top < o.bottom)).map((d) => d.id);
+    return { zoom, small, clipped, alike, covered, devices: devices.length };
+  });
+}

@@ -147,3 +147,11 @@ export async function clickEvent(page: Page, i: number): Promise<void> {
   await row.waitFor({ state: 'attached', timeout: 5_000 });
   await row.click();
 }
+
+/** How many story steps are wholly on screen in the story list (none cut by its scroll box). */
+export function wholeSteps(page: Page): Promise<number> {
+  return page.$eval('[data-testid=event-list] .knp-panel-body', (list) => {
+    const r = list.getBoundingClientRect();
+    return [...list.querySelectorAll('[data-testid=story-step]')].filter((s) => { const b = s.getBoundingClientRect(); return b.height > 0 && b.top >= r.top - 1 && b.bottom <= r.bottom + 1; }).length;
+  });
+}

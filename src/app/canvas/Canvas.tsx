@@ -1,5 +1,5 @@
 /** The topology canvas: React Flow over the nodes and edges derived from the snapshot. */
-import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, useStore as useFlowStore, type NodeChange, type ReactFlowState } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, useStore as useFlowStore, type NodeChange, type ReactFlowState } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
 import { machineAt, serviceAt, trailOf } from './follow';
 import { locate, objectWarnings, toFlow, type FlowEdge, type FlowNode } from './flow';
-import type { LayoutMemory } from './layout';
+import { SIZE, type LayoutMemory } from './layout';
 import { edgeTypes } from './LinkEdge';
 import { FAR_ZOOM, nodeTypes as baseNodeTypes, READABLE_ZOOM } from './nodes';
 import { PodGroupNode } from './PodGroup';
@@ -20,9 +20,10 @@ const RENDER_VISIBLE_ONLY = 150;
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
 
 const MINIMAP_STYLE = { width: 150, height: 96 };
-// Room for the zoom controls on the left, the follow toggle along the top and the hint along
-// the bottom edge: at the fitted zoom no overlay covers a device.
-const FIT = { padding: { top: '34px', right: '24px', bottom: '40px', left: '56px' }, duration: 0 } as const;
+// Room for the zoom controls on the left and the hint along the bottom edge: at the fitted
+// zoom no overlay covers a device. (The follow toggle is in the player's bar, not over the
+// canvas, so the canvas's whole height goes to the cluster.)
+const FIT = { padding: { top: '12px', right: '16px', bottom: '30px', left: '52px' }, duration: 0 } as const;
 const minimapColor = (n: { type?: string }): string => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa');
 
 const HOOKS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
@@ -105,6 +106,30 @@ function Flow() {
       requestAnimationFrame(() => void rf.fitView(FIT).then(() => setFitZoom(rf.getZoom())));
     }
   }, [derived, viewKey, rf]);
+  // When the canvas changes size (a lesson docks and the editor's column widens, the window or
+  // a split moves) and the learner has not zoomed since the fit, fit again: a graph fitted to
+  // the old size would run off the new one.
+  const fitZoomRef = useRef(0);
+  fitZoomRef.current = fitZoom;
+  useEffect(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid=canvas]');
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let last = { w: el.clientWidth, h: el.clientHeight };
+    let raf = 0;
+    const ro = new ResizeObserver(() => {
+      cancelAnimationFrame(raf);
+      raf = requestAnimationFrame(() => {
+        const now = { w: el.clientWidth, h: el.clientHeight };
+        const moved = Math.abs(now.w - last.w) > 16 || Math.abs(now.h - last.h) > 16;
+        if (!moved || !now.w || !now.h) return;
+        last = now;
+        const z = fitZoomRef.current;
+        if (z > 0 && Math.abs(rf.getZoom() - z) < 1e-3) void rf.fitView(FIT).then(() => setFitZoom(rf.getZoom()));
+      });
+    });
+    ro.observe(el);
+    return () => { ro.disconnect(); cancelAnimationFrame(raf); };
+  }, [rf]);
   // The minimap only helps once the graph no longer fits: zoomed in past the fitted zoom. At
   // the fitted zoom it would sit on top of the devices in the bottom-right corner.
   const zoomedIn = useFlowStore(useCallback((s: ReactFlowState) => fitZoom > 0 && s.transform[2] > fitZoom * 1.1, [fitZoom]));
@@ -144,9 +169,6 @@ function Flow() {
       {hasRuns && !stale && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
       <CameraFollow ids={ids} />
       <ZoomStyle />
-      <Panel position="top-right" className="knp-follow-panel">
-        <FollowToggle />
-      </Panel>
       {!derived.nodes.length && <div className="knp-canvas-empty">{t('canvas.empty')}</div>}
       {derived.nodes.length > 0 && <div className="knp-canvas-hint">{t('canvas.hint')}</div>}
     </ReactFlow>
@@ -253,21 +275,11 @@ function ZoomStyle() {
     if (!root || !z) return;
     root.dataset['zoom'] = z < FAR_ZOOM ? 'far' : z < READABLE_ZOOM ? 'mid' : 'near';
     root.style.setProperty('--knp-z', String(z));
+    // A Pod's or a Service's box (less its borders and padding) holds two lines of 11.5 px
+    // text (name, address; line-height 1.1 in styles.css) from about 0.46.
+    root.dataset['lines'] = (SIZE.pod.h - 3) * z - 2 >= 2 * 11.5 * 1.1 ? '2' : '1';
   }, [z]);
   return null;
-}
-
-/** The toggle for the camera that follows the packet (on by default). */
-function FollowToggle() {
-  const { t } = useTranslation();
-  const on = useApp(select.cameraFollow);
-  const actions = useActions();
-  return (
-    <label className="knp-follow" title={t('camera.followHint')}>
-      <input type="checkbox" data-testid="camera-follow" checked={on} onChange={(e) => actions.setCameraFollow(e.target.checked)} />
-      <span>{t('camera.follow')}</span>
-    </label>
-  );
 }
 
 /**

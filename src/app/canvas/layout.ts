@@ -28,7 +28,7 @@ export interface Pt { readonly x: number; readonly y: number }
 export interface Size { readonly w: number; readonly h: number }
 
 export const SIZE = {
-  pod: { w: 176, h: 62 }, device: { w: 118, h: 44 }, service: { w: 210, h: 62 }, host: { w: 150, h: 52 },
+  pod: { w: 176, h: 62 }, device: { w: 150, h: 44 }, service: { w: 232, h: 62 }, host: { w: 150, h: 52 },
   pad: 18, header: 40, gap: 14, rowGap: 46, groupGap: 70, underlayH: 34, netfilter: { w: 620, h: 96 },
 } as const;
 
@@ -73,17 +73,24 @@ export interface ClusterLayout {
 }
 
 const { pod: P, device: D, pad, header, gap, rowGap, groupGap } = SIZE;
-const SERVICE_ROW_GAP = 70;
-const UNDERLAY_GAP = 60;
+const SERVICE_ROW_GAP = 52;
+const UNDERLAY_GAP = 44;
 /** Width : height the grid of machines aims for: about the canvas's shape beside the editor. */
 const ASPECT = 2;
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Columns for a machine's Pod grid: about square, at least as wide as its device row. */
+/**
+ * Columns for a machine's Pod grid: wider than tall (the canvas beside the editor is about
+ * three times as wide as it is high at 1280×720, so a few Pods and their free slot sit in one
+ * row and the fitted zoom is set by the width), at least as wide as its device row. Up to
+ * five columns that way; a machine with many Pods stays about square.
+ */
 export function podColumns(pods: number, devices: number): number {
   const devW = devices * (D.w + gap) - gap;
   const fromDevices = Math.floor((devW + gap) / (P.w + gap));
-  return Math.max(2, Math.min(8, Math.max(Math.ceil(Math.sqrt(pods + 1)), fromDevices)));
+  const rows = Math.max(1, Math.round(Math.sqrt((pods + 1) / 3)));
+  const wide = Math.min(5, Math.ceil((pods + 1) / rows));
+  return Math.max(2, Math.min(8, Math.max(Math.ceil(Math.sqrt(pods + 1)), wide, fromDevices)));
 }
 
 interface Placed { id: string; x: number; y: number; w: number; h: number }

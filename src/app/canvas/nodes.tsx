@@ -10,6 +10,7 @@ import type { ChainSnap } from '../../worker/snapshot';
 import { select, useActions, useApp } from '../store';
 import { renderDiagnostic, renderShort } from '../editor/diagnostics';
 import type { DeviceData, HostData, MachineData, NetfilterData, ObjectWarning, PodData, ServiceData, UnderlayData } from './flow';
+import { FitText } from './FitText';
 
 /**
  * Below this zoom a node's text is under 4 px tall: unreadable, yet each line, each ellipsis
@@ -41,7 +42,7 @@ export const MachineNode = memo(({ data }: NodeProps<Node<MachineData>>) => (
       <span className="knp-icon" aria-hidden>▣</span>
       <strong>{data.title}</strong>
       {data.role === 'control-plane' && <span className="knp-badge">control-plane</span>}
-      <span className="knp-muted">{data.subtitle}</span>
+      <FitText className="knp-muted" text={data.subtitle} keep="start" />
     </div>
     <Handles />
   </div>
@@ -55,8 +56,8 @@ export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => {
     <div className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()} ${far ? 'far' : ''}`} data-knp-id={data.knpId} title={far ? `${data.knpId} ${data.ip}` : data.knpId}>
       {!far && (
         <>
-          <div className="knp-pod-name"><span className="knp-icon" aria-hidden>⬢</span>{data.name}</div>
-          <div className="knp-mono">{data.ip}</div>
+          <div className="knp-pod-name"><span className="knp-icon" aria-hidden>⬢</span><FitText text={data.name} /></div>
+          <FitText className="knp-mono knp-line" text={data.ip} />
           <div className="knp-muted knp-small knp-ellipsis" title={['pause', ...data.containers].join(', ')}>{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
         </>
       )}
@@ -72,8 +73,8 @@ export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => {
     <div className={`knp-device kind-${data.kind} ${data.up ? '' : 'down'} ${far ? 'far' : ''}`} data-knp-id={data.knpId} title={far ? `${data.name} ${data.addr || data.kind}` : data.detail || data.kind}>
       {!far && (
         <>
-          <div className="knp-device-name"><span className="knp-dev-dot" aria-hidden />{data.name}</div>
-          <div className="knp-mono knp-small">{data.addr || data.kind}</div>
+          <div className="knp-device-name"><span className="knp-dev-dot" aria-hidden /><FitText text={data.name} /></div>
+          <FitText className="knp-mono knp-small knp-line" text={data.addr || data.kind} />
         </>
       )}
       <Handles />
@@ -84,8 +85,8 @@ export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => {
 export const ServiceNode = memo(({ data }: NodeProps<Node<ServiceData>>) => (
   <>
     <div className={`knp-service ${data.warnings?.length ? 'warned' : ''}`} data-knp-id={data.knpId} title={data.knpId}>
-      <div className="knp-pod-name"><span className="knp-icon" aria-hidden>◎</span>{data.name}<span className="knp-badge">{data.type}</span></div>
-      <div className="knp-mono">{data.ip}</div>
+      <div className="knp-pod-name"><span className="knp-icon" aria-hidden>◎</span><FitText text={data.name} /><span className="knp-badge">{data.type}</span></div>
+      <FitText className="knp-mono knp-line" text={data.ip} />
       <div className="knp-muted knp-small knp-mono">{data.ports.join(' ')}</div>
       <Handles />
     </div>
@@ -117,8 +118,8 @@ function ObjectWarnings({ list }: { list: readonly ObjectWarning[] }) {
 
 export const HostNode = memo(({ data }: NodeProps<Node<HostData>>) => (
   <div className="knp-host" data-knp-id={data.knpId}>
-    <div className="knp-pod-name"><span className="knp-icon" aria-hidden>▭</span>{data.name}</div>
-    <div className="knp-mono">{data.ip}</div>
+    <div className="knp-pod-name"><span className="knp-icon" aria-hidden>▭</span><FitText text={data.name} /></div>
+    <FitText className="knp-mono knp-line" text={data.ip} />
     <Handles />
   </div>
 ));

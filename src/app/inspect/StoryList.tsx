@@ -37,22 +37,19 @@ const StepRow = memo(({ step, k, state, events, onJump }: { step: StoryStep; k: 
       <div className="knp-step-head">
         <button type="button" className="knp-step-open" aria-expanded={open} title={open ? t('story.collapse') : t('story.expand')} aria-label={open ? t('story.collapse') : t('story.expand')} onClick={() => setOpen(!open)}>{open ? '▾' : '▸'}</button>
         <button type="button" className="knp-step-main" onClick={() => onJump(k)}>
-          {/* One short line of where and what kind, then the sentence across the whole row. */}
+          {/* One short line of where, what kind and what changed, then the sentence across the whole row. */}
           <span className="knp-step-line">
             <span className="knp-step-n">{k + 1}</span>
             <span className={`knp-step-phase phase-${step.phase}`}>{t(`story.phase.${step.phase}`)}</span>
             <span className={`knp-step-leg leg-${step.leg}`} data-leg={step.leg}>{t(`story.leg.${step.leg}`)}</span>
             <span className="knp-step-where knp-mono knp-small knp-muted">{step.machine.replace(/^(pod|node|host|infra)\//, '')}{step.dev ? `:${step.dev}` : ''}</span>
             <span className="knp-small knp-muted">{t('story.events', { count: step.events.length })}</span>
+            {step.badges.length > 0 && <span className="knp-step-meta"><StepBadges step={step} /></span>}
           </span>
-          <span className="knp-step-text">{text(step)}</span>
+          {/* One line per step (the whole sentence on hover); the current or expanded step reads in full. */}
+          <span className="knp-step-text" title={text(step)}>{text(step)}</span>
         </button>
       </div>
-      {step.badges.length > 0 && (
-        <div className="knp-step-meta">
-          <StepBadges step={step} />
-        </div>
-      )}
       {open && (
         <ol className="knp-step-events" data-testid="story-step-events">
           {mine.map((e) => (

@@ -36,7 +36,11 @@ export interface LearnState {
   readonly goals: readonly Omit<GoalResult, 'trace'>[] | null;
   /** The spot "next step" highlights, and a counter so the same spot flashes again. */
   readonly attention: { readonly spot: Spot; readonly n: number } | null;
-  /** While a lesson or challenge is open, the learner may fold the editor away to a bar. */
+  /**
+   * While a lesson or challenge is open, the editor may be folded away to a bar. A lesson opens
+   * with it folded (its text gets the column's height; a step that points at the editor, or
+   * the bar, opens it); a challenge, solved in the editor, opens with it open.
+   */
   readonly editorFolded: boolean;
 }
 
@@ -191,7 +195,7 @@ export function createLearnStore(client: EngineClient, app: AppStore, opts: { de
         const lesson = await (await content()).lesson(id);
         if (!lesson) return;
         seq++;
-        set({ panel: 'lesson', gallery: false, lesson, challenge: null, goals: null, stepIdx: 0, lastCheck: null, checking: false, attention: null });
+        set({ panel: 'lesson', gallery: false, lesson, challenge: null, goals: null, stepIdx: 0, lastCheck: null, checking: false, attention: null, editorFolded: true });
         await app.getState().openScenario(lesson.scenario);
         await client.beginStep();
         const first = lesson.steps.steps[0];
@@ -264,7 +268,7 @@ export function createLearnStore(client: EngineClient, app: AppStore, opts: { de
           const done = [...new Set([...(get().progress[l.id] ?? []), ...l.done.filter((x) => known.has(x))])];
           const progress = { ...get().progress, [l.id]: done };
           writeJson(PROGRESS, progress);
-          set({ panel: 'lesson', gallery: false, lesson, challenge: null, goals: null, stepIdx: Math.min(l.step, lesson.steps.steps.length), lastCheck: null, checking: false, attention: null, progress });
+          set({ panel: 'lesson', gallery: false, lesson, challenge: null, goals: null, stepIdx: Math.min(l.step, lesson.steps.steps.length), lastCheck: null, checking: false, attention: null, progress, editorFolded: true });
           await client.beginStep();
           const step = current();
           if (step?.target) app.getState().setTerminalTarget(step.target);

@@ -117,6 +117,23 @@ export function Player() {
         <input type="checkbox" checked={loop} onChange={() => actions.toggleLoop()} />
         <span>{t('player.loop')}</span>
       </label>
+      <FollowToggle />
     </div>
+  );
+}
+
+/**
+ * The toggle for the camera that follows the packet (on by default). It sits with the other
+ * playback controls rather than over the canvas, whose height goes to the cluster at 1280×720.
+ */
+function FollowToggle() {
+  const { t } = useTranslation();
+  const on = useApp(select.cameraFollow);
+  const actions = useActions();
+  return (
+    <label className="knp-follow knp-inline knp-small" title={t('camera.followHint')}>
+      <input type="checkbox" data-testid="camera-follow" checked={on} onChange={(e) => actions.setCameraFollow(e.target.checked)} />
+      <span>{t('camera.follow')}</span>
+    </label>
   );
 }

@@ -18,6 +18,8 @@ import type { BuildCtx } from '../net/context';
 import { buildHosts } from '../net/host';
 import { buildNodeRoot } from '../net/node';
 import { buildPodNs, podListeners } from '../net/pod';
+import { enableIPv6, hasIPv6 } from '../net/ipv6';
+import { addAddr } from '../net/mutate';
 import type { Network } from '../net/types';
 import { buildExternalHost, buildUnderlay, type Underlay } from '../net/underlay';
 
@@ -33,6 +35,7 @@ export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagn
   if (u && model.hasCluster && model.nodes.length > 0) buildCluster(ctx, u);
   if (u) for (const h of model.externalHosts) buildExternalHost(ctx, u, h);
   buildHosts(ctx, u);
+  if (hasIPv6(model)) enableIPv6(net, addAddr);
   return net;
 }
 

@@ -39,8 +39,8 @@ export function buildCluster(objects: ScenarioObjects, seed: number, file: strin
 }
 
 /**
- * Every node's rules, in the order a node comes up (first the plugin's programs are registered
- * on the Sim): kubelet, kube-proxy, the CNI plugin and
+ * Every node's rules, in the order a node comes up (first the plugin's programs and user-space
+ * tunnel processes are registered on the Sim): kubelet, kube-proxy, the CNI plugin and
  * dockerd write theirs (in IPVS mode also the IPVS table, the ipsets and kube-ipvs0); then the
  * plugin's NetworkPolicy rules (calico, canal) go in after kube-proxy's. Returns a diagnostic
  * per machine whose rules did not load.
@@ -50,6 +50,10 @@ export function installNodeRules(sim: Sim): Diagnostic[] {
   const programs = cniOf(sim.model.spec).programs;
   if (programs) sim.programs = programs;
   else delete sim.programs;
+  // Its daemons that tunnel in user space through a TUN or a packet socket (stack/userspace.ts).
+  const userspace = cniOf(sim.model.spec).userspace;
+  if (userspace) sim.userspace = userspace;
+  else delete sim.userspace;
   const chains = (sim.caches ??= { chains: new ChainCache() }).chains;
   // A node's daemons' full restore: chains another node already declared identically are shared.
   installRules(sim, (ns, text) => iptablesRestore(ns, text, { shared: chains }));

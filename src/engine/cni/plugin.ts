@@ -26,6 +26,7 @@ import type { ClusterSpec, NetworkPlugin } from '../scenario/schema/knp';
 import type * as In from '../scenario/schema/k8s';
 import type { Sim } from '../sim';
 import type { ProgramRegistry } from '../stack/hooks';
+import type { UserspaceRegistry } from '../stack/userspace';
 
 export interface NodeNet {
   readonly model: NodeModel;
@@ -163,4 +164,11 @@ export interface CniPlugin {
    * Registered on the Sim at build. Absent = the plugin attaches none.
    */
   readonly programs?: ProgramRegistry;
+  /**
+   * Optional: its daemons that tunnel packets in user space through a device they hold (a TUN
+   * named by `Link.tun`, a packet socket by `Link.packetSocket`), by the name those records give as
+   * owner: flanneld's UDP backend, weave's sleeve. Registered on the Sim at build; the stack does
+   * the kernel side (stack/userspace.ts). Absent = none.
+   */
+  readonly userspace?: UserspaceRegistry;
 }

@@ -9,7 +9,7 @@ import type { CtEntry, Tuple } from './types';
 
 export const CONNTRACK_VERSION = 'conntrack v1.4.7 (conntrack-tools)';
 
-const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 132: 'sctp' };
+const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 132: 'sctp' };
 
 export function ctProtoName(n: number): string {
   return PROTO_NAMES[n] ?? 'unknown';
@@ -18,6 +18,7 @@ export function ctProtoName(n: number): string {
 function tuple(t: Tuple, isReply: boolean): string {
   const base = `src=${t.src} dst=${t.dst}`;
   if (t.proto === IPPROTO_ICMP) return `${base} type=${isReply ? 0 : 8} code=0 id=${t.sport}`;
+  if (t.proto === 58) return `${base} type=${isReply ? 129 : 128} code=0 id=${t.sport}`;
   if (t.proto === 6 || t.proto === 17 || t.proto === 132) return `${base} sport=${t.sport} dport=${t.dport}`;
   return base;
 }

@@ -23,7 +23,7 @@ export const invert = (t: Tuple): Tuple => ({ proto: t.proto, src: t.dst, dst: t
 export const isIcmpError = (type: number): boolean => type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
 
 /** Echo, timestamp, info and address-mask requests. */
-const ICMP_REQUESTS: readonly number[] = [8, 13, 15, 17];
+const ICMP_REQUESTS: readonly number[] = [8, 13, 15, 17, 128];
 
 /** The tuple of a packet as the kernel extracts it (nf_ct_get_tuple). Null for non-IP or ICMP errors. */
 export function tupleOf(p: Packet): Tuple | null {
@@ -31,6 +31,12 @@ export function tupleOf(p: Packet): Tuple | null {
   if (!ip) return null;
   if (p.tcp) return { proto: IPPROTO_TCP, src: ip.src, dst: ip.dst, sport: p.tcp.sport, dport: p.tcp.dport };
   if (p.udp) return { proto: IPPROTO_UDP, src: ip.src, dst: ip.dst, sport: p.udp.sport, dport: p.udp.dport };
+  if (p.icmp && ip.version === 6) {
+    // ICMPv6: errors (types below 128) and neighbour discovery are not tracked as connections.
+    if (p.icmp.type < 128 || p.icmp.type > 129) return null;
+    const id = p.icmp.id ?? 0;
+    return { proto: ip.protocol, src: ip.src, dst: ip.dst, sport: id, dport: id };
+  }
   if (p.icmp) {
     if (isIcmpError(p.icmp.type)) return null;
     const id = p.icmp.id ?? 0;
@@ -46,7 +52,7 @@ function keysOf(e: CtEntry): [string, string, string, string] {
   const o = e.orig; const r = e.reply;
   // ICMP echo has one id for both "ports": a half-translated packet carries the id of the side
   // rewritten last (the DNAT side going out, the un-SNAT side coming back).
-  const icmp = o.proto === IPPROTO_ICMP;
+  const icmp = o.proto === IPPROTO_ICMP || o.proto === 58;
   return [
     key(o.proto, o.src, o.sport, o.dst, o.dport),
     key(o.proto, r.src, r.sport, r.dst, r.dport),
@@ -130,7 +136,7 @@ export function lookupTuple(t: ConntrackTable, tuple: Tuple, now: number, mid = 
 function timeoutFor(e: CtEntry): number {
   if (e.tcp) return TCP_TIMEOUTS[e.tcp];
   if (e.orig.proto === IPPROTO_UDP) return e.assured ? UDP_STREAM_TIMEOUT : UDP_TIMEOUT;
-  if (e.orig.proto === IPPROTO_ICMP) return ICMP_TIMEOUT;
+  if (e.orig.proto === IPPROTO_ICMP || e.orig.proto === 58) return ICMP_TIMEOUT;
   return GENERIC_TIMEOUT;
 }
 
@@ -195,7 +201,7 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number): CtInResu
   }
   if (dir === 'reply') e.seenReply = true;
   else if (e.seenReply && e.orig.proto === IPPROTO_UDP) e.assured = true;
-  if (e.orig.proto === IPPROTO_ICMP && dir === 'reply') e.assured = false;
+  if ((e.orig.proto === IPPROTO_ICMP || e.orig.proto === 58) && dir === 'reply') e.assured = false;
   e.expires = now + timeoutFor(e) * 1000;
   if (e.expires < t.nextExpiry) t.nextExpiry = e.expires;
   const state = dir === 'reply' || e.seenReply ? 'ESTABLISHED' : 'NEW';

@@ -17,6 +17,7 @@ import { formatIPv4, maskOf, parseIPv4, parsePrefix } from '../addr/ip';
 import { macFromValue, type Mac } from '../addr/mac';
 import type { Rand } from '../util/rand';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
+import { kernelRoutes6 } from './ipv6';
 import { linkByIndex, linkByName, peerOf } from './lookup';
 import type { IfAddr, Link, LinkKind, NetNs, Network, NsId, NsOwner, Route } from './types';
 
@@ -139,7 +140,7 @@ const hostRoute = (ip: string): string => `${ip}/32`;
 
 /** The routes the kernel adds for one address on an up link (fib_add_ifaddr). */
 export function kernelRoutesFor(link: Link, a: IfAddr): Route[] {
-  if (a.family !== 4) return [];
+  if (a.family !== 4) return kernelRoutes6(link, a);
   const ip = parseIPv4(a.address);
   if (ip === null) return [];
   const base = (ip & maskOf(a.prefixLen)) >>> 0;

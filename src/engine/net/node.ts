@@ -6,7 +6,9 @@
 import type { NodeModel } from '../model/cluster';
 import type { BuildCtx } from './context';
 import { nodeNsId } from './ids';
-import { addAddr, createNs, loopbackUp, v4Addr } from './mutate';
+import { IP6_RT_PRIO_USER, hasIPv6, nodeIPv6, underlay6, v6Addr } from './ipv6';
+import { addAddr, addRoute, createNs, loopbackUp, v4Addr } from './mutate';
+import { RT_TABLE_MAIN } from '../route/fib';
 import type { NetNs } from './types';
 import { attachMachine, type Underlay } from './underlay';
 
@@ -16,6 +18,13 @@ export function buildNodeRoot(ctx: BuildCtx, u: Underlay, node: NodeModel): NetN
   loopbackUp(ns);
   const eth0 = attachMachine(ctx, u, ns, node.name, node.ip);
   for (const extra of node.extraAddresses) addAddr(ns, eth0, v4Addr(extra, 32));
+  // A dual-stack or IPv6 node: its IPv6 InternalIP on the same NIC, default route via the router's IPv6 address.
+  const ip6 = hasIPv6(ctx.model) ? nodeIPv6(node) : undefined;
+  const u6 = ip6 ? underlay6(ctx.model) : undefined;
+  if (ip6 && u6) {
+    addAddr(ns, eth0, v6Addr(ip6, u6.prefixLen));
+    addRoute(ns, { family: 6, table: RT_TABLE_MAIN, type: 'unicast', dst: 'default', via: u6.gateway, dev: 'eth0', proto: 'boot', scope: 'global', metric: IP6_RT_PRIO_USER });
+  }
   // kubeadm's preflight requires both; br_netfilter is loaded so the bridge key exists.
   Object.assign(ns.sysctl, {
     'net.ipv4.ip_forward': '1',

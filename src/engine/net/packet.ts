@@ -15,6 +15,7 @@ export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_ESP = 50;
 export const IPPROTO_SCTP = 132;
+export const IPPROTO_ICMPV6 = 58;
 
 export interface EthHeader {
   readonly src: Mac;
@@ -74,8 +75,15 @@ export interface IcmpHeader {
   readonly seq?: number;
   /** For errors (unreachable, time exceeded, frag needed): the offending packet's IP header + 8 bytes. */
   readonly original?: Packet;
-  /** Frag-needed next-hop MTU. */
+  /** Frag-needed next-hop MTU (ICMPv6: packet too big's MTU). */
   readonly mtu?: number;
+  /** ICMPv6 neighbour solicitation / advertisement: the target address. */
+  readonly target?: string;
+  /** NDP's source (NS) or target (NA) link-layer address option. */
+  readonly lladdr?: string;
+  /** NA flags: R (the sender is a router), S (solicited), O (override). */
+  readonly router?: boolean;
+  readonly solicited?: boolean;
 }
 
 /** IPsec ESP (transport mode): the encrypted payload is `inner`, the packet as it was before the transform. */
@@ -127,6 +135,7 @@ export function protoName(p: number): string {
     case IPPROTO_IPIP: return 'ipip';
     case IPPROTO_ESP: return 'esp';
     case IPPROTO_SCTP: return 'sctp';
+    case IPPROTO_ICMPV6: return 'ipv6-icmp';
     default: return String(p);
   }
 }

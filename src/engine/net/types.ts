@@ -85,13 +85,18 @@ export interface Link {
    */
   vxlan?: { readonly vni: number; readonly port: number; readonly local?: string; readonly dev?: string; readonly learning: boolean; readonly external?: boolean };
   ipip?: { readonly local?: string; readonly remote?: string };
-  /** TUN: the user-space process reading it (flanneld). */
-  tun?: { readonly owner: string };
+  /**
+   * TUN: the user-space process reading it, and the UDP port its tunnel socket listens on: what it
+   * reads it sends to a peer in UDP, what it receives on `port` it writes into the TUN. What it
+   * decides is the process registered under `owner` in `sim.userspace` (stack/userspace.ts).
+   */
+  tun?: { readonly owner: string; readonly port?: number };
   /**
    * A user-space process holds a packet socket (pcap) on this device: every frame arriving here
-   * goes up to it, and it tunnels the frame in UDP `port` to the host its FDB names (the frame's
-   * MAC, else every all-zeros entry); frames it receives on that port it writes back out of this
-   * device. `encrypted` names the cipher it seals the payload with, when it has a key.
+   * goes up to it, and it tunnels the frame in UDP `port` to its peers (which ones: the process
+   * registered under `owner` in `sim.userspace` decides, e.g. from this device's FDB); frames it
+   * receives on that port it writes back out of this device. `encrypted` names the cipher it
+   * seals the payload with, when it has a key.
    */
   packetSocket?: { readonly owner: string; readonly port: number; readonly encrypted?: string };
   /** Per-link counters, as `ip -s link` shows them. */
@@ -206,6 +211,7 @@ export type AppKind =
   | { readonly kind: 'dns' }
   | { readonly kind: 'proxy'; readonly role: string }
   | { readonly kind: 'sshd' }
+  /** The UDP socket of a user-space tunnel process (flanneld's; stack/userspace.ts): it answers nothing else. */
   | { readonly kind: 'flanneld' };
 
 /**
@@ -259,6 +265,11 @@ export interface NetNs {
   nsids?: Map<NsId, number>;
   /** Filled by the netfilter module (tables, chains, rules, ipsets). Absent = no rules, everything accepted. */
   netfilter?: NetfilterState;
+  /**
+   * ip6tables' own tables (`ip6tables`, `ip6tables-save`): IPv6 packets traverse these, never
+   * `netfilter`. Absent = no IPv6 rules, every IPv6 packet accepted (and not tracked).
+   */
+  netfilter6?: NetfilterState;
   /** nf_tables state loaded with `nft -f` (kube-proxy's nftables mode): src/engine/netfilter/nft. */
   nft?: NftState;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */

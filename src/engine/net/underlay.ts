@@ -18,6 +18,7 @@ import { macFor, report, type BuildCtx } from './context';
 import { hostNsId, ROUTER_NS, UNDERLAY_NS } from './ids';
 import { linkByName, nsById } from './lookup';
 import { addAddr, addLink, addRoute, createNs, loopbackUp, pairVeth, setMaster, setUp, v4Addr } from './mutate';
+import { hasIPv6, underlay6, v6Addr } from './ipv6';
 import type { Link, NetNs } from './types';
 
 export interface Underlay {
@@ -54,6 +55,8 @@ export function buildUnderlay(ctx: BuildCtx): Underlay {
   const u: Underlay = { ...plan, switchNs: sw, routerNs: router, ns: (id) => ctx.net.namespaces.get(id) };
   const eth0 = plugIntoSwitch(ctx, u, router, 'router', 'eth0');
   addAddr(router, eth0, v4Addr(plan.gateway, plan.prefixLen, { broadcast: true }));
+  const u6 = hasIPv6(ctx.model) ? underlay6(ctx.model) : undefined;
+  if (u6) addAddr(router, eth0, v6Addr(u6.gateway, u6.prefixLen));
   return u;
 }
 

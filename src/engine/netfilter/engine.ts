@@ -115,13 +115,15 @@ export function ctEntryText(e: CtEntry): string {
 }
 
 function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit: (e: HookEvent) => void): HookVerdict {
-  const state: NetfilterState | undefined = ns.netfilter;
-  if (!state || !packetIn.ip || packetIn.ip.version !== 4) return { verdict: 'accept', packet: packetIn };
+  // IPv6 packets traverse ip6tables' own tables (ns.netfilter6); nf_tables' ip6/inet families are not modelled.
+  const v6 = packetIn.ip?.version === 6;
+  const state: NetfilterState | undefined = v6 ? ns.netfilter6 : ns.netfilter;
+  if (!state || !packetIn.ip) return { verdict: 'accept', packet: packetIn };
   let packet = packetIn;
   let view: PacketView | null = viewOf(packet);
   if (!view) return { verdict: 'accept', packet };
   const failed = state.restoreFailure;
-  if (failed && (hook === 'PREROUTING' || hook === 'OUTPUT')) {
+  if (failed && (hook === 'PREROUTING' || (hook === 'OUTPUT' && !ctx.tracked))) {
     // The packet enters a namespace whose rules did not load: say so before it misses them.
     emit({
       type: 'netfilter',
@@ -130,7 +132,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     });
   }
   const nftFailed = ns.nft?.loadFailure;
-  if (nftFailed && (hook === 'PREROUTING' || hook === 'OUTPUT')) {
+  if (nftFailed && (hook === 'PREROUTING' || (hook === 'OUTPUT' && !ctx.tracked))) {
     emit({
       type: 'netfilter',
       message: message('event.nf.nftLoadFailed', { hook, writer: nftFailed.writer, machine: nftFailed.machine, line: nftFailed.line, error: nftFailed.error }),
@@ -140,7 +142,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
   const ct: ConntrackTable = conntrackOf(ns);
   let ref: CtRef | undefined;
   let entry: CtEntry | undefined;
-  if (hook !== 'PREROUTING' && hook !== 'OUTPUT') {
+  if ((hook !== 'PREROUTING' && hook !== 'OUTPUT') || ctx.tracked) {
     if (ctx.ct) { entry = ct.entries.get(ctx.ct.id); ref = entry ? ctx.ct : undefined; }
     if (!entry) {
       const found = findForPacket(ct, packet, ctx.now);
@@ -148,7 +150,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     }
   }
   const helpers = new NsHelpers(ns);
-  const nftChains = baseChains(ns.nft, hook);
+  const nftChains = v6 ? [] : baseChains(ns.nft, hook);
   let steps: readonly (Step | BaseChainRef)[] = nftChains.length ? withNft(hook, nftChains) : HOOK_STEPS[hook];
   if (hook === 'INPUT' && ctx.split) {
     const at = steps.indexOf('nat');
@@ -164,6 +166,8 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       continue;
     }
     if (step === 'conntrack') {
+      // A packet that carries its entry (IPVS sending on what it took at LOCAL_IN) is not looked up again.
+      if (ctx.tracked && entry) continue;
       if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
         // Looped back: the packet still carries the entry it got in OUTPUT (the kernel keeps
         // skb->_nfct across lo), already translated — find it, do not advance it twice.

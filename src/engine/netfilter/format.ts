@@ -4,6 +4,7 @@
  * loaded, then the target), and the columns of `iptables -L`.
  */
 import { formatIPv4 } from '../addr/ip';
+import { formatIPv6 } from '../addr/ip6';
 import { PROTOCOLS } from './parse';
 import type { AddrMatch, IfaceMatch, InvPorts, Match, NatRange, PortRange, Rule, Target } from './types';
 
@@ -19,7 +20,7 @@ export function protoName(n: number): string {
   return String(n);
 }
 
-const addr = (a: AddrMatch): string => `${formatIPv4(a.base)}/${a.len}`;
+const addr = (a: AddrMatch): string => (a.v6 !== undefined ? `${formatIPv6(a.v6)}/${a.len}` : `${formatIPv4(a.base)}/${a.len}`);
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const ports = (r: PortRange, sep = ':'): string => (r.min === r.max ? String(r.min) : `${r.min}${sep}${r.max}`);
 const inv = (b: boolean): string => (b ? '! ' : '');
@@ -259,5 +260,6 @@ export function listOptions(r: Rule): string {
 /** The source/destination column value ("0.0.0.0/0", "10.96.0.1", "10.244.0.0/16"). */
 export function listAddr(a: AddrMatch | undefined): string {
   if (!a) return '0.0.0.0/0';
+  if (a.v6 !== undefined) return `${formatIPv6(a.v6)}/${a.len}`;
   return a.len === 32 ? formatIPv4(a.base) : `${formatIPv4(a.base)}/${a.len}`;
 }

@@ -49,6 +49,13 @@ export interface HookContext {
    * takes never sees the tail: it leaves through POSTROUTING, where its entry is confirmed.
    */
   readonly split?: 'head' | 'tail';
+  /**
+   * OUTPUT only: the packet already belongs to a connection of this namespace and carries its
+   * entry (skb->_nfct): IPVS sends a packet it took at LOCAL_IN out through LOCAL_OUT
+   * (ip_vs_nat_send_or_cont). The entry is found from the tuple as at INPUT, none is created, and
+   * nat, already done for it, does not run again.
+   */
+  readonly tracked?: boolean;
 }
 
 export type HookVerdict =

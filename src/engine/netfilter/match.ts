@@ -3,10 +3,11 @@
  * against a packet view (the headers as numbers, read once per hook) and the hook's context.
  */
 import { formatIPv4, maskOf, parseIPv4 } from '../addr/ip';
+import { mask6, parseIPv6 } from '../addr/ip6';
 import type { Packet } from '../net/packet';
 import { ipsetTest, type IpSetLike } from './ipset';
 import { protoName } from './format';
-import type { CtStateName, IfaceMatch, Match, NetfilterState, Rule } from './types';
+import type { AddrMatch, CtStateName, IfaceMatch, Match, NetfilterState, Rule } from './types';
 
 export interface PacketView {
   readonly src: number;
@@ -20,10 +21,14 @@ export interface PacketView {
   readonly icmpCode?: number;
   readonly length: number;
   readonly ttl: number;
+  /** IPv6 packets (ip6tables): the addresses as 128-bit values; `src`/`dst` are then 0. */
+  readonly src6?: bigint;
+  readonly dst6?: bigint;
 }
 
 export function viewOf(p: Packet): PacketView | null {
   const ip = p.ip;
+  if (ip?.version === 6) return viewOf6(p);
   if (!ip || ip.version !== 4) return null;
   const src = addrOf(ip.src);
   const dst = addrOf(ip.dst);
@@ -35,6 +40,27 @@ export function viewOf(p: Packet): PacketView | null {
   if (l4) { v.sport = l4.sport; v.dport = l4.dport; }
   if (p.icmp) { v.icmpType = p.icmp.type; v.icmpCode = p.icmp.code; }
   return v;
+}
+
+/** An IPv6 packet as ip6tables' matches see it. */
+function viewOf6(p: Packet): PacketView | null {
+  const ip = p.ip!;
+  const src6 = parseIPv6(ip.src);
+  const dst6 = parseIPv6(ip.dst);
+  if (src6 === null || dst6 === null) return null;
+  const f = p.tcp?.flags;
+  const tcpFlags = f ? (f.fin ? 1 : 0) | (f.syn ? 2 : 0) | (f.rst ? 4 : 0) | (f.psh ? 8 : 0) | (f.ack ? 16 : 0) : 0;
+  const l4 = p.tcp ?? p.udp;
+  const v: { -readonly [K in keyof PacketView]: PacketView[K] } = { src: 0, dst: 0, src6, dst6, proto: ip.protocol, tcpFlags, length: ip.length, ttl: ip.ttl };
+  if (l4) { v.sport = l4.sport; v.dport = l4.dport; }
+  if (p.icmp) { v.icmpType = p.icmp.type; v.icmpCode = p.icmp.code; }
+  return v;
+}
+
+/** Does an ip6tables address match hold for a 128-bit address? */
+function addr6Matches(a: AddrMatch, ip: bigint | undefined): boolean {
+  if (ip === undefined || a.v6 === undefined) return false;
+  return (ip & mask6(a.len)) === a.v6;
 }
 
 /** Parsed addresses by text: every hook views the packet, and a walk sees few distinct addresses. */
@@ -169,8 +195,8 @@ function matchRecent(m: Extract<Match, { kind: 'recent' }>, p: PacketView, env: 
 
 /** Does the rule match? The IP part first (cheap), then each extension in order. */
 export function ruleMatches(r: Rule, p: PacketView, env: MatchEnv): boolean {
-  if (r.src && (((p.src & maskOf(r.src.len)) >>> 0) === r.src.base) === r.src.inv) return false;
-  if (r.dst && (((p.dst & maskOf(r.dst.len)) >>> 0) === r.dst.base) === r.dst.inv) return false;
+  if (r.src && (r.src.v6 !== undefined || p.src6 !== undefined ? addr6Matches(r.src, p.src6) : ((p.src & maskOf(r.src.len)) >>> 0) === r.src.base) === r.src.inv) return false;
+  if (r.dst && (r.dst.v6 !== undefined || p.dst6 !== undefined ? addr6Matches(r.dst, p.dst6) : ((p.dst & maskOf(r.dst.len)) >>> 0) === r.dst.base) === r.dst.inv) return false;
   if (r.inIface && !ifaceMatches(r.inIface, env.inDev)) return false;
   if (r.outIface && !ifaceMatches(r.outIface, env.outDev)) return false;
   if (r.proto && (p.proto === r.proto.num) === r.proto.inv) return false;

@@ -5,6 +5,7 @@
  * `!` before an option to invert it, and answers with the messages iptables prints.
  */
 import { maskOf, parseIPv4 } from '../addr/ip';
+import { parsePrefix6 } from '../addr/ip6';
 import { CT_STATES, type AddrMatch, type CtStateName, type IfaceMatch, type InvPorts, type Match, type NatRange, type PortRange, type RejectWith, type Rule, type Target } from './types';
 
 export const IPT_VERSION = 'iptables v1.8.9 (nf_tables)';
@@ -43,7 +44,7 @@ export interface ParsedArgs {
   readonly lineNumbers: boolean;
 }
 
-export const PROTOCOLS: Readonly<Record<string, number>> = { all: 0, icmp: 1, tcp: 6, udp: 17, sctp: 132, ipip: 4, gre: 47, esp: 50, ah: 51 };
+export const PROTOCOLS: Readonly<Record<string, number>> = { all: 0, icmp: 1, 'ipv6-icmp': 58, icmpv6: 58, tcp: 6, udp: 17, sctp: 132, ipip: 4, gre: 47, esp: 50, ah: 51 };
 
 export function protoNum(s: string): number | null {
   const lower = s.toLowerCase();
@@ -71,6 +72,10 @@ export function parsePortRange(s: string, sep = ':'): PortRange | null {
 
 /** "10.0.0.0/8", "10.0.0.1", "10.0.0.0/255.0.0.0": host bits are cleared, as iptables does. */
 export function parseAddr(s: string, inv: boolean): AddrMatch | null {
+  if (s.includes(':')) {
+    const p6 = parsePrefix6(s, true);
+    return p6 ? { base: 0, len: p6.len, inv, v6: p6.base } : null;
+  }
   const slash = s.indexOf('/');
   const ip = parseIPv4(slash < 0 ? s : s.slice(0, slash));
   if (ip === null) return null;
@@ -133,6 +138,10 @@ const REJECT_ALIASES: Readonly<Record<string, RejectWith>> = {
   'icmp-host-prohibited': 'icmp-host-prohibited', 'host-prohib': 'icmp-host-prohibited',
   'icmp-admin-prohibited': 'icmp-admin-prohibited', 'admin-prohib': 'icmp-admin-prohibited',
   'tcp-reset': 'tcp-reset', 'tcp-rst': 'tcp-reset',
+  // ip6tables' names: the walker answers an IPv6 packet with the ICMPv6 error of the same meaning.
+  'icmp6-port-unreachable': 'icmp-port-unreachable', 'icmp6-no-route': 'icmp-net-unreachable', 'no-route': 'icmp-net-unreachable',
+  'icmp6-adm-prohibited': 'icmp-admin-prohibited', 'adm-prohibited': 'icmp-admin-prohibited',
+  'icmp6-addr-unreachable': 'icmp-host-unreachable', 'addr-unreach': 'icmp-host-unreachable',
 };
 
 const LOG_LEVELS: Readonly<Record<string, number>> = { emerg: 0, alert: 1, crit: 2, error: 3, warning: 4, warn: 4, notice: 5, info: 6, debug: 7 };

@@ -158,7 +158,10 @@ function parseLine(line: string): ParsedLine {
 
 /** One parsed user chain, held by every machine whose restore declared it with the same lines. */
 interface CachedChain {
-  readonly lines: readonly string[];
+  /** The chain's name (chain.name). */
+  readonly name: string;
+  /** Its `-A` lines joined by newlines (the cache key; a copy, never a slice of a machine's text). */
+  readonly body: string;
   readonly chain: Chain;
   /** Chains its rules jump or go to (checked against each table it is installed in). */
   readonly jumps: readonly string[];
@@ -171,59 +174,121 @@ interface CachedChain {
 /** Variants kept per chain name (FLANNEL-POSTRTG differs on every node). */
 const VARIANTS_MAX = 64;
 
+/** A table's chains as the checks see them: name, jump targets, NAT targets. */
+interface CheckedChain {
+  readonly name: string;
+  readonly jumps: readonly string[];
+  readonly nat: boolean;
+}
+
+/**
+ * A string with its own storage: `s.slice()` of a machine's 3.6 MB restore text would keep the
+ * whole text alive for as long as the cache holds the slice.
+ */
+function detached(s: string): string {
+  // V8 slices strings of 13 characters and more (FLANNEL-POSTRTG is 15): every length is copied.
+  return s === '' ? s : (' ' + s).slice(1);
+}
+
 /**
  * Parsed user chains by table, name and exact lines, shared between machines and builds: nodes
  * whose writers produce the same chain (nearly every KUBE-SVC/KUBE-SEP chain) hold one Chain
  * object and its rules, parsed once (their counters are per table: Table.counters). Changing a
  * shared chain copies it first (ops.ts ownChain, restore's own()). Lives on the Sim
  * (sim.caches) so a rebuild parses only what changed; `sweep()` after each full install drops
- * the chains no machine declared since the one before.
+ * the chains no machine declared since the one before. It also remembers, per table, the last
+ * chain graph that passed the jump and loop checks, so the next node with the same graph (every
+ * node, usually) skips them.
  */
 export class ChainCache {
-  private readonly byName = new Map<string, CachedChain[]>();
+  /** table → chain name → body → parsed chain. */
+  private readonly byTable = new Map<TableName, Map<string, Map<string, CachedChain>>>();
+  /** Per table, the last chain list that passed the checks (compared name by name, jump by jump). */
+  private readonly checked = new Map<TableName, readonly CheckedChain[]>();
   private generation = 0;
   /** Chains parsed, and chains found already parsed, since the cache was made (for benchmarks and tests). */
   parsed = 0;
   reused = 0;
+  /** Tables whose jump and loop checks were skipped because an identical chain graph passed them. */
+  checksSkipped = 0;
 
   get size(): number {
     let n = 0;
-    for (const v of this.byName.values()) n += v.length;
+    for (const t of this.byTable.values()) for (const v of t.values()) n += v.size;
     return n;
   }
 
-  lookup(table: TableName, name: string, lines: readonly string[]): CachedChain | undefined {
-    const variants = this.byName.get(`${table} ${name}`);
+  lookup(table: TableName, name: string, body: string): CachedChain | undefined {
+    const v = this.byTable.get(table)?.get(name)?.get(body);
+    if (v) { v.used = this.generation; this.reused++; }
+    return v;
+  }
+
+  /**
+   * lookup() of a body that is one slice of `text`, [start, end): compared in place (no slice
+   * to hash), the variants of the name tried in turn.
+   */
+  lookupIn(table: TableName, name: string, text: string, start: number, end: number): CachedChain | undefined {
+    const variants = this.byTable.get(table)?.get(name);
     if (!variants) return undefined;
-    for (const v of variants) {
-      if (v.lines.length !== lines.length) continue;
-      let same = true;
-      for (let i = 0; i < lines.length; i++) if (v.lines[i] !== lines[i]) { same = false; break; }
-      if (same) { v.used = this.generation; this.reused++; return v; }
+    const len = end - start;
+    for (const v of variants.values()) {
+      if (v.body.length !== len || !text.startsWith(v.body, start)) continue;
+      v.used = this.generation;
+      this.reused++;
+      return v;
     }
     return undefined;
   }
 
   store(table: TableName, entry: Omit<CachedChain, 'used'>): CachedChain {
-    const key = `${table} ${entry.chain.name}`;
-    let variants = this.byName.get(key);
-    if (!variants) { variants = []; this.byName.set(key, variants); }
+    let names = this.byTable.get(table);
+    if (!names) { names = new Map(); this.byTable.set(table, names); }
+    let variants = names.get(entry.chain.name);
+    if (!variants) { variants = new Map(); names.set(entry.chain.name, variants); }
     const e: CachedChain = { ...entry, used: this.generation };
-    variants.push(e);
-    if (variants.length > VARIANTS_MAX) variants.shift();
+    variants.set(e.body, e);
+    if (variants.size > VARIANTS_MAX) variants.delete(variants.keys().next().value!);
     this.parsed++;
     return e;
   }
 
+  /** @internal Whether `chains` is the graph that last passed the checks in `table`. */
+  passed(table: TableName, chains: readonly CheckedChain[]): boolean {
+    const last = this.checked.get(table);
+    if (!last || last.length !== chains.length) return false;
+    for (let i = 0; i < chains.length; i++) {
+      const a = last[i]!, b = chains[i]!;
+      if (a === b) continue;
+      if (a.name !== b.name || a.nat !== b.nat || !sameList(a.jumps, b.jumps)) return false;
+    }
+    this.checksSkipped++;
+    return true;
+  }
+
+  /** @internal Remembers a graph that passed the checks. */
+  pass(table: TableName, chains: readonly CheckedChain[]): void {
+    this.checked.set(table, chains);
+  }
+
   /** Forgets the chains nobody declared since the last sweep; call after every machine's rules were installed. */
   sweep(): void {
-    for (const [k, variants] of this.byName) {
-      const kept = variants.filter((v) => v.used === this.generation);
-      if (kept.length === 0) this.byName.delete(k);
-      else if (kept.length !== variants.length) this.byName.set(k, kept);
+    for (const names of this.byTable.values()) {
+      for (const [name, variants] of names) {
+        for (const [body, v] of variants) if (v.used !== this.generation) variants.delete(body);
+        if (variants.size === 0) names.delete(name);
+      }
     }
+    this.checked.clear();
     this.generation++;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The chain name of a `-A CHAIN ...` line, or null when it is not that simple form. */
@@ -249,7 +314,7 @@ function describeJumps(rules: readonly Rule[]): { jumps: string[]; nat: boolean 
  * The kernel's loop check (state.ts findLoop) over the chains' distinct jump targets: a cached
  * chain's rules are not walked again, only the chains it can jump to.
  */
-function hasLoop(chains: readonly { readonly name: string; readonly jumps: readonly string[] }[]): boolean {
+function hasLoop(chains: readonly CheckedChain[]): boolean {
   const edges = new Map<string, readonly string[]>();
   for (const c of chains) edges.set(c.name, c.jumps);
   const state = new Map<string, 1 | 2>();
@@ -276,38 +341,63 @@ function hasLoop(chains: readonly { readonly name: string; readonly jumps: reado
   return false;
 }
 
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+
 /**
  * A full (flushing) restore of well-formed writer output — each table's chain declarations, then
  * its `-A` lines — with user chains taken from the cache when another machine already declared
  * them with the same lines. Returns the tables to install, or null when the text is anything
  * else or any line or check would fail: the line-by-line restore then runs and reports exactly
  * as iptables-restore does. Never changes `state`.
+ *
+ * It reads the text in place: a chain's run of `-A` lines is one slice of it (the cache key), so
+ * a node whose chains are all cached costs a scan for line ends and one hash per chain.
  */
-function restoreShared(state: NetfilterState, lines: readonly string[], cache: ChainCache): Table[] | null {
+function restoreShared(text: string, cache: ChainCache): Table[] | null {
   const out: Table[] = [];
-  let n = 0;
-  while (n < lines.length) {
-    const head = lines[n]!.trim();
-    n++;
-    if (head === '' || head.startsWith('#')) continue;
-    if (!head.startsWith('*')) return null;
-    const tname = head.slice(1).trim();
+  const len = text.length;
+  let pos = 0;
+  // The next line: [ls, le), pos moves past its newline. Lines with surrounding blanks are left to the slow path.
+  let ls = 0;
+  let le = 0;
+  const nextLine = (): boolean => {
+    if (pos > len || (pos === len && len > 0 && text.charCodeAt(len - 1) === 10)) return false;
+    ls = pos;
+    const nl = text.indexOf('\n', pos);
+    le = nl < 0 ? len : nl;
+    pos = le + 1;
+    return true;
+  };
+  while (nextLine()) {
+    if (le > ls && (isSpace(text.charCodeAt(ls)) || isSpace(text.charCodeAt(le - 1)))) return null;
+    if (le === ls || text.charCodeAt(ls) === 35 /* # */) continue;
+    if (text.charCodeAt(ls) !== 42 /* * */) return null;
+    const tname = text.slice(ls + 1, le);
     if (!isTableName(tname)) return null;
     const table: Table = { ...newTable(tname), used: true };
-    const body = new Map<string, string[]>();
+    // Each chain's runs of -A lines, as [start, end) pairs of offsets into text.
+    const body = new Map<string, number[]>();
     let committed = false;
     let appending = false;
     // Writers put a chain's lines together: the previous line's chain is tried first.
     let curPrefix = '';
-    let cur: string[] | undefined;
-    for (; n < lines.length; n++) {
-      const line = lines[n]!.trim();
-      if (curPrefix !== '' && line.startsWith(curPrefix)) { cur!.push(line); continue; }
-      if (line === '' || line.startsWith('#')) continue;
-      if (line === 'COMMIT') { committed = true; n++; break; }
-      if (line.startsWith(':')) {
+    let cur: number[] | undefined;
+    while (nextLine()) {
+      if (curPrefix !== '' && text.startsWith(curPrefix, ls)) {
+        if (isSpace(text.charCodeAt(le - 1))) return null;
+        if (cur![cur!.length - 1] === ls - 1) cur![cur!.length - 1] = le;
+        else cur!.push(ls, le);
+        continue;
+      }
+      if (le > ls && (isSpace(text.charCodeAt(ls)) || isSpace(text.charCodeAt(le - 1)))) return null;
+      if (le === ls || text.charCodeAt(ls) === 35) continue;
+      if (text.charCodeAt(ls) === 58 /* : */) {
         if (appending) return null;
-        const [name, policy] = line.slice(1).split(/\s+/);
+        const sp = text.indexOf(' ', ls);
+        if (sp < 0 || sp >= le) return null;
+        const name = text.slice(ls + 1, sp);
+        const sp2 = text.indexOf(' ', sp + 1);
+        const policy = text.slice(sp + 1, sp2 < 0 || sp2 > le ? le : sp2);
         if (!name || body.has(name)) return null;
         if (isBuiltin(tname, name)) {
           if (policy !== 'ACCEPT' && policy !== 'DROP') return null;
@@ -316,52 +406,78 @@ function restoreShared(state: NetfilterState, lines: readonly string[], cache: C
         body.set(name, []);
         continue;
       }
+      const line = text.slice(ls, le);
+      if (line === 'COMMIT') { committed = true; break; }
       const chain = appendChain(line);
       const list = chain === null ? undefined : body.get(chain);
       if (!list) return null;
       appending = true;
-      list.push(line);
+      list.push(ls, le);
       cur = list;
       curPrefix = `-A ${chain} `;
     }
     if (!committed) return null;
-    const pending: { readonly name: string; readonly jumps: readonly string[]; readonly nat: boolean }[] = [];
-    for (const [name, body_] of body) {
+    const pending: CheckedChain[] = [];
+    for (const [name, segs] of body) {
       const builtin = isBuiltin(tname, name);
-      const hit = builtin ? undefined : cache.lookup(tname, name, body_);
+      let hit: CachedChain | undefined;
+      let key: string | undefined;
+      if (!builtin) {
+        if (segs.length === 0) hit = cache.lookup(tname, name, '');
+        else if (segs.length === 2) hit = cache.lookupIn(tname, name, text, segs[0]!, segs[1]!);
+        else {
+          key = '';
+          for (let i = 0; i < segs.length; i += 2) key += (i ? '\n' : '') + text.slice(segs[i]!, segs[i + 1]!);
+          hit = cache.lookup(tname, name, key);
+        }
+      }
       if (hit) {
-        table.chains.set(name, hit.chain);
-        pending.push({ name, jumps: hit.jumps, nat: hit.nat });
+        table.chains.set(hit.chain.name, hit.chain);
+        pending.push(hit);
         continue;
       }
+      if (key === undefined) {
+        key = '';
+        for (let i = 0; i < segs.length; i += 2) key += (i ? '\n' : '') + text.slice(segs[i]!, segs[i + 1]!);
+      }
+      const own = detached(key);
       const rules: Rule[] = [];
       let nth = false;
-      for (const line of body_) {
-        const p = parseLine(line);
-        if (!p.ok || p.cmd.op !== 'A' || p.counters) return null;
-        const rule = p.cmd.rule;
-        if (rule.matches.some((m) => m.kind === 'statistic' && m.mode === 'nth')) nth = true;
-        rules.push(builtin || nth ? rule : { ...rule, shared: true });
+      if (own !== '') {
+        for (const line of own.split('\n')) {
+          const p = parseLine(line);
+          if (!p.ok || p.cmd.op !== 'A' || p.counters) return null;
+          const rule = p.cmd.rule;
+          if (rule.matches.some((m) => m.kind === 'statistic' && m.mode === 'nth')) nth = true;
+          rules.push(builtin || nth ? rule : { ...rule, shared: true });
+        }
       }
       const { jumps, nat } = describeJumps(rules);
       if (builtin) {
         table.chains.get(name)!.rules = rules;
+        pending.push({ name, jumps, nat });
       } else if (nth) {
         // An nth counter lives in its match: such a chain is this machine's alone.
-        table.chains.set(name, { ...newChain(name, false), rules });
+        const cname = detached(name);
+        table.chains.set(cname, { ...newChain(cname, false), rules });
+        pending.push({ name: cname, jumps, nat });
       } else {
-        const chain: Chain = { name, policyCounters: { pkts: 0, bytes: 0 }, rules, shared: true };
-        cache.store(tname, { lines: body_, chain, jumps, nat });
-        table.chains.set(name, chain);
+        const cname = detached(name);
+        const chain: Chain = { name: cname, policyCounters: { pkts: 0, bytes: 0 }, rules, shared: true };
+        pending.push(cache.store(tname, { name: cname, body: own, chain, jumps, nat }));
+        table.chains.set(cname, chain);
       }
-      pending.push({ name, jumps, nat });
     }
-    // What each -A line's checks would say (ops.ts checkRule), then the loop check at COMMIT.
-    for (const p of pending) {
-      if (p.nat && tname !== 'nat') return null;
-      for (const j of p.jumps) if (!table.chains.has(j) || isBuiltin(tname, j)) return null;
+    // What each -A line's checks would say (ops.ts checkRule), then the loop check at COMMIT;
+    // skipped when the same graph passed them on the previous machine.
+    if (!cache.passed(tname, pending)) {
+      for (const p of pending) {
+        if (p.nat && tname !== 'nat') return null;
+        for (const j of p.jumps) if (!table.chains.has(j) || isBuiltin(tname, j)) return null;
+      }
+      if (hasLoop(pending)) return null;
+      cache.pass(tname, pending);
     }
-    if (hasLoop(pending)) return null;
     out.push(table);
   }
   return out;
@@ -384,7 +500,7 @@ export interface RestoreOptions {
 export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = {}): RestoreResult {
   const state = ensureNetfilter(ns);
   if (opts.shared && !opts.noflush && !opts.counters) {
-    const tables = restoreShared(state, text.split('\n'), opts.shared);
+    const tables = restoreShared(text, opts.shared);
     if (tables) {
       for (const t of tables) install(state, { table: t, copied: null, touched: new Set() });
       return { ok: true };

@@ -25,6 +25,8 @@ export interface AddrMatch {
   readonly base: number;
   readonly len: number;
   readonly inv: boolean;
+  /** An ip6tables address (`-s fd00::/64`): `base` is then 0 and `len` the IPv6 prefix length. */
+  readonly v6?: bigint;
 }
 
 /** `[!] -i eth0` / `-o veth+` (a trailing + matches any name with that prefix). */

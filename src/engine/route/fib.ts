@@ -8,6 +8,7 @@
  * A kernel that returns a decision: pure, no mutation.
  */
 import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
+import { parseIPv6, parsePrefix6, prefix6Contains } from '../addr/ip6';
 import type { NetNs, Route, RoutingRule } from '../net/types';
 import { ruleMatches, type Flow } from './rules';
 
@@ -75,7 +76,7 @@ function ruleLookup(ns: NetNs, rules: readonly RoutingRule[], dst: number, flow:
  */
 export function fibLookup(ns: NetNs, dstIp: string, flow?: Flow): FibResult | undefined {
   const dst = parseIPv4(dstIp);
-  if (dst === null) return undefined;
+  if (dst === null) return fibLookup6(ns, dstIp);
   if (ns.rules) {
     const hit = ruleLookup(ns, ns.rules, dst, flow);
     if (!hit) return undefined;
@@ -104,6 +105,74 @@ export function preferredSource(ns: NetNs, route: Route, nexthop: string): strin
   }
   for (const l of ns.links) {
     const a = l.addrs.find((x) => x.family === 4 && x.scope === 'global');
+    if (a) return a.address;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- IPv6 (fib6)
+
+/** Length of the IPv6 route's prefix that holds `ip`, or -1. */
+function routeDstMatches6(r: Route, ip: bigint): number {
+  if (r.dst === 'default') return 0;
+  const p = parsePrefix6(r.dst, true);
+  if (!p || !prefix6Contains(p, ip)) return -1;
+  return p.len;
+}
+
+/** Looks an IPv6 `dst` up in one table: longest prefix, then lowest metric (IPv6 routes always carry one). */
+export function lookupTable6(ns: NetNs, table: number, dst: bigint): Route | undefined {
+  let best: Route | undefined;
+  let bestLen = -1;
+  for (const r of ns.routes) {
+    if (r.table !== table || r.family !== 6) continue;
+    const len = routeDstMatches6(r, dst);
+    if (len < 0) continue;
+    if (r.type === 'unicast' && !linkUsable(ns, r.dev)) continue;
+    if (len > bestLen || (len === bestLen && (r.metric ?? 1024) < (best?.metric ?? 1024))) {
+      best = r;
+      bestLen = len;
+    }
+  }
+  return best;
+}
+
+/**
+ * fib6_lookup: table local, then main (IPv6 policy rules of a namespace's own are not modelled:
+ * `ip -6 rule` keeps the defaults). A link-local destination goes out of the device whose
+ * fe80::/64 route comes first, as a scope id would name it.
+ */
+export function fibLookup6(ns: NetNs, dstIp: string): FibResult | undefined {
+  const dst = parseIPv6(dstIp);
+  if (dst === null) return undefined;
+  const route = lookupTable6(ns, RT_TABLE_LOCAL, dst) ?? lookupTable6(ns, RT_TABLE_MAIN, dst);
+  if (!route) return undefined;
+  const nexthop = route.via ?? dstIp;
+  return { route, nexthop, src: route.src ?? preferredSource6(ns, route, dstIp) };
+}
+
+/**
+ * ipv6_dev_get_saddr, simplified: a local route answers with its own address; a link-local
+ * destination takes the device's link-local address; else a global address on the output
+ * device (one whose prefix holds the destination first), else any global address.
+ */
+export function preferredSource6(ns: NetNs, route: Route, dst: string): string | undefined {
+  if (route.type === 'local') return route.dst.split('/')[0];
+  const link = route.dev ? ns.links.find((l) => l.name === route.dev) : undefined;
+  if (/^fe[89ab]/i.test(dst)) return link?.addrs.find((a) => a.family === 6 && a.scope === 'link')?.address;
+  const d = parseIPv6(dst);
+  if (link) {
+    const inPrefix = link.addrs.find((a) => {
+      if (a.family !== 6 || a.scope !== 'global') return false;
+      const p = parsePrefix6(`${a.address}/${a.prefixLen}`, true);
+      return p !== null && d !== null && prefix6Contains(p, d);
+    });
+    if (inPrefix) return inPrefix.address;
+    const any = link.addrs.find((a) => a.family === 6 && a.scope === 'global');
+    if (any) return any.address;
+  }
+  for (const l of ns.links) {
+    const a = l.addrs.find((x) => x.family === 6 && x.scope === 'global');
     if (a) return a.address;
   }
   return undefined;

@@ -18,6 +18,8 @@ export interface Opts {
   details: boolean;
   stats: boolean;
   netns?: string;
+  /** -4 / -6 / -f inet|inet6: the address family shown (absent: iproute2's default for the object). */
+  family?: 4 | 6;
 }
 
 /** `iproute2`'s matches(): a word is accepted when it is a prefix of the full keyword. */

@@ -4,6 +4,7 @@
  * exists", "Error: Nexthop has invalid gateway.", "RTNETLINK answers: Network is unreachable".
  */
 import { formatIPv4, parseIPv4, parsePrefix } from '../addr/ip';
+import { formatIPv6, formatPrefix6, parsePrefix6 } from '../addr/ip6';
 import { isMac } from '../addr/mac';
 import { fibLookup, lookupTable, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
 import { linkByName } from '../net/lookup';
@@ -61,6 +62,13 @@ export function routeCmd(env: Env, args: readonly string[]): CommandResult {
         // A bare PREFIX (or `to PREFIX`) selects that exact destination.
         const p = a === 'to' ? (i++, v) : a;
         if (p === undefined) continue;
+        if (env.opts.family === 6 || p.includes(':')) {
+          const p6 = p === 'default' || p === '::/0' ? 'default' : parsePrefix6(p, true);
+          if (p6 === null) return fail(`Error: any valid prefix is expected rather than "${p}".\n`, 1);
+          const d6 = typeof p6 === 'string' ? p6 : p6.len === 128 ? formatIPv6(p6.base) : formatPrefix6(p6);
+          keep.push((r) => r.dst === d6);
+          continue;
+        }
         const norm = p === 'default' || p === '0/0' || p === '0.0.0.0/0' ? 'default' : parsePrefix(p.includes('/') ? p : `${p}/32`, true);
         if (norm === null) return fail(`Error: any valid prefix is expected rather than "${p}".\n`, 1);
         const dst = typeof norm === 'string' ? norm : `${formatIPv4(norm.base)}/${norm.len}`;
@@ -69,7 +77,7 @@ export function routeCmd(env: Env, args: readonly string[]): CommandResult {
     }
     if (dev !== undefined && !linkByName(env.ns, dev)) return fail(`Cannot find device "${dev}"\n`, 1);
     const view = keep.length ? { ...env.ns, routes: env.ns.routes.filter((r) => keep.every((k) => k(r))) } : env.ns;
-    return ok(showRoutes(env.net, view, table, dev));
+    return ok(showRoutes(env.net, view, table, dev, env.opts.family ?? 4));
   }
   if (matches(sub, 'get')) return routeGet(env, args.slice(1));
   if (matches(sub, 'add') || matches(sub, 'delete') || matches(sub, 'replace') || matches(sub, 'change')) return routeChange(env, sub, args.slice(1));
@@ -221,7 +229,8 @@ export function neighCmd(env: Env, args: readonly string[]): CommandResult {
   if (sub === undefined || matches(sub, 'show') || matches(sub, 'list') || sub === 'lst') {
     const dev = val('dev');
     if (dev !== undefined && !linkByName(ns, dev)) return fail(`Cannot find device "${dev}"\n`, 1);
-    return ok(ns.neigh.filter((n) => n.family === 4 && (dev === undefined || n.dev === dev) && n.state !== 'NOARP').map((n) => formatNeigh(n, dev !== undefined)).join(''));
+    const fam = env.opts.family;
+    return ok(ns.neigh.filter((n) => (fam === undefined || n.family === fam) && (dev === undefined || n.dev === dev) && n.state !== 'NOARP').map((n) => formatNeigh(n, dev !== undefined)).join(''));
   }
   if (matches(sub, 'flush')) {
     const dev = val('dev');

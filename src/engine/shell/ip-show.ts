@@ -4,6 +4,7 @@
  * Trailing spaces are iproute2's own (it prints "key value " pairs and then the newline).
  */
 import { parsePrefix } from '../addr/ip';
+import { parsePrefix6 } from '../addr/ip6';
 import { RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
 import { hasCarrier, linkFlags, operState, qdiscOf } from '../net/linkstate';
 import { peerOf } from '../net/lookup';
@@ -12,6 +13,8 @@ import type { IfAddr, Link, NeighEntry, NetNs, Network, Route } from '../net/typ
 export interface ShowOpts {
   readonly details?: boolean;
   readonly stats?: boolean;
+  /** `ip -4|-6 addr`: no link/ether line under the header. */
+  readonly noLinkLayer?: boolean;
 }
 
 /** "eth0@if9" for a veth whose peer lives elsewhere, "veth1@veth2" in the same namespace. */
@@ -97,7 +100,9 @@ function linkStats(l: Link): string {
 }
 
 function addrLine(link: Link, a: IfAddr, secondary: boolean): string {
-  const fam = a.family === 4 ? 'inet' : 'inet6';
+  // inet6 lines end at the scope (and flags), without the label: iproute2 prints none for IPv6.
+  if (a.family === 6) return `    inet6 ${a.address}/${a.prefixLen} scope ${a.scope} \n       valid_lft forever preferred_lft forever\n`;
+  const fam = 'inet';
   const brd = a.broadcast ? ` brd ${a.broadcast}` : '';
   return `    ${fam} ${a.address}/${a.prefixLen}${brd} scope ${a.scope}${secondary ? ' secondary' : ''} ${a.label ?? link.name}\n       valid_lft forever preferred_lft forever\n`;
 }
@@ -114,7 +119,7 @@ function isSecondary(link: Link, i: number): boolean {
 
 /** `ip addr [show [dev] D]` */
 export function showAddrs(net: Network, ns: NetNs, links: readonly Link[], opts: ShowOpts = {}): string {
-  return links.map((l) => `${linkHeader(net, ns, l, false)}\n${linkLayer(net, ns, l, opts)}${l.addrs.map((a, i) => addrLine(l, a, isSecondary(l, i))).join('')}`).join('');
+  return links.map((l) => `${linkHeader(net, ns, l, false)}\n${opts.noLinkLayer ? '' : linkLayer(net, ns, l, opts)}${l.addrs.map((a, i) => addrLine(l, a, isSecondary(l, i))).join('')}`).join('');
 }
 
 /** `ip -o link`: each record on one line, its inner line breaks printed as "\\". */
@@ -146,9 +151,23 @@ function dstKey(dst: string): [number, number] {
   return p ? [p.base, p.len] : [0, 0];
 }
 
+function dstKey6(dst: string): [bigint, number] {
+  // `ip -6 route` lists the default route after every prefix.
+  if (dst === 'default') return [1n << 128n, 0];
+  const p = parsePrefix6(dst, true);
+  return p ? [p.base, p.len] : [0n, 0];
+}
+
 /** Routes in the order the kernel's FIB trie dumps them: by address, longer prefix first. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
   return [...routes].sort((x, y) => {
+    if (x.family === 6 || y.family === 6) {
+      // fib6's tree walk: by table, then prefix (shorter first: default before its subnets), then metric.
+      if (x.table !== y.table) return x.table - y.table;
+      const [bx, lx] = dstKey6(x.dst);
+      const [by, ly] = dstKey6(y.dst);
+      return (bx < by ? -1 : bx > by ? 1 : 0) || lx - ly || (x.metric ?? 0) - (y.metric ?? 0);
+    }
     if (x.table !== y.table) return x.table - y.table;
     const [bx, lx] = dstKey(x.dst);
     const [by, ly] = dstKey(y.dst);
@@ -177,12 +196,13 @@ export function formatRoute(net: Network, ns: NetNs, r: Route, showTable: boolea
   if (r.onlink) s += 'onlink ';
   const link = r.dev ? ns.links.find((l) => l.name === r.dev) : undefined;
   if (link && r.type === 'unicast' && !hasCarrier(net, ns, link)) s += 'linkdown ';
+  if (r.family === 6) s += 'pref medium ';
   return `${s}\n`;
 }
 
 /** `ip route show [table T]`: T is a number, or 0 for all tables. */
-export function showRoutes(net: Network, ns: NetNs, table: number, dev?: string): string {
-  const rs = sortRoutes(ns.routes.filter((r) => (table === 0 || r.table === table) && r.family === 4 && (dev === undefined || r.dev === dev)));
+export function showRoutes(net: Network, ns: NetNs, table: number, dev?: string, family: 4 | 6 = 4): string {
+  const rs = sortRoutes(ns.routes.filter((r) => (table === 0 || r.table === table) && r.family === family && (dev === undefined || r.dev === dev)));
   return rs.map((r) => formatRoute(net, ns, r, table === 0, dev !== undefined)).join('');
 }
 

@@ -33,7 +33,14 @@ export const ipCommand: Command = (ctx, argv) => {
     else if (flag === 'o' || matches(flag, 'oneline', 2)) opts.oneline = true;
     else if (matches(flag, 'details')) opts.details = true;
     else if (matches(flag, 'stats') || matches(flag, 'statistics')) opts.stats = true;
-    else if (flag === '4' || matches(flag, 'color') || flag === 'c') continue;
+    else if (flag === '4') opts.family = 4;
+    else if (flag === '6') opts.family = 6;
+    else if (flag === 'f' || matches(flag, 'family', 2)) {
+      const f = argv[++i];
+      if (f === 'inet') opts.family = 4;
+      else if (f === 'inet6') opts.family = 6;
+      else return fail(`Error: argument "${f ?? ''}" is wrong: invalid protocol family\n`, 255);
+    } else if (matches(flag, 'color') || flag === 'c') continue;
     else if (flag === 'n' || matches(flag, 'netns', 3)) {
       const name = argv[++i];
       if (name === undefined) return fail('Command line is not complete. Try option "help"\n', 255);
@@ -45,7 +52,7 @@ export const ipCommand: Command = (ctx, argv) => {
     if (!namedNs(ctx.sim, ctx.target, opts.netns)) return fail(`Cannot open network namespace "${opts.netns}": No such file or directory\n`, 255);
     const m = machineTarget(ctx.target)!;
     const rest = argv.slice(i);
-    return ctx.run({ ...m, netns: opts.netns } as Target, ['ip', ...(opts.brief ? ['-br'] : []), ...(opts.oneline ? ['-o'] : []), ...(opts.details ? ['-d'] : []), ...(opts.stats ? ['-s'] : []), ...rest]);
+    return ctx.run({ ...m, netns: opts.netns } as Target, ['ip', ...(opts.family ? [`-${opts.family}`] : []), ...(opts.brief ? ['-br'] : []), ...(opts.oneline ? ['-o'] : []), ...(opts.details ? ['-d'] : []), ...(opts.stats ? ['-s'] : []), ...rest]);
   }
   const obj = argv[i];
   const args = argv.slice(i + 1);
@@ -76,9 +83,12 @@ function addrCmd(env: Env, args: readonly string[]): CommandResult {
   if (sub === undefined || matches(sub, 'show') || matches(sub, 'list') || sub === 'lst') {
     const sel = selectLinks(env, args.slice(sub === undefined ? 0 : 1));
     if ('error' in sel) return sel.error;
-    if (env.opts.brief) return ok(showBrief(env.net, env.ns, sel.links, 'addr'));
-    if (env.opts.oneline) return ok(showAddrsOneline(sel.links));
-    return ok(showAddrs(env.net, env.ns, sel.links, env.opts));
+    // -4 / -6: only that family's addresses, and only the links that have one (no link/ether line).
+    const fam = env.opts.family;
+    const links = fam ? sel.links.filter((l) => l.addrs.some((a) => a.family === fam)).map((l) => ({ ...l, addrs: l.addrs.filter((a) => a.family === fam) })) : sel.links;
+    if (env.opts.brief) return ok(showBrief(env.net, env.ns, links, 'addr'));
+    if (env.opts.oneline) return ok(showAddrsOneline(links));
+    return ok(showAddrs(env.net, env.ns, links, { ...env.opts, ...(fam ? { noLinkLayer: true } : {}) }));
   }
   if (matches(sub, 'add') || matches(sub, 'replace') || matches(sub, 'delete')) {
     const del = matches(sub, 'delete');

@@ -11,6 +11,7 @@ import type { NetNs } from '../net/types';
 import { formatRule, listAddr, listOptions, protoName, targetName } from '../netfilter/format';
 import { findSet } from '../netfilter/ipset';
 import { applyCommand } from '../netfilter/ops';
+import { canonicalIPv6 } from '../addr/ip6';
 import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
 import { iptablesSave, orderedChains } from '../netfilter/restore';
 import { ensureNetfilter, isTableName, newNetfilterState, readCounters, referenceCounts } from '../netfilter/state';
@@ -173,9 +174,12 @@ interface CtFilter {
   origSrc?: string; origDst?: string; replySrc?: string; replyDst?: string;
   sport?: number; dport?: number; replySport?: number; replyDport?: number;
   state?: string; mark?: number; srcNat?: boolean; dstNat?: boolean;
+  /** -f ipv4|ipv6: conntrack lists IPv4 entries unless asked for IPv6. */
+  family?: 4 | 6;
 }
 
 function ctMatches(e: CtEntry, f: CtFilter): boolean {
+  if ((e.orig.src.includes(':') ? 6 : 4) !== (f.family ?? 4)) return false;
   if (f.proto !== undefined && e.orig.proto !== f.proto) return false;
   if (f.origSrc !== undefined && e.orig.src !== f.origSrc) return false;
   if (f.origDst !== undefined && e.orig.dst !== f.origDst) return false;
@@ -205,7 +209,7 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     const val = (): string | undefined => argv[++i];
-    const ipArg = (): string | CommandResult => { const v = val(); return v && /^\d+\.\d+\.\d+\.\d+$/.test(v) ? v : ctErr(`Bad parameter \`${v ?? ''}'`); };
+    const ipArg = (): string | CommandResult => { const v = val(); const v6 = v?.includes(':') ? canonicalIPv6(v) : null; if (v6) f.family = 6; return v6 ?? (v && /^\d+\.\d+\.\d+\.\d+$/.test(v) ? v : ctErr(`Bad parameter \`${v ?? ''}'`)); };
     const portArg = (): number | CommandResult => { const v = Number(val()); return Number.isInteger(v) && v >= 0 && v <= 65535 ? v : ctErr('invalid port'); };
     let r: CommandResult | null = null;
     switch (a) {
@@ -231,7 +235,12 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
       case '-m': case '--mark': { const v = Number(val()); if (!Number.isInteger(v)) return ctErr('Bad mark'); f.mark = v; break; }
       case '-n': case '--src-nat': f.srcNat = true; break;
       case '-g': case '--dst-nat': f.dstNat = true; break;
-      case '-f': case '--family': val(); break;
+      case '-f': case '--family': {
+        const v = val();
+        if (v === 'ipv6') f.family = 6; else if (v === 'ipv4') f.family = 4;
+        else return ctErr(`Wrong family ${v ?? ''}`);
+        break;
+      }
       case '-o': case '--output': extended = (val() ?? '').split(',').includes('extended'); break;
       case '-V': case '--version': return ok(`${CONNTRACK_VERSION}\n`);
       default: return ctErr(`unknown option \`${a}'\nTry \`conntrack -h' or 'conntrack --help' for more information.`);
@@ -245,7 +254,7 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
   const now = ctx.sim.now;
   if (table) sweep(table, now);
   const entries = table ? [...table.entries.values()].filter((e) => e.confirmed && e.expires > now) : [];
-  const line = (e: CtEntry): string => (extended ? `ipv4     2 ${formatEntry(e, now)}` : formatEntry(e, now));
+  const line = (e: CtEntry): string => (extended ? `${e.orig.src.includes(':') ? 'ipv6     10' : 'ipv4     2'} ${formatEntry(e, now)}` : formatEntry(e, now));
   switch (op) {
     case 'C': return ok(`${entries.length}\n`);
     case 'F': {
@@ -271,7 +280,30 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
   }
 }
 
+/**
+ * ip6tables and ip6tables-save: the same tool on the namespace's IPv6 tables (ns.netfilter6),
+ * which IPv6 packets traverse. The command runs with those tables swapped in, and speaks as
+ * ip6tables (its name in messages, `::/0` for any address).
+ */
+function ip6(cmd: Command): Command {
+  return (ctx, argv) => {
+    const ns = targetNs(ctx);
+    if (!ns) return cmd(ctx, argv);
+    const v4 = ns.netfilter;
+    if (ns.netfilter6) ns.netfilter = ns.netfilter6; else delete ns.netfilter;
+    let r: CommandResult;
+    try { r = cmd(ctx, argv); } finally {
+      if (ns.netfilter) ns.netfilter6 = ns.netfilter;
+      if (v4) ns.netfilter = v4; else delete ns.netfilter;
+    }
+    const say = (s: string): string => s.replace(/\biptables(-save)?\b/g, 'ip6tables$1').replace(/0\.0\.0\.0\/0(?=\s|$)/gm, '::/0     ').replace(/icmp-(port|net|host|proto)-unreachable/g, 'icmp6-$1-unreachable');
+    return { ...r, stdout: say(r.stdout), stderr: say(r.stderr) };
+  };
+}
+
 export const iptablesCommands: Record<string, Command> = {
+  ip6tables: ip6(iptablesCmd),
+  'ip6tables-save': ip6(iptablesSaveCmd),
   iptables: iptablesCmd,
   'iptables-nft': iptablesCmd,
   'iptables-save': iptablesSaveCmd,

@@ -6,7 +6,8 @@
 import { isIp } from '../addr/ip';
 import type { Payload } from '../net/packet';
 import type { Probe } from '../stack/exchange';
-import { userAgentOf } from '../stack/packets';
+import { canonicalIPv6 } from '../addr/ip6';
+import { ICMPV6_DEST_UNREACH, ICMPV6_PKT_TOOBIG, ICMPV6_TIME_EXCEED, userAgentOf } from '../stack/packets';
 import { lookupHost, type HostLookup } from '../stack/target';
 import { walkDetailed, type WalkRequest, type WalkResult } from '../stack/walk';
 import type { Trace } from '../trace/types';
@@ -24,7 +25,9 @@ export function fromOf(t: Target): string | null {
 
 /** Addresses pass through; names go through /etc/hosts and DNS (walked queries). */
 function resolveHost(ctx: ShellContext, from: string, host: string): HostLookup {
-  return isIp(host) ? { ok: true, ip: host, events: [] } : lookupHost(ctx.sim, from, host);
+  if (isIp(host)) return { ok: true, ip: host, events: [] };
+  const v6 = canonicalIPv6(host);
+  return v6 ? { ok: true, ip: v6, events: [] } : lookupHost(ctx.sim, from, host);
 }
 
 const noWorkstation = (tool: string): CommandResult =>
@@ -81,6 +84,16 @@ const UNREACH_TEXT: Record<number, string> = {
   3: 'Destination Port Unreachable', 9: 'Destination Net Prohibited', 10: 'Destination Host Prohibited', 13: 'Packet filtered',
 };
 
+/** iputils' texts for ICMPv6 errors (print_icmp6 in ping6_common.c). */
+const UNREACH6_TEXT: Record<number, string> = { 0: 'No route', 1: 'Administratively prohibited', 2: 'Beyond scope of source address', 3: 'Address unreachable', 4: 'Port unreachable' };
+
+function probeErrorText6(p: Probe): string {
+  if (p.icmp?.type === ICMPV6_TIME_EXCEED) return 'Time exceeded: Hop limit';
+  if (p.icmp?.type === ICMPV6_PKT_TOOBIG) return `Packet too big: mtu=${p.icmp.mtu ?? 0}`;
+  if (p.icmp?.type === ICMPV6_DEST_UNREACH) return `Destination unreachable: ${UNREACH6_TEXT[p.icmp.code] ?? `Unknown code ${p.icmp.code}`}`;
+  return 'Destination unreachable: Address unreachable';
+}
+
 function probeErrorText(p: Probe): string {
   if (p.icmp?.type === 11) return 'Time to live exceeded';
   if (p.icmp?.type === 3 && p.icmp.code === 4) return `Frag needed and DF set (mtu = ${p.icmp.mtu ?? 0})`;
@@ -91,13 +104,18 @@ function probeErrorText(p: Probe): string {
 export const ping: Command = recorded((ctx, argv, walk) => {
   const from = fromOf(ctx.target);
   if (!from) return noWorkstation('ping');
-  const { opts, rest, bad } = takeOpts(argv.slice(1), 'cMstWiw', 'qnv4');
+  const { opts, rest, bad } = takeOpts(argv.slice(1), 'cMstWiw', 'qnv46');
   if (bad) return fail(`ping: ${bad}\n`, 2);
   const dst = rest[0];
   if (!dst) return fail('ping: usage error: Destination address required\n', 1);
+  // ping6 (and ping -6) asks for IPv6 only; -4 for IPv4 only; a literal decides by itself.
+  const want6 = argv[0] === 'ping6' || opts.has('6');
+  if (want6 && opts.has('4')) return fail('ping: only one -4 or -6 option may be specified\n', 2);
   const found = resolveHost(ctx, from, dst);
   if (!found.ok) return fail(`ping: ${dst}: ${found.why === 'nxdomain' ? 'Name or service not known' : 'Temporary failure in name resolution'}\n`, 2);
   const addr = found.ip;
+  const is6 = addr.includes(':');
+  if ((want6 && !is6) || (opts.has('4') && is6)) return fail(`ping: ${dst}: Address family for hostname not supported\n`, 2);
   const count = opts.has('c') ? Number(opts.get('c')) : 4;
   if (!Number.isInteger(count) || count < 1) return fail(`ping: invalid argument: '${opts.get('c')}': out of range: 1 <= value <= 9223372036854775807\n`, 1);
   const size = opts.has('s') ? Number(opts.get('s')) : 56;
@@ -113,7 +131,7 @@ export const ping: Command = recorded((ctx, argv, walk) => {
   if (!outcome) return fail(`ping: ${trace.reason ?? 'error'}\n`, 2);
   const first = outcome.probes[0];
   if (first?.outcome === 'local-error' && first.errno === 'ENETUNREACH') return fail('ping: connect: Network is unreachable\n', 2);
-  const lines = [`PING ${dst} (${addr}) ${size}(${size + 28}) bytes of data.`];
+  const lines = [is6 ? `PING ${dst}(${addr}) ${size} data bytes` : `PING ${dst} (${addr}) ${size}(${size + 28}) bytes of data.`];
   const err: string[] = [];
   const rtts: number[] = [];
   let errors = 0;
@@ -123,11 +141,11 @@ export const ping: Command = recorded((ctx, argv, walk) => {
       if (!opts.has('q')) lines.push(`${p.bytes ?? size + 8} bytes from ${p.from}: icmp_seq=${p.seq} ttl=${p.ttl} time=${ms(p.rttUs ?? 0)} ms`);
     } else if (p.outcome === 'icmp-error') {
       errors++;
-      if (!opts.has('q')) lines.push(`From ${p.from} icmp_seq=${p.seq} ${probeErrorText(p)}`);
+      if (!opts.has('q')) lines.push(`From ${p.from} icmp_seq=${p.seq} ${is6 ? probeErrorText6(p) : probeErrorText(p)}`);
     } else if (p.outcome === 'local-error') {
       errors++;
       if (p.errno === 'EMSGSIZE') err.push(`ping: local error: message too long, mtu=${p.mtu ?? 0}`);
-      else if (p.errno === 'EHOSTUNREACH') lines.push(`From ${p.from ?? dst} icmp_seq=${p.seq} Destination Host Unreachable`);
+      else if (p.errno === 'EHOSTUNREACH') lines.push(`From ${p.from ?? dst} icmp_seq=${p.seq} ${is6 ? 'Destination unreachable: Address unreachable' : 'Destination Host Unreachable'}`);
       else err.push(`ping: sendmsg: ${p.errno === 'EPERM' ? 'Operation not permitted' : p.reason ?? p.errno}`);
     }
   }
@@ -192,17 +210,18 @@ export const curl: Command = recorded((ctx, argv, walk) => {
   }
   if (!url) return fail("curl: no URL specified!\ncurl: try 'curl --help' for more information\n", 2);
   const full = /^[a-z]+:\/\//.test(url) ? url : `http://${url}`;
-  const m = /^(https?):\/\/([^/:?#]+)(?::(\d+))?/.exec(full);
-  if (!m) return fail(`curl: (3) URL using bad/illegal format or missing URL\n`, 3);
-  const host = m[2]!;
-  const port = m[3] ? Number(m[3]) : m[1] === 'https' ? 443 : 80;
-  const pinned = isIp(host) ? host : resolve[`${host}:${port}`];
+  // An IPv6 literal is written in brackets (http://[fd00::2]:80/).
+  const m = /^(https?):\/\/(?:\[([0-9a-fA-F:.]+)\]|([^/:?#[\]]+))(?::(\d+))?/.exec(full);
+  if (!m || (m[2] !== undefined && !canonicalIPv6(m[2]))) return fail(`curl: (3) URL using bad/illegal format or missing URL\n`, 3);
+  const host = m[2] !== undefined ? canonicalIPv6(m[2])! : m[3]!;
+  const port = m[4] ? Number(m[4]) : m[1] === 'https' ? 443 : 80;
+  const pinned = isIp(host) || host.includes(':') ? host : resolve[`${host}:${port}`];
   const found = pinned ? undefined : resolveHost(ctx, from, host);
   const ip = pinned ?? (found?.ok ? found.ip : undefined);
   const err = (code: number, msg: string): CommandResult => ({ stdout: fmt ? writeOut(fmt, { code: 0, ip: ip ?? '', port, localIp: '', localPort: 0, us: 0 }) : '', stderr: !silent || showErr ? `curl: (${code}) ${msg}\n` : '', exitCode: code, changed: true });
   if (!ip) return err(6, `Could not resolve host: ${host}`);
   const { trace, outcome } = walk({
-    from, to: `http://${ip}:${port}${full.replace(/^[a-z]+:\/\/[^/?#]+/, '') || '/'}`, protocol: 'tcp',
+    from, to: `http://${ip.includes(':') ? `[${ip}]` : ip}:${port}${full.replace(/^[a-z]+:\/\/[^/?#]+/, '') || '/'}`, protocol: 'tcp',
     http: { method: method ?? (head ? 'HEAD' : 'GET'), headers: { ...(host !== ip ? { Host: port === 80 ? host : `${host}:${port}` } : {}), ...headers } },
   });
   if (!outcome) return err(7, trace.reason ?? 'internal error');
@@ -330,5 +349,5 @@ export const traceroute: Command = recorded((ctx, argv, walk) => {
   return ok(`${lines.join('\n')}\n`, true);
 });
 
-export const nettoolCommands: Record<string, Command> = { ping, curl, nc, traceroute };
+export const nettoolCommands: Record<string, Command> = { ping, ping6: ping, curl, nc, traceroute };
 export type { ShellContext };

@@ -82,7 +82,8 @@ export function isDnsMessage(m: unknown): m is DnsMessage {
 }
 
 export function httpBody(name: string, client: Endpoint): string {
-  return `Hostname: ${name}\nRemoteAddr: ${client.ip}:${client.port}\n`;
+  // Go's net.JoinHostPort: an IPv6 address goes in brackets.
+  return `Hostname: ${name}\nRemoteAddr: ${client.ip.includes(':') ? `[${client.ip}]` : client.ip}:${client.port}\n`;
 }
 
 /**
@@ -127,8 +128,6 @@ export function runApp(ctx: AppContext): AppAnswer {
       return ctx.payload ? { kind: 'reply', payload: ctx.payload, summary: `echo ${ctx.listener.owner}: ${ctx.protocol} echo back to ${ctx.client.ip}:${ctx.client.port}` } : { kind: 'silent', summary: 'echo: nothing to echo' };
     case 'sshd':
       return { kind: 'reply', payload: { kind: 'data', text: 'SSH-2.0-OpenSSH_9.6\r\n' }, summary: 'sshd: banner' };
-    case 'flanneld':
-      return { kind: 'silent', summary: 'flanneld: not a tunnelled packet' };
     case 'dns': {
       const m = ctx.payload?.kind === 'dns' ? ctx.payload.message : undefined;
       if (!isDnsMessage(m)) return { kind: 'silent', summary: 'dns: not a DNS query, ignored' };
@@ -161,6 +160,10 @@ export function runApp(ctx: AppContext): AppAnswer {
       if (!h) return { kind: 'silent', summary: `proxy ${app.role}: no handler registered` };
       return h(ctx);
     }
+    default:
+      // The UDP socket of a user-space tunnel process (stack/userspace.ts hands it its tunnel's
+      // datagrams before any listener sees them): anything else sent there it ignores.
+      return { kind: 'silent', summary: `${app.kind}: not a tunnelled packet` };
   }
 }
 

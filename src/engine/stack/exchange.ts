@@ -15,7 +15,7 @@ import { message, type Message } from '../i18n/messages';
 import type { Endpoint, RelayResult } from './apps';
 import { socketKey } from './l4';
 import {
-  DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_ECHOREPLY, ICMP_FRAG_NEEDED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED,
+  DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, icmp4Equivalent, isEchoReply, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED,
   describe, icmpEcho, payloadLength, tcp, udp,
 } from './packets';
 import type { ClientSocket, SendResult, Walker } from './walker';
@@ -87,7 +87,8 @@ function leg(w: Walker, ns: NetNs, s: ClientSocket, flow: string, pkt: Packet): 
 type Why = { verdict: Verdict; reason: string; reasonMessage: Message };
 
 function icmpErrorVerdict(p: Packet): Why {
-  const i = p.icmp!;
+  // An ICMPv6 error explains itself as the ICMP error of the same meaning (packet too big = frag needed).
+  const i = { ...p.icmp!, ...icmp4Equivalent(p) };
   const from = p.ip!.src;
   if (i.type === ICMP_TIME_EXCEEDED) return { verdict: 'unreachable', reason: `time to live exceeded (ICMP from ${from})`, reasonMessage: message('verdict.icmp.ttl', { from }) };
   if (i.type === ICMP_DEST_UNREACH) {
@@ -133,13 +134,13 @@ export function pingExchange(w: Walker, ns: NetNs, dst: string, o: ClientOptions
   for (let seq = 1; seq <= count; seq++) {
     const flow = count > 1 && seq > 1 ? `echo-request#${seq}` : 'echo-request';
     if (seq > 1) w.t += (o.intervalMs ?? 1000) * 1000;
-    const pkt = icmpEcho({ src: src ?? '0.0.0.0', dst, id, seq, size, ttl: o.ttl ?? DEFAULT_TTL, df: o.df ?? false });
+    const pkt = icmpEcho({ src: src ?? (dst.includes(':') ? '::' : '0.0.0.0'), dst, id, seq, size, ttl: o.ttl ?? DEFAULT_TTL, df: o.df ?? false });
     const r = leg(w, ns, s, flow, pkt);
     let v: { verdict: Verdict; reason?: string };
     if (!r.sent.ok) {
       probes.push({ seq, outcome: 'local-error', errno: r.sent.errno, reason: r.sent.reason, ...(r.sent.mtu !== undefined ? { mtu: r.sent.mtu } : {}), ...(r.sent.from ? { from: r.sent.from } : {}) });
       v = localError(r.sent);
-    } else if (r.got && r.got.packet.icmp?.type === ICMP_ECHOREPLY) {
+    } else if (r.got && isEchoReply(r.got.packet)) {
       const p = r.got.packet;
       probes.push({ seq, outcome: 'reply', from: p.ip!.src, ttl: p.ip!.ttl, rttUs: r.got.t - r.t0, bytes: 8 + payloadLength(p.payload) });
       v = { verdict: 'delivered' };

@@ -5,11 +5,12 @@
  *   ip_vs_in   at LOCAL_IN  (and LOCAL_OUT for a client on the node itself): a packet to a
  *              virtual server (a Service IP bound to kube-ipvs0, hence local) is given a real
  *              server by the scheduler (k8s/kubeproxy/ipvs.ts decides), DNATed ("Masq") and
- *              sent on; later packets of the connection follow the connection entry;
+ *              sent on through LOCAL_OUT (ip_vs_nat_send_or_cont: OUTPUT's filter chains see it,
+ *              kube-router's NetworkPolicy among them); later packets of the connection follow the connection entry;
  *   ip_vs_out  at FORWARD and LOCAL_IN: the real server's replies get the virtual server's
  *              address back as their source.
  *
- *   client ──► VIP:80 (local) ──LOCAL_IN: ip_vs_in, DNAT──► podIP:8080 ──► (route, POSTROUTING)
+ *   client ──► VIP:80 (local) ──LOCAL_IN: ip_vs_in, DNAT──► podIP:8080 ──► (route, OUTPUT, POSTROUTING)
  *   client ◄── VIP:80 ◄──FORWARD: ip_vs_out, un-DNAT── podIP:8080
  *
  * The connection table lives per namespace for the life of the simulation, like the kernel's.

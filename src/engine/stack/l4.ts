@@ -10,14 +10,15 @@
  *   TCP FIN ─► FIN-ACK                      UDP 8472 / 8285, IPIP ─► the tunnel's receive path
  */
 import { hashString } from '../util/rand';
-import { IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet, type Payload } from '../net/packet';
+import { IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet, type Payload } from '../net/packet';
 import type { Link, Listener, NetNs } from '../net/types';
 import { message } from '../i18n/messages';
 import { relayAnswer, runApp, type AppAnswer, type AppContext } from './apps';
 import { relay } from './exchange';
 import { ownerId } from './nsview';
-import { DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_PORT_UNREACH, describe, icmpEcho, payloadLength, tcp, udp } from './packets';
-import { flannelRcv, packetSocketRcv, vxlanRcv, xfrmRcv } from './tunnel';
+import { DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, describe, icmpEcho, isEchoReply, isEchoRequest, payloadLength, tcp, udp } from './packets';
+import { vxlanRcv, xfrmRcv } from './tunnel';
+import { userspaceRcv } from './userspace';
 import type { Walker } from './walker';
 
 export function socketKey(ns: string, protocol: string, port: number): string {
@@ -53,6 +54,7 @@ export function localDeliver(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): v
   const ip = pkt.ip!;
   switch (ip.protocol) {
     case IPPROTO_ICMP: return icmpRcv(w, ns, inLink, pkt);
+    case IPPROTO_ICMPV6: return icmpRcv(w, ns, inLink, pkt);
     case IPPROTO_UDP: return udpRcv(w, ns, inLink, pkt);
     case IPPROTO_TCP: return tcpRcv(w, ns, inLink, pkt);
     case IPPROTO_ESP: return xfrmRcv(w, ns, inLink, pkt);
@@ -67,7 +69,7 @@ export function localDeliver(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): v
 function icmpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const icmp = pkt.icmp!;
   const ip = pkt.ip!;
-  if (icmp.type === ICMP_ECHO) {
+  if (isEchoRequest(pkt)) {
     w.responder ??= ownerId(ns);
     w.seenSource ??= ip.src;
     w.emit('deliver', ns, inLink.name, message('event.deliver.echo', { owner: ownerId(ns) }), pkt);
@@ -79,7 +81,7 @@ function icmpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
     });
     return;
   }
-  if (icmp.type === ICMP_ECHOREPLY) {
+  if (isEchoReply(pkt)) {
     if (!toClient(w, ns, inLink.name, 'icmp', icmp.id ?? 0, pkt)) w.drop(ns, inLink.name, 'echo reply with no waiting ping', pkt, false);
     return;
   }
@@ -92,8 +94,7 @@ function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
   const u = pkt.udp!;
   const ip = pkt.ip!;
   if (vxlanRcv(w, ns, pkt)) return;
-  if (flannelRcv(w, ns, pkt)) return;
-  if (packetSocketRcv(w, ns, pkt)) return;
+  if (userspaceRcv(w, ns, pkt)) return;
   if (toClient(w, ns, inLink.name, 'udp', u.dport, pkt)) return;
   const l = findListener(ns, 'udp', ip.dst, u.dport);
   if (!l) {

@@ -36,8 +36,8 @@ export function nsView(net: Network, ns: NetNs): NsView {
     byName.set(l.name, l);
     byIfindex.set(l.ifindex, l);
     for (const a of l.addrs) {
-      if (a.family !== 4) continue;
       local.add(a.address);
+      if (a.family !== 4) continue;
       if (a.broadcast) broadcast.add(a.broadcast);
     }
   }

@@ -3,7 +3,7 @@
  * bytes the pcap writer renders, and one-line descriptions for trace summaries.
  */
 import {
-  ETH_P_ARP, ETH_P_IP, IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP,
+  ETH_P_ARP, ETH_P_IP, ETH_P_IPV6, IPPROTO_ICMPV6, IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP,
   type IcmpHeader, type Packet, type Payload, type TcpFlags,
 } from '../net/packet';
 
@@ -27,6 +27,68 @@ export const ICMP_FRAG_NEEDED = 4;
 export const ICMP_NET_ANO = 9;
 export const ICMP_HOST_ANO = 10;
 export const ICMP_PKT_FILTERED = 13;
+
+/** ICMPv6 (RFC 4443, RFC 4861). */
+export const IP6_HLEN = 40;
+export const ICMPV6_DEST_UNREACH = 1;
+export const ICMPV6_PKT_TOOBIG = 2;
+export const ICMPV6_TIME_EXCEED = 3;
+export const ICMPV6_PARAMPROB = 4;
+export const ICMPV6_ECHO_REQUEST = 128;
+export const ICMPV6_ECHO_REPLY = 129;
+export const NDISC_NEIGHBOUR_SOLICITATION = 135;
+export const NDISC_NEIGHBOUR_ADVERTISEMENT = 136;
+/** Destination unreachable codes: no route, administratively prohibited, address unreachable, port unreachable. */
+export const ICMPV6_NOROUTE = 0;
+export const ICMPV6_ADM_PROHIBITED = 1;
+export const ICMPV6_ADDR_UNREACH = 3;
+export const ICMPV6_PORT_UNREACH = 4;
+
+/** Whether an ICMP header (of either family) is an echo request / reply. */
+export function isEchoRequest(p: Packet): boolean {
+  return p.ip?.version === 6 ? p.icmp?.type === ICMPV6_ECHO_REQUEST : p.icmp?.type === ICMP_ECHO;
+}
+export function isEchoReply(p: Packet): boolean {
+  return p.ip?.version === 6 ? p.icmp?.type === ICMPV6_ECHO_REPLY : p.icmp?.type === ICMP_ECHOREPLY;
+}
+/** ICMPv6 errors are types 0-127 (informational messages start at 128). */
+export function isIcmpError(p: Packet): boolean {
+  if (!p.icmp) return false;
+  return p.ip?.version === 6 ? p.icmp.type < 128 : p.icmp.type !== ICMP_ECHO && p.icmp.type !== ICMP_ECHOREPLY;
+}
+
+/**
+ * The ICMPv6 error for an ICMP (v4) type and code the stack decided on (icmp6_send's callers
+ * pick the matching one): unreachable codes map onto RFC 4443's, frag-needed is packet too big.
+ */
+export function icmp6For(type: number, code: number): { type: number; code: number } {
+  if (type === ICMP_TIME_EXCEEDED) return { type: ICMPV6_TIME_EXCEED, code: 0 };
+  if (type === ICMP_DEST_UNREACH) {
+    if (code === ICMP_FRAG_NEEDED) return { type: ICMPV6_PKT_TOOBIG, code: 0 };
+    if (code === ICMP_NET_UNREACH) return { type: ICMPV6_DEST_UNREACH, code: ICMPV6_NOROUTE };
+    if (code === ICMP_PORT_UNREACH) return { type: ICMPV6_DEST_UNREACH, code: ICMPV6_PORT_UNREACH };
+    if (code === 2) return { type: ICMPV6_PARAMPROB, code: 1 };
+    if (code === ICMP_PKT_FILTERED || code === ICMP_NET_ANO || code === ICMP_HOST_ANO) return { type: ICMPV6_DEST_UNREACH, code: ICMPV6_ADM_PROHIBITED };
+    return { type: ICMPV6_DEST_UNREACH, code: ICMPV6_ADDR_UNREACH };
+  }
+  return { type, code };
+}
+
+/** The ICMP (v4) meaning of an ICMPv6 error, for code that explains either family the same way. */
+export function icmp4Equivalent(p: Packet): { type: number; code: number } {
+  const i = p.icmp!;
+  if (p.ip?.version !== 6) return { type: i.type, code: i.code };
+  switch (i.type) {
+    case ICMPV6_TIME_EXCEED: return { type: ICMP_TIME_EXCEEDED, code: 0 };
+    case ICMPV6_PKT_TOOBIG: return { type: ICMP_DEST_UNREACH, code: ICMP_FRAG_NEEDED };
+    case ICMPV6_PARAMPROB: return { type: ICMP_DEST_UNREACH, code: 2 };
+    case ICMPV6_DEST_UNREACH:
+      return { type: ICMP_DEST_UNREACH, code: i.code === ICMPV6_NOROUTE ? ICMP_NET_UNREACH : i.code === ICMPV6_PORT_UNREACH ? ICMP_PORT_UNREACH : i.code === ICMPV6_ADM_PROHIBITED ? ICMP_PKT_FILTERED : ICMP_HOST_UNREACH };
+    case ICMPV6_ECHO_REPLY: return { type: ICMP_ECHOREPLY, code: 0 };
+    case ICMPV6_ECHO_REQUEST: return { type: ICMP_ECHO, code: 0 };
+    default: return { type: i.type, code: i.code };
+  }
+}
 
 /** Minimal UTF-8 encoder (the engine has no TextEncoder: lib is plain ES2022). */
 export function utf8(s: string): number[] {
@@ -123,13 +185,17 @@ export function frameLength(p: Packet): number {
 interface IpOpts { readonly src: string; readonly dst: string; readonly ttl?: number; readonly df?: boolean; readonly id?: number; readonly tos?: number }
 
 function ip(o: IpOpts, protocol: number, length: number): Packet['ip'] {
+  // IPv6: a 40-byte header, ICMP is ICMPv6 (58), and routers never fragment (no DF bit: PMTU is the sender's job).
+  if (o.dst.includes(':')) return { version: 6, src: o.src, dst: o.dst, ttl: o.ttl ?? DEFAULT_TTL, protocol: protocol === IPPROTO_ICMP ? IPPROTO_ICMPV6 : protocol, id: 0, df: true, tos: o.tos ?? 0, length: length - IP_HLEN + IP6_HLEN };
   return { version: 4, src: o.src, dst: o.dst, ttl: o.ttl ?? DEFAULT_TTL, protocol, id: o.id ?? 0, df: o.df ?? true, tos: o.tos ?? 0, length };
 }
 
 export function icmpEcho(o: IpOpts & { readonly id: number; readonly seq: number; readonly size: number; readonly reply?: boolean }): Packet {
   return {
     ip: ip(o, IPPROTO_ICMP, IP_HLEN + ICMP_HLEN + o.size),
-    icmp: { type: o.reply ? ICMP_ECHOREPLY : ICMP_ECHO, code: 0, id: o.id, seq: o.seq },
+    icmp: o.dst.includes(':')
+      ? { type: o.reply ? ICMPV6_ECHO_REPLY : ICMPV6_ECHO_REQUEST, code: 0, id: o.id, seq: o.seq }
+      : { type: o.reply ? ICMP_ECHOREPLY : ICMP_ECHO, code: 0, id: o.id, seq: o.seq },
     payload: { kind: 'bytes', length: o.size },
   };
 }
@@ -172,7 +238,7 @@ export function vxlanWrap(o: IpOpts & { readonly sport: number; readonly dport: 
   };
 }
 
-/** flannel's UDP backend: the inner IP packet is the UDP payload. */
+/** An IP packet as a UDP payload (a user-space L3 tunnel: a TUN read by a process, userspace.ts). */
 export function udpWrap(o: IpOpts & { readonly sport: number; readonly dport: number }, inner: Packet): Packet {
   return { ip: ip(o, IPPROTO_UDP, IP_HLEN + UDP_HLEN + (inner.ip?.length ?? 0)), udp: { sport: o.sport, dport: o.dport }, inner };
 }
@@ -193,7 +259,7 @@ export function espWrap(p: Packet, spi: number, seq: number): Packet {
 }
 
 export function withEth(p: Packet, src: string, dst: string): Packet {
-  return { ...p, eth: { src, dst, type: p.arp ? ETH_P_ARP : ETH_P_IP } };
+  return { ...p, eth: { src, dst, type: p.arp ? ETH_P_ARP : p.ip?.version === 6 ? ETH_P_IPV6 : ETH_P_IP } };
 }
 
 export function stripL2(p: Packet): Packet {
@@ -210,6 +276,20 @@ export function tcpFlagsText(f: TcpFlags): string {
   if (f.psh) s += 'P';
   if (f.ack) s += '.';
   return s || 'none';
+}
+
+function icmp6Text(i: IcmpHeader): string {
+  switch (i.type) {
+    case ICMPV6_ECHO_REQUEST: return `echo request id ${i.id ?? 0} seq ${i.seq ?? 0}`;
+    case ICMPV6_ECHO_REPLY: return `echo reply id ${i.id ?? 0} seq ${i.seq ?? 0}`;
+    case NDISC_NEIGHBOUR_SOLICITATION: return `neighbor solicitation, who has ${i.target ?? '?'}`;
+    case NDISC_NEIGHBOUR_ADVERTISEMENT: return `neighbor advertisement, tgt is ${i.target ?? '?'}`;
+    case ICMPV6_TIME_EXCEED: return 'time exceeded in-transit';
+    case ICMPV6_PKT_TOOBIG: return `packet too big, mtu ${i.mtu ?? 0}`;
+    case ICMPV6_PARAMPROB: return 'parameter problem';
+    case ICMPV6_DEST_UNREACH: return `destination unreachable, ${['no route', 'administratively prohibited', 'beyond scope', 'address unreachable', 'port unreachable'][i.code] ?? `code ${i.code}`}`;
+    default: return `type ${i.type} code ${i.code}`;
+  }
 }
 
 function icmpText(i: IcmpHeader): string {
@@ -233,13 +313,16 @@ export function describe(p: Packet): string {
   if (!p.ip) return 'frame';
   const i = p.ip;
   let s: string;
-  if (p.tcp) s = `${i.src}:${p.tcp.sport} > ${i.dst}:${p.tcp.dport} TCP [${tcpFlagsText(p.tcp.flags)}] seq ${p.tcp.seq}${p.tcp.flags.ack ? ` ack ${p.tcp.ack}` : ''}`;
-  else if (p.udp) s = `${i.src}:${p.udp.sport} > ${i.dst}:${p.udp.dport} UDP${p.vxlan ? ` VXLAN vni ${p.vxlan.vni}` : ''}`;
+  // An IPv6 address with a port is written in brackets ([fd00::2]:80).
+  const ep = i.version === 6 ? (a: string, port: number): string => `[${a}]:${port}` : (a: string, port: number): string => `${a}:${port}`;
+  if (p.tcp) s = `${ep(i.src, p.tcp.sport)} > ${ep(i.dst, p.tcp.dport)} TCP [${tcpFlagsText(p.tcp.flags)}] seq ${p.tcp.seq}${p.tcp.flags.ack ? ` ack ${p.tcp.ack}` : ''}`;
+  else if (p.udp) s = `${ep(i.src, p.udp.sport)} > ${ep(i.dst, p.udp.dport)} UDP${p.vxlan ? ` VXLAN vni ${p.vxlan.vni}` : ''}`;
+  else if (p.icmp && i.version === 6) s = `${i.src} > ${i.dst} ICMP6 ${icmp6Text(p.icmp)}`;
   else if (p.icmp) s = `${i.src} > ${i.dst} ICMP ${icmpText(p.icmp)}`;
   else if (i.protocol === IPPROTO_IPIP) s = `${i.src} > ${i.dst} IPIP`;
   else if (p.esp) s = `${i.src} > ${i.dst} ESP(spi=0x${p.esp.spi.toString(16).padStart(8, '0')},seq=0x${p.esp.seq.toString(16)})`;
   else s = `${i.src} > ${i.dst} proto ${i.protocol}`;
-  s += ` ttl ${i.ttl} len ${i.length}`;
+  s += i.version === 6 ? ` hlim ${i.ttl} len ${i.length}` : ` ttl ${i.ttl} len ${i.length}`;
   if (p.inner && !p.esp) s += ` [inner ${describe(p.inner)}]`;
   return s;
 }

@@ -4,7 +4,7 @@
  * UDP and VXLAN bytes and correct checksums. Packets without an Ethernet header (TUN, IPIP
  * devices) get a zero-MAC Ethernet header so the file keeps one link type.
  *
- * Decode VXLAN on flannel's port with: tshark -r FILE -d udp.port==8472,vxlan
+ * Decode VXLAN on port 8472 with: tshark -r FILE -d udp.port==8472,vxlan
  */
 import { ETH_P_ARP, ETH_P_IP, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../net/packet';
 import { payloadBytes } from './packets';

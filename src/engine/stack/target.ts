@@ -5,6 +5,7 @@
  */
 import { etcHostsFor, hostsLookup } from './hosts';
 import { isIp } from '../addr/ip';
+import { canonicalIPv6, isIPv6 } from '../addr/ip6';
 import { nsForRef } from '../net/lookup';
 import type { TraceEvent } from '../trace/types';
 import type { NetNs } from '../net/types';
@@ -25,8 +26,24 @@ export interface Destination {
   readonly path: string;
 }
 
-/** Parses IP, IP:PORT or SCHEME://HOST[:PORT][/PATH]; undefined when it is none of them. */
+/**
+ * Parses IP, IP:PORT or SCHEME://HOST[:PORT][/PATH]; undefined when it is none of them. An IPv6
+ * address is bare (`fd00::2`) or in brackets (`[fd00::2]:80`, `http://[fd00::2]/`, RFC 3986).
+ */
 export function parseDestination(to: string, protocol?: Destination['protocol'], port?: number, resolve?: Readonly<Record<string, string>>): Destination | undefined {
+  const v6 = /^(?:(https?|tcp|udp):\/\/)?\[([0-9a-fA-F:.]+)\](?::(\d+))?([/?#].*)?$/.exec(to);
+  if (v6 || (isIPv6(to) && !to.startsWith('['))) {
+    const host = v6 ? canonicalIPv6(v6[2]!) : canonicalIPv6(to);
+    if (!host) return undefined;
+    const scheme = v6?.[1] as Destination['scheme'] | undefined;
+    let p = v6?.[3] ? Number(v6[3]) : port;
+    p ??= scheme === 'http' ? 80 : scheme === 'https' ? 443 : undefined;
+    if (scheme && p === undefined) return undefined;
+    if (p !== undefined && (!Number.isInteger(p) || p < 1 || p > 65535)) return undefined;
+    const proto = scheme ? (scheme === 'udp' ? 'udp' : 'tcp') : protocol ?? (p === undefined ? 'icmp' : 'tcp');
+    const path = v6?.[4] && v6[4].startsWith('/') ? v6[4] : '/';
+    return { host, ip: host, port: p, protocol: proto, ...(scheme ? { scheme } : {}), path };
+  }
   const url = /^(https?|tcp|udp):\/\/([^/:?#]+)(?::(\d+))?([/?#].*)?$/.exec(to);
   let host: string;
   let p: number | undefined = port;

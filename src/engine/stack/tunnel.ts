@@ -2,23 +2,22 @@
  * Tunnels: the headers an overlay adds around a Pod's packet, and where the far side takes
  * them off.
  *
- *   VXLAN (flannel vxlan, flannel.1):  [outer Eth][outer IP][UDP 8472][VXLAN vni][inner Eth][inner IP]...
- *   IPIP  (calico ipip, tunl0):        [outer Eth][outer IP proto 4][inner IP]...
- *   flannel UDP (flannel0 TUN):        [outer Eth][outer IP][UDP 8285][inner IP]...   built by flanneld in user space
+ *   VXLAN (a vxlan device):       [outer Eth][outer IP][UDP port][VXLAN vni][inner Eth][inner IP]...
+ *   IPIP  (an ipip device):       [outer Eth][outer IP proto 4][inner IP]...
+ *   ESP   (xfrm transport mode):  [outer Eth][IP proto 50][ESP][inner UDP]...
+ *
+ * Tunnels a user-space process builds (a TUN, a packet socket) are in userspace.ts.
  *
  * The outer packet is a new locally generated packet of the node, so it takes the node's
  * routes, OUTPUT/POSTROUTING hooks and ARP like any other.
  */
 import { hashString } from '../util/rand';
-import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
 import { message } from '../i18n/messages';
 import type { Packet } from '../net/packet';
 import type { FdbEntry, Link, NetNs, XfrmSa } from '../net/types';
 import { fibCached } from './nsview';
-import { espWrap, ipipWrap, l2UdpWrap, udpWrap, vxlanWrap, describe } from './packets';
+import { espWrap, ipipWrap, vxlanWrap, describe } from './packets';
 import { ZERO_MAC, type Walker } from './walker';
-
-export const FLANNEL_UDP_PORT = 8285;
 
 /** udp_flow_src_port: the outer source port is a hash of the inner flow, in the ephemeral range. */
 function flowPort(inner: Packet): number {
@@ -33,7 +32,7 @@ function flowPort(inner: Packet): number {
  * entry (`bridge fdb append 00:00:00:00:00:00 ... dst IP` builds a head-end replication list: a
  * broadcast goes to each).
  */
-function fdbTargets(dev: Link, dmac: string): FdbEntry[] {
+export function fdbTargets(dev: Link, dmac: string): FdbEntry[] {
   const fdb = dev.fdb ?? [];
   const exact = fdb.filter((x) => x.mac === dmac && x.dst);
   return exact.length > 0 ? exact : fdb.filter((x) => x.mac === ZERO_MAC && x.dst);
@@ -73,45 +72,15 @@ function vxlanXmitExternal(w: Walker, ns: NetNs, vx: Link, frame: Packet): void 
 export function vxlanRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const dport = pkt.udp?.dport;
   // A VXLAN device that is down has closed its UDP socket: the port is then unreachable.
-  const vx = ns.links.find((l) => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || l.vxlan?.external || l.vxlan?.vni === pkt.vxlan.vni));
+  // Two devices on one port and VNI (flannel.1 and flannel-v6.1) each own the outer family of their local address.
+  const owns = (l: Link): boolean => l.kind === 'vxlan' && l.up && l.vxlan?.port === dport && (!pkt.vxlan || !!l.vxlan?.external || l.vxlan?.vni === pkt.vxlan.vni);
+  const v6 = pkt.ip?.version === 6;
+  const vx = ns.links.find((l) => owns(l) && (l.vxlan?.local === undefined || l.vxlan.local.includes(':') === v6)) ?? ns.links.find(owns);
   if (!vx || !pkt.inner) return false;
   w.emit('decap', ns, vx.name, message('event.vxlan.decap', { vni: pkt.vxlan?.vni ?? '?', dev: vx.name, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'vxlan', vni: pkt.vxlan?.vni });
   // An external device keeps the outer source and VNI as the packet's tunnel key (bpf_skb_get_tunnel_key reads it).
   const inner = vx.vxlan?.external && pkt.vxlan ? { ...pkt.inner, tunnelKey: { remote: pkt.ip!.src, vni: pkt.vxlan.vni } } : pkt.inner;
   w.netifRx(ns, vx, inner);
-  return true;
-}
-
-/**
- * A frame arriving on a device a user-space process captures (Link.packetSocket, weave's sleeve
- * on vethwe-pcap): the process reads it and sends it in UDP to each peer its FDB names.
- */
-export function packetSocketXmit(w: Walker, ns: NetNs, dev: Link, frame: Packet): void {
-  const ps = dev.packetSocket!;
-  w.emit('userspace', ns, dev.name, message('event.psock.capture', { owner: ps.owner, dev: dev.name }), frame, { process: ps.owner, direction: 'up' });
-  const dmac = frame.eth?.dst ?? ZERO_MAC;
-  const targets = fdbTargets(dev, dmac);
-  if (targets.length === 0) { w.drop(ns, dev.name, `${ps.owner}: no peer for ${dmac}`, frame); return; }
-  for (const e of targets) {
-    const src = fibCached(w.sim.net, ns, e.dst!)?.src;
-    if (!src) { w.drop(ns, dev.name, `${ps.owner}: no route to ${e.dst}`, frame); continue; }
-    const outer = l2UdpWrap({ src, dst: e.dst!, df: false, sport: ps.port, dport: ps.port }, frame);
-    w.emit('encap', ns, dev.name, (ps.encrypted ? message('event.psock.wrapSealed', { owner: ps.owner, port: ps.port, peer: e.dst!, seal: ps.encrypted }) : message('event.psock.wrap', { owner: ps.owner, port: ps.port, peer: e.dst! })), outer,
-      { kind: 'udp', label: `${ps.owner} UDP ${ps.port}`, peer: e.dst!, ...(ps.encrypted ? { encrypted: ps.encrypted } : {}) });
-    w.sendLocal(ns, outer);
-  }
-}
-
-/** The capturing process's UDP socket: unwrap and write the frame back out of its device. */
-export function packetSocketRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
-  const dport = pkt.udp?.dport;
-  if (dport === undefined || !pkt.inner?.eth) return false;
-  const dev = ns.links.find((l) => l.packetSocket?.port === dport && l.up);
-  if (!dev) return false;
-  const ps = dev.packetSocket!;
-  w.emit('userspace', ns, dev.name, (ps.encrypted ? message('event.psock.receiveSealed', { owner: ps.owner, port: dport, peer: pkt.ip!.src, seal: ps.encrypted }) : message('event.psock.receive', { owner: ps.owner, port: dport, peer: pkt.ip!.src })), pkt, { process: ps.owner, direction: 'up' });
-  w.emit('decap', ns, dev.name, message('event.psock.inject', { owner: ps.owner, dev: dev.name }), pkt.inner, { kind: 'udp', label: `${ps.owner} UDP ${dport}` });
-  w.devXmit(ns, dev, pkt.inner);
   return true;
 }
 
@@ -155,62 +124,6 @@ export function ipipRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
   const tun = ns.links.find((l) => l.kind === 'ipip' && l.up);
   if (!tun || !pkt.inner) return false;
   w.emit('decap', ns, tun.name, message('event.ipip.decap', { dev: tun.name, pkt: describe(pkt.inner) }), pkt.inner, { kind: 'ipip' });
-  w.netifRx(ns, tun, pkt.inner);
-  return true;
-}
-
-/**
- * flanneld's view of the lease table (etcd /coreos.com/network/subnets): which node owns which
- * Pod subnet. Derived from the namespaces that run flanneld with a TUN device: the subnet is
- * the address prefix on the node's Pod bridge, the public IP the address the node reaches
- * others with.
- */
-function leaseFor(w: Walker, dst: string): { node: NetNs; publicIp: string } | undefined {
-  const d = parseIPv4(dst);
-  if (d === null) return undefined;
-  for (const ns of w.sim.net.namespaces.values()) {
-    if (!ns.links.some((l) => l.kind === 'tun' && l.tun?.owner === 'flanneld')) continue;
-    for (const l of ns.links) {
-      if (l.kind !== 'bridge') continue;
-      for (const a of l.addrs) {
-        const p = parsePrefix(`${a.address}/${a.prefixLen}`, true);
-        if (p && a.family === 4 && prefixContains(p, d)) {
-          const pub = publicIp(ns);
-          if (pub) return { node: ns, publicIp: pub };
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
-function publicIp(ns: NetNs): string | undefined {
-  const def = ns.routes.find((r) => r.dst === 'default' && r.table === 254 && r.dev);
-  const dev = def ? ns.links.find((l) => l.name === def.dev) : ns.links.find((l) => l.kind === 'ether' || (l.kind === 'veth' && !l.master));
-  return dev?.addrs.find((a) => a.family === 4)?.address;
-}
-
-/** A packet routed into flannel0: flanneld reads it, looks up the lease and sends it in UDP. */
-export function tunXmit(w: Walker, ns: NetNs, tun: Link, pkt: Packet): void {
-  const owner = tun.tun?.owner ?? 'a process';
-  w.emit('userspace', ns, tun.name, message('event.tun.read', { process: owner, dev: tun.name }), pkt, { process: owner, direction: 'up' });
-  if (owner !== 'flanneld') { w.drop(ns, tun.name, `${owner} does not forward TUN packets`, pkt); return; }
-  const lease = leaseFor(w, pkt.ip!.dst);
-  if (!lease) { w.drop(ns, tun.name, `flanneld: no subnet lease covers ${pkt.ip!.dst}`, pkt); return; }
-  const src = fibCached(w.sim.net, ns, lease.publicIp)?.src;
-  if (!src) { w.drop(ns, tun.name, `flanneld: no route to ${lease.publicIp}`, pkt); return; }
-  const outer = udpWrap({ src, dst: lease.publicIp, df: false, sport: FLANNEL_UDP_PORT, dport: FLANNEL_UDP_PORT }, pkt);
-  w.emit('encap', ns, tun.name, message('event.flannel.encap', { port: FLANNEL_UDP_PORT, peer: lease.publicIp, node: lease.node.id }), outer, { kind: 'udp', peer: lease.publicIp });
-  w.sendLocal(ns, outer);
-}
-
-/** The peer flanneld's socket on UDP 8285: unwrap and write the inner packet into flannel0. */
-export function flannelRcv(w: Walker, ns: NetNs, pkt: Packet): boolean {
-  if (pkt.udp?.dport !== FLANNEL_UDP_PORT || !pkt.inner) return false;
-  const tun = ns.links.find((l) => l.kind === 'tun' && l.tun?.owner === 'flanneld');
-  if (!tun) return false;
-  w.emit('userspace', ns, tun.name, message('event.flannel.receive', { port: FLANNEL_UDP_PORT, src: pkt.ip!.src }), pkt, { process: 'flanneld', direction: 'up' });
-  w.emit('decap', ns, tun.name, message('event.flannel.decap', { dev: tun.name }), pkt.inner, { kind: 'udp' });
   w.netifRx(ns, tun, pkt.inner);
   return true;
 }

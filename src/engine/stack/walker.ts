@@ -17,7 +17,9 @@ import { noteWalk } from './capture';
 import { BROADCAST_MAC, type Mac } from '../addr/mac';
 import type { FibResult } from '../route/fib';
 import { formatRule, isDefaultRule } from '../route/rules';
-import { ETH_P_ARP, ETH_P_IP, type Packet } from '../net/packet';
+import { ETH_P_ARP, ETH_P_IP, ETH_P_IPV6, type Packet } from '../net/packet';
+import { isLinkLocal6, isMulticast6 } from '../net/ipv6';
+import { ndiscRcv, ndiscSolicit } from './ndisc';
 import type { DevHookPoint, Link, NeighEntry, NetNs } from '../net/types';
 import { acceptAll, type Hook, type HookContext, type HookEvent } from '../netfilter/hook';
 import type { Sim } from '../sim';
@@ -26,10 +28,12 @@ import { message, render, type Message } from '../i18n/messages';
 import { fibCached, nsView, ownerId, type NsView } from './nsview';
 import {
   DEFAULT_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_ANO, ICMP_HOST_UNREACH, ICMP_NET_ANO, ICMP_NET_UNREACH,
-  ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, describe, icmpError, stripL2, tcp, withEth,
+  ICMP_PKT_FILTERED, ICMP_PORT_UNREACH, ICMP_TIME_EXCEEDED, NDISC_NEIGHBOUR_ADVERTISEMENT, NDISC_NEIGHBOUR_SOLICITATION,
+  describe, icmp6For, icmpError, isIcmpError, stripL2, tcp, withEth,
 } from './packets';
 import { bridgeInput, bridgeXmit } from './bridge';
-import { ipipRcv, ipipXmit, packetSocketXmit, tunXmit, vxlanXmit, xfrmOutput } from './tunnel';
+import { ipipRcv, ipipXmit, vxlanXmit, xfrmOutput } from './tunnel';
+import { packetSocketXmit, tunXmit } from './userspace';
 import { localDeliver } from './l4';
 import { hookPointText, IP_HOOKS, NO_PROGRAMS, type HookDecision, type HookEnv, type HookPoint, type IpHookPoint } from './hooks';
 
@@ -149,7 +153,7 @@ export class Walker {
     // Every field spelled out (no spread: this is the hot path). Typed so that a field added to
     // HookContext fails to compile here until it is passed on.
     const full: { [K in keyof Required<HookContext>]: HookContext[K] | undefined } = {
-      inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split,
+      inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split, tracked: ctx.tracked,
       now: this.nowMs, random: this.random,
     };
     // The sink is one bound method reading what this hook call set (runHook emits synchronously).
@@ -441,6 +445,12 @@ export class Walker {
       const mine = eth.dst === link.mac || eth.dst === BROADCAST_MAC || isMulticast(eth.dst);
       if (!mine) { this.drop(ns, link.name, `frame for ${eth.dst} is not for ${link.name} (${link.mac})`, frame, false); return; }
       if (eth.type === ETH_P_ARP && frame.arp) { this.arpRcv(ns, link, frame); return; }
+      if (eth.type === ETH_P_IPV6 && frame.ip?.version === 6) {
+        if (ns.sysctl['net.ipv6.conf.all.disable_ipv6'] !== '0') { this.drop(ns, link.name, `IPv6 is disabled on ${link.name} (net.ipv6.conf.all.disable_ipv6=1)`, frame); return; }
+        if (frame.icmp && (frame.icmp.type === NDISC_NEIGHBOUR_SOLICITATION || frame.icmp.type === NDISC_NEIGHBOUR_ADVERTISEMENT)) { ndiscRcv(this, ns, link, frame); return; }
+        this.ipRcv(ns, link, stripL2(frame));
+        return;
+      }
       if (eth.type !== ETH_P_IP) { this.drop(ns, link.name, `ethertype 0x${eth.type.toString(16)} not handled`, frame); return; }
     }
     if (!frame.ip) { this.drop(ns, link.name, 'not an IP packet', frame); return; }
@@ -457,6 +467,7 @@ export class Walker {
       this.localIn(ns, inLink, pkt);
       return;
     }
+    if (ip.version === 6) { this.ip6Forward(ns, inLink, pkt); return; }
     const r = this.route(ns, ip.dst, inLink.name, pkt);
     if (r?.route.type === 'local') {
       this.localIn(ns, inLink, pkt);
@@ -489,10 +500,42 @@ export class Walker {
     this.finishOutput(ns, out, r, true);
   }
 
+  /**
+   * ip6_forward: IPv6 has its own forwarding switch (net.ipv6.conf.all.forwarding), routers send
+   * ICMPv6 errors (no route, hop limit exceeded, packet too big: they never fragment) and
+   * decrement the hop limit.
+   */
+  private ip6Forward(ns: NetNs, inLink: Link, pkt: Packet): void {
+    const ip = pkt.ip!;
+    if (isMulticast6(ip.dst)) { this.drop(ns, inLink.name, `multicast ${ip.dst}: no group joined here`, pkt, false); return; }
+    const r = this.route(ns, ip.dst, inLink.name, pkt);
+    if (r?.route.type === 'local') { this.localIn(ns, inLink, pkt); return; }
+    if (ns.sysctl['net.ipv6.conf.all.forwarding'] !== '1') {
+      this.drop(ns, inLink.name, `${ip.dst} is not local and net.ipv6.conf.all.forwarding=${ns.sysctl['net.ipv6.conf.all.forwarding'] ?? '0'}`, pkt);
+      return;
+    }
+    if (isLinkLocal6(ip.src) || isLinkLocal6(ip.dst)) { this.drop(ns, inLink.name, `link-local ${isLinkLocal6(ip.src) ? ip.src : ip.dst} is never forwarded`, pkt); return; }
+    if (!r) {
+      this.drop(ns, inLink.name, `no route to ${ip.dst}`, pkt);
+      this.icmpSend(ns, pkt, ICMP_DEST_UNREACH, ICMP_NET_UNREACH);
+      return;
+    }
+    if (ip.ttl <= 1) {
+      this.drop(ns, inLink.name, `hop limit exceeded in transit (hlim ${ip.ttl})`, pkt);
+      this.icmpSend(ns, pkt, ICMP_TIME_EXCEEDED, 0);
+      return;
+    }
+    const fwd = this.hook(ns, 'FORWARD', pkt, { inDev: inLink.name, outDev: r.route.dev ?? '' });
+    if (!fwd) return;
+    const out: Packet = { ...fwd, ip: { ...fwd.ip!, ttl: fwd.ip!.ttl - 1 } };
+    this.emit('forward', ns, r.route.dev, message('event.forward', { in: inLink.name, out: r.route.dev ?? '?', ttl: ip.ttl, ttlAfter: ip.ttl - 1 }), out, { in: inLink.name, out: r.route.dev, ttl: ip.ttl - 1 });
+    this.finishOutput(ns, out, r, true);
+  }
+
   // ---------------------------------------------------------------- ARP / neighbours
 
-  private findNeigh(ns: NetNs, ip: string, dev: string): NeighEntry | undefined {
-    for (const n of ns.neigh) if (n.ip === ip && n.dev === dev && n.family === 4) return n;
+  findNeigh(ns: NetNs, ip: string, dev: string): NeighEntry | undefined {
+    for (const n of ns.neigh) if (n.ip === ip && n.dev === dev) return n;
     return undefined;
   }
 
@@ -503,6 +546,7 @@ export class Walker {
       this.emit('neigh', ns, link.name, message('event.neigh', { ip: nexthop, dev: link.name, mac: `${e.mac}`, state: e.state }), undefined, { ip: nexthop, mac: e.mac, state: e.state });
       return e.mac;
     }
+    if (nexthop.includes(':')) return ndiscSolicit(this, ns, link, nexthop, src, e);
     const entry: NeighEntry = e ?? { family: 4, ip: nexthop, dev: link.name, state: 'INCOMPLETE', updatedAt: this.nowMs };
     if (!e) ns.neigh.push(entry);
     entry.state = 'INCOMPLETE';
@@ -562,9 +606,11 @@ export class Walker {
   // ---------------------------------------------------------------- errors
 
   /** icmp_send: an error back to the offending packet's source, never about another ICMP error. */
-  icmpSend(ns: NetNs, offending: Packet, type: number, code: number, mtu?: number): void {
+  icmpSend(ns: NetNs, offending: Packet, type0: number, code0: number, mtu?: number): void {
     const ip = offending.ip!;
-    if (offending.icmp && offending.icmp.type !== 8 && offending.icmp.type !== 0) return;
+    if (isIcmpError(offending)) return;
+    // icmp6_send: the same decision in ICMPv6's numbers.
+    const { type, code } = ip.version === 6 ? icmp6For(type0, code0) : { type: type0, code: code0 };
     const v = this.view(ns);
     const r = fibCached(this.sim.net, ns, ip.src);
     const src = v.local.has(ip.dst) ? ip.dst : r?.src;
@@ -602,7 +648,11 @@ export class Walker {
     if (v !== 'pass') {
       const r = this.route(ns, v.ip!.dst, inLink.name);
       if (!r) { this.drop(ns, inLink.name, `IPVS: no route to ${v.ip!.dst}`, v); return; }
-      this.finishOutput(ns, v, r, true);
+      // ip_vs_nat_send_or_cont: the DNATed packet goes out through LOCAL_OUT (OUTPUT, with its
+      // conntrack entry) and then POSTROUTING, as a locally sent one does.
+      const o = this.hook(ns, 'OUTPUT', v, { outDev: r.route.dev ?? 'lo', tracked: true });
+      if (!o) return;
+      this.finishOutput(ns, o, r, true);
       return;
     }
     const inp = split ? this.hook(ns, 'INPUT', head, { inDev: inLink.name, split: 'tail' }) : head;

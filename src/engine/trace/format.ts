@@ -37,7 +37,7 @@ export function explainTrace(t: Trace): string {
   const first = t.events[0]?.flow;
   const flows = new Set<string>();
   if (first) flows.add(first);
-  const replyStart = t.events.find((e) => e.flow !== first && e.flow !== 'arp' && e.type === 'send');
+  const replyStart = t.events.find((e) => e.flow !== first && e.flow !== 'arp' && e.flow !== 'ndisc' && e.type === 'send');
   if (replyStart) flows.add(replyStart.flow);
   // For TCP, the request and its response are the legs that carry the application's data.
   flows.add('request');

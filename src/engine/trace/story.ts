@@ -87,7 +87,8 @@ function phaseOf(p: FlowParts): Phase | null {
 }
 
 const legOf = (p: FlowParts): Leg => (REPLY_BASES.has(p.base) || p.base.endsWith('-reply') ? 'reply' : 'request');
-const isArp = (flow: string): boolean => flowParts(flow).base === 'arp';
+/** Address resolution (ARP, or IPv6 neighbour discovery): folded into the step of the packet waiting for it. */
+const isArp = (flow: string): boolean => { const b = flowParts(flow).base; return b === 'arp' || b === 'ndisc'; };
 
 /** A short name for a machine: the Pod's, the node's or the host's name. */
 export function machineLabel(machine: string): string {

@@ -104,6 +104,10 @@ export interface TraceEventDetails {
   route: { readonly route: string | null; readonly dst: string; readonly rule?: string };
   'arp-request': undefined;
   'arp-reply': { readonly proxyArp: true } | undefined;
+  /** IPv6 neighbour discovery: a neighbour solicitation to the target's solicited-node group (flow `ndisc`) */
+  'ndisc-solicit': { readonly target: string; readonly group: string };
+  /** the neighbour advertisement answering it */
+  'ndisc-advert': { readonly target: string; readonly mac: string; readonly router: boolean };
   /** neighbour table hit / entry created */
   neigh: { readonly ip: string; readonly mac: string | undefined; readonly state: string };
   /** a device transmits (one pcap record each) */
@@ -122,15 +126,15 @@ export interface TraceEventDetails {
   'bridge-local': undefined;
   /** IP forwarding in a namespace (TTL decremented) */
   forward: { readonly in: string; readonly out: string | undefined; readonly ttl: number };
-  /** VXLAN / IPIP / flannel UDP encapsulation */
+  /** VXLAN / IPIP / a user-space UDP tunnel's encapsulation */
   encap: { readonly kind: 'vxlan'; readonly vni: number; readonly vtep: string; readonly label?: string }
     | { readonly kind: 'ipip'; readonly remote: string; readonly label?: string }
-    /** flannel's UDP, or a user-space L2 tunnel such as weave's sleeve (`label`, `encrypted` when its payload is sealed) */
+    /** a user-space UDP tunnel: flannel's UDP backend (L3), weave's sleeve (L2; `label`, `encrypted` when its payload is sealed) */
     | { readonly kind: 'udp'; readonly peer: string; readonly label?: string; readonly encrypted?: string }
     /** IPsec transport mode (weave's encrypted fastdp): the packet leaves as ESP */
     | { readonly kind: 'esp'; readonly spi: number; readonly remote: string; readonly label?: string };
   decap: { readonly kind: 'vxlan'; readonly vni: number | undefined; readonly label?: string } | { readonly kind: 'ipip'; readonly label?: string } | { readonly kind: 'udp'; readonly label?: string } | { readonly kind: 'esp'; readonly spi: number; readonly label?: string };
-  /** handed to a user-space process (flanneld reading the TUN device) */
+  /** handed to a user-space process (one reading a TUN device or capturing on a packet socket, stack/userspace.ts) */
   userspace: { readonly process: string; readonly direction: 'up' | 'down' };
   /** a chain traversal, a LOG line, or a machine whose rules did not load */
   netfilter: ChainDetail | LogDetail | RestoreFailedDetail;
@@ -167,7 +171,7 @@ export interface TraceEventDetails {
 
 export type TraceEventType = keyof TraceEventDetails;
 export const TRACE_EVENT_TYPES = [
-  'send', 'route', 'arp-request', 'arp-reply', 'neigh', 'tx', 'rx', 'veth', 'bridge-forward', 'bridge-flood', 'bridge-learn',
+  'send', 'route', 'arp-request', 'arp-reply', 'ndisc-solicit', 'ndisc-advert', 'neigh', 'tx', 'rx', 'veth', 'bridge-forward', 'bridge-flood', 'bridge-learn',
   'bridge-local', 'forward', 'encap', 'decap', 'userspace', 'netfilter', 'nat', 'conntrack', 'ipvs', 'hook', 'policy', 'deliver', 'app', 'fragment',
   'dns', 'icmp-error', 'drop',
 ] as const satisfies readonly TraceEventType[];

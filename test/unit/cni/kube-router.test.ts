@@ -87,6 +87,74 @@ describe('kube-router firewall', () => {
   });
 });
 
+describe('kube-router firewall behind its IPVS proxy, one node', () => {
+  // Client, Service backend and the Pod the policy shuts out all on node-1: IPVS takes the
+  // packet at LOCAL_IN, DNATs it and sends it out through LOCAL_OUT, so OUTPUT's
+  // KUBE-ROUTER-OUTPUT -d POD -j KUBE-POD-FW-… is the only chain that sees it (it is routed,
+  // not forwarded: FORWARD never does).
+  const solo = `${SCENARIO}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: solo, labels: {app: solo}}
+spec:
+  nodeName: node-1
+  containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: solo}
+spec:
+  selector: {app: solo}
+  ports: [{port: 80, targetPort: 80, protocol: TCP}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: solo-from-client}
+spec:
+  podSelector: {matchLabels: {app: solo}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {matchLabels: {app: client}}}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stranger, labels: {app: stranger}}
+spec:
+  nodeName: node-1
+  containers: [{name: c, image: busybox}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: friend, labels: {app: client}}
+spec:
+  nodeName: node-1
+  containers: [{name: c, image: busybox}]
+`;
+
+  it('a Pod the policy does not name is rejected in OUTPUT when it comes by the ClusterIP', () => {
+    const sim = build(solo);
+    const vip = sim.model.services.find((s) => s.meta.name === 'solo')!.clusterIP;
+    const denied = walk(sim, { from: 'pod/default/stranger', to: `http://${vip}/` });
+    expect(denied.events.some((e) => e.type === 'ipvs')).toBe(true);
+    expect(denied.verdict).not.toBe('delivered');
+    const reject = denied.events.find((e) => e.type === 'netfilter' && /KUBE-POD-FW-/.test(e.summary) && /REJECT/.test(e.summary));
+    expect((reject?.detail as { hook?: string } | undefined)?.hook).toBe('OUTPUT');
+  });
+
+  it('the Pod it names still gets through, once, with OUTPUT seen after IPVS', () => {
+    const sim = build(solo);
+    const vip = sim.model.services.find((s) => s.meta.name === 'solo')!.clusterIP;
+    const ok = walk(sim, { from: 'pod/default/friend', to: `http://${vip}/` });
+    expect(ok.verdict).toBe('delivered');
+    expect(ok.responder).toBe('pod/default/solo');
+    const ipvsAt = ok.events.findIndex((e) => e.type === 'ipvs');
+    expect(ipvsAt).toBeGreaterThan(0);
+    expect(ok.events.slice(ipvsAt).some((e) => e.type === 'netfilter' && /KUBE-ROUTER-OUTPUT/.test(e.summary))).toBe(true);
+    // The connection keeps its one conntrack entry: OUTPUT does not start a second one for the DNATed packet.
+    expect(runLine(sim, node1, 'conntrack -L').stdout.split('\n').filter((l) => l.includes(`dst=${vip}`))).toHaveLength(1);
+  });
+});
+
 describe('gobgp', () => {
   it('shows the iBGP full mesh and the RIB', () => {
     const sim = build();

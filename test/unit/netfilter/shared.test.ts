@@ -139,4 +139,53 @@ describe('chains shared between nodes', () => {
     expect(next.caches!.chains).toBe(cache);
     expect(save(next)).toBe(save(buildSim(edited).sim));
   });
+  it('a learner editing node-1\'s rules in its terminal copies the chain there: node-2 keeps the shared one, and its counters', () => {
+    const yaml = readFileSync(new URL('../../../content/scenarios/default.yaml', import.meta.url), 'utf8');
+    const { sim } = buildSim(yaml);
+    const nat = (n: string) => sim.net.namespaces.get(`node/${n}`)!.netfilter!.tables.nat;
+    const save = (n: string) => runLine(sim, { kind: 'node', name: n }, 'iptables-save -t nat').stdout;
+    const shared = nat('node-2').chains.get('KUBE-SERVICES')!;
+    expect(nat('node-1').chains.get('KUBE-SERVICES')).toBe(shared);
+    const before2 = save('node-2');
+    const rules = shared.rules.length;
+    // node-2 counts a packet on a shared rule; node-1 does not see it.
+    ruleCounters(nat('node-2'), shared.rules[0]!).pkts += 5;
+    const r = runLine(sim, { kind: 'node', name: 'node-1' }, 'iptables -t nat -I KUBE-SERVICES 1 -s 10.9.9.9/32 -j RETURN');
+    expect(r.exitCode).toBe(0);
+    expect(nat('node-1').chains.get('KUBE-SERVICES')).not.toBe(shared);
+    expect(nat('node-1').chains.get('KUBE-SERVICES')!.rules).toHaveLength(rules + 1);
+    expect(nat('node-2').chains.get('KUBE-SERVICES')).toBe(shared);
+    expect(shared.rules).toHaveLength(rules);
+    expect(save('node-2')).toBe(before2);
+    expect(save('node-1')).toContain('-A KUBE-SERVICES -s 10.9.9.9/32 -j RETURN');
+    expect(readCounters(nat('node-2'), shared.rules[0]!).pkts).toBe(5);
+    expect(readCounters(nat('node-1'), nat('node-1').chains.get('KUBE-SERVICES')!.rules[1]!).pkts).toBe(0);
+  });
+
+  it('a rebuild after kubectl scale keeps every chain the scale did not change as the same object, on every node', () => {
+    const yaml = readFileSync(new URL('../../../content/scenarios/default.yaml', import.meta.url), 'utf8');
+    const { sim } = buildSim(yaml);
+    const chainsOf = (n: string) => new Map(sim.net.namespaces.get(`node/${n}`)!.netfilter!.tables.nat.chains);
+    const before = { 'node-1': chainsOf('node-1'), 'node-2': chainsOf('node-2') };
+    const cache = sim.caches!.chains;
+    const skipped = cache.checksSkipped;
+    expect(runLine(sim, { kind: 'workstation' }, 'kubectl scale deployment my-nginx --replicas=3').exitCode).toBe(0);
+    // The second node's tables had the same chain graph as the first's: checked once.
+    expect(cache.checksSkipped).toBeGreaterThan(skipped);
+    const changed = new Set<string>();
+    for (const n of ['node-1', 'node-2'] as const) {
+      const after = chainsOf(n);
+      for (const [name, chain] of after) if (!chain.shared || before[n].get(name) !== chain) changed.add(name);
+    }
+    // Only what the new endpoint touches: the Services' chains, their new KUBE-SEP, the node-local ones.
+    const svcChains = [...changed].filter((c) => /^KUBE-(SVC|EXT|SEP)-/.test(c));
+    expect(svcChains.length).toBeGreaterThan(0);
+    for (const c of changed) expect(c).toMatch(/^(KUBE-(SVC|EXT|SEP|SERVICES|NODEPORTS)|FLANNEL|PREROUTING|INPUT|OUTPUT|POSTROUTING|CNI-)/);
+    const kept = [...before['node-1'].keys()].filter((c) => before['node-1'].get(c)!.shared && before['node-2'].get(c) === before['node-1'].get(c) && !changed.has(c));
+    expect(kept.length).toBeGreaterThan(3);
+    for (const c of kept) {
+      expect(chainsOf('node-1').get(c)).toBe(before['node-1'].get(c));
+      expect(chainsOf('node-2').get(c)).toBe(before['node-1'].get(c));
+    }
+  });
 });

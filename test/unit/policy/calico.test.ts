@@ -50,4 +50,23 @@ describe('calico-style rules per node', () => {
     expect(ds.map((d) => `${d.severity} ${d.code}: ${d.message}`)).toEqual(['warning policy-not-enforced: NetworkPolicy x/default-deny has no effect: the flannel network plugin does not enforce NetworkPolicy']);
     expect(policyDiagnostics(m, 's.yaml')).toEqual([]);
   });
+  it('a peer across namespaces lists the Pods it names in the model\'s order, each once, the same on every node', () => {
+    const all = conformanceCluster([
+      np('x', 'from-any-b', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { pod: 'b' } } }] }] }),
+      np('x', 'from-y', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns: 'y' } } }] }] }),
+    ]);
+    const chain = (i: number) => policyChain(all.networkPolicies[i]!, 'ingress');
+    const sources = (t: string, c: string) => t.split('\n').filter((l) => l.startsWith(`-A ${c} -s `)).map((l) => l.split(' ')[3]);
+    const t = buildPolicyRuleset(all, 'node-1');
+    const bs = all.pods.filter((p) => !p.hostNetwork && p.podIP && p.meta.labels.pod === 'b').map((p) => `${p.podIP}/32`);
+    expect(new Set(all.pods.filter((p) => p.meta.labels.pod === 'b').map((p) => p.meta.namespace)).size).toBeGreaterThan(1);
+    expect(sources(t, chain(0))).toEqual(bs);
+    const ys = all.pods.filter((p) => !p.hostNetwork && p.podIP && p.meta.namespace === 'y').map((p) => `${p.podIP}/32`);
+    expect(ys.length).toBeGreaterThan(1);
+    expect(sources(t, chain(1))).toEqual(ys);
+    for (const n of all.nodes) {
+      const tn = buildPolicyRuleset(all, n.name);
+      if (tn.includes(`:${chain(0)} `)) expect(sources(tn, chain(0))).toEqual(bs);
+    }
+  });
 });

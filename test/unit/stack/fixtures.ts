@@ -183,7 +183,7 @@ export function twoNodes(backend: Backend, opts: { podMtu?: number } = {}): { b:
     }
   } else if (backend === 'udp') {
     for (const [i, n] of [[1, n1], [2, n2]] as const) {
-      b.link(n, 'flannel0', 'tun', { mtu: 1472, tun: { owner: 'flanneld' }, mac: '00:00:00:00:00:00' });
+      b.link(n, 'flannel0', 'tun', { mtu: 1472, tun: { owner: 'flanneld', port: 8285 }, mac: '00:00:00:00:00:00' });
       b.addr(n, 'flannel0', `10.244.${i}.0/16`);
       n.routes.splice(n.routes.findIndex((r) => r.dst === '10.244.0.0/16'), 1);
       b.route(n, '10.244.0.0/16', { dev: 'flannel0' });

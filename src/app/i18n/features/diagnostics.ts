@@ -82,7 +82,7 @@ const TITLES: readonly Row[] = [
   ['underlay-family-missing', 'The underlay has no CIDR of one of the cluster’s IP families', '底层网络缺少集群某个 IP 协议族的网段'],
   ['node-ip-family-missing', 'The node has no address of one of the cluster’s IP families', '节点缺少集群某个 IP 协议族的地址'],
   ['service-ip-family-invalid', 'The Service’s ipFamilyPolicy, ipFamilies or clusterIPs do not fit the cluster', 'Service 的 ipFamilyPolicy、ipFamilies 或 clusterIPs 与集群不符'],
-  ['ipv6-datapath-not-yet', 'IPv6 addresses exist in Kubernetes objects, but packets are not walked over IPv6 yet', 'Kubernetes 对象已带 IPv6 地址，但数据包还不会按 IPv6 走一遍'],
+  ['ipv6-datapath-not-yet', 'IPv6 is only partly walked in this cluster: with the bridge plugin or flannel vxlan Pods and nodes talk IPv6, but IPv6 Service addresses are not translated yet; other plugins walk IPv4 only', '此集群的 IPv6 数据路径只建模了一部分：使用 bridge 插件或 flannel vxlan 时，Pod 与节点之间可按 IPv6 通信，但 IPv6 的 Service 地址还不会被转换；其他插件仍只走 IPv4'],
   ['podcidr-exhausted', 'The cluster CIDR has no room for another node', '集群网段已容不下更多节点'],
   ['invalid-port-range', 'The port range is not valid', '端口范围不合法'],
   ['invalid-backend', 'This backend is not one the plugin has', '这个插件没有这种 backend'],

@@ -15,6 +15,7 @@ import { RT_TABLE_MAIN } from '../../route/fib';
 import { hexFor, macFor, type BuildCtx } from '../../net/context';
 import { linkByName } from '../../net/lookup';
 import { addAddr, addLink, addRoute, addVethPair, setMaster, setUp, v4Addr } from '../../net/mutate';
+import { IP6_RT_PRIO_USER, hasIPv6, nodeIPv6, nodePodCIDR6, podGateway6, v6Addr } from '../../net/ipv6';
 import type { Link, NetNs, Route } from '../../net/types';
 import type { CniDatapath, NodeNet } from '../plugin';
 
@@ -33,6 +34,9 @@ export function ensurePodBridge(ctx: BuildCtx, node: NodeNet, mtu: number, name:
   const br = addLink(node.ns, { name, kind: 'bridge', mac: macFor(ctx, `${node.ns.id} ${name}`), mtu, qlen: 1000 });
   br.mtuSet = true;
   addAddr(node.ns, br, v4Addr(gw.gateway, gw.prefixLen, { broadcast: true }));
+  // host-local's IPv6 range (dual-stack): the bridge holds that range's first address too.
+  const gw6 = podGateway6Of(ctx, node);
+  if (gw6) addAddr(node.ns, br, v6Addr(gw6.gateway, gw6.prefixLen));
   setUp(node.ns, br, true);
   return br;
 }
@@ -57,6 +61,19 @@ export function wireBridgePod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs
   const route = (dst: string): Route => ({ family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst, via: gw.gateway, dev: 'eth0', proto: 'boot', scope: 'global' });
   addRoute(podNs, route('default'));
   for (const dst of extraRoutes) addRoute(podNs, route(dst));
+  // The IPv6 half of a dual-stack ADD: the Pod's IPv6 address in the node's IPv6 range, default via the bridge.
+  const ip6 = pod.podIPs?.find((a) => a.includes(':'));
+  const gw6 = podGateway6Of(ctx, node);
+  if (ip6 && gw6) {
+    addAddr(podNs, eth0, v6Addr(ip6, gw6.prefixLen));
+    addRoute(podNs, { family: 6, table: RT_TABLE_MAIN, type: 'unicast', dst: 'default', via: gw6.gateway, dev: 'eth0', proto: 'boot', scope: 'global', metric: IP6_RT_PRIO_USER });
+  }
+}
+
+/** The node's IPv6 Pod gateway, on a cluster with an IPv6 family. */
+function podGateway6Of(ctx: BuildCtx, node: NodeNet): { gateway: string; prefixLen: number } | undefined {
+  const c6 = hasIPv6(ctx.model) ? nodePodCIDR6(node.model) : undefined;
+  return c6 ? podGateway6(c6) : undefined;
 }
 
 /** The `bridge` plugin alone: no overlay, the underlay router carries each node's Pod subnet. */
@@ -66,8 +83,12 @@ export function bridgePlugin(mtu: number): CniDatapath {
     podMtu: mtu,
     setupNode: (ctx, _u, node) => { ensurePodBridge(ctx, node, mtu); },
     addPod: (ctx, node, pod, podNs) => wireBridgePod(ctx, node, pod, podNs, mtu),
-    connectPeers: (_ctx, u, node) => {
+    connectPeers: (ctx, u, node) => {
       addRoute(u.routerNs, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: node.model.podCIDR, via: node.model.ip, dev: 'eth0', proto: 'boot', scope: 'global' });
+      // IPv6: the router's route table carries each node's IPv6 Pod range too (a cloud's IPv6 routes).
+      const c6 = hasIPv6(ctx.model) ? nodePodCIDR6(node.model) : undefined;
+      const via6 = nodeIPv6(node.model);
+      if (c6 && via6) addRoute(u.routerNs, { family: 6, table: RT_TABLE_MAIN, type: 'unicast', dst: c6, via: via6, dev: 'eth0', proto: 'boot', scope: 'global', metric: IP6_RT_PRIO_USER });
     },
   };
 }

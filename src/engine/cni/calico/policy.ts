@@ -45,16 +45,101 @@ export function policyChain(p: PolicyModel, dir: 'ingress' | 'egress'): string {
 
 const comment = (s: string): string => `-m comment --comment "${s.replace(/"/g, "'")}"`;
 
-/** The Pods a peer names, as addresses (or the ipBlock itself). */
-function peerSources(model: ClusterModel, peer: Peer, policyNs: string): { cidrs: string[]; except: string[] } {
-  if (peer.ipBlock) return { cidrs: [peer.ipBlock.cidr], except: peer.ipBlock.except ?? [] };
-  const ips = model.pods.filter((pod) => {
-    if (pod.hostNetwork || !pod.podIP) return false;
-    if (peer.namespaceSelector) { if (!selectorMatches(peer.namespaceSelector, namespaceLabels(model, pod.meta.namespace))) return false; }
-    else if (pod.meta.namespace !== policyNs) return false;
-    return !peer.podSelector || selectorMatches(peer.podSelector, pod.meta.labels);
-  }).map((p) => `${p.podIP}/32`);
-  return { cidrs: [...new Set(ips)], except: [] };
+/** What a peer names: addresses (or the ipBlock itself), and the same addresses as a set. */
+interface PeerSources {
+  readonly cidrs: string[];
+  readonly except: string[];
+  readonly set: ReadonlySet<string>;
+}
+
+/**
+ * Per model (whose lists are never changed in place): each Pod's place in model.pods, the
+ * namespaces that hold Pods, each policy's selected Pods, each Pod's selecting policies (in
+ * policy order), and each peer's sources. Every node asks the same questions.
+ */
+interface PolicyMemo {
+  readonly position: Map<PodModel, number>;
+  readonly namespaces: string[];
+  /** Pods by namespace, and within it by label pair ("key=value"), in list order. */
+  readonly byNs: Map<string, { readonly all: PodModel[]; readonly byLabel: Map<string, PodModel[]> }>;
+  readonly selected: Map<PolicyModel, ReadonlySet<PodModel>>;
+  readonly policiesOf: Map<PodModel, PolicyModel[]>;
+  readonly peers: Map<Peer, Map<string, PeerSources>>;
+}
+
+const memos = new WeakMap<ClusterModel, PolicyMemo>();
+
+/** The Pods of `ns` that may match `labels`: the shortest list of one of its pairs (the caller checks the selector). */
+function candidates(byNs: PolicyMemo['byNs'], ns: string, labels: Readonly<Record<string, string>> | undefined): readonly PodModel[] {
+  const n = byNs.get(ns);
+  if (!n) return [];
+  let best: readonly PodModel[] = n.all;
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    const list = n.byLabel.get(`${k}=${v}`);
+    if (!list) return [];
+    if (list.length < best.length) best = list;
+  }
+  return best;
+}
+
+function memoOf(model: ClusterModel): PolicyMemo {
+  let m = memos.get(model);
+  if (m) return m;
+  const position = new Map<PodModel, number>();
+  const byNs: PolicyMemo['byNs'] = new Map();
+  model.pods.forEach((pod, i) => {
+    position.set(pod, i);
+    let ns = byNs.get(pod.meta.namespace);
+    if (!ns) { ns = { all: [], byLabel: new Map() }; byNs.set(pod.meta.namespace, ns); }
+    ns.all.push(pod);
+    for (const [k, v] of Object.entries(pod.meta.labels)) {
+      const list = ns.byLabel.get(`${k}=${v}`);
+      if (list) list.push(pod); else ns.byLabel.set(`${k}=${v}`, [pod]);
+    }
+  });
+  const selected = new Map<PolicyModel, ReadonlySet<PodModel>>();
+  const policiesOf = new Map<PodModel, PolicyModel[]>();
+  for (const p of model.networkPolicies) {
+    // The index narrows by the selector's labels; podSelectedBy decides.
+    const pods = candidates(byNs, p.meta.namespace, p.spec.podSelector?.matchLabels).filter((pod) => podSelectedBy(p, pod));
+    selected.set(p, new Set(pods));
+    for (const pod of pods) {
+      const list = policiesOf.get(pod);
+      if (list) list.push(p); else policiesOf.set(pod, [p]);
+    }
+  }
+  m = { position, namespaces: [...byNs.keys()], byNs, selected, policiesOf, peers: new Map() };
+  memos.set(model, m);
+  return m;
+}
+
+/** The Pods a peer names, as addresses (or the ipBlock itself), in model.pods order. */
+function peerSources(model: ClusterModel, peer: Peer, policyNs: string): PeerSources {
+  const memo = memoOf(model);
+  let byNs = memo.peers.get(peer);
+  if (!byNs) { byNs = new Map(); memo.peers.set(peer, byNs); }
+  const hit = byNs.get(policyNs);
+  if (hit) return hit;
+  let out: PeerSources;
+  if (peer.ipBlock) {
+    out = { cidrs: [peer.ipBlock.cidr], except: peer.ipBlock.except ?? [], set: new Set([peer.ipBlock.cidr]) };
+  } else {
+    const nss = peer.namespaceSelector
+      ? memo.namespaces.filter((ns) => selectorMatches(peer.namespaceSelector, namespaceLabels(model, ns)))
+      : [policyNs];
+    const pods: PodModel[] = [];
+    for (const ns of nss) {
+      for (const pod of candidates(memo.byNs, ns, peer.podSelector?.matchLabels)) {
+        if (pod.hostNetwork || !pod.podIP) continue;
+        if (!peer.podSelector || selectorMatches(peer.podSelector, pod.meta.labels)) pods.push(pod);
+      }
+    }
+    if (nss.length > 1) pods.sort((a, b) => memo.position.get(a)! - memo.position.get(b)!);
+    const cidrs = [...new Set(pods.map((p) => `${p.podIP}/32`))];
+    out = { cidrs, except: [], set: new Set(cidrs) };
+  }
+  byNs.set(policyNs, out);
+  return out;
 }
 
 /** "-p tcp -m tcp --dport 80" fragments for a rule's ports, resolving named ports on `dsts`. */
@@ -89,7 +174,10 @@ function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 
     const tag = comment(`Policy ${who} ${dir} rule ${i}`);
     const addr = dir === 'ingress' ? '-s' : '-d';
     // Named ports resolve on the destination: the selected Pod for ingress, the peer for egress.
-    const peerPods = (pe: Peer | null): PodModel[] => model.pods.filter((pod) => !pod.hostNetwork && pod.podIP && (!pe || peerSources(model, pe, p.meta.namespace).cidrs.includes(`${pod.podIP}/32`)));
+    const peerPods = (pe: Peer | null): PodModel[] => {
+      const set = pe ? peerSources(model, pe, p.meta.namespace).set : null;
+      return model.pods.filter((pod) => !pod.hostNetwork && pod.podIP && (!set || set.has(`${pod.podIP}/32`)));
+    };
     const emit = (peerMatch: string, ports: { proto: string; dst?: string }[], target: string): void => {
       for (const pm of ports) lines.push(`-A ${chain} ${[peerMatch, pm.dst ? `-d ${pm.dst}` : '', pm.proto, tag, target].filter(Boolean).join(' ')}`);
     };
@@ -123,6 +211,7 @@ function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 
 export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { hook?: boolean } = {}): string {
   if (!policyEnforced(model)) return '';
   const local = model.pods.filter((p) => p.nodeName === node && !p.hostNetwork && p.podIP);
+  const memo = memoOf(model);
   const chains = new Set<string>(['cali-FORWARD', 'cali-from-wl-dispatch', 'cali-to-wl-dispatch']);
   const extraChains: string[] = [];
   const body: string[] = [
@@ -136,7 +225,7 @@ export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { ho
   const written = new Set<string>();
   for (const dir of ['egress', 'ingress'] as const) {
     for (const pod of local) {
-      const selecting = model.networkPolicies.filter((p) => policyTypesOf(p)[dir] && podSelectedBy(p, pod));
+      const selecting = (memo.policiesOf.get(pod) ?? []).filter((p) => policyTypesOf(p)[dir]);
       if (!selecting.length) continue;
       const iface = caliIface(pod);
       const wl = `cali-${dir === 'egress' ? 'fw' : 'tw'}-${iface}`;
@@ -155,7 +244,8 @@ export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { ho
         if (!written.has(chain)) {
           written.add(chain);
           chains.add(chain);
-          const sel = local.filter((x) => podSelectedBy(p, x));
+          const selected = memo.selected.get(p)!;
+          const sel = local.filter((x) => selected.has(x));
           policyLines.push(...policyChainRules(model, p, dir, sel, extraChains));
         }
       }

@@ -1,5 +1,6 @@
 /**
- * flannel as one plugin: the datapath (plugin.ts), flanneld's rules (hostrules.ts), its
+ * flannel as one plugin: the datapath (plugin.ts), flanneld's rules (hostrules.ts), its UDP
+ * backend's user-space forwarding (flanneld.ts), its
  * DaemonSet in the kube-flannel namespace, /run/flannel/subnet.env and the annotations flanneld
  * puts on each Node.
  */
@@ -8,6 +9,7 @@ import type { ClusterSpec } from '../../scenario/schema/knp';
 import type * as In from '../../scenario/schema/k8s';
 import { chooseBackend } from '../backend';
 import type { CniPlugin, CniSystemObjects } from '../plugin';
+import { flannelUserspace } from './flanneld';
 import { writeFlannelRules } from './hostrules';
 import { flannelMtu, flannelPlugin, flannelSubnetEnv, type FlannelBackend } from './plugin';
 
@@ -68,4 +70,6 @@ export const flannel: CniPlugin = {
   nodeFile: (model, node, path) => flannelNodeFile(model, node, path, backendOf(model)),
   nodeAnnotations: flannelAnnotations,
   networkCondition: FLANNEL_CONDITION,
+  // The udp backend: flanneld reads flannel0 and tunnels in UDP 8285 (flanneld.ts).
+  userspace: flannelUserspace,
 };

@@ -2,7 +2,7 @@
  * Weave Net as one plugin: the datapath (plugin.ts: the weave bridge, fastdp's datapath and
  * vxlan-6784, or sleeve's vethwe-pcap), its IPAM ring (ipam.ts), the WEAVE masquerade chain and
  * weave-npc's NetworkPolicy chains and ipsets (hostrules.ts, policy.ts), the weave-net DaemonSet
- * and the `weave` script (tools.ts).
+ * and the `weave` script (tools.ts), sleeve's user-space forwarding (sleeve.ts).
  */
 import { formatPrefix } from '../../addr/ip';
 import type { ClusterSpec } from '../../scenario/schema/knp';
@@ -13,6 +13,7 @@ import { writeWeaveRules } from './hostrules';
 import { weaveAllocRange, weaveIpam } from './ipam';
 import { weaveDatapath, type WeaveBackend } from './plugin';
 import { npcIpsets, writeNpcRules } from './policy';
+import { weaveUserspace } from './sleeve';
 import { weaveTools, WEAVE_VERSION } from './tools';
 
 export const WEAVE_CONDITION = '  NetworkUnavailable\tFalse\tWeaveIsUp\tWeave pod has set this';
@@ -70,4 +71,6 @@ export const weave: CniPlugin = {
   // spec.network.encryption: a password shared by the peers (another plugin ignores it, and knp check says so).
   settings: ['encryption'],
   tools: weaveTools,
+  // sleeve: weaver captures vethwe-pcap and tunnels in UDP 6783 from user space (sleeve.ts).
+  userspace: weaveUserspace,
 };

@@ -24,6 +24,7 @@ import { addAddr, addLink, addRoute, addVethPair, setMaster, setUp, v4Addr } fro
 import type { Link, NetNs } from '../../net/types';
 import type { CniDatapath, NodeNet } from '../plugin';
 import { weaveBridgeAddr, weaveSpi, weaveVni } from './ipam';
+import { WEAVER } from './sleeve';
 
 export type WeaveBackend = 'fastdp' | 'sleeve';
 
@@ -71,7 +72,7 @@ function setupWeaveNode(ctx: BuildCtx, backend: WeaveBackend, node: NodeNet, mtu
     setUp(ns, dp, true);
     setUp(ns, vx, true);
   } else {
-    vo.packetSocket = { owner: 'weaver', port: WEAVE_SLEEVE_PORT, ...(encrypted ? { encrypted: 'NaCl secretbox' } : {}) };
+    vo.packetSocket = { owner: WEAVER, port: WEAVE_SLEEVE_PORT, ...(encrypted ? { encrypted: 'NaCl secretbox' } : {}) };
     vo.fdb = [];
   }
   setUp(ns, vb, true);

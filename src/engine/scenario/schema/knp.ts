@@ -11,6 +11,8 @@ const typeMeta = { apiVersion: z.literal(KNP_API_VERSION), kind: z.string() };
 
 export const networkPlugin = z.enum(['flannel', 'calico', 'canal', 'bridge', 'kube-router', 'weave', 'aws-vpc-cni', 'cilium']);
 export type NetworkPlugin = z.infer<typeof networkPlugin>;
+/** Every plugin's backends (cni/<name>'s `backends`; test/unit/cni/registry.test.ts keeps the two equal). */
+export const networkBackend = z.enum(['vxlan', 'udp', 'host-gw', 'bgp', 'ipip', 'none', 'fastdp', 'sleeve', 'native']);
 
 /** One address or CIDR, or a list with one per family (the first is the primary family, as in Kubernetes). */
 const oneOrPerFamily = z.union([z.string(), z.array(z.string()).min(1)]);
@@ -52,7 +54,7 @@ export const clusterSpec = z.strictObject({
   gateway: z.string().optional().describe('Underlay router address; default: the first address of underlayCIDR'),
   network: z.strictObject({
     plugin: networkPlugin.default('flannel'),
-    backend: z.enum(['vxlan', 'udp', 'host-gw', 'bgp', 'ipip', 'none', 'fastdp', 'sleeve', 'native']).optional().describe('flannel: vxlan | udp | host-gw; calico: bgp | ipip | vxlan; kube-router: bgp | ipip; weave: fastdp | sleeve; cilium: vxlan | native'),
+    backend: networkBackend.optional().describe('flannel: vxlan | udp | host-gw; calico: bgp | ipip | vxlan; kube-router: bgp | ipip; weave: fastdp | sleeve; cilium: vxlan | native'),
     bridge: z.enum(['cni0', 'cbr0', 'docker0']).default('cni0'),
     mtu: z.number().int().min(576).max(9000).default(1500),
     encryption: z.boolean().optional().describe('weave: a password is set, so peers encrypt what they send each other (fastdp: IPsec ESP; sleeve: NaCl)'),
