@@ -17,3 +17,21 @@ export function scaleTable(results: readonly BenchResult[], machine: string, com
   }
   return `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, commit ${commit.slice(0, 10)} (\`npm run bench -- scale\`).\n\n${rows.join('\n')}`;
 }
+
+const UI_FIGURES: Record<string, string> = {
+  'ui-graph': 'edit → graph updated in the browser',
+  'ui-frames': 'late frames with 20 packets in flight (%)',
+  'ui-bytes': 'worker → UI data per edit (MB)',
+};
+
+/** The UI's figures at scale (bench/ui.ts uiScale), each per size against its target. */
+export function uiScaleTable(results: readonly BenchResult[], machine: string, commit: string): string {
+  const rows = ['| figure | size | median | min | max | target | met | note |', '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |'];
+  for (const [figure, label] of Object.entries(UI_FIGURES)) {
+    for (const r of results.filter((x) => x.figure === figure)) {
+      const met = r.targetMs === undefined ? '–' : r.ms <= r.targetMs ? 'yes' : '**no**';
+      rows.push(`| ${label} | ${r.size} | ${fmt(r.ms, r.unit)} | ${fmt(r.min, r.unit)} | ${fmt(r.max, r.unit)} | ${r.targetMs === undefined ? '–' : fmt(r.targetMs, r.unit)} | ${met} | ${r.note ?? ''} |`);
+    }
+  }
+  return `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, commit ${commit.slice(0, 10)} (\`npm run bench -- ui-scale\`).\n\n${rows.join('\n')}`;
+}

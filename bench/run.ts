@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ bench: Bench }>> = {
   lab: () => import('./lab'),
   ui: () => import('./ui'),
   'ui-animation': () => import('./ui').then((m) => ({ bench: m.animation })),
+  'ui-scale': () => import('./ui').then((m) => ({ bench: m.uiScale })),
   netbuild: () => import('./netbuild'),
   reach: () => import('./reach'),
   netfilter: () => import('./netfilter'),
@@ -55,9 +56,26 @@ if (results.some((r) => r.figure)) {
   const docUrl = new URL('../docs/performance.md', import.meta.url);
   const doc = readFileSync(docUrl, 'utf8');
   const begin = '<!-- bench:scale:begin -->';
+  // The UI's figures alone (npm run bench -- ui-scale) leave the scale table as it is.
+  if (results.some((r) => r.figure && !r.figure.startsWith('ui-'))) {
   const end = '<!-- bench:scale:end -->';
   const i = doc.indexOf(begin);
   const j = doc.indexOf(end);
   if (i < 0 || j < i) throw new Error('docs/performance.md: the bench:scale markers are missing');
   writeFileSync(docUrl, `${doc.slice(0, i + begin.length)}\n${scaleTable(results, machine, commit)}\n${doc.slice(j)}`);
+  }
+}
+// The UI's figures at scale (bench/ui.ts uiScale) in their own table of docs/performance.md.
+if (results.some((r) => r.figure?.startsWith('ui-'))) {
+  let commit = 'unknown';
+  try { commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
+  const { uiScaleTable } = await import('./report');
+  const docUrl = new URL('../docs/performance.md', import.meta.url);
+  const doc = readFileSync(docUrl, 'utf8');
+  const begin = '<!-- bench:ui-scale:begin -->';
+  const end = '<!-- bench:ui-scale:end -->';
+  const i = doc.indexOf(begin);
+  const j = doc.indexOf(end);
+  if (i < 0 || j < i) throw new Error('docs/performance.md: the bench:ui-scale markers are missing');
+  writeFileSync(docUrl, `${doc.slice(0, i + begin.length)}\n${uiScaleTable(results, machine, commit)}\n${doc.slice(j)}`);
 }

@@ -127,6 +127,82 @@ spec:
 `;
 }
 
+/**
+ * The UI at scale (`npm run bench -- ui-scale`, issue #19), on the generated scenarios
+ * (bench/scenarios/generate.ts): per size, edit → graph updated (the one-line edit of
+ * bench/scale.ts, from the rebuild request to the canvas showing it) and the share of late frames
+ * while 20 packets (a curl by name, 20 times) animate; beside them the worker → UI bytes per
+ * edit (bench/uibytes.ts, in node). L in the browser only with KNP_BENCH_UI_L=1: its build is
+ * longer than the worker's watchdog budget for a load until the engine's L target is met.
+ */
+export const uiScale: Bench = async () => {
+  const { workerBytes, BYTES_TARGET_MB } = await import('./uibytes');
+  const { generate } = await import('./scenarios/generate');
+  const { editedText, traceRequest } = await import('./scale');
+  const sizes = (process.env.KNP_BENCH_SIZES ?? 'S,M,L').split(',') as ('S' | 'M' | 'L')[];
+  const results: BenchResult[] = [];
+  for (const size of sizes) {
+    const b = workerBytes(size);
+    const target = BYTES_TARGET_MB[size];
+    results.push({
+      name: `ui: worker → UI data per edit (${size})`, size, figure: 'ui-bytes', unit: 'MB', ms: b.edit / 2 ** 20, runs: 1,
+      ...(target !== undefined ? { targetMs: target } : {}),
+      note: `load ${(b.load / 2 ** 20).toFixed(2)} MB; a curl by name (trace + snapshot) ${(b.trace / 2 ** 20).toFixed(2)} MB; protocol 2 sent ${(b.whole / 2 ** 20).toFixed(1)} MB after every request`,
+    });
+  }
+  if (!hasChromium) return results;
+  const site = await buildAndServe();
+  try {
+    const browser = await launch();
+    try {
+      const { encodeFragment } = await import('../src/engine/share/link');
+      for (const size of sizes) {
+        if (size === 'L' && !process.env.KNP_BENCH_UI_L) continue;
+        const text = generate(size);
+        const graph: number[] = [];
+        const late: number[] = [];
+        for (let i = 0; i < (size === 'S' ? 3 : 1); i++) {
+          const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+          const page = await ctx.newPage();
+          await page.goto(`${site.url}#${encodeFragment({ yaml: text, journal: [] })}`);
+          await page.waitForSelector('[data-testid=editor][data-ready=true]', { timeout: 120_000 });
+          await page.waitForSelector('.knp-status.status-ready', { timeout: 300_000 });
+          await page.waitForFunction(() => performance.getEntriesByName('knp:graph').length > 0, null, { timeout: 300_000 });
+          await page.click('[data-testid=editor] .view-lines');
+          await page.keyboard.press('Control+A');
+          await page.evaluate(() => performance.clearMarks());
+          await paste(page, editedText(text));
+          await page.waitForFunction(() => performance.getEntriesByName('knp:load').length > 0 && performance.getEntriesByName('knp:graph').length > 0, null, { timeout: 300_000 });
+          graph.push(await page.evaluate(() => performance.getEntriesByName('knp:graph')[0]!.startTime - performance.getEntriesByName('knp:load')[0]!.startTime));
+          await page.waitForSelector('.knp-status.status-ready', { timeout: 300_000 });
+          const req = traceRequest(size);
+          const form = page.locator('[data-testid=send-packet]');
+          await form.locator('select[name=from]').selectOption(req.from);
+          await form.locator('input[name=to]').fill(req.to);
+          await form.locator('input[name=count]').fill('20');
+          await form.locator('button[type=submit]').click();
+          await page.waitForSelector('[data-testid=event-list] [data-verdict]', { timeout: 300_000 });
+          await page.locator('.knp-player select').selectOption('4');
+          late.push(100 * ((await page.evaluate(`(async () => {
+    document.querySelector('[data-testid=trace-play]')?.click();
+${LATE_FRAMES_4S}
+    return late;
+  })()`)) as number));
+          await ctx.close();
+        }
+        const med = (xs: number[]) => median(xs);
+        results.push({ name: `ui: edit → graph updated (${size})`, size, figure: 'ui-graph', ms: med(graph), min: Math.min(...graph), max: Math.max(...graph), runs: graph.length, targetMs: ({ S: 100, M: 150, L: 400 } as const)[size], note: 'rebuild request → canvas (after the 250 ms typing debounce)' });
+        results.push({ name: `ui: late frames, 20 packets in flight (${size})`, size, figure: 'ui-frames', unit: '%', ms: med(late), min: Math.min(...late), max: Math.max(...late), runs: late.length, targetMs: size === 'L' ? 1 : 0, note: 'percent of frames over 25 ms, 4 s at 4×' });
+      }
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await site.close();
+  }
+  return results;
+};
+
 /** Fresh pages the packet animation is measured on; the figures are their medians. */
 const ANIMATION_RUNS = 5;
 

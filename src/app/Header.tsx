@@ -10,6 +10,7 @@ import { download, scenarioName } from './sharing/download';
 import { Exports } from './sharing/Exports';
 import { HistoryPanel } from './sharing/HistoryPanel';
 import { ReachMatrix } from './sharing/ReachMatrix';
+import { CostView } from './cost/CostView';
 import { CompareView } from './sharing/CompareView';
 import { select, StoreContext, useActions, useApp } from './store';
 
@@ -35,6 +36,7 @@ export function Header() {
   const shareBox = useRef<HTMLDivElement>(null);
   useDismiss(shareBox, link !== null, useCallback(() => setLink(null), []));
   const [reachOpen, setReachOpen] = useState(false);
+  const [costOpen, setCostOpen] = useState(false);
   const [compareOpen, setCompareOpen] = useState(false);
   const learnStore = useContext(LearnContext);
   // A link and a .knp file carry the open lesson or challenge and its progress too.
@@ -91,6 +93,7 @@ export function Header() {
         {status === 'ready' ? (problems ? t('editor.problems', { count: problems }) : t('engine.ready')) : t(`engine.${status}`)}
       </span>
       <button type="button" className="knp-btn" data-testid="reach-button" aria-expanded={reachOpen} title={t('share.reach.button')} onClick={() => setReachOpen(!reachOpen)}><span aria-hidden>▦</span> <span className="knp-btn-label">{t('share.reach.button')}</span></button>
+      <button type="button" className="knp-btn" data-testid="cost-button" aria-expanded={costOpen} title={t('cost.buttonHint')} onClick={() => setCostOpen(!costOpen)}><span aria-hidden>∑</span> <span className="knp-btn-label">{t('cost.button')}</span></button>
       <button type="button" className="knp-btn" data-testid="compare-button" aria-expanded={compareOpen} title={t('share.compare.button')} onClick={() => setCompareOpen(!compareOpen)}><span aria-hidden>⇄</span> <span className="knp-btn-label">{t('share.compare.button')}</span></button>
       <button type="button" className="knp-btn" data-testid="history-button" aria-expanded={historyOpen} title={t('share.history')} onClick={() => setHistoryOpen(!historyOpen)}><span aria-hidden>↺</span> <span className="knp-btn-label">{t('share.history')}</span></button>
       <div className="knp-menu" ref={shareBox}>
@@ -116,6 +119,7 @@ export function Header() {
       <button type="button" className="knp-icon-btn" onClick={() => actions.setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={t('toolbar.theme')} title={theme === 'dark' ? t('toolbar.light') : t('toolbar.dark')}>{theme === 'dark' ? '☀' : '☾'}</button>
       {compareOpen && <CompareView onClose={() => setCompareOpen(false)} />}
       {reachOpen && <ReachMatrix onClose={() => setReachOpen(false)} />}
+      {costOpen && <CostView onClose={() => setCostOpen(false)} />}
       {historyOpen && <HistoryPanel onClose={() => setHistoryOpen(false)} />}
     </header>
   );

@@ -11,7 +11,10 @@
 import type { Goal } from '../engine/goals';
 import type { Step } from '../engine/lessons/schema';
 import type { WalkRequest } from '../engine';
-import { err, PROTOCOL_VERSION, type Answers, type Request, type RequestType, type ResponseEnvelope, type Result } from './protocol';
+import { err, PROTOCOL_VERSION, SNAPSHOT_ANSWERS, type Answers, type Request, type RequestType, type ResponseEnvelope, type Result } from './protocol';
+import { applyPatch, type SnapshotPatch } from './patch';
+import { unpack } from './pack';
+import type { Snapshot } from './snapshot';
 import type { Transport, TransportFactory } from './transport';
 
 /** Why the engine was replaced, as data the UI words in the learner's language. */
@@ -38,6 +41,7 @@ export const BUDGETS_MS: Readonly<Record<RequestType, number>> = {
   load: 15_000, reset: 15_000, lab: 10_000, probes: 8_000, goals: 8_000, check: 8_000, exec: 5_000, trace: 5_000, 'begin-step': 5_000, stall: 5_000,
   // reach and compare build scratch simulations of their own (one or two scenarios).
   reach: 15_000, compare: 20_000,
+  focus: 5_000, cost: 10_000,
 };
 
 export interface ClientOptions {
@@ -72,6 +76,8 @@ export class EngineClient {
   /** Set while a replacement is being rebuilt, to what it is rebuilt from. */
   private recovering: false | 'full' | 'yaml' = false;
   private closed = false;
+  /** The snapshot the worker's patches apply to (protocol 3): the last one it sent, whole. */
+  private held: Snapshot | null = null;
   restarts = 0;
 
   constructor(private readonly factory: TransportFactory, opts: ClientOptions = {}) {
@@ -129,6 +135,19 @@ export class EngineClient {
 
   beginStep(): Promise<Result<Answers['begin-step']>> {
     return this.request({ type: 'begin-step' });
+  }
+
+  /**
+   * The namespaces the UI shows in full (a kernel view's node, the inspected object's); the
+   * answer's snapshot has them with chains, conntrack and IPVS, and so do later ones.
+   */
+  focus(ids: readonly string[]): Promise<Result<Answers['focus']>> {
+    return this.latestOf('focus', { type: 'focus', ids: [...ids] });
+  }
+
+  /** What Services cost kube-proxy's modes for the loaded scenario (`knp cost`). */
+  cost(): Promise<Result<Answers['cost']>> {
+    return this.request({ type: 'cost' });
   }
 
   lab(): Promise<Result<Answers['lab']>> {
@@ -192,12 +211,33 @@ export class EngineClient {
     this.pending.delete(m.id);
     clearTimeout(p.timer);
     if (m.v !== PROTOCOL_VERSION) { p.resolve(err('version-mismatch', `engine speaks protocol ${m.v}, UI speaks ${PROTOCOL_VERSION}`)); return; }
-    p.resolve(m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error });
+    if (!m.ok) { p.resolve({ ok: false, error: m.error }); return; }
+    let value: unknown;
+    try {
+      value = unpack(m.value);
+    } catch (e) {
+      p.resolve(err('engine-failure', e instanceof Error ? e.message : String(e)));
+      return;
+    }
+    const patch = SNAPSHOT_ANSWERS.has(m.type as RequestType) ? (value as { snapshot?: SnapshotPatch }).snapshot : undefined;
+    if (patch) {
+      // Patches apply in the order the worker made them, which is the order they arrive in.
+      try {
+        this.held = applyPatch(this.held, patch);
+      } catch (e) {
+        p.resolve(err('engine-failure', e instanceof Error ? e.message : String(e)));
+        this.replace('a snapshot from the engine did not fit the one held', { code: 'crash', message: 'snapshot patch mismatch' });
+        return;
+      }
+      value = { ...(value as object), snapshot: this.held };
+    }
+    p.resolve({ ok: true, value });
   }
 
   private replace(reason: string, cause: RestartCause): void {
     if (this.closed) return;
     this.transport.close();
+    this.held = null;
     this.restarts++;
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);

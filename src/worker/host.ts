@@ -6,8 +6,11 @@ import { buildSim, challengeGoals, evaluateGoals, parseTarget, runLine, walk, ty
 import type { ScenarioObjects } from '../engine/scenario/load';
 import { checkStep, type LessonState } from '../engine/lessons/run';
 import { commandNames } from '../engine/shell/registry';
-import { err, PROTOCOL_VERSION, type Answers, type LoadResult, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
-import { snapshot } from './snapshot';
+import { err, PROTOCOL_VERSION, type WireAnswers as Answers, type ProbeOutcome, type Request, type RequestEnvelope, type ResponseEnvelope, type Result } from './protocol';
+import { FULL_DETAIL_NAMESPACES, snapshot, type Detail } from './snapshot';
+import { SnapshotDiffer } from './patch';
+import { pack } from './pack';
+import { proxyCost } from '../engine/agents/kubeproxy/cost';
 import { labScript } from '../engine/lab/script';
 import { reachability } from '../engine/clients/reach';
 import { compareSims, replayJournal, type JournalEntry } from '../engine';
@@ -28,6 +31,9 @@ export class EngineHost {
   private generation = 0;
   /** Commands that changed the Sim since it was built: a scratch copy replays them. */
   private changes: JournalEntry[] = [];
+  /** What the UI holds (snapshots go as patches against it) and which namespaces it shows in full. */
+  private readonly differ = new SnapshotDiffer();
+  private focus: ReadonlySet<string> = new Set();
 
   handle(env: RequestEnvelope): ResponseEnvelope {
     if (!env || typeof env !== 'object' || typeof env.id !== 'number' || !env.req) {
@@ -42,8 +48,9 @@ export class EngineHost {
     } catch (e) {
       r = err('engine-failure', e instanceof Error ? `${e.message}` : String(e));
     }
+    // Repeated strings (rule texts, chain names, addresses) go once per answer (./pack.ts).
     return r.ok
-      ? { v: PROTOCOL_VERSION, id: env.id, ok: true, type: env.req.type, value: r.value }
+      ? { v: PROTOCOL_VERSION, id: env.id, ok: true, type: env.req.type, value: pack(r.value) }
       : { v: PROTOCOL_VERSION, id: env.id, ok: false, error: r.error };
   }
 
@@ -126,6 +133,15 @@ export class EngineHost {
         const results = evaluateGoals(sim, goals, this.start ? { start: this.start } : {}).map(({ trace: _t, ...r }) => r);
         return { ok: true, value: { results, snapshot: this.snap() } };
       }
+      case 'focus': {
+        if (!this.sim) return err('not-loaded', 'load a scenario first');
+        this.focus = new Set(Array.isArray(req.ids) ? req.ids.filter((x) => typeof x === 'string') : []);
+        return { ok: true, value: { snapshot: this.snap() } };
+      }
+      case 'cost': {
+        if (!this.sim) return err('not-loaded', 'load a scenario first');
+        return { ok: true, value: { report: proxyCost(this.sim.model) } };
+      }
       case 'stall': {
         // Busy on purpose (test-only): nothing else runs on this thread until it ends. Capped
         // so a stray message cannot wedge a worker that has no watchdog.
@@ -142,7 +158,7 @@ export class EngineHost {
     }
   }
 
-  private build(): LoadResult {
+  private build(): Answers['load'] {
     const src = this.source!;
     // The previous Sim lends its parsed chains and kube-proxy blocks: an edit costs what it changed.
     const { sim, diagnostics } = buildSim(src.yaml, { seed: src.seed, file: src.file, ...(this.sim ? { previous: this.sim } : {}) });
@@ -161,7 +177,11 @@ export class EngineHost {
     return { diagnostics, snapshot: this.snap(), commands: commandNames() };
   }
 
+  /** The next snapshot, as a patch against the last one sent. */
   private snap() {
-    return snapshot(this.sim!, ++this.generation);
+    const sim = this.sim!;
+    // A small scenario goes in full, as it always did; a large one sends the focus in full.
+    const detail: Detail = sim.net.namespaces.size <= FULL_DETAIL_NAMESPACES ? 'all' : this.focus;
+    return this.differ.diff(snapshot(sim, ++this.generation, detail));
   }
 }

@@ -10,13 +10,18 @@ import type { CommandResult, CompareResult, Diagnostic, GoalResult, JournalEntry
 import type { Goal } from '../engine/goals';
 import type { CheckResult } from '../engine/lessons/run';
 import type { Step } from '../engine/lessons/schema';
+import type { CostReport } from '../engine/agents/kubeproxy/cost';
+export type { CostMode, CostPoint, CostReport, ModeCost } from '../engine/agents/kubeproxy/cost';
+import type { SnapshotPatch } from './patch';
 import type { Snapshot } from './snapshot';
 
 /**
  * Bump when a message changes shape; a worker from another build answers `version-mismatch`.
  * 2: `exec` answers with the packet walks the command made (`traces`).
+ * 3: snapshots travel as patches (./patch.ts) against the last one sent; namespaces outside the
+ *    UI's focus come as outlines (`partial`) in a large cluster; `focus` and `cost` requests.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export type Request =
   /**
@@ -54,6 +59,14 @@ export type Request =
   /** The learner moves to a new step: earlier commands and packets no longer count. */
   | { readonly type: 'begin-step' }
   | { readonly type: 'reset' }
+  /**
+   * The namespaces the UI shows in full (a node's kernel view, the inspected object's): they
+   * come with chains, conntrack and IPVS in this answer's snapshot and every later one; the
+   * others may come as outlines (`NsSnap.partial`). Replaces the previous focus.
+   */
+  | { readonly type: 'focus'; readonly ids: readonly string[] }
+  /** What Services cost kube-proxy's modes for the loaded scenario (`knp cost`); null without a cluster. */
+  | { readonly type: 'cost' }
   /**
    * Test-only hook: the worker spins for `ms` without answering, the way a runaway request
    * would. The browser test sends it to prove the watchdog (client.ts) cancels and recovers.
@@ -106,7 +119,17 @@ export interface Answers {
   'begin-step': null;
   goals: { readonly results: readonly Omit<GoalResult, 'trace'>[]; readonly snapshot: Snapshot };
   stall: null;
+  focus: { readonly snapshot: Snapshot };
+  cost: { readonly report: CostReport | null };
 }
+
+/** Answers that carry a snapshot: on the wire it is a patch (./patch.ts), which the client applies. */
+export const SNAPSHOT_ANSWERS: ReadonlySet<RequestType> = new Set(['load', 'reset', 'exec', 'trace', 'probes', 'goals', 'focus']);
+
+/** What the worker posts: each answer with its snapshot as a patch. */
+export type WireAnswers = { [K in keyof Answers]: Answers[K] extends { readonly snapshot: Snapshot }
+  ? Omit<Answers[K], 'snapshot'> & { readonly snapshot: SnapshotPatch }
+  : Answers[K] extends { readonly snapshot?: Snapshot } ? Omit<Answers[K], 'snapshot'> & { readonly snapshot?: SnapshotPatch } : Answers[K] };
 
 export interface CompareSide {
   readonly yaml: string;

@@ -81,6 +81,12 @@ export interface ChainSnap {
 
 export interface NsSnap {
   readonly id: string;
+  /**
+   * Set when only the namespace's outline was sent (its links but loopback, what the canvas draws): its
+   * routes, neighbours and listeners read empty and its chains, conntrack and IPVS null until the
+   * UI asks for it (`focus`, protocol.ts). Absent on a namespace sent in full.
+   */
+  readonly partial?: true;
   readonly machine: string;
   readonly owner: NsOwner;
   readonly links: readonly LinkSnap[];
@@ -117,10 +123,25 @@ export interface Snapshot {
   readonly namespaces: readonly NsSnap[];
 }
 
-export function snapshot(sim: Sim, generation: number): Snapshot {
+/**
+ * Which namespaces come in full (chains, conntrack, IPVS); the others come as outlines
+ * (`partial`). 'all' (the default) sends every namespace in full.
+ */
+export type Detail = 'all' | ReadonlySet<string>;
+
+/** Up to this many namespaces a scenario is small: everything is sent in full, as always. */
+export const FULL_DETAIL_NAMESPACES = 48;
+
+export function snapshot(sim: Sim, generation: number, detail: Detail = 'all'): Snapshot {
   const m = sim.model;
   const podIdByIp = new Map<string, string>();
   for (const p of m.pods) if (p.podIP && !p.hostNetwork) podIdByIp.set(p.podIP, `pod/${p.meta.namespace}/${p.meta.name}`);
+  const slicesOf = new Map<string, (typeof m.endpointSlices)[number][]>();
+  for (const e of m.endpointSlices) {
+    const k = `${e.meta.namespace}/${e.serviceName}`;
+    const l = slicesOf.get(k);
+    if (l) l.push(e); else slicesOf.set(k, [e]);
+  }
   const nsList = [...sim.net.namespaces.values()];
   const nsById = new Map(nsList.map((n) => [n.id, n]));
   return {
@@ -139,7 +160,7 @@ export function snapshot(sim: Sim, generation: number): Snapshot {
       })),
     })),
     services: m.services.map((s) => {
-      const slices = m.endpointSlices.filter((e) => e.meta.namespace === s.meta.namespace && e.serviceName === s.meta.name);
+      const slices = slicesOf.get(`${s.meta.namespace}/${s.meta.name}`) ?? [];
       const endpoints = slices.flatMap((e) => e.endpoints.flatMap((ep) => ep.targetRef ? [ep.targetRef] : ep.addresses.map((a) => podIdByIp.get(a) ?? a)));
       return {
         id: `svc/${s.meta.namespace}/${s.meta.name}`, namespace: s.meta.namespace, name: s.meta.name, type: s.type, clusterIP: s.clusterIP,
@@ -156,9 +177,11 @@ export function snapshot(sim: Sim, generation: number): Snapshot {
       id: `netpol/${np.meta.namespace}/${np.meta.name}`,
       pods: m.pods.filter((p) => podSelectedBy(np, p)).map((p) => `pod/${p.meta.namespace}/${p.meta.name}`),
     })),
-    namespaces: nsList.map((ns) => ({
-      id: ns.id, machine: ns.machine, owner: ns.owner,
-      links: ns.links.map((l) => ({
+    namespaces: nsList.map((ns) => {
+      const full = detail === 'all' || detail.has(ns.id);
+      return {
+      id: ns.id, ...(full ? {} : { partial: true as const }), machine: ns.machine, owner: ns.owner,
+      links: (full ? ns.links : ns.links.filter((l) => l.kind !== 'loopback')).map((l) => ({
         ifindex: l.ifindex, name: l.name, kind: l.kind, mac: String(l.mac), mtu: l.mtu, up: l.up,
         ...(l.master ? { master: l.master } : {}),
         addrs: l.addrs.map((a) => `${a.address}/${a.prefixLen}`),
@@ -167,17 +190,18 @@ export function snapshot(sim: Sim, generation: number): Snapshot {
         ...(linkDetail(l) ? { detail: linkDetail(l)! } : {}),
         stats: { rx: l.stats.rxPackets, tx: l.stats.txPackets, dropped: l.stats.rxDropped + l.stats.txDropped },
       })),
-      routes: ns.routes.map((r) => [
+      routes: !full ? [] : ns.routes.map((r) => [
         r.type !== 'unicast' ? r.type : '', r.dst, r.via ? `via ${r.via}` : '', r.dev ? `dev ${r.dev}` : '',
         r.table === 255 ? 'table local' : r.table !== 254 ? `table ${r.table}` : '', r.proto !== 'boot' ? `proto ${r.proto}` : '',
         r.scope !== 'global' ? `scope ${r.scope}` : '', r.src ? `src ${r.src}` : '', r.metric !== undefined ? `metric ${r.metric}` : '', r.onlink ? 'onlink' : '',
       ].filter(Boolean).join(' ')),
-      neigh: ns.neigh.map((n) => `${n.ip} dev ${n.dev}${n.mac ? ` lladdr ${String(n.mac)}` : ''} ${n.state}`),
-      listeners: ns.listeners.map((l) => `${l.protocol} ${l.address}:${l.port} (${l.app.kind}${l.container ? `, ${l.container}` : ''})`),
-      chains: chainsOf(ns),
-      conntrack: ns.conntrack ? [...ns.conntrack.entries.values()].map((e) => formatEntry(e, sim.now)) : null,
-      ipvs: ipvsOf(sim, ns),
-    })),
+      neigh: !full ? [] : ns.neigh.map((n) => `${n.ip} dev ${n.dev}${n.mac ? ` lladdr ${String(n.mac)}` : ''} ${n.state}`),
+      listeners: !full ? [] : ns.listeners.map((l) => `${l.protocol} ${l.address}:${l.port} (${l.app.kind}${l.container ? `, ${l.container}` : ''})`),
+      chains: full ? chainsOf(ns) : null,
+      conntrack: full && ns.conntrack ? [...ns.conntrack.entries.values()].map((e) => formatEntry(e, sim.now)) : null,
+      ipvs: full ? ipvsOf(sim, ns) : null,
+      };
+    }),
   };
 }
 

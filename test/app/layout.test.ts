@@ -100,9 +100,12 @@ describe('cluster layout', () => {
     const bottom = Math.max(...machines.map((m) => m.y + m.h));
     expect(right / bottom).toBeLessThan(3);
     for (const m of machines) expect(m.w).toBeLessThan(1500);
-    // 300 endpoints draw as one edge per machine, labelled with the count.
+    // 300 Pods of one namespace: each machine draws them as one counted group (canvas/flow.ts
+    // POD_GROUP_THRESHOLD), and the 300 endpoints as one edge per group, labelled with the count.
+    const groups = f.nodes.filter((n) => n.type === 'podgroup' && n.id.endsWith('/default'));
+    expect(groups.map((g) => g.parentId).sort()).toEqual(machines.map((m) => m.id).sort());
     const web = f.edges.filter((e) => e.source === 'svc/default/web');
-    expect(web.map((e) => e.target).sort()).toEqual(machines.map((m) => m.id).sort());
+    expect(web.map((e) => e.target).sort()).toEqual(groups.map((g) => g.id).sort());
     expect(web.reduce((a, e) => a + Number(/^(\d+) endpoints$/.exec(e.data?.label ?? '')?.[1]), 0)).toBe(300);
   });
 });

@@ -9,7 +9,12 @@ import { machineAt, serviceAt, trailOf } from './follow';
 import { locate, objectWarnings, toFlow, type FlowEdge, type FlowNode } from './flow';
 import { SIZE, type LayoutMemory } from './layout';
 import { edgeTypes } from './LinkEdge';
-import { FAR_ZOOM, nodeTypes, READABLE_ZOOM } from './nodes';
+import { FAR_ZOOM, nodeTypes as baseNodeTypes, READABLE_ZOOM } from './nodes';
+import { PodGroupNode } from './PodGroup';
+
+const nodeTypes = { ...baseNodeTypes, podgroup: PodGroupNode };
+/** Past this many canvas nodes (a large cluster), React Flow draws only those in the viewport. */
+const RENDER_VISIBLE_ONLY = 150;
 
 // framer-motion only loads once there is a packet to animate.
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
@@ -53,6 +58,8 @@ function Flow() {
       const to = pod?.ip ?? (svc ? `${svc.name}.${svc.namespace}.svc.cluster.local` : host?.ip ?? node?.ip);
       if (to) { actions.setSend({ to }); return; }
     }
+    // A Pod group opens or folds; it has nothing to inspect of its own.
+    if (id.startsWith('group/')) { actions.toggleGroup(id); return; }
     actions.select(id);
   }, [actions]);
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
@@ -63,11 +70,13 @@ function Flow() {
   // Layout memory per view: what the last graph placed where, so an edit only places new ids.
   const memory = useRef(new Map<string, LayoutMemory>());
   const viewKey = view.kind === 'kernel' ? `kernel:${view.node}` : 'cluster';
+  const expandedList = useApp(select.expanded);
+  const expanded = useMemo(() => new Set(expandedList), [expandedList]);
   const derived = useMemo(() => {
-    const f = toFlow(snap, view, positions, memory.current.get(viewKey));
+    const f = toFlow(snap, view, positions, memory.current.get(viewKey), { expanded });
     if (f.memory) memory.current.set(viewKey, f.memory);
     return f;
-  }, [snap, view, viewKey, positions]);
+  }, [snap, view, viewKey, positions, expanded]);
   const [nodes, setNodes] = useState<FlowNode[]>(() => derived.nodes);
   const ids = useMemo(() => new Set(derived.nodes.map((n) => n.id)), [derived]);
 
@@ -148,6 +157,7 @@ function Flow() {
       minZoom={0.08}
       maxZoom={2.5}
       nodesConnectable={false}
+      onlyRenderVisibleElements={derived.nodes.length > RENDER_VISIBLE_ONLY}
       proOptions={{ hideAttribution: true }}
       fitView
       fitViewOptions={FIT}

@@ -31,10 +31,12 @@ export interface HostData { [k: string]: unknown; knpId: string; name: string; i
 export interface UnderlayData { [k: string]: unknown; knpId: string; cidr: string; width: number }
 export interface NetfilterData { [k: string]: unknown; knpId: string; node: string; chains: NsSnap['chains']; activeHook?: string }
 export interface LinkData { [k: string]: unknown; kind: EdgeKind; label?: string }
+/** A node's Pods of one namespace drawn as one counted box (a large cluster); `expanded`: its Pods are drawn too. */
+export interface PodGroupData { [k: string]: unknown; knpId: string; node: string; namespace: string; count: number; running: number; expanded: boolean }
 
 export type FlowNode =
   | Node<MachineData, 'machine'> | Node<PodData, 'pod'> | Node<DeviceData, 'device'> | Node<ServiceData, 'service'>
-  | Node<HostData, 'host'> | Node<UnderlayData, 'underlay'> | Node<NetfilterData, 'netfilter'>;
+  | Node<HostData, 'host'> | Node<UnderlayData, 'underlay'> | Node<NetfilterData, 'netfilter'> | Node<PodGroupData, 'podgroup'>;
 export type FlowEdge = Edge<LinkData, 'link'>;
 
 export interface Flow {
@@ -57,12 +59,27 @@ const isDummy = (l: LinkSnap): boolean => l.kind === 'dummy';
 const isTunnel = (l: LinkSnap): boolean => TUNNEL_KINDS.has(l.kind) || isDummy(l);
 
 /**
+ * Over this many Pods on one node, the cluster view draws the node's Pods as one counted group
+ * per namespace (`group/NODE/NAMESPACE`), each drawn Pod by Pod only once expanded. The
+ * two-node lessons stay under it and look as they always did.
+ */
+export const POD_GROUP_THRESHOLD = 12;
+
+/** The id of the group a node's Pods of one namespace collapse into. */
+export const groupId = (node: string, namespace: string): string => `group/${node}/${namespace}`;
+
+export interface FlowOptions {
+  /** Pod groups (`group/NODE/NAMESPACE`) drawn with their Pods. */
+  readonly expanded?: ReadonlySet<string>;
+}
+
+/**
  * `memory` is the previous call's `Flow.memory` for the same view: ids that survive an edit keep
  * their places and only new ones are laid out (see ./layout.ts). Without it the layout is fresh.
  */
-export function toFlow(snap: Snapshot | null, view: View, positions: Positions, memory?: LayoutMemory | null): Flow {
+export function toFlow(snap: Snapshot | null, view: View, positions: Positions, memory?: LayoutMemory | null, opts: FlowOptions = {}): Flow {
   if (!snap) return { nodes: [], edges: [] };
-  return view.kind === 'kernel' ? kernelFlow(snap, view.node, positions, memory ?? null) : clusterFlow(snap, positions, memory ?? null);
+  return view.kind === 'kernel' ? kernelFlow(snap, view.node, positions, memory ?? null) : clusterFlow(snap, positions, memory ?? null, opts.expanded ?? new Set());
 }
 
 const nsMap = (snap: Snapshot): Map<string, NsSnap> => new Map(snap.namespaces.map((n) => [n.id, n]));
@@ -80,7 +97,7 @@ function deviceData(id: string, l: LinkSnap): DeviceData {
 
 // ─── Cluster view ────────────────────────────────────────────────────────────────────────
 
-function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory | null): Flow {
+function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory | null, expanded: ReadonlySet<string>): Flow {
   const edges: FlowEdge[] = [];
   const nss = nsMap(snap);
 
@@ -102,19 +119,37 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     const devices = [bridge, ...tuns, eth0].filter((l): l is LinkSnap => !!l);
     // Overlay devices with a peer on every other machine; a dummy (kube-ipvs0, also listed) stays inline.
     const overlay = tuns.filter((t) => !isDummy(t));
-    return { n, pods, bridge, tuns, eth0, devices, overlay };
+    // A crowded node: its Pods as one counted group per namespace; an expanded group's Pods follow it.
+    const groups: { id: string; namespace: string; pods: PodSnap[]; expanded: boolean }[] = [];
+    if (pods.length > POD_GROUP_THRESHOLD) {
+      const byNs = new Map<string, PodSnap[]>();
+      for (const p of pods) { const l = byNs.get(p.namespace); if (l) l.push(p); else byNs.set(p.namespace, [p]); }
+      for (const [namespace, list] of [...byNs].sort((a, b) => Number(a[0] === 'kube-system') - Number(b[0] === 'kube-system') || a[0].localeCompare(b[0]))) {
+        const id = groupId(n.name, namespace);
+        groups.push({ id, namespace, pods: list, expanded: expanded.has(id) });
+      }
+    }
+    const drawn = groups.length ? groups.flatMap((g) => (g.expanded ? g.pods : [])) : pods;
+    const slots = groups.length ? groups.flatMap((g) => [g.id, ...(g.expanded ? g.pods.map((p) => p.id) : [])]) : pods.map((p) => p.id);
+    return { n, pods: drawn, groups, slots, bridge, tuns, eth0, devices, overlay };
   });
   const hasUnderlay = snap.namespaces.some((n) => n.id === 'infra/underlay') || snap.nodes.length > 0;
-  const nodeOfPod = new Map(machines.flatMap((m) => m.pods.map((p) => [p.id, m.n.id] as const)));
-  const shown = new Set(nodeOfPod.keys());
+  const nodeOfPod = new Map(machines.flatMap((m) => [...m.pods, ...m.groups.flatMap((g) => g.pods)].map((p) => [p.id, m.n.id] as const)));
+  // Where a Pod is drawn: itself, or the collapsed group holding it.
+  const drawnAs = new Map<string, string>();
+  for (const m of machines) {
+    for (const p of m.pods) drawnAs.set(p.id, p.id);
+    for (const g of m.groups) if (!g.expanded) for (const p of g.pods) drawnAs.set(p.id, g.id);
+  }
+  const shownAs = (eps: readonly string[]): string[] => [...new Set(eps.flatMap((e) => { const d = drawnAs.get(e); return d ? [d] : []; }))];
   const services = [...snap.services].sort((a, b) => a.id.localeCompare(b.id));
   const lay = layoutCluster({
     groups: machines.map((m) => ({
-      id: m.n.id, pods: m.pods.map((p) => p.id), minWidth: titleWidth(m.n),
+      id: m.n.id, pods: m.slots, minWidth: titleWidth(m.n),
       devices: m.devices.filter((l) => !m.overlay.includes(l)).map((l) => `${m.n.id}/${l.name}`),
       tunnels: m.overlay.map((l) => `${m.n.id}/${l.name}`),
     })),
-    services: services.map((s) => ({ id: s.id, endpoints: s.endpoints.filter((e) => shown.has(e)) })),
+    services: services.map((s) => ({ id: s.id, endpoints: shownAs(s.endpoints) })),
     hosts: snap.hosts.map((h) => h.id),
     underlay: hasUnderlay ? 'infra/underlay' : null,
   }, memory);
@@ -123,12 +158,19 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
 
   const nodes: FlowNode[] = [];
   const tunnels: string[][] = [];
-  for (const { n, pods, bridge, tuns, eth0, devices } of machines) {
+  for (const { n, pods, groups, bridge, tuns, eth0, devices } of machines) {
     const box = lay.size.get(n.id)!;
     nodes.push({
       id: n.id, type: 'machine', position: at(n.id), width: box.w, height: box.h,
       data: { knpId: n.id, title: n.name, subtitle: subtitle(n), role: n.controlPlane ? 'control-plane' : 'node' },
     });
+    for (const g of groups) {
+      nodes.push({
+        id: g.id, type: 'podgroup', parentId: n.id, extent: 'parent', position: at(g.id), width: SIZE.pod.w, height: SIZE.pod.h,
+        data: { knpId: g.id, node: n.name, namespace: g.namespace, count: g.pods.length, running: g.pods.filter((p) => p.phase === 'Running').length, expanded: g.expanded },
+      });
+      if (bridge && !g.expanded) edges.push(edge(g.id, `${n.id}/${bridge.name}`, 'veth'));
+    }
     for (const p of pods) {
       nodes.push({ id: p.id, type: 'pod', parentId: n.id, extent: 'parent', position: at(p.id), width: SIZE.pod.w, height: SIZE.pod.h, data: podData(p) });
     }
@@ -171,12 +213,17 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
       id: s.id, type: 'service', position: at(s.id), width: SIZE.service.w, height: SIZE.service.h,
       data: { knpId: s.id, name: s.name, namespace: s.namespace, type: s.type, ip: s.clusterIP ?? '', ports: [...s.ports] },
     });
-    const eps = s.endpoints.filter((e) => shown.has(e));
-    if (eps.length <= MAX_ENDPOINT_EDGES) for (const e of eps) edges.push(edge(s.id, e, 'endpoint'));
+    const eps = shownAs(s.endpoints);
+    if (eps.length <= MAX_ENDPOINT_EDGES) {
+      // An edge to a collapsed group says how many of its Pods are endpoints.
+      const inGroup = new Map<string, number>();
+      for (const e of s.endpoints) { const d = drawnAs.get(e); if (d && d !== e) inGroup.set(d, (inGroup.get(d) ?? 0) + 1); }
+      for (const e of eps) edges.push(inGroup.has(e) ? edge(s.id, e, 'endpoint', `${inGroup.get(e)} endpoints`) : edge(s.id, e, 'endpoint'));
+    }
     else {
       // Hundreds of lines say less than one per machine with a count: "12 endpoints on node-3".
       const perNode = new Map<string, number>();
-      for (const e of eps) { const m = nodeOfPod.get(e); if (m) perNode.set(m, (perNode.get(m) ?? 0) + 1); }
+      for (const e of s.endpoints) { const m = drawnAs.has(e) ? nodeOfPod.get(e) : undefined; if (m) perNode.set(m, (perNode.get(m) ?? 0) + 1); }
       for (const [m, k] of [...perNode].sort((a, b) => a[0].localeCompare(b[0]))) edges.push(edge(s.id, m, 'endpoint', `${k} endpoints`));
     }
   }

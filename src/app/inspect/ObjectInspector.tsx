@@ -107,7 +107,8 @@ export function ObjectInspector() {
       <div className="knp-panel-body">
         {b && b.kv.length > 0 && <dl className="knp-detail">{b.kv.map(([k, v]) => <div key={k}><dt>{k}</dt><dd className="knp-mono">{v}</dd></div>)}</dl>}
         {b?.lines?.map(([title, lines]) => <Section key={title} title={title} lines={lines} />)}
-        {b?.ns && <NsDetails ns={b.ns} />}
+        {/* An outline (a large cluster) is filled in by the store's focus request in a moment. */}
+        {b?.ns && !b.ns.partial && <NsDetails ns={b.ns} />}
         {nf && <NetfilterHook ns={nf.ns} stage={nf.stage} />}
       </div>
     </aside>

@@ -12,6 +12,7 @@ export const commands = (s: AppState) => s.commands;
 export const view = (s: AppState) => s.view;
 export const positions = (s: AppState) => s.positions;
 export const selected = (s: AppState) => s.selected;
+export const expanded = (s: AppState) => s.expanded;
 export const runs = (s: AppState) => s.runs;
 export const cursor = (s: AppState) => s.cursor;
 export const playing = (s: AppState) => s.playing;

@@ -9,6 +9,7 @@ import type { CommandResult, Diagnostic, JournalEntry, Trace, WalkRequest } from
 import type { EngineClient, RestartCause } from '../../worker/client';
 import type { CompareSide, ProtocolError, ReachAnswer, Result } from '../../worker/protocol';
 import type { CompareResult } from '../../engine';
+import type { CostReport } from '../../worker/protocol';
 import type { Snapshot } from '../../worker/snapshot';
 import type { Lang } from '../i18n';
 import { cursorOfStep, stepAt, storyOf } from './story';
@@ -95,6 +96,8 @@ export interface AppState {
   readonly view: View;
   readonly positions: Readonly<Record<string, { x: number; y: number }>>;
   readonly selected: string | null;
+  /** Pod groups of a large cluster (`group/NODE/NAMESPACE`, canvas/flow.ts) drawn with their Pods. */
+  readonly expanded: readonly string[];
   readonly runs: readonly PacketRun[];
   /** Which run the event list and inspector follow. */
   readonly primary: number;
@@ -179,6 +182,8 @@ export interface AppActions {
   setStoryView(on: boolean): void;
   setView(view: View): void;
   select(id: string | null): void;
+  /** Expands a collapsed Pod group, or collapses an expanded one. */
+  toggleGroup(id: string): void;
   move(id: string, pos: { x: number; y: number }): void;
   setTerminalTarget(t: string): void;
   setTheme(t: 'light' | 'dark'): void;
@@ -187,6 +192,8 @@ export interface AppActions {
   restartEngine(): void;
   /** Pod-to-Pod reachability of the current state on one port (null when the engine failed). */
   reach(port: number, protocol: 'TCP' | 'UDP' | 'SCTP'): Promise<ReachAnswer | null>;
+  /** What Services cost kube-proxy's modes for the loaded scenario (null: no cluster, or the engine failed). */
+  cost(): Promise<CostReport | null>;
   /** Compares two configurations; with `withSend`, the Send form's packet is traced in both. */
   compare(a: CompareSide, b: CompareSide, withSend: boolean): Promise<CompareResult | null>;
   /** Rebuilds from this YAML and replays the journal in order (restore, share links). */
@@ -262,6 +269,7 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       view: { kind: 'cluster' },
       positions: {},
       selected: null,
+      expanded: [],
       runs: [],
       primary: 0,
       cursor: -1,
@@ -395,6 +403,11 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
         return take(r);
       },
 
+      async cost() {
+        const r = take(await client.cost());
+        return r?.report ?? null;
+      },
+
       async compare(a, b, withSend) {
         const f = get().send;
         const port = Number(f.port);
@@ -486,6 +499,10 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       },
       setView(view) { set({ view }); },
       select(id) { set({ selected: id }); },
+      toggleGroup(id) {
+        const e = get().expanded;
+        set({ expanded: e.includes(id) ? e.filter((x) => x !== id) : [...e, id] });
+      },
       move(id, pos) { set({ positions: { ...get().positions, [id]: pos } }); },
       setTerminalTarget(t) { set({ terminalTarget: t }); },
       setTheme(theme) { set({ theme }); },
@@ -498,6 +515,28 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       setCamera(camera) { set({ camera }); },
       gotoCamera(c) { set({ cameraGoto: { ...c, n: (get().cameraGoto?.n ?? 0) + 1 }, camera: c }); },
     };
+  });
+
+  // What the UI shows in full: a kernel view's node, the inspected object's namespace. In a large
+  // cluster the worker sends other namespaces as outlines (NsSnap.partial); ask for these.
+  let focusSent = '';
+  let focusPending = false;
+  const wantFocus = (): void => {
+    const s = store.getState();
+    const ids = focusOf(s.snapshot, s.view, s.selected);
+    const key = ids.join('\n');
+    const partial = ids.some((id) => s.snapshot?.namespaces.find((n) => n.id === id)?.partial);
+    if (focusPending || (key === focusSent && !partial)) return;
+    focusSent = key;
+    focusPending = true;
+    void client.focus(ids).then((r) => {
+      focusPending = false;
+      if (r.ok) store.setState({ snapshot: r.value.snapshot });
+      wantFocus();
+    });
+  };
+  store.subscribe((s, prev) => {
+    if (s.snapshot && (s.snapshot !== prev.snapshot || s.view !== prev.view || s.selected !== prev.selected)) wantFocus();
   });
 
   /** Builds the Sim from the YAML, then replays the journal on it in order. */
@@ -553,6 +592,22 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
   });
 
   return store;
+}
+
+/** The namespaces a view and a selection show in full: the kernel view's node, the selected object's. */
+export function focusOf(snap: Snapshot | null, view: View, selected: string | null): string[] {
+  if (!snap) return [];
+  const out = new Set<string>();
+  if (view.kind === 'kernel') out.add(`node/${view.node}`);
+  if (selected) {
+    // pod/NS/NAME, node/NAME, host/NAME; node/NAME/DEV; node/NAME/netfilter[/HOOK].
+    const nf = /^(.*)\/netfilter(?:\/[A-Za-z]+)?$/.exec(selected);
+    const cands = nf ? [nf[1]!] : [selected, selected.slice(0, selected.lastIndexOf('/'))];
+    const ids = new Set(snap.namespaces.map((n) => n.id));
+    const hit = cands.find((c) => ids.has(c));
+    if (hit) out.add(hit);
+  }
+  return [...out].sort();
 }
 
 function defaultTarget(snap: Snapshot | null): string {

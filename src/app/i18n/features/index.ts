@@ -27,8 +27,11 @@ import { hooks } from './hooks';
 import { compareSettings } from './compareSettings';
 import { editObject } from './editObject';
 import { traceStrings } from './trace';
+import { cost } from './cost';
+import { groups } from './groups';
 
 export const FEATURES: readonly Bilingual[] = [
   storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn, compareSettings, editObject, traceStrings,
   hooks, layout,
+  cost, groups,
 ];
