@@ -122,6 +122,37 @@ describe.runIf(hasChromium)('following a trace in Chromium', () => {
     await page.context().close();
   });
 
+  it('the kernel view after a Send fits at 1280×720 with every label 11 px or more, none clipped, and no overlay on a device or the netfilter box', { timeout: 180_000 }, async () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const page = await openApp(env.browser, env.site.url, { lang });
+      await send(page);
+      await page.click('[data-testid=trace-pause]');
+      await page.locator('header [role=tab]').nth(1).click();
+      await page.waitForSelector('[data-testid=canvas] .knp-netfilter');
+      // Both nodes: the one the packet starts on and the other, each at its own fitted zoom.
+      for (const node of ['node-1', 'node-2']) {
+        await page.selectOption('header select:has(option[value="node-2"])', node);
+        await page.waitForSelector(`[data-testid=canvas] .knp-netfilter[data-knp-id="node/${node}/netfilter"]`);
+        await page.click('[data-testid=canvas] .react-flow__controls-fitview');
+        await page.waitForTimeout(500);
+        const m = await readability(page);
+        const where = `${lang} ${node}`;
+        // Was 0.35 (hook names drawn at 3.9 px) with the pipeline top to bottom.
+        expect(m.zoom, where).toBeGreaterThan(0.5);
+        expect(m.devices, where).toBeGreaterThanOrEqual(6);
+        expect(m.small, where).toEqual([]);
+        expect(m.clipped, where).toEqual([]);
+        expect(m.alike, where).toEqual([]);
+        expect(m.covered, where).toEqual([]);
+        // Every hook of the netfilter box is drawn, with its name whole.
+        const hooks = await page.$$eval(`[data-knp-id="node/${node}/netfilter"] .knp-hook`, (els) => els.map((e) => e.getBoundingClientRect().height > 0 && e.scrollWidth <= e.clientWidth + 1));
+        expect(hooks, where).toEqual([true, true, true, true, true, true]);
+        if (SHOTS) await page.screenshot({ path: `${SHOTS}/kernel-${node}-${lang}.png` });
+      }
+      await page.context().close();
+    }
+  });
+
   it('at 1280×720 the story shows five whole steps or more while the canvas shows both nodes', { timeout: 120_000 }, async () => {
     for (const lang of ['en', 'zh-CN'] as const) {
       const page = await openApp(env.browser, env.site.url, { lang });
@@ -149,7 +180,8 @@ describe.runIf(hasChromium)('following a trace in Chromium', () => {
 /**
  * What a learner can read on the canvas at the current zoom: text drawn under 11 px, text its
  * box clips (sideways or below the box), labels cut to the same text although their names
- * differ (FitText keeps the distinguishing end), and devices an overlay covers.
+ * differ (FitText keeps the distinguishing end), and devices (or the kernel view's netfilter
+ * box) an overlay covers.
  */
 function readability(page: Page) {
   return page.evaluate(() => {
@@ -163,7 +195,7 @@ function readability(page: Page) {
       if (!r.width) continue;
       const px = parseFloat(getComputedStyle(el).fontSize) * zoom;
       if (px < 11) small.push(`${el.textContent} ${px.toFixed(1)}px`);
-      const box = el.closest(':is(.knp-pod, .knp-device, .knp-service, .knp-host, .knp-machine-title)');
+      const box = el.closest(':is(.knp-pod, .knp-device, .knp-service, .knp-host, .knp-machine-title, .knp-hook, .knp-nf-title, .knp-underlay)');
       if (!box) continue;
       const b = box.getBoundingClientRect();
       if (el.scrollWidth > el.clientWidth + 1 || r.right > b.right + 1 || r.bottom > b.bottom + 1) clipped.push(el.textContent!);
@@ -178,7 +210,7 @@ function readability(page: Page) {
     }
     const alike = [...byShown].filter(([, names]) => names.size > 1).map(([shown, names]) => `${shown}: ${[...names].join(' / ')}`);
     const overlays = [...document.querySelectorAll('[data-testid=canvas] :is(.react-flow__minimap, .knp-canvas-hint, .knp-follow, .react-flow__controls)')].map((e) => e.getBoundingClientRect());
-    const devices = [...document.querySelectorAll('[data-testid=canvas] .react-flow__node :is(.knp-pod, .knp-device, .knp-service, .knp-host)')].map((e) => ({ id: e.getAttribute('data-knp-id'), r: e.getBoundingClientRect() }));
+    const devices = [...document.querySelectorAll('[data-testid=canvas] .react-flow__node :is(.knp-pod, .knp-device, .knp-service, .knp-host, .knp-netfilter)')].map((e) => ({ id: e.getAttribute('data-knp-id'), r: e.getBoundingClientRect() }));
     const covered = devices.filter(({ r }) => overlays.some((o) => o.left < r.right && r.left < o.right && o.top < r.bottom && r.top < o.bottom)).map((d) => d.id);
     return { zoom, small, clipped, alike, covered, devices: devices.length };
   });

@@ -249,6 +249,10 @@ function underlayCidr(snap: Snapshot): string {
 
 // ─── Kernel view ─────────────────────────────────────────────────────────────────────────
 
+/** Rows of the kernel view's Pod block (a Pod and its veth per row) before it starts a second column. */
+const KERNEL_ROWS = 4;
+const KERNEL_UNDERLAY = { w: 320, h: 40 } as const;
+
 function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memory: LayoutMemory | null): Flow {
   const nss = nsMap(snap);
   const nodeId = `node/${nodeName}`;
@@ -270,7 +274,8 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
     nodes.push({ id, type: 'device', position: { x: 0, y: 0 }, width: SIZE.device.w, height: SIZE.device.h, data: deviceData(id, l) });
   }
   nodes.push({ id: nfId, type: 'netfilter', position: { x: 0, y: 0 }, width: SIZE.netfilter.w, height: SIZE.netfilter.h, data: { knpId: nfId, node: nodeName, chains: root?.chains ?? null } });
-  nodes.push({ id: 'infra/underlay', type: 'underlay', position: { x: 0, y: 0 }, width: 300, height: SIZE.underlayH, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap), width: 300 } });
+  // A bus under eth0 (placed after dagre below), not one more rank to the right.
+  nodes.push({ id: 'infra/underlay', type: 'underlay', position: { x: 0, y: 0 }, width: KERNEL_UNDERLAY.w, height: KERNEL_UNDERLAY.h, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap), width: KERNEL_UNDERLAY.w } });
 
   for (const p of pods) {
     const peer = nss.get(p.id)?.links.find((l) => l.name === 'eth0')?.peer;
@@ -289,8 +294,11 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
     edges.push(edge(`${nodeId}/${eth0.name}`, 'infra/underlay', 'underlay'));
   }
 
-  // The Pods and their host-side veths are one block of columns (pod over its veth): dagre
-  // would make them one rank, 30 Pods wide. dagre places the block and the rest, top to bottom.
+  // The canvas beside the editor is about three times as wide as it is high (827×280 at
+  // 1280×720), so the pipeline runs left to right: Pods, bridge, netfilter, tunnel, eth0,
+  // underlay. Top to bottom it was seven ranks tall and fitted at zoom 0.35, too small to read.
+  // The Pods and their host-side veths are one block of rows (a Pod, its veth on its right):
+  // dagre would make them one rank, 30 Pods tall. dagre places the block and the rest.
   const peerOf = new Map<string, string>();
   for (const p of pods) {
     const peer = nss.get(p.id)?.links.find((l) => l.name === 'eth0')?.peer;
@@ -302,21 +310,26 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
     ...links.filter((l) => l.kind === 'veth' && !paired.has(`${nodeId}/${l.name}`)).map((l) => ({ veth: `${nodeId}/${l.name}` })),
   ];
   const inBlock = new Set(cells.flatMap((c) => [c.pod, c.veth].filter((x): x is string => !!x)));
-  const cols = cells.length <= 8 ? Math.max(1, cells.length) : Math.ceil(Math.sqrt(cells.length * 2.5));
-  const cellW = Math.max(SIZE.pod.w, SIZE.device.w) + 22;
-  const cellH = SIZE.pod.h + 34 + SIZE.device.h + 26;
+  // Up to KERNEL_ROWS rows in one column; more cells make more columns, about square overall.
+  const rows = cells.length <= KERNEL_ROWS ? Math.max(1, cells.length) : Math.max(KERNEL_ROWS, Math.ceil(Math.sqrt(cells.length * 1.5)));
+  const cols = Math.ceil(cells.length / rows);
+  const PAIR_GAP = 30;
+  const cellW = SIZE.pod.w + PAIR_GAP + SIZE.device.w + 30;
+  const cellH = Math.max(SIZE.pod.h, SIZE.device.h) + 16;
   const BLOCK = '\u0000pods';
   const bridge = links.find((l) => l.kind === 'bridge');
 
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 22, ranksep: 56, marginx: 10, marginy: 10 });
+  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 40, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) if (!inBlock.has(n.id)) g.setNode(n.id, { width: n.width ?? 100, height: n.height ?? 40 });
+  const eth0Id = eth0 ? `${nodeId}/${eth0.name}` : null;
+  const under = (id: string) => !!eth0Id && id === 'infra/underlay';
+  for (const n of nodes) if (!inBlock.has(n.id) && !under(n.id)) g.setNode(n.id, { width: n.width ?? 100, height: n.height ?? 40 });
   if (cells.length) {
-    g.setNode(BLOCK, { width: Math.min(cells.length, cols) * cellW - 22, height: Math.ceil(cells.length / cols) * cellH - 26 });
+    g.setNode(BLOCK, { width: cols * cellW - 30, height: Math.min(cells.length, rows) * cellH - 16 });
     g.setEdge(BLOCK, bridge ? `${nodeId}/${bridge.name}` : nfId);
   }
-  for (const e of edges) if (!inBlock.has(e.source) && !inBlock.has(e.target)) g.setEdge(e.source, e.target);
+  for (const e of edges) if (!inBlock.has(e.source) && !inBlock.has(e.target) && !under(e.target)) g.setEdge(e.source, e.target);
   dagre.layout(g);
   const fresh = new Map<string, { x: number; y: number }>();
   for (const n of nodes) {
@@ -328,11 +341,22 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
     const x0 = b.x - b.width / 2;
     const y0 = b.y - b.height / 2;
     cells.forEach((c, i) => {
-      const x = x0 + (i % cols) * cellW;
-      const y = y0 + Math.floor(i / cols) * cellH;
-      if (c.pod) fresh.set(c.pod, { x: x + (cellW - 22 - SIZE.pod.w) / 2, y });
-      if (c.veth) fresh.set(c.veth, { x: x + (cellW - 22 - SIZE.device.w) / 2, y: y + SIZE.pod.h + 34 });
+      const x = x0 + Math.floor(i / rows) * cellW;
+      const y = y0 + (i % rows) * cellH;
+      if (c.pod) fresh.set(c.pod, { x, y: y + (cellH - 16 - SIZE.pod.h) / 2 });
+      if (c.veth) fresh.set(c.veth, { x: x + SIZE.pod.w + PAIR_GAP, y: y + (cellH - 16 - SIZE.device.h) / 2 });
     });
+  }
+  // The underlay under eth0, its right end no further right than the rest; below everything
+  // in its way. The canvas has height to spare, not width.
+  const e0 = eth0Id ? fresh.get(eth0Id) : undefined;
+  if (e0) {
+    const boxes = nodes.flatMap((n) => { const p = fresh.get(n.id); return p && n.id !== 'infra/underlay' ? [{ ...p, w: n.width ?? 0, h: n.height ?? 0 }] : []; });
+    const right = Math.max(...boxes.map((b) => b.x + b.w));
+    const x = Math.max(Math.min(e0.x + SIZE.device.w / 2 - KERNEL_UNDERLAY.w / 2, right - KERNEL_UNDERLAY.w), 0);
+    let y = e0.y + SIZE.device.h + 40;
+    for (const b of boxes) if (b.x < x + KERNEL_UNDERLAY.w + 12 && x < b.x + b.w + 12 && b.y + b.h + 12 > y && b.y < y + KERNEL_UNDERLAY.h + 12) y = Math.max(y, b.y + b.h + 30);
+    fresh.set('infra/underlay', { x, y });
   }
 
   const placed: { x: number; y: number; w: number; h: number }[] = [];

@@ -29,7 +29,7 @@ export interface Size { readonly w: number; readonly h: number }
 
 export const SIZE = {
   pod: { w: 176, h: 62 }, device: { w: 150, h: 44 }, service: { w: 232, h: 62 }, host: { w: 150, h: 52 },
-  pad: 18, header: 40, gap: 14, rowGap: 46, groupGap: 70, underlayH: 34, netfilter: { w: 620, h: 96 },
+  pad: 18, header: 40, gap: 14, rowGap: 46, groupGap: 70, underlayH: 34, netfilter: { w: 250, h: 290 },
 } as const;
 
 /** A machine: a group box holding its Pods (packed in a grid) and its devices (a row below). */

@@ -173,10 +173,10 @@ export const NetfilterNode = memo(({ data }: NodeProps<Node<NetfilterData>>) => 
   return (
     <div className="knp-netfilter" data-knp-id={data.knpId}>
       <div className="knp-nf-title">{t('canvas.netfilter')} · {data.node}{!chains.length && <span className="knp-muted"> — {t('canvas.noRules')}</span>}</div>
+      {/* One hook a line, in the order a packet meets them: the box stands as a column between the bridge and the tunnel. */}
       <div className="knp-hooks">
-        {HOOKS.map((h, i) => (
+        {HOOKS.map((h) => (
           <span key={h} className="knp-hook-wrap">
-            {i > 0 && <span className="knp-arrow" aria-hidden>→</span>}
             <button
               type="button"
               className={`knp-hook nodrag ${h === 'routing' ? 'routing' : ''} ${open === h ? 'open' : ''} ${data.activeHook === h ? 'active' : ''}`}

@@ -75,6 +75,43 @@ describe('kernel view', () => {
     expect(edges).toEqual(expect.arrayContaining(['pod/default/client>node/node-1/veth1', 'node/node-1/veth1>node/node-1/cni0', 'node/node-1/cni0>node/node-1/netfilter']));
     for (const n of flow.nodes) expect(Number.isFinite(n.position.x) && Number.isFinite(n.position.y)).toBe(true);
   });
+
+  it('runs left to right for a wide canvas: Pod beside its veth, then bridge, netfilter, tunnel, eth0, the underlay under eth0, nothing overlapping', () => {
+    const s = snap();
+    // Five Pods on node-1 (each with its veth): more than one column of the Pod block.
+    const extra = ['a', 'b', 'c', 'd'].map((x, i) => ({ ...s.pods[0]!, id: `pod/default/${x}`, name: x, ip: `10.244.1.${10 + i}` }));
+    const ns = s.namespaces.find((n) => n.id === 'node/node-1')!;
+    const wide: Snapshot = {
+      ...s,
+      pods: [...s.pods, ...extra],
+      namespaces: [
+        ...s.namespaces.filter((n) => n.id !== 'node/node-1'),
+        { ...ns, links: [...ns.links, ...extra.map((p) => link(`veth-${p.name}`, 'veth', { master: 'cni0' }))] },
+        ...extra.map((p) => ({ ...s.namespaces.find((n) => n.id === 'pod/default/client')!, id: p.id, machine: p.id, owner: { kind: 'pod' as const, namespace: 'default', name: p.name }, links: [link('eth0', 'veth', { peer: { ns: 'node/node-1', dev: `veth-${p.name}` } })] })),
+      ],
+    };
+    const flow = toFlow(wide, { kind: 'kernel', node: 'node-1' }, {});
+    const box = new Map(flow.nodes.map((n) => [n.id, { x: n.position.x, y: n.position.y, w: n.width!, h: n.height! }]));
+    const b = (id: string) => box.get(id)!;
+    const right = (id: string) => b(id).x + b(id).w;
+    // A Pod's veth is on its right, on the same row.
+    expect(b('node/node-1/veth-a').x).toBeGreaterThan(right('pod/default/a'));
+    expect(Math.abs(b('node/node-1/veth-a').y + b('node/node-1/veth-a').h / 2 - (b('pod/default/a').y + b('pod/default/a').h / 2))).toBeLessThan(1);
+    const pods = ['client', 'a', 'b', 'c', 'd'].map((p) => `pod/default/${p}`);
+    for (const p of pods) expect(b('node/node-1/cni0').x, p).toBeGreaterThan(right(p));
+    expect(b('node/node-1/netfilter').x).toBeGreaterThan(right('node/node-1/cni0'));
+    expect(b('node/node-1/flannel.1').x).toBeGreaterThan(right('node/node-1/netfilter'));
+    expect(b('node/node-1/eth0').x).toBeGreaterThan(right('node/node-1/netfilter'));
+    expect(b('infra/underlay').y).toBeGreaterThan(b('node/node-1/eth0').y + b('node/node-1/eth0').h);
+    // The whole drawing is wider than high, as the canvas is.
+    const all = [...box.values()];
+    const w = Math.max(...all.map((r) => r.x + r.w)) - Math.min(...all.map((r) => r.x));
+    const h = Math.max(...all.map((r) => r.y + r.h)) - Math.min(...all.map((r) => r.y));
+    expect(w / h).toBeGreaterThan(2);
+    const ids = [...box.keys()];
+    const overlaps = ids.flatMap((a, i) => ids.slice(i + 1).filter((c) => b(a).x < right(c) && b(c).x < right(a) && b(a).y < b(c).y + b(c).h && b(c).y < b(a).y + b(a).h).map((c) => `${a} / ${c}`));
+    expect(overlaps).toEqual([]);
+  });
 });
 
 describe('locate', () => {
