@@ -58,7 +58,7 @@ export function ingressNginxProxy(ctx: AppContext): AppAnswer {
   const route = routeIngress(ctx.sim.model, INGRESS_CLASS, host, req.path);
   if (route.kind === '404') return page(404, 'app.ingress404', { owner, method: req.method, host, path: req.path, reason: route.reasonMessage });
   const b = route.backend;
-  if (route.servicePort === null) return page(503, 'app.ingress503NoService', { owner, rule: route.matchedRule, ingress: route.ingress, service: `${b.namespace}/${b.service}`, port: b.port });
+  if (route.servicePort === null) return page(503, 'app.ingress503NoService', { owner, rule: route.matchedRuleMessage, ingress: route.ingress, service: `${b.namespace}/${b.service}`, port: b.port });
   const ups = upstreamsOf(ctx.sim.model, b.namespace, b.service, route.servicePort);
   if (!ups.length) return page(503, 'app.ingress503NoEndpoints', { owner, service: `${b.namespace}/${b.service}`, port: route.servicePort });
   const up = ups[ctx.sim.rand.int(ups.length)]!;
@@ -81,7 +81,7 @@ export function ingressNginxProxy(ctx: AppContext): AppAnswer {
       ? said({ kind: 'reply', payload: u.payload }, 'app.ingressRelays', { owner, endpoint })
       : page(502, 'app.ingress502', { owner, endpoint, verdict: upstreamVerdict(u.verdict) })),
   } as const, 'app.ingressRelay', {
-    owner, tls: tlsNote, method: req.method, host, path: req.path, rule: route.matchedRule, ingress: route.ingress,
+    owner, tls: tlsNote, method: req.method, host, path: req.path, rule: route.matchedRuleMessage, ingress: route.ingress,
     service: `${b.namespace}/${b.service}`, port: route.servicePort, endpoint, client: ctx.client.ip,
   });
 }

@@ -47,6 +47,8 @@ export type IngressRoute =
       readonly ingress: string;
       /** "host a.example.com path /abc (Prefix)" or "defaultBackend". */
       readonly matchedRule: string;
+      /** `matchedRule` as an `app.ingress.rule*` message (its English is `matchedRule`). */
+      readonly matchedRuleMessage: Message;
     }
   | { readonly kind: '404'; readonly reason: string; /** The reason as an `app.ingress.*` message (its English is `reason`). */ readonly reasonMessage: Message };
 
@@ -178,12 +180,14 @@ export function routeIngress(model: ClusterModel, controllerClass: string, host:
     }
   }
   if (best && best.path.backend) {
-    return { kind: 'backend', backend: best.path.backend, servicePort: servicePortOf(model, best.path.backend), ingress: `${best.ing.namespace}/${best.ing.name}`, matchedRule: `${label} path ${best.path.path} (${best.path.pathType})` };
+    const rule = labelHost === null ? message('app.ingress.ruleAny', { path: best.path.path, type: best.path.pathType })
+      : message('app.ingress.ruleHost', { host: labelHost, path: best.path.path, type: best.path.pathType });
+    return { kind: 'backend', backend: best.path.backend, servicePort: servicePortOf(model, best.path.backend), ingress: `${best.ing.namespace}/${best.ing.name}`, matchedRule: render(rule, 'en'), matchedRuleMessage: rule };
   }
   // No path: the defaultBackend of the Ingress that defines this host, else of any Ingress.
   const owner = picked.find((x) => x.ing.defaultBackend)?.ing ?? ings.find((i) => i.defaultBackend);
   if (owner?.defaultBackend) {
-    return { kind: 'backend', backend: owner.defaultBackend, servicePort: servicePortOf(model, owner.defaultBackend), ingress: `${owner.namespace}/${owner.name}`, matchedRule: 'defaultBackend' };
+    return { kind: 'backend', backend: owner.defaultBackend, servicePort: servicePortOf(model, owner.defaultBackend), ingress: `${owner.namespace}/${owner.name}`, matchedRule: 'defaultBackend', matchedRuleMessage: message('app.ingress.ruleDefault') };
   }
   return notFound(!picked.length ? message('app.ingress.noHost', { host: h })
     : labelHost === null ? message('app.ingress.noPathAny', { path: p }) : message('app.ingress.noPathHost', { host: labelHost, path: p }));
