@@ -42,7 +42,7 @@ export function needsOf(yaml: string): Area[] {
   if (hasCluster && (plugin === 'calico' || plugin === 'canal')) needs.add('ci-ipset');
   // weave-npc's rules match ipsets too; fastdp is rebuilt by the lab (lab-weave, grid.ts).
   if (hasCluster && plugin === 'weave') { needs.add('ci-ipset'); needs.add('lab-weave'); }
-  // A Pod reaching a Service goes through its gateway, which the simulator resolves to the datapath's MAC (weave-host-path, grid.ts).
+  // A Pod reaching a Service goes through its gateway, the weave bridge (weave-host-path, grid.ts).
   if (hasCluster && plugin === 'weave' && objects.services.length > 0) needs.add('weave-host-path');
   // Cilium's datapath is BPF programs: this kernel cannot load eBPF, so its cells stay pending.
   if (hasCluster && plugin === 'cilium') needs.add('ebpf');

@@ -33,6 +33,14 @@ export const DEVIATIONS: readonly Deviation[] = [
     kernel: 'When the only answer to a SYN is a RST, nf_conntrack_tcp deletes the entry at once ("we can consider ourselves not to have an established connection"); the simulator keeps it in CLOSE.',
     owner: 'netfilter',
   },
+  {
+    id: 'br-netfilter-bridged-dnat',
+    scenarios: /^grid\/weave\/networkpolicy$/,
+    probes: ['client-denied'],
+    aspects: ['conntrack'],
+    kernel: 'With bridge-nf-call-iptables, a frame entering a bridge port passes nat PREROUTING inside the bridge; when the DNATed destination routes out of that same bridge, br_nf_pre_routing_finish bridges the frame (bridged_dnat) instead of routing it, so FORWARD sees it with physdev-out vethwe-bridge, weave-npc accepts it on the client\'s node and the endpoint\'s node drops it; the simulator routes it and weave-npc drops it on the client\'s node, so no entry is confirmed there.',
+    owner: 'netfilter',
+  },
 ];
 
 export function deviationFor(scenario: string, probe: string, aspect: Aspect): Deviation | undefined {

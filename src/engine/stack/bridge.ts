@@ -8,6 +8,10 @@
  *   port ──► br_handle_frame ──► learn ──┬─► local (dst = bridge MAC) ──► ip_rcv on the bridge
  *                                        ├─► forward (FDB hit) ──► one port
  *                                        └─► flood (broadcast / unknown) ──► every other port (+ local)
+ *
+ * An Open vSwitch datapath (`openvswitch`, weave's `datapath`) switches by its controller's flows
+ * only: it never passes a frame up to its internal port, so the host stack does not see (or answer)
+ * what it switches.
  */
 import { BROADCAST_MAC } from '../addr/mac';
 import { message } from '../i18n/messages';
@@ -67,7 +71,9 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: 
   learn(w, ns, br, port, eth.src);
   let frame = frame0;
   const dst = eth.dst;
-  if (isLocal(br, ns, w, dst)) {
+  // An Open vSwitch datapath hands a frame to its internal port (the `datapath` netdev) only when a
+  // flow says so, and weave's router installs none: the node's stack is on the weave bridge.
+  if (!br.openvswitch && isLocal(br, ns, w, dst)) {
     w.emit('bridge-local', ns, br.name, message('event.bridge.local', { bridge: br.name, mac: dst }), frame);
     w.l2Up(ns, br, frame);
     return;
@@ -78,7 +84,7 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, port: Link, frame0: 
     frame = p;
   }
   if (dst === BROADCAST_MAC || isMulticast(dst)) {
-    flood(w, ns, br, port, frame, true);
+    flood(w, ns, br, port, frame, !br.openvswitch);
     return;
   }
   const e = fdbFind(w, ns, br, dst);

@@ -8,6 +8,7 @@ import { parsePrefix, formatPrefix } from '../../../src/engine/addr/ip';
 import { weaveRing } from '../../../src/engine/cni/weave/ipam';
 import { buildSim } from '../../../src/engine/index';
 import { runLine } from '../../../src/engine/shell/run';
+import { walk } from '../../../src/engine/stack/walk';
 import type { Target } from '../../../src/engine/net/target';
 
 const YAML = readFileSync(new URL('../../../content/scenarios/weave.yaml', import.meta.url), 'utf8');
@@ -145,5 +146,25 @@ describe('weave-npc and the WEAVE chain', () => {
     expect(nat).toContain('-A POSTROUTING -m comment --comment weave-net -j WEAVE');
     expect(nat).toContain('-A WEAVE ! -s 10.32.0.0/12 -d 10.32.0.0/12 -j MASQUERADE');
     expect(nat).toContain('-A WEAVE -s 10.32.0.0/12 ! -d 10.32.0.0/12 -j MASQUERADE');
+  });
+});
+
+describe('the host path: a Pod reaches its node through the weave bridge, not the datapath', () => {
+  it('the gateway ARP is answered with the weave bridge\'s MAC; datapath hands nothing up to the node', () => {
+    const { sim } = build();
+    const svc = sim.model.services.find((s) => s.meta.name === 'my-nginx')!.clusterIP!;
+    const trace = walk(sim, { from: 'pod/default/client', to: `http://${svc}/` });
+    expect(trace.verdict).toBe('delivered');
+    const weaveMac = /link\/ether (\S+)/.exec(runLine(sim, node2, 'ip link show weave').stdout)![1]!;
+    const datapathMac = /link\/ether (\S+)/.exec(runLine(sim, node2, 'ip link show datapath').stdout)![1]!;
+    expect(weaveMac).not.toBe(datapathMac);
+    const gw = runLine(sim, client, 'ip neigh').stdout;
+    expect(gw).toContain(`10.40.0.0 dev eth0 lladdr ${weaveMac}`);
+    const onDatapath = trace.events.filter((e) => e.where.dev === 'datapath');
+    expect(onDatapath.length).toBeGreaterThan(0);
+    expect(onDatapath.filter((e) => e.type === 'bridge-local' || e.type === 'arp-reply' || e.type === 'conntrack' || e.type === 'netfilter')).toEqual([]);
+    // DNAT once on node-2's weave bridge, then routed straight back out of it: no second pass through the datapath.
+    expect(trace.events.some((e) => e.type === 'forward' && e.where.machine === 'node/node-2' && e.summary.startsWith('forward weave -> weave'))).toBe(true);
+    expect(trace.events.some((e) => e.type === 'forward' && e.summary.includes('datapath'))).toBe(false);
   });
 });
