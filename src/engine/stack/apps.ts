@@ -40,9 +40,9 @@ export interface RelayResult {
 }
 
 /**
- * What an app did, said for people. `summary` is the English text the trace prints; `message`,
- * when given, is the same as an `app.*` code (src/engine/i18n/messages.ts) so the inspector says
- * it in zh-CN too (its English rendering equals `summary`).
+ * What an app did, said for people. `summary` is the English text the trace prints; `message`
+ * is the same as an `app.*` code (src/engine/i18n/messages.ts) so the inspector and the story say
+ * it in zh-CN too (its English rendering equals `summary`). Build one with `said`.
  */
 export type AppAnswer = (
   | { readonly kind: 'reply'; readonly payload: Payload; readonly summary: string }
@@ -61,10 +61,10 @@ export type AppAnswer = (
       readonly payload?: Payload;
       readonly summary: string;
       readonly respond?: (upstream: RelayResult) => AppAnswer;
-    }) & { readonly message?: Message };
+    }) & { readonly message: Message };
 
 /** An answer whose words are an `app.*` message: `summary` is its English rendering. */
-function said<T extends object>(answer: T, code: MessageCode, params: MessageParams): T & { summary: string; message: Message } {
+export function said<T extends object>(answer: T, code: MessageCode, params: MessageParams): T & { summary: string; message: Message } {
   const m = message(code, params);
   return { ...answer, summary: render(m, 'en'), message: m };
 }
@@ -138,13 +138,13 @@ export function runApp(ctx: AppContext): AppAnswer {
     case 'echo':
       return ctx.payload ? said({ kind: 'reply', payload: ctx.payload }, 'app.echo', { owner: ctx.listener.owner, protocol: ctx.protocol, client: `${ctx.client.ip}:${ctx.client.port}` }) : said({ kind: 'silent' }, 'app.echoNothing', {});
     case 'sshd':
-      return { kind: 'reply', payload: { kind: 'data', text: 'SSH-2.0-OpenSSH_9.6\r\n' }, summary: 'sshd: banner' };
+      return said({ kind: 'reply', payload: { kind: 'data', text: 'SSH-2.0-OpenSSH_9.6\r\n' } }, 'app.sshdBanner', {});
     case 'dns': {
       const m = ctx.payload?.kind === 'dns' ? ctx.payload.message : undefined;
-      if (!isDnsMessage(m)) return { kind: 'silent', summary: 'dns: not a DNS query, ignored' };
+      if (!isDnsMessage(m)) return said({ kind: 'silent' }, 'app.dnsNotQuery', {});
       // A Pod's DNS server is CoreDNS (the Corefile decides); any other is the scenario's upstream resolver.
       const dns = ctx.sim.dns;
-      if (!dns) return { kind: 'silent', summary: 'dns: no DNS server registered on this simulation' };
+      if (!dns) return said({ kind: 'silent' }, 'app.dnsNoServer', {});
       const res = dns.answer(ctx.sim, ctx.listener.owner, ctx.local.ip, m.question);
       if (ctx.listener.owner.startsWith('pod/') && corednsLogs(ctx.sim)) {
         const q = m.question;
@@ -153,13 +153,12 @@ export function runApp(ctx: AppContext): AppAnswer {
       }
       if (res.forwardTo) {
         const up = res.forwardTo;
-        return {
+        return said({
           kind: 'relay', to: { ip: up, port: 53, protocol: 'udp' }, payload: { kind: 'dns', message: { id: m.id, question: m.question } },
-          summary: `dns ${ctx.listener.owner}: ${m.question.name} ${m.question.type} forwarded to ${up}`,
           // The answer goes back as CoreDNS got it, noting who it came from (dig's "ra", the 'dns' event's forwardedTo).
-          respond: (u) => u.payload ? { kind: 'reply', payload: forwardedFrom(u.payload, up), summary: `dns: answer from ${up} relayed` }
-            : { kind: 'reply', payload: { kind: 'dns', message: { id: m.id, question: m.question, response: { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [] } } }, summary: `dns: ${up} did not answer: SERVFAIL` },
-        };
+          respond: (u: RelayResult): AppAnswer => u.payload ? said({ kind: 'reply', payload: forwardedFrom(u.payload, up) }, 'app.dnsRelayed', { upstream: up })
+            : said({ kind: 'reply', payload: { kind: 'dns', message: { id: m.id, question: m.question, response: { rcode: 'SERVFAIL', authoritative: false, answers: [], authority: [] } } } }, 'app.dnsServfail', { upstream: up }),
+        } as const, 'app.dnsForward', { owner: ctx.listener.owner, name: m.question.name, qtype: m.question.type, upstream: up });
       }
       return said({
         kind: 'reply', payload: { kind: 'dns', message: { id: m.id, question: m.question, response: res } },
@@ -167,13 +166,13 @@ export function runApp(ctx: AppContext): AppAnswer {
     }
     case 'proxy': {
       const h = ctx.sim.apps.get(app.role);
-      if (!h) return { kind: 'silent', summary: `proxy ${app.role}: no handler registered` };
+      if (!h) return said({ kind: 'silent' }, 'app.proxyNoHandler', { role: app.role });
       return h(ctx);
     }
     default:
       // The UDP socket of a user-space tunnel process (stack/userspace.ts hands it its tunnel's
       // datagrams before any listener sees them): anything else sent there it ignores.
-      return { kind: 'silent', summary: `${app.kind}: not a tunnelled packet` };
+      return said({ kind: 'silent' }, 'app.notTunnelled', { app: app.kind });
   }
 }
 
@@ -184,9 +183,14 @@ function forwardedFrom(p: Payload, up: string): Payload {
 
 /** The default answer to a client after a relay. */
 export function relayAnswer(request: Payload | undefined, upstream: RelayResult, via: string): AppAnswer {
-  if (upstream.payload) return { kind: 'reply', payload: upstream.payload, summary: `${via}: relays the upstream answer` };
+  if (upstream.payload) return said({ kind: 'reply', payload: upstream.payload }, 'app.relayUpstream', { via });
   if (request?.kind === 'http-request') {
-    return { kind: 'reply', payload: { kind: 'http-response', status: 502, body: '502 Bad Gateway\n', headers: {} }, summary: `${via}: upstream ${upstream.verdict}: 502 Bad Gateway` };
+    return said({ kind: 'reply', payload: { kind: 'http-response', status: 502, body: '502 Bad Gateway\n', headers: {} } as Payload }, 'app.relay502', { via, verdict: upstreamVerdict(upstream.verdict) });
   }
-  return { kind: 'silent', summary: `${via}: upstream ${upstream.verdict}, nothing to relay` };
+  return said({ kind: 'silent' }, 'app.relayNothing', { via, verdict: upstreamVerdict(upstream.verdict) });
+}
+
+/** What became of a relayed connection upstream, as a word each language says its own way (English: the verdict). */
+export function upstreamVerdict(v: Verdict): Message {
+  return message(`app.upstream.${v}` as MessageCode);
 }

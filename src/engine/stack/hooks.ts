@@ -55,7 +55,8 @@ export type HookDecision =
   /** The packet goes on rewritten (DNAT, reverse NAT, a tunnel key set). */
   | (DecisionBase & { readonly verdict: 'rewrite'; readonly packet: Packet })
   /** Dropped; `icmp` asks the stack to answer with an ICMP error (IPVS: no real server). */
-  | (DecisionBase & { readonly verdict: 'drop'; readonly reason: string; readonly icmp?: { readonly type: number; readonly code: number } })
+  /** `reason` is a `hook.*` message: the walk writes it inside `drop.hook`, its English is the trace's text. */
+  | (DecisionBase & { readonly verdict: 'drop'; readonly reason: Message; readonly icmp?: { readonly type: number; readonly code: number } })
   /**
    * bpf_redirect: the packet (rewritten when `packet` is set) leaves by `dev`'s egress, or enters
    * `dev` (`ingress`, BPF_F_INGRESS) as if received there. `dev` is in the same namespace.

@@ -80,7 +80,7 @@ function ipvsIn(env: HookEnv, p: Packet): HookDecision {
   if (d.kind === 'none') return PASS;
   if (d.kind === 'no-dest') {
     return {
-      verdict: 'drop', reason: `IPVS ${d.service}: no destination available`, icmp: { type: ICMP_DEST_UNREACH, code: ICMP_PORT_UNREACH },
+      verdict: 'drop', reason: message('hook.ipvsNoDest', { service: d.service }), icmp: { type: ICMP_DEST_UNREACH, code: ICMP_PORT_UNREACH },
       events: [{ type: 'ipvs', message: message('event.ipvs.noDest', { service: d.service }), detail: { service: d.service, dest: null } }],
     };
   }

@@ -199,9 +199,10 @@ export class Walker {
     }
     const what = d.verdict === 'pass' ? 'pass' : d.verdict === 'rewrite' ? 'rewrite' : d.verdict === 'drop' ? 'drop' : `redirect to ${d.dev}${d.ingress ? ' (ingress)' : ''}`;
     const section = program.section ?? program.name;
-    const note = d.note ?? (d.verdict === 'drop' ? d.reason : undefined);
+    const note: string | Message | undefined = d.note ?? (d.verdict === 'drop' ? d.reason : undefined);
+    const noteText = typeof note === 'string' || note === undefined ? note : render(note, 'en');
     this.emit('hook', ns, dev, (note ? message('event.hook.note', { point: `${hookPointText(point)}${dev ? ` ${dev}` : ''}`, program: `${program.owner ? `${program.owner} ` : ''}${section}`, note, what }) : message('event.hook.plain', { point: `${hookPointText(point)}${dev ? ` ${dev}` : ''}`, program: `${program.owner ? `${program.owner} ` : ''}${section}`, what })), after,
-      { hook: point, program: program.name, section, ...(program.owner ? { owner: program.owner } : {}), ...(program.object ? { object: program.object } : {}), verdict: d.verdict, ...(d.verdict === 'redirect' ? { to: d.dev } : {}), ...(note ? { note } : {}), ...d.detail });
+      { hook: point, program: program.name, section, ...(program.owner ? { owner: program.owner } : {}), ...(program.object ? { object: program.object } : {}), verdict: d.verdict, ...(d.verdict === 'redirect' ? { to: d.dev } : {}), ...(noteText ? { note: noteText } : {}), ...d.detail });
     return after;
   }
 

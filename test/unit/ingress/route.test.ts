@@ -71,8 +71,8 @@ describe('Ingress path matching (spec examples)', () => {
 
   it('the controller\'s own 404 without a defaultBackend', () => {
     const m2 = cluster([ing('x', { ingressClassName: 'nginx', rules: [{ host: 'a.example.com', http: { paths: [{ path: '/abc', pathType: 'Exact', backend: be('a') }] } }] })]);
-    expect(routeIngress(m2, 'nginx', 'a.example.com', '/abc/')).toEqual({ kind: '404', reason: 'no path of host a.example.com matches /abc/' });
-    expect(routeIngress(m2, 'nginx', 'b.example.com', '/abc')).toEqual({ kind: '404', reason: 'no rule matches host b.example.com' });
+    expect(routeIngress(m2, 'nginx', 'a.example.com', '/abc/')).toMatchObject({ kind: '404', reason: 'no path of host a.example.com matches /abc/', reasonMessage: { code: 'app.ingress.noPathHost' } });
+    expect(routeIngress(m2, 'nginx', 'b.example.com', '/abc')).toMatchObject({ kind: '404', reason: 'no rule matches host b.example.com', reasonMessage: { code: 'app.ingress.noHost' } });
   });
 
   it('rules from several Ingresses for one host merge', () => {

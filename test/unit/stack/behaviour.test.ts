@@ -4,6 +4,7 @@ import type { Packet } from '../../../src/engine/net/packet';
 import { walk, walkDetailed } from '../../../src/engine/stack/walk';
 import { NetBuilder, bridgeOfThree, twoNodes, vethPair } from './fixtures';
 import { detailRecord } from '../../../src/engine/trace/types';
+import { message } from '../../../src/engine/i18n/messages';
 
 describe('neighbours and the bridge FDB', () => {
   it('caches ARP: the second walk sends no ARP request', () => {
@@ -153,7 +154,7 @@ describe('applications', () => {
 
   it('a proxy app opens a second connection from its own namespace and relays the answer', () => {
     const { b, sim } = twoNodes('vxlan');
-    sim.apps.set('test-ingress', () => ({ kind: 'relay', to: { ip: '10.244.2.3', port: 80, protocol: 'tcp' }, summary: 'test-ingress: proxy to 10.244.2.3:80' }));
+    sim.apps.set('test-ingress', () => ({ kind: 'relay', to: { ip: '10.244.2.3', port: 80, protocol: 'tcp' }, summary: 'test-ingress: proxy to 10.244.2.3:80', message: message('app.userspacePick', { service: 'test-ingress', backend: '10.244.2.3:80' }) }));
     b.listen(b.get('pod/default/b-1'), 'tcp', 8080, 'pod/default/b-1', { kind: 'proxy', role: 'test-ingress' });
     const t = walk(sim, { from: 'pod/default/a-1', to: 'http://10.244.1.3:8080/' });
     expect(t.verdict).toBe('delivered');

@@ -8,6 +8,7 @@ import type { Packet } from '../../../src/engine/net/packet';
 import type { AttachedProgram } from '../../../src/engine/net/types';
 import type { DeviceProgram, HookDecision, SockProgram } from '../../../src/engine/stack/hooks';
 import { walk } from '../../../src/engine/stack/walk';
+import { message } from '../../../src/engine/i18n/messages';
 import { bridgeOfThree, vethPair } from './fixtures';
 
 function prog(name: string, run: (p: Packet) => HookDecision): DeviceProgram {
@@ -35,17 +36,17 @@ describe('device hooks', () => {
 
   it('a drop at tc egress stops the packet before the driver counts it, with the reason', () => {
     const { sim } = vethPair();
-    attach(sim, 'host/h1#net1', 'veth1', { point: 'tc-egress', program: 'deny' }, [prog('deny', (p) => (p.icmp ? { verdict: 'drop', reason: 'deny: ICMP not allowed' } : { verdict: 'pass' }))]);
+    attach(sim, 'host/h1#net1', 'veth1', { point: 'tc-egress', program: 'deny' }, [prog('deny', (p) => (p.icmp ? { verdict: 'drop', reason: message('hook.shot', { program: 'deny', action: 'TC_ACT_SHOT' }) } : { verdict: 'pass' }))]);
     const t = walk(sim, { from: 'host/h1#net1', to: '20.1.1.2', protocol: 'icmp' });
     expect(t.verdict).toBe('dropped');
-    expect(t.reason).toContain('deny: ICMP not allowed');
+    expect(t.reason).toContain('deny: TC_ACT_SHOT');
     expect(t.events.some((e) => e.type === 'tx' && e.packet?.icmp)).toBe(false);
     expect(sim.net.namespaces.get('host/h1#net1')!.links.find((l) => l.name === 'veth1')!.stats.txPackets).toBe(1); // the ARP only
   });
 
   it('XDP runs before the rx event; a drop there is never counted as received', () => {
     const { sim } = vethPair();
-    attach(sim, 'host/h1#net2', 'veth2', { point: 'xdp', program: 'xdp-drop' }, [prog('xdp-drop', (p) => (p.icmp ? { verdict: 'drop', reason: 'XDP_DROP' } : { verdict: 'pass' }))]);
+    attach(sim, 'host/h1#net2', 'veth2', { point: 'xdp', program: 'xdp-drop' }, [prog('xdp-drop', (p) => (p.icmp ? { verdict: 'drop', reason: message('hook.shot', { program: 'xdp-drop', action: 'XDP_DROP' }) } : { verdict: 'pass' }))]);
     const t = walk(sim, { from: 'host/h1#net1', to: '20.1.1.2', protocol: 'icmp' });
     expect(t.verdict).toBe('dropped');
     const i = t.events.findIndex((e) => e.type === 'hook' && e.detail?.['verdict'] === 'drop');

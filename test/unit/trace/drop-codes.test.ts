@@ -1,17 +1,76 @@
 /**
  * Every drop the walk writes is a `drop.*` message: the trace's English text stays what it was
  * ("drop: " + the reason), and the event, the story step and the verdict read in zh-CN too.
+ * Every app's answer is an `app.*` message, and a device hook's drop reason a `hook.*` one.
+ *
+ * The walks: the goldens' scenarios, plus the ones no golden walks (ingress-nginx, kube-proxy's
+ * userspace mode, CoreDNS forwarding to an upstream that answers and one that does not, Cilium's
+ * policy drop at to-container).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { render, renderMessage } from '../../../src/engine/i18n/messages';
+import { buildSim } from '../../../src/engine/index';
+import { resolveName } from '../../../src/engine/clients/dns/resolve';
+import { walk } from '../../../src/engine/stack/walk';
+import { render, renderMessage, type Message } from '../../../src/engine/i18n/messages';
 import { deriveStory } from '../../../src/engine/trace/story';
-import { isEvent } from '../../../src/engine/trace/types';
+import { isEvent, type Trace } from '../../../src/engine/trace/types';
 import { TRACE_CASES } from '../../golden/story/cases';
+import { ingressYaml } from '../ingress/scenario';
 
 const HAN = /[\u4e00-\u9fff]/;
 
+const USERSPACE = readFileSync(new URL('../fidelity/userspace.yaml', import.meta.url), 'utf8');
+const CILIUM = readFileSync(new URL('../../../content/scenarios/cilium.yaml', import.meta.url), 'utf8');
+const dnsYaml = (resolverPorts: string): string => `apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: demo}
+spec:
+  dns: {upstream: resolver}
+  externalHosts:
+  - {name: resolver, ip: 203.0.113.53, ports: [${resolverPorts}], role: dns}
+  - {name: example.com, ip: 93.184.216.34, ports: [80]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {containers: [{name: c, image: busybox}]}
+`;
+
+/** Walks no golden takes, each a scenario the proxies, CoreDNS's forwarding or a BPF program decide. */
+function extraWalks(): { name: string; trace: Trace }[] {
+  const out: { name: string; trace: Trace }[] = [];
+  const ing = buildSim(ingressYaml()).sim;
+  const laptop = (name: string, to: string, host: string): void => {
+    out.push({ name: `ingress ${name}`, trace: walk(ing, { from: 'host/laptop', to, http: { headers: { Host: host } } }) });
+  };
+  laptop('relay', 'http://192.168.1.11/abc/x', 'a.example.com');
+  laptop('no path', 'http://192.168.1.11/nothing', 'a.example.com');
+  laptop('no host', 'http://192.168.1.11/', 'nobody.example.com');
+  laptop('tls redirect', 'http://192.168.1.11/', 's.example.com');
+  laptop('tls relay', 'https://192.168.1.11/', 's.example.com');
+  const us = buildSim(USERSPACE).sim;
+  for (const svc of ['mixed', 'dead']) {
+    const ip = us.model.services.find((s) => s.meta.name === svc)!.clusterIP;
+    out.push({ name: `userspace ${svc}`, trace: walk(us, { from: 'pod/default/client', to: `http://${ip}/` }) });
+  }
+  for (const [name, ports] of [['dns forward', '"53/udp"'], ['dns servfail', '']] as const) {
+    const r = resolveName(buildSim(dnsYaml(ports)).sim, 'pod/default/client', 'example.com.');
+    r.traces.forEach((trace, i) => out.push({ name: `${name} ${i}`, trace }));
+  }
+  const cil = buildSim(CILIUM, { seed: 1 }).sim;
+  out.push({ name: 'cilium policy', trace: walk(cil, { from: 'pod/default/intruder', to: 'http://my-nginx/' }) });
+  return out;
+}
+
+const WALKS = [...TRACE_CASES.map((c) => ({ name: c.name, trace: c.trace() })), ...extraWalks()];
+const codesOf = (type: 'app' | 'drop'): string[] => WALKS.flatMap(({ trace }) => trace.events.filter((e) => e.type === type).map((e) => {
+  const inner = (e.message.params[type === 'app' ? 'text' : 'reason'] as Message);
+  return type === 'drop' && inner.code === 'drop.hook' ? String((inner.params['reason'] as Message).code) : String(inner.code);
+}));
+
 describe('drop reasons are coded', () => {
-  const traces = TRACE_CASES.map((c) => ({ name: c.name, trace: c.trace() }));
+  const traces = WALKS;
 
   it('every drop in a walk of the goldens\' scenarios carries a drop.* message whose English is the reason', () => {
     let drops = 0;
@@ -52,18 +111,49 @@ describe('drop reasons are coded', () => {
 });
 
 describe('app answers', () => {
-  it('the http and echo apps say what they did as app.* messages: English as the trace prints it, and zh-CN', () => {
+  it('every app says what it did as an app.* message: English as the trace prints it, zh-CN a Chinese sentence', () => {
     let coded = 0;
-    for (const c of TRACE_CASES) {
-      for (const e of c.trace().events.filter(isEvent('app'))) {
-        const text = e.message.params['text'] as { code?: string };
-        if (!e.detail || !['http', 'echo'].includes(e.detail.app)) continue;
-        expect(text.code, `${c.name} #${e.seq}: ${e.summary}`).toMatch(/^app\./);
+    for (const { name, trace } of WALKS) {
+      for (const e of trace.events.filter(isEvent('app'))) {
+        const text = e.message.params['text'] as Message | string;
+        expect(typeof text === 'object' ? text.code : text, `${name} #${e.seq}: uncoded app answer "${e.summary}"`).toMatch(/^app\./);
         expect(render(e.message, 'en')).toBe(e.summary);
-        expect(render(e.message, 'zh-CN')).toMatch(HAN);
+        const zh = render(text as Message, 'zh-CN');
+        expect(zh, `${name} #${e.seq}`).toMatch(HAN);
+        expect(zh).not.toMatch(/\{\{/);
+        expect(zh, `${name} #${e.seq}: zh-CN is the English`).not.toBe(e.summary);
         coded++;
       }
     }
-    expect(coded).toBeGreaterThan(5);
+    expect(coded).toBeGreaterThan(10);
+  });
+
+  it('the walks reach the proxies\' and CoreDNS\'s answers, so the check above sees them', () => {
+    const codes = new Set(codesOf('app'));
+    for (const c of ['app.ingressRelay', 'app.ingressRelays', 'app.ingress404', 'app.ingressRedirect', 'app.userspacePick', 'app.userspaceRetry',
+      'app.userspaceRelays', 'app.userspaceAllFailed', 'app.dnsForward', 'app.dnsRelayed', 'app.dnsServfail']) expect([...codes], c).toContain(c);
+  });
+});
+
+describe('device hooks', () => {
+  it('a program\'s drop reason is a hook.* message inside drop.hook, in zh-CN too', () => {
+    let hooks = 0;
+    for (const { name, trace } of WALKS) {
+      for (const e of trace.events.filter(isEvent('drop'))) {
+        const m = e.detail.reasonMessage!;
+        if (m.code !== 'drop.hook') continue;
+        const inner = m.params['reason'] as Message | string;
+        expect(typeof inner === 'object' ? inner.code : inner, `${name} #${e.seq}: uncoded hook drop "${e.detail.reason}"`).toMatch(/^hook\./);
+        expect(render(inner as Message, 'zh-CN')).toMatch(HAN);
+        hooks++;
+      }
+      // The hook event names the reason as its note: coded too, so it reads in zh-CN.
+      for (const e of trace.events.filter(isEvent('hook'))) {
+        if (e.detail.verdict !== 'drop') continue;
+        expect(render(e.message, 'zh-CN'), `${name} #${e.seq}`).not.toContain('Policy denied');
+      }
+    }
+    expect(hooks).toBeGreaterThan(0);
+    expect(codesOf('drop')).toContain('hook.ciliumDenyIngress');
   });
 });

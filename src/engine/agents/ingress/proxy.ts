@@ -9,7 +9,8 @@
  */
 import type { ClusterModel } from '../../model/cluster';
 import type { Payload } from '../../net/packet';
-import type { AppAnswer, AppContext } from '../../stack/apps';
+import { said, upstreamVerdict, type AppAnswer, type AppContext, type RelayResult } from '../../stack/apps';
+import { message, type Message, type MessageCode, type MessageParams } from '../../i18n/messages';
 import { routeIngress, tlsFor } from './route';
 
 /** The IngressClass the controller serves (`--ingress-class=nginx`, controller k8s.io/ingress-nginx). */
@@ -23,8 +24,8 @@ export function nginxPage(status: number): string {
   return `<html>\n<head><title>${t}</title></head>\n<body>\n<center><h1>${t}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n`;
 }
 
-const page = (status: number, summary: string, headers: Record<string, string> = {}): AppAnswer =>
-  ({ kind: 'reply', payload: { kind: 'http-response', status, body: nginxPage(status), headers }, summary });
+const page = (status: number, code: MessageCode, params: MessageParams, headers: Record<string, string> = {}): AppAnswer =>
+  said({ kind: 'reply', payload: { kind: 'http-response', status, body: nginxPage(status), headers } as Payload }, code, params);
 
 /** Ready endpoints of a Service port, as (ip, port) pairs the controller proxies to. */
 export function upstreamsOf(model: ClusterModel, ns: string, service: string, servicePort: number): { ip: string; port: number }[] {
@@ -42,22 +43,24 @@ export function upstreamsOf(model: ClusterModel, ns: string, service: string, se
 
 export function ingressNginxProxy(ctx: AppContext): AppAnswer {
   const req = ctx.payload;
-  const who = `ingress-nginx ${ctx.listener.owner}`;
-  if (!req) return { kind: 'silent', summary: `${who}: connection open, no request` };
-  if (req.kind !== 'http-request') return page(400, `${who}: not HTTP`);
+  const owner = ctx.listener.owner;
+  if (!req) return said({ kind: 'silent' }, 'app.ingressNoRequest', { owner });
+  if (req.kind !== 'http-request') return page(400, 'app.ingressNotHttp', { owner });
   const host = req.headers['Host'] ?? req.headers['host'] ?? req.host;
   const https = ctx.local.port === 443;
   const tls = tlsFor(ctx.sim.model, INGRESS_CLASS, host);
   if (!https && tls) {
     const location = `https://${host.replace(/:\d+$/, '')}${req.path}`;
-    return page(308, `${who}: ${host} has TLS (${tls.secret ?? 'no secret'}): 308 to ${location}`, { Location: location });
+    return tls.secret
+      ? page(308, 'app.ingressRedirect', { owner, host, secret: tls.secret, location }, { Location: location })
+      : page(308, 'app.ingressRedirectNoSecret', { owner, host, location }, { Location: location });
   }
   const route = routeIngress(ctx.sim.model, INGRESS_CLASS, host, req.path);
-  if (route.kind === '404') return page(404, `${who}: ${req.method} ${host}${req.path}: ${route.reason}: 404`);
+  if (route.kind === '404') return page(404, 'app.ingress404', { owner, method: req.method, host, path: req.path, reason: route.reasonMessage });
   const b = route.backend;
-  if (route.servicePort === null) return page(503, `${who}: ${route.matchedRule} of ${route.ingress} names service ${b.namespace}/${b.service}:${b.port}, which does not exist: 503`);
+  if (route.servicePort === null) return page(503, 'app.ingress503NoService', { owner, rule: route.matchedRuleMessage, ingress: route.ingress, service: `${b.namespace}/${b.service}`, port: b.port });
   const ups = upstreamsOf(ctx.sim.model, b.namespace, b.service, route.servicePort);
-  if (!ups.length) return page(503, `${who}: ${b.namespace}/${b.service}:${route.servicePort} has no ready endpoints: 503`);
+  if (!ups.length) return page(503, 'app.ingress503NoEndpoints', { owner, service: `${b.namespace}/${b.service}`, port: route.servicePort });
   const up = ups[ctx.sim.rand.int(ups.length)]!;
   const forwarded: Payload = {
     kind: 'http-request', method: req.method, path: req.path, host,
@@ -68,12 +71,19 @@ export function ingressNginxProxy(ctx: AppContext): AppAnswer {
       'X-Forwarded-Port': String(ctx.local.port), 'X-Forwarded-Proto': https ? 'https' : 'http', 'X-Forwarded-Scheme': https ? 'https' : 'http',
     },
   };
-  const tlsNote = https ? (tls ? `TLS terminated with ${tls.secret}${tls.found ? '' : ' (missing: default fake certificate)'}; ` : 'TLS terminated with the default fake certificate; ') : '';
-  return {
+  const tlsNote: Message | string = https
+    ? (tls ? message(tls.found ? 'app.ingressTls' : 'app.ingressTlsMissing', { secret: String(tls.secret) }) : message('app.ingressTlsFake'))
+    : '';
+  const endpoint = `${up.ip}:${up.port}`;
+  return said({
     kind: 'relay', to: { ip: up.ip, port: up.port, protocol: 'tcp' }, payload: forwarded,
-    summary: `${who}: ${tlsNote}${req.method} ${host}${req.path} matches ${route.matchedRule} of ${route.ingress} -> ${b.namespace}/${b.service}:${route.servicePort} -> endpoint ${up.ip}:${up.port} (X-Forwarded-For: ${ctx.client.ip})`,
-    respond: (u) => (u.payload ? { kind: 'reply', payload: u.payload, summary: `${who}: relays ${up.ip}:${up.port}'s answer` } : page(502, `${who}: upstream ${up.ip}:${up.port} ${u.verdict}: 502`)),
-  };
+    respond: (u: RelayResult): AppAnswer => (u.payload
+      ? said({ kind: 'reply', payload: u.payload }, 'app.ingressRelays', { owner, endpoint })
+      : page(502, 'app.ingress502', { owner, endpoint, verdict: upstreamVerdict(u.verdict) })),
+  } as const, 'app.ingressRelay', {
+    owner, tls: tlsNote, method: req.method, host, path: req.path, rule: route.matchedRuleMessage, ingress: route.ingress,
+    service: `${b.namespace}/${b.service}`, port: route.servicePort, endpoint, client: ctx.client.ip,
+  });
 }
 
 /** The role Pods whose listeners carry { kind: 'proxy', role: 'ingress-nginx' } play: see buildSim's apps table. */

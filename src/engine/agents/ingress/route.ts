@@ -14,6 +14,7 @@
  * (serviceName / servicePort, `backend`) are read.
  */
 import type { ClusterModel, ServiceModel } from '../../model/cluster';
+import { message, render, type Message } from '../../i18n/messages';
 
 export interface IngressBackend {
   readonly namespace: string;
@@ -46,8 +47,10 @@ export type IngressRoute =
       readonly ingress: string;
       /** "host a.example.com path /abc (Prefix)" or "defaultBackend". */
       readonly matchedRule: string;
+      /** `matchedRule` as an `app.ingress.rule*` message (its English is `matchedRule`). */
+      readonly matchedRuleMessage: Message;
     }
-  | { readonly kind: '404'; readonly reason: string };
+  | { readonly kind: '404'; readonly reason: string; /** The reason as an `app.ingress.*` message (its English is `reason`). */ readonly reasonMessage: Message };
 
 type Rec = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -147,19 +150,24 @@ function servicePortOf(model: ClusterModel, b: IngressBackend): number | null {
   return p ? p.port : null;
 }
 
+function notFound(reasonMessage: Message): IngressRoute {
+  return { kind: '404', reason: render(reasonMessage, 'en'), reasonMessage };
+}
+
 /** The request `host` (Host header, port stripped) and `path` (query stripped) → backend or 404. */
 export function routeIngress(model: ClusterModel, controllerClass: string, host: string, path: string): IngressRoute {
   const h = host.toLowerCase().replace(/:\d+$/, '');
   const p = (path.split('?')[0] || '/').replace(/^(?!\/)/, '/');
   const ings = model.ingresses.filter((i) => servedBy(model, i, controllerClass)).map(normalizeIngress).sort((a, b) => a.createdIndex - b.createdIndex);
-  if (!ings.length) return { kind: '404', reason: `no Ingress is served by ${controllerClass}` };
+  if (!ings.length) return notFound(message('app.ingress.noClass', { class: controllerClass }));
 
   // The host's "server": exact host, else wildcard, else the catch-all server of host-less rules.
   const withRules = (pred: (r: NormalRule) => boolean) => ings.flatMap((i) => i.rules.filter(pred).map((r) => ({ ing: i, rule: r })));
   let picked = withRules((r) => r.host !== null && !r.host.startsWith('*.') && r.host === h);
-  let label = `host ${h}`;
-  if (!picked.length) { picked = withRules((r) => r.host !== null && r.host.startsWith('*.') && hostMatches(r.host, h)); label = `host ${picked[0]?.rule.host ?? h}`; }
-  if (!picked.length) { picked = withRules((r) => r.host === null); label = 'any host'; }
+  let labelHost: string | null = h;
+  if (!picked.length) { picked = withRules((r) => r.host !== null && r.host.startsWith('*.') && hostMatches(r.host, h)); labelHost = picked[0]?.rule.host ?? h; }
+  if (!picked.length) { picked = withRules((r) => r.host === null); labelHost = null; }
+  const label = labelHost === null ? 'any host' : `host ${labelHost}`;
 
   let best: { ing: NormalIngress; path: NormalRule['paths'][number]; len: number; exact: boolean } | null = null;
   for (const { ing, rule } of picked) {
@@ -172,14 +180,17 @@ export function routeIngress(model: ClusterModel, controllerClass: string, host:
     }
   }
   if (best && best.path.backend) {
-    return { kind: 'backend', backend: best.path.backend, servicePort: servicePortOf(model, best.path.backend), ingress: `${best.ing.namespace}/${best.ing.name}`, matchedRule: `${label} path ${best.path.path} (${best.path.pathType})` };
+    const rule = labelHost === null ? message('app.ingress.ruleAny', { path: best.path.path, type: best.path.pathType })
+      : message('app.ingress.ruleHost', { host: labelHost, path: best.path.path, type: best.path.pathType });
+    return { kind: 'backend', backend: best.path.backend, servicePort: servicePortOf(model, best.path.backend), ingress: `${best.ing.namespace}/${best.ing.name}`, matchedRule: render(rule, 'en'), matchedRuleMessage: rule };
   }
   // No path: the defaultBackend of the Ingress that defines this host, else of any Ingress.
   const owner = picked.find((x) => x.ing.defaultBackend)?.ing ?? ings.find((i) => i.defaultBackend);
   if (owner?.defaultBackend) {
-    return { kind: 'backend', backend: owner.defaultBackend, servicePort: servicePortOf(model, owner.defaultBackend), ingress: `${owner.namespace}/${owner.name}`, matchedRule: 'defaultBackend' };
+    return { kind: 'backend', backend: owner.defaultBackend, servicePort: servicePortOf(model, owner.defaultBackend), ingress: `${owner.namespace}/${owner.name}`, matchedRule: 'defaultBackend', matchedRuleMessage: message('app.ingress.ruleDefault') };
   }
-  return { kind: '404', reason: picked.length ? `no path of ${label} matches ${p}` : `no rule matches host ${h}` };
+  return notFound(!picked.length ? message('app.ingress.noHost', { host: h })
+    : labelHost === null ? message('app.ingress.noPathAny', { path: p }) : message('app.ingress.noPathHost', { host: labelHost, path: p }));
 }
 
 /** TLS for a host: the Secret the first Ingress listing the host names, and whether it exists as a TLS Secret. */

@@ -21,7 +21,7 @@
 import { createRand } from '../../util/rand';
 import type { ClusterModel, NodeModel } from '../../model/cluster';
 import type { Listener } from '../../net/types';
-import type { AppAnswer } from '../../stack/apps';
+import { said, type AppAnswer, type RelayResult } from '../../stack/apps';
 import { categorizeEndpoints, allServicePorts, type ServicePortInfo } from './serviceports';
 import { proto } from './names';
 
@@ -126,23 +126,22 @@ export function userspaceRules(state: UserspaceState, node: NodeModel): { nat: {
 /** kube-proxy's userspace proxy as a stack app: round-robin, and another backend when one refuses. */
 export function userspaceProxyApp(state: UserspaceState | undefined, proxyPort: number): AppAnswer {
   const portal = state?.portals.get(proxyPort);
-  if (!state || !portal) return { kind: 'silent', summary: `kube-proxy (userspace): nothing proxied on port ${proxyPort}` };
-  if (portal.backends.length === 0) return { kind: 'silent', summary: `kube-proxy (userspace) ${portal.servicePort}: no endpoints, connection closed` };
+  if (!state || !portal) return said({ kind: 'silent' }, 'app.userspaceNoPortal', { port: proxyPort });
+  if (portal.backends.length === 0) return said({ kind: 'silent' }, 'app.userspaceNoEndpoints', { service: portal.servicePort });
   // The connection's own start in the round-robin: retries go on from it, whatever the cursor does meanwhile.
   const start = state.cursor.get(proxyPort) ?? 0;
   const attempt = (n: number): AppAnswer => {
     const backend = n < portal.backends.length ? portal.backends[(start + n) % portal.backends.length]! : null;
-    if (!backend) return { kind: 'close', summary: `kube-proxy (userspace) ${portal.servicePort}: every endpoint failed, closing the client's connection` };
+    if (!backend) return said({ kind: 'close' }, 'app.userspaceAllFailed', { service: portal.servicePort });
     const i = backend.lastIndexOf(':');
-    return {
+    return said({
       kind: 'relay',
       to: { ip: backend.slice(0, i), port: Number(backend.slice(i + 1)), protocol: portal.protocol === 'udp' ? 'udp' : 'tcp' },
-      summary: `kube-proxy (userspace) ${portal.servicePort}: ${n === 0 ? 'round-robin picks' : 'retries with'} ${backend}, opening a new connection from the node`,
-      respond: (up) => {
-        if (up.verdict === 'delivered' || up.payload) return up.payload ? { kind: 'reply', payload: up.payload, summary: `kube-proxy (userspace): relays the answer of ${backend}` } : { kind: 'silent', summary: `kube-proxy (userspace): ${backend} answered nothing` };
+      respond: (up: RelayResult): AppAnswer => {
+        if (up.verdict === 'delivered' || up.payload) return up.payload ? said({ kind: 'reply', payload: up.payload }, 'app.userspaceRelays', { backend }) : said({ kind: 'silent' }, 'app.userspaceSilent', { backend });
         return attempt(n + 1);
       },
-    };
+    } as const, n === 0 ? 'app.userspacePick' : 'app.userspaceRetry', { service: portal.servicePort, backend });
   };
   const first = attempt(0);
   userspaceAdvance(state, proxyPort);

@@ -27,6 +27,7 @@ import type { Packet } from '../../net/packet';
 import { ETH_P_ARP } from '../../net/packet';
 import type { NetNs } from '../../net/types';
 import type { DeviceProgram, HookDecision, HookEnv, ProgramRegistry, SockProgram } from '../../stack/hooks';
+import { message } from '../../i18n/messages';
 import { lookupTuple, tupleOf } from '../../conntrack/table';
 import { CILIUM_VXLAN, PROG } from './plugin';
 import { ciliumView, identityOf, nodeFor, policyLookup, ID_WORLD, type CiliumEndpoint, type CiliumView } from './identity';
@@ -115,7 +116,7 @@ function egressPolicy(model: ClusterModel, v: CiliumView, src: CiliumEndpoint, p
   const r = policyLookup(model, v, src, 'egress', p.ip!.dst, port, proto);
   if (r.allowed) return null;
   const dstId = identityOf(v, p.ip!.dst, src.node.name);
-  return { verdict: 'drop', reason: `Policy denied (egress): endpoint ${src.id} identity ${src.identity} -> identity ${dstId} ${p.icmp ? 'ICMP' : `${port}/${proto}`} (cilium from-container)`, detail: { ...MODELLED, identity: src.identity, peerIdentity: dstId, policy: 'deny' } };
+  return { verdict: 'drop', reason: message('hook.ciliumDenyEgress', { endpoint: src.id, identity: src.identity, peer: dstId, what: p.icmp ? 'ICMP' : `${port}/${proto}` }), detail: { ...MODELLED, identity: src.identity, peerIdentity: dstId, policy: 'deny' } };
 }
 
 const fromContainer: DeviceProgram = {
@@ -171,7 +172,7 @@ const toContainer: DeviceProgram = {
     const r = policyLookup(env.sim.model, v, dst, 'ingress', p.ip.src, port, proto);
     const what = p.icmp ? 'ICMP' : `${port}/${proto}`;
     if (!r.allowed) {
-      return { verdict: 'drop', reason: `Policy denied (ingress): identity ${srcId} -> endpoint ${dst.id} identity ${dst.identity} ${what} (cilium to-container)`, detail: { ...MODELLED, identity: dst.identity, srcIdentity: srcId, policy: 'deny' } };
+      return { verdict: 'drop', reason: message('hook.ciliumDenyIngress', { identity: srcId, endpoint: dst.id, endpointIdentity: dst.identity, what }), detail: { ...MODELLED, identity: dst.identity, srcIdentity: srcId, policy: 'deny' } };
     }
     ctNote(env.ns, dst, 'ingress', p);
     return pass(`identity ${srcId} -> endpoint ${dst.id} (identity ${dst.identity}) ${what}: ingress policy ${r.by ? `allows (${r.by})` : 'allows'}`, { identity: dst.identity, srcIdentity: srcId, policy: 'allow' });
@@ -257,7 +258,7 @@ const fromNetdev: DeviceProgram = {
     let affinityText = '';
     if (!e) {
       const backends = lbBackends(env.sim.model, svc.service, svc.port);
-      if (backends.length === 0) return { verdict: 'drop', reason: `NodePort ${l4.dport}: service ${svc.service.meta.namespace}/${svc.service.meta.name} has no backends (cilium from-netdev)`, detail: { ...MODELLED } };
+      if (backends.length === 0) return { verdict: 'drop', reason: message('hook.ciliumNoBackends', { port: l4.dport, service: `${svc.service.meta.namespace}/${svc.service.meta.name}` }), detail: { ...MODELLED } };
       // The per-packet LB keys affinity by the client's address.
       const choice = lbSelect(env.sim, env.sim.rand, svc, backends, p.ip.src, env.nowMs);
       affinity = affinityDetail(choice);
