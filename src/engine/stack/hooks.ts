@@ -41,8 +41,8 @@ export interface HookEventSpec {
 }
 
 interface DecisionBase {
-  /** What the program did, one short phrase for the trace ("policy allows identity 1234"). */
-  readonly note?: string;
+  /** What the program did, one short phrase for the trace ("policy allows identity 1234"): a `hook.*` message, so it reads in both languages. */
+  readonly note?: Message;
   /** Facts for the inspector (identities, map entries, backend chosen). */
   readonly detail?: Readonly<Record<string, unknown>>;
   /** Extra events before the decision's own (e.g. IPVS's scheduling line). Replaces the generic hook event when set. */

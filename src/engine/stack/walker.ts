@@ -266,7 +266,7 @@ export class Walker {
       if (!r) continue;
       const what = `${cur.dst}:${cur.dport} -> ${r.dst}:${r.dport}`;
       this.withFlow(flow, () => this.emit('hook', ns, undefined, (r.note ? message('event.hook.sockNote', { point: hookPointText('sock-connect'), program: `${prog.owner} ${prog.section}`, note: r.note, what }) : message('event.hook.sock', { point: hookPointText('sock-connect'), program: `${prog.owner} ${prog.section}`, what })), undefined,
-        { hook: 'sock-connect', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.dst}:${cur.dport}`, to: `${r.dst}:${r.dport}`, ...(r.note ? { note: r.note } : {}), ...r.detail }));
+        { hook: 'sock-connect', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.dst}:${cur.dport}`, to: `${r.dst}:${r.dport}`, ...(r.note ? { note: render(r.note, 'en') } : {}), ...r.detail }));
       cur = { dst: r.dst, dport: r.dport };
     }
     return cur;
@@ -289,7 +289,7 @@ export class Walker {
       if (!r) continue;
       const what = `${cur.src}:${cur.sport} -> ${r.src}:${r.sport}`;
       this.withFlow(flow, () => this.emit('hook', ns, undefined, (r.note ? message('event.hook.sockNote', { point: hookPointText('sock-recvmsg'), program: `${prog.owner} ${prog.section}`, note: r.note, what }) : message('event.hook.sock', { point: hookPointText('sock-recvmsg'), program: `${prog.owner} ${prog.section}`, what })), undefined,
-        { hook: 'sock-recvmsg', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.src}:${cur.sport}`, to: `${r.src}:${r.sport}`, ...(r.note ? { note: r.note } : {}), ...r.detail }));
+        { hook: 'sock-recvmsg', program: prog.name, section: prog.section, owner: prog.owner, object: prog.object, verdict: 'rewrite', from: `${cur.src}:${cur.sport}`, to: `${r.src}:${r.sport}`, ...(r.note ? { note: render(r.note, 'en') } : {}), ...r.detail }));
       cur = { src: r.src, sport: r.sport };
     }
     return cur;

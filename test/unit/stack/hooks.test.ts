@@ -24,14 +24,14 @@ function attach(sim: ReturnType<typeof vethPair>['sim'], nsId: string, dev: stri
 describe('device hooks', () => {
   it('a pass program is named in the trace and the ping still arrives', () => {
     const { sim } = vethPair();
-    attach(sim, 'host/h1#net2', 'veth2', { point: 'tc-ingress', program: 'count' }, [prog('count', () => ({ verdict: 'pass', note: 'seen' }))]);
+    attach(sim, 'host/h1#net2', 'veth2', { point: 'tc-ingress', program: 'count' }, [prog('count', () => ({ verdict: 'pass', note: message('hook.cil.toNetdev', {}) }))]);
     const t = walk(sim, { from: 'host/h1#net1', to: '20.1.1.2', protocol: 'icmp' });
     expect(t.verdict).toBe('delivered');
     const hooks = t.events.filter((e) => e.type === 'hook');
     expect(hooks.length).toBeGreaterThan(0);
     expect(hooks[0]!.where.dev).toBe('veth2');
-    expect(hooks[0]!.detail).toMatchObject({ hook: 'tc-ingress', program: 'count', verdict: 'pass', note: 'seen' });
-    expect(hooks[0]!.summary).toBe('tc ingress veth2: test count: seen -> pass');
+    expect(hooks[0]!.detail).toMatchObject({ hook: 'tc-ingress', program: 'count', verdict: 'pass', note: 'out to the network' });
+    expect(hooks[0]!.summary).toBe('tc ingress veth2: test count: out to the network -> pass');
   });
 
   it('a drop at tc egress stops the packet before the driver counts it, with the reason', () => {
@@ -76,7 +76,7 @@ describe('device hooks', () => {
     sim.programs = {
       device: new Map([
         ['short', prog('short', (p) => (p.ip?.dst === '20.1.1.3' ? { verdict: 'redirect', dev: 'veth3' } : { verdict: 'pass' }))],
-        ['mark', prog('mark', () => ({ verdict: 'pass', note: 'egress seen' }))],
+        ['mark', prog('mark', () => ({ verdict: 'pass', note: message('hook.cil.toNetdev', {}) }))],
       ]),
       sock: new Map(),
     };
@@ -91,7 +91,7 @@ describe('device hooks', () => {
 
   it('a socket program sends connect() elsewhere: the first packet already carries the new address', () => {
     const { sim } = vethPair();
-    const sockProg: SockProgram = { name: 'lb', section: 'cgroup/connect4', object: 'test.o', owner: 'test', connect: (_env, c) => (c.dst === '10.96.0.1' ? { dst: '20.1.1.2', dport: c.dport, note: 'service' } : null) };
+    const sockProg: SockProgram = { name: 'lb', section: 'cgroup/connect4', object: 'test.o', owner: 'test', connect: (_env, c) => (c.dst === '10.96.0.1' ? { dst: '20.1.1.2', dport: c.dport, note: message('hook.cil.sockRecvmsg', { service: 'default/lb' }) } : null) };
     sim.programs = { device: new Map(), sock: new Map([['lb', sockProg]]) };
     sim.net.namespaces.get('host/h1#net1')!.sockProgs = ['lb'];
     const t = walk(sim, { from: 'host/h1#net1', to: 'udp://10.96.0.1:53' });

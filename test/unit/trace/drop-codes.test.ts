@@ -156,4 +156,22 @@ describe('device hooks', () => {
     expect(hooks).toBeGreaterThan(0);
     expect(codesOf('drop')).toContain('hook.ciliumDenyIngress');
   });
+
+  it('every note a program writes (pass, redirect, rewrite, socket LB) is a hook.* message: English as the trace prints it, zh-CN Chinese', () => {
+    let notes = 0;
+    for (const { name, trace } of WALKS) {
+      for (const e of trace.events.filter(isEvent('hook'))) {
+        const note = e.message.params['note'] as Message | string | undefined;
+        if (note === undefined) continue;
+        expect(typeof note === 'object' ? note.code : note, `${name} #${e.seq}: uncoded hook note "${e.detail.note}"`).toMatch(/^hook\./);
+        expect(render(note as Message, 'en'), `${name} #${e.seq}`).toBe(e.detail.note);
+        const zh = render(note as Message, 'zh-CN');
+        expect(zh, `${name} #${e.seq}`).toMatch(HAN);
+        expect(zh).not.toMatch(/\{\{/);
+        notes++;
+      }
+    }
+    // The Cilium walks reach its programs' notes (to-container, from-container, the socket LB...).
+    expect(notes).toBeGreaterThan(10);
+  });
 });

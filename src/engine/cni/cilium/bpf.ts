@@ -27,14 +27,14 @@ import type { Packet } from '../../net/packet';
 import { ETH_P_ARP } from '../../net/packet';
 import type { NetNs } from '../../net/types';
 import type { DeviceProgram, HookDecision, HookEnv, ProgramRegistry, SockProgram } from '../../stack/hooks';
-import { message } from '../../i18n/messages';
+import { message, type Message } from '../../i18n/messages';
 import { lookupTuple, tupleOf } from '../../conntrack/table';
 import { CILIUM_VXLAN, PROG } from './plugin';
 import { ciliumView, identityOf, nodeFor, policyLookup, ID_WORLD, type CiliumEndpoint, type CiliumView } from './identity';
 import { lbBackends, lbSelect, lbServiceByAddress, lbServiceFor, nodePortFor, type LbChoice } from './lb';
 
 const MODELLED = { modelled: true } as const;
-const pass = (note: string, detail: Record<string, unknown> = {}): HookDecision => ({ verdict: 'pass', note, detail: { ...MODELLED, ...detail } });
+const pass = (note: Message, detail: Record<string, unknown> = {}): HookDecision => ({ verdict: 'pass', note, detail: { ...MODELLED, ...detail } });
 
 const nodeName = (ns: NetNs): string => (ns.owner.kind === 'node' ? ns.owner.name : ns.machine);
 
@@ -95,7 +95,7 @@ function hostNatReply(env: HookEnv, p: Packet): boolean {
 }
 
 /** Into the Pod: the frame leaves by its lxc (to-container runs there) with the lxc's MAC as source. */
-function toEndpoint(ep: CiliumEndpoint, p: Packet, note: string, detail: Record<string, unknown>): HookDecision {
+function toEndpoint(ep: CiliumEndpoint, p: Packet, note: Message, detail: Record<string, unknown>): HookDecision {
   const packet: Packet = { ...p, eth: { src: ep.lxcMac, dst: ep.podMac, type: p.eth?.type ?? 0x0800 } };
   return { verdict: 'redirect', dev: ep.lxc, packet, note, detail: { ...MODELLED, endpoint: ep.id, identity: ep.identity, ...detail } };
 }
@@ -108,7 +108,7 @@ function toTunnel(v: CiliumView, here: string, p: Packet, srcIdentity: number): 
   const self = v.nodes.find((n) => n.node.name === here);
   if (!target || target.node.name === here || !self?.vxlanMac) return null;
   const packet: Packet = { ...p, eth: { src: self.vxlanMac, dst: target.vxlanMac ?? self.vxlanMac, type: 0x0800 }, tunnelKey: { remote: target.node.ip, vni: srcIdentity } };
-  return { verdict: 'redirect', dev: CILIUM_VXLAN, packet, note: `ipcache: ${dst} is behind node ${target.node.name} (${target.node.ip}); tunnel key vni ${srcIdentity} = source identity`, detail: { ...MODELLED, tunnelEndpoint: target.node.ip, srcIdentity } };
+  return { verdict: 'redirect', dev: CILIUM_VXLAN, packet, note: message('hook.cil.tunnel', { dst, node: target.node.name, nodeIp: target.node.ip, vni: srcIdentity }), detail: { ...MODELLED, tunnelEndpoint: target.node.ip, srcIdentity } };
 }
 
 function egressPolicy(model: ClusterModel, v: CiliumView, src: CiliumEndpoint, p: Packet): HookDecision | null {
@@ -125,17 +125,17 @@ const fromContainer: DeviceProgram = {
     const v = ciliumView(env.sim);
     const here = nodeName(env.ns);
     const src = v.byLxc.get(`${here}|${env.dev}`);
-    if (!src) return pass('no endpoint for this device');
+    if (!src) return pass(message('hook.cil.noEndpointDev', {}));
     // The Pod's ARP for its gateway is answered here, with the lxc's MAC (the host never sees it).
     if (p.eth?.type === ETH_P_ARP && p.arp?.op === 1) {
       const reply: Packet = { eth: { src: src.lxcMac, dst: p.arp.sha, type: ETH_P_ARP }, arp: { op: 2, sha: src.lxcMac, spa: p.arp.tpa, tha: p.arp.sha, tpa: p.arp.spa } };
-      return { verdict: 'redirect', dev: src.lxc, packet: reply, note: `ARP ${p.arp.tpa} answered in BPF with ${src.lxcMac}`, detail: { ...MODELLED, arp: true } };
+      return { verdict: 'redirect', dev: src.lxc, packet: reply, note: message('hook.cil.arp', { ip: p.arp.tpa, mac: src.lxcMac }), detail: { ...MODELLED, arp: true } };
     }
-    if (!p.ip) return pass('not IPv4');
+    if (!p.ip) return pass(message('hook.cil.notIpv4', {}));
     const model = env.sim.model;
     // A NodePort reply from a local backend takes the node's address back before it leaves.
     const np = nodePortLocalReply(env.ns, p);
-    if (np) return { verdict: 'rewrite', packet: np, note: `NodePort reply: reverse NAT ${p.ip.src} -> ${np.ip!.src}; to the host stack`, detail: { ...MODELLED, revNat: true } };
+    if (np) return { verdict: 'rewrite', packet: np, note: message('hook.cil.npLocalReply', { from: p.ip.src, to: np.ip!.src }), detail: { ...MODELLED, revNat: true } };
     if (!ctKnown(env.ns, src, 'egress', p)) {
       const denied = egressPolicy(model, v, src, p);
       if (denied) return denied;
@@ -143,74 +143,74 @@ const fromContainer: DeviceProgram = {
     }
     const dst = v.byIp.get(p.ip.dst);
     const id = { identity: src.identity, dstIdentity: identityOf(v, p.ip.dst, here) };
-    if (hostNatReply(env, p)) return pass(`reply of a connection the host's conntrack translated; to the host stack for the reverse NAT`, id);
-    if (dst && dst.node.name === here) return toEndpoint(dst, p, `endpoint ${src.id} (identity ${src.identity}) -> local endpoint ${dst.id} (identity ${dst.identity}): egress policy allows`, id);
+    if (hostNatReply(env, p)) return pass(message('hook.cil.hostNatReply', {}), id);
+    if (dst && dst.node.name === here) return toEndpoint(dst, p, message('hook.cil.egressLocal', { endpoint: src.id, identity: src.identity, dst: dst.id, dstIdentity: dst.identity }), id);
     const tunnel = toTunnel(v, here, p, src.identity);
     if (tunnel) return { ...tunnel, detail: { ...tunnel.detail, ...id } };
     const vip = p.icmp ? lbServiceByAddress(model, p.ip.dst) : null;
     if (vip) {
       const service = `${vip.meta.namespace}/${vip.meta.name}`;
-      return pass(`${p.ip.dst} is service ${service}, but ICMP is no service protocol (lb4_extract_tuple: DROP_UNSUPP_SERVICE_PROTO): no service lookup; to the host stack as addressed`, { ...id, serviceLookup: 'skipped', service });
+      return pass(message('hook.cil.icmpService', { dst: p.ip.dst, service }), { ...id, serviceLookup: 'skipped', service });
     }
-    return pass(`endpoint ${src.id} (identity ${src.identity}) -> ${p.ip.dst} (identity ${id.dstIdentity}): egress policy allows; to the host stack`, id);
+    return pass(message('hook.cil.egressHost', { endpoint: src.id, identity: src.identity, dst: p.ip.dst, dstIdentity: id.dstIdentity }), id);
   },
 };
 
 const toContainer: DeviceProgram = {
   name: PROG.toContainer, section: 'to-container', object: 'bpf_lxc.o', owner: 'cilium',
   run(env, p) {
-    if (!p.ip) return pass('not IPv4');
+    if (!p.ip) return pass(message('hook.cil.notIpv4', {}));
     const v = ciliumView(env.sim);
     const here = nodeName(env.ns);
     const dst = v.byLxc.get(`${here}|${env.dev}`);
-    if (!dst) return pass('no endpoint for this device');
+    if (!dst) return pass(message('hook.cil.noEndpointDev', {}));
     // Across the tunnel the source identity arrives as the VNI; otherwise the ipcache gives it.
     const srcId = p.tunnelKey && p.tunnelKey.vni !== 0 ? p.tunnelKey.vni : identityOf(v, p.ip.src, here);
     const { port, proto } = policyPort(p);
     // Replies and later packets of a connection already allowed pass on the CT map.
-    if (ctKnown(env.ns, dst, 'ingress', p)) return pass(`tracked connection (CT) from identity ${srcId}`, { identity: dst.identity, srcIdentity: srcId });
+    if (ctKnown(env.ns, dst, 'ingress', p)) return pass(message('hook.cil.ct', { identity: srcId }), { identity: dst.identity, srcIdentity: srcId });
     const r = policyLookup(env.sim.model, v, dst, 'ingress', p.ip.src, port, proto);
     const what = p.icmp ? 'ICMP' : `${port}/${proto}`;
     if (!r.allowed) {
       return { verdict: 'drop', reason: message('hook.ciliumDenyIngress', { identity: srcId, endpoint: dst.id, endpointIdentity: dst.identity, what }), detail: { ...MODELLED, identity: dst.identity, srcIdentity: srcId, policy: 'deny' } };
     }
     ctNote(env.ns, dst, 'ingress', p);
-    return pass(`identity ${srcId} -> endpoint ${dst.id} (identity ${dst.identity}) ${what}: ingress policy ${r.by ? `allows (${r.by})` : 'allows'}`, { identity: dst.identity, srcIdentity: srcId, policy: 'allow' });
+    return pass(r.by ? message('hook.cil.ingressAllowsBy', { identity: srcId, endpoint: dst.id, endpointIdentity: dst.identity, what, by: r.by }) : message('hook.cil.ingressAllows', { identity: srcId, endpoint: dst.id, endpointIdentity: dst.identity, what }), { identity: dst.identity, srcIdentity: srcId, policy: 'allow' });
   },
 };
 
 const fromHost: DeviceProgram = {
   name: PROG.fromHost, section: 'from-host', object: 'bpf_host.o', owner: 'cilium',
   run(env, p) {
-    if (!p.ip) return pass('not IPv4');
+    if (!p.ip) return pass(message('hook.cil.notIpv4', {}));
     const v = ciliumView(env.sim);
     const here = nodeName(env.ns);
     const dst = v.byIp.get(p.ip.dst);
     const srcId = identityOf(v, p.ip.src, here);
-    if (dst && dst.node.name === here) return toEndpoint(dst, p, `from the host stack to local endpoint ${dst.id} (identity ${dst.identity})`, { srcIdentity: srcId });
+    if (dst && dst.node.name === here) return toEndpoint(dst, p, message('hook.cil.fromHost', { endpoint: dst.id, identity: dst.identity }), { srcIdentity: srcId });
     const tunnel = toTunnel(v, here, p, srcId);
     if (tunnel) return tunnel;
-    return pass(`${p.ip.dst} is no endpoint here`);
+    return pass(message('hook.cil.notHere', { dst: p.ip.dst }));
   },
 };
 
 const fromOverlay: DeviceProgram = {
   name: PROG.fromOverlay, section: 'from-overlay', object: 'bpf_overlay.o', owner: 'cilium',
   run(env, p) {
-    if (!p.ip) return pass('not IPv4');
+    if (!p.ip) return pass(message('hook.cil.notIpv4', {}));
     const v = ciliumView(env.sim);
     const here = nodeName(env.ns);
     const dst = v.byIp.get(p.ip.dst);
     const srcId = p.tunnelKey?.vni ?? ID_WORLD;
     const back = nodePortReverse(env.ns, p);
     if (back) return back;
-    if (hostNatReply(env, p)) return pass(`reply of a connection the host's conntrack translated; to the host stack for the reverse NAT`, { srcIdentity: srcId });
-    if (dst && dst.node.name === here) return toEndpoint(dst, p, `source identity ${srcId} from the VNI; to local endpoint ${dst.id}`, { srcIdentity: srcId });
-    return pass(`${p.ip.dst} is no endpoint here; to the host stack`, { srcIdentity: srcId });
+    if (hostNatReply(env, p)) return pass(message('hook.cil.hostNatReply', {}), { srcIdentity: srcId });
+    if (dst && dst.node.name === here) return toEndpoint(dst, p, message('hook.cil.fromVni', { identity: srcId, endpoint: dst.id }), { srcIdentity: srcId });
+    return pass(message('hook.cil.notHereHost', { dst: p.ip.dst }), { srcIdentity: srcId });
   },
 };
 
-const passThrough = (name: string, section: string, object: string, note: string): DeviceProgram => ({
+const passThrough = (name: string, section: string, object: string, note: Message): DeviceProgram => ({
   name, section, object, owner: 'cilium', run: () => pass(note),
 });
 
@@ -233,36 +233,36 @@ function nodePortReverse(ns: NetNs, p: Packet): HookDecision | null {
   const back = natTables.get(ns)?.get(`rev|${l4.proto}|${p.ip.src}:${l4.sport}|${p.ip.dst}:${l4.dport}`);
   if (!back) return null;
   const out = withL4(p, { ip: back.front, port: back.fport }, { ip: back.client, port: back.cport });
-  return { verdict: 'rewrite', packet: out, note: `NodePort reply: reverse NAT ${p.ip.src}:${l4.sport} -> ${back.front}:${back.fport}, to ${back.client}:${back.cport}`, detail: { ...MODELLED, revNat: true } };
+  return { verdict: 'rewrite', packet: out, note: message('hook.cil.npReverse', { from: `${p.ip.src}:${l4.sport}`, front: `${back.front}:${back.fport}`, client: `${back.client}:${back.cport}` }), detail: { ...MODELLED, revNat: true } };
 }
 
 const fromNetdev: DeviceProgram = {
   name: PROG.fromNetdev, section: 'from-netdev', object: 'bpf_host.o', owner: 'cilium',
   run(env: HookEnv, p: Packet): HookDecision {
-    if (!p.ip) return pass('not IPv4');
+    if (!p.ip) return pass(message('hook.cil.notIpv4', {}));
     const l4 = ports(p);
     const kpr = env.sim.model.spec.network.kubeProxyReplacement === true;
-    if (!kpr || !l4) return pass('no NodePort here; to the host stack');
+    if (!kpr || !l4) return pass(message('hook.cil.noNodePortHere', {}));
     const here = nodeName(env.ns);
     const v = ciliumView(env.sim);
     const me = v.nodes.find((n) => n.node.name === here);
     const nat = natOf(env.ns);
     const back = nodePortReverse(env.ns, p);
     if (back) return back;
-    if (!me || (p.ip.dst !== me.node.ip && !me.node.extraAddresses.includes(p.ip.dst))) return pass('not for a node address; to the host stack');
+    if (!me || (p.ip.dst !== me.node.ip && !me.node.extraAddresses.includes(p.ip.dst))) return pass(message('hook.cil.notNodeAddress', {}));
     const svc = nodePortFor(env.sim.model, l4.dport, l4.proto);
-    if (!svc) return pass(`no NodePort ${l4.dport}/${l4.proto}; to the host stack`);
+    if (!svc) return pass(message('hook.cil.noNodePort', { port: l4.dport, proto: l4.proto }));
     const key = `fwd|${l4.proto}|${p.ip.src}:${l4.sport}|${p.ip.dst}:${l4.dport}`;
     let e = nat.get(key);
     let affinity: Record<string, unknown> = {};
-    let affinityText = '';
+    let choiceMade: LbChoice | null = null;
     if (!e) {
       const backends = lbBackends(env.sim.model, svc.service, svc.port);
       if (backends.length === 0) return { verdict: 'drop', reason: message('hook.ciliumNoBackends', { port: l4.dport, service: `${svc.service.meta.namespace}/${svc.service.meta.name}` }), detail: { ...MODELLED } };
       // The per-packet LB keys affinity by the client's address.
       const choice = lbSelect(env.sim, env.sim.rand, svc, backends, p.ip.src, env.nowMs);
       affinity = affinityDetail(choice);
-      affinityText = affinityNote(choice);
+      choiceMade = choice;
       const b = choice.backend;
       const local = v.byIp.get(b.ip)?.node.name === here;
       e = { client: p.ip.src, cport: l4.sport, front: p.ip.dst, fport: l4.dport, backend: b.ip, bport: b.port, snat: local ? null : me.node.ip };
@@ -272,7 +272,8 @@ const fromNetdev: DeviceProgram = {
       else nat.set(`lrev|${l4.proto}|${b.ip}:${b.port}|${p.ip.src}:${l4.sport}`, e);
     }
     const out = withL4(p, e.snat ? { ip: e.snat, port: l4.sport } : null, { ip: e.backend, port: e.bport });
-    const what = `NodePort ${p.ip.dst}:${l4.dport} (${svc.service.meta.namespace}/${svc.service.meta.name}) -> backend ${e.backend}:${e.bport}${e.snat ? `, SNAT to ${e.snat} (backend on another node)` : ''}${affinityText}`;
+    const base = message('hook.cil.nodePort', { dst: p.ip.dst, port: l4.dport, service: `${svc.service.meta.namespace}/${svc.service.meta.name}`, backend: e.backend, bport: e.bport });
+    const what = withAffinity(e.snat ? message('hook.cil.withSnat', { base, ip: e.snat }) : base, choiceMade);
     const ep = v.byIp.get(e.backend);
     if (ep && ep.node.name === here) return toEndpoint(ep, out, what, { nodePort: true, ...affinity });
     return { verdict: 'rewrite', packet: out, note: what, detail: { ...MODELLED, nodePort: true, ...affinity } };
@@ -288,7 +289,8 @@ export function nodePortLocalReply(ns: NetNs, p: Packet): Packet | null {
 }
 
 const affinityDetail = (c: LbChoice): Record<string, unknown> => (c.affinity ? { affinity: c.affinity, affinityTimeout: c.affinityTimeout } : {});
-const affinityNote = (c: LbChoice): string => (c.affinity === 'hit' ? ' (affinity map: same backend as before)' : c.affinity === 'new' ? ` (affinity map: new entry for ${c.affinityTimeout}s)` : '');
+/** The note with what the affinity map did, when the Service has ClientIP affinity. */
+const withAffinity = (base: Message, c: LbChoice | null): Message => (c?.affinity === 'hit' ? message('hook.cil.withAffinityHit', { base }) : c?.affinity === 'new' ? message('hook.cil.withAffinityNew', { base, timeout: c.affinityTimeout ?? 0 }) : base);
 
 /**
  * The socket rev-NAT map (cilium_lb4_reverse_sk), per client namespace: backend address:port →
@@ -315,7 +317,7 @@ const sockConnect: SockProgram = {
       if (!t) { t = new Map(); revSk.set(env.ns, t); }
       t.set(`${b.ip}:${b.port}`, { ip: c.dst, port: c.dport, service: name });
     }
-    return { dst: b.ip, dport: b.port, note: `service ${name} translated at connect()${affinityNote(choice)}`, detail: { ...MODELLED, service: name, backends: backends.length, ...affinityDetail(choice) } };
+    return { dst: b.ip, dport: b.port, note: withAffinity(message('hook.cil.sockConnect', { service: name }), choice), detail: { ...MODELLED, service: name, backends: backends.length, ...affinityDetail(choice) } };
   },
 };
 
@@ -326,16 +328,16 @@ const sockRecvmsg: SockProgram = {
   recvmsg(env, m) {
     const front = revSk.get(env.ns)?.get(`${m.src}:${m.sport}`);
     if (!front) return null;
-    return { src: front.ip, sport: front.port, note: `reverse NAT of service ${front.service} (socket rev-NAT map)`, detail: { ...MODELLED, service: front.service, revNat: true } };
+    return { src: front.ip, sport: front.port, note: message('hook.cil.sockRecvmsg', { service: front.service }), detail: { ...MODELLED, service: front.service, revNat: true } };
   },
 };
 
 export const ciliumPrograms: ProgramRegistry = {
   device: new Map([
     fromContainer, toContainer, fromHost, fromOverlay, fromNetdev,
-    passThrough(PROG.toHost, 'to-host', 'bpf_host.o', 'to the host stack'),
-    passThrough(PROG.toNetdev, 'to-netdev', 'bpf_host.o', 'out to the network'),
-    passThrough(PROG.toOverlay, 'to-overlay', 'bpf_overlay.o', 'into the tunnel'),
+    passThrough(PROG.toHost, 'to-host', 'bpf_host.o', message('hook.cil.toHost', {})),
+    passThrough(PROG.toNetdev, 'to-netdev', 'bpf_host.o', message('hook.cil.toNetdev', {})),
+    passThrough(PROG.toOverlay, 'to-overlay', 'bpf_overlay.o', message('hook.cil.toOverlay', {})),
   ].map((p) => [p.name, p])),
   sock: new Map([[sockConnect.name, sockConnect], [sockRecvmsg.name, sockRecvmsg]]),
 };
