@@ -167,13 +167,16 @@ describe('kernel view layout', () => {
     const pods = f.nodes.filter((n) => n.type === 'pod').map(rect);
     expect(pods.length).toBeGreaterThan(20);
     expect(new Set(pods.map((p) => p.y)).size).toBeGreaterThan(2);
-    // Each Pod's veth sits right under it.
+    // The kernel view runs left to right (it fits the 1280x720 canvas): each Pod's veth sits on
+    // the Pod's row, to its right.
     const byId = new Map(f.nodes.map((n) => [n.id, n]));
-    for (const e of f.edges.filter((x) => x.data?.kind === 'veth')) {
+    const veths = f.edges.filter((x) => x.data?.kind === 'veth');
+    expect(veths.length).toBeGreaterThan(20);
+    for (const e of veths) {
       const pod = byId.get(e.source)!;
       const veth = byId.get(e.target)!;
-      expect(veth.position.y).toBeGreaterThan(pod.position.y);
-      expect(Math.abs(veth.position.x + (veth.width ?? 0) / 2 - (pod.position.x + (pod.width ?? 0) / 2))).toBeLessThan(1);
+      expect(veth.position.x).toBeGreaterThanOrEqual(pod.position.x + (pod.width ?? 0));
+      expect(Math.abs(veth.position.y + (veth.height ?? 0) / 2 - (pod.position.y + (pod.height ?? 0) / 2))).toBeLessThan(1);
     }
   });
 });

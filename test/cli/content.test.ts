@@ -12,7 +12,8 @@ describe('content/scenarios', () => {
   for (const f of files) {
     it(`knp check ${f} finds no errors or warnings`, async () => {
       const r = await runKnp(['check', `content/scenarios/${f}`]);
-      expect(r.stdout).toBe('');
+      // An info line (e.g. what an IPv6 cluster does not walk yet) is neither an error nor a warning.
+      expect(r.stdout.split('\n').filter((l) => l && !/: info [a-z0-9-]+: /.test(l)).join('\n')).toBe('');
       expect(r.code).toBe(0);
     });
   }
