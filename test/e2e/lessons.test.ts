@@ -147,6 +147,8 @@ describe.runIf(hasChromium)('lessons and challenges in Chromium', () => {
     const names = await page.$$eval('[data-testid=scenario-gallery] [data-scenario]', (els) => els.map((e) => e.getAttribute('data-scenario')));
     expect(names).toEqual(expect.arrayContaining(['default', 'hostport', 'nodeport', 'no-selector-endpoints']));
     await page.click('[data-testid=scenario-gallery] [data-scenario="hostport"]');
+    // Picking a scenario closes the gallery (after React's next render, which a loaded machine can delay).
+    await page.waitForSelector('[data-testid=scenario-gallery]', { state: 'detached', timeout: 5_000 });
     expect(await page.locator('[data-testid=scenario-gallery]').count()).toBe(0);
     const first = read('scenarios/hostport.yaml').split('\n')[0]!;
     await page.waitForFunction((line) => document.querySelector('[data-testid=editor] .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes(line.slice(0, 40)), first, { timeout: 15_000 });
