@@ -61,6 +61,62 @@ type Item =
   | { readonly k: 'commit' }
   | Run;
 
+/** A piece, parsed: its items, and what a table laid out in whole pieces needs to know of it. */
+interface Parsed {
+  readonly items: readonly Item[];
+  /** Each chain's runs in the piece. */
+  readonly byChain: ReadonlyMap<string, readonly Run[]>;
+  /** Nothing but runs (a block of -A lines): changing it changes only the chains it appends to. */
+  readonly onlyRuns: boolean;
+  readonly tables: number;
+  readonly commits: number;
+}
+
+function describePiece(items: Item[]): Parsed {
+  const byChain = new Map<string, Run[]>();
+  let tables = 0, commits = 0, onlyRuns = true;
+  for (const it of items) {
+    if (it.k === 'rules') {
+      const l = byChain.get(it.chain);
+      if (l) l.push(it); else byChain.set(it.chain, [it]);
+      continue;
+    }
+    onlyRuns = false;
+    if (it.k === 'table') tables++;
+    else if (it.k === 'commit') commits++;
+  }
+  return { items, byChain, onlyRuns, tables, commits };
+}
+
+/**
+ * The last table of a name assembled in full from whole pieces: the next machine whose pieces
+ * differ only in blocks of -A lines (a node's own FLANNEL-POSTRTG) gets a copy with just the
+ * chains those blocks append to made again.
+ */
+interface Snapshot {
+  readonly pieces: readonly string[];
+  readonly parsed: readonly Parsed[];
+  /** The table as assembled (never installed: machines get copies, see copyTable). */
+  readonly template: Table;
+  /** Its user chains as checked, in order; its built-in chains' jumps. */
+  readonly user: readonly (CheckedChain & { chain: Chain })[];
+  /** Per chain, the indices of the pieces holding its runs. */
+  readonly contrib: ReadonlyMap<string, readonly number[]>;
+}
+
+/** Pieces that may differ from the snapshot's for a machine to take the snapshot's other chains. */
+const DELTA_MAX = 16;
+
+/** A machine's own copy of an assembled table: its own built-in chains (policy, counters, rules list), the rest shared. */
+function copyTable(t: Table): Table {
+  const chains = new Map(t.chains);
+  for (const name of BUILTIN_CHAINS[t.name]) {
+    const c = chains.get(name)!;
+    chains.set(name, { name, ...(c.policy ? { policy: c.policy } : {}), policyCounters: { pkts: 0, bytes: 0 }, rules: c.rules.slice() });
+  }
+  return { name: t.name, chains, used: true };
+}
+
 /** A chain made of several runs (KUBE-SERVICES: one run per block of Services). */
 interface JoinedChain extends CachedChain {
   readonly runs: readonly Run[];
@@ -199,7 +255,9 @@ export class ChainCache {
   /** "table chain" → chains made of several runs. */
   private readonly joined = new Map<string, JoinedChain[]>();
   /** Each writer's piece, parsed (null: the piece is left to the line-by-line restore). */
-  private readonly pieces = new Map<string, { readonly items: Item[] | null; used: number }>();
+  private readonly pieces = new Map<string, { readonly parsed: Parsed | null; used: number }>();
+  /** Per table name, the last table assembled in full from whole pieces. */
+  private readonly snapshots = new Map<TableName, Snapshot>();
   /** Per table, the last chain list that passed the checks (compared name by name, jump by jump). */
   private readonly checked = new Map<TableName, readonly CheckedChain[]>();
   private generation = 0;
@@ -209,6 +267,9 @@ export class ChainCache {
   /** Pieces parsed, and pieces found already parsed. */
   piecesParsed = 0;
   piecesReused = 0;
+  /** Tables assembled in full, and tables copied from the last one with only some chains made again. */
+  tablesAssembled = 0;
+  tablesCopied = 0;
   /** Tables whose jump and loop checks were skipped because an identical chain graph passed them. */
   checksSkipped = 0;
 
@@ -237,14 +298,91 @@ export class ChainCache {
     return e;
   }
 
-  /** @internal A piece's items; `keep` false for a one-off text (never held by the cache). */
-  piece(text: string, keep: boolean): Item[] | null {
+  /** @internal A piece, parsed; `keep` false for a one-off text (never held by the cache). */
+  piece(text: string, keep: boolean): Parsed | null {
     const hit = this.pieces.get(text);
-    if (hit) { hit.used = this.generation; this.piecesReused++; return hit.items; }
+    if (hit) { hit.used = this.generation; this.piecesReused++; return hit.parsed; }
     const items = parsePiece(text);
+    const parsed = items && describePiece(items);
     this.piecesParsed++;
-    if (keep) this.pieces.set(text, { items, used: this.generation });
-    return items;
+    if (keep) this.pieces.set(text, { parsed, used: this.generation });
+    return parsed;
+  }
+
+  /** @internal The empty user chain `name` (declared, no rules). */
+  empty(table: TableName, name: string): CachedChain {
+    const hit = this.lookup(table, name, '');
+    if (hit) return hit;
+    const n = detached(name);
+    return this.store(table, { name: n, body: '', chain: { name: n, policyCounters: { pkts: 0, bytes: 0 }, rules: [], shared: true }, jumps: [], nat: false });
+  }
+
+  /** @internal The chain made of `runs`: empty, one run alone, or several joined. */
+  chainOf(table: TableName, name: string, runs: readonly Run[]): CheckedChain & { chain: Chain } | null {
+    return runs.length === 0 ? this.empty(table, name) : runs.length === 1 ? this.alone(table, runs[0]!) : this.joinedChain(table, name, runs);
+  }
+
+  /**
+   * @internal One table laid out in whole pieces (from its `*table` line to its COMMIT): a copy of
+   * the last one assembled when the pieces are the same, with the chains of the differing blocks
+   * of -A lines made again when only such blocks differ, else assembled in full.
+   */
+  table(name: TableName, pieces: readonly string[], parsed: readonly Parsed[]): Table | null {
+    const snap = this.snapshots.get(name);
+    if (snap && snap.pieces.length === pieces.length) {
+      const differ: number[] = [];
+      for (let i = 0; i < pieces.length && differ.length <= DELTA_MAX; i++) {
+        if (pieces[i] !== snap.pieces[i]) differ.push(i);
+      }
+      if (differ.length <= DELTA_MAX && differ.every((i) => parsed[i]!.onlyRuns && snap.parsed[i]!.onlyRuns)) {
+        const t = differ.length === 0 ? copyTable(snap.template) : this.delta(snap, differ, parsed);
+        if (t === null) return null;
+        this.tablesCopied++;
+        return t;
+      }
+    }
+    const full = assemble(name, parsed, this);
+    if (!full) return null;
+    this.snapshots.set(name, { pieces: pieces.slice(), parsed: parsed.slice(), ...full });
+    this.tablesAssembled++;
+    return copyTable(full.template);
+  }
+
+  /** A copy of the snapshot's table with the chains the differing blocks append to made again (and checked). */
+  private delta(snap: Snapshot, differ: readonly number[], parsed: readonly Parsed[]): Table | null {
+    const name = snap.template.name;
+    const changed = new Set(differ);
+    const affected = new Set<string>();
+    for (const i of differ) {
+      for (const c of snap.parsed[i]!.byChain.keys()) affected.add(c);
+      for (const c of parsed[i]!.byChain.keys()) affected.add(c);
+    }
+    const table = copyTable(snap.template);
+    const chains = table.chains;
+    const made = new Map<string, CheckedChain & { chain: Chain }>();
+    for (const c of affected) {
+      const builtin = isBuiltin(name, c);
+      if (!builtin && !chains.has(c)) return null;
+      const idx = (snap.contrib.get(c) ?? []).filter((i) => !changed.has(i));
+      for (const i of differ) if (parsed[i]!.byChain.has(c)) idx.push(i);
+      idx.sort((a, b) => a - b);
+      const runs: Run[] = [];
+      for (const i of idx) for (const r of (changed.has(i) ? parsed[i]! : snap.parsed[i]!).byChain.get(c) ?? []) runs.push(r);
+      if (builtin) {
+        const rules = concatRules(runs);
+        if (!rules) return null;
+        const was = chains.get(c)!;
+        chains.set(c, { name: c, ...(was.policy ? { policy: was.policy } : {}), policyCounters: { pkts: 0, bytes: 0 }, rules });
+        continue;
+      }
+      const e = this.chainOf(name, c, runs);
+      if (!e) return null;
+      chains.set(c, e.chain);
+      made.set(c, e);
+    }
+    const pending: CheckedChain[] = builtinChecks(table);
+    for (const e of snap.user) pending.push(made.get(e.name) ?? e);
+    return checked(table, pending, this) ? table : null;
   }
 
   /** @internal The chain one run makes alone in `table`. */
@@ -325,6 +463,11 @@ export class ChainCache {
 
   /** Forgets what nobody used since the last sweep; call after every machine's rules were installed. */
   sweep(): void {
+    // What the snapshots hold stays (a machine copied from one looked nothing up).
+    for (const snap of this.snapshots.values()) {
+      for (const e of snap.user) if ('used' in e) (e as CachedChain).used = this.generation;
+      for (const p of snap.pieces) { const hit = this.pieces.get(p); if (hit) hit.used = this.generation; }
+    }
     for (const names of this.byTable.values()) {
       for (const [name, variants] of names) {
         for (const [body, v] of variants) if (v.used !== this.generation) variants.delete(body);
@@ -379,12 +522,78 @@ interface Assembly {
   readonly policies: Map<string, string>;
   readonly user: Map<string, Run[]>;
   readonly builtin: Map<string, Run[]>;
+  /** Per chain, the indices of the pieces holding its runs. */
+  readonly contrib: Map<string, number[]>;
   appending: boolean;
 }
 
-function finish(a: Assembly, cache: ChainCache): Table | null {
+function startTable(name: TableName): Assembly {
+  return { name, policies: new Map(), user: new Map(), builtin: new Map(), contrib: new Map(), appending: false };
+}
+
+/** Adds a declaration or a run to the table being read (false: iptables-restore would refuse it, or the reader leaves it aside). */
+function add(a: Assembly, it: Item, piece: number): boolean {
+  if (it.k === 'decl') {
+    if (a.appending || !it.name || a.user.has(it.name) || a.policies.has(it.name)) return false;
+    if (isBuiltin(a.name, it.name)) {
+      if (it.policy !== 'ACCEPT' && it.policy !== 'DROP') return false;
+      a.policies.set(it.name, it.policy);
+    } else {
+      if (it.policy !== '-' || it.name.length > 28) return false;
+      a.user.set(it.name, []);
+    }
+    return true;
+  }
+  if (it.k !== 'rules') return false;
+  a.appending = true;
+  const builtin = isBuiltin(a.name, it.chain);
+  const runs = builtin ? a.builtin.get(it.chain) ?? [] : a.user.get(it.chain);
+  if (!runs) return false;
+  if (builtin && runs.length === 0) a.builtin.set(it.chain, runs);
+  runs.push(it);
+  const c = a.contrib.get(it.chain);
+  if (!c) a.contrib.set(it.chain, [piece]);
+  else if (c[c.length - 1] !== piece) c.push(piece);
+  return true;
+}
+
+function concatRules(runs: readonly Run[]): Rule[] | null {
+  const rules: Rule[] = [];
+  for (const run of runs) {
+    const r = runRules(run);
+    if (!r) return null;
+    for (const x of r) rules.push(x);
+  }
+  return rules;
+}
+
+/** The built-in chains' jumps and NAT targets, for the checks. */
+function builtinChecks(t: Table): CheckedChain[] {
+  const out: CheckedChain[] = [];
+  for (const name of BUILTIN_CHAINS[t.name]) {
+    const c = t.chains.get(name);
+    if (c && c.rules.length) out.push({ name, ...describeJumps(c.rules) });
+  }
+  return out;
+}
+
+/**
+ * What each -A line's checks would say (ops.ts checkRule), then the loop check at COMMIT;
+ * skipped when the same graph passed them on the previous machine.
+ */
+function checked(t: Table, pending: readonly CheckedChain[], cache: ChainCache): boolean {
+  if (cache.passed(t.name, pending)) return true;
+  for (const p of pending) {
+    if (p.nat && t.name !== 'nat') return false;
+    for (const j of p.jumps) if (!t.chains.has(j) || isBuiltin(t.name, j)) return false;
+  }
+  if (hasLoop(pending)) return false;
+  cache.pass(t.name, pending);
+  return true;
+}
+
+function finish(a: Assembly, cache: ChainCache): Omit<Snapshot, 'pieces' | 'parsed'> | null {
   const table: Table = { ...newTable(a.name), used: true };
-  const pending: CheckedChain[] = [];
   for (const name of BUILTIN_CHAINS[a.name]) {
     const c = table.chains.get(name)!;
     const policy = a.policies.get(name);
@@ -392,34 +601,30 @@ function finish(a: Assembly, cache: ChainCache): Table | null {
     const runs = a.builtin.get(name);
     if (!runs) continue;
     // A built-in chain is each machine's own (its policy and counters); its rules are shared.
-    const rules: Rule[] = [];
-    for (const run of runs) {
-      const r = runRules(run);
-      if (!r) return null;
-      for (const x of r) rules.push(x);
-    }
+    const rules = concatRules(runs);
+    if (!rules) return null;
     c.rules = rules;
-    pending.push({ name, ...describeJumps(rules) });
   }
+  const user: (CheckedChain & { chain: Chain })[] = [];
   for (const [name, runs] of a.user) {
-    const e = runs.length === 0
-      ? cache.lookup(a.name, name, '') ?? (() => { const n = detached(name); return cache.store(a.name, { name: n, body: '', chain: { name: n, policyCounters: { pkts: 0, bytes: 0 }, rules: [], shared: true }, jumps: [], nat: false }); })()
-      : runs.length === 1 ? cache.alone(a.name, runs[0]!) : cache.joinedChain(a.name, name, runs);
+    const e = cache.chainOf(a.name, name, runs);
     if (!e) return null;
     table.chains.set(e.chain.name, e.chain);
-    pending.push(e);
+    user.push(e);
   }
-  // What each -A line's checks would say (ops.ts checkRule), then the loop check at COMMIT;
-  // skipped when the same graph passed them on the previous machine.
-  if (!cache.passed(a.name, pending)) {
-    for (const p of pending) {
-      if (p.nat && a.name !== 'nat') return null;
-      for (const j of p.jumps) if (!table.chains.has(j) || isBuiltin(a.name, j)) return null;
+  return checked(table, [...builtinChecks(table), ...user], cache) ? { template: table, user, contrib: a.contrib } : null;
+}
+
+/** One table from its parsed pieces (the first opens it, the last commits it). */
+function assemble(name: TableName, parsed: readonly Parsed[], cache: ChainCache): Omit<Snapshot, 'pieces' | 'parsed'> | null {
+  const a = startTable(name);
+  for (let i = 0; i < parsed.length; i++) {
+    for (const it of parsed[i]!.items) {
+      if (it.k === 'table' || it.k === 'commit') continue;
+      if (!add(a, it, i)) return null;
     }
-    if (hasLoop(pending)) return null;
-    cache.pass(a.name, pending);
   }
-  return table;
+  return finish(a, cache);
 }
 
 /**
@@ -429,46 +634,72 @@ function finish(a: Assembly, cache: ChainCache): Table | null {
  * any line or check would fail: the line-by-line restore of the joined pieces then runs and
  * reports exactly as iptables-restore does. Never changes any machine's state. `keep` false
  * parses the pieces without keeping them (a one-off text).
+ *
+ * Tables laid out in whole pieces (Ruleset.pieces: a piece opens with `*table`, another ends
+ * with COMMIT) are assembled once and copied to the next machine with the same pieces; a
+ * machine whose pieces differ only in blocks of -A lines gets only those chains made again.
  */
 export function restorePieces(pieces: readonly string[], cache: ChainCache, keep = true): Table[] | null {
-  const out: Table[] = [];
-  let cur: Assembly | null = null;
+  const parsed: Parsed[] = [];
+  const texts: string[] = [];
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
     if (piece === '') continue;
     if (i < pieces.length - 1 && piece.charCodeAt(piece.length - 1) !== 10) return null;
-    const items = cache.piece(piece, keep);
-    if (!items) return null;
-    for (const it of items) {
+    const p = cache.piece(piece, keep);
+    if (!p) return null;
+    if (p.items.length === 0) continue;
+    parsed.push(p);
+    texts.push(piece);
+  }
+  if (keep) {
+    const aligned = restoreAligned(texts, parsed, cache);
+    if (aligned !== undefined) return aligned;
+  }
+  const out: Table[] = [];
+  let cur: Assembly | null = null;
+  for (let i = 0; i < parsed.length; i++) {
+    for (const it of parsed[i]!.items) {
       if (it.k === 'table') {
         if (cur) return null;
-        cur = { name: it.name, policies: new Map(), user: new Map(), builtin: new Map(), appending: false };
-        continue;
-      }
-      if (!cur) return null;
-      if (it.k === 'commit') {
+        cur = startTable(it.name);
+      } else if (!cur) {
+        return null;
+      } else if (it.k === 'commit') {
         const t = finish(cur, cache);
         if (!t) return null;
-        out.push(t);
+        out.push(copyTable(t.template));
         cur = null;
-      } else if (it.k === 'decl') {
-        if (cur.appending || !it.name || cur.user.has(it.name) || cur.policies.has(it.name)) return null;
-        if (isBuiltin(cur.name, it.name)) {
-          if (it.policy !== 'ACCEPT' && it.policy !== 'DROP') return null;
-          cur.policies.set(it.name, it.policy);
-        } else {
-          if (it.policy !== '-' || it.name.length > 28) return null;
-          cur.user.set(it.name, []);
-        }
-      } else {
-        cur.appending = true;
-        const builtin = isBuiltin(cur.name, it.chain);
-        const runs = builtin ? cur.builtin.get(it.chain) ?? [] : cur.user.get(it.chain);
-        if (!runs) return null;
-        if (builtin && runs.length === 0) cur.builtin.set(it.chain, runs);
-        runs.push(it);
+      } else if (!add(cur, it, i)) {
+        return null;
       }
     }
   }
   return cur ? null : out;
+}
+
+/** The tables when each is laid out in whole pieces; undefined when they are not (the caller reads item by item). */
+function restoreAligned(texts: readonly string[], parsed: readonly Parsed[], cache: ChainCache): Table[] | null | undefined {
+  const out: Table[] = [];
+  let i = 0;
+  while (i < parsed.length) {
+    const first = parsed[i]!;
+    const open = first.items[0]!;
+    if (open.k !== 'table' || first.tables !== 1) return undefined;
+    let end = -1;
+    for (let j = i; j < parsed.length; j++) {
+      const p = parsed[j]!;
+      if (j > i && p.tables !== 0) return undefined;
+      if (p.commits === 0) continue;
+      if (p.commits !== 1 || p.items[p.items.length - 1]!.k !== 'commit') return undefined;
+      end = j;
+      break;
+    }
+    if (end < 0) return undefined;
+    const t = cache.table(open.name, texts.slice(i, end + 1), parsed.slice(i, end + 1));
+    if (!t) return null;
+    out.push(t);
+    i = end + 1;
+  }
+  return out;
 }
