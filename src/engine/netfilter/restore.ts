@@ -59,10 +59,10 @@ function startWork(state: NetfilterState, name: TableName, noflush: boolean): Wo
 function install(state: NetfilterState, w: Work): void {
   const live = state.tables[w.table.name];
   if (w.copied === null) {
-    // A full restore replaces every rule: the shared ones' counters start over too.
-    delete live.counters;
-    live.chains.clear();
-    for (const [n, c] of w.table.chains) live.chains.set(n, c);
+    // A full restore replaces the table (the kernel swaps in the new one): every rule, and the
+    // shared ones' counters, start over.
+    state.tables[w.table.name] = { name: w.table.name, chains: w.table.chains, used: true };
+    return;
   } else {
     for (const n of [...live.chains.keys()]) if (!w.table.chains.has(n)) live.chains.delete(n);
     for (const n of w.copied) { const c = w.table.chains.get(n); if (c) live.chains.set(n, c); }

@@ -327,6 +327,30 @@ export class KubeProxyCache {
   /** Joined text of runs of GROUP consecutive blocks, reused while the run's blocks are the same objects. */
   readonly groups = new Map<string, { readonly blocks: readonly Block[]; readonly filterRules: string; readonly natChains: string; readonly natRules: string }[]>();
 
+  /** The last sync's model (its Services and slices) and settings, and what the sync found for them. */
+  private last?: { readonly services: ClusterModel['services']; readonly slices: ClusterModel['endpointSlices']; readonly ck: string; readonly entries: readonly CacheEntry[]; readonly totalEndpoints: number };
+
+  /**
+   * @internal Each Service's entry, in model order. Every node of one model syncs the same
+   * Services: the entries are looked up once per model (its Service and slice lists) and settings.
+   */
+  entriesOf(model: ClusterModel, ck: string): { readonly entries: readonly CacheEntry[]; readonly totalEndpoints: number } {
+    const last = this.last;
+    if (last && last.services === model.services && last.slices === model.endpointSlices && last.ck === ck && ck === this.cfgKey) return last;
+    const bySvc = slicesByService(model);
+    const entries: CacheEntry[] = [];
+    let totalEndpoints = 0;
+    this.begin(ck);
+    for (const svc of model.services) {
+      const e = this.lookup(svc, slicesOf(bySvc, svc));
+      totalEndpoints += e.endpointCount;
+      entries.push(e);
+    }
+    this.end();
+    this.last = { services: model.services, slices: model.endpointSlices, ck, entries, totalEndpoints };
+    return this.last;
+  }
+
   /** @internal Starts a sync: settings changes drop everything. */
   begin(cfg: string): void {
     if (cfg !== this.cfgKey) {
@@ -433,17 +457,7 @@ export function buildKubeProxyPieces(model: ClusterModel, node: NodeModel, opts:
   const cfg = opts.cfg ?? proxyConfig(model);
   const cache = opts.cache ?? new KubeProxyCache();
   const ck = configKey(cfg);
-  const bySvc = slicesByService(model);
-
-  const entries: CacheEntry[] = [];
-  let totalEndpoints = 0;
-  cache.begin(ck);
-  for (const svc of model.services) {
-    const e = cache.lookup(svc, slicesOf(bySvc, svc));
-    totalEndpoints += e.endpointCount;
-    entries.push(e);
-  }
-  cache.end();
+  const { entries, totalEndpoints } = cache.entriesOf(model, ck);
   const large = totalEndpoints > LARGE_CLUSTER_ENDPOINTS;
   const localhostNodePorts = effectiveLocalhostNodePorts(cfg);
   const detector = cfg.clusterCIDR;
