@@ -22,7 +22,7 @@ import { BUILTIN_CHAINS, isBuiltin, type Chain, type Rule, type Table, type Tabl
 interface CachedChain {
   /** The chain's name (chain.name). */
   readonly name: string;
-  /** Its `-A` lines joined by newlines (the cache key; a copy, never a slice of a writer's text). */
+  /** Its `-A` lines joined by newlines (the cache key; a copy, never a slice of a writer's piece). */
   readonly body: string;
   readonly chain: Chain;
   /** Chains its rules jump or go to (checked against each table it is installed in). */
@@ -44,9 +44,8 @@ interface CheckedChain {
 interface Run {
   readonly k: 'rules';
   readonly chain: string;
-  readonly lines: string[];
-  /** The lines joined (computed when needed). */
-  body?: string;
+  /** Its lines joined by newlines (a slice of the piece when they stand together in it). */
+  body: string;
   /** Parsed rules (null: a line is not a plain append); re-parsed on every use when `nth`. */
   rules?: Rule[] | null;
   /** A rule keeps an nth counter in its match: the run's rules belong to one machine. */
@@ -136,18 +135,19 @@ function detached(s: string): string {
 
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 
-/** The chain name of a `-A CHAIN ...` line, or null when it is not that simple form. */
-function appendChain(line: string): string | null {
-  if (!line.startsWith('-A ')) return null;
-  const end = line.indexOf(' ', 3);
-  const name = end < 0 ? line.slice(3) : line.slice(3, end);
-  return name === '' || name.includes('"') || name.includes("'") ? null : name;
-}
-
 /** A piece's lines as items, or null when a line is anything the shared reader leaves to the line-by-line restore. */
 function parsePiece(piece: string): Item[] | null {
   const items: Item[] = [];
-  const open = new Map<string, Run>();
+  // The runs still open, each with its stretches of the piece as [start, end) offsets.
+  const open = new Map<string, { readonly run: Run; readonly segs: number[] }>();
+  const close = (): void => {
+    for (const { run, segs } of open.values()) {
+      let body = piece.slice(segs[0]!, segs[1]!);
+      for (let i = 2; i < segs.length; i += 2) body += '\n' + piece.slice(segs[i]!, segs[i + 1]!);
+      run.body = body;
+    }
+    open.clear();
+  };
   let pos = 0;
   const len = piece.length;
   while (pos < len) {
@@ -159,19 +159,28 @@ function parsePiece(piece: string): Item[] | null {
     const c0 = piece.charCodeAt(ls);
     if (c0 === 35 /* # */) continue;
     if (isSpace(c0) || isSpace(piece.charCodeAt(end - 1))) return null;
-    const line = piece.slice(ls, end);
     if (c0 === 45 /* - */) {
-      const chain = appendChain(line);
-      if (chain === null) return null;
-      const run = open.get(chain);
-      if (run) { run.lines.push(line); continue; }
-      const fresh: Run = { k: 'rules', chain, lines: [line] };
-      open.set(chain, fresh);
+      // `-A CHAIN ...`: anything else (-I, -N, a quoted name) is left to the line-by-line restore.
+      if (!piece.startsWith('-A ', ls)) return null;
+      let sp = piece.indexOf(' ', ls + 3);
+      if (sp < 0 || sp > end) sp = end;
+      const chain = piece.slice(ls + 3, sp);
+      if (chain === '' || chain.includes('"') || chain.includes("'")) return null;
+      const o = open.get(chain);
+      if (o) {
+        // A line right after the run's last one extends its stretch.
+        if (o.segs[o.segs.length - 1] === ls - 1) o.segs[o.segs.length - 1] = end;
+        else o.segs.push(ls, end);
+        continue;
+      }
+      const fresh: Run = { k: 'rules', chain, body: '' };
+      open.set(chain, { run: fresh, segs: [ls, end] });
       items.push(fresh);
       continue;
     }
     // A run of appends ends at any other line (a chain's lines keep their order).
-    open.clear();
+    close();
+    const line = piece.slice(ls, end);
     if (c0 === 42 /* * */) {
       const name = line.slice(1);
       if (!isTableName(name)) return null;
@@ -187,6 +196,7 @@ function parsePiece(piece: string): Item[] | null {
       return null;
     }
   }
+  close();
   return items;
 }
 
@@ -197,7 +207,7 @@ function runRules(run: Run): Rule[] | null {
   if (run.rules !== undefined && !run.nth) return run.rules;
   const rules: Rule[] = [];
   let nth = false;
-  for (const line of run.lines) {
+  for (const line of run.body.split('\n')) {
     const p = parseLine(line);
     if (!p.ok || p.cmd.op !== 'A' || p.counters || p.cmd.chain !== run.chain) { run.rules = null; return null; }
     const rule = p.cmd.rule;
@@ -208,9 +218,6 @@ function runRules(run: Run): Rule[] | null {
   return rules;
 }
 
-function bodyOf(run: Run): string {
-  return (run.body ??= detached(run.lines.join('\n')));
-}
 
 function describeJumps(rules: readonly Rule[]): { jumps: string[]; nat: boolean } {
   const jumps = new Set<string>();
@@ -235,7 +242,7 @@ function sameRuns(a: readonly Run[], b: readonly Run[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!, y = b[i]!;
-    if (x !== y && (x.chain !== y.chain || x.lines.length !== y.lines.length || bodyOf(x) !== bodyOf(y))) return false;
+    if (x !== y && (x.chain !== y.chain || x.body !== y.body)) return false;
   }
   return true;
 }
@@ -390,15 +397,14 @@ export class ChainCache {
     const had = run.alone?.get(table);
     if (had) { had.used = this.generation; this.reused++; return had; }
     if (run.nth) return this.machineChain(run.chain, [run]);
-    const body = bodyOf(run);
-    let e = this.lookup(table, run.chain, body);
+    let e = this.lookup(table, run.chain, run.body);
     if (!e) {
       const rules = runRules(run);
       if (!rules) return null;
       if (run.nth) return this.machineChain(run.chain, [run]);
       const name = detached(run.chain);
       const chain: Chain = { name, policyCounters: { pkts: 0, bytes: 0 }, rules, shared: true };
-      e = this.store(table, { name, body, chain, ...describeJumps(rules) });
+      e = this.store(table, { name, body: detached(run.body), chain, ...describeJumps(rules) });
     }
     (run.alone ??= new Map()).set(table, e);
     return e;
