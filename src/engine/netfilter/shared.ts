@@ -50,8 +50,9 @@ interface Run {
   rules?: Rule[] | null;
   /** A rule keeps an nth counter in its match: the run's rules belong to one machine. */
   nth?: boolean;
-  /** The chain this run alone makes, per table. */
-  alone?: Map<TableName, CachedChain>;
+  /** The chain this run alone makes in table `aloneIn` (a run is read into one table, nearly always). */
+  alone?: CachedChain;
+  aloneIn?: TableName;
 }
 
 type Item =
@@ -63,8 +64,8 @@ type Item =
 /** A piece, parsed: its items, and what a table laid out in whole pieces needs to know of it. */
 interface Parsed {
   readonly items: readonly Item[];
-  /** Each chain's runs in the piece. */
-  readonly byChain: ReadonlyMap<string, readonly Run[]>;
+  /** Each chain's runs in the piece (made when a delta needs them: byChain()). */
+  runs?: ReadonlyMap<string, readonly Run[]>;
   /** Nothing but runs (a block of -A lines): changing it changes only the chains it appends to. */
   readonly onlyRuns: boolean;
   readonly tables: number;
@@ -72,19 +73,27 @@ interface Parsed {
 }
 
 function describePiece(items: Item[]): Parsed {
-  const byChain = new Map<string, Run[]>();
   let tables = 0, commits = 0, onlyRuns = true;
   for (const it of items) {
-    if (it.k === 'rules') {
-      const l = byChain.get(it.chain);
-      if (l) l.push(it); else byChain.set(it.chain, [it]);
-      continue;
-    }
+    if (it.k === 'rules') continue;
     onlyRuns = false;
     if (it.k === 'table') tables++;
     else if (it.k === 'commit') commits++;
   }
-  return { items, byChain, onlyRuns, tables, commits };
+  return { items, onlyRuns, tables, commits };
+}
+
+/** Each chain's runs in the piece. */
+function byChain(p: Parsed): ReadonlyMap<string, readonly Run[]> {
+  if (p.runs) return p.runs;
+  const m = new Map<string, Run[]>();
+  for (const it of p.items) {
+    if (it.k !== 'rules') continue;
+    const l = m.get(it.chain);
+    if (l) l.push(it); else m.set(it.chain, [it]);
+  }
+  p.runs = m;
+  return m;
 }
 
 /**
@@ -361,8 +370,8 @@ export class ChainCache {
     const changed = new Set(differ);
     const affected = new Set<string>();
     for (const i of differ) {
-      for (const c of snap.parsed[i]!.byChain.keys()) affected.add(c);
-      for (const c of parsed[i]!.byChain.keys()) affected.add(c);
+      for (const c of byChain(snap.parsed[i]!).keys()) affected.add(c);
+      for (const c of byChain(parsed[i]!).keys()) affected.add(c);
     }
     const table = copyTable(snap.template);
     const chains = table.chains;
@@ -371,10 +380,10 @@ export class ChainCache {
       const builtin = isBuiltin(name, c);
       if (!builtin && !chains.has(c)) return null;
       const idx = (snap.contrib.get(c) ?? []).filter((i) => !changed.has(i));
-      for (const i of differ) if (parsed[i]!.byChain.has(c)) idx.push(i);
+      for (const i of differ) if (byChain(parsed[i]!).has(c)) idx.push(i);
       idx.sort((a, b) => a - b);
       const runs: Run[] = [];
-      for (const i of idx) for (const r of (changed.has(i) ? parsed[i]! : snap.parsed[i]!).byChain.get(c) ?? []) runs.push(r);
+      for (const i of idx) for (const r of byChain(changed.has(i) ? parsed[i]! : snap.parsed[i]!).get(c) ?? []) runs.push(r);
       if (builtin) {
         const rules = concatRules(runs);
         if (!rules) return null;
@@ -394,7 +403,7 @@ export class ChainCache {
 
   /** @internal The chain one run makes alone in `table`. */
   alone(table: TableName, run: Run): CheckedChain & { chain: Chain } | null {
-    const had = run.alone?.get(table);
+    const had = run.aloneIn === table ? run.alone : undefined;
     if (had) { had.used = this.generation; this.reused++; return had; }
     if (run.nth) return this.machineChain(run.chain, [run]);
     let e = this.lookup(table, run.chain, run.body);
@@ -406,7 +415,8 @@ export class ChainCache {
       const chain: Chain = { name, policyCounters: { pkts: 0, bytes: 0 }, rules, shared: true };
       e = this.store(table, { name, body: detached(run.body), chain, ...describeJumps(rules) });
     }
-    (run.alone ??= new Map()).set(table, e);
+    run.alone = e;
+    run.aloneIn = table;
     return e;
   }
 
