@@ -13,8 +13,7 @@ import { findSet } from '../netfilter/ipset';
 import { applyCommand } from '../netfilter/ops';
 import { canonicalIPv6 } from '../addr/ip6';
 import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
-import { iptablesSave, orderedChains } from '../netfilter/restore';
-import { ip6tablesSaveText } from '../agents/kubeproxy/iptables6';
+import { iptablesRestore, iptablesSave, orderedChains } from '../netfilter/restore';
 import { ensureNetfilter, isTableName, newNetfilterState, readCounters, referenceCounts } from '../netfilter/state';
 import { isBuiltin, type Chain, type Rule, type Table } from '../netfilter/types';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
@@ -282,27 +281,31 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
 }
 
 /**
- * `ip6tables-save [-t TABLE]` on a node where kube-proxy wrote its IPv6 restore
- * (ns.ip6tablesRuleset): that text, as ip6tables-save prints it. The IPv6 walk does not traverse
- * these rules yet (no IPv6 NAT); docs/linux-fidelity.md says so. Once the namespace's own IPv6
- * tables (ns.netfilter6, which IPv6 packets do traverse) exist, the command reads those.
+ * `iptables-restore [-n] [-c] [FILE]` / `ip6tables-restore`: loads restore text from stdin (a
+ * pipe or here-document) into the namespace's tables of that family, each table at its COMMIT.
+ * On an error nothing of the failing table loads and the tool says which line, as iptables-nft does.
  */
-function kubeProxyIp6Save(ctx: ShellContext, argv: readonly string[]): CommandResult {
-  const ns = targetNs(ctx);
-  if (!ns) return noNs('ip6tables-save');
-  const V = 'ip6tables-save v1.8.9 (nf_tables)';
-  let table: string | undefined;
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-t' || a === '--table') {
-      table = argv[++i];
-      if (table === undefined) return fail(`${V}: option '${a}' requires an argument\n`, 2);
-    } else if (a.startsWith('--table=')) table = a.slice(8);
-    else if (a === '-V' || a === '--version') return ok(`${V}\n`);
-    else return fail(`${V}: unknown option "${a}"\nTry \`ip6tables-save -h' or 'ip6tables-save --help' for more information.\n`, 2);
-  }
-  if (table !== undefined && !isTableName(table)) return fail(`${V}: Cannot initialize: table '${table}' does not exist\n`, 1);
-  return ok(ns.ip6tablesRuleset ? ip6tablesSaveText(ns.ip6tablesRuleset, table) : '');
+function restoreCmd(family: 4 | 6): Command {
+  const tool = family === 6 ? 'ip6tables-restore' : 'iptables-restore';
+  const V = `${tool} v1.8.9 (nf_tables)`;
+  return (ctx, argv) => {
+    const ns = targetNs(ctx);
+    if (!ns) return noNs(tool);
+    let noflush = false; let counters = false;
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a === '-n' || a === '--noflush') noflush = true;
+      else if (a === '-c' || a === '--counters') counters = true;
+      else if (a === '-w' || a === '--wait') { if (/^\d+$/.test(argv[i + 1] ?? '')) i++; }
+      else if (a === '-V' || a === '--version') return ok(`${V}\n`);
+      else return fail(`${V}: unknown option "${a}"\nTry \`${tool} -h' or '${tool} --help' for more information.\n`, 2);
+    }
+    const r = iptablesRestore(ns, ctx.stdin ?? '', { noflush, counters, family });
+    ctx.sim.net.generation++;
+    if (r.ok) return { stdout: '', stderr: '', exitCode: 0, changed: true };
+    const why = r.error.replace(/^ip6?tables-restore: /, '');
+    return { stdout: '', stderr: `${V}: ${why}\nError occurred at line: ${r.line}\nTry \`${tool} -h' or '${tool} --help' for more information.\n`, exitCode: 1, changed: true };
+  };
 }
 
 /**
@@ -321,24 +324,19 @@ function ip6(cmd: Command): Command {
       if (ns.netfilter) ns.netfilter6 = ns.netfilter;
       if (v4) ns.netfilter = v4; else delete ns.netfilter;
     }
-    const say = (s: string): string => s.replace(/\biptables(-save)?\b/g, 'ip6tables$1').replace(/0\.0\.0\.0\/0(?=\s|$)/gm, '::/0     ').replace(/icmp-(port|net|host|proto)-unreachable/g, 'icmp6-$1-unreachable');
+    const say = (s: string): string => s.replace(/\biptables(-save)?\b/g, 'ip6tables$1').replace(/--mask 255\.255\.255\.255\b/g, '--mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff').replace(/mask: 255\.255\.255\.255\b/g, 'mask: ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff').replace(/0\.0\.0\.0\/0(?=\s|$)/gm, '::/0     ').replace(/icmp-(port|net|host|proto)-unreachable/g, 'icmp6-$1-unreachable');
     return { ...r, stdout: say(r.stdout), stderr: say(r.stderr) };
   };
 }
 
-/**
- * Which IPv6 tables ip6tables-save prints: the namespace's live ones (ns.netfilter6) once anything
- * was written to them, else kube-proxy's IPv6 restore text where it wrote one.
- */
-const ip6Save: Command = (ctx, argv) => {
-  const ns = targetNs(ctx);
-  return ns && !ns.netfilter6 && ns.ip6tablesRuleset ? kubeProxyIp6Save(ctx, argv) : ip6(iptablesSaveCmd)(ctx, argv);
-};
-
 export const iptablesCommands: Record<string, Command> = {
   ip6tables: ip6(iptablesCmd),
-  'ip6tables-save': ip6Save,
-  'ip6tables-nft-save': ip6Save,
+  'ip6tables-save': ip6(iptablesSaveCmd),
+  'ip6tables-nft-save': ip6(iptablesSaveCmd),
+  'iptables-restore': restoreCmd(4),
+  'iptables-nft-restore': restoreCmd(4),
+  'ip6tables-restore': restoreCmd(6),
+  'ip6tables-nft-restore': restoreCmd(6),
   iptables: iptablesCmd,
   'iptables-nft': iptablesCmd,
   'iptables-save': iptablesSaveCmd,
