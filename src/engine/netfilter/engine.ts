@@ -177,7 +177,7 @@ export function ctEntryText(e: CtEntry): string {
 }
 
 function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit: (e: HookEvent) => void): HookVerdict {
-  // IPv6 packets traverse ip6tables' own tables (ns.netfilter6); nf_tables' ip6/inet families are not modelled.
+  // IPv6 packets traverse ip6tables' own tables (ns.netfilter6) and nf_tables' ip6 and inet tables.
   const v6 = packetIn.ip?.version === 6;
   const state: NetfilterState | undefined = v6 ? ns.netfilter6 : ns.netfilter;
   if (!state || !packetIn.ip) return { verdict: 'accept', packet: packetIn };
@@ -213,7 +213,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
   }
   const helpers = new NsHelpers(ns);
   const untracked = v6 && packet.icmp !== undefined && NOCT_ICMPV6.has(packet.icmp.type);
-  const nftChains = v6 ? [] : baseChains(ns.nft, hook);
+  const nftChains = baseChains(ns.nft, hook, v6 ? 6 : 4);
   let steps: readonly (Step | BaseChainRef)[] = nftChains.length ? withNft(hook, nftChains) : HOOK_STEPS[hook];
   if (hook === 'INPUT' && ctx.split) {
     const at = steps.indexOf('nat');

@@ -142,3 +142,31 @@ describe('ip6tables-restore', () => {
     expect([...v4.net.namespaces.values()].some((ns) => ns.netfilter6)).toBe(false);
   });
 });
+
+describe('an IPv6 Service under the other kube-proxy modes', () => {
+  const withMode = (mode: string): Sim => buildSim(DS.replace('spec:\n  podCIDR:', `spec:\n  kubeProxy: {mode: ${mode}}\n  podCIDR:`), { seed: 1 }).sim;
+
+  it('nftables: IPv6 packets traverse the ip6 kube-proxy table (service-ips map, dnat to [ip]:port), IPv4 ones the ip table', () => {
+    const s = withMode('nftables');
+    const t = walk(s, { from: 'pod/default/client', to: '[fd00:10:96::80]:80' });
+    expect(t.verdict).toBe('delivered');
+    const tables = new Set(t.events.filter((e) => e.type === 'netfilter' && (e.detail as { nft?: boolean }).nft).map((e) => (e.detail as { table: string }).table));
+    expect([...tables]).toEqual(['ip6 kube-proxy']);
+    expect(t.events.find((e) => e.type === 'nat')!.detail).toMatchObject({ kind: 'DNAT', before: '[fd00:10:96::80]:80' });
+    const np = walk(s, { from: 'node/node-1', to: '[fd00:192:168:1::12]:30086' });
+    expect(np.verdict).toBe('delivered');
+    const t4 = walk(s, { from: 'pod/default/client', to: '10.96.0.80:80' });
+    expect(t4.events.some((e) => (e.detail as { table?: string } | undefined)?.table === 'ip6 kube-proxy')).toBe(false);
+  });
+
+  it('IPVS: the IPv6 virtual servers\' addresses are on kube-ipvs0 with local routes, and IPVS schedules the IPv6 connection', () => {
+    const s = withMode('ipvs');
+    expect(runLine(s, n1, 'ip -6 addr show kube-ipvs0').stdout).toContain('inet6 fd00:10:96::80/128');
+    expect(runLine(s, n1, 'ip -6 addr show kube-ipvs0').stdout).not.toContain('fd00:192:168:1::11');
+    const t = walk(s, { from: 'pod/default/client', to: '[fd00:10:96::80]:80' });
+    expect(t.verdict).toBe('delivered');
+    const ev = t.events.find((e) => e.type === 'ipvs')!;
+    expect(ev.detail).toMatchObject({ dest: expect.stringMatching(/^\[fd00:10:244:(1)?::3\]:80$/) });
+    expect(walk(s, { from: 'node/node-1', to: '[fd00:192:168:1::12]:30086' }).verdict).toBe('delivered');
+  });
+});

@@ -114,12 +114,14 @@ export function ensureIpvsDevice(ns: NetNs, addresses: readonly string[]): Link 
     };
     ns.links.push(link);
   }
-  link.addrs = addresses.map((address) => ({ family: 4, address, prefixLen: 32, scope: 'global' }));
+  // IPv6 Service addresses (the IPv6 proxier's) sit beside the IPv4 ones, as /128s.
+  link.addrs = addresses.map((address) => (address.includes(':') ? { family: 6 as const, address, prefixLen: 128, scope: 'global' as const } : { family: 4 as const, address, prefixLen: 32, scope: 'global' as const }));
   // fib_add_ifaddr adds the `local` route even while the device is down: that is what makes
   // the node accept packets for a ClusterIP in IPVS mode.
   ns.routes = ns.routes.filter((r) => !(r.table === 255 && r.dev === KUBE_IPVS_DEVICE));
   for (const address of addresses) {
-    ns.routes.push({ family: 4, table: 255, type: 'local', dst: `${address}/32`, dev: KUBE_IPVS_DEVICE, src: address, proto: 'kernel', scope: 'host' });
+    if (address.includes(':')) ns.routes.push({ family: 6, table: 255, type: 'local', dst: `${address}/128`, dev: KUBE_IPVS_DEVICE, src: address, proto: 'kernel', scope: 'host' });
+    else ns.routes.push({ family: 4, table: 255, type: 'local', dst: `${address}/32`, dev: KUBE_IPVS_DEVICE, src: address, proto: 'kernel', scope: 'host' });
   }
   return link;
 }
@@ -173,7 +175,10 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     if (clusterHasIPv6(model)) addIpv6VirtualServers(state, model, node, cfg);
     ns.ipvs = state;
     for (const [k, v] of buildKubeIpsets(ports, node.name, state)) sets.set(k, v);
-    ensureIpvsDevice(ns, state.boundAddresses);
+    // The IPv6 virtual servers' addresses (not the node's own) are bound to kube-ipvs0 too.
+    const own6 = (node.ips ?? []).filter((a) => a.includes(':'));
+    const vips6 = [...new Set([...state.services.values()].map((vs) => vs.address).filter((a) => a.includes(':') && !own6.includes(a)))];
+    ensureIpvsDevice(ns, [...state.boundAddresses, ...vips6]);
   } else {
     delete ns.ipvs;
   }
