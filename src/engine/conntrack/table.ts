@@ -155,7 +155,7 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number): CtInResu
   sweep(t, now);
   if (isErrorPacket(p)) {
     // An ICMP error belongs to the connection of the packet it quotes (RELATED).
-    const inner = p.icmp.original ? tupleOf(p.icmp.original) : null;
+    const inner = p.icmp?.original ? tupleOf(p.icmp.original) : null;
     if (!inner) return { kind: 'invalid', reason: 'ICMP error without a quoted packet' };
     const hit = lookupTuple(t, invert(inner), now);
     if (!hit || !hit.entry.confirmed) return { kind: 'invalid', reason: 'ICMP error for no known connection' };
@@ -218,7 +218,7 @@ function flagText(f: { syn?: boolean; ack?: boolean; fin?: boolean; rst?: boolea
 /** The entry a packet belongs to between hooks (INPUT, FORWARD, POSTROUTING) when no CtRef was carried. */
 export function findForPacket(t: ConntrackTable, p: Packet, now: number): { entry: CtEntry; ref: CtRef } | undefined {
   if (isErrorPacket(p)) {
-    const inner = p.icmp.original ? tupleOf(p.icmp.original) : null;
+    const inner = p.icmp?.original ? tupleOf(p.icmp.original) : null;
     if (!inner) return undefined;
     const hit = lookupTuple(t, invert(inner), now, true);
     return hit ? { entry: hit.entry, ref: { id: hit.entry.id, dir: hit.dir, state: 'RELATED' } } : undefined;

@@ -30,37 +30,26 @@ import type { CtStateName, NetfilterState, TableName } from './types';
 
 const manipOf = (hook: Hook): Manip => (hook === 'PREROUTING' || hook === 'OUTPUT' ? 'dst' : 'src');
 
-/** The namespace's addresses (for addrtype LOCAL, MASQUERADE and REDIRECT). */
-interface LocalAddr { readonly ip: number; readonly dev: string; readonly len: number; readonly scope: 'host' | 'link' | 'global' }
+/** A namespace's address of one family (for addrtype LOCAL, MASQUERADE and REDIRECT): IPv4 as a number, IPv6 as a bigint. */
+interface LocalAddrOf<T> { readonly ip: T; readonly dev: string; readonly len: number; readonly scope: 'host' | 'link' | 'global' }
+type LocalAddr = LocalAddrOf<number>;
 
-function localAddrs(ns: NetNs): LocalAddr[] {
-  const out: LocalAddr[] = [];
+/** The namespace's addresses of one family, devices by ifindex. */
+function addrsOf<T>(ns: NetNs, family: 4 | 6, parse: (s: string) => T | null): LocalAddrOf<T>[] {
+  const out: LocalAddrOf<T>[] = [];
   const links = [...ns.links].sort((x, y) => x.ifindex - y.ifindex);
   for (const l of links) {
     for (const a of l.addrs) {
-      if (a.family !== 4) continue;
-      const v = parseIPv4(a.address);
+      if (a.family !== family) continue;
+      const v = parse(a.address);
       if (v !== null) out.push({ ip: v, dev: l.name, len: a.prefixLen, scope: a.scope });
     }
   }
   return out;
 }
 
-/** The namespace's IPv6 addresses (ip6tables' addrtype LOCAL, MASQUERADE and REDIRECT). */
-interface LocalAddr6 { readonly ip: bigint; readonly dev: string; readonly len: number; readonly scope: 'host' | 'link' | 'global' }
-
-function localAddrs6(ns: NetNs): LocalAddr6[] {
-  const out: LocalAddr6[] = [];
-  const links = [...ns.links].sort((x, y) => x.ifindex - y.ifindex);
-  for (const l of links) {
-    for (const a of l.addrs) {
-      if (a.family !== 6) continue;
-      const v = parseIPv6(a.address);
-      if (v !== null) out.push({ ip: v, dev: l.name, len: a.prefixLen, scope: a.scope });
-    }
-  }
-  return out;
-}
+const localAddrs = (ns: NetNs): LocalAddr[] => addrsOf(ns, 4, parseIPv4);
+const localAddrs6 = (ns: NetNs): LocalAddrOf<bigint>[] => addrsOf(ns, 6, parseIPv6);
 
 /**
  * The per-hook helpers a rule match may ask for: addrtype LOCAL (the namespace's addresses,
