@@ -99,7 +99,7 @@ function perFamily(): ReturnType<typeof time>[] {
   const web = sim.model.pods.find((p) => p.meta.name === 'web')!;
   const web6 = web.podIPs!.find((a) => a.includes(':'))!;
   const cases: [string, WalkRequest][] = [
-    ['IPv4 ping across nodes', { from: 'pod/default/client', to: web.podIP, protocol: 'icmp' }],
+    ['IPv4 ping across nodes', { from: 'pod/default/client', to: web.podIP!, protocol: 'icmp' }],
     ['IPv6 ping -6 across nodes', { from: 'pod/default/client', to: web6, protocol: 'icmp' }],
     ['IPv4 Service HTTP SYN..FIN (iptables DNAT)', { from: 'pod/default/client', to: 'http://10.96.0.80/' }],
     ['IPv6 Service HTTP SYN..FIN (ip6tables DNAT)', { from: 'pod/default/client', to: 'http://[fd00:10:96::80]/' }],
