@@ -118,17 +118,19 @@ describe('Services over IPv6 (ip6tables NAT)', () => {
     expectGolden('dual-stack-nodeport6', text);
   });
 
-  it('IPv6-only: dig AAAA, then curl by name through the IPv6 clusterIP; conntrack -f ipv6 shows the NATed tuples', () => {
+  it('IPv6-only: dig AAAA and nslookup (its AAAA query), then curl by name through the IPv6 clusterIP; conntrack -f ipv6 shows the NATed tuples', () => {
     const s = buildWith('ipv6-only', SERVICE6);
     const node1 = { kind: 'node', name: 'node-1' } as const;
     const run = (target: typeof client | typeof node1, cmd: string): string => `$ ${cmd}\n${runLine(s, target, cmd).stdout}`;
     const out = [
       run(client, 'cat /etc/resolv.conf'),
       run(client, 'dig +short AAAA web.default.svc.cluster.local'),
+      run(client, 'nslookup web'),
       run(client, 'curl -s http://web/'),
       run(node1, 'conntrack -L -f ipv6 -p tcp'),
     ].join('\n');
     expect(out).toContain('fd00:10:96::80\n');
+    expect(out).toContain('Name:\tweb.default.svc.cluster.local\nAddress: fd00:10:96::80\n');
     expect(out).toContain('Hostname: web');
     expect(out).toMatch(/src=fd00:10:244::3 dst=fd00:10:96::80 sport=\d+ dport=80 src=fd00:10:244:1::3 dst=fd00:10:244::3/);
     expectGolden('ipv6-only-dns-curl', out);
