@@ -12,7 +12,7 @@ import { formatRule, listAddr, listOptions, protoName, targetName } from '../net
 import { findSet } from '../netfilter/ipset';
 import { applyCommand } from '../netfilter/ops';
 import { canonicalIPv6 } from '../addr/ip6';
-import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
+import { IPT_VERSION, parseIptables, protoNum, usageError, type ParsedArgs } from '../netfilter/parse';
 import { iptablesRestore, iptablesSave, orderedChains } from '../netfilter/restore';
 import { ensureNetfilter, isTableName, newNetfilterState, readCounters, referenceCounts } from '../netfilter/state';
 import { isBuiltin, type Chain, type Rule, type Table } from '../netfilter/types';
@@ -309,6 +309,31 @@ function restoreCmd(family: 4 | 6): Command {
 }
 
 /**
+ * An address of the other family in `-s`/`-d` (or a NAT target's): iptables only resolves IPv4
+ * names and ip6tables IPv6 ones, so the other family's address is a host it cannot find.
+ */
+function wrongFamily(argv: readonly string[], family: 4 | 6): CommandResult | null {
+  for (let i = 1; i < argv.length - 1; i++) {
+    const a = argv[i]!;
+    const nat = a === '--to-destination' || a === '--to-source' || a === '--to';
+    if (!nat && !['-s', '--source', '--src', '-d', '--destination', '--dst'].includes(a)) continue;
+    for (const v of argv[i + 1]!.split(',')) {
+      const close = v.indexOf(']');
+      const host = v.startsWith('[') ? v.slice(1, close < 0 ? undefined : close) : v.split('/')[0]!;
+      if (/^:\d/.test(host)) continue; // a NAT target naming ports only
+      const v4 = /^\d{1,3}(\.\d{1,3}){3}/.test(host);
+      if (family === 6 ? !v4 : v4 || !host.includes(':')) continue;
+      const e = nat ? usageError(`Bad IP address "${v}"`) : usageError(`host/network \`${host}' not found`);
+      return fail(e.error, e.code);
+    }
+  }
+  return null;
+}
+
+/** iptables: IPv4 addresses only. */
+const iptables4: Command = (ctx, argv) => wrongFamily(argv, 4) ?? iptablesCmd(ctx, argv);
+
+/**
  * ip6tables and ip6tables-save: the same tool on the namespace's IPv6 tables (ns.netfilter6),
  * which IPv6 packets traverse. The command runs with those tables swapped in, and speaks as
  * ip6tables (its name in messages, `::/0` for any address).
@@ -316,6 +341,8 @@ function restoreCmd(family: 4 | 6): Command {
 function ip6(cmd: Command): Command {
   return (ctx, argv) => {
     const ns = targetNs(ctx);
+    const bad = cmd === iptablesCmd ? wrongFamily(argv, 6) : null;
+    if (bad) return { ...bad, stderr: bad.stderr.replace(/\biptables\b/g, 'ip6tables') };
     if (!ns) return cmd(ctx, argv);
     const v4 = ns.netfilter;
     if (ns.netfilter6) ns.netfilter = ns.netfilter6; else delete ns.netfilter;
@@ -337,8 +364,8 @@ export const iptablesCommands: Record<string, Command> = {
   'iptables-nft-restore': restoreCmd(4),
   'ip6tables-restore': restoreCmd(6),
   'ip6tables-nft-restore': restoreCmd(6),
-  iptables: iptablesCmd,
-  'iptables-nft': iptablesCmd,
+  iptables: iptables4,
+  'iptables-nft': iptables4,
   'iptables-save': iptablesSaveCmd,
   'iptables-nft-save': iptablesSaveCmd,
   conntrack: conntrackCmd,

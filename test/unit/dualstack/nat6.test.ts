@@ -78,6 +78,18 @@ describe('ip6tables NAT targets', () => {
   });
 });
 
+describe('each tool its own family', () => {
+  it('ip6tables refuses an IPv4 address and iptables an IPv6 one, as the real tools cannot resolve them', () => {
+    const s = sim();
+    const e6 = runLine(s, n1, 'ip6tables -A INPUT -s 10.0.0.1 -j DROP');
+    expect([e6.exitCode, e6.stderr.split('\n')[0]]).toEqual([2, "ip6tables v1.8.9 (nf_tables): host/network `10.0.0.1' not found"]);
+    const e4 = runLine(s, n1, 'iptables -t nat -A OUTPUT -p tcp -j DNAT --to-destination [fd00::1]:80');
+    expect([e4.exitCode, e4.stderr.split('\n')[0]]).toEqual([2, 'iptables v1.8.9 (nf_tables): Bad IP address "[fd00::1]:80"']);
+    expect(runLine(s, n1, 'ip6tables -t nat -A OUTPUT -p tcp -j DNAT --to-destination [fd00::1]:80').exitCode).toBe(0);
+    expect(runLine(s, n1, 'iptables -t nat -A OUTPUT -p tcp -j DNAT --to-destination :8080').exitCode).toBe(0);
+  });
+});
+
 describe('ip6tables-restore', () => {
   it('loads into the IPv6 tables only, --noflush keeps what is there, and a bad line is reported with its number', () => {
     const s = sim();
