@@ -14,7 +14,7 @@ import { formatRule } from './format';
 import { parseLine } from './lines';
 import type { IptCommand } from './parse';
 import { ChainCache, restorePieces } from './shared';
-import { ensureNetfilter, findLoop, isTableName, newChain, newTable, readCounters } from './state';
+import { ensureNetfilter, findLoop, isTableName, newChain, newNetfilterState, newTable, readCounters } from './state';
 import { BUILTIN_CHAINS, isBuiltin, type Chain, type NetfilterState, type Table, type TableName } from './types';
 
 export { ChainCache } from './shared';
@@ -93,6 +93,8 @@ export interface RestoreOptions {
    * it, a flushing restore of writer output takes identical chains from the cache.
    */
   readonly shared?: ChainCache;
+  /** 6: ip6tables-restore, loading the namespace's IPv6 tables (ns.netfilter6). */
+  readonly family?: 4 | 6;
 }
 
 /**
@@ -100,6 +102,7 @@ export interface RestoreOptions {
  * all; the first failing line is reported as iptables-restore does ("line N failed").
  */
 export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = {}): RestoreResult {
+  if (opts.family === 6) return restore6(ns, text, opts);
   const state = ensureNetfilter(ns);
   if (opts.shared && !opts.noflush && !opts.counters) {
     // One text, read once and not kept (a node's writers hand theirs over as pieces: below).
@@ -185,6 +188,23 @@ export function iptablesRestorePieces(ns: NetNs, pieces: readonly string[], shar
   const state = ensureNetfilter(ns);
   for (const t of tables) install(state, { table: t, copied: null, touched: new Set() });
   return { ok: true };
+}
+
+/**
+ * ip6tables-restore: the same loader on the namespace's IPv6 tables (ns.netfilter6), answering
+ * as ip6tables-restore. The parsed-chain cache is IPv4's only.
+ */
+function restore6(ns: NetNs, text: string, opts: RestoreOptions): RestoreResult {
+  const v4 = ns.netfilter;
+  ns.netfilter = ns.netfilter6 ?? newNetfilterState();
+  let r: RestoreResult;
+  try {
+    r = iptablesRestore(ns, text, { ...(opts.noflush ? { noflush: true } : {}), ...(opts.counters ? { counters: true } : {}) });
+  } finally {
+    ns.netfilter6 = ns.netfilter;
+    if (v4) ns.netfilter = v4; else delete ns.netfilter;
+  }
+  return r.ok ? r : { ...r, error: r.error.replace(/^iptables-restore/, 'ip6tables-restore') };
 }
 
 /** iptables-save prints tables in iptables-nft's table order, only those in use. */
