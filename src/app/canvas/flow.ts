@@ -246,7 +246,10 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
 const subtitle = (n: Snapshot['nodes'][number]): string => nodeSubtitle(n);
 
 function titleWidth(n: Snapshot['nodes'][number]): number {
-  return 56 + n.name.length * 8 + (n.controlPlane ? 96 : 0) + subtitle(n).length * 6.7;
+  // The primary family's address and range set the width, as on a single-stack cluster; a dual-stack
+  // title's rest is cut at its end (whole on hover), not allowed to widen every machine.
+  const primary = `${n.ips?.[0] ?? n.ip} · podCIDR ${n.podCIDRs?.[0] ?? n.podCIDR}`;
+  return 56 + n.name.length * 8 + (n.controlPlane ? 96 : 0) + primary.length * 6.7;
 }
 
 function underlayCidr(snap: Snapshot): string {

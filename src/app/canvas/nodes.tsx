@@ -56,7 +56,10 @@ export const MachineNode = memo(({ data }: NodeProps<Node<MachineData>>) => (
 function Addresses({ list, row = false, small = false }: { list: readonly string[]; row?: boolean; small?: boolean }) {
   return (
     <div className={`knp-mono knp-addrs ${row ? 'row' : ''} ${small ? 'knp-small' : ''}`} data-testid="addresses" data-count={list.length}>
-      {list.map((a) => <FitText key={a} className={`knp-line fam-${a.includes(':') ? 6 : 4}`} text={a} />)}
+      {/* Side by side, an IPv4 address (15 characters at most) keeps its width and the IPv6 one fits the rest. */}
+      {list.map((a) => (row && !a.includes(':')
+        ? <span key={a} className="knp-line fam-4" data-full={a}>{a}</span>
+        : <FitText key={a} className={`knp-line fam-${a.includes(':') ? 6 : 4}`} text={a} />))}
     </div>
   );
 }
