@@ -252,8 +252,9 @@ function titleWidth(n: Snapshot['nodes'][number]): number {
   return 56 + n.name.length * 8 + (n.controlPlane ? 96 : 0) + primary.length * 6.7;
 }
 
-function underlayCidr(snap: Snapshot): string {
-  return snap.cluster.underlayCIDRs?.join(' · ') ?? snap.cluster.underlayCIDR;
+/** The underlay's ranges, primary first; `max` 1 (the kernel view's short bus): the primary family's only. */
+function underlayCidr(snap: Snapshot, max = 2): string {
+  return snap.cluster.underlayCIDRs?.slice(0, max).join(' · ') ?? snap.cluster.underlayCIDR;
 }
 
 // ─── Kernel view ─────────────────────────────────────────────────────────────────────────
@@ -290,7 +291,7 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
   }
   nodes.push({ id: nfId, type: 'netfilter', position: { x: 0, y: 0 }, width: SIZE.netfilter.w, height: SIZE.netfilter.h, data: { knpId: nfId, node: nodeName, chains: root?.chains ?? null } });
   // A bus under eth0 (placed after dagre below), not one more rank to the right.
-  nodes.push({ id: 'infra/underlay', type: 'underlay', position: { x: 0, y: 0 }, width: KERNEL_UNDERLAY.w, height: KERNEL_UNDERLAY.h, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap), width: KERNEL_UNDERLAY.w } });
+  nodes.push({ id: 'infra/underlay', type: 'underlay', position: { x: 0, y: 0 }, width: KERNEL_UNDERLAY.w, height: KERNEL_UNDERLAY.h, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap, 1), width: KERNEL_UNDERLAY.w } });
 
   for (const p of pods) {
     const peer = nss.get(p.id)?.links.find((l) => l.name === 'eth0')?.peer;
