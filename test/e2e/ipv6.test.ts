@@ -109,6 +109,8 @@ describe.runIf(hasChromium)('IPv6 in Chromium', () => {
       const inspected = await page.textContent('[data-knp-inspect="pod/default/web"]');
       for (const a of webPod.podIPs!) expect(inspected, lang).toContain(a);
       expect(inspected, lang).toContain('ip -6 route');
+      // The inspector stands over the canvas's right side, where the Services are: closed first.
+      await page.click('.knp-object .knp-icon-btn');
       await page.click('[data-testid=canvas] [data-knp-id="svc/default/web"]');
       const svcText = await page.textContent('[data-knp-inspect="svc/default/web"]');
       for (const a of webSvc.clusterIPs!) expect(svcText, lang).toContain(a);

@@ -45,9 +45,19 @@ export function nodePodCIDRs(n: Pick<NodeSnap, 'podCIDR' | 'podCIDRs'>): string[
   return n.podCIDRs?.length ? [...n.podCIDRs] : [n.podCIDR];
 }
 
-/** A machine's title line: its addresses, then its Pod ranges ("192.168.1.11 · fd00::11 · podCIDR 10.244.0.0/24 fd00:10:244::/64"). */
+/** A machine's addresses and Pod ranges in one line ("192.168.1.11 · fd00::11 · podCIDR 10.244.0.0/24 fd00:10:244::/64"): its title's tooltip. */
 export function nodeSubtitle(n: Pick<NodeSnap, 'ip' | 'ips' | 'podCIDR' | 'podCIDRs'>): string {
   return `${nodeAddresses(n).join(' · ')} · podCIDR ${nodePodCIDRs(n).join(' ')}`;
+}
+
+/**
+ * What a machine's title line draws: its address and Pod range ("192.168.1.11 · podCIDR
+ * 10.244.0.0/24"), or with two addresses both of them only (the ranges on hover, on the bridge
+ * and in the inspector): two ranges as well would cut the second address at the fitted zoom.
+ */
+export function nodeTitleLine(n: Pick<NodeSnap, 'ip' | 'ips' | 'podCIDR' | 'podCIDRs'>): string {
+  const ips = nodeAddresses(n);
+  return ips.length > 1 ? ips.join(' · ') : nodeSubtitle(n);
 }
 
 /**

@@ -17,12 +17,13 @@ import type { Edge, Node } from '@xyflow/react';
 import type { Diagnostic } from '../../engine';
 import type { LinkSnap, NsSnap, PodSnap, Snapshot } from '../../worker/snapshot';
 import type { View } from '../store';
-import { deviceAddresses, nodeSubtitle, podAddresses, primaryFamily, serviceAddresses, shownDeviceAddresses, type Family } from './addresses';
+import { deviceAddresses, nodeSubtitle, nodeTitleLine, podAddresses, primaryFamily, serviceAddresses, shownDeviceAddresses, type Family } from './addresses';
 import { layoutCluster, SIZE, type LayoutMemory } from './layout';
 
 export type EdgeKind = 'veth' | 'bridge' | 'tunnel' | 'underlay' | 'endpoint' | 'l3';
 
-export interface MachineData { [k: string]: unknown; knpId: string; title: string; subtitle: string; role: 'node' | 'control-plane' }
+/** `subtitle`: the title line's text; `full`: every address and range (its tooltip); `cut`: where a subtitle too long is cut (two addresses: in the middle, keeping both ends). */
+export interface MachineData { [k: string]: unknown; knpId: string; title: string; subtitle: string; full: string; cut: 'start' | 'middle'; role: 'node' | 'control-plane' }
 /** A warning the engine gave about the object a node draws (a Service with no endpoints, ...). */
 export type ObjectWarning = Diagnostic;
 /** `ip`: the primary address (or Pending); `addrs`: every address drawn, primary family first (two on a dual-stack Pod). */
@@ -168,7 +169,7 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     const box = lay.size.get(n.id)!;
     nodes.push({
       id: n.id, type: 'machine', position: at(n.id), width: box.w, height: box.h,
-      data: { knpId: n.id, title: n.name, subtitle: subtitle(n), role: n.controlPlane ? 'control-plane' : 'node' },
+      data: { knpId: n.id, title: n.name, subtitle: subtitle(n), full: nodeSubtitle(n), cut: (n.ips?.length ?? 0) > 1 ? 'middle' : 'start', role: n.controlPlane ? 'control-plane' : 'node' },
     });
     for (const g of groups) {
       nodes.push({
@@ -243,7 +244,7 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
 }
 
 /** About how wide a machine's title line draws (name, badge, address and podCIDR), so it is not cut. */
-const subtitle = (n: Snapshot['nodes'][number]): string => nodeSubtitle(n);
+const subtitle = (n: Snapshot['nodes'][number]): string => nodeTitleLine(n);
 
 function titleWidth(n: Snapshot['nodes'][number]): number {
   // The primary family's address and range set the width, as on a single-stack cluster; a dual-stack

@@ -38,11 +38,11 @@ const Handles = () => (
 
 export const MachineNode = memo(({ data }: NodeProps<Node<MachineData>>) => (
   <div className={`knp-machine ${data.role}`} data-knp-id={data.knpId}>
-    <div className="knp-machine-title">
+    <div className="knp-machine-title" title={data.full}>
       <span className="knp-icon" aria-hidden>▣</span>
       <strong>{data.title}</strong>
       {data.role === 'control-plane' && <span className="knp-badge">control-plane</span>}
-      <FitText className="knp-muted" text={data.subtitle} keep="start" />
+      <FitText className="knp-muted" text={data.subtitle} keep={data.cut === 'middle' ? 'middle' : 'start'} />
     </div>
     <Handles />
   </div>

@@ -65,7 +65,8 @@ describe('the snapshot and the canvas for each family', () => {
     expect(web.podIPs!.map((a) => a.includes(':'))).toEqual([false, true]);
     expect(data(flow.nodes, 'svc/default/web')['addrs']).toEqual(svc.clusterIPs);
     expect(svc.clusterIPs).toHaveLength(2);
-    expect(data(flow.nodes, 'node/node-1')['subtitle']).toBe('192.168.1.11 · fd00:192:168:1::11 · podCIDR 10.244.0.0/24 fd00:10:244::/64');
+    expect(data(flow.nodes, 'node/node-1')['subtitle']).toBe('192.168.1.11 · fd00:192:168:1::11');
+    expect(data(flow.nodes, 'node/node-1')['full']).toBe('192.168.1.11 · fd00:192:168:1::11 · podCIDR 10.244.0.0/24 fd00:10:244::/64');
     // A single-stack Service in the same cluster shows its one address.
     expect(data(flow.nodes, 'svc/default/kubernetes')['addrs']).toEqual(['10.96.0.1']);
     const client = snap.namespaces.find((n) => n.id === 'pod/default/client')!;
