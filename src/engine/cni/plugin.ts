@@ -156,6 +156,12 @@ export interface CniPlugin {
    * exist when its rules (writeHostRules) name them. Absent: the plugin proxies nothing.
    */
   readonly installServiceProxy?: (ctx: CniServiceProxyCtx) => void;
+  /**
+   * Whether its datapath wires IPv6 on a cluster with an IPv6 family, for the Cluster's backend
+   * (bridge; flannel's vxlan backend; calico). Absent or false: Pods get IPv4 wiring only and the
+   * control plane's `ipv6-datapath-not-yet` info says so.
+   */
+  readonly ipv6?: (spec: ClusterSpec) => boolean;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
   /**

@@ -139,19 +139,18 @@ function sanitizeFamilies(spec: ClusterSpec, origin: Origin | undefined, r: Repo
   const v4 = (l: readonly string[], d: string): string => l.find((c) => !c.includes(':')) ?? d;
   // The IPv6 data path (stage 2a) wires Pods with the bridge plugin; Services' IPv6 addresses need
   // ip6tables NAT, which no writer produces yet. The info says exactly what does not walk.
-  if (podFam.includes(6) && (spec.network.plugin === 'bridge' || (spec.network.plugin === 'flannel' && (spec.network.backend ?? 'vxlan') === 'vxlan'))) {
+  if (podFam.includes(6) && CNI_PLUGINS[spec.network.plugin].ipv6?.(spec)) {
     const only6 = !podFam.includes(4);
     r.report(origin, ['spec', 'podCIDR'], 'info', 'ipv6-datapath-not-yet', only6
       ? `the cluster is IPv6-only: Pods, nodes and the underlay router speak IPv6 and packets between them walk over IPv6, but Service clusterIPs are not translated for IPv6 yet, and the machines keep IPv4 wiring from the default ranges (${defaults.podCIDR}, ${defaults.underlayCIDR}) underneath`
       : `the cluster is dual-stack (${name(podFam)}): Pod-to-Pod and node traffic walks over both families, but IPv6 Service clusterIPs are not translated yet (no ip6tables NAT rules)`,
     'reach a Service by its IPv4 clusterIP, or a Pod directly by its IPv6 address (ping -6, curl http://[ADDR]/)', false, { params: { families: name(podFam), plugin: spec.network.plugin } });
-    // (flannel's vxlan backend wires IPv6 with flannel-v6.1; its udp and host-gw backends do not.)
   } else if (podFam.includes(6)) {
     const only6 = !podFam.includes(4);
     r.report(origin, ['spec', 'podCIDR'], 'info', 'ipv6-datapath-not-yet', only6
       ? `the cluster is IPv6-only: its Kubernetes objects carry IPv6 addresses, but packets are not walked over IPv6 yet; the machines are wired with the default IPv4 ranges (${defaults.podCIDR}, ${defaults.serviceCIDR}, ${defaults.underlayCIDR}) so probes and traces still run`
       : `the cluster is dual-stack (${name(podFam)}): Kubernetes objects carry both families, but the ${spec.network.plugin} plugin${spec.network.plugin === 'flannel' ? ` (${spec.network.backend} backend)` : ''} does not wire IPv6 yet, so packets walk over IPv4 only`,
-    only6 ? 'add an IPv4 CIDR to see packets walk, or read the IPv6 objects with kubectl' : 'probe the IPv4 addresses, or use network.plugin: bridge (or flannel with backend: vxlan) to walk IPv6', false, { params: { families: name(podFam), plugin: spec.network.plugin } });
+    only6 ? 'add an IPv4 CIDR to see packets walk, or read the IPv6 objects with kubectl' : 'probe the IPv4 addresses, or use network.plugin: bridge, calico (or flannel with backend: vxlan) to walk IPv6', false, { params: { families: name(podFam), plugin: spec.network.plugin } });
   }
   return {
     podCIDR: v4(podCIDRs, defaults.podCIDR), serviceCIDR: v4(serviceCIDRs, defaults.serviceCIDR), underlayCIDR: v4(underlayCIDRs, defaults.underlayCIDR),

@@ -52,7 +52,7 @@ export interface ResolveResult {
 }
 
 /** The stub resolver buildSim registers on the Sim (`sim.resolver`) for walks to a name. */
-export const stubResolver: NameResolver = { resolve: (sim, from, host) => resolveName(sim, from, host, 'A') };
+export const stubResolver: NameResolver = { resolve: (sim, from, host, family) => resolveName(sim, from, host, family === 6 ? 'AAAA' : 'A') };
 
 function podOf(model: ClusterModel, ns: string, name: string): PodModel | undefined {
   return model.pods.find((p) => p.meta.namespace === ns && p.meta.name === name);
