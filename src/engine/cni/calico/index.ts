@@ -66,5 +66,6 @@ export const calico: CniPlugin = {
   networkCondition: CALICO_CONDITION,
   // Every backend: IPv6 goes natively over BGP (IPIP is IPv4-only) or through vxlan-v6.calico.
   ipv6: () => true,
+  ipv6Policy: true,
   tools: calicoTools((sim) => sim.model.spec.network.backend !== 'vxlan'),
 };

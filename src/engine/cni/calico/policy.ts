@@ -33,6 +33,7 @@ import { caliName } from './plugin';
 import { ensureNetfilter } from '../../netfilter/state';
 import { describeRestoreFailure } from '../../netfilter/restoreFailure';
 import { hasIPv6 } from '../../net/ipv6';
+import { onTables6 } from '../tables6';
 import type { Family } from '../../addr/family';
 
 /** A Pod's address of one family (its IPv6 one from status.podIPs), or null. */
@@ -286,19 +287,6 @@ const hooked = new WeakSet<NetNs>();
 const hooked6 = new WeakSet<NetNs>();
 
 /**
- * ip6tables-restore: the same loader run on the namespace's IPv6 tables (ns.netfilter6), which it
- * creates on first use; what the loader records (a restore failure) stays with those tables.
- */
-export function restore6(restore: PolicyRestoreFn, ns: NetNs, text: string, opts: { noflush: boolean }): ReturnType<PolicyRestoreFn> {
-  const v4 = ns.netfilter;
-  if (ns.netfilter6) ns.netfilter = ns.netfilter6; else delete ns.netfilter;
-  try { return restore(ns, text, opts); } finally {
-    if (ns.netfilter) ns.netfilter6 = ns.netfilter;
-    if (v4) ns.netfilter = v4; else delete ns.netfilter;
-  }
-}
-
-/**
  * Loads (or reloads, after policies changed) every node's policy rules with `iptables-restore
  * --noflush`, as felix keeps them in sync, and with `ipv6` (Calico on a cluster with IPv6) the
  * IPv6 chains with ip6tables-restore. Call after kube-proxy's rules are loaded. Returns the
@@ -322,7 +310,7 @@ export function installPolicyRules(sim: Sim, restore: PolicyRestoreFn, opts: { i
     }
     if (!v6) continue;
     const text6 = buildPolicyRuleset(sim.model, node.name, { hook: !hooked6.has(ns), family: 6 });
-    const res6 = restore6(restore, ns, text6, { noflush: true });
+    const res6 = onTables6(ns, () => restore(ns, text6, { noflush: true }));
     if (res6.ok) { hooked6.add(ns); continue; }
     if (!failed.includes(node.name)) failed.push(node.name);
     ensureNetfilter(ns).restoreFailure ??= describeRestoreFailure(`node/${node.name}`, { text: text6, writers: text6.split('\n').map(() => 'calico-node') }, res6);
