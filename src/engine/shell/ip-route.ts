@@ -167,32 +167,10 @@ function routeGet6(env: Env, args: readonly string[]): CommandResult {
 function routeChange6(env: Env, sub: string, args: readonly string[]): CommandResult {
   const del = matches(sub, 'delete');
   const replace = matches(sub, 'replace') || matches(sub, 'change');
-  let type: Route['type'] = 'unicast';
-  let dst: string | undefined;
-  let via: string | undefined;
-  let dev: string | undefined;
-  let metric: number | undefined;
-  let table = RT_TABLE_MAIN;
-  let onlink = false;
-  let proto: Route['proto'] = 'boot';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === 'via') via = args[++i];
-    else if (a === 'dev' || a === 'oif') dev = args[++i];
-    else if (a === 'metric' || a === 'priority' || a === 'preference') metric = Number(args[++i]);
-    else if (a === 'table') {
-      const t = parseTable(args[++i] ?? '');
-      if (t === undefined || t === 0) return fail(`Error: argument "${args[i]}" is wrong: "table" value is invalid\n`, 1);
-      table = t;
-    } else if (a === 'onlink') onlink = true;
-    else if (a === 'proto' || a === 'protocol') {
-      const p = args[++i];
-      proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : p !== undefined && /^\d+$/.test(p) && Number(p) < 256 ? Number(p) : 'static';
-    } else if (a === 'blackhole' || a === 'unreachable' || a === 'prohibit' || a === 'unicast') type = a;
-    else if (a === 'to') dst = args[++i];
-    else if (a === 'mtu' || a === 'advmss' || a === 'pref' || a === 'src' || a === 'scope') i++;
-    else dst = a;
-  }
+  const a = parseRouteArgs(args);
+  if ('exitCode' in a) return a;
+  const { type, dst, via, metric, table, onlink, proto } = a;
+  let dev = a.dev;
   if (dst === undefined) return fail('Error: either "to" is duplicate, or "' + (args[0] ?? '') + '" is a garbage.\n', 1);
   let dstNorm: string;
   if (dst === 'default' || dst === '::/0') dstNorm = 'default';
@@ -238,41 +216,54 @@ function routeChange6(env: Env, sub: string, args: readonly string[]): CommandRe
   return changed(env.net);
 }
 
-function routeChange(env: Env, sub: string, args: readonly string[]): CommandResult {
-  const del = matches(sub, 'delete');
-  const replace = matches(sub, 'replace') || matches(sub, 'change');
-  let type: Route['type'] = 'unicast';
-  let dst: string | undefined;
-  let via: string | undefined;
-  let dev: string | undefined;
-  let src: string | undefined;
-  let metric: number | undefined;
-  let table = RT_TABLE_MAIN;
-  let onlink = false;
-  let proto: Route['proto'] = 'boot';
-  let scope: Route['scope'] | undefined;
+/** The words of `ip route add|del|replace|change` (either family), or iproute2's error for a bad table. */
+interface RouteArgs {
+  type: Route['type'];
+  dst?: string;
+  via?: string;
+  dev?: string;
+  src?: string;
+  metric?: number;
+  table: number;
+  onlink: boolean;
+  proto: Route['proto'];
+  scope?: Route['scope'];
+}
+
+function parseRouteArgs(args: readonly string[]): RouteArgs | CommandResult {
+  const r: RouteArgs = { type: 'unicast', table: RT_TABLE_MAIN, onlink: false, proto: 'boot' };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === 'via') via = args[++i];
-    else if (a === 'dev' || a === 'oif') dev = args[++i];
-    else if (a === 'src') src = args[++i];
-    else if (a === 'metric' || a === 'priority' || a === 'preference') metric = Number(args[++i]);
+    if (a === 'via') r.via = args[++i];
+    else if (a === 'dev' || a === 'oif') r.dev = args[++i];
+    else if (a === 'src') r.src = args[++i];
+    else if (a === 'metric' || a === 'priority' || a === 'preference') r.metric = Number(args[++i]);
     else if (a === 'table') {
       const t = parseTable(args[++i] ?? '');
       if (t === undefined || t === 0) return fail(`Error: argument "${args[i]}" is wrong: "table" value is invalid\n`, 1);
-      table = t;
-    } else if (a === 'onlink') onlink = true;
+      r.table = t;
+    } else if (a === 'onlink') r.onlink = true;
     else if (a === 'proto' || a === 'protocol') {
       const p = args[++i];
-      proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : p !== undefined && /^\d+$/.test(p) && Number(p) < 256 ? Number(p) : 'static';
+      r.proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : p !== undefined && /^\d+$/.test(p) && Number(p) < 256 ? Number(p) : 'static';
     } else if (a === 'scope') {
-      const s = args[++i];
-      scope = s === 'host' || s === 'link' ? s : 'global';
-    } else if (a === 'blackhole' || a === 'unreachable' || a === 'prohibit' || a === 'local' || a === 'broadcast' || a === 'unicast') type = a;
-    else if (a === 'to') dst = args[++i];
-    else if (a === 'mtu' || a === 'advmss' || a === 'realm' || a === 'tos') i++;
-    else dst = a;
+      const sc = args[++i];
+      r.scope = sc === 'host' || sc === 'link' ? sc : 'global';
+    } else if (a === 'blackhole' || a === 'unreachable' || a === 'prohibit' || a === 'local' || a === 'broadcast' || a === 'unicast') r.type = a;
+    else if (a === 'to') r.dst = args[++i];
+    else if (a === 'mtu' || a === 'advmss' || a === 'realm' || a === 'tos' || a === 'pref') i++;
+    else r.dst = a;
   }
+  return r;
+}
+
+function routeChange(env: Env, sub: string, args: readonly string[]): CommandResult {
+  const del = matches(sub, 'delete');
+  const replace = matches(sub, 'replace') || matches(sub, 'change');
+  const a = parseRouteArgs(args);
+  if ('exitCode' in a) return a;
+  const { type, dst, via, src, metric, table, onlink, proto, scope } = a;
+  let dev = a.dev;
   if (dst === undefined) return fail('Error: either "to" is duplicate, or "' + (args[0] ?? '') + '" is a garbage.\n', 1);
   let dstNorm: string;
   if (dst === 'default' || dst === '0.0.0.0/0' || dst === '0/0') dstNorm = 'default';
