@@ -109,10 +109,11 @@ describe('every plugin says whether it wires IPv6', () => {
     it(`${id}: ${plugin.ipv6?.({ network: { plugin: id, backend: plugin.backends[0] } } as never) ? 'walks IPv6' : 'says it does not wire IPv6 yet'}`, () => {
       const { diagnostics } = buildSim(cluster(id), { seed: 1 });
       const info = diagnostics.find((d) => d.code === 'ipv6-datapath-not-yet');
+      // A dual-stack cluster of a plugin that wires IPv6 walks both families in full: nothing to say.
+      if (['bridge', 'flannel', 'calico'].includes(id)) { expect(info).toBeUndefined(); return; }
       expect(info?.severity).toBe('info');
-      const walks = ['bridge', 'flannel', 'calico'].includes(id);
-      expect(info!.message).toContain(walks ? 'walks over both families' : `the ${id} plugin`);
-      if (!walks) expect(info!.message).toContain('does not wire IPv6 yet');
+      expect(info!.message).toContain(`the ${id} plugin`);
+      expect(info!.message).toContain('does not wire IPv6 yet');
     });
   }
 });
