@@ -286,11 +286,13 @@ function ZoomExpand({ nodes }: { nodes: readonly FlowNode[] }) {
   for (const id of opened.current) if (!expanded.includes(id)) opened.current.delete(id);
   const groups = useRef(nodes);
   groups.current = nodes;
-  // The zoom when the gesture (or a programmatic move) began, compared with where it ends.
-  const onStart = useCallback((vp: Viewport) => { last.current = vp.zoom; }, []);
+  // The zoom where the last move ended (or, before any, where this one began), compared with
+  // where this one ends: a pan of the camera following a packet in between changes nothing.
+  const began = useRef<number | null>(null);
+  const onStart = useCallback((vp: Viewport) => { began.current ??= vp.zoom; }, []);
   const onEnd = useCallback((vp: Viewport) => {
-    const previous = last.current ?? vp.zoom;
-    last.current = null;
+    const previous = last.current ?? began.current ?? vp.zoom;
+    last.current = vp.zoom;
     const el = document.querySelector<HTMLElement>('[data-testid=canvas]');
     if (!el) return;
     const boxes = groups.current.flatMap((n) => {
