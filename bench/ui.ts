@@ -132,9 +132,11 @@ spec:
  * (bench/scenarios/generate.ts): per size, edit → graph updated (the one-line edit of
  * bench/scale.ts, from the rebuild request to the canvas showing it) and the share of late frames
  * while 20 packets (a curl by name, 20 times) animate; beside them the worker → UI bytes per
- * edit (bench/uibytes.ts, in node). L in the browser only with KNP_BENCH_UI_L=1: its build is
- * longer than the worker's watchdog budget for a load until the engine's L target is met.
+ * edit (bench/uibytes.ts, in node). L in the browser only with KNP_BENCH_UI_L=1 (it takes
+ * minutes); the page is opened with `?knp-watchdog=WATCHDOG_S`, since an L build is longer than
+ * the watchdog's budget for a learner's load until the engine's L target is met.
  */
+const WATCHDOG_S = 600;
 export const uiScale: Bench = async () => {
   const { workerBytes, BYTES_TARGET_MB } = await import('./uibytes');
   const { generate } = await import('./scenarios/generate');
@@ -164,24 +166,25 @@ export const uiScale: Bench = async () => {
         for (let i = 0; i < (size === 'S' ? 3 : 1); i++) {
           const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
           const page = await ctx.newPage();
-          await page.goto(`${site.url}#${encodeFragment({ yaml: text, journal: [] })}`);
+          // The watchdog's budget as a page option: an L build takes longer than a learner's load may.
+          await page.goto(`${site.url}?knp-watchdog=${WATCHDOG_S}#${encodeFragment({ yaml: text, journal: [] })}`);
           await page.waitForSelector('[data-testid=editor][data-ready=true]', { timeout: 120_000 });
-          await page.waitForSelector('.knp-status.status-ready', { timeout: 300_000 });
-          await page.waitForFunction(() => performance.getEntriesByName('knp:graph').length > 0, null, { timeout: 300_000 });
+          await page.waitForSelector('.knp-status.status-ready', { timeout: WATCHDOG_S * 1000 });
+          await page.waitForFunction(() => performance.getEntriesByName('knp:graph').length > 0, null, { timeout: WATCHDOG_S * 1000 });
           await page.click('[data-testid=editor] .view-lines');
           await page.keyboard.press('Control+A');
           await page.evaluate(() => performance.clearMarks());
           await paste(page, editedText(text));
-          await page.waitForFunction(() => performance.getEntriesByName('knp:load').length > 0 && performance.getEntriesByName('knp:graph').length > 0, null, { timeout: 300_000 });
+          await page.waitForFunction(() => performance.getEntriesByName('knp:load').length > 0 && performance.getEntriesByName('knp:graph').length > 0, null, { timeout: WATCHDOG_S * 1000 });
           graph.push(await page.evaluate(() => performance.getEntriesByName('knp:graph')[0]!.startTime - performance.getEntriesByName('knp:load')[0]!.startTime));
-          await page.waitForSelector('.knp-status.status-ready', { timeout: 300_000 });
+          await page.waitForSelector('.knp-status.status-ready', { timeout: WATCHDOG_S * 1000 });
           const req = traceRequest(size);
           const form = page.locator('[data-testid=send-packet]');
           await form.locator('select[name=from]').selectOption(req.from);
           await form.locator('input[name=to]').fill(req.to);
           await form.locator('input[name=count]').fill('20');
           await form.locator('button[type=submit]').click();
-          await page.waitForSelector('[data-testid=event-list] [data-verdict]', { timeout: 300_000 });
+          await page.waitForSelector('[data-testid=event-list] [data-verdict]', { timeout: WATCHDOG_S * 1000 });
           await page.locator('.knp-player select').selectOption('4');
           late.push(100 * ((await page.evaluate(`(async () => {
     document.querySelector('[data-testid=trace-play]')?.click();

@@ -23,7 +23,10 @@ const params = new URLSearchParams(location.search);
 const embed = params.has('embed') ? { edit: params.get('edit') === '1' } : null;
 // The watchdog (worker/client.ts) rebuilds a restarted engine from the YAML and the store's
 // journal of state-changing terminal lines, so typed changes survive a crash.
-const client = new EngineClient(workerTransport, { journal: () => store.getState().journal });
+// `?knp-watchdog=SECONDS` (the benchmarks, bench/ui.ts) gives every request that budget instead:
+// the generated L cluster takes longer to build than a learner's scenario should.
+const watchdog = Number(params.get('knp-watchdog'));
+const client = new EngineClient(workerTransport, { journal: () => store.getState().journal, ...(watchdog > 0 ? { timeoutMs: watchdog * 1000 } : {}) });
 // Test-only: the browser test (test/e2e/safety.test.ts) opens the page with ?knp-test-hooks to
 // send a request that keeps the worker busy, the way a runaway one would.
 if (params.has('knp-test-hooks')) {

@@ -1,12 +1,15 @@
 /**
  * The UI at scale, in Chromium against the production build: the generated M cluster (10 nodes,
  * 300 Pods, bench/scenarios/generate.ts) draws its crowded nodes' Pods as counted groups and a
- * click on a group draws its Pods; the cost view plots what Services cost kube-proxy with the
+ * click on a group draws its Pods; its 100 Services fold into one counted group per namespace,
+ * in rows no wider than the machines, the Service a trace goes through is drawn on its own, and
+ * zooming in on a group opens it (zooming out folds it again); the cost view plots what Services cost kube-proxy with the
  * scenario's own point marked, in both languages.
  */
 import { describe, expect, it } from 'vitest';
 import { encodeFragment } from '../../src/engine';
 import { generate, SIZES } from '../../bench/scenarios/generate';
+import { traceRequest } from '../../bench/scale';
 import { hasChromium, openApp } from './harness';
 import { browserSuite } from './suite';
 
@@ -41,6 +44,64 @@ describe.runIf(hasChromium)('the UI at scale', () => {
       await page.context().close();
     }
   }, 180_000);
+
+  it('folds the M cluster\'s Services per namespace, draws the one a trace goes through, and zooming in on a group opens it', async () => {
+    const page = await openApp(env.browser, `${env.site.url}#${encodeFragment({ yaml: generate('M'), journal: [] })}`);
+    try {
+      const canvas = page.locator('[data-testid=canvas]');
+      const groups = canvas.locator('[data-testid=service-group]');
+      await groups.first().waitFor({ timeout: 60_000 });
+      const counted = await groups.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+      expect(counted).toHaveLength(SIZES.M.namespaces);
+      const single = await canvas.locator('.react-flow__node-service').count();
+      // Every generated Service is in a group; kubernetes and kube-dns are alone in their namespaces.
+      expect(counted.reduce((a, b) => a + b, 0)).toBe(SIZES.M.services);
+      expect(single).toBe(2);
+      // The rows of Services are no wider than the machines: the machines keep their size.
+      const right = async (sel: string) => Math.max(...(await canvas.locator(sel).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right))));
+      const left = async (sel: string) => Math.min(...(await canvas.locator(sel).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left))));
+      const svcSel = '.react-flow__node-service, .react-flow__node-servicegroup';
+      expect(await right(svcSel)).toBeLessThanOrEqual(await right('.react-flow__node-machine') + 2);
+      expect(await left(svcSel)).toBeGreaterThanOrEqual(await left('.react-flow__node-machine') - 120);
+
+      // A trace to a Service in a folded group: that Service is drawn on its own.
+      const req = traceRequest('M');
+      const svc = `svc/${/^http:\/\/([^.]+)\.([^.]+)\./.exec(req.to)!.slice(1, 3).reverse().join('/')}`;
+      expect(await canvas.locator(`.react-flow__node-service [data-knp-id="${svc}"]`).count()).toBe(0);
+      const form = page.locator('[data-testid=send-packet]');
+      await form.locator('select[name=from]').selectOption(req.from);
+      await form.locator('input[name=to]').fill(req.to);
+      await form.locator('button[type=submit]').click();
+      await page.waitForSelector('[data-testid=event-list] [data-verdict]', { timeout: 60_000 });
+      await canvas.locator(`.react-flow__node-service [data-knp-id="${svc}"]`).waitFor({ timeout: 10_000 });
+      const ns = svc.split('/')[1]!;
+      expect(await canvas.locator(`[data-testid=service-group][data-knp-id="svcgroup/${ns}"]`).getAttribute('data-expanded')).toBe('false');
+
+      // Zooming in on a folded Pod group opens it; zooming back out folds it.
+      await page.click('[data-testid=trace-pause]').catch(() => undefined);
+      const group = canvas.locator('[data-testid=pod-group][data-expanded=false]').first();
+      const id = (await group.getAttribute('data-knp-id'))!;
+      const me = canvas.locator(`[data-testid=pod-group][data-knp-id="${id}"]`);
+      const zoom = () => page.evaluate(() => Number(/scale\(([\d.]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform)?.[1]));
+      for (let i = 0; i < 12 && (await me.getAttribute('data-expanded')) !== 'true'; i++) {
+        const b = (await me.boundingBox())!;
+        await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+        await page.mouse.wheel(0, -200);
+        await page.waitForTimeout(600);
+      }
+      expect(await me.getAttribute('data-expanded')).toBe('true');
+      expect(await zoom()).toBeGreaterThanOrEqual(0.6);
+      await canvas.locator(`.react-flow__node-pod [data-knp-id^="pod/${id.split('/')[2]}/"]`).first().waitFor();
+      for (let i = 0; i < 12 && (await me.getAttribute('data-expanded')) !== 'false'; i++) {
+        await page.mouse.wheel(0, 300);
+        await page.waitForTimeout(600);
+      }
+      expect(await me.getAttribute('data-expanded')).toBe('false');
+      expect(await zoom()).toBeLessThan(0.45);
+    } finally {
+      await page.context().close();
+    }
+  }, 240_000);
 
   for (const lang of ['en', 'zh-CN'] as const) {
     it(`the cost view plots the three modes from 10 to 10,000 Services with the scenario's point marked (${lang})`, async () => {

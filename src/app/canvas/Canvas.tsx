@@ -1,18 +1,19 @@
 /** The topology canvas: React Flow over the nodes and edges derived from the snapshot. */
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useReactFlow, useStore as useFlowStore, type NodeChange, type ReactFlowState } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useOnViewportChange, useReactFlow, useStore as useFlowStore, type NodeChange, type ReactFlowState, type Viewport } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
 import { machineAt, serviceAt, trailOf } from './follow';
-import { locate, objectWarnings, toFlow, type FlowEdge, type FlowNode } from './flow';
+import { isGroupId, locate, objectWarnings, toFlow, type FlowEdge, type FlowNode } from './flow';
 import { SIZE, type LayoutMemory } from './layout';
 import { edgeTypes } from './LinkEdge';
 import { FAR_ZOOM, nodeTypes as baseNodeTypes, READABLE_ZOOM } from './nodes';
-import { PodGroupNode } from './PodGroup';
+import { PodGroupNode, ServiceGroupNode } from './PodGroup';
+import { zoomGroups } from './zoomgroups';
 
-const nodeTypes = { ...baseNodeTypes, podgroup: PodGroupNode };
+const nodeTypes = { ...baseNodeTypes, podgroup: PodGroupNode, servicegroup: ServiceGroupNode };
 /** Past this many canvas nodes (a large cluster), React Flow draws only those in the viewport. */
 const RENDER_VISIBLE_ONLY = 150;
 
@@ -24,7 +25,7 @@ const MINIMAP_STYLE = { width: 150, height: 96 };
 // zoom no overlay covers a device. (The follow toggle is in the player's bar, not over the
 // canvas, so the canvas's whole height goes to the cluster.)
 const FIT = { padding: { top: '12px', right: '16px', bottom: '30px', left: '52px' }, duration: 0 } as const;
-const minimapColor = (n: { type?: string }): string => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa');
+const minimapColor = (n: { type?: string }): string => (n.type === 'machine' ? 'rgba(99,102,241,.18)' : n.type === 'service' || n.type === 'servicegroup' ? '#a78bfa' : n.type === 'underlay' ? '#64748b' : '#60a5fa');
 
 const HOOKS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
 const PLAYBACK_CLASSES = ['hot', 'active', 'trail', 'svc-acting'] as const;
@@ -58,8 +59,8 @@ function Flow() {
       const to = pod?.ip ?? (svc ? `${svc.name}.${svc.namespace}.svc.cluster.local` : host?.ip ?? node?.ip);
       if (to) { actions.setSend({ to }); return; }
     }
-    // A Pod group opens or folds; it has nothing to inspect of its own.
-    if (id.startsWith('group/')) { actions.toggleGroup(id); return; }
+    // A group (of Pods or Services) opens or folds; it has nothing to inspect of its own.
+    if (isGroupId(id)) { actions.toggleGroup(id); return; }
     actions.select(id);
   }, [actions]);
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
@@ -72,11 +73,19 @@ function Flow() {
   const viewKey = view.kind === 'kernel' ? `kernel:${view.node}` : 'cluster';
   const expandedList = useApp(select.expanded);
   const expanded = useMemo(() => new Set(expandedList), [expandedList]);
+  // The Services the traces go through are drawn even when their namespace's group is folded.
+  const runs = useApp(select.runs);
+  const pinnedKey = useMemo(() => {
+    const out = new Set<string>();
+    for (const r of runs) for (const e of r.trace.events) { const svc = serviceAt(e); if (svc) out.add(svc); }
+    return [...out].sort().join('\n');
+  }, [runs]);
+  const pinned = useMemo(() => new Set(pinnedKey ? pinnedKey.split('\n') : []), [pinnedKey]);
   const derived = useMemo(() => {
-    const f = toFlow(snap, view, positions, memory.current.get(viewKey), { expanded });
+    const f = toFlow(snap, view, positions, memory.current.get(viewKey), { expanded, pinned });
     if (f.memory) memory.current.set(viewKey, f.memory);
     return f;
-  }, [snap, view, viewKey, positions, expanded]);
+  }, [snap, view, viewKey, positions, expanded, pinned]);
   const [nodes, setNodes] = useState<FlowNode[]>(() => derived.nodes);
   const ids = useMemo(() => new Set(derived.nodes.map((n) => n.id)), [derived]);
 
@@ -168,6 +177,7 @@ function Flow() {
       <PlaybackStyles ids={ids} edges={derived.edges} nodes={nodes} stale={stale} />
       {hasRuns && !stale && <Suspense fallback={null}><PacketLayer ids={ids} /></Suspense>}
       <CameraFollow ids={ids} />
+      <ZoomExpand nodes={derived.nodes} />
       <ZoomStyle />
       {!derived.nodes.length && <div className="knp-canvas-empty">{t('canvas.empty')}</div>}
       {derived.nodes.length > 0 && <div className="knp-canvas-hint">{t('canvas.hint')}</div>}
@@ -259,6 +269,45 @@ function PlaybackStyles({ ids, edges, nodes, stale }: { ids: ReadonlySet<string>
     applied.current = [...next.keys()];
     // Re-applied after React re-renders the nodes (their className is React's to set).
   }, [hotIds, activeHooks, edgeByEnds, nodes, trailKey, litService]);
+  return null;
+}
+
+/**
+ * Zoom-to-expand (./zoomgroups.ts): when a zoom ends, the collapsed groups it brought close
+ * enough open, and zooming back out folds what zooming opened, through the store's `expanded`.
+ */
+function ZoomExpand({ nodes }: { nodes: readonly FlowNode[] }) {
+  const actions = useActions();
+  const rf = useReactFlow();
+  const expanded = useApp(select.expanded);
+  const last = useRef<number | null>(null);
+  const opened = useRef(new Set<string>());
+  // A group folded by hand (a click) is no longer zooming's to fold.
+  for (const id of opened.current) if (!expanded.includes(id)) opened.current.delete(id);
+  const groups = useRef(nodes);
+  groups.current = nodes;
+  // The zoom where the last move ended (or, before any, where this one began), compared with
+  // where this one ends: a pan of the camera following a packet in between changes nothing.
+  const began = useRef<number | null>(null);
+  const onStart = useCallback((vp: Viewport) => { began.current ??= vp.zoom; }, []);
+  const onEnd = useCallback((vp: Viewport) => {
+    const previous = last.current ?? began.current ?? vp.zoom;
+    last.current = vp.zoom;
+    const el = document.querySelector<HTMLElement>('[data-testid=canvas]');
+    if (!el) return;
+    const boxes = groups.current.flatMap((n) => {
+      if (n.type !== 'podgroup' && n.type !== 'servicegroup') return [];
+      const i = rf.getInternalNode(n.id);
+      if (!i) return [];
+      const p = i.internals.positionAbsolute;
+      return [{ id: n.id, x: p.x * vp.zoom + vp.x, y: p.y * vp.zoom + vp.y, w: (n.width ?? 0) * vp.zoom, h: (n.height ?? 0) * vp.zoom, expanded: n.data.expanded }];
+    });
+    const { open, close } = zoomGroups({ zoom: vp.zoom, previousZoom: previous, width: el.clientWidth, height: el.clientHeight, groups: boxes, opened: opened.current });
+    for (const id of open) opened.current.add(id);
+    for (const id of close) opened.current.delete(id);
+    if (open.length || close.length) actions.setGroups(open, close);
+  }, [actions, rf]);
+  useOnViewportChange({ onStart, onEnd });
   return null;
 }
 

@@ -37,10 +37,13 @@ export interface NetfilterData { [k: string]: unknown; knpId: string; node: stri
 export interface LinkData { [k: string]: unknown; kind: EdgeKind; label?: string }
 /** A node's Pods of one namespace drawn as one counted box (a large cluster); `expanded`: its Pods are drawn too. */
 export interface PodGroupData { [k: string]: unknown; knpId: string; node: string; namespace: string; count: number; running: number; expanded: boolean }
+/** A namespace's Services drawn as one counted box (a large cluster); `expanded`: its Services are drawn too. */
+export interface ServiceGroupData { [k: string]: unknown; knpId: string; namespace: string; count: number; shown: number; expanded: boolean }
 
 export type FlowNode =
   | Node<MachineData, 'machine'> | Node<PodData, 'pod'> | Node<DeviceData, 'device'> | Node<ServiceData, 'service'>
-  | Node<HostData, 'host'> | Node<UnderlayData, 'underlay'> | Node<NetfilterData, 'netfilter'> | Node<PodGroupData, 'podgroup'>;
+  | Node<HostData, 'host'> | Node<UnderlayData, 'underlay'> | Node<NetfilterData, 'netfilter'> | Node<PodGroupData, 'podgroup'>
+  | Node<ServiceGroupData, 'servicegroup'>;
 export type FlowEdge = Edge<LinkData, 'link'>;
 
 export interface Flow {
@@ -72,9 +75,23 @@ export const POD_GROUP_THRESHOLD = 12;
 /** The id of the group a node's Pods of one namespace collapse into. */
 export const groupId = (node: string, namespace: string): string => `group/${node}/${namespace}`;
 
+/**
+ * Over this many Services, the cluster view draws each namespace's Services (two or more) as
+ * one counted group (`svcgroup/NAMESPACE`), its Services drawn one by one only once expanded.
+ */
+export const SERVICE_GROUP_THRESHOLD = 12;
+
+/** The id of the group a namespace's Services collapse into. */
+export const serviceGroupId = (namespace: string): string => `svcgroup/${namespace}`;
+
+/** A canvas id that stands for a group (of Pods or of Services): a click or a zoom opens it. */
+export const isGroupId = (id: string): boolean => id.startsWith('group/') || id.startsWith('svcgroup/');
+
 export interface FlowOptions {
-  /** Pod groups (`group/NODE/NAMESPACE`) drawn with their Pods. */
+  /** Groups (`group/NODE/NAMESPACE`, `svcgroup/NAMESPACE`) drawn with their members. */
   readonly expanded?: ReadonlySet<string>;
+  /** Services always drawn on their own, even in a collapsed group: the ones a trace touches. */
+  readonly pinned?: ReadonlySet<string>;
 }
 
 /**
@@ -83,7 +100,7 @@ export interface FlowOptions {
  */
 export function toFlow(snap: Snapshot | null, view: View, positions: Positions, memory?: LayoutMemory | null, opts: FlowOptions = {}): Flow {
   if (!snap) return { nodes: [], edges: [] };
-  return view.kind === 'kernel' ? kernelFlow(snap, view.node, positions, memory ?? null) : clusterFlow(snap, positions, memory ?? null, opts.expanded ?? new Set());
+  return view.kind === 'kernel' ? kernelFlow(snap, view.node, positions, memory ?? null) : clusterFlow(snap, positions, memory ?? null, opts.expanded ?? new Set(), opts.pinned ?? new Set());
 }
 
 const nsMap = (snap: Snapshot): Map<string, NsSnap> => new Map(snap.namespaces.map((n) => [n.id, n]));
@@ -103,7 +120,7 @@ function deviceData(id: string, l: LinkSnap, primary: Family, lines: 1 | 2): Dev
 
 // ─── Cluster view ────────────────────────────────────────────────────────────────────────
 
-function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory | null, expanded: ReadonlySet<string>): Flow {
+function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory | null, expanded: ReadonlySet<string>, pinned: ReadonlySet<string>): Flow {
   const edges: FlowEdge[] = [];
   const nss = nsMap(snap);
   const primary = primaryFamily(snap);
@@ -149,14 +166,31 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     for (const g of m.groups) if (!g.expanded) for (const p of g.pods) drawnAs.set(p.id, g.id);
   }
   const shownAs = (eps: readonly string[]): string[] => [...new Set(eps.flatMap((e) => { const d = drawnAs.get(e); return d ? [d] : []; }))];
-  const services = [...snap.services].sort((a, b) => a.id.localeCompare(b.id));
+  const allServices = [...snap.services].sort((a, b) => a.id.localeCompare(b.id));
+  // A crowded cluster: each namespace's Services as one counted group; the drawn ones are those
+  // of expanded groups, of namespaces with a single Service, and those a trace touches.
+  const svcGroups: { id: string; namespace: string; members: typeof allServices; expanded: boolean }[] = [];
+  if (allServices.length > SERVICE_GROUP_THRESHOLD) {
+    const byNs = new Map<string, typeof allServices>();
+    for (const s of allServices) { const l = byNs.get(s.namespace); if (l) l.push(s); else byNs.set(s.namespace, [s]); }
+    for (const [namespace, members] of [...byNs].sort((a, b) => a[0].localeCompare(b[0]))) {
+      if (members.length < 2) continue;
+      const id = serviceGroupId(namespace);
+      svcGroups.push({ id, namespace, members, expanded: expanded.has(id) });
+    }
+  }
+  const folded = new Set(svcGroups.filter((g) => !g.expanded).flatMap((g) => g.members.map((s) => s.id)));
+  const services = allServices.filter((s) => !folded.has(s.id) || pinned.has(s.id));
   const lay = layoutCluster({
     groups: machines.map((m) => ({
       id: m.n.id, pods: m.slots, minWidth: titleWidth(m.n),
       devices: m.devices.filter((l) => !m.overlay.includes(l)).map((l) => `${m.n.id}/${l.name}`),
       tunnels: m.overlay.map((l) => `${m.n.id}/${l.name}`),
     })),
-    services: services.map((s) => ({ id: s.id, endpoints: shownAs(s.endpoints) })),
+    services: [
+      ...svcGroups.map((g) => ({ id: g.id, endpoints: shownAs(g.members.flatMap((s) => s.endpoints)) })),
+      ...services.map((s) => ({ id: s.id, endpoints: shownAs(s.endpoints) })),
+    ],
     hosts: snap.hosts.map((h) => h.id),
     underlay: hasUnderlay ? 'infra/underlay' : null,
   }, memory);
@@ -215,6 +249,13 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     nodes.push({ id: 'infra/underlay', type: 'underlay', position: lay.pos.get('infra/underlay')!, width: w, height: h, draggable: false, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap), width: w } });
   }
 
+  const drawnSvc = new Set(services.map((s) => s.id));
+  for (const g of svcGroups) {
+    nodes.push({
+      id: g.id, type: 'servicegroup', position: at(g.id), width: SIZE.service.w, height: SIZE.service.h,
+      data: { knpId: g.id, namespace: g.namespace, count: g.members.length, shown: g.members.filter((s) => drawnSvc.has(s.id)).length, expanded: g.expanded },
+    });
+  }
   for (const s of services) {
     nodes.push({
       id: s.id, type: 'service', position: at(s.id), width: SIZE.service.w, height: SIZE.service.h,

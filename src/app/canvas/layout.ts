@@ -3,7 +3,8 @@
  * memory) always gives the same positions; machines, Services and hosts are sorted by id, and
  * each machine's Pods are taken in the order given (flow.ts: workloads first, then by id).
  *
- *   services row        ┌svc┐   ┌svc┐          (each above the Pods it sends to)
+ *   services rows       ┌svc┐   ┌svc┐          (each above the Pods it sends to; rows
+ *                                            wrap at the machines' width, upwards)
  *   machines, a grid    ┌ node-1 ───────┐ ┌ node-2 ───────┐
  *   of groups           │ pod pod pod   │ │ pod pod  ·    │   Pods packed in columns,
  *                       │ pod  ·        │ │               │   one free slot kept
@@ -48,7 +49,7 @@ export interface GroupInput {
 
 export interface ClusterInput {
   readonly groups: readonly GroupInput[];
-  /** A Service and the Pods it sends to (placed above their centre). */
+  /** A Service (or a group of them) and the Pods it sends to (placed above their centre). */
   readonly services: readonly { readonly id: string; readonly endpoints: readonly string[] }[];
   readonly hosts: readonly string[];
   /** The underlay wire under every machine, or null when there is none. */
@@ -197,24 +198,40 @@ export function layoutCluster(input: ClusterInput, memory?: LayoutMemory | null)
   const bottom = placed.length ? Math.max(...placed.map((b) => b.y + b.h)) : machinesTop;
   const minY = placed.length ? Math.min(...placed.map((b) => b.y)) : machinesTop;
 
-  // ── Services: one row above the machines, each over the centre of its endpoints. ──
+  // ── Services: rows above the machines, each over the centre of its endpoints. ──
+  // The rows are no wider than the machines (at least a few Services wide): a Service that
+  // would stick out starts a new row above, so a hundred Services never squeeze the machines
+  // into a thin strip at the fitted zoom.
   const svcY = minY - SERVICE_ROW_GAP - SIZE.service.h;
+  const sw = SIZE.service.w;
+  const sh = SIZE.service.h;
+  const right = minX + Math.max(maxX - minX, 4 * (sw + gap)) + sw / 2;
   const svcs = input.services.map((s) => {
     const xs = s.endpoints.map((e) => absPod.get(e)?.x).filter((v): v is number => v !== undefined);
     return { id: s.id, cx: xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : (minX + maxX) / 2 };
   }).sort((a, b) => a.cx - b.cx || byId(a.id, b.id));
   const row: Placed[] = [];
-  const sw = SIZE.service.w;
-  for (const s of svcs) { const p = memory?.top.get(s.id); if (p) row.push({ id: s.id, x: p.x, y: p.y, w: sw, h: SIZE.service.h }); }
+  for (const s of svcs) { const p = memory?.top.get(s.id); if (p) row.push({ id: s.id, x: p.x, y: p.y, w: sw, h: sh }); }
   const keptSvcs = row.length;
+  const rowY = (r: number) => svcY - r * (sh + gap);
+  let rows = 1;
   for (const s of svcs) {
     if (memory?.top.has(s.id)) continue;
-    const b: Placed = { id: s.id, x: s.cx - sw / 2, y: svcY, w: sw, h: SIZE.service.h };
-    for (let hit = row.find((p) => overlaps(p, b, gap - 1)); hit; hit = row.find((p) => overlaps(p, b, gap - 1))) b.x = hit.x + hit.w + gap;
+    let b: Placed | null = null;
+    for (let r = 0; !b; r++) {
+      // Over its Pods if there is room in this row, else the row's first free place from the left.
+      for (const x0 of [s.cx - sw / 2, minX]) {
+        const c: Placed = { id: s.id, x: x0, y: rowY(r), w: sw, h: sh };
+        for (let hit = row.find((p) => overlaps(p, c, gap - 1)); hit; hit = row.find((p) => overlaps(p, c, gap - 1))) c.x = hit.x + hit.w + gap;
+        // A row takes a Service that fits, or any Service when it is still empty.
+        if (c.x + sw <= right || !row.some((p) => p.y === c.y)) { b = c; rows = Math.max(rows, r + 1); break; }
+      }
+    }
     row.push(b);
   }
-  // A fresh row was only pushed right: slide it back so, on average, each Service is over its Pods.
-  if (!keptSvcs && row.length) {
+  // A fresh single row was only pushed right: slide it back so, on average, each Service is
+  // over its Pods. (Wrapped rows stay inside the machines' width instead.)
+  if (!keptSvcs && row.length && rows === 1) {
     const want = new Map(svcs.map((s) => [s.id, s.cx - sw / 2]));
     const shift = row.reduce((a, b) => a + (want.get(b.id)! - b.x), 0) / row.length;
     for (const b of row) b.x = Math.round(b.x + shift);

@@ -42,10 +42,13 @@ const PAD = { l: 64, r: 16, t: 12, b: 36 };
 
 export function CostChart({ report, metric }: { report: CostReport; metric: Metric }) {
   const { t } = useTranslation();
-  const here = Math.max(1, report.services);
   const xs = report.curve.map((p) => p.services);
-  const xLo = Math.min(xs[0] ?? 10, here);
-  const xHi = Math.max(xs[xs.length - 1] ?? 10_000, here);
+  const xLo = xs[0] ?? 10;
+  const xHi = Math.max(xs[xs.length - 1] ?? 10_000, report.services);
+  // The curve starts at 10 Services; a smaller scenario's point is drawn at the curve's start
+  // (its values are its own), with a note, rather than left of every line.
+  const here = Math.max(xLo, report.services);
+  const clamped = report.services < xLo;
   const values = [...report.curve.flatMap((p) => p.modes.map((m) => metricOf(m, metric))), ...report.current.map((m) => metricOf(m, metric))].filter((v) => v > 0);
   const yLo = 10 ** Math.floor(Math.log10(Math.min(...values, 1)));
   const yHi = 10 ** Math.ceil(Math.log10(Math.max(...values, 10)));
@@ -71,9 +74,10 @@ export function CostChart({ report, metric }: { report: CostReport; metric: Metr
         <polyline key={mode} data-testid="cost-line" data-mode={mode} fill="none" stroke={COLOR[mode]} strokeWidth={2}
           points={report.curve.map((p) => { const m = p.modes.find((q) => q.mode === mode); return m ? `${x(p.services).toFixed(1)},${y(metricOf(m, metric)).toFixed(1)}` : ''; }).join(' ')} />
       ))}
-      <g data-testid="cost-current" data-services={report.services}>
+      <g data-testid="cost-current" data-services={report.services} data-clamped={clamped}>
         <line x1={x(here)} x2={x(here)} y1={PAD.t} y2={H - PAD.b} className="knp-cost-here" />
         <text x={x(here) + 4} y={PAD.t + 10} className="knp-cost-tick">{t('cost.here')} · {report.services}</text>
+        {clamped && <text x={x(here) + 4} y={PAD.t + 24} className="knp-cost-tick" data-testid="cost-clamped">{t('cost.clamped', { services: report.services, start: xLo })}</text>}
         {report.current.map((m) => (
           <circle key={m.mode} cx={x(here)} cy={y(metricOf(m, metric))} r={4.5} fill={COLOR[m.mode]} stroke="var(--panel, #fff)" strokeWidth={1.5}>
             <title>{`${t(`cost.mode.${m.mode}`)}: ${fmt(metricOf(m, metric), metric)}`}</title>

@@ -125,6 +125,9 @@ export function EventList() {
   const to = Math.min(shown.length - 1, first + Math.ceil(view.height / ROW_PX) + OVERSCAN);
   const windowRows: number[] = [];
   for (let k = from; k <= to; k++) windowRows.push(shown[k]!);
+  // A row's sentence is rendered once per trace and language, not on every replay step.
+  const texts = useMemo(() => new Map<number, string>(), [events, line]);
+  const textOf = (i: number): string => { let s = texts.get(i); if (s === undefined) { s = line(events[i]!.message); texts.set(i, s); } return s; };
 
   const onKeyDown = (e: KeyboardEvent<HTMLOListElement>) => {
     if (e.altKey || e.ctrlKey || e.metaKey || !shown.length) return;
@@ -175,7 +178,7 @@ export function EventList() {
           style={{ height: 8 + shown.length * ROW_PX, paddingTop: 4 + Math.max(0, from) * ROW_PX }}
         >
           {windowRows.map((i) => (
-            <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : cursor >= 0 && i < cursor ? 'past' : ''} onJump={actions.jump} text={line(events[i]!.message)} />
+            <Row key={i} e={events[i]!} i={i} state={i === cursor ? 'current' : cursor >= 0 && i < cursor ? 'past' : ''} onJump={actions.jump} text={textOf(i)} />
           ))}
         </ol>}
       </div>

@@ -4,7 +4,7 @@
  * reply) and the badges for what changed there. Clicking a row moves the replay to that step;
  * the chevron expands the events the step folds (ARP exchanges, chains that only RETURN...).
  */
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TraceEvent } from '../../engine';
 import type { StoryStep } from '../../engine/trace/story';
@@ -27,8 +27,9 @@ const StepRow = memo(({ step, k, state, events, onJump }: { step: StoryStep; k: 
   const text = useStepText();
   const line = useMessageText();
   const [open, setOpen] = useState(false);
-  const first = events.findIndex((e) => e.seq === step.events[0]);
+  const first = open ? events.findIndex((e) => e.seq === step.events[0]) : -1;
   const mine = first >= 0 ? events.slice(first, first + step.events.length) : [];
+  const sentence = text(step);
   return (
     <li
       className={`knp-step ${state} leg-${step.leg}`} data-testid="story-step" data-phase={step.phase} data-machine={step.machine} data-leg={step.leg}
@@ -47,7 +48,7 @@ const StepRow = memo(({ step, k, state, events, onJump }: { step: StoryStep; k: 
             {step.badges.length > 0 && <span className="knp-step-meta"><StepBadges step={step} /></span>}
           </span>
           {/* One line per step (the whole sentence on hover); the current or expanded step reads in full. */}
-          <span className="knp-step-text" title={text(step)}>{text(step)}</span>
+          <span className="knp-step-text" title={sentence}>{sentence}</span>
         </button>
       </div>
       {open && (
@@ -67,7 +68,10 @@ export function StoryList() {
   const actions = useActions();
   const list = useRef<HTMLOListElement>(null);
   const story = run ? storyOf(run.trace) : null;
-  const events = run?.trace.events ?? [];
+  const events = useMemo(() => run?.trace.events ?? [], [run]);
+  // Stable, so a replay step re-renders only the two rows whose state changed (StepRow is memo).
+  const endOf = story?.endOf;
+  const onJump = useCallback((k: number) => actions.jump(endOf?.[k] ?? 0), [actions, endOf]);
 
   // Keep the current step in view as the replay moves.
   useEffect(() => {
@@ -76,7 +80,6 @@ export function StoryList() {
   }, [current]);
 
   if (!story) return null;
-  const onJump = (k: number) => actions.jump(story.endOf[k] ?? 0);
   return (
     <ol className="knp-steps" ref={list} data-testid="story-list" data-count={story.steps.length}>
       {story.steps.map((s, k) => <StepRow key={k} step={s} k={k} events={events} state={k === current ? 'current' : current >= 0 && k < current ? 'past' : ''} onJump={onJump} />)}

@@ -6,7 +6,8 @@
  *
  * Packets keep their size on screen at any zoom (a 300-Pod cluster fits at about 0.15, where
  * an 18 px dot would be 3 px), and packets standing on the same node spread into a small grid
- * around its centre, so ten requests to a Service show as ten dots over their endpoints.
+ * resting on its top edge (restingDy), so ten requests to a Service show as ten dots over their
+ * endpoints and no dot hides the name of the device it is on.
  * A step costs O(packets): a map lookup per packet and one WAAPI transform animation each,
  * which the compositor runs without the main thread.
  */
@@ -47,6 +48,17 @@ export function fanOut(k: number, n: number): { dx: number; dy: number } {
   return { dx: ((k % PER_ROW) - (cols - 1) / 2) * GAP, dy: (Math.floor(k / PER_ROW) - (rows - 1) / 2) * GAP };
 }
 
+/**
+ * Where packets rest on a node, in screen pixels from its top edge: just above it, the grid of
+ * packets sharing it growing upwards, so no dot (18 px and its 3 px ring) sits on the node's
+ * name and address. (Centred on the node, a dot covered a device's label at the fitted zoom of
+ * a big cluster, where a device is about as small on screen as the dot.)
+ */
+export function restingDy(n: number): number {
+  const rows = Math.ceil(Math.max(1, n) / PER_ROW);
+  return -(12 + ((rows - 1) / 2) * GAP);
+}
+
 export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
   const events = useApp(useShallow(select.runEvents));
   const speed = useApp(select.speed);
@@ -75,12 +87,12 @@ export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
         const n = id ? rf.getInternalNode(id) : undefined;
         if (!e || !id || !n) return null;
         const w = n.measured.width ?? n.width ?? 0;
-        const h = n.measured.height ?? n.height ?? 0;
         const { dx, dy } = fanOut(place[i]!, count.get(id)!);
         const lead = i === primary;
+        const y = n.internals.positionAbsolute.y + restingDy(count.get(id)!) * scale;
         return (
           <PacketDot
-            key={i} i={i} at={id} x={n.internals.positionAbsolute.x + w / 2 + dx * scale} y={n.internals.positionAbsolute.y + h / 2 + dy * scale} scale={scale}
+            key={i} i={i} at={id} x={n.internals.positionAbsolute.x + w / 2 + dx * scale} y={y + dy * scale} scale={scale}
             proto={protoOf(e.packet)} encap={!!e.packet?.inner} dropped={e.type === 'drop'} label={lead ? `${protoOf(e.packet)} ${t(`eventType.${e.type}`)}`.trim() : null}
             reduced={reduced} speed={speed}
           />

@@ -182,8 +182,10 @@ export interface AppActions {
   setStoryView(on: boolean): void;
   setView(view: View): void;
   select(id: string | null): void;
-  /** Expands a collapsed Pod group, or collapses an expanded one. */
+  /** Expands a collapsed group (of Pods or Services), or collapses an expanded one. */
   toggleGroup(id: string): void;
+  /** Expands the groups in `open` and collapses those in `close`, in one update (zooming in or out). */
+  setGroups(open: readonly string[], close: readonly string[]): void;
   move(id: string, pos: { x: number; y: number }): void;
   setTerminalTarget(t: string): void;
   setTheme(t: 'light' | 'dark'): void;
@@ -502,6 +504,12 @@ export function createAppStore(client: EngineClient, opts: StoreOptions): AppSto
       toggleGroup(id) {
         const e = get().expanded;
         set({ expanded: e.includes(id) ? e.filter((x) => x !== id) : [...e, id] });
+      },
+      setGroups(open, close) {
+        const e = get().expanded;
+        const shut = new Set(close);
+        const next = [...e.filter((x) => !shut.has(x)), ...open.filter((x) => !e.includes(x) && !shut.has(x))];
+        if (next.length !== e.length || next.some((x, i) => x !== e[i])) set({ expanded: next });
       },
       move(id, pos) { set({ positions: { ...get().positions, [id]: pos } }); },
       setTerminalTarget(t) { set({ terminalTarget: t }); },

@@ -1,4 +1,4 @@
-/** Strings of the cluster view's Pod groups (a large cluster's Pods, per node and namespace). */
+/** Strings of the cluster view's groups (a large cluster's Pods per node and namespace, Services per namespace). */
 import { bilingual } from './index';
 
 export const groups = bilingual(
@@ -8,6 +8,10 @@ export const groups = bilingual(
       running: '{{running}} of {{count}} running',
       expand: '{{count}} Pods of {{namespace}} on {{node}}: click to draw them',
       collapse: 'Click to fold the {{count}} Pods of {{namespace}} on {{node}} back into this box',
+      svcCount: '{{count}} Services',
+      svcShown: '{{count}} drawn beside (a trace uses them)',
+      svcExpand: '{{count}} Services of {{namespace}}: click or zoom in to draw them',
+      svcCollapse: 'Click to fold the {{count}} Services of {{namespace}} back into this box',
     },
   },
   {
@@ -16,6 +20,10 @@ export const groups = bilingual(
       running: '{{count}} 个中 {{running}} 个在运行',
       expand: '{{node}} 上 {{namespace}} 的 {{count}} 个 Pod：点击展开逐个显示',
       collapse: '点击把 {{node}} 上 {{namespace}} 的 {{count}} 个 Pod 收回这个方框',
+      svcCount: '{{count}} 个 Service',
+      svcShown: '其中 {{count}} 个单独显示（被追踪用到）',
+      svcExpand: '{{namespace}} 的 {{count}} 个 Service：点击或放大以逐个显示',
+      svcCollapse: '点击把 {{namespace}} 的 {{count}} 个 Service 收回这个方框',
     },
   },
 );
