@@ -100,7 +100,7 @@ export function conntrackShapes(sim: Sim, nsIds: readonly string[], before: Read
   for (const ns of nsIds) {
     for (const [id, e] of simTable(sim, ns)?.entries ?? []) {
       if (before.has(`${ns}#${id}`)) continue;
-      const proto = e.orig.proto === 6 ? 'tcp' : e.orig.proto === 17 ? 'udp' : e.orig.proto === 1 ? 'icmp' : String(e.orig.proto);
+      const proto = e.orig.proto === 6 ? 'tcp' : e.orig.proto === 17 ? 'udp' : e.orig.proto === 1 ? 'icmp' : e.orig.proto === 58 ? 'icmpv6' : String(e.orig.proto);
       const ports = proto === 'tcp' || proto === 'udp';
       out.push(`${ns} ${proto} ${e.orig.src} > ${e.orig.dst}${ports ? `:${e.orig.dport}` : ''} | reply ${e.reply.src}${ports ? `:${e.reply.sport}` : ''} > ${e.reply.dst}`);
     }
@@ -114,6 +114,40 @@ export function conntrackDisagreement(title: string, sim: readonly string[], lab
   if (JSON.stringify(sim) === JSON.stringify(k)) return null;
   const pad = (xs: readonly string[]): string => (xs.length ? xs.join('\n                ') : '(none)');
   return `${title}: conntrack entries differ\n  simulator     ${pad(sim)}\n  kernel        ${pad(k)}`;
+}
+
+/**
+ * The simulator's IPv6 neighbour entries learned by NDP (harness.neighShape's form): entries
+ * with a link-layer address that were not written PERMANENT, in every namespace.
+ */
+export function neighShapes6(sim: Sim): string[] {
+  const out: string[] = [];
+  for (const ns of sim.net.namespaces.values()) {
+    for (const n of ns.neigh) {
+      if (n.family !== 6 || !n.mac || n.state === 'PERMANENT' || n.state === 'FAILED' || n.state === 'INCOMPLETE') continue;
+      out.push(`${ns.id} ${n.ip} dev ${n.dev} lladdr ${n.mac}`);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * A neighbour-table disagreement after a probe, or null. Every entry the walk's NDP learned must
+ * be in the kernel's table, and every kernel entry for a global address must be the walk's.
+ *
+ * Kernel entries for link-local addresses may be more: they come with time. A learned entry
+ * that is used goes STALE → DELAY, and unless an upper layer confirms it (TCP does, forwarding
+ * does not) the kernel sends a unicast NS after delay_first_probe_time (5 s) from its link-local
+ * address (ndisc_solicit: the packet's source is not an address of that device); the neighbour
+ * answering it learns that link-local address. The walk takes no time, so it never probes.
+ */
+export function neighDisagreement(title: string, sim: readonly string[], lab: readonly string[] | undefined): string | null {
+  const k = [...(lab ?? [])].sort();
+  const onlySim = sim.filter((x) => !k.includes(x));
+  const onlyKernel = k.filter((x) => !sim.includes(x) && !/^\S+ fe80:/i.test(x));
+  if (onlySim.length === 0 && onlyKernel.length === 0) return null;
+  const pad = (xs: readonly string[]): string => (xs.length ? xs.join('\n                ') : '(none)');
+  return `${title}: IPv6 neighbours (NDP) differ\n  only simulator  ${pad(onlySim)}\n  only kernel     ${pad(onlyKernel)}`;
 }
 
 /** The UDP ports the simulated network's VXLAN devices receive on (flannel 8472, weave 6784, Cilium 8472, …). */

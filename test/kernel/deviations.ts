@@ -11,7 +11,7 @@
  */
 import type { Area } from './grid';
 
-export type Aspect = 'answer' | 'conntrack';
+export type Aspect = 'answer' | 'conntrack' | 'neighbours';
 
 export interface Deviation {
   readonly id: string;
@@ -39,6 +39,22 @@ export const DEVIATIONS: readonly Deviation[] = [
     probes: ['client-denied'],
     aspects: ['conntrack'],
     kernel: 'With bridge-nf-call-iptables, a frame entering a bridge port passes nat PREROUTING inside the bridge; when the DNATed destination routes out of that same bridge, br_nf_pre_routing_finish bridges the frame (bridged_dnat) instead of routing it, so FORWARD sees it with physdev-out vethwe-bridge, weave-npc accepts it on the client\'s node and the endpoint\'s node drops it; the simulator routes it and weave-npc drops it on the client\'s node, so no entry is confirmed there.',
+    owner: 'netfilter',
+  },
+  {
+    id: 'ipv6-not-tracked',
+    scenarios: /^grid6\//,
+    probes: ['cross-node', 'same-node', 'cross-node-ping', 'closed-udp-port', 'node-no-route', 'pod-no-route-back'],
+    aspects: ['conntrack'],
+    kernel: 'kube-proxy\'s IPv6 rules (loaded with ip6tables-restore) match on conntrack state, so the kernel registers its IPv6 conntrack hooks in the node and tracks every IPv6 flow through it (TCP, UDP, ICMPv6 echo); the simulator does not walk those rules yet and keeps no IPv6 conntrack entries.',
+    owner: 'netfilter',
+  },
+  {
+    id: 'ipv6-vxlan-outer-not-tracked',
+    scenarios: /^grid6\/flannel-vxlan\//,
+    probes: ['closed-port'],
+    aspects: ['conntrack'],
+    kernel: 'The same IPv6 conntrack hooks track flannel-v6.1\'s outer UDP datagrams between the nodes\' IPv6 addresses (port 8472), also when the inner SYN is answered by a RST and its own entry is deleted; the simulator keeps no IPv6 conntrack entries.',
     owner: 'netfilter',
   },
 ];
