@@ -9,6 +9,8 @@
  *   seenSource  the address (not the port: both kernels pick their own ephemeral ports) the
  *               server saw, compared whenever both sides name the same responder, so NAT and
  *               its absence are checked. ICMP probes carry no seen source in the lab.
+ *   icmpFrom    the sender of the ICMP (or ICMPv6) error a ping got back, when both sides got
+ *               one (the router that had no route, where the hop limit ran out).
  */
 import { walk } from '../../src/engine/index';
 import type { LabProbe } from '../../src/engine/lab/export';
@@ -16,7 +18,7 @@ import { parseTo } from '../../src/engine/lab/plan';
 import type { ProbeModel } from '../../src/engine/model/cluster';
 import type { Sim } from '../../src/engine/sim';
 import type { Trace } from '../../src/engine/trace/types';
-import { addrOf, sideBySide, type LabAnswer } from './harness';
+import { addrOf, sideBySide, type Comparable, type LabAnswer } from './harness';
 
 /** Who may answer a probe: null when only the destination address itself can (no Service in between). */
 export function possibleResponders(sim: Sim, p: LabProbe): string[] | null {
@@ -44,7 +46,8 @@ const sameVerdict = (sim: string, lab: string): boolean => sim === lab || (sim =
 
 /** A readable disagreement, or null when the two answers agree. */
 export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAnswer | undefined, candidates: string[] | null): string | null {
-  const simSide: [string, { verdict: string; responder: string | null; seenSource: string | null }] = ['simulator', sim];
+  const simFrom = icmpErrorSender(sim);
+  const simSide: [string, Comparable] = ['simulator', { verdict: sim.verdict, responder: sim.responder, seenSource: sim.seenSource, ...(simFrom !== undefined ? { icmpFrom: simFrom } : {}) }];
   if (!lab) return `${title}: the lab printed no answer\n${sideBySide(title, simSide, ['kernel', { verdict: '(none)', responder: null, seenSource: null }])}`;
   const why: string[] = [];
   if (!sameVerdict(sim.verdict, lab.verdict)) why.push('verdict');
@@ -57,6 +60,8 @@ export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAns
     }
     if (p.protocol !== 'icmp' && sim.responder === lab.responder && addrOf(sim.seenSource) !== addrOf(lab.seenSource)) why.push('seen source address');
   }
+  // An ICMP error both sides received (a ping answered by "no route", "time exceeded"): who sent it.
+  if (sim.verdict === 'unreachable' && lab.verdict === 'unreachable' && lab.icmpFrom !== undefined && simFrom !== lab.icmpFrom) why.push('ICMP error sender');
   if (why.length === 0) return null;
   return `${sideBySide(`${title}: ${why.join('; ')} differ`, simSide, ['kernel', lab])}${sim.reason ? `\n  simulator's reason: ${sim.reason}` : ''}`;
 }

@@ -178,6 +178,7 @@ export interface Comparable {
 export function sideBySide(title: string, left: [string, Comparable], right: [string, Comparable]): string {
   const rows: [string, string, string][] = [['', left[0], right[0]]];
   for (const k of ['verdict', 'responder', 'seenSource'] as const) rows.push([k, String(left[1][k]), String(right[1][k])]);
+  if (left[1].icmpFrom !== undefined || right[1].icmpFrom !== undefined) rows.push(['icmpFrom', String(left[1].icmpFrom), String(right[1].icmpFrom)]);
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   const lines = rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}${a && b !== c ? '   <-- differs' : ''}`);

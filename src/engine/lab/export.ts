@@ -278,11 +278,12 @@ export function exportLab(input: LabInput): LabScript {
   for (const ns of namespaces) {
     const n = labNsName(ns.id);
     for (const r of ns.routes) {
-      const cmd = routeCommand(r);
+      // IPv6 routes only where the lab speaks IPv6 (an IPv4-only lab has it disabled).
+      const cmd = r.family === 6 && !v6 ? null : routeCommand(r);
       if (cmd) emit(`ip -n ${n}${r.family === 6 ? ' -6' : ''} route replace ${cmd}`);
     }
     for (const e of ns.neigh) {
-      if (e.state === 'PERMANENT' && e.mac) emit(`ip -n ${n}${e.family === 6 ? ' -6' : ''} neigh replace ${e.ip} lladdr ${e.mac} dev ${q(e.dev)} nud permanent`);
+      if (e.state === 'PERMANENT' && e.mac && (e.family === 4 || v6)) emit(`ip -n ${n}${e.family === 6 ? ' -6' : ''} neigh replace ${e.ip} lladdr ${e.mac} dev ${q(e.dev)} nud permanent`);
     }
     for (const p of ns.proxyNeigh ?? []) emit(`ip -n ${n} neigh add proxy ${p.ip} dev ${q(p.dev)}`);
     // Prefix routes the kernel made for an address but the simulation has taken out (a plugin's own choice).
