@@ -28,6 +28,8 @@ export interface LabProbe {
   readonly port: number;
   /** Printed as a comment above the probe (e.g. how a name was resolved). */
   readonly note?: string;
+  /** ICMP probes: the echo's payload in bytes (ping -s); default a short one. */
+  readonly size?: number;
 }
 
 export interface LabInput {
@@ -413,7 +415,7 @@ export function exportLab(input: LabInput): LabScript {
   emit('# Names in probes were resolved by the simulator before export: the lab runs no DNS server.');
   for (const p of input.probes) {
     if (p.note) emit(`# ${p.name}: ${p.note}`);
-    emit(`ip netns exec ${labNsName(p.fromNs)} python3 "$WORK/probe.py" ${q(p.name)} ${p.protocol} ${p.ip} ${p.port} "$OWNERS"`);
+    emit(`ip netns exec ${labNsName(p.fromNs)} python3 "$WORK/probe.py" ${q(p.name)} ${p.protocol} ${p.ip} ${p.port} "$OWNERS"${p.size !== undefined ? ` ${p.size}` : ''}`);
     if (withRules.length) emit(`ctdump ${q(p.name)} ${ctArgs}`);
     if (v6) emit(`neighdump ${q(p.name)} ${neighArgs}`);
   }

@@ -72,6 +72,8 @@ name, proto, ip, port, owners = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.a
 WAIT = float(os.environ.get("KNP_LAB_WAIT", "4"))
 out = {"probe": name, "verdict": "error", "responder": None, "seenSource": None}
 FAM = socket.AF_INET6 if ":" in ip else socket.AF_INET
+# ICMP probes may carry a payload size (ping -s); the default is the short marker.
+PAYLOAD = b"knp-probe" if len(sys.argv) < 7 else (b"knp-probe" * (int(sys.argv[6]) // 9 + 1))[:int(sys.argv[6])]
 def fail(e):
     n = getattr(e, "errno", None)
     if isinstance(e, ConnectionRefusedError) or n == errno.ECONNREFUSED: return "refused"
@@ -110,7 +112,7 @@ try:
         # the ICMPv6 message without the IPv6 header; neighbour discovery arrives here too.
         s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
         ident = os.getpid() & 0xffff
-        s.sendto(struct.pack("!BBHHH", 128, 0, 0, ident, 1) + b"knp-probe", (ip, 0))
+        s.sendto(struct.pack("!BBHHH", 128, 0, 0, ident, 1) + PAYLOAD, (ip, 0))
         deadline = time.time() + WAIT
         while True:
             s.settimeout(max(0.01, deadline - time.time()))
@@ -126,13 +128,13 @@ try:
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         s.settimeout(WAIT)
         ident = os.getpid() & 0xffff
-        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"knp-probe"
+        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + PAYLOAD
         csum = 0
         for i in range(0, len(hdr), 2):
             w = hdr[i] << 8 | (hdr[i + 1] if i + 1 < len(hdr) else 0)
             csum += w
         csum = (csum >> 16) + (csum & 0xffff); csum += csum >> 16
-        pkt = struct.pack("!BBHHH", 8, 0, ~csum & 0xffff, ident, 1) + b"knp-probe"
+        pkt = struct.pack("!BBHHH", 8, 0, ~csum & 0xffff, ident, 1) + PAYLOAD
         s.sendto(pkt, (ip, 0))
         deadline = time.time() + WAIT
         while True:
