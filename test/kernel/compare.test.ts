@@ -41,6 +41,10 @@ describe('kernel tier comparison', () => {
     const d = disagreement('t', ping, err('fd00:192:168:1::12'), lab, null);
     expect(d).toContain('ICMP error sender differ');
     expect(d).toContain('icmpFrom    fd00:192:168:1::12');
+    // The simulator's own errno (no neighbour answered) is the kernel's ICMP error to itself.
+    const local: Trace = { ...trace('unreachable', null, null), events: [{ type: 'send', packet: { ip: { version: 6, src: 'fd00:192:168:1::11', dst: 'fd00:99::1', ttl: 64, protocol: 58, id: 0, df: true, tos: 0, length: 64 } } } as unknown as Trace['events'][number]] };
+    expect(disagreement('t', ping, local, { ...lab, icmpFrom: 'fd00:192:168:1::11' }, null)).toBeNull();
+    expect(disagreement('t', ping, local, lab, null)).toContain('ICMP error sender differ');
   });
 
   it('accepts any endpoint when several may answer, but not a stranger', () => {

@@ -61,7 +61,11 @@ export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAns
     if (p.protocol !== 'icmp' && sim.responder === lab.responder && addrOf(sim.seenSource) !== addrOf(lab.seenSource)) why.push('seen source address');
   }
   // An ICMP error both sides received (a ping answered by "no route", "time exceeded"): who sent it.
-  if (sim.verdict === 'unreachable' && lab.verdict === 'unreachable' && lab.icmpFrom !== undefined && simFrom !== lab.icmpFrom) why.push('ICMP error sender');
+  // A failure the simulator reports as the sender's own errno (no ARP or NDP answer on a link) the
+  // kernel hands a raw socket as an ICMP error from the sender itself (ipv4_link_failure): there
+  // the kernel's sender must be the probe's own source address.
+  const own = sim.events.find((e) => e.type === 'send')?.packet?.ip?.src;
+  if (sim.verdict === 'unreachable' && lab.verdict === 'unreachable' && lab.icmpFrom !== undefined && (simFrom ?? own) !== undefined && (simFrom ?? own) !== lab.icmpFrom) why.push('ICMP error sender');
   if (why.length === 0) return null;
   return `${sideBySide(`${title}: ${why.join('; ')} differ`, simSide, ['kernel', lab])}${sim.reason ? `\n  simulator's reason: ${sim.reason}` : ''}`;
 }
