@@ -8,7 +8,9 @@
  * Then the IPv6 DNAT the simulator's kube-proxy writes (`--to-destination [V6]:PORT`), typed by
  * hand into a real namespace: a client's OUTPUT DNAT to a server in another namespace, and what
  * the kernel does with it (the server answers, sees the client's own address, and conntrack
- * holds the translated reply tuple).
+ * holds the translated reply tuple). The simulator's ip6tables takes the same command and saves
+ * the same nat table. (A walk through an IPv6 DNAT against the kernel's, a probe to an IPv6
+ * Service, is not a grid6 cell yet: their probes go Pod to Pod.)
  * Runs as root; not root is a failure, never a skip. Namespaces carry the tier's unique prefix.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -19,6 +21,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildSim } from '../../src/engine/index';
 import { ip6tablesSaveOf } from '../../src/engine/lab/plan';
 import { LAB_PROBE_PY, LAB_SERVER_PY } from '../../src/engine/lab/py';
+import { runLine } from '../../src/engine/shell/run';
 import { normaliseConntrack, requireRoot, sweep, uniquePrefix } from './harness';
 
 const prefix = uniquePrefix();
@@ -31,6 +34,7 @@ function normalise(text: string): string {
   return text.split('\n').filter((l) => !l.startsWith('#')).map((l) => l.replace(/ -m nfacct --nfacct-name +\S+/, '')).join('\n');
 }
 
+const HOST = 'apiVersion: knp/v1alpha1\nkind: Host\nmetadata: {name: h1}\nspec: {}\n';
 const DUALSTACK = readFileSync(new URL('../golden/kubectl/scenarios/dualstack6.yaml', import.meta.url), 'utf8');
 
 describe('kernel tier: ip6tables, simulator against kernel', () => {
@@ -77,8 +81,15 @@ describe('kernel tier: ip6tables, simulator against kernel', () => {
       }
       // The client routes the Service range out of eth0 (the first lookup happens before OUTPUT's DNAT).
       sh(['ip', '-n', a, '-6', 'route', 'add', 'default', 'via', 'fd00:aa::2', 'dev', 'eth0']);
-      sh(['ip', 'netns', 'exec', a, 'ip6tables', '-t', 'nat', '-A', 'OUTPUT', '-d', 'fd00:10:96::99/128', '-p', 'tcp', '--dport', '80', '-j', 'DNAT', '--to-destination', '[fd00:aa::2]:8080']);
-      expect(sh(['ip', 'netns', 'exec', a, 'ip6tables-save', '-t', 'nat'])).toContain('-A OUTPUT -d fd00:10:96::99/128 -p tcp -m tcp --dport 80 -j DNAT --to-destination [fd00:aa::2]:8080');
+      const rule = '-t nat -A OUTPUT -d fd00:10:96::99/128 -p tcp --dport 80 -j DNAT --to-destination [fd00:aa::2]:8080';
+      sh(['ip', 'netns', 'exec', a, 'ip6tables', ...rule.split(' ')]);
+      const kernelNat = sh(['ip', 'netns', 'exec', a, 'ip6tables-save', '-t', 'nat']);
+      expect(kernelNat).toContain('-A OUTPUT -d fd00:10:96::99/128 -p tcp -m tcp --dport 80 -j DNAT --to-destination [fd00:aa::2]:8080');
+      // The simulator's ip6tables takes the same command and saves the nat table as the kernel does.
+      const { sim } = buildSim(HOST, { seed: 1 });
+      const h1 = { kind: 'host' as const, name: 'h1' };
+      expect(runLine(sim, h1, `ip6tables ${rule}`).exitCode).toBe(0);
+      expect(normalise(runLine(sim, h1, 'ip6tables-save -t nat').stdout)).toBe(normalise(kernelNat));
       writeFileSync(join(dir, 'server.py'), LAB_SERVER_PY);
       writeFileSync(join(dir, 'probe.py'), LAB_PROBE_PY);
       const ready = join(dir, 'ready');

@@ -24,7 +24,7 @@ export interface LabPlanOptions {
   readonly probes?: readonly string[];
   /** iptables-save text per namespace, when the netfilter module is present. */
   readonly iptablesSave?: (ns: NetNs) => string | null;
-  /** ip6tables-save text per namespace; default: what the simulator's own `ip6tables-save` prints there (live IPv6 tables or kube-proxy's IPv6 restore). */
+  /** ip6tables-save text per namespace; default: what the simulator's own `ip6tables-save` prints there (its live IPv6 tables). */
   readonly ip6tablesSave?: (ns: NetNs) => string | null;
   /** `nft list ruleset` text per namespace (kube-proxy's nftables mode); default: the namespace's nf_tables state as `nft list ruleset` prints it. */
   readonly nftRuleset?: (ns: NetNs) => string | null;
@@ -151,7 +151,7 @@ export function planLab(sim: Sim, opts: LabPlanOptions = {}): LabPlan {
 
 /** What `ip6tables-save` prints in the simulator for a namespace with IPv6 rules, or null. */
 export function ip6tablesSaveOf(sim: Sim, ns: NetNs): string | null {
-  if (!ns.netfilter6 && !ns.ip6tablesRuleset) return null;
+  if (!ns.netfilter6) return null;
   const o = ns.owner;
   const target: Target | null = o.kind === 'node' ? { kind: 'node', name: o.name } : o.kind === 'pod' ? { kind: 'pod', namespace: o.namespace, name: o.name } : o.kind === 'host' ? { kind: 'host', name: o.name } : null;
   if (!target) return null;
