@@ -158,6 +158,19 @@ export interface CniPlugin {
    * exist when its rules (writeHostRules) name them. Absent: the plugin proxies nothing.
    */
   readonly installServiceProxy?: (ctx: CniServiceProxyCtx) => void;
+  /**
+   * Whether its datapath wires IPv6 on a cluster with an IPv6 family, for the Cluster's backend
+   * (bridge; flannel's vxlan backend; calico). Absent or false: Pods get IPv4 wiring only and the
+   * control plane's `ipv6-datapath-not-yet` info says so.
+   */
+  readonly ipv6?: (spec: ClusterSpec) => boolean;
+  /**
+   * Its NetworkPolicy enforcement and IPv6: true when it writes IPv6 rules (IPv6 ipBlocks there:
+   * Felix's ip6tables chains, kube-router's inet6 sets); false when it has no IPv6 at all
+   * (weave-npc): an IPv6 ipBlock is left out of its IPv4 rules and the control plane warns
+   * (`policy-ipv6-unsupported`). Absent: not modelled either way.
+   */
+  readonly ipv6Policy?: boolean;
   /** The commands its DaemonSet puts on the node (see CniTool), by name. */
   readonly tools?: Readonly<Record<string, CniTool>>;
   /**

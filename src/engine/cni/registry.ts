@@ -20,6 +20,11 @@ export function cniOf(spec: { readonly network: { readonly plugin: NetworkPlugin
   return CNI_PLUGINS[spec.network.plugin];
 }
 
+/** The plugins that enforce NetworkPolicy over IPv6 too (`ipv6Policy: true`), by name. */
+export function ipv6PolicyPlugins(): NetworkPlugin[] {
+  return Object.values(CNI_PLUGINS).filter((p) => p.enforcesPolicy && p.ipv6Policy === true).map((p) => p.id).sort();
+}
+
 /** The plugins whose data plane enforces NetworkPolicy (`enforcesPolicy`), by name. */
 export function policyEnforcingPlugins(): NetworkPlugin[] {
   return Object.values(CNI_PLUGINS).filter((p) => p.enforcesPolicy).map((p) => p.id).sort();

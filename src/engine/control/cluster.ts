@@ -137,21 +137,21 @@ function sanitizeFamilies(spec: ClusterSpec, origin: Origin | undefined, r: Repo
   if (p6 && nodeCIDRMaskSizeIPv6 - p6.len > 16) r.error(origin, ['spec', 'nodeCIDRMaskSizeIPv6'], 'invalid-value', `nodeCIDRMaskSizeIPv6 ${nodeCIDRMaskSizeIPv6} and the cluster CIDR ${pod6}: the difference between the two masks must be at most 16`, `use a cluster CIDR of at least /${nodeCIDRMaskSizeIPv6 - 16}`, false, { kind: 'Cluster', field: 'spec.nodeCIDRMaskSizeIPv6' });
   const ipFamilies = podFam.map((f) => (f === 4 ? 'IPv4' as const : 'IPv6' as const));
   const v4 = (l: readonly string[], d: string): string => l.find((c) => !c.includes(':')) ?? d;
-  // The IPv6 data path wires Pods with the bridge plugin and flannel's vxlan backend, and Services
-  // are translated for IPv6 (ip6tables, nf_tables ip6, IPVS). A dual-stack cluster of those walks
-  // every family in full; an IPv6-only one keeps IPv4 wiring underneath, which the info says.
-  const walks6 = spec.network.plugin === 'bridge' || (spec.network.plugin === 'flannel' && (spec.network.backend ?? 'vxlan') === 'vxlan');
+  // The IPv6 data path wires Pods with the plugins whose CniPlugin.ipv6 says so (bridge, flannel's
+  // vxlan backend, calico), and Services are translated for IPv6 (ip6tables, nf_tables ip6, IPVS).
+  // A dual-stack cluster of those walks every family in full; an IPv6-only one keeps IPv4 wiring
+  // underneath, which the info says.
+  const walks6 = CNI_PLUGINS[spec.network.plugin].ipv6?.(spec) ?? false;
   if (podFam.includes(6) && !podFam.includes(4) && walks6) {
     r.report(origin, ['spec', 'podCIDR'], 'info', 'ipv6-datapath-not-yet',
       `the cluster is IPv6-only: Pods, nodes, Services and the underlay router speak IPv6 and packets walk over IPv6, but the machines keep IPv4 wiring from the default ranges (${defaults.podCIDR}, ${defaults.underlayCIDR}) underneath`,
     'use the IPv6 addresses (ping -6, curl http://[ADDR]/) or Services by name; the IPv4 wiring underneath carries no cluster traffic', false, { params: { families: name(podFam), plugin: spec.network.plugin } });
-    // (flannel's vxlan backend wires IPv6 with flannel-v6.1; its udp and host-gw backends do not.)
   } else if (podFam.includes(6) && !walks6) {
     const only6 = !podFam.includes(4);
     r.report(origin, ['spec', 'podCIDR'], 'info', 'ipv6-datapath-not-yet', only6
       ? `the cluster is IPv6-only: its Kubernetes objects carry IPv6 addresses, but packets are not walked over IPv6 yet; the machines are wired with the default IPv4 ranges (${defaults.podCIDR}, ${defaults.serviceCIDR}, ${defaults.underlayCIDR}) so probes and traces still run`
       : `the cluster is dual-stack (${name(podFam)}): Kubernetes objects carry both families, but the ${spec.network.plugin} plugin${spec.network.plugin === 'flannel' ? ` (${spec.network.backend} backend)` : ''} does not wire IPv6 yet, so packets walk over IPv4 only`,
-    only6 ? 'add an IPv4 CIDR to see packets walk, or read the IPv6 objects with kubectl' : 'probe the IPv4 addresses, or use network.plugin: bridge (or flannel with backend: vxlan) to walk IPv6', false, { params: { families: name(podFam), plugin: spec.network.plugin } });
+    only6 ? 'add an IPv4 CIDR to see packets walk, or read the IPv6 objects with kubectl' : 'probe the IPv4 addresses, or use network.plugin: bridge, calico (or flannel with backend: vxlan) to walk IPv6', false, { params: { families: name(podFam), plugin: spec.network.plugin } });
   }
   return {
     podCIDR: v4(podCIDRs, defaults.podCIDR), serviceCIDR: v4(serviceCIDRs, defaults.serviceCIDR), underlayCIDR: v4(underlayCIDRs, defaults.underlayCIDR),

@@ -243,6 +243,12 @@ export interface NetNs {
    * path. Replace the array (never edit it in place) and bump the network's generation.
    */
   rules?: RoutingRule[];
+  /**
+   * The IPv6 policy rules (`ip -6 rule`), family 6, ordered by priority. Absent = the kernel's two
+   * default IPv6 rules (0 lookup local, 32766 lookup main): fib6 then looks local, then main.
+   * Replaced whole like `rules`.
+   */
+  rules6?: RoutingRule[];
   neigh: NeighEntry[];
   /**
    * Proxy neighbour entries (`ip neigh add proxy IP dev DEV`, the kernel's pneigh table): ARP

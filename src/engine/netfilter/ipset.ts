@@ -6,6 +6,7 @@
  * "30080" (bitmap:port), "10.0.0.0/24" (hash:net).
  */
 import { ipInCidr } from '../addr/ip';
+import { anyCidrContains } from '../addr/family';
 import type { NetNs } from '../net/types';
 import { ensureNetfilter } from './state';
 import type { IpSet } from './types';
@@ -115,8 +116,10 @@ function sizeInMemory(s: IpSetLike): number {
   return 392 + 40 * s.members.size;
 }
 
-function header(type: string): string {
-  return type === 'bitmap:port' ? 'range 0-65535' : 'family inet hashsize 1024 maxelem 65536';
+/** The set's header; a set whose name says inet6 (kube-router's) or whose members are IPv6 has family inet6. */
+function header(type: string, s?: IpSetLike & { readonly name: string }): string {
+  const six = s !== undefined && (s.name.startsWith('inet6:') || [...s.members].some((m) => (m.split(',')[0] ?? '').includes(':')));
+  return type === 'bitmap:port' ? 'range 0-65535' : `family ${six ? 'inet6' : 'inet'} hashsize 1024 maxelem 65536`;
 }
 
 /**
@@ -130,7 +133,7 @@ export function formatIpsetList(sets: readonly (IpSetLike & { readonly name: str
       `Name: ${s.name}`,
       `Type: ${s.type}`,
       `Revision: ${REVISION[s.type] ?? 1}`,
-      `Header: ${header(s.type)}`,
+      `Header: ${header(s.type, s)}`,
       `Size in memory: ${sizeInMemory(s)}`,
       `References: ${references(s.name)}`,
       `Number of entries: ${s.members.size}`,
@@ -146,7 +149,7 @@ export function formatIpsetList(sets: readonly (IpSetLike & { readonly name: str
 export function formatIpsetSave(sets: readonly (IpSetLike & { readonly name: string })[]): string {
   const out: string[] = [];
   for (const s of sets) {
-    out.push(`create ${s.name} ${s.type} ${header(s.type)}`);
+    out.push(`create ${s.name} ${s.type} ${header(s.type, s)}`);
     for (const m of [...s.members].sort()) out.push(`add ${s.name} ${m}`);
   }
   return out.length ? `${out.join('\n')}\n` : '';
@@ -169,7 +172,9 @@ export function ipsetTest(set: IpSetLike, flags: readonly ('src' | 'dst')[], p: 
   for (const m of set.members) {
     const parts = m.split(',');
     if (parts.length !== values.length) continue;
-    if (parts.every((part, i) => (ds[i] === 'net' ? ipInCidr(values[i]!, part.includes('/') ? part : `${part}/32`) : part === values[i]))) return true;
+    // An IPv6 address is looked up in a set of family inet6 (kube-router's "inet6:" sets); IPv4 keeps its fast test.
+    const inNet = (ip: string, part: string): boolean => (ip.includes(':') ? anyCidrContains(part.includes('/') ? part : `${part}/128`, ip) : ipInCidr(ip, part.includes('/') ? part : `${part}/32`));
+    if (parts.every((part, i) => (ds[i] === 'net' ? inNet(values[i]!, part) : part === values[i]))) return true;
   }
   return false;
 }

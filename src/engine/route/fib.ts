@@ -10,7 +10,7 @@
 import { parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
 import { parseIPv6, parsePrefix6, prefix6Contains } from '../addr/ip6';
 import type { NetNs, Route, RoutingRule } from '../net/types';
-import { ruleMatches, type Flow } from './rules';
+import { ruleMatches, ruleMatches6, type Flow, type Flow6 } from './rules';
 
 export const RT_TABLE_LOCAL = 255;
 export const RT_TABLE_MAIN = 254;
@@ -137,14 +137,31 @@ export function lookupTable6(ns: NetNs, table: number, dst: bigint): Route | und
   return best;
 }
 
+/** fib6_rule_lookup: the IPv6 policy rules in order; a lookup whose table has nothing falls through. */
+function ruleLookup6(ns: NetNs, rules: readonly RoutingRule[], dst: bigint, flow: Flow6 | undefined): { route: Route; rule: RoutingRule } | undefined {
+  for (const rule of rules) {
+    if (rule.family !== 6 || !ruleMatches6(ns, rule, dst, flow)) continue;
+    if (rule.action !== 'lookup') return { route: { family: 6, table: 0, type: rule.action, dst: 'default', proto: 'kernel', scope: 'global' }, rule };
+    const route = lookupTable6(ns, rule.table ?? RT_TABLE_MAIN, dst);
+    if (route) return { route, rule };
+  }
+  return undefined;
+}
+
 /**
- * fib6_lookup: table local, then main (IPv6 policy rules of a namespace's own are not modelled:
- * `ip -6 rule` keeps the defaults). A link-local destination goes out of the device whose
- * fe80::/64 route comes first, as a scope id would name it.
+ * fib6_lookup: table local, then main, or the namespace's own IPv6 policy rules (`ip -6 rule`,
+ * ns.rules6) with the flow. A link-local destination goes out of the device whose fe80::/64
+ * route comes first, as a scope id would name it.
  */
-export function fibLookup6(ns: NetNs, dstIp: string): FibResult | undefined {
+export function fibLookup6(ns: NetNs, dstIp: string, flow?: Flow6): FibResult | undefined {
   const dst = parseIPv6(dstIp);
   if (dst === null) return undefined;
+  if (ns.rules6) {
+    const hit = ruleLookup6(ns, ns.rules6, dst, flow);
+    if (!hit) return undefined;
+    const nexthop = hit.route.via ?? dstIp;
+    return { route: hit.route, nexthop, src: hit.route.src ?? preferredSource6(ns, hit.route, dstIp), rule: hit.rule };
+  }
   const route = lookupTable6(ns, RT_TABLE_LOCAL, dst) ?? lookupTable6(ns, RT_TABLE_MAIN, dst);
   if (!route) return undefined;
   const nexthop = route.via ?? dstIp;

@@ -7,6 +7,7 @@
  * the FIB skips this walk entirely (route/fib.ts).
  */
 import { formatIPv4, parsePrefix, prefixContains } from '../addr/ip';
+import { formatIPv6, parsePrefix6, prefix6Contains } from '../addr/ip6';
 import type { NetNs, RoutingRule } from '../net/types';
 
 export const RT_TABLE_DEFAULT = 253;
@@ -18,12 +19,53 @@ export const DEFAULT_RULES: readonly RoutingRule[] = [
   { family: 4, priority: 32767, action: 'lookup', table: RT_TABLE_DEFAULT },
 ];
 
-/** One of the kernel's three default rules (a lookup by them needs no mention). */
+/** IPv6 has two (fib6_rules_net_init): `0: from all lookup local`, `32766: from all lookup main`. */
+export const DEFAULT_RULES6: readonly RoutingRule[] = [
+  { family: 6, priority: 0, action: 'lookup', table: 255 },
+  { family: 6, priority: 32766, action: 'lookup', table: 254 },
+];
+
+/** One of the kernel's default rules (a lookup by them needs no mention). */
 export const isDefaultRule = (r: RoutingRule): boolean => !r.invert && r.src === undefined && r.dst === undefined && r.fwmark === undefined
-  && r.iif === undefined && r.oif === undefined && r.action === 'lookup' && DEFAULT_RULES.some((d) => d.priority === r.priority && d.table === r.table);
+  && r.iif === undefined && r.oif === undefined && r.action === 'lookup' && (r.family === 6 ? DEFAULT_RULES6 : DEFAULT_RULES).some((d) => d.priority === r.priority && d.table === r.table);
 
 /** The rules in force in a namespace (its own, or the default three). */
 export const rulesOf = (ns: NetNs): readonly RoutingRule[] => ns.rules ?? DEFAULT_RULES;
+
+/** The IPv6 rules in force (its own, or the default two). */
+export const rulesOf6 = (ns: NetNs): readonly RoutingRule[] => ns.rules6 ?? DEFAULT_RULES6;
+
+/** Sets a namespace's IPv6 rules; the default two are stored as none (fib6's plain local-then-main lookup). */
+export function setRules6(ns: NetNs, rules: readonly RoutingRule[]): void {
+  const isDefault = rules.length === DEFAULT_RULES6.length && rules.every((r, i) => sameRule(r, DEFAULT_RULES6[i]!));
+  if (isDefault) delete ns.rules6;
+  else ns.rules6 = [...rules];
+}
+
+/** What an IPv6 route lookup knows besides the destination (the kernel's flowi6). */
+export interface Flow6 {
+  readonly src?: bigint;
+  readonly mark?: number;
+  readonly iif?: string;
+  readonly oif?: string;
+}
+
+function inPrefix6(prefix: string | undefined, ip: bigint): boolean {
+  if (prefix === undefined) return true;
+  const p = parsePrefix6(prefix, true);
+  return p !== null && prefix6Contains(p, ip);
+}
+
+/** fib_rule_match for an IPv6 lookup. */
+export function ruleMatches6(ns: NetNs, r: RoutingRule, dst: bigint, flow: Flow6 | undefined): boolean {
+  let m = true;
+  if (r.iif !== undefined && (r.iif !== (flow?.iif ?? 'lo') || !ns.links.some((l) => l.name === r.iif))) m = false;
+  else if (r.oif !== undefined && (r.oif !== flow?.oif || !ns.links.some((l) => l.name === r.oif))) m = false;
+  else if (r.fwmark !== undefined && ((((flow?.mark ?? 0) ^ r.fwmark) & (r.fwmask ?? 0xffffffff)) >>> 0) !== 0) m = false;
+  else if (!inPrefix6(r.src, flow?.src ?? 0n)) m = false;
+  else if (!inPrefix6(r.dst, dst)) m = false;
+  return r.invert ? !m : m;
+}
 
 /** What a route lookup knows besides the destination (the kernel's flowi4). */
 export interface Flow {
@@ -80,9 +122,14 @@ export function sameRule(a: RoutingRule, b: RoutingRule): boolean {
 }
 
 const TABLE_NAMES: Record<number, string> = { 255: 'local', 254: 'main', 253: 'default' };
+const prefixText6 = (p: string): string => {
+  const q = parsePrefix6(p, true);
+  return !q ? p : q.len === 128 ? formatIPv6(q.base) : `${formatIPv6(q.base)}/${q.len}`;
+};
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
 function prefixText(p: string): string {
+  if (p.includes(':')) return prefixText6(p);
   const q = parsePrefix(p, true);
   if (!q) return p;
   return q.len === 32 ? formatIPv4(q.base) : `${formatIPv4(q.base)}/${q.len}`;

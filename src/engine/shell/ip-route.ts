@@ -4,9 +4,10 @@
  * exists", "Error: Nexthop has invalid gateway.", "RTNETLINK answers: Network is unreachable".
  */
 import { formatIPv4, parseIPv4, parsePrefix } from '../addr/ip';
-import { formatIPv6, formatPrefix6, parsePrefix6 } from '../addr/ip6';
+import { formatIPv6, formatPrefix6, parseIPv6, parsePrefix6 } from '../addr/ip6';
+import { IP6_RT_PRIO_USER } from '../net/ipv6';
 import { isMac } from '../addr/mac';
-import { fibLookup, lookupTable, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
+import { fibLookup, fibLookup6, lookupTable, lookupTable6, RT_TABLE_LOCAL, RT_TABLE_MAIN } from '../route/fib';
 import { linkByName } from '../net/lookup';
 import { addRoute } from '../net/mutate';
 import type { Route } from '../net/types';
@@ -79,8 +80,10 @@ export function routeCmd(env: Env, args: readonly string[]): CommandResult {
     const view = keep.length ? { ...env.ns, routes: env.ns.routes.filter((r) => keep.every((k) => k(r))) } : env.ns;
     return ok(showRoutes(env.net, view, table, dev, env.opts.family ?? 4));
   }
-  if (matches(sub, 'get')) return routeGet(env, args.slice(1));
-  if (matches(sub, 'add') || matches(sub, 'delete') || matches(sub, 'replace') || matches(sub, 'change')) return routeChange(env, sub, args.slice(1));
+  // IPv6: -6, or an IPv6 destination (iproute2 infers the family from the prefix).
+  const six = env.opts.family === 6 || args.slice(1).some((a) => a.includes(':') && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(a));
+  if (matches(sub, 'get')) return six ? routeGet6(env, args.slice(1)) : routeGet(env, args.slice(1));
+  if (matches(sub, 'add') || matches(sub, 'delete') || matches(sub, 'replace') || matches(sub, 'change')) return six ? routeChange6(env, sub, args.slice(1)) : routeChange(env, sub, args.slice(1));
   if (matches(sub, 'flush')) {
     const rest = args.slice(1);
     const dev = rest[rest.indexOf('dev') + 1];
@@ -130,41 +133,137 @@ function routeGet(env: Env, args: readonly string[]): CommandResult {
   return ok(`${head}${src}${markText}uid 0 \n    cache \n`);
 }
 
-function routeChange(env: Env, sub: string, args: readonly string[]): CommandResult {
+/**
+ * `ip -6 route get ADDR [from ADDR] [iif DEV] [mark M]`, as iproute2 prints an IPv6 answer:
+ * `DST from SRC|:: via GW dev DEV [table T] [proto P] src PREFSRC metric M pref medium`.
+ */
+function routeGet6(env: Env, args: readonly string[]): CommandResult {
+  const dst = positional(args, ['from', 'iif', 'oif', 'mark', 'to', 'dev', 'vrf', 'tos', 'dport', 'sport', 'ipproto', 'uid']) ?? valueOf(args, 'to');
+  if (dst === undefined) return fail('need at least a destination address\n', 1);
+  const d = parseIPv6(dst.replace(/\/128$/, ''));
+  if (d === null) return fail(`Error: inet6 prefix is expected rather than "${dst}".\n`, 1);
+  const ip = formatIPv6(d);
+  const from = valueOf(args, 'from');
+  const iif = valueOf(args, 'iif');
+  const markArg = valueOf(args, 'mark');
+  const f = from !== undefined ? parseIPv6(from) : null;
+  if (from !== undefined && f === null) return fail(`Error: inet6 address is expected rather than "${from}".\n`, 1);
+  const mark = markArg !== undefined ? Number(markArg) : 0;
+  if (markArg !== undefined && (!Number.isInteger(mark) || mark < 0 || mark > 0xffffffff)) return fail(`Error: argument "${markArg}" is wrong: "mark" value is invalid\n`, 1);
+  if (iif !== undefined && !linkByName(env.ns, iif)) return noDevice(iif);
+  const res = fibLookup6(env.ns, ip, { ...(f !== null ? { src: f } : {}), ...(mark ? { mark } : {}), ...(iif !== undefined ? { iif } : {}) });
+  if (!res) return RTNL('Network is unreachable');
+  const r = res.route;
+  if (r.type === 'blackhole' || r.type === 'unreachable' || r.type === 'prohibit') return RTNL(r.type === 'prohibit' ? 'Permission denied' : r.type === 'blackhole' ? 'Invalid argument' : 'Network is unreachable');
+  const fromText = `from ${from !== undefined ? formatIPv6(f!) : '::'} `;
+  if (r.type === 'local') return ok(`local ${ip} ${fromText}dev lo table local proto kernel src ${ip} metric 0 pref medium\n`);
+  const table = r.table !== RT_TABLE_MAIN ? `table ${tableName(r.table)} ` : '';
+  const proto = r.proto !== 'boot' ? `proto ${r.proto === 'felix' ? '80' : r.proto} ` : '';
+  const src = iif === undefined && res.src ? `src ${res.src} ` : '';
+  return ok(`${ip} ${fromText}${r.via ? `via ${r.via} ` : ''}dev ${r.dev} ${table}${proto}${src}metric ${r.metric ?? IP6_RT_PRIO_USER} ${iif !== undefined ? `iif ${iif} ` : ''}pref medium\n`);
+}
+
+/** `ip -6 route add|del|replace|change PREFIX [via GW] [dev DEV] [table T] [metric M] [proto P]`: IPv6 routes carry metric 1024 unless told. */
+function routeChange6(env: Env, sub: string, args: readonly string[]): CommandResult {
   const del = matches(sub, 'delete');
   const replace = matches(sub, 'replace') || matches(sub, 'change');
-  let type: Route['type'] = 'unicast';
-  let dst: string | undefined;
-  let via: string | undefined;
-  let dev: string | undefined;
-  let src: string | undefined;
-  let metric: number | undefined;
-  let table = RT_TABLE_MAIN;
-  let onlink = false;
-  let proto: Route['proto'] = 'boot';
-  let scope: Route['scope'] | undefined;
+  const a = parseRouteArgs(args);
+  if ('exitCode' in a) return a;
+  const { type, dst, via, metric, table, onlink, proto } = a;
+  let dev = a.dev;
+  if (dst === undefined) return fail('Error: either "to" is duplicate, or "' + (args[0] ?? '') + '" is a garbage.\n', 1);
+  let dstNorm: string;
+  if (dst === 'default' || dst === '::/0') dstNorm = 'default';
+  else {
+    const p = parsePrefix6(dst.includes('/') ? dst : `${dst}/128`, true);
+    if (!p) return fail(`Error: inet6 prefix is expected rather than "${dst}".\n`, 1);
+    if (parsePrefix6(dst.includes('/') ? dst : `${dst}/128`, false) === null) return fail('Error: Invalid prefix for given prefix length.\n', 2);
+    dstNorm = p.len === 0 ? 'default' : p.len === 128 ? formatIPv6(p.base) : formatPrefix6(p);
+  }
+  const gw = via !== undefined ? parseIPv6(via) : null;
+  if (via !== undefined && gw === null) return fail(`Error: inet6 prefix is expected rather than "${via}".\n`, 1);
+  if (dev !== undefined && !linkByName(env.ns, dev)) return noDevice(dev);
+  const ns = env.ns;
+  const m = metric ?? IP6_RT_PRIO_USER;
+  if (del) {
+    const idx = ns.routes.findIndex((r) => r.family === 6 && r.table === table && r.dst === dstNorm && (dev === undefined || r.dev === dev) && (via === undefined || r.via === formatIPv6(gw!)) && (metric === undefined || (r.metric ?? IP6_RT_PRIO_USER) === metric));
+    if (idx < 0) return RTNL('No such process');
+    ns.routes.splice(idx, 1);
+    return changed(env.net);
+  }
+  if (type === 'unicast') {
+    if (gw !== null && !onlink && dev === undefined) {
+      // ip6_route_check_nh: a global gateway must be on-link through a connected route.
+      const nh = lookupTable6(ns, RT_TABLE_MAIN, gw);
+      if (!nh || nh.via !== undefined || nh.type !== 'unicast') return fail('Error: Nexthop has invalid gateway.\n', 2);
+      dev = nh.dev;
+    }
+    if (dev === undefined) return fail('Error: Device for nexthop is not up.\n', 2);
+    if (!linkByName(ns, dev)!.up) return fail('Error: Device for nexthop is not up.\n', 2);
+  }
+  const route: Route = {
+    family: 6, table, type, dst: dstNorm, proto, scope: 'global', metric: m,
+    ...(dev !== undefined && type === 'unicast' ? { dev } : {}),
+    ...(gw !== null ? { via: formatIPv6(gw) } : {}),
+    ...(onlink ? { onlink } : {}),
+  };
+  const same = ns.routes.findIndex((r) => r.family === 6 && r.table === table && r.dst === dstNorm && (r.metric ?? IP6_RT_PRIO_USER) === m && r.type !== 'local');
+  if (same >= 0) {
+    if (!replace) return RTNL('File exists');
+    ns.routes.splice(same, 1);
+  }
+  addRoute(ns, route);
+  return changed(env.net);
+}
+
+/** The words of `ip route add|del|replace|change` (either family), or iproute2's error for a bad table. */
+interface RouteArgs {
+  type: Route['type'];
+  dst?: string;
+  via?: string;
+  dev?: string;
+  src?: string;
+  metric?: number;
+  table: number;
+  onlink: boolean;
+  proto: Route['proto'];
+  scope?: Route['scope'];
+}
+
+function parseRouteArgs(args: readonly string[]): RouteArgs | CommandResult {
+  const r: RouteArgs = { type: 'unicast', table: RT_TABLE_MAIN, onlink: false, proto: 'boot' };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === 'via') via = args[++i];
-    else if (a === 'dev' || a === 'oif') dev = args[++i];
-    else if (a === 'src') src = args[++i];
-    else if (a === 'metric' || a === 'priority' || a === 'preference') metric = Number(args[++i]);
+    if (a === 'via') r.via = args[++i];
+    else if (a === 'dev' || a === 'oif') r.dev = args[++i];
+    else if (a === 'src') r.src = args[++i];
+    else if (a === 'metric' || a === 'priority' || a === 'preference') r.metric = Number(args[++i]);
     else if (a === 'table') {
       const t = parseTable(args[++i] ?? '');
       if (t === undefined || t === 0) return fail(`Error: argument "${args[i]}" is wrong: "table" value is invalid\n`, 1);
-      table = t;
-    } else if (a === 'onlink') onlink = true;
+      r.table = t;
+    } else if (a === 'onlink') r.onlink = true;
     else if (a === 'proto' || a === 'protocol') {
       const p = args[++i];
-      proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : p !== undefined && /^\d+$/.test(p) && Number(p) < 256 ? Number(p) : 'static';
+      r.proto = p === 'static' || p === 'kernel' || p === 'bird' || p === 'dhcp' || p === 'boot' ? p : p === '80' ? 'felix' : p !== undefined && /^\d+$/.test(p) && Number(p) < 256 ? Number(p) : 'static';
     } else if (a === 'scope') {
-      const s = args[++i];
-      scope = s === 'host' || s === 'link' ? s : 'global';
-    } else if (a === 'blackhole' || a === 'unreachable' || a === 'prohibit' || a === 'local' || a === 'broadcast' || a === 'unicast') type = a;
-    else if (a === 'to') dst = args[++i];
-    else if (a === 'mtu' || a === 'advmss' || a === 'realm' || a === 'tos') i++;
-    else dst = a;
+      const sc = args[++i];
+      r.scope = sc === 'host' || sc === 'link' ? sc : 'global';
+    } else if (a === 'blackhole' || a === 'unreachable' || a === 'prohibit' || a === 'local' || a === 'broadcast' || a === 'unicast') r.type = a;
+    else if (a === 'to') r.dst = args[++i];
+    else if (a === 'mtu' || a === 'advmss' || a === 'realm' || a === 'tos' || a === 'pref') i++;
+    else r.dst = a;
   }
+  return r;
+}
+
+function routeChange(env: Env, sub: string, args: readonly string[]): CommandResult {
+  const del = matches(sub, 'delete');
+  const replace = matches(sub, 'replace') || matches(sub, 'change');
+  const a = parseRouteArgs(args);
+  if ('exitCode' in a) return a;
+  const { type, dst, via, src, metric, table, onlink, proto, scope } = a;
+  let dev = a.dev;
   if (dst === undefined) return fail('Error: either "to" is duplicate, or "' + (args[0] ?? '') + '" is a garbage.\n', 1);
   let dstNorm: string;
   if (dst === 'default' || dst === '0.0.0.0/0' || dst === '0/0') dstNorm = 'default';

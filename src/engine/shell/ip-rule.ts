@@ -7,10 +7,16 @@
  *   ip rule { add | del } [ not ] [ from PREFIX ] [ to PREFIX ] [ fwmark MARK[/MASK] ] [ iif DEV ]
  *           [ oif DEV ] [ priority PRIO ] [ lookup TABLE | blackhole | unreachable | prohibit ]
  *   ip rule flush
+ *
+ * `ip -6 rule` works on the IPv6 rules (ns.rules6; the kernel's defaults are 0 local and 32766
+ * main, no 32767); a from/to prefix of the other family is "Error: Invalid source address."
+ * as the kernel says, a prefix with ':' without -6 selects IPv6 as iproute2 infers it.
  */
 import { formatIPv4, parsePrefix } from '../addr/ip';
-import type { RoutingRule } from '../net/types';
-import { defaultRulePriority, formatRule, insertRule, rulesOf, sameRule, setRules } from '../route/rules';
+import { formatIPv6, parsePrefix6 } from '../addr/ip6';
+import type { Family } from '../addr/family';
+import type { NetNs, RoutingRule } from '../net/types';
+import { defaultRulePriority, formatRule, insertRule, rulesOf, rulesOf6, sameRule, setRules, setRules6 } from '../route/rules';
 import { changed, matches, RTNL, type Env } from './ip-common';
 import { fail, ok, type CommandResult } from './types';
 
@@ -42,7 +48,7 @@ interface Parsed {
 }
 
 /** The arguments of `ip rule add/del/list` as a partial rule, or iproute2's error. */
-function parseRuleArgs(args: readonly string[]): Parsed | CommandResult {
+function parseRuleArgs(args: readonly string[], fam: Family): Parsed | CommandResult {
   const r: { -readonly [K in keyof RoutingRule]?: RoutingRule[K] } = {};
   let tableGiven = false;
   for (let i = 0; i < args.length; i++) {
@@ -54,6 +60,13 @@ function parseRuleArgs(args: readonly string[]): Parsed | CommandResult {
       const e = need(); if (e) return e;
       i++;
       if (v === 'all') continue;
+      if (fam === 6) {
+        const p6 = parsePrefix6(v!.includes('/') ? v! : `${v}/128`, true);
+        if (!p6) return fail(v!.includes(':') ? `Error: inet6 prefix is expected rather than "${v}".\n` : `Error: Invalid ${a === 'from' ? 'source' : 'destination'} address.\n`, v!.includes(':') ? 1 : 2);
+        if (p6.len === 0) continue;
+        if (a === 'from') r.src = `${formatIPv6(p6.base)}/${p6.len}`; else r.dst = `${formatIPv6(p6.base)}/${p6.len}`;
+        continue;
+      }
       const p = parsePrefix(v!.includes('/') ? v! : `${v}/32`, true);
       if (!p) return fail(`Error: inet prefix is expected rather than "${v}".\n`, 1);
       const text = `${formatIPv4(p.base)}/${p.len}`;
@@ -110,28 +123,38 @@ function selects(sel: Parsed['rule'], tableGiven: boolean, r: RoutingRule): bool
   return true;
 }
 
+/** The family `ip rule` works on: -6 (or -f inet6), else IPv6 when a from/to prefix is one (iproute2 infers it). */
+function ruleFamily(env: Env, args: readonly string[]): Family {
+  if (env.opts.family) return env.opts.family;
+  const i = args.findIndex((a) => a === 'from' || a === 'to');
+  return i >= 0 && (args[i + 1] ?? '').includes(':') ? 6 : 4;
+}
+
 export function ruleCmd(env: Env, args: readonly string[]): CommandResult {
   const sub = args[0];
   const ns = env.ns;
+  const fam = ruleFamily(env, args);
+  const current = (n: NetNs): readonly RoutingRule[] => (fam === 6 ? rulesOf6(n) : rulesOf(n));
+  const store = (n: NetNs, rules: readonly RoutingRule[]): void => (fam === 6 ? setRules6(n, rules) : setRules(n, rules));
   if (sub === undefined || matches(sub, 'show') || matches(sub, 'list') || sub === 'lst') {
-    const p = parseRuleArgs(args.slice(sub === undefined ? 0 : 1));
+    const p = parseRuleArgs(args.slice(sub === undefined ? 0 : 1), fam);
     if (!('rule' in p)) return p;
-    return ok(rulesOf(ns).filter((r) => r.family === 4 && selects(p.rule, p.tableGiven, r)).map((r) => formatRule(ns, r)).join(''));
+    return ok(current(ns).filter((r) => r.family === fam && selects(p.rule, p.tableGiven, r)).map((r) => formatRule(ns, r)).join(''));
   }
   if (matches(sub, 'add') || matches(sub, 'delete')) {
-    const p = parseRuleArgs(args.slice(1));
+    const p = parseRuleArgs(args.slice(1), fam);
     if (!('rule' in p)) return p;
-    const rules = rulesOf(ns);
+    const rules = current(ns);
     if (matches(sub, 'delete')) {
       if (args.length === 1) return fail('"ip rule del" requires arguments.\n', 1);
       const victim = rules.find((r) => selects(p.rule, p.tableGiven, r));
       if (!victim) return RTNL('No such file or directory');
-      setRules(ns, rules.filter((r) => r !== victim));
+      store(ns, rules.filter((r) => r !== victim));
       return changed(env.net);
     }
     const action = p.rule.action ?? 'lookup';
     const rule: RoutingRule = {
-      family: 4,
+      family: fam,
       priority: p.rule.priority ?? defaultRulePriority(rules),
       action,
       ...(p.rule.invert ? { invert: true } : {}),
@@ -145,12 +168,12 @@ export function ruleCmd(env: Env, args: readonly string[]): CommandResult {
       ...(action === 'lookup' ? { table: p.rule.table ?? 254 } : {}),
     };
     if (rules.some((r) => sameRule(r, rule))) return RTNL('File exists');
-    setRules(ns, insertRule(rules, rule));
+    store(ns, insertRule(rules, rule));
     return changed(env.net);
   }
   if (matches(sub, 'flush')) {
     // Every rule but priority 0 goes (the kernel refuses to remove the local table's rule).
-    setRules(ns, rulesOf(ns).filter((r) => r.priority === 0));
+    store(ns, current(ns).filter((r) => r.priority === 0));
     return changed(env.net);
   }
   return fail(`Command "${sub}" is unknown, try "ip rule help".\n`, 255);

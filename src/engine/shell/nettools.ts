@@ -23,11 +23,17 @@ export function fromOf(t: Target): string | null {
   }
 }
 
-/** Addresses pass through; names go through /etc/hosts and DNS (walked queries). */
-function resolveHost(ctx: ShellContext, from: string, host: string): HostLookup {
+/** Addresses pass through; names go through /etc/hosts and DNS (walked queries): AAAA records when `family` is 6. */
+function resolveHost(ctx: ShellContext, from: string, host: string, family: 4 | 6 = 4): HostLookup {
   if (isIp(host)) return { ok: true, ip: host, events: [] };
   const v6 = canonicalIPv6(host);
-  return v6 ? { ok: true, ip: v6, events: [] } : lookupHost(ctx.sim, from, host);
+  return v6 ? { ok: true, ip: v6, events: [] } : lookupHost(ctx.sim, from, host, family);
+}
+
+/** getaddrinfo's message for a failed lookup: a name that exists without a record of the family asked is EAI_NODATA. */
+function lookupError(f: Extract<HostLookup, { ok: false }>): string {
+  if (f.why !== 'nxdomain') return 'Temporary failure in name resolution';
+  return /\(NOERROR\)/.test(f.reason) ? 'No address associated with hostname' : 'Name or service not known';
 }
 
 const noWorkstation = (tool: string): CommandResult =>
@@ -111,8 +117,8 @@ export const ping: Command = recorded((ctx, argv, walk) => {
   // ping6 (and ping -6) asks for IPv6 only; -4 for IPv4 only; a literal decides by itself.
   const want6 = argv[0] === 'ping6' || opts.has('6');
   if (want6 && opts.has('4')) return fail('ping: only one -4 or -6 option may be specified\n', 2);
-  const found = resolveHost(ctx, from, dst);
-  if (!found.ok) return fail(`ping: ${dst}: ${found.why === 'nxdomain' ? 'Name or service not known' : 'Temporary failure in name resolution'}\n`, 2);
+  const found = resolveHost(ctx, from, dst, want6 ? 6 : 4);
+  if (!found.ok) return fail(`ping: ${dst}: ${lookupError(found)}\n`, 2);
   const addr = found.ip;
   const is6 = addr.includes(':');
   if ((want6 && !is6) || (opts.has('4') && is6)) return fail(`ping: ${dst}: Address family for hostname not supported\n`, 2);
@@ -314,24 +320,46 @@ export const nc: Command = recorded((ctx, argv, walk) => {
 
 // ---------------------------------------------------------------- traceroute
 
+/** traceroute's mark after an ICMP unreachable (none for port unreachable, the destination's answer): IPv4 codes, or ICMPv6 ones. */
+function unreachMark(p: Probe, is6: boolean): { mark: string; final: boolean } {
+  const t = p.icmp?.type;
+  const c = p.icmp?.code ?? 0;
+  if (is6) {
+    if (t !== ICMPV6_DEST_UNREACH) return { mark: '', final: false };
+    return { mark: c === 4 ? '' : c === 0 ? ' !N' : c === 1 ? ' !X' : c === 3 ? ' !H' : ` !<${c}>`, final: true };
+  }
+  if (t !== 3) return { mark: '', final: false };
+  return { mark: c === 3 ? '' : c === 0 ? ' !N' : c === 1 ? ' !H' : c === 13 ? ' !X' : ` !<${c}>`, final: true };
+}
+
+/**
+ * traceroute (Dmitry Butskoy's, as Debian ships it): UDP probes to ports 33434 and up with a
+ * rising TTL / hop limit, or ICMP echo with -I. `-6` or the name traceroute6 asks for IPv6 (a
+ * name resolves to its AAAA record); an IPv6 literal needs neither. IPv6 probes are 80 bytes.
+ */
 export const traceroute: Command = recorded((ctx, argv, walk) => {
   const from = fromOf(ctx.target);
   if (!from) return noWorkstation('traceroute');
-  const { opts, rest, bad } = takeOpts(argv.slice(1), 'mqwp', 'nI');
+  const { opts, rest, bad } = takeOpts(argv.slice(1), 'mqwp', 'nI46');
   if (bad) return fail(`traceroute: ${bad}\n`, 2);
   const dst = rest[0];
   if (!dst) return fail('Usage:\n  traceroute [ -46dFITnreAUDV ] [ -f first_ttl ] [ -g gate,... ] [ -i device ] [ -m max_ttl ] [ -N squeries ] [ -p port ] [ -t tos ] [ -l flow_label ] [ -w MAX,HERE,NEAR ] [ -q nqueries ] [ -s src_addr ] [ -z sendwait ] [ --fwmark=num ] host [ packetlen ]\n', 2);
-  const found = resolveHost(ctx, from, dst);
-  if (!found.ok) return fail(`${dst}: ${found.why === 'nxdomain' ? 'Name or service not known' : 'Temporary failure in name resolution'}\nCannot handle "host" cmdline arg \`${dst}' on position 1 (argc 1)\n`, 2);
+  const want6 = argv[0] === 'traceroute6' || opts.has('6');
+  const found = resolveHost(ctx, from, dst, want6 ? 6 : 4);
+  if (!found.ok) return fail(`${dst}: ${lookupError(found)}\nCannot handle "host" cmdline arg \`${dst}' on position 1 (argc 1)\n`, 2);
   const addr = found.ip;
+  const is6 = addr.includes(':');
+  if ((want6 && !is6) || (opts.has('4') && is6)) return fail(`${dst}: Address family for hostname not supported\nCannot handle "host" cmdline arg \`${dst}' on position 1 (argc 1)\n`, 2);
   const maxTtl = opts.has('m') ? Number(opts.get('m')) : 30;
   const q = opts.has('q') ? Number(opts.get('q')) : 3;
-  const lines = [`traceroute to ${dst} (${addr}), ${maxTtl} hops max, 60 byte packets`];
+  const lines = [`traceroute to ${dst} (${addr}), ${maxTtl} hops max, ${is6 ? 80 : 60} byte packets`];
+  // The probe's payload: 32 bytes, so 60 on the wire under an IPv4 header and 80 under an IPv6 one.
+  const size = 32;
   for (let ttl = 1; ttl <= maxTtl; ttl++) {
     // Default: UDP probes to ports 33434 and up; -I: ICMP echo requests (traceroute -I).
     const { outcome } = opts.has('I')
-      ? walk({ from, to: addr, protocol: 'icmp', ttl, size: 32 })
-      : walk({ from, to: `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size: 32 });
+      ? walk({ from, to: addr, protocol: 'icmp', ttl, size })
+      : walk({ from, to: is6 ? `[${addr}]:${33434 + ttl - 1}` : `${addr}:${33434 + ttl - 1}`, protocol: 'udp', ttl, size });
     const p = outcome?.probes[0];
     const n = String(ttl).padStart(2);
     if (!p || (p.outcome !== 'icmp-error' && p.outcome !== 'reply')) {
@@ -341,13 +369,13 @@ export const traceroute: Command = recorded((ctx, argv, walk) => {
     }
     const base = (p.rttUs ?? 20) / 1000;
     const times = Array.from({ length: q }, (_, i) => `${(base * (i === 0 ? 1 : 0.8 - i * 0.05)).toFixed(3)} ms`).join('  ');
-    const mark = p.icmp?.type === 3 && p.icmp.code !== 3 ? (p.icmp.code === 0 ? ' !N' : p.icmp.code === 1 ? ' !H' : p.icmp.code === 13 ? ' !X' : ` !<${p.icmp.code}>`) : '';
+    const { mark, final } = unreachMark(p, is6);
     // -n prints the address alone; without it, the name (none here: the address again) and the address.
     lines.push(`${n}  ${opts.has('n') ? p.from : `${p.from} (${p.from})`}  ${times}${mark}`);
-    if (p.outcome === 'reply' || p.icmp?.type === 3) break;
+    if (p.outcome === 'reply' || final) break;
   }
   return ok(`${lines.join('\n')}\n`, true);
 });
 
-export const nettoolCommands: Record<string, Command> = { ping, ping6: ping, curl, nc, traceroute };
+export const nettoolCommands: Record<string, Command> = { ping, ping6: ping, curl, nc, traceroute, traceroute6: traceroute };
 export type { ShellContext };

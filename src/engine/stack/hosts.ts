@@ -52,13 +52,13 @@ export function etcHostsFor(sim: Sim, from: string): string | null {
 }
 
 /** The first IPv4 address /etc/hosts gives NAME (case-insensitive, as glibc compares), or null. */
-export function hostsLookup(text: string, name: string): string | null {
+export function hostsLookup(text: string, name: string, family: 4 | 6 = 4): string | null {
   const want = name.toLowerCase().replace(/\.$/, '');
   for (const raw of text.split('\n')) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
     const [ip, ...names] = line.split(/\s+/);
-    if (!ip || ip.includes(':')) continue;
+    if (!ip || ip.includes(':') !== (family === 6)) continue;
     if (names.some((n) => n.toLowerCase() === want)) return ip;
   }
   return null;

@@ -4,8 +4,9 @@
  * count) changes, so a trace through a 5,000-Pod cluster never scans every link of every node.
  */
 import { parseIPv4 } from '../addr/ip';
+import { parseIPv6 } from '../addr/ip6';
 import { ownerRef } from '../net/lookup';
-import { fibLookup, type FibResult } from '../route/fib';
+import { fibLookup, fibLookup6, type FibResult } from '../route/fib';
 import type { Link, NetNs, Network } from '../net/types';
 
 export interface NsView {
@@ -55,7 +56,7 @@ export function nsView(net: Network, ns: NetNs): NsView {
 /** The owner name of a namespace as traces print it (net/lookup.ts ownerRef): pod/NS/NAME, node/NAME, host/NAME, host/h1#net1. */
 export const ownerId = ownerRef;
 
-interface FibMemo { readonly gen: number; readonly routes: NetNs['routes']; readonly rules: NetNs['rules']; readonly count: number; readonly up: number; readonly results: Map<string, FibResult | undefined> }
+interface FibMemo { readonly gen: number; readonly routes: NetNs['routes']; readonly rules: NetNs['rules']; readonly rules6: NetNs['rules6']; readonly count: number; readonly up: number; readonly results: Map<string, FibResult | undefined> }
 
 const fibMemo = new WeakMap<NetNs, FibMemo>();
 
@@ -74,9 +75,18 @@ function upCount(ns: NetNs): number {
 export function fibCached(net: Network, ns: NetNs, dst: string, src?: string, mark?: number, iif?: string): FibResult | undefined {
   let m = fibMemo.get(ns);
   const up = upCount(ns);
-  if (!m || m.gen !== net.generation || m.routes !== ns.routes || m.rules !== ns.rules || m.count !== ns.routes.length || m.up !== up) {
-    m = { gen: net.generation, routes: ns.routes, rules: ns.rules, count: ns.routes.length, up, results: new Map() };
+  if (!m || m.gen !== net.generation || m.routes !== ns.routes || m.rules !== ns.rules || m.rules6 !== ns.rules6 || m.count !== ns.routes.length || m.up !== up) {
+    m = { gen: net.generation, routes: ns.routes, rules: ns.rules, rules6: ns.rules6, count: ns.routes.length, up, results: new Map() };
     fibMemo.set(ns, m);
+  }
+  if (ns.rules6 && dst.includes(':')) {
+    // IPv6 with policy rules of the namespace's own (ip -6 rule): keyed on the flow too.
+    const key6 = `${dst} ${src ?? ''} ${mark ?? 0} ${iif ?? ''}`;
+    if (m.results.has(key6)) return m.results.get(key6);
+    const s6 = src !== undefined ? parseIPv6(src) : null;
+    const r6 = fibLookup6(ns, dst, { ...(s6 !== null ? { src: s6 } : {}), ...(mark ? { mark } : {}), ...(iif !== undefined ? { iif } : {}) });
+    m.results.set(key6, r6);
+    return r6;
   }
   const key = ns.rules ? `${dst} ${src ?? ''} ${mark ?? 0} ${iif ?? ''}` : dst;
   if (m.results.has(key)) return m.results.get(key);

@@ -88,7 +88,8 @@ export interface NameResolution {
  * to a name through it without importing it.
  */
 export interface NameResolver {
-  resolve(sim: Sim, from: string, host: string): NameResolution;
+  /** `family` 6 asks for AAAA records (getaddrinfo with AF_INET6: ping -6, traceroute -6); default A. */
+  resolve(sim: Sim, from: string, host: string, family?: 4 | 6): NameResolution;
 }
 
 export type HostLookup =
@@ -100,13 +101,13 @@ export type HostLookup =
  * resolv.conf, each query a walked packet (the resolver registered on the Sim: clients/dns/resolve.ts). The DNS packets' events come
  * back with flows prefixed "dns:" so a trace can show the lookup before the connection.
  */
-export function lookupHost(sim: Sim, from: string, host: string): HostLookup {
-  if (host === 'localhost' || host === 'localhost.localdomain') return { ok: true, ip: '127.0.0.1', events: [] };
+export function lookupHost(sim: Sim, from: string, host: string, family: 4 | 6 = 4): HostLookup {
+  if (host === 'localhost' || host === 'localhost.localdomain') return { ok: true, ip: family === 6 ? '::1' : '127.0.0.1', events: [] };
   const hosts = etcHostsFor(sim, from);
-  const fromFile = hosts === null ? null : hostsLookup(hosts, host);
+  const fromFile = hosts === null ? null : hostsLookup(hosts, host, family);
   if (fromFile) return { ok: true, ip: fromFile, events: [] };
   if (!sim.resolver) return { ok: false, why: 'timeout', reason: `no resolver to look up ${host}`, events: [] };
-  const res = sim.resolver.resolve(sim, from, host);
+  const res = sim.resolver.resolve(sim, from, host, family);
   const events: TraceEvent[] = [];
   let t = 0;
   for (const tr of res.traces) {

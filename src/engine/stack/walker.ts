@@ -299,7 +299,7 @@ export class Walker {
 
   /** The FIB's answer for `pkt` (its source and mark, and `dev` as the input device of a packet being received, matter only to policy rules). */
   route(ns: NetNs, dst: string, dev?: string, pkt?: Packet): FibResult | undefined {
-    const r = ns.rules ? fibCached(this.sim.net, ns, dst, pkt?.ip?.src, pkt?.mark, dev) : fibCached(this.sim.net, ns, dst);
+    const r = ns.rules || ns.rules6 ? fibCached(this.sim.net, ns, dst, pkt?.ip?.src, pkt?.mark, dev) : fibCached(this.sim.net, ns, dst);
     if (r?.rule && !isDefaultRule(r.rule)) {
       // A policy rule of the namespace's own chose the table: say which (as `ip rule` prints it).
       const rule = formatRule(ns, r.rule).trimEnd().replace('\t', ' ');
@@ -322,7 +322,7 @@ export class Walker {
     const vs = r.route.type === 'local' ? this.ipHooks(ns, 'local-out', r.route.dev, out0) : 'pass';
     if (vs === null) return { ok: true };
     const out = vs === 'pass' ? out0 : vs;
-    if (out.ip!.dst !== ip.dst || (ns.rules && (out.mark ?? 0) !== (pkt.mark ?? 0))) {
+    if (out.ip!.dst !== ip.dst || ((ns.rules || ns.rules6) && (out.mark ?? 0) !== (pkt.mark ?? 0))) {
       // A DNAT in OUTPUT changes the destination, a MARK the policy rules may see: route again (ip_route_me_harder).
       r = this.route(ns, out.ip!.dst, undefined, out);
       if (!r) return { ok: false, errno: 'ENETUNREACH', reason: `no route to ${out.ip!.dst} in ${ns.id}` };

@@ -2,7 +2,8 @@
  * IPv6 golden texts (issue #18, stage 2a) on content/scenarios/dual-stack.yaml and
  * ipv6-only.yaml (the bridge plugin): Pod→Pod across nodes by IPv6 as traces, `ping -6` and the
  * node's `ip -6` views after it; Services over IPv6 (issue #18: ip6tables NAT) as short digests
- * of their traces and a shell transcript. Regenerate with UPDATE_GOLDEN=1 npx vitest run test/golden/ipv6
+ * of their traces and a shell transcript; calico-dual-stack.yaml: `ping -6` and `traceroute -6`
+ * across nodes, node-1's `ip -6 route` and `calicoctl node status`. Regenerate with UPDATE_GOLDEN=1 npx vitest run test/golden/ipv6
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +61,21 @@ describe('IPv6 golden texts', () => {
     ].join('\n');
     expect(out).toContain('2 received');
     expectGolden('dual-stack-shell', out);
+  });
+
+  it('calico dual-stack: ping -6 and traceroute -6 from web (node-2) to client (node-1), node-1\'s ip -6 route and BGP peers', () => {
+    const s = build('calico-dual-stack');
+    const web = { kind: 'pod', namespace: 'default', name: 'web' } as const;
+    const node = { kind: 'node', name: 'node-1' } as const;
+    const c6 = s.model.pods.find((p) => p.meta.name === 'client')!.podIPs!.find((a) => a.includes(':'))!;
+    const out = [
+      `$ ping -6 -c 2 ${c6}   (web)`, runLine(s, web, `ping -6 -c 2 ${c6}`).stdout,
+      `$ traceroute -6 -n ${c6}   (web)`, runLine(s, web, `traceroute -6 -n ${c6}`).stdout,
+      '$ ip -6 route   (node-1)', runLine(s, node, 'ip -6 route').stdout,
+      '$ calicoctl node status   (node-1)', runLine(s, node, 'calicoctl node status').stdout,
+    ].join('\n');
+    expect(out).toContain('2 received');
+    expectGolden('calico-dual-stack-shell', out);
   });
 });
 

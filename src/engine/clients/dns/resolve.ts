@@ -56,9 +56,11 @@ export interface ResolveResult {
  * The stub resolver buildSim registers on the Sim (`sim.resolver`) for walks to a name: an A
  * query, and on a cluster with an IPv6 family, when the name exists but has no A record (an
  * IPv6-only Service), an AAAA query after it. glibc asks both at once; see docs/linux-fidelity.md.
+ * `family` 6 (ping -6, traceroute -6: getaddrinfo with AF_INET6) asks AAAA only.
  */
 export const stubResolver: NameResolver = {
-  resolve: (sim, from, host) => {
+  resolve: (sim, from, host, family) => {
+    if (family === 6) return resolveName(sim, from, host, 'AAAA');
     const a = resolveName(sim, from, host, 'A');
     if (a.addresses.length || a.answer?.rcode !== 'NOERROR' || !hasIPv6(sim.model)) return a;
     const aaaa = resolveName(sim, from, host, 'AAAA');

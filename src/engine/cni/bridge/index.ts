@@ -17,4 +17,5 @@ export const bridge: CniPlugin = {
   nodeFile: () => null,
   nodeAnnotations: () => ({}),
   networkCondition: '  NetworkUnavailable\tFalse\tRouteCreated\tRouteController created a route',
+  ipv6: () => true,
 };

@@ -8,7 +8,7 @@ import { chooseBackend } from '../backend';
 import type { CniIpSet, CniPlugin, CniSystemObjects } from '../plugin';
 import { CALICO_ALL_POOLS_SET, CALICO_MASQ_SET, writeCalicoNatRules } from './hostrules';
 import { calicoPlugin, type CalicoBackend } from './plugin';
-import { installPolicyRules } from './policy';
+import { installPolicyRulesDualStack } from './policy';
 import { calicoTools } from './tools';
 
 export const CALICO_IMAGE = 'docker.io/calico/node:v3.27.0';
@@ -60,9 +60,12 @@ export const calico: CniPlugin = {
   systemObjects: calicoSystemObjects,
   writeHostRules: (rs, model) => writeCalicoNatRules(rs, tunnelDevice(model), model.spec.kernel.randomFully),
   ipsets: calicoSets,
-  installPolicy: installPolicyRules,
+  installPolicy: installPolicyRulesDualStack,
   nodeFile: () => null,
   nodeAnnotations: () => ({}),
   networkCondition: CALICO_CONDITION,
+  // Every backend: IPv6 goes natively over BGP (IPIP is IPv4-only) or through vxlan-v6.calico.
+  ipv6: () => true,
+  ipv6Policy: true,
   tools: calicoTools((sim) => sim.model.spec.network.backend !== 'vxlan'),
 };

@@ -15,6 +15,11 @@
  * cali* interface names, so the rules do not depend on how the CNI names host-side veths; peers
  * are listed as addresses instead of ipsets; per-Pod chains are only written for Pods a policy
  * isolates. Chain names stay under iptables' 28-character limit by hashing.
+ *
+ * IPv6 (calico on a cluster with an IPv6 family): Felix writes the same chains into the IPv6
+ * filter table (ip6tables) with each Pod's IPv6 address (/128), the peers' IPv6 addresses and the
+ * IPv6 ipBlocks; the IPv4 chains keep only IPv4 ones. IPv6 packets traverse those tables
+ * (ns.netfilter6), loaded here by an ip6tables-restore of the same text.
  */
 import type { ClusterModel, PodModel, Protocol } from '../../model/cluster';
 import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
@@ -27,6 +32,16 @@ import { nodeNsId } from '../../net/ids';
 import { caliName } from './plugin';
 import { ensureNetfilter } from '../../netfilter/state';
 import { describeRestoreFailure } from '../../netfilter/restoreFailure';
+import { hasIPv6 } from '../../net/ipv6';
+import { onTables6 } from '../tables6';
+import type { Family } from '../../addr/family';
+
+/** A Pod's address of one family (its IPv6 one from status.podIPs), or null. */
+export function podAddr(pod: PodModel, fam: Family): string | null {
+  return fam === 4 ? pod.podIP : (pod.podIPs?.find((a) => a.includes(':')) ?? null);
+}
+const hostLen = (fam: Family): string => (fam === 4 ? '/32' : '/128');
+const hostCidr = (pod: PodModel, fam: Family): string | null => { const a = podAddr(pod, fam); return a ? `${a}${hostLen(fam)}` : null; };
 
 type Rule = NonNullable<NetworkPolicyIn['spec']['ingress']>[number];
 type Peer = NonNullable<Rule['from']>[number];
@@ -113,19 +128,20 @@ function memoOf(model: ClusterModel): PolicyMemo {
   return m;
 }
 
-/** The Pods a peer names, as addresses (or the ipBlock itself), in model.pods order. */
-function peerSources(model: ClusterModel, peer: Peer, policyNs: string): PeerSources {
+/** The Pods a peer names, as addresses of family `fam` (or the ipBlock itself, if of that family), in model.pods order. */
+function peerSources(model: ClusterModel, peer: Peer, policyNs: string, fam: Family = 4): PeerSources {
   const memo = memoOf(model);
   let byNs = memo.peers.get(peer);
   if (!byNs) { byNs = new Map(); memo.peers.set(peer, byNs); }
-  const hit = byNs.get(policyNs);
+  const key = fam === 4 ? policyNs : `${policyNs} 6`;
+  const hit = byNs.get(key);
   if (hit) return hit;
   let out: PeerSources;
-  // These are the IPv4 (iptables) chains: an IPv6 ipBlock belongs in Felix's ip6tables chains, never here.
-  const v4 = (c: string): boolean => !c.includes(':');
+  // An ipBlock goes into the chains of its own family: IPv4 ones in iptables, IPv6 ones in ip6tables.
+  const mine = (c: string): boolean => c.includes(':') === (fam === 6);
   if (peer.ipBlock) {
-    const cidrs = [peer.ipBlock.cidr].filter(v4);
-    out = { cidrs, except: (peer.ipBlock.except ?? []).filter(v4), set: new Set(cidrs) };
+    const cidrs = [peer.ipBlock.cidr].filter(mine);
+    out = { cidrs, except: (peer.ipBlock.except ?? []).filter(mine), set: new Set(cidrs) };
   } else {
     const nss = peer.namespaceSelector
       ? memo.namespaces.filter((ns) => selectorMatches(peer.namespaceSelector, namespaceLabels(model, ns)))
@@ -133,20 +149,20 @@ function peerSources(model: ClusterModel, peer: Peer, policyNs: string): PeerSou
     const pods: PodModel[] = [];
     for (const ns of nss) {
       for (const pod of candidates(memo.byNs, ns, peer.podSelector?.matchLabels)) {
-        if (pod.hostNetwork || !pod.podIP) continue;
+        if (pod.hostNetwork || !podAddr(pod, fam)) continue;
         if (!peer.podSelector || selectorMatches(peer.podSelector, pod.meta.labels)) pods.push(pod);
       }
     }
     if (nss.length > 1) pods.sort((a, b) => memo.position.get(a)! - memo.position.get(b)!);
-    const cidrs = [...new Set(pods.map((p) => `${p.podIP}/32`))];
+    const cidrs = [...new Set(pods.map((p) => hostCidr(p, fam)!))];
     out = { cidrs, except: [], set: new Set(cidrs) };
   }
-  byNs.set(policyNs, out);
+  byNs.set(key, out);
   return out;
 }
 
 /** "-p tcp -m tcp --dport 80" fragments for a rule's ports, resolving named ports on `dsts`. */
-function portMatches(ports: Rule['ports'], dsts: readonly PodModel[] | null): { proto: string; dst?: string }[] {
+function portMatches(ports: Rule['ports'], dsts: readonly PodModel[] | null, fam: Family): { proto: string; dst?: string }[] {
   if (!ports || ports.length === 0) return [{ proto: '' }];
   const out: { proto: string; dst?: string }[] = [];
   for (const p of ports) {
@@ -161,13 +177,14 @@ function portMatches(ports: Rule['ports'], dsts: readonly PodModel[] | null): { 
     // A named port: a number per destination Pod that declares it.
     for (const d of dsts ?? []) {
       const cp = d.containers.flatMap((c) => c.ports).find((x) => x.name === p.port && x.protocol === proto);
-      if (cp && d.podIP) out.push({ proto: `-p ${lp} -m ${lp} --dport ${cp.containerPort}`, dst: `${d.podIP}/32` });
+      const dst = hostCidr(d, fam);
+      if (cp && dst) out.push({ proto: `-p ${lp} -m ${lp} --dport ${cp.containerPort}`, dst });
     }
   }
   return out;
 }
 
-function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 'egress', localSelected: readonly PodModel[], extra: string[]): string[] {
+function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 'egress', localSelected: readonly PodModel[], extra: string[], fam: Family): string[] {
   const chain = policyChain(p, dir);
   const lines: string[] = [];
   const rules = (dir === 'ingress' ? p.spec.ingress : p.spec.egress) ?? [];
@@ -178,20 +195,20 @@ function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 
     const addr = dir === 'ingress' ? '-s' : '-d';
     // Named ports resolve on the destination: the selected Pod for ingress, the peer for egress.
     const peerPods = (pe: Peer | null): PodModel[] => {
-      const set = pe ? peerSources(model, pe, p.meta.namespace).set : null;
-      return model.pods.filter((pod) => !pod.hostNetwork && pod.podIP && (!set || set.has(`${pod.podIP}/32`)));
+      const set = pe ? peerSources(model, pe, p.meta.namespace, fam).set : null;
+      return model.pods.filter((pod) => { const c = pod.hostNetwork ? null : hostCidr(pod, fam); return c !== null && (!set || set.has(c)); });
     };
     const emit = (peerMatch: string, ports: { proto: string; dst?: string }[], target: string): void => {
       for (const pm of ports) lines.push(`-A ${chain} ${[peerMatch, pm.dst ? `-d ${pm.dst}` : '', pm.proto, tag, target].filter(Boolean).join(' ')}`);
     };
     const dsts = dir === 'ingress' ? localSelected : null;
     if (!peers || peers.length === 0) {
-      emit('', portMatches(r.ports, dsts ?? peerPods(null)), `-j MARK --set-xmark ${ACCEPT_MARK}`);
+      emit('', portMatches(r.ports, dsts ?? peerPods(null), fam), `-j MARK --set-xmark ${ACCEPT_MARK}`);
       return;
     }
     peers.forEach((pe, k) => {
-      const { cidrs, except } = peerSources(model, pe, p.meta.namespace);
-      const ports = portMatches(r.ports, dsts ?? peerPods(pe));
+      const { cidrs, except } = peerSources(model, pe, p.meta.namespace, fam);
+      const ports = portMatches(r.ports, dsts ?? peerPods(pe), fam);
       if (except.length) {
         const sub = `${chain}-${i}${k}`;
         extra.push(`:${sub} - [0:0]`);
@@ -209,11 +226,13 @@ function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 
 
 /**
  * The filter-table rules node `node` needs for the policies selecting its Pods, as
- * iptables-restore input (load with `--noflush`). Empty when the plugin does not enforce policy.
+ * iptables-restore input (load with `--noflush`); with `family: 6` the ip6tables-restore input of
+ * the same chains over the Pods' IPv6 addresses. Empty when the plugin does not enforce policy.
  */
-export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { hook?: boolean } = {}): string {
+export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { hook?: boolean; family?: Family } = {}): string {
   if (!policyEnforced(model)) return '';
-  const local = model.pods.filter((p) => p.nodeName === node && !p.hostNetwork && p.podIP);
+  const fam = opts.family ?? 4;
+  const local = model.pods.filter((p) => p.nodeName === node && !p.hostNetwork && podAddr(p, fam));
   const memo = memoOf(model);
   const chains = new Set<string>(['cali-FORWARD', 'cali-from-wl-dispatch', 'cali-to-wl-dispatch']);
   const extraChains: string[] = [];
@@ -234,9 +253,10 @@ export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { ho
       const wl = `cali-${dir === 'egress' ? 'fw' : 'tw'}-${iface}`;
       chains.add(wl);
       const who = `${pod.meta.namespace}/${pod.meta.name}`;
+      const me = hostCidr(pod, fam)!;
       body.push(dir === 'egress'
-        ? `-A cali-from-wl-dispatch -s ${pod.podIP}/32 ${comment(`from ${who}`)} -j ${wl}`
-        : `-A cali-to-wl-dispatch -d ${pod.podIP}/32 ${comment(`to ${who}`)} -j ${wl}`);
+        ? `-A cali-from-wl-dispatch -s ${me} ${comment(`from ${who}`)} -j ${wl}`
+        : `-A cali-to-wl-dispatch -d ${me} ${comment(`to ${who}`)} -j ${wl}`);
       body.push(`-A ${wl} -m conntrack --ctstate RELATED,ESTABLISHED ${comment('replies of allowed connections')} -j ACCEPT`);
       body.push(`-A ${wl} -m conntrack --ctstate INVALID -j DROP`);
       body.push(`-A ${wl} ${comment('Start of policies')} -j MARK --set-xmark 0x0/0x10000`);
@@ -249,7 +269,7 @@ export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { ho
           chains.add(chain);
           const selected = memo.selected.get(p)!;
           const sel = local.filter((x) => selected.has(x));
-          policyLines.push(...policyChainRules(model, p, dir, sel, extraChains));
+          policyLines.push(...policyChainRules(model, p, dir, sel, extraChains, fam));
         }
       }
       const names = selecting.map((p) => `${p.meta.namespace}/${p.meta.name}`);
@@ -264,25 +284,39 @@ export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { ho
 export type PolicyRestoreFn = (ns: NetNs, text: string, opts: { noflush: boolean }) => { ok: true } | { ok: false; line: number; error: string };
 
 const hooked = new WeakSet<NetNs>();
+const hooked6 = new WeakSet<NetNs>();
 
 /**
  * Loads (or reloads, after policies changed) every node's policy rules with `iptables-restore
- * --noflush`, as felix keeps them in sync. Call after kube-proxy's rules are loaded. Returns the
+ * --noflush`, as felix keeps them in sync, and with `ipv6` (Calico on a cluster with IPv6) the
+ * IPv6 chains with ip6tables-restore. Call after kube-proxy's rules are loaded. Returns the
  * nodes whose rules failed to load.
  */
-export function installPolicyRules(sim: Sim, restore: PolicyRestoreFn): string[] {
+export function installPolicyRules(sim: Sim, restore: PolicyRestoreFn, opts: { ipv6?: boolean } = {}): string[] {
   const failed: string[] = [];
   if (!policyEnforced(sim.model)) return failed;
+  const v6 = (opts.ipv6 ?? false) && hasIPv6(sim.model);
   for (const node of sim.model.nodes) {
     const ns = sim.net.namespaces.get(nodeNsId(node.name));
     if (!ns) continue;
     const text = buildPolicyRuleset(sim.model, node.name, { hook: !hooked.has(ns) });
     if (!text) continue;
     const res = restore(ns, text, { noflush: true });
-    if (res.ok) { hooked.add(ns); continue; }
-    failed.push(node.name);
-    // Felix's restore failed: recorded like kube-proxy's, so it is reported, not silent.
-    ensureNetfilter(ns).restoreFailure ??= describeRestoreFailure(`node/${node.name}`, { text, writers: text.split('\n').map(() => 'calico-node') }, res);
+    if (res.ok) hooked.add(ns);
+    else {
+      failed.push(node.name);
+      // Felix's restore failed: recorded like kube-proxy's, so it is reported, not silent.
+      ensureNetfilter(ns).restoreFailure ??= describeRestoreFailure(`node/${node.name}`, { text, writers: text.split('\n').map(() => 'calico-node') }, res);
+    }
+    if (!v6) continue;
+    const text6 = buildPolicyRuleset(sim.model, node.name, { hook: !hooked6.has(ns), family: 6 });
+    const res6 = onTables6(ns, () => restore(ns, text6, { noflush: true }));
+    if (res6.ok) { hooked6.add(ns); continue; }
+    if (!failed.includes(node.name)) failed.push(node.name);
+    ensureNetfilter(ns).restoreFailure ??= describeRestoreFailure(`node/${node.name}`, { text: text6, writers: text6.split('\n').map(() => 'calico-node') }, res6);
   }
   return failed;
 }
+
+/** Felix's policy installer with its IPv6 side on (Calico; canal's flannel datapath carries IPv4 only). */
+export const installPolicyRulesDualStack = (sim: Sim, restore: PolicyRestoreFn): string[] => installPolicyRules(sim, restore, { ipv6: true });

@@ -77,6 +77,8 @@ export const flannel: CniPlugin = {
   nodeFile: (model, node, path) => flannelNodeFile(model, node, path, backendOf(model)),
   nodeAnnotations: flannelAnnotations,
   networkCondition: FLANNEL_CONDITION,
+  // flannel-v6.1 (EnableIPv6) exists for the vxlan backend only here; udp and host-gw wire IPv4.
+  ipv6: (spec) => (spec.network.backend ?? 'vxlan') === 'vxlan',
   // The udp backend: flanneld reads flannel0 and tunnels in UDP 8285 (flanneld.ts).
   userspace: flannelUserspace,
 };

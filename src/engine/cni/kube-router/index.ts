@@ -61,6 +61,8 @@ export const kubeRouter: CniPlugin = {
   systemObjects,
   writeHostRules: (rs, model, node) => writeKubeRouterRules(rs, model, node, true),
   ipsets: kubeRouterSets,
+  // kube-router v2 is dual-stack: IPv6 policy rules go to ip6tables with inet6 ipsets.
+  ipv6Policy: true,
   installPolicy: installNetpol,
   nodeFile: () => null,
   nodeAnnotations,

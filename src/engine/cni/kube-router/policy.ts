@@ -18,6 +18,12 @@
  * sync version; a named port resolves to every number the destination Pods give it; NFLOG
  * rules are left out; a Pod no policy selects gets no chain (upstream gives every Pod one and
  * accepts in it).
+ *
+ * Dual-stack (kube-router v2): the same chains are written per family, IPv4 ones with
+ * iptables-restore and IPv6 ones with ip6tables-restore, each naming sets of its own family:
+ * IPv6 sets are the IPv4 names with the prefix "inet6:" (family inet6), holding the Pods' IPv6
+ * addresses and the IPv6 ipBlocks; an ipBlock lands in the sets of its family only. Simplified
+ * here: the IPv6 common chain has no ICMPv6 accepts (ip6tables' icmp6 match is not parsed yet).
  */
 import type { ClusterModel, PodModel, Protocol } from '../../model/cluster';
 import { nodeNsId } from '../../net/ids';
@@ -31,6 +37,15 @@ import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
 import type { Sim } from '../../sim';
 import { base32, sha256 } from '../../util/sha256';
 import type { CniIpSet, RestoreFn } from '../plugin';
+import type { Family } from '../../addr/family';
+import { hasIPv6 } from '../../net/ipv6';
+import { onTables6 } from '../tables6';
+
+/** A Pod's address of one family (the IPv6 one from status.podIPs), or null. */
+const podAddr = (pod: PodModel, fam: Family): string | null => (fam === 4 ? pod.podIP : (pod.podIPs?.find((a) => a.includes(':')) ?? null));
+/** An ipset name of the family: IPv6 sets carry kube-router's "inet6:" prefix. */
+const famSet = (name: string, fam: Family): string => (fam === 6 ? `inet6:${name}` : name);
+const ofFamily = (cidr: string, fam: Family): boolean => cidr.includes(':') === (fam === 6);
 
 type Rule = NonNullable<NetworkPolicyIn['spec']['ingress']>[number];
 type Peer = NonNullable<Rule['from']>[number];
@@ -45,9 +60,9 @@ export const policyChainName = (ns: string, name: string): string => `KUBE-NWPLC
 const setName = (prefix: 'KUBE-SRC-' | 'KUBE-DST-', key: string): string => `${prefix}${h16(key)}`;
 const c = (s: string): string => `-m comment --comment "${s.replace(/"/g, "'")}"`;
 
-function peerPods(model: ClusterModel, peer: Peer, policyNs: string): PodModel[] {
+function peerPods(model: ClusterModel, peer: Peer, policyNs: string, fam: Family): PodModel[] {
   return model.pods.filter((pod) => {
-    if (pod.hostNetwork || !pod.podIP) return false;
+    if (pod.hostNetwork || !podAddr(pod, fam)) return false;
     if (peer.namespaceSelector) { if (!selectorMatches(peer.namespaceSelector, namespaceLabels(model, pod.meta.namespace))) return false; }
     else if (pod.meta.namespace !== policyNs) return false;
     return !peer.podSelector || selectorMatches(peer.podSelector, pod.meta.labels);
@@ -74,13 +89,13 @@ function portArgs(ports: Rule['ports'], dsts: readonly PodModel[]): string[] {
 }
 
 /** One policy's chain and the ipsets it names. */
-function policyChain(model: ClusterModel, p: PolicyModel, sets: CniIpSet[]): string[] {
+function policyChain(model: ClusterModel, p: PolicyModel, sets: CniIpSet[], fam: Family): string[] {
   const chain = policyChainName(p.meta.namespace, p.meta.name);
   const who = `${p.meta.namespace}/${p.meta.name}`;
-  const targets = model.pods.filter((pod) => !pod.hostNetwork && pod.podIP && podSelectedBy(p, pod));
+  const targets = model.pods.filter((pod) => !pod.hostNetwork && podAddr(pod, fam) && podSelectedBy(p, pod));
   const targetSet = (dir: 'ingress' | 'egress'): string => {
-    const name = setName(dir === 'ingress' ? 'KUBE-DST-' : 'KUBE-SRC-', `${p.meta.namespace}${p.meta.name}${dir}targets`);
-    if (!sets.some((s) => s.name === name)) sets.push({ name, type: 'hash:ip', members: new Set(targets.map((t) => t.podIP!)) });
+    const name = famSet(setName(dir === 'ingress' ? 'KUBE-DST-' : 'KUBE-SRC-', `${p.meta.namespace}${p.meta.name}${dir}targets`), fam);
+    if (!sets.some((s) => s.name === name)) sets.push({ name, type: 'hash:ip', members: new Set(targets.map((t) => podAddr(t, fam)!)) });
     return name;
   };
   const lines: string[] = [];
@@ -101,19 +116,21 @@ function policyChain(model: ClusterModel, p: PolicyModel, sets: CniIpSet[]): str
       }
       peers.forEach((pe, k) => {
         const key = `${p.meta.namespace}${p.meta.name}${dir}rule${i}peer${k}`;
-        const peerSet = setName(dir === 'ingress' ? 'KUBE-SRC-' : 'KUBE-DST-', key);
+        const peerSet = famSet(setName(dir === 'ingress' ? 'KUBE-SRC-' : 'KUBE-DST-', key), fam);
         let peerMatch = `-m set --match-set ${peerSet} ${theirs}`;
         let dsts: readonly PodModel[] = dir === 'ingress' ? targets : [];
         if (pe.ipBlock) {
-          sets.push({ name: peerSet, type: 'hash:net', members: new Set([pe.ipBlock.cidr]) });
-          if (pe.ipBlock.except?.length) {
-            const exc = setName(dir === 'ingress' ? 'KUBE-SRC-' : 'KUBE-DST-', `${key}except`);
-            sets.push({ name: exc, type: 'hash:net', members: new Set(pe.ipBlock.except) });
+          // The block goes into the set of its own family; the other family's set stays empty.
+          sets.push({ name: peerSet, type: 'hash:net', members: new Set([pe.ipBlock.cidr].filter((x) => ofFamily(x, fam))) });
+          const except = (pe.ipBlock.except ?? []).filter((x) => ofFamily(x, fam));
+          if (except.length) {
+            const exc = famSet(setName(dir === 'ingress' ? 'KUBE-SRC-' : 'KUBE-DST-', `${key}except`), fam);
+            sets.push({ name: exc, type: 'hash:net', members: new Set(except) });
             peerMatch += ` -m set ! --match-set ${exc} ${theirs}`;
           }
         } else {
-          const pods = peerPods(model, pe, p.meta.namespace);
-          sets.push({ name: peerSet, type: 'hash:ip', members: new Set(pods.map((x) => x.podIP!)) });
+          const pods = peerPods(model, pe, p.meta.namespace, fam);
+          sets.push({ name: peerSet, type: 'hash:ip', members: new Set(pods.map((x) => podAddr(x, fam)!)) });
           if (dir === 'egress') dsts = pods;
         }
         for (const pa of portArgs(r.ports, dsts)) lines.push(`-A ${chain} ${[tag, peerMatch, `-m set --match-set ${here} ${mine}`, pa, mark].filter(Boolean).join(' ')}`);
@@ -126,10 +143,11 @@ function policyChain(model: ClusterModel, p: PolicyModel, sets: CniIpSet[]): str
 
 export interface NetpolRuleset { readonly text: string; readonly sets: readonly CniIpSet[] }
 
-/** The filter rules and ipsets node `node` needs for the policies selecting its Pods. */
-export function buildNetpolRuleset(model: ClusterModel, node: string, opts: { hook?: boolean } = {}): NetpolRuleset {
+/** The filter rules and ipsets node `node` needs for the policies selecting its Pods (with `family: 6`, the ip6tables side). */
+export function buildNetpolRuleset(model: ClusterModel, node: string, opts: { hook?: boolean; family?: Family } = {}): NetpolRuleset {
   if (!policyEnforced(model)) return { text: '', sets: [] };
-  const local = model.pods.filter((p) => p.nodeName === node && !p.hostNetwork && p.podIP);
+  const fam = opts.family ?? 4;
+  const local = model.pods.filter((p) => p.nodeName === node && !p.hostNetwork && podAddr(p, fam));
   const chains = new Set<string>([...NETPOL_CHAINS, COMMON_CHAIN]);
   const sets: CniIpSet[] = [];
   const hook = opts.hook ?? true;
@@ -141,6 +159,8 @@ export function buildNetpolRuleset(model: ClusterModel, node: string, opts: { ho
   body.push(
     `-A ${COMMON_CHAIN} ${c('rule to drop invalid state for pod')} -m conntrack --ctstate INVALID -j DROP`,
     `-A ${COMMON_CHAIN} ${c('rule for stateful firewall for pod')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+  );
+  if (fam === 4) body.push(
     `-A ${COMMON_CHAIN} ${c('allow icmp echo requests')} -p icmp -m icmp --icmp-type 8 -j ACCEPT`,
     `-A ${COMMON_CHAIN} ${c('allow icmp destination unreachable messages')} -p icmp -m icmp --icmp-type 3 -j ACCEPT`,
     `-A ${COMMON_CHAIN} ${c('allow icmp time exceeded messages')} -p icmp -m icmp --icmp-type 11 -j ACCEPT`,
@@ -150,7 +170,7 @@ export function buildNetpolRuleset(model: ClusterModel, node: string, opts: { ho
   for (const pod of local) {
     const selecting = model.networkPolicies.filter((p) => podSelectedBy(p, pod));
     if (!selecting.length) continue;
-    const ip = pod.podIP!;
+    const ip = podAddr(pod, fam)!;
     const fw = podFwChain(pod.meta.namespace, pod.meta.name);
     chains.add(fw);
     const who = `namespace: ${pod.meta.namespace} pod: ${pod.meta.name}`;
@@ -173,38 +193,48 @@ export function buildNetpolRuleset(model: ClusterModel, node: string, opts: { ho
       const jump = `${c(`run through nw policy ${p.meta.name}`)} -j ${chain}`;
       if (t.ingress && t.egress) body.push(`-A ${fw} ${jump}`);
       else body.push(`-A ${fw} ${t.ingress ? `-d ${ip}` : `-s ${ip}`} ${jump}`);
-      if (!written.has(chain)) { written.add(chain); chains.add(chain); policyLines.push(...policyChain(model, p, sets)); }
+      if (!written.has(chain)) { written.add(chain); chains.add(chain); policyLines.push(...policyChain(model, p, sets, fam)); }
     }
     if (!ingress) body.push(`-A ${fw} -d ${ip} ${c('no ingress policy selects the pod')} -j MARK --set-xmark ${MARK}`);
     if (!egress) body.push(`-A ${fw} -s ${ip} ${c('no egress policy selects the pod')} -j MARK --set-xmark ${MARK}`);
-    body.push(`-A ${fw} ${c(`rule to REJECT traffic destined for POD ${who}`)} -m mark ! --mark ${MARK} -j REJECT --reject-with icmp-port-unreachable`);
+    body.push(`-A ${fw} ${c(`rule to REJECT traffic destined for POD ${who}`)} -m mark ! --mark ${MARK} -j REJECT --reject-with ${fam === 6 ? 'icmp6-port-unreachable' : 'icmp-port-unreachable'}`);
     body.push(`-A ${fw} -j MARK --set-xmark 0x0/0x10000`);
     body.push(`-A ${fw} ${c('set netpol-ok mark')} -j MARK --set-xmark 0x20000/0x20000`);
   }
   // Policies that select no local Pod still have their chains (every node syncs every policy).
   for (const p of model.networkPolicies) {
     const chain = policyChainName(p.meta.namespace, p.meta.name);
-    if (!written.has(chain)) { written.add(chain); chains.add(chain); policyLines.push(...policyChain(model, p, sets)); }
+    if (!written.has(chain)) { written.add(chain); chains.add(chain); policyLines.push(...policyChain(model, p, sets, fam)); }
   }
   const text = ['*filter', ...[...chains].map((x) => `:${x} - [0:0]`), ...body, ...policyLines, 'COMMIT', ''].join('\n');
   return { text, sets };
 }
 
 const hooked = new WeakSet<NetNs>();
+const hooked6 = new WeakSet<NetNs>();
 
-/** Loads (or reloads) every node's firewall: its ipsets, then its chains with --noflush. */
+/** Loads (or reloads) every node's firewall: its ipsets, then its chains with --noflush; on a cluster with IPv6 the IPv6 side too. */
 export function installNetpol(sim: Sim, restore: RestoreFn): string[] {
   const failed: string[] = [];
   if (!policyEnforced(sim.model)) return failed;
+  const families: Family[] = hasIPv6(sim.model) ? [4, 6] : [4];
   for (const node of sim.model.nodes) {
     const ns = sim.net.namespaces.get(nodeNsId(node.name));
     if (!ns) continue;
-    const { text, sets } = buildNetpolRuleset(sim.model, node.name, { hook: !hooked.has(ns) });
-    for (const s of sets) ipsetInstall(ns, s);
-    const res = restore(ns, text, { noflush: true });
-    if (res.ok) { hooked.add(ns); continue; }
-    failed.push(node.name);
-    ensureNetfilter(ns).restoreFailure ??= describeRestoreFailure(`node/${node.name}`, { text, writers: text.split('\n').map(() => 'kube-router') }, res as never);
+    for (const fam of families) {
+      const done = fam === 4 ? hooked : hooked6;
+      const { text, sets } = buildNetpolRuleset(sim.model, node.name, { hook: !done.has(ns), family: fam });
+      const load = (): ReturnType<RestoreFn> => {
+        for (const s of sets) ipsetInstall(ns, s);
+        return restore(ns, text, { noflush: true });
+      };
+      // ipsets are one table per namespace, shared by both families: the inet6 sets show in `ipset list` too.
+      if (fam === 6) for (const s of sets) ipsetInstall(ns, s);
+      const res = fam === 4 ? load() : onTables6(ns, load);
+      if (res.ok) { done.add(ns); continue; }
+      if (!failed.includes(node.name)) failed.push(node.name);
+      ensureNetfilter(ns).restoreFailure ??= describeRestoreFailure(`node/${node.name}`, { text, writers: text.split('\n').map(() => 'kube-router') }, res as never);
+    }
   }
   return failed;
 }

@@ -67,6 +67,8 @@ export const weave: CniPlugin = {
   nodeFile: () => null,
   nodeAnnotations: () => ({}),
   networkCondition: WEAVE_CONDITION,
+  // weave-npc has no IPv6: an IPv6 ipBlock is left out of its rules (policy-ipv6-unsupported says so).
+  ipv6Policy: false,
   ipam: weaveIpam,
   // spec.network.encryption: a password shared by the peers (another plugin ignores it, and knp check says so).
   settings: ['encryption'],

@@ -18,6 +18,8 @@
  * matches. weave names them "weave-" and a hash; so do we (another hash, same length).
  * Simplified: a namespaceSelector peer is one hash:ip set of the matching Pods (weave builds a
  * list:set of per-namespace sets); ipBlock `except` entries RETURN before the rule's ACCEPT.
+ * weave has no IPv6: an IPv6 ipBlock (or except entry) is left out of the rules, and the control
+ * plane warns with `policy-ipv6-unsupported`.
  */
 import type { ClusterModel, PodModel } from '../../model/cluster';
 import type { NetworkPolicyIn } from '../../scenario/schema/k8s';
@@ -71,8 +73,12 @@ function selectedSet(plan: NpcPlan, model: ClusterModel, p: PolicyModel): { name
 }
 
 /** The set a peer names (or its ipBlock). */
-function peerMatch(plan: NpcPlan, model: ClusterModel, peer: Peer, policyNs: string): { set?: string; cidr?: string; except: string[]; text: string } {
-  if (peer.ipBlock) return { cidr: peer.ipBlock.cidr, except: peer.ipBlock.except ?? [], text: `cidr: ${peer.ipBlock.cidr}` };
+function peerMatch(plan: NpcPlan, model: ClusterModel, peer: Peer, policyNs: string): { set?: string; cidr?: string; except: string[]; text: string } | null {
+  // weave-npc has no IPv6 (its rules are iptables only): an IPv6 block names nothing here, IPv6 exceptions are dropped.
+  if (peer.ipBlock) {
+    if (peer.ipBlock.cidr.includes(':')) return null;
+    return { cidr: peer.ipBlock.cidr, except: (peer.ipBlock.except ?? []).filter((e) => !e.includes(':')), text: `cidr: ${peer.ipBlock.cidr}` };
+  }
   const nsText = peer.namespaceSelector ? `namespaces: ${formatSelector(peer.namespaceSelector) || '<all>'}` : `namespace: ${policyNs}`;
   const text = `${nsText}, selector: ${peer.podSelector ? formatSelector(peer.podSelector) : ''}`;
   const ips = podsWithIp(model).filter((pod) => {
@@ -126,6 +132,7 @@ function plan(model: ClusterModel): NpcPlan {
       const peers = r.from && r.from.length > 0 ? r.from : [null];
       for (const peer of peers) {
         const m = peer ? peerMatch(out, model, peer, p.meta.namespace) : { except: [] as string[], text: 'anywhere' };
+        if (!m) continue;
         const src = 'set' in m && m.set ? `-m set --match-set ${m.set} src ` : 'cidr' in m && m.cidr ? `-s ${m.cidr} ` : '';
         const c = comment(`${m.text} -> pods: ${selected.text} (ingress)`);
         for (const e of m.except) out.ingress.push(`-A WEAVE-NPC-INGRESS -s ${e} -m set --match-set ${selected.name} dst ${comment(`except ${e} (ingress)`)} -j RETURN`);
@@ -136,6 +143,7 @@ function plan(model: ClusterModel): NpcPlan {
       const peers = r.to && r.to.length > 0 ? r.to : [null];
       for (const peer of peers) {
         const m = peer ? peerMatch(out, model, peer, p.meta.namespace) : { except: [] as string[], text: 'anywhere' };
+        if (!m) continue;
         const dst = 'set' in m && m.set ? `-m set --match-set ${m.set} dst ` : 'cidr' in m && m.cidr ? `-d ${m.cidr} ` : '';
         const c = comment(`pods: ${selected.text} -> ${m.text} (egress)`);
         const dstPods = peer && 'set' in m && m.set ? pods.filter((x) => out.sets.get(m.set!)?.members.has(x.podIP!)) : pods;
