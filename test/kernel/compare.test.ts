@@ -30,6 +30,23 @@ describe('kernel tier comparison', () => {
     ].join('\n'));
   });
 
+  it('compares who sent the ICMP error when both pings got one', () => {
+    const ping: LabProbe = { name: 'far', fromNs: 'node/node-1', protocol: 'icmp', ip: 'fd00:99::1', port: 0 };
+    const err = (src: string): Trace => ({
+      ...trace('unreachable', null, null),
+      events: [{ type: 'deliver', flow: 'icmp-error', packet: { ip: { version: 6, src, dst: 'fd00:192:168:1::11', ttl: 64, protocol: 58, id: 0, df: true, tos: 0, length: 76 } } } as unknown as Trace['events'][number]],
+    });
+    const lab = { probe: 'far', verdict: 'unreachable' as const, responder: null, seenSource: null, icmpFrom: 'fd00:192:168:1::1' };
+    expect(disagreement('t', ping, err('fd00:192:168:1::1'), lab, null)).toBeNull();
+    const d = disagreement('t', ping, err('fd00:192:168:1::12'), lab, null);
+    expect(d).toContain('ICMP error sender differ');
+    expect(d).toContain('icmpFrom    fd00:192:168:1::12');
+    // The simulator's own errno (no neighbour answered) is the kernel's ICMP error to itself.
+    const local: Trace = { ...trace('unreachable', null, null), events: [{ type: 'send', packet: { ip: { version: 6, src: 'fd00:192:168:1::11', dst: 'fd00:99::1', ttl: 64, protocol: 58, id: 0, df: true, tos: 0, length: 64 } } } as unknown as Trace['events'][number]] };
+    expect(disagreement('t', ping, local, { ...lab, icmpFrom: 'fd00:192:168:1::11' }, null)).toBeNull();
+    expect(disagreement('t', ping, local, lab, null)).toContain('ICMP error sender differ');
+  });
+
   it('accepts any endpoint when several may answer, but not a stranger', () => {
     const eps = ['pod/default/web-1', 'pod/default/web-2'];
     expect(disagreement('t', probe, trace('delivered', 'pod/default/web-1', '10.244.1.5:1'), { probe: 'web', verdict: 'delivered', responder: 'pod/default/web-2', seenSource: '10.244.1.5:2' }, eps)).toBeNull();

@@ -9,6 +9,8 @@
  *   seenSource  the address (not the port: both kernels pick their own ephemeral ports) the
  *               server saw, compared whenever both sides name the same responder, so NAT and
  *               its absence are checked. ICMP probes carry no seen source in the lab.
+ *   icmpFrom    the sender of the ICMP (or ICMPv6) error a ping got back, when both sides got
+ *               one (the router that had no route, where the hop limit ran out).
  */
 import { walk } from '../../src/engine/index';
 import type { LabProbe } from '../../src/engine/lab/export';
@@ -16,7 +18,7 @@ import { parseTo } from '../../src/engine/lab/plan';
 import type { ProbeModel } from '../../src/engine/model/cluster';
 import type { Sim } from '../../src/engine/sim';
 import type { Trace } from '../../src/engine/trace/types';
-import { addrOf, sideBySide, type LabAnswer } from './harness';
+import { addrOf, sideBySide, type Comparable, type LabAnswer } from './harness';
 
 /** Who may answer a probe: null when only the destination address itself can (no Service in between). */
 export function possibleResponders(sim: Sim, p: LabProbe): string[] | null {
@@ -44,7 +46,8 @@ const sameVerdict = (sim: string, lab: string): boolean => sim === lab || (sim =
 
 /** A readable disagreement, or null when the two answers agree. */
 export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAnswer | undefined, candidates: string[] | null): string | null {
-  const simSide: [string, { verdict: string; responder: string | null; seenSource: string | null }] = ['simulator', sim];
+  const simFrom = icmpErrorSender(sim);
+  const simSide: [string, Comparable] = ['simulator', { verdict: sim.verdict, responder: sim.responder, seenSource: sim.seenSource, ...(simFrom !== undefined ? { icmpFrom: simFrom } : {}) }];
   if (!lab) return `${title}: the lab printed no answer\n${sideBySide(title, simSide, ['kernel', { verdict: '(none)', responder: null, seenSource: null }])}`;
   const why: string[] = [];
   if (!sameVerdict(sim.verdict, lab.verdict)) why.push('verdict');
@@ -57,6 +60,12 @@ export function disagreement(title: string, p: LabProbe, sim: Trace, lab: LabAns
     }
     if (p.protocol !== 'icmp' && sim.responder === lab.responder && addrOf(sim.seenSource) !== addrOf(lab.seenSource)) why.push('seen source address');
   }
+  // An ICMP error both sides received (a ping answered by "no route", "time exceeded"): who sent it.
+  // A failure the simulator reports as the sender's own errno (no ARP or NDP answer on a link) the
+  // kernel hands a raw socket as an ICMP error from the sender itself (ipv4_link_failure): there
+  // the kernel's sender must be the probe's own source address.
+  const own = sim.events.find((e) => e.type === 'send')?.packet?.ip?.src;
+  if (sim.verdict === 'unreachable' && lab.verdict === 'unreachable' && lab.icmpFrom !== undefined && (simFrom ?? own) !== undefined && (simFrom ?? own) !== lab.icmpFrom) why.push('ICMP error sender');
   if (why.length === 0) return null;
   return `${sideBySide(`${title}: ${why.join('; ')} differ`, simSide, ['kernel', lab])}${sim.reason ? `\n  simulator's reason: ${sim.reason}` : ''}`;
 }
@@ -100,7 +109,7 @@ export function conntrackShapes(sim: Sim, nsIds: readonly string[], before: Read
   for (const ns of nsIds) {
     for (const [id, e] of simTable(sim, ns)?.entries ?? []) {
       if (before.has(`${ns}#${id}`)) continue;
-      const proto = e.orig.proto === 6 ? 'tcp' : e.orig.proto === 17 ? 'udp' : e.orig.proto === 1 ? 'icmp' : String(e.orig.proto);
+      const proto = e.orig.proto === 6 ? 'tcp' : e.orig.proto === 17 ? 'udp' : e.orig.proto === 1 ? 'icmp' : e.orig.proto === 58 ? 'icmpv6' : String(e.orig.proto);
       const ports = proto === 'tcp' || proto === 'udp';
       out.push(`${ns} ${proto} ${e.orig.src} > ${e.orig.dst}${ports ? `:${e.orig.dport}` : ''} | reply ${e.reply.src}${ports ? `:${e.reply.sport}` : ''} > ${e.reply.dst}`);
     }
@@ -114,6 +123,40 @@ export function conntrackDisagreement(title: string, sim: readonly string[], lab
   if (JSON.stringify(sim) === JSON.stringify(k)) return null;
   const pad = (xs: readonly string[]): string => (xs.length ? xs.join('\n                ') : '(none)');
   return `${title}: conntrack entries differ\n  simulator     ${pad(sim)}\n  kernel        ${pad(k)}`;
+}
+
+/**
+ * The simulator's IPv6 neighbour entries learned by NDP (harness.neighShape's form): entries
+ * with a link-layer address that were not written PERMANENT, in every namespace.
+ */
+export function neighShapes6(sim: Sim): string[] {
+  const out: string[] = [];
+  for (const ns of sim.net.namespaces.values()) {
+    for (const n of ns.neigh) {
+      if (n.family !== 6 || !n.mac || n.state === 'PERMANENT' || n.state === 'FAILED' || n.state === 'INCOMPLETE') continue;
+      out.push(`${ns.id} ${n.ip} dev ${n.dev} lladdr ${n.mac}`);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * A neighbour-table disagreement after a probe, or null. Every entry the walk's NDP learned must
+ * be in the kernel's table, and every kernel entry for a global address must be the walk's.
+ *
+ * Kernel entries for link-local addresses may be more: they come with time. A learned entry
+ * that is used goes STALE → DELAY, and unless an upper layer confirms it (TCP does, forwarding
+ * does not) the kernel sends a unicast NS after delay_first_probe_time (5 s) from its link-local
+ * address (ndisc_solicit: the packet's source is not an address of that device); the neighbour
+ * answering it learns that link-local address. The walk takes no time, so it never probes.
+ */
+export function neighDisagreement(title: string, sim: readonly string[], lab: readonly string[] | undefined): string | null {
+  const k = [...(lab ?? [])].sort();
+  const onlySim = sim.filter((x) => !k.includes(x));
+  const onlyKernel = k.filter((x) => !sim.includes(x) && !/^\S+ fe80:/i.test(x));
+  if (onlySim.length === 0 && onlyKernel.length === 0) return null;
+  const pad = (xs: readonly string[]): string => (xs.length ? xs.join('\n                ') : '(none)');
+  return `${title}: IPv6 neighbours (NDP) differ\n  only simulator  ${pad(onlySim)}\n  only kernel     ${pad(onlyKernel)}`;
 }
 
 /** The UDP ports the simulated network's VXLAN devices receive on (flannel 8472, weave 6784, Cilium 8472, …). */

@@ -14,7 +14,7 @@ import { buildSim } from '../../src/engine/index';
 import { exportLab } from '../../src/engine/lab/export';
 import { planLab } from '../../src/engine/lab/plan';
 import { netfilterForLab } from '../../src/cli/labDeps';
-import { collapseTunnelEntries, conntrackDisagreement, conntrackIds, conntrackShapes, disagreement, possibleResponders, tunnelPorts, walkProbe } from './compare';
+import { collapseTunnelEntries, conntrackDisagreement, conntrackIds, conntrackShapes, disagreement, neighDisagreement, neighShapes6, possibleResponders, tunnelPorts, walkProbe } from './compare';
 import { BEGIN, corpus, END, FIDELITY_DOC, fidelitySection, isReady } from './corpus';
 import { DeviationLedger } from './deviations';
 import { requireRoot, runLab, sweep, uniquePrefix } from './harness';
@@ -66,11 +66,13 @@ describe('kernel tier: the corpus, simulator against kernel', () => {
       // conntrack is compared where both kernels track connections: namespaces with a nat table.
       const natNs = iptablesSave ? [...sim.net.namespaces.values()].filter((ns) => /^\*nat$/m.test(iptablesSave(ns) ?? '')).map((ns) => ns.id) : [];
       const simCt = new Map<string, string[]>();
+      const simNeigh = new Map<string, string[]>();
       const tunnels = tunnelPorts(sim);
       const traces = sim.model.probes.map((p) => {
         const before = conntrackIds(sim, natNs);
         const t = walkProbe(sim, p, plan.input.probes.find((x) => x.name === p.name));
         simCt.set(p.name, conntrackShapes(sim, natNs, before));
+        simNeigh.set(p.name, neighShapes6(sim));
         return t;
       });
       const prefix = uniquePrefix();
@@ -89,8 +91,10 @@ describe('kernel tier: the corpus, simulator against kernel', () => {
           const labCt = collapseTunnelEntries(lab.conntrack?.filter((c) => natNs.includes(c.split(' ')[0]!)) ?? [], tunnels);
           ledger.report(p.name, 'conntrack', conntrackDisagreement(`${e.name} / ${p.name}`, collapseTunnelEntries(simCt.get(p.name) ?? [], tunnels), labCt));
         }
+        // IPv6 labs dump what NDP learned after each probe: the walk's ndisc must have learned the same.
+        if (lab?.neigh6) ledger.report(p.name, 'neighbours', neighDisagreement(`${e.name} / ${p.name}`, simNeigh.get(p.name) ?? [], lab.neigh6));
       });
       expect(ledger.problems().join('\n\n')).toBe('');
-    });
+    }, 180_000);  // the lab itself may take up to 120 s (runLab's timeout) on a busy machine
   }
 });

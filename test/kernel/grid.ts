@@ -33,7 +33,7 @@ export type Area =
                       // Open vSwitch datapath switching without netfilter; vxlan-6784 as a plain VXLAN device with an FDB
                       // entry per peer MAC and an all-zeros one per peer for floods). Outer tunnel entries are compared
                       // modulo their source port (compare.ts, collapseTunnelEntries). Sleeve and ESP are refused by the lab.
-  | 'weave-host-path';// weave grid cells whose Pods talk to a node address, a Service or the outside. Found by the tier
+  | 'weave-host-path' // weave grid cells whose Pods talk to a node address, a Service or the outside. Found by the tier
                       // (December 2026): in the simulator a Pod's ARP for its gateway (the weave bridge's address) floods
                       // through vethwe-bridge into `datapath`, whose internal port hands it to the node's stack, and the node
                       // answers with datapath's MAC (arp_ignore 0), so the Pod's packets to the gateway go round through the
@@ -42,9 +42,12 @@ export type Area =
                       // for pod→hostPort/NodePort/externalIP conntrack tuples and a ClusterIP's closed port ("no route" where
                       // Linux says unreachable). Owner: cni/weave (who answers ARP on the datapath's internal port).
                       // Fixed: an Open vSwitch datapath (stack/bridge.ts) passes nothing up to its internal port.
+  | 'lab-ipv6';       // IPv6 in the lab: addresses (link-local ones too, addr_gen_mode 1), routes, permanent neighbours
+                      // and FDB entries, flannel-v6.1 over the IPv6 underlay, ip6tables-restore of kube-proxy's IPv6
+                      // rules, servers on [::], ICMPv6 probes (grid6 below).
 
 /** Areas merged into main so far. Add one when its work lands: its cells join the tier. */
-export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy', 'kube-proxy-ipvs', 'ci-ipset', 'kube-proxy-nftables', 'lab-weave', 'weave-host-path']);
+export const LANDED: ReadonlySet<Area> = new Set<Area>(['control-plane', 'stack', 'kube-proxy', 'net-build', 'netfilter', 'cni-masq', 'cni-portmap', 'network-policy', 'kube-proxy-ipvs', 'ci-ipset', 'kube-proxy-nftables', 'lab-weave', 'weave-host-path', 'lab-ipv6']);
 
 export interface GridCell {
   readonly name: string;
@@ -221,8 +224,70 @@ function nftablesCell(traffic: 'clusterip' | 'nodeport'): GridCell {
   return { name: `grid/flannel-vxlan/${traffic}-nftables`, plugin: 'flannel-vxlan', traffic, needs: [...NEEDS[traffic], 'kube-proxy-nftables'], yaml };
 }
 
+/** The families an IPv6 cell runs: both (dual-stack, IPv4 first) or IPv6 only. */
+export type Family6 = 'dual' | 'v6only';
+
+/**
+ * IPv6 cells: the grid's two nodes, Pods and web endpoint, in a dual-stack or an IPv6-only
+ * cluster; every probe goes over IPv6 (a dual-stack cell also keeps one IPv4 probe, to show the
+ * two families side by side). The web Pod is reached through a headless IPv6 Service, so its
+ * address comes from the simulator's IPAM and both sides are held to the same Pod.
+ *
+ *   pod-to-pod      client-1 → web-1 across nodes (flannel-v6.1 over the IPv6 underlay, or the
+ *                   bridge plugin's routes), client-2 → web-1 on one node's bridge, ping -6,
+ *                   a closed TCP port (RST), a closed UDP port (ICMPv6 port unreachable from the
+ *                   Pod), node-1 → an address nobody routes (ICMPv6 no route from the router),
+ *                   a Pod → the same address (the router cannot answer: no route back to Pods).
+ */
+export function cell6Yaml(plugin: 'flannel-vxlan' | 'bridge', family: Family6): string {
+  const dual = family === 'dual';
+  const list = (v4: string, v6: string): string => (dual ? `[${v4}, "${v6}"]` : `["${v6}"]`);
+  const docs: string[] = [doc(`
+apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: grid6-${plugin}-${family}}
+spec:
+  podCIDR: ${list('10.244.0.0/16', 'fd00:10:244::/56')}
+  serviceCIDR: ${list('10.96.0.0/12', 'fd00:10:96::/112')}
+  underlayCIDR: ${list('192.168.1.0/24', 'fd00:192:168:1::/64')}
+  network: ${networkSpec(plugin)}
+  nodes:
+  - {name: node-1, ip: ${list('192.168.1.11', 'fd00:192:168:1::11')}}
+  - {name: node-2, ip: ${list('192.168.1.12', 'fd00:192:168:1::12')}}
+`)];
+  docs.push(pod('web-1', 'node-2', 'app: web', '{containerPort: 80}'));
+  docs.push(pod('client-1', 'node-1', 'app: client'));
+  docs.push(pod('client-2', 'node-2', 'app: client'));
+  docs.push(doc(`
+apiVersion: v1
+kind: Service
+metadata: {name: web6, namespace: default}
+spec:
+  clusterIP: None
+  ipFamilyPolicy: SingleStack
+  ipFamilies: [IPv6]
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+`));
+  docs.push(probe('cross-node', 'pod/default/client-1', 'http://web6.default:80'));
+  docs.push(probe('same-node', 'pod/default/client-2', 'http://web6.default:80'));
+  docs.push(probe('cross-node-ping', 'pod/default/client-1', 'web6.default'));
+  docs.push(probe('closed-port', 'pod/default/client-1', 'tcp://web6.default:81'));
+  docs.push(probe('closed-udp-port', 'pod/default/client-1', 'udp://web6.default:5353'));
+  docs.push(probe('node-no-route', 'node/node-1', 'fd00:99::1'));
+  docs.push(probe('pod-no-route-back', 'pod/default/client-1', 'fd00:99::1'));
+  if (dual) docs.push(probe('cross-node-v4', 'pod/default/client-1', 'http://10.244.1.3:80'));
+  return docs.join('---\n');
+}
+
+/** The IPv6 cells: the bridge plugin (IPv6 only), flannel's vxlan backend with flannel-v6.1 (dual-stack and IPv6 only). */
+export function grid6(): GridCell[] {
+  const cells: [('flannel-vxlan' | 'bridge'), Family6][] = [['bridge', 'v6only'], ['flannel-vxlan', 'dual'], ['flannel-vxlan', 'v6only']];
+  return cells.map(([plugin, family]) => ({ name: `grid6/${plugin}/pod-to-pod-${family}`, plugin, traffic: 'pod-to-pod' as const, needs: [...BASE, 'lab-ipv6'], yaml: cell6Yaml(plugin, family) }));
+}
+
 export function grid(): GridCell[] {
-  const cells: GridCell[] = [ipvsCell(), nftablesCell('clusterip'), nftablesCell('nodeport')];
+  const cells: GridCell[] = [ipvsCell(), nftablesCell('clusterip'), nftablesCell('nodeport'), ...grid6()];
   for (const plugin of PLUGINS) {
     for (const traffic of TRAFFIC) {
       const needs = [...NEEDS[traffic]];

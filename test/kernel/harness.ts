@@ -20,6 +20,8 @@ export interface LabAnswer {
   readonly icmpFrom?: string;
   /** conntrack entries seen after the probe, normalised (see normaliseConntrack). */
   readonly conntrack?: readonly string[];
+  /** IPv6 labs: the neighbour entries NDP has learned so far, after the probe (see neighShape). */
+  readonly neigh6?: readonly string[];
 }
 
 export interface LabRun {
@@ -66,7 +68,7 @@ export function requireRoot(): void {
 export function runLab(script: string, opts: { prefix: string; timeoutMs?: number }): Promise<LabRun> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-s'], { env: { ...process.env, KNP_LAB_PREFIX: opts.prefix, KNP_LAB_CONNTRACK: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-s'], { env: { ...process.env, KNP_LAB_PREFIX: opts.prefix, KNP_LAB_CONNTRACK: '1', KNP_LAB_NEIGH: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -81,11 +83,15 @@ export function runLab(script: string, opts: { prefix: string; timeoutMs?: numbe
       // conntrack dumps come after their probe; an entry belongs to the first probe it shows up after.
       const seen = new Set<string>();
       const fresh = new Map<string, string[]>();
+      const neigh = new Map<string, string[]>();
       for (const line of stdout.split('\n')) {
         if (!line.startsWith('{')) continue;
         let j: Record<string, unknown>;
         try { j = JSON.parse(line) as Record<string, unknown>; } catch { continue; }
-        if (typeof j.conntrackOf === 'string') {
+        if (typeof j.neighOf === 'string') {
+          const shape = neighShape(String(j.ns), String(j.entry));
+          neigh.set(j.neighOf, [...(neigh.get(j.neighOf) ?? []), ...(shape ? [shape] : [])]);
+        } else if (typeof j.conntrackOf === 'string') {
           // Multicast (IGMP reports of a bridge joining its groups) is the kernel's own chatter, not a probe's.
           if (/\bdst=2(2[4-9]|3\d)\./.test(String(j.entry))) continue;
           // Identity: the namespace and both tuples with their ports (timeouts and states move on).
@@ -99,6 +105,8 @@ export function runLab(script: string, opts: { prefix: string; timeoutMs?: numbe
       for (let i = 0; i < answers.length; i++) {
         const ct = fresh.get(answers[i]!.probe);
         if (ct) answers[i] = { ...answers[i]!, conntrack: ct.sort() };
+        const nb = neigh.get(answers[i]!.probe);
+        if (nb) answers[i] = { ...answers[i]!, neigh6: nb.sort() };
       }
       resolve({ code, answers, stdout, stderr, ms: performance.now() - t0 });
     });
@@ -120,6 +128,18 @@ export function normaliseConntrack(line: string): string {
   const orig = `${src[0]} > ${dst[0]}${dport[0] ? `:${dport[0]}` : ''}`;
   const reply = `${src[1]}${sport[1] ? `:${sport[1]}` : ''} > ${dst[1]}`;
   return `${proto} ${orig} | reply ${reply}`;
+}
+
+/**
+ * What NDP learned, from one `ip -6 neigh show` line: "NS IP dev DEV lladdr MAC", or null for
+ * entries that were written rather than learned (PERMANENT) and for ones that hold no address
+ * (INCOMPLETE, FAILED). The state itself (REACHABLE, STALE, DELAY, PROBE) moves with time and is
+ * left out.
+ */
+export function neighShape(ns: string, line: string): string | null {
+  const m = /^(\S+) dev (\S+) lladdr (\S+)/.exec(line.trim());
+  if (!m || /\bPERMANENT\b/.test(line)) return null;
+  return `${ns} ${m[1]} dev ${m[2]} lladdr ${m[3]}`;
 }
 
 /**
@@ -158,6 +178,7 @@ export interface Comparable {
 export function sideBySide(title: string, left: [string, Comparable], right: [string, Comparable]): string {
   const rows: [string, string, string][] = [['', left[0], right[0]]];
   for (const k of ['verdict', 'responder', 'seenSource'] as const) rows.push([k, String(left[1][k]), String(right[1][k])]);
+  if (left[1].icmpFrom !== undefined || right[1].icmpFrom !== undefined) rows.push(['icmpFrom', String(left[1].icmpFrom), String(right[1].icmpFrom)]);
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   const lines = rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}${a && b !== c ? '   <-- differs' : ''}`);

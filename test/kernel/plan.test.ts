@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { exportLab } from '../../src/engine/lab/export';
 import { parseTo, planLab } from '../../src/engine/lab/plan';
 import { runKnp } from '../helpers/cli';
+import { buildSim } from '../../src/engine/index';
 import { portForward, simOf, twoNsVeth } from './fixtures';
+import { cell6Yaml } from './grid';
 
 
 describe('parseTo', () => {
@@ -15,6 +17,17 @@ describe('parseTo', () => {
     expect(parseTo('udp://10.0.0.2:53')).toEqual({ host: '10.0.0.2', protocol: 'udp', port: 53 });
     expect(parseTo('tcp://10.0.0.2')).toBeNull();
     expect(parseTo('10.0.0.2', 'udp', 53)).toEqual({ host: '10.0.0.2', protocol: 'udp', port: 53 });
+  });
+
+  it('reads IPv6 addresses bare (their colons are not a port) and in brackets', () => {
+    expect(parseTo('fd00:10:244:1::3')).toEqual({ host: 'fd00:10:244:1::3', protocol: 'icmp', port: 0 });
+    expect(parseTo('::1')).toEqual({ host: '::1', protocol: 'icmp', port: 0 });
+    expect(parseTo('[fd00::3]:8080')).toEqual({ host: 'fd00::3', protocol: 'tcp', port: 8080 });
+    expect(parseTo('http://[fd00::3]/')).toEqual({ host: 'fd00::3', protocol: 'tcp', port: 80 });
+    expect(parseTo('udp://[fd00::3]:53')).toEqual({ host: 'fd00::3', protocol: 'udp', port: 53 });
+    expect(parseTo('tcp://[fd00::3]')).toBeNull();
+    // A name with a port is still a name.
+    expect(parseTo('cafe:80')).toEqual({ host: 'cafe', protocol: 'tcp', port: 80 });
   });
 });
 
@@ -52,6 +65,52 @@ describe('planLab', () => {
     const fx = portForward();
     const script = exportLab(planLab(simOf(fx.net, []), { iptablesSave: (ns) => fx.rules?.[ns.id] ?? null }).input).script;
     expect(script).toContain(`ip netns exec "$P-host-r" iptables-restore <<'KNP_RULES_host_r'\n${fx.rules!['host/r']}KNP_RULES_host_r\n`);
+  });
+});
+
+describe('IPv6 in the lab', () => {
+  const yaml = cell6Yaml('flannel-vxlan', 'v6only');
+  const { sim } = buildSim(yaml, { seed: 1 });
+  const plan = planLab(sim);
+  const script = exportLab(plan.input).script;
+
+  it('enables IPv6 in every namespace, without DAD, router advertisements or addresses of its own', () => {
+    expect(script).toContain('net.ipv6.conf.default.disable_ipv6=0');
+    expect(script).toContain('net.ipv6.conf.default.accept_dad=0');
+    expect(script).toContain('net.ipv6.conf.default.addr_gen_mode=1');
+    expect(script).not.toContain('disable_ipv6=1');
+    // An IPv4-only network keeps IPv6 off.
+    expect(exportLab({ title: 't', seed: 1, net: twoNsVeth().net, probes: [] }).script).toContain('net.ipv6.conf.default.disable_ipv6=1');
+  });
+
+  it('writes the simulator\'s IPv6 addresses (link-local too), routes, neighbours, FDB and flannel-v6.1 over the IPv6 underlay', () => {
+    const node = sim.net.namespaces.get('node/node-1')!;
+    const v6 = node.links.find((l) => l.name === 'flannel-v6.1')!;
+    expect(script).toContain(`ip -n "$P-node-node-1" link add flannel-v6.1 address ${v6.mac} type vxlan id 1 dstport 8472 local fd00:192:168:1::11 dev eth0 nolearning`);
+    const ll = node.links.find((l) => l.name === 'eth0')!.addrs.find((a) => a.family === 6 && a.scope === 'link')!;
+    expect(script).toContain(`ip -n "$P-node-node-1" -6 addr add ${ll.address}/64 dev eth0 nodad`);
+    expect(script).toContain('ip -n "$P-node-node-1" -6 addr add fd00:192:168:1::11/64 dev eth0 nodad');
+    expect(script).toContain('ip -n "$P-node-node-1" -6 route replace default via fd00:192:168:1::1 dev eth0 metric 1024');
+    expect(script).toContain('ip -n "$P-node-node-1" -6 route replace fd00:10:244:1::/64 via fd00:10:244:1:: dev flannel-v6.1 metric 1024 onlink');
+    const peer = sim.net.namespaces.get('node/node-2')!.links.find((l) => l.name === 'flannel-v6.1')!;
+    expect(script).toContain(`ip -n "$P-node-node-1" -6 neigh replace fd00:10:244:1:: lladdr ${peer.mac} dev flannel-v6.1 nud permanent`);
+    expect(script).toContain(`bridge -n "$P-node-node-1" fdb append ${peer.mac} dev flannel-v6.1 dst fd00:192:168:1::12 self permanent`);
+    expect(script).not.toMatch(/addr add ::1\//);
+  });
+
+  it('restores kube-proxy\'s IPv6 rules with ip6tables-restore, without nfacct, and serves on [::] beside 0.0.0.0', () => {
+    expect(script).toContain('need ip6tables-restore iptables');
+    const m = /ip netns exec "\$P-node-node-1" ip6tables-restore <<'KNP_RULES6_node_node_1'\n([\s\S]*?)KNP_RULES6_node_node_1\n/.exec(script);
+    expect(m?.[1]).toContain('-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP');
+    expect(m?.[1]).not.toContain('nfacct');
+    expect(script).toMatch(/server\.py" pod\/default\/web-1 \S+ tcp:0\.0\.0\.0:80 'tcp:\[::\]:80'/);
+  });
+
+  it('resolves a headless IPv6 Service to the Pod\'s IPv6 address and knows its owner', () => {
+    const web = sim.net.namespaces.get('pod/default/web-1')!.links.find((l) => l.name === 'eth0')!.addrs.find((a) => a.family === 6 && a.scope === 'global')!.address;
+    expect(plan.input.probes.find((p) => p.name === 'cross-node')).toMatchObject({ protocol: 'tcp', ip: web, port: 80 });
+    expect(plan.input.probes.find((p) => p.name === 'cross-node-ping')).toMatchObject({ protocol: 'icmp', ip: web });
+    expect(script).toContain(`"${web}":"pod/default/web-1"`);
   });
 });
 

@@ -5,7 +5,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildSim } from '../../src/engine/index';
 import { exportLab } from '../../src/engine/lab/export';
+import { planLab } from '../../src/engine/lab/plan';
+import { cell6Yaml } from './grid';
 import { NetBuilder, portForward, twoNsVeth } from './fixtures';
 import { requireRoot, runLab, sweep, uniquePrefix } from './harness';
 
@@ -14,7 +17,9 @@ afterAll(() => { sweep(); });
 /** The host namespace as `ip` sees it: links, addresses, routes of every table, rules. */
 function hostState(): string {
   const run = (args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
-  return [run(['-o', 'link', 'show']), run(['-o', 'addr', 'show']), run(['route', 'show', 'table', 'all']), run(['rule', 'show'])]
+  const tables = (tool: string): string => spawnSync(tool, [], { encoding: 'utf8' }).stdout.replace(/^#.*$/gm, '').replace(/\[\d+:\d+\]/g, '');
+  return [run(['-o', 'link', 'show']), run(['-o', 'addr', 'show']), run(['route', 'show', 'table', 'all']), run(['rule', 'show']),
+    run(['-6', 'route', 'show', 'table', 'all']), run(['-6', 'rule', 'show']), tables('ip6tables-save')]
     .join('\n')
     // Counters and link-state timers move on their own.
     .replace(/\\\s+RX:.*$/gm, '');
@@ -31,6 +36,21 @@ describe('kernel tier: the lab is safe by construction', () => {
     expect(sweep(prefix)).toEqual([]);
     expect(hostState()).toBe(before);
   });
+
+  it('an IPv6 lab (IPv6 sysctls, addresses, routes, ip6tables-restore, VXLAN over IPv6) leaves the host namespace untouched too', async () => {
+    requireRoot();
+    const before = hostState();
+    const { sim } = buildSim(cell6Yaml('flannel-vxlan', 'v6only'), { seed: 1 });
+    const plan = planLab(sim, { probes: ['cross-node'] });
+    const script = exportLab(plan.input).script;
+    expect(script).toContain('ip6tables-restore');
+    const prefix = uniquePrefix();
+    const run = await runLab(script, { prefix, timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.answers.map((a) => a.verdict)).toEqual(['delivered']);
+    expect(sweep(prefix)).toEqual([]);
+    expect(hostState()).toBe(before);
+  }, 150_000);
 
   it('cleans up when interrupted in the middle of a probe', async () => {
     requireRoot();

@@ -28,6 +28,8 @@ export interface LabProbe {
   readonly port: number;
   /** Printed as a comment above the probe (e.g. how a name was resolved). */
   readonly note?: string;
+  /** ICMP probes: the echo's payload in bytes (ping -s); default a short one. */
+  readonly size?: number;
 }
 
 export interface LabInput {
@@ -37,6 +39,8 @@ export interface LabInput {
   readonly probes: readonly LabProbe[];
   /** iptables-save text per namespace id, exactly as `knp exec ... iptables-save` prints it. */
   readonly iptablesSave?: (ns: NetNs) => string | null;
+  /** ip6tables-save text per namespace id (what `knp exec ... ip6tables-save` prints), loaded with ip6tables-restore. */
+  readonly ip6tablesSave?: (ns: NetNs) => string | null;
   /** `nft list ruleset` text per namespace id (kube-proxy's nftables mode), loaded back with `nft -f`. */
   readonly nftRuleset?: (ns: NetNs) => string | null;
   /** Kernel features the scenario needs that not every kernel has (e.g. 'ipvs'). */
@@ -63,6 +67,8 @@ export function exportLab(input: LabInput): LabScript {
   const out: string[] = [];
   const emit = (line = ''): void => { out.push(line); };
   const namespaces = [...input.net.namespaces.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // The lab speaks IPv6 when the simulation does: an IPv6 address other than loopback's ::1.
+  const v6 = namespaces.some((ns) => ns.links.some((l) => l.kind !== 'loopback' && l.addrs.some((a) => a.family === 6)));
 
   for (const ns of namespaces) {
     for (const l of ns.links) {
@@ -102,6 +108,12 @@ export function exportLab(input: LabInput): LabScript {
     if (text && text.trim()) nftRulesets.set(ns.id, text);
   }
   if (nftRulesets.size) emit('need nft nftables');
+  const rulesets6 = new Map<string, string>();
+  for (const ns of namespaces) {
+    const text = input.ip6tablesSave?.(ns) ?? null;
+    if (text && text.trim()) rulesets6.set(ns.id, text);
+  }
+  if (rulesets6.size) emit('need ip6tables-restore iptables');
   emit('P="${KNP_LAB_PREFIX:-knp$(printf %04x $(( $$ % 65536 )))}"');
   emit('WORK="$(mktemp -d)"');
   emit('NSLIST=()');
@@ -116,10 +128,17 @@ export function exportLab(input: LabInput): LabScript {
   emit('trap cleanup EXIT');
   emit('trap \'echo "knp lab: failed at line $LINENO: $BASH_COMMAND" >&2\' ERR');
   emit('trap "exit 130" INT TERM');
-  // IPv4 only, as the exported model is (IPv6 addresses are not exported): without this every
-  // link would send IPv6 router solicitations, MLD reports and DAD probes, which a flooding
-  // overlay (weave's FDB entry for unknown MACs) carries to every peer as extra tunnel packets.
-  emit('mkns() { ip netns add "$1"; NSLIST+=("$1"); ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true; ip -n "$1" link set lo up; }');
+  if (v6) {
+    // IPv6 as the simulator models it: every address written out (addr_gen_mode 1: the kernel makes
+    // no link-local address of its own; the simulator's are exported), usable at once (no DAD), no
+    // router advertisements or solicitations (the model has none).
+    emit('mkns() { ip netns add "$1"; NSLIST+=("$1"); ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.default.addr_gen_mode=1 net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.default.router_solicitations=0; ip -n "$1" link set lo up; }');
+  } else {
+    // IPv4 only, as the exported model is (no IPv6 address outside loopback): without this every
+    // link would send IPv6 router solicitations, MLD reports and DAD probes, which a flooding
+    // overlay (weave's FDB entry for unknown MACs) carries to every peer as extra tunnel packets.
+    emit('mkns() { ip netns add "$1"; NSLIST+=("$1"); ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true; ip -n "$1" link set lo up; }');
+  }
   emit('');
   if (unsupported.length) {
     emit('echo "knp lab: this scenario cannot be rebuilt on a kernel:" >&2');
@@ -236,8 +255,12 @@ export function exportLab(input: LabInput): LabScript {
     const n = labNsName(ns.id);
     for (const l of ns.links) {
       for (const a of l.addrs) {
-        if (l.kind === 'loopback' && a.address === '127.0.0.1') continue;
-        if (a.family !== 4) continue;
+        if (l.kind === 'loopback' && (a.address === '127.0.0.1' || a.address === '::1')) continue;
+        if (a.family === 6) {
+          // nodad: usable at once, as in the simulator (which runs no duplicate address detection).
+          emit(`ip -n ${n} -6 addr add ${a.address}/${a.prefixLen} dev ${q(l.name)} nodad`);
+          continue;
+        }
         emit(`ip -n ${n} addr add ${a.address}/${a.prefixLen}${a.broadcast ? ` brd ${a.broadcast}` : ''}${a.scope !== 'global' ? ` scope ${a.scope}` : ''} dev ${q(l.name)}`);
       }
     }
@@ -257,11 +280,12 @@ export function exportLab(input: LabInput): LabScript {
   for (const ns of namespaces) {
     const n = labNsName(ns.id);
     for (const r of ns.routes) {
-      const cmd = routeCommand(r);
-      if (cmd) emit(`ip -n ${n} route replace ${cmd}`);
+      // IPv6 routes only where the lab speaks IPv6 (an IPv4-only lab has it disabled).
+      const cmd = r.family === 6 && !v6 ? null : routeCommand(r);
+      if (cmd) emit(`ip -n ${n}${r.family === 6 ? ' -6' : ''} route replace ${cmd}`);
     }
     for (const e of ns.neigh) {
-      if (e.state === 'PERMANENT' && e.mac && e.family === 4) emit(`ip -n ${n} neigh replace ${e.ip} lladdr ${e.mac} dev ${q(e.dev)} nud permanent`);
+      if (e.state === 'PERMANENT' && e.mac && (e.family === 4 || v6)) emit(`ip -n ${n}${e.family === 6 ? ' -6' : ''} neigh replace ${e.ip} lladdr ${e.mac} dev ${q(e.dev)} nud permanent`);
     }
     for (const p of ns.proxyNeigh ?? []) emit(`ip -n ${n} neigh add proxy ${p.ip} dev ${q(p.dev)}`);
     // Prefix routes the kernel made for an address but the simulation has taken out (a plugin's own choice).
@@ -285,7 +309,7 @@ export function exportLab(input: LabInput): LabScript {
   emit('');
 
   const withRules: NetNs[] = [];
-  if (rulesets.size || ipsets.size || nftRulesets.size) {
+  if (rulesets.size || ipsets.size || nftRulesets.size || rulesets6.size) {
     emit('# 6. netfilter: each namespace\'s ipsets, then its ruleset as `iptables-save` prints it in the simulator.');
     for (const ns of namespaces) {
       const sets = ipsets.get(ns.id);
@@ -303,17 +327,22 @@ export function exportLab(input: LabInput): LabScript {
         for (const line of nft.replace(/\n$/, '').split('\n')) emit(line);
         emit(tag);
       }
+      // nfacct matches always match (they only count), and need xt_nfacct plus objects made with
+      // the nfacct tool, which many kernels and machines lack: the lab leaves them out.
+      const restore = (tool: string, tag: string, text: string): void => {
+        const counted = /-m nfacct --nfacct-name +\S+ /.test(text);
+        if (counted) emit('# nfacct counters left out (-m nfacct only counts; it never changes where a packet goes)');
+        emit(`ip netns exec ${labNsName(ns.id)} ${tool} <<'${tag}'`);
+        for (const line of text.replace(/\n$/, '').split('\n')) emit(counted ? line.replace(/ -m nfacct --nfacct-name +\S+/, '') : line);
+        emit(tag);
+      };
+      // IPv6 rules (kube-proxy's IPv6 proxier): the ip6tables-save text, back through ip6tables-restore.
+      const text6 = rulesets6.get(ns.id);
+      if (text6) restore('ip6tables-restore', `KNP_RULES6_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`, text6);
       const text = rulesets.get(ns.id);
       if (!text) { if (nft) withRules.push(ns); continue; }
       withRules.push(ns);
-      const tag = `KNP_RULES_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`;
-      // nfacct matches always match (they only count), and need xt_nfacct plus objects made with
-      // the nfacct tool, which many kernels and machines lack: the lab leaves them out.
-      const counted = /-m nfacct --nfacct-name +\S+ /.test(text);
-      if (counted) emit('# nfacct counters left out (-m nfacct only counts; it never changes where a packet goes)');
-      emit(`ip netns exec ${labNsName(ns.id)} iptables-restore <<'${tag}'`);
-      for (const line of text.replace(/\n$/, '').split('\n')) emit(counted ? line.replace(/ -m nfacct --nfacct-name +\S+/, '') : line);
-      emit(tag);
+      restore('iptables-restore', `KNP_RULES_${ns.id.replace(/[^A-Za-z0-9]/g, '_')}`, text);
     }
     emit('');
   }
@@ -336,6 +365,8 @@ export function exportLab(input: LabInput): LabScript {
       bound.add(`${s.protocol}/${s.port}`);
       const list = byOwner.get(s.owner) ?? [];
       list.push(`${s.protocol}:${s.address}:${s.port}`);
+      // The simulator's wildcard socket takes both families; on Linux that is two sockets.
+      if (v6 && s.address === '0.0.0.0') list.push(`${s.protocol}:[::]:${s.port}`);
       byOwner.set(s.owner, list);
     }
     for (const [owner, specs] of [...byOwner.entries()].sort()) {
@@ -353,7 +384,7 @@ export function exportLab(input: LabInput): LabScript {
   const owners: Record<string, string> = {};
   for (const ns of namespaces) {
     const owner = ownerName(ns);
-    for (const l of ns.links) for (const a of l.addrs) if (a.family === 4 && l.kind !== 'loopback' && owner) owners[a.address] ??= owner;
+    for (const l of ns.links) for (const a of l.addrs) if ((a.family === 4 || a.scope !== 'link') && l.kind !== 'loopback' && owner) owners[a.address] ??= owner;
   }
   emit(`OWNERS=${q(JSON.stringify(owners))}`);
   // KNP_LAB_CONNTRACK=1: after each probe, every conntrack entry of the namespaces with rules,
@@ -367,11 +398,26 @@ export function exportLab(input: LabInput): LabScript {
   emit('  done');
   emit('}');
   const ctArgs = withRules.map((ns) => `${q(ns.id)} ${labNsName(ns.id)}`).join(' ');
+  // KNP_LAB_NEIGH=1 (IPv6 labs): after each probe, every namespace's IPv6 neighbour table, one JSON
+  // line per entry ({"neighOf": PROBE, "ns": ID, "entry": "ip -6 neigh line"}): what NDP learned.
+  const neighArgs = v6 ? namespaces.map((ns) => `${q(ns.id)} ${labNsName(ns.id)}`).join(' ') : '';
+  if (v6) {
+    emit('neighdump() {');
+    emit('  [ "${KNP_LAB_NEIGH:-0}" = 1 ] || return 0');
+    emit('  local probe="$1"; shift');
+    emit('  printf \'{"neighOf": "%s", "ns": "", "entry": ""}\\n\' "$probe"    # the dump happened, even if every table is empty');
+    emit('  while [ $# -ge 2 ]; do');
+    emit('    ip -n "$2" -6 neigh show 2>/dev/null | while IFS= read -r l; do printf \'{"neighOf": "%s", "ns": "%s", "entry": "%s"}\\n\' "$probe" "$1" "$l"; done || true');
+    emit('    shift 2');
+    emit('  done');
+    emit('}');
+  }
   emit('# Names in probes were resolved by the simulator before export: the lab runs no DNS server.');
   for (const p of input.probes) {
     if (p.note) emit(`# ${p.name}: ${p.note}`);
-    emit(`ip netns exec ${labNsName(p.fromNs)} python3 "$WORK/probe.py" ${q(p.name)} ${p.protocol} ${p.ip} ${p.port} "$OWNERS"`);
+    emit(`ip netns exec ${labNsName(p.fromNs)} python3 "$WORK/probe.py" ${q(p.name)} ${p.protocol} ${p.ip} ${p.port} "$OWNERS"${p.size !== undefined ? ` ${p.size}` : ''}`);
     if (withRules.length) emit(`ctdump ${q(p.name)} ${ctArgs}`);
+    if (v6) emit(`neighdump ${q(p.name)} ${neighArgs}`);
   }
   return { script: out.join('\n') + '\n', unsupported };
 }
@@ -403,7 +449,7 @@ export function ruleCommand(r: RoutingRule): string {
 
 /** The `ip route` arguments for a route the kernel would not create by itself, or null. */
 export function routeCommand(r: Route): string | null {
-  if (r.family !== 4 || r.table === 255 || r.proto === 'kernel') return null;
+  if (r.table === 255 || r.proto === 'kernel') return null;
   const parts: string[] = [];
   if (r.type !== 'unicast') parts.push(r.type);
   parts.push(r.dst);

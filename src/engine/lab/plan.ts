@@ -8,13 +8,15 @@
  * to their ClusterIP, Pods by name, nodes, hosts and external hosts by name. The script says
  * so in a comment above each probe.
  */
-import { isIp } from '../addr/ip';
+import { ipFamily } from '../addr/family';
 import type { ClusterModel, ProbeModel } from '../model/cluster';
 import { nsForRef } from '../net/lookup';
 import type { NetNs, Network } from '../net/types';
 import { rulesetText } from '../netfilter/nft/ruleset';
 import type { Sim } from '../sim';
 import type { IpvsState } from '../ipvs/ipvs';
+import type { Target } from '../net/target';
+import { runLine } from '../shell/run';
 import type { LabInput, LabProbe } from './export';
 
 export interface LabPlanOptions {
@@ -22,6 +24,8 @@ export interface LabPlanOptions {
   readonly probes?: readonly string[];
   /** iptables-save text per namespace, when the netfilter module is present. */
   readonly iptablesSave?: (ns: NetNs) => string | null;
+  /** ip6tables-save text per namespace; default: what the simulator's own `ip6tables-save` prints there (its live IPv6 tables). */
+  readonly ip6tablesSave?: (ns: NetNs) => string | null;
   /** `nft list ruleset` text per namespace (kube-proxy's nftables mode); default: the namespace's nf_tables state as `nft list ruleset` prints it. */
   readonly nftRuleset?: (ns: NetNs) => string | null;
   /** Resolves a walk endpoint ("pod/NAME", "node/N", "host/H#net1") to its namespace; default: net/lookup's nsForRef. */
@@ -40,9 +44,12 @@ export interface ParsedTo {
   readonly port: number;
 }
 
-/** Parses a probe's TO: IP, IP:PORT, http://HOST[:PORT]/PATH, https://..., tcp://HOST:PORT, udp://HOST:PORT. */
+/**
+ * Parses a probe's TO: IP, IP:PORT, http://HOST[:PORT]/PATH, https://..., tcp://HOST:PORT,
+ * udp://HOST:PORT. An IPv6 address is written bare (ping) or in brackets: [V6]:PORT, http://[V6]/.
+ */
 export function parseTo(to: string, protocol?: 'tcp' | 'udp' | 'icmp', port?: number): ParsedTo | null {
-  const m = /^([a-z]+):\/\/([^/:]+)(?::(\d+))?(\/.*)?$/.exec(to);
+  const m = /^([a-z]+):\/\/(\[[0-9A-Fa-f:.]+\]|[^/:[\]]+)(?::(\d+))?(\/.*)?$/.exec(to);
   if (m) {
     const scheme = m[1]!;
     const defaults: Record<string, ['tcp' | 'udp', number]> = { http: ['tcp', 80], https: ['tcp', 443], tcp: ['tcp', 0], udp: ['udp', 0] };
@@ -50,22 +57,25 @@ export function parseTo(to: string, protocol?: 'tcp' | 'udp' | 'icmp', port?: nu
     if (!d) return null;
     const p = m[3] ? Number(m[3]) : port ?? d[1];
     if (!p) return null;
-    return { host: m[2]!, protocol: protocol ?? d[0], port: p };
+    return { host: unbracket(m[2]!), protocol: protocol ?? d[0], port: p };
   }
-  const hp = /^([^:/\s]+)(?::(\d+))?$/.exec(to);
+  // A bare IPv6 address has no port (its colons are the address's own).
+  const hp = /^[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*$/.test(to) ? [to, to] : /^(\[[0-9A-Fa-f:.]+\]|[^:/\s[\]]+)(?::(\d+))?$/.exec(to);
   if (!hp) return null;
   const p = hp[2] ? Number(hp[2]) : port;
   const proto = protocol ?? (p ? 'tcp' : 'icmp');
   if (proto !== 'icmp' && !p) return null;
-  return { host: hp[1]!, protocol: proto, port: proto === 'icmp' ? 0 : p! };
+  return { host: unbracket(hp[1]!), protocol: proto, port: proto === 'icmp' ? 0 : p! };
 }
+
+const unbracket = (h: string): string => (h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h);
 
 /**
  * What the simulator's resolver answers for HOST, asked from a client in Kubernetes namespace
  * `clientNs` (its search list: NS.svc.cluster.local, svc.cluster.local, cluster.local).
  */
 export function resolveName(model: ClusterModel, host: string, clientNs: string): string | null {
-  if (isIp(host)) return host;
+  if (ipFamily(host) !== null) return host;
   const domain = model.spec.clusterDomain;
   const name = host.replace(/\.$/, '');
   const candidates = host.endsWith('.') ? [name] : [name, `${name}.${clientNs}.svc.${domain}`, `${name}.svc.${domain}`, `${name}.${domain}`];
@@ -132,10 +142,21 @@ export function planLab(sim: Sim, opts: LabPlanOptions = {}): LabPlan {
     input: {
       title: sim.file, seed: sim.seed, net: sim.net, probes, requires, notes,
       ...(opts.iptablesSave ? { iptablesSave: opts.iptablesSave } : {}),
+      ip6tablesSave: opts.ip6tablesSave ?? ((ns) => ip6tablesSaveOf(sim, ns)),
       nftRuleset: opts.nftRuleset ?? ((ns) => (ns.nft?.tables.length ? rulesetText(ns.nft) : null)),
     },
     problems,
   };
+}
+
+/** What `ip6tables-save` prints in the simulator for a namespace with IPv6 rules, or null. */
+export function ip6tablesSaveOf(sim: Sim, ns: NetNs): string | null {
+  if (!ns.netfilter6) return null;
+  const o = ns.owner;
+  const target: Target | null = o.kind === 'node' ? { kind: 'node', name: o.name } : o.kind === 'pod' ? { kind: 'pod', namespace: o.namespace, name: o.name } : o.kind === 'host' ? { kind: 'host', name: o.name } : null;
+  if (!target) return null;
+  const r = runLine(sim, target, 'ip6tables-save');
+  return r.exitCode === 0 && r.stdout.trim() ? r.stdout : null;
 }
 
 export type { Network };

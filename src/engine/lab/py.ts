@@ -13,9 +13,15 @@ owner, ready = sys.argv[1], sys.argv[2]
 specs = sys.argv[3:]
 def answer(peer):
     return json.dumps({"responder": owner, "seenSource": "%s:%d" % (peer[0], peer[1])}) + "\n"
+def fam(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+def v6only(s):
+    # An IPv6 wildcard listener next to the IPv4 one: each family on its own socket.
+    if s.family == socket.AF_INET6: s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
 def tcp(addr, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(fam(addr), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    v6only(s)
     s.bind((addr, port)); s.listen(128)
     return s
 def tcp_loop(s):
@@ -37,8 +43,9 @@ def handle(c, peer):
     finally:
         c.close()
 def udp(addr, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(fam(addr), socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    v6only(s)
     s.bind((addr, port))
     return s
 def udp_loop(s):
@@ -47,7 +54,9 @@ def udp_loop(s):
         s.sendto(answer(peer).encode(), peer)
 socks = []
 for spec in specs:
-    proto, addr, port = spec.split(":")
+    proto, rest = spec.split(":", 1)
+    addr, port = rest.rsplit(":", 1)
+    addr = addr.strip("[]")
     socks.append((proto, tcp(addr, int(port)) if proto == "tcp" else udp(addr, int(port))))
 open(ready, "w").close()
 for proto, s in socks:
@@ -62,6 +71,9 @@ name, proto, ip, port, owners = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.a
 # host" shows up as the kernel reports it rather than as a timeout.
 WAIT = float(os.environ.get("KNP_LAB_WAIT", "4"))
 out = {"probe": name, "verdict": "error", "responder": None, "seenSource": None}
+FAM = socket.AF_INET6 if ":" in ip else socket.AF_INET
+# ICMP probes may carry a payload size (ping -s); the default is the short marker.
+PAYLOAD = b"knp-probe" if len(sys.argv) < 7 else (b"knp-probe" * (int(sys.argv[6]) // 9 + 1))[:int(sys.argv[6])]
 def fail(e):
     n = getattr(e, "errno", None)
     if isinstance(e, ConnectionRefusedError) or n == errno.ECONNREFUSED: return "refused"
@@ -78,7 +90,9 @@ def parse(body):
         out["verdict"] = "error"
 try:
     if proto == "tcp":
-        s = socket.create_connection((ip, port), timeout=WAIT)
+        s = socket.socket(FAM, socket.SOCK_STREAM)
+        s.settimeout(WAIT)
+        s.connect((ip, port))
         s.settimeout(WAIT)
         s.sendall(("GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % ip).encode())
         data = b""
@@ -88,22 +102,39 @@ try:
             data += d
         parse(data.decode(errors="replace").split("\r\n\r\n", 1)[-1])
     elif proto == "udp":
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(FAM, socket.SOCK_DGRAM)
         s.settimeout(WAIT)
         s.connect((ip, port))
         s.send(b"knp-probe")
         parse(s.recv(65535).decode(errors="replace"))
+    elif FAM == socket.AF_INET6:
+        # ICMPv6 echo: the kernel fills in the checksum (it covers a pseudo-header) and hands back
+        # the ICMPv6 message without the IPv6 header; neighbour discovery arrives here too.
+        s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+        ident = os.getpid() & 0xffff
+        s.sendto(struct.pack("!BBHHH", 128, 0, 0, ident, 1) + PAYLOAD, (ip, 0))
+        deadline = time.time() + WAIT
+        while True:
+            s.settimeout(max(0.01, deadline - time.time()))
+            data, peer = s.recvfrom(65535)
+            t = data[0]
+            if t == 129 and struct.unpack("!H", data[4:6])[0] == ident:
+                out["verdict"], out["responder"] = "delivered", owners.get(peer[0])
+                break
+            # Destination unreachable, packet too big, time exceeded: about our echo (its id inside).
+            if t in (1, 2, 3) and len(data) >= 54 and data[48] == 128 and struct.unpack("!H", data[52:54])[0] == ident:
+                out["verdict"], out["icmpFrom"] = "unreachable", peer[0]; break
     else:
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         s.settimeout(WAIT)
         ident = os.getpid() & 0xffff
-        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"knp-probe"
+        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + PAYLOAD
         csum = 0
         for i in range(0, len(hdr), 2):
             w = hdr[i] << 8 | (hdr[i + 1] if i + 1 < len(hdr) else 0)
             csum += w
         csum = (csum >> 16) + (csum & 0xffff); csum += csum >> 16
-        pkt = struct.pack("!BBHHH", 8, 0, ~csum & 0xffff, ident, 1) + b"knp-probe"
+        pkt = struct.pack("!BBHHH", 8, 0, ~csum & 0xffff, ident, 1) + PAYLOAD
         s.sendto(pkt, (ip, 0))
         deadline = time.time() + WAIT
         while True:
