@@ -13,6 +13,7 @@ import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
 import { corednsAnswerer } from './agents/coredns/answer';
 import { stubResolver } from './clients/dns/resolve';
 import { buildCluster, installNodeRules } from './build/pipeline';
+import { editHistory } from './build/rebuild';
 import { challengeDiagnostics, runChallengeSetup } from './goals/challenge';
 
 export interface BuildOptions {
@@ -21,8 +22,11 @@ export interface BuildOptions {
   /**
    * The simulation this build replaces (the worker's previous Sim after an edit): what it parsed and
    * generated (kube-proxy's per-Service blocks, each distinct iptables-restore text's parsed tables)
-   * is reused where the new scenario produces the same, so an edit costs what changed. Never
-   * changes the result: the new Sim is the one a build without it gives.
+   * is reused where the new scenario produces the same, so an edit costs what changed. When the
+   * edit leaves the Cluster document and the seed alone, the edit is applied to the running
+   * cluster (build/rebuild.ts `editHistory`): Pods that survive with the same spec keep their node,
+   * address and devices, new Pods are scheduled beside them. A cold build of the same text may
+   * place Pods differently, as a fresh cluster would.
    */
   readonly previous?: Sim;
 }
@@ -42,10 +46,11 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const expanded = expandVariables(file, text, seed);
   const { objects, diagnostics } = loadScenario(file, expanded.text);
   diagnostics.push(...expanded.diagnostics, ...challengeDiagnostics(objects));
-  const { model, net } = buildCluster(objects, seed, file, diagnostics);
+  const history = opts.previous ? editHistory(opts.previous, objects, seed) : undefined;
+  const { model, net } = buildCluster(objects, seed, file, diagnostics, history);
   const ds: Diagnostic[] = [];
   const caches = opts.previous?.caches ?? { chains: new ChainCache() };
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects, caches };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects, caches, ...(history ? { history } : {}) };
   // A machine whose rules did not load is reported before any packet (iptables-restore-failed).
   diagnostics.push(...installNodeRules(sim));
   // A Challenge's setup commands break what the learner is asked to mend.

@@ -9,7 +9,8 @@
  *
  * Pure given (model, rand): the same scenario and seed give the same MACs, names and indexes.
  */
-import type { ClusterModel } from '../model/cluster';
+import type { ClusterModel, PodModel } from '../model/cluster';
+import { podKey, specKey, type ClusterHistory } from '../control/history';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { Rand } from '../util/rand';
 import type { NodeNet } from '../cni/plugin';
@@ -28,23 +29,42 @@ function needsUnderlay(model: ClusterModel): boolean {
   return (model.hasCluster && model.nodes.length > 0) || model.externalHosts.length > 0 || model.hosts.some((h) => h.spec.ip);
 }
 
-export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagnostic[]): Network {
+/**
+ * The Pods in the order kubelet started them: those still running from before (`history`, its
+ * order) first, then the new ones in the model's order. A Pod's devices (veth names, ifindexes,
+ * MACs) depend only on what started before it on its node, so a Pod that kept running keeps them.
+ */
+function startOrder(model: ClusterModel, history: ClusterHistory | undefined): readonly PodModel[] {
+  if (!history || history.placements.size === 0) return model.pods;
+  const byKey = new Map(model.pods.map((p) => [podKey(p.meta.namespace, p.meta.name), p]));
+  const out: PodModel[] = [];
+  const first = new Set<PodModel>();
+  for (const [key, pin] of history.placements) {
+    const p = byKey.get(key);
+    if (!p || p.nodeName !== pin.node || (pin.spec !== undefined && pin.spec !== specKey(p.spec))) continue;
+    out.push(p); first.add(p);
+  }
+  for (const p of model.pods) if (!first.has(p)) out.push(p);
+  return out;
+}
+
+export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagnostic[], history?: ClusterHistory): Network {
   const net: Network = { namespaces: new Map(), generation: 0, aliases: new Map() };
   const ctx: BuildCtx = { model, net, rand, diagnostics, salt: rand.fork('labels').int(2 ** 32) };
   const u: Underlay | undefined = needsUnderlay(model) ? buildUnderlay(ctx) : undefined;
-  if (u && model.hasCluster && model.nodes.length > 0) buildCluster(ctx, u);
+  if (u && model.hasCluster && model.nodes.length > 0) buildCluster(ctx, u, startOrder(model, history));
   if (u) for (const h of model.externalHosts) buildExternalHost(ctx, u, h);
   buildHosts(ctx, u);
   if (hasIPv6(model)) enableIPv6(net, addAddr);
   return net;
 }
 
-function buildCluster(ctx: BuildCtx, u: Underlay): void {
+function buildCluster(ctx: BuildCtx, u: Underlay, pods: readonly PodModel[]): void {
   const plugin = cniOf(ctx.model.spec).datapath(ctx);
   const nodes: NodeNet[] = ctx.model.nodes.map((m) => ({ model: m, ns: buildNodeRoot(ctx, u, m) }));
   const byName = new Map(nodes.map((n) => [n.model.name, n]));
   for (const n of nodes) plugin.setupNode(ctx, u, n);
-  for (const pod of ctx.model.pods) {
+  for (const pod of pods) {
     const node = pod.nodeName ? byName.get(pod.nodeName) : undefined;
     if (!node) continue;
     if (pod.hostNetwork) {

@@ -34,7 +34,7 @@ export function buildCluster(objects: ScenarioObjects, seed: number, file: strin
   const rand = createRand(seed);
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics, history);
   diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
-  const net = buildNetwork(model, rand.fork('network'), diagnostics);
+  const net = buildNetwork(model, rand.fork('network'), diagnostics, history);
   return { model, net };
 }
 
