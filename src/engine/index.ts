@@ -47,7 +47,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const { objects, diagnostics } = loadScenario(file, expanded.text);
   diagnostics.push(...expanded.diagnostics, ...challengeDiagnostics(objects));
   const history = opts.previous ? editHistory(opts.previous, objects, seed) : undefined;
-  const { model, net } = buildCluster(objects, seed, file, diagnostics, history);
+  const { model, net } = buildCluster(objects, seed, file, diagnostics, history, history ? opts.previous?.net : undefined);
   const ds: Diagnostic[] = [];
   const caches = opts.previous?.caches ?? { chains: new ChainCache() };
   const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects, caches, ...(history ? { history } : {}) };

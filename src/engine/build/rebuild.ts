@@ -36,7 +36,7 @@ export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.mod
   if (!sim.objects) return diagnostics;
   history = { ...history, now: (sim.model.ageBase ?? 0) + Math.floor(sim.now / 1000) };
   sim.history = history;
-  const { model, net } = buildCluster(sim.objects, sim.seed, sim.file, diagnostics, history);
+  const { model, net } = buildCluster(sim.objects, sim.seed, sim.file, diagnostics, history, sim.net);
   carryOver(sim.net, net);
   sim.model = model;
   (sim as { net: Sim['net'] }).net = net;
