@@ -81,6 +81,14 @@ describe('snapshot patches (protocol 3)', () => {
     const yaml = generate('M').replace(/replicas: (\d+)/, (_m, n) => `replicas: ${Number(n) + 1}`);
     const edit = ask({ type: 'load', yaml, seed: 1 });
     expect(bytes(edit.snapshot)).toBeLessThan(1_000_000);
+    // Running Pods stay where they are (an edit of the same cluster): only the new replica and its
+    // namespace travel; no other Pod, and no other Pod's namespace, changed.
+    const podsBefore = new Map(held.pods.map((p) => [p.id, p]));
+    expect(edit.snapshot.pods!.set).toHaveLength(1);
+    const added = edit.snapshot.pods!.set[0]!;
+    expect(podsBefore.has(added.id)).toBe(false);
+    expect(edit.snapshot.pods!.del).toEqual([]);
+    expect(edit.snapshot.namespaces!.set.map((n) => n.id).filter((id) => id.startsWith('pod/'))).toEqual([added.id]);
     held = applyPatch(held, edit.snapshot);
     expect(held.namespaces.find((n) => n.id === 'node/node-2')!.chains).not.toBeNull();
   }, 60_000);
