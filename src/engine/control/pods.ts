@@ -182,7 +182,8 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       ...(podIPs && !(phase === 'Pending' && !podIP) ? { podIPs } : {}),
       hostname: hostNetwork && node ? node.name : d.hostname,
       ...(d.subdomain ? { subdomain: d.subdomain } : {}),
-      env: [...(containers[0]?.env ?? []), ...serviceEnv],
+      // Pods of one workload share their Service variables: the same list, not a copy per Pod.
+      env: containers[0]?.env.length ? [...containers[0].env, ...serviceEnv] : serviceEnv,
       serviceEnv,
       dnsPolicy: d.spec.dnsPolicy ?? 'ClusterFirst',
       system: d.system,
