@@ -14,6 +14,7 @@ import { corednsAnswerer } from './agents/coredns/answer';
 import { stubResolver } from './clients/dns/resolve';
 import { buildCluster, installNodeRules } from './build/pipeline';
 import { editHistory } from './build/rebuild';
+import { changedNodes } from './build/network';
 import { challengeDiagnostics, runChallengeSetup } from './goals/challenge';
 
 export interface BuildOptions {
@@ -50,7 +51,7 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const { model, net } = buildCluster(objects, seed, file, diagnostics, history, history ? opts.previous?.net : undefined);
   const ds: Diagnostic[] = [];
   const caches = opts.previous?.caches ?? { chains: new ChainCache() };
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects, caches, ...(history ? { history } : {}) };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects, caches, ...(history ? { history, changedNodes: changedNodes(model, history) } : {}) };
   // A machine whose rules did not load is reported before any packet (iptables-restore-failed).
   diagnostics.push(...installNodeRules(sim));
   // A Challenge's setup commands break what the learner is asked to mend.

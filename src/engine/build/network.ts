@@ -74,6 +74,17 @@ function goneIndexes(before: Network | undefined, kept: ReadonlySet<PodModel>): 
   return out;
 }
 
+/** The nodes where a Pod started or went away since `history` (build/rebuild.ts sets Sim.changedNodes). */
+export function changedNodes(model: ClusterModel, history: ClusterHistory): Set<string> {
+  const { kept } = startOrder(model, history);
+  const out = new Set<string>();
+  const keptKeys = new Set<string>();
+  for (const p of kept) keptKeys.add(podKey(p.meta.namespace, p.meta.name));
+  for (const p of model.pods) if (p.nodeName && !kept.has(p)) out.add(p.nodeName);
+  for (const [key, pin] of history.placements) if (!keptKeys.has(key)) out.add(pin.node);
+  return out;
+}
+
 export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagnostic[], history?: ClusterHistory, before?: Network): Network {
   const net: Network = { namespaces: new Map(), generation: 0, aliases: new Map() };
   const ctx: BuildCtx = { model, net, rand, diagnostics, salt: rand.fork('labels').int(2 ** 32) };

@@ -4,6 +4,7 @@ import type { Sim } from '../sim';
 import type { Network } from '../net/types';
 import { historyOf, type ClusterHistory } from '../control/history';
 import type { ScenarioObjects } from '../scenario/load';
+import { changedNodes } from './network';
 import { buildCluster, installNodeRules } from './pipeline';
 
 /**
@@ -38,6 +39,7 @@ export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.mod
   sim.history = history;
   const { model, net } = buildCluster(sim.objects, sim.seed, sim.file, diagnostics, history, sim.net);
   carryOver(sim.net, net);
+  sim.changedNodes = changedNodes(model, history);
   sim.model = model;
   (sim as { net: Sim['net'] }).net = net;
   diagnostics.push(...installNodeRules(sim));

@@ -94,6 +94,9 @@ describe('rebuilds keep running Pods in place', () => {
     const after = wiring(sim);
     expect(after.size).toBe(before.size + 1);
     expectKept(before, after);
+    // Rule installation may leave the other nodes' Pod wiring alone: only the new Pod's node changed.
+    const added = [...after.keys()].find((k) => !before.has(k))!;
+    expect([...sim.changedNodes!]).toEqual([after.get(added)!.split(' ')[0]]);
   });
 
   it('an edit of the YAML built with the previous Sim keeps every existing Pod; the new replica lands where a cold build puts it here', () => {
@@ -149,6 +152,9 @@ describe('rebuilds keep running Pods in place', () => {
     for (const k of apiAfter) expect(apiBefore).not.toContain(k);
     for (const [pod, w] of before) if (!pod.startsWith('default/api-')) expect(after.get(pod), pod).toBe(w);
     expect(next.model.pods.filter((p) => p.meta.labels['tier'] === 'backend')).toHaveLength(3);
+    const nodesOf = (w: Map<string, string>, keys: string[]) => keys.map((k) => w.get(k)!.split(' ')[0]!);
+    expect([...next.changedNodes!].sort()).toEqual([...new Set([...nodesOf(before, apiBefore), ...nodesOf(after, apiAfter)])].sort());
+    expect(buildSim(scenario(3, 3, 'backend', plugin)).sim.changedNodes).toBeUndefined();
   });
 
   it('a bare Pod whose spec changed is scheduled afresh: nodeName edited moves it', () => {
