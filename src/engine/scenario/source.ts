@@ -82,7 +82,8 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
       index,
       value,
       locate(path, key = false) {
-        const found = span ? locateIn(treeOf(text, span, index), path, key) : null;
+        // The document itself (what the object store sorts by) needs no tree.
+        const found = span && path.length > 0 ? locateIn(treeOf(text, span, index), path, key) : null;
         return found ? toRange(found[0], found[1]) : docRange;
       },
     });
