@@ -5,6 +5,10 @@
  * The nodes carry the iptables rules buildSim installs, so every hook walks real chains.
  * The first walk fills the ARP caches and FDBs; the timed ones find them warm, as a second
  * `curl` in a real cluster would.
+ *
+ * Per family: a small dual-stack cluster (flannel vxlan, iptables mode, 2 nodes, one
+ * dual-stack Service) walks the same cases over IPv4 and over IPv6: ping across nodes and HTTP to
+ * the Service's clusterIP of that family (through iptables' or ip6tables' NAT).
  */
 import { buildSim, installRules } from '../src/engine/index';
 import { acceptAll } from '../src/engine/netfilter/hook';
@@ -57,8 +61,57 @@ export function bigCluster(plugin: 'flannel' | 'calico' = 'flannel', backend = '
   return sim;
 }
 
+const DUAL_STACK = `apiVersion: knp/v1alpha1
+kind: Cluster
+metadata: {name: bench-dual}
+spec:
+  podCIDR: [10.244.0.0/16, "fd00:10:244::/56"]
+  serviceCIDR: [10.96.0.0/12, "fd00:10:96::/112"]
+  underlayCIDR: [192.168.1.0/24, "fd00:192:168:1::/64"]
+  nodes:
+  - {name: node-1, ip: [192.168.1.11, "fd00:192:168:1::11"], controlPlane: true}
+  - {name: node-2, ip: [192.168.1.12, "fd00:192:168:1::12"]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec: {nodeName: node-2, containers: [{name: web, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {nodeName: node-1, containers: [{name: c, image: busybox}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ipFamilyPolicy: PreferDualStack
+  clusterIP: 10.96.0.80
+  clusterIPs: [10.96.0.80, "fd00:10:96::80"]
+  ports: [{port: 80}]
+`;
+
+/** The per-family cases: the same walks over IPv4 and IPv6 in one dual-stack cluster. */
+function perFamily(): ReturnType<typeof time>[] {
+  const { sim } = buildSim(DUAL_STACK, { seed: 1 });
+  const web = sim.model.pods.find((p) => p.meta.name === 'web')!;
+  const web6 = web.podIPs!.find((a) => a.includes(':'))!;
+  const cases: [string, WalkRequest][] = [
+    ['IPv4 ping across nodes', { from: 'pod/default/client', to: web.podIP!, protocol: 'icmp' }],
+    ['IPv6 ping -6 across nodes', { from: 'pod/default/client', to: web6, protocol: 'icmp' }],
+    ['IPv4 Service HTTP SYN..FIN (iptables DNAT)', { from: 'pod/default/client', to: 'http://10.96.0.80/' }],
+    ['IPv6 Service HTTP SYN..FIN (ip6tables DNAT)', { from: 'pod/default/client', to: 'http://[fd00:10:96::80]/' }],
+  ];
+  return cases.map(([what, r]) => {
+    const verdict = walk(sim, r).verdict;
+    return time(`walk: ${what}, dual-stack flannel vxlan, 2 nodes`, () => { walk(sim, r); }, { runs: 100, warmup: 10, note: verdict });
+  });
+}
+
 export const bench: Bench = () => {
-  const out = [];
+  const out = [...perFamily()];
   const cases = [['flannel', 'vxlan', false], ['calico', 'ipip', false], ['flannel', 'vxlan', true]] as const;
   for (const [plugin, backend, rules] of cases) {
     const sim = bigCluster(plugin, backend, rules);

@@ -15,7 +15,10 @@ import { KUBERNETES_VERSION } from '../control/system';
 /** Every machine's restore failure, in namespace order. */
 export function restoreFailures(net: Network): RestoreFailure[] {
   const out: RestoreFailure[] = [];
-  for (const ns of net.namespaces.values()) if (ns.netfilter?.restoreFailure) out.push(ns.netfilter.restoreFailure);
+  for (const ns of net.namespaces.values()) {
+    if (ns.netfilter?.restoreFailure) out.push(ns.netfilter.restoreFailure);
+    if (ns.netfilter6?.restoreFailure) out.push(ns.netfilter6.restoreFailure);
+  }
   return out;
 }
 

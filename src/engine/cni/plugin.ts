@@ -123,6 +123,8 @@ export interface CniPlugin {
   systemObjects(spec: ClusterSpec): CniSystemObjects;
   /** The rules the plugin's node daemon writes (masquerade, forward accepts), after kube-proxy's. */
   writeHostRules(rs: Ruleset, model: ClusterModel, node: NodeModel): void;
+  /** The ip6tables rules its daemon writes on a cluster with an IPv6 family. Absent: none. */
+  writeHostRules6?(rs: Ruleset, model: ClusterModel, node: NodeModel): void;
   /** The ipsets its daemon keeps on every node. */
   ipsets(model: ClusterModel): readonly CniIpSet[];
   /** Loads (or reloads) its NetworkPolicy rules on every node; returns the nodes that failed. */

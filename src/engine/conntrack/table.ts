@@ -22,6 +22,9 @@ export const invert = (t: Tuple): Tuple => ({ proto: t.proto, src: t.dst, dst: t
 /** ICMP types that are errors carrying the offending packet (destination unreachable, time exceeded, ...). */
 export const isIcmpError = (type: number): boolean => type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
 
+/** An ICMP or ICMPv6 error quoting the packet that caused it (ICMPv6: every type below 128). */
+const isErrorPacket = (p: Packet): boolean => !!p.icmp && (p.ip?.version === 6 ? p.icmp.type < 128 : isIcmpError(p.icmp.type));
+
 /** Echo, timestamp, info and address-mask requests. */
 const ICMP_REQUESTS: readonly number[] = [8, 13, 15, 17, 128];
 
@@ -150,9 +153,9 @@ export type CtInResult =
  */
 export function conntrackIn(t: ConntrackTable, p: Packet, now: number): CtInResult {
   sweep(t, now);
-  if (p.icmp && isIcmpError(p.icmp.type)) {
+  if (isErrorPacket(p)) {
     // An ICMP error belongs to the connection of the packet it quotes (RELATED).
-    const inner = p.icmp.original ? tupleOf(p.icmp.original) : null;
+    const inner = p.icmp?.original ? tupleOf(p.icmp.original) : null;
     if (!inner) return { kind: 'invalid', reason: 'ICMP error without a quoted packet' };
     const hit = lookupTuple(t, invert(inner), now);
     if (!hit || !hit.entry.confirmed) return { kind: 'invalid', reason: 'ICMP error for no known connection' };
@@ -214,8 +217,8 @@ function flagText(f: { syn?: boolean; ack?: boolean; fin?: boolean; rst?: boolea
 
 /** The entry a packet belongs to between hooks (INPUT, FORWARD, POSTROUTING) when no CtRef was carried. */
 export function findForPacket(t: ConntrackTable, p: Packet, now: number): { entry: CtEntry; ref: CtRef } | undefined {
-  if (p.icmp && isIcmpError(p.icmp.type)) {
-    const inner = p.icmp.original ? tupleOf(p.icmp.original) : null;
+  if (isErrorPacket(p)) {
+    const inner = p.icmp?.original ? tupleOf(p.icmp.original) : null;
     if (!inner) return undefined;
     const hit = lookupTuple(t, invert(inner), now, true);
     return hit ? { entry: hit.entry, ref: { id: hit.entry.id, dir: hit.dir, state: 'RELATED' } } : undefined;

@@ -84,8 +84,8 @@ const EXAMPLE: Record<FamilyField, string> = { podCIDR: '[10.244.0.0/16, "fd00:1
  * The per-family CIDR lists (spec.podCIDR, serviceCIDR, underlayCIDR take one CIDR or one per
  * family, as kube-controller-manager's --cluster-cidr and kube-apiserver's
  * --service-cluster-ip-range do): at most two, never two of one family, the Service range of
- * the Pod range's families. IPv4 entries keep their checks in sanitizeSpec; the packet walk
- * still uses the IPv4 family only, which an info diagnostic `ipv6-datapath-not-yet` says.
+ * the Pod range's families. IPv4 entries keep their checks in sanitizeSpec; where the packet
+ * walk does not carry IPv6 in full, an info diagnostic `ipv6-datapath-not-yet` says what.
  */
 function sanitizeFamilies(spec: ClusterSpec, origin: Origin | undefined, r: Reporter): Pick<ClusterSpec, FamilyField | 'podCIDRs' | 'serviceCIDRs' | 'underlayCIDRs' | 'ipFamilies' | 'nodeCIDRMaskSizeIPv6'> {
   const defaults = clusterSpec.parse({});
@@ -137,16 +137,16 @@ function sanitizeFamilies(spec: ClusterSpec, origin: Origin | undefined, r: Repo
   if (p6 && nodeCIDRMaskSizeIPv6 - p6.len > 16) r.error(origin, ['spec', 'nodeCIDRMaskSizeIPv6'], 'invalid-value', `nodeCIDRMaskSizeIPv6 ${nodeCIDRMaskSizeIPv6} and the cluster CIDR ${pod6}: the difference between the two masks must be at most 16`, `use a cluster CIDR of at least /${nodeCIDRMaskSizeIPv6 - 16}`, false, { kind: 'Cluster', field: 'spec.nodeCIDRMaskSizeIPv6' });
   const ipFamilies = podFam.map((f) => (f === 4 ? 'IPv4' as const : 'IPv6' as const));
   const v4 = (l: readonly string[], d: string): string => l.find((c) => !c.includes(':')) ?? d;
-  // The IPv6 data path (stage 2a) wires Pods with the bridge plugin; Services' IPv6 addresses need
-  // ip6tables NAT, which no writer produces yet. The info says exactly what does not walk.
-  if (podFam.includes(6) && (spec.network.plugin === 'bridge' || (spec.network.plugin === 'flannel' && (spec.network.backend ?? 'vxlan') === 'vxlan'))) {
-    const only6 = !podFam.includes(4);
-    r.report(origin, ['spec', 'podCIDR'], 'info', 'ipv6-datapath-not-yet', only6
-      ? `the cluster is IPv6-only: Pods, nodes and the underlay router speak IPv6 and packets between them walk over IPv6, but Service clusterIPs are not translated for IPv6 yet, and the machines keep IPv4 wiring from the default ranges (${defaults.podCIDR}, ${defaults.underlayCIDR}) underneath`
-      : `the cluster is dual-stack (${name(podFam)}): Pod-to-Pod and node traffic walks over both families, but IPv6 Service clusterIPs are not translated yet (no ip6tables NAT rules)`,
-    'reach a Service by its IPv4 clusterIP, or a Pod directly by its IPv6 address (ping -6, curl http://[ADDR]/)', false, { params: { families: name(podFam), plugin: spec.network.plugin } });
+  // The IPv6 data path wires Pods with the bridge plugin and flannel's vxlan backend, and Services
+  // are translated for IPv6 (ip6tables, nf_tables ip6, IPVS). A dual-stack cluster of those walks
+  // every family in full; an IPv6-only one keeps IPv4 wiring underneath, which the info says.
+  const walks6 = spec.network.plugin === 'bridge' || (spec.network.plugin === 'flannel' && (spec.network.backend ?? 'vxlan') === 'vxlan');
+  if (podFam.includes(6) && !podFam.includes(4) && walks6) {
+    r.report(origin, ['spec', 'podCIDR'], 'info', 'ipv6-datapath-not-yet',
+      `the cluster is IPv6-only: Pods, nodes, Services and the underlay router speak IPv6 and packets walk over IPv6, but the machines keep IPv4 wiring from the default ranges (${defaults.podCIDR}, ${defaults.underlayCIDR}) underneath`,
+    'use the IPv6 addresses (ping -6, curl http://[ADDR]/) or Services by name; the IPv4 wiring underneath carries no cluster traffic', false, { params: { families: name(podFam), plugin: spec.network.plugin } });
     // (flannel's vxlan backend wires IPv6 with flannel-v6.1; its udp and host-gw backends do not.)
-  } else if (podFam.includes(6)) {
+  } else if (podFam.includes(6) && !walks6) {
     const only6 = !podFam.includes(4);
     r.report(origin, ['spec', 'podCIDR'], 'info', 'ipv6-datapath-not-yet', only6
       ? `the cluster is IPv6-only: its Kubernetes objects carry IPv6 addresses, but packets are not walked over IPv6 yet; the machines are wired with the default IPv4 ranges (${defaults.podCIDR}, ${defaults.serviceCIDR}, ${defaults.underlayCIDR}) so probes and traces still run`

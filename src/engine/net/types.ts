@@ -272,12 +272,6 @@ export interface NetNs {
   netfilter6?: NetfilterState;
   /** nf_tables state loaded with `nft -f` (kube-proxy's nftables mode): src/engine/netfilter/nft. */
   nft?: NftState;
-  /**
-   * The IPv6 rules the node's daemons wrote, as ip6tables-restore input (kube-proxy's jumps and
-   * its IPv6 proxier's restore: agents/kubeproxy/iptables6.ts). Kept beside the IPv4 tables until
-   * the netfilter engine has IPv6 tables of its own; `ip6tables-save` prints it.
-   */
-  ip6tablesRuleset?: string;
   /** Filled by the conntrack module on the first packet seen while netfilter state exists. */
   conntrack?: ConntrackTable;
   /** IPsec transport-mode SAs (ESP), when something keyed them (weave fastdp with a password). */

@@ -19,7 +19,7 @@ function portKey(proto: number, port: number): number {
 
 /** The bucket a rule can live in, or null when it must be considered for every packet. */
 function keyOf(r: Rule): number | null {
-  if (r.dst && !r.dst.inv && r.dst.len === 32) return r.dst.base;
+  if (r.dst && !r.dst.inv && r.dst.len === 32 && r.dst.v6 === undefined) return r.dst.base;
   if (!r.proto || r.proto.inv) return null;
   const first = r.matches.find((m) => m.kind !== 'comment');
   if (first && (first.kind === 'tcp' || first.kind === 'udp' || first.kind === 'sctp') && first.dport && !first.dport.inv && first.dport.range.min === first.dport.range.max) {

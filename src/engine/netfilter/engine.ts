@@ -14,6 +14,7 @@
  */
 import { message } from '../i18n/messages';
 import { formatIPv4, maskOf, parseIPv4, parsePrefix, prefixContains } from '../addr/ip';
+import { formatIPv6, mask6, parseIPv6 } from '../addr/ip6';
 import { applyNat, bindDst, bindSrc, type Manip } from '../conntrack/nat';
 import { conntrackIn, conntrackOf, deleteEntry, findForPacket, findLoopedBack } from '../conntrack/table';
 import type { ConntrackTable, CtEntry, CtRef } from '../conntrack/types';
@@ -29,21 +30,26 @@ import type { CtStateName, NetfilterState, TableName } from './types';
 
 const manipOf = (hook: Hook): Manip => (hook === 'PREROUTING' || hook === 'OUTPUT' ? 'dst' : 'src');
 
-/** The namespace's addresses (for addrtype LOCAL, MASQUERADE and REDIRECT). */
-interface LocalAddr { readonly ip: number; readonly dev: string; readonly len: number; readonly scope: 'host' | 'link' | 'global' }
+/** A namespace's address of one family (for addrtype LOCAL, MASQUERADE and REDIRECT): IPv4 as a number, IPv6 as a bigint. */
+interface LocalAddrOf<T> { readonly ip: T; readonly dev: string; readonly len: number; readonly scope: 'host' | 'link' | 'global' }
+type LocalAddr = LocalAddrOf<number>;
 
-function localAddrs(ns: NetNs): LocalAddr[] {
-  const out: LocalAddr[] = [];
+/** The namespace's addresses of one family, devices by ifindex. */
+function addrsOf<T>(ns: NetNs, family: 4 | 6, parse: (s: string) => T | null): LocalAddrOf<T>[] {
+  const out: LocalAddrOf<T>[] = [];
   const links = [...ns.links].sort((x, y) => x.ifindex - y.ifindex);
   for (const l of links) {
     for (const a of l.addrs) {
-      if (a.family !== 4) continue;
-      const v = parseIPv4(a.address);
+      if (a.family !== family) continue;
+      const v = parse(a.address);
       if (v !== null) out.push({ ip: v, dev: l.name, len: a.prefixLen, scope: a.scope });
     }
   }
   return out;
 }
+
+const localAddrs = (ns: NetNs): LocalAddr[] => addrsOf(ns, 4, parseIPv4);
+const localAddrs6 = (ns: NetNs): LocalAddrOf<bigint>[] => addrsOf(ns, 6, parseIPv6);
 
 /**
  * The per-hook helpers a rule match may ask for: addrtype LOCAL (the namespace's addresses,
@@ -51,11 +57,30 @@ function localAddrs(ns: NetNs): LocalAddr[] {
  */
 class NsHelpers {
   private set: Set<number> | null = null;
+  private set6: Set<bigint> | null = null;
   readonly isLocal: (ip: number) => boolean;
+  readonly isLocal6: (ip: bigint) => boolean;
   readonly findSet: MatchEnv['findSet'];
   constructor(private readonly ns: NetNs) {
     this.isLocal = this.isLocalImpl.bind(this);
+    this.isLocal6 = this.isLocal6Impl.bind(this);
     this.findSet = this.findSetImpl.bind(this);
+  }
+
+  /** An address of the namespace, ::1, or a /128 `local` route (kube-ipvs0's IPv6 Service addresses). */
+  private isLocal6Impl(ip: bigint): boolean {
+    if (ip === 1n) return true;
+    if (!this.set6) {
+      const set = new Set(localAddrs6(this.ns).map((a) => a.ip));
+      for (const r of this.ns.routes) {
+        if (r.type !== 'local' || r.family !== 6) continue;
+        const [a, len] = r.dst.split('/');
+        const v = parseIPv6(a ?? '');
+        if (v !== null && (len === undefined || len === '128')) set.add(v);
+      }
+      this.set6 = set;
+    }
+    return this.set6.has(ip);
   }
 
   private isLocalImpl(ip: number): boolean {
@@ -93,29 +118,55 @@ function masqAddress(ns: NetNs, dev: string | undefined, dst: number): string | 
   return pick ? formatIPv4(pick.ip) : null;
 }
 
+/**
+ * MASQUERADE for IPv6 (nf_nat_masquerade_ipv6: ipv6_dev_get_saddr on the outgoing device): a
+ * global address of that device, preferring the longest prefix shared with the destination.
+ */
+function masqAddress6(ns: NetNs, dev: string | undefined, dst: bigint | undefined): string | null {
+  const onDev = localAddrs6(ns).filter((a) => a.scope === 'global' && a.dev === dev);
+  if (!onDev.length || dst === undefined) return onDev[0] ? formatIPv6(onDev[0].ip) : null;
+  const common = (x: bigint): number => { let n = 0; while (n < 128 && ((x ^ dst) & mask6(n + 1)) === 0n) n++; return n; };
+  let best = onDev[0]!;
+  for (const a of onDev) if (common(a.ip) > common(best.ip)) best = a;
+  return formatIPv6(best.ip);
+}
+
 /** REDIRECT in PREROUTING: the first address of the device the packet came in on. */
 function firstAddress(ns: NetNs, dev: string | undefined): string | null {
   const a = localAddrs(ns).find((x) => x.dev === dev) ?? localAddrs(ns).find((x) => x.scope === 'global');
   return a ? formatIPv4(a.ip) : null;
 }
 
-/** What -m conntrack sees; a packet with no entry (raw table, or not trackable) is INVALID, as in xt_conntrack. */
-function ctStateOf(ref: CtRef | undefined): CtStateName {
-  return ref ? ref.state : 'INVALID';
+/** The same for IPv6 (nf_nat_redirect_ipv6: a global address of the incoming device). */
+function firstAddress6(ns: NetNs, dev: string | undefined): string | null {
+  const all = localAddrs6(ns).filter((x) => x.scope === 'global');
+  const a = all.find((x) => x.dev === dev) ?? all[0];
+  return a ? formatIPv6(a.ip) : null;
 }
 
-const endpoint = (addr: string, port: number | undefined): string => (port === undefined ? addr : `${addr}:${port}`);
+/** What -m conntrack sees; a packet with no entry (raw table, or not trackable) is INVALID, as in xt_conntrack. */
+function ctStateOf(ref: CtRef | undefined, untracked: boolean): CtStateName {
+  return ref ? ref.state : untracked ? 'UNTRACKED' : 'INVALID';
+}
+
+/**
+ * ICMPv6 that nf_conntrack marks UNTRACKED instead of tracking (icmpv6_error's noct_valid_new):
+ * MLD queries, reports and done, router and neighbour solicitations and advertisements, MLDv2 reports.
+ */
+const NOCT_ICMPV6 = new Set([130, 131, 132, 133, 134, 135, 136, 143]);
+
+const endpoint = (addr: string, port: number | undefined): string => (port === undefined ? addr : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
 
 function dstOf(p: Packet): string { return endpoint(p.ip!.dst, p.tcp?.dport ?? p.udp?.dport); }
 function srcOf(p: Packet): string { return endpoint(p.ip!.src, p.tcp?.sport ?? p.udp?.sport); }
 
 export function ctEntryText(e: CtEntry): string {
-  const proto = e.orig.proto === 6 ? 'tcp' : e.orig.proto === 17 ? 'udp' : e.orig.proto === 1 ? 'icmp' : String(e.orig.proto);
-  return `${proto} ${e.orig.src}:${e.orig.sport} → ${e.orig.dst}:${e.orig.dport} | reply ${e.reply.src}:${e.reply.sport} → ${e.reply.dst}:${e.reply.dport}${e.tcp ? ` ${e.tcp}` : ''}`;
+  const proto = e.orig.proto === 6 ? 'tcp' : e.orig.proto === 17 ? 'udp' : e.orig.proto === 1 ? 'icmp' : e.orig.proto === 58 ? 'icmpv6' : String(e.orig.proto);
+  return `${proto} ${endpoint(e.orig.src, e.orig.sport)} → ${endpoint(e.orig.dst, e.orig.dport)} | reply ${endpoint(e.reply.src, e.reply.sport)} → ${endpoint(e.reply.dst, e.reply.dport)}${e.tcp ? ` ${e.tcp}` : ''}`;
 }
 
 function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit: (e: HookEvent) => void): HookVerdict {
-  // IPv6 packets traverse ip6tables' own tables (ns.netfilter6); nf_tables' ip6/inet families are not modelled.
+  // IPv6 packets traverse ip6tables' own tables (ns.netfilter6) and nf_tables' ip6 and inet tables.
   const v6 = packetIn.ip?.version === 6;
   const state: NetfilterState | undefined = v6 ? ns.netfilter6 : ns.netfilter;
   if (!state || !packetIn.ip) return { verdict: 'accept', packet: packetIn };
@@ -150,7 +201,8 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     }
   }
   const helpers = new NsHelpers(ns);
-  const nftChains = v6 ? [] : baseChains(ns.nft, hook);
+  const untracked = v6 && packet.icmp !== undefined && NOCT_ICMPV6.has(packet.icmp.type);
+  const nftChains = baseChains(ns.nft, hook, v6 ? 6 : 4);
   let steps: readonly (Step | BaseChainRef)[] = nftChains.length ? withNft(hook, nftChains) : HOOK_STEPS[hook];
   if (hook === 'INPUT' && ctx.split) {
     const at = steps.indexOf('nat');
@@ -159,7 +211,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
   for (const step of steps) {
     if (typeof step !== 'string') {
       // An nf_tables filter-type base chain, at its priority among iptables' tables.
-      const env = makeEnv(ctx, ref, entry, packet, helpers, state);
+      const env = makeEnv(ctx, ref, entry, packet, helpers, state, untracked);
       const o = runBaseChain(step, hook, view!, env, emit);
       packet = markBack(env, packet, entry);
       if (o.kind === 'drop' || o.kind === 'reject') return stopWith(ct, entry, packet, o);
@@ -168,6 +220,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     if (step === 'conntrack') {
       // A packet that carries its entry (IPVS sending on what it took at LOCAL_IN) is not looked up again.
       if (ctx.tracked && entry) continue;
+      if (untracked) continue;
       if (hook === 'PREROUTING' && ctx.inDev === 'lo') {
         // Looped back: the packet still carries the entry it got in OUTPUT (the kernel keeps
         // skb->_nfct across lo), already translated — find it, do not advance it twice.
@@ -192,7 +245,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       continue;
     }
     if (step !== 'nat') {
-      const r = runTable(state, step, hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state), emit, packet, entry);
+      const r = runTable(state, step, hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state, untracked), emit, packet, entry);
       packet = r.packet;
       const o = r.outcome;
       if (o.kind === 'drop' || o.kind === 'reject') return stopWith(ct, entry, packet, o);
@@ -203,7 +256,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
     const manip = manipOf(hook);
     const done = manip === 'dst' ? entry.natDoneDst : entry.natDoneSrc;
     if (ref.dir === 'original' && ref.state === 'NEW' && !done) {
-      const r = runTable(state, 'nat', hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state), emit, packet, entry);
+      const r = runTable(state, 'nat', hook, view!, makeEnv(ctx, ref, entry, packet, helpers, state, untracked), emit, packet, entry);
       packet = r.packet;
       let o = r.outcome;
       // nf_nat runs every nat-type chain registered at the hook (iptables' nat table, then
@@ -211,7 +264,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       for (const b of nftChains) {
         if (o.kind !== 'accept') break;
         if (b.chain.base!.type !== 'nat') continue;
-        const env = makeEnv(ctx, ref, entry, packet, helpers, state);
+        const env = makeEnv(ctx, ref, entry, packet, helpers, state, untracked);
         o = runBaseChain(b, hook, view!, env, emit);
         packet = markBack(env, packet, entry);
       }
@@ -243,7 +296,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
 }
 
 /** What the matches of one table run see: a plain object (no spreads: this runs for every table at every hook). */
-function makeEnv(ctx: HookContext, ref: CtRef | undefined, entry: CtEntry | undefined, packet: Packet, helpers: NsHelpers, state: NetfilterState): MatchEnv {
+function makeEnv(ctx: HookContext, ref: CtRef | undefined, entry: CtEntry | undefined, packet: Packet, helpers: NsHelpers, state: NetfilterState, untracked: boolean): MatchEnv {
   return {
     inDev: ctx.inDev,
     outDev: ctx.outDev,
@@ -252,12 +305,13 @@ function makeEnv(ctx: HookContext, ref: CtRef | undefined, entry: CtEntry | unde
     bridged: ctx.bridged ?? false,
     now: ctx.now,
     random: ctx.random,
-    ctState: ctStateOf(ref),
+    ctState: ctStateOf(ref, untracked),
     ctSnat: entry?.srcNat ?? false,
     ctDnat: entry?.dstNat ?? false,
     mark: packet.mark ?? 0,
     ctmark: entry?.mark ?? 0,
     isLocal: helpers.isLocal,
+    isLocal6: helpers.isLocal6,
     state,
     findSet: helpers.findSet,
   };
@@ -323,29 +377,41 @@ function stopWith(ct: ConntrackTable, entry: CtEntry | undefined, packet: Packet
 function bind(ns: NetNs, ct: ConntrackTable, e: CtEntry, t: NatTarget, hook: Hook, v: PacketView, ctx: HookContext): boolean {
   const origDport = e.orig.dport;
   const pick = (min: number, max: number): number => (min === max ? min : min + Math.floor(ctx.random() * (max - min + 1)));
+  const v6 = v.dst6 !== undefined;
+  /** The address a NAT range names for this packet's family; `own` when it names ports only. Null: the other family's range. */
+  const rangeAddr = (r: NonNullable<Extract<NatTarget, { kind: 'DNAT' | 'SNAT' }>['to']>, own: string): string | null => {
+    if (r.min6 !== undefined && r.max6 !== undefined) {
+      if (!v6) return null;
+      return formatIPv6(r.min6 === r.max6 ? r.min6 : r.min6 + BigInt(Math.floor(ctx.random() * Number(r.max6 - r.min6 + 1n))));
+    }
+    if (r.minIp === 0 && r.maxIp === 0) return own;
+    return v6 ? null : formatIPv4(pick(r.minIp, r.maxIp));
+  };
   switch (t.kind) {
     case 'DNAT': {
       if (!t.to) return false;
-      const ip = t.to.minIp === 0 && t.to.maxIp === 0 ? v.dst : pick(t.to.minIp, t.to.maxIp);
+      const ip = rangeAddr(t.to, e.orig.dst);
+      if (ip === null) return false;
       const port = t.to.ports ? pick(t.to.ports.min, t.to.ports.max) : origDport;
-      bindDst(ct, e, formatIPv4(ip), port);
+      bindDst(ct, e, ip, port);
       break;
     }
     case 'REDIRECT': {
       // PREROUTING: the primary address of the incoming device; OUTPUT: loopback.
-      const addr = hook === 'OUTPUT' ? '127.0.0.1' : firstAddress(ns, ctx.inDev);
+      const addr = hook === 'OUTPUT' ? (v6 ? '::1' : '127.0.0.1') : v6 ? firstAddress6(ns, ctx.inDev) : firstAddress(ns, ctx.inDev);
       if (!addr) return false;
       bindDst(ct, e, addr, t.ports ? pick(t.ports.min, t.ports.max) : origDport);
       break;
     }
     case 'SNAT': {
       if (!t.to) return false;
-      const ip = t.to.minIp === 0 && t.to.maxIp === 0 ? v.src : pick(t.to.minIp, t.to.maxIp);
-      if (!bindSrc(ct, e, formatIPv4(ip), t.to.ports, { randomFully: t.randomFully || t.random, random: ctx.random })) return false;
+      const ip = rangeAddr(t.to, e.orig.src);
+      if (ip === null) return false;
+      if (!bindSrc(ct, e, ip, t.to.ports, { randomFully: t.randomFully || t.random, random: ctx.random })) return false;
       break;
     }
     case 'MASQUERADE': {
-      const addr = masqAddress(ns, ctx.outDev, v.dst);
+      const addr = v6 ? masqAddress6(ns, ctx.outDev, v.dst6) : masqAddress(ns, ctx.outDev, v.dst);
       if (!addr) return false;
       if (!bindSrc(ct, e, addr, t.ports, { randomFully: t.randomFully || t.random, random: ctx.random })) return false;
       break;

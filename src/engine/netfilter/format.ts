@@ -69,7 +69,7 @@ function saveMatch(m: Match): string {
       if (m.reap) s += ' --reap';
       if (m.hitcount !== undefined) s += ` --hitcount ${m.hitcount}`;
       if (m.rttl) s += ' --rttl';
-      return `${s} --name ${m.name} --mask ${formatIPv4(m.mask)} --${m.side === 'source' ? 'rsource' : 'rdest'}`;
+      return `${s} --name ${m.name} --mask ${m.mask6 !== undefined ? formatIPv6(m.mask6) : formatIPv4(m.mask)} --${m.side === 'source' ? 'rsource' : 'rdest'}`;
     }
     case 'set': return `-m set ${inv(m.inv)}--match-set ${m.name} ${m.flags.join(',')}`;
     case 'multiport': return `-m multiport ${inv(m.inv)}--${m.which} ${m.ports.map((p) => ports(p)).join(',')}`;
@@ -87,6 +87,11 @@ function saveMatch(m: Match): string {
 
 function natRange(r: NatRange): string {
   let s = '';
+  if (r.min6 !== undefined && r.max6 !== undefined) {
+    // libxt_NAT prints an IPv6 range in brackets when a port follows.
+    const ips = r.min6 === r.max6 ? formatIPv6(r.min6) : `${formatIPv6(r.min6)}-${formatIPv6(r.max6)}`;
+    return r.ports ? `[${ips}]:${ports(r.ports, '-')}` : ips;
+  }
   if (r.minIp !== 0 || r.maxIp !== 0) s = r.minIp === r.maxIp ? formatIPv4(r.minIp) : `${formatIPv4(r.minIp)}-${formatIPv4(r.maxIp)}`;
   if (r.ports) s += `:${ports(r.ports, '-')}`;
   return s;
@@ -208,7 +213,7 @@ function listMatch(m: Match): string {
       if (m.reap) s += ' reap';
       if (m.hitcount !== undefined) s += ` hit_count: ${m.hitcount}`;
       if (m.rttl) s += ' TTL-Match';
-      return `${s} name: ${m.name} side: ${m.side} mask: ${formatIPv4(m.mask)}`;
+      return `${s} name: ${m.name} side: ${m.side} mask: ${m.mask6 !== undefined ? formatIPv6(m.mask6) : formatIPv4(m.mask)}`;
     }
     case 'set': return `${m.inv ? '! ' : ''}match-set ${m.name} ${m.flags.join(',')}`;
     case 'multiport': return `multiport ${m.which}${m.inv ? ' !' : ''} ${m.ports.map((p) => ports(p)).join(',')}`;

@@ -3,7 +3,7 @@
  * against a packet view (the headers as numbers, read once per hook) and the hook's context.
  */
 import { formatIPv4, maskOf, parseIPv4 } from '../addr/ip';
-import { mask6, parseIPv6 } from '../addr/ip6';
+import { formatIPv6, mask6, parseIPv6 } from '../addr/ip6';
 import type { Packet } from '../net/packet';
 import { ipsetTest, type IpSetLike } from './ipset';
 import { protoName } from './format';
@@ -93,6 +93,8 @@ export interface MatchEnv {
   ctmark?: number;
   /** The namespace's local addresses (addrtype LOCAL), computed on first use. */
   readonly isLocal: (ip: number) => boolean;
+  /** The same for an IPv6 address (ip6tables' addrtype). */
+  readonly isLocal6?: (ip: bigint) => boolean;
   readonly state: NetfilterState;
   /** ipset lookup for -m set (see ipset.ts findSet). */
   readonly findSet: (name: string) => IpSetLike | undefined;
@@ -131,8 +133,11 @@ function matchOne(m: Match, p: PacketView, env: MatchEnv): boolean {
     case 'addrtype': {
       // Only LOCAL and UNICAST are modelled: every non-local address counts as UNICAST.
       const typeOf = (ip: number): string => (env.isLocal(ip) ? 'LOCAL' : ip === 0xffffffff ? 'BROADCAST' : (ip >>> 28) === 14 ? 'MULTICAST' : 'UNICAST');
-      if (m.src && m.src.types.includes(typeOf(p.src)) === m.src.inv) return false;
-      if (m.dst && m.dst.types.includes(typeOf(p.dst)) === m.dst.inv) return false;
+      // IPv6 has no broadcast; ff00::/8 is multicast.
+      const typeOf6 = (ip: bigint | undefined): string => (ip === undefined ? 'UNSPEC' : env.isLocal6?.(ip) ? 'LOCAL' : (ip >> 120n) === 0xffn ? 'MULTICAST' : 'UNICAST');
+      const v6 = p.dst6 !== undefined;
+      if (m.src && m.src.types.includes(v6 ? typeOf6(p.src6) : typeOf(p.src)) === m.src.inv) return false;
+      if (m.dst && m.dst.types.includes(v6 ? typeOf6(p.dst6) : typeOf(p.dst)) === m.dst.inv) return false;
       return true;
     }
     case 'mark': return (((env.mark & m.mask) >>> 0) === m.value) !== m.inv;
@@ -151,7 +156,8 @@ function matchOne(m: Match, p: PacketView, env: MatchEnv): boolean {
     case 'set': {
       const set = env.findSet(m.name);
       if (!set) return m.inv;
-      const hit = ipsetTest(set, m.flags, { src: formatIPv4(p.src), dst: formatIPv4(p.dst), proto: protoName(p.proto), ...(p.sport !== undefined ? { sport: p.sport } : {}), ...(p.dport !== undefined ? { dport: p.dport } : {}) });
+      const v6 = p.src6 !== undefined && p.dst6 !== undefined;
+      const hit = ipsetTest(set, m.flags, { src: v6 ? formatIPv6(p.src6!) : formatIPv4(p.src), dst: v6 ? formatIPv6(p.dst6!) : formatIPv4(p.dst), proto: protoName(p.proto), ...(p.sport !== undefined ? { sport: p.sport } : {}), ...(p.dport !== undefined ? { dport: p.dport } : {}) });
       return hit !== m.inv;
     }
     case 'multiport': {
@@ -172,7 +178,8 @@ function matchOne(m: Match, p: PacketView, env: MatchEnv): boolean {
 
 /** xt_recent: lists of addresses with the times they were seen, per name. */
 function matchRecent(m: Extract<Match, { kind: 'recent' }>, p: PacketView, env: MatchEnv): boolean {
-  const addr = ((m.side === 'source' ? p.src : p.dst) & m.mask) >>> 0;
+  const a6 = m.side === 'source' ? p.src6 : p.dst6;
+  const addr: number | bigint = a6 !== undefined ? a6 & (m.mask6 ?? mask6(128)) : ((m.side === 'source' ? p.src : p.dst) & m.mask) >>> 0;
   let list = env.state.recent.get(m.name);
   if (!list) { list = new Map(); env.state.recent.set(m.name, list); }
   const seen = list.get(addr);

@@ -5,7 +5,7 @@
  * `!` before an option to invert it, and answers with the messages iptables prints.
  */
 import { maskOf, parseIPv4 } from '../addr/ip';
-import { parsePrefix6 } from '../addr/ip6';
+import { parseIPv6, parsePrefix6 } from '../addr/ip6';
 import { CT_STATES, type AddrMatch, type CtStateName, type IfaceMatch, type InvPorts, type Match, type NatRange, type PortRange, type RejectWith, type Rule, type Target } from './types';
 
 export const IPT_VERSION = 'iptables v1.8.9 (nf_tables)';
@@ -146,11 +146,41 @@ const REJECT_ALIASES: Readonly<Record<string, RejectWith>> = {
 
 const LOG_LEVELS: Readonly<Record<string, number>> = { emerg: 0, alert: 1, crit: 2, error: 3, warning: 4, warn: 4, notice: 5, info: 6, debug: 7 };
 
-/** "1.2.3.4", "1.2.3.4:80", "1.2.3.4-1.2.3.9:1000-2000", ":80" (a port only). */
+/**
+ * "1.2.3.4", "1.2.3.4:80", "1.2.3.4-1.2.3.9:1000-2000", ":80" (a port only); ip6tables' forms
+ * "fd00::3", "[fd00::3]:80", "[fd00::3-fd00::9]:80-90" (brackets when a port follows).
+ */
 function parseNatRange(s: string): NatRange | null {
-  const colon = s.indexOf(':');
-  const ipPart = colon < 0 ? s : s.slice(0, colon);
-  const portPart = colon < 0 ? undefined : s.slice(colon + 1);
+  const v6 = s.startsWith('[') || s.indexOf(':') !== s.lastIndexOf(':');
+  let ipPart: string;
+  let portPart: string | undefined;
+  if (s.startsWith('[')) {
+    const close = s.indexOf(']');
+    if (close < 0) return null;
+    ipPart = s.slice(1, close);
+    const rest = s.slice(close + 1);
+    if (rest !== '' && !rest.startsWith(':')) return null;
+    portPart = rest === '' ? undefined : rest.slice(1);
+  } else if (v6) {
+    ipPart = s;
+  } else {
+    const colon = s.indexOf(':');
+    ipPart = colon < 0 ? s : s.slice(0, colon);
+    portPart = colon < 0 ? undefined : s.slice(colon + 1);
+  }
+  let ports: PortRange | undefined;
+  if (portPart !== undefined) {
+    const r = parsePortRange(portPart, '-');
+    if (!r) return null;
+    ports = r;
+  }
+  if (v6) {
+    const [a, b] = ipPart.split('-');
+    const x = parseIPv6(a ?? '');
+    const y = b === undefined ? x : parseIPv6(b);
+    if (x === null || y === null || y < x) return null;
+    return { minIp: 0, maxIp: 0, min6: x, max6: y, ...(ports ? { ports } : {}) };
+  }
   let minIp = 0;
   let maxIp = 0;
   if (ipPart) {
@@ -159,12 +189,6 @@ function parseNatRange(s: string): NatRange | null {
     const y = b === undefined ? x : parseIPv4(b);
     if (x === null || y === null || y < x) return null;
     minIp = x; maxIp = y;
-  }
-  let ports: PortRange | undefined;
-  if (portPart !== undefined) {
-    const r = parsePortRange(portPart, '-');
-    if (!r) return null;
-    ports = r;
   }
   return { minIp, maxIp, ...(ports ? { ports } : {}) };
 }
@@ -348,6 +372,7 @@ function recentModule(): Module {
   let hitcount: number | undefined;
   let reap = false; let rttl = false; let inv = false;
   let mask = 0xffffffff;
+  let mask6: bigint | undefined;
   let side: 'source' | 'dest' = 'source';
   return {
     name: 'recent',
@@ -363,14 +388,18 @@ function recentModule(): Module {
         case '--rttl': rttl = true; return null;
         case '--rsource': side = 'source'; return null;
         case '--rdest': side = 'dest'; return null;
-        case '--mask': { const v = args.next(); const m = parseIPv4(v ?? ''); if (m === null) return bad('mask', v ?? ''); mask = m; return null; }
+        case '--mask': {
+          const v = args.next() ?? '';
+          if (v.includes(':')) { const m6 = parseIPv6(v); if (m6 === null) return bad('mask', v); mask6 = m6; return null; }
+          const m = parseIPv4(v); if (m === null) return bad('mask', v); mask = m; return null;
+        }
         default: return 'unknown';
       }
     },
     finish() {
       if (!op) return usageError('recent: you must specify one of `--set\', `--rcheck\' `--update\' or `--remove\'');
       if (reap && seconds === undefined) return usageError('recent: --reap is only valid with --seconds');
-      return { kind: 'recent', name, op, ...(seconds !== undefined ? { seconds } : {}), ...(hitcount !== undefined ? { hitcount } : {}), reap, rttl, mask, side, inv };
+      return { kind: 'recent', name, op, ...(seconds !== undefined ? { seconds } : {}), ...(hitcount !== undefined ? { hitcount } : {}), reap, rttl, mask, ...(mask6 !== undefined ? { mask6 } : {}), side, inv };
     },
   };
 }
@@ -583,7 +612,7 @@ function targetModule(name: string, isGoto: boolean): TargetModule | ParseError 
           if (opt === optName || opt === '--to') {
             const v = args.next(); if (v === undefined) return missing(opt);
             const r = parseNatRange(v);
-            if (!r || (r.minIp === 0 && !r.ports)) return usageError(`Bad IP address "${v}"`);
+            if (!r || (r.minIp === 0 && r.min6 === undefined && !r.ports)) return usageError(`Bad IP address "${v}"`);
             to = r; return null;
           }
           if (opt === '--random') { random = true; return null; }

@@ -9,6 +9,7 @@
  *                         rule 3 ... policy
  */
 import { formatIPv4 } from '../addr/ip';
+import { formatIPv6 } from '../addr/ip6';
 import { message, type Message } from '../i18n/messages';
 import type { ChainDetail } from '../trace/types';
 import type { Hook, HookEvent } from './hook';
@@ -168,7 +169,7 @@ function segmentDetail(table: string, chain: string, hook: Hook, rules: Listed[]
 function logLine(p: PacketView, env: MatchEnv): string {
   const proto = p.proto === 6 ? 'TCP' : p.proto === 17 ? 'UDP' : p.proto === 1 ? 'ICMP' : String(p.proto);
   const ports = p.sport !== undefined ? ` SPT=${p.sport} DPT=${p.dport}` : p.icmpType !== undefined ? ` TYPE=${p.icmpType} CODE=${p.icmpCode}` : '';
-  return `IN=${env.inDev ?? ''} OUT=${env.outDev ?? ''} SRC=${formatIPv4(p.src)} DST=${formatIPv4(p.dst)} LEN=${p.length} TTL=${p.ttl} PROTO=${proto}${ports}${env.mark ? ` MARK=0x${env.mark.toString(16)}` : ''}`;
+  return `IN=${env.inDev ?? ''} OUT=${env.outDev ?? ''} SRC=${p.src6 !== undefined ? formatIPv6(p.src6) : formatIPv4(p.src)} DST=${p.dst6 !== undefined ? formatIPv6(p.dst6) : formatIPv4(p.dst)} LEN=${p.length} TTL=${p.ttl} PROTO=${proto}${ports}${env.mark ? ` MARK=0x${env.mark.toString(16)}` : ''}`;
 }
 
 function finishPolicy(base: Chain, p: PacketView, evaluated: number): TraverseResult {

@@ -61,7 +61,8 @@ export type Match =
   | { readonly kind: 'statistic'; readonly mode: 'random'; readonly probability: number; readonly inv: boolean }
   /** nth keeps its packet counter in the match, as the kernel's xt_statistic does. */
   | { readonly kind: 'statistic'; readonly mode: 'nth'; readonly every: number; readonly packet: number; readonly inv: boolean; readonly counter: { n: number } }
-  | { readonly kind: 'recent'; readonly name: string; readonly op: 'set' | 'rcheck' | 'update' | 'remove'; readonly seconds?: number; readonly hitcount?: number; readonly reap: boolean; readonly rttl: boolean; readonly mask: number; readonly side: 'source' | 'dest'; readonly inv: boolean }
+  /** `mask6` is an ip6tables rule's --mask (then `mask` is unused). */
+  | { readonly kind: 'recent'; readonly name: string; readonly op: 'set' | 'rcheck' | 'update' | 'remove'; readonly seconds?: number; readonly hitcount?: number; readonly reap: boolean; readonly rttl: boolean; readonly mask: number; readonly mask6?: bigint; readonly side: 'source' | 'dest'; readonly inv: boolean }
   | { readonly kind: 'set'; readonly name: string; readonly flags: readonly ('src' | 'dst')[]; readonly inv: boolean }
   | { readonly kind: 'multiport'; readonly which: 'sports' | 'dports' | 'ports'; readonly ports: readonly PortRange[]; readonly inv: boolean }
   | { readonly kind: 'physdev'; readonly in?: IfaceMatch; readonly out?: IfaceMatch; readonly isIn?: boolean; readonly isOut?: boolean; readonly isBridged?: boolean; readonly isInInv?: boolean; readonly isOutInv?: boolean; readonly isBridgedInv?: boolean };
@@ -74,6 +75,9 @@ export type RejectWith =
 export interface NatRange {
   readonly minIp: number;
   readonly maxIp: number;
+  /** ip6tables' range (`--to-destination [fd00::3]:80`): minIp/maxIp are then 0. */
+  readonly min6?: bigint;
+  readonly max6?: bigint;
   readonly ports?: PortRange;
 }
 
@@ -156,8 +160,8 @@ export interface IpSet {
   readonly comment?: string;
 }
 
-/** `-m recent` list: address → the times (ms) it was seen. */
-export type RecentList = Map<number, number[]>;
+/** `-m recent` list: address (IPv4 as a number, IPv6 as a bigint) → the times (ms) it was seen. */
+export type RecentList = Map<number | bigint, number[]>;
 
 export interface NetfilterState {
   readonly tables: Record<TableName, Table>;

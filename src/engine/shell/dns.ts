@@ -11,6 +11,7 @@ import type { SearchStep } from '../clients/dns/search';
 import { RR_TYPES, type DnsResponse, type DnsRR, type RRType } from '../agents/coredns/answer';
 import { ipToReverse } from '../agents/coredns/records';
 import { ipFamily } from '../addr/family';
+import { hasIPv6 } from '../net/ipv6';
 import { isIp } from '../addr/ip';
 import { hashString } from '../util/rand';
 import type { FileProvider } from './files';
@@ -187,7 +188,7 @@ const dig: Command = recorded((ctx, argv, resolve) => {
   }
   if (!name) { name = '.'; type = type ?? 'NS'; }
   const t = type ?? 'A';
-  if (server && !isIp(server)) {
+  if (server && ipFamily(server) === null) {
     const r0 = resolve(from, server, 'A');
     if (!r0.addresses[0]) return fail(`dig: couldn't get address for '${server}': not found\n`, 10);
     server = r0.addresses[0];
@@ -235,15 +236,19 @@ const nslookup: Command = recorded((ctx, argv, resolve) => {
   const [name, serverArg] = pos;
   if (!name) return fail('Usage: nslookup [-type=TYPE] NAME [SERVER]   (interactive mode is not simulated)\n', 1);
   let server = serverArg;
-  if (server && !isIp(server)) {
+  if (server && ipFamily(server) === null) {
     const r0 = resolve(from, server, 'A');
     if (!r0.addresses[0]) return fail(`nslookup: couldn't get address for '${server}': not found\n`, 1);
     server = r0.addresses[0];
   }
-  const reverse = isIp(name);
+  const reverse = ipFamily(name) !== null;
   const qname = reverse ? ipToReverse(name) : name;
   const qtype: RRType = type ?? (reverse ? 'PTR' : 'A');
   const res = resolve(from, qname, qtype, server ? { server } : {});
+  // BIND's nslookup asks AAAA after A for a plain name; on a cluster with an IPv6 family that
+  // second query is walked too (an IPv4-only cluster has no AAAA, which would print nothing).
+  const six = type === null && !reverse && res.answer?.rcode === 'NOERROR' && hasIPv6(ctx.sim.model) ? resolve(from, qname, 'AAAA', server ? { server } : {}) : null;
+  const aaaa = six?.answer?.rcode === 'NOERROR' ? six.answer.answers.filter((rr) => rr.type === 'AAAA') : [];
   const step = res.steps[res.steps.length - 1];
   const used = step?.server ?? server ?? '';
   if (!res.answer) {
@@ -255,10 +260,10 @@ const nslookup: Command = recorded((ctx, argv, resolve) => {
   const r = res.answer;
   if (r.rcode !== 'NOERROR') return { stdout: `${out}** server can't find ${reverse ? noDot(qname) : name}: ${r.rcode}\n\n`, stderr: '', exitCode: 1 };
   // BIND's nslookup when the name exists without records of the type asked.
-  if (!r.answers.length) return { stdout: `${out}*** Can't find ${name}: No answer\n\n`, stderr: '', exitCode: 1 };
+  if (!r.answers.length && !aaaa.length) return { stdout: `${out}*** Can't find ${name}: No answer\n\n`, stderr: '', exitCode: 1 };
   if (!r.authoritative) out += 'Non-authoritative answer:\n';
   for (const rr of r.answers) out += nslookupRR(rr);
-  // nslookup also asks AAAA; an IPv4-only cluster has none, which prints nothing.
+  for (const rr of aaaa) out += nslookupRR(rr);
   return ok(`${out}\n`);
 });
 
@@ -293,14 +298,19 @@ const host: Command = recorded((ctx, argv, resolve) => {
   }
   const [name, server] = pos;
   if (!name) return fail('Usage: host [-t type] {name} [server]\n', 1);
-  const reverse = isIp(name);
+  const reverse = ipFamily(name) !== null;
   const qname = reverse ? ipToReverse(name) : name;
-  const res = resolve(from, qname, type ?? (reverse ? 'PTR' : 'A'), server && isIp(server) ? { server } : {});
+  const res = resolve(from, qname, type ?? (reverse ? 'PTR' : 'A'), server && ipFamily(server) !== null ? { server } : {});
   if (!res.answer) return { stdout: ';; connection timed out; no servers could be reached\n', stderr: '', exitCode: 1 };
   const r = res.answer;
   if (r.rcode !== 'NOERROR') return { stdout: `Host ${reverse ? noDot(qname) : name} not found: ${RCODE_NUM[r.rcode]}(${r.rcode})\n`, stderr: '', exitCode: 1 };
   let out = server ? `Using domain server:\nName: ${server}\nAddress: ${server}#53\nAliases: \n\n` : '';
   out += r.answers.map(hostRR).join('');
+  // host asks AAAA (and MX) after A for a plain name; on a cluster with an IPv6 family the AAAA query is walked too.
+  if (type === null && !reverse && hasIPv6(ctx.sim.model)) {
+    const six = resolve(from, qname, 'AAAA', server && ipFamily(server) !== null ? { server } : {});
+    if (six.answer?.rcode === 'NOERROR') out += six.answer.answers.filter((rr) => rr.type === 'AAAA').map(hostRR).join('');
+  }
   return ok(out);
 });
 

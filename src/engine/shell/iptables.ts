@@ -12,9 +12,8 @@ import { formatRule, listAddr, listOptions, protoName, targetName } from '../net
 import { findSet } from '../netfilter/ipset';
 import { applyCommand } from '../netfilter/ops';
 import { canonicalIPv6 } from '../addr/ip6';
-import { IPT_VERSION, parseIptables, protoNum, type ParsedArgs } from '../netfilter/parse';
-import { iptablesSave, orderedChains } from '../netfilter/restore';
-import { ip6tablesSaveText } from '../agents/kubeproxy/iptables6';
+import { IPT_VERSION, parseIptables, protoNum, usageError, type ParsedArgs } from '../netfilter/parse';
+import { iptablesRestore, iptablesSave, orderedChains } from '../netfilter/restore';
 import { ensureNetfilter, isTableName, newNetfilterState, readCounters, referenceCounts } from '../netfilter/state';
 import { isBuiltin, type Chain, type Rule, type Table } from '../netfilter/types';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
@@ -282,28 +281,57 @@ function conntrackCmd(ctx: ShellContext, argv: readonly string[]): CommandResult
 }
 
 /**
- * `ip6tables-save [-t TABLE]` on a node where kube-proxy wrote its IPv6 restore
- * (ns.ip6tablesRuleset): that text, as ip6tables-save prints it. The IPv6 walk does not traverse
- * these rules yet (no IPv6 NAT); docs/linux-fidelity.md says so. Once the namespace's own IPv6
- * tables (ns.netfilter6, which IPv6 packets do traverse) exist, the command reads those.
+ * `iptables-restore [-n] [-c] [FILE]` / `ip6tables-restore`: loads restore text from stdin (a
+ * pipe or here-document) into the namespace's tables of that family, each table at its COMMIT.
+ * On an error nothing of the failing table loads and the tool says which line, as iptables-nft does.
  */
-function kubeProxyIp6Save(ctx: ShellContext, argv: readonly string[]): CommandResult {
-  const ns = targetNs(ctx);
-  if (!ns) return noNs('ip6tables-save');
-  const V = 'ip6tables-save v1.8.9 (nf_tables)';
-  let table: string | undefined;
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-t' || a === '--table') {
-      table = argv[++i];
-      if (table === undefined) return fail(`${V}: option '${a}' requires an argument\n`, 2);
-    } else if (a.startsWith('--table=')) table = a.slice(8);
-    else if (a === '-V' || a === '--version') return ok(`${V}\n`);
-    else return fail(`${V}: unknown option "${a}"\nTry \`ip6tables-save -h' or 'ip6tables-save --help' for more information.\n`, 2);
-  }
-  if (table !== undefined && !isTableName(table)) return fail(`${V}: Cannot initialize: table '${table}' does not exist\n`, 1);
-  return ok(ns.ip6tablesRuleset ? ip6tablesSaveText(ns.ip6tablesRuleset, table) : '');
+function restoreCmd(family: 4 | 6): Command {
+  const tool = family === 6 ? 'ip6tables-restore' : 'iptables-restore';
+  const V = `${tool} v1.8.9 (nf_tables)`;
+  return (ctx, argv) => {
+    const ns = targetNs(ctx);
+    if (!ns) return noNs(tool);
+    let noflush = false; let counters = false;
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a === '-n' || a === '--noflush') noflush = true;
+      else if (a === '-c' || a === '--counters') counters = true;
+      else if (a === '-w' || a === '--wait') { if (/^\d+$/.test(argv[i + 1] ?? '')) i++; }
+      else if (a === '-V' || a === '--version') return ok(`${V}\n`);
+      else return fail(`${V}: unknown option "${a}"\nTry \`${tool} -h' or '${tool} --help' for more information.\n`, 2);
+    }
+    const r = iptablesRestore(ns, ctx.stdin ?? '', { noflush, counters, family });
+    ctx.sim.net.generation++;
+    if (r.ok) return { stdout: '', stderr: '', exitCode: 0, changed: true };
+    const why = r.error.replace(/^ip6?tables-restore: /, '');
+    return { stdout: '', stderr: `${V}: ${why}\nError occurred at line: ${r.line}\nTry \`${tool} -h' or '${tool} --help' for more information.\n`, exitCode: 1, changed: true };
+  };
 }
+
+/**
+ * An address of the other family in `-s`/`-d` (or a NAT target's): iptables only resolves IPv4
+ * names and ip6tables IPv6 ones, so the other family's address is a host it cannot find.
+ */
+function wrongFamily(argv: readonly string[], family: 4 | 6): CommandResult | null {
+  for (let i = 1; i < argv.length - 1; i++) {
+    const a = argv[i]!;
+    const nat = a === '--to-destination' || a === '--to-source' || a === '--to';
+    if (!nat && !['-s', '--source', '--src', '-d', '--destination', '--dst'].includes(a)) continue;
+    for (const v of argv[i + 1]!.split(',')) {
+      const close = v.indexOf(']');
+      const host = v.startsWith('[') ? v.slice(1, close < 0 ? undefined : close) : v.split('/')[0]!;
+      if (/^:\d/.test(host)) continue; // a NAT target naming ports only
+      const v4 = /^\d{1,3}(\.\d{1,3}){3}/.test(host);
+      if (family === 6 ? !v4 : v4 || !host.includes(':')) continue;
+      const e = nat ? usageError(`Bad IP address "${v}"`) : usageError(`host/network \`${host}' not found`);
+      return fail(e.error, e.code);
+    }
+  }
+  return null;
+}
+
+/** iptables: IPv4 addresses only. */
+const iptables4: Command = (ctx, argv) => wrongFamily(argv, 4) ?? iptablesCmd(ctx, argv);
 
 /**
  * ip6tables and ip6tables-save: the same tool on the namespace's IPv6 tables (ns.netfilter6),
@@ -313,6 +341,8 @@ function kubeProxyIp6Save(ctx: ShellContext, argv: readonly string[]): CommandRe
 function ip6(cmd: Command): Command {
   return (ctx, argv) => {
     const ns = targetNs(ctx);
+    const bad = cmd === iptablesCmd ? wrongFamily(argv, 6) : null;
+    if (bad) return { ...bad, stderr: bad.stderr.replace(/\biptables\b/g, 'ip6tables') };
     if (!ns) return cmd(ctx, argv);
     const v4 = ns.netfilter;
     if (ns.netfilter6) ns.netfilter = ns.netfilter6; else delete ns.netfilter;
@@ -321,26 +351,21 @@ function ip6(cmd: Command): Command {
       if (ns.netfilter) ns.netfilter6 = ns.netfilter;
       if (v4) ns.netfilter = v4; else delete ns.netfilter;
     }
-    const say = (s: string): string => s.replace(/\biptables(-save)?\b/g, 'ip6tables$1').replace(/0\.0\.0\.0\/0(?=\s|$)/gm, '::/0     ').replace(/icmp-(port|net|host|proto)-unreachable/g, 'icmp6-$1-unreachable');
+    const say = (s: string): string => s.replace(/\biptables(-save)?\b/g, 'ip6tables$1').replace(/--mask 255\.255\.255\.255\b/g, '--mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff').replace(/mask: 255\.255\.255\.255\b/g, 'mask: ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff').replace(/0\.0\.0\.0\/0(?=\s|$)/gm, '::/0     ').replace(/icmp-(port|net|host|proto)-unreachable/g, 'icmp6-$1-unreachable');
     return { ...r, stdout: say(r.stdout), stderr: say(r.stderr) };
   };
 }
 
-/**
- * Which IPv6 tables ip6tables-save prints: the namespace's live ones (ns.netfilter6) once anything
- * was written to them, else kube-proxy's IPv6 restore text where it wrote one.
- */
-const ip6Save: Command = (ctx, argv) => {
-  const ns = targetNs(ctx);
-  return ns && !ns.netfilter6 && ns.ip6tablesRuleset ? kubeProxyIp6Save(ctx, argv) : ip6(iptablesSaveCmd)(ctx, argv);
-};
-
 export const iptablesCommands: Record<string, Command> = {
   ip6tables: ip6(iptablesCmd),
-  'ip6tables-save': ip6Save,
-  'ip6tables-nft-save': ip6Save,
-  iptables: iptablesCmd,
-  'iptables-nft': iptablesCmd,
+  'ip6tables-save': ip6(iptablesSaveCmd),
+  'ip6tables-nft-save': ip6(iptablesSaveCmd),
+  'iptables-restore': restoreCmd(4),
+  'iptables-nft-restore': restoreCmd(4),
+  'ip6tables-restore': restoreCmd(6),
+  'ip6tables-nft-restore': restoreCmd(6),
+  iptables: iptables4,
+  'iptables-nft': iptables4,
   'iptables-save': iptablesSaveCmd,
   'iptables-nft-save': iptablesSaveCmd,
   conntrack: conntrackCmd,

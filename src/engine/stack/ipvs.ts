@@ -39,6 +39,9 @@ function table(ns: NetNs): Map<string, IpvsConn> {
   return t;
 }
 
+/** addr:port, with an IPv6 address in brackets. */
+const hp = (addr: string, port: number): string => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
+
 function l4(p: Packet): { sport: number; dport: number } | undefined {
   return p.tcp ?? p.udp;
 }
@@ -73,7 +76,7 @@ function ipvsIn(env: HookEnv, p: Packet): HookDecision {
   const known = t.get(inKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
   if (known) {
     const out = rewriteDst(p, known.rip, known.rport);
-    return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', message: message('event.ipvs.connection', { service: known.service, dest: `${known.rip}:${known.rport}` }), detail: { service: known.service, dest: `${known.rip}:${known.rport}`, reason: 'connection' } }] };
+    return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', message: message('event.ipvs.connection', { service: known.service, dest: hp(known.rip, known.rport) }), detail: { service: known.service, dest: hp(known.rip, known.rport), reason: 'connection' } }] };
   }
   if (p.tcp && !p.tcp.flags.syn) return PASS;
   const d = ipvsSchedule(ns, p, { now: env.nowMs });
@@ -93,8 +96,8 @@ function ipvsIn(env: HookEnv, p: Packet): HookDecision {
   const out = rewriteDst(p, d.dest.address, d.dest.port);
   return {
     verdict: 'rewrite', packet: out,
-    events: [{ type: 'ipvs', message: message('event.ipvs.schedule', { service: d.service, scheduler: d.scheduler, reason: d.reason, vip: `${ip.dst}:${ports.dport}`, dest: `${d.dest.address}:${d.dest.port}`, forward: d.forward, pkt: describe(out) }),
-      detail: { service: d.service, scheduler: d.scheduler, reason: d.reason, dest: `${d.dest.address}:${d.dest.port}`, forward: d.forward } }],
+    events: [{ type: 'ipvs', message: message('event.ipvs.schedule', { service: d.service, scheduler: d.scheduler, reason: d.reason, vip: hp(ip.dst, ports.dport), dest: hp(d.dest.address, d.dest.port), forward: d.forward, pkt: describe(out) }),
+      detail: { service: d.service, scheduler: d.scheduler, reason: d.reason, dest: hp(d.dest.address, d.dest.port), forward: d.forward } }],
   };
 }
 
@@ -106,7 +109,7 @@ function ipvsOut(env: HookEnv, p: Packet): HookDecision {
   const c = tables.get(env.ns)?.get(outKey(ip.protocol, ip.src, ports.sport, ip.dst, ports.dport));
   if (!c) return PASS;
   const out = rewriteSrc(p, c.vip, c.vport);
-  return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', message: message('event.ipvs.reply', { service: c.service, rip: `${c.rip}:${c.rport}`, vip: `${c.vip}:${c.vport}` }), detail: { service: c.service, unNat: true } }] };
+  return { verdict: 'rewrite', packet: out, events: [{ type: 'ipvs', message: message('event.ipvs.reply', { service: c.service, rip: hp(c.rip, c.rport), vip: hp(c.vip, c.vport) }), detail: { service: c.service, unNat: true } }] };
 }
 
 const PASS: HookDecision = { verdict: 'pass' };

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSim, runLine } from '../../../src/engine';
-import { ip6tablesSaveText, kubeProxyIp6tables } from '../../../src/engine/agents/kubeproxy/iptables6';
+import { kubeProxyIp6tables } from '../../../src/engine/agents/kubeproxy/iptables6';
 
 const DS = readFileSync('test/golden/kubectl/scenarios/dualstack6.yaml', 'utf8');
 const V4 = DS.replace(/podCIDR: \[.*\]/, 'podCIDR: 10.244.0.0/16').replace(/serviceCIDR: \[.*\]/, 'serviceCIDR: 10.96.0.0/12').replace(/underlayCIDR: \[.*\]/, 'underlayCIDR: 192.168.1.0/24')
@@ -56,8 +56,12 @@ describe("kube-proxy's IPv6 rules (iptables mode)", () => {
     expect(v6).toContain('-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES');
     expect(v6).not.toContain('10.96.');
   });
-  it('ip6tables-save prints REJECT with ICMPv6 and addresses in their IPv6 forms', () => {
-    const saved = ip6tablesSaveText('*filter\n:KUBE-SERVICES - [0:0]\n-A KUBE-SERVICES -m comment --comment "a/b has no endpoints" -m tcp -p tcp -d fd00::a --dport 80 -j REJECT\nCOMMIT\n');
+  it('ip6tables-restore loads a REJECT that ip6tables-save prints with ICMPv6 and addresses in their IPv6 forms', () => {
+    const { sim: s } = buildSim(DS);
+    const n1 = { kind: 'node', name: 'node-1' } as const;
+    const r = runLine(s, n1, `ip6tables-restore --noflush <<EOF\n*filter\n:KUBE-SERVICES - [0:0]\n-A KUBE-SERVICES -m comment --comment "a/b has no endpoints" -m tcp -p tcp -d fd00::a --dport 80 -j REJECT\nCOMMIT\nEOF`);
+    expect(r.exitCode).toBe(0);
+    const saved = runLine(s, n1, 'ip6tables-save -t filter').stdout;
     expect(saved).toContain('-A KUBE-SERVICES -d fd00::a/128 -p tcp -m comment --comment "a/b has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp6-port-unreachable');
   });
   it('an IPv4-only cluster has no IPv6 ruleset', () => {

@@ -18,3 +18,14 @@ export function writeKubeletRules(rs: Ruleset): void {
   rs.prepend('filter', 'OUTPUT', '-j KUBE-FIREWALL');
   rs.prepend('filter', 'INPUT', '-j KUBE-FIREWALL');
 }
+
+/**
+ * The same for ip6tables: the hint and the canaries only. kubelet leaves KUBE-FIREWALL out of
+ * the IPv6 tables, since IPv6 has no route_localnet and no localnet martians to block.
+ */
+export function writeKubeletRules6(rs: Ruleset): void {
+  rs.chain('mangle', 'KUBE-IPTABLES-HINT');
+  rs.chain('mangle', 'KUBE-KUBELET-CANARY');
+  rs.chain('nat', 'KUBE-KUBELET-CANARY');
+  rs.chain('filter', 'KUBE-KUBELET-CANARY');
+}

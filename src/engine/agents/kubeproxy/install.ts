@@ -15,13 +15,15 @@ import { macFromValue } from '../../addr/mac';
 import { hashString } from '../../util/rand';
 import { writeHostRuleset, writeNodeRuleset, type WrittenRuleset } from '../hostrules';
 import { buildCloudLbRuleset } from '../cloudlb';
-import { ensureNetfilter } from '../../netfilter/state';
+import { ensureNetfilter, newNetfilterState } from '../../netfilter/state';
 import { describeRestoreFailure } from '../../netfilter/restoreFailure';
 import type { RestoreFailure } from '../../netfilter/types';
 import { cniOf } from '../../cni/registry';
 import { proxyConfig } from './config';
 import { kubeProxyNftables, NFT_TABLE } from './nftables';
-import { clusterHasIPv6, kubeProxyIp6Ruleset, kubeProxyIp6tables } from './iptables6';
+import { clusterHasIPv6 } from './iptables6';
+import { writeNodeRuleset6 } from '../hostrules6';
+import { iptablesRestore } from '../../netfilter/restore';
 import { newNftState, nftLoad, type LoadResult, type NftState } from '../../netfilter/nft/ruleset';
 import { effectiveLocalhostNodePorts, KubeProxyCache, NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS } from './iptables';
 import { KUBE_IPVS_DEVICE } from '../../ipvs/ipvs';
@@ -59,6 +61,29 @@ function load(ns: NetNs, machine: string, written: WrittenRuleset, restore: Rest
   return { machine, rules: written.text, error: `line ${res.line}: ${res.error}`, failure };
 }
 
+/**
+ * The node's ip6tables rules (a cluster with an IPv6 family), loaded into its IPv6 tables as
+ * ip6tables-restore would. A failure is kept on those tables like an IPv4 one (the trace, the
+ * diagnostic, kube-proxy's log say so); an IPv4-only cluster gets no IPv6 tables at all.
+ */
+function load6(ns: NetNs, machine: string, written: WrittenRuleset | null, restore6: RestoreFn): InstallResult | null {
+  if (!written) return null;
+  // nfnetlink_acct objects belong to the namespace, not to a family: both tables count into them.
+  if (ns.netfilter?.nfacct) (ns.netfilter6 ??= newNetfilterState()).nfacct = ns.netfilter.nfacct;
+  const res = restore6(ns, written.text);
+  const state = ns.netfilter6;
+  if (res.ok) {
+    if (state) delete state.restoreFailure;
+    return null;
+  }
+  const failure = describeRestoreFailure(machine, written, res);
+  if (state) state.restoreFailure = failure;
+  return { machine, rules: written.text, error: `line ${res.line}: ${res.error}`, failure };
+}
+
+/** ip6tables-restore: the netfilter engine's loader on a namespace's IPv6 tables. */
+export const ip6tablesRestore: RestoreFn = (ns, text) => iptablesRestore(ns, text, { family: 6 });
+
 /** kube-proxy's per-Service blocks, kept with the Sim's caches (so they survive rebuildSim), else with its network. */
 const caches = new WeakMap<object, KubeProxyCache>();
 const userspace = new WeakMap<NetNs, UserspaceState>();
@@ -89,12 +114,14 @@ export function ensureIpvsDevice(ns: NetNs, addresses: readonly string[]): Link 
     };
     ns.links.push(link);
   }
-  link.addrs = addresses.map((address) => ({ family: 4, address, prefixLen: 32, scope: 'global' }));
+  // IPv6 Service addresses (the IPv6 proxier's) sit beside the IPv4 ones, as /128s.
+  link.addrs = addresses.map((address) => (address.includes(':') ? { family: 6 as const, address, prefixLen: 128, scope: 'global' as const } : { family: 4 as const, address, prefixLen: 32, scope: 'global' as const }));
   // fib_add_ifaddr adds the `local` route even while the device is down: that is what makes
   // the node accept packets for a ClusterIP in IPVS mode.
   ns.routes = ns.routes.filter((r) => !(r.table === 255 && r.dev === KUBE_IPVS_DEVICE));
   for (const address of addresses) {
-    ns.routes.push({ family: 4, table: 255, type: 'local', dst: `${address}/32`, dev: KUBE_IPVS_DEVICE, src: address, proto: 'kernel', scope: 'host' });
+    if (address.includes(':')) ns.routes.push({ family: 6, table: 255, type: 'local', dst: `${address}/128`, dev: KUBE_IPVS_DEVICE, src: address, proto: 'kernel', scope: 'host' });
+    else ns.routes.push({ family: 4, table: 255, type: 'local', dst: `${address}/32`, dev: KUBE_IPVS_DEVICE, src: address, proto: 'kernel', scope: 'host' });
   }
   return link;
 }
@@ -132,7 +159,7 @@ function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: R
   return `nft -f line ${r.line}: ${r.error}`;
 }
 
-function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache, nftLoader: NftLoadFn): InstallResult | null {
+function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache, nftLoader: NftLoadFn, restore6: RestoreFn): InstallResult | null {
   const ns = sim.net.namespaces.get(nodeNsId(node.name));
   if (!ns) return null;
   const model = sim.model;
@@ -148,7 +175,10 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     if (clusterHasIPv6(model)) addIpv6VirtualServers(state, model, node, cfg);
     ns.ipvs = state;
     for (const [k, v] of buildKubeIpsets(ports, node.name, state)) sets.set(k, v);
-    ensureIpvsDevice(ns, state.boundAddresses);
+    // The IPv6 virtual servers' addresses (not the node's own) are bound to kube-ipvs0 too.
+    const own6 = (node.ips ?? []).filter((a) => a.includes(':'));
+    const vips6 = [...new Set([...state.services.values()].map((vs) => vs.address).filter((a) => a.includes(':') && !own6.includes(a)))];
+    ensureIpvsDevice(ns, [...state.boundAddresses, ...vips6]);
   } else {
     delete ns.ipvs;
   }
@@ -171,12 +201,12 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
     st.nfacct ??= new Map();
     for (const name of [NFACCT_INVALID_DROPPED, NFACCT_LOCALHOST_NODEPORTS]) if (!st.nfacct.has(name)) st.nfacct.set(name, { pkts: 0, bytes: 0 });
   }
-  // The IPv6 proxier's restore (dual-stack and IPv6-only clusters), kept beside the IPv4 tables.
-  if (cfg.mode === 'iptables' && clusterHasIPv6(model)) ns.ip6tablesRuleset = kubeProxyIp6Ruleset(kubeProxyIp6tables(model, node, cfg));
-  else delete ns.ip6tablesRuleset;
   const out = load(ns, `node/${node.name}`, written, restore);
+  // The IPv6 writers' rules (dual-stack and IPv6-only clusters) go to the IPv6 tables.
+  const out6 = restore ? load6(ns, `node/${node.name}`, writeNodeRuleset6(model, node, cfg), restore6) : null;
   const nftError = installNftables(ns, model, node, cfg, nftLoader);
   sim.net.generation++;
+  if (out6 && !out.error) return out6;
   return nftError && !out.error ? { ...out, error: nftError } : out;
 }
 
@@ -185,7 +215,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
  * iptablesRestore; without it only the non-iptables state (IPVS, ipsets, kube-ipvs0,
  * userspace listeners) is installed and the texts are returned.
  */
-export function installRules(sim: Sim, restore?: RestoreFn, nftLoader: NftLoadFn = nftLoad): InstallResult[] {
+export function installRules(sim: Sim, restore?: RestoreFn, nftLoader: NftLoadFn = nftLoad, restore6: RestoreFn = ip6tablesRestore): InstallResult[] {
   const owner: object = sim.caches ?? sim.net;
   let cache = caches.get(owner);
   if (!cache) {
@@ -195,7 +225,7 @@ export function installRules(sim: Sim, restore?: RestoreFn, nftLoader: NftLoadFn
   const out: InstallResult[] = [];
   if (sim.model.hasCluster) {
     for (const node of sim.model.nodes) {
-      const r = installNode(sim, node, restore, cache, nftLoader);
+      const r = installNode(sim, node, restore, cache, nftLoader, restore6);
       if (r) out.push(r);
     }
   }

@@ -11,14 +11,14 @@
  *   - endpoints are "[ip]:port" (net.JoinHostPort), which is also what the KUBE-SEP- hash reads;
  *   - REJECT answers ICMPv6 (ip6tables' default icmp6-port-unreachable).
  *
- * MASQUERADE (with --random-fully when the kernel has it) is written the same way.
+ * MASQUERADE (with --random-fully when the kernel has it) is written the same way. The node's
+ * ip6tables-restore input (kubelet's chains, these jumps and this restore, the plugin's IPv6
+ * rules) is put together in agents/hostrules6.ts and loaded into the node's IPv6 tables.
  */
-import { anyCidrContains, canonicalIp, parseAnyCidr, formatAnyCidr, ipFamily } from '../../addr/family';
+import { anyCidrContains, ipFamily } from '../../addr/family';
 import type { ClusterModel, NodeModel } from '../../model/cluster';
-import type { NetNs } from '../../net/types';
-import { iptablesRestore, iptablesSave } from '../../netfilter/restore';
 import { proxyConfig, type ProxyConfig } from './config';
-import { KUBE_PROXY_JUMPS, LARGE_CLUSTER_ENDPOINTS, NFACCT_INVALID_DROPPED, serviceBlock, type Ctx } from './iptables';
+import { LARGE_CLUSTER_ENDPOINTS, NFACCT_INVALID_DROPPED, serviceBlock, type Ctx } from './iptables';
 import { familyView, servicePorts, slicesByService, slicesOf, sortServicePorts, type ServicePortInfo } from './serviceports';
 
 /** True when the cluster has an IPv6 family (Service CIDRs list one). */
@@ -72,76 +72,4 @@ export function kubeProxyIp6tables(model: ClusterModel, node: NodeModel, cfgIn?:
   filter += `-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT\n`;
   filter += '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n';
   return `*filter\n${filter}COMMIT\n*nat\n${nat}COMMIT\n`;
-}
-
-// ---- ip6tables-save -------------------------------------------------------------------------
-
-/**
- * The full ip6tables state kube-proxy leaves on a node: its canary chains and its jumps from the
- * built-in chains (iptablesJumpChains, EnsureRule prepend, the same for both families), then the
- * restore. As restore input, for `ip6tables-save` and for an IPv6 netfilter engine to load.
- */
-export function kubeProxyIp6Ruleset(restore: string): string {
-  let out = '';
-  for (const t of ['mangle', 'filter', 'nat'] as const) {
-    const jumps = KUBE_PROXY_JUMPS.filter((j) => j.table === t);
-    const chains = [...new Set(['KUBE-PROXY-CANARY', ...jumps.map((j) => j.dst)])];
-    out += `*${t}\n${chains.map((c) => `:${c} - [0:0]\n`).join('')}`;
-    for (const j of jumps) out += `-I ${j.src} ${j.extra ? `${j.extra} ` : ''}-m comment --comment "${j.comment}" -j ${j.dst}\n`;
-    out += 'COMMIT\n';
-  }
-  return out + restore;
-}
-
-/**
- * The text `ip6tables-save [-t TABLE]` prints for an IPv6 ruleset given as restore input. Until
- * the netfilter engine keeps IPv6 tables of its own, the ruleset goes through the IPv4 engine's
- * own parser and printer with each IPv6 address standing in for a reserved (240/4) IPv4 one, then
- * back: so the option order, quoting and chain order are exactly iptables-save's, and addresses
- * print as ip6tables-save prints them (`fd00:10:96::a/128`, `[fd00::3]:80`).
- */
-export function ip6tablesSaveText(ruleset: string, table?: string): string {
-  const hosts = new Map<string, string>();
-  const nets = new Map<string, string>();
-  const toV4 = (tok: string): string => {
-    const dnat = /^\[([0-9a-fA-F:.]+)\]:(\d+(?:-\d+)?)$/.exec(tok);
-    if (dnat) {
-      const c = canonicalIp(dnat[1]!);
-      return c === null ? tok : `${host(c)}:${dnat[2]}`;
-    }
-    if (!tok.includes(':') || tok.startsWith('"') || tok.startsWith('[')) return tok;
-    const [a, len] = tok.split('/');
-    if (len === undefined) { const c = canonicalIp(a!); return c !== null && ipFamily(c) === 6 ? host(c) : tok; }
-    const p = parseAnyCidr(tok, true);
-    if (!p || p.family !== 6) return tok;
-    if (p.len === 128) return host(formatAnyCidr(p).split('/')[0]!);
-    return net(formatAnyCidr(p));
-  };
-  const host = (v6: string): string => {
-    let v = [...hosts].find(([, x]) => x === v6)?.[0];
-    if (!v) { const n = hosts.size + 1; v = `241.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`; hosts.set(v, v6); }
-    return v;
-  };
-  const net = (cidr: string): string => {
-    let v = [...nets].find(([, x]) => x === cidr)?.[0];
-    if (!v) { const n = nets.size + 1; v = `240.${(n >> 8) & 255}.${n & 255}.0/24`; nets.set(v, cidr); }
-    return v;
-  };
-  // Quoted comments pass through untouched: only bare tokens are addresses.
-  const text = ruleset.split('\n').map((line) => line.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => (i % 2 ? part : part.split(' ').map(toV4).join(' '))).join('')).join('\n');
-  const scratch = {} as NetNs;
-  const r = iptablesRestore(scratch, text, { noflush: true });
-  if (!r.ok) return '';
-  const saved = iptablesSave(scratch, table);
-  return saved.split('\n').map((line) => line.split(/("(?:[^"\\]|\\.)*")/).map((part, i) => (i % 2 ? part : part
-    .replace(/\b240\.\d+\.\d+\.0\/24\b/g, (m) => nets.get(m) ?? m)
-    .replace(/\b(241\.\d+\.\d+\.\d+)(\/32|:\d+(?:-\d+)?)?/g, (m, ip: string, suf: string | undefined) => {
-      const v6 = hosts.get(ip);
-      if (!v6) return m;
-      if (suf === undefined) return v6;
-      return suf === '/32' ? `${v6}/128` : `[${v6}]${suf}`;
-    })
-    .replace('--reject-with icmp-port-unreachable', '--reject-with icmp6-port-unreachable')
-    .replace('--mask 255.255.255.255', '--mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')
-    .replace('# Generated by iptables-save', '# Generated by ip6tables-save'))).join('')).join('\n');
 }

@@ -13,7 +13,8 @@ import type { ClusterModel, PodModel } from '../../model/cluster';
 import type { Sim } from '../../sim';
 import type { Trace, TraceEvent } from '../../trace/types';
 import { message, render, type Message } from '../../i18n/messages';
-import { isIp } from '../../addr/ip';
+import { ipFamily } from '../../addr/family';
+import { hasIPv6 } from '../../net/ipv6';
 import { hashString } from '../../util/rand';
 import { clientNs, type NameResolver } from '../../stack/target';
 import { Walker, WalkLimit } from '../../stack/walker';
@@ -51,8 +52,19 @@ export interface ResolveResult {
   readonly events: readonly TraceEvent[];
 }
 
-/** The stub resolver buildSim registers on the Sim (`sim.resolver`) for walks to a name. */
-export const stubResolver: NameResolver = { resolve: (sim, from, host) => resolveName(sim, from, host, 'A') };
+/**
+ * The stub resolver buildSim registers on the Sim (`sim.resolver`) for walks to a name: an A
+ * query, and on a cluster with an IPv6 family, when the name exists but has no A record (an
+ * IPv6-only Service), an AAAA query after it. glibc asks both at once; see docs/linux-fidelity.md.
+ */
+export const stubResolver: NameResolver = {
+  resolve: (sim, from, host) => {
+    const a = resolveName(sim, from, host, 'A');
+    if (a.addresses.length || a.answer?.rcode !== 'NOERROR' || !hasIPv6(sim.model)) return a;
+    const aaaa = resolveName(sim, from, host, 'AAAA');
+    return aaaa.addresses.length ? { ...aaaa, traces: [...a.traces, ...aaaa.traces], events: [...a.events, ...aaaa.events] } : a;
+  },
+};
 
 function podOf(model: ClusterModel, ns: string, name: string): PodModel | undefined {
   return model.pods.find((p) => p.meta.namespace === ns && p.meta.name === name);
@@ -92,7 +104,7 @@ export function dnsExchange(sim: Sim, from: string, server: string, q: DnsQuesti
   if (!ns) return null;
   const w = new Walker(sim);
   const proto = tcp ? 'tcp' : 'udp';
-  const to = `${proto}://${server}:53`;
+  const to = `${proto}://${server.includes(':') ? `[${server}]` : server}:53`;
   let outcome: Outcome;
   try {
     const query = { kind: 'dns' as const, message: { id: hashString(`${q.name}/${q.type}`) & 0xffff, question: q } };
@@ -127,7 +139,7 @@ export function resolveName(sim: Sim, from: string, name: string, type: RRType =
 
   /** One query to one server, as a walked datagram. */
   const queryOnce = (fq: string, server: string): SearchStep => {
-    if (!isIp(server)) return { name: fq, server, outcome: 'unreachable', response: null, reason: `bad nameserver address "${server}"` };
+    if (ipFamily(server) === null) return { name: fq, server, outcome: 'unreachable', response: null, reason: `bad nameserver address "${server}"` };
     const q: DnsQuestion = { name: fq, type };
     const ex = dnsExchange(sim, from, server, q, opts.tcp ?? false);
     if (!ex) return { name: fq, server, outcome: 'unreachable', response: null, reason: `${from} has no network namespace to send the query from`, error: 'unreachable' };

@@ -12,7 +12,8 @@ import type { Ruleset } from '../../netfilter/ruleset';
 const MASQ = '-m comment --comment "flanneld masq"';
 const FWD = '-m comment --comment "flanneld forward"';
 
-export function writeFlannelRules(rs: Ruleset, clusterCIDR: string, podCIDR: string, randomFully = true): void {
+/** `multicast` is the range never masqueraded: 224.0.0.0/4, or ff00::/8 in flanneld's ip6tables rules (MasqIP6Rules). */
+export function writeFlannelRules(rs: Ruleset, clusterCIDR: string, podCIDR: string, randomFully = true, multicast = '224.0.0.0/4'): void {
   const rf = randomFully ? ' --random-fully' : '';
   rs.chain('nat', 'FLANNEL-POSTRTG');
   rs.append('nat', 'POSTROUTING', `${MASQ} -j FLANNEL-POSTRTG`);
@@ -20,7 +21,7 @@ export function writeFlannelRules(rs: Ruleset, clusterCIDR: string, podCIDR: str
   rs.append('nat', 'FLANNEL-POSTRTG', `-s ${podCIDR} -d ${clusterCIDR} ${MASQ} -j RETURN`);
   rs.append('nat', 'FLANNEL-POSTRTG', `-s ${clusterCIDR} -d ${podCIDR} ${MASQ} -j RETURN`);
   rs.append('nat', 'FLANNEL-POSTRTG', `! -s ${clusterCIDR} -d ${podCIDR} ${MASQ} -j RETURN`);
-  rs.append('nat', 'FLANNEL-POSTRTG', `-s ${clusterCIDR} ! -d 224.0.0.0/4 ${MASQ} -j MASQUERADE${rf}`);
+  rs.append('nat', 'FLANNEL-POSTRTG', `-s ${clusterCIDR} ! -d ${multicast} ${MASQ} -j MASQUERADE${rf}`);
   rs.append('nat', 'FLANNEL-POSTRTG', `! -s ${clusterCIDR} -d ${clusterCIDR} ${MASQ} -j MASQUERADE${rf}`);
   rs.chain('filter', 'FLANNEL-FWD');
   rs.append('filter', 'FORWARD', `${FWD} -j FLANNEL-FWD`);

@@ -11,6 +11,7 @@ import { chooseBackend } from '../backend';
 import type { CniPlugin, CniSystemObjects } from '../plugin';
 import { flannelUserspace } from './flanneld';
 import { writeFlannelRules } from './hostrules';
+import { nodePodCIDR6 } from '../../net/ipv6';
 import { flannelMtu, flannelPlugin, flannelSubnetEnv, type FlannelBackend } from './plugin';
 
 export const FLANNEL_IMAGE = 'docker.io/flannel/flannel:v0.25.1';
@@ -65,6 +66,12 @@ export const flannel: CniPlugin = {
   datapath: (ctx) => flannelPlugin(ctx, chooseBackend(ctx, BACKENDS, 'vxlan')),
   systemObjects,
   writeHostRules: (rs, model, node) => writeFlannelRules(rs, model.spec.podCIDR, node.podCIDR, model.spec.kernel.randomFully),
+  // flanneld with EnableIPv6 writes the same chains with ip6tables over the IPv6 network and lease.
+  writeHostRules6: (rs, model, node) => {
+    const cluster6 = (model.spec.podCIDRs ?? []).find((c) => c.includes(':'));
+    const node6 = nodePodCIDR6(node);
+    if (cluster6 && node6) writeFlannelRules(rs, cluster6, node6, model.spec.kernel.randomFully, 'ff00::/8');
+  },
   ipsets: () => [],
   installPolicy: () => [],
   nodeFile: (model, node, path) => flannelNodeFile(model, node, path, backendOf(model)),

@@ -10,6 +10,7 @@
  * up, as nft_nat_eval does; the engine then rewrites later packets from conntrack.
  */
 import { formatIPv4, parseIPv4, parsePrefix, prefixContains } from '../../addr/ip';
+import { formatIPv6, parseIPv6, parsePrefix6, prefix6Contains } from '../../addr/ip6';
 import type { Hook, HookEvent } from '../hook';
 import type { MatchEnv, PacketView } from '../match';
 import { chainMessage, type TableOutcome } from '../traverse';
@@ -22,13 +23,16 @@ export const NFT_HOOK: Readonly<Record<Hook, NftHook>> = {
 
 export interface BaseChainRef { readonly table: NftTable; readonly chain: NftChain }
 
-/** The base chains registered at `hook`, in priority order (table order breaks ties, as registration order does). */
-export function baseChains(st: NftState | undefined, hook: Hook): BaseChainRef[] {
+/**
+ * The base chains registered at `hook` for a packet of `family`, in priority order (table order
+ * breaks ties, as registration order does): `ip` (and `inet`) tables see IPv4, `ip6` (and `inet`) IPv6.
+ */
+export function baseChains(st: NftState | undefined, hook: Hook, family: 4 | 6 = 4): BaseChainRef[] {
   if (!st) return [];
   const h = NFT_HOOK[hook];
   const out: BaseChainRef[] = [];
   for (const table of st.tables) {
-    if (table.family === 'ip6') continue;
+    if (table.family === (family === 6 ? 'ip' : 'ip6')) continue;
     for (const chain of table.chains.values()) if (chain.base?.hook === h) out.push({ table, chain });
   }
   return out.sort((a, b) => a.chain.base!.priority - b.chain.base!.priority);
@@ -41,9 +45,14 @@ const PROTO_NUMS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17,
 function load(s: Selector, p: PacketView, env: MatchEnv): string | undefined {
   switch (s.k) {
     case 'ip':
+      // An `ip` expression does not load from an IPv6 packet (in an inet table the rule fails).
+      if (p.dst6 !== undefined) return undefined;
       if (s.field === 'protocol') return PROTO_NAMES[p.proto] ?? String(p.proto);
       return formatIPv4(s.field === 'saddr' ? p.src : p.dst);
-    case 'ip6': return undefined;
+    case 'ip6': {
+      const a = s.field === 'saddr' ? p.src6 : p.dst6;
+      return a === undefined ? undefined : formatIPv6(a);
+    }
     case 'meta':
       if (s.field === 'l4proto') return PROTO_NAMES[p.proto] ?? String(p.proto);
       if (s.field === 'mark') return String(env.mark >>> 0);
@@ -54,7 +63,11 @@ function load(s: Selector, p: PacketView, env: MatchEnv): string | undefined {
       return v === undefined ? undefined : String(v);
     }
     case 'ct': return env.ctState.toLowerCase();
-    case 'fib': return env.isLocal(s.field === 'saddr' ? p.src : p.dst) ? 'local' : 'unicast';
+    case 'fib': {
+      const a6 = s.field === 'saddr' ? p.src6 : p.dst6;
+      if (a6 !== undefined) return env.isLocal6?.(a6) ? 'local' : 'unicast';
+      return env.isLocal(s.field === 'saddr' ? p.src : p.dst) ? 'local' : 'unicast';
+    }
     case 'numgen': return String(Math.floor(env.random() * s.mod));
     case 'markand': return String((env.mark & s.mask) >>> 0);
   }
@@ -68,6 +81,17 @@ function numeric(v: string): string {
 /** Does one key part (from the packet) equal one element part (from the ruleset)? Prefixes match by containment. */
 function partEq(got: string, want: string): boolean {
   if (got === want) return true;
+  if (want.includes('/') && want.includes(':')) {
+    const pre = parsePrefix6(want, true);
+    const ip = parseIPv6(got);
+    return !!pre && ip !== null && prefix6Contains(pre, ip);
+  }
+  if (want.includes(':') && got.includes(':')) {
+    // IPv6 addresses compare by value (the ruleset may spell one differently than the packet).
+    const a = parseIPv6(got);
+    const b = parseIPv6(want);
+    if (a !== null && b !== null) return a === b;
+  }
   if (want.includes('/')) {
     const pre = parsePrefix(want, true);
     const ip = parseIPv4(got);
@@ -158,8 +182,13 @@ function evalRule(stmts: readonly Stmt[], table: NftTable, p: PacketView, env: M
 
 function natOutcome(s: Extract<Stmt, { k: 'dnat' | 'masquerade' }>, where: string): TableOutcome {
   if (s.k === 'masquerade') return { kind: 'nat', target: { kind: 'MASQUERADE', random: false, randomFully: s.fullyRandom }, where };
+  const ports = s.port !== undefined ? { ports: { min: s.port, max: s.port } } : {};
+  if (s.ip.includes(':')) {
+    const ip6 = parseIPv6(s.ip)!;
+    return { kind: 'nat', target: { kind: 'DNAT', to: { minIp: 0, maxIp: 0, min6: ip6, max6: ip6, ...ports }, random: false, persistent: false }, where };
+  }
   const ip = parseIPv4(s.ip)!;
-  return { kind: 'nat', target: { kind: 'DNAT', to: { minIp: ip, maxIp: ip, ...(s.port !== undefined ? { ports: { min: s.port, max: s.port } } : {}) }, random: false, persistent: false }, where };
+  return { kind: 'nat', target: { kind: 'DNAT', to: { minIp: ip, maxIp: ip, ...ports }, random: false, persistent: false }, where };
 }
 
 /**
