@@ -20,8 +20,11 @@ import type { Snapshot } from './snapshot';
  * 2: `exec` answers with the packet walks the command made (`traces`).
  * 3: snapshots travel as patches (./patch.ts) against the last one sent; namespaces outside the
  *    UI's focus come as outlines (`partial`) in a large cluster; `focus` and `cost` requests.
+ * 4: both families on a cluster with IPv6: `ips`/`podCIDRs` on nodes, `ips` on Pods, `clusterIPs`
+ *    on Services, the cluster's CIDR lists, and a namespace's `routes6`/`neigh6` (`routes` and
+ *    `neigh` are IPv4 only). Absent on an IPv4-only cluster, whose snapshots are unchanged.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export type Request =
   /**

@@ -6,6 +6,7 @@
  */
 import { runArgv, type Sim } from '../engine';
 import { formatEntry } from '../engine/conntrack/format';
+import { hasIPv6 } from '../engine/net/ipv6';
 import type { NetNs, NsOwner } from '../engine/net/types';
 import { formatRuleSpec } from '../engine/netfilter/format';
 import { readCounters } from '../engine/netfilter/state';
@@ -16,6 +17,13 @@ export interface NodeSnap {
   readonly name: string;
   readonly ip: string;
   readonly podCIDR: string;
+  /**
+   * On a cluster with an IPv6 family: every InternalIP and podCIDR, primary family first (an
+   * IPv6-only cluster lists IPv6 only; `ip` and `podCIDR` are then the IPv4 wiring underneath).
+   * Absent on an IPv4-only cluster, where they are [ip] and [podCIDR].
+   */
+  readonly ips?: readonly string[];
+  readonly podCIDRs?: readonly string[];
   readonly controlPlane: boolean;
   readonly ready: boolean;
 }
@@ -26,6 +34,8 @@ export interface PodSnap {
   readonly name: string;
   readonly node: string | null;
   readonly ip: string | null;
+  /** status.podIPs on a cluster with an IPv6 family, primary family first; absent otherwise ([ip]). */
+  readonly ips?: readonly string[];
   readonly phase: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly system: boolean;
@@ -39,6 +49,8 @@ export interface ServiceSnap {
   readonly name: string;
   readonly type: string;
   readonly clusterIP: string | null;
+  /** spec.clusterIPs on a cluster with an IPv6 family, primary family first; absent otherwise ([clusterIP]). */
+  readonly clusterIPs?: readonly string[];
   readonly ports: readonly string[];   // "80→8080/TCP", "80:30080/TCP"
   /** Endpoint Pods (pod/NS/NAME) or bare addresses when not Pods. */
   readonly endpoints: readonly string[];
@@ -90,8 +102,12 @@ export interface NsSnap {
   readonly machine: string;
   readonly owner: NsOwner;
   readonly links: readonly LinkSnap[];
-  readonly routes: readonly string[];  // as `ip route show table all` prints them
-  readonly neigh: readonly string[];   // as `ip neigh` prints them
+  readonly routes: readonly string[];  // as `ip route show table all` prints them (IPv4)
+  readonly neigh: readonly string[];   // as `ip neigh` prints them (IPv4: ARP)
+  /** As `ip -6 route show table all` prints them; absent when the namespace has no IPv6 route (an IPv4-only cluster). */
+  readonly routes6?: readonly string[];
+  /** As `ip -6 neigh` prints them (NDP); absent when `routes6` is. */
+  readonly neigh6?: readonly string[];
   readonly listeners: readonly string[];
   /** null when the namespace has no rules (everything accepted). */
   readonly chains: readonly ChainSnap[] | null;
@@ -112,6 +128,10 @@ export interface Snapshot {
     readonly podCIDR: string;
     readonly serviceCIDR: string;
     readonly underlayCIDR: string;
+    /** The ranges of each family, primary first, on a cluster with an IPv6 family; absent otherwise. */
+    readonly podCIDRs?: readonly string[];
+    readonly serviceCIDRs?: readonly string[];
+    readonly underlayCIDRs?: readonly string[];
   };
   readonly nodes: readonly NodeSnap[];
   readonly pods: readonly PodSnap[];
@@ -143,16 +163,18 @@ export function snapshot(sim: Sim, generation: number, detail: Detail = 'all'): 
     if (l) l.push(e); else slicesOf.set(k, [e]);
   }
   const nsList = [...sim.net.namespaces.values()];
+  const v6 = hasIPv6(m);
   const nsById = new Map(nsList.map((n) => [n.id, n]));
   return {
     generation,
     cluster: {
       name: m.name, hasCluster: m.hasCluster, plugin: m.spec.network.plugin, backend: m.spec.network.backend ?? null,
       bridge: m.spec.network.bridge, kubeProxy: m.spec.kubeProxy.mode, podCIDR: m.spec.podCIDR, serviceCIDR: m.spec.serviceCIDR, underlayCIDR: m.spec.underlayCIDR,
+      ...(v6 ? { podCIDRs: [...(m.spec.podCIDRs ?? [m.spec.podCIDR])], serviceCIDRs: [...(m.spec.serviceCIDRs ?? [m.spec.serviceCIDR])], underlayCIDRs: [...(m.spec.underlayCIDRs ?? [m.spec.underlayCIDR])] } : {}),
     },
-    nodes: m.nodes.map((n) => ({ id: `node/${n.name}`, name: n.name, ip: n.ip, podCIDR: n.podCIDR, controlPlane: n.controlPlane, ready: n.ready })),
+    nodes: m.nodes.map((n) => ({ id: `node/${n.name}`, name: n.name, ip: n.ip, podCIDR: n.podCIDR, ...(n.ips ? { ips: [...n.ips] } : {}), ...(n.podCIDRs ? { podCIDRs: [...n.podCIDRs] } : {}), controlPlane: n.controlPlane, ready: n.ready })),
     pods: m.pods.map((p) => ({
-      id: `pod/${p.meta.namespace}/${p.meta.name}`, namespace: p.meta.namespace, name: p.meta.name, node: p.nodeName, ip: p.podIP,
+      id: `pod/${p.meta.namespace}/${p.meta.name}`, namespace: p.meta.namespace, name: p.meta.name, node: p.nodeName, ip: p.podIP, ...(p.podIPs ? { ips: [...p.podIPs] } : {}),
       phase: p.phase, labels: { ...p.meta.labels }, system: p.system, hostNetwork: p.hostNetwork,
       containers: p.containers.map((c) => ({
         name: c.name, image: c.image,
@@ -163,7 +185,7 @@ export function snapshot(sim: Sim, generation: number, detail: Detail = 'all'): 
       const slices = slicesOf.get(`${s.meta.namespace}/${s.meta.name}`) ?? [];
       const endpoints = slices.flatMap((e) => e.endpoints.flatMap((ep) => ep.targetRef ? [ep.targetRef] : ep.addresses.map((a) => podIdByIp.get(a) ?? a)));
       return {
-        id: `svc/${s.meta.namespace}/${s.meta.name}`, namespace: s.meta.namespace, name: s.meta.name, type: s.type, clusterIP: s.clusterIP,
+        id: `svc/${s.meta.namespace}/${s.meta.name}`, namespace: s.meta.namespace, name: s.meta.name, type: s.type, clusterIP: s.clusterIP, ...(s.clusterIPs ? { clusterIPs: [...s.clusterIPs] } : {}),
         ports: s.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}→${p.targetPort}/${p.protocol}`),
         endpoints: [...new Set(endpoints)],
       };
@@ -190,12 +212,9 @@ export function snapshot(sim: Sim, generation: number, detail: Detail = 'all'): 
         ...(linkDetail(l) ? { detail: linkDetail(l)! } : {}),
         stats: { rx: l.stats.rxPackets, tx: l.stats.txPackets, dropped: l.stats.rxDropped + l.stats.txDropped },
       })),
-      routes: !full ? [] : ns.routes.map((r) => [
-        r.type !== 'unicast' ? r.type : '', r.dst, r.via ? `via ${r.via}` : '', r.dev ? `dev ${r.dev}` : '',
-        r.table === 255 ? 'table local' : r.table !== 254 ? `table ${r.table}` : '', r.proto !== 'boot' ? `proto ${r.proto}` : '',
-        r.scope !== 'global' ? `scope ${r.scope}` : '', r.src ? `src ${r.src}` : '', r.metric !== undefined ? `metric ${r.metric}` : '', r.onlink ? 'onlink' : '',
-      ].filter(Boolean).join(' ')),
-      neigh: !full ? [] : ns.neigh.map((n) => `${n.ip} dev ${n.dev}${n.mac ? ` lladdr ${String(n.mac)}` : ''} ${n.state}`),
+      routes: !full ? [] : ns.routes.filter((r) => r.family !== 6).map(routeLine),
+      neigh: !full ? [] : ns.neigh.filter((n) => n.family !== 6).map(neighLine),
+      ...(full && ns.routes.some((r) => r.family === 6) ? { routes6: ns.routes.filter((r) => r.family === 6).map(routeLine), neigh6: ns.neigh.filter((n) => n.family === 6).map(neighLine) } : {}),
       listeners: !full ? [] : ns.listeners.map((l) => `${l.protocol} ${l.address}:${l.port} (${l.app.kind}${l.container ? `, ${l.container}` : ''})`),
       chains: full ? chainsOf(ns) : null,
       conntrack: full && ns.conntrack ? [...ns.conntrack.entries.values()].map((e) => formatEntry(e, sim.now)) : null,
@@ -203,6 +222,20 @@ export function snapshot(sim: Sim, generation: number, detail: Detail = 'all'): 
       };
     }),
   };
+}
+
+/** One route as `ip route show table all` (or `ip -6 route …`) prints it. */
+function routeLine(r: NetNs['routes'][number]): string {
+  return [
+    r.type !== 'unicast' ? r.type : '', r.dst, r.via ? `via ${r.via}` : '', r.dev ? `dev ${r.dev}` : '',
+    r.table === 255 ? 'table local' : r.table !== 254 ? `table ${r.table}` : '', r.proto !== 'boot' ? `proto ${r.proto}` : '',
+    r.scope !== 'global' ? `scope ${r.scope}` : '', r.src ? `src ${r.src}` : '', r.metric !== undefined ? `metric ${r.metric}` : '', r.onlink ? 'onlink' : '',
+  ].filter(Boolean).join(' ');
+}
+
+/** One neighbour as `ip neigh` prints it. */
+function neighLine(n: NetNs['neigh'][number]): string {
+  return `${n.ip} dev ${n.dev}${n.mac ? ` lladdr ${String(n.mac)}` : ''} ${n.state}`;
 }
 
 function firstIp(links: readonly { addrs: readonly { address: string; scope: string }[] }[] | undefined): string {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { buildSim } from '../../src/engine';
-import { engineIdle, hasChromium, openApp, runInTerminal, setEditorText, wholeSteps } from './harness';
+import { engineIdle, hasChromium, openApp, readability, runInTerminal, setEditorText, wholeSteps } from './harness';
 import { browserSuite } from './suite';
 
 const DEFAULT = readFileSync(new URL('../../content/scenarios/default.yaml', import.meta.url), 'utf8');
@@ -176,42 +176,3 @@ describe.runIf(hasChromium)('following a trace in Chromium', () => {
     }
   });
 });
-
-/**
- * What a learner can read on the canvas at the current zoom: text drawn under 11 px, text its
- * box clips (sideways or below the box), labels cut to the same text although their names
- * differ (FitText keeps the distinguishing end), and devices (or the kernel view's netfilter
- * box) an overlay covers.
- */
-function readability(page: Page) {
-  return page.evaluate(() => {
-    const vp = document.querySelector('.react-flow__viewport') as HTMLElement;
-    const zoom = new DOMMatrix(getComputedStyle(vp).transform).a;
-    const small: string[] = [];
-    const clipped: string[] = [];
-    for (const el of document.querySelectorAll('[data-testid=canvas] .react-flow__node *, [data-testid=canvas] .react-flow__edgelabel-renderer *')) {
-      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())) continue;
-      const r = el.getBoundingClientRect();
-      if (!r.width) continue;
-      const px = parseFloat(getComputedStyle(el).fontSize) * zoom;
-      if (px < 11) small.push(`${el.textContent} ${px.toFixed(1)}px`);
-      const box = el.closest(':is(.knp-pod, .knp-device, .knp-service, .knp-host, .knp-machine-title, .knp-hook, .knp-nf-title, .knp-underlay)');
-      if (!box) continue;
-      const b = box.getBoundingClientRect();
-      if (el.scrollWidth > el.clientWidth + 1 || r.right > b.right + 1 || r.bottom > b.bottom + 1) clipped.push(el.textContent!);
-    }
-    // Cut labels: the same text on screen must mean the same name.
-    const byShown = new Map<string, Set<string>>();
-    for (const el of document.querySelectorAll<HTMLElement>('[data-testid=canvas] .react-flow__node .knp-fit')) {
-      if (!el.getBoundingClientRect().width) continue;
-      const set = byShown.get(el.textContent!) ?? new Set<string>();
-      set.add(el.dataset['full']!);
-      byShown.set(el.textContent!, set);
-    }
-    const alike = [...byShown].filter(([, names]) => names.size > 1).map(([shown, names]) => `${shown}: ${[...names].join(' / ')}`);
-    const overlays = [...document.querySelectorAll('[data-testid=canvas] :is(.react-flow__minimap, .knp-canvas-hint, .knp-follow, .react-flow__controls)')].map((e) => e.getBoundingClientRect());
-    const devices = [...document.querySelectorAll('[data-testid=canvas] .react-flow__node :is(.knp-pod, .knp-device, .knp-service, .knp-host, .knp-netfilter)')].map((e) => ({ id: e.getAttribute('data-knp-id'), r: e.getBoundingClientRect() }));
-    const covered = devices.filter(({ r }) => overlays.some((o) => o.left < r.right && r.left < o.right && o.top < r.bottom && r.top < o.bottom)).map((d) => d.id);
-    return { zoom, small, clipped, alike, covered, devices: devices.length };
-  });
-}

@@ -276,8 +276,10 @@ function ZoomStyle() {
     root.dataset['zoom'] = z < FAR_ZOOM ? 'far' : z < READABLE_ZOOM ? 'mid' : 'near';
     root.style.setProperty('--knp-z', String(z));
     // A Pod's or a Service's box (less its borders and padding) holds two lines of 11.5 px
-    // text (name, address; line-height 1.1 in styles.css) from about 0.46.
-    root.dataset['lines'] = (SIZE.pod.h - 3) * z - 2 >= 2 * 11.5 * 1.1 ? '2' : '1';
+    // text (name, address; line-height 1.1 in styles.css) from about 0.46, three (a dual-stack
+    // Pod's second address) from about 0.68.
+    const lines = Math.floor(((SIZE.pod.h - 3) * z - 2) / (11.5 * 1.1));
+    root.dataset['lines'] = String(Math.max(1, Math.min(3, lines)));
   }, [z]);
   return null;
 }

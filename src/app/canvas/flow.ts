@@ -17,16 +17,20 @@ import type { Edge, Node } from '@xyflow/react';
 import type { Diagnostic } from '../../engine';
 import type { LinkSnap, NsSnap, PodSnap, Snapshot } from '../../worker/snapshot';
 import type { View } from '../store';
+import { deviceAddresses, nodeSubtitle, nodeTitleLine, podAddresses, primaryFamily, serviceAddresses, shownDeviceAddresses, type Family } from './addresses';
 import { layoutCluster, SIZE, type LayoutMemory } from './layout';
 
 export type EdgeKind = 'veth' | 'bridge' | 'tunnel' | 'underlay' | 'endpoint' | 'l3';
 
-export interface MachineData { [k: string]: unknown; knpId: string; title: string; subtitle: string; role: 'node' | 'control-plane' }
+/** `subtitle`: the title line's text; `full`: every address and range (its tooltip); `cut`: where a subtitle too long is cut (two addresses: in the middle, keeping both ends). */
+export interface MachineData { [k: string]: unknown; knpId: string; title: string; subtitle: string; full: string; cut: 'start' | 'middle'; role: 'node' | 'control-plane' }
 /** A warning the engine gave about the object a node draws (a Service with no endpoints, ...). */
 export type ObjectWarning = Diagnostic;
-export interface PodData { [k: string]: unknown; knpId: string; name: string; namespace: string; ip: string; phase: string; system: boolean; containers: string[]; warnings?: readonly ObjectWarning[] }
-export interface DeviceData { [k: string]: unknown; knpId: string; name: string; kind: string; addr: string; detail: string; up: boolean }
-export interface ServiceData { [k: string]: unknown; knpId: string; name: string; namespace: string; type: string; ip: string; ports: string[]; warnings?: readonly ObjectWarning[] }
+/** `ip`: the primary address (or Pending); `addrs`: every address drawn, primary family first (two on a dual-stack Pod). */
+export interface PodData { [k: string]: unknown; knpId: string; name: string; namespace: string; ip: string; addrs: string[]; phase: string; system: boolean; containers: string[]; warnings?: readonly ObjectWarning[] }
+/** `addr`: the first address drawn; `addrs`: those the box draws (two lines in the kernel view for both families); `all`: every one. */
+export interface DeviceData { [k: string]: unknown; knpId: string; name: string; kind: string; addr: string; addrs: string[]; all: string[]; detail: string; up: boolean }
+export interface ServiceData { [k: string]: unknown; knpId: string; name: string; namespace: string; type: string; ip: string; addrs: string[]; ports: string[]; warnings?: readonly ObjectWarning[] }
 export interface HostData { [k: string]: unknown; knpId: string; name: string; ip: string }
 export interface UnderlayData { [k: string]: unknown; knpId: string; cidr: string; width: number }
 export interface NetfilterData { [k: string]: unknown; knpId: string; node: string; chains: NsSnap['chains']; activeHook?: string }
@@ -83,16 +87,18 @@ export function toFlow(snap: Snapshot | null, view: View, positions: Positions, 
 }
 
 const nsMap = (snap: Snapshot): Map<string, NsSnap> => new Map(snap.namespaces.map((n) => [n.id, n]));
-const v4 = (l: LinkSnap | undefined): string => l?.addrs.find((a) => !a.includes(':')) ?? '';
 const edge = (source: string, target: string, kind: EdgeKind, label?: string): FlowEdge =>
   ({ id: `${kind}:${source}->${target}`, source, target, type: 'link', data: label ? { kind, label } : { kind } });
 
 function podData(p: PodSnap): PodData {
-  return { knpId: p.id, name: p.name, namespace: p.namespace, ip: p.ip ?? (p.phase === 'Pending' ? 'Pending' : ''), phase: p.phase, system: p.system, containers: p.containers.map((c) => c.name) };
+  const addrs = podAddresses(p);
+  return { knpId: p.id, name: p.name, namespace: p.namespace, ip: addrs[0] ?? (p.phase === 'Pending' ? 'Pending' : ''), addrs, phase: p.phase, system: p.system, containers: p.containers.map((c) => c.name) };
 }
 
-function deviceData(id: string, l: LinkSnap): DeviceData {
-  return { knpId: id, name: l.name, kind: l.kind, addr: v4(l), detail: l.detail ?? '', up: l.up };
+function deviceData(id: string, l: LinkSnap, primary: Family, lines: 1 | 2): DeviceData {
+  const all = deviceAddresses(l, primary);
+  const addrs = shownDeviceAddresses(all, lines);
+  return { knpId: id, name: l.name, kind: l.kind, addr: addrs[0] ?? '', addrs, all, detail: l.detail ?? '', up: l.up };
 }
 
 // ─── Cluster view ────────────────────────────────────────────────────────────────────────
@@ -100,6 +106,7 @@ function deviceData(id: string, l: LinkSnap): DeviceData {
 function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory | null, expanded: ReadonlySet<string>): Flow {
   const edges: FlowEdge[] = [];
   const nss = nsMap(snap);
+  const primary = primaryFamily(snap);
 
   const podsByNode = new Map<string, PodSnap[]>();
   for (const p of snap.pods) {
@@ -162,7 +169,7 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     const box = lay.size.get(n.id)!;
     nodes.push({
       id: n.id, type: 'machine', position: at(n.id), width: box.w, height: box.h,
-      data: { knpId: n.id, title: n.name, subtitle: subtitle(n), role: n.controlPlane ? 'control-plane' : 'node' },
+      data: { knpId: n.id, title: n.name, subtitle: subtitle(n), full: nodeSubtitle(n), cut: (n.ips?.length ?? 0) > 1 ? 'middle' : 'start', role: n.controlPlane ? 'control-plane' : 'node' },
     });
     for (const g of groups) {
       nodes.push({
@@ -176,7 +183,7 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     }
     for (const l of devices) {
       const id = `${n.id}/${l.name}`;
-      nodes.push({ id, type: 'device', parentId: n.id, extent: 'parent', position: at(id), width: SIZE.device.w, height: SIZE.device.h, data: deviceData(id, l) });
+      nodes.push({ id, type: 'device', parentId: n.id, extent: 'parent', position: at(id), width: SIZE.device.w, height: SIZE.device.h, data: deviceData(id, l, primary, 1) });
     }
     // Each Pod's eth0 is one end of a veth pair whose other end is a port of the bridge.
     for (const p of pods) {
@@ -211,7 +218,7 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
   for (const s of services) {
     nodes.push({
       id: s.id, type: 'service', position: at(s.id), width: SIZE.service.w, height: SIZE.service.h,
-      data: { knpId: s.id, name: s.name, namespace: s.namespace, type: s.type, ip: s.clusterIP ?? '', ports: [...s.ports] },
+      data: { knpId: s.id, name: s.name, namespace: s.namespace, type: s.type, ip: s.clusterIP ?? '', addrs: serviceAddresses(s), ports: [...s.ports] },
     });
     const eps = shownAs(s.endpoints);
     if (eps.length <= MAX_ENDPOINT_EDGES) {
@@ -237,14 +244,18 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
 }
 
 /** About how wide a machine's title line draws (name, badge, address and podCIDR), so it is not cut. */
-const subtitle = (n: Snapshot['nodes'][number]): string => `${n.ip} · podCIDR ${n.podCIDR}`;
+const subtitle = (n: Snapshot['nodes'][number]): string => nodeTitleLine(n);
 
 function titleWidth(n: Snapshot['nodes'][number]): number {
-  return 56 + n.name.length * 8 + (n.controlPlane ? 96 : 0) + subtitle(n).length * 6.7;
+  // The primary family's address and range set the width, as on a single-stack cluster; a dual-stack
+  // title's rest is cut at its end (whole on hover), not allowed to widen every machine.
+  const primary = `${n.ips?.[0] ?? n.ip} · podCIDR ${n.podCIDRs?.[0] ?? n.podCIDR}`;
+  return 56 + n.name.length * 8 + (n.controlPlane ? 96 : 0) + primary.length * 6.7;
 }
 
-function underlayCidr(snap: Snapshot): string {
-  return snap.cluster.underlayCIDR;
+/** The underlay's ranges, primary first; `max` 1 (the kernel view's short bus): the primary family's only. */
+function underlayCidr(snap: Snapshot, max = 2): string {
+  return snap.cluster.underlayCIDRs?.slice(0, max).join(' · ') ?? snap.cluster.underlayCIDR;
 }
 
 // ─── Kernel view ─────────────────────────────────────────────────────────────────────────
@@ -252,6 +263,8 @@ function underlayCidr(snap: Snapshot): string {
 /** Rows of the kernel view's Pod block (a Pod and its veth per row) before it starts a second column. */
 const KERNEL_ROWS = 4;
 const KERNEL_UNDERLAY = { w: 320, h: 40 } as const;
+/** A kernel-view device drawing an address of each family: its name and two address lines. */
+const DEVICE_H2 = 60;
 
 function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memory: LayoutMemory | null): Flow {
   const nss = nsMap(snap);
@@ -269,13 +282,17 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
     const d = podData(p);
     nodes.push({ id: p.id, type: 'pod', position: { x: 0, y: 0 }, width: SIZE.pod.w, height: SIZE.pod.h, data: { ...d, containers: ['pause', ...d.containers] } });
   }
+  const primary = primaryFamily(snap);
+  // A device with both families draws both (one line each), one line taller.
+  const devData = new Map(links.map((l) => [l.name, deviceData(`${nodeId}/${l.name}`, l, primary, 2)]));
+  const devH = (name: string): number => ((devData.get(name)?.addrs.length ?? 0) > 1 ? DEVICE_H2 : SIZE.device.h);
   for (const l of links) {
     const id = `${nodeId}/${l.name}`;
-    nodes.push({ id, type: 'device', position: { x: 0, y: 0 }, width: SIZE.device.w, height: SIZE.device.h, data: deviceData(id, l) });
+    nodes.push({ id, type: 'device', position: { x: 0, y: 0 }, width: SIZE.device.w, height: devH(l.name), data: devData.get(l.name)! });
   }
   nodes.push({ id: nfId, type: 'netfilter', position: { x: 0, y: 0 }, width: SIZE.netfilter.w, height: SIZE.netfilter.h, data: { knpId: nfId, node: nodeName, chains: root?.chains ?? null } });
   // A bus under eth0 (placed after dagre below), not one more rank to the right.
-  nodes.push({ id: 'infra/underlay', type: 'underlay', position: { x: 0, y: 0 }, width: KERNEL_UNDERLAY.w, height: KERNEL_UNDERLAY.h, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap), width: KERNEL_UNDERLAY.w } });
+  nodes.push({ id: 'infra/underlay', type: 'underlay', position: { x: 0, y: 0 }, width: KERNEL_UNDERLAY.w, height: KERNEL_UNDERLAY.h, data: { knpId: 'infra/underlay', cidr: underlayCidr(snap, 1), width: KERNEL_UNDERLAY.w } });
 
   for (const p of pods) {
     const peer = nss.get(p.id)?.links.find((l) => l.name === 'eth0')?.peer;
@@ -354,7 +371,7 @@ function kernelFlow(snap: Snapshot, nodeName: string, positions: Positions, memo
     const boxes = nodes.flatMap((n) => { const p = fresh.get(n.id); return p && n.id !== 'infra/underlay' ? [{ ...p, w: n.width ?? 0, h: n.height ?? 0 }] : []; });
     const right = Math.max(...boxes.map((b) => b.x + b.w));
     const x = Math.max(Math.min(e0.x + SIZE.device.w / 2 - KERNEL_UNDERLAY.w / 2, right - KERNEL_UNDERLAY.w), 0);
-    let y = e0.y + SIZE.device.h + 40;
+    let y = e0.y + devH(eth0!.name) + 40;
     for (const b of boxes) if (b.x < x + KERNEL_UNDERLAY.w + 12 && x < b.x + b.w + 12 && b.y + b.h + 12 > y && b.y < y + KERNEL_UNDERLAY.h + 12) y = Math.max(y, b.y + b.h + 30);
     fresh.set('infra/underlay', { x, y });
   }

@@ -38,27 +38,49 @@ const Handles = () => (
 
 export const MachineNode = memo(({ data }: NodeProps<Node<MachineData>>) => (
   <div className={`knp-machine ${data.role}`} data-knp-id={data.knpId}>
-    <div className="knp-machine-title">
+    <div className="knp-machine-title" title={data.full}>
       <span className="knp-icon" aria-hidden>▣</span>
       <strong>{data.title}</strong>
       {data.role === 'control-plane' && <span className="knp-badge">control-plane</span>}
-      <FitText className="knp-muted" text={data.subtitle} keep="start" />
+      <FitText className="knp-muted" text={data.subtitle} keep={data.cut === 'middle' ? 'middle' : 'start'} />
     </div>
     <Handles />
   </div>
 ));
 
+/**
+ * An object's addresses, primary family first: one per line (a Pod, a device), or side by side
+ * (`row`, a Service's wider box). Each is cut in the middle when it does not fit (FitText), the
+ * whole address on hover and in data-full. At mid zoom only the first is drawn (styles.css).
+ */
+function Addresses({ list, row = false, small = false }: { list: readonly string[]; row?: boolean; small?: boolean }) {
+  return (
+    <div className={`knp-mono knp-addrs ${row ? 'row' : ''} ${small ? 'knp-small' : ''}`} data-testid="addresses" data-count={list.length}>
+      {/* Side by side, an IPv4 address (15 characters at most) keeps its width and the IPv6 one fits the rest. */}
+      {list.map((a) => (row && !a.includes(':')
+        ? <span key={a} className="knp-line fam-4" data-full={a}>{a}</span>
+        : <FitText key={a} className={`knp-line fam-${a.includes(':') ? 6 : 4}`} text={a} />))}
+    </div>
+  );
+}
+
 export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => {
   const far = useFar();
+  const dual = data.addrs.length > 1;
+  const containers = `${data.namespace !== 'default' ? `${data.namespace} · ` : ''}${data.containers.join(', ')}`;
   return (
     <>
     {data.warnings?.length && !far ? <ObjectWarnings list={data.warnings} /> : null}
-    <div className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()} ${far ? 'far' : ''}`} data-knp-id={data.knpId} title={far ? `${data.knpId} ${data.ip}` : data.knpId}>
+    <div
+      className={`knp-pod ${data.system ? 'system' : ''} phase-${data.phase.toLowerCase()} ${far ? 'far' : ''} ${dual ? 'dual' : ''}`} data-knp-id={data.knpId}
+      title={far ? `${data.knpId} ${data.addrs.join(' ') || data.ip}` : dual ? `${data.knpId}\n${data.addrs.join('\n')}\n${containers}` : data.knpId}
+    >
       {!far && (
         <>
           <div className="knp-pod-name"><span className="knp-icon" aria-hidden>⬢</span><FitText text={data.name} /></div>
-          <FitText className="knp-mono knp-line" text={data.ip} />
-          <div className="knp-muted knp-small knp-ellipsis" title={['pause', ...data.containers].join(', ')}>{data.namespace !== 'default' ? `${data.namespace} · ` : ''}{data.containers.join(', ')}</div>
+          {/* Two addresses take the containers' line, which the tooltip and the inspector keep. */}
+          {dual ? <Addresses list={data.addrs} /> : <FitText className="knp-mono knp-line" text={data.ip} />}
+          {!dual && <div className="knp-muted knp-small knp-ellipsis" title={['pause', ...data.containers].join(', ')}>{containers}</div>}
         </>
       )}
       <Handles />
@@ -70,11 +92,16 @@ export const PodNode = memo(({ data }: NodeProps<Node<PodData>>) => {
 export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => {
   const far = useFar();
   return (
-    <div className={`knp-device kind-${data.kind} ${data.up ? '' : 'down'} ${far ? 'far' : ''}`} data-knp-id={data.knpId} title={far ? `${data.name} ${data.addr || data.kind}` : data.detail || data.kind}>
+    <div
+      className={`knp-device kind-${data.kind} ${data.up ? '' : 'down'} ${far ? 'far' : ''} ${data.addrs.length > 1 ? 'dual' : ''}`} data-knp-id={data.knpId}
+      title={far ? `${data.name} ${data.addr || data.kind}` : [data.detail || data.kind, ...data.all].join('\n')}
+    >
       {!far && (
         <>
           <div className="knp-device-name"><span className="knp-dev-dot" aria-hidden /><FitText text={data.name} /></div>
-          <FitText className="knp-mono knp-small knp-line" text={data.addr || data.kind} />
+          {data.addrs.length > 1
+            ? <Addresses list={data.addrs} small />
+            : <FitText className="knp-mono knp-small knp-line" text={data.addr || data.kind} />}
         </>
       )}
       <Handles />
@@ -84,9 +111,9 @@ export const DeviceNode = memo(({ data }: NodeProps<Node<DeviceData>>) => {
 
 export const ServiceNode = memo(({ data }: NodeProps<Node<ServiceData>>) => (
   <>
-    <div className={`knp-service ${data.warnings?.length ? 'warned' : ''}`} data-knp-id={data.knpId} title={data.knpId}>
+    <div className={`knp-service ${data.warnings?.length ? 'warned' : ''}`} data-knp-id={data.knpId} title={data.addrs.length > 1 ? `${data.knpId}\n${data.addrs.join('\n')}` : data.knpId}>
       <div className="knp-pod-name"><span className="knp-icon" aria-hidden>◎</span><FitText text={data.name} /><span className="knp-badge">{data.type}</span></div>
-      <FitText className="knp-mono knp-line" text={data.ip} />
+      {data.addrs.length > 1 ? <Addresses list={data.addrs} row /> : <FitText className="knp-mono knp-line" text={data.ip} />}
       <div className="knp-muted knp-small knp-mono">{data.ports.join(' ')}</div>
       <Handles />
     </div>

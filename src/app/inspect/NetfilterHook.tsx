@@ -52,7 +52,9 @@ export function NetfilterHook({ ns, stage }: { ns: NsSnap; stage: Stage }) {
         <div className="knp-mono knp-small fired" data-fired>{t('hooks.chosen')}: {ev.detail.route ?? t('hooks.unreachable')}</div>
       )}
       {/* The main table first: the local and other tables are listed after it. */}
-      {stage === 'routing' && <pre className="knp-mono knp-small">{[...ns.routes].sort((a, b) => Number(/\btable\b/.test(a)) - Number(/\btable\b/.test(b))).join('\n') || t('inspector.none')}</pre>}
+      {stage === 'routing' && ns.routes6 && <h4 className="knp-small">{t('inspector6.routes4')}</h4>}
+      {stage === 'routing' && <pre className="knp-mono knp-small">{mainFirst(ns.routes).join('\n') || t('inspector.none')}</pre>}
+      {stage === 'routing' && ns.routes6 && <><h4 className="knp-small">{t('inspector6.routes6')}</h4><pre className="knp-mono knp-small" data-testid="routes6">{mainFirst(ns.routes6).join('\n') || t('inspector.none')}</pre></>}
       {isHook(stage) && !tables.length && <div className="knp-muted knp-small">{t('canvas.noRules')}</div>}
       {tables.map((tv) => (
         <section key={tv.table} className="knp-nf-table" data-table={tv.table}>
@@ -89,4 +91,9 @@ export function NetfilterHook({ ns, stage }: { ns: NsSnap; stage: Stage }) {
       ))}
     </div>
   );
+}
+
+/** A routing table as `ip route show table all` lists it, the main table's routes before the local and other tables'. */
+function mainFirst(routes: readonly string[]): string[] {
+  return [...routes].sort((a, b) => Number(/\btable\b/.test(a)) - Number(/\btable\b/.test(b)));
 }

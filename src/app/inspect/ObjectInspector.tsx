@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NsSnap, Snapshot } from '../../worker/snapshot';
 import { select, useActions, useApp } from '../store';
+import { inetLines, nodeAddresses, nodePodCIDRs, podAddresses, serviceAddresses } from '../canvas/addresses';
 import { PIPELINE, type Stage } from './hooks';
 import { NetfilterHook } from './NetfilterHook';
 
@@ -22,9 +23,12 @@ function NsDetails({ ns }: { ns: NsSnap }) {
   const actions = useActions();
   return (
     <>
-      <Section title={t('inspector.links')} lines={ns.links.map((l) => `${l.ifindex}: ${l.name}${l.peer ? `@${l.peer.dev}` : ''} ${l.kind} ${l.up ? 'UP' : 'DOWN'} mtu ${l.mtu}${l.master ? ` master ${l.master}` : ''}\n    link/ether ${l.mac}${l.addrs.length ? `\n    inet ${l.addrs.join(' ')}` : ''}${l.detail ? `\n    ${l.detail}` : ''}`)} />
-      <Section title={t('inspector.routes')} lines={ns.routes} />
-      <Section title={t('inspector.neigh')} lines={ns.neigh} />
+      <Section title={t('inspector.links')} lines={ns.links.map((l) => [`${l.ifindex}: ${l.name}${l.peer ? `@${l.peer.dev}` : ''} ${l.kind} ${l.up ? 'UP' : 'DOWN'} mtu ${l.mtu}${l.master ? ` master ${l.master}` : ''}`, `    link/ether ${l.mac}`, ...inetLines(l.addrs).map((a) => `    ${a}`), ...(l.detail ? [`    ${l.detail}`] : [])].join('\n'))} />
+      {/* A namespace that speaks IPv6 shows both tables, each the way its `ip` command prints it. */}
+      <Section title={ns.routes6 ? t('inspector6.routes4') : t('inspector.routes')} lines={ns.routes} />
+      {ns.routes6 && <Section title={t('inspector6.routes6')} lines={ns.routes6} />}
+      <Section title={ns.neigh6 ? t('inspector6.neigh4') : t('inspector.neigh')} lines={ns.neigh} />
+      {ns.neigh6 && <Section title={t('inspector6.neigh6')} lines={ns.neigh6} />}
       <Section title={t('inspector.fdb')} lines={ns.links.flatMap((l) => l.fdb)} />
       <Section title={t('inspector.listeners')} lines={ns.listeners} />
       {ns.chains && (
@@ -51,15 +55,19 @@ function body(snap: Snapshot, id: string): { title: string; kv: [string, ReactNo
   if (pod) {
     return {
       title: id,
-      kv: [['IP', pod.ip ?? '—'], ['node', pod.node ?? '—'], ['phase', pod.phase], ['labels', Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—']],
+      kv: [pod.ips && pod.ips.length > 1 ? ['IPs', pod.ips.join('\n')] : ['IP', podAddresses(pod)[0] ?? '—'], ['node', pod.node ?? '—'], ['phase', pod.phase], ['labels', Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—']],
       lines: [['containers', pod.containers.map((c) => `${c.name}  ${c.image}  ${c.ports.join(' ')}`)]],
       ...(nsOf(id) ? { ns: nsOf(id)! } : {}),
     };
   }
   const node = snap.nodes.find((n) => n.id === id);
-  if (node) return { title: id, kv: [['IP', node.ip], ['podCIDR', node.podCIDR], ['ready', String(node.ready)]], ...(nsOf(id) ? { ns: nsOf(id)! } : {}) };
+  if (node) {
+    const ips = nodeAddresses(node);
+    const cidrs = nodePodCIDRs(node);
+    return { title: id, kv: [[ips.length > 1 ? 'IPs' : 'IP', ips.join('\n')], [cidrs.length > 1 ? 'podCIDRs' : 'podCIDR', cidrs.join('\n')], ['ready', String(node.ready)]], ...(nsOf(id) ? { ns: nsOf(id)! } : {}) };
+  }
   const svc = snap.services.find((s) => s.id === id);
-  if (svc) return { title: id, kv: [['type', svc.type], ['clusterIP', svc.clusterIP ?? '—'], ['ports', svc.ports.join(', ')]], lines: [['endpoints', [...svc.endpoints]]] };
+  if (svc) return { title: id, kv: [['type', svc.type], svc.clusterIPs && svc.clusterIPs.length > 1 ? ['clusterIPs', svc.clusterIPs.join('\n')] : ['clusterIP', serviceAddresses(svc)[0] ?? '—'], ['ports', svc.ports.join(', ')]], lines: [['endpoints', [...svc.endpoints]]] };
   const host = snap.hosts.find((h) => h.id === id);
   if (host) return { title: id, kv: [['IP', host.ip]], ...(nsOf(id) ? { ns: nsOf(id)! } : {}) };
   const ns = nsOf(id);
@@ -71,10 +79,10 @@ function body(snap: Snapshot, id: string): { title: string; kv: [string, ReactNo
   if (owner && link) {
     return {
       title: id,
-      kv: [['kind', link.kind], ['state', link.up ? 'UP' : 'DOWN'], ['MAC', link.mac], ['MTU', String(link.mtu)], ['addresses', link.addrs.join(', ') || '—'],
+      kv: [['kind', link.kind], ['state', link.up ? 'UP' : 'DOWN'], ['MAC', link.mac], ['MTU', String(link.mtu)], ['addresses', inetLines(link.addrs).join('\n') || '—'],
         ...(link.master ? [['master', link.master] as [string, string]] : []), ...(link.peer ? [['peer', `${link.peer.ns} ${link.peer.dev}`] as [string, string]] : []),
         ...(link.detail ? [['detail', link.detail] as [string, string]] : []), ['rx/tx', `${link.stats.rx}/${link.stats.tx} packets`]],
-      lines: [['FDB', [...link.fdb]], ['routes via this device', owner.routes.filter((r) => r.includes(`dev ${link.name}`))]],
+      lines: [['FDB', [...link.fdb]], ['routes via this device', [...owner.routes, ...(owner.routes6 ?? [])].filter((r) => r.includes(`dev ${link.name}`))]],
     };
   }
   return null;

@@ -3,7 +3,8 @@ import { useDeferredValue, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMessageText } from '../i18n/message';
 import { select, useApp } from '../store';
-import { changes, layers } from './layers';
+import { changes } from './layers';
+import { PacketLayers } from './PacketLayers';
 import { StepInspector } from './StepInspector';
 
 interface RuleRef { readonly index: number; readonly text: string; readonly matched?: boolean }
@@ -98,18 +99,7 @@ export function PacketInspector() {
             )}
             {!packet && <p className="knp-muted knp-pad">{t('inspector.noPacket')}</p>}
             {!ev.packet && packet && <p className="knp-muted knp-small">{t('inspector.samePacket', { seq: prev?.seq ?? '' })}</p>}
-            {packet && layers(packet).map((l, i) => (
-              <div key={i} className="knp-layer" style={{ marginLeft: l.depth * 14 }} data-layer={l.name}>
-                <div className="knp-layer-name">{l.depth ? `${l.name} (inner)` : l.name}</div>
-                <table><tbody>
-                  {l.fields.map((f) => (
-                    <tr key={f.key} className={diff.keys.has(f.key) ? 'changed' : ''} title={diff.keys.has(f.key) ? t('inspector.changed') : undefined}>
-                      <th>{f.label}</th><td className="knp-mono">{f.value}</td>
-                    </tr>
-                  ))}
-                </tbody></table>
-              </div>
-            ))}
+            {packet && <PacketLayers packet={packet} marked={diff.keys} indent={14} />}
           </>
         )}
       </div>

@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { FormEvent } from 'react';
+import { podAddresses, serviceAddresses } from '../canvas/addresses';
 import { select, useActions, useApp } from '../store';
 
 export function SendPacket() {
@@ -10,8 +11,9 @@ export function SendPacket() {
   const sending = useApp(select.sending);
   const targets = useApp(useShallow(select.targets));
   const suggestions = useApp(useShallow((s) => s.snapshot ? [
-    ...s.snapshot.services.flatMap((x) => [x.name, `${x.name}.${x.namespace}.svc.cluster.local`, ...(x.clusterIP && x.clusterIP !== 'None' ? [x.clusterIP] : [])]),
-    ...s.snapshot.pods.flatMap((p) => (p.ip ? [p.ip] : [])),
+    // Every address of each family (a dual-stack Pod or Service has two).
+    ...s.snapshot.services.flatMap((x) => [x.name, `${x.name}.${x.namespace}.svc.cluster.local`, ...serviceAddresses(x).filter((a) => a !== 'None')]),
+    ...s.snapshot.pods.flatMap(podAddresses),
     ...s.snapshot.probes.map((p) => p.to),
   ] : []));
   const probes = useApp((s) => s.snapshot?.probes.length ?? 0);

@@ -4,30 +4,10 @@
  * marked on the out side, and the engine's badges for what happened here only.
  */
 import { useTranslation } from 'react-i18next';
-import type { Packet } from '../../engine/net/packet';
 import { select, storyOf, useApp } from '../store';
-import { changes, layers } from './layers';
+import { changes } from './layers';
+import { PacketLayers } from './PacketLayers';
 import { StepBadges, useStepText } from './StoryList';
-
-function PacketLayers({ packet, marked }: { packet: Packet; marked: ReadonlySet<string> }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      {layers(packet).map((l, i) => (
-        <div key={i} className="knp-layer" style={{ marginLeft: l.depth * 10 }} data-layer={l.name}>
-          <div className="knp-layer-name">{l.depth ? `${l.name} (inner)` : l.name}</div>
-          <table><tbody>
-            {l.fields.map((f) => (
-              <tr key={f.key} className={marked.has(f.key) ? 'changed' : ''} data-changed={marked.has(f.key) ? 'true' : undefined} title={marked.has(f.key) ? t('inspector.changed') : undefined}>
-                <th>{f.label}</th><td className="knp-mono">{f.value}</td>
-              </tr>
-            ))}
-          </tbody></table>
-        </div>
-      ))}
-    </>
-  );
-}
 
 export function StepInspector() {
   const { t } = useTranslation();
@@ -56,11 +36,11 @@ export function StepInspector() {
         <div className="knp-inout">
           <section data-testid="inspector-in">
             <h4>{t('story.in')}</h4>
-            {pin && <PacketLayers packet={pin} marked={new Set()} />}
+            {pin && <PacketLayers packet={pin} marked={new Set()} indent={10} />}
           </section>
           <section data-testid="inspector-out">
             <h4>{t('story.out')}</h4>
-            {pout && <PacketLayers packet={pout} marked={diff.keys} />}
+            {pout && <PacketLayers packet={pout} marked={diff.keys} indent={10} />}
           </section>
         </div>
       )}

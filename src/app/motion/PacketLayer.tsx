@@ -31,6 +31,8 @@ function protoOf(p: Packet | undefined): string {
   if (p.inner) return p.ip?.protocol === 4 ? 'IPIP' : 'UDP';
   if (p.tcp) return 'TCP';
   if (p.udp) return 'UDP';
+  // Neighbour discovery is IPv6's ARP: named like it, not as one more ICMPv6 packet.
+  if (p.icmp && p.ip?.version === 6) return p.icmp.type === 135 || p.icmp.type === 136 ? 'NDP' : 'ICMPv6';
   if (p.icmp) return 'ICMP';
   return p.ip ? 'IP' : '';
 }

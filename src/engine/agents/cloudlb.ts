@@ -13,7 +13,7 @@ import type { ClusterModel, ServiceModel } from '../model/cluster';
 import { hashString } from '../util/rand';
 import { serviceHealth } from './kubeproxy/healthcheck';
 import { probability } from './kubeproxy/names';
-import { Ruleset } from '../netfilter/ruleset';
+import { Ruleset, type WrittenRuleset } from '../netfilter/ruleset';
 
 const TOP = 'CLOUD-LB';
 
@@ -59,9 +59,8 @@ export function writeCloudLbRules(rs: Ruleset, model: ClusterModel): void {
 }
 
 /** The iptables-restore text of a load balancer host, with each line's writer. */
-export function buildCloudLbRuleset(model: ClusterModel): { text: string; writers: string[] } {
+export function buildCloudLbRuleset(model: ClusterModel): WrittenRuleset {
   const rs = new Ruleset();
   writeCloudLbRules(rs, model);
-  const text = rs.render();
-  return { text, writers: rs.lineWriters };
+  return rs.written();
 }

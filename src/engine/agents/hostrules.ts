@@ -10,7 +10,7 @@
  */
 import type { ClusterModel, NodeModel } from '../model/cluster';
 import { proxyConfig, type ProxyConfig } from './kubeproxy/config';
-import { buildKubeProxyRestore, KubeProxyCache, KUBE_PROXY_CANARY_TABLES, KUBE_PROXY_JUMPS } from './kubeproxy/iptables';
+import { buildKubeProxyPieces, KubeProxyCache, KUBE_PROXY_CANARY_TABLES, KUBE_PROXY_JUMPS } from './kubeproxy/iptables';
 import { buildIpvsIptables, IPVS_JUMPS } from './kubeproxy/ipvsrules';
 import { buildKubeIpsets } from './kubeproxy/ipset';
 import { buildIpvsState } from './kubeproxy/ipvsstate';
@@ -20,7 +20,9 @@ import { dockerContainers, writeDockerRules } from './docker/hostrules';
 import { LOCALNET_RULE, writeKubeletRules } from './kubelet/hostrules';
 import { writePortmapRules } from '../cni/portmap/hostrules';
 import { cniOf } from '../cni/registry';
-import { Ruleset } from '../netfilter/ruleset';
+import { Ruleset, type WrittenRuleset } from '../netfilter/ruleset';
+
+export type { WrittenRuleset } from '../netfilter/ruleset';
 
 export interface NodeRulesetOptions {
   readonly cfg?: ProxyConfig;
@@ -46,14 +48,15 @@ function writeKubeProxy(rs: Ruleset, model: ClusterModel, node: NodeModel, cfg: 
         rs.chain(j.table, j.dst);
         rs.prepend(j.table, j.src, `${j.extra ? `${j.extra} ` : ''}-m comment --comment "${j.comment}" -j ${j.dst}`);
       }
-      const r = buildKubeProxyRestore(model, node, { cfg, ...(opts.cache ? { cache: opts.cache } : {}) });
+      const r = buildKubeProxyPieces(model, node, { cfg, ...(opts.cache ? { cache: opts.cache } : {}) });
       // kubelet already owns KUBE-FIREWALL with the identical rule; kube-proxy's copy rewrites it.
-      const owned = (s: string): string => s.replace(':KUBE-FIREWALL - [0:0]\n', '').replace(`-A KUBE-FIREWALL ${LOCALNET_RULE}\n`, '');
       const hadFirewall = rs.has('filter', 'KUBE-FIREWALL');
-      const fchains = hadFirewall ? owned(r.filterChains) : r.filterChains;
-      const frules = hadFirewall ? owned(r.filterRules) : r.filterRules;
+      const fchains = hadFirewall ? r.filterChains.replace(':KUBE-FIREWALL - [0:0]\n', '') : r.filterChains;
+      const frules = hadFirewall ? withoutLine(r.filterRules, `-A KUBE-FIREWALL ${LOCALNET_RULE}\n`) : r.filterRules;
       rs.block('filter', stripDeclared(rs, 'filter', fchains), frules);
-      rs.block('nat', stripDeclared(rs, 'nat', r.natChains), r.natRules);
+      // Only kube-proxy's first chain lines can be declared already (stripDeclared): its first piece.
+      const [natHead = '', ...natChains] = r.natChains;
+      rs.block('nat', [stripDeclared(rs, 'nat', natHead), ...natChains], r.natRules);
       return;
     }
     case 'ipvs': {
@@ -79,6 +82,15 @@ function writeKubeProxy(rs: Ruleset, model: ClusterModel, node: NodeModel, cfg: 
   }
 }
 
+/** The pieces with the first occurrence of `line` taken out (kube-proxy's first piece, where it writes it). */
+function withoutLine(pieces: readonly string[], line: string): readonly string[] {
+  const i = pieces.findIndex((p) => p.includes(line));
+  if (i < 0) return pieces;
+  const out = pieces.slice();
+  out[i] = pieces[i]!.replace(line, '');
+  return out;
+}
+
 /**
  * The block's chain lines minus those the ruleset already declares (created by the jump setup).
  * Only kube-proxy's top-level chains can be declared already, and it writes those first, so
@@ -98,13 +110,6 @@ function stripDeclared(rs: Ruleset, table: 'nat' | 'filter', chains: string): st
   return out + chains.slice(pos);
 }
 
-/** A machine's restore text and, line by line, the daemon that wrote it (for restore errors). */
-export interface WrittenRuleset {
-  readonly text: string;
-  /** writers[N - 1] wrote line N: kubelet, kube-proxy, flannel, calico, portmap, dockerd or iptables-restore (table framing). */
-  readonly writers: readonly string[];
-}
-
 /** The full iptables-restore text of a cluster node. */
 export function buildNodeRuleset(model: ClusterModel, node: NodeModel, opts: NodeRulesetOptions = {}): string {
   return writeNodeRuleset(model, node, opts).text;
@@ -119,8 +124,7 @@ export function writeNodeRuleset(model: ClusterModel, node: NodeModel, opts: Nod
   const cni = cniOf(model.spec);
   cni.writeHostRules(rs.as(model.spec.network.plugin), model, node);
   writePortmapRules(rs.as('portmap'), model.pods.filter((p) => p.nodeName === node.name), cni.conflistName, node.podCIDR);
-  const text = rs.render();
-  return { text, writers: rs.lineWriters };
+  return rs.written();
 }
 
 /**
@@ -139,6 +143,5 @@ export function writeHostRuleset(model: ClusterModel, hostName: string, opts: { 
     const bridgeCIDR = host.spec.docker.bridgeCIDR;
     writeDockerRules(rs, bridgeCIDR, dockerContainers(model.containers, hostName, bridgeCIDR, opts.containerIP));
   }
-  const text = rs.render();
-  return { text, writers: rs.lineWriters };
+  return rs.written();
 }

@@ -48,5 +48,5 @@ export function writeNodeRuleset6(model: ClusterModel, node: NodeModel, cfg: Pro
   }
   const cni = cniOf(model.spec);
   cni.writeHostRules6?.(rs.as(model.spec.network.plugin), model, node);
-  return { text: rs.render(), writers: rs.lineWriters };
+  return rs.written();
 }

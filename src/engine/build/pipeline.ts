@@ -17,7 +17,7 @@ import { policyDiagnostics } from '../control/policy/diagnostics';
 import { reconcile } from '../control/reconcile';
 import type { ClusterModel } from '../model/cluster';
 import type { Network } from '../net/types';
-import { ChainCache, iptablesRestore } from '../netfilter/restore';
+import { ChainCache, iptablesRestore, iptablesRestorePieces } from '../netfilter/restore';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { ScenarioObjects } from '../scenario/load';
 import type { Sim } from '../sim';
@@ -59,8 +59,9 @@ export function installNodeRules(sim: Sim): Diagnostic[] {
   if (userspace) sim.userspace = userspace;
   else delete sim.userspace;
   const chains = (sim.caches ??= { chains: new ChainCache() }).chains;
-  // A node's daemons' full restore: chains another node already declared identically are shared.
-  installRules(sim, (ns, text) => iptablesRestore(ns, text, { shared: chains }));
+  // A node's daemons' full restore, read from their pieces: pieces and chains another node (or
+  // the build before) already read are shared, so an unchanged node costs a lookup per piece.
+  installRules(sim, { pieces: (ns, pieces) => iptablesRestorePieces(ns, pieces, chains) });
   cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
   chains.sweep();
   // A restore that failed is never silent: the learner sees it before any packet.

@@ -23,8 +23,8 @@ interface Table {
   /** User chains in creation order. */
   readonly chains: string[];
   readonly rules: Map<string, string[]>;
-  /** Pre-rendered blocks: chain lines and rule lines of chains only that writer owns. */
-  readonly blocks: { chains: string; rules: string; writer: string }[];
+  /** Pre-rendered blocks: chain lines and rule lines of chains only that writer owns, as pieces of whole lines. */
+  readonly blocks: { chains: readonly string[]; rules: readonly string[]; writer: string }[];
   /** Who declared each user chain and who wrote each rule ("CHAIN args"). */
   readonly owners: Map<string, string>;
 }
@@ -97,9 +97,13 @@ export class Ruleset {
     return this;
   }
 
-  /** Chains owned wholly by one writer, already rendered (kube-proxy's restore buffers). */
-  block(table: TableName, chains: string, rules: string): this {
-    this.table(table).blocks.push({ chains, rules, writer: this.writer });
+  /**
+   * Chains owned wholly by one writer, already rendered (kube-proxy's restore buffers), each as
+   * one text or as pieces of whole lines (kept as they are: see pieces()).
+   */
+  block(table: TableName, chains: string | readonly string[], rules: string | readonly string[]): this {
+    const list = (x: string | readonly string[]): readonly string[] => (typeof x === 'string' ? [x] : x);
+    this.table(table).blocks.push({ chains: list(chains), rules: list(rules), writer: this.writer });
     return this;
   }
 
@@ -124,16 +128,75 @@ export class Ruleset {
       writers.push('iptables-restore');
       for (const [c, p] of t.policies) { parts.push(`:${c} ${p} [0:0]\n`); writers.push('iptables-restore'); }
       for (const c of t.chains) { parts.push(`:${c} - [0:0]\n`); writers.push(t.owners.get(c) ?? 'kubelet'); }
-      for (const b of t.blocks) { parts.push(b.chains); lines(b.chains, b.writer); }
+      for (const b of t.blocks) for (const p of b.chains) { parts.push(p); lines(p, b.writer); }
       for (const c of [...t.policies.keys(), ...t.chains]) {
         for (const r of t.rules.get(c) ?? []) { parts.push(`-A ${c} ${r}\n`); writers.push(t.owners.get(`${c} ${r}`) ?? 'kubelet'); }
       }
-      for (const b of t.blocks) { parts.push(b.rules); lines(b.rules, b.writer); }
+      for (const b of t.blocks) for (const p of b.rules) { parts.push(p); lines(p, b.writer); }
       parts.push('COMMIT\n');
       writers.push('iptables-restore');
       out += parts.join('');
     }
     this.lineWriters = writers;
     return out;
+  }
+
+  /**
+   * The same text as render(), as pieces whose concatenation it is (each whole lines): the
+   * blocks' pieces as the writers handed them over (kube-proxy's are the same string objects on
+   * every node), the rest rendered per table. Nothing is joined and no writer list is made.
+   */
+  pieces(): string[] {
+    const out: string[] = [];
+    for (const name of TABLE_ORDER) {
+      const t = this.tables.get(name);
+      if (!t) continue;
+      let head = `*${name}\n`;
+      for (const [c, p] of t.policies) head += `:${c} ${p} [0:0]\n`;
+      for (const c of t.chains) head += `:${c} - [0:0]\n`;
+      out.push(head);
+      for (const b of t.blocks) for (const p of b.chains) if (p) out.push(p);
+      let rules = '';
+      for (const c of [...t.policies.keys(), ...t.chains]) for (const r of t.rules.get(c) ?? []) rules += `-A ${c} ${r}\n`;
+      if (rules) out.push(rules);
+      for (const b of t.blocks) for (const p of b.rules) if (p) out.push(p);
+      out.push('COMMIT\n');
+    }
+    return out;
+  }
+
+  /** What the writers wrote: the pieces now, the text and each line's writer when first asked for. */
+  written(): WrittenRuleset {
+    return new Written(this, this.pieces());
+  }
+}
+
+/** A machine's restore input and, line by line, the daemon that wrote it (for restore errors). */
+export interface WrittenRuleset {
+  /** Pieces whose concatenation is `text` (see Ruleset.pieces). */
+  readonly pieces: readonly string[];
+  readonly text: string;
+  /** writers[N - 1] wrote line N: kubelet, kube-proxy, flannel, calico, portmap, dockerd or iptables-restore (table framing). */
+  readonly writers: readonly string[];
+}
+
+/** Renders the text and its writers only when something reads them (a restore failure, a test). */
+class Written implements WrittenRuleset {
+  private rendered?: { readonly text: string; readonly writers: readonly string[] };
+  constructor(private readonly rs: Ruleset, readonly pieces: readonly string[]) {}
+  private render(): { readonly text: string; readonly writers: readonly string[] } {
+    if (!this.rendered) {
+      const text = this.rs.render();
+      this.rendered = { text, writers: this.rs.lineWriters };
+    }
+    return this.rendered;
+  }
+
+  get text(): string {
+    return this.render().text;
+  }
+
+  get writers(): readonly string[] {
+    return this.render().writers;
   }
 }

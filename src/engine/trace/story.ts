@@ -257,6 +257,7 @@ export function describePacket(p: Packet | undefined): string {
     return `TCP ${names.join('-') || 'segment'}`;
   }
   // ICMP before the payload: a ping carries data bytes too, and it is still an echo request.
+  if (p.icmp && p.ip?.version === 6) return ICMP6_NAMES[p.icmp.type] ?? `ICMPv6 type ${p.icmp.type}`;
   if (p.icmp) return ICMP_NAMES[p.icmp.type] ?? `ICMP type ${p.icmp.type}`;
   if (pl?.kind === 'data' || pl?.kind === 'bytes') {
     const n = pl.kind === 'data' ? pl.text.length : pl.length;
@@ -267,6 +268,11 @@ export function describePacket(p: Packet | undefined): string {
 }
 
 const ICMP_NAMES: Readonly<Record<number, string>> = { 0: 'ICMP echo reply', 3: 'ICMP destination unreachable', 8: 'ICMP echo request', 11: 'ICMP time exceeded' };
+/** ICMPv6 (RFC 4443) and neighbour discovery (RFC 4861) have their own type numbers. */
+const ICMP6_NAMES: Readonly<Record<number, string>> = {
+  1: 'ICMPv6 destination unreachable', 2: 'ICMPv6 packet too big', 3: 'ICMPv6 time exceeded', 128: 'ICMPv6 echo request', 129: 'ICMPv6 echo reply',
+  135: 'NDP neighbor solicitation', 136: 'NDP neighbor advertisement',
+};
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 

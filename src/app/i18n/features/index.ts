@@ -29,9 +29,11 @@ import { editObject } from './editObject';
 import { traceStrings } from './trace';
 import { cost } from './cost';
 import { groups } from './groups';
+import { packet } from './packet';
 
 export const FEATURES: readonly Bilingual[] = [
   storyStrings, engineMessages, follow, diagnostics, share, watchdog, learn, compareSettings, editObject, traceStrings,
   hooks, layout,
   cost, groups,
+  packet,
 ];

@@ -35,6 +35,13 @@ import { buildUserspaceState, USERSPACE_ROLE, userspaceListeners, userspaceProxy
 
 /** The netfilter engine's loader: `iptablesRestore(ns, text)` from src/engine/netfilter/restore.ts. */
 export type RestoreFn = (ns: NetNs, text: string) => { ok: true } | { ok: false; line: number; error: string };
+/**
+ * The same loader fed the writers' pieces (their concatenation is the text):
+ * `iptablesRestorePieces(ns, pieces, cache)` from src/engine/netfilter/restore.ts.
+ */
+export interface PiecesRestore {
+  readonly pieces: (ns: NetNs, pieces: readonly string[]) => ReturnType<RestoreFn>;
+}
 /** nf_tables' loader, `nftLoad(state, text)` from src/engine/netfilter/nft/ruleset.ts (tests pass a failing one). */
 export type NftLoadFn = (st: NftState, text: string) => LoadResult;
 
@@ -47,14 +54,19 @@ export interface InstallResult {
 }
 
 
+/** The result of a machine whose rules loaded: the text is rendered only if someone reads it. */
+function loaded(machine: string, written: WrittenRuleset): InstallResult {
+  return { machine, get rules() { return written.text; } };
+}
+
 /** Loads a machine's rules; a failure is kept on the namespace (trace events, kube-proxy's log, diagnostics). */
-function load(ns: NetNs, machine: string, written: WrittenRuleset, restore: RestoreFn | undefined): InstallResult {
-  const res = restore?.(ns, written.text);
-  if (!res) return { machine, rules: written.text };
+function load(ns: NetNs, machine: string, written: WrittenRuleset, restore: RestoreFn | PiecesRestore | undefined): InstallResult {
+  const res = restore === undefined ? undefined : typeof restore === 'function' ? restore(ns, written.text) : restore.pieces(ns, written.pieces);
+  if (!res) return loaded(machine, written);
   const state = ensureNetfilter(ns);
   if (res.ok) {
     delete state.restoreFailure;
-    return { machine, rules: written.text };
+    return loaded(machine, written);
   }
   const failure = describeRestoreFailure(machine, written, res);
   state.restoreFailure = failure;
@@ -159,7 +171,7 @@ function installNftables(ns: NetNs, model: ClusterModel, node: NodeModel, cfg: R
   return `nft -f line ${r.line}: ${r.error}`;
 }
 
-function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, cache: KubeProxyCache, nftLoader: NftLoadFn, restore6: RestoreFn): InstallResult | null {
+function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | PiecesRestore | undefined, cache: KubeProxyCache, nftLoader: NftLoadFn, restore6: RestoreFn): InstallResult | null {
   const ns = sim.net.namespaces.get(nodeNsId(node.name));
   if (!ns) return null;
   const model = sim.model;
@@ -212,10 +224,11 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | undefined, 
 
 /**
  * Installs the rules of every node and Docker host. `restore` is the netfilter engine's
- * iptablesRestore; without it only the non-iptables state (IPVS, ipsets, kube-ipvs0,
- * userspace listeners) is installed and the texts are returned.
+ * iptablesRestore (given each machine's text) or iptablesRestorePieces (given its writers'
+ * pieces); without it only the non-iptables state (IPVS, ipsets, kube-ipvs0, userspace
+ * listeners) is installed and the texts are returned.
  */
-export function installRules(sim: Sim, restore?: RestoreFn, nftLoader: NftLoadFn = nftLoad, restore6: RestoreFn = ip6tablesRestore): InstallResult[] {
+export function installRules(sim: Sim, restore?: RestoreFn | PiecesRestore, nftLoader: NftLoadFn = nftLoad, restore6: RestoreFn = ip6tablesRestore): InstallResult[] {
   const owner: object = sim.caches ?? sim.net;
   let cache = caches.get(owner);
   if (!cache) {

@@ -34,6 +34,18 @@ export interface KubeProxyRestore {
 }
 
 /**
+ * The same buffers as the pieces they are written from (each whole lines; their concatenation is
+ * the buffer). The blocks of Services are the cache's string objects, the same on every node
+ * while their lines are, so a reader can recognise them without reading them.
+ */
+export interface KubeProxyPieces {
+  readonly filterChains: string;
+  readonly filterRules: readonly string[];
+  readonly natChains: readonly string[];
+  readonly natRules: readonly string[];
+}
+
+/**
  * kube-proxy's iptablesJumpChains, in its order. Each is *prepended* to the built-in chain, so
  * the last one listed for a chain ends up first in that chain.
  */
@@ -313,7 +325,31 @@ export class KubeProxyCache {
   private cfgKey = '';
   private sync = 0;
   /** Joined text of runs of GROUP consecutive blocks, reused while the run's blocks are the same objects. */
-  readonly groups = new Map<string, { blocks: readonly Block[]; filterRules?: string; natChains?: string; natRules?: string }[]>();
+  readonly groups = new Map<string, { readonly blocks: readonly Block[]; readonly filterRules: string; readonly natChains: string; readonly natRules: string }[]>();
+
+  /** The last sync's model (its Services and slices) and settings, and what the sync found for them. */
+  private last?: { readonly services: ClusterModel['services']; readonly slices: ClusterModel['endpointSlices']; readonly ck: string; readonly entries: readonly CacheEntry[]; readonly totalEndpoints: number };
+
+  /**
+   * @internal Each Service's entry, in model order. Every node of one model syncs the same
+   * Services: the entries are looked up once per model (its Service and slice lists) and settings.
+   */
+  entriesOf(model: ClusterModel, ck: string): { readonly entries: readonly CacheEntry[]; readonly totalEndpoints: number } {
+    const last = this.last;
+    if (last && last.services === model.services && last.slices === model.endpointSlices && last.ck === ck && ck === this.cfgKey) return last;
+    const bySvc = slicesByService(model);
+    const entries: CacheEntry[] = [];
+    let totalEndpoints = 0;
+    this.begin(ck);
+    for (const svc of model.services) {
+      const e = this.lookup(svc, slicesOf(bySvc, svc));
+      totalEndpoints += e.endpointCount;
+      entries.push(e);
+    }
+    this.end();
+    this.last = { services: model.services, slices: model.endpointSlices, ck, entries, totalEndpoints };
+    return this.last;
+  }
 
   /** @internal Starts a sync: settings changes drop everything. */
   begin(cfg: string): void {
@@ -412,20 +448,16 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
  * buffers; `kubeProxyRestoreText` joins them into the text kube-proxy pipes to iptables-restore.
  */
 export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts: { cfg?: ProxyConfig; cache?: KubeProxyCache } = {}): KubeProxyRestore {
+  const p = buildKubeProxyPieces(model, node, opts);
+  return { filterChains: p.filterChains, filterRules: concat(p.filterRules), natChains: concat(p.natChains), natRules: concat(p.natRules) };
+}
+
+/** buildKubeProxyRestore's buffers as pieces: nothing is concatenated per node. */
+export function buildKubeProxyPieces(model: ClusterModel, node: NodeModel, opts: { cfg?: ProxyConfig; cache?: KubeProxyCache } = {}): KubeProxyPieces {
   const cfg = opts.cfg ?? proxyConfig(model);
   const cache = opts.cache ?? new KubeProxyCache();
   const ck = configKey(cfg);
-  const bySvc = slicesByService(model);
-
-  const entries: CacheEntry[] = [];
-  let totalEndpoints = 0;
-  cache.begin(ck);
-  for (const svc of model.services) {
-    const e = cache.lookup(svc, slicesOf(bySvc, svc));
-    totalEndpoints += e.endpointCount;
-    entries.push(e);
-  }
-  cache.end();
+  const { entries, totalEndpoints } = cache.entriesOf(model, ck);
   const large = totalEndpoints > LARGE_CLUSTER_ENDPOINTS;
   const localhostNodePorts = effectiveLocalhostNodePorts(cfg);
   const detector = cfg.clusterCIDR;
@@ -466,10 +498,9 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
     `-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}\n`,
   ];
   // Join the blocks in runs of GROUP, reusing each run's text while its blocks are unchanged:
-  // after one Service changes only its run is joined again. The runs are concatenated with `+`,
-  // which V8 keeps as a rope until the text is read.
-  // One list of runs for every node: a run whose blocks are all node-independent is joined once
-  // for the whole cluster; one holding a node's own block is joined again on each node.
+  // after one Service changes only its run is joined again. One list of runs for every node: a
+  // run whose blocks are all node-independent is joined once for the whole cluster and handed
+  // to every node as the same string; one holding a node's own block is joined again per node.
   let groups = cache.groups.get(sharedKey);
   if (!groups) {
     groups = [];
@@ -477,36 +508,17 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   }
   const nGroups = Math.ceil(items.length / GROUP);
   groups.length = Math.min(groups.length, nGroups);
-  let filterBody = '';
-  let natChainBody = '';
-  let natBody = '';
   for (let g = 0; g < nGroups; g++) {
     const blocks = items.slice(g * GROUP, (g + 1) * GROUP);
     let grp = groups[g];
-    if (grp && sameList(grp.blocks, blocks)) {
-      // Unchanged since the last sync: join the run once and keep the joined text.
-      if (grp.filterRules === undefined) {
-        grp.filterRules = blocks.map((b) => b.filterRules).join('');
-        grp.natChains = blocks.map((b) => b.natChains).join('');
-        grp.natRules = blocks.map((b) => b.natRules).join('');
-      }
-      filterBody += grp.filterRules;
-      natChainBody += grp.natChains!;
-      natBody += grp.natRules!;
-      continue;
+    if (!grp || !sameList(grp.blocks, blocks)) {
+      grp = { blocks, filterRules: blocks.map((b) => b.filterRules).join(''), natChains: blocks.map((b) => b.natChains).join(''), natRules: blocks.map((b) => b.natRules).join('') };
+      groups[g] = grp;
     }
-    // New or changed run: no joined copy yet (most runs of a first sync are never reused).
-    grp = { blocks };
-    groups[g] = grp;
-    for (const b of blocks) {
-      filterBody += b.filterRules;
-      natChainBody += b.natChains;
-      natBody += b.natRules;
-    }
+    if (grp.filterRules) filterParts.push(grp.filterRules);
+    if (grp.natChains) natChainParts.push(grp.natChains);
+    if (grp.natRules) natParts.push(grp.natRules);
   }
-  filterParts.push(filterBody);
-  natChainParts.push(natChainBody);
-  natParts.push(natBody);
 
   // Finally, the tail-call to KUBE-NODEPORTS: must stay the last rule of KUBE-SERVICES.
   const npComment = '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"';
@@ -523,7 +535,7 @@ export function buildKubeProxyRestore(model: ClusterModel, node: NodeModel, opts
   filterParts.push(`-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT\n`);
   filterParts.push('-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n');
 
-  return { filterChains, filterRules: concat(filterParts), natChains: concat(natChainParts), natRules: concat(natParts) };
+  return { filterChains, filterRules: filterParts, natChains: natChainParts, natRules: natParts };
 }
 
 /** Exactly the text kube-proxy hands to `iptables-restore --noflush --counters`. */
