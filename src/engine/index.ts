@@ -13,6 +13,8 @@ import { INGRESS_NGINX_ROLE, ingressNginxProxy } from './agents/ingress/proxy';
 import { corednsAnswerer } from './agents/coredns/answer';
 import { stubResolver } from './clients/dns/resolve';
 import { buildCluster, installNodeRules } from './build/pipeline';
+import { editHistory } from './build/rebuild';
+import { changedNodes } from './build/network';
 import { challengeDiagnostics, runChallengeSetup } from './goals/challenge';
 
 export interface BuildOptions {
@@ -21,10 +23,19 @@ export interface BuildOptions {
   /**
    * The simulation this build replaces (the worker's previous Sim after an edit): what it parsed and
    * generated (kube-proxy's per-Service blocks, each distinct iptables-restore text's parsed tables)
-   * is reused where the new scenario produces the same, so an edit costs what changed. Never
-   * changes the result: the new Sim is the one a build without it gives.
+   * is reused where the new scenario produces the same, so an edit costs what changed. The result
+   * equals a cold build of the same text and seed.
    */
   readonly previous?: Sim;
+  /**
+   * Apply the edit to `previous`'s running cluster instead (build/rebuild.ts `editHistory`), as
+   * `kubectl apply` of the edited objects would: when the Cluster document and the seed are the
+   * same, Pods that survive with the same spec keep their node, address and devices, and new Pods
+   * are scheduled beside them. The result then depends on the history, not only on the text and
+   * seed (a cold build may place the new Pods elsewhere), so the worker does not use it: the same
+   * YAML and seed must give the same cluster wherever it is opened.
+   */
+  readonly keepRunning?: boolean;
 }
 
 export const DEFAULT_SEED = 1;
@@ -42,10 +53,11 @@ export function buildSim(text: string, opts: BuildOptions = {}): BuildResult {
   const expanded = expandVariables(file, text, seed);
   const { objects, diagnostics } = loadScenario(file, expanded.text);
   diagnostics.push(...expanded.diagnostics, ...challengeDiagnostics(objects));
-  const { model, net } = buildCluster(objects, seed, file, diagnostics);
+  const history = opts.previous && opts.keepRunning ? editHistory(opts.previous, objects, seed) : undefined;
+  const { model, net } = buildCluster(objects, seed, file, diagnostics, history, history ? opts.previous?.net : undefined);
   const ds: Diagnostic[] = [];
   const caches = opts.previous?.caches ?? { chains: new ChainCache() };
-  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects, caches };
+  const sim: Sim = { file, seed, model, net, diagnostics: ds, rand: createRand(seed).fork('runtime'), netfilter: netfilterEngine, apps: new Map([[INGRESS_NGINX_ROLE, ingressNginxProxy]]), dns: corednsAnswerer, resolver: stubResolver, now: 0, objects, caches, ...(history ? { history, changedNodes: changedNodes(model, history) } : {}) };
   // A machine whose rules did not load is reported before any packet (iptables-restore-failed).
   diagnostics.push(...installNodeRules(sim));
   // A Challenge's setup commands break what the learner is asked to mend.

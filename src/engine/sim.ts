@@ -68,6 +68,12 @@ export interface Sim {
   caches?: SimCaches;
   /** What the control plane remembers across those rebuilds (where Pods run, which were deleted). */
   history?: ClusterHistory;
+  /**
+   * After a rebuild that kept running Pods in place (rebuildSim, buildSim with `previous`): the
+   * nodes whose Pods changed (one started or went away); the others' Pods and devices are as they
+   * were. Absent after a cold build: every node is new.
+   */
+  changedNodes?: ReadonlySet<string>;
   /** Files written in the terminal (`cat > FILE <<EOF`), by "TARGET:PATH"; `cat` and `kubectl apply -f` read them. */
   userFiles?: Map<string, string>;
   /** What applications printed, by "pod/NS/NAME/CONTAINER" (nginx access lines, CoreDNS `log`): `kubectl logs`. */

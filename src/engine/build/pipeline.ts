@@ -29,12 +29,16 @@ export interface ClusterState {
   readonly net: Network;
 }
 
-/** The control plane and the machines for `objects`; problems are appended to `diagnostics`. */
-export function buildCluster(objects: ScenarioObjects, seed: number, file: string, diagnostics: Diagnostic[], history?: ClusterHistory): ClusterState {
+/**
+ * The control plane and the machines for `objects`; problems are appended to `diagnostics`. A
+ * rebuild passes the `history` of the running cluster and the network it replaces (`before`):
+ * running Pods keep their node, address and devices.
+ */
+export function buildCluster(objects: ScenarioObjects, seed: number, file: string, diagnostics: Diagnostic[], history?: ClusterHistory, before?: Network): ClusterState {
   const rand = createRand(seed);
   const model = reconcile(objects, rand.fork('control-plane'), diagnostics, history);
   diagnostics.push(...policyDiagnostics(model, file), ...dnsDiagnostics(model, file));
-  const net = buildNetwork(model, rand.fork('network'), diagnostics);
+  const net = buildNetwork(model, rand.fork('network'), diagnostics, history, before);
   return { model, net };
 }
 

@@ -3,7 +3,24 @@ import { sortDiagnostics, type Diagnostic } from '../scenario/diagnostics';
 import type { Sim } from '../sim';
 import type { Network } from '../net/types';
 import { historyOf, type ClusterHistory } from '../control/history';
+import type { ScenarioObjects } from '../scenario/load';
+import { changedNodes } from './network';
 import { buildCluster, installNodeRules } from './pipeline';
+
+/**
+ * What an edited scenario's build keeps of the simulation it replaces (the worker's previous Sim):
+ * when the edit leaves the cluster itself alone (the same Cluster document and seed), it is a
+ * change applied to that running cluster, as `kubectl apply` would make it — Pods that survive
+ * with the same spec keep their node, address and devices, and only new or changed Pods are
+ * scheduled. Another cluster (a scenario switched in the gallery, a changed node list or CIDR)
+ * starts cold. Undefined = build cold.
+ */
+export function editHistory(previous: Sim, objects: ScenarioObjects, seed: number): ClusterHistory | undefined {
+  if (previous.seed !== seed || !previous.objects) return undefined;
+  if (JSON.stringify(previous.objects.cluster?.obj ?? null) !== JSON.stringify(objects.cluster?.obj ?? null)) return undefined;
+  const h = historyOf(previous.model, previous.history);
+  return { placements: h.placements, deleted: h.deleted, released: h.released };
+}
 
 /**
  * The control plane and the nodes catching up with edited scenario objects (`kubectl scale`,
@@ -20,8 +37,9 @@ export function rebuildSim(sim: Sim, history: ClusterHistory = historyOf(sim.mod
   if (!sim.objects) return diagnostics;
   history = { ...history, now: (sim.model.ageBase ?? 0) + Math.floor(sim.now / 1000) };
   sim.history = history;
-  const { model, net } = buildCluster(sim.objects, sim.seed, sim.file, diagnostics, history);
+  const { model, net } = buildCluster(sim.objects, sim.seed, sim.file, diagnostics, history, sim.net);
   carryOver(sim.net, net);
+  sim.changedNodes = changedNodes(model, history);
   sim.model = model;
   (sim as { net: Sim['net'] }).net = net;
   diagnostics.push(...installNodeRules(sim));

@@ -12,7 +12,7 @@ import { makeMeta } from './meta';
 import { crashingContainer, startedPhase } from './lifecycle';
 import { bindPod, hostPortsOf, schedule, type NodeLoad } from './scheduler';
 import type { PodDraft } from './workloads';
-import { bornKey, podKey, type ClusterHistory } from './history';
+import { bornKey, podKey, specKey, type ClusterHistory } from './history';
 
 
 /** Scheduling, host-local IPAM and kubelet's view of each Pod (env, hostname, phase). */
@@ -60,13 +60,17 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
   for (const d of drafts) {
     const pin = history?.placements.get(podKey(d.namespace, d.name));
     const node = pin ? nodeByName.get(pin.node) : undefined;
-    if (!pin || !node || fixedIP.has(d)) continue;
+    // A Pod whose spec changed is another Pod (its controller replaced it): it is scheduled afresh.
+    if (!pin || !node || fixedIP.has(d) || (pin.spec !== undefined && pin.spec !== specKey(d.spec))) continue;
     const v = pin.ip !== null && !d.spec.hostNetwork ? parseIPv4(pin.ip) : null;
     const rg = ranges.get(node.name)!;
     if (v !== null && (!inRange(node.name, v) || ipOwner.has(v))) continue;
     if (v !== null) { ipOwner.set(v, `Pod ${d.namespace}/${d.name}`); rg.used.add(v); }
     pinned.set(d, { node, ip: v !== null ? pin.ip : null });
   }
+  // The running Pods are bound before any new one is scheduled: the spread sees the whole cluster.
+  const bound = (d: PodDraft) => ({ owner: d.owner, hostPorts: hostPortsOf(d.spec), ...(d.ownerKind === 'Node' ? { static: true } : {}) });
+  for (const [d, pin] of pinned) bindPod(load.get(pin.node.name)!, bound(d));
   for (const ip of history?.released ?? []) {
     const v = parseIPv4(ip);
     if (v !== null) for (const rg of ranges.values()) if (prefixContains(rg.prefix, v)) rg.used.add(v);
@@ -102,7 +106,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       }
     }
     const node = nodeName ? nodeByName.get(nodeName) : undefined;
-    if (node) bindPod(load.get(node.name)!, { owner: d.owner, hostPorts: hostPortsOf(d.spec), ...(d.ownerKind === 'Node' ? { static: true } : {}) });
+    if (node && !pin) bindPod(load.get(node.name)!, bound(d));
     const hostNetwork = d.spec.hostNetwork ?? false;
     let podIP: string | null = null;
     if (node && hostNetwork) podIP = node.ip;
@@ -178,7 +182,8 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       ...(podIPs && !(phase === 'Pending' && !podIP) ? { podIPs } : {}),
       hostname: hostNetwork && node ? node.name : d.hostname,
       ...(d.subdomain ? { subdomain: d.subdomain } : {}),
-      env: [...(containers[0]?.env ?? []), ...serviceEnv],
+      // Pods of one workload share their Service variables: the same list, not a copy per Pod.
+      env: containers[0]?.env.length ? [...containers[0].env, ...serviceEnv] : serviceEnv,
       serviceEnv,
       dnsPolicy: d.spec.dnsPolicy ?? 'ClusterFirst',
       system: d.system,

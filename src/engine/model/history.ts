@@ -3,6 +3,8 @@
 export interface Placement {
   readonly node: string;
   readonly ip: string | null;
+  /** The Pod's spec as it started (specKey): a Pod whose spec changed is a new Pod, scheduled afresh. */
+  readonly spec?: string;
 }
 
 export interface ClusterHistory {

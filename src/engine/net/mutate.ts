@@ -71,9 +71,22 @@ export function loopbackUp(ns: NetNs): void {
   setUp(ns, lo, true);
 }
 
+/** Indexes a namespace does not hand out again yet: those of devices that went away (holdIfindexes). */
+const held = new WeakMap<NetNs, ReadonlySet<number>>();
+
+/**
+ * While a rebuild re-wires a node, the indexes of the devices of Pods that are gone stay taken,
+ * as the kernel's counter has moved past them (undefined: release them).
+ */
+export function holdIfindexes(ns: NetNs, indexes: ReadonlySet<number> | undefined): void {
+  if (indexes?.size) held.set(ns, indexes);
+  else held.delete(ns);
+}
+
 /** The next free ifindex of a namespace (dev_new_index: a counter that skips used indexes). */
 function allocIfindex(ns: NetNs): number {
-  while (ns.links.some((l) => l.ifindex === ns.nextIfindex)) ns.nextIfindex++;
+  const hold = held.get(ns);
+  while (ns.links.some((l) => l.ifindex === ns.nextIfindex) || hold?.has(ns.nextIfindex)) ns.nextIfindex++;
   return ns.nextIfindex++;
 }
 

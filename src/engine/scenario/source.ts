@@ -74,39 +74,87 @@ export function parseYamlSource(file: string, text: string): ParsedSource {
     if (value === null || value === undefined) return; // empty document (e.g. trailing ---)
     const contents = doc.contents as YNode | null;
     const docRange = contents?.range ? toRange(contents.range[0], contents.range[1]) : toRange(0, 0);
+    // The document's syntax tree is read again when a position is asked for, not kept: at scale
+    // the trees of every document (kept alive by the objects' origins) are 40 MB, the text 1.
+    const span = contents?.range ? { start: contents.range[0], end: contents.range[2] } : null;
     docs.push({
       file,
       index,
       value,
       locate(path, key = false) {
-        let node: unknown = contents;
-        let best: SourceRange = docRange;
-        for (let i = 0; i < path.length; i++) {
-          const seg = path[i];
-          const last = i === path.length - 1;
-          if (isMap(node)) {
-            const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-            if (!pair) return best;
-            const k = pair.key as YNode;
-            if (last && key && k.range) return toRange(k.range[0], k.range[1]);
-            const v = pair.value as YNode | null;
-            if (v && v.range) best = toRange(v.range[0], v.range[1]);
-            else if (k.range) best = toRange(k.range[0], k.range[1]);
-            node = v;
-          } else if (isSeq(node) && typeof seg === 'number') {
-            const item = node.items[seg] as YNode | undefined;
-            if (!item) return best;
-            if (item.range) best = toRange(item.range[0], item.range[1]);
-            node = item;
-          } else {
-            return best;
-          }
-        }
-        return best;
+        // The document itself (what the object store sorts by) needs no tree.
+        const found = span && path.length > 0 ? locateIn(treeOf(text, span, index), path, key) : null;
+        return found ? toRange(found[0], found[1]) : docRange;
       },
     });
   });
   return { docs, diagnostics };
+}
+
+/**
+ * The node at `path` below `root`: the offsets of its value (or of its key when `key` is set),
+ * falling back to the nearest parent; null: the root itself.
+ */
+function locateIn(root: YNode | null, path: Path, key: boolean): readonly [number, number] | null {
+  let node: unknown = root;
+  let best: readonly [number, number] | null = null;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return best;
+      const k = pair.key as YNode;
+      if (last && key && k.range) return [k.range[0], k.range[1]];
+      const v = pair.value as YNode | null;
+      if (v && v.range) best = [v.range[0], v.range[1]];
+      else if (k.range) best = [k.range[0], k.range[1]];
+      node = v;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as YNode | undefined;
+      if (!item) return best;
+      if (item.range) best = [item.range[0], item.range[1]];
+      node = item;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+
+/** The last document tree read again (a build asks several positions of one document in a row). */
+let lastTree: { text: string; start: number; root: YNode | null } | null = null;
+
+/**
+ * Document `index`'s syntax tree, with offsets into `text`: its lines parsed alone (the part of
+ * its first line before it blanked), or, when that does not give the same node where it was
+ * (a document that begins on its `---` line), the whole text again.
+ */
+function treeOf(text: string, span: { start: number; end: number }, index: number): YNode | null {
+  if (lastTree && lastTree.text === text && lastTree.start === span.start) return lastTree.root;
+  const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+  const piece = ' '.repeat(span.start - lineStart) + text.slice(span.start, span.end);
+  let root: YNode | null = null;
+  const alone = parseAllDocuments(piece, { prettyErrors: false, uniqueKeys: true, merge: true });
+  const one = Array.isArray(alone) && alone.length === 1 && alone[0]!.errors.length === 0 ? alone[0]!.contents as YNode | null : null;
+  if (one?.range && one.range[0] === span.start - lineStart) {
+    shift(one, lineStart);
+    root = one;
+  } else {
+    const all = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, merge: true });
+    root = ((Array.isArray(all) ? all : [all])[index]?.contents ?? null) as YNode | null;
+  }
+  lastTree = { text, start: span.start, root };
+  return root;
+}
+
+/** Moves every range of a tree by `by` characters. */
+function shift(node: unknown, by: number): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as { range?: [number, number, number] | null; items?: unknown[]; key?: unknown; value?: unknown };
+  if (n.range) n.range = [n.range[0] + by, n.range[1] + by, n.range[2] + by];
+  if (isMap(node) || isSeq(node)) for (const it of (node as { items: unknown[] }).items) shift(it, by);
+  else if (isPair(node)) { shift(node.key, by); shift(node.value, by); }
 }
 
 function yamlMessage(m: string): string {

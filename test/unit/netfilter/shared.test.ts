@@ -133,7 +133,8 @@ describe('chains shared between nodes', () => {
     runLine(cold, { kind: 'workstation' }, 'kubectl scale deployment my-nginx --replicas=3');
     const save = (s: typeof sim) => runLine(s, { kind: 'node', name: 'node-2' }, 'iptables-save').stdout;
     expect(save(sim)).toBe(save(cold));
-    // An edit of the YAML built with the previous Sim reuses its chains and gives the same state.
+    // An edit of the YAML built with the previous Sim reuses its chains and gives the state a cold
+    // build of the same text gives (same YAML and seed, same cluster).
     const edited = yaml.replace('replicas: 2', 'replicas: 4');
     const next = buildSim(edited, { previous: sim }).sim;
     expect(next.caches!.chains).toBe(cache);

@@ -81,6 +81,13 @@ describe('snapshot patches (protocol 3)', () => {
     const yaml = generate('M').replace(/replicas: (\d+)/, (_m, n) => `replicas: ${Number(n) + 1}`);
     const edit = ask({ type: 'load', yaml, seed: 1 });
     expect(bytes(edit.snapshot)).toBeLessThan(1_000_000);
+    // The edit is built as a cold build of the same text would be (same YAML and seed, same
+    // cluster wherever it is opened): every Pod the patch leaves in place is where a fresh build
+    // puts it.
+    const fresh = new Map(buildSim(yaml, { seed: 1 }).sim.model.pods.map((p) => [`pod/${p.meta.namespace}/${p.meta.name}`, p.nodeName]));
+    const patched = applyPatch(held, edit.snapshot);
+    expect(patched.pods.length).toBe(fresh.size);
+    for (const p of patched.pods) expect(fresh.get(p.id), p.id).toBe(p.node);
     held = applyPatch(held, edit.snapshot);
     expect(held.namespaces.find((n) => n.id === 'node/node-2')!.chains).not.toBeNull();
   }, 60_000);
