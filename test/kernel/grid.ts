@@ -280,10 +280,43 @@ spec:
   return docs.join('---\n');
 }
 
-/** The IPv6 cells: the bridge plugin (IPv6 only), flannel's vxlan backend with flannel-v6.1 (dual-stack and IPv6 only). */
+/**
+ * An IPv6 ClusterIP: the same cluster with the web Service given a clusterIP of each family
+ * (PreferDualStack, IPv6 first in an IPv6-only cluster), so a Pod's connection to the IPv6
+ * clusterIP is DNATed by kube-proxy's ip6tables rules (loaded into the lab with
+ * ip6tables-restore) and reverse-NATed on the way back, across nodes and on one node.
+ */
+export function cell6ClusterIPYaml(plugin: 'flannel-vxlan' | 'bridge', family: Family6): string {
+  const policy = family === 'dual'
+    ? 'ipFamilyPolicy: PreferDualStack\n  ipFamilies: [IPv6, IPv4]\n  clusterIP: "fd00:10:96::80"\n  clusterIPs: ["fd00:10:96::80", 10.96.0.80]'
+    : 'ipFamilyPolicy: SingleStack\n  ipFamilies: [IPv6]\n  clusterIP: "fd00:10:96::80"\n  clusterIPs: ["fd00:10:96::80"]';
+  const base = cell6Yaml(plugin, family).split('---\n').filter((d) => !/kind: Probe/.test(d));
+  base.push(doc(`
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  ${policy}
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+`));
+  // By name over IPv6 where A records do not exist; by the IPv6 clusterIP where curl would ask A first.
+  const to = family === 'dual' ? 'http://[fd00:10:96::80]:80' : 'http://web.default:80';
+  base.push(probe('cross-node', 'pod/default/client-1', to));
+  base.push(probe('same-node', 'pod/default/client-2', to));
+  if (family === 'dual') base.push(probe('cross-node-v4', 'pod/default/client-1', 'http://10.96.0.80:80'));
+  return base.join('---\n');
+}
+
+/** The IPv6 cells: the bridge plugin (IPv6 only), flannel's vxlan backend with flannel-v6.1 (dual-stack and IPv6 only), and an IPv6 ClusterIP over flannel. */
 export function grid6(): GridCell[] {
   const cells: [('flannel-vxlan' | 'bridge'), Family6][] = [['bridge', 'v6only'], ['flannel-vxlan', 'dual'], ['flannel-vxlan', 'v6only']];
-  return cells.map(([plugin, family]) => ({ name: `grid6/${plugin}/pod-to-pod-${family}`, plugin, traffic: 'pod-to-pod' as const, needs: [...BASE, 'lab-ipv6'], yaml: cell6Yaml(plugin, family) }));
+  const six: readonly Area[] = ['lab-ipv6'];
+  return [
+    ...cells.map(([plugin, family]): GridCell => ({ name: `grid6/${plugin}/pod-to-pod-${family}`, plugin, traffic: 'pod-to-pod' as const, needs: [...BASE, ...six], yaml: cell6Yaml(plugin, family) })),
+    { name: 'grid6/flannel-vxlan/clusterip-v6only', plugin: 'flannel-vxlan', traffic: 'clusterip' as const, needs: [...NEEDS.clusterip, ...six], yaml: cell6ClusterIPYaml('flannel-vxlan', 'v6only') },
+    { name: 'grid6/flannel-vxlan/clusterip-dual', plugin: 'flannel-vxlan', traffic: 'clusterip' as const, needs: [...NEEDS.clusterip, ...six], yaml: cell6ClusterIPYaml('flannel-vxlan', 'dual') },
+  ];
 }
 
 export function grid(): GridCell[] {

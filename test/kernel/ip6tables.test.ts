@@ -9,8 +9,8 @@
  * hand into a real namespace: a client's OUTPUT DNAT to a server in another namespace, and what
  * the kernel does with it (the server answers, sees the client's own address, and conntrack
  * holds the translated reply tuple). The simulator's ip6tables takes the same command and saves
- * the same nat table. (A walk through an IPv6 DNAT against the kernel's, a probe to an IPv6
- * Service, is not a grid6 cell yet: their probes go Pod to Pod.)
+ * the same nat table. (A walk through kube-proxy's IPv6 DNAT against the kernel's is the grid6
+ * clusterip cells in grid.ts.)
  * Runs as root; not root is a failure, never a skip. Namespaces carry the tier's unique prefix.
  */
 import { execFileSync, spawn } from 'node:child_process';
