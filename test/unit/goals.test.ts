@@ -1,4 +1,5 @@
 /** The goal evaluator and the Challenge kind: what passes, what fails and why, and bad challenges. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSim, evaluateGoal } from '../../src/engine/index';
 import { runKnp } from '../helpers/cli';
@@ -50,6 +51,20 @@ describe('goals', () => {
     const r = evaluateGoal(sim, { seenSource: { from: 'pod/default/a', to: 'pod/default/b:80', expect: 'preserved' } });
     expect(r.pass).toBe(true);
     expect(evaluateGoal(sim, { seenSource: { from: 'pod/default/a', to: 'pod/default/b:80', expect: 'snat' } }).pass).toBe(false);
+  });
+  it('seenSource over IPv6: the address is read whole, not cut at its first colon; a NodePort over IPv6 is SNATed', () => {
+    const yaml = readFileSync(new URL('../../content/scenarios/dual-stack.yaml', import.meta.url), 'utf8') + `---
+apiVersion: v1
+kind: Service
+metadata: {name: web6}
+spec: {type: NodePort, ipFamilyPolicy: SingleStack, ipFamilies: [IPv6], selector: {app: web}, ports: [{port: 80, nodePort: 30080}]}
+`;
+    const { sim: s6 } = buildSim(yaml);
+    const kept = evaluateGoal(s6, { seenSource: { from: 'pod/default/client', to: '[fd00:10:244:1::3]:80', expect: 'preserved' } });
+    expect(kept.pass, kept.en).toBe(true);
+    const snat = evaluateGoal(s6, { seenSource: { from: 'node/node-1', to: '[fd00:192:168:1::12]:30080', expect: 'snat' } });
+    expect(snat.pass, snat.en).toBe(true);
+    expect(snat.en).toContain('fd00:10:244:1::1');
   });
   it('resolve and endpoints', () => {
     const ip = sim.model.services.find((s) => s.meta.name === 'b')!.clusterIP!;

@@ -86,7 +86,8 @@ export function evaluateGoal(sim: Sim, goal: Goal, ctx: GoalContext = {}): GoalR
       return result(goal, false, 'source-undelivered', { to: g.to, detail: `${trace.verdict}${trace.reason ? `: ${trace.reason}` : ''}` }, trace);
     }
     const client = clientAddress(trace) ?? '?';
-    const seen = trace.seenSource.split(':')[0]!;
+    // addr:port, the address IPv4 or IPv6 (bracketed or not): everything before the last colon.
+    const seen = trace.seenSource.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
     const preserved = seen === client;
     return result(goal, preserved === (g.expect === 'preserved'), preserved ? 'source-preserved' : 'source-snat',
       { responder: trace.responder ?? '?', seen, client }, trace);
