@@ -14,7 +14,7 @@ import { formatRule } from './format';
 import { parseLine } from './lines';
 import type { IptCommand } from './parse';
 import { ChainCache, restorePieces } from './shared';
-import { ensureNetfilter, findLoop, isTableName, newChain, newNetfilterState, newTable, readCounters } from './state';
+import { ensureNetfilter, findLoop, isTableName, newChain, newTable, onTables6, readCounters } from './state';
 import { BUILTIN_CHAINS, isBuiltin, type Chain, type NetfilterState, type Table, type TableName } from './types';
 
 export { ChainCache } from './shared';
@@ -195,15 +195,7 @@ export function iptablesRestorePieces(ns: NetNs, pieces: readonly string[], shar
  * as ip6tables-restore. The parsed-chain cache is IPv4's only.
  */
 function restore6(ns: NetNs, text: string, opts: RestoreOptions): RestoreResult {
-  const v4 = ns.netfilter;
-  ns.netfilter = ns.netfilter6 ?? newNetfilterState();
-  let r: RestoreResult;
-  try {
-    r = iptablesRestore(ns, text, { ...(opts.noflush ? { noflush: true } : {}), ...(opts.counters ? { counters: true } : {}) });
-  } finally {
-    ns.netfilter6 = ns.netfilter;
-    if (v4) ns.netfilter = v4; else delete ns.netfilter;
-  }
+  const r = onTables6(ns, () => iptablesRestore(ns, text, { ...(opts.noflush ? { noflush: true } : {}), ...(opts.counters ? { counters: true } : {}) }));
   return r.ok ? r : { ...r, error: r.error.replace(/^iptables-restore/, 'ip6tables-restore') };
 }
 

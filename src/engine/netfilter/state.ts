@@ -153,3 +153,18 @@ export function findLoop(table: Table, starts?: Iterable<string>): string | null
   }
   return null;
 }
+
+/**
+ * Runs `load` with the namespace's IPv6 tables (ns.netfilter6, created on first use) in the place
+ * of its IPv4 ones, so the IPv4 loaders and tools work on them unchanged (ip6tables-restore,
+ * ip6tables, a plugin daemon's IPv6 chains); whatever they record (a restore failure) stays with
+ * the IPv6 tables.
+ */
+export function onTables6<T>(ns: NetNs, load: () => T): T {
+  const v4 = ns.netfilter;
+  if (ns.netfilter6) ns.netfilter = ns.netfilter6; else delete ns.netfilter;
+  try { return load(); } finally {
+    if (ns.netfilter) ns.netfilter6 = ns.netfilter;
+    if (v4) ns.netfilter = v4; else delete ns.netfilter;
+  }
+}

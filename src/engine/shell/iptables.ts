@@ -14,7 +14,7 @@ import { applyCommand } from '../netfilter/ops';
 import { canonicalIPv6 } from '../addr/ip6';
 import { IPT_VERSION, parseIptables, protoNum, usageError, type ParsedArgs } from '../netfilter/parse';
 import { iptablesRestore, iptablesSave, orderedChains } from '../netfilter/restore';
-import { ensureNetfilter, isTableName, newNetfilterState, readCounters, referenceCounts } from '../netfilter/state';
+import { ensureNetfilter, isTableName, newNetfilterState, onTables6, readCounters, referenceCounts } from '../netfilter/state';
 import { isBuiltin, type Chain, type Rule, type Table } from '../netfilter/types';
 import { fail, ok, type Command, type CommandResult, type ShellContext } from './types';
 
@@ -344,13 +344,7 @@ function ip6(cmd: Command): Command {
     const bad = cmd === iptablesCmd ? wrongFamily(argv, 6) : null;
     if (bad) return { ...bad, stderr: bad.stderr.replace(/\biptables\b/g, 'ip6tables') };
     if (!ns) return cmd(ctx, argv);
-    const v4 = ns.netfilter;
-    if (ns.netfilter6) ns.netfilter = ns.netfilter6; else delete ns.netfilter;
-    let r: CommandResult;
-    try { r = cmd(ctx, argv); } finally {
-      if (ns.netfilter) ns.netfilter6 = ns.netfilter;
-      if (v4) ns.netfilter = v4; else delete ns.netfilter;
-    }
+    const r = onTables6(ns, () => cmd(ctx, argv));
     const say = (s: string): string => s.replace(/\biptables(-save)?\b/g, 'ip6tables$1').replace(/--mask 255\.255\.255\.255\b/g, '--mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff').replace(/mask: 255\.255\.255\.255\b/g, 'mask: ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff').replace(/0\.0\.0\.0\/0(?=\s|$)/gm, '::/0     ').replace(/icmp-(port|net|host|proto)-unreachable/g, 'icmp6-$1-unreachable');
     return { ...r, stdout: say(r.stdout), stderr: say(r.stderr) };
   };

@@ -33,7 +33,7 @@ import { caliName } from './plugin';
 import { ensureNetfilter } from '../../netfilter/state';
 import { describeRestoreFailure } from '../../netfilter/restoreFailure';
 import { hasIPv6 } from '../../net/ipv6';
-import { onTables6 } from '../tables6';
+import { onTables6 } from '../../netfilter/state';
 import type { Family } from '../../addr/family';
 
 /** A Pod's address of one family (its IPv6 one from status.podIPs), or null. */

@@ -39,7 +39,7 @@ import { base32, sha256 } from '../../util/sha256';
 import type { CniIpSet, RestoreFn } from '../plugin';
 import type { Family } from '../../addr/family';
 import { hasIPv6 } from '../../net/ipv6';
-import { onTables6 } from '../tables6';
+import { onTables6 } from '../../netfilter/state';
 
 /** A Pod's address of one family (the IPv6 one from status.podIPs), or null. */
 const podAddr = (pod: PodModel, fam: Family): string | null => (fam === 4 ? pod.podIP : (pod.podIPs?.find((a) => a.includes(':')) ?? null));
