@@ -26,7 +26,7 @@ import { checkListening } from './listenCheck';
 import { checkServiceTargets, userEndpointsModel, userSliceModel } from './userEndpoints';
 import { computeEndpoints, computeSlices, mirrorSlices } from './endpoints';
 import { AGE_BASE, makeMeta, nsOf } from './meta';
-import { randomSuffix } from './names';
+import { randomSuffix, uidFor } from './names';
 import { buildNodes } from './nodes';
 import { validatePodSpec } from './podspec';
 import { parsePrefix6 } from '../addr/ip6';
@@ -236,7 +236,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   const userEndpoints = new Map(of('Endpoints').map((s) => [`${s.namespace}/${s.name}`, s]));
   for (const svc of services) {
     const key = `${svc.meta.namespace}/${svc.meta.name}`;
-    const epMeta: Meta = { ...svc.meta, uid: makeMeta('Endpoints', svc.meta, 0, false).uid, annotations: {} };
+    const epMeta: Meta = { ...svc.meta, uid: uidFor(`Endpoints/${svc.meta.namespace}/${svc.meta.name}`), annotations: {} };
     delete (epMeta as { origin?: Origin }).origin;
     if (svc.meta.namespace === 'default' && svc.meta.name === 'kubernetes' && !svc.meta.origin) {
       if (apiNode) {
