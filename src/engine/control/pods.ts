@@ -187,10 +187,9 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const bornAt = history?.born && history.now !== undefined ? history.born.get(bornKey('Pod', d.namespace, d.name)) : undefined;
     const fresh = history?.born !== undefined && history.now !== undefined && bornAt === undefined && !d.system;
     const serviceEnv = podServiceEnv(services, d.namespace, fresh ? Number.MAX_SAFE_INTEGER : d.createdIndex, d.spec.enableServiceLinks ?? true, envCache);
-    const made = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
-      ...(d.ownerKind ? { ownerKind: d.ownerKind } : {}), ...(d.ownerName ? { ownerName: d.ownerName } : {}), origin: d.origin,
+    const meta = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
+      ownerKind: d.ownerKind, ownerName: d.ownerName, origin: d.origin, createdAt: bornAt ?? (fresh ? history!.now! : undefined),
     });
-    const meta = bornAt !== undefined ? { ...made, createdAt: bornAt } : fresh ? { ...made, createdAt: history!.now! } : made;
     out.push({
       meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
       ...(crash ? { crashLoop: { container: crash.name, exitCode: crash.exitCode } } : {}),
