@@ -32,10 +32,22 @@ export function podTemplateHash(template: unknown): string {
 
 /** JSON with sorted keys, so the hash does not depend on how the YAML was ordered. */
 export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + stableJson(v[i]);
+    return `${out}]`;
+  }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+    const keys = Object.keys(o).sort();
+    let out = '{';
+    let first = true;
+    for (const k of keys) {
+      if (o[k] === undefined) continue;
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${stableJson(o[k])}`;
+      first = false;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }

@@ -158,6 +158,8 @@ export function schedule(spec: PodSpecIn, owner: string, nodes: readonly NodeMod
   for (let i = 0; i < nodes.length; i++) {
     if (m.fixed[i] !== null) continue;
     const l = loads[i];
+    // A node with no fewer Pods than the best so far cannot beat a best with none of this owner's.
+    if (bestOwn === 0 && l?.byOwner && (l.counted ?? 0) >= bestAll) continue;
     if (m.ports.length && (l?.pods ?? []).some((p) => portsConflict(m.ports, p.hostPorts))) continue;
     if (exceedsMaxPods(l)) continue;
     let own: number, all: number;
