@@ -3,7 +3,7 @@
  * five-character suffixes of generateName, both spelled with apimachinery's "safe" alphabet
  * (no vowels, no 0/1/3, so no accidental words and no look-alike characters).
  */
-import { hashString, type Rand } from '../util/rand';
+import type { Rand } from '../util/rand';
 
 export const KUBE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -24,10 +24,11 @@ export function safeEncode(s: string): string {
 /**
  * controller.ComputeHash: a 32-bit FNV-1a of the Pod template, printed in decimal and safe-encoded.
  * Like Kubernetes, it depends only on the template (not on the seed), so editing the template
- * gives a new ReplicaSet name and nothing else does.
+ * gives a new ReplicaSet name and nothing else does. The hash is hashString(stableJson(template)),
+ * fed as the JSON is walked rather than over the built string.
  */
 export function podTemplateHash(template: unknown): string {
-  return safeEncode(String(hashString(stableJson(template))));
+  return safeEncode(String(hashStable(template, FNV_BASIS)));
 }
 
 /** JSON with sorted keys, so the hash does not depend on how the YAML was ordered. */
@@ -39,7 +40,7 @@ export function stableJson(v: unknown): string {
   }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o).sort();
+    const keys = sortedKeys(o);
     let out = '{';
     let first = true;
     for (const k of keys) {
@@ -50,6 +51,56 @@ export function stableJson(v: unknown): string {
     return `${out}}`;
   }
   return JSON.stringify(v) ?? 'null';
+}
+
+/** Object.keys(o).sort() (code unit order), sorted in place by insertion: objects here have few keys. */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) { keys[j + 1] = keys[j]!; j--; }
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+const FNV_BASIS = 0x811c9dc5;
+const fnvChar = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193) >>> 0;
+function fnvString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+/** JSON.stringify(s) fed to the hash; written out when nothing in it needs escaping. */
+function fnvJsonString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return fnvString(h, JSON.stringify(s));
+  }
+  return fnvChar(fnvString(fnvChar(h, 0x22), s), 0x22);
+}
+/** hashString(stableJson(v), h) without building the string. */
+function hashStable(v: unknown, h: number): number {
+  if (Array.isArray(v)) {
+    h = fnvChar(h, 0x5b);
+    for (let i = 0; i < v.length; i++) { if (i) h = fnvChar(h, 0x2c); h = hashStable(v[i], h); }
+    return fnvChar(h, 0x5d);
+  }
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    h = fnvChar(h, 0x7b);
+    let first = true;
+    for (const k of sortedKeys(o)) {
+      if (o[k] === undefined) continue;
+      if (!first) h = fnvChar(h, 0x2c);
+      first = false;
+      h = fnvChar(fnvJsonString(h, k), 0x3a);
+      h = hashStable(o[k], h);
+    }
+    return fnvChar(h, 0x7d);
+  }
+  if (typeof v === 'string') return fnvJsonString(h, v);
+  return fnvString(h, JSON.stringify(v) ?? 'null');
 }
 
 /** A UID in the 8-4-4-4-12 form, derived from what the object is (stable across runs). */

@@ -7,6 +7,7 @@
  */
 import type { NodeModel, Protocol } from '../model/cluster';
 import type { PodSpecIn } from '../scenario/schema/k8s';
+import { stableJson } from './names';
 
 type Toleration = NonNullable<PodSpecIn['tolerations']>[number];
 type Taint = NodeModel['taints'][number];
@@ -138,17 +139,25 @@ const exceedsMaxPods = (l: NodeLoad | undefined): boolean => l?.maxPods !== unde
  */
 export interface ScheduleMemo {
   readonly specs: Map<PodSpecIn, { readonly nodes: readonly NodeModel[]; readonly fixed: readonly (Failure | null)[]; readonly ports: readonly HostPortUse[] }>;
+  /** The taint and affinity verdicts per node by what they read (tolerations, nodeSelector, affinity), shared by equal specs. */
+  readonly filters: Map<string, { readonly nodes: readonly NodeModel[]; readonly fixed: readonly (Failure | null)[] }>;
   loads?: { readonly nodes: readonly NodeModel[]; readonly load: ReadonlyMap<string, NodeLoad>; readonly list: readonly (NodeLoad | undefined)[] };
 }
 
-export const newScheduleMemo = (): ScheduleMemo => ({ specs: new Map() });
+export const newScheduleMemo = (): ScheduleMemo => ({ specs: new Map(), filters: new Map() });
 
 export function schedule(spec: PodSpecIn, owner: string, nodes: readonly NodeModel[], load: ReadonlyMap<string, NodeLoad>, memo?: ScheduleMemo): ScheduleResult {
   if (!memo) return scheduleAll(spec, owner, nodes, load);
   let m = memo.specs.get(spec);
   if (!m || m.nodes !== nodes) {
-    const tolerations = spec.tolerations ?? [];
-    m = { nodes, fixed: nodes.map((node) => (untoleratedTaint(node, tolerations) ? 'taint' : !matchesNodeAffinity(node, spec) ? 'affinity' : null)), ports: hostPortsOf(spec) };
+    const key = `${stableJson(spec.tolerations)}|${stableJson(spec.nodeSelector)}|${stableJson(spec.affinity)}`;
+    let f = memo.filters.get(key);
+    if (!f || f.nodes !== nodes) {
+      const tolerations = spec.tolerations ?? [];
+      f = { nodes, fixed: nodes.map((node) => (untoleratedTaint(node, tolerations) ? 'taint' : !matchesNodeAffinity(node, spec) ? 'affinity' : null)) };
+      memo.filters.set(key, f);
+    }
+    m = { nodes, fixed: f.fixed, ports: hostPortsOf(spec) };
     memo.specs.set(spec, m);
   }
   if (memo.loads?.nodes !== nodes || memo.loads.load !== load) memo.loads = { nodes, load, list: nodes.map((n) => load.get(n.name)) };
