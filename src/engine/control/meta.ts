@@ -7,7 +7,7 @@
 import type { Meta } from '../model/cluster';
 import type { Origin } from '../scenario/load';
 import type { ObjectMeta } from '../scenario/schema/common';
-import { uidFor } from './names';
+import { objectUid } from './names';
 
 export const SYSTEM_CREATED_AT = 0;
 export const USER_CREATED_AT = 10 * 86400;
@@ -18,7 +18,7 @@ export const AGE_BASE = USER_CREATED_AT + 300;
 export function makeMeta(kind: string, m: { name: string; namespace: string; labels?: Record<string, string> | undefined; annotations?: Record<string, string> | undefined }, createdIndex: number, system: boolean, extra: { ownerKind?: string; ownerName?: string; origin?: Origin | undefined; createdAt?: number | undefined } = {}): Meta {
   const meta: { -readonly [K in keyof Meta]: Meta[K] } = {
     name: m.name, namespace: m.namespace,
-    uid: uidFor(`${kind}/${m.namespace}/${m.name}`),
+    uid: objectUid(kind, m.namespace, m.name),
     labels: { ...(m.labels ?? {}) }, annotations: { ...(m.annotations ?? {}) },
     createdIndex, createdAt: extra.createdAt ?? (system ? SYSTEM_CREATED_AT : USER_CREATED_AT),
   };

@@ -105,21 +105,31 @@ function hashStable(v: unknown, h: number): number {
 
 /** A UID in the 8-4-4-4-12 form, derived from what the object is (stable across runs). */
 export function uidFor(seed: string): string {
-  // Four FNV-1a hashes of the seed (hashString with four bases), in one pass over it.
-  let a = 0x811c9dc5, b = 0x1234567, c = 0x89abcdef, d = 0x5bd1e995;
-  for (let i = 0; i < seed.length; i++) {
-    const ch = seed.charCodeAt(i);
-    a = Math.imul(a ^ ch, 0x01000193) >>> 0; b = Math.imul(b ^ ch, 0x01000193) >>> 0;
-    c = Math.imul(c ^ ch, 0x01000193) >>> 0; d = Math.imul(d ^ ch, 0x01000193) >>> 0;
-  }
-  const hb = hex8(b), hc = hex8(c);
-  return `${hex8(a)}-${hb.slice(0, 4)}-4${hb.slice(5, 8)}-${(8 + ((c >>> 28) & 3)).toString(16)}${hc.slice(1, 4)}-${hc.slice(4, 8)}${hex8(d)}`;
+  return uidOf([seed]);
 }
 
-const HEX = '0123456789abcdef';
-/** An unsigned 32-bit number as 8 lower-case hex digits. */
-function hex8(n: number): string {
-  let s = '';
-  for (let shift = 28; shift >= 0; shift -= 4) s += HEX[(n >>> shift) & 15];
-  return s;
+/** uidFor of `${kind}/${namespace}/${name}`, without building that string. */
+export function objectUid(kind: string, namespace: string, name: string): string {
+  return uidOf([kind, '/', namespace, '/', name]);
+}
+
+
+/** Two lower-case hex digits per byte value. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Four FNV-1a hashes of the parts laid end to end (hashString with four bases), in one pass, spelled as a UID. */
+function uidOf(parts: readonly string[]): string {
+  let a = 0x811c9dc5, b = 0x1234567, c = 0x89abcdef, d = 0x5bd1e995;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const ch = part.charCodeAt(i);
+      a = Math.imul(a ^ ch, 0x01000193) >>> 0; b = Math.imul(b ^ ch, 0x01000193) >>> 0;
+      c = Math.imul(c ^ ch, 0x01000193) >>> 0; d = Math.imul(d ^ ch, 0x01000193) >>> 0;
+    }
+  }
+  // a-bbbb-4bbb-Xccc-ccccdddddddd from the four 8-digit hex numbers: b's fifth digit is dropped,
+  // X is 8 + the low two bits of c's first digit.
+  return `${HEX2[a >>> 24]}${HEX2[(a >>> 16) & 255]}${HEX2[(a >>> 8) & 255]}${HEX2[a & 255]}-${HEX2[b >>> 24]}${HEX2[(b >>> 16) & 255]}-4${HEX2[(b >>> 8) & 255]![1]}${HEX2[b & 255]}-`
+    + `${HEX2[8 + ((c >>> 28) & 3)]![1]}${HEX2[(c >>> 24) & 15]![1]}${HEX2[(c >>> 16) & 255]}-${HEX2[(c >>> 8) & 255]}${HEX2[c & 255]}`
+    + `${HEX2[d >>> 24]}${HEX2[(d >>> 16) & 255]}${HEX2[(d >>> 8) & 255]}${HEX2[d & 255]}`;
 }

@@ -26,7 +26,7 @@ import { checkListening } from './listenCheck';
 import { checkServiceTargets, userEndpointsModel, userSliceModel } from './userEndpoints';
 import { computeEndpoints, computeSlices, mirrorSlices } from './endpoints';
 import { AGE_BASE, makeMeta, nsOf } from './meta';
-import { randomSuffix, uidFor } from './names';
+import { objectUid, randomSuffix } from './names';
 import { buildNodes } from './nodes';
 import { validatePodSpec } from './podspec';
 import { parsePrefix6 } from '../addr/ip6';
@@ -238,7 +238,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     const key = `${svc.meta.namespace}/${svc.meta.name}`;
     // The Service's metadata with the Endpoints' own uid, no annotations and no origin (key order kept).
     const epMeta: { -readonly [K in keyof Meta]: Meta[K] } = {
-      name: svc.meta.name, namespace: svc.meta.namespace, uid: uidFor(`Endpoints/${svc.meta.namespace}/${svc.meta.name}`),
+      name: svc.meta.name, namespace: svc.meta.namespace, uid: objectUid('Endpoints', svc.meta.namespace, svc.meta.name),
       labels: svc.meta.labels, annotations: {}, createdIndex: svc.meta.createdIndex, createdAt: svc.meta.createdAt,
     };
     if (svc.meta.ownerKind) epMeta.ownerKind = svc.meta.ownerKind;
