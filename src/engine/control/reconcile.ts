@@ -107,8 +107,9 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   addUser('Service', objects.services); addUser('Endpoints', objects.endpoints); addUser('EndpointSlice', objects.endpointSlices);
   addUser('ConfigMap', objects.configMaps); addUser('Secret', objects.secrets); addUser('Ingress', objects.ingresses);
   addUser('IngressClass', objects.ingressClasses); addUser('NetworkPolicy', objects.networkPolicies);
-  const pos = (s: Src) => (s.origin ? [s.origin.doc, safeLine(s.origin)] : [0, 0]);
-  user.sort((a, b) => pos(a)[0]! - pos(b)[0]! || pos(a)[1]! - pos(b)[1]!);
+  // Document order: each object's document and line, read once (not per comparison).
+  const pos = new Map(user.map((s) => [s, s.origin ? [s.origin.doc, safeLine(s.origin)] as const : [0, 0] as const]));
+  user.sort((a, b) => pos.get(a)![0] - pos.get(b)![0] || pos.get(a)![1] - pos.get(b)![1]);
 
   const system: Src[] = [];
   const addSys = (kind: Kind, obj: { metadata: ObjectMeta }) => system.push({ kind, obj: obj as Src['obj'], system: true, createdIndex: 0, name: obj.metadata.name!, namespace: CLUSTER_SCOPED.has(kind) ? '' : nsOf(obj.metadata) });
