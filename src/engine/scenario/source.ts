@@ -127,16 +127,21 @@ let lastTree: { text: string; start: number; root: YNode | null } | null = null;
 
 /**
  * Document `index`'s syntax tree, with offsets into `text`: its lines parsed alone (the part of
- * its first line before it blanked), or, when that does not give the same node where it was
- * (a document that begins on its `---` line), the whole text again.
+ * its first line before it blanked: indentation or its `---`), or, when something else comes
+ * before it on that line (a tag or an anchor, which may change what the first key reads as), or
+ * when that does not give the same node where it was (a document that begins on its `---` line),
+ * the whole text again.
  */
 function treeOf(text: string, span: { start: number; end: number }, index: number): YNode | null {
   if (lastTree && lastTree.text === text && lastTree.start === span.start) return lastTree.root;
   const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
-  const piece = ' '.repeat(span.start - lineStart) + text.slice(span.start, span.end);
   let root: YNode | null = null;
-  const alone = parseAllDocuments(piece, { prettyErrors: false, uniqueKeys: true, merge: true });
-  const one = Array.isArray(alone) && alone.length === 1 && alone[0]!.errors.length === 0 ? alone[0]!.contents as YNode | null : null;
+  let one: YNode | null = null;
+  if (/^(?:---)?[ ]*$/.test(text.slice(lineStart, span.start))) {
+    const piece = ' '.repeat(span.start - lineStart) + text.slice(span.start, span.end);
+    const alone = parseAllDocuments(piece, { prettyErrors: false, uniqueKeys: true, merge: true });
+    one = Array.isArray(alone) && alone.length === 1 && alone[0]!.errors.length === 0 ? alone[0]!.contents as YNode | null : null;
+  }
   if (one?.range && one.range[0] === span.start - lineStart) {
     shift(one, lineStart);
     root = one;
