@@ -212,18 +212,19 @@ class Reader {
     return end;
   }
 
-  /** Adds `key: value` to a mapping as yaml's toJS does; null when yaml would not read it so. */
-  private static put(obj: Record<string, unknown>, keys: unknown[], key: unknown, value: unknown): void {
-    if (keys.indexOf(key) !== -1) throw BAIL; // duplicate key: an error in yaml (uniqueKeys)
-    keys.push(key);
+  /**
+   * Adds `key: value` to a mapping as yaml's toJS does. Two keys that read the same (`1` and
+   * `"1"`, or a duplicate, an error in yaml) are left to yaml.
+   */
+  private static put(obj: Record<string, unknown>, key: unknown, value: unknown): void {
     const k = key === null ? '' : String(key);
-    if (k === '<<' || k === '__proto__') throw BAIL; // merge keys; a key JS objects treat apart
+    // a merge key; __proto__, which JS objects treat apart; a key already there
+    if (k === '<<' || k === '__proto__' || Object.hasOwn(obj, k)) throw BAIL;
     obj[k] = value;
   }
 
   private map(col: number, p: number): Record<string, unknown> {
     const obj: Record<string, unknown> = {};
-    const keys: unknown[] = [];
     for (;;) {
       const colon = this.keyEnd(p);
       if (colon < 0) throw BAIL;
@@ -241,7 +242,7 @@ class Reader {
         this.leaf(this.lineAfter(), false, this.restOfLine(this.vEnd));
         this.advance(this.le + 1);
       }
-      Reader.put(obj, keys, key, value);
+      Reader.put(obj, key, value);
       if (this.ind < col) return obj;
       if (this.ind > col || this.isDash(this.cp)) throw BAIL;
       p = this.cp;
@@ -363,7 +364,6 @@ class Reader {
 
   private flowMap(p: number): Record<string, unknown> {
     const obj: Record<string, unknown> = {};
-    const keys: unknown[] = [];
     let i = this.skipSpaces(p + 1);
     if (this.code(i) === RBRACE) { this.vEnd = i + 1; return obj; }
     for (;;) {
@@ -382,7 +382,7 @@ class Reader {
       if (colon - i > 1000) throw BAIL;
       if (this.code(colon) !== COLON || colon + 1 >= this.ce || this.code(colon + 1) !== SP) throw BAIL;
       const value = this.flowValue(this.skipSpaces(colon + 1));
-      Reader.put(obj, keys, key, value);
+      Reader.put(obj, key, value);
       i = this.skipSpaces(this.vEnd);
       if (i >= this.ce) throw BAIL;
       const d = this.code(i);
