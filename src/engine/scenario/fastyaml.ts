@@ -201,7 +201,7 @@ class Reader {
       if (this.code(end) !== COLON) return -1;
     } else {
       if (badPlainStart(c) || (c === DASH && this.isDash(p))) return -1;
-      const stop = this.plainBlock(p);
+      const stop = this.plain(p, false);
       if (stop >= this.ce || this.code(stop) !== COLON) return -1;
       if (this.vEnd !== stop) throw BAIL; // a space before the colon
       this.key = resolvePlain(this.text.slice(p, stop));
@@ -281,34 +281,17 @@ class Reader {
     if (c === DQ) return this.doubleQuoted(p);
     if (c === SQ) return this.singleQuoted(p);
     if (badPlainStart(c) || (c === DASH && this.isDash(p))) throw BAIL;
-    const stop = this.plainBlock(p);
+    const stop = this.plain(p, false);
     if (stop < this.ce && this.code(stop) === COLON) throw BAIL; // "a: b: c"
     return resolvePlain(this.text.slice(p, this.vEnd));
   }
 
   /**
-   * A plain scalar in block context from `p`: returns where it stopped (a `:` before a space or the
-   * line's end, a ` #`, or the line's end) and sets vEnd after its last non-space character.
+   * A plain scalar from `p` on this line, in a flow collection when `flow`: returns where it stopped
+   * (a `:` before a space, the line's end or, in flow, a flow indicator; a ` #`; in flow, a flow
+   * indicator; the line's end) and sets vEnd after its last non-space character.
    */
-  private plainBlock(p: number): number {
-    const { text, ce } = this;
-    let end = p;
-    let i = p;
-    for (; i < ce; i++) {
-      const c = text.charCodeAt(i);
-      if (c === COLON) {
-        if (i + 1 >= ce || text.charCodeAt(i + 1) === SP) break;
-        end = i + 1;
-      } else if (c === SP) {
-        if (text.charCodeAt(i + 1) === HASH) break;
-      } else end = i + 1;
-    }
-    this.vEnd = end;
-    return i;
-  }
-
-  /** A plain scalar inside a flow collection: stops at `: `, ` #`, a flow indicator or the line's end. */
-  private plainFlow(p: number): number {
+  private plain(p: number, flow: boolean): number {
     const { text, ce } = this;
     let end = p;
     let i = p;
@@ -316,12 +299,12 @@ class Reader {
       const c = text.charCodeAt(i);
       if (c === COLON) {
         const n = text.charCodeAt(i + 1);
-        if (i + 1 >= ce || n === SP || isFlowInd(n)) break;
+        if (i + 1 >= ce || n === SP || (flow && isFlowInd(n))) break;
         end = i + 1;
       } else if (c === SP) {
         const n = text.charCodeAt(i + 1);
-        if (n === HASH || isFlowInd(n)) break;
-      } else if (isFlowInd(c)) break;
+        if (n === HASH || (flow && isFlowInd(n))) break;
+      } else if (flow && isFlowInd(c)) break;
       else end = i + 1;
     }
     this.vEnd = end;
@@ -335,7 +318,7 @@ class Reader {
     if (c === DQ) return this.doubleQuoted(p);
     if (c === SQ) return this.singleQuoted(p);
     if (badPlainStart(c) || p >= this.ce || (c === DASH && this.flowIndicator(p))) throw BAIL;
-    const stop = this.plainFlow(p);
+    const stop = this.plain(p, true);
     if (stop < this.ce && this.code(stop) === COLON) throw BAIL; // a pair inside a flow sequence, or an empty value
     return resolvePlain(this.text.slice(p, this.vEnd));
   }
@@ -374,7 +357,7 @@ class Reader {
       else if (c === SQ) key = this.singleQuoted(i);
       else {
         if (badPlainStart(c) || (c === DASH && this.flowIndicator(i))) throw BAIL;
-        const stop = this.plainFlow(i);
+        const stop = this.plain(i, true);
         if (this.vEnd !== stop) throw BAIL;
         key = resolvePlain(this.text.slice(i, stop));
       }

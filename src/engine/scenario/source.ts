@@ -279,7 +279,7 @@ function sourceDoc(file: string, text: string, index: number, value: unknown, sp
  * The node at `path` below `root`: the offsets of its value (or of its key when `key` is set),
  * falling back to the nearest parent; null: the root itself.
  */
-function locateIn(root: YNode | null, path: Path, key: boolean): readonly [number, number] | null {
+export function locateIn(root: YNode | null, path: Path, key: boolean): readonly [number, number] | null {
   let node: unknown = root;
   let best: readonly [number, number] | null = null;
   for (let i = 0; i < path.length; i++) {

@@ -10,10 +10,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YNode } from 'yaml';
-import { parseYamlSource, parseYamlSourceWhole, type Path } from '../../../src/engine/scenario/source';
+import { LineCounter, parseAllDocuments, type Node as YNode } from 'yaml';
+import { locateIn, parseYamlSource, parseYamlSourceWhole, type Path } from '../../../src/engine/scenario/source';
 import { fastDocument, resolvePlain } from '../../../src/engine/scenario/fastyaml';
 import { generate } from '../../../bench/scenarios/generate';
+import { createRand } from '../../../src/engine/util/rand';
 
 /** A value written out with its key order and the numbers toEqual would not tell apart. */
 function canon(v: unknown): string {
@@ -31,7 +32,7 @@ function canon(v: unknown): string {
 
 type Range = { line: number; col: number; endLine: number; endCol: number };
 
-/** The reference for locate(): the whole file's tree, as scenario/source.ts walks it. */
+/** The reference for locate(): the whole file's tree (source.ts reads one document's tree alone, or none). */
 function wholeTree(text: string): { roots: (YNode | null)[]; toRange: (s: number, e: number) => Range } {
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, merge: true });
@@ -43,28 +44,7 @@ function wholeTree(text: string): { roots: (YNode | null)[]; toRange: (s: number
 }
 
 function referenceLocate(root: YNode, path: Path, key: boolean): readonly [number, number] {
-  let node: unknown = root;
-  let best: readonly [number, number] = [root.range![0], root.range![1]];
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i]!;
-    const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return best;
-      const k = pair.key as YNode;
-      if (last && key && k.range) return [k.range[0], k.range[1]];
-      const v = pair.value as YNode | null;
-      if (v && v.range) best = [v.range[0], v.range[1]];
-      else if (k.range) best = [k.range[0], k.range[1]];
-      node = v;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as YNode | undefined;
-      if (!item) return best;
-      if (item.range) best = [item.range[0], item.range[1]];
-      node = item;
-    } else return best;
-  }
-  return best;
+  return locateIn(root, path, key) ?? [root.range![0], root.range![1]];
 }
 
 /** Every path into a value, and one missing key below each mapping. */
@@ -199,17 +179,6 @@ function blockLines(n: Ast, indent: number, st: Style): string[] {
   return out;
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEPARATORS = ['---', '---', '---', '---', '---', '---', '--- ', '--- ', '---  # doc', '--- a: 1', '---\t', '--- |', '--- {a: 1}'];
 
 /** A file of 1..4 documents written in varied styles. */
@@ -222,7 +191,8 @@ const yamlFile = fc.record({
   lead: fc.constantFrom('', '# header\n', '\n', '---\n', '# c\n---\n'),
   tail: fc.constantFrom('', '\n', '\n\n', '\n---\n', '\n# end\n', '\n  # end\n', '\n---'),
 }).map(({ docs, seed, step, crlf, lead, tail }) => {
-  const st: Style = { step, rand: mulberry(seed) };
+  const r = createRand(seed);
+  const st: Style = { step, rand: () => r.next() };
   const body = docs.map((d, i) => {
     const lines = st.rand() < 0.05 ? [flowText(d, st)] : blockLines(d, st.rand() < 0.1 ? 2 : 0, st);
     const sep = i === 0 ? '' : `${SEPARATORS[Math.floor(st.rand() * SEPARATORS.length)]}\n`;
