@@ -86,27 +86,35 @@ export function diffValue(a: unknown, b: unknown): Delta | typeof REPLACE | unde
 }
 
 function diffObject(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): ObjectDelta | typeof REPLACE | undefined {
-  const ka = definedKeys(a);
-  const kb = definedKeys(b);
-  if (ka.length !== kb.length) return REPLACE;
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return REPLACE;
+  let ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (!sameKeys(ka, kb)) {
+    // Keys whose value is undefined are not sent: only the others must match.
+    ka = ka.filter((k) => a[k] !== undefined);
+    if (!sameKeys(ka, kb.filter((k) => b[k] !== undefined))) return REPLACE;
+  }
   let s: Record<string, unknown> | undefined;
   let d: Record<string, Delta> | undefined;
-  for (const k of kb) {
-    const x = diffValue(a[k], b[k]);
-    if (x === undefined) continue;
-    if (x === REPLACE) (s ??= {})[k] = b[k];
-    else (d ??= {})[k] = x;
+  for (const k of ka) {
+    const x = a[k];
+    const y = b[k];
+    if (x === undefined || y === undefined) {
+      if (x === y) continue;
+      return REPLACE;
+    }
+    const c = diffValue(x, y);
+    if (c === undefined) continue;
+    if (c === REPLACE) (s ??= {})[k] = y;
+    else (d ??= {})[k] = c;
   }
   if (!s && !d) return undefined;
   return { ...(s ? { s } : {}), ...(d ? { d } : {}) };
 }
 
-/** Keys as JSON sees them: a key whose value is undefined is not sent. */
-function definedKeys(o: Readonly<Record<string, unknown>>): string[] {
-  const out: string[] = [];
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined) out.push(k);
-  return out;
+function sameKeys(ka: readonly string[], kb: readonly string[]): boolean {
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
+  return true;
 }
 
 /**
@@ -126,6 +134,19 @@ function identity(x: unknown): string {
     if (typeof o.name === 'string') return `m${o.name}`;
   }
   return `j${JSON.stringify(x)}`;
+}
+
+/** identity(x) === identity(y), without making the strings (the common case: elements in place). */
+function sameIdentity(x: unknown, y: unknown): boolean {
+  if (typeof x !== 'object' || typeof y !== 'object' || !x || !y || Array.isArray(x) || Array.isArray(y)) return identity(x) === identity(y);
+  const o = x as Record<string, unknown>;
+  const p = y as Record<string, unknown>;
+  if (typeof o.id === 'string' || typeof p.id === 'string') return o.id === p.id;
+  if ((typeof o.table === 'string' && typeof o.name === 'string') || (typeof p.table === 'string' && typeof p.name === 'string')) return o.table === p.table && o.name === p.name;
+  if (typeof o.ifindex === 'number' || typeof p.ifindex === 'number') return o.ifindex === p.ifindex;
+  if (typeof o.text === 'string' || typeof p.text === 'string') return o.text === p.text;
+  if (typeof o.name === 'string' || typeof p.name === 'string') return o.name === p.name;
+  return identity(x) === identity(y);
 }
 
 /** Identities made unique: the second element with the same one is matched with the second. */
@@ -190,20 +211,22 @@ class Script {
 }
 
 function diffArray(a: readonly unknown[], b: readonly unknown[]): ArrayDelta | typeof REPLACE | undefined {
-  const out = new Script();
-  const element = (x: unknown, y: unknown): void => {
-    const d = diffValue(x, y);
-    if (d === undefined) out.keep();
-    else if (d === REPLACE) { out.drop(1); out.add(y); } else out.patch(d);
-  };
-  const ka = identities(a);
-  const kb = identities(b);
-  if (ka.length === kb.length && ka.every((k, i) => k === kb[i])) {
+  let out: Script | undefined;
+  if (a.length === b.length && aligned(a, b)) {
     // The same elements in the same order (the usual case): compare them pairwise.
-    for (let i = 0; i < a.length; i++) element(a[i], b[i]);
+    for (let i = 0; i < a.length; i++) {
+      const d = diffValue(a[i], b[i]);
+      if (d === undefined) { out?.keep(); continue; }
+      if (!out) { out = new Script(); for (let k = 0; k < i; k++) out.keep(); }
+      element(out, d, b[i]);
+    }
+    if (!out) return undefined;
   } else {
+    out = new Script();
+    const ka = identities(a);
+    const kb = identities(b);
     const at = new Map<string, number>();
-    ka.forEach((k, i) => at.set(k, i));
+    for (let i = 0; i < ka.length; i++) at.set(ka[i]!, i);
     const from = kb.map((k) => at.get(k) ?? -1);
     const anchored = increasingRun(from);
     let i = 0;
@@ -211,7 +234,8 @@ function diffArray(a: readonly unknown[], b: readonly unknown[]): ArrayDelta | t
       if (!anchored[j]) { out.add(b[j]); continue; }
       const m = from[j]!;
       out.drop(m - i);
-      element(a[m], b[j]);
+      const d = diffValue(a[m], b[j]);
+      if (d === undefined) out.keep(); else element(out, d, b[j]);
       i = m + 1;
     }
     out.drop(a.length - i);
@@ -220,6 +244,17 @@ function diffArray(a: readonly unknown[], b: readonly unknown[]): ArrayDelta | t
   if (ops.length === 0) return undefined;
   // Nothing of the old array survives: the new one whole is no longer than the script.
   return out.anchored === 0 ? REPLACE : ops;
+}
+
+/** Whether each element of b is where the element with its identity is in a (same length). */
+function aligned(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameIdentity(a[i], b[i])) return false;
+  return true;
+}
+
+/** One element that changed: patched in place, or replaced. */
+function element(out: Script, d: Delta | typeof REPLACE, y: unknown): void {
+  if (d === REPLACE) { out.drop(1); out.add(y); } else out.patch(d);
 }
 
 /**
