@@ -90,6 +90,26 @@ describe('nested deltas', () => {
   });
 });
 
+describe('packed answers', () => {
+  /** JSON values with repeats (what pack references) and keys the wire format itself uses. */
+  const key = fc.constantFrom('$', '@', '__proto__', 'name', 'packets', 'a long key of a shape');
+  const repeated = fc.jsonValue({ maxDepth: 3 }).chain((x) => fc.array(fc.oneof(fc.constant(x), fc.jsonValue({ maxDepth: 2 }), fc.dictionary(key, fc.oneof(fc.constant(x), fc.nat(), fc.array(fc.nat()))), fc.constant({ $: 1 }), fc.constant({ '@': [0, 1] })), { maxLength: 10 }));
+
+  it('unpack(pack(x)) is x after the wire, for any JSON value', () => {
+    fc.assert(fc.property(repeated, (x) => {
+      const back = unpack(JSON.parse(JSON.stringify(pack(x))));
+      expect(JSON.stringify(back)).toBe(JSON.stringify(x));
+      expect(back).toEqual(JSON.parse(JSON.stringify(x)));
+    }), { numRuns: 500 });
+  });
+
+  it('sends an object whose keys it has sent as its shape and values', () => {
+    const rules = [{ text: '-j KUBE-SEP-PWVB65NL65TCXCAJ', packets: 1, bytes: 60 }, { text: '-j KUBE-MARK-MASQ', packets: 0, bytes: 0 }];
+    expect(pack(rules)).toEqual([rules[0], { '@': [0, '-j KUBE-MARK-MASQ', 0, 0] }]);
+    expect(pack([{ $: 0 }, { '@': [] }])).toEqual([{ '@': [-1, '$', 0] }, { '@': [-1, '@', []] }]);
+  });
+});
+
 const SCENARIOS = readdirSync(new URL('../../../content/scenarios/', import.meta.url)).filter((f) => f.endsWith('.yaml')).sort();
 const text = (f: string): string => readFileSync(new URL(`../../../content/scenarios/${f}`, import.meta.url), 'utf8');
 

@@ -53,7 +53,7 @@ describe('snapshot patches (protocol 5)', () => {
     expect(applyPatch(held, pb)).toEqual(b);
   });
 
-  it('carries removed ids and the new order when Pods come and go', () => {
+  it('drops the Pods that went, without resending the ids or the order of the others', () => {
     const { sim } = buildSim(DEFAULT, { seed: 1 });
     const differ = new SnapshotDiffer();
     const a = snapshot(sim, 1);
