@@ -46,30 +46,47 @@ export function pack(value: unknown): unknown {
   const ids = new Map<string, number>();
   const lengths: number[] = [];
   const idOfObject = new Map<object, number>();
+  const keyJson = new Map<string, string>();
   const intern = (key: string, length: number): number => {
     let id = ids.get(key);
     if (id === undefined) { id = lengths.length; ids.set(key, id); lengths.push(length); }
     return id;
   };
-  const measure = (v: unknown): [key: string, length: number] => {
-    if (typeof v === 'string') { const id = intern(`s${v}`, v.length < MIN ? 0 : JSON.stringify(v).length); return [`#${id}`, lengths[id]!]; }
-    if (!v || typeof v !== 'object') { const j = JSON.stringify(v) ?? 'null'; return [j, j.length]; }
+  /** The key of `v` among its siblings' (an id, or a short primitive's JSON); sets `measured` to its JSON length. */
+  let measured = 0;
+  const measure = (v: unknown): string => {
+    if (typeof v === 'string') {
+      if (v.length < MIN) { const j = JSON.stringify(v); measured = j.length; return j; }
+      const id = intern(`s${v}`, JSON.stringify(v).length);
+      measured = lengths[id]!;
+      return `#${id}`;
+    }
+    if (!v || typeof v !== 'object') { const j = JSON.stringify(v) ?? 'null'; measured = j.length; return j; }
     let id = idOfObject.get(v);
     if (id === undefined) {
-      const parts: string[] = [];
+      let key: string;
       let length = 2;
       if (Array.isArray(v)) {
-        for (const x of v) { const [k, l] = measure(x); parts.push(k); length += l + 1; }
-        id = intern(`a${parts.join(',')}`, length - (v.length ? 1 : 0));
+        key = 'a';
+        for (const x of v) { key += `,${measure(x)}`; length += measured + 1; }
+        if (v.length) length--;
       } else {
         const o = v as Record<string, unknown>;
         const keys = keysOf(o);
-        for (const key of keys) { const [k, l] = measure(o[key]); const kj = JSON.stringify(key); parts.push(`${kj}:${k}`); length += kj.length + 2 + l; }
-        id = intern(`o${parts.join(',')}`, length - (keys.length ? 1 : 0));
+        key = 'o';
+        for (const k of keys) {
+          let kj = keyJson.get(k);
+          if (kj === undefined) { kj = JSON.stringify(k); keyJson.set(k, kj); }
+          key += `,${kj}:${measure(o[k])}`;
+          length += kj.length + 2 + measured;
+        }
+        if (keys.length) length--;
       }
+      id = intern(key, length);
       idOfObject.set(v, id);
     }
-    return [`#${id}`, lengths[id]!];
+    measured = lengths[id]!;
+    return `#${id}`;
   };
   measure(value);
 
