@@ -171,7 +171,7 @@ export function unpack(value: unknown): unknown {
 }
 
 /** Sets an own property, even one named `__proto__` (a label key is the learner's). */
-function put(o: Record<string, unknown>, k: string, v: unknown): void {
+export function put(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
   else o[k] = v;
 }

@@ -14,6 +14,7 @@
  *             delta: { d: { pods: [41, { '~': { s: { node: 'node-3', ip: '10.244.3.9' } } }] } } }
  *   client: Snapshot(gen 7) ─ applyPatch ───────► Snapshot(gen 8)
  */
+import { put } from './pack';
 import type { Snapshot } from './snapshot';
 
 /**
@@ -318,10 +319,6 @@ export function applyDelta(held: unknown, d: Delta): unknown {
   return out;
 }
 
-/** Sets an own property, even one named `__proto__` (a label key is the learner's). */
-function put(o: Record<string, unknown>, k: string, v: unknown): void {
-  Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-}
 
 /** The snapshot `patch` makes of `prev` (a whole patch ignores prev). Throws PatchError when its base is not prev. */
 export function applyPatch(prev: Snapshot | null, patch: SnapshotPatch): Snapshot {
