@@ -21,7 +21,7 @@ import { buildNodeRoot } from '../net/node';
 import { buildPodNs, podListeners } from '../net/pod';
 import { nodeNsId, podNsId } from '../net/ids';
 import { enableIPv6, hasIPv6 } from '../net/ipv6';
-import { addAddr, holdIfindexes } from '../net/mutate';
+import { addAddr, dropRouteIndexes, holdIfindexes } from '../net/mutate';
 import type { Network } from '../net/types';
 import { buildExternalHost, buildUnderlay, type Underlay } from '../net/underlay';
 
@@ -96,6 +96,7 @@ export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagn
   if (u) for (const h of model.externalHosts) buildExternalHost(ctx, u, h);
   buildHosts(ctx, u);
   if (hasIPv6(model)) enableIPv6(net, addAddr);
+  dropRouteIndexes();
   return net;
 }
 

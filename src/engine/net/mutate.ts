@@ -83,9 +83,34 @@ export function holdIfindexes(ns: NetNs, indexes: ReadonlySet<number> | undefine
   else held.delete(ns);
 }
 
+/**
+ * The highest ifindex in a links array, remembered with the array's length. A namespace's links
+ * array only grows in place (addLink, moveLink, a dummy device's push); every removal replaces it
+ * (`filter`), so the same array with the same length holds the same links.
+ */
+const maxIndexOf = new WeakMap<readonly Link[], { len: number; max: number }>();
+
+function maxIfindex(links: readonly Link[]): number {
+  // A short array is scanned (remembering costs more than it saves: a Pod has two or three links).
+  if (links.length < 8) {
+    let max = 0;
+    for (const l of links) if (l.ifindex > max) max = l.ifindex;
+    return max;
+  }
+  let m = maxIndexOf.get(links);
+  if (!m) maxIndexOf.set(links, (m = { len: 0, max: 0 }));
+  for (; m.len < links.length; m.len++) m.max = Math.max(m.max, links[m.len]!.ifindex);
+  return m.max;
+}
+
 /** The next free ifindex of a namespace (dev_new_index: a counter that skips used indexes). */
 function allocIfindex(ns: NetNs): number {
   const hold = held.get(ns);
+  // Past every index in use only the held ones can be taken (the common case: no scan).
+  if (ns.nextIfindex > maxIfindex(ns.links)) {
+    while (hold?.has(ns.nextIfindex)) ns.nextIfindex++;
+    return ns.nextIfindex++;
+  }
   while (ns.links.some((l) => l.ifindex === ns.nextIfindex) || hold?.has(ns.nextIfindex)) ns.nextIfindex++;
   return ns.nextIfindex++;
 }
@@ -178,10 +203,47 @@ const sameRoute = (x: Route, y: Route): boolean =>
 /** lo's three routes are the same in every namespace; routes are immutable, so they are shared. */
 let loopbackRoutes: Route[] | undefined;
 
+/**
+ * A long routes array's routes by destination, so adding a route does not compare it with every
+ * route of a node holding a /32 per Pod. Remembered with the array's length and last route: an
+ * array grown only by push (addRoute) is indexed incrementally; any other change (a splice, a
+ * replaced array) is seen and the index made again. Dropped after each build (dropRouteIndexes).
+ */
+interface RouteIndex { len: number; last: Route | undefined; byDst: Map<string, Route[]> }
+let routeIndexes = new WeakMap<readonly Route[], RouteIndex>();
+const INDEX_FROM = 16;
+
+function routeIndex(routes: readonly Route[]): RouteIndex {
+  let idx = routeIndexes.get(routes);
+  if (!idx || routes.length < idx.len || (idx.len > 0 && routes[idx.len - 1] !== idx.last)) {
+    routeIndexes.set(routes, (idx = { len: 0, last: undefined, byDst: new Map() }));
+  }
+  for (; idx.len < routes.length; idx.len++) {
+    const r = routes[idx.len]!;
+    const same = idx.byDst.get(r.dst);
+    if (same) same.push(r);
+    else idx.byDst.set(r.dst, [r]);
+  }
+  idx.last = routes[routes.length - 1];
+  return idx;
+}
+
+/** Whether `ns` holds a route equal to `r` (same table, type, destination, device, source, gateway). */
+function hasRoute(ns: NetNs, r: Route): boolean {
+  if (ns.routes.length < INDEX_FROM) return ns.routes.some((x) => sameRoute(x, r));
+  const same = routeIndex(ns.routes).byDst.get(r.dst);
+  return same !== undefined && same.some((x) => sameRoute(x, r));
+}
+
+/** Forgets the route indexes (buildNetwork calls it when the network is built: they only speed up building). */
+export function dropRouteIndexes(): void {
+  routeIndexes = new WeakMap();
+}
+
 function addKernelRoutes(ns: NetNs, link: Link, a: IfAddr): void {
   const isLo = link.kind === 'loopback' && link.name === 'lo' && a.address === '127.0.0.1' && a.prefixLen === 8;
   const routes = isLo ? (loopbackRoutes ??= kernelRoutesFor(link, a)) : kernelRoutesFor(link, a);
-  for (const r of routes) if (!ns.routes.some((x) => sameRoute(x, r))) ns.routes.push(r);
+  for (const r of routes) if (!hasRoute(ns, r)) ns.routes.push(r);
 }
 
 /** The broadcast netlink.AddrAdd fills in (CNI plugins, Docker); `ip addr add` leaves it unset. */
@@ -281,7 +343,7 @@ export function moveLink(net: Network, from: NetNs, link: Link, to: NetNs): Link
 
 /** Adds a route unless an identical one exists. */
 export function addRoute(ns: NetNs, r: Route): void {
-  if (!ns.routes.some((x) => sameRoute(x, r))) ns.routes.push(r);
+  if (!hasRoute(ns, r)) ns.routes.push(r);
 }
 
 /** Whether "A/LEN" parses; returns the address and length. */
