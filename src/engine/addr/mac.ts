@@ -8,6 +8,19 @@ export const BROADCAST_MAC: Mac = 'ff:ff:ff:ff:ff:ff';
  * sets the same two bits). Callers pass a value drawn from the seeded random source.
  */
 export function macFromValue(v: number): Mac {
+  const x = Math.floor(v) % 2 ** 40;
+  // Every Pod's veths take two: written out rather than through arrays.
+  if (x >= 0) {
+    const lo = x % 2 ** 32;
+    return `02:${HEX2[(x - lo) / 2 ** 32]}:${HEX2[lo >>> 24]}:${HEX2[(lo >>> 16) & 0xff]}:${HEX2[(lo >>> 8) & 0xff]}:${HEX2[lo & 0xff]}`;
+  }
+  return macFromBytes(v);
+}
+
+/** Two lower-case hex digits per byte value. */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+function macFromBytes(v: number): Mac {
   const bytes = [0x02];
   let x = Math.floor(v) % 2 ** 40;
   const rest: number[] = [];
