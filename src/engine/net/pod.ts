@@ -70,9 +70,12 @@ export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Li
 
 /** containerd's name for a sandbox namespace: "cni-" and a random UUID (here seeded per Pod). */
 export function cniNetnsName(ctx: BuildCtx, podId: string): string {
-  const h = [0, 1, 2, 3].map((lane) => labelBits(ctx, `${podId} netns`, lane).toString(16).padStart(8, '0')).join('');
+  const label = `${podId} netns`;
+  const h = hex8(labelBits(ctx, label, 0)) + hex8(labelBits(ctx, label, 1)) + hex8(labelBits(ctx, label, 2)) + hex8(labelBits(ctx, label, 3));
   return `cni-${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+const hex8 = (v: number): string => v.toString(16).padStart(8, '0');
 
 /** The Pod's own namespace with lo up (the CNI loopback plugin) and its sockets. */
 export function buildPodNs(ctx: BuildCtx, pod: PodModel, nodeNs: NetNs): NetNs {
