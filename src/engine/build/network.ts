@@ -87,7 +87,7 @@ export function changedNodes(model: ClusterModel, history: ClusterHistory): Set<
 
 export function buildNetwork(model: ClusterModel, rand: Rand, diagnostics: Diagnostic[], history?: ClusterHistory, before?: Network): Network {
   const net: Network = { namespaces: new Map(), generation: 0, aliases: new Map() };
-  const ctx: BuildCtx = { model, net, rand, diagnostics, salt: rand.fork('labels').int(2 ** 32) };
+  const ctx: BuildCtx = { model, net, rand, diagnostics, salt: rand.fork('labels').int(2 ** 32), listens: new WeakMap() };
   const u: Underlay | undefined = needsUnderlay(model) ? buildUnderlay(ctx) : undefined;
   if (u && model.hasCluster && model.nodes.length > 0) {
     const pods = startOrder(model, history);
