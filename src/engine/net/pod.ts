@@ -76,25 +76,27 @@ export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Li
   const httpApp = (): AppKind => (http ??= { kind: 'http', name: pod.meta.name });
   for (let ci = 0; ci < pod.containers.length; ci++) {
     const c = pod.containers[ci]!;
-    const want: Listener[] = [];
-    // What the container's process opens (k8s/listen.ts): the image's ports, the command's, the annotation's.
-    const spec = pod.spec?.containers?.[ci] ?? { name: c.name, image: c.image, ports: c.ports };
-    for (const p of listensOf(ctx, pod, spec, ci)) {
-      want.push({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.port, owner, app: appFor(pod, p, coreDns) ?? httpApp(), container: c.name });
-    }
-    // CoreDNS answers on 53 over both protocols even when only one port is declared, and its
-    // health (8080) and ready (8181) plugins listen for kubelet's probes.
-    if (coreDns && want.some((p) => p.port === 53)) {
-      for (const protocol of ['udp', 'tcp'] as const) want.push({ protocol, address: '0.0.0.0', port: 53, owner, app: DNS_APP, container: c.name });
-      for (const port of [8080, 8181]) want.push({ protocol: 'tcp', address: '0.0.0.0', port, owner, app: httpApp(), container: c.name });
-    }
-    for (const l of want) {
+    // Each socket the container wants, in order: the first to claim a port gets it.
+    const bind = (l: Listener): void => {
       const clash = takenBy(existing, out, l);
-      if (!clash) { out.push(l); continue; }
-      if (quiet || (clash.owner === owner && clash.container === c.name)) continue;
+      if (!clash) { out.push(l); return; }
+      if (quiet || (clash.owner === owner && clash.container === c.name)) return;
       report(ctx, pod.meta.origin, ['spec', 'containers', ci, 'ports'], 'error', 'pod-port-conflict',
         `${clash.owner === owner ? `containers "${clash.container}" and "${c.name}" of Pod ${pod.meta.name}` : `Pod ${pod.meta.name} (container "${c.name}") and ${clash.owner}`} both listen on ${l.port}/${l.protocol}: the second bind fails with "address already in use"`,
         'containers of one Pod share its network namespace; give each a different port', { pod: pod.meta.name, port: `${l.port}/${l.protocol}`, container: c.name, other: clash.owner === owner ? clash.container ?? '' : clash.owner });
+    };
+    // What the container's process opens (k8s/listen.ts): the image's ports, the command's, the annotation's.
+    const spec = pod.spec?.containers?.[ci] ?? { name: c.name, image: c.image, ports: c.ports };
+    let dns = false;
+    for (const p of listensOf(ctx, pod, spec, ci)) {
+      dns ||= p.port === 53;
+      bind({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.port, owner, app: appFor(pod, p, coreDns) ?? httpApp(), container: c.name });
+    }
+    // CoreDNS answers on 53 over both protocols even when only one port is declared, and its
+    // health (8080) and ready (8181) plugins listen for kubelet's probes.
+    if (coreDns && dns) {
+      for (const protocol of ['udp', 'tcp'] as const) bind({ protocol, address: '0.0.0.0', port: 53, owner, app: DNS_APP, container: c.name });
+      for (const port of [8080, 8181]) bind({ protocol: 'tcp', address: '0.0.0.0', port, owner, app: httpApp(), container: c.name });
     }
   }
   return out;
