@@ -14,7 +14,7 @@ import { formatRule } from './format';
 import { parseLine } from './lines';
 import type { IptCommand } from './parse';
 import { ChainCache, restorePieces } from './shared';
-import { ensureNetfilter, findLoop, isTableName, newChain, newTable, onTables6, readCounters } from './state';
+import { deferTable, ensureNetfilter, findLoop, isTableName, newChain, newTable, onTables6, readCounters } from './state';
 import { BUILTIN_CHAINS, isBuiltin, type Chain, type NetfilterState, type Table, type TableName } from './types';
 
 export { ChainCache } from './shared';
@@ -108,7 +108,7 @@ export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = 
     // One text, read once and not kept (a node's writers hand theirs over as pieces: below).
     const tables = restorePieces([text], opts.shared, false);
     if (tables) {
-      for (const t of tables) install(state, { table: t, copied: null, touched: new Set() });
+      for (const t of tables) install(state, { table: t.make(), copied: null, touched: new Set() });
       return { ok: true };
     }
   }
@@ -181,12 +181,15 @@ export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = 
  * the text: agents/hostrules.ts WrittenRuleset.pieces). Pieces and chains another machine or an
  * earlier build already read are taken from `shared` (netfilter/shared.ts); anything that reader
  * leaves aside is restored line by line from the joined text, with iptables-restore's errors.
+ * Whether the restore loads is known when this returns; each table the machine gets is made when
+ * something first reads it (state.ts deferTable), as a full restore would have made it.
  */
 export function iptablesRestorePieces(ns: NetNs, pieces: readonly string[], shared: ChainCache): RestoreResult {
   const tables = restorePieces(pieces, shared);
   if (!tables) return iptablesRestore(ns, pieces.join(''));
   const state = ensureNetfilter(ns);
-  for (const t of tables) install(state, { table: t, copied: null, touched: new Set() });
+  // Read and checked: the restore has loaded. Each table is made when first read (deferTable).
+  for (const t of tables) deferTable(state, t.name, t.make);
   return { ok: true };
 }
 
