@@ -194,8 +194,19 @@ export function iptablesRestorePieces(ns: NetNs, pieces: readonly string[], shar
 }
 
 /**
+ * iptablesRestorePieces on the namespace's IPv6 tables (ns.netfilter6), answering as
+ * ip6tables-restore. `shared` must be a cache of IPv6 restores only (a table's last assembly is
+ * copied to the next machine with the same pieces).
+ */
+export function ip6tablesRestorePieces(ns: NetNs, pieces: readonly string[], shared: ChainCache): RestoreResult {
+  const r = onTables6(ns, () => iptablesRestorePieces(ns, pieces, shared));
+  return r.ok ? r : { ...r, error: r.error.replace(/^iptables-restore/, 'ip6tables-restore') };
+}
+
+/**
  * ip6tables-restore: the same loader on the namespace's IPv6 tables (ns.netfilter6), answering
- * as ip6tables-restore. The parsed-chain cache is IPv4's only.
+ * as ip6tables-restore. Text restores do not use the parsed-chain cache (a node's writers' pieces
+ * do: ip6tablesRestorePieces).
  */
 function restore6(ns: NetNs, text: string, opts: RestoreOptions): RestoreResult {
   const r = onTables6(ns, () => iptablesRestore(ns, text, { ...(opts.noflush ? { noflush: true } : {}), ...(opts.counters ? { counters: true } : {}) }));

@@ -12,9 +12,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generate } from '../../../bench/scenarios/generate';
 import { buildSim, runLine, walk, type Sim } from '../../../src/engine/index';
 import type { NetNs } from '../../../src/engine/net/types';
-import { iptablesSave } from '../../../src/engine/netfilter/restore';
+import { writeNodeRuleset6 } from '../../../src/engine/agents/hostrules6';
+import { proxyConfig } from '../../../src/engine/agents/kubeproxy/config';
+import { ChainCache, ip6tablesRestorePieces, iptablesRestore, iptablesSave } from '../../../src/engine/netfilter/restore';
 import { onTables6, tableDeferred } from '../../../src/engine/netfilter/state';
 import { TABLE_NAMES, type NetfilterState } from '../../../src/engine/netfilter/types';
+import { nodeNs } from './fixtures';
 
 type Engine = typeof import('../../../src/engine/index');
 let eager: Engine;
@@ -115,5 +118,33 @@ describe('only what is read is made', () => {
     const next = buildSim(edited, { file: 'm.yaml', previous: first }).sim;
     const cold = buildSim(edited, { file: 'm.yaml' }).sim;
     expect(saves(next)).toEqual(saves(cold));
+  });
+});
+
+describe('a node\'s ip6tables rules through the shared reader', () => {
+  it('load into exactly what ip6tables-restore of the joined text loads, and report its failures as ip6tables-restore', () => {
+    let machines = 0;
+    for (const file of ['dual-stack.yaml', 'calico-dual-stack.yaml', 'ipv6-only.yaml']) {
+      const { sim } = buildSim(read(file), { file });
+      const cache = new ChainCache();
+      for (const n of sim.model.nodes) {
+        const w = writeNodeRuleset6(sim.model, n, proxyConfig(sim.model))!;
+        const a = nodeNs('node/a');
+        const b = nodeNs('node/b');
+        expect(ip6tablesRestorePieces(a, w.pieces, cache)).toEqual({ ok: true });
+        expect(iptablesRestore(b, w.text, { family: 6 })).toEqual({ ok: true });
+        const save = (ns: NetNs) => onTables6(ns, () => iptablesSave(ns));
+        expect(save(a), file).toBe(save(b));
+        expect(save(a)).toContain('*nat');
+        expect(a.netfilter).toBeUndefined();
+        machines++;
+      }
+      expect(cache.tablesCopied).toBeGreaterThan(0);
+    }
+    expect(machines).toBeGreaterThan(4);
+    const bad = ['*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n', '-A INPUT -j NOPE\n', 'COMMIT\n'];
+    const res = ip6tablesRestorePieces(nodeNs('node/a'), bad, new ChainCache());
+    expect(res).toEqual(iptablesRestore(nodeNs('node/b'), bad.join(''), { family: 6 }));
+    expect(res).toMatchObject({ ok: false, line: 5, error: expect.stringMatching(/^ip6tables-restore: line 5 failed/) });
   });
 });
