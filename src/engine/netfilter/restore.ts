@@ -115,8 +115,11 @@ export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = 
   const lines = text.split('\n');
   let work: Work | null = null;
   let tableLine = 0;
+  let lineNo = 0;
+  // One closure for the whole text, not one per line.
+  const fail = (why: string): RestoreResult => ({ ok: false, line: lineNo, error: `iptables-restore: line ${lineNo} failed${why ? `: ${why.trim()}` : ''}` });
   for (let n = 0; n < lines.length; n++) {
-    const lineNo = n + 1;
+    lineNo = n + 1;
     const line = lines[n]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     if (line.startsWith('*')) {
@@ -127,7 +130,6 @@ export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = 
       tableLine = lineNo;
       continue;
     }
-    const fail = (why: string): RestoreResult => ({ ok: false, line: lineNo, error: `iptables-restore: line ${lineNo} failed${why ? `: ${why.trim()}` : ''}` });
     if (!work) return fail('no table specified (missing *TABLE line)');
     const table = work.table;
     if (line === 'COMMIT') {
