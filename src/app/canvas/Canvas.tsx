@@ -106,6 +106,11 @@ function Flow() {
   // The graph for a new snapshot is on screen after this commit (bench/ui.ts measures to here).
   useEffect(() => { if (snap) performance.mark('knp:graph', { detail: snap.generation }); }, [snap]);
 
+  // The stylesheet hides a machine's contents under its summary in the cluster view only.
+  useEffect(() => {
+    const root = document.querySelector<HTMLElement>('[data-testid=canvas]');
+    if (root) root.dataset['view'] = view.kind;
+  }, [view.kind]);
   // Fit when the view changes or the first graph arrives; edits keep the viewport.
   const fitted = useRef<string>('');
   const [fitZoom, setFitZoom] = useState(0);

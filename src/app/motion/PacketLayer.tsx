@@ -109,12 +109,14 @@ export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
     // Packets grow as the canvas shrinks, so they stay readable; never smaller than drawn.
     const scale = Math.max(1, 1 / zoom);
     let shown: readonly unknown[] | null = null;
+    let lead = -1;
     // `glide`: false when the zoom or the graph changed (the packets are put where they belong).
     const update = (s: AppState, glide: boolean) => {
       const events = select.runEvents(s);
       // The same events as last time (a store change that is not a step): nothing moves.
-      if (glide && shown && shown.length === events.length && events.every((e, i) => e === shown![i])) return;
+      if (glide && lead === s.primary && shown && shown.length === events.length && events.every((e, i) => e === shown![i])) return;
       shown = events;
+      lead = s.primary;
       const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
       const duration = reduced ? 0 : GLIDE_MS / s.speed;
       const at = events.map((e) => (e ? locate(e.where, ids) : null));
