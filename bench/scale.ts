@@ -5,6 +5,9 @@
  * - cold: YAML → live simulation (buildSim);
  * - edit: a one-line edit of the YAML → the new simulation (buildSim with the previous Sim, as the
  *   worker rebuilds after an edit);
+ * - apply: the same edit applied to the running cluster (`keepRunning`, what `kubectl apply` does):
+ *   Pods that did not change stay where they run; no target of its own (the issue's edit target is
+ *   for the editor's edit, a cold build of the new text), shown to say where the edit's time goes;
  * - scale: `kubectl scale` of one Deployment (runLine → rebuildSim);
  * - trace: one cross-node HTTP exchange to a Service by name, with the DNS lookup first, through
  *   the full ruleset (warm caches, as a second curl finds them);
@@ -32,6 +35,7 @@ export const TARGETS: Record<string, Partial<Record<Size, number>>> = {
 export const FIGURES: Record<string, string> = {
   cold: 'YAML → live simulation, cold',
   edit: 'one-line edit → new simulation',
+  apply: 'the same edit applied to the running cluster (keepRunning)',
   scale: '`kubectl scale` of one Deployment',
   trace: 'one cross-node trace with DNS through the full ruleset',
   memory: 'engine memory held (MB, heap after GC)',
@@ -177,6 +181,13 @@ export async function scaleBench(opts: ScaleOptions = {}): Promise<BenchResult[]
     out.push(sample(label('edit'), size, 'edit', runs, warm, () => {
       flip = !flip;
       prev = buildSim(flip ? edited : text, { seed: 1, previous: prev }).sim;
+    }));
+
+    let flipApplied = false;
+    let applied: Sim = sim;
+    out.push(sample(label('apply'), size, 'apply', runs, warm, () => {
+      flipApplied = !flipApplied;
+      applied = buildSim(flipApplied ? edited : text, { seed: 1, previous: applied, keepRunning: true }).sim;
     }));
 
     // kubectl scale: one Deployment one replica up, then back down.

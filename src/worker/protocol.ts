@@ -23,8 +23,10 @@ import type { Snapshot } from './snapshot';
  * 4: both families on a cluster with IPv6: `ips`/`podCIDRs` on nodes, `ips` on Pods, `clusterIPs`
  *    on Services, the cluster's CIDR lists, and a namespace's `routes6`/`neigh6` (`routes` and
  *    `neigh` are IPv4 only). Absent on an IPv4-only cluster, whose snapshots are unchanged.
+ * 5: a snapshot patch is a nested delta (./patch.ts): only the fields that changed, arrays as
+ *    edit scripts against the array held; a whole snapshot is `{ base: 0, whole }`.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export type Request =
   /**

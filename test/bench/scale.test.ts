@@ -32,7 +32,7 @@ describe('scale benchmark (smoke)', () => {
   it('runs every figure for S once and writes a table with targets and ratios', async () => {
     const results = await scaleBench({ sizes: ['S'], runs: { S: 1 }, log: () => {} });
     const figures = results.map((r) => r.figure);
-    for (const f of ['cold', 'edit', 'scale', 'trace']) expect(figures).toContain(f);
+    for (const f of ['cold', 'edit', 'apply', 'scale', 'trace']) expect(figures).toContain(f);
     for (const r of results) {
       expect(r.size).toBe('S');
       expect(r.min!).toBeLessThanOrEqual(r.ms);

@@ -11,6 +11,11 @@ export type { Family } from './ip';
 export type AnyIp = { readonly family: 4; readonly value: number } | { readonly family: 6; readonly value: bigint };
 export type AnyPrefix = Prefix | Prefix6;
 
+/** net.JoinHostPort: "ip:port", "[v6]:port" (an IPv6 address is bracketed so the port stays apart). */
+export function joinHostPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
 /** 4, 6, or null when the text is neither an IPv4 nor an IPv6 address. */
 export function ipFamily(s: string): Family | null {
   if (parseIPv4(s) !== null) return 4;

@@ -457,10 +457,36 @@ export function paramsFor(params: MessageParams, lang: EngineLang): Record<strin
 export function renderMessage(code: MessageCode, params: MessageParams, lang: EngineLang): string {
   const e: Entry | undefined = MESSAGES[code];
   if (!e) return code;
-  return templateFor(e, lang, params).replace(PLACEHOLDER, (_, name: string) => {
+  const parts = compiled(templateFor(e, lang, params));
+  // parts alternate: literal text, a parameter's name, literal text, ...
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
     const v = params[name];
-    return v === undefined ? `{{${name}}}` : String(paramText(v, lang));
-  });
+    out += (v === undefined ? `{{${name}}}` : String(paramText(v, lang))) + parts[i + 1]!;
+  }
+  return out;
+}
+
+/**
+ * A template split once at its placeholders (a trace renders a summary per event, thousands per
+ * walk): [text, name, text, name, ..., text].
+ */
+const COMPILED = new Map<string, readonly string[]>();
+function compiled(template: string): readonly string[] {
+  let parts = COMPILED.get(template);
+  if (!parts) {
+    const out: string[] = [];
+    let at = 0;
+    for (const m of template.matchAll(PLACEHOLDER)) {
+      out.push(template.slice(at, m.index), m[1]!);
+      at = m.index! + m[0].length;
+    }
+    out.push(template.slice(at));
+    parts = out;
+    COMPILED.set(template, parts);
+  }
+  return parts;
 }
 
 function isMessage(v: MessageParam): v is Message {

@@ -10,6 +10,7 @@
  *   TCP FIN ─► FIN-ACK                      UDP 8472 / 8285, IPIP ─► the tunnel's receive path
  */
 import { hashString } from '../util/rand';
+import { joinHostPort } from '../addr/family';
 import { IPPROTO_ESP, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP, type Packet, type Payload } from '../net/packet';
 import type { Link, Listener, NetNs } from '../net/types';
 import { message } from '../i18n/messages';
@@ -104,8 +105,9 @@ function udpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
     return;
   }
   w.responder = l.owner;
-  w.seenSource = `${ip.src}:${u.sport}`;
-  w.emit('deliver', ns, inLink.name, message('event.deliver.udp', { owner: l.owner, addr: l.address, port: l.port, app: l.app.kind, src: `${ip.src}:${u.sport}` }), pkt, { listener: `${l.protocol}/${l.port}`, owner: l.owner, seenSource: `${ip.src}:${u.sport}` });
+  const seen = joinHostPort(ip.src, u.sport);
+  w.seenSource = seen;
+  w.emit('deliver', ns, inLink.name, message('event.deliver.udp', { owner: l.owner, addr: l.address, port: l.port, app: l.app.kind, src: seen }), pkt, { listener: `${l.protocol}/${l.port}`, owner: l.owner, seenSource: seen });
   const ctx: AppContext = { sim: w.sim, ns, listener: l, protocol: 'udp', client: { ip: ip.src, port: u.sport }, local: { ip: ip.dst, port: u.dport }, ...(pkt.payload ? { payload: pkt.payload } : {}) };
   const answer = settle(w, ns, ctx, runApp(ctx));
   if (answer.kind !== 'reply') return;
@@ -151,7 +153,7 @@ function tcpRcv(w: Walker, ns: NetNs, inLink: Link, pkt: Packet): void {
     w.sendRst(ns, pkt);
     return;
   }
-  const seen = `${ip.src}:${t.sport}`;
+  const seen = joinHostPort(ip.src, t.sport);
   const reply = (flags: Parameters<typeof tcp>[0]['flags'], seq: number, ack: number, payload?: Payload, closing = false): void => {
     const r = tcp({ src: ip.dst, dst: ip.src, sport: t.dport, dport: t.sport, seq, ack, flags, ...(payload ? { payload } : {}), ttl: DEFAULT_TTL });
     w.withFlow(responseFlow(w.flow), () => {

@@ -32,6 +32,8 @@ const TEXT = [
   '--- {apiVersion: v1, kind: Service, metadata: {name: b}, spec: {ports: [{port: 80}, {port: 81}]}}\n',
   '---\n# a comment\nbase: &b {x: 1}\nmerged:\n  <<: *b\n  y: [1, 2, 3]\n',
   '---\r\nkind: Pod\r\nmetadata:\r\n  name: crlf\r\n  labels: {app: web}\r\n',
+  // a tag before the first key keeps ".5" a string; read alone without it, the key would be 0.5
+  '---\n!t .5: 1\n',
 ].join('');
 
 describe('positions read again from the text', () => {
@@ -41,9 +43,10 @@ describe('positions read again from the text', () => {
     [1, ['spec', 'ports', 1, 'port']], [1, ['metadata']],
     [2, ['merged', 'y', 2]], [2, ['base', 'x']],
     [3, ['metadata', 'labels', 'app']], [3, ['kind']],
+    [4, ['.5']],
   ];
   it.each(cases)('document %i, path %j: the whole file\'s tree gives the same range', (index, path) => {
-    expect(docs).toHaveLength(4);
+    expect(docs).toHaveLength(5);
     expect(docs[index]!.locate(path)).toEqual(reference(TEXT, index, path));
   });
   it('a key\'s own range when asked for', () => {

@@ -4,7 +4,7 @@ import { buildSim, runLine, walk } from '../../../src/engine';
 import { EngineClient } from '../../../src/worker/client';
 import { EngineHost } from '../../../src/worker/host';
 import { inProcessTransport } from '../../../src/worker/in-process';
-import { applyPatch, SnapshotDiffer, type SnapshotPatch } from '../../../src/worker/patch';
+import { applyPatch, SnapshotDiffer, type ArrayDelta, type ObjectDelta, type SnapshotPatch } from '../../../src/worker/patch';
 import { pack, unpack } from '../../../src/worker/pack';
 import { PROTOCOL_VERSION, type Request } from '../../../src/worker/protocol';
 import { snapshot, type Snapshot } from '../../../src/worker/snapshot';
@@ -13,7 +13,21 @@ import { generate } from '../../../bench/scenarios/generate';
 const DEFAULT = readFileSync(new URL('../../../content/scenarios/default.yaml', import.meta.url), 'utf8');
 const bytes = (x: unknown): number => JSON.stringify(x).length;
 
-describe('snapshot patches (protocol 3)', () => {
+/** The delta of one top-level list of a patch, or undefined when the list did not change. */
+const listOps = (p: SnapshotPatch, k: string): ArrayDelta | undefined => ('delta' in p ? p.delta?.d?.[k] as ArrayDelta | undefined : undefined);
+/** The ids of the items a list's edit script inserts or patches, read against the list held. */
+function touched(held: readonly { id: string }[], ops: ArrayDelta): { patched: string[]; inserted: string[] } {
+  const out = { patched: [] as string[], inserted: [] as string[] };
+  let i = 0;
+  for (const op of ops) {
+    if (typeof op === 'number') i += Math.abs(op);
+    else if ('+' in op) out.inserted.push(...(op['+'] as { id: string }[]).map((x) => x.id));
+    else out.patched.push(held[i++]!.id);
+  }
+  return out;
+}
+
+describe('snapshot patches (protocol 5)', () => {
   it('a patch applied to the snapshot it was made against gives the next snapshot exactly', () => {
     const { sim } = buildSim(DEFAULT, { seed: 1 });
     const differ = new SnapshotDiffer();
@@ -27,14 +41,19 @@ describe('snapshot patches (protocol 3)', () => {
     const b = snapshot(sim, 2);
     const pb = differ.diff(b);
     expect(pb.base).toBe(1);
-    expect(pb.pods).toBeUndefined();
-    expect(pb.namespaces!.set.length).toBeGreaterThan(0);
-    expect(pb.namespaces!.set.length).toBeLessThan(b.namespaces.length);
-    expect(pb.namespaces!.order).toBeUndefined();
+    expect(listOps(pb, 'pods')).toBeUndefined();
+    const ns = touched(a.namespaces, listOps(pb, 'namespaces')!);
+    expect(ns.patched.length).toBeGreaterThan(0);
+    expect(ns.patched.length).toBeLessThan(b.namespaces.length);
+    expect(ns.inserted).toEqual([]);
+    // Inside a namespace, only what the packet changed: counters, conntrack, neighbours, link stats.
+    const node = (listOps(pb, 'namespaces')!.find((op) => typeof op === 'object' && '~' in op) as { '~': ObjectDelta })['~'];
+    expect(Object.keys(node.s ?? {})).not.toContain('links');
+    expect(bytes(pb)).toBeLessThan(bytes(b) / 10);
     expect(applyPatch(held, pb)).toEqual(b);
   });
 
-  it('carries removed ids and the new order when Pods come and go', () => {
+  it('drops the Pods that went, without resending the ids or the order of the others', () => {
     const { sim } = buildSim(DEFAULT, { seed: 1 });
     const differ = new SnapshotDiffer();
     const a = snapshot(sim, 1);
@@ -43,8 +62,10 @@ describe('snapshot patches (protocol 3)', () => {
     expect(r.exitCode).toBe(0);
     const b = snapshot(sim, 2);
     const pb = differ.diff(b);
-    expect(pb.pods!.del.length).toBeGreaterThan(0);
-    expect(pb.pods!.order).toEqual(b.pods.map((p) => p.id));
+    // The Pods that went are dropped from the list held; no id or order travels for the others.
+    const ops = listOps(pb, 'pods')!;
+    expect(ops.some((op) => typeof op === 'number' && op < 0)).toBe(true);
+    expect(JSON.stringify(ops)).not.toContain('pod/default/client');
     expect(applyPatch(held, pb)).toEqual(b);
   });
 
@@ -72,7 +93,8 @@ describe('snapshot patches (protocol 3)', () => {
     expect(node.links.length).toBeGreaterThan(0);
     const focus = ask({ type: 'focus', ids: ['node/node-2'] });
     // Only the focused namespace travels, now in full with its chains.
-    expect(focus.snapshot.namespaces!.set.map((n) => n.id)).toEqual(['node/node-2']);
+    const sent = touched(held.namespaces, listOps(focus.snapshot, 'namespaces')!);
+    expect([...sent.patched, ...sent.inserted]).toEqual(['node/node-2']);
     held = applyPatch(held, focus.snapshot);
     const full = held.namespaces.find((n) => n.id === 'node/node-2')!;
     expect(full.partial).toBeUndefined();
@@ -80,7 +102,7 @@ describe('snapshot patches (protocol 3)', () => {
     // A one-line edit (a Deployment's replicas) sends far less than the load.
     const yaml = generate('M').replace(/replicas: (\d+)/, (_m, n) => `replicas: ${Number(n) + 1}`);
     const edit = ask({ type: 'load', yaml, seed: 1 });
-    expect(bytes(edit.snapshot)).toBeLessThan(1_000_000);
+    expect(bytes(edit.snapshot)).toBeLessThan(bytes(load.snapshot) / 2);
     // The edit is built as a cold build of the same text would be (same YAML and seed, same
     // cluster wherever it is opened): every Pod the patch leaves in place is where a fresh build
     // puts it.

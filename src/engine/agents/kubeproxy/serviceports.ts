@@ -118,11 +118,6 @@ function normCidr(s: string): string | null {
   return p ? formatPrefix(p) : null;
 }
 
-/** net.JoinHostPort: "ip:port", "[v6]:port". */
-export function joinHostPort(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
 /** The ServicePorts of one Service, given that Service's slices. */
 export function servicePorts(svc: ServiceModel, slices: readonly EndpointSliceModel[]): ServicePortInfo[] {
   if (!isProxied(svc)) return [];
