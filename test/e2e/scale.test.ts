@@ -34,7 +34,8 @@ describe.runIf(hasChromium)('the UI at scale', () => {
     const page = await openApp(env.browser, `${env.site.url}#${encodeFragment({ yaml: generate('M'), journal: [] })}`);
     try {
       const groups = page.locator('[data-testid=canvas] [data-testid=pod-group]');
-      await groups.first().waitFor({ timeout: 60_000 });
+      // Attached: at the fitted zoom the machines' summaries stand over them.
+      await groups.first().waitFor({ state: 'attached', timeout: 60_000 });
       const counts = await groups.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-knp-id')!, count: Number(e.getAttribute('data-count')) })));
       expect(counts.length).toBeGreaterThanOrEqual(10);
       for (const g of counts) expect(g.count).toBeGreaterThan(0);
