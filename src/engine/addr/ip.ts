@@ -22,20 +22,33 @@ export interface Prefix {
   readonly len: number;
 }
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
+/**
+ * Dotted quad → unsigned 32-bit number: four decimal octets of one to three digits, none above
+ * 255, no leading zero. Read a character at a time (no match array: every address of a build and
+ * every rule a packet is checked against comes through here).
+ */
 export function parseIPv4(s: string): number | null {
-  const m = V4.exec(s);
-  if (!m) return null;
-  let v = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = m[i] as string;
-    if (part.length > 1 && part.startsWith('0')) return null;
-    const o = Number(part);
-    if (o > 255) return null;
-    v = v * 256 + o;
+  const n = s.length;
+  if (n < 7 || n > 15) return null;
+  let v = 0, octet = 0, digits = 0, dots = 0, leadingZero = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3 || octet > 255) return null;
+      v = v * 256 + octet;
+      dots++; octet = 0; digits = 0; leadingZero = false;
+      continue;
+    }
+    if (c < 48 || c > 57 || digits === 3 || leadingZero) {
+      // A digit after a leading 0 ("01") or a fourth digit makes no octet.
+      return null;
+    }
+    leadingZero = digits === 0 && c === 48;
+    octet = octet * 10 + (c - 48);
+    digits++;
   }
-  return v;
+  if (dots !== 3 || digits === 0 || octet > 255) return null;
+  return v * 256 + octet;
 }
 
 export function parseIp(s: string): ParsedIp | null {

@@ -17,10 +17,10 @@ import { policyDiagnostics } from '../control/policy/diagnostics';
 import { reconcile } from '../control/reconcile';
 import type { ClusterModel } from '../model/cluster';
 import type { Network } from '../net/types';
-import { ChainCache, iptablesRestore, iptablesRestorePieces } from '../netfilter/restore';
+import { ChainCache, ip6tablesRestorePieces, iptablesRestore, iptablesRestorePieces } from '../netfilter/restore';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { ScenarioObjects } from '../scenario/load';
-import type { Sim } from '../sim';
+import type { Sim, SimCaches } from '../sim';
 import { createRand } from '../util/rand';
 import { buildNetwork } from './network';
 
@@ -42,6 +42,9 @@ export function buildCluster(objects: ScenarioObjects, seed: number, file: strin
   return { model, net };
 }
 
+/** The IPv6 restores' chain cache, beside the Sim's IPv4 one (so it survives rebuilds with it). */
+const chains6 = new WeakMap<SimCaches, ChainCache>();
+
 /**
  * Every node's rules, in the order a node comes up (first the plugin's programs and user-space
  * tunnel processes are registered on the Sim): kubelet, kube-proxy, the CNI plugin and
@@ -58,12 +61,18 @@ export function installNodeRules(sim: Sim): Diagnostic[] {
   const userspace = cniOf(sim.model.spec).userspace;
   if (userspace) sim.userspace = userspace;
   else delete sim.userspace;
-  const chains = (sim.caches ??= { chains: new ChainCache() }).chains;
+  const caches = (sim.caches ??= { chains: new ChainCache() });
+  const chains = caches.chains;
+  let v6 = chains6.get(caches);
+  if (!v6) { v6 = new ChainCache(); chains6.set(caches, v6); }
+  const six = v6;
   // A node's daemons' full restore, read from their pieces: pieces and chains another node (or
   // the build before) already read are shared, so an unchanged node costs a lookup per piece.
-  installRules(sim, { pieces: (ns, pieces) => iptablesRestorePieces(ns, pieces, chains) });
+  // Every line is read and checked now; each node's tables are made when first read.
+  installRules(sim, { pieces: (ns, pieces) => iptablesRestorePieces(ns, pieces, chains), pieces6: (ns, pieces) => ip6tablesRestorePieces(ns, pieces, six) });
   cniOf(sim.model.spec).installPolicy(sim, iptablesRestore);
   chains.sweep();
+  six.sweep();
   // A restore that failed is never silent: the learner sees it before any packet.
   return restoreDiagnostics(sim.model, sim.net, sim.file);
 }

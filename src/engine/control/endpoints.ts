@@ -147,13 +147,21 @@ export function computeEndpoints(svc: ServiceModel, pods: readonly PodModel[], m
   return { meta, subsets };
 }
 
+const zoneMaps = new WeakMap<readonly NodeModel[], ReadonlyMap<string, string | undefined>>();
+/** Each node's topology.kubernetes.io/zone, once per node list (the model's lists are never changed in place). */
+function zones(nodes: readonly NodeModel[]): ReadonlyMap<string, string | undefined> {
+  let m = zoneMaps.get(nodes);
+  if (!m) { m = new Map(nodes.map((n) => [n.name, n.labels['topology.kubernetes.io/zone']])); zoneMaps.set(nodes, m); }
+  return m;
+}
+
 /**
  * The EndpointSlice controller: for each of the Service's families (spec.ipFamilies, in order)
  * its own slices with that addressType, holding the Pods' addresses of that family (a Pod
  * without one is left out), as upstream's reconciler does per address type.
  */
 export function computeSlices(svc: ServiceModel, pods: readonly PodModel[], nodes: readonly NodeModel[], mkMeta: (name: string, labels: Record<string, string>) => Meta, rand: Rand): EndpointSliceModel[] {
-  const zoneOf = new Map(nodes.map((n) => [n.name, n.labels['topology.kubernetes.io/zone']]));
+  const zoneOf = zones(nodes);
   const r = rand.fork(`endpointslice/${svc.meta.namespace}/${svc.meta.name}`);
   const labels = { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': svc.meta.name, ...svc.meta.labels };
   const out: EndpointSliceModel[] = [];

@@ -42,45 +42,77 @@ export function serviceEnv(svc: Pick<ServiceModel, 'meta' | 'clusterIP' | 'ports
 /**
  * The variables for a Pod in `namespace` created at `podOrder`. Services are taken in creation
  * order; a later one with the same variable name wins, as kubelet's map does.
+ *
+ * The Services a Pod sees are a prefix (in creation order) of its namespace's candidates, so
+ * the variables of every Service are laid end to end once per namespace and a Pod's list is a
+ * slice of that: Pods that saw the same Services share one list. Only once a variable name
+ * repeats (two Services whose names map to the same variable) is the list merged name by name.
  */
-export function podServiceEnv(services: readonly ServiceModel[], namespace: string, podOrder: number, enableServiceLinks: boolean, cache?: EnvCache): { name: string; value: string }[] {
-  const key = `${namespace}|${podOrder}|${enableServiceLinks}`;
-  const hit = cache?.byPod.get(key);
-  if (hit) return hit;
-  // Services by namespace, in creation order (one pass over the list, kept with the cache).
-  let byNs = cache?.byNamespace?.list === services ? cache.byNamespace.map : undefined;
-  if (!byNs) {
-    byNs = new Map();
+export function podServiceEnv(services: readonly ServiceModel[], namespace: string, podOrder: number, enableServiceLinks: boolean, cache: EnvCache = newEnvCache()): { name: string; value: string }[] {
+  if (cache.byNamespace?.list !== services) {
+    // Services by namespace, in creation order (one pass over the list, kept with the cache).
+    const map = new Map<string, ServiceModel[]>();
     for (const s of services) {
-      const l = byNs.get(s.meta.namespace);
-      if (l) l.push(s); else byNs.set(s.meta.namespace, [s]);
+      const l = map.get(s.meta.namespace);
+      if (l) l.push(s); else map.set(s.meta.namespace, [s]);
     }
-    for (const l of byNs.values()) l.sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
-    if (cache) cache.byNamespace = { list: services, map: byNs };
+    for (const l of map.values()) l.sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
+    cache.byNamespace = { list: services, map };
+    cache.candidates.clear();
   }
-  const isKubernetes = (s: ServiceModel): boolean => s.meta.namespace === 'default' && s.meta.name === 'kubernetes';
-  const chosen = [
-    ...(enableServiceLinks ? byNs.get(namespace) ?? [] : []),
-    ...(enableServiceLinks && namespace === 'default' ? [] : (byNs.get('default') ?? []).filter(isKubernetes)),
-  ].filter((s) => s.meta.createdIndex < podOrder).sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
-  // A later Service's variable of the same name wins, in the first one's place; the variables are the Services' own objects.
-  const vars = new Map<string, { name: string; value: string }>();
-  for (const s of chosen) {
-    let list = cache?.bySvc.get(s);
-    if (!list) { list = serviceEnv(s); cache?.bySvc.set(s, list); }
-    for (const v of list) vars.set(v.name, v);
+  const byNs = cache.byNamespace.map;
+  const candKey = `${namespace}|${enableServiceLinks}`;
+  let c = cache.candidates.get(candKey);
+  if (!c) {
+    const isKubernetes = (s: ServiceModel): boolean => s.meta.namespace === 'default' && s.meta.name === 'kubernetes';
+    const svcs = [
+      ...(enableServiceLinks ? byNs.get(namespace) ?? [] : []),
+      ...(enableServiceLinks && namespace === 'default' ? [] : (byNs.get('default') ?? []).filter(isKubernetes)),
+    ].sort((a, b) => a.meta.createdIndex - b.meta.createdIndex);
+    const flat: { name: string; value: string }[] = [];
+    const offsets: number[] = [];
+    const firstAt = new Map<string, number>();
+    let firstRepeat = Infinity;
+    for (const s of svcs) {
+      offsets.push(flat.length);
+      for (const v of serviceEnv(s)) {
+        if (firstRepeat === Infinity && firstAt.has(v.name)) firstRepeat = flat.length;
+        firstAt.set(v.name, flat.length);
+        flat.push(v);
+      }
+    }
+    offsets.push(flat.length);
+    c = { svcs, flat, offsets, firstRepeat, byCount: new Map() };
+    cache.candidates.set(candKey, c);
   }
-  const out = [...vars.values()];
-  cache?.byPod.set(key, out);
+  // The Services created before the Pod: a prefix of the candidates (binary search on creation order).
+  let lo = 0, hi = c.svcs.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (c.svcs[mid]!.meta.createdIndex < podOrder) lo = mid + 1; else hi = mid; }
+  const hit = c.byCount.get(lo);
+  if (hit) return hit;
+  const end = c.offsets[lo]!;
+  let out: { name: string; value: string }[];
+  if (end <= c.firstRepeat) out = c.flat.slice(0, end);
+  else {
+    // A later Service's variable of the same name wins, in the first one's place.
+    const vars = new Map<string, { name: string; value: string }>();
+    for (let i = 0; i < end; i++) vars.set(c.flat[i]!.name, c.flat[i]!);
+    out = [...vars.values()];
+  }
+  c.byCount.set(lo, out);
   return out;
 }
 
-/** Pods of one workload share their Service variables; so do Services across Pods. */
+/** Pods that saw the same Services share their variables (the objects are each Service's own). */
 export interface EnvCache {
-  readonly bySvc: Map<ServiceModel, { name: string; value: string }[]>;
-  readonly byPod: Map<string, { name: string; value: string }[]>;
   /** The Service list last indexed by namespace. */
   byNamespace?: { list: readonly ServiceModel[]; map: Map<string, ServiceModel[]> };
+  /**
+   * Per namespace and enableServiceLinks: the candidate Services in creation order, their
+   * variables end to end (`offsets[i]`: where Service i's start), the first position whose name
+   * came earlier, and the list for each number of Services seen.
+   */
+  readonly candidates: Map<string, { svcs: ServiceModel[]; flat: { name: string; value: string }[]; offsets: number[]; firstRepeat: number; byCount: Map<number, { name: string; value: string }[]> }>;
 }
 
-export const newEnvCache = (): EnvCache => ({ bySvc: new Map(), byPod: new Map() });
+export const newEnvCache = (): EnvCache => ({ candidates: new Map() });

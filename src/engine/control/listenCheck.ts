@@ -21,9 +21,15 @@ function deafPorts(svc: ServiceModel, pods: readonly PodModel[]): Map<number, st
   const selected = selectedPods(svc, pods).filter((p) => p.spec?.containers);
   if (!selected.length) return out;
   svc.ports.forEach((p, i) => {
-    const targets = selected.map((pod) => ({ pod, port: resolveTargetPort(pod, p) })).filter((x): x is { pod: PodModel; port: number } => x.port !== null);
-    if (!targets.length || targets.some((t) => podListensOn(t.pod, t.port, p.protocol))) return;
-    const t = targets[0]!;
+    // The first Pod the port reaches names the message; any Pod listening there clears it.
+    let t: { pod: PodModel; port: number } | null = null;
+    for (const pod of selected) {
+      const port = resolveTargetPort(pod, p);
+      if (port === null) continue;
+      if (podListensOn(pod, port, p.protocol)) return;
+      t ??= { pod, port };
+    }
+    if (!t) return;
     const image = t.pod.spec.containers[0]?.image ?? '';
     out.set(i, `targetPort ${t.port}/${p.protocol} reaches Pod ${t.pod.meta.name}, whose ${imageKey(image) || 'container'} listens on ${listensText(t.pod)}: connections there are refused`);
   });

@@ -10,7 +10,8 @@ import type { Reporter } from './diag';
 import { newEnvCache, podServiceEnv } from './env';
 import { makeMeta } from './meta';
 import { crashingContainer, startedPhase } from './lifecycle';
-import { bindPod, hostPortsOf, schedule, type NodeLoad } from './scheduler';
+import { bindPod, hostPortsOf, newScheduleMemo, schedule, type HostPortUse, type NodeLoad } from './scheduler';
+import type { PodSpecIn } from '../scenario/schema/k8s';
 import type { PodDraft } from './workloads';
 import { bornKey, podKey, specKey, type ClusterHistory } from './history';
 
@@ -36,7 +37,8 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const prefix = own ? parsePrefix(own.cidr) : null;
     ranges.set(n.name, prefix ? { prefix, next: own!.first, used: new Set() } : { prefix: parsePrefix(n.podCIDR)!, next: 2, used: new Set() });
   }
-  const ipOwner = new Map<number, string>();
+  // Who holds an address: a node's name, or the Pod's draft (spelled out only for a message).
+  const ipOwner = new Map<number, string | PodDraft>();
   for (const n of nodes) ipOwner.set(parseIPv4(n.ip)!, `node ${n.name}`);
 
   // Reserve addresses the user wrote in status.podIP before anyone allocates.
@@ -47,9 +49,10 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const v = parseIPv4(want);
     const at = [...d.specPath.slice(0, -1), 'status', 'podIP'];
     if (v === null) { r.error(d.origin, at, 'invalid-ip', `Pod ${d.name}: status.podIP "${want}" is not a valid IPv4 address`, 'remove it and one is allocated', false, { object: `Pod ${d.name}`, field: 'status.podIP', value: want }); continue; }
-    const owner = ipOwner.get(v);
+    const held = ipOwner.get(v);
+    const owner = typeof held === 'string' || held === undefined ? held : `Pod ${held.namespace}/${held.name}`;
     if (owner) { r.error(d.origin, at, 'podip-taken', `Pod ${d.name}: status.podIP ${want} is already used by ${owner}`, 'every Pod needs its own address; remove status.podIP and one is allocated', false, { pod: d.name, ip: want, owner }); continue; }
-    ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
+    ipOwner.set(v, d);
     fixedIP.set(d, want);
     for (const rg of ranges.values()) if (prefixContains(rg.prefix, v)) rg.used.add(v);
   }
@@ -65,11 +68,31 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const v = pin.ip !== null && !d.spec.hostNetwork ? parseIPv4(pin.ip) : null;
     const rg = ranges.get(node.name)!;
     if (v !== null && (!inRange(node.name, v) || ipOwner.has(v))) continue;
-    if (v !== null) { ipOwner.set(v, `Pod ${d.namespace}/${d.name}`); rg.used.add(v); }
+    if (v !== null) { ipOwner.set(v, d); rg.used.add(v); }
     pinned.set(d, { node, ip: v !== null ? pin.ip : null });
   }
   // The running Pods are bound before any new one is scheduled: the spread sees the whole cluster.
-  const bound = (d: PodDraft) => ({ owner: d.owner, hostPorts: hostPortsOf(d.spec), ...(d.ownerKind === 'Node' ? { static: true } : {}) });
+  // Pods of one workload share their spec object: what is read from the spec alone is made once per spec.
+  const perSpec = new Map<PodSpecIn, { hostPorts: HostPortUse[]; containers: ContainerModel[] }>();
+  const ofSpec = (spec: PodSpecIn) => {
+    let x = perSpec.get(spec);
+    if (!x) {
+      x = {
+        hostPorts: hostPortsOf(spec),
+        containers: spec.containers.map((c) => ({
+          name: c.name, image: c.image ?? '',
+          ports: (c.ports ?? []).map((p) => ({
+            ...(p.name !== undefined ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP',
+            ...(p.hostPort !== undefined ? { hostPort: p.hostPort } : {}), ...(p.hostIP !== undefined ? { hostIP: p.hostIP } : {}),
+          })),
+          env: (c.env ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
+        })),
+      };
+      perSpec.set(spec, x);
+    }
+    return x;
+  };
+  const bound = (d: PodDraft) => ({ owner: d.owner, hostPorts: ofSpec(d.spec).hostPorts, ...(d.ownerKind === 'Node' ? { static: true } : {}) });
   for (const [d, pin] of pinned) bindPod(load.get(pin.node.name)!, bound(d));
   for (const ip of history?.released ?? []) {
     const v = parseIPv4(ip);
@@ -78,6 +101,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
 
   const out: PodModel[] = [];
   const envCache = newEnvCache();
+  const memo = newScheduleMemo();
   for (const d of drafts) {
     let nodeName: string | null = null;
     let pendingReason: string | undefined;
@@ -98,7 +122,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       if (nodeByName.has(d.spec.nodeName)) nodeName = d.spec.nodeName;
       else r.warn(d.origin, [...d.specPath, 'nodeName'], 'node-not-found', `Pod ${d.name}: spec.nodeName "${d.spec.nodeName}" is not a node of this cluster; the Pod stays Pending`, `use one of: ${nodes.map((n) => n.name).join(', ')}`, { params: { pod: d.name, node: d.spec.nodeName, nodes: nodes.map((n) => n.name).join(', ') } });
     } else {
-      const res = schedule(d.spec, d.owner, nodes, load);
+      const res = schedule(d.spec, d.owner, nodes, load, memo);
       if ('node' in res) nodeName = res.node;
       else {
         pendingReason = res.reason;
@@ -119,7 +143,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
       } else if (pools.has(node.name)) {
         const v = pools.get(node.name)!.find((x) => !rg.used.has(x) && !ipOwner.has(x));
         if (v !== undefined) {
-          rg.used.add(v); ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
+          rg.used.add(v); ipOwner.set(v, d);
           podIP = formatIPv4(v);
         } else {
           pendingReason = 'failed to assign an IP address to container';
@@ -130,7 +154,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
         while (rg.next < size - 1 && (rg.used.has(nthAddress(rg.prefix, rg.next)) || ipOwner.has(nthAddress(rg.prefix, rg.next)))) rg.next++;
         if (rg.next < size - 1) {
           const v = nthAddress(rg.prefix, rg.next++);
-          rg.used.add(v); ipOwner.set(v, `Pod ${d.namespace}/${d.name}`);
+          rg.used.add(v); ipOwner.set(v, d);
           podIP = formatIPv4(v);
         } else {
           pendingReason = `failed to allocate for range 0: no IP addresses available in range set: ${formatIPv4(nthAddress(rg.prefix, 1))}-${formatIPv4(nthAddress(rg.prefix, size - 2))}`;
@@ -158,22 +182,14 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly NodeModel
     const readyCond = conditions.find((c) => c.type === 'Ready');
     const crash = phase === 'Running' && !d.status?.phase && !d.system ? crashingContainer(d.spec, d.annotations) : null;
     const ready = phase === 'Running' && podIP !== null && !crash && readyCond?.status !== 'False' && readyCond?.status !== 'Unknown';
-    const containers: ContainerModel[] = d.spec.containers.map((c) => ({
-      name: c.name, image: c.image ?? '',
-      ports: (c.ports ?? []).map((p) => ({
-        ...(p.name !== undefined ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP',
-        ...(p.hostPort !== undefined ? { hostPort: p.hostPort } : {}), ...(p.hostIP !== undefined ? { hostIP: p.hostIP } : {}),
-      })),
-      env: (c.env ?? []).map((e) => ({ name: e.name, value: e.value ?? '' })),
-    }));
+    const containers = ofSpec(d.spec).containers;
     // In a rebuild, a Pod that did not exist before starts now: it sees every Service there is.
     const bornAt = history?.born && history.now !== undefined ? history.born.get(bornKey('Pod', d.namespace, d.name)) : undefined;
     const fresh = history?.born !== undefined && history.now !== undefined && bornAt === undefined && !d.system;
     const serviceEnv = podServiceEnv(services, d.namespace, fresh ? Number.MAX_SAFE_INTEGER : d.createdIndex, d.spec.enableServiceLinks ?? true, envCache);
-    const made = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
-      ...(d.ownerKind ? { ownerKind: d.ownerKind } : {}), ...(d.ownerName ? { ownerName: d.ownerName } : {}), origin: d.origin,
+    const meta = makeMeta('Pod', { name: d.name, namespace: d.namespace, labels: d.labels, annotations: d.annotations }, d.createdIndex, d.system, {
+      ownerKind: d.ownerKind, ownerName: d.ownerName, origin: d.origin, createdAt: bornAt ?? (fresh ? history!.now! : undefined),
     });
-    const meta = bornAt !== undefined ? { ...made, createdAt: bornAt } : fresh ? { ...made, createdAt: history!.now! } : made;
     out.push({
       meta, spec: d.spec, containers, nodeName, hostNetwork, phase,
       ...(crash ? { crashLoop: { container: crash.name, exitCode: crash.exitCode } } : {}),

@@ -26,7 +26,7 @@ import { checkListening } from './listenCheck';
 import { checkServiceTargets, userEndpointsModel, userSliceModel } from './userEndpoints';
 import { computeEndpoints, computeSlices, mirrorSlices } from './endpoints';
 import { AGE_BASE, makeMeta, nsOf } from './meta';
-import { randomSuffix } from './names';
+import { objectUid, randomSuffix } from './names';
 import { buildNodes } from './nodes';
 import { validatePodSpec } from './podspec';
 import { parsePrefix6 } from '../addr/ip6';
@@ -107,8 +107,9 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   addUser('Service', objects.services); addUser('Endpoints', objects.endpoints); addUser('EndpointSlice', objects.endpointSlices);
   addUser('ConfigMap', objects.configMaps); addUser('Secret', objects.secrets); addUser('Ingress', objects.ingresses);
   addUser('IngressClass', objects.ingressClasses); addUser('NetworkPolicy', objects.networkPolicies);
-  const pos = (s: Src) => (s.origin ? [s.origin.doc, safeLine(s.origin)] : [0, 0]);
-  user.sort((a, b) => pos(a)[0]! - pos(b)[0]! || pos(a)[1]! - pos(b)[1]!);
+  // Document order: each object's document and line, read once (not per comparison).
+  const pos = new Map(user.map((s) => [s, s.origin ? [s.origin.doc, safeLine(s.origin)] as const : [0, 0] as const]));
+  user.sort((a, b) => pos.get(a)![0] - pos.get(b)![0] || pos.get(a)![1] - pos.get(b)![1]);
 
   const system: Src[] = [];
   const addSys = (kind: Kind, obj: { metadata: ObjectMeta }) => system.push({ kind, obj: obj as Src['obj'], system: true, createdIndex: 0, name: obj.metadata.name!, namespace: CLUSTER_SCOPED.has(kind) ? '' : nsOf(obj.metadata) });
@@ -172,7 +173,7 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
     seen.add(keyOf(s));
     accepted.push(s);
   }
-  const metaOf = (s: Src) => bornAt(makeMeta(s.kind, { name: s.name, namespace: s.namespace, labels: s.obj.metadata.labels, annotations: s.obj.metadata.annotations }, s.createdIndex, s.system, { origin: s.origin }), s.kind, history);
+  const metaOf = (s: Src) => makeMeta(s.kind, { name: s.name, namespace: s.namespace, labels: s.obj.metadata.labels, annotations: s.obj.metadata.annotations }, s.createdIndex, s.system, { origin: s.origin, createdAt: bornAt(s.kind, s.namespace, s.name, history) });
   const of = (k: Kind) => accepted.filter((s) => s.kind === k);
 
   // ── namespaces ──
@@ -232,12 +233,17 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   const endpoints: EndpointsModel[] = [];
   const endpointSlices: EndpointSliceModel[] = [];
   const sliceMeta = (svc: { namespace: string; createdIndex: number; createdAt: number }) => (name: string, labels: Record<string, string>): Meta =>
-    ({ ...makeMeta('EndpointSlice', { name, namespace: svc.namespace, labels }, svc.createdIndex, false), createdAt: svc.createdAt });
+    makeMeta('EndpointSlice', { name, namespace: svc.namespace, labels }, svc.createdIndex, false, { createdAt: svc.createdAt });
   const userEndpoints = new Map(of('Endpoints').map((s) => [`${s.namespace}/${s.name}`, s]));
   for (const svc of services) {
     const key = `${svc.meta.namespace}/${svc.meta.name}`;
-    const epMeta: Meta = { ...svc.meta, uid: makeMeta('Endpoints', svc.meta, 0, false).uid, annotations: {} };
-    delete (epMeta as { origin?: Origin }).origin;
+    // The Service's metadata with the Endpoints' own uid, no annotations and no origin (key order kept).
+    const epMeta: { -readonly [K in keyof Meta]: Meta[K] } = {
+      name: svc.meta.name, namespace: svc.meta.namespace, uid: objectUid('Endpoints', svc.meta.namespace, svc.meta.name),
+      labels: svc.meta.labels, annotations: {}, createdIndex: svc.meta.createdIndex, createdAt: svc.meta.createdAt,
+    };
+    if (svc.meta.ownerKind) epMeta.ownerKind = svc.meta.ownerKind;
+    if (svc.meta.ownerName) epMeta.ownerName = svc.meta.ownerName;
     if (svc.meta.namespace === 'default' && svc.meta.name === 'kubernetes' && !svc.meta.origin) {
       if (apiNode) {
         const ports = [{ name: 'https', port: 6443, protocol: 'TCP' as Protocol }];
@@ -300,11 +306,10 @@ export function reconcile(objects: ScenarioObjects, rand: Rand, diagnostics: Dia
   };
 }
 
-/** A rebuild keeps each object's creation time; an object new to it is created now (history.ts). */
-function bornAt(meta: Meta, kind: string, history: ClusterHistory | undefined): Meta {
-  if (!history?.born || history.now === undefined) return meta;
-  const at = history.born.get(bornKey(kind, meta.namespace, meta.name));
-  return { ...meta, createdAt: at ?? history.now };
+/** A rebuild keeps each object's creation time; an object new to it is created now (history.ts). Undefined: a first build. */
+function bornAt(kind: string, namespace: string, name: string, history: ClusterHistory | undefined): number | undefined {
+  if (!history?.born || history.now === undefined) return undefined;
+  return history.born.get(bornKey(kind, namespace, name)) ?? history.now;
 }
 
 function safeLine(o: Origin): number {

@@ -7,6 +7,7 @@
  */
 import type { NodeModel, Protocol } from '../model/cluster';
 import type { PodSpecIn } from '../scenario/schema/k8s';
+import { stableJson } from './names';
 
 type Toleration = NonNullable<PodSpecIn['tolerations']>[number];
 type Taint = NodeModel['taints'][number];
@@ -131,7 +132,54 @@ export function daemonSetEligible(node: NodeModel, spec: PodSpecIn): boolean {
 /** NodeResourcesFit's pod count: the node already runs --max-pods Pods. */
 const exceedsMaxPods = (l: NodeLoad | undefined): boolean => l?.maxPods !== undefined && l.pods.length >= l.maxPods;
 
-export function schedule(spec: PodSpecIn, owner: string, nodes: readonly NodeModel[], load: ReadonlyMap<string, NodeLoad>): ScheduleResult {
+/**
+ * What one placement run remembers (build it per run: it holds the Pod specs it saw, and is only
+ * right while they and the nodes stay as they were): per spec object the filters that read only
+ * the spec and the node (taints, node affinity) and its host ports, per node list the nodes' loads.
+ */
+export interface ScheduleMemo {
+  readonly specs: Map<PodSpecIn, { readonly nodes: readonly NodeModel[]; readonly fixed: readonly (Failure | null)[]; readonly ports: readonly HostPortUse[] }>;
+  /** The taint and affinity verdicts per node by what they read (tolerations, nodeSelector, affinity), shared by equal specs. */
+  readonly filters: Map<string, { readonly nodes: readonly NodeModel[]; readonly fixed: readonly (Failure | null)[] }>;
+  loads?: { readonly nodes: readonly NodeModel[]; readonly load: ReadonlyMap<string, NodeLoad>; readonly list: readonly (NodeLoad | undefined)[] };
+}
+
+export const newScheduleMemo = (): ScheduleMemo => ({ specs: new Map(), filters: new Map() });
+
+export function schedule(spec: PodSpecIn, owner: string, nodes: readonly NodeModel[], load: ReadonlyMap<string, NodeLoad>, memo?: ScheduleMemo): ScheduleResult {
+  if (!memo) return scheduleAll(spec, owner, nodes, load);
+  let m = memo.specs.get(spec);
+  if (!m || m.nodes !== nodes) {
+    const key = `${stableJson(spec.tolerations)}|${stableJson(spec.nodeSelector)}|${stableJson(spec.affinity)}`;
+    let f = memo.filters.get(key);
+    if (!f || f.nodes !== nodes) {
+      const tolerations = spec.tolerations ?? [];
+      f = { nodes, fixed: nodes.map((node) => (untoleratedTaint(node, tolerations) ? 'taint' : !matchesNodeAffinity(node, spec) ? 'affinity' : null)) };
+      memo.filters.set(key, f);
+    }
+    m = { nodes, fixed: f.fixed, ports: hostPortsOf(spec) };
+    memo.specs.set(spec, m);
+  }
+  if (memo.loads?.nodes !== nodes || memo.loads.load !== load) memo.loads = { nodes, load, list: nodes.map((n) => load.get(n.name)) };
+  const loads = memo.loads.list;
+  // The same filters in the same order as scheduleAll, and the best spread among the nodes that pass.
+  let best = -1, bestOwn = Infinity, bestAll = Infinity;
+  for (let i = 0; i < nodes.length; i++) {
+    if (m.fixed[i] !== null) continue;
+    const l = loads[i];
+    // A node with no fewer Pods than the best so far cannot beat a best with none of this owner's.
+    if (bestOwn === 0 && l?.byOwner && (l.counted ?? 0) >= bestAll) continue;
+    if (m.ports.length && (l?.pods ?? []).some((p) => portsConflict(m.ports, p.hostPorts))) continue;
+    if (exceedsMaxPods(l)) continue;
+    let own: number, all: number;
+    if (!l) { own = 0; all = 0; } else if (l.byOwner) { own = l.byOwner.get(owner) ?? 0; all = l.counted ?? 0; } else [own, all] = spread(l, owner);
+    if (own < bestOwn || (own === bestOwn && all < bestAll)) { best = i; bestOwn = own; bestAll = all; }
+  }
+  // No node fits: the reasons are counted the long way.
+  return best >= 0 ? { node: nodes[best]!.name } : scheduleAll(spec, owner, nodes, load);
+}
+
+function scheduleAll(spec: PodSpecIn, owner: string, nodes: readonly NodeModel[], load: ReadonlyMap<string, NodeLoad>): ScheduleResult {
   const fits: NodeModel[] = [];
   const reasons = new Map<string, number>();
   const preemption = new Map<string, number>();

@@ -83,8 +83,13 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
   if (!validatePodSpec(template.spec, origin, TEMPLATE_SPEC, r, `${kind} ${name}`)) return null;
 
   const hash = podTemplateHash(template);
-  const base = { namespace: ns, spec: template.spec, terminating: false, system: src.system, createdIndex: meta.createdIndex, origin, specPath: TEMPLATE_SPEC, owner: `${kind}/${ns}/${name}` };
+  const owner = `${kind}/${ns}/${name}`;
   const annotations = { ...(template.metadata?.annotations ?? {}) };
+  // A Pod of this workload (written out property by property: a spread of shared fields costs more than the rest of the Pod).
+  const draft = (podName: string, labels: Record<string, string>, ownerKind: string, ownerName: string, hostname: string, subdomain: string | undefined, fixedNode?: string): PodDraft => ({
+    namespace: ns, spec: template.spec, terminating: false, system: src.system, createdIndex: meta.createdIndex, origin, specPath: TEMPLATE_SPEC, owner,
+    name: podName, labels, annotations, ownerKind, ownerName, hostname, subdomain, ...(fixedNode !== undefined ? { fixedNode } : {}),
+  });
   const pods: PodDraft[] = [];
   const used = new Set<string>();
   const unique = (prefix: string, rr: Rand): string => {
@@ -107,9 +112,11 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
     case 'Deployment': {
       const rsName = `${name}-${hash}`;
       const rr = rand.fork(`pods/${ns}/${rsName}`);
+      // The Pods' drafts share their labels (each Pod's metadata gets its own copy).
+      const labels = { ...tLabels, 'pod-template-hash': hash };
       for (let i = 0; i < replicas; i++) {
         const podName = unique(rsName, rr);
-        pods.push({ ...base, name: podName, labels: { ...tLabels, 'pod-template-hash': hash }, annotations, ownerKind: 'ReplicaSet', ownerName: rsName, hostname: hostnameOf(podName), subdomain: template.spec.subdomain });
+        pods.push(draft(podName, labels, 'ReplicaSet', rsName, hostnameOf(podName), template.spec.subdomain));
       }
       replaceDeleted(pods, rsName, rr);
       workload = { meta, kind, replicas, selector, pods: pods.map((p) => p.name), replicaSetName: rsName, podTemplateHash: hash };
@@ -117,9 +124,10 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
     }
     case 'ReplicaSet': {
       const rr = rand.fork(`pods/${ns}/${name}`);
+      const labels = { ...tLabels };
       for (let i = 0; i < replicas; i++) {
         const podName = unique(name, rr);
-        pods.push({ ...base, name: podName, labels: { ...tLabels }, annotations, ownerKind: 'ReplicaSet', ownerName: name, hostname: hostnameOf(podName), subdomain: template.spec.subdomain });
+        pods.push(draft(podName, labels, 'ReplicaSet', name, hostnameOf(podName), template.spec.subdomain));
       }
       replaceDeleted(pods, name, rr);
       workload = { meta, kind, replicas, selector, pods: pods.map((p) => p.name) };
@@ -130,25 +138,19 @@ export function expandWorkload(src: WorkloadSrc, nodes: readonly NodeModel[], ra
       const start = s.spec.ordinals?.start ?? 0;
       for (let i = start; i < start + replicas; i++) {
         const podName = `${name}-${i}`;
-        pods.push({
-          ...base, name: podName,
-          labels: { ...tLabels, 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': `${name}-${hash}`, 'statefulset.kubernetes.io/pod-name': podName },
-          annotations, ownerKind: 'StatefulSet', ownerName: name, hostname: podName, subdomain: s.spec.serviceName ?? template.spec.subdomain,
-        });
+        const labels = { ...tLabels, 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': `${name}-${hash}`, 'statefulset.kubernetes.io/pod-name': podName };
+        pods.push(draft(podName, labels, 'StatefulSet', name, podName, s.spec.serviceName ?? template.spec.subdomain));
       }
       workload = { meta, kind, replicas, selector, pods: pods.map((p) => p.name), ...(s.spec.serviceName ? { serviceName: s.spec.serviceName } : {}) };
       break;
     }
     case 'DaemonSet': {
       const rr = rand.fork(`pods/${ns}/${name}`);
+      const labels = { ...tLabels, 'controller-revision-hash': hash, 'pod-template-generation': '1' };
       for (const node of nodes) {
         if (!daemonSetEligible(node, template.spec)) continue;
         const podName = unique(name, rr);
-        pods.push({
-          ...base, name: podName,
-          labels: { ...tLabels, 'controller-revision-hash': hash, 'pod-template-generation': '1' },
-          annotations, ownerKind: 'DaemonSet', ownerName: name, hostname: hostnameOf(podName), subdomain: template.spec.subdomain, fixedNode: node.name,
-        });
+        pods.push(draft(podName, labels, 'DaemonSet', name, hostnameOf(podName), template.spec.subdomain, node.name));
       }
       replaceDeleted(pods, name, rr);
       workload = { meta, kind, replicas: pods.length, selector, pods: pods.map((p) => p.name) };

@@ -4,6 +4,7 @@
  * a node's MACs do not change when another Pod is added to the scenario.
  */
 import type { ClusterModel } from '../model/cluster';
+import type { ListenPort } from '../model/listen';
 import type { Diagnostic } from '../scenario/diagnostics';
 import type { Origin } from '../scenario/load';
 import { NO_RANGE } from '../scenario/diagnostics';
@@ -18,6 +19,11 @@ export interface BuildCtx {
   readonly diagnostics: Diagnostic[];
   /** Drawn once from `rand`: the salt of every per-label value (macFor, hexFor). */
   readonly salt: number;
+  /**
+   * What each container opens, remembered for this build by its spec object (a workload's
+   * replicas share it): net/pod.ts podListeners.
+   */
+  readonly listens?: WeakMap<object, { readonly annotations: Readonly<Record<string, string>>; readonly index: number; readonly ports: readonly ListenPort[] }>;
 }
 
 /** murmur3's finaliser: spreads FNV-1a's bits so labels differing by one character look unrelated. */

@@ -83,9 +83,34 @@ export function holdIfindexes(ns: NetNs, indexes: ReadonlySet<number> | undefine
   else held.delete(ns);
 }
 
+/**
+ * The highest ifindex in a links array, remembered with the array's length. A namespace's links
+ * array only grows in place (addLink, moveLink, a dummy device's push); every removal replaces it
+ * (`filter`), so the same array with the same length holds the same links.
+ */
+const maxIndexOf = new WeakMap<readonly Link[], { len: number; max: number }>();
+
+function maxIfindex(links: readonly Link[]): number {
+  // A short array is scanned (remembering costs more than it saves: a Pod has two or three links).
+  if (links.length < 8) {
+    let max = 0;
+    for (const l of links) if (l.ifindex > max) max = l.ifindex;
+    return max;
+  }
+  let m = maxIndexOf.get(links);
+  if (!m) maxIndexOf.set(links, (m = { len: 0, max: 0 }));
+  for (; m.len < links.length; m.len++) m.max = Math.max(m.max, links[m.len]!.ifindex);
+  return m.max;
+}
+
 /** The next free ifindex of a namespace (dev_new_index: a counter that skips used indexes). */
 function allocIfindex(ns: NetNs): number {
   const hold = held.get(ns);
+  // Past every index in use only the held ones can be taken (the common case: no scan).
+  if (ns.nextIfindex > maxIfindex(ns.links)) {
+    while (hold?.has(ns.nextIfindex)) ns.nextIfindex++;
+    return ns.nextIfindex++;
+  }
   while (ns.links.some((l) => l.ifindex === ns.nextIfindex) || hold?.has(ns.nextIfindex)) ns.nextIfindex++;
   return ns.nextIfindex++;
 }
@@ -156,20 +181,20 @@ export function kernelRoutesFor(link: Link, a: IfAddr): Route[] {
   if (a.family !== 4) return kernelRoutes6(link, a);
   const ip = parseIPv4(a.address);
   if (ip === null) return [];
-  const base = (ip & maskOf(a.prefixLen)) >>> 0;
-  const prefix = `${formatIPv4(base)}/${a.prefixLen}`;
-  // Object literals written out (no spreads): this runs for every address of a 5,000-Pod build.
-  const kr = (table: number, type: Route['type'], dst: string, scope: Route['scope']): Route =>
-    ({ family: 4, table, type, dst, dev: link.name, src: a.address, proto: 'kernel', scope });
-  const out: Route[] = [kr(RT_TABLE_LOCAL, 'local', hostRoute(a.address), 'host')];
-  const isNetwork = base === ip && a.prefixLen === 32;
+  const len = a.prefixLen;
+  const base = (ip & maskOf(len)) >>> 0;
+  const dev = link.name, src = a.address;
+  // Object literals written out (no spreads, no closure): this runs for every address of a 5,000-Pod build.
+  const local: Route = { family: 4, table: RT_TABLE_LOCAL, type: 'local', dst: hostRoute(src), dev, src, proto: 'kernel', scope: 'host' };
+  let prefix: Route | undefined;
   if (link.kind === 'loopback') {
-    if (a.prefixLen < 32) out.push(kr(RT_TABLE_LOCAL, 'local', prefix, 'host'));
-  } else if (!isNetwork && base !== 0) {
-    out.push(kr(RT_TABLE_MAIN, 'unicast', prefix, 'link'));
+    if (len < 32) prefix = { family: 4, table: RT_TABLE_LOCAL, type: 'local', dst: `${formatIPv4(base)}/${len}`, dev, src, proto: 'kernel', scope: 'host' };
+  } else if (!(base === ip && len === 32) && base !== 0) {
+    prefix = { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst: `${formatIPv4(base)}/${len}`, dev, src, proto: 'kernel', scope: 'link' };
   }
-  if (a.prefixLen < 31) out.push(kr(RT_TABLE_LOCAL, 'broadcast', hostRoute(formatIPv4((base | ~maskOf(a.prefixLen)) >>> 0)), 'link'));
-  return out;
+  if (len >= 31) return prefix ? [local, prefix] : [local];
+  const brd: Route = { family: 4, table: RT_TABLE_LOCAL, type: 'broadcast', dst: hostRoute(formatIPv4((base | ~maskOf(len)) >>> 0)), dev, src, proto: 'kernel', scope: 'link' };
+  return prefix ? [local, prefix, brd] : [local, brd];
 }
 
 const sameRoute = (x: Route, y: Route): boolean =>
@@ -177,11 +202,50 @@ const sameRoute = (x: Route, y: Route): boolean =>
 
 /** lo's three routes are the same in every namespace; routes are immutable, so they are shared. */
 let loopbackRoutes: Route[] | undefined;
+/** lo's 127.0.0.1/8, the same (immutable) address in every namespace. */
+const LOOPBACK_ADDR: IfAddr = { family: 4, address: '127.0.0.1', prefixLen: 8, scope: 'host' };
+
+/**
+ * A long routes array's routes by destination, so adding a route does not compare it with every
+ * route of a node holding a /32 per Pod. Remembered with the array's length and last route: an
+ * array grown only by push (addRoute) is indexed incrementally; any other change (a splice, a
+ * replaced array) is seen and the index made again. Dropped after each build (dropRouteIndexes).
+ */
+interface RouteIndex { len: number; last: Route | undefined; byDst: Map<string, Route[]> }
+let routeIndexes = new WeakMap<readonly Route[], RouteIndex>();
+const INDEX_FROM = 16;
+
+function routeIndex(routes: readonly Route[]): RouteIndex {
+  let idx = routeIndexes.get(routes);
+  if (!idx || routes.length < idx.len || (idx.len > 0 && routes[idx.len - 1] !== idx.last)) {
+    routeIndexes.set(routes, (idx = { len: 0, last: undefined, byDst: new Map() }));
+  }
+  for (; idx.len < routes.length; idx.len++) {
+    const r = routes[idx.len]!;
+    const same = idx.byDst.get(r.dst);
+    if (same) same.push(r);
+    else idx.byDst.set(r.dst, [r]);
+  }
+  idx.last = routes[routes.length - 1];
+  return idx;
+}
+
+/** Whether `ns` holds a route equal to `r` (same table, type, destination, device, source, gateway). */
+function hasRoute(ns: NetNs, r: Route): boolean {
+  const routes = ns.routes.length < INDEX_FROM ? ns.routes : routeIndex(ns.routes).byDst.get(r.dst);
+  if (routes) for (const x of routes) if (sameRoute(x, r)) return true;
+  return false;
+}
+
+/** Forgets the route indexes (buildNetwork calls it when the network is built: they only speed up building). */
+export function dropRouteIndexes(): void {
+  routeIndexes = new WeakMap();
+}
 
 function addKernelRoutes(ns: NetNs, link: Link, a: IfAddr): void {
   const isLo = link.kind === 'loopback' && link.name === 'lo' && a.address === '127.0.0.1' && a.prefixLen === 8;
   const routes = isLo ? (loopbackRoutes ??= kernelRoutesFor(link, a)) : kernelRoutesFor(link, a);
-  for (const r of routes) if (!ns.routes.some((x) => sameRoute(x, r))) ns.routes.push(r);
+  for (const r of routes) if (!hasRoute(ns, r)) ns.routes.push(r);
 }
 
 /** The broadcast netlink.AddrAdd fills in (CNI plugins, Docker); `ip addr add` leaves it unset. */
@@ -220,7 +284,7 @@ export function setUp(ns: NetNs, link: Link, up: boolean): void {
   link.up = up;
   if (up) {
     if (link.kind === 'loopback' && !link.addrs.some((a) => a.address === '127.0.0.1')) {
-      link.addrs.unshift(v4Addr('127.0.0.1', 8));
+      link.addrs.unshift(LOOPBACK_ADDR);
     }
     for (const a of link.addrs) addKernelRoutes(ns, link, a);
   } else {
@@ -281,7 +345,7 @@ export function moveLink(net: Network, from: NetNs, link: Link, to: NetNs): Link
 
 /** Adds a route unless an identical one exists. */
 export function addRoute(ns: NetNs, r: Route): void {
-  if (!ns.routes.some((x) => sameRoute(x, r))) ns.routes.push(r);
+  if (!hasRoute(ns, r)) ns.routes.push(r);
 }
 
 /** Whether "A/LEN" parses; returns the address and length. */

@@ -5,7 +5,7 @@
  */
 import { INGRESS_LABELS } from '../model/labels';
 import type { PodModel } from '../model/cluster';
-import { containerListens, type ListenPort } from '../model/listen';
+import { containerListens, type ContainerSpec, type ListenPort } from '../model/listen';
 import { labelBits, report, type BuildCtx } from './context';
 import { namedNsId, podNsId } from './ids';
 import { createNs, inheritSysctls, loopbackUp } from './mutate';
@@ -21,58 +21,107 @@ export function isIngressController(pod: PodModel): boolean {
   return pod.meta.labels['app.kubernetes.io/name'] === INGRESS_LABELS['app.kubernetes.io/name'] && pod.meta.labels['app.kubernetes.io/component'] === INGRESS_LABELS['app.kubernetes.io/component'];
 }
 
-function appFor(pod: PodModel, port: ListenPort): AppKind {
-  if ((isCoreDns(pod) && port.port === 53) || port.app === 'dns') return { kind: 'dns' };
+const DNS_APP: AppKind = { kind: 'dns' };
+const ECHO_APP: AppKind = { kind: 'echo' };
+const INGRESS_APP: AppKind = { kind: 'proxy', role: 'ingress-nginx' };
+
+function appFor(pod: PodModel, port: ListenPort, coreDns: boolean): AppKind | undefined {
+  if ((coreDns && port.port === 53) || port.app === 'dns') return DNS_APP;
   // The controller process (nginx) is what listens on 80/443 in its Pods.
-  if (port.protocol === 'TCP' && (port.port === 80 || port.port === 443) && isIngressController(pod)) return { kind: 'proxy', role: 'ingress-nginx' };
-  return port.app === 'echo' || port.protocol === 'UDP' ? { kind: 'echo' } : { kind: 'http', name: pod.meta.name };
+  if (port.protocol === 'TCP' && (port.port === 80 || port.port === 443) && isIngressController(pod)) return INGRESS_APP;
+  return port.app === 'echo' || port.protocol === 'UDP' ? ECHO_APP : undefined;
 }
 
 const proto = (p: ListenPort['protocol']): Listener['protocol'] => (p === 'UDP' ? 'udp' : p === 'SCTP' ? 'sctp' : 'tcp');
 
+/**
+ * What a container's process opens (model/listen.ts), once per build for the containers of a
+ * workload's replicas: they share the template's container object, and the answer depends only
+ * on it, the container's index and the Pod's annotations (each Pod has its own object: compared
+ * by content).
+ */
+function listensOf(ctx: BuildCtx, pod: PodModel, spec: ContainerSpec, index: number): readonly ListenPort[] {
+  const memo = ctx.listens;
+  const hit = memo?.get(spec);
+  if (hit && hit.index === index && sameRecord(hit.annotations, pod.meta.annotations)) return hit.ports;
+  const ports = containerListens(pod, spec, index);
+  memo?.set(spec, { annotations: pod.meta.annotations, index, ports });
+  return ports;
+}
+
+function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k] || !Object.prototype.hasOwnProperty.call(b, k)) return false;
+  return true;
+}
+
+const overlaps = (x: Listener, l: Listener): boolean =>
+  x.protocol === l.protocol && x.port === l.port && (x.address === l.address || x.address === '0.0.0.0' || l.address === '0.0.0.0');
+
+function takenBy(existing: readonly Listener[], out: readonly Listener[], l: Listener): Listener | undefined {
+  for (const x of existing) if (overlaps(x, l)) return x;
+  for (const x of out) if (overlaps(x, l)) return x;
+  return undefined;
+}
+
 /** The sockets a Pod's containers open; a port two containers both claim is a diagnostic (the second fails to bind). */
 /** `quiet`: system Pods (kube-proxy, flannel) share sockets the node's daemons already model, without complaint. */
-export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Listener[], quiet = false): Listener[] {
-  const owner = `pod/${pod.meta.namespace}/${pod.meta.name}`;
+export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Listener[], quiet = false, owner = `pod/${pod.meta.namespace}/${pod.meta.name}`): Listener[] {
   const out: Listener[] = [];
-  const overlaps = (x: Listener, l: Listener): boolean =>
-    x.protocol === l.protocol && x.port === l.port && (x.address === l.address || x.address === '0.0.0.0' || l.address === '0.0.0.0');
-  const taken = (l: Listener): Listener | undefined => {
-    for (const x of existing) if (overlaps(x, l)) return x;
-    for (const x of out) if (overlaps(x, l)) return x;
-    return undefined;
-  };
   const coreDns = isCoreDns(pod);
-  pod.containers.forEach((c, ci) => {
-    const want: Listener[] = [];
-    // What the container's process opens (k8s/listen.ts): the image's ports, the command's, the annotation's.
-    const spec = pod.spec?.containers?.[ci] ?? { name: c.name, image: c.image, ports: c.ports };
-    for (const p of containerListens(pod, spec, ci)) {
-      want.push({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.port, owner, app: appFor(pod, p), container: c.name });
-    }
-    // CoreDNS answers on 53 over both protocols even when only one port is declared, and its
-    // health (8080) and ready (8181) plugins listen for kubelet's probes.
-    if (coreDns && want.some((p) => p.port === 53)) {
-      for (const protocol of ['udp', 'tcp'] as const) want.push({ protocol, address: '0.0.0.0', port: 53, owner, app: { kind: 'dns' }, container: c.name });
-      for (const port of [8080, 8181]) want.push({ protocol: 'tcp', address: '0.0.0.0', port, owner, app: { kind: 'http', name: pod.meta.name }, container: c.name });
-    }
-    for (const l of want) {
-      const clash = taken(l);
-      if (!clash) { out.push(l); continue; }
-      if (quiet || (clash.owner === owner && clash.container === c.name)) continue;
+  // One answer per Pod for its HTTP sockets (the app's name is the Pod's).
+  let http: AppKind | undefined;
+  const httpApp = (): AppKind => (http ??= { kind: 'http', name: pod.meta.name });
+  for (let ci = 0; ci < pod.containers.length; ci++) {
+    const c = pod.containers[ci]!;
+    // Each socket the container wants, in order: the first to claim a port gets it.
+    const bind = (l: Listener): void => {
+      const clash = takenBy(existing, out, l);
+      if (!clash) { out.push(l); return; }
+      if (quiet || (clash.owner === owner && clash.container === c.name)) return;
       report(ctx, pod.meta.origin, ['spec', 'containers', ci, 'ports'], 'error', 'pod-port-conflict',
         `${clash.owner === owner ? `containers "${clash.container}" and "${c.name}" of Pod ${pod.meta.name}` : `Pod ${pod.meta.name} (container "${c.name}") and ${clash.owner}`} both listen on ${l.port}/${l.protocol}: the second bind fails with "address already in use"`,
         'containers of one Pod share its network namespace; give each a different port', { pod: pod.meta.name, port: `${l.port}/${l.protocol}`, container: c.name, other: clash.owner === owner ? clash.container ?? '' : clash.owner });
+    };
+    // What the container's process opens (k8s/listen.ts): the image's ports, the command's, the annotation's.
+    const spec = pod.spec?.containers?.[ci] ?? { name: c.name, image: c.image, ports: c.ports };
+    let dns = false;
+    for (const p of listensOf(ctx, pod, spec, ci)) {
+      dns ||= p.port === 53;
+      bind({ protocol: proto(p.protocol), address: '0.0.0.0', port: p.port, owner, app: appFor(pod, p, coreDns) ?? httpApp(), container: c.name });
     }
-  });
+    // CoreDNS answers on 53 over both protocols even when only one port is declared, and its
+    // health (8080) and ready (8181) plugins listen for kubelet's probes.
+    if (coreDns && dns) {
+      for (const protocol of ['udp', 'tcp'] as const) bind({ protocol, address: '0.0.0.0', port: 53, owner, app: DNS_APP, container: c.name });
+      for (const port of [8080, 8181]) bind({ protocol: 'tcp', address: '0.0.0.0', port, owner, app: httpApp(), container: c.name });
+    }
+  }
   return out;
 }
 
 /** containerd's name for a sandbox namespace: "cni-" and a random UUID (here seeded per Pod). */
 export function cniNetnsName(ctx: BuildCtx, podId: string): string {
-  const h = [0, 1, 2, 3].map((lane) => labelBits(ctx, `${podId} netns`, lane).toString(16).padStart(8, '0')).join('');
-  return `cni-${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const label = `${podId} netns`;
+  const a = labelBits(ctx, label, 0), b = labelBits(ctx, label, 1), c = labelBits(ctx, label, 2), d = labelBits(ctx, label, 3);
+  // The 32 hex digits of a, b, c, d as a version-4 UUID: aaaaaaaa-bbbb-4bbb-Vccc-ccccdddddddd, the
+  // 13th digit replaced by 4 and the 17th's top bits by 10 (V); written as one string, one per Pod.
+  let i = 0;
+  const put = (code: number): void => { UUID[i++] = code; };
+  const hex = (v: number, from: number, to: number): void => { for (let k = from; k < to; k++) put(HEX[(v >>> (28 - 4 * k)) & 15]!); };
+  put(99); put(110); put(105); put(45); // "cni-"
+  hex(a, 0, 8); put(45);
+  hex(b, 0, 4); put(45); put(HEX[4]!); hex(b, 5, 8); put(45);
+  put(HEX[((c >>> 28) & 3) | 8]!); hex(c, 1, 4); put(45);
+  hex(c, 4, 8); hex(d, 0, 8);
+  return String.fromCharCode(...UUID);
 }
+
+/** Character codes of "0123456789abcdef", and the 40 of a netns name being written. */
+const HEX = [...'0123456789abcdef'].map((ch) => ch.charCodeAt(0));
+const UUID: number[] = new Array<number>(40).fill(0);
 
 /** The Pod's own namespace with lo up (the CNI loopback plugin) and its sockets. */
 export function buildPodNs(ctx: BuildCtx, pod: PodModel, nodeNs: NetNs): NetNs {
@@ -83,6 +132,7 @@ export function buildPodNs(ctx: BuildCtx, pod: PodModel, nodeNs: NetNs): NetNs {
   ctx.net.aliases?.set(namedNsId(nodeNs.id, ns.netnsName), id);
   inheritSysctls(ns, nodeNs);
   loopbackUp(ns);
-  ns.listeners.push(...podListeners(ctx, pod, []));
+  // The namespace was made with no sockets: the Pod's are its list (one array, no copy).
+  ns.listeners = podListeners(ctx, pod, [], false, id);
   return ns;
 }

@@ -703,11 +703,6 @@ export function parseIptables(argvIn: readonly string[]): { ok: true; value: Par
   const args: Args = { next: () => argv[i++], peek: () => argv[i] };
   let hasRuleSpec = false;
 
-  const setCmd = (o: string): ParseError | null => {
-    if (op !== undefined) return usageError(`Cannot use -${o} with -${op}\n`.trimEnd());
-    op = o; return null;
-  };
-
   while (i < argv.length) {
     const a = argv[i++]!;
     if (a === '!') {
@@ -716,7 +711,8 @@ export function parseIptables(argvIn: readonly string[]): { ok: true; value: Par
     }
     const cmd = COMMANDS[a];
     if (cmd) {
-      const e = setCmd(cmd); if (e) return e;
+      if (op !== undefined) return usageError(`Cannot use -${cmd} with -${op}\n`.trimEnd());
+      op = cmd;
       if (cmd === 'L' || cmd === 'S' || cmd === 'Z' || cmd === 'F' || cmd === 'X') {
         if (isOptArg(args.peek())) chain = args.next();
         if ((cmd === 'S' || cmd === 'Z' || cmd === 'L') && chain !== undefined && /^\d+$/.test(args.peek() ?? '')) num = Number(args.next());

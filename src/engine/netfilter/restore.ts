@@ -14,7 +14,7 @@ import { formatRule } from './format';
 import { parseLine } from './lines';
 import type { IptCommand } from './parse';
 import { ChainCache, restorePieces } from './shared';
-import { ensureNetfilter, findLoop, isTableName, newChain, newTable, onTables6, readCounters } from './state';
+import { deferTable, ensureNetfilter, findLoop, isTableName, newChain, newTable, onTables6, readCounters } from './state';
 import { BUILTIN_CHAINS, isBuiltin, type Chain, type NetfilterState, type Table, type TableName } from './types';
 
 export { ChainCache } from './shared';
@@ -108,15 +108,18 @@ export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = 
     // One text, read once and not kept (a node's writers hand theirs over as pieces: below).
     const tables = restorePieces([text], opts.shared, false);
     if (tables) {
-      for (const t of tables) install(state, { table: t, copied: null, touched: new Set() });
+      for (const t of tables) install(state, { table: t.make(), copied: null, touched: new Set() });
       return { ok: true };
     }
   }
   const lines = text.split('\n');
   let work: Work | null = null;
   let tableLine = 0;
+  let lineNo = 0;
+  // One closure for the whole text, not one per line.
+  const fail = (why: string): RestoreResult => ({ ok: false, line: lineNo, error: `iptables-restore: line ${lineNo} failed${why ? `: ${why.trim()}` : ''}` });
   for (let n = 0; n < lines.length; n++) {
-    const lineNo = n + 1;
+    lineNo = n + 1;
     const line = lines[n]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     if (line.startsWith('*')) {
@@ -127,7 +130,6 @@ export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = 
       tableLine = lineNo;
       continue;
     }
-    const fail = (why: string): RestoreResult => ({ ok: false, line: lineNo, error: `iptables-restore: line ${lineNo} failed${why ? `: ${why.trim()}` : ''}` });
     if (!work) return fail('no table specified (missing *TABLE line)');
     const table = work.table;
     if (line === 'COMMIT') {
@@ -181,18 +183,32 @@ export function iptablesRestore(ns: NetNs, text: string, opts: RestoreOptions = 
  * the text: agents/hostrules.ts WrittenRuleset.pieces). Pieces and chains another machine or an
  * earlier build already read are taken from `shared` (netfilter/shared.ts); anything that reader
  * leaves aside is restored line by line from the joined text, with iptables-restore's errors.
+ * Whether the restore loads is known when this returns; each table the machine gets is made when
+ * something first reads it (state.ts deferTable), as a full restore would have made it.
  */
 export function iptablesRestorePieces(ns: NetNs, pieces: readonly string[], shared: ChainCache): RestoreResult {
   const tables = restorePieces(pieces, shared);
   if (!tables) return iptablesRestore(ns, pieces.join(''));
   const state = ensureNetfilter(ns);
-  for (const t of tables) install(state, { table: t, copied: null, touched: new Set() });
+  // Read and checked: the restore has loaded. Each table is made when first read (deferTable).
+  for (const t of tables) deferTable(state, t.name, t.make);
   return { ok: true };
 }
 
 /**
+ * iptablesRestorePieces on the namespace's IPv6 tables (ns.netfilter6), answering as
+ * ip6tables-restore. `shared` must be a cache of IPv6 restores only (a table's last assembly is
+ * copied to the next machine with the same pieces).
+ */
+export function ip6tablesRestorePieces(ns: NetNs, pieces: readonly string[], shared: ChainCache): RestoreResult {
+  const r = onTables6(ns, () => iptablesRestorePieces(ns, pieces, shared));
+  return r.ok ? r : { ...r, error: r.error.replace(/^iptables-restore/, 'ip6tables-restore') };
+}
+
+/**
  * ip6tables-restore: the same loader on the namespace's IPv6 tables (ns.netfilter6), answering
- * as ip6tables-restore. The parsed-chain cache is IPv4's only.
+ * as ip6tables-restore. Text restores do not use the parsed-chain cache (a node's writers' pieces
+ * do: ip6tablesRestorePieces).
  */
 function restore6(ns: NetNs, text: string, opts: RestoreOptions): RestoreResult {
   const r = onTables6(ns, () => iptablesRestore(ns, text, { ...(opts.noflush ? { noflush: true } : {}), ...(opts.counters ? { counters: true } : {}) }));

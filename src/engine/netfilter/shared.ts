@@ -125,6 +125,15 @@ function copyTable(t: Table): Table {
   return { name: t.name, chains, used: true };
 }
 
+/**
+ * A table a restore will install: read and checked, so the restore cannot fail any more; `make`
+ * makes the machine's own copy (called once, when the table is first read: state.ts deferTable).
+ */
+export interface PendingTable {
+  readonly name: TableName;
+  readonly make: () => Table;
+}
+
 /** A chain made of several runs (KUBE-SERVICES: one run per block of Services). */
 interface JoinedChain extends CachedChain {
   readonly runs: readonly Run[];
@@ -246,6 +255,17 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** Whether chains made again (user chains `made`, built-in chains' `builtins` rules) jump and NAT exactly as the template's they replace. */
+function sameGraph(template: Table, made: ReadonlyMap<string, CheckedChain>, builtins: ReadonlyMap<string, readonly Rule[]>): boolean {
+  const same = (name: string, now: { readonly jumps: readonly string[]; readonly nat: boolean }): boolean => {
+    const was = describeJumps(template.chains.get(name)!.rules);
+    return was.nat === now.nat && sameList(was.jumps, now.jumps);
+  };
+  for (const [name, e] of made) if (!same(name, e)) return false;
+  for (const [name, rules] of builtins) if (!same(name, describeJumps(rules))) return false;
+  return true;
+}
+
 /** Runs that make the same chain: the same objects, or the same lines. */
 function sameRuns(a: readonly Run[], b: readonly Run[]): boolean {
   if (a.length !== b.length) return false;
@@ -341,9 +361,11 @@ export class ChainCache {
   /**
    * @internal One table laid out in whole pieces (from its `*table` line to its COMMIT): a copy of
    * the last one assembled when the pieces are the same, with the chains of the differing blocks
-   * of -A lines made again when only such blocks differ, else assembled in full.
+   * of -A lines made again when only such blocks differ, else assembled in full. Every piece is
+   * read and every check made now; the machine's copy is made by the returned function, when
+   * the table is first read (state.ts deferTable), or null when the restore would fail.
    */
-  table(name: TableName, pieces: readonly string[], parsed: readonly Parsed[]): Table | null {
+  table(name: TableName, pieces: readonly string[], parsed: readonly Parsed[]): (() => Table) | null {
     const snap = this.snapshots.get(name);
     if (snap && snap.pieces.length === pieces.length) {
       const differ: number[] = [];
@@ -351,7 +373,7 @@ export class ChainCache {
         if (pieces[i] !== snap.pieces[i]) differ.push(i);
       }
       if (differ.length <= DELTA_MAX && differ.every((i) => parsed[i]!.onlyRuns && snap.parsed[i]!.onlyRuns)) {
-        const t = differ.length === 0 ? copyTable(snap.template) : this.delta(snap, differ, parsed);
+        const t = differ.length === 0 ? (): Table => copyTable(snap.template) : this.delta(snap, differ, parsed);
         if (t === null) return null;
         this.tablesCopied++;
         return t;
@@ -361,24 +383,27 @@ export class ChainCache {
     if (!full) return null;
     this.snapshots.set(name, { pieces: pieces.slice(), parsed: parsed.slice(), ...full });
     this.tablesAssembled++;
-    return copyTable(full.template);
+    return () => copyTable(full.template);
   }
 
-  /** A copy of the snapshot's table with the chains the differing blocks append to made again (and checked). */
-  private delta(snap: Snapshot, differ: readonly number[], parsed: readonly Parsed[]): Table | null {
-    const name = snap.template.name;
+  /**
+   * The snapshot's table with the chains the differing blocks append to made again: those chains
+   * are made (parsed) and the table's checks run now; the copy is made by the returned function.
+   */
+  private delta(snap: Snapshot, differ: readonly number[], parsed: readonly Parsed[]): (() => Table) | null {
+    const template = snap.template;
+    const name = template.name;
     const changed = new Set(differ);
     const affected = new Set<string>();
     for (const i of differ) {
       for (const c of byChain(snap.parsed[i]!).keys()) affected.add(c);
       for (const c of byChain(parsed[i]!).keys()) affected.add(c);
     }
-    const table = copyTable(snap.template);
-    const chains = table.chains;
     const made = new Map<string, CheckedChain & { chain: Chain }>();
+    const builtins = new Map<string, Rule[]>();
     for (const c of affected) {
       const builtin = isBuiltin(name, c);
-      if (!builtin && !chains.has(c)) return null;
+      if (!builtin && !template.chains.has(c)) return null;
       const idx = (snap.contrib.get(c) ?? []).filter((i) => !changed.has(i));
       for (const i of differ) if (byChain(parsed[i]!).has(c)) idx.push(i);
       idx.sort((a, b) => a - b);
@@ -387,18 +412,36 @@ export class ChainCache {
       if (builtin) {
         const rules = concatRules(runs);
         if (!rules) return null;
-        const was = chains.get(c)!;
-        chains.set(c, { name: c, ...(was.policy ? { policy: was.policy } : {}), policyCounters: { pkts: 0, bytes: 0 }, rules });
+        builtins.set(c, rules);
         continue;
       }
       const e = this.chainOf(name, c, runs);
       if (!e) return null;
-      chains.set(c, e.chain);
       made.set(c, e);
     }
-    const pending: CheckedChain[] = builtinChecks(table);
-    for (const e of snap.user) pending.push(made.get(e.name) ?? e);
-    return checked(table, pending, this) ? table : null;
+    // The copy has the template's chain names (a delta adds or removes none). When every chain
+    // made again jumps where the one it replaces jumped (and holds NAT targets as it did), the
+    // graph is the template's, which passed the checks: nothing to walk. Else check the copy's.
+    if (!sameGraph(template, made, builtins)) {
+      const pending: CheckedChain[] = [];
+      for (const b of BUILTIN_CHAINS[name]) {
+        const rules = builtins.get(b) ?? template.chains.get(b)!.rules;
+        if (rules.length) pending.push({ name: b, ...describeJumps(rules) });
+      }
+      for (const e of snap.user) pending.push(made.get(e.name) ?? e);
+      if (!checked(template, pending, this)) return null;
+    } else {
+      this.checksSkipped++;
+    }
+    return () => {
+      const table = copyTable(template);
+      for (const [c, rules] of builtins) {
+        const was = table.chains.get(c)!;
+        table.chains.set(c, { name: c, ...(was.policy ? { policy: was.policy } : {}), policyCounters: { pkts: 0, bytes: 0 }, rules: rules.slice() });
+      }
+      for (const [c, e] of made) table.chains.set(c, e.chain);
+      return table;
+    };
   }
 
   /** @internal The chain one run makes alone in `table`. */
@@ -646,7 +689,8 @@ function assemble(name: TableName, parsed: readonly Parsed[], cache: ChainCache)
 /**
  * A full (flushing) restore of well-formed writer output, handed over as pieces whose
  * concatenation is the restore text (each piece whole lines): each table's chain declarations,
- * then its `-A` lines. Returns the tables to install, or null when the text is anything else or
+ * then its `-A` lines. Returns the tables to install (each made when `make` is called: every
+ * line is parsed and every check made before this returns), or null when the text is anything else or
  * any line or check would fail: the line-by-line restore of the joined pieces then runs and
  * reports exactly as iptables-restore does. Never changes any machine's state. `keep` false
  * parses the pieces without keeping them (a one-off text).
@@ -655,7 +699,7 @@ function assemble(name: TableName, parsed: readonly Parsed[], cache: ChainCache)
  * with COMMIT) are assembled once and copied to the next machine with the same pieces; a
  * machine whose pieces differ only in blocks of -A lines gets only those chains made again.
  */
-export function restorePieces(pieces: readonly string[], cache: ChainCache, keep = true): Table[] | null {
+export function restorePieces(pieces: readonly string[], cache: ChainCache, keep = true): PendingTable[] | null {
   const parsed: Parsed[] = [];
   const texts: string[] = [];
   for (let i = 0; i < pieces.length; i++) {
@@ -672,7 +716,7 @@ export function restorePieces(pieces: readonly string[], cache: ChainCache, keep
     const aligned = restoreAligned(texts, parsed, cache);
     if (aligned !== undefined) return aligned;
   }
-  const out: Table[] = [];
+  const out: PendingTable[] = [];
   let cur: Assembly | null = null;
   for (let i = 0; i < parsed.length; i++) {
     for (const it of parsed[i]!.items) {
@@ -684,7 +728,7 @@ export function restorePieces(pieces: readonly string[], cache: ChainCache, keep
       } else if (it.k === 'commit') {
         const t = finish(cur, cache);
         if (!t) return null;
-        out.push(copyTable(t.template));
+        out.push({ name: cur.name, make: () => copyTable(t.template) });
         cur = null;
       } else if (!add(cur, it, i)) {
         return null;
@@ -695,8 +739,8 @@ export function restorePieces(pieces: readonly string[], cache: ChainCache, keep
 }
 
 /** The tables when each is laid out in whole pieces; undefined when they are not (the caller reads item by item). */
-function restoreAligned(texts: readonly string[], parsed: readonly Parsed[], cache: ChainCache): Table[] | null | undefined {
-  const out: Table[] = [];
+function restoreAligned(texts: readonly string[], parsed: readonly Parsed[], cache: ChainCache): PendingTable[] | null | undefined {
+  const out: PendingTable[] = [];
   let i = 0;
   while (i < parsed.length) {
     const first = parsed[i]!;
@@ -712,9 +756,9 @@ function restoreAligned(texts: readonly string[], parsed: readonly Parsed[], cac
       break;
     }
     if (end < 0) return undefined;
-    const t = cache.table(open.name, texts.slice(i, end + 1), parsed.slice(i, end + 1));
-    if (!t) return null;
-    out.push(t);
+    const make = cache.table(open.name, texts.slice(i, end + 1), parsed.slice(i, end + 1));
+    if (!make) return null;
+    out.push({ name: open.name, make });
     i = end + 1;
   }
   return out;

@@ -19,6 +19,28 @@ export function newNetfilterState(): NetfilterState {
   return { tables, ipsets: new Map(), recent: new Map() };
 }
 
+/**
+ * Installs table `name` to be made by `make` when it is first read or replaced (a node's tables
+ * are assembled only where something reads them: the walk, iptables-save, a snapshot in focus).
+ * The restore that produced `make` has already read and checked every line, so whether it loads
+ * is known now; what is left is the machine's own copy, which starts with zero counters whenever
+ * it is made, so a late copy equals an early one. Every reader goes through `state.tables[name]`
+ * (a getter until then), so none can see the table unmade; an assignment replaces it unmade.
+ */
+export function deferTable(state: NetfilterState, name: TableName, make: () => Table): void {
+  const tables = state.tables;
+  const settle = (t: Table): Table => {
+    Object.defineProperty(tables, name, { value: t, writable: true, enumerable: true, configurable: true });
+    return t;
+  };
+  Object.defineProperty(tables, name, { get: () => settle(make()), set: settle, enumerable: true, configurable: true });
+}
+
+/** Whether table `name` is still to be made (deferTable): for tests and benchmarks; reading it makes it. */
+export function tableDeferred(state: NetfilterState, name: TableName): boolean {
+  return typeof Object.getOwnPropertyDescriptor(state.tables, name)?.get === 'function';
+}
+
 /** The namespace's netfilter state, or undefined when no rule was ever loaded (all hooks accept). */
 export function netfilterOf(ns: NetNs): NetfilterState | undefined {
   return ns.netfilter;

@@ -41,6 +41,8 @@ export type RestoreFn = (ns: NetNs, text: string) => { ok: true } | { ok: false;
  */
 export interface PiecesRestore {
   readonly pieces: (ns: NetNs, pieces: readonly string[]) => ReturnType<RestoreFn>;
+  /** The same for the node's ip6tables rules (`ip6tablesRestorePieces`); without it they load as text through `restore6`. */
+  readonly pieces6?: (ns: NetNs, pieces: readonly string[]) => ReturnType<RestoreFn>;
 }
 /** nf_tables' loader, `nftLoad(state, text)` from src/engine/netfilter/nft/ruleset.ts (tests pass a failing one). */
 export type NftLoadFn = (st: NftState, text: string) => LoadResult;
@@ -78,11 +80,11 @@ function load(ns: NetNs, machine: string, written: WrittenRuleset, restore: Rest
  * ip6tables-restore would. A failure is kept on those tables like an IPv4 one (the trace, the
  * diagnostic, kube-proxy's log say so); an IPv4-only cluster gets no IPv6 tables at all.
  */
-function load6(ns: NetNs, machine: string, written: WrittenRuleset | null, restore6: RestoreFn): InstallResult | null {
+function load6(ns: NetNs, machine: string, written: WrittenRuleset | null, restore6: RestoreFn, pieces6?: PiecesRestore['pieces6']): InstallResult | null {
   if (!written) return null;
   // nfnetlink_acct objects belong to the namespace, not to a family: both tables count into them.
   if (ns.netfilter?.nfacct) (ns.netfilter6 ??= newNetfilterState()).nfacct = ns.netfilter.nfacct;
-  const res = restore6(ns, written.text);
+  const res = pieces6 ? pieces6(ns, written.pieces) : restore6(ns, written.text);
   const state = ns.netfilter6;
   if (res.ok) {
     if (state) delete state.restoreFailure;
@@ -215,7 +217,7 @@ function installNode(sim: Sim, node: NodeModel, restore: RestoreFn | PiecesResto
   }
   const out = load(ns, `node/${node.name}`, written, restore);
   // The IPv6 writers' rules (dual-stack and IPv6-only clusters) go to the IPv6 tables.
-  const out6 = restore ? load6(ns, `node/${node.name}`, writeNodeRuleset6(model, node, cfg), restore6) : null;
+  const out6 = restore ? load6(ns, `node/${node.name}`, writeNodeRuleset6(model, node, cfg), restore6, typeof restore === 'function' ? undefined : restore.pieces6) : null;
   const nftError = installNftables(ns, model, node, cfg, nftLoader);
   sim.net.generation++;
   if (out6 && !out.error) return out6;

@@ -80,6 +80,12 @@ function wireCalicoPod6(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetN
   node.ns.sysctl[`net.ipv6.conf.${hostName}.forwarding`] = '1';
 }
 
+/** Every Pod's two routes, the same in every Pod (routes are immutable, so they are shared). */
+const POD_ROUTES: readonly Route[] = [
+  { family: 4, table: RT_TABLE_MAIN, type: 'unicast', proto: 'boot', dst: `${CALICO_GATEWAY}/32`, dev: 'eth0', scope: 'link' },
+  { family: 4, table: RT_TABLE_MAIN, type: 'unicast', proto: 'boot', dst: 'default', via: CALICO_GATEWAY, dev: 'eth0', scope: 'global' },
+];
+
 /** Calico's CNI ADD: the cali veth, the Pod's /32 and its two routes, the host's /32 route and neighbour; with `ipv6` (Calico, not canal) the IPv6 half too. */
 export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs: NetNs, mtu: number, ipipLoaded = false, ipv6 = false): void {
   if (!pod.podIP) return;
@@ -91,10 +97,8 @@ export function wireCalicoPod(ctx: BuildCtx, node: NodeNet, pod: PodModel, podNs
   setUp(node.ns, host, true);
   setUp(podNs, eth0, true);
   addAddr(podNs, eth0, v4Addr(pod.podIP, 32));
-  const main = RT_TABLE_MAIN;
-  addRoute(podNs, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: `${CALICO_GATEWAY}/32`, dev: 'eth0', scope: 'link' });
-  addRoute(podNs, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: 'default', via: CALICO_GATEWAY, dev: 'eth0', scope: 'global' });
-  addRoute(node.ns, { family: 4, table: main, type: 'unicast', proto: 'boot', dst: `${pod.podIP}/32`, dev: hostName, scope: 'link' });
+  for (const r of POD_ROUTES) addRoute(podNs, r);
+  addRoute(node.ns, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', proto: 'boot', dst: `${pod.podIP}/32`, dev: hostName, scope: 'link' });
   node.ns.neigh.push({ family: 4, ip: pod.podIP, dev: hostName, mac: eth0.mac, state: 'PERMANENT', updatedAt: 0 });
   // net.ipv4.conf.caliX.proxy_arp = 1 is the link's proxyArp flag (sysctl shows and sets it there).
   if (ipv6) wireCalicoPod6(ctx, node, pod, podNs, hostName);

@@ -92,9 +92,11 @@ function connectFlannelPeerV6(node: NodeNet, peer: NodeNet): void {
   const c6 = nodePodCIDR6(peer.model);
   const p6 = c6 ? parsePrefix6(c6, true) : null;
   const remoteIp = nodeIPv6(peer.model);
+  // An IPv4 peer has no IPv6 lease: no need to look for flannel-v6.1 among a node's Pod veths.
+  if (!p6 || !remoteIp) return;
   const local = linkByName(node.ns, 'flannel-v6.1');
   const remote = linkByName(peer.ns, 'flannel-v6.1');
-  if (!p6 || !remoteIp || !local || !remote) return;
+  if (!local || !remote) return;
   const gw = formatIPv6(p6.base);
   addRoute(node.ns, { family: 6, table: RT_TABLE_MAIN, type: 'unicast', dst: c6!, via: gw, dev: 'flannel-v6.1', proto: 'boot', scope: 'global', metric: IP6_RT_PRIO_USER, onlink: true });
   node.ns.neigh.push({ family: 6, ip: gw, dev: 'flannel-v6.1', mac: remote.mac, state: 'PERMANENT', updatedAt: 0 });
@@ -106,12 +108,12 @@ export function connectFlannelPeer(ctx: BuildCtx, backend: FlannelBackend, node:
   const ns = node.ns;
   const peerBase = leaseBase(peer.model.podCIDR);
   if (!peerBase) return;
-  const route = { family: 4 as const, table: RT_TABLE_MAIN, type: 'unicast' as const, dst: peer.model.podCIDR, proto: 'boot' as const, scope: 'global' as const };
+  const dst = peer.model.podCIDR;
   if (backend === 'vxlan') {
     const local = linkByName(ns, 'flannel.1');
     const remote = linkByName(peer.ns, 'flannel.1');
     if (!local || !remote) return;
-    addRoute(ns, { ...route, via: peerBase, dev: 'flannel.1', onlink: true });
+    addRoute(ns, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst, proto: 'boot', scope: 'global', via: peerBase, dev: 'flannel.1', onlink: true });
     ns.neigh.push({ family: 4, ip: peerBase, dev: 'flannel.1', mac: remote.mac, state: 'PERMANENT', updatedAt: 0 });
     (local.fdb ??= []).push({ mac: remote.mac, dev: 'flannel.1', dst: peer.model.ip, permanent: true, updatedAt: 0 });
     connectFlannelPeerV6(node, peer);
@@ -122,7 +124,7 @@ export function connectFlannelPeer(ctx: BuildCtx, backend: FlannelBackend, node:
         'host-gw needs every node on one L2 segment: put the nodes\' IPs in one underlayCIDR, or use the vxlan backend', { node: node.model.name, peer: peer.model.name, podCIDR: peer.model.podCIDR, nextHop: peer.model.ip });
       return;
     }
-    addRoute(ns, { ...route, via: peer.model.ip, dev: 'eth0' });
+    addRoute(ns, { family: 4, table: RT_TABLE_MAIN, type: 'unicast', dst, proto: 'boot', scope: 'global', via: peer.model.ip, dev: 'eth0' });
   }
   // udp: the one route for the whole cluster CIDR via flannel0 already covers every peer;
   // flanneld keeps the lease → node IP map in user space.
