@@ -1,7 +1,7 @@
 /**
  * The playground in headless Chromium, against the production build:
  *  - JavaScript before first paint: gzip size of the entry chunk and its static imports
- *    (Monaco, xterm, framer-motion and the engine worker load later);
+ *    (Monaco, xterm, the packet layer and the engine worker load later);
  *  - time to interactive: navigation start → the graph drawn from the engine's answer (the
  *    page responds: canvas, send form, panes); reported beside it, the lazily loaded editor
  *    (Monaco) and terminal (xterm) being ready;

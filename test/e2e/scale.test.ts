@@ -3,15 +3,29 @@
  * 300 Pods, bench/scenarios/generate.ts) draws its crowded nodes' Pods as counted groups and a
  * click on a group draws its Pods; its 100 Services fold into one counted group per namespace,
  * in rows no wider than the machines, the Service a trace goes through is drawn on its own, and
- * zooming in on a group opens it (zooming out folds it again); the cost view plots what Services cost kube-proxy with the
+ * zooming in on a group opens it (zooming out folds it again); at the fitted zoom each machine reads
+ * as a summary in the page's language, its Pods drawn once zoomed in; the cost view plots what Services cost kube-proxy with the
  * scenario's own point marked, in both languages.
  */
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { encodeFragment } from '../../src/engine';
 import { generate, SIZES } from '../../bench/scenarios/generate';
 import { traceRequest } from '../../bench/scale';
 import { hasChromium, openApp } from './harness';
 import { browserSuite } from './suite';
+
+/** Wheels the canvas in over `target` until it is no longer zoomed out past the machines' summaries. */
+async function zoomInOn(page: Page, target: Locator): Promise<void> {
+  const canvas = page.locator('[data-testid=canvas]');
+  for (let i = 0; i < 16 && (await canvas.getAttribute('data-zoom')) === 'far'; i++) {
+    const b = (await target.boundingBox())!;
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.wheel(0, -100);
+    await page.waitForTimeout(400);
+  }
+  expect(await canvas.getAttribute('data-zoom')).not.toBe('far');
+}
 
 describe.runIf(hasChromium)('the UI at scale', () => {
   const env = browserSuite();
@@ -20,7 +34,8 @@ describe.runIf(hasChromium)('the UI at scale', () => {
     const page = await openApp(env.browser, `${env.site.url}#${encodeFragment({ yaml: generate('M'), journal: [] })}`);
     try {
       const groups = page.locator('[data-testid=canvas] [data-testid=pod-group]');
-      await groups.first().waitFor({ timeout: 60_000 });
+      // Attached: at the fitted zoom the machines' summaries stand over them.
+      await groups.first().waitFor({ state: 'attached', timeout: 60_000 });
       const counts = await groups.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-knp-id')!, count: Number(e.getAttribute('data-count')) })));
       expect(counts.length).toBeGreaterThanOrEqual(10);
       for (const g of counts) expect(g.count).toBeGreaterThan(0);
@@ -30,6 +45,8 @@ describe.runIf(hasChromium)('the UI at scale', () => {
       // Collapsed: no Pod is drawn one by one.
       expect(await page.locator('[data-testid=canvas] .react-flow__node-pod').count()).toBe(0);
       const target = counts.find((g) => g.id.endsWith('/team-1'))!;
+      // At the fitted zoom each machine shows its summary over its Pods: zoom in on the group first.
+      await zoomInOn(page, page.locator(`[data-testid=pod-group][data-knp-id="${target.id}"]`));
       await page.locator(`[data-testid=pod-group][data-knp-id="${target.id}"]`).click();
       await page.locator(`[data-testid=pod-group][data-knp-id="${target.id}"][data-expanded=true]`).waitFor();
       const ns = target.id.split('/')[2]!;
@@ -104,6 +121,42 @@ describe.runIf(hasChromium)('the UI at scale', () => {
   }, 240_000);
 
   for (const lang of ['en', 'zh-CN'] as const) {
+    it(`zoomed out, each machine of the M cluster reads as a summary (name, address, Pod range, Pods); zoomed in, its Pods are drawn instead (${lang})`, async () => {
+      const page = await openApp(env.browser, `${env.site.url}#${encodeFragment({ yaml: generate('M'), journal: [] })}`, { lang });
+      try {
+        const canvas = page.locator('[data-testid=canvas]');
+        const cards = canvas.locator('[data-testid=machine-summary]');
+        await cards.first().waitFor({ timeout: 60_000 });
+        expect(await canvas.getAttribute('data-zoom')).toBe('far');
+        expect(await cards.count()).toBe(SIZES.M.nodes);
+        const card = canvas.locator('[data-testid=machine-summary][data-knp-id="node/node-2"]');
+        // Its name and address are drawn 11 px or more on screen; the rest is on hover.
+        const text = await card.innerText();
+        expect(text).toContain('node-2');
+        expect(text).toContain('192.168.1.12');
+        const px = await card.evaluate((el) => parseFloat(getComputedStyle(el).fontSize) * el.getBoundingClientRect().width / (el as HTMLElement).offsetWidth);
+        expect(px).toBeGreaterThanOrEqual(11);
+        const title = (await card.getAttribute('title'))!;
+        expect(title).toMatch(lang === 'en' ? /Pod range 10\.244\.\d+\.0\/24/ : /Pod 网段 10\.244\.\d+\.0\/24/);
+        expect(title).toMatch(lang === 'en' ? /\d+ Pods, \d+ running/ : /\d+ 个 Pod，\d+ 个在运行/);
+        // Under the summaries the machines' Pod groups are not drawn.
+        const shownGroups = () => canvas.locator('[data-testid=pod-group]').evaluateAll((els) => els.filter((e) => getComputedStyle(e.closest('.react-flow__node')!).visibility !== 'hidden').length);
+        expect(await shownGroups()).toBe(0);
+        // Zoomed in: the summaries go and the machines' contents are drawn, nothing laid out again.
+        const before = await canvas.locator('.react-flow__node-machine').first().evaluate((e) => (e as HTMLElement).style.transform);
+        for (let i = 0; i < 12 && (await canvas.getAttribute('data-zoom')) === 'far'; i++) {
+          await page.click('.react-flow__controls-zoomin');
+          await page.waitForTimeout(300);
+        }
+        expect(await canvas.getAttribute('data-zoom')).not.toBe('far');
+        await expect.poll(() => cards.count()).toBe(0);
+        await expect.poll(shownGroups).toBeGreaterThan(0);
+        expect(await canvas.locator('.react-flow__node-machine').first().evaluate((e) => (e as HTMLElement).style.transform)).toBe(before);
+      } finally {
+        await page.context().close();
+      }
+    }, 180_000);
+
     it(`the cost view plots the three modes from 10 to 10,000 Services with the scenario's point marked (${lang})`, async () => {
       const page = await openApp(env.browser, env.site.url, { lang });
       try {

@@ -1,5 +1,5 @@
 /** The topology canvas: React Flow over the nodes and edges derived from the snapshot. */
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useOnViewportChange, useReactFlow, useStore as useFlowStore, type NodeChange, type ReactFlowState, type Viewport } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyNodeChanges, useOnViewportChange, useReactFlow, useStore as useFlowStore, useStoreApi, type NodeChange, type ReactFlowState, type Viewport } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +17,7 @@ const nodeTypes = { ...baseNodeTypes, podgroup: PodGroupNode, servicegroup: Serv
 /** Past this many canvas nodes (a large cluster), React Flow draws only those in the viewport. */
 const RENDER_VISIBLE_ONLY = 150;
 
-// framer-motion only loads once there is a packet to animate.
+// The packet layer only loads once there is a packet to animate.
 const PacketLayer = lazy(() => import('../motion/PacketLayer').then((m) => ({ default: m.PacketLayer })));
 
 const MINIMAP_STYLE = { width: 150, height: 96 };
@@ -106,6 +106,11 @@ function Flow() {
   // The graph for a new snapshot is on screen after this commit (bench/ui.ts measures to here).
   useEffect(() => { if (snap) performance.mark('knp:graph', { detail: snap.generation }); }, [snap]);
 
+  // The stylesheet hides a machine's contents under its summary in the cluster view only.
+  useEffect(() => {
+    const root = document.querySelector<HTMLElement>('[data-testid=canvas]');
+    if (root) root.dataset['view'] = view.kind;
+  }, [view.kind]);
   // Fit when the view changes or the first graph arrives; edits keep the viewport.
   const fitted = useRef<string>('');
   const [fitZoom, setFitZoom] = useState(0);
@@ -345,6 +350,7 @@ function CameraFollow({ ids }: { ids: ReadonlySet<string> }) {
   const view = useApp(select.view);
   const actions = useActions();
   const rf = useReactFlow();
+  const flow = useStoreApi();
   const at = event ? locate(event.where, ids) : null;
   const machine = machineAt(event);
 
@@ -356,8 +362,11 @@ function CameraFollow({ ids }: { ids: ReadonlySet<string> }) {
   useEffect(() => {
     if (!on || stale || !at) return;
     const n = rf.getInternalNode(at);
-    const box = document.querySelector('[data-testid=canvas]')?.getBoundingClientRect();
-    if (!n || !box) return;
+    // React Flow's own record of the canvas's size: reading the element's box here would lay
+    // out the page in the middle of a replay step.
+    const { width, height } = flow.getState();
+    const box = { width, height };
+    if (!n || !width || !height) return;
     const w = n.measured.width ?? n.width ?? 0;
     const h = n.measured.height ?? n.height ?? 0;
     const cx = n.internals.positionAbsolute.x + w / 2;
@@ -369,7 +378,7 @@ function CameraFollow({ ids }: { ids: ReadonlySet<string> }) {
     if (sx > box.width * 0.15 && sx < box.width * 0.85 && sy > box.height * 0.15 && sy < box.height * 0.85) return;
     const reduced = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
     void rf.setCenter(cx, cy, { zoom, duration: reduced ? 0 : 450 });
-  }, [on, stale, at, rf]);
+  }, [on, stale, at, rf, flow]);
   return null;
 }
 

@@ -17,13 +17,19 @@ import type { Edge, Node } from '@xyflow/react';
 import type { Diagnostic } from '../../engine';
 import type { LinkSnap, NsSnap, PodSnap, Snapshot } from '../../worker/snapshot';
 import type { View } from '../store';
-import { deviceAddresses, nodeSubtitle, nodeTitleLine, podAddresses, primaryFamily, serviceAddresses, shownDeviceAddresses, type Family } from './addresses';
+import { deviceAddresses, nodeAddresses, nodePodCIDRs, nodeSubtitle, nodeTitleLine, podAddresses, primaryFamily, serviceAddresses, shownDeviceAddresses, type Family } from './addresses';
 import { layoutCluster, SIZE, type LayoutMemory } from './layout';
 
 export type EdgeKind = 'veth' | 'bridge' | 'tunnel' | 'underlay' | 'endpoint' | 'l3';
 
 /** `subtitle`: the title line's text; `full`: every address and range (its tooltip); `cut`: where a subtitle too long is cut (two addresses: in the middle, keeping both ends). */
-export interface MachineData { [k: string]: unknown; knpId: string; title: string; subtitle: string; full: string; cut: 'start' | 'middle'; role: 'node' | 'control-plane' }
+export interface MachineData { [k: string]: unknown; knpId: string; title: string; subtitle: string; full: string; cut: 'start' | 'middle'; role: 'node' | 'control-plane'; summary?: MachineSummary }
+/**
+ * What the cluster view says about a machine when it is zoomed out too far to read its Pods
+ * (nodes.tsx MachineNode): its addresses, Pod ranges, how many Pods run there and its network
+ * devices (bridge, tunnels, eth0).
+ */
+export interface MachineSummary { ips: string[]; podCIDRs: string[]; pods: number; running: number; devices: string[] }
 /** A warning the engine gave about the object a node draws (a Service with no endpoints, ...). */
 export type ObjectWarning = Diagnostic;
 /** `ip`: the primary address (or Pending); `addrs`: every address drawn, primary family first (two on a dual-stack Pod). */
@@ -155,7 +161,7 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
     }
     const drawn = groups.length ? groups.flatMap((g) => (g.expanded ? g.pods : [])) : pods;
     const slots = groups.length ? groups.flatMap((g) => [g.id, ...(g.expanded ? g.pods.map((p) => p.id) : [])]) : pods.map((p) => p.id);
-    return { n, pods: drawn, groups, slots, bridge, tuns, eth0, devices, overlay };
+    return { n, all: pods, pods: drawn, groups, slots, bridge, tuns, eth0, devices, overlay };
   });
   const hasUnderlay = snap.namespaces.some((n) => n.id === 'infra/underlay') || snap.nodes.length > 0;
   const nodeOfPod = new Map(machines.flatMap((m) => [...m.pods, ...m.groups.flatMap((g) => g.pods)].map((p) => [p.id, m.n.id] as const)));
@@ -199,11 +205,14 @@ function clusterFlow(snap: Snapshot, positions: Positions, memory: LayoutMemory 
 
   const nodes: FlowNode[] = [];
   const tunnels: string[][] = [];
-  for (const { n, pods, groups, bridge, tuns, eth0, devices } of machines) {
+  for (const { n, all, pods, groups, bridge, tuns, eth0, devices } of machines) {
     const box = lay.size.get(n.id)!;
+    const summary: MachineSummary = {
+      ips: nodeAddresses(n), podCIDRs: nodePodCIDRs(n), pods: all.length, running: all.filter((p) => p.phase === 'Running').length, devices: devices.map((l) => l.name),
+    };
     nodes.push({
       id: n.id, type: 'machine', position: at(n.id), width: box.w, height: box.h,
-      data: { knpId: n.id, title: n.name, subtitle: subtitle(n), full: nodeSubtitle(n), cut: (n.ips?.length ?? 0) > 1 ? 'middle' : 'start', role: n.controlPlane ? 'control-plane' : 'node' },
+      data: { knpId: n.id, title: n.name, subtitle: subtitle(n), full: nodeSubtitle(n), cut: (n.ips?.length ?? 0) > 1 ? 'middle' : 'start', role: n.controlPlane ? 'control-plane' : 'node', summary },
     });
     for (const g of groups) {
       nodes.push({

@@ -36,17 +36,73 @@ const Handles = () => (
   </>
 );
 
-export const MachineNode = memo(({ data }: NodeProps<Node<MachineData>>) => (
-  <div className={`knp-machine ${data.role}`} data-knp-id={data.knpId}>
-    <div className="knp-machine-title" title={data.full}>
-      <span className="knp-icon" aria-hidden>▣</span>
-      <strong>{data.title}</strong>
-      {data.role === 'control-plane' && <span className="knp-badge">control-plane</span>}
-      <FitText className="knp-muted" text={data.subtitle} keep={data.cut === 'middle' ? 'middle' : 'start'} />
+/**
+ * The zoom, in the 1/40 steps ZoomStyle uses, while the cluster view is zoomed out past FAR_ZOOM
+ * (Pods and devices drawn as plain boxes); 0 nearer. A machine re-renders only when it changes.
+ */
+const summaryZoom = (s: ReactFlowState): number => (s.transform[2] >= FAR_ZOOM ? 0 : Math.max(0.025, Math.floor(s.transform[2] * 40) / 40));
+
+/** On-screen sizes of the summary: the largest font and the smallest one worth drawing, in px. */
+const SUMMARY_PX = 15;
+const SUMMARY_MIN_PX = 11;
+const SUMMARY_LINE = 1.3;
+
+/**
+ * How the summary fits a machine `w` × `h` screen pixels: the font size on screen and how many
+ * of its lines (name, addresses, Pod range, Pods, devices, in that order) are drawn. The font
+ * shrinks to SUMMARY_MIN_PX before a line goes; the name and the addresses always stay.
+ */
+export function summaryFit(w: number, h: number, lines: number, longest: number): { px: number; lines: number } {
+  let px = Math.min(SUMMARY_PX, Math.max(SUMMARY_MIN_PX, w / Math.max(1, longest * 0.62)));
+  let n = lines;
+  const tall = (k: number, f: number) => k * f * SUMMARY_LINE + 8;
+  while (tall(n, px) > h && px > SUMMARY_MIN_PX) px--;
+  while (tall(n, px) > h && n > 2) n--;
+  return { px, lines: n };
+}
+
+/**
+ * A machine seen from far away (the fitted view of a large cluster): what a learner would ask of
+ * it, drawn large enough to read: its name, addresses, Pod range, how many Pods run there and its
+ * network devices. Zooming in past FAR_ZOOM draws the machine's Pods and devices instead; nothing
+ * is laid out again (styles.css hides the machine's contents while the summary is up).
+ */
+function MachineSummaryCard({ data, width, height, zoom }: { data: MachineData; width: number; height: number; zoom: number }) {
+  const { t } = useTranslation();
+  const s = data.summary!;
+  const lines = [
+    <div key="name" className="knp-summary-name">{data.title}{data.role === 'control-plane' ? ` · ${t('machine.controlPlane')}` : ''}</div>,
+    <div key="ip" className="knp-mono">{s.ips.join(' · ')}</div>,
+    <div key="cidr"><span className="knp-muted">{t('machine.podCIDR')}</span> <span className="knp-mono">{s.podCIDRs.join(' · ')}</span></div>,
+    <div key="pods">{t('machine.pods', { count: s.pods, running: s.running })}</div>,
+    <div key="dev"><span className="knp-muted">{t('machine.devices')}</span> <span className="knp-mono">{s.devices.join(' · ')}</span></div>,
+  ];
+  const longest = Math.max(data.title.length + 2, s.ips.join(' · ').length, 10 + s.podCIDRs.join(' · ').length);
+  const fit = summaryFit(width * zoom - 16, height * zoom, lines.length, longest);
+  const full = [data.title, s.ips.join(' · '), `${t('machine.podCIDR')} ${s.podCIDRs.join(' · ')}`, t('machine.pods', { count: s.pods, running: s.running }), `${t('machine.devices')} ${s.devices.join(' · ')}`].join('\n');
+  return (
+    <div className="knp-machine-summary" data-testid="machine-summary" data-knp-id={data.knpId} title={full} style={{ fontSize: fit.px / zoom, padding: `${4 / zoom}px ${8 / zoom}px` }}>
+      {lines.slice(0, fit.lines)}
     </div>
-    <Handles />
-  </div>
-));
+  );
+}
+
+export const MachineNode = memo(({ data, width, height }: NodeProps<Node<MachineData>>) => {
+  const z = useStore(summaryZoom);
+  const far = z > 0 && !!data.summary;
+  return (
+    <div className={`knp-machine ${data.role} ${far ? 'summary' : ''}`} data-knp-id={data.knpId}>
+      <div className="knp-machine-title" title={data.full}>
+        <span className="knp-icon" aria-hidden>▣</span>
+        <strong>{data.title}</strong>
+        {data.role === 'control-plane' && <span className="knp-badge">control-plane</span>}
+        <FitText className="knp-muted" text={data.subtitle} keep={data.cut === 'middle' ? 'middle' : 'start'} />
+      </div>
+      {far && <MachineSummaryCard data={data} width={width ?? 0} height={height ?? 0} zoom={z} />}
+      <Handles />
+    </div>
+  );
+});
 
 /**
  * An object's addresses, primary family first: one per line (a Pod, a device), or side by side

@@ -1,7 +1,6 @@
 /** The "send a packet" form (from a Pod, node or host to an IP, Service, DNS name or URL) and "run probes". */
+import { useMemo, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useShallow } from 'zustand/react/shallow';
-import type { FormEvent } from 'react';
 import { podAddresses, serviceAddresses } from '../canvas/addresses';
 import { select, useActions, useApp } from '../store';
 
@@ -9,14 +8,17 @@ export function SendPacket() {
   const { t } = useTranslation();
   const f = useApp(select.send);
   const sending = useApp(select.sending);
-  const targets = useApp(useShallow(select.targets));
-  const suggestions = useApp(useShallow((s) => s.snapshot ? [
+  // Derived from the snapshot once per snapshot: a selector would walk every Pod and Service
+  // on each store change, a replay step included.
+  const snap = useApp(select.snapshot);
+  const targets = useMemo(() => select.targets({ snapshot: snap }), [snap]);
+  const suggestions = useMemo(() => [...new Set(snap ? [
     // Every address of each family (a dual-stack Pod or Service has two).
-    ...s.snapshot.services.flatMap((x) => [x.name, `${x.name}.${x.namespace}.svc.cluster.local`, ...serviceAddresses(x).filter((a) => a !== 'None')]),
-    ...s.snapshot.pods.flatMap(podAddresses),
-    ...s.snapshot.probes.map((p) => p.to),
-  ] : []));
-  const probes = useApp((s) => s.snapshot?.probes.length ?? 0);
+    ...snap.services.flatMap((x) => [x.name, `${x.name}.${x.namespace}.svc.cluster.local`, ...serviceAddresses(x).filter((a) => a !== 'None')]),
+    ...snap.pods.flatMap(podAddresses),
+    ...snap.probes.map((p) => p.to),
+  ] : [])], [snap]);
+  const probes = snap?.probes.length ?? 0;
   const actions = useActions();
   const from = targets.filter((x) => x !== 'workstation');
 
@@ -32,7 +34,7 @@ export function SendPacket() {
       <label className="knp-inline knp-grow">
         <span className="knp-muted">{t('send.to')}</span>
         <input name="to" list="knp-to-list" value={f.to} placeholder={t('send.toPlaceholder')} onChange={(e) => actions.setSend({ to: e.target.value })} spellCheck={false} />
-        <datalist id="knp-to-list">{[...new Set(suggestions)].map((s) => <option key={s} value={s} />)}</datalist>
+        <datalist id="knp-to-list">{suggestions.map((s) => <option key={s} value={s} />)}</datalist>
       </label>
       <input name="port" className="knp-port" inputMode="numeric" placeholder={t('send.port')} aria-label={t('send.port')} value={f.port} onChange={(e) => actions.setSend({ port: e.target.value.replace(/\D/g, '') })} />
       <select name="protocol" aria-label={t('send.protocol')} value={f.protocol} onChange={(e) => actions.setSend({ protocol: e.target.value as 'tcp' | 'udp' | 'icmp' })}>

@@ -8,24 +8,27 @@
  * an 18 px dot would be 3 px), and packets standing on the same node spread into a small grid
  * resting on its top edge (restingDy), so ten requests to a Service show as ten dots over their
  * endpoints and no dot hides the name of the device it is on.
- * A step costs O(packets): a map lookup per packet and one WAAPI transform animation each,
- * which the compositor runs without the main thread.
+ *
+ * No React render per step: React draws one empty element per packet when the runs change; a
+ * store subscription moves them on a replay step (a map lookup per packet, a class, a label and
+ * one Web Animations transform glide each, which the compositor runs without the main thread).
+ * A glide interrupted by the next step starts from where the packet is on screen.
  */
 import { ViewportPortal, useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
-import { motion, useReducedMotion } from 'framer-motion';
-import { memo } from 'react';
+import { useContext, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useShallow } from 'zustand/react/shallow';
 import type { Packet } from '../../engine/net/packet';
 import { locate } from '../canvas/flow';
-import { select, useApp } from '../store';
+import { select, StoreContext, useApp, type AppState } from '../store';
 
 const HUES = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#65a30d'];
 /** Screen pixels between packets sharing a node, and packets per row of that grid. */
 const GAP = 13;
 const PER_ROW = 5;
+/** A glide at 1×, in milliseconds. */
+const GLIDE_MS = 550;
 
-function protoOf(p: Packet | undefined): string {
+export function protoOf(p: Packet | undefined): string {
   if (!p) return '';
   if (p.arp) return 'ARP';
   if (p.vxlan) return 'VXLAN';
@@ -59,73 +62,127 @@ export function restingDy(n: number): number {
   return -(12 + ((rows - 1) / 2) * GAP);
 }
 
+/** What one packet shows; the DOM is rewritten only when this changes. */
+interface Look { readonly cls: string; readonly proto: string; readonly encap: boolean; readonly dropped: boolean; readonly label: string | null }
+/** Where one packet stands (canvas units, and its scale) and its running glide. */
+interface Place { x: number; y: number; s: number; anim: Animation | null; from: readonly [number, number, number]; look: Look | null }
+
+const transformOf = (x: number, y: number, s: number): string => `translate(${x}px, ${y}px) scale(${s})`;
+
+function drawLook(el: HTMLElement, look: Look): void {
+  el.className = look.cls;
+  el.style.zIndex = look.label !== null ? '1001' : '1000';
+  el.replaceChildren();
+  const dot = document.createElement('div');
+  dot.className = 'knp-packet-dot';
+  if (look.encap) {
+    const outer = document.createElement('div');
+    outer.className = 'knp-packet-outer';
+    const tag = document.createElement('span');
+    tag.className = 'knp-packet-tag';
+    tag.textContent = look.proto;
+    outer.append(tag, dot);
+    el.append(outer);
+  } else {
+    if (look.dropped) dot.textContent = '✕';
+    el.append(dot);
+  }
+  if (look.label !== null) {
+    const label = document.createElement('div');
+    label.className = 'knp-packet-label';
+    label.textContent = look.label;
+    el.append(label);
+  }
+}
+
 export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
-  const events = useApp(useShallow(select.runEvents));
-  const speed = useApp(select.speed);
-  const primary = useApp(select.primary);
+  const count = useApp((s) => s.runs.length);
   const zoom = useStore(zoomSelector);
-  const reduced = useReducedMotion() ?? false;
+  const store = useContext(StoreContext);
   const rf = useReactFlow();
   const { t } = useTranslation();
-  // Packets grow as the canvas shrinks, so they stay readable; never smaller than drawn.
-  const scale = Math.max(1, 1 / zoom);
+  const els = useRef<(HTMLDivElement | null)[]>([]);
+  const places = useRef<Place[]>([]);
 
-  // Where each packet stands: the node it is on and its place among the packets there.
-  const at = events.map((e) => (e ? locate(e.where, ids) : null));
-  const count = new Map<string, number>();
-  const place = at.map((id) => {
-    if (!id) return 0;
-    const k = count.get(id) ?? 0;
-    count.set(id, k + 1);
-    return k;
-  });
+  useLayoutEffect(() => {
+    if (!store) return;
+    // Packets grow as the canvas shrinks, so they stay readable; never smaller than drawn.
+    const scale = Math.max(1, 1 / zoom);
+    let shown: readonly unknown[] | null = null;
+    let lead = -1;
+    // `glide`: false when the zoom or the graph changed (the packets are put where they belong).
+    const update = (s: AppState, glide: boolean) => {
+      const events = select.runEvents(s);
+      // The same events as last time (a store change that is not a step): nothing moves.
+      if (glide && lead === s.primary && shown && shown.length === events.length && events.every((e, i) => e === shown![i])) return;
+      shown = events;
+      lead = s.primary;
+      const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+      const duration = reduced ? 0 : GLIDE_MS / s.speed;
+      const at = events.map((e) => (e ? locate(e.where, ids) : null));
+      const onNode = new Map<string, number>();
+      const rank = at.map((id) => {
+        if (!id) return 0;
+        const k = onNode.get(id) ?? 0;
+        onNode.set(id, k + 1);
+        return k;
+      });
+      events.forEach((e, i) => {
+        const el = els.current[i];
+        if (!el) return;
+        const id = at[i];
+        const n = id ? rf.getInternalNode(id) : undefined;
+        if (!e || !id || !n) { el.style.display = 'none'; return; }
+        el.style.display = '';
+        const p = places.current[i] ??= { x: NaN, y: NaN, s: 1, anim: null, from: [0, 0, 1], look: null };
+        const proto = protoOf(e.packet);
+        const dropped = e.type === 'drop';
+        const encap = !!e.packet?.inner;
+        const lead = i === s.primary;
+        const label = lead ? `${proto} ${t(`eventType.${e.type}`)}`.trim() : null;
+        const look: Look = { cls: `knp-packet ${encap ? 'encap' : ''} ${dropped ? 'dropped' : ''} ${lead ? 'lead' : ''}`, proto, encap, dropped, label };
+        const was = p.look;
+        if (!was || was.cls !== look.cls || was.proto !== look.proto || was.label !== look.label) { drawLook(el, look); p.look = look; }
+        el.dataset['knpAt'] = id;
+        el.dataset['motion'] = reduced ? 'jump' : 'glide';
+        const w = n.measured.width ?? n.width ?? 0;
+        const here = onNode.get(id)!;
+        const { dx, dy } = fanOut(rank[i]!, here);
+        const x = n.internals.positionAbsolute.x + w / 2 + dx * scale;
+        const y = n.internals.positionAbsolute.y + (restingDy(here) + dy) * scale;
+        const sc = (dropped ? 0.8 : 1) * scale;
+        if (x === p.x && y === p.y && sc === p.s) return;
+        // Where the packet is on screen now: the running glide's point, else its resting place.
+        let from: [number, number, number] = [p.x, p.y, p.s];
+        if (p.anim) {
+          const progress = p.anim.effect?.getComputedTiming().progress;
+          if (typeof progress === 'number') from = [0, 1, 2].map((k) => p.from[k]! + ([p.x, p.y, p.s][k]! - p.from[k]!) * progress) as [number, number, number];
+          p.anim.cancel();
+          p.anim = null;
+        }
+        const to = transformOf(x, y, sc);
+        el.style.transform = to;
+        if (glide && duration > 0 && !Number.isNaN(from[0])) {
+          p.anim = el.animate([{ transform: transformOf(...from) }, { transform: to }], { duration, easing: 'ease-in-out' });
+          const anim = p.anim;
+          anim.onfinish = () => { if (p.anim === anim) p.anim = null; };
+          p.from = from;
+        }
+        p.x = x; p.y = y; p.s = sc;
+      });
+    };
+    update(store.getState(), false);
+    return store.subscribe((s) => update(s, true));
+  }, [store, ids, zoom, count, rf, t]);
 
   return (
     <ViewportPortal>
-      {events.map((e, i) => {
-        const id = at[i];
-        const n = id ? rf.getInternalNode(id) : undefined;
-        if (!e || !id || !n) return null;
-        const w = n.measured.width ?? n.width ?? 0;
-        const { dx, dy } = fanOut(place[i]!, count.get(id)!);
-        const lead = i === primary;
-        const y = n.internals.positionAbsolute.y + restingDy(count.get(id)!) * scale;
-        return (
-          <PacketDot
-            key={i} i={i} at={id} x={n.internals.positionAbsolute.x + w / 2 + dx * scale} y={y + dy * scale} scale={scale}
-            proto={protoOf(e.packet)} encap={!!e.packet?.inner} dropped={e.type === 'drop'} label={lead ? `${protoOf(e.packet)} ${t(`eventType.${e.type}`)}`.trim() : null}
-            reduced={reduced} speed={speed}
-          />
-        );
-      })}
+      {Array.from({ length: count }, (_, i) => (
+        <div
+          key={i} ref={(el) => { els.current[i] = el; }} data-knp-packet={i} className="knp-packet"
+          style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', willChange: 'transform', display: 'none', ['--hue' as string]: HUES[i % HUES.length]! }}
+        />
+      ))}
     </ViewportPortal>
   );
 }
-
-/**
- * One packet, from plain values only: on a step where a packet stays on its node (a rule, a
- * lookup) its props are equal and it does not re-render; only the labelled one does.
- */
-const PacketDot = memo(({ i, at, x, y, scale, proto, encap, dropped, label, reduced, speed }: {
-  i: number; at: string; x: number; y: number; scale: number; proto: string; encap: boolean; dropped: boolean; label: string | null; reduced: boolean; speed: number;
-}) => (
-  <motion.div
-    className={`knp-packet ${encap ? 'encap' : ''} ${dropped ? 'dropped' : ''} ${label !== null ? 'lead' : ''}`}
-    data-knp-packet={i}
-    data-knp-at={at}
-    data-motion={reduced ? 'jump' : 'glide'}
-    style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none', willChange: 'transform', zIndex: label !== null ? 1001 : 1000, ['--hue' as string]: HUES[i % HUES.length]! }}
-    initial={false}
-    // One `transform` string, not x/y/scale: framer-motion then hands the glide to the
-    // compositor (WAAPI), so a moving packet costs the main thread nothing per frame.
-    animate={{ transform: `translate(${x}px, ${y}px) scale(${(dropped ? 0.8 : 1) * scale})` }}
-    transition={reduced ? { duration: 0 } : { type: 'tween', ease: 'easeInOut', duration: 0.55 / speed }}
-  >
-    {encap ? (
-      <div className="knp-packet-outer"><span className="knp-packet-tag">{proto}</span><div className="knp-packet-dot" /></div>
-    ) : (
-      <div className="knp-packet-dot">{dropped ? '✕' : ''}</div>
-    )}
-    {label !== null && <div className="knp-packet-label">{label}</div>}
-  </motion.div>
-));

@@ -61,7 +61,7 @@ export const reveal = (s: AppState) => s.reveal;
 export const editing = (s: AppState) => s.editing;
 
 /** Every place a command can run, for the terminal's target picker and completion. */
-export const targets = (s: AppState): string[] => {
+export const targets = (s: Pick<AppState, 'snapshot'>): string[] => {
   const snap = s.snapshot;
   if (!snap) return ['workstation'];
   return [...snap.nodes.map((n) => n.id), ...snap.pods.filter((p) => !p.hostNetwork).map((p) => p.id), ...snap.hosts.map((h) => h.id), 'workstation'];

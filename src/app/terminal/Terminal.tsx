@@ -8,7 +8,6 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useShallow } from 'zustand/react/shallow';
 import { select, useActions, useApp } from '../store';
 import { complete } from './complete';
 import { wrapWords } from './wrap';
@@ -31,9 +30,10 @@ export function Terminal() {
   const term = useRef<Xterm | null>(null);
   const [loaded, setLoaded] = useState(false);
   const target = useApp(select.terminalTarget);
-  const targets = useApp(useShallow(select.targets));
   const commands = useApp(select.commands);
   const snap = useApp(select.snapshot);
+  // Once per snapshot, not on every store change (a replay step).
+  const targets = useMemo(() => select.targets({ snapshot: snap }), [snap]);
   const resets = useApp(select.resets);
   const theme = useApp(select.theme);
   const actions = useActions();

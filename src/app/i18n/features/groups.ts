@@ -1,4 +1,4 @@
-/** Strings of the cluster view's groups (a large cluster's Pods per node and namespace, Services per namespace). */
+/** Strings of the cluster view's groups (a large cluster's Pods per node and namespace, Services per namespace) and of a machine's summary seen from far away. */
 import { bilingual } from './index';
 
 export const groups = bilingual(
@@ -13,6 +13,13 @@ export const groups = bilingual(
       svcExpand: '{{count}} Services of {{namespace}}: click or zoom in to draw them',
       svcCollapse: 'Click to fold the {{count}} Services of {{namespace}} back into this box',
     },
+    machine: {
+      controlPlane: 'control plane',
+      podCIDR: 'Pod range',
+      pods_one: '{{count}} Pod, {{running}} running',
+      pods_other: '{{count}} Pods, {{running}} running',
+      devices: 'devices',
+    },
   },
   {
     groups: {
@@ -24,6 +31,13 @@ export const groups = bilingual(
       svcShown: '其中 {{count}} 个单独显示（被追踪用到）',
       svcExpand: '{{namespace}} 的 {{count}} 个 Service：点击或放大以逐个显示',
       svcCollapse: '点击把 {{namespace}} 的 {{count}} 个 Service 收回这个方框',
+    },
+    machine: {
+      controlPlane: '控制平面',
+      podCIDR: 'Pod 网段',
+      pods_one: '{{count}} 个 Pod，{{running}} 个在运行',
+      pods_other: '{{count}} 个 Pod，{{running}} 个在运行',
+      devices: '设备',
     },
   },
 );
