@@ -11,12 +11,14 @@
  *
  * No React render per step: React draws one empty element per packet when the runs change; a
  * store subscription moves them on a replay step (a map lookup per packet, a class, a label and
- * one Web Animations transform glide each, which the compositor runs without the main thread).
+ * one transform glide each, through framer-motion's animate(), which hands it to Web Animations
+ * so the compositor runs it without the main thread).
  * A glide interrupted by the next step starts from where the packet is on screen.
  */
 import { ViewportPortal, useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
 import { useContext, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { animate, easeInOut, type AnimationPlaybackControls } from 'framer-motion';
 import type { Packet } from '../../engine/net/packet';
 import { locate } from '../canvas/flow';
 import { select, StoreContext, useApp, type AppState } from '../store';
@@ -65,7 +67,7 @@ export function restingDy(n: number): number {
 /** What one packet shows; the DOM is rewritten only when this changes. */
 interface Look { readonly cls: string; readonly proto: string; readonly encap: boolean; readonly dropped: boolean; readonly label: string | null }
 /** Where one packet stands (canvas units, and its scale) and its running glide. */
-interface Place { x: number; y: number; s: number; anim: Animation | null; from: readonly [number, number, number]; look: Look | null }
+interface Place { x: number; y: number; s: number; anim: AnimationPlaybackControls | null; from: readonly [number, number, number]; look: Look | null }
 
 const transformOf = (x: number, y: number, s: number): string => `translate(${x}px, ${y}px) scale(${s})`;
 
@@ -155,17 +157,20 @@ export function PacketLayer({ ids }: { ids: ReadonlySet<string> }) {
         // Where the packet is on screen now: the running glide's point, else its resting place.
         let from: [number, number, number] = [p.x, p.y, p.s];
         if (p.anim) {
-          const progress = p.anim.effect?.getComputedTiming().progress;
-          if (typeof progress === 'number') from = [0, 1, 2].map((k) => p.from[k]! + ([p.x, p.y, p.s][k]! - p.from[k]!) * progress) as [number, number, number];
-          p.anim.cancel();
+          const c = p.anim;
+          const progress = c.duration > 0 ? easeInOut(Math.min(1, Math.max(0, c.time / c.duration))) : 1;
+          from = [0, 1, 2].map((k) => p.from[k]! + ([p.x, p.y, p.s][k]! - p.from[k]!) * progress) as [number, number, number];
+          c.cancel();
           p.anim = null;
         }
         const to = transformOf(x, y, sc);
         el.style.transform = to;
         if (glide && duration > 0 && !Number.isNaN(from[0])) {
-          p.anim = el.animate([{ transform: transformOf(...from) }, { transform: to }], { duration, easing: 'ease-in-out' });
-          const anim = p.anim;
-          anim.onfinish = () => { if (p.anim === anim) p.anim = null; };
+          // framer-motion hands a transform glide to the browser's Web Animations (the compositor
+          // runs it; no React render and no main-thread frame per step).
+          const anim = animate(el, { transform: [transformOf(...from), to] }, { duration: duration / 1000, ease: 'easeInOut' });
+          p.anim = anim;
+          void anim.finished.then(() => { if (p.anim === anim) p.anim = null; });
           p.from = from;
         }
         p.x = x; p.y = y; p.s = sc;
