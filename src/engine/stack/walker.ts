@@ -161,7 +161,7 @@ export class Walker {
     // HookContext fails to compile here until it is passed on.
     const full: { [K in keyof Required<HookContext>]: HookContext[K] | undefined } = {
       inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split, tracked: ctx.tracked,
-      now: this.nowMs, random: this.random,
+      now: this.nowMs, random: this.random, generation: this.sim.net.generation,
     };
     // The sink is one bound method reading what this hook call set (runHook emits synchronously).
     this.sinkNs = ns;
