@@ -335,8 +335,17 @@ function icmpText(i: IcmpHeader): string {
   }
 }
 
+/** Descriptions by packet: packets are never changed in place, and a walk describes one packet at several hops (tx, rx, send). */
+const described = new WeakMap<Packet, string>();
+
 /** One line, tcpdump-like: "10.244.1.2.40000 > 10.244.2.3.80: tcp S seq 1 ttl 64 len 60". */
 export function describe(p: Packet): string {
+  let s = described.get(p);
+  if (s === undefined) { s = describeNew(p); described.set(p, s); }
+  return s;
+}
+
+function describeNew(p: Packet): string {
   if (p.arp) {
     return p.arp.op === 1 ? `ARP who-has ${p.arp.tpa} tell ${p.arp.spa}` : `ARP ${p.arp.spa} is-at ${p.arp.sha}`;
   }
