@@ -66,18 +66,36 @@ function carryOver(old: Network, next: Network): void {
     const was = old.namespaces.get(id);
     if (!was) continue;
     if (was.conntrack && was.conntrack.entries.size) ns.conntrack = was.conntrack;
-    const devs = new Set(ns.links.map((l) => l.name));
-    for (const e of was.neigh) {
-      if (!devs.has(e.dev) || ns.neigh.some((n) => n.ip === e.ip && n.dev === e.dev)) continue;
-      if (e.mac && macOfIp.get(e.ip) !== e.mac) continue;
-      ns.neigh.push({ ...e });
+    const devs = new Set<string>();
+    for (const l of ns.links) devs.add(l.name);
+    if (was.neigh.length) {
+      // Keyed look-ups, not a scan of the namespace's list per entry: a node's neighbour table
+      // and its veths grow with its Pods.
+      const have = new Set<string>();
+      for (const n of ns.neigh) have.add(`${n.ip}|${n.dev}`);
+      for (const e of was.neigh) {
+        const key = `${e.ip}|${e.dev}`;
+        if (!devs.has(e.dev) || have.has(key)) continue;
+        if (e.mac && macOfIp.get(e.ip) !== e.mac) continue;
+        ns.neigh.push({ ...e });
+        have.add(key);
+      }
     }
+    let bridgesBefore: Map<string, (typeof was.links)[number]> | undefined;
     for (const l of ns.links) {
-      const before = was.links.find((x) => x.name === l.name && x.kind === l.kind);
-      if (!before?.fdb || !l.fdb || l.kind !== 'bridge') continue;
+      if (!l.fdb || l.kind !== 'bridge') continue;
+      if (!bridgesBefore) {
+        bridgesBefore = new Map();
+        for (const x of was.links) if (x.kind === 'bridge' && !bridgesBefore.has(x.name)) bridgesBefore.set(x.name, x);
+      }
+      const before = bridgesBefore.get(l.name);
+      if (!before?.fdb) continue;
+      const known = new Set<string>();
+      for (const x of l.fdb) known.add(x.mac);
       for (const f of before.fdb) {
-        if (f.permanent || f.local || !devs.has(f.dev) || !macs.has(f.mac) || l.fdb.some((x) => x.mac === f.mac)) continue;
+        if (f.permanent || f.local || !devs.has(f.dev) || !macs.has(f.mac) || known.has(f.mac)) continue;
         l.fdb.push({ ...f });
+        known.add(f.mac);
       }
     }
   }

@@ -21,6 +21,7 @@ import type { ClusterModel, EndpointSliceModel, NodeModel, ServiceModel } from '
 import { configKey, proxyConfig, type ProxyConfig } from './config';
 import { chainNames, probability, proto, sepOf, type PortNames } from './names';
 import { categorizeEndpoints, externallyAccessible, servicePorts, slicesByService, slicesOf, usesClusterEndpoints, usesLocalEndpoints, type ServicePortInfo } from './serviceports';
+import { sameData } from '../../util/equal';
 
 /** Above this many endpoints kube-proxy drops the per-endpoint comments (largeClusterEndpointsThreshold). */
 export const LARGE_CLUSTER_ENDPOINTS = 1000;
@@ -302,17 +303,11 @@ interface CacheEntry {
   readonly perNode: boolean;
   /** The sync that last used this entry. */
   seen: number;
-  /** JSON of the Service and its slices, computed when a rebuilt model's equal copy is looked for. */
-  sig?: string;
 }
 
 /** Whether a service port's lines differ between nodes (categorizeEndpoints by node, the FW chain's node IP). */
 function dependsOnNode(p: ServicePortInfo): boolean {
   return usesLocalEndpoints(p) || (p.loadBalancerVIPs.length > 0 && p.loadBalancerSourceRanges.length > 0);
-}
-
-function signature(svc: ServiceModel, slices: readonly EndpointSliceModel[]): string {
-  return JSON.stringify([svc, slices]);
 }
 
 /**
@@ -374,10 +369,10 @@ export class KubeProxyCache {
     const key = `${svc.meta.namespace}/${svc.meta.name}`;
     const before = this.byName.get(key);
     if (before && before.seen !== this.sync) {
-      before.sig ??= signature(before.svc, before.slices);
-      const sig = signature(svc, slices);
-      if (sig === before.sig) {
-        const moved: CacheEntry = { ...before, svc, slices, seen: this.sync, sig };
+      // Compared field by field (util/equal.ts), not as JSON: most Services of a rebuilt model
+      // are equal, and two JSON strings per Service per rebuild were the cost of the check.
+      if (sameData(before.svc, svc) && sameData(before.slices, slices)) {
+        const moved: CacheEntry = { ...before, svc, slices, seen: this.sync };
         this.entries.delete(before.svc);
         this.entries.set(svc, moved);
         this.byName.set(key, moved);

@@ -80,6 +80,10 @@ interface PolicyMemo {
   readonly selected: Map<PolicyModel, ReadonlySet<PodModel>>;
   readonly policiesOf: Map<PodModel, PolicyModel[]>;
   readonly peers: Map<Peer, Map<string, PeerSources>>;
+  /** Pods by node name, in list order (each node's ruleset reads its own, not the whole list). */
+  readonly byNode: Map<string, PodModel[]>;
+  /** A rule's peer's Pods with an address of the family (peerPods), per peer (null: any) and family. */
+  readonly peerPods: Map<Peer | null, Map<string, readonly PodModel[]>>;
 }
 
 const memos = new WeakMap<ClusterModel, PolicyMemo>();
@@ -102,8 +106,13 @@ function memoOf(model: ClusterModel): PolicyMemo {
   if (m) return m;
   const position = new Map<PodModel, number>();
   const byNs: PolicyMemo['byNs'] = new Map();
+  const byNode = new Map<string, PodModel[]>();
   model.pods.forEach((pod, i) => {
     position.set(pod, i);
+    if (pod.nodeName !== null) {
+      const on = byNode.get(pod.nodeName);
+      if (on) on.push(pod); else byNode.set(pod.nodeName, [pod]);
+    }
     let ns = byNs.get(pod.meta.namespace);
     if (!ns) { ns = { all: [], byLabel: new Map() }; byNs.set(pod.meta.namespace, ns); }
     ns.all.push(pod);
@@ -123,7 +132,7 @@ function memoOf(model: ClusterModel): PolicyMemo {
       if (list) list.push(p); else policiesOf.set(pod, [p]);
     }
   }
-  m = { position, namespaces: [...byNs.keys()], byNs, selected, policiesOf, peers: new Map() };
+  m = { position, namespaces: [...byNs.keys()], byNs, selected, policiesOf, peers: new Map(), byNode, peerPods: new Map() };
   memos.set(model, m);
   return m;
 }
@@ -194,9 +203,19 @@ function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 
     const tag = comment(`Policy ${who} ${dir} rule ${i}`);
     const addr = dir === 'ingress' ? '-s' : '-d';
     // Named ports resolve on the destination: the selected Pod for ingress, the peer for egress.
-    const peerPods = (pe: Peer | null): PodModel[] => {
-      const set = pe ? peerSources(model, pe, p.meta.namespace, fam).set : null;
-      return model.pods.filter((pod) => { const c = pod.hostNetwork ? null : hostCidr(pod, fam); return c !== null && (!set || set.has(c)); });
+    const peerPods = (pe: Peer | null): readonly PodModel[] => {
+      // The same on every node: filtered once per model, peer, policy namespace and family.
+      const memo = memoOf(model);
+      let byKey = memo.peerPods.get(pe);
+      if (!byKey) { byKey = new Map(); memo.peerPods.set(pe, byKey); }
+      const key = pe ? `${p.meta.namespace} ${fam}` : `${fam}`;
+      let pods = byKey.get(key);
+      if (!pods) {
+        const set = pe ? peerSources(model, pe, p.meta.namespace, fam).set : null;
+        pods = model.pods.filter((pod) => { const c = pod.hostNetwork ? null : hostCidr(pod, fam); return c !== null && (!set || set.has(c)); });
+        byKey.set(key, pods);
+      }
+      return pods;
     };
     const emit = (peerMatch: string, ports: { proto: string; dst?: string }[], target: string): void => {
       for (const pm of ports) lines.push(`-A ${chain} ${[peerMatch, pm.dst ? `-d ${pm.dst}` : '', pm.proto, tag, target].filter(Boolean).join(' ')}`);
@@ -232,8 +251,8 @@ function policyChainRules(model: ClusterModel, p: PolicyModel, dir: 'ingress' | 
 export function buildPolicyRuleset(model: ClusterModel, node: string, opts: { hook?: boolean; family?: Family } = {}): string {
   if (!policyEnforced(model)) return '';
   const fam = opts.family ?? 4;
-  const local = model.pods.filter((p) => p.nodeName === node && !p.hostNetwork && podAddr(p, fam));
   const memo = memoOf(model);
+  const local = (memo.byNode.get(node) ?? []).filter((p) => !p.hostNetwork && podAddr(p, fam));
   const chains = new Set<string>(['cali-FORWARD', 'cali-from-wl-dispatch', 'cali-to-wl-dispatch']);
   const extraChains: string[] = [];
   const body: string[] = [
