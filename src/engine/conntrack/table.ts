@@ -50,6 +50,25 @@ export function tupleOf(p: Packet): Tuple | null {
 
 const key = (proto: number, src: string, sport: number, dst: string, dport: number): string => `${proto}|${src}|${sport}|${dst}|${dport}`;
 
+/** tupleKey(tupleOf(p)) without the tuple (null where tupleOf gives null): a lookup between hooks needs only the key. */
+function packetKey(p: Packet): string | null {
+  const ip = p.ip;
+  if (!ip) return null;
+  if (p.tcp) return key(IPPROTO_TCP, ip.src, p.tcp.sport, ip.dst, p.tcp.dport);
+  if (p.udp) return key(IPPROTO_UDP, ip.src, p.udp.sport, ip.dst, p.udp.dport);
+  if (p.icmp && ip.version === 6) {
+    if (p.icmp.type < 128 || p.icmp.type > 129) return null;
+    const id = p.icmp.id ?? 0;
+    return key(ip.protocol, ip.src, id, ip.dst, id);
+  }
+  if (p.icmp) {
+    if (isIcmpError(p.icmp.type)) return null;
+    const id = p.icmp.id ?? 0;
+    return key(IPPROTO_ICMP, ip.src, id, ip.dst, id);
+  }
+  return key(ip.protocol, ip.src, 0, ip.dst, 0);
+}
+
 /** The four keys an entry is found by: ORIGINAL, REPLY, and the two between-hooks forms. */
 function keysOf(e: CtEntry): [string, string, string, string] {
   const o = e.orig; const r = e.reply;
@@ -223,12 +242,15 @@ export function findForPacket(t: ConntrackTable, p: Packet, now: number): { entr
     const hit = lookupTuple(t, invert(inner), now, true);
     return hit ? { entry: hit.entry, ref: { id: hit.entry.id, dir: hit.dir, state: 'RELATED' } } : undefined;
   }
-  const tuple = tupleOf(p);
-  if (!tuple) return undefined;
-  const hit = lookupTuple(t, tuple, now, true);
+  // lookupTuple(t, tupleOf(p), now, true), without the tuple and the intermediate answer.
+  const k = packetKey(p);
+  if (k === null) return undefined;
+  const hit = t.byMid.get(k) ?? t.byTuple.get(k);
   if (!hit) return undefined;
-  const state = hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
-  return { entry: hit.entry, ref: { id: hit.entry.id, dir: hit.dir, state } };
+  const entry = alive(t, hit.id, now);
+  if (!entry) return undefined;
+  const state = hit.dir === 'reply' || entry.seenReply ? 'ESTABLISHED' : 'NEW';
+  return { entry, ref: { id: entry.id, dir: hit.dir, state } };
 }
 
 /**

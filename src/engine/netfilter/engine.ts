@@ -105,6 +105,24 @@ class NsHelpers {
 
 const LOOPBACK = parsePrefix('127.0.0.0/8')!;
 
+interface HelpersMemo { readonly gen: number; readonly links: NetNs['links']; readonly linkCount: number; readonly routes: NetNs['routes']; readonly routeCount: number; readonly helpers: NsHelpers }
+
+const helpersMemo = new WeakMap<NetNs, HelpersMemo>();
+
+/**
+ * The namespace's helpers, kept while the network's generation, the links and the routes are the
+ * ones they were gathered from (every address or route change bumps the generation): a walk asks
+ * addrtype LOCAL at most hooks of a node, and the address set need not be rebuilt each time.
+ */
+function helpersFor(ns: NetNs, gen: number | undefined): NsHelpers {
+  if (gen === undefined) return new NsHelpers(ns);
+  const m = helpersMemo.get(ns);
+  if (m && m.gen === gen && m.links === ns.links && m.linkCount === ns.links.length && m.routes === ns.routes && m.routeCount === ns.routes.length) return m.helpers;
+  const helpers = new NsHelpers(ns);
+  helpersMemo.set(ns, { gen, links: ns.links, linkCount: ns.links.length, routes: ns.routes, routeCount: ns.routes.length, helpers });
+  return helpers;
+}
+
 /**
  * MASQUERADE's choice, as inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE): a global address of
  * the outgoing device, preferring one on the destination's subnet; failing that (lo has only
@@ -200,7 +218,7 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
       if (found) { entry = found.entry; ref = found.ref; }
     }
   }
-  const helpers = new NsHelpers(ns);
+  const helpers = helpersFor(ns, ctx.generation);
   const untracked = v6 && packet.icmp !== undefined && NOCT_ICMPV6.has(packet.icmp.type);
   const nftChains = baseChains(ns.nft, hook, v6 ? 6 : 4);
   let steps: readonly (Step | BaseChainRef)[] = nftChains.length ? withNft(hook, nftChains) : HOOK_STEPS[hook];
@@ -233,14 +251,17 @@ function runHook(ns: NetNs, hook: Hook, packetIn: Packet, ctx: HookContext, emit
         continue;
       }
       entry = r.entry; ref = r.ref;
-      if (r.created) emit({ type: 'conntrack', message: message('event.ct.new', { entry: ctEntryText(entry) }), detail: { action: 'new', entry: ctEntryText(entry), id: entry.id } });
-      else emit({ type: 'conntrack', message: message('event.ct.match', { state: ref.state, dir: ref.dir, entry: ctEntryText(entry) }), detail: { action: 'match', dir: ref.dir, state: ref.state, entry: ctEntryText(entry), id: entry.id } });
+      // The entry's line, rendered once for the sentence and the detail.
+      const text = ctEntryText(entry);
+      if (r.created) emit({ type: 'conntrack', message: message('event.ct.new', { entry: text }), detail: { action: 'new', entry: text, id: entry.id } });
+      else emit({ type: 'conntrack', message: message('event.ct.match', { state: ref.state, dir: ref.dir, entry: text }), detail: { action: 'match', dir: ref.dir, state: ref.state, entry: text, id: entry.id } });
       continue;
     }
     if (step === 'confirm') {
       if (entry && !entry.confirmed) {
         entry.confirmed = true;
-        emit({ type: 'conntrack', message: message('event.ct.confirm', { entry: ctEntryText(entry) }), detail: { action: 'confirm', entry: ctEntryText(entry), id: entry.id } });
+        const text = ctEntryText(entry);
+        emit({ type: 'conntrack', message: message('event.ct.confirm', { entry: text }), detail: { action: 'confirm', entry: text, id: entry.id } });
       }
       continue;
     }

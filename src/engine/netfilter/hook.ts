@@ -56,6 +56,12 @@ export interface HookContext {
    * nat, already done for it, does not run again.
    */
   readonly tracked?: boolean;
+  /**
+   * The network's generation (Network.generation, bumped by every change to kernel state): while
+   * it, the namespace's links and its routes stay the same, the addresses addrtype LOCAL looks at
+   * are kept between hooks. Absent: gathered again at each hook.
+   */
+  readonly generation?: number;
 }
 
 export type HookVerdict =

@@ -103,6 +103,16 @@ export function utf8(s: string): number[] {
   return out;
 }
 
+/** How many bytes utf8(s) gives, without making them. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
 /** The User-Agent of an HTTP request that names none: Send, probes and curl send curl's. */
 export const DEFAULT_USER_AGENT = 'curl/8.5.0';
 
@@ -161,6 +171,24 @@ function dnsBytes(message: unknown): number[] {
   return out;
 }
 
+/** How many bytes dnsName(name) gives, without making them. */
+function dnsNameLength(name: string): number {
+  let n = 1;
+  for (const label of name.replace(/\.$/, '').split('.')) if (label) n += 1 + Math.min(utf8Length(label), 63);
+  return n;
+}
+
+/** How many bytes dnsBytes(message) gives, counted the way it writes them (a DNS length is asked of every packet that carries one). */
+function dnsLength(message: unknown): number {
+  const m = (message ?? {}) as { question?: { name?: string }; response?: { answers?: readonly { name: string; type: string; data: string }[] } };
+  let n = 12 + dnsNameLength(m.question?.name ?? '.') + 4;
+  for (const a of m.response?.answers ?? []) {
+    if (a.type !== 'A' && a.type !== 'CNAME' && a.type !== 'PTR') continue;
+    n += dnsNameLength(a.name) + 10 + (a.type === 'A' ? a.data.split('.').length : dnsNameLength(a.data));
+  }
+  return n;
+}
+
 /** The bytes an application put on the wire (what the pcap writer renders). */
 export function payloadBytes(p: Payload): number[] {
   if (p.kind === 'bytes') {
@@ -174,7 +202,9 @@ export function payloadBytes(p: Payload): number[] {
 export function payloadLength(p: Payload | undefined): number {
   if (!p) return 0;
   if (p.kind === 'bytes') return p.length;
-  return payloadBytes(p).length;
+  // The same count as payloadBytes(p).length, without building the bytes.
+  if (p.kind === 'dns') return dnsLength(p.message);
+  return utf8Length(payloadText(p) ?? '');
 }
 
 /** Length of a frame's IP packet plus its Ethernet header (what a VXLAN header wraps). */
@@ -305,8 +335,17 @@ function icmpText(i: IcmpHeader): string {
   }
 }
 
+/** Descriptions by packet: packets are never changed in place, and a walk describes one packet at several hops (tx, rx, send). */
+const described = new WeakMap<Packet, string>();
+
 /** One line, tcpdump-like: "10.244.1.2.40000 > 10.244.2.3.80: tcp S seq 1 ttl 64 len 60". */
 export function describe(p: Packet): string {
+  let s = described.get(p);
+  if (s === undefined) { s = describeNew(p); described.set(p, s); }
+  return s;
+}
+
+function describeNew(p: Packet): string {
   if (p.arp) {
     return p.arp.op === 1 ? `ARP who-has ${p.arp.tpa} tell ${p.arp.spa}` : `ARP ${p.arp.spa} is-at ${p.arp.sha}`;
   }

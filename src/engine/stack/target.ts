@@ -99,7 +99,8 @@ export type HostLookup =
 /**
  * getaddrinfo for a client: /etc/hosts first (localhost, the Pod's own name, hostAliases: stack/hosts.ts), then DNS through the client's
  * resolv.conf, each query a walked packet (the resolver registered on the Sim: clients/dns/resolve.ts). The DNS packets' events come
- * back with flows prefixed "dns:" so a trace can show the lookup before the connection.
+ * back with flows prefixed "dns:" so a trace can show the lookup before the connection; they are
+ * copies made for this answer, which the caller may renumber (walk.ts sets their `seq`).
  */
 export function lookupHost(sim: Sim, from: string, host: string, family: 4 | 6 = 4): HostLookup {
   if (host === 'localhost' || host === 'localhost.localdomain') return { ok: true, ip: family === 6 ? '::1' : '127.0.0.1', events: [] };

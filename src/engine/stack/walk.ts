@@ -79,7 +79,8 @@ export function walkDetailed(sim: Sim, req: WalkRequest): WalkResult {
   let ip = dest.ip;
   if (!ip) {
     const found = lookupHost(sim, req.from, dest.host);
-    for (const e of found.events) w.events.push({ ...e, seq: w.events.length + 1 });
+    // lookupHost's events are copies made for this answer: numbered in place, not copied again.
+    for (const e of found.events) { (e as { seq: number }).seq = w.events.length + 1; w.events.push(e); }
     w.t = found.events[found.events.length - 1]?.t ?? 0;
     if (!found.ok) {
       return {

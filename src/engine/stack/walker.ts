@@ -67,6 +67,9 @@ const COST: Partial<Record<TraceEventType, number>> = {
   'bridge-forward': 1, 'bridge-flood': 2, 'bridge-local': 1, encap: 3, decap: 3, userspace: 25, deliver: 3, app: 10, hook: 1,
 };
 
+/** Where an event happened (TraceEvent['where']). */
+type Where = { readonly machine: string; readonly ns: string; readonly dev?: string };
+
 const NOARP_KINDS = new Set(['loopback', 'tun', 'ipip']);
 const BRIDGE_AGEING_MS = 300_000;
 
@@ -103,6 +106,23 @@ export class Walker {
   view(ns: NetNs): NsView { return nsView(this.sim.net, ns); }
   link(ns: NetNs, name: string | undefined): Link | undefined { return name === undefined ? undefined : this.view(ns).byName.get(name); }
 
+  /** Each namespace's `where` objects during this walk, by device (undefined for none): events at one place share one (readonly) object. */
+  private readonly wheres = new Map<NetNs, Map<string | undefined, Where>>();
+
+  private whereOf(ns: NetNs, dev: string | undefined): Where {
+    let byDev = this.wheres.get(ns);
+    if (!byDev) { byDev = new Map(); this.wheres.set(ns, byDev); }
+    let where = byDev.get(dev);
+    if (!where) {
+      // Optional keys are added only when present, in the same order as always.
+      const w: { machine: string; ns: string; dev?: string } = { machine: ownerId(ns), ns: ns.id };
+      if (dev !== undefined) w.dev = dev;
+      where = w;
+      byDev.set(dev, where);
+    }
+    return where;
+  }
+
   /**
    * Records one event. `msg` is what it says (a code of src/engine/i18n/messages.ts); the
    * English `summary` the CLI and goldens print is rendered from it, so the two cannot drift.
@@ -114,9 +134,8 @@ export class Walker {
     this.t += COST[type] ?? 1;
     // Optional keys are added only when present, in the same order as always (no spreads: this
     // runs for every event).
-    const where: { machine: string; ns: string; dev?: string } = { machine: ownerId(ns), ns: ns.id };
-    if (dev !== undefined) where.dev = dev;
-    const e: { seq: number; t: number; type: K; flow: string; summary: string; message: Message; where: typeof where; packet?: Packet; detail?: TraceEventDetails[K] } =
+    const where = this.whereOf(ns, dev);
+    const e: { seq: number; t: number; type: K; flow: string; summary: string; message: Message; where: Where; packet?: Packet; detail?: TraceEventDetails[K] } =
       { seq: this.events.length + 1, t: this.t, type, flow: this.flow, summary: render(msg, 'en'), message: msg, where };
     if (packet) e.packet = packet;
     if (detail) e.detail = detail;
@@ -161,7 +180,7 @@ export class Walker {
     // HookContext fails to compile here until it is passed on.
     const full: { [K in keyof Required<HookContext>]: HookContext[K] | undefined } = {
       inDev: ctx.inDev, outDev: ctx.outDev, physIn: ctx.physIn, physOut: ctx.physOut, bridged: ctx.bridged, ct: ctx.ct, split: ctx.split, tracked: ctx.tracked,
-      now: this.nowMs, random: this.random,
+      now: this.nowMs, random: this.random, generation: this.sim.net.generation,
     };
     // The sink is one bound method reading what this hook call set (runHook emits synchronously).
     this.sinkNs = ns;

@@ -27,8 +27,11 @@ export interface BaseChainRef { readonly table: NftTable; readonly chain: NftCha
  * The base chains registered at `hook` for a packet of `family`, in priority order (table order
  * breaks ties, as registration order does): `ip` (and `inet`) tables see IPv4, `ip6` (and `inet`) IPv6.
  */
-export function baseChains(st: NftState | undefined, hook: Hook, family: 4 | 6 = 4): BaseChainRef[] {
-  if (!st) return [];
+/** No nf_tables state: one empty answer for every hook (read only). */
+const NO_BASE_CHAINS: readonly BaseChainRef[] = [];
+
+export function baseChains(st: NftState | undefined, hook: Hook, family: 4 | 6 = 4): readonly BaseChainRef[] {
+  if (!st) return NO_BASE_CHAINS;
   const h = NFT_HOOK[hook];
   const out: BaseChainRef[] = [];
   for (const table of st.tables) {
