@@ -162,8 +162,10 @@ export function sweep(prefix?: string): string[] {
 /** Only the address of an "IP:port" (ephemeral ports are the kernel's and the simulator's own choice). */
 export function addrOf(seen: string | null): string | null {
   if (seen === null) return null;
+  // host:port as net.JoinHostPort writes it ([v6]:port): the address without its brackets.
   const i = seen.lastIndexOf(':');
-  return i < 0 ? seen : seen.slice(0, i);
+  const host = i < 0 ? seen : seen.slice(0, i);
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 export interface Comparable {

@@ -12,7 +12,8 @@ import json, os, socket, sys, threading
 owner, ready = sys.argv[1], sys.argv[2]
 specs = sys.argv[3:]
 def answer(peer):
-    return json.dumps({"responder": owner, "seenSource": "%s:%d" % (peer[0], peer[1])}) + "\n"
+    host = "[%s]" % peer[0] if ":" in peer[0] else peer[0]
+    return json.dumps({"responder": owner, "seenSource": "%s:%d" % (host, peer[1])}) + "\n"
 def fam(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 def v6only(s):
