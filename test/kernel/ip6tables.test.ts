@@ -99,7 +99,8 @@ describe('kernel tier: ip6tables, simulator against kernel', () => {
       const answer = JSON.parse(sh(['ip', 'netns', 'exec', a, 'python3', join(dir, 'probe.py'), 'dnat6', 'tcp', 'fd00:10:96::99', '80', '{}'])) as Record<string, string>;
       expect(answer.verdict).toBe('delivered');
       expect(answer.responder).toBe('host/b');
-      expect(answer.seenSource?.replace(/:\d+$/, '')).toBe('fd00:aa::1');
+      // The server writes its peer as net.JoinHostPort does: the IPv6 address in brackets, then the port.
+      expect(answer.seenSource).toMatch(/^\[fd00:aa::1\]:\d+$/);
       const ct = sh(['ip', 'netns', 'exec', a, 'conntrack', '-L', '-f', 'ipv6']).split('\n').filter((l) => l.includes('dport=80 ')).map(normaliseConntrack);
       expect(ct).toEqual(['tcp fd00:aa::1 > fd00:10:96::99:80 | reply fd00:aa::2:8080 > fd00:aa::1']);
       // Without the rule the same connection has nowhere to go: the address is nobody's.
