@@ -4,6 +4,7 @@
  * (no vowels, no 0/1/3, so no accidental words and no look-alike characters).
  */
 import type { Rand } from '../util/rand';
+import { uuidFromWords } from '../util/uuid';
 
 export const KUBE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -114,9 +115,6 @@ export function objectUid(kind: string, namespace: string, name: string): string
 }
 
 
-/** Two lower-case hex digits per byte value. */
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** Four FNV-1a hashes of the parts laid end to end (hashString with four bases), in one pass, spelled as a UID. */
 function uidOf(parts: readonly string[]): string {
   let a = 0x811c9dc5, b = 0x1234567, c = 0x89abcdef, d = 0x5bd1e995;
@@ -127,9 +125,5 @@ function uidOf(parts: readonly string[]): string {
       c = Math.imul(c ^ ch, 0x01000193) >>> 0; d = Math.imul(d ^ ch, 0x01000193) >>> 0;
     }
   }
-  // a-bbbb-4bbb-Xccc-ccccdddddddd from the four 8-digit hex numbers: b's fifth digit is dropped,
-  // X is 8 + the low two bits of c's first digit.
-  return `${HEX2[a >>> 24]}${HEX2[(a >>> 16) & 255]}${HEX2[(a >>> 8) & 255]}${HEX2[a & 255]}-${HEX2[b >>> 24]}${HEX2[(b >>> 16) & 255]}-4${HEX2[(b >>> 8) & 255]![1]}${HEX2[b & 255]}-`
-    + `${HEX2[8 + ((c >>> 28) & 3)]![1]}${HEX2[(c >>> 24) & 15]![1]}${HEX2[(c >>> 16) & 255]}-${HEX2[(c >>> 8) & 255]}${HEX2[c & 255]}`
-    + `${HEX2[d >>> 24]}${HEX2[(d >>> 16) & 255]}${HEX2[(d >>> 8) & 255]}${HEX2[d & 255]}`;
+  return uuidFromWords(a, b, c, d);
 }

@@ -10,6 +10,7 @@ import { labelBits, report, type BuildCtx } from './context';
 import { namedNsId, podNsId } from './ids';
 import { createNs, inheritSysctls, loopbackUp } from './mutate';
 import type { AppKind, Listener, NetNs } from './types';
+import { uuidFromWords } from '../util/uuid';
 
 /** CoreDNS is recognised the way kubeadm labels it. */
 export function isCoreDns(pod: PodModel): boolean {
@@ -106,22 +107,9 @@ export function podListeners(ctx: BuildCtx, pod: PodModel, existing: readonly Li
 export function cniNetnsName(ctx: BuildCtx, podId: string): string {
   const label = `${podId} netns`;
   const a = labelBits(ctx, label, 0), b = labelBits(ctx, label, 1), c = labelBits(ctx, label, 2), d = labelBits(ctx, label, 3);
-  // The 32 hex digits of a, b, c, d as a version-4 UUID: aaaaaaaa-bbbb-4bbb-Vccc-ccccdddddddd, the
-  // 13th digit replaced by 4 and the 17th's top bits by 10 (V); written as one string, one per Pod.
-  let i = 0;
-  const put = (code: number): void => { UUID[i++] = code; };
-  const hex = (v: number, from: number, to: number): void => { for (let k = from; k < to; k++) put(HEX[(v >>> (28 - 4 * k)) & 15]!); };
-  put(99); put(110); put(105); put(45); // "cni-"
-  hex(a, 0, 8); put(45);
-  hex(b, 0, 4); put(45); put(HEX[4]!); hex(b, 5, 8); put(45);
-  put(HEX[((c >>> 28) & 3) | 8]!); hex(c, 1, 4); put(45);
-  hex(c, 4, 8); hex(d, 0, 8);
-  return String.fromCharCode(...UUID);
+  return `cni-${uuidFromWords(a, b, c, d)}`;
 }
 
-/** Character codes of "0123456789abcdef", and the 40 of a netns name being written. */
-const HEX = [...'0123456789abcdef'].map((ch) => ch.charCodeAt(0));
-const UUID: number[] = new Array<number>(40).fill(0);
 
 /** The Pod's own namespace with lo up (the CNI loopback plugin) and its sockets. */
 export function buildPodNs(ctx: BuildCtx, pod: PodModel, nodeNs: NetNs): NetNs {
