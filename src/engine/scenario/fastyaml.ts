@@ -238,7 +238,7 @@ class Reader {
         else if (this.ind === col && this.isDash(this.cp)) value = this.seq(col, this.cp);
         else value = null;
       } else {
-        value = this.inline(q);
+        value = this.value(q, false);
         this.leaf(this.lineAfter(), false, this.restOfLine(this.vEnd));
         this.advance(this.le + 1);
       }
@@ -262,7 +262,7 @@ class Reader {
       } else if (this.keyEnd(q) >= 0) {
         arr.push(this.map(q - this.ls, q));
       } else {
-        arr.push(this.inline(q));
+        arr.push(this.value(q, false));
         this.leaf(this.lineAfter(), false, this.restOfLine(this.vEnd));
         this.advance(this.le + 1);
       }
@@ -273,16 +273,21 @@ class Reader {
     }
   }
 
-  /** A value on the rest of a block line: a flow collection, a quoted or a plain scalar. */
-  private inline(p: number): unknown {
+  /**
+   * A value at `p`: a flow collection, a quoted or a plain scalar; on the rest of a block line, or
+   * inside a flow collection when `flow` (where a `-` indicator, an empty value or a `:` pair
+   * leave the fast path).
+   */
+  private value(p: number, flow: boolean): unknown {
     const c = this.code(p);
     if (c === LBRACK) return this.flowSeq(p);
     if (c === LBRACE) return this.flowMap(p);
     if (c === DQ) return this.doubleQuoted(p);
     if (c === SQ) return this.singleQuoted(p);
-    if (badPlainStart(c) || (c === DASH && this.isDash(p))) throw BAIL;
-    const stop = this.plain(p, false);
-    if (stop < this.ce && this.code(stop) === COLON) throw BAIL; // "a: b: c"
+    if (badPlainStart(c)) throw BAIL;
+    if (flow ? p >= this.ce || (c === DASH && this.flowIndicator(p)) : c === DASH && this.isDash(p)) throw BAIL;
+    const stop = this.plain(p, flow);
+    if (stop < this.ce && this.code(stop) === COLON) throw BAIL; // "a: b: c"; in flow, a pair in a sequence or an empty value
     return resolvePlain(this.text.slice(p, this.vEnd));
   }
 
@@ -311,18 +316,6 @@ class Reader {
     return i;
   }
 
-  private flowValue(p: number): unknown {
-    const c = this.code(p);
-    if (c === LBRACK) return this.flowSeq(p);
-    if (c === LBRACE) return this.flowMap(p);
-    if (c === DQ) return this.doubleQuoted(p);
-    if (c === SQ) return this.singleQuoted(p);
-    if (badPlainStart(c) || p >= this.ce || (c === DASH && this.flowIndicator(p))) throw BAIL;
-    const stop = this.plain(p, true);
-    if (stop < this.ce && this.code(stop) === COLON) throw BAIL; // a pair inside a flow sequence, or an empty value
-    return resolvePlain(this.text.slice(p, this.vEnd));
-  }
-
   /** A `-` at `p` inside a flow collection that yaml takes for an indicator (an error there). */
   private flowIndicator(p: number): boolean {
     const n = this.code(p + 1);
@@ -334,7 +327,7 @@ class Reader {
     let i = this.skipSpaces(p + 1);
     if (this.code(i) === RBRACK) { this.vEnd = i + 1; return arr; }
     for (;;) {
-      arr.push(this.flowValue(i));
+      arr.push(this.value(i, true));
       i = this.skipSpaces(this.vEnd);
       const c = this.code(i);
       if (i >= this.ce) throw BAIL;
@@ -364,7 +357,7 @@ class Reader {
       const colon = this.vEnd;
       if (colon - i > 1000) throw BAIL;
       if (this.code(colon) !== COLON || colon + 1 >= this.ce || this.code(colon + 1) !== SP) throw BAIL;
-      const value = this.flowValue(this.skipSpaces(colon + 1));
+      const value = this.value(this.skipSpaces(colon + 1), true);
       Reader.put(obj, key, value);
       i = this.skipSpaces(this.vEnd);
       if (i >= this.ce) throw BAIL;
